@@ -1,0 +1,51 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { currentUser } from "@/lib/auth/guard";
+import { NavLinks, type NavItem } from "@/components/nav-links";
+import { Icons } from "@/components/icons";
+import { RoleBadge } from "@/components/role-badge";
+import { SignOutButton } from "@/components/sign-out-button";
+
+const NAV: NavItem[] = [
+  { href: "/sessions", label: "Sessions", icon: Icons.sessions },
+  { href: "/identities", label: "Identities", icon: Icons.identities },
+  { href: "/lineage", label: "Lineage", icon: Icons.lineage },
+  { href: "/coverage", label: "Coverage", icon: Icons.coverage },
+  { href: "/compliance", label: "Compliance", icon: Icons.compliance },
+  { href: "/cases", label: "Cases", icon: Icons.cases },
+  { href: "/ingest", label: "Ingest", icon: Icons.ingest },
+  { href: "/settings", label: "Settings", icon: Icons.settings },
+];
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <Link href="/sessions" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Sessionproof
+        </Link>
+        <NavLinks items={NAV} />
+        <div className="sidebar-foot">Evidence, not just access logs.</div>
+      </nav>
+      <div className="main">
+        <header className="topbar">
+          <span className="who">
+            Signed in as <strong>{user.email}</strong>
+          </span>
+          <RoleBadge role={user.role} />
+          <SignOutButton />
+        </header>
+        <main id="main" className="content">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

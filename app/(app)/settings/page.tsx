@@ -1,0 +1,90 @@
+import Link from "next/link";
+import { requirePage } from "@/lib/auth/guard";
+import { can, PERMISSIONS, ROLE_DESCRIPTIONS, type Permission } from "@/lib/auth/permissions";
+import { EmptyState, PageHeader } from "@/components/empty-state";
+import { RoleBadge } from "@/components/role-badge";
+
+export const metadata = { title: "Settings" };
+
+const PERMISSION_LABELS: Record<Permission, string> = {
+  "profile.read": "See your own profile",
+  "sessions.read": "Browse sessions and timelines",
+  "identities.read": "Browse identities",
+  "lineage.read": "Explore token lineage",
+  "coverage.read": "View coverage gaps",
+  "compliance.read": "View framework coverage",
+  "cases.read": "Read cases",
+  "cases.write": "Create and change cases",
+  "cases.export": "Download case evidence",
+  "ingest.read": "See ingest batches and quarantine",
+  "ingest.write": "Ingest audit logs",
+  "settings.read": "Open settings",
+  "users.manage": "Manage users and roles",
+  "tokens.manage": "Manage push API tokens",
+  "holds.manage": "Place and release legal holds",
+  "audit.read": "Read the dashboard's own audit trail",
+};
+
+export default async function SettingsPage() {
+  const user = await requirePage("/settings");
+  const perms = Object.keys(PERMISSIONS) as Permission[];
+  return (
+    <>
+      <PageHeader title="Settings" description="Your account, your role's permissions, and administration." />
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="profile-h">
+          <h2 id="profile-h" style={{ marginTop: 0 }}>
+            Your account
+          </h2>
+          <dl className="kv">
+            <dt>Email</dt>
+            <dd>{user.email}</dd>
+            <dt>Name</dt>
+            <dd>{user.name ?? <span className="muted">not set</span>}</dd>
+            <dt>Role</dt>
+            <dd>
+              <RoleBadge role={user.role} />
+            </dd>
+          </dl>
+          <p className="muted">{ROLE_DESCRIPTIONS[user.role]}</p>
+          {can(user.role, "users.manage") ? (
+            <p>
+              <Link className="btn" href="/settings/users">
+                Manage users
+              </Link>
+            </p>
+          ) : null}
+        </section>
+        <section className="panel" aria-labelledby="perm-h">
+          <h2 id="perm-h" style={{ marginTop: 0 }}>
+            What your role can do
+          </h2>
+          <table className="data">
+            <caption className="visually-hidden">Permissions of your role</caption>
+            <thead>
+              <tr>
+                <th scope="col">Permission</th>
+                <th scope="col">Allowed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {perms.map((p) => (
+                <tr key={p}>
+                  <td>{PERMISSION_LABELS[p]}</td>
+                  <td>{can(user.role, p) ? "Yes" : <span className="muted">No</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      <div style={{ height: "1rem" }} />
+      <EmptyState title="Ledger signing key and API tokens are not in this build yet" status="Coming next">
+        <p>
+          When the evidence ledger lands, this page shows the Ed25519 public key and fingerprint that sign every
+          ledger checkpoint, and administrators create, list and revoke per-source push API tokens here.
+        </p>
+      </EmptyState>
+    </>
+  );
+}

@@ -1,0 +1,255 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
+import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
+import type { UserDto } from "@/lib/users/user-dto";
+import { apiFetch, ApiError } from "@/components/api-client";
+import { RoleBadge } from "@/components/role-badge";
+
+type SortKey = "email" | "role" | "authProvider" | "lastLoginAt" | "createdAt";
+
+export function UserManagement({ currentUserId }: { currentUserId: string }) {
+  const qc = useQueryClient();
+  const users = useQuery({ queryKey: ["users"], queryFn: () => apiFetch<UserDto[]>("/api/v1/users") });
+  const [filter, setFilter] = useState("");
+  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "email", dir: 1 });
+  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+
+  const update = useMutation({
+    mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) =>
+      apiFetch<UserDto>(`/api/v1/users/${id}`, { method: "PATCH", body: JSON.stringify(body) }),
+    onSuccess: (u) => {
+      setNotice({ kind: "ok", text: `Saved ${u.email}.` });
+      return qc.invalidateQueries({ queryKey: ["users"] });
+    },
+    onError: (e) => setNotice({ kind: "error", text: e instanceof Error ? e.message : String(e) }),
+  });
+
+  const rows = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    const list = (users.data ?? []).filter(
+      (u) => !f || u.email.includes(f) || (u.name ?? "").toLowerCase().includes(f) || u.role.includes(f),
+    );
+    return [...list].sort((a, b) => {
+      const av = a[sort.key] ?? "";
+      const bv = b[sort.key] ?? "";
+      return av < bv ? -sort.dir : av > bv ? sort.dir : 0;
+    });
+  }, [users.data, filter, sort]);
+
+  const header = (key: SortKey, label: string) => (
+    <th scope="col" aria-sort={sort.key === key ? (sort.dir === 1 ? "ascending" : "descending") : "none"}>
+      <button type="button" onClick={() => setSort((s) => ({ key, dir: s.key === key ? (s.dir === 1 ? -1 : 1) : 1 }))}>
+        {label}
+        <span aria-hidden="true">{sort.key === key ? (sort.dir === 1 ? "▲" : "▼") : "↕"}</span>
+      </button>
+    </th>
+  );
+
+  return (
+    <>
+      <CreateUserForm
+        onCreated={(u) => {
+          setNotice({ kind: "ok", text: `Created ${u.email} as ${ROLE_LABELS[u.role]}.` });
+          return qc.invalidateQueries({ queryKey: ["users"] });
+        }}
+      />
+      <section className="panel" aria-labelledby="users-h" style={{ marginTop: "1rem" }}>
+        <h2 id="users-h" style={{ marginTop: 0 }}>
+          All users
+        </h2>
+        <div role="status" aria-live="polite">
+          {notice ? <div className={`alert alert-${notice.kind}`}>{notice.text}</div> : null}
+        </div>
+        <div className="table-tools">
+          <label htmlFor="user-filter" className="visually-hidden">
+            Filter users
+          </label>
+          <input
+            id="user-filter"
+            type="search"
+            placeholder="Filter by email, name or role"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+          <span className="muted">
+            {rows.length} of {users.data?.length ?? 0} users
+          </span>
+        </div>
+        {users.isPending ? <p>Loading users…</p> : null}
+        {users.isError ? <div className="alert alert-error">Could not load users: {users.error.message}</div> : null}
+        {users.data ? (
+          <table className="data">
+            <caption className="visually-hidden">Users, sortable by column</caption>
+            <thead>
+              <tr>
+                {header("email", "Email")}
+                {header("role", "Role")}
+                {header("authProvider", "Sign-in")}
+                {header("lastLoginAt", "Last sign-in")}
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.length === 0 ? (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    No user matches “{filter}”.
+                  </td>
+                </tr>
+              ) : null}
+              {rows.map((u) => (
+                <tr key={u.id} className={u.disabled ? "disabled" : undefined} data-testid={`user-row-${u.email}`}>
+                  <td>
+                    {u.email}
+                    {u.name ? <div className="muted">{u.name}</div> : null}
+                  </td>
+                  <td>
+                    {u.id === currentUserId ? (
+                      <RoleBadge role={u.role} />
+                    ) : (
+                      <>
+                        <label htmlFor={`role-${u.id}`} className="visually-hidden">
+                          Role of {u.email}
+                        </label>
+                        <select
+                          id={`role-${u.id}`}
+                          value={u.role}
+                          disabled={update.isPending}
+                          onChange={(e) => update.mutate({ id: u.id, body: { role: e.target.value as Role } })}
+                          style={{ width: "auto" }}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {ROLE_LABELS[r]}
+                            </option>
+                          ))}
+                        </select>
+                      </>
+                    )}
+                  </td>
+                  <td>{u.authProvider === "oidc" ? "Single sign-on" : "Password"}</td>
+                  <td>{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : <span className="muted">never</span>}</td>
+                  <td>{u.disabled ? <span className="badge badge-off">Disabled</span> : "Active"}</td>
+                  <td>
+                    {u.id === currentUserId ? (
+                      <span className="muted">you</span>
+                    ) : (
+                      <button
+                        type="button"
+                        className={`btn btn-small ${u.disabled ? "btn-secondary" : "btn-danger"}`}
+                        disabled={update.isPending}
+                        onClick={() => {
+                          if (!u.disabled && !window.confirm(`Disable ${u.email}? They are signed out at their next request.`)) return;
+                          update.mutate({ id: u.id, body: { disabled: !u.disabled } });
+                        }}
+                      >
+                        {u.disabled ? "Enable" : "Disable"}
+                        <span className="visually-hidden"> {u.email}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+function CreateUserForm({ onCreated }: { onCreated: (u: UserDto) => unknown }) {
+  const [fields, setFields] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: (body: Record<string, string>) =>
+      apiFetch<UserDto>("/api/v1/users", { method: "POST", body: JSON.stringify(body) }),
+  });
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const data = Object.fromEntries(new FormData(form).entries()) as Record<string, string>;
+    setFields({});
+    setError(null);
+    try {
+      const u = await create.mutateAsync(data);
+      form.reset();
+      await onCreated(u);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        setFields(err.fields ?? {});
+        setError(err.message);
+      } else setError(String(err));
+    }
+  }
+
+  const fieldError = (name: string) =>
+    fields[name] ? (
+      <div className="error" id={`${name}-error`}>
+        {fields[name].join(" ")}
+      </div>
+    ) : null;
+
+  return (
+    <section className="panel" aria-labelledby="create-h">
+      <h2 id="create-h" style={{ marginTop: 0 }}>
+        Add a user
+      </h2>
+      {error ? (
+        <div className="alert alert-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <form onSubmit={submit} noValidate>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor="new-email">Email</label>
+            <input id="new-email" name="email" type="email" required autoComplete="off" aria-describedby="email-error" />
+            {fieldError("email")}
+          </div>
+          <div className="field">
+            <label htmlFor="new-name">Name (optional)</label>
+            <input id="new-name" name="name" type="text" autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="new-role">Role</label>
+            <select id="new-role" name="role" defaultValue="analyst">
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="new-password">Initial password</label>
+            <input
+              id="new-password"
+              name="password"
+              type="password"
+              required
+              minLength={12}
+              autoComplete="new-password"
+              aria-describedby="password-hint password-error"
+            />
+            <div className="hint" id="password-hint">
+              At least 12 characters. Share it privately.
+            </div>
+            {fieldError("password")}
+          </div>
+          <div>
+            <button className="btn" type="submit" disabled={create.isPending}>
+              {create.isPending ? "Adding…" : "Add user"}
+            </button>
+          </div>
+        </div>
+      </form>
+    </section>
+  );
+}

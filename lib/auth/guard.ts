@@ -1,0 +1,60 @@
+import { getServerSession } from "next-auth";
+import { forbidden, redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { authOptions } from "./options";
+import { can, type Permission, type Role } from "./permissions";
+import { API_ACCESS, PAGE_ACCESS, type Access, type ApiKey, type PageKey } from "./routes";
+import { clientIp, userAgent } from "./request-info";
+
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+// The signed-in user as the database knows them now: a disabled account or a changed role takes effect on
+// the next request, not when the session cookie expires.
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions());
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await db().user.findUnique({ where: { id } });
+  if (!user || user.disabled) return null;
+  const h = await headers();
+  return { id: user.id, email: user.email, name: user.name, role: user.role, ip: clientIp(h), userAgent: userAgent(h) };
+}
+
+function check(user: SessionUser | null, access: Access): SessionUser | null {
+  if (access === "public") return user;
+  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  if (!can(user.role, access as Permission)) {
+    throw new AppError("FORBIDDEN", "Your role does not allow this. Ask an administrator if you need access.");
+  }
+  return user;
+}
+
+/** For route handlers: the permission comes from the route table by key; throws AppError on refusal. */
+export async function authorizeApi(key: ApiKey): Promise<SessionUser | null> {
+  const access: Access = API_ACCESS[key];
+  if (access === "public") return null;
+  return check(await currentUser(), access);
+}
+
+/** For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. */
+export async function requirePage(key: PageKey): Promise<SessionUser> {
+  const access: Access = PAGE_ACCESS[key];
+  const user = await currentUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(key)}`);
+  if (access !== "public" && !can(user.role, access as Permission)) forbidden();
+  return user;
+}
+
+/** For server actions and lib callers that already hold a user. */
+export function assertCan(user: SessionUser, permission: Permission): void {
+  check(user, permission);
+}

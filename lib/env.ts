@@ -1,0 +1,82 @@
+import { z } from "zod";
+import path from "node:path";
+
+// The environment, validated once. Every variable Sessionproof reads is named here; a bad value stops the
+// process with a message that says which variable is wrong and why.
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    DATABASE_URL: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+        .optional(),
+    ),
+    SESSIONPROOF_DATA_DIR: z.string().default("./data"),
+    SESSIONPROOF_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    SESSIONPROOF_HOST: z.string().default("127.0.0.1"),
+    NEXTAUTH_URL: z.url().optional(),
+    NEXTAUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    SESSIONPROOF_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+    SESSIONPROOF_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+    SESSIONPROOF_OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+    SESSIONPROOF_OIDC_CLIENT_ID: optionalString,
+    SESSIONPROOF_OIDC_CLIENT_SECRET: optionalString,
+    SESSIONPROOF_OIDC_NAME: z.string().default("Single sign-on"),
+    SESSIONPROOF_OIDC_ROLE_CLAIM: z.string().default("sessionproof_role"),
+    // "Group A=admin,SP.Analyst=analyst": claim values mapped to roles. Values equal to a role name always work.
+    SESSIONPROOF_OIDC_ROLE_MAP: optionalString,
+    SESSIONPROOF_OIDC_DEFAULT_ROLE: optionalString.pipe(z.enum(["admin", "analyst", "compliance", "auditor"]).optional()),
+    SESSIONPROOF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    SESSIONPROOF_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = [env.SESSIONPROOF_OIDC_ISSUER, env.SESSIONPROOF_OIDC_CLIENT_ID, env.SESSIONPROOF_OIDC_CLIENT_SECRET];
+    const set = oidc.filter(Boolean).length;
+    if (set !== 0 && set !== 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSIONPROOF_OIDC_ISSUER"],
+        message:
+          "single sign-on needs all three of SESSIONPROOF_OIDC_ISSUER, SESSIONPROOF_OIDC_CLIENT_ID and SESSIONPROOF_OIDC_CLIENT_SECRET",
+      });
+    }
+    if (Boolean(env.SESSIONPROOF_ADMIN_EMAIL) !== Boolean(env.SESSIONPROOF_ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSIONPROOF_ADMIN_PASSWORD"],
+        message: "set both SESSIONPROOF_ADMIN_EMAIL and SESSIONPROOF_ADMIN_PASSWORD, or neither",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(environment)"}: ${i.message}`);
+    throw new EnvError(`Sessionproof cannot start: the environment is invalid.\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+export function dataDir(e: Env = env()): string {
+  return path.resolve(e.SESSIONPROOF_DATA_DIR);
+}
+
+export function oidcConfigured(e: Env = env()): boolean {
+  return Boolean(e.SESSIONPROOF_OIDC_ISSUER && e.SESSIONPROOF_OIDC_CLIENT_ID && e.SESSIONPROOF_OIDC_CLIENT_SECRET);
+}

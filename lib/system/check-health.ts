@@ -1,0 +1,13 @@
+import { db } from "@/lib/db";
+
+export type Health = { status: "ok" | "degraded"; database: "ok" | "unreachable"; time: string };
+
+export async function checkHealth(_: Record<string, never> = {}): Promise<Health> {
+  let database: Health["database"] = "ok";
+  try {
+    await db().$queryRaw`SELECT 1`;
+  } catch {
+    database = "unreachable";
+  }
+  return { status: database === "ok" ? "ok" : "degraded", database, time: new Date().toISOString() };
+}

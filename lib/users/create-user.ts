@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { ROLES } from "@/lib/auth/permissions";
+import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
+import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { toUserDto, type UserDto } from "./user-dto";
+
+export const createUserInput = z.object({
+  email: z.email("Enter a valid email address.").transform((e) => e.toLowerCase()),
+  name: z.string().trim().max(200).optional(),
+  role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}.` }),
+  password: z
+    .string()
+    .superRefine((p, ctx) => {
+      const problem = passwordProblem(p);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+});
+export type CreateUserInput = z.input<typeof createUserInput>;
+
+export async function createUser({ input, actor }: { input: CreateUserInput; actor: AuditContext }): Promise<UserDto> {
+  const data = createUserInput.parse(input);
+  const existing = await db().user.findUnique({ where: { email: data.email } });
+  if (existing) throw new AppError("CONFLICT", `A user with the email ${data.email} already exists.`);
+  const passwordHash = await hashPassword(data.password);
+  const user = await db().$transaction(async (tx) => {
+    const created = await tx.user.create({
+      data: { email: data.email, name: data.name || null, role: data.role, passwordHash, authProvider: "local" },
+    });
+    await recordAudit(
+      {
+        ...actor,
+        resourceType: "user",
+        resourceId: created.id,
+        details: { type: "user.created", email: created.email, role: created.role, provider: "local" },
+      },
+      tx,
+    );
+    return created;
+  });
+  return toUserDto(user);
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { ROLES } from "@/lib/auth/permissions";
+import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
+import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { toUserDto, type UserDto } from "./user-dto";
+
+export const updateUserInput = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    disabled: z.boolean().optional(),
+    name: z.string().trim().max(200).nullable().optional(),
+    password: z
+      .string()
+      .superRefine((p, ctx) => {
+        const problem = passwordProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Nothing to change." });
+export type UpdateUserInput = z.input<typeof updateUserInput>;
+
+export async function updateUser({
+  id,
+  input,
+  actor,
+}: {
+  id: string;
+  input: UpdateUserInput;
+  actor: AuditContext & { actorId: string };
+}): Promise<UserDto> {
+  const data = updateUserInput.parse(input);
+  return db().$transaction(async (tx) => {
+    // Lock the admin rows so two concurrent demotions cannot leave the system without an active admin.
+    await tx.$queryRaw`SELECT id FROM "app_user" WHERE role = 'admin' FOR UPDATE`;
+    const before = await tx.user.findUnique({ where: { id } });
+    if (!before) throw new AppError("NOT_FOUND", "No such user.");
+    const losesAdmin =
+      before.role === "admin" && !before.disabled && ((data.role && data.role !== "admin") || data.disabled === true);
+    if (losesAdmin) {
+      if (id === actor.actorId) {
+        throw new AppError("CONFLICT", "You cannot remove your own administrator access; ask another administrator.");
+      }
+      const otherAdmins = await tx.user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
+      if (otherAdmins === 0) throw new AppError("CONFLICT", "At least one active administrator must remain.");
+    }
+    if (data.password !== undefined && before.authProvider !== "local") {
+      throw new AppError("CONFLICT", "This user signs in with single sign-on; its password is managed there.");
+    }
+    const after = await tx.user.update({
+      where: { id },
+      data: {
+        role: data.role,
+        disabled: data.disabled,
+        name: data.name,
+        passwordHash: data.password !== undefined ? await hashPassword(data.password) : undefined,
+      },
+    });
+    const pick = (u: typeof before) => ({ role: u.role, disabled: u.disabled, name: u.name });
+    const changedPassword = data.password !== undefined;
+    await recordAudit(
+      {
+        ...actor,
+        resourceType: "user",
+        resourceId: id,
+        details: {
+          type: "user.updated",
+          before: pick(before),
+          after: { ...pick(after), ...(changedPassword ? { passwordChanged: true } : {}) },
+        },
+      },
+      tx,
+    );
+    return toUserDto(after);
+  });
+}

@@ -1,0 +1,43 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Runs before every request. Not an authorization boundary (each page and route handler checks its own
+// permission in lib/auth/guard.ts); it sets the per-request Content-Security-Policy nonce and refuses
+// requests that try to pass as Next's internal subrequests (CVE-2025-29927).
+export function proxy(request: NextRequest) {
+  if (request.headers.has("x-middleware-subrequest")) {
+    return new NextResponse(JSON.stringify({ error: { code: "BAD_REQUEST", message: "Request refused." } }), {
+      status: 400,
+      headers: { "content-type": "application/json" },
+    });
+  }
+  const nonce = btoa(crypto.randomUUID());
+  const dev = process.env.NODE_ENV === "development";
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    // React and recharts set style attributes; inline styles cannot carry script.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(request.nextUrl.protocol === "https:" ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  if (request.nextUrl.protocol === "https:") {
+    response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  }
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+};

@@ -1,0 +1,140 @@
+// `npm start`: the whole quick start in one command. Builds when the build is missing or older than the
+// sources, starts the embedded PostgreSQL (unless DATABASE_URL is set), applies migrations, creates the first
+// administrator, then serves the dashboard with `next start` and stops everything cleanly on Ctrl-C.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parseEnv, EnvError, dataDir as resolveDataDir } from "../lib/env";
+import { loadOrCreateSecrets } from "../lib/secrets";
+import { startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
+import { applyMigrations } from "../lib/db/migrate";
+
+const args = new Set(process.argv.slice(2));
+const dev = args.has("--dev");
+const log = (msg: string) => console.log(`[sessionproof] ${msg}`);
+
+// Newest modification time under the paths that make up the build.
+function newestMtime(paths: string[]): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    if (!fs.existsSync(p)) return;
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const entry of fs.readdirSync(p)) if (entry !== "node_modules" && entry !== ".next") walk(path.join(p, entry));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  paths.forEach(walk);
+  return newest;
+}
+
+function buildIsStale(): boolean {
+  const marker = path.join(".next", "BUILD_ID");
+  if (!fs.existsSync(marker)) return true;
+  const built = fs.statSync(marker).mtimeMs;
+  return (
+    newestMtime(["app", "components", "lib", "types", "proxy.ts", "next.config.ts", "package-lock.json", "tsconfig.json"]) >
+    built
+  );
+}
+
+async function main() {
+  let env;
+  try {
+    env = parseEnv();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const dataDir = resolveDataDir(env);
+  const secrets = loadOrCreateSecrets(dataDir);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  if (!env.NEXTAUTH_SECRET) childEnv.NEXTAUTH_SECRET = secrets.nextauthSecret;
+  childEnv.NEXTAUTH_URL = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
+  childEnv.SESSIONPROOF_DATA_DIR = dataDir;
+
+  if (!dev && buildIsStale()) {
+    log("building the dashboard (first start or sources changed; about 30 s)…");
+    const r = spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
+    if (r.status !== 0) {
+      console.error("[sessionproof] the build failed; see the messages above.");
+      process.exit(1);
+    }
+  }
+
+  let embedded: EmbeddedDb | null = null;
+  if (!env.DATABASE_URL) {
+    log(`starting the embedded PostgreSQL (data in ${path.join(dataDir, "pg")})…`);
+    embedded = await startEmbeddedPostgres({ dataDir, password: secrets.pgPassword, port: env.SESSIONPROOF_PG_PORT });
+    childEnv.DATABASE_URL = embedded.url;
+    fs.writeFileSync(path.join(dataDir, "runtime.json"), JSON.stringify({ databaseUrl: embedded.url, pid: process.pid }), {
+      mode: 0o600,
+    });
+  } else {
+    log("using the PostgreSQL server named by DATABASE_URL");
+  }
+  process.env.DATABASE_URL = childEnv.DATABASE_URL;
+
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child && child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child!.once("exit", r));
+    }
+    const { closeDb } = await import("../lib/db");
+    await closeDb();
+    if (embedded) {
+      log("stopping the embedded PostgreSQL…");
+      await embedded.stop();
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const m = await applyMigrations(childEnv.DATABASE_URL!);
+    if (m.applied.length) log(`database schema: applied ${m.applied.join(", ")}`);
+    for (const name of m.checksumMismatches) log(`warning: migration ${name} changed after it was applied`);
+
+    const { bootstrapAdmin } = await import("../lib/users/bootstrap-admin");
+    const boot = await bootstrapAdmin({ email: env.SESSIONPROOF_ADMIN_EMAIL, password: env.SESSIONPROOF_ADMIN_PASSWORD });
+    if (boot.created && boot.generatedPassword) {
+      const line = "=".repeat(72);
+      console.log(`\n${line}\n  First start: an administrator account was created.\n`);
+      console.log(`    email:    ${boot.email}\n    password: ${boot.generatedPassword}\n`);
+      console.log(`  This password is shown only once. Sign in and change it, or add users in Settings.\n${line}\n`);
+    } else if (boot.created) {
+      log(`created the administrator ${boot.email} from SESSIONPROOF_ADMIN_EMAIL`);
+    }
+  } catch (e) {
+    console.error(`[sessionproof] start-up failed: ${(e as Error).message}`);
+    await stop(1);
+    return;
+  }
+
+  const nextArgs = dev
+    ? ["--no-install", "next", "dev", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST]
+    : ["--no-install", "next", "start", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST];
+  child = spawn("npx", nextArgs, {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
+  });
+  log(`Sessionproof is starting at ${childEnv.NEXTAUTH_URL} (Ctrl-C stops it and its database)`);
+  child.on("exit", (code) => {
+    if (!stopping) {
+      log(`the web server exited (${code}); stopping`);
+      void stop(code ?? 1);
+    }
+  });
+}
+
+main().catch((e) => {
+  console.error("[sessionproof] start-up failed:", e);
+  process.exit(1);
+});
