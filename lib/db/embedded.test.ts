@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "./embedded";
+
+// The embedded default storage keeps its data across a stop and a start, and recovers from a stale pid file.
+describe("embedded PostgreSQL", () => {
+  it("persists data across restarts", async () => {
+    const dir = path.resolve(".tmp", `embedded-${process.pid}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+    fs.chmodSync(path.dirname(dir), 0o711);
+    try {
+      const first = await startEmbeddedPostgres({ dataDir: dir, password: "pw-1" });
+      const c1 = new pg.Client({ connectionString: first.url });
+      await c1.connect();
+      await c1.query("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+      await c1.end();
+      await first.stop();
+
+      // A crash leaves postmaster.pid behind; its process is gone, so the next start must still work.
+      fs.writeFileSync(path.join(dir, "pg", "postmaster.pid"), "999999\n");
+      const second = await startEmbeddedPostgres({ dataDir: dir, password: "pw-1" });
+      const c2 = new pg.Client({ connectionString: second.url });
+      await c2.connect();
+      const r = await c2.query("SELECT v FROM kept");
+      await c2.end();
+      await second.stop();
+      expect(r.rows).toEqual([{ v: "still here" }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

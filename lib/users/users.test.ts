@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { verifyPassword } from "@/lib/auth/passwords";
+import { createUser } from "./create-user";
+import { updateUser } from "./update-user";
+import { listUsers } from "./list-users";
+import { bootstrapAdmin } from "./bootstrap-admin";
+
+const actor = { actorEmail: "tester@example.test", ip: "127.0.0.1", userAgent: "vitest" };
+
+async function expectAppError(p: Promise<unknown>, code: string, message?: RegExp) {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  if (message) expect((err as AppError).message).toMatch(message);
+}
+
+describe("users", () => {
+  it("bootstraps one admin with a generated password, once", async () => {
+    const first = await bootstrapAdmin({});
+    expect(first.created).toBe(true);
+    if (!first.created) throw new Error("unreachable");
+    expect(first.email).toBe("admin@sessionproof.local");
+    expect(first.generatedPassword).toMatch(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
+    const admin = await db().user.findUniqueOrThrow({ where: { email: "admin@sessionproof.local" } });
+    expect(admin.role).toBe("admin");
+    expect(await verifyPassword(first.generatedPassword!, admin.passwordHash)).toBe(true);
+    expect(await verifyPassword("wrong", admin.passwordHash)).toBe(false);
+    expect(await bootstrapAdmin({ email: "x@example.test", password: "another-password-1" })).toEqual({ created: false });
+    expect(await db().user.count()).toBe(1);
+    const audit = await db().auditLog.findMany({ where: { action: "user.created" } });
+    expect(audit).toHaveLength(1);
+  });
+
+  it("creates users with hashed passwords and an audit entry; refuses duplicates and bad input", async () => {
+    const u = await createUser({ input: { email: "Ana@Example.test", role: "analyst", password: "correct horse battery" }, actor });
+    expect(u.email).toBe("ana@example.test");
+    expect(u).not.toHaveProperty("passwordHash");
+    const row = await db().user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(row.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    const entries = await db().auditLog.findMany({ where: { resourceId: u.id } });
+    expect(entries.map((e) => e.action)).toEqual(["user.created"]);
+    expect(entries[0].ip).toBe("127.0.0.1");
+
+    await expectAppError(
+      createUser({ input: { email: "ana@example.test", role: "auditor", password: "another long one" }, actor }),
+      "CONFLICT",
+      /already exists/,
+    );
+    await expect(createUser({ input: { email: "nope", role: "analyst", password: "x" }, actor })).rejects.toMatchObject({
+      name: "ZodError",
+    });
+    await expect(
+      createUser({ input: { email: "b@example.test", role: "root" as never, password: "long enough pw" }, actor }),
+    ).rejects.toThrow(/Role must be one of/);
+  });
+
+  it("changes role and disables, recording before/after in the same transaction", async () => {
+    const admin = await createUser({ input: { email: "boss@example.test", role: "admin", password: "boss password 1" }, actor });
+    const u = await createUser({ input: { email: "carl@example.test", role: "compliance", password: "carl password 1" }, actor });
+    const updated = await updateUser({ id: u.id, input: { role: "auditor", disabled: true }, actor: { ...actor, actorId: admin.id } });
+    expect(updated.role).toBe("auditor");
+    expect(updated.disabled).toBe(true);
+    const entry = await db().auditLog.findFirstOrThrow({ where: { resourceId: u.id, action: "user.updated" } });
+    expect(entry.actorId).toBe(admin.id);
+    expect(entry.details).toMatchObject({
+      type: "user.updated",
+      before: { role: "compliance", disabled: false },
+      after: { role: "auditor", disabled: true },
+    });
+    const list = await listUsers();
+    expect(list.find((x) => x.id === u.id)?.disabled).toBe(true);
+  });
+
+  it("never leaves the system without an active admin, and admins cannot demote themselves", async () => {
+    const a = await createUser({ input: { email: "a1@example.test", role: "admin", password: "admin one pass" }, actor });
+    const b = await createUser({ input: { email: "a2@example.test", role: "admin", password: "admin two pass" }, actor });
+    await expectAppError(
+      updateUser({ id: a.id, input: { role: "analyst" }, actor: { ...actor, actorId: a.id } }),
+      "CONFLICT",
+      /your own administrator access/,
+    );
+    await updateUser({ id: b.id, input: { disabled: true }, actor: { ...actor, actorId: a.id } });
+    // Make every other admin inactive, then try to remove the last one through another account.
+    await db().user.updateMany({ where: { role: "admin", id: { not: a.id } }, data: { disabled: true } });
+    const c = await createUser({ input: { email: "c@example.test", role: "analyst", password: "analyst pass 1" }, actor });
+    await expectAppError(
+      updateUser({ id: a.id, input: { disabled: true }, actor: { ...actor, actorId: c.id } }),
+      "CONFLICT",
+      /At least one active administrator/,
+    );
+    await expectAppError(updateUser({ id: crypto.randomUUID(), input: { role: "auditor" }, actor: { ...actor, actorId: a.id } }), "NOT_FOUND");
+    await expect(updateUser({ id: a.id, input: {}, actor: { ...actor, actorId: a.id } })).rejects.toThrow(/Nothing to change/);
+  });
+});
