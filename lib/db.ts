@@ -20,7 +20,10 @@ export function databaseUrl(): string {
 
 export function createDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, application_name: "sessionproof" });
-  pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  pool.on("error", (err: Error & { code?: string }) => {
+    // 57P01: the server is shutting down (e.g. Ctrl-C reached the embedded PostgreSQL first); not worth a line.
+    if (err.code !== "57P01") console.error("[db] idle client error:", err.message);
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { prisma, pool, url };
 }

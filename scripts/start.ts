@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseEnv, EnvError, dataDir as resolveDataDir } from "../lib/env";
 import { loadOrCreateSecrets } from "../lib/secrets";
-import { startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
+import { portIsFree, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
+import { createRequire } from "node:module";
 import { applyMigrations } from "../lib/db/migrate";
 
 const args = new Set(process.argv.slice(2));
@@ -47,6 +48,13 @@ async function main() {
       process.exit(2);
     }
     throw e;
+  }
+  if (!(await portIsFree(env.PORT))) {
+    console.error(
+      `[sessionproof] port ${env.PORT} is already in use (another Sessionproof or another server?). ` +
+        "Stop it, or start on another port: PORT=3001 npm start",
+    );
+    process.exit(2);
   }
   const dataDir = resolveDataDir(env);
   const secrets = loadOrCreateSecrets(dataDir);
@@ -118,10 +126,10 @@ async function main() {
     return;
   }
 
-  const nextArgs = dev
-    ? ["--no-install", "next", "dev", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST]
-    : ["--no-install", "next", "start", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST];
-  child = spawn("npx", nextArgs, {
+  // Run Next's own entry point under this Node (not through npx), so that stopping reaches the server itself.
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  const nextArgs = [nextBin, dev ? "dev" : "start", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST];
+  child = spawn(process.execPath, nextArgs, {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
   });

@@ -15,7 +15,7 @@ export type StartEmbeddedOptions = {
   log?: (line: string) => void;
 };
 
-async function portIsFree(port: number): Promise<boolean> {
+export async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
     srv.once("error", () => resolve(false));

@@ -243,7 +243,7 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserDto) => unknown }) {
             </div>
             {fieldError("password")}
           </div>
-          <div>
+          <div className="form-submit">
             <button className="btn" type="submit" disabled={create.isPending}>
               {create.isPending ? "Adding…" : "Add user"}
             </button>
