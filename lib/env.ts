@@ -31,6 +31,10 @@ const envSchema = z
     // "Group A=admin,SP.Analyst=analyst": claim values mapped to roles. Values equal to a role name always work.
     SESSIONPROOF_OIDC_ROLE_MAP: optionalString,
     SESSIONPROOF_OIDC_DEFAULT_ROLE: optionalString.pipe(z.enum(["admin", "analyst", "compliance", "auditor"]).optional()),
+    // PKCS#8 PEM of the Ed25519 key that signs ledger checkpoints; default: data/ledger-signing-key.pem (created once).
+    SESSIONPROOF_LEDGER_PRIVATE_KEY: optionalString.pipe(
+      z.string().includes("PRIVATE KEY", { message: "must be a PKCS#8 PEM private key" }).optional(),
+    ),
     SESSIONPROOF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     SESSIONPROOF_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   })

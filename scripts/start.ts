@@ -110,6 +110,12 @@ async function main() {
     if (m.applied.length) log(`database schema: applied ${m.applied.join(", ")}`);
     for (const name of m.checksumMismatches) log(`warning: migration ${name} changed after it was applied`);
 
+    // The checkpoint signing key exists from the first start, so Settings can show its fingerprint at once.
+    process.env.SESSIONPROOF_DATA_DIR = dataDir;
+    const { loadOrCreateSigningKey } = await import("../lib/ledger/signing-key");
+    const key = await loadOrCreateSigningKey({ dataDir });
+    log(`ledger signing key ${key.fingerprint} (${key.source === "env" ? "from SESSIONPROOF_LEDGER_PRIVATE_KEY" : key.file})`);
+
     const { bootstrapAdmin } = await import("../lib/users/bootstrap-admin");
     const boot = await bootstrapAdmin({ email: env.SESSIONPROOF_ADMIN_EMAIL, password: env.SESSIONPROOF_ADMIN_PASSWORD });
     if (boot.created && boot.generatedPassword) {

@@ -16,6 +16,16 @@ declare module "vitest" {
 }
 
 let embedded: EmbeddedDb | null = null;
+let clusterDir: string | null = null;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -30,9 +40,17 @@ export async function setup(project: TestProject) {
   if (adminUrl) {
     console.log(`[test] using the PostgreSQL server at TEST_DATABASE_URL`);
   } else {
-    const dir = path.resolve(".tmp", "test-pg");
+    // One cluster per run (test runs may overlap); clusters of runs whose process is gone are removed.
+    const root = path.resolve(".tmp");
+    fs.mkdirSync(root, { recursive: true });
+    for (const entry of fs.readdirSync(root)) {
+      const pid = Number(entry.match(/^test-pg-(\d+)$/)?.[1]);
+      if (pid && !isAlive(pid)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+    }
+    const dir = path.join(root, `test-pg-${process.pid}`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+    clusterDir = dir;
     fs.chmodSync(path.resolve(".tmp"), 0o711);
     embedded = await startEmbeddedPostgres({ dataDir: dir, password: "test-only-password", database: "postgres" });
     adminUrl = embedded.url;
@@ -54,7 +72,10 @@ export async function setup(project: TestProject) {
 }
 
 export async function teardown() {
-  if (embedded) await embedded.stop();
+  if (embedded) {
+    await embedded.stop();
+    if (clusterDir) fs.rmSync(clusterDir, { recursive: true, force: true });
+  }
   else if (process.env.TEST_DATABASE_URL) {
     const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();

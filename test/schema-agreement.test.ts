@@ -40,6 +40,7 @@ function expectedType(field: { type: string; kind: string; nativeType?: unknown 
   const native = field.nativeType as [string, string[]] | null | undefined;
   if (native?.[0] === "Uuid") return "uuid";
   if (native?.[0] === "Timestamptz") return "timestamptz";
+  if (native?.[0] === "Json") return "json";
   if (field.kind === "enum") return field.type;
   return SCALAR_TO_PG[field.type];
 }

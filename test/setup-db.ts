@@ -1,4 +1,7 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { closeDb } from "../lib/db";
@@ -17,6 +20,9 @@ const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 process.env.TEST_DATABASE_NAME = name;
+// Keys and other files the code keeps in the data folder go to a throwaway folder, never the real ./data.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sessionproof-test-data-"));
+process.env.SESSIONPROOF_DATA_DIR = dataDir;
 
 afterAll(async () => {
   await closeDb();
@@ -24,4 +30,5 @@ afterAll(async () => {
   await c.connect();
   await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await c.end();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -3,9 +3,10 @@ import type { Permission } from "./permissions";
 // Every page and every route handler, with the permission it needs. Handlers and pages look their
 // permission up here by key, and test e2e/role-matrix.spec.ts walks app/ and fails on any route or page
 // missing from this table, then checks each role against a running server.
-//   "public"        no sign-in (sign-in page, health, next-auth's own endpoints)
+//   "public"        no sign-in (sign-in page, health, next-auth's own endpoints, the ledger public key)
+//   "token"         a per-source push API token (Authorization: Bearer), not a user session
 //   a Permission    a signed-in, enabled user whose role holds it
-export type Access = Permission | "public";
+export type Access = Permission | "public" | "token";
 
 export const PAGE_ACCESS = {
   "/": "profile.read",
@@ -29,6 +30,17 @@ export const API_ACCESS = {
   "GET /api/v1/users": "users.manage",
   "POST /api/v1/users": "users.manage",
   "PATCH /api/v1/users/[id]": "users.manage",
+  "GET /api/v1/tokens": "tokens.manage",
+  "POST /api/v1/tokens": "tokens.manage",
+  "DELETE /api/v1/tokens/[id]": "tokens.manage",
+  "GET /api/v1/ledger/public-key": "public",
+  "GET /api/v1/ingest/platforms": "ingest.read",
+  "GET /api/v1/ingest/batches": "ingest.read",
+  "POST /api/v1/ingest/upload": "ingest.write",
+  "GET /api/v1/ingest/quarantine": "ingest.read",
+  "GET /api/v1/ingest/quarantine/download": "ingest.read",
+  "POST /api/v1/ingest/quarantine/reprocess": "ingest.write",
+  "POST /api/v1/ingest/[platform]": "token",
 } as const satisfies Record<string, Access>;
 
 export type PageKey = keyof typeof PAGE_ACCESS;

@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
 import { can, PERMISSIONS, ROLE_DESCRIPTIONS, type Permission } from "@/lib/auth/permissions";
-import { EmptyState, PageHeader } from "@/components/empty-state";
+import { PageHeader } from "@/components/empty-state";
 import { RoleBadge } from "@/components/role-badge";
+import { getPublicKey } from "@/lib/ledger/public-key";
+import { ApiTokens } from "./api-tokens";
 
 export const metadata = { title: "Settings" };
 
@@ -28,6 +30,7 @@ const PERMISSION_LABELS: Record<Permission, string> = {
 export default async function SettingsPage() {
   const user = await requirePage("/settings");
   const perms = Object.keys(PERMISSIONS) as Permission[];
+  const key = await getPublicKey({});
   return (
     <>
       <PageHeader title="Settings" description="Your account, your role's permissions, and administration." />
@@ -78,13 +81,26 @@ export default async function SettingsPage() {
           </table>
         </section>
       </div>
-      <div style={{ height: "1rem" }} />
-      <EmptyState title="Ledger signing key and API tokens are not in this build yet" status="Coming next">
-        <p>
-          When the evidence ledger lands, this page shows the Ed25519 public key and fingerprint that sign every
-          ledger checkpoint, and administrators create, list and revoke per-source push API tokens here.
+      <section className="panel" aria-labelledby="key-h" style={{ marginTop: "1rem" }}>
+        <h2 id="key-h" style={{ marginTop: 0 }}>
+          Ledger signing key
+        </h2>
+        <p className="muted">
+          Every ledger checkpoint is signed with this Ed25519 key. Auditors check exported evidence against it; it is also
+          served at <a href="/api/v1/ledger/public-key?format=pem">/api/v1/ledger/public-key</a>.
         </p>
-      </EmptyState>
+        <dl className="kv">
+          <dt>Fingerprint</dt>
+          <dd>
+            <code data-testid="key-fingerprint">{key.fingerprint}</code>
+          </dd>
+          <dt>Public key</dt>
+          <dd>
+            <pre className="pem">{key.publicKeyPem}</pre>
+          </dd>
+        </dl>
+      </section>
+      {can(user.role, "tokens.manage") ? <ApiTokens /> : null}
     </>
   );
 }

@@ -215,7 +215,7 @@ CREATE TABLE "event" (
     "targetName" TEXT,
     "privileged" BOOLEAN NOT NULL DEFAULT false,
     "sessionId" UUID,
-    "data" JSONB NOT NULL,
+    "data" JSON NOT NULL,
 
     CONSTRAINT "event_pkey" PRIMARY KEY ("id")
 );

@@ -6,6 +6,7 @@ import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 import type { UserDto } from "@/lib/users/user-dto";
 import { apiFetch, ApiError } from "@/components/api-client";
 import { RoleBadge } from "@/components/role-badge";
+import { SortHeader, useSorted } from "@/components/sortable";
 
 type SortKey = "email" | "role" | "authProvider" | "lastLoginAt" | "createdAt";
 
@@ -13,7 +14,6 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
   const qc = useQueryClient();
   const users = useQuery({ queryKey: ["users"], queryFn: () => apiFetch<UserDto[]>("/api/v1/users") });
   const [filter, setFilter] = useState("");
-  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "email", dir: 1 });
   const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
 
   const update = useMutation({
@@ -26,26 +26,15 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
     onError: (e) => setNotice({ kind: "error", text: e instanceof Error ? e.message : String(e) }),
   });
 
-  const rows = useMemo(() => {
+  const filtered = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    const list = (users.data ?? []).filter(
+    return (users.data ?? []).filter(
       (u) => !f || u.email.includes(f) || (u.name ?? "").toLowerCase().includes(f) || u.role.includes(f),
     );
-    return [...list].sort((a, b) => {
-      const av = a[sort.key] ?? "";
-      const bv = b[sort.key] ?? "";
-      return av < bv ? -sort.dir : av > bv ? sort.dir : 0;
-    });
-  }, [users.data, filter, sort]);
+  }, [users.data, filter]);
+  const { sorted: rows, sort, toggle } = useSorted<UserDto, SortKey>(filtered, { key: "email", dir: 1 });
 
-  const header = (key: SortKey, label: string) => (
-    <th scope="col" aria-sort={sort.key === key ? (sort.dir === 1 ? "ascending" : "descending") : "none"}>
-      <button type="button" onClick={() => setSort((s) => ({ key, dir: s.key === key ? (s.dir === 1 ? -1 : 1) : 1 }))}>
-        {label}
-        <span aria-hidden="true">{sort.key === key ? (sort.dir === 1 ? "▲" : "▼") : "↕"}</span>
-      </button>
-    </th>
-  );
+  const header = (key: SortKey, label: string) => <SortHeader column={key} label={label} sort={sort} onSort={toggle} />;
 
   return (
     <>

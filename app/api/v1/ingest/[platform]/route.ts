@@ -1,0 +1,25 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { apiRoute } from "@/lib/api/handler";
+import { AppError } from "@/lib/errors";
+import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { authenticatePushToken } from "@/lib/tokens/api-tokens";
+
+// POST /api/v1/ingest/{platform} - push delivery: the body is one export (JSON array, NDJSON, an API page
+// envelope, or gzip of these), authenticated by the source's API token (Authorization: Bearer ...)
+export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platform]", async ({ req, params }) => {
+  const { source, tokenName } = await authenticatePushToken({ authorization: req.headers.get("authorization") });
+  if (source.platform !== params.platform) {
+    throw new AppError("FORBIDDEN", `This token delivers ${source.platform} to the source "${source.name}", not ${params.platform}.`);
+  }
+  if (!req.body) throw new AppError("BAD_REQUEST", "The request has no body.");
+  const fileName = req.headers.get("x-file-name") ?? `push-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+  return ingestStream({
+    input: Readable.fromWeb(req.body as unknown as NodeReadableStream),
+    fileName: decodeURIComponent(fileName),
+    byteSize: Number(req.headers.get("content-length")) || null,
+    sourceId: source.id,
+    via: "api",
+    actor: { actorEmail: `token:${tokenName}`, ip: req.headers.get("x-forwarded-for")?.split(",")[0] ?? null, userAgent: req.headers.get("user-agent") },
+  });
+});

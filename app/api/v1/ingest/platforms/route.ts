@@ -1,0 +1,5 @@
+import { userRoute } from "@/lib/api/handler";
+import { describePlatforms } from "@/lib/sources/registry";
+
+// GET /api/v1/ingest/platforms - the platforms and formats this build can ingest
+export const GET = userRoute("GET /api/v1/ingest/platforms", async () => describePlatforms());

@@ -1,0 +1,84 @@
+import { parseArgs } from "node:util";
+import { UsageError, type CliCommand } from "../command";
+
+// `npm run cli -- ingest <files or folders> [--platform okta] [--source name]`: the command-line way in, through
+// the same pipeline as uploads and push delivery. One batch per file; a progress line while each file streams.
+function fmtBytes(n: number): string {
+  return n >= 1 << 30 ? `${(n / 2 ** 30).toFixed(2)} GB` : n >= 1 << 20 ? `${(n / 2 ** 20).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} KB`;
+}
+
+const ingest: CliCommand = {
+  name: "ingest",
+  summary: "Ingest audit export files or folders (format detected per file)",
+  usage: "<files or folders…> [--platform <id>] [--source <name>] [--json]",
+  help: [
+    "Reads each file as a stream (JSON array, NDJSON, API page envelope, .gz of these), keeps every record",
+    "verbatim in the evidence ledger or quarantines it with its reason, and prints per file:",
+    "read = stored + duplicate + quarantined. Ingesting a file again stores nothing new.",
+    "  --platform <id>   skip detection (okta, entra, aws-cloudtrail, github, …)",
+    "  --source <name>   the source to file the records under (default: the platform's name)",
+    "  --json            print the results as JSON",
+  ].join("\n"),
+  database: "write",
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        options: { platform: { type: "string" }, source: { type: "string" }, json: { type: "boolean" } },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length === 0) throw new UsageError("name at least one file or folder to ingest");
+    const { ingestFiles } = await import("@/lib/ingest/ingest-files");
+    const { getSource, supportedPlatformIds } = await import("@/lib/sources/registry");
+    if (values.platform && !getSource(values.platform)) {
+      throw new UsageError(`unknown platform "${values.platform}"; supported: ${supportedPlatformIds().join(", ")}`);
+    }
+    const tty = Boolean(process.stderr.isTTY);
+    let lastLine = 0;
+    const outcomes = await ingestFiles({
+      paths: positionals,
+      platform: values.platform,
+      sourceName: values.source,
+      onProgress: (file, p) => {
+        const now = Date.now();
+        if (now - lastLine < (tty ? 200 : 5000)) return;
+        lastLine = now;
+        const pct = p.byteSize ? ` ${((100 * p.bytesRead) / p.byteSize).toFixed(0)}%` : "";
+        const line = `  ${file}:${pct} ${fmtBytes(p.bytesRead)}, ${p.read.toLocaleString()} read, ${p.stored.toLocaleString()} stored, ${p.duplicate.toLocaleString()} duplicate, ${p.quarantined.toLocaleString()} quarantined`;
+        process.stderr.write(tty ? `\r${line.padEnd(110)}` : `${line}\n`);
+      },
+      onFileDone: (o) => {
+        if (tty) process.stderr.write("\r".padEnd(112) + "\r");
+        if (values.json) return;
+        if (o.error) io.err(`✗ ${o.file}: ${o.error}`);
+        else if (o.result) {
+          const r = o.result;
+          const mark = r.status === "completed" ? (r.quarantined ? "!" : "✓") : "✗";
+          io.out(
+            `${mark} ${o.file} [${r.platform}] read ${r.read}, stored ${r.stored}, duplicate ${r.duplicate}, quarantined ${r.quarantined}` +
+              (r.error ? ` — ${r.error}` : "") +
+              (r.quarantined ? `  (see the Ingest page, or GET /api/v1/ingest/quarantine?batchId=${r.batchId})` : ""),
+          );
+        }
+      },
+    });
+    if (values.json) io.out(JSON.stringify(outcomes, null, 2));
+    const failed = outcomes.filter((o) => o.error || o.result?.status !== "completed").length;
+    if (!values.json) {
+      const t = outcomes.reduce(
+        (a, o) => ({ read: a.read + (o.result?.read ?? 0), stored: a.stored + (o.result?.stored ?? 0), duplicate: a.duplicate + (o.result?.duplicate ?? 0), quarantined: a.quarantined + (o.result?.quarantined ?? 0) }),
+        { read: 0, stored: 0, duplicate: 0, quarantined: 0 },
+      );
+      io.out(`${outcomes.length} file(s): read ${t.read}, stored ${t.stored}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${failed ? `; ${failed} failed` : ""}`);
+    }
+    return failed ? 1 : 0;
+  },
+};
+
+export const ingestCommands: CliCommand[] = [ingest];

@@ -1,0 +1,9 @@
+import type { CliCommand } from "./command";
+import { ingestCommands } from "./commands/ingest";
+import { ledgerCommands } from "./commands/ledger";
+
+// Every command of `npm run cli`. Add a file under lib/cli/commands/ and one line here.
+export const commands: readonly CliCommand[] = [
+  ...ingestCommands,
+  ...ledgerCommands,
+];

@@ -1,0 +1,304 @@
+import { pipeline, Readable, Transform } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { PoolClient } from "pg";
+import { db, pool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { appendRawRecords } from "@/lib/ledger/append-raw-records";
+import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
+import { readRecords, probeFile } from "@/lib/sources/read";
+import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
+import { NormalizeError } from "@/lib/sources/types";
+import { toEventRow, type NormalizedEvent } from "@/lib/events/schema";
+import { ensureSource } from "./sources";
+import { insertEvents, insertQuarantine, type EventRowInput, type QuarantineRowInput } from "./bulk-insert";
+
+// One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
+// append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
+// Work is committed in chunks; each chunk is one transaction (raw records + events + quarantine + batch
+// counters), so a crash loses nothing that was acknowledged, and re-running the same file completes it
+// (already stored records count as duplicates). read = stored + duplicate + quarantined for every batch.
+
+export type IngestProgress = {
+  batchId: string;
+  bytesRead: number;
+  byteSize: number | null;
+  read: number;
+  stored: number;
+  duplicate: number;
+  quarantined: number;
+};
+
+export type IngestResult = IngestProgress & {
+  sourceId: string;
+  platform: string;
+  fileName: string;
+  status: "completed" | "failed";
+  error: string | null;
+};
+
+export type IngestStreamInput = {
+  input: Readable;
+  fileName: string;
+  via: "upload" | "cli" | "api";
+  byteSize?: number | null;
+  platform?: string;
+  sourceName?: string;
+  /** A push token's source: the platform is fixed by it. */
+  sourceId?: string;
+  createdById?: string | null;
+  actor?: { actorId?: string | null; actorEmail?: string | null; ip?: string | null; userAgent?: string | null };
+  onProgress?: (p: IngestProgress) => void;
+  chunkRecords?: number;
+};
+
+const PROBE_BYTES = 256 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Counts the bytes that flow through (compressed bytes for .gz), for progress against the file size. */
+function byteCounter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+}
+
+/** Reads up to `limit` bytes from the front of a stream and gives back the head and a stream of everything. */
+async function peek(stream: Readable, limit: number): Promise<{ head: Buffer; all: Readable }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const it = stream[Symbol.asyncIterator]();
+  let done = false;
+  while (size < limit) {
+    const next = await it.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const buf = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    chunks.push(buf);
+    size += buf.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* rest() {
+    yield head;
+    if (done) return;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  return { head, all: Readable.from(rest(), { objectMode: false }) };
+}
+
+async function decompressIfGzip(stream: Readable): Promise<Readable> {
+  const { head, all } = await peek(stream, 2);
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) return all;
+  // pipeline (not pipe) so that an error upstream reaches the reader instead of leaving it waiting forever.
+  return pipeline(all, createGunzip(), () => undefined);
+}
+
+type Pending = { position: number; bytes: Buffer; events: NormalizedEvent[] };
+
+export async function ingestStream(opts: IngestStreamInput): Promise<IngestResult> {
+  let bytesRead = 0;
+  const countedInput = pipeline(opts.input, byteCounter((n) => (bytesRead += n)), () => undefined);
+  let head: Buffer;
+  let all: Readable;
+  try {
+    ({ head, all } = await peek(await decompressIfGzip(countedInput), PROBE_BYTES));
+  } catch (err) {
+    // Nothing was stored: the file broke before its first records could even be recognised.
+    throw new AppError("BAD_REQUEST", `Could not read ${opts.fileName}: ${(err as Error).message}`);
+  }
+
+  // The platform: forced by the caller or the token's source, else detected from the file name and first records.
+  let platform = opts.platform;
+  let source = opts.sourceId ? await db().source.findUniqueOrThrow({ where: { id: opts.sourceId } }) : null;
+  if (source) platform = source.platform;
+  const probe = probeFile(head, opts.fileName);
+  if (!platform) {
+    platform = detectPlatform(probe)?.platform;
+    if (!platform) {
+      throw new AppError(
+        "VALIDATION",
+        `Could not recognise the format of ${opts.fileName}. Supported: ${supportedPlatforms().join("; ")}. ` +
+          "If you know the platform, choose it explicitly (--platform on the command line).",
+      );
+    }
+  }
+  const parser = getSource(platform);
+  if (!parser) {
+    throw new AppError("VALIDATION", `Unknown platform "${platform}". Supported: ${supportedPlatforms().join("; ")}.`);
+  }
+  source ??= await ensureSource({ platform, name: opts.sourceName });
+
+  const batch = await db().ingestBatch.create({
+    data: {
+      sourceId: source.id,
+      fileName: opts.fileName,
+      platform,
+      format: probe.container ?? null,
+      via: opts.via,
+      status: "running",
+      byteSize: opts.byteSize ?? null,
+      createdById: opts.createdById ?? null,
+    },
+  });
+  const progress: IngestProgress = {
+    batchId: batch.id,
+    bytesRead: 0,
+    byteSize: opts.byteSize ?? null,
+    read: 0,
+    stored: 0,
+    duplicate: 0,
+    quarantined: 0,
+  };
+  const chunkRecords = opts.chunkRecords ?? 5000;
+  let pending: Pending[] = [];
+  let quarantine: QuarantineRowInput[] = [];
+  let pendingBytes = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const flush = () => {
+    const rows = pending;
+    const q = quarantine;
+    pending = [];
+    quarantine = [];
+    pendingBytes = 0;
+    const readAtFlush = progress.read;
+    // One flush in flight at a time: the next chunk is parsed while PostgreSQL stores this one.
+    inFlight = inFlight.then(async () => {
+      const client = await pool().connect();
+      try {
+        await client.query("BEGIN");
+        const counts = await storeChunk(client, { sourceId: source!.id, batchId: batch.id, fileName: opts.fileName, rows, quarantine: q });
+        progress.stored += counts.stored;
+        progress.duplicate += counts.duplicate;
+        progress.quarantined += q.length;
+        progress.bytesRead = bytesRead;
+        await client.query(
+          `UPDATE ingest_batch SET "readCount" = $2, "storedCount" = $3, "duplicateCount" = $4, "quarantinedCount" = $5, "bytesRead" = $6 WHERE id = $1`,
+          [batch.id, readAtFlush, progress.stored, progress.duplicate, progress.quarantined, bytesRead],
+        );
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+      opts.onProgress?.({ ...progress, read: readAtFlush });
+    });
+    return inFlight;
+  };
+
+  let error: string | null = null;
+  try {
+    for await (const rec of readRecords(all, { fileName: opts.fileName })) {
+      progress.read++;
+      if ("error" in rec) {
+        quarantine.push({ position: rec.position, raw: rec.bytes, reason: rec.error });
+      } else {
+        try {
+          const parsed = JSON.parse(rec.bytes.toString("utf8"));
+          const events = parser.normalize(parsed, { fileName: opts.fileName, position: rec.position });
+          pending.push({ position: rec.position, bytes: rec.bytes, events });
+          pendingBytes += rec.bytes.length;
+        } catch (err) {
+          const reason =
+            err instanceof NormalizeError
+              ? err.message
+              : err instanceof SyntaxError
+                ? `not valid JSON: ${err.message}`
+                : `the ${platform} parser failed on this record: ${(err as Error).message}`;
+          quarantine.push({ position: rec.position, raw: rec.bytes, reason });
+        }
+      }
+      if (pending.length + quarantine.length >= chunkRecords || pendingBytes >= CHUNK_BYTES) {
+        await inFlight; // backpressure: never more than one chunk waiting
+        void flush().catch(() => undefined);
+      }
+    }
+    await inFlight;
+    await flush();
+  } catch (err) {
+    await inFlight.catch(() => undefined);
+    error = err instanceof AppError ? err.message : `Ingest stopped: ${(err as Error).message}`;
+  }
+  progress.bytesRead = bytesRead;
+
+  // The invariant, checked for every batch. Records read after the last committed chunk of a failed batch are
+  // not counted as read: they were not acknowledged, and re-running the file picks them up.
+  const counted = await db().ingestBatch.findUniqueOrThrow({ where: { id: batch.id } });
+  const balanced = counted.readCount === counted.storedCount + counted.duplicateCount + counted.quarantinedCount;
+  if (!balanced && !error) {
+    error = `Internal error: read ${counted.readCount} != stored ${counted.storedCount} + duplicate ${counted.duplicateCount} + quarantined ${counted.quarantinedCount}`;
+  }
+  const status = error ? "failed" : "completed";
+  await db().$transaction(async (tx) => {
+    await tx.ingestBatch.update({ where: { id: batch.id }, data: { status, error, finishedAt: new Date(), bytesRead } });
+    await recordAudit(
+      {
+        ...(opts.actor ?? {}),
+        resourceType: "ingest_batch",
+        resourceId: batch.id,
+        details: {
+          type: "ingest.batch",
+          batchId: batch.id,
+          fileName: opts.fileName,
+          via: opts.via,
+          read: counted.readCount,
+          stored: counted.storedCount,
+          duplicate: counted.duplicateCount,
+          quarantined: counted.quarantinedCount,
+        },
+      },
+      tx,
+    );
+  });
+  if (counted.storedCount > 0) await createCheckpoint({});
+  return {
+    batchId: batch.id,
+    sourceId: source.id,
+    platform,
+    fileName: opts.fileName,
+    status,
+    error,
+    bytesRead,
+    byteSize: opts.byteSize ?? null,
+    read: counted.readCount,
+    stored: counted.storedCount,
+    duplicate: counted.duplicateCount,
+    quarantined: counted.quarantinedCount,
+  };
+}
+
+async function storeChunk(
+  client: PoolClient,
+  c: { sourceId: string; batchId: string; fileName: string; rows: Pending[]; quarantine: QuarantineRowInput[] },
+): Promise<{ stored: number; duplicate: number }> {
+  let stored = 0;
+  let duplicate = 0;
+  if (c.rows.length) {
+    const results = await appendRawRecords({
+      client,
+      rows: c.rows.map((r) => ({ sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, position: r.position, payload: r.bytes })),
+    });
+    const events: EventRowInput[] = [];
+    results.forEach((res, i) => {
+      if (res.status === "duplicate") {
+        duplicate++;
+        return;
+      }
+      stored++;
+      for (const e of c.rows[i].events) events.push({ ...toEventRow(e), rawRecordId: res.id });
+    });
+    await insertEvents(client, c.sourceId, events);
+  }
+  await insertQuarantine(client, { sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, rows: c.quarantine });
+  return { stored, duplicate };
+}

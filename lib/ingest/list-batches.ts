@@ -1,0 +1,54 @@
+import { db } from "@/lib/db";
+
+export type BatchDto = {
+  id: string;
+  fileName: string;
+  platform: string;
+  sourceName: string;
+  format: string | null;
+  via: string;
+  status: string;
+  byteSize: number | null;
+  bytesRead: number;
+  read: number;
+  stored: number;
+  duplicate: number;
+  quarantined: number;
+  resolvedLater: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+export async function listBatches({ limit = 100 }: { limit?: number } = {}): Promise<BatchDto[]> {
+  const rows = await db().ingestBatch.findMany({
+    orderBy: { startedAt: "desc" },
+    take: Math.min(Math.max(limit, 1), 500),
+    include: { source: { select: { name: true } } },
+  });
+  const resolved = await db().quarantinedRecord.groupBy({
+    by: ["batchId"],
+    where: { batchId: { in: rows.map((r) => r.id) }, resolvedRawRecordId: { not: null } },
+    _count: { _all: true },
+  });
+  const resolvedBy = new Map(resolved.map((r) => [r.batchId, r._count._all]));
+  return rows.map((b) => ({
+    id: b.id,
+    fileName: b.fileName,
+    platform: b.platform,
+    sourceName: b.source.name,
+    format: b.format,
+    via: b.via,
+    status: b.status,
+    byteSize: b.byteSize === null ? null : Number(b.byteSize),
+    bytesRead: Number(b.bytesRead),
+    read: b.readCount,
+    stored: b.storedCount,
+    duplicate: b.duplicateCount,
+    quarantined: b.quarantinedCount,
+    resolvedLater: resolvedBy.get(b.id) ?? 0,
+    error: b.error,
+    startedAt: b.startedAt.toISOString(),
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+  }));
+}

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { db, pool } from "@/lib/db";
+import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { appendRawRecords } from "@/lib/ledger/append-raw-records";
+import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
+import { getSource } from "@/lib/sources/registry";
+import { NormalizeError } from "@/lib/sources/types";
+import { toEventRow } from "@/lib/events/schema";
+import { insertEvents, type EventRowInput } from "./bulk-insert";
+
+export const quarantineFilter = z.object({
+  batchId: z.uuid().optional(),
+  sourceId: z.uuid().optional(),
+  includeResolved: z.coerce.boolean().optional(),
+});
+export type QuarantineFilter = z.infer<typeof quarantineFilter>;
+
+export type QuarantinedDto = {
+  id: string;
+  batchId: string | null;
+  fileName: string;
+  position: number;
+  reason: string;
+  preview: string;
+  size: number;
+  createdAt: string;
+  reprocessedAt: string | null;
+  resolvedRawRecordId: string | null;
+};
+
+function where(f: QuarantineFilter) {
+  return {
+    ...(f.batchId ? { batchId: f.batchId } : {}),
+    ...(f.sourceId ? { sourceId: f.sourceId } : {}),
+    ...(f.includeResolved ? {} : { resolvedRawRecordId: null }),
+  };
+}
+
+export async function listQuarantine({ filter, limit = 200 }: { filter: QuarantineFilter; limit?: number }) {
+  const [rows, total] = await Promise.all([
+    db().quarantinedRecord.findMany({ where: where(filter), orderBy: [{ createdAt: "desc" }, { position: "asc" }], take: limit }),
+    db().quarantinedRecord.count({ where: where(filter) }),
+  ]);
+  const items: QuarantinedDto[] = rows.map((r) => ({
+    id: String(r.id),
+    batchId: r.batchId,
+    fileName: r.fileName,
+    position: Number(r.position),
+    reason: r.reason,
+    preview: Buffer.from(r.raw).subarray(0, 300).toString("utf8"),
+    size: r.raw.length,
+    createdAt: r.createdAt.toISOString(),
+    reprocessedAt: r.reprocessedAt?.toISOString() ?? null,
+    resolvedRawRecordId: r.resolvedRawRecordId === null ? null : String(r.resolvedRawRecordId),
+  }));
+  return { items, total };
+}
+
+/** NDJSON lines {file, position, reason, raw} in file order, raw as the original text (or base64 if not UTF-8). */
+export async function* exportQuarantine({ filter }: { filter: QuarantineFilter }): AsyncGenerator<string> {
+  let after = BigInt(-1);
+  for (;;) {
+    const rows = await db().quarantinedRecord.findMany({
+      where: { ...where(filter), id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: 1000,
+    });
+    if (rows.length === 0) return;
+    for (const r of rows) {
+      const raw = Buffer.from(r.raw);
+      const text = raw.toString("utf8");
+      const isUtf8 = Buffer.from(text, "utf8").equals(raw);
+      yield JSON.stringify({
+        file: r.fileName,
+        position: Number(r.position),
+        reason: r.reason,
+        ...(isUtf8 ? { raw: text } : { rawBase64: raw.toString("base64") }),
+      }) + "\n";
+    }
+    after = rows[rows.length - 1].id;
+  }
+}
+
+export type ReprocessResult = { attempted: number; resolved: number; stillQuarantined: number };
+
+/** Runs the current parsers over quarantined records again (after a parser fix). Resolved records enter the
+ *  ledger and the events like any other; the rest keep (an updated) reason. */
+export async function reprocessQuarantine({ filter, actor }: { filter: QuarantineFilter; actor: AuditContext }): Promise<ReprocessResult> {
+  const rows = await db().quarantinedRecord.findMany({
+    where: { ...where(filter), resolvedRawRecordId: null },
+    include: { source: true },
+    orderBy: { id: "asc" },
+  });
+  let resolved = 0;
+  const client = await pool().connect();
+  try {
+    for (const r of rows) {
+      const parser = getSource(r.source.platform);
+      let events;
+      let reason: string | null = null;
+      try {
+        if (!parser) throw new NormalizeError(`no parser for platform ${r.source.platform}`);
+        events = parser.normalize(JSON.parse(Buffer.from(r.raw).toString("utf8")), { fileName: r.fileName, position: Number(r.position) });
+      } catch (err) {
+        reason = err instanceof NormalizeError ? err.message : err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message;
+      }
+      await client.query("BEGIN");
+      try {
+        if (events) {
+          const [res] = await appendRawRecords({
+            client,
+            rows: [{ sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) }],
+          });
+          if (res.status === "stored") {
+            const evRows: EventRowInput[] = events.map((e) => ({ ...toEventRow(e), rawRecordId: res.id }));
+            await insertEvents(client, r.sourceId, evRows);
+          }
+          await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), "resolvedRawRecordId" = $2 WHERE id = $1`, [
+            String(r.id),
+            String(res.id),
+          ]);
+          resolved++;
+        } else {
+          await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), reason = $2 WHERE id = $1`, [String(r.id), reason]);
+        }
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK");
+        throw err;
+      }
+    }
+  } finally {
+    client.release();
+  }
+  await recordAudit({ ...actor, details: { type: "ingest.reprocess", count: rows.length, resolved } });
+  if (resolved > 0) await createCheckpoint({});
+  return { attempted: rows.length, resolved, stillQuarantined: rows.length - resolved };
+}

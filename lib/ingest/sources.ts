@@ -1,0 +1,19 @@
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+// A source is one stream of evidence from one platform (e.g. "okta", or "okta-eu" for a second tenant).
+// Ingest without a named source uses the platform's default source, named after the platform.
+export async function ensureSource(
+  { platform, name, tenantId = "default" }: { platform: string; name?: string; tenantId?: string },
+  tx: Prisma.TransactionClient = db(),
+) {
+  const sourceName = name ?? platform;
+  const existing = await tx.source.findUnique({ where: { tenantId_name: { tenantId, name: sourceName } } });
+  if (existing) return existing;
+  try {
+    return await tx.source.create({ data: { tenantId, platform, name: sourceName } });
+  } catch {
+    // Created concurrently by another ingest: read it back.
+    return tx.source.findUniqueOrThrow({ where: { tenantId_name: { tenantId, name: sourceName } } });
+  }
+}

@@ -1,0 +1,56 @@
+import { pool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { signCheckpoint } from "./checkpoint-note";
+import { CHECKPOINT_COLUMNS, toCheckpoint, type CheckpointDbRow, type LedgerCheckpoint } from "./checkpoint-row";
+import { EMPTY_TREE_HASH } from "./merkle";
+import { computeRangeHashes, currentTreeSize } from "./range-hashes";
+import { loadOrCreateSigningKey, type SigningKey } from "./signing-key";
+
+// A signed tree head over every leaf appended so far. Called after each ingest batch; a call that finds the tree
+// unchanged since the last checkpoint returns that one, so callers need not track whether anything was stored.
+
+// Checkpoints take turns (a second caller would otherwise sign the same size twice). Distinct from the append
+// lock: appends go on while a checkpoint is computed, and the size is fixed before hashing starts.
+const CHECKPOINT_LOCK = 7_265_101_002;
+
+export type CreatedCheckpoint = LedgerCheckpoint & { created: boolean };
+
+export async function createCheckpoint({ key }: { key?: SigningKey } = {}): Promise<CreatedCheckpoint> {
+  const signingKey = key ?? (await loadOrCreateSigningKey());
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [CHECKPOINT_LOCK]);
+      const last = await client.query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.id DESC LIMIT 1`);
+      const previous = last.rows[0] ? toCheckpoint(last.rows[0]) : null;
+      const treeSize = await currentTreeSize({ client });
+      if (previous && previous.treeSize === treeSize) {
+        await client.query("COMMIT");
+        return { ...previous, created: false };
+      }
+      if (previous && previous.treeSize > treeSize) {
+        throw new AppError(
+          "INTERNAL",
+          `the ledger has ${treeSize} leaves but checkpoint ${previous.id} covers ${previous.treeSize}: rows were removed. Run \`npm run cli -- ledger verify\`.`,
+        );
+      }
+      // The leaves below treeSize are committed and immutable, so hashing them on other connections is safe.
+      const rootHash = treeSize === 0 ? EMPTY_TREE_HASH : (await computeRangeHashes({ ranges: [[0, treeSize]] })).get(`0:${treeSize}`)!;
+      const createdAt = new Date();
+      const signature = signCheckpoint({ treeSize, rootHash, createdAt }, signingKey.privateKey);
+      const inserted = await client.query<CheckpointDbRow>(
+        `INSERT INTO ledger_checkpoint AS c ("treeSize", "rootHash", "createdAt", signature, "keyFingerprint")
+         VALUES ($1, $2, $3, $4, $5) RETURNING ${CHECKPOINT_COLUMNS}`,
+        [treeSize, rootHash, createdAt, signature, signingKey.fingerprint],
+      );
+      await client.query("COMMIT");
+      return { ...toCheckpoint(inserted.rows[0]), created: true };
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,9 @@
+import { loadOrCreateSigningKey } from "./signing-key";
+
+export type PublicKeyInfo = { algorithm: "Ed25519"; publicKeyPem: string; fingerprint: string };
+
+/** The public half of the checkpoint signing key, as shown in Settings and served at /api/v1/ledger/public-key. */
+export async function getPublicKey(_: Record<string, never> = {}): Promise<PublicKeyInfo> {
+  const key = await loadOrCreateSigningKey({});
+  return { algorithm: "Ed25519", publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint };
+}

@@ -1,0 +1,190 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { toEventRow } from "@/lib/events/schema";
+import { cloudtrail as synthetic } from "../../../scripts/bench/synthetic";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { awsCloudTrail } from "./index";
+
+const TRAIL = fixturePath("aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json");
+const ctx = { fileName: "t.json", position: 0 };
+
+describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event history)", () => {
+  it("trail file: STS lineage, role sessions, console logins, privileged IAM changes", async () => {
+    const r = await runFile(awsCloudTrail, TRAIL);
+    printResult(r);
+    expect(r.total).toBe(8);
+    expect(r.rejected.size).toBe(0);
+
+    // GetSessionToken: the IAM user's long-term key mints a session key.
+    const gst = eventAt(r, 0);
+    expect(gst).toMatchObject({
+      class_uid: 6003,
+      activity: "issue_credentials",
+      credential: { key: "AKIAIOSFODNN7EXAMPLE", key_type: "aws.access_key_id", kind: "aws_access_key" },
+      session: null, // a long-term key without a session context is no session
+      actor: { type: "IAMUser", login: "alice", external_id: "AIDAJ45Q7YFFAREXAMPLE" },
+    });
+    expect(gst.issued_credentials).toEqual([
+      {
+        key: "ASIAQNOALICEMFA00001",
+        key_type: "aws.access_key_id",
+        kind: "aws_session_key",
+        native_type: "GetSessionToken",
+        parent_key: "AKIAIOSFODNN7EXAMPLE",
+        parent_key_type: "aws.access_key_id",
+        principal: null,
+        source_identity: null,
+        expiration: "Mar 4, 2025, 2:00:00 PM",
+      },
+    ]);
+
+    // AssumeRole with that session key: the child key, its role session ARN and source identity.
+    const assume = eventAt(r, 1);
+    expect(assume).toMatchObject({
+      credential: { key: "ASIAQNOALICEMFA00001", kind: "aws_session_key" },
+      session: { key: "arn:aws:iam::111122223333:user/alice|2025-03-04T13:00:00Z", key_type: "aws.user_session" },
+      auth: { mfa: true },
+      resources: [{ type: "AWS::IAM::Role", id: "arn:aws:iam::111122223333:role/Admin", name: "alice-admin" }],
+    });
+    expect(assume.issued_credentials[0]).toMatchObject({
+      key: "ASIAQNOADMINROLE0001",
+      parent_key: "ASIAQNOALICEMFA00001",
+      principal: "arn:aws:sts::111122223333:assumed-role/Admin/alice-admin",
+      source_identity: "alice",
+    });
+
+    // Calls made in the role session carry the session key = role session ARN + creation date.
+    const attach = eventAt(r, 2);
+    const roleSession = "arn:aws:sts::111122223333:assumed-role/Admin/alice-admin|2025-03-04T13:00:05Z";
+    expect(attach).toMatchObject({
+      class_uid: 3005,
+      activity: "assign_privileges",
+      privileged: true,
+      session: { key: roleSession, key_type: "aws.role_session", issuer: "arn:aws:iam::111122223333:role/Admin" },
+      credential: { key: "ASIAQNOADMINROLE0001" },
+      actor: { type: "AssumedRole", login: "alice-admin" },
+    });
+    expect(attach.extra.sourceIdentity).toBe("alice");
+    expect(attach.resources).toEqual([
+      { type: "AWS::IAM::User", id: null, name: "ci-deployer" },
+      { type: "AWS::IAM::Policy", id: "arn:aws:iam::aws:policy/AdministratorAccess", name: null },
+    ]);
+
+    const newKey = eventAt(r, 3);
+    expect(newKey).toMatchObject({ class_uid: 3001, privileged: true, session: { key: roleSession } });
+    expect(newKey.issued_credentials).toMatchObject([{ key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: null, principal: "ci-deployer" }]);
+
+    // Role chaining: the child of the role session key.
+    const chained = eventAt(r, 4);
+    expect(chained.issued_credentials[0]).toMatchObject({ key: "ASIAQNOAUDITCHAIN001", parent_key: "ASIAQNOADMINROLE0001", principal: "arn:aws:sts::444455556666:assumed-role/Auditor/alice-audit" });
+
+    const ec2 = eventAt(r, 5);
+    expect(ec2).toMatchObject({ actor: { kind_hint: "workload" }, privileged: false, activity: "read", src_endpoint: { ip: "10.0.12.34" } });
+    expect(ec2.resources[0]).toEqual({ type: "AWS::S3::Object", id: "arn:aws:s3:::finance-reports/2025/q1/ledger.csv", name: "2025/q1/ledger.csv" });
+
+    // Console login through IAM Identity Center: a person, session = the SSO role session.
+    const sso = eventAt(r, 6);
+    expect(sso).toMatchObject({
+      class_uid: 3002,
+      activity: "logon",
+      status: "success",
+      actor: { kind_hint: "human", email: "maria.lopez@example.com" },
+      auth: { mfa: false },
+      session: { key_type: "aws.role_session" },
+    });
+    // Root console login, failed, MFA used.
+    const root = eventAt(r, 7);
+    expect(root).toMatchObject({ status: "failure", status_detail: "Failure: Failed authentication", privileged: true, actor: { type: "Root", name: "root", kind_hint: "human" }, auth: { mfa: true, factors: ["password", "mfa"] }, credential: null });
+
+    expect(toEventRow(attach)).toMatchObject({ sessionKey: roleSession, credentialKey: "ASIAQNOADMINROLE0001", targetType: "AWS::IAM::User", targetName: "ci-deployer", privileged: true });
+  });
+
+  it("reads the .json.gz delivery to the same events as the plain file", async () => {
+    const gz = await runFile(awsCloudTrail, `${TRAIL}.gz`);
+    const plain = await runFile(awsCloudTrail, TRAIL);
+    expect(gz.events).toEqual(plain.events);
+  });
+
+  it("Event history (lookup-events): parses CloudTrailEvent strings", async () => {
+    const r = await runFile(awsCloudTrail, fixturePath("aws-cloudtrail", "lookup-events.json"));
+    printResult(r);
+    const plain = await runFile(awsCloudTrail, TRAIL);
+    const login = eventAt(r, 0);
+    expect({ ...login, extra: {} }).toEqual({ ...eventAt(plain, 6), extra: {} });
+    expect(login.extra.shape).toBe("event-history");
+    const assume = eventAt(r, 1);
+    expect(assume.resources).toContainEqual({ type: "AWS::IAM::Role", id: "arn:aws:iam::111122223333:role/Admin", name: "alice-admin" });
+    expect(assume.issued_credentials[0].parent_key).toBe("ASIAQNOALICEMFA00001");
+    expect(() => awsCloudTrail.normalize({ EventId: "x", CloudTrailEvent: "{not json" }, ctx)).toThrow(/CloudTrailEvent is not valid JSON/);
+  });
+
+  it("never crashes on damaged records (fast-check, 2000 runs)", () => {
+    const records = [...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]), ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]), synthetic(3)];
+    const { normalized, rejected } = assertRobust(awsCloudTrail, records, 2000);
+    console.log(`aws-cloudtrail robustness: ${normalized} normalized, ${rejected} rejected`);
+    expect(normalized).toBeGreaterThan(0);
+  });
+
+  it("measures normalize throughput (printed, not asserted)", () => {
+    const records = Array.from({ length: 1000 }, (_, i) => synthetic(i));
+    console.log(`aws-cloudtrail normalize (incl. schema check): ${Math.round(normalizeRate(awsCloudTrail, records)).toLocaleString()} records/s`);
+  });
+});
+
+describe.skipIf(!HAS_SAMPLES)(`aws-cloudtrail source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+  const file = (name: string) => path.join(SAMPLES_DIR, name);
+
+  it("Panther rule tests: every record normalized or rejected with a reason", async () => {
+    const r = await runFile(awsCloudTrail, file("aws_cloudtrail/panther_rule_tests_aws_cloudtrail.jsonl"));
+    printResult(r);
+    expect(r.total).toBe(439);
+    expect(r.events.length).toBe(422);
+    for (const reason of r.rejected.keys()) expect(reason).toMatch(/event time/);
+    const all = r.events.map((e) => e.events[0]);
+    // AssumeRole by an AWS service: a child key without a parent (no caller key).
+    const svc = all.find((e) => e.event_name === "AssumeRole" && e.actor.type === "AWSService")!;
+    expect(svc).toMatchObject({ actor: { kind_hint: "system", login: "lambda.amazonaws.com" }, credential: null });
+    expect(svc.issued_credentials[0]).toMatchObject({ parent_key: null, kind: "aws_session_key" });
+    // A placeholder key equal to its child is not linked to itself.
+    for (const e of all) for (const c of e.issued_credentials) expect(c.parent_key).not.toBe(c.key);
+    // ConsoleLogin with MFAUsed.
+    const mfaLogin = all.find((e) => e.event_name === "ConsoleLogin" && e.extra.mfaIdentifier)!;
+    expect(mfaLogin).toMatchObject({ class_uid: 3002, auth: { mfa: true }, actor: { type: "IAMUser", kind_hint: "human" }, status: "success" });
+    // Root actions are privileged.
+    expect(all.filter((e) => e.actor.type === "Root").every((e) => e.privileged)).toBe(true);
+    // Errors are failures with the error code.
+    const denied = all.find((e) => e.extra.errorCode === "AccessDenied");
+    if (denied) expect(denied).toMatchObject({ status: "failure", status_detail: expect.stringMatching(/^AccessDenied/) });
+  });
+
+  it("threat research trail subset: IAM Identity Center console session", async () => {
+    const r = await runFile(awsCloudTrail, file("aws_cloudtrail/panther_threat_research_trail_subset.jsonl"));
+    printResult(r);
+    expect(r.rejected.size).toBe(0);
+    const login = r.events.map((e) => e.events[0]).find((e) => e.event_name === "ConsoleLogin")!;
+    expect(login).toMatchObject({
+      actor: { kind_hint: "human", login: "nicholas.hakmiller" },
+      credential: { key: "ASIASXP6SDP2HUZY3TOB", kind: "aws_session_key" },
+      session: { key: "arn:aws:sts::187901811700:assumed-role/AWSReservedSSO_DevAdmin_635426549a280cc6/nicholas.hakmiller|2024-06-02T19:41:40Z" },
+      src_endpoint: { ip: "73.252.165.138" },
+    });
+  });
+
+  it("scenario files: CloudTrail parts of the stories", async () => {
+    for (const name of [
+      "panther_scenario__compromised-root-creds__attacker_cloudtrail.jsonl",
+      "panther_scenario__compromised-root-creds__victim_cloudtrail.jsonl",
+      "panther_scenario__enrichment-example__attacker_cloudtrail.jsonl",
+      "panther_scenario__enrichment-example__victim_cloudtrail.jsonl",
+    ]) {
+      const r = await runFile(awsCloudTrail, file(`scenarios/${name}`));
+      printResult(r);
+      expect(r.rejected.size, name).toBe(0);
+    }
+    const attacker = await runFile(awsCloudTrail, file("scenarios/panther_scenario__compromised-root-creds__attacker_cloudtrail.jsonl"));
+    const logins = attacker.events.map((e) => e.events[0]).filter((e) => e.event_name === "ConsoleLogin");
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((e) => e.actor.type === "Root" && e.src_endpoint.ip === "92.55.146.245")).toBe(true);
+  });
+});

@@ -1,0 +1,342 @@
+import {
+  ocsfClass,
+  type ActorKind,
+  type Auth,
+  type Credential,
+  type CredentialKind,
+  type EventResource,
+  type EventSession,
+  type IssuedCredential,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
+import { NormalizeError } from "../types";
+import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
+import { unwrapPanther } from "../util/panther";
+import { parseTime } from "../util/time";
+
+// AWS CloudTrail events (docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference.html):
+//  - trail files as delivered to S3: {"Records": [...]} (gzip), and the console's Event history JSON download;
+//  - Event history via the API / CLI (lookup-events): {"Events": [{EventId, EventName, EventTime, Username,
+//    AccessKeyId, Resources, CloudTrailEvent: "<the event as a JSON string>"}]}; CloudTrail Lake results that
+//    select eventJson likewise. The string is parsed here; the ledger keeps the outer record's bytes.
+
+export const AWS_PLATFORM = "aws-cloudtrail";
+
+// STS calls that mint temporary credentials; their responseElements.credentials.accessKeyId is a child key.
+const STS_ISSUING = new Set(["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken", "AssumeRoot"]);
+
+const READ_PREFIX = /^(Get|List|Describe|Head|Lookup|Search|Scan|Query|Select|Check|View|Batch(Get|Describe)|Estimate|Preview|Test|Validate|Simulate|Download)/;
+
+function keyKind(key: string): CredentialKind {
+  if (key.startsWith("AKIA")) return "aws_access_key"; // long-term IAM user / root access key
+  if (key.startsWith("ASIA")) return "aws_session_key"; // temporary (STS) credentials
+  return "unknown";
+}
+
+/** The event itself: a trail record, or the JSON inside Event history's CloudTrailEvent / Lake's eventJson. */
+function innerEvent(r: Rec): { event: Rec; wrapper: Rec | null } {
+  for (const k of ["CloudTrailEvent", "eventJson"]) {
+    const inner = field(r, k);
+    if (typeof inner === "string") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(inner);
+      } catch {
+        throw new NormalizeError(`${k} is not valid JSON`);
+      }
+      if (!isRec(parsed)) throw new NormalizeError(`${k} is not a JSON object`);
+      return { event: parsed, wrapper: r };
+    }
+    if (isRec(inner)) return { event: inner, wrapper: r };
+  }
+  return { event: r, wrapper: null };
+}
+
+function actorKind(type: string | null, ui: Rec | null, console: boolean): ActorKind {
+  const issuerArn = text(at(ui, "sessionContext", "sessionIssuer", "arn"));
+  const sessionName = text(field(ui, "principalId"))?.split(":")[1] ?? null;
+  switch (type) {
+    case "IdentityCenterUser":
+    case "SAMLUser":
+      return "human";
+    case "AWSService":
+      return "system";
+    case "Root":
+    case "IAMUser":
+      return console ? "human" : "unknown";
+    case "AssumedRole":
+      // IAM Identity Center permission sets are roles under aws-reserved/sso.amazonaws.com, assumed for a person.
+      if (issuerArn && /:role\/aws-reserved\/sso\.amazonaws\.com\//.test(issuerArn)) return "human";
+      if (console) return "human";
+      // EC2 instance profiles name the role session after the instance id.
+      if (sessionName && /^i-[0-9a-f]{8,17}$/.test(sessionName)) return "workload";
+      return "unknown";
+    default:
+      return "unknown";
+  }
+}
+
+function classify(name: string, source: string | null): { uid: OcsfClassUid; activity: string } {
+  if (name === "ConsoleLogin" || name === "CheckMfa" || (source === "signin.amazonaws.com" && /Login|Authenticate|Federate/.test(name))) {
+    return { uid: 3002, activity: "logon" };
+  }
+  if (STS_ISSUING.has(name)) return { uid: 6003, activity: "issue_credentials" };
+  if (source === "iam.amazonaws.com") {
+    if (/^(AddUserToGroup|RemoveUserFromGroup|CreateGroup|DeleteGroup|UpdateGroup)$/.test(name)) {
+      return { uid: 3006, activity: name === "AddUserToGroup" ? "add_user" : name === "RemoveUserFromGroup" ? "remove_user" : verb(name) };
+    }
+    if (/^(Attach|Put)(User|Role|Group)Policy$/.test(name)) return { uid: 3005, activity: "assign_privileges" };
+    if (/^(Detach|Delete)(User|Role|Group)Policy$/.test(name)) return { uid: 3005, activity: "revoke_privileges" };
+    if (/^(UpdateAssumeRolePolicy|CreatePolicyVersion|SetDefaultPolicyVersion|CreateRole|DeleteRole|PutRolePermissionsBoundary|PutUserPermissionsBoundary)$/.test(name)) {
+      return { uid: 3005, activity: verb(name) };
+    }
+    if (/^(ChangePassword|UpdateLoginProfile|CreateLoginProfile)$/.test(name)) return { uid: 3001, activity: name === "ChangePassword" ? "password_change" : "password_reset" };
+    if (/^(EnableMFADevice|CreateVirtualMFADevice)$/.test(name)) return { uid: 3001, activity: "mfa_enable" };
+    if (/^(DeactivateMFADevice|DeleteVirtualMFADevice)$/.test(name)) return { uid: 3001, activity: "mfa_disable" };
+    if (/User|AccessKey|LoginProfile|SSHPublicKey|ServiceSpecificCredential|SigningCertificate/.test(name) && !READ_PREFIX.test(name)) {
+      return { uid: 3001, activity: verb(name) };
+    }
+  }
+  return { uid: 6003, activity: verb(name) };
+}
+
+function verb(name: string): string {
+  if (READ_PREFIX.test(name)) return "read";
+  if (/^(Create|Put|Add|Run|Start|Register|Import|Allocate|Associate|Attach|Request|Copy|Upload|Invoke|Send|Publish|Issue)/.test(name)) return "create";
+  if (/^(Delete|Remove|Terminate|Stop|Deregister|Disassociate|Detach|Revoke|Release|Disable|Deactivate|Cancel|Purge)/.test(name)) return "delete";
+  if (/^(Update|Modify|Set|Change|Enable|Reset|Replace|Tag|Untag|Rotate|Restore|Reboot|Authorize|Apply|Edit|Rename)/.test(name)) return "update";
+  return "other";
+}
+
+// Calls that change who may do what (outside IAM, whose every write is privileged).
+const POLICY_CHANGES = /^(Put|Delete|Set)(Bucket|Key|Resource|Repository|Registry|Topic|Queue|Vault|Secret|Domain|Table|Function|Image)?(Policy|Acl|PublicAccessBlock)$|^(AddPermission|RemovePermission|CreateGrant|RevokeGrant|ModifySnapshotAttribute|ModifyImageAttribute|ModifyDBSnapshotAttribute|SetRepositoryPolicy|PutAccountPublicAccessBlock)$/;
+
+function isPrivileged(name: string, source: string | null, readOnly: boolean, type: string | null): boolean {
+  if (type === "Root") return true; // the root user has every permission
+  if (readOnly) return false;
+  if (source === "iam.amazonaws.com" || source === "organizations.amazonaws.com" || source === "sso.amazonaws.com" || source === "identitystore.amazonaws.com") return true;
+  return POLICY_CHANGES.test(name);
+}
+
+function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): EventResource[] {
+  const out: EventResource[] = [];
+  const add = (type: string, id: string | null, name: string | null) => {
+    if (!id && !name) return;
+    // The same target named twice (resources[] and requestParameters): keep one, with the name if either has it.
+    const same = out.find((r) => r.type === type && (id ? r.id === id : r.id === null && r.name === name));
+    if (same) {
+      same.name ??= name;
+      return;
+    }
+    out.push({ type, id, name });
+  };
+  for (const r of listAt(ev, "resources")) {
+    const arn = keyText(field(r, "ARN")) ?? keyText(field(r, "arn"));
+    add(text(field(r, "type")) ?? "AWS::Resource", arn, null);
+  }
+  for (const r of listAt(wrapper, "Resources")) add(text(field(r, "ResourceType")) ?? "AWS::Resource", null, text(field(r, "ResourceName")));
+  // Targets named in the request, for the common identity and data calls (CloudTrail fills resources[] for
+  // only a few services).
+  const req = recAt(ev, "requestParameters");
+  if (req) {
+    const roleArn = keyText(field(req, "roleArn"));
+    if (roleArn) add("AWS::IAM::Role", roleArn, text(field(req, "roleSessionName")));
+    const bucket = keyText(field(req, "bucketName"));
+    const key = text(field(req, "key"));
+    if (bucket && key) add("AWS::S3::Object", `arn:aws:s3:::${bucket}/${key}`, key);
+    if (bucket) add("AWS::S3::Bucket", `arn:aws:s3:::${bucket}`, bucket);
+    if (source === "iam.amazonaws.com") {
+      const user = keyText(field(req, "userName"));
+      if (user) add("AWS::IAM::User", null, user);
+      const role = keyText(field(req, "roleName"));
+      if (role) add("AWS::IAM::Role", null, role);
+      const group = keyText(field(req, "groupName"));
+      if (group) add("AWS::IAM::Group", null, group);
+      const policy = keyText(field(req, "policyArn"));
+      if (policy) add("AWS::IAM::Policy", policy, null);
+    }
+  }
+  return out;
+}
+
+export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
+  const { record } = unwrapPanther(input, /^AWS\.CloudTrail/, "AWS CloudTrail");
+  if (!isRec(record)) throw new NormalizeError("not a JSON object");
+  const { event: ev, wrapper } = innerEvent(record);
+
+  const name = text(field(ev, "eventName")) ?? (wrapper ? text(field(wrapper, "EventName")) : null);
+  if (!name) throw new NormalizeError("not a CloudTrail event: eventName is missing");
+  const time = parseTime(field(ev, "eventTime") ?? (wrapper ? field(wrapper, "EventTime") : undefined), "eventTime");
+  const source = text(field(ev, "eventSource")) ?? (wrapper ? text(field(wrapper, "EventSource")) : null);
+  const ui = recAt(ev, "userIdentity");
+  const type = text(field(ui, "type"));
+  const arn = keyText(field(ui, "arn"));
+  const principalId = keyText(field(ui, "principalId"));
+  const accessKeyId = keyText(field(ui, "accessKeyId")) ?? (wrapper ? keyText(field(wrapper, "AccessKeyId")) : null);
+  const sc = recAt(ui, "sessionContext");
+  const creationDate = text(at(sc, "attributes", "creationDate"));
+  const issuerArn = keyText(at(sc, "sessionIssuer", "arn"));
+  const sourceIdentity = keyText(field(sc, "sourceIdentity"));
+  const additional = recAt(ev, "additionalEventData");
+  const response = recAt(ev, "responseElements");
+  const errorCode = text(field(ev, "errorCode"));
+  const errorMessage = text(field(ev, "errorMessage"));
+  const consoleLogin = name === "ConsoleLogin";
+  const fromConsole = consoleLogin || boolish(field(ev, "sessionCredentialFromConsole")) === true;
+
+  // Actor: who signed the request.
+  const userName = keyText(field(ui, "userName")) ?? (wrapper ? keyText(field(wrapper, "Username")) : null);
+  const sessionName = type === "AssumedRole" && arn ? (arn.split("/").pop() ?? null) : null;
+  const login =
+    type === "AssumedRole"
+      ? sessionName
+      : type === "AWSService"
+        ? keyText(field(ui, "invokedBy"))
+        : type === "IdentityCenterUser"
+          ? keyText(at(ui, "onBehalfOf", "userId"))
+          : userName;
+  const externalId = type === "IdentityCenterUser" ? keyText(at(ui, "onBehalfOf", "userId")) : (principalId ?? (type === "AWSService" ? keyText(field(ui, "invokedBy")) : null));
+
+  // Session key. CloudTrail has no session id. For temporary credentials (role sessions, federated users,
+  // console sessions of IAM users/root) the session is the principal ARN plus sessionContext.attributes
+  // .creationDate: one AssumeRole / sign-in creates it, and every call made with its credentials repeats both,
+  // even across the refreshes of a console session's access key. Without a creationDate, a temporary (ASIA)
+  // access key identifies the session by itself.
+  let session: EventSession | null = null;
+  if (arn && creationDate) {
+    const keyType = type === "AssumedRole" ? "aws.role_session" : type === "FederatedUser" ? "aws.federated_session" : "aws.user_session";
+    session = { key: `${arn}|${creationDate}`, key_type: keyType, root_key: null, issuer: issuerArn };
+  } else if (accessKeyId && keyKind(accessKeyId) === "aws_session_key") {
+    session = { key: accessKeyId, key_type: "aws.session_access_key", root_key: null, issuer: issuerArn };
+  }
+
+  const credential: Credential | null = accessKeyId
+    ? { key: accessKeyId, key_type: "aws.access_key_id", kind: keyKind(accessKeyId), native_type: null, parent_key: null, parent_key_type: null, parent_kind: null }
+    : null;
+
+  // Credentials minted by this call: the child key's parent is the key the call was signed with.
+  const issued: IssuedCredential[] = [];
+  if (STS_ISSUING.has(name) && !errorCode) {
+    const newKey = keyText(at(response, "credentials", "accessKeyId"));
+    if (newKey) {
+      issued.push({
+        key: newKey,
+        key_type: "aws.access_key_id",
+        kind: keyKind(newKey) === "unknown" ? "aws_session_key" : keyKind(newKey),
+        native_type: name,
+        // A key cannot be its own parent (placeholder keys in samples repeat): no link rather than a loop.
+        parent_key: accessKeyId !== newKey ? accessKeyId : null,
+        parent_key_type: accessKeyId && accessKeyId !== newKey ? "aws.access_key_id" : null,
+        principal: keyText(at(response, "assumedRoleUser", "arn")) ?? keyText(at(response, "federatedUser", "arn")),
+        source_identity: keyText(field(response, "sourceIdentity")) ?? keyText(at(ev, "requestParameters", "sourceIdentity")),
+        expiration: text(at(response, "credentials", "expiration")),
+      });
+    }
+  }
+  if (name === "CreateAccessKey" && !errorCode) {
+    const newKey = keyText(at(response, "accessKey", "accessKeyId"));
+    if (newKey) {
+      issued.push({
+        key: newKey,
+        key_type: "aws.access_key_id",
+        kind: "aws_access_key",
+        native_type: name,
+        parent_key: null, // a new long-term key is not derived from the caller's key
+        parent_key_type: null,
+        principal: keyText(at(response, "accessKey", "userName")),
+        source_identity: null,
+        expiration: null,
+      });
+    }
+  }
+
+  let status: NormalizedEvent["status"] = errorCode ? "failure" : "success";
+  let statusDetail = errorCode ? (errorMessage ? `${errorCode}: ${errorMessage}` : errorCode) : null;
+  if (consoleLogin) {
+    const outcome = text(field(response, "ConsoleLogin"));
+    if (outcome === "Failure") status = "failure";
+    else if (outcome === "Success" && !errorCode) status = "success";
+    if (outcome) statusDetail = errorMessage ? `${outcome}: ${errorMessage}` : outcome;
+  }
+
+  const mfaUsed = boolish(field(additional, "MFAUsed"));
+  const mfaAuthenticated = boolish(at(sc, "attributes", "mfaAuthenticated"));
+  const mfa = consoleLogin ? mfaUsed : mfaAuthenticated;
+  const auth: Auth | null =
+    consoleLogin || mfa !== null
+      ? { factors: consoleLogin ? (mfaUsed ? ["password", "mfa"] : mfaUsed === false ? ["password"] : []) : [], mfa, protocol: consoleLogin && text(field(additional, "SamlProviderArn")) ? "SAML" : null }
+      : null;
+
+  const readOnlyField = boolish(field(ev, "readOnly") ?? (wrapper ? field(wrapper, "ReadOnly") : undefined));
+  const readOnly = readOnlyField ?? READ_PREFIX.test(name);
+  const { uid, activity } = classify(name, source);
+  const sourceIp = text(field(ev, "sourceIPAddress"));
+
+  return [
+    {
+      schema_version: 1,
+      platform: AWS_PLATFORM,
+      ...ocsfClass(uid),
+      activity,
+      event_name: name,
+      time,
+      status,
+      status_detail: statusDetail,
+      message: null,
+      actor: {
+        external_id: externalId,
+        name: type === "Root" ? (userName ?? "root") : login,
+        login,
+        email: emailShaped(login),
+        type,
+        kind_hint: actorKind(type, ui, fromConsole),
+      },
+      session,
+      credential,
+      issued_credentials: issued,
+      auth,
+      client: null, // CloudTrail names no OAuth client
+      src_endpoint: { ip: ipOrNull(sourceIp), location: null },
+      user_agent: text(field(ev, "userAgent")),
+      resources: resourcesOf(ev, source, wrapper),
+      privileged: isPrivileged(name, source, readOnly, type),
+      policy: null,
+      jit: null,
+      correlation_id: keyText(field(ev, "requestID")),
+      native_id: keyText(field(ev, "eventID")) ?? (wrapper ? keyText(field(wrapper, "EventId")) : null),
+      extra: extraOf({
+        shape: wrapper ? "event-history" : "trail",
+        eventSource: source,
+        eventType: text(field(ev, "eventType")),
+        eventCategory: text(field(ev, "eventCategory")),
+        awsRegion: text(field(ev, "awsRegion")),
+        recipientAccountId: text(field(ev, "recipientAccountId")),
+        accountId: text(field(ui, "accountId")),
+        arn,
+        principalId,
+        sessionIssuerArn: issuerArn,
+        sessionIssuerType: text(at(sc, "sessionIssuer", "type")),
+        sessionCreationDate: creationDate,
+        mfaAuthenticated,
+        sourceIdentity,
+        invokedBy: text(field(ui, "invokedBy")),
+        onBehalfOf: recAt(ui, "onBehalfOf"),
+        federatedProvider: text(at(sc, "webIdFederationData", "federatedProvider")),
+        sourceIPAddress: sourceIp && !ipOrNull(sourceIp) ? sourceIp : null,
+        readOnly: readOnlyField,
+        managementEvent: boolish(field(ev, "managementEvent")),
+        errorCode,
+        errorMessage,
+        sharedEventID: text(field(ev, "sharedEventID")),
+        vpcEndpointId: text(field(ev, "vpcEndpointId")),
+        sessionCredentialFromConsole: boolish(field(ev, "sessionCredentialFromConsole")),
+        loginTo: text(field(additional, "LoginTo")),
+        mfaUsed,
+        mfaIdentifier: text(field(additional, "MFAIdentifier")),
+        roleSessionName: text(at(ev, "requestParameters", "roleSessionName")),
+        tlsVersion: text(at(ev, "tlsDetails", "tlsVersion")),
+      }),
+    },
+  ];
+}

@@ -1,0 +1,38 @@
+import { defineSource, meanScore } from "../define-source";
+import { field, isRec, recAt } from "../util/fields";
+import { pantherLogType } from "../util/panther";
+import { ENTRA_PLATFORM, isUnifiedAuditLogRecord, normalizeEntra, SIGNIN_CATEGORIES } from "./normalize";
+
+function scoreRecord(r: unknown): number {
+  const logType = pantherLogType(r);
+  if (logType) return logType.startsWith("Azure.") ? 0.95 : 0; // Microsoft365.* is the m365 source's
+  if (!isRec(r) || isUnifiedAuditLogRecord(r)) return 0;
+  const props = recAt(r, "properties");
+  if (props) {
+    const category = field(r, "category");
+    if (typeof category === "string" && (SIGNIN_CATEGORIES[category] || category === "AuditLogs")) return 0.9;
+    if (field(props, "activityDisplayName") !== undefined || field(props, "createdDateTime") !== undefined) return 0.6;
+    return 0;
+  }
+  // Graph signIn / directoryAudit.
+  if (field(r, "createdDateTime") !== undefined && (field(r, "userPrincipalName") !== undefined || field(r, "servicePrincipalId") !== undefined)) {
+    return field(r, "appId") !== undefined || field(r, "conditionalAccessStatus") !== undefined ? 0.9 : 0.7;
+  }
+  if (field(r, "activityDisplayName") !== undefined && field(r, "activityDateTime") !== undefined) return 0.9;
+  return 0;
+}
+
+export const entra = defineSource({
+  platform: ENTRA_PLATFORM,
+  label: "Microsoft Entra ID",
+  formats: [
+    "sign-in logs: Graph /auditLogs/signIns ({\"value\": [...]} or array)",
+    "audit logs: Graph /auditLogs/directoryAudits",
+    "Azure Monitor diagnostic settings: SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs, ManagedIdentitySignInLogs, AuditLogs ({\"records\": [...]} or NDJSON)",
+  ],
+  detect: (probe) => {
+    const s = meanScore(probe.records, scoreRecord);
+    return s > 0 && /entra|azure|aad|signin|sign-in|directoryaudit/i.test(probe.fileName) ? s + 0.05 : s;
+  },
+  normalize: (record) => normalizeEntra(record),
+});

@@ -1,0 +1,483 @@
+import {
+  ocsfClass,
+  type ActorKind,
+  type Auth,
+  type Credential,
+  type CredentialKind,
+  type EventPolicy,
+  type EventResource,
+  type JitGrant,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
+import { NormalizeError } from "../types";
+import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
+import { unwrapPanther } from "../util/panther";
+import { parseTime } from "../util/time";
+
+// Microsoft Entra ID sign-in and audit logs, in the two shapes they are exported in:
+//  - Microsoft Graph: GET /auditLogs/signIns (signIn resource) and /auditLogs/directoryAudits (directoryAudit),
+//    as {"value": [...]} pages or their elements;
+//  - Azure Monitor diagnostic settings (storage account / Event Hub / Log Analytics export): one record per
+//    event with time, category (SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs,
+//    ManagedIdentitySignInLogs, AuditLogs), operationName, resultType, callerIpAddress, correlationId, identity,
+//    and the Graph fields under `properties`; {"records": [...]} or one per line.
+// Microsoft 365 Unified Audit Log records (Workload/RecordType/Operation/CreationTime) are refused: they belong
+// to the m365 source.
+
+export const ENTRA_PLATFORM = "entra";
+
+export const SIGNIN_CATEGORIES: Record<string, string> = {
+  SignInLogs: "interactiveUser",
+  NonInteractiveUserSignInLogs: "nonInteractiveUser",
+  ServicePrincipalSignInLogs: "servicePrincipal",
+  ManagedIdentitySignInLogs: "managedIdentity",
+};
+const CATEGORY_OF_KIND: Record<string, string> = Object.fromEntries(Object.entries(SIGNIN_CATEGORIES).map(([c, k]) => [k, c]));
+
+type Shape =
+  | { kind: "signin"; props: Rec; top: Rec | null }
+  | { kind: "audit"; props: Rec; top: Rec | null };
+
+/** True for a Microsoft 365 Unified Audit Log record (Management Activity API / Purview export shape). */
+export function isUnifiedAuditLogRecord(r: Rec): boolean {
+  return (
+    field(r, "CreationTime") !== undefined &&
+    field(r, "Operation") !== undefined &&
+    (field(r, "RecordType") !== undefined || field(r, "Workload") !== undefined || field(r, "UserKey") !== undefined || field(r, "OrganizationId") !== undefined)
+  );
+}
+
+function hasAny(r: Rec, keys: string[]): boolean {
+  return keys.some((k) => field(r, k) !== undefined);
+}
+
+const SIGNIN_FIELDS = ["createdDateTime", "userPrincipalName", "appId", "servicePrincipalId", "uniqueTokenIdentifier", "conditionalAccessStatus", "signInEventTypes", "isInteractive"];
+const AUDIT_FIELDS = ["activityDisplayName", "activityDateTime", "initiatedBy", "targetResources", "loggedByService"];
+
+export function shapeOf(r: Rec): Shape {
+  if (isUnifiedAuditLogRecord(r)) {
+    const workload = text(field(r, "Workload"));
+    const recordType = text(field(r, "RecordType"));
+    const what = [workload && `Workload ${workload}`, recordType && `RecordType ${recordType}`].filter(Boolean).join(", ");
+    throw new NormalizeError(
+      `Microsoft 365 Unified Audit Log record${what ? ` (${what})` : ""}: belongs to the Microsoft 365 (m365) source, not to Entra ID sign-in/audit logs`,
+    );
+  }
+  const props = recAt(r, "properties");
+  if (props) {
+    // Azure Monitor diagnostic-settings record.
+    const category = text(field(r, "category"));
+    if (category && SIGNIN_CATEGORIES[category]) return { kind: "signin", props, top: r };
+    if (category === "AuditLogs" || hasAny(props, AUDIT_FIELDS)) return { kind: "audit", props, top: r };
+    if (text(field(r, "operationName")) === "Sign-in activity" || hasAny(props, SIGNIN_FIELDS)) return { kind: "signin", props, top: r };
+    throw new NormalizeError(`Azure Monitor record of category ${category ?? "(none)"}: not an Entra ID sign-in or audit log`);
+  }
+  if (hasAny(r, AUDIT_FIELDS) && field(r, "activityDisplayName") !== undefined) return { kind: "audit", props: r, top: null };
+  if (field(r, "createdDateTime") !== undefined && hasAny(r, SIGNIN_FIELDS.slice(1))) return { kind: "signin", props: r, top: null };
+  throw new NormalizeError("not an Entra ID sign-in (Graph signIn / Azure Monitor SignInLogs) or audit (directoryAudit / AuditLogs) record");
+}
+
+/** A field from the Graph properties, else from the Azure Monitor envelope record (same name). */
+function pick(props: Rec, top: Rec | null, key: string): unknown {
+  const v = field(props, key);
+  return v !== undefined && v !== null ? v : top ? field(top, key) : undefined;
+}
+
+// --- sign-ins ----------------------------------------------------------------------------------------------
+
+const CLIENT_CREDENTIAL: Record<string, CredentialKind> = {
+  clientSecret: "sp_secret",
+  certificate: "sp_certificate",
+};
+const INCOMING_TOKEN: Record<string, CredentialKind> = {
+  refreshToken: "refresh_token",
+  primaryRefreshToken: "refresh_token",
+  saml11: "saml_assertion",
+  saml20: "saml_assertion",
+  previouslyIssuedAccessToken: "access_token",
+};
+
+function signInKind(props: Rec, top: Rec | null): string {
+  const types = listAt(props, "signInEventTypes").map(text).filter((t): t is string => !!t);
+  if (types.length) return types[0];
+  const category = top ? text(field(top, "category")) : null;
+  if (category && SIGNIN_CATEGORIES[category]) return SIGNIN_CATEGORIES[category];
+  const mi = text(field(props, "managedIdentityType"));
+  if (mi && mi !== "none") return "managedIdentity";
+  const interactive = field(props, "isInteractive");
+  if (interactive === true) return "interactiveUser";
+  if (keyText(field(props, "servicePrincipalId")) && !keyText(field(props, "userId"))) return "servicePrincipal";
+  if (interactive === false) return "nonInteractiveUser";
+  return "interactiveUser";
+}
+
+function signInStatus(props: Rec, top: Rec | null): { status: NormalizedEvent["status"]; detail: string | null } {
+  const code = text(at(props, "status", "errorCode"));
+  const reason = text(at(props, "status", "failureReason"));
+  if (code !== null) {
+    return { status: code === "0" ? "success" : "failure", detail: code === "0" ? "0" : reason ? `${code}: ${reason}` : code };
+  }
+  const resultType = top ? text(field(top, "resultType")) : null;
+  if (resultType !== null) {
+    if (resultType === "0" || /^success/i.test(resultType)) return { status: "success", detail: resultType };
+    if (/^\d+$/.test(resultType) || /^fail/i.test(resultType)) return { status: "failure", detail: resultType };
+  }
+  const sig = top ? text(field(top, "resultSignature")) : null;
+  if (sig && /^success$/i.test(sig)) return { status: "success", detail: sig };
+  if (sig && /^fail/i.test(sig)) return { status: "failure", detail: sig };
+  return { status: "unknown", detail: resultType ?? null };
+}
+
+function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
+  const kind = signInKind(props, top);
+  const time = parseTime(pick(props, top, "createdDateTime") ?? (top ? field(top, "time") : undefined), "createdDateTime");
+  const { status, detail } = signInStatus(props, top);
+
+  const upn = keyText(field(props, "userPrincipalName"));
+  const spId = keyText(field(props, "servicePrincipalId"));
+  const spName = text(field(props, "servicePrincipalName"));
+  const isApp = kind === "servicePrincipal" || kind === "managedIdentity";
+  const actorKind: ActorKind = kind === "managedIdentity" ? "workload" : kind === "servicePrincipal" ? "service_account" : upn || keyText(field(props, "userId")) ? "human" : "unknown";
+  const actor = isApp
+    ? { external_id: spId, name: spName ?? text(field(props, "appDisplayName")), login: null, email: null, type: kind, kind_hint: actorKind }
+    : {
+        external_id: keyText(field(props, "userId")),
+        name: text(field(props, "userDisplayName")) ?? upn,
+        login: upn,
+        email: emailShaped(upn),
+        type: kind, // Entra's sign-in event type (interactiveUser, nonInteractiveUser); userType (Member/Guest) is in extra
+        kind_hint: actorKind,
+      };
+
+  // The credential key of a sign-in is the token it issued (uniqueTokenIdentifier): later activity (Graph
+  // activity logs, M365 UAL) carries the same id. For service principals the secret/certificate that obtained
+  // the token (servicePrincipalCredentialKeyId) is its parent.
+  const tokenId = keyText(field(props, "uniqueTokenIdentifier"));
+  const spKeyId = keyText(field(props, "servicePrincipalCredentialKeyId"));
+  const clientCredType = keyText(field(props, "clientCredentialType"));
+  const spKeyKind: CredentialKind = (clientCredType && CLIENT_CREDENTIAL[clientCredType]) || "unknown";
+  const incoming = keyText(field(props, "incomingTokenType"));
+  let credential: Credential | null = null;
+  if (tokenId) {
+    credential = {
+      key: tokenId,
+      key_type: "entra.unique_token_identifier",
+      kind: "access_token",
+      native_type: "uniqueTokenIdentifier",
+      parent_key: spKeyId,
+      parent_key_type: spKeyId ? "entra.sp_credential_key_id" : null,
+      parent_kind: spKeyId ? spKeyKind : null,
+    };
+  } else if (spKeyId) {
+    credential = { key: spKeyId, key_type: "entra.sp_credential_key_id", kind: spKeyKind, native_type: clientCredType, parent_key: null, parent_key_type: null, parent_kind: null };
+  } else if (incoming && incoming !== "none") {
+    credential = { key: null, key_type: null, kind: INCOMING_TOKEN[incoming] ?? "unknown", native_type: incoming, parent_key: null, parent_key_type: null, parent_kind: null };
+  }
+
+  const methods = new Set<string>();
+  for (const d of listAt(props, "authenticationDetails")) {
+    const m = text(field(d, "authenticationMethod"));
+    if (m) methods.add(m);
+  }
+  const requirement = text(field(props, "authenticationRequirement"));
+  const mfaMethod = text(at(props, "mfaDetail", "authMethod"));
+  if (mfaMethod) methods.add(mfaMethod);
+  const protocol = text(field(props, "authenticationProtocol"));
+  let mfa: boolean | null = null;
+  if (mfaMethod) mfa = true;
+  else if (status === "success" && requirement === "multiFactorAuthentication") mfa = true;
+  else if (status === "success" && requirement === "singleFactorAuthentication") mfa = false;
+  const auth: Auth | null =
+    methods.size || mfa !== null || (protocol && protocol !== "none") ? { factors: [...methods], mfa, protocol: protocol && protocol !== "none" ? protocol : null } : null;
+
+  const caStatus = text(field(props, "conditionalAccessStatus"));
+  const applied = listAt(props, "appliedConditionalAccessPolicies")
+    .filter(isRec)
+    .map((p) => ({ id: keyText(field(p, "id")), name: text(field(p, "displayName")), result: text(field(p, "result")) }));
+  const enforced = applied
+    .filter((p) => p.result === "success" || p.result === "failure")
+    .map((p) => p.name ?? p.id)
+    .filter((n): n is string => n !== null);
+  const policy: EventPolicy | null = caStatus
+    ? { engine: "entra.conditional_access", result: caStatus, policy_name: enforced.length ? enforced.join("; ") : null, rule_name: null, applied }
+    : null;
+
+  const loc = recAt(props, "location");
+  const location = loc ? { city: text(field(loc, "city")), region: text(field(loc, "state")), country: text(field(loc, "countryOrRegion")) } : null;
+  const resourceId = keyText(field(props, "resourceId"));
+  const resourceName = text(field(props, "resourceDisplayName"));
+  const resources: EventResource[] = resourceId || resourceName ? [{ type: "resource", id: resourceId, name: resourceName }] : [];
+  const appId = keyText(field(props, "appId"));
+  const appName = text(field(props, "appDisplayName"));
+  const sessionId = keyText(field(props, "sessionId"));
+  // The log's own name: the Azure Monitor category when there is one, else the category Microsoft uses for
+  // this kind of sign-in (Graph's signInEventTypes vocabulary mapped to the category names).
+  const topCategory = top ? text(field(top, "category")) : null;
+  const category = (topCategory && /SignInLogs$/.test(topCategory) ? topCategory : null) ?? CATEGORY_OF_KIND[kind] ?? "SignInLogs";
+
+  return {
+    schema_version: 1,
+    platform: ENTRA_PLATFORM,
+    ...ocsfClass(3002),
+    activity: "logon",
+    event_name: category,
+    time,
+    status,
+    status_detail: detail,
+    message: null,
+    actor,
+    session: sessionId ? { key: sessionId, key_type: "entra.sessionId", root_key: null, issuer: null } : null,
+    credential,
+    issued_credentials: [],
+    auth,
+    client: appId || appName ? { app_id: appId, app_name: appName } : null,
+    src_endpoint: {
+      ip: ipOrNull(text(field(props, "ipAddress")) ?? (top ? text(field(top, "callerIpAddress")) : null)),
+      location: location && (location.city || location.region || location.country) ? location : null,
+    },
+    user_agent: text(field(props, "userAgent")),
+    resources,
+    privileged: false,
+    policy,
+    jit: null,
+    correlation_id: keyText(pick(props, top, "correlationId")),
+    native_id: keyText(field(props, "id")),
+    extra: extraOf({
+      shape: top ? "azure-monitor" : "graph",
+      category: top ? text(field(top, "category")) : null,
+      operationName: top ? text(field(top, "operationName")) : null,
+      resultType: top ? text(field(top, "resultType")) : null,
+      tenantId: text(pick(props, top, "tenantId")),
+      signInEventTypes: listAt(props, "signInEventTypes").length ? listAt(props, "signInEventTypes") : null,
+      isInteractive: field(props, "isInteractive"),
+      userType: text(field(props, "userType")),
+      clientAppUsed: text(field(props, "clientAppUsed")),
+      authenticationRequirement: requirement,
+      clientCredentialType: clientCredType,
+      incomingTokenType: incoming,
+      tokenIssuerType: text(field(props, "tokenIssuerType")),
+      managedIdentityType: text(field(props, "managedIdentityType")),
+      servicePrincipalId: spId,
+      servicePrincipalName: spName,
+      servicePrincipalCredentialKeyId: spKeyId,
+      servicePrincipalCredentialThumbprint: text(field(props, "servicePrincipalCredentialThumbprint")),
+      originalRequestId: text(field(props, "originalRequestId")),
+      riskState: text(field(props, "riskState")),
+      riskLevelDuringSignIn: text(field(props, "riskLevelDuringSignIn")),
+      riskLevelAggregated: text(field(props, "riskLevelAggregated")),
+      riskDetail: text(field(props, "riskDetail")),
+      riskEventTypes: listAt(props, "riskEventTypes").length ? listAt(props, "riskEventTypes") : null,
+      deviceDetail: recAt(props, "deviceDetail"),
+      autonomousSystemNumber: field(props, "autonomousSystemNumber"),
+      crossTenantAccessType: text(field(props, "crossTenantAccessType")),
+      homeTenantId: text(field(props, "homeTenantId")),
+      resourceTenantId: text(field(props, "resourceTenantId")),
+      failureReason: text(at(props, "status", "failureReason")),
+      statusAdditionalDetails: text(at(props, "status", "additionalDetails")),
+    }),
+  };
+}
+
+// --- audit logs --------------------------------------------------------------------------------------------
+
+function additionalDetails(props: Rec): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const d of listAt(props, "additionalDetails")) {
+    const k = text(field(d, "key"));
+    const v = text(field(d, "value"));
+    if (k && v !== null && !m.has(k)) m.set(k, v);
+  }
+  return m;
+}
+
+function modifiedNames(props: Rec): string[] | null {
+  const names: string[] = [];
+  for (const t of listAt(props, "targetResources")) {
+    for (const m of listAt(t, "modifiedProperties")) {
+      const n = text(field(m, "displayName"));
+      if (n && !names.includes(n)) names.push(n);
+    }
+  }
+  return names.length ? names : null;
+}
+
+function opVerb(operationType: string | null, activity: string): string {
+  switch (operationType?.toLowerCase()) {
+    case "add":
+      return "create";
+    case "update":
+      return "update";
+    case "delete":
+      return "delete";
+    case "assign":
+      return "assign_privileges";
+    case "unassign":
+      return "revoke_privileges";
+  }
+  if (/^(add|create|invite|register)/i.test(activity)) return "create";
+  if (/^(delete|remove|hard delete)/i.test(activity)) return "delete";
+  if (/^(update|set|change|reset|enable|disable|restore)/i.test(activity)) return "update";
+  return "other";
+}
+
+function classifyAudit(category: string | null, activity: string, operationType: string | null): { uid: OcsfClassUid; activity: string } {
+  const a = activity.toLowerCase();
+  if (/elevateaccess|elevated their access/.test(a)) return { uid: 3005, activity: "assign_privileges" };
+  if (category === "RoleManagement" || /member to role|member from role|role assignment/.test(a)) {
+    if (/^add|assign/.test(a)) return { uid: 3005, activity: "assign_privileges" };
+    if (/^remove|delete|unassign/.test(a)) return { uid: 3005, activity: "revoke_privileges" };
+    return { uid: 3005, activity: opVerb(operationType, activity) };
+  }
+  if (category === "GroupManagement") {
+    if (/^add member to group/.test(a)) return { uid: 3006, activity: "add_user" };
+    if (/^remove member from group/.test(a)) return { uid: 3006, activity: "remove_user" };
+    return { uid: 3006, activity: opVerb(operationType, activity) };
+  }
+  if (category === "UserManagement") {
+    if (/reset (user )?password/.test(a)) return { uid: 3001, activity: "password_reset" };
+    if (/change (user )?password/.test(a)) return { uid: 3001, activity: "password_change" };
+    return { uid: 3001, activity: opVerb(operationType, activity) };
+  }
+  if (/app role assignment|consent to application|permission grant/.test(a)) {
+    return { uid: 3005, activity: /^remove|delete|revoke/.test(a) ? "revoke_privileges" : "assign_privileges" };
+  }
+  return { uid: 6003, activity: opVerb(operationType, activity) };
+}
+
+const PRIVILEGED_ACTIVITY = /role|credential|certificate|secret|permission|consent|federation|domain authentication|elevate|policy|owner|partner|pim/i;
+
+/** PIM activity names end in a parenthesised flavour: "Add member to role completed (PIM activation)". */
+function jitOf(activity: string, loggedBy: string | null, props: Rec, resources: EventResource[], details: Map<string, string>): JitGrant | null {
+  if (loggedBy !== "PIM" && !/\bPIM\b/.test(activity)) return null;
+  const paren = /\(([^)]*)\)\s*$/.exec(activity);
+  const assignment = paren ? paren[1].trim() || null : null;
+  const a = activity.toLowerCase();
+  let stage: JitGrant["stage"] = "other";
+  if (/expired/.test(a)) stage = "expired";
+  else if (/requested/.test(a)) stage = "requested";
+  else if (/completed/.test(a)) stage = /^remove/.test(a) ? "removed" : "completed";
+  const role = resources.find((r) => r.type === "Role");
+  const principal = resources.find((r) => r.type === "User" || r.type === "ServicePrincipal" || r.type === "Group");
+  const ticketNumber = details.get("TicketNumber") ?? null;
+  const ticketSystem = details.get("TicketSystem") ?? null;
+  return {
+    provider: "entra.pim",
+    stage,
+    assignment,
+    role_id: role?.id ?? details.get("RoleDefinitionOriginId") ?? null,
+    role_name: role?.name ?? null,
+    principal_id: principal?.id ?? null,
+    principal_name: principal?.name ?? null,
+    justification: details.get("Justification") ?? text(field(props, "resultReason")),
+    ticket: ticketNumber ? (ticketSystem ? `${ticketSystem}:${ticketNumber}` : ticketNumber) : null,
+    start_time: details.get("StartTime") ?? null,
+    end_time: details.get("ExpirationTime") ?? details.get("EndTime") ?? null,
+    request_id: details.get("RequestId") ?? null,
+  };
+}
+
+function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
+  const activity = text(field(props, "activityDisplayName")) ?? text(field(props, "operationName")) ?? (top ? text(field(top, "operationName")) : null);
+  if (!activity) throw new NormalizeError("Entra audit record without activityDisplayName/operationName");
+  const time = parseTime(field(props, "activityDateTime") ?? (top ? field(top, "time") : undefined), "activityDateTime");
+  const topCategory = top ? text(field(top, "category")) : null;
+  const category = text(field(props, "category")) ?? (topCategory && topCategory !== "AuditLogs" ? topCategory : null);
+  const loggedBy = text(field(props, "loggedByService"));
+  const operationType = text(field(props, "operationType"));
+
+  const result = text(field(props, "result")) ?? (top ? text(field(top, "result")) : null);
+  const status: NormalizedEvent["status"] = result ? (/^success/i.test(result) ? "success" : /^fail/i.test(result) ? "failure" : "unknown") : "unknown";
+  const resultReason = text(field(props, "resultReason"));
+
+  const user = recAt(props, "initiatedBy", "user");
+  const app = recAt(props, "initiatedBy", "app");
+  let actor: NormalizedEvent["actor"];
+  let ip: string | null = null;
+  if (user && (keyText(field(user, "id")) || keyText(field(user, "userPrincipalName")) || text(field(user, "displayName")))) {
+    const upn = keyText(field(user, "userPrincipalName"));
+    actor = { external_id: keyText(field(user, "id")), name: text(field(user, "displayName")) ?? upn, login: upn, email: emailShaped(upn), type: "user", kind_hint: "human" };
+    ip = ipOrNull(text(field(user, "ipAddress")));
+  } else if (app && (keyText(field(app, "servicePrincipalId")) || keyText(field(app, "appId")) || text(field(app, "displayName")))) {
+    actor = {
+      external_id: keyText(field(app, "servicePrincipalId")) ?? keyText(field(app, "appId")),
+      name: text(field(app, "displayName")) ?? text(field(app, "servicePrincipalName")),
+      login: null,
+      email: null,
+      type: "app",
+      kind_hint: "service_account",
+    };
+  } else {
+    actor = { external_id: null, name: top ? text(field(top, "identity")) : null, login: null, email: null, type: null, kind_hint: "unknown" };
+  }
+  ip ??= ipOrNull(top ? text(field(top, "callerIpAddress")) : null);
+  const details = additionalDetails(props);
+  ip ??= ipOrNull(details.get("ipaddr") ?? null);
+
+  const resources: EventResource[] = [];
+  for (const t of listAt(props, "targetResources")) {
+    if (!isRec(t)) continue;
+    const type = text(field(t, "type")) ?? "Other";
+    const id = keyText(field(t, "id"));
+    const name = text(field(t, "displayName")) ?? keyText(field(t, "userPrincipalName"));
+    if (id || name) resources.push({ type, id, name });
+  }
+
+  const classified = classifyAudit(category, activity, operationType);
+  const jit = jitOf(activity, loggedBy, props, resources, details);
+  const { uid } = classified;
+  // A PIM request is not yet a grant.
+  const verb = jit?.stage === "requested" && classified.activity === "assign_privileges" ? "request_privileges" : classified.activity;
+  const isActivation = !!jit && jit.stage === "completed" && /activation/i.test(jit.assignment ?? "");
+  const credential: Credential | null = isActivation
+    ? { key: jit.request_id, key_type: jit.request_id ? "entra.pim_request_id" : null, kind: "jit_grant", native_type: jit.assignment, parent_key: null, parent_key_type: null, parent_kind: null }
+    : null;
+  const privileged =
+    category === "RoleManagement" || category === "Policy" || loggedBy === "PIM" || loggedBy === "Conditional Access" || PRIVILEGED_ACTIVITY.test(activity);
+
+  return {
+    schema_version: 1,
+    platform: ENTRA_PLATFORM,
+    ...ocsfClass(uid),
+    activity: verb,
+    event_name: activity,
+    time,
+    status,
+    status_detail: result ? (resultReason ? `${result}: ${resultReason}` : result) : null,
+    message: null,
+    actor,
+    session: null,
+    credential,
+    issued_credentials: [],
+    auth: null,
+    client: actor.type === "app" ? { app_id: keyText(field(app, "appId")), app_name: text(field(app, "displayName")) } : null,
+    src_endpoint: { ip, location: null },
+    user_agent: text(field(props, "userAgent")),
+    resources,
+    privileged,
+    policy: null,
+    jit,
+    correlation_id: keyText(pick(props, top, "correlationId")),
+    native_id: keyText(field(props, "id")),
+    extra: extraOf({
+      shape: top ? "azure-monitor" : "graph",
+      category,
+      loggedByService: loggedBy,
+      operationType,
+      operationName: top ? text(field(top, "operationName")) : null,
+      identity: top ? text(field(top, "identity")) : null,
+      tenantId: text(pick(props, top, "tenantId")),
+      resultReason,
+      additionalDetails: details.size ? Object.fromEntries(details) : null,
+      // targetResources[].modifiedProperties (old/new values, sometimes whole policies) stay in the raw record.
+      modifiedPropertyNames: modifiedNames(props),
+    }),
+  };
+}
+
+export function normalizeEntra(input: unknown): NormalizedEvent[] {
+  const { record } = unwrapPanther(input, /^(Azure\.|Microsoft365\.)/, "Microsoft Entra ID");
+  if (!isRec(record)) throw new NormalizeError("not a JSON object");
+  const shape = shapeOf(record);
+  return [shape.kind === "signin" ? normalizeSignIn(shape.props, shape.top) : normalizeAudit(shape.props, shape.top)];
+}

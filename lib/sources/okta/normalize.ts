@@ -1,0 +1,245 @@
+import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import { NormalizeError } from "../types";
+import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text } from "../util/fields";
+import { unwrapPanther } from "../util/panther";
+import { parseTime } from "../util/time";
+
+// Okta System Log (GET /api/v1/logs, LogEvent objects), as the API returns them (JSON array pages) or as
+// exported line by line (NDJSON). Field reference: developer.okta.com/docs/reference/api/system-log/ and the
+// LogEvent model of Okta's OpenAPI spec; notes in shared/reference/saas-log-fields.md.
+
+export const OKTA_PLATFORM = "okta";
+
+/** Okta actor.type → kind hint. A "User" is a person unless the record shows an API token acted. */
+function actorKind(type: string | null, apiTokenId: string | null): ActorKind {
+  switch (type) {
+    case "User":
+      // An SSWS API token acts with its creator's identity: the event was driven by the token, not a session.
+      return apiTokenId ? "api_token" : "human";
+    case "PublicClientApp": // an OAuth client (actor of token grants, e.g. client_credentials)
+    case "AppInstance": // an app integration acting (provisioning, inbound federation)
+    case "Client":
+      return "oauth_app";
+    case "SystemPrincipal": // Okta itself (scheduled jobs, automations)
+      return "system";
+    default:
+      return "unknown"; // e.g. "IP address" for ThreatInsight events: not an identity
+  }
+}
+
+// authenticationContext.credentialType (LogCredentialType enum) → credential kind.
+const CREDENTIAL_TYPE: Record<string, CredentialKind> = {
+  PASSWORD: "password",
+  OTP: "mfa",
+  SMS: "mfa",
+  EMAIL: "mfa",
+  ASSERTION: "saml_assertion",
+  OAUTH2: "oauth_grant",
+};
+
+// Event types that change or use administrative privilege (roles, policies, tokens, identity providers, zones).
+const PRIVILEGED =
+  /^(user\.account\.privilege\.|group\.privilege\.|iam\.|policy\.lifecycle\.|policy\.rule\.|system\.api_token\.|system\.idp\.lifecycle\.|security\.authenticator\.lifecycle\.|zone\.|application\.policy\.|app\.oauth2\.as\.|system\.org\.|user\.mfa\.factor\.reset_all)/;
+
+type Classified = { uid: OcsfClassUid; activity: string };
+
+function classify(eventType: string): Classified {
+  const last = eventType.slice(eventType.lastIndexOf(".") + 1);
+  if (eventType === "user.session.start" || eventType.startsWith("user.authentication.")) return { uid: 3002, activity: "logon" };
+  if (eventType === "user.session.end") return { uid: 3002, activity: "logoff" };
+  if (eventType === "policy.evaluate_sign_on") return { uid: 3002, activity: "policy_evaluation" };
+  if (/^app\.oauth2\..*token\.(grant|revoke)/.test(eventType)) return { uid: 3002, activity: last === "revoke" ? "token_revoke" : "token_grant" };
+  if (eventType.startsWith("user.account.privilege.") || eventType.startsWith("group.privilege.")) {
+    return { uid: 3005, activity: last === "grant" ? "assign_privileges" : "revoke_privileges" };
+  }
+  if (eventType.startsWith("application.user_membership.")) {
+    return { uid: 3005, activity: last === "add" ? "assign_privileges" : last === "remove" ? "revoke_privileges" : verb(last) };
+  }
+  if (eventType.startsWith("group.user_membership.")) return { uid: 3006, activity: last === "add" ? "add_user" : last === "remove" ? "remove_user" : verb(last) };
+  if (eventType.startsWith("group.")) return { uid: 3006, activity: verb(last) };
+  if (eventType === "user.account.reset_password") return { uid: 3001, activity: "password_reset" };
+  if (eventType === "user.account.update_password") return { uid: 3001, activity: "password_change" };
+  if (eventType.startsWith("user.mfa.factor.")) return { uid: 3001, activity: last === "activate" ? "mfa_enable" : last === "deactivate" || last.startsWith("reset") ? "mfa_disable" : verb(last) };
+  if (eventType.startsWith("user.account.") || eventType.startsWith("user.lifecycle.") || eventType.startsWith("system.api_token.")) {
+    return { uid: 3001, activity: verb(last) };
+  }
+  if (eventType.startsWith("security.threat.")) return { uid: 2004, activity: "detect" };
+  return { uid: 6003, activity: verb(last) };
+}
+
+function verb(word: string): string {
+  const w = word.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  if (/^(create|add|grant|activate|enroll|start|new)/.test(w)) return "create";
+  if (/^(delete|remove|revoke|deactivate|destroy|end|unassign)/.test(w)) return "delete";
+  if (/^(update|change|modify|reset|set|edit)/.test(w)) return "update";
+  if (/^(read|show|view|get|list|access)/.test(w)) return "read";
+  return /^[a-z]/.test(w) ? w : "other";
+}
+
+function statusOf(result: string | null): NormalizedEvent["status"] {
+  switch (result?.toUpperCase()) {
+    case "SUCCESS":
+    case "ALLOW":
+      return "success";
+    case "FAILURE":
+    case "DENY":
+      return "failure";
+    default:
+      return "unknown"; // CHALLENGE, SKIPPED, UNANSWERED, UNKNOWN: the step neither passed nor failed
+  }
+}
+
+/** The request's IP chain as a list of addresses (proxies in front of the client), when it has more than one. */
+function ipChainOf(chain: unknown[]): string[] | null {
+  const ips = chain.map((c) => ipOrNull(text(field(c, "ip")))).filter((ip): ip is string => ip !== null);
+  return ips.length > 1 ? ips : null;
+}
+
+function resourcesOf(targets: unknown[]): EventResource[] {
+  const out: EventResource[] = [];
+  for (const t of targets) {
+    if (!isRec(t)) continue;
+    const type = text(field(t, "type"));
+    const id = keyText(field(t, "id"));
+    const name = text(field(t, "displayName")) ?? keyText(field(t, "alternateId"));
+    if (type && (id || name)) out.push({ type, id, name });
+  }
+  return out;
+}
+
+export function normalizeOkta(input: unknown): NormalizedEvent[] {
+  const { record } = unwrapPanther(input, /^Okta\./, "Okta System Log");
+  if (!isRec(record)) throw new NormalizeError("not a JSON object");
+  const eventType = text(field(record, "eventType"));
+  if (!eventType) throw new NormalizeError("not an Okta System Log event: eventType is missing");
+  const time = parseTime(field(record, "published"), "published");
+
+  const actor = recAt(record, "actor");
+  const client = recAt(record, "client");
+  const authn = recAt(record, "authenticationContext");
+  const debugData = recAt(record, "debugContext", "debugData");
+  const transaction = recAt(record, "transaction");
+  const outcome = recAt(record, "outcome");
+  const targets = listAt(record, "target");
+
+  // The API token a request used: transaction.detail.requestApiTokenId (LogTransaction docs); some orgs show
+  // it in debugData instead.
+  const apiTokenId = keyText(at(transaction, "detail", "requestApiTokenId")) ?? keyText(field(debugData, "requestApiTokenId"));
+  const actorType = text(field(actor, "type"));
+  const login = keyText(field(actor, "alternateId"));
+
+  const credentialType = text(field(authn, "credentialType"));
+  const credentialProvider = text(field(authn, "credentialProvider"));
+  const grantType = text(field(debugData, "grantType"));
+  let credential: Credential | null = null;
+  if (apiTokenId) {
+    credential = { key: apiTokenId, key_type: "okta.api_token_id", kind: "api_token", native_type: "SSWS", parent_key: null, parent_key_type: null, parent_kind: null };
+  } else if (credentialType) {
+    credential = { key: null, key_type: null, kind: CREDENTIAL_TYPE[credentialType.toUpperCase()] ?? "unknown", native_type: credentialType, parent_key: null, parent_key_type: null, parent_kind: null };
+  } else if (grantType) {
+    credential = { key: null, key_type: null, kind: "oauth_grant", native_type: grantType, parent_key: null, parent_key_type: null, parent_kind: null };
+  }
+
+  const auth: Auth | null =
+    credentialType || credentialProvider
+      ? {
+          factors: credentialType ? [credentialType] : [],
+          mfa: credentialType && ["OTP", "SMS", "EMAIL"].includes(credentialType.toUpperCase()) ? true : null,
+          protocol: credentialProvider,
+        }
+      : null;
+
+  const sessionKey = keyText(field(authn, "externalSessionId"));
+  const resources = resourcesOf(targets);
+
+  // The client application: Okta's client.id (an OAuth client) when present; otherwise the AppInstance the
+  // event is about (the app signed into by user.authentication.sso).
+  const clientId = keyText(field(client, "id"));
+  const appTarget = resources.find((r) => r.type === "AppInstance" && (clientId === null || r.id === clientId)) ?? null;
+  const clientApp = clientId ? { app_id: clientId, app_name: appTarget?.name ?? null } : appTarget ? { app_id: appTarget.id, app_name: appTarget.name } : null;
+
+  const outcomeResult = text(field(outcome, "result"));
+  const outcomeReason = text(field(outcome, "reason"));
+  let policy: EventPolicy | null = null;
+  if (eventType === "policy.evaluate_sign_on" && outcomeResult) {
+    const policyTarget = resources.find((r) => r.type === "PolicyEntity");
+    const ruleTarget = resources.find((r) => r.type === "PolicyRule");
+    policy = {
+      engine: "okta.sign_on_policy",
+      result: outcomeResult,
+      policy_name: policyTarget?.name ?? null,
+      rule_name: ruleTarget?.name ?? null,
+      applied: policyTarget || ruleTarget ? [{ id: ruleTarget?.id ?? policyTarget?.id ?? null, name: ruleTarget?.name ?? policyTarget?.name ?? null, result: outcomeResult }] : [],
+    };
+  }
+
+  const geo = recAt(client, "geographicalContext");
+  const location = geo ? { city: text(field(geo, "city")), region: text(field(geo, "state")), country: text(field(geo, "country")) } : null;
+  const { uid, activity } = classify(eventType);
+  const issuerId = keyText(at(authn, "issuer", "id"));
+  const rawUa = keyText(at(client, "userAgent", "rawUserAgent"));
+
+  const event: NormalizedEvent = {
+    schema_version: 1,
+    platform: OKTA_PLATFORM,
+    ...ocsfClass(uid),
+    activity,
+    event_name: eventType,
+    time,
+    status: statusOf(outcomeResult),
+    status_detail: outcomeResult ? (outcomeReason ? `${outcomeResult}: ${outcomeReason}` : outcomeResult) : null,
+    message: text(field(record, "displayMessage")),
+    actor: {
+      external_id: keyText(field(actor, "id")),
+      name: text(field(actor, "displayName")) ?? login,
+      login,
+      email: emailShaped(login),
+      type: actorType,
+      kind_hint: actorKind(actorType, apiTokenId),
+    },
+    session: sessionKey
+      ? { key: sessionKey, key_type: "okta.externalSessionId", root_key: keyText(field(authn, "rootSessionId")), issuer: issuerId }
+      : null,
+    credential,
+    issued_credentials: [],
+    auth,
+    client: clientApp && (clientApp.app_id || clientApp.app_name) ? clientApp : null,
+    src_endpoint: {
+      ip: ipOrNull(text(field(client, "ipAddress"))),
+      location: location && (location.city || location.region || location.country) ? location : null,
+    },
+    user_agent: rawUa,
+    resources,
+    privileged: PRIVILEGED.test(eventType),
+    policy,
+    jit: null,
+    correlation_id: keyText(field(transaction, "id")),
+    native_id: keyText(field(record, "uuid")),
+    // Small evidence fields only: bulky structures (ipChain, device context, raw security data) stay in the
+    // raw record, which the ledger keeps byte for byte.
+    extra: extraOf({
+      legacyEventType: text(field(record, "legacyEventType")),
+      severity: text(field(record, "severity")),
+      transactionType: text(field(transaction, "type")),
+      requestId: text(field(debugData, "requestId")),
+      requestUri: text(field(debugData, "requestUri")),
+      dtHash: text(field(debugData, "dtHash")),
+      behaviors: field(debugData, "behaviors"),
+      risk: field(debugData, "risk"),
+      threatSuspected: boolish(field(debugData, "threatSuspected")),
+      grantType,
+      grantedScopes: text(field(debugData, "grantedScopes")),
+      authenticationStep: field(authn, "authenticationStep"),
+      authenticationProvider: text(field(authn, "authenticationProvider")),
+      device: text(field(client, "device")),
+      zone: keyText(field(client, "zone")),
+      asNumber: field(recAt(record, "securityContext"), "asNumber"),
+      asOrg: text(at(record, "securityContext", "asOrg")),
+      isp: text(at(record, "securityContext", "isp")),
+      isProxy: boolish(at(record, "securityContext", "isProxy")),
+      ipChain: ipChainOf(listAt(record, "request", "ipChain")),
+      deviceId: keyText(at(record, "device", "id")),
+    }),
+  };
+  return [event];
+}

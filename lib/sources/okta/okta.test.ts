@@ -1,0 +1,160 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { toEventRow } from "@/lib/events/schema";
+import { okta as synthetic } from "../../../scripts/bench/synthetic";
+import { NormalizeError } from "../types";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { okta } from "./index";
+
+const PAGE = fixturePath("okta", "okta-system-log-page.json");
+const NDJSON = fixturePath("okta", "okta-system-log.ndjson");
+
+describe("okta source: own fixtures (API page and NDJSON)", () => {
+  it("normalizes every record of the API page with sessions, credentials, policy and kinds", async () => {
+    const r = await runFile(okta, PAGE);
+    printResult(r);
+    expect(r.total).toBe(6);
+    expect(r.rejected.size).toBe(0);
+
+    const login = eventAt(r, 0);
+    expect(login).toMatchObject({
+      platform: "okta",
+      class_uid: 3002,
+      class_name: "Authentication",
+      activity: "logon",
+      event_name: "user.session.start",
+      status: "success",
+      native_id: "5f0e1a2b-f8a1-11ef-9a11-0b1c2d3e4f50",
+      correlation_id: "Z8a1b2c3d4e5f6a7b8c9d0e1",
+      session: { key: "idxSessA1b2C3d4E5f6G7h8", key_type: "okta.externalSessionId", root_key: "idxRootSess9Kq2mP0wT3vX7" },
+      credential: { key: null, kind: "password", native_type: "PASSWORD" },
+      actor: { external_id: "00u1a2b3c4d5e6f7g8h9", name: "Maria Lopez", email: "maria.lopez@example.com", type: "User", kind_hint: "human" },
+      src_endpoint: { ip: "203.0.113.24", location: { city: "Lisbon", country: "Portugal" } },
+      privileged: false,
+      policy: null,
+    });
+    expect(login.time.toISOString()).toBe("2025-03-04T08:15:02.114Z");
+    expect(login.extra.dtHash).toBe("4f1c9e0d2b3a");
+
+    const policy = eventAt(r, 1);
+    expect(policy.policy).toEqual({
+      engine: "okta.sign_on_policy",
+      result: "ALLOW",
+      policy_name: "Default Policy",
+      rule_name: "Require MFA off-network",
+      applied: [{ id: "0pr1sonrule00000001", name: "Require MFA off-network", result: "ALLOW" }],
+    });
+    // Same sign-in: same session key and transaction as the login.
+    expect(policy.session?.key).toBe(login.session?.key);
+    expect(policy.correlation_id).toBe(login.correlation_id);
+
+    const grant = eventAt(r, 2);
+    expect(grant).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true });
+    expect(grant.resources[0]).toEqual({ type: "User", id: "00u1a2b3c4d5e6f7g8h9", name: "Maria Lopez" });
+
+    // An SSWS API token acting as its user: credential = the token, no session ("unknown" is not a key).
+    const viaToken = eventAt(r, 3);
+    expect(viaToken).toMatchObject({
+      session: null,
+      credential: { key: "00T1apitoken00000c3", key_type: "okta.api_token_id", kind: "api_token" },
+      actor: { kind_hint: "api_token", type: "User" },
+      user_agent: "okta-sdk-python/2.9.2 python/3.11.7 Linux/6.1.0",
+    });
+
+    const clientCreds = eventAt(r, 4);
+    expect(clientCreds).toMatchObject({
+      class_uid: 3002,
+      activity: "token_grant",
+      actor: { type: "PublicClientApp", kind_hint: "oauth_app" },
+      client: { app_id: "0oa1svcclient00000d4", app_name: "Reporting Service" },
+      credential: { kind: "oauth_grant", native_type: "client_credentials" },
+      privileged: true,
+    });
+
+    const system = eventAt(r, 5);
+    expect(system).toMatchObject({ actor: { type: "SystemPrincipal", kind_hint: "system" }, src_endpoint: { ip: null }, user_agent: null, client: null });
+
+    const row = toEventRow(login);
+    expect(row).toMatchObject({ platform: "okta", classUid: 3002, sessionKey: "idxSessA1b2C3d4E5f6G7h8", srcIp: "203.0.113.24", actorExternalId: "00u1a2b3c4d5e6f7g8h9", nativeId: login.native_id });
+    expect(row.data.time).toBe("2025-03-04T08:15:02.114Z");
+  });
+
+  it("reads the NDJSON export to the same events as the API page", async () => {
+    const lines = await runFile(okta, NDJSON);
+    const page = await runFile(okta, PAGE);
+    expect(lines.events.map((e) => e.events)).toEqual(page.events.slice(0, 3).map((e) => e.events));
+  });
+
+  it("rejects what is not an Okta event, with a reason", () => {
+    expect(() => okta.normalize({ action: "repo.create" }, { fileName: "x", position: 0 })).toThrow(NormalizeError);
+    expect(() => okta.normalize({ eventType: "user.session.start" }, { fileName: "x", position: 0 })).toThrow(/published is missing/);
+    expect(() => okta.normalize({ eventType: "user.session.start", published: "yesterday" }, { fileName: "x", position: 0 })).toThrow(/unreadable event time/);
+    expect(() => okta.normalize([1, 2], { fileName: "x", position: 0 })).toThrow(/not a JSON object/);
+  });
+
+  it("never crashes on damaged records (fast-check, 2000 runs)", () => {
+    const records = [...(JSON.parse(fs.readFileSync(PAGE, "utf8")) as unknown[]), synthetic(1)];
+    const { normalized, rejected } = assertRobust(okta, records, 2000);
+    console.log(`okta robustness: ${normalized} normalized, ${rejected} rejected`);
+    expect(normalized).toBeGreaterThan(0);
+  });
+
+  it("measures normalize throughput (printed, not asserted)", () => {
+    const records = Array.from({ length: 1000 }, (_, i) => synthetic(i));
+    console.log(`okta normalize (incl. schema check): ${Math.round(normalizeRate(okta, records)).toLocaleString()} records/s`);
+  });
+});
+
+describe.skipIf(!HAS_SAMPLES)(`okta source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+  const file = (name: string) => path.join(SAMPLES_DIR, name);
+
+  it("OpenAPI ListLogs example: rootSessionId and the sign-in session", async () => {
+    const r = await runFile(okta, file("okta/okta_openapi_ListLogs_example.json"));
+    printResult(r);
+    expect(r.events).toHaveLength(1);
+    expect(eventAt(r, 0)).toMatchObject({
+      session: { key: "idxBager62CSveUkTxvgRtonA", root_key: "idxBager62CSveUkTxvgRtonA" },
+      client: { app_id: "0oatxlef9sQvvqInq5d6", app_name: "Okta Admin Console" },
+      src_endpoint: { ip: "10.0.0.1" },
+    });
+  });
+
+  it("Panther rule tests: every record normalized or rejected with a reason", async () => {
+    const r = await runFile(okta, file("okta/panther_rule_tests_okta.jsonl"));
+    printResult(r);
+    expect(r.total).toBe(51);
+    expect(r.events.length).toBe(45);
+    // The rejected ones are hand-written stubs without a usable event time.
+    for (const reason of r.rejected.keys()) expect(reason).toMatch(/event time/);
+
+    // Lower-cased keys (authenticationcontext, eventtype …) are read like the documented ones.
+    const challenge = r.events.find((e) => e.events[0].event_name === "policy.evaluate_sign_on")!.events[0];
+    expect(challenge).toMatchObject({ status: "unknown", policy: { engine: "okta.sign_on_policy", result: "CHALLENGE" }, session: { key: "100-abc-9999" } });
+    const publicClient = r.events.find((e) => e.events[0].actor.type === "PublicClientApp")!.events[0];
+    expect(publicClient.actor.kind_hint).toBe("oauth_app");
+    expect(publicClient.client).toEqual({ app_id: "okta.1234", app_name: null });
+    const threat = r.events.find((e) => e.events[0].event_name === "security.threat.detected")!.events[0];
+    expect(threat).toMatchObject({ class_uid: 2004, actor: { type: "IP address", kind_hint: "unknown" }, session: null });
+    const adminGrant = r.events.find((e) => e.events[0].event_name === "user.account.privilege.grant")!.events[0];
+    expect(adminGrant).toMatchObject({ privileged: true, class_uid: 3005, time: new Date("2020-11-25T21:27:03.496Z") });
+  });
+
+  it("scenario files: okta logins of the compromised-root-creds and add-administrator stories", async () => {
+    for (const name of [
+      "panther_scenario__compromised-root-creds__victim_okta.jsonl",
+      "panther_scenario__compromised-root-creds__attacker_okta.jsonl",
+      "panther_scenario__okta-add-administrator__legit_login.jsonl",
+      "panther_scenario__okta-add-administrator__brute_force_logins.jsonl",
+      "panther_scenario__okta-add-administrator__new-user.jsonl",
+      "panther_scenario__okta-add-administrator__admin_privs_assigned.jsonl",
+    ]) {
+      const r = await runFile(okta, file(`scenarios/${name}`));
+      printResult(r);
+      expect(r.rejected.size, name).toBe(0);
+    }
+    const brute = await runFile(okta, file("scenarios/panther_scenario__okta-add-administrator__brute_force_logins.jsonl"));
+    expect(brute.events.every((e) => e.events[0].actor.kind_hint === "human")).toBe(true);
+    expect(brute.events.some((e) => e.events[0].status === "failure")).toBe(true);
+  });
+});

@@ -1,0 +1,198 @@
+import { once } from "node:events";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { ContainerKind } from "../types";
+import { RecordSplitter, type SplitItem } from "./splitter";
+
+export type ReadOptions = {
+  /** The file's name: .jsonl / .ndjson (optionally .gz) turn NDJSON line mode on from the first byte. */
+  fileName?: string;
+  /** Force NDJSON line mode on (true) or let the data decide (default). */
+  lines?: boolean;
+  /** Records larger than this become error items with their first maxRecordBytes bytes (default 64 MiB). */
+  maxRecordBytes?: number;
+  /**
+   * Also JSON.parse each record: the item gets `value`, and a record that is not valid JSON becomes an error
+   * item. Off by default (the caller usually parses anyway); the splitter alone only checks structure.
+   */
+  parse?: boolean;
+};
+
+/** A record: its exact original bytes and its 0-based position in the file (read order). */
+export type RawRecordItem = { position: number; bytes: Buffer; value?: unknown };
+/** A record that could not be read: the bytes that were there, and why. It still takes a position. */
+export type RawRecordError = { position: number; bytes: Buffer; error: string };
+export type RecordItem = RawRecordItem | RawRecordError;
+
+export type ReadSummary = {
+  gzip: boolean;
+  container: ContainerKind;
+  envelopeKey: string | null;
+  /** Items yielded so far, records and errors. */
+  records: number;
+  errors: number;
+  /** Bytes after decompression. */
+  bytes: number;
+  /** False when the input ended inside the document or a record, or the gzip stream was broken. */
+  complete: boolean;
+  /** Problems that are not tied to one record (broken gzip stream, unclosed document). */
+  problems: string[];
+};
+
+export type RecordReader = AsyncIterable<RecordItem> & { readonly summary: ReadSummary };
+
+const LINES_NAME = /\.(jsonl|ndjson|jsonlines)(\.gz)?$/i;
+
+/** True when the file name says NDJSON. */
+export function isLinesFileName(fileName: string | undefined): boolean {
+  return !!fileName && LINES_NAME.test(fileName);
+}
+
+/**
+ * Streams the records of a file: gzip (by its magic bytes 1f 8b) is decompressed on the fly, the container is
+ * recognised from the data (JSON array, NDJSON, envelope, single object), and each record is yielded with its
+ * exact bytes. Memory stays bounded by the largest record, whatever the file size. Truncated or malformed
+ * input never throws: it yields error items (and sets summary.complete = false); only an error of the input
+ * stream itself is rethrown.
+ */
+export function readRecords(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>,
+  opts: ReadOptions = {},
+): RecordReader {
+  const summary: ReadSummary = {
+    gzip: false,
+    container: "empty",
+    envelopeKey: null,
+    records: 0,
+    errors: 0,
+    bytes: 0,
+    complete: true,
+    problems: [],
+  };
+  return {
+    summary,
+    [Symbol.asyncIterator]: () => generate(asAsync(input as AsyncIterable<unknown> | Iterable<unknown>), opts, summary),
+  };
+}
+
+function asAsync(input: AsyncIterable<unknown> | Iterable<unknown>): AsyncIterable<unknown> {
+  if (Symbol.asyncIterator in input) return input;
+  return (async function* () {
+    yield* input;
+  })();
+}
+
+function toBuffer(c: unknown): Buffer {
+  if (Buffer.isBuffer(c)) return c;
+  if (c instanceof Uint8Array) return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+  return Buffer.from(String(c), "utf8");
+}
+
+async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summary: ReadSummary): AsyncGenerator<RecordItem> {
+  const it = input[Symbol.asyncIterator]();
+  // Enough of the head to see the gzip magic.
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  while (headLen < 2) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    const b = toBuffer(r.value);
+    head.push(b);
+    headLen += b.length;
+  }
+  async function* raw(): AsyncGenerator<Buffer> {
+    for (const b of head) yield b;
+    if (ended) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield toBuffer(r.value);
+    }
+  }
+  const first = head.length === 1 ? head[0] : Buffer.concat(head);
+  summary.gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+
+  const splitter = new RecordSplitter({ lines: opts.lines ?? isLinesFileName(opts.fileName), maxRecordBytes: opts.maxRecordBytes });
+  const out: SplitItem[] = [];
+  const chunks = summary.gzip ? gunzip(raw(), summary) : raw();
+  try {
+    for await (const chunk of chunks) {
+      summary.bytes += chunk.length;
+      splitter.push(chunk, out);
+      if (out.length) {
+        for (const item of out) yield finish(item, opts, summary);
+        out.length = 0;
+      }
+    }
+    const clean = splitter.atBoundary;
+    splitter.end(out);
+    for (const item of out) yield finish(item, opts, summary);
+    if (!clean) summary.complete = false;
+  } finally {
+    summary.container = splitter.containerKind();
+    summary.envelopeKey = splitter.envelopeKey;
+    if (splitter.problems.length) {
+      summary.problems.push(...splitter.problems);
+      summary.complete = false;
+    }
+    // Stop pulling from the input if the consumer stopped early.
+    await it.return?.();
+  }
+}
+
+function finish(item: SplitItem, opts: ReadOptions, summary: ReadSummary): RecordItem {
+  summary.records++;
+  if ("error" in item) {
+    summary.errors++;
+    return item;
+  }
+  if (!opts.parse) return item;
+  try {
+    return { position: item.position, bytes: item.bytes, value: JSON.parse(item.bytes.toString("utf8")) };
+  } catch (err) {
+    summary.errors++;
+    return { position: item.position, bytes: item.bytes, error: `not valid JSON: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * Decompresses on the fly. A corrupt or truncated gzip stream ends the data (what was decompressed is still
+ * split; a record cut off becomes an error item) and is reported in summary.problems; an error of the input
+ * itself is rethrown.
+ */
+async function* gunzip(src: AsyncIterable<Buffer>, summary: ReadSummary): AsyncGenerator<Buffer> {
+  const z = createGunzip();
+  z.on("error", () => undefined); // reported through the iterator below
+  const stop = new AbortController();
+  let inputError: unknown = null;
+  const feeding = (async () => {
+    try {
+      for await (const c of src) {
+        if (z.destroyed) return;
+        if (!z.write(c)) await once(z, "drain", { signal: stop.signal });
+      }
+      z.end();
+    } catch (err) {
+      if (z.destroyed || stop.signal.aborted) return; // gunzip failed (reported below) or the reader stopped
+      inputError = err;
+      z.destroy();
+    }
+  })();
+  try {
+    for await (const c of z) yield c as Buffer;
+  } catch (err) {
+    if (!inputError) {
+      summary.problems.push(`gzip: ${(err as Error).message}`);
+      summary.complete = false;
+    }
+  } finally {
+    stop.abort();
+    z.destroy();
+    await feeding;
+  }
+  if (inputError) throw inputError;
+}

@@ -1,0 +1,47 @@
+import { awsCloudTrail } from "./aws-cloudtrail";
+import { entra } from "./entra";
+import { github } from "./github";
+import { okta } from "./okta";
+import type { DetectProbe, Source } from "./types";
+
+// Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
+// exports a Source built with defineSource).
+export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github];
+
+/** Minimum detection score: below it a file is "unknown format". */
+export const DETECT_THRESHOLD = 0.5;
+
+export type PlatformInfo = { id: string; label: string; formats: string[] };
+export type Detection = { platform: string; source: Source; score: number };
+
+export function getSource(platform: string): Source | null {
+  return SOURCES.find((s) => s.platform === platform) ?? null;
+}
+
+/** The best-scoring source for a probed file, if its score reaches the threshold. */
+export function detectPlatform(probe: DetectProbe, threshold = DETECT_THRESHOLD): Detection | null {
+  let best: Detection | null = null;
+  for (const source of SOURCES) {
+    const score = source.detect(probe);
+    if (score >= threshold && (!best || score > best.score)) best = { platform: source.platform, source, score };
+  }
+  return best;
+}
+
+export function supportedPlatformIds(): string[] {
+  return SOURCES.map((s) => s.platform);
+}
+
+export function describePlatforms(): PlatformInfo[] {
+  return SOURCES.map((s) => ({ id: s.platform, label: s.label, formats: [...s.formats] }));
+}
+
+/** One line per platform, for messages: "Okta System Log [okta]: JSON array (…), NDJSON". */
+export function supportedPlatforms(): string[] {
+  return SOURCES.map((s) => `${s.label} [${s.platform}]: ${s.formats.join(", ")}`);
+}
+
+/** The message for a file no source recognises. */
+export function unknownFormatMessage(): string {
+  return `unknown format; supported: ${supportedPlatforms().join("; ")}`;
+}

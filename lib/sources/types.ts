@@ -1,0 +1,58 @@
+import type { NormalizedEvent } from "@/lib/events/schema";
+
+// The one interface every platform source implements. A source never reads files itself: lib/sources/read
+// splits a file into records (exact bytes), the pipeline parses each record's JSON, and the source maps the
+// parsed record to normalized events.
+
+/** How the records sit in the file, as found by the reader (see lib/sources/read/splitter.ts). */
+export type ContainerKind =
+  | "json-array" // [ {...}, {...} ]  (Okta /api/v1/logs, GitHub REST audit-log pages)
+  | "ndjson" // one JSON value per line (GitHub streaming, Azure Monitor storage PT1H.json, exports)
+  | "envelope" // {"Records": [...]}, {"value": [...]}, {"records": [...]}, {"Events": [...]}
+  | "object" // one JSON object: one record
+  | "concatenated" // several pretty-printed objects one after the other
+  | "empty"
+  | "unknown"; // not JSON (CSV, text logs, binary)
+
+/** What detection sees: the file name and the first parsed records. */
+export type DetectProbe = {
+  fileName: string;
+  container: ContainerKind;
+  /** The envelope key when container is "envelope" (Records, value, records, Events). */
+  envelopeKey: string | null;
+  /** The first few records, parsed (at most 5). */
+  records: unknown[];
+};
+
+export type NormalizeContext = {
+  fileName: string;
+  /** 0-based index of the record in its file, in read order. */
+  position: number;
+};
+
+export type Source = {
+  /** Stable id, also the Source.platform column: okta, entra, aws-cloudtrail, github, … */
+  platform: string;
+  /** Human name for lists and error messages. */
+  label: string;
+  /** The export shapes this source reads, for "supported: …" messages and the upload page. */
+  formats: readonly string[];
+  /** 0..1: how sure the source is that the probed file is its own (file name + first records). */
+  detect(probe: DetectProbe): number;
+  /**
+   * One parsed record to its normalized events (usually one), each validated against NormalizedEventSchema.
+   * Throws NormalizeError(reason) for a record it cannot normalize; the pipeline quarantines the record with
+   * that reason. Any other exception is a bug in the source.
+   */
+  normalize(record: unknown, ctx: NormalizeContext): NormalizedEvent[];
+};
+
+/** A record that cannot be normalized; `message` (= reason) is stored with the quarantined record. */
+export class NormalizeError extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.name = "NormalizeError";
+    this.reason = reason;
+  }
+}

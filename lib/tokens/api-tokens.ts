@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { ensureSource } from "@/lib/ingest/sources";
+import { hashToken, looksLikeToken, newToken } from "./token-format";
+
+export type ApiTokenDto = {
+  id: string;
+  name: string;
+  prefix: string;
+  sourceId: string;
+  sourceName: string;
+  platform: string;
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+};
+
+type Row = Awaited<ReturnType<typeof loadTokens>>[number];
+
+function loadTokens(where: { id?: string } = {}) {
+  return db().apiToken.findMany({
+    where,
+    include: { source: true, createdBy: { select: { email: true } } },
+    orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
+  });
+}
+
+function toDto(t: Row): ApiTokenDto {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    sourceId: t.sourceId,
+    sourceName: t.source.name,
+    platform: t.source.platform,
+    createdAt: t.createdAt.toISOString(),
+    createdBy: t.createdBy?.email ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listApiTokens(_: Record<string, never> = {}): Promise<ApiTokenDto[]> {
+  return (await loadTokens()).map(toDto);
+}
+
+export const createApiTokenInput = z.object({
+  name: z.string().trim().min(1, "Give the token a name that says where it is used.").max(100),
+  platform: z.string().trim().min(1, "Choose the platform this token delivers."),
+  sourceName: z.string().trim().max(100).optional(),
+  expiresInDays: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    z.coerce.number().int().min(1, "Expiry must be at least 1 day.").max(3650, "Expiry can be at most 3650 days.").optional(),
+  ),
+});
+
+export async function createApiToken({
+  input,
+  actor,
+  knownPlatforms,
+}: {
+  input: z.input<typeof createApiTokenInput>;
+  actor: AuditContext & { actorId: string };
+  knownPlatforms: string[];
+}): Promise<{ token: string; apiToken: ApiTokenDto }> {
+  const data = createApiTokenInput.parse(input);
+  if (!knownPlatforms.includes(data.platform)) {
+    throw new AppError("VALIDATION", `Unknown platform "${data.platform}".`, {
+      platform: [`Supported platforms: ${knownPlatforms.join(", ")}.`],
+    });
+  }
+  const { token, prefix, hash } = newToken();
+  const id = await db().$transaction(async (tx) => {
+    const source = await ensureSource({ platform: data.platform, name: data.sourceName || undefined }, tx);
+    if (source.platform !== data.platform) {
+      throw new AppError("CONFLICT", `The source "${source.name}" delivers ${source.platform}, not ${data.platform}.`);
+    }
+    const created = await tx.apiToken.create({
+      data: {
+        name: data.name,
+        prefix,
+        tokenHash: hash,
+        sourceId: source.id,
+        createdById: actor.actorId,
+        expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+      },
+    });
+    await recordAudit(
+      {
+        ...actor,
+        resourceType: "api_token",
+        resourceId: created.id,
+        details: { type: "api_token.created", name: data.name, prefix, source: source.name },
+      },
+      tx,
+    );
+    return created.id;
+  });
+  const [row] = await loadTokens({ id });
+  return { token, apiToken: toDto(row) };
+}
+
+export async function revokeApiToken({ id, actor }: { id: string; actor: AuditContext & { actorId: string } }): Promise<ApiTokenDto> {
+  await db().$transaction(async (tx) => {
+    const t = await tx.apiToken.findUnique({ where: { id } });
+    if (!t) throw new AppError("NOT_FOUND", "No such API token.");
+    if (t.revokedAt) return;
+    await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await recordAudit(
+      { ...actor, resourceType: "api_token", resourceId: id, details: { type: "api_token.revoked", name: t.name, prefix: t.prefix } },
+      tx,
+    );
+  });
+  const [row] = await loadTokens({ id });
+  return toDto(row);
+}
+
+/** Resolves a push request's bearer token to its source, or refuses with a message that says why. */
+export async function authenticatePushToken({ authorization }: { authorization: string | null }) {
+  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) throw new AppError("UNAUTHENTICATED", "Send the source's API token as 'Authorization: Bearer <token>'.");
+  if (!looksLikeToken(token)) throw new AppError("UNAUTHENTICATED", "This is not a Sessionproof push token.");
+  const row = await db().apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { source: true } });
+  if (!row) throw new AppError("UNAUTHENTICATED", "Unknown API token.");
+  if (row.revokedAt) throw new AppError("UNAUTHENTICATED", "This API token was revoked; ask an administrator for a new one.");
+  if (row.expiresAt && row.expiresAt < new Date()) throw new AppError("UNAUTHENTICATED", "This API token has expired.");
+  await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  return { tokenId: row.id, tokenName: row.name, source: row.source };
+}

@@ -1,0 +1,25 @@
+// `npm run bench -- <name> [options]`: benchmarks. They print their figures; nothing here asserts on time.
+//   ingest   [--records N] [--stream-gb G]   end-to-end ingest rate vs raw COPY rate, peak RSS
+const [benchName, ...rest] = process.argv.slice(2);
+
+const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+  ingest: () => import("./bench/ingest"),
+};
+
+async function main() {
+  if (!benchName || !(benchName in benches)) {
+    console.error(`usage: npm run bench -- <${Object.keys(benches).join("|")}> [options]`);
+    process.exit(2);
+  }
+  const mod = await benches[benchName]();
+  await mod.run(rest);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
+export {};
