@@ -73,7 +73,13 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    // Loopback only; fewer checkpoints during large ingests (each one forces full-page images into the WAL).
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      "-c", "max_wal_size=4GB",
+      "-c", "checkpoint_timeout=15min",
+    ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m).trimEnd()),
   });

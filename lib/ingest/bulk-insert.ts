@@ -10,7 +10,12 @@ export type EventRowInput = EventRow & { rawRecordId: string | number | bigint }
 // replaces NUL with U+FFFD so that one odd record cannot fail its whole chunk.
 const NUL = /\u0000/g;
 const clean = (v: unknown) => (typeof v === "string" && v.includes("\u0000") ? v.replace(NUL, "\uFFFD") : v);
-const cleanJson = (data: unknown) => JSON.stringify(data, (_k, v) => clean(v));
+// A replacer function makes JSON.stringify several times slower, so it runs only when a NUL is actually there
+// (JSON writes U+0000 as the escape \u0000, which nothing else produces).
+const cleanJson = (data: unknown) => {
+  const text = JSON.stringify(data);
+  return text.includes("\\u0000") ? JSON.stringify(data, (_k, v) => clean(v)) : text;
+};
 
 export async function insertEvents(client: PoolClient, sourceId: string, rows: EventRowInput[]): Promise<void> {
   if (rows.length === 0) return;

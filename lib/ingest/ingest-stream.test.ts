@@ -103,3 +103,27 @@ describe("ingestStream", () => {
     expect(await db().rawRecord.count({ where: { fileName: "gh-big.ndjson" } })).toBe(1200);
   });
 });
+
+describe("events are derived data", () => {
+  it("a re-run writes the events of records whose events never landed", async () => {
+    const file = ndjson(Array.from({ length: 30 }, (_, i) => github(3000 + i)));
+    const first = await run(file, "repair.ndjson");
+    expect(first).toMatchObject({ stored: 30 });
+    const raws = await db().rawRecord.findMany({ where: { batchId: first.batchId }, select: { id: true } });
+    // As if the process died after the ledger chunk committed and before its events were written.
+    await db().event.deleteMany({ where: { rawRecordId: { in: raws.slice(0, 12).map((r) => r.id) } } });
+    const again = await run(file, "repair.ndjson");
+    expect(again).toMatchObject({ stored: 0, duplicate: 30, quarantined: 0, status: "completed" });
+    const counts = await db().event.groupBy({ by: ["rawRecordId"], where: { rawRecordId: { in: raws.map((r) => r.id) } }, _count: { _all: true } });
+    expect(counts).toHaveLength(30);
+    expect(counts.every((c) => c._count._all === 1)).toBe(true);
+  });
+
+  it("a file that repeats a record stores it once and writes its events once", async () => {
+    const rec = JSON.stringify(github(4000));
+    const r = await run(Buffer.from([rec, rec, JSON.stringify(github(4001)), rec].join("\n") + "\n"), "repeats.ndjson", { chunkRecords: 2 });
+    expect(r).toMatchObject({ read: 4, stored: 2, duplicate: 2 });
+    const raws = await db().rawRecord.findMany({ where: { batchId: r.batchId }, select: { id: true } });
+    expect(await db().event.count({ where: { rawRecordId: { in: raws.map((x) => x.id) } } })).toBe(2);
+  });
+});

@@ -15,9 +15,13 @@ import { insertEvents, insertQuarantine, type EventRowInput, type QuarantineRowI
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
 // append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
-// Work is committed in chunks; each chunk is one transaction (raw records + events + quarantine + batch
-// counters), so a crash loses nothing that was acknowledged, and re-running the same file completes it
-// (already stored records count as duplicates). read = stored + duplicate + quarantined for every batch.
+// Evidence is committed in chunks; each chunk is one transaction (raw records + quarantine + batch counters), so
+// a crash loses nothing that was acknowledged, and re-running the same file completes it (already stored
+// records count as duplicates). read = stored + duplicate + quarantined for every batch.
+//
+// Events are derived data (the normalized form of a ledger record), so they are written on a second
+// connection, overlapping the next chunk's ledger append. If the process dies between the two, the re-run finds
+// those records as duplicates without events and writes the missing events then.
 
 export type IngestProgress = {
   batchId: string;
@@ -162,6 +166,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   let quarantine: QuarantineRowInput[] = [];
   let pendingBytes = 0;
   let inFlight: Promise<void> = Promise.resolve();
+  let eventsInFlight: Promise<void> = Promise.resolve();
 
   const flush = () => {
     const rows = pending;
@@ -173,9 +178,20 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     // One flush in flight at a time: the next chunk is parsed while PostgreSQL stores this one.
     inFlight = inFlight.then(async () => {
       const client = await pool().connect();
+      let eventRows: EventRowInput[] = [];
       try {
         await client.query("BEGIN");
-        const counts = await storeChunk(client, { sourceId: source!.id, batchId: batch.id, fileName: opts.fileName, rows, quarantine: q });
+        const counts = await storeChunk(client, {
+          sourceId: source!.id,
+          batchId: batch.id,
+          fileName: opts.fileName,
+          rows,
+          quarantine: q,
+          // A duplicate may be a record whose events are still being written by the previous chunk: let those
+          // land before looking for duplicates that lack events.
+          eventsSettled: () => eventsInFlight,
+        });
+        eventRows = counts.events;
         progress.stored += counts.stored;
         progress.duplicate += counts.duplicate;
         progress.quarantined += q.length;
@@ -191,6 +207,9 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
       } finally {
         client.release();
       }
+      // At most one events statement in flight; a failure surfaces here, at the next flush, or at the end.
+      await eventsInFlight;
+      eventsInFlight = writeEvents(source!.id, eventRows);
       opts.onProgress?.({ ...progress, read: readAtFlush });
     });
     return inFlight;
@@ -225,8 +244,10 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     }
     await inFlight;
     await flush();
+    await eventsInFlight;
   } catch (err) {
     await inFlight.catch(() => undefined);
+    await eventsInFlight.catch(() => undefined);
     error = err instanceof AppError ? err.message : `Ingest stopped: ${(err as Error).message}`;
   }
   progress.bytesRead = bytesRead;
@@ -277,28 +298,60 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   };
 }
 
+async function writeEvents(sourceId: string, rows: EventRowInput[]): Promise<void> {
+  if (rows.length === 0) return;
+  const client = await pool().connect();
+  try {
+    await insertEvents(client, sourceId, rows); // one statement: all of the chunk's events or none
+  } finally {
+    client.release();
+  }
+}
+
 async function storeChunk(
   client: PoolClient,
-  c: { sourceId: string; batchId: string; fileName: string; rows: Pending[]; quarantine: QuarantineRowInput[] },
-): Promise<{ stored: number; duplicate: number }> {
+  c: {
+    sourceId: string;
+    batchId: string;
+    fileName: string;
+    rows: Pending[];
+    quarantine: QuarantineRowInput[];
+    eventsSettled: () => Promise<void>;
+  },
+): Promise<{ stored: number; duplicate: number; events: EventRowInput[] }> {
   let stored = 0;
   let duplicate = 0;
+  const events: EventRowInput[] = [];
   if (c.rows.length) {
     const results = await appendRawRecords({
       client,
       rows: c.rows.map((r) => ({ sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, position: r.position, payload: r.bytes })),
     });
-    const events: EventRowInput[] = [];
+    const storedIds = new Set<string>();
+    const duplicates = new Map<string, Pending>();
     results.forEach((res, i) => {
       if (res.status === "duplicate") {
         duplicate++;
+        if (!storedIds.has(res.id)) duplicates.set(res.id, c.rows[i]);
         return;
       }
       stored++;
+      storedIds.add(res.id);
       for (const e of c.rows[i].events) events.push({ ...toEventRow(e), rawRecordId: res.id });
     });
-    await insertEvents(client, c.sourceId, events);
+    if (duplicates.size) {
+      await c.eventsSettled().catch(() => undefined);
+      const have = await client.query<{ id: string }>(
+        `SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "rawRecordId" = ANY($1::bigint[])`,
+        [[...duplicates.keys()]],
+      );
+      const withEvents = new Set(have.rows.map((r) => r.id));
+      for (const [id, row] of duplicates) {
+        if (withEvents.has(id) || storedIds.has(id)) continue;
+        for (const e of row.events) events.push({ ...toEventRow(e), rawRecordId: id });
+      }
+    }
   }
   await insertQuarantine(client, { sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, rows: c.quarantine });
-  return { stored, duplicate };
+  return { stored, duplicate, events };
 }

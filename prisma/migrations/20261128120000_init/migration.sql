@@ -633,22 +633,10 @@ ALTER TABLE "api_token" ADD CONSTRAINT "api_token_createdById_fkey" FOREIGN KEY 
 ALTER TABLE "ingest_batch" ADD CONSTRAINT "ingest_batch_sourceId_fkey" FOREIGN KEY ("sourceId") REFERENCES "source"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "raw_record" ADD CONSTRAINT "raw_record_sourceId_fkey" FOREIGN KEY ("sourceId") REFERENCES "source"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "raw_record" ADD CONSTRAINT "raw_record_batchId_fkey" FOREIGN KEY ("batchId") REFERENCES "ingest_batch"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
 ALTER TABLE "quarantined_record" ADD CONSTRAINT "quarantined_record_sourceId_fkey" FOREIGN KEY ("sourceId") REFERENCES "source"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "quarantined_record" ADD CONSTRAINT "quarantined_record_batchId_fkey" FOREIGN KEY ("batchId") REFERENCES "ingest_batch"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "event" ADD CONSTRAINT "event_sourceId_fkey" FOREIGN KEY ("sourceId") REFERENCES "source"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "event" ADD CONSTRAINT "event_rawRecordId_fkey" FOREIGN KEY ("rawRecordId") REFERENCES "raw_record"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "event" ADD CONSTRAINT "event_identityId_fkey" FOREIGN KEY ("identityId") REFERENCES "identity"("id") ON DELETE SET NULL ON UPDATE CASCADE;
