@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
+import { processAlive, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 
 export const TEMPLATE_DB = "sessionproof_test_template";
@@ -17,15 +17,6 @@ declare module "vitest" {
 
 let embedded: EmbeddedDb | null = null;
 let clusterDir: string | null = null;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -45,7 +36,7 @@ export async function setup(project: TestProject) {
     fs.mkdirSync(root, { recursive: true });
     for (const entry of fs.readdirSync(root)) {
       const pid = Number(entry.match(/^test-pg-(\d+)$/)?.[1]);
-      if (pid && !isAlive(pid)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+      if (pid && !processAlive(pid)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
     }
     const dir = path.join(root, `test-pg-${process.pid}`);
     fs.rmSync(dir, { recursive: true, force: true });

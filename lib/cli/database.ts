@@ -3,7 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { dataDir as resolveDataDir, parseEnv } from "@/lib/env";
 import { loadOrCreateSecrets } from "@/lib/secrets";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { processAlive, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 
 // "Get me a database": the server named by DATABASE_URL when set; otherwise the embedded PostgreSQL of the data
@@ -33,15 +33,6 @@ async function reachable(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
