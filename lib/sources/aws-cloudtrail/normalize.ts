@@ -55,7 +55,7 @@ function innerEvent(r: Rec): { event: Rec; wrapper: Rec | null } {
 
 function actorKind(type: string | null, ui: Rec | null, console: boolean): ActorKind {
   const issuerArn = text(at(ui, "sessionContext", "sessionIssuer", "arn"));
-  const sessionName = text(field(ui, "principalId"))?.split(":")[1] ?? null;
+  const sessionName = text(field(ui, "principalId"))?.split(":")[1] || null;
   switch (type) {
     case "IdentityCenterUser":
     case "SAMLUser":
@@ -187,7 +187,7 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
 
   // Actor: who signed the request.
   const userName = keyText(field(ui, "userName")) ?? (wrapper ? keyText(field(wrapper, "Username")) : null);
-  const sessionName = type === "AssumedRole" && arn ? (arn.split("/").pop() ?? null) : null;
+  const sessionName = type === "AssumedRole" && arn ? (arn.split("/").pop() || null) : null;
   const login =
     type === "AssumedRole"
       ? sessionName
