@@ -24,6 +24,7 @@ function event(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
     privileged: false,
     policy: null,
     jit: null,
+    approval: null,
     correlation_id: "tx1",
     native_id: "uuid-1",
     extra: { dtHash: "abc", behaviors: { "New IP": "NEGATIVE" }, list: [1, "a", null] },

@@ -26,6 +26,7 @@ export const OCSF_CLASSES = {
   6002: "Application Lifecycle",
   6003: "API Activity",
   6005: "Datastore Activity",
+  6006: "File Hosting Activity",
 } as const;
 export type OcsfClassUid = keyof typeof OCSF_CLASSES;
 
@@ -202,16 +203,24 @@ export const ResourceSchema = z
 
 export const AppliedPolicySchema = z.strictObject({ id: nid, name: nid, result: nid });
 
-/** A policy decision carried by the event (Okta sign-on policy evaluation, Entra Conditional Access). */
+/**
+ * A policy decision: carried by a platform event (Okta sign-on policy evaluation, Entra Conditional Access) or
+ * the event itself in a decision feed (an OPA decision log entry). One shape, so that "what did policy say at
+ * request time" has one answer per action.
+ */
 export const PolicySchema = z.strictObject({
-  /** okta.sign_on_policy | entra.conditional_access */
+  /** okta.sign_on_policy | entra.conditional_access | opa | … */
   engine: id,
-  /** The engine's result, verbatim (ALLOW/DENY/CHALLENGE; success/failure/notApplied). */
+  /** The engine's result, verbatim or as the source documents it (ALLOW/DENY/CHALLENGE; success/failure/notApplied; allow/deny). */
   result: id,
   policy_name: nid,
   rule_name: nid,
   /** Each policy the engine reported, with its own result (Entra appliedConditionalAccessPolicies). */
   applied: z.array(AppliedPolicySchema),
+  /** The engine's id for this decision (OPA decision_id), when it has one. */
+  decision_id: nid,
+  /** The policy path or query evaluated (OPA `path`, e.g. "app/rbac/allow"). */
+  path: nid,
 });
 
 /**
@@ -220,6 +229,7 @@ export const PolicySchema = z.strictObject({
  * "completed" (the grant is in force), "expired"/"removed" (it ended).
  */
 export const JitSchema = z.strictObject({
+  /** entra.pim | aws.identity_center | okta.temporary_access | sessionproof.grant (the documented PAM feed) | … */
   provider: id,
   stage: z.enum(["requested", "completed", "expired", "removed", "other"]),
   /** The PIM flavour in the activity name, verbatim: "PIM activation", "permanent", "timebound", … */
@@ -233,6 +243,39 @@ export const JitSchema = z.strictObject({
   start_time: nid,
   end_time: nid,
   request_id: nid,
+  /** The platform the privilege is for, when the grant names it (PAM feeds grant access to other systems). */
+  target_platform: nid,
+  /** Who approved the grant, when recorded. */
+  approved_by: nid,
+  /** When the grant was revoked before its end, when recorded. */
+  revoked_time: nid,
+});
+
+/**
+ * An approval ticket (governance feed: ServiceNow change request, Jira issue). Times are ISO-8601 UTC strings
+ * produced by the source from the ticket's own fields; null when the ticket does not carry them.
+ */
+export const ApprovalSchema = z.strictObject({
+  /** servicenow | jira | … */
+  system: id,
+  /** The ticket's key as people quote it: CHG0030001, SEC-142. */
+  ticket_key: id,
+  /** The ticket's state / approval field, verbatim (approved, Implement, Done). */
+  status: nid,
+  /** Whether the ticket is approved, from its own approval fields; null when it does not say. */
+  approved: z.boolean().nullable(),
+  requester: nid,
+  approver: nid,
+  approved_at: nid,
+  /** The planned change window. */
+  window_start: nid,
+  window_end: nid,
+  /** What the change is for: short description / summary and scope text. */
+  scope: nid,
+  /** Accounts, users or service identities the ticket names (emails, logins, app ids), as written. */
+  linked_identities: z.array(id),
+  /** Configuration items, systems or objects the ticket names, as written. */
+  linked_items: z.array(id),
 });
 
 export const NormalizedEventSchema = z
@@ -266,6 +309,8 @@ export const NormalizedEventSchema = z
     privileged: z.boolean(),
     policy: PolicySchema.nullable(),
     jit: JitSchema.nullable(),
+    /** Set by approval feeds (one ticket per event); null for platform activity. */
+    approval: ApprovalSchema.nullable(),
     /** The platform's id that groups the events of one request/flow (Okta transaction.id, Entra correlationId, GitHub request_id). */
     correlation_id: nid,
     /** The platform's own id for this event (Okta uuid, Entra id, CloudTrail eventID, GitHub _document_id). */
@@ -289,6 +334,7 @@ export type SrcEndpoint = z.infer<typeof SrcEndpointSchema>;
 export type EventResource = z.infer<typeof ResourceSchema>;
 export type EventPolicy = z.infer<typeof PolicySchema>;
 export type JitGrant = z.infer<typeof JitSchema>;
+export type EventApproval = z.infer<typeof ApprovalSchema>;
 
 /** The normalized event as stored in the `data` JSON column: identical, with `time` as an ISO-8601 string. */
 export type NormalizedEventJson = Omit<NormalizedEvent, "time"> & { time: string };

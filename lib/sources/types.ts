@@ -11,6 +11,7 @@ export type ContainerKind =
   | "envelope" // {"Records": [...]}, {"value": [...]}, {"records": [...]}, {"Events": [...]}
   | "object" // one JSON object: one record
   | "concatenated" // several pretty-printed objects one after the other
+  | "csv" // a header row, then one record per data row: the record is {header: value} with string values
   | "empty"
   | "unknown"; // not JSON (CSV, text logs, binary)
 

@@ -303,6 +303,7 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
       privileged: isPrivileged(name, source, readOnly, type),
       policy: null,
       jit: null,
+      approval: null,
       correlation_id: keyText(field(ev, "requestID")),
       native_id: keyText(field(ev, "eventID")) ?? (wrapper ? keyText(field(wrapper, "EventId")) : null),
       extra: extraOf({

@@ -42,6 +42,8 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
         { id: "3f2b8c6d-0a1e-4e5f-9d7c-6b5a4c3d2e1f", name: "Require MFA for all users", result: "success" },
         { id: "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d", name: "Block legacy authentication", result: "notApplied" },
       ],
+      decision_id: null,
+      path: null,
     });
 
     const refresh = eventAt(r, 1);
@@ -95,6 +97,9 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
       start_time: "2025-03-04T11:00:04.0483335Z",
       end_time: "2025-03-04T13:00:04.0483335Z",
       request_id: "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b",
+      target_platform: null,
+      approved_by: null,
+      revoked_time: null,
     });
     const group = eventAt(r, 1);
     expect(group).toMatchObject({

@@ -200,7 +200,7 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     .map((p) => p.name ?? p.id)
     .filter((n): n is string => n !== null);
   const policy: EventPolicy | null = caStatus
-    ? { engine: "entra.conditional_access", result: caStatus, policy_name: enforced.length ? enforced.join("; ") : null, rule_name: null, applied }
+    ? { engine: "entra.conditional_access", result: caStatus, policy_name: enforced.length ? enforced.join("; ") : null, rule_name: null, applied, decision_id: null, path: null }
     : null;
 
   const loc = recAt(props, "location");
@@ -241,6 +241,7 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     privileged: false,
     policy,
     jit: null,
+    approval: null,
     correlation_id: keyText(pick(props, top, "correlationId")),
     native_id: keyText(field(props, "id")),
     extra: extraOf({
@@ -374,6 +375,9 @@ function jitOf(activity: string, loggedBy: string | null, props: Rec, resources:
     start_time: details.get("StartTime") ?? null,
     end_time: details.get("ExpirationTime") ?? details.get("EndTime") ?? null,
     request_id: details.get("RequestId") ?? null,
+    target_platform: null,
+    approved_by: null,
+    revoked_time: null,
   };
 }
 
@@ -457,6 +461,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
     privileged,
     policy: null,
     jit,
+    approval: null,
     correlation_id: keyText(pick(props, top, "correlationId")),
     native_id: keyText(field(props, "id")),
     extra: extraOf({

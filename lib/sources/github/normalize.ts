@@ -163,6 +163,7 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
       privileged: PRIVILEGED.test(action),
       policy: null,
       jit: null,
+      approval: null,
       correlation_id: keyText(field(record, "request_id")),
       native_id: keyText(field(record, "_document_id")),
       extra: extraOf({

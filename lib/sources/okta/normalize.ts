@@ -170,6 +170,8 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
       policy_name: policyTarget?.name ?? null,
       rule_name: ruleTarget?.name ?? null,
       applied: policyTarget || ruleTarget ? [{ id: ruleTarget?.id ?? policyTarget?.id ?? null, name: ruleTarget?.name ?? policyTarget?.name ?? null, result: outcomeResult }] : [],
+      decision_id: null,
+      path: null,
     };
   }
 
@@ -213,6 +215,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     privileged: PRIVILEGED.test(eventType),
     policy,
     jit: null,
+    approval: null,
     correlation_id: keyText(field(transaction, "id")),
     native_id: keyText(field(record, "uuid")),
     // Small evidence fields only: bulky structures (ipChain, device context, raw security data) stay in the

@@ -44,6 +44,8 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
       policy_name: "Default Policy",
       rule_name: "Require MFA off-network",
       applied: [{ id: "0pr1sonrule00000001", name: "Require MFA off-network", result: "ALLOW" }],
+      decision_id: null,
+      path: null,
     });
     // Same sign-in: same session key and transaction as the login.
     expect(policy.session?.key).toBe(login.session?.key);
