@@ -217,13 +217,21 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
 
   let error: string | null = null;
   try {
-    for await (const rec of readRecords(all, { fileName: opts.fileName })) {
+    const reader = readRecords(all, { fileName: opts.fileName });
+    let headerSaved = false;
+    for await (const rec of reader) {
       progress.read++;
+      if (!headerSaved && reader.summary.csvHeaderBytes) {
+        // A CSV file's header row is not a record; the batch keeps it, so every stored row can be read back.
+        headerSaved = true;
+        await db().ingestBatch.update({ where: { id: batch.id }, data: { header: reader.summary.csvHeaderBytes.toString("utf8"), format: "csv" } });
+      }
       if ("error" in rec) {
         quarantine.push({ position: rec.position, raw: rec.bytes, reason: rec.error });
       } else {
         try {
-          const parsed = JSON.parse(rec.bytes.toString("utf8"));
+          // CSV rows come parsed from the reader (header → value); JSON records are parsed here.
+          const parsed = rec.value !== undefined ? rec.value : JSON.parse(rec.bytes.toString("utf8"));
           const events = parser.normalize(parsed, { fileName: opts.fileName, position: rec.position });
           pending.push({ position: rec.position, bytes: rec.bytes, events });
           pendingBytes += rec.bytes.length;

@@ -1,6 +1,7 @@
 import { constants, gunzipSync } from "node:zlib";
 import type { ContainerKind, DetectProbe } from "../types";
-import { isLinesFileName } from "./read-records";
+import { CsvSplitter, isCsvFileName, type CsvItem } from "./csv";
+import { decideMode, isLinesFileName } from "./read-records";
 import { RecordSplitter, type SplitItem } from "./splitter";
 
 export type FileProbe = DetectProbe & {
@@ -27,6 +28,15 @@ export function probeFile(head: Buffer, fileName: string): FileProbe {
       problems.push(`gzip: ${(err as Error).message}`);
       data = Buffer.alloc(0);
     }
+  }
+  if (isCsvFileName(fileName) || decideMode(data, true) === "csv") {
+    // The head's complete data rows (a row cut off by the end of the head is not used).
+    const csv = new CsvSplitter();
+    const rows: CsvItem[] = [];
+    csv.push(data, rows);
+    const records = rows.filter((r) => "value" in r && r.value).slice(0, PROBE_RECORDS).map((r) => r.value);
+    if (csv.header === null) return { fileName, container: data.length ? "unknown" : "empty", envelopeKey: null, records: [], gzip, problems };
+    return { fileName, container: "csv", envelopeKey: null, records, gzip, problems: [...problems, ...csv.problems] };
   }
   const splitter = new RecordSplitter({ lines: isLinesFileName(fileName) });
   const items: SplitItem[] = [];

@@ -263,7 +263,7 @@ describe("probeFile", () => {
     expect(pg.records.length).toBeGreaterThan(0);
     expect(pg.records[0]).toEqual(cloudtrail(0));
 
-    expect(probeFile(Buffer.from("hello,world\n1,2\n"), "mystery.csv")).toMatchObject({ container: "unknown", records: [] });
+    expect(probeFile(Buffer.from("hello,world\n1,2\n"), "mystery.csv")).toMatchObject({ container: "csv", records: [{ hello: "1", world: "2" }] });
     expect(probeFile(Buffer.alloc(0), "empty.json")).toMatchObject({ container: "empty", records: [] });
     expect(probeFile(Buffer.from([0x1f, 0x8b, 0, 1, 2]), "bad.gz").problems[0]).toMatch(/gzip/);
   });

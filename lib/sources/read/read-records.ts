@@ -2,6 +2,7 @@ import { once } from "node:events";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { ContainerKind } from "../types";
+import { CsvSplitter, isCsvFileName, looksLikeCsvHeader, type CsvItem } from "./csv";
 import { RecordSplitter, type SplitItem } from "./splitter";
 
 export type ReadOptions = {
@@ -16,6 +17,8 @@ export type ReadOptions = {
    * item. Off by default (the caller usually parses anyway); the splitter alone only checks structure.
    */
   parse?: boolean;
+  /** CSV (true) or JSON (false); by default the file name (.csv, .csv.gz) or the first line decides. */
+  csv?: boolean;
 };
 
 /** A record: its exact original bytes and its 0-based position in the file (read order). */
@@ -31,6 +34,9 @@ export type ReadSummary = {
   /** Items yielded so far, records and errors. */
   records: number;
   errors: number;
+  /** CSV files: the header's column names, and the header row's exact bytes (not a record itself). */
+  csvHeader: string[] | null;
+  csvHeaderBytes: Buffer | null;
   /** Bytes after decompression. */
   bytes: number;
   /** False when the input ended inside the document or a record, or the gzip stream was broken. */
@@ -63,6 +69,8 @@ export function readRecords(
     gzip: false,
     container: "empty",
     envelopeKey: null,
+    csvHeader: null,
+    csvHeaderBytes: null,
     records: 0,
     errors: 0,
     bytes: 0,
@@ -116,41 +124,98 @@ async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summa
   const first = head.length === 1 ? head[0] : Buffer.concat(head);
   summary.gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
 
-  const splitter = new RecordSplitter({ lines: opts.lines ?? isLinesFileName(opts.fileName), maxRecordBytes: opts.maxRecordBytes });
-  const out: SplitItem[] = [];
   const chunks = summary.gzip ? gunzip(raw(), summary) : raw();
+  // JSON or CSV: the file name says, or the first line does (a CSV header row), looked at once enough data is in.
+  let mode: "json" | "csv" | null = opts.csv === true || (opts.csv === undefined && isCsvFileName(opts.fileName)) ? "csv" : opts.csv === false ? "json" : null;
+  let splitter: RecordSplitter | null = null;
+  let csv: CsvSplitter | null = null;
+  const start = (m: "json" | "csv") => {
+    if (m === "csv") csv = new CsvSplitter({ maxRecordBytes: opts.maxRecordBytes });
+    else splitter = new RecordSplitter({ lines: opts.lines ?? isLinesFileName(opts.fileName), maxRecordBytes: opts.maxRecordBytes });
+  };
+  if (mode) start(mode);
+  const out: (SplitItem | CsvItem)[] = [];
+  const feed = (chunk: Buffer) => (csv ? csv.push(chunk, out) : splitter!.push(chunk, out));
+  let pending: Buffer[] = [];
   try {
     for await (const chunk of chunks) {
       summary.bytes += chunk.length;
-      splitter.push(chunk, out);
+      if (mode === null) {
+        pending.push(chunk);
+        const buf = Buffer.concat(pending);
+        mode = decideMode(buf, false);
+        if (mode === null) continue;
+        start(mode);
+        pending = [];
+        feed(buf);
+      } else {
+        feed(chunk);
+      }
       if (out.length) {
         for (const item of out) yield finish(item, opts, summary);
         out.length = 0;
       }
     }
-    const clean = splitter.atBoundary;
-    splitter.end(out);
+    if (mode === null) {
+      const buf = Buffer.concat(pending);
+      mode = decideMode(buf, true) ?? "json";
+      start(mode);
+      feed(buf);
+    }
+    const s = ((csv as CsvSplitter | null) ?? (splitter as RecordSplitter | null))!;
+    const clean = s.atBoundary;
+    s.end(out);
     for (const item of out) yield finish(item, opts, summary);
     if (!clean) summary.complete = false;
   } finally {
-    summary.container = splitter.containerKind();
-    summary.envelopeKey = splitter.envelopeKey;
-    if (splitter.problems.length) {
-      summary.problems.push(...splitter.problems);
-      summary.complete = false;
+    const c = csv as CsvSplitter | null;
+    const j = splitter as RecordSplitter | null;
+    if (c) {
+      summary.container = c.header === null ? "empty" : "csv";
+      summary.csvHeader = c.header;
+      summary.csvHeaderBytes = c.headerBytes;
+      if (c.problems.length) {
+        summary.problems.push(...c.problems);
+        summary.complete = false;
+      }
+    } else if (j) {
+      summary.container = j.containerKind();
+      summary.envelopeKey = j.envelopeKey;
+      if (j.problems.length) {
+        summary.problems.push(...j.problems);
+        summary.complete = false;
+      }
     }
     // Stop pulling from the input if the consumer stopped early.
     await it.return?.();
   }
 }
 
-function finish(item: SplitItem, opts: ReadOptions, summary: ReadSummary): RecordItem {
+const MODE_LOOKAHEAD = 1 << 20;
+
+/**
+ * JSON or CSV from the first bytes: a first non-blank byte `[` or `{` is JSON; otherwise a first line that
+ * looks like a CSV header row is CSV, and anything else goes to the JSON splitter (which turns each line into
+ * an error item). null: not enough data yet.
+ */
+export function decideMode(buf: Buffer, atEnd: boolean): "json" | "csv" | null {
+  let i = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0a || buf[i] === 0x0d)) i++;
+  if (i >= buf.length) return atEnd || buf.length >= MODE_LOOKAHEAD ? "json" : null;
+  if (buf[i] === 0x5b || buf[i] === 0x7b) return "json";
+  const nl = buf.indexOf(0x0a, i);
+  if (nl < 0 && !atEnd && buf.length < MODE_LOOKAHEAD) return null;
+  return looksLikeCsvHeader(buf.subarray(i, nl < 0 ? buf.length : nl)) ? "csv" : "json";
+}
+
+function finish(item: SplitItem | CsvItem, opts: ReadOptions, summary: ReadSummary): RecordItem {
   summary.records++;
   if ("error" in item) {
     summary.errors++;
     return item;
   }
-  if (!opts.parse) return item;
+  // CSV rows arrive parsed (header → value); JSON records are parsed on request.
+  if (!opts.parse || "value" in item) return item;
   try {
     return { position: item.position, bytes: item.bytes, value: JSON.parse(item.bytes.toString("utf8")) };
   } catch (err) {

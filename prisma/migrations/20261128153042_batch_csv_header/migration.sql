@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ingest_batch" ADD COLUMN     "header" TEXT;
