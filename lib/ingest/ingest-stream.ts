@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
+import { projectGovernance } from "@/lib/governance/project-feeds";
 import { readRecords, probeFile } from "@/lib/sources/read";
 import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
@@ -310,7 +311,21 @@ async function writeEvents(sourceId: string, rows: EventRowInput[]): Promise<voi
   if (rows.length === 0) return;
   const client = await pool().connect();
   try {
-    await insertEvents(client, sourceId, rows); // one statement: all of the chunk's events or none
+    // One transaction: all of the chunk's events and their governance projections (approvals, JIT grants,
+    // policy decisions) or none, so a re-run re-derives both for records whose events are missing.
+    if (!rows.some((r) => r.data.approval || r.data.jit || r.data.policy)) {
+      await insertEvents(client, sourceId, rows);
+      return;
+    }
+    await client.query("BEGIN");
+    try {
+      await insertEvents(client, sourceId, rows);
+      await projectGovernance(client, { sourceId, rows });
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
   } finally {
     client.release();
   }
