@@ -1,0 +1,95 @@
+import type { ActorKind, CredentialKind, NormalizedEventJson } from "@/lib/events/schema";
+
+// The correlation engine's input and output. The engine itself (correlate.ts) is a pure function over
+// normalized events, so that its rules can be tested on small crafted sets and measured against the demo
+// dataset's ground truth; persist.ts writes its output to the identity / credential / session tables.
+
+/** One normalized event with where it came from. */
+export type CorrelationEvent = {
+  /** The event row id (text form of the bigint). */
+  id: string;
+  /** The file the raw record arrived in, and its 0-based position there. */
+  file: string;
+  index: number;
+  data: NormalizedEventJson;
+};
+
+/** The kinds an identity can have: the actor kinds ("unknown" when none of its events says). */
+export type IdentityKind = ActorKind;
+
+export type AliasOut = {
+  platform: string;
+  /** user_id | login | email | name */
+  aliasType: string;
+  externalId: string;
+  /** The rule that merged this alias into its identity ("first_seen" for the alias that founded it). */
+  rule: string;
+  evidence: Record<string, string>;
+};
+
+export type IdentityOut = {
+  id: string;
+  kind: IdentityKind;
+  displayName: string;
+  primaryEmail: string | null;
+  aliases: AliasOut[];
+  firstSeenAt: string;
+  lastSeenAt: string;
+};
+
+export type CredentialOut = {
+  id: string;
+  kind: CredentialKind;
+  platform: string;
+  externalId: string;
+  keyType: string | null;
+  identityId: string | null;
+  parentId: string | null;
+  /** Why parentId is set: the rule and the event that proves it. */
+  parentRule: string | null;
+  parentEvidence: { eventId: string; field: string } | null;
+  firstSeenAt: string | null;
+  lastUsedAt: string | null;
+};
+
+export type SessionOut = {
+  id: string;
+  platform: string;
+  sessionKey: string;
+  /** native: the platform's own session key; heuristic: grouped by the documented heuristic. */
+  keyType: "native" | "heuristic";
+  /** The rule that built the session (key type, or the heuristic's name). */
+  rule: string;
+  confidence: number;
+  identityId: string | null;
+  initiatorIdentityId: string | null;
+  /** How the initiator was found (same identity, credential lineage, delegation). */
+  initiatorRule: string | null;
+  credentialId: string | null;
+  startedAt: string;
+  endedAt: string;
+  eventIds: string[];
+  srcIps: string[];
+};
+
+export type LinkKind = "idp_to_app" | "credential_lineage" | "same_session";
+
+export type LinkOut = {
+  from: string;
+  to: string;
+  kind: LinkKind;
+  rule: string;
+  /** The fields that matched, with their values, shown next to the link. */
+  matchedFields: Record<string, string | number>;
+  confidence: number;
+};
+
+export type CorrelationResult = {
+  identities: IdentityOut[];
+  credentials: CredentialOut[];
+  sessions: SessionOut[];
+  links: LinkOut[];
+  /** Per event: its identity and session (events without an actor have neither). */
+  eventIdentity: Map<string, string>;
+  eventSession: Map<string, string>;
+};
