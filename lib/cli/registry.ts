@@ -1,4 +1,5 @@
 import type { CliCommand } from "./command";
+import { correlateCommands } from "./commands/correlate";
 import { ingestCommands } from "./commands/ingest";
 import { ledgerCommands } from "./commands/ledger";
 
@@ -6,4 +7,5 @@ import { ledgerCommands } from "./commands/ledger";
 export const commands: readonly CliCommand[] = [
   ...ingestCommands,
   ...ledgerCommands,
+  ...correlateCommands,
 ];

@@ -132,6 +132,21 @@ class UnionFind {
   }
 }
 
+/**
+ * The session's key as stored (unique per platform): the platform's own key when it alone names the session;
+ * a token hash split by pauses gets its segment number; a key that two key types share on one platform gets
+ * its key type; heuristic sessions keep their grouping key.
+ */
+function sessionKeyOf(b: { key: string; platform: string; keyType: "native" | "heuristic"; segment: number | null }, first: NormalizedEventJson, used: Set<string>): string {
+  let key = b.key;
+  if (b.keyType === "native" && first.session) {
+    key = b.segment !== null ? `${first.session.key}#${b.segment}` : first.session.key;
+    if (used.has(`${b.platform}|${key}`)) key = `${key} (${first.session.key_type})`;
+  }
+  used.add(`${b.platform}|${key}`);
+  return key;
+}
+
 const KIND_ORDER: readonly IdentityKind[] = ["human", "service_account", "oauth_app", "bot", "ai_agent", "workload", "api_token", "system", "unknown"];
 
 export function correlate(input: readonly CorrelationEvent[]): CorrelationResult {
@@ -264,7 +279,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
   }
 
   // 4. Sessions.
-  type Building = { key: string; platform: string; rule: string; keyType: "native" | "heuristic"; confidence: number; events: CorrelationEvent[]; last: number };
+  type Building = { key: string; platform: string; rule: string; keyType: "native" | "heuristic"; segment: number | null; confidence: number; events: CorrelationEvent[] };
   const building = new Map<string, Building>();
   const segment = new Map<string, { n: number; last: number }>();
   const all: Building[] = [];
@@ -305,7 +320,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     const key = gap !== null ? `${base}#${seg.n}` : base;
     let b = building.get(key);
     if (!b) {
-      b = { key, platform: e.platform, rule, keyType, confidence, events: [], last: t };
+      b = { key, platform: e.platform, rule, keyType, segment: gap !== null ? seg.n : null, confidence, events: [] };
       building.set(key, b);
       all.push(b);
     }
@@ -314,6 +329,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
   const sessions: SessionOut[] = [];
   const eventSession = new Map<string, string>();
   const sessionByKeyValue = new Map<string, SessionOut[]>();
+  const usedKeys = new Set<string>();
   for (const b of all) {
     const id = stableId("session", b.key);
     const ids = new Map<string, number>();
@@ -329,7 +345,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     const s: SessionOut = {
       id,
       platform: b.platform,
-      sessionKey: b.keyType === "native" ? (first.session?.key ?? b.key) : b.key,
+      sessionKey: sessionKeyOf(b, first, usedKeys),
       keyType: b.keyType,
       rule: b.rule,
       confidence: b.confidence,

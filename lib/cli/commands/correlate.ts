@@ -1,0 +1,67 @@
+import { parseArgs } from "node:util";
+import { UsageError, type CliCommand, type CliIo } from "../command";
+
+// Correlation from the command line: run it over the stored events, and print the sessions as auditable
+// transactions (the JSON shape other tools read).
+
+function flags<T extends Record<string, { type: "boolean" | "string" }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const correlateCmd: CliCommand = {
+  name: "correlate",
+  summary: "Rebuild identities, credentials and their lineage, sessions and cross-platform links from the stored events",
+  usage: "[--json]",
+  database: "write",
+  async run(args, io: CliIo) {
+    const { values } = flags(args, { json: { type: "boolean" } });
+    const { runCorrelation } = await import("@/lib/correlation/run-correlation");
+    const s = await runCorrelation();
+    if (values.json) io.out(JSON.stringify(s, null, 2));
+    else
+      io.out(
+        `Correlated ${s.events.toLocaleString()} events: ${s.identities} identities, ${s.credentials} credentials, ` +
+          `${s.sessions} sessions, ${s.links} links (${s.durationMs} ms).`,
+      );
+    return 0;
+  },
+};
+
+const sessionsCmd: CliCommand = {
+  name: "sessions",
+  summary: "Print every session: initiator, identity, credential, actions, objects changed, source records, links",
+  usage: "--json [--correlate]",
+  help: [
+    "  --json        the report as JSON: {sessions:[{id, platforms, startedAt, endedAt, initiator, identity, credential,",
+    "                actions, objectsChanged, events:[{source:{file,index}, nativeId}], links}], credentials:[...]}",
+    "  --correlate   run the correlation first (otherwise the last correlation's result is printed)",
+  ].join("\n"),
+  database: "write",
+  async run(args, io: CliIo) {
+    const { values } = flags(args, { json: { type: "boolean" }, correlate: { type: "boolean" } });
+    if (values.correlate) {
+      const { runCorrelation } = await import("@/lib/correlation/run-correlation");
+      await runCorrelation();
+    }
+    const { getSessionsReport } = await import("@/lib/correlation/sessions-report");
+    const report = await getSessionsReport();
+    if (values.json) {
+      io.out(JSON.stringify(report));
+      return 0;
+    }
+    for (const s of report.sessions) {
+      io.out(
+        `${s.startedAt}  ${s.platforms.join("+").padEnd(16)} ${(s.identity?.name ?? "(unknown)").padEnd(32)} ` +
+          `${String(s.events.length).padStart(5)} events  ${s.actions.slice(0, 4).join(", ")}${s.actions.length > 4 ? ", …" : ""}`,
+      );
+    }
+    io.out(`${report.sessions.length} sessions, ${report.credentials.length} credentials.` + (report.sessions.length ? "" : " Run `npm run cli -- correlate` after ingesting."));
+    return 0;
+  },
+};
+
+export const correlateCommands: CliCommand[] = [correlateCmd, sessionsCmd];
