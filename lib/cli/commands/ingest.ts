@@ -10,7 +10,7 @@ function fmtBytes(n: number): string {
 const ingest: CliCommand = {
   name: "ingest",
   summary: "Ingest audit export files or folders (format detected per file)",
-  usage: "<files or folders…> [--platform <id>] [--source <name>] [--json]",
+  usage: "<files or folders…> [--platform <id>] [--source <name>] [--json] [--no-correlate]",
   help: [
     "Reads each file as a stream (JSON array, NDJSON, API page envelope, .gz of these), keeps every record",
     "verbatim in the evidence ledger or quarantines it with its reason, and prints per file:",
@@ -18,6 +18,7 @@ const ingest: CliCommand = {
     "  --platform <id>   skip detection (okta, entra, aws-cloudtrail, github, …)",
     "  --source <name>   the source to file the records under (default: the platform's name)",
     "  --json            print the results as JSON",
+    "  --no-correlate    do not rebuild sessions afterwards (by default the correlation runs when anything was stored)",
   ].join("\n"),
   database: "write",
   async run(args, io) {
@@ -25,7 +26,7 @@ const ingest: CliCommand = {
     try {
       parsed = parseArgs({
         args,
-        options: { platform: { type: "string" }, source: { type: "string" }, json: { type: "boolean" } },
+        options: { platform: { type: "string" }, source: { type: "string" }, json: { type: "boolean" }, "no-correlate": { type: "boolean" } },
         allowPositionals: true,
         strict: true,
       });
@@ -68,6 +69,12 @@ const ingest: CliCommand = {
         }
       },
     });
+    const storedAny = outcomes.some((o) => (o.result?.stored ?? 0) > 0);
+    if (storedAny && !values["no-correlate"]) {
+      const { runCorrelation } = await import("@/lib/correlation/run-correlation");
+      const c = await runCorrelation();
+      if (!values.json) io.out(`Correlated ${c.events} events: ${c.identities} identities, ${c.sessions} sessions, ${c.links} links (${c.durationMs} ms).`);
+    }
     if (values.json) io.out(JSON.stringify(outcomes, null, 2));
     const failed = outcomes.filter((o) => o.error || o.result?.status !== "completed").length;
     if (!values.json) {

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { apiRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
+import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { authenticatePushToken } from "@/lib/tokens/api-tokens";
 
@@ -14,7 +15,7 @@ export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platfor
   }
   if (!req.body) throw new AppError("BAD_REQUEST", "The request has no body.");
   const fileName = req.headers.get("x-file-name") ?? `push-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-  return ingestStream({
+  const result = await ingestStream({
     input: Readable.fromWeb(req.body as unknown as NodeReadableStream),
     fileName: decodeURIComponent(fileName),
     byteSize: Number(req.headers.get("content-length")) || null,
@@ -22,4 +23,7 @@ export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platfor
     via: "api",
     actor: { actorEmail: `token:${tokenName}`, ip: req.headers.get("x-forwarded-for")?.split(",")[0] ?? null, userAgent: req.headers.get("user-agent") },
   });
+  // Sessions follow new data: correlation runs in the background after anything was stored.
+  if (result.stored > 0) requestCorrelation();
+  return result;
 });

@@ -3,6 +3,7 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { z } from "zod";
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
+import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 
 const headers = z.object({
@@ -22,7 +23,7 @@ export const POST = userRoute("POST /api/v1/ingest/upload", async ({ req, user }
     size: req.headers.get("content-length") ?? undefined,
   });
   if (!req.body) throw new AppError("BAD_REQUEST", "The request has no body: send the file as the body.");
-  return ingestStream({
+  const result = await ingestStream({
     input: Readable.fromWeb(req.body as unknown as NodeReadableStream),
     fileName: h.fileName,
     byteSize: h.size ?? null,
@@ -32,4 +33,7 @@ export const POST = userRoute("POST /api/v1/ingest/upload", async ({ req, user }
     createdById: user.id,
     actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
   });
+  // Sessions follow new data: correlation runs in the background after anything was stored.
+  if (result.stored > 0) requestCorrelation();
+  return result;
 });
