@@ -1,9 +1,11 @@
 // `npm run bench -- <name> [options]`: benchmarks. They print their figures; nothing here asserts on time.
-//   ingest   [--records N] [--stream-gb G]   end-to-end ingest rate vs raw COPY rate, peak RSS
+//   ingest     [--records N] [--stream-gb G]   end-to-end ingest rate vs raw COPY rate, peak RSS
+//   correlate  [--events N]                    the correlation engine over N normalized events, in memory
 const [benchName, ...rest] = process.argv.slice(2);
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   ingest: () => import("./bench/ingest"),
+  correlate: () => import("./bench/correlate"),
 };
 
 async function main() {

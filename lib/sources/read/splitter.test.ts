@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RecordSplitter, type SplitItem } from "./splitter";
+import { ENVELOPE_KEYS, RecordSplitter, type SplitItem } from "./splitter";
 
 function split(text: string | Buffer, opts: { lines?: boolean; chunk?: number; maxRecordBytes?: number } = {}) {
   const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8");
@@ -18,6 +18,16 @@ function split(text: string | Buffer, opts: { lines?: boolean; chunk?: number; m
 const texts = (r: ReturnType<typeof split>) => r.items.map((i) => ("error" in i ? `ERR(${i.error}):${i.text}` : i.text));
 
 describe("RecordSplitter", () => {
+  it("splits the page envelope of every platform's API (each envelope key), whatever the chunking", () => {
+    for (const key of ENVELOPE_KEYS) {
+      const text = `{"kind":"page","${key}":[{"a":1},\n {"a":2}],"next":"x"}`;
+      for (const chunk of [0, 1, 3]) {
+        const r = split(text, { chunk });
+        expect([key, r.kind, r.envelopeKey, texts(r)]).toEqual([key, "envelope", key, ['{"a":1}', '{"a":2}']]);
+      }
+    }
+  });
+
   it("splits a JSON array into its elements' exact bytes (indentation and escapes kept)", () => {
     const text = '[\n  {"a": 1,\n   "b": "x\\"}]{"},\n  {"c": [1, {"d": "\\\\"}]} , 3, "s", [1,2], null\n]\n';
     const r = split(text);

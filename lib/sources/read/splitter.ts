@@ -37,6 +37,11 @@ export type SplitterOptions = {
 // organization audit data, ServiceNow Table API result, Jira search issues.
 export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(["Records", "records", "value", "Events", "items", "entries", "data", "result", "issues"]);
 
+// A cheap pre-check before a key is decoded: only keys of these lengths and first bytes can be envelope keys.
+const ENVELOPE_MIN = Math.min(...[...ENVELOPE_KEYS].map((k) => k.length));
+const ENVELOPE_MAX = Math.max(...[...ENVELOPE_KEYS].map((k) => k.length));
+const ENVELOPE_FIRST: ReadonlySet<number> = new Set([...ENVELOPE_KEYS].map((k) => k.charCodeAt(0)));
+
 const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -365,7 +370,7 @@ export class RecordSplitter {
       // Only a key that can be an envelope key is turned into a string (keys are most of a record's strings).
       const len = this.keyAcc.length + q - this.keyStart;
       const b0 = this.keyAcc.length ? this.keyAcc.charCodeAt(0) : chunk[this.keyStart];
-      const maybe = len >= 5 && len <= 7 && (b0 === 0x52 || b0 === 0x72 || b0 === 0x76 || b0 === 0x45);
+      const maybe = len >= ENVELOPE_MIN && len <= ENVELOPE_MAX && ENVELOPE_FIRST.has(b0);
       this.curKey = maybe ? this.keyAcc + chunk.toString("latin1", this.keyStart, q) : "";
       this.keyAcc = "";
       this.ks = K_AFTER_KEY;

@@ -45,7 +45,8 @@ export async function runFile(source: Source, file: string): Promise<FileResult>
     }
     let record: unknown;
     try {
-      record = JSON.parse(it.bytes.toString("utf8"));
+      // CSV rows arrive parsed ({header: value}); JSON records are parsed here, as the pipeline does.
+      record = it.value !== undefined ? it.value : JSON.parse(it.bytes.toString("utf8"));
     } catch (err) {
       reject(`not valid JSON: ${(err as Error).message}`);
       continue;
