@@ -2,11 +2,14 @@ import { awsCloudTrail } from "./aws-cloudtrail";
 import { entra } from "./entra";
 import { github } from "./github";
 import { okta } from "./okta";
+import { jira } from "./jira";
+import { pamGrants } from "./pam-grants";
+import { servicenow } from "./servicenow";
 import type { DetectProbe, Source } from "./types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
 // exports a Source built with defineSource).
-export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github];
+export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants];
 
 /** Minimum detection score: below it a file is "unknown format". */
 export const DETECT_THRESHOLD = 0.5;

@@ -132,6 +132,71 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     }
   });
 
+  // TEAM (aws-samples/iam-identity-center-team): its Grant/Revoke state machines' roles call sso
+  // Create/DeleteAccountAssignment; the same call by an administrator is a standing assignment, not JIT.
+  it("marks IAM Identity Center assignments made by TEAM as JIT grants", () => {
+    const grantRole = "arn:aws:iam::111122223333:role/amplify-teamidc-main-4f2a1-TEAMGrantSMRole-Q1W2E3R4T5Y6";
+    const call = (name: string, role: string, session: string) => ({
+      eventVersion: "1.08",
+      userIdentity: {
+        type: "AssumedRole",
+        principalId: `AROAQNOTEAMGRANT0001:${session}`,
+        arn: `${role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/${session}`,
+        accountId: "111122223333",
+        accessKeyId: "ASIAQNOTEAMGRANT0001",
+        sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAQNOTEAMGRANT0001", arn: role, accountId: "111122223333", userName: role.split("/").pop() }, attributes: { creationDate: "2025-03-04T13:04:58Z", mfaAuthenticated: "false" } },
+        invokedBy: "states.amazonaws.com",
+      },
+      eventTime: "2025-03-04T13:05:00Z",
+      eventSource: "sso.amazonaws.com",
+      eventName: name,
+      awsRegion: "eu-west-1",
+      sourceIPAddress: "states.amazonaws.com",
+      userAgent: "states.amazonaws.com",
+      requestParameters: {
+        instanceArn: "arn:aws:sso:::instance/ssoins-72233af8ea2d1f14",
+        targetId: "444455556666",
+        targetType: "AWS_ACCOUNT",
+        permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e",
+        principalType: "USER",
+        principalId: "90676d4a-a0c1-7090-a1b2-c3d4e5f60718",
+      },
+      responseElements: {
+        [name === "CreateAccountAssignment" ? "accountAssignmentCreationStatus" : "accountAssignmentDeletionStatus"]: { status: "IN_PROGRESS", requestId: "f8604aff-1de0-48ba-b228-f65559e504c1", targetId: "444455556666" },
+      },
+      requestID: "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+      eventID: "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+      readOnly: false,
+      eventType: "AwsApiCall",
+      managementEvent: true,
+      recipientAccountId: "111122223333",
+    });
+    const [grant] = awsCloudTrail.normalize(call("CreateAccountAssignment", grantRole, "b1c2d3e4f5a6"), ctx);
+    expect(grant.privileged).toBe(true);
+    expect(grant.jit).toEqual({
+      provider: "aws.identity_center",
+      stage: "completed",
+      assignment: "TEAM",
+      role_id: "arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e",
+      role_name: null,
+      principal_id: "90676d4a-a0c1-7090-a1b2-c3d4e5f60718",
+      principal_name: null,
+      justification: null,
+      ticket: null,
+      start_time: "2025-03-04T13:05:00.000Z",
+      end_time: null,
+      request_id: "f8604aff-1de0-48ba-b228-f65559e504c1",
+      target_platform: "444455556666",
+      approved_by: null,
+      revoked_time: null,
+    });
+    const [revoke] = awsCloudTrail.normalize(call("DeleteAccountAssignment", grantRole.replace("TEAMGrantSMRole", "TEAMRevokeSMRole"), "c2d3e4f5a6b7"), ctx);
+    expect(revoke.jit).toMatchObject({ stage: "removed", start_time: null, end_time: "2025-03-04T13:05:00.000Z" });
+    // The same assignment by an administrator's SSO session is a standing assignment: privileged, no jit.
+    const [standing] = awsCloudTrail.normalize(call("CreateAccountAssignment", "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef", "maria.lopez"), ctx);
+    expect(standing).toMatchObject({ privileged: true, jit: null });
+  });
+
   it("never crashes on damaged records (fast-check, 2000 runs)", () => {
     const records = [...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]), ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]), synthetic(3)];
     const { normalized, rejected } = assertRobust(awsCloudTrail, records, 2000);

@@ -7,6 +7,7 @@ import {
   type EventResource,
   type EventSession,
   type IssuedCredential,
+  type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
 } from "@/lib/events/schema";
@@ -160,6 +161,40 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
   return out;
 }
 
+// Temporary elevated access for IAM Identity Center: AWS's open-source TEAM solution
+// (github.com/aws-samples/iam-identity-center-team, amplify/backend/custom/stepfunctions) grants with its
+// Grant state machine calling sso CreateAccountAssignment and removes with its Revoke state machine calling
+// DeleteAccountAssignment. Its CloudFormation template leaves the roles unnamed, so CloudFormation names them
+// <stack>-TEAMGrantSMRole-<suffix> / <stack>-TEAMRevokeSMRole-<suffix>: the caller's role tells a TEAM grant from
+// a standing assignment made by an administrator (which stays a privileged event without `jit`). The event
+// carries no duration: end_time is only known from the revoke.
+const TEAM_ROLE = /:(?:role|assumed-role)\/(?:[^/]*\/)*[^/]*TEAM(Grant|Revoke)SMRole/;
+
+function teamJitOf(name: string, source: string | null, callerArns: (string | null)[], ev: Rec, time: Date, errorCode: string | null): JitGrant | null {
+  if (source !== "sso.amazonaws.com" || (name !== "CreateAccountAssignment" && name !== "DeleteAccountAssignment")) return null;
+  if (!callerArns.some((a) => a !== null && TEAM_ROLE.test(a))) return null;
+  const req = recAt(ev, "requestParameters");
+  const create = name === "CreateAccountAssignment";
+  const status = recAt(ev, "responseElements", create ? "accountAssignmentCreationStatus" : "accountAssignmentDeletionStatus");
+  return {
+    provider: "aws.identity_center",
+    stage: errorCode ? "other" : create ? "completed" : "removed",
+    assignment: "TEAM",
+    role_id: keyText(field(req, "permissionSetArn")),
+    role_name: null,
+    principal_id: keyText(field(req, "principalId")),
+    principal_name: null,
+    justification: null,
+    ticket: null,
+    start_time: create && !errorCode ? time.toISOString() : null,
+    end_time: !create && !errorCode ? time.toISOString() : null,
+    request_id: keyText(field(status, "requestId")),
+    target_platform: keyText(field(req, "targetId")),
+    approved_by: null,
+    revoked_time: null,
+  };
+}
+
 export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^AWS\.CloudTrail/, "AWS CloudTrail");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
@@ -302,7 +337,7 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
       resources: resourcesOf(ev, source, wrapper),
       privileged: isPrivileged(name, source, readOnly, type),
       policy: null,
-      jit: null,
+      jit: teamJitOf(name, source, [issuerArn, arn], ev, time, errorCode),
       approval: null,
       correlation_id: keyText(field(ev, "requestID")),
       native_id: keyText(field(ev, "eventID")) ?? (wrapper ? keyText(field(wrapper, "EventId")) : null),

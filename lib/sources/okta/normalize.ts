@@ -1,4 +1,4 @@
-import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type JitGrant, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
@@ -39,7 +39,7 @@ const CREDENTIAL_TYPE: Record<string, CredentialKind> = {
 
 // Event types that change or use administrative privilege (roles, policies, tokens, identity providers, zones).
 const PRIVILEGED =
-  /^(user\.account\.privilege\.|group\.privilege\.|iam\.|policy\.lifecycle\.|policy\.rule\.|system\.api_token\.|system\.idp\.lifecycle\.|security\.authenticator\.lifecycle\.|zone\.|application\.policy\.|app\.oauth2\.as\.|system\.org\.|user\.mfa\.factor\.reset_all)/;
+  /^(access\.request\.resolve$|user\.account\.privilege\.|group\.privilege\.|iam\.|policy\.lifecycle\.|policy\.rule\.|system\.api_token\.|system\.idp\.lifecycle\.|security\.authenticator\.lifecycle\.|zone\.|application\.policy\.|app\.oauth2\.as\.|system\.org\.|user\.mfa\.factor\.reset_all)/;
 
 type Classified = { uid: OcsfClassUid; activity: string };
 
@@ -52,6 +52,8 @@ function classify(eventType: string): Classified {
   if (eventType.startsWith("user.account.privilege.") || eventType.startsWith("group.privilege.")) {
     return { uid: 3005, activity: last === "grant" ? "assign_privileges" : "revoke_privileges" };
   }
+  if (eventType === "access.request.create") return { uid: 3005, activity: "request_privileges" };
+  if (eventType === "access.request.resolve") return { uid: 3005, activity: "assign_privileges" };
   if (eventType.startsWith("application.user_membership.")) {
     return { uid: 3005, activity: last === "add" ? "assign_privileges" : last === "remove" ? "revoke_privileges" : verb(last) };
   }
@@ -105,6 +107,38 @@ function resourcesOf(targets: unknown[]): EventResource[] {
     if (type && (id || name)) out.push({ type, id, name });
   }
   return out;
+}
+
+// Okta Identity Governance Access Requests (event types access.request.create / resolve / reject / cancel /
+// expire in Okta's event-type catalog; time-bound access is granted through them, Okta Privileged Access
+// included). The request (create) and its fulfilment (resolve) are JIT stages; reject, cancel and expire end a
+// request that granted nothing ("other"). Targets name the requester (User), the requested group/app and the
+// request itself; the System Log carries no grant start/end, so those stay null.
+function jitOf(eventType: string, resources: EventResource[], actorLogin: string | null, actorType: string | null, outcome: string | null): JitGrant | null {
+  if (!eventType.startsWith("access.request.") || /^access\.request\.(condition|sequence|settings)\./.test(eventType)) return null;
+  const failed = outcome !== null && outcome.toUpperCase() === "FAILURE";
+  const stage: JitGrant["stage"] = failed ? "other" : eventType === "access.request.create" ? "requested" : eventType === "access.request.resolve" ? "completed" : "other";
+  const principal = resources.find((r) => r.type === "User");
+  const granted = resources.find((r) => r.type !== "User" && !/request/i.test(r.type));
+  const request = resources.find((r) => /request/i.test(r.type));
+  return {
+    provider: "okta.access_request",
+    stage,
+    assignment: null,
+    role_id: granted?.id ?? null,
+    role_name: granted?.name ?? null,
+    principal_id: principal?.id ?? null,
+    principal_name: principal?.name ?? null,
+    justification: null,
+    ticket: null,
+    start_time: null,
+    end_time: null,
+    request_id: request?.id ?? null,
+    target_platform: null,
+    // The admin who resolved the request (Okta's description of the resolve event's actor).
+    approved_by: stage === "completed" && actorType === "User" ? actorLogin : null,
+    revoked_time: null,
+  };
 }
 
 export function normalizeOkta(input: unknown): NormalizedEvent[] {
@@ -214,7 +248,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     resources,
     privileged: PRIVILEGED.test(eventType),
     policy,
-    jit: null,
+    jit: jitOf(eventType, resources, login, actorType, outcomeResult),
     approval: null,
     correlation_id: keyText(field(transaction, "id")),
     native_id: keyText(field(record, "uuid")),

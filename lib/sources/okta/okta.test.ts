@@ -95,6 +95,52 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
     expect(() => okta.normalize([1, 2], { fileName: "x", position: 0 })).toThrow(/not a JSON object/);
   });
 
+  // Okta Identity Governance access requests (event types of Okta's catalog; target types as the request,
+  // requester and requested group): the request and its fulfilment are JIT stages.
+  it("marks access requests (access.request.create / resolve) as JIT grants", () => {
+    const resolve = {
+      uuid: "7f0c1c2e-fa11-11ef-9b2a-2b3c4d5e6f70",
+      published: "2025-03-04T12:41:09.512Z",
+      eventType: "access.request.resolve",
+      displayMessage: "Access request resolved",
+      severity: "INFO",
+      actor: { id: "00u1dmitri0000000697", type: "User", alternateId: "dmitri.ivanov@example.com", displayName: "Dmitri Ivanov" },
+      outcome: { result: "SUCCESS" },
+      transaction: { type: "JOB", id: "a1b2c3d4e5f6" },
+      target: [
+        { id: "00u1maria00000000697", type: "User", alternateId: "maria.lopez@example.com", displayName: "Maria Lopez" },
+        { id: "00g1awsadmins0000697", type: "UserGroup", alternateId: "unknown", displayName: "AWS Admins (time-bound)" },
+        { id: "req1a2b3c4d5e6f70697", type: "AccessRequest", alternateId: "unknown", displayName: "AWS Admins for CHG0030017" },
+      ],
+    };
+    const [done] = okta.normalize(resolve, { fileName: "x", position: 0 });
+    expect(done).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true });
+    expect(done.jit).toEqual({
+      provider: "okta.access_request",
+      stage: "completed",
+      assignment: null,
+      role_id: "00g1awsadmins0000697",
+      role_name: "AWS Admins (time-bound)",
+      principal_id: "00u1maria00000000697",
+      principal_name: "Maria Lopez",
+      justification: null,
+      ticket: null,
+      start_time: null,
+      end_time: null,
+      request_id: "req1a2b3c4d5e6f70697",
+      target_platform: null,
+      approved_by: "dmitri.ivanov@example.com",
+      revoked_time: null,
+    });
+    const [requested] = okta.normalize({ ...resolve, eventType: "access.request.create", actor: resolve.target[0] }, { fileName: "x", position: 0 });
+    expect(requested).toMatchObject({ activity: "request_privileges", privileged: false, jit: { stage: "requested", approved_by: null } });
+    const [expired] = okta.normalize({ ...resolve, eventType: "access.request.expire" }, { fileName: "x", position: 0 });
+    expect(expired.jit).toMatchObject({ stage: "other", approved_by: null });
+    // Settings of the feature, and plain group membership changes, are no grants.
+    expect(okta.normalize({ ...resolve, eventType: "access.request.settings.update" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
+    expect(okta.normalize({ ...resolve, eventType: "group.user_membership.add" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
+  });
+
   it("never crashes on damaged records (fast-check, 2000 runs)", () => {
     const records = [...(JSON.parse(fs.readFileSync(PAGE, "utf8")) as unknown[]), synthetic(1)];
     const { normalized, rejected } = assertRobust(okta, records, 2000);
