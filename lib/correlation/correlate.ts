@@ -82,6 +82,7 @@ type Account = {
   kinds: Map<ActorKind, number>;
   first: string;
   last: string;
+  identityId: string | null;
 };
 
 function accountKey(e: NormalizedEventJson): string | null {
@@ -150,22 +151,27 @@ function sessionKeyOf(b: { key: string; platform: string; keyType: "native" | "h
 const KIND_ORDER: readonly IdentityKind[] = ["human", "service_account", "oauth_app", "bot", "ai_agent", "workload", "api_token", "system", "unknown"];
 
 export function correlate(input: readonly CorrelationEvent[]): CorrelationResult {
-  // Time order (then id) makes every later step deterministic.
-  const events = [...input].sort((a, b) => (a.data.time < b.data.time ? -1 : a.data.time > b.data.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Time order (then id) makes every later step deterministic. Times are parsed once; the sort compares numbers,
+  // and ids only on ties. From here on an event is its index in this order, and per-event facts live in arrays.
+  const order = input.map((ev, i) => ({ ev, t: Date.parse(ev.data.time), i }));
+  order.sort((a, b) => a.t - b.t || (a.ev.id < b.ev.id ? -1 : a.ev.id > b.ev.id ? 1 : 0));
+  const events = order.map((o) => o.ev);
+  const times = order.map((o) => o.t);
+  const n = events.length;
 
   // 1. Accounts.
   const accounts = new Map<string, Account>();
-  const eventAccount = new Map<string, string>();
-  for (const ev of events) {
-    const e = ev.data;
+  const evAccount: (Account | null)[] = new Array<Account | null>(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const e = events[i].data;
     const key = accountKey(e);
     if (!key) continue;
-    eventAccount.set(ev.id, key);
     let acc = accounts.get(key);
     if (!acc) {
-      acc = { key, platform: e.platform, externalId: e.actor.external_id, login: e.actor.login, names: new Map(), emails: new Map(), kinds: new Map(), first: e.time, last: e.time };
+      acc = { key, platform: e.platform, externalId: e.actor.external_id, login: e.actor.login, names: new Map(), emails: new Map(), kinds: new Map(), first: e.time, last: e.time, identityId: null };
       accounts.set(key, acc);
     }
+    evAccount[i] = acc;
     acc.last = e.time;
     acc.login ??= e.actor.login;
     bump(acc.names, e.actor.name ?? e.actor.login);
@@ -229,12 +235,18 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     identityKind.set(id, kind);
     identities.push({ id, kind, displayName: top(names) ?? primaryEmail ?? aliases[0].externalId, primaryEmail, aliases, firstSeenAt: first, lastSeenAt: last });
   }
-  const eventIdentity = new Map<string, string>();
-  for (const [eid, acc] of eventAccount) eventIdentity.set(eid, accountIdentity.get(acc)!);
+  for (const acc of accounts.values()) acc.identityId = accountIdentity.get(acc.key)!;
+  const evIdentity: (string | null)[] = evAccount.map((a) => a?.identityId ?? null);
 
   // 3. Credentials.
   const creds = new Map<string, CredentialOut>();
-  const credId = (platform: string, key: string) => stableId("credential", platform, key);
+  const credIds = new Map<string, string>();
+  const credId = (platform: string, key: string) => {
+    const k = `${platform}\u0000${key}`;
+    let id = credIds.get(k);
+    if (id === undefined) credIds.set(k, (id = stableId("credential", platform, key)));
+    return id;
+  };
   const touchCred = (platform: string, key: string, kind: CredentialKind, keyType: string | null, time: string | null, used: boolean) => {
     const id = credId(platform, key);
     let c = creds.get(id);
@@ -253,15 +265,16 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     child.parentRule = rule;
     child.parentEvidence = { eventId, field: fieldName };
   };
-  const eventCred = new Map<string, string>();
-  /** Which event minted a credential (for session lineage). */
-  const mintedBy = new Map<string, string>();
-  for (const ev of events) {
+  const evCred: (string | null)[] = new Array<string | null>(n).fill(null);
+  /** Which event (index) minted a credential (for session lineage). */
+  const mintedBy = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const ev = events[i];
     const e = ev.data;
     if (e.credential?.key) {
       const c = touchCred(e.platform, e.credential.key, e.credential.kind, e.credential.key_type, e.time, true);
-      eventCred.set(ev.id, c.id);
-      const who = eventIdentity.get(ev.id);
+      evCred[i] = c.id;
+      const who = evIdentity[i];
       if (who && !c.identityId) c.identityId = who;
       if (e.credential.parent_key) {
         const p = touchCred(e.platform, e.credential.parent_key, e.credential.parent_kind ?? "unknown", e.credential.parent_key_type, null, false);
@@ -270,7 +283,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     }
     for (const ic of e.issued_credentials) {
       const child = touchCred(e.platform, ic.key, ic.kind, ic.key_type, e.time, false);
-      if (!mintedBy.has(child.id)) mintedBy.set(child.id, ev.id);
+      if (!mintedBy.has(child.id)) mintedBy.set(child.id, i);
       if (ic.parent_key) {
         const p = touchCred(e.platform, ic.parent_key, "unknown", ic.parent_key_type, null, false);
         setParent(child, p, `issued_by:${e.event_name}`, ev.id, "issued_credentials.parent_key");
@@ -279,13 +292,13 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
   }
 
   // 4. Sessions.
-  type Building = { key: string; platform: string; rule: string; keyType: "native" | "heuristic"; segment: number | null; confidence: number; events: CorrelationEvent[] };
-  const building = new Map<string, Building>();
-  const segment = new Map<string, { n: number; last: number }>();
+  type Building = { key: string; platform: string; rule: string; keyType: "native" | "heuristic"; segment: number | null; confidence: number; events: number[] };
+  // One entry per grouping key: its current segment (a new one starts after a pause longer than the gap).
+  const open = new Map<string, { n: number; last: number; cur: Building }>();
   const all: Building[] = [];
-  for (const ev of events) {
-    const e = ev.data;
-    const t = Date.parse(e.time);
+  for (let i = 0; i < n; i++) {
+    const e = events[i].data;
+    const t = times[i];
     let base: string;
     let rule: string;
     let keyType: "native" | "heuristic";
@@ -302,46 +315,48 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
         confidence = 0.9;
       }
     } else {
-      const acc = eventAccount.get(ev.id);
-      if (!acc) continue;
+      const who = evIdentity[i];
+      if (!who) continue;
       const ip = e.src_endpoint.ip ?? "";
       const ua = e.user_agent ?? "";
       const client = e.client?.app_id ?? "";
-      base = `${e.platform}|heuristic|${accountIdentity.get(acc)}|${client}|${ip}|${ua}`;
+      base = `${e.platform}|heuristic|${who}|${client}|${ip}|${ua}`;
       rule = "heuristic:identity+client+ip+user_agent,gap<=30m";
       keyType = "heuristic";
       confidence = ip || ua ? 0.6 : 0.4;
       gap = HEURISTIC_GAP_MS;
     }
-    const seg = segment.get(base) ?? { n: 0, last: t };
-    if (gap !== null && segment.has(base) && t - seg.last > gap) seg.n++;
-    seg.last = t;
-    segment.set(base, seg);
-    const key = gap !== null ? `${base}#${seg.n}` : base;
-    let b = building.get(key);
-    if (!b) {
-      b = { key, platform: e.platform, rule, keyType, segment: gap !== null ? seg.n : null, confidence, events: [] };
-      building.set(key, b);
+    let o = open.get(base);
+    if (!o || (gap !== null && t - o.last > gap)) {
+      const segNo = o ? o.n + 1 : 0;
+      const b: Building = { key: gap !== null ? `${base}#${segNo}` : base, platform: e.platform, rule, keyType, segment: gap !== null ? segNo : null, confidence, events: [] };
       all.push(b);
+      o = { n: segNo, last: t, cur: b };
+      open.set(base, o);
     }
-    b.events.push(ev);
+    o.last = t;
+    o.cur.events.push(i);
   }
   const sessions: SessionOut[] = [];
-  const eventSession = new Map<string, string>();
+  const evSession: (string | null)[] = new Array<string | null>(n).fill(null);
   const sessionByKeyValue = new Map<string, SessionOut[]>();
   const usedKeys = new Set<string>();
   for (const b of all) {
     const id = stableId("session", b.key);
-    const ids = new Map<string, number>();
-    const credsUsed = new Map<string, number>();
+    const single = b.events.length === 1;
+    const ids = single ? null : new Map<string, number>();
+    const credsUsed = single ? null : new Map<string, number>();
     const ips = new Set<string>();
-    for (const ev of b.events) {
-      bump(ids, eventIdentity.get(ev.id) ?? null);
-      bump(credsUsed, eventCred.get(ev.id) ?? null);
-      if (ev.data.src_endpoint.ip) ips.add(ev.data.src_endpoint.ip);
-      eventSession.set(ev.id, id);
+    for (const i of b.events) {
+      if (ids && credsUsed) {
+        bump(ids, evIdentity[i]);
+        bump(credsUsed, evCred[i]);
+      }
+      const ip = events[i].data.src_endpoint.ip;
+      if (ip) ips.add(ip);
+      evSession[i] = id;
     }
-    const first = b.events[0].data;
+    const first = events[b.events[0]].data;
     const s: SessionOut = {
       id,
       platform: b.platform,
@@ -349,20 +364,20 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
       keyType: b.keyType,
       rule: b.rule,
       confidence: b.confidence,
-      identityId: top(ids),
+      identityId: ids ? top(ids) : evIdentity[b.events[0]],
       initiatorIdentityId: null,
       initiatorRule: null,
-      credentialId: top(credsUsed),
+      credentialId: credsUsed ? top(credsUsed) : evCred[b.events[0]],
       startedAt: first.time,
-      endedAt: b.events[b.events.length - 1].data.time,
-      eventIds: b.events.map((ev) => ev.id),
-      srcIps: [...ips].sort(),
+      endedAt: events[b.events[b.events.length - 1]].data.time,
+      eventIds: b.events.map((i) => events[i].id),
+      srcIps: ips.size > 1 ? [...ips].sort() : [...ips],
     };
     sessions.push(s);
     if (b.keyType === "native" && first.session) {
-      const list = sessionByKeyValue.get(first.session.key) ?? [];
-      list.push(s);
-      sessionByKeyValue.set(first.session.key, list);
+      const list = sessionByKeyValue.get(first.session.key);
+      if (list) list.push(s);
+      else sessionByKeyValue.set(first.session.key, [s]);
     }
   }
   const sessionById = new Map(sessions.map((s) => [s.id, s]));
@@ -396,8 +411,8 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     appSessions.set(k, list);
   }
   const linkedToIdp = new Set<string>();
-  for (const ev of events) {
-    const e = ev.data;
+  for (let i = 0; i < n; i++) {
+    const e = events[i].data;
     if (!IDP_PLATFORMS.has(e.platform) || e.status === "failure") continue;
     let appName: string | null = null;
     let rule: string | null = null;
@@ -409,10 +424,10 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
       rule = "entra_signin_to_app";
     }
     const target = appPlatform(appName);
-    const from = eventSession.get(ev.id);
-    const who = eventIdentity.get(ev.id);
+    const from = evSession[i];
+    const who = evIdentity[i];
     if (!target || !rule || !from || !who || target === e.platform) continue;
-    const t = Date.parse(e.time);
+    const t = times[i];
     let best: SessionOut | null = null;
     let bestDelta = Infinity;
     for (const s of appSessions.get(`${target}|${who}`) ?? []) {
@@ -448,15 +463,15 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     if (!s.credentialId) continue;
     const c = creds.get(s.credentialId)!;
     const minted = mintedBy.get(c.id);
-    const fromSession = minted ? eventSession.get(minted) : c.parentId ? credSessions.get(c.parentId)?.[0] : undefined;
+    const fromSession = minted !== undefined ? evSession[minted] : c.parentId ? credSessions.get(c.parentId)?.[0] : undefined;
     if (!fromSession || fromSession === s.id) continue;
     addLink({
       from: fromSession,
       to: s.id,
       kind: "credential_lineage",
-      rule: minted ? "credential_minted_in_session" : "parent_credential_session",
+      rule: minted !== undefined ? "credential_minted_in_session" : "parent_credential_session",
       matchedFields: { credential: c.externalId, ...(c.parentRule ? { parentRule: c.parentRule } : {}) },
-      confidence: minted ? 1 : 0.9,
+      confidence: minted !== undefined ? 1 : 0.9,
     });
   }
 
@@ -474,5 +489,13 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     s.initiatorRule = cur.identityId ? (cur === s ? "same_identity" : "credential_lineage") : null;
   }
 
+  const eventIdentity = new Map<string, string>();
+  const eventSession = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const who = evIdentity[i];
+    if (who) eventIdentity.set(events[i].id, who);
+    const sid = evSession[i];
+    if (sid) eventSession.set(events[i].id, sid);
+  }
   return { identities, credentials: [...creds.values()], sessions, links, eventIdentity, eventSession };
 }
