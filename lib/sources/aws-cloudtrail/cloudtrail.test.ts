@@ -197,9 +197,9 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     expect(standing).toMatchObject({ privileged: true, jit: null });
   });
 
-  it("never crashes on damaged records (fast-check, 2000 runs)", () => {
+  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
     const records = [...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]), ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]), synthetic(3)];
-    const { normalized, rejected } = assertRobust(awsCloudTrail, records, 2000);
+    const { normalized, rejected } = assertRobust(awsCloudTrail, records, 10000);
     console.log(`aws-cloudtrail robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
   });

@@ -147,7 +147,7 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     expect(() => entra.normalize({ hello: "world" }, ctx)).toThrow(NormalizeError);
   });
 
-  it("never crashes on damaged records (fast-check, 2000 runs)", () => {
+  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
     const records = [
       ...(JSON.parse(fs.readFileSync(fx("graph-signins-page.json"), "utf8")).value as unknown[]),
       ...(JSON.parse(fs.readFileSync(fx("graph-directory-audits-page.json"), "utf8")).value as unknown[]),
@@ -155,7 +155,7 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
       JSON.parse(fs.readFileSync(fx("azure-monitor-auditlogs.ndjson"), "utf8")),
       synthetic(1),
     ];
-    const { normalized, rejected } = assertRobust(entra, records, 2000);
+    const { normalized, rejected } = assertRobust(entra, records, 10000);
     console.log(`entra robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
   });

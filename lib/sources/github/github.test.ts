@@ -63,9 +63,9 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
     expect(rest.events.map((e) => e.events)).toEqual(stream.events.slice(1, 3).map((e) => e.events));
   });
 
-  it("never crashes on damaged records (fast-check, 2000 runs)", () => {
+  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
     const records = [...fs.readFileSync(STREAM, "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown), synthetic(4)];
-    const { normalized, rejected } = assertRobust(github, records, 2000);
+    const { normalized, rejected } = assertRobust(github, records, 10000);
     console.log(`github robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
   });

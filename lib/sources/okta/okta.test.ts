@@ -141,9 +141,9 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
     expect(okta.normalize({ ...resolve, eventType: "group.user_membership.add" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
   });
 
-  it("never crashes on damaged records (fast-check, 2000 runs)", () => {
+  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
     const records = [...(JSON.parse(fs.readFileSync(PAGE, "utf8")) as unknown[]), synthetic(1)];
-    const { normalized, rejected } = assertRobust(okta, records, 2000);
+    const { normalized, rejected } = assertRobust(okta, records, 10000);
     console.log(`okta robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
   });
