@@ -57,8 +57,8 @@ describe("registry", () => {
     expect(detectPlatform(probeText("hello,world\n1,2\n", "mystery.csv"))).toBeNull();
     expect(detectPlatform(probeText('[{"foo": 1}, {"bar": 2}]', "okta.json"))).toBeNull();
     expect(detectPlatform(probeText("", "github.jsonl"))).toBeNull();
-    // A Microsoft 365 Unified Audit Log export is not Entra ID (the m365 source will take it).
-    expect(detectPlatform(probe(path.resolve(process.cwd(), "lib/sources/entra/fixtures/m365-unified-audit-log.json")))).toBeNull();
+    // A Microsoft 365 Unified Audit Log export is not Entra ID: the m365 source takes it.
+    expect(detectPlatform(probe(path.resolve(process.cwd(), "lib/sources/entra/fixtures/m365-unified-audit-log.json")))?.platform).toBe("m365");
   });
 });
 

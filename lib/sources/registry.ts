@@ -3,13 +3,17 @@ import { entra } from "./entra";
 import { github } from "./github";
 import { okta } from "./okta";
 import { jira } from "./jira";
+import { m365 } from "./m365";
+import { atlassian } from "./atlassian";
 import { pamGrants } from "./pam-grants";
 import { servicenow } from "./servicenow";
+import { snowflake } from "./snowflake";
+import { opa } from "./opa";
 import type { DetectProbe, Source } from "./types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
 // exports a Source built with defineSource).
-export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants];
+export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa];
 
 /** Minimum detection score: below it a file is "unknown format". */
 export const DETECT_THRESHOLD = 0.5;

@@ -1,0 +1,43 @@
+import { defineSource, meanScore } from "../define-source";
+import { field, recAt } from "../util/fields";
+import { pantherLogType } from "../util/panther";
+import { ATLASSIAN_PLATFORM, isJiraAuditRecord, isOrgEvent, normalizeAtlassian } from "./normalize";
+
+// The org audit log's {type: "events", attributes: {action, time, actor, context, container}} and Jira's
+// auditing records {summary, created, objectItem, authorAccountId, changedValues} are unlike any other platform's
+// records; Azure Monitor's "records" envelope holds {time, category, operationName, properties} instead.
+function scoreRecord(r: unknown): number {
+  const logType = pantherLogType(r);
+  if (logType) return logType.startsWith("Atlassian.") ? 0.95 : 0;
+  if (isOrgEvent(r)) {
+    const a = recAt(r, "attributes");
+    let s = 0.6;
+    if (field(r, "type") === "events") s += 0.2;
+    if (recAt(a, "actor") !== null || Array.isArray(field(a, "container")) || Array.isArray(field(a, "context"))) s += 0.15;
+    return s;
+  }
+  if (isJiraAuditRecord(r)) {
+    let s = 0.6;
+    if (typeof field(r, "category") === "string") s += 0.1;
+    if (recAt(r, "objectItem") !== null) s += 0.1;
+    if (Array.isArray(field(r, "changedValues")) || Array.isArray(field(r, "associatedItems"))) s += 0.1;
+    return s;
+  }
+  return 0;
+}
+
+export const atlassian = defineSource({
+  platform: ATLASSIAN_PLATFORM,
+  label: "Atlassian audit log",
+  formats: [
+    "organization audit log API (GET /admin/v1/orgs/{orgId}/events: {\"data\": [...]})",
+    "Jira Cloud auditing records (GET /rest/api/3/auditing/record: {\"records\": [...]})",
+    "NDJSON of events",
+  ],
+  detect: (probe) => {
+    let s = meanScore(probe.records, scoreRecord);
+    if (s > 0 && (probe.envelopeKey === "data" || probe.envelopeKey === "records")) s += 0.03;
+    return s > 0 && /atlassian|jira|confluence|audit/i.test(probe.fileName) ? s + 0.02 : s;
+  },
+  normalize: (record) => normalizeAtlassian(record),
+});
