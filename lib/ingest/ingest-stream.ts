@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { projectGovernance } from "@/lib/governance/project-feeds";
+import { normalizeRecord } from "@/lib/sources/normalize-record";
 import { readRecords, probeFile } from "@/lib/sources/read";
 import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
@@ -233,7 +234,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
         try {
           // CSV rows come parsed from the reader (header → value); JSON records are parsed here.
           const parsed = rec.value !== undefined ? rec.value : JSON.parse(rec.bytes.toString("utf8"));
-          const events = parser.normalize(parsed, { fileName: opts.fileName, position: rec.position });
+          const events = normalizeRecord(parser, parsed, { fileName: opts.fileName, position: rec.position });
           pending.push({ position: rec.position, bytes: rec.bytes, events });
           pendingBytes += rec.bytes.length;
         } catch (err) {

@@ -3,6 +3,8 @@ import { db, pool } from "@/lib/db";
 import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
+import { normalizeRecord } from "@/lib/sources/normalize-record";
+import { parseCsvRecord } from "@/lib/sources/read/csv";
 import { getSource } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
@@ -88,7 +90,7 @@ export type ReprocessResult = { attempted: number; resolved: number; stillQuaran
 export async function reprocessQuarantine({ filter, actor }: { filter: QuarantineFilter; actor: AuditContext }): Promise<ReprocessResult> {
   const rows = await db().quarantinedRecord.findMany({
     where: { ...where(filter), resolvedRawRecordId: null },
-    include: { source: true },
+    include: { source: true, batch: { select: { header: true } } },
     orderBy: { id: "asc" },
   });
   let resolved = 0;
@@ -100,7 +102,10 @@ export async function reprocessQuarantine({ filter, actor }: { filter: Quarantin
       let reason: string | null = null;
       try {
         if (!parser) throw new NormalizeError(`no parser for platform ${r.source.platform}`);
-        events = parser.normalize(JSON.parse(Buffer.from(r.raw).toString("utf8")), { fileName: r.fileName, position: Number(r.position) });
+        // A CSV row is read against its file's header (kept on the batch); a JSON record is parsed as is.
+        const raw = Buffer.from(r.raw);
+        const record = r.batch?.header != null ? parseCsvRecord(r.batch.header, raw) : JSON.parse(raw.toString("utf8"));
+        events = normalizeRecord(parser, record, { fileName: r.fileName, position: Number(r.position) });
       } catch (err) {
         reason = err instanceof NormalizeError ? err.message : err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message;
       }

@@ -51,9 +51,15 @@ export type Source = {
 /** A record that cannot be normalized; `message` (= reason) is stored with the quarantined record. */
 export class NormalizeError extends Error {
   readonly reason: string;
-  constructor(reason: string) {
+  /**
+   * The platform the record belongs to, when the source recognises it as another platform's record (a mixed
+   * export, e.g. Microsoft 365 audit records in a file of Entra ID logs): the pipeline hands it to that source.
+   */
+  readonly belongsTo: string | null;
+  constructor(reason: string, opts: { belongsTo?: string } = {}) {
     super(reason);
     this.name = "NormalizeError";
     this.reason = reason;
+    this.belongsTo = opts.belongsTo ?? null;
   }
 }

@@ -62,6 +62,7 @@ export function shapeOf(r: Rec): Shape {
     const what = [workload && `Workload ${workload}`, recordType && `RecordType ${recordType}`].filter(Boolean).join(", ");
     throw new NormalizeError(
       `Microsoft 365 Unified Audit Log record${what ? ` (${what})` : ""}: belongs to the Microsoft 365 (m365) source, not to Entra ID sign-in/audit logs`,
+      { belongsTo: "m365" },
     );
   }
   const props = recAt(r, "properties");

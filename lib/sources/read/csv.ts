@@ -210,6 +210,21 @@ export class CsvSplitter {
   }
 }
 
+/**
+ * One stored CSV row read back against its file's header row (ingest_batch.header): the same {header: value}
+ * object the reader gave the source. Throws an Error saying why (bad quoting, wrong field count).
+ */
+export function parseCsvRecord(headerRow: string, row: Buffer): Record<string, string> {
+  let headerBytes = Buffer.from(headerRow, "utf8");
+  if (headerBytes.subarray(0, 3).equals(BOM)) headerBytes = headerBytes.subarray(3);
+  const header = dedupe(parseRow(headerBytes).map((h) => h.trim()));
+  const fields = parseRow(row);
+  if (fields.length !== header.length) throw new Error(`the row has ${fields.length} fields; the header has ${header.length}`);
+  const value: Record<string, string> = {};
+  for (let i = 0; i < fields.length; i++) value[header[i]] = fields[i];
+  return value;
+}
+
 /** Repeated column names get a suffix (Name, Name_2), so no value is lost. */
 function dedupe(names: string[]): string[] {
   const seen = new Map<string, number>();

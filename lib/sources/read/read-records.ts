@@ -135,7 +135,17 @@ async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summa
   };
   if (mode) start(mode);
   const out: (SplitItem | CsvItem)[] = [];
-  const feed = (chunk: Buffer) => (csv ? csv.push(chunk, out) : splitter!.push(chunk, out));
+  const feed = (chunk: Buffer) => {
+    const c = csv as CsvSplitter | null;
+    if (!c) return splitter!.push(chunk, out);
+    c.push(chunk, out);
+    // The header is known as soon as its row is read: the caller keeps it before the first record arrives.
+    if (summary.csvHeaderBytes === null && c.headerBytes !== null) {
+      summary.container = "csv";
+      summary.csvHeader = c.header;
+      summary.csvHeaderBytes = c.headerBytes;
+    }
+  };
   let pending: Buffer[] = [];
   try {
     for await (const chunk of chunks) {
