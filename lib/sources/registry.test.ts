@@ -114,7 +114,7 @@ describe.skipIf(!HAS_SAMPLES)(`registry on the public samples (${HAS_SAMPLES ? S
       "google_workspace/panther_rule_tests_google_workspace.jsonl": null,
       "slack/panther_rule_tests_slack.jsonl": null,
       "salesforce/panther_rule_tests_salesforce.jsonl": null,
-      "snowflake/panther_rule_tests_snowflake.jsonl": null,
+      "snowflake/panther_rule_tests_snowflake.jsonl": "snowflake",
       "ticketing/panther_rule_tests_ticketing.jsonl": null, // Zendesk audit: not ServiceNow or Jira
     };
     const lines: string[] = [];
