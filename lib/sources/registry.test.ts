@@ -17,7 +17,7 @@ describe("registry", () => {
     expect(supportedPlatformIds()).toEqual(expect.arrayContaining(["servicenow", "jira", "pam-grants"]));
     expect(describePlatforms().map((p) => p.label).slice(0, 4)).toEqual(["Okta System Log", "Microsoft Entra ID", "AWS CloudTrail", "GitHub audit log"]);
     expect(getSource("github")?.label).toBe("GitHub audit log");
-    expect(getSource("salesforce")).toBeNull();
+    expect(getSource("salesforce")?.label).toBe("Salesforce");
     expect(supportedPlatforms()[0]).toMatch(/^Okta System Log \[okta\]: JSON array/);
     expect(unknownFormatMessage()).toMatch(/^unknown format; supported: Okta System Log \[okta\].*; Microsoft Entra ID \[entra\].*; AWS CloudTrail \[aws-cloudtrail\].*; GitHub audit log \[github\]/);
   });
@@ -113,7 +113,7 @@ describe.skipIf(!HAS_SAMPLES)(`registry on the public samples (${HAS_SAMPLES ? S
       "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl": null,
       "google_workspace/panther_rule_tests_google_workspace.jsonl": null,
       "slack/panther_rule_tests_slack.jsonl": null,
-      "salesforce/panther_rule_tests_salesforce.jsonl": null,
+      "salesforce/panther_rule_tests_salesforce.jsonl": "salesforce",
       "snowflake/panther_rule_tests_snowflake.jsonl": "snowflake",
       "ticketing/panther_rule_tests_ticketing.jsonl": null, // Zendesk audit: not ServiceNow or Jira
     };

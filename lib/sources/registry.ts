@@ -9,11 +9,12 @@ import { pamGrants } from "./pam-grants";
 import { servicenow } from "./servicenow";
 import { snowflake } from "./snowflake";
 import { opa } from "./opa";
+import { salesforce } from "./salesforce";
 import type { DetectProbe, Source } from "./types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
 // exports a Source built with defineSource).
-export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa];
+export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa, salesforce];
 
 /** Minimum detection score: below it a file is "unknown format". */
 export const DETECT_THRESHOLD = 0.5;
