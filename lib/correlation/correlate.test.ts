@@ -134,6 +134,25 @@ describe("correlation engine", () => {
     expect(links[0]).toMatchObject({ to: sf.id, rule: "okta_sso_event", confidence: 0.95, matchedFields: { app: "Salesforce.com", secondsAfterSso: 20, ip: "203.0.113.10" } });
   });
 
+  it("a session acted through another identity (Login-As) names the person behind it as initiator", () => {
+    const r = correlate([
+      okta("dana", "idxD", "2026-11-23T09:00:00Z"),
+      ev({
+        platform: "salesforce",
+        time: "2026-11-23T09:05:00Z",
+        actor: { external_id: "005USER", login: "svc-integration@example-corp.test", kind_hint: "human" },
+        session: { key: "SKX", key_type: "salesforce.SESSION_KEY", root_key: null, issuer: null },
+        extra: { initiator: { external_id: "005DANA", login: "dana@example-corp.test", name: "Dana", via: "login_as" } },
+      }),
+    ]);
+    const dana = r.identities.find((i) => i.primaryEmail === "dana@example-corp.test")!;
+    const sf = r.sessions.find((s) => s.platform === "salesforce")!;
+    expect(sf.identityId).not.toBe(dana.id);
+    expect(sf).toMatchObject({ initiatorIdentityId: dana.id, initiatorRule: "delegation:login_as" });
+    // Dana's Salesforce account (named only as initiator) and her Okta account are one identity.
+    expect(dana.aliases.map((a) => a.platform).sort()).toEqual(["okta", "salesforce"]);
+  });
+
   it("is deterministic: the same events in any order give the same result and ids", () => {
     const evs = [
       okta("maria", "idx1", "2026-11-23T09:00:00Z"),

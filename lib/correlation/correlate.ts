@@ -30,9 +30,10 @@ import type {
 //  5. Links: the same session key seen on two platforms (Entra sessionId = M365 AADSessionId); IdP single
 //     sign-on events (Okta user.authentication.sso, Entra sign-ins to an app) to the app session the person
 //     opened right after; credential lineage (a session minted the credential another session used).
-//  6. Initiator: a session running on a credential minted in (or derived from the credential of) another
-//     session was initiated by whoever initiated that one, up the chain; a session with no provable upstream
-//     was initiated by its own identity.
+//  6. Initiator: a session where the record names who acted through the identity (extra.initiator, e.g.
+//     Salesforce Login-As) was initiated by that person; a session running on a credential minted in (or
+//     derived from the credential of) another session was initiated by whoever initiated that one, up the
+//     chain; a session with no provable upstream was initiated by its own identity.
 
 export const HEURISTIC_GAP_MS = 30 * 60_000;
 export const TOKEN_GAP_MS = 2 * 60 * 60_000;
@@ -178,6 +179,28 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     const email = lower(e.actor.email) ?? (e.actor.login && EMAIL.test(e.actor.login) ? e.actor.login.toLowerCase() : null);
     bump(acc.emails, email);
     if (e.actor.kind_hint !== "unknown") bump(acc.kinds, e.actor.kind_hint);
+  }
+  // Delegation: a source that knows who acted through the actor's identity (Salesforce Login-As) names that
+  // person in extra.initiator {external_id, login, name, via}. They become an account of their own.
+  const evInitiator: (Account | null)[] = new Array<Account | null>(n).fill(null);
+  const evInitiatorVia: (string | null)[] = new Array<string | null>(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const e = events[i].data;
+    const ini = e.extra.initiator;
+    if (!ini || typeof ini !== "object" || Array.isArray(ini)) continue;
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    const actor = { external_id: str(ini.external_id), login: str(ini.login), name: str(ini.name) };
+    const key = accountKey({ ...e, actor: { ...e.actor, ...actor } });
+    if (!key) continue;
+    let acc = accounts.get(key);
+    if (!acc) {
+      acc = { key, platform: e.platform, externalId: actor.external_id, login: actor.login, names: new Map(), emails: new Map(), kinds: new Map(), first: e.time, last: e.time, identityId: null };
+      accounts.set(key, acc);
+    }
+    bump(acc.names, actor.name ?? actor.login);
+    bump(acc.emails, actor.login && EMAIL.test(actor.login) ? actor.login.toLowerCase() : null);
+    evInitiator[i] = acc;
+    evInitiatorVia[i] = str(ini.via) ?? "delegation";
   }
 
   // 2. Identities: union accounts by shared email, and by login within one platform.
@@ -478,7 +501,19 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
   // 6. Initiators: up the lineage chain to the first session that has no provable upstream.
   const incomingLineage = new Map<string, string>();
   for (const l of links) if (l.kind === "credential_lineage" && !incomingLineage.has(l.to)) incomingLineage.set(l.to, l.from);
+  const sessionDelegation = new Map<string, { identityId: string; via: string }>();
+  for (let i = 0; i < n; i++) {
+    const acc = evInitiator[i];
+    const sid = evSession[i];
+    if (acc?.identityId && sid && !sessionDelegation.has(sid)) sessionDelegation.set(sid, { identityId: acc.identityId, via: evInitiatorVia[i]! });
+  }
   for (const s of sessions) {
+    const delegated = sessionDelegation.get(s.id);
+    if (delegated) {
+      s.initiatorIdentityId = delegated.identityId;
+      s.initiatorRule = `delegation:${delegated.via}`;
+      continue;
+    }
     let cur = s;
     const seen = new Set<string>([s.id]);
     for (let up = incomingLineage.get(cur.id); up && !seen.has(up); up = incomingLineage.get(cur.id)) {
