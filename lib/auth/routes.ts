@@ -12,7 +12,9 @@ export const PAGE_ACCESS = {
   "/": "profile.read",
   "/login": "public",
   "/sessions": "sessions.read",
+  "/sessions/[id]": "sessions.read",
   "/identities": "identities.read",
+  "/identities/[id]": "identities.read",
   "/lineage": "lineage.read",
   "/coverage": "coverage.read",
   "/compliance": "compliance.read",
@@ -41,6 +43,13 @@ export const API_ACCESS = {
   "GET /api/v1/ingest/quarantine/download": "ingest.read",
   "POST /api/v1/ingest/quarantine/reprocess": "ingest.write",
   "POST /api/v1/ingest/[platform]": "token",
+  "GET /api/v1/sessions": "sessions.read",
+  "GET /api/v1/sessions/[id]": "sessions.read",
+  "GET /api/v1/identities": "identities.read",
+  "GET /api/v1/identities/[id]": "identities.read",
+  "GET /api/v1/lineage": "lineage.read",
+  "GET /api/v1/lineage/roots": "lineage.read",
+  "POST /api/v1/correlation": "ingest.write",
 } as const satisfies Record<string, Access>;
 
 export type PageKey = keyof typeof PAGE_ACCESS;

@@ -2,6 +2,7 @@ import type { PoolClient } from "pg";
 import { pool } from "@/lib/db";
 import type { NormalizedEventJson } from "@/lib/events/schema";
 import { correlate } from "./correlate";
+import { sessionDigest } from "./session-digest";
 import type { CorrelationEvent, CorrelationResult } from "./types";
 
 // Runs the correlation engine over the stored events and writes its output: identities and their aliases,
@@ -35,7 +36,7 @@ export async function loadCorrelationEvents(client: PoolClient, tenantId = "defa
 
 const json = (v: unknown) => JSON.stringify(v);
 
-async function writeResult(client: PoolClient, res: CorrelationResult): Promise<void> {
+async function writeResult(client: PoolClient, res: CorrelationResult, events: CorrelationEvent[]): Promise<void> {
   const ids = res.identities;
   await client.query(
     `INSERT INTO identity (id, kind, "displayName", "primaryEmail", "firstSeenAt", "lastSeenAt")
@@ -82,6 +83,8 @@ async function writeResult(client: PoolClient, res: CorrelationResult): Promise<
   );
 
   const ss = res.sessions;
+  // summary: how the initiator was found, plus a digest of actions and changed objects for the sessions list.
+  const eventsById = new Map(events.map((e) => [e.id, e]));
   await client.query(
     `INSERT INTO session (id, platform, "sessionKey", "keyType", rule, confidence, "identityId", "initiatorIdentityId", "credentialId",
        "startedAt", "endedAt", "eventCount", "srcIps", summary)
@@ -109,7 +112,7 @@ async function writeResult(client: PoolClient, res: CorrelationResult): Promise<
       ss.map((s) => s.endedAt),
       ss.map((s) => s.eventIds.length),
       json(ss.map((s) => s.srcIps)),
-      ss.map((s) => json({ initiatorRule: s.initiatorRule })),
+      ss.map((s) => json({ initiatorRule: s.initiatorRule, ...sessionDigest(s, eventsById) })),
     ],
   );
 
@@ -148,7 +151,7 @@ export async function runCorrelation({ tenantId = "default" }: { tenantId?: stri
     const res = correlate(events);
     await client.query("BEGIN");
     try {
-      await writeResult(client, res);
+      await writeResult(client, res, events);
       await client.query("COMMIT");
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);

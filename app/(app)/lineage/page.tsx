@@ -1,24 +1,31 @@
 import { requirePage } from "@/lib/auth/guard";
+import { getSessionFacets } from "@/lib/sessions/get-session-facets";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { LineageExplorer } from "./lineage-explorer";
 
 export const metadata = { title: "Lineage" };
 
 export default async function LineagePage() {
   await requirePage("/lineage");
+  const facets = await getSessionFacets();
   return (
     <>
-      <PageHeader title="Lineage" description="Where each token came from: grants, refreshes, delegation and role chains." />
-      <EmptyState
-        title="Lineage is not in this build yet"
-        status="Coming next"
-        upcoming={[
-          "An interactive graph from any credential or identity: grant, token, refresh, delegation, sessions, actions.",
-          "Only edges the logs prove, such as AssumeRole chains, OAuth app to token, IdP session to app session and JIT activation to elevated session.",
-          "Filters, focus on one path, and click-through to the sessions.",
-        ]}
-      >
-        <p>The lineage graph needs credentials and sessions reconstructed from ingested logs, which this build cannot do yet.</p>
-      </EmptyState>
+      <PageHeader
+        title="Lineage"
+        description="Where each credential came from and where it went: grants, tokens, refreshes, delegation and role chains, down to the sessions that used them. Only edges the logs prove."
+      />
+      {facets.sessions === 0 ? (
+        <EmptyState title="No lineage to draw yet">
+          <p>
+            The graph is built from credentials and sessions that the correlation reconstructs from ingested logs, and there are none yet.{" "}
+            {facets.events === 0
+              ? "Ingest audit exports on the Ingest page, then run the correlation from the Sessions page."
+              : "Events are stored: run the correlation from the Sessions page."}
+          </p>
+        </EmptyState>
+      ) : (
+        <LineageExplorer />
+      )}
     </>
   );
 }

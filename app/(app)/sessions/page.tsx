@@ -1,31 +1,54 @@
+import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { getSessionFacets } from "@/lib/sessions/get-session-facets";
+import { CorrelateButton } from "@/components/correlate-button";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { SessionsWorkspace } from "./sessions-workspace";
 
 export const metadata = { title: "Sessions" };
 
 export default async function SessionsPage() {
-  await requirePage("/sessions");
+  const user = await requirePage("/sessions");
+  const facets = await getSessionFacets();
+  const mayCorrelate = can(user.role, "ingest.write");
+  const mayIngest = can(user.role, "ingest.write");
   return (
     <>
-      <PageHeader title="Sessions" description="Each SaaS session reconstructed as an auditable transaction." />
-      <EmptyState title="Session reconstruction is not in this build yet" status="Coming next">
-        <p>
-          No sessions are shown because this build cannot ingest or correlate audit logs yet. Nothing here is
-          sample data: when the correlation engine lands, every session listed will come from logs you ingested.
-        </p>
-      </EmptyState>
-      <div style={{ height: "1rem" }} />
-      <EmptyState
-        title="What you will be able to do here"
-        upcoming={[
-          "Browse every session across Okta, Entra ID, Microsoft 365, Google Workspace, GitHub, Slack, Salesforce, AWS CloudTrail, Snowflake and Atlassian.",
-          "Read the four answers for each session: who initiated it, which identity or NHI was used, what was done, what business object changed.",
-          "Filter by time range, platform, identity kind, identity, risk and free text; sort; share the view as a link.",
-          "Open a session's timeline with one swimlane per platform and the linked sessions drawn on it.",
-        ]}
-      >
-        <p>Sessions are built from the platforms&apos; own session keys first, and from documented heuristics only where no key exists.</p>
-      </EmptyState>
+      <PageHeader
+        title="Sessions"
+        description="Each session reconstructed from the platforms' own session keys (or a documented heuristic), with who initiated it, as whom, what was done and what changed."
+        actions={mayCorrelate && facets.events > 0 ? <CorrelateButton small label="Re-run correlation" /> : null}
+      />
+      {facets.sessions > 0 ? (
+        <SessionsWorkspace platforms={facets.platforms} kinds={facets.kinds} riskLevels={facets.riskLevels} />
+      ) : facets.events === 0 ? (
+        <EmptyState title="No sessions yet: nothing has been ingested">
+          <p>
+            Sessions are rebuilt from ingested audit logs, and none are stored yet.{" "}
+            {mayIngest ? (
+              <>
+                Upload exports on the <Link href="/ingest">Ingest page</Link> (or run <code>npm run cli -- ingest &lt;files&gt;</code>); the
+                correlation then runs on its own, or from the “Correlate now” button here.
+              </>
+            ) : (
+              <>Ask an analyst or an administrator to ingest audit exports and run the correlation. Nothing here is sample data.</>
+            )}
+          </p>
+        </EmptyState>
+      ) : (
+        <EmptyState
+          title="Events are stored, but no sessions are built yet"
+          action={mayCorrelate ? <CorrelateButton /> : null}
+        >
+          <p>
+            {facets.events.toLocaleString()} normalized events are stored and the correlation has not turned them into sessions yet.{" "}
+            {mayCorrelate
+              ? "Run it now: it groups events into sessions, resolves identities across platforms and links related sessions."
+              : "An analyst or an administrator can run the correlation."}
+          </p>
+        </EmptyState>
+      )}
     </>
   );
 }

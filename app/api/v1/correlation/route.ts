@@ -1,0 +1,14 @@
+import { userRoute } from "@/lib/api/handler";
+import { AppError } from "@/lib/errors";
+import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/correlation/schedule-correlation";
+
+// POST /api/v1/correlation - run the correlation now and answer with its summary
+// Goes through the same coalescing queue as the background runs that ingests request, so a click while a run is
+// going adds one run after it instead of a second concurrent one; the answer is the summary of the last run.
+export const POST = userRoute("POST /api/v1/correlation", async () => {
+  requestCorrelation();
+  await correlationIdle();
+  const last = correlationStatus().last;
+  if (!last || last.error || !last.summary) throw new AppError("INTERNAL", `The correlation failed: ${last?.error ?? "no result"}.`);
+  return { ...last.summary, at: last.at };
+});

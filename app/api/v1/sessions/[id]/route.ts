@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { userRoute } from "@/lib/api/handler";
+import { AppError } from "@/lib/errors";
+import { getSession } from "@/lib/sessions/get-session";
+import { sessionDetailQuery } from "@/lib/sessions/types";
+
+const params = z.object({ id: z.guid({ message: "not a session id" }) });
+
+// GET /api/v1/sessions/{id} - one session: the four answers, credential chain, links, events with raw records and proofs
+export const GET = userRoute<{ id: string }>("GET /api/v1/sessions/[id]", async ({ req, params: p }) => {
+  const { id } = params.parse(p);
+  const q = sessionDetailQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const session = await getSession({ id, ...q });
+  if (!session) throw new AppError("NOT_FOUND", "No such session. It may have been regrouped by a later correlation run.");
+  return session;
+});

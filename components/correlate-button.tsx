@@ -1,0 +1,36 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { apiFetch } from "@/components/api-client";
+
+type Summary = { events: number; identities: number; credentials: number; sessions: number; links: number; durationMs: number };
+
+// "Correlate now": runs the correlation over everything ingested (POST /api/v1/correlation), says what it built,
+// and refreshes the page's server data. Shown only to roles that hold ingest.write (the permission POST /api/v1/correlation checks).
+export function CorrelateButton({ label = "Correlate now", small = false }: { label?: string; small?: boolean }) {
+  const router = useRouter();
+  const run = useMutation({
+    mutationFn: () => apiFetch<Summary>("/api/v1/correlation", { method: "POST", body: "{}" }),
+    onSuccess: () => router.refresh(),
+  });
+  return (
+    <div className="correlate">
+      <button type="button" className={`btn${small ? " btn-small btn-secondary" : ""}`} onClick={() => run.mutate()} disabled={run.isPending}>
+        {run.isPending ? "Correlating…" : label}
+      </button>
+      <div role="status" aria-live="polite" className="correlate-status">
+        {run.data
+          ? `Correlated ${run.data.events.toLocaleString()} events: ${run.data.sessions.toLocaleString()} sessions, ` +
+            `${run.data.identities.toLocaleString()} identities, ${run.data.credentials.toLocaleString()} credentials, ` +
+            `${run.data.links.toLocaleString()} links (${run.data.durationMs.toLocaleString()} ms).`
+          : null}
+      </div>
+      {run.error ? (
+        <div className="alert alert-error" role="alert">
+          {run.error.message}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,303 @@
+import { pool } from "@/lib/db";
+import { NON_CHANGING_ACTIVITIES } from "@/lib/correlation/sessions-report";
+import { getInclusionProofs } from "@/lib/ledger/get-inclusion-proofs";
+import type { InclusionProofResult } from "@/lib/ledger/inclusion-proof";
+import { identityRef, type SessionJoinedRow } from "./sql";
+import type { CredentialLink, LinkedSession, ProofStatus, SessionDetail, SessionEvent, TimelineEvent } from "./types";
+import { INITIATOR_RULES, kindLabel, platformLabel } from "./words";
+
+// One session as an auditable transaction: the four answers in plain words (who initiated it, which identity or
+// NHI, what was done, which business objects changed), the credential with its lineage chain, the linked sessions
+// with the rule, matched fields and confidence of each link, and its events in time order, each with the
+// normalized event, the raw record exactly as stored (payload bytes as UTF-8 text), its file and position, and
+// whether the ledger can prove it (included in checkpoint N / not yet checkpointed / purged).
+// Answers and action/object lists are computed over all of the session's events; the events themselves come
+// one slice at a time (eventsOffset / eventsLimit), since a long-lived token session can hold many thousands.
+// Returns null when there is no such session for the tenant (the caller answers "not found").
+
+export const LINKED_EVENTS_LIMIT = 5000;
+const CHAIN_DEPTH = 32;
+const OBJECTS_LIMIT = 500;
+
+type Input = { id: string; tenantId?: string; eventsOffset?: number; eventsLimit?: number };
+
+export async function getSession({ id, tenantId = "default", eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const c = pool();
+  const s = (
+    await c.query<SessionJoinedRow & { credentialId: string | null; summary: { initiatorRule?: string | null } | null }>(
+      `SELECT s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."startedAt", s."endedAt", s."eventCount", s."srcIps",
+              s."riskLevel", s."riskScore", s."credentialId", s.summary,
+              i.id AS "iId", i.kind::text AS "iKind", i."displayName" AS "iName", i."primaryEmail" AS "iEmail",
+              n.id AS "nId", n.kind::text AS "nKind", n."displayName" AS "nName", n."primaryEmail" AS "nEmail"
+         FROM session s
+         LEFT JOIN identity i ON i.id = s."identityId"
+         LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
+        WHERE s.id = $1 AND s."tenantId" = $2`,
+      [id, tenantId],
+    )
+  ).rows[0];
+  if (!s) return null;
+
+  const [chain, links, actions, objects, events] = await Promise.all([
+    credentialChain(s.credentialId),
+    linkedSessions(id),
+    c.query<{ name: string; count: number; failures: number }>(
+      `SELECT data->>'event_name' AS name, count(*)::int AS count, count(*) FILTER (WHERE status = 'failure')::int AS failures
+         FROM event WHERE "sessionId" = $1 GROUP BY 1 ORDER BY min(time), 1`,
+      [id],
+    ),
+    c.query<{ type: string; id: string; name: string | null }>(
+      `SELECT r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name
+         FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
+        WHERE e."sessionId" = $1 AND e.status IS DISTINCT FROM 'failure' AND NOT (e.activity = ANY($2::text[]))
+          AND coalesce(r->>'id', r->>'name') IS NOT NULL
+        GROUP BY 1, 2 ORDER BY min(e.time), 1, 2 LIMIT ${OBJECTS_LIMIT}`,
+      [id, [...NON_CHANGING_ACTIVITIES]],
+    ),
+    sessionEvents(id, eventsOffset, eventsLimit),
+  ]);
+
+  const linkedIds = [...new Set(links.map((l) => l.session.id))];
+  const linked = linkedIds.length
+    ? await c.query<{ id: string; sessionId: string; time: Date; platform: string; eventName: string; status: string | null }>(
+        `SELECT id::text AS id, "sessionId", time, platform, data->>'event_name' AS "eventName", status
+           FROM event WHERE "sessionId" = ANY($1::uuid[]) ORDER BY time, id LIMIT ${LINKED_EVENTS_LIMIT + 1}`,
+        [linkedIds],
+      )
+    : { rows: [] };
+  const linkedEvents: TimelineEvent[] = linked.rows
+    .slice(0, LINKED_EVENTS_LIMIT)
+    .map((e) => ({ id: e.id, sessionId: e.sessionId, time: e.time.toISOString(), platform: e.platform, eventName: e.eventName, status: e.status }));
+
+  const identity = identityRef(s.iId, s.iKind, s.iName, s.iEmail);
+  const initiator = identityRef(s.nId, s.nKind, s.nName, s.nEmail);
+  const initiatorRule = s.summary?.initiatorRule ?? null;
+  const who = (r: typeof identity) => (r ? `${r.name} (${kindLabel(r.kind)}${r.email && r.email !== r.name ? `, ${r.email}` : ""})` : null);
+  const cred = chain[0];
+  const totalFailures = actions.rows.reduce((a, r) => a + r.failures, 0);
+  const topActions = actions.rows.slice(0, 8).map((a) => (a.count > 1 ? `${a.name} (×${a.count})` : a.name));
+
+  const answers = {
+    initiator: initiator
+      ? `${who(initiator)} initiated this session: ${INITIATOR_RULES[initiatorRule ?? ""] ?? `rule ${initiatorRule ?? "not recorded"}`}.`
+      : "Not known: the logs name no identity behind this session.",
+    identity: identity
+      ? `It ran as ${who(identity)} on ${platformLabel(s.platform)}` +
+        (cred ? `, with the ${cred.kind.replace(/_/g, " ")} ${cred.externalId}` + (chain.length > 1 ? ` (a chain of ${chain.length} credentials)` : "") : ", with no credential recorded") +
+        "."
+      : `No identity: the ${platformLabel(s.platform)} events of this session carry no actor.`,
+    actions: actions.rows.length
+      ? `${s.eventCount.toLocaleString("en")} event${s.eventCount === 1 ? "" : "s"}, ${actions.rows.length} distinct action${actions.rows.length === 1 ? "" : "s"}: ` +
+        `${topActions.join(", ")}${actions.rows.length > topActions.length ? ", …" : ""}` +
+        (totalFailures ? `. ${totalFailures} failed.` : ".")
+      : "No events.",
+    objects: objects.rows.length
+      ? `Changed ${objects.rows.length}${objects.rows.length >= OBJECTS_LIMIT ? "+" : ""} object${objects.rows.length === 1 ? "" : "s"}: ` +
+        objects.rows
+          .slice(0, 6)
+          .map((o) => `${o.type} ${o.name && o.name !== o.id ? `${o.name} (${o.id})` : o.id}`)
+          .join(", ") +
+        (objects.rows.length > 6 ? ", …" : ".")
+      : "No business object was changed: only reads, sign-ins, decisions or failed attempts.",
+  };
+
+  return {
+    id: s.id,
+    platform: s.platform,
+    sessionKey: s.sessionKey,
+    keyType: s.keyType,
+    rule: s.rule,
+    confidence: s.confidence,
+    startedAt: s.startedAt.toISOString(),
+    endedAt: s.endedAt.toISOString(),
+    eventCount: s.eventCount,
+    srcIps: s.srcIps,
+    riskLevel: s.riskLevel,
+    riskScore: s.riskScore,
+    identity,
+    initiator,
+    initiatorRule,
+    answers,
+    actions: actions.rows,
+    objectsChanged: objects.rows,
+    credentialChain: chain,
+    links,
+    events,
+    eventsOffset,
+    linkedEvents,
+    linkedEventsTruncated: linked.rows.length > LINKED_EVENTS_LIMIT,
+  };
+}
+
+/** The credential and its ancestors, nearest first (cycles cannot occur by construction, the depth cap guards anyway). */
+async function credentialChain(credentialId: string | null): Promise<CredentialLink[]> {
+  if (!credentialId) return [];
+  const r = await pool().query<{
+    id: string;
+    kind: string;
+    platform: string;
+    externalId: string;
+    parentRule: string | null;
+    firstSeenAt: Date | null;
+    lastUsedAt: Date | null;
+  }>(
+    `WITH RECURSIVE up(id, depth) AS (
+       SELECT $1::uuid, 0
+       UNION ALL
+       SELECT c."parentId", up.depth + 1 FROM up JOIN credential c ON c.id = up.id WHERE c."parentId" IS NOT NULL AND up.depth < ${CHAIN_DEPTH}
+     )
+     SELECT c.id, c.kind::text AS kind, c.platform, c."externalId", c."parentRule", c."firstSeenAt", c."lastUsedAt"
+       FROM up JOIN credential c ON c.id = up.id ORDER BY up.depth`,
+    [credentialId],
+  );
+  return r.rows.map((c) => ({
+    id: c.id,
+    kind: c.kind,
+    platform: c.platform,
+    externalId: c.externalId,
+    parentRule: c.parentRule,
+    firstSeenAt: c.firstSeenAt?.toISOString() ?? null,
+    lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
+  }));
+}
+
+async function linkedSessions(id: string): Promise<LinkedSession[]> {
+  const r = await pool().query<{
+    direction: "outgoing" | "incoming";
+    kind: string;
+    rule: string;
+    matchedFields: Record<string, unknown>;
+    confidence: number;
+    oId: string;
+    platform: string;
+    sessionKey: string;
+    startedAt: Date;
+    endedAt: Date;
+    eventCount: number;
+    iId: string | null;
+    iKind: string | null;
+    iName: string | null;
+    iEmail: string | null;
+  }>(
+    `SELECT l.direction, l.kind, l.rule, l."matchedFields", l.confidence, o.id AS "oId", o.platform, o."sessionKey", o."startedAt", o."endedAt",
+            o."eventCount", i.id AS "iId", i.kind::text AS "iKind", i."displayName" AS "iName", i."primaryEmail" AS "iEmail"
+       FROM (SELECT 'outgoing' AS direction, kind, rule, "matchedFields", confidence, "toSessionId" AS other FROM session_link WHERE "fromSessionId" = $1
+             UNION ALL
+             SELECT 'incoming', kind, rule, "matchedFields", confidence, "fromSessionId" FROM session_link WHERE "toSessionId" = $1) l
+       JOIN session o ON o.id = l.other
+       LEFT JOIN identity i ON i.id = o."identityId"
+      ORDER BY o."startedAt", o.id, l.kind`,
+    [id],
+  );
+  return r.rows.map((l) => ({
+    direction: l.direction,
+    kind: l.kind,
+    rule: l.rule,
+    matchedFields: l.matchedFields,
+    confidence: l.confidence,
+    session: {
+      id: l.oId,
+      platform: l.platform,
+      sessionKey: l.sessionKey,
+      startedAt: l.startedAt.toISOString(),
+      endedAt: l.endedAt.toISOString(),
+      eventCount: l.eventCount,
+      identity: identityRef(l.iId, l.iKind, l.iName, l.iEmail),
+    },
+  }));
+}
+
+async function sessionEvents(id: string, offset: number, limit: number): Promise<SessionEvent[]> {
+  const r = await pool().query<{
+    id: string;
+    time: Date;
+    platform: string;
+    eventName: string;
+    activity: string;
+    status: string | null;
+    privileged: boolean;
+    actorName: string | null;
+    srcIp: string | null;
+    target: string | null;
+    data: unknown;
+    rawId: string;
+    fileName: string;
+    position: string;
+    leafIndex: string;
+    payload: Buffer | null;
+    purgedAt: Date | null;
+    receivedAt: Date;
+    header: string | null;
+  }>(
+    `SELECT e.id::text AS id, e.time, e.platform, e.data->>'event_name' AS "eventName", e.activity, e.status, e.privileged, e."actorName",
+            e."srcIp", coalesce(e."targetName", e."targetId") AS target, e.data,
+            r.id::text AS "rawId", r."fileName", r.position::text AS position, r."leafIndex"::text AS "leafIndex", r.payload, r."purgedAt",
+            r."receivedAt", b.header
+       FROM event e
+       JOIN raw_record r ON r.id = e."rawRecordId"
+       LEFT JOIN ingest_batch b ON b.id = r."batchId"
+      WHERE e."sessionId" = $1
+      ORDER BY e.time, e.id
+      OFFSET ${Number(offset)} LIMIT ${Number(limit)}`,
+    [id],
+  );
+  let proofs: Map<string, InclusionProofResult> | Error;
+  try {
+    const list = await getInclusionProofs({ rawRecordIds: [...new Set(r.rows.map((e) => e.rawId))] });
+    proofs = new Map(list.map((p) => [p.rawRecordId, p]));
+  } catch (err) {
+    // A ledger that no longer matches its checkpoint: say so on every event rather than hide the session.
+    proofs = err as Error;
+  }
+  return r.rows.map((e) => ({
+    id: e.id,
+    time: e.time.toISOString(),
+    platform: e.platform,
+    eventName: e.eventName,
+    activity: e.activity,
+    status: e.status,
+    privileged: e.privileged,
+    actorName: e.actorName,
+    srcIp: e.srcIp,
+    target: e.target,
+    normalized: e.data,
+    raw: {
+      id: e.rawId,
+      fileName: e.fileName,
+      position: Number(e.position),
+      leafIndex: Number(e.leafIndex),
+      payload: e.payload ? e.payload.toString("utf8") : null,
+      header: e.header,
+      receivedAt: e.receivedAt.toISOString(),
+    },
+    proof: proofStatus(proofs instanceof Error ? proofs : proofs.get(e.rawId), e.purgedAt, Number(e.leafIndex)),
+  }));
+}
+
+function proofStatus(p: InclusionProofResult | Error | undefined, purgedAt: Date | null, leafIndex: number): ProofStatus {
+  if (p instanceof Error) return { status: "missing", text: `No proof can be given: ${p.message}` };
+  if (!p || p.status === "not-found") return { status: "missing", text: "The raw record is missing from the ledger." };
+  const checkpointId = p.status === "proved" ? p.proof.checkpoint.id : null;
+  if (purgedAt) {
+    return {
+      status: "purged",
+      leafIndex,
+      purgedAt: purgedAt.toISOString(),
+      checkpointId,
+      text:
+        `Purged by retention on ${purgedAt.toISOString()}: the payload is gone, its leaf hash (leaf ${leafIndex}) stays` +
+        (checkpointId ? ` and is included in checkpoint ${checkpointId}.` : "."),
+    };
+  }
+  if (p.status === "not-covered") return { status: "pending", leafIndex, text: `Not yet checkpointed: ${p.message}.` };
+  const cp = p.proof.checkpoint;
+  return {
+    status: "included",
+    checkpointId: cp.id,
+    treeSize: cp.treeSize,
+    leafIndex: p.proof.leafIndex,
+    checkpointAt: cp.createdAt,
+    text: `Included in checkpoint ${cp.id} (leaf ${p.proof.leafIndex} of ${cp.treeSize}, signed ${cp.createdAt}); the inclusion proof verifies.`,
+  };
+}

@@ -1,0 +1,54 @@
+// Plain-word labels shared by the lib answers and the pages (no server imports: client components use it too).
+
+export const KIND_LABELS: Record<string, string> = {
+  human: "person",
+  service_account: "service account",
+  oauth_app: "OAuth app",
+  api_token: "API token",
+  bot: "bot",
+  ai_agent: "AI agent",
+  workload: "workload",
+  system: "platform system",
+  unknown: "unknown kind",
+};
+
+export const PLATFORM_LABELS: Record<string, string> = {
+  okta: "Okta",
+  entra: "Entra ID",
+  m365: "Microsoft 365",
+  "google-workspace": "Google Workspace",
+  github: "GitHub",
+  slack: "Slack",
+  salesforce: "Salesforce",
+  "aws-cloudtrail": "AWS CloudTrail",
+  snowflake: "Snowflake",
+  atlassian: "Atlassian",
+  servicenow: "ServiceNow",
+  jira: "Jira",
+  "pam-grants": "PAM grants",
+};
+
+export const platformLabel = (p: string | null | undefined): string => (p ? (PLATFORM_LABELS[p] ?? p) : "—");
+export const kindLabel = (k: string | null | undefined): string => (k ? (KIND_LABELS[k] ?? k.replace(/_/g, " ")) : "—");
+
+/** Why a session's initiator is who it is, per the correlation's initiator rule. */
+export const INITIATOR_RULES: Record<string, string> = {
+  same_identity: "no upstream session is proven, so the session's own identity is its initiator",
+  credential_lineage: "the session's credential was minted in (or derived from the credential of) a session this identity initiated",
+};
+
+/** What each link kind means. */
+export const LINK_KINDS: Record<string, string> = {
+  idp_to_app: "single sign-on: the identity provider's sign-in opened this app session",
+  credential_lineage: "credential lineage: one session minted the credential the other used",
+  same_session: "the same session key seen on two platforms",
+};
+
+/** What each lineage edge type means. */
+export const EDGE_LABELS: Record<string, string> = {
+  holds: "holds",
+  parent_of: "parent of",
+  used_by: "used by",
+  session_of: "session of",
+  linked_to: "linked to",
+};
