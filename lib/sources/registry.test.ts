@@ -14,7 +14,9 @@ const probeText = (text: string, fileName: string) => probeFile(Buffer.from(text
 describe("registry", () => {
   it("lists the platforms and their formats for messages and the upload page", () => {
     expect(supportedPlatformIds().slice(0, 4)).toEqual(["okta", "entra", "aws-cloudtrail", "github"]);
-    expect(supportedPlatformIds()).toEqual(expect.arrayContaining(["servicenow", "jira", "pam-grants"]));
+    expect([...supportedPlatformIds()].sort()).toEqual(
+      ["okta", "entra", "m365", "google-workspace", "github", "slack", "salesforce", "aws-cloudtrail", "snowflake", "atlassian", "servicenow", "jira", "pam-grants", "opa"].sort(),
+    );
     expect(describePlatforms().map((p) => p.label).slice(0, 4)).toEqual(["Okta System Log", "Microsoft Entra ID", "AWS CloudTrail", "GitHub audit log"]);
     expect(getSource("github")?.label).toBe("GitHub audit log");
     expect(getSource("salesforce")?.label).toBe("Salesforce");
@@ -110,9 +112,9 @@ describe.skipIf(!HAS_SAMPLES)(`registry on the public samples (${HAS_SAMPLES ? S
       // Not one of these four platforms: S3 server access log, VPC flow log, Google Workspace, Slack, …
       "scenarios/panther_scenario__compromised-root-creds__attacker_s3_access.log": null,
       "scenarios/panther_scenario__compromised-root-creds__attacker_vpc.log": null,
-      "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl": null,
-      "google_workspace/panther_rule_tests_google_workspace.jsonl": null,
-      "slack/panther_rule_tests_slack.jsonl": null,
+      "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl": "google-workspace",
+      "google_workspace/panther_rule_tests_google_workspace.jsonl": "google-workspace",
+      "slack/panther_rule_tests_slack.jsonl": "slack",
       "salesforce/panther_rule_tests_salesforce.jsonl": "salesforce",
       "snowflake/panther_rule_tests_snowflake.jsonl": "snowflake",
       "ticketing/panther_rule_tests_ticketing.jsonl": null, // Zendesk audit: not ServiceNow or Jira

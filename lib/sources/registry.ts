@@ -10,11 +10,13 @@ import { servicenow } from "./servicenow";
 import { snowflake } from "./snowflake";
 import { opa } from "./opa";
 import { salesforce } from "./salesforce";
+import { googleWorkspace } from "./google-workspace";
+import { slack } from "./slack";
 import type { DetectProbe, Source } from "./types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
 // exports a Source built with defineSource).
-export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa, salesforce];
+export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa, salesforce, googleWorkspace, slack];
 
 /** Minimum detection score: below it a file is "unknown format". */
 export const DETECT_THRESHOLD = 0.5;

@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { toEventRow } from "@/lib/events/schema";
+import { assertRobust, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { googleWorkspace } from "./index";
+
+const PAGE = fixturePath("google-workspace", "reports-activities-2025-03-04.json");
+
+describe("google-workspace source: own fixtures (Reports API activities page)", () => {
+  it("one event per events[] entry, with OAuth grants, impersonation, documents and privilege", async () => {
+    const r = await runFile(googleWorkspace, PAGE);
+    printResult(r);
+    expect(r.total).toBe(9);
+    expect(r.rejected.size).toBe(0);
+    const all = r.events.flatMap((e) => e.events);
+    expect(all).toHaveLength(10); // the drive activity holds two events
+
+    const login = all[0];
+    expect(login).toMatchObject({
+      platform: "google-workspace",
+      class_uid: 3002,
+      activity: "logon",
+      event_name: "login_success",
+      status: "success",
+      session: null, // Google writes no session id
+      user_agent: null,
+      actor: { external_id: "104552119850378466012", login: "maria.lopez@example.com", email: "maria.lopez@example.com", type: "USER", kind_hint: "human" },
+      auth: { factors: ["password", "google_authenticator"], mfa: true, protocol: "google_password" },
+      src_endpoint: { ip: "203.0.113.24", location: { country: "PT", region: "PT-11", city: null } },
+      correlation_id: "-4401882350918287712",
+    });
+    expect(login.time.toISOString()).toBe("2025-03-04T08:15:02.114Z");
+
+    const failed = all[1];
+    expect(failed).toMatchObject({ status: "failure", status_detail: "login_failure_invalid_password", auth: { mfa: false } });
+
+    // The OAuth consent: the grant (client id + user) is minted here, privileged (app consent).
+    const consent = all[2];
+    expect(consent).toMatchObject({
+      class_uid: 3005,
+      activity: "token_grant",
+      privileged: true,
+      client: { app_id: "1092837465-abcdefgh.apps.googleusercontent.com", app_name: "Acme Reports Sync" },
+      credential: null,
+      issued_credentials: [{ key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "oauth_grant" }],
+      resources: [{ type: "OAuthApp", id: "1092837465-abcdefgh.apps.googleusercontent.com", name: "Acme Reports Sync" }],
+    });
+    expect(consent.extra.scope).toEqual(["https://www.googleapis.com/auth/drive.readonly", "https://www.googleapis.com/auth/userinfo.email"]);
+
+    // The app then downloads a file with that grant: same credential key, actor kind oauth_app, the document as resource.
+    const download = all[3];
+    expect(download).toMatchObject({
+      class_uid: 6006,
+      activity: "export",
+      actor: { kind_hint: "oauth_app" },
+      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", kind: "oauth_grant" },
+      resources: [{ type: "drive:spreadsheet", id: "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", name: "Q1 pipeline forecast" }],
+      privileged: false,
+    });
+    expect(all[4]).toMatchObject({ event_name: "view", activity: "read", correlation_id: download.correlation_id });
+
+    // Sharing a file with anyone who has the link is privileged (data exposure).
+    expect(all[5]).toMatchObject({ event_name: "change_document_visibility", privileged: true, extra: { visibility: "people_with_link" } });
+    // Admin console: role assignment, with the user and the role.
+    expect(all[6]).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true });
+    expect(all[6].resources).toEqual([
+      { type: "User", id: null, name: "maria.lopez@example.com" },
+      { type: "Role", id: "26396330837508098", name: "_SEED_ADMIN_ROLE" },
+    ]);
+    // Domain-wide delegation: a service account impersonating the user.
+    expect(all[7]).toMatchObject({ actor: { kind_hint: "service_account", login: "maria.lopez@example.com" }, extra: { impersonation: true }, src_endpoint: { ip: "2001:db8::42" } });
+    // SAML sign-in to an app.
+    expect(all[8]).toMatchObject({ class_uid: 3002, activity: "logon", auth: { protocol: "SAML" }, resources: [{ type: "SAMLApp", name: "Salesforce" }] });
+    // Token activity: the app's API use under the grant.
+    expect(all[9]).toMatchObject({ class_uid: 6003, credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012" } });
+    expect(toEventRow(all[9])).toMatchObject({ credentialKey: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", clientAppId: "1092837465-abcdefgh.apps.googleusercontent.com" });
+  });
+
+  it("refuses what is not an activity, with a reason", () => {
+    const ctx = { fileName: "x.json", position: 0 };
+    expect(() => googleWorkspace.normalize({ id: { applicationName: "login", time: "2025-03-04T08:00:00Z" }, events: [] }, ctx)).toThrow(/no events/);
+    expect(() => googleWorkspace.normalize({ id: { applicationName: "login" }, events: [{ name: "login_success" }] }, ctx)).toThrow(/event time/);
+    expect(() => googleWorkspace.normalize({ foo: 1 }, ctx)).toThrow(/neither events\[\] nor name/);
+  });
+
+  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
+    const records = JSON.parse(fs.readFileSync(PAGE, "utf8")).items as unknown[];
+    const { normalized, rejected } = assertRobust(googleWorkspace, records, 10000);
+    console.log(`google-workspace robustness: ${normalized} normalized, ${rejected} rejected`);
+    expect(normalized).toBeGreaterThan(0);
+  });
+
+  it("measures normalize throughput (printed, not asserted)", () => {
+    const records = JSON.parse(fs.readFileSync(PAGE, "utf8")).items as unknown[];
+    console.log(`google-workspace normalize (incl. schema check): ${Math.round(normalizeRate(googleWorkspace, records)).toLocaleString()} records/s`);
+  });
+});
+
+describe.skipIf(!HAS_SAMPLES)(`google-workspace source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+  it("Panther's flattened activity events: every record normalized or rejected with a reason", async () => {
+    for (const f of ["google_workspace/panther_rule_tests_google_workspace.jsonl", "google_workspace/panther_gws_drive_only.jsonl", "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"]) {
+      const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, f));
+      printResult(r);
+      expect(r.events.length).toBeGreaterThan(0);
+      for (const reason of r.rejected.keys()) expect(reason).toMatch(/not a Google Workspace|event time|no events|not a JSON object/);
+    }
+    const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, "google_workspace/panther_rule_tests_google_workspace.jsonl"));
+    const role = r.events.flatMap((e) => e.events).find((e) => e.event_name === "CREATE_ROLE")!;
+    expect(role).toMatchObject({ privileged: true, actor: { login: "example@example.io", kind_hint: "human" }, resources: [{ type: "Role", id: "567890", name: "CustomAdminRoleName" }] });
+    expect(role.time.toISOString()).toBe("2022-12-11T02:57:48.693Z");
+  });
+});
