@@ -50,6 +50,8 @@ export default defineConfig({
         PORT: String(E2E.port),
         NEXTAUTH_URL: E2E.baseUrl,
         SESSIONPROOF_DATA_DIR: E2E.dataDir,
+        // The specs seed their own data (an empty database, as with SESSIONPROOF_DEMO=off); the demo load has its own test.
+        SESSIONPROOF_DEMO: "off",
         SESSIONPROOF_ADMIN_EMAIL: E2E.admin.email,
         SESSIONPROOF_ADMIN_PASSWORD: E2E.admin.password,
         SESSIONPROOF_OIDC_ISSUER: E2E.oidcIssuer,

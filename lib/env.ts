@@ -35,6 +35,7 @@ const envSchema = z
     SESSIONPROOF_LEDGER_PRIVATE_KEY: optionalString.pipe(
       z.string().includes("PRIVATE KEY", { message: "must be a PKCS#8 PEM private key" }).optional(),
     ),
+    SESSIONPROOF_DEMO: z.enum(["on", "off"]).default("on"),
     SESSIONPROOF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     SESSIONPROOF_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   })

@@ -126,6 +126,20 @@ async function main() {
     } else if (boot.created) {
       log(`created the administrator ${boot.email} from SESSIONPROOF_ADMIN_EMAIL`);
     }
+
+    // An empty database gets the demo dataset, so the quick start shows real sessions (unless asked not to).
+    if (args.has("--empty") || env.SESSIONPROOF_DEMO === "off") {
+      log("starting without demo data (--empty / SESSIONPROOF_DEMO=off)");
+    } else {
+      const { loadDemoIfEmpty } = await import("../lib/demo/load-demo");
+      const demo = await loadDemoIfEmpty({ dataDir, log });
+      if (demo.loaded) {
+        log(
+          `loaded the demo dataset: ${demo.stored} records stored (${demo.quarantined} quarantined) from ${demo.files} files, ` +
+            `${demo.sessions} sessions. It is fictional (Example Corp); to start empty, use a fresh data folder with SESSIONPROOF_DEMO=off.`,
+        );
+      }
+    }
   } catch (e) {
     console.error(`[sessionproof] start-up failed: ${(e as Error).message}`);
     await stop(1);

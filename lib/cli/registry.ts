@@ -1,5 +1,6 @@
 import type { CliCommand } from "./command";
 import { correlateCommands } from "./commands/correlate";
+import { demoCommands } from "./commands/demo";
 import { ingestCommands } from "./commands/ingest";
 import { ledgerCommands } from "./commands/ledger";
 
@@ -8,4 +9,5 @@ export const commands: readonly CliCommand[] = [
   ...ingestCommands,
   ...ledgerCommands,
   ...correlateCommands,
+  ...demoCommands,
 ];

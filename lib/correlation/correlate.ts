@@ -22,7 +22,8 @@ import type {
 //     platform, a login. Kind: the most frequent kind_hint of its events (unknown hints do not vote).
 //  3. Credentials: every credential key an event used or minted; a parent edge only where a record proves it
 //     (a minting event's calling key, a declared parent such as an Entra service principal's secret).
-//  4. Sessions: first the platform's own key (one session per key; GitHub token hashes split where activity
+//  4. Sessions: first the platform's own key (one session per key, joined by keyless events that share the
+//     platform's flow id with a keyed one, e.g. Snowflake LOGIN_HISTORY.EVENT_ID = SESSIONS.LOGIN_EVENT_ID; GitHub token hashes split where activity
 //     pauses for more than TOKEN_GAP, since a token outlives any one session); then, for events without a
 //     key, the heuristic identity + client + IP + user agent with a gap of at most HEURISTIC_GAP, marked as
 //     heuristic with a lower confidence. Two concurrent sessions of one person keep their own keys (or their
@@ -139,11 +140,11 @@ class UnionFind {
  * a token hash split by pauses gets its segment number; a key that two key types share on one platform gets
  * its key type; heuristic sessions keep their grouping key.
  */
-function sessionKeyOf(b: { key: string; platform: string; keyType: "native" | "heuristic"; segment: number | null }, first: NormalizedEventJson, used: Set<string>): string {
+function sessionKeyOf(b: { key: string; platform: string; keyType: "native" | "heuristic"; segment: number | null }, ref: NormalizedEventJson["session"], used: Set<string>): string {
   let key = b.key;
-  if (b.keyType === "native" && first.session) {
-    key = b.segment !== null ? `${first.session.key}#${b.segment}` : first.session.key;
-    if (used.has(`${b.platform}|${key}`)) key = `${key} (${first.session.key_type})`;
+  if (b.keyType === "native" && ref) {
+    key = b.segment !== null ? `${ref.key}#${b.segment}` : ref.key;
+    if (used.has(`${b.platform}|${key}`)) key = `${key} (${ref.key_type})`;
   }
   used.add(`${b.platform}|${key}`);
   return key;
@@ -315,10 +316,20 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
   }
 
   // 4. Sessions.
-  type Building = { key: string; platform: string; rule: string; keyType: "native" | "heuristic"; segment: number | null; confidence: number; events: number[] };
+  type Building = { key: string; platform: string; rule: string; keyType: "native" | "heuristic"; segment: number | null; confidence: number; ref: NormalizedEventJson["session"]; events: number[] };
   // One entry per grouping key: its current segment (a new one starts after a pause longer than the gap).
   const open = new Map<string, { n: number; last: number; cur: Building }>();
   const all: Building[] = [];
+  // A keyless event that shares the platform's own flow id (correlation_id) with a keyed event belongs to that
+  // event's session: Snowflake's LOGIN_HISTORY row (EVENT_ID) and its SESSIONS row (LOGIN_EVENT_ID, SESSION_ID).
+  const sessionByFlow = new Map<string, NonNullable<NormalizedEventJson["session"]>>();
+  for (let i = 0; i < n; i++) {
+    const e = events[i].data;
+    if (e.session?.key && e.correlation_id && !TOKEN_KEY_TYPES.has(e.session.key_type)) {
+      const k = `${e.platform}|${e.correlation_id}`;
+      if (!sessionByFlow.has(k)) sessionByFlow.set(k, e.session);
+    }
+  }
   for (let i = 0; i < n; i++) {
     const e = events[i].data;
     const t = times[i];
@@ -327,7 +338,14 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     let keyType: "native" | "heuristic";
     let confidence: number;
     let gap: number | null;
-    if (e.session?.key) {
+    const viaFlow = !e.session?.key && e.correlation_id ? sessionByFlow.get(`${e.platform}|${e.correlation_id}`) : undefined;
+    if (viaFlow) {
+      base = `${e.platform}|${viaFlow.key_type}|${viaFlow.key}`;
+      rule = viaFlow.key_type;
+      keyType = "native";
+      confidence = 1;
+      gap = null;
+    } else if (e.session?.key) {
       base = `${e.platform}|${e.session.key_type}|${e.session.key}`;
       rule = e.session.key_type;
       keyType = "native";
@@ -352,7 +370,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     let o = open.get(base);
     if (!o || (gap !== null && t - o.last > gap)) {
       const segNo = o ? o.n + 1 : 0;
-      const b: Building = { key: gap !== null ? `${base}#${segNo}` : base, platform: e.platform, rule, keyType, segment: gap !== null ? segNo : null, confidence, events: [] };
+      const b: Building = { key: gap !== null ? `${base}#${segNo}` : base, platform: e.platform, rule, keyType, segment: gap !== null ? segNo : null, confidence, ref: viaFlow ?? e.session, events: [] };
       all.push(b);
       o = { n: segNo, last: t, cur: b };
       open.set(base, o);
@@ -383,7 +401,7 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
     const s: SessionOut = {
       id,
       platform: b.platform,
-      sessionKey: sessionKeyOf(b, first, usedKeys),
+      sessionKey: sessionKeyOf(b, b.ref, usedKeys),
       keyType: b.keyType,
       rule: b.rule,
       confidence: b.confidence,
@@ -397,10 +415,10 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
       srcIps: ips.size > 1 ? [...ips].sort() : [...ips],
     };
     sessions.push(s);
-    if (b.keyType === "native" && first.session) {
-      const list = sessionByKeyValue.get(first.session.key);
+    if (b.keyType === "native" && b.ref) {
+      const list = sessionByKeyValue.get(b.ref.key);
       if (list) list.push(s);
-      else sessionByKeyValue.set(first.session.key, [s]);
+      else sessionByKeyValue.set(b.ref.key, [s]);
     }
   }
   const sessionById = new Map(sessions.map((s) => [s.id, s]));
