@@ -246,6 +246,7 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
             gwsActivity(gwsFile(d), last, "drive", gactor, ip, [{ type: "access", name: "view", parameters: [{ name: "doc_id", value: `1${r.alnum(32)}` }, { name: "doc_title", value: `Plan ${k}` }, { name: "doc_type", value: "document" }, { name: "visibility", value: "private" }] }], { session: sid, identity: p.id, credential: null });
           }
           session(sid, "google-workspace", p.id, null, null, false, ta, last);
+          gt.links.push({ from: oktaSid, to: sid, kind: "idp_to_app" });
         }
         tEnd = last;
       }
@@ -475,6 +476,75 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     gt.stories.push({ id: "confuser-concurrent", title: "One person, two concurrent sessions on two devices", sessions: [`s:okta:${kA}`, `s:okta:${kB}`], expected: ["two sessions, never merged"] });
   }
   gt.stories.push({ id: "confuser-nat", title: "Many people behind one NAT address", sessions: [], expected: [`people at ${NAT_IP} keep their own sessions`] });
+
+  // ---- background on the Microsoft side: an Entra ID sign-in whose session continues in Microsoft 365
+  // (AppAccessContext.AADSessionId = the sign-in's sessionId), Atlassian admin activity, OPA gateway decisions,
+  // and a Jira change ticket approved through the change board.
+  for (let d = 0; d < days; d++) {
+    for (const p of people.slice(0, Math.max(2, Math.ceil(people.length / 3)))) {
+      const t = start + d * 86400000 + (8 + r.int(0, 6)) * 3600000 + r.int(0, 3599) * 1000;
+      const aad = r.uuid();
+      const userObj = r.uuid();
+      const token = r.alnum(22);
+      const eSid = `s:entra:${aad}`;
+      const mSid = `s:m365:${aad}`;
+      add(
+        file(`entra/entra-signins-${dayFile(d)}.json`, "entra", "envelope", { envelope: "value" }),
+        { id: r.uuid(), createdDateTime: isoS(t), userDisplayName: p.name, userPrincipalName: p.email, userId: userObj, appId: "00000002-0000-0ff1-ce00-000000000000", appDisplayName: "Office 365 Exchange Online", ipAddress: p.laptopIp, clientAppUsed: "Browser", correlationId: r.uuid(), conditionalAccessStatus: "success", isInteractive: true, resourceDisplayName: "Office 365 Exchange Online", resourceId: "00000002-0000-0ff1-ce00-000000000000", status: { errorCode: 0, failureReason: null, additionalDetails: null }, appliedConditionalAccessPolicies: [{ id: "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d", displayName: "Require MFA for all users", enforcedGrantControls: ["Mfa"], enforcedSessionControls: [], result: "success" }], sessionId: aad, uniqueTokenIdentifier: token, signInEventTypes: ["interactiveUser"] },
+        { session: eSid, identity: p.id, credential: null },
+      );
+      session(eSid, "entra", p.id, null, null, true, t, t);
+      const blob = file(`m365/audit-general-content-blob-${dayFile(d)}.json`, "m365", "json-array");
+      let last = t;
+      for (let k = 0; k < r.int(1, 2 * scale); k++) {
+        last += r.int(30, 900) * 1000;
+        add(
+          blob,
+          { CreationTime: isoS(last).replace("Z", ""), Id: r.uuid(), Operation: "MailItemsAccessed", OrganizationId: "4f6c2a1e-9b3d-4e8a-a6f2-7c1d0e5b9a34", RecordType: 50, ResultStatus: "Succeeded", UserKey: userObj, UserType: 0, Version: 1, Workload: "Exchange", ClientIP: p.laptopIp, UserId: p.email, AppAccessContext: { AADSessionId: aad, UniqueTokenId: token, ClientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c", ClientAppName: "Microsoft Office", IssuedAtTime: isoS(t).replace("Z", ""), UserObjectId: userObj }, ClientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c", MailboxOwnerUPN: p.email, OperationCount: 1 },
+          { session: mSid, identity: p.id, credential: null },
+        );
+      }
+      session(mSid, "m365", p.id, null, null, true, last, last);
+      gt.links.push({ from: eSid, to: mSid, kind: "idp_to_app" });
+    }
+    const admin = dana;
+    const ta = start + d * 86400000 + 15 * 3600000;
+    add(
+      file(`atlassian/org-audit-events-${dayFile(d)}.json`, "atlassian", "envelope", { envelope: "data" }),
+      { id: r.uuid(), type: "events", attributes: { time: iso(ta), action: d === 1 ? "api_token_created" : "user_added_to_group", actor: { id: r.alnum(24), name: admin.name, email: admin.email }, context: [{ id: `712020:${r.uuid()}`, type: "users", attributes: { accountType: "atlassian", email: people[(d + 7) % people.length].email, name: people[(d + 7) % people.length].name } }], container: [{ id: r.uuid(), type: "sites", attributes: { siteHostName: "https://example-corp.atlassian.net", siteName: "example-corp" } }], location: { ip: admin.laptopIp, countryName: "Portugal", city: "Lisbon" } } },
+      { session: null, identity: admin.id, credential: null },
+    );
+    for (let k = 0; k < 2 * scale; k++) {
+      const p = people[(d * 3 + k) % people.length];
+      const tt = start + d * 86400000 + (9 + k) * 3600000 + r.int(0, 3599) * 1000;
+      add(
+        file(`opa/opa-decision-logs-payments-gateway-${dayFile(d)}.json`, "opa", "json-array"),
+        { labels: { app: "payments-gateway", id: r.uuid(), version: "v1.4.2" }, decision_id: r.uuid(), bundles: { authz: { revision: r.hex(12) } }, path: "httpapi/authz/allow", input: { method: "GET", path: ["payments", "ledger", String(k)], user: p.email, source_ip: p.laptopIp, request_id: `req-${r.hex(6)}` }, result: k % 5 !== 4, requested_by: "10.0.3.14:52144", timestamp: iso(tt), metrics: { timer_rego_query_eval_ns: r.int(20000, 90000) } },
+        { session: null, identity: p.id, credential: null },
+      );
+    }
+  }
+  add(
+    file("jira/jira-change-issues.json", "jira", "envelope", { envelope: "issues" }),
+    {
+      id: "30001",
+      key: "CHANGE-101",
+      fields: {
+        summary: "Rotate the payments KMS key",
+        issuetype: { id: "10100", name: "Change" },
+        status: { id: "10110", name: "Implementing" },
+        created: iso(start + 2 * 86400000 + 8 * 3600000).replace("Z", "+0000"),
+        updated: iso(start + 2 * 86400000 + 10 * 3600000).replace("Z", "+0000"),
+        reporter: { accountId: r.alnum(24), emailAddress: people[6].email, displayName: people[6].name, accountType: "atlassian" },
+        assignee: { accountId: r.alnum(24), emailAddress: people[6].email, displayName: people[6].name, accountType: "atlassian" },
+        customfield_10051: iso(start + 2 * 86400000 + 11 * 3600000).replace("Z", "+0000"),
+        customfield_10052: iso(start + 2 * 86400000 + 12 * 3600000).replace("Z", "+0000"),
+      },
+      names: { summary: "Summary", status: "Status", customfield_10051: "Change start", customfield_10052: "Change end" },
+      changelog: { histories: [{ id: "90001", author: { accountId: r.alnum(24), emailAddress: dana.email, displayName: dana.name, accountType: "atlassian" }, created: iso(start + 2 * 86400000 + 10 * 3600000).replace("Z", "+0000"), items: [{ field: "status", fromString: "Awaiting approval", toString: "Approved" }] }] },
+    },
+    { session: null, identity: dana.id, credential: null },
+  );
 
   // ---- fix Okta session ends from their events, then write everything.
   const ends = new Map<string, number>();
