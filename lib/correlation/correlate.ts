@@ -33,7 +33,8 @@ import type {
 //     opened right after; credential lineage (a session minted the credential another session used).
 //  6. Initiator: a session where the record names who acted through the identity (extra.initiator, e.g.
 //     Salesforce Login-As) was initiated by that person; a session running on a credential minted in (or
-//     derived from the credential of) another session was initiated by whoever initiated that one, up the
+//     derived from the credential of) another session — else one opened by an IdP single sign-on, else one
+//     seen first on another platform under the same key — was initiated by whoever initiated that one, up the
 //     chain; a session with no provable upstream was initiated by its own identity.
 
 export const HEURISTIC_GAP_MS = 30 * 60_000;
@@ -517,8 +518,13 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
   }
 
   // 6. Initiators: up the lineage chain to the first session that has no provable upstream.
-  const incomingLineage = new Map<string, string>();
-  for (const l of links) if (l.kind === "credential_lineage" && !incomingLineage.has(l.to)) incomingLineage.set(l.to, l.from);
+  // The proven upstream of a session: the session that minted its credential, else the IdP session whose
+  // single sign-on opened it, else the same session seen first on another platform.
+  const incoming = new Map<string, { from: string; kind: LinkOut["kind"] }>();
+  for (const kind of ["credential_lineage", "idp_to_app", "same_session"] as const) {
+    for (const l of links) if (l.kind === kind && !incoming.has(l.to)) incoming.set(l.to, { from: l.from, kind });
+  }
+  const upstreamRule = { credential_lineage: "credential_lineage", idp_to_app: "idp_sso", same_session: "same_session" } as const;
   const sessionDelegation = new Map<string, { identityId: string; via: string }>();
   for (let i = 0; i < n; i++) {
     const acc = evInitiator[i];
@@ -533,13 +539,15 @@ export function correlate(input: readonly CorrelationEvent[]): CorrelationResult
       continue;
     }
     let cur = s;
+    let rule: string | null = null;
     const seen = new Set<string>([s.id]);
-    for (let up = incomingLineage.get(cur.id); up && !seen.has(up); up = incomingLineage.get(cur.id)) {
-      seen.add(up);
-      cur = sessionById.get(up)!;
+    for (let up = incoming.get(cur.id); up && !seen.has(up.from); up = incoming.get(cur.id)) {
+      seen.add(up.from);
+      rule ??= upstreamRule[up.kind];
+      cur = sessionById.get(up.from)!;
     }
     s.initiatorIdentityId = cur.identityId;
-    s.initiatorRule = cur.identityId ? (cur === s ? "same_identity" : "credential_lineage") : null;
+    s.initiatorRule = cur.identityId ? (cur === s ? "same_identity" : rule) : null;
   }
 
   const eventIdentity = new Map<string, string>();

@@ -35,6 +35,9 @@ export const kindLabel = (k: string | null | undefined): string => (k ? (KIND_LA
 export const INITIATOR_RULES: Record<string, string> = {
   same_identity: "no upstream session is proven, so the session's own identity is its initiator",
   credential_lineage: "the session's credential was minted in (or derived from the credential of) a session this identity initiated",
+  idp_sso: "the identity provider's single sign-on by this identity opened the session",
+  same_session: "the same session began on another platform (shared session key) under this identity",
+  "delegation:login_as": "the record names this person as acting through the session's identity (Login-As)",
 };
 
 /** What each link kind means. */
