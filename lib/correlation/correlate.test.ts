@@ -133,8 +133,8 @@ describe("correlation engine", () => {
     const sf = r.sessions.find((s) => s.sessionKey === "SK1")!;
     expect(links[0]).toMatchObject({ to: sf.id, rule: "okta_sso_event", confidence: 0.95, matchedFields: { app: "Salesforce.com", secondsAfterSso: 20, ip: "203.0.113.10" } });
     // The app session was initiated through the IdP sign-in.
-    const okta = r.sessions.find((s) => s.platform === "okta")!;
-    expect(sf).toMatchObject({ initiatorIdentityId: okta.identityId, initiatorRule: "idp_sso" });
+    const idp = r.sessions.find((s) => s.platform === "okta")!;
+    expect(sf).toMatchObject({ initiatorIdentityId: idp.identityId, initiatorRule: "idp_sso" });
   });
 
   it("a session acted through another identity (Login-As) names the person behind it as initiator", () => {
