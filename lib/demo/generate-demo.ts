@@ -578,13 +578,40 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     perPlatform[f.platform] = (perPlatform[f.platform] ?? 0) + f.records.length;
     f.truth.forEach((t, index) => {
       const rec = f.records[index] as Record<string, unknown>;
-      const nativeId = (rec.uuid ?? rec.id ?? rec.eventID ?? rec._document_id ?? rec.REQUEST_ID ?? rec.QUERY_ID ?? rec.EVENT_ID ?? rec.SESSION_ID ?? rec.grant_id ?? rec.number ?? null) as string | null;
-      gt.events.push({ file: base, index, platform: f.platform, nativeId: typeof nativeId === "object" ? null : String(nativeId), session: t.session, identity: t.identity, credential: t.credential });
+      const nativeId = nativeIdOf(f.platform, rec);
+      gt.events.push({ file: base, index, platform: f.platform, nativeId, session: t.session, identity: t.identity, credential: t.credential });
     });
   }
   const groundTruth = path.join(opts.outDir, "ground-truth.json");
   fs.writeFileSync(groundTruth, JSON.stringify(gt, null, 1) + "\n");
   return { files: ordered.length, records: gt.events.length, perPlatform, outDir: opts.outDir, groundTruth };
+}
+
+// The record's own identifier in its platform's terms (what the source keeps as native_id), or null when the
+// platform gives none: Google's uniqueQualifier is shared by an activity's events, and an EventLogFile row's
+// REQUEST_ID names the request, not the row (kept here as the nearest handle, the source stores null).
+const NATIVE_ID_FIELD: Record<string, string> = {
+  okta: "uuid",
+  entra: "id",
+  "aws-cloudtrail": "eventID",
+  github: "_document_id",
+  slack: "id",
+  salesforce: "REQUEST_ID",
+  m365: "Id",
+  atlassian: "id",
+  servicenow: "sys_id",
+  jira: "id",
+  "pam-grants": "grant_id",
+  opa: "decision_id",
+};
+function nativeIdOf(platform: string, rec: Record<string, unknown>): string | null {
+  if (platform === "snowflake") {
+    const v = rec.QUERY_ID || rec.EVENT_ID || rec.SESSION_ID;
+    return v ? String(v) : null;
+  }
+  const field = NATIVE_ID_FIELD[platform];
+  const v = field ? rec[field] : undefined;
+  return typeof v === "string" || typeof v === "number" ? String(v) : null;
 }
 
 function csvCell(v: string): string {
