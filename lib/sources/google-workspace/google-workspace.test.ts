@@ -48,13 +48,15 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
     });
     expect(consent.extra.scope).toEqual(["https://www.googleapis.com/auth/drive.readonly", "https://www.googleapis.com/auth/userinfo.email"]);
 
-    // The app then downloads a file with that grant: same credential key, actor kind oauth_app, the document as resource.
+    // The app then downloads a file through that grant: an access token of the grant (same key), actor kind
+    // oauth_app, the document as resource.
     const download = all[3];
     expect(download).toMatchObject({
       class_uid: 6006,
       activity: "export",
-      actor: { kind_hint: "oauth_app" },
-      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", kind: "oauth_grant" },
+      actor: { kind_hint: "oauth_app", login: "maria.lopez@example.com" },
+      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "access_token" },
+      client: { app_id: "1092837465-abcdefgh.apps.googleusercontent.com", app_name: "Acme Reports Sync" },
       resources: [{ type: "drive:spreadsheet", id: "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", name: "Q1 pipeline forecast" }],
       privileged: false,
     });
@@ -68,13 +70,104 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       { type: "User", id: null, name: "maria.lopez@example.com" },
       { type: "Role", id: "26396330837508098", name: "_SEED_ADMIN_ROLE" },
     ]);
-    // Domain-wide delegation: a service account impersonating the user.
-    expect(all[7]).toMatchObject({ actor: { kind_hint: "service_account", login: "maria.lopez@example.com" }, extra: { impersonation: true }, src_endpoint: { ip: "2001:db8::42" } });
+    // Domain-wide delegation: an app impersonating the user. Visible as an app acting (oauth_app), with the
+    // impersonation flag and the app in extra; its credential is the client itself (no per-user grant exists).
+    expect(all[7]).toMatchObject({
+      actor: { kind_hint: "oauth_app", login: "maria.lopez@example.com", external_id: "104552119850378466012" },
+      credential: { key: "118273645546372819283", key_type: "google.oauth_client", kind: "access_token" },
+      client: { app_id: "118273645546372819283", app_name: "backup-svc@example-prod.iam.gserviceaccount.com" },
+      extra: { impersonation: true, acting_app: { oauthClientId: "118273645546372819283", applicationName: "backup-svc@example-prod.iam.gserviceaccount.com", impersonation: true } },
+      src_endpoint: { ip: "2001:db8::42" },
+      session: null,
+    });
+    expect(download.extra.impersonation).toBe(false);
     // SAML sign-in to an app.
     expect(all[8]).toMatchObject({ class_uid: 3002, activity: "logon", auth: { protocol: "SAML" }, resources: [{ type: "SAMLApp", name: "Salesforce" }] });
-    // Token activity: the app's API use under the grant.
-    expect(all[9]).toMatchObject({ class_uid: 6003, credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012" } });
+    // Token activity: the app's API use under the grant (an access token of it).
+    expect(all[9]).toMatchObject({
+      class_uid: 6003,
+      actor: { kind_hint: "oauth_app" },
+      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", kind: "access_token" },
+      extra: { api_name: "drive", method_name: "drive.files.export" },
+    });
+    for (const e of all) expect(e.session).toBeNull(); // Google writes no session id: none is made up
     expect(toEventRow(all[9])).toMatchObject({ credentialKey: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", clientAppId: "1092837465-abcdefgh.apps.googleusercontent.com" });
+  });
+
+  it("NDJSON activities: revoke, external sharing, an API-key caller, 2SV off, a service account, message values", async () => {
+    const r = await runFile(googleWorkspace, fixturePath("google-workspace", "reports-activities-2025-03-05.ndjson"));
+    printResult(r);
+    expect(r.total).toBe(5);
+    expect(r.rejected.size).toBe(0);
+    const all = r.events.flatMap((e) => e.events);
+    expect(all).toHaveLength(6);
+    // The user revokes the app's grant: the grant is the credential (kind oauth_grant).
+    expect(all[0]).toMatchObject({
+      event_name: "revoke",
+      class_uid: 3005,
+      activity: "revoke_privileges",
+      actor: { kind_hint: "human" },
+      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "oauth_grant", native_type: "WEB" },
+      issued_credentials: [],
+    });
+    // One activity, two events: the edit is not privileged, the ACL change sharing the file outside the domain is.
+    expect(all[1]).toMatchObject({ event_name: "edit", privileged: false, correlation_id: "-8811223344556677" });
+    expect(all[2]).toMatchObject({
+      event_name: "change_user_access",
+      class_uid: 6006,
+      privileged: true,
+      correlation_id: "-8811223344556677",
+      resources: [
+        { type: "drive:spreadsheet", id: "1ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210", name: "Customer list export" },
+        { type: "User", id: null, name: "partner@example.net" },
+      ],
+      extra: { visibility: "shared_externally", visibility_change: "external", target_user: "partner@example.net", ownerDomain: "example.com" },
+    });
+    // callerType KEY: an API-key actor with the key as its credential; an Admin console user change.
+    expect(all[3]).toMatchObject({
+      event_name: "CHANGE_PASSWORD",
+      class_uid: 3001,
+      privileged: true,
+      actor: { external_id: "provisioning-connector.example.com", type: "KEY", kind_hint: "api_token", email: null },
+      credential: { key: "provisioning-connector.example.com", key_type: "google.actor_key", kind: "api_token" },
+      resources: [{ type: "User", id: null, name: "ci-robot@example.com" }],
+    });
+    expect(all[4]).toMatchObject({ event_name: "2sv_disable", class_uid: 3001, privileged: true, actor: { kind_hint: "human" } });
+    // A service account acting as itself (no delegation); an application without its own rules, read generically.
+    expect(all[5]).toMatchObject({
+      event_name: "change_event_guest_response",
+      class_uid: 6003,
+      actor: { kind_hint: "service_account" },
+      credential: null,
+      client: null,
+      src_endpoint: { ip: "2001:db8::7", location: { country: "US", region: "US-CA", city: null } },
+      extra: { applicationName: "calendar", ipAsn: [15169] },
+    });
+  });
+
+  it("reads every parameter value kind (value, intValue, boolValue, multiValue, multiIntValue, messageValue)", () => {
+    const ctx = { fileName: "x.json", position: 0 };
+    const [e] = googleWorkspace.normalize(
+      {
+        id: { time: "2025-03-04T08:00:00Z", applicationName: "login", uniqueQualifier: "1" },
+        actor: { callerType: "USER", email: "a@example.com", profileId: "1" },
+        events: [
+          {
+            name: "login_success",
+            parameters: [
+              { name: "login_type", value: "saml" },
+              { name: "login_challenge_method", multiValue: ["password", "security_key"] },
+              { name: "is_suspicious", boolValue: true },
+              { name: "attempts", intValue: "2" },
+              { name: "codes", multiIntValue: ["1", "2"] },
+              { name: "affected", messageValue: { parameter: [{ name: "x", value: "y" }] } },
+            ],
+          },
+        ],
+      },
+      ctx,
+    );
+    expect(e).toMatchObject({ auth: { factors: ["password", "security_key"], mfa: true, protocol: "saml" }, extra: { is_suspicious: true } });
   });
 
   it("refuses what is not an activity, with a reason", () => {
@@ -105,6 +198,14 @@ describe.skipIf(!HAS_SAMPLES)(`google-workspace source: public samples (${HAS_SA
       expect(r.events.length).toBeGreaterThan(0);
       for (const reason of r.rejected.keys()) expect(reason).toMatch(/not a Google Workspace|event time|no events|not a JSON object/);
     }
+    // The scenario: an activity with two events (edit, then sharing the file with an outside address).
+    const sc = await runFile(googleWorkspace, path.join(SAMPLES_DIR, "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"));
+    const shared = sc.events.flatMap((e) => e.events);
+    expect(shared.map((e) => [e.event_name, e.privileged])).toEqual([
+      ["edit", false],
+      ["change_user_access", true],
+    ]);
+    expect(shared[1]).toMatchObject({ actor: { login: "thomas12223391@gmail.com", kind_hint: "human" }, session: null, extra: { visibility_change: "external", target_user: "thomas12223391@gmail.com" } });
     const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, "google_workspace/panther_rule_tests_google_workspace.jsonl"));
     const role = r.events.flatMap((e) => e.events).find((e) => e.event_name === "CREATE_ROLE")!;
     expect(role).toMatchObject({ privileged: true, actor: { login: "example@example.io", kind_hint: "human" }, resources: [{ type: "Role", id: "567890", name: "CustomAdminRoleName" }] });

@@ -1,4 +1,4 @@
-import { ocsfClass, type ActorKind, type Credential, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import { ocsfClass, type ActorKind, type Credential, type CredentialKind, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
@@ -9,17 +9,31 @@ import { parseTime } from "../util/time";
 //  - the API's own: one activity {kind, id{time, uniqueQualifier, applicationName, customerId}, actor{callerType,
 //    email, profileId, key, applicationInfo{oauthClientId, applicationName, impersonation}}, ipAddress,
 //    networkInfo, ownerDomain, events[]{type, name, parameters[]{name, value|intValue|boolValue|multiValue|
-//    multiIntValue|messageValue}, resourceIds}} — one normalized event per events[] entry;
+//    multiIntValue|messageValue|multiMessageValue}, resourceIds}} — one normalized event per events[] entry;
 //  - the flattened variant exporters write (Panther GSuite.ActivityEvent): one object per event, with `name`,
 //    `type` and `parameters` as an object of name → value at the top level.
 // Google writes no session id, no user agent and no token id (../shared/reference/saas-log-fields.md): session
-// stays null (correlation groups the activity by its documented heuristic). The OAuth grant a token event is
-// about is identified by (client_id, user) — the pair Google's own token report is keyed by — as the credential
-// key "client_id|profileId-or-email" (key_type google.oauth_grant).
+// stays null (correlation groups the activity by its documented heuristic) and nothing is composed in its place.
+//
+// OAuth: the grant a token event is about is identified by (client_id, user) — the pair Google's own token
+// report is keyed by — as the credential key "client_id|profileId-or-email" (key_type google.oauth_grant). The
+// kind says what the event did with it: token/authorize mints the grant (issued_credentials, kind oauth_grant),
+// token/revoke acts on the grant (kind oauth_grant), token/activity and any event made through an app
+// (actor.applicationInfo.oauthClientId) used an access token of that grant (kind access_token; Google logs no
+// token id, so the key stays the grant's). An app impersonating the user (applicationInfo.impersonation, i.e.
+// domain-wide delegation) holds no per-user grant: its credential is the client itself (key_type
+// google.oauth_client, kind access_token). callerType KEY (an API key / OAuth 2LO consumer key, Google's
+// `actor.key`) is an API-key actor: kind_hint api_token, credential actor.key (key_type google.actor_key).
 
 export const GOOGLE_PLATFORM = "google-workspace";
 
 type Params = Record<string, unknown>;
+
+/** A message value ({parameter:[…]}) as name → value (nested parameters read the same way). */
+function messageOf(v: unknown): unknown {
+  const inner = field(v, "parameter");
+  return Array.isArray(inner) ? paramsOf(inner) : v;
+}
 
 /** parameters[] of the API shape (or the flattened object) as name → value. */
 function paramsOf(raw: unknown): Params {
@@ -30,8 +44,9 @@ function paramsOf(raw: unknown): Params {
     if (!isRec(p)) continue;
     const name = text(field(p, "name"));
     if (!name) continue;
-    const v =
-      field(p, "value") ?? field(p, "intValue") ?? field(p, "boolValue") ?? field(p, "multiValue") ?? field(p, "multiIntValue") ?? field(p, "messageValue");
+    let v: unknown = field(p, "value") ?? field(p, "intValue") ?? field(p, "boolValue") ?? field(p, "multiValue") ?? field(p, "multiIntValue");
+    if (v === undefined && field(p, "messageValue") !== undefined) v = messageOf(field(p, "messageValue"));
+    if (v === undefined && Array.isArray(field(p, "multiMessageValue"))) v = (field(p, "multiMessageValue") as unknown[]).slice(0, 50).map(messageOf);
     out[name] = v ?? null;
   }
   return out;
@@ -39,10 +54,16 @@ function paramsOf(raw: unknown): Params {
 
 const str = (p: Params, k: string) => text(p[k]);
 const first = (v: unknown): string | null => (Array.isArray(v) ? text(v[0]) : text(v));
+/** A list parameter (multiValue) as a capped list of texts; a single value as a one-element list. */
+const list = (v: unknown, cap = 50): string[] | null => {
+  const arr = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  const out = arr.slice(0, cap).map((x) => text(x)).filter((x): x is string => x !== null);
+  return out.length ? out : null;
+};
 
 type Classified = { uid: OcsfClassUid; activity: string };
 
-function classify(app: string, name: string): Classified {
+function classify(app: string, name: string, type: string | null): Classified {
   const n = name.toLowerCase();
   if (app === "login" || app === "saml") {
     if (n.includes("logout")) return { uid: 3002, activity: "logoff" };
@@ -58,8 +79,10 @@ function classify(app: string, name: string): Classified {
   if (app === "user_accounts") return { uid: 3001, activity: verb(n) };
   if (app === "groups" || app === "groups_enterprise") return { uid: 3006, activity: verb(n) };
   if (app === "admin") {
-    if (/role|privilege|admin/.test(n)) return { uid: 3005, activity: /unassign|remove|revoke|delete/.test(n) ? "revoke_privileges" : "assign_privileges" };
-    if (/user/.test(n)) return { uid: 3001, activity: verb(n) };
+    // The Admin console's event types (DELEGATED_ADMIN_SETTINGS, USER_SETTINGS, GROUP_SETTINGS, …) say what changed.
+    if (type === "DELEGATED_ADMIN_SETTINGS" || /role|privilege|admin/.test(n)) return { uid: 3005, activity: /unassign|remove|revoke|delete/.test(n) ? "revoke_privileges" : "assign_privileges" };
+    if (type === "USER_SETTINGS" || /user|password/.test(n)) return { uid: 3001, activity: verb(n) };
+    if (type === "GROUP_SETTINGS" || /group/.test(n)) return { uid: 3006, activity: verb(n) };
     return { uid: 6003, activity: verb(n) };
   }
   return { uid: 6003, activity: verb(n) };
@@ -69,18 +92,23 @@ function verb(n: string): string {
   if (/^(create|add|upload|insert|new)/.test(n)) return "create";
   if (/^(delete|remove|trash|unassign|revoke)/.test(n)) return "delete";
   if (/^(view|preview|access|list|search|get)/.test(n)) return "read";
-  if (/^(download|export|print|takeout)/.test(n)) return "export";
+  if (/^(download|export|print)|takeout/.test(n)) return "export";
   return "update";
 }
 
 /** Names of events that change privilege or expose data (besides every Admin console change). */
-const PRIVILEGED_NAMES = /^(authorize|2sv_disable|change_owner|change_document_visibility|change_acl_editors|takeout|download.*admin|export)/i;
+const PRIVILEGED_NAMES = /^(authorize|2sv_disable|change_owner|change_document_visibility|change_document_access_scope|change_acl_editors|takeout|download.*admin|export)/i;
+/** Drive visibility values that expose a document beyond the domain's named people. */
+const EXPOSED = /public|people_with_link|anyone|shared_externally|external/i;
 
-function actorKind(callerType: string | null, email: string | null, key: string | null, appInfo: Rec | null): ActorKind {
-  if (appInfo) return boolish(field(appInfo, "impersonation")) === true ? "service_account" : "oauth_app";
-  if (callerType === "KEY") return key === "SYSTEM" ? "system" : "service_account";
-  if (email && /\.gserviceaccount\.com$/i.test(email)) return "service_account";
-  if (callerType === "USER" || email) return "human";
+type ActorFacts = { callerType: string | null; email: string | null; key: string | null; appInfo: Rec | null; appActing: boolean };
+
+function actorKind(a: ActorFacts): ActorKind {
+  // An app acting (through its OAuth client, or impersonating the user by domain-wide delegation).
+  if (a.appInfo || a.appActing) return "oauth_app";
+  if (a.callerType === "KEY") return "api_token";
+  if (a.email && /\.gserviceaccount\.com$/i.test(a.email)) return "service_account";
+  if (a.callerType === "USER" || a.email) return "human";
   return "unknown";
 }
 
@@ -92,10 +120,10 @@ function resourcesOf(app: string, p: Params, resourceIds: unknown): EventResourc
   if (app === "drive") add(`drive:${str(p, "doc_type") ?? "item"}`, str(p, "doc_id"), str(p, "doc_title"));
   if (app === "token") add("OAuthApp", str(p, "client_id"), str(p, "app_name"));
   if (app === "saml") add("SAMLApp", null, str(p, "application_name"));
-  add("User", null, str(p, "USER_EMAIL") ?? str(p, "affected_email_address"));
+  add("User", null, str(p, "USER_EMAIL") ?? str(p, "affected_email_address") ?? str(p, "target_user"));
   add("Role", str(p, "ROLE_ID"), str(p, "ROLE_NAME"));
   add("Group", null, str(p, "GROUP_EMAIL") ?? str(p, "group_email"));
-  add("Domain", null, str(p, "DOMAIN_NAME"));
+  add("Domain", null, str(p, "DOMAIN_NAME") ?? str(p, "target_domain"));
   add("Application", null, str(p, "APPLICATION_NAME"));
   if (Array.isArray(resourceIds)) for (const r of resourceIds.slice(0, 10)) add("resource", keyText(r), null);
   return out;
@@ -115,28 +143,46 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
   const key = keyText(field(actor, "key"));
   const appInfo = recAt(actor, "applicationInfo");
   const oauthClientId = keyText(field(appInfo, "oauthClientId"));
-  const impersonation = boolish(field(appInfo, "impersonation"));
+  const impersonation = boolish(field(appInfo, "impersonation")) === true;
+  const lname = name.toLowerCase();
 
   // Token events name the app (client_id) whose grant was made, used or revoked; other applications' events made
   // through an app carry it in actor.applicationInfo.
   const clientId = app === "token" ? (keyText(params.client_id) ?? oauthClientId) : oauthClientId;
   const appName = app === "token" ? (str(params, "app_name") ?? text(field(appInfo, "applicationName"))) : text(field(appInfo, "applicationName"));
+  const tokenUse = app === "token" && lname !== "authorize" && lname !== "revoke"; // activity (and any other use the report adds)
   const who = profileId ?? email;
   const grantKey = clientId && who ? `${clientId}|${who}` : null;
+  const nativeType = str(params, "client_type");
   let credential: Credential | null = null;
   const issued: IssuedCredential[] = [];
-  if (grantKey && app === "token" && name === "authorize") {
-    issued.push({ key: grantKey, key_type: "google.oauth_grant", kind: "oauth_grant", native_type: str(params, "client_type"), parent_key: null, parent_key_type: null, principal: email, source_identity: null, expiration: null });
-  } else if (grantKey) {
-    credential = { key: grantKey, key_type: "google.oauth_grant", kind: "oauth_grant", native_type: str(params, "client_type"), parent_key: null, parent_key_type: null, parent_kind: null };
+  const cred = (k: string | null, keyType: string, kind: CredentialKind): Credential => ({
+    key: k,
+    key_type: k ? keyType : null,
+    kind,
+    native_type: nativeType,
+    parent_key: null,
+    parent_key_type: null,
+    parent_kind: null,
+  });
+  if (app === "token" && lname === "authorize") {
+    if (grantKey) issued.push({ key: grantKey, key_type: "google.oauth_grant", kind: "oauth_grant", native_type: nativeType, parent_key: null, parent_key_type: null, principal: email ?? profileId, source_identity: null, expiration: null });
+  } else if (app === "token" && lname === "revoke") {
+    if (clientId) credential = cred(grantKey, "google.oauth_grant", "oauth_grant");
+  } else if (impersonation && clientId) {
+    credential = cred(clientId, "google.oauth_client", "access_token");
+  } else if (clientId) {
+    credential = cred(grantKey, "google.oauth_grant", "access_token");
+  } else if (callerType === "KEY" && key) {
+    credential = cred(key, "google.actor_key", "api_token");
   }
 
-  const { uid, activity: verbName } = classify(app, name);
+  const evType = text(field(ev, "type"));
+  const { uid, activity: verbName } = classify(app, name, evType);
   const failed = /failure|fail/i.test(name);
   const status: NormalizedEvent["status"] = failed ? "failure" : /^login_success$|^login_verification$/.test(name) ? "success" : "unknown";
   const loginType = str(params, "login_type");
-  const challenge = params.login_challenge_method;
-  const factors = (Array.isArray(challenge) ? challenge : challenge ? [challenge] : []).map((c) => text(c)).filter((c): c is string => c !== null);
+  const factors = list(params.login_challenge_method) ?? [];
   const is2sv = factors.some((f) => /backup_code|google_authenticator|security_key|idv|internal_two_factor|totp|passkey|prompt/i.test(f));
   const auth =
     app === "login" && (loginType || factors.length)
@@ -144,7 +190,13 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
       : app === "saml"
         ? { factors: [], mfa: null, protocol: "SAML" }
         : null;
-  const privileged = app === "admin" || PRIVILEGED_NAMES.test(name) || (app === "drive" && /public|people_with_link|anyone/i.test(first(params.visibility) ?? "") && /visibility|acl|access/.test(name));
+  const visibility = first(params.visibility);
+  const exposed =
+    app === "drive" &&
+    (evType === "acl_change" || /visibility|acl|access|share/.test(lname)) &&
+    (EXPOSED.test(visibility ?? "") || EXPOSED.test(str(params, "visibility_change") ?? "") || EXPOSED.test(first(params.new_value) ?? ""));
+  const privileged = app === "admin" || PRIVILEGED_NAMES.test(name) || exposed;
+  const ipAsn = at(activity, "networkInfo", "ipAsn");
 
   return {
     schema_version: 1,
@@ -156,13 +208,23 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     status,
     status_detail: failed ? (str(params, "login_failure_type") ?? str(params, "failure_type") ?? name) : null,
     message: null,
-    actor: { external_id: profileId ?? key, name: email ?? key, login: email, email: emailShaped(email), type: callerType, kind_hint: actorKind(callerType, email, key, appInfo) },
-    session: null,
+    actor: {
+      external_id: profileId ?? (callerType === "KEY" ? key : null),
+      name: email ?? key,
+      login: email ?? (callerType === "KEY" ? key : null),
+      email: emailShaped(email),
+      type: callerType,
+      kind_hint: actorKind({ callerType, email, key, appInfo, appActing: tokenUse }),
+    },
+    session: null, // Google's Reports API has no session id
     credential,
     issued_credentials: issued,
     auth,
     client: clientId || appName ? { app_id: clientId, app_name: appName } : null,
-    src_endpoint: { ip: ipOrNull(text(field(activity, "ipAddress"))), location: text(at(activity, "networkInfo", "regionCode")) ? { city: null, region: text(at(activity, "networkInfo", "subdivisionCode")), country: text(at(activity, "networkInfo", "regionCode")) } : null },
+    src_endpoint: {
+      ip: ipOrNull(text(field(activity, "ipAddress"))),
+      location: text(at(activity, "networkInfo", "regionCode")) ? { city: null, region: text(at(activity, "networkInfo", "subdivisionCode")), country: text(at(activity, "networkInfo", "regionCode")) } : null,
+    },
     user_agent: null,
     resources: resourcesOf(app, params, field(ev, "resourceIds")),
     privileged,
@@ -173,12 +235,22 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     native_id: null, // uniqueQualifier is shared by the events of one activity: it groups, it does not identify
     extra: extraOf({
       applicationName: app,
-      type: text(field(ev, "type")),
+      type: evType,
       customerId: keyText(field(id, "customerId")),
       ownerDomain: text(field(activity, "ownerDomain")),
-      impersonation,
-      scope: Array.isArray(params.scope) ? params.scope.slice(0, 50) : first(params.scope),
-      visibility: first(params.visibility),
+      ipAsn: Array.isArray(ipAsn) ? ipAsn.slice(0, 5) : null,
+      impersonation: appInfo ? impersonation : null,
+      acting_app: appInfo ? extraOf({ oauthClientId, applicationName: text(field(appInfo, "applicationName")), impersonation }) : null,
+      actor_key: key,
+      scope: list(params.scope, 60),
+      api_name: str(params, "api_name"),
+      method_name: str(params, "method_name"),
+      product_bucket: first(params.product_bucket),
+      visibility,
+      old_visibility: str(params, "old_visibility"),
+      visibility_change: str(params, "visibility_change"),
+      target_user: str(params, "target_user"),
+      target_domain: str(params, "target_domain"),
       owner: str(params, "owner"),
       is_suspicious: boolish(params.is_suspicious),
       originating_app_id: str(params, "originating_app_id"),

@@ -9,7 +9,8 @@ function scoreRecord(r: unknown): number {
   if (!isRec(r)) return 0;
   if (typeof field(r, "action") !== "string" || field(r, "date_create") === undefined) return 0;
   let s = 0.6;
-  if (isRec(field(r, "actor")) && isRec(field(field(r, "actor"), "user"))) s += 0.2;
+  const actor = field(r, "actor");
+  if (isRec(actor) && (isRec(field(actor, "user")) || typeof field(actor, "type") === "string")) s += 0.2;
   if (isRec(field(r, "entity")) || isRec(field(r, "context"))) s += 0.15;
   return s;
 }
