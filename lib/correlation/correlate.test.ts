@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
+import { eventSkeleton, ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
 import { awsCloudTrail } from "@/lib/sources/aws-cloudtrail";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { correlate, stableId } from "./correlate";
@@ -11,31 +11,15 @@ type Over = Omit<Partial<NormalizedEvent>, "actor" | "time"> & { time: string; a
 function ev(over: Over): CorrelationEvent {
   const { actor, time, ...rest } = over;
   const e: NormalizedEvent = {
-    schema_version: 1,
-    platform: "okta",
-    ...ocsfClass(6003),
-    activity: "read",
-    event_name: "x",
-    time: new Date(time),
+    ...eventSkeleton({
+      platform: "okta",
+      ...ocsfClass(6003),
+      activity: "read",
+      event_name: "x",
+      time: new Date(time),
+      actor: { external_id: null, name: null, login: null, email: null, type: null, kind_hint: "human", ...actor },
+    }),
     status: "success",
-    status_detail: null,
-    message: null,
-    actor: { external_id: null, name: null, login: null, email: null, type: null, kind_hint: "human", ...actor },
-    session: null,
-    credential: null,
-    issued_credentials: [],
-    auth: null,
-    client: null,
-    src_endpoint: { ip: null, location: null },
-    user_agent: null,
-    resources: [],
-    privileged: false,
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
-    native_id: null,
-    extra: {},
     ...rest,
   };
   const id = String(++seq);

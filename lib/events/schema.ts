@@ -336,6 +336,38 @@ export type EventPolicy = z.infer<typeof PolicySchema>;
 export type JitGrant = z.infer<typeof JitSchema>;
 export type EventApproval = z.infer<typeof ApprovalSchema>;
 
+/** The fields every event names itself; everything else starts empty in `eventSkeleton`. */
+export type EventCore = Pick<NormalizedEvent, "platform" | "class_uid" | "class_name" | "activity" | "event_name" | "time" | "actor">;
+
+/**
+ * A normalized event with the given core and every other field null or empty (status "unknown"): sources whose
+ * mapping fills a few fields per record type start from it instead of spelling out the whole shape.
+ */
+export function eventSkeleton(core: EventCore): NormalizedEvent {
+  return {
+    schema_version: 1,
+    ...core,
+    status: "unknown",
+    status_detail: null,
+    message: null,
+    session: null,
+    credential: null,
+    issued_credentials: [],
+    auth: null,
+    client: null,
+    src_endpoint: { ip: null, location: null },
+    user_agent: null,
+    resources: [],
+    privileged: false,
+    policy: null,
+    jit: null,
+    approval: null,
+    correlation_id: null,
+    native_id: null,
+    extra: {},
+  };
+}
+
 /** The normalized event as stored in the `data` JSON column: identical, with `time` as an ISO-8601 string. */
 export type NormalizedEventJson = Omit<NormalizedEvent, "time"> & { time: string };
 

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
-import { ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
+import { eventSkeleton, ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { projectGovernance } from "./project-feeds";
 
@@ -12,31 +12,15 @@ const ingestFile = (path: string, name: string) =>
 
 function event(over: Partial<NormalizedEvent>): NormalizedEvent {
   return {
-    schema_version: 1,
-    platform: "servicenow",
-    ...ocsfClass(3005),
-    activity: "approve",
-    event_name: "change_request",
-    time: new Date("2026-11-23T09:00:00Z"),
+    ...eventSkeleton({
+      platform: "servicenow",
+      ...ocsfClass(3005),
+      activity: "approve",
+      event_name: "change_request",
+      time: new Date("2026-11-23T09:00:00Z"),
+      actor: { external_id: null, name: null, login: null, email: null, type: null, kind_hint: "human" },
+    }),
     status: "success",
-    status_detail: null,
-    message: null,
-    actor: { external_id: null, name: null, login: null, email: null, type: null, kind_hint: "human" },
-    session: null,
-    credential: null,
-    issued_credentials: [],
-    auth: null,
-    client: null,
-    src_endpoint: { ip: null, location: null },
-    user_agent: null,
-    resources: [],
-    privileged: false,
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
-    native_id: null,
-    extra: {},
     ...over,
   };
 }

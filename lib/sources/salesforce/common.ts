@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from "@/lib/events/schema";
+import { eventSkeleton, type EventCore, type NormalizedEvent } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, field, type Rec, text } from "../util/fields";
 
@@ -45,30 +45,8 @@ export function elfStamp(v: string): Date | null {
 }
 
 /** Shared event skeleton: every field null/empty, filled by the mappers. */
-export function baseEvent(e: Pick<NormalizedEvent, "class_uid" | "class_name" | "activity" | "event_name" | "time" | "actor">): NormalizedEvent {
-  return {
-    schema_version: 1,
-    platform: SALESFORCE_PLATFORM,
-    ...e,
-    status: "unknown",
-    status_detail: null,
-    message: null,
-    session: null,
-    credential: null,
-    issued_credentials: [],
-    auth: null,
-    client: null,
-    src_endpoint: { ip: null, location: null },
-    user_agent: null,
-    resources: [],
-    privileged: false,
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
-    native_id: null,
-    extra: {},
-  };
+export function baseEvent(e: Omit<EventCore, "platform">): NormalizedEvent {
+  return eventSkeleton({ platform: SALESFORCE_PLATFORM, ...e });
 }
 
 /** The person who acted through another user's identity (Login-As), kept beside the actor. */

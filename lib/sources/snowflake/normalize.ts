@@ -1,4 +1,5 @@
 import {
+  eventSkeleton,
   ocsfClass,
   type ActorKind,
   type Auth,
@@ -268,31 +269,9 @@ type Shell = {
 
 function event(s: Shell, rest: Partial<NormalizedEvent>): NormalizedEvent {
   return {
-    schema_version: 1,
-    platform: SNOWFLAKE_PLATFORM,
-    ...ocsfClass(s.uid),
-    activity: s.activity,
-    event_name: s.event_name,
-    time: s.time,
+    ...eventSkeleton({ platform: SNOWFLAKE_PLATFORM, ...ocsfClass(s.uid), activity: s.activity, event_name: s.event_name, time: s.time, actor: s.actor }),
     status: s.status,
     status_detail: s.status_detail,
-    message: null,
-    actor: s.actor,
-    session: null,
-    credential: null,
-    issued_credentials: [],
-    auth: null,
-    client: null,
-    src_endpoint: { ip: null, location: null },
-    user_agent: null,
-    resources: [],
-    privileged: false,
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
-    native_id: null,
-    extra: {},
     ...rest,
   };
 }
