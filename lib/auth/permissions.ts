@@ -26,6 +26,9 @@ export const PERMISSIONS = {
   "lineage.read": ALL,
   "coverage.read": ALL,
   "compliance.read": ALL,
+  "governance.read": ALL,
+  "findings.read": ALL,
+  "findings.dismiss": ["admin", "analyst"],
   "cases.read": ["admin", "analyst", "auditor"],
   "cases.write": ["admin", "analyst"],
   "cases.export": ["admin", "analyst", "auditor"],
@@ -35,6 +38,7 @@ export const PERMISSIONS = {
   "users.manage": ["admin"],
   "tokens.manage": ["admin"],
   "holds.manage": ["admin"],
+  "retention.read": ALL,
   "audit.read": ["admin", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -22,6 +22,10 @@ export const PAGE_ACCESS = {
   "/ingest": "ingest.read",
   "/settings": "settings.read",
   "/settings/users": "users.manage",
+  // -- governance & findings (lib/governance, lib/risk)
+  // -- coverage & compliance (lib/coverage, lib/compliance)
+  // -- cases (lib/cases)
+  // -- retention, holds, audit trail (lib/retention, lib/audit)
 } as const satisfies Record<string, Access>;
 
 export const API_ACCESS = {
@@ -50,6 +54,11 @@ export const API_ACCESS = {
   "GET /api/v1/lineage": "lineage.read",
   "GET /api/v1/lineage/roots": "lineage.read",
   "POST /api/v1/correlation": "ingest.write",
+  // -- governance & findings (lib/governance, lib/risk)
+  // -- coverage & compliance (lib/coverage, lib/compliance)
+  // -- cases (lib/cases)
+  // -- evidence export (lib/export)
+  // -- retention, holds, audit trail (lib/retention, lib/audit)
 } as const satisfies Record<string, Access>;
 
 export type PageKey = keyof typeof PAGE_ACCESS;

@@ -15,6 +15,9 @@ const PERMISSION_LABELS: Record<Permission, string> = {
   "lineage.read": "Explore token lineage",
   "coverage.read": "View coverage gaps",
   "compliance.read": "View framework coverage",
+  "governance.read": "View approval and JIT checks of privileged actions",
+  "findings.read": "View risk findings",
+  "findings.dismiss": "Dismiss and reopen findings",
   "cases.read": "Read cases",
   "cases.write": "Create and change cases",
   "cases.export": "Download case evidence",
@@ -23,7 +26,8 @@ const PERMISSION_LABELS: Record<Permission, string> = {
   "settings.read": "Open settings",
   "users.manage": "Manage users and roles",
   "tokens.manage": "Manage push API tokens",
-  "holds.manage": "Place and release legal holds",
+  "holds.manage": "Place and release legal holds, set retention, purge",
+  "retention.read": "See retention policies and legal holds",
   "audit.read": "Read the dashboard's own audit trail",
 };
 
