@@ -2,6 +2,31 @@
 const base = { viewBox: "0 0 24 24", fill: "none", stroke: "currentColor", strokeWidth: 1.8, "aria-hidden": true } as const;
 
 export const Icons = {
+  retention: (
+    <svg {...base}>
+      <circle cx="12" cy="13" r="8" />
+      <path d="M12 9v4l2.5 2.5M9 2.5h6" strokeLinecap="round" />
+    </svg>
+  ),
+  audit: (
+    <svg {...base}>
+      <path d="M7 3h8l4 4v14H7V3Z" strokeLinejoin="round" />
+      <path d="M10 11h6M10 15h6M10 7h3" strokeLinecap="round" />
+    </svg>
+  ),
+  findings: (
+    <svg {...base}>
+      <path d="M12 3 2.5 20h19L12 3Z" strokeLinejoin="round" />
+      <path d="M12 10v4.5M12 17.2v.1" strokeLinecap="round" />
+    </svg>
+  ),
+  governance: (
+    <svg {...base}>
+      <rect x="5" y="10" width="14" height="10" rx="1.5" />
+      <path d="M8 10V7a4 4 0 0 1 8 0v3" />
+      <path d="m9.5 15 2 2 3.5-3.5" strokeLinecap="round" />
+    </svg>
+  ),
   sessions: (
     <svg {...base}>
       <path d="M4 6h16M4 12h10M4 18h13" strokeLinecap="round" />

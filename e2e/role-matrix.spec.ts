@@ -43,6 +43,8 @@ function concrete(p: string): string {
   return p
     .replace("[...nextauth]", "session")
     .replace("[platform]", "okta")
+    .replace("[framework]", "nist-csf-2.0")
+    .replace("[control]", "PR.AA-01")
     .replace(/\[[^\]]+\]/g, "00000000-0000-4000-8000-000000000000");
 }
 

@@ -23,9 +23,17 @@ export const PAGE_ACCESS = {
   "/settings": "settings.read",
   "/settings/users": "users.manage",
   // -- governance & findings (lib/governance, lib/risk)
+  "/governance": "governance.read",
+  "/findings": "findings.read",
+  "/findings/[id]": "findings.read",
   // -- coverage & compliance (lib/coverage, lib/compliance)
+  "/compliance/[framework]": "compliance.read",
+  "/compliance/[framework]/[control]": "compliance.read",
   // -- cases (lib/cases)
+  "/cases/[id]": "cases.read",
   // -- retention, holds, audit trail (lib/retention, lib/audit)
+  "/retention": "retention.read",
+  "/audit": "audit.read",
 } as const satisfies Record<string, Access>;
 
 export const API_ACCESS = {
@@ -55,10 +63,42 @@ export const API_ACCESS = {
   "GET /api/v1/lineage/roots": "lineage.read",
   "POST /api/v1/correlation": "ingest.write",
   // -- governance & findings (lib/governance, lib/risk)
+  "GET /api/v1/governance/checks": "governance.read",
+  "GET /api/v1/findings": "findings.read",
+  "GET /api/v1/findings/[id]": "findings.read",
+  "POST /api/v1/findings/[id]/dismiss": "findings.dismiss",
+  "POST /api/v1/findings/[id]/reopen": "findings.dismiss",
   // -- coverage & compliance (lib/coverage, lib/compliance)
+  "GET /api/v1/compliance/[framework]": "compliance.read",
+  "GET /api/v1/compliance/[framework]/report": "compliance.read",
+  "GET /api/v1/compliance/legacy-csf": "compliance.read",
+  "GET /api/v1/coverage": "coverage.read",
+  "PUT /api/v1/coverage/settings": "holds.manage",
   // -- cases (lib/cases)
+  "GET /api/v1/cases": "cases.read",
+  "POST /api/v1/cases": "cases.write",
+  "GET /api/v1/cases/[id]": "cases.read",
+  "PATCH /api/v1/cases/[id]": "cases.write",
+  "POST /api/v1/cases/[id]/items": "cases.write",
+  "PATCH /api/v1/cases/[id]/items/[itemId]": "cases.write",
+  "DELETE /api/v1/cases/[id]/items/[itemId]": "cases.write",
+  "POST /api/v1/cases/[id]/notes": "cases.write",
+  "PATCH /api/v1/cases/[id]/notes/[noteId]": "cases.write",
+  "POST /api/v1/cases/[id]/tasks": "cases.write",
+  "PATCH /api/v1/cases/[id]/tasks/[taskId]": "cases.write",
+  "GET /api/v1/cases/[id]/timeline": "cases.read",
   // -- evidence export (lib/export)
+  "GET /api/v1/cases/[id]/export": "cases.export",
   // -- retention, holds, audit trail (lib/retention, lib/audit)
+  "GET /api/v1/retention": "retention.read",
+  "PUT /api/v1/retention/policies/[sourceId]": "holds.manage",
+  "POST /api/v1/retention/purge": "holds.manage",
+  "GET /api/v1/retention/jobs/[id]": "retention.read",
+  "GET /api/v1/holds": "retention.read",
+  "POST /api/v1/holds": "holds.manage",
+  "POST /api/v1/holds/[id]/release": "holds.manage",
+  "GET /api/v1/audit": "audit.read",
+  "GET /api/v1/audit/export": "audit.read",
 } as const satisfies Record<string, Access>;
 
 export type PageKey = keyof typeof PAGE_ACCESS;

@@ -1,8 +1,10 @@
 import type { CliCommand } from "./command";
 import { correlateCommands } from "./commands/correlate";
 import { demoCommands } from "./commands/demo";
+import { exportCommands } from "./commands/export";
 import { ingestCommands } from "./commands/ingest";
 import { ledgerCommands } from "./commands/ledger";
+import { retentionCommands } from "./commands/retention";
 
 // Every command of `npm run cli`. Add a file under lib/cli/commands/ and one line here.
 export const commands: readonly CliCommand[] = [
@@ -10,4 +12,6 @@ export const commands: readonly CliCommand[] = [
   ...ledgerCommands,
   ...correlateCommands,
   ...demoCommands,
+  ...exportCommands,
+  ...retentionCommands,
 ];

@@ -133,7 +133,9 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
     [ls.map((l) => l.from), ls.map((l) => l.to), ls.map((l) => l.kind), ls.map((l) => l.rule), ls.map((l) => json(l.matchedFields)), ls.map((l) => l.confidence)],
   );
 
-  // What the new result no longer has.
+  // What the new result no longer has. Findings outlive the sessions they cite (finding.sessionId has a foreign
+  // key): unlink them first; the next risk run relinks them through their proving events.
+  await client.query(`UPDATE finding SET "sessionId" = NULL WHERE NOT ("sessionId" = ANY($1::uuid[]))`, [ss.map((s) => s.id)]);
   await client.query(`DELETE FROM session WHERE NOT (id = ANY($1::uuid[]))`, [ss.map((s) => s.id)]);
   await client.query(`UPDATE credential SET "parentId" = NULL WHERE NOT ("parentId" = ANY($1::uuid[]))`, [cs.map((c) => c.id)]);
   await client.query(`DELETE FROM credential WHERE NOT (id = ANY($1::uuid[]))`, [cs.map((c) => c.id)]);

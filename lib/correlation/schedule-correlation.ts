@@ -1,3 +1,5 @@
+import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
+import { runRiskRules } from "@/lib/risk/run-risk-rules";
 import { runCorrelation, type CorrelationSummary } from "./run-correlation";
 
 // Background correlation for the web server: each ingest that stored something asks for a run; requests that
@@ -12,7 +14,11 @@ async function loop(): Promise<void> {
   while (dirty) {
     dirty = false;
     try {
-      last = { at: new Date().toISOString(), summary: await runCorrelation(), error: null };
+      const summary = await runCorrelation();
+      // Governance checks and risk findings follow the sessions they read.
+      await runGovernanceChecks({});
+      await runRiskRules({});
+      last = { at: new Date().toISOString(), summary, error: null };
     } catch (err) {
       last = { at: new Date().toISOString(), summary: null, error: (err as Error).message };
       console.error(`[sessionproof] correlation failed: ${(err as Error).message}`);

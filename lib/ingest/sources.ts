@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 // A source is one stream of evidence from one platform (e.g. "okta", or "okta-eu" for a second tenant).
@@ -9,6 +10,10 @@ export async function ensureSource(
 ) {
   const sourceName = name ?? platform;
   const existing = await tx.source.findUnique({ where: { tenantId_name: { tenantId, name: sourceName } } });
+  // The dashboard's own audit trail (lib/audit/flush-audit-to-ledger.ts) is a source too; nothing else may feed it.
+  if (existing && existing.platform === "sessionproof-audit" && platform !== existing.platform) {
+    throw new AppError("CONFLICT", `The source name "${sourceName}" is reserved for Sessionproof's own audit trail. Choose another source name.`);
+  }
   if (existing) return existing;
   try {
     return await tx.source.create({ data: { tenantId, platform, name: sourceName } });

@@ -1,24 +1,109 @@
+import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
-import { EmptyState, PageHeader } from "@/components/empty-state";
+import { FRAMEWORKS } from "@/lib/compliance/catalogs";
+import { buildFrameworkStatus } from "@/lib/compliance/get-framework-status";
+import { legacyCsfQuery, lookupLegacyCsf } from "@/lib/compliance/lookup-legacy-csf";
+import { measureEvidence } from "@/lib/compliance/measure-evidence";
+import { PageHeader } from "@/components/empty-state";
+import { fmtTime } from "@/components/format";
+import { OwaspAttribution } from "./owasp-attribution";
+import { StatusChart } from "./status-chart";
 
 export const metadata = { title: "Compliance" };
 
-export default async function CompliancePage() {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function CompliancePage({ searchParams }: { searchParams: Search }) {
   await requirePage("/compliance");
+  const sp = await searchParams;
+  const csfRaw = typeof sp.csf === "string" ? sp.csf : undefined;
+
+  // One measurement pass feeds all three frameworks.
+  const ms = await measureEvidence();
+  const statuses = FRAMEWORKS.map((f) => buildFrameworkStatus(f, ms));
+
+  const parsed = csfRaw === undefined ? null : legacyCsfQuery.safeParse({ id: csfRaw });
+  const lookup = parsed?.success ? await lookupLegacyCsf(parsed.data) : null;
+  const lookupError = parsed && !parsed.success ? parsed.error.issues[0]?.message : null;
+
   return (
     <>
-      <PageHeader title="Compliance" description="Evidence mapped to NIST CSF 2.0, the OWASP Non-Human Identities Top 10 (2025) and the NIST AI RMF." />
-      <EmptyState
-        title="Compliance is not in this build yet"
-        status="Coming next"
-        upcoming={[
-          "Per framework: controls with evidence, with findings, and without evidence.",
-          "A drill-down from any control to the sessions, findings and coverage figures behind it, and a lookup for legacy CSF 1.1 ids.",
-          "Downloadable evidence reports as CSV and printable HTML.",
-        ]}
-      >
-        <p>Framework views are not in this build yet; they will be built from findings, governance checks and coverage figures computed from your data.</p>
-      </EmptyState>
+      <PageHeader
+        title="Compliance"
+        description="Evidence from your own data (findings, governance checks, coverage figures, ledger facts) mapped to NIST CSF 2.0, the OWASP Non-Human Identities Top 10 (2025) and the NIST AI RMF 1.0."
+      />
+      {ms.scope.events === 0 ? (
+        <p className="alert alert-info">
+          No audit events are stored yet, so most controls show “without evidence”. Ingest platform audit logs (Ingest page or{" "}
+          <code>npm run cli -- ingest &lt;files&gt;</code>) and run the correlation and risk rules to fill these views.
+        </p>
+      ) : null}
+      <section className="panel" aria-labelledby="cmp-overview">
+        <h2 id="cmp-overview">Controls by status</h2>
+        <p className="muted">
+          Generated {fmtTime(ms.generatedAt)} from {ms.scope.events.toLocaleString()} events on {ms.scope.platforms} platform(s).
+          A control with an open finding counts as “with open findings” even when other evidence exists.
+        </p>
+        <StatusChart
+          label="Stacked bar chart: controls with evidence, with open findings and without evidence for each framework; the counts are listed below"
+          data={statuses.map((s) => ({ label: s.meta.shortName, ...s.summary }))}
+        />
+        <ul className="cmp-cards">
+          {statuses.map((s) => (
+            <li key={s.framework} className="cmp-card" data-testid={`framework-${s.framework}`}>
+              <h3>
+                <Link href={`/compliance/${s.framework}`}>{s.meta.name}</Link>
+              </h3>
+              <p className="muted">{s.summary.total} controls</p>
+              <dl className="cmp-counts">
+                <dt>With evidence</dt>
+                <dd>{s.summary.with_evidence}</dd>
+                <dt>With open findings</dt>
+                <dd>{s.summary.with_findings}</dd>
+                <dt>Without evidence</dt>
+                <dd>{s.summary.without_evidence}</dd>
+              </dl>
+            </li>
+          ))}
+        </ul>
+        <OwaspAttribution />
+      </section>
+
+      <section className="panel" aria-labelledby="cmp-legacy">
+        <h2 id="cmp-legacy">Look up a legacy CSF 1.1 id</h2>
+        <p className="muted">Older policies cite CSF 1.1 ids such as PR.AC-1; CSF 2.0 moved them. The answer comes from NIST&apos;s official withdrawn-control links (an excerpt covering PR.AC, DE, RS.AN/CO/IM and ID.SC).</p>
+        <form method="get" action="/compliance" className="form-row">
+          <div className="field">
+            <label htmlFor="csf">CSF 1.1 id</label>
+            <input id="csf" name="csf" defaultValue={csfRaw ?? ""} placeholder="PR.AC-1" aria-describedby={lookupError ? "csf-error" : undefined} />
+            {lookupError ? (
+              <div className="error" id="csf-error" role="alert">
+                {lookupError}
+              </div>
+            ) : null}
+          </div>
+          <div className="form-submit">
+            <button type="submit" className="btn">
+              Look up
+            </button>
+          </div>
+        </form>
+        {lookup ? (
+          <div className="cmp-lookup" data-testid="legacy-result" role="status">
+            <p>
+              <strong>{lookup.message}</strong>
+            </p>
+            {lookup.links.flatMap((l) =>
+              l.targets.map((t) => (
+                <p key={`${l.rel}-${t.id}`}>
+                  {t.id.includes("-") ? <Link href={`/compliance/nist-csf-2.0/${encodeURIComponent(t.id)}`}>{t.id}</Link> : <span>{t.id}</span>}{" "}
+                  ({l.label}){t.text ? `: ${t.text}` : ""}
+                </p>
+              )),
+            )}
+          </div>
+        ) : null}
+      </section>
     </>
   );
 }

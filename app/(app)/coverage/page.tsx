@@ -1,24 +1,385 @@
+import Link from "next/link";
+import { z } from "zod";
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { getCoverage } from "@/lib/coverage/get-coverage";
+import { EVIDENCE_FIELDS, EVIDENCE_FIELD_LABELS, type CoverageGap, type Documented, type FieldCoverage, type PlatformCoverage } from "@/lib/coverage/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { fmtTime, plural } from "@/components/format";
+import { JoinChart } from "./join-chart";
+import { RetentionForm } from "./retention-form";
 
 export const metadata = { title: "Coverage" };
 
-export default async function CoveragePage() {
-  await requirePage("/coverage");
+// Filters and sort of the gap list (and whether the matrix lists platforms without data) live in the URL, so
+// a filtered view is a link. Unknown values fall back to the defaults rather than erroring.
+const SORTS = ["severity", "platform", "kind", "subject"] as const;
+const paramsSchema = z.object({
+  gp: z.string().max(64).optional().catch(undefined),
+  gk: z.enum(["field", "join", "retention"]).optional().catch(undefined),
+  gs: z.enum(["high", "medium", "low"]).optional().catch(undefined),
+  sort: z.enum(SORTS).optional().catch(undefined),
+  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+  all: z.literal("1").optional().catch(undefined),
+});
+type Params = z.infer<typeof paramsSchema>;
+
+const DOC_MARK: Record<Documented, { symbol: string; text: string }> = {
+  yes: { symbol: "●", text: "documented" },
+  partial: { symbol: "◐", text: "partly documented" },
+  no: { symbol: "○", text: "not documented" },
+};
+
+function rateBand(rate: number | null): string {
+  if (rate === null) return "none";
+  if (rate >= 0.95) return "full";
+  if (rate >= 0.5) return "most";
+  if (rate > 0) return "some";
+  return "zero";
+}
+
+const pct = (r: number | null) => (r === null ? "n/a" : `${Math.round(r * 100)}%`);
+const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "—");
+
+function href(current: Params, patch: Partial<Params>): string {
+  const next = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...current, ...patch })) if (v) next.set(k, v);
+  const qs = next.toString();
+  return qs ? `/coverage?${qs}` : "/coverage";
+}
+
+function MatrixCell({ f }: { f: FieldCoverage }) {
+  const mark = DOC_MARK[f.documented];
+  const title = `${f.vendorField ?? "no vendor field"}${f.note ? ` — ${f.note}` : ""}`;
+  return (
+    <td className={`cov-cell cov-${rateBand(f.rate)}`} title={title}>
+      <span className="cov-rate">{f.rate === null ? "no data" : pct(f.rate)}</span>{" "}
+      <span className="cov-doc" aria-hidden="true">
+        {mark.symbol}
+      </span>
+      <span className="visually-hidden">, {mark.text}</span>
+    </td>
+  );
+}
+
+function sortGaps(gaps: CoverageGap[], sort: Params["sort"], dir: Params["dir"]): CoverageGap[] {
+  if (!sort || sort === "severity") return dir === "desc" ? [...gaps].reverse() : gaps; // already by severity
+  const key = (g: CoverageGap) => (sort === "platform" ? g.label : sort === "kind" ? g.kind : g.subject);
+  const sign = dir === "desc" ? -1 : 1;
+  return [...gaps].sort((a, b) => sign * key(a).localeCompare(key(b)));
+}
+
+function GapSortHeader({ column, label, params }: { column: (typeof SORTS)[number]; label: string; params: Params }) {
+  const active = (params.sort ?? "severity") === column;
+  const dir = active ? (params.dir ?? "asc") : undefined;
+  return (
+    <th scope="col" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+      <Link href={href(params, { sort: column, dir: active && dir === "asc" ? "desc" : "asc" })}>
+        {label} <span aria-hidden="true">{active ? (dir === "asc" ? "▲" : "▼") : "↕"}</span>
+      </Link>
+    </th>
+  );
+}
+
+const STATUS_TEXT: Record<PlatformCoverage["retention"]["status"], string> = {
+  ok: "Vendor keeps enough",
+  export_needed: "Export needed",
+  unknown: "Vendor retention unknown",
+  not_applicable: "Not applicable",
+};
+
+export default async function CoveragePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requirePage("/coverage");
+  const raw = await searchParams;
+  const params = paramsSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const report = await getCoverage();
+  const mayChange = can(user.role, "holds.manage");
+  const withData = report.platforms.filter((p) => p.events > 0);
+  const matrixRows = params.all ? report.platforms : withData;
+  const required = report.requiredRetentionDays;
+
+  const retentionSection = (
+    <section className="panel" aria-labelledby="retention-h">
+      <h2 id="retention-h" style={{ marginTop: 0 }}>
+        Retention horizon
+      </h2>
+      <p className="muted">
+        Each vendor keeps its log for a limited time: data from day D disappears from the vendor on D + its retention. Where the vendor keeps
+        less than the required {required} days, only a continuous export (at least as often as the vendor&apos;s retention) keeps the history;
+        “Export before” is the date by which the newest data ingested here must have been exported.
+      </p>
+      {mayChange ? <RetentionForm current={required} /> : <p className="muted">Required retention: {required} days (an administrator can change it).</p>}
+      <div className="cov-scroll" tabIndex={0} role="region" aria-label="Retention table (scrolls sideways)">
+        <table className="data cov-retention" aria-describedby="retention-h">
+          <caption className="visually-hidden">Vendor retention against the required {required} days, per platform</caption>
+          <thead>
+            <tr>
+              <th scope="col">Platform</th>
+              <th scope="col">Vendor keeps</th>
+              <th scope="col">Required</th>
+              <th scope="col">Oldest held here</th>
+              <th scope="col">Newest held here</th>
+              <th scope="col">History held</th>
+              <th scope="col">Export before</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.platforms
+              .filter((p) => p.events > 0 || params.all || withData.length === 0)
+              .map((p) => {
+                const r = p.retention;
+                return (
+                  <tr key={p.platform} data-platform={p.platform}>
+                    <th scope="row">{p.label}</th>
+                    <td title={`${r.vendorNote} Source: ${r.citation}`}>
+                      {r.vendorDays !== null ? `${r.vendorDays} days` : r.vendorStatus === "not_applicable" ? "n/a" : "unknown"}
+                      <div className="cov-note">{r.vendorNote}</div>
+                    </td>
+                    <td>{r.requiredDays} days</td>
+                    <td>{day(r.oldestEventTime)}</td>
+                    <td>{day(r.newestEventTime)}</td>
+                    <td>
+                      {r.heldDays === null ? "—" : plural(r.heldDays, "day")}
+                      {r.historyCoversRequired === false ? <span className="cov-short"> (short of {r.requiredDays})</span> : null}
+                    </td>
+                    <td>{r.exportBy && r.vendorShort ? day(r.exportBy) : r.exportBy ? <span className="muted">{day(r.exportBy)}</span> : "—"}</td>
+                    <td>
+                      <span className={`badge cov-status-${r.status}`}>{STATUS_TEXT[r.status]}</span>
+                    </td>
+                  </tr>
+                );
+              })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+
+  if (report.totalEvents === 0) {
+    return (
+      <>
+        <PageHeader title="Coverage" description="Which evidence fields each platform's logs provide, and where the gaps are." />
+        <EmptyState title="Nothing to measure yet: no events are ingested">
+          <p>
+            Coverage is measured from the events you ingest. Upload audit exports on the <Link href="/ingest">Ingest page</Link> (analysts and
+            administrators), or run <code>npm start</code> with the demo data to see this page filled. The vendors&apos; documented retention is
+            below, so you can plan exports before the first ingest.
+          </p>
+        </EmptyState>
+        <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
+      </>
+    );
+  }
+
+  const platformsWithGaps = [...new Map(report.gaps.map((g) => [g.platform, g.label])).entries()];
+  const gaps = sortGaps(
+    report.gaps.filter((g) => (!params.gp || g.platform === params.gp) && (!params.gk || g.kind === params.gk) && (!params.gs || g.severity === params.gs)),
+    params.sort,
+    params.dir,
+  );
+  const bySeverity = (s: CoverageGap["severity"]) => report.gaps.filter((g) => g.severity === s).length;
+  const joinRows = withData.filter((p) => p.kind === "platform");
+
   return (
     <>
-      <PageHeader title="Coverage" description="Which evidence fields each platform's logs provide, and where the gaps are." />
-      <EmptyState
-        title="Coverage is not in this build yet"
-        status="Coming next"
-        upcoming={[
-          "Per platform and evidence field (session id, credential id, actor kind, OAuth client, IP, user agent, target object, approval reference, policy decision): the fill rate measured from your data next to what the platform documents.",
-          "How many events can be tied to a session, an identity and an approval.",
-          "Vendor retention against your required retention, with the date by which data must be exported, and a plain-words recommendation for each gap.",
-        ]}
-      >
-        <p>Coverage is measured from the data you ingest, so there is nothing to measure until ingestion lands in this build.</p>
-      </EmptyState>
+      <PageHeader
+        title="Coverage"
+        description="Which evidence fields each platform's logs provide, measured from your ingested data, next to what the vendor documents; how well events join up; and how long each vendor keeps them."
+      />
+      <div className="counts" aria-label="Summary">
+        <span>{plural(report.totalEvents, "event")} measured</span>
+        <span>{plural(withData.length, "platform")} with data</span>
+        <span>Required retention {required} days</span>
+        <span className={bySeverity("high") ? "warn" : undefined}>
+          {plural(report.gaps.length, "gap")} ({bySeverity("high")} high, {bySeverity("medium")} medium, {bySeverity("low")} low)
+        </span>
+      </div>
+
+      <section className="panel" aria-labelledby="matrix-h" style={{ marginTop: "1rem" }}>
+        <h2 id="matrix-h" style={{ marginTop: 0 }}>
+          Evidence fields by platform
+        </h2>
+        <p className="muted">
+          Each cell is the share of the platform&apos;s events that carry the field. The mark says what the vendor documents: ● provides it, ◐
+          in part, ○ not at all. Hover a cell for the vendor field name.{" "}
+          {params.all ? (
+            <Link href={href(params, { all: undefined })}>Show only platforms with data</Link>
+          ) : (
+            <Link href={href(params, { all: "1" })}>Show all {report.platforms.length} platforms</Link>
+          )}
+        </p>
+        <div className="cov-scroll" tabIndex={0} role="region" aria-label="Evidence field matrix (scrolls sideways)">
+          <table className="data cov-matrix">
+            <caption className="visually-hidden">Fill rate of each evidence field per platform, with the vendor&apos;s documented capability</caption>
+            <thead>
+              <tr>
+                <th scope="col">Platform</th>
+                <th scope="col">Events</th>
+                {EVIDENCE_FIELDS.map((f) => (
+                  <th scope="col" key={f}>
+                    {EVIDENCE_FIELD_LABELS[f]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {matrixRows.map((p) => (
+                <tr key={p.platform} data-platform={p.platform}>
+                  <th scope="row">
+                    {p.label}
+                    {p.kind === "governance" ? <div className="cov-note">governance feed</div> : null}
+                  </th>
+                  <td>{p.events.toLocaleString("en")}</td>
+                  {p.fields.map((f) => (
+                    <MatrixCell key={f.field} f={f} />
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="legend cov-legend" aria-hidden="true">
+          <span>
+            <i className="cov-swatch cov-full" /> 95% or more
+          </span>
+          <span>
+            <i className="cov-swatch cov-most" /> 50–94%
+          </span>
+          <span>
+            <i className="cov-swatch cov-some" /> under 50%
+          </span>
+          <span>
+            <i className="cov-swatch cov-zero" /> none
+          </span>
+        </div>
+      </section>
+
+      {joinRows.length > 0 ? (
+        <section className="panel" aria-labelledby="join-h">
+          <h2 id="join-h" style={{ marginTop: 0 }}>
+            Join-ability
+          </h2>
+          <p className="muted">
+            The share of each platform&apos;s events that correlation tied to a session and to an identity, and the share of its privileged events
+            matched to an approval ticket.
+          </p>
+          <JoinChart data={joinRows.map((p) => ({ label: p.label, session: p.join.sessionRate, identity: p.join.identityRate, approval: p.join.approvalRate }))} />
+          <table className="data cov-join">
+            <caption className="visually-hidden">Join-ability per platform</caption>
+            <thead>
+              <tr>
+                <th scope="col">Platform</th>
+                <th scope="col">Events</th>
+                <th scope="col">Tied to a session</th>
+                <th scope="col">Tied to an identity</th>
+                <th scope="col">Privileged events with approval</th>
+              </tr>
+            </thead>
+            <tbody>
+              {joinRows.map((p) => (
+                <tr key={p.platform} data-platform={p.platform}>
+                  <th scope="row">{p.label}</th>
+                  <td>{p.join.events.toLocaleString("en")}</td>
+                  <td>
+                    {pct(p.join.sessionRate)} ({p.join.withSession.toLocaleString("en")})
+                  </td>
+                  <td>
+                    {pct(p.join.identityRate)} ({p.join.withIdentity.toLocaleString("en")})
+                  </td>
+                  <td>
+                    {p.join.privileged === 0
+                      ? "no privileged events"
+                      : `${pct(p.join.approvalRate)} (${p.join.privilegedWithApproval.toLocaleString("en")} of ${p.join.privileged.toLocaleString("en")})`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
+
+      <section className="panel" aria-labelledby="gaps-h">
+        <h2 id="gaps-h" style={{ marginTop: 0 }}>
+          Gaps and what to do
+        </h2>
+        <form method="get" action="/coverage" className="table-tools" aria-label="Filter gaps">
+          {params.all ? <input type="hidden" name="all" value="1" /> : null}
+          {params.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
+          {params.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
+          <label htmlFor="gp">Platform</label>
+          <select id="gp" name="gp" defaultValue={params.gp ?? ""}>
+            <option value="">All platforms</option>
+            {platformsWithGaps.map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="gk">Kind</label>
+          <select id="gk" name="gk" defaultValue={params.gk ?? ""}>
+            <option value="">All kinds</option>
+            <option value="field">Evidence field</option>
+            <option value="join">Join-ability</option>
+            <option value="retention">Retention</option>
+          </select>
+          <label htmlFor="gs">Severity</label>
+          <select id="gs" name="gs" defaultValue={params.gs ?? ""}>
+            <option value="">All severities</option>
+            <option value="high">High</option>
+            <option value="medium">Medium</option>
+            <option value="low">Low</option>
+          </select>
+          <button type="submit" className="btn btn-small">
+            Apply
+          </button>
+          {params.gp || params.gk || params.gs ? <Link href={href(params, { gp: undefined, gk: undefined, gs: undefined })}>Clear filters</Link> : null}
+        </form>
+        {gaps.length === 0 ? (
+          <p className="muted" role="status">
+            {report.gaps.length === 0
+              ? "No gaps: every field the platforms provide is filled, events join up and the vendors keep the required days."
+              : "No gap matches these filters. Clear the filters to see all gaps."}
+          </p>
+        ) : (
+          <div className="cov-scroll" tabIndex={0} role="region" aria-label="Gap list (scrolls sideways)">
+            <table className="data cov-gaps">
+              <caption className="visually-hidden">
+                {plural(gaps.length, "gap")}, with a recommendation for each
+              </caption>
+              <thead>
+                <tr>
+                  <GapSortHeader column="severity" label="Severity" params={params} />
+                  <GapSortHeader column="platform" label="Platform" params={params} />
+                  <GapSortHeader column="kind" label="Kind" params={params} />
+                  <GapSortHeader column="subject" label="Subject" params={params} />
+                  <th scope="col">What is missing</th>
+                  <th scope="col">Recommendation</th>
+                </tr>
+              </thead>
+              <tbody>
+                {gaps.map((g) => (
+                  <tr key={`${g.platform}:${g.kind}:${g.subject}`} data-platform={g.platform}>
+                    <td>
+                      <span className={`badge cov-sev-${g.severity}`}>{g.severity}</span>
+                    </td>
+                    <td>{g.label}</td>
+                    <td>{g.kind === "field" ? "evidence field" : g.kind === "join" ? "join-ability" : "retention"}</td>
+                    <td>{g.kind === "field" ? EVIDENCE_FIELD_LABELS[g.subject as keyof typeof EVIDENCE_FIELD_LABELS] : g.subject}</td>
+                    <td>{g.problem}</td>
+                    <td>{g.recommendation}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p className="muted" style={{ marginBottom: 0 }}>
+          Measured {fmtTime(report.generatedAt)}.
+        </p>
+      </section>
     </>
   );
 }

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { apiFetch } from "@/components/api-client";
+import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
 import type { LineageGraph, LineageNode, LineageNodeType, LineageRoot } from "@/lib/sessions/types";
 import { EDGE_LABELS, kindLabel, platformLabel } from "@/lib/sessions/words";
@@ -34,7 +35,7 @@ const DAGRE_MAX_NODES = 600;
 
 let dagreRegistered = false;
 
-export function LineageExplorer() {
+export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const sp = useSearchParams();
@@ -272,6 +273,15 @@ export function LineageExplorer() {
                         : "")
                     : ""}
               </p>
+              {data ? (
+                <AddToCase
+                  itemType="lineage_snapshot"
+                  refId={data.root.id}
+                  snapshot={{ root: data.root, depth: data.depth, limit: data.limit }}
+                  label="Add graph to case"
+                  canWrite={canWriteCases}
+                />
+              ) : null}
             </div>
             <div className="checks" role="group" aria-label="Show node types">
               {TYPES.map((t) => (

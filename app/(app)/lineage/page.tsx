@@ -1,4 +1,5 @@
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
 import { getSessionFacets } from "@/lib/sessions/get-session-facets";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { LineageExplorer } from "./lineage-explorer";
@@ -6,7 +7,7 @@ import { LineageExplorer } from "./lineage-explorer";
 export const metadata = { title: "Lineage" };
 
 export default async function LineagePage() {
-  await requirePage("/lineage");
+  const user = await requirePage("/lineage");
   const facets = await getSessionFacets();
   return (
     <>
@@ -24,7 +25,7 @@ export default async function LineagePage() {
           </p>
         </EmptyState>
       ) : (
-        <LineageExplorer />
+        <LineageExplorer canWriteCases={can(user.role, "cases.write")} />
       )}
     </>
   );

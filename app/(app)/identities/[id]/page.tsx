@@ -1,9 +1,12 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { AddToCase } from "@/components/add-to-case";
 import { getIdentity } from "@/lib/sessions/get-identity";
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtDuration, fmtTime, plural } from "@/components/format";
+import { recordView } from "@/lib/audit/record-view";
 
 export const metadata = { title: "Identity" };
 
@@ -16,7 +19,7 @@ const MERGE_RULES: Record<string, string> = {
 };
 
 export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePage("/identities/[id]");
+  const user = await requirePage("/identities/[id]");
   const { id } = await params;
   const i = await getIdentity({ id });
   if (!i) {
@@ -31,6 +34,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
       </>
     );
   }
+  await recordView({ user, type: "identity", id: i.id });
   const parents = new Map(i.credentials.map((c) => [c.id, c]));
   return (
     <>
@@ -48,6 +52,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             <Link className="btn btn-secondary" href={`/lineage?identityId=${i.id}`}>
               Lineage graph
             </Link>
+            <AddToCase itemType="identity" refId={i.id} canWrite={can(user.role, "cases.write")} small={false} />
           </div>
         }
       />

@@ -1,11 +1,15 @@
 import Link from "next/link";
 import { z } from "zod";
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { AddToCase } from "@/components/add-to-case";
 import { getSession } from "@/lib/sessions/get-session";
 import { INITIATOR_RULES, kindLabel, LINK_KINDS, platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtDuration, fmtTime, plural } from "@/components/format";
 import { SessionTimeline } from "./session-timeline";
+import { recordView } from "@/lib/audit/record-view";
+import { listFindings } from "@/lib/risk/list-findings";
 
 export const metadata = { title: "Session" };
 
@@ -13,7 +17,8 @@ const EVENTS_PAGE = 1000;
 const search = z.object({ eventsOffset: z.coerce.number().int().min(0).catch(0).default(0) });
 
 export default async function SessionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string>> }) {
-  await requirePage("/sessions/[id]");
+  const user = await requirePage("/sessions/[id]");
+  const canWriteCases = can(user.role, "cases.write");
   const { id } = await params;
   const { eventsOffset } = search.parse(await searchParams);
   const s = await getSession({ id, eventsOffset, eventsLimit: EVENTS_PAGE });
@@ -31,6 +36,8 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
       </>
     );
   }
+  await recordView({ user, type: "session", id: s.id });
+  const sessionFindings = await listFindings({ session: s.id, limit: 20 });
   const lastShown = s.eventsOffset + s.events.length;
   return (
     <>
@@ -40,6 +47,7 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
       <PageHeader
         title={`${platformLabel(s.platform)} session`}
         description={`${fmtTime(s.startedAt)} → ${fmtTime(s.endedAt)} (${fmtDuration(s.startedAt, s.endedAt)}), ${plural(s.eventCount, "event")}`}
+        actions={<AddToCase itemType="session" refId={s.id} canWrite={canWriteCases} small={false} />}
       />
       <section className="panel" aria-labelledby="answers-h">
         <h2 id="answers-h" style={{ marginTop: 0 }}>
@@ -98,7 +106,24 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
             <dt>Source IPs</dt>
             <dd>{s.srcIps.length ? s.srcIps.join(", ") : "—"}</dd>
             <dt>Risk</dt>
-            <dd>{s.riskLevel ? `${s.riskLevel} (${s.riskScore})` : "not scored"}</dd>
+            <dd>
+              {s.riskLevel ? (
+                <span className={`sev sev-${s.riskLevel}`}>
+                  {s.riskLevel} ({s.riskScore})
+                </span>
+              ) : (
+                "no open finding"
+              )}
+              {sessionFindings.items.length > 0 ? (
+                <ul className="session-findings" aria-label="Findings citing this session">
+                  {sessionFindings.items.map((f) => (
+                    <li key={f.id}>
+                      <Link href={`/findings/${f.id}`}>{f.title}</Link> <span className="muted">({f.severity}, {f.status})</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </dd>
           </dl>
         </section>
         <section className="panel" aria-labelledby="cred-h">
@@ -201,6 +226,7 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
           linkedEvents={s.linkedEvents}
           linkedTruncated={s.linkedEventsTruncated}
           links={s.links.map((l) => ({ id: l.session.id, platform: l.session.platform, label: `${l.session.identity?.name ?? "no actor"}, ${l.kind}` }))}
+          canWriteCases={canWriteCases}
         />
       </section>
     </>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Bar, BarChart, Brush, ResponsiveContainer, XAxis } from "recharts";
+import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
 import type { SessionEvent, TimelineEvent } from "@/lib/sessions/types";
 import { platformLabel } from "@/lib/sessions/words";
@@ -39,12 +40,15 @@ export function SessionTimeline({
   linkedEvents,
   linkedTruncated,
   links,
+  canWriteCases = false,
 }: {
   platform: string;
   events: SessionEvent[];
   linkedEvents: TimelineEvent[];
   linkedTruncated: boolean;
   links: { id: string; platform: string; label: string }[];
+  /** Show "Add to case" for the open event (roles with cases.write). */
+  canWriteCases?: boolean;
 }) {
   const marks = useMemo<Mark[]>(() => {
     const own = events.map((e) => ({
@@ -341,7 +345,7 @@ export function SessionTimeline({
       </table>
 
       {openMark ? (
-        <EventDrawer mark={openMark} event={openEvent} link={links.find((l) => l.id === openMark.sessionId) ?? null} onClose={() => setOpen(null)} />
+        <EventDrawer mark={openMark} event={openEvent} link={links.find((l) => l.id === openMark.sessionId) ?? null} onClose={() => setOpen(null)} canWriteCases={canWriteCases} />
       ) : null}
     </div>
   );
@@ -352,11 +356,13 @@ function EventDrawer({
   event,
   link,
   onClose,
+  canWriteCases = false,
 }: {
   mark: Mark;
   event: SessionEvent | null;
   link: { id: string; label: string } | null;
   onClose: () => void;
+  canWriteCases?: boolean;
 }) {
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -384,6 +390,7 @@ function EventDrawer({
       <div className="drawer-body">
         {event ? (
           <>
+            <AddToCase itemType="event" refId={event.id} canWrite={canWriteCases} label="Add event to case" />
             <h3 style={{ marginTop: 0 }}>Ledger proof</h3>
             <div className={`proof proof-${event.proof.status}`} data-testid="proof-status">
               {event.proof.text}

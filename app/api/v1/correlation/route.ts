@@ -1,6 +1,8 @@
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/correlation/schedule-correlation";
+import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
+import { runRiskRules } from "@/lib/risk/run-risk-rules";
 
 // POST /api/v1/correlation - run the correlation now and answer with its summary
 // Goes through the same coalescing queue as the background runs that ingests request, so a click while a run is
@@ -10,5 +12,8 @@ export const POST = userRoute("POST /api/v1/correlation", async () => {
   await correlationIdle();
   const last = correlationStatus().last;
   if (!last || last.error || !last.summary) throw new AppError("INTERNAL", `The correlation failed: ${last?.error ?? "no result"}.`);
-  return { ...last.summary, at: last.at };
+  // Findings read the sessions and governance checks just rebuilt (TODO(lead): move into the correlation job).
+  const governance = await runGovernanceChecks();
+  const risk = await runRiskRules();
+  return { ...last.summary, at: last.at, governance, risk };
 });

@@ -1,0 +1,223 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePage } from "@/lib/auth/guard";
+import { PAGE_ACCESS } from "@/lib/auth/routes";
+import { isFrameworkSlug } from "@/lib/compliance/catalogs";
+import { getControlDetail } from "@/lib/compliance/get-control-detail";
+import { CONTROL_STATUS_LABEL } from "@/lib/compliance/get-framework-status";
+import { PageHeader } from "@/components/empty-state";
+import { fmtTime, plural } from "@/components/format";
+import { OwaspAttribution } from "../../owasp-attribution";
+
+export const metadata = { title: "Compliance control" };
+
+// Finding pages belong to the findings area; link to them only once that page exists in the route table.
+const hasFindingPage = "/findings/[id]" in PAGE_ACCESS;
+
+function decode(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+type Props = { params: Promise<{ framework: string; control: string }> };
+
+export default async function ControlPage({ params }: Props) {
+  await requirePage("/compliance/[framework]/[control]");
+  const p = await params;
+  if (!isFrameworkSlug(p.framework)) notFound();
+  const d = await getControlDetail({ framework: p.framework, controlId: decode(p.control) });
+  if (!d) notFound();
+  const c = d.control;
+  const isOwasp = d.framework === "owasp-nhi-2025";
+
+  return (
+    <>
+      <p>
+        <Link href="/compliance">Compliance</Link> / <Link href={`/compliance/${d.framework}`}>{d.meta.shortName}</Link>
+      </p>
+      <PageHeader
+        title={`${c.id}${c.title ? `: ${c.title}` : ""}`}
+        description={`${d.meta.shortName}, ${c.groupId === c.groupTitle ? c.groupId : `${c.groupId} ${c.groupTitle}`}${isOwasp ? "" : `, ${c.categoryId}${c.categoryTitle !== c.categoryId ? ` ${c.categoryTitle}` : ""}`}`}
+      />
+      <section className="panel" aria-labelledby="ctl-text">
+        <h2 id="ctl-text">Control text</h2>
+        <blockquote className="cmp-quote">{c.text}</blockquote>
+        {c.examples.length > 0 ? (
+          <details>
+            <summary>Implementation examples ({c.examples.length})</summary>
+            <ul>
+              {c.examples.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+        {c.relevance ? <p className="muted">Why it matters for session evidence: {c.relevance}</p> : null}
+        {c.page ? (
+          <p>
+            <a href={c.page} rel="noopener noreferrer" target="_blank">
+              Read {c.id} on owasp.org
+            </a>
+          </p>
+        ) : null}
+        <p>
+          Status: <span className={`cmp-status cmp-status-${d.status}`}>{CONTROL_STATUS_LABEL[d.status]}</span>{" "}
+          <span className="muted">(generated {fmtTime(d.generatedAt)})</span>
+        </p>
+        {isOwasp ? <OwaspAttribution /> : null}
+      </section>
+
+      <section className="panel" aria-labelledby="ctl-evidence">
+        <h2 id="ctl-evidence">Evidence and why it applies</h2>
+        {d.evidence.length === 0 ? (
+          <p className="cmp-empty">
+            No evidence source is mapped to this control: it is outside what audit-log sessions can show. Document it through your own
+            process; this dashboard will keep reporting it as “without evidence”.
+          </p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Evidence</th>
+                <th scope="col">Figures</th>
+                <th scope="col">Why it applies</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.evidence.map((e) => (
+                <tr key={`${e.kind}-${e.source}`} data-testid="evidence-row">
+                  <td>{e.label}</td>
+                  <td>
+                    <span className={e.present ? "cmp-yes" : "cmp-no"}>{e.present ? "Has data" : "No data yet"}</span>: {e.value}
+                  </td>
+                  <td>{e.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="ctl-findings">
+        <h2 id="ctl-findings">Findings</h2>
+        {d.findings.length === 0 ? (
+          <p className="cmp-empty">
+            No finding of a mapped risk rule. {d.evidence.some((e) => e.kind === "finding_rule") ? "Run the risk rules after ingesting to check again." : "No risk rule maps to this control."}
+          </p>
+        ) : (
+          <>
+            <p className="muted">
+              {plural(d.findingsTotal, "finding")}
+              {d.findingsTotal > d.findings.length ? `, the ${d.findings.length} most relevant shown (open first)` : ""}.
+            </p>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Finding</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Session</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col">Why it applies</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.findings.map((f) => (
+                  <tr key={f.id} data-testid="finding-row">
+                    <td>{hasFindingPage ? <Link href={`/findings/${f.id}`}>{f.title}</Link> : f.title}</td>
+                    <td>
+                      <span className={`risk risk-${f.severity}`}>{f.severity}</span>
+                    </td>
+                    <td>{f.status}</td>
+                    <td>{f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open session</Link> : "—"}</td>
+                    <td>{fmtTime(f.lastSeenAt)}</td>
+                    <td>{f.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="ctl-sessions">
+        <h2 id="ctl-sessions">Sessions behind the findings</h2>
+        {d.sessions.length === 0 ? (
+          <p className="cmp-empty">No session is behind a finding of this control.</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Platform</th>
+                <th scope="col">Identity</th>
+                <th scope="col">Started</th>
+                <th scope="col">Risk</th>
+                <th scope="col">Findings</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.sessions.map((s) => (
+                <tr key={s.id} data-testid="session-row">
+                  <td>
+                    <Link href={`/sessions/${s.id}`}>{s.id.slice(0, 8)}</Link>
+                  </td>
+                  <td>{s.platform}</td>
+                  <td>{s.identityName ?? "unresolved"}</td>
+                  <td>{fmtTime(s.startedAt)}</td>
+                  <td>{s.riskLevel ?? "—"}</td>
+                  <td className="cmp-num">{s.findings}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {d.governance.length > 0 ? (
+        <section className="panel" aria-labelledby="ctl-gov">
+          <h2 id="ctl-gov">Governance checks</h2>
+          <ul className="counts">
+            {d.governance.map((g) => (
+              <li key={g.status}>
+                <Link href={`/governance?status=${encodeURIComponent(g.status)}`}>{g.status.replace(/_/g, " ")}</Link>: {g.checks}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {d.coverage.length > 0 ? (
+        <section className="panel" aria-labelledby="ctl-cov">
+          <h2 id="ctl-cov">Coverage figures</h2>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Figure</th>
+                <th scope="col">Platform</th>
+                <th scope="col">Value</th>
+                <th scope="col">Why it applies</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.coverage.map((f) => (
+                <tr key={`${f.source}-${f.platform}`}>
+                  <td>{f.label}</td>
+                  <td>{f.platform}</td>
+                  <td>{f.figure}</td>
+                  <td>{f.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <Link href="/coverage">Open the coverage page</Link> for the gaps and how to close them.
+          </p>
+        </section>
+      ) : null}
+    </>
+  );
+}

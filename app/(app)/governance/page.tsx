@@ -1,0 +1,308 @@
+import Link from "next/link";
+import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { listGovernanceChecks } from "@/lib/governance/list-governance-checks";
+import { summarizeGovernanceChecks } from "@/lib/governance/summarize-governance-checks";
+import {
+  CATEGORY_LABEL,
+  CHECK_STATUSES,
+  PRIVILEGED_CATEGORIES,
+  STATUS_LABEL,
+  checksQuery,
+  type CheckSort,
+  type ChecksQuery,
+  type GovernanceCheckItem,
+} from "@/lib/governance/types";
+import { EmptyState, PageHeader } from "@/components/empty-state";
+import { fmtTime } from "@/components/format";
+import { GovernanceChart } from "./governance-chart";
+
+export const metadata = { title: "Governance" };
+
+type SP = Record<string, string | string[] | undefined>;
+
+const COLUMNS: { key: CheckSort | null; label: string }[] = [
+  { key: "time", label: "Time" },
+  { key: "platform", label: "Platform" },
+  { key: "actor", label: "Actor" },
+  { key: null, label: "Action" },
+  { key: "category", label: "Category" },
+  { key: null, label: "Approval" },
+  { key: null, label: "JIT grant" },
+  { key: "minutes", label: "Minutes outside" },
+  { key: null, label: "Broader grant?" },
+  { key: null, label: "Policy decision" },
+  { key: "status", label: "Status" },
+];
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const yesNo = (v: boolean | null, yes: string, no: string, none = "—") => (v === null ? <span className="muted">{none}</span> : v ? yes : no);
+
+function ApprovalCell({ c }: { c: GovernanceCheckItem }) {
+  if (!c.approval) return <span className="muted">no ticket</span>;
+  const a = c.approval;
+  return (
+    <>
+      <span className={c.approved ? "gov-yes" : "gov-no"}>{c.approved ? "Approved" : "Not approved"}</span> {a.ticketKey}
+      <div className="gov-sub">
+        {a.approver ? `by ${a.approver}` : "approver not recorded"}
+        <br />
+        {a.windowStart ? fmtTime(a.windowStart) : "…"} – {a.windowEnd ? fmtTime(a.windowEnd) : "…"}
+      </div>
+    </>
+  );
+}
+
+function GrantCell({ c }: { c: GovernanceCheckItem }) {
+  if (!c.grant) return <span className="muted">{c.insideWindow ? "the grant itself" : "no grant"}</span>;
+  const g = c.grant;
+  return (
+    <>
+      <span className={c.insideWindow ? "gov-yes" : "gov-no"}>{c.insideWindow ? "Inside" : "Outside"}</span> {g.privilege}
+      <div className="gov-sub">
+        {fmtTime(g.grantedAt)} – {g.endsAt ? fmtTime(g.endsAt) : "open-ended"}
+      </div>
+    </>
+  );
+}
+
+// Privileged actions joined to their approval, JIT grant and policy decision. Filters, sort and page live in the
+// URL (a plain GET form and links), so any view is a link.
+export default async function GovernancePage({ searchParams }: { searchParams: Promise<SP> }) {
+  const user = await requirePage("/governance");
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, one(v)]));
+  const parsed = checksQuery.safeParse(raw);
+  const q: ChecksQuery = parsed.success ? parsed.data : checksQuery.parse({});
+  const [page, summary] = await Promise.all([listGovernanceChecks(q), summarizeGovernanceChecks({ ...q })]);
+  const filtered = Boolean(q.status || q.platform || q.category || q.identityId || q.sessionId || q.from || q.to);
+  const mayIngest = can(user.role, "ingest.write");
+
+  const href = (patch: Record<string, string | number | undefined>) => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...raw, ...patch })) if (v !== undefined && v !== "") p.set(k, String(v));
+    const s = p.toString();
+    return s ? `/governance?${s}` : "/governance";
+  };
+
+  const s = summary.byStatus;
+  const cards = [
+    { label: "Privileged actions", value: summary.total, status: undefined, tone: "" },
+    { label: "OK", value: s.ok, status: "ok", tone: "gov-card-ok" },
+    { label: "Without approval", value: s.unapproved + s.unapproved_outside_window + s.unapproved_no_grant, status: "problem", tone: "gov-card-bad" },
+    { label: "Outside the grant window", value: s.outside_window + s.unapproved_outside_window, status: "outside_window", tone: "gov-card-bad" },
+    { label: "No JIT grant", value: s.no_grant + s.unapproved_no_grant, status: "no_grant", tone: "gov-card-warn" },
+    { label: "Grant broader than used", value: summary.broader, status: undefined, tone: "gov-card-warn" },
+  ];
+  const series = CHECK_STATUSES.filter((st) => summary.byCategory.some((c) => c[st] > 0)).map((st) => ({ key: st, name: STATUS_LABEL[st] }));
+  const chartData = summary.byCategory.map((c) => ({ label: CATEGORY_LABEL[c.category], ...Object.fromEntries(CHECK_STATUSES.map((st) => [st, c[st]])) }));
+  const noneAtAll = summary.feeds.checked === 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Governance"
+        description="Did the right privilege exist only long enough to complete the approved task? Every privileged action (role, permission and policy changes, exports, credentials, app consent, configuration) joined to the ticket that approved it, the JIT grant that made it possible and the policy decision recorded at request time."
+      />
+      {noneAtAll ? (
+        <EmptyState title="No privileged actions checked yet">
+          <p>
+            Checks are rebuilt after each correlation run from the ingested platform logs, joined to three governance feeds:{" "}
+            <strong>approvals</strong> from ServiceNow change requests (Table API JSON of <code>change_request</code> and{" "}
+            <code>sysapproval_approver</code>) or Jira issues (REST search JSON with <code>expand=changelog</code>), <strong>JIT grants</strong> from
+            your PAM tool exported in the Sessionproof grant format (<code>docs/grant-format.md</code>: JSON, NDJSON or CSV with{" "}
+            <code>grant_id, principal, privilege, granted_at, expires_at</code>), and <strong>policy decisions</strong> from OPA decision logs (Okta
+            and Entra Conditional Access results come inside their sign-in events).
+          </p>
+          <p>
+            Stored now: {summary.feeds.approvals} approvals, {summary.feeds.grants} grants, {summary.feeds.decisions} policy decisions.{" "}
+            {mayIngest ? (
+              <>
+                Upload the platform logs and these exports on the <Link href="/ingest">Ingest page</Link> (or run{" "}
+                <code>npm run cli -- ingest &lt;files&gt;</code>), then run the correlation from the <Link href="/sessions">Sessions page</Link>.
+              </>
+            ) : (
+              <>Ask an analyst or an administrator to ingest the platform logs and these exports and to run the correlation.</>
+            )}
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <section className="panel" aria-labelledby="gov-summary-h">
+            <h2 id="gov-summary-h">Summary{filtered ? " (filtered)" : ""}</h2>
+            <ul className="gov-cards">
+              {cards.map((c) => (
+                <li key={c.label} className={`gov-card ${c.tone}`}>
+                  <span className="gov-card-value">{c.value.toLocaleString("en")}</span>
+                  {c.status ? <Link href={href({ status: c.status, offset: undefined })}>{c.label}</Link> : <span>{c.label}</span>}
+                </li>
+              ))}
+            </ul>
+            {chartData.length > 0 ? <GovernanceChart data={chartData} series={series} /> : null}
+            <p className="muted">
+              Feeds stored: {summary.feeds.approvals} approvals, {summary.feeds.grants} JIT grants, {summary.feeds.decisions} policy decisions.
+            </p>
+          </section>
+          <section className="panel" aria-labelledby="gov-list-h">
+            <h2 id="gov-list-h">Privileged actions</h2>
+            <form className="filters gov-filters" role="search" aria-label="Filter privileged actions" method="get" action="/governance">
+              <div className="field">
+                <label htmlFor="f-status">Status</label>
+                <select id="f-status" name="status" defaultValue={q.status ?? ""}>
+                  <option value="">Any status</option>
+                  <option value="problem">Any problem (not OK)</option>
+                  {CHECK_STATUSES.map((st) => (
+                    <option key={st} value={st}>
+                      {STATUS_LABEL[st]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-platform">Platform</label>
+                <select id="f-platform" name="platform" defaultValue={q.platform ?? ""}>
+                  <option value="">Any platform</option>
+                  {summary.platforms.map((p) => (
+                    <option key={p} value={p}>
+                      {p}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-category">Category</label>
+                <select id="f-category" name="category" defaultValue={q.category ?? ""}>
+                  <option value="">Any category</option>
+                  {PRIVILEGED_CATEGORIES.map((c) => (
+                    <option key={c} value={c}>
+                      {CATEGORY_LABEL[c]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-from">From</label>
+                <input id="f-from" name="from" type="date" defaultValue={raw.from ?? ""} />
+              </div>
+              <div className="field">
+                <label htmlFor="f-to">To</label>
+                <input id="f-to" name="to" type="date" defaultValue={raw.to ?? ""} />
+              </div>
+              {q.identityId ? <input type="hidden" name="identityId" value={q.identityId} /> : null}
+              {q.sessionId ? <input type="hidden" name="sessionId" value={q.sessionId} /> : null}
+              <input type="hidden" name="sort" value={q.sort} />
+              <input type="hidden" name="dir" value={q.dir} />
+              <div className="field">
+                <button type="submit" className="btn btn-secondary">
+                  Apply filters
+                </button>{" "}
+                {filtered ? <Link href="/governance">Clear</Link> : null}
+              </div>
+            </form>
+            {q.identityId || q.sessionId ? (
+              <p className="muted">
+                Showing one {q.identityId ? "identity" : "session"}&apos;s actions only. <Link href={href({ identityId: undefined, sessionId: undefined, offset: undefined })}>Show everyone&apos;s</Link>
+              </p>
+            ) : null}
+            {!parsed.success ? (
+              <div className="alert alert-error" role="alert">
+                The link&apos;s filters are not valid ({parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); showing all
+                privileged actions instead.
+              </div>
+            ) : null}
+            {page.total === 0 ? (
+              <EmptyState title="No privileged action matches these filters">
+                <p>
+                  Widen the filters or <Link href="/governance">clear them</Link>.
+                </p>
+              </EmptyState>
+            ) : (
+              <>
+                <p className="muted" role="status">
+                  {page.total.toLocaleString("en")} {page.total === 1 ? "privileged action" : "privileged actions"}
+                  {page.total > page.items.length ? `, ${page.offset + 1}–${page.offset + page.items.length} shown` : ""}
+                </p>
+                <div className="gov-scroll">
+                  <table className="data gov-table" data-testid="governance-table">
+                    <caption className="visually-hidden">Privileged actions with their approval, JIT grant and policy decision; the sortable column headers are links</caption>
+                    <thead>
+                      <tr>
+                        {COLUMNS.map((c) => {
+                          if (!c.key) {
+                            return (
+                              <th key={c.label} scope="col">
+                                {c.label}
+                              </th>
+                            );
+                          }
+                          const active = q.sort === c.key;
+                          const nextDir = active && q.dir === "desc" ? "asc" : active ? "desc" : c.key === "actor" || c.key === "platform" || c.key === "category" ? "asc" : "desc";
+                          return (
+                            <th key={c.label} scope="col" aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}>
+                              <Link href={href({ sort: c.key, dir: nextDir, offset: undefined })}>
+                                {c.label}
+                                <span aria-hidden="true"> {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}</span>
+                              </Link>
+                            </th>
+                          );
+                        })}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {page.items.map((c) => (
+                        <tr key={c.id} data-status={c.status}>
+                          <td className="gov-nowrap">{fmtTime(c.time)}</td>
+                          <td>{c.platform}</td>
+                          <td>
+                            {c.identity ? <Link href={`/identities/${c.identity.id}`}>{c.identity.name}</Link> : (c.actorName ?? <span className="muted">unknown</span>)}
+                            {c.identity && c.actorName && c.actorName !== c.identity.name ? <div className="gov-sub">as {c.actorName}</div> : null}
+                          </td>
+                          <td>
+                            {c.sessionId ? (
+                              <Link href={`/sessions/${c.sessionId}`} title="Open the session">
+                                {c.action}
+                              </Link>
+                            ) : (
+                              c.action
+                            )}
+                            {c.targetName ? <div className="gov-sub">on {c.targetName}</div> : null}
+                            <details className="gov-reasons">
+                              <summary>Why</summary>
+                              <ul>
+                                {c.reasons.map((r) => (
+                                  <li key={r}>{r}</li>
+                                ))}
+                              </ul>
+                            </details>
+                          </td>
+                          <td>{CATEGORY_LABEL[c.category] ?? c.category}</td>
+                          <td>
+                            <ApprovalCell c={c} />
+                          </td>
+                          <td>
+                            <GrantCell c={c} />
+                          </td>
+                          <td className="gov-num">{c.minutesOutside === null ? <span className="muted">—</span> : c.minutesOutside}</td>
+                          <td>{yesNo(c.grantBroader, "Yes", "No")}</td>
+                          <td>{c.policy ? `${c.policy.result}${c.policy.engine ? ` (${c.policy.engine})` : ""}` : <span className="muted">none recorded</span>}</td>
+                          <td>
+                            <span className={`gov-status gov-status-${c.status}`}>{STATUS_LABEL[c.status] ?? c.status}</span>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                {page.total > page.limit ? (
+                  <nav className="table-tools" aria-label="Pages" style={{ marginTop: "0.75rem" }}>
+                    {page.offset > 0 ? <Link href={href({ offset: Math.max(0, page.offset - page.limit) })}>← Previous</Link> : null}
+                    {page.offset + page.limit < page.total ? <Link href={href({ offset: page.offset + page.limit })}>Next →</Link> : null}
+                  </nav>
+                ) : null}
+              </>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}

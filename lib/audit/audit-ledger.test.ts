@@ -1,0 +1,117 @@
+import fs from "node:fs";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { db, pool } from "@/lib/db";
+import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { ensureSource } from "@/lib/ingest/sources";
+import { verifyLedger } from "@/lib/ledger/verify-ledger";
+import { fixturePath } from "@/lib/sources/testing/samples";
+import { AUDIT_PLATFORM, flushAuditToLedger } from "./flush-audit-to-ledger";
+import { csvCell, exportAudit } from "./export-audit";
+import { auditListQuery, listAudit } from "./list-audit";
+import { recordAudit } from "./record-audit";
+
+const actor = { actorId: null, actorEmail: "auditor@audit.test", ip: "198.51.100.4", userAgent: "vitest/agent" };
+
+describe("the audit trail in the ledger", () => {
+  it("appends every entry once, in id order, as its JSON, and the ledger verifies", async () => {
+    // Interleaved with an ingest: the ingest's own audit entry (ingest.batch) is flushed too.
+    await recordAudit({ ...actor, resourceType: "session", resourceId: "s-1", details: { type: "view.session", id: "s-1" } });
+    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", "okta-system-log-page.json"))]), fileName: "okta.json", via: "cli" });
+    await recordAudit({ ...actor, resourceType: "identity", resourceId: "i-1", details: { type: "view.identity", id: "i-1" } });
+    await db().$transaction(async (tx) => {
+      await recordAudit({ ...actor, resourceType: "case", resourceId: "c-1", details: { type: "view.case", id: "c-1" } }, tx);
+    });
+    const entries = await db().auditLog.findMany({ orderBy: { id: "asc" } });
+    expect(entries.map((e) => e.action)).toEqual(["view.session", "ingest.batch", "view.identity", "view.case"]);
+    expect(entries.every((e) => e.rawRecordId === null)).toBe(true);
+    const leavesBefore = Number((await pool().query(`SELECT count(*) FROM raw_record`)).rows[0].count);
+
+    expect(await flushAuditToLedger()).toBe(4);
+    expect(await flushAuditToLedger()).toBe(0);
+
+    const rows = (
+      await pool().query<{ id: string; rawRecordId: string; leafIndex: string; payload: Buffer; platform: string }>(
+        `SELECT a.id::text AS id, a."rawRecordId"::text AS "rawRecordId", r."leafIndex"::text AS "leafIndex", r.payload, s.platform
+           FROM audit_log a JOIN raw_record r ON r.id = a."rawRecordId" JOIN source s ON s.id = r."sourceId" ORDER BY a.id`,
+      )
+    ).rows;
+    expect(rows).toHaveLength(4);
+    // Leaves follow the ingest's, in audit id order.
+    expect(rows.map((r) => Number(r.leafIndex))).toEqual([0, 1, 2, 3].map((i) => leavesBefore + i));
+    expect(new Set(rows.map((r) => r.platform))).toEqual(new Set([AUDIT_PLATFORM]));
+    for (const [i, r] of rows.entries()) {
+      const e = entries[i];
+      expect(JSON.parse(r.payload.toString("utf8"))).toEqual({
+        id: e.id.toString(),
+        at: e.at.toISOString(),
+        actorId: null,
+        actorEmail: e.actorEmail,
+        action: e.action,
+        resourceType: e.resourceType,
+        resourceId: e.resourceId,
+        ip: e.ip,
+        userAgent: e.userAgent,
+        details: e.details,
+      });
+    }
+    expect(JSON.parse(rows[0].payload.toString("utf8"))).toMatchObject({ actorEmail: "auditor@audit.test", ip: "198.51.100.4", details: { type: "view.session", id: "s-1" } });
+    // The audit source makes raw records only, never events (sessions and correlation never see it).
+    const events = await pool().query(`SELECT count(*)::int AS n FROM event e JOIN source s ON s.id = e."sourceId" WHERE s.platform = $1`, [AUDIT_PLATFORM]);
+    expect(events.rows[0].n).toBe(0);
+
+    const report = await verifyLedger();
+    expect(report.errors).toEqual([]);
+    expect(report.leaves).toBe(leavesBefore + 4);
+    // No other platform can feed the audit source by naming it.
+    await expect(ensureSource({ platform: "okta", name: AUDIT_PLATFORM })).rejects.toThrow(/reserved/);
+    expect((await ensureSource({ platform: "okta" })).platform).toBe("okta");
+  });
+
+  it("lists with filters and exports CSV and NDJSON, auditing the export", async () => {
+    const views = await listAudit({ query: auditListQuery.parse({ action: "view" }) });
+    expect(views.entries.map((e) => e.action).sort()).toEqual(["view.case", "view.identity", "view.session"]);
+    expect(views.entries.every((e) => e.leafIndex !== null)).toBe(true);
+    expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).entries.map((e) => e.action)).toEqual(["view.identity"]);
+    expect((await listAudit({ query: auditListQuery.parse({ actor: "nobody" }) })).total).toBe(0);
+    const asc = await listAudit({ query: auditListQuery.parse({ sort: "action", dir: "asc" }) });
+    expect(asc.entries.map((e) => e.action)).toEqual([...asc.entries.map((e) => e.action)].sort());
+
+    const csv = await exportAudit({ format: "csv", filters: { action: "view" }, actor });
+    expect(csv.count).toBe(3);
+    const text = await new Response(csv.stream).text();
+    const lines = text.trim().split("\n");
+    expect(lines[0]).toBe("id,at,actorEmail,actorId,action,resourceType,resourceId,ip,userAgent,leafIndex,details");
+    expect(lines.slice(1).map((l) => l.split(",")[4])).toEqual(["view.session", "view.identity", "view.case"]);
+
+    const nd = await exportAudit({ format: "ndjson", filters: { action: "audit.exported" }, actor });
+    const exported = (await new Response(nd.stream).text()).trim().split("\n").map((l) => JSON.parse(l) as { details: { format: string; count: number } });
+    // The CSV export is in the trail; the NDJSON export's own entry is not in its own file (count = lines), but is in the next.
+    expect(nd.count).toBe(1);
+    expect(exported.map((e) => [e.details.format, e.details.count])).toEqual([["csv", 3]]);
+    const all = await listAudit({ query: auditListQuery.parse({ action: "audit.exported", sort: "at", dir: "asc" }) });
+    expect(all.entries.map((e) => (e.details as { format: string }).format)).toEqual(["csv", "ndjson"]);
+    expect(all.entries.every((e) => e.ip === "198.51.100.4" && e.leafIndex !== null)).toBe(true);
+    expect((await verifyLedger()).ok).toBe(true);
+  });
+
+  it("appends each entry exactly once when flushes run concurrently", async () => {
+    for (let i = 0; i < 25; i++) await recordAudit({ ...actor, resourceType: "case", resourceId: `c-${i}`, details: { type: "view.case", id: `c-${i}` } });
+    const counts = await Promise.all([flushAuditToLedger(), flushAuditToLedger(), flushAuditToLedger()]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(25);
+    const dup = await pool().query(`SELECT "rawRecordId", count(*) FROM audit_log GROUP BY 1 HAVING count(*) > 1`);
+    expect(dup.rows).toEqual([]);
+    expect((await pool().query(`SELECT count(*)::int AS n FROM audit_log WHERE "rawRecordId" IS NULL`)).rows[0].n).toBe(0);
+    expect((await verifyLedger()).ok).toBe(true);
+  });
+});
+
+describe("csvCell", () => {
+  it("quotes separators and quotes, and defuses spreadsheet formulas", () => {
+    expect(csvCell("plain")).toBe("plain");
+    expect(csvCell('a,"b"')).toBe('"a,""b"""');
+    expect(csvCell("=HYPERLINK(1)")).toBe(`"'=HYPERLINK(1)"`);
+    expect(csvCell(null)).toBe("");
+    expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
+  });
+});

@@ -1,0 +1,77 @@
+import { pool } from "@/lib/db";
+import { recordAudit, type AuditContext } from "./record-audit";
+import { flushAuditToLedger } from "./flush-audit-to-ledger";
+import { AUDIT_COLUMNS, auditWhere, toEntry, type AuditEntry, type AuditFilters } from "./list-audit";
+
+// The audit trail as CSV or NDJSON, streamed in id order by keyset (a chunk per query), so an export of any size
+// uses constant memory. The export is itself an audit entry, written (and flushed to the ledger, with every
+// entry before it) before the first byte goes out: the file then shows ledger leaf numbers for all its rows. The
+// file holds the entries that matched when the export started (its count), not the export's own entry.
+
+const CHUNK = 2000;
+const CSV_COLUMNS = ["id", "at", "actorEmail", "actorId", "action", "resourceType", "resourceId", "ip", "userAgent", "leafIndex", "details"] as const;
+
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  // Quote always when needed; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function line(format: "csv" | "ndjson", e: AuditEntry): string {
+  if (format === "ndjson") return JSON.stringify(e) + "\n";
+  return CSV_COLUMNS.map((c) => csvCell(e[c])).join(",") + "\n";
+}
+
+export async function exportAudit({
+  format,
+  filters,
+  actor,
+  tenantId = "default",
+}: {
+  format: "csv" | "ndjson";
+  filters: AuditFilters;
+  actor: AuditContext;
+  tenantId?: string;
+}): Promise<{ count: number; stream: ReadableStream<Uint8Array> }> {
+  const { sql, params } = auditWhere(filters, tenantId);
+  // The file holds exactly the entries counted here: rows added later (this export's own entry included) are past `last`.
+  const head = (await pool().query<{ n: string; last: string }>(`SELECT count(*)::text AS n, COALESCE(max(a.id), 0)::text AS last FROM audit_log a WHERE ${sql}`, params)).rows[0];
+  const count = Number(head.n);
+  const last = head.last;
+  await recordAudit({
+    ...actor,
+    resourceType: "audit_log",
+    details: { type: "audit.exported", format, count, filters: JSON.parse(JSON.stringify(filters)) as Record<string, unknown> },
+  });
+  await flushAuditToLedger();
+  const enc = new TextEncoder();
+  let after = "0";
+  let started = false;
+  let done = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        if (format === "csv") controller.enqueue(enc.encode(CSV_COLUMNS.join(",") + "\n"));
+      }
+      if (done) return controller.close();
+      try {
+        const r = await pool().query<Parameters<typeof toEntry>[0]>(
+          `SELECT ${AUDIT_COLUMNS} FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
+            WHERE ${sql} AND a.id > $${params.length + 1}::bigint AND a.id <= $${params.length + 2}::bigint ORDER BY a.id LIMIT ${CHUNK}`,
+          [...params, after, last],
+        );
+        if (r.rows.length > 0) {
+          controller.enqueue(enc.encode(r.rows.map((row) => line(format, toEntry(row))).join("")));
+          after = r.rows[r.rows.length - 1].id;
+        }
+        if (r.rows.length < CHUNK) done = true;
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+  });
+  return { count, stream };
+}

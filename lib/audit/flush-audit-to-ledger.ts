@@ -1,0 +1,153 @@
+import { pool } from "@/lib/db";
+import { ensureSource } from "@/lib/ingest/sources";
+import { appendRawRecords } from "@/lib/ledger/append-raw-records";
+
+// The audit trail in the ledger. Every audit_log row becomes a raw record of the built-in source of platform
+// AUDIT_PLATFORM (one per tenant, created on demand), and audit_log.rawRecordId points at it.
+//
+// Why a flush rather than an append inside recordAudit: recordAudit runs in its caller's transaction (the entry
+// commits with the change it describes). Appending to the Merkle log takes the ledger's advisory lock until
+// commit, so appending there would serialize every audited change behind every ingest. Instead:
+//   - recordAudit writes the row only, and schedules a flush (debounced, in-process: scheduleAuditFlush);
+//   - the flush appends every row with rawRecordId NULL, in id order, and sets rawRecordId, in ONE transaction
+//     under its own advisory lock, so each entry is appended exactly once (a crash rolls both back together);
+//   - it also runs before the audit trail is listed or exported and before a purge, so what those show is in
+//     the ledger; rows of a caller transaction still open at flush time are taken by the next flush (the
+//     debounce schedules a second sweep a few seconds later).
+// Guarantee: every committed audit entry reaches the ledger at the next flush, exactly once, and once appended
+// it can never be altered without verifyLedger noticing (the payload is the entry's JSON, see auditRecordJson).
+// Ledger order is flush order; within one flush it is id order.
+//
+// The audit source creates raw records only, never events: nothing normalizes it, so sessions, correlation and
+// coverage never see it; source lists that would confuse users filter it out with AUDIT_PLATFORM.
+
+export const AUDIT_PLATFORM = "sessionproof-audit";
+export const AUDIT_SOURCE_NAME = "sessionproof-audit";
+const FLUSH_LOCK = 7_265_101_007;
+const CHUNK = 2000;
+
+type AuditRow = {
+  id: string;
+  tenantId: string;
+  at: Date;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: unknown;
+};
+
+/** The exact bytes of an entry's raw record: its JSON with a fixed key order. */
+export function auditRecordJson(r: AuditRow): string {
+  return JSON.stringify({
+    id: r.id,
+    at: r.at.toISOString(),
+    actorId: r.actorId,
+    actorEmail: r.actorEmail,
+    action: r.action,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    details: r.details ?? null,
+  });
+}
+
+let inFlight: Promise<number> | null = null;
+
+/** Appends every audit entry not yet in the ledger; returns how many were appended. Concurrent calls share one run. */
+export async function flushAuditToLedger(): Promise<number> {
+  if (inFlight) {
+    // A run already going may have missed rows committed after it read; run once more after it.
+    await inFlight.catch(() => 0);
+  }
+  inFlight = flushOnce();
+  try {
+    return await inFlight;
+  } finally {
+    inFlight = null;
+  }
+}
+
+async function flushOnce(): Promise<number> {
+  let total = 0;
+  const sources = new Map<string, string>();
+  for (;;) {
+    const pending = await pool().query<{ tenantId: string }>(
+      `SELECT DISTINCT "tenantId" FROM (SELECT "tenantId" FROM audit_log WHERE "rawRecordId" IS NULL ORDER BY id LIMIT $1) p`,
+      [CHUNK],
+    );
+    if (pending.rows.length === 0) return total;
+    for (const { tenantId } of pending.rows) {
+      if (!sources.has(tenantId)) sources.set(tenantId, (await ensureSource({ platform: AUDIT_PLATFORM, name: AUDIT_SOURCE_NAME, tenantId })).id);
+    }
+    const client = await pool().connect();
+    let n = 0;
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1)", [FLUSH_LOCK]);
+      const rows = (
+        await client.query<AuditRow>(
+          `SELECT id::text AS id, "tenantId", at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
+                  "userAgent", details
+             FROM audit_log WHERE "rawRecordId" IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+          [CHUNK],
+        )
+      ).rows.filter((r) => sources.has(r.tenantId));
+      n = rows.length;
+      if (n > 0) {
+        const results = await appendRawRecords({
+          client,
+          rows: rows.map((r) => ({
+            tenantId: r.tenantId,
+            sourceId: sources.get(r.tenantId)!,
+            batchId: null,
+            fileName: "audit_log",
+            position: Number(r.id),
+            payload: Buffer.from(auditRecordJson(r), "utf8"),
+          })),
+        });
+        await client.query(
+          `UPDATE audit_log a SET "rawRecordId" = u.raw FROM unnest($1::bigint[], $2::bigint[]) AS u(id, raw) WHERE a.id = u.id`,
+          [rows.map((r) => r.id), results.map((x) => x.id)],
+        );
+      }
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    total += n;
+    if (n < CHUNK) return total;
+  }
+}
+
+// Debounced in-process trigger, called by recordAudit. Off under vitest (tests call flushAuditToLedger themselves,
+// so that a timer never writes into another test's database) and when SESSIONPROOF_AUDIT_AUTOFLUSH=0.
+let timer: NodeJS.Timeout | null = null;
+let sweep: NodeJS.Timeout | null = null;
+
+export function scheduleAuditFlush(): void {
+  if (process.env.VITEST || process.env.SESSIONPROOF_AUDIT_AUTOFLUSH === "0") return;
+  const run = () =>
+    flushAuditToLedger().catch((err: Error) => console.error("[audit] flush to the ledger failed (retried on the next entry):", err.message));
+  if (!timer) {
+    timer = setTimeout(() => {
+      timer = null;
+      void run();
+    }, 250);
+    timer.unref?.();
+  }
+  // A second pass for entries whose transaction had not committed yet when the first one ran.
+  if (sweep) clearTimeout(sweep);
+  sweep = setTimeout(() => {
+    sweep = null;
+    void run();
+  }, 5000);
+  sweep.unref?.();
+}

@@ -1,0 +1,60 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+
+// Case history actions written by lib/cases and by the other areas that touch a case (export, legal hold).
+export type CaseAction =
+  | "created"
+  | "updated"
+  | "status_changed"
+  | "item_added"
+  | "item_annotated"
+  | "item_removed"
+  | "note_added"
+  | "note_updated"
+  | "task_added"
+  | "task_updated"
+  | "exported"
+  | "export_failed"
+  | "hold_placed"
+  | "hold_released"
+  | "viewed";
+
+// JSON-safe copy: Dates become ISO strings, undefined keys drop out, so before/after store what the API shows.
+function toJson(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+/**
+ * One entry in a case's history (case_activity: who, what, when, before/after) plus the matching audit_log
+ * entry ("case.changed"), both through the caller's transaction client so that they commit or roll back with
+ * the change itself. Pass `audit: false` only when the caller writes its own audit entry for the same change.
+ */
+export async function recordCaseActivity(
+  tx: Prisma.TransactionClient,
+  entry: {
+    caseId: string;
+    actorId: string;
+    action: CaseAction | (string & {});
+    before?: unknown;
+    after?: unknown;
+    audit?: false | Omit<AuditContext, "actorId">;
+  },
+): Promise<void> {
+  const before = toJson(entry.before);
+  const after = toJson(entry.after);
+  await tx.caseActivity.create({
+    data: { caseId: entry.caseId, actorId: entry.actorId, action: entry.action, before, after },
+  });
+  if (entry.audit === false) return;
+  await recordAudit(
+    {
+      ...(entry.audit ?? {}),
+      actorId: entry.actorId,
+      resourceType: "case",
+      resourceId: entry.caseId,
+      details: { type: "case.changed", caseId: entry.caseId, action: entry.action, before, after },
+    },
+    tx,
+  );
+}

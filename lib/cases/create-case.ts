@@ -1,0 +1,31 @@
+import { assertAssignable, activity, inCaseTx } from "./shared";
+import { createCaseInput, type CaseActor, type CreateCaseInput } from "./types";
+
+// A new case, open, with its "created" history entry (and audit entry) in the same transaction.
+export async function createCase({ actor, input, tenantId = "default" }: { actor: CaseActor; input: CreateCaseInput; tenantId?: string }) {
+  const v = createCaseInput.parse(input);
+  return inCaseTx(async (tx) => {
+    if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
+    const c = await tx.case.create({
+      data: {
+        tenantId,
+        title: v.title,
+        description: v.description ?? null,
+        severity: v.severity,
+        assigneeId: v.assigneeId ?? null,
+        tags: v.tags ?? [],
+        createdById: actor.id,
+      },
+    });
+    await activity(tx, actor, c.id, "created", undefined, {
+      number: c.number,
+      title: c.title,
+      description: c.description,
+      severity: c.severity,
+      status: c.status,
+      assigneeId: c.assigneeId,
+      tags: c.tags,
+    });
+    return { id: c.id, number: c.number, title: c.title, status: c.status, severity: c.severity };
+  });
+}

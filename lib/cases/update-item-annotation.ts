@@ -1,0 +1,38 @@
+import { AppError } from "@/lib/errors";
+import { activity, inCaseTx, lockCase, touchCase } from "./shared";
+import { annotationInput, type CaseActor } from "./types";
+
+// Changes the analyst's annotation on one evidence item; the history keeps the old and the new text.
+export async function updateItemAnnotation({
+  actor,
+  caseId,
+  itemId,
+  input,
+  tenantId = "default",
+}: {
+  actor: CaseActor;
+  caseId: string;
+  itemId: string;
+  input: { annotation: string | null };
+  tenantId?: string;
+}) {
+  const v = annotationInput.parse(input);
+  const annotation = v.annotation ? v.annotation : null;
+  return inCaseTx(async (tx) => {
+    await lockCase(tx, caseId, tenantId);
+    const item = await tx.caseItem.findFirst({ where: { id: itemId, caseId } });
+    if (!item) throw new AppError("NOT_FOUND", "No such evidence item in this case. It may have been removed; reload the case.");
+    if (item.annotation === annotation) return { id: item.id, annotation, changed: false };
+    await tx.caseItem.update({ where: { id: item.id }, data: { annotation } });
+    await touchCase(tx, caseId);
+    await activity(
+      tx,
+      actor,
+      caseId,
+      "item_annotated",
+      { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation },
+      { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation },
+    );
+    return { id: item.id, annotation, changed: true };
+  });
+}

@@ -1,0 +1,89 @@
+import { parseArgs } from "node:util";
+import { UsageError, type CliCommand } from "../command";
+
+// Evidence packages from the command line: export a case to a zip file, and verify a package (zip or unzipped
+// folder) with this installation's own verify.mjs, so that a verifier swapped inside the package proves nothing.
+
+function flags<T extends Record<string, { type: "boolean" | "string" }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const exportCmd: CliCommand = {
+  name: "export",
+  summary: "Write a case's verifiable evidence package (zip) to a file",
+  usage: "<case number or id> --out <file.zip> [--as <email>]",
+  help: [
+    "Streams the package (raw records, events, sessions, case history, SHA256SUMS, inclusion proofs, signed",
+    "checkpoint, public key, verify.mjs, README) to the file and records the export in the case history.",
+    "  --out <file>    where to write the zip (default: case-<number>-evidence-<date>.zip here)",
+    "  --as <email>    the user the export is recorded under (default: the first administrator)",
+  ].join("\n"),
+  database: "write",
+  async run(args, io) {
+    const { values, positionals } = flags(args, { out: { type: "string" }, as: { type: "string" } });
+    if (positionals.length !== 1) throw new UsageError("give exactly one case number or id");
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { findCase } = await import("@/lib/export/collect-case-evidence");
+    const { findExportActor } = await import("@/lib/export/find-export-actor");
+    const { prepareCaseExport, writeCaseExport } = await import("@/lib/export/export-case");
+    const kase = await findCase({ ref: positionals[0] });
+    const actor = await findExportActor({ email: values.as });
+    const started = performance.now();
+    const prepared = await prepareCaseExport({ caseId: kase.id });
+    const out = path.resolve(values.out ?? prepared.fileName);
+    const tmp = `${out}.partial`;
+    try {
+      const r = await writeCaseExport({ prepared, actor, output: fs.createWriteStream(tmp) });
+      fs.renameSync(tmp, out);
+      io.out(
+        `Exported case #${r.caseNumber} to ${out}: ${r.files} files, ${r.events} events, ${r.rawRecords} raw records, ` +
+          `${(r.zipBytes / 1024 / 1024).toFixed(1)} MB, checkpoint ${r.checkpointId} (tree size ${r.treeSize}), ` +
+          `${((performance.now() - started) / 1000).toFixed(1)} s, as ${actor.email}.`,
+      );
+      io.out(`Verify: npm run cli -- verify-export ${JSON.stringify(out)}   (or unzip it and follow its README.md)`);
+      return 0;
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+  },
+};
+
+const verifyCmd: CliCommand = {
+  name: "verify-export",
+  summary: "Verify an evidence package (zip or unzipped folder) with this installation's verify.mjs",
+  usage: "<file.zip | folder>",
+  help: "Runs lib/export/verify.mjs (the same checks as the package's own verify.mjs). Exit code 0 when every check passes.",
+  database: "none",
+  async run(args, io) {
+    const { positionals } = flags(args, {});
+    if (positionals.length !== 1) throw new UsageError("give exactly one zip file or folder");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const target = path.resolve(positionals[0]);
+    if (!fs.existsSync(target)) throw new UsageError(`${positionals[0]} does not exist`);
+    let dir = target;
+    let tmp: string | null = null;
+    if (fs.statSync(target).isFile()) {
+      const { extractPackage } = await import("@/lib/export/extract-package");
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sessionproof-verify-"));
+      dir = await extractPackage({ zipPath: target, dir: tmp });
+    }
+    try {
+      const r = spawnSync(process.execPath, [path.resolve("lib/export/verify.mjs"), dir], { encoding: "utf8" });
+      io.out(`${r.stdout}${r.stderr}`.trimEnd());
+      return r.status === 0 ? 0 : 1;
+    } finally {
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+};
+
+export const exportCommands: readonly CliCommand[] = [exportCmd, verifyCmd];

@@ -1,0 +1,155 @@
+import { CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
+import type { FrameworkSlug } from "./catalogs";
+
+// The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
+
+export const REPORT_FORMATS = ["csv", "html"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type FrameworkReport = { body: string; contentType: string; fileName: string };
+
+export const CSV_HEADER = [
+  "framework",
+  "function",
+  "category",
+  "control_id",
+  "control_title",
+  "status",
+  "open_findings",
+  "evidence",
+  "control_text",
+  "attribution",
+] as const;
+
+// Cells starting with = + - @ are prefixed so spreadsheet apps do not run them as formulas.
+function csvCell(v: string | number): string {
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function attributionOf(st: FrameworkStatus): string {
+  return st.meta.attribution ?? `${st.meta.name}: NIST work, public domain.`;
+}
+
+export function frameworkCsv(st: FrameworkStatus): string {
+  const attribution = attributionOf(st);
+  const rows = st.controls.map((c) =>
+    [
+      st.meta.shortName,
+      `${c.groupId} ${c.groupTitle}`,
+      `${c.categoryId} ${c.categoryTitle}`,
+      c.id,
+      c.title ?? "",
+      CONTROL_STATUS_LABEL[c.status],
+      c.openFindings,
+      c.evidence.map((e) => `${e.label}: ${e.value} (${e.reason})`).join(" | "),
+      c.text,
+      attribution,
+    ]
+      .map(csvCell)
+      .join(","),
+  );
+  return [CSV_HEADER.join(","), ...rows].join("\r\n") + "\r\n";
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+
+const PRINT_CSS = `
+  body { font: 11pt/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111; margin: 2rem; }
+  header { border-bottom: 2px solid #111; margin-bottom: 1rem; }
+  h1 { font-size: 18pt; margin: 0 0 .25rem; }
+  h2 { font-size: 14pt; margin: 1.5rem 0 .5rem; }
+  h3 { font-size: 12pt; margin: 1rem 0 .25rem; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
+  dt { font-weight: 600; }
+  dd { margin: 0; }
+  table { border-collapse: collapse; width: 100%; margin-bottom: .75rem; }
+  th, td { border: 1px solid #999; padding: .25rem .4rem; text-align: left; vertical-align: top; font-size: 9.5pt; }
+  thead th { background: #e8e8e8; }
+  .status-with_findings { color: #8a1c1c; font-weight: 600; }
+  .status-with_evidence { color: #1d5c2e; font-weight: 600; }
+  .status-without_evidence { color: #555; }
+  .attribution { border: 1px solid #999; padding: .5rem; font-size: 9pt; }
+  ul { margin: 0; padding-left: 1.1rem; }
+  @page { size: A4; margin: 15mm; }
+  @media print {
+    body { margin: 0; }
+    section.group { break-before: page; }
+    section.group:first-of-type { break-before: auto; }
+    tr, .attribution { break-inside: avoid; }
+    thead { display: table-header-group; }
+    a { color: inherit; text-decoration: none; }
+  }`;
+
+export function frameworkHtml(st: FrameworkStatus): string {
+  const s = st.summary;
+  const byGroup = new Map<string, FrameworkStatus["controls"]>();
+  for (const c of st.controls) byGroup.set(c.groupId, [...(byGroup.get(c.groupId) ?? []), c]);
+  const groups = [...byGroup.values()].map((controls) => {
+    const first = controls[0];
+    const rows = controls
+      .map(
+        (c) => `<tr>
+  <td>${esc(c.id)}</td>
+  <td>${c.title ? `<strong>${esc(c.title)}</strong><br>` : ""}${esc(c.text)}</td>
+  <td class="status-${c.status}">${esc(CONTROL_STATUS_LABEL[c.status])}</td>
+  <td>${c.evidence.length === 0 ? "No evidence source mapped" : `<ul>${c.evidence.map((e) => `<li>${esc(e.label)}: ${esc(e.value)}<br><em>${esc(e.reason)}</em></li>`).join("")}</ul>`}</td>
+</tr>`,
+      )
+      .join("\n");
+    return `<section class="group">
+<h2>${esc(first.groupId)}${first.groupTitle !== first.groupId ? ` ${esc(first.groupTitle)}` : ""}</h2>
+<table>
+<thead><tr><th scope="col">Control</th><th scope="col">Text</th><th scope="col">Status</th><th scope="col">Evidence and why it applies</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</section>`;
+  });
+  const scope = st.scope;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${esc(st.meta.shortName)} evidence report</title>
+<style>${PRINT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(st.meta.name)}: evidence report</h1>
+<dl>
+  <dt>Generated</dt><dd>${esc(st.generatedAt)}</dd>
+  <dt>Data covered</dt><dd>${scope.events} events from ${scope.platforms} platform(s)${scope.firstEventTime ? `, ${esc(scope.firstEventTime)} to ${esc(scope.lastEventTime ?? "")}` : ""}</dd>
+  <dt>Controls</dt><dd>${s.total}: ${s.with_evidence} with evidence, ${s.with_findings} with open findings, ${s.without_evidence} without evidence</dd>
+  <dt>Catalog source</dt><dd>${esc(st.meta.source)}</dd>
+</dl>
+${st.meta.attribution ? `<p class="attribution">${esc(st.meta.attribution)}</p>` : ""}
+</header>
+<main>
+${groups.join("\n")}
+</main>
+<footer><p class="attribution">${esc(attributionOf(st))} Status: an open finding marks a control "with findings" even when other evidence exists; "without evidence" means no mapped evidence source has data yet.</p></footer>
+</body>
+</html>
+`;
+}
+
+export async function buildFrameworkReport({
+  framework,
+  format,
+  tenantId = "default",
+  now = new Date(),
+}: {
+  framework: FrameworkSlug;
+  format: ReportFormat;
+  tenantId?: string;
+  now?: Date;
+}): Promise<FrameworkReport> {
+  const st = await getFrameworkStatus({ framework, tenantId, now });
+  const day = st.generatedAt.slice(0, 10);
+  return format === "csv"
+    ? { body: frameworkCsv(st), contentType: "text/csv; charset=utf-8", fileName: `${framework}-evidence-${day}.csv` }
+    : { body: frameworkHtml(st), contentType: "text/html; charset=utf-8", fileName: `${framework}-evidence-${day}.html` };
+}

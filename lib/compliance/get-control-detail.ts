@@ -1,0 +1,156 @@
+import { pool } from "@/lib/db";
+import type { EvidenceField } from "@/lib/coverage/types";
+import { findControl, getCatalog, type Catalog, type FlatControl, type FrameworkSlug } from "./catalogs";
+import { mappingsFor } from "./evidence-map";
+import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } from "./get-framework-status";
+import { measureEvidence } from "./measure-evidence";
+
+// Drill-down from one control to the records behind it. Lists are capped (LIMIT) because a rule can have fired on
+// thousands of sessions; counts come from the evidence items.
+
+const LIST_LIMIT = 50;
+
+export type ControlFinding = {
+  id: string;
+  ruleId: string;
+  title: string;
+  severity: string;
+  status: string;
+  sessionId: string | null;
+  lastSeenAt: string;
+  reason: string;
+};
+export type ControlSession = {
+  id: string;
+  platform: string;
+  startedAt: string;
+  identityName: string | null;
+  riskLevel: string | null;
+  findings: number;
+};
+export type ControlGovernanceCheck = { status: string; checks: number };
+export type ControlCoverageFigure = {
+  source: string;
+  platform: string;
+  label: string;
+  figure: string;
+  reason: string;
+};
+
+export type ControlDetail = {
+  framework: FrameworkSlug;
+  meta: Catalog["meta"];
+  control: FlatControl;
+  status: ControlStatus;
+  generatedAt: string;
+  evidence: EvidenceItem[];
+  findings: ControlFinding[];
+  findingsTotal: number;
+  sessions: ControlSession[];
+  governance: ControlGovernanceCheck[];
+  coverage: ControlCoverageFigure[];
+};
+
+const pctOf = (n: number, d: number) => (d === 0 ? "no events" : `${n} of ${d} events (${Math.round((n / d) * 100)}%)`);
+
+export async function getControlDetail({
+  framework,
+  controlId,
+  tenantId = "default",
+  now,
+}: {
+  framework: FrameworkSlug;
+  controlId: string;
+  tenantId?: string;
+  now?: Date;
+}): Promise<ControlDetail | null> {
+  const control = findControl(framework, controlId);
+  if (!control) return null;
+  const mappings = mappingsFor(framework, controlId);
+  const ms = await measureEvidence({ tenantId, now });
+  const evidence = mappings.map((m) => evidenceItem(m, ms));
+
+  const ruleReasons = new Map(mappings.filter((m) => m.kind === "finding_rule").map((m) => [m.source, m.reason]));
+  const ruleIds = [...ruleReasons.keys()];
+  const wantsGovernance = mappings.some((m) => m.kind === "governance");
+
+  const [findings, findingsTotal, sessions, governance] = await Promise.all([
+    ruleIds.length === 0
+      ? Promise.resolve([])
+      : pool()
+          .query<{ id: string; ruleId: string; title: string; severity: string; status: string; sessionId: string | null; lastSeenAt: Date }>(
+              `SELECT id, "ruleId", title, severity, status, "sessionId", "lastSeenAt" FROM finding
+                WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])
+                ORDER BY (status = 'open') DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
+              [tenantId, ruleIds],
+            )
+          .then((r) => r.rows),
+    ruleIds.length === 0
+      ? Promise.resolve(0)
+      : pool()
+          .query<{ n: string }>(`SELECT count(*) AS n FROM finding WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])`, [tenantId, ruleIds])
+          .then((r) => Number(r.rows[0].n)),
+    ruleIds.length === 0
+      ? Promise.resolve([])
+      : pool()
+          .query<{ id: string; platform: string; startedAt: Date; identityName: string | null; riskLevel: string | null; findings: string }>(
+              `SELECT s.id, s.platform, s."startedAt", i."displayName" AS "identityName", s."riskLevel", count(f.id) AS findings
+                 FROM finding f JOIN session s ON s.id = f."sessionId"
+                 LEFT JOIN identity i ON i.id = s."identityId"
+                WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[])
+                GROUP BY s.id, i."displayName"
+                ORDER BY count(f.id) DESC, s."startedAt" DESC LIMIT ${LIST_LIMIT}`,
+              [tenantId, ruleIds],
+            )
+          .then((r) => r.rows),
+    !wantsGovernance
+      ? Promise.resolve([])
+      : pool()
+          .query<{ status: string; checks: string }>(
+              `SELECT status, count(*) AS checks FROM governance_check WHERE "tenantId" = $1 GROUP BY status ORDER BY count(*) DESC, status`,
+              [tenantId],
+            )
+          .then((r) => r.rows),
+  ]);
+
+  // Coverage figures per platform for every coverage fact mapped to this control.
+  const coverage: ControlCoverageFigure[] = [];
+  const platforms = ms.coverage.platforms.filter((p) => p.events > 0);
+  for (const m of mappings.filter((x) => x.kind === "coverage")) {
+    for (const p of platforms) {
+      let figure: string;
+      if (m.source.startsWith("coverage:field:")) {
+        const f = p.fields.find((x) => x.field === (m.source.slice("coverage:field:".length) as EvidenceField));
+        figure = pctOf(f?.filled ?? 0, p.events);
+      } else if (m.source === "coverage:join-session") figure = pctOf(p.join.withSession, p.events);
+      else if (m.source === "coverage:join-identity") figure = pctOf(p.join.withIdentity, p.events);
+      else if (m.source === "coverage:retention")
+        figure = `${p.retention.status.replace("_", " ")}: ${p.retention.heldDays ?? 0} days held, vendor keeps ${p.retention.vendorDays ?? "unknown"} days, ${p.retention.requiredDays} required`;
+      else figure = `${p.events} events`;
+      coverage.push({ source: m.source, platform: p.label, label: evidence.find((e) => e.source === m.source)?.label ?? m.source, figure, reason: m.reason });
+    }
+  }
+
+  return {
+    framework,
+    meta: getCatalog(framework).meta,
+    control,
+    status: controlStatus(evidence),
+    generatedAt: ms.generatedAt,
+    evidence,
+    findings: findings.map((f) => ({
+      id: f.id,
+      ruleId: f.ruleId,
+      title: f.title,
+      severity: f.severity,
+      status: f.status,
+      sessionId: f.sessionId,
+      lastSeenAt: f.lastSeenAt.toISOString(),
+      reason: ruleReasons.get(f.ruleId) ?? "",
+    })),
+    findingsTotal,
+    sessions: sessions.map((s) => ({ ...s, startedAt: s.startedAt.toISOString(), findings: Number(s.findings) })),
+    governance: governance.map((g) => ({ status: g.status, checks: Number(g.checks) })),
+    coverage,
+  };
+}

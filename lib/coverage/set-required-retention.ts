@@ -1,0 +1,32 @@
+import { db } from "@/lib/db";
+import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { DEFAULT_REQUIRED_RETENTION_DAYS, REQUIRED_RETENTION_KEY, requiredRetentionInput } from "./types";
+
+// Changes the required retention; the audit entry (settings.changed, before/after) commits with the change.
+export async function setRequiredRetention({ input, actor }: { input: unknown; actor: AuditContext }): Promise<{ requiredRetentionDays: number }> {
+  const { requiredRetentionDays } = requiredRetentionInput.parse(input);
+  await db().$transaction(async (tx) => {
+    const before = await tx.setting.findUnique({ where: { key: REQUIRED_RETENTION_KEY } });
+    await tx.setting.upsert({
+      where: { key: REQUIRED_RETENTION_KEY },
+      create: { key: REQUIRED_RETENTION_KEY, value: requiredRetentionDays },
+      update: { value: requiredRetentionDays },
+    });
+    await recordAudit(
+      {
+        ...actor,
+        resourceType: "setting",
+        resourceId: REQUIRED_RETENTION_KEY,
+        details: {
+          type: "settings.changed",
+          key: REQUIRED_RETENTION_KEY,
+          // The effective value before: the default when the setting was never written.
+          before: before ? before.value : DEFAULT_REQUIRED_RETENTION_DAYS,
+          after: requiredRetentionDays,
+        },
+      },
+      tx,
+    );
+  });
+  return { requiredRetentionDays };
+}

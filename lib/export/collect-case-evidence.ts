@@ -1,0 +1,352 @@
+import pg from "pg";
+import { pool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { prefetched } from "./prefetched";
+
+// What a case export contains, decided once and documented in docs/evidence-package.md:
+//   session item          the session, every event grouped into it, its identity, initiator and credential
+//   event item            that event
+//   finding item          the finding (with its history), the events in finding.eventIds, and its session as above
+//   identity item         the identity, its aliases and its credentials; not its events (cite sessions for those)
+//   lineage_snapshot item the graph exactly as stored in the case
+// plus: session links whose two ends are both cited sessions; the parent chain of every credential; the raw record
+// of every event. Small things (sessions, identities, credentials, findings) are loaded as rows; events and raw
+// records, which can run to millions, are kept as sorted id arrays here and streamed in pages by the generators
+// below, so memory stays bounded by the page size.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAGE = 5_000;
+const RAW_PAGE = 2_000;
+const RAW_PAGE_BYTES = 32 * 1024 * 1024;
+
+export type CaseRow = {
+  id: string;
+  number: number;
+  tenantId: string;
+  title: string;
+  description: string | null;
+  severity: string;
+  status: string;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  assigneeEmail: string | null;
+  createdByEmail: string | null;
+};
+
+export type CaseEvidence = {
+  case: CaseRow;
+  items: Record<string, unknown>[];
+  notes: Record<string, unknown>[];
+  tasks: Record<string, unknown>[];
+  history: Record<string, unknown>[];
+  sessions: Record<string, unknown>[];
+  links: Record<string, unknown>[];
+  identities: Record<string, unknown>[];
+  credentials: Record<string, unknown>[];
+  findings: Record<string, unknown>[];
+  lineageSnapshots: Record<string, unknown>[];
+  /** Cited event ids, ascending. */
+  eventIds: Float64Array;
+  /** Raw record ids of the cited events, in leaf order, with their leaf indices. */
+  rawRecordIds: Float64Array;
+  leafIndices: Float64Array;
+  /** Their payload sizes in bytes when collected (0 once purged): pages of raw records are cut by bytes. */
+  payloadSizes: Float64Array;
+  /** Item refs that no longer resolve (regrouped sessions, ...): reported in the manifest, never silently dropped. */
+  missing: { itemType: string; refId: string }[];
+};
+
+/** Finds a case by id or by number (#12, 12), in the tenant. */
+export async function findCase({ ref, tenantId = "default" }: { ref: string; tenantId?: string }): Promise<{ id: string; number: number }> {
+  const r = ref.trim().replace(/^#/, "");
+  const q = UUID.test(r)
+    ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [r, tenantId])
+    : /^\d{1,9}$/.test(r)
+      ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE number = $1 AND "tenantId" = $2`, [Number(r), tenantId])
+      : null;
+  if (!q || q.rows.length === 0) throw new AppError("NOT_FOUND", `No case ${ref}. Give the case number (e.g. 12) or its id, as shown on the Cases page.`);
+  return q.rows[0];
+}
+
+export async function collectCaseEvidence({ caseId, tenantId = "default" }: { caseId: string; tenantId?: string }): Promise<CaseEvidence> {
+  if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
+  const c = pool();
+  const caseRows = await c.query<CaseRow>(
+    `SELECT k.id, k.number, k."tenantId", k.title, k.description, k.severity::text AS severity, k.status::text AS status, k.tags,
+            k."createdAt", k."updatedAt", k."closedAt", a.email AS "assigneeEmail", u.email AS "createdByEmail"
+       FROM "case" k LEFT JOIN app_user a ON a.id = k."assigneeId" LEFT JOIN app_user u ON u.id = k."createdById"
+      WHERE k.id = $1::uuid AND k."tenantId" = $2`,
+    [caseId, tenantId],
+  );
+  if (caseRows.rows.length === 0) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
+  const kase = caseRows.rows[0];
+
+  const [items, notes, tasks, history] = await Promise.all([
+    c.query(
+      `SELECT i.id, i."itemType", i."refId", i.snapshot, i.annotation, i."addedAt", u.email AS "addedBy"
+         FROM case_item i LEFT JOIN app_user u ON u.id = i."addedById" WHERE i."caseId" = $1 ORDER BY i."addedAt", i.id`,
+      [caseId],
+    ),
+    c.query(
+      `SELECT n.id, n.body, n."createdAt", n."updatedAt", u.email AS author
+         FROM case_note n LEFT JOIN app_user u ON u.id = n."authorId" WHERE n."caseId" = $1 ORDER BY n."createdAt", n.id`,
+      [caseId],
+    ),
+    c.query(
+      `SELECT t.id, t.title, t.done, t."dueAt", t."createdAt", t."completedAt", u.email AS assignee
+         FROM case_task t LEFT JOIN app_user u ON u.id = t."assigneeId" WHERE t."caseId" = $1 ORDER BY t."createdAt", t.id`,
+      [caseId],
+    ),
+    c.query(
+      `SELECT a.id::text AS id, a.action, a.before, a.after, a.at, u.email AS actor
+         FROM case_activity a LEFT JOIN app_user u ON u.id = a."actorId" WHERE a."caseId" = $1 ORDER BY a.at, a.id`,
+      [caseId],
+    ),
+  ]);
+
+  const refs = (t: string) => items.rows.filter((i) => i.itemType === t).map((i) => String(i.refId));
+  const uuids = (xs: string[]) => xs.filter((x) => UUID.test(x));
+  const missing: { itemType: string; refId: string }[] = [];
+
+  // Findings first: they add sessions and events.
+  const findingRefs = uuids(refs("finding"));
+  const findings = findingRefs.length
+    ? (
+        await c.query(
+          `SELECT f.id, f."ruleId", f.severity, f.title, f."sessionId", f."identityId", f.evidence, f.status, f."dismissedReason",
+                  f."dismissedAt", f."createdAt", f."firstSeenAt", f."lastSeenAt", f."eventIds"::text[] AS "eventIds",
+                  COALESCE((SELECT json_agg(json_build_object('action', h.action, 'reason', h.reason, 'at', h.at) ORDER BY h.at, h.id)
+                              FROM finding_activity h WHERE h."findingId" = f.id), '[]'::json) AS history
+             FROM finding f WHERE f.id = ANY($1::uuid[]) AND f."tenantId" = $2 ORDER BY f."createdAt", f.id`,
+          [findingRefs, tenantId],
+        )
+      ).rows
+    : [];
+  for (const r of refs("finding")) if (!findings.some((f) => f.id === r)) missing.push({ itemType: "finding", refId: r });
+
+  const sessionIds = new Set([...uuids(refs("session")), ...findings.map((f) => f.sessionId).filter((x): x is string => !!x)]);
+  const sessions = sessionIds.size
+    ? (
+        await c.query(
+          `SELECT s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."identityId", s."initiatorIdentityId",
+                  s."credentialId", s."startedAt", s."endedAt", s."eventCount", s."srcIps", s."riskScore", s."riskLevel", s.summary
+             FROM session s WHERE s.id = ANY($1::uuid[]) AND s."tenantId" = $2 ORDER BY s."startedAt", s.id`,
+          [[...sessionIds], tenantId],
+        )
+      ).rows
+    : [];
+  for (const r of refs("session")) if (!sessions.some((s) => s.id === r)) missing.push({ itemType: "session", refId: r });
+  const foundSessionIds = sessions.map((s) => String(s.id));
+
+  const links = foundSessionIds.length
+    ? (
+        await c.query(
+          `SELECT l.id, l."fromSessionId", l."toSessionId", l.kind, l.rule, l."matchedFields", l.confidence, l."createdAt"
+             FROM session_link l WHERE l."fromSessionId" = ANY($1::uuid[]) AND l."toSessionId" = ANY($1::uuid[])
+            ORDER BY l."createdAt", l.id`,
+          [foundSessionIds],
+        )
+      ).rows
+    : [];
+
+  // Event ids: the sessions' events (index on sessionId), the cited events, the findings' events. Ids only.
+  const directEventRefs = refs("event").filter((r) => /^\d{1,18}$/.test(r));
+  const findingEventIds = findings.flatMap((f) => (f.eventIds as string[] | null) ?? []);
+  // Runs while the identities and credentials are loaded below. Three comma-separated lists in one row: about three
+  // times faster than 100,000 rows through the driver.
+  const idsQuery = c.query<{ events: string | null; raws: string | null; leaves: string | null; sizes: string | null }>(
+    `SELECT string_agg(e.id::text, ',') AS events, string_agg(e."rawRecordId"::text, ',') AS raws, string_agg(r."leafIndex"::text, ',') AS leaves,
+            string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes
+       FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
+      WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[]))`,
+    [foundSessionIds, [...directEventRefs, ...findingEventIds], tenantId],
+  );
+  idsQuery.catch(() => undefined);
+  // Identities: cited ones, and those who ran or initiated the cited sessions; credentials: the sessions', the cited
+  // identities', then every ancestor up the parent chain (the lineage that explains where a credential came from).
+  const citedIdentities = uuids(refs("identity"));
+  const identityIds = new Set([
+    ...citedIdentities,
+    ...sessions.flatMap((s) => [s.identityId, s.initiatorIdentityId]).filter((x): x is string => !!x),
+  ]);
+  const identities = identityIds.size
+    ? (
+        await c.query(
+          `SELECT i.id, i.kind::text AS kind, i."displayName", i."primaryEmail", i."ownerIdentityId", i.status, i."firstSeenAt", i."lastSeenAt",
+                  i.attributes, i.id = ANY($2::uuid[]) AS cited,
+                  COALESCE((SELECT json_agg(json_build_object('platform', a.platform, 'externalId', a."externalId", 'aliasType', a."aliasType",
+                                                              'rule', a.rule, 'evidence', a.evidence) ORDER BY a.platform, a."externalId")
+                              FROM identity_alias a WHERE a."identityId" = i.id), '[]'::json) AS aliases
+             FROM identity i WHERE i.id = ANY($1::uuid[]) AND i."tenantId" = $3 ORDER BY i."displayName", i.id`,
+          [[...identityIds], citedIdentities, tenantId],
+        )
+      ).rows
+    : [];
+  for (const r of refs("identity")) if (!identities.some((i) => i.id === r)) missing.push({ itemType: "identity", refId: r });
+
+  const credentialSeeds = sessions.map((s) => s.credentialId).filter((x): x is string => !!x);
+  const credentials =
+    credentialSeeds.length || citedIdentities.length
+      ? (
+          await c.query(
+            `WITH RECURSIVE chain AS (
+               SELECT c.id, c."parentId", 0 AS depth FROM credential c
+                WHERE c."tenantId" = $3 AND (c.id = ANY($1::uuid[]) OR c."identityId" = ANY($2::uuid[]))
+               UNION
+               SELECT p.id, p."parentId", ch.depth + 1 FROM credential p JOIN chain ch ON p.id = ch."parentId" WHERE ch.depth < 32
+             )
+             SELECT c.id, c.kind::text AS kind, c.platform, c."externalId", c."identityId", c."parentId", c."parentRule", c."issuedAt",
+                    c."expiresAt", c."firstSeenAt", c."lastUsedAt", c.evidence
+               FROM credential c WHERE c.id IN (SELECT id FROM chain) ORDER BY c."firstSeenAt" NULLS LAST, c.id`,
+            [credentialSeeds, citedIdentities, tenantId],
+          )
+        ).rows
+      : [];
+
+  const ids = (await idsQuery).rows[0];
+  const list = (v: string | null) => (v ? v.split(",").map(Number) : []);
+  const eventIds = Float64Array.from(list(ids.events));
+  const raws = list(ids.raws);
+  const leaves = list(ids.leaves);
+  const sizes = list(ids.sizes);
+  const rawToLeaf = new Map<number, number>();
+  const rawSize = new Map<number, number>();
+  for (let i = 0; i < raws.length; i++) {
+    rawToLeaf.set(raws[i], leaves[i]);
+    rawSize.set(raws[i], sizes[i]);
+  }
+  eventIds.sort();
+  const foundEvents = new Set<number>();
+  if (directEventRefs.length) for (const id of eventIds) foundEvents.add(id);
+  for (const r of refs("event")) if (!foundEvents.has(Number(r))) missing.push({ itemType: "event", refId: r });
+
+  const rawSorted = [...rawToLeaf.entries()].sort((a, b) => a[1] - b[1]);
+  const rawRecordIds = Float64Array.from(rawSorted, (x) => x[0]);
+  const leafIndices = Float64Array.from(rawSorted, (x) => x[1]);
+  const payloadSizes = Float64Array.from(rawSorted, (x) => rawSize.get(x[0])!);
+
+  const lineageSnapshots = items.rows
+    .filter((i) => i.itemType === "lineage_snapshot")
+    .map((i) => ({ itemId: i.id, refId: i.refId, annotation: i.annotation, snapshot: i.snapshot }));
+
+  return {
+    case: kase,
+    items: items.rows,
+    notes: notes.rows,
+    tasks: tasks.rows,
+    history: history.rows,
+    sessions,
+    links,
+    identities,
+    credentials,
+    findings,
+    lineageSnapshots,
+    eventIds,
+    rawRecordIds,
+    leafIndices,
+    payloadSizes,
+    missing,
+  };
+}
+
+// Results in binary format, with bytea and text columns handed over as the bytes PostgreSQL sent: bytea without
+// the text format's hex (half the wire size, no decoding), text without decoding to a JavaScript string and
+// encoding back to UTF-8 for the zip. `binary` is a node-postgres query option its type definitions do not list.
+const bytesTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    format === "binary" && (oid === 17 || oid === 25) ? (v: Buffer) => v : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+function binaryQuery<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return pool().query<R>({ text, values, binary: true, types: bytesTypes } as pg.QueryConfig);
+}
+
+/** The cited events as NDJSON lines, in id order, one page at a time; `data` is the stored normalized event verbatim. */
+export async function* streamEventLines(eventIds: Float64Array): AsyncGenerator<Buffer> {
+  const pages = Math.ceil(eventIds.length / PAGE);
+  yield* prefetched(pages, async (p) => {
+    const page = Array.from(eventIds.subarray(p * PAGE, (p + 1) * PAGE), String);
+    // One row per event in binary format: the line arrives as bytes, and PostgreSQL skips an aggregate copy.
+    const r = await binaryQuery<{ line: Buffer }>(
+      `SELECT '{"id":"' || e.id || '","rawRecordId":"' || e."rawRecordId" || '","sessionId":' || COALESCE(to_json(e."sessionId")::text, 'null')
+              || ',"identityId":' || COALESCE(to_json(e."identityId")::text, 'null') || ',"data":' || e.data::text || E'}\n' AS line
+         FROM event e WHERE e.id = ANY($1::bigint[]) ORDER BY e.id`,
+      [page],
+    );
+    return Buffer.concat(r.rows.map((row) => row.line));
+  });
+}
+
+/**
+ * raw/index.ndjson, a page at a time, built in SQL: one line per raw record (leaf order) with its offset in
+ * raw/records.bin. `lengths` are the payload lengths the records.bin pass wrote (-1: purged); a page whose
+ * stored lengths differ (a record purged meanwhile) fails the export rather than ship offsets that do not match.
+ */
+export async function* streamRawIndexLines(rawRecordIds: Float64Array, lengths: Float64Array): AsyncGenerator<Buffer> {
+  const pages = Math.ceil(rawRecordIds.length / PAGE);
+  const bases: number[] = [];
+  for (let p = 0, sum = 0; p < pages; p++) {
+    bases.push(sum);
+    for (let i = p * PAGE; i < Math.min((p + 1) * PAGE, lengths.length); i++) if (lengths[i] > 0) sum += lengths[i];
+  }
+  let p = 0;
+  for await (const r of prefetched(pages, (page) =>
+    binaryQuery<{ lines: Buffer | null; lengths: Buffer | null }>(
+      `SELECT string_agg('{"rawRecordId":"' || x.id || '","leafIndex":' || x."leafIndex" || ',"offset":' || COALESCE(($2::bigint + x.before)::text, 'null')
+                        || ',"length":' || COALESCE(x.len::text, 'null') || ',"purged":' || (x.len IS NULL)::text || ',"sourceId":"' || x."sourceId"
+                        || '","fileName":' || to_json(x."fileName")::text || ',"position":"' || x.position || '","receivedAt":' || to_json(x."receivedAt")::text
+                        || ',"contentHash":"' || encode(x."contentHash", 'hex') || '","leafHash":"' || encode(x."leafHash", 'hex') || E'"}\n', '' ORDER BY x."leafIndex") AS lines,
+              string_agg(COALESCE(x.len, -1)::text, ',' ORDER BY x."leafIndex") AS lengths
+         FROM (SELECT r.id, r."leafIndex", r."sourceId", r."fileName", r.position, r."receivedAt", r."contentHash", r."leafHash",
+                      octet_length(r.payload)::bigint AS len,
+                      COALESCE(sum(octet_length(r.payload)) OVER (ORDER BY r."leafIndex" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::bigint AS before
+                 FROM raw_record r WHERE r.id = ANY($1::bigint[])) x`,
+      [Array.from(rawRecordIds.subarray(page * PAGE, (page + 1) * PAGE), String), bases[page]],
+    ),
+  )) {
+    const got = r.rows[0].lengths ? r.rows[0].lengths.toString("latin1").split(",").map(Number) : [];
+    const want = lengths.subarray(p * PAGE, (p + 1) * PAGE);
+    if (got.length !== want.length || got.some((len, i) => len !== want[i])) {
+      throw new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
+    }
+    p++;
+    yield r.rows[0].lines ?? Buffer.alloc(0);
+  }
+}
+
+
+/**
+ * The raw records' payloads in leaf order, a page at a time, bytes exactly as stored (concatenated), with the ids and
+ * lengths (-1: purged by retention) in the same order so that the caller can check every record is where it
+ * belongs. Pages are cut at RAW_PAGE records or RAW_PAGE_BYTES, whichever comes first (a record may be up to 64 MB).
+ */
+export function streamRawPayloads(rawRecordIds: Float64Array, payloadSizes: Float64Array): AsyncGenerator<{ ids: string[]; lengths: number[]; bytes: Buffer }> {
+  const bounds: number[] = [0];
+  for (let i = 0, bytes = 0; i < rawRecordIds.length; i++) {
+    if (i > bounds[bounds.length - 1] && (i - bounds[bounds.length - 1] >= RAW_PAGE || bytes + payloadSizes[i] > RAW_PAGE_BYTES)) {
+      bounds.push(i);
+      bytes = 0;
+    }
+    bytes += payloadSizes[i];
+  }
+  bounds.push(rawRecordIds.length);
+  return prefetched(rawRecordIds.length ? bounds.length - 1 : 0, async (p) => {
+    const page = Array.from(rawRecordIds.subarray(bounds[p], bounds[p + 1]), String);
+    // One row per record, in binary format (a single aggregated bytea measured twice as slow: the aggregate's
+    // ORDER BY sorts the payloads themselves).
+    const r = await binaryQuery<{ id: Buffer; payload: Buffer | null }>(
+      `SELECT r.id::text AS id, r.payload FROM raw_record r WHERE r.id = ANY($1::bigint[]) ORDER BY r."leafIndex"`,
+      [page],
+    );
+    const parts: Buffer[] = [];
+    for (const row of r.rows) if (row.payload) parts.push(row.payload);
+    return {
+      ids: r.rows.map((row) => row.id.toString("latin1")),
+      lengths: r.rows.map((row) => (row.payload ? row.payload.length : -1)),
+      bytes: Buffer.concat(parts),
+    };
+  });
+}
+
+

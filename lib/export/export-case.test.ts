@@ -1,0 +1,341 @@
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable, Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addCaseItem } from "@/lib/cases/add-case-item";
+import { addNote } from "@/lib/cases/add-note";
+import { createCase } from "@/lib/cases/create-case";
+import { runCorrelation } from "@/lib/correlation/run-correlation";
+import { db, pool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { commands } from "@/lib/cli/registry";
+import { runCli } from "@/lib/cli/run-cli";
+import { fixturePath } from "@/lib/sources/testing/samples";
+import { exportCase } from "./export-case";
+import { findCase } from "./collect-case-evidence";
+import { VERIFY_COMMANDS } from "./readme";
+
+// A case built from ingested fixture exports (CloudTrail + Okta), exported to a zip, unzipped with /usr/bin/unzip,
+// and checked with the README's own commands; then every file is tampered with (one flipped byte, then removed) and
+// the verifier must fail naming that file. Expected contents are computed here from the database, independently.
+
+const VERIFIER = path.resolve("lib/export/verify.mjs");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sessionproof-export-test-"));
+let pkg: string; // the unzipped package folder
+let caseId: string;
+let caseNumber: number;
+let sessionId: string;
+let eventId: string;
+let actor: { id: string; email: string };
+let result: Awaited<ReturnType<typeof exportCase>>;
+
+const run = (cmd: string, cwd: string) => {
+  const r = spawnSync("sh", ["-c", cmd], { cwd, encoding: "utf8" });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+};
+const verifyDir = (dir: string) => {
+  const r = spawnSync(process.execPath, [VERIFIER, dir], { encoding: "utf8" });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+};
+const listFiles = (dir: string, prefix = ""): string[] =>
+  fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((d) => {
+    const rel = prefix ? `${prefix}/${d.name}` : d.name;
+    return d.isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+const copyPkg = (name: string) => {
+  const dest = path.join(tmp, name);
+  fs.cpSync(pkg, dest, { recursive: true });
+  return dest;
+};
+
+beforeAll(async () => {
+  for (const [platform, file] of [
+    ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
+    ["okta", "okta-system-log-page.json"],
+  ]) {
+    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
+    expect(r.quarantined).toBe(0);
+  }
+  await runCorrelation();
+  const u = await db().user.create({ data: { email: "ana@example.test", name: "Ana Analyst", role: "analyst" } });
+  const auditor = await db().user.create({ data: { email: "aud@example.test", role: "auditor" } });
+  actor = { id: auditor.id, email: auditor.email };
+  const analyst = { id: u.id, email: u.email };
+
+  const s = await pool().query<{ id: string }>(
+    `SELECT id FROM session WHERE platform = 'aws-cloudtrail' AND "eventCount" >= 3 ORDER BY "eventCount" DESC, id LIMIT 1`,
+  );
+  sessionId = s.rows[0].id;
+  const e = await pool().query<{ id: string }>(
+    `SELECT id::text FROM event WHERE platform = 'okta' AND "sessionId" IS DISTINCT FROM $1::uuid ORDER BY time, id LIMIT 1`,
+    [sessionId],
+  );
+  eventId = e.rows[0].id;
+  const c = await createCase({ actor: analyst, input: { title: "Admin policy attached from a new IP", severity: "high" } });
+  caseId = c.id;
+  caseNumber = c.number;
+  await addCaseItem({ actor: analyst, caseId, input: { itemType: "session", refId: sessionId, annotation: "the escalation" } });
+  await addCaseItem({ actor: analyst, caseId, input: { itemType: "event", refId: eventId } });
+  await addNote({ actor: analyst, caseId, input: { body: "Started from the AttachUserPolicy alert." } });
+
+  const zipPath = path.join(tmp, "export.zip");
+  result = await exportCase({ caseId, actor, output: fs.createWriteStream(zipPath) });
+  const unzip = run(`unzip -q ${JSON.stringify(zipPath)} -d out`, tmp);
+  expect(unzip.code, unzip.out).toBe(0);
+  pkg = path.join(tmp, "out", result.folder);
+}, 120_000);
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("exportCase", () => {
+  it("passes the README's three verification commands, run as written", () => {
+    const readme = fs.readFileSync(path.join(pkg, "README.md"), "utf8");
+    expect(result.folder).toMatch(new RegExp(`^case-${caseNumber}-evidence-\\d{4}-\\d{2}-\\d{2}$`));
+    for (const cmd of VERIFY_COMMANDS) {
+      expect(readme).toContain(cmd);
+      const r = run(cmd, pkg);
+      expect(r.code, `${cmd}\n${r.out}`).toBe(0);
+    }
+    expect(run(VERIFY_COMMANDS[1], pkg).out).toContain("Signature Verified Successfully");
+    const v = run("node verify.mjs", pkg).out;
+    expect(v).toContain("VERIFIED: every check passed");
+    expect(v).not.toContain("FAIL");
+    // the SHA256SUMS signature, also with openssl
+    expect(run("openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig", pkg).code).toBe(0);
+  });
+
+  it("holds exactly the cited events and their raw records, byte for byte", async () => {
+    const expected = await pool().query<{ id: string; raw: string }>(
+      `SELECT e.id::text, e."rawRecordId"::text AS raw FROM event e WHERE e."sessionId" = $1::uuid OR e.id = $2::bigint ORDER BY e.id`,
+      [sessionId, eventId],
+    );
+    const events = fs
+      .readFileSync(path.join(pkg, "events.ndjson"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; rawRecordId: string; sessionId: string | null; data: { platform?: string } });
+    expect(events.map((e) => e.id)).toEqual(expected.rows.map((r) => r.id));
+    expect(events.map((e) => e.rawRecordId)).toEqual(expected.rows.map((r) => r.raw));
+    expect(result.events).toBe(expected.rows.length);
+
+    const rawIds = [...new Set(expected.rows.map((r) => r.raw))];
+    const raws = await pool().query<{ id: string; leafIndex: string; payload: Buffer; leafHash: Buffer }>(
+      `SELECT id::text, "leafIndex"::text AS "leafIndex", payload, "leafHash" FROM raw_record WHERE id = ANY($1::bigint[]) ORDER BY "leafIndex"`,
+      [rawIds],
+    );
+    const index = fs
+      .readFileSync(path.join(pkg, "raw/index.ndjson"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { rawRecordId: string; leafIndex: number; offset: number; length: number; leafHash: string });
+    expect(index.map((r) => r.rawRecordId)).toEqual(raws.rows.map((r) => r.id));
+    const bin = fs.readFileSync(path.join(pkg, "raw/records.bin"));
+    expect(bin.length).toBe(raws.rows.reduce((s, r) => s + r.payload.length, 0));
+    raws.rows.forEach((r, i) => {
+      expect(bin.subarray(index[i].offset, index[i].offset + index[i].length).equals(r.payload)).toBe(true);
+      expect(index[i].leafHash).toBe(r.leafHash.toString("hex"));
+      expect(index[i].leafIndex).toBe(Number(r.leafIndex));
+    });
+
+    const proofs = fs.readFileSync(path.join(pkg, "proofs/inclusion-proofs.ndjson"), "utf8").trim().split("\n");
+    expect(proofs).toHaveLength(raws.rows.length);
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "manifest.json"), "utf8"));
+    expect(manifest.counts).toMatchObject({ events: expected.rows.length, rawRecords: raws.rows.length, sessions: 1 });
+    expect(manifest.exportedBy).toEqual({ id: actor.id, email: actor.email });
+    const cp = await pool().query<{ treeSize: string; total: string }>(
+      `SELECT (SELECT "treeSize"::text FROM ledger_checkpoint ORDER BY id DESC LIMIT 1) AS "treeSize", (SELECT count(*)::text FROM raw_record) AS total`,
+    );
+    expect(manifest.checkpoint.treeSize).toBe(Number(cp.rows[0].total));
+    expect(Number(cp.rows[0].treeSize)).toBe(Number(cp.rows[0].total));
+
+    const kase = JSON.parse(fs.readFileSync(path.join(pkg, "case.json"), "utf8"));
+    expect(kase.case.number).toBe(caseNumber);
+    expect(kase.notes.map((n: { body: string }) => n.body)).toEqual(["Started from the AttachUserPolicy alert."]);
+    expect(kase.items.map((i: { itemType: string }) => i.itemType).sort()).toEqual(["event", "session"]);
+    expect(kase.history.map((h: { action: string }) => h.action)).toEqual(["created", "item_added", "item_added", "note_added"]);
+    const sessions = JSON.parse(fs.readFileSync(path.join(pkg, "sessions.json"), "utf8"));
+    expect(sessions.map((s: { id: string }) => s.id)).toEqual([sessionId]);
+
+    // SHA256SUMS lists every file but itself and its signature, with the right hashes.
+    const sums = fs.readFileSync(path.join(pkg, "SHA256SUMS"), "utf8").trim().split("\n");
+    const listed = sums.map((l) => l.slice(66)).sort();
+    expect(listed).toEqual(listFiles(pkg).filter((f) => f !== "SHA256SUMS" && f !== "SHA256SUMS.sig").sort());
+    for (const l of sums) {
+      expect(crypto.createHash("sha256").update(fs.readFileSync(path.join(pkg, l.slice(66)))).digest("hex")).toBe(l.slice(0, 64));
+    }
+    expect(result.files).toBe(listFiles(pkg).length);
+  });
+
+  it("records the export in the case history and the audit trail, by the auditor", async () => {
+    const act = await db().caseActivity.findFirstOrThrow({ where: { caseId }, orderBy: { id: "desc" } });
+    expect(act).toMatchObject({ action: "exported", actorId: actor.id });
+    const manifestSha = crypto.createHash("sha256").update(fs.readFileSync(path.join(pkg, "manifest.json"))).digest("hex");
+    expect(act.after).toMatchObject({ status: "completed", events: result.events, rawRecords: result.rawRecords, files: result.files, manifestSha256: manifestSha });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "case.exported", resourceId: caseId } });
+    expect(audit).toMatchObject({ actorId: actor.id, actorEmail: actor.email });
+    expect(audit.details).toMatchObject({ caseNumber, status: "completed", manifestSha256: manifestSha });
+    // the case itself is unchanged by an export
+    const c = await db().case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(c.status).toBe("open");
+  });
+
+  it("records a download that breaks off as export_failed, with the reason", async () => {
+    let written = 0;
+    const broken = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        written += chunk.length;
+        // late in the package, inside the large files
+        cb(written > result.zipBytes * 0.8 ? new Error("connection reset by peer") : null);
+      },
+    });
+    broken.on("error", () => undefined);
+    await expect(exportCase({ caseId, actor, output: broken })).rejects.toThrow(/connection reset by peer/);
+    const act = await db().caseActivity.findFirstOrThrow({ where: { caseId }, orderBy: { id: "desc" } });
+    expect(act.action).toBe("export_failed");
+    expect(act.after).toMatchObject({ status: "failed", error: expect.stringContaining("connection reset by peer") });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "case.exported", resourceId: caseId }, orderBy: { id: "desc" } });
+    expect(audit.details).toMatchObject({ status: "failed" });
+  });
+
+  it("exports an empty case as a valid package with no records", async () => {
+    const analyst = await db().user.findFirstOrThrow({ where: { email: "ana@example.test" } });
+    const c = await createCase({ actor: { id: analyst.id, email: analyst.email }, input: { title: "Nothing cited yet" } });
+    const zip = path.join(tmp, "empty.zip");
+    const r = await exportCase({ caseId: c.id, actor, output: fs.createWriteStream(zip) });
+    expect(r).toMatchObject({ events: 0, rawRecords: 0, sessions: 0 });
+    expect(run(`unzip -q ${JSON.stringify(zip)} -d empty`, tmp).code).toBe(0);
+    const dir = path.join(tmp, "empty", r.folder);
+    expect(fs.statSync(path.join(dir, "raw/records.bin")).size).toBe(0);
+    const v = verifyDir(dir);
+    expect(v.code, v.out).toBe(0);
+    expect(v.out).toContain("0 events");
+  });
+
+  it("finds a case by number or id and refuses unknown ones", async () => {
+    expect(await findCase({ ref: String(caseNumber) })).toEqual({ id: caseId, number: caseNumber });
+    expect(await findCase({ ref: `#${caseNumber}` })).toEqual({ id: caseId, number: caseNumber });
+    expect(await findCase({ ref: caseId })).toEqual({ id: caseId, number: caseNumber });
+    await expect(findCase({ ref: "99999" })).rejects.toBeInstanceOf(AppError);
+    await expect(exportCase({ caseId: crypto.randomUUID(), actor, output: fs.createWriteStream(path.join(tmp, "none.zip")) })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});
+
+describe("tampering", () => {
+  it("a flipped byte in any file fails verify.mjs, naming that file, and sha256sum -c fails unless the file is SHA256SUMS.sig", () => {
+    const files = listFiles(pkg);
+    expect(files.length).toBeGreaterThanOrEqual(19);
+    for (const [k, file] of files.entries()) {
+      const dir = copyPkg(`flip-${k}`);
+      const p = path.join(dir, file);
+      const b = fs.readFileSync(p);
+      b[Math.floor(b.length / 2)] ^= 0x01;
+      fs.writeFileSync(p, b);
+      const v = verifyDir(dir);
+      expect(v.code, `${file}\n${v.out}`).toBe(1);
+      expect(v.out, file).toMatch(new RegExp(`FAIL .*${file.replace(/[.]/g, "\\.")}`));
+      expect(v.out).toContain("NOT VERIFIED");
+      // sha256sum covers every file but SHA256SUMS.sig (which only the signature check covers)
+      if (file !== "SHA256SUMS.sig") expect(run("sha256sum -c SHA256SUMS", dir).code, file).not.toBe(0);
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("a removed file fails verify.mjs naming it; an added file too", () => {
+    for (const [k, file] of listFiles(pkg).entries()) {
+      const dir = copyPkg(`drop-${k}`);
+      fs.rmSync(path.join(dir, file));
+      const v = verifyDir(dir);
+      expect(v.code, `${file}\n${v.out}`).toBe(1);
+      expect(v.out, file).toContain(`${file}: missing`);
+      fs.rmSync(dir, { recursive: true });
+    }
+    const dir = copyPkg("added");
+    fs.writeFileSync(path.join(dir, "raw", "extra.json"), "{}");
+    const v = verifyDir(dir);
+    expect(v.code).toBe(1);
+    expect(v.out).toContain("raw/extra.json: not listed in SHA256SUMS");
+  });
+
+  it("a raw record rewritten with every hash and SHA256SUMS line updated passes sha256sum but fails the inclusion proof and signature", () => {
+    const dir = copyPkg("forged");
+    const indexFile = path.join(dir, "raw/index.ndjson");
+    const proofFile = path.join(dir, "proofs/inclusion-proofs.ndjson");
+    const index = fs.readFileSync(indexFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const bin = fs.readFileSync(path.join(dir, "raw/records.bin"));
+    const victim = index[0];
+    const original = bin.subarray(victim.offset, victim.offset + victim.length);
+    // same length, one character changed: offsets stay valid
+    const forged = Buffer.from(original);
+    const at = forged.indexOf(Buffer.from('"'));
+    forged[at + 1] = forged[at + 1] === 0x61 ? 0x62 : 0x61;
+    forged.copy(bin, victim.offset);
+    fs.writeFileSync(path.join(dir, "raw/records.bin"), bin);
+    const newLeaf = crypto.createHash("sha256").update(Buffer.concat([Buffer.from([0]), forged])).digest("hex");
+    index[0] = { ...victim, leafHash: newLeaf, contentHash: crypto.createHash("sha256").update(forged).digest("hex") };
+    fs.writeFileSync(indexFile, index.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const proofs = fs.readFileSync(proofFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    proofs[0].leafHash = newLeaf;
+    fs.writeFileSync(proofFile, proofs.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const sumsFile = path.join(dir, "SHA256SUMS");
+    const sums = fs
+      .readFileSync(sumsFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => {
+        const f = l.slice(66);
+        return ["raw/records.bin", "raw/index.ndjson", "proofs/inclusion-proofs.ndjson"].includes(f)
+          ? `${crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex")}  ${f}`
+          : l;
+      });
+    fs.writeFileSync(sumsFile, sums.join("\n") + "\n");
+
+    expect(run("sha256sum -c SHA256SUMS", dir).code).toBe(0);
+    const v = verifyDir(dir);
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(new RegExp(`FAIL  proofs .*raw record ${victim.rawRecordId}, leaf ${victim.leafIndex}\\): the inclusion proof does not lead to the signed root`));
+    expect(v.out).toMatch(/FAIL {2}sums-sig .*SHA256SUMS/);
+    expect(v.out).toMatch(/PASS {2}raw /);
+  });
+});
+
+describe("command line", () => {
+  const cli = async (argv: string[]) => {
+    let out = "";
+    const code = await runCli({ argv, commands, io: { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) } });
+    return { code, out };
+  };
+
+  it("exports a case by number to a file and verifies the zip, and a tampered folder fails", async () => {
+    const file = path.join(tmp, "cli.zip");
+    const ex = await cli(["export", String(caseNumber), "--out", file, "--as", actor.email]);
+    expect(ex.code, ex.out).toBe(0);
+    expect(ex.out).toContain(`Exported case #${caseNumber} to ${file}`);
+    expect(fs.existsSync(`${file}.partial`)).toBe(false);
+    const ok = await cli(["verify-export", file]);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toContain("VERIFIED: every check passed");
+
+    const dir = copyPkg("cli-tampered");
+    fs.appendFileSync(path.join(dir, "case.json"), " ");
+    const bad = await cli(["verify-export", dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("case.json: SHA-256");
+  });
+
+  it("refuses a user whose role may not export, and an unknown case", async () => {
+    await db().user.create({ data: { email: "comp@example.test", role: "compliance" } });
+    const r = await cli(["export", String(caseNumber), "--out", path.join(tmp, "x.zip"), "--as", "comp@example.test"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("may not export cases");
+    const none = await cli(["export", "424242", "--out", path.join(tmp, "y.zip"), "--as", actor.email]);
+    expect(none.code).toBe(1);
+    expect(none.out).toContain("No case 424242");
+    expect(fs.existsSync(path.join(tmp, "x.zip"))).toBe(false);
+  });
+});

@@ -1,0 +1,281 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Writable } from "node:stream";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { recordCaseActivity } from "@/lib/cases/case-activity";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { checkpointNote } from "@/lib/ledger/checkpoint-note";
+import { checkpointToJson, type LedgerCheckpoint } from "@/lib/ledger/checkpoint-row";
+import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
+import { loadOrCreateSigningKey, type SigningKey } from "@/lib/ledger/signing-key";
+import { collectCaseEvidence, streamEventLines, streamRawIndexLines, streamRawPayloads, type CaseEvidence } from "./collect-case-evidence";
+import { proofLines } from "./proof-lines";
+import { renderReadme } from "./readme";
+import { ZipWriter } from "./zip-writer";
+
+// A case's evidence package, streamed as a zip to any Writable (an HTTP response, a file): nothing larger than a
+// page of rows is held in memory. Layout and verification are documented in docs/evidence-package.md and in the
+// package's own README.md. Every file's SHA-256 is computed as it streams; manifest.json, SHA256SUMS and its
+// signature (SHA256SUMS.sig, the ledger key) come last, once every hash is known.
+
+export const PACKAGE_FORMAT = "sessionproof-evidence/v1";
+
+// zlib level for the large JSON files (events, raw records, index): 1 compresses them nearly as well as 6 at several
+// times the speed. The proofs (hex hashes, about 2:1 at best) are stored: compressing them cost more time than it
+// saved bytes. writeCaseExport({ compressionLevel: 0 }) stores everything (fastest, 10-15x larger).
+const BULK_LEVEL = 1;
+
+export type ExportActor = { id: string; email?: string | null; ip?: string | null; userAgent?: string | null };
+
+export type ExportResult = {
+  caseId: string;
+  caseNumber: number;
+  folder: string;
+  files: number;
+  events: number;
+  rawRecords: number;
+  sessions: number;
+  treeSize: number;
+  checkpointId: string;
+  manifestSha256: string;
+  zipBytes: number;
+};
+
+export type PreparedExport = {
+  evidence: CaseEvidence;
+  checkpoint: LedgerCheckpoint;
+  key: SigningKey;
+  exportedAt: Date;
+  folder: string;
+  fileName: string;
+};
+
+/** case-12-evidence-2026-11-29 (the zip is that plus .zip, and unzips into that folder). */
+export function exportBaseName(caseNumber: number, at: Date): string {
+  return `case-${caseNumber}-evidence-${at.toISOString().slice(0, 10)}`;
+}
+
+// verify.mjs ships verbatim; read from the source tree (next start and the CLI both run from the project root).
+function verifierSource(): Buffer {
+  const candidates = [path.join(process.cwd(), "lib/export/verify.mjs"), path.join(import.meta.dirname ?? "", "verify.mjs")];
+  for (const p of candidates) if (p && fs.existsSync(p)) return fs.readFileSync(p);
+  throw new AppError("INTERNAL", "lib/export/verify.mjs is missing from this installation; the package cannot be built without its verifier.");
+}
+
+/**
+ * Everything that can fail before the first byte is sent: the case exists (NOT_FOUND otherwise), its evidence is
+ * collected, and a checkpoint is signed now so that it covers every cited raw record.
+ */
+export async function prepareCaseExport({ caseId, tenantId = "default" }: { caseId: string; tenantId?: string }): Promise<PreparedExport> {
+  // The checkpoint is signed while the evidence is collected; if a cited record arrived in between, sign again.
+  const key = await loadOrCreateSigningKey();
+  const [evidence, signed] = await Promise.all([collectCaseEvidence({ caseId, tenantId }), createCheckpoint({ key })]);
+  let checkpoint = signed;
+  const maxLeaf = evidence.leafIndices.length ? evidence.leafIndices[evidence.leafIndices.length - 1] : -1;
+  if (maxLeaf >= checkpoint.treeSize) checkpoint = await createCheckpoint({ key });
+  if (maxLeaf >= checkpoint.treeSize) throw new AppError("INTERNAL", `leaf ${maxLeaf} is beyond checkpoint ${checkpoint.id}; export again.`);
+  if (checkpoint.keyFingerprint !== key.fingerprint) {
+    // Only when the key changed and nothing was ingested since: the latest checkpoint is signed by the old key.
+    throw new AppError(
+      "CONFLICT",
+      `The latest checkpoint was signed by ${checkpoint.keyFingerprint}, not the current key ${key.fingerprint}. Ingest new data or restore the key, then export again.`,
+    );
+  }
+  const exportedAt = new Date();
+  const folder = exportBaseName(evidence.case.number, exportedAt);
+  return { evidence, checkpoint, key, exportedAt, folder, fileName: `${folder}.zip` };
+}
+
+type FileEntry = { path: string; bytes: number; sha256: string };
+
+const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + "\n", "utf8");
+
+/** Streams the prepared package to `output` and records the export (or its failure) in the case history and audit trail. */
+export async function writeCaseExport({
+  prepared,
+  actor,
+  output,
+  compressionLevel = BULK_LEVEL,
+}: {
+  prepared: PreparedExport;
+  actor: ExportActor;
+  output: Writable;
+  /** zlib level (0 = store) for the large files; small ones always use 6. */
+  compressionLevel?: number;
+}): Promise<ExportResult> {
+  const ev = prepared.evidence;
+  try {
+    const result = await writeZip(prepared, actor, output, compressionLevel);
+    await recordExport(prepared, actor, {
+      status: "completed",
+      files: result.files,
+      events: result.events,
+      rawRecords: result.rawRecords,
+      treeSize: result.treeSize,
+      manifestSha256: result.manifestSha256,
+    });
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await recordExport(prepared, actor, { status: "failed", error: message.slice(0, 500) }).catch((e) =>
+      console.error(`[export] could not record the failed export of case ${ev.case.number}:`, e),
+    );
+    if (!output.destroyed) output.destroy(err instanceof Error ? err : new Error(message));
+    throw err;
+  }
+}
+
+/** exportCase = prepare + write: the whole package for `caseId` streamed to `output`. */
+export async function exportCase({
+  caseId,
+  actor,
+  output,
+  tenantId = "default",
+  compressionLevel,
+}: {
+  caseId: string;
+  actor: ExportActor;
+  output: Writable;
+  tenantId?: string;
+  compressionLevel?: number;
+}): Promise<ExportResult> {
+  const prepared = await prepareCaseExport({ caseId, tenantId });
+  return writeCaseExport({ prepared, actor, output, compressionLevel });
+}
+
+async function recordExport(
+  { evidence: ev }: PreparedExport,
+  actor: ExportActor,
+  outcome: { status: "completed" | "failed"; files?: number; events?: number; rawRecords?: number; treeSize?: number; manifestSha256?: string; error?: string },
+): Promise<void> {
+  await db().$transaction(async (tx) => {
+    await recordCaseActivity(tx, {
+      caseId: ev.case.id,
+      actorId: actor.id,
+      action: outcome.status === "completed" ? "exported" : "export_failed",
+      after: outcome,
+      audit: false,
+    });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        actorEmail: actor.email ?? null,
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
+        resourceType: "case",
+        resourceId: ev.case.id,
+        details: { type: "case.exported", caseId: ev.case.id, caseNumber: ev.case.number, ...outcome },
+      },
+      tx,
+    );
+  });
+}
+
+// The payloads, in leaf order, back to back; records each one's length (-1: purged by retention) in `lengths`.
+async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64Array, lengths: Float64Array): AsyncGenerator<Buffer> {
+  let i = 0;
+  for await (const page of streamRawPayloads(rawRecordIds, payloadSizes)) {
+    let total = 0;
+    for (let j = 0; j < page.ids.length; j++, i++) {
+      if (String(rawRecordIds[i]) !== page.ids[j]) throw new AppError("INTERNAL", `raw record ${rawRecordIds[i]} changed during the export; export again.`);
+      lengths[i] = page.lengths[j];
+      if (page.lengths[j] > 0) total += page.lengths[j];
+    }
+    if (total !== page.bytes.length) throw new AppError("INTERNAL", "raw record lengths do not add up; export again.");
+    yield page.bytes;
+  }
+  if (i !== rawRecordIds.length) throw new AppError("INTERNAL", "raw records disappeared during the export; export again.");
+}
+
+async function writeZip(prepared: PreparedExport, actor: ExportActor, output: Writable, bulkLevel: number): Promise<ExportResult> {
+  const { evidence: ev, checkpoint, key, exportedAt, folder } = prepared;
+  const zip = new ZipWriter(output, exportedAt);
+  const files: FileEntry[] = [];
+  // Entries are written one after the other; each file's SHA-256 comes out of the same pass.
+  const add = async (name: string, source: Buffer | AsyncIterable<Buffer | string>, level = 6) => {
+    const r = await zip.addFile(`${folder}/${name}`, source, level);
+    files.push({ path: name, bytes: r.bytes, sha256: r.sha256 });
+  };
+
+  const cpJson = checkpointToJson(checkpoint);
+  const counts = {
+    sessions: ev.sessions.length,
+    events: ev.eventIds.length,
+    rawRecords: ev.rawRecordIds.length,
+    identities: ev.identities.length,
+    credentials: ev.credentials.length,
+    findings: ev.findings.length,
+    links: ev.links.length,
+    lineageSnapshots: ev.lineageSnapshots.length,
+    notes: ev.notes.length,
+    tasks: ev.tasks.length,
+    items: ev.items.length,
+  };
+
+  await add("README.md", Buffer.from(renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson }), "utf8"));
+  await add("verify.mjs", verifierSource());
+  await add("public-key.pem", Buffer.from(key.publicKeyPem, "utf8"));
+  await add("checkpoint.txt", checkpointNote(checkpoint));
+  await add("checkpoint.sig", checkpoint.signature, 0);
+  await add("checkpoint.json", json(cpJson));
+  await add("case.json", json({ case: ev.case, items: ev.items, notes: ev.notes, tasks: ev.tasks, history: ev.history, missingItems: ev.missing }));
+  await add("sessions.json", json(ev.sessions));
+  await add("links.json", json(ev.links));
+  await add("identities.json", json(ev.identities));
+  await add("lineage.json", json({ credentials: ev.credentials, snapshots: ev.lineageSnapshots }));
+  await add("findings.json", json(ev.findings));
+  // Raw records: one file of the payloads back to back, exactly as stored, plus an index of offsets. One file
+  // per record would mean 100,000 zip entries and SHA256SUMS lines for a large case; the index keeps every record
+  // addressable (offset, length) and verify.mjs checks each one against its leaf hash.
+  const lengths = new Float64Array(ev.rawRecordIds.length);
+  await add("events.ndjson", streamEventLines(ev.eventIds), bulkLevel);
+  await add("raw/records.bin", rawRecordsBin(ev.rawRecordIds, ev.payloadSizes, lengths), bulkLevel);
+  await add("raw/index.ndjson", streamRawIndexLines(ev.rawRecordIds, lengths), bulkLevel);
+  await add(
+    "proofs/inclusion-proofs.ndjson",
+    proofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }),
+    0,
+  );
+
+  const manifest = json({
+    format: PACKAGE_FORMAT,
+    case: { id: ev.case.id, number: ev.case.number, title: ev.case.title, status: ev.case.status, severity: ev.case.severity },
+    exportedAt: exportedAt.toISOString(),
+    exportedBy: { id: actor.id, email: actor.email ?? null },
+    counts: { ...counts, purgedRawRecords: lengths.filter((l) => l < 0).length },
+    checkpoint: {
+      id: cpJson.id,
+      treeSize: cpJson.treeSize,
+      rootHash: cpJson.rootHash,
+      createdAt: cpJson.createdAt,
+      keyFingerprint: cpJson.keyFingerprint,
+    },
+    inclusionRule:
+      "sessions cited (with all their events), events cited, findings cited (their events and session), identities cited " +
+      "(with aliases and credentials), lineage snapshots as stored; links between cited sessions; credential parent chains; " +
+      "the raw record of every included event. See docs/evidence-package.md.",
+    missingItems: ev.missing,
+    files,
+  });
+  const manifestSha256 = crypto.createHash("sha256").update(manifest).digest("hex");
+  await add("manifest.json", manifest);
+  const sums = Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join(""), "utf8");
+  await zip.addFile(`${folder}/SHA256SUMS`, sums);
+  await zip.addFile(`${folder}/SHA256SUMS.sig`, crypto.sign(null, sums, key.privateKey), 0);
+  const zipBytes = await zip.finish();
+  return {
+    caseId: ev.case.id,
+    caseNumber: ev.case.number,
+    folder,
+    files: files.length + 2,
+    events: ev.eventIds.length,
+    rawRecords: ev.rawRecordIds.length,
+    sessions: ev.sessions.length,
+    treeSize: checkpoint.treeSize,
+    checkpointId: checkpoint.id,
+    manifestSha256,
+    zipBytes,
+  };
+}

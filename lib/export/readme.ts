@@ -1,0 +1,80 @@
+import type { LedgerCheckpointJson } from "@/lib/ledger/checkpoint-row";
+
+// The README.md inside every evidence package: for an auditor who has never seen Sessionproof. The three commands
+// in the "Verify" block are run verbatim by the tests (lib/export/export-case.test.ts, e2e/evidence-export.spec.ts),
+// so they must stay runnable as written from inside the unzipped folder.
+
+export const VERIFY_COMMANDS = [
+  "sha256sum -c SHA256SUMS",
+  "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in checkpoint.txt -sigfile checkpoint.sig",
+  "node verify.mjs",
+] as const;
+
+export const SUMS_SIGNATURE_COMMAND = "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig";
+
+export function renderReadme({
+  caseNumber,
+  title,
+  folder,
+  counts,
+  checkpoint,
+}: {
+  caseNumber: number;
+  title: string;
+  folder: string;
+  counts: Record<string, number>;
+  checkpoint: LedgerCheckpointJson;
+}): string {
+  return `# Evidence package: case #${caseNumber} - ${title.replace(/\n/g, " ")}
+
+Exported by Sessionproof. It holds ${counts.events} normalized events from ${counts.sessions} sessions, the
+${counts.rawRecords} raw records they were normalized from (byte for byte as received), and proof that each raw record
+is in the append-only evidence ledger under a signed checkpoint.
+
+## Verify
+
+Unzip, then run these three commands inside \`${folder}/\` (needs \`sha256sum\`, OpenSSL 3 and Node.js 18 or later):
+
+\`\`\`sh
+${VERIFY_COMMANDS.join("\n")}
+\`\`\`
+
+1. \`sha256sum -c SHA256SUMS\` checks that no file changed since the export (every line must say \`OK\`).
+2. The \`openssl\` command checks the Ed25519 signature of the ledger checkpoint (\`Signature Verified Successfully\`).
+3. \`node verify.mjs\` checks everything else, offline, with no dependencies: every file against SHA256SUMS (and that
+   none is missing or added), the signatures, that each raw record hashes to its ledger leaf hash, that each leaf's
+   RFC 9162 inclusion proof leads to the signed checkpoint root, and that every event cites a raw record in the package.
+   It prints PASS/FAIL per check and names the first bad file and record; exit code 0 means all checks passed.
+
+SHA256SUMS itself is signed by the same key: \`${SUMS_SIGNATURE_COMMAND}\`.
+
+Check the key, not only the signatures: the key fingerprint is \`${checkpoint.keyFingerprint}\`
+(\`openssl pkey -pubin -in public-key.pem -outform DER | sha256sum\` prints the hex part). Compare it with the
+fingerprint your organisation's Sessionproof shows in Settings or serves at \`/api/v1/ledger/public-key\`.
+A package whose files were rewritten together with their sums would carry another key. Likewise, run a
+\`verify.mjs\` you obtained separately (\`node /path/to/verify.mjs ${folder}\`) if you do not trust the copy here.
+
+## Contents
+
+| File | What it is |
+| --- | --- |
+| \`raw/records.bin\` | The raw records exactly as stored, back to back, in ledger (leaf) order |
+| \`raw/index.ndjson\` | One line per raw record: id, leaf index, byte offset and length in records.bin, source file and position, content and leaf hashes |
+| \`proofs/inclusion-proofs.ndjson\` | One RFC 9162 inclusion proof per raw record: leaf index, tree size, leaf hash, audit path (hex) |
+| \`checkpoint.txt\`, \`checkpoint.sig\`, \`checkpoint.json\` | The signed tree head (the exact signed text, its raw Ed25519 signature, and the same as JSON) |
+| \`public-key.pem\` | The ledger's Ed25519 public key |
+| \`events.ndjson\` | The normalized events, one JSON object per line, each with the id of its raw record |
+| \`sessions.json\`, \`links.json\` | The sessions cited and the cross-session links between them (with rule and confidence) |
+| \`identities.json\`, \`lineage.json\` | The identities involved (with aliases), credentials and their parent chains, lineage graphs as cited |
+| \`findings.json\` | The findings cited, with their evidence and history |
+| \`case.json\` | The case: details, cited items with annotations, notes, tasks and full history |
+| \`manifest.json\` | Export time, exporter, counts, checkpoint, and every file with its size and SHA-256 |
+| \`SHA256SUMS\`, \`SHA256SUMS.sig\` | \`sha256sum\` list of every other file, and its signature |
+| \`verify.mjs\` | The verifier |
+
+To read one raw record: take its \`offset\` and \`length\` from raw/index.ndjson, then
+\`tail -c +$((offset + 1)) raw/records.bin | head -c $length\`.
+
+Checkpoint: tree size ${checkpoint.treeSize}, root ${checkpoint.rootHash}, signed ${checkpoint.createdAt}.
+`;
+}

@@ -1,0 +1,474 @@
+#!/usr/bin/env node
+// Sessionproof evidence package verifier. Needs nothing but Node.js (>= 18): only node: built-ins, no network.
+//
+//   node verify.mjs            checks the package this file sits in
+//   node verify.mjs <folder>   checks the unzipped package in <folder>
+//
+// Checks, each reported on its own line:
+//   1. files       every line of SHA256SUMS matches its file; no listed file is missing; no unlisted file exists
+//   2. sums-sig    SHA256SUMS.sig is an Ed25519 signature of SHA256SUMS by public-key.pem
+//   3. checkpoint  checkpoint.sig is an Ed25519 signature of checkpoint.txt by public-key.pem; checkpoint.json agrees
+//   4. raw         every record in raw/index.ndjson: its bytes in raw/records.bin hash to its leaf hash
+//                  SHA-256(0x00 || bytes); the index covers records.bin exactly
+//   5. proofs      every raw record has an RFC 9162 inclusion proof (2.1.3.2) that leads to the checkpoint's root
+//   6. events      every event in events.ndjson cites a raw record in the package
+//   7. manifest    manifest.json lists the same files and hashes as SHA256SUMS and the counts found here
+// Exit code 0 only when every check passes; otherwise the first failure of each check names the file and record.
+//
+// Public key: compare the fingerprint printed below (SHA-256 of the DER public key, the same as
+// `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum`) with the one the organisation publishes.
+
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SIGNED_FILES = new Set(["SHA256SUMS", "SHA256SUMS.sig"]);
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const sha256 = crypto.hash ? (data) => crypto.hash("sha256", data, "buffer") : (data) => crypto.createHash("sha256").update(data).digest();
+
+function leafHash(bytes) {
+  const input = Buffer.allocUnsafe(bytes.length + 1);
+  input[0] = 0x00;
+  input.set(bytes, 1);
+  return sha256(input);
+}
+
+// Node hashes are memoized on their exact inputs (hex of left || right): proofs of neighbouring leaves share most
+// of their path, so in a large package the same node recurs up to ~17 times. A pure function's result is reused
+// only for identical inputs, so every proof is still checked in full by the RFC algorithm below.
+const nodeInput = Buffer.alloc(65);
+let memo = new Map();
+let memoSize = 0;
+function hashNodeHex(left, right) {
+  let byRight = memo.get(left);
+  if (byRight === undefined) {
+    if (memoSize >= 2_000_000) {
+      memo = new Map();
+      memoSize = 0;
+    }
+    byRight = new Map();
+    memo.set(left, byRight);
+  }
+  let out = byRight.get(right);
+  if (out === undefined) {
+    nodeInput[0] = 0x01;
+    nodeInput.write(left, 1, "hex");
+    nodeInput.write(right, 33, "hex");
+    out = sha256(nodeInput).toString("hex");
+    byRight.set(right, out);
+    memoSize++;
+  }
+  return out;
+}
+
+// RFC 9162 2.1.3.2, step by step (the same algorithm as lib/ledger/merkle.ts verifyInclusion), on lowercase hex.
+function verifyInclusion(leafIndex, treeSize, hash, proof, rootHash) {
+  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize) || leafIndex < 0) return false;
+  if (leafIndex >= treeSize || proof.length > 64) return false;
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = hash;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = hashNodeHex(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = hashNodeHex(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r === rootHash;
+}
+
+function listFiles(dir, prefix = "") {
+  const out = [];
+  for (const d of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${d.name}` : d.name;
+    if (d.isDirectory()) out.push(...listFiles(dir, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+// SHA-256 of each file, computed in a worker thread (falls back to this thread if workers are unavailable).
+const HASH_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const fs = require("node:fs");
+const crypto = require("node:crypto");
+const path = require("node:path");
+const buf = Buffer.allocUnsafe(4 << 20);
+const out = [];
+for (const file of workerData.files) {
+  const h = crypto.createHash("sha256");
+  const fd = fs.openSync(path.join(workerData.dir, file), "r");
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  out.push([file, h.digest("hex")]);
+}
+parentPort.postMessage(out);
+`;
+
+async function hashFiles(dir, files) {
+  try {
+    const { Worker } = await import("node:worker_threads");
+    return await new Promise((resolve, reject) => {
+      const w = new Worker(HASH_WORKER, { eval: true, workerData: { dir, files } });
+      w.once("message", (pairs) => resolve(new Map(pairs)));
+      w.once("error", reject);
+    });
+  } catch {
+    const out = new Map();
+    for (const file of files) {
+      const h = crypto.createHash("sha256");
+      for await (const chunk of fs.createReadStream(path.join(dir, file), { highWaterMark: 1 << 20 })) h.update(chunk);
+      out.set(file, h.digest("hex"));
+    }
+    return out;
+  }
+}
+
+// Lines of a (possibly large) text file, read in 4 MB blocks; yields [lineNumber, line].
+async function* lines(file) {
+  let rest = Buffer.alloc(0);
+  let n = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 << 20 })) {
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      n++;
+      if (nl > start) yield [n, buf.toString("utf8", start, nl)];
+      start = nl + 1;
+    }
+    rest = buf.subarray(start);
+  }
+  if (rest.length) yield [n + 1, rest.toString("utf8")];
+}
+
+// The lines this program's exporter writes have a fixed shape; they are read with one anchored pattern, and
+// anything else falls back to JSON.parse (so a hand-edited but valid line is judged on its content, not its form).
+const PROOF_LINE = /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"treeSize":(\d+),"leafHash":"([0-9a-f]{64})","path":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\]\}$/;
+const EVENT_PREFIX = /^\{"id":"(\d+)","rawRecordId":"(\d+)",/;
+const INDEX_LINE =
+  /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"offset":(\d+|null),"length":(\d+|null),"purged":(true|false),"sourceId":"[^"\\]*","fileName":"(?:[^"\\]|\\.)*","position":"\d+","receivedAt":"[^"\\]*","contentHash":"([0-9a-f]{64})","leafHash":"([0-9a-f]{64})"\}$/;
+
+function parseIndexLine(line) {
+  const m = INDEX_LINE.exec(line);
+  if (!m) return JSON.parse(line);
+  const num = (v) => (v === "null" ? null : Number(v));
+  return { rawRecordId: m[1], leafIndex: Number(m[2]), offset: num(m[3]), length: num(m[4]), purged: m[5] === "true", contentHash: m[6], leafHash: m[7] };
+}
+
+function parseProofLine(line) {
+  const m = PROOF_LINE.exec(line);
+  if (m) {
+    const path = [];
+    if (m[5]) for (let i = 1; i < m[5].length; i += 67) path.push(m[5].slice(i, i + 64));
+    return { rawRecordId: m[1], leafIndex: Number(m[2]), treeSize: Number(m[3]), leafHash: m[4], path, checked: true };
+  }
+  return JSON.parse(line);
+}
+
+export async function verifyPackage(dir) {
+  const results = [];
+  const report = (name, ok, detail) => results.push({ name, ok, detail });
+  const exists = (rel) => fs.existsSync(path.join(dir, rel));
+  const read = (rel) => fs.readFileSync(path.join(dir, rel));
+
+  // 1. files. The hashing runs in a worker thread, alongside the record and proof checks below.
+  const sums = new Map();
+  const fileProblems = [];
+  let hashing = Promise.resolve(new Map());
+  const present = new Set(listFiles(dir));
+  if (!exists("SHA256SUMS")) {
+    fileProblems.push("SHA256SUMS: missing - the package is incomplete");
+  } else {
+    const text = read("SHA256SUMS").toString("utf8");
+    if (!text.endsWith("\n")) fileProblems.push("SHA256SUMS: the last line is not terminated (SHA256SUMS was altered)");
+    text.split("\n").forEach((line, i) => {
+      if (line === "") return;
+      const m = /^([0-9a-f]{64}) {2}(\S.*)$/.exec(line);
+      if (!m) fileProblems.push(`SHA256SUMS: line ${i + 1} is not "<sha256>  <file>" (SHA256SUMS was altered)`);
+      else if (sums.has(m[2])) fileProblems.push(`SHA256SUMS: ${m[2]} is listed twice (SHA256SUMS was altered)`);
+      else sums.set(m[2], m[1]);
+    });
+    const toHash = [];
+    for (const file of sums.keys()) {
+      if (file.split("/").includes("..") || path.isAbsolute(file)) fileProblems.push(`SHA256SUMS: ${file} points outside the package (SHA256SUMS was altered)`);
+      else if (!present.has(file)) fileProblems.push(`${file}: missing (listed in SHA256SUMS)`);
+      else toHash.push(file);
+    }
+    hashing = hashFiles(dir, toHash);
+  }
+  // The public key everything else is checked with.
+  let publicKey = null;
+  let fingerprint = null;
+  if (!exists("public-key.pem")) report("public-key", false, "public-key.pem: missing");
+  else {
+    try {
+      publicKey = crypto.createPublicKey(read("public-key.pem"));
+      if (publicKey.asymmetricKeyType !== "ed25519") throw new Error(`a ${publicKey.asymmetricKeyType} key, not Ed25519`);
+      fingerprint = "SHA256:" + crypto.createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex");
+      report("public-key", true, `Ed25519 key ${fingerprint}`);
+    } catch (e) {
+      publicKey = null;
+      report("public-key", false, `public-key.pem: not a readable Ed25519 public key (${e.message})`);
+    }
+  }
+  const verifySig = (msgFile, sigFile) => {
+    if (!exists(msgFile)) return `${msgFile}: missing`;
+    if (!exists(sigFile)) return `${sigFile}: missing`;
+    if (!publicKey) return `${sigFile}: cannot be checked without a valid public-key.pem`;
+    try {
+      if (crypto.verify(null, read(msgFile), publicKey, read(sigFile))) return null;
+    } catch {
+      // a signature of the wrong length throws: the same verdict as a wrong one
+    }
+    return `${sigFile}: the signature of ${msgFile} does not verify with public-key.pem (${msgFile}, ${sigFile} or public-key.pem was changed)`;
+  };
+
+  // 2. sums-sig
+  const sumsSig = verifySig("SHA256SUMS", "SHA256SUMS.sig");
+  report("sums-sig", !sumsSig, sumsSig ?? "SHA256SUMS is signed by the ledger key");
+
+  // 3. checkpoint
+  let checkpoint = null;
+  {
+    const problems = [];
+    const cpSig = verifySig("checkpoint.txt", "checkpoint.sig");
+    if (cpSig) problems.push(cpSig);
+    if (exists("checkpoint.txt")) {
+      const m = /^sessionproof-checkpoint\/v1\n(\d+)\n([A-Za-z0-9+/]{43}=)\n(\S+)\n$/.exec(read("checkpoint.txt").toString("utf8"));
+      if (!m) problems.push("checkpoint.txt: not a sessionproof-checkpoint/v1 note");
+      else checkpoint = { treeSize: Number(m[1]), rootHash: Buffer.from(m[2], "base64"), createdAt: m[3] };
+    }
+    if (checkpoint) {
+      if (!exists("checkpoint.json")) problems.push("checkpoint.json: missing");
+      else {
+        try {
+          const j = JSON.parse(read("checkpoint.json").toString("utf8"));
+          if (j.treeSize !== checkpoint.treeSize || j.rootHash !== checkpoint.rootHash.toString("hex") || j.createdAt !== checkpoint.createdAt) {
+            problems.push("checkpoint.json: tree size, root or time differ from the signed checkpoint.txt");
+          }
+          if (fingerprint && j.keyFingerprint !== fingerprint) problems.push(`checkpoint.json: key fingerprint ${j.keyFingerprint} is not public-key.pem's ${fingerprint}`);
+        } catch (e) {
+          problems.push(`checkpoint.json: not valid JSON (${e.message})`);
+        }
+      }
+    }
+    report(
+      "checkpoint",
+      problems.length === 0,
+      problems.length ? problems : `signed tree head: size ${checkpoint.treeSize}, root ${checkpoint.rootHash.toString("hex")}, ${checkpoint.createdAt}`,
+    );
+  }
+
+  // 4. raw
+  const records = new Map();
+  {
+    const problems = [];
+    if (!exists("raw/index.ndjson")) problems.push("raw/index.ndjson: missing");
+    else if (!exists("raw/records.bin")) problems.push("raw/records.bin: missing");
+    else {
+      // records.bin is read front to back through an 8 MB window (records are contiguous, in index order).
+      const fd = fs.openSync(path.join(dir, "raw/records.bin"), "r");
+      const binSize = fs.fstatSync(fd).size;
+      let win = Buffer.alloc(8 << 20);
+      let winStart = 0;
+      let winEnd = 0;
+      let expectOffset = 0;
+      let purged = 0;
+      let lastLeaf = -1;
+      try {
+        for await (const [n, line] of lines(path.join(dir, "raw/index.ndjson"))) {
+          let r;
+          try {
+            r = parseIndexLine(line);
+          } catch {
+            problems.push(`raw/index.ndjson: line ${n} is not JSON`);
+            break;
+          }
+          const where = `raw/index.ndjson line ${n} (raw record ${r.rawRecordId}, leaf ${r.leafIndex})`;
+          if (typeof r.rawRecordId !== "string" || !Number.isSafeInteger(r.leafIndex) || !HEX64.test(r.leafHash ?? "")) {
+            problems.push(`${where}: malformed entry`);
+            break;
+          }
+          if (records.has(r.rawRecordId)) problems.push(`${where}: raw record listed twice`);
+          if (r.leafIndex <= lastLeaf) problems.push(`${where}: leaf indices are not in increasing order`);
+          lastLeaf = r.leafIndex;
+          records.set(r.rawRecordId, { leafIndex: r.leafIndex, leafHash: r.leafHash, proved: false });
+          if (r.purged) {
+            purged++;
+            continue;
+          }
+          if (r.offset !== expectOffset || !Number.isSafeInteger(r.length) || r.length < 0 || r.offset + r.length > binSize) {
+            problems.push(`${where}: offset/length do not follow the previous record in raw/records.bin`);
+            break;
+          }
+          if (r.offset + r.length > winEnd) {
+            if (win.length < r.length) win = Buffer.alloc(r.length);
+            winStart = r.offset;
+            winEnd = winStart + fs.readSync(fd, win, 0, win.length, winStart);
+            if (r.offset + r.length > winEnd) {
+              problems.push(`raw/records.bin: ends inside raw record ${r.rawRecordId}`);
+              break;
+            }
+          }
+          const bytes = win.subarray(r.offset - winStart, r.offset - winStart + r.length);
+          expectOffset += r.length;
+          if (leafHash(bytes).toString("hex") !== r.leafHash) {
+            problems.push(`raw/records.bin bytes ${r.offset}..${r.offset + r.length} (raw record ${r.rawRecordId}, leaf ${r.leafIndex}): SHA-256(0x00 || record) is not the leaf hash - the record was changed`);
+          }
+          if (sha256(bytes).toString("hex") !== r.contentHash) problems.push(`${where}: content hash does not match the record's bytes`);
+          if (problems.length >= 20) break;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (problems.length === 0 && expectOffset !== binSize) problems.push(`raw/records.bin: ${binSize - expectOffset} bytes after the last indexed record`);
+      report(
+        "raw",
+        problems.length === 0,
+        problems.length ? problems : `${records.size} raw records, each hashing to its leaf hash${purged ? ` (${purged} purged by retention: leaf hash only)` : ""}`,
+      );
+    }
+    if (problems.length && !results.some((r) => r.name === "raw")) report("raw", false, problems);
+  }
+
+  // 5. proofs
+  {
+    const problems = [];
+    if (!exists("proofs/inclusion-proofs.ndjson")) problems.push("proofs/inclusion-proofs.ndjson: missing");
+    else if (!checkpoint) problems.push("proofs/inclusion-proofs.ndjson: cannot be checked without a valid checkpoint.txt");
+    else {
+      const rootHex = checkpoint.rootHash.toString("hex");
+      let proved = 0;
+      for await (const [n, line] of lines(path.join(dir, "proofs/inclusion-proofs.ndjson"))) {
+        let p;
+        try {
+          p = parseProofLine(line);
+        } catch {
+          problems.push(`proofs/inclusion-proofs.ndjson: line ${n} is not JSON`);
+          break;
+        }
+        const where = `proofs/inclusion-proofs.ndjson line ${n} (raw record ${p.rawRecordId}, leaf ${p.leafIndex})`;
+        const rec = records.get(p.rawRecordId);
+        if (!rec) problems.push(`${where}: no such raw record in raw/index.ndjson`);
+        else if (rec.leafIndex !== p.leafIndex || rec.leafHash !== p.leafHash) problems.push(`${where}: leaf index or hash differ from raw/index.ndjson`);
+        else if (p.treeSize !== checkpoint.treeSize) problems.push(`${where}: proof is for tree size ${p.treeSize}, not the checkpoint's ${checkpoint.treeSize}`);
+        else if (!p.checked && (!Array.isArray(p.path) || !p.path.every((h) => typeof h === "string" && HEX64.test(h)))) problems.push(`${where}: malformed path`);
+        else if (!verifyInclusion(p.leafIndex, p.treeSize, p.leafHash, p.path, rootHex)) {
+          problems.push(`${where}: the inclusion proof does not lead to the signed root - raw record ${p.rawRecordId} is not the record the ledger holds`);
+        } else {
+          if (rec.proved) problems.push(`${where}: a second proof for the same record`);
+          rec.proved = true;
+          proved++;
+        }
+        if (problems.length >= 20) break;
+      }
+      if (problems.length === 0) {
+        for (const [id, rec] of records) {
+          if (!rec.proved) {
+            problems.push(`proofs/inclusion-proofs.ndjson: no proof for raw record ${id} (leaf ${rec.leafIndex})`);
+            break;
+          }
+        }
+      }
+      if (problems.length === 0) report("proofs", true, `${proved} inclusion proofs lead to the signed root of tree size ${checkpoint.treeSize}`);
+    }
+    if (problems.length) report("proofs", false, problems);
+  }
+
+  // 6. events
+  let eventCount = 0;
+  {
+    const problems = [];
+    if (!exists("events.ndjson")) problems.push("events.ndjson: missing");
+    else {
+      for await (const [n, line] of lines(path.join(dir, "events.ndjson"))) {
+        let e;
+        const m = EVENT_PREFIX.exec(line);
+        if (m) e = { id: m[1], rawRecordId: m[2] };
+        else {
+          try {
+            e = JSON.parse(line);
+          } catch {
+            problems.push(`events.ndjson: line ${n} is not JSON`);
+            break;
+          }
+        }
+        eventCount++;
+        if (!records.has(String(e.rawRecordId))) {
+          problems.push(`events.ndjson line ${n} (event ${e.id}): cites raw record ${e.rawRecordId}, which is not in the package`);
+          if (problems.length >= 20) break;
+        }
+      }
+    }
+    report("events", problems.length === 0, problems.length ? problems : `${eventCount} events, each citing a raw record in the package`);
+  }
+
+  // 7. manifest
+  {
+    const problems = [];
+    if (!exists("manifest.json")) problems.push("manifest.json: missing");
+    else {
+      try {
+        const m = JSON.parse(read("manifest.json").toString("utf8"));
+        const listed = new Map((m.files ?? []).map((f) => [f.path, f.sha256]));
+        for (const [file, h] of sums) if (file !== "manifest.json" && listed.get(file) !== h) problems.push(`manifest.json: ${file} is listed with another hash than in SHA256SUMS`);
+        for (const file of listed.keys()) if (!sums.has(file)) problems.push(`manifest.json: lists ${file}, which SHA256SUMS does not`);
+        if (m.counts?.events !== eventCount) problems.push(`manifest.json: says ${m.counts?.events} events, events.ndjson has ${eventCount}`);
+        if (m.counts?.rawRecords !== records.size) problems.push(`manifest.json: says ${m.counts?.rawRecords} raw records, raw/index.ndjson has ${records.size}`);
+        if (checkpoint && m.checkpoint?.treeSize !== checkpoint.treeSize) problems.push("manifest.json: checkpoint differs from checkpoint.txt");
+      } catch (e) {
+        problems.push(`manifest.json: not valid JSON (${e.message})`);
+      }
+    }
+    report("manifest", problems.length === 0, problems.length ? problems : "file list and counts agree");
+  }
+
+  const actual = await hashing;
+  for (const [file, expected] of sums) {
+    const got = actual.get(file);
+    if (got !== undefined && got !== expected) fileProblems.push(`${file}: SHA-256 ${got} differs from SHA256SUMS (${expected}) - the file or its SHA256SUMS line was changed`);
+  }
+  for (const file of [...present].sort()) {
+    if (!sums.has(file) && !SIGNED_FILES.has(file)) fileProblems.push(`${file}: not listed in SHA256SUMS - it was added to the package`);
+  }
+  results.unshift({
+    name: "files",
+    ok: fileProblems.length === 0,
+    detail: fileProblems.length ? fileProblems : `${sums.size} files match SHA256SUMS, none missing, none added`,
+  });
+  return { ok: results.every((r) => r.ok), results, fingerprint };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const dir = path.resolve(process.argv[2] ?? path.dirname(fileURLToPath(import.meta.url)));
+  const started = performance.now();
+  const { ok, results } = await verifyPackage(dir);
+  console.log(`Sessionproof evidence package: ${dir}`);
+  for (const r of results) {
+    const details = Array.isArray(r.detail) ? r.detail : [r.detail];
+    console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(10)} ${details[0]}`);
+    for (const d of details.slice(1, 10)) console.log(`      ${"".padEnd(10)} ${d}`);
+    if (details.length > 10) console.log(`      ${"".padEnd(10)} ... and ${details.length - 10} more`);
+  }
+  const first = results.find((r) => !r.ok);
+  console.log(
+    ok
+      ? `VERIFIED: every check passed (${((performance.now() - started) / 1000).toFixed(2)} s).`
+      : `NOT VERIFIED: ${first.name} failed first - ${Array.isArray(first.detail) ? first.detail[0] : first.detail}`,
+  );
+  process.exitCode = ok ? 0 : 1;
+}

@@ -1,0 +1,246 @@
+import { pool } from "@/lib/db";
+import { evaluateCheck, type CandidateApproval, type CandidateGrant, type CheckEvent, type FoundDecision } from "./evaluate-check";
+import { classifyPrivilegedAction, unflaggedActivities } from "./privileged-actions";
+import { CHECK_STATUSES, type CheckStatus, type GovernanceRunCounts } from "./types";
+
+// Rebuilds governance_check: one row per privileged action, joined to the approval that covers it, the JIT grant
+// that made it possible and the policy decision recorded at request time. Privileged events are a small share of
+// the event table: SQL selects them (the `privileged` flag, plus the few (platform, activity, event name) the
+// catalog may mark), approvals and grants (tickets and elevations, orders of magnitude fewer than events) are loaded
+// once, policy decisions (which can be as many as requests) are picked per action in one set-based statement,
+// and the matching itself is the pure evaluateCheck. The whole table for the tenant is replaced in one
+// transaction, so readers see the old checks or the new ones, never a mix. Call after runCorrelation: the
+// checks read the identities and sessions it builds.
+
+type EventRow = {
+  id: string;
+  platform: string;
+  time: Date;
+  activity: string;
+  privileged: boolean;
+  identityId: string | null;
+  initiatorIdentityId: string | null;
+  sessionId: string | null;
+  sessionStart: Date | null;
+  actorName: string | null;
+  actorExternalId: string | null;
+  targetName: string | null;
+  rawRecordId: string;
+  eventName: string | null;
+  login: string | null;
+  email: string | null;
+  isGrant: boolean;
+};
+
+type GrantRow = CandidateGrant & { rawRecordId: string | null };
+
+/** How far back a decision of the actor (not of its session, not its own) still counts as "at request time". */
+const SUBJECT_DECISION_WINDOW = "1 hour";
+
+/** Names an actor is known by in grants and tickets: the value, and for a path-like name (an assumed-role ARN) its last segment. */
+function nameKeys(v: string | null | undefined): string[] {
+  if (!v) return [];
+  const s = v.trim().toLowerCase();
+  if (!s) return [];
+  const last = s.includes("/") ? s.slice(s.lastIndexOf("/") + 1) : null;
+  return last && last !== s ? [s, last] : [s];
+}
+
+export async function runGovernanceChecks({ tenantId = "default" }: { tenantId?: string } = {}): Promise<GovernanceRunCounts> {
+  const c = pool();
+  const extra = unflaggedActivities();
+  const events = (
+    await c.query<EventRow>(
+      `SELECT e.id::text AS id, e.platform, e.time, e.activity, e.privileged, e."identityId", s."initiatorIdentityId", e."sessionId",
+              s."startedAt" AS "sessionStart", e."actorName", e."actorExternalId", e."targetName", e."rawRecordId"::text AS "rawRecordId",
+              e.data->>'event_name' AS "eventName", e.data->'actor'->>'login' AS login, e.data->'actor'->>'email' AS email,
+              COALESCE(json_typeof(e.data->'jit') = 'object', false) AS "isGrant"
+         FROM event e
+         LEFT JOIN session s ON s.id = e."sessionId"
+        WHERE e."tenantId" = $1
+          AND (e.privileged OR EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(platform, activity, pattern)
+                WHERE e.platform = u.platform AND e.activity = u.activity AND e.data->>'event_name' ~* u.pattern))`,
+      [tenantId, extra.map((x) => x.platform), extra.map((x) => x.activity), extra.map((x) => x.pattern)],
+    )
+  ).rows;
+
+  const candidates = events
+    .map((e) => ({ e, cls: classifyPrivilegedAction({ platform: e.platform, eventName: e.eventName ?? e.activity, activity: e.activity, privileged: e.privileged }) }))
+    .filter((x): x is { e: EventRow; cls: NonNullable<typeof x.cls> } => x.cls !== null);
+
+  // The names of the identities involved: primary email and every alias.
+  const identityIds = [...new Set(candidates.flatMap(({ e }) => [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null)))];
+  const identityNames = new Map<string, string[]>();
+  if (identityIds.length) {
+    const rows = await c.query<{ id: string; names: string[] }>(
+      `SELECT i.id, array_remove(array_agg(DISTINCT lower(a."externalId")) || lower(i."primaryEmail"), NULL) AS names
+         FROM identity i LEFT JOIN identity_alias a ON a."identityId" = i.id
+        WHERE i.id = ANY($1::uuid[]) GROUP BY i.id`,
+      [identityIds],
+    );
+    for (const r of rows.rows) identityNames.set(r.id, r.names);
+  }
+
+  const [approvalRows, grantRows] = await Promise.all([
+    c.query<CandidateApproval>(
+      `SELECT id, system, "ticketKey", approved, status, requester, approver, "approvedAt", "windowStart", "windowEnd", scope,
+              "linkedIdentities", "linkedItems"
+         FROM approval WHERE "tenantId" = $1`,
+      [tenantId],
+    ),
+    c.query<GrantRow>(
+      `SELECT id, principal, "identityId", privilege, platform, "grantedAt", "expiresAt", "revokedAt", "ticketKey", "rawRecordId"::text AS "rawRecordId"
+         FROM access_grant WHERE "tenantId" = $1`,
+      [tenantId],
+    ),
+  ]);
+
+  // Indexes from a name to the tickets and grants naming it, so each action looks at its own few candidates.
+  const approvalsByName = new Map<string, CandidateApproval[]>();
+  const approvalsByTicket = new Map<string, CandidateApproval[]>();
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  for (const a of approvalRows.rows) {
+    for (const n of new Set([...a.linkedIdentities, ...(a.requester ? [a.requester] : [])].map((x) => x.toLowerCase()))) push(approvalsByName, n, a);
+    push(approvalsByTicket, a.ticketKey.toLowerCase(), a);
+  }
+  const grantsByName = new Map<string, GrantRow[]>();
+  const grantByRaw = new Map<string, GrantRow>();
+  for (const g of grantRows.rows) {
+    push(grantsByName, g.principal.toLowerCase(), g);
+    if (g.identityId) push(grantsByName, `id:${g.identityId}`, g);
+    if (g.rawRecordId) grantByRaw.set(g.rawRecordId, g);
+  }
+
+  const checkEvents: CheckEvent[] = candidates.map(({ e }) => {
+    const ids = [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null);
+    const keys = new Set([...nameKeys(e.actorName), ...nameKeys(e.actorExternalId), ...nameKeys(e.login), ...nameKeys(e.email), ...ids.flatMap((id) => identityNames.get(id) ?? [])]);
+    return {
+      id: e.id,
+      platform: e.platform,
+      time: e.time,
+      eventName: e.eventName ?? e.activity,
+      identityIds: ids,
+      keys: [...keys],
+      targetName: e.targetName,
+      isGrant: e.isGrant,
+      ownGrantId: e.isGrant ? (grantByRaw.get(e.rawRecordId)?.id ?? null) : null,
+    };
+  });
+
+  // The policy decision at request time, per action: the one recorded with the event itself (Okta / Entra CA in
+  // the platform record), else the latest earlier one of the same session (the sign-on decision), else the
+  // actor's latest decision within the last hour (an OPA decision for the request).
+  const decisions = new Map<string, FoundDecision>();
+  if (candidates.length) {
+    const rows = await c.query<{ eventId: string; id: string; engine: string; result: string; policy: string | null; how: FoundDecision["how"] }>(
+      `WITH ev AS (
+         SELECT u.id, u.raw, u.time, u.sid, u.sstart, ARRAY(SELECT json_array_elements_text(u.keys)) AS keys
+           FROM ROWS FROM (unnest($2::bigint[]), unnest($3::bigint[]), unnest($4::timestamptz[]), unnest($5::uuid[]), unnest($6::timestamptz[]),
+                json_array_elements($7::json)) AS u(id, raw, time, sid, sstart, keys))
+       SELECT ev.id::text AS "eventId", d.id, d.engine, d.result, d.policy, d.how
+         FROM ev
+         JOIN LATERAL (
+           SELECT * FROM (
+             (SELECT pd.id, pd.engine, pd.result, pd.policy, 'own' AS how, 0 AS pri, pd.time FROM policy_decision pd
+               WHERE pd."tenantId" = $1 AND pd.time = ev.time AND pd."rawRecordId" = ev.raw LIMIT 1)
+             UNION ALL
+             (SELECT pd.id, pd.engine, pd.result, pd.policy, 'session', 1, pd.time FROM policy_decision pd
+                JOIN event e2 ON e2."rawRecordId" = pd."rawRecordId" AND e2."sessionId" = ev.sid
+               WHERE ev.sid IS NOT NULL AND pd."tenantId" = $1
+                 AND pd.time BETWEEN GREATEST(ev.sstart - interval '5 minutes', ev.time - interval '24 hours') AND ev.time
+               ORDER BY pd.time DESC LIMIT 1)
+             UNION ALL
+             (SELECT pd.id, pd.engine, pd.result, pd.policy, 'subject', 2, pd.time FROM policy_decision pd
+               WHERE pd."tenantId" = $1 AND pd.time BETWEEN ev.time - interval '${SUBJECT_DECISION_WINDOW}' AND ev.time
+                 AND lower(pd.subject) = ANY(ev.keys)
+               ORDER BY pd.time DESC LIMIT 1)
+           ) x ORDER BY pri LIMIT 1
+         ) d ON true`,
+      [
+        tenantId,
+        candidates.map(({ e }) => e.id),
+        candidates.map(({ e }) => e.rawRecordId),
+        candidates.map(({ e }) => e.time),
+        candidates.map(({ e }) => e.sessionId),
+        candidates.map(({ e }) => e.sessionStart ?? e.time),
+        JSON.stringify(checkEvents.map((e) => e.keys)),
+      ],
+    );
+    for (const r of rows.rows) decisions.set(r.eventId, { id: r.id, engine: r.engine, result: r.result, policy: r.policy, how: r.how });
+  }
+
+  const results = candidates.map(({ e, cls }, i) => {
+    const ev = checkEvents[i];
+    const approvals = new Set<CandidateApproval>();
+    const grants = new Set<CandidateGrant>();
+    for (const k of ev.keys) {
+      for (const a of approvalsByName.get(k) ?? []) approvals.add(a);
+      for (const g of grantsByName.get(k) ?? []) grants.add(g);
+    }
+    for (const id of ev.identityIds) for (const g of grantsByName.get(`id:${id}`) ?? []) grants.add(g);
+    if (ev.ownGrantId) grants.add(grantRows.rows.find((g) => g.id === ev.ownGrantId)!);
+    // Tickets named by a candidate grant are candidates too (the grant was made for them).
+    for (const g of grants) if (g.ticketKey) for (const a of approvalsByTicket.get(g.ticketKey.toLowerCase()) ?? []) approvals.add(a);
+    const r = evaluateCheck({ event: ev, classification: cls, approvals: [...approvals], grants: [...grants], decision: decisions.get(e.id) ?? null });
+    return { e, cls, r };
+  });
+
+  const client = await c.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(`DELETE FROM governance_check WHERE "tenantId" = $1`, [tenantId]);
+    if (results.length) {
+      await client.query(
+        `INSERT INTO governance_check (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName",
+           "targetName", "approvalId", "approvalRef", approved, "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege",
+           "policyDecisionId", "policyResult", status, reasons)
+         SELECT gen_random_uuid(), $1, u.* FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::timestamptz[]), unnest($5::text[]),
+           unnest($6::text[]), unnest($7::uuid[]), unnest($8::uuid[]), unnest($9::text[]), unnest($10::text[]), unnest($11::uuid[]),
+           unnest($12::text[]), unnest($13::boolean[]), unnest($14::uuid[]), unnest($15::boolean[]), unnest($16::int[]), unnest($17::boolean[]),
+           unnest($18::text[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::text[]), json_array_elements($22::json)) AS u`,
+        [
+          tenantId,
+          results.map(({ e }) => e.id),
+          results.map(({ e }) => e.platform),
+          results.map(({ e }) => e.time),
+          results.map(({ e }) => e.eventName ?? e.activity),
+          results.map(({ cls }) => cls.category),
+          results.map(({ e }) => e.identityId),
+          results.map(({ e }) => e.sessionId),
+          results.map(({ e }) => e.actorName),
+          results.map(({ e }) => e.targetName),
+          results.map(({ r }) => r.approvalId),
+          results.map(({ r }) => r.approvalRef),
+          results.map(({ r }) => r.approved),
+          results.map(({ r }) => r.grantId),
+          results.map(({ r }) => r.insideWindow),
+          results.map(({ r }) => r.minutesOutside),
+          results.map(({ r }) => r.grantBroader),
+          results.map(({ r }) => r.usedPrivilege),
+          results.map(({ r }) => r.policyDecisionId),
+          results.map(({ r }) => r.policyResult),
+          results.map(({ r }) => r.status),
+          JSON.stringify(results.map(({ r }) => r.reasons)),
+        ],
+      );
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK");
+    throw err;
+  } finally {
+    client.release();
+  }
+
+  const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+  for (const { r } of results) byStatus[r.status]++;
+  return {
+    checks: results.length,
+    byStatus,
+    approved: results.filter(({ r }) => r.approved === true).length,
+    insideWindow: results.filter(({ r }) => r.insideWindow === true).length,
+    outsideWindow: results.filter(({ r }) => r.insideWindow === false).length,
+    grantBroader: results.filter(({ r }) => r.grantBroader === true).length,
+    withPolicy: results.filter(({ r }) => r.policyDecisionId !== null).length,
+  };
+}

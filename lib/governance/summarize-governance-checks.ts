@@ -1,0 +1,56 @@
+import { pool } from "@/lib/db";
+import { checksFilterSql } from "./list-governance-checks";
+import { CHECK_STATUSES, PRIVILEGED_CATEGORIES, type ChecksQuery, type ChecksSummary, type CheckStatus, type PrivilegedCategory } from "./types";
+
+// The cards and the chart of the /governance page: checks counted by status and by category × status in SQL,
+// under the same filters as the list (minus paging), plus how many approvals, grants and decisions are stored
+// (so that an empty page can say which feed is missing).
+
+type Input = Partial<ChecksQuery> & { tenantId?: string };
+
+const zero = () => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+
+export async function summarizeGovernanceChecks(input: Input = {}): Promise<ChecksSummary> {
+  const tenantId = input.tenantId ?? "default";
+  const params: unknown[] = [];
+  const where = checksFilterSql(input, params);
+  const c = pool();
+  const [grouped, platforms, feeds] = await Promise.all([
+    c.query<{ category: string; status: string; n: number; broader: number }>(
+      `SELECT g.category, g.status, count(*)::int AS n, count(*) FILTER (WHERE g."grantBroader")::int AS broader
+         FROM governance_check g WHERE ${where} GROUP BY 1, 2`,
+      params,
+    ),
+    c.query<{ platform: string }>(`SELECT DISTINCT platform FROM governance_check WHERE "tenantId" = $1 ORDER BY 1`, [tenantId]),
+    c.query<{ approvals: number; grants: number; decisions: number; privileged: number }>(
+      `SELECT (SELECT count(*)::int FROM approval WHERE "tenantId" = $1) AS approvals,
+              (SELECT count(*)::int FROM access_grant WHERE "tenantId" = $1) AS grants,
+              (SELECT count(*)::int FROM policy_decision WHERE "tenantId" = $1) AS decisions,
+              (SELECT count(*)::int FROM governance_check WHERE "tenantId" = $1) AS privileged`,
+      [tenantId],
+    ),
+  ]);
+  const byStatus = zero();
+  const byCat = new Map<PrivilegedCategory, Record<CheckStatus, number>>();
+  let total = 0;
+  let broader = 0;
+  for (const r of grouped.rows) {
+    const s = r.status as CheckStatus;
+    const cat = r.category as PrivilegedCategory;
+    if (!(s in byStatus)) continue;
+    byStatus[s] += r.n;
+    total += r.n;
+    broader += r.broader;
+    const row = byCat.get(cat) ?? byCat.set(cat, zero()).get(cat)!;
+    row[s] += r.n;
+  }
+  const f = feeds.rows[0];
+  return {
+    total,
+    byStatus,
+    broader,
+    byCategory: PRIVILEGED_CATEGORIES.filter((cat) => byCat.has(cat)).map((category) => ({ category, ...byCat.get(category)! })),
+    platforms: platforms.rows.map((r) => r.platform),
+    feeds: { approvals: f.approvals, grants: f.grants, decisions: f.decisions, checked: f.privileged },
+  };
+}

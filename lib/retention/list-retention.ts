@@ -1,0 +1,58 @@
+import { pool } from "@/lib/db";
+import { platformCapability } from "@/lib/coverage/platform-capabilities";
+import { AUDIT_PLATFORM } from "@/lib/audit/flush-audit-to-ledger";
+
+export type SourceRetention = {
+  sourceId: string;
+  name: string;
+  platform: string;
+  /** Our retention in days; null keeps raw payloads forever. */
+  days: number | null;
+  /** How long the vendor itself keeps these logs (null: unknown), for orientation. */
+  vendorDays: number | null;
+  vendorNote: string | null;
+  rawRecords: number;
+  purged: number;
+  oldestReceivedAt: string | null;
+  isAuditTrail: boolean;
+};
+
+// One row per source with its policy and how many raw records it holds and has purged (counted in SQL).
+export async function listRetention({ tenantId = "default" }: { tenantId?: string } = {}): Promise<SourceRetention[]> {
+  const r = await pool().query<{
+    sourceId: string;
+    name: string;
+    platform: string;
+    days: number | null;
+    rawRecords: string;
+    purged: string;
+    oldest: Date | null;
+  }>(
+    `SELECT s.id::text AS "sourceId", s.name, s.platform, p.days,
+            COALESCE(c.n, 0)::text AS "rawRecords", COALESCE(c.purged, 0)::text AS purged, c.oldest
+       FROM source s
+       LEFT JOIN retention_policy p ON p."sourceId" = s.id
+       LEFT JOIN LATERAL (
+         SELECT count(*) AS n, count(*) FILTER (WHERE r."purgedAt" IS NOT NULL) AS purged, min(r."receivedAt") AS oldest
+           FROM raw_record r WHERE r."sourceId" = s.id
+       ) c ON true
+      WHERE s."tenantId" = $1
+      ORDER BY s.platform = $2, s.name`,
+    [tenantId, AUDIT_PLATFORM],
+  );
+  return r.rows.map((x) => {
+    const cap = platformCapability(x.platform);
+    return {
+      sourceId: x.sourceId,
+      name: x.name,
+      platform: x.platform,
+      days: x.days,
+      vendorDays: cap?.retention.days ?? null,
+      vendorNote: cap?.retention.note ?? null,
+      rawRecords: Number(x.rawRecords),
+      purged: Number(x.purged),
+      oldestReceivedAt: x.oldest?.toISOString() ?? null,
+      isAuditTrail: x.platform === AUDIT_PLATFORM,
+    };
+  });
+}

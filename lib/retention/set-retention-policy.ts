@@ -1,0 +1,39 @@
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { retentionDaysInput, type RetentionActor } from "./types";
+
+// Retention per source, in days (null removes the policy: kept forever). Audited with before and after in the
+// same transaction as the change.
+export async function setRetentionPolicy({ actor, sourceId, input }: { actor: RetentionActor; sourceId: string; input: unknown }) {
+  const { days } = retentionDaysInput.parse(input);
+  return db().$transaction(async (tx) => {
+    const source = await tx.source.findUnique({ where: { id: sourceId }, include: { retention: true } });
+    if (!source) throw new AppError("NOT_FOUND", "There is no such source. Pick one from the list on the Retention page.");
+    const before = source.retention?.days ?? null;
+    if (days === null) {
+      if (source.retention) await tx.retentionPolicy.delete({ where: { sourceId } });
+    } else {
+      await tx.retentionPolicy.upsert({
+        where: { sourceId },
+        create: { sourceId, days, updatedById: actor.id },
+        update: { days, updatedById: actor.id },
+      });
+    }
+    if (before !== days) {
+      await recordAudit(
+        {
+          actorId: actor.id,
+          actorEmail: actor.email,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          resourceType: "source",
+          resourceId: sourceId,
+          details: { type: "retention.policy_changed", sourceId, before, after: days },
+        },
+        tx,
+      );
+    }
+    return { sourceId, days };
+  });
+}

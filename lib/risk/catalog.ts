@@ -1,0 +1,179 @@
+// The risk rule catalog, kept as data so the compliance mapping (H4) and the UI can read it
+// without running any rule. Control ids are the official ones from /work/shared/reference/catalogs.
+
+export type RiskSeverity = "low" | "medium" | "high" | "critical";
+
+export type RiskControlRef = {
+  framework: "nist-csf-2.0" | "owasp-nhi-2025" | "nist-ai-rmf-1.0";
+  id: string;
+  reason: string;
+};
+
+export type RiskRuleDef = {
+  id: string;
+  title: string;
+  severity: RiskSeverity;
+  description: string;
+  /** Which fields / records the rule cites as evidence. */
+  evidence: string[];
+  controls: RiskControlRef[];
+};
+
+export const RISK_RULES: readonly RiskRuleDef[] = [
+  {
+    id: "privileged-without-approval",
+    title: "Privileged action without approval",
+    severity: "high",
+    description:
+      "A privileged action was performed with no matching approval recorded (governance check 'approval' failed).",
+    evidence: ["governance_check (kind approval, result fail)", "event (privileged)", "session"],
+    controls: [
+      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Authorizations must be enforced and reviewed before privileged use." },
+      { framework: "nist-csf-2.0", id: "DE.CM-03", reason: "Personnel activity is monitored to find privileged use that bypassed approval." },
+    ],
+  },
+  {
+    id: "privileged-outside-jit",
+    title: "Privileged action outside its JIT window",
+    severity: "high",
+    description:
+      "A privileged action happened outside any active just-in-time access grant window (governance check 'jit' failed).",
+    evidence: ["governance_check (kind jit, result fail)", "access_grant", "event (privileged)"],
+    controls: [
+      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Time-bound entitlements must be enforced; use outside the window is unauthorized." },
+      { framework: "owasp-nhi-2025", id: "NHI5:2025", reason: "Standing privilege beyond the granted window is over-privilege." },
+    ],
+  },
+  {
+    id: "human-use-of-nhi",
+    title: "Human use of a non-human identity",
+    severity: "high",
+    description:
+      "A non-human identity (service account, bot, workload, API token) signed in interactively with a browser user agent, which indicates a person is using it.",
+    evidence: ["identity.kind", "event.userAgent (browser)", "event (authentication)"],
+    controls: [
+      { framework: "owasp-nhi-2025", id: "NHI10:2025", reason: "Direct match: humans using NHI credentials." },
+      { framework: "nist-csf-2.0", id: "PR.AA-02", reason: "Identities must be bound to credentials according to the context of the interaction." },
+    ],
+  },
+  {
+    id: "nhi-network-change",
+    title: "NHI session from a changed or new network",
+    severity: "high",
+    description:
+      "A non-human identity session changed source IP mid-session, or the identity appeared from a network never seen before for it: possible token replay or pass-the-cookie.",
+    evidence: ["event.srcIp (distinct per session)", "session", "identity.kind"],
+    controls: [
+      { framework: "nist-csf-2.0", id: "PR.AA-04", reason: "Identity assertions (tokens, cookies) must be protected and verified; replay from another network defeats that." },
+      { framework: "nist-csf-2.0", id: "DE.CM-01", reason: "Network activity is monitored to find adverse events." },
+      { framework: "owasp-nhi-2025", id: "NHI2:2025", reason: "Use of an NHI token from an unexpected network suggests a leaked secret." },
+    ],
+  },
+  {
+    id: "weak-authentication",
+    title: "Password-only or MFA-less sign-in",
+    severity: "medium",
+    description:
+      "A service account signed in with a password only, or a human signed in without MFA.",
+    evidence: ["event (authentication, success)", "event.data auth factors / mfa flag", "identity.kind"],
+    controls: [
+      { framework: "nist-csf-2.0", id: "PR.AA-03", reason: "Users and services must be authenticated commensurate with risk." },
+      { framework: "owasp-nhi-2025", id: "NHI4:2025", reason: "Password authentication of an NHI is insecure authentication." },
+    ],
+  },
+  {
+    id: "stale-long-lived-credential",
+    title: "Long-lived credential older than the maximum still in use",
+    severity: "medium",
+    description:
+      "A long-lived credential (access key, secret, PAT, API token, SSH key) issued more than the configured maximum number of days ago is still being used.",
+    evidence: ["credential.issuedAt / firstSeenAt", "credential.lastUsedAt", "event (credentialKey)"],
+    controls: [
+      { framework: "owasp-nhi-2025", id: "NHI7:2025", reason: "Direct match: long-lived secrets." },
+      { framework: "nist-csf-2.0", id: "PR.AA-01", reason: "Credentials must be managed, including rotation." },
+    ],
+  },
+  {
+    id: "orphaned-or-dormant-nhi",
+    title: "Orphaned or dormant NHI still active",
+    severity: "medium",
+    description:
+      "A non-human identity is still active although its owner departed or is disabled, or it has not been used for more than the configured number of dormant days.",
+    evidence: ["identity.ownerIdentityId -> owner.status", "identity.lastSeenAt", "identity.status"],
+    controls: [
+      { framework: "owasp-nhi-2025", id: "NHI1:2025", reason: "Direct match: improper offboarding." },
+      { framework: "nist-csf-2.0", id: "PR.AA-01", reason: "Identities must be managed through their life cycle." },
+    ],
+  },
+  {
+    id: "nhi-cross-environment",
+    title: "One NHI used across environments or applications",
+    severity: "medium",
+    description:
+      "A single non-human identity is used on several platforms or by several client applications, so one compromise spans environments.",
+    evidence: ["event.platform (distinct)", "event.clientAppId (distinct)", "identity"],
+    controls: [
+      { framework: "owasp-nhi-2025", id: "NHI8:2025", reason: "Environment isolation is broken." },
+      { framework: "owasp-nhi-2025", id: "NHI9:2025", reason: "Reuse of one NHI across applications." },
+    ],
+  },
+  {
+    id: "excessive-scopes",
+    title: "NHI granted far more scopes than it uses",
+    severity: "medium",
+    description:
+      "A non-human identity has been granted many more scopes / permissions than it has been seen using.",
+    evidence: ["access_grant / event.data scopes granted", "event.data scopes used"],
+    controls: [
+      { framework: "owasp-nhi-2025", id: "NHI5:2025", reason: "Direct match: over-privileged NHI." },
+      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Least privilege: entitlements must be reviewed." },
+    ],
+  },
+  {
+    id: "oauth-bulk-data-access",
+    title: "Third-party OAuth integration bulk reads or exports data",
+    severity: "high",
+    description:
+      "An OAuth application performed bulk data reads or exports above the configured threshold.",
+    evidence: ["identity.kind oauth_app", "event (read/export/download activities)", "count per app"],
+    controls: [
+      { framework: "owasp-nhi-2025", id: "NHI3:2025", reason: "Vulnerable third-party NHI with broad data access." },
+      { framework: "nist-csf-2.0", id: "DE.CM-06", reason: "External service provider activity must be monitored." },
+      { framework: "nist-csf-2.0", id: "GV.SC-07", reason: "Risks posed by third parties must be understood and monitored." },
+    ],
+  },
+  {
+    id: "delegated-high-impact-change",
+    title: "Delegated-admin or service-to-service high-impact change",
+    severity: "high",
+    description:
+      "A session acting under delegated authority (impersonation, assumed role, on-behalf-of) or a service-to-service session made privileged, high-impact changes.",
+    evidence: ["session.initiatorIdentityId", "identity.kind", "event (privileged)"],
+    controls: [
+      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Delegated authorizations must be defined, enforced and reviewed." },
+      { framework: "nist-csf-2.0", id: "DE.CM-03", reason: "Technology usage is monitored to find adverse events." },
+    ],
+  },
+  {
+    id: "ai-agent-without-approval",
+    title: "AI agent made privileged changes without human approval",
+    severity: "critical",
+    description:
+      "An AI agent acting under delegated authority made privileged changes with no human approval recorded for them.",
+    evidence: ["identity.kind ai_agent / event.actorType", "event (privileged)", "approval (absent)"],
+    controls: [
+      { framework: "nist-ai-rmf-1.0", id: "GOVERN 3.2", reason: "Roles for human-AI configurations and oversight must be defined." },
+      { framework: "nist-ai-rmf-1.0", id: "MAP 3.5", reason: "Processes for human oversight must be defined and applied." },
+      { framework: "nist-ai-rmf-1.0", id: "MANAGE 2.4", reason: "Mechanisms to supersede or disengage AI acting outside intended use." },
+      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Authorizations of the agent must be enforced." },
+    ],
+  },
+] as const;
+
+export function riskRule(id: string): RiskRuleDef | undefined {
+  return RISK_RULES.find((r) => r.id === id);
+}
+
+/** Weights used to compute session.riskScore from open findings. */
+export const SEVERITY_WEIGHT: Record<RiskSeverity, number> = { low: 1, medium: 3, high: 7, critical: 10 };
+export const SEVERITY_ORDER: readonly RiskSeverity[] = ["critical", "high", "medium", "low"];

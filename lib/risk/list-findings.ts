@@ -1,0 +1,75 @@
+import { pool } from "@/lib/db";
+import { riskRule } from "./catalog";
+import { findingsQuery, type FindingRow, type FindingsQuery, type SeverityCount } from "./types";
+
+// The findings table: filtered and sorted in SQL, one page at a time, plus the per-severity counts of the same
+// filter (for the summary chart) computed in the same round of queries.
+
+const SEV_RANK = `CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
+const ORDER: Record<string, string> = {
+  severity: SEV_RANK,
+  lastSeen: `f."lastSeenAt"`,
+  firstSeen: `f."firstSeenAt"`,
+  rule: `f."ruleId"`,
+  status: `f.status`,
+};
+
+export async function listFindings(input: FindingsQuery & { tenantId?: string }): Promise<{ total: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
+  const q = findingsQuery.parse(input);
+  const tenantId = input.tenantId ?? "default";
+  const where: string[] = [`f."tenantId" = $1`];
+  const params: unknown[] = [tenantId];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace("?", `$${params.length}`).replace("$SESSION", `$${params.length}`));
+  };
+  if (q.rule) add(`f."ruleId" = ?`, q.rule);
+  if (q.severity) add(`f.severity = ?`, q.severity);
+  if (q.status === "resolved") where.push(`(f.evidence::jsonb ? 'resolvedAt')`);
+  else if (q.status) add(`f.status = ?`, q.status);
+  if (q.identity) add(`f."identityId" = ?::uuid`, q.identity);
+  // A finding cites a session directly or through one of its proving events (identity-level findings do).
+  if (q.session) add(`(f."sessionId" = ?::uuid OR EXISTS (SELECT 1 FROM event e WHERE e.id = ANY(f."eventIds") AND e."sessionId" = $SESSION::uuid))`, q.session);
+  if (q.platform) add(`coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1])) = ?`, q.platform);
+  const w = where.join(" AND ");
+  const from = `finding f LEFT JOIN session s ON s.id = f."sessionId" LEFT JOIN identity i ON i.id = f."identityId"`;
+  const dir = q.dir === "asc" ? "ASC" : "DESC";
+
+  const [count, page, sev] = await Promise.all([
+    pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE ${w}`, params),
+    pool().query(
+      `SELECT f.id, f."ruleId", f.severity, f.title, f.status, f.evidence::jsonb->>'resolvedAt' AS "resolvedAt",
+              i.id AS "iId", i."displayName" AS "iName", i.kind::text AS "iKind", f."sessionId",
+              coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1])) AS platform,
+              cardinality(f."eventIds") AS "eventCount", f."firstSeenAt", f."lastSeenAt"
+         FROM ${from} WHERE ${w}
+        ORDER BY ${ORDER[q.sort]} ${dir}, f."lastSeenAt" DESC, f.id
+        LIMIT ${q.limit} OFFSET ${q.offset}`,
+      params,
+    ),
+    pool().query<SeverityCount>(
+      `SELECT f.severity, count(*) FILTER (WHERE f.status = 'open')::int AS open, count(*) FILTER (WHERE f.status = 'dismissed')::int AS dismissed
+         FROM ${from} WHERE ${w} GROUP BY f.severity ORDER BY max(${SEV_RANK}) DESC`,
+      params,
+    ),
+  ]);
+  return {
+    total: count.rows[0].n,
+    bySeverity: sev.rows,
+    items: page.rows.map((r) => ({
+      id: r.id,
+      ruleId: r.ruleId,
+      ruleTitle: riskRule(r.ruleId)?.title ?? r.ruleId,
+      severity: r.severity,
+      title: r.title,
+      status: r.status,
+      resolvedAt: r.resolvedAt,
+      identity: r.iId ? { id: r.iId, name: r.iName, kind: r.iKind } : null,
+      sessionId: r.sessionId,
+      platform: r.platform,
+      eventCount: r.eventCount,
+      firstSeenAt: new Date(r.firstSeenAt).toISOString(),
+      lastSeenAt: new Date(r.lastSeenAt).toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,355 @@
+import type { PoolClient } from "pg";
+import type { RiskSettings } from "./settings";
+
+// The rule evaluators: one set-based SQL query each over event / session / identity / credential /
+// governance_check / access_grant, so millions of events never come into JS. Each returns candidate findings keyed by
+// a fingerprint (rule id + subject) that is stable across runs, so re-running updates rather than duplicates.
+
+export type RiskCandidate = {
+  ruleId: string;
+  fingerprint: string;
+  title: string;
+  sessionId: string | null;
+  identityId: string | null;
+  /** The proving event ids (bigint as text), oldest first, capped at MAX_EVENTS. */
+  eventIds: string[];
+  evidence: Record<string, unknown>;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+};
+
+export type RuleContext = {
+  client: PoolClient;
+  tenantId: string;
+  settings: RiskSettings;
+  /** The clock dormancy is measured against: the newest event of the tenant unless given (logs are imported late). */
+  asOf: Date;
+};
+
+export const MAX_EVENTS = 200;
+
+/** Identity kinds that are non-human identities (NHIs). */
+export const NHI_KINDS = ["service_account", "oauth_app", "api_token", "bot", "ai_agent", "workload"] as const;
+const NHI = `ARRAY['service_account','oauth_app','api_token','bot','ai_agent','workload']::"IdentityKind"[]`;
+/** Browser user agents: an NHI signing in with one is a person at a keyboard. */
+const BROWSER_UA = `'(mozilla|chrome|safari|firefox|edg/|opera)'`;
+/** Credential kinds that do not expire on their own. */
+const LONG_LIVED = `ARRAY['aws_access_key','sp_secret','sp_certificate','pat','ssh_key','api_token']::"CredentialKind"[]`;
+
+type Row = {
+  subject: string;
+  title: string;
+  session_id: string | null;
+  identity_id: string | null;
+  event_ids: string[] | null;
+  evidence: Record<string, unknown>;
+  first_seen: Date;
+  last_seen: Date;
+};
+
+async function run(ctx: RuleContext, ruleId: string, sql: string, params: unknown[]): Promise<RiskCandidate[]> {
+  const { rows } = await ctx.client.query<Row>(sql, [ctx.tenantId, ...params]);
+  return rows.map((r) => ({
+    ruleId,
+    fingerprint: `${ruleId}:${r.subject}`,
+    title: r.title,
+    sessionId: r.session_id,
+    identityId: r.identity_id,
+    eventIds: (r.event_ids ?? []).slice(0, MAX_EVENTS).map(String),
+    evidence: r.evidence,
+    firstSeenAt: new Date(r.first_seen),
+    lastSeenAt: new Date(r.last_seen),
+  }));
+}
+
+const ev = (alias = "e") => `(array_agg(${alias}.id ORDER BY ${alias}.time, ${alias}.id))[1:${MAX_EVENTS}]`;
+const idName = `coalesce(i."displayName", i."primaryEmail", 'unknown identity')`;
+
+type Evaluator = (ctx: RuleContext) => Promise<RiskCandidate[]>;
+
+export const EVALUATORS: Record<string, Evaluator> = {
+  // governance_check (H1) already joined each privileged action to its ticket: approved IS NOT TRUE means no ticket
+  // or an unapproved one.
+  "privileged-without-approval": (ctx) =>
+    run(
+      ctx,
+      "privileged-without-approval",
+      `SELECT 'event:' || g."eventId" AS subject,
+              coalesce(g."actorName", 'unknown actor') || ' ran ' || g.action || coalesce(' on ' || g."targetName", '') ||
+                CASE WHEN g.approved IS FALSE THEN ' with an unapproved ticket' ELSE ' without an approval ticket' END AS title,
+              g."sessionId" AS session_id, g."identityId" AS identity_id, ARRAY[g."eventId"] AS event_ids,
+              jsonb_build_object('action', g.action, 'category', g.category, 'platform', g.platform, 'actor', g."actorName",
+                'target', g."targetName", 'ticket', g."approvalRef", 'approved', g.approved, 'checkStatus', g.status,
+                'reasons', g.reasons) AS evidence,
+              g.time AS first_seen, g.time AS last_seen
+         FROM governance_check g
+        WHERE g."tenantId" = $1 AND g.approved IS NOT TRUE`,
+      [],
+    ),
+
+  "privileged-outside-jit": (ctx) =>
+    run(
+      ctx,
+      "privileged-outside-jit",
+      `SELECT 'event:' || g."eventId" AS subject,
+              coalesce(g."actorName", 'unknown actor') || ' ran ' || g.action || ' ' || coalesce(g."minutesOutside"::text, '?') ||
+                ' min outside the JIT window' AS title,
+              g."sessionId" AS session_id, g."identityId" AS identity_id, ARRAY[g."eventId"] AS event_ids,
+              jsonb_build_object('action', g.action, 'platform', g.platform, 'actor', g."actorName", 'target', g."targetName",
+                'minutesOutside', g."minutesOutside", 'grantId', g."grantId", 'usedPrivilege', g."usedPrivilege",
+                'checkStatus', g.status) AS evidence,
+              g.time AS first_seen, g.time AS last_seen
+         FROM governance_check g
+        WHERE g."tenantId" = $1 AND g."insideWindow" IS FALSE`,
+      [],
+    ),
+
+  "human-use-of-nhi": (ctx) =>
+    run(
+      ctx,
+      "human-use-of-nhi",
+      `SELECT 'identity:' || i.id AS subject,
+              ${idName} || ' (' || i.kind || ') signed in interactively from a browser' AS title,
+              (array_agg(e."sessionId" ORDER BY e.time DESC) FILTER (WHERE e."sessionId" IS NOT NULL))[1] AS session_id,
+              i.id AS identity_id, ${ev()} AS event_ids,
+              jsonb_build_object('identityKind', i.kind, 'signIns', count(*),
+                'userAgents', (array_agg(DISTINCT e."userAgent"))[1:5], 'sourceIps', (array_agg(DISTINCT e."srcIp") FILTER (WHERE e."srcIp" IS NOT NULL))[1:10]) AS evidence,
+              min(e.time) AS first_seen, max(e.time) AS last_seen
+         FROM event e JOIN identity i ON i.id = e."identityId"
+        WHERE e."tenantId" = $1 AND e."classUid" = 3002 AND coalesce(e.status, 'success') <> 'failure'
+          AND i.kind = ANY(${NHI}) AND i.kind <> 'ai_agent' AND e."userAgent" ~* ${BROWSER_UA}
+        GROUP BY i.id`,
+      [],
+    ),
+
+  // Two shapes of token replay: one session seen from several IPs, or a session whose every IP is new for an NHI
+  // that already has a baseline of earlier sessions.
+  "nhi-network-change": (ctx) =>
+    run(
+      ctx,
+      "nhi-network-change",
+      `WITH s AS (
+         SELECT s.id, s."identityId", s."startedAt", s."endedAt", i.kind, ${idName} AS name,
+                array_agg(DISTINCT e."srcIp") AS ips, ${ev()} AS event_ids, min(e.time) AS first_seen, max(e.time) AS last_seen
+           FROM session s JOIN identity i ON i.id = s."identityId" JOIN event e ON e."sessionId" = s.id AND e."srcIp" IS NOT NULL
+          WHERE s."tenantId" = $1 AND i.kind = ANY(${NHI})
+          GROUP BY s.id, i.id),
+       judged AS (
+         SELECT s.*, cardinality(s.ips) > 1 AS changed,
+                (SELECT count(*) FROM s p WHERE p."identityId" = s."identityId" AND p."startedAt" < s."startedAt") AS prior,
+                NOT EXISTS (SELECT 1 FROM s p WHERE p."identityId" = s."identityId" AND p."startedAt" < s."startedAt" AND p.ips && s.ips) AS all_new
+           FROM s)
+       SELECT 'session:' || id AS subject,
+              name || CASE WHEN changed THEN ' session changed network mid-session (' || cardinality(ips) || ' IPs)'
+                           ELSE ' appeared from a new network' END AS title,
+              id AS session_id, "identityId" AS identity_id, event_ids,
+              jsonb_build_object('identityKind', kind, 'sourceIps', ips[1:10], 'changedMidSession', changed,
+                'newNetwork', prior >= $2 AND all_new, 'priorSessions', prior) AS evidence,
+              first_seen, last_seen
+         FROM judged
+        WHERE changed OR (prior >= $2 AND all_new)`,
+      [ctx.settings.networkBaselineSessions],
+    ),
+
+  // NHIs: a password (and no MFA) is the only factor. Humans: the platform says MFA was not used, and policy requires it.
+  "weak-authentication": (ctx) =>
+    run(
+      ctx,
+      "weak-authentication",
+      `WITH a AS (
+         SELECT e.*, i.kind, ${idName} AS name,
+                coalesce((SELECT bool_and(f ~* 'password') FROM jsonb_array_elements_text(e.data::jsonb->'auth'->'factors') f), false)
+                  OR e.data::jsonb->'credential'->>'kind' = 'password' AS password_only,
+                (e.data::jsonb->'auth'->>'mfa')::boolean AS mfa
+           FROM event e JOIN identity i ON i.id = e."identityId"
+          WHERE e."tenantId" = $1 AND e."classUid" = 3002 AND coalesce(e.status, 'success') <> 'failure')
+       SELECT 'identity:' || a."identityId" AS subject,
+              min(a.name) || CASE WHEN min(a.kind::text) = 'human' THEN ' signed in without MFA' ELSE ' (' || min(a.kind::text) || ') signed in with a password only' END AS title,
+              (array_agg(a."sessionId" ORDER BY a.time DESC) FILTER (WHERE a."sessionId" IS NOT NULL))[1] AS session_id,
+              a."identityId" AS identity_id, ${ev("a")} AS event_ids,
+              jsonb_build_object('identityKind', min(a.kind::text), 'signIns', count(*), 'platforms', array_agg(DISTINCT a.platform),
+                'factors', (SELECT array_agg(DISTINCT f) FROM unnest(array_agg(a.data::jsonb->'auth'->'factors')) x, jsonb_array_elements_text(x) f)) AS evidence,
+              min(a.time) AS first_seen, max(a.time) AS last_seen
+         FROM a
+        WHERE (a.kind = ANY(${NHI}) AND a.password_only AND a.mfa IS NOT TRUE)
+           OR (a.kind = 'human' AND $2 AND a.mfa IS FALSE)
+        GROUP BY a."identityId"`,
+      [ctx.settings.requireMfaForHumans],
+    ),
+
+  // "Still in use" = used after the day it crossed the maximum age, so the finding does not depend on today's date.
+  "stale-long-lived-credential": (ctx) =>
+    run(
+      ctx,
+      "stale-long-lived-credential",
+      `SELECT 'credential:' || c.id AS subject,
+              c.kind || ' ' || c."externalId" || ' used ' ||
+                floor(extract(epoch FROM (c."lastUsedAt" - coalesce(c."issuedAt", c."firstSeenAt"))) / 86400)::int || ' days after issue' AS title,
+              (SELECT s.id FROM session s WHERE s."credentialId" = c.id ORDER BY s."startedAt" DESC LIMIT 1) AS session_id,
+              c."identityId" AS identity_id,
+              (SELECT array_agg(x.id ORDER BY x.time, x.id) FROM (
+                 SELECT e.id, e.time FROM event e
+                  WHERE e."tenantId" = $1 AND e.platform = c.platform AND e."credentialKey" = c."externalId"
+                    AND e.time > coalesce(c."issuedAt", c."firstSeenAt") + make_interval(days => $2)
+                  ORDER BY e.time, e.id LIMIT ${MAX_EVENTS}) x) AS event_ids,
+              jsonb_build_object('credentialKind', c.kind, 'credential', c."externalId", 'platform', c.platform,
+                'issuedAt', coalesce(c."issuedAt", c."firstSeenAt"), 'issuedAtSource', CASE WHEN c."issuedAt" IS NULL THEN 'first seen' ELSE 'issued' END,
+                'lastUsedAt', c."lastUsedAt", 'maxAgeDays', $2::int) AS evidence,
+              coalesce(c."issuedAt", c."firstSeenAt") + make_interval(days => $2) AS first_seen, c."lastUsedAt" AS last_seen
+         FROM credential c
+        WHERE c."tenantId" = $1 AND c.kind = ANY(${LONG_LIVED}) AND c."lastUsedAt" IS NOT NULL
+          AND coalesce(c."issuedAt", c."firstSeenAt") IS NOT NULL
+          AND c."lastUsedAt" > coalesce(c."issuedAt", c."firstSeenAt") + make_interval(days => $2)`,
+      [ctx.settings.maxCredentialAgeDays],
+    ),
+
+  "orphaned-or-dormant-nhi": (ctx) =>
+    run(
+      ctx,
+      "orphaned-or-dormant-nhi",
+      `SELECT 'identity:' || i.id AS subject,
+              ${idName} || CASE WHEN o.status IN ('departed','disabled') THEN ' is still active after its owner ' || o."displayName" || ' ' || o.status
+                                ELSE ' is still active, unused for ' || floor(extract(epoch FROM ($2::timestamptz - i."lastSeenAt")) / 86400)::int || ' days' END AS title,
+              NULL::uuid AS session_id, i.id AS identity_id,
+              (SELECT array_agg(x.id ORDER BY x.time, x.id) FROM (
+                 SELECT e.id, e.time FROM event e WHERE e."identityId" = i.id ORDER BY e.time DESC, e.id DESC LIMIT 20) x) AS event_ids,
+              jsonb_build_object('identityKind', i.kind, 'status', coalesce(i.status, 'active'), 'owner', o."displayName",
+                'ownerStatus', o.status, 'lastSeenAt', i."lastSeenAt", 'asOf', $2::timestamptz, 'dormantDays', $3::int) AS evidence,
+              coalesce(i."firstSeenAt", i."lastSeenAt", $2::timestamptz) AS first_seen, coalesce(i."lastSeenAt", $2::timestamptz) AS last_seen
+         FROM identity i LEFT JOIN identity o ON o.id = i."ownerIdentityId"
+        WHERE i."tenantId" = $1 AND i.kind = ANY(${NHI}) AND coalesce(i.status, 'active') NOT IN ('disabled', 'departed')
+          AND (o.status IN ('departed', 'disabled') OR i."lastSeenAt" < $2::timestamptz - make_interval(days => $3))`,
+      [ctx.asOf, ctx.settings.dormantDays],
+    ),
+
+  "nhi-cross-environment": (ctx) =>
+    run(
+      ctx,
+      "nhi-cross-environment",
+      `SELECT 'identity:' || i.id AS subject,
+              ${idName} || ' used on ' || count(DISTINCT e.platform) || ' platforms and ' || count(DISTINCT e."clientAppId") || ' applications' AS title,
+              NULL::uuid AS session_id, i.id AS identity_id,
+              (SELECT array_agg(x.id ORDER BY x.time, x.id) FROM (
+                 SELECT DISTINCT ON (e2.platform, e2."clientAppId") e2.id, e2.time FROM event e2 WHERE e2."identityId" = i.id
+                  ORDER BY e2.platform, e2."clientAppId", e2.time) x) AS event_ids,
+              jsonb_build_object('identityKind', i.kind, 'platforms', array_agg(DISTINCT e.platform),
+                'applications', (array_agg(DISTINCT e."clientAppId") FILTER (WHERE e."clientAppId" IS NOT NULL))[1:20]) AS evidence,
+              min(e.time) AS first_seen, max(e.time) AS last_seen
+         FROM event e JOIN identity i ON i.id = e."identityId"
+        WHERE e."tenantId" = $1 AND i.kind = ANY(${NHI})
+        GROUP BY i.id
+       HAVING count(DISTINCT e.platform) >= $2 OR count(DISTINCT e."clientAppId") >= $2`,
+      [ctx.settings.crossEnvironmentMin],
+    ),
+
+  // Granted: the scopes the platforms list on the NHI's events (GitHub token_scopes, Slack scopes, Workspace scope)
+  // plus its JIT/PAM grants. Used: the distinct privileges governance saw it use, or else the distinct activity
+  // families (the part of the activity before its last dot) it performed.
+  "excessive-scopes": (ctx) =>
+    run(
+      ctx,
+      "excessive-scopes",
+      `WITH granted AS (
+         SELECT e."identityId" AS id, lower(trim(s)) AS scope
+           FROM event e, LATERAL regexp_split_to_table(
+             coalesce(e.data::jsonb->'extra'->>'token_scopes', e.data::jsonb->'extra'->>'scopes', e.data::jsonb->'extra'->>'scope', ''), '[,\\s]+') s
+          WHERE e."tenantId" = $1 AND e."identityId" IS NOT NULL AND trim(s) <> ''
+         UNION
+         SELECT g."identityId", lower(g.privilege) FROM access_grant g WHERE g."tenantId" = $1 AND g."identityId" IS NOT NULL),
+       used AS (
+         SELECT e."identityId" AS id, regexp_replace(e.activity, '\\.[^.]*$', '') AS what, count(*) AS n
+           FROM event e WHERE e."tenantId" = $1 AND e."identityId" IS NOT NULL
+          GROUP BY 1, 2),
+       g AS (SELECT id, array_agg(scope ORDER BY scope) AS scopes FROM granted GROUP BY id),
+       u AS (SELECT id, array_agg(what ORDER BY what) AS used FROM used GROUP BY id)
+       SELECT 'identity:' || i.id AS subject,
+              ${idName} || ' holds ' || cardinality(g.scopes) || ' scopes but uses ' || cardinality(coalesce(u.used, '{}')) AS title,
+              NULL::uuid AS session_id, i.id AS identity_id,
+              (SELECT array_agg(x.id ORDER BY x.time, x.id) FROM (
+                 SELECT e.id, e.time FROM event e WHERE e."identityId" = i.id ORDER BY e.time DESC, e.id DESC LIMIT 20) x) AS event_ids,
+              jsonb_build_object('identityKind', i.kind, 'grantedScopes', g.scopes[1:50], 'usedActivities', u.used[1:50],
+                'ratio', round(cardinality(g.scopes)::numeric / greatest(cardinality(coalesce(u.used, '{}')), 1), 1), 'threshold', $2::float8) AS evidence,
+              coalesce(i."firstSeenAt", now()) AS first_seen, coalesce(i."lastSeenAt", now()) AS last_seen
+         FROM g JOIN identity i ON i.id = g.id LEFT JOIN u ON u.id = g.id
+        WHERE i.kind = ANY(${NHI}) AND cardinality(g.scopes) >= $3
+          AND cardinality(g.scopes)::float8 / greatest(cardinality(coalesce(u.used, '{}')), 1) >= $2`,
+      [ctx.settings.scopeRatio, ctx.settings.minGrantedScopes],
+    ),
+
+  "oauth-bulk-data-access": (ctx) =>
+    run(
+      ctx,
+      "oauth-bulk-data-access",
+      `WITH r AS (
+         SELECT e.*, coalesce(e."identityId"::text, 'app:' || e.platform || ':' || e."clientAppId") AS subj,
+                e.activity ~* '(export|download|bulk)' AS is_export
+           FROM event e LEFT JOIN identity i ON i.id = e."identityId"
+          WHERE e."tenantId" = $1 AND (i.kind = 'oauth_app' OR e.data::jsonb->'actor'->>'kind_hint' = 'oauth_app')
+            AND e.activity ~* '(export|download|bulk|read|get|list|view|access)'),
+       per AS (
+         SELECT subj, max(n) AS peak FROM (SELECT subj, count(*) AS n FROM r WHERE NOT is_export GROUP BY subj, date_trunc('hour', time)) h GROUP BY subj)
+       SELECT r.subj AS subject,
+              coalesce(min(r."actorName"), min(r."clientAppId"), 'OAuth app') ||
+                CASE WHEN count(*) FILTER (WHERE r.is_export) > 0 THEN ' exported data ' || count(*) FILTER (WHERE r.is_export) || ' times'
+                     ELSE ' read ' || coalesce(min(per.peak), 0) || ' items in one hour' END AS title,
+              (array_agg(r."sessionId" ORDER BY r.time DESC) FILTER (WHERE r."sessionId" IS NOT NULL))[1] AS session_id,
+              (array_agg(r."identityId") FILTER (WHERE r."identityId" IS NOT NULL))[1] AS identity_id, ${ev("r")} AS event_ids,
+              jsonb_build_object('exports', count(*) FILTER (WHERE r.is_export), 'reads', count(*) FILTER (WHERE NOT r.is_export),
+                'peakReadsPerHour', coalesce(min(per.peak), 0), 'threshold', $2::int, 'activities', (array_agg(DISTINCT r.activity))[1:10],
+                'application', min(r."clientAppId")) AS evidence,
+              min(r.time) AS first_seen, max(r.time) AS last_seen
+         FROM r LEFT JOIN per ON per.subj = r.subj
+        GROUP BY r.subj
+       HAVING count(*) FILTER (WHERE r.is_export) > 0 OR coalesce(min(per.peak), 0) >= $2`,
+      [ctx.settings.bulkReadThreshold],
+    ),
+
+  // Delegated: the session's initiator is someone else (impersonation, assumed role, on-behalf-of). Service-to-service:
+  // the session's own identity is a service account or workload. AI agents have their own, stricter rule.
+  "delegated-high-impact-change": (ctx) =>
+    run(
+      ctx,
+      "delegated-high-impact-change",
+      `SELECT 'session:' || s.id AS subject,
+              ${idName} || CASE WHEN s."initiatorIdentityId" IS NOT NULL AND s."initiatorIdentityId" <> s."identityId"
+                                  THEN ' (on behalf of ' || coalesce(ini."displayName", 'another identity') || ')' ELSE ' (service-to-service)' END ||
+                ' made ' || count(*) || ' privileged changes' AS title,
+              s.id AS session_id, s."identityId" AS identity_id, ${ev()} AS event_ids,
+              jsonb_build_object('identityKind', i.kind, 'initiator', ini."displayName", 'initiatorKind', ini.kind,
+                'delegated', s."initiatorIdentityId" IS NOT NULL AND s."initiatorIdentityId" <> s."identityId",
+                'privilegedChanges', count(*), 'activities', (array_agg(DISTINCT e.activity))[1:10], 'platform', s.platform) AS evidence,
+              min(e.time) AS first_seen, max(e.time) AS last_seen
+         FROM session s JOIN identity i ON i.id = s."identityId" LEFT JOIN identity ini ON ini.id = s."initiatorIdentityId"
+         JOIN event e ON e."sessionId" = s.id AND e.privileged
+        WHERE s."tenantId" = $1 AND i.kind <> 'ai_agent' AND coalesce(ini.kind::text, '') <> 'ai_agent'
+          AND ((s."initiatorIdentityId" IS NOT NULL AND s."initiatorIdentityId" <> s."identityId") OR i.kind IN ('service_account', 'workload'))
+        GROUP BY s.id, i.id, ini.id`,
+      [],
+    ),
+
+  // An agent's privileged event is covered only by an approved ticket (governance_check.approved = true).
+  "ai-agent-without-approval": (ctx) =>
+    run(
+      ctx,
+      "ai-agent-without-approval",
+      `WITH a AS (
+         SELECT e.*, i."displayName" AS iname, ini."displayName" AS ininame, g."approvalRef",
+                CASE WHEN e."sessionId" IS NULL AND e."identityId" IS NULL THEN e.platform || ':' || coalesce(e."actorExternalId", e."actorName") END AS ak
+           FROM event e LEFT JOIN identity i ON i.id = e."identityId"
+           LEFT JOIN session s ON s.id = e."sessionId" LEFT JOIN identity ini ON ini.id = s."initiatorIdentityId"
+           LEFT JOIN governance_check g ON g."eventId" = e.id
+          WHERE e."tenantId" = $1 AND e.privileged
+            AND (i.kind = 'ai_agent' OR e.data::jsonb->'actor'->>'kind_hint' = 'ai_agent')
+            AND g.approved IS NOT TRUE)
+       SELECT coalesce('session:' || a."sessionId", 'identity:' || a."identityId", 'actor:' || a.ak) AS subject,
+              coalesce(min(a.iname), min(a."actorName"), 'AI agent') || ' (AI agent) made ' || count(*) || ' privileged changes without human approval' AS title,
+              a."sessionId" AS session_id, a."identityId" AS identity_id, ${ev("a")} AS event_ids,
+              jsonb_build_object('privilegedChanges', count(*), 'activities', (array_agg(DISTINCT a.activity))[1:10],
+                'platform', min(a.platform), 'tickets', array_agg(DISTINCT a."approvalRef") FILTER (WHERE a."approvalRef" IS NOT NULL),
+                'initiator', min(a.ininame)) AS evidence,
+              min(a.time) AS first_seen, max(a.time) AS last_seen
+         FROM a
+        GROUP BY a."sessionId", a."identityId", a.ak`,
+      [],
+    ),
+};

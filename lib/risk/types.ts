@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { RISK_RULES } from "./catalog";
+
+// Inputs and outputs of the findings queries, shared by the API routes and the pages.
+
+export const FINDING_SORTS = ["severity", "lastSeen", "firstSeen", "rule", "status"] as const;
+
+const ruleIds = RISK_RULES.map((r) => r.id) as [string, ...string[]];
+const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+
+export const findingsQuery = z.object({
+  rule: z.preprocess(blankToUndefined, z.enum(ruleIds).optional()),
+  severity: z.preprocess(blankToUndefined, z.enum(["low", "medium", "high", "critical"]).optional()),
+  status: z.preprocess(blankToUndefined, z.enum(["open", "dismissed", "resolved"]).optional()),
+  platform: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  identity: z.preprocess(blankToUndefined, z.string().uuid().optional()),
+  session: z.preprocess(blankToUndefined, z.string().uuid().optional()),
+  sort: z.preprocess(blankToUndefined, z.enum(FINDING_SORTS).default("severity")),
+  dir: z.preprocess(blankToUndefined, z.enum(["asc", "desc"]).default("desc")),
+  limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
+  offset: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).default(0)),
+});
+export type FindingsQuery = z.input<typeof findingsQuery>;
+
+export const findingReasonInput = z.object({
+  reason: z.string().trim().min(5, "Give a reason of at least 5 characters.").max(2000),
+});
+
+export type FindingStatus = "open" | "dismissed";
+
+export type FindingRow = {
+  id: string;
+  ruleId: string;
+  ruleTitle: string;
+  severity: string;
+  title: string;
+  status: FindingStatus;
+  /** Set when the rule no longer produces this finding (see run-risk-rules.ts). */
+  resolvedAt: string | null;
+  identity: { id: string; name: string; kind: string } | null;
+  sessionId: string | null;
+  platform: string | null;
+  eventCount: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+};
+
+export type FindingEvent = {
+  id: string;
+  time: string;
+  platform: string;
+  activity: string;
+  /** The platform's own event name (CloudTrail eventName, Okta eventType...). */
+  eventName: string | null;
+  status: string | null;
+  actorName: string | null;
+  srcIp: string | null;
+  targetName: string | null;
+  privileged: boolean;
+  sessionId: string | null;
+};
+
+export type FindingActivityRow = { action: string; reason: string | null; at: string; actorEmail: string | null };
+
+export type FindingDetail = FindingRow & {
+  evidence: Record<string, unknown>;
+  dismissedReason: string | null;
+  dismissedAt: string | null;
+  events: FindingEvent[];
+  history: FindingActivityRow[];
+};
+
+export type SeverityCount = { severity: string; open: number; dismissed: number };

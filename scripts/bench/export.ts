@@ -1,0 +1,145 @@
+// Evidence export benchmark: in a fresh database, N synthetic Okta sign-ins (ingested through the real pipeline, in
+// sessions of 1,000 events) plus unrelated GitHub noise, correlated; a case citing every Okta session (N events);
+// then the export to a zip file (timed, peak RSS of this process) and `node verify.mjs` on the unzipped package
+// (timed, peak RSS of the verifier process).
+//   npm run bench -- export [--events N] [--session-size S] [--noise M]
+// Targets (issue 7): export of 100,000 events <= 5 s, verify <= 3 s, memory bounded.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { benchDatabase, rssSampler } from "./database";
+import { github, okta } from "./synthetic";
+
+function arg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+function* jsonArray(count: number, record: (i: number) => unknown): Generator<string> {
+  yield "[\n";
+  let buf = "";
+  for (let i = 0; i < count; i++) {
+    buf += (i ? ",\n" : "") + JSON.stringify(record(i));
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = "";
+    }
+  }
+  yield buf + "\n]\n";
+}
+
+// The timed export runs in a fresh child process (as `npm run cli -- export` would), so that neither the setup's
+// heap nor its warm caches flatter the figures: `--child <caseId> <zip> <level>` with DATABASE_URL set.
+async function child(args: string[]) {
+  const [caseId, zipPath, level] = args;
+  const { exportCase } = await import("../../lib/export/export-case");
+  const { closeDb, pool } = await import("../../lib/db");
+  const actor = (await pool().query<{ id: string; email: string }>(`SELECT id, email FROM app_user ORDER BY "createdAt" LIMIT 1`)).rows[0];
+  const rss = rssSampler();
+  const t = performance.now();
+  const r = await exportCase({ caseId, actor, output: fs.createWriteStream(zipPath), compressionLevel: Number(level) });
+  const secs = (performance.now() - t) / 1000;
+  rss.stop();
+  console.log(JSON.stringify({ secs, peakMb: rss.peakMb(), result: r }));
+  await closeDb();
+}
+
+function timedExport(url: string, dataDir: string, caseId: string, zipPath: string, level: number) {
+  const r = spawnSync(process.execPath, ["--max-old-space-size=384", "--import", "tsx", "scripts/bench.ts", "export", "--child", caseId, zipPath, String(level)], {
+    env: { ...process.env, DATABASE_URL: url, SESSIONPROOF_DATA_DIR: dataDir },
+    encoding: "utf8",
+  });
+  const line = r.stdout.trim().split("\n").pop() ?? "";
+  if (r.status !== 0 || !line.startsWith("{")) throw new Error(`export child failed: ${r.stderr || r.stdout}`);
+  return JSON.parse(line) as { secs: number; peakMb: number; result: { folder: string; files: number; zipBytes: number; events: number; rawRecords: number; sessions: number; treeSize: number } };
+}
+
+export async function run(args: string[]) {
+  if (args[0] === "--child") return child(args.slice(1));
+  const n = arg(args, "--events", 100_000);
+  const sessionSize = arg(args, "--session-size", 1_000);
+  const noise = arg(args, "--noise", 20_000);
+  const dir = path.resolve(".tmp", "bench-export");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+
+  const db = await benchDatabase();
+  process.env.DATABASE_URL = db.url;
+  process.env.SESSIONPROOF_DATA_DIR = path.join(dir, "data");
+  const { ingestStream } = await import("../../lib/ingest/ingest-stream");
+  const { runCorrelation } = await import("../../lib/correlation/run-correlation");
+  const { closeDb, db: prisma, pool } = await import("../../lib/db");
+  const { createCase } = await import("../../lib/cases/create-case");
+  const { addCaseItem } = await import("../../lib/cases/add-case-item");
+  const rss = rssSampler();
+  try {
+    // Setup (not timed): one Okta SSO session per `sessionSize` records (shared externalSessionId), GitHub noise.
+    const t0 = performance.now();
+    const oktaRec = (i: number) => {
+      const r = okta(i);
+      r.authenticationContext.externalSessionId = `102bench${String(Math.floor(i / sessionSize)).padStart(8, "0")}`;
+      r.actor.alternateId = `user${Math.floor(i / sessionSize)}@example.com`;
+      return r;
+    };
+    const a = await ingestStream({ input: Readable.from(jsonArray(n, oktaRec)), fileName: "okta-bench.json", via: "cli" });
+    const b = await ingestStream({ input: Readable.from(jsonArray(noise, (i) => github(1_000_000 + i))), fileName: "github-bench.json", via: "cli" });
+    const corr = await runCorrelation();
+    const user = await prisma().user.create({ data: { email: "bench@example.test", role: "analyst" } });
+    const actor = { id: user.id, email: user.email };
+    const c = await createCase({ actor, input: { title: `Benchmark: ${n} events` } });
+    const sessions = await pool().query<{ id: string }>(`SELECT id FROM session WHERE platform = 'okta' ORDER BY "startedAt"`);
+    for (const s of sessions.rows) await addCaseItem({ actor, caseId: c.id, input: { itemType: "session", refId: s.id } });
+    // Right after a bulk load the planner has no statistics yet (autovacuum's ANALYZE follows within a minute on a
+    // live system); measure the steady state, not that window.
+    await pool().query("VACUUM ANALYZE");
+    const cited = await pool().query<{ n: string }>(`SELECT count(*)::text AS n FROM event WHERE "sessionId" = ANY($1::uuid[])`, [sessions.rows.map((s) => s.id)]);
+    console.log(
+      `setup: ${a.stored + b.stored} records ingested (${a.stored} okta, ${b.stored} github), ${corr.sessions} sessions; ` +
+        `case #${c.number} cites ${sessions.rows.length} sessions = ${Number(cited.rows[0].n).toLocaleString()} events (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+
+    // 1. Export (timed, in a fresh process): collection, checkpoint, proofs, zip streamed to a file.
+    const zipPath = path.join(dir, "export.zip");
+    const first = timedExport(db.url, process.env.SESSIONPROOF_DATA_DIR!, c.id, zipPath, 1);
+    const r = first.result;
+    const exportSecs = first.secs;
+    const exportPeak = first.peakMb;
+
+    // 2. Unzip (not timed as part of verification), then `node verify.mjs` in the folder (timed).
+    const t2 = performance.now();
+    const unzip = spawnSync("unzip", ["-q", zipPath, "-d", path.join(dir, "out")], { encoding: "utf8" });
+    if (unzip.status !== 0) throw new Error(`unzip failed: ${unzip.stderr}`);
+    const unzipSecs = (performance.now() - t2) / 1000;
+    const pkg = path.join(dir, "out", r.folder);
+    const t3 = performance.now();
+    const v = spawnSync("/usr/bin/time", ["-f", "maxrss_kb=%M", process.execPath, "verify.mjs"], { cwd: pkg, encoding: "utf8" });
+    const verifySecs = (performance.now() - t3) / 1000;
+    const verifyRss = Math.round(Number(/maxrss_kb=(\d+)/.exec(v.stderr)?.[1] ?? 0) / 1024);
+    const t4 = performance.now();
+    const sums = spawnSync("sha256sum", ["-c", "--quiet", "SHA256SUMS"], { cwd: pkg, encoding: "utf8" });
+    const sumsSecs = (performance.now() - t4) / 1000;
+    const unpacked = spawnSync("du", ["-sb", pkg], { encoding: "utf8" }).stdout.split("\t")[0];
+
+    // 3. The same export with every file stored (no compression), for comparison.
+    const storedRun = timedExport(db.url, process.env.SESSIONPROOF_DATA_DIR!, c.id, path.join(dir, "export-stored.zip"), 0);
+    const stored = storedRun.result;
+    const storedSecs = storedRun.secs;
+    const storedPeak = storedRun.peakMb;
+
+    console.log("\n=== export benchmark");
+    console.log(`case                    ${r.events.toLocaleString()} events, ${r.rawRecords.toLocaleString()} raw records, ${r.sessions} sessions, tree size ${r.treeSize.toLocaleString()}`);
+    console.log(`export                  ${exportSecs.toFixed(2)} s  (${r.files} files, zip ${(r.zipBytes / 1024 / 1024).toFixed(1)} MB, unzipped ${(Number(unpacked) / 1024 / 1024).toFixed(1)} MB)`);
+    console.log(`peak RSS (export)       ${exportPeak} MB`);
+    console.log(`export, all stored      ${storedSecs.toFixed(2)} s  (zip ${(stored.zipBytes / 1024 / 1024).toFixed(1)} MB, peak RSS ${storedPeak} MB)`);
+    console.log(`unzip                   ${unzipSecs.toFixed(2)} s`);
+    console.log(`node verify.mjs         ${verifySecs.toFixed(2)} s  exit ${v.status}, peak RSS ${verifyRss} MB`);
+    console.log(`sha256sum -c            ${sumsSecs.toFixed(2)} s  exit ${sums.status}`);
+    console.log(`targets                 export <= 5 s, verify <= 3 s`);
+    if (v.status !== 0) console.log(v.stdout);
+  } finally {
+    rss.stop();
+    await closeDb();
+    await db.stop();
+  }
+}
