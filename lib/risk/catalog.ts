@@ -19,6 +19,15 @@ export type RiskRuleDef = {
   controls: RiskControlRef[];
 };
 
+// One maker per framework: each rule lists its controls as `csf("PR.AA-05", why)`, so what differs between rules
+// (the control and the reason it applies) is all that is written per line.
+const control =
+  (framework: RiskControlRef["framework"]) =>
+  (id: string, reason: string): RiskControlRef => ({ framework, id, reason });
+const csf = control("nist-csf-2.0");
+const nhi = control("owasp-nhi-2025");
+const aiRmf = control("nist-ai-rmf-1.0");
+
 export const RISK_RULES: readonly RiskRuleDef[] = [
   {
     id: "privileged-without-approval",
@@ -28,8 +37,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A privileged action was performed with no matching approval recorded (governance check 'approval' failed).",
     evidence: ["governance_check (kind approval, result fail)", "event (privileged)", "session"],
     controls: [
-      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Authorizations must be enforced and reviewed before privileged use." },
-      { framework: "nist-csf-2.0", id: "DE.CM-03", reason: "Personnel activity is monitored to find privileged use that bypassed approval." },
+      csf("PR.AA-05", "Authorizations must be enforced and reviewed before privileged use."),
+      csf("DE.CM-03", "Personnel activity is monitored to find privileged use that bypassed approval."),
     ],
   },
   {
@@ -40,8 +49,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A privileged action happened outside any active just-in-time access grant window (governance check 'jit' failed).",
     evidence: ["governance_check (kind jit, result fail)", "access_grant", "event (privileged)"],
     controls: [
-      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Time-bound entitlements must be enforced; use outside the window is unauthorized." },
-      { framework: "owasp-nhi-2025", id: "NHI5:2025", reason: "Standing privilege beyond the granted window is over-privilege." },
+      csf("PR.AA-05", "Time-bound entitlements must be enforced; use outside the window is unauthorized."),
+      nhi("NHI5:2025", "Standing privilege beyond the granted window is over-privilege."),
     ],
   },
   {
@@ -52,8 +61,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A non-human identity (service account, bot, workload, API token) signed in interactively with a browser user agent, which indicates a person is using it.",
     evidence: ["identity.kind", "event.userAgent (browser)", "event (authentication)"],
     controls: [
-      { framework: "owasp-nhi-2025", id: "NHI10:2025", reason: "Direct match: humans using NHI credentials." },
-      { framework: "nist-csf-2.0", id: "PR.AA-02", reason: "Identities must be bound to credentials according to the context of the interaction." },
+      nhi("NHI10:2025", "Direct match: humans using NHI credentials."),
+      csf("PR.AA-02", "Identities must be bound to credentials according to the context of the interaction."),
     ],
   },
   {
@@ -64,9 +73,9 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A non-human identity session changed source IP mid-session, or the identity appeared from a network never seen before for it: possible token replay or pass-the-cookie.",
     evidence: ["event.srcIp (distinct per session)", "session", "identity.kind"],
     controls: [
-      { framework: "nist-csf-2.0", id: "PR.AA-04", reason: "Identity assertions (tokens, cookies) must be protected and verified; replay from another network defeats that." },
-      { framework: "nist-csf-2.0", id: "DE.CM-01", reason: "Network activity is monitored to find adverse events." },
-      { framework: "owasp-nhi-2025", id: "NHI2:2025", reason: "Use of an NHI token from an unexpected network suggests a leaked secret." },
+      csf("PR.AA-04", "Identity assertions (tokens, cookies) must be protected and verified; replay from another network defeats that."),
+      csf("DE.CM-01", "Network activity is monitored to find adverse events."),
+      nhi("NHI2:2025", "Use of an NHI token from an unexpected network suggests a leaked secret."),
     ],
   },
   {
@@ -77,8 +86,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A service account signed in with a password only, or a human signed in without MFA.",
     evidence: ["event (authentication, success)", "event.data auth factors / mfa flag", "identity.kind"],
     controls: [
-      { framework: "nist-csf-2.0", id: "PR.AA-03", reason: "Users and services must be authenticated commensurate with risk." },
-      { framework: "owasp-nhi-2025", id: "NHI4:2025", reason: "Password authentication of an NHI is insecure authentication." },
+      csf("PR.AA-03", "Users and services must be authenticated commensurate with risk."),
+      nhi("NHI4:2025", "Password authentication of an NHI is insecure authentication."),
     ],
   },
   {
@@ -89,8 +98,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A long-lived credential (access key, secret, PAT, API token, SSH key) issued more than the configured maximum number of days ago is still being used.",
     evidence: ["credential.issuedAt / firstSeenAt", "credential.lastUsedAt", "event (credentialKey)"],
     controls: [
-      { framework: "owasp-nhi-2025", id: "NHI7:2025", reason: "Direct match: long-lived secrets." },
-      { framework: "nist-csf-2.0", id: "PR.AA-01", reason: "Credentials must be managed, including rotation." },
+      nhi("NHI7:2025", "Direct match: long-lived secrets."),
+      csf("PR.AA-01", "Credentials must be managed, including rotation."),
     ],
   },
   {
@@ -101,8 +110,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A non-human identity is still active although its owner departed or is disabled, or it has not been used for more than the configured number of dormant days.",
     evidence: ["identity.ownerIdentityId -> owner.status", "identity.lastSeenAt", "identity.status"],
     controls: [
-      { framework: "owasp-nhi-2025", id: "NHI1:2025", reason: "Direct match: improper offboarding." },
-      { framework: "nist-csf-2.0", id: "PR.AA-01", reason: "Identities must be managed through their life cycle." },
+      nhi("NHI1:2025", "Direct match: improper offboarding."),
+      csf("PR.AA-01", "Identities must be managed through their life cycle."),
     ],
   },
   {
@@ -113,8 +122,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A single non-human identity is used on several platforms or by several client applications, so one compromise spans environments.",
     evidence: ["event.platform (distinct)", "event.clientAppId (distinct)", "identity"],
     controls: [
-      { framework: "owasp-nhi-2025", id: "NHI8:2025", reason: "Environment isolation is broken." },
-      { framework: "owasp-nhi-2025", id: "NHI9:2025", reason: "Reuse of one NHI across applications." },
+      nhi("NHI8:2025", "Environment isolation is broken."),
+      nhi("NHI9:2025", "Reuse of one NHI across applications."),
     ],
   },
   {
@@ -125,8 +134,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A non-human identity has been granted many more scopes / permissions than it has been seen using.",
     evidence: ["access_grant / event.data scopes granted", "event.data scopes used"],
     controls: [
-      { framework: "owasp-nhi-2025", id: "NHI5:2025", reason: "Direct match: over-privileged NHI." },
-      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Least privilege: entitlements must be reviewed." },
+      nhi("NHI5:2025", "Direct match: over-privileged NHI."),
+      csf("PR.AA-05", "Least privilege: entitlements must be reviewed."),
     ],
   },
   {
@@ -137,9 +146,9 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "An OAuth application performed bulk data reads or exports above the configured threshold.",
     evidence: ["identity.kind oauth_app", "event (read/export/download activities)", "count per app"],
     controls: [
-      { framework: "owasp-nhi-2025", id: "NHI3:2025", reason: "Vulnerable third-party NHI with broad data access." },
-      { framework: "nist-csf-2.0", id: "DE.CM-06", reason: "External service provider activity must be monitored." },
-      { framework: "nist-csf-2.0", id: "GV.SC-07", reason: "Risks posed by third parties must be understood and monitored." },
+      nhi("NHI3:2025", "Vulnerable third-party NHI with broad data access."),
+      csf("DE.CM-06", "External service provider activity must be monitored."),
+      csf("GV.SC-07", "Risks posed by third parties must be understood and monitored."),
     ],
   },
   {
@@ -150,8 +159,8 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "A session acting under delegated authority (impersonation, assumed role, on-behalf-of) or a service-to-service session made privileged, high-impact changes.",
     evidence: ["session.initiatorIdentityId", "identity.kind", "event (privileged)"],
     controls: [
-      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Delegated authorizations must be defined, enforced and reviewed." },
-      { framework: "nist-csf-2.0", id: "DE.CM-03", reason: "Technology usage is monitored to find adverse events." },
+      csf("PR.AA-05", "Delegated authorizations must be defined, enforced and reviewed."),
+      csf("DE.CM-03", "Technology usage is monitored to find adverse events."),
     ],
   },
   {
@@ -162,10 +171,10 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       "An AI agent acting under delegated authority made privileged changes with no human approval recorded for them.",
     evidence: ["identity.kind ai_agent / event.actorType", "event (privileged)", "approval (absent)"],
     controls: [
-      { framework: "nist-ai-rmf-1.0", id: "GOVERN 3.2", reason: "Roles for human-AI configurations and oversight must be defined." },
-      { framework: "nist-ai-rmf-1.0", id: "MAP 3.5", reason: "Processes for human oversight must be defined and applied." },
-      { framework: "nist-ai-rmf-1.0", id: "MANAGE 2.4", reason: "Mechanisms to supersede or disengage AI acting outside intended use." },
-      { framework: "nist-csf-2.0", id: "PR.AA-05", reason: "Authorizations of the agent must be enforced." },
+      aiRmf("GOVERN 3.2", "Roles for human-AI configurations and oversight must be defined."),
+      aiRmf("MAP 3.5", "Processes for human oversight must be defined and applied."),
+      aiRmf("MANAGE 2.4", "Mechanisms to supersede or disengage AI acting outside intended use."),
+      csf("PR.AA-05", "Authorizations of the agent must be enforced."),
     ],
   },
 ] as const;

@@ -3,12 +3,13 @@ import { requirePage } from "@/lib/auth/guard";
 import { auditListQuery, listAudit, type AuditEntry } from "@/lib/audit/list-audit";
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { FilterBar, FilterInput, FilterSelect, NoMatch } from "@/components/filter-bar";
 import { fmtTime } from "@/components/format";
+import { Pager, ResultCount, firstValues, type SearchParams } from "@/components/pager";
+import { SortLinkHeaders } from "@/components/sortable";
 
 export const metadata = { title: "Audit trail" };
 
-type SP = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const FILTER_KEYS = ["actor", "action", "resourceType", "from", "to", "q"] as const;
 
 const COLUMNS: { key: "at" | "actor" | "action" | "resource" | "ip" | null; label: string }[] = [
@@ -33,21 +34,15 @@ function resourceHref(e: AuditEntry): string | null {
 
 // The dashboard's own audit trail: who did and saw what, from where, each entry also a ledger leaf. Filters, sort
 // and page are in the URL (a GET form and links), and the export links carry the same filters.
-export default async function AuditPage({ searchParams }: { searchParams: Promise<SP> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePage("/audit");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, one(v)]));
+  const raw = firstValues(await searchParams);
   const q = auditListQuery.parse(raw);
   // So that the leaf column is filled for everything shown (normally the debounced flush has done it already).
   await flushAuditToLedger().catch(() => undefined);
   const page = await listAudit({ query: q });
   const filtered = FILTER_KEYS.some((k) => Boolean(raw[k]));
 
-  const href = (patch: Record<string, string | number | undefined>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...raw, ...patch })) if (v !== undefined && v !== "") p.set(k, String(v));
-    const s = p.toString();
-    return s ? `/audit?${s}` : "/audit";
-  };
   const exportHref = (format: "csv" | "ndjson") => {
     const p = new URLSearchParams({ format });
     for (const k of FILTER_KEYS) if (raw[k]) p.set(k, raw[k]!);
@@ -74,68 +69,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <h2 id="audit-h" className="visually-hidden">
           Audit entries
         </h2>
-        <form className="filters audit-filters" role="search" aria-label="Filter the audit trail" method="get" action="/audit">
-          <div className="field">
-            <label htmlFor="a-q">Search</label>
-            <input id="a-q" name="q" type="search" defaultValue={q.q ?? ""} placeholder="Any text: resource id, IP, details" />
-          </div>
-          <div className="field">
-            <label htmlFor="a-actor">Actor</label>
-            <input id="a-actor" name="actor" defaultValue={q.actor ?? ""} placeholder="email" />
-          </div>
-          <div className="field">
-            <label htmlFor="a-action">Action</label>
-            <select id="a-action" name="action" defaultValue={q.action ?? ""}>
-              <option value="">Any action</option>
-              {[...new Set(page.actions.map((a) => a.split(".")[0]))].map((g) => (
-                <optgroup key={g} label={g}>
-                  <option value={g}>{g}.* (all)</option>
-                  {page.actions
-                    .filter((a) => a.startsWith(g + "."))
-                    .map((a) => (
-                      <option key={a} value={a}>
-                        {a}
-                      </option>
-                    ))}
-                </optgroup>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="a-type">Resource type</label>
-            <select id="a-type" name="resourceType" defaultValue={q.resourceType ?? ""}>
-              <option value="">Any</option>
-              {page.resourceTypes.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="a-from">From (UTC)</label>
-            <input id="a-from" name="from" type="datetime-local" defaultValue={raw.from ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="a-to">To (UTC)</label>
-            <input id="a-to" name="to" type="datetime-local" defaultValue={raw.to ?? ""} />
-          </div>
-          <input type="hidden" name="sort" value={q.sort} />
-          <input type="hidden" name="dir" value={q.dir} />
-          <div className="field">
-            <button type="submit" className="btn btn-secondary">
-              Apply filters
-            </button>{" "}
-            {filtered ? <Link href="/audit">Clear</Link> : null}
-          </div>
-        </form>
+        <FilterBar label="Filter the audit trail" path="/audit" className="audit-filters" keep={{ sort: q.sort, dir: q.dir }} filtered={filtered}>
+          <FilterInput id="a-q" label="Search" name="q" type="search" value={q.q} placeholder="Any text: resource id, IP, details" />
+          <FilterInput id="a-actor" label="Actor" name="actor" value={q.actor} placeholder="email" />
+          <FilterSelect id="a-action" label="Action" name="action" value={q.action} any="Any action">
+            {[...new Set(page.actions.map((a) => a.split(".")[0]))].map((g) => (
+              <optgroup key={g} label={g}>
+                <option value={g}>{g}.* (all)</option>
+                {page.actions
+                  .filter((a) => a.startsWith(g + "."))
+                  .map((a) => (
+                    <option key={a} value={a}>
+                      {a}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </FilterSelect>
+          <FilterSelect id="a-type" label="Resource type" name="resourceType" value={q.resourceType} any="Any" options={page.resourceTypes} />
+          <FilterInput id="a-from" label="From (UTC)" name="from" type="datetime-local" value={raw.from} />
+          <FilterInput id="a-to" label="To (UTC)" name="to" type="datetime-local" value={raw.to} />
+        </FilterBar>
         {page.total === 0 ? (
           filtered ? (
-            <EmptyState title="No audit entry matches these filters">
-              <p>
-                Widen the time range or other filters, or <Link href="/audit">clear them</Link>.
-              </p>
-            </EmptyState>
+            <NoMatch title="No audit entry matches these filters" clearHref="/audit" widen="Widen the time range or other filters," />
           ) : (
             <EmptyState title="The audit trail is empty">
               <p>Entries appear as soon as anyone signs in, opens a session, identity or case, exports, or changes users, tokens, holds or retention.</p>
@@ -143,35 +100,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           )
         ) : (
           <>
-            <p className="muted" role="status">
-              {page.total.toLocaleString("en")} {page.total === 1 ? "entry" : "entries"}
-              {page.total > page.entries.length ? `, ${page.offset + 1}–${page.offset + page.entries.length} shown` : ""}
-            </p>
+            <ResultCount total={page.total} offset={page.offset} shown={page.entries.length} one="entry" many="entries" />
             <div className="table-scroll">
               <table className="data" data-testid="audit-table">
                 <caption className="visually-hidden">Audit entries; the sortable column headers are links</caption>
                 <thead>
-                  <tr>
-                    {COLUMNS.map((c) => {
-                      if (!c.key) {
-                        return (
-                          <th key={c.label} scope="col">
-                            {c.label}
-                          </th>
-                        );
-                      }
-                      const active = q.sort === c.key;
-                      const nextDir = active && q.dir === "desc" ? "asc" : active ? "desc" : c.key === "at" ? "desc" : "asc";
-                      return (
-                        <th key={c.label} scope="col" aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}>
-                          <Link href={href({ sort: c.key, dir: nextDir, offset: undefined })}>
-                            {c.label}
-                            <span aria-hidden="true"> {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}</span>
-                          </Link>
-                        </th>
-                      );
-                    })}
-                  </tr>
+                  <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["actor", "action", "resource", "ip"]} path="/audit" params={raw} />
                 </thead>
                 <tbody>
                   {page.entries.map((e) => {
@@ -204,12 +138,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </tbody>
               </table>
             </div>
-            {page.total > page.limit ? (
-              <nav className="table-tools" aria-label="Pages" style={{ marginTop: "0.75rem" }}>
-                {page.offset > 0 ? <Link href={href({ offset: Math.max(0, page.offset - page.limit) })}>← Previous</Link> : null}
-                {page.offset + page.limit < page.total ? <Link href={href({ offset: page.offset + page.limit })}>Next →</Link> : null}
-              </nav>
-            ) : null}
+            <Pager total={page.total} offset={page.offset} limit={page.limit} path="/audit" params={raw} />
           </>
         )}
       </section>

@@ -5,12 +5,13 @@ import { listCases } from "@/lib/cases/list-cases";
 import { listUsers } from "@/lib/users/list-users";
 import { CASE_STATUSES, SEVERITIES, STATUS_LABEL, casesQuery, type CaseSort, type CasesQuery } from "@/lib/cases/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { FilterBar, FilterInput, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
 import { fmtTime } from "@/components/format";
+import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
+import { SortLinkHeaders } from "@/components/sortable";
 import { NewCaseForm } from "./new-case-form";
 
 export const metadata = { title: "Cases" };
-
-type SP = Record<string, string | string[] | undefined>;
 
 const COLUMNS: { key: CaseSort | null; label: string }[] = [
   { key: "number", label: "#" },
@@ -24,12 +25,10 @@ const COLUMNS: { key: CaseSort | null; label: string }[] = [
   { key: "updated", label: "Last change" },
 ];
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
 // The cases list. Filters, sort and page live in the URL (a plain GET form and links), so any view is a link.
-export default async function CasesPage({ searchParams }: { searchParams: Promise<SP> }) {
+export default async function CasesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePage("/cases");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, one(v)]));
+  const raw = firstValues(await searchParams);
   const parsed = casesQuery.safeParse(raw);
   const q: CasesQuery = parsed.success ? parsed.data : casesQuery.parse({});
   const mayWrite = can(user.role, "cases.write");
@@ -37,12 +36,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   const workers = users.filter((u) => !u.disabled && can(u.role, "cases.write"));
   const filtered = Boolean(q.status || q.severity || q.assignee || q.tag || q.q);
 
-  const href = (patch: Record<string, string | number | undefined>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...raw, ...patch })) if (v !== undefined && v !== "") p.set(k, String(v));
-    const s = p.toString();
-    return s ? `/cases?${s}` : "/cases";
-  };
+  const href = (patch: Record<string, string | number | undefined>) => listHref("/cases", raw, patch);
 
   return (
     <>
@@ -55,72 +49,31 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
         <h2 id="cases-h" className="visually-hidden">
           Cases list
         </h2>
-        <form className="filters cases-filters" role="search" aria-label="Filter cases" method="get" action="/cases">
-          <div className="field">
-            <label htmlFor="f-q">Search</label>
-            <input id="f-q" name="q" type="search" defaultValue={q.q ?? ""} placeholder="Title, description or #number" />
-          </div>
-          <div className="field">
-            <label htmlFor="f-status">Status</label>
-            <select id="f-status" name="status" defaultValue={q.status?.join(",") ?? ""}>
-              <option value="">Any status</option>
-              <option value="open,investigating,pending_review">Not closed</option>
-              {CASE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABEL[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-severity">Severity</label>
-            <select id="f-severity" name="severity" defaultValue={q.severity ?? ""}>
-              <option value="">Any severity</option>
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-assignee">Assignee</label>
-            <select id="f-assignee" name="assignee" defaultValue={q.assignee ?? ""}>
-              <option value="">Anyone</option>
-              <option value="none">Unassigned</option>
-              {workers.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name ?? u.email}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-tag">Tag</label>
-            <input id="f-tag" name="tag" defaultValue={q.tag ?? ""} />
-          </div>
-          <input type="hidden" name="sort" value={q.sort} />
-          <input type="hidden" name="dir" value={q.dir} />
-          <div className="field">
-            <button type="submit" className="btn btn-secondary">
-              Apply filters
-            </button>{" "}
-            {filtered ? <Link href="/cases">Clear</Link> : null}
-          </div>
-        </form>
-        {!parsed.success ? (
-          <div className="alert alert-error" role="alert">
-            The link&apos;s filters are not valid ({parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); showing all cases
-            instead.
-          </div>
-        ) : null}
+        <FilterBar label="Filter cases" path="/cases" className="cases-filters" keep={{ sort: q.sort, dir: q.dir }} filtered={filtered}>
+          <FilterInput id="f-q" label="Search" name="q" type="search" value={q.q} placeholder="Title, description or #number" />
+          <FilterSelect
+            id="f-status"
+            label="Status"
+            name="status"
+            value={q.status?.join(",")}
+            any="Any status"
+            options={[{ value: "open,investigating,pending_review", label: "Not closed" }, ...CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))]}
+          />
+          <FilterSelect id="f-severity" label="Severity" name="severity" value={q.severity} any="Any severity" options={SEVERITIES} />
+          <FilterSelect
+            id="f-assignee"
+            label="Assignee"
+            name="assignee"
+            value={q.assignee}
+            any="Anyone"
+            options={[{ value: "none", label: "Unassigned" }, ...workers.map((u) => ({ value: u.id, label: u.name ?? u.email }))]}
+          />
+          <FilterInput id="f-tag" label="Tag" name="tag" value={q.tag} />
+        </FilterBar>
+        <InvalidFilters issues={parsed.error?.issues} what="cases" />
         {page.total === 0 ? (
           filtered ? (
-            <EmptyState title="No case matches these filters">
-              <p>
-                Widen the filters or <Link href="/cases">clear them</Link>.
-              </p>
-            </EmptyState>
+            <NoMatch title="No case matches these filters" clearHref="/cases" />
           ) : (
             <EmptyState title="No cases yet">
               <p>
@@ -132,34 +85,11 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
           )
         ) : (
           <>
-            <p className="muted" role="status">
-              {page.total.toLocaleString("en")} {page.total === 1 ? "case" : "cases"}
-              {page.total > page.items.length ? `, ${page.offset + 1}–${page.offset + page.items.length} shown` : ""}
-            </p>
+            <ResultCount total={page.total} offset={page.offset} shown={page.items.length} one="case" many="cases" />
             <table className="data" data-testid="cases-table">
               <caption className="visually-hidden">Cases; the sortable column headers are links</caption>
               <thead>
-                <tr>
-                  {COLUMNS.map((c) => {
-                    if (!c.key) {
-                      return (
-                        <th key={c.label} scope="col">
-                          {c.label}
-                        </th>
-                      );
-                    }
-                    const active = q.sort === c.key;
-                    const nextDir = active && q.dir === "desc" ? "asc" : active ? "desc" : c.key === "title" || c.key === "number" ? "asc" : "desc";
-                    return (
-                      <th key={c.label} scope="col" aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}>
-                        <Link href={href({ sort: c.key, dir: nextDir, offset: undefined })}>
-                          {c.label}
-                          <span aria-hidden="true"> {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}</span>
-                        </Link>
-                      </th>
-                    );
-                  })}
-                </tr>
+                <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["title", "number"]} path="/cases" params={raw} />
               </thead>
               <tbody>
                 {page.items.map((c) => (
@@ -189,12 +119,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
                 ))}
               </tbody>
             </table>
-            {page.total > page.limit ? (
-              <nav className="table-tools" aria-label="Pages" style={{ marginTop: "0.75rem" }}>
-                {page.offset > 0 ? <Link href={href({ offset: Math.max(0, page.offset - page.limit) })}>← Previous</Link> : null}
-                {page.offset + page.limit < page.total ? <Link href={href({ offset: page.offset + page.limit })}>Next →</Link> : null}
-              </nav>
-            ) : null}
+            <Pager total={page.total} offset={page.offset} limit={page.limit} path="/cases" params={raw} />
           </>
         )}
       </section>

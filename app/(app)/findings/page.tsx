@@ -5,12 +5,14 @@ import { RISK_RULES, SEVERITY_ORDER } from "@/lib/risk/catalog";
 import { listFindings } from "@/lib/risk/list-findings";
 import { FINDING_SORTS, findingsQuery } from "@/lib/risk/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { FilterBar, FilterInput, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
 import { fmtTime } from "@/components/format";
+import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
+import { SortLinkHeaders } from "@/components/sortable";
 import { SeverityChart } from "./severity-chart";
 
 export const metadata = { title: "Findings" };
 
-type SP = Record<string, string | string[] | undefined>;
 type Sort = (typeof FINDING_SORTS)[number];
 
 const COLUMNS: { key: Sort | null; label: string }[] = [
@@ -23,26 +25,25 @@ const COLUMNS: { key: Sort | null; label: string }[] = [
   { key: "status", label: "Status" },
 ];
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const FINDING_STATUS_OPTIONS = [
+  { value: "open", label: "Open" },
+  { value: "dismissed", label: "Dismissed" },
+  { value: "resolved", label: "Condition no longer holds" },
+];
 
 // Risk findings raised by the rule catalog (lib/risk). Filters, sort and page live in the URL (a GET form and
 // links), so every view is a shareable link.
-export default async function FindingsPage({ searchParams }: { searchParams: Promise<SP> }) {
+export default async function FindingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePage("/findings");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, one(v)]));
+  const raw = firstValues(await searchParams);
   const parsed = findingsQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : findingsQuery.parse({});
   const [page, all] = await Promise.all([listFindings(q), listFindings({ limit: 1 })]);
   const filtered = Boolean(q.rule || q.severity || q.status || q.platform || q.identity || q.session);
   const mayCorrelate = can(user.role, "ingest.write");
 
-  const href = (patch: Record<string, string | number | undefined>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...raw, ...patch })) if (v !== undefined && v !== "") p.set(k, String(v));
-    const s = p.toString();
-    return s ? `/findings?${s}` : "/findings";
-  };
+  const href = (patch: Record<string, string | number | undefined>) => listHref("/findings", raw, patch);
   const chart = SEVERITY_ORDER.map((sev) => {
     const c = page.bySeverity.find((b) => b.severity === sev);
     return { label: cap(sev), open: c?.open ?? 0, dismissed: c?.dismissed ?? 0 };
@@ -86,101 +87,28 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
           </section>
           <section className="panel" aria-labelledby="findings-list-h">
             <h2 id="findings-list-h">Findings</h2>
-            <form className="filters" role="search" aria-label="Filter findings" method="get" action="/findings">
-              <div className="field">
-                <label htmlFor="f-rule">Rule</label>
-                <select id="f-rule" name="rule" defaultValue={q.rule ?? ""}>
-                  <option value="">Any rule</option>
-                  {RISK_RULES.map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {r.title}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="f-severity">Severity</label>
-                <select id="f-severity" name="severity" defaultValue={q.severity ?? ""}>
-                  <option value="">Any severity</option>
-                  {SEVERITY_ORDER.map((s) => (
-                    <option key={s} value={s}>
-                      {cap(s)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="f-status">Status</label>
-                <select id="f-status" name="status" defaultValue={q.status ?? ""}>
-                  <option value="">Any status</option>
-                  <option value="open">Open</option>
-                  <option value="dismissed">Dismissed</option>
-                  <option value="resolved">Condition no longer holds</option>
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="f-platform">Platform</label>
-                <input id="f-platform" name="platform" defaultValue={q.platform ?? ""} placeholder="e.g. aws" />
-              </div>
-              {q.identity ? <input type="hidden" name="identity" value={q.identity} /> : null}
-              {q.session ? <input type="hidden" name="session" value={q.session} /> : null}
-              <input type="hidden" name="sort" value={q.sort} />
-              <input type="hidden" name="dir" value={q.dir} />
-              <div className="field">
-                <button type="submit" className="btn btn-secondary">
-                  Apply filters
-                </button>{" "}
-                {filtered ? <Link href="/findings">Clear</Link> : null}
-              </div>
-            </form>
+            <FilterBar label="Filter findings" path="/findings" keep={{ identity: q.identity, session: q.session, sort: q.sort, dir: q.dir }} filtered={filtered}>
+              <FilterSelect id="f-rule" label="Rule" name="rule" value={q.rule} any="Any rule" options={RISK_RULES.map((r) => ({ value: r.id, label: r.title }))} />
+              <FilterSelect id="f-severity" label="Severity" name="severity" value={q.severity} any="Any severity" options={SEVERITY_ORDER.map((s) => ({ value: s, label: cap(s) }))} />
+              <FilterSelect id="f-status" label="Status" name="status" value={q.status} any="Any status" options={FINDING_STATUS_OPTIONS} />
+              <FilterInput id="f-platform" label="Platform" name="platform" value={q.platform} placeholder="e.g. aws" />
+            </FilterBar>
             {q.identity || q.session ? (
               <p className="muted">
                 Showing one {q.identity ? "identity" : "session"}&apos;s findings only.{" "}
                 <Link href={href({ identity: undefined, session: undefined, offset: undefined })}>Show all</Link>
               </p>
             ) : null}
-            {!parsed.success ? (
-              <div className="alert alert-error" role="alert">
-                The link&apos;s filters are not valid ({parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); showing all
-                findings instead.
-              </div>
-            ) : null}
+            <InvalidFilters issues={parsed.error?.issues} what="findings" />
             {page.total === 0 ? (
-              <EmptyState title="No finding matches these filters">
-                <p>
-                  Widen the filters or <Link href="/findings">clear them</Link>.
-                </p>
-              </EmptyState>
+              <NoMatch title="No finding matches these filters" clearHref="/findings" />
             ) : (
               <>
-                <p className="muted" role="status">
-                  {page.total.toLocaleString("en")} {page.total === 1 ? "finding" : "findings"}
-                  {page.total > page.items.length ? `, ${q.offset + 1}–${q.offset + page.items.length} shown` : ""}
-                </p>
+                <ResultCount total={page.total} offset={q.offset} shown={page.items.length} one="finding" many="findings" />
                 <table className="data" data-testid="findings-table">
                   <caption className="visually-hidden">Risk findings; the sortable column headers are links</caption>
                   <thead>
-                    <tr>
-                      {COLUMNS.map((c) => {
-                        if (!c.key) {
-                          return (
-                            <th key={c.label} scope="col">
-                              {c.label}
-                            </th>
-                          );
-                        }
-                        const active = q.sort === c.key;
-                        const nextDir = active && q.dir === "desc" ? "asc" : active ? "desc" : c.key === "rule" || c.key === "status" ? "asc" : "desc";
-                        return (
-                          <th key={c.label} scope="col" aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}>
-                            <Link href={href({ sort: c.key, dir: nextDir, offset: undefined })}>
-                              {c.label}
-                              <span aria-hidden="true"> {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}</span>
-                            </Link>
-                          </th>
-                        );
-                      })}
-                    </tr>
+                    <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["rule", "status"]} path="/findings" params={raw} />
                   </thead>
                   <tbody>
                     {page.items.map((f) => (
@@ -204,12 +132,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                     ))}
                   </tbody>
                 </table>
-                {page.total > q.limit ? (
-                  <nav className="table-tools" aria-label="Pages" style={{ marginTop: "0.75rem" }}>
-                    {q.offset > 0 ? <Link href={href({ offset: Math.max(0, q.offset - q.limit) })}>← Previous</Link> : null}
-                    {q.offset + q.limit < page.total ? <Link href={href({ offset: q.offset + q.limit })}>Next →</Link> : null}
-                  </nav>
-                ) : null}
+                <Pager total={page.total} offset={q.offset} limit={q.limit} path="/findings" params={raw} />
               </>
             )}
           </section>

@@ -14,12 +14,13 @@ import {
   type GovernanceCheckItem,
 } from "@/lib/governance/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { FilterBar, FilterInput, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
 import { fmtTime } from "@/components/format";
+import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
+import { SortLinkHeaders } from "@/components/sortable";
 import { GovernanceChart } from "./governance-chart";
 
 export const metadata = { title: "Governance" };
-
-type SP = Record<string, string | string[] | undefined>;
 
 const COLUMNS: { key: CheckSort | null; label: string }[] = [
   { key: "time", label: "Time" },
@@ -35,7 +36,6 @@ const COLUMNS: { key: CheckSort | null; label: string }[] = [
   { key: "status", label: "Status" },
 ];
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const yesNo = (v: boolean | null, yes: string, no: string, none = "—") => (v === null ? <span className="muted">{none}</span> : v ? yes : no);
 
 function ApprovalCell({ c }: { c: GovernanceCheckItem }) {
@@ -68,21 +68,16 @@ function GrantCell({ c }: { c: GovernanceCheckItem }) {
 
 // Privileged actions joined to their approval, JIT grant and policy decision. Filters, sort and page live in the
 // URL (a plain GET form and links), so any view is a link.
-export default async function GovernancePage({ searchParams }: { searchParams: Promise<SP> }) {
+export default async function GovernancePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePage("/governance");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, one(v)]));
+  const raw = firstValues(await searchParams);
   const parsed = checksQuery.safeParse(raw);
   const q: ChecksQuery = parsed.success ? parsed.data : checksQuery.parse({});
   const [page, summary] = await Promise.all([listGovernanceChecks(q), summarizeGovernanceChecks({ ...q })]);
   const filtered = Boolean(q.status || q.platform || q.category || q.identityId || q.sessionId || q.from || q.to);
   const mayIngest = can(user.role, "ingest.write");
 
-  const href = (patch: Record<string, string | number | undefined>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...raw, ...patch })) if (v !== undefined && v !== "") p.set(k, String(v));
-    const s = p.toString();
-    return s ? `/governance?${s}` : "/governance";
-  };
+  const href = (patch: Record<string, string | number | undefined>) => listHref("/governance", raw, patch);
 
   const s = summary.byStatus;
   const cards = [
@@ -144,108 +139,49 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
           </section>
           <section className="panel" aria-labelledby="gov-list-h">
             <h2 id="gov-list-h">Privileged actions</h2>
-            <form className="filters gov-filters" role="search" aria-label="Filter privileged actions" method="get" action="/governance">
-              <div className="field">
-                <label htmlFor="f-status">Status</label>
-                <select id="f-status" name="status" defaultValue={q.status ?? ""}>
-                  <option value="">Any status</option>
-                  <option value="problem">Any problem (not OK)</option>
-                  {CHECK_STATUSES.map((st) => (
-                    <option key={st} value={st}>
-                      {STATUS_LABEL[st]}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="f-platform">Platform</label>
-                <select id="f-platform" name="platform" defaultValue={q.platform ?? ""}>
-                  <option value="">Any platform</option>
-                  {summary.platforms.map((p) => (
-                    <option key={p} value={p}>
-                      {p}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="f-category">Category</label>
-                <select id="f-category" name="category" defaultValue={q.category ?? ""}>
-                  <option value="">Any category</option>
-                  {PRIVILEGED_CATEGORIES.map((c) => (
-                    <option key={c} value={c}>
-                      {CATEGORY_LABEL[c]}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="f-from">From</label>
-                <input id="f-from" name="from" type="date" defaultValue={raw.from ?? ""} />
-              </div>
-              <div className="field">
-                <label htmlFor="f-to">To</label>
-                <input id="f-to" name="to" type="date" defaultValue={raw.to ?? ""} />
-              </div>
-              {q.identityId ? <input type="hidden" name="identityId" value={q.identityId} /> : null}
-              {q.sessionId ? <input type="hidden" name="sessionId" value={q.sessionId} /> : null}
-              <input type="hidden" name="sort" value={q.sort} />
-              <input type="hidden" name="dir" value={q.dir} />
-              <div className="field">
-                <button type="submit" className="btn btn-secondary">
-                  Apply filters
-                </button>{" "}
-                {filtered ? <Link href="/governance">Clear</Link> : null}
-              </div>
-            </form>
+            <FilterBar
+              label="Filter privileged actions"
+              path="/governance"
+              className="gov-filters"
+              keep={{ identityId: q.identityId, sessionId: q.sessionId, sort: q.sort, dir: q.dir }}
+              filtered={filtered}
+            >
+              <FilterSelect
+                id="f-status"
+                label="Status"
+                name="status"
+                value={q.status}
+                any="Any status"
+                options={[{ value: "problem", label: "Any problem (not OK)" }, ...CHECK_STATUSES.map((st) => ({ value: st, label: STATUS_LABEL[st] }))]}
+              />
+              <FilterSelect id="f-platform" label="Platform" name="platform" value={q.platform} any="Any platform" options={summary.platforms} />
+              <FilterSelect
+                id="f-category"
+                label="Category"
+                name="category"
+                value={q.category}
+                any="Any category"
+                options={PRIVILEGED_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABEL[c] }))}
+              />
+              <FilterInput id="f-from" label="From" name="from" type="date" value={raw.from} />
+              <FilterInput id="f-to" label="To" name="to" type="date" value={raw.to} />
+            </FilterBar>
             {q.identityId || q.sessionId ? (
               <p className="muted">
                 Showing one {q.identityId ? "identity" : "session"}&apos;s actions only. <Link href={href({ identityId: undefined, sessionId: undefined, offset: undefined })}>Show everyone&apos;s</Link>
               </p>
             ) : null}
-            {!parsed.success ? (
-              <div className="alert alert-error" role="alert">
-                The link&apos;s filters are not valid ({parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); showing all
-                privileged actions instead.
-              </div>
-            ) : null}
+            <InvalidFilters issues={parsed.error?.issues} what="privileged actions" />
             {page.total === 0 ? (
-              <EmptyState title="No privileged action matches these filters">
-                <p>
-                  Widen the filters or <Link href="/governance">clear them</Link>.
-                </p>
-              </EmptyState>
+              <NoMatch title="No privileged action matches these filters" clearHref="/governance" />
             ) : (
               <>
-                <p className="muted" role="status">
-                  {page.total.toLocaleString("en")} {page.total === 1 ? "privileged action" : "privileged actions"}
-                  {page.total > page.items.length ? `, ${page.offset + 1}–${page.offset + page.items.length} shown` : ""}
-                </p>
+                <ResultCount total={page.total} offset={page.offset} shown={page.items.length} one="privileged action" many="privileged actions" />
                 <div className="gov-scroll">
                   <table className="data gov-table" data-testid="governance-table">
                     <caption className="visually-hidden">Privileged actions with their approval, JIT grant and policy decision; the sortable column headers are links</caption>
                     <thead>
-                      <tr>
-                        {COLUMNS.map((c) => {
-                          if (!c.key) {
-                            return (
-                              <th key={c.label} scope="col">
-                                {c.label}
-                              </th>
-                            );
-                          }
-                          const active = q.sort === c.key;
-                          const nextDir = active && q.dir === "desc" ? "asc" : active ? "desc" : c.key === "actor" || c.key === "platform" || c.key === "category" ? "asc" : "desc";
-                          return (
-                            <th key={c.label} scope="col" aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}>
-                              <Link href={href({ sort: c.key, dir: nextDir, offset: undefined })}>
-                                {c.label}
-                                <span aria-hidden="true"> {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}</span>
-                              </Link>
-                            </th>
-                          );
-                        })}
-                      </tr>
+                      <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["actor", "platform", "category"]} path="/governance" params={raw} />
                     </thead>
                     <tbody>
                       {page.items.map((c) => (
@@ -292,12 +228,7 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                     </tbody>
                   </table>
                 </div>
-                {page.total > page.limit ? (
-                  <nav className="table-tools" aria-label="Pages" style={{ marginTop: "0.75rem" }}>
-                    {page.offset > 0 ? <Link href={href({ offset: Math.max(0, page.offset - page.limit) })}>← Previous</Link> : null}
-                    {page.offset + page.limit < page.total ? <Link href={href({ offset: page.offset + page.limit })}>Next →</Link> : null}
-                  </nav>
-                ) : null}
+                <Pager total={page.total} offset={page.offset} limit={page.limit} path="/governance" params={raw} />
               </>
             )}
           </section>

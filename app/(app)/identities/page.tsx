@@ -6,6 +6,7 @@ import { identitiesQuery, IDENTITY_KINDS, type IdentitiesQuery } from "@/lib/ses
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtTime } from "@/components/format";
+import { Pager } from "@/components/pager";
 
 export const metadata = { title: "Identities" };
 
@@ -143,15 +144,13 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
               </tbody>
             </table>
           )}
-          {page.total > PAGE ? (
-            <nav className="table-tools" aria-label="Pages" style={{ marginTop: "0.75rem" }}>
-              {q.offset > 0 ? <Link href={href({ offset: Math.max(0, q.offset - PAGE) })}>← Previous</Link> : null}
-              <span className="muted">
-                {(q.offset + 1).toLocaleString()}–{Math.min(q.offset + PAGE, page.total).toLocaleString()} of {page.total.toLocaleString()}
-              </span>
-              {q.offset + PAGE < page.total ? <Link href={href({ offset: q.offset + PAGE })}>Next →</Link> : null}
-            </nav>
-          ) : null}
+          <Pager
+            total={page.total}
+            offset={q.offset}
+            limit={PAGE}
+            path="/identities"
+            params={{ q: q.q, kind: q.kind, platform: q.platform, sort: q.sort, dir: q.dir }}
+          />
         </section>
       )}
     </>

@@ -1,11 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import { CaseFields, splitTags, type CaseDraft, type CaseUserOption } from "@/components/case-fields";
 import { STATUS_LABEL, type CaseStatus } from "@/lib/cases/types";
 import { useCaseAction } from "./use-case-action";
 
-type UserOption = { id: string; label: string };
-type CaseFields = {
+type EditableCase = {
   id: string;
   title: string;
   description: string | null;
@@ -26,15 +26,17 @@ const MOVE_LABEL = (from: CaseStatus, to: CaseStatus): string => {
 };
 
 // The status moves allowed from here (the server checks them again) and the editable case fields.
-export function CaseControls({ c, users }: { c: CaseFields; users: UserOption[] }) {
+export function CaseControls({ c, users }: { c: EditableCase; users: CaseUserOption[] }) {
   const move = useCaseAction((status: CaseStatus) => ({ url: `/api/v1/cases/${c.id}`, method: "PATCH", body: { status } }));
   const save = useCaseAction((body: Record<string, unknown>) => ({ url: `/api/v1/cases/${c.id}`, method: "PATCH", body }));
   const [editing, setEditing] = useState(false);
-  const [title, setTitle] = useState(c.title);
-  const [description, setDescription] = useState(c.description ?? "");
-  const [severity, setSeverity] = useState(c.severity);
-  const [assigneeId, setAssigneeId] = useState(c.assigneeId ?? "");
-  const [tags, setTags] = useState(c.tags.join(", "));
+  const [draft, setDraft] = useState<CaseDraft>({
+    title: c.title,
+    severity: c.severity,
+    assigneeId: c.assigneeId ?? "",
+    tags: c.tags.join(", "),
+    description: c.description ?? "",
+  });
 
   return (
     <div className="case-controls">
@@ -67,53 +69,17 @@ export function CaseControls({ c, users }: { c: CaseFields; users: UserOption[] 
             e.preventDefault();
             save.mutate(
               {
-                title,
-                description: description.trim() ? description : null,
-                severity,
-                assigneeId: assigneeId || null,
-                tags: tags
-                  .split(",")
-                  .map((t) => t.trim())
-                  .filter(Boolean),
+                title: draft.title,
+                description: draft.description.trim() ? draft.description : null,
+                severity: draft.severity,
+                assigneeId: draft.assigneeId || null,
+                tags: splitTags(draft.tags),
               },
               { onSuccess: () => setEditing(false) },
             );
           }}
         >
-          <div className="form-row">
-            <div className="field" style={{ flex: "3 1 300px" }}>
-              <label htmlFor="ce-title">Title</label>
-              <input id="ce-title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} />
-            </div>
-            <div className="field">
-              <label htmlFor="ce-severity">Severity</label>
-              <select id="ce-severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
-                <option value="low">Low</option>
-                <option value="medium">Medium</option>
-                <option value="high">High</option>
-                <option value="critical">Critical</option>
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="ce-assignee">Assignee</label>
-              <select id="ce-assignee" value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
-                <option value="">Unassigned</option>
-                {users.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="ce-tags">Tags (comma-separated)</label>
-              <input id="ce-tags" value={tags} onChange={(e) => setTags(e.target.value)} />
-            </div>
-          </div>
-          <div className="field" style={{ marginTop: "0.75rem" }}>
-            <label htmlFor="ce-description">Description</label>
-            <textarea id="ce-description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
-          </div>
+          <CaseFields idPrefix="ce" draft={draft} onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} users={users} error={save.error} />
           {save.error ? (
             <div className="alert alert-error" role="alert">
               {save.error.message}

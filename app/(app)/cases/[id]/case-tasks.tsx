@@ -1,14 +1,13 @@
 "use client";
 
 import { useState } from "react";
+import { AssigneeSelect, type CaseUserOption } from "@/components/case-fields";
 import { fmtTime } from "@/components/format";
 import type { CaseTaskDto } from "@/lib/cases/types";
 import { useCaseAction } from "./use-case-action";
 
-type UserOption = { id: string; label: string };
-
 // The case's checklist: writers tick tasks and add new ones; readers see the same list without controls.
-export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; tasks: CaseTaskDto[]; canWrite: boolean; users: UserOption[] }) {
+export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; tasks: CaseTaskDto[]; canWrite: boolean; users: CaseUserOption[] }) {
   const toggle = useCaseAction((v: { id: string; done: boolean }) => ({ url: `/api/v1/cases/${caseId}/tasks/${v.id}`, method: "PATCH", body: { done: v.done } }));
   const add = useCaseAction((body: { title: string; assigneeId?: string; dueAt?: string }) => ({ url: `/api/v1/cases/${caseId}/tasks`, method: "POST", body }));
   const [title, setTitle] = useState("");
@@ -67,17 +66,7 @@ export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; 
               <label htmlFor="task-title">New task</label>
               <input id="task-title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={300} />
             </div>
-            <div className="field">
-              <label htmlFor="task-assignee">Assignee</label>
-              <select id="task-assignee" value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
-                <option value="">Nobody</option>
-                {users.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.label}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <AssigneeSelect id="task-assignee" value={assigneeId} onChange={setAssigneeId} users={users} none="Nobody" />
             <div className="field">
               <label htmlFor="task-due">Due</label>
               <input id="task-due" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
