@@ -11,9 +11,9 @@ import { normalizeRecord } from "@/lib/sources/normalize-record";
 import { readRecords, probeFile } from "@/lib/sources/read";
 import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
-import { toEventRow, type NormalizedEvent } from "@/lib/events/schema";
+import { toEventRow } from "@/lib/events/schema";
 import { ensureSource } from "./sources";
-import { insertEvents, insertQuarantine, type EventRowInput, type QuarantineRowInput } from "./bulk-insert";
+import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bulk-insert";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
 // append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
@@ -107,7 +107,11 @@ async function decompressIfGzip(stream: Readable): Promise<Readable> {
   return pipeline(all, createGunzip(), () => undefined);
 }
 
-type Pending = { position: number; bytes: Buffer; events: NormalizedEvent[] };
+/** A normalizable record waiting for its chunk: its bytes, and its number in the chunk's EventCopyBuffer. */
+type Pending = { position: number; bytes: Buffer; k: number };
+
+/** The records of a chunk whose events are to be written, once the ledger has given them their ids. */
+type ChunkEvents = { buffer: EventCopyBuffer; include: (k: number) => boolean };
 
 export async function ingestStream(opts: IngestStreamInput): Promise<IngestResult> {
   let bytesRead = 0;
@@ -165,6 +169,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   };
   const chunkRecords = opts.chunkRecords ?? 5000;
   let pending: Pending[] = [];
+  let events = new EventCopyBuffer(source.id);
   let quarantine: QuarantineRowInput[] = [];
   let pendingBytes = 0;
   let inFlight: Promise<void> = Promise.resolve();
@@ -173,14 +178,16 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   const flush = () => {
     const rows = pending;
     const q = quarantine;
+    const buffer = events;
     pending = [];
+    events = new EventCopyBuffer(source!.id);
     quarantine = [];
     pendingBytes = 0;
     const readAtFlush = progress.read;
     // One flush in flight at a time: the next chunk is parsed while PostgreSQL stores this one.
     inFlight = inFlight.then(async () => {
       const client = await pool().connect();
-      let eventRows: EventRowInput[] = [];
+      let chunkEvents: ChunkEvents | null = null;
       try {
         await client.query("BEGIN");
         const counts = await storeChunk(client, {
@@ -188,12 +195,13 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
           batchId: batch.id,
           fileName: opts.fileName,
           rows,
+          events: buffer,
           quarantine: q,
           // A duplicate may be a record whose events are still being written by the previous chunk: let those
           // land before looking for duplicates that lack events.
           eventsSettled: () => eventsInFlight,
         });
-        eventRows = counts.events;
+        chunkEvents = counts.events;
         progress.stored += counts.stored;
         progress.duplicate += counts.duplicate;
         progress.quarantined += q.length;
@@ -211,7 +219,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
       }
       // At most one events statement in flight; a failure surfaces here, at the next flush, or at the end.
       await eventsInFlight;
-      eventsInFlight = writeEvents(source!.id, eventRows);
+      eventsInFlight = chunkEvents ? writeEvents(chunkEvents) : Promise.resolve();
       opts.onProgress?.({ ...progress, read: readAtFlush });
     });
     return inFlight;
@@ -234,8 +242,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
         try {
           // CSV rows come parsed from the reader (header → value); JSON records are parsed here.
           const parsed = rec.value !== undefined ? rec.value : JSON.parse(rec.bytes.toString("utf8"));
-          const events = normalizeRecord(parser, parsed, { fileName: opts.fileName, position: rec.position });
-          pending.push({ position: rec.position, bytes: rec.bytes, events });
+          const normalized = normalizeRecord(parser, parsed, { fileName: opts.fileName, position: rec.position });
+          pending.push({ position: rec.position, bytes: rec.bytes, k: events.add(normalized.map(toEventRow)) });
           pendingBytes += rec.bytes.length;
         } catch (err) {
           const reason =
@@ -308,20 +316,20 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   };
 }
 
-async function writeEvents(sourceId: string, rows: EventRowInput[]): Promise<void> {
-  if (rows.length === 0) return;
+async function writeEvents({ buffer, include }: ChunkEvents): Promise<void> {
+  const governance = buffer.governanceRows(include);
   const client = await pool().connect();
   try {
     // One transaction: all of the chunk's events and their governance projections (approvals, JIT grants,
     // policy decisions) or none, so a re-run re-derives both for records whose events are missing.
-    if (!rows.some((r) => r.data.approval || r.data.jit || r.data.policy)) {
-      await insertEvents(client, sourceId, rows);
+    if (governance.length === 0) {
+      await buffer.copy(client, include);
       return;
     }
     await client.query("BEGIN");
     try {
-      await insertEvents(client, sourceId, rows);
-      await projectGovernance(client, { sourceId, rows });
+      await buffer.copy(client, include);
+      await projectGovernance(client, { sourceId: buffer.sourceId, rows: governance });
       await client.query("COMMIT");
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -339,29 +347,35 @@ async function storeChunk(
     batchId: string;
     fileName: string;
     rows: Pending[];
+    events: EventCopyBuffer;
     quarantine: QuarantineRowInput[];
     eventsSettled: () => Promise<void>;
   },
-): Promise<{ stored: number; duplicate: number; events: EventRowInput[] }> {
+): Promise<{ stored: number; duplicate: number; events: ChunkEvents | null }> {
   let stored = 0;
   let duplicate = 0;
-  const events: EventRowInput[] = [];
+  let events: ChunkEvents | null = null;
   if (c.rows.length) {
     const results = await appendRawRecords({
       client,
       rows: c.rows.map((r) => ({ sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, position: r.position, payload: r.bytes })),
     });
+    // The records whose events get written: every stored one, and a duplicate whose events are missing (its
+    // first run died between the ledger append and the events), once per raw record.
+    const write = new Uint8Array(c.events.records);
     const storedIds = new Set<string>();
-    const duplicates = new Map<string, Pending>();
+    const duplicates = new Map<string, number>();
     results.forEach((res, i) => {
+      const k = c.rows[i].k;
       if (res.status === "duplicate") {
         duplicate++;
-        if (!storedIds.has(res.id)) duplicates.set(res.id, c.rows[i]);
+        if (!storedIds.has(res.id) && !duplicates.has(res.id)) duplicates.set(res.id, k);
         return;
       }
       stored++;
       storedIds.add(res.id);
-      for (const e of c.rows[i].events) events.push({ ...toEventRow(e), rawRecordId: res.id });
+      c.events.setRawRecordId(k, res.id);
+      write[k] = 1;
     });
     if (duplicates.size) {
       await c.eventsSettled().catch(() => undefined);
@@ -370,11 +384,13 @@ async function storeChunk(
         [[...duplicates.keys()]],
       );
       const withEvents = new Set(have.rows.map((r) => r.id));
-      for (const [id, row] of duplicates) {
+      for (const [id, k] of duplicates) {
         if (withEvents.has(id) || storedIds.has(id)) continue;
-        for (const e of row.events) events.push({ ...toEventRow(e), rawRecordId: id });
+        c.events.setRawRecordId(k, id);
+        write[k] = 1;
       }
     }
+    events = { buffer: c.events, include: (k) => write[k] === 1 };
   }
   await insertQuarantine(client, { sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, rows: c.quarantine });
   return { stored, duplicate, events };
