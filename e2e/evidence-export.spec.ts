@@ -101,6 +101,22 @@ test("the auditor downloads the package from the case page; the README's three c
     Number((await c.query(`SELECT count(*) FROM audit_log WHERE action = 'case.exported' AND "resourceId" = $1 AND "actorEmail" = $2`, [caseId, E2E.users.auditor.email])).rows[0].count),
   );
   expect(audit).toBe(1);
+
+  // The checkpoint signed for the export covers the audit trail up to then: every entry committed before it (the
+  // case, its item, the views; with a 2 s margin for transactions still open at that moment) is in the ledger
+  // under the package's tree size.
+  const checkpoint = JSON.parse(fs.readFileSync(path.join(pkg, "checkpoint.json"), "utf8")) as { treeSize: number; createdAt: string };
+  const before = await withDb(async (c) =>
+    (
+      await c.query<{ action: string; leaf: string | null }>(
+        `SELECT a.action, r."leafIndex"::text AS leaf FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
+          WHERE a.at < $1::timestamptz - interval '2 seconds' ORDER BY a.id`,
+        [checkpoint.createdAt],
+      )
+    ).rows,
+  );
+  expect(before.length).toBeGreaterThan(0);
+  for (const r of before) expect(r.leaf !== null && Number(r.leaf) < checkpoint.treeSize, `${r.action} at leaf ${r.leaf}`).toBe(true);
 });
 
 test("after tampering, the same commands fail and name what changed", () => {

@@ -116,6 +116,15 @@ async function main() {
     const key = await loadOrCreateSigningKey({ dataDir });
     log(`ledger signing key ${key.fingerprint} (${key.source === "env" ? "from SESSIONPROOF_LEDGER_PRIVATE_KEY" : key.file})`);
 
+    // Audit entries committed after the last (debounced) flush before the server stopped go into the ledger now,
+    // before the server takes requests. A failure is reported and retried by the next flush; it does not stop start-up.
+    const { flushAuditToLedger } = await import("../lib/audit/flush-audit-to-ledger");
+    const flushed = await flushAuditToLedger().catch((e: Error) => {
+      log(`warning: could not flush the audit trail into the ledger (retried on the next entry): ${e.message}`);
+      return 0;
+    });
+    if (flushed > 0) log(`audit trail: appended ${flushed} pending entr${flushed === 1 ? "y" : "ies"} to the ledger`);
+
     const { bootstrapAdmin } = await import("../lib/users/bootstrap-admin");
     const boot = await bootstrapAdmin({ email: env.SESSIONPROOF_ADMIN_EMAIL, password: env.SESSIONPROOF_ADMIN_PASSWORD });
     if (boot.created && boot.generatedPassword) {

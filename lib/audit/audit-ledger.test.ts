@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { ensureSource } from "@/lib/ingest/sources";
+import { createCheckpoint, onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { AUDIT_PLATFORM, flushAuditToLedger } from "./flush-audit-to-ledger";
@@ -15,19 +16,23 @@ const actor = { actorId: null, actorEmail: "auditor@audit.test", ip: "198.51.100
 
 describe("the audit trail in the ledger", () => {
   it("appends every entry once, in id order, as its JSON, and the ledger verifies", async () => {
-    // Interleaved with an ingest: the ingest's own audit entry (ingest.batch) is flushed too.
+    // Interleaved with an ingest: the checkpoint the ingest signs flushes the entries committed before it (the
+    // view, and the ingest's own ingest.batch) and covers them; the two entries after it wait for the next flush.
     await recordAudit({ ...actor, resourceType: "session", resourceId: "s-1", details: { type: "view.session", id: "s-1" } });
-    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", "okta-system-log-page.json"))]), fileName: "okta.json", via: "cli" });
+    const ingest = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", "okta-system-log-page.json"))]), fileName: "okta.json", via: "cli" });
+    expect(ingest.stored).toBeGreaterThan(0);
+    const checkpoint = (await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`)).rows[0];
+    expect(Number(checkpoint.n)).toBe(ingest.stored + 2);
     await recordAudit({ ...actor, resourceType: "identity", resourceId: "i-1", details: { type: "view.identity", id: "i-1" } });
     await db().$transaction(async (tx) => {
       await recordAudit({ ...actor, resourceType: "case", resourceId: "c-1", details: { type: "view.case", id: "c-1" } }, tx);
     });
     const entries = await db().auditLog.findMany({ orderBy: { id: "asc" } });
     expect(entries.map((e) => e.action)).toEqual(["view.session", "ingest.batch", "view.identity", "view.case"]);
-    expect(entries.every((e) => e.rawRecordId === null)).toBe(true);
-    const leavesBefore = Number((await pool().query(`SELECT count(*) FROM raw_record`)).rows[0].count);
+    expect(entries.map((e) => e.rawRecordId !== null)).toEqual([true, true, false, false]);
+    const leavesBefore = ingest.stored;
 
-    expect(await flushAuditToLedger()).toBe(4);
+    expect(await flushAuditToLedger()).toBe(2);
     expect(await flushAuditToLedger()).toBe(0);
 
     const rows = (
@@ -92,6 +97,36 @@ describe("the audit trail in the ledger", () => {
     const all = await listAudit({ query: auditListQuery.parse({ action: "audit.exported", sort: "at", dir: "asc" }) });
     expect(all.entries.map((e) => (e.details as { format: string }).format)).toEqual(["csv", "ndjson"]);
     expect(all.entries.every((e) => e.ip === "198.51.100.4" && e.leafIndex !== null)).toBe(true);
+    expect((await verifyLedger()).ok).toBe(true);
+  });
+
+  it("flushes pending entries before every checkpoint is signed, and signs even when a flush fails", async () => {
+    await recordAudit({ ...actor, resourceType: "case", resourceId: "c-cp", details: { type: "view.case", id: "c-cp" } });
+    const pending = await db().auditLog.findFirstOrThrow({ where: { resourceId: "c-cp" } });
+    expect(pending.rawRecordId).toBeNull();
+    const cp = await createCheckpoint({});
+    expect(cp.created).toBe(true);
+    const flushed = await pool().query<{ leafIndex: string }>(
+      `SELECT r."leafIndex"::text AS "leafIndex" FROM audit_log a JOIN raw_record r ON r.id = a."rawRecordId" WHERE a.id = $1`,
+      [pending.id],
+    );
+    // In the ledger, and the last leaf the new checkpoint covers.
+    expect(Number(flushed.rows[0].leafIndex)).toBe(cp.treeSize - 1);
+
+    // A flush that fails is logged, and the checkpoint is signed all the same (here over the entry the audit flush,
+    // which runs first, appended).
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(String(m)));
+    const off = onBeforeCheckpoint(() => Promise.reject(new Error("the database went away (test)")));
+    try {
+      await recordAudit({ ...actor, resourceType: "case", resourceId: "c-cp2", details: { type: "view.case", id: "c-cp2" } });
+      const next = await createCheckpoint({});
+      expect(next).toMatchObject({ created: true, treeSize: cp.treeSize + 1 });
+      expect(errors.some((m) => m.includes("the database went away (test)"))).toBe(true);
+    } finally {
+      off();
+      spy.mockRestore();
+    }
     expect((await verifyLedger()).ok).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { ensureSource } from "@/lib/ingest/sources";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
+import { onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
 
 // The audit trail in the ledger. Every audit_log row becomes a raw record of the built-in source of platform
 // AUDIT_PLATFORM (one per tenant, created on demand), and audit_log.rawRecordId points at it.
@@ -11,8 +12,9 @@ import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 //   - recordAudit writes the row only, and schedules a flush (debounced, in-process: scheduleAuditFlush);
 //   - the flush appends every row with rawRecordId NULL, in id order, and sets rawRecordId, in ONE transaction
 //     under its own advisory lock, so each entry is appended exactly once (a crash rolls both back together);
-//   - it also runs before the audit trail is listed or exported and before a purge, so what those show is in
-//     the ledger; rows of a caller transaction still open at flush time are taken by the next flush (the
+//   - it also runs before the audit trail is listed or exported, before a purge, before every checkpoint is
+//     signed (so a checkpoint, and the case export that signs one, covers every entry committed before it),
+//     before `ledger verify` and at server start-up, so what those show is in the ledger; rows of a caller transaction still open at flush time are taken by the next flush (the
 //     debounce schedules a second sweep a few seconds later).
 // Guarantee: every committed audit entry reaches the ledger at the next flush, exactly once, and once appended
 // it can never be altered without verifyLedger noticing (the payload is the entry's JSON, see auditRecordJson).
@@ -57,6 +59,11 @@ export function auditRecordJson(r: AuditRow): string {
 }
 
 let inFlight: Promise<number> | null = null;
+
+// Every checkpoint covers the audit entries committed before it: createCheckpoint runs this flush first (a failed
+// flush is logged there and does not stop the checkpoint). Registered when this module loads, which every caller
+// that records audit entries (and so every ingest, reprocess and export) has done.
+onBeforeCheckpoint(() => flushAuditToLedger());
 
 /** Appends every audit entry not yet in the ledger; returns how many were appended. Concurrent calls share one run. */
 export async function flushAuditToLedger(): Promise<number> {

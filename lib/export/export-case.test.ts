@@ -16,7 +16,8 @@ import { commands } from "@/lib/cli/registry";
 import { runCli } from "@/lib/cli/run-cli";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { exportCase } from "./export-case";
-import { findCase } from "./collect-case-evidence";
+import { findCase, streamRawIndexLines, streamRawPayloads } from "./collect-case-evidence";
+import { append, createTestSource } from "@/lib/ledger/test-helpers";
 import { VERIFY_COMMANDS } from "./readme";
 
 // A case built from ingested fixture exports (CloudTrail + Okta), exported to a zip, unzipped with /usr/bin/unzip,
@@ -46,6 +47,11 @@ const listFiles = (dir: string, prefix = ""): string[] =>
     const rel = prefix ? `${prefix}/${d.name}` : d.name;
     return d.isDirectory() ? listFiles(dir, rel) : [rel];
   });
+const collect = async <T,>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
 const copyPkg = (name: string) => {
   const dest = path.join(tmp, name);
   fs.cpSync(pkg, dest, { recursive: true });
@@ -123,8 +129,9 @@ describe("exportCase", () => {
     expect(result.events).toBe(expected.rows.length);
 
     const rawIds = [...new Set(expected.rows.map((r) => r.raw))];
+    // (ORDER BY r."leafIndex": the bigint, not the text column of the same name, which sorts "10" before "9")
     const raws = await pool().query<{ id: string; leafIndex: string; payload: Buffer; leafHash: Buffer }>(
-      `SELECT id::text, "leafIndex"::text AS "leafIndex", payload, "leafHash" FROM raw_record WHERE id = ANY($1::bigint[]) ORDER BY "leafIndex"`,
+      `SELECT id::text, "leafIndex"::text AS "leafIndex", payload, "leafHash" FROM raw_record r WHERE id = ANY($1::bigint[]) ORDER BY r."leafIndex"`,
       [rawIds],
     );
     const index = fs
@@ -181,6 +188,49 @@ describe("exportCase", () => {
     // the case itself is unchanged by an export
     const c = await db().case.findUniqueOrThrow({ where: { id: caseId } });
     expect(c.status).toBe("open");
+  });
+
+  it("signs its checkpoint over every audit entry committed before the export", async () => {
+    // Case creation, items and the note were audited just before the export, and no flush ran in between (the
+    // debounced flush is off under vitest): the export's checkpoint flushed them first, so it covers them.
+    const firstExport = await db().auditLog.findFirstOrThrow({ where: { action: "case.exported" }, orderBy: { id: "asc" } });
+    const before = await pool().query<{ action: string; leafIndex: string | null }>(
+      `SELECT a.action, r."leafIndex"::text AS "leafIndex" FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId" WHERE a.id < $1 ORDER BY a.id`,
+      [firstExport.id],
+    );
+    expect(before.rows.filter((r) => r.action === "case.changed").length).toBeGreaterThanOrEqual(4);
+    for (const r of before.rows) {
+      expect(r.leafIndex, r.action).not.toBeNull();
+      expect(Number(r.leafIndex)).toBeLessThan(result.treeSize);
+    }
+    const checkpoint = JSON.parse(fs.readFileSync(path.join(pkg, "checkpoint.json"), "utf8")) as { treeSize: number };
+    expect(checkpoint.treeSize).toBe(result.treeSize);
+  });
+
+  it("copies raw records byte for byte, also bytes that are not valid UTF-8, and indexes them from the same columns", async () => {
+    const source = await createTestSource();
+    const bytes = [Buffer.from([0x7b, 0xff, 0xfe, 0xc3, 0x28, 0x00, 0x7d]), Buffer.from('{"ok":"caf\u00e9 ☕"}'), Buffer.alloc(0)];
+    const appended = await append(source, bytes);
+    const ids = Float64Array.from(appended, (a) => Number(a.id));
+    const lengths = new Float64Array(ids.length);
+    const index = Buffer.concat(await collect(streamRawIndexLines(ids, lengths))).toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(Array.from(lengths)).toEqual(bytes.map((b) => b.length));
+    const pages = await collect(streamRawPayloads(ids, Float64Array.from(bytes, (b) => b.length)));
+    expect(pages.flatMap((p) => p.ids)).toEqual(appended.map((a) => String(a.id)));
+    expect(pages.flatMap((p) => p.lengths)).toEqual(bytes.map((b) => b.length));
+    const bin = Buffer.concat(pages.map((p) => p.bytes));
+    expect(bin.equals(Buffer.concat(bytes))).toBe(true);
+    // offsets, lengths and hashes as stored, computed here independently
+    const stored = await pool().query<{ id: string; leafHash: Buffer; contentHash: Buffer; payload: Buffer }>(
+      `SELECT r.id::text, r."leafHash", r."contentHash", r.payload FROM raw_record r WHERE r.id = ANY($1::bigint[]) ORDER BY r."leafIndex"`,
+      [appended.map((a) => String(a.id))],
+    );
+    let offset = 0;
+    stored.rows.forEach((r, i) => {
+      expect(index[i]).toMatchObject({ rawRecordId: r.id, offset, length: r.payload.length, purged: false, leafHash: r.leafHash.toString("hex"), contentHash: r.contentHash.toString("hex") });
+      expect(bin.subarray(offset, offset + r.payload.length).equals(r.payload)).toBe(true);
+      offset += r.payload.length;
+    });
   });
 
   it("records a download that breaks off as export_failed, with the reason", async () => {
@@ -301,6 +351,33 @@ describe("tampering", () => {
     expect(v.out).toMatch(new RegExp(`FAIL  proofs .*raw record ${victim.rawRecordId}, leaf ${victim.leafIndex}\\): the inclusion proof does not lead to the signed root`));
     expect(v.out).toMatch(/FAIL {2}sums-sig .*SHA256SUMS/);
     expect(v.out).toMatch(/PASS {2}raw /);
+  });
+
+  it("a changed path entry fails its proof even where the proof before shares the rest of the path", () => {
+    // verify.mjs reuses the previous proof's result when a proof reaches the same state with the same remaining
+    // path (neighbouring leaves). Change one entry of the second of two such proofs, after their shared first
+    // step and then in the shared tail: each time exactly that proof must fail.
+    const lines = fs.readFileSync(path.join(pkg, "proofs/inclusion-proofs.ndjson"), "utf8").trim().split("\n");
+    const proofs = lines.map((l) => JSON.parse(l) as { rawRecordId: string; leafIndex: number; path: string[] });
+    const k = proofs.findIndex((p, i) => i > 0 && p.leafIndex === proofs[i - 1].leafIndex + 1 && p.leafIndex % 2 === 1 && p.path.length >= 3);
+    expect(k, "two sibling leaves in the package").toBeGreaterThan(0);
+    expect(proofs[k].path.slice(1)).toEqual(proofs[k - 1].path.slice(1));
+    for (const at of [1, proofs[k].path.length - 1]) {
+      const dir = copyPkg(`path-${at}`);
+      const changed = lines.map((l, i) => {
+        if (i !== k) return l;
+        const p = JSON.parse(l) as { path: string[] };
+        p.path[at] = p.path[at].replace(/^./, (c) => (c === "0" ? "1" : "0"));
+        return JSON.stringify(p);
+      });
+      fs.writeFileSync(path.join(dir, "proofs/inclusion-proofs.ndjson"), changed.join("\n") + "\n");
+      const v = verifyDir(dir);
+      expect(v.code).toBe(1);
+      expect(v.out).toMatch(new RegExp(`FAIL  proofs .*line ${k + 1} \\(raw record ${proofs[k].rawRecordId}, leaf ${proofs[k].leafIndex}\\): the inclusion proof does not lead`));
+      // only that proof: the one before it, and the one after it (which may reuse work), still verify
+      expect(v.out).not.toMatch(new RegExp(`line ${k} \\(|line ${k + 2} \\(`));
+      fs.rmSync(dir, { recursive: true });
+    }
   });
 });
 

@@ -173,14 +173,15 @@ async function recordExport(
   });
 }
 
-// The payloads, in leaf order, back to back; records each one's length (-1: purged by retention) in `lengths`.
+// The payloads, in leaf order, back to back. `lengths` are those raw/index.ndjson was written with (-1: purged):
+// a record whose payload changed since (purged meanwhile) fails the export rather than ship a mismatched index.
 async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64Array, lengths: Float64Array): AsyncGenerator<Buffer> {
   let i = 0;
   for await (const page of streamRawPayloads(rawRecordIds, payloadSizes)) {
     let total = 0;
     for (let j = 0; j < page.ids.length; j++, i++) {
       if (String(rawRecordIds[i]) !== page.ids[j]) throw new AppError("INTERNAL", `raw record ${rawRecordIds[i]} changed during the export; export again.`);
-      lengths[i] = page.lengths[j];
+      if (page.lengths[j] !== lengths[i]) throw new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
       if (page.lengths[j] > 0) total += page.lengths[j];
     }
     if (total !== page.bytes.length) throw new AppError("INTERNAL", "raw record lengths do not add up; export again.");
@@ -231,8 +232,9 @@ async function writeZip(prepared: PreparedExport, actor: ExportActor, output: Wr
   // addressable (offset, length) and verify.mjs checks each one against its leaf hash.
   const lengths = new Float64Array(ev.rawRecordIds.length);
   await add("events.ndjson", streamEventLines(ev.eventIds), bulkLevel);
-  await add("raw/records.bin", rawRecordsBin(ev.rawRecordIds, ev.payloadSizes, lengths), bulkLevel);
+  // The index first: it records each payload's length, which the records.bin pass then checks.
   await add("raw/index.ndjson", streamRawIndexLines(ev.rawRecordIds, lengths), bulkLevel);
+  await add("raw/records.bin", rawRecordsBin(ev.rawRecordIds, ev.payloadSizes, lengths), bulkLevel);
   await add(
     "proofs/inclusion-proofs.ndjson",
     proofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }),

@@ -34,7 +34,7 @@ async function linesFor(leaves: number[], blocksPerGroup?: number) {
     rootHash: cp.rootHash,
     blocksPerGroup,
   })) {
-    out.push(...chunk.trim().split("\n"));
+    out.push(...chunk.toString("utf8").trim().split("\n"));
   }
   return { cp, lines: out.map((l) => JSON.parse(l) as { rawRecordId: string; leafIndex: number; treeSize: number; leafHash: string; path: string[] }) };
 }

@@ -28,50 +28,59 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 const sha256 = crypto.hash ? (data) => crypto.hash("sha256", data, "buffer") : (data) => crypto.createHash("sha256").update(data).digest();
 
+// SHA-256(0x00 || bytes), through one reused input buffer (grown as needed): no allocation per record.
+let leafInput = Buffer.alloc(64 << 10);
 function leafHash(bytes) {
-  const input = Buffer.allocUnsafe(bytes.length + 1);
-  input[0] = 0x00;
-  input.set(bytes, 1);
-  return sha256(input);
+  if (leafInput.length < bytes.length + 1) leafInput = Buffer.alloc(bytes.length + 1);
+  leafInput[0] = 0x00;
+  leafInput.set(bytes, 1);
+  return sha256(leafInput.subarray(0, bytes.length + 1));
 }
 
-// Node hashes are memoized on their exact inputs (hex of left || right): proofs of neighbouring leaves share most
-// of their path, so in a large package the same node recurs up to ~17 times. A pure function's result is reused
-// only for identical inputs, so every proof is still checked in full by the RFC algorithm below.
 const nodeInput = Buffer.alloc(65);
-let memo = new Map();
-let memoSize = 0;
 function hashNodeHex(left, right) {
-  let byRight = memo.get(left);
-  if (byRight === undefined) {
-    if (memoSize >= 2_000_000) {
-      memo = new Map();
-      memoSize = 0;
-    }
-    byRight = new Map();
-    memo.set(left, byRight);
-  }
-  let out = byRight.get(right);
-  if (out === undefined) {
-    nodeInput[0] = 0x01;
-    nodeInput.write(left, 1, "hex");
-    nodeInput.write(right, 33, "hex");
-    out = sha256(nodeInput).toString("hex");
-    byRight.set(right, out);
-    memoSize++;
-  }
-  return out;
+  nodeInput[0] = 0x01;
+  nodeInput.write(left, 1, "hex");
+  nodeInput.write(right, 33, "hex");
+  return sha256(nodeInput).toString("hex");
 }
 
 // RFC 9162 2.1.3.2, step by step (the same algorithm as lib/ledger/merkle.ts verifyInclusion), on lowercase hex.
+// Proofs of neighbouring leaves share most of their path, so each call remembers the state (fn, sn, r) before every
+// step of the previous proof: when the state before step j and the remaining path entries are exactly the previous
+// proof's, the remaining steps are the same pure computation on the same inputs, and its result is reused. Every
+// proof is still checked in full by the algorithm; only identical work is not repeated.
+const prev = { fn: [], sn: [], r: [], path: [], ok: null, steps: 0, rootHash: null };
+function sameRest(proof, j) {
+  if (proof.length !== prev.path.length) return false;
+  for (let k = proof.length - 1; k >= j; k--) if (proof[k] !== prev.path[k]) return false;
+  return true;
+}
 function verifyInclusion(leafIndex, treeSize, hash, proof, rootHash) {
   if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize) || leafIndex < 0) return false;
   if (leafIndex >= treeSize || proof.length > 64) return false;
   let fn = leafIndex;
   let sn = treeSize - 1;
   let r = hash;
-  for (const p of proof) {
-    if (sn === 0) return false;
+  const fns = [];
+  const sns = [];
+  const rs = [];
+  let result = null;
+  let reused = false;
+  for (let j = 0; j < proof.length; j++) {
+    if (j < prev.steps && prev.fn[j] === fn && prev.sn[j] === sn && prev.r[j] === r && prev.rootHash === rootHash && sameRest(proof, j)) {
+      result = prev.ok;
+      reused = true;
+      break;
+    }
+    fns.push(fn);
+    sns.push(sn);
+    rs.push(r);
+    const p = proof[j];
+    if (sn === 0) {
+      result = false;
+      break;
+    }
     if (fn % 2 === 1 || fn === sn) {
       r = hashNodeHex(p, r);
       while (fn % 2 === 0 && fn !== 0) {
@@ -84,7 +93,19 @@ function verifyInclusion(leafIndex, treeSize, hash, proof, rootHash) {
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && r === rootHash;
+  if (result === null) result = sn === 0 && r === rootHash;
+  // This proof's states before each step: those computed here, then (when the tail was reused) the previous
+  // proof's from that step on, which are this proof's too.
+  for (let j = 0; j < fns.length; j++) {
+    prev.fn[j] = fns[j];
+    prev.sn[j] = sns[j];
+    prev.r[j] = rs[j];
+  }
+  if (!reused) prev.steps = fns.length;
+  prev.path = proof;
+  prev.ok = result;
+  prev.rootHash = rootHash;
+  return result;
 }
 
 function listFiles(dir, prefix = "") {
@@ -137,8 +158,9 @@ async function hashFiles(dir, files) {
   }
 }
 
-// Lines of a (possibly large) text file, read in 4 MB blocks; yields [lineNumber, line].
-async function* lines(file) {
+// Lines of a (possibly large) text file, read in 4 MB blocks; yields [lineNumber, line], or with `bytes`
+// [lineNumber, buffer, start, end] so that a caller needing only the start of each line decodes only that.
+async function* lines(file, bytes = false) {
   let rest = Buffer.alloc(0);
   let n = 0;
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 << 20 })) {
@@ -146,12 +168,12 @@ async function* lines(file) {
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       n++;
-      if (nl > start) yield [n, buf.toString("utf8", start, nl)];
+      if (nl > start) yield bytes ? [n, buf, start, nl] : [n, buf.toString("utf8", start, nl)];
       start = nl + 1;
     }
     rest = buf.subarray(start);
   }
-  if (rest.length) yield [n + 1, rest.toString("utf8")];
+  if (rest.length) yield bytes ? [n + 1, rest, 0, rest.length] : [n + 1, rest.toString("utf8")];
 }
 
 // The lines this program's exporter writes have a fixed shape; they are read with one anchored pattern, and
@@ -394,13 +416,15 @@ export async function verifyPackage(dir) {
     const problems = [];
     if (!exists("events.ndjson")) problems.push("events.ndjson: missing");
     else {
-      for await (const [n, line] of lines(path.join(dir, "events.ndjson"))) {
+      for await (const [n, buf, start, end] of lines(path.join(dir, "events.ndjson"), true)) {
         let e;
-        const m = EVENT_PREFIX.exec(line);
+        // Only the ids are checked here: the prefix is decoded, the rest of the line only when it is not in the
+        // exporter's shape (the whole file is covered by its SHA-256 in SHA256SUMS either way).
+        const m = EVENT_PREFIX.exec(buf.toString("latin1", start, Math.min(end, start + 96)));
         if (m) e = { id: m[1], rawRecordId: m[2] };
         else {
           try {
-            e = JSON.parse(line);
+            e = JSON.parse(buf.toString("utf8", start, end));
           } catch {
             problems.push(`events.ndjson: line ${n} is not JSON`);
             break;

@@ -8,6 +8,7 @@ import { loadOrCreateSigningKey, type SigningKey } from "./signing-key";
 
 // A signed tree head over every leaf appended so far. Called after each ingest batch; a call that finds the tree
 // unchanged since the last checkpoint returns that one, so callers need not track whether anything was stored.
+// Pending audit entries are flushed into the ledger first (onBeforeCheckpoint below).
 
 // Checkpoints take turns (a second caller would otherwise sign the same size twice). Distinct from the append
 // lock: appends go on while a checkpoint is computed, and the size is fixed before hashing starts.
@@ -15,8 +16,31 @@ const CHECKPOINT_LOCK = 7_265_101_002;
 
 export type CreatedCheckpoint = LedgerCheckpoint & { created: boolean };
 
+// Writes that must reach the ledger before a checkpoint is signed over it. lib/audit registers the flush of the
+// dashboard's audit trail here (lib/audit depends on lib/ledger, never the reverse, so the ledger cannot call it
+// directly; every caller that records audit entries has loaded lib/audit). A failing hook is logged, not thrown:
+// the checkpoint still covers every leaf appended so far, and what the flush missed is covered by the next one.
+const beforeCheckpoint = new Set<() => Promise<unknown>>();
+
+/** Registers `hook` to run before every checkpoint is signed; returns a function that removes it. */
+export function onBeforeCheckpoint(hook: () => Promise<unknown>): () => void {
+  beforeCheckpoint.add(hook);
+  return () => void beforeCheckpoint.delete(hook);
+}
+
+async function runBeforeCheckpoint(): Promise<void> {
+  for (const hook of beforeCheckpoint) {
+    try {
+      await hook();
+    } catch (err) {
+      console.error(`[ledger] a flush before the checkpoint failed; signing anyway (the next checkpoint covers what it missed): ${(err as Error).message}`);
+    }
+  }
+}
+
 export async function createCheckpoint({ key }: { key?: SigningKey } = {}): Promise<CreatedCheckpoint> {
   const signingKey = key ?? (await loadOrCreateSigningKey());
+  await runBeforeCheckpoint();
   const client = await pool().connect();
   try {
     await client.query("BEGIN");

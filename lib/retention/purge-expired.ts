@@ -14,7 +14,9 @@ import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResul
 //
 // What remains after a purge: the leaf (hashes, position, file name, receivedAt) and the normalized event rows
 // (their columns and `data`), which sessions, timelines and findings are built from. The vendor's original bytes
-// are gone: proofs of inclusion still work, but the original can no longer be shown or exported.
+// are gone: proofs of inclusion still work, but the original can no longer be shown or exported. Keeping `data`
+// is a decision, not an omission: the correlation engine re-reads it on every full run, so clearing it would
+// change the sessions cases cite (docs/architecture.md, Retention, gives the reasons and the consequences).
 //
 // The job walks the raw_record id space in chunks (a primary-key range scan each, one short transaction each),
 // with progress in the job row. Held ids are collected once into a temporary table at the start; the purge holds

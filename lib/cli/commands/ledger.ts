@@ -34,6 +34,9 @@ const verify: CliCommand = {
     const fs = await import("node:fs");
     const { verifyLedger } = await import("@/lib/ledger/verify-ledger");
     const publicKeyPem = values["public-key"] ? fs.readFileSync(values["public-key"], "utf8") : undefined;
+    // Audit entries not yet in the ledger are appended first, so that the verdict covers them too.
+    const { flushAuditToLedger } = await import("@/lib/audit/flush-audit-to-ledger");
+    await flushAuditToLedger().catch((e: Error) => io.err(`[sessionproof] could not flush the audit trail into the ledger first: ${e.message}`));
     const report = await verifyLedger({ publicKeyPem });
     if (values.json) {
       json(io, report);
@@ -73,6 +76,8 @@ const checkpoint: CliCommand = {
     if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { createCheckpoint } = await import("@/lib/ledger/create-checkpoint");
     const { checkpointToJson } = await import("@/lib/ledger/checkpoint-row");
+    // Loading the audit module registers its flush, which createCheckpoint then runs before signing.
+    await import("@/lib/audit/flush-audit-to-ledger");
     const cp = await createCheckpoint({});
     if (values.json) {
       json(io, { created: cp.created, checkpoint: checkpointToJson(cp) });
