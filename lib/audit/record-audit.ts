@@ -28,6 +28,22 @@ export const auditDetails = z.discriminatedUnion("type", [
     quarantined: z.number(),
   }),
   z.object({ type: z.literal("ingest.reprocess"), count: z.number(), resolved: z.number() }),
+  // A correlation run (lib/correlation/run-correlation.ts): full or incremental, what it read and wrote. The
+  // actor is the user who asked, or "system" for the background run after an ingest.
+  z.object({
+    type: z.literal("correlation.run"),
+    mode: z.enum(["full", "incremental"]),
+    requested: z.enum(["full", "incremental"]),
+    fallbackReason: z.string().nullable(),
+    newEvents: z.number(),
+    eventsLoaded: z.number(),
+    totalEvents: z.number(),
+    identities: z.number(),
+    credentials: z.number(),
+    sessions: z.number(),
+    links: z.number(),
+    durationMs: z.number(),
+  }),
   // Any change to a case (lib/cases/case-activity.ts): the same action and before/after as its case_activity row.
   z.object({
     type: z.literal("case.changed"),

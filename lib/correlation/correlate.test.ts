@@ -1,30 +1,13 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { eventSkeleton, ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
+import { toEventJson } from "@/lib/events/schema";
 import { awsCloudTrail } from "@/lib/sources/aws-cloudtrail";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { correlate, stableId } from "./correlate";
-import type { CorrelationEvent } from "./types";
+import { scenarioEvent } from "./testing/key-scenarios";
 
-let seq = 0;
-type Over = Omit<Partial<NormalizedEvent>, "actor" | "time"> & { time: string; actor?: Partial<NormalizedEvent["actor"]> };
-function ev(over: Over): CorrelationEvent {
-  const { actor, time, ...rest } = over;
-  const e: NormalizedEvent = {
-    ...eventSkeleton({
-      platform: "okta",
-      ...ocsfClass(6003),
-      activity: "read",
-      event_name: "x",
-      time: new Date(time),
-      actor: { external_id: null, name: null, login: null, email: null, type: null, kind_hint: "human", ...actor },
-    }),
-    status: "success",
-    ...rest,
-  };
-  const id = String(++seq);
-  return { id, file: "test.json", index: Number(id), data: toEventJson(e) };
-}
+const ev = scenarioEvent;
+type Over = Parameters<typeof scenarioEvent>[0];
 const okta = (user: string, sessionKey: string, time: string, extra: Partial<Over> = {}) =>
   ev({ platform: "okta", time, actor: { external_id: `00u-${user}`, login: `${user}@example-corp.test`, email: `${user}@example-corp.test`, name: user }, session: { key: sessionKey, key_type: "okta.externalSessionId", root_key: null, issuer: null }, ...extra });
 

@@ -1,7 +1,11 @@
 import type { PoolClient } from "pg";
+import { auditDetails, type AuditContext } from "@/lib/audit/record-audit";
+import { scheduleAuditFlush } from "@/lib/audit/flush-audit-to-ledger";
 import { pool } from "@/lib/db";
 import type { NormalizedEventJson } from "@/lib/events/schema";
 import { correlate } from "./correlate";
+import { correlationRowTypes } from "./engine/projection";
+import { findAffectedEvents, insertCorrelationKeys } from "./incremental";
 import { sessionDigest } from "./session-digest";
 import type { CorrelationEvent, CorrelationResult } from "./types";
 
@@ -11,11 +15,26 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 // has (an alias merged elsewhere, a session regrouped) are removed. One transaction: readers see the old
 // correlation or the new one, never half of each.
 //
-// This first version recomputes over all events of the tenant (a full pass); re-correlating only what a new
-// batch touches is the next step (docs/architecture.md).
+// Two modes. full: every event of the tenant. incremental: the events stored since the last run (those above
+// correlation_state.keyedThrough) and the closure of stored events sharing a correlation key with them
+// (incremental.ts); only the rows derived from that closure are replaced, and the result equals a full pass's
+// (incremental.test.ts proves it on the demo dataset ingested file by file). An incremental run with
+// no correlation state yet, or whose closure passes half the events, does a full pass. Every run keys the
+// events it has not keyed before (correlation_key) and appends a "correlation.run" audit entry.
+
+export type CorrelationMode = "full" | "incremental";
 
 export type CorrelationSummary = {
+  /** The mode that ran (an incremental request can fall back to full). */
+  mode: CorrelationMode;
+  /** Why an incremental request ran a full pass (null when it did not). */
+  fallbackReason: string | null;
+  /** Events stored since the previous run. */
+  newEvents: number;
+  /** Events loaded and correlated by this run (all of them for a full pass). */
   events: number;
+  /** Events of the tenant in total (as of this run). */
+  totalEvents: number;
   identities: number;
   credentials: number;
   sessions: number;
@@ -23,20 +42,32 @@ export type CorrelationSummary = {
   durationMs: number;
 };
 
+/** Who asked for a run: a user, or the system (background run after an ingest) when absent. */
+export type CorrelationActor = AuditContext;
+
 /** Every stored event with its raw record's file and position. */
-export async function loadCorrelationEvents(client: PoolClient, tenantId = "default"): Promise<CorrelationEvent[]> {
-  const r = await client.query<{ id: string; fileName: string; position: string; data: NormalizedEventJson }>(
-    `SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
+export async function loadCorrelationEvents(
+  client: PoolClient,
+  tenantId = "default",
+  only: { ids: string[] } | { after: string } | null = null,
+): Promise<CorrelationEvent[]> {
+  // `only`: just these event ids (the incremental closure), or the events above an id (the new ones).
+  const filter = only === null ? "" : "ids" in only ? `AND e.id = ANY($2::bigint[])` : `AND e.id > $2::bigint`;
+  // Each event is cut to the fields correlation reads as its row arrives (engine/projection.ts), so whole
+  // normalized events are never all held at once.
+  const r = await client.query<{ id: string; fileName: string; position: string; data: NormalizedEventJson }>({
+    text: `SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
        FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
-      WHERE e."tenantId" = $1`,
-    [tenantId],
-  );
+      WHERE e."tenantId" = $1 ${filter}`,
+    values: only === null ? [tenantId] : [tenantId, "ids" in only ? only.ids : only.after],
+    types: correlationRowTypes,
+  });
   return r.rows.map((row) => ({ id: row.id, file: row.fileName, index: Number(row.position), data: row.data }));
 }
 
 const json = (v: unknown) => JSON.stringify(v);
 
-async function writeResult(client: PoolClient, res: CorrelationResult, events: CorrelationEvent[]): Promise<void> {
+async function upsertIdentities(client: PoolClient, res: CorrelationResult): Promise<void> {
   const ids = res.identities;
   await client.query(
     `INSERT INTO identity (id, kind, "displayName", "primaryEmail", "firstSeenAt", "lastSeenAt")
@@ -46,15 +77,19 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
        "firstSeenAt" = EXCLUDED."firstSeenAt", "lastSeenAt" = EXCLUDED."lastSeenAt"`,
     [ids.map((i) => i.id), ids.map((i) => i.kind), ids.map((i) => i.displayName), ids.map((i) => i.primaryEmail), ids.map((i) => i.firstSeenAt), ids.map((i) => i.lastSeenAt)],
   );
-  const aliases = ids.flatMap((i) => i.aliases.map((a) => ({ ...a, identityId: i.id })));
-  await client.query(`DELETE FROM identity_alias`);
+}
+
+async function insertAliases(client: PoolClient, res: CorrelationResult): Promise<void> {
+  const aliases = res.identities.flatMap((i) => i.aliases.map((a) => ({ ...a, identityId: i.id })));
   await client.query(
     `INSERT INTO identity_alias (id, "identityId", platform, "aliasType", "externalId", rule, evidence)
      SELECT gen_random_uuid(), u.i, u.p, u.t, u.x, u.r, u.e::jsonb
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(i, p, t, x, r, e)`,
     [aliases.map((a) => a.identityId), aliases.map((a) => a.platform), aliases.map((a) => a.aliasType), aliases.map((a) => a.externalId), aliases.map((a) => a.rule), aliases.map((a) => json(a.evidence))],
   );
+}
 
+async function upsertCredentials(client: PoolClient, res: CorrelationResult): Promise<void> {
   // Credentials: rows first, parents after (a parent may be inserted later in the list).
   const cs = res.credentials;
   await client.query(
@@ -81,7 +116,9 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
        FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(id, parent, rule) WHERE c.id = u.id`,
     [withParent.map((c) => c.id), withParent.map((c) => c.parentId), withParent.map((c) => c.parentRule)],
   );
+}
 
+async function upsertSessions(client: PoolClient, res: CorrelationResult, events: CorrelationEvent[]): Promise<void> {
   const ss = res.sessions;
   // summary: how the initiator was found, plus a digest of actions and changed objects for the sessions list.
   const eventsById = new Map(events.map((e) => [e.id, e]));
@@ -115,16 +152,17 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
       ss.map((s) => json({ initiatorRule: s.initiatorRule, ...sessionDigest(s, eventsById) })),
     ],
   );
+}
 
-  // Events point at their identity and session.
-  const evIds = [...res.eventIdentity.keys(), ...[...res.eventSession.keys()].filter((k) => !res.eventIdentity.has(k))];
-  await client.query(`UPDATE event SET "identityId" = NULL, "sessionId" = NULL WHERE "identityId" IS NOT NULL OR "sessionId" IS NOT NULL`);
+/** Points events at their identity and session; `ids` are the events to write (null ones are cleared). */
+async function updateEvents(client: PoolClient, res: CorrelationResult, ids: string[]): Promise<void> {
   await client.query(
     `UPDATE event e SET "identityId" = u.i, "sessionId" = u.s FROM unnest($1::bigint[], $2::uuid[], $3::uuid[]) AS u(id, i, s) WHERE e.id = u.id`,
-    [evIds, evIds.map((k) => res.eventIdentity.get(k) ?? null), evIds.map((k) => res.eventSession.get(k) ?? null)],
+    [ids, ids.map((k) => res.eventIdentity.get(k) ?? null), ids.map((k) => res.eventSession.get(k) ?? null)],
   );
+}
 
-  await client.query(`DELETE FROM session_link`);
+async function insertLinks(client: PoolClient, res: CorrelationResult): Promise<void> {
   const ls = res.links;
   await client.query(
     `INSERT INTO session_link (id, "fromSessionId", "toSessionId", kind, rule, "matchedFields", confidence)
@@ -132,6 +170,26 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS u(f, t, k, r, m, c)`,
     [ls.map((l) => l.from), ls.map((l) => l.to), ls.map((l) => l.kind), ls.map((l) => l.rule), ls.map((l) => json(l.matchedFields)), ls.map((l) => l.confidence)],
   );
+}
+
+/** A full pass's write: the result replaces every correlation row. */
+async function writeResult(client: PoolClient, res: CorrelationResult, events: CorrelationEvent[]): Promise<void> {
+  const ids = res.identities;
+  const cs = res.credentials;
+  const ss = res.sessions;
+  await upsertIdentities(client, res);
+  await client.query(`DELETE FROM identity_alias`);
+  await insertAliases(client, res);
+  await upsertCredentials(client, res);
+  await upsertSessions(client, res, events);
+
+  // Events point at their identity and session.
+  const evIds = [...res.eventIdentity.keys(), ...[...res.eventSession.keys()].filter((k) => !res.eventIdentity.has(k))];
+  await client.query(`UPDATE event SET "identityId" = NULL, "sessionId" = NULL WHERE "identityId" IS NOT NULL OR "sessionId" IS NOT NULL`);
+  await updateEvents(client, res, evIds);
+
+  await client.query(`DELETE FROM session_link`);
+  await insertLinks(client, res);
 
   // What the new result no longer has. Findings outlive the sessions they cite (finding.sessionId has a foreign
   // key): unlink them first; the next risk run relinks them through their proving events.
@@ -144,30 +202,185 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
   await client.query(`DELETE FROM identity WHERE NOT (id = ANY($1::uuid[]))`, [ids.map((i) => i.id)]);
 }
 
-/** Correlates every stored event and writes the result. */
-export async function runCorrelation({ tenantId = "default" }: { tenantId?: string } = {}): Promise<CorrelationSummary> {
+/**
+ * An incremental run's write: only the rows derived from `events` (a closure: no event outside it shares a key
+ * with one inside). The rows they had before are derived from the same closure (merges only grow when events
+ * are added, and every old identity of these events has an alias among the new result's accounts), so
+ * replacing them leaves every other row as a full pass would.
+ */
+async function writeSubset(client: PoolClient, res: CorrelationResult, events: CorrelationEvent[]): Promise<void> {
+  const evIds = events.map((e) => e.id);
+  const newSessions = res.sessions.map((s) => s.id);
+  const newIdentities = res.identities.map((i) => i.id);
+  const aliases = res.identities.flatMap((i) => i.aliases);
+  const old = await client.query<{ sessions: string[] | null; identities: string[] | null }>(
+    `SELECT (SELECT array_agg(DISTINCT "sessionId")::text[] FROM event WHERE id = ANY($1::bigint[]) AND "sessionId" IS NOT NULL) AS sessions,
+            (SELECT array_agg(DISTINCT x)::text[] FROM (
+               SELECT "identityId" AS x FROM event WHERE id = ANY($1::bigint[]) AND "identityId" IS NOT NULL
+               UNION SELECT a."identityId" FROM identity_alias a
+                 JOIN unnest($2::text[], $3::text[], $4::text[]) AS u(p, t, v) ON a.platform = u.p AND a."aliasType" = u.t AND a."externalId" = u.v
+             ) o) AS identities`,
+    [evIds, aliases.map((a) => a.platform), aliases.map((a) => a.aliasType), aliases.map((a) => a.externalId)],
+  );
+  const oldSessions = old.rows[0].sessions ?? [];
+  const oldIdentities = old.rows[0].identities ?? [];
+  const keepS = new Set(newSessions);
+  const goneSessions = oldSessions.filter((s) => !keepS.has(s));
+  const keepI = new Set(newIdentities);
+  const goneIdentities = oldIdentities.filter((i) => !keepI.has(i));
+
+  // Sessions the closure no longer has go first, so a regrouped session can take over their key. Findings
+  // outlive the sessions they cite: unlinked, the next risk run relinks them.
+  await client.query(`UPDATE event SET "identityId" = NULL, "sessionId" = NULL WHERE id = ANY($1::bigint[])`, [evIds]);
+  await client.query(`UPDATE finding SET "sessionId" = NULL WHERE "sessionId" = ANY($1::uuid[])`, [goneSessions]);
+  await client.query(`DELETE FROM session WHERE id = ANY($1::uuid[])`, [goneSessions]);
+
+  await upsertIdentities(client, res);
+  await client.query(`DELETE FROM identity_alias WHERE "identityId" = ANY($1::uuid[])`, [[...oldIdentities, ...newIdentities]]);
+  await insertAliases(client, res);
+  await upsertCredentials(client, res);
+  await upsertSessions(client, res, events);
+  await updateEvents(client, res, evIds);
+  await client.query(`DELETE FROM session_link WHERE "fromSessionId" = ANY($1::uuid[]) OR "toSessionId" = ANY($1::uuid[])`, [newSessions]);
+  await insertLinks(client, res);
+
+  await client.query(`UPDATE access_grant SET "identityId" = NULL WHERE "identityId" = ANY($1::uuid[])`, [goneIdentities]);
+  await client.query(`UPDATE identity SET "ownerIdentityId" = NULL WHERE "ownerIdentityId" = ANY($1::uuid[])`, [goneIdentities]);
+  await client.query(`DELETE FROM identity WHERE id = ANY($1::uuid[])`, [goneIdentities]);
+}
+
+/**
+ * Whether an ingest may still be adding events. Event ids come from a sequence, so a batch still writing can
+ * commit ids below ones already visible; while one runs, keyedThrough does not move past what it has (the next
+ * run takes those events again, which is idempotent). Batches started over six hours ago are taken as crashed.
+ */
+async function ingestInFlight(client: PoolClient, tenantId: string): Promise<boolean> {
+  const r = await client.query(
+    `SELECT 1 FROM ingest_batch WHERE "tenantId" = $1 AND status IN ('pending', 'running') AND "startedAt" > now() - interval '6 hours' LIMIT 1`,
+    [tenantId],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+const CORRELATION_LOCK = 7_265_101_011;
+
+const maxId = (events: CorrelationEvent[], floor: string) => events.reduce((m, e) => (BigInt(e.id) > m ? BigInt(e.id) : m), BigInt(floor)).toString();
+
+/**
+ * Correlates the stored events and writes the result. mode "full" (the default) recomputes everything;
+ * "incremental" only what the events stored since the last run touch (a full pass when it cannot). `actor` is
+ * who asked (absent: the system, for the background run after an ingest); the run is audited either way.
+ */
+export async function runCorrelation({
+  tenantId = "default",
+  mode = "full",
+  actor = null,
+  fullPassAbove = 0.5,
+}: {
+  tenantId?: string;
+  mode?: CorrelationMode;
+  actor?: CorrelationActor | null;
+  /** An incremental run whose closure passes this share of the events does a full pass (tests raise it to 1). */
+  fullPassAbove?: number;
+} = {}): Promise<CorrelationSummary> {
   const started = performance.now();
   const client = await pool().connect();
+  // One run at a time per database (the web server's queue and a CLI run may overlap): an incremental run reads
+  // the rows another run is replacing. Session-level, released in `finally`.
+  await client.query(`SELECT pg_advisory_lock($1)`, [CORRELATION_LOCK]);
   try {
-    const events = await loadCorrelationEvents(client, tenantId);
+    // Checked before the events are read: a batch that starts after this gets larger ids than any read below.
+    const inFlight = await ingestInFlight(client, tenantId);
+    const state = await client.query<{ keyedThrough: string }>(`SELECT "keyedThrough"::text AS "keyedThrough" FROM correlation_state WHERE "tenantId" = $1`, [tenantId]);
+    const keyedThrough = state.rows[0]?.keyedThrough ?? null;
+    let fallbackReason: string | null = null;
+    let ran: CorrelationMode = "full";
+    let newEvents: CorrelationEvent[] = [];
+    let events: CorrelationEvent[] | null = null;
+    let totalEvents = 0;
+    if (mode === "incremental" && keyedThrough === null) fallbackReason = "no earlier correlation to build on";
+    if (mode === "incremental" && keyedThrough !== null) {
+      newEvents = await loadCorrelationEvents(client, tenantId, { after: keyedThrough });
+      const count = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM event WHERE "tenantId" = $1`, [tenantId]);
+      totalEvents = Number(count.rows[0].n);
+      const closure = await findAffectedEvents({
+        client,
+        tenantId,
+        newEvents,
+        cap: Math.floor(totalEvents * fullPassAbove),
+        loadEvents: (c, ids) => loadCorrelationEvents(c, tenantId, { ids }),
+      });
+      if (closure.events) {
+        events = closure.events;
+        ran = "incremental";
+      } else fallbackReason = closure.reason;
+    }
+    if (events === null) {
+      events = await loadCorrelationEvents(client, tenantId);
+      totalEvents = events.length;
+      newEvents = keyedThrough === null ? events : events.filter((e) => BigInt(e.id) > BigInt(keyedThrough));
+    }
     const res = correlate(events);
     await client.query("BEGIN");
     try {
-      await writeResult(client, res, events);
+      if (ran === "full") await writeResult(client, res, events);
+      else await writeSubset(client, res, events);
+      await insertCorrelationKeys(client, newEvents, tenantId);
+      const through = inFlight ? (keyedThrough ?? "0") : maxId(newEvents, keyedThrough ?? "0");
+      await client.query(
+        `INSERT INTO correlation_state ("tenantId", "keyedThrough", "updatedAt") VALUES ($1, $2::bigint, now())
+         ON CONFLICT ("tenantId") DO UPDATE SET "keyedThrough" = EXCLUDED."keyedThrough", "updatedAt" = now()`,
+        [tenantId, through],
+      );
+      const summary: CorrelationSummary = {
+        mode: ran,
+        fallbackReason,
+        newEvents: newEvents.length,
+        events: events.length,
+        totalEvents,
+        identities: res.identities.length,
+        credentials: res.credentials.length,
+        sessions: res.sessions.length,
+        links: res.links.length,
+        durationMs: Math.round(performance.now() - started),
+      };
+      await auditRun(client, tenantId, actor, mode, summary);
       await client.query("COMMIT");
+      scheduleAuditFlush();
+      return summary;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw err;
     }
-    return {
-      events: events.length,
-      identities: res.identities.length,
-      credentials: res.credentials.length,
-      sessions: res.sessions.length,
-      links: res.links.length,
-      durationMs: Math.round(performance.now() - started),
-    };
   } finally {
-    client.release();
+    // A connection that could not unlock is closed rather than pooled (closing releases the lock).
+    const unlocked = await client.query(`SELECT pg_advisory_unlock($1)`, [CORRELATION_LOCK]).then(
+      () => true,
+      () => false,
+    );
+    client.release(!unlocked);
   }
+}
+
+/** The run's audit entry, in the run's own transaction (recordAudit takes a Prisma client; this is pg). */
+async function auditRun(client: PoolClient, tenantId: string, actor: CorrelationActor | null, requested: CorrelationMode, s: CorrelationSummary): Promise<void> {
+  const details = auditDetails.parse({
+    type: "correlation.run",
+    mode: s.mode,
+    requested,
+    fallbackReason: s.fallbackReason,
+    newEvents: s.newEvents,
+    eventsLoaded: s.events,
+    totalEvents: s.totalEvents,
+    identities: s.identities,
+    credentials: s.credentials,
+    sessions: s.sessions,
+    links: s.links,
+    durationMs: s.durationMs,
+  });
+  await client.query(
+    `INSERT INTO audit_log ("tenantId", "actorId", "actorEmail", action, "resourceType", ip, "userAgent", details)
+     VALUES ($1, $2::uuid, $3, $4, 'correlation', $5, $6, $7::jsonb)`,
+    [tenantId, actor?.actorId ?? null, actor ? (actor.actorEmail ?? null) : "system", details.type, actor?.ip ?? null, actor?.userAgent?.slice(0, 512) ?? null, JSON.stringify(details)],
+  );
 }

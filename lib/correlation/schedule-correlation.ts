@@ -1,20 +1,28 @@
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
-import { runCorrelation, type CorrelationSummary } from "./run-correlation";
+import { runCorrelation, type CorrelationActor, type CorrelationMode, type CorrelationSummary } from "./run-correlation";
 
 // Background correlation for the web server: each ingest that stored something asks for a run; requests that
 // arrive while one is running coalesce into one more run after it, so sessions follow new data without piling
 // up work. A failure is logged and does not lose the next request.
+//
+// Runs are incremental unless someone asks for a full pass (the events stored since the last run and what they
+// touch; run-correlation.ts falls back to a full pass when it must). Coalesced requests take the widest mode and
+// the user who asked, if any (otherwise the audit entry names the system). Governance checks and risk rules
+// after it are still full passes over the sessions.
+
+type Pending = { mode: CorrelationMode; actor: CorrelationActor | null };
 
 let running: Promise<void> | null = null;
-let dirty = false;
+let pending: Pending | null = null;
 let last: { at: string; summary: CorrelationSummary | null; error: string | null } | null = null;
 
 async function loop(): Promise<void> {
-  while (dirty) {
-    dirty = false;
+  while (pending) {
+    const { mode, actor } = pending;
+    pending = null;
     try {
-      const summary = await runCorrelation();
+      const summary = await runCorrelation({ mode, actor });
       // Governance checks and risk findings follow the sessions they read.
       await runGovernanceChecks({});
       await runRiskRules({});
@@ -26,8 +34,12 @@ async function loop(): Promise<void> {
   }
 }
 
-export function requestCorrelation(): void {
-  dirty = true;
+/** Asks for a run: incremental by default; `actor` is the user who asked (absent: the system). */
+export function requestCorrelation({ mode = "incremental", actor = null }: { mode?: CorrelationMode; actor?: CorrelationActor | null } = {}): void {
+  pending = {
+    mode: pending?.mode === "full" || mode === "full" ? "full" : "incremental",
+    actor: actor ?? pending?.actor ?? null,
+  };
   running ??= loop().finally(() => {
     running = null;
   });

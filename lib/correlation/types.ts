@@ -11,6 +11,10 @@ export type CorrelationEvent = {
   /** The file the raw record arrived in, and its 0-based position there. */
   file: string;
   index: number;
+  /**
+   * The normalized event. Loaded from the database it is projected to the fields correlation reads
+   * (engine/projection.ts: no vendor `extra` beyond extra.initiator, no message, policy, auth, ...).
+   */
   data: NormalizedEventJson;
 };
 

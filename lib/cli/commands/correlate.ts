@@ -15,17 +15,24 @@ function flags<T extends Record<string, { type: "boolean" | "string" }>>(args: s
 const correlateCmd: CliCommand = {
   name: "correlate",
   summary: "Rebuild identities, credentials and their lineage, sessions and cross-platform links from the stored events",
-  usage: "[--json]",
+  usage: "[--full | --incremental] [--json]",
+  help: [
+    "  --full          recompute everything from all stored events (the default)",
+    "  --incremental   only the events stored since the last run and what they touch (falls back to a full pass",
+    "                  when there is no earlier run or they touch more than half of the events)",
+  ].join("\n"),
   database: "write",
   async run(args, io: CliIo) {
-    const { values } = flags(args, { json: { type: "boolean" } });
+    const { values } = flags(args, { json: { type: "boolean" }, full: { type: "boolean" }, incremental: { type: "boolean" } });
+    if (values.full && values.incremental) throw new UsageError("Pass --full or --incremental, not both.");
     const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-    const s = await runCorrelation();
+    const s = await runCorrelation({ mode: values.incremental ? "incremental" : "full" });
     if (values.json) io.out(JSON.stringify(s, null, 2));
     else
       io.out(
-        `Correlated ${s.events.toLocaleString()} events: ${s.identities} identities, ${s.credentials} credentials, ` +
-          `${s.sessions} sessions, ${s.links} links (${s.durationMs} ms).`,
+        `Correlated ${s.events.toLocaleString()} of ${s.totalEvents.toLocaleString()} events (${s.mode}` +
+          `${s.fallbackReason ? `: ${s.fallbackReason}` : ""}; ${s.newEvents.toLocaleString()} new): ${s.identities} identities, ` +
+          `${s.credentials} credentials, ${s.sessions} sessions, ${s.links} links (${s.durationMs} ms).`,
       );
     return 0;
   },

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/correlation/schedule-correlation";
@@ -7,8 +8,11 @@ import { runRiskRules } from "@/lib/risk/run-risk-rules";
 // POST /api/v1/correlation - run the correlation now and answer with its summary
 // Goes through the same coalescing queue as the background runs that ingests request, so a click while a run is
 // going adds one run after it instead of a second concurrent one; the answer is the summary of the last run.
-export const POST = userRoute("POST /api/v1/correlation", async () => {
-  requestCorrelation();
+// ?mode=incremental re-correlates only what the events stored since the last run touch; the default is a full pass.
+// The run's audit entry names the user who asked.
+export const POST = userRoute("POST /api/v1/correlation", async ({ req, user }) => {
+  const mode = z.enum(["full", "incremental"]).default("full").parse(req.nextUrl.searchParams.get("mode") ?? undefined);
+  requestCorrelation({ mode, actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent } });
   await correlationIdle();
   const last = correlationStatus().last;
   if (!last || last.error || !last.summary) throw new AppError("INTERNAL", `The correlation failed: ${last?.error ?? "no result"}.`);

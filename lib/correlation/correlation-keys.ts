@@ -1,0 +1,111 @@
+import type { NormalizedEventJson } from "@/lib/events/schema";
+
+// The values the correlation engine (correlate.ts) joins events on. Two events that share no key, directly or
+// through a chain of events, never influence each other's identity, session, credential or links; so an
+// incremental run re-correlates the closure of a new batch's keys and gets exactly what a full pass would give
+// for those events. The list must stay a superset of the engine's joins:
+//  - identity: the actor's account (platform + id, else login, else name), its email (actor email or an
+//    email-shaped login), its login on the platform; the same for a delegating initiator (extra.initiator);
+//    heuristic sessions and IdP single sign-on links join within one identity, so they are covered too;
+//  - session: the platform session key value, on any platform and key type (shared-key links and the stored
+//    key's de-duplication both compare the bare value), and the platform's flow id (correlation_id);
+//  - credentials: the key an event used, its declared parent, every credential it issued and their parents.
+//
+// Where they are looked up (incremental.ts), to keep the stored rows few (about one per event, not six):
+//  - every event sharing an identity key ends up in ONE identity (that is the engine's merge rule), so an
+//    identity key is stored once, with one representative event; the search goes from it to its identity and
+//    from there to all of that identity's events (event."identityId" is indexed). An initiator's keys are the
+//    exception (the event belongs to the actor's identity, not the initiator's): stored per event, as "ini|…";
+//  - the session key and the used credential key are event columns with their own indexes ("sessionKey",
+//    "credentialKey"): not stored again;
+//  - the flow id, a declared parent credential and issued credentials: stored per event.
+// Hashed keys include the tenant, so tenants never join. A hash collision only joins more events (more work,
+// same result), never fewer.
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** cyrb53: a fast 53-bit string hash, exact as a JavaScript number and as a PostgreSQL bigint. */
+export function keyHash(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+type ActorLike = { external_id: string | null; login: string | null; name: string | null; email?: string | null };
+
+function actorKeys(platform: string, a: ActorLike): string[] {
+  const out: string[] = [];
+  if (a.external_id) out.push(`acct|${platform}|id|${a.external_id}`);
+  else if (a.login) out.push(`acct|${platform}|login|${a.login.toLowerCase()}`);
+  else if (a.name) out.push(`acct|${platform}|name|${a.name}`);
+  if (a.email) out.push(`email|${a.email.toLowerCase()}`);
+  if (a.login) {
+    if (EMAIL.test(a.login)) out.push(`email|${a.login.toLowerCase()}`);
+    out.push(`login|${platform}|${a.login.toLowerCase()}`);
+  }
+  return out;
+}
+
+/** An event's keys, by where they are stored and looked up (see above). */
+export type EventKeys = {
+  /** The actor's identity keys. */
+  identity: string[];
+  /** A delegating initiator's identity keys. */
+  initiator: string[];
+  /** The platform session key (event."sessionKey"). */
+  sessionKey: string | null;
+  /** Every credential key the event names, as `cred|platform|key`; the used one is also event."credentialKey". */
+  credentials: string[];
+  /** The flow id, as `flow|platform|id`. */
+  flow: string | null;
+};
+
+export function eventKeys(e: NormalizedEventJson): EventKeys {
+  const ini = e.extra?.initiator;
+  let initiator: string[] = [];
+  if (ini && typeof ini === "object" && !Array.isArray(ini)) {
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    const i = ini as Record<string, unknown>;
+    initiator = actorKeys(e.platform, { external_id: str(i.external_id), login: str(i.login), name: str(i.name) });
+  }
+  const credentials: string[] = [];
+  if (e.credential?.key) credentials.push(`cred|${e.platform}|${e.credential.key}`);
+  if (e.credential?.parent_key) credentials.push(`cred|${e.platform}|${e.credential.parent_key}`);
+  for (const ic of e.issued_credentials ?? []) {
+    credentials.push(`cred|${e.platform}|${ic.key}`);
+    if (ic.parent_key) credentials.push(`cred|${e.platform}|${ic.parent_key}`);
+  }
+  return {
+    identity: actorKeys(e.platform, e.actor),
+    initiator,
+    sessionKey: e.session?.key || null,
+    credentials,
+    flow: e.correlation_id ? `flow|${e.platform}|${e.correlation_id}` : null,
+  };
+}
+
+/** All keys of one event as readable strings (the join relation itself; tests check it against the engine). */
+export function correlationKeyStrings(e: NormalizedEventJson): string[] {
+  const k = eventKeys(e);
+  return [...k.identity, ...k.initiator, ...(k.sessionKey ? [`skey|${k.sessionKey}`] : []), ...(k.flow ? [k.flow] : []), ...k.credentials];
+}
+
+export const hashKey = (tenantId: string, key: string) => keyHash(`${tenantId}\u0000${key}`);
+
+/**
+ * The rows to store for one event: `perEvent` (an initiator's keys, the flow id, credentials other than the
+ * used one) and `representative` (identity keys: stored only when no event holds them yet).
+ */
+export function storedKeys(e: NormalizedEventJson, tenantId: string): { perEvent: number[]; representative: number[] } {
+  const k = eventKeys(e);
+  const used = e.credential?.key ? `cred|${e.platform}|${e.credential.key}` : null;
+  const perEvent = [...k.initiator.map((x) => `ini|${x}`), ...(k.flow ? [k.flow] : []), ...k.credentials.filter((c) => c !== used)];
+  return { perEvent: [...new Set(perEvent.map((x) => hashKey(tenantId, x)))], representative: [...new Set(k.identity.map((x) => hashKey(tenantId, x)))] };
+}
