@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { currentUser } from "@/lib/auth/guard";
+import { currentUser, signInUrl } from "@/lib/auth/guard";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { NavLinks, type NavItem } from "@/components/nav-links";
 import { Icons } from "@/components/icons";
@@ -26,7 +26,8 @@ const NAV: (NavItem & { permission?: Permission })[] = [
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
-  if (!user) redirect("/login");
+  // Back to the page that was asked for after sign-in (the layout renders alongside the page and may redirect first).
+  if (!user) redirect(await signInUrl());
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -46,11 +46,26 @@ export async function authorizeApi(key: ApiKey): Promise<SessionUser | null> {
   return check(await currentUser(), access);
 }
 
+/**
+ * Where sign-in should send a signed-out visitor back to: the exact path and query they asked for (set by proxy.ts
+ * as x-sp-return), not the page's route pattern ("/sessions/[id]" is not a URL). Only same-site paths are kept;
+ * without a usable path the page key serves when it has no dynamic segment, else the sessions list.
+ */
+export function signInReturnPath(requested: string | null | undefined, key: string): string {
+  if (requested && requested.startsWith("/") && !requested.startsWith("//") && !requested.startsWith("/\\")) return requested;
+  return key.includes("[") ? "/sessions" : key;
+}
+
+/** The sign-in page's URL for a signed-out visitor of this request, with the way back (see signInReturnPath). */
+export async function signInUrl(key = "/sessions"): Promise<string> {
+  return `/login?callbackUrl=${encodeURIComponent(signInReturnPath((await headers()).get("x-sp-return"), key))}`;
+}
+
 /** For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. */
 export async function requirePage(key: PageKey): Promise<SessionUser> {
   const access: Access = PAGE_ACCESS[key];
   const user = await currentUser();
-  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(key)}`);
+  if (!user) redirect(await signInUrl(key));
   if (access !== "public" && !can(user.role, access as Permission)) forbidden();
   return user;
 }

@@ -31,6 +31,7 @@ export async function addCaseItem({
       ...(spec.root.type === "credential" ? { credentialId: spec.root.id } : { identityId: spec.root.id }),
       depth: spec.depth,
       limit: spec.limit,
+      hide: spec.hide,
       tenantId,
     });
     if (!graph || graph.nodes.length === 0) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LINEAGE_MAX_DEPTH, lineageHide } from "@/lib/sessions/types";
 
 // The shapes the Cases pages and /api/v1/cases/** read and write. Input schemas live here so that the route
 // handlers, the pages (URL search params) and the tests parse the same way.
@@ -115,10 +116,13 @@ export const updateCaseInput = z
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "nothing to change", path: ["_"] });
 export type UpdateCaseInput = z.input<typeof updateCaseInput>;
 
+// The graph as the analyst had it on the Lineage page: root, depth, node limit and the node types filtered out
+// (lib/sessions/get-lineage.ts takes the same parameters, lineageQuery parses them the same way).
 export const lineageSnapshotSpec = z.object({
   root: z.object({ type: z.enum(["identity", "credential"]), id: uuid("lineage root") }),
-  depth: z.coerce.number().int().min(1).max(12).default(6),
+  depth: z.coerce.number().int().min(1).max(LINEAGE_MAX_DEPTH).default(12),
   limit: z.coerce.number().int().min(1).max(5000).default(2000),
+  hide: lineageHide,
 });
 
 export const addItemInput = z.object({

@@ -1,20 +1,33 @@
 import { pool } from "@/lib/db";
-import type { LineageEdge, LineageEdgeType, LineageGraph, LineageNode } from "./types";
+import type { LineageEdge, LineageEdgeType, LineageGraph, LineageNode, LineageNodeType } from "./types";
 import { kindLabel, platformLabel } from "./words";
 
-// The lineage graph around one credential or one identity: nodes are identities, credentials and sessions; edges
-// are only those the correlation proved, each with its rule:
+// The lineage graph around one credential or one identity: nodes are identities, credentials, sessions and the
+// actions done in them; edges are only those the correlation proved, each with its rule:
 //   holds       identity -> credential   the credential's events were made by that identity (credential.identityId)
-//   parent_of   credential -> credential the child was minted with / declared under the parent (credential.parentRule)
+//   parent_of   credential -> credential the child was minted with / declared under the parent (credential.parentRule):
+//                                        refresh, delegation, AssumeRole chains, to any depth the `depth` allows
 //   used_by     credential -> session    the session ran on that credential (session.credentialId)
 //   session_of  identity -> session      a session with no credential, run by that identity
 //   linked_to   session -> session       a cross-session link (session_link: its rule and confidence)
-// The walk is breadth-first, one set-based query per node type per hop, up to `depth` hops and `limit` nodes
-// (`truncated` says when the limit cut it). Identities other than the start are shown (who holds a credential, who
-// ran a session) but not expanded: expanding a person would pull in everything they ever did, which is the
-// identity view's job, not this chain's.
+//   performed   session -> action        an action the session's events did (the session digest that the correlation
+//                                        stores from its events: lib/correlation/session-digest.ts)
+// The walk is breadth-first over hops, one set-based query per node type per hop (never one per node), up to
+// `depth` hops and `limit` nodes (`truncated` says when the limit cut it). From a credential it walks up the parent
+// chain and down to every descendant; from an identity it expands the identity's credentials and everything they
+// lead to. Identities other than the start are shown (who holds a credential, who ran a session) but not expanded:
+// expanding a person would pull in everything they ever did, which is the identity view's job, not this chain's.
+// `hide` drops node types (and their edges) from the result, as the analyst's filters on the Lineage page do; a
+// case snapshot keeps the same filters. Hidden actions are not even read.
 
-type Input = { credentialId?: string; identityId?: string; depth?: number; limit?: number; tenantId?: string };
+type Input = {
+  credentialId?: string;
+  identityId?: string;
+  depth?: number;
+  limit?: number;
+  hide?: LineageNodeType[];
+  tenantId?: string;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,24 +57,37 @@ type SessRow = {
   identityName: string | null;
 };
 type IdRow = { id: string; kind: string; displayName: string; primaryEmail: string | null; lastSeenAt: Date | null };
+type LinkRow = { from: string; to: string; kind: string; rule: string; confidence: number };
+type ActionRow = { sessionId: string; action: string; ord: string };
 
 const CRED_COLS = `c.id, c.kind::text AS kind, c.platform, c."externalId", c."identityId", c."parentId", c."parentRule", c."firstSeenAt", c."lastUsedAt"`;
-const SESS_COLS = `s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."identityId", s."credentialId", s."startedAt", s."endedAt",
-  s."eventCount", (SELECT i."displayName" FROM identity i WHERE i.id = s."identityId") AS "identityName"`;
+const SESS_FROM = `SELECT s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."identityId", s."credentialId", s."startedAt",
+  s."endedAt", s."eventCount", si."displayName" AS "identityName" FROM session s LEFT JOIN identity si ON si.id = s."identityId"`;
 const ID_COLS = `i.id, i.kind::text AS kind, i."displayName", i."primaryEmail", i."lastSeenAt"`;
 
 const short = (s: string, n = 24) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export async function getLineage({ credentialId, identityId, depth = 6, limit = 2000, tenantId = "default" }: Input): Promise<LineageGraph | null> {
+export async function getLineage({
+  credentialId,
+  identityId,
+  depth = 12,
+  limit = 2000,
+  hide = [],
+  tenantId = "default",
+}: Input): Promise<LineageGraph | null> {
   const rootId = credentialId ?? identityId;
   if (!rootId || !UUID.test(rootId)) return null;
   const c = pool();
+  const q = async <T extends object>(sql: string, params: unknown[]) => (await c.query<T>(sql, params)).rows;
   const nodes = new Map<string, LineageNode>();
   const edges = new Map<string, LineageEdge>();
+  // What later hops need of the credentials and sessions in view (their parent, holder, credential), kept small.
+  const credOf = new Map<string, { parentId: string | null; parentRule: string | null; identityId: string | null }>();
+  const sessOf = new Map<string, { identityId: string | null; credentialId: string | null; rule: string; confidence: number }>();
+  const skipActions = hide.includes("action");
   let truncated = false;
 
-  const frontier = { credential: [] as string[], session: [] as string[], identity: [] as string[] };
-  let next = { credential: [] as string[], session: [] as string[], identity: [] as string[] };
+  let next = { credential: [] as string[], session: [] as string[] };
   let hop = 0;
 
   const add = (n: LineageNode): boolean => {
@@ -71,11 +97,12 @@ export async function getLineage({ credentialId, identityId, depth = 6, limit = 
       return false;
     }
     nodes.set(n.id, n);
-    if (n.type !== "identity") next[n.type].push(n.id);
+    if (n.type === "credential" || n.type === "session") next[n.type].push(n.id);
     return true;
   };
-  const addCred = (r: CredRow) =>
-    add({
+  const addCred = (r: CredRow) => {
+    credOf.set(r.id, { parentId: r.parentId, parentRule: r.parentRule, identityId: r.identityId });
+    return add({
       id: r.id,
       type: "credential",
       label: `${kindLabel(r.kind)} ${short(r.externalId)}`,
@@ -90,8 +117,10 @@ export async function getLineage({ credentialId, identityId, depth = 6, limit = 
         parentRule: r.parentRule,
       },
     });
-  const addSess = (r: SessRow) =>
-    add({
+  };
+  const addSess = (r: SessRow) => {
+    sessOf.set(r.id, { identityId: r.identityId, credentialId: r.credentialId, rule: r.rule, confidence: r.confidence });
+    return add({
       id: r.id,
       type: "session",
       label: `${platformLabel(r.platform)} session ${r.startedAt.toISOString().slice(0, 16).replace("T", " ")}`,
@@ -109,6 +138,7 @@ export async function getLineage({ credentialId, identityId, depth = 6, limit = 
         identity: r.identityName,
       },
     });
+  };
   const addId = (r: IdRow) =>
     add({
       id: r.id,
@@ -125,18 +155,19 @@ export async function getLineage({ credentialId, identityId, depth = 6, limit = 
     const id = `${type}:${source}:${target}`;
     if (!edges.has(id)) edges.set(id, { id, source, target, type, rule, confidence });
   };
-
-  // The start node.
-  if (credentialId) {
-    const r = (await c.query<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = $1 AND c."tenantId" = $2`, [credentialId, tenantId])).rows[0];
-    if (!r) return null;
-    addCred(r);
-  } else {
-    const r = (await c.query<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = $1 AND i."tenantId" = $2`, [identityId, tenantId])).rows[0];
-    if (!r) return null;
-    addId(r);
-    next.identity.push(r.id);
-  }
+  const credEdges = (id: string) => {
+    const m = credOf.get(id);
+    if (!m) return;
+    if (m.parentId) edge(m.parentId, id, "parent_of", m.parentRule ?? "parent");
+    if (m.identityId) edge(m.identityId, id, "holds", "credential_events_by_identity");
+  };
+  const sessEdges = (id: string) => {
+    const m = sessOf.get(id);
+    if (!m) return;
+    if (m.credentialId) edge(m.credentialId, id, "used_by", "session_ran_on_credential", m.confidence);
+    else if (m.identityId) edge(m.identityId, id, "session_of", m.rule, m.confidence);
+  };
+  const missing = (ids: Iterable<string | null>) => [...new Set([...ids].filter((x): x is string => Boolean(x) && !nodes.has(x!)))];
 
   // Rows beyond what the limit can still take are not fetched; a full batch means more may exist.
   const cap = () => Math.max(limit - nodes.size, 0) + 1;
@@ -145,84 +176,119 @@ export async function getLineage({ credentialId, identityId, depth = 6, limit = 
     return rows;
   };
 
-  while (hop < depth && !truncated) {
-    frontier.credential = next.credential;
-    frontier.session = next.session;
-    frontier.identity = next.identity;
-    next = { credential: [], session: [], identity: [] };
-    if (!frontier.credential.length && !frontier.session.length && !frontier.identity.length) break;
-    hop++;
-
-    if (frontier.identity.length) {
-      const n = cap();
-      const creds = capped((await c.query<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."identityId" = ANY($1::uuid[]) ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [frontier.identity])).rows, n);
-      for (const r of creds) if (addCred(r)) edge(r.identityId!, r.id, "holds", "credential_events_by_identity");
-      const m = cap();
-      const sess = capped(
-        (await c.query<SessRow>(`SELECT ${SESS_COLS} FROM session s WHERE s."identityId" = ANY($1::uuid[]) AND s."credentialId" IS NULL ORDER BY s."startedAt", s.id LIMIT ${m}`, [frontier.identity])).rows,
-        m,
-      );
-      for (const r of sess) if (addSess(r)) edge(r.identityId!, r.id, "session_of", r.rule, r.confidence);
+  // The start node, and for an identity its own first hop (its credentials and its credential-less sessions).
+  if (credentialId) {
+    const r = (await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = $1 AND c."tenantId" = $2`, [credentialId, tenantId]))[0];
+    if (!r) return null;
+    addCred(r);
+  } else {
+    const r = (await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = $1 AND i."tenantId" = $2`, [identityId, tenantId]))[0];
+    if (!r) return null;
+    addId(r);
+    if (depth >= 1) {
+      hop = 1;
+      let n = cap();
+      for (const r of capped(await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."identityId" = $1 ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [identityId]), n)) {
+        if (addCred(r)) credEdges(r.id);
+      }
+      n = cap();
+      const own = capped(await q<SessRow>(`${SESS_FROM} WHERE s."identityId" = $1 AND s."credentialId" IS NULL ORDER BY s."startedAt", s.id LIMIT ${n}`, [identityId]), n);
+      for (const r of own) if (addSess(r)) sessEdges(r.id);
     }
+  }
+
+  while (hop < depth && !truncated) {
+    const frontier = next;
+    next = { credential: [], session: [] };
+    if (!frontier.credential.length && !frontier.session.length) break;
+    hop++;
 
     if (frontier.credential.length) {
       const ids = frontier.credential;
-      const parents = (await c.query<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id IN (SELECT "parentId" FROM credential WHERE id = ANY($1::uuid[]))`, [ids])).rows;
-      for (const r of parents) addCred(r);
-      const n = cap();
-      const children = capped((await c.query<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."parentId" = ANY($1::uuid[]) ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [ids])).rows, n);
+      // Up the chain (where the credential came from) and down it (what was minted from it).
+      const parentIds = missing(ids.map((id) => credOf.get(id)?.parentId ?? null));
+      if (parentIds.length) for (const r of await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [parentIds])) addCred(r);
+      let n = cap();
+      const children = capped(await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."parentId" = ANY($1::uuid[]) ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [ids]), n);
       for (const r of children) addCred(r);
-      const m = cap();
-      const sess = capped((await c.query<SessRow>(`SELECT ${SESS_COLS} FROM session s WHERE s."credentialId" = ANY($1::uuid[]) ORDER BY s."startedAt", s.id LIMIT ${m}`, [ids])).rows, m);
+      n = cap();
+      const sess = capped(await q<SessRow>(`${SESS_FROM} WHERE s."credentialId" = ANY($1::uuid[]) ORDER BY s."startedAt", s.id LIMIT ${n}`, [ids]), n);
       for (const r of sess) addSess(r);
       // Holders of the credentials in view (shown, not expanded).
-      const holders = (
-        await c.query<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id IN (SELECT "identityId" FROM credential WHERE id = ANY($1::uuid[]))`, [ids])
-      ).rows;
-      for (const r of holders) addId(r);
-      const own = (await c.query<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [ids])).rows;
-      for (const r of [...own, ...children]) {
-        if (r.parentId) edge(r.parentId, r.id, "parent_of", r.parentRule ?? "parent");
-        if (r.identityId) edge(r.identityId, r.id, "holds", "credential_events_by_identity");
-      }
-      for (const r of sess) if (r.credentialId) edge(r.credentialId, r.id, "used_by", "session_ran_on_credential", r.confidence);
+      const holderIds = missing([...ids, ...children.map((r) => r.id)].map((id) => credOf.get(id)?.identityId ?? null));
+      if (holderIds.length) for (const r of await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = ANY($1::uuid[])`, [holderIds])) addId(r);
+      for (const id of ids) credEdges(id);
+      for (const r of children) credEdges(r.id);
+      for (const id of parentIds) credEdges(id);
+      for (const r of sess) sessEdges(r.id);
     }
 
     if (frontier.session.length) {
       const ids = frontier.session;
       const n = cap();
       const links = capped(
-        (
-          await c.query<{ from: string; to: string; kind: string; rule: string; confidence: number }>(
-            `SELECT "fromSessionId" AS from, "toSessionId" AS to, kind, rule, confidence FROM session_link
-              WHERE "fromSessionId" = ANY($1::uuid[]) OR "toSessionId" = ANY($1::uuid[]) ORDER BY "createdAt", id LIMIT ${n}`,
-            [ids],
-          )
-        ).rows,
+        await q<LinkRow>(
+          `SELECT "fromSessionId" AS from, "toSessionId" AS to, kind, rule, confidence FROM session_link
+            WHERE "fromSessionId" = ANY($1::uuid[]) OR "toSessionId" = ANY($1::uuid[]) ORDER BY "createdAt", id LIMIT ${n}`,
+          [ids],
+        ),
         n,
       );
-      const others = [...new Set(links.flatMap((l) => [l.from, l.to]))].filter((id) => !nodes.has(id));
-      if (others.length) for (const r of (await c.query<SessRow>(`SELECT ${SESS_COLS} FROM session s WHERE s.id = ANY($1::uuid[]) ORDER BY s."startedAt", s.id`, [others])).rows) addSess(r);
+      const others = missing(links.flatMap((l) => [l.from, l.to]));
+      if (others.length) for (const r of await q<SessRow>(`${SESS_FROM} WHERE s.id = ANY($1::uuid[]) ORDER BY s."startedAt", s.id`, [others])) addSess(r);
       for (const l of links) edge(l.from, l.to, "linked_to", `${l.kind}: ${l.rule}`, l.confidence);
       // The sessions' own credentials (walking back from a linked session to the chain it ran on) and, for
       // sessions without one, the identity that ran them.
-      const own = (await c.query<SessRow>(`SELECT ${SESS_COLS} FROM session s WHERE s.id = ANY($1::uuid[])`, [ids])).rows;
-      const credIds = [...new Set(own.map((s) => s.credentialId).filter((x): x is string => Boolean(x)))];
-      if (credIds.length) for (const r of (await c.query<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [credIds])).rows) addCred(r);
-      const idIds = [...new Set(own.filter((s) => !s.credentialId && s.identityId).map((s) => s.identityId!))];
-      if (idIds.length) for (const r of (await c.query<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = ANY($1::uuid[])`, [idIds])).rows) addId(r);
-      for (const s of own) {
-        if (s.credentialId) edge(s.credentialId, s.id, "used_by", "session_ran_on_credential", s.confidence);
-        else if (s.identityId) edge(s.identityId, s.id, "session_of", s.rule, s.confidence);
+      const credIds = missing(ids.map((id) => sessOf.get(id)?.credentialId ?? null));
+      if (credIds.length) for (const r of await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [credIds])) addCred(r);
+      const idIds = missing(ids.map((id) => (sessOf.get(id)?.credentialId ? null : (sessOf.get(id)?.identityId ?? null))));
+      if (idIds.length) for (const r of await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = ANY($1::uuid[])`, [idIds])) addId(r);
+      for (const id of ids) sessEdges(id);
+      for (const id of credIds) credEdges(id);
+      // What each session did: the distinct actions of its digest, in the order they first happened.
+      if (!skipActions && !truncated) {
+        const m = cap();
+        const actions = capped(
+          await q<ActionRow>(
+            `SELECT s.id AS "sessionId", a.action, a.ord FROM session s
+               CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(s.summary -> 'actions') = 'array' THEN s.summary -> 'actions' ELSE '[]'::jsonb END)
+                 WITH ORDINALITY AS a(action, ord)
+              WHERE s.id = ANY($1::uuid[]) ORDER BY s."startedAt", s.id, a.ord LIMIT ${m}`,
+            [ids],
+          ),
+          m,
+        );
+        for (const a of actions) {
+          const id = `action:${a.sessionId}:${a.action}`;
+          const s = nodes.get(a.sessionId);
+          const ok = add({
+            id,
+            type: "action",
+            label: short(a.action, 40),
+            kind: "action",
+            platform: s?.platform ?? null,
+            depth: hop,
+            time: null,
+            detail: { action: a.action, session: s?.label ?? null, order: Number(a.ord) },
+          });
+          if (ok) edge(a.sessionId, id, "performed", "session_digest_action");
+        }
       }
     }
   }
+
+  const hidden = new Set(hide);
+  const outNodes = hidden.size ? [...nodes.values()].filter((n) => !hidden.has(n.type)) : [...nodes.values()];
+  const outEdges = hidden.size
+    ? [...edges.values()].filter((e) => !hidden.has(nodes.get(e.source)!.type) && !hidden.has(nodes.get(e.target)!.type))
+    : [...edges.values()];
   return {
     root: credentialId ? { type: "credential", id: credentialId } : { type: "identity", id: identityId! },
-    nodes: [...nodes.values()],
-    edges: [...edges.values()],
+    nodes: outNodes,
+    edges: outEdges,
     depth,
     limit,
+    hide: [...hidden],
     truncated,
     // Nodes reached on the last hop, not expanded: the graph may go on past the depth.
     unexpanded: next.credential.length + next.session.length,

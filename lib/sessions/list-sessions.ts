@@ -10,13 +10,19 @@ import type { Page, SessionListItem, SessionsQuery } from "./types";
 
 type Input = Partial<SessionsQuery> & { tenantId?: string };
 
-const SORT_SQL: Record<NonNullable<SessionsQuery["sort"]>, string> = {
-  start: `s."startedAt"`,
-  end: `s."endedAt"`,
-  events: `s."eventCount"`,
-  identity: `lower(i."displayName")`,
-  platform: `s.platform`,
+// Sort keys, and whether they can be null (only the identity's name: a session may have no identity). The NOT NULL
+// ones sort without NULLS LAST so that the (tenantId, key, id) indexes serve the page in either direction.
+const SORT_SQL: Record<NonNullable<SessionsQuery["sort"]>, { sql: string; nullable: boolean }> = {
+  start: { sql: `s."startedAt"`, nullable: false },
+  end: { sql: `s."endedAt"`, nullable: false },
+  events: { sql: `s."eventCount"`, nullable: false },
+  identity: { sql: `lower(i."displayName")`, nullable: true },
+  platform: { sql: `s.platform`, nullable: false },
 };
+
+// The session's searchable text: key, digest actions and objects. Verbatim the expression of the trigram index
+// session_text_trgm_idx (migration 20261129050944_session_list_indexes): change both or neither.
+const SESSION_TEXT = `(s."sessionKey" || ' ' || coalesce((s.summary -> 'actions')::text, '') || ' ' || coalesce((s.summary -> 'objects')::text, ''))`;
 
 function sessionFilterSql(f: Input, params: unknown[]): string {
   const where: string[] = [];
@@ -24,7 +30,8 @@ function sessionFilterSql(f: Input, params: unknown[]): string {
     params.push(v);
     return `$${params.length}`;
   };
-  where.push(`s."tenantId" = ${p(f.tenantId ?? "default")}`);
+  const tenant = p(f.tenantId ?? "default");
+  where.push(`s."tenantId" = ${tenant}`);
   // A session is in the range when it overlaps it.
   if (f.from) where.push(`s."endedAt" >= ${p(f.from)}`);
   if (f.to) where.push(`s."startedAt" <= ${p(f.to)}`);
@@ -35,9 +42,13 @@ function sessionFilterSql(f: Input, params: unknown[]): string {
   else if (f.risk) where.push(`s."riskLevel" = ${p(f.risk)}`);
   if (f.q) {
     const q = p(likePattern(f.q));
+    // Identities matching the text are found first (trigram indexes on name and email), then their sessions by
+    // the identityId / initiatorIdentityId indexes; with the session text's own trigram index the three arms
+    // combine as a bitmap OR instead of a scan of every session joined to its identities.
+    const ids = (cols: string) =>
+      `ARRAY(SELECT x.id FROM identity x WHERE x."tenantId" = ${tenant} AND (${cols.split(",").map((c) => `x."${c}" ILIKE ${q}`).join(" OR ")}))`;
     where.push(
-      `(i."displayName" ILIKE ${q} OR i."primaryEmail" ILIKE ${q} OR n."displayName" ILIKE ${q} OR s."sessionKey" ILIKE ${q}
-        OR (s.summary->'actions')::text ILIKE ${q} OR (s.summary->'objects')::text ILIKE ${q})`,
+      `(${SESSION_TEXT} ILIKE ${q} OR s."identityId" = ANY(${ids("displayName,primaryEmail")}) OR s."initiatorIdentityId" = ANY(${ids("displayName")}))`,
     );
   }
   return where.join(" AND ");
@@ -60,20 +71,36 @@ export async function listSessions(input: Input = {}): Promise<Page<SessionListI
     LEFT JOIN identity i ON i.id = s."identityId"
     LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
    WHERE ${where}`;
-  const c = pool();
-  const [rows, count] = await Promise.all([
-    c.query<Row>(
-      `SELECT s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."startedAt", s."endedAt", s."eventCount",
+  const cols = `s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."startedAt", s."endedAt", s."eventCount",
               s."srcIps", s."riskLevel", s."riskScore", s.summary->'actions' AS actions, s.summary->'objects' AS objects,
               ((SELECT count(*) FROM session_link l WHERE l."fromSessionId" = s.id)
                 + (SELECT count(*) FROM session_link l WHERE l."toSessionId" = s.id))::int AS links,
               i.id AS "iId", i.kind::text AS "iKind", i."displayName" AS "iName", i."primaryEmail" AS "iEmail",
-              n.id AS "nId", n.kind::text AS "nKind", n."displayName" AS "nName", n."primaryEmail" AS "nEmail"
-         ${from}
-        ORDER BY ${SORT_SQL[sort]} ${dir} NULLS LAST, s.id ${dir}
-        OFFSET ${Number(offset)} LIMIT ${Number(limit)}`,
-      params,
-    ),
+              n.id AS "nId", n.kind::text AS "nKind", n."displayName" AS "nName", n."primaryEmail" AS "nEmail"`;
+  const pageSql =
+    sort === "identity"
+      ? // By identity name, sessions without an identity last: walked from the identities in name order
+        // (identity_lower_name_idx) into their sessions, so a page does not join and sort every session. Each branch
+        // yields at most offset + limit rows; the union is cut to the page, then the page's rows are read.
+        `WITH page AS (
+           SELECT * FROM (
+             (SELECT s.id, lower(i."displayName") AS k, 0 AS g FROM identity i JOIN session s ON s."identityId" = i.id
+                LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
+               WHERE ${where} ORDER BY lower(i."displayName") ${dir}, s.id ${dir} LIMIT ${Number(offset) + Number(limit)})
+             UNION ALL
+             (SELECT s.id, NULL, 1 FROM session s LEFT JOIN identity i ON i.id = s."identityId" LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
+               WHERE s."identityId" IS NULL AND ${where} ORDER BY s.id ${dir} LIMIT ${Number(offset) + Number(limit)})
+           ) u ORDER BY g, k ${dir}, id ${dir} OFFSET ${Number(offset)} LIMIT ${Number(limit)})
+         SELECT ${cols} FROM page JOIN session s ON s.id = page.id
+           LEFT JOIN identity i ON i.id = s."identityId"
+           LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
+          ORDER BY page.g, page.k ${dir}, page.id ${dir}`
+      : `SELECT ${cols} ${from}
+          ORDER BY ${SORT_SQL[sort].sql} ${dir}${SORT_SQL[sort].nullable ? " NULLS LAST" : ""}, s.id ${dir}
+          OFFSET ${Number(offset)} LIMIT ${Number(limit)}`;
+  const c = pool();
+  const [rows, count] = await Promise.all([
+    c.query<Row>(pageSql, params),
     c.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params),
   ]);
   return {

@@ -211,13 +211,26 @@ export type IdentityDetail = IdentityListItem & {
   credentials: (CredentialLink & { parentId: string | null; sessions: number })[];
 };
 
+export const LINEAGE_NODE_TYPES = ["identity", "credential", "session", "action"] as const;
+/** Hops a lineage walk may take: enough for any real refresh / delegation / role chain, bounded so a cycle-free but
+ * pathological chain cannot keep a request busy. */
+export const LINEAGE_MAX_DEPTH = 64;
+/** Node types to leave out of a lineage graph, as a list or as the URL's comma-separated string. */
+export const lineageHide = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (typeof v === "string" ? v.split(",") : (v ?? [])).map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(LINEAGE_NODE_TYPES)).max(LINEAGE_NODE_TYPES.length));
+
 /** GET /api/v1/lineage */
 export const lineageQuery = z
   .object({
     credentialId: optUuid,
     identityId: optUuid,
-    depth: z.coerce.number().int().min(1).max(12).default(6),
+    depth: z.coerce.number().int().min(1).max(LINEAGE_MAX_DEPTH).default(12),
     limit: z.coerce.number().int().min(1).max(5000).default(2000),
+    /** Node types the analyst filtered out: "session,action" in the URL. */
+    hide: lineageHide,
   })
   .refine((v) => Boolean(v.credentialId) !== Boolean(v.identityId), {
     message: "give exactly one of credentialId or identityId",
@@ -225,14 +238,14 @@ export const lineageQuery = z
   });
 export type LineageQuery = z.infer<typeof lineageQuery>;
 
-export type LineageNodeType = "identity" | "credential" | "session";
-export type LineageEdgeType = "holds" | "parent_of" | "used_by" | "session_of" | "linked_to";
+export type LineageNodeType = (typeof LINEAGE_NODE_TYPES)[number];
+export type LineageEdgeType = "holds" | "parent_of" | "used_by" | "session_of" | "linked_to" | "performed";
 
 export type LineageNode = {
   id: string;
   type: LineageNodeType;
   label: string;
-  /** identity kind, credential kind, or the session's key type */
+  /** identity kind, credential kind, the session's key type, or "action" */
   kind: string;
   platform: string | null;
   /** Hops from the start node. */
@@ -247,6 +260,8 @@ export type LineageGraph = {
   edges: LineageEdge[];
   depth: number;
   limit: number;
+  /** Node types left out (the analyst's filters). */
+  hide: LineageNodeType[];
   /** True when the node limit stopped the walk; nodes past it are not shown. */
   truncated: boolean;
   /** Nodes on the last hop that were not expanded (the graph may continue past `depth`). */

@@ -54,4 +54,5 @@ export const EDGE_LABELS: Record<string, string> = {
   used_by: "used by",
   session_of: "session of",
   linked_to: "linked to",
+  performed: "performed",
 };

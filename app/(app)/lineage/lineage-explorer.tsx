@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { apiFetch } from "@/components/api-client";
 import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
-import type { LineageGraph, LineageNode, LineageNodeType, LineageRoot } from "@/lib/sessions/types";
+import { LINEAGE_MAX_DEPTH, LINEAGE_NODE_TYPES, type LineageGraph, type LineageNode, type LineageNodeType, type LineageRoot } from "@/lib/sessions/types";
 import { EDGE_LABELS, kindLabel, platformLabel } from "@/lib/sessions/words";
 
 // The lineage graph: cytoscape (canvas renderer) with the dagre layered layout, left to right, so a chain reads as
@@ -18,10 +18,11 @@ import { EDGE_LABELS, kindLabel, platformLabel } from "@/lib/sessions/words";
 // types; "Focus on path" keeps only the selected node's ancestors and descendants; sessions click through.
 // Below the canvas the same graph is listed as a table, for keyboard and screen-reader users.
 
-const TYPE_STYLE: Record<LineageNodeType, { color: string; shape: "ellipse" | "round-rectangle" | "rectangle"; label: string }> = {
+const TYPE_STYLE: Record<LineageNodeType, { color: string; shape: "ellipse" | "round-rectangle" | "rectangle" | "diamond"; label: string }> = {
   identity: { color: "#6b4fbb", shape: "ellipse", label: "Identities" },
   credential: { color: "#1f5fbf", shape: "round-rectangle", label: "Credentials" },
   session: { color: "#1b7f3b", shape: "rectangle", label: "Sessions" },
+  action: { color: "#a4461d", shape: "diamond", label: "Actions" },
 };
 const EDGE_COLORS: Record<string, string> = {
   parent_of: "#1f5fbf",
@@ -29,8 +30,10 @@ const EDGE_COLORS: Record<string, string> = {
   linked_to: "#b45309",
   holds: "#6b4fbb",
   session_of: "#6b4fbb",
+  performed: "#a4461d",
 };
-const TYPES: LineageNodeType[] = ["identity", "credential", "session"];
+const TYPES: LineageNodeType[] = [...LINEAGE_NODE_TYPES];
+const DEPTHS = [1, 2, 3, 4, 6, 8, 12, 24, LINEAGE_MAX_DEPTH];
 const DAGRE_MAX_NODES = 600;
 
 let dagreRegistered = false;
@@ -41,7 +44,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
   const sp = useSearchParams();
   const credentialId = sp.get("credentialId") ?? "";
   const identityId = sp.get("identityId") ?? "";
-  const depth = sp.get("depth") ?? "6";
+  const depth = sp.get("depth") ?? "12";
   const limit = sp.get("limit") ?? "2000";
   const hasRoot = Boolean(credentialId || identityId);
 
@@ -73,7 +76,18 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
   const graphUrl = `/api/v1/lineage?${credentialId ? `credentialId=${credentialId}` : `identityId=${identityId}`}&depth=${depth}&limit=${limit}`;
   const graph = useQuery({ queryKey: ["lineage", graphUrl], queryFn: () => apiFetch<LineageGraph>(graphUrl), enabled: hasRoot });
 
-  const [hidden, setHidden] = useState<Set<LineageNodeType>>(new Set());
+  // The node-type filters live in the URL (?hide=session,action) so that a shared link and a case snapshot keep them.
+  const hideParam = sp.get("hide") ?? "";
+  const hidden = useMemo(
+    () => new Set(hideParam.split(",").filter((t): t is LineageNodeType => (LINEAGE_NODE_TYPES as readonly string[]).includes(t))),
+    [hideParam],
+  );
+  const toggleType = (t: LineageNodeType, show: boolean) => {
+    const n = new Set(hidden);
+    if (show) n.delete(t);
+    else n.add(t);
+    setParams({ hide: TYPES.filter((x) => n.has(x)).join(",") });
+  };
   const [selected, setSelected] = useState<LineageNode | null>(null);
   const [focus, setFocus] = useState(false);
   const [layoutMs, setLayoutMs] = useState<number | null>(null);
@@ -189,7 +203,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
   }, [hidden, focus, selected, layoutMs]);
 
   const counts = useMemo(() => {
-    const c: Record<LineageNodeType, number> = { identity: 0, credential: 0, session: 0 };
+    const c: Record<LineageNodeType, number> = { identity: 0, credential: 0, session: 0, action: 0 };
     for (const n of data?.nodes ?? []) c[n.type]++;
     return c;
   }, [data]);
@@ -216,9 +230,9 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
           <div className="field" style={{ flex: "0 1 120px" }}>
             <label htmlFor="l-depth">Depth</label>
             <select id="l-depth" value={depth} onChange={(e) => setParams({ depth: e.target.value })}>
-              {[1, 2, 3, 4, 6, 8, 10, 12].map((d) => (
+              {DEPTHS.map((d) => (
                 <option key={d} value={d}>
-                  {d} hops
+                  {d === LINEAGE_MAX_DEPTH ? `${d} hops (all)` : `${d} hops`}
                 </option>
               ))}
             </select>
@@ -277,7 +291,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
                 <AddToCase
                   itemType="lineage_snapshot"
                   refId={data.root.id}
-                  snapshot={{ root: data.root, depth: data.depth, limit: data.limit }}
+                  snapshot={{ root: data.root, depth: data.depth, limit: data.limit, hide: [...hidden] }}
                   label="Add graph to case"
                   canWrite={canWriteCases}
                 />
@@ -289,14 +303,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
                   <input
                     type="checkbox"
                     checked={!hidden.has(t)}
-                    onChange={(e) =>
-                      setHidden((h) => {
-                        const n = new Set(h);
-                        if (e.target.checked) n.delete(t);
-                        else n.add(t);
-                        return n;
-                      })
-                    }
+                    onChange={(e) => toggleType(t, e.target.checked)}
                   />
                   <span className="swatch" style={{ background: TYPE_STYLE[t].color }} aria-hidden="true" /> {TYPE_STYLE[t].label} ({counts[t]})
                 </label>
@@ -325,12 +332,12 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
                   node={selected}
                   focus={focus}
                   onFocus={() => setFocus((f) => !f)}
-                  onStart={() => selected.type !== "session" && start(selected.type, selected.id)}
+                  onStart={() => (selected.type === "credential" || selected.type === "identity") && start(selected.type, selected.id)}
                 />
               ) : (
                 <p className="muted">
                   Click a node for its details; double-click a session to open it. Drag to pan, scroll to zoom. Edges: parent of (solid blue), used by (grey),
-                  linked to (dashed), holds / session of (dotted).
+                  linked to (dashed), holds / session of (dotted), performed (orange: a session to the actions its events did).
                 </p>
               )}
             </aside>
@@ -349,7 +356,7 @@ function NodeDetails({ node, focus, onFocus, onStart }: { node: LineageNode; foc
         <dt>Type</dt>
         <dd>{node.type}</dd>
         <dt>Kind</dt>
-        <dd>{node.type === "session" ? (node.kind === "native" ? "platform session key" : "heuristic") : kindLabel(node.kind)}</dd>
+        <dd>{node.type === "session" ? (node.kind === "native" ? "platform session key" : "heuristic") : node.type === "action" ? "action" : kindLabel(node.kind)}</dd>
         {node.platform ? (
           <>
             <dt>Platform</dt>
@@ -373,7 +380,7 @@ function NodeDetails({ node, focus, onFocus, onStart }: { node: LineageNode; foc
           <Link className="btn btn-small" href={`/sessions/${node.id}`}>
             Open session
           </Link>
-        ) : (
+        ) : node.type === "action" ? null : (
           <button type="button" className="btn btn-small btn-secondary" onClick={onStart}>
             Start graph here
           </button>
