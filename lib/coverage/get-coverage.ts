@@ -16,8 +16,7 @@ import {
 
 // Coverage measured from the ingested data: one grouped aggregate pass over the event table (count / FILTER per
 // platform): a single scan of the tenant's events, and no event row ever reaches JS.
-// How each evidence field is measured (columns where the event table has one; the json lookups are most of the
-// scan's cost: about 0.4 s per million events for the columns, 2 s for the json, measured here):
+// How each evidence field is measured (columns where the event table has one):
 //   session_id      event.sessionKey          credential_id  event.credentialKey
 //   actor_kind      the correlated identity's kind is known, or the platform wrote an actor type
 //   oauth_client    event.clientAppId         ip / user_agent  event.srcIp / event.userAgent
@@ -25,6 +24,11 @@ import {
 //   approval_ref    a governance check tied the event to a ticket, or the event carries one (approval feeds:
 //                   data.approval; grant feeds: data.jit.ticket)
 //   policy_decision a policy_decision row points at the event, or the event carries a policy outcome (data.policy)
+// Parsing event.data is most of the scan's cost (about 4 of 5 s per million events, measured by
+// `npm run bench -- analytics`). A substring pre-test on the stored text did not help: every event names the three
+// keys (null when absent) and scanning the text costs as much as parsing it.
+// The result is kept in analytics_cache with the analytics_change stamp (one row per write statement on event,
+// identity, governance_check or policy_decision, by trigger): until one of them changes, a page load reads one row.
 const COVERAGE_SQL = `
 WITH pd AS (
   SELECT DISTINCT "eventId" FROM policy_decision WHERE "eventId" IS NOT NULL AND "tenantId" = $1
@@ -40,9 +44,8 @@ SELECT e.platform,
   count(e."srcIp") AS ip,
   count(e."userAgent") AS user_agent,
   count(*) FILTER (WHERE e."targetId" IS NOT NULL OR e."targetName" IS NOT NULL) AS target_object,
-  count(*) FILTER (WHERE gc."approvalId" IS NOT NULL OR gc."approvalRef" IS NOT NULL
-    OR json_typeof(x.approval) = 'object' OR (x.jit->>'ticket') IS NOT NULL) AS approval_ref,
-  count(*) FILTER (WHERE pd."eventId" IS NOT NULL OR json_typeof(x.policy) = 'object') AS policy_decision,
+  count(*) FILTER (WHERE gc."approvalId" IS NOT NULL OR gc."approvalRef" IS NOT NULL OR x.approval) AS approval_ref,
+  count(*) FILTER (WHERE pd."eventId" IS NOT NULL OR x.policy) AS policy_decision,
   count(e."sessionId") AS with_session,
   count(e."identityId") AS with_identity,
   count(*) FILTER (WHERE e.privileged) AS privileged,
@@ -51,10 +54,61 @@ FROM event e
 LEFT JOIN identity i ON i.id = e."identityId"
 LEFT JOIN governance_check gc ON gc."eventId" = e.id
 LEFT JOIN pd ON pd."eventId" = e.id
--- One parse of the stored json per event for the three keys (three -> lookups would parse it three times).
-CROSS JOIN LATERAL json_to_record(e.data) AS x(approval json, jit json, policy json)
+-- One parse of the stored json for the three keys (three -> lookups would parse it three times).
+CROSS JOIN LATERAL json_to_record(e.data) AS r(approval json, jit json, policy json)
+CROSS JOIN LATERAL (SELECT json_typeof(r.approval) = 'object' OR (r.jit->>'ticket') IS NOT NULL AS approval,
+                           json_typeof(r.policy) = 'object' AS policy) x
 WHERE e."tenantId" = $1
 GROUP BY e.platform`;
+
+/** The analytics_change stamp: changes whenever a write to a table the coverage reads commits. */
+const STAMP_SQL = `SELECT count(*) || ':' || coalesce(sum(id), 0) AS stamp, count(*) AS n, max(id) AS max FROM analytics_change`;
+/** Past this many change rows the log is trimmed after a computation (the next load recomputes once). */
+const CHANGE_LOG_TRIM = 10_000;
+const CACHE_NAME = "coverage";
+
+type CachedRow = Omit<Row, "first_time" | "last_time"> & { first_time: string; last_time: string };
+
+/**
+ * The per-platform aggregate rows, from analytics_cache when nothing changed since they were computed. The stamp
+ * and the aggregate are read in one REPEATABLE READ snapshot, so the cached rows are exactly the data of that stamp;
+ * a write committing meanwhile adds a change row and so a new stamp.
+ */
+async function coverageRows(tenantId: string): Promise<Row[]> {
+  const client = await pool().connect();
+  let stamp: string;
+  let rows: Row[];
+  let trimThrough: string | null = null;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const s = (await client.query<{ stamp: string; n: string; max: string | null }>(STAMP_SQL)).rows[0];
+    stamp = s.stamp;
+    const hit = await client.query<{ value: CachedRow[] }>(
+      `SELECT value FROM analytics_cache WHERE "tenantId" = $1 AND name = $2 AND stamp = $3`,
+      [tenantId, CACHE_NAME, stamp],
+    );
+    if (hit.rows.length) {
+      await client.query("COMMIT");
+      return hit.rows[0].value.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) }));
+    }
+    rows = (await client.query<Row>(COVERAGE_SQL, [tenantId])).rows;
+    await client.query("COMMIT");
+    if (Number(s.n) > CHANGE_LOG_TRIM) trimThrough = s.max;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+  // Outside the snapshot: a concurrent load may store the same or a newer stamp; either row is true for its stamp.
+  await pool().query(
+    `INSERT INTO analytics_cache ("tenantId", name, stamp, value, "computedAt") VALUES ($1, $2, $3, $4::json, now())
+     ON CONFLICT ("tenantId", name) DO UPDATE SET stamp = EXCLUDED.stamp, value = EXCLUDED.value, "computedAt" = now()`,
+    [tenantId, CACHE_NAME, stamp, JSON.stringify(rows)],
+  );
+  if (trimThrough) await pool().query(`DELETE FROM analytics_change WHERE id <= $1`, [trimThrough]);
+  return rows;
+}
 
 type Row = Record<EvidenceField, string> & {
   platform: string;
@@ -193,7 +247,7 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
 export async function getCoverage({ tenantId = "default", now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<CoverageReport> {
-  const [requiredDays, { rows }] = await Promise.all([getRequiredRetention(), pool().query<Row>(COVERAGE_SQL, [tenantId])]);
+  const [requiredDays, rows] = await Promise.all([getRequiredRetention(), coverageRows(tenantId)]);
   const byPlatform = new Map(rows.map((r) => [r.platform, r]));
   // Every registered platform appears (with zero events when nothing was ingested), then any other platform found.
   const caps = [...PLATFORM_CAPABILITIES, ...rows.filter((r) => !platformCapability(r.platform)).map((r) => unknownCapability(r.platform))];

@@ -8,9 +8,9 @@ import { CHECK_STATUSES, type CheckStatus, type GovernanceRunCounts } from "./ty
 // the event table: SQL selects them (the `privileged` flag, plus the few (platform, activity, event name) the
 // catalog may mark), approvals and grants (tickets and elevations, orders of magnitude fewer than events) are loaded
 // once, policy decisions (which can be as many as requests) are picked per action in one set-based statement,
-// and the matching itself is the pure evaluateCheck. The whole table for the tenant is replaced in one
-// transaction, so readers see the old checks or the new ones, never a mix. Call after runCorrelation: the
-// checks read the identities and sessions it builds.
+// and the matching itself is the pure evaluateCheck. The tenant's checks are brought to the new result in one
+// transaction (only the rows that differ are written), so readers see the old checks or the new ones, never a
+// mix. Call after runCorrelation: the checks read the identities and sessions it builds.
 
 type EventRow = {
   id: string;
@@ -55,11 +55,16 @@ export async function runGovernanceChecks({ tenantId = "default" }: { tenantId?:
               s."startedAt" AS "sessionStart", e."actorName", e."actorExternalId", e."targetName", e."rawRecordId"::text AS "rawRecordId",
               e.data->>'event_name' AS "eventName", e.data->'actor'->>'login' AS login, e.data->'actor'->>'email' AS email,
               COALESCE(json_typeof(e.data->'jit') = 'object', false) AS "isGrant"
-         FROM event e
-         LEFT JOIN session s ON s.id = e."sessionId"
-        WHERE e."tenantId" = $1
-          AND (e.privileged OR EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(platform, activity, pattern)
-                WHERE e.platform = u.platform AND e.activity = u.activity AND e.data->>'event_name' ~* u.pattern))`,
+         FROM (
+           -- The flagged ones through the partial index event_privileged_idx; the catalog's few unflagged (platform,
+           -- activity) pairs by a hash join on the columns, reading event_name only for the events that match one.
+           SELECT e.id FROM event e WHERE e."tenantId" = $1 AND e.privileged
+           UNION
+           SELECT e.id FROM event e JOIN unnest($2::text[], $3::text[], $4::text[]) AS u(platform, activity, pattern)
+                  ON e.platform = u.platform AND e.activity = u.activity
+            WHERE e."tenantId" = $1 AND NOT e.privileged AND e.data->>'event_name' ~* u.pattern) c
+         JOIN event e ON e.id = c.id
+         LEFT JOIN session s ON s.id = e."sessionId"`,
       [tenantId, extra.map((x) => x.platform), extra.map((x) => x.activity), extra.map((x) => x.pattern)],
     )
   ).rows;
@@ -188,10 +193,15 @@ export async function runGovernanceChecks({ tenantId = "default" }: { tenantId?:
   const client = await c.connect();
   try {
     await client.query("BEGIN");
-    await client.query(`DELETE FROM governance_check WHERE "tenantId" = $1`, [tenantId]);
+    // Concurrent runs (background correlation + API) would both insert the same new checks: one at a time.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('sessionproof.governance:' || $1))`, [tenantId]);
+    // The new checks go to a temporary table and only the differences reach governance_check: after a small batch
+    // most checks are unchanged, and rewriting tens of thousands of rows (and their indexes) each run was most of
+    // the run's time. An unchanged row keeps its id and checkedAt (the time its result last changed).
+    await client.query(`CREATE TEMP TABLE gc_new (LIKE governance_check INCLUDING DEFAULTS) ON COMMIT DROP`);
     if (results.length) {
       await client.query(
-        `INSERT INTO governance_check (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName",
+        `INSERT INTO gc_new (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName",
            "targetName", "approvalId", "approvalRef", approved, "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege",
            "policyDecisionId", "policyResult", status, reasons)
          SELECT gen_random_uuid(), $1, u.* FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::timestamptz[]), unnest($5::text[]),
@@ -222,6 +232,40 @@ export async function runGovernanceChecks({ tenantId = "default" }: { tenantId?:
           results.map(({ r }) => r.status),
           JSON.stringify(results.map(({ r }) => r.reasons)),
         ],
+      );
+    }
+    const cols = [
+      "platform", "time", "action", "category", "identityId", "sessionId", "actorName", "targetName", "approvalId", "approvalRef",
+      "approved", "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege", "policyDecisionId", "policyResult",
+      "status", "reasons",
+    ].map((c) => `"${c}"`);
+    const changed = `(${cols.map((c) => `g.${c}`).join(", ")}) IS DISTINCT FROM (${cols.map((c) => `n.${c}`).join(", ")})`;
+    const diff = (
+      await client.query<{ gone: string; changed: string; added: string }>(
+        `SELECT (SELECT count(*) FROM governance_check g WHERE g."tenantId" = $1 AND NOT EXISTS (SELECT 1 FROM gc_new n WHERE n."eventId" = g."eventId")) AS gone,
+                (SELECT count(*) FROM governance_check g JOIN gc_new n ON n."eventId" = g."eventId" WHERE g."tenantId" = $1 AND ${changed}) AS changed,
+                (SELECT count(*) FROM gc_new n WHERE NOT EXISTS (SELECT 1 FROM governance_check g WHERE g."eventId" = n."eventId")) AS added`,
+        [tenantId],
+      )
+    ).rows[0];
+    // Each statement only when it has rows to write: an empty one would still count as a change for the caches
+    // keyed on analytics_change (its trigger fires per statement).
+    if (Number(diff.gone)) {
+      await client.query(
+        `DELETE FROM governance_check g WHERE g."tenantId" = $1 AND NOT EXISTS (SELECT 1 FROM gc_new n WHERE n."eventId" = g."eventId")`,
+        [tenantId],
+      );
+    }
+    if (Number(diff.changed)) {
+      await client.query(
+        `UPDATE governance_check g SET ${cols.map((c) => `${c} = n.${c}`).join(", ")}, "checkedAt" = now()
+           FROM gc_new n WHERE n."eventId" = g."eventId" AND g."tenantId" = $1 AND ${changed}`,
+        [tenantId],
+      );
+    }
+    if (Number(diff.added)) {
+      await client.query(
+        `INSERT INTO governance_check SELECT n.* FROM gc_new n WHERE NOT EXISTS (SELECT 1 FROM governance_check g WHERE g."eventId" = n."eventId")`,
       );
     }
     await client.query("COMMIT");

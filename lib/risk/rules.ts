@@ -134,10 +134,16 @@ export const EVALUATORS: Record<string, Evaluator> = {
            FROM session s JOIN identity i ON i.id = s."identityId" JOIN event e ON e."sessionId" = s.id AND e."srcIp" IS NOT NULL
           WHERE s."tenantId" = $1 AND i.kind = ANY(${NHI})
           GROUP BY s.id, i.id),
+       -- Per NHI and IP, when a session first showed it: an IP of a session is new when no earlier session had
+       -- it. rank() - 1 counts the strictly earlier sessions. Both set-based: a pairwise comparison of an NHI's
+       -- sessions grows with their square.
+       first_ip AS (
+         SELECT s."identityId", x.ip, min(s."startedAt") AS first_start FROM s, unnest(s.ips) x(ip) GROUP BY 1, 2),
        judged AS (
          SELECT s.*, cardinality(s.ips) > 1 AS changed,
-                (SELECT count(*) FROM s p WHERE p."identityId" = s."identityId" AND p."startedAt" < s."startedAt") AS prior,
-                NOT EXISTS (SELECT 1 FROM s p WHERE p."identityId" = s."identityId" AND p."startedAt" < s."startedAt" AND p.ips && s.ips) AS all_new
+                rank() OVER (PARTITION BY s."identityId" ORDER BY s."startedAt") - 1 AS prior,
+                NOT EXISTS (SELECT 1 FROM unnest(s.ips) x(ip) JOIN first_ip f ON f."identityId" = s."identityId" AND f.ip = x.ip
+                             WHERE f.first_start < s."startedAt") AS all_new
            FROM s)
        SELECT 'session:' || id AS subject,
               name || CASE WHEN changed THEN ' session changed network mid-session (' || cardinality(ips) || ' IPs)'
@@ -157,18 +163,26 @@ export const EVALUATORS: Record<string, Evaluator> = {
       ctx,
       "weak-authentication",
       `WITH a AS (
-         SELECT e.*, i.kind, ${idName} AS name,
-                coalesce((SELECT bool_and(f ~* 'password') FROM jsonb_array_elements_text(e.data::jsonb->'auth'->'factors') f), false)
-                  OR e.data::jsonb->'credential'->>'kind' = 'password' AS password_only,
-                (e.data::jsonb->'auth'->>'mfa')::boolean AS mfa
+         SELECT e.*, j.d, i.kind, ${idName} AS name,
+                coalesce((SELECT bool_and(f ~* 'password') FROM jsonb_array_elements_text(j.d->'auth'->'factors') f), false)
+                  OR j.d->'credential'->>'kind' = 'password' AS password_only,
+                (j.d->'auth'->>'mfa')::boolean AS mfa
            FROM event e JOIN identity i ON i.id = e."identityId"
-          WHERE e."tenantId" = $1 AND e."classUid" = 3002 AND coalesce(e.status, 'success') <> 'failure')
+           -- OFFSET 0 keeps the conversion a single one per row (pulled up, each use would convert again).
+           CROSS JOIN LATERAL (SELECT e.data::jsonb AS d OFFSET 0) j
+          WHERE e."tenantId" = $1 AND e."classUid" = 3002 AND coalesce(e.status, 'success') <> 'failure'
+            -- Only sign-ins that can qualify are converted: an NHI's needs the word password in its text, a
+            -- person's an "mfa" key that is false or a string (substring tests on the stored text, no parse; the
+            -- text as JSON.stringify writes it at ingest, or as jsonb prints it).
+            AND ((i.kind = ANY(${NHI}) AND e.data::text ILIKE '%password%')
+              OR (i.kind = 'human' AND $2 AND (strpos(e.data::text, '"mfa":false') > 0 OR strpos(e.data::text, '"mfa": false') > 0
+                                              OR strpos(e.data::text, '"mfa":"') > 0 OR strpos(e.data::text, '"mfa": "') > 0))))
        SELECT 'identity:' || a."identityId" AS subject,
               min(a.name) || CASE WHEN min(a.kind::text) = 'human' THEN ' signed in without MFA' ELSE ' (' || min(a.kind::text) || ') signed in with a password only' END AS title,
               (array_agg(a."sessionId" ORDER BY a.time DESC) FILTER (WHERE a."sessionId" IS NOT NULL))[1] AS session_id,
               a."identityId" AS identity_id, ${ev("a")} AS event_ids,
               jsonb_build_object('identityKind', min(a.kind::text), 'signIns', count(*), 'platforms', array_agg(DISTINCT a.platform),
-                'factors', (SELECT array_agg(DISTINCT f) FROM unnest(array_agg(a.data::jsonb->'auth'->'factors')) x, jsonb_array_elements_text(x) f)) AS evidence,
+                'factors', (SELECT array_agg(DISTINCT f) FROM unnest(array_agg(a.d->'auth'->'factors')) x, jsonb_array_elements_text(x) f)) AS evidence,
               min(a.time) AS first_seen, max(a.time) AS last_seen
          FROM a
         WHERE (a.kind = ANY(${NHI}) AND a.password_only AND a.mfa IS NOT TRUE)
@@ -249,18 +263,23 @@ export const EVALUATORS: Record<string, Evaluator> = {
     run(
       ctx,
       "excessive-scopes",
-      `WITH granted AS (
+      `WITH nhi AS (SELECT id FROM identity WHERE kind = ANY(${NHI})),
+       granted AS (
+         -- Only NHIs can be reported, and only an event whose text names a scope key can list scopes: the others
+         -- are never converted (substring test on the stored text).
          SELECT e."identityId" AS id, lower(trim(s)) AS scope
-           FROM event e, LATERAL regexp_split_to_table(
-             coalesce(e.data::jsonb->'extra'->>'token_scopes', e.data::jsonb->'extra'->>'scopes', e.data::jsonb->'extra'->>'scope', ''), '[,\\s]+') s
-          WHERE e."tenantId" = $1 AND e."identityId" IS NOT NULL AND trim(s) <> ''
+           FROM event e JOIN nhi ON nhi.id = e."identityId"
+           CROSS JOIN LATERAL (SELECT e.data::jsonb->'extra' AS x OFFSET 0) j,
+           LATERAL regexp_split_to_table(coalesce(j.x->>'token_scopes', j.x->>'scopes', j.x->>'scope', ''), '[,\\s]+') s
+          WHERE e."tenantId" = $1 AND strpos(e.data::text, '"scope') + strpos(e.data::text, '"token_scopes"') > 0 AND trim(s) <> ''
          UNION
-         SELECT g."identityId", lower(g.privilege) FROM access_grant g WHERE g."tenantId" = $1 AND g."identityId" IS NOT NULL),
+         SELECT g."identityId", lower(g.privilege) FROM access_grant g JOIN nhi ON nhi.id = g."identityId" WHERE g."tenantId" = $1),
+       g AS (SELECT id, array_agg(scope ORDER BY scope) AS scopes FROM granted GROUP BY id HAVING count(*) >= $3),
+       -- Used activity families, only for the NHIs that hold enough scopes to be reported (index on identityId).
        used AS (
-         SELECT e."identityId" AS id, regexp_replace(e.activity, '\\.[^.]*$', '') AS what, count(*) AS n
-           FROM event e WHERE e."tenantId" = $1 AND e."identityId" IS NOT NULL
-          GROUP BY 1, 2),
-       g AS (SELECT id, array_agg(scope ORDER BY scope) AS scopes FROM granted GROUP BY id),
+         SELECT DISTINCT a.id, regexp_replace(a.activity, '\\.[^.]*$', '') AS what
+           FROM (SELECT DISTINCT e."identityId" AS id, e.activity FROM event e
+                  WHERE e."tenantId" = $1 AND e."identityId" IN (SELECT id FROM g)) a),
        u AS (SELECT id, array_agg(what ORDER BY what) AS used FROM used GROUP BY id)
        SELECT 'identity:' || i.id AS subject,
               ${idName} || ' holds ' || cardinality(g.scopes) || ' scopes but uses ' || cardinality(coalesce(u.used, '{}')) AS title,
@@ -284,7 +303,8 @@ export const EVALUATORS: Record<string, Evaluator> = {
          SELECT e.*, coalesce(e."identityId"::text, 'app:' || e.platform || ':' || e."clientAppId") AS subj,
                 e.activity ~* '(export|download|bulk)' AS is_export
            FROM event e LEFT JOIN identity i ON i.id = e."identityId"
-          WHERE e."tenantId" = $1 AND (i.kind = 'oauth_app' OR e.data::jsonb->'actor'->>'kind_hint' = 'oauth_app')
+          WHERE e."tenantId" = $1
+            AND (i.kind = 'oauth_app' OR (strpos(e.data::text, 'oauth_app') > 0 AND e.data::jsonb->'actor'->>'kind_hint' = 'oauth_app'))
             AND e.activity ~* '(export|download|bulk|read|get|list|view|access)'),
        per AS (
          SELECT subj, max(n) AS peak FROM (SELECT subj, count(*) AS n FROM r WHERE NOT is_export GROUP BY subj, date_trunc('hour', time)) h GROUP BY subj)
@@ -339,7 +359,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
            LEFT JOIN session s ON s.id = e."sessionId" LEFT JOIN identity ini ON ini.id = s."initiatorIdentityId"
            LEFT JOIN governance_check g ON g."eventId" = e.id
           WHERE e."tenantId" = $1 AND e.privileged
-            AND (i.kind = 'ai_agent' OR e.data::jsonb->'actor'->>'kind_hint' = 'ai_agent')
+            AND (i.kind = 'ai_agent' OR (strpos(e.data::text, 'ai_agent') > 0 AND e.data::jsonb->'actor'->>'kind_hint' = 'ai_agent'))
             AND g.approved IS NOT TRUE)
        SELECT coalesce('session:' || a."sessionId", 'identity:' || a."identityId", 'actor:' || a.ak) AS subject,
               coalesce(min(a.iname), min(a."actorName"), 'AI agent') || ' (AI agent) made ' || count(*) || ' privileged changes without human approval' AS title,

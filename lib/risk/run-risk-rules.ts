@@ -15,7 +15,8 @@ export type RiskRunCounts = {
 /**
  * Evaluates every rule and upserts the findings by (tenantId, fingerprint) in one transaction.
  * - new fingerprint: insert + finding_activity "raised";
- * - existing: evidence, eventIds, title, lastSeenAt refreshed; status untouched (a dismissed finding stays dismissed);
+ * - existing: evidence, eventIds, title, lastSeenAt refreshed when they changed (updatedAt: the last change); status
+ *   untouched (a dismissed finding stays dismissed);
  * - a finding this run no longer produces is kept (it is history and may be cited by a case) with
  *   evidence.resolvedAt set and an "updated" activity; it no longer counts toward session risk. If it fires again
  *   the marker is cleared.
@@ -46,45 +47,87 @@ export async function runRiskRules({
       candidates.push(...found);
     }
     const severity = new Map(RISK_RULES.map((r) => [r.id, r.severity]));
+    // One row per fingerprint (a rule's SQL yields one row per subject; guard anyway): the first wins.
+    const seen = new Set<string>();
+    const rows = candidates.filter((c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint));
 
-    const existing = await client.query<{ id: string; fingerprint: string; resolved: boolean }>(
-      `SELECT id, fingerprint, (evidence::jsonb ? 'resolvedAt') AS resolved FROM finding WHERE "tenantId" = $1`,
+    // Set-based: the candidates go to a temporary table in one statement and each step below is one statement,
+    // instead of a round trip per finding (a run can hold one finding per unapproved privileged action: tens of
+    // thousands at a million events). Only findings whose content changes are written.
+    await client.query(
+      `CREATE TEMP TABLE risk_new ON COMMIT DROP AS
+       SELECT * FROM json_to_recordset($1::json) AS x("ruleId" text, severity text, title text, "sessionId" uuid, "identityId" uuid,
+              evidence jsonb, fingerprint text, "eventIds" bigint[], "firstSeenAt" timestamptz, "lastSeenAt" timestamptz)`,
+      [
+        JSON.stringify(
+          rows.map((c) => ({
+            ruleId: c.ruleId,
+            severity: severity.get(c.ruleId),
+            title: c.title,
+            sessionId: c.sessionId,
+            identityId: c.identityId,
+            evidence: c.evidence,
+            fingerprint: c.fingerprint,
+            eventIds: c.eventIds,
+            firstSeenAt: c.firstSeenAt,
+            lastSeenAt: c.lastSeenAt,
+          })),
+        ),
+      ],
+    );
+    await client.query(`CREATE INDEX ON risk_new (fingerprint)`);
+    const updated = Number(
+      (
+        await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint WHERE f."tenantId" = $1`,
+          [tenantId],
+        )
+      ).rows[0].n,
+    );
+    // A resolved finding whose condition holds again: said in its activity, and its marker cleared below (the new
+    // evidence has none).
+    await client.query(
+      `INSERT INTO finding_activity ("findingId", action, reason)
+       SELECT f.id, 'updated', 'The condition holds again.' FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint
+        WHERE f."tenantId" = $1 AND f.evidence::jsonb ? 'resolvedAt'`,
       [tenantId],
     );
-    const known = new Map(existing.rows.map((r) => [r.fingerprint, r]));
-    let raised = 0;
-    let updated = 0;
-    const seen = new Set<string>();
-
-    for (const c of candidates) {
-      if (seen.has(c.fingerprint)) continue; // a rule's SQL yields one row per subject; guard anyway
-      seen.add(c.fingerprint);
-      const prev = known.get(c.fingerprint);
-      if (!prev) {
-        const ins = await client.query<{ id: string }>(
-          `INSERT INTO finding (id, "tenantId", "ruleId", severity, title, "sessionId", "identityId", evidence, fingerprint,
-                                "eventIds", "firstSeenAt", "lastSeenAt", "updatedAt")
-           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7::json, $8, $9::bigint[], $10, $11, now()) RETURNING id`,
-          [tenantId, c.ruleId, severity.get(c.ruleId), c.title, c.sessionId, c.identityId, JSON.stringify(c.evidence), c.fingerprint, c.eventIds, c.firstSeenAt, c.lastSeenAt],
-        );
-        await client.query(`INSERT INTO finding_activity ("findingId", action, reason) VALUES ($1, 'raised', $2)`, [ins.rows[0].id, c.title]);
-        raised++;
-      } else {
+    // Existing: refreshed; status untouched (a dismissed finding stays dismissed).
+    await client.query(
+      `UPDATE finding f SET title = n.title, severity = n.severity, "sessionId" = n."sessionId", "identityId" = n."identityId",
+              evidence = n.evidence, "eventIds" = n."eventIds", "firstSeenAt" = LEAST(f."firstSeenAt", n."firstSeenAt"),
+              "lastSeenAt" = GREATEST(f."lastSeenAt", n."lastSeenAt"), "updatedAt" = now()
+         FROM risk_new n
+        WHERE f."tenantId" = $1 AND f.fingerprint = n.fingerprint
+          AND ((f.title, f.severity, f."sessionId", f."identityId", f.evidence::jsonb, f."eventIds")
+                 IS DISTINCT FROM (n.title, n.severity, n."sessionId", n."identityId", n.evidence, n."eventIds")
+               OR n."firstSeenAt" < f."firstSeenAt" OR n."lastSeenAt" > f."lastSeenAt")`,
+      [tenantId],
+    );
+    const raised =
+      (
         await client.query(
-          `UPDATE finding SET title = $2, severity = $3, "sessionId" = $4, "identityId" = $5, evidence = $6::json,
-                  "eventIds" = $7::bigint[], "firstSeenAt" = LEAST("firstSeenAt", $8), "lastSeenAt" = GREATEST("lastSeenAt", $9),
-                  "updatedAt" = now()
-            WHERE id = $1`,
-          [prev.id, c.title, severity.get(c.ruleId), c.sessionId, c.identityId, JSON.stringify(c.evidence), c.eventIds, c.firstSeenAt, c.lastSeenAt],
-        );
-        if (prev.resolved) {
-          await client.query(`INSERT INTO finding_activity ("findingId", action, reason) VALUES ($1, 'updated', 'The condition holds again.')`, [prev.id]);
-        }
-        updated++;
-      }
-    }
+          `WITH ins AS (
+             INSERT INTO finding (id, "tenantId", "ruleId", severity, title, "sessionId", "identityId", evidence, fingerprint,
+                                  "eventIds", "firstSeenAt", "lastSeenAt", "updatedAt")
+             SELECT gen_random_uuid(), $1, n."ruleId", n.severity, n.title, n."sessionId", n."identityId", n.evidence, n.fingerprint,
+                    n."eventIds", n."firstSeenAt", n."lastSeenAt", now()
+               FROM risk_new n WHERE NOT EXISTS (SELECT 1 FROM finding f WHERE f."tenantId" = $1 AND f.fingerprint = n.fingerprint)
+             RETURNING id, title)
+           INSERT INTO finding_activity ("findingId", action, reason) SELECT id, 'raised', title FROM ins`,
+          [tenantId],
+        )
+      ).rowCount ?? 0;
 
-    const gone = existing.rows.filter((r) => !seen.has(r.fingerprint) && !r.resolved).map((r) => r.id);
+    // A finding this run no longer produces is kept (history, maybe cited by a case), marked resolved.
+    const gone = (
+      await client.query<{ id: string }>(
+        `SELECT f.id FROM finding f
+          WHERE f."tenantId" = $1 AND NOT (f.evidence::jsonb ? 'resolvedAt')
+            AND NOT EXISTS (SELECT 1 FROM risk_new n WHERE n.fingerprint = f.fingerprint)`,
+        [tenantId],
+      )
+    ).rows.map((r) => r.id);
     if (gone.length > 0) {
       await client.query(
         `UPDATE finding SET evidence = (evidence::jsonb || jsonb_build_object('resolvedAt', now()))::json, "updatedAt" = now() WHERE id = ANY($1::uuid[])`,
@@ -130,7 +173,8 @@ async function scoreSessions(client: import("pg").PoolClient, tenantId: string):
     [tenantId, rows.map((r) => r.id)],
   );
   await client.query(
-    `UPDATE session s SET "riskScore" = u.score, "riskLevel" = u.level FROM unnest($1::uuid[], $2::int[], $3::text[]) AS u(id, score, level) WHERE s.id = u.id`,
+    `UPDATE session s SET "riskScore" = u.score, "riskLevel" = u.level FROM unnest($1::uuid[], $2::int[], $3::text[]) AS u(id, score, level)
+      WHERE s.id = u.id AND (s."riskScore", s."riskLevel") IS DISTINCT FROM (u.score, u.level)`,
     [rows.map((r) => r.id), rows.map((r) => r.score), rows.map((r) => r.level)],
   );
   return rows.length;
