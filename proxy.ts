@@ -29,6 +29,9 @@ export function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // The real path and query, for requirePage's sign-in return address (a page only knows its route pattern).
+  // Set here, it overrides any x-sp-return a client might send.
+  requestHeaders.set("x-sp-return", request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
@@ -38,6 +41,9 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Ingest routes are left out: Next buffers the body of every request a proxy sees and cuts it at
+// proxyClientMaxBodySize (10 MB by default), so a larger upload would reach the route handler truncated. Those
+// routes stream multi-GB files and answer JSON, which needs no CSP nonce; they check their own permission.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/ingest/).*)" }],
 };

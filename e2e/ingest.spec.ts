@@ -67,6 +67,19 @@ test("an analyst uploads several files and sees read / stored / duplicate / quar
   await expect(page.getByTestId("upload-okta-e2e.json").first()).toContainText("duplicate 40");
 });
 
+// Regression: the request proxy used to buffer and cut bodies at 10 MB, so a bigger upload lost its tail.
+test("an upload larger than 10 MB reaches the pipeline whole", async () => {
+  const n = 9_000;
+  const lines = Array.from({ length: n }, (_, i) => JSON.stringify(okta(500_000 + i)));
+  const body = Buffer.from(lines.join("\n") + "\n");
+  expect(body.length).toBeGreaterThan(11 * 1024 * 1024);
+  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": "okta-large-e2e.ndjson" }, data: body, timeout: 120_000 });
+  expect(res.status(), await res.text()).toBe(200);
+  expect(await res.json()).toMatchObject({ platform: "okta", read: n, stored: n, quarantined: 0 });
+  await ctx.dispose();
+});
+
 test("an unknown format is refused with the supported ones listed", async () => {
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": "notes.txt" }, data: Buffer.from("just some text\n") });

@@ -2,12 +2,20 @@
 //   ingest     [--records N] [--stream-gb G]   end-to-end ingest rate vs raw COPY rate, peak RSS
 //   correlate  [--events N]                    the correlation engine over N normalized events, in memory
 //   export     [--events N]                    a case citing N events exported as an evidence zip, then verified
+//   session-list [--events N] [--rounds R] [--fresh]  p50/p95/max of the sessions list query at ~1M events (cached db)
+//   lineage    [--edges N] [--fresh]            building the lineage graph of a root that reaches N edges (cached db)
+//   analytics  [--events N] [--rounds R] [--batch B] [--fresh]  governance checks, risk rules, coverage, compliance at ~1M events (cached db)
+//   session-page                               first paint of a 10,000-event session page in chromium (Playwright)
 const [benchName, ...rest] = process.argv.slice(2);
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   ingest: () => import("./bench/ingest"),
   correlate: () => import("./bench/correlate"),
   export: () => import("./bench/export"),
+  "session-list": () => import("./bench/session-list"),
+  lineage: () => import("./bench/lineage"),
+  "session-page": () => import("./bench/session-page"),
+  analytics: () => import("./bench/analytics"),
 };
 
 async function main() {
