@@ -9,6 +9,7 @@ import { loadOrCreateSecrets } from "../lib/secrets";
 import { portIsFree, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
 import { createRequire } from "node:module";
 import { applyMigrations } from "../lib/db/migrate";
+import { CORRELATION_NODE_FLAGS } from "../lib/correlation/engine/node-flags";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -157,7 +158,8 @@ async function main() {
 
   // Run Next's own entry point under this Node (not through npx), so that stopping reaches the server itself.
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const nextArgs = [nextBin, dev ? "dev" : "start", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST];
+  // The server runs the background correlation after each ingest: give it the engine's V8 flags.
+  const nextArgs = [...CORRELATION_NODE_FLAGS, nextBin, dev ? "dev" : "start", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST];
   child = spawn(process.execPath, nextArgs, {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },

@@ -8,6 +8,7 @@
 // child process with a larger heap (BENCH_CORRELATE_HEAP_MB, default 6144); peak RSS is the child's.
 import { spawnSync } from "node:child_process";
 import v8 from "node:v8";
+import { CORRELATION_NODE_FLAGS } from "../../lib/correlation/engine/node-flags";
 import { correlate } from "../../lib/correlation/correlate";
 import { projectCorrelationData } from "../../lib/correlation/engine/projection";
 import type { CorrelationEvent } from "../../lib/correlation/types";
@@ -24,7 +25,8 @@ function arg(args: string[], name: string, fallback: number): number {
 export async function run(args: string[]): Promise<void> {
   const heapMb = Number(process.env.BENCH_CORRELATE_HEAP_MB ?? 6144);
   if (!args.includes("--child") && v8.getHeapStatistics().heap_size_limit < heapMb * 1024 * 1024 * 0.9) {
-    const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv.filter((a) => !a.startsWith("--max-old-space-size")), "scripts/bench.ts", "correlate", ...args, "--child"], {
+    const execArgv = process.execArgv.filter((a) => !a.startsWith("--max-old-space-size") && !a.startsWith("--max-semi-space-size"));
+    const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...CORRELATION_NODE_FLAGS, ...execArgv, "scripts/bench.ts", "correlate", ...args, "--child"], {
       stdio: "inherit",
     });
     if (r.status !== 0) throw new Error(`correlate bench child exited with ${r.status ?? r.signal}`);
