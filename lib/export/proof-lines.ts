@@ -1,6 +1,6 @@
 import { pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { foldBlocks, HASH_SIZE, rangeBlocks, sha256, type LeafRange } from "@/lib/ledger/merkle";
+import { completeSubtreeLevels, foldBlocks, HASH_SIZE, rangeBlocks, type LeafRange } from "@/lib/ledger/merkle";
 import { computeRangeHashes } from "@/lib/ledger/range-hashes";
 import { prefetched } from "./prefetched";
 
@@ -25,20 +25,7 @@ type Block = { base: number; size: number; hashes: Buffer[]; hex: Buffer[] };
 
 function buildBlock(base: number, level0Hex: string): Block {
   const level0 = Buffer.from(level0Hex, "hex");
-  const hashes = [level0];
-  const input = Buffer.alloc(1 + 2 * H);
-  input[0] = 0x01;
-  for (let prev = level0; prev.length >= 2 * H; ) {
-    const count = Math.floor(prev.length / (2 * H));
-    const next = Buffer.allocUnsafe(count * H);
-    for (let i = 0; i < count; i++) {
-      // left || right are adjacent in the level below: one copy, one hash (RFC 9162 node hash).
-      prev.copy(input, 1, i * 2 * H, (i + 1) * 2 * H);
-      sha256(input).copy(next, i * H);
-    }
-    hashes.push(next);
-    prev = next;
-  }
+  const hashes = completeSubtreeLevels(level0);
   return { base, size: level0.length / H, hashes, hex: hashes.map((level, k) => Buffer.from(k === 0 ? level0Hex : level.toString("hex"), "latin1")) };
 }
 

@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
 import type { EventRow } from "@/lib/events/schema";
-import { CopyEncoder, copyBinary } from "./pg-copy";
+import { CopyEncoder, copyBinary } from "@/lib/db/pg-copy";
 
 // Set-based inserts for the ingest hot path: events as one binary COPY per chunk, quarantined records as one
 // INSERT ... SELECT FROM unnest(arrays). Prisma's createMany is CPU-bound at a few thousand rows/s here; COPY

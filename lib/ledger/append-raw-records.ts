@@ -1,5 +1,5 @@
 import type { PoolClient } from "pg";
-import { CopyEncoder, copyBinary } from "@/lib/ingest/pg-copy";
+import { CopyEncoder, copyBinary } from "@/lib/db/pg-copy";
 import { HASH_SIZE, leafHash, sha256 } from "./merkle";
 
 // The ingest hot path: every raw record becomes a leaf of the Merkle log, exactly as received. Leaf indices are

@@ -148,6 +148,29 @@ export function foldBlocks(hashes: readonly Uint8Array[]): Buffer {
 }
 
 /**
+ * Every complete subtree above the given leaf hashes (32 bytes each, back to back), level by level: levels[k] holds
+ * the hashes of the subtrees of 2^k leaves, back to back; levels[0] is the input. RFC 9162 node hash
+ * SHA-256(0x01 || left || right).
+ */
+export function completeSubtreeLevels(level0: Buffer): Buffer[] {
+  const levels = [level0];
+  const input = Buffer.alloc(1 + 2 * HASH_SIZE);
+  input[0] = 0x01;
+  for (let prev = level0; prev.length >= 2 * HASH_SIZE; ) {
+    const count = Math.floor(prev.length / (2 * HASH_SIZE));
+    const next = Buffer.allocUnsafe(count * HASH_SIZE);
+    for (let i = 0; i < count; i++) {
+      // left || right are adjacent in the level below: one copy, one hash.
+      prev.copy(input, 1, i * 2 * HASH_SIZE, (i + 1) * 2 * HASH_SIZE);
+      sha256(input).copy(next, i * HASH_SIZE);
+    }
+    levels.push(next);
+    prev = next;
+  }
+  return levels;
+}
+
+/**
  * The whole tree over an array of leaf hashes, built once: level k keeps the hash of every complete subtree of
  * 2^k leaves, contiguously (32 bytes each). Any prefix root, and any inclusion or consistency proof, is then a
  * few lookups plus at most log2(n) hashes along the right edge, never a recomputation over the leaves.
@@ -181,22 +204,7 @@ export class MerkleTree {
         level0.set(h, i * HASH_SIZE);
       });
     }
-    const size = level0.length / HASH_SIZE;
-    const levels = [level0];
-    const input = Buffer.alloc(1 + 2 * HASH_SIZE);
-    input[0] = 0x01;
-    for (let prev = level0; prev.length >= 2 * HASH_SIZE; ) {
-      const count = Math.floor(prev.length / (2 * HASH_SIZE));
-      const next = Buffer.allocUnsafe(count * HASH_SIZE);
-      for (let i = 0; i < count; i++) {
-        // left || right are adjacent in the level below: one copy, one hash.
-        prev.copy(input, 1, i * 2 * HASH_SIZE, (i + 1) * 2 * HASH_SIZE);
-        sha256(input).copy(next, i * HASH_SIZE);
-      }
-      levels.push(next);
-      prev = next;
-    }
-    return new MerkleTree(levels, size);
+    return new MerkleTree(completeSubtreeLevels(level0), level0.length / HASH_SIZE);
   }
 
   leafHash(index: number): Buffer {
