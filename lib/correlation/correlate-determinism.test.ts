@@ -7,7 +7,7 @@ import { generateDemo, type GroundTruth } from "@/lib/demo/generate-demo";
 import { toEventJson } from "@/lib/events/schema";
 import { readRecords } from "@/lib/sources/read";
 import { getSource } from "@/lib/sources/registry";
-import { correlate, stableId } from "./correlate";
+import { correlate, eventAssignments, stableId } from "./correlate";
 import { projectCorrelationData } from "./engine/projection";
 import type { CorrelationEvent, CorrelationResult } from "./types";
 
@@ -43,7 +43,10 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const serialize = (r: CorrelationResult) => JSON.stringify({ ...r, eventIdentity: [...r.eventIdentity].sort(), eventSession: [...r.eventSession].sort() });
+const serialize = (r: CorrelationResult) => {
+  const { identity, session } = eventAssignments(r);
+  return JSON.stringify({ ...r, eventIdentity: [...identity].sort(), eventSession: [...session].sort() });
+};
 
 /** A deterministic shuffle (mulberry32), so a failure reproduces. */
 function shuffled<T>(xs: readonly T[], seed: number): T[] {

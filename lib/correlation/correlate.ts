@@ -305,21 +305,33 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
   // 3. Credentials, found by platform then key (no key string built per event); ids are hashed once per credential.
   // They are collected in the same pass over the events as the accounts (and the flow ids and single sign-on
   // events the later steps need): each pass over a million scattered event objects costs its memory traffic.
+  // A credential's record holds, beside its output, what later steps ask of it (no map keyed by credential).
+  type Cred = {
+    out: CredentialOut;
+    /** The account of the first event that used it: its identity becomes the credential's. */
+    account: Account | null;
+    /** Which event (index) minted it, for session lineage; -1 when none did. */
+    minted: number;
+  };
   const credList: CredentialOut[] = [];
-  const credByPlatform = new Map<string, Map<string, CredentialOut>>();
-  const touchCred = (platform: string, key: string, kind: CredentialKind, keyType: string | null, time: string | null, used: boolean) => {
+  const credRecs: Cred[] = [];
+  const credByPlatform = new Map<string, Map<string, Cred>>();
+  const touchCred = (platform: string, key: string, kind: CredentialKind, keyType: string | null, time: string | null, used: boolean): Cred => {
     let byKey = credByPlatform.get(platform);
     if (!byKey) credByPlatform.set(platform, (byKey = new Map()));
-    let c = byKey.get(key);
-    if (!c) {
-      c = { id: stableId("credential", platform, key), kind, platform, externalId: key, keyType, identityId: null, parentId: null, parentRule: null, parentEvidence: null, firstSeenAt: time, lastUsedAt: null };
-      byKey.set(key, c);
-      credList.push(c);
+    let rec = byKey.get(key);
+    if (!rec) {
+      const out: CredentialOut = { id: stableId("credential", platform, key), kind, platform, externalId: key, keyType, identityId: null, parentId: null, parentRule: null, parentEvidence: null, firstSeenAt: time, lastUsedAt: null };
+      rec = { out, account: null, minted: -1 };
+      byKey.set(key, rec);
+      credList.push(out);
+      credRecs.push(rec);
     }
+    const c = rec.out;
     if (c.kind === "unknown" && kind !== "unknown") c.kind = kind;
     c.keyType ??= keyType;
     if (used && time) c.lastUsedAt = time;
-    return c;
+    return rec;
   };
   // The rule is its prefix and detail, joined only when the edge is set (most events repeat a known edge).
   const setParent = (child: CredentialOut, parent: CredentialOut, rulePrefix: string, ruleDetail: string, eventId: string, fieldName: string) => {
@@ -328,15 +340,15 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
     child.parentRule = `${rulePrefix}:${ruleDetail}`;
     child.parentEvidence = { eventId, field: fieldName };
   };
-  const evCred: (CredentialOut | null)[] = new Array<CredentialOut | null>(n).fill(null);
+  const evCred: (Cred | null)[] = new Array<Cred | null>(n).fill(null);
   const evCredId: (string | null)[] = new Array<string | null>(n).fill(null);
-  /** Which event (index) minted a credential (for session lineage). */
-  const mintedBy = new Map<CredentialOut, number>();
-  /** The account of the first event that used a credential: its identity becomes the credential's. */
-  const credAccount = new Map<CredentialOut, Account>();
   // A keyless event that shares the platform's own flow id (correlation_id) with a keyed event belongs to that
   // event's session: Snowflake's LOGIN_HISTORY row (EVENT_ID) and its SESSIONS row (LOGIN_EVENT_ID, SESSION_ID).
+  // Most keyed events carry a flow id (a request id) that no keyless event asks for, so the pass only notes
+  // both kinds of event, and the map is built afterwards from the keyed events whose flow id is asked for.
   const sessionByFlow = new Map<string, Map<string, NonNullable<NormalizedEventJson["session"]>>>();
+  const flowKeyed: number[] = [];
+  const flowKeyless: number[] = [];
   // IdP single sign-on events (step 5b), with the app they name and its platform.
   const ssoCandidates: { i: number; appName: string; rule: string; target: string }[] = [];
   const appTargets = new Map<string, string | null>();
@@ -352,29 +364,28 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
     if (cr?.key) {
       const c = touchCred(e.platform, cr.key, cr.kind, cr.key_type, e.time, true);
       evCred[i] = c;
-      evCredId[i] = c.id;
-      if (acc && !credAccount.has(c)) credAccount.set(c, acc);
+      evCredId[i] = c.out.id;
+      if (acc && c.account === null) c.account = acc;
       if (cr.parent_key) {
         const p = touchCred(e.platform, cr.parent_key, cr.parent_kind ?? "unknown", cr.parent_key_type, null, false);
-        setParent(c, p, "declared_parent", cr.key_type ?? "key", ev.id, "credential.parent_key");
+        setParent(c.out, p.out, "declared_parent", cr.key_type ?? "key", ev.id, "credential.parent_key");
       }
     }
     const issued = e.issued_credentials;
     for (let k = 0; k < issued.length; k++) {
       const ic = issued[k];
       const child = touchCred(e.platform, ic.key, ic.kind, ic.key_type, e.time, false);
-      if (!mintedBy.has(child)) mintedBy.set(child, i);
+      if (child.minted < 0) child.minted = i;
       if (ic.parent_key) {
         const p = touchCred(e.platform, ic.parent_key, "unknown", ic.parent_key_type, null, false);
-        setParent(child, p, "issued_by", e.event_name, ev.id, "issued_credentials.parent_key");
+        setParent(child.out, p.out, "issued_by", e.event_name, ev.id, "issued_credentials.parent_key");
       }
     }
 
-    const sk = e.session;
-    if (sk?.key && e.correlation_id && !TOKEN_KEY_TYPES.has(sk.key_type)) {
-      let byId = sessionByFlow.get(e.platform);
-      if (!byId) sessionByFlow.set(e.platform, (byId = new Map()));
-      if (!byId.has(e.correlation_id)) byId.set(e.correlation_id, sk);
+    if (e.correlation_id) {
+      const sk = e.session;
+      if (!sk?.key) flowKeyless.push(i);
+      else if (!TOKEN_KEY_TYPES.has(sk.key_type)) flowKeyed.push(i);
     }
 
     if (IDP_PLATFORMS.has(e.platform) && e.status !== "failure") {
@@ -430,6 +441,23 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
     }
   }
   for (const acc of accounts.values()) flushVotes(acc);
+  // The flow ids keyless events ask for, then the first keyed event (time order) of each.
+  if (flowKeyless.length > 0) {
+    const asked = new Map<string, Set<string>>();
+    for (const i of flowKeyless) {
+      const e = events[i].data;
+      let ids = asked.get(e.platform);
+      if (!ids) asked.set(e.platform, (ids = new Set()));
+      ids.add(e.correlation_id!);
+    }
+    for (const i of flowKeyed) {
+      const e = events[i].data;
+      if (!asked.get(e.platform)?.has(e.correlation_id!)) continue;
+      let byId = sessionByFlow.get(e.platform);
+      if (!byId) sessionByFlow.set(e.platform, (byId = new Map()));
+      if (!byId.has(e.correlation_id!)) byId.set(e.correlation_id!, e.session!);
+    }
+  }
   // Delegation: a source that knows who acted through the actor's identity (Salesforce Login-As) names that
   // person in extra.initiator {external_id, login, name, via}. They become an account of their own.
   const evInitiator: (Account | null)[] = new Array<Account | null>(n).fill(null);
@@ -506,7 +534,7 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
   for (const acc of accounts.values()) acc.identityId = accountIdentity.get(acc.key)!;
   const evIdentity: (string | null)[] = new Array<string | null>(n);
   for (let i = 0; i < n; i++) evIdentity[i] = evAccount[i]?.identityId ?? null;
-  for (const [c, acc] of credAccount) c.identityId = acc.identityId;
+  for (const c of credRecs) if (c.account) c.out.identityId = c.account.identityId;
   phase("identities");
 
   // 4. Sessions. A session under construction is an index into parallel arrays; an event records its session
@@ -630,7 +658,7 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
   for (let i = 0; i < n; i++) if (evSeg[i] >= 0) segEvents[fill[evSeg[i]]++] = i;
 
   const sessions: SessionOut[] = new Array<SessionOut>(ns);
-  const sessionCred: (CredentialOut | null)[] = new Array<CredentialOut | null>(ns);
+  const sessionCred: (Cred | null)[] = new Array<Cred | null>(ns);
   const sessionStart = new Float64Array(ns);
   /** An event's session id (events without a session have none). */
   const evSession = (i: number): string | null => (evSeg[i] >= 0 ? sessions[evSeg[i]].id : null);
@@ -639,7 +667,22 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
   // Stored native keys already taken, per platform (a native key that another key type already uses gets its
   // type). Heuristic keys are not kept: they all hold "|heuristic|", so only a native key that does can equal one,
   // and then the earlier heuristic sessions are searched.
+  // A stored native key is the platform's key, then "#segment" where pauses split it, then " (key type)" where
+  // taken. While no platform key holds "#" or " (" (the usual case: plainKeys), two stored keys are equal only
+  // if their platform keys are, so the earlier sessions with the same platform key (sessionByKeyValue, which
+  // step 5a needs anyway) tell whether a key is taken; otherwise every stored key is kept in usedKeys.
+  let plainKeys = true;
+  for (let s = 0; s < ns && plainKeys; s++) {
+    const ref = bRef[s];
+    if (!bOpen[s].heuristic && (!ref || ref.key.includes("#") || ref.key.includes(" ("))) plainKeys = false;
+  }
   const usedKeys = new Map<string, Set<string>>();
+  const takenBySameKey = (seen: SessionOut | SessionOut[] | undefined, platform: string, key: string) => {
+    if (seen === undefined) return false;
+    if (!Array.isArray(seen)) return seen.platform === platform && seen.sessionKey === key;
+    for (const x of seen) if (x.platform === platform && x.sessionKey === key) return true;
+    return false;
+  };
   const takenByHeuristic = (platform: string, key: string, before: number) => {
     if (!key.includes("|heuristic|")) return false;
     for (let k = 0; k < before; k++) if (sessions[k].keyType === "heuristic" && sessions[k].platform === platform && sessions[k].sessionKey === key) return true;
@@ -671,14 +714,18 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
       else if (ips) ips.add(ip);
     }
     let sessionKey = key;
+    const seen = !heuristic && ref ? sessionByKeyValue.get(ref.key) : undefined;
     if (!heuristic) {
       if (ref) {
         sessionKey = segment !== null ? `${ref.key}#${segment}` : ref.key;
-        if (usedKeys.get(platform)?.has(sessionKey) || takenByHeuristic(platform, sessionKey, s)) sessionKey = `${sessionKey} (${ref.key_type})`;
+        const taken = plainKeys ? takenBySameKey(seen, platform, sessionKey) : usedKeys.get(platform)?.has(sessionKey);
+        if (taken || takenByHeuristic(platform, sessionKey, s)) sessionKey = `${sessionKey} (${ref.key_type})`;
       }
-      let used = usedKeys.get(platform);
-      if (!used) usedKeys.set(platform, (used = new Set()));
-      used.add(sessionKey);
+      if (!plainKeys) {
+        let used = usedKeys.get(platform);
+        if (!used) usedKeys.set(platform, (used = new Set()));
+        used.add(sessionKey);
+      }
     }
     const single = to - from === 1;
     const credentialId = single ? evCredId[segEvents[from]] : majority(segEvents, from, to, evCredId);
@@ -701,12 +748,11 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
     sessions[s] = out;
     sessionStart[s] = times[segEvents[from]];
     // The session's credential object: the majority id is one of its events' credentials.
-    let cred: CredentialOut | null = null;
+    let cred: Cred | null = null;
     if (credentialId !== null)
       for (let j = from; j < to && !cred; j++) if (evCredId[segEvents[j]] === credentialId) cred = evCred[segEvents[j]];
     sessionCred[s] = cred;
     if (!heuristic && ref) {
-      const seen = sessionByKeyValue.get(ref.key);
       if (seen === undefined) sessionByKeyValue.set(ref.key, out);
       else if (Array.isArray(seen)) seen.push(out);
       else sessionByKeyValue.set(ref.key, [seen, out]);
@@ -789,19 +835,20 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
       if (cid && parentIds.has(cid) && !firstSessionOn.has(cid)) firstSessionOn.set(cid, sessions[s].id);
     }
   for (let s = 0; s < ns; s++) {
-    const c = sessionCred[s];
-    if (!c) continue;
-    const minted = mintedBy.get(c);
-    const fromSession = minted !== undefined ? evSession(minted) : c.parentId ? firstSessionOn.get(c.parentId) : undefined;
+    const rec = sessionCred[s];
+    if (!rec) continue;
+    const c = rec.out;
+    const minted = rec.minted;
+    const fromSession = minted >= 0 ? evSession(minted) : c.parentId ? firstSessionOn.get(c.parentId) : undefined;
     const to = sessions[s];
     if (!fromSession || fromSession === to.id) continue;
     addLink({
       from: fromSession,
       to: to.id,
       kind: "credential_lineage",
-      rule: minted !== undefined ? "credential_minted_in_session" : "parent_credential_session",
+      rule: minted >= 0 ? "credential_minted_in_session" : "parent_credential_session",
       matchedFields: { credential: c.externalId, ...(c.parentRule ? { parentRule: c.parentRule } : {}) },
-      confidence: minted !== undefined ? 1 : 0.9,
+      confidence: minted >= 0 ? 1 : 0.9,
     });
   }
   phase("links");
@@ -847,14 +894,25 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
   }
   phase("initiators");
 
-  const eventIdentity = new Map<string, string>();
-  const eventSession = new Map<string, string>();
+  const eventIds = new Array<string>(n);
+  const eventSession = new Array<string | null>(n);
   for (let i = 0; i < n; i++) {
-    const who = evIdentity[i];
-    if (who) eventIdentity.set(events[i].id, who);
-    const sid = evSession(i);
-    if (sid) eventSession.set(events[i].id, sid);
+    eventIds[i] = events[i].id;
+    eventSession[i] = evSession(i);
   }
-  phase("event maps");
-  return { identities, credentials: credList, sessions, links, eventIdentity, eventSession };
+  phase("event assignments");
+  return { identities, credentials: credList, sessions, links, eventIds, eventIdentity: evIdentity, eventSession };
+}
+
+/** A result's per-event identity and session as maps by event id, for lookups (events without one are absent). */
+export function eventAssignments(res: Pick<CorrelationResult, "eventIds" | "eventIdentity" | "eventSession">): { identity: Map<string, string>; session: Map<string, string> } {
+  const identity = new Map<string, string>();
+  const session = new Map<string, string>();
+  res.eventIds.forEach((id, k) => {
+    const who = res.eventIdentity[k];
+    if (who) identity.set(id, who);
+    const sid = res.eventSession[k];
+    if (sid) session.set(id, sid);
+  });
+  return { identity, session };
 }

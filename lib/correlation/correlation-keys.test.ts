@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { correlate } from "./correlate";
+import { correlate, eventAssignments } from "./correlate";
 import { correlationKeyStrings } from "./correlation-keys";
 import { keyScenarios } from "./testing/key-scenarios";
 import type { CorrelationEvent, CorrelationResult } from "./types";
@@ -33,7 +33,8 @@ function closureOf(all: CorrelationEvent[], start: CorrelationEvent): Correlatio
 function restrict(full: CorrelationResult, sub: CorrelationResult, ids: Set<string>) {
   const sessions = full.sessions.filter((s) => s.eventIds.some((e) => ids.has(e)));
   const sids = new Set(sessions.map((s) => s.id));
-  const identityIds = new Set([...ids].map((e) => full.eventIdentity.get(e)).filter(Boolean));
+  const fullOf = eventAssignments(full);
+  const identityIds = new Set([...ids].map((e) => fullOf.identity.get(e)).filter(Boolean));
   for (const s of sessions) for (const i of [s.identityId, s.initiatorIdentityId]) if (i) identityIds.add(i);
   const credIds = new Set(sub.credentials.map((c) => c.id));
   return {
@@ -41,18 +42,21 @@ function restrict(full: CorrelationResult, sub: CorrelationResult, ids: Set<stri
     credentials: full.credentials.filter((c) => credIds.has(c.id)),
     sessions,
     links: full.links.filter((l) => sids.has(l.from) || sids.has(l.to)),
-    eventIdentity: [...ids].map((e) => full.eventIdentity.get(e) ?? null),
-    eventSession: [...ids].map((e) => full.eventSession.get(e) ?? null),
+    eventIdentity: [...ids].map((e) => fullOf.identity.get(e) ?? null),
+    eventSession: [...ids].map((e) => fullOf.session.get(e) ?? null),
   };
 }
-const shape = (r: CorrelationResult, ids: Set<string>) => ({
-  identities: r.identities,
-  credentials: r.credentials,
-  sessions: r.sessions,
-  links: r.links,
-  eventIdentity: [...ids].map((e) => r.eventIdentity.get(e) ?? null),
-  eventSession: [...ids].map((e) => r.eventSession.get(e) ?? null),
-});
+const shape = (r: CorrelationResult, ids: Set<string>) => {
+  const of = eventAssignments(r);
+  return {
+    identities: r.identities,
+    credentials: r.credentials,
+    sessions: r.sessions,
+    links: r.links,
+    eventIdentity: [...ids].map((e) => of.identity.get(e) ?? null),
+    eventSession: [...ids].map((e) => of.session.get(e) ?? null),
+  };
+};
 
 describe("correlation keys cover every join of the engine", () => {
   for (const [name, make] of Object.entries(keyScenarios)) {

@@ -154,11 +154,23 @@ async function upsertSessions(client: PoolClient, res: CorrelationResult, events
   );
 }
 
-/** Points events at their identity and session; `ids` are the events to write (null ones are cleared). */
-async function updateEvents(client: PoolClient, res: CorrelationResult, ids: string[]): Promise<void> {
+/**
+ * Points events at their identity and session. `all`: every event of the result is written (null ones are
+ * cleared); otherwise only those that have an identity or a session (the others were cleared already).
+ */
+async function updateEvents(client: PoolClient, res: CorrelationResult, all: boolean): Promise<void> {
+  let ids = res.eventIds;
+  let identity = res.eventIdentity;
+  let session = res.eventSession;
+  if (!all) {
+    const keep = ids.flatMap((_, k) => (identity[k] !== null || session[k] !== null ? [k] : []));
+    ids = keep.map((k) => res.eventIds[k]);
+    identity = keep.map((k) => res.eventIdentity[k]);
+    session = keep.map((k) => res.eventSession[k]);
+  }
   await client.query(
     `UPDATE event e SET "identityId" = u.i, "sessionId" = u.s FROM unnest($1::bigint[], $2::uuid[], $3::uuid[]) AS u(id, i, s) WHERE e.id = u.id`,
-    [ids, ids.map((k) => res.eventIdentity.get(k) ?? null), ids.map((k) => res.eventSession.get(k) ?? null)],
+    [ids, identity, session],
   );
 }
 
@@ -184,9 +196,8 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
   await upsertSessions(client, res, events);
 
   // Events point at their identity and session.
-  const evIds = [...res.eventIdentity.keys(), ...[...res.eventSession.keys()].filter((k) => !res.eventIdentity.has(k))];
   await client.query(`UPDATE event SET "identityId" = NULL, "sessionId" = NULL WHERE "identityId" IS NOT NULL OR "sessionId" IS NOT NULL`);
-  await updateEvents(client, res, evIds);
+  await updateEvents(client, res, false);
 
   await client.query(`DELETE FROM session_link`);
   await insertLinks(client, res);
@@ -240,7 +251,7 @@ async function writeSubset(client: PoolClient, res: CorrelationResult, events: C
   await insertAliases(client, res);
   await upsertCredentials(client, res);
   await upsertSessions(client, res, events);
-  await updateEvents(client, res, evIds);
+  await updateEvents(client, res, true);
   await client.query(`DELETE FROM session_link WHERE "fromSessionId" = ANY($1::uuid[]) OR "toSessionId" = ANY($1::uuid[])`, [newSessions]);
   await insertLinks(client, res);
 

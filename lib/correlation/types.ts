@@ -93,7 +93,13 @@ export type CorrelationResult = {
   credentials: CredentialOut[];
   sessions: SessionOut[];
   links: LinkOut[];
-  /** Per event: its identity and session (events without an actor have neither). */
-  eventIdentity: Map<string, string>;
-  eventSession: Map<string, string>;
+  /**
+   * Every input event's identity and session, as three parallel arrays in the engine's order (time, then id):
+   * `eventIdentity[k]` and `eventSession[k]` belong to the event `eventIds[k]`; null where the event has none
+   * (no actor, or no session). Arrays rather than maps by event id: a million-entry map costs a second to
+   * build, and the writer sends every event anyway (eventAssignments() in correlate.ts gives maps for lookups).
+   */
+  eventIds: string[];
+  eventIdentity: (string | null)[];
+  eventSession: (string | null)[];
 };
