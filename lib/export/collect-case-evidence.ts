@@ -1,5 +1,5 @@
-import { to as copyTo } from "pg-copy-streams";
 import { pool } from "@/lib/db";
+import { copyRows, type CopyPage } from "@/lib/db/pg-copy";
 import { AppError } from "@/lib/errors";
 import { prefetched } from "./prefetched";
 
@@ -251,70 +251,10 @@ export async function collectCaseEvidence({ caseId, tenantId = "default" }: { ca
   };
 }
 
-// Pages of rows as the bytes PostgreSQL holds, through COPY (SELECT ...) TO STDOUT (FORMAT binary): bytea and text
-// columns arrive verbatim, with no hex to decode and no decoding to JavaScript strings and back. (A query with
-// `binary: true` is not an option: node-postgres decodes every binary field as UTF-8 before handing it over, which
-// mangles any payload that is not valid UTF-8 and costs two conversions of every byte.) COPY takes no parameters,
-// so the only values spliced into `sql` are the integer ids of a page (sqlIds). A page is at most RAW_PAGE_BYTES of
-// payload, collected whole into one buffer and then split into fields (CopyPage).
-const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
-
+// The ids spliced into COPY statements (COPY takes no parameters): integers only, checked.
 export function sqlIds(ids: Float64Array): string {
   for (const id of ids) if (!Number.isSafeInteger(id) || id < 0) throw new AppError("INTERNAL", `not a row id: ${id}`);
   return `'{${Array.from(ids).join(",")}}'::bigint[]`;
-}
-
-/**
- * A page of COPY rows: field (row, f) is data[start[k], start[k] + length[k]) with k = row * width + f, length -1
- * for NULL. Offsets in typed arrays rather than a Buffer view per field: a page of 5,000 rows of 9 columns would
- * otherwise allocate 45,000 objects, and the garbage collector's work measured larger than the copying.
- */
-export type CopyPage = { data: Buffer; rows: number; width: number; start: Int32Array; length: Int32Array };
-
-export async function copyRows(sql: string): Promise<CopyPage> {
-  const client = await pool().connect();
-  let data: Buffer;
-  try {
-    const chunks: Buffer[] = [];
-    for await (const c of client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`)) as AsyncIterable<Buffer>) chunks.push(c);
-    // Always a copy of our own: compactColumn() rewrites it in place.
-    data = Buffer.concat(chunks);
-  } catch (err) {
-    // A connection whose COPY failed half-way is not given back to the pool.
-    client.release(err instanceof Error ? err : true);
-    throw err;
-  }
-  client.release();
-  if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw new AppError("INTERNAL", "unexpected COPY output from PostgreSQL");
-  let pos = 19 + data.readInt32BE(15);
-  let start = new Int32Array(1024);
-  let length = new Int32Array(1024);
-  let k = 0;
-  let rows = 0;
-  let width = 0;
-  for (;; rows++) {
-    const fields = data.readInt16BE(pos);
-    pos += 2;
-    if (fields === -1) break;
-    width = fields;
-    if (k + fields > start.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(Math.max(a.length * 2, k + fields));
-        b.set(a);
-        return b;
-      };
-      start = grow(start);
-      length = grow(length);
-    }
-    for (let f = 0; f < fields; f++, k++) {
-      const len = data.readInt32BE(pos);
-      pos += 4;
-      start[k] = pos;
-      length[k] = len;
-      if (len > 0) pos += len;
-    }
-  }
-  return { data, rows, width, start, length };
 }
 
 const field = (c: CopyPage, row: number, f: number, encoding: BufferEncoding = "latin1"): string => {
@@ -354,39 +294,49 @@ export async function* streamEventLines(eventIds: Float64Array): AsyncGenerator<
 
 /**
  * raw/index.ndjson, a page at a time: one line per raw record (leaf order) with its offset and length in
- * raw/records.bin, which is written after it. The lines are built here from the rows' columns (read through COPY,
- * hashes as bytes); `lengths` receives each record's payload length (-1: purged by retention), which the
- * records.bin pass then checks record by record, so a record purged in between fails the export rather than ship
- * offsets that do not match.
+ * raw/records.bin, which is written after it. PostgreSQL builds each line (hashes hex-encoded, strings JSON-quoted,
+ * offsets a running sum from the page's first one) while this process zips the previous page; here each row's id
+ * and payload length are checked against what was collected, and `lengths` receives each length (-1: purged by
+ * retention), which the records.bin pass checks record by record again. So a record purged since the evidence was
+ * collected fails the export rather than ship offsets that do not match.
  */
-export async function* streamRawIndexLines(rawRecordIds: Float64Array, lengths: Float64Array): AsyncGenerator<Buffer> {
+export async function* streamRawIndexLines(rawRecordIds: Float64Array, lengths: Float64Array, payloadSizes: Float64Array): AsyncGenerator<Buffer> {
   const pages = Math.ceil(rawRecordIds.length / PAGE);
+  // Each page's first offset, from the sizes collected (0 for a purged record): what the index says if nothing
+  // changed since, which the per-row checks below make sure of.
+  const firstOffset = new Float64Array(pages);
+  for (let p = 1, sum = 0; p < pages; p++) {
+    for (let i = (p - 1) * PAGE; i < p * PAGE; i++) sum += payloadSizes[i];
+    firstOffset[p] = sum;
+  }
+  const changed = () => new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
   let i = 0;
-  let offset = 0;
   for await (const rows of prefetched(pages, (p) =>
     copyRows(
-      `SELECT r.id::text, r."leafIndex"::text, r."sourceId"::text, to_json(r."fileName")::text, r.position::text, to_json(r."receivedAt")::text,
-              r."contentHash", r."leafHash", octet_length(r.payload)
-         FROM raw_record r WHERE r.id = ANY(${sqlIds(rawRecordIds.subarray(p * PAGE, (p + 1) * PAGE))}) ORDER BY r."leafIndex"`,
+      `SELECT r.id, octet_length(r.payload),
+              '{"rawRecordId":"' || r.id || '","leafIndex":' || r."leafIndex" || ',' ||
+              CASE WHEN r.payload IS NULL THEN '"offset":null,"length":null,"purged":true'
+                   ELSE '"offset":' || (${firstOffset[p]}::int8 + COALESCE(sum(octet_length(r.payload)) OVER preceding, 0)) ||
+                        ',"length":' || octet_length(r.payload) || ',"purged":false' END ||
+              ',"sourceId":"' || r."sourceId" || '","fileName":' || to_json(r."fileName")::text || ',"position":"' || r.position ||
+              '","receivedAt":' || to_json(r."receivedAt")::text || ',"contentHash":"' || encode(r."contentHash", 'hex') ||
+              '","leafHash":"' || encode(r."leafHash", 'hex') || E'"}\n'
+         FROM raw_record r WHERE r.id = ANY(${sqlIds(rawRecordIds.subarray(p * PAGE, (p + 1) * PAGE))})
+       WINDOW preceding AS (ORDER BY r."leafIndex" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        ORDER BY r."leafIndex"`,
     ),
   )) {
-    let text = "";
-    for (let row = 0; row < rows.rows; row++) {
-      const id = field(rows, row, 0);
-      if (String(rawRecordIds[i]) !== id) throw new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
+    // Ids and lengths first: compactColumn() then moves the lines over the bytes before them.
+    for (let row = 0; row < rows.rows; row++, i++) {
       const k = row * rows.width;
-      const length = rows.length[k + 8] < 0 ? -1 : rows.data.readInt32BE(rows.start[k + 8]);
-      lengths[i++] = length;
-      const place = length < 0 ? `"offset":null,"length":null,"purged":true` : `"offset":${offset},"length":${length},"purged":false`;
-      if (length > 0) offset += length;
-      text +=
-        `{"rawRecordId":"${id}","leafIndex":${field(rows, row, 1)},${place},"sourceId":"${field(rows, row, 2)}",` +
-        `"fileName":${field(rows, row, 3, "utf8")},"position":"${field(rows, row, 4)}","receivedAt":${field(rows, row, 5)},` +
-        `"contentHash":"${field(rows, row, 6, "hex")}","leafHash":"${field(rows, row, 7, "hex")}"}\n`;
+      if (rows.length[k] !== 8 || rows.data.readUInt32BE(rows.start[k]) * 2 ** 32 + rows.data.readUInt32BE(rows.start[k] + 4) !== rawRecordIds[i]) throw changed();
+      const length = rows.length[k + 1] < 0 ? -1 : rows.data.readInt32BE(rows.start[k + 1]);
+      if (Math.max(length, 0) !== payloadSizes[i]) throw changed();
+      lengths[i] = length;
     }
-    yield Buffer.from(text, "utf8");
+    yield compactColumn(rows, 2);
   }
-  if (i !== rawRecordIds.length) throw new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
+  if (i !== rawRecordIds.length) throw changed();
 }
 
 /**

@@ -213,8 +213,11 @@ describe("exportCase", () => {
     const appended = await append(source, bytes);
     const ids = Float64Array.from(appended, (a) => Number(a.id));
     const lengths = new Float64Array(ids.length);
-    const index = Buffer.concat(await collect(streamRawIndexLines(ids, lengths))).toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const sizes = Float64Array.from(bytes, (b) => b.length);
+    const index = Buffer.concat(await collect(streamRawIndexLines(ids, lengths, sizes))).toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(Array.from(lengths)).toEqual(bytes.map((b) => b.length));
+    // A size that no longer matches what is stored (purged since the evidence was collected) fails the export.
+    await expect(collect(streamRawIndexLines(ids, new Float64Array(ids.length), Float64Array.from([7, 0, 0])))).rejects.toThrow(/changed during the export/);
     const pages = await collect(streamRawPayloads(ids, Float64Array.from(bytes, (b) => b.length)));
     expect(pages.flatMap((p) => p.ids)).toEqual(appended.map((a) => String(a.id)));
     expect(pages.flatMap((p) => p.lengths)).toEqual(bytes.map((b) => b.length));

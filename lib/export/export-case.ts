@@ -233,7 +233,7 @@ async function writeZip(prepared: PreparedExport, actor: ExportActor, output: Wr
   const lengths = new Float64Array(ev.rawRecordIds.length);
   await add("events.ndjson", streamEventLines(ev.eventIds), bulkLevel);
   // The index first: it records each payload's length, which the records.bin pass then checks.
-  await add("raw/index.ndjson", streamRawIndexLines(ev.rawRecordIds, lengths), bulkLevel);
+  await add("raw/index.ndjson", streamRawIndexLines(ev.rawRecordIds, lengths, ev.payloadSizes), bulkLevel);
   await add("raw/records.bin", rawRecordsBin(ev.rawRecordIds, ev.payloadSizes, lengths), bulkLevel);
   await add(
     "proofs/inclusion-proofs.ndjson",

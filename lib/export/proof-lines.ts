@@ -128,10 +128,18 @@ export async function* proofLines({
       const ranges = upperRanges(b, treeSize);
       uppers.set(b, ranges);
       for (const r of ranges) wanted.set(`${r[0]}:${r[1]}`, r);
+      // A whole block's own hash too: the upper path is combined with it in the auditor's hands.
+      if ((b + 1) * BLOCK <= treeSize) wanted.set(`${b * BLOCK}:${(b + 1) * BLOCK}`, [b * BLOCK, (b + 1) * BLOCK]);
     }
     const [blocks, hashes] = await Promise.all([readBlocks(blockIds, treeSize), computeRangeHashes({ ranges: [...wanted.values()] })]);
-    if (gi === 0 && !hashes.get(`0:${treeSize}`)!.equals(rootHash)) {
-      throw new AppError("INTERNAL", "the ledger no longer matches the export's checkpoint: no proof can be given. Run `npm run cli -- ledger verify`.");
+    const mismatch = () =>
+      new AppError("INTERNAL", "the ledger no longer matches the export's checkpoint: no proof can be given. Run `npm run cli -- ledger verify`.");
+    if (gi === 0 && !hashes.get(`0:${treeSize}`)!.equals(rootHash)) throw mismatch();
+    // The upper paths come from stored subtree hashes (lib/ledger/range-hashes.ts); each block's hash as its leaves
+    // give it now must be the one they were computed with, or a proof would fail only at the auditor's.
+    for (const b of blockIds) {
+      const whole = hashes.get(`${b * BLOCK}:${(b + 1) * BLOCK}`);
+      if (whole && !whole.equals(blocks.get(b)!.hashes[BLOCK_LEVEL])) throw mismatch();
     }
     // The path above the block, the same for every leaf in it: ',"<hex>","<hex>"...' once per block.
     const upperText = new Map<number, Buffer>();

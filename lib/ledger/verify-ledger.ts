@@ -26,7 +26,8 @@ export type LedgerErrorKind =
   | "checkpoint-beyond-ledger"
   | "checkpoint-root-mismatch"
   | "checkpoint-size-decreased"
-  | "checkpoint-inconsistent";
+  | "checkpoint-inconsistent"
+  | "subtree-hash-mismatch";
 
 export type LedgerError = {
   kind: LedgerErrorKind;
@@ -104,10 +105,28 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
     }
   });
 
+  // The stored subtree hashes (ledger_subtree, which checkpoints and proofs are built from): each must equal the
+  // hash recomputed here as the subtree forms.
+  const storedSubtrees = new Map<string, Buffer>();
+  for (const row of (await pool().query<{ level: number; start: string; hash: Buffer }>(`SELECT level, start::text AS start, hash FROM ledger_subtree`)).rows) {
+    storedSubtrees.set(`${row.start}:${Number(row.start) + 2 ** row.level}`, row.hash);
+  }
+  const subtreeFail = (k: string, why: string) => {
+    const [a, b] = k.split(":").map(Number);
+    fail({ kind: "subtree-hash-mismatch", leafIndex: a, message: `ledger_subtree row (level ${Math.log2(b - a)}, start ${a}) for leaves ${a}..${b - 1}: ${why}` });
+  };
+
   const frontier = new MerkleFrontier();
   frontier.onSubtree = (start, size, hash) => {
     const k = `${start}:${start + size}`;
     if (wantComplete.has(k)) wantComplete.set(k, hash);
+    if (size >= 1024 && storedSubtrees.size > 0) {
+      const stored = storedSubtrees.get(k);
+      if (stored) {
+        storedSubtrees.delete(k);
+        if (!same(stored, hash)) subtreeFail(k, `the stored hash ${stored.toString("hex")} differs from the one recomputed from the records (${hash.toString("hex")})`);
+      }
+    }
   };
 
   // Reordering check: leafIndex and id are both assigned in append order under one lock, so ids must ascend
@@ -221,6 +240,9 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
       message: `raw_record holds ${total} rows but only ${leaves} distinct leaf indices: ${total - leaves} rows share a leaf index with another`,
     });
   }
+
+  // Stored subtrees no complete subtree of the records matched (beyond the ledger, or not aligned).
+  for (const k of storedSubtrees.keys()) subtreeFail(k, "no such subtree of the records exists (records removed, or the row was forged)");
 
   // Checkpoints, in creation order.
   if (!key && cps.length > 0) {

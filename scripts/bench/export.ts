@@ -16,6 +16,8 @@ function arg(args: string[], name: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
+const BENCH_USER = "bench@example.test";
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -39,8 +41,10 @@ function* jsonArray(count: number, record: (i: number) => unknown): Generator<st
 async function child(args: string[]) {
   const [caseId, zipPath, level] = args;
   const { exportCase } = await import("../../lib/export/export-case");
-  const { closeDb, pool } = await import("../../lib/db");
-  const actor = (await pool().query<{ id: string; email: string }>(`SELECT id, email FROM app_user ORDER BY "createdAt" LIMIT 1`)).rows[0];
+  const { closeDb } = await import("../../lib/db");
+  // As `npm run cli -- export --as <email>` does: the actor is looked up (through Prisma) before the export starts.
+  const { findExportActor } = await import("../../lib/export/find-export-actor");
+  const actor = await findExportActor({ email: BENCH_USER });
   const rss = rssSampler();
   const t = performance.now();
   const r = await exportCase({ caseId, actor, output: fs.createWriteStream(zipPath), compressionLevel: Number(level) });
@@ -74,6 +78,9 @@ export async function run(args: string[]) {
 
   const db = await benchDatabase();
   process.env.DATABASE_URL = db.url;
+  // No timed audit flushes in these processes (one could fire after the database stops): the entries reach the
+  // ledger at the next checkpoint, which every export signs, and at the end of the run.
+  process.env.SESSIONPROOF_AUDIT_AUTOFLUSH = "0";
   process.env.SESSIONPROOF_DATA_DIR = path.join(dir, "data");
   const { ingestStream } = await import("../../lib/ingest/ingest-stream");
   const { runCorrelation } = await import("../../lib/correlation/run-correlation");
@@ -93,7 +100,7 @@ export async function run(args: string[]) {
     const a = await ingestStream({ input: Readable.from(jsonArray(n, oktaRec)), fileName: "okta-bench.json", via: "cli" });
     const b = await ingestStream({ input: Readable.from(jsonArray(noise, (i) => github(1_000_000 + i))), fileName: "github-bench.json", via: "cli" });
     const corr = await runCorrelation();
-    const user = await prisma().user.create({ data: { email: "bench@example.test", role: "analyst" } });
+    const user = await prisma().user.create({ data: { email: BENCH_USER, role: "analyst" } });
     const actor = { id: user.id, email: user.email };
     const c = await createCase({ actor, input: { title: `Benchmark: ${n} events` } });
     const sessions = await pool().query<{ id: string }>(`SELECT id FROM session WHERE platform = 'okta' ORDER BY "startedAt"`);
@@ -157,6 +164,10 @@ export async function run(args: string[]) {
     if (v.status !== 0) console.log(v.stdout);
   } finally {
     rss.stop();
+    // The setup's audit entries (case created, items added) go to the ledger now, not by a timer after the
+    // database has stopped.
+    const { flushAuditToLedger } = await import("../../lib/audit/flush-audit-to-ledger");
+    await flushAuditToLedger().catch(() => undefined);
     await closeDb();
     await db.stop();
   }
