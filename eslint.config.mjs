@@ -13,6 +13,7 @@ const config = [
       "data-*/**",
       "test-results/**",
       "playwright-report/**",
+      ".tmp/**",
       "next-env.d.ts",
     ],
   },
