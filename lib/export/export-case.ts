@@ -58,9 +58,11 @@ export function exportBaseName(caseNumber: number, at: Date): string {
 }
 
 // verify.mjs ships verbatim; read from the source tree (next start and the CLI both run from the project root).
+// The turbopackIgnore comments keep Next's output tracing from following these runtime paths (it would otherwise
+// trace the whole project into the server build, and warn so at every build).
 function verifierSource(): Buffer {
-  const candidates = [path.join(process.cwd(), "lib/export/verify.mjs"), path.join(import.meta.dirname ?? "", "verify.mjs")];
-  for (const p of candidates) if (p && fs.existsSync(p)) return fs.readFileSync(p);
+  const candidates = [path.join(/* turbopackIgnore: true */ process.cwd(), "lib/export/verify.mjs"), path.join(import.meta.dirname ?? "", "verify.mjs")];
+  for (const p of candidates) if (p && fs.existsSync(/* turbopackIgnore: true */ p)) return fs.readFileSync(/* turbopackIgnore: true */ p);
   throw new AppError("INTERNAL", "lib/export/verify.mjs is missing from this installation; the package cannot be built without its verifier.");
 }
 
