@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { runCorrelation } from "./run-correlation";
@@ -49,5 +49,25 @@ describe("correlation over the stored events", () => {
     const again = await runCorrelation();
     expect({ ...again, durationMs: 0 }).toEqual({ ...first, durationMs: 0, newEvents: 0 });
     expect(await getSessionsReport()).toEqual(report);
+
+    // A full pass writes only the event rows whose identity or session differ from the result, and puts right
+    // any that do: here three rows changed behind its back (a wrong session, a lost identity, a session where
+    // the result has none).
+    const assignments = async () =>
+      (await pool().query<{ id: string; i: string | null; s: string | null }>(`SELECT id::text AS id, "identityId" AS i, "sessionId" AS s FROM event ORDER BY id`)).rows;
+    const expected = await assignments();
+    const [a, b] = expected.filter((e) => e.s !== null && e.i !== null);
+    const other = expected.find((e) => e.s !== null && e.s !== a.s)!;
+    const sessionless = expected.find((e) => e.s === null);
+    await pool().query(`UPDATE event SET "sessionId" = $2 WHERE id = $1`, [a.id, other.s]);
+    await pool().query(`UPDATE event SET "identityId" = NULL WHERE id = $1`, [b.id]);
+    if (sessionless) await pool().query(`UPDATE event SET "sessionId" = $2 WHERE id = $1`, [sessionless.id, a.s]);
+    const xmin = async () => new Map((await pool().query<{ id: string; x: string }>(`SELECT id::text AS id, xmin::text AS x FROM event`)).rows.map((r) => [r.id, r.x]));
+    const versionsBefore = await xmin();
+    await runCorrelation();
+    expect(await assignments()).toEqual(expected);
+    const versionsAfter = await xmin();
+    const rewritten = [...versionsAfter].filter(([id, x]) => versionsBefore.get(id) !== x).map(([id]) => id).sort();
+    expect(rewritten).toEqual([a.id, b.id, ...(sessionless ? [sessionless.id] : [])].sort());
   });
 });
