@@ -73,6 +73,14 @@ export class CopyEncoder {
     return this;
   }
 
+  float8(v: number): this {
+    this.room(12);
+    this.buf.writeInt32BE(8, this.pos);
+    this.buf.writeDoubleBE(v, this.pos + 4);
+    this.pos += 12;
+    return this;
+  }
+
   bool(v: boolean): this {
     this.room(5);
     this.buf.writeInt32BE(1, this.pos);
@@ -157,6 +165,34 @@ export class CopyEncoder {
  * (the first must start with the header, the last end with the trailer). Rejects with PostgreSQL's error (e.g.
  * code 23505 for a unique violation) and leaves the connection usable for ROLLBACK [TO SAVEPOINT].
  */
+/**
+ * Rows into a new temporary table (dropped at commit: call inside a transaction) through binary COPY, encoded a
+ * megabyte at a time while PostgreSQL stores the previous one. For large writes that go on in SQL (a diff against
+ * the stored rows, an UPDATE ... FROM): hundreds of thousands of values as array parameters cost more to encode
+ * and parse than the write itself.
+ */
+export async function stageRows<T>(
+  client: PoolClient,
+  table: string,
+  columns: string,
+  rows: readonly T[],
+  encode: (enc: CopyEncoder, row: T, index: number) => void,
+): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS pg_temp.${table}`);
+  await client.query(`CREATE TEMP TABLE ${table} (${columns}) ON COMMIT DROP`);
+  function* parts(): Generator<Buffer> {
+    const enc = new CopyEncoder(1 << 20).header();
+    for (let i = 0; i < rows.length; i++) {
+      encode(enc, rows[i], i);
+      if (enc.length >= 1 << 20) yield enc.take();
+    }
+    enc.trailer();
+    yield enc.take();
+  }
+  await copyBinary(client, table, parts());
+  await client.query(`ANALYZE ${table}`);
+}
+
 export async function copyBinary(client: PoolClient, target: string, parts: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT binary)`));
   await pipeline(Readable.from(parts, { objectMode: false }), stream);
