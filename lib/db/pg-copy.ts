@@ -161,11 +161,6 @@ export class CopyEncoder {
 }
 
 /**
- * Runs `COPY <target> FROM STDIN (FORMAT binary)` on the client, streaming the buffers that `parts` yields
- * (the first must start with the header, the last end with the trailer). Rejects with PostgreSQL's error (e.g.
- * code 23505 for a unique violation) and leaves the connection usable for ROLLBACK [TO SAVEPOINT].
- */
-/**
  * Rows into a new temporary table (dropped at commit: call inside a transaction) through binary COPY, encoded a
  * megabyte at a time while PostgreSQL stores the previous one. For large writes that go on in SQL (a diff against
  * the stored rows, an UPDATE ... FROM): hundreds of thousands of values as array parameters cost more to encode
@@ -193,6 +188,11 @@ export async function stageRows<T>(
   await client.query(`ANALYZE ${table}`);
 }
 
+/**
+ * Runs `COPY <target> FROM STDIN (FORMAT binary)` on the client, streaming the buffers that `parts` yields
+ * (the first must start with the header, the last end with the trailer). Rejects with PostgreSQL's error (e.g.
+ * code 23505 for a unique violation) and leaves the connection usable for ROLLBACK [TO SAVEPOINT].
+ */
 export async function copyBinary(client: PoolClient, target: string, parts: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT binary)`));
   await pipeline(Readable.from(parts, { objectMode: false }), stream);
@@ -212,6 +212,13 @@ export async function copyBinary(client: PoolClient, target: string, parts: Iter
  * otherwise allocate 45,000 objects, and the garbage collector's work measured larger than the copying.
  */
 export type CopyPage = { data: Buffer; rows: number; width: number; start: Int32Array; length: Int32Array };
+
+/** Field k of a page as a bigint column's value (safe integers only); null when the field is NULL or not 8 bytes. */
+export function int8At(page: CopyPage, k: number): number | null {
+  if (page.length[k] !== 8) return null;
+  const at = page.start[k];
+  return page.data.readUInt32BE(at) * 2 ** 32 + page.data.readUInt32BE(at + 4);
+}
 
 export async function copyRows(sql: string, through?: PoolClient): Promise<CopyPage> {
   const client = through ?? (await pool().connect());

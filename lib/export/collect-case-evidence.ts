@@ -1,5 +1,5 @@
 import { pool } from "@/lib/db";
-import { copyRows, type CopyPage } from "@/lib/db/pg-copy";
+import { copyRows, int8At, type CopyPage } from "@/lib/db/pg-copy";
 import { AppError } from "@/lib/errors";
 import { prefetched } from "./prefetched";
 
@@ -329,7 +329,7 @@ export async function* streamRawIndexLines(rawRecordIds: Float64Array, lengths: 
     // Ids and lengths first: compactColumn() then moves the lines over the bytes before them.
     for (let row = 0; row < rows.rows; row++, i++) {
       const k = row * rows.width;
-      if (rows.length[k] !== 8 || rows.data.readUInt32BE(rows.start[k]) * 2 ** 32 + rows.data.readUInt32BE(rows.start[k] + 4) !== rawRecordIds[i]) throw changed();
+      if (int8At(rows, k) !== rawRecordIds[i]) throw changed();
       const length = rows.length[k + 1] < 0 ? -1 : rows.data.readInt32BE(rows.start[k + 1]);
       if (Math.max(length, 0) !== payloadSizes[i]) throw changed();
       lengths[i] = length;

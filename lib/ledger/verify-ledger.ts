@@ -107,25 +107,23 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
 
   // The stored subtree hashes (ledger_subtree, which checkpoints and proofs are built from): each must equal the
   // hash recomputed here as the subtree forms.
-  const storedSubtrees = new Map<string, Buffer>();
+  type StoredSubtree = { start: number; level: number; hash: Buffer };
+  const storedSubtrees = new Map<string, StoredSubtree>();
   for (const row of (await pool().query<{ level: number; start: string; hash: Buffer }>(`SELECT level, start::text AS start, hash FROM ledger_subtree`)).rows) {
-    storedSubtrees.set(`${row.start}:${Number(row.start) + 2 ** row.level}`, row.hash);
+    const start = Number(row.start);
+    storedSubtrees.set(`${start}:${start + 2 ** row.level}`, { start, level: row.level, hash: row.hash });
   }
-  const subtreeFail = (k: string, why: string) => {
-    const [a, b] = k.split(":").map(Number);
-    fail({ kind: "subtree-hash-mismatch", leafIndex: a, message: `ledger_subtree row (level ${Math.log2(b - a)}, start ${a}) for leaves ${a}..${b - 1}: ${why}` });
-  };
+  const subtreeFail = ({ start, level }: StoredSubtree, why: string) =>
+    fail({ kind: "subtree-hash-mismatch", leafIndex: start, message: `ledger_subtree row (level ${level}, start ${start}) for leaves ${start}..${start + 2 ** level - 1}: ${why}` });
 
   const frontier = new MerkleFrontier();
   frontier.onSubtree = (start, size, hash) => {
     const k = `${start}:${start + size}`;
     if (wantComplete.has(k)) wantComplete.set(k, hash);
-    if (size >= 1024 && storedSubtrees.size > 0) {
-      const stored = storedSubtrees.get(k);
-      if (stored) {
-        storedSubtrees.delete(k);
-        if (!same(stored, hash)) subtreeFail(k, `the stored hash ${stored.toString("hex")} differs from the one recomputed from the records (${hash.toString("hex")})`);
-      }
+    const stored = storedSubtrees.size > 0 ? storedSubtrees.get(k) : undefined;
+    if (stored) {
+      storedSubtrees.delete(k);
+      if (!same(stored.hash, hash)) subtreeFail(stored, `the stored hash ${stored.hash.toString("hex")} differs from the one recomputed from the records (${hash.toString("hex")})`);
     }
   };
 
@@ -242,7 +240,7 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
   }
 
   // Stored subtrees no complete subtree of the records matched (beyond the ledger, or not aligned).
-  for (const k of storedSubtrees.keys()) subtreeFail(k, "no such subtree of the records exists (records removed, or the row was forged)");
+  for (const row of storedSubtrees.values()) subtreeFail(row, "no such subtree of the records exists (records removed, or the row was forged)");
 
   // Checkpoints, in creation order.
   if (!key && cps.length > 0) {
