@@ -313,7 +313,6 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
     /** Which event (index) minted it, for session lineage; -1 when none did. */
     minted: number;
   };
-  const credList: CredentialOut[] = [];
   const credRecs: Cred[] = [];
   const credByPlatform = new Map<string, Map<string, Cred>>();
   const touchCred = (platform: string, key: string, kind: CredentialKind, keyType: string | null, time: string | null, used: boolean): Cred => {
@@ -324,7 +323,6 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
       const out: CredentialOut = { id: stableId("credential", platform, key), kind, platform, externalId: key, keyType, identityId: null, parentId: null, parentRule: null, parentEvidence: null, firstSeenAt: time, lastUsedAt: null };
       rec = { out, account: null, minted: -1 };
       byKey.set(key, rec);
-      credList.push(out);
       credRecs.push(rec);
     }
     const c = rec.out;
@@ -535,6 +533,7 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
   const evIdentity: (string | null)[] = new Array<string | null>(n);
   for (let i = 0; i < n; i++) evIdentity[i] = evAccount[i]?.identityId ?? null;
   for (const c of credRecs) if (c.account) c.out.identityId = c.account.identityId;
+  const credList = credRecs.map((c) => c.out);
   phase("identities");
 
   // 4. Sessions. A session under construction is an index into parallel arrays; an event records its session
