@@ -19,9 +19,11 @@ let sessionId = "";
 let caseId = "";
 let pkg = "";
 let commands: string[] = [];
+// The signing key's fingerprint as the auditor reads it in Settings, out of band from the package.
+let keyFromSettings = "";
 
 const sh = (cmd: string, cwd: string) => {
-  const r = spawnSync("sh", ["-c", cmd], { cwd, encoding: "utf8" });
+  const r = spawnSync("sh", ["-c", cmd], { cwd, encoding: "utf8", env: { ...process.env, SESSIONPROOF_KEY: keyFromSettings } });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 };
 
@@ -58,6 +60,9 @@ test("the analyst cites the session in a new case", async ({ page }) => {
 
 test("the auditor downloads the package from the case page; the README's three commands pass", async ({ page }) => {
   await uiSignIn(page, E2E.users.auditor.email, E2E.users.auditor.password);
+  await page.goto("/settings");
+  keyFromSettings = (await page.getByTestId("key-fingerprint").textContent())?.trim() ?? "";
+  expect(keyFromSettings).toMatch(/^SHA256:[0-9a-f]{64}$/);
   await page.goto(`/cases/${caseId}`);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download evidence package" }).click()]);
   const number = await withDb(async (c) => (await c.query<{ number: number }>(`SELECT number FROM "case" WHERE id = $1`, [caseId])).rows[0].number);
@@ -75,12 +80,12 @@ test("the auditor downloads the package from the case page; the README's three c
   expect(commands).toHaveLength(3);
   expect(commands[0]).toBe("sha256sum -c SHA256SUMS");
   expect(commands[1]).toMatch(/^openssl pkeyutl -verify .*-rawin -in checkpoint\.txt -sigfile checkpoint\.sig$/);
-  expect(commands[2]).toBe("node verify.mjs");
+  expect(commands[2]).toBe('node verify.mjs --expect-key "$SESSIONPROOF_KEY"');
   for (const cmd of commands) {
     const r = sh(cmd, pkg);
     expect(r.code, `${cmd}\n${r.out}`).toBe(0);
   }
-  expect(sh(commands[2], pkg).out).toContain("VERIFIED: every check passed");
+  expect(sh(commands[2], pkg).out).toContain(`VERIFIED: every check passed, signed by the expected key ${keyFromSettings}`);
 
   // The package holds the session's events, and the export is in the case history and the audit trail.
   const expected = await withDb(async (c) => Number((await c.query(`SELECT count(*) FROM event WHERE "sessionId" = $1`, [sessionId])).rows[0].count));

@@ -18,7 +18,8 @@ import { fixturePath } from "@/lib/sources/testing/samples";
 import { exportCase } from "./export-case";
 import { findCase, streamRawIndexLines, streamRawPayloads } from "./collect-case-evidence";
 import { append, createTestSource } from "@/lib/ledger/test-helpers";
-import { VERIFY_COMMANDS } from "./readme";
+import { loadSigningKey } from "@/lib/ledger/signing-key";
+import { EXPECTED_KEY_VARIABLE, VERIFY_COMMANDS } from "./readme";
 
 // A case built from ingested fixture exports (CloudTrail + Okta), exported to a zip, unzipped with /usr/bin/unzip,
 // and checked with the README's own commands; then every file is tampered with (one flipped byte, then removed) and
@@ -34,8 +35,10 @@ let eventId: string;
 let actor: { id: string; email: string };
 let result: Awaited<ReturnType<typeof exportCase>>;
 
+// The README's commands read the expected key from the environment, as the auditor sets it from Settings.
+const installationKey = () => loadSigningKey()?.fingerprint ?? "";
 const run = (cmd: string, cwd: string) => {
-  const r = spawnSync("sh", ["-c", cmd], { cwd, encoding: "utf8" });
+  const r = spawnSync("sh", ["-c", cmd], { cwd, encoding: "utf8", env: { ...process.env, [EXPECTED_KEY_VARIABLE]: installationKey() } });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 };
 const verifyDir = (dir: string) => {
@@ -107,9 +110,13 @@ describe("exportCase", () => {
       expect(r.code, `${cmd}\n${r.out}`).toBe(0);
     }
     expect(run(VERIFY_COMMANDS[1], pkg).out).toContain("Signature Verified Successfully");
-    const v = run("node verify.mjs", pkg).out;
-    expect(v).toContain("VERIFIED: every check passed");
+    const v = run(VERIFY_COMMANDS[2], pkg).out;
+    expect(v).toContain(`VERIFIED: every check passed, signed by the expected key ${installationKey()}`);
     expect(v).not.toContain("FAIL");
+    // Without a pinned key it still checks everything, and its last line says the key was not pinned and how to pin it.
+    const unpinned = run("node verify.mjs", pkg);
+    expect(unpinned.code).toBe(0);
+    expect(unpinned.out.trim().split("\n").at(-1)).toMatch(/^VERIFIED, KEY NOT PINNED: .*--expect-key/);
     // the SHA256SUMS signature, also with openssl
     expect(run("openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig", pkg).code).toBe(0);
   });
@@ -279,6 +286,69 @@ describe("exportCase", () => {
   });
 });
 
+/**
+ * Rewrites a package as a forger with their own key would: applies `edit`, then recomputes manifest.json's file
+ * hashes and SHA256SUMS, and signs SHA256SUMS and checkpoint.txt again with a new Ed25519 key put in public-key.pem.
+ */
+function resignWithNewKey(dir: string, edit: (dir: string) => void): string {
+  edit(dir);
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
+  const der = publicKey.export({ type: "spki", format: "der" });
+  const fingerprint = `SHA256:${crypto.createHash("sha256").update(der).digest("hex")}`;
+  fs.writeFileSync(path.join(dir, "public-key.pem"), publicKey.export({ type: "spki", format: "pem" }));
+  const cpJson = JSON.parse(fs.readFileSync(path.join(dir, "checkpoint.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "checkpoint.json"), JSON.stringify({ ...cpJson, keyFingerprint: fingerprint }, null, 2));
+  fs.writeFileSync(path.join(dir, "checkpoint.sig"), crypto.sign(null, fs.readFileSync(path.join(dir, "checkpoint.txt")), privateKey));
+  const hash = (f: string) => crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex");
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+  for (const f of manifest.files) f.sha256 = hash(f.path);
+  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  const listed = fs
+    .readFileSync(path.join(dir, "SHA256SUMS"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.slice(66));
+  fs.writeFileSync(path.join(dir, "SHA256SUMS"), listed.map((f) => `${hash(f)}  ${f}\n`).join(""));
+  fs.writeFileSync(path.join(dir, "SHA256SUMS.sig"), crypto.sign(null, fs.readFileSync(path.join(dir, "SHA256SUMS")), privateKey));
+  return fingerprint;
+}
+
+describe("key pinning", () => {
+  it("a package rewritten and re-signed with another key fails with --expect-key and in verify-export, naming the key found", async () => {
+    const dir = copyPkg("resigned");
+    const forged = resignWithNewKey(dir, (d) => {
+      const p = path.join(d, "case.json");
+      fs.writeFileSync(p, fs.readFileSync(p, "utf8").replace("Admin policy attached from a new IP", "Nothing happened"));
+    });
+    // Every self-contained check passes: this is what the key pin is for.
+    expect(run("sha256sum -c SHA256SUMS", dir).code).toBe(0);
+    const unpinned = verifyDir(dir);
+    expect(unpinned.code, unpinned.out).toBe(0);
+    expect(unpinned.out).toContain("KEY NOT PINNED");
+
+    const pinned = run(VERIFY_COMMANDS[2], dir);
+    expect(pinned.code, pinned.out).toBe(1);
+    expect(pinned.out).toContain(`FAIL  key        public-key.pem is key ${forged}, not the expected ${installationKey()}`);
+    expect(pinned.out).toContain("NOT VERIFIED: key failed first");
+
+    let out = "";
+    const code = await runCli({ argv: ["verify-export", dir], commands, io: { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) } });
+    expect(code, out).toBe(1);
+    expect(out).toContain(`public-key.pem is key ${forged}`);
+  });
+
+  it("accepts the expected key written as bare hex, upper case or with colons, and refuses a malformed one", () => {
+    const hex = installationKey().replace("SHA256:", "");
+    for (const written of [hex, hex.toUpperCase(), hex.match(/../g)!.join(":")]) {
+      const r = spawnSync(process.execPath, [VERIFIER, pkg, "--expect-key", written], { encoding: "utf8" });
+      expect(r.status, `${written}\n${r.stdout}`).toBe(0);
+    }
+    const bad = spawnSync(process.execPath, [VERIFIER, pkg, "--expect-key", "SHA256:abc"], { encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain("not a SHA-256 fingerprint");
+  });
+});
+
 describe("tampering", () => {
   it("a flipped byte in any file fails verify.mjs, naming that file, and sha256sum -c fails unless the file is SHA256SUMS.sig", () => {
     const files = listFiles(pkg);
@@ -399,7 +469,7 @@ describe("command line", () => {
     expect(fs.existsSync(`${file}.partial`)).toBe(false);
     const ok = await cli(["verify-export", file]);
     expect(ok.code, ok.out).toBe(0);
-    expect(ok.out).toContain("VERIFIED: every check passed");
+    expect(ok.out).toContain(`VERIFIED: every check passed, signed by the expected key ${installationKey()}`);
 
     const dir = copyPkg("cli-tampered");
     fs.appendFileSync(path.join(dir, "case.json"), " ");

@@ -7,8 +7,11 @@ import type { LedgerCheckpointJson } from "@/lib/ledger/checkpoint-row";
 export const VERIFY_COMMANDS = [
   "sha256sum -c SHA256SUMS",
   "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in checkpoint.txt -sigfile checkpoint.sig",
-  "node verify.mjs",
+  'node verify.mjs --expect-key "$SESSIONPROOF_KEY"',
 ] as const;
+
+/** The variable the third command reads: the signing key's fingerprint, which the auditor obtains out of band. */
+export const EXPECTED_KEY_VARIABLE = "SESSIONPROOF_KEY";
 
 export const SUMS_SIGNATURE_COMMAND = "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig";
 
@@ -33,6 +36,10 @@ is in the append-only evidence ledger under a signed checkpoint.
 
 ## Verify
 
+First obtain the fingerprint of your organisation's ledger signing key from a channel that does not pass through
+this package: the Settings page of your organisation's Sessionproof, its \`/api/v1/ledger/public-key\`, or the value
+your organisation published. Put it in a variable, for example \`export SESSIONPROOF_KEY=SHA256:<64 hex digits>\`.
+
 Unzip, then run these three commands inside \`${folder}/\` (needs \`sha256sum\`, OpenSSL 3 and Node.js 18 or later):
 
 \`\`\`sh
@@ -41,17 +48,18 @@ ${VERIFY_COMMANDS.join("\n")}
 
 1. \`sha256sum -c SHA256SUMS\` checks that no file changed since the export (every line must say \`OK\`).
 2. The \`openssl\` command checks the Ed25519 signature of the ledger checkpoint (\`Signature Verified Successfully\`).
-3. \`node verify.mjs\` checks everything else, offline, with no dependencies: every file against SHA256SUMS (and that
+3. \`node verify.mjs --expect-key ...\` checks that the package was signed by your organisation's key, then everything else, offline, with no dependencies: every file against SHA256SUMS (and that
    none is missing or added), the signatures, that each raw record hashes to its ledger leaf hash, that each leaf's
    RFC 9162 inclusion proof leads to the signed checkpoint root, and that every event cites a raw record in the package.
    It prints PASS/FAIL per check and names the first bad file and record; exit code 0 means all checks passed.
 
 SHA256SUMS itself is signed by the same key: \`${SUMS_SIGNATURE_COMMAND}\`.
 
-Check the key, not only the signatures: the key fingerprint is \`${checkpoint.keyFingerprint}\`
-(\`openssl pkey -pubin -in public-key.pem -outform DER | sha256sum\` prints the hex part). Compare it with the
-fingerprint your organisation's Sessionproof shows in Settings or serves at \`/api/v1/ledger/public-key\`.
-A package whose files were rewritten together with their sums would carry another key. Likewise, run a
+Why the key must be pinned: the signatures only prove that the holder of \`public-key.pem\` signed the package, and
+that key travels inside the package. A package rewritten and signed again with another key passes the first two
+commands; \`--expect-key\` is what fails it. Without \`--expect-key\`, \`verify.mjs\` still checks everything else
+but ends with "KEY NOT PINNED". This package says it was signed by \`${checkpoint.keyFingerprint}\`;
+\`openssl pkey -pubin -in public-key.pem -outform DER | sha256sum\` prints the hex part of the key it carries. Likewise, run a
 \`verify.mjs\` you obtained separately (\`node /path/to/verify.mjs ${folder}\`) if you do not trust the copy here.
 
 ## Contents

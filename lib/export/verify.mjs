@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Sessionproof evidence package verifier. Needs nothing but Node.js (>= 18): only node: built-ins, no network.
 //
-//   node verify.mjs            checks the package this file sits in
-//   node verify.mjs <folder>   checks the unzipped package in <folder>
+//   node verify.mjs [<folder>] [--expect-key <fingerprint>]
+//     <folder>                    the unzipped package (default: the folder this file sits in)
+//     --expect-key <fingerprint>  the signing key's fingerprint, obtained out of band (Settings, the API, your
+//                                 organisation's published value): the package must be signed by that key
 //
 // Checks, each reported on its own line:
 //   1. files       every line of SHA256SUMS matches its file; no listed file is missing; no unlisted file exists
@@ -13,10 +15,13 @@
 //   5. proofs      every raw record has an RFC 9162 inclusion proof (2.1.3.2) that leads to the checkpoint's root
 //   6. events      every event in events.ndjson cites a raw record in the package
 //   7. manifest    manifest.json lists the same files and hashes as SHA256SUMS and the counts found here
+//   8. key         (with --expect-key) public-key.pem is the expected key
 // Exit code 0 only when every check passes; otherwise the first failure of each check names the file and record.
 //
-// Public key: compare the fingerprint printed below (SHA-256 of the DER public key, the same as
-// `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum`) with the one the organisation publishes.
+// Why pinning matters: the signatures prove the package is what the holder of public-key.pem signed, and the key
+// travels inside the package. Someone who rewrites the package can sign it again with a key of their own, and
+// every other check passes. Only a fingerprint obtained elsewhere (SHA-256 of the DER public key, the same as
+// `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum`) ties the package to the organisation's key.
 
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -200,7 +205,13 @@ function parseProofLine(line) {
   return JSON.parse(line);
 }
 
-export async function verifyPackage(dir) {
+/** A fingerprint as people write it: "SHA256:<hex>", bare hex, upper case, with colons or spaces. */
+export function normalizeFingerprint(text) {
+  const hex = String(text).trim().replace(/^sha-?256:/i, "").replace(/[\s:]/g, "").toLowerCase();
+  return HEX64.test(hex) ? hex : null;
+}
+
+export async function verifyPackage(dir, { expectKey = null } = {}) {
   const results = [];
   const report = (name, ok, detail) => results.push({ name, ok, detail });
   const exists = (rel) => fs.existsSync(path.join(dir, rel));
@@ -468,19 +479,59 @@ export async function verifyPackage(dir) {
   for (const file of [...present].sort()) {
     if (!sums.has(file) && !SIGNED_FILES.has(file)) fileProblems.push(`${file}: not listed in SHA256SUMS - it was added to the package`);
   }
+  // 8. key: last, so that its verdict is the one the auditor reads next to the summary.
+  const pinned = expectKey !== null && expectKey !== undefined;
+  if (pinned) {
+    const want = normalizeFingerprint(expectKey);
+    const got = fingerprint ? normalizeFingerprint(fingerprint) : null;
+    if (!want) report("key", false, `--expect-key ${expectKey}: not a SHA-256 fingerprint (64 hex digits, optionally after "SHA256:")`);
+    else if (!got) report("key", false, `public-key.pem: no readable key to compare with the expected SHA256:${want}`);
+    else if (got !== want)
+      report("key", false, `public-key.pem is key SHA256:${got}, not the expected SHA256:${want} - the package was signed by another key`);
+    else report("key", true, `public-key.pem is the expected key SHA256:${want}`);
+  }
+
   results.unshift({
     name: "files",
     ok: fileProblems.length === 0,
     detail: fileProblems.length ? fileProblems : `${sums.size} files match SHA256SUMS, none missing, none added`,
   });
-  return { ok: results.every((r) => r.ok), results, fingerprint };
+  return { ok: results.every((r) => r.ok), results, fingerprint, pinned };
+}
+
+function parseCli(argv) {
+  let dir = null;
+  let expectKey = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--expect-key") {
+      if (i + 1 >= argv.length) throw new Error("--expect-key needs a fingerprint");
+      expectKey = argv[++i];
+    } else if (a.startsWith("--expect-key=")) expectKey = a.slice("--expect-key=".length);
+    else if (a === "--help" || a === "-h") return { help: true };
+    else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
+    else if (dir === null) dir = a;
+    else throw new Error(`unexpected argument ${a}`);
+  }
+  return { dir, expectKey, help: false };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const dir = path.resolve(process.argv[2] ?? path.dirname(fileURLToPath(import.meta.url)));
+  let cli;
+  try {
+    cli = parseCli(process.argv.slice(2));
+  } catch (e) {
+    console.error(`verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>]`);
+    process.exit(2);
+  }
+  if (cli.help) {
+    console.log("usage: node verify.mjs [<folder>] [--expect-key <fingerprint>]");
+    process.exit(0);
+  }
+  const dir = path.resolve(cli.dir ?? path.dirname(fileURLToPath(import.meta.url)));
   const started = performance.now();
-  const { ok, results } = await verifyPackage(dir);
+  const { ok, results, pinned, fingerprint } = await verifyPackage(dir, { expectKey: cli.expectKey });
   console.log(`Sessionproof evidence package: ${dir}`);
   for (const r of results) {
     const details = Array.isArray(r.detail) ? r.detail : [r.detail];
@@ -489,10 +540,14 @@ if (isMain) {
     if (details.length > 10) console.log(`      ${"".padEnd(10)} ... and ${details.length - 10} more`);
   }
   const first = results.find((r) => !r.ok);
-  console.log(
-    ok
-      ? `VERIFIED: every check passed (${((performance.now() - started) / 1000).toFixed(2)} s).`
-      : `NOT VERIFIED: ${first.name} failed first - ${Array.isArray(first.detail) ? first.detail[0] : first.detail}`,
-  );
+  const secs = ((performance.now() - started) / 1000).toFixed(2);
+  if (!ok) console.log(`NOT VERIFIED: ${first.name} failed first - ${Array.isArray(first.detail) ? first.detail[0] : first.detail}`);
+  else if (pinned) console.log(`VERIFIED: every check passed, signed by the expected key ${fingerprint} (${secs} s).`);
+  else
+    console.log(
+      `VERIFIED, KEY NOT PINNED: every check passed (${secs} s), but the package was signed by ${fingerprint}, which it carries ` +
+        "itself. Obtain your organisation's key fingerprint out of band (Sessionproof Settings, /api/v1/ledger/public-key) and " +
+        "run again with --expect-key <fingerprint>; `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum` prints this package's.",
+    );
   process.exitCode = ok ? 0 : 1;
 }

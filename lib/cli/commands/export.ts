@@ -56,12 +56,16 @@ const exportCmd: CliCommand = {
 
 const verifyCmd: CliCommand = {
   name: "verify-export",
-  summary: "Verify an evidence package (zip or unzipped folder) with this installation's verify.mjs",
-  usage: "<file.zip | folder>",
-  help: "Runs lib/export/verify.mjs (the same checks as the package's own verify.mjs). Exit code 0 when every check passes.",
+  summary: "Verify an evidence package (zip or unzipped folder) with this installation's verify.mjs and key",
+  usage: "<file.zip | folder> [--expect-key <fingerprint>]",
+  help: [
+    "Runs lib/export/verify.mjs (the same checks as the package's own verify.mjs) and requires the package to be",
+    "signed by this installation's ledger key. Exit code 0 when every check passes.",
+    "  --expect-key <fingerprint>   require this key instead (a package from another installation)",
+  ].join("\n"),
   database: "none",
   async run(args, io) {
-    const { positionals } = flags(args, {});
+    const { values, positionals } = flags(args, { "expect-key": { type: "string" } });
     if (positionals.length !== 1) throw new UsageError("give exactly one zip file or folder");
     const fs = await import("node:fs");
     const os = await import("node:os");
@@ -69,6 +73,13 @@ const verifyCmd: CliCommand = {
     const { spawnSync } = await import("node:child_process");
     const target = path.resolve(positionals[0]);
     if (!fs.existsSync(target)) throw new UsageError(`${positionals[0]} does not exist`);
+    let expectKey = values["expect-key"];
+    if (!expectKey) {
+      const { loadSigningKey } = await import("@/lib/ledger/signing-key");
+      const key = loadSigningKey();
+      if (!key) throw new UsageError("this installation has no ledger key yet: give the package's expected key with --expect-key <fingerprint>");
+      expectKey = key.fingerprint;
+    }
     let dir = target;
     let tmp: string | null = null;
     if (fs.statSync(target).isFile()) {
@@ -77,7 +88,7 @@ const verifyCmd: CliCommand = {
       dir = await extractPackage({ zipPath: target, dir: tmp });
     }
     try {
-      const r = spawnSync(process.execPath, [path.resolve("lib/export/verify.mjs"), dir], { encoding: "utf8" });
+      const r = spawnSync(process.execPath, [path.resolve("lib/export/verify.mjs"), dir, "--expect-key", expectKey], { encoding: "utf8" });
       io.out(`${r.stdout}${r.stderr}`.trimEnd());
       return r.status === 0 ? 0 : 1;
     } finally {
