@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { NormalizedEvent } from "@/lib/events/schema";
 import { validateEvent } from "@/lib/events/validate";
+import { repairStringsInPlace } from "@/lib/events/well-formed";
 import { NormalizeError, type DetectProbe, type NormalizeContext, type Source } from "./types";
 
 export type SourceDefinition = {
@@ -18,7 +19,7 @@ export const INVALID_EVENT_REASON = "normalized event failed validation";
 /**
  * Builds a Source whose normalize() output is checked against NormalizedEventSchema (through the fast
  * predicate derived from it, lib/events/validate.ts), so every event that reaches the database has the
- * documented shape. A failed check becomes a NormalizeError (the record is quarantined with zod's message
+ * documented shape, with every string well-formed (lone surrogates and NUL replaced). A failed check becomes a NormalizeError (the record is quarantined with zod's message
  * instead of storing a malformed event).
  */
 export function defineSource(def: SourceDefinition): Source {
@@ -33,6 +34,9 @@ export function defineSource(def: SourceDefinition): Source {
     normalize(record, ctx) {
       const events = def.normalize(record, ctx);
       for (const e of events) {
+        // Stored JSON must be text PostgreSQL can read back (lib/events/well-formed.ts); the raw record keeps the bytes.
+        const repaired = repairStringsInPlace(e);
+        if (repaired > 0) e.extra = { ...e.extra, text_repaired: repaired };
         const r = validateEvent(e);
         if (!r.ok) throw new NormalizeError(`${INVALID_EVENT_REASON}: ${z.prettifyError(r.error).replace(/\s*\n\s*/g, "; ")}`);
       }
