@@ -2,13 +2,11 @@
 
 import { useId, useState } from "react";
 import Link from "next/link";
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/components/api-client";
+import { addCaseItem, casesKeys, createCase, useWorkableCases, type CaseChoice } from "@/components/api/cases";
+import { useApiMutation } from "@/components/api/mutation";
 
 export type CaseItemType = "session" | "event" | "identity" | "finding" | "lineage_snapshot";
 
-type CaseChoice = { id: string; number: number; title: string; status: string; severity: string };
-type CaseList = { items: CaseChoice[]; total: number };
 type Added = { caseId: string; caseNumber: number; caseTitle: string };
 
 const TYPE_LABEL: Record<CaseItemType, string> = {
@@ -46,35 +44,25 @@ export function AddToCase({
   const [added, setAdded] = useState<Added | null>(null);
   const uid = useId();
 
-  const cases = useQuery({
-    queryKey: ["cases", "workable"],
-    queryFn: () => apiFetch<CaseList>("/api/v1/cases?status=open,investigating,pending_review&sort=updated&dir=desc&limit=100"),
-    enabled: open && canWrite,
-  });
+  const cases = useWorkableCases({ enabled: open && canWrite });
 
-  const submit = useMutation({
+  const submit = useApiMutation({
     mutationFn: async (): Promise<Added> => {
       let target: CaseChoice | undefined;
       if (mode === "new") {
-        target = await apiFetch<CaseChoice>("/api/v1/cases", {
-          method: "POST",
-          body: JSON.stringify({ title: title.trim(), severity }),
-        });
+        target = await createCase({ title: title.trim(), severity });
       } else {
         target = cases.data?.items.find((c) => c.id === caseId);
         if (!target) throw new Error("Pick a case, or choose “New case”.");
       }
-      await apiFetch(`/api/v1/cases/${target.id}/items`, {
-        method: "POST",
-        body: JSON.stringify({ itemType, refId, snapshot, annotation: annotation.trim() || undefined }),
-      });
+      await addCaseItem(target.id, { itemType, refId, snapshot, annotation: annotation.trim() || undefined });
       return { caseId: target.id, caseNumber: target.number, caseTitle: target.title };
     },
+    invalidates: [casesKeys.all],
     onSuccess: (a) => {
       setAdded(a);
       setAnnotation("");
       setTitle("");
-      void cases.refetch();
     },
   });
 
@@ -196,7 +184,7 @@ export function AddToCase({
           </div>
           {submit.error ? (
             <div className="alert alert-error" role="alert">
-              {submit.error.message}
+              {submit.errorMessage}
             </div>
           ) : null}
         </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { ApiError } from "@/components/api-client";
+import { ApiError } from "@/components/api/client";
 
 // The editable fields of a case (title, severity, assignee, tags, description), shared by the "New case" form and
 // the case page's "Edit details" form so both ask the same way and show the API's field errors the same way.

@@ -1,19 +1,14 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { apiFetch } from "@/components/api-client";
-
-type Summary = { events: number; identities: number; credentials: number; sessions: number; links: number; durationMs: number };
+import { runCorrelation } from "@/components/api/correlation";
+import { sessionsKeys } from "@/components/api/sessions";
+import { useApiMutation } from "@/components/api/mutation";
 
 // "Correlate now": runs the correlation over everything ingested (POST /api/v1/correlation), says what it built,
 // and refreshes the page's server data. Shown only to roles that hold ingest.write (the permission POST /api/v1/correlation checks).
 export function CorrelateButton({ label = "Correlate now", small = false }: { label?: string; small?: boolean }) {
-  const router = useRouter();
-  const run = useMutation({
-    mutationFn: () => apiFetch<Summary>("/api/v1/correlation", { method: "POST", body: "{}" }),
-    onSuccess: () => router.refresh(),
-  });
+  // New sessions: cached pages of the sessions list are stale too.
+  const run = useApiMutation({ mutationFn: runCorrelation, invalidates: [sessionsKeys.all], refresh: true });
   return (
     <div className="correlate">
       <button type="button" className={`btn${small ? " btn-small btn-secondary" : ""}`} onClick={() => run.mutate()} disabled={run.isPending}>
@@ -28,7 +23,7 @@ export function CorrelateButton({ label = "Correlate now", small = false }: { la
       </div>
       {run.error ? (
         <div className="alert alert-error" role="alert">
-          {run.error.message}
+          {run.errorMessage}
         </div>
       ) : null}
     </div>

@@ -1,49 +1,27 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { apiFetch, ApiError } from "@/components/api-client";
+import { placeHold, releaseHold } from "@/components/api/holds";
+import { useApiMutation } from "@/components/api/mutation";
 
 // The admin's legal-hold controls: place a hold (on a case, or on a source over a time range) and release one,
 // each with a required reason. Used by the Retention page and the case page's legal-hold panel.
 
-function errorText(err: unknown): string {
-  if (err instanceof ApiError) {
-    const fields = err.fields ? Object.values(err.fields).flat().join(" ") : "";
-    return fields ? `${err.message} ${fields}` : err.message;
-  }
-  return "The request failed. Check your connection and try again.";
-}
-
 export function PlaceHoldForm({ caseId, sources }: { caseId?: string; sources?: { id: string; name: string }[] }) {
-  const router = useRouter();
   const id = useId();
   const [reason, setReason] = useState("");
   const [sourceId, setSourceId] = useState(sources?.[0]?.id ?? "");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const place = useApiMutation({ mutationFn: placeHold, refresh: true, onSuccess: () => setReason("") });
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      const body = caseId
+    place.mutate(
+      caseId
         ? { caseId, reason }
-        : { sourceId, reason, rangeStart: from ? new Date(from + "Z").toISOString() : null, rangeEnd: to ? new Date(to + "Z").toISOString() : null };
-      await apiFetch("/api/v1/holds", { method: "POST", body: JSON.stringify(body) });
-      setReason("");
-      setDone("Hold placed. Its records are excluded from every purge until it is released.");
-      router.refresh();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+        : { sourceId, reason, rangeStart: from ? new Date(from + "Z").toISOString() : null, rangeEnd: to ? new Date(to + "Z").toISOString() : null },
+    );
   }
 
   return (
@@ -74,17 +52,17 @@ export function PlaceHoldForm({ caseId, sources }: { caseId?: string; sources?: 
         <label htmlFor={`${id}-reason`}>Reason (required, shown to everyone and recorded)</label>
         <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} minLength={5} required placeholder="e.g. Litigation hold, matter 2026-014" />
       </div>
-      <button type="submit" className="btn" disabled={busy}>
-        {busy ? "Placing…" : "Place legal hold"}
+      <button type="submit" className="btn" disabled={place.isPending}>
+        {place.isPending ? "Placing…" : "Place legal hold"}
       </button>
-      {error ? (
+      {place.errorSummary ? (
         <p className="error-text" role="alert">
-          {error}
+          {place.errorSummary}
         </p>
       ) : null}
-      {done ? (
+      {place.isSuccess ? (
         <p className="muted" role="status">
-          {done}
+          Hold placed. Its records are excluded from every purge until it is released.
         </p>
       ) : null}
     </form>
@@ -92,12 +70,10 @@ export function PlaceHoldForm({ caseId, sources }: { caseId?: string; sources?: 
 }
 
 export function ReleaseHoldButton({ holdId, label }: { holdId: string; label: string }) {
-  const router = useRouter();
   const id = useId();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const release = useApiMutation({ mutationFn: releaseHold, refresh: true, onSuccess: () => setOpen(false) });
 
   if (!open) {
     return (
@@ -106,33 +82,23 @@ export function ReleaseHoldButton({ holdId, label }: { holdId: string; label: st
       </button>
     );
   }
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await apiFetch(`/api/v1/holds/${holdId}/release`, { method: "POST", body: JSON.stringify({ reason }) });
-      setOpen(false);
-      router.refresh();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    release.mutate({ holdId, reason });
   }
   return (
     <form onSubmit={submit} className="release-form" aria-label={`Release the hold on ${label}`}>
       <label htmlFor={`${id}-r`}>Reason for release</label>
       <input id={`${id}-r`} value={reason} onChange={(e) => setReason(e.target.value)} minLength={5} required />
-      <button type="submit" className="btn btn-danger btn-small" disabled={busy}>
-        {busy ? "Releasing…" : "Release hold"}
+      <button type="submit" className="btn btn-danger btn-small" disabled={release.isPending}>
+        {release.isPending ? "Releasing…" : "Release hold"}
       </button>
       <button type="button" className="btn btn-secondary btn-small" onClick={() => setOpen(false)}>
         Cancel
       </button>
-      {error ? (
+      {release.errorSummary ? (
         <p className="error-text" role="alert">
-          {error}
+          {release.errorSummary}
         </p>
       ) : null}
     </form>

@@ -3,8 +3,9 @@ import path from "node:path";
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
 import { API_ACCESS, PAGE_ACCESS, type Access } from "../lib/auth/routes";
 import { can, ROLES, type Role } from "../lib/auth/permissions";
+import { NAV_ITEMS } from "../lib/auth/nav";
 import { E2E, credentialsFor } from "./config";
-import { apiSignIn } from "./helpers";
+import { apiSignIn, uiSignIn } from "./helpers";
 
 // Walks app/ for every route handler and page, requires each to be in the route table (lib/auth/routes.ts),
 // and checks against the running server that each role is allowed or refused exactly as the permission table
@@ -116,5 +117,30 @@ for (const role of ROLES) {
     }
     test.info().annotations.push({ type: "matrix", description: `${role}: ${seen.join(" ")}` });
     await ctx.dispose();
+  });
+}
+
+// The sidebar as each role sees it: every link shown opens (200, not 403), and every sidebar page the server
+// opens for the role is shown. What the server answers decides, not the nav code under test.
+for (const role of ROLES) {
+  test(`role ${role}: the sidebar shows exactly the pages that open`, async ({ page }) => {
+    const cred = credentialsFor(role);
+    await uiSignIn(page, cred.email, cred.password);
+    const sidebar = page.getByRole("navigation", { name: "Main" });
+    const hrefs = await sidebar.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    const navLinks = await sidebar.locator("ul.nav a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    expect(navLinks.length, `${role} sees some sidebar links`).toBeGreaterThan(0);
+    for (const href of new Set(hrefs)) {
+      const res = await page.request.get(href, { maxRedirects: 0 });
+      expect(res.status(), `${role}: sidebar link ${href} should open`).toBe(200);
+    }
+    const opens: string[] = [];
+    for (const item of NAV_ITEMS) {
+      const res = await page.request.get(item.page, { maxRedirects: 0 });
+      expect([200, 403], `${role} ${item.page}`).toContain(res.status());
+      if (res.status() === 200) opens.push(item.page);
+    }
+    expect(navLinks, `${role}: sidebar links are the sidebar pages that open, in order`).toEqual(opens);
+    test.info().annotations.push({ type: "nav", description: `${role}: ${navLinks.join(" ")}` });
   });
 }

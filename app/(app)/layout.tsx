@@ -2,27 +2,11 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { currentUser, signInUrl } from "@/lib/auth/guard";
-import { can, type Permission } from "@/lib/auth/permissions";
-import { NavLinks, type NavItem } from "@/components/nav-links";
+import { navItemsFor } from "@/lib/auth/nav";
+import { NavLinks } from "@/components/nav-links";
 import { Icons } from "@/components/icons";
 import { RoleBadge } from "@/components/role-badge";
 import { SignOutButton } from "@/components/sign-out-button";
-
-// `permission`: the item is shown only to roles that hold it (the page itself still checks).
-const NAV: (NavItem & { permission?: Permission })[] = [
-  { href: "/sessions", label: "Sessions", icon: Icons.sessions },
-  { href: "/findings", label: "Findings", icon: Icons.findings },
-  { href: "/identities", label: "Identities", icon: Icons.identities },
-  { href: "/lineage", label: "Lineage", icon: Icons.lineage },
-  { href: "/governance", label: "Governance", icon: Icons.governance },
-  { href: "/coverage", label: "Coverage", icon: Icons.coverage },
-  { href: "/compliance", label: "Compliance", icon: Icons.compliance },
-  { href: "/cases", label: "Cases", icon: Icons.cases },
-  { href: "/retention", label: "Retention", icon: Icons.retention },
-  { href: "/audit", label: "Audit trail", icon: Icons.audit, permission: "audit.read" },
-  { href: "/ingest", label: "Ingest", icon: Icons.ingest },
-  { href: "/settings", label: "Settings", icon: Icons.settings },
-];
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
@@ -38,7 +22,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <span className="brand-mark" aria-hidden="true" />
           Sessionproof
         </Link>
-        <NavLinks items={NAV.filter((i) => !i.permission || can(user.role, i.permission)).map(({ href, label, icon }) => ({ href, label, icon }))} />
+        {/* Only the pages this role may open (the page guard's own check). */}
+        <NavLinks items={navItemsFor(user.role).map((i) => ({ href: i.page, label: i.label, icon: Icons[i.icon] }))} />
         <div className="sidebar-foot">Evidence, not just access logs.</div>
       </nav>
       <div className="main">

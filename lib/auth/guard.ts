@@ -5,7 +5,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "./options";
 import { can, type Permission, type Role } from "./permissions";
-import { API_ACCESS, PAGE_ACCESS, type Access, type ApiKey, type PageKey } from "./routes";
+import { canOpenPage } from "./nav";
+import { API_ACCESS, type Access, type ApiKey, type PageKey } from "./routes";
 import { clientIp, userAgent } from "./request-info";
 
 export type SessionUser = {
@@ -63,10 +64,10 @@ export async function signInUrl(key = "/sessions"): Promise<string> {
 
 /** For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. */
 export async function requirePage(key: PageKey): Promise<SessionUser> {
-  const access: Access = PAGE_ACCESS[key];
   const user = await currentUser();
   if (!user) redirect(await signInUrl(key));
-  if (access !== "public" && !can(user.role, access as Permission)) forbidden();
+  // The same check decides which sidebar links a role sees (lib/auth/nav.ts).
+  if (!canOpenPage(user.role, key)) forbidden();
   return user;
 }
 

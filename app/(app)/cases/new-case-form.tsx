@@ -2,29 +2,25 @@
 
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { useMutation } from "@tanstack/react-query";
-import { apiFetch } from "@/components/api-client";
+import { casesKeys, createCase } from "@/components/api/cases";
+import { useApiMutation } from "@/components/api/mutation";
 import { CaseFields, splitTags, type CaseDraft, type CaseUserOption } from "@/components/case-fields";
-
-type Created = { id: string; number: number };
 
 // "New case": title, severity, optional assignee, description and tags; opens the new case on success.
 export function NewCaseForm({ users }: { users: CaseUserOption[] }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<CaseDraft>({ title: "", severity: "medium", assigneeId: "", tags: "", description: "" });
-  const create = useMutation({
+  const create = useApiMutation({
     mutationFn: () =>
-      apiFetch<Created>("/api/v1/cases", {
-        method: "POST",
-        body: JSON.stringify({
-          title: draft.title,
-          severity: draft.severity,
-          assigneeId: draft.assigneeId || undefined,
-          description: draft.description || undefined,
-          tags: splitTags(draft.tags),
-        }),
+      createCase({
+        title: draft.title,
+        severity: draft.severity,
+        assigneeId: draft.assigneeId || undefined,
+        description: draft.description || undefined,
+        tags: splitTags(draft.tags),
       }),
+    invalidates: [casesKeys.all],
     onSuccess: (c) => router.push(`/cases/${c.id}`),
   });
 
@@ -49,7 +45,7 @@ export function NewCaseForm({ users }: { users: CaseUserOption[] }) {
         <CaseFields idPrefix="nc" draft={draft} onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} users={users} error={create.error} />
         {create.error ? (
           <div className="alert alert-error" role="alert">
-            {create.error.message}
+            {create.errorMessage}
           </div>
         ) : null}
         <div className="form-row">

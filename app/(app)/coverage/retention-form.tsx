@@ -1,35 +1,21 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { apiFetch, ApiError } from "@/components/api-client";
+import { setRequiredRetention } from "@/components/api/coverage";
+import { useApiMutation } from "@/components/api/mutation";
 
 // Admin form for the organisation's required retention; the page re-renders (router.refresh) with the new
 // export-by statuses once the server has stored it.
 export function RetentionForm({ current }: { current: number }) {
-  const router = useRouter();
   const [value, setValue] = useState(String(current));
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useApiMutation({ mutationFn: setRequiredRetention, refresh: true });
+  // The field's own message when the API names it (it is the only field), else the API's message.
+  const error = save.error ? (save.fieldErrors.requiredRetentionDays?.join(" ") ?? save.errorSummary) : null;
+  const saved = save.data?.requiredRetentionDays ?? null;
 
-  async function submit(e: FormEvent<HTMLFormElement>) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setError(null);
-    setSaved(null);
-    setBusy(true);
-    try {
-      const res = await apiFetch<{ requiredRetentionDays: number }>("/api/v1/coverage/settings", {
-        method: "PUT",
-        body: JSON.stringify({ requiredRetentionDays: value.trim() === "" ? null : Number(value) }),
-      });
-      setSaved(res.requiredRetentionDays);
-      router.refresh();
-    } catch (err) {
-      setError(err instanceof ApiError ? Object.values(err.fields ?? {}).flat().join(" ") || err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    save.mutate(value.trim() === "" ? null : Number(value));
   }
 
   return (
@@ -59,8 +45,8 @@ export function RetentionForm({ current }: { current: number }) {
         ) : null}
       </div>
       <div className="form-submit">
-        <button type="submit" className="btn" disabled={busy}>
-          {busy ? "Saving…" : "Save"}
+        <button type="submit" className="btn" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : "Save"}
         </button>
       </div>
       {saved !== null ? (

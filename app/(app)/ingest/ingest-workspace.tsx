@@ -1,22 +1,21 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type DragEvent } from "react";
-import { apiFetch } from "@/components/api-client";
+import { errorMessage } from "@/components/api/client";
+import { ingestKeys, reprocessQuarantine, uploadFile, useBatches, usePlatforms, useQuarantine, type UploadResult } from "@/components/api/ingest";
+import { useApiMutation } from "@/components/api/mutation";
 import { SortHeader, useSorted } from "@/components/sortable";
 import type { BatchDto } from "@/lib/ingest/list-batches";
-import type { QuarantinedDto } from "@/lib/ingest/quarantine";
-import type { PlatformInfo } from "@/lib/sources/registry";
 
 type UploadState = {
   key: string;
   file: File;
   status: "waiting" | "uploading" | "processing" | "done" | "failed";
   sent: number;
-  result?: BatchResult;
+  result?: UploadResult;
   error?: string;
 };
-type BatchResult = { batchId: string; platform: string; read: number; stored: number; duplicate: number; quarantined: number; status: string; error: string | null };
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -30,33 +29,10 @@ function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-// XMLHttpRequest, not fetch: it reports upload progress, so the bar moves while a multi-GB file streams.
-function upload(file: File, platform: string, onProgress: (sent: number) => void): Promise<BatchResult> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/ingest/upload");
-    xhr.setRequestHeader("x-file-name", encodeURIComponent(file.name));
-    if (platform) xhr.setRequestHeader("x-platform", platform);
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // fall through
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as BatchResult);
-      else reject(new Error((body as { error?: { message?: string } })?.error?.message ?? `The server answered ${xhr.status}.`));
-    };
-    xhr.onerror = () => reject(new Error("The connection to the server was lost during the upload."));
-    xhr.send(file);
-  });
-}
-
 export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
   const qc = useQueryClient();
-  const platforms = useQuery({ queryKey: ["platforms"], queryFn: () => apiFetch<PlatformInfo[]>("/api/v1/ingest/platforms") });
-  const batches = useQuery({ queryKey: ["batches"], queryFn: () => apiFetch<BatchDto[]>("/api/v1/ingest/batches") });
+  const platforms = usePlatforms();
+  const batches = useBatches();
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [platform, setPlatform] = useState("");
   const [dragging, setDragging] = useState(false);
@@ -74,14 +50,14 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
       const item = queue.current.shift()!;
       patch(item.key, { status: "uploading" });
       try {
-        const result = await upload(item.file, platform, (sent) =>
+        const result = await uploadFile(item.file, platform, (sent) =>
           patch(item.key, { sent, status: sent >= item.file.size ? "processing" : "uploading" }),
         );
         patch(item.key, { status: result.status === "completed" ? "done" : "failed", result, sent: item.file.size, error: result.error ?? undefined });
       } catch (err) {
-        patch(item.key, { status: "failed", error: (err as Error).message });
+        patch(item.key, { status: "failed", error: errorMessage(err) });
       }
-      await qc.invalidateQueries({ queryKey: ["batches"] });
+      await qc.invalidateQueries({ queryKey: ingestKeys.batches() });
     }
     running.current = false;
   }
@@ -306,18 +282,10 @@ function BatchesTable({
 }
 
 function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boolean }) {
-  const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: ["quarantine", batchId],
-    queryFn: () => apiFetch<{ items: QuarantinedDto[]; total: number }>(`/api/v1/ingest/quarantine?batchId=${batchId}`),
-  });
-  const reprocess = useMutation({
-    mutationFn: () =>
-      apiFetch<{ attempted: number; resolved: number; stillQuarantined: number }>("/api/v1/ingest/quarantine/reprocess", {
-        method: "POST",
-        body: JSON.stringify({ batchId }),
-      }),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ["quarantine", batchId] }), qc.invalidateQueries({ queryKey: ["batches"] })]),
+  const q = useQuarantine(batchId);
+  const reprocess = useApiMutation({
+    mutationFn: () => reprocessQuarantine(batchId),
+    invalidates: [ingestKeys.quarantine(batchId), ingestKeys.batches()],
   });
   return (
     <section className="panel" aria-labelledby="q-h" style={{ marginTop: "1rem" }}>
@@ -342,7 +310,7 @@ function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boo
             Re-processed {reprocess.data.attempted}: {reprocess.data.resolved} now stored, {reprocess.data.stillQuarantined} still quarantined.
           </div>
         ) : null}
-        {reprocess.error ? <div className="alert alert-error">{reprocess.error.message}</div> : null}
+        {reprocess.errorMessage ? <div className="alert alert-error">{reprocess.errorMessage}</div> : null}
       </div>
       {q.isPending ? <p>Loading…</p> : null}
       {q.data && q.data.items.length === 0 ? <p className="muted">No open quarantined records for this batch.</p> : null}

@@ -1,14 +1,13 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { Core, ElementDefinition, EventObject, NodeSingular } from "cytoscape";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { apiFetch } from "@/components/api-client";
+import { useLineageGraph, useLineageRoots } from "@/components/api/lineage";
 import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
-import { LINEAGE_MAX_DEPTH, LINEAGE_NODE_TYPES, type LineageGraph, type LineageNode, type LineageNodeType, type LineageRoot } from "@/lib/sessions/types";
+import { LINEAGE_MAX_DEPTH, LINEAGE_NODE_TYPES, type LineageGraph, type LineageNode, type LineageNodeType } from "@/lib/sessions/types";
 import { EDGE_LABELS, kindLabel, platformLabel } from "@/lib/sessions/words";
 
 // The lineage graph: cytoscape (canvas renderer) with the dagre layered layout, left to right, so a chain reads as
@@ -54,11 +53,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
     const t = setTimeout(() => setDebounced(text.trim()), 250);
     return () => clearTimeout(t);
   }, [text]);
-  const roots = useQuery({
-    queryKey: ["lineage-roots", debounced],
-    queryFn: () => apiFetch<LineageRoot[]>(`/api/v1/lineage/roots?q=${encodeURIComponent(debounced)}`),
-    enabled: debounced.length > 0,
-  });
+  const roots = useLineageRoots(debounced);
 
   const setParams = (patch: Record<string, string>) => {
     const next = new URLSearchParams(sp.toString());
@@ -73,8 +68,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
     setParams(type === "credential" ? { credentialId: id, identityId: "" } : { identityId: id, credentialId: "" });
   };
 
-  const graphUrl = `/api/v1/lineage?${credentialId ? `credentialId=${credentialId}` : `identityId=${identityId}`}&depth=${depth}&limit=${limit}`;
-  const graph = useQuery({ queryKey: ["lineage", graphUrl], queryFn: () => apiFetch<LineageGraph>(graphUrl), enabled: hasRoot });
+  const graph = useLineageGraph({ credentialId, identityId, depth, limit });
 
   // The node-type filters live in the URL (?hide=session,action) so that a shared link and a case snapshot keep them.
   const hideParam = sp.get("hide") ?? "";

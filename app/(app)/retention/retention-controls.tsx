@@ -1,41 +1,36 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useState } from "react";
-import { apiFetch, ApiError } from "@/components/api-client";
+import { useEffect, useId, useRef, useState } from "react";
+import { useApiMutation } from "@/components/api/mutation";
+import { isRunning, retentionKeys, setRetentionDays, startPurge, usePurgeJob } from "@/components/api/retention";
 import type { PurgeJobView } from "@/lib/retention/purge-expired";
 
 // Admin controls of the Retention page: a source's retention in days, and the purge with its progress.
 
 export function RetentionDaysForm({ sourceId, sourceName, days }: { sourceId: string; sourceName: string; days: number | null }) {
-  const router = useRouter();
   const id = useId();
   const [value, setValue] = useState(days === null ? "" : String(days));
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = useApiMutation({ mutationFn: setRetentionDays, refresh: true });
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setMsg(null);
-    try {
-      const n = value.trim() === "" ? null : Number(value);
-      await apiFetch(`/api/v1/retention/policies/${sourceId}`, { method: "PUT", body: JSON.stringify({ days: n }) });
-      setMsg({ ok: true, text: n === null ? "Kept forever." : `Saved: ${n} days.` });
-      router.refresh();
-    } catch (err) {
-      setMsg({ ok: false, text: err instanceof ApiError ? err.message : "Saving failed; try again." });
-    } finally {
-      setBusy(false);
-    }
+    save.mutate({ sourceId, days: value.trim() === "" ? null : Number(value) });
   }
+  const saved = save.isSuccess ? save.variables.days : undefined;
+  const msg = save.errorMessage
+    ? { ok: false, text: save.errorMessage }
+    : saved !== undefined
+      ? { ok: true, text: saved === null ? "Kept forever." : `Saved: ${saved} days.` }
+      : null;
   return (
     <form onSubmit={submit} className="inline-form">
       <label htmlFor={`${id}-d`} className="visually-hidden">
         Retention in days for {sourceName} (empty keeps forever)
       </label>
       <input id={`${id}-d`} type="number" min={1} max={36500} step={1} value={value} onChange={(e) => setValue(e.target.value)} placeholder="forever" style={{ width: "7rem" }} />
-      <button type="submit" className="btn btn-secondary btn-small" disabled={busy}>
+      <button type="submit" className="btn btn-secondary btn-small" disabled={save.isPending}>
         Save
       </button>
       {msg ? (
@@ -50,37 +45,31 @@ export function RetentionDaysForm({ sourceId, sourceName, days }: { sourceId: st
 
 export function PurgeRunner({ last }: { last: PurgeJobView | null }) {
   const router = useRouter();
-  const [job, setJob] = useState<PurgeJobView | null>(last);
-  const [error, setError] = useState<string | null>(null);
-  const running = job !== null && (job.status === "queued" || job.status === "running");
+  const qc = useQueryClient();
+  const [jobId, setJobId] = useState<string | null>(last?.id ?? null);
+  const poll = usePurgeJob(jobId, last);
+  const job = poll.data ?? null;
+  const running = isRunning(job);
+  const start = useApiMutation({
+    mutationFn: startPurge,
+    onSuccess: ({ jobId: id }) => {
+      // Shown as queued at once; polling takes over from there.
+      qc.setQueryData(retentionKeys.job(id), { id, status: "queued", progress: 0, message: null, result: null, createdAt: new Date().toISOString(), finishedAt: null } satisfies PurgeJobView);
+      setJobId(id);
+    },
+  });
 
+  // When a job that was running ends, the page's tables (purged counts, holds) change: re-render them.
+  const wasRunning = useRef(running);
   useEffect(() => {
-    if (!running || !job) return;
-    const t = setTimeout(async () => {
-      try {
-        const next = await apiFetch<PurgeJobView>(`/api/v1/retention/jobs/${job.id}`);
-        setJob(next);
-        if (next.status !== "queued" && next.status !== "running") router.refresh();
-      } catch (err) {
-        setError(err instanceof ApiError ? err.message : "Could not read the purge's progress.");
-      }
-    }, 800);
-    return () => clearTimeout(t);
-  }, [job, running, router]);
-
-  async function start() {
-    setError(null);
-    try {
-      const { jobId } = await apiFetch<{ jobId: string }>("/api/v1/retention/purge", { method: "POST" });
-      setJob({ id: jobId, status: "queued", progress: 0, message: null, result: null, createdAt: new Date().toISOString(), finishedAt: null });
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "The purge could not start; try again.");
-    }
-  }
+    if (wasRunning.current && !running) router.refresh();
+    wasRunning.current = running;
+  }, [running, router]);
+  const error = start.errorMessage ?? (poll.error ? `Could not read the purge's progress: ${poll.error.message}` : null);
 
   return (
     <div className="purge">
-      <button type="button" className="btn btn-danger" onClick={start} disabled={running}>
+      <button type="button" className="btn btn-danger" onClick={() => start.mutate()} disabled={running || start.isPending}>
         {running ? "Purging…" : "Run purge now"}
       </button>
       {running ? (

@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { apiFetch } from "@/components/api-client";
+import { sessionsPageQuery } from "@/components/api/sessions";
 import { fmtDuration, fmtTime } from "@/components/format";
 import { SortHeader, type SortState } from "@/components/sortable";
 import type { IdentityKind, Page, SessionListItem, SessionSort } from "@/lib/sessions/types";
@@ -85,11 +85,7 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
   }, [items]);
 
   const pages = useQueries({
-    queries: pagesInView.map((p) => ({
-      queryKey: ["sessions", queryString, p],
-      queryFn: () => apiFetch<Page<SessionListItem>>(`/api/v1/sessions?${queryString}${queryString ? "&" : ""}offset=${p * PAGE_SIZE}&limit=${PAGE_SIZE}`),
-      staleTime: 60_000,
-    })),
+    queries: pagesInView.map((p) => ({ ...sessionsPageQuery(queryString, p, PAGE_SIZE), staleTime: 60_000 })),
   });
   const byPage = new Map<number, Page<SessionListItem>>();
   pagesInView.forEach((p, i) => {

@@ -1,40 +1,26 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { apiFetch, ApiError } from "@/components/api-client";
-import type { ApiTokenDto } from "@/lib/tokens/api-tokens";
-import type { PlatformInfo } from "@/lib/sources/registry";
+import { usePlatforms } from "@/components/api/ingest";
+import { useApiMutation } from "@/components/api/mutation";
+import { createToken, revokeToken, tokensKeys, useTokens, type CreatedToken } from "@/components/api/tokens";
 
 // Push API tokens: created here, shown once, stored hashed, scoped to one source, revocable.
 export function ApiTokens() {
-  const qc = useQueryClient();
-  const tokens = useQuery({ queryKey: ["tokens"], queryFn: () => apiFetch<ApiTokenDto[]>("/api/v1/tokens") });
-  const platforms = useQuery({ queryKey: ["platforms"], queryFn: () => apiFetch<PlatformInfo[]>("/api/v1/ingest/platforms") });
-  const [created, setCreated] = useState<{ token: string; apiToken: ApiTokenDto } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: (body: Record<string, string>) => apiFetch<{ token: string; apiToken: ApiTokenDto }>("/api/v1/tokens", { method: "POST", body: JSON.stringify(body) }),
-  });
-  const revoke = useMutation({
-    mutationFn: (id: string) => apiFetch<ApiTokenDto>(`/api/v1/tokens/${id}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }),
-  });
+  const tokens = useTokens();
+  const platforms = usePlatforms();
+  // The token is shown once, so it stays on screen (even while a later attempt fails) until another one is created.
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const create = useApiMutation({ mutationFn: createToken, invalidates: [tokensKeys.all], onSuccess: setCreated });
+  const revoke = useApiMutation({ mutationFn: revokeToken, invalidates: [tokensKeys.all] });
+  const error = create.errorSummary;
 
-  async function submit(e: FormEvent<HTMLFormElement>) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const data = Object.fromEntries(new FormData(form).entries()) as Record<string, string>;
     for (const k of Object.keys(data)) if (data[k] === "") delete data[k];
-    setError(null);
-    try {
-      const res = await create.mutateAsync(data);
-      setCreated(res);
-      form.reset();
-      await qc.invalidateQueries({ queryKey: ["tokens"] });
-    } catch (err) {
-      setError(err instanceof ApiError ? (Object.values(err.fields ?? {}).flat().join(" ") || err.message) : String(err));
-    }
+    create.mutate(data, { onSuccess: () => form.reset() });
   }
 
   return (

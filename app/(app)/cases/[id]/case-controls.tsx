@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { CaseFields, splitTags, type CaseDraft, type CaseUserOption } from "@/components/case-fields";
 import { STATUS_LABEL, type CaseStatus } from "@/lib/cases/types";
-import { useCaseAction } from "./use-case-action";
+import { updateCase, useCaseChange } from "@/components/api/cases";
 
 type EditableCase = {
   id: string;
@@ -27,8 +27,8 @@ const MOVE_LABEL = (from: CaseStatus, to: CaseStatus): string => {
 
 // The status moves allowed from here (the server checks them again) and the editable case fields.
 export function CaseControls({ c, users }: { c: EditableCase; users: CaseUserOption[] }) {
-  const move = useCaseAction((status: CaseStatus) => ({ url: `/api/v1/cases/${c.id}`, method: "PATCH", body: { status } }));
-  const save = useCaseAction((body: Record<string, unknown>) => ({ url: `/api/v1/cases/${c.id}`, method: "PATCH", body }));
+  const move = useCaseChange((status: CaseStatus) => updateCase(c.id, { status }));
+  const save = useCaseChange((body: Record<string, unknown>) => updateCase(c.id, body));
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<CaseDraft>({
     title: c.title,
@@ -58,7 +58,7 @@ export function CaseControls({ c, users }: { c: EditableCase; users: CaseUserOpt
       </div>
       {move.error ? (
         <div className="alert alert-error" role="alert">
-          {move.error.message}
+          {move.errorMessage}
         </div>
       ) : null}
       {editing ? (
@@ -82,7 +82,7 @@ export function CaseControls({ c, users }: { c: EditableCase; users: CaseUserOpt
           <CaseFields idPrefix="ce" draft={draft} onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} users={users} error={save.error} />
           {save.error ? (
             <div className="alert alert-error" role="alert">
-              {save.error.message}
+              {save.errorMessage}
             </div>
           ) : null}
           <button type="submit" className="btn btn-small" disabled={save.isPending}>

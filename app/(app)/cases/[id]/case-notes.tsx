@@ -5,7 +5,7 @@ import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { fmtTime } from "@/components/format";
 import type { CaseNoteDto } from "@/lib/cases/types";
-import { useCaseAction } from "./use-case-action";
+import { addNote, updateNote, useCaseChange } from "@/components/api/cases";
 
 // Markdown notes. react-markdown renders without raw HTML (no rehype-raw), so a note cannot inject markup.
 export function CaseNotes({
@@ -21,7 +21,7 @@ export function CaseNotes({
   userId: string;
   isAdmin: boolean;
 }) {
-  const add = useCaseAction((body: string) => ({ url: `/api/v1/cases/${caseId}/notes`, method: "POST", body: { body } }));
+  const add = useCaseChange((body: string) => addNote(caseId, body));
   const [body, setBody] = useState("");
   return (
     <>
@@ -45,7 +45,7 @@ export function CaseNotes({
           </div>
           {add.error ? (
             <div className="alert alert-error" role="alert">
-              {add.error.message}
+              {add.errorMessage}
             </div>
           ) : null}
           <button type="submit" className="btn btn-small" disabled={add.isPending}>
@@ -60,7 +60,7 @@ export function CaseNotes({
 function Note({ caseId, note, canEdit }: { caseId: string; note: CaseNoteDto; canEdit: boolean }) {
   const [editing, setEditing] = useState(false);
   const [body, setBody] = useState(note.body);
-  const save = useCaseAction((b: string) => ({ url: `/api/v1/cases/${caseId}/notes/${note.id}`, method: "PATCH", body: { body: b } }));
+  const save = useCaseChange((b: string) => updateNote(caseId, note.id, b));
   const id = `note-${note.id}`;
   return (
     <li className="case-note" data-testid="case-note">
@@ -81,7 +81,7 @@ function Note({ caseId, note, canEdit }: { caseId: string; note: CaseNoteDto; ca
           </div>
           {save.error ? (
             <div className="alert alert-error" role="alert">
-              {save.error.message}
+              {save.errorMessage}
             </div>
           ) : null}
           <div className="form-row">

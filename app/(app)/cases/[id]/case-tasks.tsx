@@ -4,12 +4,12 @@ import { useState } from "react";
 import { AssigneeSelect, type CaseUserOption } from "@/components/case-fields";
 import { fmtTime } from "@/components/format";
 import type { CaseTaskDto } from "@/lib/cases/types";
-import { useCaseAction } from "./use-case-action";
+import { addTask, updateTask, useCaseChange } from "@/components/api/cases";
 
 // The case's checklist: writers tick tasks and add new ones; readers see the same list without controls.
 export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; tasks: CaseTaskDto[]; canWrite: boolean; users: CaseUserOption[] }) {
-  const toggle = useCaseAction((v: { id: string; done: boolean }) => ({ url: `/api/v1/cases/${caseId}/tasks/${v.id}`, method: "PATCH", body: { done: v.done } }));
-  const add = useCaseAction((body: { title: string; assigneeId?: string; dueAt?: string }) => ({ url: `/api/v1/cases/${caseId}/tasks`, method: "POST", body }));
+  const toggle = useCaseChange((v: { id: string; done: boolean }) => updateTask(caseId, v.id, { done: v.done }));
+  const add = useCaseChange((body: { title: string; assigneeId?: string; dueAt?: string }) => addTask(caseId, body));
   const [title, setTitle] = useState("");
   const [assigneeId, setAssigneeId] = useState("");
   const [due, setDue] = useState("");
@@ -42,7 +42,7 @@ export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; 
       </ul>
       {toggle.error ? (
         <div className="alert alert-error" role="alert">
-          {toggle.error.message}
+          {toggle.errorMessage}
         </div>
       ) : null}
       {canWrite ? (
@@ -79,7 +79,7 @@ export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; 
           </div>
           {add.error ? (
             <div className="alert alert-error" role="alert">
-              {add.error.message}
+              {add.errorMessage}
             </div>
           ) : null}
         </form>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { fmtTime } from "@/components/format";
 import type { CaseItemDto, CaseItemType } from "@/lib/cases/types";
-import { useCaseAction } from "./use-case-action";
+import { annotateItem, removeItem, useCaseChange } from "@/components/api/cases";
 
 const GROUPS: { type: CaseItemType; label: string }[] = [
   { type: "session", label: "Sessions" },
@@ -52,8 +52,8 @@ export function EvidenceItems({ caseId, items, canWrite }: { caseId: string; ite
 function EvidenceItem({ caseId, item, canWrite }: { caseId: string; item: CaseItemDto; canWrite: boolean }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(item.annotation ?? "");
-  const save = useCaseAction((annotation: string | null) => ({ url: `/api/v1/cases/${caseId}/items/${item.id}`, method: "PATCH", body: { annotation } }));
-  const remove = useCaseAction((_: null) => ({ url: `/api/v1/cases/${caseId}/items/${item.id}`, method: "DELETE" }));
+  const save = useCaseChange((annotation: string | null) => annotateItem(caseId, item.id, annotation));
+  const remove = useCaseChange((_: null) => removeItem(caseId, item.id));
   const id = `ann-${item.id}`;
   return (
     <li data-testid="case-item">
@@ -108,7 +108,7 @@ function EvidenceItem({ caseId, item, canWrite }: { caseId: string; item: CaseIt
       ) : null}
       {save.error || remove.error ? (
         <div className="alert alert-error" role="alert">
-          {(save.error ?? remove.error)?.message}
+          {save.errorMessage ?? remove.errorMessage}
         </div>
       ) : null}
     </li>

@@ -1,34 +1,27 @@
 "use client";
 
 import { useState } from "react";
-import { useRouter } from "next/navigation";
-import { apiFetch } from "@/components/api-client";
+import { changeFindingStatus } from "@/components/api/findings";
+import { useApiMutation } from "@/components/api/mutation";
 
 // Dismiss (or reopen) with a required reason; the reason goes into the finding's history and the audit trail.
 export function FindingStatusForm({ id, status }: { id: string; status: "open" | "dismissed" }) {
-  const router = useRouter();
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Checked here too, so that the reason's rule is explained before anything is sent.
+  const [tooShort, setTooShort] = useState(false);
   const action = status === "open" ? "dismiss" : "reopen";
+  const change = useApiMutation({ mutationFn: changeFindingStatus, refresh: true, onSuccess: () => setReason("") });
+  const error = tooShort ? "Give a reason of at least 5 characters: it is kept in the finding's history." : change.errorMessage;
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (reason.trim().length < 5) {
-      setError("Give a reason of at least 5 characters: it is kept in the finding's history.");
+    const short = reason.trim().length < 5;
+    setTooShort(short);
+    if (short) {
+      change.reset();
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await apiFetch(`/api/v1/findings/${id}/${action}`, { method: "POST", body: JSON.stringify({ reason }) });
-      setReason("");
-      router.refresh();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : `Could not ${action} the finding. Reload the page and try again.`);
-    } finally {
-      setBusy(false);
-    }
+    change.mutate({ id, action, reason });
   }
 
   return (
@@ -42,7 +35,7 @@ export function FindingStatusForm({ id, status }: { id: string; status: "open" |
           {error}
         </div>
       ) : null}
-      <button type="submit" className="btn btn-secondary" disabled={busy}>
+      <button type="submit" className="btn btn-secondary" disabled={change.isPending}>
         {status === "open" ? "Dismiss finding" : "Reopen finding"}
       </button>
     </form>

@@ -1,30 +1,27 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 import type { UserDto } from "@/lib/users/user-dto";
-import { apiFetch, ApiError } from "@/components/api-client";
+import { useApiMutation } from "@/components/api/mutation";
+import { createUser, updateUser, useUsers, usersKeys } from "@/components/api/users";
 import { RoleBadge } from "@/components/role-badge";
 import { SortHeader, useSorted } from "@/components/sortable";
 
 type SortKey = "email" | "role" | "authProvider" | "lastLoginAt" | "createdAt";
 
 export function UserManagement({ currentUserId }: { currentUserId: string }) {
-  const qc = useQueryClient();
-  const users = useQuery({ queryKey: ["users"], queryFn: () => apiFetch<UserDto[]>("/api/v1/users") });
+  const users = useUsers();
   const [filter, setFilter] = useState("");
   const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
 
-  const update = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) =>
-      apiFetch<UserDto>(`/api/v1/users/${id}`, { method: "PATCH", body: JSON.stringify(body) }),
-    onSuccess: (u) => {
-      setNotice({ kind: "ok", text: `Saved ${u.email}.` });
-      return qc.invalidateQueries({ queryKey: ["users"] });
-    },
-    onError: (e) => setNotice({ kind: "error", text: e instanceof Error ? e.message : String(e) }),
+  const update = useApiMutation({
+    mutationFn: updateUser,
+    invalidates: [usersKeys.all],
+    onSuccess: (u) => setNotice({ kind: "ok", text: `Saved ${u.email}.` }),
   });
+  // The last change's failure replaces the notice until the next one.
+  const shown = update.errorMessage ? { kind: "error" as const, text: update.errorMessage } : notice;
 
   const filtered = useMemo(() => {
     const f = filter.trim().toLowerCase();
@@ -40,8 +37,8 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
     <>
       <CreateUserForm
         onCreated={(u) => {
+          update.reset();
           setNotice({ kind: "ok", text: `Created ${u.email} as ${ROLE_LABELS[u.role]}.` });
-          return qc.invalidateQueries({ queryKey: ["users"] });
         }}
       />
       <section className="panel" aria-labelledby="users-h" style={{ marginTop: "1rem" }}>
@@ -49,7 +46,7 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
           All users
         </h2>
         <div role="status" aria-live="polite">
-          {notice ? <div className={`alert alert-${notice.kind}`}>{notice.text}</div> : null}
+          {shown ? <div className={`alert alert-${shown.kind}`}>{shown.text}</div> : null}
         </div>
         <div className="table-tools">
           <label htmlFor="user-filter" className="visually-hidden">
@@ -152,30 +149,21 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
   );
 }
 
-function CreateUserForm({ onCreated }: { onCreated: (u: UserDto) => unknown }) {
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: (body: Record<string, string>) =>
-      apiFetch<UserDto>("/api/v1/users", { method: "POST", body: JSON.stringify(body) }),
-  });
+function CreateUserForm({ onCreated }: { onCreated: (u: UserDto) => void }) {
+  const create = useApiMutation({ mutationFn: createUser, invalidates: [usersKeys.all] });
+  const fields = create.fieldErrors;
+  const error = create.errorMessage;
 
-  async function submit(e: FormEvent<HTMLFormElement>) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const data = Object.fromEntries(new FormData(form).entries()) as Record<string, string>;
-    setFields({});
-    setError(null);
-    try {
-      const u = await create.mutateAsync(data);
-      form.reset();
-      await onCreated(u);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        setFields(err.fields ?? {});
-        setError(err.message);
-      } else setError(String(err));
-    }
+    create.mutate(data, {
+      onSuccess: (u) => {
+        form.reset();
+        onCreated(u);
+      },
+    });
   }
 
   const fieldError = (name: string) =>
