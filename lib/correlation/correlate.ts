@@ -1,5 +1,6 @@
 import * as nodeCrypto from "node:crypto";
 import type { ActorKind, CredentialKind, NormalizedEventJson } from "@/lib/events/schema";
+import { appPlatform, PLATFORM_RULES, TOKEN_GAP_MS } from "./engine/platform-rules";
 import type {
   AliasOut,
   CorrelationEvent,
@@ -38,30 +39,11 @@ import type {
 //     chain; a session with no provable upstream was initiated by its own identity.
 
 export const HEURISTIC_GAP_MS = 30 * 60_000;
-export const TOKEN_GAP_MS = 2 * 60 * 60_000;
+export { appPlatform, TOKEN_GAP_MS };
 /** An app session that starts this long before or after the IdP's SSO event can be the one it opened. */
 export const SSO_WINDOW_BEFORE_MS = 2 * 60_000;
 export const SSO_WINDOW_AFTER_MS = 10 * 60_000;
-const IDP_PLATFORMS = new Set(["okta", "entra"]);
-const TOKEN_KEY_TYPES = new Set(["github.hashed_token", "github.token_id"]);
-
-/** Which platform an IdP's application name stands for. */
-const APP_PLATFORMS: [RegExp, string][] = [
-  [/salesforce/i, "salesforce"],
-  [/slack/i, "slack"],
-  [/google|g suite|gsuite|workspace/i, "google-workspace"],
-  [/amazon web services|\baws\b|iam identity center/i, "aws-cloudtrail"],
-  [/atlassian|jira|confluence/i, "atlassian"],
-  [/snowflake/i, "snowflake"],
-  [/github/i, "github"],
-  [/office 365|microsoft 365|exchange|sharepoint|onedrive|teams/i, "m365"],
-];
-
-export function appPlatform(appName: string | null): string | null {
-  if (!appName) return null;
-  for (const [re, p] of APP_PLATFORMS) if (re.test(appName)) return p;
-  return null;
-}
+const { idpSso, tokenKeyTypes } = PLATFORM_RULES;
 
 // SHA-256 of the key in one native call (crypto.hash, Node >= 20.12; createHash before), laid out as a version 5
 // UUID. Ids are computed once per identity, credential and session, never per event. The UUID is written into one
@@ -383,23 +365,16 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
     if (e.correlation_id) {
       const sk = e.session;
       if (!sk?.key) flowKeyless.push(i);
-      else if (!TOKEN_KEY_TYPES.has(sk.key_type)) flowKeyed.push(i);
+      else if (!tokenKeyTypes.has(sk.key_type)) flowKeyed.push(i);
     }
 
-    if (IDP_PLATFORMS.has(e.platform) && e.status !== "failure") {
-      let appName: string | null = null;
-      let rule: string | null = null;
-      if (e.platform === "okta" && e.event_name === "user.authentication.sso") {
-        appName = e.resources.find((r) => r.type === "AppInstance")?.name ?? e.resources[0]?.name ?? null;
-        rule = "okta_sso_event";
-      } else if (e.platform === "entra" && e.class_uid === 3002 && e.client?.app_name) {
-        appName = e.client.app_name;
-        rule = "entra_signin_to_app";
-      }
-      if (rule && appName) {
+    const sso = idpSso.get(e.platform);
+    if (sso !== undefined && e.status !== "failure") {
+      const appName = sso.appName(e);
+      if (appName) {
         let target = appTargets.get(appName);
         if (target === undefined) appTargets.set(appName, (target = appPlatform(appName)));
-        if (target && target !== e.platform) ssoCandidates.push({ i, appName, rule, target });
+        if (target && target !== e.platform) ssoCandidates.push({ i, appName, rule: sso.rule, target });
       }
     }
 
@@ -593,7 +568,7 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
         rule = keyed.key_type;
         confidence = 1;
         gap = -1;
-        if (!viaFlow && TOKEN_KEY_TYPES.has(keyed.key_type)) {
+        if (!viaFlow && tokenKeyTypes.has(keyed.key_type)) {
           gap = TOKEN_GAP_MS;
           rule = gapRules.get(keyed.key_type) ?? `${keyed.key_type}+gap`;
           gapRules.set(keyed.key_type, rule);
