@@ -1,5 +1,5 @@
 import type { NormalizedEventJson } from "@/lib/events/schema";
-import type { CorrelationState, Open } from "./state";
+import { baseOf, type CorrelationState, type Open } from "./state";
 
 // Phase 3: events grouped into sessions. First the platform's own key (one session per key, joined by keyless
 // events that share the platform's flow id with a keyed one; a key that names a token rather than a session is
@@ -17,9 +17,6 @@ import type { CorrelationState, Open } from "./state";
 // "|" in a part but the last. Should a part hold one, the grouping runs again by the strings themselves.
 
 export const HEURISTIC_GAP_MS = 30 * 60_000;
-
-/** The grouping key as a string. */
-export const baseOf = (o: Open) => (o.heuristic ? `${o.platform}|heuristic|${o.a}|${o.b}|${o.c}|${o.d}` : `${o.platform}|${o.a}|${o.b}`);
 
 type Nested<V> = Map<string, V>;
 const sub = <V>(m: Nested<Nested<V>>, k: string): Nested<V> => {

@@ -1,7 +1,6 @@
 import type { SessionOut } from "../types";
 import { stableId } from "./ids";
-import { baseOf } from "./segments";
-import type { CorrelationState, Cred } from "./state";
+import { baseOf, type CorrelationState, type Cred } from "./state";
 import { majority } from "./tally";
 
 // Phase 4: the session records. Each session's events are gathered by a counting sort (time order kept); its id

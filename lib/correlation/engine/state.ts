@@ -59,6 +59,9 @@ export type SsoCandidate = { i: number; appName: string; rule: string; target: s
  */
 export type Open = { heuristic: boolean; platform: string; a: string; b: string; c: string; d: string; n: number; last: number; cur: number };
 
+/** The grouping key as a string: platform|key type|key, or platform|heuristic|identity|client|IP|user agent. */
+export const baseOf = (o: Open) => (o.heuristic ? `${o.platform}|heuristic|${o.a}|${o.b}|${o.c}|${o.d}` : `${o.platform}|${o.a}|${o.b}`);
+
 export type CorrelationState = {
   readonly n: number;
   readonly rules: PlatformRules;
