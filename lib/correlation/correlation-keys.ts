@@ -22,7 +22,7 @@ import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, log
 //  - the flow id, a declared parent credential and issued credentials: stored per event.
 // Hashed keys include the tenant, so tenants never join. A hash collision only joins more events (more work,
 // same result), never fewer.
-// The account, email and login rules are the engine's own (engine/account-keys.ts), not a copy of them.
+// The account, email, login and initiator rules come from engine/account-keys.ts, where the engine reads them too.
 
 /** cyrb53: a fast 53-bit string hash, exact as a JavaScript number and as a PostgreSQL bigint. */
 export function keyHash(s: string): number {
