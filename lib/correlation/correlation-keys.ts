@@ -1,4 +1,5 @@
 import type { NormalizedEventJson } from "@/lib/events/schema";
+import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, loginEmail, platformLoginKey } from "./engine/account-keys";
 
 // The values the correlation engine (correlate.ts) joins events on. Two events that share no key, directly or
 // through a chain of events, never influence each other's identity, session, credential or links; so an
@@ -21,8 +22,7 @@ import type { NormalizedEventJson } from "@/lib/events/schema";
 //  - the flow id, a declared parent credential and issued credentials: stored per event.
 // Hashed keys include the tenant, so tenants never join. A hash collision only joins more events (more work,
 // same result), never fewer.
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The account, email, login and initiator rules come from engine/account-keys.ts, where the engine reads them too.
 
 /** cyrb53: a fast 53-bit string hash, exact as a JavaScript number and as a PostgreSQL bigint. */
 export function keyHash(s: string): number {
@@ -40,15 +40,18 @@ export function keyHash(s: string): number {
 
 type ActorLike = { external_id: string | null; login: string | null; name: string | null; email?: string | null };
 
+// Both the actor's email and an email-shaped login are keys (the engine merges on the email, else the login):
+// a superset of the engine's join, which costs at most a larger closure.
 function actorKeys(platform: string, a: ActorLike): string[] {
   const out: string[] = [];
-  if (a.external_id) out.push(`acct|${platform}|id|${a.external_id}`);
-  else if (a.login) out.push(`acct|${platform}|login|${a.login.toLowerCase()}`);
-  else if (a.name) out.push(`acct|${platform}|name|${a.name}`);
-  if (a.email) out.push(`email|${a.email.toLowerCase()}`);
+  const type = accountKeyType(a.external_id, a.login, a.name);
+  if (type !== -1) out.push(`acct|${accountKey(platform, type, accountKeyValue(type, a.external_id, a.login, a.name))}`);
+  const email = emailKey(a.email);
+  if (email) out.push(`email|${email}`);
   if (a.login) {
-    if (EMAIL.test(a.login)) out.push(`email|${a.login.toLowerCase()}`);
-    out.push(`login|${platform}|${a.login.toLowerCase()}`);
+    const asEmail = loginEmail(a.login);
+    if (asEmail) out.push(`email|${asEmail}`);
+    out.push(`login|${platformLoginKey(platform, a.login)}`);
   }
   return out;
 }
@@ -68,13 +71,8 @@ export type EventKeys = {
 };
 
 export function eventKeys(e: NormalizedEventJson): EventKeys {
-  const ini = e.extra?.initiator;
-  let initiator: string[] = [];
-  if (ini && typeof ini === "object" && !Array.isArray(ini)) {
-    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-    const i = ini as Record<string, unknown>;
-    initiator = actorKeys(e.platform, { external_id: str(i.external_id), login: str(i.login), name: str(i.name) });
-  }
+  const ini = initiatorOf(e.extra);
+  const initiator = ini ? actorKeys(e.platform, { external_id: ini.external_id, login: ini.login, name: ini.name }) : [];
   const credentials: string[] = [];
   if (e.credential?.key) credentials.push(`cred|${e.platform}|${e.credential.key}`);
   if (e.credential?.parent_key) credentials.push(`cred|${e.platform}|${e.credential.parent_key}`);
