@@ -7,6 +7,7 @@ import { authOptions } from "./options";
 import { can, type Permission, type Role } from "./permissions";
 import { API_ACCESS, PAGE_ACCESS, type Access, type ApiKey, type PageKey } from "./routes";
 import { clientIp, userAgent } from "./request-info";
+import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 
 export type SessionUser = {
   id: string;
@@ -61,13 +62,16 @@ export async function signInUrl(key = "/sessions"): Promise<string> {
   return `/login?callbackUrl=${encodeURIComponent(signInReturnPath((await headers()).get("x-sp-return"), key))}`;
 }
 
-/** For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. */
-export async function requirePage(key: PageKey): Promise<SessionUser> {
+/**
+ * For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. The user
+ * comes with the request context that lib/ functions which change or record something take.
+ */
+export async function requirePage(key: PageKey): Promise<SessionUser & { ctx: RequestContext }> {
   const access: Access = PAGE_ACCESS[key];
   const user = await currentUser();
   if (!user) redirect(await signInUrl(key));
   if (access !== "public" && !can(user.role, access as Permission)) forbidden();
-  return user;
+  return { ...user, ctx: fromSessionUser(user) };
 }
 
 /** For server actions and lib callers that already hold a user. */

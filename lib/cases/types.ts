@@ -30,9 +30,6 @@ export const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
   closed: ["investigating", "open"],
 };
 
-/** Who is changing a case: the signed-in user (SessionUser fits), for case_activity and audit_log. */
-export type CaseActor = { id: string; email?: string | null; ip?: string | null; userAgent?: string | null };
-
 const optText = (max: number) =>
   z
     .string()

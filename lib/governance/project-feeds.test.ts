@@ -1,3 +1,4 @@
+import { system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -8,7 +9,7 @@ import { fixturePath } from "@/lib/sources/testing/samples";
 import { projectGovernance } from "./project-feeds";
 
 const ingestFile = (path: string, name: string) =>
-  ingestStream({ input: Readable.from([fs.readFileSync(path)]), fileName: name, via: "cli" });
+  ingestStream({ input: Readable.from([fs.readFileSync(path)]), fileName: name, via: "cli", ctx: system() });
 
 function event(over: Partial<NormalizedEvent>): NormalizedEvent {
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { db } from "@/lib/db";
@@ -10,7 +11,7 @@ import { ingestStream } from "./ingest-stream";
 const array = (recs: unknown[]) => Buffer.from(JSON.stringify(recs, null, 2));
 const ndjson = (recs: unknown[]) => Buffer.from(recs.map((r) => JSON.stringify(r)).join("\n") + "\n");
 const run = (body: Buffer | Readable, fileName: string, extra: Partial<Parameters<typeof ingestStream>[0]> = {}) =>
-  ingestStream({ input: Buffer.isBuffer(body) ? Readable.from([body]) : body, fileName, via: "cli", chunkRecords: 7, ...extra });
+  ingestStream({ input: Buffer.isBuffer(body) ? Readable.from([body]) : body, fileName, via: "cli", chunkRecords: 7, ctx: system(), ...extra });
 
 describe("ingestStream", () => {
   it("stores every record verbatim with its file and position, and its normalized event", async () => {

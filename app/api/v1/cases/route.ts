@@ -10,7 +10,7 @@ export const GET = userRoute("GET /api/v1/cases", async ({ req }) => {
 });
 
 // POST /api/v1/cases - open a new case
-export const POST = userRoute("POST /api/v1/cases", async ({ req, user }) => {
+export const POST = userRoute("POST /api/v1/cases", async ({ req, ctx }) => {
   const input = createCaseInput.parse(await readJson(req));
-  return createCase({ actor: user, input });
+  return createCase({ ctx, input });
 });

@@ -10,14 +10,14 @@ import { runRiskRules } from "@/lib/risk/run-risk-rules";
 // going adds one run after it instead of a second concurrent one; the answer is the summary of the last run.
 // ?mode=incremental re-correlates only what the events stored since the last run touch; the default is a full pass.
 // The run's audit entry names the user who asked.
-export const POST = userRoute("POST /api/v1/correlation", async ({ req, user }) => {
+export const POST = userRoute("POST /api/v1/correlation", async ({ req, ctx }) => {
   const mode = z.enum(["full", "incremental"]).default("full").parse(req.nextUrl.searchParams.get("mode") ?? undefined);
-  requestCorrelation({ mode, actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent } });
+  requestCorrelation({ ctx, mode });
   await correlationIdle();
   const last = correlationStatus().last;
   if (!last || last.error || !last.summary) throw new AppError("INTERNAL", `The correlation failed: ${last?.error ?? "no result"}.`);
   // Findings read the sessions and governance checks just rebuilt (TODO(lead): move into the correlation job).
-  const governance = await runGovernanceChecks();
-  const risk = await runRiskRules();
+  const governance = await runGovernanceChecks({ ctx });
+  const risk = await runRiskRules({ ctx });
   return { ...last.summary, at: last.at, governance, risk };
 });

@@ -12,6 +12,6 @@ export const GET = userRoute("GET /api/v1/holds", async ({ req }) => {
 });
 
 // POST /api/v1/holds - place a hold: {caseId, reason} or {sourceId, rangeStart?, rangeEnd?, reason}
-export const POST = userRoute("POST /api/v1/holds", async ({ req, user }) => {
-  return placeHold({ actor: user, input: await readJson(req) });
+export const POST = userRoute("POST /api/v1/holds", async ({ req, ctx }) => {
+  return placeHold({ ctx, input: await readJson(req) });
 });

@@ -6,10 +6,10 @@ import { supportedPlatformIds } from "@/lib/sources/registry";
 export const GET = userRoute("GET /api/v1/tokens", async () => listApiTokens());
 
 // POST /api/v1/tokens - create a push token scoped to one source; the secret is in this response only
-export const POST = userRoute("POST /api/v1/tokens", async ({ req, user }) => {
+export const POST = userRoute("POST /api/v1/tokens", async ({ req, ctx }) => {
   const created = await createApiToken({
     input: (await readJson(req)) as never,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
+    ctx,
     knownPlatforms: supportedPlatformIds(),
   });
   return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });

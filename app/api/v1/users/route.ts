@@ -6,10 +6,10 @@ import { createUser } from "@/lib/users/create-user";
 export const GET = userRoute("GET /api/v1/users", async () => listUsers());
 
 // POST /api/v1/users - create a local user (admin)
-export const POST = userRoute("POST /api/v1/users", async ({ req, user }) => {
+export const POST = userRoute("POST /api/v1/users", async ({ req, ctx }) => {
   const created = await createUser({
     input: (await readJson(req)) as never,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
+    ctx,
   });
   return Response.json(created, { status: 201 });
 });

@@ -6,11 +6,11 @@ import { exportAudit } from "@/lib/audit/export-audit";
 const formatQuery = z.object({ format: z.enum(["csv", "ndjson"], { message: "format must be csv or ndjson" }).default("csv") });
 
 // GET /api/v1/audit/export?format=csv|ndjson&filters - the filtered audit trail as a streamed download (itself audited)
-export const GET = userRoute("GET /api/v1/audit/export", async ({ req, user }) => {
+export const GET = userRoute("GET /api/v1/audit/export", async ({ req, ctx }) => {
   const sp = Object.fromEntries(new URL(req.url).searchParams);
   const { format } = formatQuery.parse(sp);
   const filters = auditFilters.parse(sp);
-  const { stream } = await exportAudit({ format, filters, actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent } });
+  const { stream } = await exportAudit({ format, filters, ctx });
   const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "");
   return new Response(stream, {
     headers: {

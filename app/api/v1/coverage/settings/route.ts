@@ -2,9 +2,9 @@ import { readJson, userRoute } from "@/lib/api/handler";
 import { setRequiredRetention } from "@/lib/coverage/set-required-retention";
 
 // PUT /api/v1/coverage/settings - change the organisation's required retention in days (admin)
-export const PUT = userRoute("PUT /api/v1/coverage/settings", async ({ req, user }) =>
+export const PUT = userRoute("PUT /api/v1/coverage/settings", async ({ req, ctx }) =>
   setRequiredRetention({
     input: await readJson(req),
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
+    ctx,
   }),
 );

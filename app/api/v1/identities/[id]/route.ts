@@ -7,10 +7,10 @@ import { recordView } from "@/lib/audit/record-view";
 const params = z.object({ id: z.guid({ message: "not an identity id" }) });
 
 // GET /api/v1/identities/{id} - one identity: aliases with merge rules, sessions across platforms, credentials
-export const GET = userRoute<{ id: string }>("GET /api/v1/identities/[id]", async ({ user, params: p }) => {
+export const GET = userRoute<{ id: string }>("GET /api/v1/identities/[id]", async ({ ctx, params: p }) => {
   const { id } = params.parse(p);
   const identity = await getIdentity({ id });
   if (!identity) throw new AppError("NOT_FOUND", "No such identity. It may have been merged into another by a later correlation run.");
-  await recordView({ user, type: "identity", id: identity.id });
+  await recordView({ ctx, type: "identity", id: identity.id });
   return identity;
 });

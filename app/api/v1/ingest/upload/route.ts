@@ -5,6 +5,7 @@ import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { system } from "@/lib/context/request-context";
 
 const headers = z.object({
   fileName: z.string().min(1, "Send the file name in the x-file-name header.").max(500),
@@ -15,7 +16,7 @@ const headers = z.object({
 
 // POST /api/v1/ingest/upload - one file as the raw request body (streamed, never buffered whole), name in
 // x-file-name (URI-encoded), optional x-platform and x-source-name; answers with the batch result
-export const POST = userRoute("POST /api/v1/ingest/upload", async ({ req, user }) => {
+export const POST = userRoute("POST /api/v1/ingest/upload", async ({ req, ctx }) => {
   const h = headers.parse({
     fileName: decodeURIComponent(req.headers.get("x-file-name") ?? ""),
     platform: req.headers.get("x-platform") || undefined,
@@ -30,10 +31,9 @@ export const POST = userRoute("POST /api/v1/ingest/upload", async ({ req, user }
     platform: h.platform,
     sourceName: h.sourceName,
     via: "upload",
-    createdById: user.id,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
+    ctx,
   });
   // Sessions follow new data: correlation runs in the background after anything was stored.
-  if (result.stored > 0) requestCorrelation();
+  if (result.stored > 0) requestCorrelation({ ctx: system() });
   return result;
 });

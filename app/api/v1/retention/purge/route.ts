@@ -2,6 +2,6 @@ import { userRoute } from "@/lib/api/handler";
 import { startPurge } from "@/lib/retention/purge-expired";
 
 // POST /api/v1/retention/purge - start a purge of expired raw payloads (held ones are kept); poll the returned job
-export const POST = userRoute("POST /api/v1/retention/purge", async ({ user }) => {
-  return startPurge({ actor: user });
+export const POST = userRoute("POST /api/v1/retention/purge", async ({ ctx }) => {
+  return startPurge({ ctx });
 });

@@ -5,9 +5,9 @@ import { revokeApiToken } from "@/lib/tokens/api-tokens";
 const params = z.object({ id: z.uuid("Not a token id.") });
 
 // DELETE /api/v1/tokens/{id} - revoke a push token (kept, marked revoked)
-export const DELETE = userRoute<{ id: string }>("DELETE /api/v1/tokens/[id]", async ({ user, params: p }) =>
+export const DELETE = userRoute<{ id: string }>("DELETE /api/v1/tokens/[id]", async ({ ctx, params: p }) =>
   revokeApiToken({
     id: params.parse(p).id,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
+    ctx,
   }),
 );

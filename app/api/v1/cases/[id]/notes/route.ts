@@ -6,8 +6,8 @@ import { noteInput } from "@/lib/cases/types";
 const params = z.object({ id: z.guid({ message: "not a case id" }) });
 
 // POST /api/v1/cases/{id}/notes - add a markdown note
-export const POST = userRoute<{ id: string }>("POST /api/v1/cases/[id]/notes", async ({ req, user, params: p }) => {
+export const POST = userRoute<{ id: string }>("POST /api/v1/cases/[id]/notes", async ({ req, ctx, params: p }) => {
   const { id } = params.parse(p);
   const input = noteInput.parse(await readJson(req));
-  return addNote({ actor: user, caseId: id, input });
+  return addNote({ ctx, caseId: id, input });
 });

@@ -6,8 +6,8 @@ const params = z.object({ id: z.guid({ message: "not a finding id" }) });
 const body = z.object({ reason: z.unknown() });
 
 // POST /api/v1/findings/{id}/reopen - reopen a finding with a reason (kept in its history and the audit trail)
-export const POST = userRoute<{ id: string }>("POST /api/v1/findings/[id]/reopen", async ({ req, user, params: p }) => {
+export const POST = userRoute<{ id: string }>("POST /api/v1/findings/[id]/reopen", async ({ req, ctx, params: p }) => {
   const { id } = params.parse(p);
   const { reason } = body.parse(await readJson(req));
-  return reopenFinding({ id, reason, actor: { id: user.id, actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent } });
+  return reopenFinding({ id, reason, ctx });
 });

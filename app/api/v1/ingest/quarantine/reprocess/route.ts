@@ -2,9 +2,9 @@ import { userRoute, readJson } from "@/lib/api/handler";
 import { quarantineFilter, reprocessQuarantine } from "@/lib/ingest/quarantine";
 
 // POST /api/v1/ingest/quarantine/reprocess - run the current parsers over quarantined records again
-export const POST = userRoute("POST /api/v1/ingest/quarantine/reprocess", async ({ req, user }) =>
+export const POST = userRoute("POST /api/v1/ingest/quarantine/reprocess", async ({ req, ctx }) =>
   reprocessQuarantine({
     filter: quarantineFilter.parse(await readJson(req)),
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
+    ctx,
   }),
 );

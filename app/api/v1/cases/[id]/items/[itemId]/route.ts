@@ -8,14 +8,14 @@ const params = z.object({ id: z.guid({ message: "not a case id" }), itemId: z.gu
 type P = { id: string; itemId: string };
 
 // PATCH /api/v1/cases/{id}/items/{itemId} - change an evidence item's annotation
-export const PATCH = userRoute<P>("PATCH /api/v1/cases/[id]/items/[itemId]", async ({ req, user, params: p }) => {
+export const PATCH = userRoute<P>("PATCH /api/v1/cases/[id]/items/[itemId]", async ({ req, ctx, params: p }) => {
   const { id, itemId } = params.parse(p);
   const input = annotationInput.parse(await readJson(req));
-  return updateItemAnnotation({ actor: user, caseId: id, itemId, input });
+  return updateItemAnnotation({ ctx, caseId: id, itemId, input });
 });
 
 // DELETE /api/v1/cases/{id}/items/{itemId} - take an evidence item out of the case
-export const DELETE = userRoute<P>("DELETE /api/v1/cases/[id]/items/[itemId]", async ({ user, params: p }) => {
+export const DELETE = userRoute<P>("DELETE /api/v1/cases/[id]/items/[itemId]", async ({ ctx, params: p }) => {
   const { id, itemId } = params.parse(p);
-  return removeCaseItem({ actor: user, caseId: id, itemId });
+  return removeCaseItem({ ctx, caseId: id, itemId });
 });

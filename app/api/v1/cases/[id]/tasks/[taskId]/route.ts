@@ -11,8 +11,8 @@ const body = z.object({
 });
 
 // PATCH /api/v1/cases/{id}/tasks/{taskId} - tick a task done or not, rename, reassign or re-date it
-export const PATCH = userRoute<{ id: string; taskId: string }>("PATCH /api/v1/cases/[id]/tasks/[taskId]", async ({ req, user, params: p }) => {
+export const PATCH = userRoute<{ id: string; taskId: string }>("PATCH /api/v1/cases/[id]/tasks/[taskId]", async ({ req, ctx, params: p }) => {
   const { id, taskId } = params.parse(p);
   const input = body.parse(await readJson(req));
-  return updateTask({ actor: user, caseId: id, taskId, input });
+  return updateTask({ ctx, caseId: id, taskId, input });
 });
