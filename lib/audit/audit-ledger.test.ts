@@ -80,12 +80,12 @@ describe("the audit trail in the ledger", () => {
 
   it("lists with filters and exports CSV and NDJSON, auditing the export", async () => {
     const views = await listAudit({ query: auditListQuery.parse({ action: "view" }) });
-    expect(views.entries.map((e) => e.action).sort()).toEqual(["view.case", "view.identity", "view.session"]);
-    expect(views.entries.every((e) => e.leafIndex !== null)).toBe(true);
-    expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).entries.map((e) => e.action)).toEqual(["view.identity"]);
+    expect(views.items.map((e) => e.action).sort()).toEqual(["view.case", "view.identity", "view.session"]);
+    expect(views.items.every((e) => e.leafIndex !== null)).toBe(true);
+    expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).items.map((e) => e.action)).toEqual(["view.identity"]);
     expect((await listAudit({ query: auditListQuery.parse({ actor: "nobody" }) })).total).toBe(0);
     const asc = await listAudit({ query: auditListQuery.parse({ sort: "action", dir: "asc" }) });
-    expect(asc.entries.map((e) => e.action)).toEqual([...asc.entries.map((e) => e.action)].sort());
+    expect(asc.items.map((e) => e.action)).toEqual([...asc.items.map((e) => e.action)].sort());
 
     const csv = await exportAudit({ format: "csv", filters: { action: "view" }, ctx });
     expect(csv.count).toBe(3);
@@ -100,8 +100,8 @@ describe("the audit trail in the ledger", () => {
     expect(nd.count).toBe(1);
     expect(exported.map((e) => [e.details.format, e.details.count])).toEqual([["csv", 3]]);
     const all = await listAudit({ query: auditListQuery.parse({ action: "audit.exported", sort: "at", dir: "asc" }) });
-    expect(all.entries.map((e) => (e.details as { format: string }).format)).toEqual(["csv", "ndjson"]);
-    expect(all.entries.every((e) => e.ip === "198.51.100.4" && e.leafIndex !== null)).toBe(true);
+    expect(all.items.map((e) => (e.details as { format: string }).format)).toEqual(["csv", "ndjson"]);
+    expect(all.items.every((e) => e.ip === "198.51.100.4" && e.leafIndex !== null)).toBe(true);
     expect((await verifyLedger()).ok).toBe(true);
   });
 

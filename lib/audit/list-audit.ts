@@ -94,7 +94,7 @@ export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: A
     pool().query<{ t: string }>(`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = $1 AND "resourceType" IS NOT NULL ORDER BY 1`, [tenantId]),
   ]);
   return {
-    entries: rows.rows.map(toEntry),
+    items: rows.rows.map(toEntry),
     total: Number(total.rows[0].n),
     offset: query.offset,
     limit: query.limit,

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { RequestContext } from "@/lib/context/request-context";
 import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./shared";
 import { taskInput } from "./types";
@@ -10,7 +11,7 @@ export async function addTask({
 }: {
   ctx: RequestContext;
   caseId: string;
-  input: { title: string; assigneeId?: string | null; dueAt?: string | null };
+  input: z.input<typeof taskInput>;
 }) {
   const { tenantId } = ctx;
   const v = taskInput.parse(input);

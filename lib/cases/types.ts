@@ -42,9 +42,9 @@ const tags = z
   .array(z.string().trim().min(1, "a tag cannot be empty").max(40, "a tag is at most 40 characters"))
   .max(20, "at most 20 tags")
   .transform((t) => [...new Set(t.map((x) => x.toLowerCase()))]);
+// A date the route already parsed passes again unchanged: lib functions re-check what every caller sends.
 const dueAt = z
-  .string()
-  .trim()
+  .union([z.date(), z.string().trim()])
   .nullable()
   .optional()
   .transform((v, ctx) => {

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./shared";
@@ -13,7 +14,7 @@ export async function updateTask({
   ctx: RequestContext;
   caseId: string;
   taskId: string;
-  input: { title?: string; done?: boolean; assigneeId?: string | null; dueAt?: string | null };
+  input: z.input<typeof updateTaskInput>;
 }) {
   const { tenantId } = ctx;
   const v = updateTaskInput.parse(input);

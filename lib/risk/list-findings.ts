@@ -15,7 +15,7 @@ const ORDER: Record<string, string> = {
   status: `f.status`,
 };
 
-export async function listFindings(input: FindingsQuery & { tenantId?: string }): Promise<{ total: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
+export async function listFindings(input: FindingsQuery & { tenantId?: string }): Promise<{ total: number; offset: number; limit: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
   const q = findingsQuery.parse(input);
   const tenantId = input.tenantId ?? DEFAULT_TENANT;
   const where: string[] = [`f."tenantId" = $1`];
@@ -56,6 +56,8 @@ export async function listFindings(input: FindingsQuery & { tenantId?: string })
   ]);
   return {
     total: count.rows[0].n,
+    offset: q.offset,
+    limit: q.limit,
     bySeverity: sev.rows,
     items: page.rows.map((r) => ({
       id: r.id,

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ListResult } from "@/lib/api/responses";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type DragEvent } from "react";
 import { apiFetch } from "@/components/api-client";
@@ -55,8 +56,8 @@ function upload(file: File, platform: string, onProgress: (sent: number) => void
 
 export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
   const qc = useQueryClient();
-  const platforms = useQuery({ queryKey: ["platforms"], queryFn: () => apiFetch<PlatformInfo[]>("/api/v1/ingest/platforms") });
-  const batches = useQuery({ queryKey: ["batches"], queryFn: () => apiFetch<BatchDto[]>("/api/v1/ingest/batches") });
+  const platforms = useQuery({ queryKey: ["platforms"], queryFn: () => apiFetch<ListResult<PlatformInfo>>("/api/v1/ingest/platforms").then((r) => r.items) });
+  const batches = useQuery({ queryKey: ["batches"], queryFn: () => apiFetch<ListResult<BatchDto>>("/api/v1/ingest/batches").then((r) => r.items) });
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [platform, setPlatform] = useState("");
   const [dragging, setDragging] = useState(false);

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ListResult } from "@/lib/api/responses";
 import { useQuery } from "@tanstack/react-query";
 import type { Core, ElementDefinition, EventObject, NodeSingular } from "cytoscape";
 import Link from "next/link";
@@ -56,7 +57,7 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
   }, [text]);
   const roots = useQuery({
     queryKey: ["lineage-roots", debounced],
-    queryFn: () => apiFetch<LineageRoot[]>(`/api/v1/lineage/roots?q=${encodeURIComponent(debounced)}`),
+    queryFn: () => apiFetch<ListResult<LineageRoot>>(`/api/v1/lineage/roots?q=${encodeURIComponent(debounced)}`).then((r) => r.items),
     enabled: debounced.length > 0,
   });
 

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ListResult } from "@/lib/api/responses";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { apiFetch, ApiError } from "@/components/api-client";
@@ -9,8 +10,8 @@ import type { PlatformInfo } from "@/lib/sources/registry";
 // Push API tokens: created here, shown once, stored hashed, scoped to one source, revocable.
 export function ApiTokens() {
   const qc = useQueryClient();
-  const tokens = useQuery({ queryKey: ["tokens"], queryFn: () => apiFetch<ApiTokenDto[]>("/api/v1/tokens") });
-  const platforms = useQuery({ queryKey: ["platforms"], queryFn: () => apiFetch<PlatformInfo[]>("/api/v1/ingest/platforms") });
+  const tokens = useQuery({ queryKey: ["tokens"], queryFn: () => apiFetch<ListResult<ApiTokenDto>>("/api/v1/tokens").then((r) => r.items) });
+  const platforms = useQuery({ queryKey: ["platforms"], queryFn: () => apiFetch<ListResult<PlatformInfo>>("/api/v1/ingest/platforms").then((r) => r.items) });
   const [created, setCreated] = useState<{ token: string; apiToken: ApiTokenDto } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const create = useMutation({

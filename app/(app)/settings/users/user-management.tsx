@@ -1,5 +1,6 @@
 "use client";
 
+import type { ListResult } from "@/lib/api/responses";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
@@ -12,7 +13,7 @@ type SortKey = "email" | "role" | "authProvider" | "lastLoginAt" | "createdAt";
 
 export function UserManagement({ currentUserId }: { currentUserId: string }) {
   const qc = useQueryClient();
-  const users = useQuery({ queryKey: ["users"], queryFn: () => apiFetch<UserDto[]>("/api/v1/users") });
+  const users = useQuery({ queryKey: ["users"], queryFn: () => apiFetch<ListResult<UserDto>>("/api/v1/users").then((r) => r.items) });
   const [filter, setFilter] = useState("");
   const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/correlation/schedule-correlation";
@@ -10,8 +9,7 @@ import { runRiskRules } from "@/lib/risk/run-risk-rules";
 // going adds one run after it instead of a second concurrent one; the answer is the summary of the last run.
 // ?mode=incremental re-correlates only what the events stored since the last run touch; the default is a full pass.
 // The run's audit entry names the user who asked.
-export const POST = userRoute("POST /api/v1/correlation", async ({ req, ctx }) => {
-  const mode = z.enum(["full", "incremental"]).default("full").parse(req.nextUrl.searchParams.get("mode") ?? undefined);
+export const POST = userRoute("POST /api/v1/correlation", async ({ ctx, query: { mode } }) => {
   requestCorrelation({ ctx, mode });
   await correlationIdle();
   const last = correlationStatus().last;

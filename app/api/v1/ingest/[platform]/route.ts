@@ -1,15 +1,16 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { apiRoute } from "@/lib/api/handler";
+import { created } from "@/lib/api/responses";
 import { AppError } from "@/lib/errors";
+import { forToken, system } from "@/lib/context/request-context";
 import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
-import { forToken, system } from "@/lib/context/request-context";
 import { authenticatePushToken } from "@/lib/tokens/api-tokens";
 
 // POST /api/v1/ingest/{platform} - push delivery: the body is one export (JSON array, NDJSON, an API page
 // envelope, or gzip of these), authenticated by the source's API token (Authorization: Bearer ...)
-export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platform]", async ({ req, client, params }) => {
+export const POST = apiRoute("POST /api/v1/ingest/[platform]", async ({ req, client, params }) => {
   const { source, tokenId, tokenName } = await authenticatePushToken({ authorization: req.headers.get("authorization") });
   if (source.platform !== params.platform) {
     throw new AppError("FORBIDDEN", `This token delivers ${source.platform} to the source "${source.name}", not ${params.platform}.`);
@@ -26,5 +27,5 @@ export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platfor
   });
   // Sessions follow new data: correlation runs in the background after anything was stored.
   if (result.stored > 0) requestCorrelation({ ctx: system() });
-  return result;
+  return created(result);
 });
