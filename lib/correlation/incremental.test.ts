@@ -1,9 +1,9 @@
-import { fromSessionUser, system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { fromSessionUser, system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { generateDemo, type GroundTruth } from "@/lib/demo/generate-demo";
 import { ingestFiles } from "@/lib/ingest/ingest-files";

@@ -1,7 +1,7 @@
-import { system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { fixturePath } from "@/lib/sources/testing/samples";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import { testContext } from "@/lib/context/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
 import { getCoverage } from "./get-coverage";
 import { platformCapability } from "./platform-capabilities";

@@ -1,8 +1,8 @@
-import { system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
 import { getSource } from "@/lib/sources/registry";

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { addNote } from "@/lib/cases/add-note";
 import { createCase } from "@/lib/cases/create-case";

@@ -1,8 +1,8 @@
-import { system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { generateDemo } from "@/lib/demo/generate-demo";

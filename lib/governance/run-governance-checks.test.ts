@@ -1,9 +1,9 @@
-import { system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { generateDemo, type GroundTruth } from "@/lib/demo/generate-demo";

@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import { system } from "@/lib/context/request-context";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { SOURCES } from "@/lib/sources/registry";
 import { ingestStream } from "./ingest-stream";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { system } from "@/lib/context/request-context";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
+import { system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";

@@ -1,8 +1,8 @@
-import { system } from "@/lib/context/request-context";
-import { testContext } from "@/lib/context/testing";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
+import { testContext } from "@/lib/context/testing";
 import { db } from "@/lib/db";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { ingestStream } from "./ingest-stream";

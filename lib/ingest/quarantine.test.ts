@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
 import { system } from "@/lib/context/request-context";
 import { testContext } from "@/lib/context/testing";
-import { Readable } from "node:stream";
 import { db } from "@/lib/db";
 import { github } from "../../scripts/bench/synthetic";
 import { ingestStream } from "./ingest-stream";

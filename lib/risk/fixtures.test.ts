@@ -1,7 +1,7 @@
-import { system } from "@/lib/context/request-context";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";

@@ -1,7 +1,7 @@
-import { system } from "@/lib/context/request-context";
-import { testContext } from "@/lib/context/testing";
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
+import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
 import { RISK_RULES } from "./catalog";
 import { dismissFinding, reopenFinding } from "./dismiss-finding";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import { testContext } from "@/lib/context/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { testContext } from "@/lib/context/testing";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { createCase } from "@/lib/cases/create-case";
 import { db, pool } from "@/lib/db";

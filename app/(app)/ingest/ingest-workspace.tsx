@@ -1,8 +1,8 @@
 "use client";
 
-import type { ListResult } from "@/lib/api/responses";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type DragEvent } from "react";
+import type { ListResult } from "@/lib/api/responses";
 import { apiFetch } from "@/components/api-client";
 import { SortHeader, useSorted } from "@/components/sortable";
 import type { BatchDto } from "@/lib/ingest/list-batches";

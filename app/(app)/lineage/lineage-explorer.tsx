@@ -1,11 +1,11 @@
 "use client";
 
-import type { ListResult } from "@/lib/api/responses";
 import { useQuery } from "@tanstack/react-query";
 import type { Core, ElementDefinition, EventObject, NodeSingular } from "cytoscape";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
+import type { ListResult } from "@/lib/api/responses";
 import { apiFetch } from "@/components/api-client";
 import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";

@@ -1,8 +1,8 @@
 "use client";
 
-import type { ListResult } from "@/lib/api/responses";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import type { ListResult } from "@/lib/api/responses";
 import { apiFetch, ApiError } from "@/components/api-client";
 import type { ApiTokenDto } from "@/lib/tokens/api-tokens";
 import type { PlatformInfo } from "@/lib/sources/registry";

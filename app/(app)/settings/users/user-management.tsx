@@ -1,8 +1,8 @@
 "use client";
 
-import type { ListResult } from "@/lib/api/responses";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
+import type { ListResult } from "@/lib/api/responses";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 import type { UserDto } from "@/lib/users/user-dto";
 import { apiFetch, ApiError } from "@/components/api-client";
