@@ -149,6 +149,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
 
   const batch = await db().ingestBatch.create({
     data: {
+      tenantId: opts.ctx.tenantId,
       sourceId: source.id,
       fileName: opts.fileName,
       platform,
