@@ -16,7 +16,7 @@ let sessionId: string;
 test("setup: a GitHub export is ingested and correlated", async () => {
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": FILE }, data: fs.readFileSync(`lib/sources/github/fixtures/${FILE}`) });
-  expect(up.status(), await up.text()).toBe(200);
+  expect(up.status(), await up.text()).toBe(201);
   const run = await ctx.post("/api/v1/correlation", { data: {} });
   expect(run.status(), await run.text()).toBe(200);
   await ctx.dispose();
@@ -81,17 +81,17 @@ test("an admin places a hold on a source range with a reason, sees it, and relea
 test("a case hold keeps the session the case cites, and the case page shows it", async ({ page }) => {
   const analyst = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   const created = await analyst.post("/api/v1/cases", { data: { title: `Hold test ${Date.now()}` } });
-  expect(created.status(), await created.text()).toBe(200);
+  expect(created.status(), await created.text()).toBe(201);
   const caseId = (await created.json()).id as string;
   const added = await analyst.post(`/api/v1/cases/${caseId}/items`, { data: { itemType: "session", refId: sessionId } });
-  expect(added.status(), await added.text()).toBe(200);
+  expect(added.status(), await added.text()).toBe(201);
   expect((await analyst.post("/api/v1/holds", { data: { caseId, reason: "analysts cannot" } })).status()).toBe(403);
   await analyst.dispose();
 
   const admin = await apiSignIn(E2E.admin.email, E2E.admin.password);
   const placed = await admin.post("/api/v1/holds", { data: { caseId, reason: "Litigation hold for this case" } });
-  expect(placed.status(), await placed.text()).toBe(200);
-  const holds = (await (await admin.get(`/api/v1/holds?caseId=${caseId}`)).json()).holds as { active: boolean; heldRecords: number }[];
+  expect(placed.status(), await placed.text()).toBe(201);
+  const holds = (await (await admin.get(`/api/v1/holds?caseId=${caseId}`)).json()).items as { active: boolean; heldRecords: number }[];
   const cited = await withDb(async (c) => Number((await c.query(`SELECT count(DISTINCT "rawRecordId") FROM event WHERE "sessionId" = $1`, [sessionId])).rows[0].count));
   expect(holds.map((h) => [h.active, h.heldRecords])).toEqual([[true, cited]]);
   await admin.dispose();

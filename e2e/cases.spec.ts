@@ -21,7 +21,7 @@ test("setup: the analyst ingests a CloudTrail export and correlates it", async (
     headers: { "x-file-name": FIXTURE },
     data: fs.readFileSync(`lib/sources/aws-cloudtrail/fixtures/${FIXTURE}`),
   });
-  expect(up.status(), await up.text()).toBe(200);
+  expect(up.status(), await up.text()).toBe(201);
   const run = await ctx.post("/api/v1/correlation", { data: {} });
   expect(run.status(), await run.text()).toBe(200);
   const list = await (await ctx.get("/api/v1/sessions?q=ci-deployer")).json();

@@ -69,7 +69,9 @@ for (const role of ["compliance", "auditor"] as const) {
     const csv = await api.get("/api/v1/compliance/nist-csf-2.0/report?format=csv");
     expect(csv.status()).toBe(200);
     expect(csv.headers()["content-type"]).toContain("text/csv");
-    expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="nist-csf-2\.0-evidence-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(csv.headers()["content-disposition"]).toMatch(
+      /^attachment; filename="nist-csf-2\.0-evidence-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''nist-csf-2\.0-evidence-\d{4}-\d{2}-\d{2}\.csv$/,
+    );
     const lines = (await csv.text()).trimEnd().split("\r\n");
     expect(lines[0]).toBe("framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution");
     expect(lines.slice(1)).toHaveLength(106);

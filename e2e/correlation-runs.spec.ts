@@ -18,7 +18,7 @@ test("an upload's background run is audited as the system's; an analyst's runs n
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   const before = (await runs()).length;
   const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": FILE }, data: fs.readFileSync(`lib/sources/slack/fixtures/${FILE}`) });
-  expect(up.status(), await up.text()).toBe(200);
+  expect(up.status(), await up.text()).toBe(201);
   const stored = (await up.json()).stored as number;
   expect(stored).toBeGreaterThan(0);
   // The background run the upload asked for.

@@ -33,7 +33,7 @@ test("ingested fixtures give coverage figures equal to the database's own counts
       headers: { "x-file-name": file },
       data: fs.readFileSync(`lib/sources/${platform}/fixtures/${file}`),
     });
-    expect(res.status(), await res.text()).toBe(200);
+    expect(res.status(), await res.text()).toBe(201);
     expect((await res.json()).quarantined).toBe(0);
   }
   await analyst.dispose();

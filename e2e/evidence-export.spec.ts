@@ -35,7 +35,7 @@ test("setup: the analyst ingests an Okta System Log export and correlates it", a
     headers: { "x-file-name": FIXTURE },
     data: fs.readFileSync(`lib/sources/okta/fixtures/${FIXTURE}`),
   });
-  expect(up.status(), await up.text()).toBe(200);
+  expect(up.status(), await up.text()).toBe(201);
   const run = await ctx.post("/api/v1/correlation", { data: {} });
   expect(run.status(), await run.text()).toBe(200);
   const list = await (await ctx.get("/api/v1/sessions?platform=okta&sort=events&dir=desc&limit=50")).json();

@@ -23,7 +23,7 @@ test("ingest and correlate raise the unapproved privileged action as a finding",
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   for (const [platform, file] of FIXTURES) {
     const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": file }, data: fs.readFileSync(`lib/sources/${platform}/fixtures/${file}`) });
-    expect(res.status(), await res.text()).toBe(200);
+    expect(res.status(), await res.text()).toBe(201);
   }
   const run = await ctx.post("/api/v1/correlation", { data: {} });
   expect(run.status(), await run.text()).toBe(200);

@@ -94,7 +94,7 @@ test("setup: the analyst ingests the platform log and the governance feeds, corr
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   for (const f of FILES) {
     const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": f.name }, data: Buffer.from(JSON.stringify(f.body)) });
-    expect(up.status(), `${f.name}: ${await up.text()}`).toBe(200);
+    expect(up.status(), `${f.name}: ${await up.text()}`).toBe(201);
   }
   const run = await ctx.post("/api/v1/correlation", { data: {} });
   expect(run.status(), await run.text()).toBe(200);

@@ -75,7 +75,7 @@ test("an upload larger than 10 MB reaches the pipeline whole", async () => {
   expect(body.length).toBeGreaterThan(11 * 1024 * 1024);
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": "okta-large-e2e.ndjson" }, data: body, timeout: 120_000 });
-  expect(res.status(), await res.text()).toBe(200);
+  expect(res.status(), await res.text()).toBe(201);
   expect(await res.json()).toMatchObject({ platform: "okta", read: n, stored: n, quarantined: 0 });
   await ctx.dispose();
 });
@@ -106,7 +106,7 @@ test("push delivery with a per-source API token: shown once, scoped, revocable",
   const anon = await request.newContext({ baseURL: E2E.baseUrl });
   const body = Buffer.from(JSON.stringify([okta(70001), okta(70002)]));
   const ok = await anon.post("/api/v1/ingest/okta", { headers: { authorization: `Bearer ${token}`, "x-file-name": "pushed.json" }, data: body });
-  expect(ok.status(), await ok.text()).toBe(200);
+  expect(ok.status(), await ok.text()).toBe(201);
   expect(await ok.json()).toMatchObject({ platform: "okta", stored: 2, read: 2 });
   const wrongPlatform = await anon.post("/api/v1/ingest/github", { headers: { authorization: `Bearer ${token}` }, data: body });
   expect(wrongPlatform.status()).toBe(403);

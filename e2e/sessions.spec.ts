@@ -24,7 +24,7 @@ test("an analyst ingests exports, correlates, and finds the sessions", async () 
       headers: { "x-file-name": file },
       data: fs.readFileSync(`lib/sources/${platform}/fixtures/${file}`),
     });
-    expect(res.status(), await res.text()).toBe(200);
+    expect(res.status(), await res.text()).toBe(201);
     expect((await res.json()).quarantined).toBe(0);
   }
   const run = await ctx.post("/api/v1/correlation", { data: {} });

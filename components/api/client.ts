@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 // The one low-level fetch for the dashboard's own API. JSON in and out; every answer is parsed with the schema
 // the caller passes, so a component gets data of the shape it was written for or a clear error, never a
@@ -78,4 +78,14 @@ export function errorMessage(err: unknown): string {
 export function errorSummary(err: unknown): string {
   const fields = err instanceof ApiError && err.fields ? Object.values(err.fields).flat().join(" ") : "";
   return fields ? `${errorMessage(err)} ${fields}` : errorMessage(err);
+}
+
+/**
+ * The one list shape every list route answers (lib/api/responses.ts ListResult: items, plus total, offset and
+ * limit where counted or paged), for a list whose items the caller wants as an array.
+ */
+export function listOf<S extends z.ZodType>(item: S) {
+  return z
+    .object({ items: z.array(item), total: z.number().optional(), offset: z.number().optional(), limit: z.number().optional() })
+    .transform((r) => r.items);
 }

@@ -6,7 +6,7 @@ import type { IngestResult } from "@/lib/ingest/ingest-stream";
 import type { BatchDto } from "@/lib/ingest/list-batches";
 import type { QuarantinedDto, ReprocessResult } from "@/lib/ingest/quarantine";
 import type { PlatformInfo } from "@/lib/sources/registry";
-import { apiFetch, ApiError, errorFromBody, parseResponse, send } from "./client";
+import { apiFetch, ApiError, errorFromBody, listOf, parseResponse, send } from "./client";
 
 export const ingestKeys = {
   all: ["ingest"] as const,
@@ -65,8 +65,8 @@ const uploadResult: z.ZodType<UploadResult> = z.object({
   error: z.string().nullable(),
 });
 
-export const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", z.array(platformInfo));
-export const fetchBatches = () => apiFetch("/api/v1/ingest/batches", z.array(batch));
+export const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", listOf(platformInfo));
+export const fetchBatches = () => apiFetch("/api/v1/ingest/batches", listOf(batch));
 export const fetchQuarantine = (batchId: string) =>
   apiFetch(`/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`, z.object({ items: z.array(quarantined), total: z.number() }));
 export const reprocessQuarantine = (batchId: string) => apiFetch("/api/v1/ingest/quarantine/reprocess", reprocessResult, send("POST", { batchId }));

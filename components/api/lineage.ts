@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 import { LINEAGE_NODE_TYPES, type LineageEdgeType, type LineageGraph, type LineageRoot } from "@/lib/sessions/types";
-import { apiFetch } from "./client";
+import { apiFetch, listOf } from "./client";
 
 export type LineageParams = { credentialId: string; identityId: string; depth: string; limit: string };
 
@@ -47,7 +47,7 @@ const lineageGraph: z.ZodType<LineageGraph> = z.object({
   unexpanded: z.number(),
 });
 
-export const fetchLineageRoots = (q: string) => apiFetch(`/api/v1/lineage/roots?q=${encodeURIComponent(q)}`, z.array(lineageRoot));
+export const fetchLineageRoots = (q: string) => apiFetch(`/api/v1/lineage/roots?q=${encodeURIComponent(q)}`, listOf(lineageRoot));
 
 export function fetchLineageGraph({ credentialId, identityId, depth, limit }: LineageParams) {
   const root = credentialId ? `credentialId=${encodeURIComponent(credentialId)}` : `identityId=${encodeURIComponent(identityId)}`;

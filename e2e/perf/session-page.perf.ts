@@ -72,7 +72,7 @@ test("the session page of a 10,000-event session: first paint and the answers + 
   for (let from = 0; from < EVENTS; from += PART) {
     const events = Array.from({ length: Math.min(PART, EVENTS - from) }, (_, i) => oktaEvent(from + i));
     const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": `okta-perf-${from}.json` }, data: Buffer.from(JSON.stringify(events)), timeout: 300_000 });
-    expect(up.status(), await up.text()).toBe(200);
+    expect(up.status(), await up.text()).toBe(201);
     expect(await up.json()).toMatchObject({ stored: events.length, quarantined: 0 });
   }
   const run = await ctx.post("/api/v1/correlation", { data: {}, timeout: 300_000 });

@@ -1,18 +1,62 @@
 import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { authorizeApi, type SessionUser } from "@/lib/auth/guard";
 import type { ApiKey } from "@/lib/auth/routes";
+import { clientIp, userAgent } from "@/lib/auth/request-info";
+import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
+import { contractOf, type ContractOf, type RouteContract } from "./contracts";
 
-type Ctx<P> = { req: NextRequest; user: SessionUser | null; params: P };
+/** The caller's address and user agent, read once here (token routes build their context from it). */
+export type ClientInfo = { ip: string | null; userAgent: string | null };
 
-// Every route handler goes through here: the permission check for its route key, and one place where thrown
-// errors become JSON ({error:{code,message,fields}}) with the status from lib/errors.
-export function apiRoute<P = Record<string, never>>(key: ApiKey, fn: (ctx: Ctx<P>) => Promise<unknown>) {
-  return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Part<C, K extends keyof RouteContract> = C extends { [P in K]: infer S } ? Parsed<S> : undefined;
+
+/** What a route handler gets: the request, who calls (user and context), and its input parsed by its contract. */
+export type RouteArgs<K extends ApiKey> = {
+  req: NextRequest;
+  user: SessionUser | null;
+  ctx: RequestContext | null;
+  client: ClientInfo;
+  params: Part<ContractOf<K>, "params">;
+  query: Part<ContractOf<K>, "query">;
+  body: Part<ContractOf<K>, "body">;
+  headers: Part<ContractOf<K>, "headers">;
+};
+
+async function readJson(req: NextRequest): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
+  }
+}
+
+/**
+ * Parses the request by the route's contract (lib/api/contracts.ts), once: path params, search params, the JSON
+ * body, headers. A ZodError from any of them becomes the one 422 shape (lib/errors.ts toErrorBody).
+ */
+export async function parseRequest(contract: RouteContract, req: NextRequest, rawParams: unknown) {
+  return {
+    params: contract.params ? contract.params.parse(rawParams ?? {}) : undefined,
+    query: contract.query ? contract.query.parse(Object.fromEntries(new URL(req.url).searchParams)) : undefined,
+    body: contract.body ? contract.body.parse(await readJson(req)) : undefined,
+    headers: contract.headers ? contract.headers.parse(Object.fromEntries(req.headers)) : undefined,
+  };
+}
+
+// Every route handler goes through here: the permission check for its route key, the request parsed by the
+// route's contract, and one place where thrown errors become JSON ({error:{code,message,fields}}) with the status
+// from lib/errors. A handler answers with data (200 JSON), or a Response from created() / download().
+export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => Promise<unknown>) {
+  return async (req: NextRequest, context: { params: Promise<unknown> }): Promise<Response> => {
     try {
+      // Authorization first: a caller without access learns nothing about what the route would accept.
       const user = await authorizeApi(key);
-      const params = context?.params ? await context.params : ({} as P);
-      const result = await fn({ req, user, params });
+      const input = await parseRequest(contractOf(key), req, context?.params ? await context.params : {});
+      const client = { ip: clientIp(req.headers), userAgent: userAgent(req.headers) };
+      const result = await fn({ req, user, ctx: user ? fromSessionUser(user) : null, client, ...input } as RouteArgs<K>);
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? null, { headers: { "Cache-Control": "no-store" } });
     } catch (err) {
@@ -23,21 +67,10 @@ export function apiRoute<P = Record<string, never>>(key: ApiKey, fn: (ctx: Ctx<P
   };
 }
 
-/** Like apiRoute, for routes that need a signed-in user: the user is never null inside fn. */
-export function userRoute<P = Record<string, never>>(
-  key: ApiKey,
-  fn: (ctx: Ctx<P> & { user: SessionUser }) => Promise<unknown>,
-) {
-  return apiRoute<P>(key, async (ctx) => {
-    if (!ctx.user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
-    return fn({ ...ctx, user: ctx.user });
+/** Like apiRoute, for routes that need a signed-in user: the user and its request context are never null inside fn. */
+export function userRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K> & { user: SessionUser; ctx: RequestContext }) => Promise<unknown>) {
+  return apiRoute<K>(key, async (a) => {
+    if (!a.user || !a.ctx) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+    return fn({ ...a, user: a.user, ctx: a.ctx });
   });
-}
-
-export async function readJson(req: NextRequest): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
-  }
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { db, pool } from "@/lib/db";
+import { DEFAULT_TENANT, system, type RequestContext } from "@/lib/context/request-context";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { ensureSource } from "@/lib/ingest/sources";
 import { createCheckpoint, onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
@@ -12,20 +13,24 @@ import { csvCell, exportAudit } from "./export-audit";
 import { auditListQuery, listAudit } from "./list-audit";
 import { recordAudit } from "./record-audit";
 
-const actor = { actorId: null, actorEmail: "auditor@audit.test", ip: "198.51.100.4", userAgent: "vitest/agent" };
+// An actor with no user row behind it: the entries must still carry its email, address and user agent.
+const ctx: RequestContext = {
+  tenantId: DEFAULT_TENANT,
+  actor: { kind: "user", id: null, email: "auditor@audit.test", role: "auditor", ip: "198.51.100.4", userAgent: "vitest/agent" },
+};
 
 describe("the audit trail in the ledger", () => {
   it("appends every entry once, in id order, as its JSON, and the ledger verifies", async () => {
     // Interleaved with an ingest: the checkpoint the ingest signs flushes the entries committed before it (the
     // view, and the ingest's own ingest.batch) and covers them; the two entries after it wait for the next flush.
-    await recordAudit({ ...actor, resourceType: "session", resourceId: "s-1", details: { type: "view.session", id: "s-1" } });
-    const ingest = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", "okta-system-log-page.json"))]), fileName: "okta.json", via: "cli" });
+    await recordAudit({ ctx, resourceType: "session", resourceId: "s-1", details: { type: "view.session", id: "s-1" } });
+    const ingest = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", "okta-system-log-page.json"))]), fileName: "okta.json", via: "cli", ctx: system() });
     expect(ingest.stored).toBeGreaterThan(0);
     const checkpoint = (await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`)).rows[0];
     expect(Number(checkpoint.n)).toBe(ingest.stored + 2);
-    await recordAudit({ ...actor, resourceType: "identity", resourceId: "i-1", details: { type: "view.identity", id: "i-1" } });
+    await recordAudit({ ctx, resourceType: "identity", resourceId: "i-1", details: { type: "view.identity", id: "i-1" } });
     await db().$transaction(async (tx) => {
-      await recordAudit({ ...actor, resourceType: "case", resourceId: "c-1", details: { type: "view.case", id: "c-1" } }, tx);
+      await recordAudit({ ctx, resourceType: "case", resourceId: "c-1", details: { type: "view.case", id: "c-1" } }, tx);
     });
     const entries = await db().auditLog.findMany({ orderBy: { id: "asc" } });
     expect(entries.map((e) => e.action)).toEqual(["view.session", "ingest.batch", "view.identity", "view.case"]);
@@ -69,39 +74,39 @@ describe("the audit trail in the ledger", () => {
     expect(report.errors).toEqual([]);
     expect(report.leaves).toBe(leavesBefore + 4);
     // No other platform can feed the audit source by naming it.
-    await expect(ensureSource({ platform: "okta", name: AUDIT_PLATFORM })).rejects.toThrow(/reserved/);
-    expect((await ensureSource({ platform: "okta" })).platform).toBe("okta");
+    await expect(ensureSource({ platform: "okta", name: AUDIT_PLATFORM, tenantId: DEFAULT_TENANT })).rejects.toThrow(/reserved/);
+    expect((await ensureSource({ platform: "okta", tenantId: DEFAULT_TENANT })).platform).toBe("okta");
   });
 
   it("lists with filters and exports CSV and NDJSON, auditing the export", async () => {
     const views = await listAudit({ query: auditListQuery.parse({ action: "view" }) });
-    expect(views.entries.map((e) => e.action).sort()).toEqual(["view.case", "view.identity", "view.session"]);
-    expect(views.entries.every((e) => e.leafIndex !== null)).toBe(true);
-    expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).entries.map((e) => e.action)).toEqual(["view.identity"]);
+    expect(views.items.map((e) => e.action).sort()).toEqual(["view.case", "view.identity", "view.session"]);
+    expect(views.items.every((e) => e.leafIndex !== null)).toBe(true);
+    expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).items.map((e) => e.action)).toEqual(["view.identity"]);
     expect((await listAudit({ query: auditListQuery.parse({ actor: "nobody" }) })).total).toBe(0);
     const asc = await listAudit({ query: auditListQuery.parse({ sort: "action", dir: "asc" }) });
-    expect(asc.entries.map((e) => e.action)).toEqual([...asc.entries.map((e) => e.action)].sort());
+    expect(asc.items.map((e) => e.action)).toEqual([...asc.items.map((e) => e.action)].sort());
 
-    const csv = await exportAudit({ format: "csv", filters: { action: "view" }, actor });
+    const csv = await exportAudit({ format: "csv", filters: { action: "view" }, ctx });
     expect(csv.count).toBe(3);
     const text = await new Response(csv.stream).text();
     const lines = text.trim().split("\n");
     expect(lines[0]).toBe("id,at,actorEmail,actorId,action,resourceType,resourceId,ip,userAgent,leafIndex,details");
     expect(lines.slice(1).map((l) => l.split(",")[4])).toEqual(["view.session", "view.identity", "view.case"]);
 
-    const nd = await exportAudit({ format: "ndjson", filters: { action: "audit.exported" }, actor });
+    const nd = await exportAudit({ format: "ndjson", filters: { action: "audit.exported" }, ctx });
     const exported = (await new Response(nd.stream).text()).trim().split("\n").map((l) => JSON.parse(l) as { details: { format: string; count: number } });
     // The CSV export is in the trail; the NDJSON export's own entry is not in its own file (count = lines), but is in the next.
     expect(nd.count).toBe(1);
     expect(exported.map((e) => [e.details.format, e.details.count])).toEqual([["csv", 3]]);
     const all = await listAudit({ query: auditListQuery.parse({ action: "audit.exported", sort: "at", dir: "asc" }) });
-    expect(all.entries.map((e) => (e.details as { format: string }).format)).toEqual(["csv", "ndjson"]);
-    expect(all.entries.every((e) => e.ip === "198.51.100.4" && e.leafIndex !== null)).toBe(true);
+    expect(all.items.map((e) => (e.details as { format: string }).format)).toEqual(["csv", "ndjson"]);
+    expect(all.items.every((e) => e.ip === "198.51.100.4" && e.leafIndex !== null)).toBe(true);
     expect((await verifyLedger()).ok).toBe(true);
   });
 
   it("flushes pending entries before every checkpoint is signed, and signs even when a flush fails", async () => {
-    await recordAudit({ ...actor, resourceType: "case", resourceId: "c-cp", details: { type: "view.case", id: "c-cp" } });
+    await recordAudit({ ctx, resourceType: "case", resourceId: "c-cp", details: { type: "view.case", id: "c-cp" } });
     const pending = await db().auditLog.findFirstOrThrow({ where: { resourceId: "c-cp" } });
     expect(pending.rawRecordId).toBeNull();
     const cp = await createCheckpoint({});
@@ -119,7 +124,7 @@ describe("the audit trail in the ledger", () => {
     const spy = vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(String(m)));
     const off = onBeforeCheckpoint(() => Promise.reject(new Error("the database went away (test)")));
     try {
-      await recordAudit({ ...actor, resourceType: "case", resourceId: "c-cp2", details: { type: "view.case", id: "c-cp2" } });
+      await recordAudit({ ctx, resourceType: "case", resourceId: "c-cp2", details: { type: "view.case", id: "c-cp2" } });
       const next = await createCheckpoint({});
       expect(next).toMatchObject({ created: true, treeSize: cp.treeSize + 1 });
       expect(errors.some((m) => m.includes("the database went away (test)"))).toBe(true);
@@ -131,7 +136,7 @@ describe("the audit trail in the ledger", () => {
   });
 
   it("appends each entry exactly once when flushes run concurrently", async () => {
-    for (let i = 0; i < 25; i++) await recordAudit({ ...actor, resourceType: "case", resourceId: `c-${i}`, details: { type: "view.case", id: `c-${i}` } });
+    for (let i = 0; i < 25; i++) await recordAudit({ ctx, resourceType: "case", resourceId: `c-${i}`, details: { type: "view.case", id: `c-${i}` } });
     const counts = await Promise.all([flushAuditToLedger(), flushAuditToLedger(), flushAuditToLedger()]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(25);
     const dup = await pool().query(`SELECT "rawRecordId", count(*) FROM audit_log GROUP BY 1 HAVING count(*) > 1`);

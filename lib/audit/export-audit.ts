@@ -1,5 +1,6 @@
 import { pool } from "@/lib/db";
-import { recordAudit, type AuditContext } from "./record-audit";
+import type { RequestContext } from "@/lib/context/request-context";
+import { recordAudit } from "./record-audit";
 import { flushAuditToLedger } from "./flush-audit-to-ledger";
 import { AUDIT_COLUMNS, auditWhere, toEntry, type AuditEntry, type AuditFilters } from "./list-audit";
 
@@ -25,23 +26,22 @@ function line(format: "csv" | "ndjson", e: AuditEntry): string {
 }
 
 export async function exportAudit({
+  ctx,
   format,
   filters,
-  actor,
-  tenantId = "default",
 }: {
+  ctx: RequestContext;
   format: "csv" | "ndjson";
   filters: AuditFilters;
-  actor: AuditContext;
-  tenantId?: string;
 }): Promise<{ count: number; stream: ReadableStream<Uint8Array> }> {
+  const { tenantId } = ctx;
   const { sql, params } = auditWhere(filters, tenantId);
   // The file holds exactly the entries counted here: rows added later (this export's own entry included) are past `last`.
   const head = (await pool().query<{ n: string; last: string }>(`SELECT count(*)::text AS n, COALESCE(max(a.id), 0)::text AS last FROM audit_log a WHERE ${sql}`, params)).rows[0];
   const count = Number(head.n);
   const last = head.last;
   await recordAudit({
-    ...actor,
+    ctx,
     resourceType: "audit_log",
     details: { type: "audit.exported", format, count, filters: JSON.parse(JSON.stringify(filters)) as Record<string, unknown> },
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pool } from "@/lib/db";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The audit trail with filters, for the Audit page, GET /api/v1/audit and the export. Filtering, sorting and paging
 // happen in SQL (the table grows with every view); the export walks the same query by keyset on id.
@@ -48,7 +49,7 @@ const SORT_SQL: Record<(typeof AUDIT_SORTS)[number], string> = {
 };
 
 /** The WHERE clause and its parameters for the filters (parameters start at $1). */
-export function auditWhere(f: AuditFilters, tenantId = "default"): { sql: string; params: unknown[] } {
+export function auditWhere(f: AuditFilters, tenantId = DEFAULT_TENANT): { sql: string; params: unknown[] } {
   const params: unknown[] = [tenantId];
   const cond = [`a."tenantId" = $1`];
   const add = (sql: (n: string) => string, value: unknown) => {
@@ -79,7 +80,7 @@ export const AUDIT_COLUMNS = `a.id::text AS id, a.at, a."actorId"::text AS "acto
 type Row = Omit<AuditEntry, "at" | "leafIndex"> & { at: Date; leafIndex: string | null };
 export const toEntry = (r: Row): AuditEntry => ({ ...r, at: r.at.toISOString(), leafIndex: r.leafIndex === null ? null : Number(r.leafIndex) });
 
-export async function listAudit({ query, tenantId = "default" }: { query: AuditListQuery; tenantId?: string }) {
+export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: AuditListQuery; tenantId?: string }) {
   const { sql, params } = auditWhere(query, tenantId);
   const order = `${SORT_SQL[query.sort]} ${query.dir === "asc" ? "ASC" : "DESC"} NULLS LAST, a.id ${query.dir === "asc" ? "ASC" : "DESC"}`;
   const [rows, total, actions, resourceTypes] = await Promise.all([
@@ -93,7 +94,7 @@ export async function listAudit({ query, tenantId = "default" }: { query: AuditL
     pool().query<{ t: string }>(`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = $1 AND "resourceType" IS NOT NULL ORDER BY 1`, [tenantId]),
   ]);
   return {
-    entries: rows.rows.map(toEntry),
+    items: rows.rows.map(toEntry),
     total: Number(total.rows[0].n),
     offset: query.offset,
     limit: query.limit,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 import { scheduleAuditFlush } from "./flush-audit-to-ledger";
 
 // The dashboard's own audit trail. Payloads are a union keyed on `type`, so every kind of entry has a known
@@ -117,30 +118,28 @@ export const auditDetails = z.discriminatedUnion("type", [
 ]);
 export type AuditDetails = z.infer<typeof auditDetails>;
 
-export type AuditContext = {
-  actorId?: string | null;
-  actorEmail?: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
-};
-
+/** Where the audit columns come from: the actor of the request context, in its tenant. */
 export async function recordAudit(
-  entry: AuditContext & { resourceType?: string; resourceId?: string; details: AuditDetails },
+  { ctx, resourceType, resourceId, details: input }: { ctx: RequestContext; resourceType?: string; resourceId?: string; details: AuditDetails },
   tx: Prisma.TransactionClient = db(),
 ): Promise<void> {
-  const details = auditDetails.parse(entry.details);
-  await tx.auditLog.create({
-    data: {
-      actorId: entry.actorId ?? null,
-      actorEmail: entry.actorEmail ?? null,
-      action: details.type,
-      resourceType: entry.resourceType ?? null,
-      resourceId: entry.resourceId ?? null,
-      ip: entry.ip ?? null,
-      userAgent: entry.userAgent?.slice(0, 512) ?? null,
-      details: details as Prisma.InputJsonValue,
-    },
-  });
+  const details = auditDetails.parse(input);
+  await tx.auditLog.create({ data: auditRow(ctx, details, resourceType, resourceId) });
   // The entry reaches the ledger in a flush after the caller commits (see flush-audit-to-ledger.ts for why).
   scheduleAuditFlush();
+}
+
+/** The audit_log columns for an entry by this context's actor (also used by callers that write it through pg). */
+export function auditRow(ctx: RequestContext, details: AuditDetails, resourceType?: string, resourceId?: string) {
+  return {
+    tenantId: ctx.tenantId,
+    actorId: actorUserId(ctx),
+    actorEmail: ctx.actor.email,
+    action: details.type,
+    resourceType: resourceType ?? null,
+    resourceId: resourceId ?? null,
+    ip: ctx.actor.ip,
+    userAgent: ctx.actor.userAgent?.slice(0, 512) ?? null,
+    details: details as Prisma.InputJsonValue,
+  };
 }

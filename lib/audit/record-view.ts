@@ -1,19 +1,15 @@
-import type { SessionUser } from "@/lib/auth/guard";
+import type { RequestContext } from "@/lib/context/request-context";
 import { recordAudit } from "./record-audit";
 
 export type ViewedResource = "session" | "identity" | "case";
 
 // Every view of a session, identity or case is an audit entry: who looked at which evidence, from where, is part
 // of an investigation's own record. Called by detail pages (server components) and the detail API routes; the
-// user already carries the request's IP and user agent (lib/auth/guard.ts currentUser reads them from
-// next/headers). A failure to record is logged and does not hide the page: the view itself changes nothing.
-export async function recordView({ user, type, id }: { user: SessionUser; type: ViewedResource; id: string }): Promise<void> {
+// context carries the request's IP and user agent (lib/auth/guard.ts currentUser reads them from next/headers). A failure to record is logged and does not hide the page: the view itself changes nothing.
+export async function recordView({ ctx, type, id }: { ctx: RequestContext; type: ViewedResource; id: string }): Promise<void> {
   try {
     await recordAudit({
-      actorId: user.id,
-      actorEmail: user.email,
-      ip: user.ip,
-      userAgent: user.userAgent,
+      ctx,
       resourceType: type,
       resourceId: id,
       details: { type: `view.${type}`, id },

@@ -8,6 +8,7 @@ import { can, type Permission, type Role } from "./permissions";
 import { canOpenPage } from "./nav";
 import { API_ACCESS, type Access, type ApiKey, type PageKey } from "./routes";
 import { clientIp, userAgent } from "./request-info";
+import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 
 export type SessionUser = {
   id: string;
@@ -62,13 +63,16 @@ export async function signInUrl(key = "/sessions"): Promise<string> {
   return `/login?callbackUrl=${encodeURIComponent(signInReturnPath((await headers()).get("x-sp-return"), key))}`;
 }
 
-/** For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. */
-export async function requirePage(key: PageKey): Promise<SessionUser> {
+/**
+ * For pages: redirects to sign-in when signed out, renders app/forbidden.tsx (HTTP 403) when refused. The user
+ * comes with the request context that lib/ functions which change or record something take.
+ */
+export async function requirePage(key: PageKey): Promise<SessionUser & { ctx: RequestContext }> {
   const user = await currentUser();
   if (!user) redirect(await signInUrl(key));
   // The same check decides which sidebar links a role sees (lib/auth/nav.ts).
   if (!canOpenPage(user.role, key)) forbidden();
-  return user;
+  return { ...user, ctx: fromSessionUser(user) };
 }
 
 /** For server actions and lib callers that already hold a user. */

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { env, oidcConfigured } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { forSignIn, system } from "@/lib/context/request-context";
 import { verifyPassword } from "./passwords";
 import { checkLoginThrottle, recordLoginAttempt, throttleMessage } from "./throttle";
 import { clientIp, userAgent } from "./request-info";
@@ -75,9 +76,7 @@ export function authOptions(): NextAuthOptions {
           const verdict = await checkLoginThrottle(email, ip);
           if (verdict.blocked) {
             await recordAudit({
-              actorEmail: email,
-              ip,
-              userAgent: ua,
+              ctx: forSignIn({ email, ip, userAgent: ua }),
               details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "throttled" },
             });
             throw new Error(throttleMessage(verdict));
@@ -87,19 +86,14 @@ export function authOptions(): NextAuthOptions {
           if (!ok || !user) {
             await recordLoginAttempt(email, ip, false);
             await recordAudit({
-              actorEmail: email,
-              ip,
-              userAgent: ua,
+              ctx: forSignIn({ email, ip, userAgent: ua }),
               details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "bad_credentials" },
             });
             throw new Error(SIGN_IN_ERRORS.CredentialsSignin);
           }
           if (user.disabled) {
             await recordAudit({
-              actorId: user.id,
-              actorEmail: email,
-              ip,
-              userAgent: ua,
+              ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }),
               details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "disabled" },
             });
             throw new Error(SIGN_IN_ERRORS.Disabled);
@@ -107,10 +101,7 @@ export function authOptions(): NextAuthOptions {
           await recordLoginAttempt(email, ip, true);
           await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
           await recordAudit({
-            actorId: user.id,
-            actorEmail: email,
-            ip,
-            userAgent: ua,
+            ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }),
             details: { type: "auth.sign_in", provider: "credentials" },
           });
           return { id: user.id, email: user.email, name: user.name, role: user.role };
@@ -134,15 +125,14 @@ export function authOptions(): NextAuthOptions {
           (await db().user.findUnique({ where: { email } }));
         if (existing?.disabled) {
           await recordAudit({
-            actorId: existing.id,
-            actorEmail: email,
+            ctx: forSignIn({ id: existing.id, email }),
             details: { type: "auth.sign_in_failed", provider: "oidc", email, reason: "disabled" },
           });
           return "/login?error=Disabled";
         }
         if (!role) {
           await recordAudit({
-            actorEmail: email,
+            ctx: forSignIn({ email }),
             details: { type: "auth.sign_in_failed", provider: "oidc", email, reason: "no_role_claim" },
           });
           return "/login?error=NoRole";
@@ -167,7 +157,7 @@ export function authOptions(): NextAuthOptions {
           if (!existing) {
             await recordAudit(
               {
-                actorEmail: "system",
+                ctx: system(),
                 resourceType: "user",
                 resourceId: user.id,
                 details: { type: "user.created", email, role, provider: "oidc" },
@@ -176,7 +166,7 @@ export function authOptions(): NextAuthOptions {
             );
           }
           await recordAudit(
-            { actorId: user.id, actorEmail: email, details: { type: "auth.sign_in", provider: "oidc" } },
+            { ctx: forSignIn({ id: user.id, email }), details: { type: "auth.sign_in", provider: "oidc" } },
             tx,
           );
         });

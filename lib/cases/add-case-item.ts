@@ -1,26 +1,26 @@
+import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import crypto from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { getLineage } from "@/lib/sessions/get-lineage";
 import { describeItems } from "./describe-items";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import { addItemInput, lineageSnapshotSpec, type AddItemInput, type CaseActor } from "./types";
+import { addItemInput, lineageSnapshotSpec, type AddItemInput } from "./types";
 
 // Cites a session, event, identity, finding or lineage graph in a case, with the analyst's annotation. The
 // referenced thing must exist now. A lineage snapshot is rebuilt here from its root (lib/sessions/get-lineage.ts)
 // rather than taken from the client, so the stored graph is what the correlation proved at that moment; its refId
 // is the root plus a hash of the graph, so the same unchanged graph is cited once and a grown graph is a new item.
 export async function addCaseItem({
-  actor,
+  ctx,
   caseId,
   input,
-  tenantId = "default",
 }: {
-  actor: CaseActor;
+  ctx: RequestContext;
   caseId: string;
   input: AddItemInput;
-  tenantId?: string;
 }) {
+  const { tenantId } = ctx;
   const v = addItemInput.parse(input);
   let refId = v.refId;
   let snapshot: Prisma.InputJsonValue | undefined;
@@ -60,10 +60,10 @@ export async function addCaseItem({
     const existing = await tx.caseItem.findUnique({ where: { caseId_itemType_refId: { caseId, itemType: v.itemType, refId } } });
     if (existing) throw new AppError("CONFLICT", `This ${v.itemType.replace("_", " ")} is already in case #${c.number}.`);
     const item = await tx.caseItem.create({
-      data: { caseId, itemType: v.itemType, refId, snapshot, annotation: v.annotation ?? null, addedById: actor.id },
+      data: { caseId, itemType: v.itemType, refId, snapshot, annotation: v.annotation ?? null, addedById: requireActorUserId(ctx) },
     });
     await touchCase(tx, caseId);
-    await activity(tx, actor, caseId, "item_added", undefined, { itemId: item.id, itemType: item.itemType, refId, annotation: item.annotation });
+    await activity(tx, ctx, caseId, "item_added", undefined, { itemId: item.id, itemType: item.itemType, refId, annotation: item.annotation });
     return { id: item.id, caseId, itemType: item.itemType, refId, annotation: item.annotation, addedAt: item.addedAt.toISOString() };
   });
 }

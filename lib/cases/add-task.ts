@@ -1,25 +1,26 @@
+import type { z } from "zod";
+import type { RequestContext } from "@/lib/context/request-context";
 import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./shared";
-import { taskInput, type CaseActor } from "./types";
+import { taskInput } from "./types";
 
 // A checklist task on a case, optionally assigned and due.
 export async function addTask({
-  actor,
+  ctx,
   caseId,
   input,
-  tenantId = "default",
 }: {
-  actor: CaseActor;
+  ctx: RequestContext;
   caseId: string;
-  input: { title: string; assigneeId?: string | null; dueAt?: string | null };
-  tenantId?: string;
+  input: z.input<typeof taskInput>;
 }) {
+  const { tenantId } = ctx;
   const v = taskInput.parse(input);
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId, tenantId);
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
     const t = await tx.caseTask.create({ data: { caseId, title: v.title, assigneeId: v.assigneeId ?? null, dueAt: v.dueAt ?? null } });
     await touchCase(tx, caseId);
-    await activity(tx, actor, caseId, "task_added", undefined, { taskId: t.id, title: t.title, assigneeId: t.assigneeId, dueAt: t.dueAt, done: t.done });
+    await activity(tx, ctx, caseId, "task_added", undefined, { taskId: t.id, title: t.title, assigneeId: t.assigneeId, dueAt: t.dueAt, done: t.done });
     return { id: t.id, title: t.title, done: t.done };
   });
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 
 // Case history actions written by lib/cases and by the other areas that touch a case (export, legal hold).
 export type CaseAction =
@@ -33,24 +34,23 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
 export async function recordCaseActivity(
   tx: Prisma.TransactionClient,
   entry: {
+    ctx: RequestContext;
     caseId: string;
-    actorId: string;
     action: CaseAction | (string & {});
     before?: unknown;
     after?: unknown;
-    audit?: false | Omit<AuditContext, "actorId">;
+    audit?: false;
   },
 ): Promise<void> {
   const before = toJson(entry.before);
   const after = toJson(entry.after);
   await tx.caseActivity.create({
-    data: { caseId: entry.caseId, actorId: entry.actorId, action: entry.action, before, after },
+    data: { caseId: entry.caseId, actorId: requireActorUserId(entry.ctx), action: entry.action, before, after },
   });
   if (entry.audit === false) return;
   await recordAudit(
     {
-      ...(entry.audit ?? {}),
-      actorId: entry.actorId,
+      ctx: entry.ctx,
       resourceType: "case",
       resourceId: entry.caseId,
       details: { type: "case.changed", caseId: entry.caseId, action: entry.action, before, after },

@@ -18,7 +18,7 @@ import { updateCase } from "./update-case";
 import { updateItemAnnotation } from "./update-item-annotation";
 import { updateNote } from "./update-note";
 import { updateTask } from "./update-task";
-import type { CaseActor } from "./types";
+import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
 
 // A switch to make the audit write fail AFTER it has written its row, inside the change's transaction: the
 // proof that a change, its case_activity and its audit_log entry commit together or not at all.
@@ -34,8 +34,8 @@ vi.mock("@/lib/audit/record-audit", async (importOriginal) => {
   };
 });
 
-let analyst: CaseActor & { role: string };
-let analyst2: CaseActor & { role: string };
+let analyst: RequestContext;
+let analyst2: RequestContext;
 let auditorId: string;
 let sessionId: string;
 let sessionEvents: number;
@@ -68,15 +68,15 @@ async function expectAppError(p: Promise<unknown>, code: string, message?: RegEx
 
 beforeAll(async () => {
   const file = "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json";
-  const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("aws-cloudtrail", file))]), fileName: file, via: "cli" });
+  const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("aws-cloudtrail", file))]), fileName: file, via: "cli", ctx: system() });
   expect(r.quarantined).toBe(0);
-  await runCorrelation();
+  await runCorrelation({ ctx: system() });
   const u = db().user;
   const a = await u.create({ data: { email: "ana@example.test", name: "Ana Analyst", role: "analyst" } });
   const b = await u.create({ data: { email: "ben@example.test", name: "Ben Analyst", role: "analyst" } });
   auditorId = (await u.create({ data: { email: "aud@example.test", role: "auditor" } })).id;
-  analyst = { id: a.id, email: a.email, role: "analyst", ip: "10.0.0.1", userAgent: "vitest" };
-  analyst2 = { id: b.id, email: b.email, role: "analyst" };
+  analyst = fromSessionUser({ id: a.id, email: a.email, role: "analyst", ip: "10.0.0.1", userAgent: "vitest" });
+  analyst2 = fromSessionUser({ id: b.id, email: b.email, role: "analyst" });
 
   const s = await pool().query<{ id: string; eventCount: number; identityId: string; credentialId: string | null }>(
     `SELECT id, "eventCount", "identityId", "credentialId" FROM session WHERE "eventCount" >= 3 AND "identityId" IS NOT NULL ORDER BY "eventCount" DESC, id LIMIT 1`,
@@ -111,25 +111,25 @@ beforeAll(async () => {
 
 describe("createCase and the status workflow", () => {
   it("creates an open case and records 'created' in case_activity and audit_log with who", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "  Token reuse ", severity: "high", tags: ["AWS", "aws", "tokens"] } });
+    const c = await createCase({ ctx: analyst, input: { title: "  Token reuse ", severity: "high", tags: ["AWS", "aws", "tokens"] } });
     expect(c.status).toBe("open");
     const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
-    expect(row).toMatchObject({ title: "Token reuse", severity: "high", tags: ["aws", "tokens"], createdById: analyst.id, closedAt: null });
+    expect(row).toMatchObject({ title: "Token reuse", severity: "high", tags: ["aws", "tokens"], createdById: analyst.actor.id, closedAt: null });
     expect(await counts(c.id)).toEqual({ activity: 1, audit: 1 });
     const act = await lastActivity(c.id);
-    expect(act).toMatchObject({ action: "created", actorId: analyst.id, before: null });
+    expect(act).toMatchObject({ action: "created", actorId: analyst.actor.id, before: null });
     expect(act.after).toMatchObject({ title: "Token reuse", status: "open", severity: "high" });
     const audit = await lastAudit(c.id);
-    expect(audit).toMatchObject({ action: "case.changed", actorId: analyst.id, actorEmail: analyst.email, ip: "10.0.0.1" });
+    expect(audit).toMatchObject({ action: "case.changed", actorId: analyst.actor.id, actorEmail: analyst.actor.email, ip: "10.0.0.1" });
     expect(audit.details).toMatchObject({ type: "case.changed", caseId: c.id, action: "created" });
   });
 
   it("walks open -> investigating -> pending_review -> closed -> reopen, each move with before/after", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Workflow" } });
+    const c = await createCase({ ctx: analyst, input: { title: "Workflow" } });
     const path = ["investigating", "pending_review", "closed", "investigating"] as const;
     let prev = "open";
     for (const to of path) {
-      await updateCase({ actor: analyst, caseId: c.id, input: { status: to } });
+      await updateCase({ ctx: analyst, caseId: c.id, input: { status: to } });
       const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
       expect(row.status).toBe(to);
       expect(row.closedAt === null).toBe(to !== "closed");
@@ -140,50 +140,50 @@ describe("createCase and the status workflow", () => {
     }
     expect(await counts(c.id)).toEqual({ activity: 5, audit: 5 });
     // closed -> open is the other allowed reopen
-    await updateCase({ actor: analyst, caseId: c.id, input: { status: "pending_review" } });
-    await updateCase({ actor: analyst, caseId: c.id, input: { status: "closed" } });
-    await updateCase({ actor: analyst, caseId: c.id, input: { status: "open" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "pending_review" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "open" } });
     expect((await db().case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("open");
   });
 
   it("refuses illegal moves with the allowed ones in the message, and records nothing", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Illegal" } });
-    await expectAppError(updateCase({ actor: analyst, caseId: c.id, input: { status: "closed" } }), "CONFLICT", /Open to Closed.*Investigating/);
-    await expectAppError(updateCase({ actor: analyst, caseId: c.id, input: { status: "pending_review" } }), "CONFLICT");
-    await updateCase({ actor: analyst, caseId: c.id, input: { status: "investigating" } });
-    await expectAppError(updateCase({ actor: analyst, caseId: c.id, input: { status: "open" } }), "CONFLICT", /Investigating to Open/);
-    await expectAppError(updateCase({ actor: analyst, caseId: c.id, input: { status: "closed", title: "renamed too" } }), "CONFLICT");
+    const c = await createCase({ ctx: analyst, input: { title: "Illegal" } });
+    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed" } }), "CONFLICT", /Open to Closed.*Investigating/);
+    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "pending_review" } }), "CONFLICT");
+    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "investigating" } });
+    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "open" } }), "CONFLICT", /Investigating to Open/);
+    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed", title: "renamed too" } }), "CONFLICT");
     const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
     expect(row).toMatchObject({ status: "investigating", title: "Illegal" });
     expect(await counts(c.id)).toEqual({ activity: 2, audit: 2 });
   });
 
   it("records only the fields that changed, before and after; assignee must be able to work cases", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Fields", severity: "low" } });
-    await updateCase({ actor: analyst, caseId: c.id, input: { title: "Fields", severity: "critical", assigneeId: analyst2.id, tags: ["x"] } });
+    const c = await createCase({ ctx: analyst, input: { title: "Fields", severity: "low" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: { title: "Fields", severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] } });
     const act = await lastActivity(c.id);
     expect(act.action).toBe("updated");
     expect(act.before).toEqual({ severity: "low", assigneeId: null, tags: [] });
-    expect(act.after).toEqual({ severity: "critical", assigneeId: analyst2.id, tags: ["x"] });
-    await expectAppError(updateCase({ actor: analyst, caseId: c.id, input: { assigneeId: auditorId } }), "VALIDATION", /cannot work cases/);
+    expect(act.after).toEqual({ severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] });
+    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { assigneeId: auditorId } }), "VALIDATION", /cannot work cases/);
     // no change: no entry
     const before = await counts(c.id);
-    await updateCase({ actor: analyst, caseId: c.id, input: { severity: "critical" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical" } });
     expect(await counts(c.id)).toEqual(before);
-    await expectAppError(updateCase({ actor: analyst, caseId: "00000000-0000-4000-8000-000000000000", input: { title: "x" } }), "NOT_FOUND");
+    await expectAppError(updateCase({ ctx: analyst, caseId: "00000000-0000-4000-8000-000000000000", input: { title: "x" } }), "NOT_FOUND");
   });
 });
 
 describe("atomicity", () => {
   it("a failure after the change inside the transaction leaves neither the change, its case_activity nor its audit_log", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Atomic", severity: "low" } });
+    const c = await createCase({ ctx: analyst, input: { title: "Atomic", severity: "low" } });
     const start = await counts(c.id);
     failAudit.on = true;
     try {
-      await expect(updateCase({ actor: analyst, caseId: c.id, input: { severity: "critical", status: "investigating" } })).rejects.toThrow(/forced failure/);
-      await expect(addNote({ actor: analyst, caseId: c.id, input: { body: "should vanish" } })).rejects.toThrow(/forced failure/);
-      await expect(addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } })).rejects.toThrow(/forced failure/);
-      await expect(createCase({ actor: analyst, input: { title: "Never created" } })).rejects.toThrow(/forced failure/);
+      await expect(updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical", status: "investigating" } })).rejects.toThrow(/forced failure/);
+      await expect(addNote({ ctx: analyst, caseId: c.id, input: { body: "should vanish" } })).rejects.toThrow(/forced failure/);
+      await expect(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } })).rejects.toThrow(/forced failure/);
+      await expect(createCase({ ctx: analyst, input: { title: "Never created" } })).rejects.toThrow(/forced failure/);
     } finally {
       failAudit.on = false;
     }
@@ -194,20 +194,20 @@ describe("atomicity", () => {
     expect(await counts(c.id)).toEqual(start);
     expect(await db().case.count({ where: { title: "Never created" } })).toBe(0);
     // and with the switch off the same change goes through, with both entries
-    await updateCase({ actor: analyst, caseId: c.id, input: { severity: "critical" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical" } });
     expect(await counts(c.id)).toEqual({ activity: start.activity + 1, audit: start.audit + 1 });
   });
 });
 
 describe("evidence items", () => {
   it("adds one item of each type, resolves each to a description, and refuses unknown references and duplicates", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Evidence" } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId, annotation: "the admin session" } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "event", refId: eventId } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "finding", refId: findingId } });
+    const c = await createCase({ ctx: analyst, input: { title: "Evidence" } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId, annotation: "the admin session" } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: eventId } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "finding", refId: findingId } });
     const snap = await addCaseItem({
-      actor: analyst,
+      ctx: analyst,
       caseId: c.id,
       input: { itemType: "lineage_snapshot", refId: credentialId, snapshot: { root: { type: "credential", id: credentialId }, depth: 6 } },
     });
@@ -221,7 +221,7 @@ describe("evidence items", () => {
     const s = await pool().query(`SELECT s.platform, s."eventCount", i."displayName" FROM session s JOIN identity i ON i.id = s."identityId" WHERE s.id = $1`, [sessionId]);
     expect(byType.session.title).toBe(`AWS CloudTrail session of ${s.rows[0].displayName}`);
     expect(byType.session.detail).toContain(`${sessionEvents} events`);
-    expect(byType.session).toMatchObject({ href: `/sessions/${sessionId}`, annotation: "the admin session", addedBy: { id: analyst.id } });
+    expect(byType.session).toMatchObject({ href: `/sessions/${sessionId}`, annotation: "the admin session", addedBy: { id: analyst.actor.id } });
     const e = await pool().query(`SELECT activity FROM event WHERE id = $1`, [eventId]);
     expect(byType.event.detail).toContain(e.rows[0].activity);
     const i = await pool().query(`SELECT "displayName" FROM identity WHERE id = $1`, [identityId]);
@@ -237,56 +237,56 @@ describe("evidence items", () => {
     const added = await db().caseActivity.findMany({ where: { caseId: c.id, action: "item_added" } });
     expect(added.map((a) => (a.after as { itemType: string }).itemType).sort()).toEqual(["event", "finding", "identity", "lineage_snapshot", "session"]);
 
-    await expectAppError(addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } }), "CONFLICT", /already in case/);
-    await expectAppError(addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "session", refId: "00000000-0000-4000-8000-000000000000" } }), "NOT_FOUND");
-    await expectAppError(addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "event", refId: "999999999" } }), "NOT_FOUND");
-    await expectAppError(addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "identity", refId: "not-a-uuid" } }), "NOT_FOUND");
+    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } }), "CONFLICT", /already in case/);
+    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: "00000000-0000-4000-8000-000000000000" } }), "NOT_FOUND");
+    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: "999999999" } }), "NOT_FOUND");
+    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: "not-a-uuid" } }), "NOT_FOUND");
     await expectAppError(
-      addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "lineage_snapshot", refId: "x", snapshot: { root: { type: "credential", id: "00000000-0000-4000-8000-000000000000" } } } }),
+      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "lineage_snapshot", refId: "x", snapshot: { root: { type: "credential", id: "00000000-0000-4000-8000-000000000000" } } } }),
       "NOT_FOUND",
     );
     expect(await db().caseItem.count({ where: { caseId: c.id } })).toBe(5);
   });
 
   it("edits an annotation and removes an item with before/after; a closed case takes no new evidence", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Annotate" } });
-    const item = await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId, annotation: "first" } });
-    await updateItemAnnotation({ actor: analyst2, caseId: c.id, itemId: item.id, input: { annotation: "second" } });
+    const c = await createCase({ ctx: analyst, input: { title: "Annotate" } });
+    const item = await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId, annotation: "first" } });
+    await updateItemAnnotation({ ctx: analyst2, caseId: c.id, itemId: item.id, input: { annotation: "second" } });
     let act = await lastActivity(c.id);
-    expect(act).toMatchObject({ action: "item_annotated", actorId: analyst2.id, before: { annotation: "first" }, after: { annotation: "second" } });
-    await removeCaseItem({ actor: analyst, caseId: c.id, itemId: item.id });
+    expect(act).toMatchObject({ action: "item_annotated", actorId: analyst2.actor.id, before: { annotation: "first" }, after: { annotation: "second" } });
+    await removeCaseItem({ ctx: analyst, caseId: c.id, itemId: item.id });
     act = await lastActivity(c.id);
     expect(act).toMatchObject({ action: "item_removed", before: { itemType: "identity", refId: identityId, annotation: "second" }, after: null });
     expect(await db().caseItem.count({ where: { caseId: c.id } })).toBe(0);
     expect(await counts(c.id)).toEqual({ activity: 4, audit: 4 });
-    for (const to of ["investigating", "pending_review", "closed"] as const) await updateCase({ actor: analyst, caseId: c.id, input: { status: to } });
-    await expectAppError(addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } }), "CONFLICT", /closed/);
+    for (const to of ["investigating", "pending_review", "closed"] as const) await updateCase({ ctx: analyst, caseId: c.id, input: { status: to } });
+    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } }), "CONFLICT", /closed/);
   });
 });
 
 describe("notes and tasks", () => {
   it("adds and edits notes (author only) and tasks, each with before/after", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Notes" } });
-    const n = await addNote({ actor: analyst, caseId: c.id, input: { body: "**bold** claim" } });
+    const c = await createCase({ ctx: analyst, input: { title: "Notes" } });
+    const n = await addNote({ ctx: analyst, caseId: c.id, input: { body: "**bold** claim" } });
     expect(await lastActivity(c.id)).toMatchObject({ action: "note_added", after: { body: "**bold** claim" } });
-    await expectAppError(updateNote({ actor: analyst2, caseId: c.id, noteId: n.id, input: { body: "hijack" } }), "FORBIDDEN");
-    await updateNote({ actor: analyst, caseId: c.id, noteId: n.id, input: { body: "**bold** claim, checked" } });
+    await expectAppError(updateNote({ ctx: analyst2, caseId: c.id, noteId: n.id, input: { body: "hijack" } }), "FORBIDDEN");
+    await updateNote({ ctx: analyst, caseId: c.id, noteId: n.id, input: { body: "**bold** claim, checked" } });
     expect(await lastActivity(c.id)).toMatchObject({ action: "note_updated", before: { body: "**bold** claim" }, after: { body: "**bold** claim, checked" } });
 
-    const t = await addTask({ actor: analyst, caseId: c.id, input: { title: "Ask the owner", assigneeId: analyst2.id, dueAt: "2026-12-01" } });
-    await updateTask({ actor: analyst2, caseId: c.id, taskId: t.id, input: { done: true } });
+    const t = await addTask({ ctx: analyst, caseId: c.id, input: { title: "Ask the owner", assigneeId: analyst2.actor.id, dueAt: "2026-12-01" } });
+    await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: { done: true } });
     const task = await db().caseTask.findUniqueOrThrow({ where: { id: t.id } });
     expect(task.done).toBe(true);
     expect(task.completedAt).not.toBeNull();
     expect(await lastActivity(c.id)).toMatchObject({ action: "task_updated", before: { done: false }, after: { done: true } });
-    await updateTask({ actor: analyst2, caseId: c.id, taskId: t.id, input: { done: false, dueAt: null } });
+    await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: { done: false, dueAt: null } });
     expect((await db().caseTask.findUniqueOrThrow({ where: { id: t.id } })).completedAt).toBeNull();
     expect(await lastActivity(c.id)).toMatchObject({ before: { done: true, dueAt: "2026-12-01T00:00:00.000Z" }, after: { done: false, dueAt: null } });
     expect(await counts(c.id)).toEqual({ activity: 6, audit: 6 });
 
     const detail = (await getCase({ id: c.id }))!;
     expect(detail.notes.map((x) => x.body)).toEqual(["**bold** claim, checked"]);
-    expect(detail.tasks[0]).toMatchObject({ title: "Ask the owner", done: false, assignee: { id: analyst2.id } });
+    expect(detail.tasks[0]).toMatchObject({ title: "Ask the owner", done: false, assignee: { id: analyst2.actor.id } });
     expect(detail.activity.map((a) => a.action)).toEqual(["task_updated", "task_updated", "task_added", "note_updated", "note_added", "created"]);
   });
 });
@@ -294,18 +294,18 @@ describe("notes and tasks", () => {
 describe("listCases", () => {
   it("filters by status list, severity, assignee, tag and text, sorts and pages", async () => {
     const mk = (title: string, severity: "low" | "critical", tags: string[], assigneeId?: string) =>
-      createCase({ actor: analyst, input: { title, severity, tags, assigneeId } });
+      createCase({ ctx: analyst, input: { title, severity, tags, assigneeId } });
     const a = await mk("LIST alpha", "low", ["list"]);
-    const b = await mk("LIST beta", "critical", ["list", "vip"], analyst2.id);
+    const b = await mk("LIST beta", "critical", ["list", "vip"], analyst2.actor.id!);
     const g = await mk("LIST gamma", "critical", ["list"]);
-    await updateCase({ actor: analyst, caseId: g.id, input: { status: "investigating" } });
+    await updateCase({ ctx: analyst, caseId: g.id, input: { status: "investigating" } });
 
     const ids = async (q: Parameters<typeof listCases>[0]) => (await listCases({ tag: "list", ...q })).items.map((x) => x.id);
     expect((await ids({ sort: "title", dir: "asc" }))).toEqual([a.id, b.id, g.id]);
     expect(await ids({ severity: "critical", sort: "title", dir: "asc" })).toEqual([b.id, g.id]);
     expect(await ids({ status: ["investigating"] })).toEqual([g.id]);
     expect((await ids({ status: ["open", "investigating"] })).length).toBe(3);
-    expect(await ids({ assignee: analyst2.id })).toEqual([b.id]);
+    expect(await ids({ assignee: analyst2.actor.id! })).toEqual([b.id]);
     expect((await ids({ assignee: "none", sort: "title", dir: "asc" }))).toEqual([a.id, g.id]);
     expect(await ids({ tag: "vip" })).toEqual([b.id]);
     expect(await ids({ q: "gAmMa" })).toEqual([g.id]);
@@ -321,12 +321,12 @@ describe("listCases", () => {
 
 describe("getCaseTimeline", () => {
   it("puts cited evidence (event time) and case activity (handling time) on one sorted axis, deduplicated and paged", async () => {
-    const c = await createCase({ actor: analyst, input: { title: "Timeline" } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "event", refId: eventId } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "finding", refId: findingId } });
-    await addCaseItem({ actor: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } });
-    await addNote({ actor: analyst, caseId: c.id, input: { body: "n" } });
+    const c = await createCase({ ctx: analyst, input: { title: "Timeline" } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: eventId } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "finding", refId: findingId } });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } });
+    await addNote({ ctx: analyst, caseId: c.id, input: { body: "n" } });
 
     // Expected evidence computed independently: the session's events plus the finding's two events (the cited
     // event is one of them, so it counts once).

@@ -1,8 +1,10 @@
+import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import { assertAssignable, activity, inCaseTx } from "./shared";
-import { createCaseInput, type CaseActor, type CreateCaseInput } from "./types";
+import { createCaseInput, type CreateCaseInput } from "./types";
 
 // A new case, open, with its "created" history entry (and audit entry) in the same transaction.
-export async function createCase({ actor, input, tenantId = "default" }: { actor: CaseActor; input: CreateCaseInput; tenantId?: string }) {
+export async function createCase({ ctx, input }: { ctx: RequestContext; input: CreateCaseInput }) {
+  const { tenantId } = ctx;
   const v = createCaseInput.parse(input);
   return inCaseTx(async (tx) => {
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
@@ -14,10 +16,10 @@ export async function createCase({ actor, input, tenantId = "default" }: { actor
         severity: v.severity,
         assigneeId: v.assigneeId ?? null,
         tags: v.tags ?? [],
-        createdById: actor.id,
+        createdById: requireActorUserId(ctx),
       },
     });
-    await activity(tx, actor, c.id, "created", undefined, {
+    await activity(tx, ctx, c.id, "created", undefined, {
       number: c.number,
       title: c.title,
       description: c.description,

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
 import type { CaseItemType } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // Short descriptions of cited evidence, resolved in one query per item type (not one per item): session
 // platform / identity / time, event activity, identity name / kind, finding title / severity, lineage snapshot
@@ -24,7 +25,7 @@ const MISSING: Record<string, string> = {
 };
 
 /** Describes each reference; the map is keyed `${itemType}:${refId}`. Unknown ids come back with missing: true. */
-export async function describeItems({ refs, tenantId = "default" }: { refs: ItemRef[]; tenantId?: string }): Promise<Map<string, ItemDescription>> {
+export async function describeItems({ refs, tenantId = DEFAULT_TENANT }: { refs: ItemRef[]; tenantId?: string }): Promise<Map<string, ItemDescription>> {
   const out = new Map<string, ItemDescription>();
   const ids = (t: string, re: RegExp) => [...new Set(refs.filter((r) => r.itemType === t && re.test(r.refId)).map((r) => r.refId))];
   const c = pool();

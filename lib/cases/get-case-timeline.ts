@@ -2,6 +2,7 @@ import { pool } from "@/lib/db";
 import { platformLabel } from "@/lib/sessions/words";
 import { UUID } from "./shared";
 import type { CaseTimeline, TimelineEntry } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 const BIGINT = /^[1-9][0-9]{0,18}$/;
 const HANDLING_SHOWN = 2000;
@@ -34,7 +35,7 @@ export async function getCaseTimeline({
   caseId,
   evidenceOffset = 0,
   evidenceLimit = 2000,
-  tenantId = "default",
+  tenantId = DEFAULT_TENANT,
 }: {
   caseId: string;
   evidenceOffset?: number;

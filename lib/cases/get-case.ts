@@ -2,13 +2,14 @@ import { db } from "@/lib/db";
 import { describeItems, itemKey } from "./describe-items";
 import { UUID, userRef } from "./shared";
 import { TRANSITIONS, type CaseDetail, type CaseItemType, type CaseStatus, type Severity } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 const ACTIVITY_SHOWN = 1000;
 const USER = { select: { id: true, email: true, name: true } } as const;
 
 // One case with everything the case page shows: items (each resolved to a short description of what it cites),
 // notes, tasks, the newest history entries, and the status moves allowed from here. Null when not found.
-export async function getCase({ id, tenantId = "default" }: { id: string; tenantId?: string }): Promise<CaseDetail | null> {
+export async function getCase({ id, tenantId = DEFAULT_TENANT }: { id: string; tenantId?: string }): Promise<CaseDetail | null> {
   if (!UUID.test(id)) return null;
   const c = await db().case.findFirst({
     where: { id, tenantId },

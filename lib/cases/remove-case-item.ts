@@ -1,10 +1,11 @@
+import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import type { CaseActor } from "./types";
 
 // Takes an evidence item out of a case. The history keeps what was removed (type, reference, annotation), so
 // the removal itself stays reviewable.
-export async function removeCaseItem({ actor, caseId, itemId, tenantId = "default" }: { actor: CaseActor; caseId: string; itemId: string; tenantId?: string }) {
+export async function removeCaseItem({ ctx, caseId, itemId }: { ctx: RequestContext; caseId: string; itemId: string }) {
+  const { tenantId } = ctx;
   return inCaseTx(async (tx) => {
     const c = await lockCase(tx, caseId, tenantId);
     if (c.status === "closed") throw new AppError("CONFLICT", "This case is closed. Reopen it before removing evidence.");
@@ -12,7 +13,7 @@ export async function removeCaseItem({ actor, caseId, itemId, tenantId = "defaul
     if (!item) throw new AppError("NOT_FOUND", "No such evidence item in this case. It may already have been removed; reload the case.");
     await tx.caseItem.delete({ where: { id: item.id } });
     await touchCase(tx, caseId);
-    await activity(tx, actor, caseId, "item_removed", { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation }, undefined);
+    await activity(tx, ctx, caseId, "item_removed", { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation }, undefined);
     return { id: item.id, removed: true };
   });
 }

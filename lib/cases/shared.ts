@@ -3,7 +3,8 @@ import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordCaseActivity } from "./case-activity";
-import type { CaseActor, UserRef } from "./types";
+import type { RequestContext } from "@/lib/context/request-context";
+import type { UserRef } from "./types";
 
 // What every case change shares: find the case in the caller's tenant (not found otherwise), run the change and
 // its history entries in one transaction, and keep the case's updatedAt honest for the list's "recently changed".
@@ -17,7 +18,7 @@ export function userRef(u: { id: string; email: string; name: string | null } | 
 }
 
 /** Loads the case row inside the transaction, locked so that two concurrent changes record a true before/after. */
-export async function lockCase(tx: Tx, caseId: string, tenantId = "default") {
+export async function lockCase(tx: Tx, caseId: string, tenantId: string) {
   if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId} FOR UPDATE`;
   if (rows.length === 0) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
@@ -44,13 +45,6 @@ export function inCaseTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db().$transaction(fn);
 }
 
-export function activity(tx: Tx, actor: CaseActor, caseId: string, action: string, before?: unknown, after?: unknown) {
-  return recordCaseActivity(tx, {
-    caseId,
-    actorId: actor.id,
-    action,
-    before,
-    after,
-    audit: { actorEmail: actor.email ?? null, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null },
-  });
+export function activity(tx: Tx, ctx: RequestContext, caseId: string, action: string, before?: unknown, after?: unknown) {
+  return recordCaseActivity(tx, { ctx, caseId, action, before, after });
 }

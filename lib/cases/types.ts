@@ -30,9 +30,6 @@ export const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
   closed: ["investigating", "open"],
 };
 
-/** Who is changing a case: the signed-in user (SessionUser fits), for case_activity and audit_log. */
-export type CaseActor = { id: string; email?: string | null; ip?: string | null; userAgent?: string | null };
-
 const optText = (max: number) =>
   z
     .string()
@@ -45,9 +42,9 @@ const tags = z
   .array(z.string().trim().min(1, "a tag cannot be empty").max(40, "a tag is at most 40 characters"))
   .max(20, "at most 20 tags")
   .transform((t) => [...new Set(t.map((x) => x.toLowerCase()))]);
+// A date the route already parsed passes again unchanged: lib functions re-check what every caller sends.
 const dueAt = z
-  .string()
-  .trim()
+  .union([z.date(), z.string().trim()])
   .nullable()
   .optional()
   .transform((v, ctx) => {

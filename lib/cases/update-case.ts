@@ -1,6 +1,7 @@
+import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, assertAssignable, inCaseTx, lockCase } from "./shared";
-import { STATUS_LABEL, TRANSITIONS, updateCaseInput, type CaseActor, type CaseStatus, type UpdateCaseInput } from "./types";
+import { STATUS_LABEL, TRANSITIONS, updateCaseInput, type CaseStatus, type UpdateCaseInput } from "./types";
 
 const FIELDS = ["title", "description", "severity", "assigneeId", "tags"] as const;
 
@@ -8,16 +9,15 @@ const FIELDS = ["title", "description", "severity", "assigneeId", "tags"] as con
 // are one "updated" entry with only the fields that changed, before and after; a status move is its own
 // "status_changed" entry. An illegal move is refused with the moves that are allowed from here.
 export async function updateCase({
-  actor,
+  ctx,
   caseId,
   input,
-  tenantId = "default",
 }: {
-  actor: CaseActor;
+  ctx: RequestContext;
   caseId: string;
   input: UpdateCaseInput;
-  tenantId?: string;
 }) {
+  const { tenantId } = ctx;
   const v = updateCaseInput.parse(input);
   return inCaseTx(async (tx) => {
     const c = await lockCase(tx, caseId, tenantId);
@@ -60,8 +60,8 @@ export async function updateCase({
         updatedAt: new Date(),
       },
     });
-    if (Object.keys(after).length > 0) await activity(tx, actor, c.id, "updated", before, after);
-    if (statusChange) await activity(tx, actor, c.id, "status_changed", { status: statusChange.from }, { status: statusChange.to });
+    if (Object.keys(after).length > 0) await activity(tx, ctx, c.id, "updated", before, after);
+    if (statusChange) await activity(tx, ctx, c.id, "status_changed", { status: statusChange.from }, { status: statusChange.to });
     return { id: c.id, changed: true };
   });
 }

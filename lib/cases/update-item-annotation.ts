@@ -1,21 +1,21 @@
+import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import { annotationInput, type CaseActor } from "./types";
+import { annotationInput } from "./types";
 
 // Changes the analyst's annotation on one evidence item; the history keeps the old and the new text.
 export async function updateItemAnnotation({
-  actor,
+  ctx,
   caseId,
   itemId,
   input,
-  tenantId = "default",
 }: {
-  actor: CaseActor;
+  ctx: RequestContext;
   caseId: string;
   itemId: string;
   input: { annotation: string | null };
-  tenantId?: string;
 }) {
+  const { tenantId } = ctx;
   const v = annotationInput.parse(input);
   const annotation = v.annotation ? v.annotation : null;
   return inCaseTx(async (tx) => {
@@ -27,7 +27,7 @@ export async function updateItemAnnotation({
     await touchCase(tx, caseId);
     await activity(
       tx,
-      actor,
+      ctx,
       caseId,
       "item_annotated",
       { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation },

@@ -1,21 +1,22 @@
+import type { z } from "zod";
+import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./shared";
-import { updateTaskInput, type CaseActor } from "./types";
+import { updateTaskInput } from "./types";
 
 // Ticks a task done (or not), renames, reassigns or re-dates it; the history records the changed fields only.
 export async function updateTask({
-  actor,
+  ctx,
   caseId,
   taskId,
   input,
-  tenantId = "default",
 }: {
-  actor: CaseActor;
+  ctx: RequestContext;
   caseId: string;
   taskId: string;
-  input: { title?: string; done?: boolean; assigneeId?: string | null; dueAt?: string | null };
-  tenantId?: string;
+  input: z.input<typeof updateTaskInput>;
 }) {
+  const { tenantId } = ctx;
   const v = updateTaskInput.parse(input);
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId, tenantId);
@@ -39,7 +40,7 @@ export async function updateTask({
       data: { ...(after as object), ...("done" in after ? { completedAt: after.done ? new Date() : null } : {}) },
     });
     await touchCase(tx, caseId);
-    await activity(tx, actor, caseId, "task_updated", { taskId: t.id, title: t.title, ...before }, { taskId: t.id, title: v.title ?? t.title, ...after });
+    await activity(tx, ctx, caseId, "task_updated", { taskId: t.id, title: t.title, ...before }, { taskId: t.id, title: v.title ?? t.title, ...after });
     return { id: t.id, changed: true };
   });
 }

@@ -1,5 +1,7 @@
 // One command of `npm run cli -- <command>`. To add one, write lib/cli/commands/<area>.ts exporting a list of
 // these, and add one line to lib/cli/registry.ts.
+import type { RequestContext } from "@/lib/context/request-context";
+
 export type CliIo = {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -20,8 +22,11 @@ export type CliCommand = {
    * server named by DATABASE_URL.
    */
   database: "none" | "read" | "write";
-  /** Returns the process exit code: 0 success, 1 failure, 2 usage error. */
-  run: (args: string[], io: CliIo) => Promise<number>;
+  /**
+   * Returns the process exit code: 0 success, 1 failure, 2 usage error. `ctx` is the command line's request
+   * context (the operating-system user), built once by runCli and passed to every lib/ function that changes data.
+   */
+  run: (args: string[], io: CliIo, ctx: RequestContext) => Promise<number>;
 };
 
 export class UsageError extends Error {}

@@ -1,5 +1,6 @@
 import { EnvError } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { forCli, osUser } from "@/lib/context/request-context";
 import { UsageError, type CliCommand, type CliIo } from "./command";
 import { openCliDatabase, type CliDatabase } from "./database";
 
@@ -87,7 +88,7 @@ export async function runCli({ argv, commands, io = defaultIo }: { argv: string[
       database = await openCliDatabase({ migrate: command.database === "write", log: (m) => io.err(`[sessionproof] ${m}`) });
       process.env.DATABASE_URL = database.url;
     }
-    return await command.run(rest, io);
+    return await command.run(rest, io, forCli(osUser()));
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`${err.message}\n\n${commandHelp(command)}`);

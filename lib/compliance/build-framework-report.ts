@@ -1,5 +1,6 @@
 import { CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
 import type { FrameworkSlug } from "./catalogs";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
 
@@ -139,7 +140,7 @@ ${groups.join("\n")}
 export async function buildFrameworkReport({
   framework,
   format,
-  tenantId = "default",
+  tenantId = DEFAULT_TENANT,
   now = new Date(),
 }: {
   framework: FrameworkSlug;

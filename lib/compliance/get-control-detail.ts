@@ -4,6 +4,7 @@ import { findControl, getCatalog, type Catalog, type FlatControl, type Framework
 import { mappingsFor } from "./evidence-map";
 import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } from "./get-framework-status";
 import { measureEvidence } from "./measure-evidence";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // Drill-down from one control to the records behind it. Lists are capped (LIMIT) because a rule can have fired on
 // thousands of sessions; counts come from the evidence items.
@@ -56,7 +57,7 @@ const pctOf = (n: number, d: number) => (d === 0 ? "no events" : `${n} of ${d} e
 export async function getControlDetail({
   framework,
   controlId,
-  tenantId = "default",
+  tenantId = DEFAULT_TENANT,
   now,
 }: {
   framework: FrameworkSlug;

@@ -1,6 +1,7 @@
 import { getCatalog, listControls, type Catalog, type FlatControl, type FrameworkSlug } from "./catalogs";
 import { factDef, mappingsFor, ruleDef, type ControlMapping, type EvidenceKind } from "./evidence-map";
 import { measureEvidence, type Measurements } from "./measure-evidence";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 export const CONTROL_STATUSES = ["with_findings", "with_evidence", "without_evidence"] as const;
 export type ControlStatus = (typeof CONTROL_STATUSES)[number];
@@ -85,7 +86,7 @@ export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements)
 /** Per control of one framework: its evidence items with their reasons and the resulting status. */
 export async function getFrameworkStatus({
   framework,
-  tenantId = "default",
+  tenantId = DEFAULT_TENANT,
   now,
 }: {
   framework: FrameworkSlug;

@@ -2,6 +2,7 @@ import { pool } from "@/lib/db";
 import { getCoverage } from "@/lib/coverage/get-coverage";
 import type { CoverageReport, EvidenceField } from "@/lib/coverage/types";
 import { EVIDENCE_FACTS, type FactId } from "./evidence-map";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // Measures every evidence fact and the findings per rule with a few aggregate queries (counts only: the event
 // table can be huge), so the status of all controls of all frameworks comes from one pass.
@@ -63,7 +64,7 @@ const COUNTS_SQL = `
     (SELECT count(*) FROM session WHERE "tenantId" = $1) AS sessions,
     (SELECT count(*) FROM audit_log WHERE "tenantId" = $1) AS audit`;
 
-export async function measureEvidence({ tenantId = "default", now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<Measurements> {
+export async function measureEvidence({ tenantId = DEFAULT_TENANT, now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<Measurements> {
   const [coverage, counts, rules] = await Promise.all([
     getCoverage({ tenantId, now }),
     pool().query<Counts>(COUNTS_SQL, [tenantId]),

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { fromSessionUser, system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { generateDemo, type GroundTruth } from "@/lib/demo/generate-demo";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
@@ -75,9 +76,9 @@ describe("incremental correlation", () => {
     // fullPassAbove 1: the incremental writer runs even where the closure is large, so every file exercises it.
     const runs: CorrelationSummary[] = [];
     for (const file of files) {
-      const out = await ingestFiles({ paths: [file] });
+      const out = await ingestFiles({ ctx: system(), paths: [file] });
       expect(out[0].error ?? null).toBeNull();
-      runs.push(await runCorrelation({ mode: "incremental", fullPassAbove: 1 }));
+      runs.push(await runCorrelation({ ctx: system(), mode: "incremental", fullPassAbove: 1 }));
     }
     // The first run has nothing to build on; every later one is incremental and reads the new events.
     expect(runs[0]).toMatchObject({ mode: "full", fallbackReason: "no earlier correlation to build on" });
@@ -94,7 +95,7 @@ describe("incremental correlation", () => {
     const incremental = await snapshot();
     expect(incremental.sessions.length).toBeGreaterThan(100);
     expect(incremental.links.length).toBeGreaterThan(50);
-    const full = await runCorrelation({ mode: "full" });
+    const full = await runCorrelation({ ctx: system(), mode: "full" });
     expect(full).toMatchObject({ mode: "full", fallbackReason: null, newEvents: 0 });
     expect(full.events).toBe(full.totalEvents);
     expect(await snapshot()).toEqual(incremental);
@@ -102,20 +103,20 @@ describe("incremental correlation", () => {
     // A small batch afterwards: loads its own events and the few it touches, not the whole store, and still
     // agrees with a full pass.
     const okta = "okta-system-log-page.json";
-    const small = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", okta))]), fileName: okta, via: "cli" });
+    const small = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", okta))]), fileName: okta, via: "cli", ctx: system() });
     expect(small.stored).toBeGreaterThan(0);
-    const after = await runCorrelation({ mode: "incremental" });
+    const after = await runCorrelation({ ctx: system(), mode: "incremental" });
     expect(after.mode).toBe("incremental");
     expect(after.newEvents).toBe(small.stored);
     expect(after.events).toBeGreaterThanOrEqual(after.newEvents);
     expect(after.events).toBeLessThan(after.totalEvents / 4);
     console.log(`small batch: ${after.newEvents} new events, ${after.events} loaded of ${after.totalEvents}`);
     const afterSmall = await snapshot();
-    await runCorrelation({ mode: "full" });
+    await runCorrelation({ ctx: system(), mode: "full" });
     expect(await snapshot()).toEqual(afterSmall);
 
     // Nothing new: an incremental run loads nothing and changes nothing.
-    const idle = await runCorrelation({ mode: "incremental" });
+    const idle = await runCorrelation({ ctx: system(), mode: "incremental" });
     expect(idle).toMatchObject({ mode: "incremental", newEvents: 0, events: 0 });
     expect(await snapshot()).toEqual(afterSmall);
   }, 120_000);
@@ -125,10 +126,10 @@ describe("incremental correlation", () => {
     // people again in a copy with other record ids (not a duplicate) touch those events.
     const okta = "okta-system-log-page.json";
     const text = fs.readFileSync(fixturePath("okta", okta), "utf8").replace(/"uuid":\s*"/g, '"uuid": "copy-');
-    const r = await ingestStream({ input: Readable.from([text]), fileName: "okta-copy.json", via: "cli" });
+    const r = await ingestStream({ input: Readable.from([text]), fileName: "okta-copy.json", via: "cli", ctx: system() });
     expect(r.stored).toBeGreaterThan(0);
     // Their closure: the copy and the sample's events, about 2.5% of the store; allowed 1%: a full pass.
-    const s = await runCorrelation({ mode: "incremental", fullPassAbove: 0.01 });
+    const s = await runCorrelation({ ctx: system(), mode: "incremental", fullPassAbove: 0.01 });
     expect(s).toMatchObject({ mode: "full", newEvents: r.stored });
     expect(s.fallbackReason).toMatch(/touch more than \d+ events/);
     expect(s.events).toBe(s.totalEvents);
@@ -140,9 +141,9 @@ describe("correlation run audit", () => {
   it("appends one correlation.run entry per run: the system for background runs, the user who asked otherwise", async () => {
     // Runs after the tests above: a store with correlated events.
     const before = await db().auditLog.count({ where: { action: "correlation.run" } });
-    const first = await runCorrelation({ mode: "incremental" });
+    const first = await runCorrelation({ ctx: system(), mode: "incremental" });
     const userId = "7d6f2f7e-1c1e-4c59-9d4e-3f0c8a1b2c3d";
-    const second = await runCorrelation({ mode: "full", actor: { actorId: userId, actorEmail: "ana@example.com", ip: "10.0.0.9", userAgent: "vitest" } });
+    const second = await runCorrelation({ ctx: fromSessionUser({ id: userId, email: "ana@example.com", role: "analyst", ip: "10.0.0.9", userAgent: "vitest" }), mode: "full" });
     const rows = await db().auditLog.findMany({ where: { action: "correlation.run" }, orderBy: { id: "asc" }, skip: before });
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ actorId: null, actorEmail: "system", resourceType: "correlation" });
@@ -186,15 +187,15 @@ describe("incremental correlation through each kind of stored key", () => {
       batches.push(...make("-fwd"));
       batches.push(...make("-rev").reverse());
     }
-    await runCorrelation({ mode: "full" }); // whatever the tests above left, so that every run below builds on it
+    await runCorrelation({ ctx: system(), mode: "full" }); // whatever the tests above left, so that every run below builds on it
     for (const e of batches) {
       await store(e);
-      const r = await runCorrelation({ mode: "incremental", fullPassAbove: 1 });
+      const r = await runCorrelation({ ctx: system(), mode: "incremental", fullPassAbove: 1 });
       expect(r.mode).toBe("incremental");
       expect(r.newEvents).toBe(1);
     }
     const incremental = await snapshot();
-    await runCorrelation({ mode: "full" });
+    await runCorrelation({ ctx: system(), mode: "full" });
     expect(await snapshot()).toEqual(incremental);
   });
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { fixturePath } from "@/lib/sources/testing/samples";
@@ -15,10 +16,10 @@ describe("correlation over the stored events", () => {
       ["aws-cloudtrail", TRAIL],
       ["okta", "okta-system-log-page.json"],
     ]) {
-      const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
+      const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
       expect(r.quarantined).toBe(0);
     }
-    const first = await runCorrelation();
+    const first = await runCorrelation({ ctx: system() });
     expect(first.events).toBe(await db().event.count());
     expect(first.sessions).toBeGreaterThan(0);
 
@@ -46,7 +47,7 @@ describe("correlation over the stored events", () => {
     expect(withSession).toBe(cited.length);
 
     // A re-run over the same events gives the same rows and ids.
-    const again = await runCorrelation();
+    const again = await runCorrelation({ ctx: system() });
     expect({ ...again, durationMs: 0 }).toEqual({ ...first, durationMs: 0, newEvents: 0 });
     expect(await getSessionsReport()).toEqual(report);
 
@@ -64,7 +65,7 @@ describe("correlation over the stored events", () => {
     if (sessionless) await pool().query(`UPDATE event SET "sessionId" = $2 WHERE id = $1`, [sessionless.id, a.s]);
     const xmin = async () => new Map((await pool().query<{ id: string; x: string }>(`SELECT id::text AS id, xmin::text AS x FROM event`)).rows.map((r) => [r.id, r.x]));
     const versionsBefore = await xmin();
-    await runCorrelation();
+    await runCorrelation({ ctx: system() });
     expect(await assignments()).toEqual(expected);
     const versionsAfter = await xmin();
     const rewritten = [...versionsAfter].filter(([id, x]) => versionsBefore.get(id) !== x).map(([id]) => id).sort();

@@ -1,5 +1,6 @@
 import type { PoolClient } from "pg";
-import { auditDetails, type AuditContext } from "@/lib/audit/record-audit";
+import { auditDetails, auditRow } from "@/lib/audit/record-audit";
+import type { RequestContext } from "@/lib/context/request-context";
 import { scheduleAuditFlush } from "@/lib/audit/flush-audit-to-ledger";
 import { pool } from "@/lib/db";
 import { stageRows } from "@/lib/db/pg-copy";
@@ -43,13 +44,10 @@ export type CorrelationSummary = {
   durationMs: number;
 };
 
-/** Who asked for a run: a user, or the system (background run after an ingest) when absent. */
-export type CorrelationActor = AuditContext;
-
 /** Every stored event with its raw record's file and position. */
 export async function loadCorrelationEvents(
   client: PoolClient,
-  tenantId = "default",
+  tenantId: string,
   only: { ids: string[] } | { after: string } | null = null,
 ): Promise<CorrelationEvent[]> {
   // `only`: just these event ids (the incremental closure), or the events above an id (the new ones).
@@ -300,21 +298,20 @@ const maxId = (events: CorrelationEvent[], floor: string) => events.reduce((m, e
 
 /**
  * Correlates the stored events and writes the result. mode "full" (the default) recomputes everything;
- * "incremental" only what the events stored since the last run touch (a full pass when it cannot). `actor` is
- * who asked (absent: the system, for the background run after an ingest); the run is audited either way.
+ * "incremental" only what the events stored since the last run touch (a full pass when it cannot). The context's
+ * actor is who asked (the system for the background run after an ingest); the run is audited either way.
  */
 export async function runCorrelation({
-  tenantId = "default",
+  ctx,
   mode = "full",
-  actor = null,
   fullPassAbove = 0.5,
 }: {
-  tenantId?: string;
+  ctx: RequestContext;
   mode?: CorrelationMode;
-  actor?: CorrelationActor | null;
   /** An incremental run whose closure passes this share of the events does a full pass (tests raise it to 1). */
   fullPassAbove?: number;
-} = {}): Promise<CorrelationSummary> {
+}): Promise<CorrelationSummary> {
+  const { tenantId } = ctx;
   const started = performance.now();
   const client = await pool().connect();
   // One run at a time per database (the web server's queue and a CLI run may overlap): an incremental run reads
@@ -376,7 +373,7 @@ export async function runCorrelation({
         links: res.links.length,
         durationMs: Math.round(performance.now() - started),
       };
-      await auditRun(client, tenantId, actor, mode, summary);
+      await auditRun(client, ctx, mode, summary);
       await client.query("COMMIT");
       scheduleAuditFlush();
       return summary;
@@ -394,8 +391,8 @@ export async function runCorrelation({
   }
 }
 
-/** The run's audit entry, in the run's own transaction (recordAudit takes a Prisma client; this is pg). */
-async function auditRun(client: PoolClient, tenantId: string, actor: CorrelationActor | null, requested: CorrelationMode, s: CorrelationSummary): Promise<void> {
+/** The run's audit entry, in the run's own transaction (recordAudit takes a Prisma client; this is pg): the same columns. */
+async function auditRun(client: PoolClient, ctx: RequestContext, requested: CorrelationMode, s: CorrelationSummary): Promise<void> {
   const details = auditDetails.parse({
     type: "correlation.run",
     mode: s.mode,
@@ -410,9 +407,10 @@ async function auditRun(client: PoolClient, tenantId: string, actor: Correlation
     links: s.links,
     durationMs: s.durationMs,
   });
+  const row = auditRow(ctx, details);
   await client.query(
     `INSERT INTO audit_log ("tenantId", "actorId", "actorEmail", action, "resourceType", ip, "userAgent", details)
      VALUES ($1, $2::uuid, $3, $4, 'correlation', $5, $6, $7::jsonb)`,
-    [tenantId, actor?.actorId ?? null, actor ? (actor.actorEmail ?? null) : "system", details.type, actor?.ip ?? null, actor?.userAgent?.slice(0, 512) ?? null, JSON.stringify(details)],
+    [row.tenantId, row.actorId, row.actorEmail, row.action, row.ip, row.userAgent, JSON.stringify(details)],
   );
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { fromSessionUser, system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { fixturePath } from "@/lib/sources/testing/samples";
@@ -16,11 +17,11 @@ const runEntries = async (skip = 0) =>
 describe("background correlation", () => {
   it("coalesces requests made while a run is going and leaves the sessions of everything ingested", async () => {
     const file = "okta-system-log-page.json";
-    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", file))]), fileName: file, via: "cli" });
+    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", file))]), fileName: file, via: "cli", ctx: system() });
     const events = await db().event.count();
-    requestCorrelation();
-    requestCorrelation();
-    requestCorrelation();
+    requestCorrelation({ ctx: system() });
+    requestCorrelation({ ctx: system() });
+    requestCorrelation({ ctx: system() });
     expect(correlationStatus().running).toBe(true);
     await correlationIdle();
     const status = correlationStatus();
@@ -41,9 +42,9 @@ describe("background correlation", () => {
   it("a user's request coalesced with a background one runs the widest mode under the user's name", async () => {
     const before = (await runEntries()).length;
     const userId = "0b7c9a54-3c55-4f1e-9a7e-6d2f1e0c4b11";
-    requestCorrelation();
-    requestCorrelation({ mode: "full", actor: { actorId: userId, actorEmail: "ana@example.com" } });
-    requestCorrelation();
+    requestCorrelation({ ctx: system() });
+    requestCorrelation({ ctx: fromSessionUser({ id: userId, email: "ana@example.com", role: "analyst" }), mode: "full" });
+    requestCorrelation({ ctx: system() });
     await correlationIdle();
     const runs = await runEntries(before);
     expect(runs.map((r) => [r.actorId, r.actorEmail, r.details.requested])).toEqual([

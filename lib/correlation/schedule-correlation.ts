@@ -1,6 +1,7 @@
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
-import { runCorrelation, type CorrelationActor, type CorrelationMode, type CorrelationSummary } from "./run-correlation";
+import type { RequestContext } from "@/lib/context/request-context";
+import { runCorrelation, type CorrelationMode, type CorrelationSummary } from "./run-correlation";
 
 // Background correlation for the web server: each ingest that stored something asks for a run; requests that
 // arrive while one is running coalesce into one more run after it, so sessions follow new data without piling
@@ -8,10 +9,10 @@ import { runCorrelation, type CorrelationActor, type CorrelationMode, type Corre
 //
 // Runs are incremental unless someone asks for a full pass (the events stored since the last run and what they
 // touch; run-correlation.ts falls back to a full pass when it must). Coalesced requests take the widest mode and
-// the user who asked, if any (otherwise the audit entry names the system). Governance checks and risk rules
+// the context of a user who asked, if any (otherwise the system's). Governance checks and risk rules
 // after it are still full passes over the sessions.
 
-type Pending = { mode: CorrelationMode; actor: CorrelationActor | null };
+type Pending = { mode: CorrelationMode; ctx: RequestContext };
 
 let running: Promise<void> | null = null;
 let pending: Pending | null = null;
@@ -19,13 +20,13 @@ let last: { at: string; summary: CorrelationSummary | null; error: string | null
 
 async function loop(): Promise<void> {
   while (pending) {
-    const { mode, actor } = pending;
+    const { mode, ctx } = pending;
     pending = null;
     try {
-      const summary = await runCorrelation({ mode, actor });
+      const summary = await runCorrelation({ ctx, mode });
       // Governance checks and risk findings follow the sessions they read.
-      await runGovernanceChecks({});
-      await runRiskRules({});
+      await runGovernanceChecks({ ctx });
+      await runRiskRules({ ctx });
       last = { at: new Date().toISOString(), summary, error: null };
     } catch (err) {
       last = { at: new Date().toISOString(), summary: null, error: (err as Error).message };
@@ -34,11 +35,12 @@ async function loop(): Promise<void> {
   }
 }
 
-/** Asks for a run: incremental by default; `actor` is the user who asked (absent: the system). */
-export function requestCorrelation({ mode = "incremental", actor = null }: { mode?: CorrelationMode; actor?: CorrelationActor | null } = {}): void {
+/** Asks for a run: incremental by default; `ctx` is who asked (a user, or system() for the run after an ingest). */
+export function requestCorrelation({ ctx, mode = "incremental" }: { ctx: RequestContext; mode?: CorrelationMode }): void {
   pending = {
     mode: pending?.mode === "full" || mode === "full" ? "full" : "incremental",
-    actor: actor ?? pending?.actor ?? null,
+    // A user who asked is named rather than the system, whichever request came first.
+    ctx: ctx.actor.kind === "system" && pending ? pending.ctx : ctx,
   };
   running ??= loop().finally(() => {
     running = null;

@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The sessions report: each session as an auditable transaction (who initiated it, which identity or NHI,
 // with which credential, what was done, what changed, which raw records prove it, how it links to other
@@ -52,7 +53,7 @@ type Row = {
   resources: { type: string; id: string | null; name: string | null }[] | null;
 };
 
-export async function getSessionsReport({ tenantId = "default" }: { tenantId?: string } = {}): Promise<SessionsReport> {
+export async function getSessionsReport({ tenantId = DEFAULT_TENANT }: { tenantId?: string } = {}): Promise<SessionsReport> {
   const client = await pool().connect();
   try {
     const sessions = await client.query<{

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
 import { getCoverage } from "./get-coverage";
 import { platformCapability } from "./platform-capabilities";
@@ -272,7 +273,7 @@ describe("retention horizon", () => {
 describe("required retention setting", () => {
   it("defaults to 365, changes with an audit entry, and refuses invalid values", async () => {
     expect((await getCoverage()).requiredRetentionDays).toBe(365);
-    await setRequiredRetention({ input: { requiredRetentionDays: 60 }, actor: { actorEmail: "admin@example.com" } });
+    await setRequiredRetention({ input: { requiredRetentionDays: 60 }, ctx: testContext({ email: "admin@example.com" }) });
     const report = await getCoverage({ now: new Date("2025-03-10T00:00:00Z") });
     expect(report.requiredRetentionDays).toBe(60);
     // 90-day Okta now meets the requirement: no retention gap.
@@ -286,8 +287,8 @@ describe("required retention setting", () => {
       { action: "settings.changed", actorEmail: "admin@example.com", details: { type: "settings.changed", key: "coverage.requiredRetentionDays", before: 365, after: 60 } },
     ]);
 
-    await expect(setRequiredRetention({ input: { requiredRetentionDays: 0 }, actor: {} })).rejects.toThrow(/at least 1 day/);
-    await expect(setRequiredRetention({ input: { requiredRetentionDays: 12.5 }, actor: {} })).rejects.toThrow(/whole number/);
+    await expect(setRequiredRetention({ input: { requiredRetentionDays: 0 }, ctx: testContext() })).rejects.toThrow(/at least 1 day/);
+    await expect(setRequiredRetention({ input: { requiredRetentionDays: 12.5 }, ctx: testContext() })).rejects.toThrow(/whole number/);
     expect((await getCoverage()).requiredRetentionDays).toBe(60);
   });
 });

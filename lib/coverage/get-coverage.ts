@@ -13,6 +13,7 @@ import {
   type PlatformCapability,
   type PlatformCoverage,
 } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // Coverage measured from the ingested data: one grouped aggregate pass over the event table (count / FILTER per
 // platform): a single scan of the tenant's events, and no event row ever reaches JS.
@@ -246,7 +247,7 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
-export async function getCoverage({ tenantId = "default", now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<CoverageReport> {
+export async function getCoverage({ tenantId = DEFAULT_TENANT, now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<CoverageReport> {
   const [requiredDays, rows] = await Promise.all([getRequiredRetention(), coverageRows(tenantId)]);
   const byPlatform = new Map(rows.map((r) => [r.platform, r]));
   // Every registered platform appears (with zero events when nothing was ingested), then any other platform found.

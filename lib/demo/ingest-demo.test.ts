@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
 import { getSource } from "@/lib/sources/registry";
@@ -20,7 +21,7 @@ describe("demo dataset through the ingest pipeline (seed 5, scale 1)", () => {
   for (const platform of platforms) {
     const files = gt.files.filter((f) => f.platform === platform);
     it.skipIf(getSource(platform) === null)(`${platform}: ${files.length} file(s), ${files.reduce((n, f) => n + f.records, 0)} records, none quarantined`, async () => {
-      const outcomes = await ingestFiles({ paths: files.map((f) => path.join(dir, f.path)) });
+      const outcomes = await ingestFiles({ ctx: system(), paths: files.map((f) => path.join(dir, f.path)) });
       for (const [i, f] of files.entries()) {
         const o = outcomes[i];
         expect(o.error, f.path).toBeUndefined();

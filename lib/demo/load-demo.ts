@@ -3,6 +3,7 @@ import path from "node:path";
 import { db } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
+import { system } from "@/lib/context/request-context";
 import { generateDemo } from "./generate-demo";
 
 // `npm start` on an empty database: generate the demo dataset into the data folder and ingest it through the
@@ -18,11 +19,11 @@ export async function loadDemoIfEmpty({ dataDir, seed = 1, scale = 2, log = () =
   const summary = generateDemo({ seed, scale, outDir: dir });
   const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) => path.join(dir, f.path)) as string[];
   log(`loading the demo dataset (seed ${seed}, scale ${scale}): ${summary.records} records in ${summary.files} files…`);
-  const outcomes = await ingestFiles({ paths, sourceName: undefined });
+  const outcomes = await ingestFiles({ ctx: system(), paths, sourceName: undefined });
   const failed = outcomes.filter((o) => o.error);
   if (failed.length) throw new Error(`the demo dataset did not ingest: ${failed.map((o) => `${path.basename(o.file)}: ${o.error}`).join("; ")}`);
   const stored = outcomes.reduce((n, o) => n + (o.result?.stored ?? 0), 0);
   const quarantined = outcomes.reduce((n, o) => n + (o.result?.quarantined ?? 0), 0);
-  const c = await runCorrelation();
+  const c = await runCorrelation({ ctx: system() });
   return { loaded: true, files: summary.files, records: summary.records, stored, quarantined, sessions: c.sessions, dir };
 }

@@ -2,6 +2,7 @@ import { pool } from "@/lib/db";
 import { copyRows, int8At, type CopyPage } from "@/lib/db/pg-copy";
 import { AppError } from "@/lib/errors";
 import { prefetched } from "./prefetched";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // What a case export contains, decided once and documented in docs/evidence-package.md:
 //   session item          the session, every event grouped into it, its identity, initiator and credential
@@ -59,7 +60,7 @@ export type CaseEvidence = {
 };
 
 /** Finds a case by id or by number (#12, 12), in the tenant. */
-export async function findCase({ ref, tenantId = "default" }: { ref: string; tenantId?: string }): Promise<{ id: string; number: number }> {
+export async function findCase({ ref, tenantId = DEFAULT_TENANT }: { ref: string; tenantId?: string }): Promise<{ id: string; number: number }> {
   const r = ref.trim().replace(/^#/, "");
   const q = UUID.test(r)
     ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [r, tenantId])
@@ -70,7 +71,7 @@ export async function findCase({ ref, tenantId = "default" }: { ref: string; ten
   return q.rows[0];
 }
 
-export async function collectCaseEvidence({ caseId, tenantId = "default" }: { caseId: string; tenantId?: string }): Promise<CaseEvidence> {
+export async function collectCaseEvidence({ caseId, tenantId = DEFAULT_TENANT }: { caseId: string; tenantId?: string }): Promise<CaseEvidence> {
   if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   const c = pool();
   const caseRows = await c.query<CaseRow>(

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { addNote } from "@/lib/cases/add-note";
 import { createCase } from "@/lib/cases/create-case";
@@ -33,6 +34,7 @@ let caseNumber: number;
 let sessionId: string;
 let eventId: string;
 let actor: { id: string; email: string };
+let ctx: RequestContext;
 let result: Awaited<ReturnType<typeof exportCase>>;
 
 // The README's commands read the expected key from the environment, as the auditor sets it from Settings.
@@ -66,14 +68,15 @@ beforeAll(async () => {
     ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
     ["okta", "okta-system-log-page.json"],
   ]) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
+    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
     expect(r.quarantined).toBe(0);
   }
-  await runCorrelation();
+  await runCorrelation({ ctx: system() });
   const u = await db().user.create({ data: { email: "ana@example.test", name: "Ana Analyst", role: "analyst" } });
   const auditor = await db().user.create({ data: { email: "aud@example.test", role: "auditor" } });
   actor = { id: auditor.id, email: auditor.email };
-  const analyst = { id: u.id, email: u.email };
+  ctx = fromSessionUser({ ...actor, role: auditor.role });
+  const analyst = fromSessionUser({ id: u.id, email: u.email, role: u.role });
 
   const s = await pool().query<{ id: string }>(
     `SELECT id FROM session WHERE platform = 'aws-cloudtrail' AND "eventCount" >= 3 ORDER BY "eventCount" DESC, id LIMIT 1`,
@@ -84,15 +87,15 @@ beforeAll(async () => {
     [sessionId],
   );
   eventId = e.rows[0].id;
-  const c = await createCase({ actor: analyst, input: { title: "Admin policy attached from a new IP", severity: "high" } });
+  const c = await createCase({ ctx: analyst, input: { title: "Admin policy attached from a new IP", severity: "high" } });
   caseId = c.id;
   caseNumber = c.number;
-  await addCaseItem({ actor: analyst, caseId, input: { itemType: "session", refId: sessionId, annotation: "the escalation" } });
-  await addCaseItem({ actor: analyst, caseId, input: { itemType: "event", refId: eventId } });
-  await addNote({ actor: analyst, caseId, input: { body: "Started from the AttachUserPolicy alert." } });
+  await addCaseItem({ ctx: analyst, caseId, input: { itemType: "session", refId: sessionId, annotation: "the escalation" } });
+  await addCaseItem({ ctx: analyst, caseId, input: { itemType: "event", refId: eventId } });
+  await addNote({ ctx: analyst, caseId, input: { body: "Started from the AttachUserPolicy alert." } });
 
   const zipPath = path.join(tmp, "export.zip");
-  result = await exportCase({ caseId, actor, output: fs.createWriteStream(zipPath) });
+  result = await exportCase({ ctx, caseId, output: fs.createWriteStream(zipPath) });
   const unzip = run(`unzip -q ${JSON.stringify(zipPath)} -d out`, tmp);
   expect(unzip.code, unzip.out).toBe(0);
   pkg = path.join(tmp, "out", result.folder);
@@ -253,7 +256,7 @@ describe("exportCase", () => {
       },
     });
     broken.on("error", () => undefined);
-    await expect(exportCase({ caseId, actor, output: broken })).rejects.toThrow(/connection reset by peer/);
+    await expect(exportCase({ ctx, caseId, output: broken })).rejects.toThrow(/connection reset by peer/);
     const act = await db().caseActivity.findFirstOrThrow({ where: { caseId }, orderBy: { id: "desc" } });
     expect(act.action).toBe("export_failed");
     expect(act.after).toMatchObject({ status: "failed", error: expect.stringContaining("connection reset by peer") });
@@ -263,9 +266,9 @@ describe("exportCase", () => {
 
   it("exports an empty case as a valid package with no records", async () => {
     const analyst = await db().user.findFirstOrThrow({ where: { email: "ana@example.test" } });
-    const c = await createCase({ actor: { id: analyst.id, email: analyst.email }, input: { title: "Nothing cited yet" } });
+    const c = await createCase({ ctx: fromSessionUser(analyst), input: { title: "Nothing cited yet" } });
     const zip = path.join(tmp, "empty.zip");
-    const r = await exportCase({ caseId: c.id, actor, output: fs.createWriteStream(zip) });
+    const r = await exportCase({ ctx, caseId: c.id, output: fs.createWriteStream(zip) });
     expect(r).toMatchObject({ events: 0, rawRecords: 0, sessions: 0 });
     expect(run(`unzip -q ${JSON.stringify(zip)} -d empty`, tmp).code).toBe(0);
     const dir = path.join(tmp, "empty", r.folder);
@@ -280,7 +283,7 @@ describe("exportCase", () => {
     expect(await findCase({ ref: `#${caseNumber}` })).toEqual({ id: caseId, number: caseNumber });
     expect(await findCase({ ref: caseId })).toEqual({ id: caseId, number: caseNumber });
     await expect(findCase({ ref: "99999" })).rejects.toBeInstanceOf(AppError);
-    await expect(exportCase({ caseId: crypto.randomUUID(), actor, output: fs.createWriteStream(path.join(tmp, "none.zip")) })).rejects.toMatchObject({
+    await expect(exportCase({ ctx, caseId: crypto.randomUUID(), output: fs.createWriteStream(path.join(tmp, "none.zip")) })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { recordCaseActivity } from "@/lib/cases/case-activity";
+import type { Actor, RequestContext } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { checkpointNote } from "@/lib/ledger/checkpoint-note";
@@ -27,7 +28,6 @@ export const PACKAGE_FORMAT = "sessionproof-evidence/v1";
 // saved bytes. writeCaseExport({ compressionLevel: 0 }) stores everything (fastest, 10-15x larger).
 const BULK_LEVEL = 1;
 
-export type ExportActor = { id: string; email?: string | null; ip?: string | null; userAgent?: string | null };
 
 export type ExportResult = {
   caseId: string;
@@ -70,7 +70,8 @@ function verifierSource(): Buffer {
  * Everything that can fail before the first byte is sent: the case exists (NOT_FOUND otherwise), its evidence is
  * collected, and a checkpoint is signed now so that it covers every cited raw record.
  */
-export async function prepareCaseExport({ caseId, tenantId = "default" }: { caseId: string; tenantId?: string }): Promise<PreparedExport> {
+export async function prepareCaseExport({ ctx, caseId }: { ctx: RequestContext; caseId: string }): Promise<PreparedExport> {
+  const { tenantId } = ctx;
   // The checkpoint is signed while the evidence is collected; if a cited record arrived in between, sign again.
   const key = await loadOrCreateSigningKey();
   const [evidence, signed] = await Promise.all([collectCaseEvidence({ caseId, tenantId }), createCheckpoint({ key })]);
@@ -96,21 +97,21 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + "\n", "utf
 
 /** Streams the prepared package to `output` and records the export (or its failure) in the case history and audit trail. */
 export async function writeCaseExport({
+  ctx,
   prepared,
-  actor,
   output,
   compressionLevel = BULK_LEVEL,
 }: {
+  ctx: RequestContext;
   prepared: PreparedExport;
-  actor: ExportActor;
   output: Writable;
   /** zlib level (0 = store) for the large files; small ones always use 6. */
   compressionLevel?: number;
 }): Promise<ExportResult> {
   const ev = prepared.evidence;
   try {
-    const result = await writeZip(prepared, actor, output, compressionLevel);
-    await recordExport(prepared, actor, {
+    const result = await writeZip(prepared, ctx.actor, output, compressionLevel);
+    await recordExport(prepared, ctx, {
       status: "completed",
       files: result.files,
       events: result.events,
@@ -121,7 +122,7 @@ export async function writeCaseExport({
     return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await recordExport(prepared, actor, { status: "failed", error: message.slice(0, 500) }).catch((e) =>
+    await recordExport(prepared, ctx, { status: "failed", error: message.slice(0, 500) }).catch((e) =>
       console.error(`[export] could not record the failed export of case ${ev.case.number}:`, e),
     );
     if (!output.destroyed) output.destroy(err instanceof Error ? err : new Error(message));
@@ -131,41 +132,36 @@ export async function writeCaseExport({
 
 /** exportCase = prepare + write: the whole package for `caseId` streamed to `output`. */
 export async function exportCase({
+  ctx,
   caseId,
-  actor,
   output,
-  tenantId = "default",
   compressionLevel,
 }: {
+  ctx: RequestContext;
   caseId: string;
-  actor: ExportActor;
   output: Writable;
-  tenantId?: string;
   compressionLevel?: number;
 }): Promise<ExportResult> {
-  const prepared = await prepareCaseExport({ caseId, tenantId });
-  return writeCaseExport({ prepared, actor, output, compressionLevel });
+  const prepared = await prepareCaseExport({ ctx, caseId });
+  return writeCaseExport({ ctx, prepared, output, compressionLevel });
 }
 
 async function recordExport(
   { evidence: ev }: PreparedExport,
-  actor: ExportActor,
+  ctx: RequestContext,
   outcome: { status: "completed" | "failed"; files?: number; events?: number; rawRecords?: number; treeSize?: number; manifestSha256?: string; error?: string },
 ): Promise<void> {
   await db().$transaction(async (tx) => {
     await recordCaseActivity(tx, {
+      ctx,
       caseId: ev.case.id,
-      actorId: actor.id,
       action: outcome.status === "completed" ? "exported" : "export_failed",
       after: outcome,
       audit: false,
     });
     await recordAudit(
       {
-        actorId: actor.id,
-        actorEmail: actor.email ?? null,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
+        ctx,
         resourceType: "case",
         resourceId: ev.case.id,
         details: { type: "case.exported", caseId: ev.case.id, caseNumber: ev.case.number, ...outcome },
@@ -192,7 +188,7 @@ async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64A
   if (i !== rawRecordIds.length) throw new AppError("INTERNAL", "raw records disappeared during the export; export again.");
 }
 
-async function writeZip(prepared: PreparedExport, actor: ExportActor, output: Writable, bulkLevel: number): Promise<ExportResult> {
+async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable, bulkLevel: number): Promise<ExportResult> {
   const { evidence: ev, checkpoint, key, exportedAt, folder } = prepared;
   const zip = new ZipWriter(output, exportedAt);
   const files: FileEntry[] = [];

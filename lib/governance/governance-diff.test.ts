@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { generateDemo } from "@/lib/demo/generate-demo";
@@ -34,21 +35,21 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gov-diff-"));
   const summary = generateDemo({ seed: 3, scale: 1, outDir: dir });
   const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) => path.join(dir, f.path)) as string[];
-  await ingestFiles({ paths, sourceName: undefined });
-  await runCorrelation();
+  await ingestFiles({ ctx: system(), paths, sourceName: undefined });
+  await runCorrelation({ ctx: system() });
   asOf = (await pool().query<{ t: Date }>(`SELECT max(time) AS t FROM event`)).rows[0].t;
 }, 120_000);
 
 describe("governance checks and risk findings written as differences", () => {
   it("equal a rebuild from nothing after checks are added, changed and removed", async () => {
-    await runGovernanceChecks();
+    await runGovernanceChecks({ ctx: system() });
     const first = await checks();
     expect(first.length).toBeGreaterThan(3);
     const idsBefore = await ids();
 
     // Nothing changed: nothing written (no statement on governance_check), same rows, same ids.
     const writes = await changeRows();
-    await runGovernanceChecks();
+    await runGovernanceChecks({ ctx: system() });
     expect(await changeRows()).toBe(writes);
     expect(await checks()).toEqual(first);
 
@@ -69,7 +70,7 @@ describe("governance checks and risk findings written as differences", () => {
       )
     ).rows[0].id;
 
-    const counts = await runGovernanceChecks();
+    const counts = await runGovernanceChecks({ ctx: system() });
     const incremental = await checks();
     expect(counts.checks).toBe(first.length);
     expect(incremental.map((c) => c.eventId)).not.toContain(gone);
@@ -81,12 +82,12 @@ describe("governance checks and risk findings written as differences", () => {
     expect(untouched.every((e) => idsAfter.get(e) === idsBefore.get(e))).toBe(true);
 
     await pool().query(`DELETE FROM governance_check`);
-    await runGovernanceChecks();
+    await runGovernanceChecks({ ctx: system() });
     expect(await checks()).toEqual(incremental);
   });
 
   it("risk findings: a second run over changed data equals a run from nothing", async () => {
-    await runRiskRules({ asOf });
+    await runRiskRules({ ctx: system(), asOf });
     const before = await findings();
     expect(before.length).toBeGreaterThan(0);
 
@@ -97,7 +98,7 @@ describe("governance checks and risk findings written as differences", () => {
     await pool().query(`UPDATE governance_check SET approved = true WHERE "eventId" = $1`, [approvedEvent]);
     await pool().query(`UPDATE governance_check SET "actorName" = 'someone else' WHERE "eventId" = $1`, [removedEvent]);
 
-    const again = await runRiskRules({ asOf });
+    const again = await runRiskRules({ ctx: system(), asOf });
     expect(again.resolved).toBe(1);
     const incremental = await findings();
     const resolved = incremental.filter((f) => f.resolved).map((f) => f.fingerprint);
@@ -107,7 +108,7 @@ describe("governance checks and risk findings written as differences", () => {
     // From nothing: the same open findings with the same content.
     const sessions = (await pool().query(`SELECT id, "riskScore", "riskLevel" FROM session ORDER BY id`)).rows;
     await pool().query(`DELETE FROM finding_activity; DELETE FROM finding; UPDATE session SET "riskScore" = 0, "riskLevel" = NULL`);
-    await runRiskRules({ asOf });
+    await runRiskRules({ ctx: system(), asOf });
     const rebuilt = await findings();
     expect(rebuilt).toEqual(incremental.filter((f) => !f.resolved));
     expect((await pool().query(`SELECT id, "riskScore", "riskLevel" FROM session ORDER BY id`)).rows).toEqual(sessions);

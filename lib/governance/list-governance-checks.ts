@@ -1,5 +1,6 @@
 import { pool } from "@/lib/db";
 import type { ChecksPage, ChecksQuery, CheckStatus, GovernanceCheckItem, PrivilegedCategory } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The governance checks list: filters (status or "problem", platform, category, identity, session, time range),
 // sort, offset pagination with the total. One statement for the page and one for the count, over governance_check
@@ -21,7 +22,7 @@ export function checksFilterSql(f: Input, params: unknown[]): string {
     params.push(v);
     return `$${params.length}`;
   };
-  const where = [`g."tenantId" = ${p(f.tenantId ?? "default")}`];
+  const where = [`g."tenantId" = ${p(f.tenantId ?? DEFAULT_TENANT)}`];
   if (f.status === "problem") where.push(`g.status <> 'ok'`);
   else if (f.status) where.push(`g.status = ${p(f.status)}`);
   if (f.platform) where.push(`g.platform = ${p(f.platform)}`);

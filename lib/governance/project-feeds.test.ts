@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { eventSkeleton, ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
@@ -8,7 +9,7 @@ import { fixturePath } from "@/lib/sources/testing/samples";
 import { projectGovernance } from "./project-feeds";
 
 const ingestFile = (path: string, name: string) =>
-  ingestStream({ input: Readable.from([fs.readFileSync(path)]), fileName: name, via: "cli" });
+  ingestStream({ input: Readable.from([fs.readFileSync(path)]), fileName: name, via: "cli", ctx: system() });
 
 function event(over: Partial<NormalizedEvent>): NormalizedEvent {
   return {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { generateDemo, type GroundTruth } from "@/lib/demo/generate-demo";
@@ -98,7 +99,7 @@ const opa = (who: string, min: number, allow: boolean, id: string) => ({
 });
 
 async function ingestJson(name: string, value: unknown) {
-  const r = await ingestStream({ input: Readable.from([Buffer.from(JSON.stringify(value))]), fileName: name, via: "cli" });
+  const r = await ingestStream({ input: Readable.from([Buffer.from(JSON.stringify(value))]), fileName: name, via: "cli", ctx: system() });
   expect(r.quarantined, name).toBe(0);
   return r;
 }
@@ -153,8 +154,8 @@ describe("governance checks over crafted exports", () => {
       opa("erin", 10, true, "dec-erin-0"), // earlier: the later one is the decision at request time
       opa("bob", -40, true, "dec-bob-old"), // 70 minutes before bob's action: too old to be "at request time"
     ]);
-    await runCorrelation();
-    counts = await runGovernanceChecks();
+    await runCorrelation({ ctx: system() });
+    counts = await runGovernanceChecks({ ctx: system() });
   });
 
   it("approved and inside the grant window: ok, minutes outside 0, not broader", async () => {
@@ -210,7 +211,7 @@ describe("governance checks over crafted exports", () => {
     // The privileged events plus the one the catalog marks (ScheduleKeyDeletion).
     expect(counts.checks).toBe(privileged.rows[0].n + 1);
     expect(await db().governanceCheck.count()).toBe(counts.checks);
-    const again = await runGovernanceChecks();
+    const again = await runGovernanceChecks({ ctx: system() });
     expect(again).toEqual(counts);
     expect(await db().governanceCheck.count()).toBe(counts.checks);
     // The grant records themselves are checked as admin role changes, approved through their ticket.
@@ -285,11 +286,11 @@ describe("governance checks over the demo dataset", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-demo-gov-"));
     generateDemo({ seed: 3, scale: 1, outDir: dir });
     const gt = JSON.parse(fs.readFileSync(path.join(dir, "ground-truth.json"), "utf8")) as GroundTruth;
-    const outcomes = await ingestFiles({ paths: gt.files.map((f) => path.join(dir, f.path)) });
+    const outcomes = await ingestFiles({ ctx: system(), paths: gt.files.map((f) => path.join(dir, f.path)) });
     expect(outcomes.filter((o) => o.error)).toEqual([]);
-    await runCorrelation();
+    await runCorrelation({ ctx: system() });
     // The crafted exports above are still stored: the assertions below name the demo's own actions.
-    await runGovernanceChecks();
+    await runGovernanceChecks({ ctx: system() });
 
     const story8 = gt.stories.find((s) => s.id === "story-8")!;
     expect(story8.expected[0]).toMatch(/AttachRolePolicy 17 minutes after the grant expired/);

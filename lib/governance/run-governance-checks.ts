@@ -1,3 +1,4 @@
+import type { RequestContext } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { evaluateCheck, type CandidateApproval, type CandidateGrant, type CheckEvent, type FoundDecision } from "./evaluate-check";
 import { classifyPrivilegedAction, unflaggedActivities } from "./privileged-actions";
@@ -46,7 +47,8 @@ function nameKeys(v: string | null | undefined): string[] {
   return last && last !== s ? [s, last] : [s];
 }
 
-export async function runGovernanceChecks({ tenantId = "default" }: { tenantId?: string } = {}): Promise<GovernanceRunCounts> {
+export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Promise<GovernanceRunCounts> {
+  const { tenantId } = ctx;
   const c = pool();
   const extra = unflaggedActivities();
   const events = (

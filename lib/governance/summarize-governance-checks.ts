@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { checksFilterSql } from "./list-governance-checks";
 import { CHECK_STATUSES, PRIVILEGED_CATEGORIES, type ChecksQuery, type ChecksSummary, type CheckStatus, type PrivilegedCategory } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The cards and the chart of the /governance page: checks counted by status and by category × status in SQL,
 // under the same filters as the list (minus paging), plus how many approvals, grants and decisions are stored
@@ -11,7 +12,7 @@ type Input = Partial<ChecksQuery> & { tenantId?: string };
 const zero = () => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
 export async function summarizeGovernanceChecks(input: Input = {}): Promise<ChecksSummary> {
-  const tenantId = input.tenantId ?? "default";
+  const tenantId = input.tenantId ?? DEFAULT_TENANT;
   const params: unknown[] = [];
   const where = checksFilterSql(input, params);
   const c = pool();

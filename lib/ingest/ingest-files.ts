@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { ingestStream, type IngestProgress, type IngestResult } from "./ingest-stream";
 
@@ -20,12 +21,14 @@ export function expandPaths(paths: string[]): string[] {
 export type FileOutcome = { file: string; result?: IngestResult; error?: string };
 
 export async function ingestFiles({
+  ctx,
   paths,
   platform,
   sourceName,
   onProgress,
   onFileDone,
 }: {
+  ctx: RequestContext;
   paths: string[];
   platform?: string;
   sourceName?: string;
@@ -43,7 +46,7 @@ export async function ingestFiles({
         via: "cli",
         platform,
         sourceName,
-        actor: { actorEmail: `cli:${process.env.USER ?? "unknown"}` },
+        ctx,
         onProgress: (p) => onProgress?.(file, p),
       });
       outcome = { file, result };

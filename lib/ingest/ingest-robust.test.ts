@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { SOURCES } from "@/lib/sources/registry";
 import { ingestStream } from "./ingest-stream";
@@ -86,7 +87,7 @@ describe("every platform's pipeline under damaged files", () => {
           const name = `${path.basename(file)}.${runs}${m.op === "gzip-cut" ? ".gz" : ""}`;
           let result;
           try {
-            result = await ingestStream({ input: Readable.from([damaged]), fileName: name, via: "cli", platform, chunkRecords: 50 });
+            result = await ingestStream({ input: Readable.from([damaged]), fileName: name, via: "cli", platform, chunkRecords: 50, ctx: system() });
           } catch (err) {
             // Refused before anything was stored (e.g. nothing readable at all): a clear message, no batch counts.
             expect((err as Error).message).toMatch(/^Could not read /);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
+import { system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
@@ -10,7 +11,7 @@ import { ingestStream } from "./ingest-stream";
 const array = (recs: unknown[]) => Buffer.from(JSON.stringify(recs, null, 2));
 const ndjson = (recs: unknown[]) => Buffer.from(recs.map((r) => JSON.stringify(r)).join("\n") + "\n");
 const run = (body: Buffer | Readable, fileName: string, extra: Partial<Parameters<typeof ingestStream>[0]> = {}) =>
-  ingestStream({ input: Buffer.isBuffer(body) ? Readable.from([body]) : body, fileName, via: "cli", chunkRecords: 7, ...extra });
+  ingestStream({ input: Buffer.isBuffer(body) ? Readable.from([body]) : body, fileName, via: "cli", chunkRecords: 7, ctx: system(), ...extra });
 
 describe("ingestStream", () => {
   it("stores every record verbatim with its file and position, and its normalized event", async () => {

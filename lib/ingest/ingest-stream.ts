@@ -13,6 +13,7 @@ import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/reg
 import { NormalizeError } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
 import { ensureSource } from "./sources";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bulk-insert";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
@@ -52,8 +53,8 @@ export type IngestStreamInput = {
   sourceName?: string;
   /** A push token's source: the platform is fixed by it. */
   sourceId?: string;
-  createdById?: string | null;
-  actor?: { actorId?: string | null; actorEmail?: string | null; ip?: string | null; userAgent?: string | null };
+  /** Who ingests (the batch's creator and the audit entry's actor) and for which tenant. */
+  ctx: RequestContext;
   onProgress?: (p: IngestProgress) => void;
   chunkRecords?: number;
 };
@@ -144,10 +145,11 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   if (!parser) {
     throw new AppError("VALIDATION", `Unknown platform "${platform}". Supported: ${supportedPlatforms().join("; ")}.`);
   }
-  source ??= await ensureSource({ platform, name: opts.sourceName });
+  source ??= await ensureSource({ platform, name: opts.sourceName, tenantId: opts.ctx.tenantId });
 
   const batch = await db().ingestBatch.create({
     data: {
+      tenantId: opts.ctx.tenantId,
       sourceId: source.id,
       fileName: opts.fileName,
       platform,
@@ -155,7 +157,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
       via: opts.via,
       status: "running",
       byteSize: opts.byteSize ?? null,
-      createdById: opts.createdById ?? null,
+      createdById: actorUserId(opts.ctx),
     },
   });
   const progress: IngestProgress = {
@@ -282,7 +284,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     await tx.ingestBatch.update({ where: { id: batch.id }, data: { status, error, finishedAt: new Date(), bytesRead } });
     await recordAudit(
       {
-        ...(opts.actor ?? {}),
+        ctx: opts.ctx,
         resourceType: "ingest_batch",
         resourceId: batch.id,
         details: {

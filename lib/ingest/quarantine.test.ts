@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
+import { system } from "@/lib/context/request-context";
+import { testContext } from "@/lib/context/testing";
 import { db } from "@/lib/db";
 import { github } from "../../scripts/bench/synthetic";
 import { ingestStream } from "./ingest-stream";
@@ -9,7 +11,7 @@ describe("quarantine", () => {
   it("lists, exports and re-processes quarantined records; fixed records enter the ledger", async () => {
     const good = JSON.stringify(github(1));
     const lines = [good, "{broken", JSON.stringify({ hello: "world" })];
-    const r = await ingestStream({ input: Readable.from([Buffer.from(lines.join("\n") + "\n")]), fileName: "q.ndjson", via: "cli", platform: "github" });
+    const r = await ingestStream({ input: Readable.from([Buffer.from(lines.join("\n") + "\n")]), fileName: "q.ndjson", via: "cli", platform: "github", ctx: system() });
     expect(r).toMatchObject({ read: 3, stored: 1, quarantined: 2 });
 
     const list = await listQuarantine({ filter: { batchId: r.batchId } });
@@ -30,7 +32,7 @@ describe("quarantine", () => {
     // (quarantine rows are not ledger rows, so this is allowed), then re-process.
     const target = await db().quarantinedRecord.findFirstOrThrow({ where: { batchId: r.batchId, position: 2 } });
     await db().quarantinedRecord.update({ where: { id: target.id }, data: { raw: Buffer.from(JSON.stringify(github(77))) } });
-    const res = await reprocessQuarantine({ filter: { batchId: r.batchId }, actor: { actorEmail: "t@example.test" } });
+    const res = await reprocessQuarantine({ filter: { batchId: r.batchId }, ctx: testContext({ email: "t@example.test" }) });
     expect(res).toEqual({ attempted: 2, resolved: 1, stillQuarantined: 1 });
     const fixed = await db().quarantinedRecord.findUniqueOrThrow({ where: { id: target.id } });
     expect(fixed.resolvedRawRecordId).not.toBeNull();

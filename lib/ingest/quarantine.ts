@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db, pool } from "@/lib/db";
-import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { RequestContext } from "@/lib/context/request-context";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { normalizeRecord } from "@/lib/sources/normalize-record";
@@ -87,7 +88,7 @@ export type ReprocessResult = { attempted: number; resolved: number; stillQuaran
 
 /** Runs the current parsers over quarantined records again (after a parser fix). Resolved records enter the
  *  ledger and the events like any other; the rest keep (an updated) reason. */
-export async function reprocessQuarantine({ filter, actor }: { filter: QuarantineFilter; actor: AuditContext }): Promise<ReprocessResult> {
+export async function reprocessQuarantine({ ctx, filter }: { ctx: RequestContext; filter: QuarantineFilter }): Promise<ReprocessResult> {
   const rows = await db().quarantinedRecord.findMany({
     where: { ...where(filter), resolvedRawRecordId: null },
     include: { source: true, batch: { select: { header: true } } },
@@ -137,7 +138,7 @@ export async function reprocessQuarantine({ filter, actor }: { filter: Quarantin
   } finally {
     client.release();
   }
-  await recordAudit({ ...actor, details: { type: "ingest.reprocess", count: rows.length, resolved } });
+  await recordAudit({ ctx, details: { type: "ingest.reprocess", count: rows.length, resolved } });
   if (resolved > 0) await createCheckpoint({});
   return { attempted: rows.length, resolved, stillQuarantined: rows.length - resolved };
 }

@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 // A source is one stream of evidence from one platform (e.g. "okta", or "okta-eu" for a second tenant).
 // Ingest without a named source uses the platform's default source, named after the platform.
 export async function ensureSource(
-  { platform, name, tenantId = "default" }: { platform: string; name?: string; tenantId?: string },
+  { platform, name, tenantId }: { platform: string; name?: string; tenantId: string },
   tx: Prisma.TransactionClient = db(),
 ) {
   const sourceName = name ?? platform;

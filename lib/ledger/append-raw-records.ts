@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import { CopyEncoder, copyBinary } from "@/lib/db/pg-copy";
 import { HASH_SIZE, leafHash, sha256 } from "./merkle";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The ingest hot path: every raw record becomes a leaf of the Merkle log, exactly as received. Leaf indices are
 // dense (0, 1, 2, ... with no gap ever) because the tree is defined over leaves 0..n-1: a transaction-scoped
@@ -168,7 +169,7 @@ class Batch {
       .tuple(10)
       .int8(at.firstId + BigInt(k))
       .int8(at.firstIndex + k)
-      .text(row.tenantId ?? "default")
+      .text(row.tenantId ?? DEFAULT_TENANT)
       .uuid(row.sourceId)
       .uuid(row.batchId)
       .text(row.fileName)

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { platformCapability } from "@/lib/coverage/platform-capabilities";
 import { AUDIT_PLATFORM } from "@/lib/audit/flush-audit-to-ledger";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 export type SourceRetention = {
   sourceId: string;
@@ -18,7 +19,7 @@ export type SourceRetention = {
 };
 
 // One row per source with its policy and how many raw records it holds and has purged (counted in SQL).
-export async function listRetention({ tenantId = "default" }: { tenantId?: string } = {}): Promise<SourceRetention[]> {
+export async function listRetention({ tenantId = DEFAULT_TENANT }: { tenantId?: string } = {}): Promise<SourceRetention[]> {
   const r = await pool().query<{
     sourceId: string;
     name: string;

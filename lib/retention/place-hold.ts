@@ -2,12 +2,13 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { recordCaseActivity } from "@/lib/cases/case-activity";
-import { PURGE_LOCK, placeHoldInput, type HoldScope, type RetentionActor } from "./types";
+import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
+import { PURGE_LOCK, placeHoldInput, type HoldScope } from "./types";
 
 // A legal hold on a case's evidence or on a source over a time range. The hold, its audit entry and (for a case)
 // the case history entry commit together. It waits for a running purge to finish (PURGE_LOCK), so nothing it
 // covers is purged once it is placed.
-export async function placeHold({ actor, input }: { actor: RetentionActor; input: unknown }) {
+export async function placeHold({ ctx, input }: { ctx: RequestContext; input: unknown }) {
   const v = placeHoldInput.parse(input);
   return db().$transaction(
     async (tx) => {
@@ -31,13 +32,12 @@ export async function placeHold({ actor, input }: { actor: RetentionActor; input
           rangeStart: "sourceId" in v ? (v.rangeStart ?? null) : null,
           rangeEnd: "sourceId" in v ? (v.rangeEnd ?? null) : null,
           reason: v.reason,
-          placedById: actor.id,
+          placedById: requireActorUserId(ctx),
         },
       });
-      const audit = { actorId: actor.id, actorEmail: actor.email, ip: actor.ip, userAgent: actor.userAgent };
       await recordAudit(
         {
-          ...audit,
+          ctx,
           resourceType: "legal_hold",
           resourceId: hold.id,
           details: { type: "hold.placed", holdId: hold.id, scope, reason: v.reason },
@@ -46,7 +46,7 @@ export async function placeHold({ actor, input }: { actor: RetentionActor; input
       );
       if ("caseId" in v) {
         // The case history shows the hold too; its own audit entry is the hold.placed above.
-        await recordCaseActivity(tx, { caseId: v.caseId, actorId: actor.id, action: "hold_placed", after: { holdId: hold.id, reason: v.reason }, audit: false });
+        await recordCaseActivity(tx, { ctx, caseId: v.caseId, action: "hold_placed", after: { holdId: hold.id, reason: v.reason }, audit: false });
       }
       return { id: hold.id, scope };
     },

@@ -3,7 +3,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { AppError } from "@/lib/errors";
 import { heldPairsSql } from "./held-raw-records";
-import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResult, type RetentionActor } from "./types";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
+import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResult } from "./types";
 
 // The retention purge. For every source with a policy, a raw record expires when its age passes the policy's
 // days. Age counts from the record's newest event time (retention is about when things happened; a backfill
@@ -24,21 +25,21 @@ import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResul
 
 const CHUNK = 5000;
 
-export type PurgeOptions = { actor: RetentionActor | null; now?: Date; jobId?: string; chunkSize?: number };
+export type PurgeOptions = { ctx: RequestContext; now?: Date; jobId?: string; chunkSize?: number };
 
 /** Creates the job row and runs the purge in the background; the caller polls the job (getPurgeJob). */
-export async function startPurge({ actor }: { actor: RetentionActor }): Promise<{ jobId: string }> {
+export async function startPurge({ ctx }: { ctx: RequestContext }): Promise<{ jobId: string }> {
   const running = await db().job.findFirst({ where: { type: RETENTION_JOB_TYPE, status: { in: ["queued", "running"] }, createdAt: { gt: new Date(Date.now() - 6 * 3600_000) } } });
   if (running) throw new AppError("CONFLICT", "A purge is already running. Watch its progress on the Retention page.");
-  const job = await db().job.create({ data: { type: RETENTION_JOB_TYPE, status: "queued", createdById: actor.id, params: {} } });
-  void purgeExpired({ actor, jobId: job.id }).catch((err: Error) => console.error("[retention] purge failed:", err.message));
+  const job = await db().job.create({ data: { type: RETENTION_JOB_TYPE, status: "queued", createdById: actorUserId(ctx), params: {} } });
+  void purgeExpired({ ctx, jobId: job.id }).catch((err: Error) => console.error("[retention] purge failed:", err.message));
   return { jobId: job.id };
 }
 
-export async function purgeExpired({ actor, now = new Date(), jobId, chunkSize = CHUNK }: PurgeOptions): Promise<PurgeResult> {
+export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = CHUNK }: PurgeOptions): Promise<PurgeResult> {
   const job = jobId
     ? await db().job.findUniqueOrThrow({ where: { id: jobId } })
-    : await db().job.create({ data: { type: RETENTION_JOB_TYPE, status: "queued", createdById: actor?.id ?? null, params: {} } });
+    : await db().job.create({ data: { type: RETENTION_JOB_TYPE, status: "queued", createdById: actorUserId(ctx), params: {} } });
   const client = await pool().connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PURGE_LOCK]);
@@ -112,10 +113,7 @@ export async function purgeExpired({ actor, now = new Date(), jobId, chunkSize =
         });
         await recordAudit(
           {
-            actorId: actor?.id ?? null,
-            actorEmail: actor?.email ?? "cli",
-            ip: actor?.ip ?? null,
-            userAgent: actor?.userAgent ?? null,
+            ctx,
             resourceType: "job",
             resourceId: job.id,
             details: { type: "retention.purged", jobId: job.id, purged: result.purged, held: result.held, sources },

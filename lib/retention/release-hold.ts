@@ -2,10 +2,11 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { recordCaseActivity } from "@/lib/cases/case-activity";
-import { releaseHoldInput, type HoldScope, type RetentionActor } from "./types";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
+import { releaseHoldInput, type HoldScope } from "./types";
 
 // Releasing a hold needs a reason too; the hold row stays (released by/at/why), so the list keeps its history.
-export async function releaseHold({ actor, holdId, input }: { actor: RetentionActor; holdId: string; input: unknown }) {
+export async function releaseHold({ ctx, holdId, input }: { ctx: RequestContext; holdId: string; input: unknown }) {
   const { reason } = releaseHoldInput.parse(input);
   return db().$transaction(async (tx) => {
     const hold = await tx.legalHold.findUnique({ where: { id: holdId } });
@@ -14,7 +15,7 @@ export async function releaseHold({ actor, holdId, input }: { actor: RetentionAc
     // Conditional update: of two concurrent releases, exactly one wins.
     const n = await tx.legalHold.updateMany({
       where: { id: holdId, releasedAt: null },
-      data: { releasedAt: new Date(), releasedById: actor.id, releaseReason: reason },
+      data: { releasedAt: new Date(), releasedById: actorUserId(ctx), releaseReason: reason },
     });
     if (n.count === 0) throw new AppError("CONFLICT", "This hold was already released.");
     const scope: HoldScope = hold.caseId
@@ -22,10 +23,7 @@ export async function releaseHold({ actor, holdId, input }: { actor: RetentionAc
       : { sourceId: hold.sourceId ?? "", rangeStart: hold.rangeStart?.toISOString() ?? null, rangeEnd: hold.rangeEnd?.toISOString() ?? null };
     await recordAudit(
       {
-        actorId: actor.id,
-        actorEmail: actor.email,
-        ip: actor.ip,
-        userAgent: actor.userAgent,
+        ctx,
         resourceType: "legal_hold",
         resourceId: holdId,
         details: { type: "hold.released", holdId, scope, reason },
@@ -33,7 +31,7 @@ export async function releaseHold({ actor, holdId, input }: { actor: RetentionAc
       tx,
     );
     if (hold.caseId) {
-      await recordCaseActivity(tx, { caseId: hold.caseId, actorId: actor.id, action: "hold_released", before: { holdId, reason: hold.reason }, after: { reason }, audit: false });
+      await recordCaseActivity(tx, { ctx, caseId: hold.caseId, action: "hold_released", before: { holdId, reason: hold.reason }, after: { reason }, audit: false });
     }
     return { id: holdId, released: true };
   });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
@@ -13,7 +14,7 @@ import { placeHold } from "./place-hold";
 import { purgeExpired } from "./purge-expired";
 import { releaseHold } from "./release-hold";
 import { setRetentionPolicy } from "./set-retention-policy";
-import type { RetentionActor } from "./types";
+
 
 // Purge and hold over real fixture exports. The fixtures' events are from 2025, so a 30-day policy evaluated at
 // NOW expires every okta and github record; cloudtrail gets no policy and must stay untouched. Every expected set
@@ -25,7 +26,7 @@ const FILES: [string, string][] = [
   ["github", "audit-log-stream.jsonl"],
 ];
 
-let admin: RetentionActor;
+let admin: RequestContext;
 let okta: string;
 let github: string;
 let cloudtrail: string;
@@ -38,12 +39,12 @@ const payloadState = async () =>
 
 beforeAll(async () => {
   for (const [platform, file] of FILES) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
+    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
     expect(r.quarantined).toBe(0);
   }
-  await runCorrelation();
+  await runCorrelation({ ctx: system() });
   const u = await db().user.create({ data: { email: "admin@retention.test", role: "admin" } });
-  admin = { id: u.id, email: u.email, ip: "192.0.2.7", userAgent: "vitest" };
+  admin = fromSessionUser({ id: u.id, email: u.email, role: u.role, ip: "192.0.2.7", userAgent: "vitest" });
   const sources = new Map((await db().source.findMany()).map((s) => [s.platform, s.id]));
   okta = sources.get("okta")!;
   github = sources.get("github")!;
@@ -62,9 +63,9 @@ beforeAll(async () => {
 
 describe("retention policies", () => {
   it("sets, changes and removes a policy, auditing before and after, and refuses days < 1", async () => {
-    await setRetentionPolicy({ actor: admin, sourceId: cloudtrail, input: { days: 10 } });
-    await setRetentionPolicy({ actor: admin, sourceId: cloudtrail, input: { days: null } });
-    await expect(setRetentionPolicy({ actor: admin, sourceId: cloudtrail, input: { days: 0 } })).rejects.toThrow();
+    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 10 } });
+    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: null } });
+    await expect(setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 0 } })).rejects.toThrow();
     const audit = await db().auditLog.findMany({ where: { action: "retention.policy_changed", resourceId: cloudtrail }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.details)).toEqual([
       { type: "retention.policy_changed", sourceId: cloudtrail, before: null, after: 10 },
@@ -77,8 +78,8 @@ describe("retention policies", () => {
 
 describe("purge and legal hold", () => {
   it("purges expired records, keeps held ones, and the ledger still verifies; a released hold's records go next time", async () => {
-    await setRetentionPolicy({ actor: admin, sourceId: okta, input: { days: 30 } });
-    await setRetentionPolicy({ actor: admin, sourceId: github, input: { days: 30 } });
+    await setRetentionPolicy({ ctx: admin, sourceId: okta, input: { days: 30 } });
+    await setRetentionPolicy({ ctx: admin, sourceId: github, input: { days: 30 } });
 
     // Source hold on github: the middle third of its events' time span.
     const span = (
@@ -88,9 +89,9 @@ describe("purge and legal hold", () => {
     const rangeStart = new Date(span.lo.getTime() + third);
     const rangeEnd = new Date(span.lo.getTime() + 2 * third);
 
-    await expect(placeHold({ actor: admin, input: { caseId, reason: "no" } })).rejects.toThrow(/at least 5 characters/);
-    const caseHold = await placeHold({ actor: admin, input: { caseId, reason: "Litigation: matter 42" } });
-    const sourceHold = await placeHold({ actor: admin, input: { sourceId: github, rangeStart, rangeEnd, reason: "Regulator request R-7" } });
+    await expect(placeHold({ ctx: admin, input: { caseId, reason: "no" } })).rejects.toThrow(/at least 5 characters/);
+    const caseHold = await placeHold({ ctx: admin, input: { caseId, reason: "Litigation: matter 42" } });
+    const sourceHold = await placeHold({ ctx: admin, input: { sourceId: github, rangeStart, rangeEnd, reason: "Regulator request R-7" } });
 
     const heldBySession = await ids(`SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sessionId" = $1`, [heldSessionId]);
     const heldByRange = await ids(`SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sourceId" = $1 AND time >= $2 AND time <= $3`, [
@@ -114,7 +115,7 @@ describe("purge and legal hold", () => {
     const expectedHeld = [...withPolicy].filter((id) => held.has(id)).length;
     expect(expectedPurged.size).toBeGreaterThan(0);
 
-    const result = await purgeExpired({ actor: admin, now: NOW, chunkSize: 7 });
+    const result = await purgeExpired({ ctx: admin, now: NOW, chunkSize: 7 });
     expect(result.purged).toBe(expectedPurged.size);
     expect(result.held).toBe(expectedHeld);
     const state = await payloadState();
@@ -132,9 +133,9 @@ describe("purge and legal hold", () => {
     expect(audit.details).toMatchObject({ purged: expectedPurged.size, held: expectedHeld });
 
     // A policy that has not expired anything purges nothing: a 2000-day policy on github at NOW.
-    await setRetentionPolicy({ actor: admin, sourceId: github, input: { days: 2000 } });
-    await releaseHold({ actor: admin, holdId: caseHold.id, input: { reason: "Matter 42 settled" } });
-    const second = await purgeExpired({ actor: admin, now: NOW });
+    await setRetentionPolicy({ ctx: admin, sourceId: github, input: { days: 2000 } });
+    await releaseHold({ ctx: admin, holdId: caseHold.id, input: { reason: "Matter 42 settled" } });
+    const second = await purgeExpired({ ctx: admin, now: NOW });
     // Only the okta records the case held are purged now; github's range stays held and is within 2000 days anyway.
     const oktaHeld = [...heldBySession].filter((id) => !heldByRange.has(id));
     expect(second.purged).toBe(oktaHeld.length);
@@ -145,7 +146,7 @@ describe("purge and legal hold", () => {
     expect((await verifyLedger()).ok).toBe(true);
 
     const history = await db().legalHold.findUniqueOrThrow({ where: { id: caseHold.id } });
-    expect([history.releaseReason, history.releasedById]).toEqual(["Matter 42 settled", admin.id]);
+    expect([history.releaseReason, history.releasedById]).toEqual(["Matter 42 settled", admin.actor.id]);
     const activity = await db().caseActivity.findMany({ where: { caseId }, orderBy: { id: "asc" } });
     expect(activity.map((a) => a.action)).toEqual(["hold_placed", "hold_released"]);
     const holdAudit = await db().auditLog.findMany({ where: { action: { startsWith: "hold." } }, orderBy: { id: "asc" } });
@@ -154,7 +155,7 @@ describe("purge and legal hold", () => {
       ["hold.placed", "Regulator request R-7"],
       ["hold.released", "Matter 42 settled"],
     ]);
-    await expect(releaseHold({ actor: admin, holdId: caseHold.id, input: { reason: "again, twice" } })).rejects.toThrow(/already released/);
+    await expect(releaseHold({ ctx: admin, holdId: caseHold.id, input: { reason: "again, twice" } })).rejects.toThrow(/already released/);
 
     const rows = await listRetention();
     // okta's only hold was released: every okta record is purged now.

@@ -1,11 +1,12 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { retentionDaysInput, type RetentionActor } from "./types";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
+import { retentionDaysInput } from "./types";
 
 // Retention per source, in days (null removes the policy: kept forever). Audited with before and after in the
 // same transaction as the change.
-export async function setRetentionPolicy({ actor, sourceId, input }: { actor: RetentionActor; sourceId: string; input: unknown }) {
+export async function setRetentionPolicy({ ctx, sourceId, input }: { ctx: RequestContext; sourceId: string; input: unknown }) {
   const { days } = retentionDaysInput.parse(input);
   return db().$transaction(async (tx) => {
     const source = await tx.source.findUnique({ where: { id: sourceId }, include: { retention: true } });
@@ -16,17 +17,14 @@ export async function setRetentionPolicy({ actor, sourceId, input }: { actor: Re
     } else {
       await tx.retentionPolicy.upsert({
         where: { sourceId },
-        create: { sourceId, days, updatedById: actor.id },
-        update: { days, updatedById: actor.id },
+        create: { sourceId, days, updatedById: actorUserId(ctx) },
+        update: { days, updatedById: actorUserId(ctx) },
       });
     }
     if (before !== days) {
       await recordAudit(
         {
-          actorId: actor.id,
-          actorEmail: actor.email,
-          ip: actor.ip,
-          userAgent: actor.userAgent,
+          ctx,
           resourceType: "source",
           resourceId: sourceId,
           details: { type: "retention.policy_changed", sourceId, before, after: days },

@@ -1,8 +1,4 @@
 import { z } from "zod";
-import type { SessionUser } from "@/lib/auth/guard";
-
-/** Who does a retention change: a signed-in user (with the request's IP and user agent) or the CLI. */
-export type RetentionActor = Pick<SessionUser, "id" | "email" | "ip" | "userAgent">;
 
 export const RETENTION_JOB_TYPE = "retention.purge";
 

@@ -1,9 +1,10 @@
 import { db } from "@/lib/db";
-import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { findingReasonInput } from "./types";
 
-type Input = { id: string; reason: unknown; actor: AuditContext & { id?: string | null }; tenantId?: string };
+type Input = { ctx: RequestContext; id: string; reason: unknown };
 
 // Dismiss / reopen a finding. The reason is required; the finding_activity row and the audit entry commit in the
 // same transaction as the status change, so the history can never miss a change.
@@ -17,9 +18,10 @@ export async function reopenFinding(input: Input): Promise<{ id: string; status:
   return { id: input.id, status: "open" };
 }
 
-async function changeStatus({ id, reason, actor, tenantId = "default", to }: Input & { to: "open" | "dismissed" }): Promise<void> {
+async function changeStatus({ ctx, id, reason, to }: Input & { to: "open" | "dismissed" }): Promise<void> {
+  const { tenantId } = ctx;
   const { reason: why } = findingReasonInput.parse({ reason });
-  const actorId = actor.id ?? actor.actorId ?? null;
+  const actorId = actorUserId(ctx);
   await db().$transaction(async (tx) => {
     const f = await tx.finding.findFirst({ where: { id, tenantId } });
     if (!f) throw new AppError("NOT_FOUND", "No such finding. It may belong to another tenant; go back to the findings list.");
@@ -37,8 +39,7 @@ async function changeStatus({ id, reason, actor, tenantId = "default", to }: Inp
     await tx.findingActivity.create({ data: { findingId: id, actorId, action: to === "dismissed" ? "dismissed" : "reopened", reason: why, at } });
     await recordAudit(
       {
-        ...actor,
-        actorId,
+        ctx,
         resourceType: "finding",
         resourceId: id,
         details: { type: to === "dismissed" ? "finding.dismissed" : "finding.reopened", findingId: id, ruleId: f.ruleId, reason: why },

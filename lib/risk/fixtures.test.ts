@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
@@ -22,11 +23,11 @@ let first: RiskRunCounts;
 
 beforeAll(async () => {
   for (const [platform, file] of FILES) {
-    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
+    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
   }
-  await runCorrelation();
-  await runGovernanceChecks();
-  first = await runRiskRules();
+  await runCorrelation({ ctx: system() });
+  await runGovernanceChecks({ ctx: system() });
+  first = await runRiskRules({ ctx: system() });
 });
 
 describe("risk rules on fixture exports", () => {
@@ -47,9 +48,9 @@ describe("risk rules on fixture exports", () => {
 
   it("survives a re-correlation and a re-run with the same findings", async () => {
     const before = (await pool().query(`SELECT fingerprint FROM finding ORDER BY 1`)).rows;
-    await runCorrelation();
-    await runGovernanceChecks();
-    const again = await runRiskRules();
+    await runCorrelation({ ctx: system() });
+    await runGovernanceChecks({ ctx: system() });
+    const again = await runRiskRules({ ctx: system() });
     expect(again.raised).toBe(0);
     expect(again.resolved).toBe(0);
     expect((await pool().query(`SELECT fingerprint FROM finding ORDER BY 1`)).rows).toEqual(before);

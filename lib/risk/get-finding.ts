@@ -1,11 +1,12 @@
 import { pool } from "@/lib/db";
 import { riskRule } from "./catalog";
 import type { FindingDetail } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // One finding with its proving events (at most the 200 the rule kept) and its full history. Null when absent.
-export async function getFinding({ id, tenantId = "default" }: { id: string; tenantId?: string }): Promise<FindingDetail | null> {
+export async function getFinding({ id, tenantId = DEFAULT_TENANT }: { id: string; tenantId?: string }): Promise<FindingDetail | null> {
   if (!UUID.test(id)) return null;
   const f = (
     await pool().query(

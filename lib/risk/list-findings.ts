@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { riskRule } from "./catalog";
 import { findingsQuery, type FindingRow, type FindingsQuery, type SeverityCount } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The findings table: filtered and sorted in SQL, one page at a time, plus the per-severity counts of the same
 // filter (for the summary chart) computed in the same round of queries.
@@ -14,9 +15,9 @@ const ORDER: Record<string, string> = {
   status: `f.status`,
 };
 
-export async function listFindings(input: FindingsQuery & { tenantId?: string }): Promise<{ total: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
+export async function listFindings(input: FindingsQuery & { tenantId?: string }): Promise<{ total: number; offset: number; limit: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
   const q = findingsQuery.parse(input);
-  const tenantId = input.tenantId ?? "default";
+  const tenantId = input.tenantId ?? DEFAULT_TENANT;
   const where: string[] = [`f."tenantId" = $1`];
   const params: unknown[] = [tenantId];
   const add = (sql: string, v: unknown) => {
@@ -55,6 +56,8 @@ export async function listFindings(input: FindingsQuery & { tenantId?: string })
   ]);
   return {
     total: count.rows[0].n,
+    offset: q.offset,
+    limit: q.limit,
     bySeverity: sev.rows,
     items: page.rows.map((r) => ({
       id: r.id,

@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
+import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
 import { RISK_RULES } from "./catalog";
 import { dismissFinding, reopenFinding } from "./dismiss-finding";
@@ -86,7 +88,7 @@ async function findings(tenantId: string, ruleId?: string): Promise<F[]> {
   return rows;
 }
 
-const run = (tenantId: string, asOf = at(0)) => runRiskRules({ tenantId, asOf, settings: DEFAULT_RISK_SETTINGS });
+const run = (tenantId: string, asOf = at(0)) => runRiskRules({ ctx: { ...system(), tenantId }, asOf, settings: DEFAULT_RISK_SETTINGS });
 
 describe("risk rules", () => {
   it("privileged-without-approval fires on a check with no or an unapproved ticket, not on an approved one", async () => {
@@ -178,7 +180,7 @@ describe("risk rules", () => {
     const t2 = tenant();
     const dave = await identity(t2, "human", "Dave");
     await event(t2, { identityId: dave, min: 0, classUid: 3002, data: { auth: { factors: ["Password"], mfa: false } } });
-    await runRiskRules({ tenantId: t2, asOf: at(0), settings: { ...DEFAULT_RISK_SETTINGS, requireMfaForHumans: false } });
+    await runRiskRules({ ctx: { ...system(), tenantId: t2 }, asOf: at(0), settings: { ...DEFAULT_RISK_SETTINGS, requireMfaForHumans: false } });
     expect(await findings(t2, "weak-authentication")).toEqual([]);
   });
 
@@ -334,7 +336,7 @@ describe("runRiskRules", () => {
 
     // Dismiss: history kept, still dismissed after a re-run, no longer counts toward the session's risk.
     const user = (await pool().query<{ id: string }>(`INSERT INTO app_user (id, email, role, "updatedAt") VALUES (gen_random_uuid(), $1, 'analyst', now()) RETURNING id`, [`${t}@x.example`])).rows[0];
-    await dismissFinding({ id: agentFinding.id, reason: "Approved verbally, ticket CHG-1 filed late", actor: { id: user.id, actorEmail: `${t}@x.example` }, tenantId: t });
+    await dismissFinding({ id: agentFinding.id, reason: "Approved verbally, ticket CHG-1 filed late", ctx: testContext({ id: user.id, email: `${t}@x.example` }, t) });
     await run(t);
     const got = await getFinding({ id: agentFinding.id, tenantId: t });
     expect(got?.status).toBe("dismissed");
@@ -367,12 +369,12 @@ describe("runRiskRules", () => {
     const id = (await pool().query<{ id: string }>(`SELECT id FROM finding WHERE "tenantId" = $1`, [t])).rows[0].id;
     const email = `${t}@hist.example`;
     const user = (await pool().query<{ id: string }>(`INSERT INTO app_user (id, email, role, "updatedAt") VALUES (gen_random_uuid(), $1, 'analyst', now()) RETURNING id`, [email])).rows[0];
-    const actor = { id: user.id, actorEmail: email };
-    await expect(dismissFinding({ id, reason: "meh", actor, tenantId: t })).rejects.toThrow(/at least 5 characters/);
-    await dismissFinding({ id, reason: "Known maintenance job", actor, tenantId: t });
-    await expect(dismissFinding({ id, reason: "Known maintenance job", actor, tenantId: t })).rejects.toThrow(/already dismissed/);
-    await reopenFinding({ id, reason: "The job was not approved after all", actor, tenantId: t });
-    await dismissFinding({ id, reason: "Approved in CHG-77", actor, tenantId: t });
+    const ctx = testContext({ id: user.id, email }, t);
+    await expect(dismissFinding({ id, reason: "meh", ctx })).rejects.toThrow(/at least 5 characters/);
+    await dismissFinding({ id, reason: "Known maintenance job", ctx });
+    await expect(dismissFinding({ id, reason: "Known maintenance job", ctx })).rejects.toThrow(/already dismissed/);
+    await reopenFinding({ id, reason: "The job was not approved after all", ctx });
+    await dismissFinding({ id, reason: "Approved in CHG-77", ctx });
     const got = await getFinding({ id, tenantId: t });
     expect(got?.history.map((h) => [h.action, h.reason, h.actorEmail])).toEqual([
       ["raised", got?.title, null],
@@ -389,7 +391,7 @@ describe("runRiskRules", () => {
     ]);
     // Another tenant cannot see or change it.
     expect(await getFinding({ id, tenantId: "other" })).toBeNull();
-    await expect(reopenFinding({ id, reason: "cross-tenant attempt", actor })).rejects.toThrow(/No such finding/);
+    await expect(reopenFinding({ id, reason: "cross-tenant attempt", ctx: testContext({ id: user.id, email }) })).rejects.toThrow(/No such finding/);
   });
 
   it("lists findings filtered and sorted in SQL, with per-severity counts and session links through events", async () => {
@@ -422,7 +424,7 @@ describe("runRiskRules", () => {
     // The stored threshold drives the rule when no settings are passed in.
     const t = tenant();
     const idle = await identity(t, "service_account", "svc-idle", { lastSeen: at(-8 * day) });
-    await runRiskRules({ tenantId: t, asOf: at(0) });
+    await runRiskRules({ ctx: { ...system(), tenantId: t }, asOf: at(0) });
     expect((await findings(t, "orphaned-or-dormant-nhi")).map((f) => f.identityId)).toEqual([idle]);
     await pool().query(`UPDATE setting SET value = $2::jsonb WHERE key = $1`, [RISK_SETTINGS_KEY, JSON.stringify({ dormantDays: "soon" })]);
     expect(await getRiskSettings()).toEqual(DEFAULT_RISK_SETTINGS);

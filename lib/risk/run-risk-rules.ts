@@ -1,3 +1,4 @@
+import type { RequestContext } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { RISK_RULES, SEVERITY_ORDER, SEVERITY_WEIGHT, type RiskSeverity } from "./catalog";
 import { EVALUATORS, type RiskCandidate } from "./rules";
@@ -24,10 +25,11 @@ export type RiskRunCounts = {
  * the finding names, plus the sessions of its proving events).
  */
 export async function runRiskRules({
-  tenantId = "default",
+  ctx,
   asOf,
   settings,
-}: { tenantId?: string; asOf?: Date; settings?: RiskSettings } = {}): Promise<RiskRunCounts> {
+}: { ctx: RequestContext; asOf?: Date; settings?: RiskSettings }): Promise<RiskRunCounts> {
+  const { tenantId } = ctx;
   const cfg = settings ?? (await getRiskSettings());
   const client = await pool().connect();
   try {

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { identityRef } from "./sql";
 import type { IdentityDetail, IdentityKind } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // One identity: its aliases on each platform with the rule that merged each one and the evidence it used, its
 // owner and owned NHIs, its sessions across platforms (per-platform counts plus the most recent sessions), and
@@ -8,7 +9,7 @@ import type { IdentityDetail, IdentityKind } from "./types";
 
 const RECENT_SESSIONS = 500;
 
-export async function getIdentity({ id, tenantId = "default" }: { id: string; tenantId?: string }): Promise<IdentityDetail | null> {
+export async function getIdentity({ id, tenantId = DEFAULT_TENANT }: { id: string; tenantId?: string }): Promise<IdentityDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
   const i = (

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import type { LineageEdge, LineageEdgeType, LineageGraph, LineageNode, LineageNodeType } from "./types";
 import { kindLabel, platformLabel } from "./words";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The lineage graph around one credential or one identity: nodes are identities, credentials, sessions and the
 // actions done in them; edges are only those the correlation proved, each with its rule:
@@ -73,7 +74,7 @@ export async function getLineage({
   depth = 12,
   limit = 2000,
   hide = [],
-  tenantId = "default",
+  tenantId = DEFAULT_TENANT,
 }: Input): Promise<LineageGraph | null> {
   const rootId = credentialId ?? identityId;
   if (!rootId || !UUID.test(rootId)) return null;

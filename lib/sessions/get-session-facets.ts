@@ -1,11 +1,12 @@
 import { pool } from "@/lib/db";
 import type { IdentityKind } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The choices the Sessions page's filters offer, from the data: platforms and identity kinds that have sessions,
 // risk levels in use; plus the counts that pick the right empty state (nothing ingested / ingested, not correlated).
 
 /** What the filters can choose from: platforms and identity kinds that have sessions, and whether anything exists. */
-export async function getSessionFacets({ tenantId = "default" }: { tenantId?: string } = {}): Promise<{
+export async function getSessionFacets({ tenantId = DEFAULT_TENANT }: { tenantId?: string } = {}): Promise<{
   sessions: number;
   events: number;
   platforms: string[];

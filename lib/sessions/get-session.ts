@@ -5,6 +5,7 @@ import type { InclusionProofResult } from "@/lib/ledger/inclusion-proof";
 import { identityRef, type SessionJoinedRow } from "./sql";
 import type { CredentialLink, LinkedSession, ProofStatus, SessionDetail, SessionEvent, TimelineEvent } from "./types";
 import { INITIATOR_RULES, kindLabel, platformLabel } from "./words";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // One session as an auditable transaction: the four answers in plain words (who initiated it, which identity or
 // NHI, what was done, which business objects changed), the credential with its lineage chain, the linked sessions
@@ -21,7 +22,7 @@ const OBJECTS_LIMIT = 500;
 
 type Input = { id: string; tenantId?: string; eventsOffset?: number; eventsLimit?: number };
 
-export async function getSession({ id, tenantId = "default", eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
+export async function getSession({ id, tenantId = DEFAULT_TENANT, eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
   const s = (

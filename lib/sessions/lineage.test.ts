@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { testContext } from "@/lib/context/testing";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { createCase } from "@/lib/cases/create-case";
 import { db, pool } from "@/lib/db";
@@ -173,10 +174,10 @@ describe("getLineage over a built fixture", () => {
 
   it("keeps the analyst's filters in a case snapshot: the stored graph is rebuilt with them", async () => {
     const u = await db().user.create({ data: { email: "lineage-analyst@example.test", role: "analyst" } });
-    const actor = { id: u.id, email: u.email, ip: null, userAgent: "vitest" };
-    const c = await createCase({ actor, input: { title: "Role chain" } });
+    const ctx = testContext({ id: u.id, email: u.email, role: u.role, userAgent: "vitest" });
+    const c = await createCase({ ctx, input: { title: "Role chain" } });
     await addCaseItem({
-      actor,
+      ctx,
       caseId: c.id,
       input: { itemType: "lineage_snapshot", refId: id("alice"), snapshot: { root: { type: "identity", id: id("alice") }, depth: 64, limit: 5000, hide: ["action"] } },
     });

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { likePattern } from "./sql";
 import type { IdentitiesQuery, IdentityKind, IdentityListItem, Page } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The identities list: people and NHIs with their kind, name, email, the platforms they were seen on (from their
 // aliases), how many sessions they ran and when they were last seen. Filters: free text over name, email and any
@@ -20,7 +21,7 @@ export async function listIdentities(input: Input = {}): Promise<Page<IdentityLi
   const dir = input.dir === "asc" ? "ASC" : "DESC";
   const offset = input.offset ?? 0;
   const limit = input.limit ?? 100;
-  const params: unknown[] = [input.tenantId ?? "default"];
+  const params: unknown[] = [input.tenantId ?? DEFAULT_TENANT];
   const where = [`i."tenantId" = $1`];
   if (input.kind) {
     params.push(input.kind);

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { identityRef as ref, likePattern, type SessionJoinedRow } from "./sql";
 import type { Page, SessionListItem, SessionsQuery } from "./types";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The sessions list: filters (time range, platform, identity kind, identity, risk level, free text), sort, offset
 // pagination with the total count. One SQL statement for the page and one for the count, both over the session
@@ -30,7 +31,7 @@ function sessionFilterSql(f: Input, params: unknown[]): string {
     params.push(v);
     return `$${params.length}`;
   };
-  const tenant = p(f.tenantId ?? "default");
+  const tenant = p(f.tenantId ?? DEFAULT_TENANT);
   where.push(`s."tenantId" = ${tenant}`);
   // A session is in the range when it overlaps it.
   if (f.from) where.push(`s."endedAt" >= ${p(f.from)}`);

@@ -2,10 +2,11 @@ import { pool } from "@/lib/db";
 import { likePattern } from "./sql";
 import type { LineageRoot } from "./types";
 import { kindLabel, platformLabel } from "./words";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The Lineage page's search box: identities (by name, email or any alias) and credentials (by their identifier,
 // never a secret) matching the text, so that a graph can start from either.
-export async function searchLineageRoots({ q, limit = 20, tenantId = "default" }: { q: string; limit?: number; tenantId?: string }): Promise<LineageRoot[]> {
+export async function searchLineageRoots({ q, limit = 20, tenantId = DEFAULT_TENANT }: { q: string; limit?: number; tenantId?: string }): Promise<LineageRoot[]> {
   const c = pool();
   const pattern = likePattern(q.trim());
   const [ids, creds] = await Promise.all([

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
@@ -32,10 +33,10 @@ beforeAll(async () => {
   const empty = await getSessionFacets();
   expect(empty).toEqual({ sessions: 0, events: 0, platforms: [], kinds: [], riskLevels: [] });
   for (const [platform, file] of FILES) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
+    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
     expect(r.quarantined).toBe(0);
   }
-  const sum = await runCorrelation();
+  const sum = await runCorrelation({ ctx: system() });
   expect(sum.sessions).toBeGreaterThan(10);
   const page = await listSessions({ q: "AttachUserPolicy" });
   expect(page.total).toBe(1);

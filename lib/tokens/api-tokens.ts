@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 import { ensureSource } from "@/lib/ingest/sources";
 import { hashToken, looksLikeToken, newToken } from "./token-format";
 
@@ -60,12 +61,12 @@ export const createApiTokenInput = z.object({
 });
 
 export async function createApiToken({
+  ctx,
   input,
-  actor,
   knownPlatforms,
 }: {
+  ctx: RequestContext;
   input: z.input<typeof createApiTokenInput>;
-  actor: AuditContext & { actorId: string };
   knownPlatforms: string[];
 }): Promise<{ token: string; apiToken: ApiTokenDto }> {
   const data = createApiTokenInput.parse(input);
@@ -76,7 +77,7 @@ export async function createApiToken({
   }
   const { token, prefix, hash } = newToken();
   const id = await db().$transaction(async (tx) => {
-    const source = await ensureSource({ platform: data.platform, name: data.sourceName || undefined }, tx);
+    const source = await ensureSource({ platform: data.platform, name: data.sourceName || undefined, tenantId: ctx.tenantId }, tx);
     if (source.platform !== data.platform) {
       throw new AppError("CONFLICT", `The source "${source.name}" delivers ${source.platform}, not ${data.platform}.`);
     }
@@ -86,13 +87,13 @@ export async function createApiToken({
         prefix,
         tokenHash: hash,
         sourceId: source.id,
-        createdById: actor.actorId,
+        createdById: actorUserId(ctx),
         expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
       },
     });
     await recordAudit(
       {
-        ...actor,
+        ctx,
         resourceType: "api_token",
         resourceId: created.id,
         details: { type: "api_token.created", name: data.name, prefix, source: source.name },
@@ -105,14 +106,14 @@ export async function createApiToken({
   return { token, apiToken: toDto(row) };
 }
 
-export async function revokeApiToken({ id, actor }: { id: string; actor: AuditContext & { actorId: string } }): Promise<ApiTokenDto> {
+export async function revokeApiToken({ ctx, id }: { ctx: RequestContext; id: string }): Promise<ApiTokenDto> {
   await db().$transaction(async (tx) => {
     const t = await tx.apiToken.findUnique({ where: { id } });
     if (!t) throw new AppError("NOT_FOUND", "No such API token.");
     if (t.revokedAt) return;
     await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
     await recordAudit(
-      { ...actor, resourceType: "api_token", resourceId: id, details: { type: "api_token.revoked", name: t.name, prefix: t.prefix } },
+      { ctx, resourceType: "api_token", resourceId: id, details: { type: "api_token.revoked", name: t.name, prefix: t.prefix } },
       tx,
     );
   });

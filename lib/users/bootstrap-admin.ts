@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { generatePassword, hashPassword } from "@/lib/auth/passwords";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { system } from "@/lib/context/request-context";
 
 export type BootstrapResult =
   | { created: false }
@@ -21,7 +22,7 @@ export async function bootstrapAdmin({ email, password }: { email?: string; pass
     });
     await recordAudit(
       {
-        actorEmail: "system",
+        ctx: system(),
         resourceType: "user",
         resourceId: user.id,
         details: { type: "user.created", email: finalEmail, role: "admin", provider: "local" },

@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { ROLES } from "@/lib/auth/permissions";
 import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
-import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { RequestContext } from "@/lib/context/request-context";
 import { toUserDto, type UserDto } from "./user-dto";
 
 export const createUserInput = z.object({
@@ -19,7 +20,7 @@ export const createUserInput = z.object({
 });
 export type CreateUserInput = z.input<typeof createUserInput>;
 
-export async function createUser({ input, actor }: { input: CreateUserInput; actor: AuditContext }): Promise<UserDto> {
+export async function createUser({ ctx, input }: { ctx: RequestContext; input: CreateUserInput }): Promise<UserDto> {
   const data = createUserInput.parse(input);
   const existing = await db().user.findUnique({ where: { email: data.email } });
   if (existing) throw new AppError("CONFLICT", `A user with the email ${data.email} already exists.`);
@@ -30,7 +31,7 @@ export async function createUser({ input, actor }: { input: CreateUserInput; act
     });
     await recordAudit(
       {
-        ...actor,
+        ctx,
         resourceType: "user",
         resourceId: created.id,
         details: { type: "user.created", email: created.email, role: created.role, provider: "local" },

@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { ROLES } from "@/lib/auth/permissions";
 import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
-import { recordAudit, type AuditContext } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 import { toUserDto, type UserDto } from "./user-dto";
 
 export const updateUserInput = z
@@ -23,13 +24,13 @@ export const updateUserInput = z
 export type UpdateUserInput = z.input<typeof updateUserInput>;
 
 export async function updateUser({
+  ctx,
   id,
   input,
-  actor,
 }: {
+  ctx: RequestContext;
   id: string;
   input: UpdateUserInput;
-  actor: AuditContext & { actorId: string };
 }): Promise<UserDto> {
   const data = updateUserInput.parse(input);
   return db().$transaction(async (tx) => {
@@ -40,7 +41,7 @@ export async function updateUser({
     const losesAdmin =
       before.role === "admin" && !before.disabled && ((data.role && data.role !== "admin") || data.disabled === true);
     if (losesAdmin) {
-      if (id === actor.actorId) {
+      if (id === actorUserId(ctx)) {
         throw new AppError("CONFLICT", "You cannot remove your own administrator access; ask another administrator.");
       }
       const otherAdmins = await tx.user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
@@ -62,7 +63,7 @@ export async function updateUser({
     const changedPassword = data.password !== undefined;
     await recordAudit(
       {
-        ...actor,
+        ctx,
         resourceType: "user",
         resourceId: id,
         details: {

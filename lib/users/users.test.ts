@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { testContext } from "@/lib/context/testing";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { verifyPassword } from "@/lib/auth/passwords";
@@ -7,7 +8,8 @@ import { updateUser } from "./update-user";
 import { listUsers } from "./list-users";
 import { bootstrapAdmin } from "./bootstrap-admin";
 
-const actor = { actorEmail: "tester@example.test", ip: "127.0.0.1", userAgent: "vitest" };
+const who = { email: "tester@example.test", ip: "127.0.0.1", userAgent: "vitest" };
+const ctx = testContext(who);
 
 async function expectAppError(p: Promise<unknown>, code: string, message?: RegExp) {
   const err = await p.then(
@@ -37,7 +39,7 @@ describe("users", () => {
   });
 
   it("creates users with hashed passwords and an audit entry; refuses duplicates and bad input", async () => {
-    const u = await createUser({ input: { email: "Ana@Example.test", role: "analyst", password: "correct horse battery" }, actor });
+    const u = await createUser({ input: { email: "Ana@Example.test", role: "analyst", password: "correct horse battery" }, ctx });
     expect(u.email).toBe("ana@example.test");
     expect(u).not.toHaveProperty("passwordHash");
     const row = await db().user.findUniqueOrThrow({ where: { id: u.id } });
@@ -47,22 +49,22 @@ describe("users", () => {
     expect(entries[0].ip).toBe("127.0.0.1");
 
     await expectAppError(
-      createUser({ input: { email: "ana@example.test", role: "auditor", password: "another long one" }, actor }),
+      createUser({ input: { email: "ana@example.test", role: "auditor", password: "another long one" }, ctx }),
       "CONFLICT",
       /already exists/,
     );
-    await expect(createUser({ input: { email: "nope", role: "analyst", password: "x" }, actor })).rejects.toMatchObject({
+    await expect(createUser({ input: { email: "nope", role: "analyst", password: "x" }, ctx })).rejects.toMatchObject({
       name: "ZodError",
     });
     await expect(
-      createUser({ input: { email: "b@example.test", role: "root" as never, password: "long enough pw" }, actor }),
+      createUser({ input: { email: "b@example.test", role: "root" as never, password: "long enough pw" }, ctx }),
     ).rejects.toThrow(/Role must be one of/);
   });
 
   it("changes role and disables, recording before/after in the same transaction", async () => {
-    const admin = await createUser({ input: { email: "boss@example.test", role: "admin", password: "boss password 1" }, actor });
-    const u = await createUser({ input: { email: "carl@example.test", role: "compliance", password: "carl password 1" }, actor });
-    const updated = await updateUser({ id: u.id, input: { role: "auditor", disabled: true }, actor: { ...actor, actorId: admin.id } });
+    const admin = await createUser({ input: { email: "boss@example.test", role: "admin", password: "boss password 1" }, ctx });
+    const u = await createUser({ input: { email: "carl@example.test", role: "compliance", password: "carl password 1" }, ctx });
+    const updated = await updateUser({ id: u.id, input: { role: "auditor", disabled: true }, ctx: testContext({ ...who, id: admin.id }) });
     expect(updated.role).toBe("auditor");
     expect(updated.disabled).toBe(true);
     const entry = await db().auditLog.findFirstOrThrow({ where: { resourceId: u.id, action: "user.updated" } });
@@ -77,23 +79,23 @@ describe("users", () => {
   });
 
   it("never leaves the system without an active admin, and admins cannot demote themselves", async () => {
-    const a = await createUser({ input: { email: "a1@example.test", role: "admin", password: "admin one pass" }, actor });
-    const b = await createUser({ input: { email: "a2@example.test", role: "admin", password: "admin two pass" }, actor });
+    const a = await createUser({ input: { email: "a1@example.test", role: "admin", password: "admin one pass" }, ctx });
+    const b = await createUser({ input: { email: "a2@example.test", role: "admin", password: "admin two pass" }, ctx });
     await expectAppError(
-      updateUser({ id: a.id, input: { role: "analyst" }, actor: { ...actor, actorId: a.id } }),
+      updateUser({ id: a.id, input: { role: "analyst" }, ctx: testContext({ ...who, id: a.id }) }),
       "CONFLICT",
       /your own administrator access/,
     );
-    await updateUser({ id: b.id, input: { disabled: true }, actor: { ...actor, actorId: a.id } });
+    await updateUser({ id: b.id, input: { disabled: true }, ctx: testContext({ ...who, id: a.id }) });
     // Make every other admin inactive, then try to remove the last one through another account.
     await db().user.updateMany({ where: { role: "admin", id: { not: a.id } }, data: { disabled: true } });
-    const c = await createUser({ input: { email: "c@example.test", role: "analyst", password: "analyst pass 1" }, actor });
+    const c = await createUser({ input: { email: "c@example.test", role: "analyst", password: "analyst pass 1" }, ctx });
     await expectAppError(
-      updateUser({ id: a.id, input: { disabled: true }, actor: { ...actor, actorId: c.id } }),
+      updateUser({ id: a.id, input: { disabled: true }, ctx: testContext({ ...who, id: c.id }) }),
       "CONFLICT",
       /At least one active administrator/,
     );
-    await expectAppError(updateUser({ id: crypto.randomUUID(), input: { role: "auditor" }, actor: { ...actor, actorId: a.id } }), "NOT_FOUND");
-    await expect(updateUser({ id: a.id, input: {}, actor: { ...actor, actorId: a.id } })).rejects.toThrow(/Nothing to change/);
+    await expectAppError(updateUser({ id: crypto.randomUUID(), input: { role: "auditor" }, ctx: testContext({ ...who, id: a.id }) }), "NOT_FOUND");
+    await expect(updateUser({ id: a.id, input: {}, ctx: testContext({ ...who, id: a.id }) })).rejects.toThrow(/Nothing to change/);
   });
 });

@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { cachedBenchDatabase, percentiles } from "./database";
+import { system } from "../../lib/context/request-context";
 
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
@@ -48,8 +49,8 @@ export async function run(args: string[]) {
       fs.rmSync(dir, { recursive: true, force: true });
       const summary = generateDemo({ seed: 1, scale: 8, outDir: dir });
       const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) => path.join(dir, f.path)) as string[];
-      await ingestFiles({ paths, sourceName: undefined });
-      await runCorrelation();
+      await ingestFiles({ ctx: system(), paths, sourceName: undefined });
+      await runCorrelation({ ctx: system() });
       const base = Number((await pool().query(`SELECT count(*) AS n FROM event`)).rows[0].n);
       console.log(`  demo: ${base.toLocaleString()} events ingested and correlated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       // Copies k = 1..K of the demo events, each k weeks earlier: same identities, sessions, payloads. One statement.
@@ -62,8 +63,8 @@ export async function run(args: string[]) {
       );
       await pool().query(`ANALYZE`);
       console.log(`  copies: ${copies} in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-      await runGovernanceChecks();
-      await runRiskRules();
+      await runGovernanceChecks({ ctx: system() });
+      await runRiskRules({ ctx: system() });
       db.markBuilt();
     }
     const n = Number((await pool().query(`SELECT count(*) AS n FROM event`)).rows[0].n);
@@ -78,8 +79,8 @@ export async function run(args: string[]) {
          SELECT ${EVENT_COLS.replace("time,", `time + interval '1 minute',`)} FROM (SELECT * FROM event ORDER BY id DESC LIMIT $1) x`,
         [batch],
       );
-      const [g, gr] = await time(() => runGovernanceChecks());
-      const [k, kr] = await time(() => runRiskRules());
+      const [g, gr] = await time(() => runGovernanceChecks({ ctx: system() }));
+      const [k, kr] = await time(() => runRiskRules({ ctx: system() }));
       const [c1] = await time(() => getCoverage());
       const [c2] = await time(() => getCoverage());
       const [f] = await time(() => getFrameworkStatus({ framework: "nist-csf-2.0" }));

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { benchDatabase, rssSampler } from "./database";
+import { forCli, fromSessionUser, system } from "../../lib/context/request-context";
 import { github, okta } from "./synthetic";
 
 function arg(args: string[], name: string, fallback: number): number {
@@ -47,7 +48,7 @@ async function child(args: string[]) {
   const actor = await findExportActor({ email: BENCH_USER });
   const rss = rssSampler();
   const t = performance.now();
-  const r = await exportCase({ caseId, actor, output: fs.createWriteStream(zipPath), compressionLevel: Number(level) });
+  const r = await exportCase({ ctx: forCli("bench", actor), caseId, output: fs.createWriteStream(zipPath), compressionLevel: Number(level) });
   const secs = (performance.now() - t) / 1000;
   rss.stop();
   console.log(JSON.stringify({ secs, peakMb: rss.peakMb(), result: r }));
@@ -97,14 +98,14 @@ export async function run(args: string[]) {
       r.actor.alternateId = `user${Math.floor(i / sessionSize)}@example.com`;
       return r;
     };
-    const a = await ingestStream({ input: Readable.from(jsonArray(n, oktaRec)), fileName: "okta-bench.json", via: "cli" });
-    const b = await ingestStream({ input: Readable.from(jsonArray(noise, (i) => github(1_000_000 + i))), fileName: "github-bench.json", via: "cli" });
-    const corr = await runCorrelation();
+    const a = await ingestStream({ input: Readable.from(jsonArray(n, oktaRec)), fileName: "okta-bench.json", via: "cli", ctx: system() });
+    const b = await ingestStream({ input: Readable.from(jsonArray(noise, (i) => github(1_000_000 + i))), fileName: "github-bench.json", via: "cli", ctx: system() });
+    const corr = await runCorrelation({ ctx: system() });
     const user = await prisma().user.create({ data: { email: BENCH_USER, role: "analyst" } });
-    const actor = { id: user.id, email: user.email };
-    const c = await createCase({ actor, input: { title: `Benchmark: ${n} events` } });
+    const ctx = fromSessionUser(user);
+    const c = await createCase({ ctx, input: { title: `Benchmark: ${n} events` } });
     const sessions = await pool().query<{ id: string }>(`SELECT id FROM session WHERE platform = 'okta' ORDER BY "startedAt"`);
-    for (const s of sessions.rows) await addCaseItem({ actor, caseId: c.id, input: { itemType: "session", refId: s.id } });
+    for (const s of sessions.rows) await addCaseItem({ ctx, caseId: c.id, input: { itemType: "session", refId: s.id } });
     // Right after a bulk load the planner has no statistics yet (autovacuum's ANALYZE follows within a minute on a
     // live system); measure the steady state, not that window.
     await pool().query("VACUUM ANALYZE");

@@ -11,6 +11,7 @@ import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { GENERATORS, github, type BenchPlatform } from "./synthetic";
 import { benchDatabase, rssSampler } from "./database";
+import { system } from "../../lib/context/request-context";
 
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
@@ -72,7 +73,7 @@ export async function run(args: string[]) {
     // 1. End to end, exactly as `npm run cli -- ingest` does it.
     rss.reset();
     const t0 = performance.now();
-    const outcomes = await ingestFiles({ paths: files });
+    const outcomes = await ingestFiles({ ctx: system(), paths: files });
     const e2eSecs = (performance.now() - t0) / 1000;
     const stored = outcomes.reduce((s, o) => s + (o.result?.stored ?? 0), 0);
     const quarantined = outcomes.reduce((s, o) => s + (o.result?.quarantined ?? 0), 0);
@@ -120,7 +121,7 @@ export async function run(args: string[]) {
     rss.reset();
     const t2 = performance.now();
     // --stream-gb 0 skips this part (a quick run of parts 1 and 2).
-    const big1 = streamGb > 0 ? await ingestStream({ input: Readable.from(big()), fileName: `github-stream-${streamGb}gb.ndjson`, via: "cli" }) : null;
+    const big1 = streamGb > 0 ? await ingestStream({ input: Readable.from(big()), fileName: `github-stream-${streamGb}gb.ndjson`, via: "cli", ctx: system() }) : null;
     const bigSecs = (performance.now() - t2) / 1000;
     const bigPeak = rss.peakMb();
 

@@ -100,7 +100,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           )
         ) : (
           <>
-            <ResultCount total={page.total} offset={page.offset} shown={page.entries.length} one="entry" many="entries" />
+            <ResultCount total={page.total} offset={page.offset} shown={page.items.length} one="entry" many="entries" />
             <div className="table-scroll">
               <table className="data" data-testid="audit-table">
                 <caption className="visually-hidden">Audit entries; the sortable column headers are links</caption>
@@ -108,7 +108,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["actor", "action", "resource", "ip"]} path="/audit" params={raw} />
                 </thead>
                 <tbody>
-                  {page.entries.map((e) => {
+                  {page.items.map((e) => {
                     const link = resourceHref(e);
                     return (
                       <tr key={e.id}>

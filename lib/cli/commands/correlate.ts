@@ -22,11 +22,11 @@ const correlateCmd: CliCommand = {
     "                  when there is no earlier run or they touch more than half of the events)",
   ].join("\n"),
   database: "write",
-  async run(args, io: CliIo) {
+  async run(args, io: CliIo, ctx) {
     const { values } = flags(args, { json: { type: "boolean" }, full: { type: "boolean" }, incremental: { type: "boolean" } });
     if (values.full && values.incremental) throw new UsageError("Pass --full or --incremental, not both.");
     const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-    const s = await runCorrelation({ mode: values.incremental ? "incremental" : "full" });
+    const s = await runCorrelation({ ctx, mode: values.incremental ? "incremental" : "full" });
     if (values.json) io.out(JSON.stringify(s, null, 2));
     else
       io.out(
@@ -48,11 +48,11 @@ const sessionsCmd: CliCommand = {
     "  --correlate   run the correlation first (otherwise the last correlation's result is printed)",
   ].join("\n"),
   database: "write",
-  async run(args, io: CliIo) {
+  async run(args, io: CliIo, ctx) {
     const { values } = flags(args, { json: { type: "boolean" }, correlate: { type: "boolean" } });
     if (values.correlate) {
       const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-      await runCorrelation();
+      await runCorrelation({ ctx });
     }
     const { getSessionsReport } = await import("@/lib/correlation/sessions-report");
     const report = await getSessionsReport();

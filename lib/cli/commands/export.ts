@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { forCli, osUser } from "@/lib/context/request-context";
 import { UsageError, type CliCommand } from "../command";
 
 // Evidence packages from the command line: export a case to a zip file, and verify a package (zip or unzipped
@@ -33,12 +34,14 @@ const exportCmd: CliCommand = {
     const { prepareCaseExport, writeCaseExport } = await import("@/lib/export/export-case");
     const kase = await findCase({ ref: positionals[0] });
     const actor = await findExportActor({ email: values.as });
+    // The export is recorded in the case history, which points at a user: the command acts as that user.
+    const ctx = forCli(osUser(), actor);
     const started = performance.now();
-    const prepared = await prepareCaseExport({ caseId: kase.id });
+    const prepared = await prepareCaseExport({ ctx, caseId: kase.id });
     const out = path.resolve(values.out ?? prepared.fileName);
     const tmp = `${out}.partial`;
     try {
-      const r = await writeCaseExport({ prepared, actor, output: fs.createWriteStream(tmp) });
+      const r = await writeCaseExport({ ctx, prepared, output: fs.createWriteStream(tmp) });
       fs.renameSync(tmp, out);
       io.out(
         `Exported case #${r.caseNumber} to ${out}: ${r.files} files, ${r.events} events, ${r.rawRecords} raw records, ` +

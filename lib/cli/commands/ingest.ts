@@ -21,7 +21,7 @@ const ingest: CliCommand = {
     "  --no-correlate    do not rebuild sessions afterwards (by default the correlation runs when anything was stored)",
   ].join("\n"),
   database: "write",
-  async run(args, io) {
+  async run(args, io, ctx) {
     let parsed;
     try {
       parsed = parseArgs({
@@ -43,6 +43,7 @@ const ingest: CliCommand = {
     const tty = Boolean(process.stderr.isTTY);
     let lastLine = 0;
     const outcomes = await ingestFiles({
+      ctx,
       paths: positionals,
       platform: values.platform,
       sourceName: values.source,
@@ -72,7 +73,7 @@ const ingest: CliCommand = {
     const storedAny = outcomes.some((o) => (o.result?.stored ?? 0) > 0);
     if (storedAny && !values["no-correlate"]) {
       const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-      const c = await runCorrelation();
+      const c = await runCorrelation({ ctx });
       if (!values.json) io.out(`Correlated ${c.events} events: ${c.identities} identities, ${c.sessions} sessions, ${c.links} links (${c.durationMs} ms).`);
     }
     if (values.json) io.out(JSON.stringify(outcomes, null, 2));

@@ -15,7 +15,7 @@ const purgeCmd: CliCommand = {
     "  --json   print the result as JSON",
   ].join("\n"),
   database: "write",
-  async run(args, io: CliIo) {
+  async run(args, io: CliIo, ctx) {
     let json = false;
     try {
       json = Boolean(parseArgs({ args, options: { json: { type: "boolean" } }, allowPositionals: false, strict: true }).values.json);
@@ -23,7 +23,7 @@ const purgeCmd: CliCommand = {
       throw new UsageError((err as Error).message);
     }
     const { purgeExpired } = await import("@/lib/retention/purge-expired");
-    const r = await purgeExpired({ actor: null });
+    const r = await purgeExpired({ ctx });
     if (json) io.out(JSON.stringify(r, null, 2));
     else {
       io.out(`Purged ${r.purged.toLocaleString("en")} payloads; kept ${r.held.toLocaleString("en")} expired records under a legal hold (job ${r.jobId}).`);

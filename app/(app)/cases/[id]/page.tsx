@@ -69,7 +69,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
       </>
     );
   }
-  await recordView({ user, type: "case", id: c.id });
+  await recordView({ ctx: user.ctx, type: "case", id: c.id });
   const canWrite = can(user.role, "cases.write");
   const canExport = can(user.role, "cases.export");
   const workers = users.filter((u) => !u.disabled && can(u.role, "cases.write")).map((u) => ({ id: u.id, label: u.name ? `${u.name} (${u.email})` : u.email }));

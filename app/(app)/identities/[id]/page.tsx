@@ -34,7 +34,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
       </>
     );
   }
-  await recordView({ user, type: "identity", id: i.id });
+  await recordView({ ctx: user.ctx, type: "identity", id: i.id });
   const parents = new Map(i.credentials.map((c) => [c.id, c]));
   return (
     <>

@@ -40,7 +40,7 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
       </>
     );
   }
-  await recordView({ user, type: "session", id: s.id });
+  await recordView({ ctx: user.ctx, type: "session", id: s.id });
   const sessionFindings = await listFindings({ session: s.id, limit: 20 });
   const lastShown = s.eventsOffset + s.events.length;
   return (

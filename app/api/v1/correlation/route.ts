@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/correlation/schedule-correlation";
@@ -10,14 +9,13 @@ import { runRiskRules } from "@/lib/risk/run-risk-rules";
 // going adds one run after it instead of a second concurrent one; the answer is the summary of the last run.
 // ?mode=incremental re-correlates only what the events stored since the last run touch; the default is a full pass.
 // The run's audit entry names the user who asked.
-export const POST = userRoute("POST /api/v1/correlation", async ({ req, user }) => {
-  const mode = z.enum(["full", "incremental"]).default("full").parse(req.nextUrl.searchParams.get("mode") ?? undefined);
-  requestCorrelation({ mode, actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent } });
+export const POST = userRoute("POST /api/v1/correlation", async ({ ctx, query: { mode } }) => {
+  requestCorrelation({ ctx, mode });
   await correlationIdle();
   const last = correlationStatus().last;
   if (!last || last.error || !last.summary) throw new AppError("INTERNAL", `The correlation failed: ${last?.error ?? "no result"}.`);
   // Findings read the sessions and governance checks just rebuilt (TODO(lead): move into the correlation job).
-  const governance = await runGovernanceChecks();
-  const risk = await runRiskRules();
+  const governance = await runGovernanceChecks({ ctx });
+  const risk = await runRiskRules({ ctx });
   return { ...last.summary, at: last.at, governance, risk };
 });

@@ -1,16 +1,13 @@
-import { userRoute, readJson } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
+import { created, wholeList } from "@/lib/api/responses";
 import { createApiToken, listApiTokens } from "@/lib/tokens/api-tokens";
 import { supportedPlatformIds } from "@/lib/sources/registry";
 
 // GET /api/v1/tokens - list push API tokens (never the secrets)
-export const GET = userRoute("GET /api/v1/tokens", async () => listApiTokens());
+export const GET = userRoute("GET /api/v1/tokens", async () => wholeList(await listApiTokens()));
 
 // POST /api/v1/tokens - create a push token scoped to one source; the secret is in this response only
-export const POST = userRoute("POST /api/v1/tokens", async ({ req, user }) => {
-  const created = await createApiToken({
-    input: (await readJson(req)) as never,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
-    knownPlatforms: supportedPlatformIds(),
-  });
-  return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });
+export const POST = userRoute("POST /api/v1/tokens", async ({ ctx, body }) => {
+  const result = await createApiToken({ ctx, input: body, knownPlatforms: supportedPlatformIds() });
+  return created(result);
 });

@@ -1,15 +1,13 @@
-import { userRoute, readJson } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
+import { created, wholeList } from "@/lib/api/responses";
 import { listUsers } from "@/lib/users/list-users";
 import { createUser } from "@/lib/users/create-user";
 
 // GET /api/v1/users - list users (admin)
-export const GET = userRoute("GET /api/v1/users", async () => listUsers());
+export const GET = userRoute("GET /api/v1/users", async () => wholeList(await listUsers()));
 
 // POST /api/v1/users - create a local user (admin)
-export const POST = userRoute("POST /api/v1/users", async ({ req, user }) => {
-  const created = await createUser({
-    input: (await readJson(req)) as never,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
-  });
-  return Response.json(created, { status: 201 });
+export const POST = userRoute("POST /api/v1/users", async ({ ctx, body }) => {
+  const user = await createUser({ ctx, input: body });
+  return created(user, `/api/v1/users/${user.id}`);
 });

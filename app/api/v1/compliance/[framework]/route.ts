@@ -2,9 +2,7 @@ import { userRoute } from "@/lib/api/handler";
 import { requireFramework } from "@/lib/compliance/catalogs";
 import { getFrameworkStatus } from "@/lib/compliance/get-framework-status";
 
-
 // GET /api/v1/compliance/{framework} - per control: status and the evidence behind it, with reasons
-export const GET = userRoute<{ framework: string }>("GET /api/v1/compliance/[framework]", async ({ params: p }) => {
-  const framework = requireFramework(p.framework);
-  return getFrameworkStatus({ framework });
-});
+export const GET = userRoute("GET /api/v1/compliance/[framework]", async ({ ctx, params }) =>
+  getFrameworkStatus({ framework: requireFramework(params.framework), tenantId: ctx.tenantId }),
+);

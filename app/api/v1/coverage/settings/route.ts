@@ -1,10 +1,5 @@
-import { readJson, userRoute } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
 import { setRequiredRetention } from "@/lib/coverage/set-required-retention";
 
 // PUT /api/v1/coverage/settings - change the organisation's required retention in days (admin)
-export const PUT = userRoute("PUT /api/v1/coverage/settings", async ({ req, user }) =>
-  setRequiredRetention({
-    input: await readJson(req),
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
-  }),
-);
+export const PUT = userRoute("PUT /api/v1/coverage/settings", async ({ ctx, body }) => setRequiredRetention({ ctx, input: body }));

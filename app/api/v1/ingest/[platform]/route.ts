@@ -1,15 +1,17 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { apiRoute } from "@/lib/api/handler";
+import { created } from "@/lib/api/responses";
 import { AppError } from "@/lib/errors";
+import { forToken, system } from "@/lib/context/request-context";
 import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { authenticatePushToken } from "@/lib/tokens/api-tokens";
 
 // POST /api/v1/ingest/{platform} - push delivery: the body is one export (JSON array, NDJSON, an API page
 // envelope, or gzip of these), authenticated by the source's API token (Authorization: Bearer ...)
-export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platform]", async ({ req, params }) => {
-  const { source, tokenName } = await authenticatePushToken({ authorization: req.headers.get("authorization") });
+export const POST = apiRoute("POST /api/v1/ingest/[platform]", async ({ req, client, params }) => {
+  const { source, tokenId, tokenName } = await authenticatePushToken({ authorization: req.headers.get("authorization") });
   if (source.platform !== params.platform) {
     throw new AppError("FORBIDDEN", `This token delivers ${source.platform} to the source "${source.name}", not ${params.platform}.`);
   }
@@ -21,9 +23,9 @@ export const POST = apiRoute<{ platform: string }>("POST /api/v1/ingest/[platfor
     byteSize: Number(req.headers.get("content-length")) || null,
     sourceId: source.id,
     via: "api",
-    actor: { actorEmail: `token:${tokenName}`, ip: req.headers.get("x-forwarded-for")?.split(",")[0] ?? null, userAgent: req.headers.get("user-agent") },
+    ctx: forToken({ id: tokenId, name: tokenName }, client),
   });
   // Sessions follow new data: correlation runs in the background after anything was stored.
-  if (result.stored > 0) requestCorrelation();
-  return result;
+  if (result.stored > 0) requestCorrelation({ ctx: system() });
+  return created(result);
 });

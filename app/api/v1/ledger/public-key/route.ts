@@ -2,9 +2,9 @@ import { apiRoute } from "@/lib/api/handler";
 import { getPublicKey } from "@/lib/ledger/public-key";
 
 // GET /api/v1/ledger/public-key - the Ed25519 key that signs ledger checkpoints (PEM and fingerprint); public
-export const GET = apiRoute("GET /api/v1/ledger/public-key", async ({ req }) => {
+export const GET = apiRoute("GET /api/v1/ledger/public-key", async ({ query }) => {
   const key = await getPublicKey({});
-  if (new URL(req.url).searchParams.get("format") === "pem") {
+  if (query.format === "pem") {
     return new Response(key.publicKeyPem, { headers: { "content-type": "application/x-pem-file", "x-key-fingerprint": key.fingerprint } });
   }
   return key;

@@ -1,13 +1,5 @@
-import { z } from "zod";
 import { userRoute } from "@/lib/api/handler";
 import { revokeApiToken } from "@/lib/tokens/api-tokens";
 
-const params = z.object({ id: z.uuid("Not a token id.") });
-
 // DELETE /api/v1/tokens/{id} - revoke a push token (kept, marked revoked)
-export const DELETE = userRoute<{ id: string }>("DELETE /api/v1/tokens/[id]", async ({ user, params: p }) =>
-  revokeApiToken({
-    id: params.parse(p).id,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
-  }),
-);
+export const DELETE = userRoute("DELETE /api/v1/tokens/[id]", async ({ ctx, params: { id } }) => revokeApiToken({ ctx, id }));

@@ -1,15 +1,5 @@
-import { z } from "zod";
-import { userRoute, readJson } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
 import { updateUser } from "@/lib/users/update-user";
 
-const params = z.object({ id: z.uuid("Not a user id.") });
-
 // PATCH /api/v1/users/{id} - change role, name, password or disabled (admin)
-export const PATCH = userRoute<{ id: string }>("PATCH /api/v1/users/[id]", async ({ req, user, params: p }) => {
-  const { id } = params.parse(p);
-  return updateUser({
-    id,
-    input: (await readJson(req)) as never,
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
-  });
-});
+export const PATCH = userRoute("PATCH /api/v1/users/[id]", async ({ ctx, params: { id }, body }) => updateUser({ ctx, id, input: body }));

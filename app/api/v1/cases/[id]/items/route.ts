@@ -1,13 +1,9 @@
-import { z } from "zod";
-import { readJson, userRoute } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
+import { created } from "@/lib/api/responses";
 import { addCaseItem } from "@/lib/cases/add-case-item";
-import { addItemInput } from "@/lib/cases/types";
-
-const params = z.object({ id: z.guid({ message: "not a case id" }) });
 
 // POST /api/v1/cases/{id}/items - cite a session, event, identity, finding or lineage snapshot, with an annotation
-export const POST = userRoute<{ id: string }>("POST /api/v1/cases/[id]/items", async ({ req, user, params: p }) => {
-  const { id } = params.parse(p);
-  const input = addItemInput.parse(await readJson(req));
-  return addCaseItem({ actor: user, caseId: id, input });
+export const POST = userRoute("POST /api/v1/cases/[id]/items", async ({ ctx, params: { id }, body }) => {
+  const item = await addCaseItem({ ctx, caseId: id, input: body });
+  return created(item, `/api/v1/cases/${id}/items/${item.id}`);
 });

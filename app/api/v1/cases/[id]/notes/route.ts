@@ -1,13 +1,9 @@
-import { z } from "zod";
-import { readJson, userRoute } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
+import { created } from "@/lib/api/responses";
 import { addNote } from "@/lib/cases/add-note";
-import { noteInput } from "@/lib/cases/types";
-
-const params = z.object({ id: z.guid({ message: "not a case id" }) });
 
 // POST /api/v1/cases/{id}/notes - add a markdown note
-export const POST = userRoute<{ id: string }>("POST /api/v1/cases/[id]/notes", async ({ req, user, params: p }) => {
-  const { id } = params.parse(p);
-  const input = noteInput.parse(await readJson(req));
-  return addNote({ actor: user, caseId: id, input });
+export const POST = userRoute("POST /api/v1/cases/[id]/notes", async ({ ctx, params: { id }, body }) => {
+  const note = await addNote({ ctx, caseId: id, input: body });
+  return created(note, `/api/v1/cases/${id}/notes/${note.id}`);
 });

@@ -1,13 +1,9 @@
-import { z } from "zod";
-import { readJson, userRoute } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
+import { created } from "@/lib/api/responses";
 import { addTask } from "@/lib/cases/add-task";
 
-const params = z.object({ id: z.guid({ message: "not a case id" }) });
-const body = z.object({ title: z.string(), assigneeId: z.string().nullable().optional(), dueAt: z.string().nullable().optional() });
-
 // POST /api/v1/cases/{id}/tasks - add a checklist task (optional assignee and due date)
-export const POST = userRoute<{ id: string }>("POST /api/v1/cases/[id]/tasks", async ({ req, user, params: p }) => {
-  const { id } = params.parse(p);
-  const input = body.parse(await readJson(req));
-  return addTask({ actor: user, caseId: id, input });
+export const POST = userRoute("POST /api/v1/cases/[id]/tasks", async ({ ctx, params: { id }, body }) => {
+  const task = await addTask({ ctx, caseId: id, input: body });
+  return created(task, `/api/v1/cases/${id}/tasks/${task.id}`);
 });

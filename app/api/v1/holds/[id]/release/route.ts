@@ -1,11 +1,5 @@
-import { z } from "zod";
-import { readJson, userRoute } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
 import { releaseHold } from "@/lib/retention/release-hold";
 
-const params = z.object({ id: z.guid({ message: "not a hold id" }) });
-
 // POST /api/v1/holds/{id}/release - release a hold with a reason ({reason})
-export const POST = userRoute<{ id: string }>("POST /api/v1/holds/[id]/release", async ({ req, user, params: p }) => {
-  const { id } = params.parse(p);
-  return releaseHold({ actor: user, holdId: id, input: await readJson(req) });
-});
+export const POST = userRoute("POST /api/v1/holds/[id]/release", async ({ ctx, params: { id }, body }) => releaseHold({ ctx, holdId: id, input: body }));

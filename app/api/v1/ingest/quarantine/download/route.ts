@@ -1,9 +1,9 @@
 import { userRoute } from "@/lib/api/handler";
-import { exportQuarantine, quarantineFilter } from "@/lib/ingest/quarantine";
+import { download } from "@/lib/api/responses";
+import { exportQuarantine } from "@/lib/ingest/quarantine";
 
 // GET /api/v1/ingest/quarantine/download - the quarantined records as NDJSON (file, position, reason, raw)
-export const GET = userRoute("GET /api/v1/ingest/quarantine/download", async ({ req }) => {
-  const filter = quarantineFilter.parse(Object.fromEntries(new URL(req.url).searchParams));
+export const GET = userRoute("GET /api/v1/ingest/quarantine/download", async ({ query: filter }) => {
   const gen = exportQuarantine({ filter });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
@@ -13,8 +13,5 @@ export const GET = userRoute("GET /api/v1/ingest/quarantine/download", async ({ 
       else controller.enqueue(encoder.encode(next.value));
     },
   });
-  const name = `quarantine-${filter.batchId ?? filter.sourceId ?? "all"}.ndjson`;
-  return new Response(body, {
-    headers: { "content-type": "application/x-ndjson", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
-  });
+  return download(body, { fileName: `quarantine-${filter.batchId ?? filter.sourceId ?? "all"}.ndjson`, contentType: "application/x-ndjson" });
 });

@@ -1,10 +1,5 @@
-import { userRoute, readJson } from "@/lib/api/handler";
-import { quarantineFilter, reprocessQuarantine } from "@/lib/ingest/quarantine";
+import { userRoute } from "@/lib/api/handler";
+import { reprocessQuarantine } from "@/lib/ingest/quarantine";
 
 // POST /api/v1/ingest/quarantine/reprocess - run the current parsers over quarantined records again
-export const POST = userRoute("POST /api/v1/ingest/quarantine/reprocess", async ({ req, user }) =>
-  reprocessQuarantine({
-    filter: quarantineFilter.parse(await readJson(req)),
-    actor: { actorId: user.id, actorEmail: user.email, ip: user.ip, userAgent: user.userAgent },
-  }),
-);
+export const POST = userRoute("POST /api/v1/ingest/quarantine/reprocess", async ({ ctx, body: filter }) => reprocessQuarantine({ ctx, filter }));

@@ -1,11 +1,7 @@
-import { z } from "zod";
-import { readJson, userRoute } from "@/lib/api/handler";
+import { userRoute } from "@/lib/api/handler";
 import { setRetentionPolicy } from "@/lib/retention/set-retention-policy";
 
-const params = z.object({ sourceId: z.guid({ message: "not a source id" }) });
-
 // PUT /api/v1/retention/policies/{sourceId} - set a source's retention in days ({days: n}) or remove it ({days: null})
-export const PUT = userRoute<{ sourceId: string }>("PUT /api/v1/retention/policies/[sourceId]", async ({ req, user, params: p }) => {
-  const { sourceId } = params.parse(p);
-  return setRetentionPolicy({ actor: user, sourceId, input: await readJson(req) });
-});
+export const PUT = userRoute("PUT /api/v1/retention/policies/[sourceId]", async ({ ctx, params: { sourceId }, body }) =>
+  setRetentionPolicy({ ctx, sourceId, input: body }),
+);

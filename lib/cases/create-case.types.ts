@@ -1,0 +1,3 @@
+import { createCaseInput } from "./types";
+
+export const createCaseContract = { body: createCaseInput };

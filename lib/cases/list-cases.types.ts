@@ -1,0 +1,3 @@
+import { casesQuery } from "./types";
+
+export const listCasesContract = { query: casesQuery };

@@ -1,0 +1,3 @@
+import { caseItemParams } from "./update-item-annotation.types";
+
+export const removeCaseItemContract = { params: caseItemParams };

@@ -1,0 +1,7 @@
+import { z } from "zod";
+import { updateTaskInput } from "./types";
+
+export const updateTaskContract = {
+  params: z.object({ id: z.guid({ message: "not a case id" }), taskId: z.guid({ message: "not a task id" }) }),
+  body: updateTaskInput,
+};

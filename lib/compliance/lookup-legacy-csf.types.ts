@@ -1,0 +1,3 @@
+import { legacyCsfQuery } from "./lookup-legacy-csf";
+
+export const lookupLegacyCsfContract = { query: legacyCsfQuery };

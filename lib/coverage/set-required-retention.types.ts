@@ -1,0 +1,3 @@
+import { requiredRetentionInput } from "./types";
+
+export const setRequiredRetentionContract = { body: requiredRetentionInput };

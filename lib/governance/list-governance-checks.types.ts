@@ -1,0 +1,3 @@
+import { checksQuery } from "./types";
+
+export const listGovernanceChecksContract = { query: checksQuery };

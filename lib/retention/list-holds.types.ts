@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const listHoldsContract = { query: z.object({ caseId: z.guid({ message: "not a case id" }).optional() }) };

@@ -1,0 +1,3 @@
+import { placeHoldInput } from "./types";
+
+export const placeHoldContract = { body: placeHoldInput };

@@ -1,0 +1,4 @@
+import { z } from "zod";
+import { releaseHoldInput } from "./types";
+
+export const releaseHoldContract = { params: z.object({ id: z.guid({ message: "not a hold id" }) }), body: releaseHoldInput };

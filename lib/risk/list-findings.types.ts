@@ -1,0 +1,3 @@
+import { findingsQuery } from "./types";
+
+export const listFindingsContract = { query: findingsQuery };

@@ -1,0 +1,3 @@
+import { lineageQuery } from "./types";
+
+export const getLineageContract = { query: lineageQuery };

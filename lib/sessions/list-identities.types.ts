@@ -1,0 +1,3 @@
+import { identitiesQuery } from "./types";
+
+export const listIdentitiesContract = { query: identitiesQuery };

@@ -1,0 +1,3 @@
+import { sessionsQuery } from "./types";
+
+export const listSessionsContract = { query: sessionsQuery };

@@ -1,0 +1,3 @@
+import { lineageRootsQuery } from "./types";
+
+export const searchLineageRootsContract = { query: lineageRootsQuery };

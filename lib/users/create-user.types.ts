@@ -1,0 +1,3 @@
+import { createUserInput } from "./create-user";
+
+export const createUserContract = { body: createUserInput };
