@@ -1,6 +1,8 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, request, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn } from "./helpers";
+import { apiSignIn, uiSignIn, withDb } from "./helpers";
 
 test("pages carry a nonce-based CSP and the usual security headers", async () => {
   const ctx = await request.newContext({ baseURL: E2E.baseUrl });
@@ -61,6 +63,30 @@ test("session cookies are HttpOnly and SameSite=Lax; CSRF is enforced on sign-in
   expect(await (await bare.get("/api/auth/session")).json()).toEqual({});
   expect((await bare.get("/api/v1/me")).status()).toBe(401);
   await bare.dispose();
+});
+
+test("a same-site page on another port cannot post a form with the admin's cookie (CSRF)", async ({ page }) => {
+  // The attack: a page on 127.0.0.1:<other port> (same site as the app, so SameSite=Lax sends the cookie) posts a
+  // text/plain form whose body is valid JSON to the users API. The signed-in admin only has to open the page.
+  const victim = `csrf-${Date.now()}@e2e.test`;
+  const field = JSON.stringify({ email: victim, role: "admin", password: "Attacker-chosen-password-1", pad: "" }).slice(0, -2);
+  const html = `<!doctype html><form method="POST" action="${E2E.baseUrl}/api/v1/users" enctype="text/plain">
+    <input type="hidden" name='${field}' value='"}'></form><script>document.forms[0].submit()</script>`;
+  const server = http.createServer((_, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+    const { port } = server.address() as AddressInfo;
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/v1/users") && r.request().method() === "POST"),
+      page.goto(`http://127.0.0.1:${port}/`),
+    ]);
+    expect(response.status()).toBe(403);
+    const created = await withDb(async (c) => (await c.query(`SELECT 1 FROM app_user WHERE email = $1`, [victim])).rowCount);
+    expect(created).toBe(0);
+  } finally {
+    server.close();
+  }
 });
 
 test("repeated wrong passwords lock the account with a clear message", async ({ page }) => {

@@ -29,9 +29,10 @@ describe("assertSameOriginRequest", () => {
     expect(refused(() => check("GET", { origin: "http://localhost:3999", "sec-fetch-site": "cross-site" }))).toBeNull();
   });
 
-  it("with a canonical origin configured, a Host-derived origin does not count", () => {
-    expect(refused(() => check("POST", { origin: "http://evil.test" }, APP, "http://evil.test"))).toBe("FORBIDDEN");
-    expect(refused(() => check("POST", { origin: "http://evil.test" }, null, "http://evil.test"))).toBeNull();
+  it("accepts the origin the request was sent to as well as the canonical one (localhost and 127.0.0.1 both work)", () => {
+    expect(refused(() => check("POST", { origin: "http://127.0.0.1:3000" }, APP, "http://127.0.0.1:3000"))).toBeNull();
+    expect(refused(() => check("POST", { origin: "http://localhost:3999" }, APP, "http://127.0.0.1:3000"))).toBe("FORBIDDEN");
+    expect(refused(() => check("POST", { origin: "http://evil.test" }, null, "http://app.test"))).toBe("FORBIDDEN");
   });
 });
 

@@ -4,7 +4,8 @@ import { AppError } from "@/lib/errors";
 // session cookie. SameSite=Lax does not stop a same-SITE page (another port on the host, a sibling subdomain) from
 // posting a form with that cookie, so the request must show it comes from this app's own origin:
 //  - Sec-Fetch-Site, when the browser sends it, must be "same-origin";
-//  - Origin, when sent, must be the app's origin (NEXTAUTH_URL, else the request's own origin);
+//  - Origin, when sent, must be the app's origin: NEXTAUTH_URL's, or the origin the request itself was sent to
+//    (a browser cannot make a forged request carry the target's own origin);
 //  - a request with a JSON body must say application/json: a cross-origin form can only send text/plain,
 //    multipart or urlencoded bodies without a CORS preflight, which this app never grants.
 // Every browser in use sends Origin and Sec-Fetch-Site on POST, PUT, PATCH and DELETE; a request with neither
@@ -40,10 +41,9 @@ export function assertSameOriginRequest({ method, headers, requestOrigin, appOri
   }
   const origin = headers.get("origin");
   if (origin !== null) {
-    // With a canonical origin configured, only it counts: the Host header is the client's to choose.
-    const expected = appOrigin ? originOf(appOrigin) : originOf(requestOrigin);
-    if (!expected || origin !== expected) {
-      throw new AppError("FORBIDDEN", `Refused a request from origin ${origin}: changes are accepted only from ${expected ?? "this app"}.`);
+    const allowed = [appOrigin ? originOf(appOrigin) : null, originOf(requestOrigin)].filter((o): o is string => o !== null);
+    if (!allowed.includes(origin)) {
+      throw new AppError("FORBIDDEN", `Refused a request from origin ${origin}: changes are accepted only from ${allowed[0] ?? "this app"}.`);
     }
   }
 }

@@ -2,7 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { authorizeApi, type SessionUser } from "@/lib/auth/guard";
-import type { ApiKey } from "@/lib/auth/routes";
+import { API_ACCESS, type ApiKey } from "@/lib/auth/routes";
+import { env } from "@/lib/env";
+import { assertJsonBody, assertSameOriginRequest } from "./csrf";
 import { clientIp, userAgent } from "@/lib/auth/request-info";
 import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 import { contractOf, type ContractOf, type RouteContract } from "./contracts";
@@ -52,9 +54,16 @@ export async function parseRequest(contract: RouteContract, req: NextRequest, ra
 export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => Promise<unknown>) {
   return async (req: NextRequest, context: { params: Promise<unknown> }): Promise<Response> => {
     try {
+      const contract = contractOf(key);
+      // Cookie-authenticated changes must come from this app's pages (lib/api/csrf.ts); bearer-token routes carry
+      // no cookie and are exempt.
+      if (API_ACCESS[key] !== "token" && API_ACCESS[key] !== "public") {
+        assertSameOriginRequest({ method: req.method, headers: req.headers, requestOrigin: req.nextUrl.origin, appOrigin: env().NEXTAUTH_URL ?? null });
+        if (contract.body) assertJsonBody(req.headers);
+      }
       // Authorization first: a caller without access learns nothing about what the route would accept.
       const user = await authorizeApi(key);
-      const input = await parseRequest(contractOf(key), req, context?.params ? await context.params : {});
+      const input = await parseRequest(contract, req, context?.params ? await context.params : {});
       const client = { ip: clientIp(req.headers), userAgent: userAgent(req.headers) };
       const result = await fn({ req, user, ctx: user ? fromSessionUser(user) : null, client, ...input } as RouteArgs<K>);
       if (result instanceof Response) return result;
