@@ -59,6 +59,8 @@ function verb(op: string): string {
   if (/^(destroy|delete|remove|uninstall|suspend)/.test(op)) return "delete";
   if (/^(update|rename|transfer|change|set|edit|modify|reinstate|unsuspend|restore|enable|disable)/.test(op)) return "update";
   if (/^download/.test(op)) return "download";
+  if (/^grant/.test(op)) return "assign_privileges"; // e.g. org_credential_authorization.grant
+  if (/^(revoke|deauthorize)/.test(op)) return "revoke_privileges";
   if (/^(access|show|view|read|list)/.test(op)) return "read";
   return "other"; // the verb is not in the action name; event_name keeps the action
 }
