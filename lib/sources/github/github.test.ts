@@ -19,7 +19,7 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
     const clone = eventAt(r, 0);
     expect(clone).toMatchObject({
       class_uid: 6001,
-      activity: "read",
+      activity: "download", // a clone copies the repository out
       event_name: "git.clone",
       native_id: "b7q1VnM2xT9kP4sR8wY3zA",
       session: { key: "aQK1fM0C6rSUHAwsQvEy0Lk9vXQdTJ4tU3kK7lGv5/A=", key_type: "github.hashed_token" },
@@ -47,7 +47,8 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
       class_uid: 6003,
       status: "failure",
       status_detail: "403",
-      actor: { kind_hint: "oauth_app" },
+      // An OAuth token acts as the user who authorized the app: the person acts, the app is the client.
+      actor: { kind_hint: "human" },
       client: { app_id: "2345678", app_name: "Release Dashboard" },
       credential: { kind: "access_token", native_type: "OAuth access token" },
     });
@@ -84,9 +85,9 @@ describe.skipIf(!HAS_SAMPLES)(`github source: public samples (${HAS_SAMPLES ? SA
     expect(r.events.length).toBe(62);
     for (const reason of r.rejected.keys()) expect(reason).toMatch(/event time/);
     const all = r.events.map((e) => e.events[0]);
-    // OAuth token git.clone: hashed_token session, OAuth app kind.
+    // OAuth token git.clone: hashed_token session; the user acts through the OAuth app (human).
     const clone = all.find((e) => e.event_name === "git.clone" && e.session)!;
-    expect(clone).toMatchObject({ session: { key: "0771cae4d170dc02a6ff393d9946cd684d6145c1=" }, credential: { kind: "access_token", native_type: "OAuth access token" }, actor: { kind_hint: "oauth_app" }, src_endpoint: { ip: "5.6.7.8" } });
+    expect(clone).toMatchObject({ session: { key: "0771cae4d170dc02a6ff393d9946cd684d6145c1=" }, credential: { kind: "access_token", native_type: "OAuth access token" }, actor: { kind_hint: "human" }, src_endpoint: { ip: "5.6.7.8" } });
     // github-actions[bot] with an App server-to-server token: token_id is the credential key.
     const bot = all.find((e) => e.actor.name === "github-actions[bot]")!;
     expect(bot).toMatchObject({ actor: { kind_hint: "bot" }, credential: { key: "1111111111111", key_type: "github.token_id" } });

@@ -1,6 +1,7 @@
 import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type EventStatus, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, ipOrNull, keyText, type Rec, textAt } from "../util/fields";
+import { sourceIp } from "../util/source-ip";
 import { parseTime, tryParseTime } from "../util/time";
 import { baseEvent, elfStamp, initiatorOf, num, str } from "./common";
 import { id18, toId18 } from "./ids";
@@ -38,7 +39,6 @@ function verb(word: string | null): string {
 }
 
 const API_TYPES = /^(api|restapi|bulkapi|bulkapi2|bulkapiresult|apexrestapi|apexsoap|apitotalusage|apiconnectedapp|metadataapioperation|connectedappusage|oauthtoken.*)$/i;
-const UI_TYPES = /^(uri|lightninguri|lightningpageview|lightninginteraction|lightningerror|reportexport|listview)$/i;
 const DETECTION_TYPES = /(anomaly|sessionhijacking|credentialstuffing|threatdetection)/i;
 
 function classify(base: string, operation: string | null, isExport: boolean): Classified {
@@ -140,6 +140,24 @@ function elfTime(r: Rec): { time: Date; field: string } {
   throw new NormalizeError("no event time (TIMESTAMP and TIMESTAMP_DERIVED are missing)");
 }
 
+/**
+ * The session key: LOGIN_KEY / LoginKey, which "ties together all events in a given user's login session" from
+ * the login event on (the Login row often has no SESSION_KEY); SESSION_KEY alone when the row has no LOGIN_KEY.
+ */
+function sessionOf(loginKey: string | null, sessionKey: string | null): NormalizedEvent["session"] {
+  if (loginKey) return { key: loginKey, key_type: "salesforce.LOGIN_KEY", root_key: null, issuer: null };
+  if (sessionKey) return { key: sessionKey, key_type: "salesforce.SESSION_KEY", root_key: null, issuer: null };
+  return null;
+}
+
+/** An actor's kind from the record's own fields; a named Salesforce user is a person unless one of them says otherwise. */
+function elfKind(userType: string | null, clientCategory: string | null, viaApp: boolean, who: string | null): ActorKind {
+  if (userType === "AutomatedProcess") return "system";
+  if (clientCategory !== null && /agent/i.test(clientCategory)) return "ai_agent"; // API_CLIENT_CATEGORY AGENTFORCE_AGENT
+  if (viaApp) return "oauth_app";
+  return who !== null ? "human" : "unknown";
+}
+
 function isQuery(op: string | null, uri: string | null): boolean {
   return (op !== null && /^query(all|more)?$/i.test(op)) || (op === null && uri !== null && /\/query(All)?\b/.test(uri));
 }
@@ -156,6 +174,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const delegatedId = id18(keyText(field(r, "DELEGATED_USER_ID_DERIVED")), keyText(field(r, "DELEGATED_USER_ID")));
   const delegatedName = keyText(field(r, "DELEGATED_USER_NAME"));
   const initiator = initiatorOf(delegatedId, delegatedName);
+  const clientCategory = str(r, "API_CLIENT_CATEGORY");
 
   const sessionKey = keyText(field(r, "SESSION_KEY"));
   const loginKey = keyText(field(r, "LOGIN_KEY"));
@@ -178,21 +197,12 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
     return u && !/^\d+$/.test(u) ? u : null; // USER_AGENT is a numeric client code in most event types
   })();
 
-  // kind_hint, from the row's own fields only (rules in lib/sources/README.md).
-  let kind: ActorKind = "unknown";
-  if (userType === "AutomatedProcess") kind = "system";
-  else if (viaApp) kind = "oauth_app";
-  else if (initiator || base.toLowerCase() === "loginas") kind = "human";
-  else if (UI_TYPES.test(base)) kind = "human";
-  else if (base.toLowerCase() === "login" && !apiType && ((uri !== null && !uri.startsWith("/services/")) || (browser !== null && browser.startsWith("Mozilla/")))) kind = "human";
+  // kind_hint, from the row's own fields only (rules in lib/sources/README.md). A row's user is a person unless
+  // the row says otherwise: the AutomatedProcess user type (Salesforce's own automation), an Agentforce agent
+  // (API_CLIENT_CATEGORY), an API call through a connected app (the app acting with the user's grant).
+  const kind = elfKind(userType, clientCategory, viaApp, userId ?? login ?? delegatedId ?? delegatedName);
 
-  // Sessions: SESSION_KEY (with LOGIN_KEY, which spans the whole login, as root); a row without SESSION_KEY is
-  // placed in its login by LOGIN_KEY alone ("ties together all events in a given user's login session").
-  const session = sessionKey
-    ? { key: sessionKey, key_type: "salesforce.SESSION_KEY", root_key: loginKey !== sessionKey ? loginKey : null, issuer: null }
-    : loginKey
-      ? { key: loginKey, key_type: "salesforce.LOGIN_KEY", root_key: null, issuer: null }
-      : null;
+  const session = sessionOf(loginKey, sessionKey);
 
   // An API call through a connected app runs on the OAuth access token, which in Salesforce is the session id:
   // SESSION_KEY identifies it. A row of another kind names no credential.
@@ -212,11 +222,18 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   if (jobId) resources.push({ type: "BulkJob", id: toId18(jobId), name: null });
 
   const clientIp = str(r, "CLIENT_IP");
-  const sourceIp = str(r, "SOURCE_IP");
+  const sourceIpText = str(r, "SOURCE_IP");
   const { status, detail } = elfStatus(r);
   const b = base.toLowerCase();
 
-  const event = baseEvent({ ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid), activity: bulkRead ? "export" : activity, event_name: eventType, time, actor: { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind } });
+  // Login-As (DELEGATED_USER_*): the delegate, an admin logged in as the row's user, is who acted; the user whose
+  // identity was used is the target (LoginAs Event Type reference).
+  const delegated = delegatedId !== null || delegatedName !== null;
+  if (delegated && (userId || login)) resources.unshift({ type: "user", id: userId, name: login });
+  const actor = delegated
+    ? { external_id: delegatedId, name: delegatedName, login: delegatedName, email: emailShaped(delegatedName), type: null, kind_hint: "human" as ActorKind }
+    : { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind };
+  const event = baseEvent({ ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid), activity: bulkRead ? "export" : activity, event_name: eventType, time, actor });
   event.status = status;
   event.status_detail = detail;
   event.message = str(r, "SUMMARY") ?? str(r, "MESSAGE") ?? str(r, "EXCEPTION_MESSAGE");
@@ -224,19 +241,19 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   event.credential = credential;
   event.auth = b === "login" ? authOf(str(r, "AUTHENTICATION_METHOD_REFERENCE"), loginType) : null;
   event.client = connectedApp || clientId || appName ? { app_id: connectedApp ?? clientId, app_name: appName } : null;
-  event.src_endpoint = { ip: ipOrNull(clientIp) ?? ipOrNull(sourceIp), location: null };
+  event.src_endpoint = { ip: sourceIp(clientIp) ?? sourceIp(sourceIpText), location: null };
   event.user_agent = ua;
   event.resources = resources;
-  // Privileged: report exports, Login-As activity (an admin using another user's identity), bulk reads of
-  // BULK_EXPORT_ROWS rows or more (Bulk API queries and API queries alike), permission set events.
-  event.privileged = b === "reportexport" || b === "loginas" || initiator !== null || bulkRead || b === "permissionset";
+  // Privileged: Login-As activity (an admin using another user's identity), bulk reads of BULK_EXPORT_ROWS rows or
+  // more (Bulk API queries and API queries alike), permission set events. One report's export is a data access by
+  // the user's own permissions (not privileged; governance classifies exports by name).
+  event.privileged = b === "loginas" || initiator !== null || bulkRead || b === "permissionset";
   event.correlation_id = keyText(field(r, "REQUEST_ID"));
   event.extra = extraOf({
     shape: "eventlogfile",
     time_field: timeField === "TIMESTAMP_DERIVED" ? null : timeField,
     ORGANIZATION_ID: keyText(field(r, "ORGANIZATION_ID")),
     USER_ID: keyText(field(r, "USER_ID")),
-    LOGIN_KEY: loginKey,
     initiator,
     DELEGATED_USER_ID: delegatedId,
     DELEGATED_USER_NAME: delegatedName,
@@ -259,7 +276,10 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
     CONNECTION_TYPE: str(r, "CONNECTION_TYPE"),
     OAUTH_SCOPES: str(r, "OAUTH_SCOPES"),
     CLIENT_IP: clientIp && !ipOrNull(clientIp) ? clientIp : null, // e.g. "Salesforce.com IP"
-    SOURCE_IP: sourceIp && sourceIp !== clientIp ? sourceIp : null,
+    SOURCE_IP: sourceIpText && sourceIpText !== clientIp ? sourceIpText : null,
+    SESSION_KEY: sessionKey,
+    USER_NAME: delegated ? login : null,
+    API_CLIENT_CATEGORY: clientCategory,
     SESSION_LEVEL: str(r, "SESSION_LEVEL"),
     AUTHENTICATION_SERVICE_ID: keyText(field(r, "AUTHENTICATION_SERVICE_ID")),
     TLS_PROTOCOL: str(r, "TLS_PROTOCOL"),
@@ -282,8 +302,9 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const userId = id18(null, keyText(field(r, "UserId")));
   const login = keyText(field(r, "Username"));
   const userType = str(r, "UserType");
-  // LoginAsEvent: Username is the user logged in as; DelegatedUsername is the admin who did it.
-  const initiator = initiatorOf(null, keyText(field(r, "DelegatedUsername")));
+  // LoginAsEvent: Username is the user logged in as; DelegatedUsername is the admin who did it (the actor).
+  const delegatedName = keyText(field(r, "DelegatedUsername"));
+  const initiator = initiatorOf(null, delegatedName);
   const sessionKey = keyText(field(r, "SessionKey"));
   const loginKey = keyText(field(r, "LoginKey"));
   const connectedAppRaw = keyText(field(r, "ConnectedAppId"));
@@ -297,25 +318,20 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const { uid, activity } = classify(base, b === "login" || b === "logout" ? null : operation, isReportExport);
   const viaApp = connectedApp !== null && (API_TYPES.test(base) || loginTypeKind(loginType) === "oauth_grant");
 
-  let kind: ActorKind = "unknown";
-  if (userType === "AutomatedProcess") kind = "system";
-  else if (viaApp || (b === "login" && loginTypeKind(loginType) === "oauth_grant")) kind = "oauth_app";
-  else if (initiator || b === "loginas") kind = "human";
-  else if (UI_TYPES.test(base)) kind = "human";
-  else if (b === "login" && loginType !== null && /^(application|saml)/i.test(loginType)) kind = "human";
+  // A person's login through a connected app's OAuth flow (Remote Access 2.0) is the person, with the app as the
+  // client; API calls the app then makes with that grant are the app acting (oauth_app).
+  const kind = elfKind(userType, null, viaApp && b !== "login", userId ?? login ?? delegatedName);
+  const oauthLogin = b === "login" && loginTypeKind(loginType) === "oauth_grant";
 
-  const session = sessionKey
-    ? { key: sessionKey, key_type: "salesforce.SESSION_KEY", root_key: loginKey !== sessionKey ? loginKey : null, issuer: null }
-    : loginKey
-      ? { key: loginKey, key_type: "salesforce.LOGIN_KEY", root_key: null, issuer: null }
-      : null;
+  const session = sessionOf(loginKey, sessionKey);
 
   let credential: Credential | null = null;
   if (b === "login" && loginType) credential = loginTypeCredential(loginType);
   else if (viaApp) credential = { key: sessionKey, key_type: sessionKey ? "salesforce.SESSION_KEY" : null, kind: "access_token", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
 
   const statusText = str(r, "Status") ?? (field(r, "IsSuccess") === true ? "Success" : field(r, "IsSuccess") === false ? "Failed" : null);
-  const status: EventStatus = statusText === null ? "unknown" : /^success/i.test(statusText) ? "success" : "failure";
+  // Without a Status field, an API / report event that processed rows did run: success; else unknown.
+  const status: EventStatus = statusText === null ? (rows !== null && rows > 0 ? "success" : "unknown") : /^success/i.test(statusText) ? "success" : "failure";
 
   const policyOutcome = str(r, "PolicyOutcome");
   const policyId = keyText(field(r, "PolicyId"));
@@ -336,18 +352,25 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const country = str(r, "Country");
   const region = str(r, "Subdivision");
 
-  const event = baseEvent({ ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid), activity: bulkRead ? "export" : activity, event_name: objectType, time, actor: { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind } });
+  if (delegatedName && (userId || login)) resources.unshift({ type: "user", id: userId, name: login });
+  const actor = delegatedName
+    ? { external_id: null, name: delegatedName, login: delegatedName, email: emailShaped(delegatedName), type: null, kind_hint: "human" as ActorKind }
+    : { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind };
+  const event = baseEvent({ ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid), activity: bulkRead ? "export" : activity, event_name: objectType, time, actor });
   event.status = status;
   event.status_detail = statusText;
   event.message = str(r, "Summary") ?? str(r, "Description");
   event.session = session;
   event.credential = credential;
   event.auth = b === "login" ? authOf(str(r, "AuthMethodReference"), loginType) : null;
-  event.client = connectedApp ? { app_id: connectedApp, app_name: b === "login" ? str(r, "Application") : null } : null;
-  event.src_endpoint = { ip: ipOrNull(str(r, "SourceIp")), location: city || country || region ? { city, region, country } : null };
+  const appName = str(r, "Application");
+  const namedApp = appName !== null && !/^(N\/A|Browser|Unknown)$/i.test(appName) ? appName : null;
+  event.client = connectedApp || (oauthLogin && namedApp) ? { app_id: connectedApp, app_name: namedApp } : null;
+  event.src_endpoint = { ip: sourceIp(field(r, "SourceIp")), location: city || country || region ? { city, region, country } : null };
   event.user_agent = str(r, "UserAgent");
   event.resources = resources;
-  event.privileged = b === "loginas" || initiator !== null || isReportExport || bulkRead || b === "permissionset";
+  // As for EventLogFile rows: one report's export is a data access, privileged only as a bulk read.
+  event.privileged = b === "loginas" || initiator !== null || (isReportExport && rows !== null && rows >= BULK_EXPORT_ROWS) || bulkRead || b === "permissionset";
   event.policy = policy;
   event.correlation_id = keyText(field(r, "LoginHistoryId")) ?? keyText(field(r, "RequestIdentifier")) ?? keyText(field(r, "RelatedEventIdentifier"));
   event.native_id = keyText(field(r, "EventIdentifier")) ?? keyText(field(r, "Id"));
@@ -357,7 +380,7 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
     initiator,
     DelegatedUsername: initiator?.login ?? null,
     LoginAsCategory: str(r, "LoginAsCategory"),
-    LoginKey: loginKey,
+    SessionKey: sessionKey,
     LoginHistoryId: keyText(field(r, "LoginHistoryId")),
     LoginType: loginType,
     LoginSubType: str(r, "LoginSubType"),
@@ -394,9 +417,9 @@ export function normalizeLoginHistory(r: Rec): NormalizedEvent[] {
   const statusText = str(r, "Status");
   const application = str(r, "Application");
 
-  let kind: ActorKind = "unknown";
-  if (kindOfCred === "oauth_grant") kind = "oauth_app";
-  else if (loginType !== null && /^(application|saml)/i.test(loginType)) kind = "human";
+  // LoginHistory rows are users signing in; a login through a connected app's OAuth flow (Remote Access 2.0) is
+  // still the person, with the app (Application) as the client.
+  const kind: ActorKind = userId || login ? "human" : "unknown";
 
   const event = baseEvent({ ...ocsfClass(3002), activity: "logon", event_name: "LoginHistory", time, actor: { external_id: userId, name: login, login, email: emailShaped(login), type: null, kind_hint: kind } });
   event.status = statusText === null ? "unknown" : /^success/i.test(statusText) ? "success" : "failure";
@@ -405,7 +428,7 @@ export function normalizeLoginHistory(r: Rec): NormalizedEvent[] {
   event.auth = loginType ? { factors: [], mfa: null, protocol: loginType } : null;
   // The OAuth app of a Remote Access login is named by Application; LoginHistory carries no connected app id.
   event.client = kindOfCred === "oauth_grant" && application ? { app_id: null, app_name: application } : null;
-  event.src_endpoint = { ip: ipOrNull(str(r, "SourceIp")), location: null };
+  event.src_endpoint = { ip: sourceIp(field(r, "SourceIp")), location: null };
   // LoginHistory has no session key; its Id is what LoginEvent.LoginHistoryId and AuthSession refer to.
   event.correlation_id = keyText(field(r, "Id"));
   event.native_id = keyText(field(r, "Id"));

@@ -17,6 +17,17 @@ const present = (r: Rec, k: string) => Object.hasOwn(r, k);
 // ApiAnomalyEventStore); attributes.type names the object in every SOQL/REST result.
 const RTEM_TYPE = /^[A-Z][A-Za-z0-9]*(?:Event|EventStream|EventStore)$/;
 
+/** The Real-Time Event Monitoring object of a record without `attributes`, from its documented fields; null when unsure. */
+function inferRealTimeObject(r: Rec): string | null {
+  if (present(r, "DelegatedUsername")) return "LoginAsEvent"; // LoginAsEvent(Stream)
+  if (present(r, "LoginType") && present(r, "Status")) return "LoginEvent"; // LoginEvent(Stream)
+  if (present(r, "ReportId")) return "ReportEvent"; // ReportEvent(Stream)
+  if (present(r, "ListViewId")) return "ListViewEvent";
+  // ApiEvent(Stream): an API call's type with its query / operation (BulkApiResultEvent has no ApiType).
+  if (present(r, "ApiType") && (present(r, "Operation") || present(r, "QueriedEntities") || present(r, "Query"))) return "ApiEvent";
+  return null;
+}
+
 /** Which Salesforce record this is, from its own field names (exact documented spelling); null when none. */
 export function shapeOf(r: Rec): { shape: SalesforceShape; objectType: string | null; inferred: boolean } | null {
   const type = textAt(r, "attributes", "type");
@@ -30,10 +41,10 @@ export function shapeOf(r: Rec): { shape: SalesforceShape; objectType: string | 
   }
   // The same objects without `attributes` (Data Loader / CLI CSV with API field names, or stripped JSON).
   if (present(r, "LoginTime") && present(r, "UserId") && (present(r, "LoginType") || present(r, "SourceIp"))) return { shape: "login-history", objectType: "LoginHistory", inferred: true };
-  if (present(r, "EventDate") && (present(r, "LoginKey") || present(r, "SessionKey") || present(r, "EventIdentifier")) && (present(r, "UserId") || present(r, "Username"))) {
-    if (present(r, "DelegatedUsername")) return { shape: "real-time-event", objectType: "LoginAsEvent", inferred: true };
-    if (present(r, "LoginType") && present(r, "Status")) return { shape: "real-time-event", objectType: "LoginEvent", inferred: true };
-    return { shape: "real-time-event", objectType: null, inferred: true };
+  // Pub/Sub and streaming (CometD) payloads and their exports carry no `attributes`: the object is told from the
+  // fields only it has (Platform Events Developer Guide field lists).
+  if (present(r, "EventDate") && (present(r, "LoginKey") || present(r, "SessionKey") || present(r, "EventIdentifier") || present(r, "EventUuid")) && (present(r, "UserId") || present(r, "Username"))) {
+    return { shape: "real-time-event", objectType: inferRealTimeObject(r), inferred: true };
   }
   if (present(r, "CreatedDate") && present(r, "Action") && present(r, "Section") && (present(r, "Display") || present(r, "CreatedById"))) {
     return { shape: "setup-audit-trail", objectType: "SetupAuditTrail", inferred: true };

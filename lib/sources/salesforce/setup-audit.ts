@@ -79,7 +79,7 @@ function classify(m: DisplayMatch | null, action: string | null, display: string
   const g = m?.groups ?? {};
   switch (m?.pattern) {
     case "login_as":
-      return { uid: 3002, activity: /out/i.test(g.op ?? "") ? "impersonate_end" : "impersonate" };
+      return { uid: 3002, activity: /out/i.test(g.op ?? "") ? "logoff" : "impersonate" };
     case "login_access_grant":
     case "profile_for_user":
     case "role_for_user":
@@ -140,6 +140,8 @@ type AuditFields = {
   actorLogin: string | null;
   actorName: string | null;
   delegate: string | null;
+  /** CreatedByContext: the context the change was made in (Einstein, Agentforce, …). */
+  context: string | null;
   nativeId: string | null;
   extra: Record<string, unknown>;
 };
@@ -149,9 +151,14 @@ function build(f: AuditFields): NormalizedEvent[] {
   const { uid, activity } = classify(m, f.action, f.display);
   const d = splitUser(f.delegate);
   const initiator = initiatorOf(null, d.login, d.name);
-  // Who made the change: CreatedBy (with DelegateUser, the user the delegate was logged in as). Login-As entries
-  // and changes made through Login-As are a person's interactive session; otherwise the record does not say.
-  const kind: ActorKind = initiator || m?.pattern === "login_as" ? "human" : "unknown";
+  // Who made the change: CreatedBy, unless DelegateUser is set ("the Login-As user who executed the action in
+  // Setup"): then the delegate acted, logged in as CreatedBy. A user is a person unless the record says otherwise:
+  // CreatedByContext names the AI context a change was made in (Einstein, Agentforce) -> ai_agent.
+  const context = f.context;
+  const kind: ActorKind = context !== null && /einstein|agent|copilot|\bai\b/i.test(context) ? "ai_agent" : initiator || f.actorId || f.actorLogin || f.actorName ? "human" : "unknown";
+  const actor = initiator
+    ? { external_id: null, name: d.name ?? d.login, login: d.login ?? d.name, email: emailShaped(d.login), type: null, kind_hint: kind }
+    : { external_id: f.actorId, name: f.actorName ?? f.actorLogin, login: f.actorLogin, email: emailShaped(f.actorLogin), type: null, kind_hint: kind };
   const privileged =
     (m !== null && PRIVILEGED_PATTERNS.has(m.pattern)) ||
     (f.action !== null && PRIVILEGED_TEXT.test(f.action)) ||
@@ -159,7 +166,7 @@ function build(f: AuditFields): NormalizedEvent[] {
     (f.section !== null && !/company profile/i.test(f.section) && PRIVILEGED_SECTION.test(f.section)) ||
     initiator !== null;
 
-  const event = baseEvent({ ...ocsfClass(uid), activity, event_name: f.eventName, time: f.time, actor: { external_id: f.actorId, name: f.actorName ?? f.actorLogin, login: f.actorLogin, email: emailShaped(f.actorLogin), type: null, kind_hint: kind } });
+  const event = baseEvent({ ...ocsfClass(uid), activity, event_name: f.eventName, time: f.time, actor });
   event.status = "success"; // the trail records changes that were made
   event.message = f.display;
   event.resources = resourcesOf(m);
@@ -171,6 +178,8 @@ function build(f: AuditFields): NormalizedEvent[] {
     Action: f.shape === "setup-audit-trail" ? f.action : null,
     initiator,
     DelegateUser: f.delegate,
+    // During Login-As, the user whose identity the delegate used (CreatedBy).
+    acting_as: initiator ? extraOf({ external_id: f.actorId, login: f.actorLogin, name: f.actorName }) : null,
     display_pattern: m?.pattern ?? null,
     display: m ? m.groups : null,
     ...f.extra,
@@ -195,6 +204,7 @@ export function normalizeSetupAuditTrail(r: Rec): NormalizedEvent[] {
     actorLogin: keyText(field(createdBy, "Username")),
     actorName: str(createdBy, "Name"),
     delegate: keyText(field(r, "DelegateUser")),
+    context: str(r, "CreatedByContext"),
     nativeId: keyText(field(r, "Id")),
     extra: {
       ResponsibleNamespacePrefix: str(r, "ResponsibleNamespacePrefix"),
@@ -270,6 +280,7 @@ export function normalizeSetupAuditCsv(r: Rec): NormalizedEvent[] {
     actorLogin: user.login ?? user.name,
     actorName: user.name,
     delegate: keyText(field(r, "Delegate User")),
+    context: null,
     nativeId: null,
     extra: { "Source Namespace Prefix": str(r, "Source Namespace Prefix") },
   });

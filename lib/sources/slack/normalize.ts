@@ -1,6 +1,7 @@
 import { ocsfClass, type ActorKind, type Credential, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, recAt, text, type Rec } from "../util/fields";
+import { boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
+import { sourceIp } from "../util/source-ip";
 import { unwrapPanther } from "../util/panther";
 import { parseTime } from "../util/time";
 
@@ -12,14 +13,19 @@ import { parseTime } from "../util/time";
 //
 // Session: context.session_id (a number in the API) is the session key where present (rare in practice: see
 // ../shared/reference/saas-log-fields.md); 0 is no session. Actor: actor.type is "user" in the documented
-// API; USLACKUSER means no user acted (Slack itself). An app or bot acting is named by actor.type ("app", "bot",
-// "workflow"), by acting_agent (Slackbot), or by context.app: kind_hint bot when the record says a bot (actor or
-// acting agent of type bot, details.bot_id, a granular bot token), else oauth_app for an app. A person installing
-// or approving an app stays human: the app is the entry's subject (client, resource, extra).
+// API; USLACKUSER means no user acted (Slack itself, kind system); USLACKBOT and B… ids are bots. An app or bot
+// acting is named by actor.type ("app", "bot", "workflow"), by acting_agent (Slackbot), or by context.app with a
+// bot token (details.granular_bot_token / bot_id): kind bot; an app actor otherwise is oauth_app. A person acting
+// through an app with their own user token (context.app, no bot token) is the person (human), the app the client.
+// A person installing, approving or changing an app stays human: the app is the entry's subject (client,
+// resource, extra).
 // Credential: Slack writes no token id. An app's installation is the OAuth grant its tokens come from, so it is
-// identified by the app id (key_type slack.app): app_installed/org_app_installed/app_approved mint it
-// (issued_credentials, kind oauth_grant), scope and token changes act on it (kind oauth_grant), and an action an
-// app performed (context.app / an app actor) used a token of it (kind access_token).
+// identified by the app id (key_type slack.app): app_installed/org_app_installed mint it (issued_credentials, kind
+// oauth_grant); an install with a bot, or bot_token_upgraded, also issues the bot's token, keyed by details.bot_id
+// (slack.bot_id, access_token). An action the app performed used a token of it: the bot's token (bot id) for a
+// bot, else the grant (app id: access_token for an app actor, oauth_grant for a person's token to the app). A
+// person managing the app (scopes, tokens, uninstall) uses their own session, not the app's grant: no credential.
+// Anomaly entries are Slack's own risk verdicts: extra.vendor_risk {source slack.anomaly, reasons, previous IP/UA}.
 
 export const SLACK_PLATFORM = "slack";
 
@@ -28,7 +34,7 @@ export const SLACK_PLATFORM = "slack";
 const PRIVILEGED = new RegExp(
   [
     // app installs, approvals, scope and token changes, allow-list rules
-    "^(app_(installed|approved|scopes_expanded|resources_added|resources_granted|token_preserved|allowlist_rule_|collaborator_added|manifest_)|org_app_(installed|workspace_added|upgraded_to_org_install|future_workspace_install_enabled)|bot_token_upgraded|workflow_app_token_preserved|cli_app_(install|deploy))",
+    "^(app_(installed|approved|scopes_expanded|resources_added|resources_granted|token_preserved|allowlist_rule_|collaborator_added|manifest_|uninstalled)|org_app_(installed|workspace_added|upgraded_to_org_install|future_workspace_install_enabled|uninstalled)|bot_token_upgraded|workflow_app_token_preserved|cli_app_(install|deploy))",
     // roles, permissions, ownership
     "^(role_change_to_|role_(assigned|removed|created|updated|deleted)$|role_(added_to|removed_from|modified_on)_usergroup|permissions_(assigned|removed)|owner_transferred|service_owner_transferred|primary_owner_)",
     // exports and downloads of workspace data (workspace, channel, user, audit-log, analytics exports; corporate exports)
@@ -39,26 +45,37 @@ const PRIVILEGED = new RegExp(
     "^pref\\.(sso|two_factor|session_duration|mobile_session_duration|mobile_secondary_auth|.*download|disallow_public_file_urls|.*retention|app_whitelist|app_dir_only|sign_in_with_slack|dlp_|ent_browser|ent_required_browser|workspace_access|who_can_manage_guests|who_can_manage_ext_shared|slack_connect|allow_sponsored_slack_connections|enterprise_mobile_device_check|ext_audit_log)",
     // compliance controls
     "^(legal_hold_|.*retention_changed|barrier_|information_barrier|native_dlp_|ekm_(unenrolled|key_removed|logging_config_set)|intune_disabled|custom_tos_)",
-    // accounts and tenants
-    "^(organization_(created|deleted)|workspace_(created|deleted)|user_(created|deactivated|reactivated)$|guest_(created|reactivated)$)",
-    // data exposure
-    "^(private_channel_converted_to_public|file_public_link_created|approved_orgs_added|external_shared_channel_(connected|invite_approved|access_upgraded))",
+    // tenants (a user account created or deactivated is account management, not privilege: no role comes with it)
+    "^(organization_(created|deleted)|workspace_(created|deleted))",
+    // data exposure of whole channels / organizations (one file's public link is sharing, like a single file share elsewhere)
+    "^(private_channel_converted_to_public|approved_orgs_added|external_shared_channel_(connected|invite_approved|access_upgraded))",
   ].join("|"),
 );
 
-/** App install/approval actions that mint the app's grant in the workspace or organization. */
-const GRANT_MINTED = /^(app_installed|org_app_installed|app_approved|cli_app_install)$/;
-/** App actions that change the grant itself (scopes, tokens, resources, removal). */
-const GRANT_CHANGED = /^(app_(scopes_expanded|resources_added|resources_granted|token_preserved|uninstalled|restricted|removed_from_whitelist)|org_app_(uninstalled|workspace_added|workspace_removed|upgraded_to_org_install)|bot_token_(upgraded|downgraded)|workflow_app_token_preserved)$/;
+/**
+ * App installs that mint the app's grant in the workspace or organization (app_approved only approves an app
+ * request: the grant comes with the install that follows).
+ */
+const GRANT_MINTED = /^(app_installed|org_app_installed|cli_app_install)$/;
+/** Actions that issue a bot token (an install with bot scopes, a legacy bot token upgraded to a granular one). */
+const BOT_TOKEN_ISSUED = /^(app_installed|org_app_installed|bot_token_upgraded)$/;
 
 function classify(action: string): { uid: OcsfClassUid; activity: string } {
   if (action === "user_login" || action === "user_login_failed" || action === "cli_login") return { uid: 3002, activity: "logon" };
   if (/^user_logout|^cli_logout$/.test(action)) return { uid: 3002, activity: "logoff" };
-  if (action === "anomaly") return { uid: 2004, activity: "create" };
+  // Slack's anomaly event is Slack's own risk signal about the user (not something the user did).
+  if (action === "anomaly") return { uid: 2004, activity: "other" };
   if (/^role_change_to_(admin|owner)|^permissions_assigned|^role_assigned|^role_added_to_usergroup/.test(action)) return { uid: 3005, activity: "assign_privileges" };
   if (/^role_change_to_(user|guest)|^permissions_removed|^role_removed/.test(action)) return { uid: 3005, activity: "revoke_privileges" };
-  if (/^(user_|guest_)(created|deactivated|reactivated|expired|email_updated|username_updated|profile_|password_)|_session_(reset|invalidated)|^user_session_/.test(action)) return { uid: 3001, activity: verb(action) };
+  // An admin resetting a user's sessions signs them out everywhere: their session tokens are revoked.
+  if (/^(user|bulk)_session_(reset|invalidated)/.test(action)) return { uid: 3001, activity: "revoke_credentials" };
+  if (/^(user_|guest_)(created|deactivated|reactivated|expired|email_updated|username_updated|profile_|password_)|^user_session_/.test(action)) return { uid: 3001, activity: verb(action) };
   if (/usergroup/.test(action)) return { uid: 3006, activity: verb(action) };
+  // Apps: an install, approval or scope/resource widening consents to the app's access; a new bot token is a
+  // credential issued; an uninstall or restriction revokes the app's access.
+  if (BOT_TOKEN_ISSUED.test(action) && action.startsWith("bot_token")) return { uid: 6002, activity: "issue_credentials" };
+  if (/^(app_(installed|approved|scopes_expanded|resources_added|resources_granted)|org_app_(installed|workspace_added|upgraded_to_org_install)|cli_app_install)/.test(action)) return { uid: 6002, activity: "consent" };
+  if (/^(app_(uninstalled|restricted|removed_from_whitelist|resources_removed)|org_app_(uninstalled|workspace_removed)|bot_token_downgraded)/.test(action)) return { uid: 6002, activity: "revoke_privileges" };
   if (/^(app_|org_app_|bot_token_|cli_app_|workflow_app_)/.test(action)) return { uid: 6002, activity: verb(action) };
   if (/^file_/.test(action)) return { uid: 6006, activity: verb(action) };
   if (/^(channel_|message_|public_channel|private_channel|group_|mpim_|huddle_|canvas_|external_shared_channel|user_channel_|guest_channel_)/.test(action)) return { uid: 6001, activity: verb(action) };
@@ -67,9 +84,14 @@ function classify(action: string): { uid: OcsfClassUid; activity: string } {
 
 function verb(a: string): string {
   if (a.startsWith("pref.")) return "update"; // a setting changed (pref.block_file_download_… is not a download)
-  if (/download|export/.test(a)) return "export";
-  if (/(deleted|uninstalled|removed|deactivated|revoked|restricted|leave)/.test(a)) return "delete";
-  if (/(created|installed|added|granted|approved|join|uploaded)/.test(a)) return "create";
+  if (/download/.test(a)) return "download"; // a file or an export's archive taken out of Slack
+  if (/export/.test(a)) return "export"; // an export started / scheduled
+  if (/upload/.test(a)) return "upload";
+  if (/(public_link|shared|_share)/.test(a)) return "share";
+  // Deactivation / reactivation change an account's state: the account stays (Slack never deletes it here).
+  if (/(deactivated|reactivated|expired)/.test(a)) return "update";
+  if (/(deleted|uninstalled|removed|revoked|restricted|leave)/.test(a)) return "delete";
+  if (/(created|installed|added|granted|approved|join)/.test(a)) return "create";
   if (/(viewed|accessed|opened|preview|searched)/.test(a)) return "read";
   return "update";
 }
@@ -113,18 +135,22 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
 
   // Who acted.
   const agentType = text(field(actingAgent, "type"));
+  // details.bot_id / granular_bot_token describe the app's bot: they say a bot acted only when an app acted
+  // (context.app); on app_installed or bot_token_upgraded they describe the app a person is managing.
   const botSaid =
     actorType === "bot" ||
     /bot/i.test(agentType ?? "") ||
-    keyText(field(details, "bot_id")) !== null ||
-    (ctxApp !== null && boolish(field(details, "granular_bot_token")) === true);
+    (ctxApp !== null && (boolish(field(details, "granular_bot_token")) === true || keyText(field(details, "bot_id")) !== null));
   let kind: ActorKind = "unknown";
-  if (userId === "USLACKUSER") kind = "system";
+  if (userId === "USLACKUSER") kind = "system"; // Slack's "no user acted" identity
+  else if (userId === "USLACKBOT") kind = "bot"; // Slackbot
+  else if (userId !== null && /^B[A-Z0-9]{6,}$/.test(userId)) kind = "bot"; // Slack ids starting with B are bot ids
   else if (botSaid || actorType === "workflow" || actingAgent) kind = "bot";
-  else if (actorType === "app" || ctxApp) kind = "oauth_app";
-  else if (actorType === "user" && (userId || email)) kind = "human";
+  else if (actorType === "app") kind = "oauth_app";
+  // A person acting through an app with their own user token (context.app without a bot token) is the person;
+  // the app is the client and the credential is the person's grant to it.
   else if (userId || email) kind = "human";
-  const appActing = kind === "bot" || kind === "oauth_app";
+  const appActing = kind === "bot" || kind === "oauth_app" || (ctxApp !== null && kind === "human");
 
   // The app: the one acting (context.app / an app actor), else the one the entry is about.
   const actorApp = actorType === "app" ? user : null;
@@ -132,16 +158,24 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
   const appId = keyText(field(app, "id")) ?? keyText(field(details, "app_id"));
   const appName = text(field(app, "name"));
 
-  // The app's grant (see above).
+  // The app's grant (see above). A person managing an app (scopes, tokens, uninstall) does not use its grant:
+  // the app is the entry's subject (resource), not the actor's credential.
   let credential: Credential | null = null;
   const issued: IssuedCredential[] = [];
   const subjectAppId = keyText(field(entityApp, "id")) ?? keyText(field(details, "app_id"));
+  const botId = keyText(field(details, "bot_id"));
+  if (botId && BOT_TOKEN_ISSUED.test(action)) {
+    // The bot token belongs to the app's bot user (details.bot_id): Slack writes no token id, so the bot id keys it.
+    issued.push({ key: botId, key_type: "slack.bot_id", kind: "access_token", native_type: "bot token", parent_key: null, parent_key_type: null, principal: text(field(entityApp, "name")), source_identity: null, expiration: null });
+  }
   if (subjectAppId && GRANT_MINTED.test(action)) {
     issued.push({ key: subjectAppId, key_type: "slack.app", kind: "oauth_grant", native_type: null, parent_key: null, parent_key_type: null, principal: text(field(entityApp, "name")), source_identity: null, expiration: null });
-  } else if (subjectAppId && GRANT_CHANGED.test(action)) {
-    credential = { key: subjectAppId, key_type: "slack.app", kind: "oauth_grant", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
   } else if (appActing && (ctxApp || actorApp) && appId) {
-    credential = { key: appId, key_type: "slack.app", kind: "access_token", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
+    // The app acted: with its bot's token (bot id when recorded), else with the grant (a user's token to the app).
+    credential =
+      kind === "bot" && botId
+        ? { key: botId, key_type: "slack.bot_id", kind: "access_token", native_type: "bot token", parent_key: null, parent_key_type: null, parent_kind: null }
+        : { key: appId, key_type: "slack.app", kind: kind === "human" ? "oauth_grant" : "access_token", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
   }
 
   const { uid, activity } = classify(action);
@@ -154,7 +188,10 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
   const scopes = field(details, "new_scopes") ?? field(details, "scopes") ?? field(entityApp, "scopes");
   const cap = (v: unknown, n = 60) => (Array.isArray(v) ? v.slice(0, n) : null);
   const reason = field(details, "reason");
+  // Entries carry no outcome field: success / failure only where the action's name states it (a login entry is
+  // written for a completed sign-in; *_failed, *_blocked, *_denied for refusals); otherwise unknown.
   const failed = action === "user_login_failed" || /_blocked$|_blocked_|_denied$|_failed$|_failure$/.test(action);
+  const succeeded = action === "user_login" || action === "cli_login";
   const short = (v: unknown) => (v === undefined || v === null ? null : typeof v === "object" ? JSON.stringify(v).slice(0, 300) : v);
 
   return [
@@ -165,7 +202,7 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
       activity,
       event_name: action,
       time,
-      status: failed ? "failure" : action === "anomaly" ? "unknown" : "success",
+      status: failed ? "failure" : succeeded ? "success" : "unknown",
       status_detail: action === "anomaly" ? (text(reason) ?? (Array.isArray(reason) ? reason.map((r) => text(r)).filter(Boolean).join(", ").slice(0, 200) || null : null)) : null,
       message: null,
       actor: { external_id: userId, name: text(field(user, "name")) ?? email, login: email ?? text(field(user, "name")), email: emailShaped(email), type: actorType, kind_hint: kind },
@@ -174,7 +211,7 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
       issued_credentials: issued,
       auth: null,
       client: appId || appName ? { app_id: appId, app_name: appName } : null,
-      src_endpoint: { ip: ipOrNull(text(field(context, "ip_address"))), location: null },
+      src_endpoint: { ip: sourceIp(field(context, "ip_address")), location: null },
       user_agent: text(field(context, "ua")),
       resources,
       privileged: PRIVILEGED.test(action),
@@ -211,6 +248,17 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
         new_value: short(field(details, "new_value")),
         previous_value: short(field(details, "previous_value")),
         reason: Array.isArray(reason) ? reason.slice(0, 10) : text(reason),
+        // Slack's anomaly event: Slack's own risk verdict on the user's activity, with the reasons it gives.
+        vendor_risk:
+          action === "anomaly"
+            ? extraOf({
+                source: "slack.anomaly",
+                reasons: Array.isArray(reason) ? reason.slice(0, 10).map((r) => text(r)).filter((r) => r !== null) : text(reason) ? [text(reason)] : [],
+                location: text(field(details, "location")),
+                previous_ip_address: text(field(details, "previous_ip_address")),
+                previous_ua: text(field(details, "previous_ua")),
+              })
+            : null,
       }),
     },
   ];

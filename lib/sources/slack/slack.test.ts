@@ -27,20 +27,22 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       privileged: false,
     });
     expect(login.time.toISOString()).toBe("2025-03-04T08:15:02.000Z");
-    expect(eventAt(r, 1)).toMatchObject({ activity: "export", session: { key: "2964138721554" }, resources: [{ type: "slack:file", id: "F07QWERTY12", name: "customer-contracts.zip" }] });
+    expect(eventAt(r, 1)).toMatchObject({ activity: "download", session: { key: "2964138721554" }, resources: [{ type: "slack:file", id: "F07QWERTY12", name: "customer-contracts.zip" }] });
     const scopes = eventAt(r, 2);
-    // A person widening an app's scopes: the person acts (human); the app's grant is the credential it changes.
+    // A person widening an app's scopes: the person acts (human) with their own session, not with the app's grant;
+    // the app is the subject (client, resource).
     expect(scopes).toMatchObject({
       class_uid: 6002,
+      activity: "consent",
       privileged: true,
       actor: { kind_hint: "human", email: "it-admin@example.com" },
       client: { app_id: "A05REPORTS1", app_name: "Acme Reports Sync" },
-      credential: { key: "A05REPORTS1", key_type: "slack.app", kind: "oauth_grant" },
+      credential: null,
       extra: { previous_scopes: ["users:read"], granular_bot_token: true, scopes: ["channels:history", "files:read", "users:read"], is_internal_integration: false },
     });
-    // The app downloading from a new address (context.app): an app acting with a token of its grant, no session id.
+    // The app's bot (a B… bot id) downloading from a new address (context.app): a token of the app, no session id.
     expect(eventAt(r, 3)).toMatchObject({
-      actor: { kind_hint: "oauth_app" },
+      actor: { kind_hint: "bot" },
       client: { app_id: "A05REPORTS1" },
       credential: { key: "A05REPORTS1", key_type: "slack.app", kind: "access_token" },
       session: null,
@@ -58,11 +60,11 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
     printResult(r);
     expect(r.total).toBe(9);
     expect(r.rejected.size).toBe(0);
-    // An admin installs an app: privileged, the app's grant is minted here, the app's owner and scopes kept.
+    // An admin installs an app: privileged consent, the app's grant is minted here, the app's owner and scopes kept.
     expect(eventAt(r, 0)).toMatchObject({
       event_name: "app_installed",
       class_uid: 6002,
-      activity: "create",
+      activity: "consent",
       privileged: true,
       actor: { kind_hint: "human", external_id: "W0ADMIN001" },
       session: { key: "2964100000001", key_type: "slack.session_id" },
@@ -78,7 +80,7 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       credential: { key: "A07NOTES01", kind: "access_token" },
       client: { app_id: "A07NOTES01" },
       class_uid: 6006,
-      activity: "export",
+      activity: "download",
       privileged: false,
     });
     // A workspace export is privileged; session_id as a string reads the same as the number.
@@ -123,11 +125,13 @@ describe.skipIf(!HAS_SAMPLES)(`slack source: public samples (${HAS_SAMPLES ? SAM
     expect(expanded.time.toISOString()).toBe("2022-07-28T16:48:14.000Z");
     const all = r.events.flatMap((e) => e.events);
     const byName = (n: string) => all.filter((e) => e.event_name === n);
-    // App installs mint the app's grant; uninstalling is a removal, not privileged.
-    for (const e of byName("app_installed")) expect(e).toMatchObject({ privileged: true, issued_credentials: [{ key_type: "slack.app", kind: "oauth_grant" }] });
-    expect(byName("app_uninstalled")[0]).toMatchObject({ activity: "delete", privileged: false, credential: { kind: "oauth_grant" } });
+    // App installs mint the app's grant; uninstalling revokes the app's access (privileged), done with the
+    // person's own session, not the app's grant.
+    for (const e of byName("app_installed")) expect(e.issued_credentials.find((c) => c.key_type === "slack.app")).toMatchObject({ kind: "oauth_grant" });
+    for (const e of byName("app_installed")) expect(e.privileged).toBe(true);
+    expect(byName("app_uninstalled")[0]).toMatchObject({ activity: "revoke_privileges", privileged: true, credential: null });
     for (const n of ["idp_configuration_added", "role_change_to_admin", "role_change_to_user"]) for (const e of byName(n)) expect(e.privileged, n).toBe(true);
     expect(byName("user_logout")[0]).toMatchObject({ class_uid: 3002, activity: "logoff", privileged: false });
-    expect(byName("anomaly")[0]).toMatchObject({ class_uid: 2004, status: "unknown" });
+    expect(byName("anomaly")[0]).toMatchObject({ class_uid: 2004, status: "unknown", extra: { vendor_risk: { source: "slack.anomaly" } } });
   });
 });
