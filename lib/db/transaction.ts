@@ -8,9 +8,9 @@ import { pool } from "@/lib/db";
 /** A pg connection that can run queries: a pool client or a standalone pg.Client. */
 export type Queryable = pg.ClientBase;
 
-export type TransactionOptions = {
+export type TransactionOptions<C extends Queryable = pg.PoolClient> = {
   /** Run on this connection (kept open afterwards) instead of one taken from the pool. */
-  client?: Queryable;
+  client?: C;
   isolation?: "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
   readOnly?: boolean;
   /** Take this transaction-scoped advisory lock first (see advisoryXactLock). */
@@ -20,9 +20,12 @@ export type TransactionOptions = {
 /** An advisory lock key: a 64-bit number, or a string hashed by PostgreSQL's hashtext(). */
 export type AdvisoryKey = number | bigint | string;
 
-export async function withTransaction<T>(fn: (client: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function withTransaction<T, C extends Queryable = pg.PoolClient>(
+  fn: (client: C) => Promise<T>,
+  options: TransactionOptions<C> = {},
+): Promise<T> {
   const own = options.client ? null : await pool().connect();
-  const client: Queryable = options.client ?? own!;
+  const client = (options.client ?? own) as C;
   let broken: Error | undefined;
   try {
     const mode = [options.isolation && `ISOLATION LEVEL ${options.isolation}`, options.readOnly && "READ ONLY"].filter(Boolean).join(" ");
