@@ -1,8 +1,9 @@
 import type { PoolClient } from "pg";
-import { auditDetails, type AuditContext } from "@/lib/audit/record-audit";
-import { scheduleAuditFlush } from "@/lib/audit/flush-audit-to-ledger";
+import type { AuditContext } from "@/lib/audit/record-audit";
+import { insertAudit } from "@/lib/audit/insert-audit";
 import { pool } from "@/lib/db";
 import { stageRows } from "@/lib/db/pg-copy";
+import { withTransaction } from "@/lib/db/transaction";
 import type { NormalizedEventJson } from "@/lib/events/schema";
 import { correlate } from "./correlate";
 import { correlationRowTypes } from "./engine/projection";
@@ -353,8 +354,7 @@ export async function runCorrelation({
       newEvents = keyedThrough === null ? events : events.filter((e) => BigInt(e.id) > BigInt(keyedThrough));
     }
     const res = correlate(events);
-    await client.query("BEGIN");
-    try {
+    return await withTransaction(async () => {
       if (ran === "full") await writeResult(client, res, events);
       else await writeSubset(client, res, events);
       await insertCorrelationKeys(client, newEvents, tenantId);
@@ -377,13 +377,8 @@ export async function runCorrelation({
         durationMs: Math.round(performance.now() - started),
       };
       await auditRun(client, tenantId, actor, mode, summary);
-      await client.query("COMMIT");
-      scheduleAuditFlush();
       return summary;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    }
+    }, { client });
   } finally {
     // A connection that could not unlock is closed rather than pooled (closing releases the lock).
     const unlocked = await client.query(`SELECT pg_advisory_unlock($1)`, [CORRELATION_LOCK]).then(
@@ -394,25 +389,28 @@ export async function runCorrelation({
   }
 }
 
-/** The run's audit entry, in the run's own transaction (recordAudit takes a Prisma client; this is pg). */
+/** The run's audit entry, in the run's own transaction. */
 async function auditRun(client: PoolClient, tenantId: string, actor: CorrelationActor | null, requested: CorrelationMode, s: CorrelationSummary): Promise<void> {
-  const details = auditDetails.parse({
-    type: "correlation.run",
-    mode: s.mode,
-    requested,
-    fallbackReason: s.fallbackReason,
-    newEvents: s.newEvents,
-    eventsLoaded: s.events,
-    totalEvents: s.totalEvents,
-    identities: s.identities,
-    credentials: s.credentials,
-    sessions: s.sessions,
-    links: s.links,
-    durationMs: s.durationMs,
+  await insertAudit(client, {
+    tenantId,
+    actorId: actor?.actorId ?? null,
+    actorEmail: actor ? (actor.actorEmail ?? null) : "system",
+    ip: actor?.ip ?? null,
+    userAgent: actor?.userAgent ?? null,
+    resourceType: "correlation",
+    details: {
+      type: "correlation.run",
+      mode: s.mode,
+      requested,
+      fallbackReason: s.fallbackReason,
+      newEvents: s.newEvents,
+      eventsLoaded: s.events,
+      totalEvents: s.totalEvents,
+      identities: s.identities,
+      credentials: s.credentials,
+      sessions: s.sessions,
+      links: s.links,
+      durationMs: s.durationMs,
+    },
   });
-  await client.query(
-    `INSERT INTO audit_log ("tenantId", "actorId", "actorEmail", action, "resourceType", ip, "userAgent", details)
-     VALUES ($1, $2::uuid, $3, $4, 'correlation', $5, $6, $7::jsonb)`,
-    [tenantId, actor?.actorId ?? null, actor ? (actor.actorEmail ?? null) : "system", details.type, actor?.ip ?? null, actor?.userAgent?.slice(0, 512) ?? null, JSON.stringify(details)],
-  );
 }
