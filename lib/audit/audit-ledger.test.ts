@@ -79,6 +79,9 @@ describe("the audit trail in the ledger", () => {
     expect(views.entries.every((e) => e.leafIndex !== null)).toBe(true);
     expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).entries.map((e) => e.action)).toEqual(["view.identity"]);
     expect((await listAudit({ query: auditListQuery.parse({ actor: "nobody" }) })).total).toBe(0);
+    // LIKE's wildcards in a filter match literally.
+    expect((await listAudit({ query: auditListQuery.parse({ actor: "%" }) })).total).toBe(0);
+    expect((await listAudit({ query: auditListQuery.parse({ action: "vie_" }) })).total).toBe(0);
     const asc = await listAudit({ query: auditListQuery.parse({ sort: "action", dir: "asc" }) });
     expect(asc.entries.map((e) => e.action)).toEqual([...asc.entries.map((e) => e.action)].sort());
 
