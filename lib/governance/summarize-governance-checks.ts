@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { sql } from "@/lib/db/sql";
 import { checksFilterSql } from "./list-governance-checks";
 import { CHECK_STATUSES, PRIVILEGED_CATEGORIES, type ChecksQuery, type ChecksSummary, type CheckStatus, type PrivilegedCategory } from "./types";
 
@@ -12,14 +13,12 @@ const zero = () => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Reco
 
 export async function summarizeGovernanceChecks(input: Input = {}): Promise<ChecksSummary> {
   const tenantId = input.tenantId ?? "default";
-  const params: unknown[] = [];
-  const where = checksFilterSql(input, params);
+  const where = checksFilterSql(input);
   const c = pool();
   const [grouped, platforms, feeds] = await Promise.all([
     c.query<{ category: string; status: string; n: number; broader: number }>(
-      `SELECT g.category, g.status, count(*)::int AS n, count(*) FILTER (WHERE g."grantBroader")::int AS broader
+      sql`SELECT g.category, g.status, count(*)::int AS n, count(*) FILTER (WHERE g."grantBroader")::int AS broader
          FROM governance_check g WHERE ${where} GROUP BY 1, 2`,
-      params,
     ),
     c.query<{ platform: string }>(`SELECT DISTINCT platform FROM governance_check WHERE "tenantId" = $1 ORDER BY 1`, [tenantId]),
     c.query<{ approvals: number; grants: number; decisions: number; privileged: number }>(
