@@ -79,8 +79,8 @@ export async function listAudit({ query, tenantId = "default" }: { query: AuditL
         WHERE ${where} ORDER BY ${raw(SORT_SQL[query.sort])} ${dir} NULLS LAST, a.id ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`,
     ),
     pool().query<{ n: string }>(sql`SELECT count(*)::text AS n FROM audit_log a WHERE ${where}`),
-    pool().query<{ action: string }>(`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = $1 ORDER BY 1`, [tenantId]),
-    pool().query<{ t: string }>(`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = $1 AND "resourceType" IS NOT NULL ORDER BY 1`, [tenantId]),
+    pool().query<{ action: string }>(sql`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = ${tenantId} ORDER BY 1`),
+    pool().query<{ t: string }>(sql`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = ${tenantId} AND "resourceType" IS NOT NULL ORDER BY 1`),
   ]);
   return {
     entries: rows.rows.map(toEntry),

@@ -50,8 +50,7 @@ export async function purgeExpired({ actor, now = new Date(), jobId, chunkSize =
         await db().job.update({ where: { id: job.id }, data: { status: "running", startedAt: new Date(), params: { now: now.toISOString() } } });
         const policies = (
           await client.query<{ sourceId: string; days: number; cutoff: Date }>(
-            `SELECT p."sourceId"::text AS "sourceId", p.days, $1::timestamptz - make_interval(days => p.days) AS cutoff FROM retention_policy p ORDER BY p."sourceId"`,
-            [now],
+            sql`SELECT p."sourceId"::text AS "sourceId", p.days, ${now}::timestamptz - make_interval(days => p.days) AS cutoff FROM retention_policy p ORDER BY p."sourceId"`,
           )
         ).rows;
         const bySource = new Map<string, PurgeSourceResult>(
@@ -66,13 +65,13 @@ export async function purgeExpired({ actor, now = new Date(), jobId, chunkSize =
           for (let from = 0; from < max; from += chunkSize) {
             const to = Math.min(from + chunkSize, max);
             const r = await client.query<{ sourceId: string; purged: string; held: string }>(
-              `WITH expired AS (
+              sql`WITH expired AS (
                  SELECT r.id, r."sourceId", EXISTS (SELECT 1 FROM purge_held ph WHERE ph.id = r.id) AS held
                    FROM raw_record r
                    JOIN retention_policy p ON p."sourceId" = r."sourceId"
                    LEFT JOIN LATERAL (SELECT max(e.time) AS t FROM event e WHERE e."rawRecordId" = r.id) ev ON true
-                  WHERE r.id > $1 AND r.id <= $2 AND r."purgedAt" IS NULL
-                    AND COALESCE(ev.t, r."receivedAt") < $3::timestamptz - make_interval(days => p.days)
+                  WHERE r.id > ${from} AND r.id <= ${to} AND r."purgedAt" IS NULL
+                    AND COALESCE(ev.t, r."receivedAt") < ${now}::timestamptz - make_interval(days => p.days)
                ), done AS (
                  UPDATE raw_record r SET payload = NULL, "purgedAt" = now()
                    FROM expired x WHERE r.id = x.id AND NOT x.held
@@ -81,7 +80,6 @@ export async function purgeExpired({ actor, now = new Date(), jobId, chunkSize =
                SELECT x."sourceId"::text AS "sourceId",
                       count(*) FILTER (WHERE NOT x.held)::text AS purged, count(*) FILTER (WHERE x.held)::text AS held
                  FROM expired x GROUP BY x."sourceId"`,
-              [from, to, now],
             );
             for (const row of r.rows) {
               const s = bySource.get(row.sourceId);
