@@ -3,6 +3,7 @@ import type { AuditContext } from "@/lib/audit/record-audit";
 import { insertAudit } from "@/lib/audit/insert-audit";
 import { pool } from "@/lib/db";
 import { stageRows } from "@/lib/db/pg-copy";
+import { and, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import type { NormalizedEventJson } from "@/lib/events/schema";
 import { correlate } from "./correlate";
@@ -54,14 +55,15 @@ export async function loadCorrelationEvents(
   only: { ids: string[] } | { after: string } | null = null,
 ): Promise<CorrelationEvent[]> {
   // `only`: just these event ids (the incremental closure), or the events above an id (the new ones).
-  const filter = only === null ? "" : "ids" in only ? `AND e.id = ANY($2::bigint[])` : `AND e.id > $2::bigint`;
+  const filter = only === null ? null : "ids" in only ? sql`e.id = ANY(${only.ids}::bigint[])` : sql`e.id > ${only.after}::bigint`;
+  const q = sql`SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
+       FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
+      WHERE ${and(sql`e."tenantId" = ${tenantId}`, filter)}`;
   // Each event is cut to the fields correlation reads as its row arrives (engine/projection.ts), so whole
   // normalized events are never all held at once.
   const r = await client.query<{ id: string; fileName: string; position: string; data: NormalizedEventJson }>({
-    text: `SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
-       FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
-      WHERE e."tenantId" = $1 ${filter}`,
-    values: only === null ? [tenantId] : [tenantId, "ids" in only ? only.ids : only.after],
+    text: q.text,
+    values: q.values,
     types: correlationRowTypes,
   });
   return r.rows.map((row) => ({ id: row.id, file: row.fileName, index: Number(row.position), data: row.data }));
