@@ -44,9 +44,9 @@ export async function getCaseTimeline({
 }): Promise<CaseTimeline | null> {
   if (!UUID.test(caseId)) return null;
   const c = pool();
-  const found = await c.query<{ id: string }>(`SELECT id FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [caseId, tenantId]);
+  const found = await c.query<{ id: string }>(sql`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId}`);
   if (found.rowCount === 0) return null;
-  const items = await c.query<{ itemType: string; refId: string }>(`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = $1::uuid`, [caseId]);
+  const items = await c.query<{ itemType: string; refId: string }>(sql`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = ${caseId}::uuid`);
   const of = (t: string, re: RegExp) => items.rows.filter((i) => i.itemType === t && re.test(i.refId)).map((i) => i.refId);
   const sessionIds = of("session", UUID);
   const eventIds = of("event", BIGINT);
@@ -71,12 +71,11 @@ export async function getCaseTimeline({
     ),
     c.query<{ n: string }>(sql`WITH ${cited} SELECT count(*) AS n FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = ${tenant}`),
     c.query<{ id: string; at: Date; action: string; email: string | null; name: string | null }>(
-      `SELECT a.id::text AS id, a.at, a.action, u.email, u.name
+      sql`SELECT a.id::text AS id, a.at, a.action, u.email, u.name
          FROM case_activity a LEFT JOIN app_user u ON u.id = a."actorId"
-        WHERE a."caseId" = $1::uuid ORDER BY a.at, a.id LIMIT ${HANDLING_SHOWN}`,
-      [caseId],
+        WHERE a."caseId" = ${caseId}::uuid ORDER BY a.at, a.id LIMIT ${HANDLING_SHOWN}`,
     ),
-    c.query<{ n: string }>(`SELECT count(*) AS n FROM case_activity WHERE "caseId" = $1::uuid`, [caseId]),
+    c.query<{ n: string }>(sql`SELECT count(*) AS n FROM case_activity WHERE "caseId" = ${caseId}::uuid`),
   ]);
 
   const entries: TimelineEntry[] = [
