@@ -84,6 +84,9 @@ describe("the audit trail in the ledger", () => {
     expect(views.items.every((e) => e.leafIndex !== null)).toBe(true);
     expect((await listAudit({ query: auditListQuery.parse({ q: "i-1" }) })).items.map((e) => e.action)).toEqual(["view.identity"]);
     expect((await listAudit({ query: auditListQuery.parse({ actor: "nobody" }) })).total).toBe(0);
+    // LIKE's wildcards in a filter match literally.
+    expect((await listAudit({ query: auditListQuery.parse({ actor: "%" }) })).total).toBe(0);
+    expect((await listAudit({ query: auditListQuery.parse({ action: "vie_" }) })).total).toBe(0);
     const asc = await listAudit({ query: auditListQuery.parse({ sort: "action", dir: "asc" }) });
     expect(asc.items.map((e) => e.action)).toEqual([...asc.items.map((e) => e.action)].sort());
 

@@ -1,5 +1,6 @@
 import { pool } from "@/lib/db";
 import type { RequestContext } from "@/lib/context/request-context";
+import { raw, sql } from "@/lib/db/sql";
 import { recordAudit } from "./record-audit";
 import { flushAuditToLedger } from "./flush-audit-to-ledger";
 import { AUDIT_COLUMNS, auditWhere, toEntry, type AuditEntry, type AuditFilters } from "./list-audit";
@@ -35,9 +36,9 @@ export async function exportAudit({
   filters: AuditFilters;
 }): Promise<{ count: number; stream: ReadableStream<Uint8Array> }> {
   const { tenantId } = ctx;
-  const { sql, params } = auditWhere(filters, tenantId);
+  const where = auditWhere(filters, tenantId);
   // The file holds exactly the entries counted here: rows added later (this export's own entry included) are past `last`.
-  const head = (await pool().query<{ n: string; last: string }>(`SELECT count(*)::text AS n, COALESCE(max(a.id), 0)::text AS last FROM audit_log a WHERE ${sql}`, params)).rows[0];
+  const head = (await pool().query<{ n: string; last: string }>(sql`SELECT count(*)::text AS n, COALESCE(max(a.id), 0)::text AS last FROM audit_log a WHERE ${where}`)).rows[0];
   const count = Number(head.n);
   const last = head.last;
   await recordAudit({
@@ -59,9 +60,8 @@ export async function exportAudit({
       if (done) return controller.close();
       try {
         const r = await pool().query<Parameters<typeof toEntry>[0]>(
-          `SELECT ${AUDIT_COLUMNS} FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
-            WHERE ${sql} AND a.id > $${params.length + 1}::bigint AND a.id <= $${params.length + 2}::bigint ORDER BY a.id LIMIT ${CHUNK}`,
-          [...params, after, last],
+          sql`SELECT ${raw(AUDIT_COLUMNS)} FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
+            WHERE ${where} AND a.id > ${after}::bigint AND a.id <= ${last}::bigint ORDER BY a.id LIMIT ${CHUNK}`,
         );
         if (r.rows.length > 0) {
           controller.enqueue(enc.encode(r.rows.map((row) => line(format, toEntry(row))).join("")));

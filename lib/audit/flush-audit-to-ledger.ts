@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { ensureSource } from "@/lib/ingest/sources";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
@@ -91,11 +92,7 @@ async function flushOnce(): Promise<number> {
     for (const { tenantId } of pending.rows) {
       if (!sources.has(tenantId)) sources.set(tenantId, (await ensureSource({ platform: AUDIT_PLATFORM, name: AUDIT_SOURCE_NAME, tenantId })).id);
     }
-    const client = await pool().connect();
-    let n = 0;
-    try {
-      await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock($1)", [FLUSH_LOCK]);
+    const n = await withTransaction(async (client) => {
       const rows = (
         await client.query<AuditRow>(
           `SELECT id::text AS id, "tenantId", at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
@@ -104,8 +101,7 @@ async function flushOnce(): Promise<number> {
           [CHUNK],
         )
       ).rows.filter((r) => sources.has(r.tenantId));
-      n = rows.length;
-      if (n > 0) {
+      if (rows.length > 0) {
         const results = await appendRawRecords({
           client,
           rows: rows.map((r) => ({
@@ -122,13 +118,8 @@ async function flushOnce(): Promise<number> {
           [rows.map((r) => r.id), results.map((x) => x.id)],
         );
       }
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return rows.length;
+    }, { lock: FLUSH_LOCK });
     total += n;
     if (n < CHUNK) return total;
   }

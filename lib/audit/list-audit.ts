@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pool } from "@/lib/db";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { and, like, param, raw, sql, type Sql } from "@/lib/db/sql";
 
 // The audit trail with filters, for the Audit page, GET /api/v1/audit and the export. Filtering, sorting and paging
 // happen in SQL (the table grows with every view); the export walks the same query by keyset on id.
@@ -48,31 +49,21 @@ const SORT_SQL: Record<(typeof AUDIT_SORTS)[number], string> = {
   ip: `a.ip`,
 };
 
-/** The WHERE clause and its parameters for the filters (parameters start at $1). */
-export function auditWhere(f: AuditFilters, tenantId = DEFAULT_TENANT): { sql: string; params: unknown[] } {
-  const params: unknown[] = [tenantId];
-  const cond = [`a."tenantId" = $1`];
-  const add = (sql: (n: string) => string, value: unknown) => {
-    params.push(value);
-    cond.push(sql(`$${params.length}`));
-  };
-  if (f.actor) add((p) => `a."actorEmail" ILIKE ${p}`, `%${escapeLike(f.actor)}%`);
-  // An action filter of "hold" matches hold.placed and hold.released; "hold.placed" matches only itself.
-  if (f.action) add((p) => `(a.action = ${p} OR a.action LIKE ${p} || '.%')`, f.action);
-  if (f.resourceType) add((p) => `a."resourceType" = ${p}`, f.resourceType);
-  if (f.from) add((p) => `a.at >= ${p}`, f.from);
-  if (f.to) add((p) => `a.at <= ${p}`, f.to);
-  if (f.q) {
-    add(
-      (p) =>
-        `(a."actorEmail" ILIKE ${p} OR a.action ILIKE ${p} OR a."resourceId" ILIKE ${p} OR a.ip ILIKE ${p} OR a."userAgent" ILIKE ${p} OR a.details::text ILIKE ${p})`,
-      `%${escapeLike(f.q)}%`,
-    );
-  }
-  return { sql: cond.join(" AND "), params };
+/** The WHERE condition for the filters. */
+export function auditWhere(f: AuditFilters, tenantId = DEFAULT_TENANT): Sql {
+  const q = f.q ? param(like(f.q)) : null;
+  return and(
+    sql`a."tenantId" = ${tenantId}`,
+    f.actor && sql`a."actorEmail" ILIKE ${like(f.actor)}`,
+    // An action filter of "hold" matches hold.placed and hold.released; "hold.placed" matches only itself.
+    f.action && sql`(a.action = ${f.action} OR a.action LIKE ${like(`${f.action}.`, "prefix")})`,
+    f.resourceType && sql`a."resourceType" = ${f.resourceType}`,
+    f.from && sql`a.at >= ${f.from}`,
+    f.to && sql`a.at <= ${f.to}`,
+    q &&
+      sql`(a."actorEmail" ILIKE ${q} OR a.action ILIKE ${q} OR a."resourceId" ILIKE ${q} OR a.ip ILIKE ${q} OR a."userAgent" ILIKE ${q} OR a.details::text ILIKE ${q})`,
+  );
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export const AUDIT_COLUMNS = `a.id::text AS id, a.at, a."actorId"::text AS "actorId", a."actorEmail", a.action, a."resourceType", a."resourceId",
   a.ip, a."userAgent", a.details, a."rawRecordId"::text AS "rawRecordId", r."leafIndex"::text AS "leafIndex"`;
@@ -81,17 +72,16 @@ type Row = Omit<AuditEntry, "at" | "leafIndex"> & { at: Date; leafIndex: string 
 export const toEntry = (r: Row): AuditEntry => ({ ...r, at: r.at.toISOString(), leafIndex: r.leafIndex === null ? null : Number(r.leafIndex) });
 
 export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: AuditListQuery; tenantId?: string }) {
-  const { sql, params } = auditWhere(query, tenantId);
-  const order = `${SORT_SQL[query.sort]} ${query.dir === "asc" ? "ASC" : "DESC"} NULLS LAST, a.id ${query.dir === "asc" ? "ASC" : "DESC"}`;
+  const where = auditWhere(query, tenantId);
+  const dir = raw(query.dir === "asc" ? "ASC" : "DESC");
   const [rows, total, actions, resourceTypes] = await Promise.all([
     pool().query<Row>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
-        WHERE ${sql} ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`,
-      params,
+      sql`SELECT ${raw(AUDIT_COLUMNS)} FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
+        WHERE ${where} ORDER BY ${raw(SORT_SQL[query.sort])} ${dir} NULLS LAST, a.id ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`,
     ),
-    pool().query<{ n: string }>(`SELECT count(*)::text AS n FROM audit_log a WHERE ${sql}`, params),
-    pool().query<{ action: string }>(`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = $1 ORDER BY 1`, [tenantId]),
-    pool().query<{ t: string }>(`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = $1 AND "resourceType" IS NOT NULL ORDER BY 1`, [tenantId]),
+    pool().query<{ n: string }>(sql`SELECT count(*)::text AS n FROM audit_log a WHERE ${where}`),
+    pool().query<{ action: string }>(sql`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = ${tenantId} ORDER BY 1`),
+    pool().query<{ t: string }>(sql`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = ${tenantId} AND "resourceType" IS NOT NULL ORDER BY 1`),
   ]);
   return {
     items: rows.rows.map(toEntry),

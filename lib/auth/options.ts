@@ -99,10 +99,15 @@ export function authOptions(): NextAuthOptions {
             throw new Error(SIGN_IN_ERRORS.Disabled);
           }
           await recordLoginAttempt(email, ip, true);
-          await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-          await recordAudit({
-            ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }),
-            details: { type: "auth.sign_in", provider: "credentials" },
+          await db().$transaction(async (tx) => {
+            await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+            await recordAudit(
+              {
+                ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }),
+                details: { type: "auth.sign_in", provider: "credentials" },
+              },
+              tx,
+            );
           });
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         },

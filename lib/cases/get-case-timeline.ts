@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { param, sql } from "@/lib/db/sql";
 import { platformLabel } from "@/lib/sessions/words";
 import { UUID } from "./shared";
 import type { CaseTimeline, TimelineEntry } from "./types";
@@ -44,9 +45,9 @@ export async function getCaseTimeline({
 }): Promise<CaseTimeline | null> {
   if (!UUID.test(caseId)) return null;
   const c = pool();
-  const found = await c.query<{ id: string }>(`SELECT id FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [caseId, tenantId]);
+  const found = await c.query<{ id: string }>(sql`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId}`);
   if (found.rowCount === 0) return null;
-  const items = await c.query<{ itemType: string; refId: string }>(`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = $1::uuid`, [caseId]);
+  const items = await c.query<{ itemType: string; refId: string }>(sql`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = ${caseId}::uuid`);
   const of = (t: string, re: RegExp) => items.rows.filter((i) => i.itemType === t && re.test(i.refId)).map((i) => i.refId);
   const sessionIds = of("session", UUID);
   const eventIds = of("event", BIGINT);
@@ -55,29 +56,27 @@ export async function getCaseTimeline({
   const offset = Math.max(0, evidenceOffset);
 
   // The cited event ids as one set; each branch uses an index (event(sessionId,time), the primary key, finding's).
-  const cited = `cited AS (
-      SELECT e.id FROM event e WHERE e."sessionId" = ANY($1::uuid[]) AND e."tenantId" = $4
-      UNION SELECT unnest($2::bigint[])
-      UNION SELECT unnest(f."eventIds") FROM finding f WHERE f.id = ANY($3::uuid[]) AND f."tenantId" = $4)`;
-  const params = [sessionIds, eventIds, findingIds, tenantId];
+  const tenant = param(tenantId);
+  const cited = sql`cited AS (
+      SELECT e.id FROM event e WHERE e."sessionId" = ANY(${sessionIds}::uuid[]) AND e."tenantId" = ${tenant}
+      UNION SELECT unnest(${eventIds}::bigint[])
+      UNION SELECT unnest(f."eventIds") FROM finding f WHERE f.id = ANY(${findingIds}::uuid[]) AND f."tenantId" = ${tenant})`;
   const [evidence, count, handling, handlingCount] = await Promise.all([
     c.query<{ id: string; time: Date; platform: string; activity: string; eventName: string | null; actorName: string | null; targetName: string | null; sessionId: string | null }>(
-      `WITH ${cited}
+      sql`WITH ${cited}
        SELECT e.id::text AS id, e.time, e.platform, e.activity, e.data->>'event_name' AS "eventName", e."actorName", e."targetName", e."sessionId"
          FROM event e JOIN cited ON cited.id = e.id
-        WHERE e."tenantId" = $4
+        WHERE e."tenantId" = ${tenant}
         ORDER BY e.time, e.id
         OFFSET ${offset} LIMIT ${limit}`,
-      params,
     ),
-    c.query<{ n: string }>(`WITH ${cited} SELECT count(*) AS n FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = $4`, params),
+    c.query<{ n: string }>(sql`WITH ${cited} SELECT count(*) AS n FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = ${tenant}`),
     c.query<{ id: string; at: Date; action: string; email: string | null; name: string | null }>(
-      `SELECT a.id::text AS id, a.at, a.action, u.email, u.name
+      sql`SELECT a.id::text AS id, a.at, a.action, u.email, u.name
          FROM case_activity a LEFT JOIN app_user u ON u.id = a."actorId"
-        WHERE a."caseId" = $1::uuid ORDER BY a.at, a.id LIMIT ${HANDLING_SHOWN}`,
-      [caseId],
+        WHERE a."caseId" = ${caseId}::uuid ORDER BY a.at, a.id LIMIT ${HANDLING_SHOWN}`,
     ),
-    c.query<{ n: string }>(`SELECT count(*) AS n FROM case_activity WHERE "caseId" = $1::uuid`, [caseId]),
+    c.query<{ n: string }>(sql`SELECT count(*) AS n FROM case_activity WHERE "caseId" = ${caseId}::uuid`),
   ]);
 
   const entries: TimelineEntry[] = [

@@ -1,9 +1,11 @@
 import type { PoolClient } from "pg";
-import { auditDetails, auditRow } from "@/lib/audit/record-audit";
+import { auditRow } from "@/lib/audit/record-audit";
 import type { RequestContext } from "@/lib/context/request-context";
-import { scheduleAuditFlush } from "@/lib/audit/flush-audit-to-ledger";
+import { insertAudit } from "@/lib/audit/insert-audit";
 import { pool } from "@/lib/db";
 import { stageRows } from "@/lib/db/pg-copy";
+import { and, sql } from "@/lib/db/sql";
+import { withTransaction } from "@/lib/db/transaction";
 import type { NormalizedEventJson } from "@/lib/events/schema";
 import { correlate } from "./correlate";
 import { correlationRowTypes } from "./engine/projection";
@@ -51,14 +53,15 @@ export async function loadCorrelationEvents(
   only: { ids: string[] } | { after: string } | null = null,
 ): Promise<CorrelationEvent[]> {
   // `only`: just these event ids (the incremental closure), or the events above an id (the new ones).
-  const filter = only === null ? "" : "ids" in only ? `AND e.id = ANY($2::bigint[])` : `AND e.id > $2::bigint`;
+  const filter = only === null ? null : "ids" in only ? sql`e.id = ANY(${only.ids}::bigint[])` : sql`e.id > ${only.after}::bigint`;
+  const q = sql`SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
+       FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
+      WHERE ${and(sql`e."tenantId" = ${tenantId}`, filter)}`;
   // Each event is cut to the fields correlation reads as its row arrives (engine/projection.ts), so whole
   // normalized events are never all held at once.
   const r = await client.query<{ id: string; fileName: string; position: string; data: NormalizedEventJson }>({
-    text: `SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
-       FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
-      WHERE e."tenantId" = $1 ${filter}`,
-    values: only === null ? [tenantId] : [tenantId, "ids" in only ? only.ids : only.after],
+    text: q.text,
+    values: q.values,
     types: correlationRowTypes,
   });
   return r.rows.map((row) => ({ id: row.id, file: row.fileName, index: Number(row.position), data: row.data }));
@@ -350,8 +353,7 @@ export async function runCorrelation({
       newEvents = keyedThrough === null ? events : events.filter((e) => BigInt(e.id) > BigInt(keyedThrough));
     }
     const res = correlate(events);
-    await client.query("BEGIN");
-    try {
+    return await withTransaction(async () => {
       if (ran === "full") await writeResult(client, res, events);
       else await writeSubset(client, res, events);
       await insertCorrelationKeys(client, newEvents, tenantId);
@@ -374,13 +376,8 @@ export async function runCorrelation({
         durationMs: Math.round(performance.now() - started),
       };
       await auditRun(client, ctx, mode, summary);
-      await client.query("COMMIT");
-      scheduleAuditFlush();
       return summary;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    }
+    }, { client });
   } finally {
     // A connection that could not unlock is closed rather than pooled (closing releases the lock).
     const unlocked = await client.query(`SELECT pg_advisory_unlock($1)`, [CORRELATION_LOCK]).then(
@@ -391,26 +388,23 @@ export async function runCorrelation({
   }
 }
 
-/** The run's audit entry, in the run's own transaction (recordAudit takes a Prisma client; this is pg): the same columns. */
+/** The run's audit entry, in the run's own transaction (a pg connection): the same columns as recordAudit's. */
 async function auditRun(client: PoolClient, ctx: RequestContext, requested: CorrelationMode, s: CorrelationSummary): Promise<void> {
-  const details = auditDetails.parse({
-    type: "correlation.run",
-    mode: s.mode,
-    requested,
-    fallbackReason: s.fallbackReason,
-    newEvents: s.newEvents,
-    eventsLoaded: s.events,
-    totalEvents: s.totalEvents,
-    identities: s.identities,
-    credentials: s.credentials,
-    sessions: s.sessions,
-    links: s.links,
-    durationMs: s.durationMs,
+  await insertAudit(client, {
+    ...auditRow(ctx, {
+      type: "correlation.run",
+      mode: s.mode,
+      requested,
+      fallbackReason: s.fallbackReason,
+      newEvents: s.newEvents,
+      eventsLoaded: s.events,
+      totalEvents: s.totalEvents,
+      identities: s.identities,
+      credentials: s.credentials,
+      sessions: s.sessions,
+      links: s.links,
+      durationMs: s.durationMs,
+    }),
+    resourceType: "correlation",
   });
-  const row = auditRow(ctx, details);
-  await client.query(
-    `INSERT INTO audit_log ("tenantId", "actorId", "actorEmail", action, "resourceType", ip, "userAgent", details)
-     VALUES ($1, $2::uuid, $3, $4, 'correlation', $5, $6, $7::jsonb)`,
-    [row.tenantId, row.actorId, row.actorEmail, row.action, row.ip, row.userAgent, JSON.stringify(details)],
-  );
 }

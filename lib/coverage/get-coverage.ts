@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { PLATFORM_CAPABILITIES, platformCapability, retentionRecommendation } from "./platform-capabilities";
 import { computeRetention } from "./retention";
 import { getRequiredRetention } from "./get-required-retention";
@@ -76,31 +77,21 @@ type CachedRow = Omit<Row, "first_time" | "last_time"> & { first_time: string; l
  * a write committing meanwhile adds a change row and so a new stamp.
  */
 async function coverageRows(tenantId: string): Promise<Row[]> {
-  const client = await pool().connect();
-  let stamp: string;
-  let rows: Row[];
-  let trimThrough: string | null = null;
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const s = (await client.query<{ stamp: string; n: string; max: string | null }>(STAMP_SQL)).rows[0];
-    stamp = s.stamp;
-    const hit = await client.query<{ value: CachedRow[] }>(
-      `SELECT value FROM analytics_cache WHERE "tenantId" = $1 AND name = $2 AND stamp = $3`,
-      [tenantId, CACHE_NAME, stamp],
-    );
-    if (hit.rows.length) {
-      await client.query("COMMIT");
-      return hit.rows[0].value.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) }));
-    }
-    rows = (await client.query<Row>(COVERAGE_SQL, [tenantId])).rows;
-    await client.query("COMMIT");
-    if (Number(s.n) > CHANGE_LOG_TRIM) trimThrough = s.max;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  const read = await withTransaction(
+    async (client): Promise<{ cached: CachedRow[] } | { stamp: string; rows: Row[]; trimThrough: string | null }> => {
+      const s = (await client.query<{ stamp: string; n: string; max: string | null }>(STAMP_SQL)).rows[0];
+      const hit = await client.query<{ value: CachedRow[] }>(
+        `SELECT value FROM analytics_cache WHERE "tenantId" = $1 AND name = $2 AND stamp = $3`,
+        [tenantId, CACHE_NAME, s.stamp],
+      );
+      if (hit.rows.length) return { cached: hit.rows[0].value };
+      const rows = (await client.query<Row>(COVERAGE_SQL, [tenantId])).rows;
+      return { stamp: s.stamp, rows, trimThrough: Number(s.n) > CHANGE_LOG_TRIM ? s.max : null };
+    },
+    { isolation: "REPEATABLE READ", readOnly: true },
+  );
+  if ("cached" in read) return read.cached.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) }));
+  const { stamp, rows, trimThrough } = read;
   // Outside the snapshot: a concurrent load may store the same or a newer stamp; either row is true for its stamp.
   await pool().query(
     `INSERT INTO analytics_cache ("tenantId", name, stamp, value, "computedAt") VALUES ($1, $2, $3, $4::json, now())

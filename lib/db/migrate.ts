@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { withTransaction } from "./transaction";
 
 // Applies prisma/migrations/<name>/migration.sql in order and records each in Prisma's own
 // _prisma_migrations table (same columns, same checksum), so that `prisma migrate status` agrees wherever
@@ -58,17 +59,19 @@ export async function applyMigrations(url: string, dir = MIGRATIONS_DIR): Promis
         continue;
       }
       const id = crypto.randomUUID();
-      await client.query("BEGIN");
       try {
-        await client.query(m.sql);
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
-           VALUES ($1, $2, $3, now(), now(), 1)`,
-          [id, m.checksum, m.name],
+        await withTransaction(
+          async () => {
+            await client.query(m.sql);
+            await client.query(
+              `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+               VALUES ($1, $2, $3, now(), now(), 1)`,
+              [id, m.checksum, m.name],
+            );
+          },
+          { client },
         );
-        await client.query("COMMIT");
       } catch (err) {
-        await client.query("ROLLBACK");
         throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
       }
       result.applied.push(m.name);

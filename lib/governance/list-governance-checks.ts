@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { and, raw, sql, type Sql } from "@/lib/db/sql";
 import type { ChecksPage, ChecksQuery, CheckStatus, GovernanceCheckItem, PrivilegedCategory } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -17,21 +18,18 @@ const SORT_SQL: Record<NonNullable<ChecksQuery["sort"]>, string> = {
   minutes: `g."minutesOutside"`,
 };
 
-export function checksFilterSql(f: Input, params: unknown[]): string {
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const where = [`g."tenantId" = ${p(f.tenantId ?? DEFAULT_TENANT)}`];
-  if (f.status === "problem") where.push(`g.status <> 'ok'`);
-  else if (f.status) where.push(`g.status = ${p(f.status)}`);
-  if (f.platform) where.push(`g.platform = ${p(f.platform)}`);
-  if (f.category) where.push(`g.category = ${p(f.category)}`);
-  if (f.identityId) where.push(`g."identityId" = ${p(f.identityId)}::uuid`);
-  if (f.sessionId) where.push(`g."sessionId" = ${p(f.sessionId)}::uuid`);
-  if (f.from) where.push(`g.time >= ${p(f.from)}`);
-  if (f.to) where.push(`g.time <= ${p(f.to)}`);
-  return where.join(" AND ");
+/** The WHERE condition for the filters (shared with the summary). */
+export function checksFilterSql(f: Input): Sql {
+  return and(
+    sql`g."tenantId" = ${f.tenantId ?? DEFAULT_TENANT}`,
+    f.status === "problem" ? sql`g.status <> 'ok'` : f.status && sql`g.status = ${f.status}`,
+    f.platform && sql`g.platform = ${f.platform}`,
+    f.category && sql`g.category = ${f.category}`,
+    f.identityId && sql`g."identityId" = ${f.identityId}::uuid`,
+    f.sessionId && sql`g."sessionId" = ${f.sessionId}::uuid`,
+    f.from && sql`g.time >= ${f.from}`,
+    f.to && sql`g.time <= ${f.to}`,
+  );
 }
 
 type Row = {
@@ -80,12 +78,11 @@ export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPag
   const dir = input.dir === "asc" ? "ASC" : "DESC";
   const offset = input.offset ?? 0;
   const limit = input.limit ?? 100;
-  const params: unknown[] = [];
-  const where = checksFilterSql(input, params);
+  const where = checksFilterSql(input);
   const c = pool();
   const [rows, count] = await Promise.all([
     c.query<Row>(
-      `SELECT g.id, g."eventId"::text AS "eventId", g.time, g.platform, g.action, g.category, g."actorName", g."targetName",
+      sql`SELECT g.id, g."eventId"::text AS "eventId", g.time, g.platform, g.action, g.category, g."actorName", g."targetName",
               g."identityId", i."displayName" AS "iName", i."primaryEmail" AS "iEmail", g."sessionId",
               g."approvalId", a."ticketKey", a.system, a.approver, a."windowStart", a."windowEnd", a."approvedAt", g.approved,
               g."grantId", ag.privilege, ag.platform AS "grantPlatform", ag."grantedAt", ag."expiresAt", ag."revokedAt",
@@ -97,11 +94,10 @@ export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPag
          LEFT JOIN access_grant ag ON ag.id = g."grantId"
          LEFT JOIN policy_decision pd ON pd.id = g."policyDecisionId"
         WHERE ${where}
-        ORDER BY ${SORT_SQL[sort]} ${dir} NULLS LAST, g.time DESC, g."eventId" ${dir}
+        ORDER BY ${raw(SORT_SQL[sort])} ${raw(dir)} NULLS LAST, g.time DESC, g."eventId" ${raw(dir)}
         OFFSET ${Number(offset)} LIMIT ${Number(limit)}`,
-      params,
     ),
-    c.query<{ n: string }>(`SELECT count(*) AS n FROM governance_check g WHERE ${where}`, params),
+    c.query<{ n: string }>(sql`SELECT count(*) AS n FROM governance_check g WHERE ${where}`),
   ]);
   const items: GovernanceCheckItem[] = rows.rows.map((r) => ({
     id: r.id,

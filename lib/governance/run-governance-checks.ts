@@ -1,5 +1,6 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { evaluateCheck, type CandidateApproval, type CandidateGrant, type CheckEvent, type FoundDecision } from "./evaluate-check";
 import { classifyPrivilegedAction, unflaggedActivities } from "./privileged-actions";
 import { CHECK_STATUSES, type CheckStatus, type GovernanceRunCounts } from "./types";
@@ -192,11 +193,8 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
     return { e, cls, r };
   });
 
-  const client = await c.connect();
-  try {
-    await client.query("BEGIN");
-    // Concurrent runs (background correlation + API) would both insert the same new checks: one at a time.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('sessionproof.governance:' || $1))`, [tenantId]);
+  // Concurrent runs (background correlation + API) would both insert the same new checks: one at a time (lock).
+  await withTransaction(async (client) => {
     // The new checks go to a temporary table and only the differences reach governance_check: after a small batch
     // most checks are unchanged, and rewriting tens of thousands of rows (and their indexes) each run was most of
     // the run's time. An unchanged row keeps its id and checkedAt (the time its result last changed).
@@ -270,13 +268,7 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
         `INSERT INTO governance_check SELECT n.* FROM gc_new n WHERE NOT EXISTS (SELECT 1 FROM governance_check g WHERE g."eventId" = n."eventId")`,
       );
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK");
-    throw err;
-  } finally {
-    client.release();
-  }
+  }, { lock: `sessionproof.governance:${tenantId}` });
 
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
   for (const { r } of results) byStatus[r.status]++;

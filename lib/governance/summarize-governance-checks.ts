@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { param, sql } from "@/lib/db/sql";
 import { checksFilterSql } from "./list-governance-checks";
 import { CHECK_STATUSES, PRIVILEGED_CATEGORIES, type ChecksQuery, type ChecksSummary, type CheckStatus, type PrivilegedCategory } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
@@ -13,22 +14,20 @@ const zero = () => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Reco
 
 export async function summarizeGovernanceChecks(input: Input = {}): Promise<ChecksSummary> {
   const tenantId = input.tenantId ?? DEFAULT_TENANT;
-  const params: unknown[] = [];
-  const where = checksFilterSql(input, params);
+  const where = checksFilterSql(input);
+  const t = param(tenantId);
   const c = pool();
   const [grouped, platforms, feeds] = await Promise.all([
     c.query<{ category: string; status: string; n: number; broader: number }>(
-      `SELECT g.category, g.status, count(*)::int AS n, count(*) FILTER (WHERE g."grantBroader")::int AS broader
+      sql`SELECT g.category, g.status, count(*)::int AS n, count(*) FILTER (WHERE g."grantBroader")::int AS broader
          FROM governance_check g WHERE ${where} GROUP BY 1, 2`,
-      params,
     ),
-    c.query<{ platform: string }>(`SELECT DISTINCT platform FROM governance_check WHERE "tenantId" = $1 ORDER BY 1`, [tenantId]),
+    c.query<{ platform: string }>(sql`SELECT DISTINCT platform FROM governance_check WHERE "tenantId" = ${tenantId} ORDER BY 1`),
     c.query<{ approvals: number; grants: number; decisions: number; privileged: number }>(
-      `SELECT (SELECT count(*)::int FROM approval WHERE "tenantId" = $1) AS approvals,
-              (SELECT count(*)::int FROM access_grant WHERE "tenantId" = $1) AS grants,
-              (SELECT count(*)::int FROM policy_decision WHERE "tenantId" = $1) AS decisions,
-              (SELECT count(*)::int FROM governance_check WHERE "tenantId" = $1) AS privileged`,
-      [tenantId],
+      sql`SELECT (SELECT count(*)::int FROM approval WHERE "tenantId" = ${t}) AS approvals,
+              (SELECT count(*)::int FROM access_grant WHERE "tenantId" = ${t}) AS grants,
+              (SELECT count(*)::int FROM policy_decision WHERE "tenantId" = ${t}) AS decisions,
+              (SELECT count(*)::int FROM governance_check WHERE "tenantId" = ${t}) AS privileged`,
     ),
   ]);
   const byStatus = zero();

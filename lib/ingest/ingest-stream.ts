@@ -2,6 +2,7 @@ import { pipeline, Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { PoolClient } from "pg";
 import { db, pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
@@ -188,10 +189,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     const readAtFlush = progress.read;
     // One flush in flight at a time: the next chunk is parsed while PostgreSQL stores this one.
     inFlight = inFlight.then(async () => {
-      const client = await pool().connect();
       let chunkEvents: ChunkEvents | null = null;
-      try {
-        await client.query("BEGIN");
+      await withTransaction(async (client) => {
         const counts = await storeChunk(client, {
           sourceId: source!.id,
           batchId: batch.id,
@@ -212,13 +211,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
           `UPDATE ingest_batch SET "readCount" = $2, "storedCount" = $3, "duplicateCount" = $4, "quarantinedCount" = $5, "bytesRead" = $6 WHERE id = $1`,
           [batch.id, readAtFlush, progress.stored, progress.duplicate, progress.quarantined, bytesRead],
         );
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       // At most one events statement in flight; a failure surfaces here, at the next flush, or at the end.
       await eventsInFlight;
       eventsInFlight = chunkEvents ? writeEvents(chunkEvents) : Promise.resolve();
@@ -328,15 +321,13 @@ async function writeEvents({ buffer, include }: ChunkEvents): Promise<void> {
       await buffer.copy(client, include);
       return;
     }
-    await client.query("BEGIN");
-    try {
-      await buffer.copy(client, include);
-      await projectGovernance(client, { sourceId: buffer.sourceId, rows: governance });
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    }
+    await withTransaction(
+      async () => {
+        await buffer.copy(client, include);
+        await projectGovernance(client, { sourceId: buffer.sourceId, rows: governance });
+      },
+      { client },
+    );
   } finally {
     client.release();
   }

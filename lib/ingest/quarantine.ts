@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { db, pool } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
+import { auditRow } from "@/lib/audit/record-audit";
+import { insertAudit } from "@/lib/audit/insert-audit";
 import type { RequestContext } from "@/lib/context/request-context";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
@@ -94,9 +96,10 @@ export async function reprocessQuarantine({ ctx, filter }: { ctx: RequestContext
     include: { source: true, batch: { select: { header: true } } },
     orderBy: { id: "asc" },
   });
-  let resolved = 0;
-  const client = await pool().connect();
-  try {
+  // One transaction with its audit entry: the records resolved, the reasons updated and the entry that counts
+  // them commit together (the ledger's append lock is held until then, so concurrent ingests wait for it).
+  const resolved = await withTransaction(async (client) => {
+    let resolved = 0;
     for (const r of rows) {
       const parser = getSource(r.source.platform);
       let events;
@@ -110,35 +113,27 @@ export async function reprocessQuarantine({ ctx, filter }: { ctx: RequestContext
       } catch (err) {
         reason = err instanceof NormalizeError ? err.message : err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message;
       }
-      await client.query("BEGIN");
-      try {
-        if (events) {
-          const [res] = await appendRawRecords({
-            client,
-            rows: [{ sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) }],
-          });
-          if (res.status === "stored") {
-            const evRows: EventRowInput[] = events.map((e) => ({ ...toEventRow(e), rawRecordId: res.id }));
-            await insertEvents(client, r.sourceId, evRows);
-          }
-          await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), "resolvedRawRecordId" = $2 WHERE id = $1`, [
-            String(r.id),
-            String(res.id),
-          ]);
-          resolved++;
-        } else {
-          await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), reason = $2 WHERE id = $1`, [String(r.id), reason]);
+      if (events) {
+        const [res] = await appendRawRecords({
+          client,
+          rows: [{ sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) }],
+        });
+        if (res.status === "stored") {
+          const evRows: EventRowInput[] = events.map((e) => ({ ...toEventRow(e), rawRecordId: res.id }));
+          await insertEvents(client, r.sourceId, evRows);
         }
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK");
-        throw err;
+        await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), "resolvedRawRecordId" = $2 WHERE id = $1`, [
+          String(r.id),
+          String(res.id),
+        ]);
+        resolved++;
+      } else {
+        await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), reason = $2 WHERE id = $1`, [String(r.id), reason]);
       }
     }
-  } finally {
-    client.release();
-  }
-  await recordAudit({ ctx, details: { type: "ingest.reprocess", count: rows.length, resolved } });
+    await insertAudit(client, auditRow(ctx, { type: "ingest.reprocess", count: rows.length, resolved }));
+    return resolved;
+  });
   if (resolved > 0) await createCheckpoint({});
   return { attempted: rows.length, resolved, stillQuarantined: rows.length - resolved };
 }

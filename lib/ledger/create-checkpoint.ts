@@ -1,4 +1,4 @@
-import { pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { signCheckpoint } from "./checkpoint-note";
 import { CHECKPOINT_COLUMNS, toCheckpoint, type CheckpointDbRow, type LedgerCheckpoint } from "./checkpoint-row";
@@ -41,18 +41,12 @@ async function runBeforeCheckpoint(): Promise<void> {
 export async function createCheckpoint({ key }: { key?: SigningKey } = {}): Promise<CreatedCheckpoint> {
   const signingKey = key ?? (await loadOrCreateSigningKey());
   await runBeforeCheckpoint();
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
-    try {
-      await client.query("SELECT pg_advisory_xact_lock($1)", [CHECKPOINT_LOCK]);
+  return withTransaction(
+    async (client) => {
       const last = await client.query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.id DESC LIMIT 1`);
       const previous = last.rows[0] ? toCheckpoint(last.rows[0]) : null;
       const treeSize = await currentTreeSize({ client });
-      if (previous && previous.treeSize === treeSize) {
-        await client.query("COMMIT");
-        return { ...previous, created: false };
-      }
+      if (previous && previous.treeSize === treeSize) return { ...previous, created: false };
       if (previous && previous.treeSize > treeSize) {
         throw new AppError(
           "INTERNAL",
@@ -68,13 +62,8 @@ export async function createCheckpoint({ key }: { key?: SigningKey } = {}): Prom
          VALUES ($1, $2, $3, $4, $5) RETURNING ${CHECKPOINT_COLUMNS}`,
         [treeSize, rootHash, createdAt, signature, signingKey.fingerprint],
       );
-      await client.query("COMMIT");
       return { ...toCheckpoint(inserted.rows[0]), created: true };
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    }
-  } finally {
-    client.release();
-  }
+    },
+    { lock: CHECKPOINT_LOCK },
+  );
 }

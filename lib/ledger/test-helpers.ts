@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { PoolClient } from "pg";
 import { pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { appendRawRecords, type AppendResult, type AppendRow } from "./append-raw-records";
 
 // Shared by the ledger tests (not imported by application code).
@@ -12,18 +13,7 @@ export async function createTestSource(name = `source-${crypto.randomUUID()}`): 
 }
 
 export async function inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
-    const out = await fn(client);
-    await client.query("COMMIT");
-    return out;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withTransaction(fn);
 }
 
 export function payloadRows(sourceId: string, payloads: (string | Buffer)[], fileName = "test.json"): AppendRow[] {

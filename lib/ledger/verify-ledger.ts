@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { pool } from "@/lib/db";
+import { sql, where } from "@/lib/db/sql";
 import { verifyCheckpointSignature } from "./checkpoint-note";
 import { CHECKPOINT_COLUMNS, toCheckpoint, type CheckpointDbRow, type LedgerCheckpoint } from "./checkpoint-row";
 import { MerkleFrontier, consistencyProofRanges, leafHash, sha256, verifyConsistency } from "./merkle";
@@ -157,11 +158,10 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
     // Keyset on the unique leafIndex index: each chunk is an index range scan, never a sort of the table.
     const r: { rows: Row[] } = await pool().query<Row>(
       // (Qualified: a bare "leafIndex" in ORDER BY would mean the text output column and sort as text.)
-      `SELECT r.id::text AS id, r."leafIndex"::text AS "leafIndex", r."contentHash", r."leafHash", r.payload, r."purgedAt" IS NOT NULL AS purged
+      sql`SELECT r.id::text AS id, r."leafIndex"::text AS "leafIndex", r."contentHash", r."leafHash", r.payload, r."purgedAt" IS NOT NULL AS purged
          FROM raw_record r
-        ${after === null ? "" : `WHERE r."leafIndex" > $2::bigint`}
-        ORDER BY r."leafIndex" LIMIT $1`,
-      after === null ? [chunkSize] : [chunkSize, after],
+        ${where(after !== null && sql`r."leafIndex" > ${after}::bigint`)}
+        ORDER BY r."leafIndex" LIMIT ${chunkSize}`,
     );
     for (const row of r.rows) {
       const index = Number(row.leafIndex);

@@ -1,5 +1,8 @@
-import { db, pool } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db";
+import { sql } from "@/lib/db/sql";
+import { withTransaction } from "@/lib/db/transaction";
+import { insertAudit } from "@/lib/audit/insert-audit";
+import { auditRow } from "@/lib/audit/record-audit";
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { AppError } from "@/lib/errors";
 import { heldPairsSql } from "./held-raw-records";
@@ -19,9 +22,12 @@ import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResul
 // is a decision, not an omission: the correlation engine re-reads it on every full run, so clearing it would
 // change the sessions cases cite (docs/architecture.md, Retention, gives the reasons and the consequences).
 //
-// The job walks the raw_record id space in chunks (a primary-key range scan each, one short transaction each),
-// with progress in the job row. Held ids are collected once into a temporary table at the start; the purge holds
-// PURGE_LOCK for its whole run and placeHold waits for it, so no hold can appear mid-run.
+// A purge is one transaction: the cleared payloads, the job's result and the retention.purged audit entry commit
+// together or not at all, so the audit trail never misses a purge and never shows one that did not happen. Inside
+// it the job walks the raw_record id space in chunks (a primary-key range scan each, so that no statement grows
+// with the store), with progress in the job row (written on another connection, so it shows while the purge
+// runs). Held ids are collected once into a temporary table at the start; the purge holds PURGE_LOCK until it
+// commits and placeHold waits for it, so no hold can appear mid-run.
 
 const CHUNK = 5000;
 
@@ -40,99 +46,79 @@ export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = C
   const job = jobId
     ? await db().job.findUniqueOrThrow({ where: { id: jobId } })
     : await db().job.create({ data: { type: RETENTION_JOB_TYPE, status: "queued", createdById: actorUserId(ctx), params: {} } });
-  const client = await pool().connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [PURGE_LOCK]);
-    await db().job.update({ where: { id: job.id }, data: { status: "running", startedAt: new Date(), params: { now: now.toISOString() } } });
-    try {
-      const policies = (
-        await client.query<{ sourceId: string; days: number; cutoff: Date }>(
-          `SELECT p."sourceId"::text AS "sourceId", p.days, $1::timestamptz - make_interval(days => p.days) AS cutoff FROM retention_policy p ORDER BY p."sourceId"`,
-          [now],
-        )
-      ).rows;
-      const bySource = new Map<string, PurgeSourceResult>(
-        policies.map((p) => [p.sourceId, { sourceId: p.sourceId, days: p.days, cutoff: p.cutoff.toISOString(), purged: 0, held: 0 }]),
-      );
-      if (policies.length > 0) {
-        await client.query(`DROP TABLE IF EXISTS pg_temp.purge_held`);
-        await client.query(`CREATE TEMP TABLE purge_held (id bigint PRIMARY KEY)`);
-        await client.query(`INSERT INTO purge_held WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId" FROM held_pairs WHERE "rawRecordId" IS NOT NULL`);
-        await client.query(`ANALYZE purge_held`);
-        const max = Number((await client.query<{ m: string }>(`SELECT COALESCE(max(id), 0)::text AS m FROM raw_record`)).rows[0].m);
-        for (let from = 0; from < max; from += chunkSize) {
-          const to = Math.min(from + chunkSize, max);
-          await client.query("BEGIN");
-          const r = await client.query<{ sourceId: string; purged: string; held: string }>(
-            `WITH expired AS (
-               SELECT r.id, r."sourceId", EXISTS (SELECT 1 FROM purge_held ph WHERE ph.id = r.id) AS held
-                 FROM raw_record r
-                 JOIN retention_policy p ON p."sourceId" = r."sourceId"
-                 LEFT JOIN LATERAL (SELECT max(e.time) AS t FROM event e WHERE e."rawRecordId" = r.id) ev ON true
-                WHERE r.id > $1 AND r.id <= $2 AND r."purgedAt" IS NULL
-                  AND COALESCE(ev.t, r."receivedAt") < $3::timestamptz - make_interval(days => p.days)
-             ), done AS (
-               UPDATE raw_record r SET payload = NULL, "purgedAt" = now()
-                 FROM expired x WHERE r.id = x.id AND NOT x.held
-               RETURNING r.id
-             )
-             SELECT x."sourceId"::text AS "sourceId",
-                    count(*) FILTER (WHERE NOT x.held)::text AS purged, count(*) FILTER (WHERE x.held)::text AS held
-               FROM expired x GROUP BY x."sourceId"`,
-            [from, to, now],
-          );
-          await client.query("COMMIT");
-          for (const row of r.rows) {
-            const s = bySource.get(row.sourceId);
-            if (s) {
-              s.purged += Number(row.purged);
-              s.held += Number(row.held);
-            }
-          }
-          await db().job.update({ where: { id: job.id }, data: { progress: to / max } });
-        }
-        await client.query(`DROP TABLE IF EXISTS pg_temp.purge_held`);
-      }
-      const sources = [...bySource.values()];
-      const result: PurgeResult = {
-        jobId: job.id,
-        purged: sources.reduce((a, s) => a + s.purged, 0),
-        held: sources.reduce((a, s) => a + s.held, 0),
-        sources,
-      };
-      await db().$transaction(async (tx) => {
-        await tx.job.update({
-          where: { id: job.id },
-          data: {
-            status: "succeeded",
-            progress: 1,
-            finishedAt: new Date(),
-            result,
-            message: `${result.purged} payload(s) purged, ${result.held} kept under a legal hold`,
-          },
-        });
-        await recordAudit(
-          {
-            ctx,
-            resourceType: "job",
-            resourceId: job.id,
-            details: { type: "retention.purged", jobId: job.id, purged: result.purged, held: result.held, sources },
-          },
-          tx,
+    return await withTransaction(
+      async (client) => {
+        await db().job.update({ where: { id: job.id }, data: { status: "running", startedAt: new Date(), params: { now: now.toISOString() } } });
+        const policies = (
+          await client.query<{ sourceId: string; days: number; cutoff: Date }>(
+            sql`SELECT p."sourceId"::text AS "sourceId", p.days, ${now}::timestamptz - make_interval(days => p.days) AS cutoff FROM retention_policy p ORDER BY p."sourceId"`,
+          )
+        ).rows;
+        const bySource = new Map<string, PurgeSourceResult>(
+          policies.map((p) => [p.sourceId, { sourceId: p.sourceId, days: p.days, cutoff: p.cutoff.toISOString(), purged: 0, held: 0 }]),
         );
-      });
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      await db()
-        .job.update({ where: { id: job.id }, data: { status: "failed", finishedAt: new Date(), message: (err as Error).message } })
-        .catch(() => undefined);
-      throw err;
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [PURGE_LOCK]).catch(() => undefined);
-    }
+        if (policies.length > 0) {
+          await client.query(`DROP TABLE IF EXISTS pg_temp.purge_held`);
+          await client.query(`CREATE TEMP TABLE purge_held (id bigint PRIMARY KEY) ON COMMIT DROP`);
+          await client.query(`INSERT INTO purge_held WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId" FROM held_pairs WHERE "rawRecordId" IS NOT NULL`);
+          await client.query(`ANALYZE purge_held`);
+          const max = Number((await client.query<{ m: string }>(`SELECT COALESCE(max(id), 0)::text AS m FROM raw_record`)).rows[0].m);
+          for (let from = 0; from < max; from += chunkSize) {
+            const to = Math.min(from + chunkSize, max);
+            const r = await client.query<{ sourceId: string; purged: string; held: string }>(
+              sql`WITH expired AS (
+                 SELECT r.id, r."sourceId", EXISTS (SELECT 1 FROM purge_held ph WHERE ph.id = r.id) AS held
+                   FROM raw_record r
+                   JOIN retention_policy p ON p."sourceId" = r."sourceId"
+                   LEFT JOIN LATERAL (SELECT max(e.time) AS t FROM event e WHERE e."rawRecordId" = r.id) ev ON true
+                  WHERE r.id > ${from} AND r.id <= ${to} AND r."purgedAt" IS NULL
+                    AND COALESCE(ev.t, r."receivedAt") < ${now}::timestamptz - make_interval(days => p.days)
+               ), done AS (
+                 UPDATE raw_record r SET payload = NULL, "purgedAt" = now()
+                   FROM expired x WHERE r.id = x.id AND NOT x.held
+                 RETURNING r.id
+               )
+               SELECT x."sourceId"::text AS "sourceId",
+                      count(*) FILTER (WHERE NOT x.held)::text AS purged, count(*) FILTER (WHERE x.held)::text AS held
+                 FROM expired x GROUP BY x."sourceId"`,
+            );
+            for (const row of r.rows) {
+              const s = bySource.get(row.sourceId);
+              if (s) {
+                s.purged += Number(row.purged);
+                s.held += Number(row.held);
+              }
+            }
+            await db().job.update({ where: { id: job.id }, data: { progress: to / max } });
+          }
+        }
+        const sources = [...bySource.values()];
+        const result: PurgeResult = {
+          jobId: job.id,
+          purged: sources.reduce((a, s) => a + s.purged, 0),
+          held: sources.reduce((a, s) => a + s.held, 0),
+          sources,
+        };
+        await insertAudit(
+          client,
+          auditRow(ctx, { type: "retention.purged", jobId: job.id, purged: result.purged, held: result.held, sources }, "job", job.id),
+        );
+        await client.query(
+          sql`UPDATE job SET status = 'succeeded', progress = 1, "finishedAt" = clock_timestamp(), result = ${JSON.stringify(result)}::jsonb,
+                 message = ${`${result.purged} payload(s) purged, ${result.held} kept under a legal hold`}
+               WHERE id = ${job.id}::uuid`,
+        );
+        return result;
+      },
+      { lock: PURGE_LOCK },
+    );
+  } catch (err) {
+    await db()
+      .job.update({ where: { id: job.id }, data: { status: "failed", finishedAt: new Date(), message: (err as Error).message } })
+      .catch(() => undefined);
+    throw err;
   } finally {
-    client.release();
     // The purge's own audit entry goes to the ledger now, not at the next debounce.
     await flushAuditToLedger().catch(() => undefined);
   }

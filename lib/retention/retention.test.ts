@@ -164,3 +164,50 @@ describe("purge and legal hold", () => {
     expect(rows.find((r) => r.sourceId === cloudtrail)).toMatchObject({ days: null, purged: 0 });
   });
 });
+
+describe("the purge and its audit entry", () => {
+  it("commit together: a purge that fails before or after writing its audit entry leaves neither", async () => {
+    // cloudtrail has been kept so far: a 30-day policy expires its records.
+    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 30 } });
+    const purgedIn = async (ids: Map<string, boolean>) => new Map([...(await payloadState())].filter(([id]) => ids.has(id)));
+    const before = await payloadState();
+    const purgeAudits = async () => (await pool().query(`SELECT 1 FROM audit_log WHERE action = 'retention.purged'`)).rowCount;
+    const auditsBefore = await purgeAudits();
+
+    // Two failures injected by trigger: the audit insert itself (after the payloads were cleared), and the job's
+    // final update (after the audit row was written). Either must roll back the payloads and the audit row.
+    await pool().query(`CREATE FUNCTION fail_purge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected purge failure'; END $$`);
+    const points = [
+      `BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'retention.purged')`,
+      `BEFORE UPDATE ON job FOR EACH ROW WHEN (NEW.status = 'succeeded')`,
+    ];
+    for (const point of points) {
+      await pool().query(`CREATE TRIGGER fail_purge ${point} EXECUTE FUNCTION fail_purge()`);
+      try {
+        await expect(purgeExpired({ ctx: admin, now: NOW, chunkSize: 7 })).rejects.toThrow(/injected purge failure/);
+      } finally {
+        await pool().query(`DROP TRIGGER fail_purge ON ${point.includes("audit_log") ? "audit_log" : "job"}`);
+      }
+      // (the purge's audit flush appends pending audit entries to the ledger: new raw records, not compared)
+      expect(await purgedIn(before)).toEqual(before);
+      expect(await purgeAudits()).toBe(auditsBefore);
+      const failed = await db().job.findFirstOrThrow({ where: { type: "retention.purge" }, orderBy: { createdAt: "desc" } });
+      expect([failed.status, failed.message]).toEqual(["failed", expect.stringContaining("injected purge failure")]);
+    }
+    await pool().query(`DROP FUNCTION fail_purge()`);
+
+    const result = await purgeExpired({ ctx: admin, now: NOW, chunkSize: 7 });
+    expect(result.purged).toBeGreaterThan(0);
+    const purgedNow = [...(await payloadState())].filter(([id, purged]) => purged && !before.get(id)).map(([id]) => id);
+    expect(purgedNow.length).toBe(result.purged);
+    const audit = await db().auditLog.findMany({ where: { action: "retention.purged", resourceId: result.jobId } });
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ purged: result.purged, held: result.held })]);
+    // The job's result was written in the purge's transaction too (the audit row's xmin changes when the flush
+    // links it to its ledger leaf, the job row's does not).
+    const xmins = await pool().query<{ xmin: string }>(
+      `SELECT DISTINCT xmin::text AS xmin FROM (SELECT xmin FROM raw_record WHERE id = ANY($1::bigint[]) UNION ALL SELECT xmin FROM job WHERE id = $2::uuid) x`,
+      [purgedNow, result.jobId],
+    );
+    expect(xmins.rows).toHaveLength(1);
+  });
+});

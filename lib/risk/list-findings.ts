@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db";
+import { and, raw, sql } from "@/lib/db/sql";
 import { riskRule } from "./catalog";
 import { findingsQuery, type FindingRow, type FindingsQuery, type SeverityCount } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
@@ -18,40 +19,36 @@ const ORDER: Record<string, string> = {
 export async function listFindings(input: FindingsQuery & { tenantId?: string }): Promise<{ total: number; offset: number; limit: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
   const q = findingsQuery.parse(input);
   const tenantId = input.tenantId ?? DEFAULT_TENANT;
-  const where: string[] = [`f."tenantId" = $1`];
-  const params: unknown[] = [tenantId];
-  const add = (sql: string, v: unknown) => {
-    params.push(v);
-    where.push(sql.replace("?", `$${params.length}`).replace("$SESSION", `$${params.length}`));
-  };
-  if (q.rule) add(`f."ruleId" = ?`, q.rule);
-  if (q.severity) add(`f.severity = ?`, q.severity);
-  if (q.status === "resolved") where.push(`(f.evidence::jsonb ? 'resolvedAt')`);
-  else if (q.status) add(`f.status = ?`, q.status);
-  if (q.identity) add(`f."identityId" = ?::uuid`, q.identity);
-  // A finding cites a session directly or through one of its proving events (identity-level findings do).
-  if (q.session) add(`(f."sessionId" = ?::uuid OR EXISTS (SELECT 1 FROM event e WHERE e.id = ANY(f."eventIds") AND e."sessionId" = $SESSION::uuid))`, q.session);
-  if (q.platform) add(`coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1])) = ?`, q.platform);
-  const w = where.join(" AND ");
-  const from = `finding f LEFT JOIN session s ON s.id = f."sessionId" LEFT JOIN identity i ON i.id = f."identityId"`;
-  const dir = q.dir === "asc" ? "ASC" : "DESC";
+  // The platform: the session's, else the one the evidence names, else the first proving event's.
+  const platform = raw(`coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1]))`);
+  const w = and(
+    sql`f."tenantId" = ${tenantId}`,
+    q.rule && sql`f."ruleId" = ${q.rule}`,
+    q.severity && sql`f.severity = ${q.severity}`,
+    q.status === "resolved" ? sql`(f.evidence::jsonb ? 'resolvedAt')` : q.status && sql`f.status = ${q.status}`,
+    q.identity && sql`f."identityId" = ${q.identity}::uuid`,
+    // A finding cites a session directly or through one of its proving events (identity-level findings do).
+    q.session &&
+      sql`(f."sessionId" = ${q.session}::uuid OR EXISTS (SELECT 1 FROM event e WHERE e.id = ANY(f."eventIds") AND e."sessionId" = ${q.session}::uuid))`,
+    q.platform && sql`${platform} = ${q.platform}`,
+  );
+  const from = raw(`finding f LEFT JOIN session s ON s.id = f."sessionId" LEFT JOIN identity i ON i.id = f."identityId"`);
+  const dir = raw(q.dir === "asc" ? "ASC" : "DESC");
 
   const [count, page, sev] = await Promise.all([
-    pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE ${w}`, params),
+    pool().query<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${from} WHERE ${w}`),
     pool().query(
-      `SELECT f.id, f."ruleId", f.severity, f.title, f.status, f.evidence::jsonb->>'resolvedAt' AS "resolvedAt",
+      sql`SELECT f.id, f."ruleId", f.severity, f.title, f.status, f.evidence::jsonb->>'resolvedAt' AS "resolvedAt",
               i.id AS "iId", i."displayName" AS "iName", i.kind::text AS "iKind", f."sessionId",
-              coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1])) AS platform,
+              ${platform} AS platform,
               cardinality(f."eventIds") AS "eventCount", f."firstSeenAt", f."lastSeenAt"
          FROM ${from} WHERE ${w}
-        ORDER BY ${ORDER[q.sort]} ${dir}, f."lastSeenAt" DESC, f.id
+        ORDER BY ${raw(ORDER[q.sort])} ${dir}, f."lastSeenAt" DESC, f.id
         LIMIT ${q.limit} OFFSET ${q.offset}`,
-      params,
     ),
     pool().query<SeverityCount>(
-      `SELECT f.severity, count(*) FILTER (WHERE f.status = 'open')::int AS open, count(*) FILTER (WHERE f.status = 'dismissed')::int AS dismissed
-         FROM ${from} WHERE ${w} GROUP BY f.severity ORDER BY max(${SEV_RANK}) DESC`,
-      params,
+      sql`SELECT f.severity, count(*) FILTER (WHERE f.status = 'open')::int AS open, count(*) FILTER (WHERE f.status = 'dismissed')::int AS dismissed
+         FROM ${from} WHERE ${w} GROUP BY f.severity ORDER BY max(${raw(SEV_RANK)}) DESC`,
     ),
   ]);
   return {

@@ -1,5 +1,5 @@
 import type { RequestContext } from "@/lib/context/request-context";
-import { pool } from "@/lib/db";
+import { withTransaction } from "@/lib/db/transaction";
 import { RISK_RULES, SEVERITY_ORDER, SEVERITY_WEIGHT, type RiskSeverity } from "./catalog";
 import { EVALUATORS, type RiskCandidate } from "./rules";
 import { getRiskSettings, type RiskSettings } from "./settings";
@@ -31,11 +31,8 @@ export async function runRiskRules({
 }: { ctx: RequestContext; asOf?: Date; settings?: RiskSettings }): Promise<RiskRunCounts> {
   const { tenantId } = ctx;
   const cfg = settings ?? (await getRiskSettings());
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
-    // Serializes concurrent runs (correlation + API) without blocking readers.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('sessionproof.risk:' || $1))`, [tenantId]);
+  // The lock serializes concurrent runs (correlation + API) without blocking readers.
+  return withTransaction(async (client) => {
     const clock =
       asOf ??
       (await client.query<{ t: Date | null }>(`SELECT max(time) AS t FROM event WHERE "tenantId" = $1`, [tenantId])).rows[0].t ??
@@ -143,14 +140,8 @@ export async function runRiskRules({
     }
 
     const scored = await scoreSessions(client, tenantId);
-    await client.query("COMMIT");
     return { raised, updated, resolved: gone.length, byRule, sessionsScored: scored };
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  }, { lock: `sessionproof.risk:${tenantId}` });
 }
 
 async function scoreSessions(client: import("pg").PoolClient, tenantId: string): Promise<number> {

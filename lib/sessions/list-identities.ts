@@ -1,5 +1,5 @@
 import { pool } from "@/lib/db";
-import { likePattern } from "./sql";
+import { and, like, param, raw, sql } from "@/lib/db/sql";
 import type { IdentitiesQuery, IdentityKind, IdentityListItem, Page } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -21,25 +21,15 @@ export async function listIdentities(input: Input = {}): Promise<Page<IdentityLi
   const dir = input.dir === "asc" ? "ASC" : "DESC";
   const offset = input.offset ?? 0;
   const limit = input.limit ?? 100;
-  const params: unknown[] = [input.tenantId ?? DEFAULT_TENANT];
-  const where = [`i."tenantId" = $1`];
-  if (input.kind) {
-    params.push(input.kind);
-    where.push(`i.kind = $${params.length}::"IdentityKind"`);
-  }
-  if (input.platform) {
-    params.push(input.platform);
-    where.push(`EXISTS (SELECT 1 FROM identity_alias a WHERE a."identityId" = i.id AND a.platform = $${params.length})`);
-  }
-  if (input.q) {
-    params.push(likePattern(input.q));
-    const q = `$${params.length}`;
-    where.push(
-      `(i."displayName" ILIKE ${q} OR i."primaryEmail" ILIKE ${q}
+  const q = input.q ? param(like(input.q)) : null;
+  const where = and(
+    sql`i."tenantId" = ${input.tenantId ?? DEFAULT_TENANT}`,
+    input.kind && sql`i.kind = ${input.kind}::"IdentityKind"`,
+    input.platform && sql`EXISTS (SELECT 1 FROM identity_alias a WHERE a."identityId" = i.id AND a.platform = ${input.platform})`,
+    q &&
+      sql`(i."displayName" ILIKE ${q} OR i."primaryEmail" ILIKE ${q}
         OR EXISTS (SELECT 1 FROM identity_alias a WHERE a."identityId" = i.id AND a."externalId" ILIKE ${q}))`,
-    );
-  }
-  const whereSql = where.join(" AND ");
+  );
   const c = pool();
   const [rows, count] = await Promise.all([
     c.query<{
@@ -53,18 +43,17 @@ export async function listIdentities(input: Input = {}): Promise<Page<IdentityLi
       firstSeenAt: Date | null;
       lastSeenAt: Date | null;
     }>(
-      `SELECT i.id, i.kind::text AS kind, i."displayName", i."primaryEmail", i."firstSeenAt", i."lastSeenAt",
+      sql`SELECT i.id, i.kind::text AS kind, i."displayName", i."primaryEmail", i."firstSeenAt", i."lastSeenAt",
               al.platforms, coalesce(al.n, 0)::int AS aliases, coalesce(sc.n, 0)::int AS sessions
          FROM identity i
          LEFT JOIN LATERAL (SELECT array_agg(DISTINCT a.platform ORDER BY a.platform) AS platforms, count(*) AS n
                               FROM identity_alias a WHERE a."identityId" = i.id) al ON true
          LEFT JOIN LATERAL (SELECT count(*) AS n FROM session s WHERE s."identityId" = i.id) sc ON true
-        WHERE ${whereSql}
-        ORDER BY ${SORT_SQL[sort]} ${dir} NULLS LAST, i.id ${dir}
+        WHERE ${where}
+        ORDER BY ${raw(SORT_SQL[sort])} ${raw(dir)} NULLS LAST, i.id ${raw(dir)}
         OFFSET ${Number(offset)} LIMIT ${Number(limit)}`,
-      params,
     ),
-    c.query<{ n: string }>(`SELECT count(*) AS n FROM identity i WHERE ${whereSql}`, params),
+    c.query<{ n: string }>(sql`SELECT count(*) AS n FROM identity i WHERE ${where}`),
   ]);
   return {
     items: rows.rows.map((r) => ({

@@ -1,5 +1,6 @@
 import { pool } from "@/lib/db";
-import { identityRef as ref, likePattern, type SessionJoinedRow } from "./sql";
+import { and, join, like, param, raw, sql, type Sql } from "@/lib/db/sql";
+import { identityRef as ref, type SessionJoinedRow } from "./sql";
 import type { Page, SessionListItem, SessionsQuery } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -25,34 +26,30 @@ const SORT_SQL: Record<NonNullable<SessionsQuery["sort"]>, { sql: string; nullab
 // session_text_trgm_idx (migration 20261129050944_session_list_indexes): change both or neither.
 const SESSION_TEXT = `(s."sessionKey" || ' ' || coalesce((s.summary -> 'actions')::text, '') || ' ' || coalesce((s.summary -> 'objects')::text, ''))`;
 
-function sessionFilterSql(f: Input, params: unknown[]): string {
-  const where: string[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const tenant = p(f.tenantId ?? DEFAULT_TENANT);
-  where.push(`s."tenantId" = ${tenant}`);
-  // A session is in the range when it overlaps it.
-  if (f.from) where.push(`s."endedAt" >= ${p(f.from)}`);
-  if (f.to) where.push(`s."startedAt" <= ${p(f.to)}`);
-  if (f.platform) where.push(`s.platform = ${p(f.platform)}`);
-  if (f.kind) where.push(`i.kind = ${p(f.kind)}::"IdentityKind"`);
-  if (f.identityId) where.push(`(s."identityId" = ${p(f.identityId)}::uuid OR s."initiatorIdentityId" = $${params.length}::uuid)`);
-  if (f.risk === "none") where.push(`s."riskLevel" IS NULL`);
-  else if (f.risk) where.push(`s."riskLevel" = ${p(f.risk)}`);
+function sessionFilterSql(f: Input): Sql {
+  const tenant = param(f.tenantId ?? DEFAULT_TENANT);
+  let text: Sql | null = null;
   if (f.q) {
-    const q = p(likePattern(f.q));
+    const q = param(like(f.q));
     // Identities matching the text are found first (trigram indexes on name and email), then their sessions by
     // the identityId / initiatorIdentityId indexes; with the session text's own trigram index the three arms
     // combine as a bitmap OR instead of a scan of every session joined to its identities.
-    const ids = (cols: string) =>
-      `ARRAY(SELECT x.id FROM identity x WHERE x."tenantId" = ${tenant} AND (${cols.split(",").map((c) => `x."${c}" ILIKE ${q}`).join(" OR ")}))`;
-    where.push(
-      `(${SESSION_TEXT} ILIKE ${q} OR s."identityId" = ANY(${ids("displayName,primaryEmail")}) OR s."initiatorIdentityId" = ANY(${ids("displayName")}))`,
-    );
+    const ids = (cols: string[]) =>
+      sql`ARRAY(SELECT x.id FROM identity x WHERE x."tenantId" = ${tenant} AND (${join(cols.map((c) => sql`${raw(`x."${c}"`)} ILIKE ${q}`), " OR ")}))`;
+    text = sql`(${raw(SESSION_TEXT)} ILIKE ${q} OR s."identityId" = ANY(${ids(["displayName", "primaryEmail"])}) OR s."initiatorIdentityId" = ANY(${ids(["displayName"])}))`;
   }
-  return where.join(" AND ");
+  const identityId = f.identityId ? param(f.identityId) : null;
+  return and(
+    sql`s."tenantId" = ${tenant}`,
+    // A session is in the range when it overlaps it.
+    f.from && sql`s."endedAt" >= ${f.from}`,
+    f.to && sql`s."startedAt" <= ${f.to}`,
+    f.platform && sql`s.platform = ${f.platform}`,
+    f.kind && sql`i.kind = ${f.kind}::"IdentityKind"`,
+    identityId && sql`(s."identityId" = ${identityId}::uuid OR s."initiatorIdentityId" = ${identityId}::uuid)`,
+    f.risk === "none" ? sql`s."riskLevel" IS NULL` : f.risk && sql`s."riskLevel" = ${f.risk}`,
+    text,
+  );
 }
 
 type Row = SessionJoinedRow & {
@@ -66,43 +63,43 @@ export async function listSessions(input: Input = {}): Promise<Page<SessionListI
   const dir = input.dir === "asc" ? "ASC" : "DESC";
   const offset = input.offset ?? 0;
   const limit = input.limit ?? 100;
-  const params: unknown[] = [];
-  const where = sessionFilterSql(input, params);
-  const from = `FROM session s
+  const where = sessionFilterSql(input);
+  const from = sql`FROM session s
     LEFT JOIN identity i ON i.id = s."identityId"
     LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
    WHERE ${where}`;
-  const cols = `s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."startedAt", s."endedAt", s."eventCount",
+  const d = raw(dir);
+  const cols = raw(`s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."startedAt", s."endedAt", s."eventCount",
               s."srcIps", s."riskLevel", s."riskScore", s.summary->'actions' AS actions, s.summary->'objects' AS objects,
               ((SELECT count(*) FROM session_link l WHERE l."fromSessionId" = s.id)
                 + (SELECT count(*) FROM session_link l WHERE l."toSessionId" = s.id))::int AS links,
               i.id AS "iId", i.kind::text AS "iKind", i."displayName" AS "iName", i."primaryEmail" AS "iEmail",
-              n.id AS "nId", n.kind::text AS "nKind", n."displayName" AS "nName", n."primaryEmail" AS "nEmail"`;
+              n.id AS "nId", n.kind::text AS "nKind", n."displayName" AS "nName", n."primaryEmail" AS "nEmail"`);
   const pageSql =
     sort === "identity"
       ? // By identity name, sessions without an identity last: walked from the identities in name order
         // (identity_lower_name_idx) into their sessions, so a page does not join and sort every session. Each branch
         // yields at most offset + limit rows; the union is cut to the page, then the page's rows are read.
-        `WITH page AS (
+        sql`WITH page AS (
            SELECT * FROM (
              (SELECT s.id, lower(i."displayName") AS k, 0 AS g FROM identity i JOIN session s ON s."identityId" = i.id
                 LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
-               WHERE ${where} ORDER BY lower(i."displayName") ${dir}, s.id ${dir} LIMIT ${Number(offset) + Number(limit)})
+               WHERE ${where} ORDER BY lower(i."displayName") ${d}, s.id ${d} LIMIT ${Number(offset) + Number(limit)})
              UNION ALL
              (SELECT s.id, NULL, 1 FROM session s LEFT JOIN identity i ON i.id = s."identityId" LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
-               WHERE s."identityId" IS NULL AND ${where} ORDER BY s.id ${dir} LIMIT ${Number(offset) + Number(limit)})
-           ) u ORDER BY g, k ${dir}, id ${dir} OFFSET ${Number(offset)} LIMIT ${Number(limit)})
+               WHERE s."identityId" IS NULL AND ${where} ORDER BY s.id ${d} LIMIT ${Number(offset) + Number(limit)})
+           ) u ORDER BY g, k ${d}, id ${d} OFFSET ${Number(offset)} LIMIT ${Number(limit)})
          SELECT ${cols} FROM page JOIN session s ON s.id = page.id
            LEFT JOIN identity i ON i.id = s."identityId"
            LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
-          ORDER BY page.g, page.k ${dir}, page.id ${dir}`
-      : `SELECT ${cols} ${from}
-          ORDER BY ${SORT_SQL[sort].sql} ${dir}${SORT_SQL[sort].nullable ? " NULLS LAST" : ""}, s.id ${dir}
+          ORDER BY page.g, page.k ${d}, page.id ${d}`
+      : sql`SELECT ${cols} ${from}
+          ORDER BY ${raw(SORT_SQL[sort].sql)} ${d}${raw(SORT_SQL[sort].nullable ? " NULLS LAST" : "")}, s.id ${d}
           OFFSET ${Number(offset)} LIMIT ${Number(limit)}`;
   const c = pool();
   const [rows, count] = await Promise.all([
-    c.query<Row>(pageSql, params),
-    c.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params),
+    c.query<Row>(pageSql),
+    c.query<{ n: string }>(sql`SELECT count(*) AS n ${from}`),
   ]);
   return {
     items: rows.rows.map((r) => ({

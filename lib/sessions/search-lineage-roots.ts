@@ -1,5 +1,5 @@
 import { pool } from "@/lib/db";
-import { likePattern } from "./sql";
+import { like, param, sql } from "@/lib/db/sql";
 import type { LineageRoot } from "./types";
 import { kindLabel, platformLabel } from "./words";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
@@ -8,20 +8,18 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // never a secret) matching the text, so that a graph can start from either.
 export async function searchLineageRoots({ q, limit = 20, tenantId = DEFAULT_TENANT }: { q: string; limit?: number; tenantId?: string }): Promise<LineageRoot[]> {
   const c = pool();
-  const pattern = likePattern(q.trim());
+  const pattern = param(like(q.trim()));
   const [ids, creds] = await Promise.all([
     c.query<{ id: string; name: string; kind: string; email: string | null }>(
-      `SELECT i.id, i."displayName" AS name, i.kind::text AS kind, i."primaryEmail" AS email FROM identity i
-        WHERE i."tenantId" = $1 AND (i."displayName" ILIKE $2 OR i."primaryEmail" ILIKE $2
-              OR EXISTS (SELECT 1 FROM identity_alias a WHERE a."identityId" = i.id AND a."externalId" ILIKE $2))
+      sql`SELECT i.id, i."displayName" AS name, i.kind::text AS kind, i."primaryEmail" AS email FROM identity i
+        WHERE i."tenantId" = ${tenantId} AND (i."displayName" ILIKE ${pattern} OR i."primaryEmail" ILIKE ${pattern}
+              OR EXISTS (SELECT 1 FROM identity_alias a WHERE a."identityId" = i.id AND a."externalId" ILIKE ${pattern}))
         ORDER BY i."lastSeenAt" DESC NULLS LAST, i.id LIMIT ${Number(limit)}`,
-      [tenantId, pattern],
     ),
     c.query<{ id: string; externalId: string; kind: string; platform: string; holder: string | null }>(
-      `SELECT c.id, c."externalId", c.kind::text AS kind, c.platform, (SELECT "displayName" FROM identity WHERE id = c."identityId") AS holder
-         FROM credential c WHERE c."tenantId" = $1 AND c."externalId" ILIKE $2
+      sql`SELECT c.id, c."externalId", c.kind::text AS kind, c.platform, (SELECT "displayName" FROM identity WHERE id = c."identityId") AS holder
+         FROM credential c WHERE c."tenantId" = ${tenantId} AND c."externalId" ILIKE ${pattern}
         ORDER BY c."lastUsedAt" DESC NULLS LAST, c.id LIMIT ${Number(limit)}`,
-      [tenantId, pattern],
     ),
   ]);
   return [

@@ -2,11 +2,6 @@ import type { IdentityKind, IdentityRef } from "./types";
 
 // Small helpers shared by the lib/sessions queries.
 
-/** A LIKE pattern matching the user's text anywhere, with the wildcards in it escaped so that they match literally. */
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** An identity reference from joined columns (null when the session or credential has no identity). */
 export function identityRef(id: string | null, kind: IdentityKind | string | null, name: string | null, email: string | null): IdentityRef | null {
   return id ? { id, kind: (kind ?? "unknown") as IdentityKind, name: name ?? "(unnamed)", email } : null;

@@ -1,4 +1,4 @@
-import type { AliasOut, IdentityKind, IdentityOut } from "../types";
+import type { AliasOut, IdentityKind } from "../types";
 import { platformLoginKey } from "./account-keys";
 import { stableId } from "./ids";
 import type { Account, CorrelationState } from "./state";

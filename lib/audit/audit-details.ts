@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+// The payload of an audit entry: a union keyed on `type`, so that every kind of entry has a known shape.
+export const auditDetails = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("auth.sign_in"), provider: z.string() }),
+  z.object({ type: z.literal("auth.sign_in_failed"), provider: z.string(), email: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("auth.sign_out") }),
+  z.object({
+    type: z.literal("user.created"),
+    email: z.string(),
+    role: z.string(),
+    provider: z.string(),
+  }),
+  z.object({ type: z.literal("api_token.created"), name: z.string(), prefix: z.string(), source: z.string() }),
+  z.object({ type: z.literal("api_token.revoked"), name: z.string(), prefix: z.string() }),
+  z.object({
+    type: z.literal("ingest.batch"),
+    batchId: z.string(),
+    fileName: z.string(),
+    via: z.string(),
+    read: z.number(),
+    stored: z.number(),
+    duplicate: z.number(),
+    quarantined: z.number(),
+  }),
+  z.object({ type: z.literal("ingest.reprocess"), count: z.number(), resolved: z.number() }),
+  // A correlation run (lib/correlation/run-correlation.ts): full or incremental, what it read and wrote. The
+  // actor is the user who asked, or "system" for the background run after an ingest.
+  z.object({
+    type: z.literal("correlation.run"),
+    mode: z.enum(["full", "incremental"]),
+    requested: z.enum(["full", "incremental"]),
+    fallbackReason: z.string().nullable(),
+    newEvents: z.number(),
+    eventsLoaded: z.number(),
+    totalEvents: z.number(),
+    identities: z.number(),
+    credentials: z.number(),
+    sessions: z.number(),
+    links: z.number(),
+    durationMs: z.number(),
+  }),
+  // Any change to a case (lib/cases/case-activity.ts): the same action and before/after as its case_activity row.
+  z.object({
+    type: z.literal("case.changed"),
+    caseId: z.string(),
+    action: z.string(),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  }),
+  // An evidence package downloaded (lib/export): what it held, so the audit trail alone shows what left the system.
+  z.object({
+    type: z.literal("case.exported"),
+    caseId: z.string(),
+    caseNumber: z.number(),
+    status: z.enum(["completed", "failed"]),
+    files: z.number().optional(),
+    events: z.number().optional(),
+    rawRecords: z.number().optional(),
+    treeSize: z.number().optional(),
+    manifestSha256: z.string().optional(),
+    error: z.string().optional(),
+  }),
+  // A setting changed (lib/coverage/set-required-retention.ts, ...): the key and its value before and after.
+  z.object({ type: z.literal("settings.changed"), key: z.string(), before: z.unknown(), after: z.unknown() }),
+  // Every view of a session, identity or case (lib/audit/record-view.ts): who looked at what is evidence too.
+  z.object({ type: z.literal("view.session"), id: z.string() }),
+  z.object({ type: z.literal("view.identity"), id: z.string() }),
+  z.object({ type: z.literal("view.case"), id: z.string() }),
+  // Legal holds (lib/retention): the scope is a case or a source and time range; the reason is required.
+  z.object({
+    type: z.literal("hold.placed"),
+    holdId: z.string(),
+    scope: z.record(z.string(), z.unknown()),
+    reason: z.string(),
+  }),
+  z.object({
+    type: z.literal("hold.released"),
+    holdId: z.string(),
+    scope: z.record(z.string(), z.unknown()),
+    reason: z.string(),
+  }),
+  // Retention policy per source in days (null: kept forever).
+  z.object({
+    type: z.literal("retention.policy_changed"),
+    sourceId: z.string(),
+    before: z.number().nullable(),
+    after: z.number().nullable(),
+  }),
+  // A purge run (lib/retention/purge-expired.ts): how many payloads were cleared and how many were kept for a hold.
+  z.object({
+    type: z.literal("retention.purged"),
+    jobId: z.string(),
+    purged: z.number(),
+    held: z.number(),
+    sources: z.array(z.object({ sourceId: z.string(), days: z.number(), cutoff: z.string(), purged: z.number(), held: z.number() })),
+  }),
+  // The audit trail itself exported (GET /api/v1/audit/export): the filters and how many entries left the system.
+  z.object({
+    type: z.literal("audit.exported"),
+    format: z.enum(["csv", "ndjson"]),
+    count: z.number(),
+    filters: z.record(z.string(), z.unknown()).optional(),
+  }),
+  // A risk finding dismissed or reopened (lib/risk/dismiss-finding.ts): the reason is required and kept.
+  z.object({ type: z.literal("finding.dismissed"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("finding.reopened"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
+  z.object({
+    type: z.literal("user.updated"),
+    before: z.record(z.string(), z.unknown()),
+    after: z.record(z.string(), z.unknown()),
+  }),
+]);
+export type AuditDetails = z.infer<typeof auditDetails>;
