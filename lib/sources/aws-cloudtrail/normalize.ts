@@ -69,7 +69,8 @@ const END_USER_IDP = /cognito-identity\.amazonaws\.com|www\.amazon\.com|accounts
  *   that cannot use roles: an IAM user is human when it signs in to the console (or its session came from it),
  *   else unknown.
  * - AssumedRole: an IAM Identity Center permission-set role (AWSReservedSSO_… under aws-reserved/sso.amazonaws.com)
- *   is assumed for a person; so is a console session or a session whose calls come from a browser. Every other
+ *   is assumed for a person; so is a console session, a session whose calls come from a browser, or a session
+ *   named by an email address (SAML RoleSessionName). Every other
  *   role session is a workload: role chaining, OIDC-federated CI jobs (webIdFederationData), EC2 instance profiles
  *   (ec2RoleDelivery, session name i-…), Lambda/ECS execution roles, service-linked and service roles.
  * - WebIdentityUser: an IAM OIDC provider's subject is a workload; an end-user IdP's (Cognito, Google…) a person.
@@ -100,6 +101,10 @@ function actorKind(type: string | null, ui: Rec | null, console: boolean, userAg
       if (sessionName && /^i-[0-9a-f]{8,17}$/.test(sessionName)) return "workload";
       if (userAgent && WORKLOAD_UA.test(userAgent)) return "workload";
       if (console || (userAgent && BROWSER_UA.test(userAgent))) return "human";
+      // SAML federation sets the role session name from the assertion's RoleSessionName attribute, which IdPs fill
+      // with the person's email or user name (IAM: configure SAML assertions for the authentication response): a
+      // session named by an email address is a person's, also when used from the CLI (saml2aws, granted).
+      if (sessionName && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(sessionName)) return "human";
       return "workload";
     }
     default:
