@@ -19,7 +19,7 @@ export type ContainerKind =
 export type DetectProbe = {
   fileName: string;
   container: ContainerKind;
-  /** The envelope key when container is "envelope" (Records, value, records, Events, items, entries, data, result, issues). */
+  /** The envelope key when container is "envelope" (Records, value, records, Events, items, entries, data, result, issues, entities, results). */
   envelopeKey: string | null;
   /** The first few records, parsed (at most 5). */
   records: unknown[];

@@ -1,7 +1,7 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { ATLASSIAN_PLATFORM, isJiraAuditRecord, isOrgEvent, normalizeAtlassian } from "./normalize";
+import { ATLASSIAN_PLATFORM, isConfluenceAuditRecord, isDcAuditEntity, isJiraAuditRecord, isOrgEvent, normalizeAtlassian } from "./normalize";
 
 // The org audit log's {type: "events", attributes: {action, time, actor, context, container}} and Jira's
 // auditing records {summary, created, objectItem, authorAccountId, changedValues} are unlike any other platform's
@@ -23,6 +23,17 @@ function scoreRecord(r: unknown): number {
     if (Array.isArray(field(r, "changedValues")) || Array.isArray(field(r, "associatedItems"))) s += 0.1;
     return s;
   }
+  if (isConfluenceAuditRecord(r)) {
+    let s = 0.6;
+    if (typeof field(r, "category") === "string") s += 0.1;
+    if (recAt(r, "affectedObject") !== null || Array.isArray(field(r, "associatedObjects"))) s += 0.15;
+    return s;
+  }
+  if (isDcAuditEntity(r)) {
+    let s = 0.7;
+    if (Array.isArray(field(r, "affectedObjects")) || Array.isArray(field(r, "extraAttributes"))) s += 0.15;
+    return s;
+  }
   return 0;
 }
 
@@ -32,11 +43,13 @@ export const atlassian = defineSource({
   formats: [
     "organization audit log API (GET /admin/v1/orgs/{orgId}/events: {\"data\": [...]})",
     "Jira Cloud auditing records (GET /rest/api/3/auditing/record: {\"records\": [...]})",
+    "Confluence Cloud audit (GET /wiki/rest/api/audit: {\"results\": [...]})",
+    "Jira / Confluence / Bitbucket Data Center auditing (GET /rest/auditing/1.0/events: {\"entities\": [...]})",
     "NDJSON of events",
   ],
   detect: (probe) => {
     let s = meanScore(probe.records, scoreRecord);
-    if (s > 0 && (probe.envelopeKey === "data" || probe.envelopeKey === "records")) s += 0.03;
+    if (s > 0 && (probe.envelopeKey === "data" || probe.envelopeKey === "records" || probe.envelopeKey === "results" || probe.envelopeKey === "entities")) s += 0.03;
     return s > 0 && /atlassian|jira|confluence|audit/i.test(probe.fileName) ? s + 0.02 : s;
   },
   normalize: (record) => normalizeAtlassian(record),

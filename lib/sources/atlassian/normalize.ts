@@ -13,7 +13,15 @@ import { parseTime } from "../util/time";
 //  - Jira Cloud auditing records (GET /rest/api/3/auditing/record: {"offset", "limit", "total", "records": [...]}):
 //    {id, summary, remoteAddress, authorKey, authorAccountId, created, category, eventSource, description,
 //    objectItem {id, name, typeName}, changedValues[], associatedItems[]}.
-// Neither carries a session id (session stays null), a user agent or an OAuth client. The org log's actor.auth
+//  - Confluence Cloud audit records (GET /wiki/rest/api/audit: {"results": [...], "start", "limit", "size"}):
+//    {author {type, displayName, accountId, accountType}, remoteAddress, creationDate (epoch ms), summary, category,
+//    sysAdmin, superAdmin, affectedObject {name, objectType}, changedValues[], associatedObjects[]}.
+//  - Jira, Confluence and Bitbucket Data Center auditing (GET /rest/auditing/1.0/events: {"entities": [...],
+//    "pagingInfo"}): {timestamp, author {name, type, id, uri}, type {area, category, action, level}, affectedObjects
+//    [{name, type, id}], changedValues[{key, from, to}], source (client IP, or an X-Forwarded-For chain), system,
+//    method, extraAttributes[{name, value}]}.
+// Audit logs record actions that took place: status is success unless the action itself names a failure
+// ("User login failed"). None carries a session id (session stays null), a user agent or an OAuth client. The org log's actor.auth
 // (an API token / API key acting) is the credential.
 
 export const ATLASSIAN_PLATFORM = "atlassian";
@@ -38,7 +46,12 @@ export function isJiraAuditRecord(r: unknown): r is Rec {
 // Org audit log actions that change or use privilege: impersonation, API tokens/keys, product access, roles,
 // admins, groups' permissions, policies (authentication, data security, IP allowlists), SSO/SCIM/domains, exports.
 const ORG_PRIVILEGED =
-  /impersonat|logged_in_as_user|api_(token|key)|token_(created|revoked)|product_access|role|admin|permission|polic(y|ies)|saml|sso|scim|identity_provider|domain|allowlist|data_residency|export|two_step|2fa|mfa|user_added_to_group|group_member|access_granted|access_revoked/i;
+  /impersonat|logged_in_as_user|api_(token|key)|token_(created|revoked)|product_access|role|admin|permission|polic(y|ies)|saml|sso|scim|identity_provider|domain|allowlist|data_residency|export|two_step|2fa|mfa|(added_to|removed_from)_group|group_member|access_granted|access_revoked/i;
+
+/** Audit logs are written for actions that happened; an action that names a failure is the one exception. */
+function outcomeOf(action: string): NormalizedEvent["status"] {
+  return /fail|denied|blocked|rejected/i.test(action) ? "failure" : "success";
+}
 
 function orgClass(action: string): { uid: OcsfClassUid; activity: string } {
   if (/logged_in_as_user|impersonat/i.test(action)) return { uid: 3002, activity: "impersonate" };
@@ -55,10 +68,13 @@ function orgClass(action: string): { uid: OcsfClassUid; activity: string } {
 }
 
 function verbOf(s: string): string {
-  if (/created|added|granted|invited|(^|_)(create|add)(_|$)/i.test(s)) return "create";
-  if (/deleted|removed|revoked|deactivated|(^|_)(delete|remove)(_|$)/i.test(s)) return "delete";
-  if (/updated|changed|modified|enabled|disabled|activated|set|renamed|(^|_)(update|change)(_|$)/i.test(s)) return "update";
-  if (/viewed|exported|downloaded|accessed/i.test(s)) return "read";
+  if (/export/i.test(s)) return "export";
+  // A deactivated / suspended account still exists: its state changed.
+  if (/deactivated|suspended|disabled|enabled|reactivated|restored/i.test(s)) return "update";
+  if (/created|added|granted|invited|installed|(^|_)(create|add)(_|$)/i.test(s)) return "create";
+  if (/deleted|removed|revoked|uninstalled|(^|_)(delete|remove)(_|$)/i.test(s)) return "delete";
+  if (/updated|changed|modified|activated|set|renamed|(^|_)(update|change)(_|$)/i.test(s)) return "update";
+  if (/viewed|downloaded|accessed/i.test(s)) return "read";
   return "other";
 }
 
@@ -127,7 +143,7 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
     activity: cls.activity,
     event_name: action,
     time,
-    status: "unknown", // the org log records what happened; it has no outcome field
+    status: outcomeOf(action), // the org log records what happened: no outcome field, failures are their own actions
     status_detail: null,
     message: text(at(r, "message", "content")),
     actor: {
@@ -136,9 +152,10 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
       login: email,
       email: emailShaped(email),
       type: null, // the org log does not type its actors
-      // A token acting (actor.auth with a token id or a token auth type) is an API token; otherwise the log does
-      // not say whether the account is a person or an app.
-      kind_hint: credential?.kind === "api_token" ? "api_token" : "unknown",
+      // A token acting (actor.auth with a token id or a token auth type) is an API token. An actor without a
+      // token is an Atlassian account signed in; with the account's email (app and system accounts have none)
+      // it is a person's managed account.
+      kind_hint: credential?.kind === "api_token" ? "api_token" : email ? "human" : "unknown",
     },
     session: null,
     credential,
@@ -166,7 +183,8 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
 
 // Jira audit categories that administer users, groups, permissions, security or the system; projects, workflows,
 // fields, notifications and issue types are day-to-day project configuration and are not marked.
-const JIRA_PRIVILEGED_CATEGORY = /^(permissions|user management|group management|security|system|auditing|global permissions|application access|roles?)$/i;
+// User management (creating, deactivating accounts) changes no one's rights; group membership does.
+const JIRA_PRIVILEGED_CATEGORY = /^(permissions|group management|security|system|auditing|global permissions|application access|roles?)$/i;
 const JIRA_PRIVILEGED_SUMMARY = /permission|role|administrator|api token|personal access token|security|global|authentication|sso|saml|password policy/i;
 
 function jiraClass(category: string | null, summary: string): { uid: OcsfClassUid; activity: string } {
@@ -180,6 +198,15 @@ function jiraClass(category: string | null, summary: string): { uid: OcsfClassUi
   }
   if (/token (created|generated)/i.test(summary)) return { uid: 3001, activity: "issue_credentials" };
   return { uid: 6003, activity: verbOf(summary) };
+}
+
+/** A change that opens an object to others: a "Shared with" / share permission value set to something. */
+function sharedBy(changed: unknown[]): boolean {
+  return changed.some((cv) => {
+    const name = text(field(cv, "fieldName")) ?? text(field(cv, "name")) ?? text(field(cv, "key"));
+    const to = text(field(cv, "changedTo")) ?? text(field(cv, "newValue")) ?? text(field(cv, "to"));
+    return name !== null && /shar/i.test(name) && to !== null && !/^\[\s*\]$/.test(to);
+  });
 }
 
 function jiraItem(it: unknown): EventResource | null {
@@ -206,8 +233,9 @@ function normalizeJiraRecord(r: Rec): NormalizedEvent {
     const res = jiraItem(it);
     if (res) resources.push(res);
   }
-  const cls = jiraClass(category, summary);
   const changed = listAt(r, "changedValues");
+  const cls = jiraClass(category, summary);
+  if (sharedBy(changed)) cls.activity = "share";
   return {
     schema_version: 1,
     platform: ATLASSIAN_PLATFORM,
@@ -215,16 +243,19 @@ function normalizeJiraRecord(r: Rec): NormalizedEvent {
     activity: cls.activity,
     event_name: summary,
     time,
-    status: "unknown", // audit records are written for changes made; no outcome field
+    status: outcomeOf(summary), // audit records are written for changes made; no outcome field
     status_detail: null,
     message: text(field(r, "description")),
     actor: {
       external_id: accountId ?? authorKey,
       name: null,
-      login: authorKey,
+      // authorKey is a deprecated user key (in Cloud usually the account id again), not a login name.
+      login: authorKey !== null && authorKey !== accountId ? authorKey : null,
       email: null,
       type: null,
-      kind_hint: "unknown", // no author type in Cloud auditing records (system events simply have no author)
+      // authorAccountId is "the ID of the user who created the audit record"; Jira's own changes (automatic
+      // deactivation, directory sync) are recorded without an author.
+      kind_hint: accountId ?? authorKey ? "human" : "system",
     },
     session: null,
     credential: null,
@@ -251,12 +282,223 @@ function normalizeJiraRecord(r: Rec): NormalizedEvent {
   };
 }
 
+/** A Confluence Cloud audit record: author object + creationDate + summary (no id; Jira's has `created`). */
+export function isConfluenceAuditRecord(r: unknown): r is Rec {
+  return isRec(r) && isRec(field(r, "author")) && field(r, "creationDate") !== undefined && typeof field(r, "summary") === "string";
+}
+
+/** A Data Center auditing entity (Jira, Confluence, Bitbucket): timestamp + author + type.action. */
+export function isDcAuditEntity(r: unknown): r is Rec {
+  return isRec(r) && field(r, "timestamp") !== undefined && isRec(field(r, "author")) && typeof at(r, "type", "action") === "string";
+}
+
+// Confluence and Data Center audit summaries / actions ("Space permission added", "Global permission removed",
+// "Repository permission granted", "User added to group", "Personal access token created", "User login failed").
+function summaryClass(summary: string, category: string | null): { uid: OcsfClassUid; activity: string } {
+  if (/log(ged)? ?in|sign(ed)? ?in|authenticat/i.test(summary) && !/token/i.test(summary)) return { uid: 3002, activity: "logon" };
+  if (/log(ged)? ?out|sign(ed)? ?out/i.test(summary)) return { uid: 3002, activity: "logoff" };
+  if (/impersonat|logged in as/i.test(summary)) return { uid: 3002, activity: "impersonate" };
+  if (/token.*(created|generated)/i.test(summary)) return { uid: 3001, activity: "issue_credentials" };
+  if (/token.*(revoked|deleted|expired)/i.test(summary)) return { uid: 3001, activity: "revoke_credentials" };
+  if (/added to group/i.test(summary)) return { uid: 3006, activity: "add_user" };
+  if (/removed from group/i.test(summary)) return { uid: 3006, activity: "remove_user" };
+  if (/permission|role|administrator/i.test(summary) || /^permissions$/i.test(category ?? "")) {
+    return {
+      uid: 3005,
+      activity: /removed|deleted|revoked/i.test(summary) ? "revoke_privileges" : /added|granted|created/i.test(summary) ? "assign_privileges" : "update",
+    };
+  }
+  if (/^user/i.test(summary)) return { uid: 3001, activity: verbOf(summary) };
+  return { uid: 6003, activity: verbOf(summary) };
+}
+
+// Grants and removals of permissions, roles, administrators and group membership; impersonation. Exports,
+// app installs and a user's own tokens are recorded but grant no one rights.
+const SUMMARY_PRIVILEGED = /permission|role|administrator|added to group|removed from group|impersonat|logged in as/i;
+
+function summaryResource(it: unknown, typeKey: string): EventResource | null {
+  if (!isRec(it)) return null;
+  const id = keyText(field(it, "id"));
+  const name = text(field(it, "name"));
+  if (id === null && name === null) return null;
+  return { type: text(field(it, typeKey)) ?? "object", id, name };
+}
+
+function normalizeConfluenceRecord(r: Rec): NormalizedEvent {
+  const summary = text(field(r, "summary"));
+  if (summary === null) throw new NormalizeError("not a Confluence audit record: summary is empty");
+  const time = parseTime(field(r, "creationDate"), "creationDate");
+  const category = text(field(r, "category"));
+  const author = recAt(r, "author");
+  const accountId = keyText(field(author, "accountId"));
+  const accountType = text(field(author, "accountType"));
+  const authorType = text(field(author, "type"));
+  const remote = text(field(r, "remoteAddress"));
+  const resources: EventResource[] = [];
+  for (const it of [field(r, "affectedObject"), ...listAt(r, "associatedObjects")]) {
+    const res = summaryResource(it, "objectType");
+    if (res) resources.push(res);
+  }
+  const changed = listAt(r, "changedValues");
+  const cls = summaryClass(summary, category);
+  if (sharedBy(changed)) cls.activity = "share";
+  return {
+    schema_version: 1,
+    platform: ATLASSIAN_PLATFORM,
+    ...ocsfClass(cls.uid),
+    activity: cls.activity,
+    event_name: summary,
+    time,
+    status: outcomeOf(summary),
+    status_detail: null,
+    message: text(field(r, "description")),
+    actor: {
+      external_id: accountId,
+      name: text(field(author, "displayName")) ?? text(field(author, "publicName")),
+      login: null,
+      email: emailShaped(keyText(field(author, "email"))),
+      type: accountType ?? authorType,
+      // Atlassian account types: atlassian (a person's account), customer (a JSM portal customer), app (an app's
+      // bot account); Confluence writes system changes with author type "system" or none.
+      kind_hint: accountType === "app" ? "bot" : accountType === "atlassian" || accountType === "customer" ? "human" : authorType === "user" ? "human" : authorType === "system" || !author ? "system" : "unknown",
+    },
+    session: null,
+    credential: null,
+    issued_credentials: [],
+    auth: null,
+    client: null,
+    src_endpoint: { ip: firstIp(remote), location: null },
+    user_agent: null,
+    resources,
+    privileged: SUMMARY_PRIVILEGED.test(summary),
+    policy: null,
+    jit: null,
+    approval: null,
+    correlation_id: null,
+    native_id: null, // Confluence audit records have no id
+    extra: extraOf({
+      shape: "confluence-audit-record",
+      category,
+      sysAdmin: typeof field(r, "sysAdmin") === "boolean" ? (field(r, "sysAdmin") as boolean) : null,
+      superAdmin: typeof field(r, "superAdmin") === "boolean" ? (field(r, "superAdmin") as boolean) : null,
+      remoteAddress: firstIp(remote) === null ? remote : null,
+      changedValues: changed.length ? changed : null,
+    }),
+  };
+}
+
+/** The client address of a source that may be an X-Forwarded-For chain ("client, proxy1, proxy2"). */
+function firstIp(v: string | null): string | null {
+  if (v === null) return null;
+  return ipOrNull(v.split(",")[0].trim());
+}
+
+function extraAttribute(r: Rec, pattern: RegExp): string | null {
+  for (const a of listAt(r, "extraAttributes")) {
+    const name = text(field(a, "name"));
+    if (name !== null && pattern.test(name)) return keyText(field(a, "value"));
+  }
+  return null;
+}
+
+function normalizeDcEntity(r: Rec): NormalizedEvent {
+  const type = recAt(r, "type");
+  const action = text(field(type, "action"));
+  if (action === null) throw new NormalizeError("not a Data Center audit event: type.action is empty");
+  const time = parseTime(field(r, "timestamp"), "timestamp");
+  const category = text(field(type, "category"));
+  const author = recAt(r, "author");
+  const authorType = text(field(author, "type"));
+  const system = authorType !== null && /^system$/i.test(authorType);
+  const rawId = keyText(field(author, "id"));
+  // The System author has the placeholder id -1.
+  const authorId = rawId === null || rawId === "-1" ? null : rawId;
+  const authorName = text(field(author, "name"));
+  const source = text(field(r, "source"));
+  const resources: EventResource[] = [];
+  for (const it of listAt(r, "affectedObjects")) {
+    const res = summaryResource(it, "type");
+    if (res) resources.push(res);
+  }
+  const changed = listAt(r, "changedValues");
+  const cls = summaryClass(action, category);
+  if (sharedBy(changed)) cls.activity = "share";
+  // A personal access token (Jira / Confluence / Bitbucket DC) created: its id is an extra attribute.
+  const issued: IssuedCredential[] = [];
+  const tokenId = extraAttribute(r, /^token id$/i);
+  if (cls.activity === "issue_credentials" && tokenId) {
+    issued.push({
+      key: tokenId,
+      key_type: "atlassian.dc_token_id",
+      kind: /personal access token/i.test(action) ? "pat" : "api_token",
+      native_type: action,
+      parent_key: null,
+      parent_key_type: null,
+      principal: authorId,
+      source_identity: null,
+      expiration: extraAttribute(r, /^expir/i),
+    });
+  }
+  // A login names its method: the credential used (no key).
+  const method = extraAttribute(r, /authentication method/i);
+  const credential: Credential | null =
+    cls.uid === 3002 && method
+      ? { key: null, key_type: null, kind: /password/i.test(method) ? "password" : /token/i.test(method) ? "pat" : /saml|sso|oidc/i.test(method) ? "sso_session" : "unknown", native_type: method, parent_key: null, parent_key_type: null, parent_kind: null }
+      : null;
+  return {
+    schema_version: 1,
+    platform: ATLASSIAN_PLATFORM,
+    ...ocsfClass(cls.uid),
+    activity: cls.activity,
+    event_name: action,
+    time,
+    status: outcomeOf(action),
+    status_detail: null,
+    message: null,
+    actor: {
+      external_id: system ? null : authorId,
+      name: authorName,
+      login: system ? null : authorName,
+      email: null,
+      type: authorType,
+      kind_hint: system ? "system" : authorType !== null && /^user$/i.test(authorType) ? "human" : "unknown",
+    },
+    session: null,
+    credential,
+    issued_credentials: issued,
+    auth: null,
+    client: null,
+    src_endpoint: { ip: firstIp(source), location: null },
+    user_agent: null,
+    resources,
+    privileged: SUMMARY_PRIVILEGED.test(action),
+    policy: null,
+    jit: null,
+    approval: null,
+    correlation_id: null,
+    native_id: null, // Data Center audit entities have no id (JRASERVER-78785)
+    extra: extraOf({
+      shape: "dc-auditing-event",
+      area: text(field(type, "area")),
+      category,
+      level: text(field(type, "level")),
+      system: text(field(r, "system")),
+      node: text(field(r, "node")),
+      method: text(field(r, "method")),
+      source: source !== null && firstIp(source) !== source ? source : null,
+      changedValues: changed.length ? changed : null,
+    }),
+  };
+}
+
 function normalizeOne(record: unknown): NormalizedEvent {
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
   if (isOrgEvent(record)) return normalizeOrgEvent(record);
   if (isJiraAuditRecord(record)) return normalizeJiraRecord(record);
+  if (isConfluenceAuditRecord(record)) return normalizeConfluenceRecord(record);
+  if (isDcAuditEntity(record)) return normalizeDcEntity(record);
   if (recAt(record, "attributes")) throw new NormalizeError("not an Atlassian org audit event: attributes.action or attributes.time is missing");
-  throw new NormalizeError("not an Atlassian audit record: neither an org audit log event (attributes.action, attributes.time) nor a Jira auditing record (summary, created, objectItem/author)");
+  throw new NormalizeError("not an Atlassian audit record: neither an org audit log event (attributes.action, attributes.time) nor a Jira auditing record (summary, created, objectItem/author), a Confluence audit record (author, creationDate, summary) or a Data Center auditing event (timestamp, author, type.action)");
 }
 
 export function normalizeAtlassian(input: unknown): NormalizedEvent[] {
@@ -272,6 +514,10 @@ export function normalizeAtlassian(input: unknown): NormalizedEvent[] {
     if (Array.isArray(records) && field(record, "total") !== undefined) {
       if (records.length === 0) throw new NormalizeError("Jira auditing page without records");
       return records.map(normalizeOne);
+    }
+    for (const key of ["results", "entities"]) {
+      const list = field(record, key);
+      if (Array.isArray(list) && list.length > 0 && (isConfluenceAuditRecord(list[0]) || isDcAuditEntity(list[0]))) return list.map(normalizeOne);
     }
   }
   return [normalizeOne(record)];

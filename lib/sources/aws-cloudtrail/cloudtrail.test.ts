@@ -95,7 +95,7 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     });
     // Root console login, failed, MFA used.
     const root = eventAt(r, 7);
-    expect(root).toMatchObject({ status: "failure", status_detail: "Failure: Failed authentication", privileged: true, actor: { type: "Root", name: "root", kind_hint: "human" }, auth: { mfa: true, factors: ["password", "mfa"] }, credential: null });
+    expect(root).toMatchObject({ status: "failure", status_detail: "Failure: Failed authentication", privileged: true, actor: { type: "Root", name: null, kind_hint: "human" }, auth: { mfa: true, factors: ["password", "mfa"] }, credential: { key: null, kind: "password" } });
 
     expect(toEventRow(attach)).toMatchObject({ sessionKey: roleSession, credentialKey: "ASIAQNOADMINROLE0001", targetType: "AWS::IAM::User", targetName: "ci-deployer", privileged: true });
   });

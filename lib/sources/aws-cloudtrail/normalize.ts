@@ -54,31 +54,70 @@ function innerEvent(r: Rec): { event: Rec; wrapper: Rec | null } {
   return { event: r, wrapper: null };
 }
 
-function actorKind(type: string | null, ui: Rec | null, console: boolean): ActorKind {
-  const issuerArn = text(at(ui, "sessionContext", "sessionIssuer", "arn"));
+// Browsers (the AWS Management Console signs its API calls from the person's browser) name themselves Mozilla/….
+const BROWSER_UA = /^Mozilla\/|^(console|signin)\.amazonaws\.com$|^AWS Internal$/;
+// Compute environments that sign with a role's credentials: Lambda (exec-env/AWS_Lambda_…), ECS/Fargate, EC2.
+const WORKLOAD_UA = /exec-env\/(AWS_Lambda|AWS_ECS|AWS_Batch|AWS_EC2)/;
+// Web identity providers of end users (Cognito identity pools, Login with Amazon, Google, Facebook): people;
+// an IAM OIDC provider (oidc-provider/…: GitHub Actions, GitLab, EKS service accounts, Terraform Cloud) is a workload.
+const END_USER_IDP = /cognito-identity\.amazonaws\.com|www\.amazon\.com|accounts\.google\.com|graph\.facebook\.com/;
+
+/**
+ * The kind of identity behind a CloudTrail userIdentity (docs: CloudTrail userIdentity element; IAM roles).
+ * - Identity Center users, SAML users and root (the account owner's sign-in) → human. An IAM user is "an identity
+ *   … for a single person or application" (IAM docs), and AWS recommends long-term access keys only for workloads
+ *   that cannot use roles: an IAM user is human when it signs in to the console (or its session came from it),
+ *   else unknown.
+ * - AssumedRole: an IAM Identity Center permission-set role (AWSReservedSSO_… under aws-reserved/sso.amazonaws.com)
+ *   is assumed for a person; so is a console session, a session whose calls come from a browser, or a session
+ *   named by an email address (SAML RoleSessionName). Every other
+ *   role session is a workload: role chaining, OIDC-federated CI jobs (webIdFederationData), EC2 instance profiles
+ *   (ec2RoleDelivery, session name i-…), Lambda/ECS execution roles, service-linked and service roles.
+ * - WebIdentityUser: an IAM OIDC provider's subject is a workload; an end-user IdP's (Cognito, Google…) a person.
+ * - AWSService → system.
+ */
+function actorKind(type: string | null, ui: Rec | null, console: boolean, userAgent: string | null, signIn: boolean): ActorKind {
+  const sc = recAt(ui, "sessionContext");
+  const issuerArn = text(at(sc, "sessionIssuer", "arn"));
   const sessionName = text(field(ui, "principalId"))?.split(":")[1] || null;
+  if (signIn && recAt(ui, "onBehalfOf")) return "human"; // an Identity Center user signing in
   switch (type) {
     case "IdentityCenterUser":
     case "SAMLUser":
+    case "Root":
       return "human";
+    case "IAMUser":
+      return console || (userAgent !== null && /^Mozilla\//.test(userAgent)) ? "human" : "unknown";
     case "AWSService":
       return "system";
-    case "Root":
-    case "IAMUser":
-      return console ? "human" : "unknown";
-    case "AssumedRole":
-      // IAM Identity Center permission sets are roles under aws-reserved/sso.amazonaws.com, assumed for a person.
-      if (issuerArn && /:role\/aws-reserved\/sso\.amazonaws\.com\//.test(issuerArn)) return "human";
-      if (console) return "human";
-      // EC2 instance profiles name the role session after the instance id.
+    case "WebIdentityUser": {
+      const idp = text(field(ui, "identityProvider")) ?? text(field(ui, "principalId")) ?? "";
+      return END_USER_IDP.test(idp) ? "human" : "workload";
+    }
+    case "AssumedRole": {
+      if (issuerArn && (/:role\/aws-reserved\/sso\.amazonaws\.com\//.test(issuerArn) || /:role\/(?:[^/]*\/)*AWSReservedSSO_/.test(issuerArn))) return "human";
+      if (!issuerArn && text(field(ui, "arn"))?.includes("/AWSReservedSSO_")) return "human";
+      if (recAt(sc, "webIdFederationData") || field(sc, "ec2RoleDelivery") !== undefined) return "workload";
       if (sessionName && /^i-[0-9a-f]{8,17}$/.test(sessionName)) return "workload";
-      return "unknown";
+      if (userAgent && WORKLOAD_UA.test(userAgent)) return "workload";
+      if (console || (userAgent && BROWSER_UA.test(userAgent))) return "human";
+      // SAML federation sets the role session name from the assertion's RoleSessionName attribute, which IdPs fill
+      // with the person's email or user name (IAM: configure SAML assertions for the authentication response): a
+      // session named by an email address is a person's, also when used from the CLI (saml2aws, granted).
+      if (sessionName && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(sessionName)) return "human";
+      return "workload";
+    }
     default:
       return "unknown";
   }
 }
 
-function classify(name: string, source: string | null): { uid: OcsfClassUid; activity: string } {
+function classify(name: string, source: string | null, credentialType: string | null): { uid: OcsfClassUid; activity: string } {
+  // IAM Identity Center sign-in steps (signin.amazonaws.com): verifying a second factor is an MFA step.
+  if (name === "CredentialVerification" && credentialType && SECOND_FACTORS.test(credentialType)) return { uid: 3002, activity: "mfa" };
+  if (source === "signin.amazonaws.com" && /^(UserAuthentication|CredentialVerification|CredentialChallenge|SwitchRole|GetSigninToken|ExternalIdPDirectoryLogin|UserAuthenticationBegin)$/.test(name)) {
+    return { uid: 3002, activity: "logon" };
+  }
   if (name === "ConsoleLogin" || name === "CheckMfa" || (source === "signin.amazonaws.com" && /Login|Authenticate|Federate/.test(name))) {
     return { uid: 3002, activity: "logon" };
   }
@@ -102,10 +141,21 @@ function classify(name: string, source: string | null): { uid: OcsfClassUid; act
   return { uid: 6003, activity: verb(name) };
 }
 
+// Put calls that add data (an object, a record, an item) rather than set a resource's configuration.
+const PUT_DATA = /^Put(Object|Record|Records|Item|Events|LogEvents|MetricData|Image|Parameter|Secret Value|SecretValue)$/;
+
+// IAM Identity Center sign-in CredentialType values that are a second factor (docs: Understanding IAM Identity
+// Center sign-in events).
+const SECOND_FACTORS = /^(TOTP|WEBAUTHN|SMS|EMAIL_OTP|VOICE|MFA)$/i;
+
 function verb(name: string): string {
   if (READ_PREFIX.test(name)) return "read";
+  if (name.startsWith("Put") && !PUT_DATA.test(name)) return "update"; // sets a configuration (PutBucketLogging, PutEventSelectors)
+  // Stopping or disabling a service's activity (StopLogging, DisableKey, StopConfigurationRecorder) changes its
+  // state; it deletes nothing.
+  if (/^(Stop|Disable|Deactivate|Suspend)/.test(name)) return "update";
   if (/^(Create|Put|Add|Run|Start|Register|Import|Allocate|Associate|Attach|Request|Copy|Upload|Invoke|Send|Publish|Issue)/.test(name)) return "create";
-  if (/^(Delete|Remove|Terminate|Stop|Deregister|Disassociate|Detach|Revoke|Release|Disable|Deactivate|Cancel|Purge)/.test(name)) return "delete";
+  if (/^(Delete|Remove|Terminate|Deregister|Disassociate|Detach|Revoke|Release|Cancel|Purge)/.test(name)) return "delete";
   if (/^(Update|Modify|Set|Change|Enable|Reset|Replace|Tag|Untag|Rotate|Restore|Reboot|Authorize|Apply|Edit|Rename)/.test(name)) return "update";
   return "other";
 }
@@ -113,11 +163,27 @@ function verb(name: string): string {
 // Calls that change who may do what (outside IAM, whose every write is privileged).
 const POLICY_CHANGES = /^(Put|Delete|Set)(Bucket|Key|Resource|Repository|Registry|Topic|Queue|Vault|Secret|Domain|Table|Function|Image)?(Policy|Acl|PublicAccessBlock)$|^(AddPermission|RemovePermission|CreateGrant|RevokeGrant|ModifySnapshotAttribute|ModifyImageAttribute|ModifyDBSnapshotAttribute|SetRepositoryPolicy|PutAccountPublicAccessBlock)$/;
 
+// Calls that blind security monitoring: stopping or deleting audit trails, detectors, recorders, flow logs and
+// access logging (MITRE ATT&CK T1562.008 "Disable or Modify Cloud Logs"). An S3 PutBucketLogging is the only way
+// to turn a bucket's access logging off.
+const DEFENSE_EVASION =
+  /^(StopLogging|DeleteTrail|UpdateTrail|PutEventSelectors|DeleteEventDataStore|StopEventDataStoreIngestion|DeleteDetector|DisassociateFromMasterAccount|DisassociateMembers|StopMonitoringMembers|UpdateDetector|DeletePublishingDestination|StopConfigurationRecorder|DeleteConfigurationRecorder|DeleteDeliveryChannel|DeleteFlowLogs|PutBucketLogging|DeleteLogGroup|DeleteLogStream|DisableSecurityHub|DeleteHub|DisableOrganizationAdminAccount|DisableAlarmActions|DeleteAlarms)$/;
+// Reading a secret value is reading someone's credentials (Secrets Manager GetSecretValue / BatchGetSecretValue).
+const SECRET_READS = /^(GetSecretValue|BatchGetSecretValue)$/;
+
 function isPrivileged(name: string, source: string | null, readOnly: boolean, type: string | null): boolean {
   if (type === "Root") return true; // the root user has every permission
+  if (DEFENSE_EVASION.test(name) || (source === "secretsmanager.amazonaws.com" && SECRET_READS.test(name))) return true;
   if (readOnly) return false;
   if (source === "iam.amazonaws.com" || source === "organizations.amazonaws.com" || source === "sso.amazonaws.com" || source === "identitystore.amazonaws.com") return true;
   return POLICY_CHANGES.test(name);
+}
+
+/** The resource name at the end of an ARN (…:trail/org-trail → org-trail, …:function:orders-fn → orders-fn). */
+function arnName(arn: string): string | null {
+  const rest = arn.split(":").slice(5).join(":");
+  const m = /^(?:[a-z-]+[/:])?(.+)$/.exec(rest);
+  return m ? m[1] : null;
 }
 
 function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): EventResource[] {
@@ -147,6 +213,19 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
     const key = text(field(req, "key"));
     if (bucket && key) add("AWS::S3::Object", `arn:aws:s3:::${bucket}/${key}`, key);
     if (bucket) add("AWS::S3::Bucket", `arn:aws:s3:::${bucket}`, bucket);
+    // Named targets of the common security-relevant services: the ARN as id when the caller passed one (or the
+    // response returns it), else the name.
+    const named = (type: string, v: string | null, arnFromResponse: string | null = null) => {
+      if (!v && !arnFromResponse) return;
+      if (v && v.startsWith("arn:")) add(type, v, arnName(v));
+      else add(type, arnFromResponse, v);
+    };
+    const resp = recAt(ev, "responseElements");
+    if (source === "secretsmanager.amazonaws.com") named("AWS::SecretsManager::Secret", keyText(field(req, "secretId")) ?? keyText(field(req, "name")), keyText(field(resp, "aRN")) ?? keyText(field(resp, "arn")));
+    if (source === "lambda.amazonaws.com") named("AWS::Lambda::Function", keyText(field(req, "functionName")), keyText(field(resp, "functionArn")));
+    if (source === "cloudtrail.amazonaws.com") named("AWS::CloudTrail::Trail", keyText(field(req, "name")) ?? keyText(field(req, "trailName")), keyText(field(resp, "trailARN")));
+    if (source === "guardduty.amazonaws.com") named("AWS::GuardDuty::Detector", keyText(field(req, "detectorId")));
+    if (source === "kms.amazonaws.com") named("AWS::KMS::Key", keyText(field(req, "keyId")));
     if (source === "iam.amazonaws.com") {
       const user = keyText(field(req, "userName"));
       if (user) add("AWS::IAM::User", null, user);
@@ -220,18 +299,26 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
   const consoleLogin = name === "ConsoleLogin";
   const fromConsole = consoleLogin || boolish(field(ev, "sessionCredentialFromConsole")) === true;
 
-  // Actor: who signed the request.
   const userName = keyText(field(ui, "userName")) ?? (wrapper ? keyText(field(wrapper, "Username")) : null);
+  // IAM Identity Center sign-in events (signin.amazonaws.com, userIdentity type Unknown) identify the user by
+  // onBehalfOf.userId in the identity store (AWS: use userId + identityStoreArn, not userName); the user name is
+  // additionalEventData.UserName (or userIdentity.userName). userIdentity.principalId there is the account id.
+  const onBehalfOfId = keyText(at(ui, "onBehalfOf", "userId"));
+  const signIn = source === "signin.amazonaws.com" && !consoleLogin;
+  const ssoUser = type === "IdentityCenterUser" || (signIn && onBehalfOfId !== null);
+  const signInName = signIn ? (keyText(field(additional, "UserName")) ?? userName) : null;
+  // AWSService has no principalId: the service (invokedBy) is its name, not an id.
+  // Actor: who signed the request.
   const sessionName = type === "AssumedRole" && arn ? (arn.split("/").pop() || null) : null;
   const login =
     type === "AssumedRole"
       ? sessionName
       : type === "AWSService"
         ? keyText(field(ui, "invokedBy"))
-        : type === "IdentityCenterUser"
-          ? keyText(at(ui, "onBehalfOf", "userId"))
+        : ssoUser
+          ? (signInName ?? onBehalfOfId)
           : userName;
-  const externalId = type === "IdentityCenterUser" ? keyText(at(ui, "onBehalfOf", "userId")) : (principalId ?? (type === "AWSService" ? keyText(field(ui, "invokedBy")) : null));
+  const externalId = ssoUser ? onBehalfOfId : type === "AWSService" ? null : principalId;
 
   // Session key. CloudTrail has no session id. For temporary credentials (role sessions, federated users,
   // console sessions of IAM users/root) the session is the principal ARN plus sessionContext.attributes
@@ -246,9 +333,24 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
     session = { key: accessKeyId, key_type: "aws.session_access_key", root_key: null, issuer: issuerArn };
   }
 
+  // The credential presented: the signing key; else what a sign-in or federation call verified (no key: a
+  // password, the SAML assertion of AssumeRoleWithSAML / an external IdP, the OIDC token of
+  // AssumeRoleWithWebIdentity, an Identity Center second factor).
+  const credentialType = text(field(additional, "CredentialType"));
+  const presented: CredentialKind | null = consoleLogin
+    ? text(field(additional, "SamlProviderArn")) ? "saml_assertion" : "password"
+    : name === "AssumeRoleWithSAML"
+      ? "saml_assertion"
+      : name === "AssumeRoleWithWebIdentity"
+        ? "access_token"
+        : signIn && credentialType
+          ? /^EXTERNAL_IDP$/i.test(credentialType) ? "saml_assertion" : /^PASSWORD$/i.test(credentialType) ? "password" : SECOND_FACTORS.test(credentialType) ? "mfa" : "unknown"
+          : null;
   const credential: Credential | null = accessKeyId
     ? { key: accessKeyId, key_type: "aws.access_key_id", kind: keyKind(accessKeyId), native_type: null, parent_key: null, parent_key_type: null, parent_kind: null }
-    : null;
+    : presented
+      ? { key: null, key_type: null, kind: presented, native_type: credentialType ?? (consoleLogin ? null : name), parent_key: null, parent_key_type: null, parent_kind: null }
+      : null;
 
   // Credentials minted by this call: the child key's parent is the key the call was signed with.
   const issued: IssuedCredential[] = [];
@@ -288,6 +390,12 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
 
   let status: NormalizedEvent["status"] = errorCode ? "failure" : "success";
   let statusDetail = errorCode ? (errorMessage ? `${errorCode}: ${errorMessage}` : errorCode) : null;
+  if (signIn) {
+    // Sign-in events put the outcome under serviceEventDetails.<eventName> (Success / Failure).
+    const outcome = text(at(ev, "serviceEventDetails", name));
+    if (outcome === "Failure") status = "failure";
+    if (outcome) statusDetail = errorMessage ? `${outcome}: ${errorMessage}` : outcome;
+  }
   if (consoleLogin) {
     const outcome = text(field(response, "ConsoleLogin"));
     if (outcome === "Failure") status = "failure";
@@ -297,15 +405,24 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
 
   const mfaUsed = boolish(field(additional, "MFAUsed"));
   const mfaAuthenticated = boolish(at(sc, "attributes", "mfaAuthenticated"));
-  const mfa = consoleLogin ? mfaUsed : mfaAuthenticated;
+  // mfaAuthenticated documents MFA of the root or IAM user whose credentials made the request; a role or
+  // federated session's "false" only says STS saw no MFA (a SAML/OIDC/Identity Center person authenticated,
+  // or not, at the IdP): unknown, unless it is true.
+  const ownCredentials = type === "IAMUser" || type === "Root";
+  const secondFactor = signIn && name === "CredentialVerification" && credentialType !== null && SECOND_FACTORS.test(credentialType);
+  const mfa = consoleLogin ? mfaUsed : secondFactor ? true : mfaAuthenticated === true || ownCredentials ? mfaAuthenticated : null;
   const auth: Auth | null =
-    consoleLogin || mfa !== null
-      ? { factors: consoleLogin ? (mfaUsed ? ["password", "mfa"] : mfaUsed === false ? ["password"] : []) : [], mfa, protocol: consoleLogin && text(field(additional, "SamlProviderArn")) ? "SAML" : null }
+    consoleLogin || mfa !== null || (signIn && credentialType)
+      ? {
+          factors: consoleLogin ? (mfaUsed ? ["password", "mfa"] : mfaUsed === false ? ["password"] : []) : signIn && credentialType ? [credentialType] : [],
+          mfa,
+          protocol: consoleLogin && text(field(additional, "SamlProviderArn")) ? "SAML" : null,
+        }
       : null;
 
   const readOnlyField = boolish(field(ev, "readOnly") ?? (wrapper ? field(wrapper, "ReadOnly") : undefined));
   const readOnly = readOnlyField ?? READ_PREFIX.test(name);
-  const { uid, activity } = classify(name, source);
+  const { uid, activity } = classify(name, source, credentialType);
   const sourceIp = text(field(ev, "sourceIPAddress"));
 
   return [
@@ -321,11 +438,11 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
       message: null,
       actor: {
         external_id: externalId,
-        name: type === "Root" ? (userName ?? "root") : login,
+        name: login, // Root has no user name (only an alias when one is set): none is invented
         login,
         email: emailShaped(login),
         type,
-        kind_hint: actorKind(type, ui, fromConsole),
+        kind_hint: actorKind(type, ui, fromConsole, text(field(ev, "userAgent")), signIn),
       },
       session,
       credential,

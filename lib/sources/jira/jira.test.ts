@@ -105,7 +105,12 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
     expect(() => jira.normalize(auditRecord, ctx)).toThrow("not a Jira issue: key is missing");
     expect(jira.detect({ fileName: "audit.json", container: "envelope", envelopeKey: "records", records: [auditRecord] })).toBe(0);
     expect(() => jira.normalize({ key: "SEC-1" }, ctx)).toThrow("not a Jira issue: fields is missing");
-    expect(() => jira.normalize({ key: "SEC-1", fields: {} }, ctx)).toThrow(/no event time/);
+    expect(() => jira.normalize({ key: "SEC-1", fields: { issuetype: { name: "Change" } } }, ctx)).toThrow(/no event time/);
+    // A Bug moving between work statuses is not an approval.
+    const bug = { key: "SEC-2", fields: { issuetype: { name: "Bug" }, status: { name: "In Progress" }, updated: "2026-12-01T10:00:00.000+0000" } };
+    expect(() => jira.normalize(bug, ctx)).toThrow(/not an approval/);
+    // The same Bug sent through an approval workflow is one.
+    expect(jira.normalize({ ...bug, fields: { ...bug.fields, status: { name: "Awaiting approval" } } }, ctx)[0].approval).toMatchObject({ approved: null });
   });
 
   it("detection: its own files, renamed too", () => {

@@ -114,22 +114,54 @@ function fromApprovalsField(fields: Rec): Approved | null {
   return null;
 }
 
-/** The last changelog entry that moved status to an approving status. */
+// Statuses of a change waiting for its decision (Jira Service Management change workflow: "Awaiting approval";
+// other approval workflows: "Waiting for approval", "Pending approval").
+const PENDING_STATUS = /^(awaiting|waiting for|pending) approval$|^(awaiting|pending) cab( approval)?$/i;
+
+/**
+ * The decision that stands after the issue's status history (changelog, oldest first): a move into an approving
+ * status approves (approver = its author), a move into Declined / Rejected / Canceled refuses (the decider is the
+ * author of a Declined / Rejected move; a Canceled change has none), a move back into an approval-waiting status reopens the decision (pending: approved null, no
+ * approver); moves between work statuses (Implementing, Done) leave the decision as it was.
+ */
 function fromChangelog(issue: Rec): Approved | null {
-  let found: Approved | null = null;
-  let foundAt = -Infinity;
+  const moves: { t: number; to: string; author: Rec | null; at: Date | null }[] = [];
   for (const h of listAt(issue, "changelog", "histories")) {
     if (!isRec(h)) continue;
-    const moved = listAt(h, "items").some((i) => isRec(i) && (field(i, "field") === "status" || field(i, "fieldId") === "status") && APPROVING_STATUS.test(text(field(i, "toString")) ?? ""));
-    if (!moved) continue;
     const at = tryParseTime(field(h, "created"));
-    const t = at ? at.getTime() : -Infinity;
-    if (found && t < foundAt) continue;
-    const author = recAt(h, "author");
-    found = { approved: true, approver: author, approverText: userText(author), approvedAt: at ? at.toISOString() : null, via: "changelog" };
-    foundAt = t;
+    for (const i of listAt(h, "items")) {
+      if (!isRec(i) || (field(i, "field") !== "status" && field(i, "fieldId") !== "status")) continue;
+      const to = text(field(i, "toString"));
+      if (to) moves.push({ t: at ? at.getTime() : -Infinity, to, author: recAt(h, "author"), at });
+    }
+  }
+  moves.sort((a, b) => a.t - b.t);
+  let found: Approved | null = null;
+  for (const m of moves) {
+    if (APPROVING_STATUS.test(m.to)) found = { approved: true, approver: m.author, approverText: userText(m.author), approvedAt: m.at ? m.at.toISOString() : null, via: "changelog" };
+    else if (DECLINED_STATUS.test(m.to)) {
+      // Declined / Rejected is an approver's decision; Canceled / Won't do calls the change off (no approver).
+      const decider = /^(declined|rejected)$/i.test(m.to) ? m.author : null;
+      found = { approved: false, approver: decider, approverText: userText(decider), approvedAt: null, via: "changelog" };
+    }
+    else if (PENDING_STATUS.test(m.to) && found) found = { approved: null, approver: null, approverText: null, approvedAt: null, via: "changelog" };
   }
   return found;
+}
+
+/**
+ * Whether an issue is an approval at all: a Change issue type (JSM change management: Change, Normal/Standard/
+ * Emergency change), a JSM approvals field, or a status history through an approval workflow (a waiting-for-
+ * approval, approved or declined status). A Bug or Task moving between work statuses is not an approval.
+ */
+function isApprovalIssue(issue: Rec, fields: Rec, hasApprovalsField: boolean): boolean {
+  if (hasApprovalsField) return true;
+  const type = text(field(recAt(fields, "issuetype"), "name"));
+  if (type && /change/i.test(type)) return true;
+  const statuses = [text(field(recAt(fields, "status"), "name"))];
+  for (const h of listAt(issue, "changelog", "histories"))
+    for (const i of listAt(h, "items")) if (isRec(i) && (field(i, "field") === "status" || field(i, "fieldId") === "status")) statuses.push(text(field(i, "toString")), text(field(i, "fromString")));
+  return statuses.some((st) => st !== null && (APPROVING_STATUS.test(st) || PENDING_STATUS.test(st) || /^(declined|rejected)$/i.test(st)));
 }
 
 function windowOf(issue: Rec, fields: Rec, pageNames: Rec | null): { start: string | null; end: string | null } {
@@ -189,8 +221,12 @@ function normalizeIssue(record: unknown, pageNames: Rec | null): NormalizedEvent
   const requesterRec = reporter ?? creator;
   const assignee = recAt(fields, "assignee");
 
-  let a: Approved = fromApprovalsField(fields) ?? fromChangelog(record) ?? { approved: null, approver: null, approverText: null, approvedAt: null, via: null };
-  if (a.via === "changelog" && statusName && DECLINED_STATUS.test(statusName)) {
+  const approvalsField = fromApprovalsField(fields);
+  if (!isApprovalIssue(record, fields, approvalsField !== null)) {
+    throw new NormalizeError(`not an approval: Jira issue ${key} is neither a change nor in an approval workflow (no approvals field, no approval status)`);
+  }
+  let a: Approved = approvalsField ?? fromChangelog(record) ?? { approved: null, approver: null, approverText: null, approvedAt: null, via: null };
+  if (a.via === "changelog" && a.approved !== false && statusName && DECLINED_STATUS.test(statusName)) {
     a = { approved: false, approver: null, approverText: null, approvedAt: null, via: "status" }; // approved once, declined since
   } else if (a.via === null && statusName) {
     if (APPROVING_STATUS.test(statusName)) a = { ...a, approved: true, via: "status" };

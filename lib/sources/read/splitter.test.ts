@@ -61,6 +61,9 @@ describe("RecordSplitter", () => {
     expect(texts(graph)).toEqual(['{"id":"1"}', '{"id":"2"}']);
     expect(texts(split('{"records": [ {"time":"t"} ] }'))).toEqual(['{"time":"t"}']);
     expect(texts(split('{"Events":[{"EventId":"e","CloudTrailEvent":"{\\"eventName\\":\\"x\\"}"}],"NextToken":"n"}'))).toEqual(['{"EventId":"e","CloudTrailEvent":"{\\"eventName\\":\\"x\\"}"}']);
+    // Atlassian Data Center auditing (/rest/auditing/1.0/events) and Confluence Cloud audit (/wiki/rest/api/audit) pages.
+    expect(split('{"entities":[{"timestamp":"t","author":{"id":"1"}}],"pagingInfo":{"limit":1}}')).toMatchObject({ kind: "envelope", envelopeKey: "entities", items: [{ text: '{"timestamp":"t","author":{"id":"1"}}' }] });
+    expect(split('{"results":[{"creationDate":1},{"creationDate":2}],"start":0,"_links":{}}')).toMatchObject({ kind: "envelope", envelopeKey: "results", items: [{ text: '{"creationDate":1}' }, { text: '{"creationDate":2}' }] });
     expect(split('{"Records":[]}')).toMatchObject({ kind: "envelope", items: [] });
     // One envelope per line (concatenated deliveries).
     expect(texts(split('{"Records":[{"a":1}]}\n{"Records":[{"b":2},{"c":3}]}\n'))).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);

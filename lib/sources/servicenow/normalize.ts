@@ -62,11 +62,29 @@ function approvedOf(value: string | null): boolean | null {
     case "not requested":
     case "not yet requested":
     case "cancelled":
+    case "canceled":
+    case "not required":
+    case "no longer required":
       return false;
     default:
       return null;
   }
 }
+
+// change_request.state (ServiceNow's change model): 4 = Canceled. Other task tables number their states
+// differently, so the raw value counts only for change requests; a display value "Canceled" / "Closed Incomplete"
+// / "Closed Skipped" counts for any task.
+const CANCELED_DISPLAY = /^(cancell?ed|closed incomplete|closed skipped|rejected)$/i;
+
+/** The task's own state says it was called off (whatever its approval field says). */
+function taskCanceled(r: Rec, table: string): boolean {
+  const st = refOf(field(r, "state"));
+  if (st.display !== null && CANCELED_DISPLAY.test(st.display)) return true;
+  return table === "change_request" && st.value === "4";
+}
+
+// Tables that are not tasks: configuration items, assets, users, groups. Their records carry no approval.
+const NON_TASK_TABLE = /^(cmdb|cmdb_ci(_\w+)?|alm_\w+|sys_user(_\w+)?|core_company|cmn_\w+|ast_\w+)$/;
 
 function activityOf(value: string | null): string {
   switch (value?.toLowerCase().replace(/[\s_]+/g, " ")) {
@@ -204,7 +222,11 @@ function normalizeTask(r: Rec): NormalizedEvent {
   const ticketKey = number ?? sysId;
   if (!ticketKey) throw new NormalizeError("not a ServiceNow record: number and sys_id are missing");
   const approvalValue = raw(r, "approval");
-  const approved = approvedOf(approvalValue);
+  const table = raw(r, "sys_class_name") ?? "change_request";
+  // The approval decision wins (a rejected change that was then canceled stays rejected); an undecided or
+  // missing approval on a canceled task is a refusal too.
+  const decided = approvedOf(approvalValue);
+  const approved = decided === true || (approvalValue?.toLowerCase() === "rejected") ? decided : taskCanceled(r, table) ? false : decided;
   const approvalSet = isoAt(r, "approval_set");
   const updated = isoAt(r, "sys_updated_on");
   // time = when it was approved (approval_set) if approved, else the last update.
@@ -234,7 +256,6 @@ function normalizeTask(r: Rec): NormalizedEvent {
     linked_items: uniq([ciName, ...custom.items]),
   };
 
-  const table = raw(r, "sys_class_name") ?? "change_request";
   const resources: EventResource[] = [];
   if (ci.value || ci.display) resources.push({ type: "cmdb_ci", id: ci.value, name: ci.display });
   resources.push({ type: table, id: sysId, name: number });
@@ -265,6 +286,12 @@ export function normalizeServiceNow(input: unknown): NormalizedEvent[] {
   if (isApproverRecord(record)) return [normalizeApprover(record)];
   if (field(record, "number") === undefined && field(record, "sys_id") === undefined) {
     throw new NormalizeError("not a ServiceNow record: number and sys_id are missing");
+  }
+  // Only task records (change requests, requested items, …: a task number or an approval field) are approvals;
+  // a configuration item, asset or user record is not.
+  const cls = raw(record, "sys_class_name");
+  if ((cls !== null && NON_TASK_TABLE.test(cls)) || (field(record, "number") === undefined && field(record, "approval") === undefined)) {
+    throw new NormalizeError(`not a ServiceNow task: ${cls ?? "a record"} without a task number or approval is not an approval record (CMDB CIs, assets and users are not approvals)`);
   }
   return [normalizeTask(record)];
 }

@@ -119,6 +119,15 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
   it("rejects what is not a ServiceNow record, with a reason", () => {
     expect(() => servicenow.normalize({ id: 1, url: "https://x.zendesk.com" }, ctx)).toThrow("not a ServiceNow record: number and sys_id are missing");
     expect(() => servicenow.normalize({ number: "CHG0000001" }, ctx)).toThrow(/no event time/);
+    // A CMDB CI (or any record that is not a task) is not an approval.
+    const ci = { sys_id: "b0cb50c3c0a8000900893e69d3c5885e", sys_class_name: "cmdb_ci_server", name: "web01", sys_updated_on: "2026-11-20 12:00:00" };
+    expect(() => servicenow.normalize(ci, ctx)).toThrow(/not a ServiceNow task/);
+    expect(() => servicenow.normalize({ ...ci, sys_class_name: undefined }, ctx)).toThrow(/not a ServiceNow task/);
+    // A canceled change with an undecided approval is refused; a rejected-then-canceled one stays rejected.
+    const chg = { sys_id: "c1a2b3c4d5e6f7a8b9c0d1e2f3a4b503", number: "CHG0030103", sys_class_name: "change_request", sys_updated_on: "2026-12-01 08:00:00" };
+    expect(servicenow.normalize({ ...chg, state: "4", approval: "not requested" }, ctx)[0].approval).toMatchObject({ approved: false });
+    expect(servicenow.normalize({ ...chg, state: { display_value: "Canceled", value: "4" }, approval: "" }, ctx)[0].approval).toMatchObject({ approved: false });
+    expect(servicenow.normalize({ ...chg, state: "-5", approval: "" }, ctx)[0].approval).toMatchObject({ approved: null });
     expect(() => servicenow.normalize({ approver: "x", sysapproval: "", state: "approved", sys_updated_on: "2025-01-01 00:00:00" }, ctx)).toThrow(/without the record it approves/);
     expect(() => servicenow.normalize("CHG0000001", ctx)).toThrow("not a JSON object");
   });

@@ -125,7 +125,9 @@ function actorOf({ user, type = null, kind = "unknown" }: ActorIn): NormalizedEv
 
 /**
  * QUERY_HISTORY.USER_TYPE (the user's TYPE property): PERSON → human, SERVICE / LEGACY_SERVICE → service_account,
- * SNOWFLAKE_SERVICE → system. Snowflake's serverless tasks run as the user SYSTEM → system.
+ * SNOWFLAKE_SERVICE → system. Snowflake's serverless tasks run as the user SYSTEM → system. A user whose TYPE is
+ * not recorded is a person: "NULL: functions the same as PERSON" (Snowflake user management, types of users; since
+ * the 2025_05 bundle an unset TYPE becomes PERSON), and a SERVICE user is created as such on purpose.
  */
 function kindOfUser(userType: string | null, user: string | null): ActorKind {
   switch (userType?.toUpperCase()) {
@@ -137,8 +139,13 @@ function kindOfUser(userType: string | null, user: string | null): ActorKind {
     case "SNOWFLAKE_SERVICE":
       return "system";
   }
-  return user === "SYSTEM" ? "system" : "unknown";
+  return user === "SYSTEM" ? "system" : "human";
 }
+
+// The Snowflake web interfaces (Snowsight, the Classic Console): LOGIN_HISTORY.REPORTED_CLIENT_TYPE SNOWFLAKE_UI,
+// SESSIONS.CLIENT_APPLICATION_ID "Snowflake UI …" / "Snowflake Web App". Snowsight signs a person in with
+// Snowflake OAuth, so an OAuth login from the UI is the person, not a third-party app.
+const UI_CLIENT = /^(SNOWFLAKE_UI|Snowflake UI\b|Snowflake Web App|Snowsight)/i;
 
 /** FIRST_AUTHENTICATION_FACTOR / SESSIONS.AUTHENTICATION_METHOD → credential kind. */
 function factorKind(factor: string): CredentialKind {
@@ -152,14 +159,18 @@ function factorKind(factor: string): CredentialKind {
   return "unknown";
 }
 
-/** kind_hint from the login's own factors (LOGIN_HISTORY has no user type). */
-function kindOfLogin(first: string | null, second: string | null): ActorKind {
-  const f = first?.toUpperCase() ?? "";
-  if (f === "PROGRAMMATIC_ACCESS_TOKEN") return "api_token";
-  if (f === "OAUTH_ACCESS_TOKEN" || f === "OAUTH_REFRESH_TOKEN") return "oauth_app";
+/**
+ * kind_hint from the login's own factors and client (LOGIN_HISTORY and SESSIONS have no user type): a programmatic
+ * access token → api_token; OAuth through a client other than Snowflake's own UI → oauth_app (a partner app acting
+ * for the user); workload identity federation → workload; otherwise the user, a person unless typed otherwise
+ * (see kindOfUser).
+ */
+function kindOfLogin(first: string | null, client: string | null): ActorKind {
+  const f = first?.toUpperCase().replace(/[\s-]+/g, "_") ?? "";
+  if (f === "PROGRAMMATIC_ACCESS_TOKEN" || f === "PAT") return "api_token";
+  if (f === "OAUTH_ACCESS_TOKEN" || f === "OAUTH_REFRESH_TOKEN" || f === "OAUTH" || f === "EXTERNAL_OAUTH") return client && UI_CLIENT.test(client) ? "human" : "oauth_app";
   if (f === "WORKLOAD_IDENTITY") return "workload";
-  if (f.startsWith("SAML") || second) return "human"; // browser SSO, or an interactive second factor
-  return "unknown";
+  return "human";
 }
 
 // --- SQL text -----------------------------------------------------------------------------------------------
@@ -300,10 +311,15 @@ function loginHistory(r: Rec, panther: boolean): NormalizedEvent {
   const firstId = idCol(r, "FIRST_AUTHENTICATION_FACTOR_ID");
   const secondId = idCol(r, "SECOND_AUTHENTICATION_FACTOR_ID");
 
-  // mfa: a second factor → true; the column present but NULL/empty → false (the record says none); absent → null.
+  // mfa: a second factor → true. The column present but NULL/empty ("if the user did not use multi-factor
+  // authentication, this value is NULL") → false only for a successful PASSWORD login, where Snowflake itself would
+  // have asked for the second factor. SAML / OAuth / key-pair / token logins leave MFA to the IdP or to nobody:
+  // unknown (null), never false; a failed login ended before any second factor: null. Column absent → null.
   const secondRecorded = has(r, "SECOND_AUTHENTICATION_FACTOR");
-  const auth: Auth | null =
-    first || secondRecorded ? { factors: [first, second].filter((f): f is string => f !== null), mfa: second ? true : secondRecorded ? false : null, protocol: null } : null;
+  const failed = success === "NO" || success === "FALSE";
+  const passwordFirst = first !== null && factorKind(first) === "password";
+  const mfa = second ? true : secondRecorded && passwordFirst && !failed ? false : null;
+  const auth: Auth | null = first || secondRecorded ? { factors: [first, second].filter((f): f is string => f !== null), mfa, protocol: null } : null;
   const credential: Credential | null = first
     ? {
         key: firstId,
@@ -328,7 +344,7 @@ function loginHistory(r: Rec, panther: boolean): NormalizedEvent {
       time,
       status: success === "YES" || success === "TRUE" ? "success" : success === "NO" || success === "FALSE" ? "failure" : "unknown",
       status_detail: errorDetail(r),
-      actor: actorOf({ user, kind: kindOfLogin(first, second) }),
+      actor: actorOf({ user, kind: kindOfLogin(first, col(r, "REPORTED_CLIENT_TYPE")) }),
     },
     {
       auth,
@@ -384,7 +400,7 @@ function sessions(r: Rec, panther: boolean): NormalizedEvent {
   if (!session) throw new NormalizeError("not a Snowflake SESSIONS row: SESSION_ID is missing or not exact (a JSON number beyond 2^53)");
   const env = clientEnvironment(r);
   return event(
-    { uid: 3002, activity: "session_start", event_name: "SESSIONS", time, status: "success", status_detail: null, actor: actorOf({ user }) },
+    { uid: 3002, activity: "session_start", event_name: "SESSIONS", time, status: "success", status_detail: null, actor: actorOf({ user, kind: kindOfLogin(method, col(r, "CLIENT_APPLICATION_ID")) }) },
     {
       session,
       auth: method ? { factors: [method], mfa: null, protocol: null } : null,
@@ -553,7 +569,8 @@ function accessHistory(r: Rec, panther: boolean): NormalizedEvent {
   const policySummary = policyNames(policies);
 
   return event(
-    { uid, activity, event_name: "ACCESS_HISTORY", time, status: "success", status_detail: null, actor: actorOf({ user }) },
+    // ACCESS_HISTORY has no outcome column (and no user type: the user is a person unless typed otherwise).
+    { uid, activity, event_name: "ACCESS_HISTORY", time, status: "unknown", status_detail: null, actor: actorOf({ user, kind: kindOfUser(null, user) }) },
     {
       resources,
       privileged: grant || identityDdl || unload,

@@ -46,16 +46,17 @@ describe("snowflake source: own fixtures (ACCOUNT_USAGE views as CSV, JSON array
       native_id: "4387250193024117",
       actor: { login: "MARIA.LOPEZ@EXAMPLE.COM", email: "MARIA.LOPEZ@EXAMPLE.COM", kind_hint: "human" },
       credential: { key: null, kind: "saml_assertion", native_type: "SAML2_ASSERTION" },
-      // an empty SECOND_AUTHENTICATION_FACTOR cell: the record says no second factor
-      auth: { factors: ["SAML2_ASSERTION"], mfa: false },
+      // an empty SECOND_AUTHENTICATION_FACTOR cell after a SAML login: MFA, if any, happened at the IdP (unknown)
+      auth: { factors: ["SAML2_ASSERTION"], mfa: null },
       src_endpoint: { ip: "198.51.100.23" },
       user_agent: "SNOWFLAKE_UI 9.6.1",
       privileged: false,
     });
     expect(saml.extra.LOGIN_EVENT_ID).toBe("4387250193024117");
 
-    // a time without a zone is UTC; key pair → credential kind unknown (no kind for a registered public key)
-    expect(eventAt(r, 1)).toMatchObject({ time: new Date("2025-03-04T13:05:00Z"), credential: { kind: "unknown", native_type: "RSA_KEYPAIR" }, actor: { kind_hint: "unknown" } });
+    // a time without a zone is UTC; key pair → credential kind unknown (no kind for a registered public key); the
+    // view has no user type, and an untyped Snowflake user functions as a PERSON
+    expect(eventAt(r, 1)).toMatchObject({ time: new Date("2025-03-04T13:05:00Z"), credential: { kind: "unknown", native_type: "RSA_KEYPAIR" }, actor: { kind_hint: "human" } });
     expect(eventAt(r, 1).extra.CONNECTION).toBe("ACME_PROD_CONNECTION");
     // ISO with an offset; password + Duo; IPv6
     expect(eventAt(r, 2)).toMatchObject({
