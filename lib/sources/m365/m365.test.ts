@@ -199,6 +199,39 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
     expect(normalized).toBeGreaterThan(0);
   });
 
+  it("types Windows system principals and SharePoint app-only access by the record, not by UserType", () => {
+    const base = { CreationTime: "2025-03-04T10:20:10", OrganizationId: "o1", Version: 1 };
+    // NT AUTHORITY\SYSTEM with UserType 0 (Regular): still the machine, and its "::1" is no client address.
+    const [sys] = m365.normalize(
+      { ...base, Id: "a", RecordType: 1, Workload: "Exchange", Operation: "Set-Mailbox", UserType: 0, UserKey: "S-1-5-18", UserId: "NT AUTHORITY\\SYSTEM (w3wp)", ClientIP: "::1", ResultStatus: "True" },
+      { fileName: "x.json", position: 0 },
+    );
+    expect(sys).toMatchObject({ actor: { kind_hint: "system", external_id: "S-1-5-18" }, src_endpoint: { ip: null } });
+    const [network] = m365.normalize(
+      { ...base, Id: "b", RecordType: 1, Workload: "Exchange", Operation: "Set-Mailbox", UserType: 2, UserKey: "S-1-5-20", UserId: "NT AUTHORITY\\NETWORK SERVICE", ClientIP: "0.0.0.0" },
+      { fileName: "x.json", position: 1 },
+    );
+    expect(network).toMatchObject({ actor: { kind_hint: "system" }, src_endpoint: { ip: null } });
+    const [app] = m365.normalize(
+      {
+        ...base,
+        Id: "c",
+        RecordType: 6,
+        Workload: "SharePoint",
+        Operation: "FileDownloaded",
+        UserType: 0,
+        UserKey: "i:0i.t|ms.sp.ext|2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06@8f3c2a10-5b7d-4e21-9c4a-0d1e2f3a4b5c",
+        UserId: "app@sharepoint",
+        ApplicationId: "2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06",
+        ApplicationDisplayName: "backup-connector",
+        ObjectId: "https://example.sharepoint.com/sites/finance/Shared Documents/a.xlsx",
+        SourceFileName: "a.xlsx",
+      },
+      { fileName: "x.json", position: 2 },
+    );
+    expect(app.actor).toMatchObject({ external_id: "2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06", name: "backup-connector", kind_hint: "workload" });
+  });
+
   it("measures normalize throughput (printed, not asserted)", () => {
     const records = blobRecords();
     console.log(`m365 normalize (incl. schema check): ${Math.round(normalizeRate(m365, records)).toLocaleString()} records/s`);
