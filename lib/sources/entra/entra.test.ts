@@ -27,7 +27,9 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
       correlation_id: "d79f5bee-5860-4832-928f-3133e22ae912",
       actor: { external_id: "d7cc485d-2c1b-422c-98fd-5ce52859a4a3", name: "Maria Lopez", email: "maria.lopez@example.com", type: "interactiveUser", kind_hint: "human" },
       session: { key: "0c7e1d3a-94b6-4a6e-8b5e-2f1a9c8d7e6f", key_type: "entra.sessionId" },
-      credential: { key: "ZTE3ZmM0ZDctMWJhZC00YjFhLWEwZjEtMmQ4Njc3ZDVjZTAx", key_type: "entra.unique_token_identifier", kind: "access_token", parent_key: null },
+      // What the sign-in presented (the password step) and the token it issued (uniqueTokenIdentifier).
+      credential: { key: null, kind: "password", native_type: "Password" },
+      issued_credentials: [{ key: "ZTE3ZmM0ZDctMWJhZC00YjFhLWEwZjEtMmQ4Njc3ZDVjZTAx", key_type: "entra.unique_token_identifier", kind: "access_token", parent_key: null }],
       client: { app_id: "de8bc8b5-d9f9-48b1-a8ad-b748da725064", app_name: "Graph Explorer" },
       src_endpoint: { ip: "203.0.113.24", location: { city: "Lisbon", country: "PT" } },
       auth: { factors: ["Password", "Mobile app notification"], mfa: true },
@@ -53,14 +55,12 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     const sp = eventAt(r, 2);
     expect(sp).toMatchObject({
       event_name: "ServicePrincipalSignInLogs",
-      actor: { external_id: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", name: "nightly-export", type: "servicePrincipal", kind_hint: "service_account" },
-      credential: {
-        key: "c3AtdG9rZW4taWQtZXhwb3J0LTAwMDE",
-        kind: "access_token",
-        parent_key: "9c8b7a6f-5e4d-4c3b-a291-8f7e6d5c4b3a",
-        parent_key_type: "entra.sp_credential_key_id",
-        parent_kind: "sp_secret",
-      },
+      actor: { external_id: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", name: "nightly-export", type: "servicePrincipal", kind_hint: "workload" },
+      // The client secret presented; the token it obtained is issued with the secret as parent.
+      credential: { key: "9c8b7a6f-5e4d-4c3b-a291-8f7e6d5c4b3a", key_type: "entra.sp_credential_key_id", kind: "sp_secret" },
+      issued_credentials: [
+        { key: "c3AtdG9rZW4taWQtZXhwb3J0LTAwMDE", kind: "access_token", parent_key: "9c8b7a6f-5e4d-4c3b-a291-8f7e6d5c4b3a", parent_key_type: "entra.sp_credential_key_id" },
+      ],
       session: null,
     });
 
@@ -105,7 +105,7 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     expect(group).toMatchObject({
       class_uid: 3006,
       activity: "add_user",
-      actor: { type: "app", kind_hint: "service_account", external_id: "7c6b5a4f-3e2d-4c1b-a098-f7e6d5c4b3a2" },
+      actor: { type: "app", kind_hint: "workload", external_id: "7c6b5a4f-3e2d-4c1b-a098-f7e6d5c4b3a2" },
       jit: null,
       credential: null,
     });
@@ -147,6 +147,30 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     expect(() => entra.normalize({ hello: "world" }, ctx)).toThrow(NormalizeError);
   });
 
+  it("keeps MFA performed apart from MFA required, shows Entra's risk, and types workload categories by the log", () => {
+    const ctx = { fileName: "x.json", position: 0 };
+    const props = {
+      id: "s1",
+      createdDateTime: "2025-03-04T08:00:00Z",
+      userId: "u1",
+      userPrincipalName: "eve@example.com",
+      userType: "Member",
+      status: { errorCode: 0 },
+      authenticationRequirement: "multiFactorAuthentication",
+      authenticationDetails: [{ authenticationMethod: "Password", succeeded: true, authenticationStepRequirement: "primaryAuthentication" }],
+      riskLevelDuringSignIn: "high",
+      riskState: "atRisk",
+      riskEventTypes_v2: ["unfamiliarFeatures"],
+    };
+    const [user] = entra.normalize({ time: "2025-03-04T08:00:00Z", category: "SignInLogs", properties: props }, ctx);
+    expect(user.auth?.mfa).toBe(false); // required by policy, but only a password step was performed
+    expect(user.extra).toMatchObject({ mfa_required: true, vendor_risk: { source: "entra", level: "high", state: "atRisk", reason: ["unfamiliarFeatures"] } });
+    // A record of the service-principal sign-in log is a workload whatever its user fields say.
+    const [sp] = entra.normalize({ time: "2025-03-04T08:00:00Z", category: "ServicePrincipalSignInLogs", properties: { ...props, servicePrincipalId: "sp1", signInEventTypes: ["interactiveUser"] } }, ctx);
+    expect(sp.actor).toMatchObject({ kind_hint: "workload", external_id: "sp1" });
+    expect(sp.auth?.mfa ?? null).toBeNull();
+  });
+
   it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
     const records = [
       ...(JSON.parse(fs.readFileSync(fx("graph-signins-page.json"), "utf8")).value as unknown[]),
@@ -183,8 +207,9 @@ describe.skipIf(!HAS_SAMPLES)(`entra source: public samples (${HAS_SAMPLES ? SAM
     // Service principal sign-in with servicePrincipalCredentialKeyId (line 13 of the file).
     const sp = r.events.map((e) => e.events[0]).find((e) => e.extra.servicePrincipalCredentialKeyId === "2afc776a-4e79-4588-b2ad-f62c94d6bea8")!;
     expect(sp).toMatchObject({
-      actor: { kind_hint: "service_account", type: "servicePrincipal", name: "very-normal-service-principal" },
-      credential: { key: "CXXXXXXXXXXXXXXXXXXXXX", parent_key: "2afc776a-4e79-4588-b2ad-f62c94d6bea8" },
+      actor: { kind_hint: "workload", type: "servicePrincipal", name: "very-normal-service-principal" },
+      credential: { key: "2afc776a-4e79-4588-b2ad-f62c94d6bea8", key_type: "entra.sp_credential_key_id" },
+      issued_credentials: [{ key: "CXXXXXXXXXXXXXXXXXXXXX", parent_key: "2afc776a-4e79-4588-b2ad-f62c94d6bea8" }],
     });
     // Non-interactive sign-in with a sessionId (Graph session key).
     const ni = byTest(14);

@@ -6,12 +6,13 @@ import {
   type CredentialKind,
   type EventPolicy,
   type EventResource,
+  type IssuedCredential,
   type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
+import { at, emailShaped, extraOf, field, isRec, keyText, listAt, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { parseTime } from "../util/time";
 
@@ -100,10 +101,17 @@ const INCOMING_TOKEN: Record<string, CredentialKind> = {
 };
 
 function signInKind(props: Rec, top: Rec | null): string {
-  const types = listAt(props, "signInEventTypes").map(text).filter((t): t is string => !!t);
-  if (types.length) return types[0];
+  // The log a record comes from says what signed in: a record of the service-principal or managed-identity
+  // sign-in logs is a workload whatever its user fields say; so does a workload type anywhere in
+  // signInEventTypes (Graph beta lists every type the sign-in belongs to).
   const category = top ? text(field(top, "category")) : null;
-  if (category && SIGNIN_CATEGORIES[category]) return SIGNIN_CATEGORIES[category];
+  const fromCategory = category ? SIGNIN_CATEGORIES[category] : undefined;
+  if (fromCategory === "servicePrincipal" || fromCategory === "managedIdentity") return fromCategory;
+  const types = listAt(props, "signInEventTypes").map(text).filter((t): t is string => !!t);
+  const workloadType = types.find((t) => t === "servicePrincipal" || t === "managedIdentity");
+  if (workloadType) return workloadType;
+  if (types.length) return types[0];
+  if (fromCategory) return fromCategory;
   const mi = text(field(props, "managedIdentityType"));
   if (mi && mi !== "none") return "managedIdentity";
   const interactive = field(props, "isInteractive");
@@ -111,6 +119,43 @@ function signInKind(props: Rec, top: Rec | null): string {
   if (keyText(field(props, "servicePrincipalId")) && !keyText(field(props, "userId"))) return "servicePrincipal";
   if (interactive === false) return "nonInteractiveUser";
   return "interactiveUser";
+}
+
+// Methods that are multifactor by themselves (Microsoft's authentication-methods overview: Windows Hello for
+// Business, FIDO2 security keys / passkeys, passwordless phone sign-in, certificate-based MFA).
+const STRONG_METHOD = /windows hello|fido2|passkey|passwordless|platform credential|multifactor certificate/i;
+
+/**
+ * Whether MFA was performed: a succeeded step that is an MFA step (authenticationStepRequirement
+ * multiFactorAuthentication, or a result "MFA … completed / satisfied by claim in the token", i.e. done earlier in
+ * the session) or a strong method; false when the details show steps and none of them is; with no details,
+ * true when mfaDetail names a method, else unknown.
+ */
+function mfaPerformed(steps: Rec[], mfaMethod: string | null): boolean | null {
+  if (steps.length === 0) return mfaMethod ? true : null;
+  return steps.some((d) => {
+    if (field(d, "succeeded") !== true) return false;
+    const method = text(field(d, "authenticationMethod")) ?? "";
+    const requirement = text(field(d, "authenticationStepRequirement")) ?? "";
+    const result = text(field(d, "authenticationStepResultDetail")) ?? "";
+    return STRONG_METHOD.test(method) || (/multi.?factor/i.test(requirement) && !/^password/i.test(method)) || /\bMFA\b.*(completed|satisfied)/i.test(result);
+  });
+}
+
+/** Entra's own risk assessment of a sign-in, or null when it saw none (riskLevel none/hidden, riskState none). */
+function vendorRiskOf(props: Rec): Record<string, string | string[]> | null {
+  const level = [text(field(props, "riskLevelDuringSignIn")), text(field(props, "riskLevelAggregated"))].find((l) => l && !/^(none|hidden|unknownFutureValue)$/i.test(l)) ?? null;
+  const state = text(field(props, "riskState"));
+  const atRisk = state !== null && !/^(none|unknownFutureValue)$/i.test(state);
+  if (!level && !atRisk) return null;
+  const reasons = [...listAt(props, "riskEventTypes_v2"), ...listAt(props, "riskEventTypes")].map(text).filter((r): r is string => r !== null);
+  const out: Record<string, string | string[]> = { source: "entra" };
+  if (level) out.level = level;
+  if (state) out.state = state;
+  const detail = text(field(props, "riskDetail"));
+  if (detail && detail !== "none") out.detail = detail;
+  if (reasons.length) out.reason = [...new Set(reasons)];
+  return out;
 }
 
 function signInStatus(props: Rec, top: Rec | null): { status: NormalizedEvent["status"]; detail: string | null } {
@@ -139,7 +184,8 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
   const spId = keyText(field(props, "servicePrincipalId"));
   const spName = text(field(props, "servicePrincipalName"));
   const isApp = kind === "servicePrincipal" || kind === "managedIdentity";
-  const actorKind: ActorKind = kind === "managedIdentity" ? "workload" : kind === "servicePrincipal" ? "service_account" : upn || keyText(field(props, "userId")) ? "human" : "unknown";
+  // Service principals and managed identities are workload identities (Entra's own term); userType is ignored.
+  const actorKind: ActorKind = isApp ? "workload" : upn || keyText(field(props, "userId")) ? "human" : "unknown";
   const actor = isApp
     ? { external_id: spId, name: spName ?? text(field(props, "appDisplayName")), login: null, email: null, type: kind, kind_hint: actorKind }
     : {
@@ -151,33 +197,46 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
         kind_hint: actorKind,
       };
 
-  // The credential key of a sign-in is the token it issued (uniqueTokenIdentifier): later activity (Graph
-  // activity logs, M365 UAL) carries the same id. For service principals the secret/certificate that obtained
-  // the token (servicePrincipalCredentialKeyId) is its parent.
+  // What the sign-in presented (credential) and what it issued (issued_credentials): a successful sign-in
+  // issues a token identified by uniqueTokenIdentifier, which later activity (M365 UAL UniqueTokenId) carries;
+  // it was obtained with the service principal's secret/certificate (servicePrincipalCredentialKeyId), a
+  // refresh token / PRT (incomingTokenType), or the user's first authentication step.
   const tokenId = keyText(field(props, "uniqueTokenIdentifier"));
   const spKeyId = keyText(field(props, "servicePrincipalCredentialKeyId"));
   const clientCredType = keyText(field(props, "clientCredentialType"));
   const spKeyKind: CredentialKind = (clientCredType && CLIENT_CREDENTIAL[clientCredType]) || "unknown";
   const incoming = keyText(field(props, "incomingTokenType"));
+  const steps = listAt(props, "authenticationDetails").filter(isRec);
+  const none = { parent_key: null, parent_key_type: null, parent_kind: null } as const;
   let credential: Credential | null = null;
-  if (tokenId) {
-    credential = {
-      key: tokenId,
-      key_type: "entra.unique_token_identifier",
-      kind: "access_token",
-      native_type: "uniqueTokenIdentifier",
-      parent_key: spKeyId,
-      parent_key_type: spKeyId ? "entra.sp_credential_key_id" : null,
-      parent_kind: spKeyId ? spKeyKind : null,
-    };
-  } else if (spKeyId) {
-    credential = { key: spKeyId, key_type: "entra.sp_credential_key_id", kind: spKeyKind, native_type: clientCredType, parent_key: null, parent_key_type: null, parent_kind: null };
-  } else if (incoming && incoming !== "none") {
-    credential = { key: null, key_type: null, kind: INCOMING_TOKEN[incoming] ?? "unknown", native_type: incoming, parent_key: null, parent_key_type: null, parent_kind: null };
+  if (spKeyId) {
+    credential = { key: spKeyId, key_type: "entra.sp_credential_key_id", kind: spKeyKind, native_type: clientCredType, ...none };
+  } else if (incoming && incoming !== "none" && INCOMING_TOKEN[incoming]) {
+    credential = { key: null, key_type: null, kind: INCOMING_TOKEN[incoming], native_type: incoming, ...none };
+  } else if (!isApp) {
+    const first = text(field(steps[0], "authenticationMethod"));
+    const kindOfFirst: CredentialKind | null = first === null ? null : /^password/i.test(first) ? "password" : STRONG_METHOD.test(first) ? "mfa" : null;
+    if (first && kindOfFirst) credential = { key: null, key_type: null, kind: kindOfFirst, native_type: first, ...none };
   }
+  const issued: IssuedCredential[] =
+    tokenId && status === "success"
+      ? [
+          {
+            key: tokenId,
+            key_type: "entra.unique_token_identifier",
+            kind: "access_token",
+            native_type: "uniqueTokenIdentifier",
+            parent_key: spKeyId,
+            parent_key_type: spKeyId ? "entra.sp_credential_key_id" : null,
+            principal: spId ?? keyText(field(props, "userId")) ?? upn,
+            source_identity: null,
+            expiration: null,
+          },
+        ]
+      : [];
 
   const methods = new Set<string>();
-  for (const d of listAt(props, "authenticationDetails")) {
+  for (const d of steps) {
     const m = text(field(d, "authenticationMethod"));
     if (m) methods.add(m);
   }
@@ -185,10 +244,9 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
   const mfaMethod = text(at(props, "mfaDetail", "authMethod"));
   if (mfaMethod) methods.add(mfaMethod);
   const protocol = text(field(props, "authenticationProtocol"));
-  let mfa: boolean | null = null;
-  if (mfaMethod) mfa = true;
-  else if (status === "success" && requirement === "multiFactorAuthentication") mfa = true;
-  else if (status === "success" && requirement === "singleFactorAuthentication") mfa = false;
+  // MFA performed, from what the sign-in did (authenticationDetails, else mfaDetail); the requirement
+  // (authenticationRequirement, "an MFA step was required") is policy, kept apart in extra.mfa_required.
+  const mfa: boolean | null = isApp ? null : mfaPerformed(steps, mfaMethod);
   const auth: Auth | null =
     methods.size || mfa !== null || (protocol && protocol !== "none") ? { factors: [...methods], mfa, protocol: protocol && protocol !== "none" ? protocol : null } : null;
 
@@ -221,7 +279,8 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     schema_version: 1,
     platform: ENTRA_PLATFORM,
     ...ocsfClass(3002),
-    activity: "logon",
+    // A non-interactive sign-in that presents a refresh token / PRT renews tokens rather than signing in.
+    activity: kind === "nonInteractiveUser" && credential?.kind === "refresh_token" ? "token_refresh" : "logon",
     event_name: category,
     time,
     status,
@@ -230,11 +289,11 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     actor,
     session: sessionId ? { key: sessionId, key_type: "entra.sessionId", root_key: null, issuer: null } : null,
     credential,
-    issued_credentials: [],
+    issued_credentials: issued,
     auth,
     client: appId || appName ? { app_id: appId, app_name: appName } : null,
     src_endpoint: {
-      ip: ipOrNull(text(field(props, "ipAddress")) ?? (top ? text(field(top, "callerIpAddress")) : null)),
+      ip: sourceIpOrNull(text(field(props, "ipAddress")) ?? (top ? text(field(top, "callerIpAddress")) : null)),
       location: location && (location.city || location.region || location.country) ? location : null,
     },
     user_agent: text(field(props, "userAgent")),
@@ -256,6 +315,9 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
       userType: text(field(props, "userType")),
       clientAppUsed: text(field(props, "clientAppUsed")),
       authenticationRequirement: requirement,
+      mfa_required: requirement === "multiFactorAuthentication" ? true : requirement === "singleFactorAuthentication" ? false : null,
+      uniqueTokenIdentifier: tokenId,
+      vendor_risk: vendorRiskOf(props),
       clientCredentialType: clientCredType,
       incomingTokenType: incoming,
       tokenIssuerType: text(field(props, "tokenIssuerType")),
@@ -382,6 +444,71 @@ function jitOf(activity: string, loggedBy: string | null, props: Rec, resources:
   };
 }
 
+// Microsoft first-party service principals that act for the platform itself in directory audits ("Unknown actors
+// in audit reports", learn.microsoft.com/troubleshoot/azure/active-directory/unknown-actors-in-audit-reports):
+// Exchange dual-write, Azure Resource Manager, commerce role writer, Exchange Online Protection, license manager.
+const MICROSOFT_PLATFORM_APP_IDS = new Set(["98db8bd6-0cc0-4e67-9de5-f187f1cd1b41", "797f4846-ba00-4fd7-ba43-dac1f8f63013"]);
+const MICROSOFT_PLATFORM_NAMES = new Set(
+  [
+    "Microsoft Substrate Management",
+    "Windows Azure Service Management API",
+    "5MS-CE-CXG-MAC-AadShadowRoleWriter",
+    "Microsoft Exchange Online Protection",
+    "Microsoft Azure AD Subscription Lifecycle Process",
+  ].map((n) => n.toLowerCase()),
+);
+
+/** True for a Microsoft first-party principal that writes to the directory as the platform. */
+export function isMicrosoftPlatformPrincipal(appId: string | null, name: string | null): boolean {
+  return (appId !== null && MICROSOFT_PLATFORM_APP_IDS.has(appId.toLowerCase())) || (name !== null && MICROSOFT_PLATFORM_NAMES.has(name.trim().toLowerCase()));
+}
+
+/** Credential activities: adding a key/secret/certificate issues a credential, removing one revokes it. */
+function credentialVerb(activity: string): string | null {
+  const a = activity.toLowerCase();
+  if (/^add service principal credentials|^add (application|app) credentials/.test(a)) return "issue_credentials";
+  if (/^remove service principal credentials|^remove (application|app) credentials/.test(a)) return "revoke_credentials";
+  return null;
+}
+
+/** A password reset/change or authentication-method change made by someone on another user's account. */
+function credentialOfAnother(activity: string, actorId: string | null, resources: EventResource[]): boolean {
+  if (!/password|authentication method|security info/i.test(activity)) return false;
+  const user = resources.find((r) => r.type === "User");
+  return actorId !== null && !!user?.id && user.id !== actorId;
+}
+
+/**
+ * Keys added by a credential change: targetResources[].modifiedProperties "KeyDescription" holds the key list
+ * before and after as "[KeyIdentifier=…,KeyType=Password|AsymmetricX509Cert|…,KeyUsage=…,DisplayName=…]"
+ * entries; a key in the new list and not in the old one was issued (client secret → sp_secret, certificate →
+ * sp_certificate), for the service principal / application that is the target.
+ */
+function issuedKeysOf(props: Rec, activity: string, resources: EventResource[]): IssuedCredential[] {
+  if (!/credential|certificate|secret/i.test(activity)) return [];
+  const out: IssuedCredential[] = [];
+  for (const t of listAt(props, "targetResources")) {
+    for (const m of listAt(t, "modifiedProperties")) {
+      if (!/^KeyDescription$/i.test(text(field(m, "displayName")) ?? "")) continue;
+      const before = new Set(keyEntries(text(field(m, "oldValue"))).map((k) => k.id));
+      for (const k of keyEntries(text(field(m, "newValue")))) {
+        if (before.has(k.id) || out.some((o) => o.key === k.id)) continue;
+        const kind: CredentialKind = /password|secret/i.test(k.type ?? "") ? "sp_secret" : /cert|x509/i.test(k.type ?? "") ? "sp_certificate" : "unknown";
+        const owner = keyText(field(t, "id")) ?? resources[0]?.id ?? null;
+        out.push({ key: k.id, key_type: "entra.sp_credential_key_id", kind, native_type: k.type, parent_key: null, parent_key_type: null, principal: owner, source_identity: null, expiration: null });
+      }
+    }
+  }
+  return out;
+}
+
+function keyEntries(value: string | null): { id: string; type: string | null }[] {
+  if (!value) return [];
+  const out: { id: string; type: string | null }[] = [];
+  for (const m of value.matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g)) out.push({ id: m[1].trim(), type: m[2]?.trim() ?? null });
+  return out;
+}
+
 function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   const activity = text(field(props, "activityDisplayName")) ?? text(field(props, "operationName")) ?? (top ? text(field(top, "operationName")) : null);
   if (!activity) throw new NormalizeError("Entra audit record without activityDisplayName/operationName");
@@ -402,7 +529,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   if (user && (keyText(field(user, "id")) || keyText(field(user, "userPrincipalName")) || text(field(user, "displayName")))) {
     const upn = keyText(field(user, "userPrincipalName"));
     actor = { external_id: keyText(field(user, "id")), name: text(field(user, "displayName")) ?? upn, login: upn, email: emailShaped(upn), type: "user", kind_hint: "human" };
-    ip = ipOrNull(text(field(user, "ipAddress")));
+    ip = sourceIpOrNull(text(field(user, "ipAddress")));
   } else if (app && (keyText(field(app, "servicePrincipalId")) || keyText(field(app, "appId")) || text(field(app, "displayName")))) {
     actor = {
       external_id: keyText(field(app, "servicePrincipalId")) ?? keyText(field(app, "appId")),
@@ -410,14 +537,16 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
       login: null,
       email: null,
       type: "app",
-      kind_hint: "service_account",
+      // A service principal is a workload identity; Microsoft's own first-party principals that write to the
+      // directory for the platform (Exchange dual-write, ARM, commerce) are the platform itself.
+      kind_hint: isMicrosoftPlatformPrincipal(keyText(field(app, "appId")), text(field(app, "displayName"))) ? "system" : "workload",
     };
   } else {
     actor = { external_id: null, name: top ? text(field(top, "identity")) : null, login: null, email: null, type: null, kind_hint: "unknown" };
   }
-  ip ??= ipOrNull(top ? text(field(top, "callerIpAddress")) : null);
+  ip ??= sourceIpOrNull(top ? text(field(top, "callerIpAddress")) : null);
   const details = additionalDetails(props);
-  ip ??= ipOrNull(details.get("ipaddr") ?? null);
+  ip ??= sourceIpOrNull(details.get("ipaddr") ?? null);
 
   const resources: EventResource[] = [];
   for (const t of listAt(props, "targetResources")) {
@@ -438,22 +567,33 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
     ? { key: jit.request_id, key_type: jit.request_id ? "entra.pim_request_id" : null, kind: "jit_grant", native_type: jit.assignment, parent_key: null, parent_key_type: null, parent_kind: null }
     : null;
   const privileged =
-    category === "RoleManagement" || category === "Policy" || loggedBy === "PIM" || loggedBy === "Conditional Access" || PRIVILEGED_ACTIVITY.test(activity);
+    category === "RoleManagement" ||
+    category === "Policy" ||
+    loggedBy === "PIM" ||
+    loggedBy === "Conditional Access" ||
+    PRIVILEGED_ACTIVITY.test(activity) ||
+    credentialOfAnother(activity, actor.external_id, resources);
+  // The sign-in session the initiator acted in (directoryAudit beta initiatedBy.linkableIdentifiers.sessionId:
+  // "links all authentication artifacts issued from a single root authentication"), the sign-in's sessionId.
+  const auditSession = keyText(at(props, "initiatedBy", "linkableIdentifiers", "sessionId"));
+  const issued = status === "failure" ? [] : issuedKeysOf(props, activity, resources);
 
   return {
     schema_version: 1,
     platform: ENTRA_PLATFORM,
     ...ocsfClass(uid),
-    activity: verb,
+    // A change that adds a key issues a credential (Add service principal credentials, Update application –
+    // Certificates and secrets management with a new key); one that only removes keys revokes them.
+    activity: issued.length > 0 ? "issue_credentials" : (credentialVerb(activity) ?? verb),
     event_name: activity,
     time,
     status,
     status_detail: result ? (resultReason ? `${result}: ${resultReason}` : result) : null,
     message: null,
     actor,
-    session: null,
+    session: auditSession ? { key: auditSession, key_type: "entra.sessionId", root_key: null, issuer: null } : null,
     credential,
-    issued_credentials: [],
+    issued_credentials: issued,
     auth: null,
     client: actor.type === "app" ? { app_id: keyText(field(app, "appId")), app_name: text(field(app, "displayName")) } : null,
     src_endpoint: { ip, location: null },

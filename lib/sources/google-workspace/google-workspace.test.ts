@@ -53,7 +53,7 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
     const download = all[3];
     expect(download).toMatchObject({
       class_uid: 6006,
-      activity: "export",
+      activity: "download", // Drive's download event: a download (Google's own name), not a bulk export
       actor: { kind_hint: "oauth_app", login: "maria.lopez@example.com" },
       credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "access_token" },
       client: { app_id: "1092837465-abcdefgh.apps.googleusercontent.com", app_name: "Acme Reports Sync" },
@@ -70,13 +70,18 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       { type: "User", id: null, name: "maria.lopez@example.com" },
       { type: "Role", id: "26396330837508098", name: "_SEED_ADMIN_ROLE" },
     ]);
-    // Domain-wide delegation: an app impersonating the user. Visible as an app acting (oauth_app), with the
-    // impersonation flag and the app in extra; its credential is the client itself (no per-user grant exists).
+    // Domain-wide delegation: a service account impersonating the user. The actor stays the identity used, driven
+    // by the service account (kind service_account, which extra.initiator names), with the impersonation flag and
+    // the app in extra; its credential is the client itself (no per-user grant exists).
     expect(all[7]).toMatchObject({
-      actor: { kind_hint: "oauth_app", login: "maria.lopez@example.com", external_id: "104552119850378466012" },
+      actor: { kind_hint: "service_account", login: "maria.lopez@example.com", external_id: "104552119850378466012" },
       credential: { key: "118273645546372819283", key_type: "google.oauth_client", kind: "access_token" },
       client: { app_id: "118273645546372819283", app_name: "backup-svc@example-prod.iam.gserviceaccount.com" },
-      extra: { impersonation: true, acting_app: { oauthClientId: "118273645546372819283", applicationName: "backup-svc@example-prod.iam.gserviceaccount.com", impersonation: true } },
+      extra: {
+        impersonation: true,
+        acting_app: { oauthClientId: "118273645546372819283", applicationName: "backup-svc@example-prod.iam.gserviceaccount.com", impersonation: true },
+        initiator: { external_id: "118273645546372819283", name: "backup-svc@example-prod.iam.gserviceaccount.com", via: "domain_wide_delegation" },
+      },
       src_endpoint: { ip: "2001:db8::42" },
       session: null,
     });
@@ -101,11 +106,11 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
     expect(r.rejected.size).toBe(0);
     const all = r.events.flatMap((e) => e.events);
     expect(all).toHaveLength(6);
-    // The user revokes the app's grant: the grant is the credential (kind oauth_grant).
+    // The user revokes the app's grant: the grant is the credential (kind oauth_grant), revoked.
     expect(all[0]).toMatchObject({
       event_name: "revoke",
       class_uid: 3005,
-      activity: "revoke_privileges",
+      activity: "revoke_credentials",
       actor: { kind_hint: "human" },
       credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "oauth_grant", native_type: "WEB" },
       issued_credentials: [],
@@ -175,6 +180,20 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
     expect(() => googleWorkspace.normalize({ id: { applicationName: "login", time: "2025-03-04T08:00:00Z" }, events: [] }, ctx)).toThrow(/no events/);
     expect(() => googleWorkspace.normalize({ id: { applicationName: "login" }, events: [{ name: "login_success" }] }, ctx)).toThrow(/event time/);
     expect(() => googleWorkspace.normalize({ foo: 1 }, ctx)).toThrow(/neither events\[\] nor name/);
+  });
+
+  it("shows Google's suspicious-login and hijack warnings as vendor risk, and Google's SYSTEM key as the platform", () => {
+    const base = { kind: "admin#reports#activity", ownerDomain: "example.com" };
+    const [warn] = googleWorkspace.normalize(
+      { ...base, id: { time: "2025-03-04T10:00:00Z", uniqueQualifier: "1", applicationName: "login", customerId: "C1" }, actor: { callerType: "USER", email: "bob@example.com", profileId: "1" }, ipAddress: "0.0.0.0", events: [{ type: "account_warning", name: "suspicious_login", parameters: [{ name: "affected_email_address", value: "bob@example.com" }] }] },
+      { fileName: "x.json", position: 0 },
+    );
+    expect(warn).toMatchObject({ activity: "logon", status: "unknown", src_endpoint: { ip: null }, extra: { vendor_risk: { source: "google", reason: "suspicious_login" } } });
+    const [sys] = googleWorkspace.normalize(
+      { ...base, id: { time: "2025-03-04T10:00:00Z", uniqueQualifier: "2", applicationName: "admin", customerId: "C1" }, actor: { callerType: "KEY", key: "SYSTEM" }, events: [{ type: "LICENSES_SETTINGS", name: "USER_LICENSE_REVOKE", parameters: [{ name: "USER_EMAIL", value: "dave@example.com" }] }] },
+      { fileName: "x.json", position: 1 },
+    );
+    expect(sys).toMatchObject({ actor: { external_id: null, name: "SYSTEM", kind_hint: "system" }, credential: null, activity: "revoke_privileges" });
   });
 
   it("never crashes on damaged records (fast-check, 10,000 runs)", () => {

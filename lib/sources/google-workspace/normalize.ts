@@ -1,6 +1,6 @@
 import { ocsfClass, type ActorKind, type Credential, type CredentialKind, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, recAt, text, type Rec } from "../util/fields";
+import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { parseTime } from "../util/time";
 
@@ -67,18 +67,30 @@ function classify(app: string, name: string, type: string | null): Classified {
   const n = name.toLowerCase();
   if (app === "login" || app === "saml") {
     if (n.includes("logout")) return { uid: 3002, activity: "logoff" };
-    if (n.startsWith("login") || n.includes("login_")) return { uid: 3002, activity: "logon" };
+    // login_success / login_failure / login_verification, and the account warnings about one login
+    // (suspicious_login, suspicious_login_less_secure_app, suspicious_programmatic_login).
+    if (n.startsWith("login") || n.includes("login_") || /^suspicious_(programmatic_)?login/.test(n)) return { uid: 3002, activity: "logon" };
     return { uid: 3001, activity: verb(n) };
   }
   if (app === "token") {
     if (n === "authorize") return { uid: 3005, activity: "token_grant" };
-    if (n === "revoke") return { uid: 3005, activity: "revoke_privileges" };
+    // The user's grant to the app is withdrawn: its tokens stop working.
+    if (n === "revoke") return { uid: 3005, activity: "revoke_credentials" };
     return { uid: 6003, activity: "read" };
   }
-  if (app === "drive") return { uid: 6006, activity: verb(n) };
+  if (app === "drive") {
+    // Access changes (who can open the item) are sharing; a download is a download, not an export.
+    if (/^change_(user_access|document_visibility|document_access_scope|acl_editors)|^shared_drive_membership_change|share/.test(n)) return { uid: 6006, activity: "share" };
+    if (/^download/.test(n)) return { uid: 6006, activity: "download" };
+    return { uid: 6006, activity: verb(n) };
+  }
   if (app === "user_accounts") return { uid: 3001, activity: verb(n) };
   if (app === "groups" || app === "groups_enterprise") return { uid: 3006, activity: verb(n) };
   if (app === "admin") {
+    // Trusting an OAuth app or giving an API client domain-wide delegation grants it access to the domain's data
+    // (ADD_TO_TRUSTED_OAUTH2_APPS, AUTHORIZE_API_CLIENT_ACCESS); licenses give or take product access.
+    if (/^(add_to_trusted_oauth2_apps|authorize_api_client_access|user_license_assign|group_license_assign)/.test(n)) return { uid: 3005, activity: "assign_privileges" };
+    if (/^(remove_from_trusted_oauth2_apps|remove_api_client_access|user_license_revoke|group_license_revoke)/.test(n)) return { uid: 3005, activity: "revoke_privileges" };
     // The Admin console's event types (DELEGATED_ADMIN_SETTINGS, USER_SETTINGS, GROUP_SETTINGS, …) say what changed.
     if (type === "DELEGATED_ADMIN_SETTINGS" || /role|privilege|admin/.test(n)) return { uid: 3005, activity: /unassign|remove|revoke|delete/.test(n) ? "revoke_privileges" : "assign_privileges" };
     if (type === "USER_SETTINGS" || /user|password/.test(n)) return { uid: 3001, activity: verb(n) };
@@ -97,13 +109,25 @@ function verb(n: string): string {
 }
 
 /** Names of events that change privilege or expose data (besides every Admin console change). */
-const PRIVILEGED_NAMES = /^(authorize|2sv_disable|change_owner|change_document_visibility|change_document_access_scope|change_acl_editors|takeout|download.*admin|export)/i;
+const PRIVILEGED_NAMES = /^(authorize|2sv_disable|change_owner|change_document_visibility|change_document_access_scope|change_acl_editors|takeout|download.*admin|export|account_disabled_)/i;
+
+/** Google's own risk signals: login warnings (suspicious_*, account_disabled_*, *_hijacked) and is_suspicious. */
+function vendorRiskOf(app: string, name: string, type: string | null, p: Params): Record<string, string> | null {
+  const suspicious = boolish(p.is_suspicious) === true;
+  const warning = app === "login" && (type === "account_warning" || /^suspicious_|hijack|^account_disabled_/.test(name));
+  if (!suspicious && !warning) return null;
+  return { source: "google", reason: warning ? name : "is_suspicious" };
+}
 /** Drive visibility values that expose a document beyond the domain's named people. */
 const EXPOSED = /public|people_with_link|anyone|shared_externally|external/i;
 
 type ActorFacts = { callerType: string | null; email: string | null; key: string | null; appInfo: Rec | null; appActing: boolean };
 
 function actorKind(a: ActorFacts): ActorKind {
+  // callerType KEY with key SYSTEM: Google itself (automatic license, suspension and cleanup actions).
+  if (a.callerType === "KEY" && a.key?.toUpperCase() === "SYSTEM") return "system";
+  // Domain-wide delegation by a service account (applicationName is its …gserviceaccount.com address).
+  if (a.appInfo && /\.gserviceaccount\.com$/i.test(text(field(a.appInfo, "applicationName")) ?? "")) return "service_account";
   // An app acting (through its OAuth client, or impersonating the user by domain-wide delegation).
   if (a.appInfo || a.appActing) return "oauth_app";
   if (a.callerType === "KEY") return "api_token";
@@ -118,6 +142,8 @@ function resourcesOf(app: string, p: Params, resourceIds: unknown): EventResourc
     if (id || name) out.push({ type, id, name });
   };
   if (app === "drive") add(`drive:${str(p, "doc_type") ?? "item"}`, str(p, "doc_id"), str(p, "doc_title"));
+  // Attachments a rule or message event names (Gmail / rules: attachment_name, attachment_id).
+  add("attachment", str(p, "attachment_id"), str(p, "attachment_name"));
   if (app === "token") add("OAuthApp", str(p, "client_id"), str(p, "app_name"));
   if (app === "saml") add("SAMLApp", null, str(p, "application_name"));
   add("User", null, str(p, "USER_EMAIL") ?? str(p, "affected_email_address") ?? str(p, "target_user"));
@@ -125,6 +151,13 @@ function resourcesOf(app: string, p: Params, resourceIds: unknown): EventResourc
   add("Group", null, str(p, "GROUP_EMAIL") ?? str(p, "group_email"));
   add("Domain", null, str(p, "DOMAIN_NAME") ?? str(p, "target_domain"));
   add("Application", null, str(p, "APPLICATION_NAME"));
+  // Admin audit objects: trusted OAuth apps, API clients given domain-wide delegation (API_CLIENT_NAME is the
+  // client id), org units a setting applies to, customer takeout requests, shared drives.
+  add("oauth2_app", str(p, "OAUTH2_APP_ID"), str(p, "OAUTH2_APP_NAME"));
+  add("api_client", str(p, "API_CLIENT_NAME"), null);
+  add("customer_takeout", str(p, "OBFUSCATED_CUSTOMER_TAKEOUT_REQUEST_ID"), null);
+  add("org_unit", null, str(p, "ORG_UNIT_NAME"));
+  if (app === "drive") add("shared_drive", str(p, "shared_drive_id"), null);
   if (Array.isArray(resourceIds)) for (const r of resourceIds.slice(0, 10)) add("resource", keyText(r), null);
   return out;
 }
@@ -173,7 +206,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     credential = cred(clientId, "google.oauth_client", "access_token");
   } else if (clientId) {
     credential = cred(grantKey, "google.oauth_grant", "access_token");
-  } else if (callerType === "KEY" && key) {
+  } else if (callerType === "KEY" && key && key.toUpperCase() !== "SYSTEM") {
     credential = cred(key, "google.actor_key", "api_token");
   }
 
@@ -190,6 +223,11 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
       : app === "saml"
         ? { factors: [], mfa: null, protocol: "SAML" }
         : null;
+  // How a login authenticated: a Google password, or a SAML assertion from the IdP (login_type); no key exists.
+  if (credential === null && app === "login" && loginType) {
+    const lk: CredentialKind | null = /password/i.test(loginType) ? "password" : /saml/i.test(loginType) ? "saml_assertion" : null;
+    if (lk) credential = { key: null, key_type: null, kind: lk, native_type: loginType, parent_key: null, parent_key_type: null, parent_kind: null };
+  }
   const visibility = first(params.visibility);
   const exposed =
     app === "drive" &&
@@ -209,7 +247,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     status_detail: failed ? (str(params, "login_failure_type") ?? str(params, "failure_type") ?? name) : null,
     message: null,
     actor: {
-      external_id: profileId ?? (callerType === "KEY" ? key : null),
+      external_id: profileId ?? (callerType === "KEY" && key?.toUpperCase() !== "SYSTEM" ? key : null),
       name: email ?? key,
       login: email ?? (callerType === "KEY" ? key : null),
       email: emailShaped(email),
@@ -222,7 +260,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     auth,
     client: clientId || appName ? { app_id: clientId, app_name: appName } : null,
     src_endpoint: {
-      ip: ipOrNull(text(field(activity, "ipAddress"))),
+      ip: sourceIpOrNull(text(field(activity, "ipAddress"))),
       location: text(at(activity, "networkInfo", "regionCode")) ? { city: null, region: text(at(activity, "networkInfo", "subdivisionCode")), country: text(at(activity, "networkInfo", "regionCode")) } : null,
     },
     user_agent: null,
@@ -253,6 +291,9 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
       target_domain: str(params, "target_domain"),
       owner: str(params, "owner"),
       is_suspicious: boolish(params.is_suspicious),
+      vendor_risk: vendorRiskOf(app, lname, evType, params),
+      // Domain-wide delegation: the app (service account) that acted as the user, for "who is behind it".
+      initiator: impersonation && oauthClientId ? { external_id: oauthClientId, name: text(field(appInfo, "applicationName")), login: null, via: "domain_wide_delegation" } : null,
       originating_app_id: str(params, "originating_app_id"),
     }),
   };

@@ -69,14 +69,25 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
       session: { key: SESSION },
       credential: { key: "Xq7pL2mNvEyT3kR9sB0cAA" },
       client: { app_id: "00000002-0000-0ff1-ce00-000000000000", app_name: "Office 365 Exchange Online" },
-      resources: [{ type: "inbox_rule", id: null, name: ".fin-archive" }],
+      // The rule's identity path (ObjectId) is its id.
+      resources: [{ type: "inbox_rule", id: "EURPR04A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contosofin.onmicrosoft.com/alice.novak\\.fin-archive", name: ".fin-archive" }],
     });
     expect(fwd.extra.Parameters).toMatchObject({ ForwardTo: "ap-desk@outlook-mailbox.example.net" });
     // The same cmdlet moving mail to a folder is not privileged.
     expect(eventAt(r, 4)).toMatchObject({ event_name: "New-InboxRule", privileged: false, session: null, credential: null, client: null });
 
     // Admin cmdlet granting mailbox access.
-    expect(eventAt(r, 5)).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true, actor: { type: "Admin", kind_hint: "human" }, resources: [{ type: "mailbox", name: "cfo@contoso-fin.com" }] });
+    // Admin cmdlet granting mailbox access: the mailbox (ObjectId) and the member given rights (-User).
+    expect(eventAt(r, 5)).toMatchObject({
+      class_uid: 3005,
+      activity: "assign_privileges",
+      privileged: true,
+      actor: { type: "Admin", kind_hint: "human" },
+      resources: [
+        { type: "mailbox", id: "EURPR04A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contosofin.onmicrosoft.com/cfo", name: "cfo@contoso-fin.com" },
+        { type: "user", id: null, name: "alice.novak@contoso-fin.com" },
+      ],
+    });
 
     // SharePoint download: file then site; not privileged per record.
     const dl = eventAt(r, 6);
@@ -93,20 +104,22 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
     expect(eventAt(r, 8)).toMatchObject({ event_name: "SharingPolicyChanged", privileged: true, resources: [{ type: "site", id: "8b9c0d1e-2f3a-4b4c-d5e6-f7a8b9c0d1e2", name: "https://contosofin-admin.sharepoint.com/" }] });
 
     // Entra operations through the UAL: consent and role membership.
-    expect(eventAt(r, 9)).toMatchObject({ class_uid: 3005, activity: "consent", privileged: true, resources: [{ type: "service_principal", id: "2b7f9e31-6c4d-4a8e-b1f0-3d5e7a9c1b24" }] });
+    // The target typed as Entra types it (Target list: ServicePrincipal_<id>, <id>, ServicePrincipal).
+    expect(eventAt(r, 9)).toMatchObject({ class_uid: 3005, activity: "consent", privileged: true, resources: [{ type: "ServicePrincipal", id: "2b7f9e31-6c4d-4a8e-b1f0-3d5e7a9c1b24" }] });
     expect(eventAt(r, 10)).toMatchObject({
       activity: "assign_privileges",
       privileged: true,
       resources: [
         { type: "role", id: "62e90394-69f5-4237-9190-012177145e10", name: "Global Administrator" },
-        { type: "user", id: "svc-backup@contoso-fin.com", name: null },
+        { type: "User", id: "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b", name: "svc-backup@contoso-fin.com" },
       ],
     });
     expect(eventAt(r, 11)).toMatchObject({ class_uid: 3006, activity: "add_user", session: { key: SESSION }, credential: null, resources: [{ type: "team", name: "Treasury Ops" }, { type: "user", id: "ravi.menon@contoso-fin.com" }] });
     // eDiscovery export: privileged.
     expect(eventAt(r, 12)).toMatchObject({ activity: "export", privileged: true, resources: [{ type: "compliance_search", name: "IR-2025-014-cfo-mailbox" }, { type: "object" }] });
-    // Exchange's own service account.
-    expect(eventAt(r, 13)).toMatchObject({ actor: { type: "System", kind_hint: "system", external_id: "S-1-5-18", email: null }, src_endpoint: { ip: "::1" } });
+    // Exchange's own service account; its loopback ClientIP "::1" is no client address.
+    expect(eventAt(r, 13)).toMatchObject({ actor: { type: "System", kind_hint: "system", external_id: "S-1-5-18", email: null }, src_endpoint: { ip: null } });
+    expect(eventAt(r, 13).extra.ClientIP).toBe("::1");
 
     expect(toEventRow(mail)).toMatchObject({ sessionKey: SESSION, credentialKey: "wJk2Hq9xGUe4mZ0rT1pLAA", clientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c", targetType: "mailbox" });
   });
@@ -184,6 +197,39 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
     const { normalized, rejected } = assertRobust(m365, [...audit, ...rows, panther], 10000);
     console.log(`m365 robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
+  });
+
+  it("types Windows system principals and SharePoint app-only access by the record, not by UserType", () => {
+    const base = { CreationTime: "2025-03-04T10:20:10", OrganizationId: "o1", Version: 1 };
+    // NT AUTHORITY\SYSTEM with UserType 0 (Regular): still the machine, and its "::1" is no client address.
+    const [sys] = m365.normalize(
+      { ...base, Id: "a", RecordType: 1, Workload: "Exchange", Operation: "Set-Mailbox", UserType: 0, UserKey: "S-1-5-18", UserId: "NT AUTHORITY\\SYSTEM (w3wp)", ClientIP: "::1", ResultStatus: "True" },
+      { fileName: "x.json", position: 0 },
+    );
+    expect(sys).toMatchObject({ actor: { kind_hint: "system", external_id: "S-1-5-18" }, src_endpoint: { ip: null } });
+    const [network] = m365.normalize(
+      { ...base, Id: "b", RecordType: 1, Workload: "Exchange", Operation: "Set-Mailbox", UserType: 2, UserKey: "S-1-5-20", UserId: "NT AUTHORITY\\NETWORK SERVICE", ClientIP: "0.0.0.0" },
+      { fileName: "x.json", position: 1 },
+    );
+    expect(network).toMatchObject({ actor: { kind_hint: "system" }, src_endpoint: { ip: null } });
+    const [app] = m365.normalize(
+      {
+        ...base,
+        Id: "c",
+        RecordType: 6,
+        Workload: "SharePoint",
+        Operation: "FileDownloaded",
+        UserType: 0,
+        UserKey: "i:0i.t|ms.sp.ext|2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06@8f3c2a10-5b7d-4e21-9c4a-0d1e2f3a4b5c",
+        UserId: "app@sharepoint",
+        ApplicationId: "2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06",
+        ApplicationDisplayName: "backup-connector",
+        ObjectId: "https://example.sharepoint.com/sites/finance/Shared Documents/a.xlsx",
+        SourceFileName: "a.xlsx",
+      },
+      { fileName: "x.json", position: 2 },
+    );
+    expect(app.actor).toMatchObject({ external_id: "2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06", name: "backup-connector", kind_hint: "workload" });
   });
 
   it("measures normalize throughput (printed, not asserted)", () => {

@@ -1,6 +1,17 @@
-import { ocsfClass, type ActorKind, type Credential, type EventResource, type EventSession, type EventStatus, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Credential,
+  type CredentialKind,
+  type EventResource,
+  type EventSession,
+  type EventStatus,
+  type IssuedCredential,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
+import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { parseTime } from "../util/time";
 
@@ -52,9 +63,22 @@ const KIND_OF_USER_TYPE: Record<string, ActorKind> = {
   System: "system",
   CustomPolicy: "system",
   SystemPolicy: "system",
-  Application: "service_account",
-  ServicePrincipal: "service_account",
+  // An app acting with its own credential is an Entra service principal: a workload identity.
+  Application: "workload",
+  ServicePrincipal: "workload",
 };
+
+// Windows well-known security principals that are the machine or a service, never a person: LocalSystem
+// (S-1-5-18), LocalService (S-1-5-19), NetworkService (S-1-5-20), per-service SIDs (S-1-5-80-…), and the
+// "NT AUTHORITY\…" / "NT SERVICE\…" accounts Exchange writes as UserId for its service hosts
+// (learn.microsoft.com/windows-server/identity/ad-ds/manage/understand-security-identifiers).
+const SYSTEM_SID = /^S-1-5-(18|19|20|80-[\d-]+)$/i;
+const SYSTEM_ACCOUNT = /^(NT AUTHORITY|NT SERVICE)\\/i;
+
+/** True when the actor is a Windows system principal, whatever UserType says. */
+export function isWindowsSystemPrincipal(userKey: string | null, userId: string | null): boolean {
+  return (userKey !== null && SYSTEM_SID.test(userKey)) || (userId !== null && (SYSTEM_ACCOUNT.test(userId) || SYSTEM_SID.test(userId)));
+}
 
 /** A few RecordType numbers, to classify records whose Workload is missing. */
 const RECORD_TYPE_WORKLOAD: Record<number, string> = {
@@ -184,6 +208,8 @@ function classify(workload: string | null, op: string, r: Rec, params: Record<st
     if (/^Consent to application/i.test(op)) return { uid: 3005, activity: "consent", privileged: true };
     if (/^Add member to group/i.test(op)) return { uid: 3006, activity: "add_user", privileged: false };
     if (/^Remove member from group/i.test(op)) return { uid: 3006, activity: "remove_user", privileged: false };
+    if (/^reset (user )?password/i.test(op)) return { uid: 3001, activity: "password_reset", privileged: true };
+    if (/^change (user )?password/i.test(op)) return { uid: 3001, activity: "password_change", privileged: true };
     const mfaChange = modifiedNames(r).some((n) => /StrongAuthentication|Password/i.test(n));
     const privileged = AAD_PRIVILEGED.test(op) || mfaChange;
     if (/ user\.?$/i.test(op)) return { uid: 3001, activity: /password/i.test(op) ? "update" : verb, privileged };
@@ -271,6 +297,32 @@ function pushResource(out: EventResource[], type: string, id: string | null, nam
   out.push({ type, id, name });
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The directory object of an Entra record's Actor or Target list: its type name, object id and name. */
+function aadObjectOf(list: unknown[]): { type: string | null; id: string | null; name: string | null } | null {
+  let type: string | null = null;
+  let id: string | null = null;
+  let name: string | null = null;
+  let upn: string | null = null;
+  for (const e of list) {
+    const v = keyText(field(e, "ID"));
+    const t = field(e, "Type");
+    if (v === null) continue;
+    if (t === 2 || t === "2") {
+      const prefixed = /^([A-Za-z]+)_([0-9a-f-]{36})$/i.exec(v);
+      if (prefixed) {
+        type ??= prefixed[1];
+        id ??= prefixed[2];
+      } else if (GUID.test(v)) id ??= v;
+      else if (/^[A-Za-z]+$/.test(v)) type ??= v;
+    } else if (t === 1 || t === "1") name ??= v;
+    else if (t === 5 || t === "5") upn ??= v;
+  }
+  if (!type && !id && !name && !upn) return null;
+  return { type, id, name: name ?? upn };
+}
+
 function resourcesOf(workload: string | null, op: string, r: Rec, params: Record<string, string> | null): EventResource[] {
   const out: EventResource[] = [];
   const objectId = text(field(r, "ObjectId"));
@@ -280,15 +332,32 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
     const siteUrl = text(field(r, "SiteUrl"));
     const isSite = itemType === "Site" || itemType === "Web" || (objectId !== null && objectId === siteUrl);
     if (!isSite && (fileName || objectId)) pushResource(out, itemType === "Folder" ? "folder" : itemType === "List" ? "list" : "file", objectId, fileName);
-    pushResource(out, "site", idText(field(r, "Site")), siteUrl ?? (isSite ? objectId : null));
+    // The user or group given (or removed from) access: site collection admins, group members, sharing invitees.
+    const member = text(field(r, "TargetUserOrGroupName"));
+    if (member) pushResource(out, /group/i.test(text(field(r, "TargetUserOrGroupType")) ?? "") ? "group" : "user", null, member);
+    // A site-level action names the site (web) it acted on by its URL in ObjectId.
+    pushResource(out, "site", idText(field(r, "Site")), (isSite ? objectId : null) ?? siteUrl);
     return out;
   }
   if (workload === "Exchange") {
-    if (INBOX_RULE.test(op)) pushResource(out, "inbox_rule", null, params?.Name ?? params?.Identity ?? objectId);
+    // Admin cmdlets (RecordType 1) name the object they act on in ObjectId (the mailbox or rule identity path).
+    const admin = /^[A-Z][a-z]+-[A-Za-z]+$/.test(op);
+    if (INBOX_RULE.test(op)) pushResource(out, "inbox_rule", admin ? idText(objectId) : null, params?.Name ?? params?.Identity ?? objectId);
+    // Mailbox audit records: the items acted on (AffectedItems of SoftDelete/HardDelete/Move, Item of others);
+    // folder-permission records name the folder and the member given rights (Item.ParentFolder).
+    const folderPermission = /FolderPermissions$/.test(op);
+    for (const it of listAt(r, "AffectedItems").slice(0, 10)) pushResource(out, "email", idText(field(it, "Id")) ?? idText(field(it, "InternetMessageId")), text(field(it, "Subject")));
     const item = recAt(r, "Item");
-    if (item) pushResource(out, "email", idText(field(item, "InternetMessageId")) ?? idText(field(item, "Id")), text(field(item, "Subject")));
+    const parent = recAt(item, "ParentFolder");
+    if (folderPermission && parent) {
+      pushResource(out, "folder", idText(field(parent, "Id")), text(field(parent, "Path")) ?? text(field(parent, "Name")));
+      pushResource(out, "user", null, text(field(parent, "MemberUpn")) ?? idText(field(parent, "MemberSid")));
+    } else if (item) pushResource(out, "email", idText(field(item, "InternetMessageId")) ?? idText(field(item, "Id")), text(field(item, "Subject")));
     const mailbox = text(field(r, "MailboxOwnerUPN")) ?? params?.Mailbox ?? (INBOX_RULE.test(op) ? null : params?.Identity ?? null);
-    pushResource(out, "mailbox", idText(field(r, "MailboxGuid")), mailbox);
+    const mailboxId = idText(field(r, "MailboxGuid")) ?? (admin && !INBOX_RULE.test(op) && mailbox ? idText(objectId) : null);
+    pushResource(out, "mailbox", mailboxId, mailbox);
+    // Mailbox / recipient permission grants: the member given rights (Add-MailboxPermission -User, -Trustee).
+    if (PERMISSION_CMDLET.test(op)) pushResource(out, "user", null, params?.User ?? params?.Trustee ?? params?.Member ?? null);
     if (out.length === 0 && objectId) pushResource(out, "exchange_object", null, objectId);
     return out;
   }
@@ -300,7 +369,11 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
       pushResource(out, "resource_application", objectId, null); // the application signed in to
       return out;
     }
-    if (objectId) pushResource(out, /application|service principal|consent/i.test(op) ? "service_principal" : /group/i.test(op) ? "group" : emailShaped(objectId) ? "user" : "directory_object", objectId, null);
+    // Target (Entra directory audit): [{ID, Type}] with Type 2 = the object's ids ("User_<guid>", "<guid>",
+    // and its type name "User"/"ServicePrincipal"/"Application"/"Group"), 1 = display name, 5 = UPN.
+    const target = aadObjectOf(listAt(r, "Target"));
+    if (target && (target.id || target.name)) pushResource(out, target.type ?? "directory_object", target.id, target.name ?? objectId);
+    else if (objectId) pushResource(out, /application|service principal|consent/i.test(op) ? "service_principal" : /group/i.test(op) ? "group" : emailShaped(objectId) ? "user" : "directory_object", objectId, null);
     // The role or group member is the object; the role itself (ModifiedProperties) is the more specific target.
     return out;
   }
@@ -319,6 +392,56 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
   return out;
 }
 
+/**
+ * The actor: UserKey (id) and UserId (login), kind from UserType, except where the record itself shows more:
+ * Windows system principals (SYSTEM SIDs, NT AUTHORITY accounts) are system whatever UserType says; a
+ * service principal (UserId ServicePrincipal_<id>) takes its display name from the Entra Actor list; SharePoint
+ * app-only access ("app@sharepoint", UserKey claim i:0i.t|ms.sp.ext|<appId>@…) is the application
+ * (ApplicationId / ApplicationDisplayName), a workload.
+ */
+function actorOf(r: Rec, workload: string | null, userType: string | null, userId: string | null, userKey: string | null): NormalizedEvent["actor"] {
+  let kind: ActorKind = (userType && KIND_OF_USER_TYPE[userType]) || "unknown";
+  if (isWindowsSystemPrincipal(userKey, userId)) kind = "system";
+  const appOnly = (workload === "SharePoint" || workload === "OneDrive") && (/^app@sharepoint$/i.test(userId ?? "") || /\|ms\.sp\.ext\|/i.test(userKey ?? ""));
+  if (appOnly) {
+    const appId = idText(field(r, "ApplicationId")) ?? /ms\.sp\.ext\|([0-9a-f-]{36})/i.exec(userKey ?? "")?.[1] ?? null;
+    const appName = text(field(r, "ApplicationDisplayName")) ?? text(at(r, "AppAccessContext", "ClientAppName"));
+    return { external_id: appId ?? userKey, name: appName ?? userId, login: userId, email: null, type: userType, kind_hint: "workload" };
+  }
+  const sp = /^ServicePrincipal_/i.test(userId ?? "") ? aadObjectOf(listAt(r, "Actor")) : null;
+  if (sp) kind = kind === "system" ? kind : "workload";
+  return {
+    external_id: userKey,
+    name: sp?.name ?? userId,
+    login: userId,
+    email: emailShaped(userId),
+    type: userType,
+    kind_hint: kind,
+  };
+}
+
+/**
+ * Keys added by an Entra credential change (Add service principal credentials, Update application – Certificates
+ * and secrets management): ModifiedProperties "KeyDescription" lists "[KeyIdentifier=…,KeyType=…,…]" entries;
+ * a key in NewValue and not in OldValue was issued (Password → sp_secret, AsymmetricX509Cert → sp_certificate).
+ */
+function issuedKeysOf(r: Rec, op: string): IssuedCredential[] {
+  if (!/credential|certificate|secret/i.test(op)) return [];
+  const keys = (v: string | null) => [...(v ?? "").matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g)].map((m) => ({ id: m[1].trim(), type: m[2]?.trim() ?? null }));
+  const owner = aadObjectOf(listAt(r, "Target"));
+  const out: IssuedCredential[] = [];
+  for (const p of listAt(r, "ModifiedProperties")) {
+    if (text(field(p, "Name")) !== "KeyDescription") continue;
+    const before = new Set(keys(text(field(p, "OldValue"))).map((k) => k.id));
+    for (const k of keys(text(field(p, "NewValue")))) {
+      if (before.has(k.id) || out.some((o) => o.key === k.id)) continue;
+      const kind: CredentialKind = /password|secret/i.test(k.type ?? "") ? "sp_secret" : /cert|x509/i.test(k.type ?? "") ? "sp_certificate" : "unknown";
+      out.push({ key: k.id, key_type: "entra.sp_credential_key_id", kind, native_type: k.type, parent_key: null, parent_key_type: null, principal: owner?.id ?? null, source_identity: null, expiration: null });
+    }
+  }
+  return out;
+}
+
 function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: Rec | null): NormalizedEvent {
   const op = text(field(r, "Operation")) ?? (row ? text(row.Operations) ?? text(row.Operation) : null);
   if (op === null) throw new NormalizeError("not a Microsoft 365 Unified Audit Log record: Operation is missing");
@@ -332,13 +455,20 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: R
   const userTypeRaw = field(r, "UserType");
   const userTypeNum = typeof userTypeRaw === "number" ? userTypeRaw : /^\d+$/.test(text(userTypeRaw) ?? "") ? Number(text(userTypeRaw)) : null;
   const userType = userTypeNum !== null ? USER_TYPES[userTypeNum] ?? String(userTypeNum) : text(userTypeRaw);
-  const kind: ActorKind = (userType && KIND_OF_USER_TYPE[userType]) || "unknown";
-
   const userId = idText(field(r, "UserId")) ?? (row ? idText(row.UserIds) ?? idText(row.UserId) : null);
+  const userKey = idText(field(r, "UserKey"));
   const aac = recAt(r, "AppAccessContext");
+  const actor = actorOf(r, workload, userType, userId, userKey);
 
+  // AppAccessContext.AADSessionId is the Entra sign-in session; without it, Exchange mailbox audit records carry
+  // the mailbox session (SessionId), a different, Exchange-only key.
   const sessionId = idText(field(aac, "AADSessionId"));
-  const session: EventSession | null = sessionId ? { key: sessionId, key_type: "m365.AADSessionId", root_key: null, issuer: null } : null;
+  const exchangeSession = workload === "Exchange" ? idText(field(r, "SessionId")) : null;
+  const session: EventSession | null = sessionId
+    ? { key: sessionId, key_type: "m365.AADSessionId", root_key: null, issuer: null }
+    : exchangeSession
+      ? { key: exchangeSession, key_type: "m365.exchange_session_id", root_key: null, issuer: null }
+      : null;
   const tokenId = idText(field(aac, "UniqueTokenId"));
   const credential: Credential | null = tokenId
     ? { key: tokenId, key_type: "entra.unique_token_identifier", kind: "access_token", native_type: "UniqueTokenId", parent_key: null, parent_key_type: null, parent_kind: null }
@@ -349,7 +479,8 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: R
   const client = appId || appName ? { app_id: appId, app_name: appName } : null;
 
   const rawIp = text(field(r, "ClientIP")) ?? text(field(r, "ClientIPAddress")) ?? text(field(r, "ActorIpAddress"));
-  const ip = clientIp(rawIp);
+  // Loopback / unspecified addresses (::1 for actions Exchange runs itself) are not where anyone was.
+  const ip = sourceIpOrNull(clientIp(rawIp));
 
   const params = nameValues(listAt(r, "Parameters"));
   const ext = nameValues(listAt(r, "ExtendedProperties"));
@@ -368,17 +499,10 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: R
     status,
     status_detail: [resultStatus, logonError].filter((s) => s !== null).join(": ") || null,
     message: null,
-    actor: {
-      external_id: idText(field(r, "UserKey")),
-      name: userId,
-      login: userId,
-      email: emailShaped(userId),
-      type: userType,
-      kind_hint: kind,
-    },
+    actor,
     session,
     credential,
-    issued_credentials: [],
+    issued_credentials: workload === "AzureActiveDirectory" && status !== "failure" ? issuedKeysOf(r, op) : [],
     auth: null,
     client,
     src_endpoint: { ip, location: null },

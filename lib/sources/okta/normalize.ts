@@ -1,6 +1,6 @@
-import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type JitGrant, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type IssuedCredential, type JitGrant, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text } from "../util/fields";
+import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, sourceIpOrNull, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { parseTime } from "../util/time";
 
@@ -37,18 +37,69 @@ const CREDENTIAL_TYPE: Record<string, CredentialKind> = {
   OAUTH2: "oauth_grant",
 };
 
+// Factor checks: the event types of a factor verification, and the credential types that are factors.
+const MFA_EVENT = /^user\.authentication\.auth_via_mfa$/;
+const MFA_CREDENTIAL_TYPES = new Set(["OTP", "SMS", "EMAIL"]);
+
 // Event types that change or use administrative privilege (roles, policies, tokens, identity providers, zones).
 const PRIVILEGED =
-  /^(access\.request\.resolve$|user\.account\.privilege\.|group\.privilege\.|iam\.|policy\.lifecycle\.|policy\.rule\.|system\.api_token\.|system\.idp\.lifecycle\.|security\.authenticator\.lifecycle\.|zone\.|application\.policy\.|app\.oauth2\.as\.|system\.org\.|user\.mfa\.factor\.reset_all)/;
+  /^(access\.request\.resolve$|user\.account\.privilege\.|group\.privilege\.|iam\.|policy\.lifecycle\.|policy\.rule\.|system\.api_token\.|system\.idp\.lifecycle\.|security\.authenticator\.lifecycle\.|zone\.|application\.policy\.|app\.oauth2\.as\.(?!token\.)|system\.org\.|user\.session\.impersonation\.|user\.mfa\.factor\.reset_all)/;
+
+/** A factor or password change made by someone to another user's account (an admin resetting Bob's factor). */
+function onAnotherUser(eventType: string, actorId: string | null, resources: EventResource[]): boolean {
+  if (!/^user\.(mfa\.factor|account\.(reset_password|update_password|unlock))/.test(eventType)) return false;
+  const user = resources.find((r) => r.type === "User");
+  return actorId !== null && user !== undefined && user.id !== null && user.id !== actorId;
+}
+
+/**
+ * Okta's own risk signals (debugData.risk "{level=HIGH, reasons=…}", debugData.behaviors "{New Device=POSITIVE,
+ * …}", threatSuspected, security.threat.detected): the level and the reasons/behaviors that fired, or null.
+ */
+function vendorRiskOf(eventType: string, debugData: Record<string, unknown> | null, outcomeReason: string | null): Record<string, string | boolean> | null {
+  const risk = text(field(debugData, "risk"));
+  const level = risk ? /level=([A-Za-z_]+)/.exec(risk)?.[1] ?? null : null;
+  const reasons = risk ? /reasons=(.*?)(?:,\s*level=|}|$)/.exec(risk)?.[1]?.trim() || null : null;
+  const behaviors = text(field(debugData, "behaviors"));
+  const positive = behaviors ? [...behaviors.matchAll(/([^{},=]+)=POSITIVE/g)].map((m) => m[1].trim()) : [];
+  const threat = boolish(field(debugData, "threatSuspected")) === true;
+  const detection = /^security\.(threat|attack|breached_credential)\./.test(eventType);
+  if (!level && positive.length === 0 && !threat && !detection) return null;
+  const out: Record<string, string | boolean> = { source: "okta" };
+  if (level) out.level = level;
+  const why = [reasons, positive.length > 0 ? positive.join(", ") : null, detection ? outcomeReason ?? eventType : null].filter(Boolean).join("; ");
+  if (why) out.reason = why;
+  if (threat) out.threat_suspected = true;
+  return out;
+}
 
 type Classified = { uid: OcsfClassUid; activity: string };
 
-function classify(eventType: string): Classified {
+function classify(eventType: string, grantType: string | null): Classified {
   const last = eventType.slice(eventType.lastIndexOf(".") + 1);
-  if (eventType === "user.session.start" || eventType.startsWith("user.authentication.")) return { uid: 3002, activity: "logon" };
+  // Signing in, a factor verification inside a sign-in, and entering an app (the admin console included) are
+  // authentications: OCSF keeps a factor check under Authentication (auth_factors / is_mfa), not Account Change.
+  if (eventType === "user.session.start" || eventType.startsWith("user.authentication.") || /^user\.session\.access_/.test(eventType)) {
+    return { uid: 3002, activity: "logon" };
+  }
   if (eventType === "user.session.end") return { uid: 3002, activity: "logoff" };
   if (eventType === "policy.evaluate_sign_on") return { uid: 3002, activity: "policy_evaluation" };
-  if (/^app\.oauth2\..*token\.(grant|revoke)/.test(eventType)) return { uid: 3002, activity: last === "revoke" ? "token_revoke" : "token_grant" };
+  if (/^app\.oauth2\..*token\.(grant|revoke)/.test(eventType)) {
+    if (last === "revoke") return { uid: 3002, activity: "token_revoke" };
+    // debugData.grantType refresh_token: a new access token from a refresh token (not a new grant).
+    return { uid: 3002, activity: grantType?.toLowerCase() === "refresh_token" ? "token_refresh" : "token_grant" };
+  }
+  // A user's consent to an OAuth client's scopes (app.oauth2.as.consent.grant / .revoke).
+  if (/^app\.oauth2\..*consent\./.test(eventType)) return { uid: 3005, activity: last === "grant" ? "consent" : "revoke_privileges" };
+  // Okta Support impersonation access granted/revoked by the org (user.session.impersonation.grant / revoke).
+  if (eventType.startsWith("user.session.impersonation.")) {
+    if (last === "grant") return { uid: 3005, activity: "assign_privileges" };
+    if (last === "revoke" || last === "expire") return { uid: 3005, activity: "revoke_privileges" };
+    return { uid: 3002, activity: last === "initiate" ? "impersonate" : verb(last) };
+  }
+  // API tokens (system.api_token.create / revoke): credentials minted or withdrawn.
+  if (eventType === "system.api_token.create") return { uid: 3001, activity: "issue_credentials" };
+  if (eventType === "system.api_token.revoke") return { uid: 3001, activity: "revoke_credentials" };
   if (eventType.startsWith("user.account.privilege.") || eventType.startsWith("group.privilege.")) {
     return { uid: 3005, activity: last === "grant" ? "assign_privileges" : "revoke_privileges" };
   }
@@ -62,7 +113,10 @@ function classify(eventType: string): Classified {
   if (eventType === "user.account.reset_password") return { uid: 3001, activity: "password_reset" };
   if (eventType === "user.account.update_password") return { uid: 3001, activity: "password_change" };
   if (eventType.startsWith("user.mfa.factor.")) return { uid: 3001, activity: last === "activate" ? "mfa_enable" : last === "deactivate" || last.startsWith("reset") ? "mfa_disable" : verb(last) };
-  if (eventType.startsWith("user.account.") || eventType.startsWith("user.lifecycle.") || eventType.startsWith("system.api_token.")) {
+  // User lifecycle transitions (activate, deactivate, suspend, unsuspend, reactivate) change the account's state;
+  // only create and delete make or remove the account (Okta event types user.lifecycle.*).
+  if (eventType.startsWith("user.lifecycle.")) return { uid: 3001, activity: last === "create" ? "create" : last === "delete" ? "delete" : "update" };
+  if (eventType.startsWith("user.account.") || eventType.startsWith("system.api_token.")) {
     return { uid: 3001, activity: verb(last) };
   }
   if (eventType.startsWith("security.threat.")) return { uid: 2004, activity: "detect" };
@@ -141,6 +195,14 @@ function jitOf(eventType: string, resources: EventResource[], actorLogin: string
   };
 }
 
+/** system.api_token.create: the new SSWS token is the event's Token target (id 00T…, displayName = its name). */
+function issuedOf(eventType: string, resources: EventResource[], actorLogin: string | null): IssuedCredential[] {
+  if (eventType !== "system.api_token.create") return [];
+  const token = resources.find((r) => r.type === "Token" && r.id !== null);
+  if (!token?.id) return [];
+  return [{ key: token.id, key_type: "okta.api_token_id", kind: "api_token", native_type: "SSWS", parent_key: null, parent_key_type: null, principal: actorLogin, source_identity: null, expiration: null }];
+}
+
 export function normalizeOkta(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^Okta\./, "Okta System Log");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
@@ -165,21 +227,45 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
   const credentialType = text(field(authn, "credentialType"));
   const credentialProvider = text(field(authn, "credentialProvider"));
   const grantType = text(field(debugData, "grantType"));
+  const outcomeResult = text(field(outcome, "result"));
+  const status = statusOf(outcomeResult);
+  // The factor of a factor check: credentialType when it is a factor type, else debugData.factor (Okta writes
+  // the factor there for Okta Verify push, WebAuthn/FIDO2, Duo, Google Authenticator, …, with no credentialType).
+  const factor = text(field(debugData, "factor"));
+  const mfaEvent = MFA_EVENT.test(eventType) || (credentialType !== null && MFA_CREDENTIAL_TYPES.has(credentialType.toUpperCase()));
+  const oauthClientActor = actorType === "PublicClientApp" || actorType === "Client" || actorType === "AppInstance";
+  const clientIdRaw = keyText(field(client, "id"));
+  const none = { parent_key: null, parent_key_type: null, parent_kind: null } as const;
   let credential: Credential | null = null;
   if (apiTokenId) {
-    credential = { key: apiTokenId, key_type: "okta.api_token_id", kind: "api_token", native_type: "SSWS", parent_key: null, parent_key_type: null, parent_kind: null };
+    credential = { key: apiTokenId, key_type: "okta.api_token_id", kind: "api_token", native_type: "SSWS", ...none };
+  } else if (mfaEvent) {
+    credential = { key: null, key_type: null, kind: "mfa", native_type: credentialType ?? factor, ...none };
   } else if (credentialType) {
-    credential = { key: null, key_type: null, kind: CREDENTIAL_TYPE[credentialType.toUpperCase()] ?? "unknown", native_type: credentialType, parent_key: null, parent_key_type: null, parent_kind: null };
+    credential = { key: null, key_type: null, kind: CREDENTIAL_TYPE[credentialType.toUpperCase()] ?? "unknown", native_type: credentialType, ...none };
+  } else if (grantType?.toLowerCase() === "refresh_token") {
+    // Okta logs no token id: the kind says a refresh token was presented.
+    credential = { key: null, key_type: null, kind: "refresh_token", native_type: grantType, ...none };
+  } else if (oauthClientActor && clientIdRaw) {
+    // An OAuth client acting on its own (client_credentials, or the management API with its token): the
+    // client's registration is the credential the actor holds (client.id).
+    credential = { key: clientIdRaw, key_type: "okta.client_id", kind: "oauth_app", native_type: grantType, ...none };
   } else if (grantType) {
-    credential = { key: null, key_type: null, kind: "oauth_grant", native_type: grantType, parent_key: null, parent_key_type: null, parent_kind: null };
+    credential = { key: null, key_type: null, kind: "oauth_grant", native_type: grantType, ...none };
   }
 
+  const factors = [...new Set([credentialType, mfaEvent ? factor : null].filter((f): f is string => f !== null))];
+  // credentialProvider (OKTA_CREDENTIAL_PROVIDER, DUO, RSA, …) names who holds the credential, not a protocol:
+  // it stays in extra. The protocol is the issuer's type when Okta records one (SAML2, OIDC for inbound IdPs).
+  const issuerType = keyText(at(authn, "issuer", "type"));
   const auth: Auth | null =
-    credentialType || credentialProvider
+    factors.length > 0 || issuerType || mfaEvent
       ? {
-          factors: credentialType ? [credentialType] : [],
-          mfa: credentialType && ["OTP", "SMS", "EMAIL"].includes(credentialType.toUpperCase()) ? true : null,
-          protocol: credentialProvider,
+          factors,
+          // A factor check shows MFA performed when it succeeded and not performed when it failed; a password
+          // sign-in (user.session.start) alone says nothing: Okta logs the factor as its own event.
+          mfa: mfaEvent ? (status === "success" ? true : status === "failure" ? false : null) : null,
+          protocol: issuerType,
         }
       : null;
 
@@ -188,11 +274,10 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
 
   // The client application: Okta's client.id (an OAuth client) when present; otherwise the AppInstance the
   // event is about (the app signed into by user.authentication.sso).
-  const clientId = keyText(field(client, "id"));
+  const clientId = clientIdRaw;
   const appTarget = resources.find((r) => r.type === "AppInstance" && (clientId === null || r.id === clientId)) ?? null;
   const clientApp = clientId ? { app_id: clientId, app_name: appTarget?.name ?? null } : appTarget ? { app_id: appTarget.id, app_name: appTarget.name } : null;
 
-  const outcomeResult = text(field(outcome, "result"));
   const outcomeReason = text(field(outcome, "reason"));
   let policy: EventPolicy | null = null;
   if (eventType === "policy.evaluate_sign_on" && outcomeResult) {
@@ -211,7 +296,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
 
   const geo = recAt(client, "geographicalContext");
   const location = geo ? { city: text(field(geo, "city")), region: text(field(geo, "state")), country: text(field(geo, "country")) } : null;
-  const { uid, activity } = classify(eventType);
+  const { uid, activity } = classify(eventType, grantType);
   const issuerId = keyText(at(authn, "issuer", "id"));
   const rawUa = keyText(at(client, "userAgent", "rawUserAgent"));
 
@@ -222,7 +307,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     activity,
     event_name: eventType,
     time,
-    status: statusOf(outcomeResult),
+    status,
     status_detail: outcomeResult ? (outcomeReason ? `${outcomeResult}: ${outcomeReason}` : outcomeResult) : null,
     message: text(field(record, "displayMessage")),
     actor: {
@@ -237,16 +322,16 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
       ? { key: sessionKey, key_type: "okta.externalSessionId", root_key: keyText(field(authn, "rootSessionId")), issuer: issuerId }
       : null,
     credential,
-    issued_credentials: [],
+    issued_credentials: issuedOf(eventType, resources, login),
     auth,
     client: clientApp && (clientApp.app_id || clientApp.app_name) ? clientApp : null,
     src_endpoint: {
-      ip: ipOrNull(text(field(client, "ipAddress"))),
+      ip: sourceIpOrNull(text(field(client, "ipAddress"))),
       location: location && (location.city || location.region || location.country) ? location : null,
     },
     user_agent: rawUa,
     resources,
-    privileged: PRIVILEGED.test(eventType),
+    privileged: PRIVILEGED.test(eventType) || onAnotherUser(eventType, keyText(field(actor, "id")), resources),
     policy,
     jit: jitOf(eventType, resources, login, actorType, outcomeResult),
     approval: null,
@@ -268,6 +353,9 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
       grantedScopes: text(field(debugData, "grantedScopes")),
       authenticationStep: field(authn, "authenticationStep"),
       authenticationProvider: text(field(authn, "authenticationProvider")),
+      credentialProvider,
+      factor,
+      vendor_risk: vendorRiskOf(eventType, debugData, outcomeReason),
       device: text(field(client, "device")),
       zone: keyText(field(client, "zone")),
       asNumber: field(recAt(record, "securityContext"), "asNumber"),

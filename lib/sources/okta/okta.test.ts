@@ -70,8 +70,9 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
       activity: "token_grant",
       actor: { type: "PublicClientApp", kind_hint: "oauth_app" },
       client: { app_id: "0oa1svcclient00000d4", app_name: "Reporting Service" },
-      credential: { kind: "oauth_grant", native_type: "client_credentials" },
-      privileged: true,
+      // The client acts with its own registration (client.id); issuing a token is not itself a privileged change.
+      credential: { key: "0oa1svcclient00000d4", key_type: "okta.client_id", kind: "oauth_app", native_type: "client_credentials" },
+      privileged: false,
     });
 
     const system = eventAt(r, 5);
@@ -139,6 +140,27 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
     // Settings of the feature, and plain group membership changes, are no grants.
     expect(okta.normalize({ ...resolve, eventType: "access.request.settings.update" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
     expect(okta.normalize({ ...resolve, eventType: "group.user_membership.add" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
+  });
+
+  it("shows Okta's risk signals, records push/WebAuthn factors as MFA, and drops placeholder addresses", () => {
+    const base = { published: "2025-01-01T00:00:00Z", actor: { id: "00u1", type: "User", alternateId: "a@example.com" }, outcome: { result: "SUCCESS" } };
+    const [risky] = okta.normalize(
+      {
+        ...base,
+        uuid: "r1",
+        eventType: "user.session.start",
+        client: { ipAddress: "0.0.0.0" },
+        debugContext: { debugData: { risk: "{reasons=Anomalous Device, Anomalous Location, level=HIGH}", behaviors: "{New Geo-Location=POSITIVE, New Device=NEGATIVE}" } },
+      },
+      { fileName: "x.json", position: 0 },
+    );
+    expect(risky.extra.vendor_risk).toEqual({ source: "okta", level: "HIGH", reason: "Anomalous Device, Anomalous Location; New Geo-Location" });
+    expect(risky.src_endpoint.ip).toBeNull();
+    const [push] = okta.normalize(
+      { ...base, uuid: "r2", eventType: "user.authentication.auth_via_mfa", authenticationContext: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" }, debugContext: { debugData: { factor: "OKTA_VERIFY_PUSH" } } },
+      { fileName: "x.json", position: 1 },
+    );
+    expect(push).toMatchObject({ credential: { kind: "mfa" }, auth: { factors: ["OKTA_VERIFY_PUSH"], mfa: true, protocol: null }, extra: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" } });
   });
 
   it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
