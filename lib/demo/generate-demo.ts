@@ -380,7 +380,7 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const spId = r.uuid();
     const keyId = r.uuid();
     const token = r.alnum(27);
-    identity("nhi:sp-payroll-sync", "service_account", "payroll-sync", maria.id, [{ platform: "entra", externalId: spId, login: "payroll-sync" }]);
+    identity("nhi:sp-payroll-sync", "workload", "payroll-sync", maria.id, [{ platform: "entra", externalId: spId, login: "payroll-sync" }]);
     credential(`cred:entra:${token}`, "access_token", "entra", token, `cred:entra:${keyId}`);
     credential(`cred:entra:${keyId}`, "sp_secret", "entra", keyId, null);
     const t = start + 2 * 86400000 + 3 * 3600000;

@@ -179,7 +179,7 @@ export const AuthSchema = z.strictObject({
   factors: z.array(id),
   /** Whether MFA was used, when the platform says so (AWS MFAUsed / mfaAuthenticated, Entra mfaDetail/requirement met). */
   mfa: z.boolean().nullable(),
-  /** Protocol / provider, verbatim (Entra authenticationProtocol, Okta credentialProvider). */
+  /** The authentication protocol, verbatim (Entra authenticationProtocol, Okta authenticationContext issuer type such as SAML2). */
   protocol: nid,
 });
 
