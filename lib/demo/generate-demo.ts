@@ -302,7 +302,7 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     credential(`cred:grant:${grantId}`, "jit_grant", "pam-grants", grantId, null);
     gt.grants.push({ id: `grant:${grantId}`, grantId, sessions: [sid] });
     gt.links.push({ from: `approval:${chg}`, to: sid, kind: "approval" }, { from: `grant:${grantId}`, to: sid, kind: "jit_grant" });
-    gt.stories.push({ id: "story-1", title: "An admin's SSO session into Salesforce exports a report under an approved change and a JIT grant", sessions: [oktaSid, sid], expected: ["the ReportExport is privileged", "approved by CHG0041001", "inside the JIT grant window"] });
+    gt.stories.push({ id: "story-1", title: "An admin's SSO session into Salesforce exports a report under an approved change and a JIT grant", sessions: [oktaSid, sid], expected: ["the ReportExport is a data access (one report), not a privileged action", "CHG0041001 approves it", "inside the JIT grant window"] });
   }
 
   // ---- story 2: a stolen OAuth integration token used from a new network for bulk API reads.

@@ -281,7 +281,7 @@ describe("evaluateCheck and the catalog (pure)", () => {
 });
 
 describe("governance checks over the demo dataset", () => {
-  it("finds story 8's action after the grant expired and story 9's unapproved agent change; story 1 is ok", async () => {
+  it("finds story 8's action after the grant expired and story 9's unapproved agent change; story 1's one-report export is not judged", async () => {
     await pool().query(`TRUNCATE governance_check`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-demo-gov-"));
     generateDemo({ seed: 3, scale: 1, outDir: dir });
@@ -309,7 +309,9 @@ describe("governance checks over the demo dataset", () => {
     for (const r of destroy.rows) expect(r.approved).not.toBe(true);
     expect(destroy.rows.every((r) => r.status.startsWith("unapproved"))).toBe(true);
 
-    const exportRow = await pool().query<Row>(`SELECT status, "approvalRef", "insideWindow", "grantBroader" FROM governance_check WHERE platform = 'salesforce' AND action = 'ReportExport'`);
-    expect(exportRow.rows).toEqual([{ status: "ok", approvalRef: "CHG0041001", insideWindow: true, grantBroader: false }]);
+    // Story 1's export of one report is a data access, not a use of privilege (Salesforce's ReportExport event; only
+    // bulk reads count as privileged), so no governance check judges it; its approval is still ingested.
+    const exportRow = await pool().query<Row>(`SELECT status FROM governance_check WHERE platform = 'salesforce' AND action = 'ReportExport'`);
+    expect(exportRow.rows).toEqual([]);
   }, 120_000);
 });
