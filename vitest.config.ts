@@ -6,7 +6,13 @@ import path from "node:path";
 // TEST_DATABASE_URL (CI also runs the suite against Debian's PostgreSQL 15). Each test file gets its own
 // database cloned from a migrated template (test/setup-db.ts).
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // lib/db.ts is marked server-only for Next's bundler; tests run it in plain Node.
+      "server-only": path.resolve(import.meta.dirname, "node_modules/next/dist/compiled/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", "lib/generated/**"],

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { apiRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
+import { requestCorrelation } from "@/lib/analysis/schedule-analysis";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { authenticatePushToken } from "@/lib/tokens/api-tokens";
 

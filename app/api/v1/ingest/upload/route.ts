@@ -3,7 +3,7 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { z } from "zod";
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
+import { requestCorrelation } from "@/lib/analysis/schedule-analysis";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 
 const headers = z.object({

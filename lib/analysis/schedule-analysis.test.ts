@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { fixturePath } from "@/lib/sources/testing/samples";
-import { correlationIdle, correlationStatus, requestCorrelation } from "./schedule-correlation";
+import { correlationIdle, correlationStatus, requestCorrelation } from "./schedule-analysis";
 
 const runEntries = async (skip = 0) =>
   (await db().auditLog.findMany({ where: { action: "correlation.run" }, orderBy: { id: "asc" }, skip })).map((r) => ({

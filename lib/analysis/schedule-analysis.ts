@@ -1,13 +1,12 @@
-import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
-import { runRiskRules } from "@/lib/risk/run-risk-rules";
-import { runCorrelation, type CorrelationActor, type CorrelationMode, type CorrelationSummary } from "./run-correlation";
+import type { CorrelationActor, CorrelationMode, CorrelationSummary } from "@/lib/correlation/run-correlation";
+import { runAnalysis } from "./run-analysis";
 
 // Background correlation for the web server: each ingest that stored something asks for a run; requests that
 // arrive while one is running coalesce into one more run after it, so sessions follow new data without piling
 // up work. A failure is logged and does not lose the next request.
 //
 // Runs are incremental unless someone asks for a full pass (the events stored since the last run and what they
-// touch; run-correlation.ts falls back to a full pass when it must). Coalesced requests take the widest mode and
+// touch; lib/correlation/run-correlation.ts falls back to a full pass when it must). Coalesced requests take the widest mode and
 // the user who asked, if any (otherwise the audit entry names the system). Governance checks and risk rules
 // after it are still full passes over the sessions.
 
@@ -22,10 +21,7 @@ async function loop(): Promise<void> {
     const { mode, actor } = pending;
     pending = null;
     try {
-      const summary = await runCorrelation({ mode, actor });
-      // Governance checks and risk findings follow the sessions they read.
-      await runGovernanceChecks({});
-      await runRiskRules({});
+      const summary = await runAnalysis({ mode, actor });
       last = { at: new Date().toISOString(), summary, error: null };
     } catch (err) {
       last = { at: new Date().toISOString(), summary: null, error: (err as Error).message };

@@ -1,0 +1,12 @@
+import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
+import { runRiskRules } from "@/lib/risk/run-risk-rules";
+import { runCorrelation, type CorrelationActor, type CorrelationMode, type CorrelationSummary } from "@/lib/correlation/run-correlation";
+
+// The analysis after an ingest: correlation, then the governance checks and risk rules that read the sessions
+// it leaves. It sits above those layers so that correlation never calls the analyses built on its output.
+export async function runAnalysis({ mode, actor }: { mode: CorrelationMode; actor: CorrelationActor | null }): Promise<CorrelationSummary> {
+  const summary = await runCorrelation({ mode, actor });
+  await runGovernanceChecks({});
+  await runRiskRules({});
+  return summary;
+}
