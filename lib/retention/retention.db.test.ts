@@ -1,11 +1,6 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, pool } from "@/lib/db";
-import { runCorrelation } from "@/lib/correlation/run-correlation";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { heldRawRecordIds } from "./held-raw-records";
 import { listHolds } from "./list-holds";
 import { listRetention } from "./list-retention";
@@ -14,6 +9,7 @@ import { purgeExpired } from "./purge-expired";
 import { releaseHold } from "./release-hold";
 import { setRetentionPolicy } from "./set-retention-policy";
 import type { RetentionActor } from "./types";
+import { seedCorrelated, seedUser } from "@/test/factories";
 
 // Purge and hold over real fixture exports. The fixtures' events are from 2025, so a 30-day policy evaluated at
 // NOW expires every okta and github record; cloudtrail gets no policy and must stay untouched. Every expected set
@@ -37,13 +33,9 @@ const payloadState = async () =>
   new Map((await pool().query<{ id: string; purged: boolean }>(`SELECT id::text AS id, payload IS NULL AS purged FROM raw_record`)).rows.map((r) => [r.id, r.purged]));
 
 beforeAll(async () => {
-  for (const [platform, file] of FILES) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
-    expect(r.quarantined).toBe(0);
-  }
-  await runCorrelation();
-  const u = await db().user.create({ data: { email: "admin@retention.test", role: "admin" } });
-  admin = { id: u.id, email: u.email, ip: "192.0.2.7", userAgent: "vitest" };
+  await seedCorrelated(FILES);
+  const u = await seedUser("admin", "admin@retention.test");
+  admin = { ...u.actor, ip: "192.0.2.7" };
   const sources = new Map((await db().source.findMany()).map((s) => [s.platform, s.id]));
   okta = sources.get("okta")!;
   github = sources.get("github")!;

@@ -1,11 +1,7 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { append } from "@/lib/ledger/test-helpers";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { getIdentity } from "./get-identity";
 import { getLineage } from "./get-lineage";
 import { getSession } from "./get-session";
@@ -14,6 +10,7 @@ import { listIdentities } from "./list-identities";
 import { listSessions } from "./list-sessions";
 import { searchLineageRoots } from "./search-lineage-roots";
 import { lineageQuery, sessionsQuery } from "./types";
+import { ingestCleanFixtures } from "@/test/factories";
 
 // The Sessions / Identities / Lineage queries over real fixture exports: CloudTrail (alice's GetSessionToken ->
 // AssumeRole Admin -> AssumeRole Auditor chain), Okta, GitHub, Entra sign-ins and the M365 audit log (Maria Lopez
@@ -31,10 +28,7 @@ let adminSessionId: string;
 beforeAll(async () => {
   const empty = await getSessionFacets();
   expect(empty).toEqual({ sessions: 0, events: 0, platforms: [], kinds: [], riskLevels: [] });
-  for (const [platform, file] of FILES) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli" });
-    expect(r.quarantined).toBe(0);
-  }
+  await ingestCleanFixtures(FILES);
   const sum = await runCorrelation();
   expect(sum.sessions).toBeGreaterThan(10);
   const page = await listSessions({ q: "AttachUserPolicy" });
