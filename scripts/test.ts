@@ -1,9 +1,10 @@
 // `npm test`: everything, in order — type-check, lint, unit and integration tests (vitest, against a real
 // PostgreSQL), end-to-end tests (Playwright in Debian's chromium). Every step runs even when an earlier one
 // fails, so one run shows all problems; the exit code is non-zero when any step failed. The last line is the
-// total in the form "N passed, N failed, N skipped".
-import { spawnSync } from "node:child_process";
+// total in the form "N passed, N failed, N skipped". Stopped (SIGINT, SIGTERM, a CI timeout), it stops the
+// running step's whole process tree (scripts/lib/children.ts) and exits.
 import fs from "node:fs";
+import { startGroup, stopGroup, withCleanup, type Group } from "./lib/children";
 
 type Step = { name: string; cmd: string[]; results?: string; parse?: (json: unknown) => Counts };
 type Counts = { passed: number; failed: number; skipped: number };
@@ -33,25 +34,36 @@ const steps: Step[] = [
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const summary: string[] = [];
 fs.mkdirSync("test-results", { recursive: true });
-for (const step of steps) {
-  if (step.results) fs.rmSync(step.results, { force: true });
-  console.log(`\n=== ${step.name}: ${step.cmd.slice(2).join(" ")}`);
-  const started = Date.now();
-  const r = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  let counts: Counts = r.status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
-  if (step.parse && step.results && fs.existsSync(step.results)) {
-    counts = step.parse(JSON.parse(fs.readFileSync(step.results, "utf8")));
-    // A runner that crashed or exited non-zero with no failing test still fails the step.
-    if (r.status !== 0 && counts.failed === 0) counts.failed = 1;
-  }
-  total.passed += counts.passed;
-  total.failed += counts.failed;
-  total.skipped += counts.skipped;
-  summary.push(
-    `${r.status === 0 && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(18)} ${secs.padStart(6)} s  ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
-  );
-}
+let current: Group | null = null;
+await withCleanup(
+  async () => {
+    for (const step of steps) {
+      if (step.results) fs.rmSync(step.results, { force: true });
+      console.log(`\n=== ${step.name}: ${step.cmd.slice(2).join(" ")}`);
+      const started = Date.now();
+      current = startGroup(step.cmd[0], step.cmd.slice(1), { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+      const status = await current.exited;
+      current = null;
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      let counts: Counts = status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+      if (step.parse && step.results && fs.existsSync(step.results)) {
+        counts = step.parse(JSON.parse(fs.readFileSync(step.results, "utf8")));
+        // A runner that crashed or exited non-zero with no failing test still fails the step.
+        if (status !== 0 && counts.failed === 0) counts.failed = 1;
+      }
+      total.passed += counts.passed;
+      total.failed += counts.failed;
+      total.skipped += counts.skipped;
+      summary.push(
+        `${status === 0 && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(18)} ${secs.padStart(6)} s  ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+      );
+    }
+  },
+  async (reason) => {
+    // SIGTERM lets a step clean up after itself (scripts/e2e.ts stops Playwright's servers) before SIGKILL.
+    if (reason !== "done" && current) await stopGroup((current as Group).pid, "SIGTERM", 60_000);
+  },
+);
 console.log(`\n=== summary\n${summary.join("\n")}\n`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 ? 1 : 0);
