@@ -41,7 +41,7 @@ export default defineConfig({
       gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
     {
-      command: "npx tsx scripts/start.ts",
+      command: "npx tsx --import ./scripts/server-only.mjs scripts/start.ts",
       url: `${E2E.baseUrl}/api/v1/health`,
       timeout: 300_000,
       reuseExistingServer: false,

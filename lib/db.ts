@@ -1,3 +1,6 @@
+// Next refuses this module in a client bundle; plain Node loads it through scripts/server-only.mjs, vitest
+// through an alias (vitest.config.ts).
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";

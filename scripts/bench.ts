@@ -5,6 +5,9 @@
 //   session-list [--events N] [--rounds R] [--fresh]  p50/p95/max of the sessions list query at ~1M events (cached db)
 //   lineage    [--edges N] [--fresh]            building the lineage graph of a root that reaches N edges (cached db)
 //   analytics  [--events N] [--rounds R] [--batch B] [--fresh]  governance checks, risk rules, coverage, compliance at ~1M events (cached db)
+//   merkle     [--leaves N]                    Merkle root of N leaves, 100,000 inclusion proofs and verifications
+//   read       [--mb M]                        record splitter rate; an M MB stream and its RSS growth
+//   sources    [--records N]                   source side of ingest per platform; normalize rate per platform
 //   session-page                               first paint of a 10,000-event session page in chromium (Playwright)
 const [benchName, ...rest] = process.argv.slice(2);
 
@@ -16,6 +19,9 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   lineage: () => import("./bench/lineage"),
   "session-page": () => import("./bench/session-page"),
   analytics: () => import("./bench/analytics"),
+  merkle: () => import("./bench/merkle"),
+  read: () => import("./bench/read"),
+  sources: () => import("./bench/sources"),
 };
 
 async function main() {

@@ -1,7 +1,7 @@
 // `npm run db:diff -- <migration_name> [--from <git-ref>]`: writes
 // prisma/migrations/<timestamp>_<name>/migration.sql with the SQL that turns schema.prisma as it was at the
 // git ref (default HEAD) into the working copy, computed by Prisma's own schema engine (wasm build). Review the
-// file before committing it; test/schema-agreement.test.ts then checks the result against the database.
+// file before committing it; test/schema-agreement.db.test.ts then checks the result against the database.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

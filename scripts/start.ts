@@ -10,34 +10,11 @@ import { portIsFree, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/em
 import { createRequire } from "node:module";
 import { applyMigrations } from "../lib/db/migrate";
 import { CORRELATION_NODE_FLAGS } from "../lib/correlation/engine/node-flags";
+import { buildIsStale } from "./lib/build";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
 const log = (msg: string) => console.log(`[sessionproof] ${msg}`);
-
-// Newest modification time under the paths that make up the build.
-function newestMtime(paths: string[]): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    if (!fs.existsSync(p)) return;
-    const st = fs.statSync(p);
-    if (st.isDirectory()) {
-      for (const entry of fs.readdirSync(p)) if (entry !== "node_modules" && entry !== ".next") walk(path.join(p, entry));
-    } else newest = Math.max(newest, st.mtimeMs);
-  };
-  paths.forEach(walk);
-  return newest;
-}
-
-function buildIsStale(): boolean {
-  const marker = path.join(".next", "BUILD_ID");
-  if (!fs.existsSync(marker)) return true;
-  const built = fs.statSync(marker).mtimeMs;
-  return (
-    newestMtime(["app", "components", "lib", "types", "proxy.ts", "next.config.ts", "package-lock.json", "tsconfig.json"]) >
-    built
-  );
-}
 
 async function main() {
   let env;

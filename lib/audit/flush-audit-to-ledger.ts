@@ -125,13 +125,14 @@ async function flushOnce(): Promise<number> {
   }
 }
 
-// Debounced in-process trigger, called by recordAudit. Off under vitest (tests call flushAuditToLedger themselves,
-// so that a timer never writes into another test's database) and when SESSIONPROOF_AUDIT_AUTOFLUSH=0.
+// Debounced in-process trigger, called by recordAudit. Off when SESSIONPROOF_AUDIT_AUTOFLUSH=0: the test
+// setup sets it (tests call flushAuditToLedger themselves, so that a timer never writes into another test's
+// database), and so can a process that flushes on its own schedule.
 let timer: NodeJS.Timeout | null = null;
 let sweep: NodeJS.Timeout | null = null;
 
 export function scheduleAuditFlush(): void {
-  if (process.env.VITEST || process.env.SESSIONPROOF_AUDIT_AUTOFLUSH === "0") return;
+  if (process.env.SESSIONPROOF_AUDIT_AUTOFLUSH === "0") return;
   const run = () =>
     flushAuditToLedger().catch((err: Error) => console.error("[audit] flush to the ledger failed (retried on the next entry):", err.message));
   if (!timer) {

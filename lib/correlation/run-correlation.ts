@@ -22,7 +22,7 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 // Two modes. full: every event of the tenant. incremental: the events stored since the last run (those above
 // correlation_state.keyedThrough) and the closure of stored events sharing a correlation key with them
 // (incremental.ts); only the rows derived from that closure are replaced, and the result equals a full pass's
-// (incremental.test.ts proves it on the demo dataset ingested file by file). An incremental run with
+// (incremental.db.test.ts proves it on the demo dataset ingested file by file). An incremental run with
 // no correlation state yet, or whose closure passes half the events, does a full pass. Every run keys the
 // events it has not keyed before (correlation_key) and appends a "correlation.run" audit entry.
 

@@ -1,7 +1,7 @@
 import type { LedgerCheckpointJson } from "@/lib/ledger/checkpoint-row";
 
 // The README.md inside every evidence package: for an auditor who has never seen Sessionproof. The three commands
-// in the "Verify" block are run verbatim by the tests (lib/export/export-case.test.ts, e2e/evidence-export.spec.ts),
+// in the "Verify" block are run verbatim by the tests (lib/export/export-case.db.test.ts, e2e/evidence-export.spec.ts),
 // so they must stay runnable as written from inside the unzipped folder.
 
 export const VERIFY_COMMANDS = [

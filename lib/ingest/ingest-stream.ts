@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
-import { projectGovernance } from "@/lib/governance/project-feeds";
+import { projectGovernance } from "./project-governance";
 import { normalizeRecord } from "@/lib/sources/normalize-record";
 import { readRecords, probeFile } from "@/lib/sources/read";
 import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";

@@ -228,33 +228,3 @@ describe("proof verification (RFC 9162 2.1.3.2 / 2.1.4.2)", () => {
   });
 });
 
-describe("speed (printed, never asserted)", () => {
-  it("builds the root of 1,000,000 leaves and serves 100,000 inclusion proofs", () => {
-    const n = 1_000_000;
-    const leaves = Buffer.allocUnsafe(n * 32);
-    for (let i = 0; i < n; i++) crypto.randomFillSync(leaves, i * 32, 32);
-    let t = performance.now();
-    const tree = MerkleTree.fromLeafHashes(leaves);
-    const root = tree.root();
-    const buildMs = performance.now() - t;
-
-    t = performance.now();
-    const proofs: Buffer[][] = [];
-    for (let i = 0; i < 100_000; i++) proofs.push(tree.inclusionProof((i * 7919) % n));
-    const proofMs = performance.now() - t;
-
-    t = performance.now();
-    let ok = 0;
-    for (let i = 0; i < 100_000; i++) {
-      const idx = (i * 7919) % n;
-      if (verifyInclusion({ leafIndex: idx, treeSize: n, leafHash: tree.leafHash(idx), proof: proofs[i], rootHash: root })) ok++;
-    }
-    const verifyMs = performance.now() - t;
-    console.log(
-      `[merkle] root of ${n} leaves: ${buildMs.toFixed(0)} ms; 100,000 inclusion proofs: ${proofMs.toFixed(0)} ms ` +
-        `(${Math.round(100_000 / (proofMs / 1000))}/s); 100,000 verifications: ${verifyMs.toFixed(0)} ms`,
-    );
-    expect(ok).toBe(100_000);
-    expect(proofs[0]).toHaveLength(20);
-  });
-});

@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { toEventRow } from "@/lib/events/schema";
-import { cloudtrail, entra, github, okta, GENERATORS, type BenchPlatform } from "../../scripts/bench/synthetic";
-import { probeFile, readRecords } from "./read";
+import { cloudtrail, entra, github, okta } from "../../scripts/bench/synthetic";
+import { probeFile } from "./read";
 import { describePlatforms, detectPlatform, getSource, supportedPlatformIds, supportedPlatforms, unknownFormatMessage } from "./registry";
 import { HAS_SAMPLES, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "./testing/samples";
 
@@ -62,32 +61,6 @@ describe("registry", () => {
     // A Microsoft 365 Unified Audit Log export is not Entra ID: the m365 source takes it.
     expect(detectPlatform(probe(path.resolve(process.cwd(), "lib/sources/entra/fixtures/m365-unified-audit-log.json")))?.platform).toBe("m365");
   });
-});
-
-describe("the source side of the ingest pipeline, timed", () => {
-  it("read + JSON.parse + normalize (with the schema check) + toEventRow + JSON for the data column (printed, not asserted)", async () => {
-    const lines: string[] = [];
-    for (const platform of Object.keys(GENERATORS) as BenchPlatform[]) {
-      const gen = GENERATORS[platform] as (i: number) => unknown;
-      const n = 50_000;
-      const text = Buffer.from(Array.from({ length: n }, (_, i) => JSON.stringify(gen(i))).join("\n") + "\n");
-      const source = getSource(platform)!;
-      const t0 = performance.now();
-      let events = 0;
-      let jsonBytes = 0;
-      for await (const it of readRecords([text], { fileName: `${platform}.jsonl` })) {
-        if ("error" in it) throw new Error(it.error);
-        for (const e of source.normalize(JSON.parse(it.bytes.toString("utf8")), { fileName: "x", position: it.position })) {
-          jsonBytes += JSON.stringify(toEventRow(e).data).length;
-          events++;
-        }
-      }
-      const secs = (performance.now() - t0) / 1000;
-      expect(events).toBe(n);
-      lines.push(`  ${platform}: ${Math.round(n / secs).toLocaleString()} records/s (${Math.round(text.length / n)} B/record raw, ${Math.round(jsonBytes / n)} B/event JSON)`);
-    }
-    console.log(`source side of ingest, one core:\n${lines.join("\n")}`);
-  }, 120_000);
 });
 
 describe.skipIf(!HAS_SAMPLES)(`registry on the public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {

@@ -58,7 +58,7 @@ async function child(args: string[]) {
 // BENCH_EXPORT_PROF=<dir>: the export children write V8 CPU profiles there (node --cpu-prof), for profiling.
 function timedExport(url: string, dataDir: string, caseId: string, zipPath: string, level: number) {
   const prof = process.env.BENCH_EXPORT_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_EXPORT_PROF] : [];
-  const r = spawnSync(process.execPath, ["--max-old-space-size=384", ...prof, "--import", "tsx", "scripts/bench.ts", "export", "--child", caseId, zipPath, String(level)], {
+  const r = spawnSync(process.execPath, ["--max-old-space-size=384", ...prof, "--import", "tsx", "--import", "./scripts/server-only.mjs", "scripts/bench.ts", "export", "--child", caseId, zipPath, String(level)], {
     env: { ...process.env, DATABASE_URL: url, SESSIONPROOF_DATA_DIR: dataDir },
     encoding: "utf8",
   });

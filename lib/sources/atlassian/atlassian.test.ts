@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { atlassian } from "./index";
 
@@ -127,16 +127,11 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
     }
   });
 
-  it(`never crashes on damaged records (fast-check, ${process.env.FC_RUNS ?? 10000} runs)`, () => {
+  it(`never crashes on damaged records (fast-check, ${process.env.FC_RUNS ?? 2000} runs)`, () => {
     const records = [...orgEvents(), ...jiraRecords(), { _source_file: "rules/x.yml", _test_name: "t", _log_type: "Atlassian.Audit", event: orgEvents()[0] }];
-    const { normalized, rejected } = assertRobust(atlassian, records, 10000);
+    const { normalized, rejected } = assertRobust(atlassian, records);
     console.log(`atlassian robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = [...orgEvents(), ...jiraRecords()];
-    console.log(`atlassian normalize (incl. schema check): ${Math.round(normalizeRate(atlassian, records)).toLocaleString()} records/s`);
   });
 });
 

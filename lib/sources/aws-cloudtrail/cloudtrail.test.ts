@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { cloudtrail as synthetic } from "../../../scripts/bench/synthetic";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { awsCloudTrail } from "./index";
 
 const TRAIL = fixturePath("aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json");
@@ -197,16 +197,11 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     expect(standing).toMatchObject({ privileged: true, jit: null });
   });
 
-  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
     const records = [...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]), ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]), synthetic(3)];
-    const { normalized, rejected } = assertRobust(awsCloudTrail, records, 10000);
+    const { normalized, rejected } = assertRobust(awsCloudTrail, records);
     console.log(`aws-cloudtrail robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = Array.from({ length: 1000 }, (_, i) => synthetic(i));
-    console.log(`aws-cloudtrail normalize (incl. schema check): ${Math.round(normalizeRate(awsCloudTrail, records)).toLocaleString()} records/s`);
   });
 });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { github as synthetic } from "../../../scripts/bench/synthetic";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { github } from "./index";
 
 const STREAM = fixturePath("github", "audit-log-stream.jsonl");
@@ -64,16 +64,11 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
     expect(rest.events.map((e) => e.events)).toEqual(stream.events.slice(1, 3).map((e) => e.events));
   });
 
-  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
     const records = [...fs.readFileSync(STREAM, "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown), synthetic(4)];
-    const { normalized, rejected } = assertRobust(github, records, 10000);
+    const { normalized, rejected } = assertRobust(github, records);
     console.log(`github robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = Array.from({ length: 1000 }, (_, i) => synthetic(i));
-    console.log(`github normalize (incl. schema check): ${Math.round(normalizeRate(github, records)).toLocaleString()} records/s`);
   });
 });
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import { assertRobust, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { googleWorkspace } from "./index";
 
 const PAGE = fixturePath("google-workspace", "reports-activities-2025-03-04.json");
@@ -196,16 +196,11 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
     expect(sys).toMatchObject({ actor: { external_id: null, name: "SYSTEM", kind_hint: "system" }, credential: null, activity: "revoke_privileges" });
   });
 
-  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
     const records = JSON.parse(fs.readFileSync(PAGE, "utf8")).items as unknown[];
-    const { normalized, rejected } = assertRobust(googleWorkspace, records, 10000);
+    const { normalized, rejected } = assertRobust(googleWorkspace, records);
     console.log(`google-workspace robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = JSON.parse(fs.readFileSync(PAGE, "utf8")).items as unknown[];
-    console.log(`google-workspace normalize (incl. schema check): ${Math.round(normalizeRate(googleWorkspace, records)).toLocaleString()} records/s`);
   });
 });
 

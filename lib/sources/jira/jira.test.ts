@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { jira } from "./index";
 
 const SEARCH = fixturePath("jira", "search-SEC-changelog.json");
@@ -121,14 +121,10 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
     }
   });
 
-  it("never crashes on damaged records (fast-check, 10000 runs)", () => {
-    const { normalized, rejected } = assertRobust(jira, records(), 10000);
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
+    const { normalized, rejected } = assertRobust(jira, records());
     console.log(`jira robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    console.log(`jira normalize (incl. schema check): ${Math.round(normalizeRate(jira, records())).toLocaleString()} records/s`);
   });
 });
 

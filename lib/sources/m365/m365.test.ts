@@ -5,7 +5,7 @@ import { toEventRow } from "@/lib/events/schema";
 import { entra } from "../entra";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { m365 } from "./index";
 import { clientIp } from "./normalize";
@@ -187,14 +187,14 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
     for (const rec of blobRecords()) expect(() => entra.normalize(rec, ctx)).toThrow(/belongs to the Microsoft 365 \(m365\) source/);
   });
 
-  it(`never crashes on damaged records (fast-check, ${process.env.FC_RUNS ?? 10000} runs)`, () => {
+  it(`never crashes on damaged records (fast-check, ${process.env.FC_RUNS ?? 2000} runs)`, () => {
     const audit = blobRecords();
     const rows = [
       { RecordId: audit[1].Id, CreationDate: "2025-03-04T12:30:00.0000000Z", RecordType: "ExchangeItemAggregated", Operation: "MailItemsAccessed", UserId: "alice.novak@contoso-fin.com", AuditData: JSON.stringify(audit[1]), AssociatedAdminUnits: "" },
       { CreationDate: "2025-03-04T12:33:45Z", UserIds: "alice.novak@contoso-fin.com", Operations: "New-InboxRule", AuditData: JSON.stringify(audit[3]) },
     ];
     const panther = { _source_file: "rules/x.yml", _test_name: "t", _log_type: "Microsoft365.Audit.Exchange", event: audit[3] };
-    const { normalized, rejected } = assertRobust(m365, [...audit, ...rows, panther], 10000);
+    const { normalized, rejected } = assertRobust(m365, [...audit, ...rows, panther]);
     console.log(`m365 robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
   });
@@ -230,11 +230,6 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
       { fileName: "x.json", position: 2 },
     );
     expect(app.actor).toMatchObject({ external_id: "2b3c4d5e-0006-4f60-8a7b-9c0d1e2f3a06", name: "backup-connector", kind_hint: "workload" });
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = blobRecords();
-    console.log(`m365 normalize (incl. schema check): ${Math.round(normalizeRate(m365, records)).toLocaleString()} records/s`);
   });
 });
 

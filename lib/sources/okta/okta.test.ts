@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { okta as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { okta } from "./index";
 
 const PAGE = fixturePath("okta", "okta-system-log-page.json");
@@ -163,16 +163,11 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
     expect(push).toMatchObject({ credential: { kind: "mfa" }, auth: { factors: ["OKTA_VERIFY_PUSH"], mfa: true, protocol: null }, extra: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" } });
   });
 
-  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
     const records = [...(JSON.parse(fs.readFileSync(PAGE, "utf8")) as unknown[]), synthetic(1)];
-    const { normalized, rejected } = assertRobust(okta, records, 10000);
+    const { normalized, rejected } = assertRobust(okta, records);
     console.log(`okta robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = Array.from({ length: 1000 }, (_, i) => synthetic(i));
-    console.log(`okta normalize (incl. schema check): ${Math.round(normalizeRate(okta, records)).toLocaleString()} records/s`);
   });
 });
 

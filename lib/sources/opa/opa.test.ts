@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { opa } from "./index";
 
 const GATEWAY = fixturePath("opa", "opa-decision-logs-payments-gateway-2025-03-04.json");
@@ -151,14 +151,10 @@ describe("opa source: decision logs (HTTP upload arrays, gzip, console NDJSON)",
     }
   });
 
-  it("never crashes on damaged records (fast-check, 10000 runs)", async () => {
-    const { normalized, rejected } = assertRobust(opa, await fixtureRecords(), 10000);
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", async () => {
+    const { normalized, rejected } = assertRobust(opa, await fixtureRecords());
     console.log(`opa robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", async () => {
-    console.log(`opa normalize (incl. schema check): ${Math.round(normalizeRate(opa, await fixtureRecords())).toLocaleString()} records/s`);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow, type NormalizedEvent } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { pamGrants } from "./index";
 
@@ -125,17 +125,12 @@ describe("pam-grants source: the documented grant format (JSON, NDJSON, CSV)", (
     expect(pamGrants.detect(probeFile(Buffer.from("principal,privilege,granted_at\na,b,2025-01-01\n"), "access.csv"))).toBe(0);
   });
 
-  it("never crashes on damaged records (fast-check, 10000 runs)", async () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", async () => {
     const records = [...(JSON.parse(fs.readFileSync(JSON_FILE, "utf8")) as unknown[])];
     for (const it of await readFileItems(CSV_FILE)) if ("value" in it) records.push(it.value);
-    const { normalized, rejected } = assertRobust(pamGrants, records, 10000);
+    const { normalized, rejected } = assertRobust(pamGrants, records);
     console.log(`pam-grants robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = JSON.parse(fs.readFileSync(JSON_FILE, "utf8")).slice(0, 2) as unknown[];
-    console.log(`pam-grants normalize (incl. schema check): ${Math.round(normalizeRate(pamGrants, records)).toLocaleString()} records/s`);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { elfStamp } from "./common";
 import { toId18 } from "./ids";
@@ -317,23 +317,11 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
     }
   });
 
-  it("never crashes on damaged records (fast-check, 10,000 runs)", async () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", async () => {
     const records = await fixtureRecords();
-    const { normalized, rejected } = assertRobust(salesforce, records, 10000);
+    const { normalized, rejected } = assertRobust(salesforce, records);
     console.log(`salesforce robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", async () => {
-    const records = (await fixtureRecords()).filter((r) => {
-      try {
-        salesforce.normalize(r, ctx);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    console.log(`salesforce normalize (incl. schema check): ${Math.round(normalizeRate(salesforce, records)).toLocaleString()} records/s`);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { servicenow } from "./index";
 
 const RAW = fixturePath("servicenow", "change_request.json");
@@ -140,16 +140,11 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
     }
   });
 
-  it("never crashes on damaged records (fast-check, 10000 runs)", () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
     const records = [...recordsOf(RAW), ...recordsOf(DISPLAY_ALL), ...recordsOf(APPROVERS)];
-    const { normalized, rejected } = assertRobust(servicenow, records, 10000);
+    const { normalized, rejected } = assertRobust(servicenow, records);
     console.log(`servicenow robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = [...recordsOf(RAW), ...recordsOf(DISPLAY_ALL), ...recordsOf(APPROVERS)];
-    console.log(`servicenow normalize (incl. schema check): ${Math.round(normalizeRate(servicenow, records)).toLocaleString()} records/s`);
   });
 });
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { slack } from "./index";
 
 const PAGE = fixturePath("slack", "slack-audit-logs-2025-03-04.json");
@@ -100,16 +100,11 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
     expect(() => slack.normalize({ action: "user_login" }, ctx)).toThrow(/no event time/);
   });
 
-  it("never crashes on damaged records (fast-check, 10,000 runs)", () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
     const records = JSON.parse(fs.readFileSync(PAGE, "utf8")).entries as unknown[];
-    const { normalized, rejected } = assertRobust(slack, records, 10000);
+    const { normalized, rejected } = assertRobust(slack, records);
     console.log(`slack robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", () => {
-    const records = JSON.parse(fs.readFileSync(PAGE, "utf8")).entries as unknown[];
-    console.log(`slack normalize (incl. schema check): ${Math.round(normalizeRate(slack, records)).toLocaleString()} records/s`);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, normalizeRate, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
 import { snowflake } from "./index";
 import { redactSql } from "./normalize";
 
@@ -212,16 +212,11 @@ describe("snowflake source: own fixtures (ACCOUNT_USAGE views as CSV, JSON array
     expect(snowflake.detect(probeFile(Buffer.from(purview), "audit_log_search.csv"))).toBe(0);
   });
 
-  it("never crashes on damaged records (fast-check, 10000 runs)", async () => {
+  it("never crashes on damaged records (fast-check; npm run fuzz runs more)", async () => {
     const records = await fixtureRecords();
-    const { normalized, rejected } = assertRobust(snowflake, records, 10000);
+    const { normalized, rejected } = assertRobust(snowflake, records);
     console.log(`snowflake robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
-  });
-
-  it("measures normalize throughput (printed, not asserted)", async () => {
-    const records = await fixtureRecords();
-    console.log(`snowflake normalize (incl. schema check): ${Math.round(normalizeRate(snowflake, records)).toLocaleString()} records/s`);
   });
 });
 

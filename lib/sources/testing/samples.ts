@@ -168,10 +168,3 @@ export function assertRobust(source: Source, records: readonly unknown[], numRun
   );
   return { normalized, rejected };
 }
-
-/** Records/s for normalize() (already-parsed records), printed by the tests for the throughput budget. */
-export function normalizeRate(source: Source, records: readonly unknown[], n = 20000): number {
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) source.normalize(records[i % records.length], { fileName: "bench.json", position: i });
-  return n / ((performance.now() - t0) / 1000);
-}

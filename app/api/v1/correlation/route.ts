@@ -1,6 +1,6 @@
 import { userRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/correlation/schedule-correlation";
+import { correlationIdle, correlationStatus, requestCorrelation } from "@/lib/analysis/schedule-analysis";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
 

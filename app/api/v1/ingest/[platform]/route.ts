@@ -4,7 +4,7 @@ import { apiRoute } from "@/lib/api/handler";
 import { created } from "@/lib/api/responses";
 import { AppError } from "@/lib/errors";
 import { forToken, system } from "@/lib/context/request-context";
-import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
+import { requestCorrelation } from "@/lib/analysis/schedule-analysis";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { authenticatePushToken } from "@/lib/tokens/api-tokens";
 

@@ -4,7 +4,7 @@ import { userRoute } from "@/lib/api/handler";
 import { created } from "@/lib/api/responses";
 import { AppError } from "@/lib/errors";
 import { system } from "@/lib/context/request-context";
-import { requestCorrelation } from "@/lib/correlation/schedule-correlation";
+import { requestCorrelation } from "@/lib/analysis/schedule-analysis";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 
 // POST /api/v1/ingest/upload - one file as the raw request body (streamed, never buffered whole), name in

@@ -1,25 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { testContext } from "@/lib/context/testing";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { createUser } from "./create-user";
 import { updateUser } from "./update-user";
 import { listUsers } from "./list-users";
 import { bootstrapAdmin } from "./bootstrap-admin";
+import { expectAppError } from "@/test/factories";
 
 const who = { email: "tester@example.test", ip: "127.0.0.1", userAgent: "vitest" };
 const ctx = testContext(who);
-
-async function expectAppError(p: Promise<unknown>, code: string, message?: RegExp) {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  if (message) expect((err as AppError).message).toMatch(message);
-}
 
 describe("users", () => {
   it("bootstraps one admin with a generated password, once", async () => {

@@ -116,7 +116,7 @@ describe("appendRawRecords", () => {
     expect(await inTransaction((client) => appendRawRecords({ client, rows: [] }))).toEqual([]);
   });
 
-  it("appends 100,000 records of ~1 KB (rate printed, not asserted)", async () => {
+  it("appends 20,000 records of ~1 KB in one call, then takes 5,000 of them again as duplicates", async () => {
     const source = await createTestSource();
     const batch = crypto.randomUUID();
     await pool().query(`INSERT INTO ingest_batch (id, "sourceId", "fileName", platform, via) VALUES ($1, $2, 'bench.ndjson', 'test', 'cli')`, [
@@ -124,7 +124,7 @@ describe("appendRawRecords", () => {
       source,
     ]);
     const pad = "p".repeat(960);
-    const rows: AppendRow[] = Array.from({ length: 100_000 }, (_, i) => ({
+    const rows: AppendRow[] = Array.from({ length: 20_000 }, (_, i) => ({
       sourceId: source,
       batchId: batch,
       fileName: "bench.ndjson",
@@ -132,16 +132,11 @@ describe("appendRawRecords", () => {
       payload: Buffer.from(JSON.stringify({ i, actor: `user${i % 977}@example.com`, pad })),
     }));
     const before = (await allLeaves()).length;
-    const t = performance.now();
     const res = await inTransaction((client) => appendRawRecords({ client, rows }));
-    const ms = performance.now() - t;
-    console.log(`[ledger] appended 100,000 raw records (~1 KB) in ${ms.toFixed(0)} ms: ${Math.round(100_000 / (ms / 1000))} rows/s`);
-    expect(res.filter((r) => r.status === "stored")).toHaveLength(100_000);
-    expect(res[99_999]).toMatchObject({ status: "stored", leafIndex: before + 99_999 });
+    expect(res.filter((r) => r.status === "stored")).toHaveLength(20_000);
+    expect(res[19_999]).toMatchObject({ status: "stored", leafIndex: before + 19_999 });
 
-    const t2 = performance.now();
-    const again = await inTransaction((client) => appendRawRecords({ client, rows: rows.slice(0, 20_000) }));
-    console.log(`[ledger] re-sent 20,000 of them: all duplicates in ${(performance.now() - t2).toFixed(0)} ms`);
+    const again = await inTransaction((client) => appendRawRecords({ client, rows: rows.slice(0, 5_000) }));
     expect(again.every((r, i) => r.status === "duplicate" && r.id === res[i].id)).toBe(true);
   });
 });

@@ -3,24 +3,22 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
+import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { addNote } from "@/lib/cases/add-note";
 import { createCase } from "@/lib/cases/create-case";
-import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { commands } from "@/lib/cli/registry";
 import { runCli } from "@/lib/cli/run-cli";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { exportCase } from "./export-case";
 import { findCase, streamRawIndexLines, streamRawPayloads } from "./collect-case-evidence";
 import { append, createTestSource } from "@/lib/ledger/test-helpers";
 import { loadSigningKey } from "@/lib/ledger/signing-key";
 import { EXPECTED_KEY_VARIABLE, VERIFY_COMMANDS } from "./readme";
+import { seedCorrelated, seedUser } from "@/test/factories";
 
 // A case built from ingested fixture exports (CloudTrail + Okta), exported to a zip, unzipped with /usr/bin/unzip,
 // and checked with the README's own commands; then every file is tampered with (one flipped byte, then removed) and
@@ -64,16 +62,12 @@ const copyPkg = (name: string) => {
 };
 
 beforeAll(async () => {
-  for (const [platform, file] of [
+  await seedCorrelated([
     ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
     ["okta", "okta-system-log-page.json"],
-  ]) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
-    expect(r.quarantined).toBe(0);
-  }
-  await runCorrelation({ ctx: system() });
-  const u = await db().user.create({ data: { email: "ana@example.test", name: "Ana Analyst", role: "analyst" } });
-  const auditor = await db().user.create({ data: { email: "aud@example.test", role: "auditor" } });
+  ]);
+  const u = await seedUser("analyst", "ana@example.test", "Ana Analyst");
+  const auditor = await seedUser("auditor", "aud@example.test");
   actor = { id: auditor.id, email: auditor.email };
   ctx = fromSessionUser({ ...actor, role: auditor.role });
   const analyst = fromSessionUser({ id: u.id, email: u.email, role: u.role });
@@ -482,7 +476,7 @@ describe("command line", () => {
   });
 
   it("refuses a user whose role may not export, and an unknown case", async () => {
-    await db().user.create({ data: { email: "comp@example.test", role: "compliance" } });
+    await seedUser("compliance", "comp@example.test");
     const r = await cli(["export", String(caseNumber), "--out", path.join(tmp, "x.zip"), "--as", "comp@example.test"]);
     expect(r.code).toBe(1);
     expect(r.out).toContain("may not export cases");

@@ -1,24 +1,18 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { runCorrelation } from "./run-correlation";
 import { getSessionsReport } from "./sessions-report";
+import { ingestCleanFixtures } from "@/test/factories";
 
 const TRAIL = "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json";
 
 describe("correlation over the stored events", () => {
   it("writes identities, credentials, sessions and links, and the sessions report cites the raw records", async () => {
-    for (const [platform, file] of [
+    await ingestCleanFixtures([
       ["aws-cloudtrail", TRAIL],
       ["okta", "okta-system-log-page.json"],
-    ]) {
-      const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
-      expect(r.quarantined).toBe(0);
-    }
+    ]);
     const first = await runCorrelation({ ctx: system() });
     expect(first.events).toBe(await db().event.count());
     expect(first.sessions).toBeGreaterThan(0);

@@ -1,12 +1,8 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { append } from "@/lib/ledger/test-helpers";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { getIdentity } from "./get-identity";
 import { getLineage } from "./get-lineage";
 import { getSession } from "./get-session";
@@ -15,6 +11,7 @@ import { listIdentities } from "./list-identities";
 import { listSessions } from "./list-sessions";
 import { searchLineageRoots } from "./search-lineage-roots";
 import { lineageQuery, sessionsQuery } from "./types";
+import { ingestCleanFixtures } from "@/test/factories";
 
 // The Sessions / Identities / Lineage queries over real fixture exports: CloudTrail (alice's GetSessionToken ->
 // AssumeRole Admin -> AssumeRole Auditor chain), Okta, GitHub, Entra sign-ins and the M365 audit log (Maria Lopez
@@ -32,10 +29,7 @@ let adminSessionId: string;
 beforeAll(async () => {
   const empty = await getSessionFacets();
   expect(empty).toEqual({ sessions: 0, events: 0, platforms: [], kinds: [], riskLevels: [] });
-  for (const [platform, file] of FILES) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
-    expect(r.quarantined).toBe(0);
-  }
+  await ingestCleanFixtures(FILES);
   const sum = await runCorrelation({ ctx: system() });
   expect(sum.sessions).toBeGreaterThan(10);
   const page = await listSessions({ q: "AttachUserPolicy" });

@@ -1,11 +1,6 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db, pool } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { runCorrelation } from "@/lib/correlation/run-correlation";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
-import { fixturePath } from "@/lib/sources/testing/samples";
+import { expectAppError, seedCorrelated, seedUser } from "@/test/factories";
 import { addCaseItem } from "./add-case-item";
 import { addNote } from "./add-note";
 import { addTask } from "./add-task";
@@ -18,7 +13,7 @@ import { updateCase } from "./update-case";
 import { updateItemAnnotation } from "./update-item-annotation";
 import { updateNote } from "./update-note";
 import { updateTask } from "./update-task";
-import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
+import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 
 // A switch to make the audit write fail AFTER it has written its row, inside the change's transaction: the
 // proof that a change, its case_activity and its audit_log entry commit together or not at all.
@@ -56,25 +51,11 @@ const counts = async (caseId: string) => {
 const lastActivity = (caseId: string) => db().caseActivity.findFirstOrThrow({ where: { caseId }, orderBy: { id: "desc" } });
 const lastAudit = (caseId: string) => db().auditLog.findFirstOrThrow({ where: { resourceType: "case", resourceId: caseId }, orderBy: { id: "desc" } });
 
-async function expectAppError(p: Promise<unknown>, code: string, message?: RegExp) {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  if (message) expect((err as AppError).message).toMatch(message);
-}
-
 beforeAll(async () => {
-  const file = "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json";
-  const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("aws-cloudtrail", file))]), fileName: file, via: "cli", ctx: system() });
-  expect(r.quarantined).toBe(0);
-  await runCorrelation({ ctx: system() });
-  const u = db().user;
-  const a = await u.create({ data: { email: "ana@example.test", name: "Ana Analyst", role: "analyst" } });
-  const b = await u.create({ data: { email: "ben@example.test", name: "Ben Analyst", role: "analyst" } });
-  auditorId = (await u.create({ data: { email: "aud@example.test", role: "auditor" } })).id;
+  await seedCorrelated([["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"]]);
+  const a = await seedUser("analyst", "ana@example.test", "Ana Analyst");
+  const b = await seedUser("analyst", "ben@example.test", "Ben Analyst");
+  auditorId = (await seedUser("auditor", "aud@example.test")).id;
   analyst = fromSessionUser({ id: a.id, email: a.email, role: "analyst", ip: "10.0.0.1", userAgent: "vitest" });
   analyst2 = fromSessionUser({ id: b.id, email: b.email, role: "analyst" });
 

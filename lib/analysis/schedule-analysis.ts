@@ -1,14 +1,13 @@
-import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
-import { runRiskRules } from "@/lib/risk/run-risk-rules";
 import type { RequestContext } from "@/lib/context/request-context";
-import { runCorrelation, type CorrelationMode, type CorrelationSummary } from "./run-correlation";
+import type { CorrelationMode, CorrelationSummary } from "@/lib/correlation/run-correlation";
+import { runAnalysis } from "./run-analysis";
 
 // Background correlation for the web server: each ingest that stored something asks for a run; requests that
 // arrive while one is running coalesce into one more run after it, so sessions follow new data without piling
 // up work. A failure is logged and does not lose the next request.
 //
 // Runs are incremental unless someone asks for a full pass (the events stored since the last run and what they
-// touch; run-correlation.ts falls back to a full pass when it must). Coalesced requests take the widest mode and
+// touch; lib/correlation/run-correlation.ts falls back to a full pass when it must). Coalesced requests take the widest mode and
 // the context of a user who asked, if any (otherwise the system's). Governance checks and risk rules
 // after it are still full passes over the sessions.
 
@@ -23,10 +22,7 @@ async function loop(): Promise<void> {
     const { mode, ctx } = pending;
     pending = null;
     try {
-      const summary = await runCorrelation({ ctx, mode });
-      // Governance checks and risk findings follow the sessions they read.
-      await runGovernanceChecks({ ctx });
-      await runRiskRules({ ctx });
+      const summary = await runAnalysis({ ctx, mode });
       last = { at: new Date().toISOString(), summary, error: null };
     } catch (err) {
       last = { at: new Date().toISOString(), summary: null, error: (err as Error).message };

@@ -1,13 +1,10 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { runRiskRules, type RiskRunCounts } from "./run-risk-rules";
+import { ingestFixture } from "@/test/factories";
 
 // The rules over real fixture exports, as the app runs them after a correlation: the rules' SQL must hold on what
 // the sources really emit, and a re-correlation must not trip over findings that cite sessions.
@@ -22,9 +19,7 @@ const FILES: [string, string][] = [
 let first: RiskRunCounts;
 
 beforeAll(async () => {
-  for (const [platform, file] of FILES) {
-    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
-  }
+  for (const [platform, file] of FILES) await ingestFixture(platform, file);
   await runCorrelation({ ctx: system() });
   await runGovernanceChecks({ ctx: system() });
   first = await runRiskRules({ ctx: system() });

@@ -1,12 +1,7 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
+import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
-import { runCorrelation } from "@/lib/correlation/run-correlation";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { heldRawRecordIds } from "./held-raw-records";
 import { listHolds } from "./list-holds";
 import { listRetention } from "./list-retention";
@@ -15,6 +10,7 @@ import { purgeExpired } from "./purge-expired";
 import { releaseHold } from "./release-hold";
 import { setRetentionPolicy } from "./set-retention-policy";
 
+import { seedCorrelated, seedUser } from "@/test/factories";
 
 // Purge and hold over real fixture exports. The fixtures' events are from 2025, so a 30-day policy evaluated at
 // NOW expires every okta and github record; cloudtrail gets no policy and must stay untouched. Every expected set
@@ -38,12 +34,8 @@ const payloadState = async () =>
   new Map((await pool().query<{ id: string; purged: boolean }>(`SELECT id::text AS id, payload IS NULL AS purged FROM raw_record`)).rows.map((r) => [r.id, r.purged]));
 
 beforeAll(async () => {
-  for (const [platform, file] of FILES) {
-    const r = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName: file, via: "cli", ctx: system() });
-    expect(r.quarantined).toBe(0);
-  }
-  await runCorrelation({ ctx: system() });
-  const u = await db().user.create({ data: { email: "admin@retention.test", role: "admin" } });
+  await seedCorrelated(FILES);
+  const u = await seedUser("admin", "admin@retention.test");
   admin = fromSessionUser({ id: u.id, email: u.email, role: u.role, ip: "192.0.2.7", userAgent: "vitest" });
   const sources = new Map((await db().source.findMany()).map((s) => [s.platform, s.id]));
   okta = sources.get("okta")!;

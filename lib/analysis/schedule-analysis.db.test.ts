@@ -1,11 +1,8 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { fromSessionUser, system } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
-import { fixturePath } from "@/lib/sources/testing/samples";
-import { correlationIdle, correlationStatus, requestCorrelation } from "./schedule-correlation";
+import { correlationIdle, correlationStatus, requestCorrelation } from "./schedule-analysis";
+import { ingestFixture } from "@/test/factories";
 
 const runEntries = async (skip = 0) =>
   (await db().auditLog.findMany({ where: { action: "correlation.run" }, orderBy: { id: "asc" }, skip })).map((r) => ({
@@ -16,8 +13,7 @@ const runEntries = async (skip = 0) =>
 
 describe("background correlation", () => {
   it("coalesces requests made while a run is going and leaves the sessions of everything ingested", async () => {
-    const file = "okta-system-log-page.json";
-    await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", file))]), fileName: file, via: "cli", ctx: system() });
+    await ingestFixture("okta", "okta-system-log-page.json");
     const events = await db().event.count();
     requestCorrelation({ ctx: system() });
     requestCorrelation({ ctx: system() });

@@ -38,7 +38,7 @@ async function loadRecords(): Promise<Rec[]> {
 /** Runs `ledger verify` as a child process against this test's database. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec("npx", ["tsx", "lib/cli/main.ts", "ledger", "verify", ...args], {
+    const r = await exec("npx", ["tsx", "--import", "./scripts/server-only.mjs", "lib/cli/main.ts", "ledger", "verify", ...args], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL, SESSIONPROOF_DATA_DIR: dataDir, NODE_ENV: "test" },
     });

@@ -6,7 +6,7 @@ import { db, pool } from "@/lib/db";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { eventSkeleton, ocsfClass, toEventJson, type NormalizedEvent } from "@/lib/events/schema";
 import { fixturePath } from "@/lib/sources/testing/samples";
-import { projectGovernance } from "./project-feeds";
+import { projectGovernance } from "./project-governance";
 
 const ingestFile = (path: string, name: string) =>
   ingestStream({ input: Readable.from([fs.readFileSync(path)]), fileName: name, via: "cli", ctx: system() });

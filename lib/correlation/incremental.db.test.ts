@@ -13,6 +13,7 @@ import { correlationKeyStrings } from "./correlation-keys";
 import { runCorrelation, type CorrelationSummary } from "./run-correlation";
 import { keyScenarios } from "./testing/key-scenarios";
 import type { CorrelationEvent } from "./types";
+import { ingestFixture } from "@/test/factories";
 
 // Incremental correlation must give exactly what a full pass gives: the demo dataset ingested file by file,
 // correlated incrementally after each file, then compared row by row with a full pass over the same events.
@@ -102,8 +103,7 @@ describe("incremental correlation", () => {
 
     // A small batch afterwards: loads its own events and the few it touches, not the whole store, and still
     // agrees with a full pass.
-    const okta = "okta-system-log-page.json";
-    const small = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", okta))]), fileName: okta, via: "cli", ctx: system() });
+    const small = await ingestFixture("okta", "okta-system-log-page.json");
     expect(small.stored).toBeGreaterThan(0);
     const after = await runCorrelation({ ctx: system(), mode: "incremental" });
     expect(after.mode).toBe("incremental");

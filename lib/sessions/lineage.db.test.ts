@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { testContext } from "@/lib/context/testing";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { createCase } from "@/lib/cases/create-case";
 import { db, pool } from "@/lib/db";
 import { getLineage } from "./get-lineage";
 import type { LineageGraph } from "./types";
 import { lineageQuery } from "./types";
+import { seedUser } from "@/test/factories";
 
 // getLineage on a built fixture whose expected graph is written down from the fixture itself, not from the code:
 //   alice holds k0 -> k1 -> k2 … k15 (a 16-credential AssumeRole chain; k2..k15 held by two role identities) and
@@ -173,8 +173,7 @@ describe("getLineage over a built fixture", () => {
   });
 
   it("keeps the analyst's filters in a case snapshot: the stored graph is rebuilt with them", async () => {
-    const u = await db().user.create({ data: { email: "lineage-analyst@example.test", role: "analyst" } });
-    const ctx = testContext({ id: u.id, email: u.email, role: u.role, userAgent: "vitest" });
+    const { ctx } = await seedUser("analyst", "lineage-analyst@example.test");
     const c = await createCase({ ctx, input: { title: "Role chain" } });
     await addCaseItem({
       ctx,

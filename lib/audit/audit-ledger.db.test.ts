@@ -1,17 +1,14 @@
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { db, pool } from "@/lib/db";
-import { DEFAULT_TENANT, system, type RequestContext } from "@/lib/context/request-context";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { ensureSource } from "@/lib/ingest/sources";
 import { createCheckpoint, onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
-import { fixturePath } from "@/lib/sources/testing/samples";
 import { AUDIT_PLATFORM, flushAuditToLedger } from "./flush-audit-to-ledger";
 import { csvCell, exportAudit } from "./export-audit";
 import { auditListQuery, listAudit } from "./list-audit";
 import { recordAudit } from "./record-audit";
+import { ingestFixture } from "@/test/factories";
 
 // An actor with no user row behind it: the entries must still carry its email, address and user agent.
 const ctx: RequestContext = {
@@ -24,7 +21,7 @@ describe("the audit trail in the ledger", () => {
     // Interleaved with an ingest: the checkpoint the ingest signs flushes the entries committed before it (the
     // view, and the ingest's own ingest.batch) and covers them; the two entries after it wait for the next flush.
     await recordAudit({ ctx, resourceType: "session", resourceId: "s-1", details: { type: "view.session", id: "s-1" } });
-    const ingest = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath("okta", "okta-system-log-page.json"))]), fileName: "okta.json", via: "cli", ctx: system() });
+    const ingest = await ingestFixture("okta", "okta-system-log-page.json", "okta.json");
     expect(ingest.stored).toBeGreaterThan(0);
     const checkpoint = (await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`)).rows[0];
     expect(Number(checkpoint.n)).toBe(ingest.stored + 2);
