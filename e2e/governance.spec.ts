@@ -103,7 +103,7 @@ test("setup: the analyst ingests the platform log and the governance feeds, corr
   const runtime = JSON.parse(fs.readFileSync(path.join(E2E.dataDir, "runtime.json"), "utf8")) as { databaseUrl: string };
   const out = execFileSync(
     "npx",
-    ["tsx", "--import", "./scripts/server-only.mjs", "-e", `import("./lib/governance/run-governance-checks.ts").then(async (m) => { console.log(JSON.stringify(await m.runGovernanceChecks())); process.exit(0); })`],
+    ["tsx", "--import", "./scripts/server-only.mjs", "-e", `Promise.all([import("./lib/governance/run-governance-checks.ts"), import("./lib/context/request-context.ts")]).then(async ([m, c]) => { console.log(JSON.stringify(await m.runGovernanceChecks({ ctx: c.system() }))); process.exit(0); })`],
     { env: { ...process.env, DATABASE_URL: runtime.databaseUrl }, encoding: "utf8" },
   );
   expect(JSON.parse(out.trim().split("\n").pop()!).checks).toBeGreaterThanOrEqual(6);
