@@ -21,7 +21,7 @@ export function databaseUrl(): string {
   return url;
 }
 
-export function createDb(url: string, max = 10): Db {
+function createDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, application_name: "sessionproof" });
   pool.on("error", (err: Error & { code?: string }) => {
     // 57P01: the server is shutting down (e.g. Ctrl-C reached the embedded PostgreSQL first); not worth a line.

@@ -29,7 +29,7 @@ const caseChoices = z.object({ items: z.array(caseChoice), total: z.number() });
 /** Answers the client does not read: the page re-renders from the server after the change. */
 const unread = z.unknown();
 
-export function fetchWorkableCases() {
+function fetchWorkableCases() {
   return apiFetch("/api/v1/cases?status=open,investigating,pending_review&sort=updated&dir=desc&limit=100", caseChoices);
 }
 

@@ -12,6 +12,5 @@ const runSummary = z.object({
   links: z.number(),
   durationMs: z.number(),
 });
-export type CorrelationRunSummary = z.infer<typeof runSummary>;
 
 export const runCorrelation = () => apiFetch("/api/v1/correlation", runSummary, send("POST", {}));

@@ -65,9 +65,9 @@ const uploadResult: z.ZodType<UploadResult> = z.object({
   error: z.string().nullable(),
 });
 
-export const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", listOf(platformInfo));
-export const fetchBatches = () => apiFetch("/api/v1/ingest/batches", listOf(batch));
-export const fetchQuarantine = (batchId: string) =>
+const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", listOf(platformInfo));
+const fetchBatches = () => apiFetch("/api/v1/ingest/batches", listOf(batch));
+const fetchQuarantine = (batchId: string) =>
   apiFetch(`/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`, z.object({ items: z.array(quarantined), total: z.number() }));
 export const reprocessQuarantine = (batchId: string) => apiFetch("/api/v1/ingest/quarantine/reprocess", reprocessResult, send("POST", { batchId }));
 

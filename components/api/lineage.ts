@@ -7,7 +7,7 @@ import { apiFetch, listOf } from "./client";
 
 export type LineageParams = { credentialId: string; identityId: string; depth: string; limit: string };
 
-export const lineageKeys = {
+const lineageKeys = {
   all: ["lineage"] as const,
   roots: (q: string) => [...lineageKeys.all, "roots", q] as const,
   graph: (p: LineageParams) => [...lineageKeys.all, "graph", p] as const,
@@ -47,9 +47,9 @@ const lineageGraph: z.ZodType<LineageGraph> = z.object({
   unexpanded: z.number(),
 });
 
-export const fetchLineageRoots = (q: string) => apiFetch(`/api/v1/lineage/roots?q=${encodeURIComponent(q)}`, listOf(lineageRoot));
+const fetchLineageRoots = (q: string) => apiFetch(`/api/v1/lineage/roots?q=${encodeURIComponent(q)}`, listOf(lineageRoot));
 
-export function fetchLineageGraph({ credentialId, identityId, depth, limit }: LineageParams) {
+function fetchLineageGraph({ credentialId, identityId, depth, limit }: LineageParams) {
   const root = credentialId ? `credentialId=${encodeURIComponent(credentialId)}` : `identityId=${encodeURIComponent(identityId)}`;
   return apiFetch(`/api/v1/lineage?${root}&depth=${encodeURIComponent(depth)}&limit=${encodeURIComponent(limit)}`, lineageGraph);
 }

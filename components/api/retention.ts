@@ -35,7 +35,7 @@ export const setRetentionDays = ({ sourceId, days }: { sourceId: string; days: n
 
 export const startPurge = () => apiFetch("/api/v1/retention/purge", z.object({ jobId: z.string() }), send("POST"));
 
-export const fetchPurgeJob = (id: string) => apiFetch(`/api/v1/retention/jobs/${id}`, purgeJob);
+const fetchPurgeJob = (id: string) => apiFetch(`/api/v1/retention/jobs/${id}`, purgeJob);
 
 /** The purge job, polled while it is queued or running. */
 export function usePurgeJob(id: string | null, initial: PurgeJobView | null) {

@@ -40,7 +40,7 @@ const sessionPage: z.ZodType<Page<SessionListItem>> = z.object({
   limit: z.number(),
 });
 
-export function fetchSessionsPage({ filter, page, size }: { filter: string; page: number; size: number }) {
+function fetchSessionsPage({ filter, page, size }: { filter: string; page: number; size: number }) {
   return apiFetch(`/api/v1/sessions?${filter}${filter ? "&" : ""}offset=${page * size}&limit=${size}`, sessionPage);
 }
 

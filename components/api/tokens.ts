@@ -27,7 +27,7 @@ const apiToken: z.ZodType<ApiTokenDto> = z.object({
 const createdToken = z.object({ token: z.string(), apiToken });
 export type CreatedToken = z.infer<typeof createdToken>;
 
-export const fetchTokens = () => apiFetch("/api/v1/tokens", listOf(apiToken));
+const fetchTokens = () => apiFetch("/api/v1/tokens", listOf(apiToken));
 export const createToken = (body: Record<string, string>) => apiFetch("/api/v1/tokens", createdToken, send("POST", body));
 export const revokeToken = (id: string) => apiFetch(`/api/v1/tokens/${id}`, apiToken, send("DELETE"));
 

@@ -22,7 +22,7 @@ const userDto: z.ZodType<UserDto> = z.object({
   lastLoginAt: z.string().nullable(),
 });
 
-export const fetchUsers = () => apiFetch("/api/v1/users", listOf(userDto));
+const fetchUsers = () => apiFetch("/api/v1/users", listOf(userDto));
 export const createUser = (body: Record<string, string>) => apiFetch("/api/v1/users", userDto, send("POST", body));
 export const updateUser = ({ id, body }: { id: string; body: { role?: string; disabled?: boolean } }) =>
   apiFetch(`/api/v1/users/${id}`, userDto, send("PATCH", body));

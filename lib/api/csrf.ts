@@ -12,7 +12,7 @@ import { AppError } from "@/lib/errors";
 // comes from a program (curl, the CLI's HTTP calls, tests), which a forged page cannot be. Bearer-token routes
 // authenticate without cookies and are exempt.
 
-export const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export type OriginCheckInput = {
   method: string;

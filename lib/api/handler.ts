@@ -10,7 +10,7 @@ import { fromSessionUser, type RequestContext } from "@/lib/context/request-cont
 import { contractOf, type ContractOf, type RouteContract } from "./contracts";
 
 /** The caller's address and user agent, read once here (token routes build their context from it). */
-export type ClientInfo = { ip: string | null; userAgent: string | null };
+type ClientInfo = { ip: string | null; userAgent: string | null };
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Part<C, K extends keyof RouteContract> = C extends { [P in K]: infer S } ? Parsed<S> : undefined;
@@ -39,7 +39,7 @@ async function readJson(req: NextRequest): Promise<unknown> {
  * Parses the request by the route's contract (lib/api/contracts.ts), once: path params, search params, the JSON
  * body, headers. A ZodError from any of them becomes the one 422 shape (lib/errors.ts toErrorBody).
  */
-export async function parseRequest(contract: RouteContract, req: NextRequest, rawParams: unknown) {
+async function parseRequest(contract: RouteContract, req: NextRequest, rawParams: unknown) {
   return {
     params: contract.params ? contract.params.parse(rawParams ?? {}) : undefined,
     query: contract.query ? contract.query.parse(Object.fromEntries(new URL(req.url).searchParams)) : undefined,

@@ -6,7 +6,7 @@ import { and, like, param, raw, sql, type Sql } from "@/lib/db/sql";
 // The audit trail with filters, for the Audit page, GET /api/v1/audit and the export. Filtering, sorting and paging
 // happen in SQL (the table grows with every view); the export walks the same query by keyset on id.
 
-export const AUDIT_SORTS = ["at", "actor", "action", "resource", "ip"] as const;
+const AUDIT_SORTS = ["at", "actor", "action", "resource", "ip"] as const;
 
 export const auditFilters = z.object({
   actor: z.string().trim().max(200).optional().catch(undefined),

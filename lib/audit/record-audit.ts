@@ -5,7 +5,7 @@ import { insertAudit, type AuditExecutor, type AuditRow } from "./insert-audit";
 
 // The dashboard's own audit trail. Callers that change data pass their transaction client, so that the entry
 // commits with the change.
-export { auditDetails, type AuditDetails } from "./audit-details";
+export type { AuditDetails } from "./audit-details";
 
 /** Where the audit columns come from: the actor of the request context, in its tenant. */
 export async function recordAudit(

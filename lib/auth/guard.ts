@@ -74,8 +74,3 @@ export async function requirePage(key: PageKey): Promise<SessionUser & { ctx: Re
   if (!canOpenPage(user.role, key)) forbidden();
   return { ...user, ctx: fromSessionUser(user) };
 }
-
-/** For server actions and lib callers that already hold a user. */
-export function assertCan(user: SessionUser, permission: Permission): void {
-  check(user, permission);
-}

@@ -12,7 +12,7 @@ import { clientIp, userAgent } from "./request-info";
 import { roleFromClaims } from "./oidc-role";
 import type { Role } from "./permissions";
 
-export const OIDC_PROVIDER_ID = "oidc";
+const OIDC_PROVIDER_ID = "oidc";
 
 // Messages shown on the sign-in page. next-auth passes the thrown message (credentials) or the error code
 // (OAuth) back to /login?error=...

@@ -26,7 +26,6 @@ export function generatePassword(): string {
   return out.replace(/(.{5})(?=.)/g, "$1-");
 }
 
-export const PASSWORD_RULES = "at least 12 characters";
 export function passwordProblem(password: string): string | null {
   if (password.length < 12) return "Passwords need at least 12 characters.";
   if (password.length > 200) return "Passwords can be at most 200 characters.";

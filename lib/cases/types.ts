@@ -6,8 +6,8 @@ import { LINEAGE_MAX_DEPTH, lineageHide } from "@/lib/sessions/types";
 
 export const CASE_STATUSES = ["open", "investigating", "pending_review", "closed"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
-export const CASE_ITEM_TYPES = ["session", "event", "identity", "finding", "lineage_snapshot"] as const;
-export const CASE_SORTS = ["updated", "created", "number", "title", "severity", "status"] as const;
+const CASE_ITEM_TYPES = ["session", "event", "identity", "finding", "lineage_snapshot"] as const;
+const CASE_SORTS = ["updated", "created", "number", "title", "severity", "status"] as const;
 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type Severity = (typeof SEVERITIES)[number];
@@ -196,7 +196,7 @@ export type CaseTaskDto = {
   createdAt: string;
   completedAt: string | null;
 };
-export type CaseActivityDto = { id: string; action: string; actor: UserRef | null; at: string; before: unknown; after: unknown };
+type CaseActivityDto = { id: string; action: string; actor: UserRef | null; at: string; before: unknown; after: unknown };
 
 export type CaseDetail = Omit<CaseListItem, "items" | "openTasks"> & {
   description: string | null;

@@ -8,7 +8,7 @@ import { openCliDatabase, type CliDatabase } from "./database";
 // arguments (longest first), gives it a database when it needs one, and always releases that database, also
 // on Ctrl-C, so that an embedded PostgreSQL started here never outlives the command.
 
-export const defaultIo: CliIo = {
+const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };

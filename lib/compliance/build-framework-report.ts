@@ -8,7 +8,7 @@ export const REPORT_FORMATS = ["csv", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export type FrameworkReport = { body: string; contentType: string; fileName: string };
 
-export const CSV_HEADER = [
+const CSV_HEADER = [
   "framework",
   "function",
   "category",
@@ -32,7 +32,7 @@ function attributionOf(st: FrameworkStatus): string {
   return st.meta.attribution ?? `${st.meta.name}: NIST work, public domain.`;
 }
 
-export function frameworkCsv(st: FrameworkStatus): string {
+function frameworkCsv(st: FrameworkStatus): string {
   const attribution = attributionOf(st);
   const rows = st.controls.map((c) =>
     [
@@ -83,7 +83,7 @@ const PRINT_CSS = `
     a { color: inherit; text-decoration: none; }
   }`;
 
-export function frameworkHtml(st: FrameworkStatus): string {
+function frameworkHtml(st: FrameworkStatus): string {
   const s = st.summary;
   const byGroup = new Map<string, FrameworkStatus["controls"]>();
   for (const c of st.controls) byGroup.set(c.groupId, [...(byGroup.get(c.groupId) ?? []), c]);

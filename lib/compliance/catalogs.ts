@@ -10,7 +10,7 @@ import legacyJson from "./catalogs/csf-1.1-to-2.0.json";
 
 export const FRAMEWORKS = ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0"] as const;
 export type FrameworkSlug = (typeof FRAMEWORKS)[number];
-export const frameworkSlug = z.enum(FRAMEWORKS, { message: "Unknown framework: use nist-csf-2.0, owasp-nhi-2025 or nist-ai-rmf-1.0." });
+const frameworkSlug = z.enum(FRAMEWORKS, { message: "Unknown framework: use nist-csf-2.0, owasp-nhi-2025 or nist-ai-rmf-1.0." });
 
 const control = z.object({
   id: z.string().min(1),
@@ -43,7 +43,7 @@ const legacy = z.object({
   links: z.record(z.string(), z.array(z.object({ rel: z.string(), targets: z.array(z.string()) }))),
 });
 
-export type CatalogControl = z.infer<typeof control>;
+type CatalogControl = z.infer<typeof control>;
 export type Catalog = z.infer<typeof catalog>;
 export type LegacyCsfMap = z.infer<typeof legacy>;
 /** A control with its place in the hierarchy, for flat tables. */

@@ -11,7 +11,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 const LIST_LIMIT = 50;
 
-export type ControlFinding = {
+type ControlFinding = {
   id: string;
   ruleId: string;
   title: string;
@@ -21,7 +21,7 @@ export type ControlFinding = {
   lastSeenAt: string;
   reason: string;
 };
-export type ControlSession = {
+type ControlSession = {
   id: string;
   platform: string;
   startedAt: string;
@@ -29,8 +29,8 @@ export type ControlSession = {
   riskLevel: string | null;
   findings: number;
 };
-export type ControlGovernanceCheck = { status: string; checks: number };
-export type ControlCoverageFigure = {
+type ControlGovernanceCheck = { status: string; checks: number };
+type ControlCoverageFigure = {
   source: string;
   platform: string;
   label: string;

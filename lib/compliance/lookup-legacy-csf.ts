@@ -14,7 +14,7 @@ export const legacyCsfQuery = z.object({
     .regex(/^[A-Za-z]{2}\.[A-Za-z]{2}(-\d{1,2})?$/, "Not a CSF id: use the form PR.AC-1 (function.category-number)."),
 });
 
-export type LegacyTarget = { id: string; text: string | null };
+type LegacyTarget = { id: string; text: string | null };
 export type LegacyCsfResult = {
   query: string;
   /** The id in the official two-digit form, e.g. PR.AC-01. */

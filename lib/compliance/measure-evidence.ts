@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // Measures every evidence fact and the findings per rule with a few aggregate queries (counts only: the event
 // table can be huge), so the status of all controls of all frameworks comes from one pass.
 
-export type FactMeasure = {
+type FactMeasure = {
   id: FactId;
   label: string;
   present: boolean;
@@ -15,7 +15,7 @@ export type FactMeasure = {
   value: string;
 };
 
-export type RuleCounts = { open: number; total: number };
+type RuleCounts = { open: number; total: number };
 
 export type Measurements = {
   generatedAt: string;

@@ -36,9 +36,6 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 // engine/platform-rules.ts; the phases read it through the state.
 
 export { stableId } from "./engine/ids";
-export { appPlatform, TOKEN_GAP_MS } from "./engine/platform-rules";
-export { HEURISTIC_GAP_MS } from "./engine/segments";
-export { SSO_WINDOW_AFTER_MS, SSO_WINDOW_BEFORE_MS } from "./engine/links";
 
 export type CorrelateOptions = {
   /** Called after each phase with its time (scripts/bench/correlate.ts prints them). */

@@ -25,7 +25,7 @@ import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, log
 // The account, email, login and initiator rules come from engine/account-keys.ts, where the engine reads them too.
 
 /** cyrb53: a fast 53-bit string hash, exact as a JavaScript number and as a PostgreSQL bigint. */
-export function keyHash(s: string): number {
+function keyHash(s: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {

@@ -47,7 +47,7 @@ export type CorrelationSummary = {
 };
 
 /** Every stored event with its raw record's file and position. */
-export async function loadCorrelationEvents(
+async function loadCorrelationEvents(
   client: PoolClient,
   tenantId: string,
   only: { ids: string[] } | { after: string } | null = null,

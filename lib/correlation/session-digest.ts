@@ -6,7 +6,7 @@ import { NON_CHANGING_ACTIVITIES } from "./sessions-report";
 // answer (every action, every object) is computed from the events when one session is opened
 // (lib/sessions/get-session.ts); the digest keeps the first DIGEST_LIMIT of each, in time order.
 
-export const DIGEST_LIMIT = 50;
+const DIGEST_LIMIT = 50;
 
 export type SessionDigest = {
   /** Distinct platform event names, first occurrence order. */

@@ -6,8 +6,8 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // sessions), plus the credentials and their parents. `npm run cli -- sessions --json` prints exactly this
 // shape; later tools depend on it, so fields are only ever added.
 
-export type IdentityRef = { kind: string; id: string; name: string };
-export type SessionReport = {
+type IdentityRef = { kind: string; id: string; name: string };
+type SessionReport = {
   id: string;
   platforms: string[];
   startedAt: string;
@@ -20,7 +20,7 @@ export type SessionReport = {
   events: { source: { file: string; index: number }; nativeId: string | null }[];
   links: { to: string; kind: string; rule: string; confidence: number }[];
 };
-export type CredentialReport = { id: string; kind: string; platform: string; externalId: string; parentId: string | null };
+type CredentialReport = { id: string; kind: string; platform: string; externalId: string; parentId: string | null };
 export type SessionsReport = { sessions: SessionReport[]; credentials: CredentialReport[] };
 
 /** Activities that read, sign in or decide rather than change a business object. */

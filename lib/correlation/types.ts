@@ -76,7 +76,7 @@ export type SessionOut = {
   srcIps: string[];
 };
 
-export type LinkKind = "idp_to_app" | "credential_lineage" | "same_session";
+type LinkKind = "idp_to_app" | "credential_lineage" | "same_session";
 
 export type LinkOut = {
   from: string;

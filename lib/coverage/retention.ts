@@ -3,7 +3,7 @@ import type { PlatformCapability, PlatformRetention } from "./types";
 const DAY_MS = 86_400_000;
 
 /** Adds whole days in UTC (retention windows are counted in days from the event time). */
-export function addDays(iso: string, days: number): string {
+function addDays(iso: string, days: number): string {
   return new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 }
 

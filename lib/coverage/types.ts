@@ -68,7 +68,7 @@ export type FieldCoverage = {
   note: string;
 };
 
-export type RetentionStatus = "ok" | "export_needed" | "unknown" | "not_applicable";
+type RetentionStatus = "ok" | "export_needed" | "unknown" | "not_applicable";
 
 export type PlatformRetention = {
   vendorDays: number | null;
@@ -145,4 +145,3 @@ export const requiredRetentionInput = z.object({
     .min(1, "Required retention must be at least 1 day.")
     .max(3650, "Required retention can be at most 3650 days (10 years)."),
 });
-export type RequiredRetentionInput = z.infer<typeof requiredRetentionInput>;

@@ -36,7 +36,7 @@ export async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-export async function findFreePort(preferred: number): Promise<number> {
+async function findFreePort(preferred: number): Promise<number> {
   for (let p = preferred; p < preferred + 50; p++) if (await portIsFree(p)) return p;
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

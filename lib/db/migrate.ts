@@ -7,7 +7,7 @@ import { withTransaction } from "./transaction";
 // Applies prisma/migrations/<name>/migration.sql in order and records each in Prisma's own
 // _prisma_migrations table (same columns, same checksum), so that `prisma migrate status` agrees wherever
 // the Prisma CLI can run. Prisma's migrate CLI cannot run on this machine (DESIGN §5), hence this.
-export const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma", "migrations");
+const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma", "migrations");
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,

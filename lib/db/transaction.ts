@@ -18,7 +18,7 @@ export type TransactionOptions<C extends Queryable = pg.PoolClient> = {
 };
 
 /** An advisory lock key: a 64-bit number, or a string hashed by PostgreSQL's hashtext(). */
-export type AdvisoryKey = number | bigint | string;
+type AdvisoryKey = number | bigint | string;
 
 export async function withTransaction<T, C extends Queryable = pg.PoolClient>(
   fn: (client: C) => Promise<T>,
@@ -47,7 +47,7 @@ export async function withTransaction<T, C extends Queryable = pg.PoolClient>(
 }
 
 /** Takes an advisory lock held until the current transaction ends (serializes writers of the same thing). */
-export async function advisoryXactLock(client: Queryable, key: AdvisoryKey): Promise<void> {
+async function advisoryXactLock(client: Queryable, key: AdvisoryKey): Promise<void> {
   if (typeof key === "string") await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
   else await client.query("SELECT pg_advisory_xact_lock($1)", [key]);
 }

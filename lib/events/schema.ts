@@ -66,7 +66,7 @@ const id = z.string().min(1);
 const nid = id.nullable();
 
 /** success | failure | unknown (OCSF status); the platform's own outcome text goes to status_detail. */
-export const EventStatusSchema = z.enum(["success", "failure", "unknown"]);
+const EventStatusSchema = z.enum(["success", "failure", "unknown"]);
 
 /**
  * Who (or what) acted, as a hint derived only from the platform's own fields (actor type, bot/agent flags,
@@ -80,7 +80,7 @@ export const EventStatusSchema = z.enum(["success", "failure", "unknown"]);
  *  - workload: a compute identity (Entra managed identity, EC2 instance-profile session).
  *  - system: the platform itself (Okta SystemPrincipal, AWS service principal).
  */
-export const ActorKindSchema = z.enum([
+const ActorKindSchema = z.enum([
   "human",
   "service_account",
   "oauth_app",
@@ -92,7 +92,7 @@ export const ActorKindSchema = z.enum([
   "unknown",
 ]);
 
-export const CredentialKindSchema = z.enum([
+const CredentialKindSchema = z.enum([
   "password",
   "mfa",
   "sso_session",
@@ -112,7 +112,7 @@ export const CredentialKindSchema = z.enum([
   "unknown",
 ]);
 
-export const ActorSchema = z.strictObject({
+const ActorSchema = z.strictObject({
   /** The platform's stable id for the actor (Okta user id, Entra object id, AWS principalId, GitHub actor_id). */
   external_id: nid,
   /** Display name (or, where there is none, the login). */
@@ -129,7 +129,7 @@ export const ActorSchema = z.strictObject({
   kind_hint: ActorKindSchema,
 });
 
-export const SessionSchema = z.strictObject({
+const SessionSchema = z.strictObject({
   /** The platform's session key, verbatim (or composed as documented in the source when the platform has none). */
   key: id,
   /** Which key this is: okta.externalSessionId, entra.sessionId, aws.role_session, github.hashed_token, … */
@@ -140,7 +140,7 @@ export const SessionSchema = z.strictObject({
   issuer: nid,
 });
 
-export const CredentialSchema = z.strictObject({
+const CredentialSchema = z.strictObject({
   /** The credential's identifier (never a secret): AWS accessKeyId, GitHub hashed_token, Okta API token id, … */
   key: nid,
   /** Which identifier `key` is (aws.access_key_id, github.hashed_token, okta.api_token_id, entra.unique_token_identifier, …). */
@@ -159,7 +159,7 @@ export const CredentialSchema = z.strictObject({
  * responseElements.credentials.accessKeyId; IAM CreateAccessKey). Lineage: parent_key is the key the call was
  * signed with (userIdentity.accessKeyId), so a chain of role assumptions is a chain of parent links.
  */
-export const IssuedCredentialSchema = z.strictObject({
+const IssuedCredentialSchema = z.strictObject({
   key: id,
   key_type: id,
   kind: CredentialKindSchema,
@@ -174,7 +174,7 @@ export const IssuedCredentialSchema = z.strictObject({
   expiration: nid,
 });
 
-export const AuthSchema = z.strictObject({
+const AuthSchema = z.strictObject({
   /** Factors / methods used, verbatim from the platform (Okta credentialType, Entra authenticationMethod, …). */
   factors: z.array(id),
   /** Whether MFA was used, when the platform says so (AWS MFAUsed / mfaAuthenticated, Entra mfaDetail/requirement met). */
@@ -183,32 +183,32 @@ export const AuthSchema = z.strictObject({
   protocol: nid,
 });
 
-export const ClientSchema = z.strictObject({
+const ClientSchema = z.strictObject({
   /** The OAuth client / application id (Okta client.id, Entra appId, GitHub oauth_application_id). */
   app_id: nid,
   app_name: nid,
 });
 
-export const LocationSchema = z.strictObject({ city: nid, region: nid, country: nid });
+const LocationSchema = z.strictObject({ city: nid, region: nid, country: nid });
 
-export const SrcEndpointSchema = z.strictObject({
+const SrcEndpointSchema = z.strictObject({
   /** An IP address (text). Non-IP values (e.g. CloudTrail "cloudtrail.amazonaws.com") stay in extra. */
   ip: nid,
   location: LocationSchema.nullable(),
 });
 
-export const ResourceSchema = z
+const ResourceSchema = z
   .strictObject({ type: id, id: nid, name: nid })
   .refine((r) => r.id !== null || r.name !== null, { message: "a resource needs an id or a name" });
 
-export const AppliedPolicySchema = z.strictObject({ id: nid, name: nid, result: nid });
+const AppliedPolicySchema = z.strictObject({ id: nid, name: nid, result: nid });
 
 /**
  * A policy decision: carried by a platform event (Okta sign-on policy evaluation, Entra Conditional Access) or
  * the event itself in a decision feed (an OPA decision log entry). One shape, so that "what did policy say at
  * request time" has one answer per action.
  */
-export const PolicySchema = z.strictObject({
+const PolicySchema = z.strictObject({
   /** okta.sign_on_policy | entra.conditional_access | opa | … */
   engine: id,
   /** The engine's result, verbatim or as the source documents it (ALLOW/DENY/CHALLENGE; success/failure/notApplied; allow/deny). */
@@ -228,7 +228,7 @@ export const PolicySchema = z.strictObject({
  * provider + request_id / role + principal + time. `stage` comes from the activity name: "requested",
  * "completed" (the grant is in force), "expired"/"removed" (it ended).
  */
-export const JitSchema = z.strictObject({
+const JitSchema = z.strictObject({
   /** entra.pim | aws.identity_center | okta.temporary_access | sessionproof.grant (the documented PAM feed) | … */
   provider: id,
   stage: z.enum(["requested", "completed", "expired", "removed", "other"]),
@@ -255,7 +255,7 @@ export const JitSchema = z.strictObject({
  * An approval ticket (governance feed: ServiceNow change request, Jira issue). Times are ISO-8601 UTC strings
  * produced by the source from the ticket's own fields; null when the ticket does not carry them.
  */
-export const ApprovalSchema = z.strictObject({
+const ApprovalSchema = z.strictObject({
   /** servicenow | jira | … */
   system: id,
   /** The ticket's key as people quote it: CHG0030001, SEC-142. */
@@ -324,13 +324,10 @@ export type NormalizedEvent = z.infer<typeof NormalizedEventSchema>;
 export type EventStatus = z.infer<typeof EventStatusSchema>;
 export type ActorKind = z.infer<typeof ActorKindSchema>;
 export type CredentialKind = z.infer<typeof CredentialKindSchema>;
-export type Actor = z.infer<typeof ActorSchema>;
 export type EventSession = z.infer<typeof SessionSchema>;
 export type Credential = z.infer<typeof CredentialSchema>;
 export type IssuedCredential = z.infer<typeof IssuedCredentialSchema>;
 export type Auth = z.infer<typeof AuthSchema>;
-export type EventClient = z.infer<typeof ClientSchema>;
-export type SrcEndpoint = z.infer<typeof SrcEndpointSchema>;
 export type EventResource = z.infer<typeof ResourceSchema>;
 export type EventPolicy = z.infer<typeof PolicySchema>;
 export type JitGrant = z.infer<typeof JitSchema>;

@@ -70,7 +70,7 @@ function compileChecks(def: Def): Check[] | null {
   return out;
 }
 
-export function compileCheck(schema: z.ZodType): Check {
+function compileCheck(schema: z.ZodType): Check {
   const def = defOf(schema);
   const checks = compileChecks(def);
   if (checks === null) return fallback(schema);

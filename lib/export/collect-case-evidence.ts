@@ -20,7 +20,7 @@ const PAGE = 5_000;
 const RAW_PAGE = 2_000;
 const RAW_PAGE_BYTES = 32 * 1024 * 1024;
 
-export type CaseRow = {
+type CaseRow = {
   id: string;
   number: number;
   tenantId: string;
@@ -253,7 +253,7 @@ export async function collectCaseEvidence({ caseId, tenantId = DEFAULT_TENANT }:
 }
 
 // The ids spliced into COPY statements (COPY takes no parameters): integers only, checked.
-export function sqlIds(ids: Float64Array): string {
+function sqlIds(ids: Float64Array): string {
   for (const id of ids) if (!Number.isSafeInteger(id) || id < 0) throw new AppError("INTERNAL", `not a row id: ${id}`);
   return `'{${Array.from(ids).join(",")}}'::bigint[]`;
 }

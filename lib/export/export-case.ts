@@ -21,7 +21,7 @@ import { ZipWriter } from "./zip-writer";
 // package's own README.md. Every file's SHA-256 is computed as it streams; manifest.json, SHA256SUMS and its
 // signature (SHA256SUMS.sig, the ledger key) come last, once every hash is known.
 
-export const PACKAGE_FORMAT = "sessionproof-evidence/v1";
+const PACKAGE_FORMAT = "sessionproof-evidence/v1";
 
 // zlib level for the large JSON files (events, raw records, index): 1 compresses them nearly as well as 6 at several
 // times the speed. The proofs (hex hashes, about 2:1 at best) are stored: compressing them cost more time than it
@@ -53,7 +53,7 @@ export type PreparedExport = {
 };
 
 /** case-12-evidence-2026-11-29 (the zip is that plus .zip, and unzips into that folder). */
-export function exportBaseName(caseNumber: number, at: Date): string {
+function exportBaseName(caseNumber: number, at: Date): string {
   return `case-${caseNumber}-evidence-${at.toISOString().slice(0, 10)}`;
 }
 

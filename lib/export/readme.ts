@@ -13,7 +13,7 @@ export const VERIFY_COMMANDS = [
 /** The variable the third command reads: the signing key's fingerprint, which the auditor obtains out of band. */
 export const EXPECTED_KEY_VARIABLE = "SESSIONPROOF_KEY";
 
-export const SUMS_SIGNATURE_COMMAND = "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig";
+const SUMS_SIGNATURE_COMMAND = "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig";
 
 export function renderReadme({
   caseNumber,

@@ -66,14 +66,14 @@ export type CheckResult = {
 };
 
 /** How far before or after its window a JIT grant still explains an action; farther, the action had no grant. */
-export const GRANT_HORIZON_MS = 24 * 3600_000;
+const GRANT_HORIZON_MS = 24 * 3600_000;
 
 const MINUTE = 60_000;
 const fmt = (d: Date) => d.toISOString().replace(".000Z", "Z").replace("T", " ");
 const minutes = (ms: number) => Math.ceil(ms / MINUTE);
 
 /** The moment a grant stops: its expiry or its revocation, whichever is first (null: open-ended). */
-export function grantEnd(g: Pick<CandidateGrant, "expiresAt" | "revokedAt">): Date | null {
+function grantEnd(g: Pick<CandidateGrant, "expiresAt" | "revokedAt">): Date | null {
   if (g.expiresAt && g.revokedAt) return g.revokedAt < g.expiresAt ? g.revokedAt : g.expiresAt;
   return g.revokedAt ?? g.expiresAt;
 }
@@ -99,7 +99,7 @@ function approvalCovers(a: CandidateApproval, t: Date): boolean {
  * Whether what the ticket names (configuration items, scope text) points at this platform or target: true when
  * it names it, false when it names items that are not it, null when it names no items.
  */
-export function scopeMatches(a: Pick<CandidateApproval, "linkedItems" | "scope">, platform: string, targetName: string | null): boolean | null {
+function scopeMatches(a: Pick<CandidateApproval, "linkedItems" | "scope">, platform: string, targetName: string | null): boolean | null {
   if (a.linkedItems.length === 0) return null;
   const words = [platform, ...(GRANT_PLATFORM_ALIASES[platform] ?? [])].map((w) => w.toLowerCase()).filter((w) => w.length >= 3);
   const target = targetName?.toLowerCase() ?? null;

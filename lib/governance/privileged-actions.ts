@@ -151,7 +151,7 @@ export const PLATFORM_RULES: Record<string, readonly CatalogRule[]> = {
 };
 
 /** The OCSF activity verbs, for privileged events no platform rule named. */
-export const GENERIC_RULES: readonly CatalogRule[] = [
+const GENERIC_RULES: readonly CatalogRule[] = [
   { id: "generic.export", activity: ["export"], category: "data_export", privilege: "{name}", level: 1 },
   { id: "generic.consent", activity: ["consent"], category: "app_consent", privilege: "{name}", level: 2 },
   { id: "generic.credentials", activity: ["issue_credentials"], category: "credential_creation", privilege: "{name}", level: 2 },
@@ -160,7 +160,7 @@ export const GENERIC_RULES: readonly CatalogRule[] = [
 ];
 
 /** Every privileged event gets a category: what no rule names is a configuration change, and says so. */
-export const FALLBACK_RULE: CatalogRule = { id: "fallback", category: "config_change", privilege: "{name}", level: 2 };
+const FALLBACK_RULE: CatalogRule = { id: "fallback", category: "config_change", privilege: "{name}", level: 2 };
 
 export type Classification = { rule: CatalogRule; category: PrivilegedCategory; privilege: string; level: PrivilegeLevel; reason: string | null };
 

@@ -45,7 +45,7 @@ export const STATUS_LABEL: Record<CheckStatus, string> = {
   unapproved_no_grant: "Unapproved, no JIT grant",
 };
 
-export const CHECK_SORTS = ["time", "platform", "category", "status", "actor", "minutes"] as const;
+const CHECK_SORTS = ["time", "platform", "category", "status", "actor", "minutes"] as const;
 export type CheckSort = (typeof CHECK_SORTS)[number];
 
 const optText = z

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { ingestStream, type IngestProgress, type IngestResult } from "./ingest-stream";
 
 // The command-line way in: files and folders (walked recursively, hidden files skipped), one batch per file.
-export function expandPaths(paths: string[]): string[] {
+function expandPaths(paths: string[]): string[] {
   const out: string[] = [];
   const walk = (p: string) => {
     const st = fs.statSync(p, { throwIfNoEntry: false });

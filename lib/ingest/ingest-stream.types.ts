@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 // POST /api/v1/ingest/upload sends the file as the raw body; what describes it travels in headers.
-export const uploadHeaders = z.object({
+const uploadHeaders = z.object({
   "x-file-name": z
     .string({ message: "Send the file name in the x-file-name header." })
     .transform((v) => decodeURIComponent(v))

@@ -16,7 +16,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // sequence as one block under the lock (ascending with leafIndex, as before), and a duplicate of a stored row
 // surfaces as a unique violation that sends the call to the lookup-first path.
 
-export const APPEND_LOCK = 7_265_101_001;
+const APPEND_LOCK = 7_265_101_001;
 
 // Rows per COPY slice: hashing and encoding the next slice overlaps PostgreSQL storing this one.
 const SLICE_ROWS = 1024;

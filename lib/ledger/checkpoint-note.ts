@@ -4,7 +4,7 @@ import crypto, { type KeyObject } from "node:crypto";
 //   openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in checkpoint.txt -sigfile checkpoint.sig
 // The format is fixed byte for byte (LF line ends, trailing LF); a new field means a new version line.
 
-export const CHECKPOINT_NOTE_VERSION = "sessionproof-checkpoint/v1";
+const CHECKPOINT_NOTE_VERSION = "sessionproof-checkpoint/v1";
 
 export type CheckpointFields = {
   treeSize: number;

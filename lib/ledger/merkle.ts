@@ -45,7 +45,7 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
 }
 
 /** The largest power of two strictly smaller than n (n >= 2): the RFC's split point k. */
-export function splitPoint(n: number): number {
+function splitPoint(n: number): number {
   if (!(n >= 2)) throw new RangeError(`no split point for a list of ${n} entries`);
   let k = 1;
   while (k * 2 < n) k *= 2;

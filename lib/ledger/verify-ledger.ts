@@ -14,7 +14,7 @@ import { loadSigningKey, publicKeyFromPem } from "./signing-key";
 // Errors come in ledger order: records first (by leaf index), then checkpoints (by id), so the first error
 // names the first bad record, or the first bad checkpoint when every record is sound.
 
-export type LedgerErrorKind =
+type LedgerErrorKind =
   | "leaf-index-gap"
   | "leaf-index-duplicate"
   | "leaf-order"
@@ -30,7 +30,7 @@ export type LedgerErrorKind =
   | "checkpoint-inconsistent"
   | "subtree-hash-mismatch";
 
-export type LedgerError = {
+type LedgerError = {
   kind: LedgerErrorKind;
   rawRecordId?: string;
   leafIndex?: number;

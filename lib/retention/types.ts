@@ -24,7 +24,6 @@ export const placeHoldInput = z.union([
     .strict()
     .refine((v) => !v.rangeStart || !v.rangeEnd || v.rangeStart <= v.rangeEnd, { message: "The range must start before it ends.", path: ["rangeEnd"] }),
 ]);
-export type PlaceHoldInput = z.infer<typeof placeHoldInput>;
 
 export const releaseHoldInput = z.object({ reason }).strict();
 

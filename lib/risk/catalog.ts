@@ -3,7 +3,7 @@
 
 export type RiskSeverity = "low" | "medium" | "high" | "critical";
 
-export type RiskControlRef = {
+type RiskControlRef = {
   framework: "nist-csf-2.0" | "owasp-nhi-2025" | "nist-ai-rmf-1.0";
   id: string;
   reason: string;

@@ -18,7 +18,7 @@ export type RiskCandidate = {
   lastSeenAt: Date;
 };
 
-export type RuleContext = {
+type RuleContext = {
   client: PoolClient;
   tenantId: string;
   settings: RiskSettings;
@@ -26,10 +26,9 @@ export type RuleContext = {
   asOf: Date;
 };
 
-export const MAX_EVENTS = 200;
+const MAX_EVENTS = 200;
 
 /** Identity kinds that are non-human identities (NHIs). */
-export const NHI_KINDS = ["service_account", "oauth_app", "api_token", "bot", "ai_agent", "workload"] as const;
 const NHI = `ARRAY['service_account','oauth_app','api_token','bot','ai_agent','workload']::"IdentityKind"[]`;
 /** Browser user agents: an NHI signing in with one is a person at a keyboard. */
 const BROWSER_UA = `'(mozilla|chrome|safari|firefox|edg/|opera)'`;

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 // Anything missing or invalid falls back to the defaults below (a bad setting must not stop the rules).
 export const RISK_SETTINGS_KEY = "risk.thresholds";
 
-export const RiskSettingsSchema = z.object({
+const RiskSettingsSchema = z.object({
   /** Long-lived credentials older than this many days must have been rotated. */
   maxCredentialAgeDays: z.number().int().min(1).max(3650).default(90),
   /** An NHI unused for this many days (relative to the newest event) should have been disabled. */

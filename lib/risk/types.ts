@@ -26,7 +26,7 @@ export const findingReasonInput = z.object({
   reason: z.string().trim().min(5, "Give a reason of at least 5 characters.").max(2000),
 });
 
-export type FindingStatus = "open" | "dismissed";
+type FindingStatus = "open" | "dismissed";
 
 export type FindingRow = {
   id: string;
@@ -45,7 +45,7 @@ export type FindingRow = {
   lastSeenAt: string;
 };
 
-export type FindingEvent = {
+type FindingEvent = {
   id: string;
   time: string;
   platform: string;
@@ -60,7 +60,7 @@ export type FindingEvent = {
   sessionId: string | null;
 };
 
-export type FindingActivityRow = { action: string; reason: string | null; at: string; actorEmail: string | null };
+type FindingActivityRow = { action: string; reason: string | null; at: string; actorEmail: string | null };
 
 export type FindingDetail = FindingRow & {
   evidence: Record<string, unknown>;

@@ -16,7 +16,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // one slice at a time (eventsOffset / eventsLimit), since a long-lived token session can hold many thousands.
 // Returns null when there is no such session for the tenant (the caller answers "not found").
 
-export const LINKED_EVENTS_LIMIT = 5000;
+const LINKED_EVENTS_LIMIT = 5000;
 const CHAIN_DEPTH = 32;
 const OBJECTS_LIMIT = 500;
 

@@ -4,8 +4,8 @@ import { z } from "zod";
 // Query parameter schemas live here too, so that the route handlers, the pages and the tests parse the same way.
 
 export const IDENTITY_KINDS = ["human", "service_account", "oauth_app", "api_token", "bot", "ai_agent", "workload", "system", "unknown"] as const;
-export const RISK_LEVELS = ["low", "medium", "high", "critical"] as const;
-export const SESSION_SORTS = ["start", "end", "events", "identity", "platform"] as const;
+const RISK_LEVELS = ["low", "medium", "high", "critical"] as const;
+const SESSION_SORTS = ["start", "end", "events", "identity", "platform"] as const;
 
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 export type SessionSort = (typeof SESSION_SORTS)[number];
@@ -236,7 +236,6 @@ export const lineageQuery = z
     message: "give exactly one of credentialId or identityId",
     path: ["credentialId"],
   });
-export type LineageQuery = z.infer<typeof lineageQuery>;
 
 export type LineageNodeType = (typeof LINEAGE_NODE_TYPES)[number];
 export type LineageEdgeType = "holds" | "parent_of" | "used_by" | "session_of" | "linked_to" | "performed";

@@ -1,6 +1,6 @@
 // Plain-word labels shared by the lib answers and the pages (no server imports: client components use it too).
 
-export const KIND_LABELS: Record<string, string> = {
+const KIND_LABELS: Record<string, string> = {
   human: "person",
   service_account: "service account",
   oauth_app: "OAuth app",
@@ -12,7 +12,7 @@ export const KIND_LABELS: Record<string, string> = {
   unknown: "unknown kind",
 };
 
-export const PLATFORM_LABELS: Record<string, string> = {
+const PLATFORM_LABELS: Record<string, string> = {
   okta: "Okta",
   entra: "Entra ID",
   m365: "Microsoft 365",

@@ -19,7 +19,7 @@ import type { DetectProbe, Source } from "./types";
 export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa, salesforce, googleWorkspace, slack];
 
 /** Minimum detection score: below it a file is "unknown format". */
-export const DETECT_THRESHOLD = 0.5;
+const DETECT_THRESHOLD = 0.5;
 
 export type PlatformInfo = { id: string; label: string; formats: string[] };
 export type Detection = { platform: string; source: Source; score: number };

@@ -8,7 +8,7 @@
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The field an account is keyed by on its platform: the actor id, else the login (lowercased), else the name. */
-export const ACCOUNT_KEY_TYPES = ["id", "login", "name"] as const;
+const ACCOUNT_KEY_TYPES = ["id", "login", "name"] as const;
 /** An index into ACCOUNT_KEY_TYPES. */
 export type AccountKeyType = 0 | 1 | 2;
 

@@ -8,8 +8,8 @@ import { sessionIdOf, type CorrelationState } from "./state";
 // A link between two sessions is kept once per kind (the first found), never from a session to itself.
 
 /** An app session that starts this long before or after the IdP's SSO event can be the one it opened. */
-export const SSO_WINDOW_BEFORE_MS = 2 * 60_000;
-export const SSO_WINDOW_AFTER_MS = 10 * 60_000;
+const SSO_WINDOW_BEFORE_MS = 2 * 60_000;
+const SSO_WINDOW_AFTER_MS = 10 * 60_000;
 
 type Links = { list: LinkOut[]; seen: Set<string> };
 

@@ -7,7 +7,7 @@ import type { NormalizedEventJson } from "@/lib/events/schema";
 // move into each platform's own profile without touching the phases.
 
 /** An identity provider's single sign-on events: the ones that sign the person into an app. */
-export type IdpSsoRule = {
+type IdpSsoRule = {
   /** The rule named on an idp_to_app link made from such an event. */
   rule: string;
   /** The app a successful event of this IdP signed the person into; null when it is not such an event. */
@@ -24,7 +24,7 @@ export type PlatformRules = {
   tokenGapMs: number;
 };
 
-export const TOKEN_GAP_MS = 2 * 60 * 60_000;
+const TOKEN_GAP_MS = 2 * 60 * 60_000;
 
 export const PLATFORM_RULES: PlatformRules = {
   idpSso: new Map<string, IdpSsoRule>([

@@ -7,33 +7,26 @@ import type { NormalizedEventJson } from "@/lib/events/schema";
 // auth, native id, ...) is about a third of every event, which a million-event run would otherwise transfer,
 // hold. The loader (run-correlation.ts) projects each row as the driver parses it (correlationRowTypes); doing it
 // in SQL costs PostgreSQL a json-to-jsonb conversion per event, about three times the load time at 200,000
-// events. The SQL form stays for ad-hoc use. A field a correlation step starts reading must be added here.
+// events. A field a correlation step starts reading must be added here.
 
 /** Top-level fields of the normalized event that correlation reads (`extra` is added, cut to extra.initiator). */
-export const CORRELATION_FIELDS = [
-  "platform",
-  "class_uid",
-  "activity",
-  "event_name",
-  "time",
-  "status",
-  "actor",
-  "session",
-  "credential",
-  "issued_credentials",
-  "client",
-  "src_endpoint",
-  "user_agent",
-  "resources",
-  "privileged",
-  "correlation_id",
-] as const;
-
-/** A SQL expression over a jsonb normalized event `d`: the projection, as jsonb. */
-export function correlationDataSql(d: string): string {
-  const fields = CORRELATION_FIELDS.map((f) => `'${f}', ${d}->'${f}'`).join(", ");
-  return `jsonb_build_object(${fields}, 'extra', CASE WHEN ${d}->'extra' ? 'initiator' THEN jsonb_build_object('initiator', ${d}->'extra'->'initiator') ELSE '{}'::jsonb END)`;
-}
+type CorrelationField =
+  | "platform"
+  | "class_uid"
+  | "activity"
+  | "event_name"
+  | "time"
+  | "status"
+  | "actor"
+  | "session"
+  | "credential"
+  | "issued_credentials"
+  | "client"
+  | "src_endpoint"
+  | "user_agent"
+  | "resources"
+  | "privileged"
+  | "correlation_id";
 
 /**
  * The projection in JavaScript. The result keeps the NormalizedEventJson type for the fields correlation reads;
@@ -59,7 +52,7 @@ export function projectCorrelationData(d: NormalizedEventJson): NormalizedEventJ
     privileged: d.privileged,
     correlation_id: d.correlation_id,
     extra: d.extra && Object.hasOwn(d.extra, "initiator") ? { initiator: d.extra.initiator } : {},
-  } satisfies Record<(typeof CORRELATION_FIELDS)[number] | "extra", unknown>;
+  } satisfies Record<CorrelationField | "extra", unknown>;
   return out as unknown as NormalizedEventJson;
 }
 

@@ -16,7 +16,7 @@ import { baseOf, type CorrelationState, type Open } from "./state";
 // phase 4). That equals grouping by the string as long as the string splits back into its parts the one way: no
 // "|" in a part but the last. Should a part hold one, the grouping runs again by the strings themselves.
 
-export const HEURISTIC_GAP_MS = 30 * 60_000;
+const HEURISTIC_GAP_MS = 30 * 60_000;
 
 type Nested<V> = Map<string, V>;
 const sub = <V>(m: Nested<Nested<V>>, k: string): Nested<V> => {

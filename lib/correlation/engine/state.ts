@@ -48,10 +48,10 @@ export type Cred = {
   minted: number;
 };
 
-export type SessionRef = NonNullable<NormalizedEventJson["session"]>;
+type SessionRef = NonNullable<NormalizedEventJson["session"]>;
 
 /** An IdP single sign-on event, with the app it names and that app's platform. */
-export type SsoCandidate = { i: number; appName: string; rule: string; target: string };
+type SsoCandidate = { i: number; appName: string; rule: string; target: string };
 
 /**
  * One grouping key of the session phase and its current segment (a new one starts after a pause longer than the

@@ -56,7 +56,7 @@ function hasAny(r: Rec, keys: string[]): boolean {
 const SIGNIN_FIELDS = ["createdDateTime", "userPrincipalName", "appId", "servicePrincipalId", "uniqueTokenIdentifier", "conditionalAccessStatus", "signInEventTypes", "isInteractive"];
 const AUDIT_FIELDS = ["activityDisplayName", "activityDateTime", "initiatedBy", "targetResources", "loggedByService"];
 
-export function shapeOf(r: Rec): Shape {
+function shapeOf(r: Rec): Shape {
   if (isUnifiedAuditLogRecord(r)) {
     const workload = text(field(r, "Workload"));
     const recordType = text(field(r, "RecordType"));
@@ -459,7 +459,7 @@ const MICROSOFT_PLATFORM_NAMES = new Set(
 );
 
 /** True for a Microsoft first-party principal that writes to the directory as the platform. */
-export function isMicrosoftPlatformPrincipal(appId: string | null, name: string | null): boolean {
+function isMicrosoftPlatformPrincipal(appId: string | null, name: string | null): boolean {
   return (appId !== null && MICROSOFT_PLATFORM_APP_IDS.has(appId.toLowerCase())) || (name !== null && MICROSOFT_PLATFORM_NAMES.has(name.trim().toLowerCase()));
 }
 

@@ -76,7 +76,7 @@ const SYSTEM_SID = /^S-1-5-(18|19|20|80-[\d-]+)$/i;
 const SYSTEM_ACCOUNT = /^(NT AUTHORITY|NT SERVICE)\\/i;
 
 /** True when the actor is a Windows system principal, whatever UserType says. */
-export function isWindowsSystemPrincipal(userKey: string | null, userId: string | null): boolean {
+function isWindowsSystemPrincipal(userKey: string | null, userId: string | null): boolean {
   return (userKey !== null && SYSTEM_SID.test(userKey)) || (userId !== null && (SYSTEM_ACCOUNT.test(userId) || SYSTEM_SID.test(userId)));
 }
 

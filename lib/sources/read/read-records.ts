@@ -22,9 +22,9 @@ export type ReadOptions = {
 };
 
 /** A record: its exact original bytes and its 0-based position in the file (read order). */
-export type RawRecordItem = { position: number; bytes: Buffer; value?: unknown };
+type RawRecordItem = { position: number; bytes: Buffer; value?: unknown };
 /** A record that could not be read: the bytes that were there, and why. It still takes a position. */
-export type RawRecordError = { position: number; bytes: Buffer; error: string };
+type RawRecordError = { position: number; bytes: Buffer; error: string };
 export type RecordItem = RawRecordItem | RawRecordError;
 
 export type ReadSummary = {

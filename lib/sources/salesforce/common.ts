@@ -1,5 +1,4 @@
 import { eventSkeleton, type EventCore, type NormalizedEvent } from "@/lib/events/schema";
-import { NormalizeError } from "../types";
 import { emailShaped, field, type Rec, text } from "../util/fields";
 
 export const SALESFORCE_PLATFORM = "salesforce";
@@ -56,7 +55,3 @@ export function initiatorOf(externalId: string | null, login: string | null, nam
   return externalId || login || name ? { external_id: externalId, login, name, via: "login_as" } : null;
 }
 
-export function requireRec(v: unknown): Rec {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new NormalizeError("not a JSON object");
-  return v as Rec;
-}

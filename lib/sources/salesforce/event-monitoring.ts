@@ -16,14 +16,14 @@ import { id18, toId18 } from "./ids";
 //  - LoginHistory records (Id, UserId, LoginTime, LoginType, SourceIp, Status, Application, Browser, …).
 
 /** Rows processed at or above this by one query are a bulk read (an export), hence privileged. */
-export const BULK_EXPORT_ROWS = 10_000;
+const BULK_EXPORT_ROWS = 10_000;
 
 // ---- classification by event type ------------------------------------------------------------------------
 
 type Classified = { uid: OcsfClassUid; activity: string };
 
 /** The event type without the Real-Time Event Monitoring suffix: LoginEvent → Login, BulkApiResultEventStore → BulkApiResult. */
-export function baseType(eventType: string): string {
+function baseType(eventType: string): string {
   return eventType.replace(/(?:EventStream|EventStore|Event)$/, "") || eventType;
 }
 

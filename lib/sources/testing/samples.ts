@@ -11,7 +11,7 @@ import { NormalizeError, type Source } from "../types";
 // normalizes or rejects, and fast-check robustness checks. Test-only (imported by *.test.ts files).
 
 /** The shared folder beside the project (public vendor samples); tests skip what needs it when it is absent. */
-export const SHARED_DIR = path.resolve(process.cwd(), "../shared");
+const SHARED_DIR = path.resolve(process.cwd(), "../shared");
 export const SAMPLES_DIR = path.join(SHARED_DIR, "fixtures", "vendor-samples");
 export const HAS_SAMPLES = fs.existsSync(SAMPLES_DIR);
 export const SKIP_SAMPLES_MESSAGE = `public vendor samples not found at ${SAMPLES_DIR}: skipped`;

@@ -124,7 +124,7 @@ export function sourceIpOrNull(s: string | null): string | null {
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /** A JSON-safe copy of an arbitrary value (drops undefined, functions, non-finite numbers, cycles). */
-export function toJson(v: unknown, depth = 0): Json | undefined {
+function toJson(v: unknown, depth = 0): Json | undefined {
   if (v === null) return null;
   switch (typeof v) {
     case "string":

@@ -8,7 +8,7 @@ import { isRec } from "./fields";
 
 export type Unwrapped = { record: unknown; logType: string | null };
 
-export function isPantherWrapper(v: unknown): v is { _log_type: string; event: Record<string, unknown> } {
+function isPantherWrapper(v: unknown): v is { _log_type: string; event: Record<string, unknown> } {
   return isRec(v) && typeof v._log_type === "string" && isRec(v.event) && ("_test_name" in v || "_source_file" in v);
 }
 
