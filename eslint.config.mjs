@@ -32,7 +32,10 @@ if (unclassified.length > 0) {
 
 // Matches "@/lib/<folder>/…" and relative paths that climb out to a sibling folder ("../<folder>/…").
 const libFolder = (names) => `^(@/lib/|(\\.\\./)+(lib/)?)(${names.join("|")})(/|$)`;
-const outsideLib = { regex: "^(@/|(\\.\\./)+)(app|components|scripts|e2e)(/|$)", message: "lib/ never imports app/, components/, scripts/ or e2e/." };
+const outsideLib = {
+  regex: "^(@/|(\\.\\./)+)(app|components|scripts|e2e)(/|$)",
+  message: "lib/ never imports app/, components/, scripts/ or e2e/.",
+};
 
 const restrict = (files, patterns) => ({
   files,
@@ -45,18 +48,27 @@ const dirs = (names) => names.map((n) => `lib/${n}/**`).concat(names.map((n) => 
 const layerBlocks = LAYERS.map((layer, i) => {
   const above = [...LAYERS.slice(i + 1).flat(), ...ENTRY];
   return restrict(dirs(layer), [
-    { regex: libFolder(above), message: `lib/${layer.join(", lib/")} must not import a higher layer (${above.join(", ")}); see the LAYERS list in eslint.config.mjs.` },
+    {
+      regex: libFolder(above),
+      message: `lib/${layer.join(", lib/")} must not import a higher layer (${above.join(", ")}); see the LAYERS list in eslint.config.mjs.`,
+    },
     outsideLib,
   ]);
 });
 const forbiddenToInfra = [...LAYERS.slice(2).flat(), ...ENTRY];
 const infraBlock = restrict(dirs(INFRASTRUCTURE), [
-  { regex: libFolder(forbiddenToInfra), message: `Infrastructure (lib/${INFRASTRUCTURE.join(", lib/")}) must not import ${forbiddenToInfra.join(", ")}.` },
+  {
+    regex: libFolder(forbiddenToInfra),
+    message: `Infrastructure (lib/${INFRASTRUCTURE.join(", lib/")}) must not import ${forbiddenToInfra.join(", ")}.`,
+  },
   outsideLib,
 ]);
 const entryBlock = restrict(dirs(ENTRY), [outsideLib]);
 
-const dbImport = { regex: "^(@/|(\\.\\./)+)lib/(db|generated)(/|$)|^server-only$|^pg$", message: "Only lib/ talks to the database: fetch through a lib/ function." };
+const dbImport = {
+  regex: "^(@/|(\\.\\./)+)lib/(db|generated)(/|$)|^server-only$|^pg$",
+  message: "Only lib/ talks to the database: fetch through a lib/ function.",
+};
 const uiBlock = { files: ["components/**", "app/**"], rules: { "no-restricted-imports": ["error", { patterns: [dbImport] }] } };
 
 // Client files ("use client") are bundled for the browser: a value import of a module that reaches the
@@ -75,14 +87,21 @@ function reachesServer(spec) {
   return serverOnlySource.get(spec);
 }
 const clientBoundary = {
-  meta: { type: "problem", schema: [], messages: { server: "A client file must not import {{spec}}: it reaches the database. Pass the data from a server component, or import a type." } },
+  meta: {
+    type: "problem",
+    schema: [],
+    messages: {
+      server: "A client file must not import {{spec}}: it reaches the database. Pass the data from a server component, or import a type.",
+    },
+  },
   create(context) {
     const body = context.sourceCode.ast.body;
     const isClient = body.some((s) => s.type === "ExpressionStatement" && s.directive === "use client");
     if (!isClient) return {};
     return {
       ImportDeclaration(node) {
-        const typeOnly = node.importKind === "type" || (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === "type"));
+        const typeOnly =
+          node.importKind === "type" || (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === "type"));
         if (!typeOnly && reachesServer(node.source.value)) context.report({ node, messageId: "server", data: { spec: node.source.value } });
       },
     };

@@ -110,8 +110,7 @@ export function AddToCase({
                 Existing case
               </label>
               <label>
-                <input type="radio" name={`${uid}-mode`} checked={effectiveMode === "new"} onChange={() => setMode("new")} /> New
-                case
+                <input type="radio" name={`${uid}-mode`} checked={effectiveMode === "new"} onChange={() => setMode("new")} /> New case
               </label>
             </fieldset>
             {effectiveMode === "existing" ? (

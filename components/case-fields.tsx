@@ -86,10 +86,21 @@ export function CaseFields({
             ))}
           </select>
         </div>
-        <AssigneeSelect id={id("assignee")} value={draft.assigneeId} onChange={(assigneeId) => onChange({ assigneeId })} users={users} none="Unassigned" />
+        <AssigneeSelect
+          id={id("assignee")}
+          value={draft.assigneeId}
+          onChange={(assigneeId) => onChange({ assigneeId })}
+          users={users}
+          none="Unassigned"
+        />
         <div className="field">
           <label htmlFor={id("tags")}>Tags</label>
-          <input id={id("tags")} value={draft.tags} onChange={(e) => onChange({ tags: e.target.value })} aria-describedby={id("tags-hint")} />
+          <input
+            id={id("tags")}
+            value={draft.tags}
+            onChange={(e) => onChange({ tags: e.target.value })}
+            aria-describedby={id("tags-hint")}
+          />
           <div className="hint" id={id("tags-hint")}>
             Comma-separated
           </div>

@@ -11,7 +11,12 @@ export function CorrelateButton({ label = "Correlate now", small = false }: { la
   const run = useApiMutation({ mutationFn: runCorrelation, invalidates: [sessionsKeys.all], refresh: true });
   return (
     <div className="correlate">
-      <button type="button" className={`btn${small ? " btn-small btn-secondary" : ""}`} onClick={() => run.mutate()} disabled={run.isPending}>
+      <button
+        type="button"
+        className={`btn${small ? " btn-small btn-secondary" : ""}`}
+        onClick={() => run.mutate()}
+        disabled={run.isPending}
+      >
         {run.isPending ? "Correlating…" : label}
       </button>
       <div role="status" aria-live="polite" className="correlate-status">

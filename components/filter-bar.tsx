@@ -100,11 +100,18 @@ export function FilterInput({
 }
 
 /** A hand-edited or stale link whose filters do not parse: say which and that the whole list is shown instead. */
-export function InvalidFilters({ issues, what }: { issues: readonly { path: readonly PropertyKey[]; message: string }[] | undefined; what: string }) {
+export function InvalidFilters({
+  issues,
+  what,
+}: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[] | undefined;
+  what: string;
+}) {
   if (!issues) return null;
   return (
     <div className="alert alert-error" role="alert">
-      The link&apos;s filters are not valid ({issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`).join("; ")}); showing all {what} instead.
+      The link&apos;s filters are not valid ({issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`).join("; ")}); showing all{" "}
+      {what} instead.
     </div>
   );
 }

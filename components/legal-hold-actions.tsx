@@ -20,12 +20,21 @@ export function PlaceHoldForm({ caseId, sources }: { caseId?: string; sources?: 
     place.mutate(
       caseId
         ? { caseId, reason }
-        : { sourceId, reason, rangeStart: from ? new Date(from + "Z").toISOString() : null, rangeEnd: to ? new Date(to + "Z").toISOString() : null },
+        : {
+            sourceId,
+            reason,
+            rangeStart: from ? new Date(from + "Z").toISOString() : null,
+            rangeEnd: to ? new Date(to + "Z").toISOString() : null,
+          },
     );
   }
 
   return (
-    <form onSubmit={submit} className="hold-form" aria-label={caseId ? "Place a legal hold on this case" : "Place a legal hold on a source"}>
+    <form
+      onSubmit={submit}
+      className="hold-form"
+      aria-label={caseId ? "Place a legal hold on this case" : "Place a legal hold on a source"}
+    >
       {!caseId ? (
         <div className="form-row">
           <div className="field">
@@ -50,7 +59,14 @@ export function PlaceHoldForm({ caseId, sources }: { caseId?: string; sources?: 
       ) : null}
       <div className="field">
         <label htmlFor={`${id}-reason`}>Reason (required, shown to everyone and recorded)</label>
-        <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} minLength={5} required placeholder="e.g. Litigation hold, matter 2026-014" />
+        <input
+          id={`${id}-reason`}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          minLength={5}
+          required
+          placeholder="e.g. Litigation hold, matter 2026-014"
+        />
       </div>
       <button type="submit" className="btn" disabled={place.isPending}>
         {place.isPending ? "Placing…" : "Place legal hold"}

@@ -18,7 +18,8 @@ export async function LegalHoldPanel({ caseId, canManage }: { caseId: string; ca
             {active.placedBy ? ` (placed by ${active.placedBy})` : ""}: {active.reason}
           </p>
           <p style={{ margin: "0.3rem 0 0" }}>
-            {(active.heldRecords ?? 0).toLocaleString("en")} raw records cited by this case&apos;s evidence are kept from every retention purge.
+            {(active.heldRecords ?? 0).toLocaleString("en")} raw records cited by this case&apos;s evidence are kept from every retention
+            purge.
           </p>
           {canManage ? <ReleaseHoldButton holdId={active.id} label={active.scopeLabel} /> : null}
         </div>
@@ -37,7 +38,8 @@ export async function LegalHoldPanel({ caseId, canManage }: { caseId: string; ca
           <ul>
             {past.map((h) => (
               <li key={h.id}>
-                {fmtTime(h.placedAt)} – {fmtTime(h.releasedAt)}: {h.reason} (released{h.releasedBy ? ` by ${h.releasedBy}` : ""}: {h.releaseReason})
+                {fmtTime(h.placedAt)} – {fmtTime(h.releasedAt)}: {h.reason} (released{h.releasedBy ? ` by ${h.releasedBy}` : ""}:{" "}
+                {h.releaseReason})
               </li>
             ))}
           </ul>

@@ -20,7 +20,19 @@ export function listHref(path: string, params: ListParams, patch: Record<string,
 }
 
 /** "12 findings" above a table, with the range shown when the list is longer than one page. */
-export function ResultCount({ total, offset, shown, one, many }: { total: number; offset: number; shown: number; one: string; many: string }) {
+export function ResultCount({
+  total,
+  offset,
+  shown,
+  one,
+  many,
+}: {
+  total: number;
+  offset: number;
+  shown: number;
+  one: string;
+  many: string;
+}) {
   return (
     <p className="muted" role="status">
       {total.toLocaleString("en")} {total === 1 ? one : many}
@@ -30,7 +42,19 @@ export function ResultCount({ total, offset, shown, one, many }: { total: number
 }
 
 /** Previous / Next links under a list longer than one page; nothing when everything fits on one page. */
-export function Pager({ total, offset, limit, path, params }: { total: number; offset: number; limit: number; path: string; params: ListParams }) {
+export function Pager({
+  total,
+  offset,
+  limit,
+  path,
+  params,
+}: {
+  total: number;
+  offset: number;
+  limit: number;
+  path: string;
+  params: ListParams;
+}) {
   if (total <= limit) return null;
   const first = offset + 1;
   const last = Math.min(offset + limit, total);

@@ -15,19 +15,28 @@ let sessionId: string;
 
 test("setup: a GitHub export is ingested and correlated", async () => {
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
-  const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": FILE }, data: fs.readFileSync(`lib/sources/github/fixtures/${FILE}`) });
+  const up = await ctx.post("/api/v1/ingest/upload", {
+    headers: { "x-file-name": FILE },
+    data: fs.readFileSync(`lib/sources/github/fixtures/${FILE}`),
+  });
   expect(up.status(), await up.text()).toBe(201);
   const run = await ctx.post("/api/v1/correlation", { data: {} });
   expect(run.status(), await run.text()).toBe(200);
   await ctx.dispose();
-  sourceId = await withDb(async (c) => (await c.query(`SELECT id::text AS id FROM source WHERE platform = 'github' ORDER BY "createdAt" LIMIT 1`)).rows[0].id);
-  sessionId = await withDb(async (c) => (await c.query(`SELECT id::text AS id FROM session WHERE platform = 'github' ORDER BY "startedAt" LIMIT 1`)).rows[0].id);
+  sourceId = await withDb(
+    async (c) => (await c.query(`SELECT id::text AS id FROM source WHERE platform = 'github' ORDER BY "createdAt" LIMIT 1`)).rows[0].id,
+  );
+  sessionId = await withDb(
+    async (c) => (await c.query(`SELECT id::text AS id FROM session WHERE platform = 'github' ORDER BY "startedAt" LIMIT 1`)).rows[0].id,
+  );
 });
 
 test("an analyst cannot place or release holds, set retention, purge, or read the audit trail", async () => {
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   expect((await ctx.post("/api/v1/holds", { data: { sourceId, reason: "not allowed here" } })).status()).toBe(403);
-  expect((await ctx.post("/api/v1/holds/00000000-0000-4000-8000-000000000000/release", { data: { reason: "not allowed" } })).status()).toBe(403);
+  expect((await ctx.post("/api/v1/holds/00000000-0000-4000-8000-000000000000/release", { data: { reason: "not allowed" } })).status()).toBe(
+    403,
+  );
   expect((await ctx.put(`/api/v1/retention/policies/${sourceId}`, { data: { days: 5 } })).status()).toBe(403);
   expect((await ctx.post("/api/v1/retention/purge", { data: {} })).status()).toBe(403);
   expect((await ctx.get("/api/v1/audit")).status()).toBe(403);
@@ -59,7 +68,9 @@ test("an admin places a hold on a source range with a reason, sees it, and relea
   await expect(row).toContainText("Active");
   await expect(row).toContainText(E2E.admin.email);
   // The fixture's records all lie in the range: the count shown equals the source's raw records, counted here.
-  const expected = await withDb(async (c) => Number((await c.query(`SELECT count(*) FROM raw_record WHERE "sourceId" = $1`, [sourceId])).rows[0].count));
+  const expected = await withDb(async (c) =>
+    Number((await c.query(`SELECT count(*) FROM raw_record WHERE "sourceId" = $1`, [sourceId])).rows[0].count),
+  );
   await expect(row.getByRole("cell").nth(4)).toHaveText(expected.toLocaleString("en"));
   await expectAccessible(page, "retention page");
 
@@ -69,8 +80,14 @@ test("an admin places a hold on a source range with a reason, sees it, and relea
   await expect(row).toContainText("Released");
   await expect(row).toContainText("Request withdrawn by the regulator");
 
-  const logged = await withDb(async (c) =>
-    (await c.query(`SELECT action, details->>'reason' AS reason, ip FROM audit_log WHERE action LIKE 'hold.%' AND details->'scope'->>'sourceId' = $1 ORDER BY id DESC LIMIT 2`, [sourceId])).rows,
+  const logged = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT action, details->>'reason' AS reason, ip FROM audit_log WHERE action LIKE 'hold.%' AND details->'scope'->>'sourceId' = $1 ORDER BY id DESC LIMIT 2`,
+          [sourceId],
+        )
+      ).rows,
   );
   expect(logged.map((r) => [r.action, r.reason])).toEqual([
     ["hold.released", "Request withdrawn by the regulator"],
@@ -92,7 +109,9 @@ test("a case hold keeps the session the case cites, and the case page shows it",
   const placed = await admin.post("/api/v1/holds", { data: { caseId, reason: "Litigation hold for this case" } });
   expect(placed.status(), await placed.text()).toBe(201);
   const holds = (await (await admin.get(`/api/v1/holds?caseId=${caseId}`)).json()).items as { active: boolean; heldRecords: number }[];
-  const cited = await withDb(async (c) => Number((await c.query(`SELECT count(DISTINCT "rawRecordId") FROM event WHERE "sessionId" = $1`, [sessionId])).rows[0].count));
+  const cited = await withDb(async (c) =>
+    Number((await c.query(`SELECT count(DISTINCT "rawRecordId") FROM event WHERE "sessionId" = $1`, [sessionId])).rows[0].count),
+  );
   expect(holds.map((h) => [h.active, h.heldRecords])).toEqual([[true, cited]]);
   await admin.dispose();
 
@@ -126,7 +145,10 @@ test("an auditor finds his own view of a session in the audit trail, filters it,
   const download = page.waitForEvent("download");
   await page.getByTestId("audit-export-csv").click();
   const file = await download;
-  const csv = fs.readFileSync(await file.path(), "utf8").trim().split("\n");
+  const csv = fs
+    .readFileSync(await file.path(), "utf8")
+    .trim()
+    .split("\n");
   expect(csv[0]).toBe("id,at,actorEmail,actorId,action,resourceType,resourceId,ip,userAgent,leafIndex,details");
   expect(csv.length).toBeGreaterThan(1);
   expect(csv.slice(1).every((l) => l.includes(",view.session,session,"))).toBe(true);
@@ -135,7 +157,14 @@ test("an auditor finds his own view of a session in the audit trail, filters it,
   // The export is itself in the trail, and every entry so far is a ledger leaf.
   await expect
     .poll(async () =>
-      withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'audit.exported' AND "actorEmail" = $1`, [E2E.users.auditor.email])).rows[0].n),
+      withDb(
+        async (c) =>
+          (
+            await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'audit.exported' AND "actorEmail" = $1`, [
+              E2E.users.auditor.email,
+            ])
+          ).rows[0].n,
+      ),
     )
     .toBeGreaterThan(0);
 

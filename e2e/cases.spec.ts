@@ -68,7 +68,7 @@ test("the analyst adds a session to a new case, moves its status, writes a note 
   await expect(page.getByRole("button", { name: "Submit for review" })).toBeVisible();
 
   // A markdown note renders as markdown (and raw HTML is not rendered).
-  await page.getByLabel("New note (markdown)").fill("The key was **rotated late**.\n\n<b id=\"raw-html\">raw</b>\n\n- first step");
+  await page.getByLabel("New note (markdown)").fill('The key was **rotated late**.\n\n<b id="raw-html">raw</b>\n\n- first step');
   await page.getByRole("button", { name: "Add note" }).click();
   const note = page.getByTestId("case-note");
   await expect(note.locator("strong")).toHaveText("rotated late");
@@ -83,13 +83,14 @@ test("the analyst adds a session to a new case, moves its status, writes a note 
   await task.getByRole("checkbox").check();
   await expect(task).toContainText("done");
 
-  const history = await withDb(async (c) =>
-    (
-      await c.query<{ action: string; before: unknown; after: unknown }>(
-        `SELECT action, before, after FROM case_activity WHERE "caseId" = $1 ORDER BY id`,
-        [caseId],
-      )
-    ).rows,
+  const history = await withDb(
+    async (c) =>
+      (
+        await c.query<{ action: string; before: unknown; after: unknown }>(
+          `SELECT action, before, after FROM case_activity WHERE "caseId" = $1 ORDER BY id`,
+          [caseId],
+        )
+      ).rows,
   );
   expect(history.map((h) => h.action)).toEqual(["created", "item_added", "status_changed", "note_added", "task_added", "task_updated"]);
   expect(history[2]).toMatchObject({ before: { status: "open" }, after: { status: "investigating" } });
@@ -123,8 +124,12 @@ test("an auditor reads the case with no forms, and the API refuses his change", 
   // His view of the case is itself on the audit trail.
   const views = await withDb(async (c) =>
     Number(
-      (await c.query(`SELECT count(*) FROM audit_log WHERE action = 'view.case' AND "resourceId" = $1 AND "actorEmail" = $2`, [caseId, E2E.users.auditor.email]))
-        .rows[0].count,
+      (
+        await c.query(`SELECT count(*) FROM audit_log WHERE action = 'view.case' AND "resourceId" = $1 AND "actorEmail" = $2`, [
+          caseId,
+          E2E.users.auditor.email,
+        ])
+      ).rows[0].count,
     ),
   );
   expect(views).toBeGreaterThanOrEqual(1);

@@ -41,11 +41,10 @@ test.afterAll(async () => {
 
 /** Controls that the rules with open findings map to, computed from the database and the rule catalog. */
 async function expectedWithFindings(framework: string): Promise<string[]> {
-  const openRules = await withDb(
-    async (c) =>
-      (await c.query<{ ruleId: string }>(`SELECT DISTINCT "ruleId" FROM finding WHERE "tenantId" = 'default' AND status = 'open'`)).rows.map(
-        (r) => r.ruleId,
-      ),
+  const openRules = await withDb(async (c) =>
+    (await c.query<{ ruleId: string }>(`SELECT DISTINCT "ruleId" FROM finding WHERE "tenantId" = 'default' AND status = 'open'`)).rows.map(
+      (r) => r.ruleId,
+    ),
   );
   const ids = RISK_RULES.filter((r) => openRules.includes(r.id)).flatMap((r) =>
     r.controls.filter((c) => c.framework === framework).map((c) => c.id),
@@ -62,7 +61,10 @@ for (const role of ["compliance", "auditor"] as const) {
     const st = (await status.json()) as { summary: Record<string, number>; controls: { id: string; status: string }[] };
     expect(st.controls).toHaveLength(106);
     expect(st.summary.total).toBe(106);
-    const withFindings = st.controls.filter((c) => c.status === "with_findings").map((c) => c.id).sort();
+    const withFindings = st.controls
+      .filter((c) => c.status === "with_findings")
+      .map((c) => c.id)
+      .sort();
     expect(withFindings).toEqual(await expectedWithFindings("nist-csf-2.0"));
     expect(withFindings).toContain("PR.AA-02"); // human-use-of-nhi -> PR.AA-02 (the planted finding)
 

@@ -10,19 +10,35 @@ test.describe.configure({ mode: "serial" });
 
 // A file no other spec uploads (an upload of stored records is all duplicates and starts no run).
 const FILE = "slack-audit-logs-2025-03-05.ndjson";
-type RunRow = { actorEmail: string | null; actorId: string | null; details: { mode: string; requested: string; newEvents: number; eventsLoaded: number; totalEvents: number } };
+type RunRow = {
+  actorEmail: string | null;
+  actorId: string | null;
+  details: { mode: string; requested: string; newEvents: number; eventsLoaded: number; totalEvents: number };
+};
 const runs = () =>
-  withDb(async (c) => (await c.query<RunRow>(`SELECT "actorEmail", "actorId"::text AS "actorId", details FROM audit_log WHERE action = 'correlation.run' ORDER BY id`)).rows);
+  withDb(
+    async (c) =>
+      (
+        await c.query<RunRow>(
+          `SELECT "actorEmail", "actorId"::text AS "actorId", details FROM audit_log WHERE action = 'correlation.run' ORDER BY id`,
+        )
+      ).rows,
+  );
 
 test("an upload's background run is audited as the system's; an analyst's runs name the analyst", async () => {
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   const before = (await runs()).length;
-  const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": FILE }, data: fs.readFileSync(`lib/sources/slack/fixtures/${FILE}`) });
+  const up = await ctx.post("/api/v1/ingest/upload", {
+    headers: { "x-file-name": FILE },
+    data: fs.readFileSync(`lib/sources/slack/fixtures/${FILE}`),
+  });
   expect(up.status(), await up.text()).toBe(201);
   const stored = (await up.json()).stored as number;
   expect(stored).toBeGreaterThan(0);
   // The background run the upload asked for.
-  await expect.poll(async () => (await runs()).slice(before).filter((r) => r.actorEmail === "system").length, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await runs()).slice(before).filter((r) => r.actorEmail === "system").length, { timeout: 30_000 })
+    .toBeGreaterThan(0);
   const background = (await runs()).slice(before).find((r) => r.actorEmail === "system")!;
   expect(background).toBeDefined();
   expect(background.actorId).toBeNull();
@@ -45,7 +61,9 @@ test("an upload's background run is audited as the system's; an analyst's runs n
     [E2E.users.analyst.email, "full", "full"],
   ]);
   expect(mine[1].details.eventsLoaded).toBe(total);
-  const userId = await withDb(async (c) => (await c.query(`SELECT id::text AS id FROM app_user WHERE email = $1`, [E2E.users.analyst.email])).rows[0]?.id);
+  const userId = await withDb(
+    async (c) => (await c.query(`SELECT id::text AS id FROM app_user WHERE email = $1`, [E2E.users.analyst.email])).rows[0]?.id,
+  );
   expect(userId).toBeTruthy();
   expect(mine.every((r) => r.actorId === userId)).toBe(true);
 

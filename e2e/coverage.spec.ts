@@ -107,9 +107,8 @@ test("an administrator changes the required retention; the setting and its audit
 
   const stored = await withDb(async (c) => {
     const setting = (await c.query(`SELECT value FROM setting WHERE key = 'coverage.requiredRetentionDays'`)).rows[0]?.value;
-    const audit = (
-      await c.query(`SELECT "actorEmail", details FROM audit_log WHERE action = 'settings.changed' ORDER BY id DESC LIMIT 1`)
-    ).rows[0];
+    const audit = (await c.query(`SELECT "actorEmail", details FROM audit_log WHERE action = 'settings.changed' ORDER BY id DESC LIMIT 1`))
+      .rows[0];
     return { setting, audit };
   });
   expect(stored.setting).toBe(30);

@@ -64,8 +64,13 @@ test("the auditor downloads the package from the case page; the README's three c
   keyFromSettings = (await page.getByTestId("key-fingerprint").textContent())?.trim() ?? "";
   expect(keyFromSettings).toMatch(/^SHA256:[0-9a-f]{64}$/);
   await page.goto(`/cases/${caseId}`);
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download evidence package" }).click()]);
-  const number = await withDb(async (c) => (await c.query<{ number: number }>(`SELECT number FROM "case" WHERE id = $1`, [caseId])).rows[0].number);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download evidence package" }).click(),
+  ]);
+  const number = await withDb(
+    async (c) => (await c.query<{ number: number }>(`SELECT number FROM "case" WHERE id = $1`, [caseId])).rows[0].number,
+  );
   expect(download.suggestedFilename()).toMatch(new RegExp(`^case-${number}-evidence-\\d{4}-\\d{2}-\\d{2}\\.zip$`));
   const zip = path.join(tmp, download.suggestedFilename());
   await download.saveAs(zip);
@@ -88,22 +93,32 @@ test("the auditor downloads the package from the case page; the README's three c
   expect(sh(commands[2], pkg).out).toContain(`VERIFIED: every check passed, signed by the expected key ${keyFromSettings}`);
 
   // The package holds the session's events, and the export is in the case history and the audit trail.
-  const expected = await withDb(async (c) => Number((await c.query(`SELECT count(*) FROM event WHERE "sessionId" = $1`, [sessionId])).rows[0].count));
+  const expected = await withDb(async (c) =>
+    Number((await c.query(`SELECT count(*) FROM event WHERE "sessionId" = $1`, [sessionId])).rows[0].count),
+  );
   const events = fs.readFileSync(path.join(pkg, "events.ndjson"), "utf8").trim().split("\n");
   expect(events).toHaveLength(expected);
-  const rows = await withDb(async (c) =>
-    (
-      await c.query<{ action: string; email: string; after: { status: string; events: number } }>(
-        `SELECT a.action, u.email, a.after FROM case_activity a JOIN app_user u ON u.id = a."actorId" WHERE a."caseId" = $1 ORDER BY a.id`,
-        [caseId],
-      )
-    ).rows,
+  const rows = await withDb(
+    async (c) =>
+      (
+        await c.query<{ action: string; email: string; after: { status: string; events: number } }>(
+          `SELECT a.action, u.email, a.after FROM case_activity a JOIN app_user u ON u.id = a."actorId" WHERE a."caseId" = $1 ORDER BY a.id`,
+          [caseId],
+        )
+      ).rows,
   );
   const exported = rows.filter((r) => r.action === "exported");
   expect(exported).toHaveLength(1);
   expect(exported[0]).toMatchObject({ email: E2E.users.auditor.email, after: { status: "completed", events: expected } });
   const audit = await withDb(async (c) =>
-    Number((await c.query(`SELECT count(*) FROM audit_log WHERE action = 'case.exported' AND "resourceId" = $1 AND "actorEmail" = $2`, [caseId, E2E.users.auditor.email])).rows[0].count),
+    Number(
+      (
+        await c.query(`SELECT count(*) FROM audit_log WHERE action = 'case.exported' AND "resourceId" = $1 AND "actorEmail" = $2`, [
+          caseId,
+          E2E.users.auditor.email,
+        ])
+      ).rows[0].count,
+    ),
   );
   expect(audit).toBe(1);
 
@@ -111,14 +126,15 @@ test("the auditor downloads the package from the case page; the README's three c
   // case, its item, the views; with a 2 s margin for transactions still open at that moment) is in the ledger
   // under the package's tree size.
   const checkpoint = JSON.parse(fs.readFileSync(path.join(pkg, "checkpoint.json"), "utf8")) as { treeSize: number; createdAt: string };
-  const before = await withDb(async (c) =>
-    (
-      await c.query<{ action: string; leaf: string | null }>(
-        `SELECT a.action, r."leafIndex"::text AS leaf FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
+  const before = await withDb(
+    async (c) =>
+      (
+        await c.query<{ action: string; leaf: string | null }>(
+          `SELECT a.action, r."leafIndex"::text AS leaf FROM audit_log a LEFT JOIN raw_record r ON r.id = a."rawRecordId"
           WHERE a.at < $1::timestamptz - interval '2 seconds' ORDER BY a.id`,
-        [checkpoint.createdAt],
-      )
-    ).rows,
+          [checkpoint.createdAt],
+        )
+      ).rows,
   );
   expect(before.length).toBeGreaterThan(0);
   for (const r of before) expect(r.leaf !== null && Number(r.leaf) < checkpoint.treeSize, `${r.action} at leaf ${r.leaf}`).toBe(true);

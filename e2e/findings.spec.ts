@@ -22,7 +22,10 @@ let findingId = "";
 test("ingest and correlate raise the unapproved privileged action as a finding", async () => {
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
   for (const [platform, file] of FIXTURES) {
-    const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": file }, data: fs.readFileSync(`lib/sources/${platform}/fixtures/${file}`) });
+    const res = await ctx.post("/api/v1/ingest/upload", {
+      headers: { "x-file-name": file },
+      data: fs.readFileSync(`lib/sources/${platform}/fixtures/${file}`),
+    });
     expect(res.status(), await res.text()).toBe(201);
   }
   const run = await ctx.post("/api/v1/correlation", { data: {} });
@@ -33,7 +36,9 @@ test("ingest and correlate raise the unapproved privileged action as a finding",
   findingId = f.id;
   // A previous run against the same database may have dismissed it: start from open.
   if (f.status === "dismissed") {
-    expect((await ctx.post(`/api/v1/findings/${findingId}/reopen`, { data: { reason: `e2e ${RUN} starts from open` } })).status()).toBe(200);
+    expect((await ctx.post(`/api/v1/findings/${findingId}/reopen`, { data: { reason: `e2e ${RUN} starts from open` } })).status()).toBe(
+      200,
+    );
   }
   const detail = await (await ctx.get(`/api/v1/findings/${findingId}`)).json();
   expect(detail.events.map((e: { eventName: string }) => e.eventName)).toEqual(["AttachUserPolicy"]);
@@ -63,8 +68,13 @@ test("the analyst dismisses the finding with a reason and sees it in the history
   await expect(page.getByTestId("finding-history")).toContainText(`Dismissed by ${E2E.users.analyst.email}: ${reason}`);
   await expect(page.getByRole("button", { name: "Reopen finding" })).toBeVisible();
 
-  const stored = await withDb(async (c) =>
-    (await c.query(`SELECT action, details->>'reason' AS reason FROM audit_log WHERE "resourceId" = $1 ORDER BY id DESC LIMIT 1`, [findingId])).rows[0],
+  const stored = await withDb(
+    async (c) =>
+      (
+        await c.query(`SELECT action, details->>'reason' AS reason FROM audit_log WHERE "resourceId" = $1 ORDER BY id DESC LIMIT 1`, [
+          findingId,
+        ])
+      ).rows[0],
   );
   expect(stored).toEqual({ action: "finding.dismissed", reason });
 });

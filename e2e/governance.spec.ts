@@ -26,7 +26,13 @@ function trail(who: string, min: number) {
       accountId: "444455556666",
       accessKeyId: `ASIA${(who + RUN).toUpperCase().padEnd(16, "Q").slice(0, 16)}`,
       sessionContext: {
-        sessionIssuer: { type: "Role", principalId: "AROAE2E", arn: "arn:aws:iam::444455556666:role/AWSReservedSSO_Ops_1a2b3c4d5e6f7a8b", accountId: "444455556666", userName: "AWSReservedSSO_Ops_1a2b3c4d5e6f7a8b" },
+        sessionIssuer: {
+          type: "Role",
+          principalId: "AROAE2E",
+          arn: "arn:aws:iam::444455556666:role/AWSReservedSSO_Ops_1a2b3c4d5e6f7a8b",
+          accountId: "444455556666",
+          userName: "AWSReservedSSO_Ops_1a2b3c4d5e6f7a8b",
+        },
         attributes: { creationDate: at(-5), mfaAuthenticated: "true" },
       },
     },
@@ -49,7 +55,10 @@ function trail(who: string, min: number) {
 }
 
 const FILES: { name: string; body: unknown }[] = [
-  { name: `444455556666_CloudTrail_eu-west-1_20261014T1000Z_${RUN.padEnd(16, "0").slice(0, 16)}.json`, body: { Records: [trail("kim", 30), trail("lou", 77), trail("max", 30)] } },
+  {
+    name: `444455556666_CloudTrail_eu-west-1_20261014T1000Z_${RUN.padEnd(16, "0").slice(0, 16)}.json`,
+    body: { Records: [trail("kim", 30), trail("lou", 77), trail("max", 30)] },
+  },
   {
     name: `sessionproof-grants-${RUN}.json`,
     body: ["kim", "lou", "max"].map((who) => ({
@@ -68,7 +77,10 @@ const FILES: { name: string; body: unknown }[] = [
     name: `change_request-${RUN}.json`,
     body: {
       result: ["kim", "lou"].map((who, i) => ({
-        sys_id: `${RUN}${i}`.replace(/[^0-9a-f]/g, "a").padEnd(32, "b").slice(0, 32),
+        sys_id: `${RUN}${i}`
+          .replace(/[^0-9a-f]/g, "a")
+          .padEnd(32, "b")
+          .slice(0, 32),
         number: `CHG007700${i + 1}`,
         sys_class_name: "change_request",
         short_description: "Attach a read-only policy to the deployer role",
@@ -103,7 +115,13 @@ test("setup: the analyst ingests the platform log and the governance feeds, corr
   const runtime = JSON.parse(fs.readFileSync(path.join(E2E.dataDir, "runtime.json"), "utf8")) as { databaseUrl: string };
   const out = execFileSync(
     "npx",
-    ["tsx", "--import", "./scripts/server-only.mjs", "-e", `Promise.all([import("./lib/governance/run-governance-checks.ts"), import("./lib/context/request-context.ts")]).then(async ([m, c]) => { console.log(JSON.stringify(await m.runGovernanceChecks({ ctx: c.system() }))); process.exit(0); })`],
+    [
+      "tsx",
+      "--import",
+      "./scripts/server-only.mjs",
+      "-e",
+      `Promise.all([import("./lib/governance/run-governance-checks.ts"), import("./lib/context/request-context.ts")]).then(async ([m, c]) => { console.log(JSON.stringify(await m.runGovernanceChecks({ ctx: c.system() }))); process.exit(0); })`,
+    ],
     { env: { ...process.env, DATABASE_URL: runtime.databaseUrl }, encoding: "utf8" },
   );
   expect(JSON.parse(out.trim().split("\n").pop()!).checks).toBeGreaterThanOrEqual(6);
@@ -127,7 +145,11 @@ test("compliance: the page shows the checks, filters through the URL and is acce
   await expect(page.getByRole("heading", { level: 1, name: "Governance" })).toBeVisible();
   const table = page.getByTestId("governance-table");
   // Each person has two rows: the IAM change and the grant record itself (checked for its own ticket).
-  const change = (who: string) => table.getByRole("row").filter({ hasText: email(who) }).filter({ hasText: "AttachRolePolicy" });
+  const change = (who: string) =>
+    table
+      .getByRole("row")
+      .filter({ hasText: email(who) })
+      .filter({ hasText: "AttachRolePolicy" });
   await expect(change("lou")).toContainText("Outside grant window");
   await expect(change("lou")).toContainText("17");
   await expect(change("kim")).toContainText("CHG0077001");
@@ -139,7 +161,10 @@ test("compliance: the page shows the checks, filters through the URL and is acce
   await page.getByLabel("Status", { exact: true }).selectOption("outside_window");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/status=outside_window/);
-  const statuses = await page.getByTestId("governance-table").locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+  const statuses = await page
+    .getByTestId("governance-table")
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
   expect(statuses.length).toBeGreaterThan(0);
   expect(new Set(statuses)).toEqual(new Set(["outside_window"]));
   await expect(page.getByTestId("governance-table")).toContainText(email("lou"));
@@ -168,7 +193,13 @@ test("auditor: reads the same checks, through the page and the API", async ({ pa
   expect(res.status()).toBe(200);
   const body = await res.json();
   const lou = body.items.find((i: { actorName: string }) => i.actorName === email("lou"));
-  expect(lou).toMatchObject({ status: "outside_window", minutesOutside: 17, insideWindow: false, approved: true, category: "admin_role_change" });
+  expect(lou).toMatchObject({
+    status: "outside_window",
+    minutesOutside: 17,
+    insideWindow: false,
+    approved: true,
+    category: "admin_role_change",
+  });
   expect(lou.grant).toMatchObject({ privilege: "IAMFullAccess" });
   expect((await ctx.get("/api/v1/governance/checks?category=nope")).status()).toBe(422);
   await ctx.dispose();

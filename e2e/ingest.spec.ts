@@ -34,15 +34,16 @@ test("an analyst uploads several files and sees read / stored / duplicate / quar
 
   // The batches table shows both, and the database agrees.
   await expect(page.getByTestId("batch-okta-e2e.json")).toBeVisible();
-  const counts = await withDb(async (c) =>
-    (
-      await c.query(
-        `SELECT b."fileName", b."readCount", b."storedCount", b."quarantinedCount",
+  const counts = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT b."fileName", b."readCount", b."storedCount", b."quarantinedCount",
                 (SELECT count(*)::int FROM raw_record r WHERE r."batchId" = b.id) AS raws,
                 (SELECT count(*)::int FROM event e JOIN raw_record r ON r.id = e."rawRecordId" WHERE r."batchId" = b.id) AS events
          FROM ingest_batch b WHERE b."fileName" IN ('okta-e2e.json', 'github-e2e.ndjson') ORDER BY b."fileName"`,
-      )
-    ).rows,
+        )
+      ).rows,
   );
   expect(counts).toEqual([
     { fileName: "github-e2e.ndjson", readCount: 11, storedCount: 10, quarantinedCount: 1, raws: 10, events: 10 },
@@ -50,7 +51,10 @@ test("an analyst uploads several files and sees read / stored / duplicate / quar
   ]);
 
   // Review the quarantined record: position and reason, downloadable, re-processable.
-  await page.getByTestId("batch-github-e2e.ndjson").getByRole("button", { name: /review/ }).click();
+  await page
+    .getByTestId("batch-github-e2e.ndjson")
+    .getByRole("button", { name: /review/ })
+    .click();
   await expect(page.getByText("github-e2e.ndjson #3")).toBeVisible();
   await expectAccessible(page, "/ingest with results");
   const downloadPromise = page.waitForEvent("download");
@@ -74,7 +78,11 @@ test("an upload larger than 10 MB reaches the pipeline whole", async () => {
   const body = Buffer.from(lines.join("\n") + "\n");
   expect(body.length).toBeGreaterThan(11 * 1024 * 1024);
   const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
-  const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": "okta-large-e2e.ndjson" }, data: body, timeout: 120_000 });
+  const res = await ctx.post("/api/v1/ingest/upload", {
+    headers: { "x-file-name": "okta-large-e2e.ndjson" },
+    data: body,
+    timeout: 120_000,
+  });
   expect(res.status(), await res.text()).toBe(201);
   expect(await res.json()).toMatchObject({ platform: "okta", read: n, stored: n, quarantined: 0 });
   await ctx.dispose();
@@ -98,14 +106,19 @@ test("push delivery with a per-source API token: shown once, scoped, revocable",
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token).toMatch(/^sp_push_[0-9a-f]{8}_/);
   await expectAccessible(page, "/settings with a new token");
-  const stored = await withDb(async (c) => (await c.query(`SELECT "tokenHash", prefix FROM api_token WHERE name = 'okta-streaming'`)).rows[0]);
+  const stored = await withDb(
+    async (c) => (await c.query(`SELECT "tokenHash", prefix FROM api_token WHERE name = 'okta-streaming'`)).rows[0],
+  );
   expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
   expect(stored.tokenHash).not.toContain(token);
   expect(token.startsWith(stored.prefix)).toBe(true);
 
   const anon = await request.newContext({ baseURL: E2E.baseUrl });
   const body = Buffer.from(JSON.stringify([okta(70001), okta(70002)]));
-  const ok = await anon.post("/api/v1/ingest/okta", { headers: { authorization: `Bearer ${token}`, "x-file-name": "pushed.json" }, data: body });
+  const ok = await anon.post("/api/v1/ingest/okta", {
+    headers: { authorization: `Bearer ${token}`, "x-file-name": "pushed.json" },
+    data: body,
+  });
   expect(ok.status(), await ok.text()).toBe(201);
   expect(await ok.json()).toMatchObject({ platform: "okta", stored: 2, read: 2 });
   const wrongPlatform = await anon.post("/api/v1/ingest/github", { headers: { authorization: `Bearer ${token}` }, data: body });
@@ -114,7 +127,10 @@ test("push delivery with a per-source API token: shown once, scoped, revocable",
   expect(noToken.status()).toBe(401);
 
   page.once("dialog", (d) => d.accept());
-  await page.getByTestId("token-okta-streaming").getByRole("button", { name: /Revoke/ }).click();
+  await page
+    .getByTestId("token-okta-streaming")
+    .getByRole("button", { name: /Revoke/ })
+    .click();
   await expect(page.getByTestId("token-okta-streaming").getByText("Revoked")).toBeVisible();
   const revoked = await anon.post("/api/v1/ingest/okta", { headers: { authorization: `Bearer ${token}` }, data: body });
   expect(revoked.status()).toBe(401);

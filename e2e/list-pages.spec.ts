@@ -41,7 +41,8 @@ test("new case form and edit details share the fields and send the same payloads
   await page.getByRole("button", { name: "Create case" }).click();
   await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop()!;
-  const row = () => withDb(async (c) => (await c.query(`SELECT title, severity, tags, description, "assigneeId" FROM "case" WHERE id = $1`, [id])).rows[0]);
+  const row = () =>
+    withDb(async (c) => (await c.query(`SELECT title, severity, tags, description, "assigneeId" FROM "case" WHERE id = $1`, [id])).rows[0]);
   expect(await row()).toEqual({ title, severity: "critical", tags: ["alpha", "beta"], description: "first description", assigneeId: null });
 
   await page.getByRole("button", { name: "Edit details" }).click();

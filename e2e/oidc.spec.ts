@@ -21,8 +21,13 @@ for (const role of ROLES) {
     await page.waitForURL("**/sessions");
     await expect(page.getByText(`${login}@sso.example.test`)).toBeVisible();
     await expect(page.getByText(ROLE_LABELS[role], { exact: true }).first()).toBeVisible();
-    const row = await withDb(async (c) =>
-      (await c.query(`SELECT role::text AS role, "authProvider", "oidcSubject", "passwordHash" FROM app_user WHERE email = $1`, [`${login}@sso.example.test`])).rows[0],
+    const row = await withDb(
+      async (c) =>
+        (
+          await c.query(`SELECT role::text AS role, "authProvider", "oidcSubject", "passwordHash" FROM app_user WHERE email = $1`, [
+            `${login}@sso.example.test`,
+          ])
+        ).rows[0],
     );
     expect(row).toEqual({ role, authProvider: "oidc", oidcSubject: login, passwordHash: null });
     for (const path of ["/sessions", "/coverage", "/cases", "/ingest", "/settings"] as const) {
@@ -39,10 +44,17 @@ test("SSO without a role claim is refused with a message that says what to do", 
   await ssoSignIn(page, "no-role-person");
   await page.waitForURL("**/login?error=NoRole**");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("carries no Sessionproof role");
-  const count = await withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM app_user WHERE email = 'no-role-person@sso.example.test'`)).rows[0].n);
+  const count = await withDb(
+    async (c) => (await c.query(`SELECT count(*)::int AS n FROM app_user WHERE email = 'no-role-person@sso.example.test'`)).rows[0].n,
+  );
   expect(count).toBe(0);
-  const audit = await withDb(async (c) =>
-    (await c.query(`SELECT details->>'reason' AS reason FROM audit_log WHERE action = 'auth.sign_in_failed' AND "actorEmail" = 'no-role-person@sso.example.test'`)).rows,
+  const audit = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT details->>'reason' AS reason FROM audit_log WHERE action = 'auth.sign_in_failed' AND "actorEmail" = 'no-role-person@sso.example.test'`,
+        )
+      ).rows,
   );
   expect(audit).toContainEqual({ reason: "no_role_claim" });
 });

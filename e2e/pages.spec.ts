@@ -6,7 +6,17 @@ import { expectAccessible, signOut, uiSignIn } from "./helpers";
 
 // Each role signs in through the sign-in page, visits every page of the navigation (and user management),
 // sees either the page or the 403 page as the permission table says, passes an axe check on each, signs out.
-const NAV = ["/sessions", "/identities", "/lineage", "/coverage", "/compliance", "/cases", "/ingest", "/settings", "/settings/users"] as const;
+const NAV = [
+  "/sessions",
+  "/identities",
+  "/lineage",
+  "/coverage",
+  "/compliance",
+  "/cases",
+  "/ingest",
+  "/settings",
+  "/settings/users",
+] as const;
 const HEADINGS: Record<(typeof NAV)[number], string> = {
   "/sessions": "Sessions",
   "/identities": "Identities",

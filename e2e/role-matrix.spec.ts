@@ -31,7 +31,10 @@ function discover() {
     for (const m of src.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]);
     for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) {
       for (const part of m[1].split(",")) {
-        const name = part.split(/\s+as\s+/).pop()!.trim();
+        const name = part
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim();
         if (/^(GET|POST|PUT|PATCH|DELETE)$/.test(name)) methods.add(name);
       }
     }

@@ -38,7 +38,10 @@ test("the page scripts run under the CSP (the sign-in form hydrates)", async ({ 
 test("requests that pose as Next's internal subrequests are refused", async () => {
   const ctx = await request.newContext({ baseURL: E2E.baseUrl });
   for (const path of ["/sessions", "/api/v1/users", "/settings/users"]) {
-    const res = await ctx.get(path, { headers: { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" }, maxRedirects: 0 });
+    const res = await ctx.get(path, {
+      headers: { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" },
+      maxRedirects: 0,
+    });
     expect(res.status(), path).toBe(400);
   }
   await ctx.dispose();
@@ -107,5 +110,7 @@ test("repeated wrong passwords lock the account with a clear message", async ({ 
   await page.getByLabel("Email").fill("locked@e2e.test");
   await page.getByLabel("Password").fill("locked-password-1");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText(/Too many failed sign-in attempts for this account\. Try again in 1[45] minutes\./);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(
+    /Too many failed sign-in attempts for this account\. Try again in 1[45] minutes\./,
+  );
 });

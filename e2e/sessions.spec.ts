@@ -44,7 +44,11 @@ test("an analyst ingests exports, correlates, and finds the sessions", async () 
   expect((await ctx.get("/api/v1/lineage")).status()).toBe(422);
   expect((await ctx.get("/api/v1/sessions/00000000-0000-4000-8000-000000000000")).status()).toBe(404);
   const detail = await (await ctx.get(`/api/v1/sessions/${list.items[0].id}`)).json();
-  expect(detail.credentialChain.map((c: { externalId: string }) => c.externalId)).toEqual(["ASIAQNOADMINROLE0001", "ASIAQNOALICEMFA00001", "AKIAIOSFODNN7EXAMPLE"]);
+  expect(detail.credentialChain.map((c: { externalId: string }) => c.externalId)).toEqual([
+    "ASIAQNOADMINROLE0001",
+    "ASIAQNOALICEMFA00001",
+    "AKIAIOSFODNN7EXAMPLE",
+  ]);
   await ctx.dispose();
 });
 
@@ -69,7 +73,9 @@ test("the analyst filters the list, opens a session, reads the four answers and 
   await expect(page).toHaveURL(/platform=aws-cloudtrail/);
   const rows = page.getByTestId("session-row");
   await expect(rows.first()).toContainText("AWS CloudTrail");
-  const awsCount = await withDb(async (c) => Number((await c.query(`SELECT count(*) FROM session WHERE platform = 'aws-cloudtrail'`)).rows[0].count));
+  const awsCount = await withDb(async (c) =>
+    Number((await c.query(`SELECT count(*) FROM session WHERE platform = 'aws-cloudtrail'`)).rows[0].count),
+  );
   await expect(page.getByTestId("sessions-count")).toHaveText(`${awsCount} sessions match these filters`);
   for (const text of await rows.allTextContents()) expect(text).toContain("AWS CloudTrail");
   await page.getByLabel("Identity kind").selectOption("workload");
@@ -77,8 +83,11 @@ test("the analyst filters the list, opens a session, reads the four answers and 
   // Workload role sessions: the EC2 instance profile's, and the other non-Identity-Center role sessions of the trail.
   const workloads = await withDb(async (c) =>
     Number(
-      (await c.query(`SELECT count(*) FROM session s JOIN identity i ON i.id = s."identityId" WHERE s.platform = 'aws-cloudtrail' AND i.kind = 'workload'`)).rows[0]
-        .count,
+      (
+        await c.query(
+          `SELECT count(*) FROM session s JOIN identity i ON i.id = s."identityId" WHERE s.platform = 'aws-cloudtrail' AND i.kind = 'workload'`,
+        )
+      ).rows[0].count,
     ),
   );
   expect(workloads).toBeGreaterThanOrEqual(1);
@@ -120,13 +129,14 @@ test("the analyst filters the list, opens a session, reads the four answers and 
   await page.getByTestId("event-row").getByRole("button", { name: "AttachUserPolicy" }).click();
   await expect(drawer).toBeVisible();
   const rawText = await drawer.getByTestId("raw-record").textContent();
-  const stored = await withDb(async (c) =>
-    (
-      await c.query(
-        `SELECT convert_from(r.payload, 'UTF8') AS payload, r."fileName", r.position::int AS position
+  const stored = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT convert_from(r.payload, 'UTF8') AS payload, r."fileName", r.position::int AS position
            FROM event e JOIN raw_record r ON r.id = e."rawRecordId" WHERE e.data->>'event_name' = 'AttachUserPolicy'`,
-      )
-    ).rows[0],
+        )
+      ).rows[0],
   );
   expect(rawText).toBe(stored.payload);
   await expect(drawer).toContainText(`${stored.fileName} #${stored.position}`);

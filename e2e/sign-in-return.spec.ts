@@ -16,7 +16,10 @@ test("sign-in returns to the exact page and query that was asked for", async ({ 
   await expect(page.getByRole("heading", { name: "Session not found" })).toBeVisible();
 
   // A header a client sends cannot choose the return address: the proxy overwrites it with the real path.
-  const ctx = await page.context().browser()!.newContext({ baseURL: E2E.baseUrl, extraHTTPHeaders: { "x-sp-return": "//evil.example/x" } });
+  const ctx = await page
+    .context()
+    .browser()!
+    .newContext({ baseURL: E2E.baseUrl, extraHTTPHeaders: { "x-sp-return": "//evil.example/x" } });
   const other = await ctx.newPage();
   await other.goto("/cases?status=open");
   expect(new URL(other.url()).searchParams.get("callbackUrl")).toBe("/cases?status=open");

@@ -34,16 +34,17 @@ test("admin creates a user, changes the role, disables the account", async ({ pa
   await row.getByRole("button", { name: /Disable/ }).click();
   await expect(row.getByText("Disabled")).toBeVisible();
 
-  const dbRow = await withDb(async (c) =>
-    (await c.query(`SELECT role::text AS role, disabled FROM app_user WHERE email = 'dana@e2e.test'`)).rows[0],
+  const dbRow = await withDb(
+    async (c) => (await c.query(`SELECT role::text AS role, disabled FROM app_user WHERE email = 'dana@e2e.test'`)).rows[0],
   );
   expect(dbRow).toEqual({ role: "auditor", disabled: true });
-  const audit = await withDb(async (c) =>
-    (
-      await c.query(
-        `SELECT action, details FROM audit_log WHERE "resourceId" = (SELECT id::text FROM app_user WHERE email = 'dana@e2e.test') ORDER BY id`,
-      )
-    ).rows,
+  const audit = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT action, details FROM audit_log WHERE "resourceId" = (SELECT id::text FROM app_user WHERE email = 'dana@e2e.test') ORDER BY id`,
+        )
+      ).rows,
   );
   expect(audit.map((a) => a.action)).toEqual(["user.created", "user.updated", "user.updated"]);
   expect(audit[2].details).toMatchObject({ before: { disabled: false }, after: { disabled: true } });

@@ -40,7 +40,9 @@ fs.rmSync(E2E.dataDir, { recursive: true, force: true });
 if (buildIsStale()) {
   const started = Date.now();
   console.log("[e2e] building the app (next build)…");
-  const build = startGroup("npx", ["--no-install", "next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } });
+  const build = startGroup("npx", ["--no-install", "next", "build"], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
   const status = await withCleanup(
     () => build.exited,
     (reason) => (reason === "done" ? Promise.resolve() : stopGroup(build.pid, "SIGTERM", 5_000)),

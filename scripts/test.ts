@@ -21,12 +21,25 @@ const playwrightCounts = (j: unknown): Counts => {
 };
 
 const only = process.argv.slice(2);
+/** The code Prettier formats (.prettierignore keeps data files, vendor fixtures and generated code out). */
+const FORMATTED = ["**/*.{ts,tsx,mjs,cjs,js,css}"];
+
 const steps: Step[] = [
   { name: "typecheck", cmd: ["npx", "--no-install", "tsc", "--noEmit"], together: true },
   { name: "lint", cmd: ["npx", "--no-install", "eslint", "--max-warnings=0", "."], together: true },
+  // Formatting is checked, not applied: `npm run format` writes it.
+  { name: "format", cmd: ["npx", "--no-install", "prettier", "--check", "--log-level", "warn", ...FORMATTED] },
   {
     name: "unit+integration",
-    cmd: ["npx", "--no-install", "vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/unit-results.json"],
+    cmd: [
+      "npx",
+      "--no-install",
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      "--outputFile.json=test-results/unit-results.json",
+    ],
     results: "test-results/unit-results.json",
     parse: vitestCounts,
   },
@@ -71,7 +84,7 @@ async function runStep(step: Step, quiet: boolean): Promise<{ line: string; outp
 
 await withCleanup(
   async () => {
-    for (let i = 0; i < steps.length; ) {
+    for (let i = 0; i < steps.length;) {
       let j = i + 1;
       if (steps[i].together) while (j < steps.length && steps[j].together) j++;
       const batch = steps.slice(i, j);

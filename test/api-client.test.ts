@@ -4,7 +4,10 @@ import { ApiError, apiFetch, errorMessage, errorSummary } from "@/components/api
 
 // The client's one fetch: answers are parsed, refusals carry the API's error body.
 function answer(status: number, body: unknown) {
-  vi.stubGlobal("fetch", vi.fn(async () => new Response(typeof body === "string" ? body : JSON.stringify(body), { status })));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async () => new Response(typeof body === "string" ? body : JSON.stringify(body), { status })),
+  );
 }
 
 afterEach(() => vi.unstubAllGlobals());
@@ -41,7 +44,11 @@ describe("apiFetch", () => {
 
   it("words a refusal without a JSON body by its status", async () => {
     answer(403, "Forbidden");
-    await expect(apiFetch("/api/v1/users", user)).rejects.toMatchObject({ status: 403, code: "UNKNOWN", message: "Your role does not allow this." });
+    await expect(apiFetch("/api/v1/users", user)).rejects.toMatchObject({
+      status: 403,
+      code: "UNKNOWN",
+      message: "Your role does not allow this.",
+    });
   });
 
   it("words a lost connection plainly", () => {

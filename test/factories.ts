@@ -21,14 +21,23 @@ export type SeededUser = {
 };
 
 /** A user row with `role` (no password: the tests act as the user directly). */
-export async function seedUser(role: Role, email = `${role}-${crypto.randomUUID().slice(0, 8)}@example.test`, name?: string): Promise<SeededUser> {
+export async function seedUser(
+  role: Role,
+  email = `${role}-${crypto.randomUUID().slice(0, 8)}@example.test`,
+  name?: string,
+): Promise<SeededUser> {
   const u = await db().user.create({ data: { email, role, ...(name ? { name } : {}) } });
   return { id: u.id, email: u.email, role, ctx: fromSessionUser({ id: u.id, email: u.email, role, ip: null, userAgent: "vitest" }) };
 }
 
 /** Ingests one of a platform's fixture files (lib/sources/<platform>/fixtures) as the CLI does. */
 export async function ingestFixture(platform: string, file: string, fileName = file): Promise<IngestResult> {
-  const result = await ingestStream({ input: Readable.from([fs.readFileSync(fixturePath(platform, file))]), fileName, via: "cli", ctx: system() });
+  const result = await ingestStream({
+    input: Readable.from([fs.readFileSync(fixturePath(platform, file))]),
+    fileName,
+    via: "cli",
+    ctx: system(),
+  });
   expectCounts(result);
   return result;
 }
@@ -53,7 +62,9 @@ export async function seedCorrelated(files: readonly (readonly [platform: string
 
 /** The ingest invariant: every record read was stored, recognised as a duplicate or quarantined. */
 export function expectCounts(r: { read: number; stored: number; duplicate: number; quarantined: number }): void {
-  expect(r.read, `read ${r.read} = stored ${r.stored} + duplicate ${r.duplicate} + quarantined ${r.quarantined}`).toBe(r.stored + r.duplicate + r.quarantined);
+  expect(r.read, `read ${r.read} = stored ${r.stored} + duplicate ${r.duplicate} + quarantined ${r.quarantined}`).toBe(
+    r.stored + r.duplicate + r.quarantined,
+  );
 }
 
 /** The same invariant on a stored ingest_batch row. */

@@ -51,9 +51,7 @@ export async function setup(project: TestProject) {
   const version = await admin.query<{ server_version: string }>("SHOW server_version");
   console.log(`[test] PostgreSQL ${version.rows[0].server_version}`);
   // Databases left by an interrupted run of this suite on a shared server.
-  const stale = await admin.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE 'sessionproof_test_%'",
-  );
+  const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'sessionproof_test_%'");
   for (const r of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
   await admin.end();
@@ -66,8 +64,7 @@ export async function teardown() {
   if (embedded) {
     await embedded.stop();
     if (clusterDir) fs.rmSync(clusterDir, { recursive: true, force: true });
-  }
-  else if (process.env.TEST_DATABASE_URL) {
+  } else if (process.env.TEST_DATABASE_URL) {
     const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`);

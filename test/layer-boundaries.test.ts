@@ -17,12 +17,16 @@ describe("layer boundaries (eslint.config.mjs)", () => {
       expect.stringContaining("lib/sources, lib/events must not import a higher layer"),
     ]);
     expect(await boundaryErrors("lib/correlation/x.ts", 'import { runRiskRules } from "../risk/run-risk-rules";')).toHaveLength(1);
-    expect(await boundaryErrors("lib/ingest/x.ts", 'import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";')).toHaveLength(1);
+    expect(
+      await boundaryErrors("lib/ingest/x.ts", 'import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";'),
+    ).toHaveLength(1);
     expect(await boundaryErrors("lib/cases/x.ts", 'import { runCli } from "@/lib/cli/run-cli";')).toHaveLength(1);
   }, 60_000);
 
   it("allows the same and lower layers, infrastructure, and anything from tests and entry points", async () => {
-    expect(await boundaryErrors("lib/ingest/x.ts", 'import { getSource } from "@/lib/sources/registry";\nimport { db } from "@/lib/db";')).toEqual([]);
+    expect(
+      await boundaryErrors("lib/ingest/x.ts", 'import { getSource } from "@/lib/sources/registry";\nimport { db } from "@/lib/db";'),
+    ).toEqual([]);
     expect(await boundaryErrors("lib/compliance/x.ts", 'import { RISK_RULES } from "@/lib/risk/catalog";')).toEqual([]);
     expect(await boundaryErrors("lib/correlation/x.test.ts", 'import { runRiskRules } from "@/lib/risk/run-risk-rules";')).toEqual([]);
     expect(await boundaryErrors("lib/cli/x.ts", 'import { exportCase } from "@/lib/export/export-case";')).toEqual([]);

@@ -137,7 +137,9 @@ describe("migrations agree with schema.prisma", () => {
     for (const idx of dmmf.datamodel.indexes) {
       if (idx.type !== "normal") continue;
       const model = dmmf.datamodel.models.find((m) => m.name === idx.model)!;
-      expected.push(`${model.dbName ?? model.name}|index|${idx.fields.map((f) => model.fields.find((x) => x.name === f.name)?.dbName ?? f.name).join(",")}`);
+      expected.push(
+        `${model.dbName ?? model.name}|index|${idx.fields.map((f) => model.fields.find((x) => x.name === f.name)?.dbName ?? f.name).join(",")}`,
+      );
     }
     const missing = expected.filter((e) => !actual.has(e));
     expect(missing).toEqual([]);

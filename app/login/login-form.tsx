@@ -31,9 +31,7 @@ export function LoginForm({
       return;
     }
     setBusy(false);
-    setError(
-      !res?.error || res.error === "CredentialsSignin" ? "The email or password is not correct." : res.error,
-    );
+    setError(!res?.error || res.error === "CredentialsSignin" ? "The email or password is not correct." : res.error);
   }
 
   return (

@@ -43,7 +43,8 @@ export const createCase = (body: NewCase) => apiFetch("/api/v1/cases", caseChoic
 export type CaseItemInput = { itemType: string; refId: string; snapshot?: object; annotation?: string };
 export const addCaseItem = (caseId: string, body: CaseItemInput) => apiFetch(`/api/v1/cases/${caseId}/items`, unread, send("POST", body));
 
-export const updateCase = (caseId: string, body: Record<string, unknown>) => apiFetch(`/api/v1/cases/${caseId}`, unread, send("PATCH", body));
+export const updateCase = (caseId: string, body: Record<string, unknown>) =>
+  apiFetch(`/api/v1/cases/${caseId}`, unread, send("PATCH", body));
 export const addNote = (caseId: string, body: string) => apiFetch(`/api/v1/cases/${caseId}/notes`, unread, send("POST", { body }));
 export const updateNote = (caseId: string, noteId: string, body: string) =>
   apiFetch(`/api/v1/cases/${caseId}/notes/${noteId}`, unread, send("PATCH", { body }));

@@ -32,7 +32,11 @@ export function parseResponse<S extends z.ZodType>(url: string, schema: S, statu
   const where = first ? `${first.path.length ? first.path.join(".") : "the answer"}: ${first.message}` : "unknown shape";
   // The full list helps whoever debugs it; the user gets one line.
   console.error(`Unexpected answer from ${path}`, parsed.error.issues);
-  throw new ApiError(status, "BAD_RESPONSE", `The server's answer to ${path} is not what this page expects (${where}). Reload the page; if it persists, report it.`);
+  throw new ApiError(
+    status,
+    "BAD_RESPONSE",
+    `The server's answer to ${path} is not what this page expects (${where}). Reload the page; if it persists, report it.`,
+  );
 }
 
 /** The ApiError for a failed answer: the server's message and field messages, else a message per status. */
@@ -57,7 +61,12 @@ export async function apiFetch<S extends z.ZodType>(url: string, schema: S, init
     json = false;
   }
   if (!res.ok) throw errorFromBody(res.status, json ? body : null);
-  if (!json) throw new ApiError(res.status, "BAD_RESPONSE", `The server's answer to ${url.split("?")[0]} is not JSON. Reload the page and try again.`);
+  if (!json)
+    throw new ApiError(
+      res.status,
+      "BAD_RESPONSE",
+      `The server's answer to ${url.split("?")[0]} is not JSON. Reload the page and try again.`,
+    );
   return parseResponse(url, schema, res.status, body);
 }
 

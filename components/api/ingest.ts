@@ -53,7 +53,10 @@ const quarantined: z.ZodType<QuarantinedDto> = z.object({
 const reprocessResult: z.ZodType<ReprocessResult> = z.object({ attempted: z.number(), resolved: z.number(), stillQuarantined: z.number() });
 
 /** What the upload list shows of a file's batch. */
-export type UploadResult = Pick<IngestResult, "batchId" | "platform" | "read" | "stored" | "duplicate" | "quarantined" | "status" | "error">;
+export type UploadResult = Pick<
+  IngestResult,
+  "batchId" | "platform" | "read" | "stored" | "duplicate" | "quarantined" | "status" | "error"
+>;
 const uploadResult: z.ZodType<UploadResult> = z.object({
   batchId: z.string(),
   platform: z.string(),
@@ -68,8 +71,12 @@ const uploadResult: z.ZodType<UploadResult> = z.object({
 const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", listOf(platformInfo));
 const fetchBatches = () => apiFetch("/api/v1/ingest/batches", listOf(batch));
 const fetchQuarantine = (batchId: string) =>
-  apiFetch(`/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`, z.object({ items: z.array(quarantined), total: z.number() }));
-export const reprocessQuarantine = (batchId: string) => apiFetch("/api/v1/ingest/quarantine/reprocess", reprocessResult, send("POST", { batchId }));
+  apiFetch(
+    `/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`,
+    z.object({ items: z.array(quarantined), total: z.number() }),
+  );
+export const reprocessQuarantine = (batchId: string) =>
+  apiFetch("/api/v1/ingest/quarantine/reprocess", reprocessResult, send("POST", { batchId }));
 
 /** The platforms the server can read, with their formats. */
 export function usePlatforms() {

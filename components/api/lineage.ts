@@ -38,7 +38,14 @@ const lineageGraph: z.ZodType<LineageGraph> = z.object({
     }),
   ),
   edges: z.array(
-    z.object({ id: z.string(), source: z.string(), target: z.string(), type: z.enum(EDGE_TYPES), rule: z.string(), confidence: z.number() }),
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      target: z.string(),
+      type: z.enum(EDGE_TYPES),
+      rule: z.string(),
+      confidence: z.number(),
+    }),
   ),
   depth: z.number(),
   limit: z.number(),

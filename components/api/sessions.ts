@@ -11,7 +11,12 @@ export const sessionsKeys = {
   page: (filter: string, page: number, size: number) => [...sessionsKeys.lists(), filter, page, size] as const,
 };
 
-const identityRef: z.ZodType<IdentityRef> = z.object({ id: z.string(), kind: z.enum(IDENTITY_KINDS), name: z.string(), email: z.string().nullable() });
+const identityRef: z.ZodType<IdentityRef> = z.object({
+  id: z.string(),
+  kind: z.enum(IDENTITY_KINDS),
+  name: z.string(),
+  email: z.string().nullable(),
+});
 
 const sessionListItem: z.ZodType<SessionListItem> = z.object({
   id: z.string(),

@@ -15,23 +15,50 @@ const RUNS = Number(process.env.PERF_RUNS ?? 6);
 const SESSION_KEY = "idxPerfSession10kAbCdEf";
 
 const TYPES = [
-  ["user.authentication.sso", "User single sign on to app", { id: "0oa1sfdc", type: "AppInstance", alternateId: "Salesforce", displayName: "Salesforce.com" }],
-  ["user.account.update_profile", "Update user profile for Okta", { id: "00uperfuser0000001", type: "User", alternateId: "perf.user@example.com", displayName: "Perf User" }],
-  ["application.user_membership.add", "Add user to application membership", { id: "0oa1slack", type: "AppInstance", alternateId: "Slack", displayName: "Slack" }],
-  ["policy.evaluate_sign_on", "Evaluation of sign-on policy", { id: "rul1signon", type: "Rule", alternateId: "Default rule", displayName: "Default rule" }],
+  [
+    "user.authentication.sso",
+    "User single sign on to app",
+    { id: "0oa1sfdc", type: "AppInstance", alternateId: "Salesforce", displayName: "Salesforce.com" },
+  ],
+  [
+    "user.account.update_profile",
+    "Update user profile for Okta",
+    { id: "00uperfuser0000001", type: "User", alternateId: "perf.user@example.com", displayName: "Perf User" },
+  ],
+  [
+    "application.user_membership.add",
+    "Add user to application membership",
+    { id: "0oa1slack", type: "AppInstance", alternateId: "Slack", displayName: "Slack" },
+  ],
+  [
+    "policy.evaluate_sign_on",
+    "Evaluation of sign-on policy",
+    { id: "rul1signon", type: "Rule", alternateId: "Default rule", displayName: "Default rule" },
+  ],
 ] as const;
 
 function oktaEvent(i: number) {
-  const [eventType, displayMessage, target] = i === 0 ? (["user.session.start", "User login to Okta", null] as const) : TYPES[i % TYPES.length];
+  const [eventType, displayMessage, target] =
+    i === 0 ? (["user.session.start", "User login to Okta", null] as const) : TYPES[i % TYPES.length];
   return {
     actor: { id: "00uperfuser0000001", type: "User", alternateId: "perf.user@example.com", displayName: "Perf User", detailEntry: null },
     client: {
-      userAgent: { rawUserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", os: "Linux", browser: "CHROME" },
+      userAgent: {
+        rawUserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+        os: "Linux",
+        browser: "CHROME",
+      },
       zone: "null",
       device: "Computer",
       id: null,
       ipAddress: "198.51.100.77",
-      geographicalContext: { city: "Porto", state: "Porto", country: "Portugal", postalCode: "4000", geolocation: { lat: 41.15, lon: -8.61 } },
+      geographicalContext: {
+        city: "Porto",
+        state: "Porto",
+        country: "Portugal",
+        postalCode: "4000",
+        geolocation: { lat: 41.15, lon: -8.61 },
+      },
     },
     authenticationContext: {
       authenticationProvider: "OKTA_AUTHENTICATION_PROVIDER",
@@ -55,7 +82,9 @@ function oktaEvent(i: number) {
     transaction: { type: "WEB", id: `perf${String(i).padStart(8, "0")}`, detail: {} },
     uuid: `7e3f0000-0000-4000-8000-${String(i).padStart(12, "0")}`,
     version: "0",
-    request: { ipChain: [{ ip: "198.51.100.77", geographicalContext: { city: "Porto", country: "Portugal" }, version: "V4", source: null }] },
+    request: {
+      ipChain: [{ ip: "198.51.100.77", geographicalContext: { city: "Porto", country: "Portugal" }, version: "V4", source: null }],
+    },
     target: target ? [{ ...target, detailEntry: null }] : [],
   };
 }
@@ -71,7 +100,11 @@ test("the session page of a 10,000-event session: first paint and the answers + 
   const PART = 2_500;
   for (let from = 0; from < EVENTS; from += PART) {
     const events = Array.from({ length: Math.min(PART, EVENTS - from) }, (_, i) => oktaEvent(from + i));
-    const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": `okta-perf-${from}.json` }, data: Buffer.from(JSON.stringify(events)), timeout: 300_000 });
+    const up = await ctx.post("/api/v1/ingest/upload", {
+      headers: { "x-file-name": `okta-perf-${from}.json` },
+      data: Buffer.from(JSON.stringify(events)),
+      timeout: 300_000,
+    });
     expect(up.status(), await up.text()).toBe(201);
     expect(await up.json()).toMatchObject({ stored: events.length, quarantined: 0 });
   }
@@ -108,7 +141,14 @@ test("the session page of a 10,000-event session: first paint and the answers + 
     const m = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
       const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
-      return { fcp, ready: (window as Probe).__spReady!, ttfb: nav.responseStart, html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd, htmlKb: nav.transferSize / 1024 };
+      return {
+        fcp,
+        ready: (window as Probe).__spReady!,
+        ttfb: nav.responseStart,
+        html: nav.responseEnd,
+        dcl: nav.domContentLoadedEventEnd,
+        htmlKb: nav.transferSize / 1024,
+      };
     });
     runs.push(m);
     console.log(

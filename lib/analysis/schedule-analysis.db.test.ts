@@ -26,7 +26,9 @@ describe("background correlation", () => {
     // Two runs, both by the system: the first (no earlier correlation: a full pass) took every event; the two
     // requests made while it ran became one incremental run that found nothing new.
     const runs = await runEntries();
-    expect(runs.map((r) => [r.actorId, r.actorEmail, r.details.requested, r.details.mode, r.details.newEvents, r.details.eventsLoaded])).toEqual([
+    expect(
+      runs.map((r) => [r.actorId, r.actorEmail, r.details.requested, r.details.mode, r.details.newEvents, r.details.eventsLoaded]),
+    ).toEqual([
       [null, "system", "incremental", "full", events, events],
       [null, "system", "incremental", "incremental", 0, 0],
     ]);

@@ -39,10 +39,16 @@ describe("assertSameOriginRequest", () => {
 describe("assertJsonBody", () => {
   it("refuses text/plain, form and missing content types for a body, accepts JSON and empty bodies", () => {
     expect(refused(() => assertJsonBody(new Headers({ "content-type": "text/plain", "content-length": "20" })))).toBe("BAD_REQUEST");
-    expect(refused(() => assertJsonBody(new Headers({ "content-type": "application/x-www-form-urlencoded", "content-length": "9" })))).toBe("BAD_REQUEST");
+    expect(refused(() => assertJsonBody(new Headers({ "content-type": "application/x-www-form-urlencoded", "content-length": "9" })))).toBe(
+      "BAD_REQUEST",
+    );
     expect(refused(() => assertJsonBody(new Headers({ "content-length": "2" })))).toBe("BAD_REQUEST");
-    expect(refused(() => assertJsonBody(new Headers({ "content-type": "application/json; charset=utf-8", "content-length": "2" })))).toBeNull();
-    expect(refused(() => assertJsonBody(new Headers({ "content-type": "application/merge-patch+json", "content-length": "2" })))).toBeNull();
+    expect(
+      refused(() => assertJsonBody(new Headers({ "content-type": "application/json; charset=utf-8", "content-length": "2" }))),
+    ).toBeNull();
+    expect(
+      refused(() => assertJsonBody(new Headers({ "content-type": "application/merge-patch+json", "content-length": "2" }))),
+    ).toBeNull();
     expect(refused(() => assertJsonBody(new Headers({ "content-length": "0" })))).toBeNull();
     expect(refused(() => assertJsonBody(new Headers({})))).toBeNull();
   });

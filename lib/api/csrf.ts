@@ -43,7 +43,10 @@ export function assertSameOriginRequest({ method, headers, requestOrigin, appOri
   if (origin !== null) {
     const allowed = [appOrigin ? originOf(appOrigin) : null, originOf(requestOrigin)].filter((o): o is string => o !== null);
     if (!allowed.includes(origin)) {
-      throw new AppError("FORBIDDEN", `Refused a request from origin ${origin}: changes are accepted only from ${allowed[0] ?? "this app"}.`);
+      throw new AppError(
+        "FORBIDDEN",
+        `Refused a request from origin ${origin}: changes are accepted only from ${allowed[0] ?? "this app"}.`,
+      );
     }
   }
 }
@@ -55,6 +58,9 @@ export function assertJsonBody(headers: Pick<Headers, "get">): void {
   const hasBody = length === null ? headers.get("transfer-encoding") !== null || type !== "" : Number(length) > 0;
   if (!hasBody) return;
   if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
-    throw new AppError("BAD_REQUEST", `Send the request body as JSON with Content-Type: application/json (got ${type || "no content type"}).`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `Send the request body as JSON with Content-Type: application/json (got ${type || "no content type"}).`,
+    );
   }
 }

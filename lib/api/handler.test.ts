@@ -15,8 +15,16 @@ vi.mock("@/lib/auth/guard", () => ({
   },
 }));
 
-const ana = { id: "3f1b6c2e-1d2a-4b5c-8d9e-0a1b2c3d4e5f", email: "ana@example.test", name: "Ana", role: "analyst", ip: "10.0.0.1", userAgent: "vitest" };
-const post = (url: string, body: string) => new NextRequest(`http://localhost${url}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+const ana = {
+  id: "3f1b6c2e-1d2a-4b5c-8d9e-0a1b2c3d4e5f",
+  email: "ana@example.test",
+  name: "Ana",
+  role: "analyst",
+  ip: "10.0.0.1",
+  userAgent: "vitest",
+};
+const post = (url: string, body: string) =>
+  new NextRequest(`http://localhost${url}`, { method: "POST", body, headers: { "content-type": "application/json" } });
 const get = (url: string) => new NextRequest(`http://localhost${url}`);
 const params = (p: Record<string, string> = {}) => ({ params: Promise.resolve(p) });
 
@@ -47,7 +55,10 @@ describe("route wrapper", () => {
 
   it("answers 422 with field messages for an invalid body, params or query, before the handler runs", async () => {
     const handler = vi.fn(async () => ({}));
-    const bad = await userRoute("POST /api/v1/cases", handler)(post("/api/v1/cases", JSON.stringify({ title: "", severity: "urgent" })), params());
+    const bad = await userRoute("POST /api/v1/cases", handler)(
+      post("/api/v1/cases", JSON.stringify({ title: "", severity: "urgent" })),
+      params(),
+    );
     expect(bad.status).toBe(422);
     const body = await bad.json();
     expect(body.error.code).toBe("VALIDATION");
@@ -59,7 +70,10 @@ describe("route wrapper", () => {
     expect((await badParams.json()).error.fields).toEqual({ id: ["not a session id"] });
 
     const parse = vi.spyOn(sessionDetailQuery, "parse");
-    const badQuery = await userRoute("GET /api/v1/sessions/[id]", handler)(get(`/api/v1/sessions/${ana.id}?eventsLimit=-1`), params({ id: ana.id }));
+    const badQuery = await userRoute("GET /api/v1/sessions/[id]", handler)(
+      get(`/api/v1/sessions/${ana.id}?eventsLimit=-1`),
+      params({ id: ana.id }),
+    );
     expect(badQuery.status).toBe(422);
     expect(Object.keys((await badQuery.json()).error.fields)).toEqual(["eventsLimit"]);
     expect(parse).toHaveBeenCalledTimes(1);
@@ -84,7 +98,10 @@ describe("route wrapper", () => {
     const ok = await apiRoute("GET /api/v1/health", async ({ ctx, client }) => {
       seen.push(ctx, client);
       return { ok: true };
-    })(new NextRequest("http://localhost/api/v1/health", { headers: { "x-forwarded-for": "203.0.113.5, 10.0.0.1", "user-agent": "probe" } }), params());
+    })(
+      new NextRequest("http://localhost/api/v1/health", { headers: { "x-forwarded-for": "203.0.113.5, 10.0.0.1", "user-agent": "probe" } }),
+      params(),
+    );
     expect(ok.status).toBe(200);
     expect(seen).toEqual([null, { ip: "203.0.113.5", userAgent: "probe" }]);
     vi.spyOn(console, "error").mockImplementation(() => undefined);
@@ -109,7 +126,9 @@ describe("created and download", () => {
   it("download: type, attachment (or inline) with an ASCII fallback and the UTF-8 name, no-store, nosniff", async () => {
     const res = download("a,b\n", { fileName: "Bericht für Fall #3.csv", contentType: "text/csv; charset=utf-8" });
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="Bericht f_r Fall #3.csv"; filename*=UTF-8''Bericht%20f%C3%BCr%20Fall%20%233.csv`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="Bericht f_r Fall #3.csv"; filename*=UTF-8''Bericht%20f%C3%BCr%20Fall%20%233.csv`,
+    );
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await res.text()).toBe("a,b\n");

@@ -58,7 +58,12 @@ export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => P
       // Cookie-authenticated changes must come from this app's pages (lib/api/csrf.ts); bearer-token routes carry
       // no cookie and are exempt.
       if (API_ACCESS[key] !== "token" && API_ACCESS[key] !== "public") {
-        assertSameOriginRequest({ method: req.method, headers: req.headers, requestOrigin: req.nextUrl.origin, appOrigin: env().NEXTAUTH_URL ?? null });
+        assertSameOriginRequest({
+          method: req.method,
+          headers: req.headers,
+          requestOrigin: req.nextUrl.origin,
+          appOrigin: env().NEXTAUTH_URL ?? null,
+        });
         if (contract.body) assertJsonBody(req.headers);
       }
       // Authorization first: a caller without access learns nothing about what the route would accept.
@@ -77,7 +82,10 @@ export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => P
 }
 
 /** Like apiRoute, for routes that need a signed-in user: the user and its request context are never null inside fn. */
-export function userRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K> & { user: SessionUser; ctx: RequestContext }) => Promise<unknown>) {
+export function userRoute<K extends ApiKey>(
+  key: K,
+  fn: (args: RouteArgs<K> & { user: SessionUser; ctx: RequestContext }) => Promise<unknown>,
+) {
   return apiRoute<K>(key, async (a) => {
     if (!a.user || !a.ctx) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
     return fn({ ...a, user: a.user, ctx: a.ctx });

@@ -28,7 +28,12 @@ export function created(body: unknown, location?: string | null): Response {
  */
 export function download(
   body: BodyInit | null,
-  { fileName, contentType, inline = false, headers }: { fileName: string; contentType: string; inline?: boolean; headers?: Record<string, string> },
+  {
+    fileName,
+    contentType,
+    inline = false,
+    headers,
+  }: { fileName: string; contentType: string; inline?: boolean; headers?: Record<string, string> },
 ): Response {
   return new Response(body, {
     headers: {

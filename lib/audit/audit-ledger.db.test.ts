@@ -23,7 +23,8 @@ describe("the audit trail in the ledger", () => {
     await recordAudit({ ctx, resourceType: "session", resourceId: "s-1", details: { type: "view.session", id: "s-1" } });
     const ingest = await ingestFixture("okta", "okta-system-log-page.json", "okta.json");
     expect(ingest.stored).toBeGreaterThan(0);
-    const checkpoint = (await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`)).rows[0];
+    const checkpoint = (await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`))
+      .rows[0];
     expect(Number(checkpoint.n)).toBe(ingest.stored + 2);
     await recordAudit({ ctx, resourceType: "identity", resourceId: "i-1", details: { type: "view.identity", id: "i-1" } });
     await db().$transaction(async (tx) => {
@@ -62,9 +63,15 @@ describe("the audit trail in the ledger", () => {
         details: e.details,
       });
     }
-    expect(JSON.parse(rows[0].payload.toString("utf8"))).toMatchObject({ actorEmail: "auditor@audit.test", ip: "198.51.100.4", details: { type: "view.session", id: "s-1" } });
+    expect(JSON.parse(rows[0].payload.toString("utf8"))).toMatchObject({
+      actorEmail: "auditor@audit.test",
+      ip: "198.51.100.4",
+      details: { type: "view.session", id: "s-1" },
+    });
     // The audit source makes raw records only, never events (sessions and correlation never see it).
-    const events = await pool().query(`SELECT count(*)::int AS n FROM event e JOIN source s ON s.id = e."sourceId" WHERE s.platform = $1`, [AUDIT_PLATFORM]);
+    const events = await pool().query(`SELECT count(*)::int AS n FROM event e JOIN source s ON s.id = e."sourceId" WHERE s.platform = $1`, [
+      AUDIT_PLATFORM,
+    ]);
     expect(events.rows[0].n).toBe(0);
 
     const report = await verifyLedger();
@@ -95,7 +102,10 @@ describe("the audit trail in the ledger", () => {
     expect(lines.slice(1).map((l) => l.split(",")[4])).toEqual(["view.session", "view.identity", "view.case"]);
 
     const nd = await exportAudit({ format: "ndjson", filters: { action: "audit.exported" }, ctx });
-    const exported = (await new Response(nd.stream).text()).trim().split("\n").map((l) => JSON.parse(l) as { details: { format: string; count: number } });
+    const exported = (await new Response(nd.stream).text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { details: { format: string; count: number } });
     // The CSV export is in the trail; the NDJSON export's own entry is not in its own file (count = lines), but is in the next.
     expect(nd.count).toBe(1);
     expect(exported.map((e) => [e.details.format, e.details.count])).toEqual([["csv", 3]]);
@@ -136,7 +146,8 @@ describe("the audit trail in the ledger", () => {
   });
 
   it("appends each entry exactly once when flushes run concurrently", async () => {
-    for (let i = 0; i < 25; i++) await recordAudit({ ctx, resourceType: "case", resourceId: `c-${i}`, details: { type: "view.case", id: `c-${i}` } });
+    for (let i = 0; i < 25; i++)
+      await recordAudit({ ctx, resourceType: "case", resourceId: `c-${i}`, details: { type: "view.case", id: `c-${i}` } });
     const counts = await Promise.all([flushAuditToLedger(), flushAuditToLedger(), flushAuditToLedger()]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(25);
     const dup = await pool().query(`SELECT "rawRecordId", count(*) FROM audit_log GROUP BY 1 HAVING count(*) > 1`);

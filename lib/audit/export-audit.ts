@@ -11,7 +11,19 @@ import { AUDIT_COLUMNS, auditWhere, toEntry, type AuditEntry, type AuditFilters 
 // file holds the entries that matched when the export started (its count), not the export's own entry.
 
 const CHUNK = 2000;
-const CSV_COLUMNS = ["id", "at", "actorEmail", "actorId", "action", "resourceType", "resourceId", "ip", "userAgent", "leafIndex", "details"] as const;
+const CSV_COLUMNS = [
+  "id",
+  "at",
+  "actorEmail",
+  "actorId",
+  "action",
+  "resourceType",
+  "resourceId",
+  "ip",
+  "userAgent",
+  "leafIndex",
+  "details",
+] as const;
 
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -38,7 +50,11 @@ export async function exportAudit({
   const { tenantId } = ctx;
   const where = auditWhere(filters, tenantId);
   // The file holds exactly the entries counted here: rows added later (this export's own entry included) are past `last`.
-  const head = (await pool().query<{ n: string; last: string }>(sql`SELECT count(*)::text AS n, COALESCE(max(a.id), 0)::text AS last FROM audit_log a WHERE ${where}`)).rows[0];
+  const head = (
+    await pool().query<{ n: string; last: string }>(
+      sql`SELECT count(*)::text AS n, COALESCE(max(a.id), 0)::text AS last FROM audit_log a WHERE ${where}`,
+    )
+  ).rows[0];
   const count = Number(head.n);
   const last = head.last;
   await recordAudit({

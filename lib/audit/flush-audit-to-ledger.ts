@@ -90,36 +90,40 @@ async function flushOnce(): Promise<number> {
     );
     if (pending.rows.length === 0) return total;
     for (const { tenantId } of pending.rows) {
-      if (!sources.has(tenantId)) sources.set(tenantId, (await ensureSource({ platform: AUDIT_PLATFORM, name: AUDIT_SOURCE_NAME, tenantId })).id);
+      if (!sources.has(tenantId))
+        sources.set(tenantId, (await ensureSource({ platform: AUDIT_PLATFORM, name: AUDIT_SOURCE_NAME, tenantId })).id);
     }
-    const n = await withTransaction(async (client) => {
-      const rows = (
-        await client.query<AuditRow>(
-          `SELECT id::text AS id, "tenantId", at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
+    const n = await withTransaction(
+      async (client) => {
+        const rows = (
+          await client.query<AuditRow>(
+            `SELECT id::text AS id, "tenantId", at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
                   "userAgent", details
              FROM audit_log WHERE "rawRecordId" IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
-          [CHUNK],
-        )
-      ).rows.filter((r) => sources.has(r.tenantId));
-      if (rows.length > 0) {
-        const results = await appendRawRecords({
-          client,
-          rows: rows.map((r) => ({
-            tenantId: r.tenantId,
-            sourceId: sources.get(r.tenantId)!,
-            batchId: null,
-            fileName: "audit_log",
-            position: Number(r.id),
-            payload: Buffer.from(auditRecordJson(r), "utf8"),
-          })),
-        });
-        await client.query(
-          `UPDATE audit_log a SET "rawRecordId" = u.raw FROM unnest($1::bigint[], $2::bigint[]) AS u(id, raw) WHERE a.id = u.id`,
-          [rows.map((r) => r.id), results.map((x) => x.id)],
-        );
-      }
-      return rows.length;
-    }, { lock: FLUSH_LOCK });
+            [CHUNK],
+          )
+        ).rows.filter((r) => sources.has(r.tenantId));
+        if (rows.length > 0) {
+          const results = await appendRawRecords({
+            client,
+            rows: rows.map((r) => ({
+              tenantId: r.tenantId,
+              sourceId: sources.get(r.tenantId)!,
+              batchId: null,
+              fileName: "audit_log",
+              position: Number(r.id),
+              payload: Buffer.from(auditRecordJson(r), "utf8"),
+            })),
+          });
+          await client.query(
+            `UPDATE audit_log a SET "rawRecordId" = u.raw FROM unnest($1::bigint[], $2::bigint[]) AS u(id, raw) WHERE a.id = u.id`,
+            [rows.map((r) => r.id), results.map((x) => x.id)],
+          );
+        }
+        return rows.length;
+      },
+      { lock: FLUSH_LOCK },
+    );
     total += n;
     if (n < CHUNK) return total;
   }
@@ -134,7 +138,9 @@ let sweep: NodeJS.Timeout | null = null;
 export function scheduleAuditFlush(): void {
   if (process.env.SESSIONPROOF_AUDIT_AUTOFLUSH === "0") return;
   const run = () =>
-    flushAuditToLedger().catch((err: Error) => console.error("[audit] flush to the ledger failed (retried on the next entry):", err.message));
+    flushAuditToLedger().catch((err: Error) =>
+      console.error("[audit] flush to the ledger failed (retried on the next entry):", err.message),
+    );
   if (!timer) {
     timer = setTimeout(() => {
       timer = null;

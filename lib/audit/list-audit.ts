@@ -69,7 +69,11 @@ export const AUDIT_COLUMNS = `a.id::text AS id, a.at, a."actorId"::text AS "acto
   a.ip, a."userAgent", a.details, a."rawRecordId"::text AS "rawRecordId", r."leafIndex"::text AS "leafIndex"`;
 
 type Row = Omit<AuditEntry, "at" | "leafIndex"> & { at: Date; leafIndex: string | null };
-export const toEntry = (r: Row): AuditEntry => ({ ...r, at: r.at.toISOString(), leafIndex: r.leafIndex === null ? null : Number(r.leafIndex) });
+export const toEntry = (r: Row): AuditEntry => ({
+  ...r,
+  at: r.at.toISOString(),
+  leafIndex: r.leafIndex === null ? null : Number(r.leafIndex),
+});
 
 export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: AuditListQuery; tenantId?: string }) {
   const where = auditWhere(query, tenantId);
@@ -81,7 +85,9 @@ export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: A
     ),
     pool().query<{ n: string }>(sql`SELECT count(*)::text AS n FROM audit_log a WHERE ${where}`),
     pool().query<{ action: string }>(sql`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = ${tenantId} ORDER BY 1`),
-    pool().query<{ t: string }>(sql`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = ${tenantId} AND "resourceType" IS NOT NULL ORDER BY 1`),
+    pool().query<{ t: string }>(
+      sql`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = ${tenantId} AND "resourceType" IS NOT NULL ORDER BY 1`,
+    ),
   ]);
   return {
     items: rows.rows.map(toEntry),

@@ -9,13 +9,41 @@ describe("sidebar navigation", () => {
   it("shows each role the pages it may open, in sidebar order", () => {
     expect(pages("admin")).toEqual(NAV_ITEMS.map((i) => i.page));
     expect(pages("analyst")).toEqual([
-      "/sessions", "/findings", "/identities", "/lineage", "/governance", "/coverage", "/compliance", "/cases", "/retention", "/ingest", "/settings",
+      "/sessions",
+      "/findings",
+      "/identities",
+      "/lineage",
+      "/governance",
+      "/coverage",
+      "/compliance",
+      "/cases",
+      "/retention",
+      "/ingest",
+      "/settings",
     ]);
     expect(pages("compliance")).toEqual([
-      "/sessions", "/findings", "/identities", "/lineage", "/governance", "/coverage", "/compliance", "/retention", "/settings",
+      "/sessions",
+      "/findings",
+      "/identities",
+      "/lineage",
+      "/governance",
+      "/coverage",
+      "/compliance",
+      "/retention",
+      "/settings",
     ]);
     expect(pages("auditor")).toEqual([
-      "/sessions", "/findings", "/identities", "/lineage", "/governance", "/coverage", "/compliance", "/cases", "/retention", "/audit", "/settings",
+      "/sessions",
+      "/findings",
+      "/identities",
+      "/lineage",
+      "/governance",
+      "/coverage",
+      "/compliance",
+      "/cases",
+      "/retention",
+      "/audit",
+      "/settings",
     ]);
   });
 

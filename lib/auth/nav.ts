@@ -4,7 +4,19 @@ import { PAGE_ACCESS, type PageKey } from "./routes";
 // The sidebar: one item per page, keyed by its PAGE_ACCESS key. Who sees an item is not written here: it is
 // the page's own permission from the route table, checked with the same function as requirePage, so a link
 // is shown exactly when the page would open for that role.
-type NavIcon = "sessions" | "findings" | "identities" | "lineage" | "governance" | "coverage" | "compliance" | "cases" | "retention" | "audit" | "ingest" | "settings";
+type NavIcon =
+  | "sessions"
+  | "findings"
+  | "identities"
+  | "lineage"
+  | "governance"
+  | "coverage"
+  | "compliance"
+  | "cases"
+  | "retention"
+  | "audit"
+  | "ingest"
+  | "settings";
 export type NavItem = { page: PageKey; label: string; icon: NavIcon };
 
 export const NAV_ITEMS = [

@@ -16,10 +16,7 @@ export function parseRoleMap(spec: string | undefined): Map<string, Role> {
   return map;
 }
 
-export function roleFromClaims(
-  claims: Record<string, unknown>,
-  opts: { claim: string; map?: string; defaultRole?: Role },
-): Role | null {
+export function roleFromClaims(claims: Record<string, unknown>, opts: { claim: string; map?: string; defaultRole?: Role }): Role | null {
   const raw = opts.claim.split(".").reduce<unknown>((obj, key) => {
     return obj && typeof obj === "object" ? (obj as Record<string, unknown>)[key] : undefined;
   }, claims);

@@ -126,8 +126,7 @@ export function authOptions(): NextAuthOptions {
           defaultRole: e.SESSIONPROOF_OIDC_DEFAULT_ROLE,
         });
         const existing =
-          (await db().user.findUnique({ where: { oidcSubject: claims.sub } })) ??
-          (await db().user.findUnique({ where: { email } }));
+          (await db().user.findUnique({ where: { oidcSubject: claims.sub } })) ?? (await db().user.findUnique({ where: { email } }));
         if (existing?.disabled) {
           await recordAudit({
             ctx: forSignIn({ id: existing.id, email }),
@@ -170,10 +169,7 @@ export function authOptions(): NextAuthOptions {
               tx,
             );
           }
-          await recordAudit(
-            { ctx: forSignIn({ id: user.id, email }), details: { type: "auth.sign_in", provider: "oidc" } },
-            tx,
-          );
+          await recordAudit({ ctx: forSignIn({ id: user.id, email }), details: { type: "auth.sign_in", provider: "oidc" } }, tx);
         });
         return true;
       },

@@ -14,9 +14,7 @@ export async function checkLoginThrottle(email: string, ip: string | null): Prom
   const since = new Date(Date.now() - minutes * 60_000);
   const k = keys(email, ip);
   // The address limit is wider than the account limit: many people may share one NAT address.
-  const checks: Array<{ key: string; limit: number; scope: "account" | "address" }> = [
-    { key: k.account, limit: max, scope: "account" },
-  ];
+  const checks: Array<{ key: string; limit: number; scope: "account" | "address" }> = [{ key: k.account, limit: max, scope: "account" }];
   if (k.address) checks.push({ key: k.address, limit: max * 4, scope: "address" });
   for (const c of checks) {
     const failures = await db().loginAttempt.findMany({

@@ -11,15 +11,7 @@ import { addItemInput, lineageSnapshotSpec, type AddItemInput } from "./types";
 // referenced thing must exist now. A lineage snapshot is rebuilt here from its root (lib/sessions/get-lineage.ts)
 // rather than taken from the client, so the stored graph is what the correlation proved at that moment; its refId
 // is the root plus a hash of the graph, so the same unchanged graph is cited once and a grown graph is a new item.
-export async function addCaseItem({
-  ctx,
-  caseId,
-  input,
-}: {
-  ctx: RequestContext;
-  caseId: string;
-  input: AddItemInput;
-}) {
+export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: AddItemInput }) {
   const { tenantId } = ctx;
   const v = addItemInput.parse(input);
   let refId = v.refId;
@@ -35,10 +27,16 @@ export async function addCaseItem({
       tenantId,
     });
     if (!graph || graph.nodes.length === 0) {
-      throw new AppError("NOT_FOUND", `There is no lineage graph for that ${spec.root.type}. Open the graph on the Lineage page and try again.`);
+      throw new AppError(
+        "NOT_FOUND",
+        `There is no lineage graph for that ${spec.root.type}. Open the graph on the Lineage page and try again.`,
+      );
     }
     const rootNode = graph.nodes.find((n) => n.id === spec.root.id) ?? graph.nodes.find((n) => n.depth === 0);
-    const hash = crypto.createHash("sha256").update(JSON.stringify({ nodes: graph.nodes, edges: graph.edges })).digest("hex");
+    const hash = crypto
+      .createHash("sha256")
+      .update(JSON.stringify({ nodes: graph.nodes, edges: graph.edges }))
+      .digest("hex");
     refId = `${spec.root.type}:${spec.root.id}@${hash.slice(0, 16)}`;
     snapshot = JSON.parse(
       JSON.stringify({ ...graph, rootLabel: rootNode?.label ?? null, takenAt: new Date().toISOString(), sha256: hash }),
@@ -46,9 +44,13 @@ export async function addCaseItem({
   } else {
     const found = (await describeItems({ refs: [{ itemType: v.itemType, refId }], tenantId })).get(`${v.itemType}:${refId}`);
     if (!found || found.missing) {
-      throw new AppError("NOT_FOUND", `No ${v.itemType} with id ${refId}. It may have been regrouped or removed; reload the page it came from.`, {
-        refId: ["not found"],
-      });
+      throw new AppError(
+        "NOT_FOUND",
+        `No ${v.itemType} with id ${refId}. It may have been regrouped or removed; reload the page it came from.`,
+        {
+          refId: ["not found"],
+        },
+      );
     }
     // What the item looked like when cited, kept with it: sessions can be regrouped by a later correlation run.
     snapshot = { cited: { title: found.title, detail: found.detail, at: found.at } };
@@ -63,7 +65,12 @@ export async function addCaseItem({
       data: { caseId, itemType: v.itemType, refId, snapshot, annotation: v.annotation ?? null, addedById: requireActorUserId(ctx) },
     });
     await touchCase(tx, caseId);
-    await activity(tx, ctx, caseId, "item_added", undefined, { itemId: item.id, itemType: item.itemType, refId, annotation: item.annotation });
+    await activity(tx, ctx, caseId, "item_added", undefined, {
+      itemId: item.id,
+      itemType: item.itemType,
+      refId,
+      annotation: item.annotation,
+    });
     return { id: item.id, caseId, itemType: item.itemType, refId, annotation: item.annotation, addedAt: item.addedAt.toISOString() };
   });
 }

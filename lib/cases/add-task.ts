@@ -4,15 +4,7 @@ import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./sha
 import { taskInput } from "./types";
 
 // A checklist task on a case, optionally assigned and due.
-export async function addTask({
-  ctx,
-  caseId,
-  input,
-}: {
-  ctx: RequestContext;
-  caseId: string;
-  input: z.input<typeof taskInput>;
-}) {
+export async function addTask({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: z.input<typeof taskInput> }) {
   const { tenantId } = ctx;
   const v = taskInput.parse(input);
   return inCaseTx(async (tx) => {
@@ -20,7 +12,13 @@ export async function addTask({
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
     const t = await tx.caseTask.create({ data: { caseId, title: v.title, assigneeId: v.assigneeId ?? null, dueAt: v.dueAt ?? null } });
     await touchCase(tx, caseId);
-    await activity(tx, ctx, caseId, "task_added", undefined, { taskId: t.id, title: t.title, assigneeId: t.assigneeId, dueAt: t.dueAt, done: t.done });
+    await activity(tx, ctx, caseId, "task_added", undefined, {
+      taskId: t.id,
+      title: t.title,
+      assigneeId: t.assigneeId,
+      dueAt: t.dueAt,
+      done: t.done,
+    });
     return { id: t.id, title: t.title, done: t.done };
   });
 }

@@ -49,7 +49,8 @@ const counts = async (caseId: string) => {
   return { activity: Number(r.rows[0].a), audit: Number(r.rows[0].l) };
 };
 const lastActivity = (caseId: string) => db().caseActivity.findFirstOrThrow({ where: { caseId }, orderBy: { id: "desc" } });
-const lastAudit = (caseId: string) => db().auditLog.findFirstOrThrow({ where: { resourceType: "case", resourceId: caseId }, orderBy: { id: "desc" } });
+const lastAudit = (caseId: string) =>
+  db().auditLog.findFirstOrThrow({ where: { resourceType: "case", resourceId: caseId }, orderBy: { id: "desc" } });
 
 beforeAll(async () => {
   await seedCorrelated([["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"]]);
@@ -95,7 +96,13 @@ describe("createCase and the status workflow", () => {
     const c = await createCase({ ctx: analyst, input: { title: "  Token reuse ", severity: "high", tags: ["AWS", "aws", "tokens"] } });
     expect(c.status).toBe("open");
     const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
-    expect(row).toMatchObject({ title: "Token reuse", severity: "high", tags: ["aws", "tokens"], createdById: analyst.actor.id, closedAt: null });
+    expect(row).toMatchObject({
+      title: "Token reuse",
+      severity: "high",
+      tags: ["aws", "tokens"],
+      createdById: analyst.actor.id,
+      closedAt: null,
+    });
     expect(await counts(c.id)).toEqual({ activity: 1, audit: 1 });
     const act = await lastActivity(c.id);
     expect(act).toMatchObject({ action: "created", actorId: analyst.actor.id, before: null });
@@ -129,7 +136,11 @@ describe("createCase and the status workflow", () => {
 
   it("refuses illegal moves with the allowed ones in the message, and records nothing", async () => {
     const c = await createCase({ ctx: analyst, input: { title: "Illegal" } });
-    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed" } }), "CONFLICT", /Open to Closed.*Investigating/);
+    await expectAppError(
+      updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed" } }),
+      "CONFLICT",
+      /Open to Closed.*Investigating/,
+    );
     await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "pending_review" } }), "CONFLICT");
     await updateCase({ ctx: analyst, caseId: c.id, input: { status: "investigating" } });
     await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "open" } }), "CONFLICT", /Investigating to Open/);
@@ -141,7 +152,11 @@ describe("createCase and the status workflow", () => {
 
   it("records only the fields that changed, before and after; assignee must be able to work cases", async () => {
     const c = await createCase({ ctx: analyst, input: { title: "Fields", severity: "low" } });
-    await updateCase({ ctx: analyst, caseId: c.id, input: { title: "Fields", severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] } });
+    await updateCase({
+      ctx: analyst,
+      caseId: c.id,
+      input: { title: "Fields", severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] },
+    });
     const act = await lastActivity(c.id);
     expect(act.action).toBe("updated");
     expect(act.before).toEqual({ severity: "low", assigneeId: null, tags: [] });
@@ -161,9 +176,13 @@ describe("atomicity", () => {
     const start = await counts(c.id);
     failAudit.on = true;
     try {
-      await expect(updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical", status: "investigating" } })).rejects.toThrow(/forced failure/);
+      await expect(updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical", status: "investigating" } })).rejects.toThrow(
+        /forced failure/,
+      );
       await expect(addNote({ ctx: analyst, caseId: c.id, input: { body: "should vanish" } })).rejects.toThrow(/forced failure/);
-      await expect(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } })).rejects.toThrow(/forced failure/);
+      await expect(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } })).rejects.toThrow(
+        /forced failure/,
+      );
       await expect(createCase({ ctx: analyst, input: { title: "Never created" } })).rejects.toThrow(/forced failure/);
     } finally {
       failAudit.on = false;
@@ -199,10 +218,17 @@ describe("evidence items", () => {
     expect(Object.keys(byType).sort()).toEqual(["event", "finding", "identity", "lineage_snapshot", "session"]);
     expect(detail.items.every((i) => !i.missing)).toBe(true);
 
-    const s = await pool().query(`SELECT s.platform, s."eventCount", i."displayName" FROM session s JOIN identity i ON i.id = s."identityId" WHERE s.id = $1`, [sessionId]);
+    const s = await pool().query(
+      `SELECT s.platform, s."eventCount", i."displayName" FROM session s JOIN identity i ON i.id = s."identityId" WHERE s.id = $1`,
+      [sessionId],
+    );
     expect(byType.session.title).toBe(`AWS CloudTrail session of ${s.rows[0].displayName}`);
     expect(byType.session.detail).toContain(`${sessionEvents} events`);
-    expect(byType.session).toMatchObject({ href: `/sessions/${sessionId}`, annotation: "the admin session", addedBy: { id: analyst.actor.id } });
+    expect(byType.session).toMatchObject({
+      href: `/sessions/${sessionId}`,
+      annotation: "the admin session",
+      addedBy: { id: analyst.actor.id },
+    });
     const e = await pool().query(`SELECT activity FROM event WHERE id = $1`, [eventId]);
     expect(byType.event.detail).toContain(e.rows[0].activity);
     const i = await pool().query(`SELECT "displayName" FROM identity WHERE id = $1`, [identityId]);
@@ -216,14 +242,35 @@ describe("evidence items", () => {
 
     // five additions: five item_added entries with what was added
     const added = await db().caseActivity.findMany({ where: { caseId: c.id, action: "item_added" } });
-    expect(added.map((a) => (a.after as { itemType: string }).itemType).sort()).toEqual(["event", "finding", "identity", "lineage_snapshot", "session"]);
+    expect(added.map((a) => (a.after as { itemType: string }).itemType).sort()).toEqual([
+      "event",
+      "finding",
+      "identity",
+      "lineage_snapshot",
+      "session",
+    ]);
 
-    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } }), "CONFLICT", /already in case/);
-    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: "00000000-0000-4000-8000-000000000000" } }), "NOT_FOUND");
+    await expectAppError(
+      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } }),
+      "CONFLICT",
+      /already in case/,
+    );
+    await expectAppError(
+      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: "00000000-0000-4000-8000-000000000000" } }),
+      "NOT_FOUND",
+    );
     await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: "999999999" } }), "NOT_FOUND");
     await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: "not-a-uuid" } }), "NOT_FOUND");
     await expectAppError(
-      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "lineage_snapshot", refId: "x", snapshot: { root: { type: "credential", id: "00000000-0000-4000-8000-000000000000" } } } }),
+      addCaseItem({
+        ctx: analyst,
+        caseId: c.id,
+        input: {
+          itemType: "lineage_snapshot",
+          refId: "x",
+          snapshot: { root: { type: "credential", id: "00000000-0000-4000-8000-000000000000" } },
+        },
+      }),
       "NOT_FOUND",
     );
     expect(await db().caseItem.count({ where: { caseId: c.id } })).toBe(5);
@@ -234,14 +281,28 @@ describe("evidence items", () => {
     const item = await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId, annotation: "first" } });
     await updateItemAnnotation({ ctx: analyst2, caseId: c.id, itemId: item.id, input: { annotation: "second" } });
     let act = await lastActivity(c.id);
-    expect(act).toMatchObject({ action: "item_annotated", actorId: analyst2.actor.id, before: { annotation: "first" }, after: { annotation: "second" } });
+    expect(act).toMatchObject({
+      action: "item_annotated",
+      actorId: analyst2.actor.id,
+      before: { annotation: "first" },
+      after: { annotation: "second" },
+    });
     await removeCaseItem({ ctx: analyst, caseId: c.id, itemId: item.id });
     act = await lastActivity(c.id);
-    expect(act).toMatchObject({ action: "item_removed", before: { itemType: "identity", refId: identityId, annotation: "second" }, after: null });
+    expect(act).toMatchObject({
+      action: "item_removed",
+      before: { itemType: "identity", refId: identityId, annotation: "second" },
+      after: null,
+    });
     expect(await db().caseItem.count({ where: { caseId: c.id } })).toBe(0);
     expect(await counts(c.id)).toEqual({ activity: 4, audit: 4 });
-    for (const to of ["investigating", "pending_review", "closed"] as const) await updateCase({ ctx: analyst, caseId: c.id, input: { status: to } });
-    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } }), "CONFLICT", /closed/);
+    for (const to of ["investigating", "pending_review", "closed"] as const)
+      await updateCase({ ctx: analyst, caseId: c.id, input: { status: to } });
+    await expectAppError(
+      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } }),
+      "CONFLICT",
+      /closed/,
+    );
   });
 });
 
@@ -252,9 +313,17 @@ describe("notes and tasks", () => {
     expect(await lastActivity(c.id)).toMatchObject({ action: "note_added", after: { body: "**bold** claim" } });
     await expectAppError(updateNote({ ctx: analyst2, caseId: c.id, noteId: n.id, input: { body: "hijack" } }), "FORBIDDEN");
     await updateNote({ ctx: analyst, caseId: c.id, noteId: n.id, input: { body: "**bold** claim, checked" } });
-    expect(await lastActivity(c.id)).toMatchObject({ action: "note_updated", before: { body: "**bold** claim" }, after: { body: "**bold** claim, checked" } });
+    expect(await lastActivity(c.id)).toMatchObject({
+      action: "note_updated",
+      before: { body: "**bold** claim" },
+      after: { body: "**bold** claim, checked" },
+    });
 
-    const t = await addTask({ ctx: analyst, caseId: c.id, input: { title: "Ask the owner", assigneeId: analyst2.actor.id, dueAt: "2026-12-01" } });
+    const t = await addTask({
+      ctx: analyst,
+      caseId: c.id,
+      input: { title: "Ask the owner", assigneeId: analyst2.actor.id, dueAt: "2026-12-01" },
+    });
     await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: { done: true } });
     const task = await db().caseTask.findUniqueOrThrow({ where: { id: t.id } });
     expect(task.done).toBe(true);
@@ -262,13 +331,23 @@ describe("notes and tasks", () => {
     expect(await lastActivity(c.id)).toMatchObject({ action: "task_updated", before: { done: false }, after: { done: true } });
     await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: { done: false, dueAt: null } });
     expect((await db().caseTask.findUniqueOrThrow({ where: { id: t.id } })).completedAt).toBeNull();
-    expect(await lastActivity(c.id)).toMatchObject({ before: { done: true, dueAt: "2026-12-01T00:00:00.000Z" }, after: { done: false, dueAt: null } });
+    expect(await lastActivity(c.id)).toMatchObject({
+      before: { done: true, dueAt: "2026-12-01T00:00:00.000Z" },
+      after: { done: false, dueAt: null },
+    });
     expect(await counts(c.id)).toEqual({ activity: 6, audit: 6 });
 
     const detail = (await getCase({ id: c.id }))!;
     expect(detail.notes.map((x) => x.body)).toEqual(["**bold** claim, checked"]);
     expect(detail.tasks[0]).toMatchObject({ title: "Ask the owner", done: false, assignee: { id: analyst2.actor.id } });
-    expect(detail.activity.map((a) => a.action)).toEqual(["task_updated", "task_updated", "task_added", "note_updated", "note_added", "created"]);
+    expect(detail.activity.map((a) => a.action)).toEqual([
+      "task_updated",
+      "task_updated",
+      "task_added",
+      "note_updated",
+      "note_added",
+      "created",
+    ]);
   });
 });
 
@@ -282,12 +361,12 @@ describe("listCases", () => {
     await updateCase({ ctx: analyst, caseId: g.id, input: { status: "investigating" } });
 
     const ids = async (q: Parameters<typeof listCases>[0]) => (await listCases({ tag: "list", ...q })).items.map((x) => x.id);
-    expect((await ids({ sort: "title", dir: "asc" }))).toEqual([a.id, b.id, g.id]);
+    expect(await ids({ sort: "title", dir: "asc" })).toEqual([a.id, b.id, g.id]);
     expect(await ids({ severity: "critical", sort: "title", dir: "asc" })).toEqual([b.id, g.id]);
     expect(await ids({ status: ["investigating"] })).toEqual([g.id]);
     expect((await ids({ status: ["open", "investigating"] })).length).toBe(3);
     expect(await ids({ assignee: analyst2.actor.id! })).toEqual([b.id]);
-    expect((await ids({ assignee: "none", sort: "title", dir: "asc" }))).toEqual([a.id, g.id]);
+    expect(await ids({ assignee: "none", sort: "title", dir: "asc" })).toEqual([a.id, g.id]);
     expect(await ids({ tag: "vip" })).toEqual([b.id]);
     expect(await ids({ q: "gAmMa" })).toEqual([g.id]);
     expect(await ids({ q: `#${b.number}`, tag: undefined })).toEqual([b.id]);
@@ -322,7 +401,14 @@ describe("getCaseTimeline", () => {
     const ha = t.entries.filter((e) => e.lane === "handling");
     expect(ev.map((e) => e.id)).toEqual(exp.rows.map((r) => r.id));
     expect(t.evidence).toEqual({ total: exp.rows.length, offset: 0, limit: 2000, shown: exp.rows.length });
-    expect(ha.map((e) => e.label)).toEqual(["Case opened", "Evidence added", "Evidence added", "Evidence added", "Evidence added", "Note added"]);
+    expect(ha.map((e) => e.label)).toEqual([
+      "Case opened",
+      "Evidence added",
+      "Evidence added",
+      "Evidence added",
+      "Evidence added",
+      "Note added",
+    ]);
     expect(t.handling).toEqual({ total: 6, shown: 6 });
     const times = t.entries.map((e) => e.at);
     expect([...times].sort()).toEqual(times);

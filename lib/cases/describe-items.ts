@@ -25,7 +25,13 @@ const MISSING: Record<string, string> = {
 };
 
 /** Describes each reference; the map is keyed `${itemType}:${refId}`. Unknown ids come back with missing: true. */
-export async function describeItems({ refs, tenantId = DEFAULT_TENANT }: { refs: ItemRef[]; tenantId?: string }): Promise<Map<string, ItemDescription>> {
+export async function describeItems({
+  refs,
+  tenantId = DEFAULT_TENANT,
+}: {
+  refs: ItemRef[];
+  tenantId?: string;
+}): Promise<Map<string, ItemDescription>> {
   const out = new Map<string, ItemDescription>();
   const ids = (t: string, re: RegExp) => [...new Set(refs.filter((r) => r.itemType === t && re.test(r.refId)).map((r) => r.refId))];
   const c = pool();
@@ -36,7 +42,15 @@ export async function describeItems({ refs, tenantId = DEFAULT_TENANT }: { refs:
 
   const [sessions, events, identities, findings] = await Promise.all([
     sessionIds.length
-      ? c.query<{ id: string; platform: string; startedAt: Date; endedAt: Date; eventCount: number; name: string | null; kind: string | null }>(
+      ? c.query<{
+          id: string;
+          platform: string;
+          startedAt: Date;
+          endedAt: Date;
+          eventCount: number;
+          name: string | null;
+          kind: string | null;
+        }>(
           `SELECT s.id, s.platform, s."startedAt", s."endedAt", s."eventCount", i."displayName" AS name, i.kind::text AS kind
              FROM session s LEFT JOIN identity i ON i.id = s."identityId"
             WHERE s.id = ANY($1::uuid[]) AND s."tenantId" = $2`,
@@ -44,7 +58,16 @@ export async function describeItems({ refs, tenantId = DEFAULT_TENANT }: { refs:
         )
       : null,
     eventIds.length
-      ? c.query<{ id: string; platform: string; time: Date; activity: string; eventName: string | null; actorName: string | null; targetName: string | null; sessionId: string | null }>(
+      ? c.query<{
+          id: string;
+          platform: string;
+          time: Date;
+          activity: string;
+          eventName: string | null;
+          actorName: string | null;
+          targetName: string | null;
+          sessionId: string | null;
+        }>(
           `SELECT e.id::text AS id, e.platform, e.time, e.activity, e.data->>'event_name' AS "eventName", e."actorName", e."targetName", e."sessionId"
              FROM event e WHERE e.id = ANY($1::bigint[]) AND e."tenantId" = $2`,
           [eventIds, tenantId],
@@ -102,7 +125,13 @@ export async function describeItems({ refs, tenantId = DEFAULT_TENANT }: { refs:
   }
   for (const r of refs) {
     if (r.itemType !== "lineage_snapshot") continue;
-    const snap = (r.snapshot ?? {}) as { nodes?: unknown[]; edges?: unknown[]; takenAt?: string; rootLabel?: string; root?: { type?: string } };
+    const snap = (r.snapshot ?? {}) as {
+      nodes?: unknown[];
+      edges?: unknown[];
+      takenAt?: string;
+      rootLabel?: string;
+      root?: { type?: string };
+    };
     const nodes = Array.isArray(snap.nodes) ? snap.nodes.length : 0;
     const edges = Array.isArray(snap.edges) ? snap.edges.length : 0;
     out.set(key("lineage_snapshot", r.refId), {
@@ -115,7 +144,14 @@ export async function describeItems({ refs, tenantId = DEFAULT_TENANT }: { refs:
   }
   for (const r of refs) {
     const k = key(r.itemType, r.refId);
-    if (!out.has(k)) out.set(k, { title: `${r.itemType} ${r.refId}`, detail: MISSING[r.itemType] ?? "No longer exists.", href: null, at: null, missing: true });
+    if (!out.has(k))
+      out.set(k, {
+        title: `${r.itemType} ${r.refId}`,
+        detail: MISSING[r.itemType] ?? "No longer exists.",
+        href: null,
+        at: null,
+        missing: true,
+      });
   }
   return out;
 }

@@ -47,7 +47,9 @@ export async function getCaseTimeline({
   const c = pool();
   const found = await c.query<{ id: string }>(sql`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId}`);
   if (found.rowCount === 0) return null;
-  const items = await c.query<{ itemType: string; refId: string }>(sql`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = ${caseId}::uuid`);
+  const items = await c.query<{ itemType: string; refId: string }>(
+    sql`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = ${caseId}::uuid`,
+  );
   const of = (t: string, re: RegExp) => items.rows.filter((i) => i.itemType === t && re.test(i.refId)).map((i) => i.refId);
   const sessionIds = of("session", UUID);
   const eventIds = of("event", BIGINT);
@@ -62,7 +64,16 @@ export async function getCaseTimeline({
       UNION SELECT unnest(${eventIds}::bigint[])
       UNION SELECT unnest(f."eventIds") FROM finding f WHERE f.id = ANY(${findingIds}::uuid[]) AND f."tenantId" = ${tenant})`;
   const [evidence, count, handling, handlingCount] = await Promise.all([
-    c.query<{ id: string; time: Date; platform: string; activity: string; eventName: string | null; actorName: string | null; targetName: string | null; sessionId: string | null }>(
+    c.query<{
+      id: string;
+      time: Date;
+      platform: string;
+      activity: string;
+      eventName: string | null;
+      actorName: string | null;
+      targetName: string | null;
+      sessionId: string | null;
+    }>(
       sql`WITH ${cited}
        SELECT e.id::text AS id, e.time, e.platform, e.activity, e.data->>'event_name' AS "eventName", e."actorName", e."targetName", e."sessionId"
          FROM event e JOIN cited ON cited.id = e.id
@@ -70,7 +81,9 @@ export async function getCaseTimeline({
         ORDER BY e.time, e.id
         OFFSET ${offset} LIMIT ${limit}`,
     ),
-    c.query<{ n: string }>(sql`WITH ${cited} SELECT count(*) AS n FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = ${tenant}`),
+    c.query<{ n: string }>(
+      sql`WITH ${cited} SELECT count(*) AS n FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = ${tenant}`,
+    ),
     c.query<{ id: string; at: Date; action: string; email: string | null; name: string | null }>(
       sql`SELECT a.id::text AS id, a.at, a.action, u.email, u.name
          FROM case_activity a LEFT JOIN app_user u ON u.id = a."actorId"
@@ -80,26 +93,22 @@ export async function getCaseTimeline({
   ]);
 
   const entries: TimelineEntry[] = [
-    ...evidence.rows.map(
-      (e): TimelineEntry => ({
-        lane: "evidence",
-        at: e.time.toISOString(),
-        id: e.id,
-        label: e.eventName ?? e.activity,
-        detail: `${platformLabel(e.platform)} · ${e.activity}${e.actorName ? ` by ${e.actorName}` : ""}${e.targetName ? ` on ${e.targetName}` : ""}`,
-        href: e.sessionId ? `/sessions/${e.sessionId}` : null,
-      }),
-    ),
-    ...handling.rows.map(
-      (a): TimelineEntry => ({
-        lane: "handling",
-        at: a.at.toISOString(),
-        id: a.id,
-        label: ACTION_LABEL[a.action] ?? a.action,
-        detail: `by ${a.name ?? a.email ?? "a deleted user"}`,
-        href: null,
-      }),
-    ),
+    ...evidence.rows.map((e): TimelineEntry => ({
+      lane: "evidence",
+      at: e.time.toISOString(),
+      id: e.id,
+      label: e.eventName ?? e.activity,
+      detail: `${platformLabel(e.platform)} · ${e.activity}${e.actorName ? ` by ${e.actorName}` : ""}${e.targetName ? ` on ${e.targetName}` : ""}`,
+      href: e.sessionId ? `/sessions/${e.sessionId}` : null,
+    })),
+    ...handling.rows.map((a): TimelineEntry => ({
+      lane: "handling",
+      at: a.at.toISOString(),
+      id: a.id,
+      label: ACTION_LABEL[a.action] ?? a.action,
+      detail: `by ${a.name ?? a.email ?? "a deleted user"}`,
+      href: null,
+    })),
   ];
   // One axis: by time, and at the same instant evidence before handling (it happened before anyone acted on it).
   entries.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.lane === y.lane ? 0 : x.lane === "evidence" ? -1 : 1));

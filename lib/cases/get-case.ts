@@ -24,7 +24,9 @@ export async function getCase({ id, tenantId = DEFAULT_TENANT }: { id: string; t
     },
   });
   if (!c) return null;
-  const userIds = [...new Set([...c.items.map((i) => i.addedById), ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x))])];
+  const userIds = [
+    ...new Set([...c.items.map((i) => i.addedById), ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x))]),
+  ];
   const [described, users] = await Promise.all([
     describeItems({ refs: c.items.map((i) => ({ itemType: i.itemType, refId: i.refId, snapshot: i.snapshot })), tenantId }),
     userIds.length ? db().user.findMany({ where: { id: { in: userIds } }, ...USER }) : Promise.resolve([]),
@@ -62,7 +64,13 @@ export async function getCase({ id, tenantId = DEFAULT_TENANT }: { id: string; t
         at: d.at ?? cited?.at ?? null,
       };
     }),
-    notes: c.notes.map((n) => ({ id: n.id, body: n.body, author: userRef(n.author), createdAt: n.createdAt.toISOString(), updatedAt: n.updatedAt.toISOString() })),
+    notes: c.notes.map((n) => ({
+      id: n.id,
+      body: n.body,
+      author: userRef(n.author),
+      createdAt: n.createdAt.toISOString(),
+      updatedAt: n.updatedAt.toISOString(),
+    })),
     tasks: c.tasks.map((t) => ({
       id: t.id,
       title: t.title,
@@ -72,7 +80,14 @@ export async function getCase({ id, tenantId = DEFAULT_TENANT }: { id: string; t
       createdAt: t.createdAt.toISOString(),
       completedAt: t.completedAt?.toISOString() ?? null,
     })),
-    activity: c.activity.map((a) => ({ id: a.id.toString(), action: a.action, actor: userRef(a.actor), at: a.at.toISOString(), before: a.before, after: a.after })),
+    activity: c.activity.map((a) => ({
+      id: a.id.toString(),
+      action: a.action,
+      actor: userRef(a.actor),
+      at: a.at.toISOString(),
+      before: a.before,
+      after: a.after,
+    })),
     activityTotal: c._count.activity,
   };
 }

@@ -13,7 +13,14 @@ export async function removeCaseItem({ ctx, caseId, itemId }: { ctx: RequestCont
     if (!item) throw new AppError("NOT_FOUND", "No such evidence item in this case. It may already have been removed; reload the case.");
     await tx.caseItem.delete({ where: { id: item.id } });
     await touchCase(tx, caseId);
-    await activity(tx, ctx, caseId, "item_removed", { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation }, undefined);
+    await activity(
+      tx,
+      ctx,
+      caseId,
+      "item_removed",
+      { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation },
+      undefined,
+    );
     return { id: item.id, removed: true };
   });
 }

@@ -20,7 +20,9 @@ export function userRef(u: { id: string; email: string; name: string | null } | 
 /** Loads the case row inside the transaction, locked so that two concurrent changes record a true before/after. */
 export async function lockCase(tx: Tx, caseId: string, tenantId: string) {
   if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId} FOR UPDATE`;
   if (rows.length === 0) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   return tx.case.findUniqueOrThrow({ where: { id: caseId } });
 }

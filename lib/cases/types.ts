@@ -66,7 +66,10 @@ export const casesQuery = z.object({
     .optional()
     .transform((v, ctx) => {
       if (!v) return undefined;
-      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const s of list) {
         if (!(CASE_STATUSES as readonly string[]).includes(s)) {
           ctx.addIssue({ code: "custom", message: `unknown status "${s}" (use ${CASE_STATUSES.join(", ")})` });
@@ -75,7 +78,10 @@ export const casesQuery = z.object({
       }
       return list as CaseStatus[];
     }),
-  severity: z.enum(SEVERITIES).optional().or(z.literal("").transform(() => undefined)),
+  severity: z
+    .enum(SEVERITIES)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   /** a user id, or "none" for unassigned cases */
   assignee: z
     .string()

@@ -8,15 +8,7 @@ const FIELDS = ["title", "description", "severity", "assigneeId", "tags"] as con
 // Edits a case's fields and/or moves its status along the workflow (lib/cases/types.ts TRANSITIONS). Field edits
 // are one "updated" entry with only the fields that changed, before and after; a status move is its own
 // "status_changed" entry. An illegal move is refused with the moves that are allowed from here.
-export async function updateCase({
-  ctx,
-  caseId,
-  input,
-}: {
-  ctx: RequestContext;
-  caseId: string;
-  input: UpdateCaseInput;
-}) {
+export async function updateCase({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: UpdateCaseInput }) {
   const { tenantId } = ctx;
   const v = updateCaseInput.parse(input);
   return inCaseTx(async (tx) => {
@@ -54,9 +46,7 @@ export async function updateCase({
       where: { id: c.id },
       data: {
         ...(after as object),
-        ...(statusChange
-          ? { status: statusChange.to, closedAt: statusChange.to === "closed" ? new Date() : null }
-          : {}),
+        ...(statusChange ? { status: statusChange.to, closedAt: statusChange.to === "closed" ? new Date() : null } : {}),
         updatedAt: new Date(),
       },
     });

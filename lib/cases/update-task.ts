@@ -40,7 +40,14 @@ export async function updateTask({
       data: { ...(after as object), ...("done" in after ? { completedAt: after.done ? new Date() : null } : {}) },
     });
     await touchCase(tx, caseId);
-    await activity(tx, ctx, caseId, "task_updated", { taskId: t.id, title: t.title, ...before }, { taskId: t.id, title: v.title ?? t.title, ...after });
+    await activity(
+      tx,
+      ctx,
+      caseId,
+      "task_updated",
+      { taskId: t.id, title: t.title, ...before },
+      { taskId: t.id, title: v.title ?? t.title, ...after },
+    );
     return { id: t.id, changed: true };
   });
 }

@@ -22,7 +22,11 @@ afterAll(() => {
 async function cli(args: string[], env: Record<string, string>) {
   const { DATABASE_URL: _ignored, SESSIONPROOF_PG_PORT: _port, ...rest } = process.env;
   try {
-    const r = await exec("npx", ["tsx", "--import", "./scripts/server-only.mjs", "lib/cli/main.ts", ...args], { cwd: root, env: { ...rest, ...env }, timeout: 120_000 });
+    const r = await exec("npx", ["tsx", "--import", "./scripts/server-only.mjs", "lib/cli/main.ts", ...args], {
+      cwd: root,
+      env: { ...rest, ...env },
+      timeout: 120_000,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -15,10 +15,14 @@ const wanted = HEAP_MB[argv[0] ?? ""];
 const limitMb = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
 if (wanted && limitMb < wanted * 0.9 && !process.env.SESSIONPROOF_CLI_REEXEC) {
   const execArgv = process.execArgv.filter((a) => !a.startsWith("--max-old-space-size") && !a.startsWith("--max-semi-space-size"));
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${wanted}`, ...CORRELATION_NODE_FLAGS, ...execArgv, process.argv[1], ...argv], {
-    stdio: "inherit",
-    env: { ...process.env, SESSIONPROOF_CLI_REEXEC: "1" },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${wanted}`, ...CORRELATION_NODE_FLAGS, ...execArgv, process.argv[1], ...argv],
+    {
+      stdio: "inherit",
+      env: { ...process.env, SESSIONPROOF_CLI_REEXEC: "1" },
+    },
+  );
   process.exit(r.status ?? 1);
 } else {
   runCli({ argv, commands }).then(

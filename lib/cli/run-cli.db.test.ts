@@ -13,7 +13,13 @@ function capture(): CliIo & { stdout: string[]; stderr: string[] } {
 const calls: string[][] = [];
 const fake: CliCommand[] = [
   { name: "demo", summary: "the group-less one", database: "none", run: async (args) => (calls.push(["demo", ...args]), 0) },
-  { name: "demo seed", summary: "a longer name wins", usage: "[--big]", database: "none", run: async (args) => (calls.push(["demo seed", ...args]), 0) },
+  {
+    name: "demo seed",
+    summary: "a longer name wins",
+    usage: "[--big]",
+    database: "none",
+    run: async (args) => (calls.push(["demo seed", ...args]), 0),
+  },
   { name: "boom", summary: "fails", database: "none", run: async () => Promise.reject(new AppError("NOT_FOUND", "no such thing")) },
   { name: "usage", summary: "complains", database: "none", run: async () => Promise.reject(new UsageError("bad flag")) },
   {

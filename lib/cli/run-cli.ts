@@ -47,7 +47,15 @@ function findCommand(commands: readonly CliCommand[], argv: string[]): { command
   return null;
 }
 
-export async function runCli({ argv, commands, io = defaultIo }: { argv: string[]; commands: readonly CliCommand[]; io?: CliIo }): Promise<number> {
+export async function runCli({
+  argv,
+  commands,
+  io = defaultIo,
+}: {
+  argv: string[];
+  commands: readonly CliCommand[];
+  io?: CliIo;
+}): Promise<number> {
   if (argv.length === 0 || ["--help", "-h", "help"].includes(argv[0])) {
     io.out(helpText(commands));
     return argv.length === 0 ? 2 : 0;

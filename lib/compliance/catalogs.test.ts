@@ -18,19 +18,20 @@ describe("framework catalogs", () => {
     expect(c.groups.map((g) => g.id)).toEqual(["GV", "ID", "PR", "DE", "RS", "RC"]);
     expect(c.groups.flatMap((g) => g.categories)).toHaveLength(22);
     expect(listControls("nist-csf-2.0")).toHaveLength(106);
-    expect(listControls("nist-csf-2.0").find((x) => x.id === "PR.AA-01")?.text).toMatch(/^Identities and credentials for authorized users, services, and hardware are managed/);
+    expect(listControls("nist-csf-2.0").find((x) => x.id === "PR.AA-01")?.text).toMatch(
+      /^Identities and credentials for authorized users, services, and hardware are managed/,
+    );
   });
 
   it("holds the 10 OWASP NHI 2025 risks in order, with the OWASP titles and the attribution", () => {
     const ids = listControls("owasp-nhi-2025").map((x) => x.id);
     expect(ids).toEqual(Array.from({ length: 10 }, (_, i) => `NHI${i + 1}:2025`));
     // The OWASP project's own titles, not the wrong ones some third-party copies carry for NHI3-NHI6.
-    expect(listControls("owasp-nhi-2025").slice(2, 6).map((x) => x.title)).toEqual([
-      "Vulnerable Third-Party NHI",
-      "Insecure Authentication",
-      "Overprivileged NHI",
-      "Insecure Cloud Deployment Configurations",
-    ]);
+    expect(
+      listControls("owasp-nhi-2025")
+        .slice(2, 6)
+        .map((x) => x.title),
+    ).toEqual(["Vulnerable Third-Party NHI", "Insecure Authentication", "Overprivileged NHI", "Insecure Cloud Deployment Configurations"]);
     expect(getCatalog("owasp-nhi-2025").meta.attribution).toMatch(/OWASP Non-Human Identities Top 10.*CC BY-SA 4\.0/);
   });
 
@@ -66,7 +67,9 @@ describe("framework catalogs", () => {
     type Fn = { categories: { subcategories: Sub[] }[] };
     const csf = (read("nist-csf-2.0/csf-2.0-core.json").functions as Fn[]).flatMap((f) => f.categories.flatMap((c) => c.subcategories));
     expect(listControls("nist-csf-2.0").map((c) => [c.id, c.text])).toEqual(csf.map((s) => [s.id, s.statement]));
-    const ai = (read("nist-ai-rmf-1.0/ai-rmf-1.0-core.json").functions as Fn[]).flatMap((f) => f.categories.flatMap((c) => c.subcategories));
+    const ai = (read("nist-ai-rmf-1.0/ai-rmf-1.0-core.json").functions as Fn[]).flatMap((f) =>
+      f.categories.flatMap((c) => c.subcategories),
+    );
     expect(listControls("nist-ai-rmf-1.0").map((c) => [c.id, c.text])).toEqual(ai.map((s) => [s.id, s.outcome]));
     const nhi = read("owasp-nhi-top10-2025/owasp-nhi-top10-2025.json").risks as { id: string; title: string; description: string }[];
     expect(listControls("owasp-nhi-2025").map((c) => [c.id, c.title, c.text])).toEqual(nhi.map((r) => [r.id, r.title, r.description]));

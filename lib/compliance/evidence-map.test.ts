@@ -6,7 +6,9 @@ import { lookupLegacyCsf, normalizeCsfId } from "./lookup-legacy-csf";
 
 describe("evidence map", () => {
   it("maps only to controls that exist in their catalog", () => {
-    const missing = EVIDENCE_MAP.filter((m) => !findControl(m.framework, m.control)).map((m) => `${m.framework} ${m.control} (${m.source})`);
+    const missing = EVIDENCE_MAP.filter((m) => !findControl(m.framework, m.control)).map(
+      (m) => `${m.framework} ${m.control} (${m.source})`,
+    );
     expect(missing).toEqual([]);
   });
 

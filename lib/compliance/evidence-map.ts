@@ -11,22 +11,77 @@ export type EvidenceKind = "finding_rule" | "governance" | "coverage" | "ledger"
 export type FactDef = { id: string; kind: Exclude<EvidenceKind, "finding_rule">; label: string; measures: string };
 
 export const EVIDENCE_FACTS = [
-  { id: "governance:approval", kind: "governance", label: "Approval coverage of privileged actions", measures: "governance_check rows with their approval result" },
-  { id: "governance:jit", kind: "governance", label: "JIT window compliance of privileged actions", measures: "governance_check rows matched to an access grant, inside / outside its window" },
-  { id: "coverage:log-generation", kind: "coverage", label: "Audit logs ingested per platform", measures: "events held per platform (coverage report)" },
+  {
+    id: "governance:approval",
+    kind: "governance",
+    label: "Approval coverage of privileged actions",
+    measures: "governance_check rows with their approval result",
+  },
+  {
+    id: "governance:jit",
+    kind: "governance",
+    label: "JIT window compliance of privileged actions",
+    measures: "governance_check rows matched to an access grant, inside / outside its window",
+  },
+  {
+    id: "coverage:log-generation",
+    kind: "coverage",
+    label: "Audit logs ingested per platform",
+    measures: "events held per platform (coverage report)",
+  },
   { id: "coverage:field:session_id", kind: "coverage", label: "Session id fill rate", measures: "share of events carrying a session id" },
-  { id: "coverage:field:credential_id", kind: "coverage", label: "Credential id fill rate", measures: "share of events carrying a credential id" },
+  {
+    id: "coverage:field:credential_id",
+    kind: "coverage",
+    label: "Credential id fill rate",
+    measures: "share of events carrying a credential id",
+  },
   { id: "coverage:field:ip", kind: "coverage", label: "IP address fill rate", measures: "share of events carrying a source IP" },
   { id: "coverage:field:user_agent", kind: "coverage", label: "User agent fill rate", measures: "share of events carrying a user agent" },
-  { id: "coverage:field:oauth_client", kind: "coverage", label: "OAuth client fill rate", measures: "share of events naming the OAuth client" },
-  { id: "coverage:field:approval_ref", kind: "coverage", label: "Approval reference fill rate", measures: "share of events carrying an approval reference" },
+  {
+    id: "coverage:field:oauth_client",
+    kind: "coverage",
+    label: "OAuth client fill rate",
+    measures: "share of events naming the OAuth client",
+  },
+  {
+    id: "coverage:field:approval_ref",
+    kind: "coverage",
+    label: "Approval reference fill rate",
+    measures: "share of events carrying an approval reference",
+  },
   { id: "coverage:join-session", kind: "coverage", label: "Events joined to sessions", measures: "share of events grouped into a session" },
-  { id: "coverage:join-identity", kind: "coverage", label: "Events joined to identities", measures: "share of events resolved to an identity" },
-  { id: "coverage:retention", kind: "coverage", label: "Retention meets the requirement", measures: "platforms whose history and vendor retention meet the required days" },
-  { id: "ledger:checkpoints", kind: "ledger", label: "Signed ledger checkpoints", measures: "ledger_checkpoint rows (Ed25519-signed tree heads)" },
-  { id: "ledger:raw-records", kind: "ledger", label: "Raw records in the ledger", measures: "raw_record rows with content and leaf hashes" },
+  {
+    id: "coverage:join-identity",
+    kind: "coverage",
+    label: "Events joined to identities",
+    measures: "share of events resolved to an identity",
+  },
+  {
+    id: "coverage:retention",
+    kind: "coverage",
+    label: "Retention meets the requirement",
+    measures: "platforms whose history and vendor retention meet the required days",
+  },
+  {
+    id: "ledger:checkpoints",
+    kind: "ledger",
+    label: "Signed ledger checkpoints",
+    measures: "ledger_checkpoint rows (Ed25519-signed tree heads)",
+  },
+  {
+    id: "ledger:raw-records",
+    kind: "ledger",
+    label: "Raw records in the ledger",
+    measures: "raw_record rows with content and leaf hashes",
+  },
   { id: "identity:inventory", kind: "identity", label: "Identity inventory by kind", measures: "identity rows by kind" },
-  { id: "identity:nhi-owned", kind: "identity", label: "Non-human identities with an owner", measures: "non-human identities with owner_identity_id set" },
+  {
+    id: "identity:nhi-owned",
+    kind: "identity",
+    label: "Non-human identities with an owner",
+    measures: "non-human identities with owner_identity_id set",
+  },
   { id: "identity:ai-agents", kind: "identity", label: "AI agents in the inventory", measures: "identity rows of kind ai_agent" },
   { id: "identity:sessions", kind: "identity", label: "Sessions reconstructed", measures: "session rows built by correlation" },
   { id: "identity:audit-trail", kind: "identity", label: "Investigator actions recorded", measures: "audit_log rows (audit of the audit)" },
@@ -55,7 +110,12 @@ const NHI = "owasp-nhi-2025" as const;
 const AI = "nist-ai-rmf-1.0" as const;
 
 export const FACT_MAPPINGS: readonly ControlMapping[] = [
-  fact("governance:approval", CSF, "PR.AA-05", "Each privileged action checked against an approved ticket shows authorizations are enforced and reviewed."),
+  fact(
+    "governance:approval",
+    CSF,
+    "PR.AA-05",
+    "Each privileged action checked against an approved ticket shows authorizations are enforced and reviewed.",
+  ),
   fact("governance:approval", CSF, "GV.RR-02", "Approvals name who authorized a change: authorities are established and enforced."),
   fact("governance:approval", AI, "MAP 3.5", "Approval of agent actions is a documented human-oversight process."),
   fact("governance:approval", AI, "GOVERN 3.2", "Approvals show the human role in human-AI configurations."),

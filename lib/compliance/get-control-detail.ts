@@ -79,38 +79,56 @@ export async function getControlDetail({
     ruleIds.length === 0
       ? Promise.resolve([])
       : pool()
-          .query<{ id: string; ruleId: string; title: string; severity: string; status: string; sessionId: string | null; lastSeenAt: Date }>(
-              `SELECT id, "ruleId", title, severity, status, "sessionId", "lastSeenAt" FROM finding
+          .query<{
+            id: string;
+            ruleId: string;
+            title: string;
+            severity: string;
+            status: string;
+            sessionId: string | null;
+            lastSeenAt: Date;
+          }>(
+            `SELECT id, "ruleId", title, severity, status, "sessionId", "lastSeenAt" FROM finding
                 WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])
                 ORDER BY (status = 'open') DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
-              [tenantId, ruleIds],
-            )
+            [tenantId, ruleIds],
+          )
           .then((r) => r.rows),
     ruleIds.length === 0
       ? Promise.resolve(0)
       : pool()
-          .query<{ n: string }>(`SELECT count(*) AS n FROM finding WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])`, [tenantId, ruleIds])
+          .query<{ n: string }>(`SELECT count(*) AS n FROM finding WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])`, [
+            tenantId,
+            ruleIds,
+          ])
           .then((r) => Number(r.rows[0].n)),
     ruleIds.length === 0
       ? Promise.resolve([])
       : pool()
-          .query<{ id: string; platform: string; startedAt: Date; identityName: string | null; riskLevel: string | null; findings: string }>(
-              `SELECT s.id, s.platform, s."startedAt", i."displayName" AS "identityName", s."riskLevel", count(f.id) AS findings
+          .query<{
+            id: string;
+            platform: string;
+            startedAt: Date;
+            identityName: string | null;
+            riskLevel: string | null;
+            findings: string;
+          }>(
+            `SELECT s.id, s.platform, s."startedAt", i."displayName" AS "identityName", s."riskLevel", count(f.id) AS findings
                  FROM finding f JOIN session s ON s.id = f."sessionId"
                  LEFT JOIN identity i ON i.id = s."identityId"
                 WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[])
                 GROUP BY s.id, i."displayName"
                 ORDER BY count(f.id) DESC, s."startedAt" DESC LIMIT ${LIST_LIMIT}`,
-              [tenantId, ruleIds],
-            )
+            [tenantId, ruleIds],
+          )
           .then((r) => r.rows),
     !wantsGovernance
       ? Promise.resolve([])
       : pool()
           .query<{ status: string; checks: string }>(
-              `SELECT status, count(*) AS checks FROM governance_check WHERE "tenantId" = $1 GROUP BY status ORDER BY count(*) DESC, status`,
-              [tenantId],
-            )
+            `SELECT status, count(*) AS checks FROM governance_check WHERE "tenantId" = $1 GROUP BY status ORDER BY count(*) DESC, status`,
+            [tenantId],
+          )
           .then((r) => r.rows),
   ]);
 
@@ -128,7 +146,13 @@ export async function getControlDetail({
       else if (m.source === "coverage:retention")
         figure = `${p.retention.status.replace("_", " ")}: ${p.retention.heldDays ?? 0} days held, vendor keeps ${p.retention.vendorDays ?? "unknown"} days, ${p.retention.requiredDays} required`;
       else figure = `${p.events} events`;
-      coverage.push({ source: m.source, platform: p.label, label: evidence.find((e) => e.source === m.source)?.label ?? m.source, figure, reason: m.reason });
+      coverage.push({
+        source: m.source,
+        platform: p.label,
+        label: evidence.find((e) => e.source === m.source)?.label ?? m.source,
+        figure,
+        reason: m.reason,
+      });
     }
   }
 

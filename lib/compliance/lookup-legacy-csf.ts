@@ -40,7 +40,9 @@ export function normalizeCsfId(raw: string): string {
 function targetText(id: string): string | null {
   const ctl = findControl("nist-csf-2.0", id);
   if (ctl) return ctl.text;
-  const cat = getCatalog("nist-csf-2.0").groups.flatMap((g) => g.categories).find((c) => c.id === id);
+  const cat = getCatalog("nist-csf-2.0")
+    .groups.flatMap((g) => g.categories)
+    .find((c) => c.id === id);
   return cat ? `${cat.title}: ${cat.description}` : null;
 }
 

@@ -64,7 +64,10 @@ const COUNTS_SQL = `
     (SELECT count(*) FROM session WHERE "tenantId" = $1) AS sessions,
     (SELECT count(*) FROM audit_log WHERE "tenantId" = $1) AS audit`;
 
-export async function measureEvidence({ tenantId = DEFAULT_TENANT, now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<Measurements> {
+export async function measureEvidence({
+  tenantId = DEFAULT_TENANT,
+  now = new Date(),
+}: { tenantId?: string; now?: Date } = {}): Promise<Measurements> {
   const [coverage, counts, rules] = await Promise.all([
     getCoverage({ tenantId, now }),
     pool().query<Counts>(COUNTS_SQL, [tenantId]),
@@ -79,8 +82,7 @@ export async function measureEvidence({ tenantId = DEFAULT_TENANT, now = new Dat
 
   const withEvents = coverage.platforms.filter((p) => p.events > 0);
   const events = coverage.totalEvents;
-  const fieldFilled = (f: EvidenceField) =>
-    coverage.platforms.reduce((s, p) => s + (p.fields.find((x) => x.field === f)?.filled ?? 0), 0);
+  const fieldFilled = (f: EvidenceField) => coverage.platforms.reduce((s, p) => s + (p.fields.find((x) => x.field === f)?.filled ?? 0), 0);
   const sumJoin = (k: "withSession" | "withIdentity") => coverage.platforms.reduce((s, p) => s + p.join[k], 0);
   const retentionOk = withEvents.filter((p) => p.retention.status === "ok").length;
 
@@ -93,7 +95,10 @@ export async function measureEvidence({ tenantId = DEFAULT_TENANT, now = new Dat
       n(c.gov_approved) > 0,
       `${n(c.gov_approved)} of ${n(c.gov_total)} privileged actions covered by an approved ticket`,
     ],
-    "governance:jit": [n(c.gov_inside) > 0, `${n(c.gov_inside)} of ${n(c.gov_total)} privileged actions inside a JIT window (${n(c.gov_with_grant)} matched a grant)`],
+    "governance:jit": [
+      n(c.gov_inside) > 0,
+      `${n(c.gov_inside)} of ${n(c.gov_total)} privileged actions inside a JIT window (${n(c.gov_with_grant)} matched a grant)`,
+    ],
     "coverage:log-generation": [events > 0, `${events} events from ${withEvents.length} platform(s)`],
     "coverage:field:session_id": field("session_id"),
     "coverage:field:credential_id": field("credential_id"),
@@ -101,8 +106,14 @@ export async function measureEvidence({ tenantId = DEFAULT_TENANT, now = new Dat
     "coverage:field:user_agent": field("user_agent"),
     "coverage:field:oauth_client": field("oauth_client"),
     "coverage:field:approval_ref": field("approval_ref"),
-    "coverage:join-session": [sumJoin("withSession") > 0, `${sumJoin("withSession")} of ${events} events in a session (${pct(sumJoin("withSession"), events)})`],
-    "coverage:join-identity": [sumJoin("withIdentity") > 0, `${sumJoin("withIdentity")} of ${events} events with an identity (${pct(sumJoin("withIdentity"), events)})`],
+    "coverage:join-session": [
+      sumJoin("withSession") > 0,
+      `${sumJoin("withSession")} of ${events} events in a session (${pct(sumJoin("withSession"), events)})`,
+    ],
+    "coverage:join-identity": [
+      sumJoin("withIdentity") > 0,
+      `${sumJoin("withIdentity")} of ${events} events with an identity (${pct(sumJoin("withIdentity"), events)})`,
+    ],
     "coverage:retention": [
       retentionOk > 0,
       `${retentionOk} of ${withEvents.length} platform(s) meet the required ${coverage.requiredRetentionDays} days`,
@@ -124,7 +135,10 @@ export async function measureEvidence({ tenantId = DEFAULT_TENANT, now = new Dat
     EVIDENCE_FACTS.map((f) => [f.id, { id: f.id, label: f.label, present: values[f.id][0], value: values[f.id][1] }]),
   ) as Record<FactId, FactMeasure>;
 
-  const times = withEvents.flatMap((p) => [p.firstEventTime, p.lastEventTime]).filter((t): t is string => !!t).sort();
+  const times = withEvents
+    .flatMap((p) => [p.firstEventTime, p.lastEventTime])
+    .filter((t): t is string => !!t)
+    .sort();
   return {
     generatedAt: now.toISOString(),
     tenantId,

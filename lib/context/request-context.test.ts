@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { actorUserId, DEFAULT_TENANT, forCli, forConnector, forSignIn, forToken, fromSessionUser, requireActorUserId, system } from "./request-context";
+import {
+  actorUserId,
+  DEFAULT_TENANT,
+  forCli,
+  forConnector,
+  forSignIn,
+  forToken,
+  fromSessionUser,
+  requireActorUserId,
+  system,
+} from "./request-context";
 
 describe("request context constructors", () => {
   it("a signed-in user: their id, email, role, address and user agent, in the default tenant", () => {
@@ -33,7 +43,12 @@ describe("request context constructors", () => {
       actor: { kind: "system", id: null, email: "system", role: null, ip: null, userAgent: null },
     });
     expect(forConnector("okta").actor).toMatchObject({ kind: "connector", id: null, email: "connector:okta" });
-    expect(forSignIn({ email: "x@example.test", ip: "10.0.0.2" }).actor).toMatchObject({ kind: "user", id: null, email: "x@example.test", ip: "10.0.0.2" });
+    expect(forSignIn({ email: "x@example.test", ip: "10.0.0.2" }).actor).toMatchObject({
+      kind: "user",
+      id: null,
+      email: "x@example.test",
+      ip: "10.0.0.2",
+    });
     expect(actorUserId(forConnector("okta"))).toBeNull();
     expect(actorUserId(system())).toBeNull();
   });

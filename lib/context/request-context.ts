@@ -41,8 +41,18 @@ export function forSignIn(who: { id?: string | null; email: string; ip?: string 
 }
 
 /** A push API token delivering for its source; the request's address and user agent come from its headers. */
-export function forToken(token: { id: string; name: string }, request: { ip?: string | null; userAgent?: string | null } = {}): RequestContext {
-  return make({ kind: "token", id: token.id, email: `token:${token.name}`, role: null, ip: request.ip ?? null, userAgent: request.userAgent ?? null });
+export function forToken(
+  token: { id: string; name: string },
+  request: { ip?: string | null; userAgent?: string | null } = {},
+): RequestContext {
+  return make({
+    kind: "token",
+    id: token.id,
+    email: `token:${token.name}`,
+    role: null,
+    ip: request.ip ?? null,
+    userAgent: request.userAgent ?? null,
+  });
 }
 
 /**

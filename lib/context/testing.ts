@@ -3,7 +3,14 @@ import { DEFAULT_TENANT, type ActorKind, type RequestContext } from "./request-c
 
 /** For tests: a user context with only the fields a test cares about (no user row needed when `id` is absent). */
 export function testContext(
-  who: { id?: string | null; email?: string | null; role?: Role | null; ip?: string | null; userAgent?: string | null; kind?: ActorKind } = {},
+  who: {
+    id?: string | null;
+    email?: string | null;
+    role?: Role | null;
+    ip?: string | null;
+    userAgent?: string | null;
+    kind?: ActorKind;
+  } = {},
   tenantId: string = DEFAULT_TENANT,
 ): RequestContext {
   return {

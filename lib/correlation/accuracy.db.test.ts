@@ -122,14 +122,18 @@ async function measure(seed: number, scale: number): Promise<void> {
   // the predicted session holding their events; approval / JIT links are governance joins, measured elsewhere.
   const toPred = new Map([...truthToPred].filter(([, ps]) => ps.size === 1).map(([t, ps]) => [t, [...ps][0]]));
   const truthLinks = new Set(
-    gt.links.filter((l) => l.kind === "idp_to_app" || l.kind === "credential_lineage").map((l) => `${toPred.get(l.from)}>${toPred.get(l.to)}`),
+    gt.links
+      .filter((l) => l.kind === "idp_to_app" || l.kind === "credential_lineage")
+      .map((l) => `${toPred.get(l.from)}>${toPred.get(l.to)}`),
   );
   const predLinks = new Set((await db().sessionLink.findMany()).map((l) => `${l.fromSessionId}>${l.toSessionId}`));
   const linkTp = [...predLinks].filter((l) => truthLinks.has(l)).length;
   const linkP = linkTp / predLinks.size;
   const linkR = linkTp / truthLinks.size;
   const linkF1 = (2 * linkP * linkR) / (linkP + linkR);
-  console.log(`links: ${truthLinks.size} true, ${predLinks.size} predicted, precision ${linkP.toFixed(3)}, recall ${linkR.toFixed(3)}, F1 ${linkF1.toFixed(3)}`);
+  console.log(
+    `links: ${truthLinks.size} true, ${predLinks.size} predicted, precision ${linkP.toFixed(3)}, recall ${linkR.toFixed(3)}, F1 ${linkF1.toFixed(3)}`,
+  );
   // Identity kinds: each event's truth identity kind against the kind of the identity it was given (the
   // misses are the cases the logs cannot tell: a service account signing in as a User, a person known only
   // through a PAT).

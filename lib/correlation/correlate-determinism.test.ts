@@ -36,7 +36,8 @@ beforeAll(async () => {
       } catch {
         continue; // quarantined in a real ingest
       }
-      for (const e of normalized) events.push({ id: String(events.length + 1), file: path.basename(file), index: it.position, data: toEventJson(e) });
+      for (const e of normalized)
+        events.push({ id: String(events.length + 1), file: path.basename(file), index: it.position, data: toEventJson(e) });
     }
   }
 });
@@ -91,7 +92,8 @@ describe("correlation determinism on the demo dataset", () => {
     };
     const r = correlate(events);
     for (const c of r.credentials) expect(c.id).toBe(reference("credential", c.platform, c.externalId));
-    for (const parts of [["session", "okta|okta.externalSessionId|idx1"], ["identity", "github|login|ünïcode"], [""]]) expect(stableId(...parts)).toBe(reference(...parts));
+    for (const parts of [["session", "okta|okta.externalSessionId|idx1"], ["identity", "github|login|ünïcode"], [""]])
+      expect(stableId(...parts)).toBe(reference(...parts));
     expect(r.sessions[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 

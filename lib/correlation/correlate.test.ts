@@ -9,7 +9,13 @@ import { scenarioEvent } from "./testing/key-scenarios";
 const ev = scenarioEvent;
 type Over = Parameters<typeof scenarioEvent>[0];
 const okta = (user: string, sessionKey: string, time: string, extra: Partial<Over> = {}) =>
-  ev({ platform: "okta", time, actor: { external_id: `00u-${user}`, login: `${user}@example-corp.test`, email: `${user}@example-corp.test`, name: user }, session: { key: sessionKey, key_type: "okta.externalSessionId", root_key: null, issuer: null }, ...extra });
+  ev({
+    platform: "okta",
+    time,
+    actor: { external_id: `00u-${user}`, login: `${user}@example-corp.test`, email: `${user}@example-corp.test`, name: user },
+    session: { key: sessionKey, key_type: "okta.externalSessionId", root_key: null, issuer: null },
+    ...extra,
+  });
 
 describe("correlation engine", () => {
   it("keeps two concurrent sessions of one person apart, under one identity", () => {
@@ -30,8 +36,20 @@ describe("correlation engine", () => {
   it("never merges people behind one NAT address; keyless activity is grouped by the documented heuristic", () => {
     const nat = { ip: "192.0.2.44", location: null };
     const gws = (user: string, time: string) =>
-      ev({ platform: "google-workspace", time, actor: { external_id: `1100${user.length}`, email: `${user}@example-corp.test`, login: `${user}@example-corp.test` }, src_endpoint: nat, user_agent: "Mozilla/5.0" });
-    const r = correlate([gws("ana", "2026-11-23T10:00:00Z"), gws("bo", "2026-11-23T10:00:30Z"), gws("ana", "2026-11-23T10:10:00Z"), gws("bo", "2026-11-23T10:11:00Z"), gws("ana", "2026-11-23T11:30:00Z")]);
+      ev({
+        platform: "google-workspace",
+        time,
+        actor: { external_id: `1100${user.length}`, email: `${user}@example-corp.test`, login: `${user}@example-corp.test` },
+        src_endpoint: nat,
+        user_agent: "Mozilla/5.0",
+      });
+    const r = correlate([
+      gws("ana", "2026-11-23T10:00:00Z"),
+      gws("bo", "2026-11-23T10:00:30Z"),
+      gws("ana", "2026-11-23T10:10:00Z"),
+      gws("bo", "2026-11-23T10:11:00Z"),
+      gws("ana", "2026-11-23T11:30:00Z"),
+    ]);
     expect(r.identities).toHaveLength(2);
     // ana: two sessions (a pause of 80 minutes is more than the 30-minute gap), bo: one.
     const byIdentity = new Map<string, number[]>();
@@ -43,7 +61,11 @@ describe("correlation engine", () => {
   it("merges one person's accounts across platforms by email and says why", () => {
     const r = correlate([
       okta("maria", "idx1", "2026-11-23T09:00:00Z"),
-      ev({ platform: "github", time: "2026-11-23T09:05:00Z", actor: { external_id: "5551", login: "mlopez", email: "maria@example-corp.test" } }),
+      ev({
+        platform: "github",
+        time: "2026-11-23T09:05:00Z",
+        actor: { external_id: "5551", login: "mlopez", email: "maria@example-corp.test" },
+      }),
       ev({ platform: "github", time: "2026-11-23T09:06:00Z", actor: { login: "mlopez" } }),
     ]);
     expect(r.identities).toHaveLength(1);
@@ -54,8 +76,14 @@ describe("correlation engine", () => {
   });
 
   it("AWS role chaining: parent edges from AssumeRole, lineage links between the sessions, the person as initiator", () => {
-    const trail = JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"), "utf8")).Records as unknown[];
-    const events = trail.flatMap((rec, i) => awsCloudTrail.normalize(rec, { fileName: "trail.json", position: i }).map((e) => ({ id: `ct${i}`, file: "trail.json", index: i, data: toEventJson(e) })));
+    const trail = JSON.parse(
+      fs.readFileSync(fixturePath("aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"), "utf8"),
+    ).Records as unknown[];
+    const events = trail.flatMap((rec, i) =>
+      awsCloudTrail
+        .normalize(rec, { fileName: "trail.json", position: i })
+        .map((e) => ({ id: `ct${i}`, file: "trail.json", index: i, data: toEventJson(e) })),
+    );
     const r = correlate(events);
     const withParent = r.credentials.filter((c) => c.parentId);
     expect(withParent.length).toBeGreaterThan(0);
@@ -93,12 +121,22 @@ describe("correlation engine", () => {
         src_endpoint: { ip: "203.0.113.10", location: null },
       }),
       // Another person's Salesforce session at the same moment is not linked.
-      ev({ platform: "salesforce", time: "2026-11-23T09:01:10Z", actor: { external_id: "005B", login: "bo@example-corp.test" }, session: { key: "SK2", key_type: "salesforce.SESSION_KEY", root_key: null, issuer: null } }),
+      ev({
+        platform: "salesforce",
+        time: "2026-11-23T09:01:10Z",
+        actor: { external_id: "005B", login: "bo@example-corp.test" },
+        session: { key: "SK2", key_type: "salesforce.SESSION_KEY", root_key: null, issuer: null },
+      }),
     ]);
     const links = r.links.filter((l) => l.kind === "idp_to_app");
     expect(links).toHaveLength(1);
     const sf = r.sessions.find((s) => s.sessionKey === "SK1")!;
-    expect(links[0]).toMatchObject({ to: sf.id, rule: "okta_sso_event", confidence: 0.95, matchedFields: { app: "Salesforce.com", secondsAfterSso: 20, ip: "203.0.113.10" } });
+    expect(links[0]).toMatchObject({
+      to: sf.id,
+      rule: "okta_sso_event",
+      confidence: 0.95,
+      matchedFields: { app: "Salesforce.com", secondsAfterSso: 20, ip: "203.0.113.10" },
+    });
     // The app session was initiated through the IdP sign-in.
     const idp = r.sessions.find((s) => s.platform === "okta")!;
     expect(sf).toMatchObject({ initiatorIdentityId: idp.identityId, initiatorRule: "idp_sso" });
@@ -127,8 +165,18 @@ describe("correlation engine", () => {
     const evs = [
       okta("maria", "idx1", "2026-11-23T09:00:00Z"),
       okta("bo", "idx2", "2026-11-23T09:00:00Z"),
-      ev({ platform: "github", time: "2026-11-23T09:05:00Z", actor: { external_id: "77", login: "ci-bot[bot]", kind_hint: "bot" }, session: { key: "tokA", key_type: "github.hashed_token", root_key: null, issuer: null } }),
-      ev({ platform: "github", time: "2026-11-23T13:05:00Z", actor: { external_id: "77", login: "ci-bot[bot]", kind_hint: "bot" }, session: { key: "tokA", key_type: "github.hashed_token", root_key: null, issuer: null } }),
+      ev({
+        platform: "github",
+        time: "2026-11-23T09:05:00Z",
+        actor: { external_id: "77", login: "ci-bot[bot]", kind_hint: "bot" },
+        session: { key: "tokA", key_type: "github.hashed_token", root_key: null, issuer: null },
+      }),
+      ev({
+        platform: "github",
+        time: "2026-11-23T13:05:00Z",
+        actor: { external_id: "77", login: "ci-bot[bot]", kind_hint: "bot" },
+        session: { key: "tokA", key_type: "github.hashed_token", root_key: null, issuer: null },
+      }),
     ];
     const a = correlate(evs);
     const b = correlate([...evs].reverse());

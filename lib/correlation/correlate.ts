@@ -73,7 +73,10 @@ export function correlate(input: readonly CorrelationEvent[], options: Correlate
 }
 
 /** A result's per-event identity and session as maps by event id, for lookups (events without one are absent). */
-export function eventAssignments(res: Pick<CorrelationResult, "eventIds" | "eventIdentity" | "eventSession">): { identity: Map<string, string>; session: Map<string, string> } {
+export function eventAssignments(res: Pick<CorrelationResult, "eventIds" | "eventIdentity" | "eventSession">): {
+  identity: Map<string, string>;
+  session: Map<string, string>;
+} {
   const identity = new Map<string, string>();
   const session = new Map<string, string>();
   res.eventIds.forEach((id, k) => {

@@ -19,10 +19,11 @@ function closureOf(all: CorrelationEvent[], start: CorrelationEvent): Correlatio
     for (const k of frontier) {
       if (seenKeys.has(k)) continue;
       seenKeys.add(k);
-      for (const e of all) if (!inSet.has(e.id) && keysOf.get(e.id)!.includes(k)) {
-        inSet.add(e.id);
-        next.push(...keysOf.get(e.id)!);
-      }
+      for (const e of all)
+        if (!inSet.has(e.id) && keysOf.get(e.id)!.includes(k)) {
+          inSet.add(e.id);
+          next.push(...keysOf.get(e.id)!);
+        }
     }
     frontier = next;
   }

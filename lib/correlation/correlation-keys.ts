@@ -105,5 +105,8 @@ export function storedKeys(e: NormalizedEventJson, tenantId: string): { perEvent
   const k = eventKeys(e);
   const used = e.credential?.key ? `cred|${e.platform}|${e.credential.key}` : null;
   const perEvent = [...k.initiator.map((x) => `ini|${x}`), ...(k.flow ? [k.flow] : []), ...k.credentials.filter((c) => c !== used)];
-  return { perEvent: [...new Set(perEvent.map((x) => hashKey(tenantId, x)))], representative: [...new Set(k.identity.map((x) => hashKey(tenantId, x)))] };
+  return {
+    perEvent: [...new Set(perEvent.map((x) => hashKey(tenantId, x)))],
+    representative: [...new Set(k.identity.map((x) => hashKey(tenantId, x)))],
+  };
 }

@@ -22,15 +22,23 @@ import { ingestFixture } from "@/test/factories";
 async function snapshot() {
   const q = async (sql: string) => (await pool().query(sql)).rows;
   return {
-    identities: await q(`SELECT id, kind, "displayName", "primaryEmail", "firstSeenAt", "lastSeenAt", "ownerIdentityId" FROM identity ORDER BY id`),
-    aliases: await q(`SELECT "identityId", platform, "aliasType", "externalId", rule, evidence FROM identity_alias ORDER BY platform, "aliasType", "externalId"`),
-    credentials: await q(`SELECT id, kind, platform, "externalId", "identityId", "parentId", "parentRule", "firstSeenAt", "lastUsedAt", evidence FROM credential ORDER BY id`),
+    identities: await q(
+      `SELECT id, kind, "displayName", "primaryEmail", "firstSeenAt", "lastSeenAt", "ownerIdentityId" FROM identity ORDER BY id`,
+    ),
+    aliases: await q(
+      `SELECT "identityId", platform, "aliasType", "externalId", rule, evidence FROM identity_alias ORDER BY platform, "aliasType", "externalId"`,
+    ),
+    credentials: await q(
+      `SELECT id, kind, platform, "externalId", "identityId", "parentId", "parentRule", "firstSeenAt", "lastUsedAt", evidence FROM credential ORDER BY id`,
+    ),
     sessions: await q(
       `SELECT id, platform, "sessionKey", "keyType", rule, confidence, "identityId", "initiatorIdentityId", "credentialId", "startedAt", "endedAt",
               "eventCount", "srcIps", summary FROM session ORDER BY id`,
     ),
     events: await q(`SELECT id::text, "identityId", "sessionId" FROM event ORDER BY id`),
-    links: await q(`SELECT "fromSessionId", "toSessionId", kind, rule, "matchedFields", confidence FROM session_link ORDER BY "fromSessionId", "toSessionId", kind`),
+    links: await q(
+      `SELECT "fromSessionId", "toSessionId", kind, rule, "matchedFields", confidence FROM session_link ORDER BY "fromSessionId", "toSessionId", kind`,
+    ),
   };
 }
 
@@ -61,7 +69,15 @@ describe("correlation keys", () => {
         "cred|okta|k1",
       ].sort(),
     );
-    const bare = { platform: "okta", actor: { external_id: null, login: null, name: null, email: null }, session: null, correlation_id: null, credential: null, issued_credentials: [], extra: {} };
+    const bare = {
+      platform: "okta",
+      actor: { external_id: null, login: null, name: null, email: null },
+      session: null,
+      correlation_id: null,
+      credential: null,
+      issued_credentials: [],
+      extra: {},
+    };
     expect(correlationKeyStrings(bare as never)).toEqual([]);
   });
 });
@@ -143,7 +159,10 @@ describe("correlation run audit", () => {
     const before = await db().auditLog.count({ where: { action: "correlation.run" } });
     const first = await runCorrelation({ ctx: system(), mode: "incremental" });
     const userId = "7d6f2f7e-1c1e-4c59-9d4e-3f0c8a1b2c3d";
-    const second = await runCorrelation({ ctx: fromSessionUser({ id: userId, email: "ana@example.com", role: "analyst", ip: "10.0.0.9", userAgent: "vitest" }), mode: "full" });
+    const second = await runCorrelation({
+      ctx: fromSessionUser({ id: userId, email: "ana@example.com", role: "analyst", ip: "10.0.0.9", userAgent: "vitest" }),
+      mode: "full",
+    });
     const rows = await db().auditLog.findMany({ where: { action: "correlation.run" }, orderBy: { id: "asc" }, skip: before });
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ actorId: null, actorEmail: "system", resourceType: "correlation" });
@@ -157,7 +176,13 @@ describe("correlation run audit", () => {
       durationMs: first.durationMs,
     });
     expect(rows[1]).toMatchObject({ actorId: userId, actorEmail: "ana@example.com", ip: "10.0.0.9", userAgent: "vitest" });
-    expect(rows[1].details).toMatchObject({ requested: "full", mode: "full", newEvents: 0, eventsLoaded: second.events, sessions: second.sessions });
+    expect(rows[1].details).toMatchObject({
+      requested: "full",
+      mode: "full",
+      newEvents: 0,
+      eventsLoaded: second.events,
+      sessions: second.sessions,
+    });
     expect(second.events).toBe(await db().event.count());
   });
 });
@@ -177,7 +202,18 @@ describe("incremental correlation through each kind of stored key", () => {
     await pool().query(
       `INSERT INTO event ("sourceId", "rawRecordId", platform, time, "classUid", "className", activity, "actorExternalId", "sessionKey", "credentialKey", data)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json)`,
-      [raw.rows[0].id, d.platform, d.time, d.class_uid, d.class_name, d.activity, d.actor.external_id, d.session?.key ?? null, d.credential?.key ?? null, JSON.stringify(d)],
+      [
+        raw.rows[0].id,
+        d.platform,
+        d.time,
+        d.class_uid,
+        d.class_name,
+        d.activity,
+        d.actor.external_id,
+        d.session?.key ?? null,
+        d.credential?.key ?? null,
+        JSON.stringify(d),
+      ],
     );
   }
 

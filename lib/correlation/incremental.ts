@@ -37,7 +37,8 @@ export async function findAffectedEvents({
     for (const e of evs) {
       const k = eventKeys(e.data);
       // An identity key finds its representative (and through it the identity) and the events naming it as initiator.
-      for (const x of [...k.identity, ...k.initiator]) for (const y of [x, `ini|${x}`]) if (once(`h|${y}`)) frontier.hashed.push(hashKey(tenantId, y));
+      for (const x of [...k.identity, ...k.initiator])
+        for (const y of [x, `ini|${x}`]) if (once(`h|${y}`)) frontier.hashed.push(hashKey(tenantId, y));
       if (k.flow && once(`h|${k.flow}`)) frontier.hashed.push(hashKey(tenantId, k.flow));
       for (const c of k.credentials) {
         if (once(`h|${c}`)) frontier.hashed.push(hashKey(tenantId, c));
@@ -49,7 +50,10 @@ export async function findAffectedEvents({
   };
   const addIdentities = async (ids: string[]) => {
     if (ids.length === 0) return;
-    const r = await client.query<{ i: string }>(`SELECT DISTINCT "identityId"::text AS i FROM event WHERE id = ANY($1::bigint[]) AND "identityId" IS NOT NULL`, [ids]);
+    const r = await client.query<{ i: string }>(
+      `SELECT DISTINCT "identityId"::text AS i FROM event WHERE id = ANY($1::bigint[]) AND "identityId" IS NOT NULL`,
+      [ids],
+    );
     for (const { i } of r.rows) if (once(`i|${i}`)) frontier.identities.push(i);
   };
   addKeys(newEvents);
@@ -104,7 +108,10 @@ export async function insertCorrelationKeys(client: PoolClient, events: Correlat
       repIds.push(e.id);
     }
   }
-  await client.query(`INSERT INTO correlation_key (key, "eventId") SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`, [keys, ids]);
+  await client.query(
+    `INSERT INTO correlation_key (key, "eventId") SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`,
+    [keys, ids],
+  );
   // One representative per identity key: only keys no stored event holds yet.
   await client.query(
     `INSERT INTO correlation_key (key, "eventId")

@@ -28,7 +28,11 @@ describe("correlation over the stored events", () => {
 
     // The admin role session: AttachUserPolicy and CreateAccessKey change IAM objects; alice initiated it through the chain.
     const admin = report.sessions.find((s) => s.actions.includes("AttachUserPolicy"))!;
-    expect(admin).toMatchObject({ platforms: ["aws-cloudtrail"], initiator: { name: "alice" }, credential: { kind: "aws_session_key", externalId: "ASIAQNOADMINROLE0001" } });
+    expect(admin).toMatchObject({
+      platforms: ["aws-cloudtrail"],
+      initiator: { name: "alice" },
+      credential: { kind: "aws_session_key", externalId: "ASIAQNOADMINROLE0001" },
+    });
     expect(admin.objectsChanged).toContainEqual({ type: "AWS::IAM::User", id: expect.stringContaining("ci-deployer") });
     expect(admin.events.every((e) => e.source.file === TRAIL)).toBe(true);
     const adminCred = report.credentials.find((c) => c.externalId === "ASIAQNOADMINROLE0001")!;
@@ -49,7 +53,11 @@ describe("correlation over the stored events", () => {
     // any that do: here three rows changed behind its back (a wrong session, a lost identity, a session where
     // the result has none).
     const assignments = async () =>
-      (await pool().query<{ id: string; i: string | null; s: string | null }>(`SELECT id::text AS id, "identityId" AS i, "sessionId" AS s FROM event ORDER BY id`)).rows;
+      (
+        await pool().query<{ id: string; i: string | null; s: string | null }>(
+          `SELECT id::text AS id, "identityId" AS i, "sessionId" AS s FROM event ORDER BY id`,
+        )
+      ).rows;
     const expected = await assignments();
     const [a, b] = expected.filter((e) => e.s !== null && e.i !== null);
     const other = expected.find((e) => e.s !== null && e.s !== a.s)!;
@@ -57,12 +65,18 @@ describe("correlation over the stored events", () => {
     await pool().query(`UPDATE event SET "sessionId" = $2 WHERE id = $1`, [a.id, other.s]);
     await pool().query(`UPDATE event SET "identityId" = NULL WHERE id = $1`, [b.id]);
     if (sessionless) await pool().query(`UPDATE event SET "sessionId" = $2 WHERE id = $1`, [sessionless.id, a.s]);
-    const xmin = async () => new Map((await pool().query<{ id: string; x: string }>(`SELECT id::text AS id, xmin::text AS x FROM event`)).rows.map((r) => [r.id, r.x]));
+    const xmin = async () =>
+      new Map(
+        (await pool().query<{ id: string; x: string }>(`SELECT id::text AS id, xmin::text AS x FROM event`)).rows.map((r) => [r.id, r.x]),
+      );
     const versionsBefore = await xmin();
     await runCorrelation({ ctx: system() });
     expect(await assignments()).toEqual(expected);
     const versionsAfter = await xmin();
-    const rewritten = [...versionsAfter].filter(([id, x]) => versionsBefore.get(id) !== x).map(([id]) => id).sort();
+    const rewritten = [...versionsAfter]
+      .filter(([id, x]) => versionsBefore.get(id) !== x)
+      .map(([id]) => id)
+      .sort();
     expect(rewritten).toEqual([a.id, b.id, ...(sessionless ? [sessionless.id] : [])].sort());
   });
 });

@@ -79,7 +79,14 @@ async function upsertIdentities(client: PoolClient, res: CorrelationResult): Pro
        "firstSeenAt" = EXCLUDED."firstSeenAt", "lastSeenAt" = EXCLUDED."lastSeenAt"
      WHERE (identity.kind, identity."displayName", identity."primaryEmail", identity."firstSeenAt", identity."lastSeenAt")
        IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED."displayName", EXCLUDED."primaryEmail", EXCLUDED."firstSeenAt", EXCLUDED."lastSeenAt")`,
-    [ids.map((i) => i.id), ids.map((i) => i.kind), ids.map((i) => i.displayName), ids.map((i) => i.primaryEmail), ids.map((i) => i.firstSeenAt), ids.map((i) => i.lastSeenAt)],
+    [
+      ids.map((i) => i.id),
+      ids.map((i) => i.kind),
+      ids.map((i) => i.displayName),
+      ids.map((i) => i.primaryEmail),
+      ids.map((i) => i.firstSeenAt),
+      ids.map((i) => i.lastSeenAt),
+    ],
   );
 }
 
@@ -89,7 +96,14 @@ async function insertAliases(client: PoolClient, res: CorrelationResult): Promis
     `INSERT INTO identity_alias (id, "identityId", platform, "aliasType", "externalId", rule, evidence)
      SELECT gen_random_uuid(), u.i, u.p, u.t, u.x, u.r, u.e::jsonb
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(i, p, t, x, r, e)`,
-    [aliases.map((a) => a.identityId), aliases.map((a) => a.platform), aliases.map((a) => a.aliasType), aliases.map((a) => a.externalId), aliases.map((a) => a.rule), aliases.map((a) => json(a.evidence))],
+    [
+      aliases.map((a) => a.identityId),
+      aliases.map((a) => a.platform),
+      aliases.map((a) => a.aliasType),
+      aliases.map((a) => a.externalId),
+      aliases.map((a) => a.rule),
+      aliases.map((a) => json(a.evidence)),
+    ],
   );
 }
 
@@ -200,7 +214,14 @@ async function insertLinks(client: PoolClient, res: CorrelationResult): Promise<
     `INSERT INTO session_link (id, "fromSessionId", "toSessionId", kind, rule, "matchedFields", confidence)
      SELECT gen_random_uuid(), u.f, u.t, u.k, u.r, u.m::jsonb, u.c
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS u(f, t, k, r, m, c)`,
-    [ls.map((l) => l.from), ls.map((l) => l.to), ls.map((l) => l.kind), ls.map((l) => l.rule), ls.map((l) => json(l.matchedFields)), ls.map((l) => l.confidence)],
+    [
+      ls.map((l) => l.from),
+      ls.map((l) => l.to),
+      ls.map((l) => l.kind),
+      ls.map((l) => l.rule),
+      ls.map((l) => json(l.matchedFields)),
+      ls.map((l) => l.confidence),
+    ],
   );
 }
 
@@ -297,7 +318,8 @@ async function ingestInFlight(client: PoolClient, tenantId: string): Promise<boo
 
 const CORRELATION_LOCK = 7_265_101_011;
 
-const maxId = (events: CorrelationEvent[], floor: string) => events.reduce((m, e) => (BigInt(e.id) > m ? BigInt(e.id) : m), BigInt(floor)).toString();
+const maxId = (events: CorrelationEvent[], floor: string) =>
+  events.reduce((m, e) => (BigInt(e.id) > m ? BigInt(e.id) : m), BigInt(floor)).toString();
 
 /**
  * Correlates the stored events and writes the result. mode "full" (the default) recomputes everything;
@@ -323,7 +345,10 @@ export async function runCorrelation({
   try {
     // Checked before the events are read: a batch that starts after this gets larger ids than any read below.
     const inFlight = await ingestInFlight(client, tenantId);
-    const state = await client.query<{ keyedThrough: string }>(`SELECT "keyedThrough"::text AS "keyedThrough" FROM correlation_state WHERE "tenantId" = $1`, [tenantId]);
+    const state = await client.query<{ keyedThrough: string }>(
+      `SELECT "keyedThrough"::text AS "keyedThrough" FROM correlation_state WHERE "tenantId" = $1`,
+      [tenantId],
+    );
     const keyedThrough = state.rows[0]?.keyedThrough ?? null;
     let fallbackReason: string | null = null;
     let ran: CorrelationMode = "full";
@@ -353,31 +378,34 @@ export async function runCorrelation({
       newEvents = keyedThrough === null ? events : events.filter((e) => BigInt(e.id) > BigInt(keyedThrough));
     }
     const res = correlate(events);
-    return await withTransaction(async () => {
-      if (ran === "full") await writeResult(client, res, events);
-      else await writeSubset(client, res, events);
-      await insertCorrelationKeys(client, newEvents, tenantId);
-      const through = inFlight ? (keyedThrough ?? "0") : maxId(newEvents, keyedThrough ?? "0");
-      await client.query(
-        `INSERT INTO correlation_state ("tenantId", "keyedThrough", "updatedAt") VALUES ($1, $2::bigint, now())
+    return await withTransaction(
+      async () => {
+        if (ran === "full") await writeResult(client, res, events);
+        else await writeSubset(client, res, events);
+        await insertCorrelationKeys(client, newEvents, tenantId);
+        const through = inFlight ? (keyedThrough ?? "0") : maxId(newEvents, keyedThrough ?? "0");
+        await client.query(
+          `INSERT INTO correlation_state ("tenantId", "keyedThrough", "updatedAt") VALUES ($1, $2::bigint, now())
          ON CONFLICT ("tenantId") DO UPDATE SET "keyedThrough" = EXCLUDED."keyedThrough", "updatedAt" = now()`,
-        [tenantId, through],
-      );
-      const summary: CorrelationSummary = {
-        mode: ran,
-        fallbackReason,
-        newEvents: newEvents.length,
-        events: events.length,
-        totalEvents,
-        identities: res.identities.length,
-        credentials: res.credentials.length,
-        sessions: res.sessions.length,
-        links: res.links.length,
-        durationMs: Math.round(performance.now() - started),
-      };
-      await auditRun(client, ctx, mode, summary);
-      return summary;
-    }, { client });
+          [tenantId, through],
+        );
+        const summary: CorrelationSummary = {
+          mode: ran,
+          fallbackReason,
+          newEvents: newEvents.length,
+          events: events.length,
+          totalEvents,
+          identities: res.identities.length,
+          credentials: res.credentials.length,
+          sessions: res.sessions.length,
+          links: res.links.length,
+          durationMs: Math.round(performance.now() - started),
+        };
+        await auditRun(client, ctx, mode, summary);
+        return summary;
+      },
+      { client },
+    );
   } finally {
     // A connection that could not unlock is closed rather than pooled (closing releases the lock).
     const unlocked = await client.query(`SELECT pg_advisory_unlock($1)`, [CORRELATION_LOCK]).then(

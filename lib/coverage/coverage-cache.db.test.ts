@@ -10,7 +10,10 @@ import { getCoverage } from "./get-coverage";
 const SOURCE = crypto.randomUUID();
 let raw = 1;
 
-async function addEvent(platform: string, fields: { srcIp?: string | null; identityId?: string | null; data?: object } = {}): Promise<string> {
+async function addEvent(
+  platform: string,
+  fields: { srcIp?: string | null; identityId?: string | null; data?: object } = {},
+): Promise<string> {
   const { rows } = await pool().query<{ id: string }>(
     `INSERT INTO event ("sourceId", "rawRecordId", platform, time, "classUid", "className", activity, "srcIp", "identityId", data)
      VALUES ($1, $2, $3, '2025-02-01T00:00:00Z', 3002, 'Authentication', 'logon', $4, $5, $6) RETURNING id`,
@@ -47,7 +50,7 @@ describe("coverage cache", () => {
 
     // A json key named in the stored text is parsed; the same word elsewhere in the text does not count.
     await addEvent("github", { data: { policy: { engine: "opa", result: "deny" } } });
-    await addEvent("github", { data: { note: "no \"policy\" here", extra: { policy: { engine: "x" } } } });
+    await addEvent("github", { data: { note: 'no "policy" here', extra: { policy: { engine: "x" } } } });
     expect(await fieldOf("github", "policy_decision")).toBe(1);
 
     // An identity's kind (actor_kind counts a known kind).

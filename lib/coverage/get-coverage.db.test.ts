@@ -36,13 +36,60 @@ type Spec = {
 const SPECS: Spec[] = [
   // okta: session keys everywhere but one, IPs on two of five, a policy outcome in the event on one and a
   // policy_decision row on another; one privileged event with an approval, one without.
-  { platform: "okta", time: "2025-01-01T00:00:00Z", sessionKey: "s1", actorType: "User", identity: "human", srcIp: "10.0.0.1", userAgent: "ua", targetId: "t1", linkSession: true, dataPolicy: true },
-  { platform: "okta", time: "2025-02-01T00:00:00Z", sessionKey: "s1", actorType: "User", identity: "human", userAgent: "ua", privileged: true, gcApproval: true, linkSession: true },
-  { platform: "okta", time: "2025-02-10T00:00:00Z", sessionKey: "s2", actorType: "SystemPrincipal", userAgent: "okta-workflows", targetName: "app", privileged: true, gcNoApproval: true, pdRow: true },
-  { platform: "okta", time: "2025-03-01T00:00:00Z", sessionKey: "s2", identity: "unknown", srcIp: "10.0.0.2", clientAppId: "0oa1", userAgent: "ua" },
+  {
+    platform: "okta",
+    time: "2025-01-01T00:00:00Z",
+    sessionKey: "s1",
+    actorType: "User",
+    identity: "human",
+    srcIp: "10.0.0.1",
+    userAgent: "ua",
+    targetId: "t1",
+    linkSession: true,
+    dataPolicy: true,
+  },
+  {
+    platform: "okta",
+    time: "2025-02-01T00:00:00Z",
+    sessionKey: "s1",
+    actorType: "User",
+    identity: "human",
+    userAgent: "ua",
+    privileged: true,
+    gcApproval: true,
+    linkSession: true,
+  },
+  {
+    platform: "okta",
+    time: "2025-02-10T00:00:00Z",
+    sessionKey: "s2",
+    actorType: "SystemPrincipal",
+    userAgent: "okta-workflows",
+    targetName: "app",
+    privileged: true,
+    gcNoApproval: true,
+    pdRow: true,
+  },
+  {
+    platform: "okta",
+    time: "2025-03-01T00:00:00Z",
+    sessionKey: "s2",
+    identity: "unknown",
+    srcIp: "10.0.0.2",
+    clientAppId: "0oa1",
+    userAgent: "ua",
+  },
   { platform: "okta", time: "2025-03-04T12:00:00Z", credentialKey: "00T1", actorType: "User", identity: "human", userAgent: "ua" },
   // github: no session keys at all, token ids on three of four.
-  { platform: "github", time: "2025-02-01T00:00:00Z", credentialKey: "h1", actorType: "User", srcIp: "1.1.1.1", targetName: "repo", identity: "human" },
+  {
+    platform: "github",
+    time: "2025-02-01T00:00:00Z",
+    credentialKey: "h1",
+    actorType: "User",
+    srcIp: "1.1.1.1",
+    targetName: "repo",
+    identity: "human",
+  },
   { platform: "github", time: "2025-02-02T00:00:00Z", credentialKey: "h1", actorType: "Bot", targetName: "repo" },
   { platform: "github", time: "2025-02-03T00:00:00Z", credentialKey: "h2", targetId: "r9", privileged: true },
   { platform: "github", time: "2025-02-04T00:00:00Z", userAgent: "curl" },
@@ -82,7 +129,10 @@ async function insert(specs: Spec[]) {
   const c = pool();
   const humanId = crypto.randomUUID();
   const unknownId = crypto.randomUUID();
-  await c.query(`INSERT INTO identity (id, kind, "displayName") VALUES ($1, 'human', 'Maria'), ($2, 'unknown', 'someone')`, [humanId, unknownId]);
+  await c.query(`INSERT INTO identity (id, kind, "displayName") VALUES ($1, 'human', 'Maria'), ($2, 'unknown', 'someone')`, [
+    humanId,
+    unknownId,
+  ]);
   const sessionId = crypto.randomUUID();
   await c.query(
     `INSERT INTO session (id, platform, "sessionKey", "keyType", rule, "startedAt", "endedAt") VALUES ($1, 'okta', 's1', 'okta.externalSessionId', 'test', now(), now())`,
@@ -95,7 +145,11 @@ async function insert(specs: Spec[]) {
       platform: s.platform,
       policy: s.dataPolicy ? { engine: "okta.sign_on_policy", result: "ALLOW" } : null,
       approval: s.dataApproval ? { system: "servicenow", ticket_key: "CHG1" } : null,
-      jit: s.jitTicket ? { provider: "sessionproof.grant", ticket: s.jitTicket } : s.platform === "pam-grants" ? { provider: "sessionproof.grant", ticket: null } : null,
+      jit: s.jitTicket
+        ? { provider: "sessionproof.grant", ticket: s.jitTicket }
+        : s.platform === "pam-grants"
+          ? { provider: "sessionproof.grant", ticket: null }
+          : null,
     };
     const { rows } = await c.query<{ id: string }>(
       `INSERT INTO event ("tenantId", "sourceId", "rawRecordId", platform, time, "classUid", "className", activity,
@@ -127,16 +181,22 @@ async function insert(specs: Spec[]) {
       await c.query(
         `INSERT INTO governance_check (id, "eventId", platform, time, action, category, "approvalId", "approvalRef", status, reasons)
          VALUES ($1, $2, $3, $4, 'x', 'admin_role_change', $5, $6, $7, '[]')`,
-        [crypto.randomUUID(), eventId, s.platform, s.time, s.gcApproval ? crypto.randomUUID() : null, s.gcApproval ? "CHG9" : "CHG404", s.gcApproval ? "ok" : "unapproved"],
+        [
+          crypto.randomUUID(),
+          eventId,
+          s.platform,
+          s.time,
+          s.gcApproval ? crypto.randomUUID() : null,
+          s.gcApproval ? "CHG9" : "CHG404",
+          s.gcApproval ? "ok" : "unapproved",
+        ],
       );
     }
     if (s.pdRow) {
-      await c.query(`INSERT INTO policy_decision (id, engine, "decisionId", time, result, "eventId") VALUES ($1, 'opa', $2, $3, 'deny', $4)`, [
-        crypto.randomUUID(),
-        `d${eventId}`,
-        s.time,
-        eventId,
-      ]);
+      await c.query(
+        `INSERT INTO policy_decision (id, engine, "decisionId", time, result, "eventId") VALUES ($1, 'opa', $2, $3, 'deny', $4)`,
+        [crypto.randomUUID(), `d${eventId}`, s.time, eventId],
+      );
     }
   }
 }
@@ -257,13 +317,20 @@ describe("retention horizon", () => {
     expect(r.historyCoversRequired).toBe(false);
     expect(r.vendorShort).toBe(true);
     expect(r.status).toBe("export_needed");
-    expect(computeRetention({ cap: okta, requiredDays: 60, oldest: null, newest: null })).toMatchObject({ status: "ok", vendorShort: false, exportBy: null, heldDays: null });
+    expect(computeRetention({ cap: okta, requiredDays: 60, oldest: null, newest: null })).toMatchObject({
+      status: "ok",
+      vendorShort: false,
+      exportBy: null,
+      heldDays: null,
+    });
     // Snowflake keeps exactly 365 days: enough for 365, not for 400.
     const snow = platformCapability("snowflake")!;
     expect(computeRetention({ cap: snow, requiredDays: 365, oldest: null, newest: null }).status).toBe("ok");
     expect(computeRetention({ cap: snow, requiredDays: 400, oldest: null, newest: null }).status).toBe("export_needed");
     expect(computeRetention({ cap: platformCapability("slack")!, requiredDays: 365, oldest: null, newest: null }).status).toBe("unknown");
-    expect(computeRetention({ cap: platformCapability("servicenow")!, requiredDays: 365, oldest: null, newest: null }).status).toBe("not_applicable");
+    expect(computeRetention({ cap: platformCapability("servicenow")!, requiredDays: 365, oldest: null, newest: null }).status).toBe(
+      "not_applicable",
+    );
     const held = computeRetention({ cap: okta, requiredDays: 30, oldest: "2025-01-01T00:00:00.000Z", newest: "2025-01-31T00:00:00.000Z" });
     expect(held.heldDays).toBe(30);
     expect(held.historyCoversRequired).toBe(true);
@@ -284,7 +351,11 @@ describe("required retention setting", () => {
 
     const { rows } = await pool().query(`SELECT action, "actorEmail", details FROM audit_log WHERE action = 'settings.changed'`);
     expect(rows).toEqual([
-      { action: "settings.changed", actorEmail: "admin@example.com", details: { type: "settings.changed", key: "coverage.requiredRetentionDays", before: 365, after: 60 } },
+      {
+        action: "settings.changed",
+        actorEmail: "admin@example.com",
+        details: { type: "settings.changed", key: "coverage.requiredRetentionDays", before: 365, after: 60 },
+      },
     ]);
 
     await expect(setRequiredRetention({ input: { requiredRetentionDays: 0 }, ctx: testContext() })).rejects.toThrow(/at least 1 day/);

@@ -121,7 +121,12 @@ const day = (iso: string): string => iso.slice(0, 10);
 
 /** Capabilities for a platform the registry does not describe (e.g. an old or custom source): nothing documented. */
 function unknownCapability(platform: string): PlatformCapability {
-  const none: FieldCapability = { documented: "no", vendorField: null, note: "No capability data for this platform.", recommendation: null };
+  const none: FieldCapability = {
+    documented: "no",
+    vendorField: null,
+    note: "No capability data for this platform.",
+    recommendation: null,
+  };
   return {
     platform,
     label: platform,
@@ -143,7 +148,15 @@ function fieldGaps(p: PlatformCoverage, cap: PlatformCapability): CoverageGap[] 
     // A documented field that is missing is an export/configuration problem (fixable, so it ranks higher); a
     // field the vendor does not provide is a lasting gap that only other sources can fill.
     const severity: CoverageGap["severity"] =
-      c.documented === "yes" ? (fc.rate < 0.5 ? "high" : "medium") : c.documented === "partial" ? (fc.rate < 0.5 ? "medium" : "low") : "low";
+      c.documented === "yes"
+        ? fc.rate < 0.5
+          ? "high"
+          : "medium"
+        : c.documented === "partial"
+          ? fc.rate < 0.5
+            ? "medium"
+            : "low"
+          : "low";
     const documented =
       c.documented === "yes"
         ? `${cap.label} documents it (${c.vendorField}).`
@@ -187,7 +200,8 @@ function joinGaps(p: PlatformCoverage): CoverageGap[] {
       subject: "identity",
       severity: j.identityRate < 0.5 ? "high" : "medium",
       problem: `${pct(j.identityRate)} of ${p.label} events (${j.withIdentity} of ${j.events}) are tied to an identity.`,
-      recommendation: "Run correlation, and ingest the identity provider (Okta or Entra) so platform accounts merge into known people and NHIs.",
+      recommendation:
+        "Run correlation, and ingest the identity provider (Okta or Entra) so platform accounts merge into known people and NHIs.",
     });
   }
   if (j.approvalRate !== null && j.approvalRate < 1) {
@@ -238,7 +252,10 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
-export async function getCoverage({ tenantId = DEFAULT_TENANT, now = new Date() }: { tenantId?: string; now?: Date } = {}): Promise<CoverageReport> {
+export async function getCoverage({
+  tenantId = DEFAULT_TENANT,
+  now = new Date(),
+}: { tenantId?: string; now?: Date } = {}): Promise<CoverageReport> {
   const [requiredDays, rows] = await Promise.all([getRequiredRetention(), coverageRows(tenantId)]);
   const byPlatform = new Map(rows.map((r) => [r.platform, r]));
   // Every registered platform appears (with zero events when nothing was ingested), then any other platform found.

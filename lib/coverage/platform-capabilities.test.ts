@@ -34,7 +34,8 @@ describe("platform capabilities", () => {
       for (const f of EVIDENCE_FIELDS) {
         const cap = c.fields[f];
         // A field the platform provides names the vendor field; retention days exist only when documented.
-        if (cap.documented !== "no") expect({ platform: c.platform, f, vendorField: cap.vendorField }).not.toMatchObject({ vendorField: null });
+        if (cap.documented !== "no")
+          expect({ platform: c.platform, f, vendorField: cap.vendorField }).not.toMatchObject({ vendorField: null });
       }
       expect(c.retention.days === null).toBe(c.retention.status !== "documented");
       expect(c.retention.citation.length).toBeGreaterThan(0);
@@ -46,7 +47,10 @@ describe("platform capabilities", () => {
     const lines = text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| Platform") && !l.startsWith("|---"));
     const seen = new Set<string>();
     for (const line of lines) {
-      const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim());
       const ids = ROWS[cells[0]];
       if (!ids) continue;
       seen.add(cells[0]);

@@ -4,7 +4,13 @@ import type { RequestContext } from "@/lib/context/request-context";
 import { DEFAULT_REQUIRED_RETENTION_DAYS, REQUIRED_RETENTION_KEY, requiredRetentionInput } from "./types";
 
 // Changes the required retention; the audit entry (settings.changed, before/after) commits with the change.
-export async function setRequiredRetention({ ctx, input }: { ctx: RequestContext; input: unknown }): Promise<{ requiredRetentionDays: number }> {
+export async function setRequiredRetention({
+  ctx,
+  input,
+}: {
+  ctx: RequestContext;
+  input: unknown;
+}): Promise<{ requiredRetentionDays: number }> {
   const { requiredRetentionDays } = requiredRetentionInput.parse(input);
   await db().$transaction(async (tx) => {
     const before = await tx.setting.findUnique({ where: { key: REQUIRED_RETENTION_KEY } });

@@ -48,7 +48,9 @@ describe("embedded PostgreSQL", () => {
     const closed = fs.mkdtempSync(path.resolve(".tmp", "closed-"));
     try {
       fs.chmodSync(closed, 0o700);
-      expect(() => assertReachableByOthers([path.join(closed, "data", "pg")])).toThrow(new RegExp(`cannot pass through ${closed} \\(mode 700\\).*chmod o\\+x`));
+      expect(() => assertReachableByOthers([path.join(closed, "data", "pg")])).toThrow(
+        new RegExp(`cannot pass through ${closed} \\(mode 700\\).*chmod o\\+x`),
+      );
       fs.chmodSync(closed, 0o711);
       expect(() => assertReachableByOthers([path.join(closed, "data", "pg")])).not.toThrow();
     } finally {

@@ -113,11 +113,16 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     // WAL buffers for a bulk load that writes ~4 KB of WAL per record (the default, 4 MB here, makes backends
     // wait for WAL writes mid-COPY). synchronous_commit stays on: an acknowledged chunk is on disk.
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_wal_size=4GB",
-      "-c", "checkpoint_timeout=15min",
-      "-c", "wal_buffers=32MB",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_wal_size=4GB",
+      "-c",
+      "checkpoint_timeout=15min",
+      "-c",
+      "wal_buffers=32MB",
     ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m).trimEnd()),

@@ -41,7 +41,12 @@ describe("applyMigrations", () => {
       await c.end();
       const expected = listMigrations()[0];
       expect(rows[0].migration_name).toBe(expected.name);
-      expect(rows[0].checksum).toBe(crypto.createHash("sha256").update(fs.readFileSync(`prisma/migrations/${expected.name}/migration.sql`)).digest("hex"));
+      expect(rows[0].checksum).toBe(
+        crypto
+          .createHash("sha256")
+          .update(fs.readFileSync(`prisma/migrations/${expected.name}/migration.sql`))
+          .digest("hex"),
+      );
       expect(rows[0].finished_at).toBeInstanceOf(Date);
       expect(rows[0].applied_steps_count).toBe(1);
     } finally {

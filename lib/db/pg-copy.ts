@@ -241,7 +241,7 @@ export async function copyRows(sql: string, through?: PoolClient): Promise<CopyP
   let k = 0;
   let rows = 0;
   let width = 0;
-  for (;; rows++) {
+  for (; ; rows++) {
     const fields = data.readInt16BE(pos);
     pos += 2;
     if (fields === -1) break;

@@ -3,7 +3,8 @@ import { insertAudit } from "@/lib/audit/insert-audit";
 import { db, pool } from "@/lib/db";
 import { withTransaction } from "./transaction";
 
-const count = async (action: string) => Number((await pool().query(`SELECT count(*) FROM audit_log WHERE action = $1`, [action])).rows[0].count);
+const count = async (action: string) =>
+  Number((await pool().query(`SELECT count(*) FROM audit_log WHERE action = $1`, [action])).rows[0].count);
 
 describe("withTransaction", () => {
   it("commits the work, rolls it back when it throws, and returns every client to the pool", async () => {
@@ -30,7 +31,9 @@ describe("withTransaction", () => {
       async (c) => {
         const level = (await c.query<{ v: string }>(`SELECT current_setting('transaction_isolation') AS v`)).rows[0].v;
         const ro = (await c.query<{ v: string }>(`SELECT current_setting('transaction_read_only') AS v`)).rows[0].v;
-        const locks = (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`)).rows[0].n;
+        const locks = (
+          await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`)
+        ).rows[0].n;
         return { level, ro, locks };
       },
       { isolation: "REPEATABLE READ", readOnly: true, lock: "sessionproof.test" },
@@ -41,15 +44,28 @@ describe("withTransaction", () => {
   it("writes the audit entry through a Prisma transaction client the same way", async () => {
     await expect(
       db().$transaction(async (tx) => {
-        await insertAudit(tx, { actorEmail: "a@example.test", userAgent: "x".repeat(600), details: { type: "auth.sign_in", provider: "test" } });
+        await insertAudit(tx, {
+          actorEmail: "a@example.test",
+          userAgent: "x".repeat(600),
+          details: { type: "auth.sign_in", provider: "test" },
+        });
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
     expect(await count("auth.sign_in")).toBe(0);
     await db().$transaction(async (tx) => {
-      await insertAudit(tx, { actorEmail: "a@example.test", userAgent: "x".repeat(600), details: { type: "auth.sign_in", provider: "test" } });
+      await insertAudit(tx, {
+        actorEmail: "a@example.test",
+        userAgent: "x".repeat(600),
+        details: { type: "auth.sign_in", provider: "test" },
+      });
     });
     const row = await db().auditLog.findFirstOrThrow({ where: { action: "auth.sign_in" } });
-    expect([row.actorEmail, row.userAgent?.length, row.details, row.tenantId]).toEqual(["a@example.test", 512, { type: "auth.sign_in", provider: "test" }, "default"]);
+    expect([row.actorEmail, row.userAgent?.length, row.details, row.tenantId]).toEqual([
+      "a@example.test",
+      512,
+      { type: "auth.sign_in", provider: "test" },
+      "default",
+    ]);
   });
 });

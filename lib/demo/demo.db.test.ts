@@ -52,7 +52,21 @@ describe("demo dataset", () => {
     }
     for (const c of gt.credentials) if (c.parentId) expect(creds.has(c.parentId)).toBe(true);
     for (const st of gt.stories) for (const x of st.sessions) expect(sessions.has(x), `${st.id}: ${x}`).toBe(true);
-    expect(gt.stories.map((x) => x.id)).toEqual(expect.arrayContaining(["story-1", "story-2", "story-3", "story-4", "story-5", "story-6", "story-7", "story-8", "story-9", "confuser-concurrent", "confuser-nat"]));
+    expect(gt.stories.map((x) => x.id)).toEqual(
+      expect.arrayContaining([
+        "story-1",
+        "story-2",
+        "story-3",
+        "story-4",
+        "story-5",
+        "story-6",
+        "story-7",
+        "story-8",
+        "story-9",
+        "confuser-concurrent",
+        "confuser-nat",
+      ]),
+    );
     // Every platform's source exists for the files written.
     for (const f of gt.files) expect(getSource(f.platform), f.platform).not.toBeNull();
   });

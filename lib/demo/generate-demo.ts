@@ -15,17 +15,49 @@ export type DemoSummary = { files: number; records: number; perPlatform: Record<
 
 type Truth = { session: string | null; identity: string; credential: string | null };
 type FileKind = "json-array" | "envelope" | "ndjson" | "csv";
-type DemoFile = { rel: string; platform: string; kind: FileKind; envelope?: string; gzip?: boolean; header?: string[]; records: unknown[]; truth: Truth[] };
+type DemoFile = {
+  rel: string;
+  platform: string;
+  kind: FileKind;
+  envelope?: string;
+  gzip?: boolean;
+  header?: string[];
+  records: unknown[];
+  truth: Truth[];
+};
 
 export type GroundTruth = {
   seed: number;
   scale: number;
   start: string;
   files: { path: string; platform: string; records: number }[];
-  identities: { id: string; kind: string; name: string; owner: string | null; accounts: { platform: string; externalId: string; login: string }[] }[];
+  identities: {
+    id: string;
+    kind: string;
+    name: string;
+    owner: string | null;
+    accounts: { platform: string; externalId: string; login: string }[];
+  }[];
   credentials: { id: string; kind: string; platform: string; externalId: string; parentId: string | null }[];
-  sessions: { id: string; platform: string; identity: string; credential: string | null; startedAt: string; endedAt: string; story: string | null; keyed: boolean }[];
-  events: { file: string; index: number; platform: string; nativeId: string | null; session: string | null; identity: string; credential: string | null }[];
+  sessions: {
+    id: string;
+    platform: string;
+    identity: string;
+    credential: string | null;
+    startedAt: string;
+    endedAt: string;
+    story: string | null;
+    keyed: boolean;
+  }[];
+  events: {
+    file: string;
+    index: number;
+    platform: string;
+    nativeId: string | null;
+    session: string | null;
+    identity: string;
+    credential: string | null;
+  }[];
   links: { from: string; to: string; kind: "idp_to_app" | "credential_lineage" | "approval" | "jit_grant" }[];
   approvals: { id: string; system: string; ticketKey: string; sessions: string[] }[];
   grants: { id: string; grantId: string; sessions: string[] }[];
@@ -35,9 +67,27 @@ export type GroundTruth = {
 const DOMAIN = "example-corp.test";
 const NAT_IP = "192.0.2.10";
 const FIRST = ["maria", "dana", "lee", "sam", "alex", "kim", "noor", "ivan", "ana", "tom", "eva", "raj", "lena", "omar", "jo", "mei"];
-const LAST = ["lopez", "ops", "chen", "patel", "novak", "berg", "haddad", "ivanov", "silva", "kowal", "meyer", "rao", "fischer", "nasser", "park", "wu"];
+const LAST = [
+  "lopez",
+  "ops",
+  "chen",
+  "patel",
+  "novak",
+  "berg",
+  "haddad",
+  "ivanov",
+  "silva",
+  "kowal",
+  "meyer",
+  "rao",
+  "fischer",
+  "nasser",
+  "park",
+  "wu",
+];
 const UA_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const UA_PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+const UA_PHONE =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 
 class Rand {
   private n = 0;
@@ -70,7 +120,21 @@ class Rand {
   }
 }
 
-type Person = { id: string; first: string; last: string; email: string; name: string; oktaId: string; sfId: string; slackId: string; gId: string; ghLogin: string; ghId: number; laptopIp: string; phoneIp: string };
+type Person = {
+  id: string;
+  first: string;
+  last: string;
+  email: string;
+  name: string;
+  oktaId: string;
+  sfId: string;
+  slackId: string;
+  gId: string;
+  ghLogin: string;
+  ghId: number;
+  laptopIp: string;
+  phoneIp: string;
+};
 
 export function generateDemo(opts: DemoOptions): DemoSummary {
   const seed = opts.seed;
@@ -80,10 +144,26 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
   const r = new Rand(seed);
   const iso = (ms: number) => new Date(ms).toISOString();
   const isoS = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const sfStamp = (ms: number) => iso(ms).replace(/[-:TZ]/g, "").replace(/^(\d{14})\.(\d{3})$/, "$1.$2");
+  const sfStamp = (ms: number) =>
+    iso(ms)
+      .replace(/[-:TZ]/g, "")
+      .replace(/^(\d{14})\.(\d{3})$/, "$1.$2");
   const snowStamp = (ms: number) => iso(ms).replace("T", " ").replace("Z", " +0000");
 
-  const gt: GroundTruth = { seed, scale, start: iso(start), files: [], identities: [], credentials: [], sessions: [], events: [], links: [], approvals: [], grants: [], stories: [] };
+  const gt: GroundTruth = {
+    seed,
+    scale,
+    start: iso(start),
+    files: [],
+    identities: [],
+    credentials: [],
+    sessions: [],
+    events: [],
+    links: [],
+    approvals: [],
+    grants: [],
+    stories: [],
+  };
   const files = new Map<string, DemoFile>();
   const file = (rel: string, platform: string, kind: FileKind, extra: Partial<DemoFile> = {}): DemoFile => {
     let f = files.get(rel);
@@ -97,13 +177,28 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     f.records.push(record);
     f.truth.push(truth);
   };
-  const session = (id: string, platform: string, identity: string, credential: string | null, story: string | null, keyed: boolean, t0: number, t1: number) => {
+  const session = (
+    id: string,
+    platform: string,
+    identity: string,
+    credential: string | null,
+    story: string | null,
+    keyed: boolean,
+    t0: number,
+    t1: number,
+  ) => {
     gt.sessions.push({ id, platform, identity, credential, startedAt: iso(t0), endedAt: iso(t1), story, keyed });
     return id;
   };
-  const identity = (id: string, kind: string, name: string, owner: string | null, accounts: { platform: string; externalId: string; login: string }[]) =>
-    gt.identities.push({ id, kind, name, owner, accounts });
-  const credential = (id: string, kind: string, platform: string, externalId: string, parentId: string | null) => gt.credentials.push({ id, kind, platform, externalId, parentId });
+  const identity = (
+    id: string,
+    kind: string,
+    name: string,
+    owner: string | null,
+    accounts: { platform: string; externalId: string; login: string }[],
+  ) => gt.identities.push({ id, kind, name, owner, accounts });
+  const credential = (id: string, kind: string, platform: string, externalId: string, parentId: string | null) =>
+    gt.credentials.push({ id, kind, platform, externalId, parentId });
 
   // ---- people and NHIs
   const people: Person[] = [];
@@ -145,11 +240,22 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
   const sfFile = (d: number, type: string) =>
     file(`salesforce/${dayFile(d)}_${type}.csv`, "salesforce", "csv", { header: SF_HEADERS[type] });
   const slackFile = (d: number) => file(`slack/slack-audit-logs-${dayFile(d)}.json`, "slack", "envelope", { envelope: "entries" });
-  const gwsFile = (d: number) => file(`google-workspace/reports-activities-${dayFile(d)}.json`, "google-workspace", "envelope", { envelope: "items" });
+  const gwsFile = (d: number) =>
+    file(`google-workspace/reports-activities-${dayFile(d)}.json`, "google-workspace", "envelope", { envelope: "items" });
   const ghFile = (d: number) => file(`github/github-audit-${dayFile(d)}.jsonl`, "github", "ndjson");
 
   // ---- writers (each returns nothing; truth goes with the record)
-  const oktaEvent = (f: DemoFile, t: number, p: { oktaId: string; email: string; name: string }, eventType: string, sessionKey: string, ip: string, ua: string, truth: Truth, target: unknown[] = []) =>
+  const oktaEvent = (
+    f: DemoFile,
+    t: number,
+    p: { oktaId: string; email: string; name: string },
+    eventType: string,
+    sessionKey: string,
+    ip: string,
+    ua: string,
+    truth: Truth,
+    target: unknown[] = [],
+  ) =>
     add(
       f,
       {
@@ -160,10 +266,26 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
         severity: "INFO",
         displayMessage: eventType === "user.session.start" ? "User login to Okta" : "User single sign on to app",
         actor: { id: p.oktaId, type: "User", alternateId: p.email, displayName: p.name, detailEntry: null },
-        client: { userAgent: { rawUserAgent: ua, os: ua.includes("iPhone") ? "iOS" : "Mac OS X", browser: "CHROME" }, zone: "null", device: ua.includes("iPhone") ? "Mobile" : "Computer", id: null, ipAddress: ip, geographicalContext: { city: "Lisbon", state: "Lisbon", country: "Portugal", postalCode: null, geolocation: null } },
+        client: {
+          userAgent: { rawUserAgent: ua, os: ua.includes("iPhone") ? "iOS" : "Mac OS X", browser: "CHROME" },
+          zone: "null",
+          device: ua.includes("iPhone") ? "Mobile" : "Computer",
+          id: null,
+          ipAddress: ip,
+          geographicalContext: { city: "Lisbon", state: "Lisbon", country: "Portugal", postalCode: null, geolocation: null },
+        },
         outcome: { result: "SUCCESS", reason: null },
         transaction: { type: "WEB", id: r.alnum(24), detail: {} },
-        authenticationContext: { authenticationProvider: null, credentialProvider: null, credentialType: eventType === "user.session.start" ? "PASSWORD" : null, issuer: null, interface: null, authenticationStep: 0, externalSessionId: sessionKey, rootSessionId: sessionKey },
+        authenticationContext: {
+          authenticationProvider: null,
+          credentialProvider: null,
+          credentialType: eventType === "user.session.start" ? "PASSWORD" : null,
+          issuer: null,
+          interface: null,
+          authenticationStep: 0,
+          externalSessionId: sessionKey,
+          rootSessionId: sessionKey,
+        },
         securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: false },
         debugContext: { debugData: { requestId: r.alnum(20) } },
         request: { ipChain: [{ ip, geographicalContext: null, version: "V4", source: null }] },
@@ -175,26 +297,66 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
   const sfRow = (f: DemoFile, type: string, t: number, values: Record<string, string>, truth: Truth) => {
     const row: Record<string, string> = {};
     for (const h of SF_HEADERS[type]) row[h] = "";
-    Object.assign(row, { EVENT_TYPE: type, TIMESTAMP: sfStamp(t), TIMESTAMP_DERIVED: iso(t), REQUEST_ID: `4f${r.alnum(18)}-`, ORGANIZATION_ID: "00D5g000004XyZa" }, values);
+    Object.assign(
+      row,
+      {
+        EVENT_TYPE: type,
+        TIMESTAMP: sfStamp(t),
+        TIMESTAMP_DERIVED: iso(t),
+        REQUEST_ID: `4f${r.alnum(18)}-`,
+        ORGANIZATION_ID: "00D5g000004XyZa",
+      },
+      values,
+    );
     add(f, row, truth);
   };
 
-  const slackEntry = (f: DemoFile, t: number, action: string, actor: { id: string; name: string; email?: string }, entity: unknown, ip: string, ua: string, sessionId: number | null, truth: Truth, extra: Record<string, unknown> = {}) =>
+  const slackEntry = (
+    f: DemoFile,
+    t: number,
+    action: string,
+    actor: { id: string; name: string; email?: string },
+    entity: unknown,
+    ip: string,
+    ua: string,
+    sessionId: number | null,
+    truth: Truth,
+    extra: Record<string, unknown> = {},
+  ) =>
     add(
       f,
       {
         id: r.uuid(),
         date_create: Math.floor(t / 1000),
         action,
-        actor: { type: "user", user: { id: actor.id, name: actor.name, ...(actor.email ? { email: actor.email } : {}), team: "E0DEMO001" } },
+        actor: {
+          type: "user",
+          user: { id: actor.id, name: actor.name, ...(actor.email ? { email: actor.email } : {}), team: "E0DEMO001" },
+        },
         entity,
-        context: { location: { type: "workspace", id: "T0DEMO001", name: "example-corp", domain: "example-corp" }, ua, ip_address: ip, ...(sessionId ? { session_id: sessionId } : {}), ...extra },
+        context: {
+          location: { type: "workspace", id: "T0DEMO001", name: "example-corp", domain: "example-corp" },
+          ua,
+          ip_address: ip,
+          ...(sessionId ? { session_id: sessionId } : {}),
+          ...extra,
+        },
       },
       truth,
     );
 
   const gwsActivity = (f: DemoFile, t: number, app: string, actor: Record<string, unknown>, ip: string, events: unknown[], truth: Truth) =>
-    add(f, { kind: "admin#reports#activity", id: { time: iso(t), uniqueQualifier: String(r.int(1, 2 ** 31)), applicationName: app, customerId: "C0demo01" }, actor, ipAddress: ip, events }, truth);
+    add(
+      f,
+      {
+        kind: "admin#reports#activity",
+        id: { time: iso(t), uniqueQualifier: String(r.int(1, 2 ** 31)), applicationName: app, customerId: "C0demo01" },
+        actor,
+        ipAddress: ip,
+        events,
+      },
+      truth,
+    );
 
   // ---- background: each person, each working day: an Okta session (laptop), SSO into 1-2 apps.
   const apps = ["Salesforce.com", "Slack", "Google Workspace"] as const;
@@ -212,27 +374,84 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
       const chosen = [apps[r.int(0, 2)], ...(r.next() < 0.5 ? [apps[r.int(0, 2)]] : [])].filter((a, i, xs) => xs.indexOf(a) === i);
       for (const app of chosen) {
         const ts = tEnd + r.int(20, 300) * 1000;
-        oktaEvent(okf, ts, p, "user.authentication.sso", oktaKey, ip, ua, { session: oktaSid, identity: p.id, credential: null }, [{ id: `0oa${r.alnum(10)}`, type: "AppInstance", alternateId: app, displayName: app, detailEntry: null }]);
+        oktaEvent(okf, ts, p, "user.authentication.sso", oktaKey, ip, ua, { session: oktaSid, identity: p.id, credential: null }, [
+          { id: `0oa${r.alnum(10)}`, type: "AppInstance", alternateId: app, displayName: app, detailEntry: null },
+        ]);
         const ta = ts + r.int(2, 20) * 1000;
         let last = ta;
         if (app === "Salesforce.com") {
           const loginKey = r.alnum(16);
           const sessionKey = r.alnum(16);
           const sid = `s:salesforce:${sessionKey}`;
-          sfRow(sfFile(d, "Login"), "Login", ta, { USER_ID: p.sfId, USER_NAME: p.email, LOGIN_KEY: loginKey, SESSION_KEY: sessionKey, CLIENT_IP: ip, SOURCE_IP: ip, LOGIN_STATUS: "LOGIN_NO_ERROR", BROWSER_TYPE: ua, USER_TYPE: "Standard", URI: "/saml/SSO", AUTHENTICATION_METHOD_REFERENCE: "SAML2" }, { session: sid, identity: p.id, credential: null });
+          sfRow(
+            sfFile(d, "Login"),
+            "Login",
+            ta,
+            {
+              USER_ID: p.sfId,
+              USER_NAME: p.email,
+              LOGIN_KEY: loginKey,
+              SESSION_KEY: sessionKey,
+              CLIENT_IP: ip,
+              SOURCE_IP: ip,
+              LOGIN_STATUS: "LOGIN_NO_ERROR",
+              BROWSER_TYPE: ua,
+              USER_TYPE: "Standard",
+              URI: "/saml/SSO",
+              AUTHENTICATION_METHOD_REFERENCE: "SAML2",
+            },
+            { session: sid, identity: p.id, credential: null },
+          );
           for (let k = 0; k < r.int(1, 3 * scale); k++) {
             last += r.int(30, 600) * 1000;
-            sfRow(sfFile(d, "URI"), "URI", last, { USER_ID: p.sfId, SESSION_KEY: sessionKey, LOGIN_KEY: loginKey, CLIENT_IP: ip, URI: `/lightning/r/Account/001${r.alnum(12)}/view`, USER_TYPE: "Standard", REQUEST_STATUS: "S" }, { session: sid, identity: p.id, credential: null });
+            sfRow(
+              sfFile(d, "URI"),
+              "URI",
+              last,
+              {
+                USER_ID: p.sfId,
+                SESSION_KEY: sessionKey,
+                LOGIN_KEY: loginKey,
+                CLIENT_IP: ip,
+                URI: `/lightning/r/Account/001${r.alnum(12)}/view`,
+                USER_TYPE: "Standard",
+                REQUEST_STATUS: "S",
+              },
+              { session: sid, identity: p.id, credential: null },
+            );
           }
           session(sid, "salesforce", p.id, null, null, true, ta, last);
           gt.links.push({ from: oktaSid, to: sid, kind: "idp_to_app" });
         } else if (app === "Slack") {
           const sessionId = r.int(2000000000000, 2999999999999);
           const sid = `s:slack:${sessionId}`;
-          slackEntry(slackFile(d), ta, "user_login", { id: p.slackId, name: p.name, email: p.email }, { type: "user", user: { id: p.slackId, name: p.name, email: p.email, team: "E0DEMO001" } }, ip, ua, sessionId, { session: sid, identity: p.id, credential: null });
+          slackEntry(
+            slackFile(d),
+            ta,
+            "user_login",
+            { id: p.slackId, name: p.name, email: p.email },
+            { type: "user", user: { id: p.slackId, name: p.name, email: p.email, team: "E0DEMO001" } },
+            ip,
+            ua,
+            sessionId,
+            { session: sid, identity: p.id, credential: null },
+          );
           for (let k = 0; k < r.int(0, 2 * scale); k++) {
             last += r.int(60, 900) * 1000;
-            slackEntry(slackFile(d), last, "file_downloaded", { id: p.slackId, name: p.name, email: p.email }, { type: "file", file: { id: `F0${r.alnum(9).toUpperCase()}`, name: `notes-${k}.pdf`, filetype: "pdf", title: `notes-${k}.pdf` } }, ip, ua, sessionId, { session: sid, identity: p.id, credential: null });
+            slackEntry(
+              slackFile(d),
+              last,
+              "file_downloaded",
+              { id: p.slackId, name: p.name, email: p.email },
+              {
+                type: "file",
+                file: { id: `F0${r.alnum(9).toUpperCase()}`, name: `notes-${k}.pdf`, filetype: "pdf", title: `notes-${k}.pdf` },
+              },
+              ip,
+              ua,
+              sessionId,
+              { session: sid, identity: p.id, credential: null },
+            );
           }
           session(sid, "slack", p.id, null, null, true, ta, last);
           gt.links.push({ from: oktaSid, to: sid, kind: "idp_to_app" });
@@ -240,10 +459,37 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
           // Google writes no session id: the truth session is keyless (only heuristics can group it).
           const sid = `s:google:${p.gId}:${d}:${r.alnum(6)}`;
           const gactor = { callerType: "USER", email: p.email, profileId: p.gId };
-          gwsActivity(gwsFile(d), ta, "saml", gactor, ip, [{ type: "login", name: "login_success", parameters: [{ name: "application_name", value: "Google Workspace" }] }], { session: sid, identity: p.id, credential: null });
+          gwsActivity(
+            gwsFile(d),
+            ta,
+            "saml",
+            gactor,
+            ip,
+            [{ type: "login", name: "login_success", parameters: [{ name: "application_name", value: "Google Workspace" }] }],
+            { session: sid, identity: p.id, credential: null },
+          );
           for (let k = 0; k < r.int(1, 3 * scale); k++) {
             last += r.int(30, 600) * 1000;
-            gwsActivity(gwsFile(d), last, "drive", gactor, ip, [{ type: "access", name: "view", parameters: [{ name: "doc_id", value: `1${r.alnum(32)}` }, { name: "doc_title", value: `Plan ${k}` }, { name: "doc_type", value: "document" }, { name: "visibility", value: "private" }] }], { session: sid, identity: p.id, credential: null });
+            gwsActivity(
+              gwsFile(d),
+              last,
+              "drive",
+              gactor,
+              ip,
+              [
+                {
+                  type: "access",
+                  name: "view",
+                  parameters: [
+                    { name: "doc_id", value: `1${r.alnum(32)}` },
+                    { name: "doc_title", value: `Plan ${k}` },
+                    { name: "doc_type", value: "document" },
+                    { name: "visibility", value: "private" },
+                  ],
+                },
+              ],
+              { session: sid, identity: p.id, credential: null },
+            );
           }
           session(sid, "google-workspace", p.id, null, null, false, ta, last);
           gt.links.push({ from: oktaSid, to: sid, kind: "idp_to_app" });
@@ -260,14 +506,60 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const okf = oktaFile(0);
     const oktaKey = `102${r.alnum(22)}`;
     const oktaSid = `s:okta:${oktaKey}`;
-    oktaEvent(okf, s1t, dana, "user.session.start", oktaKey, dana.laptopIp, UA_MAC, { session: oktaSid, identity: dana.id, credential: null });
-    oktaEvent(okf, s1t + 40000, dana, "user.authentication.sso", oktaKey, dana.laptopIp, UA_MAC, { session: oktaSid, identity: dana.id, credential: null }, [{ id: "0oasfdc0001", type: "AppInstance", alternateId: "Salesforce.com", displayName: "Salesforce.com", detailEntry: null }]);
+    oktaEvent(okf, s1t, dana, "user.session.start", oktaKey, dana.laptopIp, UA_MAC, {
+      session: oktaSid,
+      identity: dana.id,
+      credential: null,
+    });
+    oktaEvent(
+      okf,
+      s1t + 40000,
+      dana,
+      "user.authentication.sso",
+      oktaKey,
+      dana.laptopIp,
+      UA_MAC,
+      { session: oktaSid, identity: dana.id, credential: null },
+      [{ id: "0oasfdc0001", type: "AppInstance", alternateId: "Salesforce.com", displayName: "Salesforce.com", detailEntry: null }],
+    );
     session(oktaSid, "okta", dana.id, null, "story-1", true, s1t, s1t + 40000);
     const loginKey = r.alnum(16);
     const sessionKey = r.alnum(16);
     const sid = `s:salesforce:${sessionKey}`;
-    sfRow(sfFile(0, "Login"), "Login", s1t + 50000, { USER_ID: dana.sfId, USER_NAME: dana.email, LOGIN_KEY: loginKey, SESSION_KEY: sessionKey, CLIENT_IP: dana.laptopIp, SOURCE_IP: dana.laptopIp, LOGIN_STATUS: "LOGIN_NO_ERROR", BROWSER_TYPE: UA_MAC, USER_TYPE: "Standard", URI: "/saml/SSO" }, { session: sid, identity: dana.id, credential: null });
-    sfRow(sfFile(0, "ReportExport"), "ReportExport", s1t + 20 * 60000, { USER_ID: dana.sfId, SESSION_KEY: sessionKey, LOGIN_KEY: loginKey, CLIENT_IP: dana.laptopIp, URI: "/00O5g000003Q4Rp", REPORT_ID: "00O5g000003Q4Rp", CLIENT_INFO: "ReportExportTypeCsv", USER_AGENT: UA_MAC }, { session: sid, identity: dana.id, credential: null });
+    sfRow(
+      sfFile(0, "Login"),
+      "Login",
+      s1t + 50000,
+      {
+        USER_ID: dana.sfId,
+        USER_NAME: dana.email,
+        LOGIN_KEY: loginKey,
+        SESSION_KEY: sessionKey,
+        CLIENT_IP: dana.laptopIp,
+        SOURCE_IP: dana.laptopIp,
+        LOGIN_STATUS: "LOGIN_NO_ERROR",
+        BROWSER_TYPE: UA_MAC,
+        USER_TYPE: "Standard",
+        URI: "/saml/SSO",
+      },
+      { session: sid, identity: dana.id, credential: null },
+    );
+    sfRow(
+      sfFile(0, "ReportExport"),
+      "ReportExport",
+      s1t + 20 * 60000,
+      {
+        USER_ID: dana.sfId,
+        SESSION_KEY: sessionKey,
+        LOGIN_KEY: loginKey,
+        CLIENT_IP: dana.laptopIp,
+        URI: "/00O5g000003Q4Rp",
+        REPORT_ID: "00O5g000003Q4Rp",
+        CLIENT_INFO: "ReportExportTypeCsv",
+        USER_AGENT: UA_MAC,
+      },
+      { session: sid, identity: dana.id, credential: null },
+    );
     session(sid, "salesforce", dana.id, null, "story-1", true, s1t + 50000, s1t + 20 * 60000);
     gt.links.push({ from: oktaSid, to: sid, kind: "idp_to_app" });
     const chg = "CHG0041001";
@@ -282,13 +574,21 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
         type: "normal",
         state: "-1",
         approval: "approved",
-        approval_set: iso(s1t - 3600000).replace("T", " ").slice(0, 19),
+        approval_set: iso(s1t - 3600000)
+          .replace("T", " ")
+          .slice(0, 19),
         requested_by: { display_value: dana.email, value: r.hex(32) },
         assigned_to: { display_value: dana.email, value: r.hex(32) },
         cmdb_ci: { display_value: "Salesforce production", value: r.hex(32) },
-        start_date: iso(s1t - 5 * 60000).replace("T", " ").slice(0, 19),
-        end_date: iso(s1t + 2 * 3600000).replace("T", " ").slice(0, 19),
-        sys_updated_on: iso(s1t - 3600000).replace("T", " ").slice(0, 19),
+        start_date: iso(s1t - 5 * 60000)
+          .replace("T", " ")
+          .slice(0, 19),
+        end_date: iso(s1t + 2 * 3600000)
+          .replace("T", " ")
+          .slice(0, 19),
+        sys_updated_on: iso(s1t - 3600000)
+          .replace("T", " ")
+          .slice(0, 19),
       },
       { session: null, identity: dana.id, credential: null },
     );
@@ -296,31 +596,100 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const grantId = "pam-demo-0001";
     add(
       file("pam-grants/sessionproof-grants-demo.json", "pam-grants", "json-array"),
-      { grant_id: grantId, principal: dana.email, principal_type: "human", privilege: "salesforce:Report Export", platform: "salesforce", requested_at: iso(s1t - 10 * 60000), granted_at: iso(s1t), expires_at: iso(s1t + 3600000), revoked_at: null, approved_by: maria.email, ticket: chg, justification: "Q4 audit export" },
+      {
+        grant_id: grantId,
+        principal: dana.email,
+        principal_type: "human",
+        privilege: "salesforce:Report Export",
+        platform: "salesforce",
+        requested_at: iso(s1t - 10 * 60000),
+        granted_at: iso(s1t),
+        expires_at: iso(s1t + 3600000),
+        revoked_at: null,
+        approved_by: maria.email,
+        ticket: chg,
+        justification: "Q4 audit export",
+      },
       { session: null, identity: dana.id, credential: `cred:grant:${grantId}` },
     );
     credential(`cred:grant:${grantId}`, "jit_grant", "pam-grants", grantId, null);
     gt.grants.push({ id: `grant:${grantId}`, grantId, sessions: [sid] });
     gt.links.push({ from: `approval:${chg}`, to: sid, kind: "approval" }, { from: `grant:${grantId}`, to: sid, kind: "jit_grant" });
-    gt.stories.push({ id: "story-1", title: "An admin's SSO session into Salesforce exports a report under an approved change and a JIT grant", sessions: [oktaSid, sid], expected: ["the ReportExport is a data access (one report), not a privileged action", "CHG0041001 approves it", "inside the JIT grant window"] });
+    gt.stories.push({
+      id: "story-1",
+      title: "An admin's SSO session into Salesforce exports a report under an approved change and a JIT grant",
+      sessions: [oktaSid, sid],
+      expected: [
+        "the ReportExport is a data access (one report), not a privileged action",
+        "CHG0041001 approves it",
+        "inside the JIT grant window",
+      ],
+    });
   }
 
   // ---- story 2: a stolen OAuth integration token used from a new network for bulk API reads.
   {
     const svc = { id: "nhi:svc-integration", sfId: "005Hs0000SVCINT", email: `svc-integration@${DOMAIN}` };
-    identity(svc.id, "oauth_app", "Acme Reports Sync (connected app)", dana.id, [{ platform: "salesforce", externalId: svc.sfId, login: svc.email }]);
+    identity(svc.id, "oauth_app", "Acme Reports Sync (connected app)", dana.id, [
+      { platform: "salesforce", externalId: svc.sfId, login: svc.email },
+    ]);
     const sessionKey = r.alnum(16);
     const loginKey = r.alnum(16);
     const cred = `cred:sf:${sessionKey}`;
     credential(cred, "access_token", "salesforce", sessionKey, null);
     const normal = start + 86400000 + 2 * 3600000;
     const sid1 = `s:salesforce:${sessionKey}`;
-    sfRow(sfFile(1, "API"), "API", normal, { USER_ID: svc.sfId, SESSION_KEY: sessionKey, LOGIN_KEY: loginKey, CLIENT_IP: "192.0.2.45", URI: "/services/data/v59.0/query", ENTITY_NAME: "Account", API_TYPE: "REST", METHOD_NAME: "query", CLIENT_NAME: "AcmeReportsSync", ROWS_PROCESSED: "1200", CONNECTED_APP_ID: "0H45g000000DEMO", USER_AGENT: "AcmeReports/2.3", USER_TYPE: "Standard" }, { session: sid1, identity: svc.id, credential: cred });
+    sfRow(
+      sfFile(1, "API"),
+      "API",
+      normal,
+      {
+        USER_ID: svc.sfId,
+        SESSION_KEY: sessionKey,
+        LOGIN_KEY: loginKey,
+        CLIENT_IP: "192.0.2.45",
+        URI: "/services/data/v59.0/query",
+        ENTITY_NAME: "Account",
+        API_TYPE: "REST",
+        METHOD_NAME: "query",
+        CLIENT_NAME: "AcmeReportsSync",
+        ROWS_PROCESSED: "1200",
+        CONNECTED_APP_ID: "0H45g000000DEMO",
+        USER_AGENT: "AcmeReports/2.3",
+        USER_TYPE: "Standard",
+      },
+      { session: sid1, identity: svc.id, credential: cred },
+    );
     for (let k = 0; k < 3; k++) {
-      sfRow(sfFile(1, "API"), "API", normal + 3 * 3600000 + k * 120000, { USER_ID: svc.sfId, SESSION_KEY: sessionKey, LOGIN_KEY: loginKey, CLIENT_IP: "198.51.100.250", URI: "/services/data/v59.0/query", ENTITY_NAME: "Contact", API_TYPE: "REST", METHOD_NAME: "query", CLIENT_NAME: "AcmeReportsSync", ROWS_PROCESSED: String(250000 + k), CONNECTED_APP_ID: "0H45g000000DEMO", USER_AGENT: "python-requests/2.32.3", USER_TYPE: "Standard" }, { session: sid1, identity: svc.id, credential: cred });
+      sfRow(
+        sfFile(1, "API"),
+        "API",
+        normal + 3 * 3600000 + k * 120000,
+        {
+          USER_ID: svc.sfId,
+          SESSION_KEY: sessionKey,
+          LOGIN_KEY: loginKey,
+          CLIENT_IP: "198.51.100.250",
+          URI: "/services/data/v59.0/query",
+          ENTITY_NAME: "Contact",
+          API_TYPE: "REST",
+          METHOD_NAME: "query",
+          CLIENT_NAME: "AcmeReportsSync",
+          ROWS_PROCESSED: String(250000 + k),
+          CONNECTED_APP_ID: "0H45g000000DEMO",
+          USER_AGENT: "python-requests/2.32.3",
+          USER_TYPE: "Standard",
+        },
+        { session: sid1, identity: svc.id, credential: cred },
+      );
     }
     session(sid1, "salesforce", svc.id, cred, "story-2", true, normal, normal + 3 * 3600000 + 240000);
-    gt.stories.push({ id: "story-2", title: "A stolen OAuth integration token used from a new network for bulk API reads", sessions: [sid1], expected: ["the connected app's token appears from 198.51.100.250 mid-session", "250,000-row queries are bulk reads (privileged)"] });
+    gt.stories.push({
+      id: "story-2",
+      title: "A stolen OAuth integration token used from a new network for bulk API reads",
+      sessions: [sid1],
+      expected: ["the connected app's token appears from 198.51.100.250 mid-session", "250,000-row queries are bulk reads (privileged)"],
+    });
   }
 
   // ---- story 3: a password-only Snowflake login followed by a bulk export.
@@ -331,19 +700,99 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const t = start + 86400000 + 22 * 3600000;
     const sid = `s:snowflake:${sessionId}`;
     const who = people[2].id;
-    add(file("snowflake/LOGIN_HISTORY_demo.csv", "snowflake", "csv", { header: SNOW_LOGIN }), row(SNOW_LOGIN, { EVENT_ID: eventId, EVENT_TIMESTAMP: snowStamp(t), EVENT_TYPE: "LOGIN", USER_NAME: wh.name, CLIENT_IP: "203.0.113.199", REPORTED_CLIENT_TYPE: "PYTHON_DRIVER", REPORTED_CLIENT_VERSION: "3.12.1", FIRST_AUTHENTICATION_FACTOR: "PASSWORD", SECOND_AUTHENTICATION_FACTOR: "", IS_SUCCESS: "YES", RELATED_EVENT_ID: "0" }), { session: sid, identity: who, credential: null });
-    add(file("snowflake/SESSIONS_demo.csv", "snowflake", "csv", { header: SNOW_SESSIONS }), row(SNOW_SESSIONS, { SESSION_ID: String(sessionId), CREATED_ON: snowStamp(t + 500), USER_NAME: wh.name, AUTHENTICATION_METHOD: "Password", LOGIN_EVENT_ID: eventId, CLIENT_APPLICATION_ID: "PythonConnector 3.12.1", CLIENT_APPLICATION_VERSION: "3.12.1", CLIENT_ENVIRONMENT: '{"APPLICATION":"PythonConnector","OS":"Linux"}', CLIENT_BUILD_ID: "", CLIENT_VERSION: "3.12.1", CLOSED_REASON: "" }), { session: sid, identity: who, credential: null });
+    add(
+      file("snowflake/LOGIN_HISTORY_demo.csv", "snowflake", "csv", { header: SNOW_LOGIN }),
+      row(SNOW_LOGIN, {
+        EVENT_ID: eventId,
+        EVENT_TIMESTAMP: snowStamp(t),
+        EVENT_TYPE: "LOGIN",
+        USER_NAME: wh.name,
+        CLIENT_IP: "203.0.113.199",
+        REPORTED_CLIENT_TYPE: "PYTHON_DRIVER",
+        REPORTED_CLIENT_VERSION: "3.12.1",
+        FIRST_AUTHENTICATION_FACTOR: "PASSWORD",
+        SECOND_AUTHENTICATION_FACTOR: "",
+        IS_SUCCESS: "YES",
+        RELATED_EVENT_ID: "0",
+      }),
+      { session: sid, identity: who, credential: null },
+    );
+    add(
+      file("snowflake/SESSIONS_demo.csv", "snowflake", "csv", { header: SNOW_SESSIONS }),
+      row(SNOW_SESSIONS, {
+        SESSION_ID: String(sessionId),
+        CREATED_ON: snowStamp(t + 500),
+        USER_NAME: wh.name,
+        AUTHENTICATION_METHOD: "Password",
+        LOGIN_EVENT_ID: eventId,
+        CLIENT_APPLICATION_ID: "PythonConnector 3.12.1",
+        CLIENT_APPLICATION_VERSION: "3.12.1",
+        CLIENT_ENVIRONMENT: '{"APPLICATION":"PythonConnector","OS":"Linux"}',
+        CLIENT_BUILD_ID: "",
+        CLIENT_VERSION: "3.12.1",
+        CLOSED_REASON: "",
+      }),
+      { session: sid, identity: who, credential: null },
+    );
     const q = file("snowflake/QUERY_HISTORY_demo.csv", "snowflake", "csv", { header: SNOW_QUERY });
-    add(q, row(SNOW_QUERY, { QUERY_ID: r.uuid(), QUERY_TEXT: "SELECT * FROM FINANCE.PUBLIC.CUSTOMERS", DATABASE_NAME: "FINANCE", SCHEMA_NAME: "PUBLIC", QUERY_TYPE: "SELECT", SESSION_ID: String(sessionId), USER_NAME: wh.name, ROLE_NAME: "ANALYST", WAREHOUSE_NAME: "ANALYTICS_WH", START_TIME: snowStamp(t + 60000), END_TIME: snowStamp(t + 65000), EXECUTION_STATUS: "SUCCESS", ROWS_PRODUCED: "4800000", ROWS_UNLOADED: "0" }), { session: sid, identity: who, credential: null });
-    add(q, row(SNOW_QUERY, { QUERY_ID: r.uuid(), QUERY_TEXT: "COPY INTO @EXFIL_STAGE/customers FROM FINANCE.PUBLIC.CUSTOMERS FILE_FORMAT=(TYPE=CSV)", DATABASE_NAME: "FINANCE", SCHEMA_NAME: "PUBLIC", QUERY_TYPE: "UNLOAD", SESSION_ID: String(sessionId), USER_NAME: wh.name, ROLE_NAME: "ANALYST", WAREHOUSE_NAME: "ANALYTICS_WH", START_TIME: snowStamp(t + 120000), END_TIME: snowStamp(t + 180000), EXECUTION_STATUS: "SUCCESS", ROWS_PRODUCED: "0", ROWS_UNLOADED: "4800000" }), { session: sid, identity: who, credential: null });
+    add(
+      q,
+      row(SNOW_QUERY, {
+        QUERY_ID: r.uuid(),
+        QUERY_TEXT: "SELECT * FROM FINANCE.PUBLIC.CUSTOMERS",
+        DATABASE_NAME: "FINANCE",
+        SCHEMA_NAME: "PUBLIC",
+        QUERY_TYPE: "SELECT",
+        SESSION_ID: String(sessionId),
+        USER_NAME: wh.name,
+        ROLE_NAME: "ANALYST",
+        WAREHOUSE_NAME: "ANALYTICS_WH",
+        START_TIME: snowStamp(t + 60000),
+        END_TIME: snowStamp(t + 65000),
+        EXECUTION_STATUS: "SUCCESS",
+        ROWS_PRODUCED: "4800000",
+        ROWS_UNLOADED: "0",
+      }),
+      { session: sid, identity: who, credential: null },
+    );
+    add(
+      q,
+      row(SNOW_QUERY, {
+        QUERY_ID: r.uuid(),
+        QUERY_TEXT: "COPY INTO @EXFIL_STAGE/customers FROM FINANCE.PUBLIC.CUSTOMERS FILE_FORMAT=(TYPE=CSV)",
+        DATABASE_NAME: "FINANCE",
+        SCHEMA_NAME: "PUBLIC",
+        QUERY_TYPE: "UNLOAD",
+        SESSION_ID: String(sessionId),
+        USER_NAME: wh.name,
+        ROLE_NAME: "ANALYST",
+        WAREHOUSE_NAME: "ANALYTICS_WH",
+        START_TIME: snowStamp(t + 120000),
+        END_TIME: snowStamp(t + 180000),
+        EXECUTION_STATUS: "SUCCESS",
+        ROWS_PRODUCED: "0",
+        ROWS_UNLOADED: "4800000",
+      }),
+      { session: sid, identity: who, credential: null },
+    );
     session(sid, "snowflake", who, null, "story-3", true, t, t + 180000);
-    gt.stories.push({ id: "story-3", title: "A password-only data-warehouse login followed by a bulk export", sessions: [sid], expected: ["the login has no second factor", "COPY INTO a stage unloads 4,800,000 rows (privileged export)"] });
+    gt.stories.push({
+      id: "story-3",
+      title: "A password-only data-warehouse login followed by a bulk export",
+      sessions: [sid],
+      expected: ["the login has no second factor", "COPY INTO a stage unloads 4,800,000 rows (privileged export)"],
+    });
   }
 
   // ---- story 4: AWS role chaining (person → role Admin → role Audit, sourceIdentity carried).
   {
     const p = people[3];
-    const ct = file(`aws-cloudtrail/111122223333_CloudTrail_eu-west-1_${dayFile(1).replace(/-/g, "")}T1015Z_${r.alnum(16)}.json.gz`, "aws-cloudtrail", "envelope", { envelope: "Records", gzip: true });
+    const ct = file(
+      `aws-cloudtrail/111122223333_CloudTrail_eu-west-1_${dayFile(1).replace(/-/g, "")}T1015Z_${r.alnum(16)}.json.gz`,
+      "aws-cloudtrail",
+      "envelope",
+      { envelope: "Records", gzip: true },
+    );
     const t = start + 86400000 + 10 * 3600000 + 15 * 60000;
     const k1 = `ASIA${r.alnum(16).toUpperCase()}`;
     const k2 = `ASIA${r.alnum(16).toUpperCase()}`;
@@ -362,17 +811,94 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
       arn,
       accountId: "111122223333",
       accessKeyId: key,
-      sessionContext: { sessionIssuer: { type: "Role", principalId: `AROA${role.length}DEMO`, arn: `arn:aws:iam::111122223333:role/${role}`, accountId: "111122223333", userName: role }, attributes: { creationDate: created, mfaAuthenticated: "true" }, sourceIdentity: p.email },
+      sessionContext: {
+        sessionIssuer: {
+          type: "Role",
+          principalId: `AROA${role.length}DEMO`,
+          arn: `arn:aws:iam::111122223333:role/${role}`,
+          accountId: "111122223333",
+          userName: role,
+        },
+        attributes: { creationDate: created, mfaAuthenticated: "true" },
+        sourceIdentity: p.email,
+      },
     });
-    const rec = (tt: number, u: unknown, name: string, src: string, req: unknown, resp: unknown, ro: boolean) => ({ eventVersion: "1.09", userIdentity: u, eventTime: isoS(tt), eventSource: src, eventName: name, awsRegion: "eu-west-1", sourceIPAddress: p.laptopIp, userAgent: "aws-cli/2.22.4 Python/3.12.6 Darwin/24.1.0", requestParameters: req, responseElements: resp, requestID: r.uuid(), eventID: r.uuid(), readOnly: ro, eventType: "AwsApiCall", managementEvent: true, recipientAccountId: "111122223333", eventCategory: "Management" });
-    add(ct, rec(t + 10000, ui(arn1, k1, ssoRole, created1), "ListBuckets", "s3.amazonaws.com", null, null, true), { session: sid1, identity: p.id, credential: `cred:aws:${k1}` });
-    add(ct, rec(t + 60000, ui(arn1, k1, ssoRole, created1), "AssumeRole", "sts.amazonaws.com", { roleArn: "arn:aws:iam::111122223333:role/Audit", roleSessionName: p.email, sourceIdentity: p.email }, { credentials: { accessKeyId: k2, sessionToken: "demo", expiration: "Nov 24, 2026, 11:16:00 AM" }, assumedRoleUser: { assumedRoleId: `AROA5DEMO:${p.email}`, arn: arn2 }, sourceIdentity: p.email }, false), { session: sid1, identity: p.id, credential: `cred:aws:${k1}` });
-    add(ct, rec(t + 120000, ui(arn2, k2, "Audit", created2), "GetObject", "s3.amazonaws.com", { bucketName: "finance-audit", key: "ledger/2026-q4.csv" }, null, true), { session: sid2, identity: p.id, credential: `cred:aws:${k2}` });
-    add(ct, rec(t + 180000, ui(arn2, k2, "Audit", created2), "PutBucketPolicy", "s3.amazonaws.com", { bucketName: "finance-audit", policy: "{}" }, null, false), { session: sid2, identity: p.id, credential: `cred:aws:${k2}` });
+    const rec = (tt: number, u: unknown, name: string, src: string, req: unknown, resp: unknown, ro: boolean) => ({
+      eventVersion: "1.09",
+      userIdentity: u,
+      eventTime: isoS(tt),
+      eventSource: src,
+      eventName: name,
+      awsRegion: "eu-west-1",
+      sourceIPAddress: p.laptopIp,
+      userAgent: "aws-cli/2.22.4 Python/3.12.6 Darwin/24.1.0",
+      requestParameters: req,
+      responseElements: resp,
+      requestID: r.uuid(),
+      eventID: r.uuid(),
+      readOnly: ro,
+      eventType: "AwsApiCall",
+      managementEvent: true,
+      recipientAccountId: "111122223333",
+      eventCategory: "Management",
+    });
+    add(ct, rec(t + 10000, ui(arn1, k1, ssoRole, created1), "ListBuckets", "s3.amazonaws.com", null, null, true), {
+      session: sid1,
+      identity: p.id,
+      credential: `cred:aws:${k1}`,
+    });
+    add(
+      ct,
+      rec(
+        t + 60000,
+        ui(arn1, k1, ssoRole, created1),
+        "AssumeRole",
+        "sts.amazonaws.com",
+        { roleArn: "arn:aws:iam::111122223333:role/Audit", roleSessionName: p.email, sourceIdentity: p.email },
+        {
+          credentials: { accessKeyId: k2, sessionToken: "demo", expiration: "Nov 24, 2026, 11:16:00 AM" },
+          assumedRoleUser: { assumedRoleId: `AROA5DEMO:${p.email}`, arn: arn2 },
+          sourceIdentity: p.email,
+        },
+        false,
+      ),
+      { session: sid1, identity: p.id, credential: `cred:aws:${k1}` },
+    );
+    add(
+      ct,
+      rec(
+        t + 120000,
+        ui(arn2, k2, "Audit", created2),
+        "GetObject",
+        "s3.amazonaws.com",
+        { bucketName: "finance-audit", key: "ledger/2026-q4.csv" },
+        null,
+        true,
+      ),
+      { session: sid2, identity: p.id, credential: `cred:aws:${k2}` },
+    );
+    add(
+      ct,
+      rec(
+        t + 180000,
+        ui(arn2, k2, "Audit", created2),
+        "PutBucketPolicy",
+        "s3.amazonaws.com",
+        { bucketName: "finance-audit", policy: "{}" },
+        null,
+        false,
+      ),
+      { session: sid2, identity: p.id, credential: `cred:aws:${k2}` },
+    );
     session(sid1, "aws-cloudtrail", p.id, `cred:aws:${k1}`, "story-4", true, t + 10000, t + 60000);
     session(sid2, "aws-cloudtrail", p.id, `cred:aws:${k2}`, "story-4", true, t + 120000, t + 180000);
     gt.links.push({ from: sid1, to: sid2, kind: "credential_lineage" });
-    gt.stories.push({ id: "story-4", title: "AWS role chaining", sessions: [sid1, sid2], expected: ["the Audit role key's parent is the PowerUser session key", "the person is the initiator of both sessions"] });
+    gt.stories.push({
+      id: "story-4",
+      title: "AWS role chaining",
+      sessions: [sid1, sid2],
+      expected: ["the Audit role key's parent is the PowerUser session key", "the person is the initiator of both sessions"],
+    });
   }
 
   // ---- story 5: an Entra service principal changes app role assignments.
@@ -387,15 +913,66 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const appId = r.uuid();
     add(
       file(`entra/entra-signins-${dayFile(2)}.json`, "entra", "envelope", { envelope: "value" }),
-      { id: r.uuid(), createdDateTime: isoS(t), appId, appDisplayName: "payroll-sync", ipAddress: "192.0.2.81", correlationId: r.uuid(), conditionalAccessStatus: "notApplied", isInteractive: false, signInEventTypes: ["servicePrincipal"], servicePrincipalId: spId, servicePrincipalName: "payroll-sync", servicePrincipalCredentialKeyId: keyId, servicePrincipalCredentialThumbprint: "", clientCredentialType: "clientSecret", uniqueTokenIdentifier: token, resourceDisplayName: "Microsoft Graph", resourceId: "00000003-0000-0000-c000-000000000000", managedIdentityType: "none", status: { errorCode: 0, failureReason: null, additionalDetails: null }, location: { city: "Dublin", state: "Dublin", countryOrRegion: "IE" } },
+      {
+        id: r.uuid(),
+        createdDateTime: isoS(t),
+        appId,
+        appDisplayName: "payroll-sync",
+        ipAddress: "192.0.2.81",
+        correlationId: r.uuid(),
+        conditionalAccessStatus: "notApplied",
+        isInteractive: false,
+        signInEventTypes: ["servicePrincipal"],
+        servicePrincipalId: spId,
+        servicePrincipalName: "payroll-sync",
+        servicePrincipalCredentialKeyId: keyId,
+        servicePrincipalCredentialThumbprint: "",
+        clientCredentialType: "clientSecret",
+        uniqueTokenIdentifier: token,
+        resourceDisplayName: "Microsoft Graph",
+        resourceId: "00000003-0000-0000-c000-000000000000",
+        managedIdentityType: "none",
+        status: { errorCode: 0, failureReason: null, additionalDetails: null },
+        location: { city: "Dublin", state: "Dublin", countryOrRegion: "IE" },
+      },
       { session: null, identity: "nhi:sp-payroll-sync", credential: `cred:entra:${token}` },
     );
     add(
       file(`entra/entra-directory-audits-${dayFile(2)}.json`, "entra", "envelope", { envelope: "value" }),
-      { id: `Directory_${r.uuid()}`, category: "ApplicationManagement", correlationId: r.uuid(), result: "success", resultReason: "", activityDisplayName: "Add app role assignment to service principal", activityDateTime: isoS(t + 30000), loggedByService: "Core Directory", operationType: "Assign", initiatedBy: { user: null, app: { appId, displayName: "payroll-sync", servicePrincipalId: spId, servicePrincipalName: "payroll-sync" } }, targetResources: [{ id: r.uuid(), displayName: "Microsoft Graph", type: "ServicePrincipal", userPrincipalName: null, groupType: null, modifiedProperties: [{ displayName: "AppRole.Value", oldValue: null, newValue: '"Directory.ReadWrite.All"' }] }], additionalDetails: [] },
+      {
+        id: `Directory_${r.uuid()}`,
+        category: "ApplicationManagement",
+        correlationId: r.uuid(),
+        result: "success",
+        resultReason: "",
+        activityDisplayName: "Add app role assignment to service principal",
+        activityDateTime: isoS(t + 30000),
+        loggedByService: "Core Directory",
+        operationType: "Assign",
+        initiatedBy: {
+          user: null,
+          app: { appId, displayName: "payroll-sync", servicePrincipalId: spId, servicePrincipalName: "payroll-sync" },
+        },
+        targetResources: [
+          {
+            id: r.uuid(),
+            displayName: "Microsoft Graph",
+            type: "ServicePrincipal",
+            userPrincipalName: null,
+            groupType: null,
+            modifiedProperties: [{ displayName: "AppRole.Value", oldValue: null, newValue: '"Directory.ReadWrite.All"' }],
+          },
+        ],
+        additionalDetails: [],
+      },
       { session: null, identity: "nhi:sp-payroll-sync", credential: null },
     );
-    gt.stories.push({ id: "story-5", title: "A service principal changes app role assignments", sessions: [], expected: ["the service principal signs in with a client secret", "it grants Directory.ReadWrite.All to an app (privileged)"] });
+    gt.stories.push({
+      id: "story-5",
+      title: "A service principal changes app role assignments",
+      sessions: [],
+      expected: ["the service principal signs in with a client secret", "it grants Directory.ReadWrite.All to an app (privileged)"],
+    });
   }
 
   // ---- story 6 + 9: CI bots, PATs, and an AI agent making a privileged change without approval.
@@ -405,8 +982,12 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const botToken = `${r.alnum(43)}=`;
     const patToken = `${r.alnum(43)}=`;
     const agentToken = `${r.alnum(43)}=`;
-    identity("nhi:github-actions", "bot", "github-actions[bot]", null, [{ platform: "github", externalId: "41898282", login: "github-actions[bot]" }]);
-    identity("nhi:copilot-agent", "ai_agent", "Copilot coding agent", people[4].id, [{ platform: "github", externalId: "198982749", login: "Copilot" }]);
+    identity("nhi:github-actions", "bot", "github-actions[bot]", null, [
+      { platform: "github", externalId: "41898282", login: "github-actions[bot]" },
+    ]);
+    identity("nhi:copilot-agent", "ai_agent", "Copilot coding agent", people[4].id, [
+      { platform: "github", externalId: "198982749", login: "Copilot" },
+    ]);
     credential(`cred:gh:${botToken}`, "access_token", "github", botToken, null);
     credential(`cred:gh:${patToken}`, "pat", "github", patToken, null);
     credential(`cred:gh:${agentToken}`, "access_token", "github", agentToken, null);
@@ -415,16 +996,84 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const sPat = `s:github:${patToken}`;
     const sAgent = `s:github:${agentToken}`;
     for (let k = 0; k < 3; k++) {
-      add(gh, { "@timestamp": t + k * 60000, _document_id: r.alnum(22), action: "git.push", actor: "github-actions[bot]", actor_id: 41898282, actor_is_bot: true, ...base, created_at: t + k * 60000 + 20, hashed_token: botToken, programmatic_access_type: "GitHub App server-to-server token", repo: "example/payments-api", repository: "example/payments-api", token_id: 88120001, user_agent: "git/2.47.1" }, { session: sBot, identity: "nhi:github-actions", credential: `cred:gh:${botToken}` });
+      add(
+        gh,
+        {
+          "@timestamp": t + k * 60000,
+          _document_id: r.alnum(22),
+          action: "git.push",
+          actor: "github-actions[bot]",
+          actor_id: 41898282,
+          actor_is_bot: true,
+          ...base,
+          created_at: t + k * 60000 + 20,
+          hashed_token: botToken,
+          programmatic_access_type: "GitHub App server-to-server token",
+          repo: "example/payments-api",
+          repository: "example/payments-api",
+          token_id: 88120001,
+          user_agent: "git/2.47.1",
+        },
+        { session: sBot, identity: "nhi:github-actions", credential: `cred:gh:${botToken}` },
+      );
     }
     session(sBot, "github", "nhi:github-actions", `cred:gh:${botToken}`, "story-6", true, t, t + 120000);
     const dev = people[4];
-    add(gh, { "@timestamp": t + 600000, _document_id: r.alnum(22), action: "git.clone", actor: dev.ghLogin, actor_id: dev.ghId, actor_ip: dev.laptopIp, ...base, created_at: t + 600020, hashed_token: patToken, programmatic_access_type: "Fine-grained personal access token", repo: "example/payments-api", repository: "example/payments-api", token_id: 91234567, token_scopes: "contents:read,metadata:read", user_agent: "git/2.47.1" }, { session: sPat, identity: dev.id, credential: `cred:gh:${patToken}` });
+    add(
+      gh,
+      {
+        "@timestamp": t + 600000,
+        _document_id: r.alnum(22),
+        action: "git.clone",
+        actor: dev.ghLogin,
+        actor_id: dev.ghId,
+        actor_ip: dev.laptopIp,
+        ...base,
+        created_at: t + 600020,
+        hashed_token: patToken,
+        programmatic_access_type: "Fine-grained personal access token",
+        repo: "example/payments-api",
+        repository: "example/payments-api",
+        token_id: 91234567,
+        token_scopes: "contents:read,metadata:read",
+        user_agent: "git/2.47.1",
+      },
+      { session: sPat, identity: dev.id, credential: `cred:gh:${patToken}` },
+    );
     session(sPat, "github", dev.id, `cred:gh:${patToken}`, "story-6", true, t + 600000, t + 600000);
-    add(gh, { "@timestamp": t + 900000, _document_id: r.alnum(22), action: "protected_branch.destroy", actor: "Copilot", actor_id: 198982749, actor_is_agent: true, ...base, created_at: t + 900020, hashed_token: agentToken, programmatic_access_type: "OAuth access token", repo: "example/payments-api", repository: "example/payments-api", name: "main", user_agent: "copilot-agent/1.0" }, { session: sAgent, identity: "nhi:copilot-agent", credential: `cred:gh:${agentToken}` });
+    add(
+      gh,
+      {
+        "@timestamp": t + 900000,
+        _document_id: r.alnum(22),
+        action: "protected_branch.destroy",
+        actor: "Copilot",
+        actor_id: 198982749,
+        actor_is_agent: true,
+        ...base,
+        created_at: t + 900020,
+        hashed_token: agentToken,
+        programmatic_access_type: "OAuth access token",
+        repo: "example/payments-api",
+        repository: "example/payments-api",
+        name: "main",
+        user_agent: "copilot-agent/1.0",
+      },
+      { session: sAgent, identity: "nhi:copilot-agent", credential: `cred:gh:${agentToken}` },
+    );
     session(sAgent, "github", "nhi:copilot-agent", `cred:gh:${agentToken}`, "story-9", true, t + 900000, t + 900000);
-    gt.stories.push({ id: "story-6", title: "CI bots and personal access tokens", sessions: [sBot, sPat], expected: ["the bot pushes with a server-to-server token", "a PAT clones from a laptop"] });
-    gt.stories.push({ id: "story-9", title: "An AI agent acting under delegated authority makes a privileged change without approval", sessions: [sAgent], expected: ["protected_branch.destroy by an agent (privileged)", "no approval covers it"] });
+    gt.stories.push({
+      id: "story-6",
+      title: "CI bots and personal access tokens",
+      sessions: [sBot, sPat],
+      expected: ["the bot pushes with a server-to-server token", "a PAT clones from a laptop"],
+    });
+    gt.stories.push({
+      id: "story-9",
+      title: "An AI agent acting under delegated authority makes a privileged change without approval",
+      sessions: [sAgent],
+      expected: ["protected_branch.destroy by an agent (privileged)", "no approval covers it"],
+    });
   }
 
   // ---- story 7: a person signing in interactively as a service account (browser, a person's laptop address).
@@ -434,9 +1083,18 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const t = start + 2 * 86400000 + 16 * 3600000;
     const key = `102${r.alnum(22)}`;
     const sid = `s:okta:${key}`;
-    oktaEvent(oktaFile(2), t, svc, "user.session.start", key, people[5].laptopIp, UA_MAC, { session: sid, identity: svc.id, credential: null });
+    oktaEvent(oktaFile(2), t, svc, "user.session.start", key, people[5].laptopIp, UA_MAC, {
+      session: sid,
+      identity: svc.id,
+      credential: null,
+    });
     session(sid, "okta", svc.id, null, "story-7", true, t, t);
-    gt.stories.push({ id: "story-7", title: "A person signing in as a service account", sessions: [sid], expected: ["interactive browser sign-in of a service account"] });
+    gt.stories.push({
+      id: "story-7",
+      title: "A person signing in as a service account",
+      sessions: [sid],
+      expected: ["interactive browser sign-in of a service account"],
+    });
   }
 
   // ---- story 8: a privileged action after its JIT grant expired.
@@ -444,22 +1102,93 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const p = people[6];
     const grantId = "pam-demo-0002";
     const t = start + 2 * 86400000 + 11 * 3600000;
-    add(file("pam-grants/sessionproof-grants-demo.json", "pam-grants", "json-array"), { grant_id: grantId, principal: p.email, principal_type: "human", privilege: "AdministratorAccess", platform: "aws:111122223333", requested_at: iso(t - 600000), granted_at: iso(t), expires_at: iso(t + 3600000), revoked_at: null, approved_by: dana.email, ticket: "CHG0041002", justification: "Rotate the payments KMS key" }, { session: null, identity: p.id, credential: `cred:grant:${grantId}` });
+    add(
+      file("pam-grants/sessionproof-grants-demo.json", "pam-grants", "json-array"),
+      {
+        grant_id: grantId,
+        principal: p.email,
+        principal_type: "human",
+        privilege: "AdministratorAccess",
+        platform: "aws:111122223333",
+        requested_at: iso(t - 600000),
+        granted_at: iso(t),
+        expires_at: iso(t + 3600000),
+        revoked_at: null,
+        approved_by: dana.email,
+        ticket: "CHG0041002",
+        justification: "Rotate the payments KMS key",
+      },
+      { session: null, identity: p.id, credential: `cred:grant:${grantId}` },
+    );
     credential(`cred:grant:${grantId}`, "jit_grant", "pam-grants", grantId, null);
     const key = `ASIA${r.alnum(16).toUpperCase()}`;
     const created = isoS(t + 300000);
     const arn = `arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_9f8e7d6c5b4a3f2e/${p.email}`;
     const sid = `s:aws:${arn}|${created}`;
     credential(`cred:aws:${key}`, "aws_session_key", "aws-cloudtrail", key, null);
-    const ct = file(`aws-cloudtrail/111122223333_CloudTrail_eu-west-1_${dayFile(2).replace(/-/g, "")}T1100Z_${r.alnum(16)}.json.gz`, "aws-cloudtrail", "envelope", { envelope: "Records", gzip: true });
-    const u = { type: "AssumedRole", principalId: `AROAADMINSSO:${p.email}`, arn, accountId: "111122223333", accessKeyId: key, sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAADMINSSO", arn: "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_9f8e7d6c5b4a3f2e", accountId: "111122223333", userName: "AWSReservedSSO_AdministratorAccess_9f8e7d6c5b4a3f2e" }, attributes: { creationDate: created, mfaAuthenticated: "false" } } };
-    for (const [dt, name] of [[1200000, "ScheduleKeyDeletion"], [3600000 + 17 * 60000, "AttachRolePolicy"]] as const) {
-      add(ct, { eventVersion: "1.09", userIdentity: u, eventTime: isoS(t + dt), eventSource: name === "AttachRolePolicy" ? "iam.amazonaws.com" : "kms.amazonaws.com", eventName: name, awsRegion: "eu-west-1", sourceIPAddress: p.laptopIp, userAgent: "aws-cli/2.22.4", requestParameters: name === "AttachRolePolicy" ? { roleName: "payments-deployer", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } : { keyId: "mrk-demo" }, responseElements: null, requestID: r.uuid(), eventID: r.uuid(), readOnly: false, eventType: "AwsApiCall", managementEvent: true, recipientAccountId: "111122223333", eventCategory: "Management" }, { session: sid, identity: p.id, credential: `cred:aws:${key}` });
+    const ct = file(
+      `aws-cloudtrail/111122223333_CloudTrail_eu-west-1_${dayFile(2).replace(/-/g, "")}T1100Z_${r.alnum(16)}.json.gz`,
+      "aws-cloudtrail",
+      "envelope",
+      { envelope: "Records", gzip: true },
+    );
+    const u = {
+      type: "AssumedRole",
+      principalId: `AROAADMINSSO:${p.email}`,
+      arn,
+      accountId: "111122223333",
+      accessKeyId: key,
+      sessionContext: {
+        sessionIssuer: {
+          type: "Role",
+          principalId: "AROAADMINSSO",
+          arn: "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_9f8e7d6c5b4a3f2e",
+          accountId: "111122223333",
+          userName: "AWSReservedSSO_AdministratorAccess_9f8e7d6c5b4a3f2e",
+        },
+        attributes: { creationDate: created, mfaAuthenticated: "false" },
+      },
+    };
+    for (const [dt, name] of [
+      [1200000, "ScheduleKeyDeletion"],
+      [3600000 + 17 * 60000, "AttachRolePolicy"],
+    ] as const) {
+      add(
+        ct,
+        {
+          eventVersion: "1.09",
+          userIdentity: u,
+          eventTime: isoS(t + dt),
+          eventSource: name === "AttachRolePolicy" ? "iam.amazonaws.com" : "kms.amazonaws.com",
+          eventName: name,
+          awsRegion: "eu-west-1",
+          sourceIPAddress: p.laptopIp,
+          userAgent: "aws-cli/2.22.4",
+          requestParameters:
+            name === "AttachRolePolicy"
+              ? { roleName: "payments-deployer", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }
+              : { keyId: "mrk-demo" },
+          responseElements: null,
+          requestID: r.uuid(),
+          eventID: r.uuid(),
+          readOnly: false,
+          eventType: "AwsApiCall",
+          managementEvent: true,
+          recipientAccountId: "111122223333",
+          eventCategory: "Management",
+        },
+        { session: sid, identity: p.id, credential: `cred:aws:${key}` },
+      );
     }
     session(sid, "aws-cloudtrail", p.id, `cred:aws:${key}`, "story-8", true, t + 1200000, t + 3600000 + 17 * 60000);
     gt.grants.push({ id: `grant:${grantId}`, grantId, sessions: [sid] });
     gt.links.push({ from: `grant:${grantId}`, to: sid, kind: "jit_grant" });
-    gt.stories.push({ id: "story-8", title: "A privileged action after its JIT grant expired", sessions: [sid], expected: ["AttachRolePolicy 17 minutes after the grant expired"] });
+    gt.stories.push({
+      id: "story-8",
+      title: "A privileged action after its JIT grant expired",
+      sessions: [sid],
+      expected: ["AttachRolePolicy 17 minutes after the grant expired"],
+    });
   }
 
   // ---- confuser: one person with two concurrent sessions on two devices.
@@ -468,14 +1197,42 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const kA = `102${r.alnum(22)}`;
     const kB = `102${r.alnum(22)}`;
     const f = oktaFile(0);
-    oktaEvent(f, t, maria, "user.session.start", kA, maria.laptopIp, UA_MAC, { session: `s:okta:${kA}`, identity: maria.id, credential: null });
-    oktaEvent(f, t + 60000, maria, "user.session.start", kB, maria.phoneIp, UA_PHONE, { session: `s:okta:${kB}`, identity: maria.id, credential: null });
-    oktaEvent(f, t + 120000, maria, "user.authentication.sso", kA, maria.laptopIp, UA_MAC, { session: `s:okta:${kA}`, identity: maria.id, credential: null }, [{ id: "0oaslack001", type: "AppInstance", alternateId: "Slack", displayName: "Slack", detailEntry: null }]);
+    oktaEvent(f, t, maria, "user.session.start", kA, maria.laptopIp, UA_MAC, {
+      session: `s:okta:${kA}`,
+      identity: maria.id,
+      credential: null,
+    });
+    oktaEvent(f, t + 60000, maria, "user.session.start", kB, maria.phoneIp, UA_PHONE, {
+      session: `s:okta:${kB}`,
+      identity: maria.id,
+      credential: null,
+    });
+    oktaEvent(
+      f,
+      t + 120000,
+      maria,
+      "user.authentication.sso",
+      kA,
+      maria.laptopIp,
+      UA_MAC,
+      { session: `s:okta:${kA}`, identity: maria.id, credential: null },
+      [{ id: "0oaslack001", type: "AppInstance", alternateId: "Slack", displayName: "Slack", detailEntry: null }],
+    );
     session(`s:okta:${kA}`, "okta", maria.id, null, "confuser-concurrent", true, t, t + 120000);
     session(`s:okta:${kB}`, "okta", maria.id, null, "confuser-concurrent", true, t + 60000, t + 60000);
-    gt.stories.push({ id: "confuser-concurrent", title: "One person, two concurrent sessions on two devices", sessions: [`s:okta:${kA}`, `s:okta:${kB}`], expected: ["two sessions, never merged"] });
+    gt.stories.push({
+      id: "confuser-concurrent",
+      title: "One person, two concurrent sessions on two devices",
+      sessions: [`s:okta:${kA}`, `s:okta:${kB}`],
+      expected: ["two sessions, never merged"],
+    });
   }
-  gt.stories.push({ id: "confuser-nat", title: "Many people behind one NAT address", sessions: [], expected: [`people at ${NAT_IP} keep their own sessions`] });
+  gt.stories.push({
+    id: "confuser-nat",
+    title: "Many people behind one NAT address",
+    sessions: [],
+    expected: [`people at ${NAT_IP} keep their own sessions`],
+  });
 
   // ---- background on the Microsoft side: an Entra ID sign-in whose session continues in Microsoft 365
   // (AppAccessContext.AADSessionId = the sign-in's sessionId), Atlassian admin activity, OPA gateway decisions,
@@ -490,7 +1247,35 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
       const mSid = `s:m365:${aad}`;
       add(
         file(`entra/entra-signins-${dayFile(d)}.json`, "entra", "envelope", { envelope: "value" }),
-        { id: r.uuid(), createdDateTime: isoS(t), userDisplayName: p.name, userPrincipalName: p.email, userId: userObj, appId: "00000002-0000-0ff1-ce00-000000000000", appDisplayName: "Office 365 Exchange Online", ipAddress: p.laptopIp, clientAppUsed: "Browser", correlationId: r.uuid(), conditionalAccessStatus: "success", isInteractive: true, resourceDisplayName: "Office 365 Exchange Online", resourceId: "00000002-0000-0ff1-ce00-000000000000", status: { errorCode: 0, failureReason: null, additionalDetails: null }, appliedConditionalAccessPolicies: [{ id: "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d", displayName: "Require MFA for all users", enforcedGrantControls: ["Mfa"], enforcedSessionControls: [], result: "success" }], sessionId: aad, uniqueTokenIdentifier: token, signInEventTypes: ["interactiveUser"] },
+        {
+          id: r.uuid(),
+          createdDateTime: isoS(t),
+          userDisplayName: p.name,
+          userPrincipalName: p.email,
+          userId: userObj,
+          appId: "00000002-0000-0ff1-ce00-000000000000",
+          appDisplayName: "Office 365 Exchange Online",
+          ipAddress: p.laptopIp,
+          clientAppUsed: "Browser",
+          correlationId: r.uuid(),
+          conditionalAccessStatus: "success",
+          isInteractive: true,
+          resourceDisplayName: "Office 365 Exchange Online",
+          resourceId: "00000002-0000-0ff1-ce00-000000000000",
+          status: { errorCode: 0, failureReason: null, additionalDetails: null },
+          appliedConditionalAccessPolicies: [
+            {
+              id: "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d",
+              displayName: "Require MFA for all users",
+              enforcedGrantControls: ["Mfa"],
+              enforcedSessionControls: [],
+              result: "success",
+            },
+          ],
+          sessionId: aad,
+          uniqueTokenIdentifier: token,
+          signInEventTypes: ["interactiveUser"],
+        },
         { session: eSid, identity: p.id, credential: null },
       );
       session(eSid, "entra", p.id, null, null, true, t, t);
@@ -500,7 +1285,31 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
         last += r.int(30, 900) * 1000;
         add(
           blob,
-          { CreationTime: isoS(last).replace("Z", ""), Id: r.uuid(), Operation: "MailItemsAccessed", OrganizationId: "4f6c2a1e-9b3d-4e8a-a6f2-7c1d0e5b9a34", RecordType: 50, ResultStatus: "Succeeded", UserKey: userObj, UserType: 0, Version: 1, Workload: "Exchange", ClientIP: p.laptopIp, UserId: p.email, AppAccessContext: { AADSessionId: aad, UniqueTokenId: token, ClientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c", ClientAppName: "Microsoft Office", IssuedAtTime: isoS(t).replace("Z", ""), UserObjectId: userObj }, ClientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c", MailboxOwnerUPN: p.email, OperationCount: 1 },
+          {
+            CreationTime: isoS(last).replace("Z", ""),
+            Id: r.uuid(),
+            Operation: "MailItemsAccessed",
+            OrganizationId: "4f6c2a1e-9b3d-4e8a-a6f2-7c1d0e5b9a34",
+            RecordType: 50,
+            ResultStatus: "Succeeded",
+            UserKey: userObj,
+            UserType: 0,
+            Version: 1,
+            Workload: "Exchange",
+            ClientIP: p.laptopIp,
+            UserId: p.email,
+            AppAccessContext: {
+              AADSessionId: aad,
+              UniqueTokenId: token,
+              ClientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c",
+              ClientAppName: "Microsoft Office",
+              IssuedAtTime: isoS(t).replace("Z", ""),
+              UserObjectId: userObj,
+            },
+            ClientAppId: "d3590ed6-52b3-4102-aeff-aad2292ab01c",
+            MailboxOwnerUPN: p.email,
+            OperationCount: 1,
+          },
           { session: mSid, identity: p.id, credential: null },
         );
       }
@@ -511,7 +1320,30 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     const ta = start + d * 86400000 + 15 * 3600000;
     add(
       file(`atlassian/org-audit-events-${dayFile(d)}.json`, "atlassian", "envelope", { envelope: "data" }),
-      { id: r.uuid(), type: "events", attributes: { time: iso(ta), action: d === 1 ? "api_token_created" : "user_added_to_group", actor: { id: r.alnum(24), name: admin.name, email: admin.email }, context: [{ id: `712020:${r.uuid()}`, type: "users", attributes: { accountType: "atlassian", email: people[(d + 7) % people.length].email, name: people[(d + 7) % people.length].name } }], container: [{ id: r.uuid(), type: "sites", attributes: { siteHostName: "https://example-corp.atlassian.net", siteName: "example-corp" } }], location: { ip: admin.laptopIp, countryName: "Portugal", city: "Lisbon" } } },
+      {
+        id: r.uuid(),
+        type: "events",
+        attributes: {
+          time: iso(ta),
+          action: d === 1 ? "api_token_created" : "user_added_to_group",
+          actor: { id: r.alnum(24), name: admin.name, email: admin.email },
+          context: [
+            {
+              id: `712020:${r.uuid()}`,
+              type: "users",
+              attributes: {
+                accountType: "atlassian",
+                email: people[(d + 7) % people.length].email,
+                name: people[(d + 7) % people.length].name,
+              },
+            },
+          ],
+          container: [
+            { id: r.uuid(), type: "sites", attributes: { siteHostName: "https://example-corp.atlassian.net", siteName: "example-corp" } },
+          ],
+          location: { ip: admin.laptopIp, countryName: "Portugal", city: "Lisbon" },
+        },
+      },
       { session: null, identity: admin.id, credential: null },
     );
     for (let k = 0; k < 2 * scale; k++) {
@@ -519,7 +1351,23 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
       const tt = start + d * 86400000 + (9 + k) * 3600000 + r.int(0, 3599) * 1000;
       add(
         file(`opa/opa-decision-logs-payments-gateway-${dayFile(d)}.json`, "opa", "json-array"),
-        { labels: { app: "payments-gateway", id: r.uuid(), version: "v1.4.2" }, decision_id: r.uuid(), bundles: { authz: { revision: r.hex(12) } }, path: "httpapi/authz/allow", input: { method: "GET", path: ["payments", "ledger", String(k)], user: p.email, source_ip: p.laptopIp, request_id: `req-${r.hex(6)}` }, result: k % 5 !== 4, requested_by: "10.0.3.14:52144", timestamp: iso(tt), metrics: { timer_rego_query_eval_ns: r.int(20000, 90000) } },
+        {
+          labels: { app: "payments-gateway", id: r.uuid(), version: "v1.4.2" },
+          decision_id: r.uuid(),
+          bundles: { authz: { revision: r.hex(12) } },
+          path: "httpapi/authz/allow",
+          input: {
+            method: "GET",
+            path: ["payments", "ledger", String(k)],
+            user: p.email,
+            source_ip: p.laptopIp,
+            request_id: `req-${r.hex(6)}`,
+          },
+          result: k % 5 !== 4,
+          requested_by: "10.0.3.14:52144",
+          timestamp: iso(tt),
+          metrics: { timer_rego_query_eval_ns: r.int(20000, 90000) },
+        },
         { session: null, identity: p.id, credential: null },
       );
     }
@@ -541,7 +1389,16 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
         customfield_10052: iso(start + 2 * 86400000 + 12 * 3600000).replace("Z", "+0000"),
       },
       names: { summary: "Summary", status: "Status", customfield_10051: "Change start", customfield_10052: "Change end" },
-      changelog: { histories: [{ id: "90001", author: { accountId: r.alnum(24), emailAddress: dana.email, displayName: dana.name, accountType: "atlassian" }, created: iso(start + 2 * 86400000 + 10 * 3600000).replace("Z", "+0000"), items: [{ field: "status", fromString: "Awaiting approval", toString: "Approved" }] }] },
+      changelog: {
+        histories: [
+          {
+            id: "90001",
+            author: { accountId: r.alnum(24), emailAddress: dana.email, displayName: dana.name, accountType: "atlassian" },
+            created: iso(start + 2 * 86400000 + 10 * 3600000).replace("Z", "+0000"),
+            items: [{ field: "status", fromString: "Awaiting approval", toString: "Approved" }],
+          },
+        ],
+      },
     },
     { session: null, identity: dana.id, credential: null },
   );
@@ -567,7 +1424,12 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     if (seen.has(base)) throw new Error(`demo: two files named ${base}`);
     seen.add(base);
     let text: string;
-    if (f.kind === "csv") text = [f.header!.map(csvCell).join(","), ...f.records.map((rec) => f.header!.map((h) => csvCell((rec as Record<string, string>)[h] ?? "")).join(","))].join("\r\n") + "\r\n";
+    if (f.kind === "csv")
+      text =
+        [
+          f.header!.map(csvCell).join(","),
+          ...f.records.map((rec) => f.header!.map((h) => csvCell((rec as Record<string, string>)[h] ?? "")).join(",")),
+        ].join("\r\n") + "\r\n";
     else if (f.kind === "ndjson") text = f.records.map((rec) => JSON.stringify(rec)).join("\n") + "\n";
     else if (f.kind === "envelope") text = JSON.stringify({ [f.envelope!]: f.records }, null, 1) + "\n";
     else text = JSON.stringify(f.records, null, 1) + "\n";
@@ -579,7 +1441,15 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
     f.truth.forEach((t, index) => {
       const rec = f.records[index] as Record<string, unknown>;
       const nativeId = nativeIdOf(f.platform, rec);
-      gt.events.push({ file: base, index, platform: f.platform, nativeId, session: t.session, identity: t.identity, credential: t.credential });
+      gt.events.push({
+        file: base,
+        index,
+        platform: f.platform,
+        nativeId,
+        session: t.session,
+        identity: t.identity,
+        credential: t.credential,
+      });
     });
   }
   const groundTruth = path.join(opts.outDir, "ground-truth.json");
@@ -624,11 +1494,118 @@ function row(header: string[], values: Record<string, string>): Record<string, s
 }
 
 const SF_HEADERS: Record<string, string[]> = {
-  Login: ["EVENT_TYPE", "TIMESTAMP", "REQUEST_ID", "ORGANIZATION_ID", "USER_ID", "URI", "SESSION_KEY", "LOGIN_KEY", "USER_TYPE", "LOGIN_STATUS", "BROWSER_TYPE", "API_TYPE", "USER_NAME", "AUTHENTICATION_METHOD_REFERENCE", "TIMESTAMP_DERIVED", "CLIENT_IP", "SOURCE_IP"],
-  URI: ["EVENT_TYPE", "TIMESTAMP", "REQUEST_ID", "ORGANIZATION_ID", "USER_ID", "URI", "SESSION_KEY", "LOGIN_KEY", "USER_TYPE", "REQUEST_STATUS", "TIMESTAMP_DERIVED", "CLIENT_IP"],
-  ReportExport: ["EVENT_TYPE", "TIMESTAMP", "REQUEST_ID", "ORGANIZATION_ID", "USER_ID", "SESSION_KEY", "LOGIN_KEY", "CLIENT_IP", "URI", "REPORT_ID", "CLIENT_INFO", "USER_AGENT", "TIMESTAMP_DERIVED"],
-  API: ["EVENT_TYPE", "TIMESTAMP", "REQUEST_ID", "ORGANIZATION_ID", "USER_ID", "URI", "SESSION_KEY", "LOGIN_KEY", "USER_TYPE", "ENTITY_NAME", "API_TYPE", "METHOD_NAME", "CLIENT_NAME", "ROWS_PROCESSED", "CONNECTED_APP_ID", "USER_AGENT", "TIMESTAMP_DERIVED", "CLIENT_IP"],
+  Login: [
+    "EVENT_TYPE",
+    "TIMESTAMP",
+    "REQUEST_ID",
+    "ORGANIZATION_ID",
+    "USER_ID",
+    "URI",
+    "SESSION_KEY",
+    "LOGIN_KEY",
+    "USER_TYPE",
+    "LOGIN_STATUS",
+    "BROWSER_TYPE",
+    "API_TYPE",
+    "USER_NAME",
+    "AUTHENTICATION_METHOD_REFERENCE",
+    "TIMESTAMP_DERIVED",
+    "CLIENT_IP",
+    "SOURCE_IP",
+  ],
+  URI: [
+    "EVENT_TYPE",
+    "TIMESTAMP",
+    "REQUEST_ID",
+    "ORGANIZATION_ID",
+    "USER_ID",
+    "URI",
+    "SESSION_KEY",
+    "LOGIN_KEY",
+    "USER_TYPE",
+    "REQUEST_STATUS",
+    "TIMESTAMP_DERIVED",
+    "CLIENT_IP",
+  ],
+  ReportExport: [
+    "EVENT_TYPE",
+    "TIMESTAMP",
+    "REQUEST_ID",
+    "ORGANIZATION_ID",
+    "USER_ID",
+    "SESSION_KEY",
+    "LOGIN_KEY",
+    "CLIENT_IP",
+    "URI",
+    "REPORT_ID",
+    "CLIENT_INFO",
+    "USER_AGENT",
+    "TIMESTAMP_DERIVED",
+  ],
+  API: [
+    "EVENT_TYPE",
+    "TIMESTAMP",
+    "REQUEST_ID",
+    "ORGANIZATION_ID",
+    "USER_ID",
+    "URI",
+    "SESSION_KEY",
+    "LOGIN_KEY",
+    "USER_TYPE",
+    "ENTITY_NAME",
+    "API_TYPE",
+    "METHOD_NAME",
+    "CLIENT_NAME",
+    "ROWS_PROCESSED",
+    "CONNECTED_APP_ID",
+    "USER_AGENT",
+    "TIMESTAMP_DERIVED",
+    "CLIENT_IP",
+  ],
 };
-const SNOW_LOGIN = ["EVENT_ID", "EVENT_TIMESTAMP", "EVENT_TYPE", "USER_NAME", "CLIENT_IP", "REPORTED_CLIENT_TYPE", "REPORTED_CLIENT_VERSION", "FIRST_AUTHENTICATION_FACTOR", "SECOND_AUTHENTICATION_FACTOR", "IS_SUCCESS", "ERROR_CODE", "ERROR_MESSAGE", "RELATED_EVENT_ID", "CONNECTION"];
-const SNOW_SESSIONS = ["SESSION_ID", "CREATED_ON", "USER_NAME", "AUTHENTICATION_METHOD", "LOGIN_EVENT_ID", "CLIENT_APPLICATION_VERSION", "CLIENT_APPLICATION_ID", "CLIENT_ENVIRONMENT", "CLIENT_BUILD_ID", "CLIENT_VERSION", "CLOSED_REASON"];
-const SNOW_QUERY = ["QUERY_ID", "QUERY_TEXT", "DATABASE_NAME", "SCHEMA_NAME", "QUERY_TYPE", "SESSION_ID", "USER_NAME", "ROLE_NAME", "WAREHOUSE_NAME", "START_TIME", "END_TIME", "EXECUTION_STATUS", "ERROR_CODE", "ROWS_PRODUCED", "ROWS_UNLOADED"];
+const SNOW_LOGIN = [
+  "EVENT_ID",
+  "EVENT_TIMESTAMP",
+  "EVENT_TYPE",
+  "USER_NAME",
+  "CLIENT_IP",
+  "REPORTED_CLIENT_TYPE",
+  "REPORTED_CLIENT_VERSION",
+  "FIRST_AUTHENTICATION_FACTOR",
+  "SECOND_AUTHENTICATION_FACTOR",
+  "IS_SUCCESS",
+  "ERROR_CODE",
+  "ERROR_MESSAGE",
+  "RELATED_EVENT_ID",
+  "CONNECTION",
+];
+const SNOW_SESSIONS = [
+  "SESSION_ID",
+  "CREATED_ON",
+  "USER_NAME",
+  "AUTHENTICATION_METHOD",
+  "LOGIN_EVENT_ID",
+  "CLIENT_APPLICATION_VERSION",
+  "CLIENT_APPLICATION_ID",
+  "CLIENT_ENVIRONMENT",
+  "CLIENT_BUILD_ID",
+  "CLIENT_VERSION",
+  "CLOSED_REASON",
+];
+const SNOW_QUERY = [
+  "QUERY_ID",
+  "QUERY_TEXT",
+  "DATABASE_NAME",
+  "SCHEMA_NAME",
+  "QUERY_TYPE",
+  "SESSION_ID",
+  "USER_NAME",
+  "ROLE_NAME",
+  "WAREHOUSE_NAME",
+  "START_TIME",
+  "END_TIME",
+  "EXECUTION_STATUS",
+  "ERROR_CODE",
+  "ROWS_PRODUCED",
+  "ROWS_UNLOADED",
+];

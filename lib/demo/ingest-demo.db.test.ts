@@ -20,32 +20,52 @@ const platforms = [...new Set(gt.files.map((f) => f.platform))].sort();
 describe("demo dataset through the ingest pipeline (seed 5, scale 1)", () => {
   for (const platform of platforms) {
     const files = gt.files.filter((f) => f.platform === platform);
-    it.skipIf(getSource(platform) === null)(`${platform}: ${files.length} file(s), ${files.reduce((n, f) => n + f.records, 0)} records, none quarantined`, async () => {
-      const outcomes = await ingestFiles({ ctx: system(), paths: files.map((f) => path.join(dir, f.path)) });
-      for (const [i, f] of files.entries()) {
-        const o = outcomes[i];
-        expect(o.error, f.path).toBeUndefined();
-        const quarantined = await db().quarantinedRecord.findMany({ where: { batchId: o.result!.batchId }, select: { position: true, reason: true }, take: 5 });
-        expect(quarantined.map((q) => `${f.path}#${q.position}: ${q.reason}`)).toEqual([]);
-        expect({ file: f.path, platform: o.result!.platform, status: o.result!.status, stored: o.result!.stored, duplicate: o.result!.duplicate, quarantined: o.result!.quarantined }).toEqual({
-          file: f.path,
-          platform,
-          status: "completed",
-          stored: f.records,
-          duplicate: 0,
-          quarantined: 0,
-        });
-        // Where the source keeps a native id, it is the one the ground truth names for that record.
-        const raws = await db().rawRecord.findMany({ where: { batchId: o.result!.batchId }, select: { id: true, position: true } });
-        const positionOf = new Map(raws.map((r) => [r.id, Number(r.position)]));
-        const events = await db().event.findMany({ where: { rawRecordId: { in: raws.map((r) => r.id) } }, select: { rawRecordId: true, nativeId: true } });
-        expect(new Set(events.map((e) => e.rawRecordId)).size, `${f.path}: records with events`).toBe(f.records);
-        const truth = new Map(gt.events.filter((e) => e.file === path.basename(f.path)).map((e) => [e.index, e.nativeId]));
-        const mismatches = events
-          .filter((e) => e.nativeId !== null && e.nativeId !== truth.get(positionOf.get(e.rawRecordId)!))
-          .map((e) => `${f.path}#${positionOf.get(e.rawRecordId)}: stored ${e.nativeId}, ground truth ${truth.get(positionOf.get(e.rawRecordId)!)}`);
-        expect(mismatches).toEqual([]);
-      }
-    });
+    it.skipIf(getSource(platform) === null)(
+      `${platform}: ${files.length} file(s), ${files.reduce((n, f) => n + f.records, 0)} records, none quarantined`,
+      async () => {
+        const outcomes = await ingestFiles({ ctx: system(), paths: files.map((f) => path.join(dir, f.path)) });
+        for (const [i, f] of files.entries()) {
+          const o = outcomes[i];
+          expect(o.error, f.path).toBeUndefined();
+          const quarantined = await db().quarantinedRecord.findMany({
+            where: { batchId: o.result!.batchId },
+            select: { position: true, reason: true },
+            take: 5,
+          });
+          expect(quarantined.map((q) => `${f.path}#${q.position}: ${q.reason}`)).toEqual([]);
+          expect({
+            file: f.path,
+            platform: o.result!.platform,
+            status: o.result!.status,
+            stored: o.result!.stored,
+            duplicate: o.result!.duplicate,
+            quarantined: o.result!.quarantined,
+          }).toEqual({
+            file: f.path,
+            platform,
+            status: "completed",
+            stored: f.records,
+            duplicate: 0,
+            quarantined: 0,
+          });
+          // Where the source keeps a native id, it is the one the ground truth names for that record.
+          const raws = await db().rawRecord.findMany({ where: { batchId: o.result!.batchId }, select: { id: true, position: true } });
+          const positionOf = new Map(raws.map((r) => [r.id, Number(r.position)]));
+          const events = await db().event.findMany({
+            where: { rawRecordId: { in: raws.map((r) => r.id) } },
+            select: { rawRecordId: true, nativeId: true },
+          });
+          expect(new Set(events.map((e) => e.rawRecordId)).size, `${f.path}: records with events`).toBe(f.records);
+          const truth = new Map(gt.events.filter((e) => e.file === path.basename(f.path)).map((e) => [e.index, e.nativeId]));
+          const mismatches = events
+            .filter((e) => e.nativeId !== null && e.nativeId !== truth.get(positionOf.get(e.rawRecordId)!))
+            .map(
+              (e) =>
+                `${f.path}#${positionOf.get(e.rawRecordId)}: stored ${e.nativeId}, ground truth ${truth.get(positionOf.get(e.rawRecordId)!)}`,
+            );
+          expect(mismatches).toEqual([]);
+        }
+      },
+    );
   }
 });

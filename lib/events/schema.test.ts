@@ -12,15 +12,33 @@ function event(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
     status: "success",
     status_detail: "SUCCESS",
     message: null,
-    actor: { external_id: "00u1", name: "Maria Lopez", login: "maria@example.com", email: "maria@example.com", type: "User", kind_hint: "human" },
+    actor: {
+      external_id: "00u1",
+      name: "Maria Lopez",
+      login: "maria@example.com",
+      email: "maria@example.com",
+      type: "User",
+      kind_hint: "human",
+    },
     session: { key: "idxS1", key_type: "okta.externalSessionId", root_key: null, issuer: null },
-    credential: { key: "00T1", key_type: "okta.api_token_id", kind: "api_token", native_type: "SSWS", parent_key: null, parent_key_type: null, parent_kind: null },
+    credential: {
+      key: "00T1",
+      key_type: "okta.api_token_id",
+      kind: "api_token",
+      native_type: "SSWS",
+      parent_key: null,
+      parent_key_type: null,
+      parent_kind: null,
+    },
     issued_credentials: [],
     auth: null,
     client: { app_id: "0oa1", app_name: "Salesforce" },
     src_endpoint: { ip: "203.0.113.24", location: { city: "Lisbon", region: null, country: "Portugal" } },
     user_agent: "Mozilla/5.0",
-    resources: [{ type: "AppInstance", id: "0oa1", name: "Salesforce" }, { type: "User", id: "00u2", name: null }],
+    resources: [
+      { type: "AppInstance", id: "0oa1", name: "Salesforce" },
+      { type: "User", id: "00u2", name: null },
+    ],
     privileged: false,
     policy: null,
     jit: null,
@@ -81,6 +99,14 @@ describe("NormalizedEventSchema", () => {
     });
     expect(JSON.parse(JSON.stringify(row.data))).toEqual(row.data);
     const bare = toEventRow(event({ session: null, credential: null, client: null, resources: [], actor: { ...e.actor, name: null } }));
-    expect(bare).toMatchObject({ sessionKey: null, credentialKey: null, clientAppId: null, targetType: null, targetId: null, targetName: null, actorName: "maria@example.com" });
+    expect(bare).toMatchObject({
+      sessionKey: null,
+      credentialKey: null,
+      clientAppId: null,
+      targetType: null,
+      targetId: null,
+      targetName: null,
+      actorName: "maria@example.com",
+    });
   });
 });

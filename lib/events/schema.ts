@@ -80,17 +80,7 @@ const EventStatusSchema = z.enum(["success", "failure", "unknown"]);
  *  - workload: a compute identity (Entra managed identity, EC2 instance-profile session).
  *  - system: the platform itself (Okta SystemPrincipal, AWS service principal).
  */
-const ActorKindSchema = z.enum([
-  "human",
-  "service_account",
-  "oauth_app",
-  "api_token",
-  "bot",
-  "ai_agent",
-  "workload",
-  "system",
-  "unknown",
-]);
+const ActorKindSchema = z.enum(["human", "service_account", "oauth_app", "api_token", "bot", "ai_agent", "workload", "system", "unknown"]);
 
 const CredentialKindSchema = z.enum([
   "password",
@@ -316,7 +306,10 @@ export const NormalizedEventSchema = z
     /** The platform's own id for this event (Okta uuid, Entra id, CloudTrail eventID, GitHub _document_id). */
     native_id: nid,
     /** Platform-specific evidence under the platform's own field names; any JSON values. */
-    extra: z.custom<Record<string, JsonValue>>((v) => typeof v === "object" && v !== null && !Array.isArray(v) && isJsonValue(v), "extra must hold JSON values"),
+    extra: z.custom<Record<string, JsonValue>>(
+      (v) => typeof v === "object" && v !== null && !Array.isArray(v) && isJsonValue(v),
+      "extra must hold JSON values",
+    ),
   })
   .refine((e) => OCSF_CLASSES[e.class_uid] === e.class_name, { message: "class_name does not match class_uid", path: ["class_name"] });
 

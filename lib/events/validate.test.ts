@@ -15,12 +15,16 @@ const ctx = { fileName: "f", position: 0 };
 
 function sampleEvents(): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
-  for (const r of JSON.parse(fs.readFileSync(fixture("okta/fixtures/okta-system-log-page.json"), "utf8")) as unknown[]) out.push(...okta.normalize(r, ctx));
-  for (const r of JSON.parse(fs.readFileSync(fixture("entra/fixtures/graph-signins-page.json"), "utf8")).value as unknown[]) out.push(...entra.normalize(r, ctx));
-  for (const r of JSON.parse(fs.readFileSync(fixture("entra/fixtures/graph-directory-audits-page.json"), "utf8")).value as unknown[]) out.push(...entra.normalize(r, ctx));
+  for (const r of JSON.parse(fs.readFileSync(fixture("okta/fixtures/okta-system-log-page.json"), "utf8")) as unknown[])
+    out.push(...okta.normalize(r, ctx));
+  for (const r of JSON.parse(fs.readFileSync(fixture("entra/fixtures/graph-signins-page.json"), "utf8")).value as unknown[])
+    out.push(...entra.normalize(r, ctx));
+  for (const r of JSON.parse(fs.readFileSync(fixture("entra/fixtures/graph-directory-audits-page.json"), "utf8")).value as unknown[])
+    out.push(...entra.normalize(r, ctx));
   const trail = fixture("aws-cloudtrail/fixtures/111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json");
   for (const r of JSON.parse(fs.readFileSync(trail, "utf8")).Records as unknown[]) out.push(...awsCloudTrail.normalize(r, ctx));
-  for (const l of fs.readFileSync(fixture("github/fixtures/audit-log-stream.jsonl"), "utf8").trim().split("\n")) out.push(...github.normalize(JSON.parse(l), ctx));
+  for (const l of fs.readFileSync(fixture("github/fixtures/audit-log-stream.jsonl"), "utf8").trim().split("\n"))
+    out.push(...github.normalize(JSON.parse(l), ctx));
   return out;
 }
 

@@ -17,7 +17,9 @@ type Def = {
   entries?: Record<string, unknown>;
   values?: unknown[];
   fn?: (v: unknown) => unknown;
-  checks?: { _zod: { def: { check: string; minimum?: number; maximum?: number; format?: string; pattern?: RegExp; fn?: (v: unknown) => unknown } } }[];
+  checks?: {
+    _zod: { def: { check: string; minimum?: number; maximum?: number; format?: string; pattern?: RegExp; fn?: (v: unknown) => unknown } };
+  }[];
 };
 
 function defOf(schema: z.ZodType): Def {
@@ -83,7 +85,13 @@ function compileCheck(schema: z.ZodType): Check {
         const min = only.minimum ?? 0;
         return (v) => typeof v === "string" && v.length >= min;
       }
-      if (only?.check === "string_format" && only.format === "regex" && only.pattern instanceof RegExp && !only.pattern.global && !only.pattern.sticky) {
+      if (
+        only?.check === "string_format" &&
+        only.format === "regex" &&
+        only.pattern instanceof RegExp &&
+        !only.pattern.global &&
+        !only.pattern.sticky
+      ) {
         const re = only.pattern;
         return (v) => typeof v === "string" && re.test(v);
       }

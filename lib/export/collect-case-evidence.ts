@@ -60,18 +60,37 @@ export type CaseEvidence = {
 };
 
 /** Finds a case by id or by number (#12, 12), in the tenant. */
-export async function findCase({ ref, tenantId = DEFAULT_TENANT }: { ref: string; tenantId?: string }): Promise<{ id: string; number: number }> {
+export async function findCase({
+  ref,
+  tenantId = DEFAULT_TENANT,
+}: {
+  ref: string;
+  tenantId?: string;
+}): Promise<{ id: string; number: number }> {
   const r = ref.trim().replace(/^#/, "");
   const q = UUID.test(r)
-    ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [r, tenantId])
+    ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [
+        r,
+        tenantId,
+      ])
     : /^\d{1,9}$/.test(r)
-      ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE number = $1 AND "tenantId" = $2`, [Number(r), tenantId])
+      ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE number = $1 AND "tenantId" = $2`, [
+          Number(r),
+          tenantId,
+        ])
       : null;
-  if (!q || q.rows.length === 0) throw new AppError("NOT_FOUND", `No case ${ref}. Give the case number (e.g. 12) or its id, as shown on the Cases page.`);
+  if (!q || q.rows.length === 0)
+    throw new AppError("NOT_FOUND", `No case ${ref}. Give the case number (e.g. 12) or its id, as shown on the Cases page.`);
   return q.rows[0];
 }
 
-export async function collectCaseEvidence({ caseId, tenantId = DEFAULT_TENANT }: { caseId: string; tenantId?: string }): Promise<CaseEvidence> {
+export async function collectCaseEvidence({
+  caseId,
+  tenantId = DEFAULT_TENANT,
+}: {
+  caseId: string;
+  tenantId?: string;
+}): Promise<CaseEvidence> {
   if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   const c = pool();
   const caseRows = await c.query<CaseRow>(
@@ -301,7 +320,11 @@ export async function* streamEventLines(eventIds: Float64Array): AsyncGenerator<
  * retention), which the records.bin pass checks record by record again. So a record purged since the evidence was
  * collected fails the export rather than ship offsets that do not match.
  */
-export async function* streamRawIndexLines(rawRecordIds: Float64Array, lengths: Float64Array, payloadSizes: Float64Array): AsyncGenerator<Buffer> {
+export async function* streamRawIndexLines(
+  rawRecordIds: Float64Array,
+  lengths: Float64Array,
+  payloadSizes: Float64Array,
+): AsyncGenerator<Buffer> {
   const pages = Math.ceil(rawRecordIds.length / PAGE);
   // Each page's first offset, from the sizes collected (0 for a purged record): what the index says if nothing
   // changed since, which the per-row checks below make sure of.
@@ -345,7 +368,10 @@ export async function* streamRawIndexLines(rawRecordIds: Float64Array, lengths: 
  * and lengths (-1: purged by retention) in the same order so that the caller can check every record is where it
  * belongs. Pages are cut at RAW_PAGE records or RAW_PAGE_BYTES, whichever comes first (a record may be up to 64 MB).
  */
-export function streamRawPayloads(rawRecordIds: Float64Array, payloadSizes: Float64Array): AsyncGenerator<{ ids: string[]; lengths: number[]; bytes: Buffer }> {
+export function streamRawPayloads(
+  rawRecordIds: Float64Array,
+  payloadSizes: Float64Array,
+): AsyncGenerator<{ ids: string[]; lengths: number[]; bytes: Buffer }> {
   const bounds: number[] = [0];
   for (let i = 0, bytes = 0; i < rawRecordIds.length; i++) {
     if (i > bounds[bounds.length - 1] && (i - bounds[bounds.length - 1] >= RAW_PAGE || bytes + payloadSizes[i] > RAW_PAGE_BYTES)) {

@@ -50,7 +50,7 @@ const listFiles = (dir: string, prefix = ""): string[] =>
     const rel = prefix ? `${prefix}/${d.name}` : d.name;
     return d.isDirectory() ? listFiles(dir, rel) : [rel];
   });
-const collect = async <T,>(it: AsyncIterable<T>) => {
+const collect = async <T>(it: AsyncIterable<T>) => {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
@@ -174,9 +174,18 @@ describe("exportCase", () => {
     // SHA256SUMS lists every file but itself and its signature, with the right hashes.
     const sums = fs.readFileSync(path.join(pkg, "SHA256SUMS"), "utf8").trim().split("\n");
     const listed = sums.map((l) => l.slice(66)).sort();
-    expect(listed).toEqual(listFiles(pkg).filter((f) => f !== "SHA256SUMS" && f !== "SHA256SUMS.sig").sort());
+    expect(listed).toEqual(
+      listFiles(pkg)
+        .filter((f) => f !== "SHA256SUMS" && f !== "SHA256SUMS.sig")
+        .sort(),
+    );
     for (const l of sums) {
-      expect(crypto.createHash("sha256").update(fs.readFileSync(path.join(pkg, l.slice(66)))).digest("hex")).toBe(l.slice(0, 64));
+      expect(
+        crypto
+          .createHash("sha256")
+          .update(fs.readFileSync(path.join(pkg, l.slice(66))))
+          .digest("hex"),
+      ).toBe(l.slice(0, 64));
     }
     expect(result.files).toBe(listFiles(pkg).length);
   });
@@ -184,8 +193,17 @@ describe("exportCase", () => {
   it("records the export in the case history and the audit trail, by the auditor", async () => {
     const act = await db().caseActivity.findFirstOrThrow({ where: { caseId }, orderBy: { id: "desc" } });
     expect(act).toMatchObject({ action: "exported", actorId: actor.id });
-    const manifestSha = crypto.createHash("sha256").update(fs.readFileSync(path.join(pkg, "manifest.json"))).digest("hex");
-    expect(act.after).toMatchObject({ status: "completed", events: result.events, rawRecords: result.rawRecords, files: result.files, manifestSha256: manifestSha });
+    const manifestSha = crypto
+      .createHash("sha256")
+      .update(fs.readFileSync(path.join(pkg, "manifest.json")))
+      .digest("hex");
+    expect(act.after).toMatchObject({
+      status: "completed",
+      events: result.events,
+      rawRecords: result.rawRecords,
+      files: result.files,
+      manifestSha256: manifestSha,
+    });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "case.exported", resourceId: caseId } });
     expect(audit).toMatchObject({ actorId: actor.id, actorEmail: actor.email });
     expect(audit.details).toMatchObject({ caseNumber, status: "completed", manifestSha256: manifestSha });
@@ -218,11 +236,22 @@ describe("exportCase", () => {
     const ids = Float64Array.from(appended, (a) => Number(a.id));
     const lengths = new Float64Array(ids.length);
     const sizes = Float64Array.from(bytes, (b) => b.length);
-    const index = Buffer.concat(await collect(streamRawIndexLines(ids, lengths, sizes))).toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const index = Buffer.concat(await collect(streamRawIndexLines(ids, lengths, sizes)))
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(Array.from(lengths)).toEqual(bytes.map((b) => b.length));
     // A size that no longer matches what is stored (purged since the evidence was collected) fails the export.
-    await expect(collect(streamRawIndexLines(ids, new Float64Array(ids.length), Float64Array.from([7, 0, 0])))).rejects.toThrow(/changed during the export/);
-    const pages = await collect(streamRawPayloads(ids, Float64Array.from(bytes, (b) => b.length)));
+    await expect(collect(streamRawIndexLines(ids, new Float64Array(ids.length), Float64Array.from([7, 0, 0])))).rejects.toThrow(
+      /changed during the export/,
+    );
+    const pages = await collect(
+      streamRawPayloads(
+        ids,
+        Float64Array.from(bytes, (b) => b.length),
+      ),
+    );
     expect(pages.flatMap((p) => p.ids)).toEqual(appended.map((a) => String(a.id)));
     expect(pages.flatMap((p) => p.lengths)).toEqual(bytes.map((b) => b.length));
     const bin = Buffer.concat(pages.map((p) => p.bytes));
@@ -234,7 +263,14 @@ describe("exportCase", () => {
     );
     let offset = 0;
     stored.rows.forEach((r, i) => {
-      expect(index[i]).toMatchObject({ rawRecordId: r.id, offset, length: r.payload.length, purged: false, leafHash: r.leafHash.toString("hex"), contentHash: r.contentHash.toString("hex") });
+      expect(index[i]).toMatchObject({
+        rawRecordId: r.id,
+        offset,
+        length: r.payload.length,
+        purged: false,
+        leafHash: r.leafHash.toString("hex"),
+        contentHash: r.contentHash.toString("hex"),
+      });
       expect(bin.subarray(offset, offset + r.payload.length).equals(r.payload)).toBe(true);
       offset += r.payload.length;
     });
@@ -277,7 +313,9 @@ describe("exportCase", () => {
     expect(await findCase({ ref: `#${caseNumber}` })).toEqual({ id: caseId, number: caseNumber });
     expect(await findCase({ ref: caseId })).toEqual({ id: caseId, number: caseNumber });
     await expect(findCase({ ref: "99999" })).rejects.toBeInstanceOf(AppError);
-    await expect(exportCase({ ctx, caseId: crypto.randomUUID(), output: fs.createWriteStream(path.join(tmp, "none.zip")) })).rejects.toMatchObject({
+    await expect(
+      exportCase({ ctx, caseId: crypto.randomUUID(), output: fs.createWriteStream(path.join(tmp, "none.zip")) }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -296,7 +334,11 @@ function resignWithNewKey(dir: string, edit: (dir: string) => void): string {
   const cpJson = JSON.parse(fs.readFileSync(path.join(dir, "checkpoint.json"), "utf8"));
   fs.writeFileSync(path.join(dir, "checkpoint.json"), JSON.stringify({ ...cpJson, keyFingerprint: fingerprint }, null, 2));
   fs.writeFileSync(path.join(dir, "checkpoint.sig"), crypto.sign(null, fs.readFileSync(path.join(dir, "checkpoint.txt")), privateKey));
-  const hash = (f: string) => crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex");
+  const hash = (f: string) =>
+    crypto
+      .createHash("sha256")
+      .update(fs.readFileSync(path.join(dir, f)))
+      .digest("hex");
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
   for (const f of manifest.files) f.sha256 = hash(f.path);
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
@@ -329,7 +371,11 @@ describe("key pinning", () => {
     expect(pinned.out).toContain("NOT VERIFIED: key failed first");
 
     let out = "";
-    const code = await runCli({ argv: ["verify-export", dir], commands, io: { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) } });
+    const code = await runCli({
+      argv: ["verify-export", dir],
+      commands,
+      io: { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) },
+    });
     expect(code, out).toBe(1);
     expect(out).toContain(`public-key.pem is key ${forged}`);
   });
@@ -386,7 +432,11 @@ describe("tampering", () => {
     const dir = copyPkg("forged");
     const indexFile = path.join(dir, "raw/index.ndjson");
     const proofFile = path.join(dir, "proofs/inclusion-proofs.ndjson");
-    const index = fs.readFileSync(indexFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const index = fs
+      .readFileSync(indexFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const bin = fs.readFileSync(path.join(dir, "raw/records.bin"));
     const victim = index[0];
     const original = bin.subarray(victim.offset, victim.offset + victim.length);
@@ -396,10 +446,17 @@ describe("tampering", () => {
     forged[at + 1] = forged[at + 1] === 0x61 ? 0x62 : 0x61;
     forged.copy(bin, victim.offset);
     fs.writeFileSync(path.join(dir, "raw/records.bin"), bin);
-    const newLeaf = crypto.createHash("sha256").update(Buffer.concat([Buffer.from([0]), forged])).digest("hex");
+    const newLeaf = crypto
+      .createHash("sha256")
+      .update(Buffer.concat([Buffer.from([0]), forged]))
+      .digest("hex");
     index[0] = { ...victim, leafHash: newLeaf, contentHash: crypto.createHash("sha256").update(forged).digest("hex") };
     fs.writeFileSync(indexFile, index.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    const proofs = fs.readFileSync(proofFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const proofs = fs
+      .readFileSync(proofFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     proofs[0].leafHash = newLeaf;
     fs.writeFileSync(proofFile, proofs.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const sumsFile = path.join(dir, "SHA256SUMS");
@@ -410,7 +467,10 @@ describe("tampering", () => {
       .map((l) => {
         const f = l.slice(66);
         return ["raw/records.bin", "raw/index.ndjson", "proofs/inclusion-proofs.ndjson"].includes(f)
-          ? `${crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex")}  ${f}`
+          ? `${crypto
+              .createHash("sha256")
+              .update(fs.readFileSync(path.join(dir, f)))
+              .digest("hex")}  ${f}`
           : l;
       });
     fs.writeFileSync(sumsFile, sums.join("\n") + "\n");
@@ -418,7 +478,11 @@ describe("tampering", () => {
     expect(run("sha256sum -c SHA256SUMS", dir).code).toBe(0);
     const v = verifyDir(dir);
     expect(v.code).toBe(1);
-    expect(v.out).toMatch(new RegExp(`FAIL  proofs .*raw record ${victim.rawRecordId}, leaf ${victim.leafIndex}\\): the inclusion proof does not lead to the signed root`));
+    expect(v.out).toMatch(
+      new RegExp(
+        `FAIL  proofs .*raw record ${victim.rawRecordId}, leaf ${victim.leafIndex}\\): the inclusion proof does not lead to the signed root`,
+      ),
+    );
     expect(v.out).toMatch(/FAIL {2}sums-sig .*SHA256SUMS/);
     expect(v.out).toMatch(/PASS {2}raw /);
   });
@@ -429,7 +493,9 @@ describe("tampering", () => {
     // step and then in the shared tail: each time exactly that proof must fail.
     const lines = fs.readFileSync(path.join(pkg, "proofs/inclusion-proofs.ndjson"), "utf8").trim().split("\n");
     const proofs = lines.map((l) => JSON.parse(l) as { rawRecordId: string; leafIndex: number; path: string[] });
-    const k = proofs.findIndex((p, i) => i > 0 && p.leafIndex === proofs[i - 1].leafIndex + 1 && p.leafIndex % 2 === 1 && p.path.length >= 3);
+    const k = proofs.findIndex(
+      (p, i) => i > 0 && p.leafIndex === proofs[i - 1].leafIndex + 1 && p.leafIndex % 2 === 1 && p.path.length >= 3,
+    );
     expect(k, "two sibling leaves in the package").toBeGreaterThan(0);
     expect(proofs[k].path.slice(1)).toEqual(proofs[k - 1].path.slice(1));
     for (const at of [1, proofs[k].path.length - 1]) {
@@ -443,7 +509,11 @@ describe("tampering", () => {
       fs.writeFileSync(path.join(dir, "proofs/inclusion-proofs.ndjson"), changed.join("\n") + "\n");
       const v = verifyDir(dir);
       expect(v.code).toBe(1);
-      expect(v.out).toMatch(new RegExp(`FAIL  proofs .*line ${k + 1} \\(raw record ${proofs[k].rawRecordId}, leaf ${proofs[k].leafIndex}\\): the inclusion proof does not lead`));
+      expect(v.out).toMatch(
+        new RegExp(
+          `FAIL  proofs .*line ${k + 1} \\(raw record ${proofs[k].rawRecordId}, leaf ${proofs[k].leafIndex}\\): the inclusion proof does not lead`,
+        ),
+      );
       // only that proof: the one before it, and the one after it (which may reuse work), still verify
       expect(v.out).not.toMatch(new RegExp(`line ${k} \\(|line ${k + 2} \\(`));
       fs.rmSync(dir, { recursive: true });

@@ -28,7 +28,6 @@ const PACKAGE_FORMAT = "sessionproof-evidence/v1";
 // saved bytes. writeCaseExport({ compressionLevel: 0 }) stores everything (fastest, 10-15x larger).
 const BULK_LEVEL = 1;
 
-
 export type ExportResult = {
   caseId: string;
   caseNumber: number;
@@ -61,9 +60,15 @@ function exportBaseName(caseNumber: number, at: Date): string {
 // The turbopackIgnore comments keep Next's output tracing from following these runtime paths (it would otherwise
 // trace the whole project into the server build, and warn so at every build).
 function verifierSource(): Buffer {
-  const candidates = [path.join(/* turbopackIgnore: true */ process.cwd(), "lib/export/verify.mjs"), path.join(import.meta.dirname ?? "", "verify.mjs")];
+  const candidates = [
+    path.join(/* turbopackIgnore: true */ process.cwd(), "lib/export/verify.mjs"),
+    path.join(import.meta.dirname ?? "", "verify.mjs"),
+  ];
   for (const p of candidates) if (p && fs.existsSync(/* turbopackIgnore: true */ p)) return fs.readFileSync(/* turbopackIgnore: true */ p);
-  throw new AppError("INTERNAL", "lib/export/verify.mjs is missing from this installation; the package cannot be built without its verifier.");
+  throw new AppError(
+    "INTERNAL",
+    "lib/export/verify.mjs is missing from this installation; the package cannot be built without its verifier.",
+  );
 }
 
 /**
@@ -78,7 +83,8 @@ export async function prepareCaseExport({ ctx, caseId }: { ctx: RequestContext; 
   let checkpoint = signed;
   const maxLeaf = evidence.leafIndices.length ? evidence.leafIndices[evidence.leafIndices.length - 1] : -1;
   if (maxLeaf >= checkpoint.treeSize) checkpoint = await createCheckpoint({ key });
-  if (maxLeaf >= checkpoint.treeSize) throw new AppError("INTERNAL", `leaf ${maxLeaf} is beyond checkpoint ${checkpoint.id}; export again.`);
+  if (maxLeaf >= checkpoint.treeSize)
+    throw new AppError("INTERNAL", `leaf ${maxLeaf} is beyond checkpoint ${checkpoint.id}; export again.`);
   if (checkpoint.keyFingerprint !== key.fingerprint) {
     // Only when the key changed and nothing was ingested since: the latest checkpoint is signed by the old key.
     throw new AppError(
@@ -149,7 +155,15 @@ export async function exportCase({
 async function recordExport(
   { evidence: ev }: PreparedExport,
   ctx: RequestContext,
-  outcome: { status: "completed" | "failed"; files?: number; events?: number; rawRecords?: number; treeSize?: number; manifestSha256?: string; error?: string },
+  outcome: {
+    status: "completed" | "failed";
+    files?: number;
+    events?: number;
+    rawRecords?: number;
+    treeSize?: number;
+    manifestSha256?: string;
+    error?: string;
+  },
 ): Promise<void> {
   await db().$transaction(async (tx) => {
     await recordCaseActivity(tx, {
@@ -178,8 +192,10 @@ async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64A
   for await (const page of streamRawPayloads(rawRecordIds, payloadSizes)) {
     let total = 0;
     for (let j = 0; j < page.ids.length; j++, i++) {
-      if (String(rawRecordIds[i]) !== page.ids[j]) throw new AppError("INTERNAL", `raw record ${rawRecordIds[i]} changed during the export; export again.`);
-      if (page.lengths[j] !== lengths[i]) throw new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
+      if (String(rawRecordIds[i]) !== page.ids[j])
+        throw new AppError("INTERNAL", `raw record ${rawRecordIds[i]} changed during the export; export again.`);
+      if (page.lengths[j] !== lengths[i])
+        throw new AppError("CONFLICT", "Raw records changed during the export (a retention purge?). Export again.");
       if (page.lengths[j] > 0) total += page.lengths[j];
     }
     if (total !== page.bytes.length) throw new AppError("INTERNAL", "raw record lengths do not add up; export again.");
@@ -213,13 +229,19 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
     items: ev.items.length,
   };
 
-  await add("README.md", Buffer.from(renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson }), "utf8"));
+  await add(
+    "README.md",
+    Buffer.from(renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson }), "utf8"),
+  );
   await add("verify.mjs", verifierSource());
   await add("public-key.pem", Buffer.from(key.publicKeyPem, "utf8"));
   await add("checkpoint.txt", checkpointNote(checkpoint));
   await add("checkpoint.sig", checkpoint.signature, 0);
   await add("checkpoint.json", json(cpJson));
-  await add("case.json", json({ case: ev.case, items: ev.items, notes: ev.notes, tasks: ev.tasks, history: ev.history, missingItems: ev.missing }));
+  await add(
+    "case.json",
+    json({ case: ev.case, items: ev.items, notes: ev.notes, tasks: ev.tasks, history: ev.history, missingItems: ev.missing }),
+  );
   await add("sessions.json", json(ev.sessions));
   await add("links.json", json(ev.links));
   await add("identities.json", json(ev.identities));
@@ -235,7 +257,12 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   await add("raw/records.bin", rawRecordsBin(ev.rawRecordIds, ev.payloadSizes, lengths), bulkLevel);
   await add(
     "proofs/inclusion-proofs.ndjson",
-    proofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }),
+    proofLines({
+      rawRecordIds: ev.rawRecordIds,
+      leafIndices: ev.leafIndices,
+      treeSize: checkpoint.treeSize,
+      rootHash: checkpoint.rootHash,
+    }),
     0,
   );
 

@@ -19,7 +19,8 @@ export async function extractPackage({ zipPath, dir }: { zipPath: string; dir: s
     zip.on("end", resolve);
     zip.on("entry", (entry: import("yauzl").Entry) => {
       const target = path.resolve(root, entry.fileName);
-      if (!target.startsWith(root + path.sep)) return reject(new AppError("VALIDATION", `the zip entry ${entry.fileName} points outside the package`));
+      if (!target.startsWith(root + path.sep))
+        return reject(new AppError("VALIDATION", `the zip entry ${entry.fileName} points outside the package`));
       tops.add(entry.fileName.split("/")[0]);
       if (entry.fileName.endsWith("/")) {
         fs.mkdirSync(target, { recursive: true });

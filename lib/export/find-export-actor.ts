@@ -11,10 +11,13 @@ export async function findExportActor({ email }: { email?: string }): Promise<{ 
   if (!u) {
     throw new AppError(
       "NOT_FOUND",
-      email ? `No user ${email}. Pass --as <email> of an existing user.` : "No administrator exists yet. Pass --as <email> of a user allowed to export cases.",
+      email
+        ? `No user ${email}. Pass --as <email> of an existing user.`
+        : "No administrator exists yet. Pass --as <email> of a user allowed to export cases.",
     );
   }
   if (u.disabled) throw new AppError("FORBIDDEN", `${u.email} is disabled; pass --as <email> of an enabled user.`);
-  if (!can(u.role, "cases.export")) throw new AppError("FORBIDDEN", `${u.email} (${u.role}) may not export cases; use an analyst, auditor or administrator.`);
+  if (!can(u.role, "cases.export"))
+    throw new AppError("FORBIDDEN", `${u.email} (${u.role}) may not export cases; use an analyst, auditor or administrator.`);
   return { id: u.id, email: u.email, role: u.role };
 }

@@ -16,9 +16,14 @@ let rows: { id: string; leafIndex: number }[];
 beforeAll(async () => {
   const source = await createTestSource();
   for (let i = 0; i < N; i += 500) {
-    await append(source, Array.from({ length: Math.min(500, N - i) }, (_, j) => `{"n":${i + j},"pad":"${"x".repeat((i + j) % 37)}"}`));
+    await append(
+      source,
+      Array.from({ length: Math.min(500, N - i) }, (_, j) => `{"n":${i + j},"pad":"${"x".repeat((i + j) % 37)}"}`),
+    );
   }
-  const r = await pool().query<{ id: string; leafIndex: string }>(`SELECT r.id::text, r."leafIndex"::text FROM raw_record r ORDER BY r."leafIndex"`);
+  const r = await pool().query<{ id: string; leafIndex: string }>(
+    `SELECT r.id::text, r."leafIndex"::text FROM raw_record r ORDER BY r."leafIndex"`,
+  );
   rows = r.rows.map((x) => ({ id: x.id, leafIndex: Number(x.leafIndex) }));
   expect(rows).toHaveLength(N);
 }, 60_000);
@@ -36,7 +41,10 @@ async function linesFor(leaves: number[], blocksPerGroup?: number) {
   })) {
     out.push(...chunk.toString("utf8").trim().split("\n"));
   }
-  return { cp, lines: out.map((l) => JSON.parse(l) as { rawRecordId: string; leafIndex: number; treeSize: number; leafHash: string; path: string[] }) };
+  return {
+    cp,
+    lines: out.map((l) => JSON.parse(l) as { rawRecordId: string; leafIndex: number; treeSize: number; leafHash: string; path: string[] }),
+  };
 }
 
 describe("proofLines", () => {

@@ -26,7 +26,12 @@ type Block = { base: number; size: number; hashes: Buffer[]; hex: Buffer[] };
 function buildBlock(base: number, level0Hex: string): Block {
   const level0 = Buffer.from(level0Hex, "hex");
   const hashes = completeSubtreeLevels(level0);
-  return { base, size: level0.length / H, hashes, hex: hashes.map((level, k) => Buffer.from(k === 0 ? level0Hex : level.toString("hex"), "latin1")) };
+  return {
+    base,
+    size: level0.length / H,
+    hashes,
+    hex: hashes.map((level, k) => Buffer.from(k === 0 ? level0Hex : level.toString("hex"), "latin1")),
+  };
 }
 
 // MTH(D[s:end]) for a right-edge range inside a block (end = the tree size): folded from the block's complete subtrees.
@@ -62,8 +67,18 @@ async function readBlocks(blockIndices: number[], treeSize: number): Promise<Map
     const base = b * BLOCK;
     const size = Math.min(BLOCK, treeSize - base);
     const got = r.rows[row];
-    if (!got || got.n !== size || Number(got.first) !== base || Number(got.last) !== base + size - 1 || got.ok !== true || got.h?.length !== size * 2 * H) {
-      throw new AppError("INTERNAL", `ledger leaves ${base}..${base + size - 1} are incomplete: the raw_record table has been altered. Run \`npm run cli -- ledger verify\`.`);
+    if (
+      !got ||
+      got.n !== size ||
+      Number(got.first) !== base ||
+      Number(got.last) !== base + size - 1 ||
+      got.ok !== true ||
+      got.h?.length !== size * 2 * H
+    ) {
+      throw new AppError(
+        "INTERNAL",
+        `ledger leaves ${base}..${base + size - 1} are incomplete: the raw_record table has been altered. Run \`npm run cli -- ledger verify\`.`,
+      );
     }
     out.set(b, buildBlock(base, got.h));
   });
@@ -101,11 +116,15 @@ export async function* proofLines({
 }): AsyncGenerator<Buffer> {
   // Groups: the cited leaves of up to BLOCKS_PER_GROUP distinct blocks each.
   const groups: { start: number; end: number; blockIds: number[] }[] = [];
-  for (let i = 0; i < leafIndices.length; ) {
+  for (let i = 0; i < leafIndices.length;) {
     const g = { start: i, end: i, blockIds: [] as number[] };
     while (g.end < leafIndices.length) {
       const leaf = leafIndices[g.end];
-      if (leaf >= treeSize) throw new AppError("INTERNAL", `raw record ${rawRecordIds[g.end]} (leaf ${leaf}) is not covered by the checkpoint of size ${treeSize}`);
+      if (leaf >= treeSize)
+        throw new AppError(
+          "INTERNAL",
+          `raw record ${rawRecordIds[g.end]} (leaf ${leaf}) is not covered by the checkpoint of size ${treeSize}`,
+        );
       const b = Math.floor(leaf / BLOCK);
       // Leaves come in leaf order from the exporter; includes() keeps a block from being listed twice otherwise.
       if (!g.blockIds.includes(b)) {
@@ -133,7 +152,10 @@ export async function* proofLines({
     }
     const [blocks, hashes] = await Promise.all([readBlocks(blockIds, treeSize), computeRangeHashes({ ranges: [...wanted.values()] })]);
     const mismatch = () =>
-      new AppError("INTERNAL", "the ledger no longer matches the export's checkpoint: no proof can be given. Run `npm run cli -- ledger verify`.");
+      new AppError(
+        "INTERNAL",
+        "the ledger no longer matches the export's checkpoint: no proof can be given. Run `npm run cli -- ledger verify`.",
+      );
     if (gi === 0 && !hashes.get(`0:${treeSize}`)!.equals(rootHash)) throw mismatch();
     // The upper paths come from stored subtree hashes (lib/ledger/range-hashes.ts); each block's hash as its leaves
     // give it now must be the one they were computed with, or a proof would fail only at the auditor's.
@@ -143,7 +165,8 @@ export async function* proofLines({
     }
     // The path above the block, the same for every leaf in it: ',"<hex>","<hex>"...' once per block.
     const upperText = new Map<number, Buffer>();
-    for (const [b, ranges] of uppers) upperText.set(b, Buffer.from(ranges.map(([a, z]) => `,"${hashes.get(`${a}:${z}`)!.toString("hex")}"`).join(""), "latin1"));
+    for (const [b, ranges] of uppers)
+      upperText.set(b, Buffer.from(ranges.map(([a, z]) => `,"${hashes.get(`${a}:${z}`)!.toString("hex")}"`).join(""), "latin1"));
     return { blocks, upperText };
   };
 

@@ -183,7 +183,8 @@ async function* lines(file, bytes = false) {
 
 // The lines this program's exporter writes have a fixed shape; they are read with one anchored pattern, and
 // anything else falls back to JSON.parse (so a hand-edited but valid line is judged on its content, not its form).
-const PROOF_LINE = /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"treeSize":(\d+),"leafHash":"([0-9a-f]{64})","path":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\]\}$/;
+const PROOF_LINE =
+  /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"treeSize":(\d+),"leafHash":"([0-9a-f]{64})","path":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\]\}$/;
 const EVENT_PREFIX = /^\{"id":"(\d+)","rawRecordId":"(\d+)",/;
 const INDEX_LINE =
   /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"offset":(\d+|null),"length":(\d+|null),"purged":(true|false),"sourceId":"[^"\\]*","fileName":"(?:[^"\\]|\\.)*","position":"\d+","receivedAt":"[^"\\]*","contentHash":"([0-9a-f]{64})","leafHash":"([0-9a-f]{64})"\}$/;
@@ -192,7 +193,15 @@ function parseIndexLine(line) {
   const m = INDEX_LINE.exec(line);
   if (!m) return JSON.parse(line);
   const num = (v) => (v === "null" ? null : Number(v));
-  return { rawRecordId: m[1], leafIndex: Number(m[2]), offset: num(m[3]), length: num(m[4]), purged: m[5] === "true", contentHash: m[6], leafHash: m[7] };
+  return {
+    rawRecordId: m[1],
+    leafIndex: Number(m[2]),
+    offset: num(m[3]),
+    length: num(m[4]),
+    purged: m[5] === "true",
+    contentHash: m[6],
+    leafHash: m[7],
+  };
 }
 
 function parseProofLine(line) {
@@ -207,7 +216,11 @@ function parseProofLine(line) {
 
 /** A fingerprint as people write it: "SHA256:<hex>", bare hex, upper case, with colons or spaces. */
 export function normalizeFingerprint(text) {
-  const hex = String(text).trim().replace(/^sha-?256:/i, "").replace(/[\s:]/g, "").toLowerCase();
+  const hex = String(text)
+    .trim()
+    .replace(/^sha-?256:/i, "")
+    .replace(/[\s:]/g, "")
+    .toLowerCase();
   return HEX64.test(hex) ? hex : null;
 }
 
@@ -236,7 +249,8 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
     });
     const toHash = [];
     for (const file of sums.keys()) {
-      if (file.split("/").includes("..") || path.isAbsolute(file)) fileProblems.push(`SHA256SUMS: ${file} points outside the package (SHA256SUMS was altered)`);
+      if (file.split("/").includes("..") || path.isAbsolute(file))
+        fileProblems.push(`SHA256SUMS: ${file} points outside the package (SHA256SUMS was altered)`);
       else if (!present.has(file)) fileProblems.push(`${file}: missing (listed in SHA256SUMS)`);
       else toHash.push(file);
     }
@@ -250,7 +264,12 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
     try {
       publicKey = crypto.createPublicKey(read("public-key.pem"));
       if (publicKey.asymmetricKeyType !== "ed25519") throw new Error(`a ${publicKey.asymmetricKeyType} key, not Ed25519`);
-      fingerprint = "SHA256:" + crypto.createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex");
+      fingerprint =
+        "SHA256:" +
+        crypto
+          .createHash("sha256")
+          .update(publicKey.export({ type: "spki", format: "der" }))
+          .digest("hex");
       report("public-key", true, `Ed25519 key ${fingerprint}`);
     } catch (e) {
       publicKey = null;
@@ -289,10 +308,15 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
       else {
         try {
           const j = JSON.parse(read("checkpoint.json").toString("utf8"));
-          if (j.treeSize !== checkpoint.treeSize || j.rootHash !== checkpoint.rootHash.toString("hex") || j.createdAt !== checkpoint.createdAt) {
+          if (
+            j.treeSize !== checkpoint.treeSize ||
+            j.rootHash !== checkpoint.rootHash.toString("hex") ||
+            j.createdAt !== checkpoint.createdAt
+          ) {
             problems.push("checkpoint.json: tree size, root or time differ from the signed checkpoint.txt");
           }
-          if (fingerprint && j.keyFingerprint !== fingerprint) problems.push(`checkpoint.json: key fingerprint ${j.keyFingerprint} is not public-key.pem's ${fingerprint}`);
+          if (fingerprint && j.keyFingerprint !== fingerprint)
+            problems.push(`checkpoint.json: key fingerprint ${j.keyFingerprint} is not public-key.pem's ${fingerprint}`);
         } catch (e) {
           problems.push(`checkpoint.json: not valid JSON (${e.message})`);
         }
@@ -301,7 +325,9 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
     report(
       "checkpoint",
       problems.length === 0,
-      problems.length ? problems : `signed tree head: size ${checkpoint.treeSize}, root ${checkpoint.rootHash.toString("hex")}, ${checkpoint.createdAt}`,
+      problems.length
+        ? problems
+        : `signed tree head: size ${checkpoint.treeSize}, root ${checkpoint.rootHash.toString("hex")}, ${checkpoint.createdAt}`,
     );
   }
 
@@ -359,7 +385,9 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
           const bytes = win.subarray(r.offset - winStart, r.offset - winStart + r.length);
           expectOffset += r.length;
           if (leafHash(bytes).toString("hex") !== r.leafHash) {
-            problems.push(`raw/records.bin bytes ${r.offset}..${r.offset + r.length} (raw record ${r.rawRecordId}, leaf ${r.leafIndex}): SHA-256(0x00 || record) is not the leaf hash - the record was changed`);
+            problems.push(
+              `raw/records.bin bytes ${r.offset}..${r.offset + r.length} (raw record ${r.rawRecordId}, leaf ${r.leafIndex}): SHA-256(0x00 || record) is not the leaf hash - the record was changed`,
+            );
           }
           if (sha256(bytes).toString("hex") !== r.contentHash) problems.push(`${where}: content hash does not match the record's bytes`);
           if (problems.length >= 20) break;
@@ -367,11 +395,14 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
       } finally {
         fs.closeSync(fd);
       }
-      if (problems.length === 0 && expectOffset !== binSize) problems.push(`raw/records.bin: ${binSize - expectOffset} bytes after the last indexed record`);
+      if (problems.length === 0 && expectOffset !== binSize)
+        problems.push(`raw/records.bin: ${binSize - expectOffset} bytes after the last indexed record`);
       report(
         "raw",
         problems.length === 0,
-        problems.length ? problems : `${records.size} raw records, each hashing to its leaf hash${purged ? ` (${purged} purged by retention: leaf hash only)` : ""}`,
+        problems.length
+          ? problems
+          : `${records.size} raw records, each hashing to its leaf hash${purged ? ` (${purged} purged by retention: leaf hash only)` : ""}`,
       );
     }
     if (problems.length && !results.some((r) => r.name === "raw")) report("raw", false, problems);
@@ -396,11 +427,16 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
         const where = `proofs/inclusion-proofs.ndjson line ${n} (raw record ${p.rawRecordId}, leaf ${p.leafIndex})`;
         const rec = records.get(p.rawRecordId);
         if (!rec) problems.push(`${where}: no such raw record in raw/index.ndjson`);
-        else if (rec.leafIndex !== p.leafIndex || rec.leafHash !== p.leafHash) problems.push(`${where}: leaf index or hash differ from raw/index.ndjson`);
-        else if (p.treeSize !== checkpoint.treeSize) problems.push(`${where}: proof is for tree size ${p.treeSize}, not the checkpoint's ${checkpoint.treeSize}`);
-        else if (!p.checked && (!Array.isArray(p.path) || !p.path.every((h) => typeof h === "string" && HEX64.test(h)))) problems.push(`${where}: malformed path`);
+        else if (rec.leafIndex !== p.leafIndex || rec.leafHash !== p.leafHash)
+          problems.push(`${where}: leaf index or hash differ from raw/index.ndjson`);
+        else if (p.treeSize !== checkpoint.treeSize)
+          problems.push(`${where}: proof is for tree size ${p.treeSize}, not the checkpoint's ${checkpoint.treeSize}`);
+        else if (!p.checked && (!Array.isArray(p.path) || !p.path.every((h) => typeof h === "string" && HEX64.test(h))))
+          problems.push(`${where}: malformed path`);
         else if (!verifyInclusion(p.leafIndex, p.treeSize, p.leafHash, p.path, rootHex)) {
-          problems.push(`${where}: the inclusion proof does not lead to the signed root - raw record ${p.rawRecordId} is not the record the ledger holds`);
+          problems.push(
+            `${where}: the inclusion proof does not lead to the signed root - raw record ${p.rawRecordId} is not the record the ledger holds`,
+          );
         } else {
           if (rec.proved) problems.push(`${where}: a second proof for the same record`);
           rec.proved = true;
@@ -416,7 +452,8 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
           }
         }
       }
-      if (problems.length === 0) report("proofs", true, `${proved} inclusion proofs lead to the signed root of tree size ${checkpoint.treeSize}`);
+      if (problems.length === 0)
+        report("proofs", true, `${proved} inclusion proofs lead to the signed root of tree size ${checkpoint.treeSize}`);
     }
     if (problems.length) report("proofs", false, problems);
   }
@@ -459,11 +496,16 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
       try {
         const m = JSON.parse(read("manifest.json").toString("utf8"));
         const listed = new Map((m.files ?? []).map((f) => [f.path, f.sha256]));
-        for (const [file, h] of sums) if (file !== "manifest.json" && listed.get(file) !== h) problems.push(`manifest.json: ${file} is listed with another hash than in SHA256SUMS`);
+        for (const [file, h] of sums)
+          if (file !== "manifest.json" && listed.get(file) !== h)
+            problems.push(`manifest.json: ${file} is listed with another hash than in SHA256SUMS`);
         for (const file of listed.keys()) if (!sums.has(file)) problems.push(`manifest.json: lists ${file}, which SHA256SUMS does not`);
-        if (m.counts?.events !== eventCount) problems.push(`manifest.json: says ${m.counts?.events} events, events.ndjson has ${eventCount}`);
-        if (m.counts?.rawRecords !== records.size) problems.push(`manifest.json: says ${m.counts?.rawRecords} raw records, raw/index.ndjson has ${records.size}`);
-        if (checkpoint && m.checkpoint?.treeSize !== checkpoint.treeSize) problems.push("manifest.json: checkpoint differs from checkpoint.txt");
+        if (m.counts?.events !== eventCount)
+          problems.push(`manifest.json: says ${m.counts?.events} events, events.ndjson has ${eventCount}`);
+        if (m.counts?.rawRecords !== records.size)
+          problems.push(`manifest.json: says ${m.counts?.rawRecords} raw records, raw/index.ndjson has ${records.size}`);
+        if (checkpoint && m.checkpoint?.treeSize !== checkpoint.treeSize)
+          problems.push("manifest.json: checkpoint differs from checkpoint.txt");
       } catch (e) {
         problems.push(`manifest.json: not valid JSON (${e.message})`);
       }
@@ -474,7 +516,8 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
   const actual = await hashing;
   for (const [file, expected] of sums) {
     const got = actual.get(file);
-    if (got !== undefined && got !== expected) fileProblems.push(`${file}: SHA-256 ${got} differs from SHA256SUMS (${expected}) - the file or its SHA256SUMS line was changed`);
+    if (got !== undefined && got !== expected)
+      fileProblems.push(`${file}: SHA-256 ${got} differs from SHA256SUMS (${expected}) - the file or its SHA256SUMS line was changed`);
   }
   for (const file of [...present].sort()) {
     if (!sums.has(file) && !SIGNED_FILES.has(file)) fileProblems.push(`${file}: not listed in SHA256SUMS - it was added to the package`);

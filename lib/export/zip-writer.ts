@@ -13,7 +13,16 @@ const U16_MAX = 0xffff;
 
 export type ZipEntryResult = { path: string; bytes: number; sha256: string };
 
-type CentralEntry = { name: Buffer; method: number; crc: number; compressed: number; size: number; offset: number; time: number; date: number };
+type CentralEntry = {
+  name: Buffer;
+  method: number;
+  crc: number;
+  compressed: number;
+  size: number;
+  offset: number;
+  time: number;
+  date: number;
+};
 
 function dosDateTime(d: Date): { time: number; date: number } {
   const year = Math.max(1980, d.getUTCFullYear());

@@ -104,7 +104,11 @@ function scopeMatches(a: Pick<CandidateApproval, "linkedItems" | "scope">, platf
   const words = [platform, ...(GRANT_PLATFORM_ALIASES[platform] ?? [])].map((w) => w.toLowerCase()).filter((w) => w.length >= 3);
   const target = targetName?.toLowerCase() ?? null;
   const texts = [...a.linkedItems, ...(a.scope ? [a.scope] : [])].map((x) => x.toLowerCase());
-  return texts.some((x) => words.some((w) => x.includes(w)) || (target !== null && target.length >= 3 && (x.includes(target) || (x.length >= 3 && target.includes(x)))));
+  return texts.some(
+    (x) =>
+      words.some((w) => x.includes(w)) ||
+      (target !== null && target.length >= 3 && (x.includes(target) || (x.length >= 3 && target.includes(x)))),
+  );
 }
 
 const isDeny = (result: string) => /^(deny|denied|false|failure|block|blocked|challenge)$/i.test(result);
@@ -139,12 +143,19 @@ export function evaluateCheck({
     minutesOut = 0;
     reasons.push("this event is the grant itself: it needs an approval, not another grant");
   } else {
-    const mine = grants.filter((g) => (ids.has(g.identityId ?? "") || keys.has(g.principal.toLowerCase())) && grantCoversPlatform(g.platform, event.platform));
+    const mine = grants.filter(
+      (g) => (ids.has(g.identityId ?? "") || keys.has(g.principal.toLowerCase())) && grantCoversPlatform(g.platform, event.platform),
+    );
     const scored = mine
       .map((g) => ({ g, out: outsideBy(g, t) }))
       .filter((x) => x.out <= GRANT_HORIZON_MS)
       // Inside first; then the nearest window; then the narrowest privilege; then the latest grant.
-      .sort((a, b) => a.out - b.out || grantPrivilegeLevel(a.g.privilege) - grantPrivilegeLevel(b.g.privilege) || b.g.grantedAt.getTime() - a.g.grantedAt.getTime());
+      .sort(
+        (a, b) =>
+          a.out - b.out ||
+          grantPrivilegeLevel(a.g.privilege) - grantPrivilegeLevel(b.g.privilege) ||
+          b.g.grantedAt.getTime() - a.g.grantedAt.getTime(),
+      );
     if (scored.length) {
       grant = scored[0].g;
       const out = scored[0].out;
@@ -154,8 +165,15 @@ export function evaluateCheck({
       const window = `${fmt(grant.grantedAt)} – ${end ? fmt(end) : "open-ended"}`;
       if (inside) reasons.push(`inside JIT grant "${grant.privilege}" for ${grant.principal} (${window})`);
       else if (t < grant.grantedAt) reasons.push(`${minutesOut} min before JIT grant "${grant.privilege}" took effect (${window})`);
-      else if (grant.revokedAt && end && end.getTime() === grant.revokedAt.getTime() && (!grant.expiresAt || grant.revokedAt < grant.expiresAt)) {
-        reasons.push(`${minutesOut} min after JIT grant "${grant.privilege}" was revoked at ${fmt(grant.revokedAt)}${grant.expiresAt ? ` (it was to expire at ${fmt(grant.expiresAt)})` : ""}`);
+      else if (
+        grant.revokedAt &&
+        end &&
+        end.getTime() === grant.revokedAt.getTime() &&
+        (!grant.expiresAt || grant.revokedAt < grant.expiresAt)
+      ) {
+        reasons.push(
+          `${minutesOut} min after JIT grant "${grant.privilege}" was revoked at ${fmt(grant.revokedAt)}${grant.expiresAt ? ` (it was to expire at ${fmt(grant.expiresAt)})` : ""}`,
+        );
       } else reasons.push(`${minutesOut} min after JIT grant "${grant.privilege}" expired (${window})`);
       const grantLevel = grantPrivilegeLevel(grant.privilege);
       broader = grant.privilege.toLowerCase() !== classification.privilege.toLowerCase() && grantLevel > classification.level;
@@ -177,9 +195,16 @@ export function evaluateCheck({
       [...a.linkedIdentities, ...(a.requester ? [a.requester] : [])].some((x) => keys.has(x.toLowerCase())),
   );
   const covering = linked
-    .filter((a) => approvalCovers(a, t) || (grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket && !approvalStart(a) && !a.windowEnd && inside === true))
+    .filter(
+      (a) =>
+        approvalCovers(a, t) ||
+        (grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket && !approvalStart(a) && !a.windowEnd && inside === true),
+    )
     // A ticket the grant itself names is in scope by that reference; others must name this platform or target.
-    .map((a) => ({ a, scope: grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket ? true : scopeMatches(a, event.platform, event.targetName) }));
+    .map((a) => ({
+      a,
+      scope: grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket ? true : scopeMatches(a, event.platform, event.targetName),
+    }));
   for (const c of covering.filter((c) => c.scope === false)) {
     reasons.push(`ticket ${c.a.ticketKey} covers the time but names only ${c.a.linkedItems.join(", ")}, not ${event.platform}`);
   }
@@ -201,16 +226,29 @@ export function evaluateCheck({
   if (best) {
     approved = best.approved === true;
     const window = `${approvalStart(best) ? fmt(approvalStart(best)!) : "…"} – ${best.windowEnd ? fmt(best.windowEnd) : "…"}`;
-    if (approved) reasons.push(`approved by ${best.system} ${best.ticketKey}${best.approver ? ` (approver ${best.approver})` : ""}, window ${window}`);
-    else if (best.approved === false) reasons.push(`ticket ${best.ticketKey} covers the action but is not approved (state ${best.status ?? "unknown"})`);
+    if (approved)
+      reasons.push(`approved by ${best.system} ${best.ticketKey}${best.approver ? ` (approver ${best.approver})` : ""}, window ${window}`);
+    else if (best.approved === false)
+      reasons.push(`ticket ${best.ticketKey} covers the action but is not approved (state ${best.status ?? "unknown"})`);
     else reasons.push(`ticket ${best.ticketKey} covers the action but records no approval (state ${best.status ?? "unknown"})`);
   } else {
     const near = linked
       .filter((a) => approvalStart(a) || a.windowEnd)
-      .map((a) => ({ a, d: Math.min(...[approvalStart(a), a.windowEnd].filter((d): d is Date => d !== null).map((d) => Math.abs(d.getTime() - t.getTime()))) }))
+      .map((a) => ({
+        a,
+        d: Math.min(
+          ...[approvalStart(a), a.windowEnd].filter((d): d is Date => d !== null).map((d) => Math.abs(d.getTime() - t.getTime())),
+        ),
+      }))
       .sort((x, y) => x.d - y.d)[0];
-    if (near && near.a.windowEnd && t > near.a.windowEnd) reasons.push(`no ticket covers the action: ${near.a.ticketKey}'s window ended ${minutes(t.getTime() - near.a.windowEnd.getTime())} min earlier`);
-    else if (near && approvalStart(near.a) && t < approvalStart(near.a)!) reasons.push(`no ticket covers the action: ${near.a.ticketKey}'s window starts ${minutes(approvalStart(near.a)!.getTime() - t.getTime())} min later`);
+    if (near && near.a.windowEnd && t > near.a.windowEnd)
+      reasons.push(
+        `no ticket covers the action: ${near.a.ticketKey}'s window ended ${minutes(t.getTime() - near.a.windowEnd.getTime())} min earlier`,
+      );
+    else if (near && approvalStart(near.a) && t < approvalStart(near.a)!)
+      reasons.push(
+        `no ticket covers the action: ${near.a.ticketKey}'s window starts ${minutes(approvalStart(near.a)!.getTime() - t.getTime())} min later`,
+      );
     else if (grant?.ticketKey && !approvals.some((a) => a.ticketKey.toLowerCase() === grantTicket)) {
       reasons.push(`no approval covers the action (the grant names ticket ${grant.ticketKey}, which is not in the approval feeds)`);
     } else if (covering.length === 0) reasons.push("no approval ticket names the actor for this time");
@@ -218,7 +256,12 @@ export function evaluateCheck({
 
   // ---- the policy decision at request time
   if (decision) {
-    const where = decision.how === "own" ? "recorded with the action" : decision.how === "session" ? "recorded earlier in the same session" : "the actor's nearest earlier decision";
+    const where =
+      decision.how === "own"
+        ? "recorded with the action"
+        : decision.how === "session"
+          ? "recorded earlier in the same session"
+          : "the actor's nearest earlier decision";
     reasons.push(`policy ${decision.engine}${decision.policy ? ` (${decision.policy})` : ""}: ${decision.result}, ${where}`);
     if (isDeny(decision.result)) reasons.push(`the policy decision was ${decision.result}, yet the action was recorded`);
   }

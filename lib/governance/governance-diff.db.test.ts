@@ -18,7 +18,10 @@ const CHECK_COLS = `"eventId", platform, time, action, category, "identityId", "
   "approvalRef", approved, "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege", "policyDecisionId",
   "policyResult", status, reasons`;
 const checks = async () => (await pool().query(`SELECT ${CHECK_COLS} FROM governance_check ORDER BY "eventId"`)).rows;
-const ids = async () => new Map((await pool().query<{ eventId: string; id: string }>(`SELECT "eventId", id FROM governance_check`)).rows.map((r) => [r.eventId, r.id]));
+const ids = async () =>
+  new Map(
+    (await pool().query<{ eventId: string; id: string }>(`SELECT "eventId", id FROM governance_check`)).rows.map((r) => [r.eventId, r.id]),
+  );
 const findings = async () =>
   (
     await pool().query(
@@ -27,14 +30,17 @@ const findings = async () =>
          FROM finding ORDER BY fingerprint`,
     )
   ).rows;
-const changeRows = async () => Number((await pool().query(`SELECT count(*) FROM analytics_change WHERE "tableName" = 'governance_check'`)).rows[0].count);
+const changeRows = async () =>
+  Number((await pool().query(`SELECT count(*) FROM analytics_change WHERE "tableName" = 'governance_check'`)).rows[0].count);
 
 let asOf: Date;
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gov-diff-"));
   const summary = generateDemo({ seed: 3, scale: 1, outDir: dir });
-  const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) => path.join(dir, f.path)) as string[];
+  const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) =>
+    path.join(dir, f.path),
+  ) as string[];
   await ingestFiles({ ctx: system(), paths, sourceName: undefined });
   await runCorrelation({ ctx: system() });
   asOf = (await pool().query<{ t: Date }>(`SELECT max(time) AS t FROM event`)).rows[0].t;
@@ -93,7 +99,9 @@ describe("governance checks and risk findings written as differences", () => {
 
     // Make one unapproved privileged action approved (its finding must resolve), and remove another check.
     const [approvedEvent, removedEvent] = (
-      await pool().query<{ eventId: string }>(`SELECT "eventId" FROM governance_check WHERE approved IS NOT TRUE ORDER BY "eventId" LIMIT 2`)
+      await pool().query<{ eventId: string }>(
+        `SELECT "eventId" FROM governance_check WHERE approved IS NOT TRUE ORDER BY "eventId" LIMIT 2`,
+      )
     ).rows.map((r) => r.eventId);
     await pool().query(`UPDATE governance_check SET approved = true WHERE "eventId" = $1`, [approvedEvent]);
     await pool().query(`UPDATE governance_check SET "actorName" = 'someone else' WHERE "eventId" = $1`, [removedEvent]);
@@ -103,7 +111,9 @@ describe("governance checks and risk findings written as differences", () => {
     const incremental = await findings();
     const resolved = incremental.filter((f) => f.resolved).map((f) => f.fingerprint);
     expect(resolved).toEqual([`privileged-without-approval:event:${approvedEvent}`]);
-    expect(incremental.find((f) => f.fingerprint === `privileged-without-approval:event:${removedEvent}`)!.title).toMatch(/^someone else ran /);
+    expect(incremental.find((f) => f.fingerprint === `privileged-without-approval:event:${removedEvent}`)!.title).toMatch(
+      /^someone else ran /,
+    );
 
     // From nothing: the same open findings with the same content.
     const sessions = (await pool().query(`SELECT id, "riskScore", "riskLevel" FROM session ORDER BY id`)).rows;

@@ -112,12 +112,25 @@ export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPag
     sessionId: r.sessionId,
     approval:
       r.approvalId && r.ticketKey
-        ? { id: r.approvalId, ticketKey: r.ticketKey, system: r.system ?? "", approver: r.approver, windowStart: iso(r.windowStart ?? r.approvedAt), windowEnd: iso(r.windowEnd) }
+        ? {
+            id: r.approvalId,
+            ticketKey: r.ticketKey,
+            system: r.system ?? "",
+            approver: r.approver,
+            windowStart: iso(r.windowStart ?? r.approvedAt),
+            windowEnd: iso(r.windowEnd),
+          }
         : null,
     approved: r.approved,
     grant:
       r.grantId && r.privilege && r.grantedAt
-        ? { id: r.grantId, privilege: r.privilege, platform: r.grantPlatform ?? "", grantedAt: r.grantedAt.toISOString(), endsAt: iso(earliest(r.expiresAt, r.revokedAt)) }
+        ? {
+            id: r.grantId,
+            privilege: r.privilege,
+            platform: r.grantPlatform ?? "",
+            grantedAt: r.grantedAt.toISOString(),
+            endsAt: iso(earliest(r.expiresAt, r.revokedAt)),
+          }
         : null,
     insideWindow: r.insideWindow,
     minutesOutside: r.minutesOutside,

@@ -27,13 +27,23 @@ describe("privileged-action catalog over the sources' fixtures", () => {
     const seen = new Map<string, number>();
     for (const file of fixtureFiles) {
       const items = await readFileItems(file);
-      const probe = { fileName: path.basename(file), records: items.slice(0, 20).flatMap((it) => ("error" in it ? [] : [it.value !== undefined ? it.value : JSON.parse(it.bytes.toString("utf8"))])) };
+      const probe = {
+        fileName: path.basename(file),
+        records: items
+          .slice(0, 20)
+          .flatMap((it) => ("error" in it ? [] : [it.value !== undefined ? it.value : JSON.parse(it.bytes.toString("utf8"))])),
+      };
       const platform = detectPlatform(probe as never)?.platform;
       if (!platform) continue;
       const r = await runFile(getSource(platform)!, file);
       for (const { events } of r.events) {
         for (const e of events) {
-          const c = classifyPrivilegedAction({ platform: e.platform, eventName: e.event_name, activity: e.activity, privileged: e.privileged });
+          const c = classifyPrivilegedAction({
+            platform: e.platform,
+            eventName: e.event_name,
+            activity: e.activity,
+            privileged: e.privileged,
+          });
           if (!c) continue;
           seen.set(e.platform, (seen.get(e.platform) ?? 0) + 1);
           if (c.rule.id === "fallback") fallbacks.push(`${e.platform} ${e.event_name} (${e.activity})`);
@@ -42,7 +52,19 @@ describe("privileged-action catalog over the sources' fixtures", () => {
     }
     expect([...new Set(fallbacks)]).toEqual([]);
     // Privileged events exist in the fixtures of these platforms, so the loop above really ran over them.
-    for (const p of ["okta", "entra", "m365", "github", "slack", "salesforce", "aws-cloudtrail", "snowflake", "atlassian", "google-workspace", "pam-grants"]) {
+    for (const p of [
+      "okta",
+      "entra",
+      "m365",
+      "github",
+      "slack",
+      "salesforce",
+      "aws-cloudtrail",
+      "snowflake",
+      "atlassian",
+      "google-workspace",
+      "pam-grants",
+    ]) {
       expect(seen.get(p) ?? 0, p).toBeGreaterThan(0);
     }
   });
@@ -58,7 +80,8 @@ describe("privileged-action catalog over the sources' fixtures", () => {
   });
 
   it("puts known events in the category their meaning implies", () => {
-    const cat = (platform: string, eventName: string, activity: string, privileged = true) => classifyPrivilegedAction({ platform, eventName, activity, privileged })?.category ?? null;
+    const cat = (platform: string, eventName: string, activity: string, privileged = true) =>
+      classifyPrivilegedAction({ platform, eventName, activity, privileged })?.category ?? null;
     expect(cat("okta", "user.account.privilege.grant", "assign_privileges")).toBe("admin_role_change");
     expect(cat("okta", "system.api_token.create", "issue_credentials")).toBe("credential_creation");
     expect(cat("okta", "policy.rule.update", "update")).toBe("policy_change");

@@ -25,7 +25,14 @@ const at = (min: number) => new Date(T + min * 60_000).toISOString();
 const snDate = (min: number) => at(min).replace("T", " ").slice(0, 19);
 const email = (who: string) => `${who}@gov-test.example`;
 
-function trail(who: string, min: number, eventName: string, source = "iam.amazonaws.com", readOnly = false, extra: Record<string, unknown> = {}) {
+function trail(
+  who: string,
+  min: number,
+  eventName: string,
+  source = "iam.amazonaws.com",
+  readOnly = false,
+  extra: Record<string, unknown> = {},
+) {
   const arn = `arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Ops_0a1b2c3d4e5f6a7b/${email(who)}`;
   return {
     eventVersion: "1.09",
@@ -36,7 +43,13 @@ function trail(who: string, min: number, eventName: string, source = "iam.amazon
       accountId: "111122223333",
       accessKeyId: `ASIA${who.toUpperCase().padEnd(16, "X")}`,
       sessionContext: {
-        sessionIssuer: { type: "Role", principalId: "AROAOPS", arn: "arn:aws:iam::111122223333:role/AWSReservedSSO_Ops_0a1b2c3d4e5f6a7b", accountId: "111122223333", userName: "AWSReservedSSO_Ops_0a1b2c3d4e5f6a7b" },
+        sessionIssuer: {
+          type: "Role",
+          principalId: "AROAOPS",
+          arn: "arn:aws:iam::111122223333:role/AWSReservedSSO_Ops_0a1b2c3d4e5f6a7b",
+          accountId: "111122223333",
+          userName: "AWSReservedSSO_Ops_0a1b2c3d4e5f6a7b",
+        },
         attributes: { creationDate: at(-60).replace(".000Z", "Z"), mfaAuthenticated: "true" },
       },
     },
@@ -58,7 +71,15 @@ function trail(who: string, min: number, eventName: string, source = "iam.amazon
   };
 }
 
-const grant = (id: string, who: string, privilege: string, from: number, to: number | null, revoked: number | null = null, ticket: string | null = null) => ({
+const grant = (
+  id: string,
+  who: string,
+  privilege: string,
+  from: number,
+  to: number | null,
+  revoked: number | null = null,
+  ticket: string | null = null,
+) => ({
   grant_id: id,
   principal: email(who),
   principal_type: "human",
@@ -104,7 +125,22 @@ async function ingestJson(name: string, value: unknown) {
   return r;
 }
 
-type Row = { action: string; actorName: string | null; category: string; approved: boolean | null; approvalRef: string | null; insideWindow: boolean | null; minutesOutside: number | null; grantBroader: boolean | null; usedPrivilege: string | null; policyDecisionId: string | null; policyResult: string | null; status: string; reasons: string[]; grantId: string | null };
+type Row = {
+  action: string;
+  actorName: string | null;
+  category: string;
+  approved: boolean | null;
+  approvalRef: string | null;
+  insideWindow: boolean | null;
+  minutesOutside: number | null;
+  grantBroader: boolean | null;
+  usedPrivilege: string | null;
+  policyDecisionId: string | null;
+  policyResult: string | null;
+  status: string;
+  reasons: string[];
+  grantId: string | null;
+};
 
 async function checksOf(who: string): Promise<Row[]> {
   const r = await pool().query<Row>(
@@ -160,7 +196,16 @@ describe("governance checks over crafted exports", () => {
 
   it("approved and inside the grant window: ok, minutes outside 0, not broader", async () => {
     const [attach] = (await checksOf("alice")).filter((r) => r.action === "AttachRolePolicy");
-    expect(attach).toMatchObject({ category: "admin_role_change", approved: true, approvalRef: "CHG0090001", insideWindow: true, minutesOutside: 0, grantBroader: false, status: "ok", usedPrivilege: "iam:AttachRolePolicy" });
+    expect(attach).toMatchObject({
+      category: "admin_role_change",
+      approved: true,
+      approvalRef: "CHG0090001",
+      insideWindow: true,
+      minutesOutside: 0,
+      grantBroader: false,
+      status: "ok",
+      usedPrivilege: "iam:AttachRolePolicy",
+    });
     expect(attach.grantId).not.toBeNull();
     expect(attach.policyDecisionId).toBeNull();
   });
@@ -175,14 +220,22 @@ describe("governance checks over crafted exports", () => {
 
   it("17 minutes after the grant expired: outside_window with minutesOutside 17", async () => {
     const [r] = await checksOf("carol");
-    expect(r).toMatchObject({ approved: true, approvalRef: "CHG0090003", insideWindow: false, minutesOutside: 17, status: "outside_window" });
+    expect(r).toMatchObject({
+      approved: true,
+      approvalRef: "CHG0090003",
+      insideWindow: false,
+      minutesOutside: 17,
+      status: "outside_window",
+    });
     expect(r.reasons.join(" ")).toMatch(/17 min after JIT grant "IAMFullAccess" expired/);
   });
 
   it("a grant revoked before its expiry ends at the revocation", async () => {
     const [r] = await checksOf("dave");
     expect(r).toMatchObject({ approved: true, insideWindow: false, minutesOutside: 30, status: "outside_window" });
-    expect(r.reasons.join(" ")).toMatch(/30 min after JIT grant "IAMFullAccess" was revoked at 2026-11-20 10:20:00Z \(it was to expire at 2026-11-20 12:00:00Z\)/);
+    expect(r.reasons.join(" ")).toMatch(
+      /30 min after JIT grant "IAMFullAccess" was revoked at 2026-11-20 10:20:00Z \(it was to expire at 2026-11-20 12:00:00Z\)/,
+    );
   });
 
   it("a full-admin grant for an IAM change is broader than used; the latest earlier policy decision is picked", async () => {
@@ -226,7 +279,12 @@ describe("governance checks over crafted exports", () => {
 
   it("lists and summarizes with filters", async () => {
     const problems = await listGovernanceChecks({ status: "problem", platform: "aws-cloudtrail" });
-    expect(problems.items.map((i) => i.actorName?.split("/").pop()).sort()).toEqual([email("bob"), email("carol"), email("dave"), email("gina")]);
+    expect(problems.items.map((i) => i.actorName?.split("/").pop()).sort()).toEqual([
+      email("bob"),
+      email("carol"),
+      email("dave"),
+      email("gina"),
+    ]);
     const outside = await listGovernanceChecks({ status: "outside_window", sort: "minutes", dir: "desc" });
     expect(outside.items.map((i) => i.minutesOutside)).toEqual([30, 17]);
     expect(outside.items[0].grant).toMatchObject({ privilege: "IAMFullAccess", endsAt: at(20) });
@@ -242,31 +300,84 @@ describe("governance checks over crafted exports", () => {
 });
 
 describe("evaluateCheck and the catalog (pure)", () => {
-  const cls = classifyPrivilegedAction({ platform: "aws-cloudtrail", eventName: "AttachRolePolicy", activity: "create", privileged: true })!;
-  const ev: CheckEvent = { id: "1", platform: "aws-cloudtrail", time: new Date(at(30)), eventName: "AttachRolePolicy", identityIds: ["i-1"], keys: ["x@example.test"], targetName: null, ownGrantId: null, isGrant: false };
-  const g = (over: Partial<CandidateGrant>): CandidateGrant => ({ id: "g", principal: "x@example.test", identityId: null, privilege: "IAMFullAccess", platform: "aws:1", grantedAt: new Date(at(0)), expiresAt: new Date(at(60)), revokedAt: null, ticketKey: null, ...over });
+  const cls = classifyPrivilegedAction({
+    platform: "aws-cloudtrail",
+    eventName: "AttachRolePolicy",
+    activity: "create",
+    privileged: true,
+  })!;
+  const ev: CheckEvent = {
+    id: "1",
+    platform: "aws-cloudtrail",
+    time: new Date(at(30)),
+    eventName: "AttachRolePolicy",
+    identityIds: ["i-1"],
+    keys: ["x@example.test"],
+    targetName: null,
+    ownGrantId: null,
+    isGrant: false,
+  };
+  const g = (over: Partial<CandidateGrant>): CandidateGrant => ({
+    id: "g",
+    principal: "x@example.test",
+    identityId: null,
+    privilege: "IAMFullAccess",
+    platform: "aws:1",
+    grantedAt: new Date(at(0)),
+    expiresAt: new Date(at(60)),
+    revokedAt: null,
+    ticketKey: null,
+    ...over,
+  });
 
   it("prefers the grant whose window holds the action over a nearer-starting one that expired", () => {
-    const r = evaluateCheck({ event: ev, classification: cls, approvals: [], grants: [g({ id: "old", grantedAt: new Date(at(-120)), expiresAt: new Date(at(25)) }), g({ id: "now" })], decision: null });
+    const r = evaluateCheck({
+      event: ev,
+      classification: cls,
+      approvals: [],
+      grants: [g({ id: "old", grantedAt: new Date(at(-120)), expiresAt: new Date(at(25)) }), g({ id: "now" })],
+      decision: null,
+    });
     expect(r).toMatchObject({ grantId: "now", insideWindow: true, minutesOutside: 0, status: "unapproved" });
   });
 
   it("ignores grants for other platforms and grants a day away", () => {
-    const r = evaluateCheck({ event: ev, classification: cls, approvals: [], grants: [g({ platform: "salesforce" }), g({ grantedAt: new Date(at(-3000)), expiresAt: new Date(at(-1500)) })], decision: null });
+    const r = evaluateCheck({
+      event: ev,
+      classification: cls,
+      approvals: [],
+      grants: [g({ platform: "salesforce" }), g({ grantedAt: new Date(at(-3000)), expiresAt: new Date(at(-1500)) })],
+      decision: null,
+    });
     expect(r).toMatchObject({ grantId: null, insideWindow: null, minutesOutside: null, status: "unapproved_no_grant" });
   });
 
   it("matches a grant by identity id when the principal name differs", () => {
-    const r = evaluateCheck({ event: ev, classification: cls, approvals: [], grants: [g({ principal: "someone-else", identityId: "i-1", grantedAt: new Date(at(35)) })], decision: null });
+    const r = evaluateCheck({
+      event: ev,
+      classification: cls,
+      approvals: [],
+      grants: [g({ principal: "someone-else", identityId: "i-1", grantedAt: new Date(at(35)) })],
+      decision: null,
+    });
     expect(r).toMatchObject({ insideWindow: false, minutesOutside: 5 });
   });
 
   it("classifies what no rule names as a configuration change, and says so", () => {
-    const c = classifyPrivilegedAction({ platform: "okta", eventName: "something.new.and.privileged", activity: "update", privileged: true })!;
+    const c = classifyPrivilegedAction({
+      platform: "okta",
+      eventName: "something.new.and.privileged",
+      activity: "update",
+      privileged: true,
+    })!;
     expect(c.category).toBe("config_change");
     expect(c.reason).toMatch(/no catalog rule names okta "something.new.and.privileged"/);
-    expect(classifyPrivilegedAction({ platform: "okta", eventName: "user.session.start", activity: "logon", privileged: false })).toBeNull();
-    expect(classifyPrivilegedAction({ platform: "salesforce", eventName: "ReportExport", activity: "export", privileged: true })).toMatchObject({ category: "data_export", level: 1 });
+    expect(
+      classifyPrivilegedAction({ platform: "okta", eventName: "user.session.start", activity: "logon", privileged: false }),
+    ).toBeNull();
+    expect(
+      classifyPrivilegedAction({ platform: "salesforce", eventName: "ReportExport", activity: "export", privileged: true }),
+    ).toMatchObject({ category: "data_export", level: 1 });
   });
 
   it("ranks grant privileges and platforms", () => {
@@ -304,14 +415,18 @@ describe("governance checks over the demo dataset", () => {
 
     const story9 = gt.stories.find((s) => s.id === "story-9")!;
     expect(story9.expected).toContain("no approval covers it");
-    const destroy = await pool().query<Row>(`SELECT status, approved FROM governance_check WHERE platform = 'github' AND action = 'protected_branch.destroy'`);
+    const destroy = await pool().query<Row>(
+      `SELECT status, approved FROM governance_check WHERE platform = 'github' AND action = 'protected_branch.destroy'`,
+    );
     expect(destroy.rows.length).toBeGreaterThan(0);
     for (const r of destroy.rows) expect(r.approved).not.toBe(true);
     expect(destroy.rows.every((r) => r.status.startsWith("unapproved"))).toBe(true);
 
     // Story 1's export of one report is a data access, not a use of privilege (Salesforce's ReportExport event; only
     // bulk reads count as privileged), so no governance check judges it; its approval is still ingested.
-    const exportRow = await pool().query<Row>(`SELECT status FROM governance_check WHERE platform = 'salesforce' AND action = 'ReportExport'`);
+    const exportRow = await pool().query<Row>(
+      `SELECT status FROM governance_check WHERE platform = 'salesforce' AND action = 'ReportExport'`,
+    );
     expect(exportRow.rows).toEqual([]);
   }, 120_000);
 });

@@ -73,11 +73,21 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
   ).rows;
 
   const candidates = events
-    .map((e) => ({ e, cls: classifyPrivilegedAction({ platform: e.platform, eventName: e.eventName ?? e.activity, activity: e.activity, privileged: e.privileged }) }))
+    .map((e) => ({
+      e,
+      cls: classifyPrivilegedAction({
+        platform: e.platform,
+        eventName: e.eventName ?? e.activity,
+        activity: e.activity,
+        privileged: e.privileged,
+      }),
+    }))
     .filter((x): x is { e: EventRow; cls: NonNullable<typeof x.cls> } => x.cls !== null);
 
   // The names of the identities involved: primary email and every alias.
-  const identityIds = [...new Set(candidates.flatMap(({ e }) => [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null)))];
+  const identityIds = [
+    ...new Set(candidates.flatMap(({ e }) => [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null))),
+  ];
   const identityNames = new Map<string, string[]>();
   if (identityIds.length) {
     const rows = await c.query<{ id: string; names: string[] }>(
@@ -108,7 +118,8 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
   const approvalsByTicket = new Map<string, CandidateApproval[]>();
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   for (const a of approvalRows.rows) {
-    for (const n of new Set([...a.linkedIdentities, ...(a.requester ? [a.requester] : [])].map((x) => x.toLowerCase()))) push(approvalsByName, n, a);
+    for (const n of new Set([...a.linkedIdentities, ...(a.requester ? [a.requester] : [])].map((x) => x.toLowerCase())))
+      push(approvalsByName, n, a);
     push(approvalsByTicket, a.ticketKey.toLowerCase(), a);
   }
   const grantsByName = new Map<string, GrantRow[]>();
@@ -121,7 +132,13 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
 
   const checkEvents: CheckEvent[] = candidates.map(({ e }) => {
     const ids = [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null);
-    const keys = new Set([...nameKeys(e.actorName), ...nameKeys(e.actorExternalId), ...nameKeys(e.login), ...nameKeys(e.email), ...ids.flatMap((id) => identityNames.get(id) ?? [])]);
+    const keys = new Set([
+      ...nameKeys(e.actorName),
+      ...nameKeys(e.actorExternalId),
+      ...nameKeys(e.login),
+      ...nameKeys(e.email),
+      ...ids.flatMap((id) => identityNames.get(id) ?? []),
+    ]);
     return {
       id: e.id,
       platform: e.platform,
@@ -140,7 +157,14 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
   // actor's latest decision within the last hour (an OPA decision for the request).
   const decisions = new Map<string, FoundDecision>();
   if (candidates.length) {
-    const rows = await c.query<{ eventId: string; id: string; engine: string; result: string; policy: string | null; how: FoundDecision["how"] }>(
+    const rows = await c.query<{
+      eventId: string;
+      id: string;
+      engine: string;
+      result: string;
+      policy: string | null;
+      how: FoundDecision["how"];
+    }>(
       `WITH ev AS (
          SELECT u.id, u.raw, u.time, u.sid, u.sstart, ARRAY(SELECT json_array_elements_text(u.keys)) AS keys
            FROM ROWS FROM (unnest($2::bigint[]), unnest($3::bigint[]), unnest($4::timestamptz[]), unnest($5::uuid[]), unnest($6::timestamptz[]),
@@ -189,86 +213,112 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
     if (ev.ownGrantId) grants.add(grantRows.rows.find((g) => g.id === ev.ownGrantId)!);
     // Tickets named by a candidate grant are candidates too (the grant was made for them).
     for (const g of grants) if (g.ticketKey) for (const a of approvalsByTicket.get(g.ticketKey.toLowerCase()) ?? []) approvals.add(a);
-    const r = evaluateCheck({ event: ev, classification: cls, approvals: [...approvals], grants: [...grants], decision: decisions.get(e.id) ?? null });
+    const r = evaluateCheck({
+      event: ev,
+      classification: cls,
+      approvals: [...approvals],
+      grants: [...grants],
+      decision: decisions.get(e.id) ?? null,
+    });
     return { e, cls, r };
   });
 
   // Concurrent runs (background correlation + API) would both insert the same new checks: one at a time (lock).
-  await withTransaction(async (client) => {
-    // The new checks go to a temporary table and only the differences reach governance_check: after a small batch
-    // most checks are unchanged, and rewriting tens of thousands of rows (and their indexes) each run was most of
-    // the run's time. An unchanged row keeps its id and checkedAt (the time its result last changed).
-    await client.query(`CREATE TEMP TABLE gc_new (LIKE governance_check INCLUDING DEFAULTS) ON COMMIT DROP`);
-    if (results.length) {
-      await client.query(
-        `INSERT INTO gc_new (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName",
+  await withTransaction(
+    async (client) => {
+      // The new checks go to a temporary table and only the differences reach governance_check: after a small batch
+      // most checks are unchanged, and rewriting tens of thousands of rows (and their indexes) each run was most of
+      // the run's time. An unchanged row keeps its id and checkedAt (the time its result last changed).
+      await client.query(`CREATE TEMP TABLE gc_new (LIKE governance_check INCLUDING DEFAULTS) ON COMMIT DROP`);
+      if (results.length) {
+        await client.query(
+          `INSERT INTO gc_new (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName",
            "targetName", "approvalId", "approvalRef", approved, "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege",
            "policyDecisionId", "policyResult", status, reasons)
          SELECT gen_random_uuid(), $1, u.* FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::timestamptz[]), unnest($5::text[]),
            unnest($6::text[]), unnest($7::uuid[]), unnest($8::uuid[]), unnest($9::text[]), unnest($10::text[]), unnest($11::uuid[]),
            unnest($12::text[]), unnest($13::boolean[]), unnest($14::uuid[]), unnest($15::boolean[]), unnest($16::int[]), unnest($17::boolean[]),
            unnest($18::text[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::text[]), json_array_elements($22::json)) AS u`,
-        [
-          tenantId,
-          results.map(({ e }) => e.id),
-          results.map(({ e }) => e.platform),
-          results.map(({ e }) => e.time),
-          results.map(({ e }) => e.eventName ?? e.activity),
-          results.map(({ cls }) => cls.category),
-          results.map(({ e }) => e.identityId),
-          results.map(({ e }) => e.sessionId),
-          results.map(({ e }) => e.actorName),
-          results.map(({ e }) => e.targetName),
-          results.map(({ r }) => r.approvalId),
-          results.map(({ r }) => r.approvalRef),
-          results.map(({ r }) => r.approved),
-          results.map(({ r }) => r.grantId),
-          results.map(({ r }) => r.insideWindow),
-          results.map(({ r }) => r.minutesOutside),
-          results.map(({ r }) => r.grantBroader),
-          results.map(({ r }) => r.usedPrivilege),
-          results.map(({ r }) => r.policyDecisionId),
-          results.map(({ r }) => r.policyResult),
-          results.map(({ r }) => r.status),
-          JSON.stringify(results.map(({ r }) => r.reasons)),
-        ],
-      );
-    }
-    const cols = [
-      "platform", "time", "action", "category", "identityId", "sessionId", "actorName", "targetName", "approvalId", "approvalRef",
-      "approved", "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege", "policyDecisionId", "policyResult",
-      "status", "reasons",
-    ].map((c) => `"${c}"`);
-    const changed = `(${cols.map((c) => `g.${c}`).join(", ")}) IS DISTINCT FROM (${cols.map((c) => `n.${c}`).join(", ")})`;
-    const diff = (
-      await client.query<{ gone: string; changed: string; added: string }>(
-        `SELECT (SELECT count(*) FROM governance_check g WHERE g."tenantId" = $1 AND NOT EXISTS (SELECT 1 FROM gc_new n WHERE n."eventId" = g."eventId")) AS gone,
+          [
+            tenantId,
+            results.map(({ e }) => e.id),
+            results.map(({ e }) => e.platform),
+            results.map(({ e }) => e.time),
+            results.map(({ e }) => e.eventName ?? e.activity),
+            results.map(({ cls }) => cls.category),
+            results.map(({ e }) => e.identityId),
+            results.map(({ e }) => e.sessionId),
+            results.map(({ e }) => e.actorName),
+            results.map(({ e }) => e.targetName),
+            results.map(({ r }) => r.approvalId),
+            results.map(({ r }) => r.approvalRef),
+            results.map(({ r }) => r.approved),
+            results.map(({ r }) => r.grantId),
+            results.map(({ r }) => r.insideWindow),
+            results.map(({ r }) => r.minutesOutside),
+            results.map(({ r }) => r.grantBroader),
+            results.map(({ r }) => r.usedPrivilege),
+            results.map(({ r }) => r.policyDecisionId),
+            results.map(({ r }) => r.policyResult),
+            results.map(({ r }) => r.status),
+            JSON.stringify(results.map(({ r }) => r.reasons)),
+          ],
+        );
+      }
+      const cols = [
+        "platform",
+        "time",
+        "action",
+        "category",
+        "identityId",
+        "sessionId",
+        "actorName",
+        "targetName",
+        "approvalId",
+        "approvalRef",
+        "approved",
+        "grantId",
+        "insideWindow",
+        "minutesOutside",
+        "grantBroader",
+        "usedPrivilege",
+        "policyDecisionId",
+        "policyResult",
+        "status",
+        "reasons",
+      ].map((c) => `"${c}"`);
+      const changed = `(${cols.map((c) => `g.${c}`).join(", ")}) IS DISTINCT FROM (${cols.map((c) => `n.${c}`).join(", ")})`;
+      const diff = (
+        await client.query<{ gone: string; changed: string; added: string }>(
+          `SELECT (SELECT count(*) FROM governance_check g WHERE g."tenantId" = $1 AND NOT EXISTS (SELECT 1 FROM gc_new n WHERE n."eventId" = g."eventId")) AS gone,
                 (SELECT count(*) FROM governance_check g JOIN gc_new n ON n."eventId" = g."eventId" WHERE g."tenantId" = $1 AND ${changed}) AS changed,
                 (SELECT count(*) FROM gc_new n WHERE NOT EXISTS (SELECT 1 FROM governance_check g WHERE g."eventId" = n."eventId")) AS added`,
-        [tenantId],
-      )
-    ).rows[0];
-    // Each statement only when it has rows to write: an empty one would still count as a change for the caches
-    // keyed on analytics_change (its trigger fires per statement).
-    if (Number(diff.gone)) {
-      await client.query(
-        `DELETE FROM governance_check g WHERE g."tenantId" = $1 AND NOT EXISTS (SELECT 1 FROM gc_new n WHERE n."eventId" = g."eventId")`,
-        [tenantId],
-      );
-    }
-    if (Number(diff.changed)) {
-      await client.query(
-        `UPDATE governance_check g SET ${cols.map((c) => `${c} = n.${c}`).join(", ")}, "checkedAt" = now()
+          [tenantId],
+        )
+      ).rows[0];
+      // Each statement only when it has rows to write: an empty one would still count as a change for the caches
+      // keyed on analytics_change (its trigger fires per statement).
+      if (Number(diff.gone)) {
+        await client.query(
+          `DELETE FROM governance_check g WHERE g."tenantId" = $1 AND NOT EXISTS (SELECT 1 FROM gc_new n WHERE n."eventId" = g."eventId")`,
+          [tenantId],
+        );
+      }
+      if (Number(diff.changed)) {
+        await client.query(
+          `UPDATE governance_check g SET ${cols.map((c) => `${c} = n.${c}`).join(", ")}, "checkedAt" = now()
            FROM gc_new n WHERE n."eventId" = g."eventId" AND g."tenantId" = $1 AND ${changed}`,
-        [tenantId],
-      );
-    }
-    if (Number(diff.added)) {
-      await client.query(
-        `INSERT INTO governance_check SELECT n.* FROM gc_new n WHERE NOT EXISTS (SELECT 1 FROM governance_check g WHERE g."eventId" = n."eventId")`,
-      );
-    }
-  }, { lock: `sessionproof.governance:${tenantId}` });
+          [tenantId],
+        );
+      }
+      if (Number(diff.added)) {
+        await client.query(
+          `INSERT INTO governance_check SELECT n.* FROM gc_new n WHERE NOT EXISTS (SELECT 1 FROM governance_check g WHERE g."eventId" = n."eventId")`,
+        );
+      }
+    },
+    { lock: `sessionproof.governance:${tenantId}` },
+  );
 
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
   for (const { r } of results) byStatus[r.status]++;

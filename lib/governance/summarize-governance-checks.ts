@@ -1,7 +1,14 @@
 import { pool } from "@/lib/db";
 import { param, sql } from "@/lib/db/sql";
 import { checksFilterSql } from "./list-governance-checks";
-import { CHECK_STATUSES, PRIVILEGED_CATEGORIES, type ChecksQuery, type ChecksSummary, type CheckStatus, type PrivilegedCategory } from "./types";
+import {
+  CHECK_STATUSES,
+  PRIVILEGED_CATEGORIES,
+  type ChecksQuery,
+  type ChecksSummary,
+  type CheckStatus,
+  type PrivilegedCategory,
+} from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The cards and the chart of the /governance page: checks counted by status and by category × status in SQL,

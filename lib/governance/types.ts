@@ -33,7 +33,14 @@ export const CATEGORY_LABEL: Record<PrivilegedCategory, string> = {
  *   unapproved_outside_window  neither approved nor inside the grant's window
  *   unapproved_no_grant        neither approved nor covered by any JIT grant
  */
-export const CHECK_STATUSES = ["ok", "unapproved", "outside_window", "no_grant", "unapproved_outside_window", "unapproved_no_grant"] as const;
+export const CHECK_STATUSES = [
+  "ok",
+  "unapproved",
+  "outside_window",
+  "no_grant",
+  "unapproved_outside_window",
+  "unapproved_no_grant",
+] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export const STATUS_LABEL: Record<CheckStatus, string> = {

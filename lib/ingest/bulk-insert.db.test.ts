@@ -8,7 +8,8 @@ import { EventCopyBuffer, insertEvents } from "./bulk-insert";
 
 // The binary COPY encoding written by hand: every column must read back exactly as toEventRow gave it.
 
-const rowOf = (rec: unknown, platform: string): EventRow => toEventRow(getSource(platform)!.normalize(rec, { fileName: "t.json", position: 0 })[0]);
+const rowOf = (rec: unknown, platform: string): EventRow =>
+  toEventRow(getSource(platform)!.normalize(rec, { fileName: "t.json", position: 0 })[0]);
 
 type Stored = Record<string, unknown> & { rawRecordId: string; time: Date; data: Record<string, unknown> };
 
@@ -56,13 +57,17 @@ describe("EventCopyBuffer", () => {
     buf.setRawRecordId(ka, 11);
     buf.setRawRecordId(kc, "9007199254740993"); // beyond a double's exact range
     // b is left out (as a duplicate whose events already exist would be).
-    expect(await pool().connect().then(async (client) => {
-      try {
-        return await buf.copy(client, (k) => k !== kb);
-      } finally {
-        client.release();
-      }
-    })).toBe(2);
+    expect(
+      await pool()
+        .connect()
+        .then(async (client) => {
+          try {
+            return await buf.copy(client, (k) => k !== kb);
+          } finally {
+            client.release();
+          }
+        }),
+    ).toBe(2);
     const rows = await stored(sourceId);
     expect(rows).toHaveLength(2);
     expectSame(rows[0], a, "11");

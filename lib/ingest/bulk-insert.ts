@@ -150,6 +150,13 @@ export async function insertQuarantine(
     `INSERT INTO quarantined_record ("sourceId", "batchId", "fileName", position, raw, reason)
      SELECT $1::uuid, $2::uuid, $3, u.position, u.raw, u.reason
      FROM unnest($4::bigint[], $5::bytea[], $6::text[]) AS u(position, raw, reason)`,
-    [q.sourceId, q.batchId, q.fileName, q.rows.map((r) => r.position), q.rows.map((r) => r.raw), q.rows.map((r) => String(clean(r.reason.slice(0, 2000))))],
+    [
+      q.sourceId,
+      q.batchId,
+      q.fileName,
+      q.rows.map((r) => r.position),
+      q.rows.map((r) => r.raw),
+      q.rows.map((r) => String(clean(r.reason.slice(0, 2000)))),
+    ],
   );
 }

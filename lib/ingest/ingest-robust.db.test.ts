@@ -88,7 +88,14 @@ describe("every platform's pipeline under damaged files", () => {
           const name = `${path.basename(file)}.${runs}${m.op === "gzip-cut" ? ".gz" : ""}`;
           let result;
           try {
-            result = await ingestStream({ input: Readable.from([damaged]), fileName: name, via: "cli", platform, chunkRecords: 50, ctx: system() });
+            result = await ingestStream({
+              input: Readable.from([damaged]),
+              fileName: name,
+              via: "cli",
+              platform,
+              chunkRecords: 50,
+              ctx: system(),
+            });
           } catch (err) {
             // Refused before anything was stored (e.g. nothing readable at all): a clear message, no batch counts.
             expect((err as Error).message).toMatch(/^Could not read /);

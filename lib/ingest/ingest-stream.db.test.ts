@@ -12,7 +12,14 @@ import { expectCounts } from "@/test/factories";
 const array = (recs: unknown[]) => Buffer.from(JSON.stringify(recs, null, 2));
 const ndjson = (recs: unknown[]) => Buffer.from(recs.map((r) => JSON.stringify(r)).join("\n") + "\n");
 const run = (body: Buffer | Readable, fileName: string, extra: Partial<Parameters<typeof ingestStream>[0]> = {}) =>
-  ingestStream({ input: Buffer.isBuffer(body) ? Readable.from([body]) : body, fileName, via: "cli", chunkRecords: 7, ctx: system(), ...extra });
+  ingestStream({
+    input: Buffer.isBuffer(body) ? Readable.from([body]) : body,
+    fileName,
+    via: "cli",
+    chunkRecords: 7,
+    ctx: system(),
+    ...extra,
+  });
 
 describe("ingestStream", () => {
   it("stores every record verbatim with its file and position, and its normalized event", async () => {
@@ -30,7 +37,12 @@ describe("ingestStream", () => {
     const events = await db().event.findMany({ where: { rawRecordId: { in: raws.map((x) => x.id) } } });
     expect(events).toHaveLength(25);
     const e0 = events.find((e) => e.rawRecordId === raws[0].id)!;
-    expect(e0).toMatchObject({ platform: "okta", nativeId: recs[0].uuid, srcIp: recs[0].client.ipAddress, actorExternalId: recs[0].actor.id });
+    expect(e0).toMatchObject({
+      platform: "okta",
+      nativeId: recs[0].uuid,
+      srcIp: recs[0].client.ipAddress,
+      actorExternalId: recs[0].actor.id,
+    });
     expect(e0.sessionKey).toBe(recs[0].authenticationContext.externalSessionId);
     const batch = await db().ingestBatch.findUniqueOrThrow({ where: { id: r.batchId } });
     expect(batch).toMatchObject({ status: "completed", readCount: 25, storedCount: 25, duplicateCount: 0, quarantinedCount: 0 });
@@ -116,14 +128,20 @@ describe("events are derived data", () => {
     await db().event.deleteMany({ where: { rawRecordId: { in: raws.slice(0, 12).map((r) => r.id) } } });
     const again = await run(file, "repair.ndjson");
     expect(again).toMatchObject({ stored: 0, duplicate: 30, quarantined: 0, status: "completed" });
-    const counts = await db().event.groupBy({ by: ["rawRecordId"], where: { rawRecordId: { in: raws.map((r) => r.id) } }, _count: { _all: true } });
+    const counts = await db().event.groupBy({
+      by: ["rawRecordId"],
+      where: { rawRecordId: { in: raws.map((r) => r.id) } },
+      _count: { _all: true },
+    });
     expect(counts).toHaveLength(30);
     expect(counts.every((c) => c._count._all === 1)).toBe(true);
   });
 
   it("a file that repeats a record stores it once and writes its events once", async () => {
     const rec = JSON.stringify(github(4000));
-    const r = await run(Buffer.from([rec, rec, JSON.stringify(github(4001)), rec].join("\n") + "\n"), "repeats.ndjson", { chunkRecords: 2 });
+    const r = await run(Buffer.from([rec, rec, JSON.stringify(github(4001)), rec].join("\n") + "\n"), "repeats.ndjson", {
+      chunkRecords: 2,
+    });
     expect(r).toMatchObject({ read: 4, stored: 2, duplicate: 2 });
     const raws = await db().rawRecord.findMany({ where: { batchId: r.batchId }, select: { id: true } });
     expect(await db().event.count({ where: { rawRecordId: { in: raws.map((x) => x.id) } } })).toBe(2);

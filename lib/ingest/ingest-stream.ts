@@ -117,7 +117,11 @@ type ChunkEvents = { buffer: EventCopyBuffer; include: (k: number) => boolean };
 
 export async function ingestStream(opts: IngestStreamInput): Promise<IngestResult> {
   let bytesRead = 0;
-  const countedInput = pipeline(opts.input, byteCounter((n) => (bytesRead += n)), () => undefined);
+  const countedInput = pipeline(
+    opts.input,
+    byteCounter((n) => (bytesRead += n)),
+    () => undefined,
+  );
   let head: Buffer;
   let all: Readable;
   try {
@@ -229,7 +233,10 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
       if (!headerSaved && reader.summary.csvHeaderBytes) {
         // A CSV file's header row is not a record; the batch keeps it, so every stored row can be read back.
         headerSaved = true;
-        await db().ingestBatch.update({ where: { id: batch.id }, data: { header: reader.summary.csvHeaderBytes.toString("utf8"), format: "csv" } });
+        await db().ingestBatch.update({
+          where: { id: batch.id },
+          data: { header: reader.summary.csvHeaderBytes.toString("utf8"), format: "csv" },
+        });
       }
       if ("error" in rec) {
         quarantine.push({ position: rec.position, raw: rec.bytes, reason: rec.error });

@@ -6,8 +6,16 @@ const uploadHeaders = z.object({
     .string({ message: "Send the file name in the x-file-name header." })
     .transform((v) => decodeURIComponent(v))
     .pipe(z.string().min(1, "Send the file name in the x-file-name header.").max(500)),
-  "x-platform": z.string().max(50).optional().transform((v) => v || undefined),
-  "x-source-name": z.string().max(100).optional().transform((v) => v || undefined),
+  "x-platform": z
+    .string()
+    .max(50)
+    .optional()
+    .transform((v) => v || undefined),
+  "x-source-name": z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
   "content-length": z.coerce.number().int().min(0).optional(),
 });
 export const uploadFileContract = { headers: uploadHeaders };

@@ -15,7 +15,12 @@ describe("mixed exports and CSV rows", () => {
     const signIns = JSON.parse(read("entra", "graph-signins-page.json").toString()).value as unknown[];
     const m365 = JSON.parse(read("m365", "audit-general-content-blob-20250304.json").toString()) as unknown[];
     const mixed = [...signIns, ...m365.slice(0, 5)];
-    const r = await ingestStream({ input: Readable.from([Buffer.from(JSON.stringify(mixed))]), fileName: "mixed-export.json", via: "cli", ctx: system() });
+    const r = await ingestStream({
+      input: Readable.from([Buffer.from(JSON.stringify(mixed))]),
+      fileName: "mixed-export.json",
+      via: "cli",
+      ctx: system(),
+    });
     expect(r).toMatchObject({ platform: "entra", read: mixed.length, stored: mixed.length, quarantined: 0 });
     const byPlatform = await db().event.groupBy({ by: ["platform"], _count: { _all: true }, orderBy: { platform: "asc" } });
     expect(byPlatform.map((g) => [g.platform, g._count._all])).toEqual([
@@ -25,7 +30,12 @@ describe("mixed exports and CSV rows", () => {
   });
 
   it("re-processing a quarantined CSV row reads it against its file's header, not as JSON", async () => {
-    const r = await ingestStream({ input: Readable.from([read("pam-grants", "sessionproof-grants-2025-03.csv")]), fileName: "grants.csv", via: "cli", ctx: system() });
+    const r = await ingestStream({
+      input: Readable.from([read("pam-grants", "sessionproof-grants-2025-03.csv")]),
+      fileName: "grants.csv",
+      via: "cli",
+      ctx: system(),
+    });
     expect(r.quarantined).toBeGreaterThan(0);
     const batch = await db().ingestBatch.findUniqueOrThrow({ where: { id: r.batchId } });
     expect(batch.header).toMatch(/^grant_id,/);

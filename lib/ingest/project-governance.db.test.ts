@@ -46,7 +46,10 @@ async function project(events: NormalizedEvent[], firstRaw = 1) {
   const client = await pool().connect();
   try {
     const source = await db().source.create({ data: { platform: "servicenow", name: `test-${firstRaw}` } });
-    return await projectGovernance(client, { sourceId: source.id, rows: events.map((e, i) => ({ rawRecordId: firstRaw + i, data: toEventJson(e) })) });
+    return await projectGovernance(client, {
+      sourceId: source.id,
+      rows: events.map((e, i) => ({ rawRecordId: firstRaw + i, data: toEventJson(e) })),
+    });
   } finally {
     client.release();
   }
@@ -56,7 +59,15 @@ describe("governance projection", () => {
   it("merges a change request and its approver record into one approval, whichever arrives first", async () => {
     // The approver record first (a separate file), then the change itself.
     await project([
-      event({ time: new Date("2026-11-23T08:30:00Z"), approval: approval({ approver: "dana.ops@example-corp.test", approved: true, approved_at: "2026-11-23T08:30:00Z", status: "approved" }) }),
+      event({
+        time: new Date("2026-11-23T08:30:00Z"),
+        approval: approval({
+          approver: "dana.ops@example-corp.test",
+          approved: true,
+          approved_at: "2026-11-23T08:30:00Z",
+          status: "approved",
+        }),
+      }),
     ]);
     const counts = await project(
       [
@@ -118,10 +129,24 @@ describe("governance projection", () => {
       revoked_time: null,
     };
     await project([event({ platform: "pam-grants", jit })], 30);
-    await project([event({ platform: "pam-grants", time: new Date("2026-11-23T09:40:00Z"), jit: { ...jit, stage: "removed", revoked_time: null } })], 40);
+    await project(
+      [event({ platform: "pam-grants", time: new Date("2026-11-23T09:40:00Z"), jit: { ...jit, stage: "removed", revoked_time: null } })],
+      40,
+    );
     const g = await db().accessGrant.findFirstOrThrow({ where: { externalId: "PAM-7781" } });
-    expect(g).toMatchObject({ system: "sessionproof.grant", principal: "maria.lopez@example-corp.test", privilege: "salesforce:System Administrator", platform: "salesforce", approvedBy: "dana.ops@example-corp.test", ticketKey: "CHG0031001" });
-    expect([g.grantedAt.toISOString(), g.expiresAt?.toISOString(), g.revokedAt?.toISOString()]).toEqual(["2026-11-23T09:00:00.000Z", "2026-11-23T10:00:00.000Z", "2026-11-23T09:40:00.000Z"]);
+    expect(g).toMatchObject({
+      system: "sessionproof.grant",
+      principal: "maria.lopez@example-corp.test",
+      privilege: "salesforce:System Administrator",
+      platform: "salesforce",
+      approvedBy: "dana.ops@example-corp.test",
+      ticketKey: "CHG0031001",
+    });
+    expect([g.grantedAt.toISOString(), g.expiresAt?.toISOString(), g.revokedAt?.toISOString()]).toEqual([
+      "2026-11-23T09:00:00.000Z",
+      "2026-11-23T10:00:00.000Z",
+      "2026-11-23T09:40:00.000Z",
+    ]);
   });
 
   it("ingest projects the decisions inside platform events and Entra PIM activations", async () => {
@@ -135,7 +160,13 @@ describe("governance projection", () => {
     const entra = await ingestFile(fixturePath("entra", "graph-directory-audits-page.json"), "audits.json");
     expect(entra.quarantined).toBe(0);
     const grant = await db().accessGrant.findFirstOrThrow({ where: { system: "entra.pim" } });
-    expect(grant).toMatchObject({ externalId: "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b", privilege: "Global Administrator", principal: "Maria Lopez", platform: "entra", ticketKey: "ServiceNow:INC-4821" });
+    expect(grant).toMatchObject({
+      externalId: "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b",
+      privilege: "Global Administrator",
+      principal: "Maria Lopez",
+      platform: "entra",
+      ticketKey: "ServiceNow:INC-4821",
+    });
     expect(grant.expiresAt?.toISOString()).toBe("2025-03-04T13:00:04.048Z");
 
     // Re-ingesting the same files adds no decision or grant.

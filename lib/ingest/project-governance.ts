@@ -151,7 +151,10 @@ function decisionRows(rows: ProjectableRow[]): DecisionRow[] {
   return [...out.values()];
 }
 
-export async function projectGovernance(client: PoolClient, { sourceId, rows }: { sourceId: string; rows: ProjectableRow[] }): Promise<ProjectionCounts> {
+export async function projectGovernance(
+  client: PoolClient,
+  { sourceId, rows }: { sourceId: string; rows: ProjectableRow[] },
+): Promise<ProjectionCounts> {
   const approvals = mergeApprovals(rows);
   const { grants, revocations } = grantRows(rows);
   const decisions = decisionRows(rows);

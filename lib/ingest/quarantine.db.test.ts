@@ -11,7 +11,13 @@ describe("quarantine", () => {
   it("lists, exports and re-processes quarantined records; fixed records enter the ledger", async () => {
     const good = JSON.stringify(github(1));
     const lines = [good, "{broken", JSON.stringify({ hello: "world" })];
-    const r = await ingestStream({ input: Readable.from([Buffer.from(lines.join("\n") + "\n")]), fileName: "q.ndjson", via: "cli", platform: "github", ctx: system() });
+    const r = await ingestStream({
+      input: Readable.from([Buffer.from(lines.join("\n") + "\n")]),
+      fileName: "q.ndjson",
+      via: "cli",
+      platform: "github",
+      ctx: system(),
+    });
     expect(r).toMatchObject({ read: 3, stored: 1, quarantined: 2 });
 
     const list = await listQuarantine({ filter: { batchId: r.batchId } });
@@ -42,6 +48,10 @@ describe("quarantine", () => {
     expect(await db().event.count({ where: { rawRecordId: raw.id } })).toBe(1);
     expect((await listQuarantine({ filter: { batchId: r.batchId } })).total).toBe(1);
     // The batch's own counts stay as they were read; the later resolution is reported beside them.
-    expect(await db().ingestBatch.findUniqueOrThrow({ where: { id: r.batchId } })).toMatchObject({ readCount: 3, storedCount: 1, quarantinedCount: 2 });
+    expect(await db().ingestBatch.findUniqueOrThrow({ where: { id: r.batchId } })).toMatchObject({
+      readCount: 3,
+      storedCount: 1,
+      quarantinedCount: 2,
+    });
   });
 });

@@ -75,12 +75,14 @@ export async function* exportQuarantine({ filter }: { filter: QuarantineFilter }
       const raw = Buffer.from(r.raw);
       const text = raw.toString("utf8");
       const isUtf8 = Buffer.from(text, "utf8").equals(raw);
-      yield JSON.stringify({
-        file: r.fileName,
-        position: Number(r.position),
-        reason: r.reason,
-        ...(isUtf8 ? { raw: text } : { rawBase64: raw.toString("base64") }),
-      }) + "\n";
+      yield (
+        JSON.stringify({
+          file: r.fileName,
+          position: Number(r.position),
+          reason: r.reason,
+          ...(isUtf8 ? { raw: text } : { rawBase64: raw.toString("base64") }),
+        }) + "\n"
+      );
     }
     after = rows[rows.length - 1].id;
   }
@@ -111,12 +113,19 @@ export async function reprocessQuarantine({ ctx, filter }: { ctx: RequestContext
         const record = r.batch?.header != null ? parseCsvRecord(r.batch.header, raw) : JSON.parse(raw.toString("utf8"));
         events = normalizeRecord(parser, record, { fileName: r.fileName, position: Number(r.position) });
       } catch (err) {
-        reason = err instanceof NormalizeError ? err.message : err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message;
+        reason =
+          err instanceof NormalizeError
+            ? err.message
+            : err instanceof SyntaxError
+              ? `not valid JSON: ${err.message}`
+              : (err as Error).message;
       }
       if (events) {
         const [res] = await appendRawRecords({
           client,
-          rows: [{ sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) }],
+          rows: [
+            { sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) },
+          ],
         });
         if (res.status === "stored") {
           const evRows: EventRowInput[] = events.map((e) => ({ ...toEventRow(e), rawRecordId: res.id }));

@@ -12,7 +12,10 @@ export async function ensureSource(
   const existing = await tx.source.findUnique({ where: { tenantId_name: { tenantId, name: sourceName } } });
   // The dashboard's own audit trail (lib/audit/flush-audit-to-ledger.ts) is a source too; nothing else may feed it.
   if (existing && existing.platform === "sessionproof-audit" && platform !== existing.platform) {
-    throw new AppError("CONFLICT", `The source name "${sourceName}" is reserved for Sessionproof's own audit trail. Choose another source name.`);
+    throw new AppError(
+      "CONFLICT",
+      `The source name "${sourceName}" is reserved for Sessionproof's own audit trail. Choose another source name.`,
+    );
   }
   if (existing) return existing;
   try {

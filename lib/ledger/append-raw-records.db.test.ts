@@ -22,11 +22,19 @@ function expectDenseAndInIdOrder(leaves: { id: bigint; leafIndex: number }[]) {
 describe("appendRawRecords", () => {
   it("stores each payload verbatim with its hashes and dense leaf indices", async () => {
     const source = await createTestSource();
-    const payloads = ["{\"a\":1}", Buffer.from([0, 255, 1, 2]), "", "x".repeat(5000)];
+    const payloads = ['{"a":1}', Buffer.from([0, 255, 1, 2]), "", "x".repeat(5000)];
     const res = await append(source, payloads);
     expect(res.map((r) => r.status)).toEqual(["stored", "stored", "stored", "stored"]);
     expect(res.map((r) => (r.status === "stored" ? r.leafIndex : -1))).toEqual([0, 1, 2, 3]);
-    const rows = await pool().query<{ id: string; payload: Buffer; contentHash: Buffer; leafHash: Buffer; position: string; fileName: string; tenantId: string }>(
+    const rows = await pool().query<{
+      id: string;
+      payload: Buffer;
+      contentHash: Buffer;
+      leafHash: Buffer;
+      position: string;
+      fileName: string;
+      tenantId: string;
+    }>(
       `SELECT id::text AS id, payload, "contentHash", "leafHash", position::text AS position, "fileName", "tenantId" FROM raw_record r ORDER BY r."leafIndex"`,
     );
     rows.rows.forEach((row, i) => {
@@ -88,7 +96,10 @@ describe("appendRawRecords", () => {
     await Promise.all(
       sources.map(async (s, w) => {
         for (let chunk = 0; chunk < 5; chunk++) {
-          await append(s, Array.from({ length: 40 }, (_, i) => `worker ${w} chunk ${chunk} row ${i}`));
+          await append(
+            s,
+            Array.from({ length: 40 }, (_, i) => `worker ${w} chunk ${chunk} row ${i}`),
+          );
         }
       }),
     );
@@ -119,10 +130,10 @@ describe("appendRawRecords", () => {
   it("appends 20,000 records of ~1 KB in one call, then takes 5,000 of them again as duplicates", async () => {
     const source = await createTestSource();
     const batch = crypto.randomUUID();
-    await pool().query(`INSERT INTO ingest_batch (id, "sourceId", "fileName", platform, via) VALUES ($1, $2, 'bench.ndjson', 'test', 'cli')`, [
-      batch,
-      source,
-    ]);
+    await pool().query(
+      `INSERT INTO ingest_batch (id, "sourceId", "fileName", platform, via) VALUES ($1, $2, 'bench.ndjson', 'test', 'cli')`,
+      [batch, source],
+    );
     const pad = "p".repeat(960);
     const rows: AppendRow[] = Array.from({ length: 20_000 }, (_, i) => ({
       sourceId: source,

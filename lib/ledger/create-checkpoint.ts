@@ -33,7 +33,9 @@ async function runBeforeCheckpoint(): Promise<void> {
     try {
       await hook();
     } catch (err) {
-      console.error(`[ledger] a flush before the checkpoint failed; signing anyway (the next checkpoint covers what it missed): ${(err as Error).message}`);
+      console.error(
+        `[ledger] a flush before the checkpoint failed; signing anyway (the next checkpoint covers what it missed): ${(err as Error).message}`,
+      );
     }
   }
 }

@@ -34,9 +34,15 @@ beforeAll(async () => {
   key = await loadOrCreateSigningKey({ dataDir });
   source = await createTestSource();
   // More than 2 x 1,024 leaves, so that the cached-subtree path is used and crossed.
-  await append(source, Array.from({ length: 2600 }, (_, i) => `{"n":${i}}`));
+  await append(
+    source,
+    Array.from({ length: 2600 }, (_, i) => `{"n":${i}}`),
+  );
   first = await createCheckpoint({});
-  await append(source, Array.from({ length: 901 }, (_, i) => `{"m":${i}}`));
+  await append(
+    source,
+    Array.from({ length: 901 }, (_, i) => `{"m":${i}}`),
+  );
   second = await createCheckpoint({});
   await append(source, ["not yet covered"]);
   rows = await loadRows();
@@ -49,7 +55,12 @@ describe("getInclusionProof", () => {
     const sample = [0, 1, 2, 1023, 1024, 1025, 2047, 2048, 2599, 2600, 3000, second.treeSize - 1];
     for (const i of sample) {
       const p = await getInclusionProof({ rawRecordId: rows[i].id });
-      expect(p).toMatchObject({ rawRecordId: rows[i].id, leafIndex: i, treeSize: second.treeSize, rootHash: second.rootHash.toString("hex") });
+      expect(p).toMatchObject({
+        rawRecordId: rows[i].id,
+        leafIndex: i,
+        treeSize: second.treeSize,
+        rootHash: second.rootHash.toString("hex"),
+      });
       expect(p.checkpoint.id).toBe(second.id);
       expect(p.proof).toEqual(tree.inclusionProof(i).map((h) => h.toString("hex")));
       expect(p.leafHash).toBe(leafHash(rows[i].payload).toString("hex"));
@@ -78,7 +89,8 @@ describe("getInclusionProof", () => {
     const results = await getInclusionProofs({ rawRecordIds: ids });
     expect(results.map((r) => r.status)).toEqual(["proved", "not-found", "proved", "not-covered"]);
     expect(results.map((r) => r.rawRecordId)).toEqual(ids);
-    for (const r of results) if (r.status === "proved") expect(verifyInclusionProof(r.proof, { publicKeyPem: key.publicKeyPem }).ok).toBe(true);
+    for (const r of results)
+      if (r.status === "proved") expect(verifyInclusionProof(r.proof, { publicKeyPem: key.publicKeyPem }).ok).toBe(true);
   });
 
   it("keeps proving a record after its payload is purged (the leaf hash stays)", async () => {

@@ -67,7 +67,15 @@ export async function getInclusionProofs({
       };
     }
     const path = inclusionProofRanges(rec.leafIndex, checkpoint.treeSize).map(([a, b]) => hashes.get(`${a}:${b}`)!);
-    if (!verifyInclusion({ leafIndex: rec.leafIndex, treeSize: checkpoint.treeSize, leafHash: rec.leafHash, proof: path, rootHash: checkpoint.rootHash })) {
+    if (
+      !verifyInclusion({
+        leafIndex: rec.leafIndex,
+        treeSize: checkpoint.treeSize,
+        leafHash: rec.leafHash,
+        proof: path,
+        rootHash: checkpoint.rootHash,
+      })
+    ) {
       throw new AppError("INTERNAL", `the inclusion proof for raw record ${id} does not verify: run \`npm run cli -- ledger verify\`.`);
     }
     return {

@@ -140,7 +140,13 @@ describe("proof verification (RFC 9162 2.1.3.2 / 2.1.4.2)", () => {
     for (let n = 1; n <= N; n++) {
       const root = tree.root(n);
       for (let i = 0; i < n; i++) {
-        const ok = verifyInclusion({ leafIndex: i, treeSize: n, leafHash: tree.leafHash(i), proof: tree.inclusionProof(i, n), rootHash: root });
+        const ok = verifyInclusion({
+          leafIndex: i,
+          treeSize: n,
+          leafHash: tree.leafHash(i),
+          proof: tree.inclusionProof(i, n),
+          rootHash: root,
+        });
         if (!ok) throw new Error(`inclusion of ${i} in ${n} failed`);
         checked++;
       }
@@ -153,7 +159,13 @@ describe("proof verification (RFC 9162 2.1.3.2 / 2.1.4.2)", () => {
     for (let n = 1; n <= N; n++) {
       const second = tree.root(n);
       for (let m = 1; m <= n; m++) {
-        const ok = verifyConsistency({ firstSize: m, secondSize: n, firstRoot: tree.root(m), secondRoot: second, proof: tree.consistencyProof(m, n) });
+        const ok = verifyConsistency({
+          firstSize: m,
+          secondSize: n,
+          firstRoot: tree.root(m),
+          secondRoot: second,
+          proof: tree.consistencyProof(m, n),
+        });
         if (!ok) throw new Error(`consistency ${m} -> ${n} failed`);
         checked++;
       }
@@ -227,4 +239,3 @@ describe("proof verification (RFC 9162 2.1.3.2 / 2.1.4.2)", () => {
     expect(() => consistencyProofRanges(8, 7)).toThrow(RangeError);
   });
 });
-

@@ -156,7 +156,7 @@ export function completeSubtreeLevels(level0: Buffer): Buffer[] {
   const levels = [level0];
   const input = Buffer.alloc(1 + 2 * HASH_SIZE);
   input[0] = 0x01;
-  for (let prev = level0; prev.length >= 2 * HASH_SIZE; ) {
+  for (let prev = level0; prev.length >= 2 * HASH_SIZE;) {
     const count = Math.floor(prev.length / (2 * HASH_SIZE));
     const next = Buffer.allocUnsafe(count * HASH_SIZE);
     for (let i = 0; i < count; i++) {

@@ -17,7 +17,9 @@ let attacker: pg.Client;
 let rawIds: { id: number; leaf: number }[] = [];
 
 async function stored(): Promise<{ level: number; start: number; hash: Buffer }[]> {
-  const r = await pool().query<{ level: number; start: string; hash: Buffer }>(`SELECT level, start::text AS start, hash FROM ledger_subtree ORDER BY level, start`);
+  const r = await pool().query<{ level: number; start: string; hash: Buffer }>(
+    `SELECT level, start::text AS start, hash FROM ledger_subtree ORDER BY level, start`,
+  );
   return r.rows.map((x) => ({ level: x.level, start: Number(x.start), hash: x.hash }));
 }
 
@@ -34,8 +36,13 @@ async function collect(it: AsyncIterable<Buffer>): Promise<string> {
 
 beforeAll(async () => {
   const source = await createTestSource();
-  await append(source, Array.from({ length: LEAVES }, (_, i) => JSON.stringify({ i, actor: `user${i % 7}@example.com` })));
-  const r = await pool().query<{ id: string; leaf: string }>(`SELECT id::text AS id, "leafIndex"::text AS leaf FROM raw_record ORDER BY "leafIndex"`);
+  await append(
+    source,
+    Array.from({ length: LEAVES }, (_, i) => JSON.stringify({ i, actor: `user${i % 7}@example.com` })),
+  );
+  const r = await pool().query<{ id: string; leaf: string }>(
+    `SELECT id::text AS id, "leafIndex"::text AS leaf FROM raw_record ORDER BY "leafIndex"`,
+  );
   rawIds = r.rows.map((x) => ({ id: Number(x.id), leaf: Number(x.leaf) }));
   attacker = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await attacker.connect();
@@ -68,7 +75,9 @@ describe("persisted subtree hashes (ledger_subtree)", () => {
 
   it("are append-only: UPDATE, DELETE and TRUNCATE are refused", async () => {
     const refused = { code: "42501" };
-    await expect(pool().query(`UPDATE ledger_subtree SET hash = '\\x00'::bytea WHERE level = 10 AND start = 0`)).rejects.toMatchObject(refused);
+    await expect(pool().query(`UPDATE ledger_subtree SET hash = '\\x00'::bytea WHERE level = 10 AND start = 0`)).rejects.toMatchObject(
+      refused,
+    );
     await expect(pool().query(`DELETE FROM ledger_subtree WHERE level = 10`)).rejects.toMatchObject(refused);
     await expect(pool().query(`TRUNCATE ledger_subtree`)).rejects.toMatchObject(refused);
   });
@@ -86,7 +95,9 @@ describe("persisted subtree hashes (ledger_subtree)", () => {
       // A process that loads the forged row: the proofs of a leaf in that block would not verify for an auditor,
       // so the export stops instead.
       clearRangeHashCache();
-      const cp = await pool().query<{ n: string; h: Buffer }>(`SELECT "treeSize"::text AS n, "rootHash" AS h FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`);
+      const cp = await pool().query<{ n: string; h: Buffer }>(
+        `SELECT "treeSize"::text AS n, "rootHash" AS h FROM ledger_checkpoint ORDER BY id DESC LIMIT 1`,
+      );
       const inBlock = rawIds.filter((r) => r.leaf >= 1024 && r.leaf < 1034);
       await expect(
         collect(

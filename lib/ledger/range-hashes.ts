@@ -71,7 +71,13 @@ const blockKey = (start: number, level: number) => `${start}:${level}`;
  * MTH(D[a:b]) for each range (aligned, as in RFC 9162 roots and proofs), keyed "a:b". Throws when a leaf in a
  * needed range is missing, which only a tampered database can cause.
  */
-export async function computeRangeHashes({ ranges, client }: { ranges: readonly LeafRange[]; client?: Client }): Promise<Map<string, Buffer>> {
+export async function computeRangeHashes({
+  ranges,
+  client,
+}: {
+  ranges: readonly LeafRange[];
+  client?: Client;
+}): Promise<Map<string, Buffer>> {
   const cache = await cacheFor(client ?? pool());
   const small = new Map<string, Buffer | null>();
   /** Sizes of the small (below 2^CACHE_LEVEL) subtrees asked for: other small ones are not looked up. */
@@ -118,7 +124,7 @@ export async function computeRangeHashes({ ranges, client }: { ranges: readonly 
     };
     // The leaf hashes through binary COPY (index as int8, hash as bytea): a million rows parse in a fraction of
     // what the driver's text rows cost (hex-decoding every hash and building a row object per leaf).
-    for (let next = s; next < e; ) {
+    for (let next = s; next < e;) {
       const page = await copyRows(
         `SELECT r."leafIndex", r."leafHash" FROM raw_record r
           WHERE r."leafIndex" >= ${next} AND r."leafIndex" < ${e} ORDER BY r."leafIndex" LIMIT ${FETCH_ROWS}`,

@@ -163,7 +163,9 @@ describe("the database triggers", () => {
     const report = await expectSound();
     expect(report.purged).toBe(1);
     // Once purged, it stays purged.
-    await expect(pool().query(`UPDATE raw_record SET payload = '\\x01', "purgedAt" = NULL WHERE id = $1`, [victim.id])).rejects.toMatchObject({
+    await expect(
+      pool().query(`UPDATE raw_record SET payload = '\\x01', "purgedAt" = NULL WHERE id = $1`, [victim.id]),
+    ).rejects.toMatchObject({
       code: "42501",
     });
     expect((await cli()).code).toBe(0);
@@ -186,7 +188,8 @@ describe("tampering behind the triggers' back", () => {
 
   it("a changed leaf hash names that record (and the checkpoints covering it then fail too)", async () => {
     const victim = records[12];
-    const before = (await pool().query<{ leafHash: Buffer }>(`SELECT "leafHash" FROM raw_record WHERE id = $1`, [victim.id])).rows[0].leafHash;
+    const before = (await pool().query<{ leafHash: Buffer }>(`SELECT "leafHash" FROM raw_record WHERE id = $1`, [victim.id])).rows[0]
+      .leafHash;
     await attack(
       () => attacker.query(`UPDATE raw_record SET "leafHash" = $2 WHERE id = $1`, [victim.id, crypto.randomBytes(32)]),
       () => attacker.query(`UPDATE raw_record SET "leafHash" = $2 WHERE id = $1`, [victim.id, before]),
@@ -236,7 +239,8 @@ describe("tampering behind the triggers' back", () => {
 
   it("a changed checkpoint root hash names that checkpoint", async () => {
     const id = checkpoints[1];
-    const before = (await pool().query<{ rootHash: Buffer }>(`SELECT "rootHash" FROM ledger_checkpoint WHERE id = $1`, [id])).rows[0].rootHash;
+    const before = (await pool().query<{ rootHash: Buffer }>(`SELECT "rootHash" FROM ledger_checkpoint WHERE id = $1`, [id])).rows[0]
+      .rootHash;
     const changed = Buffer.from(before);
     changed[0] ^= 1;
     await attack(
@@ -253,7 +257,8 @@ describe("tampering behind the triggers' back", () => {
 
   it("a changed signature byte names that checkpoint", async () => {
     const id = checkpoints[2];
-    const before = (await pool().query<{ signature: Buffer }>(`SELECT signature FROM ledger_checkpoint WHERE id = $1`, [id])).rows[0].signature;
+    const before = (await pool().query<{ signature: Buffer }>(`SELECT signature FROM ledger_checkpoint WHERE id = $1`, [id])).rows[0]
+      .signature;
     const changed = Buffer.from(before);
     changed[40] ^= 0x80;
     await attack(
@@ -267,7 +272,9 @@ describe("tampering behind the triggers' back", () => {
   it("a forged checkpoint signed by another key is named, whichever fingerprint it claims", async () => {
     const forger = crypto.generateKeyPairSync("ed25519");
     const real = await loadOrCreateSigningKey({ dataDir });
-    const leaves = (await pool().query<{ h: Buffer }>(`SELECT r."leafHash" AS h FROM raw_record r ORDER BY r."leafIndex"`)).rows.map((x) => x.h);
+    const leaves = (await pool().query<{ h: Buffer }>(`SELECT r."leafHash" AS h FROM raw_record r ORDER BY r."leafIndex"`)).rows.map(
+      (x) => x.h,
+    );
     // A correct root over every record, so only the signature can give it away.
     const fields = { treeSize: leaves.length, rootHash: MerkleTree.fromLeafHashes(leaves).root(), createdAt: new Date() };
     const signature = signCheckpoint(fields, forger.privateKey);

@@ -71,7 +71,11 @@ type Row = {
 
 const same = (a: Buffer, b: Buffer) => a.length === b.length && a.equals(b);
 
-export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors = 1000 }: VerifyLedgerOptions = {}): Promise<LedgerReport> {
+export async function verifyLedger({
+  publicKeyPem,
+  chunkSize = 10_000,
+  maxErrors = 1000,
+}: VerifyLedgerOptions = {}): Promise<LedgerReport> {
   const started = performance.now();
   const errors: LedgerError[] = [];
   let omittedErrors = 0;
@@ -82,7 +86,9 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
 
   const key: { publicKey: KeyObject; fingerprint: string } | null = publicKeyPem ? publicKeyFromPem(publicKeyPem) : loadSigningKey();
 
-  const cps = (await pool().query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.id`)).rows.map(toCheckpoint);
+  const cps = (await pool().query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.id`)).rows.map(
+    toCheckpoint,
+  );
 
   // What to capture while streaming: each checkpoint's root, and the subtrees of the consistency proof from
   // each checkpoint to the next. Complete subtrees are caught as they form, partial ones at their last leaf.
@@ -110,12 +116,18 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
   // hash recomputed here as the subtree forms.
   type StoredSubtree = { start: number; level: number; hash: Buffer };
   const storedSubtrees = new Map<string, StoredSubtree>();
-  for (const row of (await pool().query<{ level: number; start: string; hash: Buffer }>(`SELECT level, start::text AS start, hash FROM ledger_subtree`)).rows) {
+  for (const row of (
+    await pool().query<{ level: number; start: string; hash: Buffer }>(`SELECT level, start::text AS start, hash FROM ledger_subtree`)
+  ).rows) {
     const start = Number(row.start);
     storedSubtrees.set(`${start}:${start + 2 ** row.level}`, { start, level: row.level, hash: row.hash });
   }
   const subtreeFail = ({ start, level }: StoredSubtree, why: string) =>
-    fail({ kind: "subtree-hash-mismatch", leafIndex: start, message: `ledger_subtree row (level ${level}, start ${start}) for leaves ${start}..${start + 2 ** level - 1}: ${why}` });
+    fail({
+      kind: "subtree-hash-mismatch",
+      leafIndex: start,
+      message: `ledger_subtree row (level ${level}, start ${start}) for leaves ${start}..${start + 2 ** level - 1}: ${why}`,
+    });
 
   const frontier = new MerkleFrontier();
   frontier.onSubtree = (start, size, hash) => {
@@ -124,7 +136,11 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
     const stored = storedSubtrees.size > 0 ? storedSubtrees.get(k) : undefined;
     if (stored) {
       storedSubtrees.delete(k);
-      if (!same(stored.hash, hash)) subtreeFail(stored, `the stored hash ${stored.hash.toString("hex")} differs from the one recomputed from the records (${hash.toString("hex")})`);
+      if (!same(stored.hash, hash))
+        subtreeFail(
+          stored,
+          `the stored hash ${stored.hash.toString("hex")} differs from the one recomputed from the records (${hash.toString("hex")})`,
+        );
     }
   };
 
@@ -192,7 +208,12 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
 
       if (row.payload) {
         if (row.purged) {
-          fail({ kind: "purge-inconsistent", rawRecordId: row.id, leafIndex: index, message: `raw record ${row.id} is marked purged but still has a payload` });
+          fail({
+            kind: "purge-inconsistent",
+            rawRecordId: row.id,
+            leafIndex: index,
+            message: `raw record ${row.id} is marked purged but still has a payload`,
+          });
         }
         if (!same(sha256(row.payload), row.contentHash)) {
           fail({
@@ -210,10 +231,20 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
           });
         }
       } else if (!row.purged) {
-        fail({ kind: "purge-inconsistent", rawRecordId: row.id, leafIndex: index, message: `raw record ${row.id} (leaf ${index}) has no payload but was never purged` });
+        fail({
+          kind: "purge-inconsistent",
+          rawRecordId: row.id,
+          leafIndex: index,
+          message: `raw record ${row.id} (leaf ${index}) has no payload but was never purged`,
+        });
       } else purged++;
       if (row.leafHash.length !== 32) {
-        fail({ kind: "leaf-hash-mismatch", rawRecordId: row.id, leafIndex: index, message: `raw record ${row.id}: the leaf hash is not 32 bytes` });
+        fail({
+          kind: "leaf-hash-mismatch",
+          rawRecordId: row.id,
+          leafIndex: index,
+          message: `raw record ${row.id}: the leaf hash is not 32 bytes`,
+        });
       }
 
       if (pending) checkOrder(pending, row);
@@ -240,7 +271,8 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
   }
 
   // Stored subtrees no complete subtree of the records matched (beyond the ledger, or not aligned).
-  for (const row of storedSubtrees.values()) subtreeFail(row, "no such subtree of the records exists (records removed, or the row was forged)");
+  for (const row of storedSubtrees.values())
+    subtreeFail(row, "no such subtree of the records exists (records removed, or the row was forged)");
 
   // Checkpoints, in creation order.
   if (!key && cps.length > 0) {
@@ -294,7 +326,12 @@ export async function verifyLedger({ publicKeyPem, chunkSize = 10_000, maxErrors
     const ok =
       proof.every((p): p is Buffer => Boolean(p)) &&
       verifyConsistency({ firstSize: prev.treeSize, secondSize: cp.treeSize, firstRoot: prev.rootHash, secondRoot: cp.rootHash, proof });
-    if (!ok) cpFail(cp, "checkpoint-inconsistent", `the consistency proof from checkpoint ${prev.id} (tree size ${prev.treeSize}) does not verify`);
+    if (!ok)
+      cpFail(
+        cp,
+        "checkpoint-inconsistent",
+        `the consistency proof from checkpoint ${prev.id} (tree size ${prev.treeSize}) does not verify`,
+      );
   });
 
   const latest = cps[cps.length - 1];

@@ -56,6 +56,8 @@ export async function countHeldRawRecords(): Promise<Map<string, number>> {
 
 /** The ids of every raw record under an active hold, ascending (for tests and small checks; the purge joins in SQL). */
 export async function heldRawRecordIds(): Promise<string[]> {
-  const r = await pool().query<{ id: string }>(`WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId"::text AS id, "rawRecordId" FROM held_pairs ORDER BY "rawRecordId"`);
+  const r = await pool().query<{ id: string }>(
+    `WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId"::text AS id, "rawRecordId" FROM held_pairs ORDER BY "rawRecordId"`,
+  );
   return r.rows.map((x) => x.id);
 }

@@ -12,7 +12,9 @@ export async function listHolds({ caseId }: { caseId?: string } = {}): Promise<H
     take: 500,
   });
   const userIds = [...new Set(holds.flatMap((h) => [h.placedById, h.releasedById]).filter((x): x is string => Boolean(x)))];
-  const users = new Map((await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+  const users = new Map(
+    (await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+  );
   const counts = holds.some((h) => !h.releasedAt) ? await countHeldRawRecords() : new Map<string, number>();
   const views = holds.map<HoldView>((h) => ({
     id: h.id,

@@ -46,7 +46,13 @@ export async function placeHold({ ctx, input }: { ctx: RequestContext; input: un
       );
       if ("caseId" in v) {
         // The case history shows the hold too; its own audit entry is the hold.placed above.
-        await recordCaseActivity(tx, { ctx, caseId: v.caseId, action: "hold_placed", after: { holdId: hold.id, reason: v.reason }, audit: false });
+        await recordCaseActivity(tx, {
+          ctx,
+          caseId: v.caseId,
+          action: "hold_placed",
+          after: { holdId: hold.id, reason: v.reason },
+          audit: false,
+        });
       }
       return { id: hold.id, scope };
     },

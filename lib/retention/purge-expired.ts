@@ -35,7 +35,9 @@ export type PurgeOptions = { ctx: RequestContext; now?: Date; jobId?: string; ch
 
 /** Creates the job row and runs the purge in the background; the caller polls the job (getPurgeJob). */
 export async function startPurge({ ctx }: { ctx: RequestContext }): Promise<{ jobId: string }> {
-  const running = await db().job.findFirst({ where: { type: RETENTION_JOB_TYPE, status: { in: ["queued", "running"] }, createdAt: { gt: new Date(Date.now() - 6 * 3600_000) } } });
+  const running = await db().job.findFirst({
+    where: { type: RETENTION_JOB_TYPE, status: { in: ["queued", "running"] }, createdAt: { gt: new Date(Date.now() - 6 * 3600_000) } },
+  });
   if (running) throw new AppError("CONFLICT", "A purge is already running. Watch its progress on the Retention page.");
   const job = await db().job.create({ data: { type: RETENTION_JOB_TYPE, status: "queued", createdById: actorUserId(ctx), params: {} } });
   void purgeExpired({ ctx, jobId: job.id }).catch((err: Error) => console.error("[retention] purge failed:", err.message));
@@ -49,7 +51,10 @@ export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = C
   try {
     return await withTransaction(
       async (client) => {
-        await db().job.update({ where: { id: job.id }, data: { status: "running", startedAt: new Date(), params: { now: now.toISOString() } } });
+        await db().job.update({
+          where: { id: job.id },
+          data: { status: "running", startedAt: new Date(), params: { now: now.toISOString() } },
+        });
         const policies = (
           await client.query<{ sourceId: string; days: number; cutoff: Date }>(
             sql`SELECT p."sourceId"::text AS "sourceId", p.days, ${now}::timestamptz - make_interval(days => p.days) AS cutoff FROM retention_policy p ORDER BY p."sourceId"`,
@@ -61,7 +66,9 @@ export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = C
         if (policies.length > 0) {
           await client.query(`DROP TABLE IF EXISTS pg_temp.purge_held`);
           await client.query(`CREATE TEMP TABLE purge_held (id bigint PRIMARY KEY) ON COMMIT DROP`);
-          await client.query(`INSERT INTO purge_held WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId" FROM held_pairs WHERE "rawRecordId" IS NOT NULL`);
+          await client.query(
+            `INSERT INTO purge_held WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId" FROM held_pairs WHERE "rawRecordId" IS NOT NULL`,
+          );
           await client.query(`ANALYZE purge_held`);
           const max = Number((await client.query<{ m: string }>(`SELECT COALESCE(max(id), 0)::text AS m FROM raw_record`)).rows[0].m);
           for (let from = 0; from < max; from += chunkSize) {

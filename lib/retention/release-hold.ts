@@ -20,7 +20,11 @@ export async function releaseHold({ ctx, holdId, input }: { ctx: RequestContext;
     if (n.count === 0) throw new AppError("CONFLICT", "This hold was already released.");
     const scope: HoldScope = hold.caseId
       ? { caseId: hold.caseId }
-      : { sourceId: hold.sourceId ?? "", rangeStart: hold.rangeStart?.toISOString() ?? null, rangeEnd: hold.rangeEnd?.toISOString() ?? null };
+      : {
+          sourceId: hold.sourceId ?? "",
+          rangeStart: hold.rangeStart?.toISOString() ?? null,
+          rangeEnd: hold.rangeEnd?.toISOString() ?? null,
+        };
     await recordAudit(
       {
         ctx,
@@ -31,7 +35,14 @@ export async function releaseHold({ ctx, holdId, input }: { ctx: RequestContext;
       tx,
     );
     if (hold.caseId) {
-      await recordCaseActivity(tx, { ctx, caseId: hold.caseId, action: "hold_released", before: { holdId, reason: hold.reason }, after: { reason }, audit: false });
+      await recordCaseActivity(tx, {
+        ctx,
+        caseId: hold.caseId,
+        action: "hold_released",
+        before: { holdId, reason: hold.reason },
+        after: { reason },
+        audit: false,
+      });
     }
     return { id: holdId, released: true };
   });

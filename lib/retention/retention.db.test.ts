@@ -31,7 +31,11 @@ let heldSessionId: string;
 
 const ids = async (sql: string, params: unknown[] = []) => new Set((await pool().query<{ id: string }>(sql, params)).rows.map((r) => r.id));
 const payloadState = async () =>
-  new Map((await pool().query<{ id: string; purged: boolean }>(`SELECT id::text AS id, payload IS NULL AS purged FROM raw_record`)).rows.map((r) => [r.id, r.purged]));
+  new Map(
+    (await pool().query<{ id: string; purged: boolean }>(`SELECT id::text AS id, payload IS NULL AS purged FROM raw_record`)).rows.map(
+      (r) => [r.id, r.purged],
+    ),
+  );
 
 beforeAll(async () => {
   await seedCorrelated(FILES);
@@ -58,7 +62,10 @@ describe("retention policies", () => {
     await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 10 } });
     await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: null } });
     await expect(setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 0 } })).rejects.toThrow();
-    const audit = await db().auditLog.findMany({ where: { action: "retention.policy_changed", resourceId: cloudtrail }, orderBy: { id: "asc" } });
+    const audit = await db().auditLog.findMany({
+      where: { action: "retention.policy_changed", resourceId: cloudtrail },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((a) => a.details)).toEqual([
       { type: "retention.policy_changed", sourceId: cloudtrail, before: null, after: 10 },
       { type: "retention.policy_changed", sourceId: cloudtrail, before: 10, after: null },
@@ -86,11 +93,10 @@ describe("purge and legal hold", () => {
     const sourceHold = await placeHold({ ctx: admin, input: { sourceId: github, rangeStart, rangeEnd, reason: "Regulator request R-7" } });
 
     const heldBySession = await ids(`SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sessionId" = $1`, [heldSessionId]);
-    const heldByRange = await ids(`SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sourceId" = $1 AND time >= $2 AND time <= $3`, [
-      github,
-      rangeStart,
-      rangeEnd,
-    ]);
+    const heldByRange = await ids(
+      `SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sourceId" = $1 AND time >= $2 AND time <= $3`,
+      [github, rangeStart, rangeEnd],
+    );
     expect(heldBySession.size).toBeGreaterThan(0);
     expect(heldByRange.size).toBeGreaterThan(0);
     const held = new Set([...heldBySession, ...heldByRange]);
@@ -168,7 +174,9 @@ describe("the purge and its audit entry", () => {
 
     // Two failures injected by trigger: the audit insert itself (after the payloads were cleared), and the job's
     // final update (after the audit row was written). Either must roll back the payloads and the audit row.
-    await pool().query(`CREATE FUNCTION fail_purge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected purge failure'; END $$`);
+    await pool().query(
+      `CREATE FUNCTION fail_purge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected purge failure'; END $$`,
+    );
     const points = [
       `BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'retention.purged')`,
       `BEFORE UPDATE ON job FOR EACH ROW WHEN (NEW.status = 'succeeded')`,

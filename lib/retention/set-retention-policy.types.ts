@@ -1,4 +1,7 @@
 import { z } from "zod";
 import { retentionDaysInput } from "./types";
 
-export const setRetentionPolicyContract = { params: z.object({ sourceId: z.guid({ message: "not a source id" }) }), body: retentionDaysInput };
+export const setRetentionPolicyContract = {
+  params: z.object({ sourceId: z.guid({ message: "not a source id" }) }),
+  body: retentionDaysInput,
+};

@@ -22,16 +22,27 @@ export const placeHoldInput = z.union([
       reason,
     })
     .strict()
-    .refine((v) => !v.rangeStart || !v.rangeEnd || v.rangeStart <= v.rangeEnd, { message: "The range must start before it ends.", path: ["rangeEnd"] }),
+    .refine((v) => !v.rangeStart || !v.rangeEnd || v.rangeStart <= v.rangeEnd, {
+      message: "The range must start before it ends.",
+      path: ["rangeEnd"],
+    }),
 ]);
 
 export const releaseHoldInput = z.object({ reason }).strict();
 
 export const retentionDaysInput = z
-  .object({ days: z.number({ message: "days must be a whole number of days, or null to keep forever" }).int().min(1, { message: "Keep at least 1 day." }).max(36500).nullable() })
+  .object({
+    days: z
+      .number({ message: "days must be a whole number of days, or null to keep forever" })
+      .int()
+      .min(1, { message: "Keep at least 1 day." })
+      .max(36500)
+      .nullable(),
+  })
   .strict();
 
-export type HoldScope = { caseId: string; caseNumber?: number | null } | { sourceId: string; rangeStart: string | null; rangeEnd: string | null };
+export type HoldScope =
+  { caseId: string; caseNumber?: number | null } | { sourceId: string; rangeStart: string | null; rangeEnd: string | null };
 
 export type HoldView = {
   id: string;

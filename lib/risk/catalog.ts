@@ -33,8 +33,7 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     id: "privileged-without-approval",
     title: "Privileged action without approval",
     severity: "high",
-    description:
-      "A privileged action was performed with no matching approval recorded (governance check 'approval' failed).",
+    description: "A privileged action was performed with no matching approval recorded (governance check 'approval' failed).",
     evidence: ["governance_check (kind approval, result fail)", "event (privileged)", "session"],
     controls: [
       csf("PR.AA-05", "Authorizations must be enforced and reviewed before privileged use."),
@@ -45,8 +44,7 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     id: "privileged-outside-jit",
     title: "Privileged action outside its JIT window",
     severity: "high",
-    description:
-      "A privileged action happened outside any active just-in-time access grant window (governance check 'jit' failed).",
+    description: "A privileged action happened outside any active just-in-time access grant window (governance check 'jit' failed).",
     evidence: ["governance_check (kind jit, result fail)", "access_grant", "event (privileged)"],
     controls: [
       csf("PR.AA-05", "Time-bound entitlements must be enforced; use outside the window is unauthorized."),
@@ -82,8 +80,7 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     id: "weak-authentication",
     title: "Password-only or MFA-less sign-in",
     severity: "medium",
-    description:
-      "A service account signed in with a password only, or a human signed in without MFA.",
+    description: "A service account signed in with a password only, or a human signed in without MFA.",
     evidence: ["event (authentication, success)", "event.data auth factors / mfa flag", "identity.kind"],
     controls: [
       csf("PR.AA-03", "Users and services must be authenticated commensurate with risk."),
@@ -97,10 +94,7 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     description:
       "A long-lived credential (access key, secret, PAT, API token, SSH key) issued more than the configured maximum number of days ago is still being used.",
     evidence: ["credential.issuedAt / firstSeenAt", "credential.lastUsedAt", "event (credentialKey)"],
-    controls: [
-      nhi("NHI7:2025", "Direct match: long-lived secrets."),
-      csf("PR.AA-01", "Credentials must be managed, including rotation."),
-    ],
+    controls: [nhi("NHI7:2025", "Direct match: long-lived secrets."), csf("PR.AA-01", "Credentials must be managed, including rotation.")],
   },
   {
     id: "orphaned-or-dormant-nhi",
@@ -121,29 +115,21 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     description:
       "A single non-human identity is used on several platforms or by several client applications, so one compromise spans environments.",
     evidence: ["event.platform (distinct)", "event.clientAppId (distinct)", "identity"],
-    controls: [
-      nhi("NHI8:2025", "Environment isolation is broken."),
-      nhi("NHI9:2025", "Reuse of one NHI across applications."),
-    ],
+    controls: [nhi("NHI8:2025", "Environment isolation is broken."), nhi("NHI9:2025", "Reuse of one NHI across applications.")],
   },
   {
     id: "excessive-scopes",
     title: "NHI granted far more scopes than it uses",
     severity: "medium",
-    description:
-      "A non-human identity has been granted many more scopes / permissions than it has been seen using.",
+    description: "A non-human identity has been granted many more scopes / permissions than it has been seen using.",
     evidence: ["access_grant / event.data scopes granted", "event.data scopes used"],
-    controls: [
-      nhi("NHI5:2025", "Direct match: over-privileged NHI."),
-      csf("PR.AA-05", "Least privilege: entitlements must be reviewed."),
-    ],
+    controls: [nhi("NHI5:2025", "Direct match: over-privileged NHI."), csf("PR.AA-05", "Least privilege: entitlements must be reviewed.")],
   },
   {
     id: "oauth-bulk-data-access",
     title: "Third-party OAuth integration bulk reads or exports data",
     severity: "high",
-    description:
-      "An OAuth application performed bulk data reads or exports above the configured threshold.",
+    description: "An OAuth application performed bulk data reads or exports above the configured threshold.",
     evidence: ["identity.kind oauth_app", "event (read/export/download activities)", "count per app"],
     controls: [
       nhi("NHI3:2025", "Vulnerable third-party NHI with broad data access."),
@@ -167,8 +153,7 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     id: "ai-agent-without-approval",
     title: "AI agent made privileged changes without human approval",
     severity: "critical",
-    description:
-      "An AI agent acting under delegated authority made privileged changes with no human approval recorded for them.",
+    description: "An AI agent acting under delegated authority made privileged changes with no human approval recorded for them.",
     evidence: ["identity.kind ai_agent / event.actorType", "event (privileged)", "approval (absent)"],
     controls: [
       aiRmf("GOVERN 3.2", "Roles for human-AI configurations and oversight must be defined."),

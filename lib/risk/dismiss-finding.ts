@@ -36,7 +36,9 @@ async function changeStatus({ ctx, id, reason, to }: Input & { to: "open" | "dis
           ? { status: "dismissed", dismissedReason: why, dismissedById: actorId, dismissedAt: at }
           : { status: "open", dismissedReason: null, dismissedById: null, dismissedAt: null },
     });
-    await tx.findingActivity.create({ data: { findingId: id, actorId, action: to === "dismissed" ? "dismissed" : "reopened", reason: why, at } });
+    await tx.findingActivity.create({
+      data: { findingId: id, actorId, action: to === "dismissed" ? "dismissed" : "reopened", reason: why, at },
+    });
     await recordAudit(
       {
         ctx,

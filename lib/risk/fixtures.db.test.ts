@@ -32,8 +32,14 @@ describe("risk rules on fixture exports", () => {
     expect(checks).toBeGreaterThan(0);
     expect(first.byRule["privileged-without-approval"]).toBe(checks);
     const titles = (await pool().query<{ ruleId: string; title: string }>(`SELECT "ruleId", title FROM finding ORDER BY 1, 2`)).rows;
-    expect(titles).toContainEqual({ ruleId: "delegated-high-impact-change", title: "alice-admin (on behalf of alice) made 2 privileged changes" });
-    expect(titles).toContainEqual({ ruleId: "privileged-without-approval", title: "alice-admin ran AttachUserPolicy on ci-deployer without an approval ticket" });
+    expect(titles).toContainEqual({
+      ruleId: "delegated-high-impact-change",
+      title: "alice-admin (on behalf of alice) made 2 privileged changes",
+    });
+    expect(titles).toContainEqual({
+      ruleId: "privileged-without-approval",
+      title: "alice-admin ran AttachUserPolicy on ci-deployer without an approval ticket",
+    });
     expect(first.raised).toBe(titles.length);
     const dangling = await pool().query(
       `SELECT f.id FROM finding f WHERE EXISTS (SELECT 1 FROM unnest(f."eventIds") x(id) WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.id = x.id))`,

@@ -21,7 +21,12 @@ let rawSeq = 1_000_000;
 
 const tenant = () => `t-${crypto.randomBytes(5).toString("hex")}`;
 
-async function identity(tenantId: string, kind: string, displayName: string, extra: { status?: string; owner?: string; lastSeen?: Date } = {}) {
+async function identity(
+  tenantId: string,
+  kind: string,
+  displayName: string,
+  extra: { status?: string; owner?: string; lastSeen?: Date } = {},
+) {
   const { rows } = await pool().query<{ id: string }>(
     `INSERT INTO identity (id, "tenantId", kind, "displayName", status, "ownerIdentityId", "firstSeenAt", "lastSeenAt")
      VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -62,15 +67,33 @@ async function event(tenantId: string, e: Ev): Promise<string> {
                         "identityId", "sessionId", "srcIp", "userAgent", privileged, "credentialKey", "clientAppId", data)
      VALUES ($1, $2, $3, $4, $5, $6, 'x', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::json) RETURNING id`,
     [
-      tenantId, SOURCE, rawSeq++, e.platform ?? "okta", at(e.min), e.classUid ?? 6003, e.activity ?? "app.read", e.status ?? "success",
-      e.actorName ?? "actor", e.identityId ?? null, e.sessionId ?? null, e.srcIp ?? null, e.userAgent ?? null, e.privileged ?? false,
-      e.credentialKey ?? null, e.clientAppId ?? null, JSON.stringify(e.data ?? {}),
+      tenantId,
+      SOURCE,
+      rawSeq++,
+      e.platform ?? "okta",
+      at(e.min),
+      e.classUid ?? 6003,
+      e.activity ?? "app.read",
+      e.status ?? "success",
+      e.actorName ?? "actor",
+      e.identityId ?? null,
+      e.sessionId ?? null,
+      e.srcIp ?? null,
+      e.userAgent ?? null,
+      e.privileged ?? false,
+      e.credentialKey ?? null,
+      e.clientAppId ?? null,
+      JSON.stringify(e.data ?? {}),
     ],
   );
   return rows[0].id;
 }
 
-async function govCheck(tenantId: string, eventId: string, g: { approved: boolean | null; insideWindow: boolean | null; minutesOutside?: number; identityId?: string; sessionId?: string }) {
+async function govCheck(
+  tenantId: string,
+  eventId: string,
+  g: { approved: boolean | null; insideWindow: boolean | null; minutesOutside?: number; identityId?: string; sessionId?: string },
+) {
   await pool().query(
     `INSERT INTO governance_check (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName", approved, "insideWindow", "minutesOutside", status, reasons)
      VALUES (gen_random_uuid(), $1, $2, 'aws', $3, 'AttachRolePolicy', 'permission_change', $4, $5, 'ops', $6, $7, $8, 'x', '[]')`,
@@ -78,7 +101,14 @@ async function govCheck(tenantId: string, eventId: string, g: { approved: boolea
   );
 }
 
-type F = { ruleId: string; identityId: string | null; sessionId: string | null; eventIds: string[]; evidence: Record<string, unknown>; status: string };
+type F = {
+  ruleId: string;
+  identityId: string | null;
+  sessionId: string | null;
+  eventIds: string[];
+  evidence: Record<string, unknown>;
+  status: string;
+};
 async function findings(tenantId: string, ruleId?: string): Promise<F[]> {
   const { rows } = await pool().query<F>(
     `SELECT "ruleId", "identityId", "sessionId", "eventIds"::text[] AS "eventIds", evidence, status FROM finding
@@ -174,13 +204,20 @@ describe("risk rules", () => {
     await event(t, { identityId: carol, min: 1, classUid: 3002, data: { auth: { factors: ["Password", "Push"], mfa: true } } });
     await run(t);
     const f = await findings(t, "weak-authentication");
-    expect(f.map((x) => [x.identityId, x.eventIds])).toEqual([[svc, [e1]], [bob, [e3]]]);
+    expect(f.map((x) => [x.identityId, x.eventIds])).toEqual([
+      [svc, [e1]],
+      [bob, [e3]],
+    ]);
 
     // Policy not requiring MFA for humans: only the service account remains.
     const t2 = tenant();
     const dave = await identity(t2, "human", "Dave");
     await event(t2, { identityId: dave, min: 0, classUid: 3002, data: { auth: { factors: ["Password"], mfa: false } } });
-    await runRiskRules({ ctx: { ...system(), tenantId: t2 }, asOf: at(0), settings: { ...DEFAULT_RISK_SETTINGS, requireMfaForHumans: false } });
+    await runRiskRules({
+      ctx: { ...system(), tenantId: t2 },
+      asOf: at(0),
+      settings: { ...DEFAULT_RISK_SETTINGS, requireMfaForHumans: false },
+    });
     expect(await findings(t2, "weak-authentication")).toEqual([]);
   });
 
@@ -241,9 +278,21 @@ describe("risk rules", () => {
     const t = tenant();
     const wide = await identity(t, "api_token", "pat-wide");
     const narrow = await identity(t, "api_token", "pat-narrow");
-    await event(t, { identityId: wide, min: 0, platform: "github", activity: "repo.download_zip", data: { extra: { token_scopes: "repo,admin:org,workflow,delete_repo,admin:repo_hook,user" } } });
+    await event(t, {
+      identityId: wide,
+      min: 0,
+      platform: "github",
+      activity: "repo.download_zip",
+      data: { extra: { token_scopes: "repo,admin:org,workflow,delete_repo,admin:repo_hook,user" } },
+    });
     await event(t, { identityId: wide, min: 1, platform: "github", activity: "repo.clone" });
-    await event(t, { identityId: narrow, min: 0, platform: "github", activity: "repo.clone", data: { extra: { token_scopes: "repo, read:org" } } });
+    await event(t, {
+      identityId: narrow,
+      min: 0,
+      platform: "github",
+      activity: "repo.clone",
+      data: { extra: { token_scopes: "repo, read:org" } },
+    });
     await run(t);
     const f = await findings(t, "excessive-scopes");
     expect(f.map((x) => x.identityId)).toEqual([wide]);
@@ -281,7 +330,10 @@ describe("risk rules", () => {
     const q = await event(t, { identityId: svc, sessionId: s2s, min: 301, privileged: true });
     await run(t);
     const f = await findings(t, "delegated-high-impact-change");
-    expect(f.map((x) => [x.sessionId, x.eventIds])).toEqual([[delegated, [p]], [s2s, [q]]]);
+    expect(f.map((x) => [x.sessionId, x.eventIds])).toEqual([
+      [delegated, [p]],
+      [s2s, [q]],
+    ]);
     expect(f[0].evidence).toMatchObject({ delegated: true, initiator: "Partner Admin" });
   });
 
@@ -304,9 +356,18 @@ describe("risk rules", () => {
   it("has an evaluator test above for every catalog rule", () => {
     expect(RISK_RULES.map((r) => r.id).sort()).toEqual(
       [
-        "privileged-without-approval", "privileged-outside-jit", "human-use-of-nhi", "nhi-network-change", "weak-authentication",
-        "stale-long-lived-credential", "orphaned-or-dormant-nhi", "nhi-cross-environment", "excessive-scopes",
-        "oauth-bulk-data-access", "delegated-high-impact-change", "ai-agent-without-approval",
+        "privileged-without-approval",
+        "privileged-outside-jit",
+        "human-use-of-nhi",
+        "nhi-network-change",
+        "weak-authentication",
+        "stale-long-lived-credential",
+        "orphaned-or-dormant-nhi",
+        "nhi-cross-environment",
+        "excessive-scopes",
+        "oauth-bulk-data-access",
+        "delegated-high-impact-change",
+        "ai-agent-without-approval",
       ].sort(),
     );
   });
@@ -335,8 +396,17 @@ describe("runRiskRules", () => {
     expect(sess).toEqual({ riskScore: 10 + 7, riskLevel: "critical" });
 
     // Dismiss: history kept, still dismissed after a re-run, no longer counts toward the session's risk.
-    const user = (await pool().query<{ id: string }>(`INSERT INTO app_user (id, email, role, "updatedAt") VALUES (gen_random_uuid(), $1, 'analyst', now()) RETURNING id`, [`${t}@x.example`])).rows[0];
-    await dismissFinding({ id: agentFinding.id, reason: "Approved verbally, ticket CHG-1 filed late", ctx: testContext({ id: user.id, email: `${t}@x.example` }, t) });
+    const user = (
+      await pool().query<{ id: string }>(
+        `INSERT INTO app_user (id, email, role, "updatedAt") VALUES (gen_random_uuid(), $1, 'analyst', now()) RETURNING id`,
+        [`${t}@x.example`],
+      )
+    ).rows[0];
+    await dismissFinding({
+      id: agentFinding.id,
+      reason: "Approved verbally, ticket CHG-1 filed late",
+      ctx: testContext({ id: user.id, email: `${t}@x.example` }, t),
+    });
     await run(t);
     const got = await getFinding({ id: agentFinding.id, tenantId: t });
     expect(got?.status).toBe("dismissed");
@@ -368,7 +438,12 @@ describe("runRiskRules", () => {
     await run(t);
     const id = (await pool().query<{ id: string }>(`SELECT id FROM finding WHERE "tenantId" = $1`, [t])).rows[0].id;
     const email = `${t}@hist.example`;
-    const user = (await pool().query<{ id: string }>(`INSERT INTO app_user (id, email, role, "updatedAt") VALUES (gen_random_uuid(), $1, 'analyst', now()) RETURNING id`, [email])).rows[0];
+    const user = (
+      await pool().query<{ id: string }>(
+        `INSERT INTO app_user (id, email, role, "updatedAt") VALUES (gen_random_uuid(), $1, 'analyst', now()) RETURNING id`,
+        [email],
+      )
+    ).rows[0];
     const ctx = testContext({ id: user.id, email }, t);
     await expect(dismissFinding({ id, reason: "meh", ctx })).rejects.toThrow(/at least 5 characters/);
     await dismissFinding({ id, reason: "Known maintenance job", ctx });
@@ -383,7 +458,9 @@ describe("runRiskRules", () => {
       ["dismissed", "Approved in CHG-77", email],
     ]);
     expect(got?.dismissedReason).toBe("Approved in CHG-77");
-    const audit = await pool().query(`SELECT action, details->>'reason' AS reason FROM audit_log WHERE "resourceId" = $1 ORDER BY id`, [id]);
+    const audit = await pool().query(`SELECT action, details->>'reason' AS reason FROM audit_log WHERE "resourceId" = $1 ORDER BY id`, [
+      id,
+    ]);
     expect(audit.rows).toEqual([
       { action: "finding.dismissed", reason: "Known maintenance job" },
       { action: "finding.reopened", reason: "The job was not approved after all" },
@@ -391,7 +468,9 @@ describe("runRiskRules", () => {
     ]);
     // Another tenant cannot see or change it.
     expect(await getFinding({ id, tenantId: "other" })).toBeNull();
-    await expect(reopenFinding({ id, reason: "cross-tenant attempt", ctx: testContext({ id: user.id, email }) })).rejects.toThrow(/No such finding/);
+    await expect(reopenFinding({ id, reason: "cross-tenant attempt", ctx: testContext({ id: user.id, email }) })).rejects.toThrow(
+      /No such finding/,
+    );
   });
 
   it("lists findings filtered and sorted in SQL, with per-severity counts and session links through events", async () => {
@@ -419,7 +498,10 @@ describe("runRiskRules", () => {
 
   it("reads thresholds from the setting table over the defaults, and ignores an invalid setting", async () => {
     expect(await getRiskSettings()).toEqual(DEFAULT_RISK_SETTINGS);
-    await pool().query(`INSERT INTO setting (key, value, "updatedAt") VALUES ($1, $2::jsonb, now())`, [RISK_SETTINGS_KEY, JSON.stringify({ dormantDays: 7 })]);
+    await pool().query(`INSERT INTO setting (key, value, "updatedAt") VALUES ($1, $2::jsonb, now())`, [
+      RISK_SETTINGS_KEY,
+      JSON.stringify({ dormantDays: 7 }),
+    ]);
     expect(await getRiskSettings()).toEqual({ ...DEFAULT_RISK_SETTINGS, dormantDays: 7 });
     // The stored threshold drives the rule when no settings are passed in.
     const t = tenant();

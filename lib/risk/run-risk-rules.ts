@@ -28,72 +28,77 @@ export async function runRiskRules({
   ctx,
   asOf,
   settings,
-}: { ctx: RequestContext; asOf?: Date; settings?: RiskSettings }): Promise<RiskRunCounts> {
+}: {
+  ctx: RequestContext;
+  asOf?: Date;
+  settings?: RiskSettings;
+}): Promise<RiskRunCounts> {
   const { tenantId } = ctx;
   const cfg = settings ?? (await getRiskSettings());
   // The lock serializes concurrent runs (correlation + API) without blocking readers.
-  return withTransaction(async (client) => {
-    const clock =
-      asOf ??
-      (await client.query<{ t: Date | null }>(`SELECT max(time) AS t FROM event WHERE "tenantId" = $1`, [tenantId])).rows[0].t ??
-      new Date();
+  return withTransaction(
+    async (client) => {
+      const clock =
+        asOf ??
+        (await client.query<{ t: Date | null }>(`SELECT max(time) AS t FROM event WHERE "tenantId" = $1`, [tenantId])).rows[0].t ??
+        new Date();
 
-    const candidates: RiskCandidate[] = [];
-    const byRule: Record<string, number> = {};
-    for (const rule of RISK_RULES) {
-      const found = await EVALUATORS[rule.id]({ client, tenantId, settings: cfg, asOf: clock });
-      byRule[rule.id] = found.length;
-      candidates.push(...found);
-    }
-    const severity = new Map(RISK_RULES.map((r) => [r.id, r.severity]));
-    // One row per fingerprint (a rule's SQL yields one row per subject; guard anyway): the first wins.
-    const seen = new Set<string>();
-    const rows = candidates.filter((c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint));
+      const candidates: RiskCandidate[] = [];
+      const byRule: Record<string, number> = {};
+      for (const rule of RISK_RULES) {
+        const found = await EVALUATORS[rule.id]({ client, tenantId, settings: cfg, asOf: clock });
+        byRule[rule.id] = found.length;
+        candidates.push(...found);
+      }
+      const severity = new Map(RISK_RULES.map((r) => [r.id, r.severity]));
+      // One row per fingerprint (a rule's SQL yields one row per subject; guard anyway): the first wins.
+      const seen = new Set<string>();
+      const rows = candidates.filter((c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint));
 
-    // Set-based: the candidates go to a temporary table in one statement and each step below is one statement,
-    // instead of a round trip per finding (a run can hold one finding per unapproved privileged action: tens of
-    // thousands at a million events). Only findings whose content changes are written.
-    await client.query(
-      `CREATE TEMP TABLE risk_new ON COMMIT DROP AS
+      // Set-based: the candidates go to a temporary table in one statement and each step below is one statement,
+      // instead of a round trip per finding (a run can hold one finding per unapproved privileged action: tens of
+      // thousands at a million events). Only findings whose content changes are written.
+      await client.query(
+        `CREATE TEMP TABLE risk_new ON COMMIT DROP AS
        SELECT * FROM json_to_recordset($1::json) AS x("ruleId" text, severity text, title text, "sessionId" uuid, "identityId" uuid,
               evidence jsonb, fingerprint text, "eventIds" bigint[], "firstSeenAt" timestamptz, "lastSeenAt" timestamptz)`,
-      [
-        JSON.stringify(
-          rows.map((c) => ({
-            ruleId: c.ruleId,
-            severity: severity.get(c.ruleId),
-            title: c.title,
-            sessionId: c.sessionId,
-            identityId: c.identityId,
-            evidence: c.evidence,
-            fingerprint: c.fingerprint,
-            eventIds: c.eventIds,
-            firstSeenAt: c.firstSeenAt,
-            lastSeenAt: c.lastSeenAt,
-          })),
-        ),
-      ],
-    );
-    await client.query(`CREATE INDEX ON risk_new (fingerprint)`);
-    const updated = Number(
-      (
-        await client.query<{ n: string }>(
-          `SELECT count(*) AS n FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint WHERE f."tenantId" = $1`,
-          [tenantId],
-        )
-      ).rows[0].n,
-    );
-    // A resolved finding whose condition holds again: said in its activity, and its marker cleared below (the new
-    // evidence has none).
-    await client.query(
-      `INSERT INTO finding_activity ("findingId", action, reason)
+        [
+          JSON.stringify(
+            rows.map((c) => ({
+              ruleId: c.ruleId,
+              severity: severity.get(c.ruleId),
+              title: c.title,
+              sessionId: c.sessionId,
+              identityId: c.identityId,
+              evidence: c.evidence,
+              fingerprint: c.fingerprint,
+              eventIds: c.eventIds,
+              firstSeenAt: c.firstSeenAt,
+              lastSeenAt: c.lastSeenAt,
+            })),
+          ),
+        ],
+      );
+      await client.query(`CREATE INDEX ON risk_new (fingerprint)`);
+      const updated = Number(
+        (
+          await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint WHERE f."tenantId" = $1`,
+            [tenantId],
+          )
+        ).rows[0].n,
+      );
+      // A resolved finding whose condition holds again: said in its activity, and its marker cleared below (the new
+      // evidence has none).
+      await client.query(
+        `INSERT INTO finding_activity ("findingId", action, reason)
        SELECT f.id, 'updated', 'The condition holds again.' FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint
         WHERE f."tenantId" = $1 AND f.evidence::jsonb ? 'resolvedAt'`,
-      [tenantId],
-    );
-    // Existing: refreshed; status untouched (a dismissed finding stays dismissed).
-    await client.query(
-      `UPDATE finding f SET title = n.title, severity = n.severity, "sessionId" = n."sessionId", "identityId" = n."identityId",
+        [tenantId],
+      );
+      // Existing: refreshed; status untouched (a dismissed finding stays dismissed).
+      await client.query(
+        `UPDATE finding f SET title = n.title, severity = n.severity, "sessionId" = n."sessionId", "identityId" = n."identityId",
               evidence = n.evidence, "eventIds" = n."eventIds", "firstSeenAt" = LEAST(f."firstSeenAt", n."firstSeenAt"),
               "lastSeenAt" = GREATEST(f."lastSeenAt", n."lastSeenAt"), "updatedAt" = now()
          FROM risk_new n
@@ -101,12 +106,12 @@ export async function runRiskRules({
           AND ((f.title, f.severity, f."sessionId", f."identityId", f.evidence::jsonb, f."eventIds")
                  IS DISTINCT FROM (n.title, n.severity, n."sessionId", n."identityId", n.evidence, n."eventIds")
                OR n."firstSeenAt" < f."firstSeenAt" OR n."lastSeenAt" > f."lastSeenAt")`,
-      [tenantId],
-    );
-    const raised =
-      (
-        await client.query(
-          `WITH ins AS (
+        [tenantId],
+      );
+      const raised =
+        (
+          await client.query(
+            `WITH ins AS (
              INSERT INTO finding (id, "tenantId", "ruleId", severity, title, "sessionId", "identityId", evidence, fingerprint,
                                   "eventIds", "firstSeenAt", "lastSeenAt", "updatedAt")
              SELECT gen_random_uuid(), $1, n."ruleId", n.severity, n.title, n."sessionId", n."identityId", n.evidence, n.fingerprint,
@@ -114,34 +119,36 @@ export async function runRiskRules({
                FROM risk_new n WHERE NOT EXISTS (SELECT 1 FROM finding f WHERE f."tenantId" = $1 AND f.fingerprint = n.fingerprint)
              RETURNING id, title)
            INSERT INTO finding_activity ("findingId", action, reason) SELECT id, 'raised', title FROM ins`,
-          [tenantId],
-        )
-      ).rowCount ?? 0;
+            [tenantId],
+          )
+        ).rowCount ?? 0;
 
-    // A finding this run no longer produces is kept (history, maybe cited by a case), marked resolved.
-    const gone = (
-      await client.query<{ id: string }>(
-        `SELECT f.id FROM finding f
+      // A finding this run no longer produces is kept (history, maybe cited by a case), marked resolved.
+      const gone = (
+        await client.query<{ id: string }>(
+          `SELECT f.id FROM finding f
           WHERE f."tenantId" = $1 AND NOT (f.evidence::jsonb ? 'resolvedAt')
             AND NOT EXISTS (SELECT 1 FROM risk_new n WHERE n.fingerprint = f.fingerprint)`,
-        [tenantId],
-      )
-    ).rows.map((r) => r.id);
-    if (gone.length > 0) {
-      await client.query(
-        `UPDATE finding SET evidence = (evidence::jsonb || jsonb_build_object('resolvedAt', now()))::json, "updatedAt" = now() WHERE id = ANY($1::uuid[])`,
-        [gone],
-      );
-      await client.query(
-        `INSERT INTO finding_activity ("findingId", action, reason)
+          [tenantId],
+        )
+      ).rows.map((r) => r.id);
+      if (gone.length > 0) {
+        await client.query(
+          `UPDATE finding SET evidence = (evidence::jsonb || jsonb_build_object('resolvedAt', now()))::json, "updatedAt" = now() WHERE id = ANY($1::uuid[])`,
+          [gone],
+        );
+        await client.query(
+          `INSERT INTO finding_activity ("findingId", action, reason)
          SELECT id, 'updated', 'The condition no longer holds in the current data.' FROM unnest($1::uuid[]) AS id`,
-        [gone],
-      );
-    }
+          [gone],
+        );
+      }
 
-    const scored = await scoreSessions(client, tenantId);
-    return { raised, updated, resolved: gone.length, byRule, sessionsScored: scored };
-  }, { lock: `sessionproof.risk:${tenantId}` });
+      const scored = await scoreSessions(client, tenantId);
+      return { raised, updated, resolved: gone.length, byRule, sessionsScored: scored };
+    },
+    { lock: `sessionproof.risk:${tenantId}` },
+  );
 }
 
 async function scoreSessions(client: import("pg").PoolClient, tenantId: string): Promise<number> {

@@ -179,7 +179,9 @@ export async function getLineage({
 
   // The start node, and for an identity its own first hop (its credentials and its credential-less sessions).
   if (credentialId) {
-    const r = (await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = $1 AND c."tenantId" = $2`, [credentialId, tenantId]))[0];
+    const r = (
+      await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = $1 AND c."tenantId" = $2`, [credentialId, tenantId])
+    )[0];
     if (!r) return null;
     addCred(r);
   } else {
@@ -189,11 +191,21 @@ export async function getLineage({
     if (depth >= 1) {
       hop = 1;
       let n = cap();
-      for (const r of capped(await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."identityId" = $1 ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [identityId]), n)) {
+      for (const r of capped(
+        await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."identityId" = $1 ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [
+          identityId,
+        ]),
+        n,
+      )) {
         if (addCred(r)) credEdges(r.id);
       }
       n = cap();
-      const own = capped(await q<SessRow>(`${SESS_FROM} WHERE s."identityId" = $1 AND s."credentialId" IS NULL ORDER BY s."startedAt", s.id LIMIT ${n}`, [identityId]), n);
+      const own = capped(
+        await q<SessRow>(`${SESS_FROM} WHERE s."identityId" = $1 AND s."credentialId" IS NULL ORDER BY s."startedAt", s.id LIMIT ${n}`, [
+          identityId,
+        ]),
+        n,
+      );
       for (const r of own) if (addSess(r)) sessEdges(r.id);
     }
   }
@@ -208,16 +220,27 @@ export async function getLineage({
       const ids = frontier.credential;
       // Up the chain (where the credential came from) and down it (what was minted from it).
       const parentIds = missing(ids.map((id) => credOf.get(id)?.parentId ?? null));
-      if (parentIds.length) for (const r of await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [parentIds])) addCred(r);
+      if (parentIds.length)
+        for (const r of await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [parentIds])) addCred(r);
       let n = cap();
-      const children = capped(await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c."parentId" = ANY($1::uuid[]) ORDER BY c."firstSeenAt", c.id LIMIT ${n}`, [ids]), n);
+      const children = capped(
+        await q<CredRow>(
+          `SELECT ${CRED_COLS} FROM credential c WHERE c."parentId" = ANY($1::uuid[]) ORDER BY c."firstSeenAt", c.id LIMIT ${n}`,
+          [ids],
+        ),
+        n,
+      );
       for (const r of children) addCred(r);
       n = cap();
-      const sess = capped(await q<SessRow>(`${SESS_FROM} WHERE s."credentialId" = ANY($1::uuid[]) ORDER BY s."startedAt", s.id LIMIT ${n}`, [ids]), n);
+      const sess = capped(
+        await q<SessRow>(`${SESS_FROM} WHERE s."credentialId" = ANY($1::uuid[]) ORDER BY s."startedAt", s.id LIMIT ${n}`, [ids]),
+        n,
+      );
       for (const r of sess) addSess(r);
       // Holders of the credentials in view (shown, not expanded).
       const holderIds = missing([...ids, ...children.map((r) => r.id)].map((id) => credOf.get(id)?.identityId ?? null));
-      if (holderIds.length) for (const r of await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = ANY($1::uuid[])`, [holderIds])) addId(r);
+      if (holderIds.length)
+        for (const r of await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = ANY($1::uuid[])`, [holderIds])) addId(r);
       for (const id of ids) credEdges(id);
       for (const r of children) credEdges(r.id);
       for (const id of parentIds) credEdges(id);
@@ -236,12 +259,14 @@ export async function getLineage({
         n,
       );
       const others = missing(links.flatMap((l) => [l.from, l.to]));
-      if (others.length) for (const r of await q<SessRow>(`${SESS_FROM} WHERE s.id = ANY($1::uuid[]) ORDER BY s."startedAt", s.id`, [others])) addSess(r);
+      if (others.length)
+        for (const r of await q<SessRow>(`${SESS_FROM} WHERE s.id = ANY($1::uuid[]) ORDER BY s."startedAt", s.id`, [others])) addSess(r);
       for (const l of links) edge(l.from, l.to, "linked_to", `${l.kind}: ${l.rule}`, l.confidence);
       // The sessions' own credentials (walking back from a linked session to the chain it ran on) and, for
       // sessions without one, the identity that ran them.
       const credIds = missing(ids.map((id) => sessOf.get(id)?.credentialId ?? null));
-      if (credIds.length) for (const r of await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [credIds])) addCred(r);
+      if (credIds.length)
+        for (const r of await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = ANY($1::uuid[])`, [credIds])) addCred(r);
       const idIds = missing(ids.map((id) => (sessOf.get(id)?.credentialId ? null : (sessOf.get(id)?.identityId ?? null))));
       if (idIds.length) for (const r of await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = ANY($1::uuid[])`, [idIds])) addId(r);
       for (const id of ids) sessEdges(id);

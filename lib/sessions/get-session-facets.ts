@@ -15,14 +15,21 @@ export async function getSessionFacets({ tenantId = DEFAULT_TENANT }: { tenantId
 }> {
   const c = pool();
   const [platforms, kinds, risks, events] = await Promise.all([
-    c.query<{ platform: string; n: string }>(`SELECT platform, count(*) AS n FROM session WHERE "tenantId" = $1 GROUP BY platform ORDER BY platform`, [tenantId]),
+    c.query<{ platform: string; n: string }>(
+      `SELECT platform, count(*) AS n FROM session WHERE "tenantId" = $1 GROUP BY platform ORDER BY platform`,
+      [tenantId],
+    ),
     c.query<{ kind: IdentityKind }>(
       `SELECT DISTINCT i.kind::text AS kind FROM session s JOIN identity i ON i.id = s."identityId" WHERE s."tenantId" = $1 ORDER BY 1`,
       [tenantId],
     ),
-    c.query<{ r: string }>(`SELECT DISTINCT "riskLevel" AS r FROM session WHERE "tenantId" = $1 AND "riskLevel" IS NOT NULL ORDER BY 1`, [tenantId]),
+    c.query<{ r: string }>(`SELECT DISTINCT "riskLevel" AS r FROM session WHERE "tenantId" = $1 AND "riskLevel" IS NOT NULL ORDER BY 1`, [
+      tenantId,
+    ]),
     // Counted up to a million: enough to tell "nothing ingested" from "ingested, not correlated" without a full count.
-    c.query<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT 1 FROM event WHERE "tenantId" = $1 LIMIT 1000000) x)::int AS n`, [tenantId]),
+    c.query<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT 1 FROM event WHERE "tenantId" = $1 LIMIT 1000000) x)::int AS n`, [
+      tenantId,
+    ]),
   ]);
   return {
     sessions: platforms.rows.reduce((a, r) => a + Number(r.n), 0),

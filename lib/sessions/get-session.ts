@@ -22,7 +22,12 @@ const OBJECTS_LIMIT = 500;
 
 type Input = { id: string; tenantId?: string; eventsOffset?: number; eventsLimit?: number };
 
-export async function getSession({ id, tenantId = DEFAULT_TENANT, eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
+export async function getSession({
+  id,
+  tenantId = DEFAULT_TENANT,
+  eventsOffset = 0,
+  eventsLimit = 1000,
+}: Input): Promise<SessionDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
   const s = (
@@ -67,9 +72,14 @@ export async function getSession({ id, tenantId = DEFAULT_TENANT, eventsOffset =
         [linkedIds],
       )
     : { rows: [] };
-  const linkedEvents: TimelineEvent[] = linked.rows
-    .slice(0, LINKED_EVENTS_LIMIT)
-    .map((e) => ({ id: e.id, sessionId: e.sessionId, time: e.time.toISOString(), platform: e.platform, eventName: e.eventName, status: e.status }));
+  const linkedEvents: TimelineEvent[] = linked.rows.slice(0, LINKED_EVENTS_LIMIT).map((e) => ({
+    id: e.id,
+    sessionId: e.sessionId,
+    time: e.time.toISOString(),
+    platform: e.platform,
+    eventName: e.eventName,
+    status: e.status,
+  }));
 
   const identity = identityRef(s.iId, s.iKind, s.iName, s.iEmail);
   const initiator = identityRef(s.nId, s.nKind, s.nName, s.nEmail);
@@ -85,7 +95,10 @@ export async function getSession({ id, tenantId = DEFAULT_TENANT, eventsOffset =
       : "Not known: the logs name no identity behind this session.",
     identity: identity
       ? `It ran as ${who(identity)} on ${platformLabel(s.platform)}` +
-        (cred ? `, with the ${cred.kind.replace(/_/g, " ")} ${cred.externalId}` + (chain.length > 1 ? ` (a chain of ${chain.length} credentials)` : "") : ", with no credential recorded") +
+        (cred
+          ? `, with the ${cred.kind.replace(/_/g, " ")} ${cred.externalId}` +
+            (chain.length > 1 ? ` (a chain of ${chain.length} credentials)` : "")
+          : ", with no credential recorded") +
         "."
       : `No identity: the ${platformLabel(s.platform)} events of this session carry no actor.`,
     actions: actions.rows.length

@@ -70,7 +70,8 @@ const CAROL = new Set(["carol", "c0", "c1", "c2", "sc", "sc:Login"]);
 
 const names = new Map<string, string>();
 function named(g: LineageGraph) {
-  const n = (x: string) => names.get(x) ?? (x.startsWith("action:") ? `${names.get(x.split(":")[1])}:${x.split(":").slice(2).join(":")}` : x);
+  const n = (x: string) =>
+    names.get(x) ?? (x.startsWith("action:") ? `${names.get(x.split(":")[1])}:${x.split(":").slice(2).join(":")}` : x);
   return {
     nodes: g.nodes.map((x) => n(x.id)).sort(),
     edges: g.edges.map((e) => `${n(e.source)} -${e.type}-> ${n(e.target)}`).sort(),
@@ -97,7 +98,14 @@ beforeAll(async () => {
     await c.query(
       `INSERT INTO session (id, platform, "sessionKey", "keyType", rule, "identityId", "credentialId", "startedAt", "endedAt", "eventCount", "srcIps", summary)
        VALUES ($1, 'aws-cloudtrail', $2, 'native', 'platform_session_key', $3, $4, $5, $5, 1, '{}', $6)`,
-      [id(s.name), `key-${s.name}`, id(s.identity), s.cred ? id(s.cred) : null, new Date(Date.UTC(2026, 0, 2, i)), JSON.stringify({ actions: s.actions, objects: [] })],
+      [
+        id(s.name),
+        `key-${s.name}`,
+        id(s.identity),
+        s.cred ? id(s.cred) : null,
+        new Date(Date.UTC(2026, 0, 2, i)),
+        JSON.stringify({ actions: s.actions, objects: [] }),
+      ],
     );
   }
   for (const [from, to] of LINKS) {
@@ -143,7 +151,9 @@ describe("getLineage over a built fixture", () => {
     const g = (await getLineage({ identityId: id("alice"), depth: 3 }))!;
     const got = named(g);
     // hop 1: k0, k1, r1, sa; hop 2: k2 (+ its holder roleA), s0, sr, sa's action; hop 3: k3 (+ roleB), s0's actions.
-    expect(got.nodes).toEqual(["alice", "k0", "k1", "k2", "k3", "r1", "roleA", "roleB", "s0", "s0:GetObject", "s0:ListBuckets", "sa", "sa:Login", "sr"].sort());
+    expect(got.nodes).toEqual(
+      ["alice", "k0", "k1", "k2", "k3", "r1", "roleA", "roleB", "s0", "s0:GetObject", "s0:ListBuckets", "sa", "sa:Login", "sr"].sort(),
+    );
     expect(g.nodes.every((n) => n.depth <= 3)).toBe(true);
     expect(g.unexpanded).toBe(1);
   });
@@ -178,7 +188,11 @@ describe("getLineage over a built fixture", () => {
     await addCaseItem({
       ctx,
       caseId: c.id,
-      input: { itemType: "lineage_snapshot", refId: id("alice"), snapshot: { root: { type: "identity", id: id("alice") }, depth: 64, limit: 5000, hide: ["action"] } },
+      input: {
+        itemType: "lineage_snapshot",
+        refId: id("alice"),
+        snapshot: { root: { type: "identity", id: id("alice") }, depth: 64, limit: 5000, hide: ["action"] },
+      },
     });
     const item = await db().caseItem.findFirstOrThrow({ where: { caseId: c.id, itemType: "lineage_snapshot" } });
     const snap = item.snapshot as unknown as LineageGraph & { rootLabel: string };
@@ -187,4 +201,3 @@ describe("getLineage over a built fixture", () => {
     expect(named(snap).edges).toEqual(want.map((e) => e.edge).sort());
   });
 });
-

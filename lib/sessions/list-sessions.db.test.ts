@@ -42,7 +42,14 @@ beforeAll(async () => {
     await c.query(
       `INSERT INTO session (id, platform, "sessionKey", "keyType", rule, "identityId", "initiatorIdentityId", "startedAt", "endedAt", "srcIps", summary)
        VALUES ($1, 'okta', $2, 'native', 'platform_session_key', $3, $4, $5, $5, '{}', $6)`,
-      [uuid(s.key), s.key, s.who ? uuid(s.who) : null, s.by ? uuid(s.by) : null, new Date(Date.UTC(2026, 0, 1, i)), JSON.stringify({ actions: s.actions, objects: s.objects })],
+      [
+        uuid(s.key),
+        s.key,
+        s.who ? uuid(s.who) : null,
+        s.by ? uuid(s.by) : null,
+        new Date(Date.UTC(2026, 0, 1, i)),
+        JSON.stringify({ actions: s.actions, objects: s.objects }),
+      ],
     );
   }
 });
@@ -65,11 +72,16 @@ describe("listSessions", () => {
       expect(all.total).toBe(SESSIONS.length);
       expect(all.items.map((s) => s.id)).toEqual(want);
       const paged = [];
-      for (let off = 0; off < SESSIONS.length; off += 7) paged.push(...(await listSessions({ sort: "identity", dir, offset: off, limit: 7 })).items.map((s) => s.id));
+      for (let off = 0; off < SESSIONS.length; off += 7)
+        paged.push(...(await listSessions({ sort: "identity", dir, offset: off, limit: 7 })).items.map((s) => s.id));
       expect(paged).toEqual(want);
       // Filters apply in both branches: okta sessions of humans only.
       const humans = await listSessions({ sort: "identity", dir, kind: "human", limit: 500 });
-      expect(humans.items.map((s) => s.id)).toEqual(want.filter((id) => SESSIONS.find((s) => uuid(s.key) === id)!.who !== null && SESSIONS.find((s) => uuid(s.key) === id)!.who !== "z"));
+      expect(humans.items.map((s) => s.id)).toEqual(
+        want.filter(
+          (id) => SESSIONS.find((s) => uuid(s.key) === id)!.who !== null && SESSIONS.find((s) => uuid(s.key) === id)!.who !== "z",
+        ),
+      );
     });
   }
 

@@ -35,7 +35,10 @@ function sessionFilterSql(f: Input): Sql {
     // the identityId / initiatorIdentityId indexes; with the session text's own trigram index the three arms
     // combine as a bitmap OR instead of a scan of every session joined to its identities.
     const ids = (cols: string[]) =>
-      sql`ARRAY(SELECT x.id FROM identity x WHERE x."tenantId" = ${tenant} AND (${join(cols.map((c) => sql`${raw(`x."${c}"`)} ILIKE ${q}`), " OR ")}))`;
+      sql`ARRAY(SELECT x.id FROM identity x WHERE x."tenantId" = ${tenant} AND (${join(
+        cols.map((c) => sql`${raw(`x."${c}"`)} ILIKE ${q}`),
+        " OR ",
+      )}))`;
     text = sql`(${raw(SESSION_TEXT)} ILIKE ${q} OR s."identityId" = ANY(${ids(["displayName", "primaryEmail"])}) OR s."initiatorIdentityId" = ANY(${ids(["displayName"])}))`;
   }
   const identityId = f.identityId ? param(f.identityId) : null;
@@ -97,10 +100,7 @@ export async function listSessions(input: Input = {}): Promise<Page<SessionListI
           ORDER BY ${raw(SORT_SQL[sort].sql)} ${d}${raw(SORT_SQL[sort].nullable ? " NULLS LAST" : "")}, s.id ${d}
           OFFSET ${Number(offset)} LIMIT ${Number(limit)}`;
   const c = pool();
-  const [rows, count] = await Promise.all([
-    c.query<Row>(pageSql),
-    c.query<{ n: string }>(sql`SELECT count(*) AS n ${from}`),
-  ]);
+  const [rows, count] = await Promise.all([c.query<Row>(pageSql), c.query<{ n: string }>(sql`SELECT count(*) AS n ${from}`)]);
   return {
     items: rows.rows.map((r) => ({
       id: r.id,

@@ -6,7 +6,15 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The Lineage page's search box: identities (by name, email or any alias) and credentials (by their identifier,
 // never a secret) matching the text, so that a graph can start from either.
-export async function searchLineageRoots({ q, limit = 20, tenantId = DEFAULT_TENANT }: { q: string; limit?: number; tenantId?: string }): Promise<LineageRoot[]> {
+export async function searchLineageRoots({
+  q,
+  limit = 20,
+  tenantId = DEFAULT_TENANT,
+}: {
+  q: string;
+  limit?: number;
+  tenantId?: string;
+}): Promise<LineageRoot[]> {
   const c = pool();
   const pattern = param(like(q.trim()));
   const [ids, creds] = await Promise.all([
@@ -23,16 +31,21 @@ export async function searchLineageRoots({ q, limit = 20, tenantId = DEFAULT_TEN
     ),
   ]);
   return [
-    ...ids.rows.map((r): LineageRoot => ({ type: "identity", id: r.id, label: r.name, kind: r.kind, platform: null, detail: [kindLabel(r.kind), r.email].filter(Boolean).join(", ") })),
-    ...creds.rows.map(
-      (r): LineageRoot => ({
-        type: "credential",
-        id: r.id,
-        label: r.externalId,
-        kind: r.kind,
-        platform: r.platform,
-        detail: `${r.kind.replace(/_/g, " ")} on ${platformLabel(r.platform)}${r.holder ? `, held by ${r.holder}` : ""}`,
-      }),
-    ),
+    ...ids.rows.map((r): LineageRoot => ({
+      type: "identity",
+      id: r.id,
+      label: r.name,
+      kind: r.kind,
+      platform: null,
+      detail: [kindLabel(r.kind), r.email].filter(Boolean).join(", "),
+    })),
+    ...creds.rows.map((r): LineageRoot => ({
+      type: "credential",
+      id: r.id,
+      label: r.externalId,
+      kind: r.kind,
+      platform: r.platform,
+      detail: `${r.kind.replace(/_/g, " ")} on ${platformLabel(r.platform)}${r.holder ? `, held by ${r.holder}` : ""}`,
+    })),
   ];
 }

@@ -99,7 +99,13 @@ describe("listSessions", () => {
 
   it("shows each session's digest: actions, changed objects, links", async () => {
     const s = (await listSessions({ q: "ci-deployer" })).items[0];
-    expect(s).toMatchObject({ platform: "aws-cloudtrail", identity: { name: "alice-admin" }, initiator: { name: "alice" }, eventCount: 3, links: 1 });
+    expect(s).toMatchObject({
+      platform: "aws-cloudtrail",
+      identity: { name: "alice-admin" },
+      initiator: { name: "alice" },
+      eventCount: 3,
+      links: 1,
+    });
     expect(s.actions).toEqual(["AttachUserPolicy", "CreateAccessKey", "AssumeRole"]);
     expect(s.objects).toContainEqual({ type: "AWS::IAM::User", id: "ci-deployer" });
   });
@@ -109,7 +115,13 @@ describe("listSessions", () => {
     expect(bad.success).toBe(false);
     const fields = new Set(bad.error!.issues.map((i) => i.path.join(".")));
     expect(fields).toEqual(new Set(["kind", "from", "sort", "limit"]));
-    expect(sessionsQuery.parse({ platform: "", q: "  " })).toMatchObject({ platform: undefined, q: undefined, sort: "start", dir: "desc", limit: 100 });
+    expect(sessionsQuery.parse({ platform: "", q: "  " })).toMatchObject({
+      platform: undefined,
+      q: undefined,
+      sort: "start",
+      dir: "desc",
+      limit: 100,
+    });
     expect(sessionsQuery.safeParse({ from: "2025-03-05", to: "2025-03-04" }).success).toBe(false);
   });
 });
@@ -131,7 +143,9 @@ describe("getSession", () => {
     expect(s.initiator).toMatchObject({ name: "alice" });
     expect(s.initiatorRule).toBe("credential_lineage");
     expect(s.answers.initiator).toMatch(/^alice \(.*\) initiated this session: the session's credential was minted in/);
-    expect(s.answers.identity).toMatch(/alice-admin .* on AWS CloudTrail, with the aws session key ASIAQNOADMINROLE0001 \(a chain of 3 credentials\)/);
+    expect(s.answers.identity).toMatch(
+      /alice-admin .* on AWS CloudTrail, with the aws session key ASIAQNOADMINROLE0001 \(a chain of 3 credentials\)/,
+    );
     expect(s.answers.actions).toBe("3 events, 3 distinct actions: AttachUserPolicy, CreateAccessKey, AssumeRole.");
     expect(s.answers.objects).toMatch(/^Changed \d+ objects: .*AWS::IAM::User ci-deployer/);
     expect(s.objectsChanged).toContainEqual({ type: "AWS::IAM::User", id: "ci-deployer", name: "ci-deployer" });
@@ -254,7 +268,11 @@ describe("getLineage", () => {
     const g = (await getLineage({ credentialId: s.credentialChain[0].id }))!;
     const label = (id: string) => {
       const n = g.nodes.find((x) => x.id === id)!;
-      return n.type === "credential" ? String(n.detail.externalId) : n.type === "session" ? `session:${n.detail.sessionKey}` : `identity:${n.label}`;
+      return n.type === "credential"
+        ? String(n.detail.externalId)
+        : n.type === "session"
+          ? `session:${n.detail.sessionKey}`
+          : `identity:${n.label}`;
     };
     const edges = g.edges.map((e) => `${label(e.source)} -${e.type}-> ${label(e.target)} [${e.rule}]`);
     expect(edges).toEqual(

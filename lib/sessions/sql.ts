@@ -3,7 +3,12 @@ import type { IdentityKind, IdentityRef } from "./types";
 // Small helpers shared by the lib/sessions queries.
 
 /** An identity reference from joined columns (null when the session or credential has no identity). */
-export function identityRef(id: string | null, kind: IdentityKind | string | null, name: string | null, email: string | null): IdentityRef | null {
+export function identityRef(
+  id: string | null,
+  kind: IdentityKind | string | null,
+  name: string | null,
+  email: string | null,
+): IdentityRef | null {
   return id ? { id, kind: (kind ?? "unknown") as IdentityKind, name: name ?? "(unnamed)", email } : null;
 }
 

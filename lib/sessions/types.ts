@@ -3,7 +3,17 @@ import { z } from "zod";
 // The shapes the Sessions, Identities and Lineage views read (lib/sessions/*, GET /api/v1/sessions|identities|lineage).
 // Query parameter schemas live here too, so that the route handlers, the pages and the tests parse the same way.
 
-export const IDENTITY_KINDS = ["human", "service_account", "oauth_app", "api_token", "bot", "ai_agent", "workload", "system", "unknown"] as const;
+export const IDENTITY_KINDS = [
+  "human",
+  "service_account",
+  "oauth_app",
+  "api_token",
+  "bot",
+  "ai_agent",
+  "workload",
+  "system",
+  "unknown",
+] as const;
 const RISK_LEVELS = ["low", "medium", "high", "critical"] as const;
 const SESSION_SORTS = ["start", "end", "events", "identity", "platform"] as const;
 
@@ -137,7 +147,15 @@ export type LinkedSession = {
   rule: string;
   matchedFields: Record<string, unknown>;
   confidence: number;
-  session: { id: string; platform: string; sessionKey: string; startedAt: string; endedAt: string; eventCount: number; identity: IdentityRef | null };
+  session: {
+    id: string;
+    platform: string;
+    sessionKey: string;
+    startedAt: string;
+    endedAt: string;
+    eventCount: number;
+    identity: IdentityRef | null;
+  };
 };
 
 export type TimelineEvent = { id: string; sessionId: string; time: string; platform: string; eventName: string; status: string | null };
@@ -207,7 +225,15 @@ export type IdentityDetail = IdentityListItem & {
   aliasList: { platform: string; aliasType: string; externalId: string; rule: string | null; evidence: Record<string, unknown> | null }[];
   sessionsByPlatform: { platform: string; sessions: number; events: number; firstAt: string; lastAt: string }[];
   /** The most recent sessions (at most 500; `sessions` is the total). */
-  recentSessions: { id: string; platform: string; startedAt: string; endedAt: string; eventCount: number; actions: string[]; links: number }[];
+  recentSessions: {
+    id: string;
+    platform: string;
+    startedAt: string;
+    endedAt: string;
+    eventCount: number;
+    actions: string[];
+    links: number;
+  }[];
   credentials: (CredentialLink & { parentId: string | null; sessions: number })[];
 };
 
@@ -267,5 +293,15 @@ export type LineageGraph = {
   unexpanded: number;
 };
 
-export const lineageRootsQuery = z.object({ q: z.string().trim().min(1).max(200), limit: z.coerce.number().int().min(1).max(50).default(20) });
-export type LineageRoot = { type: "identity" | "credential"; id: string; label: string; kind: string; platform: string | null; detail: string | null };
+export const lineageRootsQuery = z.object({
+  q: z.string().trim().min(1).max(200),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export type LineageRoot = {
+  type: "identity" | "credential";
+  id: string;
+  label: string;
+  kind: string;
+  platform: string | null;
+  detail: string | null;
+};

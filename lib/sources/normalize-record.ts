@@ -18,7 +18,8 @@ export function normalizeRecord(source: Source, record: unknown, ctx: NormalizeC
     try {
       return other.normalize(record, ctx);
     } catch (again) {
-      if (again instanceof NormalizeError) throw new NormalizeError(`${err.message}; and the ${other.platform} source refused it: ${again.message}`);
+      if (again instanceof NormalizeError)
+        throw new NormalizeError(`${err.message}; and the ${other.platform} source refused it: ${again.message}`);
       throw again;
     }
   }

@@ -14,13 +14,34 @@ describe("registry", () => {
   it("lists the platforms and their formats for messages and the upload page", () => {
     expect(supportedPlatformIds().slice(0, 4)).toEqual(["okta", "entra", "aws-cloudtrail", "github"]);
     expect([...supportedPlatformIds()].sort()).toEqual(
-      ["okta", "entra", "m365", "google-workspace", "github", "slack", "salesforce", "aws-cloudtrail", "snowflake", "atlassian", "servicenow", "jira", "pam-grants", "opa"].sort(),
+      [
+        "okta",
+        "entra",
+        "m365",
+        "google-workspace",
+        "github",
+        "slack",
+        "salesforce",
+        "aws-cloudtrail",
+        "snowflake",
+        "atlassian",
+        "servicenow",
+        "jira",
+        "pam-grants",
+        "opa",
+      ].sort(),
     );
-    expect(describePlatforms().map((p) => p.label).slice(0, 4)).toEqual(["Okta System Log", "Microsoft Entra ID", "AWS CloudTrail", "GitHub audit log"]);
+    expect(
+      describePlatforms()
+        .map((p) => p.label)
+        .slice(0, 4),
+    ).toEqual(["Okta System Log", "Microsoft Entra ID", "AWS CloudTrail", "GitHub audit log"]);
     expect(getSource("github")?.label).toBe("GitHub audit log");
     expect(getSource("salesforce")?.label).toBe("Salesforce");
     expect(supportedPlatforms()[0]).toMatch(/^Okta System Log \[okta\]: JSON array/);
-    expect(unknownFormatMessage()).toMatch(/^unknown format; supported: Okta System Log \[okta\].*; Microsoft Entra ID \[entra\].*; AWS CloudTrail \[aws-cloudtrail\].*; GitHub audit log \[github\]/);
+    expect(unknownFormatMessage()).toMatch(
+      /^unknown format; supported: Okta System Log \[okta\].*; Microsoft Entra ID \[entra\].*; AWS CloudTrail \[aws-cloudtrail\].*; GitHub audit log \[github\]/,
+    );
   });
 
   it("detects each platform from its own fixtures and export shapes, whatever the file is called", () => {
@@ -59,7 +80,9 @@ describe("registry", () => {
     expect(detectPlatform(probeText('[{"foo": 1}, {"bar": 2}]', "okta.json"))).toBeNull();
     expect(detectPlatform(probeText("", "github.jsonl"))).toBeNull();
     // A Microsoft 365 Unified Audit Log export is not Entra ID: the m365 source takes it.
-    expect(detectPlatform(probe(path.resolve(process.cwd(), "lib/sources/entra/fixtures/m365-unified-audit-log.json")))?.platform).toBe("m365");
+    expect(detectPlatform(probe(path.resolve(process.cwd(), "lib/sources/entra/fixtures/m365-unified-audit-log.json")))?.platform).toBe(
+      "m365",
+    );
   });
 });
 

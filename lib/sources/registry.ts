@@ -16,7 +16,22 @@ import type { DetectProbe, Source } from "./types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
 // exports a Source built with defineSource).
-export const SOURCES: readonly Source[] = [okta, entra, awsCloudTrail, github, servicenow, jira, pamGrants, m365, atlassian, snowflake, opa, salesforce, googleWorkspace, slack];
+export const SOURCES: readonly Source[] = [
+  okta,
+  entra,
+  awsCloudTrail,
+  github,
+  servicenow,
+  jira,
+  pamGrants,
+  m365,
+  atlassian,
+  snowflake,
+  opa,
+  salesforce,
+  googleWorkspace,
+  slack,
+];
 
 /** Minimum detection score: below it a file is "unknown format". */
 const DETECT_THRESHOLD = 0.5;

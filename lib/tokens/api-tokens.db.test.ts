@@ -9,7 +9,10 @@ import { hashToken } from "./token-format";
 const platforms = ["okta", "github"];
 
 async function admin() {
-  const u = await createUser({ input: { email: `admin-${crypto.randomUUID()}@example.test`, role: "admin", password: "admin password 1" }, ctx: testContext() });
+  const u = await createUser({
+    input: { email: `admin-${crypto.randomUUID()}@example.test`, role: "admin", password: "admin password 1" },
+    ctx: testContext(),
+  });
   return testContext({ id: u.id, email: u.email, role: u.role });
 }
 
@@ -38,8 +41,14 @@ describe("push API tokens", () => {
     const ctx = await admin();
     await expect(authenticatePushToken({ authorization: null })).rejects.toThrow(/Authorization: Bearer/);
     await expect(authenticatePushToken({ authorization: "Bearer nope" })).rejects.toThrow(/not a Sessionproof push token/);
-    await expect(authenticatePushToken({ authorization: `Bearer sp_push_00000000_${"a".repeat(43)}` })).rejects.toThrow(/Unknown API token/);
-    const { token, apiToken } = await createApiToken({ input: { name: "gh", platform: "github", expiresInDays: 1 }, ctx, knownPlatforms: platforms });
+    await expect(authenticatePushToken({ authorization: `Bearer sp_push_00000000_${"a".repeat(43)}` })).rejects.toThrow(
+      /Unknown API token/,
+    );
+    const { token, apiToken } = await createApiToken({
+      input: { name: "gh", platform: "github", expiresInDays: 1 },
+      ctx,
+      knownPlatforms: platforms,
+    });
     await db().apiToken.update({ where: { id: apiToken.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const err = await authenticatePushToken({ authorization: `Bearer ${token}` }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
@@ -49,7 +58,9 @@ describe("push API tokens", () => {
 
   it("refuse an unknown platform and a source of another platform", async () => {
     const ctx = await admin();
-    await expect(createApiToken({ input: { name: "x", platform: "myspace" }, ctx, knownPlatforms: platforms })).rejects.toThrow(/Unknown platform/);
+    await expect(createApiToken({ input: { name: "x", platform: "myspace" }, ctx, knownPlatforms: platforms })).rejects.toThrow(
+      /Unknown platform/,
+    );
     await createApiToken({ input: { name: "a", platform: "okta", sourceName: "okta-eu" }, ctx, knownPlatforms: platforms });
     await expect(
       createApiToken({ input: { name: "b", platform: "github", sourceName: "okta-eu" }, ctx, knownPlatforms: platforms }),

@@ -3,9 +3,7 @@ import { generatePassword, hashPassword } from "@/lib/auth/passwords";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { system } from "@/lib/context/request-context";
 
-export type BootstrapResult =
-  | { created: false }
-  | { created: true; email: string; generatedPassword: string | null };
+export type BootstrapResult = { created: false } | { created: true; email: string; generatedPassword: string | null };
 
 // First start: when no user exists, create an administrator from SESSIONPROOF_ADMIN_EMAIL /
 // SESSIONPROOF_ADMIN_PASSWORD, or else admin@sessionproof.local with a generated password that the caller

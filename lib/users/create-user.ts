@@ -11,12 +11,10 @@ export const createUserInput = z.object({
   email: z.email("Enter a valid email address.").transform((e) => e.toLowerCase()),
   name: z.string().trim().max(200).optional(),
   role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}.` }),
-  password: z
-    .string()
-    .superRefine((p, ctx) => {
-      const problem = passwordProblem(p);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+  password: z.string().superRefine((p, ctx) => {
+    const problem = passwordProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 });
 export type CreateUserInput = z.input<typeof createUserInput>;
 

@@ -23,23 +23,14 @@ export const updateUserInput = z
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Nothing to change." });
 export type UpdateUserInput = z.input<typeof updateUserInput>;
 
-export async function updateUser({
-  ctx,
-  id,
-  input,
-}: {
-  ctx: RequestContext;
-  id: string;
-  input: UpdateUserInput;
-}): Promise<UserDto> {
+export async function updateUser({ ctx, id, input }: { ctx: RequestContext; id: string; input: UpdateUserInput }): Promise<UserDto> {
   const data = updateUserInput.parse(input);
   return db().$transaction(async (tx) => {
     // Lock the admin rows so two concurrent demotions cannot leave the system without an active admin.
     await tx.$queryRaw`SELECT id FROM "app_user" WHERE role = 'admin' FOR UPDATE`;
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND", "No such user.");
-    const losesAdmin =
-      before.role === "admin" && !before.disabled && ((data.role && data.role !== "admin") || data.disabled === true);
+    const losesAdmin = before.role === "admin" && !before.disabled && ((data.role && data.role !== "admin") || data.disabled === true);
     if (losesAdmin) {
       if (id === actorUserId(ctx)) {
         throw new AppError("CONFLICT", "You cannot remove your own administrator access; ask another administrator.");

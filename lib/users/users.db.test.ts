@@ -85,7 +85,10 @@ describe("users", () => {
       "CONFLICT",
       /At least one active administrator/,
     );
-    await expectAppError(updateUser({ id: crypto.randomUUID(), input: { role: "auditor" }, ctx: testContext({ ...who, id: a.id }) }), "NOT_FOUND");
+    await expectAppError(
+      updateUser({ id: crypto.randomUUID(), input: { role: "auditor" }, ctx: testContext({ ...who, id: a.id }) }),
+      "NOT_FOUND",
+    );
     await expect(updateUser({ id: a.id, input: {}, ctx: testContext({ ...who, id: a.id }) })).rejects.toThrow(/Nothing to change/);
   });
 });

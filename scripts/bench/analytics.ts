@@ -48,7 +48,9 @@ export async function run(args: string[]) {
       const dir = path.join(dataDir, "demo");
       fs.rmSync(dir, { recursive: true, force: true });
       const summary = generateDemo({ seed: 1, scale: 8, outDir: dir });
-      const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) => path.join(dir, f.path)) as string[];
+      const paths = JSON.parse(fs.readFileSync(summary.groundTruth, "utf8")).files.map((f: { path: string }) =>
+        path.join(dir, f.path),
+      ) as string[];
       await ingestFiles({ ctx: system(), paths, sourceName: undefined });
       await runCorrelation({ ctx: system() });
       const base = Number((await pool().query(`SELECT count(*) AS n FROM event`)).rows[0].n);
@@ -69,9 +71,17 @@ export async function run(args: string[]) {
     }
     const n = Number((await pool().query(`SELECT count(*) AS n FROM event`)).rows[0].n);
     const checks = Number((await pool().query(`SELECT count(*) AS n FROM governance_check`)).rows[0].n);
-    console.log(`analytics over ${n.toLocaleString()} events (${checks.toLocaleString()} governance checks); ${rounds} rounds, batch ${batch}`);
+    console.log(
+      `analytics over ${n.toLocaleString()} events (${checks.toLocaleString()} governance checks); ${rounds} rounds, batch ${batch}`,
+    );
 
-    const ms: Record<string, number[]> = { governance: [], risk: [], "coverage (first)": [], "coverage (again)": [], "framework status": [] };
+    const ms: Record<string, number[]> = {
+      governance: [],
+      risk: [],
+      "coverage (first)": [],
+      "coverage (again)": [],
+      "framework status": [],
+    };
     for (let r = 0; r < rounds; r++) {
       // A small new batch: the newest events again, a minute later (new ids, like an ingest + correlation adds).
       await pool().query(

@@ -26,9 +26,13 @@ export async function run(args: string[]): Promise<void> {
   const heapMb = Number(process.env.BENCH_CORRELATE_HEAP_MB ?? 6144);
   if (!args.includes("--child") && v8.getHeapStatistics().heap_size_limit < heapMb * 1024 * 1024 * 0.9) {
     const execArgv = process.execArgv.filter((a) => !a.startsWith("--max-old-space-size") && !a.startsWith("--max-semi-space-size"));
-    const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...CORRELATION_NODE_FLAGS, ...execArgv, "scripts/bench.ts", "correlate", ...args, "--child"], {
-      stdio: "inherit",
-    });
+    const r = spawnSync(
+      process.execPath,
+      [`--max-old-space-size=${heapMb}`, ...CORRELATION_NODE_FLAGS, ...execArgv, "scripts/bench.ts", "correlate", ...args, "--child"],
+      {
+        stdio: "inherit",
+      },
+    );
     if (r.status !== 0) throw new Error(`correlate bench child exited with ${r.status ?? r.signal}`);
     return;
   }
@@ -44,7 +48,9 @@ export async function run(args: string[]): Promise<void> {
     events[i] = { id: String(i + 1), file: `${platform}.json`, index: i, data: projectCorrelationData(toEventJson(e)) };
   }
   const prepared = performance.now() - t0;
-  console.log(`prepared ${n.toLocaleString()} normalized events in ${(prepared / 1000).toFixed(1)} s (heap limit ${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB)`);
+  console.log(
+    `prepared ${n.toLocaleString()} normalized events in ${(prepared / 1000).toFixed(1)} s (heap limit ${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB)`,
+  );
   for (let k = 0; k < runs; k++) {
     rss.reset();
     const phases: string[] = [];

@@ -48,7 +48,12 @@ async function child(args: string[]) {
   const actor = await findExportActor({ email: BENCH_USER });
   const rss = rssSampler();
   const t = performance.now();
-  const r = await exportCase({ ctx: forCli("bench", actor), caseId, output: fs.createWriteStream(zipPath), compressionLevel: Number(level) });
+  const r = await exportCase({
+    ctx: forCli("bench", actor),
+    caseId,
+    output: fs.createWriteStream(zipPath),
+    compressionLevel: Number(level),
+  });
   const secs = (performance.now() - t) / 1000;
   rss.stop();
   console.log(JSON.stringify({ secs, peakMb: rss.peakMb(), result: r }));
@@ -58,13 +63,34 @@ async function child(args: string[]) {
 // BENCH_EXPORT_PROF=<dir>: the export children write V8 CPU profiles there (node --cpu-prof), for profiling.
 function timedExport(url: string, dataDir: string, caseId: string, zipPath: string, level: number) {
   const prof = process.env.BENCH_EXPORT_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_EXPORT_PROF] : [];
-  const r = spawnSync(process.execPath, ["--max-old-space-size=384", ...prof, "--import", "tsx", "--import", "./scripts/server-only.mjs", "scripts/bench.ts", "export", "--child", caseId, zipPath, String(level)], {
-    env: { ...process.env, DATABASE_URL: url, SESSIONPROOF_DATA_DIR: dataDir },
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--max-old-space-size=384",
+      ...prof,
+      "--import",
+      "tsx",
+      "--import",
+      "./scripts/server-only.mjs",
+      "scripts/bench.ts",
+      "export",
+      "--child",
+      caseId,
+      zipPath,
+      String(level),
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: url, SESSIONPROOF_DATA_DIR: dataDir },
+      encoding: "utf8",
+    },
+  );
   const line = r.stdout.trim().split("\n").pop() ?? "";
   if (r.status !== 0 || !line.startsWith("{")) throw new Error(`export child failed: ${r.stderr || r.stdout}`);
-  return JSON.parse(line) as { secs: number; peakMb: number; result: { folder: string; files: number; zipBytes: number; events: number; rawRecords: number; sessions: number; treeSize: number } };
+  return JSON.parse(line) as {
+    secs: number;
+    peakMb: number;
+    result: { folder: string; files: number; zipBytes: number; events: number; rawRecords: number; sessions: number; treeSize: number };
+  };
 }
 
 export async function run(args: string[]) {
@@ -99,7 +125,12 @@ export async function run(args: string[]) {
       return r;
     };
     const a = await ingestStream({ input: Readable.from(jsonArray(n, oktaRec)), fileName: "okta-bench.json", via: "cli", ctx: system() });
-    const b = await ingestStream({ input: Readable.from(jsonArray(noise, (i) => github(1_000_000 + i))), fileName: "github-bench.json", via: "cli", ctx: system() });
+    const b = await ingestStream({
+      input: Readable.from(jsonArray(noise, (i) => github(1_000_000 + i))),
+      fileName: "github-bench.json",
+      via: "cli",
+      ctx: system(),
+    });
     const corr = await runCorrelation({ ctx: system() });
     const user = await prisma().user.create({ data: { email: BENCH_USER, role: "analyst" } });
     const ctx = fromSessionUser(user);
@@ -109,7 +140,9 @@ export async function run(args: string[]) {
     // Right after a bulk load the planner has no statistics yet (autovacuum's ANALYZE follows within a minute on a
     // live system); measure the steady state, not that window.
     await pool().query("VACUUM ANALYZE");
-    const cited = await pool().query<{ n: string }>(`SELECT count(*)::text AS n FROM event WHERE "sessionId" = ANY($1::uuid[])`, [sessions.rows.map((s) => s.id)]);
+    const cited = await pool().query<{ n: string }>(`SELECT count(*)::text AS n FROM event WHERE "sessionId" = ANY($1::uuid[])`, [
+      sessions.rows.map((s) => s.id),
+    ]);
     console.log(
       `setup: ${a.stored + b.stored} records ingested (${a.stored} okta, ${b.stored} github), ${corr.sessions} sessions; ` +
         `case #${c.number} cites ${sessions.rows.length} sessions = ${Number(cited.rows[0].n).toLocaleString()} events (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
@@ -151,13 +184,20 @@ export async function run(args: string[]) {
     const storedPeak = storedRun.peakMb;
 
     console.log("\n=== export benchmark");
-    console.log(`case                    ${r.events.toLocaleString()} events, ${r.rawRecords.toLocaleString()} raw records, ${r.sessions} sessions, tree size ${r.treeSize.toLocaleString()}`);
-    const fmt = (xs: number[]) => `best ${Math.min(...xs).toFixed(2)} s, median ${median(xs).toFixed(2)} s of ${xs.length}: ${xs.map((x) => x.toFixed(2)).join(" ")}`;
+    console.log(
+      `case                    ${r.events.toLocaleString()} events, ${r.rawRecords.toLocaleString()} raw records, ${r.sessions} sessions, tree size ${r.treeSize.toLocaleString()}`,
+    );
+    const fmt = (xs: number[]) =>
+      `best ${Math.min(...xs).toFixed(2)} s, median ${median(xs).toFixed(2)} s of ${xs.length}: ${xs.map((x) => x.toFixed(2)).join(" ")}`;
     console.log(`export runs             ${fmt(runs.map((x) => x.secs))}`);
     console.log(`verify runs             ${fmt(verifies.map((x) => x.secs))}`);
-    console.log(`export (median)         ${exportSecs.toFixed(2)} s  (${r.files} files, zip ${(r.zipBytes / 1024 / 1024).toFixed(1)} MB, unzipped ${(Number(unpacked) / 1024 / 1024).toFixed(1)} MB)`);
+    console.log(
+      `export (median)         ${exportSecs.toFixed(2)} s  (${r.files} files, zip ${(r.zipBytes / 1024 / 1024).toFixed(1)} MB, unzipped ${(Number(unpacked) / 1024 / 1024).toFixed(1)} MB)`,
+    );
     console.log(`peak RSS (export)       ${exportPeak} MB`);
-    console.log(`export, all stored      ${storedSecs.toFixed(2)} s  (zip ${(stored.zipBytes / 1024 / 1024).toFixed(1)} MB, peak RSS ${storedPeak} MB)`);
+    console.log(
+      `export, all stored      ${storedSecs.toFixed(2)} s  (zip ${(stored.zipBytes / 1024 / 1024).toFixed(1)} MB, peak RSS ${storedPeak} MB)`,
+    );
     console.log(`unzip                   ${unzipSecs.toFixed(2)} s`);
     console.log(`verify.mjs (median)     ${verifySecs.toFixed(2)} s  exit ${v.status}, peak RSS ${verifyRss} MB`);
     console.log(`sha256sum -c            ${sumsSecs.toFixed(2)} s  exit ${sums.status}`);

@@ -121,7 +121,10 @@ export async function run(args: string[]) {
     rss.reset();
     const t2 = performance.now();
     // --stream-gb 0 skips this part (a quick run of parts 1 and 2).
-    const big1 = streamGb > 0 ? await ingestStream({ input: Readable.from(big()), fileName: `github-stream-${streamGb}gb.ndjson`, via: "cli", ctx: system() }) : null;
+    const big1 =
+      streamGb > 0
+        ? await ingestStream({ input: Readable.from(big()), fileName: `github-stream-${streamGb}gb.ndjson`, via: "cli", ctx: system() })
+        : null;
     const bigSecs = (performance.now() - t2) / 1000;
     const bigPeak = rss.peakMb();
 
@@ -133,7 +136,10 @@ export async function run(args: string[]) {
     console.log(`COPY raw + events       ${copyAllRate.toFixed(0)} records/s  (+${copySecs.event.toFixed(1)} s for the event rows)`);
     console.log(`ratio                   ${(e2eRate / copyAllRate).toFixed(2)}x of COPY of everything stored`);
     console.log(`peak RSS (end to end)   ${e2ePeak} MB`);
-    if (big1) console.log(`peak RSS (${streamGb} GB stream) ${bigPeak} MB  (${(produced / 1024 ** 3).toFixed(2)} GB, ${big1.stored.toLocaleString()} records in ${bigSecs.toFixed(0)} s)`);
+    if (big1)
+      console.log(
+        `peak RSS (${streamGb} GB stream) ${bigPeak} MB  (${(produced / 1024 ** 3).toFixed(2)} GB, ${big1.stored.toLocaleString()} records in ${bigSecs.toFixed(0)} s)`,
+      );
     console.log(`targets                 >= 50000 records/s, >= 0.5x COPY, RSS <= 500 MB`);
   } finally {
     rss.stop();

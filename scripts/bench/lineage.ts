@@ -17,10 +17,36 @@ function arg(args: string[], name: string, fallback: number): number {
 }
 
 const ACTIONS = [
-  "ListBuckets", "GetObject", "PutObject", "DeleteObject", "DescribeInstances", "RunInstances", "TerminateInstances", "CreateUser",
-  "AttachUserPolicy", "CreateAccessKey", "GetSecretValue", "Decrypt", "AssumeRole", "PutBucketPolicy", "DeleteBucket",
-  "ConsoleLogin", "UpdateFunctionCode", "InvokeFunction", "GetParameter", "PutParameter", "CreateRole", "PassRole", "StartQuery",
-  "GetQueryResults", "CreateSnapshot", "ModifySnapshotAttribute", "StopLogging", "DeleteTrail", "PutEventSelectors", "CreateLoginProfile",
+  "ListBuckets",
+  "GetObject",
+  "PutObject",
+  "DeleteObject",
+  "DescribeInstances",
+  "RunInstances",
+  "TerminateInstances",
+  "CreateUser",
+  "AttachUserPolicy",
+  "CreateAccessKey",
+  "GetSecretValue",
+  "Decrypt",
+  "AssumeRole",
+  "PutBucketPolicy",
+  "DeleteBucket",
+  "ConsoleLogin",
+  "UpdateFunctionCode",
+  "InvokeFunction",
+  "GetParameter",
+  "PutParameter",
+  "CreateRole",
+  "PassRole",
+  "StartQuery",
+  "GetQueryResults",
+  "CreateSnapshot",
+  "ModifySnapshotAttribute",
+  "StopLogging",
+  "DeleteTrail",
+  "PutEventSelectors",
+  "CreateLoginProfile",
 ];
 const PER_TREE = 164;
 const EXTRA = 3_000;
@@ -118,7 +144,9 @@ export async function run(args: string[]): Promise<void> {
   // The API's own cap: what the Lineage page draws at most.
   const t = performance.now();
   const ui = (await getLineage({ identityId: rootId, depth: 12, limit: 5000 }))!;
-  console.log(`UI-sized graph (depth 12, limit 5,000 nodes): ${ui.nodes.length.toLocaleString()} nodes, ${ui.edges.length.toLocaleString()} edges in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  console.log(
+    `UI-sized graph (depth 12, limit 5,000 nodes): ${ui.nodes.length.toLocaleString()} nodes, ${ui.edges.length.toLocaleString()} edges in ${((performance.now() - t) / 1000).toFixed(2)} s`,
+  );
   const sorted = [...secs].sort((a, b) => a - b);
   console.log(
     `lineage: ${expectEdges.toLocaleString()} edges built in best ${sorted[0].toFixed(2)} s, median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s ` +

@@ -14,12 +14,49 @@ function arg(args: string[], name: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-const PLATFORMS = ["okta", "entra", "m365", "github", "slack", "salesforce", "aws-cloudtrail", "snowflake", "atlassian", "google-workspace"];
+const PLATFORMS = [
+  "okta",
+  "entra",
+  "m365",
+  "github",
+  "slack",
+  "salesforce",
+  "aws-cloudtrail",
+  "snowflake",
+  "atlassian",
+  "google-workspace",
+];
 const ACTIONS = [
-  "user.session.start", "user.authentication.sso", "DeleteBucket", "AttachUserPolicy", "GetObject", "PutObject", "AssumeRole",
-  "repo.create", "repo.destroy", "org.update_member", "FileDownloaded", "FileAccessed", "MailItemsAccessed", "Set-Mailbox",
-  "channel_created", "file_downloaded", "Login", "ReportExport", "QUERY", "SELECT", "page_viewed", "user_added",
-  "admin.role.grant", "policy.rule.update", "token.create", "oauth2.consent", "CreateAccessKey", "ConsoleLogin", "Export", "Delete",
+  "user.session.start",
+  "user.authentication.sso",
+  "DeleteBucket",
+  "AttachUserPolicy",
+  "GetObject",
+  "PutObject",
+  "AssumeRole",
+  "repo.create",
+  "repo.destroy",
+  "org.update_member",
+  "FileDownloaded",
+  "FileAccessed",
+  "MailItemsAccessed",
+  "Set-Mailbox",
+  "channel_created",
+  "file_downloaded",
+  "Login",
+  "ReportExport",
+  "QUERY",
+  "SELECT",
+  "page_viewed",
+  "user_added",
+  "admin.role.grant",
+  "policy.rule.update",
+  "token.create",
+  "oauth2.consent",
+  "CreateAccessKey",
+  "ConsoleLogin",
+  "Export",
+  "Delete",
 ];
 const BASE = Date.parse("2026-08-01T00:00:00Z");
 const SPAN_DAYS = 90;
@@ -96,13 +133,19 @@ export async function run(args: string[]): Promise<void> {
   await c.connect();
   try {
     if (!db.ready) {
-      console.log(`building ${events.toLocaleString()} events in ${sessions.toLocaleString()} sessions of ${identities.toLocaleString()} identities…`);
+      console.log(
+        `building ${events.toLocaleString()} events in ${sessions.toLocaleString()} sessions of ${identities.toLocaleString()} identities…`,
+      );
       await build(c, events, sessions, identities);
       db.markBuilt();
     } else console.log("reusing the database built by an earlier run (--fresh rebuilds it)");
     await c.query("ANALYZE");
-    const counts = (await c.query(`SELECT (SELECT count(*) FROM event) AS e, (SELECT count(*) FROM session) AS s, (SELECT count(*) FROM identity) AS i`)).rows[0];
-    console.log(`database: ${Number(counts.e).toLocaleString()} events, ${Number(counts.s).toLocaleString()} sessions, ${Number(counts.i).toLocaleString()} identities`);
+    const counts = (
+      await c.query(`SELECT (SELECT count(*) FROM event) AS e, (SELECT count(*) FROM session) AS s, (SELECT count(*) FROM identity) AS i`)
+    ).rows[0];
+    console.log(
+      `database: ${Number(counts.e).toLocaleString()} events, ${Number(counts.s).toLocaleString()} sessions, ${Number(counts.i).toLocaleString()} identities`,
+    );
   } finally {
     await c.end();
   }
@@ -123,7 +166,12 @@ export async function run(args: string[]): Promise<void> {
     "free text (action)": (r) => ({ q: ACTIONS[(r * 7) % ACTIONS.length] }),
     "sort by events asc": () => ({ sort: "events", dir: "asc" }),
     "sort by identity": () => ({ sort: "identity", dir: "asc" }),
-    "platform + 30 days + sort by start asc": (r) => ({ platform: PLATFORMS[r % PLATFORMS.length], from: day(r % 60), to: day((r % 60) + 30), dir: "asc" }),
+    "platform + 30 days + sort by start asc": (r) => ({
+      platform: PLATFORMS[r % PLATFORMS.length],
+      from: day(r % 60),
+      to: day((r % 60) + 30),
+      dir: "asc",
+    }),
   };
   // One warm-up pass: the first query of each kind pays for plan caching and reading pages from disk.
   for (const [, q] of Object.entries(kinds)) await listSessions(q(0));
@@ -138,14 +186,20 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   const all: number[] = [];
-  console.log(`\n${"query".padEnd(40)} ${"n".padStart(4)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)}  rows matched (last)`);
+  console.log(
+    `\n${"query".padEnd(40)} ${"n".padStart(4)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)}  rows matched (last)`,
+  );
   for (const [name, ms] of Object.entries(times)) {
     all.push(...ms);
     const p = percentiles(ms);
-    console.log(`${name.padEnd(40)} ${String(p.n).padStart(4)} ${p.p50.toFixed(1).padStart(8)} ${p.p95.toFixed(1).padStart(8)} ${p.max.toFixed(1).padStart(8)}  ${totals[name].toLocaleString()}`);
+    console.log(
+      `${name.padEnd(40)} ${String(p.n).padStart(4)} ${p.p50.toFixed(1).padStart(8)} ${p.p95.toFixed(1).padStart(8)} ${p.max.toFixed(1).padStart(8)}  ${totals[name].toLocaleString()}`,
+    );
   }
   const p = percentiles(all);
-  console.log(`${"all".padEnd(40)} ${String(p.n).padStart(4)} ${p.p50.toFixed(1).padStart(8)} ${p.p95.toFixed(1).padStart(8)} ${p.max.toFixed(1).padStart(8)}`);
+  console.log(
+    `${"all".padEnd(40)} ${String(p.n).padStart(4)} ${p.p50.toFixed(1).padStart(8)} ${p.p95.toFixed(1).padStart(8)} ${p.max.toFixed(1).padStart(8)}`,
+  );
   console.log(`session list: p95 ${p.p95.toFixed(1)} ms over ${p.n} queries (target: p95 <= 100 ms at 1M events)`);
   await closeDb();
   await db.stop();

@@ -26,7 +26,9 @@ export async function run(args: string[]): Promise<void> {
       }
     }
     const secs = (performance.now() - t0) / 1000;
-    console.log(`  ${platform}: ${Math.round(n / secs).toLocaleString()} records/s (${Math.round(text.length / n)} B/record raw, ${Math.round(jsonBytes / n)} B/event JSON)`);
+    console.log(
+      `  ${platform}: ${Math.round(n / secs).toLocaleString()} records/s (${Math.round(text.length / n)} B/record raw, ${Math.round(jsonBytes / n)} B/event JSON)`,
+    );
   }
 
   console.log("[sources] normalize (incl. schema check) over each platform's fixtures, 20,000 calls:");

@@ -12,9 +12,7 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 
 const require = createRequire(import.meta.url);
 
-type DiffTarget =
-  | { tag: "empty" }
-  | { tag: "schemaDatamodel"; files: { path: string; content: string }[] };
+type DiffTarget = { tag: "empty" } | { tag: "schemaDatamodel"; files: { path: string; content: string }[] };
 type Engine = {
   diff(p: { from: DiffTarget; to: DiffTarget; script: boolean; exitCode: boolean | null; filters: unknown }): Promise<{
     exitCode: number;

@@ -69,7 +69,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <h2 id="audit-h" className="visually-hidden">
           Audit entries
         </h2>
-        <FilterBar label="Filter the audit trail" path="/audit" className="audit-filters" keep={{ sort: q.sort, dir: q.dir }} filtered={filtered}>
+        <FilterBar
+          label="Filter the audit trail"
+          path="/audit"
+          className="audit-filters"
+          keep={{ sort: q.sort, dir: q.dir }}
+          filtered={filtered}
+        >
           <FilterInput id="a-q" label="Search" name="q" type="search" value={q.q} placeholder="Any text: resource id, IP, details" />
           <FilterInput id="a-actor" label="Actor" name="actor" value={q.actor} placeholder="email" />
           <FilterSelect id="a-action" label="Action" name="action" value={q.action} any="Any action">
@@ -86,7 +92,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </optgroup>
             ))}
           </FilterSelect>
-          <FilterSelect id="a-type" label="Resource type" name="resourceType" value={q.resourceType} any="Any" options={page.resourceTypes} />
+          <FilterSelect
+            id="a-type"
+            label="Resource type"
+            name="resourceType"
+            value={q.resourceType}
+            any="Any"
+            options={page.resourceTypes}
+          />
           <FilterInput id="a-from" label="From (UTC)" name="from" type="datetime-local" value={raw.from} />
           <FilterInput id="a-to" label="To (UTC)" name="to" type="datetime-local" value={raw.to} />
         </FilterBar>
@@ -95,7 +108,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <NoMatch title="No audit entry matches these filters" clearHref="/audit" widen="Widen the time range or other filters," />
           ) : (
             <EmptyState title="The audit trail is empty">
-              <p>Entries appear as soon as anyone signs in, opens a session, identity or case, exports, or changes users, tokens, holds or retention.</p>
+              <p>
+                Entries appear as soon as anyone signs in, opens a session, identity or case, exports, or changes users, tokens, holds or
+                retention.
+              </p>
             </EmptyState>
           )
         ) : (
@@ -105,7 +121,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <table className="data" data-testid="audit-table">
                 <caption className="visually-hidden">Audit entries; the sortable column headers are links</caption>
                 <thead>
-                  <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["actor", "action", "resource", "ip"]} path="/audit" params={raw} />
+                  <SortLinkHeaders
+                    columns={COLUMNS}
+                    sort={q.sort}
+                    dir={q.dir}
+                    ascFirst={["actor", "action", "resource", "ip"]}
+                    path="/audit"
+                    params={raw}
+                  />
                 </thead>
                 <tbody>
                   {page.items.map((e) => {
@@ -121,7 +144,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                           {e.resourceType ? (
                             <>
                               {e.resourceType}{" "}
-                              {e.resourceId ? link ? <Link href={link}>{e.resourceId.slice(0, 13)}</Link> : <span>{e.resourceId.slice(0, 13)}</span> : null}
+                              {e.resourceId ? (
+                                link ? (
+                                  <Link href={link}>{e.resourceId.slice(0, 13)}</Link>
+                                ) : (
+                                  <span>{e.resourceId.slice(0, 13)}</span>
+                                )
+                              ) : null}
                             </>
                           ) : (
                             <span className="muted">—</span>

@@ -42,7 +42,13 @@ export function NewCaseForm({ users }: { users: CaseUserOption[] }) {
           create.mutate();
         }}
       >
-        <CaseFields idPrefix="nc" draft={draft} onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} users={users} error={create.error} />
+        <CaseFields
+          idPrefix="nc"
+          draft={draft}
+          onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
+          users={users}
+          error={create.error}
+        />
         {create.error ? (
           <div className="alert alert-error" role="alert">
             {create.errorMessage}

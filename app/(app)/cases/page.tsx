@@ -57,7 +57,10 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
             name="status"
             value={q.status?.join(",")}
             any="Any status"
-            options={[{ value: "open,investigating,pending_review", label: "Not closed" }, ...CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))]}
+            options={[
+              { value: "open,investigating,pending_review", label: "Not closed" },
+              ...CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] })),
+            ]}
           />
           <FilterSelect id="f-severity" label="Severity" name="severity" value={q.severity} any="Any severity" options={SEVERITIES} />
           <FilterSelect

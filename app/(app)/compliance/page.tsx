@@ -41,8 +41,8 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
       <section className="panel" aria-labelledby="cmp-overview">
         <h2 id="cmp-overview">Controls by status</h2>
         <p className="muted">
-          Generated {fmtTime(ms.generatedAt)} from {ms.scope.events.toLocaleString()} events on {ms.scope.platforms} platform(s).
-          A control with an open finding counts as “with open findings” even when other evidence exists.
+          Generated {fmtTime(ms.generatedAt)} from {ms.scope.events.toLocaleString()} events on {ms.scope.platforms} platform(s). A control
+          with an open finding counts as “with open findings” even when other evidence exists.
         </p>
         <StatusChart
           label="Stacked bar chart: controls with evidence, with open findings and without evidence for each framework; the counts are listed below"
@@ -71,11 +71,20 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
 
       <section className="panel" aria-labelledby="cmp-legacy">
         <h2 id="cmp-legacy">Look up a legacy CSF 1.1 id</h2>
-        <p className="muted">Older policies cite CSF 1.1 ids such as PR.AC-1; CSF 2.0 moved them. The answer comes from NIST&apos;s official withdrawn-control links (an excerpt covering PR.AC, DE, RS.AN/CO/IM and ID.SC).</p>
+        <p className="muted">
+          Older policies cite CSF 1.1 ids such as PR.AC-1; CSF 2.0 moved them. The answer comes from NIST&apos;s official withdrawn-control
+          links (an excerpt covering PR.AC, DE, RS.AN/CO/IM and ID.SC).
+        </p>
         <form method="get" action="/compliance" className="form-row">
           <div className="field">
             <label htmlFor="csf">CSF 1.1 id</label>
-            <input id="csf" name="csf" defaultValue={csfRaw ?? ""} placeholder="PR.AC-1" aria-describedby={lookupError ? "csf-error" : undefined} />
+            <input
+              id="csf"
+              name="csf"
+              defaultValue={csfRaw ?? ""}
+              placeholder="PR.AC-1"
+              aria-describedby={lookupError ? "csf-error" : undefined}
+            />
             {lookupError ? (
               <div className="error" id="csf-error" role="alert">
                 {lookupError}
@@ -96,7 +105,11 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
             {lookup.links.flatMap((l) =>
               l.targets.map((t) => (
                 <p key={`${l.rel}-${t.id}`}>
-                  {t.id.includes("-") ? <Link href={`/compliance/nist-csf-2.0/${encodeURIComponent(t.id)}`}>{t.id}</Link> : <span>{t.id}</span>}{" "}
+                  {t.id.includes("-") ? (
+                    <Link href={`/compliance/nist-csf-2.0/${encodeURIComponent(t.id)}`}>{t.id}</Link>
+                  ) : (
+                    <span>{t.id}</span>
+                  )}{" "}
                   ({l.label}){t.text ? `: ${t.text}` : ""}
                 </p>
               )),

@@ -20,7 +20,10 @@ export function JoinChart({ data }: { data: JoinBar[] }) {
     approval: d.approval === null ? null : Math.round(d.approval * 100),
   }));
   return (
-    <figure className="coverage-chart" aria-label="Bar chart: share of each platform's events tied to a session, to an identity, and privileged events tied to an approval; figures are in the table below">
+    <figure
+      className="coverage-chart"
+      aria-label="Bar chart: share of each platform's events tied to a session, to an identity, and privileged events tied to an approval; figures are in the table below"
+    >
       <ResponsiveContainer width="100%" height={Math.max(220, 48 * rows.length + 60)}>
         <BarChart data={rows} layout="vertical" margin={{ left: 16, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />

@@ -3,7 +3,14 @@ import { z } from "zod";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { getCoverage } from "@/lib/coverage/get-coverage";
-import { EVIDENCE_FIELDS, EVIDENCE_FIELD_LABELS, type CoverageGap, type Documented, type FieldCoverage, type PlatformCoverage } from "@/lib/coverage/types";
+import {
+  EVIDENCE_FIELDS,
+  EVIDENCE_FIELD_LABELS,
+  type CoverageGap,
+  type Documented,
+  type FieldCoverage,
+  type PlatformCoverage,
+} from "@/lib/coverage/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { JoinChart } from "./join-chart";
@@ -104,11 +111,15 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
         Retention horizon
       </h2>
       <p className="muted">
-        Each vendor keeps its log for a limited time: data from day D disappears from the vendor on D + its retention. Where the vendor keeps
-        less than the required {required} days, only a continuous export (at least as often as the vendor&apos;s retention) keeps the history;
-        “Export before” is the date by which the newest data ingested here must have been exported.
+        Each vendor keeps its log for a limited time: data from day D disappears from the vendor on D + its retention. Where the vendor
+        keeps less than the required {required} days, only a continuous export (at least as often as the vendor&apos;s retention) keeps the
+        history; “Export before” is the date by which the newest data ingested here must have been exported.
       </p>
-      {mayChange ? <RetentionForm current={required} /> : <p className="muted">Required retention: {required} days (an administrator can change it).</p>}
+      {mayChange ? (
+        <RetentionForm current={required} />
+      ) : (
+        <p className="muted">Required retention: {required} days (an administrator can change it).</p>
+      )}
       <div className="cov-scroll" tabIndex={0} role="region" aria-label="Retention table (scrolls sideways)">
         <table className="data cov-retention" aria-describedby="retention-h">
           <caption className="visually-hidden">Vendor retention against the required {required} days, per platform</caption>
@@ -143,7 +154,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
                       {r.heldDays === null ? "—" : plural(r.heldDays, "day")}
                       {r.historyCoversRequired === false ? <span className="cov-short"> (short of {r.requiredDays})</span> : null}
                     </td>
-                    <td>{r.exportBy && r.vendorShort ? day(r.exportBy) : r.exportBy ? <span className="muted">{day(r.exportBy)}</span> : "—"}</td>
+                    <td>
+                      {r.exportBy && r.vendorShort ? day(r.exportBy) : r.exportBy ? <span className="muted">{day(r.exportBy)}</span> : "—"}
+                    </td>
                     <td>
                       <span className={`badge cov-status-${r.status}`}>{STATUS_TEXT[r.status]}</span>
                     </td>
@@ -162,9 +175,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
         <PageHeader title="Coverage" description="Which evidence fields each platform's logs provide, and where the gaps are." />
         <EmptyState title="Nothing to measure yet: no events are ingested">
           <p>
-            Coverage is measured from the events you ingest. Upload audit exports on the <Link href="/ingest">Ingest page</Link> (analysts and
-            administrators), or run <code>npm start</code> with the demo data to see this page filled. The vendors&apos; documented retention is
-            below, so you can plan exports before the first ingest.
+            Coverage is measured from the events you ingest. Upload audit exports on the <Link href="/ingest">Ingest page</Link> (analysts
+            and administrators), or run <code>npm start</code> with the demo data to see this page filled. The vendors&apos; documented
+            retention is below, so you can plan exports before the first ingest.
           </p>
         </EmptyState>
         <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
@@ -174,7 +187,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
 
   const platformsWithGaps = [...new Map(report.gaps.map((g) => [g.platform, g.label])).entries()];
   const gaps = sortGaps(
-    report.gaps.filter((g) => (!params.gp || g.platform === params.gp) && (!params.gk || g.kind === params.gk) && (!params.gs || g.severity === params.gs)),
+    report.gaps.filter(
+      (g) => (!params.gp || g.platform === params.gp) && (!params.gk || g.kind === params.gk) && (!params.gs || g.severity === params.gs),
+    ),
     params.sort,
     params.dir,
   );
@@ -201,8 +216,8 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
           Evidence fields by platform
         </h2>
         <p className="muted">
-          Each cell is the share of the platform&apos;s events that carry the field. The mark says what the vendor documents: ● provides it, ◐
-          in part, ○ not at all. Hover a cell for the vendor field name.{" "}
+          Each cell is the share of the platform&apos;s events that carry the field. The mark says what the vendor documents: ● provides it,
+          ◐ in part, ○ not at all. Hover a cell for the vendor field name.{" "}
           {params.all ? (
             <Link href={href(params, { all: undefined })}>Show only platforms with data</Link>
           ) : (
@@ -211,7 +226,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
         </p>
         <div className="cov-scroll" tabIndex={0} role="region" aria-label="Evidence field matrix (scrolls sideways)">
           <table className="data cov-matrix">
-            <caption className="visually-hidden">Fill rate of each evidence field per platform, with the vendor&apos;s documented capability</caption>
+            <caption className="visually-hidden">
+              Fill rate of each evidence field per platform, with the vendor&apos;s documented capability
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Platform</th>
@@ -261,10 +278,17 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
             Join-ability
           </h2>
           <p className="muted">
-            The share of each platform&apos;s events that correlation tied to a session and to an identity, and the share of its privileged events
-            matched to an approval ticket.
+            The share of each platform&apos;s events that correlation tied to a session and to an identity, and the share of its privileged
+            events matched to an approval ticket.
           </p>
-          <JoinChart data={joinRows.map((p) => ({ label: p.label, session: p.join.sessionRate, identity: p.join.identityRate, approval: p.join.approvalRate }))} />
+          <JoinChart
+            data={joinRows.map((p) => ({
+              label: p.label,
+              session: p.join.sessionRate,
+              identity: p.join.identityRate,
+              approval: p.join.approvalRate,
+            }))}
+          />
           <table className="data cov-join">
             <caption className="visually-hidden">Join-ability per platform</caption>
             <thead>
@@ -335,7 +359,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
           <button type="submit" className="btn btn-small">
             Apply
           </button>
-          {params.gp || params.gk || params.gs ? <Link href={href(params, { gp: undefined, gk: undefined, gs: undefined })}>Clear filters</Link> : null}
+          {params.gp || params.gk || params.gs ? (
+            <Link href={href(params, { gp: undefined, gk: undefined, gs: undefined })}>Clear filters</Link>
+          ) : null}
         </form>
         {gaps.length === 0 ? (
           <p className="muted" role="status">
@@ -346,9 +372,7 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
         ) : (
           <div className="cov-scroll" tabIndex={0} role="region" aria-label="Gap list (scrolls sideways)">
             <table className="data cov-gaps">
-              <caption className="visually-hidden">
-                {plural(gaps.length, "gap")}, with a recommendation for each
-              </caption>
+              <caption className="visually-hidden">{plural(gaps.length, "gap")}, with a recommendation for each</caption>
               <thead>
                 <tr>
                   <GapSortHeader column="severity" label="Severity" params={params} />

@@ -87,9 +87,28 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
           </section>
           <section className="panel" aria-labelledby="findings-list-h">
             <h2 id="findings-list-h">Findings</h2>
-            <FilterBar label="Filter findings" path="/findings" keep={{ identity: q.identity, session: q.session, sort: q.sort, dir: q.dir }} filtered={filtered}>
-              <FilterSelect id="f-rule" label="Rule" name="rule" value={q.rule} any="Any rule" options={RISK_RULES.map((r) => ({ value: r.id, label: r.title }))} />
-              <FilterSelect id="f-severity" label="Severity" name="severity" value={q.severity} any="Any severity" options={SEVERITY_ORDER.map((s) => ({ value: s, label: cap(s) }))} />
+            <FilterBar
+              label="Filter findings"
+              path="/findings"
+              keep={{ identity: q.identity, session: q.session, sort: q.sort, dir: q.dir }}
+              filtered={filtered}
+            >
+              <FilterSelect
+                id="f-rule"
+                label="Rule"
+                name="rule"
+                value={q.rule}
+                any="Any rule"
+                options={RISK_RULES.map((r) => ({ value: r.id, label: r.title }))}
+              />
+              <FilterSelect
+                id="f-severity"
+                label="Severity"
+                name="severity"
+                value={q.severity}
+                any="Any severity"
+                options={SEVERITY_ORDER.map((s) => ({ value: s, label: cap(s) }))}
+              />
               <FilterSelect id="f-status" label="Status" name="status" value={q.status} any="Any status" options={FINDING_STATUS_OPTIONS} />
               <FilterInput id="f-platform" label="Platform" name="platform" value={q.platform} placeholder="e.g. aws" />
             </FilterBar>
@@ -108,7 +127,14 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                 <table className="data" data-testid="findings-table">
                   <caption className="visually-hidden">Risk findings; the sortable column headers are links</caption>
                   <thead>
-                    <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["rule", "status"]} path="/findings" params={raw} />
+                    <SortLinkHeaders
+                      columns={COLUMNS}
+                      sort={q.sort}
+                      dir={q.dir}
+                      ascFirst={["rule", "status"]}
+                      path="/findings"
+                      params={raw}
+                    />
                   </thead>
                   <tbody>
                     {page.items.map((f) => (
@@ -120,8 +146,16 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                           <Link href={`/findings/${f.id}`}>{f.title}</Link>
                           <div className="muted">{f.ruleTitle}</div>
                         </td>
-                        <td>{f.identity ? <Link href={`/identities/${f.identity.id}`}>{f.identity.name}</Link> : <span className="muted">—</span>}</td>
-                        <td>{f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open session</Link> : <span className="muted">—</span>}</td>
+                        <td>
+                          {f.identity ? (
+                            <Link href={`/identities/${f.identity.id}`}>{f.identity.name}</Link>
+                          ) : (
+                            <span className="muted">—</span>
+                          )}
+                        </td>
+                        <td>
+                          {f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open session</Link> : <span className="muted">—</span>}
+                        </td>
                         <td>{fmtTime(f.firstSeenAt)}</td>
                         <td>{fmtTime(f.lastSeenAt)}</td>
                         <td>

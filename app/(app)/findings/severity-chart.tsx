@@ -7,7 +7,10 @@ export type SeverityBar = { label: string; open: number; dismissed: number };
 // Open vs dismissed findings per severity; the same numbers are in the list below, so the chart is a view only.
 export function SeverityChart({ data }: { data: SeverityBar[] }) {
   return (
-    <figure className="findings-chart" aria-label="Bar chart: open and dismissed findings per severity; the counts are also listed beside it">
+    <figure
+      className="findings-chart"
+      aria-label="Bar chart: open and dismissed findings per severity; the counts are also listed beside it"
+    >
       <ResponsiveContainer width="100%" height={Math.max(160, 40 * data.length + 70)}>
         <BarChart data={data} layout="vertical" margin={{ left: 16, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />

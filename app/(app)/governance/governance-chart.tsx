@@ -18,7 +18,10 @@ const COLORS: Record<string, string> = {
 
 export function GovernanceChart({ data, series }: { data: CategoryBar[]; series: StatusSeries[] }) {
   return (
-    <figure className="gov-chart" aria-label="Stacked bar chart: privileged actions per category, split by check status; the counts are in the cards above and the table below">
+    <figure
+      className="gov-chart"
+      aria-label="Stacked bar chart: privileged actions per category, split by check status; the counts are in the cards above and the table below"
+    >
       <ResponsiveContainer width="100%" height={Math.max(200, 44 * data.length + 70)}>
         <BarChart data={data} layout="vertical" margin={{ left: 16, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />

@@ -36,7 +36,8 @@ const COLUMNS: { key: CheckSort | null; label: string }[] = [
   { key: "status", label: "Status" },
 ];
 
-const yesNo = (v: boolean | null, yes: string, no: string, none = "—") => (v === null ? <span className="muted">{none}</span> : v ? yes : no);
+const yesNo = (v: boolean | null, yes: string, no: string, none = "—") =>
+  v === null ? <span className="muted">{none}</span> : v ? yes : no;
 
 function ApprovalCell({ c }: { c: GovernanceCheckItem }) {
   if (!c.approval) return <span className="muted">no ticket</span>;
@@ -83,13 +84,29 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
   const cards = [
     { label: "Privileged actions", value: summary.total, status: undefined, tone: "" },
     { label: "OK", value: s.ok, status: "ok", tone: "gov-card-ok" },
-    { label: "Without approval", value: s.unapproved + s.unapproved_outside_window + s.unapproved_no_grant, status: "problem", tone: "gov-card-bad" },
-    { label: "Outside the grant window", value: s.outside_window + s.unapproved_outside_window, status: "outside_window", tone: "gov-card-bad" },
+    {
+      label: "Without approval",
+      value: s.unapproved + s.unapproved_outside_window + s.unapproved_no_grant,
+      status: "problem",
+      tone: "gov-card-bad",
+    },
+    {
+      label: "Outside the grant window",
+      value: s.outside_window + s.unapproved_outside_window,
+      status: "outside_window",
+      tone: "gov-card-bad",
+    },
     { label: "No JIT grant", value: s.no_grant + s.unapproved_no_grant, status: "no_grant", tone: "gov-card-warn" },
     { label: "Grant broader than used", value: summary.broader, status: undefined, tone: "gov-card-warn" },
   ];
-  const series = CHECK_STATUSES.filter((st) => summary.byCategory.some((c) => c[st] > 0)).map((st) => ({ key: st, name: STATUS_LABEL[st] }));
-  const chartData = summary.byCategory.map((c) => ({ label: CATEGORY_LABEL[c.category], ...Object.fromEntries(CHECK_STATUSES.map((st) => [st, c[st]])) }));
+  const series = CHECK_STATUSES.filter((st) => summary.byCategory.some((c) => c[st] > 0)).map((st) => ({
+    key: st,
+    name: STATUS_LABEL[st],
+  }));
+  const chartData = summary.byCategory.map((c) => ({
+    label: CATEGORY_LABEL[c.category],
+    ...Object.fromEntries(CHECK_STATUSES.map((st) => [st, c[st]])),
+  }));
   const noneAtAll = summary.feeds.checked === 0;
 
   return (
@@ -103,17 +120,19 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
           <p>
             Checks are rebuilt after each correlation run from the ingested platform logs, joined to three governance feeds:{" "}
             <strong>approvals</strong> from ServiceNow change requests (Table API JSON of <code>change_request</code> and{" "}
-            <code>sysapproval_approver</code>) or Jira issues (REST search JSON with <code>expand=changelog</code>), <strong>JIT grants</strong> from
-            your PAM tool exported in the Sessionproof grant format (<code>docs/grant-format.md</code>: JSON, NDJSON or CSV with{" "}
-            <code>grant_id, principal, privilege, granted_at, expires_at</code>), and <strong>policy decisions</strong> from OPA decision logs (Okta
-            and Entra Conditional Access results come inside their sign-in events).
+            <code>sysapproval_approver</code>) or Jira issues (REST search JSON with <code>expand=changelog</code>),{" "}
+            <strong>JIT grants</strong> from your PAM tool exported in the Sessionproof grant format (<code>docs/grant-format.md</code>:
+            JSON, NDJSON or CSV with <code>grant_id, principal, privilege, granted_at, expires_at</code>), and{" "}
+            <strong>policy decisions</strong> from OPA decision logs (Okta and Entra Conditional Access results come inside their sign-in
+            events).
           </p>
           <p>
             Stored now: {summary.feeds.approvals} approvals, {summary.feeds.grants} grants, {summary.feeds.decisions} policy decisions.{" "}
             {mayIngest ? (
               <>
                 Upload the platform logs and these exports on the <Link href="/ingest">Ingest page</Link> (or run{" "}
-                <code>npm run cli -- ingest &lt;files&gt;</code>), then run the correlation from the <Link href="/sessions">Sessions page</Link>.
+                <code>npm run cli -- ingest &lt;files&gt;</code>), then run the correlation from the{" "}
+                <Link href="/sessions">Sessions page</Link>.
               </>
             ) : (
               <>Ask an analyst or an administrator to ingest the platform logs and these exports and to run the correlation.</>
@@ -134,7 +153,8 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
             </ul>
             {chartData.length > 0 ? <GovernanceChart data={chartData} series={series} /> : null}
             <p className="muted">
-              Feeds stored: {summary.feeds.approvals} approvals, {summary.feeds.grants} JIT grants, {summary.feeds.decisions} policy decisions.
+              Feeds stored: {summary.feeds.approvals} approvals, {summary.feeds.grants} JIT grants, {summary.feeds.decisions} policy
+              decisions.
             </p>
           </section>
           <section className="panel" aria-labelledby="gov-list-h">
@@ -152,9 +172,19 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                 name="status"
                 value={q.status}
                 any="Any status"
-                options={[{ value: "problem", label: "Any problem (not OK)" }, ...CHECK_STATUSES.map((st) => ({ value: st, label: STATUS_LABEL[st] }))]}
+                options={[
+                  { value: "problem", label: "Any problem (not OK)" },
+                  ...CHECK_STATUSES.map((st) => ({ value: st, label: STATUS_LABEL[st] })),
+                ]}
               />
-              <FilterSelect id="f-platform" label="Platform" name="platform" value={q.platform} any="Any platform" options={summary.platforms} />
+              <FilterSelect
+                id="f-platform"
+                label="Platform"
+                name="platform"
+                value={q.platform}
+                any="Any platform"
+                options={summary.platforms}
+              />
               <FilterSelect
                 id="f-category"
                 label="Category"
@@ -168,7 +198,8 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
             </FilterBar>
             {q.identityId || q.sessionId ? (
               <p className="muted">
-                Showing one {q.identityId ? "identity" : "session"}&apos;s actions only. <Link href={href({ identityId: undefined, sessionId: undefined, offset: undefined })}>Show everyone&apos;s</Link>
+                Showing one {q.identityId ? "identity" : "session"}&apos;s actions only.{" "}
+                <Link href={href({ identityId: undefined, sessionId: undefined, offset: undefined })}>Show everyone&apos;s</Link>
               </p>
             ) : null}
             <InvalidFilters issues={parsed.error?.issues} what="privileged actions" />
@@ -176,12 +207,27 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
               <NoMatch title="No privileged action matches these filters" clearHref="/governance" />
             ) : (
               <>
-                <ResultCount total={page.total} offset={page.offset} shown={page.items.length} one="privileged action" many="privileged actions" />
+                <ResultCount
+                  total={page.total}
+                  offset={page.offset}
+                  shown={page.items.length}
+                  one="privileged action"
+                  many="privileged actions"
+                />
                 <div className="gov-scroll">
                   <table className="data gov-table" data-testid="governance-table">
-                    <caption className="visually-hidden">Privileged actions with their approval, JIT grant and policy decision; the sortable column headers are links</caption>
+                    <caption className="visually-hidden">
+                      Privileged actions with their approval, JIT grant and policy decision; the sortable column headers are links
+                    </caption>
                     <thead>
-                      <SortLinkHeaders columns={COLUMNS} sort={q.sort} dir={q.dir} ascFirst={["actor", "platform", "category"]} path="/governance" params={raw} />
+                      <SortLinkHeaders
+                        columns={COLUMNS}
+                        sort={q.sort}
+                        dir={q.dir}
+                        ascFirst={["actor", "platform", "category"]}
+                        path="/governance"
+                        params={raw}
+                      />
                     </thead>
                     <tbody>
                       {page.items.map((c) => (
@@ -189,8 +235,14 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                           <td className="gov-nowrap">{fmtTime(c.time)}</td>
                           <td>{c.platform}</td>
                           <td>
-                            {c.identity ? <Link href={`/identities/${c.identity.id}`}>{c.identity.name}</Link> : (c.actorName ?? <span className="muted">unknown</span>)}
-                            {c.identity && c.actorName && c.actorName !== c.identity.name ? <div className="gov-sub">as {c.actorName}</div> : null}
+                            {c.identity ? (
+                              <Link href={`/identities/${c.identity.id}`}>{c.identity.name}</Link>
+                            ) : (
+                              (c.actorName ?? <span className="muted">unknown</span>)
+                            )}
+                            {c.identity && c.actorName && c.actorName !== c.identity.name ? (
+                              <div className="gov-sub">as {c.actorName}</div>
+                            ) : null}
                           </td>
                           <td>
                             {c.sessionId ? (
@@ -219,7 +271,13 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                           </td>
                           <td className="gov-num">{c.minutesOutside === null ? <span className="muted">—</span> : c.minutesOutside}</td>
                           <td>{yesNo(c.grantBroader, "Yes", "No")}</td>
-                          <td>{c.policy ? `${c.policy.result}${c.policy.engine ? ` (${c.policy.engine})` : ""}` : <span className="muted">none recorded</span>}</td>
+                          <td>
+                            {c.policy ? (
+                              `${c.policy.result}${c.policy.engine ? ` (${c.policy.engine})` : ""}`
+                            ) : (
+                              <span className="muted">none recorded</span>
+                            )}
+                          </td>
                           <td>
                             <span className={`gov-status gov-status-${c.status}`}>{STATUS_LABEL[c.status] ?? c.status}</span>
                           </td>

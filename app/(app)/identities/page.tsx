@@ -43,7 +43,10 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
 
   return (
     <>
-      <PageHeader title="Identities" description="People and non-human identities, resolved across platforms, each merge with the rule and evidence behind it." />
+      <PageHeader
+        title="Identities"
+        description="People and non-human identities, resolved across platforms, each merge with the rule and evidence behind it."
+      />
       {page.total === 0 && !filtered ? (
         <EmptyState title="No identities yet">
           <p>
@@ -59,7 +62,14 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
             Identities list
           </h2>
           {!parsed.success ? <div className="alert alert-error">Some filters in the address were not valid and were ignored.</div> : null}
-          <form method="get" action="/identities" className="form-row" role="search" aria-label="Filter identities" style={{ marginBottom: "0.75rem" }}>
+          <form
+            method="get"
+            action="/identities"
+            className="form-row"
+            role="search"
+            aria-label="Filter identities"
+            style={{ marginBottom: "0.75rem" }}
+          >
             <div className="field" style={{ flex: "2 1 260px" }}>
               <label htmlFor="i-q">Search</label>
               <input id="i-q" name="q" type="search" defaultValue={q.q ?? ""} placeholder="Name, email or any alias" />
@@ -133,7 +143,9 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
                     <td>{i.platforms.map(platformLabel).join(", ")}</td>
                     <td>
                       {i.sessions > 0 ? (
-                        <Link href={`/sessions?identityId=${i.id}&identityName=${encodeURIComponent(i.displayName)}`}>{i.sessions.toLocaleString()}</Link>
+                        <Link href={`/sessions?identityId=${i.id}&identityName=${encodeURIComponent(i.displayName)}`}>
+                          {i.sessions.toLocaleString()}
+                        </Link>
                       ) : (
                         "0"
                       )}

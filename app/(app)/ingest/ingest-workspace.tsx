@@ -3,7 +3,15 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type DragEvent } from "react";
 import { errorMessage } from "@/components/api/client";
-import { ingestKeys, reprocessQuarantine, uploadFile, useBatches, usePlatforms, useQuarantine, type UploadResult } from "@/components/api/ingest";
+import {
+  ingestKeys,
+  reprocessQuarantine,
+  uploadFile,
+  useBatches,
+  usePlatforms,
+  useQuarantine,
+  type UploadResult,
+} from "@/components/api/ingest";
 import { useApiMutation } from "@/components/api/mutation";
 import { SortHeader, useSorted } from "@/components/sortable";
 import type { BatchDto } from "@/lib/ingest/list-batches";
@@ -53,7 +61,12 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
         const result = await uploadFile(item.file, platform, (sent) =>
           patch(item.key, { sent, status: sent >= item.file.size ? "processing" : "uploading" }),
         );
-        patch(item.key, { status: result.status === "completed" ? "done" : "failed", result, sent: item.file.size, error: result.error ?? undefined });
+        patch(item.key, {
+          status: result.status === "completed" ? "done" : "failed",
+          result,
+          sent: item.file.size,
+          error: result.error ?? undefined,
+        });
       } catch (err) {
         patch(item.key, { status: "failed", error: errorMessage(err) });
       }
@@ -64,7 +77,12 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
 
   function addFiles(files: FileList | null) {
     if (!files || files.length === 0) return;
-    const items = Array.from(files).map((file, i) => ({ key: `${Date.now()}-${i}-${file.name}`, file, status: "waiting" as const, sent: 0 }));
+    const items = Array.from(files).map((file, i) => ({
+      key: `${Date.now()}-${i}-${file.name}`,
+      file,
+      status: "waiting" as const,
+      sent: 0,
+    }));
     setUploads((list) => [...items, ...list]);
     queue.current.push(...items);
     void drain();
@@ -227,7 +245,13 @@ function BatchesTable({
             <label htmlFor="batch-filter" className="visually-hidden">
               Filter batches
             </label>
-            <input id="batch-filter" type="search" placeholder="Filter by file, platform or status" value={filter} onChange={(e) => setFilter(e.target.value)} />
+            <input
+              id="batch-filter"
+              type="search"
+              placeholder="Filter by file, platform or status"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
             <span className="muted">
               {rows.length} of {batches.length} batches
             </span>
@@ -307,7 +331,8 @@ function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boo
       <div role="status" aria-live="polite">
         {reprocess.data ? (
           <div className="alert alert-info">
-            Re-processed {reprocess.data.attempted}: {reprocess.data.resolved} now stored, {reprocess.data.stillQuarantined} still quarantined.
+            Re-processed {reprocess.data.attempted}: {reprocess.data.resolved} now stored, {reprocess.data.stillQuarantined} still
+            quarantined.
           </div>
         ) : null}
         {reprocess.errorMessage ? <div className="alert alert-error">{reprocess.errorMessage}</div> : null}
@@ -340,7 +365,9 @@ function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boo
         </table>
       ) : null}
       {q.data && q.data.total > q.data.items.length ? (
-        <p className="muted">Showing {q.data.items.length} of {q.data.total}; download the NDJSON for all of them.</p>
+        <p className="muted">
+          Showing {q.data.items.length} of {q.data.total}; download the NDJSON for all of them.
+        </p>
       ) : null}
     </section>
   );

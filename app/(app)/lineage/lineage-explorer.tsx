@@ -17,7 +17,10 @@ import { EDGE_LABELS, kindLabel, platformLabel } from "@/lib/sessions/words";
 // types; "Focus on path" keeps only the selected node's ancestors and descendants; sessions click through.
 // Below the canvas the same graph is listed as a table, for keyboard and screen-reader users.
 
-const TYPE_STYLE: Record<LineageNodeType, { color: string; shape: "ellipse" | "round-rectangle" | "rectangle" | "diamond"; label: string }> = {
+const TYPE_STYLE: Record<
+  LineageNodeType,
+  { color: string; shape: "ellipse" | "round-rectangle" | "rectangle" | "diamond"; label: string }
+> = {
   identity: { color: "#6b4fbb", shape: "ellipse", label: "Identities" },
   credential: { color: "#1f5fbf", shape: "round-rectangle", label: "Credentials" },
   session: { color: "#1b7f3b", shape: "rectangle", label: "Sessions" },
@@ -105,8 +108,14 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
       const big = data.nodes.length > 800;
       const nodeMap = new Map(data.nodes.map((n) => [n.id, n]));
       const elements: ElementDefinition[] = [
-        ...data.nodes.map((n) => ({ group: "nodes" as const, data: { id: n.id, label: n.label, type: n.type, root: n.id === data.root.id ? 1 : 0 } })),
-        ...data.edges.map((e) => ({ group: "edges" as const, data: { id: e.id, source: e.source, target: e.target, type: e.type, label: EDGE_LABELS[e.type] ?? e.type } })),
+        ...data.nodes.map((n) => ({
+          group: "nodes" as const,
+          data: { id: n.id, label: n.label, type: n.type, root: n.id === data.root.id ? 1 : 0 },
+        })),
+        ...data.edges.map((e) => ({
+          group: "edges" as const,
+          data: { id: e.id, source: e.source, target: e.target, type: e.type, label: EDGE_LABELS[e.type] ?? e.type },
+        })),
       ];
       const t0 = performance.now();
       cy = cytoscape({
@@ -135,7 +144,10 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
               height: 22,
             },
           },
-          ...TYPES.map((t) => ({ selector: `node[type = "${t}"]`, style: { "background-color": TYPE_STYLE[t].color, shape: TYPE_STYLE[t].shape } })),
+          ...TYPES.map((t) => ({
+            selector: `node[type = "${t}"]`,
+            style: { "background-color": TYPE_STYLE[t].color, shape: TYPE_STYLE[t].shape },
+          })),
           { selector: "node[root = 1]", style: { "border-width": 4, "border-color": "#f2b705", width: 30, height: 30 } },
           { selector: "node:selected", style: { "border-width": 4, "border-color": "#111b2b" } },
           {
@@ -146,10 +158,22 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
               "target-arrow-shape": big ? "none" : "triangle",
               "line-color": "#9aa7b8",
               "target-arrow-color": "#9aa7b8",
-              ...(big ? {} : { label: "data(label)", "font-size": 9, "text-rotation": "autorotate", color: "#4f5b6b", "text-background-color": "#fcfcfd", "text-background-opacity": 1 }),
+              ...(big
+                ? {}
+                : {
+                    label: "data(label)",
+                    "font-size": 9,
+                    "text-rotation": "autorotate",
+                    color: "#4f5b6b",
+                    "text-background-color": "#fcfcfd",
+                    "text-background-opacity": 1,
+                  }),
             },
           },
-          ...Object.entries(EDGE_COLORS).map(([t, c]) => ({ selector: `edge[type = "${t}"]`, style: { "line-color": c, "target-arrow-color": c } })),
+          ...Object.entries(EDGE_COLORS).map(([t, c]) => ({
+            selector: `edge[type = "${t}"]`,
+            style: { "line-color": c, "target-arrow-color": c },
+          })),
           { selector: 'edge[type = "linked_to"]', style: { "line-style": "dashed" } },
           { selector: 'edge[type = "holds"], edge[type = "session_of"]', style: { "line-style": "dotted" } },
           { selector: ".faded", style: { opacity: 0.1 } },
@@ -248,7 +272,11 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
               {roots.data.map((r) => (
                 <li key={`${r.type}:${r.id}`}>
                   <button type="button" onClick={() => start(r.type, r.id)}>
-                    <strong>{r.label}</strong> <span className="muted">— {r.type}{r.detail ? `, ${r.detail}` : ""}</span>
+                    <strong>{r.label}</strong>{" "}
+                    <span className="muted">
+                      — {r.type}
+                      {r.detail ? `, ${r.detail}` : ""}
+                    </span>
                   </button>
                 </li>
               ))}
@@ -294,12 +322,9 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
             <div className="checks" role="group" aria-label="Show node types">
               {TYPES.map((t) => (
                 <label key={t}>
-                  <input
-                    type="checkbox"
-                    checked={!hidden.has(t)}
-                    onChange={(e) => toggleType(t, e.target.checked)}
-                  />
-                  <span className="swatch" style={{ background: TYPE_STYLE[t].color }} aria-hidden="true" /> {TYPE_STYLE[t].label} ({counts[t]})
+                  <input type="checkbox" checked={!hidden.has(t)} onChange={(e) => toggleType(t, e.target.checked)} />
+                  <span className="swatch" style={{ background: TYPE_STYLE[t].color }} aria-hidden="true" /> {TYPE_STYLE[t].label} (
+                  {counts[t]})
                 </label>
               ))}
             </div>
@@ -307,16 +332,23 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
           {graph.error ? <div className="alert alert-error">{graph.error.message}</div> : null}
           {data?.truncated ? (
             <div className="alert alert-info">
-              The node limit ({data.limit.toLocaleString()}) was reached: the graph is cut there. Raise the limit or start from a narrower point.
+              The node limit ({data.limit.toLocaleString()}) was reached: the graph is cut there. Raise the limit or start from a narrower
+              point.
             </div>
           ) : data && data.unexpanded > 0 ? (
             <p className="muted">
-              {data.unexpanded.toLocaleString()} node{data.unexpanded === 1 ? "" : "s"} on the last hop {data.unexpanded === 1 ? "was" : "were"} not expanded:
-              raise the depth to see further.
+              {data.unexpanded.toLocaleString()} node{data.unexpanded === 1 ? "" : "s"} on the last hop{" "}
+              {data.unexpanded === 1 ? "was" : "were"} not expanded: raise the depth to see further.
             </p>
           ) : null}
           <div className="lineage-layout">
-            <div ref={box} className="graph" data-testid="lineage-graph" role="img" aria-label="Lineage graph; the same nodes and edges are listed below the graph" />
+            <div
+              ref={box}
+              className="graph"
+              data-testid="lineage-graph"
+              role="img"
+              aria-label="Lineage graph; the same nodes and edges are listed below the graph"
+            />
             <aside aria-labelledby="sel-h">
               <h3 id="sel-h" style={{ marginTop: 0 }}>
                 {selected ? selected.label : "Select a node"}
@@ -330,8 +362,9 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
                 />
               ) : (
                 <p className="muted">
-                  Click a node for its details; double-click a session to open it. Drag to pan, scroll to zoom. Edges: parent of (solid blue), used by (grey),
-                  linked to (dashed), holds / session of (dotted), performed (orange: a session to the actions its events did).
+                  Click a node for its details; double-click a session to open it. Drag to pan, scroll to zoom. Edges: parent of (solid
+                  blue), used by (grey), linked to (dashed), holds / session of (dotted), performed (orange: a session to the actions its
+                  events did).
                 </p>
               )}
             </aside>
@@ -350,7 +383,15 @@ function NodeDetails({ node, focus, onFocus, onStart }: { node: LineageNode; foc
         <dt>Type</dt>
         <dd>{node.type}</dd>
         <dt>Kind</dt>
-        <dd>{node.type === "session" ? (node.kind === "native" ? "platform session key" : "heuristic") : node.type === "action" ? "action" : kindLabel(node.kind)}</dd>
+        <dd>
+          {node.type === "session"
+            ? node.kind === "native"
+              ? "platform session key"
+              : "heuristic"
+            : node.type === "action"
+              ? "action"
+              : kindLabel(node.kind)}
+        </dd>
         {node.platform ? (
           <>
             <dt>Platform</dt>
@@ -425,7 +466,11 @@ function GraphTable({ graph, byId }: { graph: LineageGraph; byId: Map<string, Li
           ))}
         </tbody>
       </table>
-      {graph.edges.length > TABLE_ROWS ? <p className="muted">The first {TABLE_ROWS} of {graph.edges.length.toLocaleString()} edges are listed.</p> : null}
+      {graph.edges.length > TABLE_ROWS ? (
+        <p className="muted">
+          The first {TABLE_ROWS} of {graph.edges.length.toLocaleString()} edges are listed.
+        </p>
+      ) : null}
     </details>
   );
 }

@@ -40,8 +40,8 @@ export default async function RetentionPage() {
         ) : (
           <>
             <p className="muted">
-              Age counts from a record&apos;s event time (or when it was received, if it has no event). Expired payloads are purged unless held; the
-              normalized events stay, so sessions and timelines remain.
+              Age counts from a record&apos;s event time (or when it was received, if it has no event). Expired payloads are purged unless
+              held; the normalized events stay, so sessions and timelines remain.
             </p>
             <table className="data" data-testid="retention-table">
               <caption className="visually-hidden">Retention policy per source</caption>
@@ -65,7 +65,9 @@ export default async function RetentionPage() {
                     <td>{s.rawRecords.toLocaleString("en")}</td>
                     <td>{s.purged.toLocaleString("en")}</td>
                     <td>{s.oldestReceivedAt ? fmtTime(s.oldestReceivedAt) : "—"}</td>
-                    <td title={s.vendorNote ?? undefined}>{s.vendorDays !== null ? `${s.vendorDays} days` : <span className="muted">unknown</span>}</td>
+                    <td title={s.vendorNote ?? undefined}>
+                      {s.vendorDays !== null ? `${s.vendorDays} days` : <span className="muted">unknown</span>}
+                    </td>
                     <td>
                       {admin ? (
                         <RetentionDaysForm sourceId={s.sourceId} sourceName={s.name} days={s.days} />
@@ -87,8 +89,8 @@ export default async function RetentionPage() {
           </div>
         ) : lastPurge?.result ? (
           <p className="muted">
-            Last purge {fmtTime(lastPurge.finishedAt)}: {lastPurge.result.purged.toLocaleString("en")} payloads purged, {lastPurge.result.held.toLocaleString("en")} kept
-            under a hold.
+            Last purge {fmtTime(lastPurge.finishedAt)}: {lastPurge.result.purged.toLocaleString("en")} payloads purged,{" "}
+            {lastPurge.result.held.toLocaleString("en")} kept under a hold.
           </p>
         ) : null}
       </section>

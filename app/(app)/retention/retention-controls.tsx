@@ -29,7 +29,17 @@ export function RetentionDaysForm({ sourceId, sourceName, days }: { sourceId: st
       <label htmlFor={`${id}-d`} className="visually-hidden">
         Retention in days for {sourceName} (empty keeps forever)
       </label>
-      <input id={`${id}-d`} type="number" min={1} max={36500} step={1} value={value} onChange={(e) => setValue(e.target.value)} placeholder="forever" style={{ width: "7rem" }} />
+      <input
+        id={`${id}-d`}
+        type="number"
+        min={1}
+        max={36500}
+        step={1}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        placeholder="forever"
+        style={{ width: "7rem" }}
+      />
       <button type="submit" className="btn btn-secondary btn-small" disabled={save.isPending}>
         Save
       </button>
@@ -54,7 +64,15 @@ export function PurgeRunner({ last }: { last: PurgeJobView | null }) {
     mutationFn: startPurge,
     onSuccess: ({ jobId: id }) => {
       // Shown as queued at once; polling takes over from there.
-      qc.setQueryData(retentionKeys.job(id), { id, status: "queued", progress: 0, message: null, result: null, createdAt: new Date().toISOString(), finishedAt: null } satisfies PurgeJobView);
+      qc.setQueryData(retentionKeys.job(id), {
+        id,
+        status: "queued",
+        progress: 0,
+        message: null,
+        result: null,
+        createdAt: new Date().toISOString(),
+        finishedAt: null,
+      } satisfies PurgeJobView);
       setJobId(id);
     },
   });
@@ -74,14 +92,15 @@ export function PurgeRunner({ last }: { last: PurgeJobView | null }) {
       </button>
       {running ? (
         <div>
-          <label htmlFor="purge-progress">Purge progress</label>{" "}
-          <progress id="purge-progress" max={1} value={job!.progress} /> {Math.round(job!.progress * 100)}%
+          <label htmlFor="purge-progress">Purge progress</label> <progress id="purge-progress" max={1} value={job!.progress} />{" "}
+          {Math.round(job!.progress * 100)}%
         </div>
       ) : null}
       {job && job.status === "succeeded" && job.result ? (
         <p role="status" data-testid="purge-result">
-          Last purge ({job.finishedAt ? new Date(job.finishedAt).toISOString().slice(0, 16).replace("T", " ") + " UTC" : ""}): {job.result.purged.toLocaleString("en")} payloads
-          purged, {job.result.held.toLocaleString("en")} expired records kept under a legal hold.
+          Last purge ({job.finishedAt ? new Date(job.finishedAt).toISOString().slice(0, 16).replace("T", " ") + " UTC" : ""}):{" "}
+          {job.result.purged.toLocaleString("en")} payloads purged, {job.result.held.toLocaleString("en")} expired records kept under a
+          legal hold.
         </p>
       ) : null}
       {job && job.status === "failed" ? (

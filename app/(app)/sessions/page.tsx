@@ -37,10 +37,7 @@ export default async function SessionsPage() {
           </p>
         </EmptyState>
       ) : (
-        <EmptyState
-          title="Events are stored, but no sessions are built yet"
-          action={mayCorrelate ? <CorrelateButton /> : null}
-        >
+        <EmptyState title="Events are stored, but no sessions are built yet" action={mayCorrelate ? <CorrelateButton /> : null}>
           <p>
             {facets.events.toLocaleString()} normalized events are stored and the correlation has not turned them into sessions yet.{" "}
             {mayCorrelate

@@ -104,7 +104,10 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
 
   const sort: SortState<SessionSort> = { key: (filters.sort as SessionSort) ?? "start", dir: filters.dir === "asc" ? 1 : -1 };
   const onSort = (key: SessionSort) =>
-    setParams({ sort: key, dir: sort.key === key ? (sort.dir === 1 ? "desc" : "asc") : key === "identity" || key === "platform" ? "asc" : "desc" });
+    setParams({
+      sort: key,
+      dir: sort.key === key ? (sort.dir === 1 ? "desc" : "asc") : key === "identity" || key === "platform" ? "asc" : "desc",
+    });
   const th = (key: SessionSort, label: string) => <SortHeader column={key} label={label} sort={sort} onSort={onSort} />;
 
   const active = FILTER_KEYS.filter((k) => filters[k]);
@@ -120,15 +123,31 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
       <form className="filters" role="search" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="f-q">Search</label>
-          <input id="f-q" type="search" placeholder="Identity, session key, action or object" value={text} onChange={(e) => setText(e.target.value)} />
+          <input
+            id="f-q"
+            type="search"
+            placeholder="Identity, session key, action or object"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="f-from">From (UTC)</label>
-          <input id="f-from" type="datetime-local" value={toInput(filters.from)} onChange={(e) => setParams({ from: fromInput(e.target.value) })} />
+          <input
+            id="f-from"
+            type="datetime-local"
+            value={toInput(filters.from)}
+            onChange={(e) => setParams({ from: fromInput(e.target.value) })}
+          />
         </div>
         <div className="field">
           <label htmlFor="f-to">To (UTC)</label>
-          <input id="f-to" type="datetime-local" value={toInput(filters.to)} onChange={(e) => setParams({ to: fromInput(e.target.value) })} />
+          <input
+            id="f-to"
+            type="datetime-local"
+            value={toInput(filters.to)}
+            onChange={(e) => setParams({ to: fromInput(e.target.value) })}
+          />
         </div>
         <div className="field">
           <label htmlFor="f-platform">Platform</label>
@@ -192,17 +211,19 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
             Clear filters
           </button>
         ) : null}
-        {riskLevels.length === 0 ? <span className="muted">Risk is not scored yet in this build: every session shows as not scored.</span> : null}
+        {riskLevels.length === 0 ? (
+          <span className="muted">Risk is not scored yet in this build: every session shows as not scored.</span>
+        ) : null}
       </div>
       {first?.error ? <div className="alert alert-error">Could not load sessions: {first.error.message}</div> : null}
       {total === 0 ? (
-        <p className="muted">
-          No session matches these filters. Widen the time range, clear a filter, or search for something else.
-        </p>
+        <p className="muted">No session matches these filters. Widen the time range, clear a filter, or search for something else.</p>
       ) : (
         <div ref={scrollRef} className="vscroll" tabIndex={0} aria-label="Sessions (scrollable)">
           <table className="data vtable" aria-rowcount={(total ?? 0) + 1}>
-            <caption className="visually-hidden">Sessions: start, duration, platform, identity, initiator, actions, events, links, risk</caption>
+            <caption className="visually-hidden">
+              Sessions: start, duration, platform, identity, initiator, actions, events, links, risk
+            </caption>
             <thead>
               <tr>
                 {th("start", "Started (UTC)")}
@@ -258,7 +279,11 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
                       )}
                     </td>
                     <td className="clip-cell">
-                      {s.initiator && s.initiator.id !== s.identity?.id ? s.initiator.name : <span className="muted">{s.initiator ? "same" : "unknown"}</span>}
+                      {s.initiator && s.initiator.id !== s.identity?.id ? (
+                        s.initiator.name
+                      ) : (
+                        <span className="muted">{s.initiator ? "same" : "unknown"}</span>
+                      )}
                     </td>
                     <td className="clip-cell" title={s.actions.join(", ")}>
                       {s.actions.slice(0, 3).join(", ")}
@@ -266,7 +291,9 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
                     </td>
                     <td>{s.eventCount.toLocaleString()}</td>
                     <td>{s.links || ""}</td>
-                    <td>{s.riskLevel ? <span className={`risk risk-${s.riskLevel}`}>{s.riskLevel}</span> : <span className="muted">—</span>}</td>
+                    <td>
+                      {s.riskLevel ? <span className={`risk risk-${s.riskLevel}`}>{s.riskLevel}</span> : <span className="muted">—</span>}
+                    </td>
                   </tr>
                 );
               })}

@@ -113,7 +113,15 @@ export function ApiTokens() {
                   {t.createdBy ? <div className="muted">{t.createdBy}</div> : null}
                 </td>
                 <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : <span className="muted">never</span>}</td>
-                <td>{t.revokedAt ? <span className="badge badge-off">Revoked</span> : t.expiresAt && new Date(t.expiresAt) < new Date() ? "Expired" : "Active"}</td>
+                <td>
+                  {t.revokedAt ? (
+                    <span className="badge badge-off">Revoked</span>
+                  ) : t.expiresAt && new Date(t.expiresAt) < new Date() ? (
+                    "Expired"
+                  ) : (
+                    "Active"
+                  )}
+                </td>
                 <td>
                   {t.revokedAt ? null : (
                     <button

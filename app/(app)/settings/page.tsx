@@ -90,8 +90,8 @@ export default async function SettingsPage() {
           Ledger signing key
         </h2>
         <p className="muted">
-          Every ledger checkpoint is signed with this Ed25519 key. Auditors check exported evidence against it; it is also
-          served at <a href="/api/v1/ledger/public-key?format=pem">/api/v1/ledger/public-key</a>.
+          Every ledger checkpoint is signed with this Ed25519 key. Auditors check exported evidence against it; it is also served at{" "}
+          <a href="/api/v1/ledger/public-key?format=pem">/api/v1/ledger/public-key</a>.
         </p>
         <dl className="kv">
           <dt>Fingerprint</dt>

@@ -66,7 +66,10 @@ const sessionsCmd: CliCommand = {
           `${String(s.events.length).padStart(5)} events  ${s.actions.slice(0, 4).join(", ")}${s.actions.length > 4 ? ", …" : ""}`,
       );
     }
-    io.out(`${report.sessions.length} sessions, ${report.credentials.length} credentials.` + (report.sessions.length ? "" : " Run `npm run cli -- correlate` after ingesting."));
+    io.out(
+      `${report.sessions.length} sessions, ${report.credentials.length} credentials.` +
+        (report.sessions.length ? "" : " Run `npm run cli -- correlate` after ingesting."),
+    );
     return 0;
   },
 };

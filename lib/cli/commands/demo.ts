@@ -16,7 +16,12 @@ const generate: CliCommand = {
   async run(args, io) {
     let values;
     try {
-      ({ values } = parseArgs({ args, options: { seed: { type: "string" }, scale: { type: "string" }, out: { type: "string" }, start: { type: "string" } }, strict: true, allowPositionals: false }));
+      ({ values } = parseArgs({
+        args,
+        options: { seed: { type: "string" }, scale: { type: "string" }, out: { type: "string" }, start: { type: "string" } },
+        strict: true,
+        allowPositionals: false,
+      }));
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -28,10 +33,18 @@ const generate: CliCommand = {
     // A date, or a date-time with its zone: a zone-less time would be read in the machine's zone, and the same
     // seed must give the same files everywhere.
     const day = values.start?.slice(0, 10) ?? "";
-    if (values.start !== undefined && !(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(values.start) && !Number.isNaN(Date.parse(values.start)) && new Date(Date.parse(day)).toISOString().slice(0, 10) === day))
+    if (
+      values.start !== undefined &&
+      !(
+        /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(values.start) &&
+        !Number.isNaN(Date.parse(values.start)) &&
+        new Date(Date.parse(day)).toISOString().slice(0, 10) === day
+      )
+    )
       throw new UsageError("--start must be an ISO date (2026-11-23) or a date-time with its zone (2026-11-23T00:00:00Z)");
     // Files left from another run would be ingested with the folder but are not in this ground truth.
-    if (fs.existsSync(values.out) && fs.readdirSync(values.out).length > 0) throw new UsageError(`--out must be a new or empty folder: ${values.out} holds files`);
+    if (fs.existsSync(values.out) && fs.readdirSync(values.out).length > 0)
+      throw new UsageError(`--out must be a new or empty folder: ${values.out} holds files`);
     const { generateDemo } = await import("@/lib/demo/generate-demo");
     const t0 = performance.now();
     const s = generateDemo({ seed, scale, outDir: values.out, start: values.start });

@@ -80,7 +80,8 @@ const verifyCmd: CliCommand = {
     if (!expectKey) {
       const { loadSigningKey } = await import("@/lib/ledger/signing-key");
       const key = loadSigningKey();
-      if (!key) throw new UsageError("this installation has no ledger key yet: give the package's expected key with --expect-key <fingerprint>");
+      if (!key)
+        throw new UsageError("this installation has no ledger key yet: give the package's expected key with --expect-key <fingerprint>");
       expectKey = key.fingerprint;
     }
     let dir = target;

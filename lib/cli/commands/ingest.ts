@@ -26,7 +26,12 @@ const ingest: CliCommand = {
     try {
       parsed = parseArgs({
         args,
-        options: { platform: { type: "string" }, source: { type: "string" }, json: { type: "boolean" }, "no-correlate": { type: "boolean" } },
+        options: {
+          platform: { type: "string" },
+          source: { type: "string" },
+          json: { type: "boolean" },
+          "no-correlate": { type: "boolean" },
+        },
         allowPositionals: true,
         strict: true,
       });
@@ -74,16 +79,24 @@ const ingest: CliCommand = {
     if (storedAny && !values["no-correlate"]) {
       const { runCorrelation } = await import("@/lib/correlation/run-correlation");
       const c = await runCorrelation({ ctx });
-      if (!values.json) io.out(`Correlated ${c.events} events: ${c.identities} identities, ${c.sessions} sessions, ${c.links} links (${c.durationMs} ms).`);
+      if (!values.json)
+        io.out(`Correlated ${c.events} events: ${c.identities} identities, ${c.sessions} sessions, ${c.links} links (${c.durationMs} ms).`);
     }
     if (values.json) io.out(JSON.stringify(outcomes, null, 2));
     const failed = outcomes.filter((o) => o.error || o.result?.status !== "completed").length;
     if (!values.json) {
       const t = outcomes.reduce(
-        (a, o) => ({ read: a.read + (o.result?.read ?? 0), stored: a.stored + (o.result?.stored ?? 0), duplicate: a.duplicate + (o.result?.duplicate ?? 0), quarantined: a.quarantined + (o.result?.quarantined ?? 0) }),
+        (a, o) => ({
+          read: a.read + (o.result?.read ?? 0),
+          stored: a.stored + (o.result?.stored ?? 0),
+          duplicate: a.duplicate + (o.result?.duplicate ?? 0),
+          quarantined: a.quarantined + (o.result?.quarantined ?? 0),
+        }),
         { read: 0, stored: 0, duplicate: 0, quarantined: 0 },
       );
-      io.out(`${outcomes.length} file(s): read ${t.read}, stored ${t.stored}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${failed ? `; ${failed} failed` : ""}`);
+      io.out(
+        `${outcomes.length} file(s): read ${t.read}, stored ${t.stored}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${failed ? `; ${failed} failed` : ""}`,
+      );
     }
     return failed ? 1 : 0;
   },

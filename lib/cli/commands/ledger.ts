@@ -36,7 +36,9 @@ const verify: CliCommand = {
     const publicKeyPem = values["public-key"] ? fs.readFileSync(values["public-key"], "utf8") : undefined;
     // Audit entries not yet in the ledger are appended first, so that the verdict covers them too.
     const { flushAuditToLedger } = await import("@/lib/audit/flush-audit-to-ledger");
-    await flushAuditToLedger().catch((e: Error) => io.err(`[sessionproof] could not flush the audit trail into the ledger first: ${e.message}`));
+    await flushAuditToLedger().catch((e: Error) =>
+      io.err(`[sessionproof] could not flush the audit trail into the ledger first: ${e.message}`),
+    );
     const report = await verifyLedger({ publicKeyPem });
     if (values.json) {
       json(io, report);
@@ -51,13 +53,16 @@ const verify: CliCommand = {
       io.out(`Latest checkpoint: ${c.id} (tree size ${c.treeSize}, ${c.createdAt})`);
     }
     if (report.ok) {
-      io.out(`OK: every record matches its hashes, leaf indices are dense, every checkpoint is signed and consistent (${report.durationMs} ms).`);
+      io.out(
+        `OK: every record matches its hashes, leaf indices are dense, every checkpoint is signed and consistent (${report.durationMs} ms).`,
+      );
       return 0;
     }
     const total = report.errors.length + report.omittedErrors;
     const first = report.errors[0];
     io.out(`FAILED: ${total} problem${total === 1 ? "" : "s"} found (${report.durationMs} ms).`);
-    if (first?.rawRecordId) io.out(`First bad raw record: ${first.rawRecordId}${first.leafIndex !== undefined ? ` (leaf ${first.leafIndex})` : ""}`);
+    if (first?.rawRecordId)
+      io.out(`First bad raw record: ${first.rawRecordId}${first.leafIndex !== undefined ? ` (leaf ${first.leafIndex})` : ""}`);
     else if (first?.leafIndex !== undefined) io.out(`First bad leaf: ${first.leafIndex}`);
     else if (first?.checkpointId) io.out(`First bad checkpoint: ${first.checkpointId}`);
     for (const e of report.errors.slice(0, 20)) io.out(`  - [${e.kind}] ${e.message}`);

@@ -26,7 +26,9 @@ const purgeCmd: CliCommand = {
     const r = await purgeExpired({ ctx });
     if (json) io.out(JSON.stringify(r, null, 2));
     else {
-      io.out(`Purged ${r.purged.toLocaleString("en")} payloads; kept ${r.held.toLocaleString("en")} expired records under a legal hold (job ${r.jobId}).`);
+      io.out(
+        `Purged ${r.purged.toLocaleString("en")} payloads; kept ${r.held.toLocaleString("en")} expired records under a legal hold (job ${r.jobId}).`,
+      );
       for (const s of r.sources) io.out(`  source ${s.sourceId}: ${s.days} days (before ${s.cutoff}): ${s.purged} purged, ${s.held} held`);
       if (r.sources.length === 0) io.out("No source has a retention policy: nothing to purge. Set one on the Retention page.");
     }

@@ -7,7 +7,17 @@ import { top } from "./tally";
 // Phase 2: identities. Accounts merge when they share an email (actor email or an email-shaped login) or, on one
 // platform, a login; every event and credential then gets its account's identity.
 
-const KIND_ORDER: readonly IdentityKind[] = ["human", "service_account", "oauth_app", "bot", "ai_agent", "workload", "api_token", "system", "unknown"];
+const KIND_ORDER: readonly IdentityKind[] = [
+  "human",
+  "service_account",
+  "oauth_app",
+  "bot",
+  "ai_agent",
+  "workload",
+  "api_token",
+  "system",
+  "unknown",
+];
 
 class UnionFind {
   private parent = new Map<string, string>();
@@ -39,13 +49,15 @@ export function mergeIdentities(st: CorrelationState): void {
     for (const email of [...acc.emails.keys()].sort()) {
       const other = byEmail.get(email);
       if (other === undefined) byEmail.set(email, acc.key);
-      else if (uf.union(other, acc.key) && !mergeRule.has(acc.key)) mergeRule.set(acc.key, { rule: "same_email", evidence: { email, with: other } });
+      else if (uf.union(other, acc.key) && !mergeRule.has(acc.key))
+        mergeRule.set(acc.key, { rule: "same_email", evidence: { email, with: other } });
     }
     if (acc.login) {
       const lk = platformLoginKey(acc.platform, acc.login);
       const other = byLogin.get(lk);
       if (other === undefined) byLogin.set(lk, acc.key);
-      else if (uf.union(other, acc.key) && !mergeRule.has(acc.key)) mergeRule.set(acc.key, { rule: "same_platform_login", evidence: { login: acc.login, with: other } });
+      else if (uf.union(other, acc.key) && !mergeRule.has(acc.key))
+        mergeRule.set(acc.key, { rule: "same_platform_login", evidence: { login: acc.login, with: other } });
     }
   }
   const groups = new Map<string, Account[]>();
@@ -72,15 +84,32 @@ export function mergeIdentities(st: CorrelationState): void {
       for (const [k, n] of acc.emails) emails.set(k, (emails.get(k) ?? 0) + n);
       if (acc.first < first) first = acc.first;
       if (acc.last > last) last = acc.last;
-      const how = acc.key === root ? { rule: "first_seen", evidence: {} } : (mergeRule.get(acc.key) ?? { rule: "transitive", evidence: { via: root } });
+      const how =
+        acc.key === root
+          ? { rule: "first_seen", evidence: {} }
+          : (mergeRule.get(acc.key) ?? { rule: "transitive", evidence: { via: root } });
       const [, type, value] = acc.key.split("|", 3);
       const aliasValue = acc.key.slice(acc.platform.length + type.length + 2);
-      aliases.push({ platform: acc.platform, aliasType: type === "id" ? "user_id" : type, externalId: aliasValue || value, rule: how.rule, evidence: how.evidence });
+      aliases.push({
+        platform: acc.platform,
+        aliasType: type === "id" ? "user_id" : type,
+        externalId: aliasValue || value,
+        rule: how.rule,
+        evidence: how.evidence,
+      });
     }
     const primaryEmail = top(emails);
     // No event says what the actor is: it stays unknown (an email-shaped login alone does not make a person).
     const kind = top(kinds, KIND_ORDER) ?? "unknown";
-    identities.push({ id, kind, displayName: top(names) ?? primaryEmail ?? aliases[0].externalId, primaryEmail, aliases, firstSeenAt: first, lastSeenAt: last });
+    identities.push({
+      id,
+      kind,
+      displayName: top(names) ?? primaryEmail ?? aliases[0].externalId,
+      primaryEmail,
+      aliases,
+      firstSeenAt: first,
+      lastSeenAt: last,
+    });
   }
   for (const acc of accounts.values()) acc.identityId = accountIdentity.get(acc.key)!;
   const { n, evAccount, evIdentity } = st;

@@ -5,7 +5,9 @@ import * as nodeCrypto from "node:crypto";
 // reused byte buffer and read out as one flat string: built by slicing and concatenating, each of the million
 // ids would be a tree of string pieces several times its size.
 const sha256Hex: (s: string) => string =
-  typeof nodeCrypto.hash === "function" ? (s) => nodeCrypto.hash("sha256", s, "hex") : (s) => nodeCrypto.createHash("sha256").update(s).digest("hex");
+  typeof nodeCrypto.hash === "function"
+    ? (s) => nodeCrypto.hash("sha256", s, "hex")
+    : (s) => nodeCrypto.createHash("sha256").update(s).digest("hex");
 const UUID_VARIANT = "89ab";
 /** Where the 32 hex digits of the first 16 bytes go in the 36-character UUID (dashes at 8, 13, 18, 23). */
 const UUID_POS = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];

@@ -21,7 +21,8 @@ export function findInitiators(st: CorrelationState): void {
     for (let i = 0; i < n; i++) {
       const acc = evInitiator[i];
       const sid = evSeg[i] >= 0 ? sessions[evSeg[i]].id : null;
-      if (acc?.identityId && sid && !sessionDelegation.has(sid)) sessionDelegation.set(sid, { identityId: acc.identityId, via: evInitiatorVia[i]! });
+      if (acc?.identityId && sid && !sessionDelegation.has(sid))
+        sessionDelegation.set(sid, { identityId: acc.identityId, via: evInitiatorVia[i]! });
     }
   let sessionById: Map<string, SessionOut> | null = null;
   for (let k = 0; k < ns; k++) {

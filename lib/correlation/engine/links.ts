@@ -36,7 +36,14 @@ function sharedKeyLinks(st: CorrelationState, links: Links): void {
     const sorted = [...list].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : 1));
     for (const s of sorted.slice(1)) {
       if (s.platform === sorted[0].platform) continue;
-      addLink(links, { from: sorted[0].id, to: s.id, kind: "same_session", rule: "shared_session_key", matchedFields: { sessionKey: value }, confidence: 1 });
+      addLink(links, {
+        from: sorted[0].id,
+        to: s.id,
+        kind: "same_session",
+        rule: "shared_session_key",
+        matchedFields: { sessionKey: value },
+        confidence: 1,
+      });
     }
   }
 }
@@ -84,7 +91,12 @@ function ssoLinks(st: CorrelationState, links: Links): void {
       to: to.id,
       kind: "idp_to_app",
       rule,
-      matchedFields: { identity: who, app: appName, secondsAfterSso: Math.round((sessionStart[best] - t) / 1000), ...(ipMatch ? { ip: ip } : {}) },
+      matchedFields: {
+        identity: who,
+        app: appName,
+        secondsAfterSso: Math.round((sessionStart[best] - t) / 1000),
+        ...(ipMatch ? { ip: ip } : {}),
+      },
       confidence: ipMatch ? 0.95 : 0.8,
     });
   }

@@ -57,7 +57,7 @@ function timeOrder(input: readonly CorrelationEvent[], times: Float64Array): Arr
   const perm = new Uint32Array(n);
   for (let i = 0; i < n; i++) perm[i] = keys[i] % slots;
   // Equal times: id order (a stable sort, as the comparator sort leaves equal ids in input order).
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && times[perm[j]] === times[perm[i]]) j++;
     if (j - i > 1) {

@@ -9,13 +9,25 @@ const person = (id: string) => ({ external_id: id, email: "kim@example-corp.test
 const sess = (key: string, key_type: string) => ({ key, key_type, root_key: null, issuer: null });
 const app = { type: "app", id: "a1", name: "Acme CRM", uid: null, owner: null, labels: [], data: null } as never;
 const events = () => [
-  ev({ platform: "google-workspace", time: "2026-11-23T09:00:00Z", event_name: "saml_login", actor: person("g-kim"), session: sess("G1", "google.session"), resources: [app] }),
+  ev({
+    platform: "google-workspace",
+    time: "2026-11-23T09:00:00Z",
+    event_name: "saml_login",
+    actor: person("g-kim"),
+    session: sess("G1", "google.session"),
+    resources: [app],
+  }),
   ev({ platform: "salesforce", time: "2026-11-23T09:01:00Z", actor: person("005-kim"), session: sess("LK1", "salesforce.login_key") }),
   ev({ platform: "salesforce", time: "2026-11-23T12:00:00Z", actor: person("005-kim"), session: sess("LK1", "salesforce.login_key") }),
 ];
 const rules: PlatformRules = {
   ...PLATFORM_RULES,
-  idpSso: new Map([["google-workspace", { rule: "google_saml_sso", appName: (e) => (e.event_name === "saml_login" ? (e.resources[0]?.name ?? null) : null) }]]),
+  idpSso: new Map([
+    [
+      "google-workspace",
+      { rule: "google_saml_sso", appName: (e) => (e.event_name === "saml_login" ? (e.resources[0]?.name ?? null) : null) },
+    ],
+  ]),
   appPatterns: [[/acme crm/i, "salesforce"]],
   tokenKeyTypes: new Set(["salesforce.login_key"]),
 };
@@ -35,7 +47,14 @@ describe("platform rules", () => {
     ]);
     const gws = r.sessions.find((s) => s.platform === "google-workspace")!;
     expect(r.links).toEqual([
-      { from: gws.id, to: sf[0].id, kind: "idp_to_app", rule: "google_saml_sso", matchedFields: { identity: gws.identityId, app: "Acme CRM", secondsAfterSso: 60 }, confidence: 0.8 },
+      {
+        from: gws.id,
+        to: sf[0].id,
+        kind: "idp_to_app",
+        rule: "google_saml_sso",
+        matchedFields: { identity: gws.identityId, app: "Acme CRM", secondsAfterSso: 60 },
+        confidence: 0.8,
+      },
     ]);
   });
 });

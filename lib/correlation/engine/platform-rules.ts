@@ -32,7 +32,10 @@ export const PLATFORM_RULES: PlatformRules = {
       "okta",
       {
         rule: "okta_sso_event",
-        appName: (e) => (e.event_name === "user.authentication.sso" ? (e.resources.find((r) => r.type === "AppInstance")?.name ?? e.resources[0]?.name ?? null) : null),
+        appName: (e) =>
+          e.event_name === "user.authentication.sso"
+            ? (e.resources.find((r) => r.type === "AppInstance")?.name ?? e.resources[0]?.name ?? null)
+            : null,
       },
     ],
     ["entra", { rule: "entra_signin_to_app", appName: (e) => (e.class_uid === 3002 && e.client?.app_name ? e.client.app_name : null) }],

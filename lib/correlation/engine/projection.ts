@@ -61,5 +61,7 @@ const JSONB_OID = 3802;
 /** pg type parsers for a query whose json column is a normalized event: parsed, then projected, row by row. */
 export const correlationRowTypes: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === JSON_OID || oid === JSONB_OID ? (v: string) => projectCorrelationData(JSON.parse(v) as NormalizedEventJson) : pgTypes.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
+    oid === JSON_OID || oid === JSONB_OID
+      ? (v: string) => projectCorrelationData(JSON.parse(v) as NormalizedEventJson)
+      : pgTypes.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
 };

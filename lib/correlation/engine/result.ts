@@ -11,5 +11,13 @@ export function collectResult(st: CorrelationState): CorrelationResult {
     eventIds[i] = events[i].id;
     eventSession[i] = evSeg[i] >= 0 ? sessions[evSeg[i]].id : null;
   }
-  return { identities: st.identities, credentials: st.credentials, sessions, links: st.links, eventIds, eventIdentity: st.evIdentity, eventSession };
+  return {
+    identities: st.identities,
+    credentials: st.credentials,
+    sessions,
+    links: st.links,
+    eventIds,
+    eventIdentity: st.evIdentity,
+    eventSession,
+  };
 }

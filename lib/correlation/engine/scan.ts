@@ -105,7 +105,14 @@ export function scanEvents(st: CorrelationState): void {
 }
 
 /** The account of an actor, found by platform, then actor id, login or name (no key string built per event). */
-function findAccount(st: CorrelationState, platform: string, externalId: string | null, login: string | null, name: string | null, time: string): Account | null {
+function findAccount(
+  st: CorrelationState,
+  platform: string,
+  externalId: string | null,
+  login: string | null,
+  name: string | null,
+  time: string,
+): Account | null {
   const kind = accountKeyType(externalId, login, name);
   if (kind === -1) return null;
   const value = accountKeyValue(kind, externalId, login, name);
@@ -116,7 +123,28 @@ function findAccount(st: CorrelationState, platform: string, externalId: string 
     const key = accountKey(platform, kind, value);
     acc = st.accounts.get(key);
     if (!acc) {
-      acc = { key, platform, externalId, login, names: new Map(), emails: new Map(), kinds: new Map(), first: time, last: time, identityId: null, memoEmail: null, memoLogin: null, memoOut: null, memoSet: false, nameV: null, nameN: 0, emailV: null, emailN: 0, kindV: null, kindN: 0 };
+      acc = {
+        key,
+        platform,
+        externalId,
+        login,
+        names: new Map(),
+        emails: new Map(),
+        kinds: new Map(),
+        first: time,
+        last: time,
+        identityId: null,
+        memoEmail: null,
+        memoLogin: null,
+        memoOut: null,
+        memoSet: false,
+        nameV: null,
+        nameN: 0,
+        emailV: null,
+        emailN: 0,
+        kindV: null,
+        kindN: 0,
+      };
       st.accounts.set(key, acc);
     }
     index[kind].set(value, acc);
@@ -133,12 +161,32 @@ function flushVotes(acc: Account): void {
 }
 
 /** A credential, found by platform then key (no key string built per event); its id is hashed once. */
-function touchCred(st: CorrelationState, platform: string, key: string, kind: CredentialKind, keyType: string | null, time: string | null, used: boolean): Cred {
+function touchCred(
+  st: CorrelationState,
+  platform: string,
+  key: string,
+  kind: CredentialKind,
+  keyType: string | null,
+  time: string | null,
+  used: boolean,
+): Cred {
   let byKey = st.credByPlatform.get(platform);
   if (!byKey) st.credByPlatform.set(platform, (byKey = new Map()));
   let rec = byKey.get(key);
   if (!rec) {
-    const out: CredentialOut = { id: stableId("credential", platform, key), kind, platform, externalId: key, keyType, identityId: null, parentId: null, parentRule: null, parentEvidence: null, firstSeenAt: time, lastUsedAt: null };
+    const out: CredentialOut = {
+      id: stableId("credential", platform, key),
+      kind,
+      platform,
+      externalId: key,
+      keyType,
+      identityId: null,
+      parentId: null,
+      parentRule: null,
+      parentEvidence: null,
+      firstSeenAt: time,
+      lastUsedAt: null,
+    };
     rec = { out, account: null, minted: -1 };
     byKey.set(key, rec);
     st.credRecs.push(rec);
@@ -151,7 +199,14 @@ function touchCred(st: CorrelationState, platform: string, key: string, kind: Cr
 }
 
 /** A parent edge; the rule is its prefix and detail, joined only when the edge is set (most events repeat a known edge). */
-function setParent(child: CredentialOut, parent: CredentialOut, rulePrefix: string, ruleDetail: string, eventId: string, fieldName: string): void {
+function setParent(
+  child: CredentialOut,
+  parent: CredentialOut,
+  rulePrefix: string,
+  ruleDetail: string,
+  eventId: string,
+  fieldName: string,
+): void {
   if (child.parentId || child === parent) return; // the first proof wins; never a self-loop
   child.parentId = parent.id;
   child.parentRule = `${rulePrefix}:${ruleDetail}`;

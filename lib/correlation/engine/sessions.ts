@@ -10,7 +10,8 @@ import { majority } from "./tally";
 // sessions keep their grouping key.
 
 export function buildSessions(st: CorrelationState): void {
-  const { n, events, times, evSeg, evIdentity, evCred, evCredId, segOpen, segNumber, segRef, segRule, segConfidence, sessionByKeyValue } = st;
+  const { n, events, times, evSeg, evIdentity, evCred, evCredId, segOpen, segNumber, segRef, segRule, segConfidence, sessionByKeyValue } =
+    st;
   const ns = segOpen.length;
   // Events of session s: segEvents[segStart[s] .. segStart[s + 1]), in time order.
   const segStart = new Int32Array(ns + 1);
@@ -44,7 +45,8 @@ export function buildSessions(st: CorrelationState): void {
   };
   const takenByHeuristic = (platform: string, key: string, before: number) => {
     if (!key.includes("|heuristic|")) return false;
-    for (let k = 0; k < before; k++) if (sessions[k].keyType === "heuristic" && sessions[k].platform === platform && sessions[k].sessionKey === key) return true;
+    for (let k = 0; k < before; k++)
+      if (sessions[k].keyType === "heuristic" && sessions[k].platform === platform && sessions[k].sessionKey === key) return true;
     return false;
   };
   for (let s = 0; s < ns; s++) {

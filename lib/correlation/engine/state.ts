@@ -57,7 +57,17 @@ type SsoCandidate = { i: number; appName: string; rule: string; target: string }
  * One grouping key of the session phase and its current segment (a new one starts after a pause longer than the
  * gap). The key's parts: native a = key type, b = key; heuristic a = identity, b = client, c = IP, d = user agent.
  */
-export type Open = { heuristic: boolean; platform: string; a: string; b: string; c: string; d: string; n: number; last: number; cur: number };
+export type Open = {
+  heuristic: boolean;
+  platform: string;
+  a: string;
+  b: string;
+  c: string;
+  d: string;
+  n: number;
+  last: number;
+  cur: number;
+};
 
 /** The grouping key as a string: platform|key type|key, or platform|heuristic|identity|client|IP|user agent. */
 export const baseOf = (o: Open) => (o.heuristic ? `${o.platform}|heuristic|${o.a}|${o.b}|${o.c}|${o.d}` : `${o.platform}|${o.a}|${o.b}`);

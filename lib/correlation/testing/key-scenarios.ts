@@ -27,34 +27,107 @@ export function scenarioEvent(over: Over): CorrelationEvent {
 }
 const ev = scenarioEvent;
 const sess = (key: string, key_type: string) => ({ key, key_type, root_key: null, issuer: null });
-const cred = (key: string, parent_key: string | null = null) => ({ key, key_type: "aws.access_key_id", kind: "aws_session_key" as const, native_type: null, parent_key, parent_key_type: null, parent_kind: null });
-const issued = (key: string, parent_key: string) => ({ key, key_type: "aws.access_key_id", kind: "aws_session_key" as const, native_type: null, parent_key, parent_key_type: null, principal: null, source_identity: null, expiration: null });
+const cred = (key: string, parent_key: string | null = null) => ({
+  key,
+  key_type: "aws.access_key_id",
+  kind: "aws_session_key" as const,
+  native_type: null,
+  parent_key,
+  parent_key_type: null,
+  parent_kind: null,
+});
+const issued = (key: string, parent_key: string) => ({
+  key,
+  key_type: "aws.access_key_id",
+  kind: "aws_session_key" as const,
+  native_type: null,
+  parent_key,
+  parent_key_type: null,
+  principal: null,
+  source_identity: null,
+  expiration: null,
+});
 
 export const keyScenarios: Record<string, (t: string) => CorrelationEvent[]> = {
   // An actorless event joins the session of its key; Entra's sessionId seen in M365 under an unrelated account.
   "session key": (t) => [
-    ev({ platform: "okta", time: "2026-11-23T09:00:00Z", actor: { external_id: `00u-a${t}`, login: `a${t}@x.test` }, session: sess(`S1${t}`, "okta.externalSessionId") }),
+    ev({
+      platform: "okta",
+      time: "2026-11-23T09:00:00Z",
+      actor: { external_id: `00u-a${t}`, login: `a${t}@x.test` },
+      session: sess(`S1${t}`, "okta.externalSessionId"),
+    }),
     ev({ platform: "okta", time: "2026-11-23T09:05:00Z", session: sess(`S1${t}`, "okta.externalSessionId") }),
-    ev({ platform: "entra", time: "2026-11-23T10:00:00Z", actor: { external_id: `oid-b${t}` }, session: sess(`E9${t}`, "entra.session_id") }),
-    ev({ platform: "m365", time: "2026-11-23T10:02:00Z", actor: { external_id: `puid-c${t}` }, session: sess(`E9${t}`, "m365.aad_session_id") }),
+    ev({
+      platform: "entra",
+      time: "2026-11-23T10:00:00Z",
+      actor: { external_id: `oid-b${t}` },
+      session: sess(`E9${t}`, "entra.session_id"),
+    }),
+    ev({
+      platform: "m365",
+      time: "2026-11-23T10:02:00Z",
+      actor: { external_id: `puid-c${t}` },
+      session: sess(`E9${t}`, "m365.aad_session_id"),
+    }),
   ],
   // Snowflake: the login row has no session id, the session row shares its flow id; different actor records.
   "flow id": (t) => [
     ev({ platform: "snowflake", time: "2026-11-23T11:00:00Z", actor: { login: `BOB${t}` }, correlation_id: `L77${t}` }),
-    ev({ platform: "snowflake", time: "2026-11-23T11:00:01Z", session: sess(`SF1${t}`, "snowflake.session_id"), correlation_id: `L77${t}` }),
+    ev({
+      platform: "snowflake",
+      time: "2026-11-23T11:00:01Z",
+      session: sess(`SF1${t}`, "snowflake.session_id"),
+      correlation_id: `L77${t}`,
+    }),
   ],
   // AWS: alice's call mints a role credential; the role (another actor) uses it; then a chain from it.
   "issued credential": (t) => [
-    ev({ platform: "aws-cloudtrail", time: "2026-11-23T12:00:00Z", actor: { external_id: `AIDA-alice${t}` }, credential: cred(`AKIA-alice${t}`), issued_credentials: [issued(`ASIA-role${t}`, `AKIA-alice${t}`)] }),
-    ev({ platform: "aws-cloudtrail", time: "2026-11-23T12:01:00Z", actor: { external_id: `AROA-role:s1${t}` }, credential: cred(`ASIA-role${t}`), session: sess(`ASIA-role${t}`, "aws.access_key_id") }),
-    ev({ platform: "aws-cloudtrail", time: "2026-11-23T12:02:00Z", actor: { external_id: `AROA-other:s2${t}` }, credential: cred(`ASIA-child${t}`, `ASIA-role${t}`), session: sess(`ASIA-child${t}`, "aws.access_key_id") }),
+    ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T12:00:00Z",
+      actor: { external_id: `AIDA-alice${t}` },
+      credential: cred(`AKIA-alice${t}`),
+      issued_credentials: [issued(`ASIA-role${t}`, `AKIA-alice${t}`)],
+    }),
+    ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T12:01:00Z",
+      actor: { external_id: `AROA-role:s1${t}` },
+      credential: cred(`ASIA-role${t}`),
+      session: sess(`ASIA-role${t}`, "aws.access_key_id"),
+    }),
+    ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T12:02:00Z",
+      actor: { external_id: `AROA-other:s2${t}` },
+      credential: cred(`ASIA-child${t}`, `ASIA-role${t}`),
+      session: sess(`ASIA-child${t}`, "aws.access_key_id"),
+    }),
   ],
   // Salesforce Login-As: the admin is named (with a display name) only in extra.initiator of two users' events;
   // the admin's own sign-in comes last (in the forward order) and must find both.
   initiator: (t) => [
-    ev({ platform: "salesforce", time: "2026-11-23T13:00:00Z", actor: { external_id: `005-user${t}` }, session: sess(`LK1${t}`, "salesforce.login_key"), extra: { initiator: { external_id: `005-admin${t}`, name: "Admin Person", via: "login_as" } } }),
-    ev({ platform: "salesforce", time: "2026-11-23T13:30:00Z", actor: { external_id: `005-user2${t}` }, session: sess(`LK2${t}`, "salesforce.login_key"), extra: { initiator: { external_id: `005-admin${t}`, name: "Admin Person", via: "login_as" } } }),
-    ev({ platform: "salesforce", time: "2026-11-23T13:10:00Z", actor: { external_id: `005-admin${t}`, email: `adm${t}@x.test` }, session: sess(`LK0${t}`, "salesforce.login_key") }),
+    ev({
+      platform: "salesforce",
+      time: "2026-11-23T13:00:00Z",
+      actor: { external_id: `005-user${t}` },
+      session: sess(`LK1${t}`, "salesforce.login_key"),
+      extra: { initiator: { external_id: `005-admin${t}`, name: "Admin Person", via: "login_as" } },
+    }),
+    ev({
+      platform: "salesforce",
+      time: "2026-11-23T13:30:00Z",
+      actor: { external_id: `005-user2${t}` },
+      session: sess(`LK2${t}`, "salesforce.login_key"),
+      extra: { initiator: { external_id: `005-admin${t}`, name: "Admin Person", via: "login_as" } },
+    }),
+    ev({
+      platform: "salesforce",
+      time: "2026-11-23T13:10:00Z",
+      actor: { external_id: `005-admin${t}`, email: `adm${t}@x.test` },
+      session: sess(`LK0${t}`, "salesforce.login_key"),
+    }),
   ],
   // One platform, one login: an account known by id and one known only by its login are the same person.
   "platform login": (t) => [
@@ -63,8 +136,27 @@ export const keyScenarios: Record<string, (t: string) => CorrelationEvent[]> = {
   ],
   // One person on two platforms, joined only by email; an IdP SSO event opens the app session.
   "email and sso": (t) => [
-    ev({ platform: "okta", time: "2026-11-23T14:00:00Z", event_name: "user.authentication.sso", actor: { external_id: `00u-d${t}`, email: `d${t}@x.test` }, session: sess(`O5${t}`, "okta.externalSessionId"), resources: [{ type: "AppInstance", id: "app1", name: "Slack", uid: null, owner: null, labels: [], data: null } as never] }),
-    ev({ platform: "slack", time: "2026-11-23T14:01:00Z", actor: { external_id: `U-d${t}`, email: `D${t}@x.test` }, user_agent: "ua", src_endpoint: { ip: "192.0.2.1", location: null } }),
-    ev({ platform: "slack", time: "2026-11-23T14:20:00Z", actor: { external_id: `U-d${t}` }, user_agent: "ua", src_endpoint: { ip: "192.0.2.1", location: null } }),
+    ev({
+      platform: "okta",
+      time: "2026-11-23T14:00:00Z",
+      event_name: "user.authentication.sso",
+      actor: { external_id: `00u-d${t}`, email: `d${t}@x.test` },
+      session: sess(`O5${t}`, "okta.externalSessionId"),
+      resources: [{ type: "AppInstance", id: "app1", name: "Slack", uid: null, owner: null, labels: [], data: null } as never],
+    }),
+    ev({
+      platform: "slack",
+      time: "2026-11-23T14:01:00Z",
+      actor: { external_id: `U-d${t}`, email: `D${t}@x.test` },
+      user_agent: "ua",
+      src_endpoint: { ip: "192.0.2.1", location: null },
+    }),
+    ev({
+      platform: "slack",
+      time: "2026-11-23T14:20:00Z",
+      actor: { external_id: `U-d${t}` },
+      user_agent: "ua",
+      src_endpoint: { ip: "192.0.2.1", location: null },
+    }),
   ],
 };

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { NormalizeError } from "../types";
 import { atlassian } from "./index";
 
@@ -31,7 +40,13 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
       privileged: true,
       time: new Date("2025-03-04T12:05:31.214Z"),
       message: "Logged in as alice.novak@contoso-fin.com",
-      actor: { external_id: "5f1a2b3c4d5e6f7a8b9c0d1e", name: "Ines Admin", email: "ines.admin@contoso-fin.com", type: null, kind_hint: "human" },
+      actor: {
+        external_id: "5f1a2b3c4d5e6f7a8b9c0d1e",
+        name: "Ines Admin",
+        email: "ines.admin@contoso-fin.com",
+        type: null,
+        kind_hint: "human",
+      },
       credential: null,
       src_endpoint: { ip: "198.51.100.23", location: { city: "Amsterdam", region: "North Holland", country: "Netherlands" } },
       native_id: "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
@@ -46,7 +61,17 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
     const created = eventAt(r, 1);
     expect(created).toMatchObject({ class_uid: 3001, activity: "issue_credentials", privileged: true });
     expect(created.issued_credentials).toEqual([
-      { key: "ATATT3xFfGF0k9Qm", key_type: "atlassian.tokenId", kind: "api_token", native_type: "api-tokens", parent_key: null, parent_key_type: null, principal: "712020:8a9b0c1d-2e3f-4a5b-6c7d-8e9f0a1b2c3d", source_identity: null, expiration: null },
+      {
+        key: "ATATT3xFfGF0k9Qm",
+        key_type: "atlassian.tokenId",
+        kind: "api_token",
+        native_type: "api-tokens",
+        parent_key: null,
+        parent_key_type: null,
+        principal: "712020:8a9b0c1d-2e3f-4a5b-6c7d-8e9f0a1b2c3d",
+        source_identity: null,
+        expiration: null,
+      },
     ]);
 
     // The same token later acting (actor.auth): credential api_token, actor kind api_token.
@@ -63,12 +88,34 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
     expect(granted.resources.map((x) => x.type)).toEqual(["groups", "products", "sites", "orgs"]);
 
     // An org API key (container-token) changing an authentication policy.
-    expect(eventAt(r, 3)).toMatchObject({ privileged: true, credential: { kind: "api_token", native_type: "container-token" }, actor: { kind_hint: "api_token" }, src_endpoint: { ip: "192.0.2.200", location: null } });
+    expect(eventAt(r, 3)).toMatchObject({
+      privileged: true,
+      credential: { kind: "api_token", native_type: "container-token" },
+      actor: { kind_hint: "api_token" },
+      src_endpoint: { ip: "192.0.2.200", location: null },
+    });
     // A plain login is not privileged.
-    expect(eventAt(r, 4)).toMatchObject({ class_uid: 3002, activity: "logon", privileged: false, credential: null, src_endpoint: { ip: "2001:db8:4a1::17", location: { city: "Utrecht", region: null, country: "Netherlands" } } });
-    expect(eventAt(r, 5)).toMatchObject({ class_uid: 3006, activity: "add_user", privileged: true, resources: [{ type: "users", name: "Ravi Menon" }, { type: "groups", name: "site-admins" }, { type: "sites" }] });
+    expect(eventAt(r, 4)).toMatchObject({
+      class_uid: 3002,
+      activity: "logon",
+      privileged: false,
+      credential: null,
+      src_endpoint: { ip: "2001:db8:4a1::17", location: { city: "Utrecht", region: null, country: "Netherlands" } },
+    });
+    expect(eventAt(r, 5)).toMatchObject({
+      class_uid: 3006,
+      activity: "add_user",
+      privileged: true,
+      resources: [{ type: "users", name: "Ravi Menon" }, { type: "groups", name: "site-admins" }, { type: "sites" }],
+    });
 
-    expect(toEventRow(granted)).toMatchObject({ sessionKey: null, credentialKey: "ATATT3xFfGF0k9Qm", targetType: "groups", targetName: "jira-software-users", privileged: true });
+    expect(toEventRow(granted)).toMatchObject({
+      sessionKey: null,
+      credentialKey: "ATATT3xFfGF0k9Qm",
+      targetType: "groups",
+      targetName: "jira-software-users",
+      privileged: true,
+    });
   });
 
   it("Jira auditing records: objectItem then associated items, category-based privilege, system events without author", async () => {
@@ -94,9 +141,17 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
       { type: "USER", id: "712020:1e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b", name: "Ravi Menon" },
     ]);
     expect(grp.extra).toMatchObject({ shape: "jira-auditing-record", category: "group management" });
-    expect(eventAt(r, 1)).toMatchObject({ activity: "create", privileged: false, resources: [{ type: "PROJECT", id: "10042", name: "TREAS" }] });
+    expect(eventAt(r, 1)).toMatchObject({
+      activity: "create",
+      privileged: false,
+      resources: [{ type: "PROJECT", id: "10042", name: "TREAS" }],
+    });
     expect(eventAt(r, 1).extra.changedValues).toHaveLength(3);
-    expect(eventAt(r, 2)).toMatchObject({ class_uid: 3005, privileged: true, message: "Browse Projects granted to group jira-software-users" });
+    expect(eventAt(r, 2)).toMatchObject({
+      class_uid: 3005,
+      privileged: true,
+      message: "Browse Projects granted to group jira-software-users",
+    });
     expect(eventAt(r, 3)).toMatchObject({ privileged: false, actor: { external_id: null, login: null }, src_endpoint: { ip: null } });
   });
 
@@ -108,19 +163,36 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
   });
 
   it("refuses what is not an Atlassian audit record, with the reason", () => {
-    expect(() => atlassian.normalize({ id: "x", attributes: { time: "2025-03-04T12:00:00Z" } }, ctx)).toThrow(/attributes\.action or attributes\.time is missing/);
-    expect(() => atlassian.normalize({ ...orgEvents()[0], attributes: { ...(orgEvents()[0].attributes as object), time: "soon" } }, ctx)).toThrow(/unreadable event time in attributes\.time/);
-    expect(() => atlassian.normalize({ id: "10000", key: "SEC-1", fields: { summary: "s", created: "2025-03-04T12:00:00.000+0000" } }, ctx)).toThrow(/not an Atlassian audit record/);
-    expect(() => atlassian.normalize({ _source_file: "x.yml", _test_name: "t", _log_type: "Zendesk.Audit", event: {} }, ctx)).toThrow(/Panther Zendesk\.Audit record: not a supported Atlassian audit record/);
+    expect(() => atlassian.normalize({ id: "x", attributes: { time: "2025-03-04T12:00:00Z" } }, ctx)).toThrow(
+      /attributes\.action or attributes\.time is missing/,
+    );
+    expect(() =>
+      atlassian.normalize({ ...orgEvents()[0], attributes: { ...(orgEvents()[0].attributes as object), time: "soon" } }, ctx),
+    ).toThrow(/unreadable event time in attributes\.time/);
+    expect(() =>
+      atlassian.normalize({ id: "10000", key: "SEC-1", fields: { summary: "s", created: "2025-03-04T12:00:00.000+0000" } }, ctx),
+    ).toThrow(/not an Atlassian audit record/);
+    expect(() => atlassian.normalize({ _source_file: "x.yml", _test_name: "t", _log_type: "Zendesk.Audit", event: {} }, ctx)).toThrow(
+      /Panther Zendesk\.Audit record: not a supported Atlassian audit record/,
+    );
     expect(() => atlassian.normalize("text", ctx)).toThrow(NormalizeError);
   });
 
   it("detection: both shapes are atlassian's; Azure Monitor's \"records\" envelope and Jira issues are not", () => {
     expect(detectPlatform(probe(ORG_PAGE, "upload.json"))?.platform).toBe("atlassian");
     expect(detectPlatform(probe(JIRA_PAGE, "upload.json"))?.platform).toBe("atlassian");
-    const jiraNdjson = Buffer.from(jiraRecords().map((x) => JSON.stringify(x)).join("\n") + "\n");
+    const jiraNdjson = Buffer.from(
+      jiraRecords()
+        .map((x) => JSON.stringify(x))
+        .join("\n") + "\n",
+    );
     expect(detectPlatform(probeFile(jiraNdjson, "audit.jsonl"))?.platform).toBe("atlassian");
-    for (const f of ["entra/fixtures/azure-monitor-signinlogs.json", "entra/fixtures/azure-monitor-auditlogs.ndjson", "jira/fixtures/search-SEC-changelog.json", "jira/fixtures/issue-CHANGE-77.json"]) {
+    for (const f of [
+      "entra/fixtures/azure-monitor-signinlogs.json",
+      "entra/fixtures/azure-monitor-auditlogs.ndjson",
+      "jira/fixtures/search-SEC-changelog.json",
+      "jira/fixtures/issue-CHANGE-77.json",
+    ]) {
       const p = probe(path.resolve(process.cwd(), "lib/sources", f));
       expect(atlassian.detect(p), f).toBe(0);
       expect(detectPlatform(p)?.platform, f).not.toBe("atlassian");
@@ -128,7 +200,11 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
   });
 
   it(`never crashes on damaged records (fast-check, ${process.env.FC_RUNS ?? 2000} runs)`, () => {
-    const records = [...orgEvents(), ...jiraRecords(), { _source_file: "rules/x.yml", _test_name: "t", _log_type: "Atlassian.Audit", event: orgEvents()[0] }];
+    const records = [
+      ...orgEvents(),
+      ...jiraRecords(),
+      { _source_file: "rules/x.yml", _test_name: "t", _log_type: "Atlassian.Audit", event: orgEvents()[0] },
+    ];
     const { normalized, rejected } = assertRobust(atlassian, records);
     console.log(`atlassian robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
@@ -142,7 +218,13 @@ describe.skipIf(!HAS_SAMPLES)(`atlassian source: public samples (${HAS_SAMPLES ?
     printResult(r);
     expect(r.total).toBe(2);
     expect(r.events.length).toBe(2);
-    expect(eventAt(r, 0)).toMatchObject({ event_name: "user_logged_in_as_user", activity: "impersonate", privileged: true, session: null, actor: { email: "example.admin@example.com" } });
+    expect(eventAt(r, 0)).toMatchObject({
+      event_name: "user_logged_in_as_user",
+      activity: "impersonate",
+      privileged: true,
+      session: null,
+      actor: { email: "example.admin@example.com" },
+    });
     expect(eventAt(r, 0).resources[0]).toEqual({ type: "users", id: null, name: "example.user@example.io" });
     expect(eventAt(r, 1)).toMatchObject({ event_name: "user_login", privileged: false });
     expect(detectPlatform(probe(file))?.platform).toBe("atlassian");

@@ -1,7 +1,14 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { ATLASSIAN_PLATFORM, isConfluenceAuditRecord, isDcAuditEntity, isJiraAuditRecord, isOrgEvent, normalizeAtlassian } from "./normalize";
+import {
+  ATLASSIAN_PLATFORM,
+  isConfluenceAuditRecord,
+  isDcAuditEntity,
+  isJiraAuditRecord,
+  isOrgEvent,
+  normalizeAtlassian,
+} from "./normalize";
 
 // The org audit log's {type: "events", attributes: {action, time, actor, context, container}} and Jira's
 // auditing records {summary, created, objectItem, authorAccountId, changedValues} are unlike any other platform's
@@ -41,15 +48,22 @@ export const atlassian = defineSource({
   platform: ATLASSIAN_PLATFORM,
   label: "Atlassian audit log",
   formats: [
-    "organization audit log API (GET /admin/v1/orgs/{orgId}/events: {\"data\": [...]})",
-    "Jira Cloud auditing records (GET /rest/api/3/auditing/record: {\"records\": [...]})",
-    "Confluence Cloud audit (GET /wiki/rest/api/audit: {\"results\": [...]})",
-    "Jira / Confluence / Bitbucket Data Center auditing (GET /rest/auditing/1.0/events: {\"entities\": [...]})",
+    'organization audit log API (GET /admin/v1/orgs/{orgId}/events: {"data": [...]})',
+    'Jira Cloud auditing records (GET /rest/api/3/auditing/record: {"records": [...]})',
+    'Confluence Cloud audit (GET /wiki/rest/api/audit: {"results": [...]})',
+    'Jira / Confluence / Bitbucket Data Center auditing (GET /rest/auditing/1.0/events: {"entities": [...]})',
     "NDJSON of events",
   ],
   detect: (probe) => {
     let s = meanScore(probe.records, scoreRecord);
-    if (s > 0 && (probe.envelopeKey === "data" || probe.envelopeKey === "records" || probe.envelopeKey === "results" || probe.envelopeKey === "entities")) s += 0.03;
+    if (
+      s > 0 &&
+      (probe.envelopeKey === "data" ||
+        probe.envelopeKey === "records" ||
+        probe.envelopeKey === "results" ||
+        probe.envelopeKey === "entities")
+    )
+      s += 0.03;
     return s > 0 && /atlassian|jira|confluence|audit/i.test(probe.fileName) ? s + 0.02 : s;
   },
   normalize: (record) => normalizeAtlassian(record),

@@ -1,4 +1,11 @@
-import { ocsfClass, type Credential, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type Credential,
+  type EventResource,
+  type IssuedCredential,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
@@ -39,7 +46,11 @@ export function isJiraAuditRecord(r: unknown): r is Rec {
     typeof field(r, "summary") === "string" &&
     field(r, "created") !== undefined &&
     field(r, "fields") === undefined && // a Jira issue has fields{summary, created}, not these at the top
-    (isRec(field(r, "objectItem")) || field(r, "authorAccountId") !== undefined || field(r, "authorKey") !== undefined || Array.isArray(field(r, "changedValues")) || Array.isArray(field(r, "associatedItems")))
+    (isRec(field(r, "objectItem")) ||
+      field(r, "authorAccountId") !== undefined ||
+      field(r, "authorKey") !== undefined ||
+      Array.isArray(field(r, "changedValues")) ||
+      Array.isArray(field(r, "associatedItems")))
   );
 }
 
@@ -57,9 +68,14 @@ function orgClass(action: string): { uid: OcsfClassUid; activity: string } {
   if (/logged_in_as_user|impersonat/i.test(action)) return { uid: 3002, activity: "impersonate" };
   if (/(^|_)(login|logged_in)(_|$)/i.test(action)) return { uid: 3002, activity: "logon" };
   if (/(^|_)(logout|logged_out)(_|$)/i.test(action)) return { uid: 3002, activity: "logoff" };
-  if (/(api_(token|key)|token)_(created|generated)|^(create|created)_api_(token|key)/i.test(action)) return { uid: 3001, activity: "issue_credentials" };
+  if (/(api_(token|key)|token)_(created|generated)|^(create|created)_api_(token|key)/i.test(action))
+    return { uid: 3001, activity: "issue_credentials" };
   if (/(api_(token|key)|token)_(revoked|deleted)/i.test(action)) return { uid: 3001, activity: "revoke_credentials" };
-  if (/group/i.test(action)) return { uid: 3006, activity: /added|add_/i.test(action) ? "add_user" : /removed|remove_/i.test(action) ? "remove_user" : verbOf(action) };
+  if (/group/i.test(action))
+    return {
+      uid: 3006,
+      activity: /added|add_/i.test(action) ? "add_user" : /removed|remove_/i.test(action) ? "remove_user" : verbOf(action),
+    };
   if (/role|admin|permission|product_access|access_granted|access_revoked/i.test(action)) {
     return { uid: 3005, activity: /revoked|removed|remove|deleted/i.test(action) ? "revoke_privileges" : "assign_privileges" };
   }
@@ -84,7 +100,13 @@ function itemResource(it: unknown): EventResource | null {
   const a = recAt(it, "attributes");
   const type = text(field(it, "type")) ?? "object";
   const id = keyText(field(it, "id"));
-  const name = text(field(a, "name")) ?? text(field(a, "displayName")) ?? text(field(a, "email")) ?? text(field(a, "siteName")) ?? text(field(a, "siteHostName")) ?? text(field(a, "title"));
+  const name =
+    text(field(a, "name")) ??
+    text(field(a, "displayName")) ??
+    text(field(a, "email")) ??
+    text(field(a, "siteName")) ??
+    text(field(a, "siteHostName")) ??
+    text(field(a, "title"));
   return id === null && name === null ? null : { type, id, name };
 }
 
@@ -100,7 +122,15 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
   const tokenish = authType !== null && /token|api|key/i.test(authType);
   const credential: Credential | null =
     tokenId || authType
-      ? { key: tokenId, key_type: tokenId ? "atlassian.tokenId" : null, kind: tokenId || tokenish ? "api_token" : "unknown", native_type: authType, parent_key: null, parent_key_type: null, parent_kind: null }
+      ? {
+          key: tokenId,
+          key_type: tokenId ? "atlassian.tokenId" : null,
+          kind: tokenId || tokenish ? "api_token" : "unknown",
+          native_type: authType,
+          parent_key: null,
+          parent_key_type: null,
+          parent_kind: null,
+        }
       : null;
   const email = keyText(field(actor, "email"));
   const loc = recAt(a, "location");
@@ -174,7 +204,13 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
     extra: extraOf({
       shape: "org-audit-log",
       tokenLabel: text(field(auth, "tokenLabel")),
-      onBehalfOf: onBehalfOf ? extraOf({ id: keyText(field(onBehalfOf, "id")), name: text(field(onBehalfOf, "name")), email: keyText(field(onBehalfOf, "email")) }) : null,
+      onBehalfOf: onBehalfOf
+        ? extraOf({
+            id: keyText(field(onBehalfOf, "id")),
+            name: text(field(onBehalfOf, "name")),
+            email: keyText(field(onBehalfOf, "email")),
+          })
+        : null,
       geo: text(field(loc, "geo")),
       locationIp: ipOrNull(text(field(loc, "ip"))) === null ? text(field(loc, "ip")) : null,
     }),
@@ -185,7 +221,8 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
 // fields, notifications and issue types are day-to-day project configuration and are not marked.
 // User management (creating, deactivating accounts) changes no one's rights; group membership does.
 const JIRA_PRIVILEGED_CATEGORY = /^(permissions|group management|security|system|auditing|global permissions|application access|roles?)$/i;
-const JIRA_PRIVILEGED_SUMMARY = /permission|role|administrator|api token|personal access token|security|global|authentication|sso|saml|password policy/i;
+const JIRA_PRIVILEGED_SUMMARY =
+  /permission|role|administrator|api token|personal access token|security|global|authentication|sso|saml|password policy/i;
 
 function jiraClass(category: string | null, summary: string): { uid: OcsfClassUid; activity: string } {
   const c = (category ?? "").toLowerCase();
@@ -194,7 +231,14 @@ function jiraClass(category: string | null, summary: string): { uid: OcsfClassUi
   if (c === "group management") return { uid: 3006, activity: verbOf(summary) };
   if (c === "user management") return { uid: 3001, activity: verbOf(summary) };
   if (c === "permissions" || /permission|role/i.test(summary)) {
-    return { uid: 3005, activity: /removed|deleted|revoked/i.test(summary) ? "revoke_privileges" : /added|granted|created/i.test(summary) ? "assign_privileges" : "update" };
+    return {
+      uid: 3005,
+      activity: /removed|deleted|revoked/i.test(summary)
+        ? "revoke_privileges"
+        : /added|granted|created/i.test(summary)
+          ? "assign_privileges"
+          : "update",
+    };
   }
   if (/token (created|generated)/i.test(summary)) return { uid: 3001, activity: "issue_credentials" };
   return { uid: 6003, activity: verbOf(summary) };
@@ -255,7 +299,7 @@ function normalizeJiraRecord(r: Rec): NormalizedEvent {
       type: null,
       // authorAccountId is "the ID of the user who created the audit record"; Jira's own changes (automatic
       // deactivation, directory sync) are recorded without an author.
-      kind_hint: accountId ?? authorKey ? "human" : "system",
+      kind_hint: (accountId ?? authorKey) ? "human" : "system",
     },
     session: null,
     credential: null,
@@ -305,7 +349,11 @@ function summaryClass(summary: string, category: string | null): { uid: OcsfClas
   if (/permission|role|administrator/i.test(summary) || /^permissions$/i.test(category ?? "")) {
     return {
       uid: 3005,
-      activity: /removed|deleted|revoked/i.test(summary) ? "revoke_privileges" : /added|granted|created/i.test(summary) ? "assign_privileges" : "update",
+      activity: /removed|deleted|revoked/i.test(summary)
+        ? "revoke_privileges"
+        : /added|granted|created/i.test(summary)
+          ? "assign_privileges"
+          : "update",
     };
   }
   if (/^user/i.test(summary)) return { uid: 3001, activity: verbOf(summary) };
@@ -360,7 +408,16 @@ function normalizeConfluenceRecord(r: Rec): NormalizedEvent {
       type: accountType ?? authorType,
       // Atlassian account types: atlassian (a person's account), customer (a JSM portal customer), app (an app's
       // bot account); Confluence writes system changes with author type "system" or none.
-      kind_hint: accountType === "app" ? "bot" : accountType === "atlassian" || accountType === "customer" ? "human" : authorType === "user" ? "human" : authorType === "system" || !author ? "system" : "unknown",
+      kind_hint:
+        accountType === "app"
+          ? "bot"
+          : accountType === "atlassian" || accountType === "customer"
+            ? "human"
+            : authorType === "user"
+              ? "human"
+              : authorType === "system" || !author
+                ? "system"
+                : "unknown",
     },
     session: null,
     credential: null,
@@ -443,7 +500,21 @@ function normalizeDcEntity(r: Rec): NormalizedEvent {
   const method = extraAttribute(r, /authentication method/i);
   const credential: Credential | null =
     cls.uid === 3002 && method
-      ? { key: null, key_type: null, kind: /password/i.test(method) ? "password" : /token/i.test(method) ? "pat" : /saml|sso|oidc/i.test(method) ? "sso_session" : "unknown", native_type: method, parent_key: null, parent_key_type: null, parent_kind: null }
+      ? {
+          key: null,
+          key_type: null,
+          kind: /password/i.test(method)
+            ? "password"
+            : /token/i.test(method)
+              ? "pat"
+              : /saml|sso|oidc/i.test(method)
+                ? "sso_session"
+                : "unknown",
+          native_type: method,
+          parent_key: null,
+          parent_key_type: null,
+          parent_kind: null,
+        }
       : null;
   return {
     schema_version: 1,
@@ -497,8 +568,11 @@ function normalizeOne(record: unknown): NormalizedEvent {
   if (isJiraAuditRecord(record)) return normalizeJiraRecord(record);
   if (isConfluenceAuditRecord(record)) return normalizeConfluenceRecord(record);
   if (isDcAuditEntity(record)) return normalizeDcEntity(record);
-  if (recAt(record, "attributes")) throw new NormalizeError("not an Atlassian org audit event: attributes.action or attributes.time is missing");
-  throw new NormalizeError("not an Atlassian audit record: neither an org audit log event (attributes.action, attributes.time) nor a Jira auditing record (summary, created, objectItem/author), a Confluence audit record (author, creationDate, summary) or a Data Center auditing event (timestamp, author, type.action)");
+  if (recAt(record, "attributes"))
+    throw new NormalizeError("not an Atlassian org audit event: attributes.action or attributes.time is missing");
+  throw new NormalizeError(
+    "not an Atlassian audit record: neither an org audit log event (attributes.action, attributes.time) nor a Jira auditing record (summary, created, objectItem/author), a Confluence audit record (author, creationDate, summary) or a Data Center auditing event (timestamp, author, type.action)",
+  );
 }
 
 export function normalizeAtlassian(input: unknown): NormalizedEvent[] {
@@ -517,7 +591,8 @@ export function normalizeAtlassian(input: unknown): NormalizedEvent[] {
     }
     for (const key of ["results", "entities"]) {
       const list = field(record, key);
-      if (Array.isArray(list) && list.length > 0 && (isConfluenceAuditRecord(list[0]) || isDcAuditEntity(list[0]))) return list.map(normalizeOne);
+      if (Array.isArray(list) && list.length > 0 && (isConfluenceAuditRecord(list[0]) || isDcAuditEntity(list[0])))
+        return list.map(normalizeOne);
     }
   }
   return [normalizeOne(record)];

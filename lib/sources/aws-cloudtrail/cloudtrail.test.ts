@@ -3,7 +3,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { cloudtrail as synthetic } from "../../../scripts/bench/synthetic";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { awsCloudTrail } from "./index";
 
 const TRAIL = fixturePath("aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json");
@@ -73,15 +82,30 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
 
     const newKey = eventAt(r, 3);
     expect(newKey).toMatchObject({ class_uid: 3001, privileged: true, session: { key: roleSession } });
-    expect(newKey.issued_credentials).toMatchObject([{ key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: null, principal: "ci-deployer" }]);
+    expect(newKey.issued_credentials).toMatchObject([
+      { key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: null, principal: "ci-deployer" },
+    ]);
 
     // Role chaining: the child of the role session key.
     const chained = eventAt(r, 4);
-    expect(chained.issued_credentials[0]).toMatchObject({ key: "ASIAQNOAUDITCHAIN001", parent_key: "ASIAQNOADMINROLE0001", principal: "arn:aws:sts::444455556666:assumed-role/Auditor/alice-audit" });
+    expect(chained.issued_credentials[0]).toMatchObject({
+      key: "ASIAQNOAUDITCHAIN001",
+      parent_key: "ASIAQNOADMINROLE0001",
+      principal: "arn:aws:sts::444455556666:assumed-role/Auditor/alice-audit",
+    });
 
     const ec2 = eventAt(r, 5);
-    expect(ec2).toMatchObject({ actor: { kind_hint: "workload" }, privileged: false, activity: "read", src_endpoint: { ip: "10.0.12.34" } });
-    expect(ec2.resources[0]).toEqual({ type: "AWS::S3::Object", id: "arn:aws:s3:::finance-reports/2025/q1/ledger.csv", name: "2025/q1/ledger.csv" });
+    expect(ec2).toMatchObject({
+      actor: { kind_hint: "workload" },
+      privileged: false,
+      activity: "read",
+      src_endpoint: { ip: "10.0.12.34" },
+    });
+    expect(ec2.resources[0]).toEqual({
+      type: "AWS::S3::Object",
+      id: "arn:aws:s3:::finance-reports/2025/q1/ledger.csv",
+      name: "2025/q1/ledger.csv",
+    });
 
     // Console login through IAM Identity Center: a person, session = the SSO role session.
     const sso = eventAt(r, 6);
@@ -95,9 +119,22 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     });
     // Root console login, failed, MFA used.
     const root = eventAt(r, 7);
-    expect(root).toMatchObject({ status: "failure", status_detail: "Failure: Failed authentication", privileged: true, actor: { type: "Root", name: null, kind_hint: "human" }, auth: { mfa: true, factors: ["password", "mfa"] }, credential: { key: null, kind: "password" } });
+    expect(root).toMatchObject({
+      status: "failure",
+      status_detail: "Failure: Failed authentication",
+      privileged: true,
+      actor: { type: "Root", name: null, kind_hint: "human" },
+      auth: { mfa: true, factors: ["password", "mfa"] },
+      credential: { key: null, kind: "password" },
+    });
 
-    expect(toEventRow(attach)).toMatchObject({ sessionKey: roleSession, credentialKey: "ASIAQNOADMINROLE0001", targetType: "AWS::IAM::User", targetName: "ci-deployer", privileged: true });
+    expect(toEventRow(attach)).toMatchObject({
+      sessionKey: roleSession,
+      credentialKey: "ASIAQNOADMINROLE0001",
+      targetType: "AWS::IAM::User",
+      targetName: "ci-deployer",
+      privileged: true,
+    });
   });
 
   it("reads the .json.gz delivery to the same events as the plain file", async () => {
@@ -122,7 +159,9 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
   // Found by the property test below: an AssumedRole ARN or principalId with an empty last segment named the
   // actor "" (which the event schema rejects) instead of leaving the name unknown.
   it("an ARN or principalId with an empty session segment leaves the session name unknown", () => {
-    const base = JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records.find((r: { userIdentity?: { type?: string } }) => r.userIdentity?.type === "AssumedRole");
+    const base = JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records.find(
+      (r: { userIdentity?: { type?: string } }) => r.userIdentity?.type === "AssumedRole",
+    );
     for (const ui of [{ arn: "/" }, { arn: "arn:aws:sts::111122223333:assumed-role/Admin/" }, { principalId: "AROAADMINROLEEXAMPLE:" }]) {
       const record = structuredClone(base);
       Object.assign(record.userIdentity, ui);
@@ -144,7 +183,16 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
         arn: `${role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/${session}`,
         accountId: "111122223333",
         accessKeyId: "ASIAQNOTEAMGRANT0001",
-        sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAQNOTEAMGRANT0001", arn: role, accountId: "111122223333", userName: role.split("/").pop() }, attributes: { creationDate: "2025-03-04T13:04:58Z", mfaAuthenticated: "false" } },
+        sessionContext: {
+          sessionIssuer: {
+            type: "Role",
+            principalId: "AROAQNOTEAMGRANT0001",
+            arn: role,
+            accountId: "111122223333",
+            userName: role.split("/").pop(),
+          },
+          attributes: { creationDate: "2025-03-04T13:04:58Z", mfaAuthenticated: "false" },
+        },
         invokedBy: "states.amazonaws.com",
       },
       eventTime: "2025-03-04T13:05:00Z",
@@ -162,7 +210,11 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
         principalId: "90676d4a-a0c1-7090-a1b2-c3d4e5f60718",
       },
       responseElements: {
-        [name === "CreateAccountAssignment" ? "accountAssignmentCreationStatus" : "accountAssignmentDeletionStatus"]: { status: "IN_PROGRESS", requestId: "f8604aff-1de0-48ba-b228-f65559e504c1", targetId: "444455556666" },
+        [name === "CreateAccountAssignment" ? "accountAssignmentCreationStatus" : "accountAssignmentDeletionStatus"]: {
+          status: "IN_PROGRESS",
+          requestId: "f8604aff-1de0-48ba-b228-f65559e504c1",
+          targetId: "444455556666",
+        },
       },
       requestID: "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
       eventID: "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
@@ -190,15 +242,29 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
       approved_by: null,
       revoked_time: null,
     });
-    const [revoke] = awsCloudTrail.normalize(call("DeleteAccountAssignment", grantRole.replace("TEAMGrantSMRole", "TEAMRevokeSMRole"), "c2d3e4f5a6b7"), ctx);
+    const [revoke] = awsCloudTrail.normalize(
+      call("DeleteAccountAssignment", grantRole.replace("TEAMGrantSMRole", "TEAMRevokeSMRole"), "c2d3e4f5a6b7"),
+      ctx,
+    );
     expect(revoke.jit).toMatchObject({ stage: "removed", start_time: null, end_time: "2025-03-04T13:05:00.000Z" });
     // The same assignment by an administrator's SSO session is a standing assignment: privileged, no jit.
-    const [standing] = awsCloudTrail.normalize(call("CreateAccountAssignment", "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef", "maria.lopez"), ctx);
+    const [standing] = awsCloudTrail.normalize(
+      call(
+        "CreateAccountAssignment",
+        "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+        "maria.lopez",
+      ),
+      ctx,
+    );
     expect(standing).toMatchObject({ privileged: true, jit: null });
   });
 
   it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
-    const records = [...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]), ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]), synthetic(3)];
+    const records = [
+      ...(JSON.parse(fs.readFileSync(TRAIL, "utf8")).Records as unknown[]),
+      ...(JSON.parse(fs.readFileSync(fixturePath("aws-cloudtrail", "lookup-events.json"), "utf8")).Events as unknown[]),
+      synthetic(3),
+    ];
     const { normalized, rejected } = assertRobust(awsCloudTrail, records);
     console.log(`aws-cloudtrail robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
@@ -223,7 +289,12 @@ describe.skipIf(!HAS_SAMPLES)(`aws-cloudtrail source: public samples (${HAS_SAMP
     for (const e of all) for (const c of e.issued_credentials) expect(c.parent_key).not.toBe(c.key);
     // ConsoleLogin with MFAUsed.
     const mfaLogin = all.find((e) => e.event_name === "ConsoleLogin" && e.extra.mfaIdentifier)!;
-    expect(mfaLogin).toMatchObject({ class_uid: 3002, auth: { mfa: true }, actor: { type: "IAMUser", kind_hint: "human" }, status: "success" });
+    expect(mfaLogin).toMatchObject({
+      class_uid: 3002,
+      auth: { mfa: true },
+      actor: { type: "IAMUser", kind_hint: "human" },
+      status: "success",
+    });
     // Root actions are privileged.
     expect(all.filter((e) => e.actor.type === "Root").every((e) => e.privileged)).toBe(true);
     // Errors are failures with the error code.
@@ -239,7 +310,9 @@ describe.skipIf(!HAS_SAMPLES)(`aws-cloudtrail source: public samples (${HAS_SAMP
     expect(login).toMatchObject({
       actor: { kind_hint: "human", login: "nicholas.hakmiller" },
       credential: { key: "ASIASXP6SDP2HUZY3TOB", kind: "aws_session_key" },
-      session: { key: "arn:aws:sts::187901811700:assumed-role/AWSReservedSSO_DevAdmin_635426549a280cc6/nicholas.hakmiller|2024-06-02T19:41:40Z" },
+      session: {
+        key: "arn:aws:sts::187901811700:assumed-role/AWSReservedSSO_DevAdmin_635426549a280cc6/nicholas.hakmiller|2024-06-02T19:41:40Z",
+      },
       src_endpoint: { ip: "73.252.165.138" },
     });
   });

@@ -21,8 +21,8 @@ export const awsCloudTrail = defineSource({
   platform: AWS_PLATFORM,
   label: "AWS CloudTrail",
   formats: [
-    "trail files as delivered to S3 ({\"Records\": [...]}, .json.gz)",
-    "Event history JSON / lookup-events ({\"Events\": [...]} with CloudTrailEvent strings)",
+    'trail files as delivered to S3 ({"Records": [...]}, .json.gz)',
+    'Event history JSON / lookup-events ({"Events": [...]} with CloudTrailEvent strings)',
     "CloudTrail Lake eventJson rows",
     "NDJSON of events",
   ],

@@ -25,9 +25,17 @@ import { parseTime } from "../util/time";
 export const AWS_PLATFORM = "aws-cloudtrail";
 
 // STS calls that mint temporary credentials; their responseElements.credentials.accessKeyId is a child key.
-const STS_ISSUING = new Set(["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken", "AssumeRoot"]);
+const STS_ISSUING = new Set([
+  "AssumeRole",
+  "AssumeRoleWithSAML",
+  "AssumeRoleWithWebIdentity",
+  "GetSessionToken",
+  "GetFederationToken",
+  "AssumeRoot",
+]);
 
-const READ_PREFIX = /^(Get|List|Describe|Head|Lookup|Search|Scan|Query|Select|Check|View|Batch(Get|Describe)|Estimate|Preview|Test|Validate|Simulate|Download)/;
+const READ_PREFIX =
+  /^(Get|List|Describe|Head|Lookup|Search|Scan|Query|Select|Check|View|Batch(Get|Describe)|Estimate|Preview|Test|Validate|Simulate|Download)/;
 
 function keyKind(key: string): CredentialKind {
   if (key.startsWith("AKIA")) return "aws_access_key"; // long-term IAM user / root access key
@@ -95,7 +103,11 @@ function actorKind(type: string | null, ui: Rec | null, console: boolean, userAg
       return END_USER_IDP.test(idp) ? "human" : "workload";
     }
     case "AssumedRole": {
-      if (issuerArn && (/:role\/aws-reserved\/sso\.amazonaws\.com\//.test(issuerArn) || /:role\/(?:[^/]*\/)*AWSReservedSSO_/.test(issuerArn))) return "human";
+      if (
+        issuerArn &&
+        (/:role\/aws-reserved\/sso\.amazonaws\.com\//.test(issuerArn) || /:role\/(?:[^/]*\/)*AWSReservedSSO_/.test(issuerArn))
+      )
+        return "human";
       if (!issuerArn && text(field(ui, "arn"))?.includes("/AWSReservedSSO_")) return "human";
       if (recAt(sc, "webIdFederationData") || field(sc, "ec2RoleDelivery") !== undefined) return "workload";
       if (sessionName && /^i-[0-9a-f]{8,17}$/.test(sessionName)) return "workload";
@@ -115,7 +127,12 @@ function actorKind(type: string | null, ui: Rec | null, console: boolean, userAg
 function classify(name: string, source: string | null, credentialType: string | null): { uid: OcsfClassUid; activity: string } {
   // IAM Identity Center sign-in steps (signin.amazonaws.com): verifying a second factor is an MFA step.
   if (name === "CredentialVerification" && credentialType && SECOND_FACTORS.test(credentialType)) return { uid: 3002, activity: "mfa" };
-  if (source === "signin.amazonaws.com" && /^(UserAuthentication|CredentialVerification|CredentialChallenge|SwitchRole|GetSigninToken|ExternalIdPDirectoryLogin|UserAuthenticationBegin)$/.test(name)) {
+  if (
+    source === "signin.amazonaws.com" &&
+    /^(UserAuthentication|CredentialVerification|CredentialChallenge|SwitchRole|GetSigninToken|ExternalIdPDirectoryLogin|UserAuthenticationBegin)$/.test(
+      name,
+    )
+  ) {
     return { uid: 3002, activity: "logon" };
   }
   if (name === "ConsoleLogin" || name === "CheckMfa" || (source === "signin.amazonaws.com" && /Login|Authenticate|Federate/.test(name))) {
@@ -128,10 +145,15 @@ function classify(name: string, source: string | null, credentialType: string | 
     }
     if (/^(Attach|Put)(User|Role|Group)Policy$/.test(name)) return { uid: 3005, activity: "assign_privileges" };
     if (/^(Detach|Delete)(User|Role|Group)Policy$/.test(name)) return { uid: 3005, activity: "revoke_privileges" };
-    if (/^(UpdateAssumeRolePolicy|CreatePolicyVersion|SetDefaultPolicyVersion|CreateRole|DeleteRole|PutRolePermissionsBoundary|PutUserPermissionsBoundary)$/.test(name)) {
+    if (
+      /^(UpdateAssumeRolePolicy|CreatePolicyVersion|SetDefaultPolicyVersion|CreateRole|DeleteRole|PutRolePermissionsBoundary|PutUserPermissionsBoundary)$/.test(
+        name,
+      )
+    ) {
       return { uid: 3005, activity: verb(name) };
     }
-    if (/^(ChangePassword|UpdateLoginProfile|CreateLoginProfile)$/.test(name)) return { uid: 3001, activity: name === "ChangePassword" ? "password_change" : "password_reset" };
+    if (/^(ChangePassword|UpdateLoginProfile|CreateLoginProfile)$/.test(name))
+      return { uid: 3001, activity: name === "ChangePassword" ? "password_change" : "password_reset" };
     if (/^(EnableMFADevice|CreateVirtualMFADevice)$/.test(name)) return { uid: 3001, activity: "mfa_enable" };
     if (/^(DeactivateMFADevice|DeleteVirtualMFADevice)$/.test(name)) return { uid: 3001, activity: "mfa_disable" };
     if (/User|AccessKey|LoginProfile|SSHPublicKey|ServiceSpecificCredential|SigningCertificate/.test(name) && !READ_PREFIX.test(name)) {
@@ -154,14 +176,17 @@ function verb(name: string): string {
   // Stopping or disabling a service's activity (StopLogging, DisableKey, StopConfigurationRecorder) changes its
   // state; it deletes nothing.
   if (/^(Stop|Disable|Deactivate|Suspend)/.test(name)) return "update";
-  if (/^(Create|Put|Add|Run|Start|Register|Import|Allocate|Associate|Attach|Request|Copy|Upload|Invoke|Send|Publish|Issue)/.test(name)) return "create";
+  if (/^(Create|Put|Add|Run|Start|Register|Import|Allocate|Associate|Attach|Request|Copy|Upload|Invoke|Send|Publish|Issue)/.test(name))
+    return "create";
   if (/^(Delete|Remove|Terminate|Deregister|Disassociate|Detach|Revoke|Release|Cancel|Purge)/.test(name)) return "delete";
-  if (/^(Update|Modify|Set|Change|Enable|Reset|Replace|Tag|Untag|Rotate|Restore|Reboot|Authorize|Apply|Edit|Rename)/.test(name)) return "update";
+  if (/^(Update|Modify|Set|Change|Enable|Reset|Replace|Tag|Untag|Rotate|Restore|Reboot|Authorize|Apply|Edit|Rename)/.test(name))
+    return "update";
   return "other";
 }
 
 // Calls that change who may do what (outside IAM, whose every write is privileged).
-const POLICY_CHANGES = /^(Put|Delete|Set)(Bucket|Key|Resource|Repository|Registry|Topic|Queue|Vault|Secret|Domain|Table|Function|Image)?(Policy|Acl|PublicAccessBlock)$|^(AddPermission|RemovePermission|CreateGrant|RevokeGrant|ModifySnapshotAttribute|ModifyImageAttribute|ModifyDBSnapshotAttribute|SetRepositoryPolicy|PutAccountPublicAccessBlock)$/;
+const POLICY_CHANGES =
+  /^(Put|Delete|Set)(Bucket|Key|Resource|Repository|Registry|Topic|Queue|Vault|Secret|Domain|Table|Function|Image)?(Policy|Acl|PublicAccessBlock)$|^(AddPermission|RemovePermission|CreateGrant|RevokeGrant|ModifySnapshotAttribute|ModifyImageAttribute|ModifyDBSnapshotAttribute|SetRepositoryPolicy|PutAccountPublicAccessBlock)$/;
 
 // Calls that blind security monitoring: stopping or deleting audit trails, detectors, recorders, flow logs and
 // access logging (MITRE ATT&CK T1562.008 "Disable or Modify Cloud Logs"). An S3 PutBucketLogging is the only way
@@ -175,7 +200,13 @@ function isPrivileged(name: string, source: string | null, readOnly: boolean, ty
   if (type === "Root") return true; // the root user has every permission
   if (DEFENSE_EVASION.test(name) || (source === "secretsmanager.amazonaws.com" && SECRET_READS.test(name))) return true;
   if (readOnly) return false;
-  if (source === "iam.amazonaws.com" || source === "organizations.amazonaws.com" || source === "sso.amazonaws.com" || source === "identitystore.amazonaws.com") return true;
+  if (
+    source === "iam.amazonaws.com" ||
+    source === "organizations.amazonaws.com" ||
+    source === "sso.amazonaws.com" ||
+    source === "identitystore.amazonaws.com"
+  )
+    return true;
   return POLICY_CHANGES.test(name);
 }
 
@@ -202,7 +233,8 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
     const arn = keyText(field(r, "ARN")) ?? keyText(field(r, "arn"));
     add(text(field(r, "type")) ?? "AWS::Resource", arn, null);
   }
-  for (const r of listAt(wrapper, "Resources")) add(text(field(r, "ResourceType")) ?? "AWS::Resource", null, text(field(r, "ResourceName")));
+  for (const r of listAt(wrapper, "Resources"))
+    add(text(field(r, "ResourceType")) ?? "AWS::Resource", null, text(field(r, "ResourceName")));
   // Targets named in the request, for the common identity and data calls (CloudTrail fills resources[] for
   // only a few services).
   const req = recAt(ev, "requestParameters");
@@ -221,9 +253,16 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
       else add(type, arnFromResponse, v);
     };
     const resp = recAt(ev, "responseElements");
-    if (source === "secretsmanager.amazonaws.com") named("AWS::SecretsManager::Secret", keyText(field(req, "secretId")) ?? keyText(field(req, "name")), keyText(field(resp, "aRN")) ?? keyText(field(resp, "arn")));
-    if (source === "lambda.amazonaws.com") named("AWS::Lambda::Function", keyText(field(req, "functionName")), keyText(field(resp, "functionArn")));
-    if (source === "cloudtrail.amazonaws.com") named("AWS::CloudTrail::Trail", keyText(field(req, "name")) ?? keyText(field(req, "trailName")), keyText(field(resp, "trailARN")));
+    if (source === "secretsmanager.amazonaws.com")
+      named(
+        "AWS::SecretsManager::Secret",
+        keyText(field(req, "secretId")) ?? keyText(field(req, "name")),
+        keyText(field(resp, "aRN")) ?? keyText(field(resp, "arn")),
+      );
+    if (source === "lambda.amazonaws.com")
+      named("AWS::Lambda::Function", keyText(field(req, "functionName")), keyText(field(resp, "functionArn")));
+    if (source === "cloudtrail.amazonaws.com")
+      named("AWS::CloudTrail::Trail", keyText(field(req, "name")) ?? keyText(field(req, "trailName")), keyText(field(resp, "trailARN")));
     if (source === "guardduty.amazonaws.com") named("AWS::GuardDuty::Detector", keyText(field(req, "detectorId")));
     if (source === "kms.amazonaws.com") named("AWS::KMS::Key", keyText(field(req, "keyId")));
     if (source === "iam.amazonaws.com") {
@@ -249,7 +288,14 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
 // carries no duration: end_time is only known from the revoke.
 const TEAM_ROLE = /:(?:role|assumed-role)\/(?:[^/]*\/)*[^/]*TEAM(Grant|Revoke)SMRole/;
 
-function teamJitOf(name: string, source: string | null, callerArns: (string | null)[], ev: Rec, time: Date, errorCode: string | null): JitGrant | null {
+function teamJitOf(
+  name: string,
+  source: string | null,
+  callerArns: (string | null)[],
+  ev: Rec,
+  time: Date,
+  errorCode: string | null,
+): JitGrant | null {
   if (source !== "sso.amazonaws.com" || (name !== "CreateAccountAssignment" && name !== "DeleteAccountAssignment")) return null;
   if (!callerArns.some((a) => a !== null && TEAM_ROLE.test(a))) return null;
   const req = recAt(ev, "requestParameters");
@@ -309,7 +355,7 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
   const signInName = signIn ? (keyText(field(additional, "UserName")) ?? userName) : null;
   // AWSService has no principalId: the service (invokedBy) is its name, not an id.
   // Actor: who signed the request.
-  const sessionName = type === "AssumedRole" && arn ? (arn.split("/").pop() || null) : null;
+  const sessionName = type === "AssumedRole" && arn ? arn.split("/").pop() || null : null;
   const login =
     type === "AssumedRole"
       ? sessionName
@@ -338,18 +384,42 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
   // AssumeRoleWithWebIdentity, an Identity Center second factor).
   const credentialType = text(field(additional, "CredentialType"));
   const presented: CredentialKind | null = consoleLogin
-    ? text(field(additional, "SamlProviderArn")) ? "saml_assertion" : "password"
+    ? text(field(additional, "SamlProviderArn"))
+      ? "saml_assertion"
+      : "password"
     : name === "AssumeRoleWithSAML"
       ? "saml_assertion"
       : name === "AssumeRoleWithWebIdentity"
         ? "access_token"
         : signIn && credentialType
-          ? /^EXTERNAL_IDP$/i.test(credentialType) ? "saml_assertion" : /^PASSWORD$/i.test(credentialType) ? "password" : SECOND_FACTORS.test(credentialType) ? "mfa" : "unknown"
+          ? /^EXTERNAL_IDP$/i.test(credentialType)
+            ? "saml_assertion"
+            : /^PASSWORD$/i.test(credentialType)
+              ? "password"
+              : SECOND_FACTORS.test(credentialType)
+                ? "mfa"
+                : "unknown"
           : null;
   const credential: Credential | null = accessKeyId
-    ? { key: accessKeyId, key_type: "aws.access_key_id", kind: keyKind(accessKeyId), native_type: null, parent_key: null, parent_key_type: null, parent_kind: null }
+    ? {
+        key: accessKeyId,
+        key_type: "aws.access_key_id",
+        kind: keyKind(accessKeyId),
+        native_type: null,
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      }
     : presented
-      ? { key: null, key_type: null, kind: presented, native_type: credentialType ?? (consoleLogin ? null : name), parent_key: null, parent_key_type: null, parent_kind: null }
+      ? {
+          key: null,
+          key_type: null,
+          kind: presented,
+          native_type: credentialType ?? (consoleLogin ? null : name),
+          parent_key: null,
+          parent_key_type: null,
+          parent_kind: null,
+        }
       : null;
 
   // Credentials minted by this call: the child key's parent is the key the call was signed with.
@@ -414,7 +484,15 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
   const auth: Auth | null =
     consoleLogin || mfa !== null || (signIn && credentialType)
       ? {
-          factors: consoleLogin ? (mfaUsed ? ["password", "mfa"] : mfaUsed === false ? ["password"] : []) : signIn && credentialType ? [credentialType] : [],
+          factors: consoleLogin
+            ? mfaUsed
+              ? ["password", "mfa"]
+              : mfaUsed === false
+                ? ["password"]
+                : []
+            : signIn && credentialType
+              ? [credentialType]
+              : [],
           mfa,
           protocol: consoleLogin && text(field(additional, "SamlProviderArn")) ? "SAML" : null,
         }

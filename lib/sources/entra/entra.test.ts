@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { entra as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { entra } from "./index";
 
 const fx = (name: string) => fixturePath("entra", name);
@@ -25,11 +34,24 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
       status: "success",
       native_id: "66ea54eb-6301-4ee5-be62-ff5a759b8100",
       correlation_id: "d79f5bee-5860-4832-928f-3133e22ae912",
-      actor: { external_id: "d7cc485d-2c1b-422c-98fd-5ce52859a4a3", name: "Maria Lopez", email: "maria.lopez@example.com", type: "interactiveUser", kind_hint: "human" },
+      actor: {
+        external_id: "d7cc485d-2c1b-422c-98fd-5ce52859a4a3",
+        name: "Maria Lopez",
+        email: "maria.lopez@example.com",
+        type: "interactiveUser",
+        kind_hint: "human",
+      },
       session: { key: "0c7e1d3a-94b6-4a6e-8b5e-2f1a9c8d7e6f", key_type: "entra.sessionId" },
       // What the sign-in presented (the password step) and the token it issued (uniqueTokenIdentifier).
       credential: { key: null, kind: "password", native_type: "Password" },
-      issued_credentials: [{ key: "ZTE3ZmM0ZDctMWJhZC00YjFhLWEwZjEtMmQ4Njc3ZDVjZTAx", key_type: "entra.unique_token_identifier", kind: "access_token", parent_key: null }],
+      issued_credentials: [
+        {
+          key: "ZTE3ZmM0ZDctMWJhZC00YjFhLWEwZjEtMmQ4Njc3ZDVjZTAx",
+          key_type: "entra.unique_token_identifier",
+          kind: "access_token",
+          parent_key: null,
+        },
+      ],
       client: { app_id: "de8bc8b5-d9f9-48b1-a8ad-b748da725064", app_name: "Graph Explorer" },
       src_endpoint: { ip: "203.0.113.24", location: { city: "Lisbon", country: "PT" } },
       auth: { factors: ["Password", "Mobile app notification"], mfa: true },
@@ -49,23 +71,41 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     });
 
     const refresh = eventAt(r, 1);
-    expect(refresh).toMatchObject({ event_name: "NonInteractiveUserSignInLogs", actor: { kind_hint: "human" }, session: { key: interactive.session!.key } });
+    expect(refresh).toMatchObject({
+      event_name: "NonInteractiveUserSignInLogs",
+      actor: { kind_hint: "human" },
+      session: { key: interactive.session!.key },
+    });
     expect(refresh.extra.incomingTokenType).toBe("refreshToken");
 
     const sp = eventAt(r, 2);
     expect(sp).toMatchObject({
       event_name: "ServicePrincipalSignInLogs",
-      actor: { external_id: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", name: "nightly-export", type: "servicePrincipal", kind_hint: "workload" },
+      actor: {
+        external_id: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+        name: "nightly-export",
+        type: "servicePrincipal",
+        kind_hint: "workload",
+      },
       // The client secret presented; the token it obtained is issued with the secret as parent.
       credential: { key: "9c8b7a6f-5e4d-4c3b-a291-8f7e6d5c4b3a", key_type: "entra.sp_credential_key_id", kind: "sp_secret" },
       issued_credentials: [
-        { key: "c3AtdG9rZW4taWQtZXhwb3J0LTAwMDE", kind: "access_token", parent_key: "9c8b7a6f-5e4d-4c3b-a291-8f7e6d5c4b3a", parent_key_type: "entra.sp_credential_key_id" },
+        {
+          key: "c3AtdG9rZW4taWQtZXhwb3J0LTAwMDE",
+          kind: "access_token",
+          parent_key: "9c8b7a6f-5e4d-4c3b-a291-8f7e6d5c4b3a",
+          parent_key_type: "entra.sp_credential_key_id",
+        },
       ],
       session: null,
     });
 
     const mi = eventAt(r, 3);
-    expect(mi).toMatchObject({ event_name: "ManagedIdentitySignInLogs", actor: { type: "managedIdentity", kind_hint: "workload" }, src_endpoint: { ip: null } });
+    expect(mi).toMatchObject({
+      event_name: "ManagedIdentitySignInLogs",
+      actor: { type: "managedIdentity", kind_hint: "workload" },
+      src_endpoint: { ip: null },
+    });
   });
 
   it("Graph directory audits: PIM activation marked as a JIT grant; group membership", async () => {
@@ -134,7 +174,13 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     const monitor = eventAt(a, 0);
     expect({ ...monitor, extra: {} }).toEqual({ ...graph, extra: {} });
     expect(monitor.extra.shape).toBe("azure-monitor");
-    expect(toEventRow(monitor)).toMatchObject({ classUid: 3005, credentialKey: "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b", targetType: "Role", targetName: "Global Administrator", privileged: true });
+    expect(toEventRow(monitor)).toMatchObject({
+      classUid: 3005,
+      credentialKey: "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b",
+      targetType: "Role",
+      targetName: "Global Administrator",
+      privileged: true,
+    });
   });
 
   it("refuses Microsoft 365 Unified Audit Log records, saying where they belong", async () => {
@@ -157,16 +203,28 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
       userType: "Member",
       status: { errorCode: 0 },
       authenticationRequirement: "multiFactorAuthentication",
-      authenticationDetails: [{ authenticationMethod: "Password", succeeded: true, authenticationStepRequirement: "primaryAuthentication" }],
+      authenticationDetails: [
+        { authenticationMethod: "Password", succeeded: true, authenticationStepRequirement: "primaryAuthentication" },
+      ],
       riskLevelDuringSignIn: "high",
       riskState: "atRisk",
       riskEventTypes_v2: ["unfamiliarFeatures"],
     };
     const [user] = entra.normalize({ time: "2025-03-04T08:00:00Z", category: "SignInLogs", properties: props }, ctx);
     expect(user.auth?.mfa).toBe(false); // required by policy, but only a password step was performed
-    expect(user.extra).toMatchObject({ mfa_required: true, vendor_risk: { source: "entra", level: "high", state: "atRisk", reason: ["unfamiliarFeatures"] } });
+    expect(user.extra).toMatchObject({
+      mfa_required: true,
+      vendor_risk: { source: "entra", level: "high", state: "atRisk", reason: ["unfamiliarFeatures"] },
+    });
     // A record of the service-principal sign-in log is a workload whatever its user fields say.
-    const [sp] = entra.normalize({ time: "2025-03-04T08:00:00Z", category: "ServicePrincipalSignInLogs", properties: { ...props, servicePrincipalId: "sp1", signInEventTypes: ["interactiveUser"] } }, ctx);
+    const [sp] = entra.normalize(
+      {
+        time: "2025-03-04T08:00:00Z",
+        category: "ServicePrincipalSignInLogs",
+        properties: { ...props, servicePrincipalId: "sp1", signInEventTypes: ["interactiveUser"] },
+      },
+      ctx,
+    );
     expect(sp.actor).toMatchObject({ kind_hint: "workload", external_id: "sp1" });
     expect(sp.auth?.mfa ?? null).toBeNull();
   });
@@ -200,7 +258,9 @@ describe.skipIf(!HAS_SAMPLES)(`entra source: public samples (${HAS_SAMPLES ? SAM
 
     const byTest = (pos: number) => eventAt(r, pos);
     // Service principal sign-in with servicePrincipalCredentialKeyId (line 13 of the file).
-    const sp = r.events.map((e) => e.events[0]).find((e) => e.extra.servicePrincipalCredentialKeyId === "2afc776a-4e79-4588-b2ad-f62c94d6bea8")!;
+    const sp = r.events
+      .map((e) => e.events[0])
+      .find((e) => e.extra.servicePrincipalCredentialKeyId === "2afc776a-4e79-4588-b2ad-f62c94d6bea8")!;
     expect(sp).toMatchObject({
       actor: { kind_hint: "workload", type: "servicePrincipal", name: "very-normal-service-principal" },
       credential: { key: "2afc776a-4e79-4588-b2ad-f62c94d6bea8", key_type: "entra.sp_credential_key_id" },
@@ -208,15 +268,30 @@ describe.skipIf(!HAS_SAMPLES)(`entra source: public samples (${HAS_SAMPLES ? SAM
     });
     // Non-interactive sign-in with a sessionId (Graph session key).
     const ni = byTest(14);
-    expect(ni).toMatchObject({ event_name: "NonInteractiveUserSignInLogs", session: { key: "00baf379-e510-523f-1c0e-346163d4a768", key_type: "entra.sessionId" } });
+    expect(ni).toMatchObject({
+      event_name: "NonInteractiveUserSignInLogs",
+      session: { key: "00baf379-e510-523f-1c0e-346163d4a768", key_type: "entra.sessionId" },
+    });
     // Legacy-auth sign-in: single factor, Conditional Access not applied.
-    expect(byTest(22)).toMatchObject({ auth: { factors: ["Password"], mfa: false }, policy: { result: "notApplied" }, client: { app_name: "Office 365 Exchange Online" } });
+    expect(byTest(22)).toMatchObject({
+      auth: { factors: ["Password"], mfa: false },
+      policy: { result: "notApplied" },
+      client: { app_name: "Office 365 Exchange Online" },
+    });
     // PIM assignment (permanent, not an activation): a JIT record but no jit_grant credential.
     const pim = byTest(37);
-    expect(pim).toMatchObject({ jit: { stage: "completed", assignment: "permanent", role_name: "Application Administrator", principal_name: "Malenia" }, credential: null, privileged: true });
+    expect(pim).toMatchObject({
+      jit: { stage: "completed", assignment: "permanent", role_name: "Application Administrator", principal_name: "Malenia" },
+      credential: null,
+      privileged: true,
+    });
     expect(byTest(38)).toMatchObject({ activity: "request_privileges", jit: { stage: "requested" } });
     // Conditional Access policy change: privileged audit event.
-    expect(byTest(24)).toMatchObject({ event_name: "Update conditional access policy", privileged: true, actor: { email: "denethor@lotr.com" } });
+    expect(byTest(24)).toMatchObject({
+      event_name: "Update conditional access policy",
+      privileged: true,
+      actor: { email: "denethor@lotr.com" },
+    });
     // Failed sign-in with lockout code.
     expect(byTest(8)).toMatchObject({ status: "failure", status_detail: expect.stringMatching(/^50053: /) });
   });

@@ -15,7 +15,10 @@ function scoreRecord(r: unknown): number {
     return 0;
   }
   // Graph signIn / directoryAudit.
-  if (field(r, "createdDateTime") !== undefined && (field(r, "userPrincipalName") !== undefined || field(r, "servicePrincipalId") !== undefined)) {
+  if (
+    field(r, "createdDateTime") !== undefined &&
+    (field(r, "userPrincipalName") !== undefined || field(r, "servicePrincipalId") !== undefined)
+  ) {
     return field(r, "appId") !== undefined || field(r, "conditionalAccessStatus") !== undefined ? 0.9 : 0.7;
   }
   if (field(r, "activityDisplayName") !== undefined && field(r, "activityDateTime") !== undefined) return 0.9;
@@ -26,9 +29,9 @@ export const entra = defineSource({
   platform: ENTRA_PLATFORM,
   label: "Microsoft Entra ID",
   formats: [
-    "sign-in logs: Graph /auditLogs/signIns ({\"value\": [...]} or array)",
+    'sign-in logs: Graph /auditLogs/signIns ({"value": [...]} or array)',
     "audit logs: Graph /auditLogs/directoryAudits",
-    "Azure Monitor diagnostic settings: SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs, ManagedIdentitySignInLogs, AuditLogs ({\"records\": [...]} or NDJSON)",
+    'Azure Monitor diagnostic settings: SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs, ManagedIdentitySignInLogs, AuditLogs ({"records": [...]} or NDJSON)',
   ],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);

@@ -36,16 +36,17 @@ export const SIGNIN_CATEGORIES: Record<string, string> = {
 };
 const CATEGORY_OF_KIND: Record<string, string> = Object.fromEntries(Object.entries(SIGNIN_CATEGORIES).map(([c, k]) => [k, c]));
 
-type Shape =
-  | { kind: "signin"; props: Rec; top: Rec | null }
-  | { kind: "audit"; props: Rec; top: Rec | null };
+type Shape = { kind: "signin"; props: Rec; top: Rec | null } | { kind: "audit"; props: Rec; top: Rec | null };
 
 /** True for a Microsoft 365 Unified Audit Log record (Management Activity API / Purview export shape). */
 export function isUnifiedAuditLogRecord(r: Rec): boolean {
   return (
     field(r, "CreationTime") !== undefined &&
     field(r, "Operation") !== undefined &&
-    (field(r, "RecordType") !== undefined || field(r, "Workload") !== undefined || field(r, "UserKey") !== undefined || field(r, "OrganizationId") !== undefined)
+    (field(r, "RecordType") !== undefined ||
+      field(r, "Workload") !== undefined ||
+      field(r, "UserKey") !== undefined ||
+      field(r, "OrganizationId") !== undefined)
   );
 }
 
@@ -53,7 +54,16 @@ function hasAny(r: Rec, keys: string[]): boolean {
   return keys.some((k) => field(r, k) !== undefined);
 }
 
-const SIGNIN_FIELDS = ["createdDateTime", "userPrincipalName", "appId", "servicePrincipalId", "uniqueTokenIdentifier", "conditionalAccessStatus", "signInEventTypes", "isInteractive"];
+const SIGNIN_FIELDS = [
+  "createdDateTime",
+  "userPrincipalName",
+  "appId",
+  "servicePrincipalId",
+  "uniqueTokenIdentifier",
+  "conditionalAccessStatus",
+  "signInEventTypes",
+  "isInteractive",
+];
 const AUDIT_FIELDS = ["activityDisplayName", "activityDateTime", "initiatedBy", "targetResources", "loggedByService"];
 
 function shapeOf(r: Rec): Shape {
@@ -77,7 +87,9 @@ function shapeOf(r: Rec): Shape {
   }
   if (hasAny(r, AUDIT_FIELDS) && field(r, "activityDisplayName") !== undefined) return { kind: "audit", props: r, top: null };
   if (field(r, "createdDateTime") !== undefined && hasAny(r, SIGNIN_FIELDS.slice(1))) return { kind: "signin", props: r, top: null };
-  throw new NormalizeError("not an Entra ID sign-in (Graph signIn / Azure Monitor SignInLogs) or audit (directoryAudit / AuditLogs) record");
+  throw new NormalizeError(
+    "not an Entra ID sign-in (Graph signIn / Azure Monitor SignInLogs) or audit (directoryAudit / AuditLogs) record",
+  );
 }
 
 /** A field from the Graph properties, else from the Azure Monitor envelope record (same name). */
@@ -107,7 +119,9 @@ function signInKind(props: Rec, top: Rec | null): string {
   const category = top ? text(field(top, "category")) : null;
   const fromCategory = category ? SIGNIN_CATEGORIES[category] : undefined;
   if (fromCategory === "servicePrincipal" || fromCategory === "managedIdentity") return fromCategory;
-  const types = listAt(props, "signInEventTypes").map(text).filter((t): t is string => !!t);
+  const types = listAt(props, "signInEventTypes")
+    .map(text)
+    .filter((t): t is string => !!t);
   const workloadType = types.find((t) => t === "servicePrincipal" || t === "managedIdentity");
   if (workloadType) return workloadType;
   if (types.length) return types[0];
@@ -138,17 +152,26 @@ function mfaPerformed(steps: Rec[], mfaMethod: string | null): boolean | null {
     const method = text(field(d, "authenticationMethod")) ?? "";
     const requirement = text(field(d, "authenticationStepRequirement")) ?? "";
     const result = text(field(d, "authenticationStepResultDetail")) ?? "";
-    return STRONG_METHOD.test(method) || (/multi.?factor/i.test(requirement) && !/^password/i.test(method)) || /\bMFA\b.*(completed|satisfied)/i.test(result);
+    return (
+      STRONG_METHOD.test(method) ||
+      (/multi.?factor/i.test(requirement) && !/^password/i.test(method)) ||
+      /\bMFA\b.*(completed|satisfied)/i.test(result)
+    );
   });
 }
 
 /** Entra's own risk assessment of a sign-in, or null when it saw none (riskLevel none/hidden, riskState none). */
 function vendorRiskOf(props: Rec): Record<string, string | string[]> | null {
-  const level = [text(field(props, "riskLevelDuringSignIn")), text(field(props, "riskLevelAggregated"))].find((l) => l && !/^(none|hidden|unknownFutureValue)$/i.test(l)) ?? null;
+  const level =
+    [text(field(props, "riskLevelDuringSignIn")), text(field(props, "riskLevelAggregated"))].find(
+      (l) => l && !/^(none|hidden|unknownFutureValue)$/i.test(l),
+    ) ?? null;
   const state = text(field(props, "riskState"));
   const atRisk = state !== null && !/^(none|unknownFutureValue)$/i.test(state);
   if (!level && !atRisk) return null;
-  const reasons = [...listAt(props, "riskEventTypes_v2"), ...listAt(props, "riskEventTypes")].map(text).filter((r): r is string => r !== null);
+  const reasons = [...listAt(props, "riskEventTypes_v2"), ...listAt(props, "riskEventTypes")]
+    .map(text)
+    .filter((r): r is string => r !== null);
   const out: Record<string, string | string[]> = { source: "entra" };
   if (level) out.level = level;
   if (state) out.state = state;
@@ -187,7 +210,14 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
   // Service principals and managed identities are workload identities (Entra's own term); userType is ignored.
   const actorKind: ActorKind = isApp ? "workload" : upn || keyText(field(props, "userId")) ? "human" : "unknown";
   const actor = isApp
-    ? { external_id: spId, name: spName ?? text(field(props, "appDisplayName")), login: null, email: null, type: kind, kind_hint: actorKind }
+    ? {
+        external_id: spId,
+        name: spName ?? text(field(props, "appDisplayName")),
+        login: null,
+        email: null,
+        type: kind,
+        kind_hint: actorKind,
+      }
     : {
         external_id: keyText(field(props, "userId")),
         name: text(field(props, "userDisplayName")) ?? upn,
@@ -215,7 +245,8 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     credential = { key: null, key_type: null, kind: INCOMING_TOKEN[incoming], native_type: incoming, ...none };
   } else if (!isApp) {
     const first = text(field(steps[0], "authenticationMethod"));
-    const kindOfFirst: CredentialKind | null = first === null ? null : /^password/i.test(first) ? "password" : STRONG_METHOD.test(first) ? "mfa" : null;
+    const kindOfFirst: CredentialKind | null =
+      first === null ? null : /^password/i.test(first) ? "password" : STRONG_METHOD.test(first) ? "mfa" : null;
     if (first && kindOfFirst) credential = { key: null, key_type: null, kind: kindOfFirst, native_type: first, ...none };
   }
   const issued: IssuedCredential[] =
@@ -248,7 +279,9 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
   // (authenticationRequirement, "an MFA step was required") is policy, kept apart in extra.mfa_required.
   const mfa: boolean | null = isApp ? null : mfaPerformed(steps, mfaMethod);
   const auth: Auth | null =
-    methods.size || mfa !== null || (protocol && protocol !== "none") ? { factors: [...methods], mfa, protocol: protocol && protocol !== "none" ? protocol : null } : null;
+    methods.size || mfa !== null || (protocol && protocol !== "none")
+      ? { factors: [...methods], mfa, protocol: protocol && protocol !== "none" ? protocol : null }
+      : null;
 
   const caStatus = text(field(props, "conditionalAccessStatus"));
   const applied = listAt(props, "appliedConditionalAccessPolicies")
@@ -259,11 +292,21 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     .map((p) => p.name ?? p.id)
     .filter((n): n is string => n !== null);
   const policy: EventPolicy | null = caStatus
-    ? { engine: "entra.conditional_access", result: caStatus, policy_name: enforced.length ? enforced.join("; ") : null, rule_name: null, applied, decision_id: null, path: null }
+    ? {
+        engine: "entra.conditional_access",
+        result: caStatus,
+        policy_name: enforced.length ? enforced.join("; ") : null,
+        rule_name: null,
+        applied,
+        decision_id: null,
+        path: null,
+      }
     : null;
 
   const loc = recAt(props, "location");
-  const location = loc ? { city: text(field(loc, "city")), region: text(field(loc, "state")), country: text(field(loc, "countryOrRegion")) } : null;
+  const location = loc
+    ? { city: text(field(loc, "city")), region: text(field(loc, "state")), country: text(field(loc, "countryOrRegion")) }
+    : null;
   const resourceId = keyText(field(props, "resourceId"));
   const resourceName = text(field(props, "resourceDisplayName"));
   const resources: EventResource[] = resourceId || resourceName ? [{ type: "resource", id: resourceId, name: resourceName }] : [];
@@ -409,10 +452,17 @@ function classifyAudit(category: string | null, activity: string, operationType:
   return { uid: 6003, activity: opVerb(operationType, activity) };
 }
 
-const PRIVILEGED_ACTIVITY = /role|credential|certificate|secret|permission|consent|federation|domain authentication|elevate|policy|owner|partner|pim/i;
+const PRIVILEGED_ACTIVITY =
+  /role|credential|certificate|secret|permission|consent|federation|domain authentication|elevate|policy|owner|partner|pim/i;
 
 /** PIM activity names end in a parenthesised flavour: "Add member to role completed (PIM activation)". */
-function jitOf(activity: string, loggedBy: string | null, props: Rec, resources: EventResource[], details: Map<string, string>): JitGrant | null {
+function jitOf(
+  activity: string,
+  loggedBy: string | null,
+  props: Rec,
+  resources: EventResource[],
+  details: Map<string, string>,
+): JitGrant | null {
   if (loggedBy !== "PIM" && !/\bPIM\b/.test(activity)) return null;
   const paren = /\(([^)]*)\)\s*$/.exec(activity);
   const assignment = paren ? paren[1].trim() || null : null;
@@ -460,7 +510,10 @@ const MICROSOFT_PLATFORM_NAMES = new Set(
 
 /** True for a Microsoft first-party principal that writes to the directory as the platform. */
 function isMicrosoftPlatformPrincipal(appId: string | null, name: string | null): boolean {
-  return (appId !== null && MICROSOFT_PLATFORM_APP_IDS.has(appId.toLowerCase())) || (name !== null && MICROSOFT_PLATFORM_NAMES.has(name.trim().toLowerCase()));
+  return (
+    (appId !== null && MICROSOFT_PLATFORM_APP_IDS.has(appId.toLowerCase())) ||
+    (name !== null && MICROSOFT_PLATFORM_NAMES.has(name.trim().toLowerCase()))
+  );
 }
 
 /** Credential activities: adding a key/secret/certificate issues a credential, removing one revokes it. */
@@ -493,9 +546,23 @@ function issuedKeysOf(props: Rec, activity: string, resources: EventResource[]):
       const before = new Set(keyEntries(text(field(m, "oldValue"))).map((k) => k.id));
       for (const k of keyEntries(text(field(m, "newValue")))) {
         if (before.has(k.id) || out.some((o) => o.key === k.id)) continue;
-        const kind: CredentialKind = /password|secret/i.test(k.type ?? "") ? "sp_secret" : /cert|x509/i.test(k.type ?? "") ? "sp_certificate" : "unknown";
+        const kind: CredentialKind = /password|secret/i.test(k.type ?? "")
+          ? "sp_secret"
+          : /cert|x509/i.test(k.type ?? "")
+            ? "sp_certificate"
+            : "unknown";
         const owner = keyText(field(t, "id")) ?? resources[0]?.id ?? null;
-        out.push({ key: k.id, key_type: "entra.sp_credential_key_id", kind, native_type: k.type, parent_key: null, parent_key_type: null, principal: owner, source_identity: null, expiration: null });
+        out.push({
+          key: k.id,
+          key_type: "entra.sp_credential_key_id",
+          kind,
+          native_type: k.type,
+          parent_key: null,
+          parent_key_type: null,
+          principal: owner,
+          source_identity: null,
+          expiration: null,
+        });
       }
     }
   }
@@ -505,12 +572,14 @@ function issuedKeysOf(props: Rec, activity: string, resources: EventResource[]):
 function keyEntries(value: string | null): { id: string; type: string | null }[] {
   if (!value) return [];
   const out: { id: string; type: string | null }[] = [];
-  for (const m of value.matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g)) out.push({ id: m[1].trim(), type: m[2]?.trim() ?? null });
+  for (const m of value.matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g))
+    out.push({ id: m[1].trim(), type: m[2]?.trim() ?? null });
   return out;
 }
 
 function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
-  const activity = text(field(props, "activityDisplayName")) ?? text(field(props, "operationName")) ?? (top ? text(field(top, "operationName")) : null);
+  const activity =
+    text(field(props, "activityDisplayName")) ?? text(field(props, "operationName")) ?? (top ? text(field(top, "operationName")) : null);
   if (!activity) throw new NormalizeError("Entra audit record without activityDisplayName/operationName");
   const time = parseTime(field(props, "activityDateTime") ?? (top ? field(top, "time") : undefined), "activityDateTime");
   const topCategory = top ? text(field(top, "category")) : null;
@@ -519,7 +588,13 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   const operationType = text(field(props, "operationType"));
 
   const result = text(field(props, "result")) ?? (top ? text(field(top, "result")) : null);
-  const status: NormalizedEvent["status"] = result ? (/^success/i.test(result) ? "success" : /^fail/i.test(result) ? "failure" : "unknown") : "unknown";
+  const status: NormalizedEvent["status"] = result
+    ? /^success/i.test(result)
+      ? "success"
+      : /^fail/i.test(result)
+        ? "failure"
+        : "unknown"
+    : "unknown";
   const resultReason = text(field(props, "resultReason"));
 
   const user = recAt(props, "initiatedBy", "user");
@@ -528,7 +603,14 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   let ip: string | null = null;
   if (user && (keyText(field(user, "id")) || keyText(field(user, "userPrincipalName")) || text(field(user, "displayName")))) {
     const upn = keyText(field(user, "userPrincipalName"));
-    actor = { external_id: keyText(field(user, "id")), name: text(field(user, "displayName")) ?? upn, login: upn, email: emailShaped(upn), type: "user", kind_hint: "human" };
+    actor = {
+      external_id: keyText(field(user, "id")),
+      name: text(field(user, "displayName")) ?? upn,
+      login: upn,
+      email: emailShaped(upn),
+      type: "user",
+      kind_hint: "human",
+    };
     ip = sourceIpOrNull(text(field(user, "ipAddress")));
   } else if (app && (keyText(field(app, "servicePrincipalId")) || keyText(field(app, "appId")) || text(field(app, "displayName")))) {
     actor = {
@@ -542,7 +624,14 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
       kind_hint: isMicrosoftPlatformPrincipal(keyText(field(app, "appId")), text(field(app, "displayName"))) ? "system" : "workload",
     };
   } else {
-    actor = { external_id: null, name: top ? text(field(top, "identity")) : null, login: null, email: null, type: null, kind_hint: "unknown" };
+    actor = {
+      external_id: null,
+      name: top ? text(field(top, "identity")) : null,
+      login: null,
+      email: null,
+      type: null,
+      kind_hint: "unknown",
+    };
   }
   ip ??= sourceIpOrNull(top ? text(field(top, "callerIpAddress")) : null);
   const details = additionalDetails(props);
@@ -564,7 +653,15 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   const verb = jit?.stage === "requested" && classified.activity === "assign_privileges" ? "request_privileges" : classified.activity;
   const isActivation = !!jit && jit.stage === "completed" && /activation/i.test(jit.assignment ?? "");
   const credential: Credential | null = isActivation
-    ? { key: jit.request_id, key_type: jit.request_id ? "entra.pim_request_id" : null, kind: "jit_grant", native_type: jit.assignment, parent_key: null, parent_key_type: null, parent_kind: null }
+    ? {
+        key: jit.request_id,
+        key_type: jit.request_id ? "entra.pim_request_id" : null,
+        kind: "jit_grant",
+        native_type: jit.assignment,
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      }
     : null;
   const privileged =
     category === "RoleManagement" ||

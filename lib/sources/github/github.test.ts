@@ -3,7 +3,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { github as synthetic } from "../../../scripts/bench/synthetic";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { github } from "./index";
 
 const STREAM = fixturePath("github", "audit-log-stream.jsonl");
@@ -23,24 +32,44 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
       event_name: "git.clone",
       native_id: "b7q1VnM2xT9kP4sR8wY3zA",
       session: { key: "aQK1fM0C6rSUHAwsQvEy0Lk9vXQdTJ4tU3kK7lGv5/A=", key_type: "github.hashed_token" },
-      credential: { key: "aQK1fM0C6rSUHAwsQvEy0Lk9vXQdTJ4tU3kK7lGv5/A=", key_type: "github.hashed_token", kind: "pat", native_type: "Fine-grained personal access token" },
+      credential: {
+        key: "aQK1fM0C6rSUHAwsQvEy0Lk9vXQdTJ4tU3kK7lGv5/A=",
+        key_type: "github.hashed_token",
+        kind: "pat",
+        native_type: "Fine-grained personal access token",
+      },
       actor: { name: "mlopez", external_id: "5012345", email: "maria.lopez@example.com", kind_hint: "api_token" },
       src_endpoint: { ip: "203.0.113.24", location: { country: "PT" } },
-      resources: [{ type: "repository", id: "778899001", name: "example/payments-api" }, { type: "organization", id: "4242", name: "example" }, { type: "enterprise", id: "9001", name: "example-corp" }],
+      resources: [
+        { type: "repository", id: "778899001", name: "example/payments-api" },
+        { type: "organization", id: "4242", name: "example" },
+        { type: "enterprise", id: "9001", name: "example-corp" },
+      ],
       privileged: false,
     });
     // @timestamp (when it happened), not created_at (when it was recorded).
     expect(clone.time.getTime()).toBe(1741093201000);
 
     const web = eventAt(r, 1);
-    expect(web).toMatchObject({ event_name: "repo.create", activity: "create", session: null, credential: null, actor: { kind_hint: "human" }, correlation_id: "C1D2:3E4F:5A6B7C:8D9E0F:67C6F0A0" });
+    expect(web).toMatchObject({
+      event_name: "repo.create",
+      activity: "create",
+      session: null,
+      credential: null,
+      actor: { kind_hint: "human" },
+      correlation_id: "C1D2:3E4F:5A6B7C:8D9E0F:67C6F0A0",
+    });
 
     const promote = eventAt(r, 2);
     expect(promote).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true });
     expect(promote.resources[0]).toEqual({ type: "user", id: "5012345", name: "mlopez" });
 
     const bot = eventAt(r, 3);
-    expect(bot).toMatchObject({ actor: { kind_hint: "bot", name: "github-actions[bot]" }, credential: { kind: "access_token", native_type: "GitHub App server-to-server token" }, client: { app_id: null, app_name: "GitHub Actions" } });
+    expect(bot).toMatchObject({
+      actor: { kind_hint: "bot", name: "github-actions[bot]" },
+      credential: { kind: "access_token", native_type: "GitHub App server-to-server token" },
+      client: { app_id: null, app_name: "GitHub Actions" },
+    });
 
     const api = eventAt(r, 4);
     expect(api).toMatchObject({
@@ -55,7 +84,13 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
     expect(api.extra.token_scopes).toBe("repo,read:org");
 
     expect(eventAt(r, 5).actor.kind_hint).toBe("ai_agent");
-    expect(toEventRow(clone)).toMatchObject({ sessionKey: clone.session!.key, credentialKey: clone.credential!.key, srcIp: "203.0.113.24", targetType: "repository", targetName: "example/payments-api" });
+    expect(toEventRow(clone)).toMatchObject({
+      sessionKey: clone.session!.key,
+      credentialKey: clone.credential!.key,
+      srcIp: "203.0.113.24",
+      targetType: "repository",
+      targetName: "example/payments-api",
+    });
   });
 
   it("REST API page (JSON array) gives the same events as the stream", async () => {
@@ -65,7 +100,14 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
   });
 
   it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
-    const records = [...fs.readFileSync(STREAM, "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown), synthetic(4)];
+    const records = [
+      ...fs
+        .readFileSync(STREAM, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown),
+      synthetic(4),
+    ];
     const { normalized, rejected } = assertRobust(github, records);
     console.log(`github robustness: ${normalized} normalized, ${rejected} rejected`);
     expect(normalized).toBeGreaterThan(0);
@@ -82,7 +124,12 @@ describe.skipIf(!HAS_SAMPLES)(`github source: public samples (${HAS_SAMPLES ? SA
     const all = r.events.map((e) => e.events[0]);
     // OAuth token git.clone: hashed_token session; the user acts through the OAuth app (human).
     const clone = all.find((e) => e.event_name === "git.clone" && e.session)!;
-    expect(clone).toMatchObject({ session: { key: "0771cae4d170dc02a6ff393d9946cd684d6145c1=" }, credential: { kind: "access_token", native_type: "OAuth access token" }, actor: { kind_hint: "human" }, src_endpoint: { ip: "5.6.7.8" } });
+    expect(clone).toMatchObject({
+      session: { key: "0771cae4d170dc02a6ff393d9946cd684d6145c1=" },
+      credential: { kind: "access_token", native_type: "OAuth access token" },
+      actor: { kind_hint: "human" },
+      src_endpoint: { ip: "5.6.7.8" },
+    });
     // github-actions[bot] with an App server-to-server token: token_id is the credential key.
     const bot = all.find((e) => e.actor.name === "github-actions[bot]")!;
     expect(bot).toMatchObject({ actor: { kind_hint: "bot" }, credential: { key: "1111111111111", key_type: "github.token_id" } });

@@ -1,4 +1,13 @@
-import { ocsfClass, type ActorKind, type Credential, type IssuedCredential, type CredentialKind, type EventResource, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Credential,
+  type IssuedCredential,
+  type CredentialKind,
+  type EventResource,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, text } from "../util/fields";
 import { sourceIp } from "../util/source-ip";
@@ -87,20 +96,36 @@ function classify(action: string, method: string | null): { uid: OcsfClassUid; a
   if (cat === "team") return { uid: 3006, activity: verb(op) };
   // An app gets access to the organization: installing a GitHub App, an owner approving an OAuth app, a user
   // authorizing one (consent); an owner approving a fine-grained PAT's access request (a grant to that token).
-  if (action === "integration_installation.create" || /^org\.oauth_app_access_approved/.test(action) || action === "oauth_authorization.create")
+  if (
+    action === "integration_installation.create" ||
+    /^org\.oauth_app_access_approved/.test(action) ||
+    action === "oauth_authorization.create"
+  )
     return { uid: 3005, activity: "consent" };
   if (cat === "personal_access_token" && /^access_granted/.test(op)) return { uid: 3005, activity: "assign_privileges" };
   if (cat === "personal_access_token" && /^access_revoked/.test(op)) return { uid: 3005, activity: "revoke_privileges" };
   if (cat === "personal_access_token" && /^request_created/.test(op)) return { uid: 3005, activity: "request_privileges" };
   // Credentials: a new token or key (public_key.create is a deploy key on a repository, or a user's SSH key).
-  if (/^(personal_access_token|oauth_access|public_key|deploy_key)$/.test(cat) && /^(create|generate|add)/.test(op)) return { uid: 3001, activity: "issue_credentials" };
-  if (/^(personal_access_token|oauth_access|oauth_authorization|public_key|deploy_key)$/.test(cat) && /^(destroy|delete|remove|revoke)/.test(op))
+  if (/^(personal_access_token|oauth_access|public_key|deploy_key)$/.test(cat) && /^(create|generate|add)/.test(op))
+    return { uid: 3001, activity: "issue_credentials" };
+  if (
+    /^(personal_access_token|oauth_access|oauth_authorization|public_key|deploy_key)$/.test(cat) &&
+    /^(destroy|delete|remove|revoke)/.test(op)
+  )
     return { uid: 3001, activity: "revoke_credentials" };
-  if (/^(oauth_authorization|oauth_access|personal_access_token|public_key|deploy_key|two_factor_authentication|user)$/.test(cat)) return { uid: 3001, activity: verb(op) };
+  if (/^(oauth_authorization|oauth_access|personal_access_token|public_key|deploy_key|two_factor_authentication|user)$/.test(cat))
+    return { uid: 3001, activity: verb(op) };
   // Branch protection and rulesets are the repository's policy: creating, changing or removing one changes it;
   // an override (an admin bypassing the protection) is recorded as such.
   if (cat === "protected_branch" || cat === "repository_ruleset" || cat === "org_ruleset")
-    return { uid: 6001, activity: /override|bypass/.test(op) ? "other" : /^(create|destroy|delete|update|add|remove|enable|disable|change|dismiss)/.test(op) ? "update" : verb(op) };
+    return {
+      uid: 6001,
+      activity: /override|bypass/.test(op)
+        ? "other"
+        : /^(create|destroy|delete|update|add|remove|enable|disable|change|dismiss)/.test(op)
+          ? "update"
+          : verb(op),
+    };
   if (cat === "repo" || cat === "hook") return { uid: 6001, activity: verb(op) };
   return { uid: 6003, activity: verb(op) };
 }
@@ -140,19 +165,40 @@ function objectOf(action: string, record: Record<string, unknown>, repo: string 
       return one("workflow_run", keyText(field(record, "workflow_run_id")), text(field(record, "name")));
     case "integration_installation":
     case "integration":
-      return one("integration", keyText(field(record, "application_client_id")) ?? keyText(field(record, "integration_id")), text(field(record, "integration")) ?? text(field(record, "name")));
+      return one(
+        "integration",
+        keyText(field(record, "application_client_id")) ?? keyText(field(record, "integration_id")),
+        text(field(record, "integration")) ?? text(field(record, "name")),
+      );
     case "oauth_authorization":
     case "oauth_application":
-      return one("oauth_application", keyText(field(record, "oauth_application_id")), text(field(record, "oauth_application_name")) ?? text(field(record, "oauth_application")));
+      return one(
+        "oauth_application",
+        keyText(field(record, "oauth_application_id")),
+        text(field(record, "oauth_application_name")) ?? text(field(record, "oauth_application")),
+      );
     case "oauth_access":
-      return one("oauth_access", keyText(field(record, "oauth_access_id")), text(field(record, "oauth_application_name")) ?? text(field(record, "oauth_application")));
+      return one(
+        "oauth_access",
+        keyText(field(record, "oauth_access_id")),
+        text(field(record, "oauth_application_name")) ?? text(field(record, "oauth_application")),
+      );
     case "personal_access_token":
-      return one("personal_access_token", keyText(field(record, "user_programmatic_access_id")), text(field(record, "user_programmatic_access_name")));
+      return one(
+        "personal_access_token",
+        keyText(field(record, "user_programmatic_access_id")),
+        text(field(record, "user_programmatic_access_name")),
+      );
     case "public_key":
     case "deploy_key":
       return one(repo ? "deploy_key" : "ssh_key", keyText(field(record, "fingerprint")), text(field(record, "title")));
     case "org":
-      if (/oauth_app/.test(action)) return one("oauth_application", keyText(field(record, "oauth_application_id")), text(field(record, "oauth_application")) ?? text(field(record, "oauth_application_name")));
+      if (/oauth_app/.test(action))
+        return one(
+          "oauth_application",
+          keyText(field(record, "oauth_application_id")),
+          text(field(record, "oauth_application")) ?? text(field(record, "oauth_application_name")),
+        );
       return [];
     default:
       return [];
@@ -164,18 +210,45 @@ function objectOf(action: string, record: Record<string, unknown>, repo: string 
  * (public_key.create: its fingerprint), a personal access token whose id is recorded (user_programmatic_access_id).
  * personal_access_token.create / oauth_access.create without that id name the token only: nothing to key it by.
  */
-function issuedCredentials(action: string, record: Record<string, unknown>, used: Credential | null, principal: string | null): IssuedCredential[] {
+function issuedCredentials(
+  action: string,
+  record: Record<string, unknown>,
+  used: Credential | null,
+  principal: string | null,
+): IssuedCredential[] {
   const parent = { parent_key: used?.key ?? null, parent_key_type: used?.key ? used.key_type : null };
   if (/^(public_key|deploy_key)\.create$/.test(action)) {
     const fp = keyText(field(record, "fingerprint"));
     if (!fp) return [];
     const deploy = keyText(field(record, "repo")) !== null;
-    return [{ key: fp, key_type: "github.ssh_key_fingerprint", kind: "ssh_key", native_type: deploy ? "Deploy key" : "SSH key", ...parent, principal, source_identity: null, expiration: null }];
+    return [
+      {
+        key: fp,
+        key_type: "github.ssh_key_fingerprint",
+        kind: "ssh_key",
+        native_type: deploy ? "Deploy key" : "SSH key",
+        ...parent,
+        principal,
+        source_identity: null,
+        expiration: null,
+      },
+    ];
   }
   if (action === "personal_access_token.create") {
     const id = keyText(field(record, "user_programmatic_access_id"));
     if (!id) return [];
-    return [{ key: id, key_type: "github.user_programmatic_access_id", kind: "pat", native_type: "personal access token", ...parent, principal, source_identity: null, expiration: text(field(record, "expires_at")) }];
+    return [
+      {
+        key: id,
+        key_type: "github.user_programmatic_access_id",
+        kind: "pat",
+        native_type: "personal access token",
+        ...parent,
+        principal,
+        source_identity: null,
+        expiration: text(field(record, "expires_at")),
+      },
+    ];
   }
   return [];
 }
@@ -185,7 +258,12 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
   const action = text(field(record, "action"));
   if (!action) throw new NormalizeError("not a GitHub audit log event: action is missing");
-  const whenField = field(record, "@timestamp") !== undefined ? "@timestamp" : field(record, "at_sign_timestamp") !== undefined ? "at_sign_timestamp" : "created_at";
+  const whenField =
+    field(record, "@timestamp") !== undefined
+      ? "@timestamp"
+      : field(record, "at_sign_timestamp") !== undefined
+        ? "at_sign_timestamp"
+        : "created_at";
   const time = parseTime(field(record, whenField), whenField === "created_at" ? "@timestamp / created_at" : whenField);
 
   const actor = keyText(field(record, "actor"));
@@ -209,7 +287,15 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
       parent_kind: null,
     };
   } else if (action.startsWith("git.") && protocol?.toLowerCase() === "ssh") {
-    credential = { key: null, key_type: null, kind: "ssh_key", native_type: "ssh", parent_key: null, parent_key_type: null, parent_kind: null };
+    credential = {
+      key: null,
+      key_type: null,
+      kind: "ssh_key",
+      native_type: "ssh",
+      parent_key: null,
+      parent_key_type: null,
+      parent_kind: null,
+    };
   }
 
   const appId = keyText(field(record, "oauth_application_id"));
@@ -249,7 +335,16 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
   } else if (/failed|failure|rejected|denied/.test(action)) status = "failure";
   else if (action === "user.login" || /_success$/.test(action)) status = "success";
   const mfa = /^user\.two_factor_challenge_(success|failure)$/.test(action) ? action.endsWith("_success") : null;
-  if (mfa !== null) credential = { key: null, key_type: null, kind: "mfa", native_type: "two_factor", parent_key: null, parent_key_type: null, parent_kind: null };
+  if (mfa !== null)
+    credential = {
+      key: null,
+      key_type: null,
+      kind: "mfa",
+      native_type: "two_factor",
+      parent_key: null,
+      parent_key_type: null,
+      parent_kind: null,
+    };
 
   const country = text(at(record, "actor_location", "country_code"));
   const { uid, activity } = classify(action, text(field(record, "request_method")));

@@ -25,7 +25,13 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       status: "success",
       session: null, // Google writes no session id
       user_agent: null,
-      actor: { external_id: "104552119850378466012", login: "maria.lopez@example.com", email: "maria.lopez@example.com", type: "USER", kind_hint: "human" },
+      actor: {
+        external_id: "104552119850378466012",
+        login: "maria.lopez@example.com",
+        email: "maria.lopez@example.com",
+        type: "USER",
+        kind_hint: "human",
+      },
       auth: { factors: ["password", "google_authenticator"], mfa: true, protocol: "google_password" },
       src_endpoint: { ip: "203.0.113.24", location: { country: "PT", region: "PT-11", city: null } },
       correlation_id: "-4401882350918287712",
@@ -43,10 +49,19 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       privileged: true,
       client: { app_id: "1092837465-abcdefgh.apps.googleusercontent.com", app_name: "Acme Reports Sync" },
       credential: null,
-      issued_credentials: [{ key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "oauth_grant" }],
+      issued_credentials: [
+        {
+          key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012",
+          key_type: "google.oauth_grant",
+          kind: "oauth_grant",
+        },
+      ],
       resources: [{ type: "OAuthApp", id: "1092837465-abcdefgh.apps.googleusercontent.com", name: "Acme Reports Sync" }],
     });
-    expect(consent.extra.scope).toEqual(["https://www.googleapis.com/auth/drive.readonly", "https://www.googleapis.com/auth/userinfo.email"]);
+    expect(consent.extra.scope).toEqual([
+      "https://www.googleapis.com/auth/drive.readonly",
+      "https://www.googleapis.com/auth/userinfo.email",
+    ]);
 
     // The app then downloads a file through that grant: an access token of the grant (same key), actor kind
     // oauth_app, the document as resource.
@@ -55,7 +70,11 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       class_uid: 6006,
       activity: "download", // Drive's download event: a download (Google's own name), not a bulk export
       actor: { kind_hint: "oauth_app", login: "maria.lopez@example.com" },
-      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "access_token" },
+      credential: {
+        key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012",
+        key_type: "google.oauth_grant",
+        kind: "access_token",
+      },
       client: { app_id: "1092837465-abcdefgh.apps.googleusercontent.com", app_name: "Acme Reports Sync" },
       resources: [{ type: "drive:spreadsheet", id: "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", name: "Q1 pipeline forecast" }],
       privileged: false,
@@ -79,15 +98,28 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       client: { app_id: "118273645546372819283", app_name: "backup-svc@example-prod.iam.gserviceaccount.com" },
       extra: {
         impersonation: true,
-        acting_app: { oauthClientId: "118273645546372819283", applicationName: "backup-svc@example-prod.iam.gserviceaccount.com", impersonation: true },
-        initiator: { external_id: "118273645546372819283", name: "backup-svc@example-prod.iam.gserviceaccount.com", via: "domain_wide_delegation" },
+        acting_app: {
+          oauthClientId: "118273645546372819283",
+          applicationName: "backup-svc@example-prod.iam.gserviceaccount.com",
+          impersonation: true,
+        },
+        initiator: {
+          external_id: "118273645546372819283",
+          name: "backup-svc@example-prod.iam.gserviceaccount.com",
+          via: "domain_wide_delegation",
+        },
       },
       src_endpoint: { ip: "2001:db8::42" },
       session: null,
     });
     expect(download.extra.impersonation).toBe(false);
     // SAML sign-in to an app.
-    expect(all[8]).toMatchObject({ class_uid: 3002, activity: "logon", auth: { protocol: "SAML" }, resources: [{ type: "SAMLApp", name: "Salesforce" }] });
+    expect(all[8]).toMatchObject({
+      class_uid: 3002,
+      activity: "logon",
+      auth: { protocol: "SAML" },
+      resources: [{ type: "SAMLApp", name: "Salesforce" }],
+    });
     // Token activity: the app's API use under the grant (an access token of it).
     expect(all[9]).toMatchObject({
       class_uid: 6003,
@@ -96,7 +128,10 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       extra: { api_name: "drive", method_name: "drive.files.export" },
     });
     for (const e of all) expect(e.session).toBeNull(); // Google writes no session id: none is made up
-    expect(toEventRow(all[9])).toMatchObject({ credentialKey: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", clientAppId: "1092837465-abcdefgh.apps.googleusercontent.com" });
+    expect(toEventRow(all[9])).toMatchObject({
+      credentialKey: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012",
+      clientAppId: "1092837465-abcdefgh.apps.googleusercontent.com",
+    });
   });
 
   it("NDJSON activities: revoke, external sharing, an API-key caller, 2SV off, a service account, message values", async () => {
@@ -112,7 +147,12 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       class_uid: 3005,
       activity: "revoke_credentials",
       actor: { kind_hint: "human" },
-      credential: { key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012", key_type: "google.oauth_grant", kind: "oauth_grant", native_type: "WEB" },
+      credential: {
+        key: "1092837465-abcdefgh.apps.googleusercontent.com|104552119850378466012",
+        key_type: "google.oauth_grant",
+        kind: "oauth_grant",
+        native_type: "WEB",
+      },
       issued_credentials: [],
     });
     // One activity, two events: the edit is not privileged, the ACL change sharing the file outside the domain is.
@@ -126,7 +166,12 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
         { type: "drive:spreadsheet", id: "1ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210", name: "Customer list export" },
         { type: "User", id: null, name: "partner@example.net" },
       ],
-      extra: { visibility: "shared_externally", visibility_change: "external", target_user: "partner@example.net", ownerDomain: "example.com" },
+      extra: {
+        visibility: "shared_externally",
+        visibility_change: "external",
+        target_user: "partner@example.net",
+        ownerDomain: "example.com",
+      },
     });
     // callerType KEY: an API-key actor with the key as its credential; an Admin console user change.
     expect(all[3]).toMatchObject({
@@ -172,28 +217,59 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       },
       ctx,
     );
-    expect(e).toMatchObject({ auth: { factors: ["password", "security_key"], mfa: true, protocol: "saml" }, extra: { is_suspicious: true } });
+    expect(e).toMatchObject({
+      auth: { factors: ["password", "security_key"], mfa: true, protocol: "saml" },
+      extra: { is_suspicious: true },
+    });
   });
 
   it("refuses what is not an activity, with a reason", () => {
     const ctx = { fileName: "x.json", position: 0 };
-    expect(() => googleWorkspace.normalize({ id: { applicationName: "login", time: "2025-03-04T08:00:00Z" }, events: [] }, ctx)).toThrow(/no events/);
-    expect(() => googleWorkspace.normalize({ id: { applicationName: "login" }, events: [{ name: "login_success" }] }, ctx)).toThrow(/event time/);
+    expect(() => googleWorkspace.normalize({ id: { applicationName: "login", time: "2025-03-04T08:00:00Z" }, events: [] }, ctx)).toThrow(
+      /no events/,
+    );
+    expect(() => googleWorkspace.normalize({ id: { applicationName: "login" }, events: [{ name: "login_success" }] }, ctx)).toThrow(
+      /event time/,
+    );
     expect(() => googleWorkspace.normalize({ foo: 1 }, ctx)).toThrow(/neither events\[\] nor name/);
   });
 
   it("shows Google's suspicious-login and hijack warnings as vendor risk, and Google's SYSTEM key as the platform", () => {
     const base = { kind: "admin#reports#activity", ownerDomain: "example.com" };
     const [warn] = googleWorkspace.normalize(
-      { ...base, id: { time: "2025-03-04T10:00:00Z", uniqueQualifier: "1", applicationName: "login", customerId: "C1" }, actor: { callerType: "USER", email: "bob@example.com", profileId: "1" }, ipAddress: "0.0.0.0", events: [{ type: "account_warning", name: "suspicious_login", parameters: [{ name: "affected_email_address", value: "bob@example.com" }] }] },
+      {
+        ...base,
+        id: { time: "2025-03-04T10:00:00Z", uniqueQualifier: "1", applicationName: "login", customerId: "C1" },
+        actor: { callerType: "USER", email: "bob@example.com", profileId: "1" },
+        ipAddress: "0.0.0.0",
+        events: [
+          { type: "account_warning", name: "suspicious_login", parameters: [{ name: "affected_email_address", value: "bob@example.com" }] },
+        ],
+      },
       { fileName: "x.json", position: 0 },
     );
-    expect(warn).toMatchObject({ activity: "logon", status: "unknown", src_endpoint: { ip: null }, extra: { vendor_risk: { source: "google", reason: "suspicious_login" } } });
+    expect(warn).toMatchObject({
+      activity: "logon",
+      status: "unknown",
+      src_endpoint: { ip: null },
+      extra: { vendor_risk: { source: "google", reason: "suspicious_login" } },
+    });
     const [sys] = googleWorkspace.normalize(
-      { ...base, id: { time: "2025-03-04T10:00:00Z", uniqueQualifier: "2", applicationName: "admin", customerId: "C1" }, actor: { callerType: "KEY", key: "SYSTEM" }, events: [{ type: "LICENSES_SETTINGS", name: "USER_LICENSE_REVOKE", parameters: [{ name: "USER_EMAIL", value: "dave@example.com" }] }] },
+      {
+        ...base,
+        id: { time: "2025-03-04T10:00:00Z", uniqueQualifier: "2", applicationName: "admin", customerId: "C1" },
+        actor: { callerType: "KEY", key: "SYSTEM" },
+        events: [
+          { type: "LICENSES_SETTINGS", name: "USER_LICENSE_REVOKE", parameters: [{ name: "USER_EMAIL", value: "dave@example.com" }] },
+        ],
+      },
       { fileName: "x.json", position: 1 },
     );
-    expect(sys).toMatchObject({ actor: { external_id: null, name: "SYSTEM", kind_hint: "system" }, credential: null, activity: "revoke_privileges" });
+    expect(sys).toMatchObject({
+      actor: { external_id: null, name: "SYSTEM", kind_hint: "system" },
+      credential: null,
+      activity: "revoke_privileges",
+    });
   });
 
   it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
@@ -206,23 +282,38 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
 
 describe.skipIf(!HAS_SAMPLES)(`google-workspace source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
   it("Panther's flattened activity events: every record normalized or rejected with a reason", async () => {
-    for (const f of ["google_workspace/panther_rule_tests_google_workspace.jsonl", "google_workspace/panther_gws_drive_only.jsonl", "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"]) {
+    for (const f of [
+      "google_workspace/panther_rule_tests_google_workspace.jsonl",
+      "google_workspace/panther_gws_drive_only.jsonl",
+      "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl",
+    ]) {
       const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, f));
       printResult(r);
       expect(r.events.length).toBeGreaterThan(0);
       for (const reason of r.rejected.keys()) expect(reason).toMatch(/not a Google Workspace|event time|no events|not a JSON object/);
     }
     // The scenario: an activity with two events (edit, then sharing the file with an outside address).
-    const sc = await runFile(googleWorkspace, path.join(SAMPLES_DIR, "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"));
+    const sc = await runFile(
+      googleWorkspace,
+      path.join(SAMPLES_DIR, "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"),
+    );
     const shared = sc.events.flatMap((e) => e.events);
     expect(shared.map((e) => [e.event_name, e.privileged])).toEqual([
       ["edit", false],
       ["change_user_access", true],
     ]);
-    expect(shared[1]).toMatchObject({ actor: { login: "thomas12223391@gmail.com", kind_hint: "human" }, session: null, extra: { visibility_change: "external", target_user: "thomas12223391@gmail.com" } });
+    expect(shared[1]).toMatchObject({
+      actor: { login: "thomas12223391@gmail.com", kind_hint: "human" },
+      session: null,
+      extra: { visibility_change: "external", target_user: "thomas12223391@gmail.com" },
+    });
     const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, "google_workspace/panther_rule_tests_google_workspace.jsonl"));
     const role = r.events.flatMap((e) => e.events).find((e) => e.event_name === "CREATE_ROLE")!;
-    expect(role).toMatchObject({ privileged: true, actor: { login: "example@example.io", kind_hint: "human" }, resources: [{ type: "Role", id: "567890", name: "CustomAdminRoleName" }] });
+    expect(role).toMatchObject({
+      privileged: true,
+      actor: { login: "example@example.io", kind_hint: "human" },
+      resources: [{ type: "Role", id: "567890", name: "CustomAdminRoleName" }],
+    });
     expect(role.time.toISOString()).toBe("2022-12-11T02:57:48.693Z");
   });
 });

@@ -1,4 +1,13 @@
-import { ocsfClass, type ActorKind, type Credential, type CredentialKind, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Credential,
+  type CredentialKind,
+  type EventResource,
+  type IssuedCredential,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
@@ -44,9 +53,11 @@ function paramsOf(raw: unknown): Params {
     if (!isRec(p)) continue;
     const name = text(field(p, "name"));
     if (!name) continue;
-    let v: unknown = field(p, "value") ?? field(p, "intValue") ?? field(p, "boolValue") ?? field(p, "multiValue") ?? field(p, "multiIntValue");
+    let v: unknown =
+      field(p, "value") ?? field(p, "intValue") ?? field(p, "boolValue") ?? field(p, "multiValue") ?? field(p, "multiIntValue");
     if (v === undefined && field(p, "messageValue") !== undefined) v = messageOf(field(p, "messageValue"));
-    if (v === undefined && Array.isArray(field(p, "multiMessageValue"))) v = (field(p, "multiMessageValue") as unknown[]).slice(0, 50).map(messageOf);
+    if (v === undefined && Array.isArray(field(p, "multiMessageValue")))
+      v = (field(p, "multiMessageValue") as unknown[]).slice(0, 50).map(messageOf);
     out[name] = v ?? null;
   }
   return out;
@@ -57,7 +68,10 @@ const first = (v: unknown): string | null => (Array.isArray(v) ? text(v[0]) : te
 /** A list parameter (multiValue) as a capped list of texts; a single value as a one-element list. */
 const list = (v: unknown, cap = 50): string[] | null => {
   const arr = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
-  const out = arr.slice(0, cap).map((x) => text(x)).filter((x): x is string => x !== null);
+  const out = arr
+    .slice(0, cap)
+    .map((x) => text(x))
+    .filter((x): x is string => x !== null);
   return out.length ? out : null;
 };
 
@@ -69,7 +83,8 @@ function classify(app: string, name: string, type: string | null): Classified {
     if (n.includes("logout")) return { uid: 3002, activity: "logoff" };
     // login_success / login_failure / login_verification, and the account warnings about one login
     // (suspicious_login, suspicious_login_less_secure_app, suspicious_programmatic_login).
-    if (n.startsWith("login") || n.includes("login_") || /^suspicious_(programmatic_)?login/.test(n)) return { uid: 3002, activity: "logon" };
+    if (n.startsWith("login") || n.includes("login_") || /^suspicious_(programmatic_)?login/.test(n))
+      return { uid: 3002, activity: "logon" };
     return { uid: 3001, activity: verb(n) };
   }
   if (app === "token") {
@@ -80,7 +95,8 @@ function classify(app: string, name: string, type: string | null): Classified {
   }
   if (app === "drive") {
     // Access changes (who can open the item) are sharing; a download is a download, not an export.
-    if (/^change_(user_access|document_visibility|document_access_scope|acl_editors)|^shared_drive_membership_change|share/.test(n)) return { uid: 6006, activity: "share" };
+    if (/^change_(user_access|document_visibility|document_access_scope|acl_editors)|^shared_drive_membership_change|share/.test(n))
+      return { uid: 6006, activity: "share" };
     if (/^download/.test(n)) return { uid: 6006, activity: "download" };
     return { uid: 6006, activity: verb(n) };
   }
@@ -89,10 +105,13 @@ function classify(app: string, name: string, type: string | null): Classified {
   if (app === "admin") {
     // Trusting an OAuth app or giving an API client domain-wide delegation grants it access to the domain's data
     // (ADD_TO_TRUSTED_OAUTH2_APPS, AUTHORIZE_API_CLIENT_ACCESS); licenses give or take product access.
-    if (/^(add_to_trusted_oauth2_apps|authorize_api_client_access|user_license_assign|group_license_assign)/.test(n)) return { uid: 3005, activity: "assign_privileges" };
-    if (/^(remove_from_trusted_oauth2_apps|remove_api_client_access|user_license_revoke|group_license_revoke)/.test(n)) return { uid: 3005, activity: "revoke_privileges" };
+    if (/^(add_to_trusted_oauth2_apps|authorize_api_client_access|user_license_assign|group_license_assign)/.test(n))
+      return { uid: 3005, activity: "assign_privileges" };
+    if (/^(remove_from_trusted_oauth2_apps|remove_api_client_access|user_license_revoke|group_license_revoke)/.test(n))
+      return { uid: 3005, activity: "revoke_privileges" };
     // The Admin console's event types (DELEGATED_ADMIN_SETTINGS, USER_SETTINGS, GROUP_SETTINGS, …) say what changed.
-    if (type === "DELEGATED_ADMIN_SETTINGS" || /role|privilege|admin/.test(n)) return { uid: 3005, activity: /unassign|remove|revoke|delete/.test(n) ? "revoke_privileges" : "assign_privileges" };
+    if (type === "DELEGATED_ADMIN_SETTINGS" || /role|privilege|admin/.test(n))
+      return { uid: 3005, activity: /unassign|remove|revoke|delete/.test(n) ? "revoke_privileges" : "assign_privileges" };
     if (type === "USER_SETTINGS" || /user|password/.test(n)) return { uid: 3001, activity: verb(n) };
     if (type === "GROUP_SETTINGS" || /group/.test(n)) return { uid: 3006, activity: verb(n) };
     return { uid: 6003, activity: verb(n) };
@@ -109,7 +128,8 @@ function verb(n: string): string {
 }
 
 /** Names of events that change privilege or expose data (besides every Admin console change). */
-const PRIVILEGED_NAMES = /^(authorize|2sv_disable|change_owner|change_document_visibility|change_document_access_scope|change_acl_editors|takeout|download.*admin|export|account_disabled_)/i;
+const PRIVILEGED_NAMES =
+  /^(authorize|2sv_disable|change_owner|change_document_visibility|change_document_access_scope|change_acl_editors|takeout|download.*admin|export|account_disabled_)/i;
 
 /** Google's own risk signals: login warnings (suspicious_*, account_disabled_*, *_hijacked) and is_suspicious. */
 function vendorRiskOf(app: string, name: string, type: string | null, p: Params): Record<string, string> | null {
@@ -182,7 +202,8 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
   // Token events name the app (client_id) whose grant was made, used or revoked; other applications' events made
   // through an app carry it in actor.applicationInfo.
   const clientId = app === "token" ? (keyText(params.client_id) ?? oauthClientId) : oauthClientId;
-  const appName = app === "token" ? (str(params, "app_name") ?? text(field(appInfo, "applicationName"))) : text(field(appInfo, "applicationName"));
+  const appName =
+    app === "token" ? (str(params, "app_name") ?? text(field(appInfo, "applicationName"))) : text(field(appInfo, "applicationName"));
   const tokenUse = app === "token" && lname !== "authorize" && lname !== "revoke"; // activity (and any other use the report adds)
   const who = profileId ?? email;
   const grantKey = clientId && who ? `${clientId}|${who}` : null;
@@ -199,7 +220,18 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     parent_kind: null,
   });
   if (app === "token" && lname === "authorize") {
-    if (grantKey) issued.push({ key: grantKey, key_type: "google.oauth_grant", kind: "oauth_grant", native_type: nativeType, parent_key: null, parent_key_type: null, principal: email ?? profileId, source_identity: null, expiration: null });
+    if (grantKey)
+      issued.push({
+        key: grantKey,
+        key_type: "google.oauth_grant",
+        kind: "oauth_grant",
+        native_type: nativeType,
+        parent_key: null,
+        parent_key_type: null,
+        principal: email ?? profileId,
+        source_identity: null,
+        expiration: null,
+      });
   } else if (app === "token" && lname === "revoke") {
     if (clientId) credential = cred(grantKey, "google.oauth_grant", "oauth_grant");
   } else if (impersonation && clientId) {
@@ -226,7 +258,16 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
   // How a login authenticated: a Google password, or a SAML assertion from the IdP (login_type); no key exists.
   if (credential === null && app === "login" && loginType) {
     const lk: CredentialKind | null = /password/i.test(loginType) ? "password" : /saml/i.test(loginType) ? "saml_assertion" : null;
-    if (lk) credential = { key: null, key_type: null, kind: lk, native_type: loginType, parent_key: null, parent_key_type: null, parent_kind: null };
+    if (lk)
+      credential = {
+        key: null,
+        key_type: null,
+        kind: lk,
+        native_type: loginType,
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      };
   }
   const visibility = first(params.visibility);
   const exposed =
@@ -261,7 +302,13 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     client: clientId || appName ? { app_id: clientId, app_name: appName } : null,
     src_endpoint: {
       ip: sourceIpOrNull(text(field(activity, "ipAddress"))),
-      location: text(at(activity, "networkInfo", "regionCode")) ? { city: null, region: text(at(activity, "networkInfo", "subdivisionCode")), country: text(at(activity, "networkInfo", "regionCode")) } : null,
+      location: text(at(activity, "networkInfo", "regionCode"))
+        ? {
+            city: null,
+            region: text(at(activity, "networkInfo", "subdivisionCode")),
+            country: text(at(activity, "networkInfo", "regionCode")),
+          }
+        : null,
     },
     user_agent: null,
     resources: resourcesOf(app, params, field(ev, "resourceIds")),
@@ -293,7 +340,10 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
       is_suspicious: boolish(params.is_suspicious),
       vendor_risk: vendorRiskOf(app, lname, evType, params),
       // Domain-wide delegation: the app (service account) that acted as the user, for "who is behind it".
-      initiator: impersonation && oauthClientId ? { external_id: oauthClientId, name: text(field(appInfo, "applicationName")), login: null, via: "domain_wide_delegation" } : null,
+      initiator:
+        impersonation && oauthClientId
+          ? { external_id: oauthClientId, name: text(field(appInfo, "applicationName")), login: null, via: "domain_wide_delegation" }
+          : null,
       originating_app_id: str(params, "originating_app_id"),
     }),
   };

@@ -26,7 +26,7 @@ function scoreRecord(r: unknown): number {
 export const jira = defineSource({
   platform: JIRA_PLATFORM,
   label: "Jira issues (approvals)",
-  formats: ["REST API search JSON ({\"issues\": [...]}, expand=changelog,names)", "single issue JSON", "NDJSON of issues"],
+  formats: ['REST API search JSON ({"issues": [...]}, expand=changelog,names)', "single issue JSON", "NDJSON of issues"],
   detect: (probe) => {
     let s = meanScore(probe.records, scoreRecord);
     if (s > 0 && probe.envelopeKey === "issues") s += 0.05;

@@ -4,13 +4,26 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { jira } from "./index";
 
 const SEARCH = fixturePath("jira", "search-SEC-changelog.json");
 const ISSUE = fixturePath("jira", "issue-CHANGE-77.json");
 const ctx = { fileName: "issues.json", position: 0 };
-const records = () => [...(JSON.parse(fs.readFileSync(SEARCH, "utf8")).issues as unknown[]), JSON.parse(fs.readFileSync(ISSUE, "utf8")), JSON.parse(fs.readFileSync(SEARCH, "utf8"))];
+const records = () => [
+  ...(JSON.parse(fs.readFileSync(SEARCH, "utf8")).issues as unknown[]),
+  JSON.parse(fs.readFileSync(ISSUE, "utf8")),
+  JSON.parse(fs.readFileSync(SEARCH, "utf8")),
+];
 
 describe("jira source: own fixtures (REST search with changelog, single issue with names)", () => {
   it("search page: approval from the changelog, pending and declined issues", async () => {
@@ -33,7 +46,13 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
       credential: null,
       privileged: false,
       native_id: "10142",
-      actor: { external_id: "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077", name: "Dmitri Ivanov", email: "dmitri.ivanov@example.com", type: "approver", kind_hint: "human" },
+      actor: {
+        external_id: "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077",
+        name: "Dmitri Ivanov",
+        email: "dmitri.ivanov@example.com",
+        type: "approver",
+        kind_hint: "human",
+      },
       resources: [
         { type: "jira.component", id: "10020", name: "github:acme-corp" },
         { type: "jira.issue", id: "10142", name: "SEC-142" },
@@ -49,22 +68,44 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
       approved_at: "2025-03-04T12:52:41.000Z",
       window_start: "2025-03-04T13:00:00.000Z", // customfield_10051, named "Change start" by the page's `names`
       window_end: "2025-03-04T13:30:00.000Z",
-      scope: "Temporary Owner on GitHub acme-corp for ci-deployer\n\nGrant Owner to ci-deployer for 30 minutes to transfer the billing repository.\nRollback: remove the role.",
+      scope:
+        "Temporary Owner on GitHub acme-corp for ci-deployer\n\nGrant Owner to ci-deployer for 30 minutes to transfer the billing repository.\nRollback: remove the role.",
       linked_identities: ["ci-deployer@example.com"],
       linked_items: ["github:acme-corp"],
     });
-    expect(approved.extra).toMatchObject({ project: "SEC", issuetype: "Access Request", approval_source: "changelog", resolutiondate: "2025-03-04T13:20:00.000Z" });
+    expect(approved.extra).toMatchObject({
+      project: "SEC",
+      issuetype: "Access Request",
+      approval_source: "changelog",
+      resolutiondate: "2025-03-04T13:20:00.000Z",
+    });
 
     // Waiting for approval: the issue does not say yet; time = last update; actor = reporter.
-    expect(pending).toMatchObject({ activity: "update", time: new Date("2025-03-04T14:05:30Z"), actor: { type: "reporter", email: "nora.kim@example.com" } });
-    expect(pending.approval).toMatchObject({ approved: null, approver: null, status: "Waiting for approval", scope: expect.stringMatching(/v2 plain-text description/) });
+    expect(pending).toMatchObject({
+      activity: "update",
+      time: new Date("2025-03-04T14:05:30Z"),
+      actor: { type: "reporter", email: "nora.kim@example.com" },
+    });
+    expect(pending.approval).toMatchObject({
+      approved: null,
+      approver: null,
+      status: "Waiting for approval",
+      scope: expect.stringMatching(/v2 plain-text description/),
+    });
 
     // Declined; reported by an app user (Automation for Jira) → bot.
-    expect(declined).toMatchObject({ activity: "reject", actor: { kind_hint: "bot", type: "reporter" }, approval: { approved: false, status: "Declined" } });
+    expect(declined).toMatchObject({
+      activity: "reject",
+      actor: { kind_hint: "bot", type: "reporter" },
+      approval: { approved: false, status: "Declined" },
+    });
     expect(toEventRow(approved)).toMatchObject({ targetType: "jira.component", actorName: "Dmitri Ivanov", privileged: false });
     // Split into issues (no page `names`), the same events without the window.
     const single = jira.normalize(JSON.parse(fs.readFileSync(SEARCH, "utf8")).issues[0], ctx)[0];
-    expect({ ...single, approval: { ...single.approval, window_start: "x", window_end: "x" } }).toEqual({ ...approved, approval: { ...approved.approval, window_start: "x", window_end: "x" } });
+    expect({ ...single, approval: { ...single.approval, window_start: "x", window_end: "x" } }).toEqual({
+      ...approved,
+      approval: { ...approved.approval, window_start: "x", window_end: "x" },
+    });
     expect(single.approval).toMatchObject({ window_start: null, window_end: null });
     // A page with a bad issue is rejected whole, naming the issue.
     const page = JSON.parse(fs.readFileSync(SEARCH, "utf8"));
@@ -77,7 +118,11 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
     const r = await runFile(jira, ISSUE);
     printResult(r);
     const e = eventAt(r, 0);
-    expect(e).toMatchObject({ activity: "approve", time: new Date("2025-03-04T12:41:09Z"), actor: { name: "Dmitri Ivanov", type: "approver" } });
+    expect(e).toMatchObject({
+      activity: "approve",
+      time: new Date("2025-03-04T12:41:09Z"),
+      actor: { name: "Dmitri Ivanov", type: "approver" },
+    });
     expect(e.approval).toMatchObject({
       ticket_key: "CHANGE-77",
       status: "Implementing",
@@ -97,20 +142,38 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
     declined.fields.status = { name: "Declined" };
     expect(jira.normalize(declined, ctx)[0].approval).toMatchObject({ approved: false, approver: null });
     const bare = { key: "OPS-9", fields: { status: { name: "Approved" }, updated: "2025-03-04T10:00:00.000+0000" } };
-    expect(jira.normalize(bare, ctx)[0]).toMatchObject({ activity: "approve", time: new Date("2025-03-04T10:00:00Z"), approval: { approved: true, approver: null, approved_at: null } });
+    expect(jira.normalize(bare, ctx)[0]).toMatchObject({
+      activity: "approve",
+      time: new Date("2025-03-04T10:00:00Z"),
+      approval: { approved: true, approver: null, approved_at: null },
+    });
   });
 
   it("rejects what is not a Jira issue, with a reason (audit records belong to the atlassian source)", () => {
-    const auditRecord = { id: 10101, summary: "User created", remoteAddress: "192.0.2.10", authorKey: "admin", created: "2025-03-04T10:00:00.000+0000", category: "user management", eventSource: "", objectItem: { id: "jira-user", name: "jdoe", typeName: "USER" } };
+    const auditRecord = {
+      id: 10101,
+      summary: "User created",
+      remoteAddress: "192.0.2.10",
+      authorKey: "admin",
+      created: "2025-03-04T10:00:00.000+0000",
+      category: "user management",
+      eventSource: "",
+      objectItem: { id: "jira-user", name: "jdoe", typeName: "USER" },
+    };
     expect(() => jira.normalize(auditRecord, ctx)).toThrow("not a Jira issue: key is missing");
     expect(jira.detect({ fileName: "audit.json", container: "envelope", envelopeKey: "records", records: [auditRecord] })).toBe(0);
     expect(() => jira.normalize({ key: "SEC-1" }, ctx)).toThrow("not a Jira issue: fields is missing");
     expect(() => jira.normalize({ key: "SEC-1", fields: { issuetype: { name: "Change" } } }, ctx)).toThrow(/no event time/);
     // A Bug moving between work statuses is not an approval.
-    const bug = { key: "SEC-2", fields: { issuetype: { name: "Bug" }, status: { name: "In Progress" }, updated: "2026-12-01T10:00:00.000+0000" } };
+    const bug = {
+      key: "SEC-2",
+      fields: { issuetype: { name: "Bug" }, status: { name: "In Progress" }, updated: "2026-12-01T10:00:00.000+0000" },
+    };
     expect(() => jira.normalize(bug, ctx)).toThrow(/not an approval/);
     // The same Bug sent through an approval workflow is one.
-    expect(jira.normalize({ ...bug, fields: { ...bug.fields, status: { name: "Awaiting approval" } } }, ctx)[0].approval).toMatchObject({ approved: null });
+    expect(jira.normalize({ ...bug, fields: { ...bug.fields, status: { name: "Awaiting approval" } } }, ctx)[0].approval).toMatchObject({
+      approved: null,
+    });
   });
 
   it("detection: its own files, renamed too", () => {

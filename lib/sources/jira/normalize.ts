@@ -84,11 +84,20 @@ function adfText(v: unknown, out: string[] = [], depth = 0): string[] {
 }
 
 function descriptionText(v: unknown): string | null {
-  const s = adfText(v).join("").replace(/\n{3,}/g, "\n\n").trim();
+  const s = adfText(v)
+    .join("")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
   return s ? s : null;
 }
 
-type Approved = { approved: boolean | null; approver: Rec | null; approverText: string | null; approvedAt: string | null; via: string | null };
+type Approved = {
+  approved: boolean | null;
+  approver: Rec | null;
+  approverText: string | null;
+  approvedAt: string | null;
+  via: string | null;
+};
 
 /** JSM approvals field: an array of {finalDecision, approvers[{approver, approverDecision}], completedDate}. */
 function fromApprovalsField(fields: Rec): Approved | null {
@@ -107,7 +116,10 @@ function fromApprovalsField(fields: Rec): Approved | null {
       approved: decision === "approved" ? true : decision === "declined" || decision === "pending" ? false : null,
       approver: decision === "approved" ? approver : null,
       approverText: decision === "approved" ? userText(approver) : null,
-      approvedAt: decision === "approved" ? (iso(field(recAt(step, "completedDate"), "iso8601")) ?? iso(field(recAt(step, "completedDate"), "epochMillis"))) : null,
+      approvedAt:
+        decision === "approved"
+          ? (iso(field(recAt(step, "completedDate"), "iso8601")) ?? iso(field(recAt(step, "completedDate"), "epochMillis")))
+          : null,
       via: k,
     };
   }
@@ -138,13 +150,20 @@ function fromChangelog(issue: Rec): Approved | null {
   moves.sort((a, b) => a.t - b.t);
   let found: Approved | null = null;
   for (const m of moves) {
-    if (APPROVING_STATUS.test(m.to)) found = { approved: true, approver: m.author, approverText: userText(m.author), approvedAt: m.at ? m.at.toISOString() : null, via: "changelog" };
+    if (APPROVING_STATUS.test(m.to))
+      found = {
+        approved: true,
+        approver: m.author,
+        approverText: userText(m.author),
+        approvedAt: m.at ? m.at.toISOString() : null,
+        via: "changelog",
+      };
     else if (DECLINED_STATUS.test(m.to)) {
       // Declined / Rejected is an approver's decision; Canceled / Won't do calls the change off (no approver).
       const decider = /^(declined|rejected)$/i.test(m.to) ? m.author : null;
       found = { approved: false, approver: decider, approverText: userText(decider), approvedAt: null, via: "changelog" };
-    }
-    else if (PENDING_STATUS.test(m.to) && found) found = { approved: null, approver: null, approverText: null, approvedAt: null, via: "changelog" };
+    } else if (PENDING_STATUS.test(m.to) && found)
+      found = { approved: null, approver: null, approverText: null, approvedAt: null, via: "changelog" };
   }
   return found;
 }
@@ -160,7 +179,9 @@ function isApprovalIssue(issue: Rec, fields: Rec, hasApprovalsField: boolean): b
   if (type && /change/i.test(type)) return true;
   const statuses = [text(field(recAt(fields, "status"), "name"))];
   for (const h of listAt(issue, "changelog", "histories"))
-    for (const i of listAt(h, "items")) if (isRec(i) && (field(i, "field") === "status" || field(i, "fieldId") === "status")) statuses.push(text(field(i, "toString")), text(field(i, "fromString")));
+    for (const i of listAt(h, "items"))
+      if (isRec(i) && (field(i, "field") === "status" || field(i, "fieldId") === "status"))
+        statuses.push(text(field(i, "toString")), text(field(i, "fromString")));
   return statuses.some((st) => st !== null && (APPROVING_STATUS.test(st) || PENDING_STATUS.test(st) || /^(declined|rejected)$/i.test(st)));
 }
 
@@ -223,9 +244,12 @@ function normalizeIssue(record: unknown, pageNames: Rec | null): NormalizedEvent
 
   const approvalsField = fromApprovalsField(fields);
   if (!isApprovalIssue(record, fields, approvalsField !== null)) {
-    throw new NormalizeError(`not an approval: Jira issue ${key} is neither a change nor in an approval workflow (no approvals field, no approval status)`);
+    throw new NormalizeError(
+      `not an approval: Jira issue ${key} is neither a change nor in an approval workflow (no approvals field, no approval status)`,
+    );
   }
-  let a: Approved = approvalsField ?? fromChangelog(record) ?? { approved: null, approver: null, approverText: null, approvedAt: null, via: null };
+  let a: Approved = approvalsField ??
+    fromChangelog(record) ?? { approved: null, approver: null, approverText: null, approvedAt: null, via: null };
   if (a.via === "changelog" && a.approved !== false && statusName && DECLINED_STATUS.test(statusName)) {
     a = { approved: false, approver: null, approverText: null, approvedAt: null, via: "status" }; // approved once, declined since
   } else if (a.via === null && statusName) {
@@ -263,7 +287,14 @@ function normalizeIssue(record: unknown, pageNames: Rec | null): NormalizedEvent
     .filter((r) => r.id !== null || r.name !== null);
   resources.push({ type: "jira.issue", id: keyText(field(record, "id")), name: key });
 
-  const activity = a.approved === true ? "approve" : a.approved === false && statusName && DECLINED_STATUS.test(statusName) ? "reject" : created && updated && created === updated ? "request" : "update";
+  const activity =
+    a.approved === true
+      ? "approve"
+      : a.approved === false && statusName && DECLINED_STATUS.test(statusName)
+        ? "reject"
+        : created && updated && created === updated
+          ? "request"
+          : "update";
   const actorRec = a.approved && a.approver ? a.approver : requesterRec;
 
   return [
@@ -301,7 +332,9 @@ function normalizeIssue(record: unknown, pageNames: Rec | null): NormalizedEvent
         created,
         updated,
         approval_source: a.via,
-        labels: listAt(fields, "labels").filter((l) => typeof l === "string").slice(0, 20),
+        labels: listAt(fields, "labels")
+          .filter((l) => typeof l === "string")
+          .slice(0, 20),
         self: text(field(record, "self")),
       }),
     },

@@ -110,13 +110,20 @@ export function isUalRecord(r: unknown): r is Rec {
     isRec(r) &&
     field(r, "CreationTime") !== undefined &&
     field(r, "Operation") !== undefined &&
-    (field(r, "RecordType") !== undefined || field(r, "Workload") !== undefined || field(r, "UserKey") !== undefined || field(r, "OrganizationId") !== undefined)
+    (field(r, "RecordType") !== undefined ||
+      field(r, "Workload") !== undefined ||
+      field(r, "UserKey") !== undefined ||
+      field(r, "OrganizationId") !== undefined)
   );
 }
 
 /** True for a Purview audit search CSV row (also used by detect). */
 export function isPurviewRow(r: unknown): boolean {
-  return isRec(r) && typeof r.AuditData === "string" && (r.CreationDate !== undefined || r.Operations !== undefined || r.Operation !== undefined || r.RecordId !== undefined);
+  return (
+    isRec(r) &&
+    typeof r.AuditData === "string" &&
+    (r.CreationDate !== undefined || r.Operations !== undefined || r.Operation !== undefined || r.RecordId !== undefined)
+  );
 }
 
 /**
@@ -174,7 +181,12 @@ function verbOf(op: string): string {
   if (/^(Get|Search|Test|Export)-/.test(op) || /(Accessed|Viewed|Previewed|Read|Bind|Searched)$/i.test(op)) return "read";
   if (/^(New|Add|Enable|Install)-/.test(op) || /(Created|Added|Uploaded)$/i.test(op) || /^(Add|Create)\b/i.test(op)) return "create";
   if (/^(Remove|Disable|Uninstall)-/.test(op) || /(Deleted|Removed|Recycled)$/i.test(op) || /^(Delete|Remove)\b/i.test(op)) return "delete";
-  if (/^(Set|Update|Grant|Revoke)-/.test(op) || /(Modified|Changed|Updated|Renamed|Moved|Set)$/i.test(op) || /^(Update|Set|Change)\b/i.test(op)) return "update";
+  if (
+    /^(Set|Update|Grant|Revoke)-/.test(op) ||
+    /(Modified|Changed|Updated|Renamed|Moved|Set)$/i.test(op) ||
+    /^(Update|Set|Change)\b/i.test(op)
+  )
+    return "update";
   return "other";
 }
 
@@ -182,15 +194,18 @@ function verbOf(op: string): string {
 const INBOX_RULE = /^(New|Set|Enable)-InboxRule$|^UpdateInboxRules$/i;
 const FORWARDING_PARAM = /^(ForwardTo|ForwardAsAttachmentTo|RedirectTo|ForwardingSmtpAddress|ForwardingAddress)$/i;
 // Exchange cmdlets that change configuration or permissions (admin audit log, RecordType 1).
-const CHANGING_CMDLET = /^(Set|New|Add|Remove|Enable|Disable|Update|Grant|Revoke|Install|Uninstall|Import|Export|Start|Stop|Restore|Register|Unregister)-/;
-const PERMISSION_CMDLET = /^(Add|Remove)-(MailboxPermission|RecipientPermission|MailboxFolderPermission|ADPermission|RoleGroupMember)$|^(New|Remove|Set)-ManagementRoleAssignment$/;
+const CHANGING_CMDLET =
+  /^(Set|New|Add|Remove|Enable|Disable|Update|Grant|Revoke|Install|Uninstall|Import|Export|Start|Stop|Restore|Register|Unregister)-/;
+const PERMISSION_CMDLET =
+  /^(Add|Remove)-(MailboxPermission|RecipientPermission|MailboxFolderPermission|ADPermission|RoleGroupMember)$|^(New|Remove|Set)-ManagementRoleAssignment$/;
 // Microsoft Entra (AzureActiveDirectory workload) operations that change roles, consent, credentials or policy.
 const AAD_PRIVILEGED =
   /role|consent|permission grant|oauth2permissiongrant|app role assignment|credentials|certificates and secrets|policy|federation|domain|company information|partner|password|owner to (application|service principal)|add service principal|add application|delegated permission/i;
 // SharePoint tenant/site administration: sharing policy, site collection admins, permission levels.
 const SP_ADMIN =
   /^(SharingPolicyChanged|SiteCollectionAdminAdded|SiteCollectionAdminRemoved|SiteAdminChangeRequest|PermissionLevel(Added|Modified|Removed)|NetworkAccessPolicyChanged|DeviceAccessPolicyChanged|AllowedDataLocation\w+|GeoAdmin\w+|TenantSettingChanged|SiteCollectionSettingChanged|SharingInheritanceBroken|SitePermissionsModified|AddedToGroup|RemovedFromGroup|GroupAdded|GroupRemoved|GroupUpdated)$/;
-const SP_SHARE = /^(SharingSet|SharingInvitationCreated|SharingInvitationAccepted|AddedToSecureLink|RemovedFromSecureLink|SecureLinkCreated|SecureLinkUpdated|AnonymousLinkCreated|AnonymousLinkUpdated|CompanyLinkCreated|SharingRevoked|AccessInvitationCreated)$/;
+const SP_SHARE =
+  /^(SharingSet|SharingInvitationCreated|SharingInvitationAccepted|AddedToSecureLink|RemovedFromSecureLink|SecureLinkCreated|SecureLinkUpdated|AnonymousLinkCreated|AnonymousLinkUpdated|CompanyLinkCreated|SharingRevoked|AccessInvitationCreated)$/;
 const EDISCOVERY = /ComplianceSearch|ComplianceCase|CaseHold|^(Search|Case|Hold|Export|Review)[A-Z]|eDiscovery/;
 
 function classify(workload: string | null, op: string, r: Rec, params: Record<string, string> | null): Classified {
@@ -222,7 +237,8 @@ function classify(workload: string | null, op: string, r: Rec, params: Record<st
       const forwards = params !== null && Object.keys(params).some((k) => FORWARDING_PARAM.test(k));
       return { uid: 6003, activity: verb === "other" ? "update" : verb, privileged: forwards };
     }
-    if (PERMISSION_CMDLET.test(op)) return { uid: 3005, activity: op.startsWith("Remove") ? "revoke_privileges" : "assign_privileges", privileged: true };
+    if (PERMISSION_CMDLET.test(op))
+      return { uid: 3005, activity: op.startsWith("Remove") ? "revoke_privileges" : "assign_privileges", privileged: true };
     if (/^[A-Z][a-z]+-[A-Za-z]+$/.test(op)) return { uid: 6003, activity: verb, privileged: CHANGING_CMDLET.test(op) };
     // Mailbox auditing (RecordType 2/3/50): actions on items of a mailbox.
     switch (op) {
@@ -257,10 +273,20 @@ function classify(workload: string | null, op: string, r: Rec, params: Record<st
   if (workload === "SharePoint" || workload === "OneDrive") {
     if (SP_ADMIN.test(op)) {
       if (/Group/.test(op)) {
-        const act: Record<string, string> = { AddedToGroup: "add_user", RemovedFromGroup: "remove_user", GroupAdded: "create", GroupRemoved: "delete" };
+        const act: Record<string, string> = {
+          AddedToGroup: "add_user",
+          RemovedFromGroup: "remove_user",
+          GroupAdded: "create",
+          GroupRemoved: "delete",
+        };
         return { uid: 3006, activity: act[op] ?? "update", privileged: true };
       }
-      if (/Admin|PermissionLevel|SitePermissions/.test(op)) return { uid: 3005, activity: /Added/.test(op) ? "assign_privileges" : /Removed/.test(op) ? "revoke_privileges" : "update", privileged: true };
+      if (/Admin|PermissionLevel|SitePermissions/.test(op))
+        return {
+          uid: 3005,
+          activity: /Added/.test(op) ? "assign_privileges" : /Removed/.test(op) ? "revoke_privileges" : "update",
+          privileged: true,
+        };
       return { uid: 6003, activity: "update", privileged: true }; // sharing, access and tenant policies/settings
     }
     // Sharing one file or folder is data access, not a policy change: kept as "share" with the target in extra.
@@ -276,7 +302,8 @@ function classify(workload: string | null, op: string, r: Rec, params: Record<st
     if (op === "MemberAdded") return { uid: 3006, activity: "add_user", privileged: false };
     if (op === "MemberRemoved") return { uid: 3006, activity: "remove_user", privileged: false };
     if (op === "MemberRoleChanged") return { uid: 3006, activity: "assign_privileges", privileged: true };
-    if (/Setting|Policy|AppInstalled|BotAddedToTeam|ConnectorAdded/.test(op)) return { uid: 6003, activity: verb === "other" ? "update" : verb, privileged: true };
+    if (/Setting|Policy|AppInstalled|BotAddedToTeam|ConnectorAdded/.test(op))
+      return { uid: 6003, activity: verb === "other" ? "update" : verb, privileged: true };
     return { uid: 6003, activity: verb, privileged: false };
   }
   return { uid: 6003, activity: verb, privileged: /Policy|Permission|RoleAssignment|Consent/.test(op) };
@@ -331,7 +358,8 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
     const itemType = text(field(r, "ItemType"));
     const siteUrl = text(field(r, "SiteUrl"));
     const isSite = itemType === "Site" || itemType === "Web" || (objectId !== null && objectId === siteUrl);
-    if (!isSite && (fileName || objectId)) pushResource(out, itemType === "Folder" ? "folder" : itemType === "List" ? "list" : "file", objectId, fileName);
+    if (!isSite && (fileName || objectId))
+      pushResource(out, itemType === "Folder" ? "folder" : itemType === "List" ? "list" : "file", objectId, fileName);
     // The user or group given (or removed from) access: site collection admins, group members, sharing invitees.
     const member = text(field(r, "TargetUserOrGroupName"));
     if (member) pushResource(out, /group/i.test(text(field(r, "TargetUserOrGroupType")) ?? "") ? "group" : "user", null, member);
@@ -346,14 +374,16 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
     // Mailbox audit records: the items acted on (AffectedItems of SoftDelete/HardDelete/Move, Item of others);
     // folder-permission records name the folder and the member given rights (Item.ParentFolder).
     const folderPermission = /FolderPermissions$/.test(op);
-    for (const it of listAt(r, "AffectedItems").slice(0, 10)) pushResource(out, "email", idText(field(it, "Id")) ?? idText(field(it, "InternetMessageId")), text(field(it, "Subject")));
+    for (const it of listAt(r, "AffectedItems").slice(0, 10))
+      pushResource(out, "email", idText(field(it, "Id")) ?? idText(field(it, "InternetMessageId")), text(field(it, "Subject")));
     const item = recAt(r, "Item");
     const parent = recAt(item, "ParentFolder");
     if (folderPermission && parent) {
       pushResource(out, "folder", idText(field(parent, "Id")), text(field(parent, "Path")) ?? text(field(parent, "Name")));
       pushResource(out, "user", null, text(field(parent, "MemberUpn")) ?? idText(field(parent, "MemberSid")));
-    } else if (item) pushResource(out, "email", idText(field(item, "InternetMessageId")) ?? idText(field(item, "Id")), text(field(item, "Subject")));
-    const mailbox = text(field(r, "MailboxOwnerUPN")) ?? params?.Mailbox ?? (INBOX_RULE.test(op) ? null : params?.Identity ?? null);
+    } else if (item)
+      pushResource(out, "email", idText(field(item, "InternetMessageId")) ?? idText(field(item, "Id")), text(field(item, "Subject")));
+    const mailbox = text(field(r, "MailboxOwnerUPN")) ?? params?.Mailbox ?? (INBOX_RULE.test(op) ? null : (params?.Identity ?? null));
     const mailboxId = idText(field(r, "MailboxGuid")) ?? (admin && !INBOX_RULE.test(op) && mailbox ? idText(objectId) : null);
     pushResource(out, "mailbox", mailboxId, mailbox);
     // Mailbox / recipient permission grants: the member given rights (Add-MailboxPermission -User, -Trustee).
@@ -373,7 +403,19 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
     // and its type name "User"/"ServicePrincipal"/"Application"/"Group"), 1 = display name, 5 = UPN.
     const target = aadObjectOf(listAt(r, "Target"));
     if (target && (target.id || target.name)) pushResource(out, target.type ?? "directory_object", target.id, target.name ?? objectId);
-    else if (objectId) pushResource(out, /application|service principal|consent/i.test(op) ? "service_principal" : /group/i.test(op) ? "group" : emailShaped(objectId) ? "user" : "directory_object", objectId, null);
+    else if (objectId)
+      pushResource(
+        out,
+        /application|service principal|consent/i.test(op)
+          ? "service_principal"
+          : /group/i.test(op)
+            ? "group"
+            : emailShaped(objectId)
+              ? "user"
+              : "directory_object",
+        objectId,
+        null,
+      );
     // The role or group member is the object; the role itself (ModifiedProperties) is the more specific target.
     return out;
   }
@@ -399,10 +441,18 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
  * app-only access ("app@sharepoint", UserKey claim i:0i.t|ms.sp.ext|<appId>@…) is the application
  * (ApplicationId / ApplicationDisplayName), a workload.
  */
-function actorOf(r: Rec, workload: string | null, userType: string | null, userId: string | null, userKey: string | null): NormalizedEvent["actor"] {
+function actorOf(
+  r: Rec,
+  workload: string | null,
+  userType: string | null,
+  userId: string | null,
+  userKey: string | null,
+): NormalizedEvent["actor"] {
   let kind: ActorKind = (userType && KIND_OF_USER_TYPE[userType]) || "unknown";
   if (isWindowsSystemPrincipal(userKey, userId)) kind = "system";
-  const appOnly = (workload === "SharePoint" || workload === "OneDrive") && (/^app@sharepoint$/i.test(userId ?? "") || /\|ms\.sp\.ext\|/i.test(userKey ?? ""));
+  const appOnly =
+    (workload === "SharePoint" || workload === "OneDrive") &&
+    (/^app@sharepoint$/i.test(userId ?? "") || /\|ms\.sp\.ext\|/i.test(userKey ?? ""));
   if (appOnly) {
     const appId = idText(field(r, "ApplicationId")) ?? /ms\.sp\.ext\|([0-9a-f-]{36})/i.exec(userKey ?? "")?.[1] ?? null;
     const appName = text(field(r, "ApplicationDisplayName")) ?? text(at(r, "AppAccessContext", "ClientAppName"));
@@ -427,7 +477,11 @@ function actorOf(r: Rec, workload: string | null, userType: string | null, userI
  */
 function issuedKeysOf(r: Rec, op: string): IssuedCredential[] {
   if (!/credential|certificate|secret/i.test(op)) return [];
-  const keys = (v: string | null) => [...(v ?? "").matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g)].map((m) => ({ id: m[1].trim(), type: m[2]?.trim() ?? null }));
+  const keys = (v: string | null) =>
+    [...(v ?? "").matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g)].map((m) => ({
+      id: m[1].trim(),
+      type: m[2]?.trim() ?? null,
+    }));
   const owner = aadObjectOf(listAt(r, "Target"));
   const out: IssuedCredential[] = [];
   for (const p of listAt(r, "ModifiedProperties")) {
@@ -435,27 +489,46 @@ function issuedKeysOf(r: Rec, op: string): IssuedCredential[] {
     const before = new Set(keys(text(field(p, "OldValue"))).map((k) => k.id));
     for (const k of keys(text(field(p, "NewValue")))) {
       if (before.has(k.id) || out.some((o) => o.key === k.id)) continue;
-      const kind: CredentialKind = /password|secret/i.test(k.type ?? "") ? "sp_secret" : /cert|x509/i.test(k.type ?? "") ? "sp_certificate" : "unknown";
-      out.push({ key: k.id, key_type: "entra.sp_credential_key_id", kind, native_type: k.type, parent_key: null, parent_key_type: null, principal: owner?.id ?? null, source_identity: null, expiration: null });
+      const kind: CredentialKind = /password|secret/i.test(k.type ?? "")
+        ? "sp_secret"
+        : /cert|x509/i.test(k.type ?? "")
+          ? "sp_certificate"
+          : "unknown";
+      out.push({
+        key: k.id,
+        key_type: "entra.sp_credential_key_id",
+        kind,
+        native_type: k.type,
+        parent_key: null,
+        parent_key_type: null,
+        principal: owner?.id ?? null,
+        source_identity: null,
+        expiration: null,
+      });
     }
   }
   return out;
 }
 
 function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: Rec | null): NormalizedEvent {
-  const op = text(field(r, "Operation")) ?? (row ? text(row.Operations) ?? text(row.Operation) : null);
+  const op = text(field(r, "Operation")) ?? (row ? (text(row.Operations) ?? text(row.Operation)) : null);
   if (op === null) throw new NormalizeError("not a Microsoft 365 Unified Audit Log record: Operation is missing");
-  const time = field(r, "CreationTime") !== undefined || !row ? parseTime(field(r, "CreationTime"), "CreationTime") : parseTime(row.CreationDate, "CreationDate");
+  const time =
+    field(r, "CreationTime") !== undefined || !row
+      ? parseTime(field(r, "CreationTime"), "CreationTime")
+      : parseTime(row.CreationDate, "CreationDate");
 
   const recordTypeRaw = field(r, "RecordType");
-  const recordType = typeof recordTypeRaw === "number" ? recordTypeRaw : Number.isInteger(Number(text(recordTypeRaw))) ? Number(text(recordTypeRaw)) : null;
+  const recordType =
+    typeof recordTypeRaw === "number" ? recordTypeRaw : Number.isInteger(Number(text(recordTypeRaw))) ? Number(text(recordTypeRaw)) : null;
   const workloadText = text(field(r, "Workload"));
-  const workload = workloadText ?? (recordType !== null ? RECORD_TYPE_WORKLOAD[recordType] ?? null : null);
+  const workload = workloadText ?? (recordType !== null ? (RECORD_TYPE_WORKLOAD[recordType] ?? null) : null);
 
   const userTypeRaw = field(r, "UserType");
-  const userTypeNum = typeof userTypeRaw === "number" ? userTypeRaw : /^\d+$/.test(text(userTypeRaw) ?? "") ? Number(text(userTypeRaw)) : null;
-  const userType = userTypeNum !== null ? USER_TYPES[userTypeNum] ?? String(userTypeNum) : text(userTypeRaw);
-  const userId = idText(field(r, "UserId")) ?? (row ? idText(row.UserIds) ?? idText(row.UserId) : null);
+  const userTypeNum =
+    typeof userTypeRaw === "number" ? userTypeRaw : /^\d+$/.test(text(userTypeRaw) ?? "") ? Number(text(userTypeRaw)) : null;
+  const userType = userTypeNum !== null ? (USER_TYPES[userTypeNum] ?? String(userTypeNum)) : text(userTypeRaw);
+  const userId = idText(field(r, "UserId")) ?? (row ? (idText(row.UserIds) ?? idText(row.UserId)) : null);
   const userKey = idText(field(r, "UserKey"));
   const aac = recAt(r, "AppAccessContext");
   const actor = actorOf(r, workload, userType, userId, userKey);
@@ -471,10 +544,22 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: R
       : null;
   const tokenId = idText(field(aac, "UniqueTokenId"));
   const credential: Credential | null = tokenId
-    ? { key: tokenId, key_type: "entra.unique_token_identifier", kind: "access_token", native_type: "UniqueTokenId", parent_key: null, parent_key_type: null, parent_kind: null }
+    ? {
+        key: tokenId,
+        key_type: "entra.unique_token_identifier",
+        kind: "access_token",
+        native_type: "UniqueTokenId",
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      }
     : null;
 
-  const appId = idText(field(aac, "ClientAppId")) ?? idText(field(r, "AppId")) ?? idText(field(r, "ClientAppId")) ?? (workload === "AzureActiveDirectory" ? idText(field(r, "ApplicationId")) : null);
+  const appId =
+    idText(field(aac, "ClientAppId")) ??
+    idText(field(r, "AppId")) ??
+    idText(field(r, "ClientAppId")) ??
+    (workload === "AzureActiveDirectory" ? idText(field(r, "ApplicationId")) : null);
   const appName = text(field(aac, "ClientAppName")) ?? text(field(r, "ClientAppName"));
   const client = appId || appName ? { app_id: appId, app_name: appName } : null;
 
@@ -506,7 +591,7 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: R
     auth: null,
     client,
     src_endpoint: { ip, location: null },
-    user_agent: text(field(r, "UserAgent")) ?? (ext ? ext.UserAgent ?? null : null),
+    user_agent: text(field(r, "UserAgent")) ?? (ext ? (ext.UserAgent ?? null) : null),
     resources: resourcesOf(workload, op, r, params),
     privileged: cls.privileged,
     policy: null,
@@ -568,4 +653,3 @@ export function normalizeM365(input: unknown): NormalizedEvent[] {
   }
   return [normalizeRecord(record, "management-api", null)];
 }
-

@@ -1,4 +1,16 @@
-import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type IssuedCredential, type JitGrant, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Auth,
+  type Credential,
+  type CredentialKind,
+  type EventPolicy,
+  type EventResource,
+  type IssuedCredential,
+  type JitGrant,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, sourceIpOrNull, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
@@ -56,9 +68,13 @@ function onAnotherUser(eventType: string, actorId: string | null, resources: Eve
  * Okta's own risk signals (debugData.risk "{level=HIGH, reasons=…}", debugData.behaviors "{New Device=POSITIVE,
  * …}", threatSuspected, security.threat.detected): the level and the reasons/behaviors that fired, or null.
  */
-function vendorRiskOf(eventType: string, debugData: Record<string, unknown> | null, outcomeReason: string | null): Record<string, string | boolean> | null {
+function vendorRiskOf(
+  eventType: string,
+  debugData: Record<string, unknown> | null,
+  outcomeReason: string | null,
+): Record<string, string | boolean> | null {
   const risk = text(field(debugData, "risk"));
-  const level = risk ? /level=([A-Za-z_]+)/.exec(risk)?.[1] ?? null : null;
+  const level = risk ? (/level=([A-Za-z_]+)/.exec(risk)?.[1] ?? null) : null;
   const reasons = risk ? /reasons=(.*?)(?:,\s*level=|}|$)/.exec(risk)?.[1]?.trim() || null : null;
   const behaviors = text(field(debugData, "behaviors"));
   const positive = behaviors ? [...behaviors.matchAll(/([^{},=]+)=POSITIVE/g)].map((m) => m[1].trim()) : [];
@@ -67,7 +83,9 @@ function vendorRiskOf(eventType: string, debugData: Record<string, unknown> | nu
   if (!level && positive.length === 0 && !threat && !detection) return null;
   const out: Record<string, string | boolean> = { source: "okta" };
   if (level) out.level = level;
-  const why = [reasons, positive.length > 0 ? positive.join(", ") : null, detection ? outcomeReason ?? eventType : null].filter(Boolean).join("; ");
+  const why = [reasons, positive.length > 0 ? positive.join(", ") : null, detection ? (outcomeReason ?? eventType) : null]
+    .filter(Boolean)
+    .join("; ");
   if (why) out.reason = why;
   if (threat) out.threat_suspected = true;
   return out;
@@ -108,14 +126,20 @@ function classify(eventType: string, grantType: string | null): Classified {
   if (eventType.startsWith("application.user_membership.")) {
     return { uid: 3005, activity: last === "add" ? "assign_privileges" : last === "remove" ? "revoke_privileges" : verb(last) };
   }
-  if (eventType.startsWith("group.user_membership.")) return { uid: 3006, activity: last === "add" ? "add_user" : last === "remove" ? "remove_user" : verb(last) };
+  if (eventType.startsWith("group.user_membership."))
+    return { uid: 3006, activity: last === "add" ? "add_user" : last === "remove" ? "remove_user" : verb(last) };
   if (eventType.startsWith("group.")) return { uid: 3006, activity: verb(last) };
   if (eventType === "user.account.reset_password") return { uid: 3001, activity: "password_reset" };
   if (eventType === "user.account.update_password") return { uid: 3001, activity: "password_change" };
-  if (eventType.startsWith("user.mfa.factor.")) return { uid: 3001, activity: last === "activate" ? "mfa_enable" : last === "deactivate" || last.startsWith("reset") ? "mfa_disable" : verb(last) };
+  if (eventType.startsWith("user.mfa.factor."))
+    return {
+      uid: 3001,
+      activity: last === "activate" ? "mfa_enable" : last === "deactivate" || last.startsWith("reset") ? "mfa_disable" : verb(last),
+    };
   // User lifecycle transitions (activate, deactivate, suspend, unsuspend, reactivate) change the account's state;
   // only create and delete make or remove the account (Okta event types user.lifecycle.*).
-  if (eventType.startsWith("user.lifecycle.")) return { uid: 3001, activity: last === "create" ? "create" : last === "delete" ? "delete" : "update" };
+  if (eventType.startsWith("user.lifecycle."))
+    return { uid: 3001, activity: last === "create" ? "create" : last === "delete" ? "delete" : "update" };
   if (eventType.startsWith("user.account.") || eventType.startsWith("system.api_token.")) {
     return { uid: 3001, activity: verb(last) };
   }
@@ -124,7 +148,10 @@ function classify(eventType: string, grantType: string | null): Classified {
 }
 
 function verb(word: string): string {
-  const w = word.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const w = word
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (/^(create|add|grant|activate|enroll|start|new)/.test(w)) return "create";
   if (/^(delete|remove|revoke|deactivate|destroy|end|unassign)/.test(w)) return "delete";
   if (/^(update|change|modify|reset|set|edit)/.test(w)) return "update";
@@ -168,10 +195,22 @@ function resourcesOf(targets: unknown[]): EventResource[] {
 // included). The request (create) and its fulfilment (resolve) are JIT stages; reject, cancel and expire end a
 // request that granted nothing ("other"). Targets name the requester (User), the requested group/app and the
 // request itself; the System Log carries no grant start/end, so those stay null.
-function jitOf(eventType: string, resources: EventResource[], actorLogin: string | null, actorType: string | null, outcome: string | null): JitGrant | null {
+function jitOf(
+  eventType: string,
+  resources: EventResource[],
+  actorLogin: string | null,
+  actorType: string | null,
+  outcome: string | null,
+): JitGrant | null {
   if (!eventType.startsWith("access.request.") || /^access\.request\.(condition|sequence|settings)\./.test(eventType)) return null;
   const failed = outcome !== null && outcome.toUpperCase() === "FAILURE";
-  const stage: JitGrant["stage"] = failed ? "other" : eventType === "access.request.create" ? "requested" : eventType === "access.request.resolve" ? "completed" : "other";
+  const stage: JitGrant["stage"] = failed
+    ? "other"
+    : eventType === "access.request.create"
+      ? "requested"
+      : eventType === "access.request.resolve"
+        ? "completed"
+        : "other";
   const principal = resources.find((r) => r.type === "User");
   const granted = resources.find((r) => r.type !== "User" && !/request/i.test(r.type));
   const request = resources.find((r) => /request/i.test(r.type));
@@ -200,7 +239,19 @@ function issuedOf(eventType: string, resources: EventResource[], actorLogin: str
   if (eventType !== "system.api_token.create") return [];
   const token = resources.find((r) => r.type === "Token" && r.id !== null);
   if (!token?.id) return [];
-  return [{ key: token.id, key_type: "okta.api_token_id", kind: "api_token", native_type: "SSWS", parent_key: null, parent_key_type: null, principal: actorLogin, source_identity: null, expiration: null }];
+  return [
+    {
+      key: token.id,
+      key_type: "okta.api_token_id",
+      kind: "api_token",
+      native_type: "SSWS",
+      parent_key: null,
+      parent_key_type: null,
+      principal: actorLogin,
+      source_identity: null,
+      expiration: null,
+    },
+  ];
 }
 
 export function normalizeOkta(input: unknown): NormalizedEvent[] {
@@ -242,7 +293,13 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
   } else if (mfaEvent) {
     credential = { key: null, key_type: null, kind: "mfa", native_type: credentialType ?? factor, ...none };
   } else if (credentialType) {
-    credential = { key: null, key_type: null, kind: CREDENTIAL_TYPE[credentialType.toUpperCase()] ?? "unknown", native_type: credentialType, ...none };
+    credential = {
+      key: null,
+      key_type: null,
+      kind: CREDENTIAL_TYPE[credentialType.toUpperCase()] ?? "unknown",
+      native_type: credentialType,
+      ...none,
+    };
   } else if (grantType?.toLowerCase() === "refresh_token") {
     // Okta logs no token id: the kind says a refresh token was presented.
     credential = { key: null, key_type: null, kind: "refresh_token", native_type: grantType, ...none };
@@ -276,7 +333,11 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
   // event is about (the app signed into by user.authentication.sso).
   const clientId = clientIdRaw;
   const appTarget = resources.find((r) => r.type === "AppInstance" && (clientId === null || r.id === clientId)) ?? null;
-  const clientApp = clientId ? { app_id: clientId, app_name: appTarget?.name ?? null } : appTarget ? { app_id: appTarget.id, app_name: appTarget.name } : null;
+  const clientApp = clientId
+    ? { app_id: clientId, app_name: appTarget?.name ?? null }
+    : appTarget
+      ? { app_id: appTarget.id, app_name: appTarget.name }
+      : null;
 
   const outcomeReason = text(field(outcome, "reason"));
   let policy: EventPolicy | null = null;
@@ -288,7 +349,16 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
       result: outcomeResult,
       policy_name: policyTarget?.name ?? null,
       rule_name: ruleTarget?.name ?? null,
-      applied: policyTarget || ruleTarget ? [{ id: ruleTarget?.id ?? policyTarget?.id ?? null, name: ruleTarget?.name ?? policyTarget?.name ?? null, result: outcomeResult }] : [],
+      applied:
+        policyTarget || ruleTarget
+          ? [
+              {
+                id: ruleTarget?.id ?? policyTarget?.id ?? null,
+                name: ruleTarget?.name ?? policyTarget?.name ?? null,
+                result: outcomeResult,
+              },
+            ]
+          : [],
       decision_id: null,
       path: null,
     };

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { okta as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { okta } from "./index";
 
 const PAGE = fixturePath("okta", "okta-system-log-page.json");
@@ -29,7 +38,13 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
       correlation_id: "Z8a1b2c3d4e5f6a7b8c9d0e1",
       session: { key: "idxSessA1b2C3d4E5f6G7h8", key_type: "okta.externalSessionId", root_key: "idxRootSess9Kq2mP0wT3vX7" },
       credential: { key: null, kind: "password", native_type: "PASSWORD" },
-      actor: { external_id: "00u1a2b3c4d5e6f7g8h9", name: "Maria Lopez", email: "maria.lopez@example.com", type: "User", kind_hint: "human" },
+      actor: {
+        external_id: "00u1a2b3c4d5e6f7g8h9",
+        name: "Maria Lopez",
+        email: "maria.lopez@example.com",
+        type: "User",
+        kind_hint: "human",
+      },
       src_endpoint: { ip: "203.0.113.24", location: { city: "Lisbon", country: "Portugal" } },
       privileged: false,
       policy: null,
@@ -76,10 +91,22 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
     });
 
     const system = eventAt(r, 5);
-    expect(system).toMatchObject({ actor: { type: "SystemPrincipal", kind_hint: "system" }, src_endpoint: { ip: null }, user_agent: null, client: null });
+    expect(system).toMatchObject({
+      actor: { type: "SystemPrincipal", kind_hint: "system" },
+      src_endpoint: { ip: null },
+      user_agent: null,
+      client: null,
+    });
 
     const row = toEventRow(login);
-    expect(row).toMatchObject({ platform: "okta", classUid: 3002, sessionKey: "idxSessA1b2C3d4E5f6G7h8", srcIp: "203.0.113.24", actorExternalId: "00u1a2b3c4d5e6f7g8h9", nativeId: login.native_id });
+    expect(row).toMatchObject({
+      platform: "okta",
+      classUid: 3002,
+      sessionKey: "idxSessA1b2C3d4E5f6G7h8",
+      srcIp: "203.0.113.24",
+      actorExternalId: "00u1a2b3c4d5e6f7g8h9",
+      nativeId: login.native_id,
+    });
     expect(row.data.time).toBe("2025-03-04T08:15:02.114Z");
   });
 
@@ -92,7 +119,9 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
   it("rejects what is not an Okta event, with a reason", () => {
     expect(() => okta.normalize({ action: "repo.create" }, { fileName: "x", position: 0 })).toThrow(NormalizeError);
     expect(() => okta.normalize({ eventType: "user.session.start" }, { fileName: "x", position: 0 })).toThrow(/published is missing/);
-    expect(() => okta.normalize({ eventType: "user.session.start", published: "yesterday" }, { fileName: "x", position: 0 })).toThrow(/unreadable event time/);
+    expect(() => okta.normalize({ eventType: "user.session.start", published: "yesterday" }, { fileName: "x", position: 0 })).toThrow(
+      /unreadable event time/,
+    );
     expect(() => okta.normalize([1, 2], { fileName: "x", position: 0 })).toThrow(/not a JSON object/);
   });
 
@@ -133,7 +162,10 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
       approved_by: "dmitri.ivanov@example.com",
       revoked_time: null,
     });
-    const [requested] = okta.normalize({ ...resolve, eventType: "access.request.create", actor: resolve.target[0] }, { fileName: "x", position: 0 });
+    const [requested] = okta.normalize(
+      { ...resolve, eventType: "access.request.create", actor: resolve.target[0] },
+      { fileName: "x", position: 0 },
+    );
     expect(requested).toMatchObject({ activity: "request_privileges", privileged: false, jit: { stage: "requested", approved_by: null } });
     const [expired] = okta.normalize({ ...resolve, eventType: "access.request.expire" }, { fileName: "x", position: 0 });
     expect(expired.jit).toMatchObject({ stage: "other", approved_by: null });
@@ -143,24 +175,47 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
   });
 
   it("shows Okta's risk signals, records push/WebAuthn factors as MFA, and drops placeholder addresses", () => {
-    const base = { published: "2025-01-01T00:00:00Z", actor: { id: "00u1", type: "User", alternateId: "a@example.com" }, outcome: { result: "SUCCESS" } };
+    const base = {
+      published: "2025-01-01T00:00:00Z",
+      actor: { id: "00u1", type: "User", alternateId: "a@example.com" },
+      outcome: { result: "SUCCESS" },
+    };
     const [risky] = okta.normalize(
       {
         ...base,
         uuid: "r1",
         eventType: "user.session.start",
         client: { ipAddress: "0.0.0.0" },
-        debugContext: { debugData: { risk: "{reasons=Anomalous Device, Anomalous Location, level=HIGH}", behaviors: "{New Geo-Location=POSITIVE, New Device=NEGATIVE}" } },
+        debugContext: {
+          debugData: {
+            risk: "{reasons=Anomalous Device, Anomalous Location, level=HIGH}",
+            behaviors: "{New Geo-Location=POSITIVE, New Device=NEGATIVE}",
+          },
+        },
       },
       { fileName: "x.json", position: 0 },
     );
-    expect(risky.extra.vendor_risk).toEqual({ source: "okta", level: "HIGH", reason: "Anomalous Device, Anomalous Location; New Geo-Location" });
+    expect(risky.extra.vendor_risk).toEqual({
+      source: "okta",
+      level: "HIGH",
+      reason: "Anomalous Device, Anomalous Location; New Geo-Location",
+    });
     expect(risky.src_endpoint.ip).toBeNull();
     const [push] = okta.normalize(
-      { ...base, uuid: "r2", eventType: "user.authentication.auth_via_mfa", authenticationContext: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" }, debugContext: { debugData: { factor: "OKTA_VERIFY_PUSH" } } },
+      {
+        ...base,
+        uuid: "r2",
+        eventType: "user.authentication.auth_via_mfa",
+        authenticationContext: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" },
+        debugContext: { debugData: { factor: "OKTA_VERIFY_PUSH" } },
+      },
       { fileName: "x.json", position: 1 },
     );
-    expect(push).toMatchObject({ credential: { kind: "mfa" }, auth: { factors: ["OKTA_VERIFY_PUSH"], mfa: true, protocol: null }, extra: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" } });
+    expect(push).toMatchObject({
+      credential: { kind: "mfa" },
+      auth: { factors: ["OKTA_VERIFY_PUSH"], mfa: true, protocol: null },
+      extra: { credentialProvider: "OKTA_CREDENTIAL_PROVIDER" },
+    });
   });
 
   it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
@@ -195,7 +250,11 @@ describe.skipIf(!HAS_SAMPLES)(`okta source: public samples (${HAS_SAMPLES ? SAMP
 
     // Lower-cased keys (authenticationcontext, eventtype …) are read like the documented ones.
     const challenge = r.events.find((e) => e.events[0].event_name === "policy.evaluate_sign_on")!.events[0];
-    expect(challenge).toMatchObject({ status: "unknown", policy: { engine: "okta.sign_on_policy", result: "CHALLENGE" }, session: { key: "100-abc-9999" } });
+    expect(challenge).toMatchObject({
+      status: "unknown",
+      policy: { engine: "okta.sign_on_policy", result: "CHALLENGE" },
+      session: { key: "100-abc-9999" },
+    });
     const publicClient = r.events.find((e) => e.events[0].actor.type === "PublicClientApp")!.events[0];
     expect(publicClient.actor.kind_hint).toBe("oauth_app");
     expect(publicClient.client).toEqual({ app_id: "okta.1234", app_name: null });

@@ -15,7 +15,10 @@ function scoreRecord(r: unknown): number {
 export const opa = defineSource({
   platform: OPA_PLATFORM,
   label: "Open Policy Agent decision logs",
-  formats: ["decision log JSON arrays as the HTTP upload sends them (gzip ok)", "NDJSON from the console decision logger (msg \"Decision Log\")"],
+  formats: [
+    "decision log JSON arrays as the HTTP upload sends them (gzip ok)",
+    'NDJSON from the console decision logger (msg "Decision Log")',
+  ],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);
     return s > 0 && /decision|opa/i.test(probe.fileName) ? s + 0.05 : s;

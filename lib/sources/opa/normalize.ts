@@ -1,4 +1,11 @@
-import { ocsfClass, type ActorKind, type Credential, type EventResource, type EventStatus, type NormalizedEvent } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Credential,
+  type EventResource,
+  type EventStatus,
+  type NormalizedEvent,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { parseTime } from "../util/time";
@@ -50,7 +57,8 @@ function decisionOf(entry: Rec): { result: string; decided: "allow" | "deny" | n
   if (isRec(entry.error) || (typeof entry.error === "string" && text(entry.error) !== null)) return { result: "error", decided: null };
   if (!("result" in entry) || entry.result === undefined) return { result: "undefined", decided: null };
   const r = entry.result;
-  const d = boolDecision(r) ?? boolDecision(field(r, "allow")) ?? boolDecision(field(r, "allowed")) ?? boolDecision(at(r, "response", "allowed"));
+  const d =
+    boolDecision(r) ?? boolDecision(field(r, "allow")) ?? boolDecision(field(r, "allowed")) ?? boolDecision(at(r, "response", "allowed"));
   if (d) return { result: d, decided: d };
   let json: string;
   try {
@@ -70,7 +78,8 @@ function detailOf(entry: Rec): string | null {
   if (errMsg) return cap(errMsg, DETAIL_MAX);
   const r = entry.result;
   // reason / message (common Rego style), an AdmissionReview response's status.message, the Envoy plugin's deny body.
-  const reason = text(field(r, "reason")) ?? text(at(r, "response", "status", "message")) ?? text(field(r, "message")) ?? text(field(r, "body"));
+  const reason =
+    text(field(r, "reason")) ?? text(at(r, "response", "status", "message")) ?? text(field(r, "message")) ?? text(field(r, "body"));
   if (reason) return cap(reason, DETAIL_MAX);
   const deny = field(r, "deny") ?? field(r, "violations");
   if (Array.isArray(deny)) {
@@ -103,7 +112,8 @@ function whoOf(v: unknown): Who | null {
   }
   if (!isRec(v)) return null;
   const id = keyText(field(v, "id")) ?? keyText(field(v, "uid")) ?? keyText(field(v, "sub")) ?? keyText(field(v, "user_id"));
-  const login = keyText(field(v, "username")) ?? keyText(field(v, "login")) ?? keyText(field(v, "user")) ?? keyText(field(v, "preferred_username"));
+  const login =
+    keyText(field(v, "username")) ?? keyText(field(v, "login")) ?? keyText(field(v, "user")) ?? keyText(field(v, "preferred_username"));
   const name = keyText(field(v, "name")) ?? login;
   const email = emailShaped(text(field(v, "email"))) ?? emailShaped(login);
   if (!id && !login && !name && !email) return null;
@@ -178,7 +188,8 @@ export function normalizeOpa(record: unknown): NormalizedEvent[] {
   };
 
   // --- action, resources
-  const action = text(field(input, "action")) ?? text(field(input, "method")) ?? text(field(http, "method")) ?? text(field(admission, "operation"));
+  const action =
+    text(field(input, "action")) ?? text(field(input, "method")) ?? text(field(http, "method")) ?? text(field(admission, "operation"));
   const resources: EventResource[] = [];
   const resource = field(input, "resource");
   if (isRec(resource)) {
@@ -209,7 +220,15 @@ export function normalizeOpa(record: unknown): NormalizedEvent[] {
       : null;
   const jti = keyText(claims?.jti);
   const credential: Credential | null = jti
-    ? { key: jti, key_type: "opa.jwt.jti", kind: "access_token", native_type: "JWT", parent_key: null, parent_key_type: null, parent_kind: null }
+    ? {
+        key: jti,
+        key_type: "opa.jwt.jti",
+        kind: "access_token",
+        native_type: "JWT",
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      }
     : null;
   const clientId = keyText(claims?.azp) ?? keyText(claims?.client_id) ?? keyText(field(input, "client_id"));
 
@@ -266,7 +285,8 @@ export function normalizeOpa(record: unknown): NormalizedEvent[] {
       policy: { engine: "opa", result, policy_name: path, rule_name: null, applied: [], decision_id: decisionId, path },
       jit: null,
       approval: null,
-      correlation_id: header(headers, "x-request-id") ?? keyText(field(input, "request_id")) ?? (isAdmission ? keyText(field(admission, "uid")) : null),
+      correlation_id:
+        header(headers, "x-request-id") ?? keyText(field(input, "request_id")) ?? (isAdmission ? keyText(field(admission, "uid")) : null),
       native_id: decisionId,
       extra: extraOf({
         labels: labels ? extraOf({ id: text(labels.id), version: text(labels.version), app: text(labels.app) }) : null,
@@ -278,7 +298,12 @@ export function normalizeOpa(record: unknown): NormalizedEvent[] {
         host: text(field(http, "host")),
         "x-forwarded-for": xff,
         namespace: isAdmission ? text(field(admission, "namespace")) : null,
-        groups: Array.isArray(userInfo?.groups) ? userInfo.groups.slice(0, 10).map((g) => text(g)).filter((g) => g !== null) : null,
+        groups: Array.isArray(userInfo?.groups)
+          ? userInfo.groups
+              .slice(0, 10)
+              .map((g) => text(g))
+              .filter((g) => g !== null)
+          : null,
         iss: text(claims?.iss),
         erased: Array.isArray(record.erased) ? record.erased.slice(0, 20) : null,
         masked: Array.isArray(record.masked) ? record.masked.slice(0, 20) : null,

@@ -4,7 +4,17 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  readFileItems,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { opa } from "./index";
 
 const GATEWAY = fixturePath("opa", "opa-decision-logs-payments-gateway-2025-03-04.json");
@@ -14,7 +24,8 @@ const ctx = { fileName: "decisions.json", position: 0 };
 
 async function fixtureRecords(): Promise<unknown[]> {
   const out: unknown[] = [];
-  for (const f of [GATEWAY, ENVOY, KUBE]) for (const it of await readFileItems(f)) if (!("error" in it)) out.push(JSON.parse(it.bytes.toString("utf8")));
+  for (const f of [GATEWAY, ENVOY, KUBE])
+    for (const it of await readFileItems(f)) if (!("error" in it)) out.push(JSON.parse(it.bytes.toString("utf8")));
   return out;
 }
 
@@ -51,7 +62,12 @@ describe("opa source: decision logs (HTTP upload arrays, gzip, console NDJSON)",
       decision_id: "0d4f3c1e-8b5a-4e7f-9c2d-1a6b3e5f7a01",
       path: "httpapi/authz/allow",
     });
-    expect(allow.extra).toMatchObject({ action: "GET", requested_by: "10.0.3.14:52144", bundles: { authz: "7f3a9c2e4b1d" }, labels: { app: "payments-gateway", version: "v1.2.0" } });
+    expect(allow.extra).toMatchObject({
+      action: "GET",
+      requested_by: "10.0.3.14:52144",
+      bundles: { authz: "7f3a9c2e4b1d" },
+      labels: { app: "payments-gateway", version: "v1.2.0" },
+    });
 
     expect(eventAt(r, 1)).toMatchObject({
       status: "failure",
@@ -61,10 +77,22 @@ describe("opa source: decision logs (HTTP upload arrays, gzip, console NDJSON)",
       resources: [{ type: "document", id: "doc-4411", name: "salary-report-q1.pdf" }],
     });
     const undef = eventAt(r, 2);
-    expect(undef).toMatchObject({ status: "unknown", policy: { result: "undefined" }, actor: { external_id: "u-0001", login: "dmitri.ivanov", email: "dmitri.ivanov@example.com" } });
+    expect(undef).toMatchObject({
+      status: "unknown",
+      policy: { result: "undefined" },
+      actor: { external_id: "u-0001", login: "dmitri.ivanov", email: "dmitri.ivanov@example.com" },
+    });
     expect(undef.extra.erased).toEqual(["/input/password"]);
-    expect(eventAt(r, 3)).toMatchObject({ status: "failure", policy: { result: "error" }, status_detail: "functions must not produce multiple outputs for same inputs" });
-    expect(toEventRow(allow)).toMatchObject({ sessionKey: "sess_9Yk2Lr7Qm4Tz", targetType: "http.path", nativeId: "0d4f3c1e-8b5a-4e7f-9c2d-1a6b3e5f7a01" });
+    expect(eventAt(r, 3)).toMatchObject({
+      status: "failure",
+      policy: { result: "error" },
+      status_detail: "functions must not produce multiple outputs for same inputs",
+    });
+    expect(toEventRow(allow)).toMatchObject({
+      sessionKey: "sess_9Yk2Lr7Qm4Tz",
+      targetType: "http.path",
+      nativeId: "0d4f3c1e-8b5a-4e7f-9c2d-1a6b3e5f7a01",
+    });
   });
 
   it("reads the gzipped upload body to the same events", async () => {
@@ -120,7 +148,11 @@ describe("opa source: decision logs (HTTP upload arrays, gzip, console NDJSON)",
       correlation_id: "705ab4f5-6393-11e8-b7cc-42010a800002",
       privileged: false,
     });
-    expect(eventAt(r, 0).extra).toMatchObject({ action: "CREATE", namespace: "payments", groups: ["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"] });
+    expect(eventAt(r, 0).extra).toMatchObject({
+      action: "CREATE",
+      namespace: "payments",
+      groups: ["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"],
+    });
     expect(eventAt(r, 1)).toMatchObject({
       status: "success",
       policy: { result: "allow" },
@@ -132,12 +164,18 @@ describe("opa source: decision logs (HTTP upload arrays, gzip, console NDJSON)",
 
   it("results of other shapes are kept as capped JSON; entries without decision_id or time are rejected", () => {
     const base = { decision_id: "d-1", path: "app/rbac", timestamp: "2025-03-04T13:00:00Z", input: { user: "alice" } };
-    expect(opa.normalize({ ...base, result: ["read", "write"] }, ctx)[0]).toMatchObject({ status: "unknown", policy: { result: '["read","write"]' } });
+    expect(opa.normalize({ ...base, result: ["read", "write"] }, ctx)[0]).toMatchObject({
+      status: "unknown",
+      policy: { result: '["read","write"]' },
+    });
     expect(opa.normalize({ ...base, result: "true" }, ctx)[0].policy?.result).toBe("allow"); // as in OPA's docs example
     expect(opa.normalize({ ...base, result: { allow: true, roles: ["admin"] } }, ctx)[0].policy?.result).toBe("allow");
     const big = opa.normalize({ ...base, result: { data: "x".repeat(2000) } }, ctx)[0];
     expect(big.policy!.result.length).toBeLessThanOrEqual(257);
-    expect(opa.normalize({ decision_id: "d-2", query: "data.x.allow == true", timestamp: "2025-03-04T13:00:00Z", result: [] }, ctx)[0].event_name).toBe("query");
+    expect(
+      opa.normalize({ decision_id: "d-2", query: "data.x.allow == true", timestamp: "2025-03-04T13:00:00Z", result: [] }, ctx)[0]
+        .event_name,
+    ).toBe("query");
     expect(() => opa.normalize({ path: "x", timestamp: "2025-03-04T13:00:00Z" }, ctx)).toThrow(/decision_id is missing/);
     expect(() => opa.normalize({ decision_id: "d-3", path: "x" }, ctx)).toThrow(/no event time/);
     expect(() => opa.normalize([1], ctx)).toThrow(/not a JSON object/);

@@ -40,7 +40,8 @@ function timeField(r: Record<string, unknown>, name: string): Date | null {
 export function normalizePamGrant(record: unknown): NormalizedEvent[] {
   if (!isRec(record)) throw new NormalizeError("not a Sessionproof grant: not a JSON object or CSV row");
   const missing = REQUIRED_FIELDS.filter((f) => keyText(field(record, f)) === null);
-  if (missing.length === REQUIRED_FIELDS.length) throw new NormalizeError("not a Sessionproof grant: grant_id, principal, privilege and granted_at are missing");
+  if (missing.length === REQUIRED_FIELDS.length)
+    throw new NormalizeError("not a Sessionproof grant: grant_id, principal, privilege and granted_at are missing");
   if (missing.length) throw new NormalizeError(`not a valid grant: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`);
 
   const grantId = keyText(field(record, "grant_id"))!;
@@ -51,10 +52,14 @@ export function normalizePamGrant(record: unknown): NormalizedEvent[] {
   const revokedAt = timeField(record, "revoked_at");
   const requestedAt = timeField(record, "requested_at");
   if (expiresAt && expiresAt.getTime() < grantedAt.getTime()) {
-    throw new NormalizeError(`not a valid grant: expires_at (${expiresAt.toISOString()}) is before granted_at (${grantedAt.toISOString()})`);
+    throw new NormalizeError(
+      `not a valid grant: expires_at (${expiresAt.toISOString()}) is before granted_at (${grantedAt.toISOString()})`,
+    );
   }
   if (revokedAt && revokedAt.getTime() < grantedAt.getTime()) {
-    throw new NormalizeError(`not a valid grant: revoked_at (${revokedAt.toISOString()}) is before granted_at (${grantedAt.toISOString()})`);
+    throw new NormalizeError(
+      `not a valid grant: revoked_at (${revokedAt.toISOString()}) is before granted_at (${grantedAt.toISOString()})`,
+    );
   }
 
   const platform = keyText(field(record, "platform"));
@@ -105,7 +110,15 @@ export function normalizePamGrant(record: unknown): NormalizedEvent[] {
         kind_hint: (principalType && PRINCIPAL_KIND[principalType.toLowerCase()]) || "unknown",
       },
       session: null,
-      credential: { key: grantId, key_type: "pam-grants.grant_id", kind: "jit_grant", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null },
+      credential: {
+        key: grantId,
+        key_type: "pam-grants.grant_id",
+        kind: "jit_grant",
+        native_type: null,
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      },
       issued_credentials: [],
       auth: null,
       client: null,

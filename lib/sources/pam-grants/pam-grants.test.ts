@@ -4,7 +4,17 @@ import { describe, expect, it } from "vitest";
 import { toEventRow, type NormalizedEvent } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  readFileItems,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { NormalizeError } from "../types";
 import { pamGrants } from "./index";
 
@@ -21,7 +31,10 @@ async function runCsv(file: string): Promise<{ events: Map<number, NormalizedEve
     if ("error" in it) throw new Error(`${path.basename(file)}#${it.position}: ${it.error}`);
     expect("value" in it, "the reader parses CSV rows").toBe(true);
     try {
-      events.set(it.position, pamGrants.normalize((it as { value: unknown }).value, { fileName: path.basename(file), position: it.position })[0]);
+      events.set(
+        it.position,
+        pamGrants.normalize((it as { value: unknown }).value, { fileName: path.basename(file), position: it.position })[0],
+      );
     } catch (err) {
       if (!(err instanceof NormalizeError)) throw err;
       rejected.set(it.position, err.message);
@@ -81,8 +94,18 @@ describe("pam-grants source: the documented grant format (JSON, NDJSON, CSV)", (
     // Revoked early: stage removed, times normalized to UTC.
     const revoked = eventAt(r, 1);
     expect(revoked).toMatchObject({ actor: { kind_hint: "service_account", email: null }, time: new Date("2025-03-04T13:00:00Z") });
-    expect(revoked.jit).toMatchObject({ stage: "removed", end_time: "2025-03-04T13:30:00.000Z", revoked_time: "2025-03-04T13:10:42.000Z", ticket: "SEC-142" });
-    expect(toEventRow(revoked)).toMatchObject({ credentialKey: "gr-7f3a9c2e-0002", targetType: "pam.privilege", targetName: "Owner", privileged: true });
+    expect(revoked.jit).toMatchObject({
+      stage: "removed",
+      end_time: "2025-03-04T13:30:00.000Z",
+      revoked_time: "2025-03-04T13:10:42.000Z",
+      ticket: "SEC-142",
+    });
+    expect(toEventRow(revoked)).toMatchObject({
+      credentialKey: "gr-7f3a9c2e-0002",
+      targetType: "pam.privilege",
+      targetName: "Owner",
+      privileged: true,
+    });
   });
 
   it("NDJSON gives the same events as the JSON array", async () => {
@@ -101,16 +124,33 @@ describe("pam-grants source: the documented grant format (JSON, NDJSON, CSV)", (
     expect(events.get(2)).toMatchObject({
       time: new Date("2025-03-05T09:00:00Z"),
       actor: { kind_hint: "workload", login: "svc-etl@example.com" },
-      jit: { end_time: null, approved_by: null, ticket: "INC0012345", justification: "Standing break-glass, no expiry", stage: "completed" },
+      jit: {
+        end_time: null,
+        approved_by: null,
+        ticket: "INC0012345",
+        justification: "Standing break-glass, no expiry",
+        stage: "completed",
+      },
     });
     expect(rejected.get(3)).toBe('not a valid grant: expires_at is not a readable time ("soon")');
   });
 
   it("rejects what is not a grant, with a reason", () => {
-    expect(() => pamGrants.normalize({ foo: 1 }, ctx)).toThrow("not a Sessionproof grant: grant_id, principal, privilege and granted_at are missing");
-    expect(() => pamGrants.normalize({ grant_id: "g1", principal: "a", privilege: "p" }, ctx)).toThrow("not a valid grant: granted_at is missing");
-    expect(() => pamGrants.normalize({ grant_id: "g1", principal: "unknown", privilege: "", granted_at: "2025-01-01T00:00:00Z" }, ctx)).toThrow("not a valid grant: principal, privilege are missing");
-    expect(() => pamGrants.normalize({ grant_id: "g1", principal: "a", privilege: "p", granted_at: "2025-01-01T10:00:00Z", revoked_at: "2025-01-01T09:00:00Z" }, ctx)).toThrow(/revoked_at .* is before granted_at/);
+    expect(() => pamGrants.normalize({ foo: 1 }, ctx)).toThrow(
+      "not a Sessionproof grant: grant_id, principal, privilege and granted_at are missing",
+    );
+    expect(() => pamGrants.normalize({ grant_id: "g1", principal: "a", privilege: "p" }, ctx)).toThrow(
+      "not a valid grant: granted_at is missing",
+    );
+    expect(() =>
+      pamGrants.normalize({ grant_id: "g1", principal: "unknown", privilege: "", granted_at: "2025-01-01T00:00:00Z" }, ctx),
+    ).toThrow("not a valid grant: principal, privilege are missing");
+    expect(() =>
+      pamGrants.normalize(
+        { grant_id: "g1", principal: "a", privilege: "p", granted_at: "2025-01-01T10:00:00Z", revoked_at: "2025-01-01T09:00:00Z" },
+        ctx,
+      ),
+    ).toThrow(/revoked_at .* is before granted_at/);
     expect(() => pamGrants.normalize([1, 2], ctx)).toThrow(NormalizeError);
   });
 

@@ -5,7 +5,10 @@ import { probeFile } from "./probe";
 import { readRecords, type RecordItem, type ReadSummary } from "./read-records";
 
 async function readAll(chunks: (string | Buffer)[], fileName = "export.csv"): Promise<{ items: RecordItem[]; summary: ReadSummary }> {
-  const reader = readRecords(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)), { fileName });
+  const reader = readRecords(
+    chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)),
+    { fileName },
+  );
   const items: RecordItem[] = [];
   for await (const it of reader) items.push(it);
   return { items, summary: reader.summary };
@@ -24,7 +27,13 @@ function cut(buf: Buffer, points: number[]): Buffer[] {
   return out;
 }
 
-const view = (items: RecordItem[]) => items.map((i) => ({ position: i.position, bytes: i.bytes.toString("utf8"), value: "value" in i ? i.value : undefined, error: "error" in i ? i.error : undefined }));
+const view = (items: RecordItem[]) =>
+  items.map((i) => ({
+    position: i.position,
+    bytes: i.bytes.toString("utf8"),
+    value: "value" in i ? i.value : undefined,
+    error: "error" in i ? i.error : undefined,
+  }));
 
 // An EventLogFile-like export: quoted header, a quoted field holding a comma, a line break and an escaped quote,
 // CRLF line ends, a byte-order mark, and a blank line at the end.
@@ -52,7 +61,13 @@ describe("CSV reader", () => {
       {
         position: 1,
         bytes: '"URI","20261123080110.456","005Hs00000ABCDE","/lightning/r/Report/00O5","line one\r\nline two, with ""quotes"""',
-        value: { EVENT_TYPE: "URI", TIMESTAMP: "20261123080110.456", USER_ID: "005Hs00000ABCDE", URI: "/lightning/r/Report/00O5", MESSAGE: 'line one\r\nline two, with "quotes"' },
+        value: {
+          EVENT_TYPE: "URI",
+          TIMESTAMP: "20261123080110.456",
+          USER_ID: "005Hs00000ABCDE",
+          URI: "/lightning/r/Report/00O5",
+          MESSAGE: 'line one\r\nline two, with "quotes"',
+        },
         error: undefined,
       },
       {
@@ -68,7 +83,18 @@ describe("CSV reader", () => {
     const whole = Buffer.from(SALESFORCE);
     const expected = view((await readAll([whole])).items);
     for (let p = 1; p < whole.length; p++) expect(view((await readAll(cut(whole, [p]))).items)).toEqual(expected);
-    expect(view((await readAll(cut(whole, Array.from({ length: whole.length }, (_, i) => i)))).items)).toEqual(expected);
+    expect(
+      view(
+        (
+          await readAll(
+            cut(
+              whole,
+              Array.from({ length: whole.length }, (_, i) => i),
+            ),
+          )
+        ).items,
+      ),
+    ).toEqual(expected);
   });
 
   it("turns a row with the wrong field count, a malformed row and an unclosed quote into error items, reading on", async () => {
@@ -96,7 +122,10 @@ describe("CSV reader", () => {
   });
 
   it("recognises CSV from its header row when the file name does not say so, and JSON stays JSON", async () => {
-    const csv = await readAll(["Date,User,Action,Section\n2026-11-23 08:00:00,admin@example.test,changedProfile,Manage Users\n"], "setup-audit-trail.txt");
+    const csv = await readAll(
+      ["Date,User,Action,Section\n2026-11-23 08:00:00,admin@example.test,changedProfile,Manage Users\n"],
+      "setup-audit-trail.txt",
+    );
     expect(csv.summary.container).toBe("csv");
     expect(csv.items[0]).toMatchObject({ value: { Date: "2026-11-23 08:00:00", User: "admin@example.test" } });
     const json = await readAll(['[{"a":1},{"a":2}]'], "x.txt");
@@ -126,21 +155,25 @@ describe("CSV reader", () => {
     const quote = (s: string) => (/[",\r\n]/.test(s) || s === "" ? `"${s.replace(/"/g, '""')}"` : s);
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 5 }).chain((n) =>
-          fc.tuple(
-            fc.uniqueArray(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), { minLength: n, maxLength: n }),
-            fc.array(fc.array(field, { minLength: n, maxLength: n }), { maxLength: 6 }),
-            fc.array(fc.nat(400), { maxLength: 6 }),
-            fc.boolean(),
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((n) =>
+            fc.tuple(
+              fc.uniqueArray(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), { minLength: n, maxLength: n }),
+              fc.array(fc.array(field, { minLength: n, maxLength: n }), { maxLength: 6 }),
+              fc.array(fc.nat(400), { maxLength: 6 }),
+              fc.boolean(),
+            ),
           ),
-        ),
         async ([header, rows, cuts, crlf]) => {
           // A row of one empty field is a blank line, which is not a row: give it content.
           const data = rows.map((r) => (r.length === 1 && r[0] === "" ? ["x"] : r));
           const eol = crlf ? "\r\n" : "\n";
           const text = [header.join(","), ...data.map((r) => r.map(quote).join(","))].join(eol) + eol;
           const { items } = await readAll(cut(Buffer.from(text), cuts));
-          expect(items.map((i) => ("value" in i ? i.value : i))).toEqual(data.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]]))));
+          expect(items.map((i) => ("value" in i ? i.value : i))).toEqual(
+            data.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]]))),
+          );
           expect(items.map((i) => i.bytes.toString())).toEqual(data.map((r) => r.map(quote).join(",")));
         },
       ),

@@ -131,7 +131,11 @@ export class CsvSplitter {
         this.problems.push("the header row ends inside a quoted field");
         return;
       }
-      out.push({ position: this.position++, bytes, error: "the row ends inside a quoted field (the file is cut off or a quote is not closed)" });
+      out.push({
+        position: this.position++,
+        bytes,
+        error: "the row ends inside a quoted field (the file is cut off or a quote is not closed)",
+      });
       return;
     }
     this.endRow(out);

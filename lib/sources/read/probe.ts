@@ -34,8 +34,12 @@ export function probeFile(head: Buffer, fileName: string): FileProbe {
     const csv = new CsvSplitter();
     const rows: CsvItem[] = [];
     csv.push(data, rows);
-    const records = rows.filter((r) => "value" in r && r.value).slice(0, PROBE_RECORDS).map((r) => r.value);
-    if (csv.header === null) return { fileName, container: data.length ? "unknown" : "empty", envelopeKey: null, records: [], gzip, problems };
+    const records = rows
+      .filter((r) => "value" in r && r.value)
+      .slice(0, PROBE_RECORDS)
+      .map((r) => r.value);
+    if (csv.header === null)
+      return { fileName, container: data.length ? "unknown" : "empty", envelopeKey: null, records: [], gzip, problems };
     return { fileName, container: "csv", envelopeKey: null, records, gzip, problems: [...problems, ...csv.problems] };
   }
   const splitter = new RecordSplitter({ lines: isLinesFileName(fileName) });

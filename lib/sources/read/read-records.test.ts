@@ -172,7 +172,12 @@ describe("readRecords", () => {
   });
 
   it("summaries name the container", async () => {
-    expect((await collect([Buffer.from('{"Records":[{"a":1}]}')])).summary).toMatchObject({ container: "envelope", envelopeKey: "Records", records: 1, complete: true });
+    expect((await collect([Buffer.from('{"Records":[{"a":1}]}')])).summary).toMatchObject({
+      container: "envelope",
+      envelopeKey: "Records",
+      records: 1,
+      complete: true,
+    });
     expect((await collect([Buffer.from("[]")])).summary).toMatchObject({ container: "json-array", records: 0 });
     expect((await collect([Buffer.from('{"a":1}')])).summary).toMatchObject({ container: "object", records: 1 });
     expect((await collect([Buffer.alloc(0)])).summary).toMatchObject({ container: "empty", records: 0, complete: true });
@@ -223,7 +228,6 @@ describe("readRecords at scale", () => {
       expect(growthMb).toBeLessThan(150);
     }, 180_000);
   }
-
 });
 
 describe("probeFile", () => {
@@ -242,7 +246,10 @@ describe("probeFile", () => {
     expect(pg.records.length).toBeGreaterThan(0);
     expect(pg.records[0]).toEqual(cloudtrail(0));
 
-    expect(probeFile(Buffer.from("hello,world\n1,2\n"), "mystery.csv")).toMatchObject({ container: "csv", records: [{ hello: "1", world: "2" }] });
+    expect(probeFile(Buffer.from("hello,world\n1,2\n"), "mystery.csv")).toMatchObject({
+      container: "csv",
+      records: [{ hello: "1", world: "2" }],
+    });
     expect(probeFile(Buffer.alloc(0), "empty.json")).toMatchObject({ container: "empty", records: [] });
     expect(probeFile(Buffer.from([0x1f, 0x8b, 0, 1, 2]), "bad.gz").problems[0]).toMatch(/gzip/);
   });

@@ -126,7 +126,8 @@ async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summa
 
   const chunks = summary.gzip ? gunzip(raw(), summary) : raw();
   // JSON or CSV: the file name says, or the first line does (a CSV header row), looked at once enough data is in.
-  let mode: "json" | "csv" | null = opts.csv === true || (opts.csv === undefined && isCsvFileName(opts.fileName)) ? "csv" : opts.csv === false ? "json" : null;
+  let mode: "json" | "csv" | null =
+    opts.csv === true || (opts.csv === undefined && isCsvFileName(opts.fileName)) ? "csv" : opts.csv === false ? "json" : null;
   let splitter: RecordSplitter | null = null;
   let csv: CsvSplitter | null = null;
   const start = (m: "json" | "csv") => {

@@ -12,7 +12,11 @@ function split(text: string | Buffer, opts: { lines?: boolean; chunk?: number; m
     kind: s.containerKind(),
     envelopeKey: s.envelopeKey,
     problems: s.problems,
-    items: out.map((o) => ("error" in o ? { position: o.position, text: o.bytes.toString("utf8"), error: o.error } : { position: o.position, text: o.bytes.toString("utf8") })),
+    items: out.map((o) =>
+      "error" in o
+        ? { position: o.position, text: o.bytes.toString("utf8"), error: o.error }
+        : { position: o.position, text: o.bytes.toString("utf8") },
+    ),
   };
 }
 const texts = (r: ReturnType<typeof split>) => r.items.map((i) => ("error" in i ? `ERR(${i.error}):${i.text}` : i.text));
@@ -46,24 +50,50 @@ describe("RecordSplitter", () => {
 
   it("NDJSON: a broken line is an error item with that line's bytes; the next lines are read", () => {
     const r = split('{"a":1}\n{not json\n{"b":2}\n{"c": "unterminated\n{"d":4}\n');
-    expect(texts(r)).toEqual(['{"a":1}', "ERR(incomplete JSON value on this line):{not json", '{"b":2}', 'ERR(incomplete JSON value on this line):{"c": "unterminated', '{"d":4}']);
+    expect(texts(r)).toEqual([
+      '{"a":1}',
+      "ERR(incomplete JSON value on this line):{not json",
+      '{"b":2}',
+      'ERR(incomplete JSON value on this line):{"c": "unterminated',
+      '{"d":4}',
+    ]);
     expect(r.items.map((i) => i.position)).toEqual([0, 1, 2, 3, 4]);
     // Even when the very first line is the broken one.
     expect(texts(split('{not json\n{"b":2}\n'))).toEqual(["ERR(incomplete JSON value on this line):{not json", '{"b":2}']);
     // Line mode forced (file named .jsonl): a first record spread over lines is broken too.
-    expect(texts(split('{"a":\n1}\n{"b":2}\n', { lines: true }))).toEqual(['ERR(incomplete JSON value on this line):{"a":', "ERR(not a JSON object or array):1}", '{"b":2}']);
+    expect(texts(split('{"a":\n1}\n{"b":2}\n', { lines: true }))).toEqual([
+      'ERR(incomplete JSON value on this line):{"a":',
+      "ERR(not a JSON object or array):1}",
+      '{"b":2}',
+    ]);
   });
 
   it("envelopes: the records under Records / value / records / Events, other keys skipped", () => {
-    expect(split('{"Records":[{"a":1},{"b":2}]}')).toMatchObject({ kind: "envelope", envelopeKey: "Records", items: [{ text: '{"a":1}' }, { text: '{"b":2}' }] });
-    const graph = split('{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns","value":[{"id":"1"},\n {"id":"2"}],"@odata.nextLink":"https://x/?$skiptoken=a"}');
+    expect(split('{"Records":[{"a":1},{"b":2}]}')).toMatchObject({
+      kind: "envelope",
+      envelopeKey: "Records",
+      items: [{ text: '{"a":1}' }, { text: '{"b":2}' }],
+    });
+    const graph = split(
+      '{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns","value":[{"id":"1"},\n {"id":"2"}],"@odata.nextLink":"https://x/?$skiptoken=a"}',
+    );
     expect(graph).toMatchObject({ kind: "envelope", envelopeKey: "value" });
     expect(texts(graph)).toEqual(['{"id":"1"}', '{"id":"2"}']);
     expect(texts(split('{"records": [ {"time":"t"} ] }'))).toEqual(['{"time":"t"}']);
-    expect(texts(split('{"Events":[{"EventId":"e","CloudTrailEvent":"{\\"eventName\\":\\"x\\"}"}],"NextToken":"n"}'))).toEqual(['{"EventId":"e","CloudTrailEvent":"{\\"eventName\\":\\"x\\"}"}']);
+    expect(texts(split('{"Events":[{"EventId":"e","CloudTrailEvent":"{\\"eventName\\":\\"x\\"}"}],"NextToken":"n"}'))).toEqual([
+      '{"EventId":"e","CloudTrailEvent":"{\\"eventName\\":\\"x\\"}"}',
+    ]);
     // Atlassian Data Center auditing (/rest/auditing/1.0/events) and Confluence Cloud audit (/wiki/rest/api/audit) pages.
-    expect(split('{"entities":[{"timestamp":"t","author":{"id":"1"}}],"pagingInfo":{"limit":1}}')).toMatchObject({ kind: "envelope", envelopeKey: "entities", items: [{ text: '{"timestamp":"t","author":{"id":"1"}}' }] });
-    expect(split('{"results":[{"creationDate":1},{"creationDate":2}],"start":0,"_links":{}}')).toMatchObject({ kind: "envelope", envelopeKey: "results", items: [{ text: '{"creationDate":1}' }, { text: '{"creationDate":2}' }] });
+    expect(split('{"entities":[{"timestamp":"t","author":{"id":"1"}}],"pagingInfo":{"limit":1}}')).toMatchObject({
+      kind: "envelope",
+      envelopeKey: "entities",
+      items: [{ text: '{"timestamp":"t","author":{"id":"1"}}' }],
+    });
+    expect(split('{"results":[{"creationDate":1},{"creationDate":2}],"start":0,"_links":{}}')).toMatchObject({
+      kind: "envelope",
+      envelopeKey: "results",
+      items: [{ text: '{"creationDate":1}' }, { text: '{"creationDate":2}' }],
+    });
     expect(split('{"Records":[]}')).toMatchObject({ kind: "envelope", items: [] });
     // One envelope per line (concatenated deliveries).
     expect(texts(split('{"Records":[{"a":1}]}\n{"Records":[{"b":2},{"c":3}]}\n'))).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
@@ -77,8 +107,14 @@ describe("RecordSplitter", () => {
   });
 
   it("a single pretty-printed object, and several one after the other", () => {
-    expect(split('{\n  "eventVersion": "1.09",\n  "x": {"y": [1,\n 2]}\n}\n')).toMatchObject({ kind: "object", items: [{ text: '{\n  "eventVersion": "1.09",\n  "x": {"y": [1,\n 2]}\n}' }] });
-    expect(split('{\n "a": 1\n}\n{\n "b": 2\n}')).toMatchObject({ kind: "concatenated", items: [{ text: '{\n "a": 1\n}' }, { text: '{\n "b": 2\n}' }] });
+    expect(split('{\n  "eventVersion": "1.09",\n  "x": {"y": [1,\n 2]}\n}\n')).toMatchObject({
+      kind: "object",
+      items: [{ text: '{\n  "eventVersion": "1.09",\n  "x": {"y": [1,\n 2]}\n}' }],
+    });
+    expect(split('{\n "a": 1\n}\n{\n "b": 2\n}')).toMatchObject({
+      kind: "concatenated",
+      items: [{ text: '{\n "a": 1\n}' }, { text: '{\n "b": 2\n}' }],
+    });
   });
 
   it("text that is not JSON: one error item per line", () => {

@@ -36,7 +36,19 @@ export type SplitterOptions = {
 // records, CloudTrail Event history Events, Google Reports items, Slack Audit Logs entries, Atlassian
 // organization audit data, ServiceNow Table API result, Jira search issues, Atlassian Data Center auditing
 // (/rest/auditing/1.0/events) entities, Confluence Cloud audit (/wiki/rest/api/audit) results.
-export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(["Records", "records", "value", "Events", "items", "entries", "data", "result", "issues", "entities", "results"]);
+export const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
+  "Records",
+  "records",
+  "value",
+  "Events",
+  "items",
+  "entries",
+  "data",
+  "result",
+  "issues",
+  "entities",
+  "results",
+]);
 
 // A cheap pre-check before a key is decoded: only keys of these lengths and first bytes can be envelope keys.
 const ENVELOPE_MIN = Math.min(...[...ENVELOPE_KEYS].map((k) => k.length));

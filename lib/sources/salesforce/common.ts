@@ -39,7 +39,15 @@ export function elfStamp(v: string): Date | null {
   const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   const date = new Date(t);
   // Date.UTC rolls 2025-02-31 over to March: only a real calendar time is accepted.
-  if (Number.isNaN(t) || date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  if (
+    Number.isNaN(t) ||
+    date.getUTCMonth() !== Number(mo) - 1 ||
+    date.getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  )
+    return null;
   return date;
 }
 
@@ -54,4 +62,3 @@ export type Initiator = { external_id: string | null; login: string | null; name
 export function initiatorOf(externalId: string | null, login: string | null, name: string | null = null): Initiator | null {
   return externalId || login || name ? { external_id: externalId, login, name, via: "login_as" } : null;
 }
-

@@ -1,4 +1,15 @@
-import { ocsfClass, type ActorKind, type Auth, type Credential, type CredentialKind, type EventPolicy, type EventResource, type EventStatus, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Auth,
+  type Credential,
+  type CredentialKind,
+  type EventPolicy,
+  type EventResource,
+  type EventStatus,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, ipOrNull, keyText, type Rec, textAt } from "../util/fields";
 import { sourceIp } from "../util/source-ip";
@@ -29,7 +40,10 @@ function baseType(eventType: string): string {
 
 function verb(word: string | null): string {
   if (!word) return "other";
-  const w = word.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const w = word
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (/^(query|queryall|querymore|retrieve|get|head|describe|search|read|list|view|show)/.test(w)) return "read";
   if (/^(create|insert|post|add|new)/.test(w)) return "create";
   if (/^(update|upsert|patch|put|merge|edit|change)/.test(w)) return "update";
@@ -38,7 +52,8 @@ function verb(word: string | null): string {
   return /^[a-z][a-z0-9_]*$/.test(w) ? w.slice(0, 40) : "other";
 }
 
-const API_TYPES = /^(api|restapi|bulkapi|bulkapi2|bulkapiresult|apexrestapi|apexsoap|apitotalusage|apiconnectedapp|metadataapioperation|connectedappusage|oauthtoken.*)$/i;
+const API_TYPES =
+  /^(api|restapi|bulkapi|bulkapi2|bulkapiresult|apexrestapi|apexsoap|apitotalusage|apiconnectedapp|metadataapioperation|connectedappusage|oauthtoken.*)$/i;
 const DETECTION_TYPES = /(anomaly|sessionhijacking|credentialstuffing|threatdetection)/i;
 
 function classify(base: string, operation: string | null, isExport: boolean): Classified {
@@ -103,7 +118,15 @@ function loginTypeKind(loginType: string | null): CredentialKind | null {
 function loginTypeCredential(loginType: string | null): Credential | null {
   const kind = loginTypeKind(loginType);
   if (!loginType) return null;
-  return { key: null, key_type: null, kind: kind ?? "unknown", native_type: loginType, parent_key: null, parent_key_type: null, parent_kind: null };
+  return {
+    key: null,
+    key_type: null,
+    kind: kind ?? "unknown",
+    native_type: loginType,
+    parent_key: null,
+    parent_key_type: null,
+    parent_kind: null,
+  };
 }
 
 /** auth from an OpenID Connect amr value (AUTHENTICATION_METHOD_REFERENCE / AuthMethodReference) and a login type. */
@@ -113,7 +136,10 @@ function authOf(amr: string | null, loginType: string | null): Auth | null {
   const lower = factors.map((f) => f.toLowerCase());
   return {
     factors,
-    mfa: lower.includes("mfa") || (lower.length > 1 && lower.some((f) => ["otp", "hwk", "swk", "sms", "fpt", "face"].includes(f))) ? true : null,
+    mfa:
+      lower.includes("mfa") || (lower.length > 1 && lower.some((f) => ["otp", "hwk", "swk", "sms", "fpt", "face"].includes(f)))
+        ? true
+        : null,
     protocol: loginType,
   };
 }
@@ -136,7 +162,8 @@ function elfTime(r: Rec): { time: Date; field: string } {
     }
     throw new NormalizeError(`unreadable event time in TIMESTAMP: ${JSON.stringify(raw).slice(0, 80)}`);
   }
-  if (derived !== undefined && derived !== null && derived !== "") return { time: parseTime(derived, "TIMESTAMP_DERIVED"), field: "TIMESTAMP_DERIVED" };
+  if (derived !== undefined && derived !== null && derived !== "")
+    return { time: parseTime(derived, "TIMESTAMP_DERIVED"), field: "TIMESTAMP_DERIVED" };
   throw new NormalizeError("no event time (TIMESTAMP and TIMESTAMP_DERIVED are missing)");
 }
 
@@ -192,10 +219,12 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
 
   const apiType = str(r, "API_TYPE");
   const browser = str(r, "BROWSER_TYPE");
-  const ua = browser ?? (() => {
-    const u = str(r, "USER_AGENT");
-    return u && !/^\d+$/.test(u) ? u : null; // USER_AGENT is a numeric client code in most event types
-  })();
+  const ua =
+    browser ??
+    (() => {
+      const u = str(r, "USER_AGENT");
+      return u && !/^\d+$/.test(u) ? u : null; // USER_AGENT is a numeric client code in most event types
+    })();
 
   // kind_hint, from the row's own fields only (rules in lib/sources/README.md). A row's user is a person unless
   // the row says otherwise: the AutomatedProcess user type (Salesforce's own automation), an Agentforce agent
@@ -208,7 +237,16 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   // SESSION_KEY identifies it. A row of another kind names no credential.
   const loginType = str(r, "LOGIN_TYPE");
   let credential: Credential | null = null;
-  if (viaApp) credential = { key: sessionKey, key_type: sessionKey ? "salesforce.SESSION_KEY" : null, kind: "access_token", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
+  if (viaApp)
+    credential = {
+      key: sessionKey,
+      key_type: sessionKey ? "salesforce.SESSION_KEY" : null,
+      kind: "access_token",
+      native_type: null,
+      parent_key: null,
+      parent_key_type: null,
+      parent_kind: null,
+    };
   else if (loginType) credential = loginTypeCredential(loginType);
 
   const resources: EventResource[] = [];
@@ -217,7 +255,12 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const recordId = keyText(field(r, "URI_ID_DERIVED")) ?? keyText(field(r, "RECORD_ID"));
   if (recordId && recordId !== reportId) resources.push({ type: "Record", id: toId18(recordId), name: null });
   const entities = str(r, "ENTITY_NAME") ?? str(r, "ENTITY_TYPE");
-  if (entities) for (const e of entities.split(/[,;|]/).map((x) => x.trim()).filter((x) => x !== "")) resources.push({ type: "Object", id: null, name: e });
+  if (entities)
+    for (const e of entities
+      .split(/[,;|]/)
+      .map((x) => x.trim())
+      .filter((x) => x !== ""))
+      resources.push({ type: "Object", id: null, name: e });
   const jobId = keyText(field(r, "JOB_ID"));
   if (jobId) resources.push({ type: "BulkJob", id: toId18(jobId), name: null });
 
@@ -231,9 +274,22 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const delegated = delegatedId !== null || delegatedName !== null;
   if (delegated && (userId || login)) resources.unshift({ type: "user", id: userId, name: login });
   const actor = delegated
-    ? { external_id: delegatedId, name: delegatedName, login: delegatedName, email: emailShaped(delegatedName), type: null, kind_hint: "human" as ActorKind }
+    ? {
+        external_id: delegatedId,
+        name: delegatedName,
+        login: delegatedName,
+        email: emailShaped(delegatedName),
+        type: null,
+        kind_hint: "human" as ActorKind,
+      }
     : { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind };
-  const event = baseEvent({ ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid), activity: bulkRead ? "export" : activity, event_name: eventType, time, actor });
+  const event = baseEvent({
+    ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid),
+    activity: bulkRead ? "export" : activity,
+    event_name: eventType,
+    time,
+    actor,
+  });
   event.status = status;
   event.status_detail = detail;
   event.message = str(r, "SUMMARY") ?? str(r, "MESSAGE") ?? str(r, "EXCEPTION_MESSAGE");
@@ -314,7 +370,8 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const rows = num(field(r, "RowsProcessed")) ?? num(field(r, "RecordCount")) ?? num(field(r, "RowsReturned"));
   const queried = str(r, "QueriedEntities") ?? str(r, "EntityName") ?? str(r, "ObjectType");
   const isReportExport = b === "report" && operation !== null && /export/i.test(operation);
-  const bulkRead = rows !== null && rows >= BULK_EXPORT_ROWS && ((operation !== null && /^query/i.test(operation)) || b === "bulkapiresult");
+  const bulkRead =
+    rows !== null && rows >= BULK_EXPORT_ROWS && ((operation !== null && /^query/i.test(operation)) || b === "bulkapiresult");
   const { uid, activity } = classify(base, b === "login" || b === "logout" ? null : operation, isReportExport);
   const viaApp = connectedApp !== null && (API_TYPES.test(base) || loginTypeKind(loginType) === "oauth_grant");
 
@@ -327,16 +384,34 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
 
   let credential: Credential | null = null;
   if (b === "login" && loginType) credential = loginTypeCredential(loginType);
-  else if (viaApp) credential = { key: sessionKey, key_type: sessionKey ? "salesforce.SESSION_KEY" : null, kind: "access_token", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
+  else if (viaApp)
+    credential = {
+      key: sessionKey,
+      key_type: sessionKey ? "salesforce.SESSION_KEY" : null,
+      kind: "access_token",
+      native_type: null,
+      parent_key: null,
+      parent_key_type: null,
+      parent_kind: null,
+    };
 
   const statusText = str(r, "Status") ?? (field(r, "IsSuccess") === true ? "Success" : field(r, "IsSuccess") === false ? "Failed" : null);
   // Without a Status field, an API / report event that processed rows did run: success; else unknown.
-  const status: EventStatus = statusText === null ? (rows !== null && rows > 0 ? "success" : "unknown") : /^success/i.test(statusText) ? "success" : "failure";
+  const status: EventStatus =
+    statusText === null ? (rows !== null && rows > 0 ? "success" : "unknown") : /^success/i.test(statusText) ? "success" : "failure";
 
   const policyOutcome = str(r, "PolicyOutcome");
   const policyId = keyText(field(r, "PolicyId"));
   const policy: EventPolicy | null = policyOutcome
-    ? { engine: TS_POLICY_ENGINE, result: policyOutcome, policy_name: null, rule_name: null, applied: policyId ? [{ id: policyId, name: null, result: policyOutcome }] : [], decision_id: null, path: null }
+    ? {
+        engine: TS_POLICY_ENGINE,
+        result: policyOutcome,
+        policy_name: null,
+        rule_name: null,
+        applied: policyId ? [{ id: policyId, name: null, result: policyOutcome }] : [],
+        decision_id: null,
+        path: null,
+      }
     : null;
 
   const resources: EventResource[] = [];
@@ -346,7 +421,12 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   if (recordId) resources.push({ type: "Record", id: toId18(recordId), name: null });
   const permSetId = keyText(field(r, "PermissionSetId")) ?? keyText(field(r, "ParentIdList"));
   if (b === "permissionset" && permSetId) resources.push({ type: "PermissionSet", id: permSetId, name: null });
-  if (queried) for (const e of queried.split(/[,;|]/).map((x) => x.trim()).filter((x) => x !== "")) resources.push({ type: "Object", id: null, name: e });
+  if (queried)
+    for (const e of queried
+      .split(/[,;|]/)
+      .map((x) => x.trim())
+      .filter((x) => x !== ""))
+      resources.push({ type: "Object", id: null, name: e });
 
   const city = str(r, "City");
   const country = str(r, "Country");
@@ -354,9 +434,22 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
 
   if (delegatedName && (userId || login)) resources.unshift({ type: "user", id: userId, name: login });
   const actor = delegatedName
-    ? { external_id: null, name: delegatedName, login: delegatedName, email: emailShaped(delegatedName), type: null, kind_hint: "human" as ActorKind }
+    ? {
+        external_id: null,
+        name: delegatedName,
+        login: delegatedName,
+        email: emailShaped(delegatedName),
+        type: null,
+        kind_hint: "human" as ActorKind,
+      }
     : { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind };
-  const event = baseEvent({ ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid), activity: bulkRead ? "export" : activity, event_name: objectType, time, actor });
+  const event = baseEvent({
+    ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid),
+    activity: bulkRead ? "export" : activity,
+    event_name: objectType,
+    time,
+    actor,
+  });
   event.status = status;
   event.status_detail = statusText;
   event.message = str(r, "Summary") ?? str(r, "Description");
@@ -370,9 +463,15 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   event.user_agent = str(r, "UserAgent");
   event.resources = resources;
   // As for EventLogFile rows: one report's export is a data access, privileged only as a bulk read.
-  event.privileged = b === "loginas" || initiator !== null || (isReportExport && rows !== null && rows >= BULK_EXPORT_ROWS) || bulkRead || b === "permissionset";
+  event.privileged =
+    b === "loginas" ||
+    initiator !== null ||
+    (isReportExport && rows !== null && rows >= BULK_EXPORT_ROWS) ||
+    bulkRead ||
+    b === "permissionset";
   event.policy = policy;
-  event.correlation_id = keyText(field(r, "LoginHistoryId")) ?? keyText(field(r, "RequestIdentifier")) ?? keyText(field(r, "RelatedEventIdentifier"));
+  event.correlation_id =
+    keyText(field(r, "LoginHistoryId")) ?? keyText(field(r, "RequestIdentifier")) ?? keyText(field(r, "RelatedEventIdentifier"));
   event.native_id = keyText(field(r, "EventIdentifier")) ?? keyText(field(r, "Id"));
   event.extra = extraOf({
     shape: "real-time-event",
@@ -421,7 +520,13 @@ export function normalizeLoginHistory(r: Rec): NormalizedEvent[] {
   // still the person, with the app (Application) as the client.
   const kind: ActorKind = userId || login ? "human" : "unknown";
 
-  const event = baseEvent({ ...ocsfClass(3002), activity: "logon", event_name: "LoginHistory", time, actor: { external_id: userId, name: login, login, email: emailShaped(login), type: null, kind_hint: kind } });
+  const event = baseEvent({
+    ...ocsfClass(3002),
+    activity: "logon",
+    event_name: "LoginHistory",
+    time,
+    actor: { external_id: userId, name: login, login, email: emailShaped(login), type: null, kind_hint: kind },
+  });
   event.status = statusText === null ? "unknown" : /^success/i.test(statusText) ? "success" : "failure";
   event.status_detail = statusText;
   event.credential = loginTypeCredential(loginType);
@@ -453,4 +558,3 @@ export function normalizeLoginHistory(r: Rec): NormalizedEvent[] {
   });
   return [event];
 }
-

@@ -15,7 +15,9 @@ function scoreRecord(r: unknown): number {
   if (!s) return 0;
   if (s.shape === "eventlogfile") {
     // EVENT_TYPE + TIMESTAMP with the ELF identity columns.
-    const idCols = ["ORGANIZATION_ID", "REQUEST_ID", "USER_ID", "LOGIN_KEY", "SESSION_KEY", "USER_ID_DERIVED", "TIMESTAMP_DERIVED"].filter((k) => Object.hasOwn(r, k)).length;
+    const idCols = ["ORGANIZATION_ID", "REQUEST_ID", "USER_ID", "LOGIN_KEY", "SESSION_KEY", "USER_ID_DERIVED", "TIMESTAMP_DERIVED"].filter(
+      (k) => Object.hasOwn(r, k),
+    ).length;
     return idCols >= 2 ? 0.92 : idCols === 1 ? 0.7 : 0.4;
   }
   if (!s.inferred) return 0.92;
@@ -28,7 +30,7 @@ export const salesforce = defineSource({
   formats: [
     "EventLogFile CSV (one file per event type: Login, LoginAs, Logout, API, RestApi, BulkApi, BulkApi2, ReportExport, URI, …)",
     "EventLogFile rows as JSON / NDJSON (upper-case keys, e.g. Panther's Salesforce.* logs)",
-    "SOQL/REST query pages ({\"records\": [...]}) of LoginHistory, LoginEvent and other Real-Time Event Monitoring objects, SetupAuditTrail",
+    'SOQL/REST query pages ({"records": [...]}) of LoginHistory, LoginEvent and other Real-Time Event Monitoring objects, SetupAuditTrail',
     "Setup Audit Trail CSV download (Date, User, Source Namespace Prefix, Action, Section, Delegate User)",
   ],
   detect: (probe) => {

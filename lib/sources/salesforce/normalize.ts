@@ -8,7 +8,8 @@ import { normalizeSetupAuditCsv, normalizeSetupAuditTrail } from "./setup-audit"
 
 export { SALESFORCE_PLATFORM };
 
-export type SalesforceShape = "eventlogfile" | "real-time-event" | "login-history" | "setup-audit-trail" | "setup-audit-trail-csv" | "eventlogfile-metadata";
+export type SalesforceShape =
+  "eventlogfile" | "real-time-event" | "login-history" | "setup-audit-trail" | "setup-audit-trail-csv" | "eventlogfile-metadata";
 
 const has = (r: Rec, k: string) => r[k] !== undefined && r[k] !== null && r[k] !== "";
 const present = (r: Rec, k: string) => Object.hasOwn(r, k);
@@ -36,23 +37,38 @@ export function shapeOf(r: Rec): { shape: SalesforceShape; objectType: string | 
   if (type === "EventLogFile") return { shape: "eventlogfile-metadata", objectType: type, inferred: false };
   if (type && RTEM_TYPE.test(type)) return { shape: "real-time-event", objectType: type, inferred: false };
   // EventLogFile row (CSV header or JSON keys, upper case): EVENT_TYPE with TIMESTAMP / TIMESTAMP_DERIVED.
-  if (typeof r.EVENT_TYPE === "string" && (has(r, "TIMESTAMP") || has(r, "TIMESTAMP_DERIVED") || present(r, "TIMESTAMP") || present(r, "TIMESTAMP_DERIVED"))) {
+  if (
+    typeof r.EVENT_TYPE === "string" &&
+    (has(r, "TIMESTAMP") || has(r, "TIMESTAMP_DERIVED") || present(r, "TIMESTAMP") || present(r, "TIMESTAMP_DERIVED"))
+  ) {
     return { shape: "eventlogfile", objectType: null, inferred: false };
   }
   // The same objects without `attributes` (Data Loader / CLI CSV with API field names, or stripped JSON).
-  if (present(r, "LoginTime") && present(r, "UserId") && (present(r, "LoginType") || present(r, "SourceIp"))) return { shape: "login-history", objectType: "LoginHistory", inferred: true };
+  if (present(r, "LoginTime") && present(r, "UserId") && (present(r, "LoginType") || present(r, "SourceIp")))
+    return { shape: "login-history", objectType: "LoginHistory", inferred: true };
   // Pub/Sub and streaming (CometD) payloads and their exports carry no `attributes`: the object is told from the
   // fields only it has (Platform Events Developer Guide field lists).
-  if (present(r, "EventDate") && (present(r, "LoginKey") || present(r, "SessionKey") || present(r, "EventIdentifier") || present(r, "EventUuid")) && (present(r, "UserId") || present(r, "Username"))) {
+  if (
+    present(r, "EventDate") &&
+    (present(r, "LoginKey") || present(r, "SessionKey") || present(r, "EventIdentifier") || present(r, "EventUuid")) &&
+    (present(r, "UserId") || present(r, "Username"))
+  ) {
     return { shape: "real-time-event", objectType: inferRealTimeObject(r), inferred: true };
   }
   if (present(r, "CreatedDate") && present(r, "Action") && present(r, "Section") && (present(r, "Display") || present(r, "CreatedById"))) {
     return { shape: "setup-audit-trail", objectType: "SetupAuditTrail", inferred: true };
   }
-  if (present(r, "Date") && present(r, "User") && present(r, "Action") && present(r, "Section") && (present(r, "Delegate User") || present(r, "Source Namespace Prefix"))) {
+  if (
+    present(r, "Date") &&
+    present(r, "User") &&
+    present(r, "Action") &&
+    present(r, "Section") &&
+    (present(r, "Delegate User") || present(r, "Source Namespace Prefix"))
+  ) {
     return { shape: "setup-audit-trail-csv", objectType: null, inferred: false };
   }
-  if (present(r, "LogFile") && present(r, "EventType") && present(r, "LogDate")) return { shape: "eventlogfile-metadata", objectType: "EventLogFile", inferred: true };
+  if (present(r, "LogFile") && present(r, "EventType") && present(r, "LogDate"))
+    return { shape: "eventlogfile-metadata", objectType: "EventLogFile", inferred: true };
   return null;
 }
 
@@ -69,7 +85,8 @@ export function normalizeSalesforce(input: unknown): NormalizedEvent[] {
     case "eventlogfile":
       return normalizeElf(record);
     case "real-time-event":
-      if (!s.objectType) throw new NormalizeError("Real-Time Event Monitoring record without attributes.type: which event object it is cannot be told");
+      if (!s.objectType)
+        throw new NormalizeError("Real-Time Event Monitoring record without attributes.type: which event object it is cannot be told");
       return normalizeRealTime(record, s.objectType, s.inferred);
     case "login-history":
       return normalizeLoginHistory(record);
@@ -78,6 +95,8 @@ export function normalizeSalesforce(input: unknown): NormalizedEvent[] {
     case "setup-audit-trail-csv":
       return normalizeSetupAuditCsv(record);
     case "eventlogfile-metadata":
-      throw new NormalizeError("EventLogFile metadata record (LogFile is a link to the CSV): download the LogFile and ingest the CSV itself");
+      throw new NormalizeError(
+        "EventLogFile metadata record (LogFile is a link to the CSV): download the LogFile and ingest the CSV itself",
+      );
   }
 }

@@ -4,7 +4,17 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, readFileItems, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  readFileItems,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { NormalizeError } from "../types";
 import { elfStamp } from "./common";
 import { toId18 } from "./ids";
@@ -12,7 +22,9 @@ import { salesforce } from "./index";
 import { DISPLAY_PATTERNS, matchDisplay, parseAuditDate } from "./setup-audit";
 
 const fx = (name: string) => fixturePath("salesforce", name);
-const ELF = ["Login", "LoginAs", "Logout", "API", "RestApi", "BulkApi", "BulkApi2", "ReportExport", "URI"].map((t) => fx(`2025-03-04_${t}.csv`));
+const ELF = ["Login", "LoginAs", "Logout", "API", "RestApi", "BulkApi", "BulkApi2", "ReportExport", "URI"].map((t) =>
+  fx(`2025-03-04_${t}.csv`),
+);
 const LOGIN_HISTORY = fx("query-LoginHistory-2025-03-04.json");
 const REAL_TIME = fx("query-RealTimeEvents-2025-03-04.json");
 const AUDIT = fx("query-SetupAuditTrail-2025-03-04.json");
@@ -61,7 +73,13 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       event_name: "Login",
       status: "success",
       status_detail: "LOGIN_NO_ERROR",
-      actor: { external_id: MARIA, login: "maria.lopez@acme.example.com", email: "maria.lopez@acme.example.com", type: "Standard", kind_hint: "human" },
+      actor: {
+        external_id: MARIA,
+        login: "maria.lopez@acme.example.com",
+        email: "maria.lopez@acme.example.com",
+        type: "Standard",
+        kind_hint: "human",
+      },
       session: { key: "pK3vZ9qLm2XwR7tA", key_type: "salesforce.LOGIN_KEY", root_key: null },
       src_endpoint: { ip: "198.51.100.23" },
       correlation_id: "4fKq8Rr2vNwL9xT0bYp3-",
@@ -69,13 +87,26 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
     });
     expect(ui.time.toISOString()).toBe("2025-03-04T13:02:11.482Z");
     expect(ui.user_agent).toMatch(/^Mozilla\/5\.0 \(Macintosh/);
-    expect(eventAt(r, 1)).toMatchObject({ status: "failure", status_detail: "LOGIN_ERROR_INVALID_PASSWORD", session: null, src_endpoint: { ip: "203.0.113.77" } });
+    expect(eventAt(r, 1)).toMatchObject({
+      status: "failure",
+      status_detail: "LOGIN_ERROR_INVALID_PASSWORD",
+      session: null,
+      src_endpoint: { ip: "203.0.113.77" },
+    });
     // SOAP login(): an API login by a Standard user (a person unless the row says otherwise); the session is the
     // login's LOGIN_KEY, SESSION_KEY kept in extra.
-    expect(eventAt(r, 2)).toMatchObject({ actor: { external_id: ETL, kind_hint: "human" }, session: { key: "Hn4tYb7Pq1sK0aZe", key_type: "salesforce.LOGIN_KEY", root_key: null }, extra: { API_TYPE: "P", SESSION_KEY: "Wd8kL2drc73p8/Xq" } });
+    expect(eventAt(r, 2)).toMatchObject({
+      actor: { external_id: ETL, kind_hint: "human" },
+      session: { key: "Hn4tYb7Pq1sK0aZe", key_type: "salesforce.LOGIN_KEY", root_key: null },
+      extra: { API_TYPE: "P", SESSION_KEY: "Wd8kL2drc73p8/Xq" },
+    });
     // "Salesforce.com IP" is no address: SOURCE_IP fills in, the text stays in extra.
     const sso = eventAt(r, 3);
-    expect(sso).toMatchObject({ src_endpoint: { ip: "198.51.100.140" }, auth: { factors: ["pwd", "mfa"], mfa: true }, extra: { CLIENT_IP: "Salesforce.com IP", SOURCE_IP: "198.51.100.140" } });
+    expect(sso).toMatchObject({
+      src_endpoint: { ip: "198.51.100.140" },
+      auth: { factors: ["pwd", "mfa"], mfa: true },
+      extra: { CLIENT_IP: "Salesforce.com IP", SOURCE_IP: "198.51.100.140" },
+    });
   });
 
   it("LoginAs: actor = the admin (DELEGATED_USER_*), the user acted as is the target, admin also in extra.initiator; privileged", async () => {
@@ -109,10 +140,24 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       resources: [{ type: "Object", id: null, name: "Account" }],
       extra: { METHOD_NAME: "query", ROWS_PROCESSED: 52000, CLIENT_NAME: "NightlyWarehouseSync", CONNECTED_APP_ID: "0H45g000000PqRs" },
     });
-    expect(eventAt(api, 1)).toMatchObject({ class_uid: 6003, activity: "update", status: "failure", privileged: false, client: null, credential: null, actor: { kind_hint: "human" } });
+    expect(eventAt(api, 1)).toMatchObject({
+      class_uid: 6003,
+      activity: "update",
+      status: "failure",
+      privileged: false,
+      client: null,
+      credential: null,
+      actor: { kind_hint: "human" },
+    });
 
     const rest = await runFile(salesforce, ELF[4]);
-    expect(eventAt(rest, 0)).toMatchObject({ activity: "read", status: "success", status_detail: "S (HTTP 200)", privileged: false, actor: { external_id: DEVON, kind_hint: "oauth_app" } });
+    expect(eventAt(rest, 0)).toMatchObject({
+      activity: "read",
+      status: "success",
+      status_detail: "S (HTTP 200)",
+      privileged: false,
+      actor: { external_id: DEVON, kind_hint: "oauth_app" },
+    });
     expect(eventAt(rest, 1)).toMatchObject({
       activity: "update",
       status: "failure",
@@ -133,20 +178,54 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
         { type: "BulkJob", id: "7505g00000FgHiJAAV", name: null },
       ],
     });
-    expect(eventAt(bulk, 1)).toMatchObject({ activity: "create", privileged: false, message: "3 rows failed: REQUIRED_FIELD_MISSING", extra: { NUMBER_FAILURES: 3 } });
+    expect(eventAt(bulk, 1)).toMatchObject({
+      activity: "create",
+      privileged: false,
+      message: "3 rows failed: REQUIRED_FIELD_MISSING",
+      extra: { NUMBER_FAILURES: 3 },
+    });
     const bulk2 = await runFile(salesforce, ELF[6]);
-    expect(eventAt(bulk2, 0)).toMatchObject({ event_name: "BulkApi2", activity: "export", privileged: true, extra: { ROWS_PROCESSED: 80000, JOB_STATUS: "JobComplete" } });
+    expect(eventAt(bulk2, 0)).toMatchObject({
+      event_name: "BulkApi2",
+      activity: "export",
+      privileged: true,
+      extra: { ROWS_PROCESSED: 80000, JOB_STATUS: "JobComplete" },
+    });
   });
 
   it("ReportExport, URI, Logout", async () => {
     const rep = eventAt(await runFile(salesforce, ELF[7]), 0);
     // One report's export: a data access named by its report, not privileged (governance classifies exports by name).
-    expect(rep).toMatchObject({ class_uid: 6005, activity: "export", privileged: false, actor: { external_id: MARIA, kind_hint: "human" }, resources: [{ type: "Report", id: "00O5g000003TuVwEAK", name: null }], session: { key: "Lp0aXc4Vn7Qe2Rty" } });
+    expect(rep).toMatchObject({
+      class_uid: 6005,
+      activity: "export",
+      privileged: false,
+      actor: { external_id: MARIA, kind_hint: "human" },
+      resources: [{ type: "Report", id: "00O5g000003TuVwEAK", name: null }],
+      session: { key: "Lp0aXc4Vn7Qe2Rty" },
+    });
     const uri = eventAt(await runFile(salesforce, ELF[8]), 0);
-    expect(uri).toMatchObject({ class_uid: 6001, activity: "read", actor: { kind_hint: "human" }, resources: [{ type: "Record", id: "0015g00000KlMnOAAV", name: null }], session: { key: "pK3vZ9qLm2XwR7tA", key_type: "salesforce.LOGIN_KEY" } });
+    expect(uri).toMatchObject({
+      class_uid: 6001,
+      activity: "read",
+      actor: { kind_hint: "human" },
+      resources: [{ type: "Record", id: "0015g00000KlMnOAAV", name: null }],
+      session: { key: "pK3vZ9qLm2XwR7tA", key_type: "salesforce.LOGIN_KEY" },
+    });
     const out = eventAt(await runFile(salesforce, ELF[2]), 0);
-    expect(out).toMatchObject({ class_uid: 3002, activity: "logoff", session: { key: "pK3vZ9qLm2XwR7tA" }, extra: { SESSION_LEVEL: "STANDARD", SESSION_KEY: "Gm3pQz8Rt1Vx6Kwn" } });
-    expect(toEventRow(rep)).toMatchObject({ sessionKey: "Lp0aXc4Vn7Qe2Rty", targetType: "Report", targetId: "00O5g000003TuVwEAK", privileged: false, actorExternalId: MARIA });
+    expect(out).toMatchObject({
+      class_uid: 3002,
+      activity: "logoff",
+      session: { key: "pK3vZ9qLm2XwR7tA" },
+      extra: { SESSION_LEVEL: "STANDARD", SESSION_KEY: "Gm3pQz8Rt1Vx6Kwn" },
+    });
+    expect(toEventRow(rep)).toMatchObject({
+      sessionKey: "Lp0aXc4Vn7Qe2Rty",
+      targetType: "Report",
+      targetId: "00O5g000003TuVwEAK",
+      privileged: false,
+      actorExternalId: MARIA,
+    });
   });
 
   it("LoginHistory query page: login types → credential kinds, no session key, Id as correlation", async () => {
@@ -166,7 +245,11 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
     });
     expect(eventAt(r, 0).extra.ApiType).toBeUndefined(); // "N/A"
     // A person's login through a connected app's OAuth flow: the person (human), the app as the client.
-    expect(eventAt(r, 1)).toMatchObject({ actor: { kind_hint: "human" }, credential: { kind: "oauth_grant", native_type: "Remote Access 2.0" }, client: { app_id: null, app_name: "Acme Revenue Dashboard" } });
+    expect(eventAt(r, 1)).toMatchObject({
+      actor: { kind_hint: "human" },
+      credential: { kind: "oauth_grant", native_type: "Remote Access 2.0" },
+      client: { app_id: null, app_name: "Acme Revenue Dashboard" },
+    });
     expect(eventAt(r, 2)).toMatchObject({ status: "failure", status_detail: "Invalid Password" });
   });
 
@@ -191,9 +274,28 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
     });
     const as = eventAt(r, 1);
     // LoginAsEvent: DelegatedUsername (the admin) acted; Username, the user logged in as, is the target.
-    expect(as).toMatchObject({ activity: "impersonate", privileged: true, actor: { login: "sam.admin@acme.example.com" }, resources: [{ type: "user", name: "maria.lopez@acme.example.com" }], extra: { initiator: { login: "sam.admin@acme.example.com", via: "login_as" } } });
-    expect(eventAt(r, 2)).toMatchObject({ activity: "export", privileged: true, actor: { kind_hint: "oauth_app" }, client: { app_id: APP }, credential: { kind: "access_token", key: "Wd8kL2drc73p8/Xq" } });
-    expect(eventAt(r, 3)).toMatchObject({ activity: "export", privileged: false, resources: [{ type: "Report", id: "00O5g000003TuVwEAK", name: "Pipeline by Region" }, { type: "Object", name: "Opportunity" }] });
+    expect(as).toMatchObject({
+      activity: "impersonate",
+      privileged: true,
+      actor: { login: "sam.admin@acme.example.com" },
+      resources: [{ type: "user", name: "maria.lopez@acme.example.com" }],
+      extra: { initiator: { login: "sam.admin@acme.example.com", via: "login_as" } },
+    });
+    expect(eventAt(r, 2)).toMatchObject({
+      activity: "export",
+      privileged: true,
+      actor: { kind_hint: "oauth_app" },
+      client: { app_id: APP },
+      credential: { kind: "access_token", key: "Wd8kL2drc73p8/Xq" },
+    });
+    expect(eventAt(r, 3)).toMatchObject({
+      activity: "export",
+      privileged: false,
+      resources: [
+        { type: "Report", id: "00O5g000003TuVwEAK", name: "Pipeline by Region" },
+        { type: "Object", name: "Opportunity" },
+      ],
+    });
   });
 
   it("SetupAuditTrail query page: Display extraction, Login-As, delegate kept as initiator, privileged rule", async () => {
@@ -226,11 +328,30 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       ],
     });
     expect(assign.extra.initiator).toEqual({ external_id: null, login: "sam.admin@acme.example.com", name: null, via: "login_as" });
-    expect(eventAt(r, 2)).toMatchObject({ activity: "assign_privileges", resources: [{ type: "User" }, { type: "Profile", name: "System Administrator" }], extra: { display: { from: "Standard User", to: "System Administrator" } } });
-    expect(eventAt(r, 3)).toMatchObject({ class_uid: 3004, privileged: true, resources: [{ type: "Profile", name: "Sales Ops" }], extra: { display: { change: "Modify All Data was changed from False to True" } } });
-    expect(eventAt(r, 4)).toMatchObject({ class_uid: 6002, privileged: true, resources: [{ type: "ConnectedApplication", name: "NightlyWarehouseSync" }] });
+    expect(eventAt(r, 2)).toMatchObject({
+      activity: "assign_privileges",
+      resources: [{ type: "User" }, { type: "Profile", name: "System Administrator" }],
+      extra: { display: { from: "Standard User", to: "System Administrator" } },
+    });
+    expect(eventAt(r, 3)).toMatchObject({
+      class_uid: 3004,
+      privileged: true,
+      resources: [{ type: "Profile", name: "Sales Ops" }],
+      extra: { display: { change: "Modify All Data was changed from False to True" } },
+    });
+    expect(eventAt(r, 4)).toMatchObject({
+      class_uid: 6002,
+      privileged: true,
+      resources: [{ type: "ConnectedApplication", name: "NightlyWarehouseSync" }],
+    });
     // A page layout change: a Setup change, kept, not privileged, nothing extracted.
-    expect(eventAt(r, 5)).toMatchObject({ class_uid: 3004, activity: "update", privileged: false, resources: [], message: "Changed Account Layout page layout Account Layout" });
+    expect(eventAt(r, 5)).toMatchObject({
+      class_uid: 3004,
+      activity: "update",
+      privileged: false,
+      resources: [],
+      message: "Changed Account Layout page layout Account Layout",
+    });
   });
 
   it("Setup Audit Trail CSV download: local times with zone, the Action column as Display, ambiguous zones rejected", async () => {
@@ -250,12 +371,27 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       const a = eventAt(r, c);
       const b = eventAt(json, j);
       expect(a.time.toISOString()).toBe(b.time.toISOString());
-      expect({ uid: a.class_uid, act: a.activity, res: a.resources, p: a.privileged, m: a.message }).toEqual({ uid: b.class_uid, act: b.activity, res: b.resources, p: b.privileged, m: b.message });
+      expect({ uid: a.class_uid, act: a.activity, res: a.resources, p: a.privileged, m: a.message }).toEqual({
+        uid: b.class_uid,
+        act: b.activity,
+        res: b.resources,
+        p: b.privileged,
+        m: b.message,
+      });
       expect(a.actor.login).toBe(b.actor.login);
     }
-    expect(eventAt(r, 0)).toMatchObject({ event_name: "Connected Apps", actor: { external_id: null }, extra: { shape: "setup-audit-trail-csv" } });
+    expect(eventAt(r, 0)).toMatchObject({
+      event_name: "Connected Apps",
+      actor: { external_id: null },
+      extra: { shape: "setup-audit-trail-csv" },
+    });
     expect(eventAt(r, 2).extra.initiator).toMatchObject({ login: "sam.admin@acme.example.com" });
-    expect(eventAt(r, 4)).toMatchObject({ activity: "assign_privileges", privileged: true, resources: [{ type: "LoginAccessGrantee", name: "Salesforce.com Support" }], extra: { display: { duration: "1 week", expires: "3/10/2025" } } });
+    expect(eventAt(r, 4)).toMatchObject({
+      activity: "assign_privileges",
+      privileged: true,
+      resources: [{ type: "LoginAccessGrantee", name: "Salesforce.com Support" }],
+      extra: { display: { duration: "1 week", expires: "3/10/2025" } },
+    });
     expect(eventAt(r, 4).time.toISOString()).toBe("2025-03-04T00:58:31.000Z");
     expect(parseAuditDate("2025-03-04 13:15:00").toISOString()).toBe("2025-03-04T13:15:00.000Z");
     expect(parseAuditDate("3/9/2025 14:05:00 PDT").toISOString()).toBe("2025-03-09T21:05:00.000Z");
@@ -292,8 +428,21 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
   it("rejects what it cannot place, with a reason", () => {
     expect(() => salesforce.normalize({ EVENT_TYPE: "Login", TIMESTAMP: "" }, ctx)).toThrow(/no event time/);
     expect(() => salesforce.normalize({ EVENT_TYPE: "Login", TIMESTAMP: "yesterday" }, ctx)).toThrow(/unreadable event time in TIMESTAMP/);
-    expect(() => salesforce.normalize({ attributes: { type: "EventLogFile" }, Id: "0AT5g", EventType: "Login", LogFile: "/services/data/v59.0/sobjects/EventLogFile/0AT5g/LogFile", LogDate: "2025-03-04T00:00:00.000+0000" }, ctx)).toThrow(/EventLogFile metadata record/);
-    expect(() => salesforce.normalize({ EventDate: "2025-03-04T13:00:00Z", EventIdentifier: "x", UserId: "005" }, ctx)).toThrow(/without attributes.type/);
+    expect(() =>
+      salesforce.normalize(
+        {
+          attributes: { type: "EventLogFile" },
+          Id: "0AT5g",
+          EventType: "Login",
+          LogFile: "/services/data/v59.0/sobjects/EventLogFile/0AT5g/LogFile",
+          LogDate: "2025-03-04T00:00:00.000+0000",
+        },
+        ctx,
+      ),
+    ).toThrow(/EventLogFile metadata record/);
+    expect(() => salesforce.normalize({ EventDate: "2025-03-04T13:00:00Z", EventIdentifier: "x", UserId: "005" }, ctx)).toThrow(
+      /without attributes.type/,
+    );
     expect(() => salesforce.normalize({ _log_type: "Okta.SystemLog", _test_name: "x", event: {} }, ctx)).toThrow(/not a Salesforce record/);
     expect(() => salesforce.normalize({ foo: 1 }, ctx)).toThrow(/not a Salesforce record/);
     // A 14-digit TIMESTAMP is read as yyyyMMddHHmmss, never as an epoch number.
@@ -309,9 +458,14 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       expect(detectPlatform({ ...p, fileName: "upload.bin" })?.platform, `${f} renamed`).toBe("salesforce");
     }
     // Snowflake LOGIN_HISTORY has EVENT_TYPE too, but EVENT_TIMESTAMP, not TIMESTAMP.
-    const snowflake = '"EVENT_ID","EVENT_TIMESTAMP","EVENT_TYPE","USER_NAME","CLIENT_IP","REPORTED_CLIENT_TYPE","FIRST_AUTHENTICATION_FACTOR","IS_SUCCESS"\n"1","2025-03-04 13:15:00.000 +0000","LOGIN","MARIA","198.51.100.23","SNOWFLAKE_UI","PASSWORD","YES"\n';
+    const snowflake =
+      '"EVENT_ID","EVENT_TIMESTAMP","EVENT_TYPE","USER_NAME","CLIENT_IP","REPORTED_CLIENT_TYPE","FIRST_AUTHENTICATION_FACTOR","IS_SUCCESS"\n"1","2025-03-04 13:15:00.000 +0000","LOGIN","MARIA","198.51.100.23","SNOWFLAKE_UI","PASSWORD","YES"\n';
     expect(salesforce.detect(probeFile(Buffer.from(snowflake), "login_history.csv"))).toBe(0);
-    for (const other of ["okta/fixtures/okta-system-log-page.json", "aws-cloudtrail/fixtures/lookup-events.json", "m365/fixtures/AuditLog_2025-03-04_2025-03-05.csv"]) {
+    for (const other of [
+      "okta/fixtures/okta-system-log-page.json",
+      "aws-cloudtrail/fixtures/lookup-events.json",
+      "m365/fixtures/AuditLog_2025-03-04_2025-03-05.csv",
+    ]) {
       const f = path.resolve(process.cwd(), "lib/sources", other);
       if (fs.existsSync(f)) expect(salesforce.detect(probeFile(fs.readFileSync(f), path.basename(f))), other).toBe(0);
     }
@@ -333,11 +487,25 @@ describe.skipIf(!HAS_SAMPLES)(`salesforce source: public samples (${HAS_SAMPLES 
     expect(r.events.length).toBe(21);
     const all = r.events.map((e) => e.events[0]);
     // The Login sample: empty SESSION_KEY, so the LOGIN_KEY is the session; CLIENT_IP first, SOURCE_IP in extra.
-    expect(eventAt(r, 0)).toMatchObject({ event_name: "Login", session: { key: "HMvXV5bu8xcZOqQl", key_type: "salesforce.LOGIN_KEY" }, src_endpoint: { ip: "13.13.13.13" }, extra: { SOURCE_IP: "12.12.12.12" }, actor: { external_id: "0055f00000CyENtAAN", kind_hint: "human" } });
+    expect(eventAt(r, 0)).toMatchObject({
+      event_name: "Login",
+      session: { key: "HMvXV5bu8xcZOqQl", key_type: "salesforce.LOGIN_KEY" },
+      src_endpoint: { ip: "13.13.13.13" },
+      extra: { SOURCE_IP: "12.12.12.12" },
+      actor: { external_id: "0055f00000CyENtAAN", kind_hint: "human" },
+    });
     expect(eventAt(r, 0).time.toISOString()).toBe("2023-05-04T21:36:47.569Z");
     // Admin Assumes User: the delegate acted (actor, also in extra.initiator); the session is the LOGIN_KEY.
-    expect(eventAt(r, 1)).toMatchObject({ event_name: "LoginAs", privileged: true, actor: { external_id: "0054x000001L78aAAC" }, session: { key: "n5sqLw+tah0tY/q9", root_key: null }, extra: { SESSION_KEY: "f6wkL1crc62p7/Vj", initiator: { external_id: "0054x000001L78aAAC", login: "admin.user@yourcompany.io" } } });
-    expect(all.filter((e) => e.event_name === "ApiAnomalyEventStore").every((e) => e.class_uid === 2004 && e.actor.login !== null)).toBe(true);
+    expect(eventAt(r, 1)).toMatchObject({
+      event_name: "LoginAs",
+      privileged: true,
+      actor: { external_id: "0054x000001L78aAAC" },
+      session: { key: "n5sqLw+tah0tY/q9", root_key: null },
+      extra: { SESSION_KEY: "f6wkL1crc62p7/Vj", initiator: { external_id: "0054x000001L78aAAC", login: "admin.user@yourcompany.io" } },
+    });
+    expect(all.filter((e) => e.event_name === "ApiAnomalyEventStore").every((e) => e.class_uid === 2004 && e.actor.login !== null)).toBe(
+      true,
+    );
     // Bulk result downloads of queries with 10,000+ rows are exports; the delete and insert jobs are not.
     const bulk = all.filter((e) => e.event_name === "BulkApiResultEventStore");
     expect(bulk.map((e) => [e.activity, e.privileged])).toEqual([
@@ -347,7 +515,11 @@ describe.skipIf(!HAS_SAMPLES)(`salesforce source: public samples (${HAS_SAMPLES 
       ["create", false],
     ]);
     // Connected-app usage: client and kind from CONNECTED_APP_ID.
-    for (const e of all.filter((x) => x.extra.CONNECTED_APP_ID)) expect(e).toMatchObject({ actor: { kind_hint: "oauth_app" }, client: { app_id: expect.any(String) } });
-    expect(all.find((e) => e.event_name === "OAuthTokenRefreshFailed")).toMatchObject({ status: "failure", client: { app_name: "SuspiciousIntegration" } });
+    for (const e of all.filter((x) => x.extra.CONNECTED_APP_ID))
+      expect(e).toMatchObject({ actor: { kind_hint: "oauth_app" }, client: { app_id: expect.any(String) } });
+    expect(all.find((e) => e.event_name === "OAuthTokenRefreshFailed")).toMatchObject({
+      status: "failure",
+      client: { app_name: "SuspiciousIntegration" },
+    });
   });
 });

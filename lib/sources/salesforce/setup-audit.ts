@@ -23,20 +23,38 @@ import { toId18 } from "./ids";
  */
 export const DISPLAY_PATTERNS: readonly { id: string; re: RegExp }[] = [
   { id: "login_as", re: /^Logged (?<op>in|out) using Login-As access for (?<user>.+?)\.?$/i },
-  { id: "login_access_grant", re: /^Granted login access for (?<duration>.+?) to (?<grantee>.+?)(?:,?\s+expires? on (?<expires>.+?))?\.?$/i },
+  {
+    id: "login_access_grant",
+    re: /^Granted login access for (?<duration>.+?) to (?<grantee>.+?)(?:,?\s+expires? on (?<expires>.+?))?\.?$/i,
+  },
   { id: "login_access_grant", re: /^Granted (?<grantee>.+?) login access(?: for (?<duration>.+?))?\.?$/i },
   { id: "login_access_revoke", re: /^Revoked login access (?:for|from|to) (?<grantee>.+?)\.?$/i },
   { id: "profile_for_user", re: /^Changed profile for user (?<user>.+?) from (?<from>.+?) to (?<to>.+?)\.?$/i },
   { id: "role_for_user", re: /^Changed role for user (?<user>.+?) from (?<from>.+?) to (?<to>.+?)\.?$/i },
-  { id: "permset_assign", re: /^(?<op>Assigned|Unassigned|Removed) permission set (?<group>group )?(?<permission_set>.+?) (?:to|from) user (?<user>.+?)\.?$/i },
-  { id: "permset_assign", re: /^Permission set (?<group>group )?(?<permission_set>.+?): (?<op>assigned to|unassigned from|removed from) user (?<user>.+?)\.?$/i },
-  { id: "permset_change", re: /^(?<op>Created|Deleted|Changed|Updated|Cloned|Renamed) permission set (?<group>group )?(?<permission_set>[^:]+?)(?::\s*(?<change>.+))?$/i },
+  {
+    id: "permset_assign",
+    re: /^(?<op>Assigned|Unassigned|Removed) permission set (?<group>group )?(?<permission_set>.+?) (?:to|from) user (?<user>.+?)\.?$/i,
+  },
+  {
+    id: "permset_assign",
+    re: /^Permission set (?<group>group )?(?<permission_set>.+?): (?<op>assigned to|unassigned from|removed from) user (?<user>.+?)\.?$/i,
+  },
+  {
+    id: "permset_change",
+    re: /^(?<op>Created|Deleted|Changed|Updated|Cloned|Renamed) permission set (?<group>group )?(?<permission_set>[^:]+?)(?::\s*(?<change>.+))?$/i,
+  },
   { id: "permset_change", re: /^Permission set (?<group>group )?(?<permission_set>[^:]+?):\s*(?<change>.+)$/i },
-  { id: "profile_change", re: /^(?<op>Created|Deleted|Changed|Updated|Cloned|Renamed) (?:custom )?profile (?<profile>[^:]+?)(?::\s*(?<change>.+))?$/i },
+  {
+    id: "profile_change",
+    re: /^(?<op>Created|Deleted|Changed|Updated|Cloned|Renamed) (?:custom )?profile (?<profile>[^:]+?)(?::\s*(?<change>.+))?$/i,
+  },
   { id: "role_change", re: /^(?<op>Created|Deleted|Changed|Updated|Renamed) role (?<role>.+?)\.?$/i },
   { id: "connected_app", re: /^(?<op>[A-Za-z]+(?: [a-z]+)?) (?:the )?connected app (?<connected_app>[^:]+?)(?::\s*(?<change>.+))?$/i },
   { id: "user_password", re: /^(?<op>Changed|Reset|Expired) password for (?:user )?(?<user>.+?)\.?$/i },
-  { id: "user_lifecycle", re: /^(?<op>Created new user|Created user|Activated user|Deactivated user|Froze user|Frozen user|Unfroze user|Unfrozen user) (?<user>.+?)\.?$/i },
+  {
+    id: "user_lifecycle",
+    re: /^(?<op>Created new user|Created user|Activated user|Deactivated user|Froze user|Frozen user|Unfroze user|Unfrozen user) (?<user>.+?)\.?$/i,
+  },
   { id: "user_change", re: /^Changed (?<change>[\w -]+?) for user (?<user>.+?)(?: from (?<from>.+?) to (?<to>.+?))?\.?$/i },
   { id: "data_export", re: /^(?<op>Requested|Scheduled|Downloaded)\b.*\bexport\b/i },
 ];
@@ -59,7 +77,20 @@ export function matchDisplay(display: string | null): DisplayMatch | null {
 // Privileged Setup changes: the Display pattern says so, or the Action code / Display text / Section names
 // profiles, permission sets, roles, connected apps / OAuth, Login-As and login access, passwords and MFA,
 // session / SSO / identity / certificate / network-access / sharing settings, data export.
-const PRIVILEGED_PATTERNS = new Set(["login_as", "login_access_grant", "login_access_revoke", "profile_for_user", "role_for_user", "permset_assign", "permset_change", "profile_change", "role_change", "connected_app", "user_password", "data_export"]);
+const PRIVILEGED_PATTERNS = new Set([
+  "login_as",
+  "login_access_grant",
+  "login_access_revoke",
+  "profile_for_user",
+  "role_for_user",
+  "permset_assign",
+  "permset_change",
+  "profile_change",
+  "role_change",
+  "connected_app",
+  "user_password",
+  "data_export",
+]);
 const PRIVILEGED_TEXT =
   /(permission ?set|perm ?set|\bprofile\b|\brole\b|connected ?app|oauth|login-?as|suOrgAdmin|login access|grantedaccess|password|session setting|single sign-on|\bsso\b|saml|auth(?:entication)? provider|certificate|named credential|sharing|network access|trusted ip|ip range|modify all data|view all data|two-factor|multi-factor|\bmfa\b|delegated admin|data ?export|transaction security)/i;
 const PRIVILEGED_SECTION =
@@ -98,7 +129,18 @@ function classify(m: DisplayMatch | null, action: string | null, display: string
       return { uid: 3001, activity: /^reset/i.test(g.op ?? "") ? "password_reset" : "password_change" };
     case "user_lifecycle": {
       const op = (g.op ?? "").toLowerCase();
-      return { uid: 3001, activity: op.startsWith("created") ? "create" : op.startsWith("activated") ? "enable" : op.startsWith("deactivated") ? "disable" : op.startsWith("fro") ? "lock" : "unlock" };
+      return {
+        uid: 3001,
+        activity: op.startsWith("created")
+          ? "create"
+          : op.startsWith("activated")
+            ? "enable"
+            : op.startsWith("deactivated")
+              ? "disable"
+              : op.startsWith("fro")
+                ? "lock"
+                : "unlock",
+      };
     }
     case "user_change":
       return { uid: 3001, activity: "update" };
@@ -155,10 +197,22 @@ function build(f: AuditFields): NormalizedEvent[] {
   // Setup"): then the delegate acted, logged in as CreatedBy. A user is a person unless the record says otherwise:
   // CreatedByContext names the AI context a change was made in (Einstein, Agentforce) -> ai_agent.
   const context = f.context;
-  const kind: ActorKind = context !== null && /einstein|agent|copilot|\bai\b/i.test(context) ? "ai_agent" : initiator || f.actorId || f.actorLogin || f.actorName ? "human" : "unknown";
+  const kind: ActorKind =
+    context !== null && /einstein|agent|copilot|\bai\b/i.test(context)
+      ? "ai_agent"
+      : initiator || f.actorId || f.actorLogin || f.actorName
+        ? "human"
+        : "unknown";
   const actor = initiator
     ? { external_id: null, name: d.name ?? d.login, login: d.login ?? d.name, email: emailShaped(d.login), type: null, kind_hint: kind }
-    : { external_id: f.actorId, name: f.actorName ?? f.actorLogin, login: f.actorLogin, email: emailShaped(f.actorLogin), type: null, kind_hint: kind };
+    : {
+        external_id: f.actorId,
+        name: f.actorName ?? f.actorLogin,
+        login: f.actorLogin,
+        email: emailShaped(f.actorLogin),
+        type: null,
+        kind_hint: kind,
+      };
   const privileged =
     (m !== null && PRIVILEGED_PATTERNS.has(m.pattern)) ||
     (f.action !== null && PRIVILEGED_TEXT.test(f.action)) ||
@@ -219,11 +273,43 @@ export function normalizeSetupAuditTrail(r: Rec): NormalizedEvent[] {
 // Zone abbreviations Salesforce writes for the common user time zones (IANA abbreviations). An ambiguous one (IST:
 // India / Israel / Ireland) is refused rather than guessed; CST is read as US Central, as the en_US download writes it.
 const ZONES: Record<string, string> = {
-  UTC: "+00:00", GMT: "+00:00", Z: "+00:00",
-  PST: "-08:00", PDT: "-07:00", MST: "-07:00", MDT: "-06:00", CST: "-06:00", CDT: "-05:00", EST: "-05:00", EDT: "-04:00",
-  AKST: "-09:00", AKDT: "-08:00", HST: "-10:00", AST: "-04:00", ADT: "-03:00", NST: "-03:30", NDT: "-02:30",
-  BST: "+01:00", WET: "+00:00", WEST: "+01:00", CET: "+01:00", CEST: "+02:00", EET: "+02:00", EEST: "+03:00", MSK: "+03:00",
-  JST: "+09:00", KST: "+09:00", SGT: "+08:00", HKT: "+08:00", AEST: "+10:00", AEDT: "+11:00", ACST: "+09:30", ACDT: "+10:30", AWST: "+08:00", NZST: "+12:00", NZDT: "+13:00",
+  UTC: "+00:00",
+  GMT: "+00:00",
+  Z: "+00:00",
+  PST: "-08:00",
+  PDT: "-07:00",
+  MST: "-07:00",
+  MDT: "-06:00",
+  CST: "-06:00",
+  CDT: "-05:00",
+  EST: "-05:00",
+  EDT: "-04:00",
+  AKST: "-09:00",
+  AKDT: "-08:00",
+  HST: "-10:00",
+  AST: "-04:00",
+  ADT: "-03:00",
+  NST: "-03:30",
+  NDT: "-02:30",
+  BST: "+01:00",
+  WET: "+00:00",
+  WEST: "+01:00",
+  CET: "+01:00",
+  CEST: "+02:00",
+  EET: "+02:00",
+  EEST: "+03:00",
+  MSK: "+03:00",
+  JST: "+09:00",
+  KST: "+09:00",
+  SGT: "+08:00",
+  HKT: "+08:00",
+  AEST: "+10:00",
+  AEDT: "+11:00",
+  ACST: "+09:30",
+  ACDT: "+10:30",
+  AWST: "+08:00",
+  NZST: "+12:00",
+  NZDT: "+13:00",
 };
 
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM|am|pm)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?$/;
@@ -237,11 +323,15 @@ export function parseAuditDate(v: unknown): Date {
     if (d) return d;
   }
   const m = US_DATE.exec(s);
-  if (!m) throw new NormalizeError(`unreadable event time in Date (expected the en_US form M/D/YYYY h:mm:ss AM PST): ${JSON.stringify(s).slice(0, 80)}`);
+  if (!m)
+    throw new NormalizeError(
+      `unreadable event time in Date (expected the en_US form M/D/YYYY h:mm:ss AM PST): ${JSON.stringify(s).slice(0, 80)}`,
+    );
   const [, mo, day, y, hh, mi, ss, ampm, zone] = m;
   let h = Number(hh);
   if (ampm) {
-    if (h < 1 || h > 12) throw new NormalizeError(`unreadable event time in Date (hour ${hh} with ${ampm}): ${JSON.stringify(s).slice(0, 80)}`);
+    if (h < 1 || h > 12)
+      throw new NormalizeError(`unreadable event time in Date (hour ${hh} with ${ampm}): ${JSON.stringify(s).slice(0, 80)}`);
     h = (h % 12) + (/pm/i.test(ampm) ? 12 : 0);
   }
   if (!zone) throw new NormalizeError(`event time in Date has no time zone: ${JSON.stringify(s).slice(0, 80)}`);
@@ -250,10 +340,12 @@ export function parseAuditDate(v: unknown): Date {
   const pad = (n: string | number) => String(n).padStart(2, "0");
   const iso = `${y}-${pad(mo)}-${pad(day)}T${pad(h)}:${mi}:${ss ?? "00"}${offset}`;
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime()) || Number(mo) > 12 || Number(day) > 31 || h > 23) throw new NormalizeError(`unreadable event time in Date: ${JSON.stringify(s).slice(0, 80)}`);
+  if (Number.isNaN(d.getTime()) || Number(mo) > 12 || Number(day) > 31 || h > 23)
+    throw new NormalizeError(`unreadable event time in Date: ${JSON.stringify(s).slice(0, 80)}`);
   // new Date rolls 2/31 over into March: refuse a date that does not exist.
   const local = new Date(d.getTime() + offsetMinutes(offset) * 60_000);
-  if (local.getUTCDate() !== Number(day)) throw new NormalizeError(`unreadable event time in Date (no such day): ${JSON.stringify(s).slice(0, 80)}`);
+  if (local.getUTCDate() !== Number(day))
+    throw new NormalizeError(`unreadable event time in Date (no such day): ${JSON.stringify(s).slice(0, 80)}`);
   return d;
 }
 

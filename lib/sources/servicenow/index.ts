@@ -31,7 +31,7 @@ export const servicenow = defineSource({
   platform: SERVICENOW_PLATFORM,
   label: "ServiceNow change requests and approvals",
   formats: [
-    "Table API JSON: GET /api/now/table/change_request ({\"result\": [...]}, any sysparm_display_value)",
+    'Table API JSON: GET /api/now/table/change_request ({"result": [...]}, any sysparm_display_value)',
     "Table API JSON: GET /api/now/table/sysapproval_approver",
     "NDJSON of those records",
   ],

@@ -109,7 +109,8 @@ function splitList(s: string | null): string[] {
 
 // u_* custom fields: named like an identity → linked_identities; named like a system/CI → linked_items.
 const IDENTITY_FIELD = /user|account|identit|principal|login|email|member|requested_for/i;
-const ITEM_FIELD = /(^|_)(ci|cis|cmdb|system|systems|application|applications|app|apps|resource|resources|target|targets|asset|assets|service|services|platform|platforms|host|hosts)(_|$)/i;
+const ITEM_FIELD =
+  /(^|_)(ci|cis|cmdb|system|systems|application|applications|app|apps|resource|resources|target|targets|asset|assets|service|services|platform|platforms|host|hosts)(_|$)/i;
 
 function customLinks(r: Rec): { identities: string[]; items: string[] } {
   const identities: string[] = [];
@@ -145,7 +146,16 @@ function scopeOf(r: Rec): string | null {
   return s ? (s.length > 2000 ? `${s.slice(0, 1999)}…` : s) : null;
 }
 
-function baseEvent(name: string, time: Date, actor: NormalizedEvent["actor"], approval: EventApproval, resources: EventResource[], nativeId: string | null, correlationId: string | null, extra: Record<string, unknown>): NormalizedEvent {
+function baseEvent(
+  name: string,
+  time: Date,
+  actor: NormalizedEvent["actor"],
+  approval: EventApproval,
+  resources: EventResource[],
+  nativeId: string | null,
+  correlationId: string | null,
+  extra: Record<string, unknown>,
+): NormalizedEvent {
   return {
     schema_version: 1,
     platform: SERVICENOW_PLATFORM,
@@ -181,7 +191,10 @@ function normalizeApprover(r: Rec): NormalizedEvent {
   const doc = refOf(field(r, "document_id"));
   // The change it approves: its number when the export shows display values, else its sys_id.
   const ticketKey = target.display ?? doc.display ?? target.value ?? doc.value;
-  if (!ticketKey) throw new NormalizeError("ServiceNow approval (sysapproval_approver) without the record it approves: sysapproval and document_id are missing");
+  if (!ticketKey)
+    throw new NormalizeError(
+      "ServiceNow approval (sysapproval_approver) without the record it approves: sysapproval and document_id are missing",
+    );
   const state = raw(r, "state");
   const approver = refOf(field(r, "approver"));
   const approverName = approver.display ?? approver.value;
@@ -206,13 +219,22 @@ function normalizeApprover(r: Rec): NormalizedEvent {
   };
   const targetId = target.value ?? doc.value;
   const resources: EventResource[] = [{ type: table ?? "task", id: targetId, name: target.display ?? doc.display }];
-  return baseEvent("sysapproval_approver", new Date(timeIso), actorOf(approverName, approver.value, "approver"), approval, resources, keyText(raw(r, "sys_id")), null, {
-    table: "sysapproval_approver",
-    approves_sys_id: targetId,
-    source_table: table,
-    group: shown(r, "group"),
-    state_display: refOf(field(r, "state")).display,
-  });
+  return baseEvent(
+    "sysapproval_approver",
+    new Date(timeIso),
+    actorOf(approverName, approver.value, "approver"),
+    approval,
+    resources,
+    keyText(raw(r, "sys_id")),
+    null,
+    {
+      table: "sysapproval_approver",
+      approves_sys_id: targetId,
+      source_table: table,
+      group: shown(r, "group"),
+      state_display: refOf(field(r, "state")).display,
+    },
+  );
 }
 
 /** A change_request (or another task with a number): the ticket as one approval event. */
@@ -226,7 +248,7 @@ function normalizeTask(r: Rec): NormalizedEvent {
   // The approval decision wins (a rejected change that was then canceled stays rejected); an undecided or
   // missing approval on a canceled task is a refusal too.
   const decided = approvedOf(approvalValue);
-  const approved = decided === true || (approvalValue?.toLowerCase() === "rejected") ? decided : taskCanceled(r, table) ? false : decided;
+  const approved = decided === true || approvalValue?.toLowerCase() === "rejected" ? decided : taskCanceled(r, table) ? false : decided;
   const approvalSet = isoAt(r, "approval_set");
   const updated = isoAt(r, "sys_updated_on");
   // time = when it was approved (approval_set) if approved, else the last update.
@@ -260,20 +282,29 @@ function normalizeTask(r: Rec): NormalizedEvent {
   if (ci.value || ci.display) resources.push({ type: "cmdb_ci", id: ci.value, name: ci.display });
   resources.push({ type: table, id: sysId, name: number });
 
-  return baseEvent(table, new Date(timeIso), actorOf(requester, requesterId, requester ? "requester" : null), approval, resources, sysId, keyText(raw(r, "correlation_id")), {
-    state: raw(r, "state"),
-    state_display: refOf(field(r, "state")).display,
-    type: raw(r, "type"),
-    risk: raw(r, "risk"),
-    category: raw(r, "category"),
-    cab_required: raw(r, "cab_required"),
-    unauthorized: raw(r, "unauthorized"),
-    justification: text(raw(r, "justification"))?.slice(0, 500),
-    implementation_plan: text(raw(r, "implementation_plan"))?.slice(0, 500),
-    assignment_group: shown(r, "assignment_group"),
-    sys_updated_by: raw(r, "sys_updated_by"),
-    sys_updated_on: updated,
-  });
+  return baseEvent(
+    table,
+    new Date(timeIso),
+    actorOf(requester, requesterId, requester ? "requester" : null),
+    approval,
+    resources,
+    sysId,
+    keyText(raw(r, "correlation_id")),
+    {
+      state: raw(r, "state"),
+      state_display: refOf(field(r, "state")).display,
+      type: raw(r, "type"),
+      risk: raw(r, "risk"),
+      category: raw(r, "category"),
+      cab_required: raw(r, "cab_required"),
+      unauthorized: raw(r, "unauthorized"),
+      justification: text(raw(r, "justification"))?.slice(0, 500),
+      implementation_plan: text(raw(r, "implementation_plan"))?.slice(0, 500),
+      assignment_group: shown(r, "assignment_group"),
+      sys_updated_by: raw(r, "sys_updated_by"),
+      sys_updated_on: updated,
+    },
+  );
 }
 
 export function isApproverRecord(r: Rec): boolean {
@@ -291,7 +322,9 @@ export function normalizeServiceNow(input: unknown): NormalizedEvent[] {
   // a configuration item, asset or user record is not.
   const cls = raw(record, "sys_class_name");
   if ((cls !== null && NON_TASK_TABLE.test(cls)) || (field(record, "number") === undefined && field(record, "approval") === undefined)) {
-    throw new NormalizeError(`not a ServiceNow task: ${cls ?? "a record"} without a task number or approval is not an approval record (CMDB CIs, assets and users are not approvals)`);
+    throw new NormalizeError(
+      `not a ServiceNow task: ${cls ?? "a record"} without a task number or approval is not an approval record (CMDB CIs, assets and users are not approvals)`,
+    );
   }
   return [normalizeTask(record)];
 }

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { servicenow } from "./index";
 
 const RAW = fixturePath("servicenow", "change_request.json");
@@ -31,7 +40,12 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
       credential: null,
       privileged: false,
       native_id: "a9e30c7dc61122760116894de7bcc7bd",
-      actor: { external_id: "46d44a23a9fe19810012d100cca80666", name: "46d44a23a9fe19810012d100cca80666", type: "requester", kind_hint: "unknown" },
+      actor: {
+        external_id: "46d44a23a9fe19810012d100cca80666",
+        name: "46d44a23a9fe19810012d100cca80666",
+        type: "requester",
+        kind_hint: "unknown",
+      },
       resources: [
         { type: "cmdb_ci", id: "b0c25d1bc0a800090168be1bfcdcd759", name: null },
         { type: "change_request", id: "a9e30c7dc61122760116894de7bcc7bd", name: "CHG0030017" },
@@ -51,12 +65,28 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
       linked_identities: ["5137153cc611227c000bbd1bd8cd2005", "maria.lopez@example.com", "arn:aws:iam::111122223333:role/Admin"],
       linked_items: ["b0c25d1bc0a800090168be1bfcdcd759", "aws:111122223333"],
     });
-    expect(approved.extra).toMatchObject({ state: "-1", type: "normal", risk: "3", justification: "Annual key rotation required by PCI DSS 3.6.4" });
+    expect(approved.extra).toMatchObject({
+      state: "-1",
+      type: "normal",
+      risk: "3",
+      justification: "Annual key rotation required by PCI DSS 3.6.4",
+    });
 
     // Pending approval: time = last update, not approved, empty references are absent.
     const pending = eventAt(r, 1);
-    expect(pending).toMatchObject({ activity: "request", time: new Date("2025-03-04T09:15:40Z"), resources: [{ type: "change_request", name: "CHG0030018" }] });
-    expect(pending.approval).toMatchObject({ approved: false, approved_at: null, status: "requested", linked_identities: [], linked_items: [], window_start: "2025-03-05T08:00:00.000Z" });
+    expect(pending).toMatchObject({
+      activity: "request",
+      time: new Date("2025-03-04T09:15:40Z"),
+      resources: [{ type: "change_request", name: "CHG0030018" }],
+    });
+    expect(pending.approval).toMatchObject({
+      approved: false,
+      approved_at: null,
+      status: "requested",
+      linked_identities: [],
+      linked_items: [],
+      window_start: "2025-03-05T08:00:00.000Z",
+    });
 
     const rejected = eventAt(r, 2);
     expect(rejected).toMatchObject({ activity: "reject", approval: { approved: false, status: "rejected", window_start: null } });
@@ -71,7 +101,13 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
       native_id: "7a1c3e5f2b4d4a10a1b2c3d4e5f60718",
       resources: [{ type: "change_request", id: "a9e30c7dc61122760116894de7bcc7bd", name: null }],
     });
-    expect(approver.approval).toMatchObject({ ticket_key: "a9e30c7dc61122760116894de7bcc7bd", approved: true, approver: "9ee1b13dc6112271007f9d0efdb69cd0", approved_at: "2025-03-04T12:41:09.000Z", requester: null });
+    expect(approver.approval).toMatchObject({
+      ticket_key: "a9e30c7dc61122760116894de7bcc7bd",
+      approved: true,
+      approver: "9ee1b13dc6112271007f9d0efdb69cd0",
+      approved_at: "2025-03-04T12:41:09.000Z",
+      requester: null,
+    });
     // The join key: the approver event's ticket_key is the change event's native_id (its sys_id).
     expect(approver.approval!.ticket_key).toBe(approved.native_id);
     expect(toEventRow(approved)).toMatchObject({ targetType: "cmdb_ci", actorType: "requester", privileged: false });
@@ -107,8 +143,18 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
     printResult(r);
     expect(r.rejected.size).toBe(0);
     const ok = eventAt(r, 0);
-    expect(ok).toMatchObject({ activity: "approve", actor: { name: "Dmitri Ivanov", external_id: null, type: "approver" }, time: new Date("2025-03-04T12:41:09Z") });
-    expect(ok.approval).toMatchObject({ ticket_key: "CHG0030017", status: "Approved", approved: true, approver: "Dmitri Ivanov", approved_at: "2025-03-04T12:41:09.000Z" });
+    expect(ok).toMatchObject({
+      activity: "approve",
+      actor: { name: "Dmitri Ivanov", external_id: null, type: "approver" },
+      time: new Date("2025-03-04T12:41:09Z"),
+    });
+    expect(ok.approval).toMatchObject({
+      ticket_key: "CHG0030017",
+      status: "Approved",
+      approved: true,
+      approver: "Dmitri Ivanov",
+      approved_at: "2025-03-04T12:41:09.000Z",
+    });
     expect(ok.approval!.scope).toMatch(/Approved for the 13:00-15:00 window/);
     const no = eventAt(r, 1);
     expect(no).toMatchObject({ activity: "reject", approval: { ticket_key: "CHG0030019", approved: false, approved_at: null } });
@@ -117,18 +163,34 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
   });
 
   it("rejects what is not a ServiceNow record, with a reason", () => {
-    expect(() => servicenow.normalize({ id: 1, url: "https://x.zendesk.com" }, ctx)).toThrow("not a ServiceNow record: number and sys_id are missing");
+    expect(() => servicenow.normalize({ id: 1, url: "https://x.zendesk.com" }, ctx)).toThrow(
+      "not a ServiceNow record: number and sys_id are missing",
+    );
     expect(() => servicenow.normalize({ number: "CHG0000001" }, ctx)).toThrow(/no event time/);
     // A CMDB CI (or any record that is not a task) is not an approval.
-    const ci = { sys_id: "b0cb50c3c0a8000900893e69d3c5885e", sys_class_name: "cmdb_ci_server", name: "web01", sys_updated_on: "2026-11-20 12:00:00" };
+    const ci = {
+      sys_id: "b0cb50c3c0a8000900893e69d3c5885e",
+      sys_class_name: "cmdb_ci_server",
+      name: "web01",
+      sys_updated_on: "2026-11-20 12:00:00",
+    };
     expect(() => servicenow.normalize(ci, ctx)).toThrow(/not a ServiceNow task/);
     expect(() => servicenow.normalize({ ...ci, sys_class_name: undefined }, ctx)).toThrow(/not a ServiceNow task/);
     // A canceled change with an undecided approval is refused; a rejected-then-canceled one stays rejected.
-    const chg = { sys_id: "c1a2b3c4d5e6f7a8b9c0d1e2f3a4b503", number: "CHG0030103", sys_class_name: "change_request", sys_updated_on: "2026-12-01 08:00:00" };
+    const chg = {
+      sys_id: "c1a2b3c4d5e6f7a8b9c0d1e2f3a4b503",
+      number: "CHG0030103",
+      sys_class_name: "change_request",
+      sys_updated_on: "2026-12-01 08:00:00",
+    };
     expect(servicenow.normalize({ ...chg, state: "4", approval: "not requested" }, ctx)[0].approval).toMatchObject({ approved: false });
-    expect(servicenow.normalize({ ...chg, state: { display_value: "Canceled", value: "4" }, approval: "" }, ctx)[0].approval).toMatchObject({ approved: false });
+    expect(servicenow.normalize({ ...chg, state: { display_value: "Canceled", value: "4" }, approval: "" }, ctx)[0].approval).toMatchObject(
+      { approved: false },
+    );
     expect(servicenow.normalize({ ...chg, state: "-5", approval: "" }, ctx)[0].approval).toMatchObject({ approved: null });
-    expect(() => servicenow.normalize({ approver: "x", sysapproval: "", state: "approved", sys_updated_on: "2025-01-01 00:00:00" }, ctx)).toThrow(/without the record it approves/);
+    expect(() =>
+      servicenow.normalize({ approver: "x", sysapproval: "", state: "approved", sys_updated_on: "2025-01-01 00:00:00" }, ctx),
+    ).toThrow(/without the record it approves/);
     expect(() => servicenow.normalize("CHG0000001", ctx)).toThrow("not a JSON object");
   });
 

@@ -1,4 +1,12 @@
-import { ocsfClass, type ActorKind, type Credential, type EventResource, type IssuedCredential, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import {
+  ocsfClass,
+  type ActorKind,
+  type Credential,
+  type EventResource,
+  type IssuedCredential,
+  type NormalizedEvent,
+  type OcsfClassUid,
+} from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { sourceIp } from "../util/source-ip";
@@ -65,20 +73,39 @@ function classify(action: string): { uid: OcsfClassUid; activity: string } {
   if (/^user_logout|^cli_logout$/.test(action)) return { uid: 3002, activity: "logoff" };
   // Slack's anomaly event is Slack's own risk signal about the user (not something the user did).
   if (action === "anomaly") return { uid: 2004, activity: "other" };
-  if (/^role_change_to_(admin|owner)|^permissions_assigned|^role_assigned|^role_added_to_usergroup/.test(action)) return { uid: 3005, activity: "assign_privileges" };
+  if (/^role_change_to_(admin|owner)|^permissions_assigned|^role_assigned|^role_added_to_usergroup/.test(action))
+    return { uid: 3005, activity: "assign_privileges" };
   if (/^role_change_to_(user|guest)|^permissions_removed|^role_removed/.test(action)) return { uid: 3005, activity: "revoke_privileges" };
   // An admin resetting a user's sessions signs them out everywhere: their session tokens are revoked.
   if (/^(user|bulk)_session_(reset|invalidated)/.test(action)) return { uid: 3001, activity: "revoke_credentials" };
-  if (/^(user_|guest_)(created|deactivated|reactivated|expired|email_updated|username_updated|profile_|password_)|^user_session_/.test(action)) return { uid: 3001, activity: verb(action) };
+  if (
+    /^(user_|guest_)(created|deactivated|reactivated|expired|email_updated|username_updated|profile_|password_)|^user_session_/.test(action)
+  )
+    return { uid: 3001, activity: verb(action) };
   if (/usergroup/.test(action)) return { uid: 3006, activity: verb(action) };
   // Apps: an install, approval or scope/resource widening consents to the app's access; a new bot token is a
   // credential issued; an uninstall or restriction revokes the app's access.
   if (BOT_TOKEN_ISSUED.test(action) && action.startsWith("bot_token")) return { uid: 6002, activity: "issue_credentials" };
-  if (/^(app_(installed|approved|scopes_expanded|resources_added|resources_granted)|org_app_(installed|workspace_added|upgraded_to_org_install)|cli_app_install)/.test(action)) return { uid: 6002, activity: "consent" };
-  if (/^(app_(uninstalled|restricted|removed_from_whitelist|resources_removed)|org_app_(uninstalled|workspace_removed)|bot_token_downgraded)/.test(action)) return { uid: 6002, activity: "revoke_privileges" };
+  if (
+    /^(app_(installed|approved|scopes_expanded|resources_added|resources_granted)|org_app_(installed|workspace_added|upgraded_to_org_install)|cli_app_install)/.test(
+      action,
+    )
+  )
+    return { uid: 6002, activity: "consent" };
+  if (
+    /^(app_(uninstalled|restricted|removed_from_whitelist|resources_removed)|org_app_(uninstalled|workspace_removed)|bot_token_downgraded)/.test(
+      action,
+    )
+  )
+    return { uid: 6002, activity: "revoke_privileges" };
   if (/^(app_|org_app_|bot_token_|cli_app_|workflow_app_)/.test(action)) return { uid: 6002, activity: verb(action) };
   if (/^file_/.test(action)) return { uid: 6006, activity: verb(action) };
-  if (/^(channel_|message_|public_channel|private_channel|group_|mpim_|huddle_|canvas_|external_shared_channel|user_channel_|guest_channel_)/.test(action)) return { uid: 6001, activity: verb(action) };
+  if (
+    /^(channel_|message_|public_channel|private_channel|group_|mpim_|huddle_|canvas_|external_shared_channel|user_channel_|guest_channel_)/.test(
+      action,
+    )
+  )
+    return { uid: 6001, activity: verb(action) };
   return { uid: 6003, activity: verb(action) };
 }
 
@@ -142,9 +169,12 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
     /bot/i.test(agentType ?? "") ||
     (ctxApp !== null && (boolish(field(details, "granular_bot_token")) === true || keyText(field(details, "bot_id")) !== null));
   let kind: ActorKind = "unknown";
-  if (userId === "USLACKUSER") kind = "system"; // Slack's "no user acted" identity
-  else if (userId === "USLACKBOT") kind = "bot"; // Slackbot
-  else if (userId !== null && /^B[A-Z0-9]{6,}$/.test(userId)) kind = "bot"; // Slack ids starting with B are bot ids
+  if (userId === "USLACKUSER")
+    kind = "system"; // Slack's "no user acted" identity
+  else if (userId === "USLACKBOT")
+    kind = "bot"; // Slackbot
+  else if (userId !== null && /^B[A-Z0-9]{6,}$/.test(userId))
+    kind = "bot"; // Slack ids starting with B are bot ids
   else if (botSaid || actorType === "workflow" || actingAgent) kind = "bot";
   else if (actorType === "app") kind = "oauth_app";
   // A person acting through an app with their own user token (context.app without a bot token) is the person;
@@ -166,16 +196,52 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
   const botId = keyText(field(details, "bot_id"));
   if (botId && BOT_TOKEN_ISSUED.test(action)) {
     // The bot token belongs to the app's bot user (details.bot_id): Slack writes no token id, so the bot id keys it.
-    issued.push({ key: botId, key_type: "slack.bot_id", kind: "access_token", native_type: "bot token", parent_key: null, parent_key_type: null, principal: text(field(entityApp, "name")), source_identity: null, expiration: null });
+    issued.push({
+      key: botId,
+      key_type: "slack.bot_id",
+      kind: "access_token",
+      native_type: "bot token",
+      parent_key: null,
+      parent_key_type: null,
+      principal: text(field(entityApp, "name")),
+      source_identity: null,
+      expiration: null,
+    });
   }
   if (subjectAppId && GRANT_MINTED.test(action)) {
-    issued.push({ key: subjectAppId, key_type: "slack.app", kind: "oauth_grant", native_type: null, parent_key: null, parent_key_type: null, principal: text(field(entityApp, "name")), source_identity: null, expiration: null });
+    issued.push({
+      key: subjectAppId,
+      key_type: "slack.app",
+      kind: "oauth_grant",
+      native_type: null,
+      parent_key: null,
+      parent_key_type: null,
+      principal: text(field(entityApp, "name")),
+      source_identity: null,
+      expiration: null,
+    });
   } else if (appActing && (ctxApp || actorApp) && appId) {
     // The app acted: with its bot's token (bot id when recorded), else with the grant (a user's token to the app).
     credential =
       kind === "bot" && botId
-        ? { key: botId, key_type: "slack.bot_id", kind: "access_token", native_type: "bot token", parent_key: null, parent_key_type: null, parent_kind: null }
-        : { key: appId, key_type: "slack.app", kind: kind === "human" ? "oauth_grant" : "access_token", native_type: null, parent_key: null, parent_key_type: null, parent_kind: null };
+        ? {
+            key: botId,
+            key_type: "slack.bot_id",
+            kind: "access_token",
+            native_type: "bot token",
+            parent_key: null,
+            parent_key_type: null,
+            parent_kind: null,
+          }
+        : {
+            key: appId,
+            key_type: "slack.app",
+            kind: kind === "human" ? "oauth_grant" : "access_token",
+            native_type: null,
+            parent_key: null,
+            parent_key_type: null,
+            parent_kind: null,
+          };
   }
 
   const { uid, activity } = classify(action);
@@ -184,7 +250,8 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
   if (main) resources.push(main);
   const channel = recAt(details, "channel");
   const channelId = keyText(field(channel, "id")) ?? keyText(field(details, "channel_id"));
-  if (channelId || text(field(channel, "name"))) resources.push({ type: "slack:channel", id: channelId, name: text(field(channel, "name")) });
+  if (channelId || text(field(channel, "name")))
+    resources.push({ type: "slack:channel", id: channelId, name: text(field(channel, "name")) });
   const scopes = field(details, "new_scopes") ?? field(details, "scopes") ?? field(entityApp, "scopes");
   const cap = (v: unknown, n = 60) => (Array.isArray(v) ? v.slice(0, n) : null);
   const reason = field(details, "reason");
@@ -203,9 +270,26 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
       event_name: action,
       time,
       status: failed ? "failure" : succeeded ? "success" : "unknown",
-      status_detail: action === "anomaly" ? (text(reason) ?? (Array.isArray(reason) ? reason.map((r) => text(r)).filter(Boolean).join(", ").slice(0, 200) || null : null)) : null,
+      status_detail:
+        action === "anomaly"
+          ? (text(reason) ??
+            (Array.isArray(reason)
+              ? reason
+                  .map((r) => text(r))
+                  .filter(Boolean)
+                  .join(", ")
+                  .slice(0, 200) || null
+              : null))
+          : null,
       message: null,
-      actor: { external_id: userId, name: text(field(user, "name")) ?? email, login: email ?? text(field(user, "name")), email: emailShaped(email), type: actorType, kind_hint: kind },
+      actor: {
+        external_id: userId,
+        name: text(field(user, "name")) ?? email,
+        login: email ?? text(field(user, "name")),
+        email: emailShaped(email),
+        type: actorType,
+        kind_hint: kind,
+      },
       session: sessionId ? { key: sessionId, key_type: "slack.session_id", root_key: null, issuer: null } : null,
       credential,
       issued_credentials: issued,
@@ -253,7 +337,14 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
           action === "anomaly"
             ? extraOf({
                 source: "slack.anomaly",
-                reasons: Array.isArray(reason) ? reason.slice(0, 10).map((r) => text(r)).filter((r) => r !== null) : text(reason) ? [text(reason)] : [],
+                reasons: Array.isArray(reason)
+                  ? reason
+                      .slice(0, 10)
+                      .map((r) => text(r))
+                      .filter((r) => r !== null)
+                  : text(reason)
+                    ? [text(reason)]
+                    : [],
                 location: text(field(details, "location")),
                 previous_ip_address: text(field(details, "previous_ip_address")),
                 previous_ua: text(field(details, "previous_ua")),

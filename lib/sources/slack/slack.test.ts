@@ -2,7 +2,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import { assertRobust, eventAt, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import {
+  assertRobust,
+  eventAt,
+  fixturePath,
+  HAS_SAMPLES,
+  printResult,
+  runFile,
+  SAMPLES_DIR,
+  SKIP_SAMPLES_MESSAGE,
+} from "../testing/samples";
 import { slack } from "./index";
 
 const PAGE = fixturePath("slack", "slack-audit-logs-2025-03-04.json");
@@ -27,7 +36,11 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       privileged: false,
     });
     expect(login.time.toISOString()).toBe("2025-03-04T08:15:02.000Z");
-    expect(eventAt(r, 1)).toMatchObject({ activity: "download", session: { key: "2964138721554" }, resources: [{ type: "slack:file", id: "F07QWERTY12", name: "customer-contracts.zip" }] });
+    expect(eventAt(r, 1)).toMatchObject({
+      activity: "download",
+      session: { key: "2964138721554" },
+      resources: [{ type: "slack:file", id: "F07QWERTY12", name: "customer-contracts.zip" }],
+    });
     const scopes = eventAt(r, 2);
     // A person widening an app's scopes: the person acts (human) with their own session, not with the app's grant;
     // the app is the subject (client, resource).
@@ -38,7 +51,12 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       actor: { kind_hint: "human", email: "it-admin@example.com" },
       client: { app_id: "A05REPORTS1", app_name: "Acme Reports Sync" },
       credential: null,
-      extra: { previous_scopes: ["users:read"], granular_bot_token: true, scopes: ["channels:history", "files:read", "users:read"], is_internal_integration: false },
+      extra: {
+        previous_scopes: ["users:read"],
+        granular_bot_token: true,
+        scopes: ["channels:history", "files:read", "users:read"],
+        is_internal_integration: false,
+      },
     });
     // The app's bot (a B… bot id) downloading from a new address (context.app): a token of the app, no session id.
     expect(eventAt(r, 3)).toMatchObject({
@@ -49,9 +67,19 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       src_endpoint: { ip: "198.51.100.230" },
       extra: { app_acting: { id: "A05REPORTS1", name: "Acme Reports Sync" } },
     });
-    expect(eventAt(r, 4)).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true, resources: [{ type: "slack:user", id: "W0AB1CD2EF" }] });
+    expect(eventAt(r, 4)).toMatchObject({
+      class_uid: 3005,
+      activity: "assign_privileges",
+      privileged: true,
+      resources: [{ type: "slack:user", id: "W0AB1CD2EF" }],
+    });
     const reset = eventAt(r, 5);
-    expect(reset).toMatchObject({ actor: { kind_hint: "system", email: null }, src_endpoint: { ip: null }, user_agent: null, privileged: true });
+    expect(reset).toMatchObject({
+      actor: { kind_hint: "system", email: null },
+      src_endpoint: { ip: null },
+      user_agent: null,
+      privileged: true,
+    });
     expect(toEventRow(login)).toMatchObject({ sessionKey: "2964138721554", actorExternalId: "W0AB1CD2EF" });
   });
 
@@ -72,7 +100,12 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       issued_credentials: [{ key: "A07NOTES01", key_type: "slack.app", kind: "oauth_grant", principal: "Meeting Notes AI" }],
       client: { app_id: "A07NOTES01", app_name: "Meeting Notes AI" },
       resources: [{ type: "slack:app", id: "A07NOTES01", name: "Meeting Notes AI" }],
-      extra: { is_internal_integration: false, app_owner_id: "W0VENDOR01", bot_scopes: ["channels:history", "files:read", "chat:write"], is_distributed: true },
+      extra: {
+        is_internal_integration: false,
+        app_owner_id: "W0VENDOR01",
+        bot_scopes: ["channels:history", "files:read", "chat:write"],
+        is_distributed: true,
+      },
     });
     // Its bot downloads a file: actor type bot → kind bot, a token of the app's grant.
     expect(eventAt(r, 1)).toMatchObject({
@@ -84,12 +117,30 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
       privileged: false,
     });
     // A workspace export is privileged; session_id as a string reads the same as the number.
-    expect(eventAt(r, 2)).toMatchObject({ activity: "export", privileged: true, session: { key: "2964100000001" }, extra: { export_type: "STANDARD", export_start_ts: "2025-02-01 00:00:00" } });
-    expect(eventAt(r, 3)).toMatchObject({ event_name: "pref.sso_setting_changed", privileged: true, resources: [{ type: "slack:enterprise", id: "E0123ABCD" }], extra: { setting: "sso_setting", previous_value: "required", new_value: "optional" } });
+    expect(eventAt(r, 2)).toMatchObject({
+      activity: "export",
+      privileged: true,
+      session: { key: "2964100000001" },
+      extra: { export_type: "STANDARD", export_start_ts: "2025-02-01 00:00:00" },
+    });
+    expect(eventAt(r, 3)).toMatchObject({
+      event_name: "pref.sso_setting_changed",
+      privileged: true,
+      resources: [{ type: "slack:enterprise", id: "E0123ABCD" }],
+      extra: { setting: "sso_setting", previous_value: "required", new_value: "optional" },
+    });
     // A file-download policy change is privileged (and is a setting change, not a download); session_id 0 is none.
     expect(eventAt(r, 4)).toMatchObject({ activity: "update", privileged: true, session: null });
-    expect(eventAt(r, 5)).toMatchObject({ resources: [{ type: "slack:message", id: "C07SALES01/1741160000.123456", name: null }], privileged: false });
-    expect(eventAt(r, 6)).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true, resources: [{ type: "slack:role", id: "Rl07CHANADM", name: "Channel Admin" }] });
+    expect(eventAt(r, 5)).toMatchObject({
+      resources: [{ type: "slack:message", id: "C07SALES01/1741160000.123456", name: null }],
+      privileged: false,
+    });
+    expect(eventAt(r, 6)).toMatchObject({
+      class_uid: 3005,
+      activity: "assign_privileges",
+      privileged: true,
+      resources: [{ type: "slack:role", id: "Rl07CHANADM", name: "Channel Admin" }],
+    });
     expect(eventAt(r, 7)).toMatchObject({ class_uid: 3002, status: "failure", session: null });
     expect(eventAt(r, 8)).toMatchObject({ resources: [{ type: "slack:huddle", id: "R07HUDDLE1" }] });
   });
@@ -116,16 +167,22 @@ describe.skipIf(!HAS_SAMPLES)(`slack source: public samples (${HAS_SAMPLES ? SAM
     expect(r.events.length).toBeGreaterThan(0);
     for (const reason of r.rejected.keys()) expect(reason).toMatch(/event time|action is missing/);
     const expanded = r.events.flatMap((e) => e.events).find((e) => e.event_name === "app_scopes_expanded")!;
-    expect(expanded).toMatchObject({ privileged: true, actor: { email: "user@example.com", kind_hint: "human" }, src_endpoint: { ip: "1.2.3.4" } });
+    expect(expanded).toMatchObject({
+      privileged: true,
+      actor: { email: "user@example.com", kind_hint: "human" },
+      src_endpoint: { ip: "1.2.3.4" },
+    });
     expect(expanded.time.toISOString()).toBe("2022-07-28T16:48:14.000Z");
     const all = r.events.flatMap((e) => e.events);
     const byName = (n: string) => all.filter((e) => e.event_name === n);
     // App installs mint the app's grant; uninstalling revokes the app's access (privileged), done with the
     // person's own session, not the app's grant.
-    for (const e of byName("app_installed")) expect(e.issued_credentials.find((c) => c.key_type === "slack.app")).toMatchObject({ kind: "oauth_grant" });
+    for (const e of byName("app_installed"))
+      expect(e.issued_credentials.find((c) => c.key_type === "slack.app")).toMatchObject({ kind: "oauth_grant" });
     for (const e of byName("app_installed")) expect(e.privileged).toBe(true);
     expect(byName("app_uninstalled")[0]).toMatchObject({ activity: "revoke_privileges", privileged: true, credential: null });
-    for (const n of ["idp_configuration_added", "role_change_to_admin", "role_change_to_user"]) for (const e of byName(n)) expect(e.privileged, n).toBe(true);
+    for (const n of ["idp_configuration_added", "role_change_to_admin", "role_change_to_user"])
+      for (const e of byName(n)) expect(e.privileged, n).toBe(true);
     expect(byName("user_logout")[0]).toMatchObject({ class_uid: 3002, activity: "logoff", privileged: false });
     expect(byName("anomaly")[0]).toMatchObject({ class_uid: 2004, status: "unknown", extra: { vendor_risk: { source: "slack.anomaly" } } });
   });

@@ -40,7 +40,8 @@ import { parseTime, tryParseTime } from "../util/time";
 
 export const SNOWFLAKE_PLATFORM = "snowflake";
 
-export type SnowflakeView = "LOGIN_HISTORY" | "SESSIONS" | "QUERY_HISTORY" | "ACCESS_HISTORY" | "GRANTS_TO_USERS" | "GRANTS_TO_ROLES" | "DATA_TRANSFER_HISTORY";
+export type SnowflakeView =
+  "LOGIN_HISTORY" | "SESSIONS" | "QUERY_HISTORY" | "ACCESS_HISTORY" | "GRANTS_TO_USERS" | "GRANTS_TO_ROLES" | "DATA_TRANSFER_HISTORY";
 
 const PANTHER_VIEWS: Record<string, SnowflakeView> = {
   "Snowflake.LoginHistory": "LOGIN_HISTORY",
@@ -56,13 +57,29 @@ const has = (r: Rec, k: string) => field(r, k) !== undefined;
 
 /** The ACCOUNT_USAGE view a record comes from, by its columns (names unique to that view); null when none fits. */
 export function viewOf(r: Rec): SnowflakeView | null {
-  if (has(r, "DIRECT_OBJECTS_ACCESSED") || has(r, "BASE_OBJECTS_ACCESSED") || has(r, "OBJECTS_MODIFIED") || has(r, "OBJECT_MODIFIED_BY_DDL")) {
+  if (
+    has(r, "DIRECT_OBJECTS_ACCESSED") ||
+    has(r, "BASE_OBJECTS_ACCESSED") ||
+    has(r, "OBJECTS_MODIFIED") ||
+    has(r, "OBJECT_MODIFIED_BY_DDL")
+  ) {
     return has(r, "QUERY_START_TIME") || has(r, "QUERY_ID") ? "ACCESS_HISTORY" : null;
   }
-  if (has(r, "EVENT_TIMESTAMP") && (has(r, "EVENT_ID") || has(r, "IS_SUCCESS") || has(r, "FIRST_AUTHENTICATION_FACTOR") || has(r, "REPORTED_CLIENT_TYPE"))) return "LOGIN_HISTORY";
-  if (has(r, "EVENT_ID") && (has(r, "FIRST_AUTHENTICATION_FACTOR") || has(r, "REPORTED_CLIENT_TYPE")) && has(r, "IS_SUCCESS")) return "LOGIN_HISTORY";
-  if (has(r, "SESSION_ID") && (has(r, "LOGIN_EVENT_ID") || (has(r, "AUTHENTICATION_METHOD") && has(r, "CLIENT_APPLICATION_ID")))) return "SESSIONS";
-  if ((has(r, "QUERY_TEXT") || has(r, "QUERY_ID")) && has(r, "QUERY_TYPE") && (has(r, "EXECUTION_STATUS") || has(r, "WAREHOUSE_NAME") || has(r, "START_TIME"))) return "QUERY_HISTORY";
+  if (
+    has(r, "EVENT_TIMESTAMP") &&
+    (has(r, "EVENT_ID") || has(r, "IS_SUCCESS") || has(r, "FIRST_AUTHENTICATION_FACTOR") || has(r, "REPORTED_CLIENT_TYPE"))
+  )
+    return "LOGIN_HISTORY";
+  if (has(r, "EVENT_ID") && (has(r, "FIRST_AUTHENTICATION_FACTOR") || has(r, "REPORTED_CLIENT_TYPE")) && has(r, "IS_SUCCESS"))
+    return "LOGIN_HISTORY";
+  if (has(r, "SESSION_ID") && (has(r, "LOGIN_EVENT_ID") || (has(r, "AUTHENTICATION_METHOD") && has(r, "CLIENT_APPLICATION_ID"))))
+    return "SESSIONS";
+  if (
+    (has(r, "QUERY_TEXT") || has(r, "QUERY_ID")) &&
+    has(r, "QUERY_TYPE") &&
+    (has(r, "EXECUTION_STATUS") || has(r, "WAREHOUSE_NAME") || has(r, "START_TIME"))
+  )
+    return "QUERY_HISTORY";
   if (has(r, "GRANTEE_NAME") && has(r, "GRANTED_BY")) {
     if (has(r, "PRIVILEGE") && has(r, "GRANTED_ON")) return "GRANTS_TO_ROLES";
     if (has(r, "CREATED_ON") && has(r, "GRANTED_TO")) return "GRANTS_TO_USERS";
@@ -168,14 +185,16 @@ function factorKind(factor: string): CredentialKind {
 function kindOfLogin(first: string | null, client: string | null): ActorKind {
   const f = first?.toUpperCase().replace(/[\s-]+/g, "_") ?? "";
   if (f === "PROGRAMMATIC_ACCESS_TOKEN" || f === "PAT") return "api_token";
-  if (f === "OAUTH_ACCESS_TOKEN" || f === "OAUTH_REFRESH_TOKEN" || f === "OAUTH" || f === "EXTERNAL_OAUTH") return client && UI_CLIENT.test(client) ? "human" : "oauth_app";
+  if (f === "OAUTH_ACCESS_TOKEN" || f === "OAUTH_REFRESH_TOKEN" || f === "OAUTH" || f === "EXTERNAL_OAUTH")
+    return client && UI_CLIENT.test(client) ? "human" : "oauth_app";
   if (f === "WORKLOAD_IDENTITY") return "workload";
   return "human";
 }
 
 // --- SQL text -----------------------------------------------------------------------------------------------
 
-const SECRET_ASSIGN = /\b(PASSWORD|AWS_KEY_ID|AWS_SECRET_KEY|AWS_TOKEN|AZURE_SAS_TOKEN|MASTER_KEY|KMS_KEY_ID|SECRET_STRING|OAUTH_CLIENT_SECRET|OAUTH_REFRESH_TOKEN|TOKEN|PRIVATE_KEY|API_KEY)(\s*=\s*)('(?:[^'\\]|\\.|'')*'?|"[^"]*"?|[^\s,)]+)/gi;
+const SECRET_ASSIGN =
+  /\b(PASSWORD|AWS_KEY_ID|AWS_SECRET_KEY|AWS_TOKEN|AZURE_SAS_TOKEN|MASTER_KEY|KMS_KEY_ID|SECRET_STRING|OAUTH_CLIENT_SECRET|OAUTH_REFRESH_TOKEN|TOKEN|PRIVATE_KEY|API_KEY)(\s*=\s*)('(?:[^'\\]|\\.|'')*'?|"[^"]*"?|[^\s,)]+)/gi;
 const QUERY_TEXT_MAX = 1000;
 
 /** QUERY_TEXT for extra: secrets assigned in the statement (PASSWORD = '…', credentials of COPY/stages) masked, capped. */
@@ -185,10 +204,22 @@ export function redactSql(sql: string): string {
 }
 
 const IDENT = `("(?:[^"]|"")+"|[A-Za-z_$][\\w$.]*(?:\\."(?:[^"]|"")+")*)`;
-const USER_DDL = new RegExp(`^\\s*(CREATE|ALTER|DROP|DESC(?:RIBE)?|SHOW)\\s+(?:OR\\s+REPLACE\\s+)?USER\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${IDENT}`, "i");
-const ROLE_DDL = new RegExp(`^\\s*(CREATE|ALTER|DROP)\\s+(?:OR\\s+REPLACE\\s+)?(DATABASE\\s+ROLE|ROLE)\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${IDENT}`, "i");
-const GRANT_ROLE = new RegExp(`^\\s*(GRANT|REVOKE)\\s+(?:DATABASE\\s+)?ROLE\\s+${IDENT}\\s+(?:TO|FROM)\\s+(USER|ROLE|DATABASE\\s+ROLE)\\s+${IDENT}`, "i");
-const GRANT_PRIV = new RegExp(`^\\s*(GRANT|REVOKE)\\s+(?:GRANT\\s+OPTION\\s+FOR\\s+)?(.+?)\\s+ON\\s+(?:(?:FUTURE|ALL)\\s+)?(ACCOUNT|[A-Z_ ]+?)\\s*${IDENT}?\\s+(?:TO|FROM)\\s+(USER|ROLE|SHARE|DATABASE\\s+ROLE|APPLICATION(?:\\s+ROLE)?)\\s+${IDENT}`, "i");
+const USER_DDL = new RegExp(
+  `^\\s*(CREATE|ALTER|DROP|DESC(?:RIBE)?|SHOW)\\s+(?:OR\\s+REPLACE\\s+)?USER\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${IDENT}`,
+  "i",
+);
+const ROLE_DDL = new RegExp(
+  `^\\s*(CREATE|ALTER|DROP)\\s+(?:OR\\s+REPLACE\\s+)?(DATABASE\\s+ROLE|ROLE)\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${IDENT}`,
+  "i",
+);
+const GRANT_ROLE = new RegExp(
+  `^\\s*(GRANT|REVOKE)\\s+(?:DATABASE\\s+)?ROLE\\s+${IDENT}\\s+(?:TO|FROM)\\s+(USER|ROLE|DATABASE\\s+ROLE)\\s+${IDENT}`,
+  "i",
+);
+const GRANT_PRIV = new RegExp(
+  `^\\s*(GRANT|REVOKE)\\s+(?:GRANT\\s+OPTION\\s+FOR\\s+)?(.+?)\\s+ON\\s+(?:(?:FUTURE|ALL)\\s+)?(ACCOUNT|[A-Z_ ]+?)\\s*${IDENT}?\\s+(?:TO|FROM)\\s+(USER|ROLE|SHARE|DATABASE\\s+ROLE|APPLICATION(?:\\s+ROLE)?)\\s+${IDENT}`,
+  "i",
+);
 const STAGE_REF = /@(~|%?[A-Za-z_$"][\w$."]*)/;
 const COPY_INTO_LOCATION = /^\s*COPY\s+INTO\s+['"]?(@|s3:\/\/|gcs:\/\/|azure:\/\/)/i;
 const COPY_INTO_TABLE = /^\s*COPY\s+INTO\s+(?!['"]?(@|s3:\/\/|gcs:\/\/|azure:\/\/))/i;
@@ -219,7 +250,14 @@ function classifyQuery(queryType: string | null, sql: string | null, rowsUnloade
     res("Role", m[2]);
   } else if ((m = GRANT_PRIV.exec(s))) {
     res(/USER/i.test(m[5]) ? "User" : /SHARE/i.test(m[5]) ? "Share" : "Role", m[6]);
-    if (m[4]) res(m[3].trim().replace(/\b\w/g, (c) => c.toUpperCase()).replace(/\B\w+/g, (w) => w.toLowerCase()), m[4]);
+    if (m[4])
+      res(
+        m[3]
+          .trim()
+          .replace(/\b\w/g, (c) => c.toUpperCase())
+          .replace(/\B\w+/g, (w) => w.toLowerCase()),
+        m[4],
+      );
   } else if ((m = USER_DDL.exec(s))) {
     res("User", m[2]);
   } else if ((m = ROLE_DDL.exec(s))) {
@@ -248,12 +286,14 @@ function classifyQuery(queryType: string | null, sql: string | null, rowsUnloade
   }
 
   const load = COPY_INTO_TABLE.test(s);
-  const exported = !load && (qt === "UNLOAD" || qt === "GET_FILES" || COPY_INTO_LOCATION.test(s) || GET_FILES.test(s) || (rowsUnloaded ?? 0) > 0);
+  const exported =
+    !load && (qt === "UNLOAD" || qt === "GET_FILES" || COPY_INTO_LOCATION.test(s) || GET_FILES.test(s) || (rowsUnloaded ?? 0) > 0);
   const stage = STAGE_REF.exec(s);
   if (stage && (exported || load)) res("Stage", stage[1]);
   if (exported) return { uid: 6005, activity: "export", privileged: true, resources, exported: true };
 
-  const securityChange = SECURITY_DDL.test(s) || /(INTEGRATION|NETWORK_POLICY|_POLICY$|^ALTER_ACCOUNT|SHARE)/.test(qt.replace(/^(DESCRIBE|SHOW)_.*/, ""));
+  const securityChange =
+    SECURITY_DDL.test(s) || /(INTEGRATION|NETWORK_POLICY|_POLICY$|^ALTER_ACCOUNT|SHARE)/.test(qt.replace(/^(DESCRIBE|SHOW)_.*/, ""));
   return { uid: 6005, activity: load ? "create" : queryVerb(qt, s), privileged: securityChange, resources, exported: false };
 }
 
@@ -280,7 +320,14 @@ type Shell = {
 
 function event(s: Shell, rest: Partial<NormalizedEvent>): NormalizedEvent {
   return {
-    ...eventSkeleton({ platform: SNOWFLAKE_PLATFORM, ...ocsfClass(s.uid), activity: s.activity, event_name: s.event_name, time: s.time, actor: s.actor }),
+    ...eventSkeleton({
+      platform: SNOWFLAKE_PLATFORM,
+      ...ocsfClass(s.uid),
+      activity: s.activity,
+      event_name: s.event_name,
+      time: s.time,
+      actor: s.actor,
+    }),
     status: s.status,
     status_detail: s.status_detail,
     ...rest,
@@ -319,7 +366,8 @@ function loginHistory(r: Rec, panther: boolean): NormalizedEvent {
   const failed = success === "NO" || success === "FALSE";
   const passwordFirst = first !== null && factorKind(first) === "password";
   const mfa = second ? true : secondRecorded && passwordFirst && !failed ? false : null;
-  const auth: Auth | null = first || secondRecorded ? { factors: [first, second].filter((f): f is string => f !== null), mfa, protocol: null } : null;
+  const auth: Auth | null =
+    first || secondRecorded ? { factors: [first, second].filter((f): f is string => f !== null), mfa, protocol: null } : null;
   const credential: Credential | null = first
     ? {
         key: firstId,
@@ -372,7 +420,20 @@ function loginHistory(r: Rec, panther: boolean): NormalizedEvent {
   );
 }
 
-const ENV_KEYS = ["APPLICATION", "OS", "OS_VERSION", "OCSP_MODE", "JAVA_VERSION", "JAVA_RUNTIME", "PYTHON_VERSION", "PYTHON_RUNTIME", "PYTHON_COMPILER", "LOGIN_TIMEOUT", "NETWORK_TIMEOUT", "BROWSER_VERSION"];
+const ENV_KEYS = [
+  "APPLICATION",
+  "OS",
+  "OS_VERSION",
+  "OCSP_MODE",
+  "JAVA_VERSION",
+  "JAVA_RUNTIME",
+  "PYTHON_VERSION",
+  "PYTHON_RUNTIME",
+  "PYTHON_COMPILER",
+  "LOGIN_TIMEOUT",
+  "NETWORK_TIMEOUT",
+  "BROWSER_VERSION",
+];
 
 /** The scalar entries of CLIENT_ENVIRONMENT that describe the client (application, OS, runtime), small. */
 function clientEnvironment(r: Rec): Record<string, Json> | null {
@@ -400,11 +461,29 @@ function sessions(r: Rec, panther: boolean): NormalizedEvent {
   if (!session) throw new NormalizeError("not a Snowflake SESSIONS row: SESSION_ID is missing or not exact (a JSON number beyond 2^53)");
   const env = clientEnvironment(r);
   return event(
-    { uid: 3002, activity: "session_start", event_name: "SESSIONS", time, status: "success", status_detail: null, actor: actorOf({ user, kind: kindOfLogin(method, col(r, "CLIENT_APPLICATION_ID")) }) },
+    {
+      uid: 3002,
+      activity: "session_start",
+      event_name: "SESSIONS",
+      time,
+      status: "success",
+      status_detail: null,
+      actor: actorOf({ user, kind: kindOfLogin(method, col(r, "CLIENT_APPLICATION_ID")) }),
+    },
     {
       session,
       auth: method ? { factors: [method], mfa: null, protocol: null } : null,
-      credential: method ? { key: null, key_type: null, kind: factorKind(method), native_type: method, parent_key: null, parent_key_type: null, parent_kind: null } : null,
+      credential: method
+        ? {
+            key: null,
+            key_type: null,
+            kind: factorKind(method),
+            native_type: method,
+            parent_key: null,
+            parent_key_type: null,
+            parent_kind: null,
+          }
+        : null,
       user_agent: col(r, "CLIENT_APPLICATION_ID"),
       correlation_id: loginEventId,
       native_id: session.key,
@@ -538,7 +617,8 @@ function accessHistory(r: Rec, panther: boolean): NormalizedEvent {
     const name = text(o.objectName);
     if (!id && !name) return;
     const type = text(o.objectDomain) ?? "Object";
-    if (!resources.some((x) => x.type === type && x.id === id && x.name === name) && resources.length < MAX_OBJECTS) resources.push({ type, id, name });
+    if (!resources.some((x) => x.type === type && x.id === id && x.name === name) && resources.length < MAX_OBJECTS)
+      resources.push({ type, id, name });
     const cols = columnNames(o);
     const key = `${modifiedHere ? "modified" : "accessed"}:${name ?? id}`;
     if (cols.length && Object.keys(columns).length < MAX_OBJECTS) columns[key] = cols;
@@ -551,7 +631,11 @@ function accessHistory(r: Rec, panther: boolean): NormalizedEvent {
   const op = text(field(ddlRec, "operationType"))?.toUpperCase() ?? null;
   const ddlDomain = text(field(ddlRec, "objectDomain"))?.toUpperCase() ?? "";
   const grant = op === "GRANT" || op === "REVOKE";
-  const identityDdl = op !== null && /^(USER|ROLE|DATABASE ROLE|DATABASE_ROLE|INTEGRATION|SECURITY INTEGRATION|NETWORK POLICY|MASKING POLICY|ROW ACCESS POLICY|PASSWORD POLICY|SESSION POLICY|AUTHENTICATION POLICY|SHARE)$/.test(ddlDomain);
+  const identityDdl =
+    op !== null &&
+    /^(USER|ROLE|DATABASE ROLE|DATABASE_ROLE|INTEGRATION|SECURITY INTEGRATION|NETWORK POLICY|MASKING POLICY|ROW ACCESS POLICY|PASSWORD POLICY|SESSION POLICY|AUTHENTICATION POLICY|SHARE)$/.test(
+      ddlDomain,
+    );
   // Writing into a stage (COPY INTO @stage, i.e. an unload) is a data export.
   const unload = modified.some((o) => /stage/i.test(text(o.objectDomain) ?? ""));
 
@@ -570,7 +654,15 @@ function accessHistory(r: Rec, panther: boolean): NormalizedEvent {
 
   return event(
     // ACCESS_HISTORY has no outcome column (and no user type: the user is a person unless typed otherwise).
-    { uid, activity, event_name: "ACCESS_HISTORY", time, status: "unknown", status_detail: null, actor: actorOf({ user, kind: kindOfUser(null, user) }) },
+    {
+      uid,
+      activity,
+      event_name: "ACCESS_HISTORY",
+      time,
+      status: "unknown",
+      status_detail: null,
+      actor: actorOf({ user, kind: kindOfUser(null, user) }),
+    },
     {
       resources,
       privileged: grant || identityDdl || unload,
@@ -582,7 +674,12 @@ function accessHistory(r: Rec, panther: boolean): NormalizedEvent {
         PARENT_QUERY_ID: idCol(r, "PARENT_QUERY_ID"),
         ROOT_QUERY_ID: idCol(r, "ROOT_QUERY_ID"),
         columns: Object.keys(columns).length ? columns : null,
-        BASE_OBJECTS_ACCESSED: base.length ? base.map((o) => text(o.objectName) ?? keyText(o.objectId)).filter((n) => n !== null).slice(0, MAX_OBJECTS) : null,
+        BASE_OBJECTS_ACCESSED: base.length
+          ? base
+              .map((o) => text(o.objectName) ?? keyText(o.objectId))
+              .filter((n) => n !== null)
+              .slice(0, MAX_OBJECTS)
+          : null,
         operationType: op,
         POLICIES_REFERENCED: policySummary.length ? policySummary : null,
         data_export: unload || null,
@@ -600,7 +697,14 @@ function grantsToUsers(r: Rec, panther: boolean): NormalizedEvent[] {
   const resources: EventResource[] = [];
   if (grantee) resources.push({ type: grantedTo === "APPLICATION_ROLE" ? "Application role" : "User", id: null, name: grantee });
   if (role) resources.push({ type: "Role", id: null, name: role });
-  const extra = extraOf({ view: "GRANTS_TO_USERS", GRANTED_BY: col(r, "GRANTED_BY"), GRANTED_TO: grantedTo, ROLE: role, GRANTEE_NAME: grantee, DELETED_ON: col(r, "DELETED_ON") });
+  const extra = extraOf({
+    view: "GRANTS_TO_USERS",
+    GRANTED_BY: col(r, "GRANTED_BY"),
+    GRANTED_TO: grantedTo,
+    ROLE: role,
+    GRANTEE_NAME: grantee,
+    DELETED_ON: col(r, "DELETED_ON"),
+  });
   // GRANTED_BY is the role that authorized the grant, not a user: the actor is not recorded.
   const actor = actorOf({ user: null });
   const shell = { uid: 3005 as const, event_name: "GRANTS_TO_USERS", status: "success" as const, status_detail: null, actor };
@@ -619,7 +723,12 @@ function grantsToRoles(r: Rec, panther: boolean): NormalizedEvent[] {
   const qualified = [col(r, "TABLE_CATALOG"), col(r, "TABLE_SCHEMA"), name].filter((p) => p !== null).join(".") || null;
   const resources: EventResource[] = [];
   if (grantee) resources.push({ type: col(r, "GRANTED_TO") === "DATABASE_ROLE" ? "Database role" : "Role", id: null, name: grantee });
-  if (qualified) resources.push({ type: grantedOn ? grantedOn.charAt(0) + grantedOn.slice(1).toLowerCase().replace(/_/g, " ") : "Object", id: null, name: qualified });
+  if (qualified)
+    resources.push({
+      type: grantedOn ? grantedOn.charAt(0) + grantedOn.slice(1).toLowerCase().replace(/_/g, " ") : "Object",
+      id: null,
+      name: qualified,
+    });
   const extra = extraOf({
     view: "GRANTS_TO_ROLES",
     PRIVILEGE: privilege,
@@ -657,7 +766,9 @@ export function normalizeSnowflake(record: unknown): NormalizedEvent[] {
     case "GRANTS_TO_ROLES":
       return grantsToRoles(inner, panther);
     case "DATA_TRANSFER_HISTORY":
-      throw new NormalizeError("Snowflake DATA_TRANSFER_HISTORY row: account-level transfer accounting with no user, session or query, not an audit event");
+      throw new NormalizeError(
+        "Snowflake DATA_TRANSFER_HISTORY row: account-level transfer accounting with no user, session or query, not an audit event",
+      );
     default:
       throw new NormalizeError(
         logType

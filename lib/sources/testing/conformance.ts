@@ -64,7 +64,15 @@ type ApprovalExpect = {
 type GoldenEntry = { ref: string; source?: string; expect: EventExpect | ApprovalExpect };
 type GoldenFile = GoldenEntry[] | { file: string; records: GoldenEntry[] }[];
 
-export type FieldResult = { platform: string; file: string; ref: string; field: ConformanceField; ok: boolean; expected: unknown; actual: unknown };
+export type FieldResult = {
+  platform: string;
+  file: string;
+  ref: string;
+  field: ConformanceField;
+  ok: boolean;
+  expected: unknown;
+  actual: unknown;
+};
 
 /**
  * The corpus vocabulary of verbs (closed) and the event activities each one accepts. An activity the sources
@@ -114,7 +122,9 @@ function sameInstant(expected: string | null | undefined, actual: string | null)
 }
 
 function targetFound(t: Target, e: NormalizedEvent): boolean {
-  return e.resources.some((r) => (t.id != null ? eqText(r.id, t.id) || eqText(r.name, t.id) : eqText(r.name, t.name) || eqText(r.id, t.name)));
+  return e.resources.some((r) =>
+    t.id != null ? eqText(r.id, t.id) || eqText(r.name, t.id) : eqText(r.name, t.name) || eqText(r.id, t.name),
+  );
 }
 
 function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, boolean, unknown, unknown][] {
@@ -125,10 +135,16 @@ function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, bo
     const a = x.actor;
     if (a === null) check("actor.id", null, e.actor.external_id);
     else {
-      if (a.id !== undefined) check("actor.id", a.id, e.actor.external_id, eqText(a.id, e.actor.external_id) || (a.id !== null && eqText(a.id, e.actor.login)));
+      if (a.id !== undefined)
+        check("actor.id", a.id, e.actor.external_id, eqText(a.id, e.actor.external_id) || (a.id !== null && eqText(a.id, e.actor.login)));
       if (a.name !== undefined) {
         const names = [e.actor.name, e.actor.login, e.actor.email];
-        check("actor.name", a.name, e.actor.name ?? e.actor.login, a.name === null ? names.every((n) => n === null) : names.some((n) => eqText(n, a.name)));
+        check(
+          "actor.name",
+          a.name,
+          e.actor.name ?? e.actor.login,
+          a.name === null ? names.every((n) => n === null) : names.some((n) => eqText(n, a.name)),
+        );
       }
       if (a.kind !== undefined) check("actor.kind", a.kind, e.actor.kind_hint);
     }
@@ -155,7 +171,12 @@ function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, bo
   if (x.src_ip !== undefined) check("src_ip", x.src_ip, e.src_endpoint.ip);
   if (x.activity !== undefined) check("activity", x.activity, e.activity, activityMatches(e.activity, x.activity));
   if (x.targets !== undefined && x.targets.length > 0)
-    check("targets", x.targets, e.resources, x.targets.every((t) => targetFound(t, e)));
+    check(
+      "targets",
+      x.targets,
+      e.resources,
+      x.targets.every((t) => targetFound(t, e)),
+    );
   if (x.mfa !== undefined) check("mfa", x.mfa, e.auth?.mfa ?? null, (x.mfa ?? null) === (e.auth?.mfa ?? null));
   if (x.privileged !== undefined) check("privileged", x.privileged, e.privileged, x.privileged === e.privileged);
   if (x.status !== undefined) check("status", x.status, e.status);
@@ -167,7 +188,9 @@ const REFUSED_STATES = new Set(["rejected", "cancelled", "canceled", "withdrawn"
 
 function compareApproval(x: ApprovalExpect, e: NormalizedEvent | null): [ConformanceField, boolean, unknown, unknown][] {
   const a = e?.approval ?? null;
-  const out: [ConformanceField, boolean, unknown, unknown][] = [["approval.kind", (a !== null) === (x.kind === "approval"), x.kind, a ? "approval" : "not_approval"]];
+  const out: [ConformanceField, boolean, unknown, unknown][] = [
+    ["approval.kind", (a !== null) === (x.kind === "approval"), x.kind, a ? "approval" : "not_approval"],
+  ];
   if (x.kind !== "approval" || !a) return out;
   if (x.ticket !== undefined) out.push(["approval.ticket", eqText(x.ticket, a.ticket_key), x.ticket, a.ticket_key]);
   if (x.state != null) {
@@ -202,7 +225,10 @@ function goldenByFile(dir: string): { file: string; records: GoldenEntry[] }[] {
   const golden = JSON.parse(fs.readFileSync(path.join(dir, "golden.json"), "utf8")) as GoldenFile;
   if (golden.length > 0 && "file" in golden[0]) return golden as { file: string; records: GoldenEntry[] }[];
   const records = fs.readdirSync(dir).filter((f) => /^records\./.test(f));
-  if (records.length !== 1) throw new Error(`${dir}: golden.json is a plain list, so exactly one records.* file is expected (found ${records.join(", ") || "none"})`);
+  if (records.length !== 1)
+    throw new Error(
+      `${dir}: golden.json is a plain list, so exactly one records.* file is expected (found ${records.join(", ") || "none"})`,
+    );
   return [{ file: records[0], records: golden as GoldenEntry[] }];
 }
 
@@ -223,7 +249,16 @@ export async function runConformance(platform: string, dir: string): Promise<Fie
     for await (const it of readRecords(fs.createReadStream(full), { fileName: file, parse: true })) items.push(it);
     // A shape the reader does not split into the vendor's records fails every record of the file as unread.
     if (items.length !== golden.length) {
-      for (const g of golden) results.push({ platform, file, ref: g.ref, field: "read", ok: false, expected: `${golden.length} records`, actual: `${items.length} read` });
+      for (const g of golden)
+        results.push({
+          platform,
+          file,
+          ref: g.ref,
+          field: "read",
+          ok: false,
+          expected: `${golden.length} records`,
+          actual: `${items.length} read`,
+        });
       continue;
     }
     items.forEach((it, i) => {
@@ -271,10 +306,18 @@ export function accuracyReport(results: FieldResult[]): string {
     right += ok;
     const failed = new Map<string, number>();
     for (const r of rs) if (!r.ok) failed.set(r.field, (failed.get(r.field) ?? 0) + 1);
-    const worst = [...failed].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([f, n]) => `${f} ${n}`).join(", ");
-    lines.push(`${platform.padEnd(18)} ${String(rs.length).padStart(7)} ${String(ok).padStart(6)}  ${((100 * ok) / rs.length).toFixed(1).padStart(7)}%  ${worst}`);
+    const worst = [...failed]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(", ");
+    lines.push(
+      `${platform.padEnd(18)} ${String(rs.length).padStart(7)} ${String(ok).padStart(6)}  ${((100 * ok) / rs.length).toFixed(1).padStart(7)}%  ${worst}`,
+    );
   }
-  lines.push(`${"all".padEnd(18)} ${String(all).padStart(7)} ${String(right).padStart(6)}  ${((100 * right) / Math.max(1, all)).toFixed(1).padStart(7)}%`);
+  lines.push(
+    `${"all".padEnd(18)} ${String(all).padStart(7)} ${String(right).padStart(6)}  ${((100 * right) / Math.max(1, all)).toFixed(1).padStart(7)}%`,
+  );
   return lines.join("\n");
 }
 

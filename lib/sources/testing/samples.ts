@@ -55,7 +55,8 @@ export async function runFile(source: Source, file: string): Promise<FileResult>
       const events = source.normalize(record, { fileName: path.basename(file), position: it.position });
       result.events.push({ position: it.position, record, events });
     } catch (err) {
-      if (!(err instanceof NormalizeError)) throw new Error(`${path.basename(file)}#${it.position}: ${source.platform} threw ${String(err)}`);
+      if (!(err instanceof NormalizeError))
+        throw new Error(`${path.basename(file)}#${it.position}: ${source.platform} threw ${String(err)}`);
       expect(err.message.startsWith(INVALID_EVENT_REASON), `${path.basename(file)}#${it.position}: ${err.message}`).toBe(false);
       reject(err.message);
     }
@@ -65,14 +66,18 @@ export async function runFile(source: Source, file: string): Promise<FileResult>
 
 export function printResult(r: FileResult): void {
   const lines = [`${path.basename(r.file)}: ${r.total} records, ${r.events.length} normalized, ${r.total - r.events.length} rejected`];
-  for (const [reason, positions] of r.rejected) lines.push(`    ${positions.length} x ${reason}  (positions ${positions.slice(0, 8).join(", ")}${positions.length > 8 ? ", …" : ""})`);
+  for (const [reason, positions] of r.rejected)
+    lines.push(`    ${positions.length} x ${reason}  (positions ${positions.slice(0, 8).join(", ")}${positions.length > 8 ? ", …" : ""})`);
   console.log(lines.join("\n"));
 }
 
 /** The event normalized from the record at `position`. */
 export function eventAt(r: FileResult, position: number): NormalizedEvent {
   const hit = r.events.find((e) => e.position === position);
-  if (!hit) throw new Error(`${path.basename(r.file)}#${position} was not normalized: ${[...r.rejected].find(([, p]) => p.includes(position))?.[0]}`);
+  if (!hit)
+    throw new Error(
+      `${path.basename(r.file)}#${position} was not normalized: ${[...r.rejected].find(([, p]) => p.includes(position))?.[0]}`,
+    );
   return hit.events[0];
 }
 
@@ -138,7 +143,10 @@ export function mutatedRecord(records: readonly unknown[]): fc.Arbitrary<unknown
   return fc
     .tuple(
       fc.constantFrom(...records),
-      fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom(...OPS), value: fc.jsonValue({ maxDepth: 2 }) }), { minLength: 1, maxLength: 10 }),
+      fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom(...OPS), value: fc.jsonValue({ maxDepth: 2 }) }), {
+        minLength: 1,
+        maxLength: 10,
+      }),
     )
     .map(([record, mutations]) => {
       const copy = structuredClone(record);

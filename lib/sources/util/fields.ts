@@ -162,7 +162,8 @@ export function extraOf(entries: Record<string, unknown>): Record<string, Json> 
     if (v === undefined || v === null || v === "") continue;
     const t = typeof v;
     if (t === "string" || t === "boolean" || (t === "number" && Number.isFinite(v))) out[k] = v as Json;
-    else if (t === "object" && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) out[k] = v as Json; // from JSON.parse; the event schema checks it
+    else if (t === "object" && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype))
+      out[k] = v as Json; // from JSON.parse; the event schema checks it
     else {
       const j = toJson(v);
       if (j !== undefined && j !== null) out[k] = j;

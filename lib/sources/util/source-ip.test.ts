@@ -8,6 +8,21 @@ describe("sourceIp", () => {
   });
 
   it("drops placeholders and the unspecified address", () => {
-    for (const v of ["0.0.0.0", "::", "0:0:0:0:0:0:0:0", "", "null", "NULL", "unknown", "Salesforce.com IP", "Internal", null, undefined, 0, {}]) expect(sourceIp(v), String(v)).toBeNull();
+    for (const v of [
+      "0.0.0.0",
+      "::",
+      "0:0:0:0:0:0:0:0",
+      "",
+      "null",
+      "NULL",
+      "unknown",
+      "Salesforce.com IP",
+      "Internal",
+      null,
+      undefined,
+      0,
+      {},
+    ])
+      expect(sourceIp(v), String(v)).toBeNull();
   });
 });

@@ -79,7 +79,13 @@ export function CaseControls({ c, users }: { c: EditableCase; users: CaseUserOpt
             );
           }}
         >
-          <CaseFields idPrefix="ce" draft={draft} onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} users={users} error={save.error} />
+          <CaseFields
+            idPrefix="ce"
+            draft={draft}
+            onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
+            users={users}
+            error={save.error}
+          />
           {save.error ? (
             <div className="alert alert-error" role="alert">
               {save.errorMessage}

@@ -25,7 +25,9 @@ export function CaseNotes({
   const [body, setBody] = useState("");
   return (
     <>
-      {notes.length === 0 ? <p className="muted">No notes yet.{canWrite ? " Write findings, hypotheses and decisions below (markdown)." : ""}</p> : null}
+      {notes.length === 0 ? (
+        <p className="muted">No notes yet.{canWrite ? " Write findings, hypotheses and decisions below (markdown)." : ""}</p>
+      ) : null}
       <ol className="case-notes">
         {notes.map((n) => (
           <Note key={n.id} caseId={caseId} note={n} canEdit={canWrite && (n.author?.id === userId || isAdmin)} />

@@ -7,7 +7,17 @@ import type { CaseTaskDto } from "@/lib/cases/types";
 import { addTask, updateTask, useCaseChange } from "@/components/api/cases";
 
 // The case's checklist: writers tick tasks and add new ones; readers see the same list without controls.
-export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; tasks: CaseTaskDto[]; canWrite: boolean; users: CaseUserOption[] }) {
+export function CaseTasks({
+  caseId,
+  tasks,
+  canWrite,
+  users,
+}: {
+  caseId: string;
+  tasks: CaseTaskDto[];
+  canWrite: boolean;
+  users: CaseUserOption[];
+}) {
   const toggle = useCaseChange((v: { id: string; done: boolean }) => updateTask(caseId, v.id, { done: v.done }));
   const add = useCaseChange((body: { title: string; assigneeId?: string; dueAt?: string }) => addTask(caseId, body));
   const [title, setTitle] = useState("");
@@ -16,7 +26,9 @@ export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; 
 
   return (
     <>
-      {tasks.length === 0 ? <p className="muted">No tasks yet.{canWrite ? " Add the next steps of the investigation below." : ""}</p> : null}
+      {tasks.length === 0 ? (
+        <p className="muted">No tasks yet.{canWrite ? " Add the next steps of the investigation below." : ""}</p>
+      ) : null}
       <ul className="case-tasks">
         {tasks.map((t) => {
           const meta = [
@@ -27,7 +39,13 @@ export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; 
           return (
             <li key={t.id} data-testid="case-task">
               {canWrite ? (
-                <TaskCheck key={`${t.id}-${t.done}`} title={t.title} done={t.done} disabled={toggle.isPending} onToggle={(done, revert) => toggle.mutate({ id: t.id, done }, { onError: revert })} />
+                <TaskCheck
+                  key={`${t.id}-${t.done}`}
+                  title={t.title}
+                  done={t.done}
+                  disabled={toggle.isPending}
+                  onToggle={(done, revert) => toggle.mutate({ id: t.id, done }, { onError: revert })}
+                />
               ) : (
                 <span className={t.done ? "case-task-done" : undefined}>
                   {t.done ? "✓ " : "☐ "}
@@ -89,7 +107,17 @@ export function CaseTasks({ caseId, tasks, canWrite, users }: { caseId: string; 
 }
 
 // The box turns at once (optimistic); the server page refresh then confirms it, or the error reverts it.
-function TaskCheck({ title, done, disabled, onToggle }: { title: string; done: boolean; disabled: boolean; onToggle: (done: boolean, revert: () => void) => void }) {
+function TaskCheck({
+  title,
+  done,
+  disabled,
+  onToggle,
+}: {
+  title: string;
+  done: boolean;
+  disabled: boolean;
+  onToggle: (done: boolean, revert: () => void) => void;
+}) {
   const [checked, setChecked] = useState(done);
   return (
     <label className="case-task-check">

@@ -40,7 +40,13 @@ function extent(points: Point[]): [number, number] | null {
 // is often months older than its handling, so the axis can zoom to either lane's span.
 export function CaseTimelineChart({ entries }: { entries: TimelineEntry[] }) {
   const [span, setSpan] = useState<Span>("all");
-  const toPoint = (e: TimelineEntry): Point => ({ t: Date.parse(e.at), lane: e.lane === "evidence" ? 1 : 0, label: e.label, detail: e.detail, at: e.at });
+  const toPoint = (e: TimelineEntry): Point => ({
+    t: Date.parse(e.at),
+    lane: e.lane === "evidence" ? 1 : 0,
+    label: e.label,
+    detail: e.detail,
+    at: e.at,
+  });
   const evidence = entries.filter((e) => e.lane === "evidence").map(toPoint);
   const handling = entries.filter((e) => e.lane === "handling").map(toPoint);
   const domain = extent(span === "evidence" ? evidence : span === "handling" ? handling : [...evidence, ...handling]) ?? [0, 1];

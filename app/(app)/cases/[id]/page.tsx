@@ -72,7 +72,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   await recordView({ ctx: user.ctx, type: "case", id: c.id });
   const canWrite = can(user.role, "cases.write");
   const canExport = can(user.role, "cases.export");
-  const workers = users.filter((u) => !u.disabled && can(u.role, "cases.write")).map((u) => ({ id: u.id, label: u.name ? `${u.name} (${u.email})` : u.email }));
+  const workers = users
+    .filter((u) => !u.disabled && can(u.role, "cases.write"))
+    .map((u) => ({ id: u.id, label: u.name ? `${u.name} (${u.email})` : u.email }));
   const ev = timeline.evidence;
 
   return (
@@ -171,10 +173,11 @@ export default async function CasePage({ params, searchParams }: { params: Promi
       <section className="panel" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
         <p className="muted">
-          Evidence is placed at <strong>event time</strong> (when it happened on the platform); handling at <strong>case time</strong> (when it
-          was found and worked here). {ev.total.toLocaleString("en")} evidence events
-          {ev.total > ev.shown ? `, ${(ev.offset + 1).toLocaleString("en")}–${(ev.offset + ev.shown).toLocaleString("en")} shown` : ""};{" "}
-          {timeline.handling.total.toLocaleString("en")} case activities.
+          Evidence is placed at <strong>event time</strong> (when it happened on the platform); handling at <strong>case time</strong> (when
+          it was found and worked here). {ev.total.toLocaleString("en")} evidence events
+          {ev.total > ev.shown
+            ? `, ${(ev.offset + 1).toLocaleString("en")}–${(ev.offset + ev.shown).toLocaleString("en")} shown`
+            : ""}; {timeline.handling.total.toLocaleString("en")} case activities.
         </p>
         {timeline.entries.length === 0 ? (
           <p className="muted">Nothing to place yet: cite sessions, events or findings to see their events here.</p>
@@ -184,7 +187,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
             {ev.total > ev.limit ? (
               <nav className="table-tools" aria-label="Evidence pages">
                 {ev.offset > 0 ? (
-                  <Link href={`/cases/${c.id}?evidenceOffset=${Math.max(0, ev.offset - ev.limit)}&evidenceLimit=${ev.limit}`}>← Earlier evidence</Link>
+                  <Link href={`/cases/${c.id}?evidenceOffset=${Math.max(0, ev.offset - ev.limit)}&evidenceLimit=${ev.limit}`}>
+                    ← Earlier evidence
+                  </Link>
                 ) : null}
                 {ev.offset + ev.shown < ev.total ? (
                   <Link href={`/cases/${c.id}?evidenceOffset=${ev.offset + ev.limit}&evidenceLimit=${ev.limit}`}>Later evidence →</Link>
@@ -207,7 +212,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
                     <tr key={`${e.lane}-${e.id}`} className={`lane-${e.lane}`}>
                       <td>{fmtTime(e.at)}</td>
                       <td>
-                        <span className={`case-lane case-lane-${e.lane}`}>{e.lane === "evidence" ? "Evidence · event time" : "Handling · case time"}</span>
+                        <span className={`case-lane case-lane-${e.lane}`}>
+                          {e.lane === "evidence" ? "Evidence · event time" : "Handling · case time"}
+                        </span>
                       </td>
                       <td>{e.href ? <Link href={e.href}>{e.label}</Link> : e.label}</td>
                       <td>{e.detail}</td>
@@ -224,7 +231,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
         <h2 id="history-h">History</h2>
         <p className="muted">
           Every change to this case: who, what, when, and the values before and after.
-          {c.activityTotal > c.activity.length ? ` The newest ${c.activity.length.toLocaleString("en")} of ${c.activityTotal.toLocaleString("en")} are shown.` : ""}
+          {c.activityTotal > c.activity.length
+            ? ` The newest ${c.activity.length.toLocaleString("en")} of ${c.activityTotal.toLocaleString("en")} are shown.`
+            : ""}
         </p>
         <table className="data case-history" data-testid="case-history">
           <caption className="visually-hidden">Case history, newest first</caption>

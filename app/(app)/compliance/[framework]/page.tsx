@@ -57,7 +57,9 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
       <td>
         <span className={`cmp-status cmp-status-${c.status}`}>{CONTROL_STATUS_LABEL[c.status]}</span>
       </td>
-      <td className="cmp-num">{c.evidence.filter((e) => e.present).length} of {c.evidence.length}</td>
+      <td className="cmp-num">
+        {c.evidence.filter((e) => e.present).length} of {c.evidence.length}
+      </td>
       <td className="cmp-num">{c.openFindings}</td>
     </tr>
   );
@@ -180,7 +182,13 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
             </table>
           </div>
         )}
-        {isOwasp ? <OwaspAttribution /> : <p className="cmp-attribution">{st.meta.name}: NIST work, public domain. Source: {st.meta.source}</p>}
+        {isOwasp ? (
+          <OwaspAttribution />
+        ) : (
+          <p className="cmp-attribution">
+            {st.meta.name}: NIST work, public domain. Source: {st.meta.source}
+          </p>
+        )}
       </section>
     </>
   );

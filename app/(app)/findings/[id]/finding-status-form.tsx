@@ -28,7 +28,15 @@ export function FindingStatusForm({ id, status }: { id: string; status: "open" |
     <form onSubmit={submit} className="finding-status-form" aria-label={status === "open" ? "Dismiss this finding" : "Reopen this finding"}>
       <div className="field">
         <label htmlFor="finding-reason">{status === "open" ? "Reason for dismissing" : "Reason for reopening"}</label>
-        <textarea id="finding-reason" name="reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={5} />
+        <textarea
+          id="finding-reason"
+          name="reason"
+          rows={3}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          required
+          minLength={5}
+        />
       </div>
       {error ? (
         <div className="alert alert-error" role="alert">

@@ -16,7 +16,8 @@ const FRAMEWORK: Record<string, string> = {
   "nist-ai-rmf-1.0": "NIST AI RMF 1.0",
 };
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const show = (v: unknown): string => (v === null || v === undefined ? "—" : Array.isArray(v) ? v.map(show).join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v));
+const show = (v: unknown): string =>
+  v === null || v === undefined ? "—" : Array.isArray(v) ? v.map(show).join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v);
 const words = (k: string) => k.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
 
 // One finding: what the rule checks, the facts it cites, the events that prove it, the controls it maps to,
@@ -32,8 +33,8 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
         <PageHeader title="Finding not found" />
         <EmptyState title="There is no finding with this id">
           <p>
-            The link may be mistyped or point to another installation. Find the finding again on the <Link href="/findings">Findings</Link> page,
-            by rule, severity or status.
+            The link may be mistyped or point to another installation. Find the finding again on the <Link href="/findings">Findings</Link>{" "}
+            page, by rule, severity or status.
           </p>
         </EmptyState>
       </>
@@ -48,7 +49,14 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
       <PageHeader
         title={f.title}
         description={rule?.description}
-        actions={<AddToCase itemType="finding" refId={f.id} snapshot={{ title: f.title, ruleId: f.ruleId, severity: f.severity, evidence: f.evidence }} canWrite={can(user.role, "cases.write")} />}
+        actions={
+          <AddToCase
+            itemType="finding"
+            refId={f.id}
+            snapshot={{ title: f.title, ruleId: f.ruleId, severity: f.severity, evidence: f.evidence }}
+            canWrite={can(user.role, "cases.write")}
+          />
+        }
       />
       <p>
         <Link href="/findings">← All findings</Link>

@@ -28,7 +28,8 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         <PageHeader title="Identity not found" />
         <EmptyState title="There is no identity with this id">
           <p>
-            A later correlation run may have merged it into another identity. Find it again on the <Link href="/identities">Identities</Link> page.
+            A later correlation run may have merged it into another identity. Find it again on the{" "}
+            <Link href="/identities">Identities</Link> page.
           </p>
         </EmptyState>
       </>
@@ -171,7 +172,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             {i.sessions > i.recentSessions.length ? (
               <p className="muted">
                 The {i.recentSessions.length} most recent are shown;{" "}
-                <Link href={`/sessions?identityId=${i.id}&identityName=${encodeURIComponent(i.displayName)}`}>see all on the Sessions page</Link>.
+                <Link href={`/sessions?identityId=${i.id}&identityName=${encodeURIComponent(i.displayName)}`}>
+                  see all on the Sessions page
+                </Link>
+                .
               </p>
             ) : null}
           </>

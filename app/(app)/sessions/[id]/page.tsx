@@ -20,7 +20,13 @@ export const metadata = { title: "Session" };
 const EVENTS_PAGE = 250;
 const search = z.object({ eventsOffset: z.coerce.number().int().min(0).catch(0).default(0) });
 
-export default async function SessionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string>> }) {
+export default async function SessionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string>>;
+}) {
   const user = await requirePage("/sessions/[id]");
   const canWriteCases = can(user.role, "cases.write");
   const { id } = await params;
@@ -122,7 +128,10 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
                 <ul className="session-findings" aria-label="Findings citing this session">
                   {sessionFindings.items.map((f) => (
                     <li key={f.id}>
-                      <Link href={`/findings/${f.id}`}>{f.title}</Link> <span className="muted">({f.severity}, {f.status})</span>
+                      <Link href={`/findings/${f.id}`}>{f.title}</Link>{" "}
+                      <span className="muted">
+                        ({f.severity}, {f.status})
+                      </span>
                     </li>
                   ))}
                 </ul>
@@ -167,8 +176,8 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
         </h2>
         {s.links.length === 0 ? (
           <p className="muted">
-            No link to another session is proven. Links are made only from a shared session key, an identity provider&apos;s sign-in event or a
-            credential minted in one session and used in another.
+            No link to another session is proven. Links are made only from a shared session key, an identity provider&apos;s sign-in event
+            or a credential minted in one session and used in another.
           </p>
         ) : (
           <table className="data">
@@ -229,7 +238,11 @@ export default async function SessionPage({ params, searchParams }: { params: Pr
           events={s.events}
           linkedEvents={s.linkedEvents}
           linkedTruncated={s.linkedEventsTruncated}
-          links={s.links.map((l) => ({ id: l.session.id, platform: l.session.platform, label: `${l.session.identity?.name ?? "no actor"}, ${l.kind}` }))}
+          links={s.links.map((l) => ({
+            id: l.session.id,
+            platform: l.session.platform,
+            label: `${l.session.identity?.name ?? "no actor"}, ${l.kind}`,
+          }))}
           canWriteCases={canWriteCases}
         />
       </section>

@@ -187,7 +187,7 @@ export function SessionTimeline({
   };
 
   const openMark = marks.find((m) => m.key === open) ?? null;
-  const openEvent = openMark?.own ? events.find((e) => e.id === openMark.id) ?? null : null;
+  const openEvent = openMark?.own ? (events.find((e) => e.id === openMark.id) ?? null) : null;
   const visibleActive = marks[active] && inView(marks[active]) ? marks[active].key : marks.find(inView)?.key;
   const span = view[1] - view[0];
   const ticks = Array.from({ length: 5 }, (_, i) => view[0] + (span * (i + 0.5)) / 5);
@@ -208,10 +208,16 @@ export function SessionTimeline({
           Show all
         </button>
         <span className="muted" aria-live="polite">
-          {fmtTime(new Date(view[0]).toISOString())} → {fmtTime(new Date(view[1]).toISOString())} · {marks.filter(inView).length} of {marks.length} events in view
+          {fmtTime(new Date(view[0]).toISOString())} → {fmtTime(new Date(view[1]).toISOString())} · {marks.filter(inView).length} of{" "}
+          {marks.length} events in view
         </span>
       </div>
-      <div className="lanes" role="group" aria-label="Timeline: one lane per platform. Arrow keys move between events, + and − zoom, Enter opens an event." onKeyDown={onKey}>
+      <div
+        className="lanes"
+        role="group"
+        aria-label="Timeline: one lane per platform. Arrow keys move between events, + and − zoom, Enter opens an event."
+        onKeyDown={onKey}
+      >
         {lanes.map((p) => (
           <div className="lane" key={p} data-testid={`lane-${p}`}>
             <div className="lane-label">
@@ -302,7 +308,9 @@ export function SessionTimeline({
 
       <h3>Events</h3>
       <table className="data">
-        <caption className="visually-hidden">The session&apos;s events in time order, with their source record and ledger proof status</caption>
+        <caption className="visually-hidden">
+          The session&apos;s events in time order, with their source record and ledger proof status
+        </caption>
         <thead>
           <tr>
             <th scope="col">Time (UTC)</th>
@@ -329,7 +337,11 @@ export function SessionTimeline({
                 >
                   {e.eventName}
                 </button>
-                {e.privileged ? <span className="kind" style={{ marginLeft: "0.35rem" }}>privileged</span> : null}
+                {e.privileged ? (
+                  <span className="kind" style={{ marginLeft: "0.35rem" }}>
+                    privileged
+                  </span>
+                ) : null}
               </td>
               <td>{e.status ?? "—"}</td>
               <td className="clip-cell">{e.target ?? "—"}</td>
@@ -338,14 +350,26 @@ export function SessionTimeline({
                   {e.raw.fileName} #{e.raw.position}
                 </code>
               </td>
-              <td>{e.proof.status === "included" ? `checkpoint ${e.proof.checkpointId}` : e.proof.status === "pending" ? "not yet checkpointed" : e.proof.status}</td>
+              <td>
+                {e.proof.status === "included"
+                  ? `checkpoint ${e.proof.checkpointId}`
+                  : e.proof.status === "pending"
+                    ? "not yet checkpointed"
+                    : e.proof.status}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
 
       {openMark ? (
-        <EventDrawer mark={openMark} event={openEvent} link={links.find((l) => l.id === openMark.sessionId) ?? null} onClose={() => setOpen(null)} canWriteCases={canWriteCases} />
+        <EventDrawer
+          mark={openMark}
+          event={openEvent}
+          link={links.find((l) => l.id === openMark.sessionId) ?? null}
+          onClose={() => setOpen(null)}
+          canWriteCases={canWriteCases}
+        />
       ) : null}
     </div>
   );
@@ -421,8 +445,8 @@ function EventDrawer({
           </>
         ) : (
           <p>
-            This event belongs to a linked session{link ? ` (${link.label})` : ""}. Its raw record and proof are on that session&apos;s page:{" "}
-            {mark.sessionId ? <Link href={`/sessions/${mark.sessionId}`}>open the linked session</Link> : null}.
+            This event belongs to a linked session{link ? ` (${link.label})` : ""}. Its raw record and proof are on that session&apos;s
+            page: {mark.sessionId ? <Link href={`/sessions/${mark.sessionId}`}>open the linked session</Link> : null}.
           </p>
         )}
       </div>

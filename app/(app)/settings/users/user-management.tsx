@@ -25,9 +25,7 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
 
   const filtered = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    return (users.data ?? []).filter(
-      (u) => !f || u.email.includes(f) || (u.name ?? "").toLowerCase().includes(f) || u.role.includes(f),
-    );
+    return (users.data ?? []).filter((u) => !f || u.email.includes(f) || (u.name ?? "").toLowerCase().includes(f) || u.role.includes(f));
   }, [users.data, filter]);
   const { sorted: rows, sort, toggle } = useSorted<UserDto, SortKey>(filtered, { key: "email", dir: 1 });
 

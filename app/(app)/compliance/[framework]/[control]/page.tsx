@@ -105,7 +105,10 @@ export default async function ControlPage({ params }: Props) {
         <h2 id="ctl-findings">Findings</h2>
         {d.findings.length === 0 ? (
           <p className="cmp-empty">
-            No finding of a mapped risk rule. {d.evidence.some((e) => e.kind === "finding_rule") ? "Run the risk rules after ingesting to check again." : "No risk rule maps to this control."}
+            No finding of a mapped risk rule.{" "}
+            {d.evidence.some((e) => e.kind === "finding_rule")
+              ? "Run the risk rules after ingesting to check again."
+              : "No risk rule maps to this control."}
           </p>
         ) : (
           <>

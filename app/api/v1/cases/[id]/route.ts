@@ -13,4 +13,6 @@ export const GET = userRoute("GET /api/v1/cases/[id]", async ({ ctx, params: { i
 });
 
 // PATCH /api/v1/cases/{id} - edit title, description, severity, assignee, tags, or move the status
-export const PATCH = userRoute("PATCH /api/v1/cases/[id]", async ({ ctx, params: { id }, body }) => updateCase({ ctx, caseId: id, input: body }));
+export const PATCH = userRoute("PATCH /api/v1/cases/[id]", async ({ ctx, params: { id }, body }) =>
+  updateCase({ ctx, caseId: id, input: body }),
+);

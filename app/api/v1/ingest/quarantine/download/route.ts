@@ -13,5 +13,8 @@ export const GET = userRoute("GET /api/v1/ingest/quarantine/download", async ({ 
       else controller.enqueue(encoder.encode(next.value));
     },
   });
-  return download(body, { fileName: `quarantine-${filter.batchId ?? filter.sourceId ?? "all"}.ndjson`, contentType: "application/x-ndjson" });
+  return download(body, {
+    fileName: `quarantine-${filter.batchId ?? filter.sourceId ?? "all"}.ndjson`,
+    contentType: "application/x-ndjson",
+  });
 });
