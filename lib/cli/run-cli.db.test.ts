@@ -78,3 +78,23 @@ describe("the CLI dispatcher", () => {
     expect(io.stdout).toEqual(["42"]);
   });
 });
+
+describe("npm run cli -- ingest", () => {
+  it("ends with the whole analysis: governance checks and risk findings exist without any other step", async () => {
+    const { pool } = await import("@/lib/db");
+    const file = "lib/sources/aws-cloudtrail/fixtures/111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json";
+    const io = capture();
+    expect(await runCli({ argv: ["ingest", file], commands, io }), io.stderr.join("\n")).toBe(0);
+    const counts = (
+      await pool().query<{ sessions: string; checks: string; privileged: string }>(
+        `SELECT (SELECT count(*) FROM session)::text AS sessions, (SELECT count(*) FROM governance_check)::text AS checks,
+                (SELECT count(*) FROM event WHERE privileged)::text AS privileged`,
+      )
+    ).rows[0];
+    expect(Number(counts.sessions)).toBeGreaterThan(0);
+    // Every privileged action in the trail has its governance check, written by the ingest itself.
+    expect(Number(counts.privileged)).toBeGreaterThan(0);
+    expect(Number(counts.checks)).toBe(Number(counts.privileged));
+    expect(io.stdout.join("\n")).toMatch(/\d+ governance checks \(\d+ not ok\); \d+ findings raised/);
+  });
+});

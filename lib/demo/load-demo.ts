@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { db } from "@/lib/db";
-import { runCorrelation } from "@/lib/correlation/run-correlation";
+import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
 import { system } from "@/lib/context/request-context";
 import { generateDemo } from "./generate-demo";
@@ -39,6 +39,7 @@ export async function loadDemoIfEmpty({
     throw new Error(`the demo dataset did not ingest: ${failed.map((o) => `${path.basename(o.file)}: ${o.error}`).join("; ")}`);
   const stored = outcomes.reduce((n, o) => n + (o.result?.stored ?? 0), 0);
   const quarantined = outcomes.reduce((n, o) => n + (o.result?.quarantined ?? 0), 0);
-  const c = await runCorrelation({ ctx: system() });
+  // The whole analysis, so that the first start shows sessions, governance checks and findings at once.
+  const c = await runAnalysis({ ctx: system(), mode: "full" });
   return { loaded: true, files: summary.files, records: summary.records, stored, quarantined, sessions: c.sessions, dir };
 }

@@ -25,14 +25,16 @@ const correlateCmd: CliCommand = {
   async run(args, io: CliIo, ctx) {
     const { values } = flags(args, { json: { type: "boolean" }, full: { type: "boolean" }, incremental: { type: "boolean" } });
     if (values.full && values.incremental) throw new UsageError("Pass --full or --incremental, not both.");
-    const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-    const s = await runCorrelation({ ctx, mode: values.incremental ? "incremental" : "full" });
+    // Correlation and the checks and findings that read its sessions, as after any ingest.
+    const { runAnalysis } = await import("@/lib/analysis/run-analysis");
+    const s = await runAnalysis({ ctx, mode: values.incremental ? "incremental" : "full" });
     if (values.json) io.out(JSON.stringify(s, null, 2));
     else
       io.out(
         `Correlated ${s.events.toLocaleString()} of ${s.totalEvents.toLocaleString()} events (${s.mode}` +
           `${s.fallbackReason ? `: ${s.fallbackReason}` : ""}; ${s.newEvents.toLocaleString()} new): ${s.identities} identities, ` +
-          `${s.credentials} credentials, ${s.sessions} sessions, ${s.links} links (${s.durationMs} ms).`,
+          `${s.credentials} credentials, ${s.sessions} sessions, ${s.links} links (${s.durationMs} ms); ` +
+          `${s.governance.checks} governance checks, ${s.risk.raised} findings raised, ${s.risk.updated} updated, ${s.risk.resolved} resolved.`,
       );
     return 0;
   },

@@ -77,10 +77,10 @@ const ingest: CliCommand = {
     });
     const storedAny = outcomes.some((o) => (o.result?.stored ?? 0) > 0);
     if (storedAny && !values["no-correlate"]) {
-      const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-      const c = await runCorrelation({ ctx });
-      if (!values.json)
-        io.out(`Correlated ${c.events} events: ${c.identities} identities, ${c.sessions} sessions, ${c.links} links (${c.durationMs} ms).`);
+      // The same analysis as every other way in: correlation, governance checks, risk rules.
+      const { runAnalysis, describeAnalysis } = await import("@/lib/analysis/run-analysis");
+      const a = await runAnalysis({ ctx, mode: "full" });
+      if (!values.json) io.out(describeAnalysis(a));
     }
     if (values.json) io.out(JSON.stringify(outcomes, null, 2));
     const failed = outcomes.filter((o) => o.error || o.result?.status !== "completed").length;
