@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { E2E } from "../config";
 import { apiSignIn, uiSignIn } from "../helpers";
 
-// First paint of the session page for a 10,000-event session (issue 5: "<= 1 s"). Ingests one Okta System Log
+// First paint of the session page for a 10,000-event session (target: 1 s or less). Ingests one Okta System Log
 // export of 10,000 events sharing one externalSessionId through the API, correlates, then opens /sessions/<id>
 // signed in, several times, and reads from the browser: first-contentful-paint (performance paint entries), and the
 // time until the four answers and the timeline are on screen (a requestAnimationFrame probe installed before the

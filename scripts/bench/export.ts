@@ -3,7 +3,7 @@
 // then the export to a zip file (timed, peak RSS of this process) and `node verify.mjs` on the unzipped package
 // (timed, peak RSS of the verifier process).
 //   npm run bench -- export [--events N] [--session-size S] [--noise M] [--repeat K]
-// Targets (issue 7): export of 100,000 events <= 5 s, verify <= 3 s, memory bounded.
+// Targets: export of 100,000 events <= 5 s, verify <= 3 s, memory bounded.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
