@@ -98,3 +98,13 @@ describe("npm run cli -- ingest", () => {
     expect(io.stdout.join("\n")).toMatch(/\d+ governance checks \(\d+ not ok\); \d+ findings raised/);
   });
 });
+
+describe("npm run cli -- ingest --help", () => {
+  it("lists every registered platform with the shapes it reads", async () => {
+    const { describePlatforms } = await import("@/lib/sources/registry");
+    const io = capture();
+    expect(await runCli({ argv: ["ingest", "--help"], commands, io })).toBe(0);
+    const text = io.stdout.join("\n");
+    for (const p of describePlatforms()) expect(text).toContain(`  ${p.id.padEnd(18)} ${p.label}: ${p.formats.join(", ")}`);
+  });
+});

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { describePlatforms } from "@/lib/sources/registry";
 import { UsageError, type CliCommand } from "../command";
 
 // `npm run cli -- ingest <files or folders> [--platform okta] [--source name]`: the command-line way in, through
@@ -11,15 +12,22 @@ const ingest: CliCommand = {
   name: "ingest",
   summary: "Ingest audit export files or folders (format detected per file)",
   usage: "<files or folders…> [--platform <id>] [--source <name>] [--json] [--no-correlate]",
-  help: [
-    "Reads each file as a stream (JSON array, NDJSON, API page envelope, .gz of these), keeps every record",
-    "verbatim in the evidence ledger or quarantines it with its reason, and prints per file:",
-    "read = stored + duplicate + quarantined. Ingesting a file again stores nothing new.",
-    "  --platform <id>   skip detection (okta, entra, aws-cloudtrail, github, …)",
-    "  --source <name>   the source to file the records under (default: the platform's name)",
-    "  --json            print the results as JSON",
-    "  --no-correlate    do not rebuild sessions afterwards (by default the correlation runs when anything was stored)",
-  ].join("\n"),
+  // Built when asked for, from the source registry: the list of platforms and shapes is always the real one.
+  get help() {
+    return [
+      "Reads each file as a stream (JSON array, NDJSON, API page envelope, CSV, .gz of these), keeps every record",
+      "verbatim in the evidence ledger or quarantines it with its reason, and prints per file:",
+      "read = stored + duplicate + quarantined. Ingesting a file again stores nothing new.",
+      "  --platform <id>   skip detection and read every file as this platform's (ids below)",
+      "  --source <name>   the source to file the records under (default: the platform's name)",
+      "  --json            print the results as JSON",
+      "  --no-correlate    skip the analysis afterwards (by default, when anything was stored, correlation, governance",
+      "                    checks and risk rules run, as after an upload)",
+      "",
+      "Platforms and the shapes each reads:",
+      ...describePlatforms().map((p) => `  ${p.id.padEnd(18)} ${p.label}: ${p.formats.join(", ")}`),
+    ].join("\n");
+  },
   database: "write",
   async run(args, io, ctx) {
     let parsed;
