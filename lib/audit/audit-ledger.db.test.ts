@@ -4,7 +4,7 @@ import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-conte
 import { ensureSource } from "@/lib/ingest/sources";
 import { createCheckpoint, onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
-import { AUDIT_PLATFORM, flushAuditToLedger } from "./flush-audit-to-ledger";
+import { AUDIT_PLATFORM, drainAuditFlush, flushAuditToLedger } from "./flush-audit-to-ledger";
 import { csvCell, exportAudit } from "./export-audit";
 import { auditListQuery, listAudit } from "./list-audit";
 import { recordAudit } from "./record-audit";
@@ -164,5 +164,27 @@ describe("csvCell", () => {
     expect(csvCell("=HYPERLINK(1)")).toBe(`"'=HYPERLINK(1)"`);
     expect(csvCell(null)).toBe("");
     expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
+  });
+});
+
+describe("drainAuditFlush (a process closing its database)", () => {
+  it("appends the entries a pending timer was waiting for at once, and leaves no timer behind", async () => {
+    const before = process.env.SESSIONPROOF_AUDIT_AUTOFLUSH;
+    process.env.SESSIONPROOF_AUDIT_AUTOFLUSH = "1";
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      await flushAuditToLedger();
+      const others = vi.getTimerCount(); // timers of the database clients, not ours
+      await recordAudit({ ctx, resourceType: "session", resourceId: "s-drain", details: { type: "view.session", id: "s-drain" } });
+      expect(vi.getTimerCount()).toBe(others + 2); // the debounced flush and the later sweep
+      await drainAuditFlush();
+      expect(vi.getTimerCount()).toBeLessThanOrEqual(others);
+      const row = await db().auditLog.findFirstOrThrow({ where: { resourceId: "s-drain" } });
+      expect(row.rawRecordId).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+      if (before === undefined) delete process.env.SESSIONPROOF_AUDIT_AUTOFLUSH;
+      else process.env.SESSIONPROOF_AUDIT_AUTOFLUSH = before;
+    }
   });
 });

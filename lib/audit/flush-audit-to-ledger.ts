@@ -156,3 +156,17 @@ export function scheduleAuditFlush(): void {
   }, 5000);
   sweep.unref?.();
 }
+
+/**
+ * For a process about to close its database (the CLI): cancels the pending timers and, when an entry was waiting
+ * for them, flushes now, so that the entries reach the ledger before the connection goes and no timer fires
+ * against a database that is shutting down.
+ */
+export async function drainAuditFlush(): Promise<void> {
+  const pending = timer !== null || sweep !== null;
+  if (timer) clearTimeout(timer);
+  if (sweep) clearTimeout(sweep);
+  timer = null;
+  sweep = null;
+  if (pending) await flushAuditToLedger();
+}

@@ -81,6 +81,9 @@ export async function runCli({
     const current = database;
     database = null;
     if (!current) return;
+    // Audit entries written by the command go into the ledger now, not from a timer after the database stopped.
+    const { drainAuditFlush } = await import("@/lib/audit/flush-audit-to-ledger");
+    await drainAuditFlush().catch((err: Error) => io.err(`[audit] could not append the audit trail to the ledger: ${err.message}`));
     const { closeDb } = await import("@/lib/db");
     await closeDb();
     await current.close();
