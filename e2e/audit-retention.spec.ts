@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // Legal holds and the audit trail as their users meet them: an admin places a hold on a source and time range
 // with a reason and releases it (both shown in the list, with who and why); an analyst is refused both the hold
@@ -14,7 +14,7 @@ let sourceId: string;
 let sessionId: string;
 
 test("setup: a GitHub export is ingested and correlated", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   const up = await ctx.post("/api/v1/ingest/upload", {
     headers: { "x-file-name": FILE },
     data: fs.readFileSync(`lib/sources/github/fixtures/${FILE}`),
@@ -32,7 +32,7 @@ test("setup: a GitHub export is ingested and correlated", async () => {
 });
 
 test("an analyst cannot place or release holds, set retention, purge, or read the audit trail", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   expect((await ctx.post("/api/v1/holds", { data: { sourceId, reason: "not allowed here" } })).status()).toBe(403);
   expect((await ctx.post("/api/v1/holds/00000000-0000-4000-8000-000000000000/release", { data: { reason: "not allowed" } })).status()).toBe(
     403,
@@ -48,12 +48,12 @@ test("an analyst cannot place or release holds, set retention, purge, or read th
 });
 
 test("an admin places a hold on a source range with a reason, sees it, and releases it", async ({ page }) => {
-  const admin = await apiSignIn(E2E.admin.email, E2E.admin.password);
+  const admin = await apiAs("admin");
   const short = await admin.post("/api/v1/holds", { data: { sourceId, reason: "no" } });
   expect(short.status()).toBe(422);
   await admin.dispose();
 
-  await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+  await openAs(page, "admin");
   await page.goto("/retention");
   await expect(page.getByRole("heading", { name: "Retention per source" })).toBeVisible();
   await page.getByText("Place a hold on a source and time range").click();
@@ -96,7 +96,7 @@ test("an admin places a hold on a source range with a reason, sees it, and relea
 });
 
 test("a case hold keeps the session the case cites, and the case page shows it", async ({ page }) => {
-  const analyst = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const analyst = await apiAs("analyst");
   const created = await analyst.post("/api/v1/cases", { data: { title: `Hold test ${Date.now()}` } });
   expect(created.status(), await created.text()).toBe(201);
   const caseId = (await created.json()).id as string;
@@ -105,7 +105,7 @@ test("a case hold keeps the session the case cites, and the case page shows it",
   expect((await analyst.post("/api/v1/holds", { data: { caseId, reason: "analysts cannot" } })).status()).toBe(403);
   await analyst.dispose();
 
-  const admin = await apiSignIn(E2E.admin.email, E2E.admin.password);
+  const admin = await apiAs("admin");
   const placed = await admin.post("/api/v1/holds", { data: { caseId, reason: "Litigation hold for this case" } });
   expect(placed.status(), await placed.text()).toBe(201);
   const holds = (await (await admin.get(`/api/v1/holds?caseId=${caseId}`)).json()).items as { active: boolean; heldRecords: number }[];
@@ -116,7 +116,7 @@ test("a case hold keeps the session the case cites, and the case page shows it",
   await admin.dispose();
 
   // The analyst sees the hold on the case page (read-only: no release control).
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.goto(`/cases/${caseId}`);
   const panel = page.getByTestId("legal-hold-panel");
   await expect(panel).toContainText("Under legal hold");
@@ -125,7 +125,7 @@ test("a case hold keeps the session the case cites, and the case page shows it",
 });
 
 test("an auditor finds his own view of a session in the audit trail, filters it, and downloads CSV", async ({ page }) => {
-  await uiSignIn(page, E2E.users.auditor.email, E2E.users.auditor.password);
+  await openAs(page, "auditor");
   await page.goto(`/sessions/${sessionId}`);
   await expect(page.getByTestId("answers")).toBeVisible();
 
@@ -169,7 +169,7 @@ test("an auditor finds his own view of a session in the audit trail, filters it,
     .toBeGreaterThan(0);
 
   // Roles without audit.read get no nav item and a 403 page.
-  const analyst = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const analyst = await apiAs("analyst");
   expect((await analyst.get("/audit")).status()).toBe(403);
   await analyst.dispose();
 });

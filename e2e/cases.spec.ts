@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // Cases as an analyst works them: from a session, "Add to case" opens a new case with the session as annotated
 // evidence; on the case page the analyst moves the status, writes a markdown note and adds a task, and each change
@@ -16,7 +16,7 @@ let sessionId = "";
 let caseId = "";
 
 test("setup: the analyst ingests a CloudTrail export and correlates it", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   const up = await ctx.post("/api/v1/ingest/upload", {
     headers: { "x-file-name": FIXTURE },
     data: fs.readFileSync(`lib/sources/aws-cloudtrail/fixtures/${FIXTURE}`),
@@ -36,7 +36,7 @@ test("setup: the analyst ingests a CloudTrail export and correlates it", async (
 });
 
 test("the analyst adds a session to a new case, moves its status, writes a note and a task", async ({ page }) => {
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.goto(`/sessions/${sessionId}`);
   await page.getByRole("button", { name: "Add to case" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Add this session to a case" });
@@ -110,7 +110,7 @@ test("the analyst adds a session to a new case, moves its status, writes a note 
 });
 
 test("an auditor reads the case with no forms, and the API refuses his change", async ({ page }) => {
-  await uiSignIn(page, E2E.users.auditor.email, E2E.users.auditor.password);
+  await openAs(page, "auditor");
   await page.goto(`/cases/${caseId}`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(TITLE);
   await expect(page.getByTestId("case-item")).toHaveCount(1);
@@ -136,7 +136,7 @@ test("an auditor reads the case with no forms, and the API refuses his change", 
   await page.goto(`/sessions/${sessionId}`);
   await expect(page.getByRole("button", { name: "Add to case" })).toHaveCount(0);
 
-  const ctx = await apiSignIn(E2E.users.auditor.email, E2E.users.auditor.password);
+  const ctx = await apiAs("auditor");
   expect((await ctx.get(`/api/v1/cases/${caseId}`)).status()).toBe(200);
   const patch = await ctx.patch(`/api/v1/cases/${caseId}`, { data: { status: "pending_review" } });
   expect(patch.status()).toBe(403);

@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { RISK_RULES } from "../lib/risk/catalog";
-import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // The compliance views as compliance and audit staff read them. One open finding is planted (and removed at the
 // end) so a drill-down from a control to a finding and its session always has something to show; every other
@@ -54,7 +53,7 @@ async function expectedWithFindings(framework: string): Promise<string[]> {
 
 for (const role of ["compliance", "auditor"] as const) {
   test(`${role}: API status, CSV and HTML reports, legacy lookup`, async () => {
-    const api = await apiSignIn(E2E.users[role].email, E2E.users[role].password);
+    const api = await apiAs(role);
 
     const status = await api.get("/api/v1/compliance/nist-csf-2.0");
     expect(status.status()).toBe(200);
@@ -104,7 +103,7 @@ for (const role of ["compliance", "auditor"] as const) {
   });
 
   test(`${role}: overview, framework table, drill-down, downloads, legacy lookup in the UI`, async ({ page }) => {
-    await uiSignIn(page, E2E.users[role].email, E2E.users[role].password);
+    await openAs(page, role);
     await page.goto("/compliance");
     await expect(page.getByRole("heading", { name: "Compliance", level: 1 })).toBeVisible();
     for (const f of ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0"]) await expect(page.getByTestId(`framework-${f}`)).toBeVisible();

@@ -16,10 +16,20 @@ export const E2E = {
     compliance: { email: "compliance@e2e.test", password: "e2e-compliance-password" },
     auditor: { email: "auditor@e2e.test", password: "e2e-auditor-password" },
   },
+  /** Signs in and out through the form (pages.spec): its own account, so that ending its session touches nobody else's. */
+  formUser: { email: "form-sign-in@e2e.test", password: "e2e-form-sign-in-password", role: "analyst" },
 } as const;
 
 export type RoleName = "admin" | "analyst" | "compliance" | "auditor";
 
 export function credentialsFor(role: RoleName): { email: string; password: string } {
   return role === "admin" ? E2E.admin : E2E.users[role];
+}
+
+/**
+ * Where the global setup keeps each role's signed-in browser state (its session cookie), so that specs which are
+ * not about signing in start signed in instead of going through the form again (e2e/helpers.ts openAs, apiAs).
+ */
+export function statePath(role: RoleName): string {
+  return path.join(E2E.dataDir, `state-${role}.json`);
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, withDb } from "./helpers";
+import { apiAs, withDb } from "./helpers";
 
 // Correlation runs are audited: the background run an upload triggers is the system's; a run someone asks for
 // through the API names them. Incremental by request (?mode=incremental), full by default; the summary says which
@@ -26,7 +26,7 @@ const runs = () =>
   );
 
 test("an upload's background run is audited as the system's; an analyst's runs name the analyst", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   const before = (await runs()).length;
   const up = await ctx.post("/api/v1/ingest/upload", {
     headers: { "x-file-name": FILE },
@@ -74,7 +74,7 @@ test("an upload's background run is audited as the system's; an analyst's runs n
 });
 
 test("an auditor may not run the correlation", async () => {
-  const ctx = await apiSignIn(E2E.users.auditor.email, E2E.users.auditor.password);
+  const ctx = await apiAs("auditor");
   expect((await ctx.post("/api/v1/correlation", { data: {} })).status()).toBe(403);
   await ctx.dispose();
 });

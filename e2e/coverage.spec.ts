@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // The Coverage page as compliance and audit staff read it: fixture exports are ingested through the API, then
 // the matrix, join-ability and retention figures are checked against counts taken straight from the database.
@@ -27,7 +27,7 @@ async function oktaCounts() {
 }
 
 test("ingested fixtures give coverage figures equal to the database's own counts", async () => {
-  const analyst = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const analyst = await apiAs("analyst");
   for (const [platform, file] of FIXTURES) {
     const res = await analyst.post("/api/v1/ingest/upload", {
       headers: { "x-file-name": file },
@@ -38,7 +38,7 @@ test("ingested fixtures give coverage figures equal to the database's own counts
   }
   await analyst.dispose();
 
-  const compliance = await apiSignIn(E2E.users.compliance.email, E2E.users.compliance.password);
+  const compliance = await apiAs("compliance");
   const res = await compliance.get("/api/v1/coverage");
   expect(res.status()).toBe(200);
   const report = await res.json();
@@ -58,7 +58,7 @@ test("ingested fixtures give coverage figures equal to the database's own counts
 for (const role of ["compliance", "auditor"] as const) {
   test(`the ${role} role reads the matrix, join-ability, retention and gaps`, async ({ page }) => {
     const counts = await oktaCounts();
-    await uiSignIn(page, E2E.users[role].email, E2E.users[role].password);
+    await openAs(page, role);
     await page.goto("/coverage");
     await expect(page.getByRole("heading", { name: "Coverage", level: 1 })).toBeVisible();
 
@@ -95,7 +95,7 @@ for (const role of ["compliance", "auditor"] as const) {
 }
 
 test("an administrator changes the required retention; the setting and its audit entry are stored", async ({ page }) => {
-  await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+  await openAs(page, "admin");
   await page.goto("/coverage");
   const input = page.getByLabel("Required retention (days)");
   await input.fill("30");
@@ -116,7 +116,7 @@ test("an administrator changes the required retention; the setting and its audit
   expect(stored.audit.details).toMatchObject({ key: "coverage.requiredRetentionDays", after: 30 });
 
   // A bad value is refused with a field message, and nothing changes.
-  const admin = await apiSignIn(E2E.admin.email, E2E.admin.password);
+  const admin = await apiAs("admin");
   const bad = await admin.put("/api/v1/coverage/settings", { data: { requiredRetentionDays: 0 } });
   expect(bad.status()).toBe(422);
   expect((await bad.json()).error.fields.requiredRetentionDays[0]).toMatch(/at least 1 day/);

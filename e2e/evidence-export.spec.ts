@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, uiSignIn, withDb } from "./helpers";
+import { apiAs, openAs, withDb } from "./helpers";
 
 // The evidence package as an auditor receives it: an analyst cites a session in a new case, the auditor downloads
 // the package from the case page, unzips it and runs the three commands its README gives; all pass. Then the
@@ -30,7 +30,7 @@ const sh = (cmd: string, cwd: string) => {
 test.afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test("setup: the analyst ingests an Okta System Log export and correlates it", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   const up = await ctx.post("/api/v1/ingest/upload", {
     headers: { "x-file-name": FIXTURE },
     data: fs.readFileSync(`lib/sources/okta/fixtures/${FIXTURE}`),
@@ -45,7 +45,7 @@ test("setup: the analyst ingests an Okta System Log export and correlates it", a
 });
 
 test("the analyst cites the session in a new case", async ({ page }) => {
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.goto(`/sessions/${sessionId}`);
   await page.getByRole("button", { name: "Add to case" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Add this session to a case" });
@@ -59,7 +59,7 @@ test("the analyst cites the session in a new case", async ({ page }) => {
 });
 
 test("the auditor downloads the package from the case page; the README's three commands pass", async ({ page }) => {
-  await uiSignIn(page, E2E.users.auditor.email, E2E.users.auditor.password);
+  await openAs(page, "auditor");
   await page.goto("/settings");
   keyFromSettings = (await page.getByTestId("key-fingerprint").textContent())?.trim() ?? "";
   expect(keyFromSettings).toMatch(/^SHA256:[0-9a-f]{64}$/);
@@ -179,10 +179,10 @@ test("after tampering, the same commands fail and name what changed", () => {
 });
 
 test("the export API refuses roles without cases.export and unknown cases", async () => {
-  const compliance = await apiSignIn(E2E.users.compliance.email, E2E.users.compliance.password);
+  const compliance = await apiAs("compliance");
   expect((await compliance.get(`/api/v1/cases/${caseId}/export`)).status()).toBe(403);
   await compliance.dispose();
-  const auditor = await apiSignIn(E2E.users.auditor.email, E2E.users.auditor.password);
+  const auditor = await apiAs("auditor");
   const missing = await auditor.get("/api/v1/cases/00000000-0000-4000-8000-000000000000/export");
   expect(missing.status()).toBe(404);
   expect((await missing.json()).error.code).toBe("NOT_FOUND");

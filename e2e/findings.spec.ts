@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // Findings as an analyst and an auditor work them: real exports are ingested and correlated (POST
 // /api/v1/correlation also rebuilds governance checks and runs the risk rules); the analyst finds alice-admin's
@@ -20,7 +20,7 @@ test.describe.configure({ mode: "serial" });
 let findingId = "";
 
 test("ingest and correlate raise the unapproved privileged action as a finding", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   for (const [platform, file] of FIXTURES) {
     const res = await ctx.post("/api/v1/ingest/upload", {
       headers: { "x-file-name": file },
@@ -47,7 +47,7 @@ test("ingest and correlate raise the unapproved privileged action as a finding",
 });
 
 test("the analyst dismisses the finding with a reason and sees it in the history", async ({ page }) => {
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.getByRole("link", { name: "Findings" }).first().click();
   await expect(page.getByRole("heading", { level: 1, name: "Findings" })).toBeVisible();
   await page.getByLabel("Rule").selectOption("privileged-without-approval");
@@ -80,12 +80,12 @@ test("the analyst dismisses the finding with a reason and sees it in the history
 });
 
 test("the auditor reads the finding without a dismiss form, and the API refuses the dismissal", async ({ page }) => {
-  await uiSignIn(page, E2E.users.auditor.email, E2E.users.auditor.password);
+  await openAs(page, "auditor");
   await page.goto(`/findings/${findingId}`);
   await expect(page.getByTestId("finding-history")).toContainText("Dismissed by");
   await expect(page.getByRole("button", { name: /Dismiss finding|Reopen finding/ })).toHaveCount(0);
   await expect(page.getByLabel(/Reason for/)).toHaveCount(0);
-  const ctx = await apiSignIn(E2E.users.auditor.email, E2E.users.auditor.password);
+  const ctx = await apiAs("auditor");
   expect((await ctx.post(`/api/v1/findings/${findingId}/dismiss`, { data: { reason: "auditor cannot do this" } })).status()).toBe(403);
   expect((await ctx.post(`/api/v1/findings/${findingId}/reopen`, { data: { reason: "auditor cannot do this" } })).status()).toBe(403);
   expect((await ctx.get(`/api/v1/findings/${findingId}`)).status()).toBe(200);

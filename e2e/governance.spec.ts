@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // Governance checks as compliance and audit read them: an analyst ingests a CloudTrail export, a PAM grant feed
 // and ServiceNow change requests, and correlates; the checks are rebuilt (runGovernanceChecks, as the correlation
@@ -103,7 +103,7 @@ const FILES: { name: string; body: unknown }[] = [
 test.describe.configure({ mode: "serial" });
 
 test("setup: the analyst ingests the platform log and the governance feeds, correlates, and the checks are built", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   for (const f of FILES) {
     const up = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": f.name }, data: Buffer.from(JSON.stringify(f.body)) });
     expect(up.status(), `${f.name}: ${await up.text()}`).toBe(201);
@@ -139,7 +139,7 @@ test("setup: the analyst ingests the platform log and the governance feeds, corr
 });
 
 test("compliance: the page shows the checks, filters through the URL and is accessible", async ({ page }) => {
-  await uiSignIn(page, E2E.users.compliance.email, E2E.users.compliance.password);
+  await openAs(page, "compliance");
   await page.getByRole("link", { name: "Governance" }).click();
   await expect(page).toHaveURL(/\/governance$/);
   await expect(page.getByRole("heading", { level: 1, name: "Governance" })).toBeVisible();
@@ -177,7 +177,7 @@ test("compliance: the page shows the checks, filters through the URL and is acce
 });
 
 test("auditor: reads the same checks, through the page and the API", async ({ page }) => {
-  await uiSignIn(page, E2E.users.auditor.email, E2E.users.auditor.password);
+  await openAs(page, "auditor");
   await page.goto("/governance?status=problem&platform=aws-cloudtrail");
   const table = page.getByTestId("governance-table");
   await expect(table).toContainText(email("max"));
@@ -188,7 +188,7 @@ test("auditor: reads the same checks, through the page and the API", async ({ pa
   await page.goto("/governance?status=maybe");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("not a status");
 
-  const ctx = await apiSignIn(E2E.users.auditor.email, E2E.users.auditor.password);
+  const ctx = await apiAs("auditor");
   const res = await ctx.get(`/api/v1/governance/checks?status=outside_window&platform=aws-cloudtrail&limit=500`);
   expect(res.status()).toBe(200);
   const body = await res.json();

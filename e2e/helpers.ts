@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { expect, request, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { E2E } from "./config";
+import { E2E, statePath, type RoleName } from "./config";
 
 /** Signs in through next-auth's credentials endpoint (CSRF token first), as a browser would. */
 export async function apiSignIn(email: string, password: string): Promise<APIRequestContext> {
@@ -18,6 +18,22 @@ export async function apiSignIn(email: string, password: string): Promise<APIReq
   return ctx;
 }
 
+/** An API client signed in as the role (its session from the global setup; no sign-in request). */
+export async function apiAs(role: RoleName): Promise<APIRequestContext> {
+  return request.newContext({ baseURL: E2E.baseUrl, storageState: statePath(role) });
+}
+
+/**
+ * The page signed in as the role (its session cookie from the global setup) and on /sessions, where the sign-in
+ * form lands. For specs that are not about signing in; those use uiSignIn.
+ */
+export async function openAs(page: Page, role: RoleName): Promise<void> {
+  const state = JSON.parse(fs.readFileSync(statePath(role), "utf8")) as { cookies: Parameters<BrowserContext["addCookies"]>[0] };
+  await page.context().addCookies(state.cookies);
+  await page.goto("/sessions");
+}
+
+/** Signs in through the sign-in form, as a person does. */
 export async function uiSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);

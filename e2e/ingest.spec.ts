@@ -1,13 +1,13 @@
 import { expect, request, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 import { okta, github } from "../scripts/bench/synthetic";
 
 // Ingest as an analyst would: drop several files on the Ingest page, watch each one's progress and result,
 // review the quarantined records, download them, re-process them. Then push delivery with a source API token
 // created by an administrator in Settings, and its revocation.
 test("an analyst uploads several files and sees read / stored / duplicate / quarantined per batch", async ({ page }) => {
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.goto("/ingest");
   // Specs that run earlier (audit, cases, coverage, ...) may already have ingested files: the page shows either its
   // empty state or the batch table.
@@ -77,7 +77,7 @@ test("an upload larger than 10 MB reaches the pipeline whole", async () => {
   const lines = Array.from({ length: n }, (_, i) => JSON.stringify(okta(500_000 + i)));
   const body = Buffer.from(lines.join("\n") + "\n");
   expect(body.length).toBeGreaterThan(11 * 1024 * 1024);
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   const res = await ctx.post("/api/v1/ingest/upload", {
     headers: { "x-file-name": "okta-large-e2e.ndjson" },
     data: body,
@@ -89,7 +89,7 @@ test("an upload larger than 10 MB reaches the pipeline whole", async () => {
 });
 
 test("an unknown format is refused with the supported ones listed", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": "notes.txt" }, data: Buffer.from("just some text\n") });
   expect(res.status()).toBe(422);
   expect((await res.json()).error.message).toMatch(/Could not recognise the format of notes\.txt\. Supported: /);
@@ -97,7 +97,7 @@ test("an unknown format is refused with the supported ones listed", async () => 
 });
 
 test("push delivery with a per-source API token: shown once, scoped, revocable", async ({ page }) => {
-  await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+  await openAs(page, "admin");
   await page.goto("/settings");
   await expect(page.getByTestId("key-fingerprint")).toHaveText(/^SHA256:[0-9a-f]{64}$/);
   await page.getByLabel("Name", { exact: true }).fill("okta-streaming");

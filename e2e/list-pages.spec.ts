@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, apiSignIn, expectAccessible, openAs, withDb } from "./helpers";
 
 // The shared list UI (components/pager.tsx, filter-bar.tsx, case-fields.tsx): paging, sort links, the GET filter form, and the case fields of the New case and Edit details forms (payloads checked in the database).
 const RUN = Date.now().toString(36);
@@ -8,7 +8,7 @@ test.describe.configure({ mode: "serial" });
 
 test("pager on the audit trail: disabled Previous on page one, Next moves by the limit, axe passes", async ({ page }) => {
   for (const u of [E2E.users.analyst, E2E.users.auditor, E2E.users.compliance]) await (await apiSignIn(u.email, u.password)).dispose();
-  await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+  await openAs(page, "admin");
   await page.goto("/audit?limit=2");
   const nav = page.getByRole("navigation", { name: "Pages" });
   await expect(nav).toBeVisible();
@@ -29,7 +29,7 @@ test("pager on the audit trail: disabled Previous on page one, Next moves by the
 
 test("new case form and edit details share the fields and send the same payloads as before", async ({ page }) => {
   const title = `list case ${RUN}`;
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.goto("/cases");
   await page.getByRole("button", { name: "New case" }).click();
   const nc = page.getByRole("region", { name: "New case" });
@@ -59,7 +59,7 @@ test("new case form and edit details share the fields and send the same payloads
   expect(await row()).toEqual({ title: `${title} edited`, severity: "low", tags: ["gamma"], description: null, assigneeId: null });
 
   // Two or more cases with limit=1: the cases list pages, and the filter form keeps the limit out but sort in.
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   expect((await ctx.post("/api/v1/cases", { data: { title: `list second ${RUN}`, severity: "low" } })).ok()).toBe(true);
   await ctx.dispose();
   await page.goto("/cases?limit=1");

@@ -4,8 +4,8 @@ import { expect, request, test, type APIRequestContext } from "@playwright/test"
 import { API_ACCESS, PAGE_ACCESS, type Access } from "../lib/auth/routes";
 import { can, ROLES, type Role } from "../lib/auth/permissions";
 import { NAV_ITEMS } from "../lib/auth/nav";
-import { E2E, credentialsFor } from "./config";
-import { apiSignIn, uiSignIn } from "./helpers";
+import { E2E } from "./config";
+import { apiAs, openAs } from "./helpers";
 
 // Walks app/ for every route handler and page, requires each to be in the route table (lib/auth/routes.ts),
 // and checks against the running server that each role is allowed or refused exactly as the permission table
@@ -96,8 +96,7 @@ test("signed-out callers are refused everything that is not public", async () =>
 
 for (const role of ROLES) {
   test(`role ${role}: allowed and refused exactly as the permission table says`, async () => {
-    const cred = credentialsFor(role);
-    const ctx = await apiSignIn(cred.email, cred.password);
+    const ctx = await apiAs(role);
     const seen: string[] = [];
     for (const key of discovered.apis) {
       const access: Access = API_ACCESS[key as keyof typeof API_ACCESS];
@@ -127,8 +126,7 @@ for (const role of ROLES) {
 // opens for the role is shown. What the server answers decides, not the nav code under test.
 for (const role of ROLES) {
   test(`role ${role}: the sidebar shows exactly the pages that open`, async ({ page }) => {
-    const cred = credentialsFor(role);
-    await uiSignIn(page, cred.email, cred.password);
+    await openAs(page, role);
     const sidebar = page.getByRole("navigation", { name: "Main" });
     const hrefs = await sidebar.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
     const navLinks = await sidebar.locator("ul.nav a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, request, test } from "@playwright/test";
 import { E2E } from "./config";
-import { apiSignIn, uiSignIn, withDb } from "./helpers";
+import { apiAs, apiSignIn, openAs, withDb } from "./helpers";
 
 test("pages carry a nonce-based CSP and the usual security headers", async () => {
   const ctx = await request.newContext({ baseURL: E2E.baseUrl });
@@ -78,7 +78,7 @@ test("a same-site page on another port cannot post a form with the admin's cooki
   const server = http.createServer((_, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+    await openAs(page, "admin");
     const { port } = server.address() as AddressInfo;
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith("/api/v1/users") && r.request().method() === "POST"),
@@ -93,7 +93,7 @@ test("a same-site page on another port cannot post a form with the admin's cooki
 });
 
 test("repeated wrong passwords lock the account with a clear message", async ({ page }) => {
-  const admin = await apiSignIn(E2E.admin.email, E2E.admin.password);
+  const admin = await apiAs("admin");
   const created = await admin.post("/api/v1/users", {
     data: { email: "locked@e2e.test", password: "locked-password-1", role: "analyst" },
   });

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { E2E } from "./config";
-import { apiSignIn, expectAccessible, uiSignIn, withDb } from "./helpers";
+import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // Sessions, Identities and Lineage as an analyst works them: ingest real vendor exports through the API, run
 // the correlation, find a session with the filters, read its four answers, open an event and check its raw record
@@ -18,7 +17,7 @@ const FIXTURES: [string, string][] = [
 test.describe.configure({ mode: "serial" });
 
 test("an analyst ingests exports, correlates, and finds the sessions", async () => {
-  const ctx = await apiSignIn(E2E.users.analyst.email, E2E.users.analyst.password);
+  const ctx = await apiAs("analyst");
   for (const [platform, file] of FIXTURES) {
     const res = await ctx.post("/api/v1/ingest/upload", {
       headers: { "x-file-name": file },
@@ -63,7 +62,7 @@ async function openAdminSession(page: Page) {
 }
 
 test("the analyst filters the list, opens a session, reads the four answers and an event's raw record", async ({ page }) => {
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await expect(page.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
   await expect(page.getByTestId("session-row").first()).toBeVisible();
   await expectAccessible(page, "/sessions");
@@ -163,7 +162,7 @@ test("the analyst filters the list, opens a session, reads the four answers and 
 });
 
 test("identities: the list and one identity with its merged accounts, sessions and credentials", async ({ page }) => {
-  await uiSignIn(page, E2E.users.analyst.email, E2E.users.analyst.password);
+  await openAs(page, "analyst");
   await page.goto("/identities?q=Maria");
   await expect(page.getByTestId("identity-row")).toHaveCount(1);
   await expect(page.getByTestId("identity-row")).toContainText("AWS CloudTrail, Entra ID, GitHub, Microsoft 365, Okta");
@@ -180,8 +179,7 @@ test("identities: the list and one identity with its merged accounts, sessions a
 
 for (const role of ["compliance", "auditor"] as const) {
   test(`the ${role} role reads sessions, identities and lineage but cannot run the correlation`, async ({ page }) => {
-    const cred = E2E.users[role];
-    await uiSignIn(page, cred.email, cred.password);
+    await openAs(page, role);
     await expect(page.getByTestId("session-row").first()).toBeVisible();
     await expect(page.getByRole("button", { name: /correlation|Correlate/ })).toHaveCount(0);
     await openAdminSession(page);

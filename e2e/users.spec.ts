@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { E2E } from "./config";
-import { expectAccessible, signOut, uiSignIn, withDb } from "./helpers";
+import { expectAccessible, openAs, withDb } from "./helpers";
 
 // An administrator manages users in Settings; each change lands in the database with an audit entry, and a
 // disabled account can no longer sign in.
-test("admin creates a user, changes the role, disables the account", async ({ page }) => {
-  await uiSignIn(page, E2E.admin.email, E2E.admin.password);
+test("admin creates a user, changes the role, disables the account", async ({ page, browser }) => {
+  await openAs(page, "admin");
   await page.goto("/settings/users");
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
 
@@ -48,12 +48,14 @@ test("admin creates a user, changes the role, disables the account", async ({ pa
   );
   expect(audit.map((a) => a.action)).toEqual(["user.created", "user.updated", "user.updated"]);
   expect(audit[2].details).toMatchObject({ before: { disabled: false }, after: { disabled: true } });
-  await signOut(page);
 
-  // The disabled account cannot sign in, and is told why.
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("dana@e2e.test");
-  await page.getByLabel("Password").fill("dana-password-123");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("This account has been disabled");
+  // The disabled account cannot sign in, and is told why (in a browser of its own).
+  const other = await browser.newContext({ baseURL: E2E.baseUrl });
+  const login = await other.newPage();
+  await login.goto("/login");
+  await login.getByLabel("Email").fill("dana@e2e.test");
+  await login.getByLabel("Password").fill("dana-password-123");
+  await login.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(login.getByRole("main").getByRole("alert")).toContainText("This account has been disabled");
+  await other.close();
 });
