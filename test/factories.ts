@@ -1,10 +1,12 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { expect } from "vitest";
 import type { Role } from "@/lib/auth/permissions";
 import { fromSessionUser, system, type RequestContext } from "@/lib/context/request-context";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
+import { join, raw, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors";
 import { ingestStream, type IngestResult } from "@/lib/ingest/ingest-stream";
 import { fixturePath } from "@/lib/sources/testing/samples";
@@ -81,4 +83,120 @@ export async function expectAppError(p: Promise<unknown>, code: string, message?
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   if (message) expect((err as AppError).message).toMatch(message);
+}
+
+// Crafted rows, for tests that need exact data rather than an ingest (rule evaluators, coverage figures): every
+// expected value is then counted by hand from the rows the test wrote. Only the columns given are written; the
+// others keep their defaults ("tenantId" is the one tenant). Each returns the new row's id as text.
+
+type CraftedTable = "event" | "identity" | "session" | "credential" | "governance_check";
+
+async function insertRow(table: CraftedTable, row: Record<string, unknown>): Promise<string> {
+  const cols = Object.entries(row).filter(([, v]) => v !== undefined);
+  const q = sql`INSERT INTO ${raw(table)} (${raw(cols.map(([c]) => `"${c}"`).join(", "))})
+    VALUES (${join(cols.map(([, v]) => sql`${v}`))}) RETURNING id::text AS id`;
+  return (await pool().query<{ id: string }>(q)).rows[0].id;
+}
+
+// Crafted events point at no real raw record: one made-up source per test file, raw record ids counted up.
+const CRAFTED_SOURCE = crypto.randomUUID();
+let craftedRaw = 1;
+
+type Nullable<T> = { [K in keyof T]?: T[K] | null };
+
+/** An event row; `data` is the normalized event's JSON (default {}). */
+export function seedEvent(
+  e: {
+    platform: string;
+    time: Date | string;
+    classUid: number;
+    className: string;
+    activity: string;
+    privileged?: boolean;
+    data?: object;
+  } & Nullable<{
+    status: string;
+    actorName: string;
+    actorType: string;
+    identityId: string;
+    sessionId: string;
+    sessionKey: string;
+    credentialKey: string;
+    clientAppId: string;
+    srcIp: string;
+    userAgent: string;
+    targetId: string;
+    targetName: string;
+  }>,
+): Promise<string> {
+  return insertRow("event", { sourceId: CRAFTED_SOURCE, rawRecordId: craftedRaw++, ...e, data: JSON.stringify(e.data ?? {}) });
+}
+
+/** An identity row (a new id unless given). */
+export function seedIdentity(
+  i: { kind: string; displayName: string; id?: string } & Nullable<{
+    primaryEmail: string;
+    status: string;
+    ownerIdentityId: string;
+    firstSeenAt: Date;
+    lastSeenAt: Date;
+  }>,
+): Promise<string> {
+  return insertRow("identity", { id: crypto.randomUUID(), ...i });
+}
+
+/** A session row: a native key of its own and the rule "test" unless given, no source addresses. */
+export function seedSession(
+  s: {
+    platform: string;
+    startedAt: Date;
+    endedAt: Date;
+    sessionKey?: string;
+    keyType?: string;
+    rule?: string;
+    srcIps?: string[];
+  } & Nullable<{
+    identityId: string;
+    initiatorIdentityId: string;
+    credentialId: string;
+  }>,
+): Promise<string> {
+  return insertRow("session", {
+    id: crypto.randomUUID(),
+    sessionKey: crypto.randomUUID(),
+    keyType: "native",
+    rule: "test",
+    srcIps: [],
+    ...s,
+  });
+}
+
+/** A credential row. */
+export function seedCredential(
+  c: { kind: string; platform: string; externalId: string } & Nullable<{ identityId: string; issuedAt: Date; lastUsedAt: Date }>,
+): Promise<string> {
+  return insertRow("credential", { id: crypto.randomUUID(), ...c });
+}
+
+/** A governance check of one event; `reasons` default []. */
+export function seedGovernanceCheck(
+  g: {
+    eventId: string;
+    platform: string;
+    time: Date | string;
+    action: string;
+    category: string;
+    status: string;
+    reasons?: string[];
+  } & Nullable<{
+    identityId: string;
+    sessionId: string;
+    actorName: string;
+    approvalRef: string;
+    approved: boolean;
+    insideWindow: boolean;
+    minutesOutside: number;
+  }>,
+): Promise<string> {
+  return insertRow("governance_check", { id: crypto.randomUUID(), ...g, reasons: JSON.stringify(g.reasons ?? []) });
 }

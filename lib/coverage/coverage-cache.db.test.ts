@@ -1,26 +1,14 @@
-import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { pool } from "@/lib/db";
+import { seedEvent, seedGovernanceCheck, seedIdentity } from "@/test/factories";
 import { getCoverage } from "./get-coverage";
 
 // getCoverage keeps its aggregate in analytics_cache under the analytics_change stamp. A load with nothing changed
 // must be served from the cache (proved by planting a marker in the cached value), and every kind of write to the
 // tables it reads (insert, update, delete of events, a governance check, an identity's kind) must be seen at once.
 
-const SOURCE = crypto.randomUUID();
-let raw = 1;
-
-async function addEvent(
-  platform: string,
-  fields: { srcIp?: string | null; identityId?: string | null; data?: object } = {},
-): Promise<string> {
-  const { rows } = await pool().query<{ id: string }>(
-    `INSERT INTO event ("sourceId", "rawRecordId", platform, time, "classUid", "className", activity, "srcIp", "identityId", data)
-     VALUES ($1, $2, $3, '2025-02-01T00:00:00Z', 3002, 'Authentication', 'logon', $4, $5, $6) RETURNING id`,
-    [SOURCE, raw++, platform, fields.srcIp ?? null, fields.identityId ?? null, JSON.stringify(fields.data ?? {})],
-  );
-  return rows[0].id;
-}
+const addEvent = (platform: string, fields: { srcIp?: string; identityId?: string; data?: object } = {}) =>
+  seedEvent({ platform, time: "2025-02-01T00:00:00Z", classUid: 3002, className: "Authentication", activity: "logon", ...fields });
 
 const fieldOf = async (platform: string, field: string) =>
   (await getCoverage()).platforms.find((p) => p.platform === platform)!.fields.find((f) => f.field === field)!.filled;
@@ -54,19 +42,22 @@ describe("coverage cache", () => {
     expect(await fieldOf("github", "policy_decision")).toBe(1);
 
     // An identity's kind (actor_kind counts a known kind).
-    const idn = crypto.randomUUID();
-    await pool().query(`INSERT INTO identity (id, kind, "displayName") VALUES ($1, 'unknown', 'x')`, [idn]);
+    const idn = await seedIdentity({ kind: "unknown", displayName: "x" });
     await addEvent("slack", { identityId: idn });
     expect(await fieldOf("slack", "actor_kind")).toBe(0);
     await pool().query(`UPDATE identity SET kind = 'human' WHERE id = $1`, [idn]);
     expect(await fieldOf("slack", "actor_kind")).toBe(1);
 
     // A governance check tying an event to a ticket.
-    await pool().query(
-      `INSERT INTO governance_check (id, "eventId", platform, time, action, category, "approvalRef", status, reasons)
-       VALUES ($1, $2, 'github', now(), 'x', 'admin_role_change', 'CHG1', 'ok', '[]')`,
-      [crypto.randomUUID(), a],
-    );
+    await seedGovernanceCheck({
+      eventId: a,
+      platform: "github",
+      time: new Date(),
+      action: "x",
+      category: "admin_role_change",
+      approvalRef: "CHG1",
+      status: "ok",
+    });
     expect(await fieldOf("github", "approval_ref")).toBe(1);
 
     // Delete.
