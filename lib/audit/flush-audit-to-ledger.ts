@@ -5,7 +5,7 @@ import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
 
 // The audit trail in the ledger. Every audit_log row becomes a raw record of the built-in source of platform
-// AUDIT_PLATFORM (one per tenant, created on demand), and audit_log.rawRecordId points at it.
+// AUDIT_PLATFORM (created on demand), and audit_log.rawRecordId points at it.
 //
 // Why a flush rather than an append inside recordAudit: recordAudit runs in its caller's transaction (the entry
 // commits with the change it describes). Appending to the Merkle log takes the ledger's advisory lock until
@@ -31,7 +31,6 @@ const CHUNK = 2000;
 
 type AuditRow = {
   id: string;
-  tenantId: string;
   at: Date;
   actorId: string | null;
   actorEmail: string | null;
@@ -82,33 +81,26 @@ export async function flushAuditToLedger(): Promise<number> {
 
 async function flushOnce(): Promise<number> {
   let total = 0;
-  const sources = new Map<string, string>();
+  let source: string | null = null;
   for (;;) {
-    const pending = await pool().query<{ tenantId: string }>(
-      `SELECT DISTINCT "tenantId" FROM (SELECT "tenantId" FROM audit_log WHERE "rawRecordId" IS NULL ORDER BY id LIMIT $1) p`,
-      [CHUNK],
-    );
+    const pending = await pool().query(`SELECT 1 FROM audit_log WHERE "rawRecordId" IS NULL LIMIT 1`);
     if (pending.rows.length === 0) return total;
-    for (const { tenantId } of pending.rows) {
-      if (!sources.has(tenantId))
-        sources.set(tenantId, (await ensureSource({ platform: AUDIT_PLATFORM, name: AUDIT_SOURCE_NAME, tenantId })).id);
-    }
+    const sourceId = (source ??= (await ensureSource({ platform: AUDIT_PLATFORM, name: AUDIT_SOURCE_NAME })).id);
     const n = await withTransaction(
       async (client) => {
         const rows = (
           await client.query<AuditRow>(
-            `SELECT id::text AS id, "tenantId", at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
+            `SELECT id::text AS id, at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
                   "userAgent", details
              FROM audit_log WHERE "rawRecordId" IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
             [CHUNK],
           )
-        ).rows.filter((r) => sources.has(r.tenantId));
+        ).rows;
         if (rows.length > 0) {
           const results = await appendRawRecords({
             client,
             rows: rows.map((r) => ({
-              tenantId: r.tenantId,
-              sourceId: sources.get(r.tenantId)!,
+              sourceId,
               batchId: null,
               fileName: "audit_log",
               position: Number(r.id),

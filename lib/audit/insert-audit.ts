@@ -9,7 +9,6 @@ import { scheduleAuditFlush } from "./flush-audit-to-ledger";
 // connection inside withTransaction, so that the entry commits (or rolls back) with the change it records.
 
 export type AuditRow = {
-  tenantId?: string;
   actorId?: string | null;
   actorEmail?: string | null;
   ip?: string | null;
@@ -28,7 +27,7 @@ function isPrisma(x: AuditExecutor): x is Prisma.TransactionClient {
 export async function insertAudit(executor: AuditExecutor, entry: AuditRow): Promise<void> {
   const details = auditDetails.parse(entry.details);
   const q = sql`INSERT INTO audit_log ("tenantId", at, "actorId", "actorEmail", action, "resourceType", "resourceId", ip, "userAgent", details)
-    VALUES (${entry.tenantId ?? DEFAULT_TENANT}, clock_timestamp(), ${entry.actorId ?? null}::uuid, ${entry.actorEmail ?? null}, ${details.type},
+    VALUES (${DEFAULT_TENANT}, clock_timestamp(), ${entry.actorId ?? null}::uuid, ${entry.actorEmail ?? null}, ${details.type},
             ${entry.resourceType ?? null}, ${entry.resourceId ?? null}, ${entry.ip ?? null}, ${entry.userAgent?.slice(0, 512) ?? null},
             ${JSON.stringify(details)}::jsonb)`;
   if (isPrisma(executor)) await executor.$executeRawUnsafe(q.text, ...q.values);

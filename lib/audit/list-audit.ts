@@ -50,10 +50,10 @@ const SORT_SQL: Record<(typeof AUDIT_SORTS)[number], string> = {
 };
 
 /** The WHERE condition for the filters. */
-export function auditWhere(f: AuditFilters, tenantId = DEFAULT_TENANT): Sql {
+export function auditWhere(f: AuditFilters): Sql {
   const q = f.q ? param(like(f.q)) : null;
   return and(
-    sql`a."tenantId" = ${tenantId}`,
+    sql`a."tenantId" = ${DEFAULT_TENANT}`,
     f.actor && sql`a."actorEmail" ILIKE ${like(f.actor)}`,
     // An action filter of "hold" matches hold.placed and hold.released; "hold.placed" matches only itself.
     f.action && sql`(a.action = ${f.action} OR a.action LIKE ${like(`${f.action}.`, "prefix")})`,
@@ -75,8 +75,8 @@ export const toEntry = (r: Row): AuditEntry => ({
   leafIndex: r.leafIndex === null ? null : Number(r.leafIndex),
 });
 
-export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: AuditListQuery; tenantId?: string }) {
-  const where = auditWhere(query, tenantId);
+export async function listAudit({ query }: { query: AuditListQuery }) {
+  const where = auditWhere(query);
   const dir = raw(query.dir === "asc" ? "ASC" : "DESC");
   const [rows, total, actions, resourceTypes] = await Promise.all([
     pool().query<Row>(
@@ -84,9 +84,9 @@ export async function listAudit({ query, tenantId = DEFAULT_TENANT }: { query: A
         WHERE ${where} ORDER BY ${raw(SORT_SQL[query.sort])} ${dir} NULLS LAST, a.id ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`,
     ),
     pool().query<{ n: string }>(sql`SELECT count(*)::text AS n FROM audit_log a WHERE ${where}`),
-    pool().query<{ action: string }>(sql`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = ${tenantId} ORDER BY 1`),
+    pool().query<{ action: string }>(sql`SELECT DISTINCT action FROM audit_log WHERE "tenantId" = ${DEFAULT_TENANT} ORDER BY 1`),
     pool().query<{ t: string }>(
-      sql`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = ${tenantId} AND "resourceType" IS NOT NULL ORDER BY 1`,
+      sql`SELECT DISTINCT "resourceType" AS t FROM audit_log WHERE "tenantId" = ${DEFAULT_TENANT} AND "resourceType" IS NOT NULL ORDER BY 1`,
     ),
   ]);
   return {

@@ -7,7 +7,7 @@ import { insertAudit, type AuditExecutor, type AuditRow } from "./insert-audit";
 // commits with the change.
 export type { AuditDetails } from "./audit-details";
 
-/** Where the audit columns come from: the actor of the request context, in its tenant. */
+/** Where the audit columns come from: the actor of the request context. */
 export async function recordAudit(
   { ctx, resourceType, resourceId, details }: { ctx: RequestContext; resourceType?: string; resourceId?: string; details: AuditDetails },
   tx: AuditExecutor = db(),
@@ -18,7 +18,6 @@ export async function recordAudit(
 /** The audit_log columns for an entry by this context's actor (also used by callers that write it through pg). */
 export function auditRow(ctx: RequestContext, details: AuditDetails, resourceType?: string, resourceId?: string): AuditRow {
   return {
-    tenantId: ctx.tenantId,
     actorId: actorUserId(ctx),
     actorEmail: ctx.actor.email,
     resourceType: resourceType ?? null,

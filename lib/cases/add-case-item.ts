@@ -12,7 +12,6 @@ import { addItemInput, lineageSnapshotSpec, type AddItemInput } from "./types";
 // rather than taken from the client, so the stored graph is what the correlation proved at that moment; its refId
 // is the root plus a hash of the graph, so the same unchanged graph is cited once and a grown graph is a new item.
 export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: AddItemInput }) {
-  const { tenantId } = ctx;
   const v = addItemInput.parse(input);
   let refId = v.refId;
   let snapshot: Prisma.InputJsonValue | undefined;
@@ -24,7 +23,6 @@ export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext;
       depth: spec.depth,
       limit: spec.limit,
       hide: spec.hide,
-      tenantId,
     });
     if (!graph || graph.nodes.length === 0) {
       throw new AppError(
@@ -42,7 +40,7 @@ export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext;
       JSON.stringify({ ...graph, rootLabel: rootNode?.label ?? null, takenAt: new Date().toISOString(), sha256: hash }),
     ) as Prisma.InputJsonValue;
   } else {
-    const found = (await describeItems({ refs: [{ itemType: v.itemType, refId }], tenantId })).get(`${v.itemType}:${refId}`);
+    const found = (await describeItems({ refs: [{ itemType: v.itemType, refId }] })).get(`${v.itemType}:${refId}`);
     if (!found || found.missing) {
       throw new AppError(
         "NOT_FOUND",
@@ -57,7 +55,7 @@ export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext;
   }
 
   return inCaseTx(async (tx) => {
-    const c = await lockCase(tx, caseId, tenantId);
+    const c = await lockCase(tx, caseId);
     if (c.status === "closed") throw new AppError("CONFLICT", "This case is closed. Reopen it before adding evidence.");
     const existing = await tx.caseItem.findUnique({ where: { caseId_itemType_refId: { caseId, itemType: v.itemType, refId } } });
     if (existing) throw new AppError("CONFLICT", `This ${v.itemType.replace("_", " ")} is already in case #${c.number}.`);

@@ -4,10 +4,9 @@ import { noteInput } from "./types";
 
 // A markdown note on a case, by the signed-in analyst. The page renders it without raw HTML.
 export async function addNote({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: { body: string } }) {
-  const { tenantId } = ctx;
   const v = noteInput.parse(input);
   return inCaseTx(async (tx) => {
-    await lockCase(tx, caseId, tenantId);
+    await lockCase(tx, caseId);
     const note = await tx.caseNote.create({ data: { caseId, authorId: requireActorUserId(ctx), body: v.body } });
     await touchCase(tx, caseId);
     await activity(tx, ctx, caseId, "note_added", undefined, { noteId: note.id, body: note.body });

@@ -5,10 +5,9 @@ import { taskInput } from "./types";
 
 // A checklist task on a case, optionally assigned and due.
 export async function addTask({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: z.input<typeof taskInput> }) {
-  const { tenantId } = ctx;
   const v = taskInput.parse(input);
   return inCaseTx(async (tx) => {
-    await lockCase(tx, caseId, tenantId);
+    await lockCase(tx, caseId);
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
     const t = await tx.caseTask.create({ data: { caseId, title: v.title, assigneeId: v.assigneeId ?? null, dueAt: v.dueAt ?? null } });
     await touchCase(tx, caseId);

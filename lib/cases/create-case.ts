@@ -1,16 +1,15 @@
-import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
+import { DEFAULT_TENANT, requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import { assertAssignable, activity, inCaseTx } from "./shared";
 import { createCaseInput, type CreateCaseInput } from "./types";
 
 // A new case, open, with its "created" history entry (and audit entry) in the same transaction.
 export async function createCase({ ctx, input }: { ctx: RequestContext; input: CreateCaseInput }) {
-  const { tenantId } = ctx;
   const v = createCaseInput.parse(input);
   return inCaseTx(async (tx) => {
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
     const c = await tx.case.create({
       data: {
-        tenantId,
+        tenantId: DEFAULT_TENANT,
         title: v.title,
         description: v.description ?? null,
         severity: v.severity,

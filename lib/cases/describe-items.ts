@@ -25,13 +25,7 @@ const MISSING: Record<string, string> = {
 };
 
 /** Describes each reference; the map is keyed `${itemType}:${refId}`. Unknown ids come back with missing: true. */
-export async function describeItems({
-  refs,
-  tenantId = DEFAULT_TENANT,
-}: {
-  refs: ItemRef[];
-  tenantId?: string;
-}): Promise<Map<string, ItemDescription>> {
+export async function describeItems({ refs }: { refs: ItemRef[] }): Promise<Map<string, ItemDescription>> {
   const out = new Map<string, ItemDescription>();
   const ids = (t: string, re: RegExp) => [...new Set(refs.filter((r) => r.itemType === t && re.test(r.refId)).map((r) => r.refId))];
   const c = pool();
@@ -54,7 +48,7 @@ export async function describeItems({
           `SELECT s.id, s.platform, s."startedAt", s."endedAt", s."eventCount", i."displayName" AS name, i.kind::text AS kind
              FROM session s LEFT JOIN identity i ON i.id = s."identityId"
             WHERE s.id = ANY($1::uuid[]) AND s."tenantId" = $2`,
-          [sessionIds, tenantId],
+          [sessionIds, DEFAULT_TENANT],
         )
       : null,
     eventIds.length
@@ -70,19 +64,19 @@ export async function describeItems({
         }>(
           `SELECT e.id::text AS id, e.platform, e.time, e.activity, e.data->>'event_name' AS "eventName", e."actorName", e."targetName", e."sessionId"
              FROM event e WHERE e.id = ANY($1::bigint[]) AND e."tenantId" = $2`,
-          [eventIds, tenantId],
+          [eventIds, DEFAULT_TENANT],
         )
       : null,
     identityIds.length
       ? c.query<{ id: string; kind: string; displayName: string; primaryEmail: string | null; firstSeenAt: Date | null }>(
           `SELECT id, kind::text AS kind, "displayName", "primaryEmail", "firstSeenAt" FROM identity WHERE id = ANY($1::uuid[]) AND "tenantId" = $2`,
-          [identityIds, tenantId],
+          [identityIds, DEFAULT_TENANT],
         )
       : null,
     findingIds.length
       ? c.query<{ id: string; title: string; severity: string; status: string; firstSeenAt: Date; sessionId: string | null }>(
           `SELECT id, title, severity, status, "firstSeenAt", "sessionId" FROM finding WHERE id = ANY($1::uuid[]) AND "tenantId" = $2`,
-          [findingIds, tenantId],
+          [findingIds, DEFAULT_TENANT],
         )
       : null,
   ]);

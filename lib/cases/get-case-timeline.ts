@@ -36,16 +36,14 @@ export async function getCaseTimeline({
   caseId,
   evidenceOffset = 0,
   evidenceLimit = 2000,
-  tenantId = DEFAULT_TENANT,
 }: {
   caseId: string;
   evidenceOffset?: number;
   evidenceLimit?: number;
-  tenantId?: string;
 }): Promise<CaseTimeline | null> {
   if (!UUID.test(caseId)) return null;
   const c = pool();
-  const found = await c.query<{ id: string }>(sql`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId}`);
+  const found = await c.query<{ id: string }>(sql`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${DEFAULT_TENANT}`);
   if (found.rowCount === 0) return null;
   const items = await c.query<{ itemType: string; refId: string }>(
     sql`SELECT "itemType", "refId" FROM case_item WHERE "caseId" = ${caseId}::uuid`,
@@ -58,7 +56,7 @@ export async function getCaseTimeline({
   const offset = Math.max(0, evidenceOffset);
 
   // The cited event ids as one set; each branch uses an index (event(sessionId,time), the primary key, finding's).
-  const tenant = param(tenantId);
+  const tenant = param(DEFAULT_TENANT);
   const cited = sql`cited AS (
       SELECT e.id FROM event e WHERE e."sessionId" = ANY(${sessionIds}::uuid[]) AND e."tenantId" = ${tenant}
       UNION SELECT unnest(${eventIds}::bigint[])

@@ -9,10 +9,10 @@ const USER = { select: { id: true, email: true, name: true } } as const;
 
 // One case with everything the case page shows: items (each resolved to a short description of what it cites),
 // notes, tasks, the newest history entries, and the status moves allowed from here. Null when not found.
-export async function getCase({ id, tenantId = DEFAULT_TENANT }: { id: string; tenantId?: string }): Promise<CaseDetail | null> {
+export async function getCase({ id }: { id: string }): Promise<CaseDetail | null> {
   if (!UUID.test(id)) return null;
   const c = await db().case.findFirst({
-    where: { id, tenantId },
+    where: { id, tenantId: DEFAULT_TENANT },
     include: {
       assignee: USER,
       createdBy: USER,
@@ -28,7 +28,7 @@ export async function getCase({ id, tenantId = DEFAULT_TENANT }: { id: string; t
     ...new Set([...c.items.map((i) => i.addedById), ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x))]),
   ];
   const [described, users] = await Promise.all([
-    describeItems({ refs: c.items.map((i) => ({ itemType: i.itemType, refId: i.refId, snapshot: i.snapshot })), tenantId }),
+    describeItems({ refs: c.items.map((i) => ({ itemType: i.itemType, refId: i.refId, snapshot: i.snapshot })) }),
     userIds.length ? db().user.findMany({ where: { id: { in: userIds } }, ...USER }) : Promise.resolve([]),
   ]);
   const byId = new Map(users.map((u) => [u.id, u]));

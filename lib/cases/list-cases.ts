@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // The cases list: filters (status list, severity, assignee or "none", tag, free text over title, description and
 // "#number"), sort, offset pagination with the total. Item and open-task counts come from the same query.
 
-type Input = Partial<CasesQuery> & { tenantId?: string };
+type Input = Partial<CasesQuery>;
 
 const ORDER: Record<CaseSort, (dir: Prisma.SortOrder) => Prisma.CaseOrderByWithRelationInput> = {
   updated: (dir) => ({ updatedAt: dir }),
@@ -23,7 +23,7 @@ export async function listCases(input: Input = {}): Promise<{ items: CaseListIte
   const offset = input.offset ?? 0;
   const limit = input.limit ?? 50;
   const dir = input.dir ?? "desc";
-  const and: Prisma.CaseWhereInput[] = [{ tenantId: input.tenantId ?? DEFAULT_TENANT }];
+  const and: Prisma.CaseWhereInput[] = [{ tenantId: DEFAULT_TENANT }];
   if (input.status?.length) and.push({ status: { in: input.status } });
   if (input.severity) and.push({ severity: input.severity });
   if (input.assignee === "none") and.push({ assigneeId: null });

@@ -5,9 +5,8 @@ import { activity, inCaseTx, lockCase, touchCase } from "./shared";
 // Takes an evidence item out of a case. The history keeps what was removed (type, reference, annotation), so
 // the removal itself stays reviewable.
 export async function removeCaseItem({ ctx, caseId, itemId }: { ctx: RequestContext; caseId: string; itemId: string }) {
-  const { tenantId } = ctx;
   return inCaseTx(async (tx) => {
-    const c = await lockCase(tx, caseId, tenantId);
+    const c = await lockCase(tx, caseId);
     if (c.status === "closed") throw new AppError("CONFLICT", "This case is closed. Reopen it before removing evidence.");
     const item = await tx.caseItem.findFirst({ where: { id: itemId, caseId } });
     if (!item) throw new AppError("NOT_FOUND", "No such evidence item in this case. It may already have been removed; reload the case.");

@@ -3,10 +3,10 @@ import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordCaseActivity } from "./case-activity";
-import type { RequestContext } from "@/lib/context/request-context";
+import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import type { UserRef } from "./types";
 
-// What every case change shares: find the case in the caller's tenant (not found otherwise), run the change and
+// What every case change shares: find the case (not found otherwise), run the change and
 // its history entries in one transaction, and keep the case's updatedAt honest for the list's "recently changed".
 
 export type Tx = Prisma.TransactionClient;
@@ -18,11 +18,11 @@ export function userRef(u: { id: string; email: string; name: string | null } | 
 }
 
 /** Loads the case row inside the transaction, locked so that two concurrent changes record a true before/after. */
-export async function lockCase(tx: Tx, caseId: string, tenantId: string) {
+export async function lockCase(tx: Tx, caseId: string) {
   if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   const rows = await tx.$queryRaw<
     { id: string }[]
-  >`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${tenantId} FOR UPDATE`;
+  >`SELECT id FROM "case" WHERE id = ${caseId}::uuid AND "tenantId" = ${DEFAULT_TENANT} FOR UPDATE`;
   if (rows.length === 0) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   return tx.case.findUniqueOrThrow({ where: { id: caseId } });
 }

@@ -9,10 +9,9 @@ const FIELDS = ["title", "description", "severity", "assigneeId", "tags"] as con
 // are one "updated" entry with only the fields that changed, before and after; a status move is its own
 // "status_changed" entry. An illegal move is refused with the moves that are allowed from here.
 export async function updateCase({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: UpdateCaseInput }) {
-  const { tenantId } = ctx;
   const v = updateCaseInput.parse(input);
   return inCaseTx(async (tx) => {
-    const c = await lockCase(tx, caseId, tenantId);
+    const c = await lockCase(tx, caseId);
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     for (const f of FIELDS) {

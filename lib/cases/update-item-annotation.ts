@@ -15,11 +15,10 @@ export async function updateItemAnnotation({
   itemId: string;
   input: { annotation: string | null };
 }) {
-  const { tenantId } = ctx;
   const v = annotationInput.parse(input);
   const annotation = v.annotation ? v.annotation : null;
   return inCaseTx(async (tx) => {
-    await lockCase(tx, caseId, tenantId);
+    await lockCase(tx, caseId);
     const item = await tx.caseItem.findFirst({ where: { id: itemId, caseId } });
     if (!item) throw new AppError("NOT_FOUND", "No such evidence item in this case. It may have been removed; reload the case.");
     if (item.annotation === annotation) return { id: item.id, annotation, changed: false };

@@ -16,10 +16,9 @@ export async function updateNote({
   noteId: string;
   input: { body: string };
 }) {
-  const { tenantId } = ctx;
   const v = noteInput.parse(input);
   return inCaseTx(async (tx) => {
-    await lockCase(tx, caseId, tenantId);
+    await lockCase(tx, caseId);
     const note = await tx.caseNote.findFirst({ where: { id: noteId, caseId } });
     if (!note) throw new AppError("NOT_FOUND", "No such note in this case. Reload the case.");
     if (note.authorId !== requireActorUserId(ctx) && ctx.actor.role !== "admin") {

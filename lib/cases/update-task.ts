@@ -16,10 +16,9 @@ export async function updateTask({
   taskId: string;
   input: z.input<typeof updateTaskInput>;
 }) {
-  const { tenantId } = ctx;
   const v = updateTaskInput.parse(input);
   return inCaseTx(async (tx) => {
-    await lockCase(tx, caseId, tenantId);
+    await lockCase(tx, caseId);
     const t = await tx.caseTask.findFirst({ where: { id: taskId, caseId } });
     if (!t) throw new AppError("NOT_FOUND", "No such task in this case. Reload the case.");
     const before: Record<string, unknown> = {};

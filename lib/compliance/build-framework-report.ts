@@ -1,6 +1,5 @@
 import { CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
 import type { FrameworkSlug } from "./catalogs";
-import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
 
@@ -139,15 +138,13 @@ ${groups.join("\n")}
 export async function buildFrameworkReport({
   framework,
   format,
-  tenantId = DEFAULT_TENANT,
   now = new Date(),
 }: {
   framework: FrameworkSlug;
   format: ReportFormat;
-  tenantId?: string;
   now?: Date;
 }): Promise<FrameworkReport> {
-  const st = await getFrameworkStatus({ framework, tenantId, now });
+  const st = await getFrameworkStatus({ framework, now });
   const day = st.generatedAt.slice(0, 10);
   return format === "csv"
     ? { body: frameworkCsv(st), contentType: "text/csv; charset=utf-8", fileName: `${framework}-evidence-${day}.csv` }

@@ -57,18 +57,16 @@ const pctOf = (n: number, d: number) => (d === 0 ? "no events" : `${n} of ${d} e
 export async function getControlDetail({
   framework,
   controlId,
-  tenantId = DEFAULT_TENANT,
   now,
 }: {
   framework: FrameworkSlug;
   controlId: string;
-  tenantId?: string;
   now?: Date;
 }): Promise<ControlDetail | null> {
   const control = findControl(framework, controlId);
   if (!control) return null;
   const mappings = mappingsFor(framework, controlId);
-  const ms = await measureEvidence({ tenantId, now });
+  const ms = await measureEvidence({ now });
   const evidence = mappings.map((m) => evidenceItem(m, ms));
 
   const ruleReasons = new Map(mappings.filter((m) => m.kind === "finding_rule").map((m) => [m.source, m.reason]));
@@ -91,14 +89,14 @@ export async function getControlDetail({
             `SELECT id, "ruleId", title, severity, status, "sessionId", "lastSeenAt" FROM finding
                 WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])
                 ORDER BY (status = 'open') DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
-            [tenantId, ruleIds],
+            [DEFAULT_TENANT, ruleIds],
           )
           .then((r) => r.rows),
     ruleIds.length === 0
       ? Promise.resolve(0)
       : pool()
           .query<{ n: string }>(`SELECT count(*) AS n FROM finding WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])`, [
-            tenantId,
+            DEFAULT_TENANT,
             ruleIds,
           ])
           .then((r) => Number(r.rows[0].n)),
@@ -119,7 +117,7 @@ export async function getControlDetail({
                 WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[])
                 GROUP BY s.id, i."displayName"
                 ORDER BY count(f.id) DESC, s."startedAt" DESC LIMIT ${LIST_LIMIT}`,
-            [tenantId, ruleIds],
+            [DEFAULT_TENANT, ruleIds],
           )
           .then((r) => r.rows),
     !wantsGovernance
@@ -127,7 +125,7 @@ export async function getControlDetail({
       : pool()
           .query<{ status: string; checks: string }>(
             `SELECT status, count(*) AS checks FROM governance_check WHERE "tenantId" = $1 GROUP BY status ORDER BY count(*) DESC, status`,
-            [tenantId],
+            [DEFAULT_TENANT],
           )
           .then((r) => r.rows),
   ]);

@@ -1,7 +1,6 @@
 import { getCatalog, listControls, type Catalog, type FlatControl, type FrameworkSlug } from "./catalogs";
 import { factDef, mappingsFor, ruleDef, type ControlMapping, type EvidenceKind } from "./evidence-map";
 import { measureEvidence, type Measurements } from "./measure-evidence";
-import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 export const CONTROL_STATUSES = ["with_findings", "with_evidence", "without_evidence"] as const;
 export type ControlStatus = (typeof CONTROL_STATUSES)[number];
@@ -84,14 +83,6 @@ export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements)
 }
 
 /** Per control of one framework: its evidence items with their reasons and the resulting status. */
-export async function getFrameworkStatus({
-  framework,
-  tenantId = DEFAULT_TENANT,
-  now,
-}: {
-  framework: FrameworkSlug;
-  tenantId?: string;
-  now?: Date;
-}): Promise<FrameworkStatus> {
-  return buildFrameworkStatus(framework, await measureEvidence({ tenantId, now }));
+export async function getFrameworkStatus({ framework, now }: { framework: FrameworkSlug; now?: Date }): Promise<FrameworkStatus> {
+  return buildFrameworkStatus(framework, await measureEvidence({ now }));
 }

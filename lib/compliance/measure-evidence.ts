@@ -19,7 +19,6 @@ type RuleCounts = { open: number; total: number };
 
 export type Measurements = {
   generatedAt: string;
-  tenantId: string;
   facts: Record<FactId, FactMeasure>;
   rules: Map<string, RuleCounts>;
   /** What the figures cover, for report headers. */
@@ -64,17 +63,14 @@ const COUNTS_SQL = `
     (SELECT count(*) FROM session WHERE "tenantId" = $1) AS sessions,
     (SELECT count(*) FROM audit_log WHERE "tenantId" = $1) AS audit`;
 
-export async function measureEvidence({
-  tenantId = DEFAULT_TENANT,
-  now = new Date(),
-}: { tenantId?: string; now?: Date } = {}): Promise<Measurements> {
+export async function measureEvidence({ now = new Date() }: { now?: Date } = {}): Promise<Measurements> {
   const [coverage, counts, rules] = await Promise.all([
-    getCoverage({ tenantId, now }),
-    pool().query<Counts>(COUNTS_SQL, [tenantId]),
+    getCoverage({ now }),
+    pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT]),
     pool().query<{ ruleId: string; open: string; total: string }>(
       `SELECT "ruleId", count(*) FILTER (WHERE status = 'open') AS open, count(*) AS total
          FROM finding WHERE "tenantId" = $1 GROUP BY "ruleId"`,
-      [tenantId],
+      [DEFAULT_TENANT],
     ),
   ]);
   const c = counts.rows[0];
@@ -141,7 +137,6 @@ export async function measureEvidence({
     .sort();
   return {
     generatedAt: now.toISOString(),
-    tenantId,
     facts,
     rules: new Map(rules.rows.map((r) => [r.ruleId, { open: Number(r.open), total: Number(r.total) }])),
     scope: { events, firstEventTime: times[0] ?? null, lastEventTime: times.at(-1) ?? null, platforms: withEvents.length },

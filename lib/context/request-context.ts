@@ -1,12 +1,13 @@
 import type { Role } from "@/lib/auth/permissions";
 
-// Who is acting and for which tenant, built once where a request or job enters the system (the route wrapper,
-// the page guard, the CLI, background jobs) and handed to every function that changes data. The audit trail,
+// Who is acting, built once where a request or job enters the system (the route wrapper, the page guard, the CLI,
+// background jobs) and handed to every function that changes data. The audit trail,
 // case history and created-by columns all read the actor from here, so every entry point records it the same way.
 
 /**
- * The only tenant today. tenantId columns stay in the schema as the future distribution key; until tenants
- * are real, every context is built for this one and readers without a context use it too.
+ * The one tenant. Sessionproof is single-tenant: every query that filters or writes a "tenantId" column uses this
+ * constant, and no function takes a tenant as a parameter. The columns stay in the schema as the future distribution
+ * key (and lead the indexes); making tenants real is described in docs/architecture.md (Tenancy).
  */
 export const DEFAULT_TENANT = "default";
 
@@ -24,11 +25,12 @@ export type Actor = {
   userAgent: string | null;
 };
 
-export type RequestContext = { tenantId: string; actor: Actor };
+/** `tenantId` is the constant's literal type, so no context can name another tenant. */
+export type RequestContext = { tenantId: typeof DEFAULT_TENANT; actor: Actor };
 
 type UserLike = { id: string; email: string; role: Role; ip?: string | null; userAgent?: string | null };
 
-const make = (actor: Actor, tenantId = DEFAULT_TENANT): RequestContext => ({ tenantId, actor });
+const make = (actor: Actor): RequestContext => ({ tenantId: DEFAULT_TENANT, actor });
 
 /** A signed-in user (lib/auth/guard.ts currentUser), with the request's address and user agent. */
 export function fromSessionUser(user: UserLike): RequestContext {

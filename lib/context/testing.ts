@@ -11,10 +11,9 @@ export function testContext(
     userAgent?: string | null;
     kind?: ActorKind;
   } = {},
-  tenantId: string = DEFAULT_TENANT,
 ): RequestContext {
   return {
-    tenantId,
+    tenantId: DEFAULT_TENANT,
     actor: {
       kind: who.kind ?? "user",
       id: who.id ?? null,

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import type { NormalizedEventJson } from "@/lib/events/schema";
 import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, loginEmail, platformLoginKey } from "./engine/account-keys";
 
@@ -20,8 +21,8 @@ import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, log
 //  - the session key and the used credential key are event columns with their own indexes ("sessionKey",
 //    "credentialKey"): not stored again;
 //  - the flow id, a declared parent credential and issued credentials: stored per event.
-// Hashed keys include the tenant, so tenants never join. A hash collision only joins more events (more work,
-// same result), never fewer.
+// Hashed keys are prefixed with the tenant constant (as they always were, so stored keys stay valid). A hash
+// collision only joins more events (more work, same result), never fewer.
 // The account, email, login and initiator rules come from engine/account-keys.ts, where the engine reads them too.
 
 /** cyrb53: a fast 53-bit string hash, exact as a JavaScript number and as a PostgreSQL bigint. */
@@ -95,18 +96,18 @@ export function correlationKeyStrings(e: NormalizedEventJson): string[] {
   return [...k.identity, ...k.initiator, ...(k.sessionKey ? [`skey|${k.sessionKey}`] : []), ...(k.flow ? [k.flow] : []), ...k.credentials];
 }
 
-export const hashKey = (tenantId: string, key: string) => keyHash(`${tenantId}\u0000${key}`);
+export const hashKey = (key: string) => keyHash(`${DEFAULT_TENANT}\u0000${key}`);
 
 /**
  * The rows to store for one event: `perEvent` (an initiator's keys, the flow id, credentials other than the
  * used one) and `representative` (identity keys: stored only when no event holds them yet).
  */
-export function storedKeys(e: NormalizedEventJson, tenantId: string): { perEvent: number[]; representative: number[] } {
+export function storedKeys(e: NormalizedEventJson): { perEvent: number[]; representative: number[] } {
   const k = eventKeys(e);
   const used = e.credential?.key ? `cred|${e.platform}|${e.credential.key}` : null;
   const perEvent = [...k.initiator.map((x) => `ini|${x}`), ...(k.flow ? [k.flow] : []), ...k.credentials.filter((c) => c !== used)];
   return {
-    perEvent: [...new Set(perEvent.map((x) => hashKey(tenantId, x)))],
-    representative: [...new Set(k.identity.map((x) => hashKey(tenantId, x)))],
+    perEvent: [...new Set(perEvent.map((x) => hashKey(x)))],
+    representative: [...new Set(k.identity.map((x) => hashKey(x)))],
   };
 }

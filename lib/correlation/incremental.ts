@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { eventKeys, hashKey, storedKeys } from "./correlation-keys";
 import type { CorrelationEvent } from "./types";
 
@@ -17,13 +18,11 @@ type Frontier = { hashed: number[]; sessionKeys: string[]; credentialKeys: strin
 
 export async function findAffectedEvents({
   client,
-  tenantId,
   newEvents,
   cap,
   loadEvents,
 }: {
   client: PoolClient;
-  tenantId: string;
   newEvents: CorrelationEvent[];
   /** Give up (full pass) once the closure holds more events than this. */
   cap: number;
@@ -38,10 +37,10 @@ export async function findAffectedEvents({
       const k = eventKeys(e.data);
       // An identity key finds its representative (and through it the identity) and the events naming it as initiator.
       for (const x of [...k.identity, ...k.initiator])
-        for (const y of [x, `ini|${x}`]) if (once(`h|${y}`)) frontier.hashed.push(hashKey(tenantId, y));
-      if (k.flow && once(`h|${k.flow}`)) frontier.hashed.push(hashKey(tenantId, k.flow));
+        for (const y of [x, `ini|${x}`]) if (once(`h|${y}`)) frontier.hashed.push(hashKey(y));
+      if (k.flow && once(`h|${k.flow}`)) frontier.hashed.push(hashKey(k.flow));
       for (const c of k.credentials) {
-        if (once(`h|${c}`)) frontier.hashed.push(hashKey(tenantId, c));
+        if (once(`h|${c}`)) frontier.hashed.push(hashKey(c));
         const raw = c.slice(c.indexOf("|", 5) + 1); // cred|<platform>|<key>
         if (once(`c|${raw}`)) frontier.credentialKeys.push(raw);
       }
@@ -72,13 +71,11 @@ export async function findAffectedEvents({
        UNION SELECT e.id::text FROM event e WHERE e."sessionKey" = ANY($2::text[]) AND e."tenantId" = $5
        UNION SELECT e.id::text FROM event e WHERE e."credentialKey" = ANY($3::text[]) AND e."tenantId" = $5
        UNION SELECT e.id::text FROM event e WHERE e."identityId" = ANY($4::uuid[]) AND e."tenantId" = $5`,
-      [f.hashed, f.sessionKeys, f.credentialKeys, f.identities, tenantId],
+      [f.hashed, f.sessionKeys, f.credentialKeys, f.identities, DEFAULT_TENANT],
     );
     const ids = r.rows.map((x) => x.id).filter((id) => !byId.has(id));
     if (ids.length === 0) continue;
     if (byId.size + ids.length > cap) return tooMany();
-    // Other tenants' events never match (the tenant is part of every hashed key) except by a hash collision; the
-    // loader keeps to the tenant, so such an id simply loads nothing.
     const loaded = await loadEvents(client, ids);
     for (const e of loaded) byId.set(e.id, e);
     addKeys(loaded);
@@ -89,14 +86,14 @@ export async function findAffectedEvents({
 }
 
 /** Stores the keys of events not keyed before (rows are never changed: events never change). */
-export async function insertCorrelationKeys(client: PoolClient, events: CorrelationEvent[], tenantId: string): Promise<void> {
+export async function insertCorrelationKeys(client: PoolClient, events: CorrelationEvent[]): Promise<void> {
   const keys: number[] = [];
   const ids: string[] = [];
   const repKeys: number[] = [];
   const repIds: string[] = [];
   const repSeen = new Set<number>();
   for (const e of events) {
-    const s = storedKeys(e.data, tenantId);
+    const s = storedKeys(e.data);
     for (const k of s.perEvent) {
       keys.push(k);
       ids.push(e.id);

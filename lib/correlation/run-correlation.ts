@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
 import { auditRow } from "@/lib/audit/record-audit";
-import type { RequestContext } from "@/lib/context/request-context";
+import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { insertAudit } from "@/lib/audit/insert-audit";
 import { pool } from "@/lib/db";
 import { stageRows } from "@/lib/db/pg-copy";
@@ -19,7 +19,7 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 // has (an alias merged elsewhere, a session regrouped) are removed. One transaction: readers see the old
 // correlation or the new one, never half of each.
 //
-// Two modes. full: every event of the tenant. incremental: the events stored since the last run (those above
+// Two modes. full: every event. incremental: the events stored since the last run (those above
 // correlation_state.keyedThrough) and the closure of stored events sharing a correlation key with them
 // (incremental.ts); only the rows derived from that closure are replaced, and the result equals a full pass's
 // (incremental.db.test.ts proves it on the demo dataset ingested file by file). An incremental run with
@@ -37,7 +37,7 @@ export type CorrelationSummary = {
   newEvents: number;
   /** Events loaded and correlated by this run (all of them for a full pass). */
   events: number;
-  /** Events of the tenant in total (as of this run). */
+  /** Events in total (as of this run). */
   totalEvents: number;
   identities: number;
   credentials: number;
@@ -49,14 +49,13 @@ export type CorrelationSummary = {
 /** Every stored event with its raw record's file and position. */
 async function loadCorrelationEvents(
   client: PoolClient,
-  tenantId: string,
   only: { ids: string[] } | { after: string } | null = null,
 ): Promise<CorrelationEvent[]> {
   // `only`: just these event ids (the incremental closure), or the events above an id (the new ones).
   const filter = only === null ? null : "ids" in only ? sql`e.id = ANY(${only.ids}::bigint[])` : sql`e.id > ${only.after}::bigint`;
   const q = sql`SELECT e.id::text AS id, r."fileName", r.position::text AS position, e.data
        FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
-      WHERE ${and(sql`e."tenantId" = ${tenantId}`, filter)}`;
+      WHERE ${and(sql`e."tenantId" = ${DEFAULT_TENANT}`, filter)}`;
   // Each event is cut to the fields correlation reads as its row arrives (engine/projection.ts), so whole
   // normalized events are never all held at once.
   const r = await client.query<{ id: string; fileName: string; position: string; data: NormalizedEventJson }>({
@@ -236,7 +235,7 @@ async function writeResult(client: PoolClient, res: CorrelationResult, events: C
   await upsertCredentials(client, res);
   await upsertSessions(client, res, events);
 
-  // Events point at their identity and session (the result holds every event of the tenant: those it leaves
+  // Events point at their identity and session (the result holds every event: those it leaves
   // without one are set to null).
   await updateEvents(client, res);
 
@@ -308,10 +307,10 @@ async function writeSubset(client: PoolClient, res: CorrelationResult, events: C
  * commit ids below ones already visible; while one runs, keyedThrough does not move past what it has (the next
  * run takes those events again, which is idempotent). Batches started over six hours ago are taken as crashed.
  */
-async function ingestInFlight(client: PoolClient, tenantId: string): Promise<boolean> {
+async function ingestInFlight(client: PoolClient): Promise<boolean> {
   const r = await client.query(
     `SELECT 1 FROM ingest_batch WHERE "tenantId" = $1 AND status IN ('pending', 'running') AND "startedAt" > now() - interval '6 hours' LIMIT 1`,
-    [tenantId],
+    [DEFAULT_TENANT],
   );
   return (r.rowCount ?? 0) > 0;
 }
@@ -336,7 +335,6 @@ export async function runCorrelation({
   /** An incremental run whose closure passes this share of the events does a full pass (tests raise it to 1). */
   fullPassAbove?: number;
 }): Promise<CorrelationSummary> {
-  const { tenantId } = ctx;
   const started = performance.now();
   const client = await pool().connect();
   // One run at a time per database (the web server's queue and a CLI run may overlap): an incremental run reads
@@ -344,10 +342,10 @@ export async function runCorrelation({
   await client.query(`SELECT pg_advisory_lock($1)`, [CORRELATION_LOCK]);
   try {
     // Checked before the events are read: a batch that starts after this gets larger ids than any read below.
-    const inFlight = await ingestInFlight(client, tenantId);
+    const inFlight = await ingestInFlight(client);
     const state = await client.query<{ keyedThrough: string }>(
       `SELECT "keyedThrough"::text AS "keyedThrough" FROM correlation_state WHERE "tenantId" = $1`,
-      [tenantId],
+      [DEFAULT_TENANT],
     );
     const keyedThrough = state.rows[0]?.keyedThrough ?? null;
     let fallbackReason: string | null = null;
@@ -357,15 +355,14 @@ export async function runCorrelation({
     let totalEvents = 0;
     if (mode === "incremental" && keyedThrough === null) fallbackReason = "no earlier correlation to build on";
     if (mode === "incremental" && keyedThrough !== null) {
-      newEvents = await loadCorrelationEvents(client, tenantId, { after: keyedThrough });
-      const count = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM event WHERE "tenantId" = $1`, [tenantId]);
+      newEvents = await loadCorrelationEvents(client, { after: keyedThrough });
+      const count = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM event WHERE "tenantId" = $1`, [DEFAULT_TENANT]);
       totalEvents = Number(count.rows[0].n);
       const closure = await findAffectedEvents({
         client,
-        tenantId,
         newEvents,
         cap: Math.floor(totalEvents * fullPassAbove),
-        loadEvents: (c, ids) => loadCorrelationEvents(c, tenantId, { ids }),
+        loadEvents: (c, ids) => loadCorrelationEvents(c, { ids }),
       });
       if (closure.events) {
         events = closure.events;
@@ -373,7 +370,7 @@ export async function runCorrelation({
       } else fallbackReason = closure.reason;
     }
     if (events === null) {
-      events = await loadCorrelationEvents(client, tenantId);
+      events = await loadCorrelationEvents(client);
       totalEvents = events.length;
       newEvents = keyedThrough === null ? events : events.filter((e) => BigInt(e.id) > BigInt(keyedThrough));
     }
@@ -382,12 +379,12 @@ export async function runCorrelation({
       async () => {
         if (ran === "full") await writeResult(client, res, events);
         else await writeSubset(client, res, events);
-        await insertCorrelationKeys(client, newEvents, tenantId);
+        await insertCorrelationKeys(client, newEvents);
         const through = inFlight ? (keyedThrough ?? "0") : maxId(newEvents, keyedThrough ?? "0");
         await client.query(
           `INSERT INTO correlation_state ("tenantId", "keyedThrough", "updatedAt") VALUES ($1, $2::bigint, now())
          ON CONFLICT ("tenantId") DO UPDATE SET "keyedThrough" = EXCLUDED."keyedThrough", "updatedAt" = now()`,
-          [tenantId, through],
+          [DEFAULT_TENANT, through],
         );
         const summary: CorrelationSummary = {
           mode: ran,

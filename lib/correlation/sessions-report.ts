@@ -53,7 +53,7 @@ type Row = {
   resources: { type: string; id: string | null; name: string | null }[] | null;
 };
 
-export async function getSessionsReport({ tenantId = DEFAULT_TENANT }: { tenantId?: string } = {}): Promise<SessionsReport> {
+export async function getSessionsReport(): Promise<SessionsReport> {
   const client = await pool().connect();
   try {
     const sessions = await client.query<{
@@ -81,7 +81,7 @@ export async function getSessionsReport({ tenantId = DEFAULT_TENANT }: { tenantI
          LEFT JOIN credential c ON c.id = s."credentialId"
         WHERE s."tenantId" = $1
         ORDER BY s."startedAt", s.id`,
-      [tenantId],
+      [DEFAULT_TENANT],
     );
     const events = await client.query<Row>(
       `SELECT e."sessionId", e.data->>'event_name' AS "eventName", e.activity, e.status, e."nativeId", r."fileName",
@@ -89,7 +89,7 @@ export async function getSessionsReport({ tenantId = DEFAULT_TENANT }: { tenantI
          FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
         WHERE e."tenantId" = $1 AND e."sessionId" IS NOT NULL
         ORDER BY e.time, e.id`,
-      [tenantId],
+      [DEFAULT_TENANT],
     );
     const links = await client.query<{ from: string; to: string; kind: string; rule: string; confidence: number }>(
       `SELECT "fromSessionId" AS from, "toSessionId" AS to, kind, rule, confidence FROM session_link ORDER BY "fromSessionId", "toSessionId", kind`,
@@ -139,7 +139,7 @@ export async function getSessionsReport({ tenantId = DEFAULT_TENANT }: { tenantI
     for (const l of links.rows) byId.get(l.from)?.links.push({ to: l.to, kind: l.kind, rule: l.rule, confidence: l.confidence });
     const creds = await client.query<CredentialReport>(
       `SELECT id, kind::text AS kind, platform, "externalId", "parentId" FROM credential WHERE "tenantId" = $1 ORDER BY platform, "externalId", id`,
-      [tenantId],
+      [DEFAULT_TENANT],
     );
     return { sessions: out, credentials: creds.rows };
   } finally {

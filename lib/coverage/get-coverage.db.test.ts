@@ -13,7 +13,6 @@ import { EVIDENCE_FIELDS, type EvidenceField } from "./types";
 type Spec = {
   platform: string;
   time: string;
-  tenant?: string;
   sessionKey?: string;
   credentialKey?: string;
   actorType?: string;
@@ -98,8 +97,6 @@ const SPECS: Spec[] = [
   { platform: "pam-grants", time: "2025-02-06T00:00:00Z", credentialKey: "g2", targetName: "admin" },
   // servicenow: an approval feed event carries data.approval.
   { platform: "servicenow", time: "2025-02-07T00:00:00Z", targetName: "CHG1", dataApproval: true },
-  // Another tenant: never counted in the default tenant.
-  { platform: "okta", time: "2025-03-05T00:00:00Z", tenant: "other", sessionKey: "x", srcIp: "9.9.9.9" },
 ];
 
 function expectedFilled(s: Spec, field: EvidenceField): boolean {
@@ -152,12 +149,11 @@ async function insert(specs: Spec[]) {
           : null,
     };
     const { rows } = await c.query<{ id: string }>(
-      `INSERT INTO event ("tenantId", "sourceId", "rawRecordId", platform, time, "classUid", "className", activity,
+      `INSERT INTO event ("sourceId", "rawRecordId", platform, time, "classUid", "className", activity,
          "sessionKey", "credentialKey", "actorType", "identityId", "clientAppId", "srcIp", "userAgent", "targetId", "targetName",
          privileged, "sessionId", data)
-       VALUES ($1, $2, $3, $4, $5, 3002, 'Authentication', 'logon', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+       VALUES ($1, $2, $3, $4, 3002, 'Authentication', 'logon', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
       [
-        s.tenant ?? "default",
         sourceId,
         raw++,
         s.platform,
@@ -213,10 +209,9 @@ beforeAll(async () => {
 describe("getCoverage", () => {
   it("reports fill rates per platform and field equal to counts made from the inserted events", async () => {
     const report = await getCoverage({ now: new Date("2025-03-10T00:00:00Z") });
-    const mine = SPECS.filter((s) => (s.tenant ?? "default") === "default");
-    expect(report.totalEvents).toBe(mine.length);
+    expect(report.totalEvents).toBe(SPECS.length);
     for (const platform of ["okta", "github", "pam-grants", "servicenow"]) {
-      const specs = mine.filter((s) => s.platform === platform);
+      const specs = SPECS.filter((s) => s.platform === platform);
       const p = report.platforms.find((x) => x.platform === platform)!;
       expect(p.events).toBe(specs.length);
       const times = specs.map((s) => Date.parse(s.time));
@@ -240,7 +235,7 @@ describe("getCoverage", () => {
   it("measures join-ability: session, identity, and approvals of privileged events", async () => {
     const report = await getCoverage();
     for (const platform of ["okta", "github"]) {
-      const specs = SPECS.filter((s) => s.platform === platform && !s.tenant);
+      const specs = SPECS.filter((s) => s.platform === platform);
       const j = report.platforms.find((p) => p.platform === platform)!.join;
       const priv = specs.filter((s) => s.privileged);
       expect(j).toEqual({
@@ -269,13 +264,6 @@ describe("getCoverage", () => {
     expect(slack.fields.every((f) => f.filled === 0 && f.rate === null)).toBe(true);
     expect(slack.retention.exportBy).toBeNull();
     expect(report.gaps.filter((g) => g.platform === "slack")).toEqual([]);
-  });
-
-  it("keeps tenants apart", async () => {
-    const other = await getCoverage({ tenantId: "other" });
-    expect(other.totalEvents).toBe(1);
-    const okta = other.platforms.find((p) => p.platform === "okta")!;
-    expect(okta.fields.find((f) => f.field === "ip")!.rate).toBe(1);
   });
 
   it("raises gaps with recommendations where the measured rate is short, and none where it is full", async () => {

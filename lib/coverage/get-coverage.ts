@@ -17,7 +17,7 @@ import {
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // Coverage measured from the ingested data: one grouped aggregate pass over the event table (count / FILTER per
-// platform): a single scan of the tenant's events, and no event row ever reaches JS.
+// platform): a single scan of the events, and no event row ever reaches JS.
 // How each evidence field is measured (columns where the event table has one):
 //   session_id      event.sessionKey          credential_id  event.credentialKey
 //   actor_kind      the correlated identity's kind is known, or the platform wrote an actor type
@@ -76,16 +76,16 @@ type CachedRow = Omit<Row, "first_time" | "last_time"> & { first_time: string; l
  * and the aggregate are read in one REPEATABLE READ snapshot, so the cached rows are exactly the data of that stamp;
  * a write committing meanwhile adds a change row and so a new stamp.
  */
-async function coverageRows(tenantId: string): Promise<Row[]> {
+async function coverageRows(): Promise<Row[]> {
   const read = await withTransaction(
     async (client): Promise<{ cached: CachedRow[] } | { stamp: string; rows: Row[]; trimThrough: string | null }> => {
       const s = (await client.query<{ stamp: string; n: string; max: string | null }>(STAMP_SQL)).rows[0];
       const hit = await client.query<{ value: CachedRow[] }>(
         `SELECT value FROM analytics_cache WHERE "tenantId" = $1 AND name = $2 AND stamp = $3`,
-        [tenantId, CACHE_NAME, s.stamp],
+        [DEFAULT_TENANT, CACHE_NAME, s.stamp],
       );
       if (hit.rows.length) return { cached: hit.rows[0].value };
-      const rows = (await client.query<Row>(COVERAGE_SQL, [tenantId])).rows;
+      const rows = (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT])).rows;
       return { stamp: s.stamp, rows, trimThrough: Number(s.n) > CHANGE_LOG_TRIM ? s.max : null };
     },
     { isolation: "REPEATABLE READ", readOnly: true },
@@ -96,7 +96,7 @@ async function coverageRows(tenantId: string): Promise<Row[]> {
   await pool().query(
     `INSERT INTO analytics_cache ("tenantId", name, stamp, value, "computedAt") VALUES ($1, $2, $3, $4::json, now())
      ON CONFLICT ("tenantId", name) DO UPDATE SET stamp = EXCLUDED.stamp, value = EXCLUDED.value, "computedAt" = now()`,
-    [tenantId, CACHE_NAME, stamp, JSON.stringify(rows)],
+    [DEFAULT_TENANT, CACHE_NAME, stamp, JSON.stringify(rows)],
   );
   if (trimThrough) await pool().query(`DELETE FROM analytics_change WHERE id <= $1`, [trimThrough]);
   return rows;
@@ -252,11 +252,8 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
-export async function getCoverage({
-  tenantId = DEFAULT_TENANT,
-  now = new Date(),
-}: { tenantId?: string; now?: Date } = {}): Promise<CoverageReport> {
-  const [requiredDays, rows] = await Promise.all([getRequiredRetention(), coverageRows(tenantId)]);
+export async function getCoverage({ now = new Date() }: { now?: Date } = {}): Promise<CoverageReport> {
+  const [requiredDays, rows] = await Promise.all([getRequiredRetention(), coverageRows()]);
   const byPlatform = new Map(rows.map((r) => [r.platform, r]));
   // Every registered platform appears (with zero events when nothing was ingested), then any other platform found.
   const caps = [...PLATFORM_CAPABILITIES, ...rows.filter((r) => !platformCapability(r.platform)).map((r) => unknownCapability(r.platform))];
@@ -305,7 +302,6 @@ export async function getCoverage({
 
   return {
     generatedAt: now.toISOString(),
-    tenantId,
     requiredRetentionDays: requiredDays,
     totalEvents: platforms.reduce((s, p) => s + p.events, 0),
     platforms,

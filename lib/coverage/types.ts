@@ -127,7 +127,6 @@ export type PlatformCoverage = {
 
 export type CoverageReport = {
   generatedAt: string;
-  tenantId: string;
   requiredRetentionDays: number;
   totalEvents: number;
   platforms: PlatformCoverage[];

@@ -59,24 +59,18 @@ export type CaseEvidence = {
   missing: { itemType: string; refId: string }[];
 };
 
-/** Finds a case by id or by number (#12, 12), in the tenant. */
-export async function findCase({
-  ref,
-  tenantId = DEFAULT_TENANT,
-}: {
-  ref: string;
-  tenantId?: string;
-}): Promise<{ id: string; number: number }> {
+/** Finds a case by id or by number (#12, 12). */
+export async function findCase({ ref }: { ref: string }): Promise<{ id: string; number: number }> {
   const r = ref.trim().replace(/^#/, "");
   const q = UUID.test(r)
     ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE id = $1::uuid AND "tenantId" = $2`, [
         r,
-        tenantId,
+        DEFAULT_TENANT,
       ])
     : /^\d{1,9}$/.test(r)
       ? await pool().query<{ id: string; number: number }>(`SELECT id, number FROM "case" WHERE number = $1 AND "tenantId" = $2`, [
           Number(r),
-          tenantId,
+          DEFAULT_TENANT,
         ])
       : null;
   if (!q || q.rows.length === 0)
@@ -84,13 +78,7 @@ export async function findCase({
   return q.rows[0];
 }
 
-export async function collectCaseEvidence({
-  caseId,
-  tenantId = DEFAULT_TENANT,
-}: {
-  caseId: string;
-  tenantId?: string;
-}): Promise<CaseEvidence> {
+export async function collectCaseEvidence({ caseId }: { caseId: string }): Promise<CaseEvidence> {
   if (!UUID.test(caseId)) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   const c = pool();
   const caseRows = await c.query<CaseRow>(
@@ -98,7 +86,7 @@ export async function collectCaseEvidence({
             k."createdAt", k."updatedAt", k."closedAt", a.email AS "assigneeEmail", u.email AS "createdByEmail"
        FROM "case" k LEFT JOIN app_user a ON a.id = k."assigneeId" LEFT JOIN app_user u ON u.id = k."createdById"
       WHERE k.id = $1::uuid AND k."tenantId" = $2`,
-    [caseId, tenantId],
+    [caseId, DEFAULT_TENANT],
   );
   if (caseRows.rows.length === 0) throw new AppError("NOT_FOUND", "No such case. Check the link, or find the case on the Cases page.");
   const kase = caseRows.rows[0];
@@ -140,7 +128,7 @@ export async function collectCaseEvidence({
                   COALESCE((SELECT json_agg(json_build_object('action', h.action, 'reason', h.reason, 'at', h.at) ORDER BY h.at, h.id)
                               FROM finding_activity h WHERE h."findingId" = f.id), '[]'::json) AS history
              FROM finding f WHERE f.id = ANY($1::uuid[]) AND f."tenantId" = $2 ORDER BY f."createdAt", f.id`,
-          [findingRefs, tenantId],
+          [findingRefs, DEFAULT_TENANT],
         )
       ).rows
     : [];
@@ -153,7 +141,7 @@ export async function collectCaseEvidence({
           `SELECT s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."identityId", s."initiatorIdentityId",
                   s."credentialId", s."startedAt", s."endedAt", s."eventCount", s."srcIps", s."riskScore", s."riskLevel", s.summary
              FROM session s WHERE s.id = ANY($1::uuid[]) AND s."tenantId" = $2 ORDER BY s."startedAt", s.id`,
-          [[...sessionIds], tenantId],
+          [[...sessionIds], DEFAULT_TENANT],
         )
       ).rows
     : [];
@@ -181,7 +169,7 @@ export async function collectCaseEvidence({
             string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes
        FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
       WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[]))`,
-    [foundSessionIds, [...directEventRefs, ...findingEventIds], tenantId],
+    [foundSessionIds, [...directEventRefs, ...findingEventIds], DEFAULT_TENANT],
   );
   idsQuery.catch(() => undefined);
   // Identities: cited ones, and those who ran or initiated the cited sessions; credentials: the sessions', the cited
@@ -200,7 +188,7 @@ export async function collectCaseEvidence({
                                                               'rule', a.rule, 'evidence', a.evidence) ORDER BY a.platform, a."externalId")
                               FROM identity_alias a WHERE a."identityId" = i.id), '[]'::json) AS aliases
              FROM identity i WHERE i.id = ANY($1::uuid[]) AND i."tenantId" = $3 ORDER BY i."displayName", i.id`,
-          [[...identityIds], citedIdentities, tenantId],
+          [[...identityIds], citedIdentities, DEFAULT_TENANT],
         )
       ).rows
     : [];
@@ -220,7 +208,7 @@ export async function collectCaseEvidence({
              SELECT c.id, c.kind::text AS kind, c.platform, c."externalId", c."identityId", c."parentId", c."parentRule", c."issuedAt",
                     c."expiresAt", c."firstSeenAt", c."lastUsedAt", c.evidence
                FROM credential c WHERE c.id IN (SELECT id FROM chain) ORDER BY c."firstSeenAt" NULLS LAST, c.id`,
-            [credentialSeeds, citedIdentities, tenantId],
+            [credentialSeeds, citedIdentities, DEFAULT_TENANT],
           )
         ).rows
       : [];

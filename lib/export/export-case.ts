@@ -75,11 +75,10 @@ function verifierSource(): Buffer {
  * Everything that can fail before the first byte is sent: the case exists (NOT_FOUND otherwise), its evidence is
  * collected, and a checkpoint is signed now so that it covers every cited raw record.
  */
-export async function prepareCaseExport({ ctx, caseId }: { ctx: RequestContext; caseId: string }): Promise<PreparedExport> {
-  const { tenantId } = ctx;
+export async function prepareCaseExport({ caseId }: { caseId: string }): Promise<PreparedExport> {
   // The checkpoint is signed while the evidence is collected; if a cited record arrived in between, sign again.
   const key = await loadOrCreateSigningKey();
-  const [evidence, signed] = await Promise.all([collectCaseEvidence({ caseId, tenantId }), createCheckpoint({ key })]);
+  const [evidence, signed] = await Promise.all([collectCaseEvidence({ caseId }), createCheckpoint({ key })]);
   let checkpoint = signed;
   const maxLeaf = evidence.leafIndices.length ? evidence.leafIndices[evidence.leafIndices.length - 1] : -1;
   if (maxLeaf >= checkpoint.treeSize) checkpoint = await createCheckpoint({ key });
@@ -148,7 +147,7 @@ export async function exportCase({
   output: Writable;
   compressionLevel?: number;
 }): Promise<ExportResult> {
-  const prepared = await prepareCaseExport({ ctx, caseId });
+  const prepared = await prepareCaseExport({ caseId });
   return writeCaseExport({ ctx, prepared, output, compressionLevel });
 }
 

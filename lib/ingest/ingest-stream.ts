@@ -14,7 +14,7 @@ import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/reg
 import { NormalizeError } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
 import { ensureSource } from "./sources";
-import { actorUserId, type RequestContext } from "@/lib/context/request-context";
+import { actorUserId, DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bulk-insert";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
@@ -54,7 +54,7 @@ export type IngestStreamInput = {
   sourceName?: string;
   /** A push token's source: the platform is fixed by it. */
   sourceId?: string;
-  /** Who ingests (the batch's creator and the audit entry's actor) and for which tenant. */
+  /** Who ingests (the batch's creator and the audit entry's actor). */
   ctx: RequestContext;
   onProgress?: (p: IngestProgress) => void;
   chunkRecords?: number;
@@ -150,11 +150,11 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   if (!parser) {
     throw new AppError("VALIDATION", `Unknown platform "${platform}". Supported: ${supportedPlatforms().join("; ")}.`);
   }
-  source ??= await ensureSource({ platform, name: opts.sourceName, tenantId: opts.ctx.tenantId });
+  source ??= await ensureSource({ platform, name: opts.sourceName });
 
   const batch = await db().ingestBatch.create({
     data: {
-      tenantId: opts.ctx.tenantId,
+      tenantId: DEFAULT_TENANT,
       sourceId: source.id,
       fileName: opts.fileName,
       platform,

@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import type { EventApproval, JitGrant, NormalizedEventJson, EventPolicy } from "@/lib/events/schema";
 
 // Governance facts carried by normalized events are projected into their own tables, so that checks and pages
@@ -235,8 +236,8 @@ export async function projectGovernance(
     // above keeps an existing revokedAt).
     await client.query(
       `UPDATE access_grant SET "revokedAt" = LEAST(COALESCE("revokedAt", $3::timestamptz), $3::timestamptz)
-       WHERE "tenantId" = 'default' AND system = $1 AND "externalId" = $2`,
-      [t(r.system), t(r.externalId), r.at],
+       WHERE "tenantId" = $4 AND system = $1 AND "externalId" = $2`,
+      [t(r.system), t(r.externalId), r.at, DEFAULT_TENANT],
     );
   }
 

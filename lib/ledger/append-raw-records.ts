@@ -23,7 +23,6 @@ const SLICE_ROWS = 1024;
 const RAW_COLUMNS = `raw_record (id, "leafIndex", "tenantId", "sourceId", "batchId", "fileName", position, "contentHash", "leafHash", payload)`;
 
 export type AppendRow = {
-  tenantId?: string;
   sourceId: string;
   batchId: string | null;
   fileName: string;
@@ -169,7 +168,7 @@ class Batch {
       .tuple(10)
       .int8(at.firstId + BigInt(k))
       .int8(at.firstIndex + k)
-      .text(row.tenantId ?? DEFAULT_TENANT)
+      .text(DEFAULT_TENANT)
       .uuid(row.sourceId)
       .uuid(row.batchId)
       .text(row.fileName)

@@ -19,7 +19,7 @@ export type SourceRetention = {
 };
 
 // One row per source with its policy and how many raw records it holds and has purged (counted in SQL).
-export async function listRetention({ tenantId = DEFAULT_TENANT }: { tenantId?: string } = {}): Promise<SourceRetention[]> {
+export async function listRetention(): Promise<SourceRetention[]> {
   const r = await pool().query<{
     sourceId: string;
     name: string;
@@ -39,7 +39,7 @@ export async function listRetention({ tenantId = DEFAULT_TENANT }: { tenantId?: 
        ) c ON true
       WHERE s."tenantId" = $1
       ORDER BY s.platform = $2, s.name`,
-    [tenantId, AUDIT_PLATFORM],
+    [DEFAULT_TENANT, AUDIT_PLATFORM],
   );
   return r.rows.map((x) => {
     const cap = platformCapability(x.platform);

@@ -6,7 +6,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // One finding with its proving events (at most the 200 the rule kept) and its full history. Null when absent.
-export async function getFinding({ id, tenantId = DEFAULT_TENANT }: { id: string; tenantId?: string }): Promise<FindingDetail | null> {
+export async function getFinding({ id }: { id: string }): Promise<FindingDetail | null> {
   if (!UUID.test(id)) return null;
   const f = (
     await pool().query(
@@ -14,7 +14,7 @@ export async function getFinding({ id, tenantId = DEFAULT_TENANT }: { id: string
               i."displayName" AS "iName", i.kind::text AS "iKind", s.platform AS "sPlatform"
          FROM finding f LEFT JOIN identity i ON i.id = f."identityId" LEFT JOIN session s ON s.id = f."sessionId"
         WHERE f.id = $1 AND f."tenantId" = $2`,
-      [id, tenantId],
+      [id, DEFAULT_TENANT],
     )
   ).rows[0];
   if (!f) return null;

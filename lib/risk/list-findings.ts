@@ -17,16 +17,15 @@ const ORDER: Record<string, string> = {
 };
 
 export async function listFindings(
-  input: FindingsQuery & { tenantId?: string },
+  input: FindingsQuery,
 ): Promise<{ total: number; offset: number; limit: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
   const q = findingsQuery.parse(input);
-  const tenantId = input.tenantId ?? DEFAULT_TENANT;
   // The platform: the session's, else the one the evidence names, else the first proving event's.
   const platform = raw(
     `coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1]))`,
   );
   const w = and(
-    sql`f."tenantId" = ${tenantId}`,
+    sql`f."tenantId" = ${DEFAULT_TENANT}`,
     q.rule && sql`f."ruleId" = ${q.rule}`,
     q.severity && sql`f.severity = ${q.severity}`,
     q.status === "resolved" ? sql`(f.evidence::jsonb ? 'resolvedAt')` : q.status && sql`f.status = ${q.status}`,

@@ -1,4 +1,4 @@
-import type { RequestContext } from "@/lib/context/request-context";
+import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { withTransaction } from "@/lib/db/transaction";
 import { RISK_RULES, SEVERITY_ORDER, SEVERITY_WEIGHT, type RiskSeverity } from "./catalog";
 import { EVALUATORS, type RiskCandidate } from "./rules";
@@ -25,28 +25,27 @@ export type RiskRunCounts = {
  * the finding names, plus the sessions of its proving events).
  */
 export async function runRiskRules({
-  ctx,
   asOf,
   settings,
 }: {
+  /** Who asked: every change takes its context, though findings record no actor (their activity is the rules'). */
   ctx: RequestContext;
   asOf?: Date;
   settings?: RiskSettings;
 }): Promise<RiskRunCounts> {
-  const { tenantId } = ctx;
   const cfg = settings ?? (await getRiskSettings());
   // The lock serializes concurrent runs (correlation + API) without blocking readers.
   return withTransaction(
     async (client) => {
       const clock =
         asOf ??
-        (await client.query<{ t: Date | null }>(`SELECT max(time) AS t FROM event WHERE "tenantId" = $1`, [tenantId])).rows[0].t ??
+        (await client.query<{ t: Date | null }>(`SELECT max(time) AS t FROM event WHERE "tenantId" = $1`, [DEFAULT_TENANT])).rows[0].t ??
         new Date();
 
       const candidates: RiskCandidate[] = [];
       const byRule: Record<string, number> = {};
       for (const rule of RISK_RULES) {
-        const found = await EVALUATORS[rule.id]({ client, tenantId, settings: cfg, asOf: clock });
+        const found = await EVALUATORS[rule.id]({ client, settings: cfg, asOf: clock });
         byRule[rule.id] = found.length;
         candidates.push(...found);
       }
@@ -84,7 +83,7 @@ export async function runRiskRules({
         (
           await client.query<{ n: string }>(
             `SELECT count(*) AS n FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint WHERE f."tenantId" = $1`,
-            [tenantId],
+            [DEFAULT_TENANT],
           )
         ).rows[0].n,
       );
@@ -94,7 +93,7 @@ export async function runRiskRules({
         `INSERT INTO finding_activity ("findingId", action, reason)
        SELECT f.id, 'updated', 'The condition holds again.' FROM finding f JOIN risk_new n ON n.fingerprint = f.fingerprint
         WHERE f."tenantId" = $1 AND f.evidence::jsonb ? 'resolvedAt'`,
-        [tenantId],
+        [DEFAULT_TENANT],
       );
       // Existing: refreshed; status untouched (a dismissed finding stays dismissed).
       await client.query(
@@ -106,7 +105,7 @@ export async function runRiskRules({
           AND ((f.title, f.severity, f."sessionId", f."identityId", f.evidence::jsonb, f."eventIds")
                  IS DISTINCT FROM (n.title, n.severity, n."sessionId", n."identityId", n.evidence, n."eventIds")
                OR n."firstSeenAt" < f."firstSeenAt" OR n."lastSeenAt" > f."lastSeenAt")`,
-        [tenantId],
+        [DEFAULT_TENANT],
       );
       const raised =
         (
@@ -119,7 +118,7 @@ export async function runRiskRules({
                FROM risk_new n WHERE NOT EXISTS (SELECT 1 FROM finding f WHERE f."tenantId" = $1 AND f.fingerprint = n.fingerprint)
              RETURNING id, title)
            INSERT INTO finding_activity ("findingId", action, reason) SELECT id, 'raised', title FROM ins`,
-            [tenantId],
+            [DEFAULT_TENANT],
           )
         ).rowCount ?? 0;
 
@@ -129,7 +128,7 @@ export async function runRiskRules({
           `SELECT f.id FROM finding f
           WHERE f."tenantId" = $1 AND NOT (f.evidence::jsonb ? 'resolvedAt')
             AND NOT EXISTS (SELECT 1 FROM risk_new n WHERE n.fingerprint = f.fingerprint)`,
-          [tenantId],
+          [DEFAULT_TENANT],
         )
       ).rows.map((r) => r.id);
       if (gone.length > 0) {
@@ -144,14 +143,14 @@ export async function runRiskRules({
         );
       }
 
-      const scored = await scoreSessions(client, tenantId);
+      const scored = await scoreSessions(client);
       return { raised, updated, resolved: gone.length, byRule, sessionsScored: scored };
     },
-    { lock: `sessionproof.risk:${tenantId}` },
+    { lock: `sessionproof.risk:${DEFAULT_TENANT}` },
   );
 }
 
-async function scoreSessions(client: import("pg").PoolClient, tenantId: string): Promise<number> {
+async function scoreSessions(client: import("pg").PoolClient): Promise<number> {
   const weights = SEVERITY_ORDER.map((s) => `WHEN '${s}' THEN ${SEVERITY_WEIGHT[s]}`).join(" ");
   const rank = SEVERITY_ORDER.map((s, i) => `WHEN '${s}' THEN ${SEVERITY_ORDER.length - i}`).join(" ");
   const { rows } = await client.query<{ id: string; score: number; level: RiskSeverity }>(
@@ -165,12 +164,12 @@ async function scoreSessions(client: import("pg").PoolClient, tenantId: string):
      SELECT sid AS id, sum(CASE severity ${weights} ELSE 0 END)::int AS score,
             (array_agg(severity ORDER BY CASE severity ${rank} ELSE 0 END DESC))[1] AS level
        FROM links GROUP BY sid`,
-    [tenantId],
+    [DEFAULT_TENANT],
   );
   await client.query(
     `UPDATE session SET "riskScore" = 0, "riskLevel" = NULL
       WHERE "tenantId" = $1 AND ("riskScore" <> 0 OR "riskLevel" IS NOT NULL) AND NOT (id = ANY($2::uuid[]))`,
-    [tenantId, rows.map((r) => r.id)],
+    [DEFAULT_TENANT, rows.map((r) => r.id)],
   );
   await client.query(
     `UPDATE session s SET "riskScore" = u.score, "riskLevel" = u.level FROM unnest($1::uuid[], $2::int[], $3::text[]) AS u(id, score, level)

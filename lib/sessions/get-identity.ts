@@ -9,7 +9,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 const RECENT_SESSIONS = 500;
 
-export async function getIdentity({ id, tenantId = DEFAULT_TENANT }: { id: string; tenantId?: string }): Promise<IdentityDetail | null> {
+export async function getIdentity({ id }: { id: string }): Promise<IdentityDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
   const i = (
@@ -29,7 +29,7 @@ export async function getIdentity({ id, tenantId = DEFAULT_TENANT }: { id: strin
               o.id AS "oId", o.kind::text AS "oKind", o."displayName" AS "oName", o."primaryEmail" AS "oEmail"
          FROM identity i LEFT JOIN identity o ON o.id = i."ownerIdentityId"
         WHERE i.id = $1 AND i."tenantId" = $2`,
-      [id, tenantId],
+      [id, DEFAULT_TENANT],
     )
   ).rows[0];
   if (!i) return null;

@@ -27,7 +27,6 @@ type Input = {
   depth?: number;
   limit?: number;
   hide?: LineageNodeType[];
-  tenantId?: string;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,14 +67,7 @@ const ID_COLS = `i.id, i.kind::text AS kind, i."displayName", i."primaryEmail", 
 
 const short = (s: string, n = 24) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export async function getLineage({
-  credentialId,
-  identityId,
-  depth = 12,
-  limit = 2000,
-  hide = [],
-  tenantId = DEFAULT_TENANT,
-}: Input): Promise<LineageGraph | null> {
+export async function getLineage({ credentialId, identityId, depth = 12, limit = 2000, hide = [] }: Input): Promise<LineageGraph | null> {
   const rootId = credentialId ?? identityId;
   if (!rootId || !UUID.test(rootId)) return null;
   const c = pool();
@@ -180,12 +172,12 @@ export async function getLineage({
   // The start node, and for an identity its own first hop (its credentials and its credential-less sessions).
   if (credentialId) {
     const r = (
-      await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = $1 AND c."tenantId" = $2`, [credentialId, tenantId])
+      await q<CredRow>(`SELECT ${CRED_COLS} FROM credential c WHERE c.id = $1 AND c."tenantId" = $2`, [credentialId, DEFAULT_TENANT])
     )[0];
     if (!r) return null;
     addCred(r);
   } else {
-    const r = (await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = $1 AND i."tenantId" = $2`, [identityId, tenantId]))[0];
+    const r = (await q<IdRow>(`SELECT ${ID_COLS} FROM identity i WHERE i.id = $1 AND i."tenantId" = $2`, [identityId, DEFAULT_TENANT]))[0];
     if (!r) return null;
     addId(r);
     if (depth >= 1) {

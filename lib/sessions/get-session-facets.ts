@@ -6,7 +6,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // risk levels in use; plus the counts that pick the right empty state (nothing ingested / ingested, not correlated).
 
 /** What the filters can choose from: platforms and identity kinds that have sessions, and whether anything exists. */
-export async function getSessionFacets({ tenantId = DEFAULT_TENANT }: { tenantId?: string } = {}): Promise<{
+export async function getSessionFacets(): Promise<{
   sessions: number;
   events: number;
   platforms: string[];
@@ -17,18 +17,18 @@ export async function getSessionFacets({ tenantId = DEFAULT_TENANT }: { tenantId
   const [platforms, kinds, risks, events] = await Promise.all([
     c.query<{ platform: string; n: string }>(
       `SELECT platform, count(*) AS n FROM session WHERE "tenantId" = $1 GROUP BY platform ORDER BY platform`,
-      [tenantId],
+      [DEFAULT_TENANT],
     ),
     c.query<{ kind: IdentityKind }>(
       `SELECT DISTINCT i.kind::text AS kind FROM session s JOIN identity i ON i.id = s."identityId" WHERE s."tenantId" = $1 ORDER BY 1`,
-      [tenantId],
+      [DEFAULT_TENANT],
     ),
     c.query<{ r: string }>(`SELECT DISTINCT "riskLevel" AS r FROM session WHERE "tenantId" = $1 AND "riskLevel" IS NOT NULL ORDER BY 1`, [
-      tenantId,
+      DEFAULT_TENANT,
     ]),
     // Counted up to a million: enough to tell "nothing ingested" from "ingested, not correlated" without a full count.
     c.query<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT 1 FROM event WHERE "tenantId" = $1 LIMIT 1000000) x)::int AS n`, [
-      tenantId,
+      DEFAULT_TENANT,
     ]),
   ]);
   return {

@@ -14,20 +14,15 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // whether the ledger can prove it (included in checkpoint N / not yet checkpointed / purged).
 // Answers and action/object lists are computed over all of the session's events; the events themselves come
 // one slice at a time (eventsOffset / eventsLimit), since a long-lived token session can hold many thousands.
-// Returns null when there is no such session for the tenant (the caller answers "not found").
+// Returns null when there is no such session (the caller answers "not found").
 
 const LINKED_EVENTS_LIMIT = 5000;
 const CHAIN_DEPTH = 32;
 const OBJECTS_LIMIT = 500;
 
-type Input = { id: string; tenantId?: string; eventsOffset?: number; eventsLimit?: number };
+type Input = { id: string; eventsOffset?: number; eventsLimit?: number };
 
-export async function getSession({
-  id,
-  tenantId = DEFAULT_TENANT,
-  eventsOffset = 0,
-  eventsLimit = 1000,
-}: Input): Promise<SessionDetail | null> {
+export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
   const s = (
@@ -40,7 +35,7 @@ export async function getSession({
          LEFT JOIN identity i ON i.id = s."identityId"
          LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
         WHERE s.id = $1 AND s."tenantId" = $2`,
-      [id, tenantId],
+      [id, DEFAULT_TENANT],
     )
   ).rows[0];
   if (!s) return null;

@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // aliases), how many sessions they ran and when they were last seen. Filters: free text over name, email and any
 // alias; kind; platform. Sorted by name, kind, sessions or last seen; offset pagination with the total.
 
-type Input = Partial<IdentitiesQuery> & { tenantId?: string };
+type Input = Partial<IdentitiesQuery>;
 
 const SORT_SQL: Record<IdentitiesQuery["sort"], string> = {
   name: `lower(i."displayName")`,
@@ -23,7 +23,7 @@ export async function listIdentities(input: Input = {}): Promise<Page<IdentityLi
   const limit = input.limit ?? 100;
   const q = input.q ? param(like(input.q)) : null;
   const where = and(
-    sql`i."tenantId" = ${input.tenantId ?? DEFAULT_TENANT}`,
+    sql`i."tenantId" = ${DEFAULT_TENANT}`,
     input.kind && sql`i.kind = ${input.kind}::"IdentityKind"`,
     input.platform && sql`EXISTS (SELECT 1 FROM identity_alias a WHERE a."identityId" = i.id AND a.platform = ${input.platform})`,
     q &&

@@ -10,7 +10,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // session.summary (lib/correlation/session-digest.ts: the first 50 distinct actions and objects of each session),
 // so free text searches identity name and email, session key, actions and changed objects without reading events.
 
-type Input = Partial<SessionsQuery> & { tenantId?: string };
+type Input = Partial<SessionsQuery>;
 
 // Sort keys, and whether they can be null (only the identity's name: a session may have no identity). The NOT NULL
 // ones sort without NULLS LAST so that the (tenantId, key, id) indexes serve the page in either direction.
@@ -27,7 +27,7 @@ const SORT_SQL: Record<NonNullable<SessionsQuery["sort"]>, { sql: string; nullab
 const SESSION_TEXT = `(s."sessionKey" || ' ' || coalesce((s.summary -> 'actions')::text, '') || ' ' || coalesce((s.summary -> 'objects')::text, ''))`;
 
 function sessionFilterSql(f: Input): Sql {
-  const tenant = param(f.tenantId ?? DEFAULT_TENANT);
+  const tenant = param(DEFAULT_TENANT);
   let text: Sql | null = null;
   if (f.q) {
     const q = param(like(f.q));

@@ -77,7 +77,7 @@ export async function createApiToken({
   }
   const { token, prefix, hash } = newToken();
   const id = await db().$transaction(async (tx) => {
-    const source = await ensureSource({ platform: data.platform, name: data.sourceName || undefined, tenantId: ctx.tenantId }, tx);
+    const source = await ensureSource({ platform: data.platform, name: data.sourceName || undefined }, tx);
     if (source.platform !== data.platform) {
       throw new AppError("CONFLICT", `The source "${source.name}" delivers ${source.platform}, not ${data.platform}.`);
     }

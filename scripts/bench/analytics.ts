@@ -113,7 +113,7 @@ export async function run(args: string[]) {
     try {
       const per: string[] = [];
       for (const [id, ev] of Object.entries(EVALUATORS)) {
-        const [t, found] = await time(() => ev({ client, tenantId: "default", settings, asOf: new Date() }));
+        const [t, found] = await time(() => ev({ client, settings, asOf: new Date() }));
         per.push(`${id} ${t.toFixed(0)} ms (${found.length})`);
       }
       console.log(`  rules: ${per.join(", ")}`);

@@ -37,7 +37,7 @@ const exportCmd: CliCommand = {
     // The export is recorded in the case history, which points at a user: the command acts as that user.
     const ctx = forCli(osUser(), actor);
     const started = performance.now();
-    const prepared = await prepareCaseExport({ ctx, caseId: kase.id });
+    const prepared = await prepareCaseExport({ caseId: kase.id });
     const out = path.resolve(values.out ?? prepared.fileName);
     const tmp = `${out}.partial`;
     try {

@@ -2,4 +2,4 @@ import { userRoute } from "@/lib/api/handler";
 import { listSessions } from "@/lib/sessions/list-sessions";
 
 // GET /api/v1/sessions - list sessions (filters, sort, offset pagination with the total)
-export const GET = userRoute("GET /api/v1/sessions", async ({ ctx, query }) => listSessions({ ...query, tenantId: ctx.tenantId }));
+export const GET = userRoute("GET /api/v1/sessions", async ({ query }) => listSessions(query));

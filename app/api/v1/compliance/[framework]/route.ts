@@ -3,6 +3,6 @@ import { requireFramework } from "@/lib/compliance/catalogs";
 import { getFrameworkStatus } from "@/lib/compliance/get-framework-status";
 
 // GET /api/v1/compliance/{framework} - per control: status and the evidence behind it, with reasons
-export const GET = userRoute("GET /api/v1/compliance/[framework]", async ({ ctx, params }) =>
-  getFrameworkStatus({ framework: requireFramework(params.framework), tenantId: ctx.tenantId }),
+export const GET = userRoute("GET /api/v1/compliance/[framework]", async ({ params }) =>
+  getFrameworkStatus({ framework: requireFramework(params.framework) }),
 );

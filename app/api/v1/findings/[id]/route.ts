@@ -3,8 +3,8 @@ import { AppError } from "@/lib/errors";
 import { getFinding } from "@/lib/risk/get-finding";
 
 // GET /api/v1/findings/{id} - one finding: evidence, proving events, history
-export const GET = userRoute("GET /api/v1/findings/[id]", async ({ ctx, params: { id } }) => {
-  const finding = await getFinding({ id, tenantId: ctx.tenantId });
+export const GET = userRoute("GET /api/v1/findings/[id]", async ({ params: { id } }) => {
+  const finding = await getFinding({ id });
   if (!finding) throw new AppError("NOT_FOUND", "No such finding. Go back to the findings list.");
   return finding;
 });

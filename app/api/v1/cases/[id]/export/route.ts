@@ -6,7 +6,7 @@ import { prepareCaseExport, writeCaseExport } from "@/lib/export/export-case";
 // GET /api/v1/cases/{id}/export - the case's verifiable evidence package, streamed as a zip
 export const GET = userRoute("GET /api/v1/cases/[id]/export", async ({ ctx, params: { id } }) => {
   // Not found and ledger problems surface here, as JSON errors, before any byte of the zip is sent.
-  const prepared = await prepareCaseExport({ ctx, caseId: id });
+  const prepared = await prepareCaseExport({ caseId: id });
   const body = new PassThrough();
   // The history entry is written when the stream completes (or fails); errors after the first byte end the download.
   writeCaseExport({ ctx, prepared, output: body }).catch((err) => console.error(`[export] case ${prepared.evidence.case.number}:`, err));

@@ -4,9 +4,9 @@ import { requireFramework } from "@/lib/compliance/catalogs";
 import { buildFrameworkReport } from "@/lib/compliance/build-framework-report";
 
 // GET /api/v1/compliance/{framework}/report?format=csv|html - evidence report: CSV download or printable HTML
-export const GET = userRoute("GET /api/v1/compliance/[framework]/report", async ({ ctx, params, query: { format } }) => {
+export const GET = userRoute("GET /api/v1/compliance/[framework]/report", async ({ params, query: { format } }) => {
   const framework = requireFramework(params.framework);
-  const report = await buildFrameworkReport({ framework, format, tenantId: ctx.tenantId });
+  const report = await buildFrameworkReport({ framework, format });
   // The CSV downloads; the HTML opens in the browser to print (inline, with a name for "save as").
   return download(report.body, { fileName: report.fileName, contentType: report.contentType, inline: format !== "csv" });
 });
