@@ -18,6 +18,7 @@ const CSV_HEADER = [
   "evidence",
   "control_text",
   "attribution",
+  "analysis",
 ] as const;
 
 // Cells starting with = + - @ are prefixed so spreadsheet apps do not run them as formulas.
@@ -31,7 +32,7 @@ function attributionOf(st: FrameworkStatus): string {
   return st.meta.attribution ?? `${st.meta.name}: NIST work, public domain.`;
 }
 
-function frameworkCsv(st: FrameworkStatus): string {
+function frameworkCsv(st: FrameworkStatus, analysis: string): string {
   const attribution = attributionOf(st);
   const rows = st.controls.map((c) =>
     [
@@ -45,6 +46,7 @@ function frameworkCsv(st: FrameworkStatus): string {
       c.evidence.map((e) => `${e.label}: ${e.value} (${e.reason})`).join(" | "),
       c.text,
       attribution,
+      analysis,
     ]
       .map(csvCell)
       .join(","),
@@ -81,7 +83,7 @@ const PRINT_CSS = `
     a { color: inherit; text-decoration: none; }
   }`;
 
-function frameworkHtml(st: FrameworkStatus): string {
+function frameworkHtml(st: FrameworkStatus, analysis: string): string {
   const s = st.summary;
   const byGroup = new Map<string, FrameworkStatus["controls"]>();
   for (const c of st.controls) byGroup.set(c.groupId, [...(byGroup.get(c.groupId) ?? []), c]);
@@ -121,6 +123,7 @@ ${rows}
 <dl>
   <dt>Generated</dt><dd>${esc(st.generatedAt)}</dd>
   <dt>Data covered</dt><dd>${scope.events} events from ${scope.platforms} platform(s)${scope.firstEventTime ? `, ${esc(scope.firstEventTime)} to ${esc(scope.lastEventTime ?? "")}` : ""}</dd>
+  <dt>Analysis</dt><dd>${esc(analysis)}</dd>
   <dt>Controls</dt><dd>${s.total}: ${s.with_evidence} with evidence, ${s.with_findings} with open findings, ${s.without_evidence} without evidence</dd>
   <dt>Catalog source</dt><dd>${esc(st.meta.source)}</dd>
 </dl>
@@ -139,14 +142,17 @@ export async function buildFrameworkReport({
   framework,
   format,
   now = new Date(),
+  analysis,
 }: {
   framework: FrameworkSlug;
   format: ReportFormat;
   now?: Date;
+  /** Which analysis run the statuses come from, in words (lib/analysis/analysis-status.ts describeAnalysisStatus). */
+  analysis: string;
 }): Promise<FrameworkReport> {
   const st = await getFrameworkStatus({ framework, now });
   const day = st.generatedAt.slice(0, 10);
   return format === "csv"
-    ? { body: frameworkCsv(st), contentType: "text/csv; charset=utf-8", fileName: `${framework}-evidence-${day}.csv` }
-    : { body: frameworkHtml(st), contentType: "text/html; charset=utf-8", fileName: `${framework}-evidence-${day}.html` };
+    ? { body: frameworkCsv(st, analysis), contentType: "text/csv; charset=utf-8", fileName: `${framework}-evidence-${day}.csv` }
+    : { body: frameworkHtml(st, analysis), contentType: "text/html; charset=utf-8", fileName: `${framework}-evidence-${day}.html` };
 }

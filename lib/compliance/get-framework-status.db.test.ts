@@ -80,10 +80,15 @@ describe("framework status", () => {
   });
 
   it("writes one CSV row per control under the header", async () => {
-    const report = await buildFrameworkReport({ framework: "nist-csf-2.0", format: "csv" });
+    const analysis = "Analysis run #7 finished 2026-12-07T10:00:00.000Z over 12 events";
+    const report = await buildFrameworkReport({ framework: "nist-csf-2.0", format: "csv", analysis });
     expect(report.contentType).toMatch(/^text\/csv/);
     const lines = report.body.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution");
+    expect(lines[0]).toBe(
+      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,analysis",
+    );
+    // Every row names the analysis its status comes from.
+    expect(lines.slice(1).every((l) => l.endsWith(`,${analysis}`))).toBe(true);
     expect(lines).toHaveLength(107);
     expect(lines.filter((l) => l.includes(",PR.AA-05,"))).toHaveLength(1);
   });

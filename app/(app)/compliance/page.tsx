@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
+import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
+import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { FRAMEWORKS } from "@/lib/compliance/catalogs";
 import { buildFrameworkStatus } from "@/lib/compliance/get-framework-status";
 import { legacyCsfQuery, lookupLegacyCsf } from "@/lib/compliance/lookup-legacy-csf";
@@ -15,6 +17,7 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function CompliancePage({ searchParams }: { searchParams: Search }) {
   await requirePage("/compliance");
+  const analysis = await getAnalysisStatus();
   const sp = await searchParams;
   const csfRaw = typeof sp.csf === "string" ? sp.csf : undefined;
 
@@ -32,6 +35,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
         title="Compliance"
         description="Evidence from your own data (findings, governance checks, coverage figures, ledger facts) mapped to NIST CSF 2.0, the OWASP Non-Human Identities Top 10 (2025) and the NIST AI RMF 1.0."
       />
+      <AnalysisAsOf status={analysis} />
       {ms.scope.events === 0 ? (
         <p className="alert alert-info">
           No audit events are stored yet, so most controls show “without evidence”. Ingest platform audit logs (Ingest page or{" "}

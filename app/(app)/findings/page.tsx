@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
+import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
+import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { can } from "@/lib/auth/permissions";
 import { RISK_RULES, SEVERITY_ORDER } from "@/lib/risk/catalog";
 import { listFindings } from "@/lib/risk/list-findings";
@@ -36,6 +38,7 @@ const FINDING_STATUS_OPTIONS = [
 // links), so every view is a shareable link.
 export default async function FindingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePage("/findings");
+  const analysis = await getAnalysisStatus();
   const raw = firstValues(await searchParams);
   const parsed = findingsQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : findingsQuery.parse({});
@@ -55,6 +58,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
         title="Findings"
         description="Risks the rule catalog found in the correlated sessions: privileged actions without approval or outside JIT windows, human use of non-human identities, token replay, weak sign-ins, stale credentials, orphaned NHIs, over-broad scopes, bulk exports and unapproved AI agent changes. Each finding links to the sessions and events that prove it."
       />
+      <AnalysisAsOf status={analysis} mayRun={can(user.role, "ingest.write")} />
       {all.total === 0 ? (
         <EmptyState title="No findings yet">
           <p>

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
+import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
+import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { can } from "@/lib/auth/permissions";
 import { listGovernanceChecks } from "@/lib/governance/list-governance-checks";
 import { summarizeGovernanceChecks } from "@/lib/governance/summarize-governance-checks";
@@ -71,6 +73,7 @@ function GrantCell({ c }: { c: GovernanceCheckItem }) {
 // URL (a plain GET form and links), so any view is a link.
 export default async function GovernancePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePage("/governance");
+  const analysis = await getAnalysisStatus();
   const raw = firstValues(await searchParams);
   const parsed = checksQuery.safeParse(raw);
   const q: ChecksQuery = parsed.success ? parsed.data : checksQuery.parse({});
@@ -115,6 +118,7 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
         title="Governance"
         description="Did the right privilege exist only long enough to complete the approved task? Every privileged action (role, permission and policy changes, exports, credentials, app consent, configuration) joined to the ticket that approved it, the JIT grant that made it possible and the policy decision recorded at request time."
       />
+      <AnalysisAsOf status={analysis} mayRun={can(user.role, "ingest.write")} />
       {noneAtAll ? (
         <EmptyState title="No privileged actions checked yet">
           <p>

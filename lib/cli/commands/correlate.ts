@@ -40,6 +40,27 @@ const correlateCmd: CliCommand = {
   },
 };
 
+const analysisCmd: CliCommand = {
+  name: "analysis",
+  summary: "Which analysis the verdicts come from: the last run, the events it covers, its logic version, and newer events",
+  usage: "[--json]",
+  help: "  --json   {current, latestAttempt, newerEvents, newerCapped, logic} (current: null when no analysis has run)",
+  database: "read",
+  async run(args, io: CliIo) {
+    const { values } = flags(args, { json: { type: "boolean" } });
+    const { describeAnalysisStatus, getAnalysisStatus } = await import("@/lib/analysis/analysis-status");
+    const status = await getAnalysisStatus();
+    if (values.json) io.out(JSON.stringify(status, null, 2));
+    else {
+      io.out(describeAnalysisStatus(status));
+      const a = status.latestAttempt;
+      if (a)
+        io.out(a.status === "failed" ? `The newest run (#${a.id}) failed: ${a.error ?? "no reason recorded"}` : `Run #${a.id} is running.`);
+    }
+    return 0;
+  },
+};
+
 const sessionsCmd: CliCommand = {
   name: "sessions",
   summary: "Print every session: initiator, identity, credential, actions, objects changed, source records, links",
@@ -53,8 +74,9 @@ const sessionsCmd: CliCommand = {
   async run(args, io: CliIo, ctx) {
     const { values } = flags(args, { json: { type: "boolean" }, correlate: { type: "boolean" } });
     if (values.correlate) {
-      const { runCorrelation } = await import("@/lib/correlation/run-correlation");
-      await runCorrelation({ ctx });
+      // The whole analysis, as everywhere else data is correlated (checks and findings follow the sessions).
+      const { runAnalysis } = await import("@/lib/analysis/run-analysis");
+      await runAnalysis({ ctx, mode: "full" });
     }
     const { getSessionsReport } = await import("@/lib/correlation/sessions-report");
     const report = await getSessionsReport();
@@ -76,4 +98,4 @@ const sessionsCmd: CliCommand = {
   },
 };
 
-export const correlateCommands: CliCommand[] = [correlateCmd, sessionsCmd];
+export const correlateCommands: CliCommand[] = [correlateCmd, analysisCmd, sessionsCmd];

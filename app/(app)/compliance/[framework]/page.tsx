@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { Fragment } from "react";
 import { z } from "zod";
 import { requirePage } from "@/lib/auth/guard";
+import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
+import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { isFrameworkSlug } from "@/lib/compliance/catalogs";
 import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type ControlStatusRow } from "@/lib/compliance/get-framework-status";
 import { PageHeader } from "@/components/empty-state";
@@ -25,6 +27,7 @@ type Props = { params: Promise<{ framework: string }>; searchParams: Promise<Rec
 
 export default async function FrameworkPage({ params, searchParams }: Props) {
   await requirePage("/compliance/[framework]");
+  const analysis = await getAnalysisStatus();
   const { framework } = await params;
   if (!isFrameworkSlug(framework)) notFound();
   const f = paramsSchema.parse(await searchParams);
@@ -84,6 +87,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
           </div>
         }
       />
+      <AnalysisAsOf status={analysis} />
       <section className="panel" aria-labelledby="fw-chart">
         <h2 id="fw-chart">Controls by status</h2>
         <ul className="counts">

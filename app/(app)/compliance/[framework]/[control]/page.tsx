@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePage } from "@/lib/auth/guard";
+import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
+import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { PAGE_ACCESS } from "@/lib/auth/routes";
 import { isFrameworkSlug } from "@/lib/compliance/catalogs";
 import { getControlDetail } from "@/lib/compliance/get-control-detail";
@@ -26,6 +28,7 @@ type Props = { params: Promise<{ framework: string; control: string }> };
 
 export default async function ControlPage({ params }: Props) {
   await requirePage("/compliance/[framework]/[control]");
+  const analysis = await getAnalysisStatus();
   const p = await params;
   if (!isFrameworkSlug(p.framework)) notFound();
   const d = await getControlDetail({ framework: p.framework, controlId: decode(p.control) });
@@ -42,6 +45,7 @@ export default async function ControlPage({ params }: Props) {
         title={`${c.id}${c.title ? `: ${c.title}` : ""}`}
         description={`${d.meta.shortName}, ${c.groupId === c.groupTitle ? c.groupId : `${c.groupId} ${c.groupTitle}`}${isOwasp ? "" : `, ${c.categoryId}${c.categoryTitle !== c.categoryId ? ` ${c.categoryTitle}` : ""}`}`}
       />
+      <AnalysisAsOf status={analysis} />
       <section className="panel" aria-labelledby="ctl-text">
         <h2 id="ctl-text">Control text</h2>
         <blockquote className="cmp-quote">{c.text}</blockquote>
