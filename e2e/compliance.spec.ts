@@ -74,7 +74,11 @@ for (const role of ["compliance", "auditor"] as const) {
       /^attachment; filename="nist-csf-2\.0-evidence-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''nist-csf-2\.0-evidence-\d{4}-\d{2}-\d{2}\.csv$/,
     );
     const lines = (await csv.text()).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution");
+    expect(lines[0]).toBe(
+      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,analysis",
+    );
+    // Each row names the analysis run its status comes from.
+    expect(lines[1]).toMatch(/,"?(Analysis run #\d+ finished|No analysis has run yet)/);
     expect(lines.slice(1)).toHaveLength(106);
     expect(lines.filter((l) => l.startsWith("NIST CSF 2.0,")).length).toBe(106);
     expect(lines.find((l) => l.includes(",PR.AA-02,"))).toContain("With findings");
@@ -111,6 +115,7 @@ for (const role of ["compliance", "auditor"] as const) {
     await expect(page.getByTestId("framework-owasp-nhi-2025")).toContainText("10 controls");
     await expect(page.getByTestId("framework-nist-ai-rmf-1.0")).toContainText("72 controls");
     await expect(page.locator("figure.cmp-chart")).toBeVisible();
+    await expect(page.getByTestId("analysis-as-of")).toContainText(/Analysis as of|No analysis has run yet/);
     await expect(page.getByTestId("owasp-attribution")).toContainText("CC BY-SA 4.0");
     await expectAccessible(page, `compliance overview as ${role}`);
 
