@@ -25,3 +25,25 @@ test("sign-in returns to the exact page and query that was asked for", async ({ 
   expect(new URL(other.url()).searchParams.get("callbackUrl")).toBe("/cases?status=open");
   await ctx.close();
 });
+
+// The open redirect of the attack campaign: a link to the sign-in page whose callbackUrl a browser reads as another
+// host ("/\evil.example" and "/%09/evil.example" both become //evil.example). Neither the sign-in form (signed out)
+// nor the sign-in page's own redirect (signed in) may follow it; both land on /sessions of this origin.
+test("sign-in never sends the visitor to another site, whatever callbackUrl says", async ({ page }) => {
+  const { email, password } = E2E.users.analyst;
+  const onSessions = (url: URL) => url.pathname === "/sessions";
+  // Written as an attacker would write the link: the query is not encoded further.
+  for (const attack of ["/\\evil.example", "/%09/evil.example", "//evil.example/x", "https://evil.example/x"]) {
+    await page.context().clearCookies();
+    await page.goto(`/login?callbackUrl=${attack}`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(onSessions, { timeout: 15_000 });
+    expect(new URL(page.url()).origin, `form, ${attack}`).toBe(E2E.baseUrl);
+
+    await page.goto(`/login?callbackUrl=${attack}`);
+    await page.waitForURL(onSessions, { timeout: 15_000 });
+    expect(new URL(page.url()).origin, `signed in, ${attack}`).toBe(E2E.baseUrl);
+  }
+});

@@ -2,18 +2,15 @@ import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/guard";
 import { env, oidcConfigured } from "@/lib/env";
 import { SIGN_IN_ERRORS } from "@/lib/auth/options";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Sign in" };
 
-function safeCallback(url: string | undefined): string {
-  // Only same-site paths: never redirect to another origin after sign-in.
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/sessions";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path on this origin: never send a visitor to another site after sign-in (lib/auth/callback-url.ts).
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const code = params.error;
   const message = code ? (SIGN_IN_ERRORS[code as keyof typeof SIGN_IN_ERRORS] ?? SIGN_IN_ERRORS.Default) : null;

@@ -8,6 +8,7 @@ import { can, type Permission, type Role } from "./permissions";
 import { canOpenPage } from "./nav";
 import { API_ACCESS, type Access, type ApiKey, type PageKey } from "./routes";
 import { clientIp, userAgent } from "./request-info";
+import { sameOriginPath } from "./callback-url";
 import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 
 export type SessionUser = {
@@ -54,8 +55,7 @@ export async function authorizeApi(key: ApiKey): Promise<SessionUser | null> {
  * without a usable path the page key serves when it has no dynamic segment, else the sessions list.
  */
 export function signInReturnPath(requested: string | null | undefined, key: string): string {
-  if (requested && requested.startsWith("/") && !requested.startsWith("//") && !requested.startsWith("/\\")) return requested;
-  return key.includes("[") ? "/sessions" : key;
+  return sameOriginPath(requested) ?? (key.includes("[") ? "/sessions" : key);
 }
 
 /** The sign-in page's URL for a signed-out visitor of this request, with the way back (see signInReturnPath). */

@@ -10,6 +10,7 @@ import { verifyPassword } from "./passwords";
 import { checkLoginThrottle, recordLoginAttempt, throttleMessage } from "./throttle";
 import { clientIp, userAgent } from "./request-info";
 import { roleFromClaims } from "./oidc-role";
+import { authRedirect } from "./callback-url";
 import type { Role } from "./permissions";
 
 const OIDC_PROVIDER_ID = "oidc";
@@ -115,6 +116,10 @@ export function authOptions(): NextAuthOptions {
       ...oidcProvider(),
     ],
     callbacks: {
+      // The callbackUrl a client posts to next-auth (a path or a URL): only a path on this origin is followed.
+      async redirect(params) {
+        return authRedirect(params);
+      },
       async signIn({ account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
         const claims = (profile ?? {}) as OidcProfile;
