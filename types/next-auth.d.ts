@@ -3,7 +3,7 @@ import type { Role } from "@/lib/auth/permissions";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email?: string | null; name?: string | null; role: Role };
+    user: { id: string; email?: string | null; name?: string | null; role: Role; sessionVersion?: number };
   }
 }
 
@@ -11,5 +11,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     role?: Role;
+    /** app_user.sessionVersion at sign-in; the guard ends the session once the user's version has moved on. */
+    sv?: number;
   }
 }

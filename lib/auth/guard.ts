@@ -21,15 +21,21 @@ export type SessionUser = {
 };
 
 // The signed-in user as the database knows them now: a disabled account or a changed role takes effect on
-// the next request, not when the session cookie expires.
+// the next request, not when the session cookie expires. A session signed in before the user's session version
+// moved on (sign-out, password change, disabling, role change) has ended, whatever its cookie says.
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
   const id = session?.user?.id;
   if (!id) return null;
   const user = await db().user.findUnique({ where: { id } });
-  if (!user || user.disabled) return null;
+  if (!user || !sessionIsCurrent(user, session.user.sessionVersion)) return null;
   const h = await headers();
   return { id: user.id, email: user.email, name: user.name, role: user.role, ip: clientIp(h), userAgent: userAgent(h) };
+}
+
+/** Whether a session signed in with `sessionVersion` still stands for this user (a token without one never does). */
+export function sessionIsCurrent(user: { disabled: boolean; sessionVersion: number }, sessionVersion: number | undefined): boolean {
+  return !user.disabled && sessionVersion === user.sessionVersion;
 }
 
 function check(user: SessionUser | null, access: Access): SessionUser | null {

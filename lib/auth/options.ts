@@ -8,8 +8,9 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { forSignIn, system } from "@/lib/context/request-context";
 import { verifyPassword } from "./passwords";
 import { checkLoginThrottle, recordLoginAttempt, throttleMessage } from "./throttle";
-import { clientIp, userAgent } from "./request-info";
+import { clientIp, userAgent, type ClientInfo } from "./request-info";
 import { roleFromClaims } from "./oidc-role";
+import { endSessionsOnSignOut } from "./sign-out";
 import { authRedirect } from "./callback-url";
 import type { Role } from "./permissions";
 
@@ -55,7 +56,11 @@ function oidcProvider(): OAuthConfig<OidcProfile>[] {
   ];
 }
 
-export function authOptions(): NextAuthOptions {
+/**
+ * next-auth's options. `client` is the caller's address and user agent, for the audit entries of next-auth's own
+ * endpoints (app/api/auth); other callers (getServerSession) leave it out.
+ */
+export function authOptions(client: ClientInfo = { ip: null, userAgent: null }): NextAuthOptions {
   const e = env();
   const secure = (e.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL ?? "").startsWith("https://");
   return {
@@ -110,7 +115,7 @@ export function authOptions(): NextAuthOptions {
               tx,
             );
           });
-          return { id: user.id, email: user.email, name: user.name, role: user.role };
+          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
         },
       }),
       ...oidcProvider(),
@@ -147,11 +152,18 @@ export function authOptions(): NextAuthOptions {
           return "/login?error=NoRole";
         }
         // The identity provider is the source of truth for SSO users: their role follows the claim at each sign-in.
+        // A changed role ends the user's other sessions, as a role change by an administrator does.
         await db().$transaction(async (tx) => {
           const user = existing
             ? await tx.user.update({
                 where: { id: existing.id },
-                data: { role, oidcSubject: claims.sub, lastLoginAt: new Date(), name: claims.name ?? existing.name },
+                data: {
+                  role,
+                  oidcSubject: claims.sub,
+                  lastLoginAt: new Date(),
+                  name: claims.name ?? existing.name,
+                  ...(existing.role !== role ? { sessionVersion: { increment: 1 } } : {}),
+                },
               })
             : await tx.user.create({
                 data: {
@@ -184,10 +196,13 @@ export function authOptions(): NextAuthOptions {
           if (u) {
             token.uid = u.id;
             token.role = u.role;
+            token.sv = u.sessionVersion;
           }
         } else if (user) {
+          const signedIn = user as { role?: Role; sessionVersion?: number };
           token.uid = user.id;
-          token.role = (user as { role?: Role }).role;
+          token.role = signedIn.role;
+          token.sv = signedIn.sessionVersion;
         }
         return token;
       },
@@ -195,8 +210,16 @@ export function authOptions(): NextAuthOptions {
         if (session.user) {
           session.user.id = token.uid as string;
           session.user.role = token.role as Role;
+          session.user.sessionVersion = token.sv;
         }
         return session;
+      },
+    },
+    events: {
+      // Signing out ends every session of the user, this one included: with JWT sessions a copy of the cookie
+      // would otherwise stay valid until it expires.
+      async signOut({ token }) {
+        await endSessionsOnSignOut({ token, client });
       },
     },
   };

@@ -1,5 +1,8 @@
 // The caller's address and user agent, for throttling and the audit trail. x-forwarded-for is set by the Next
 // server for direct connections; behind a proxy, its first entry is the client the proxy saw.
+/** The caller's address and user agent, as read from one request. */
+export type ClientInfo = { ip: string | null; userAgent: string | null };
+
 type HeaderBag = Headers | Record<string, string | string[] | undefined> | undefined;
 
 function header(headers: HeaderBag, name: string): string | null {
@@ -17,4 +20,8 @@ export function clientIp(headers: HeaderBag): string | null {
 
 export function userAgent(headers: HeaderBag): string | null {
   return header(headers, "user-agent");
+}
+
+export function clientInfo(headers: HeaderBag): ClientInfo {
+  return { ip: clientIp(headers), userAgent: userAgent(headers) };
 }

@@ -41,6 +41,10 @@ export async function updateUser({ ctx, id, input }: { ctx: RequestContext; id: 
     if (data.password !== undefined && before.authProvider !== "local") {
       throw new AppError("CONFLICT", "This user signs in with single sign-on; its password is managed there.");
     }
+    // A new password, a changed role or disabling ends the user's sessions (lib/auth/guard.ts): a session
+    // signed in with the old password, or by someone since shut out, does not outlive the change.
+    const endsSessions =
+      data.password !== undefined || (data.role !== undefined && data.role !== before.role) || (data.disabled === true && !before.disabled);
     const after = await tx.user.update({
       where: { id },
       data: {
@@ -48,6 +52,7 @@ export async function updateUser({ ctx, id, input }: { ctx: RequestContext; id: 
         disabled: data.disabled,
         name: data.name,
         passwordHash: data.password !== undefined ? await hashPassword(data.password) : undefined,
+        ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}),
       },
     });
     const pick = (u: typeof before) => ({ role: u.role, disabled: u.disabled, name: u.name });
