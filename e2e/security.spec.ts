@@ -114,3 +114,22 @@ test("repeated wrong passwords lock the account with a clear message", async ({ 
     /Too many failed sign-in attempts for this account\. Try again in 1[45] minutes\./,
   );
 });
+
+test("the audit trail records the connection's address, not an X-Forwarded-For the client wrote", async () => {
+  // No trusted proxy is configured for the e2e server: the client is the TCP peer (127.0.0.1), whatever it claims,
+  // including a forged copy of the header the server stamps itself (scripts/peer-address.mjs).
+  const email = `spoof-${Date.now()}@e2e.test`;
+  const ctx = await request.newContext({
+    baseURL: E2E.baseUrl,
+    extraHTTPHeaders: { "x-forwarded-for": "203.0.113.66", "x-real-ip": "203.0.113.67", "x-sessionproof-peer": "203.0.113.68" },
+  });
+  const csrf = await (await ctx.get("/api/auth/csrf")).json();
+  await ctx.post("/api/auth/callback/credentials", {
+    form: { csrfToken: csrf.csrfToken, email, password: "wrong-password-1", json: "true" },
+  });
+  await ctx.dispose();
+  const rows = await withDb(
+    async (c) => (await c.query(`SELECT ip FROM audit_log WHERE action = 'auth.sign_in_failed' AND details->>'email' = $1`, [email])).rows,
+  );
+  expect(rows).toEqual([{ ip: "127.0.0.1" }]);
+});

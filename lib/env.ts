@@ -1,5 +1,6 @@
 import { z } from "zod";
 import path from "node:path";
+import { parseAddressRanges } from "@/lib/auth/address-ranges";
 
 // The environment, validated once. Every variable Sessionproof reads is named here; a bad value stops the
 // process with a message that says which variable is wrong and why.
@@ -38,6 +39,20 @@ const envSchema = z
     SESSIONPROOF_DEMO: z.enum(["on", "off"]).default("on"),
     SESSIONPROOF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     SESSIONPROOF_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    // The reverse proxies in front of Sessionproof: IP addresses or CIDR ranges, comma-separated
+    // ("10.0.0.0/8, ::1"). X-Forwarded-For is read only from a request that arrives from one of them; without this
+    // setting the client's address is the connection's own (lib/auth/request-info.ts).
+    SESSIONPROOF_TRUSTED_PROXIES: optionalString.pipe(
+      z
+        .string()
+        .superRefine((text, ctx) => {
+          const { invalid } = parseAddressRanges(text);
+          if (invalid.length > 0) {
+            ctx.addIssue({ code: "custom", message: `not an IP address or CIDR range: ${invalid.join(", ")} (example: 10.0.0.0/8, ::1)` });
+          }
+        })
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.SESSIONPROOF_OIDC_ISSUER, env.SESSIONPROOF_OIDC_CLIENT_ID, env.SESSIONPROOF_OIDC_CLIENT_SECRET];

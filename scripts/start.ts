@@ -8,6 +8,7 @@ import { parseEnv, EnvError, dataDir as resolveDataDir } from "../lib/env";
 import { loadOrCreateSecrets } from "../lib/secrets";
 import { portIsFree, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { applyMigrations } from "../lib/db/migrate";
 import { CORRELATION_NODE_FLAGS } from "../lib/correlation/engine/node-flags";
 import { buildIsStale } from "./lib/build";
@@ -136,7 +137,19 @@ async function main() {
   // Run Next's own entry point under this Node (not through npx), so that stopping reaches the server itself.
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   // The server runs the background correlation after each ingest: give it the engine's V8 flags.
-  const nextArgs = [...CORRELATION_NODE_FLAGS, nextBin, dev ? "dev" : "start", "-p", String(env.PORT), "-H", env.SESSIONPROOF_HOST];
+  // The peer-address stamp (scripts/peer-address.mjs) gives the app the connection's address, which Next does not
+  // pass to route handlers; sign-in throttling and the audit trail rely on it.
+  const peerStamp = `--import=${pathToFileURL(path.resolve(import.meta.dirname, "peer-address.mjs")).href}`;
+  const nextArgs = [
+    ...CORRELATION_NODE_FLAGS,
+    peerStamp,
+    nextBin,
+    dev ? "dev" : "start",
+    "-p",
+    String(env.PORT),
+    "-H",
+    env.SESSIONPROOF_HOST,
+  ];
   child = spawn(process.execPath, nextArgs, {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
