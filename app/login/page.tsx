@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/guard";
 import { env, oidcConfigured } from "@/lib/env";
-import { SIGN_IN_ERRORS } from "@/lib/auth/options";
+import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { LoginForm } from "./login-form";
 

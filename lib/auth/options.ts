@@ -1,36 +1,18 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { z } from "zod";
 import { db } from "@/lib/db";
 import { env, oidcConfigured } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { forSignIn, system } from "@/lib/context/request-context";
-import { verifyPassword } from "./passwords";
-import { checkLoginThrottle, recordLoginAttempt, throttleMessage } from "./throttle";
-import { clientIp, userAgent, type ClientInfo } from "./request-info";
+import { clientInfo, type ClientInfo } from "./request-info";
+import { signInWithPassword } from "./sign-in";
 import { roleFromClaims } from "./oidc-role";
 import { endSessionsOnSignOut } from "./sign-out";
 import { authRedirect } from "./callback-url";
 import type { Role } from "./permissions";
 
 const OIDC_PROVIDER_ID = "oidc";
-
-// Messages shown on the sign-in page. next-auth passes the thrown message (credentials) or the error code
-// (OAuth) back to /login?error=...
-export const SIGN_IN_ERRORS = {
-  CredentialsSignin: "The email or password is not correct.",
-  NoRole: "Your single sign-on account carries no Sessionproof role. Ask your identity administrator to assign one.",
-  Disabled: "This account has been disabled. Ask a Sessionproof administrator to enable it.",
-  NoEmail: "Your single sign-on account has no email address; Sessionproof needs one to identify you.",
-  OAuthSignin: "Single sign-on could not start. Check the identity provider settings.",
-  OAuthCallback: "The identity provider's answer could not be checked. Try again.",
-  AccessDenied: "Sign-in was refused.",
-  SessionRequired: "Please sign in to continue.",
-  Default: "Sign-in failed. Try again.",
-} as const;
-
-const credentialsInput = z.object({ email: z.email(), password: z.string().min(1).max(200) });
 
 type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string } & Record<string, unknown>;
 
@@ -74,48 +56,7 @@ export function authOptions(client: ClientInfo = { ip: null, userAgent: null }):
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(raw, req) {
-          const parsed = credentialsInput.safeParse(raw);
-          if (!parsed.success) throw new Error(SIGN_IN_ERRORS.CredentialsSignin);
-          const email = parsed.data.email.toLowerCase();
-          const ip = clientIp(req?.headers);
-          const ua = userAgent(req?.headers);
-          const verdict = await checkLoginThrottle(email, ip);
-          if (verdict.blocked) {
-            await recordAudit({
-              ctx: forSignIn({ email, ip, userAgent: ua }),
-              details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "throttled" },
-            });
-            throw new Error(throttleMessage(verdict));
-          }
-          const user = await db().user.findUnique({ where: { email } });
-          const ok = await verifyPassword(parsed.data.password, user?.authProvider === "local" ? user.passwordHash : null);
-          if (!ok || !user) {
-            await recordLoginAttempt(email, ip, false);
-            await recordAudit({
-              ctx: forSignIn({ email, ip, userAgent: ua }),
-              details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "bad_credentials" },
-            });
-            throw new Error(SIGN_IN_ERRORS.CredentialsSignin);
-          }
-          if (user.disabled) {
-            await recordAudit({
-              ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }),
-              details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "disabled" },
-            });
-            throw new Error(SIGN_IN_ERRORS.Disabled);
-          }
-          await recordLoginAttempt(email, ip, true);
-          await db().$transaction(async (tx) => {
-            await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-            await recordAudit(
-              {
-                ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }),
-                details: { type: "auth.sign_in", provider: "credentials" },
-              },
-              tx,
-            );
-          });
-          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+          return signInWithPassword({ credentials: raw, client: clientInfo(req?.headers) });
         },
       }),
       ...oidcProvider(),
