@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { forSignIn } from "@/lib/context/request-context";
 import { verifyPassword } from "./passwords";
-import { checkLoginThrottle, recordLoginAttempt, throttleMessage } from "./throttle";
+import { beginLoginAttempt, finishLoginAttempt, throttleMessage } from "./throttle";
 import { SIGN_IN_ERRORS } from "./sign-in-errors";
 import type { ClientInfo } from "./request-info";
 import type { Role } from "./permissions";
@@ -13,16 +13,27 @@ const credentialsInput = z.object({ email: z.email(), password: z.string().min(1
 /** What a successful sign-in hands to next-auth (its jwt callback puts it into the session token). */
 export type SignedInUser = { id: string; email: string; name: string | null; role: Role; sessionVersion: number };
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * A sign-in with email and password (next-auth's credentials provider calls it): throttled, audited, and refused
- * with an Error whose message the sign-in page shows.
+ * A sign-in with email and password (next-auth's credentials provider calls it): throttled (lib/auth/throttle.ts),
+ * audited, and refused with an Error whose message the sign-in page shows. `wait` serves the throttle's delay
+ * (tests pass one that records it).
  */
-export async function signInWithPassword({ credentials, client }: { credentials: unknown; client: ClientInfo }): Promise<SignedInUser> {
+export async function signInWithPassword({
+  credentials,
+  client,
+  wait = sleep,
+}: {
+  credentials: unknown;
+  client: ClientInfo;
+  wait?: (ms: number) => Promise<void>;
+}): Promise<SignedInUser> {
   const parsed = credentialsInput.safeParse(credentials);
   if (!parsed.success) throw new Error(SIGN_IN_ERRORS.CredentialsSignin);
   const email = parsed.data.email.toLowerCase();
   const { ip, userAgent: ua } = client;
-  const verdict = await checkLoginThrottle(email, ip);
+  const verdict = await beginLoginAttempt(email, ip);
   if (verdict.blocked) {
     await recordAudit({
       ctx: forSignIn({ email, ip, userAgent: ua }),
@@ -30,10 +41,11 @@ export async function signInWithPassword({ credentials, client }: { credentials:
     });
     throw new Error(throttleMessage(verdict));
   }
+  // From here the attempt counts as a failure until the password proves right.
+  if (verdict.delayMs > 0) await wait(verdict.delayMs);
   const user = await db().user.findUnique({ where: { email } });
   const ok = await verifyPassword(parsed.data.password, user?.authProvider === "local" ? user.passwordHash : null);
   if (!ok || !user) {
-    await recordLoginAttempt(email, ip, false);
     await recordAudit({
       ctx: forSignIn({ email, ip, userAgent: ua }),
       details: { type: "auth.sign_in_failed", provider: "credentials", email, reason: "bad_credentials" },
@@ -47,7 +59,7 @@ export async function signInWithPassword({ credentials, client }: { credentials:
     });
     throw new Error(SIGN_IN_ERRORS.Disabled);
   }
-  await recordLoginAttempt(email, ip, true);
+  await finishLoginAttempt(verdict.attempt);
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
     await recordAudit(
