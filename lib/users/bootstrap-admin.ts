@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { generatePassword, hashPassword } from "@/lib/auth/passwords";
+import { generatePassword, hashPassword, passwordProblem } from "@/lib/auth/passwords";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { system } from "@/lib/context/request-context";
 
@@ -12,6 +12,8 @@ export async function bootstrapAdmin({ email, password }: { email?: string; pass
   const count = await db().user.count();
   if (count > 0) return { created: false };
   const finalEmail = (email ?? "admin@sessionproof.local").toLowerCase();
+  const problem = password ? passwordProblem(password, finalEmail) : null;
+  if (problem) throw new Error(`SESSIONPROOF_ADMIN_PASSWORD cannot be used: ${problem}`);
   const generated = password ? null : generatePassword();
   const passwordHash = await hashPassword(password ?? generated!);
   await db().$transaction(async (tx) => {

@@ -7,15 +7,21 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { RequestContext } from "@/lib/context/request-context";
 import { toUserDto, type UserDto } from "./user-dto";
 
-export const createUserInput = z.object({
-  email: z.email("Enter a valid email address.").transform((e) => e.toLowerCase()),
-  name: z.string().trim().max(200).optional(),
-  role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}.` }),
-  password: z.string().superRefine((p, ctx) => {
-    const problem = passwordProblem(p);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
-});
+export const createUserInput = z
+  .object({
+    email: z.email("Enter a valid email address.").transform((e) => e.toLowerCase()),
+    name: z.string().trim().max(200).optional(),
+    role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}.` }),
+    password: z.string().superRefine((p, ctx) => {
+      const problem = passwordProblem(p);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  })
+  // The rule that needs the account's email (the password must not be it), once the others have passed.
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v.password) ? null : passwordProblem(v.password, v.email);
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
 export type CreateUserInput = z.input<typeof createUserInput>;
 
 export async function createUser({ ctx, input }: { ctx: RequestContext; input: CreateUserInput }): Promise<UserDto> {

@@ -41,6 +41,8 @@ export async function updateUser({ ctx, id, input }: { ctx: RequestContext; id: 
     if (data.password !== undefined && before.authProvider !== "local") {
       throw new AppError("CONFLICT", "This user signs in with single sign-on; its password is managed there.");
     }
+    const problem = data.password !== undefined ? passwordProblem(data.password, before.email) : null;
+    if (problem) throw new AppError("VALIDATION", problem, { password: [problem] });
     // A new password, a changed role or disabling ends the user's sessions (lib/auth/guard.ts): a session
     // signed in with the old password, or by someone since shut out, does not outlive the change.
     const endsSessions =

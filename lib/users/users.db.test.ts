@@ -13,6 +13,10 @@ const ctx = testContext(who);
 
 describe("users", () => {
   it("bootstraps one admin with a generated password, once", async () => {
+    // A common SESSIONPROOF_ADMIN_PASSWORD stops the first start, saying which setting.
+    await expect(bootstrapAdmin({ email: "owner@example.test", password: "password123456" })).rejects.toThrow(
+      /^SESSIONPROOF_ADMIN_PASSWORD cannot be used: This password is one of the most commonly used ones/,
+    );
     const first = await bootstrapAdmin({});
     expect(first.created).toBe(true);
     if (!first.created) throw new Error("unreachable");
@@ -33,7 +37,7 @@ describe("users", () => {
     expect(u.email).toBe("ana@example.test");
     expect(u).not.toHaveProperty("passwordHash");
     const row = await db().user.findUniqueOrThrow({ where: { id: u.id } });
-    expect(row.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
     const entries = await db().auditLog.findMany({ where: { resourceId: u.id } });
     expect(entries.map((e) => e.action)).toEqual(["user.created"]);
     expect(entries[0].ip).toBe("127.0.0.1");
@@ -49,6 +53,27 @@ describe("users", () => {
     await expect(
       createUser({ input: { email: "b@example.test", role: "root" as never, password: "long enough pw" }, ctx }),
     ).rejects.toThrow(/Role must be one of/);
+  });
+
+  it("refuses common passwords and the account's own email as its password, on creation and on change", async () => {
+    const fields = async (p: Promise<unknown>) => {
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ name: "ZodError" });
+      return (err as { issues: Array<{ path: string[]; message: string }> }).issues.map((i) => [i.path.join("."), i.message]);
+    };
+    expect(await fields(createUser({ input: { email: "eli@example.test", role: "analyst", password: "Password1234!" }, ctx }))).toEqual([
+      ["password", expect.stringMatching(/most commonly used/)],
+    ]);
+    expect(await fields(createUser({ input: { email: "eli@example.test", role: "analyst", password: "Eli@Example.test" }, ctx }))).toEqual([
+      ["password", expect.stringMatching(/email address/)],
+    ]);
+    const u = await createUser({ input: { email: "eli@example.test", role: "analyst", password: "a fine long passphrase" }, ctx });
+    await expectAppError(updateUser({ id: u.id, input: { password: "eli.example.test" }, ctx }), "VALIDATION", /email address/);
+    await expect(updateUser({ id: u.id, input: { password: "qwerty123456" }, ctx })).rejects.toMatchObject({ name: "ZodError" });
+    expect(await db().auditLog.count({ where: { resourceId: u.id, action: "user.updated" } })).toBe(0);
   });
 
   it("changes role and disables, recording before/after in the same transaction", async () => {
