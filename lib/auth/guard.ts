@@ -34,7 +34,7 @@ export async function currentUser(): Promise<SessionUser | null> {
 }
 
 /** Whether a session signed in with `sessionVersion` still stands for this user (a token without one never does). */
-export function sessionIsCurrent(user: { disabled: boolean; sessionVersion: number }, sessionVersion: number | undefined): boolean {
+function sessionIsCurrent(user: { disabled: boolean; sessionVersion: number }, sessionVersion: number | undefined): boolean {
   return !user.disabled && sessionVersion === user.sessionVersion;
 }
 

@@ -11,7 +11,7 @@ import type { Role } from "./permissions";
 const credentialsInput = z.object({ email: z.email(), password: z.string().min(1).max(200) });
 
 /** What a successful sign-in hands to next-auth (its jwt callback puts it into the session token). */
-export type SignedInUser = { id: string; email: string; name: string | null; role: Role; sessionVersion: number };
+type SignedInUser = { id: string; email: string; name: string | null; role: Role; sessionVersion: number };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

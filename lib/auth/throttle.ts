@@ -14,12 +14,12 @@ import { withTransaction } from "@/lib/db/transaction";
 // one account let exactly MAX through. An unknown address (no peer address, see request-info.ts) counts as one
 // shared address.
 
-export type ThrottleScope = "address" | "account_address";
+type ThrottleScope = "address" | "account_address";
 /** The rows recording one attempt (as failures until finishLoginAttempt says otherwise). */
-export type LoginAttemptRecord = { ids: string[]; pairKey: string };
-export type ThrottleVerdict =
+type LoginAttemptRecord = { ids: string[]; pairKey: string };
+type ThrottleVerdict =
   { blocked: true; scope: ThrottleScope; retryAfterMinutes: number } | { blocked: false; attempt: LoginAttemptRecord; delayMs: number };
-export type LoginLimits = { maxFailures: number; windowMinutes: number };
+type LoginLimits = { maxFailures: number; windowMinutes: number };
 
 /** How much wider the per-address limits (backoff, refusal) are than the per-account one. */
 const ADDRESS_BACKOFF_FACTOR = 2;
