@@ -12,8 +12,10 @@ import {
   type OcsfClassUid,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, emailShaped, extraOf, field, isRec, keyText, listAt, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
+import { changesKeys, keysAdded } from "../util/entra-keys";
+import { at, emailShaped, extraOf, field, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Microsoft Entra ID sign-in and audit logs, in the two shapes they are exported in:
@@ -336,7 +338,7 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     auth,
     client: appId || appName ? { app_id: appId, app_name: appName } : null,
     src_endpoint: {
-      ip: sourceIpOrNull(text(field(props, "ipAddress")) ?? (top ? text(field(top, "callerIpAddress")) : null)),
+      ip: sourceIp(text(field(props, "ipAddress")) ?? (top ? text(field(top, "callerIpAddress")) : null), { loopback: "drop" }),
       location: location && (location.city || location.region || location.country) ? location : null,
     },
     user_agent: text(field(props, "userAgent")),
@@ -531,50 +533,20 @@ function credentialOfAnother(activity: string, actorId: string | null, resources
   return actorId !== null && !!user?.id && user.id !== actorId;
 }
 
-/**
- * Keys added by a credential change: targetResources[].modifiedProperties "KeyDescription" holds the key list
- * before and after as "[KeyIdentifier=…,KeyType=Password|AsymmetricX509Cert|…,KeyUsage=…,DisplayName=…]"
- * entries; a key in the new list and not in the old one was issued (client secret → sp_secret, certificate →
- * sp_certificate), for the service principal / application that is the target.
- */
+/** Keys added by a credential change, for the service principal / application that is the target. */
 function issuedKeysOf(props: Rec, activity: string, resources: EventResource[]): IssuedCredential[] {
-  if (!/credential|certificate|secret/i.test(activity)) return [];
-  const out: IssuedCredential[] = [];
-  for (const t of listAt(props, "targetResources")) {
-    for (const m of listAt(t, "modifiedProperties")) {
-      if (!/^KeyDescription$/i.test(text(field(m, "displayName")) ?? "")) continue;
-      const before = new Set(keyEntries(text(field(m, "oldValue"))).map((k) => k.id));
-      for (const k of keyEntries(text(field(m, "newValue")))) {
-        if (before.has(k.id) || out.some((o) => o.key === k.id)) continue;
-        const kind: CredentialKind = /password|secret/i.test(k.type ?? "")
-          ? "sp_secret"
-          : /cert|x509/i.test(k.type ?? "")
-            ? "sp_certificate"
-            : "unknown";
-        const owner = keyText(field(t, "id")) ?? resources[0]?.id ?? null;
-        out.push({
-          key: k.id,
-          key_type: "entra.sp_credential_key_id",
-          kind,
-          native_type: k.type,
-          parent_key: null,
-          parent_key_type: null,
-          principal: owner,
-          source_identity: null,
-          expiration: null,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-function keyEntries(value: string | null): { id: string; type: string | null }[] {
-  if (!value) return [];
-  const out: { id: string; type: string | null }[] = [];
-  for (const m of value.matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g))
-    out.push({ id: m[1].trim(), type: m[2]?.trim() ?? null });
-  return out;
+  if (!changesKeys(activity)) return [];
+  return keysAdded(
+    listAt(props, "targetResources").flatMap((t) =>
+      listAt(t, "modifiedProperties")
+        .filter((m) => /^KeyDescription$/i.test(text(field(m, "displayName")) ?? ""))
+        .map((m) => ({
+          before: text(field(m, "oldValue")),
+          after: text(field(m, "newValue")),
+          owner: keyText(field(t, "id")) ?? resources[0]?.id ?? null,
+        })),
+    ),
+  );
 }
 
 function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
@@ -611,7 +583,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
       type: "user",
       kind_hint: "human",
     };
-    ip = sourceIpOrNull(text(field(user, "ipAddress")));
+    ip = sourceIp(field(user, "ipAddress"), { loopback: "drop" });
   } else if (app && (keyText(field(app, "servicePrincipalId")) || keyText(field(app, "appId")) || text(field(app, "displayName")))) {
     actor = {
       external_id: keyText(field(app, "servicePrincipalId")) ?? keyText(field(app, "appId")),
@@ -633,9 +605,9 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
       kind_hint: "unknown",
     };
   }
-  ip ??= sourceIpOrNull(top ? text(field(top, "callerIpAddress")) : null);
+  ip ??= sourceIp(top ? field(top, "callerIpAddress") : null, { loopback: "drop" });
   const details = additionalDetails(props);
-  ip ??= sourceIpOrNull(details.get("ipaddr") ?? null);
+  ip ??= sourceIp(details.get("ipaddr"), { loopback: "drop" });
 
   const resources: EventResource[] = [];
   for (const t of listAt(props, "targetResources")) {

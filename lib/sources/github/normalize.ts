@@ -10,8 +10,8 @@ import {
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, text } from "../util/fields";
-import { sourceIp } from "../util/source-ip";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // GitHub audit log events (enterprise / organization), as streamed to storage (one JSON object per line) or
@@ -373,7 +373,10 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
       issued_credentials: issuedCredentials(action, record, credential, repo ?? actor),
       auth: mfa !== null ? { factors: [], mfa, protocol: null } : null,
       client: appId || appName ? { app_id: appId, app_name: appName } : null,
-      src_endpoint: { ip: sourceIp(field(record, "actor_ip")), location: country ? { city: null, region: null, country } : null },
+      src_endpoint: {
+        ip: sourceIp(field(record, "actor_ip"), { loopback: "keep" }),
+        location: country ? { city: null, region: null, country } : null,
+      },
       user_agent: text(field(record, "user_agent")),
       resources,
       privileged: MEMBERSHIP.test(action) ? adminRole(action, record) : PRIVILEGED.test(action),

@@ -9,8 +9,9 @@ import {
   type OcsfClassUid,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
+import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Google Workspace Admin SDK Reports API activities (activities.list, any applicationName: login, admin, token,
@@ -301,7 +302,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     auth,
     client: clientId || appName ? { app_id: clientId, app_name: appName } : null,
     src_endpoint: {
-      ip: sourceIpOrNull(text(field(activity, "ipAddress"))),
+      ip: sourceIp(field(activity, "ipAddress"), { loopback: "drop" }),
       location: text(at(activity, "networkInfo", "regionCode"))
         ? {
             city: null,

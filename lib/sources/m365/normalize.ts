@@ -2,7 +2,6 @@ import {
   ocsfClass,
   type ActorKind,
   type Credential,
-  type CredentialKind,
   type EventResource,
   type EventSession,
   type EventStatus,
@@ -11,8 +10,10 @@ import {
   type OcsfClassUid,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, sourceIpOrNull, text, type Rec } from "../util/fields";
+import { changesKeys, keysAdded } from "../util/entra-keys";
+import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Microsoft 365 Unified Audit Log (UAL), in the two shapes it is exported in:
@@ -470,44 +471,15 @@ function actorOf(
   };
 }
 
-/**
- * Keys added by an Entra credential change (Add service principal credentials, Update application – Certificates
- * and secrets management): ModifiedProperties "KeyDescription" lists "[KeyIdentifier=…,KeyType=…,…]" entries;
- * a key in NewValue and not in OldValue was issued (Password → sp_secret, AsymmetricX509Cert → sp_certificate).
- */
+/** Keys added by an Entra credential change (Add service principal credentials, Update application – Certificates and secrets management). */
 function issuedKeysOf(r: Rec, op: string): IssuedCredential[] {
-  if (!/credential|certificate|secret/i.test(op)) return [];
-  const keys = (v: string | null) =>
-    [...(v ?? "").matchAll(/KeyIdentifier=([^,\]"]+)(?:,KeyType=([^,\]"]+))?/g)].map((m) => ({
-      id: m[1].trim(),
-      type: m[2]?.trim() ?? null,
-    }));
-  const owner = aadObjectOf(listAt(r, "Target"));
-  const out: IssuedCredential[] = [];
-  for (const p of listAt(r, "ModifiedProperties")) {
-    if (text(field(p, "Name")) !== "KeyDescription") continue;
-    const before = new Set(keys(text(field(p, "OldValue"))).map((k) => k.id));
-    for (const k of keys(text(field(p, "NewValue")))) {
-      if (before.has(k.id) || out.some((o) => o.key === k.id)) continue;
-      const kind: CredentialKind = /password|secret/i.test(k.type ?? "")
-        ? "sp_secret"
-        : /cert|x509/i.test(k.type ?? "")
-          ? "sp_certificate"
-          : "unknown";
-      out.push({
-        key: k.id,
-        key_type: "entra.sp_credential_key_id",
-        kind,
-        native_type: k.type,
-        parent_key: null,
-        parent_key_type: null,
-        principal: owner?.id ?? null,
-        source_identity: null,
-        expiration: null,
-      });
-    }
-  }
-  return out;
+  if (!changesKeys(op)) return [];
+  const owner = aadObjectOf(listAt(r, "Target"))?.id ?? null;
+  return keysAdded(
+    listAt(r, "ModifiedProperties")
+      .filter((p) => text(field(p, "Name")) === "KeyDescription")
+      .map((p) => ({ before: text(field(p, "OldValue")), after: text(field(p, "NewValue")), owner })),
+  );
 }
 
 function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: Rec | null): NormalizedEvent {
@@ -565,7 +537,7 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: R
 
   const rawIp = text(field(r, "ClientIP")) ?? text(field(r, "ClientIPAddress")) ?? text(field(r, "ActorIpAddress"));
   // Loopback / unspecified addresses (::1 for actions Exchange runs itself) are not where anyone was.
-  const ip = sourceIpOrNull(clientIp(rawIp));
+  const ip = sourceIp(clientIp(rawIp), { loopback: "drop" });
 
   const params = nameValues(listAt(r, "Parameters"));
   const ext = nameValues(listAt(r, "ExtendedProperties"));

@@ -12,8 +12,9 @@ import {
   type OcsfClassUid,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, sourceIpOrNull, text } from "../util/fields";
+import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Okta System Log (GET /api/v1/logs, LogEvent objects), as the API returns them (JSON array pages) or as
@@ -396,7 +397,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     auth,
     client: clientApp && (clientApp.app_id || clientApp.app_name) ? clientApp : null,
     src_endpoint: {
-      ip: sourceIpOrNull(text(field(client, "ipAddress"))),
+      ip: sourceIp(field(client, "ipAddress"), { loopback: "drop" }),
       location: location && (location.city || location.region || location.country) ? location : null,
     },
     user_agent: rawUa,

@@ -297,7 +297,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   event.credential = credential;
   event.auth = b === "login" ? authOf(str(r, "AUTHENTICATION_METHOD_REFERENCE"), loginType) : null;
   event.client = connectedApp || clientId || appName ? { app_id: connectedApp ?? clientId, app_name: appName } : null;
-  event.src_endpoint = { ip: sourceIp(clientIp) ?? sourceIp(sourceIpText), location: null };
+  event.src_endpoint = { ip: sourceIp(clientIp, { loopback: "keep" }) ?? sourceIp(sourceIpText, { loopback: "keep" }), location: null };
   event.user_agent = ua;
   event.resources = resources;
   // Privileged: Login-As activity (an admin using another user's identity), bulk reads of BULK_EXPORT_ROWS rows or
@@ -459,7 +459,10 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const appName = str(r, "Application");
   const namedApp = appName !== null && !/^(N\/A|Browser|Unknown)$/i.test(appName) ? appName : null;
   event.client = connectedApp || (oauthLogin && namedApp) ? { app_id: connectedApp, app_name: namedApp } : null;
-  event.src_endpoint = { ip: sourceIp(field(r, "SourceIp")), location: city || country || region ? { city, region, country } : null };
+  event.src_endpoint = {
+    ip: sourceIp(field(r, "SourceIp"), { loopback: "keep" }),
+    location: city || country || region ? { city, region, country } : null,
+  };
   event.user_agent = str(r, "UserAgent");
   event.resources = resources;
   // As for EventLogFile rows: one report's export is a data access, privileged only as a bulk read.
@@ -533,7 +536,7 @@ export function normalizeLoginHistory(r: Rec): NormalizedEvent[] {
   event.auth = loginType ? { factors: [], mfa: null, protocol: loginType } : null;
   // The OAuth app of a Remote Access login is named by Application; LoginHistory carries no connected app id.
   event.client = kindOfCred === "oauth_grant" && application ? { app_id: null, app_name: application } : null;
-  event.src_endpoint = { ip: sourceIp(field(r, "SourceIp")), location: null };
+  event.src_endpoint = { ip: sourceIp(field(r, "SourceIp"), { loopback: "keep" }), location: null };
   // LoginHistory has no session key; its Id is what LoginEvent.LoginHistoryId and AuthSession refer to.
   event.correlation_id = keyText(field(r, "Id"));
   event.native_id = keyText(field(r, "Id"));

@@ -9,8 +9,8 @@ import {
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
-import { sourceIp } from "../util/source-ip";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Slack Audit Logs API (Enterprise Grid), GET https://api.slack.com/audit/v1/logs: pages {"entries":[...],
@@ -295,7 +295,7 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
       issued_credentials: issued,
       auth: null,
       client: appId || appName ? { app_id: appId, app_name: appName } : null,
-      src_endpoint: { ip: sourceIp(field(context, "ip_address")), location: null },
+      src_endpoint: { ip: sourceIp(field(context, "ip_address"), { loopback: "keep" }), location: null },
       user_agent: text(field(context, "ua")),
       resources,
       privileged: PRIVILEGED.test(action),

@@ -104,23 +104,6 @@ export function ipOrNull(s: string | null): string | null {
   return null;
 }
 
-/**
- * A client's source address: the value if it is an IP address that can be a client, else null. Vendors write
- * the unspecified address (0.0.0.0, ::) or loopback (127.0.0.0/8, ::1) when the action ran inside their own
- * service (Microsoft 365 server-side actions, Snowflake elided failures): a placeholder, not where anyone was.
- * The written value stays in the raw record.
- */
-export function sourceIpOrNull(s: string | null): string | null {
-  const ip = ipOrNull(s);
-  if (ip === null) return null;
-  if (ip === "0.0.0.0" || ip.startsWith("127.")) return null;
-  if (ip.includes(":")) {
-    const l = ip.toLowerCase().replace(/%.*$/, "");
-    if (/^[0:]*$/.test(l) || /^[0:]*:0*1$/.test(l) || /^::ffff:(0\.0\.0\.0|127\.)/.test(l)) return null;
-  }
-  return ip;
-}
-
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /** A JSON-safe copy of an arbitrary value (drops undefined, functions, non-finite numbers, cycles). */
