@@ -333,13 +333,15 @@ export type EventCore = Pick<NormalizedEvent, "platform" | "class_uid" | "class_
  * A normalized event with the given core and every other field null or empty (status "unknown"): sources whose
  * mapping fills a few fields per record type start from it instead of spelling out the whole shape.
  */
-export function eventSkeleton(core: EventCore): NormalizedEvent {
+export function eventSkeleton({ actor, ...core }: EventCore): NormalizedEvent {
+  // In the schema's order (actor after message), so the stored JSON reads the same for every source.
   return {
     schema_version: 1,
     ...core,
     status: "unknown",
     status_detail: null,
     message: null,
+    actor,
     session: null,
     credential: null,
     issued_credentials: [],

@@ -1,4 +1,5 @@
 import {
+  eventSkeleton,
   ocsfClass,
   type Credential,
   type EventResource,
@@ -64,7 +65,15 @@ function outcomeOf(action: string): NormalizedEvent["status"] {
   return /fail|denied|blocked|rejected/i.test(action) ? "failure" : "success";
 }
 
-function orgClass(action: string): { uid: OcsfClassUid; activity: string } {
+type Classified = { uid: OcsfClassUid; activity: string };
+
+/** The event every Atlassian audit record starts from: its action, time, class, actor and outcome. */
+function auditEvent(action: string, time: Date, cls: Classified, actor: NormalizedEvent["actor"]): NormalizedEvent {
+  const core = { platform: ATLASSIAN_PLATFORM, ...ocsfClass(cls.uid), activity: cls.activity, event_name: action, time, actor };
+  return { ...eventSkeleton(core), status: outcomeOf(action) };
+}
+
+function orgClass(action: string): Classified {
   if (/logged_in_as_user|impersonat/i.test(action)) return { uid: 3002, activity: "impersonate" };
   if (/(^|_)(login|logged_in)(_|$)/i.test(action)) return { uid: 3002, activity: "logon" };
   if (/(^|_)(logout|logged_out)(_|$)/i.test(action)) return { uid: 3002, activity: "logoff" };
@@ -166,40 +175,26 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
     }
   }
   const onBehalfOf = recAt(actor, "onBehalfOf");
+  // The org log records what happened: no outcome field, failures are their own actions.
+  const event = auditEvent(action, time, cls, {
+    external_id: keyText(field(actor, "id")),
+    name: text(field(actor, "name")) ?? email,
+    login: email,
+    email: emailShaped(email),
+    type: null, // the org log does not type its actors
+    // A token acting (actor.auth with a token id or a token auth type) is an API token. An actor without a
+    // token is an Atlassian account signed in; with the account's email (app and system accounts have none)
+    // it is a person's managed account.
+    kind_hint: credential?.kind === "api_token" ? "api_token" : email ? "human" : "unknown",
+  });
   return {
-    schema_version: 1,
-    platform: ATLASSIAN_PLATFORM,
-    ...ocsfClass(cls.uid),
-    activity: cls.activity,
-    event_name: action,
-    time,
-    status: outcomeOf(action), // the org log records what happened: no outcome field, failures are their own actions
-    status_detail: null,
+    ...event,
     message: text(at(r, "message", "content")),
-    actor: {
-      external_id: keyText(field(actor, "id")),
-      name: text(field(actor, "name")) ?? email,
-      login: email,
-      email: emailShaped(email),
-      type: null, // the org log does not type its actors
-      // A token acting (actor.auth with a token id or a token auth type) is an API token. An actor without a
-      // token is an Atlassian account signed in; with the account's email (app and system accounts have none)
-      // it is a person's managed account.
-      kind_hint: credential?.kind === "api_token" ? "api_token" : email ? "human" : "unknown",
-    },
-    session: null,
     credential,
     issued_credentials: issued,
-    auth: null,
-    client: null,
     src_endpoint: { ip: ipOrNull(text(field(loc, "ip"))), location: city || region || country ? { city, region, country } : null },
-    user_agent: null,
     resources,
     privileged: ORG_PRIVILEGED.test(action),
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
     native_id: keyText(field(r, "id")),
     extra: extraOf({
       shape: "org-audit-log",
@@ -224,22 +219,23 @@ const JIRA_PRIVILEGED_CATEGORY = /^(permissions|group management|security|system
 const JIRA_PRIVILEGED_SUMMARY =
   /permission|role|administrator|api token|personal access token|security|global|authentication|sso|saml|password policy/i;
 
-function jiraClass(category: string | null, summary: string): { uid: OcsfClassUid; activity: string } {
+/** A permission or role change named by an audit summary: revoked, granted, or (neither said) updated. */
+function privilegeClass(summary: string): Classified {
+  const activity = /removed|deleted|revoked/i.test(summary)
+    ? "revoke_privileges"
+    : /added|granted|created/i.test(summary)
+      ? "assign_privileges"
+      : "update";
+  return { uid: 3005, activity };
+}
+
+function jiraClass(category: string | null, summary: string): Classified {
   const c = (category ?? "").toLowerCase();
   if (/added to group|user added to/i.test(summary)) return { uid: 3006, activity: "add_user" };
   if (/removed from group|user removed from/i.test(summary)) return { uid: 3006, activity: "remove_user" };
   if (c === "group management") return { uid: 3006, activity: verbOf(summary) };
   if (c === "user management") return { uid: 3001, activity: verbOf(summary) };
-  if (c === "permissions" || /permission|role/i.test(summary)) {
-    return {
-      uid: 3005,
-      activity: /removed|deleted|revoked/i.test(summary)
-        ? "revoke_privileges"
-        : /added|granted|created/i.test(summary)
-          ? "assign_privileges"
-          : "update",
-    };
-  }
+  if (c === "permissions" || /permission|role/i.test(summary)) return privilegeClass(summary);
   if (/token (created|generated)/i.test(summary)) return { uid: 3001, activity: "issue_credentials" };
   return { uid: 6003, activity: verbOf(summary) };
 }
@@ -253,67 +249,57 @@ function sharedBy(changed: unknown[]): boolean {
   });
 }
 
-function jiraItem(it: unknown): EventResource | null {
+/** An audit record's class, unless its changed values open an object to others: then it is a share. */
+function classWithShare(cls: Classified, changed: unknown[]): Classified {
+  if (sharedBy(changed)) cls.activity = "share";
+  return cls;
+}
+
+/** An audit record's item ({id, name, <typeKey>}) as a resource. */
+function namedResource(it: unknown, typeKey: string): EventResource | null {
   if (!isRec(it)) return null;
   const id = keyText(field(it, "id"));
   const name = text(field(it, "name"));
   if (id === null && name === null) return null;
-  return { type: text(field(it, "typeName")) ?? "object", id, name };
+  return { type: text(field(it, typeKey)) ?? "object", id, name };
+}
+
+function resourcesOf(items: unknown[], typeKey: string): EventResource[] {
+  return items.map((it) => namedResource(it, typeKey)).filter((res) => res !== null);
+}
+
+/** A Jira or Confluence Cloud audit record's summary (required), time and category. */
+function summaryRecord(r: Rec, product: string, timeField: string): { summary: string; time: Date; category: string | null } {
+  const summary = text(field(r, "summary"));
+  if (summary === null) throw new NormalizeError(`not a ${product} audit record: summary is empty`);
+  return { summary, time: parseTime(field(r, timeField), timeField), category: text(field(r, "category")) };
 }
 
 function normalizeJiraRecord(r: Rec): NormalizedEvent {
-  const summary = text(field(r, "summary"));
-  if (summary === null) throw new NormalizeError("not a Jira audit record: summary is empty");
-  const time = parseTime(field(r, "created"), "created");
-  const category = text(field(r, "category"));
+  const { summary, time, category } = summaryRecord(r, "Jira", "created");
   const accountId = keyText(field(r, "authorAccountId"));
   const authorKey = keyText(field(r, "authorKey"));
   const remote = text(field(r, "remoteAddress"));
   const ip = ipOrNull(remote);
-  const resources: EventResource[] = [];
-  const obj = jiraItem(field(r, "objectItem"));
-  if (obj) resources.push(obj);
-  for (const it of listAt(r, "associatedItems")) {
-    const res = jiraItem(it);
-    if (res) resources.push(res);
-  }
   const changed = listAt(r, "changedValues");
-  const cls = jiraClass(category, summary);
-  if (sharedBy(changed)) cls.activity = "share";
+  // Audit records are written for changes made; no outcome field.
+  const event = auditEvent(summary, time, classWithShare(jiraClass(category, summary), changed), {
+    external_id: accountId ?? authorKey,
+    name: null,
+    // authorKey is a deprecated user key (in Cloud usually the account id again), not a login name.
+    login: authorKey !== null && authorKey !== accountId ? authorKey : null,
+    email: null,
+    type: null,
+    // authorAccountId is "the ID of the user who created the audit record"; Jira's own changes (automatic
+    // deactivation, directory sync) are recorded without an author.
+    kind_hint: (accountId ?? authorKey) ? "human" : "system",
+  });
   return {
-    schema_version: 1,
-    platform: ATLASSIAN_PLATFORM,
-    ...ocsfClass(cls.uid),
-    activity: cls.activity,
-    event_name: summary,
-    time,
-    status: outcomeOf(summary), // audit records are written for changes made; no outcome field
-    status_detail: null,
+    ...event,
     message: text(field(r, "description")),
-    actor: {
-      external_id: accountId ?? authorKey,
-      name: null,
-      // authorKey is a deprecated user key (in Cloud usually the account id again), not a login name.
-      login: authorKey !== null && authorKey !== accountId ? authorKey : null,
-      email: null,
-      type: null,
-      // authorAccountId is "the ID of the user who created the audit record"; Jira's own changes (automatic
-      // deactivation, directory sync) are recorded without an author.
-      kind_hint: (accountId ?? authorKey) ? "human" : "system",
-    },
-    session: null,
-    credential: null,
-    issued_credentials: [],
-    auth: null,
-    client: null,
     src_endpoint: { ip, location: null },
-    user_agent: null,
-    resources,
+    resources: resourcesOf([field(r, "objectItem"), ...listAt(r, "associatedItems")], "typeName"),
     privileged: (category !== null && JIRA_PRIVILEGED_CATEGORY.test(category)) || JIRA_PRIVILEGED_SUMMARY.test(summary),
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
     native_id: keyText(field(r, "id")),
     extra: extraOf({
       shape: "jira-auditing-record",
@@ -338,7 +324,7 @@ export function isDcAuditEntity(r: unknown): r is Rec {
 
 // Confluence and Data Center audit summaries / actions ("Space permission added", "Global permission removed",
 // "Repository permission granted", "User added to group", "Personal access token created", "User login failed").
-function summaryClass(summary: string, category: string | null): { uid: OcsfClassUid; activity: string } {
+function summaryClass(summary: string, category: string | null): Classified {
   if (/log(ged)? ?in|sign(ed)? ?in|authenticat/i.test(summary) && !/token/i.test(summary)) return { uid: 3002, activity: "logon" };
   if (/log(ged)? ?out|sign(ed)? ?out/i.test(summary)) return { uid: 3002, activity: "logoff" };
   if (/impersonat|logged in as/i.test(summary)) return { uid: 3002, activity: "impersonate" };
@@ -346,16 +332,7 @@ function summaryClass(summary: string, category: string | null): { uid: OcsfClas
   if (/token.*(revoked|deleted|expired)/i.test(summary)) return { uid: 3001, activity: "revoke_credentials" };
   if (/added to group/i.test(summary)) return { uid: 3006, activity: "add_user" };
   if (/removed from group/i.test(summary)) return { uid: 3006, activity: "remove_user" };
-  if (/permission|role|administrator/i.test(summary) || /^permissions$/i.test(category ?? "")) {
-    return {
-      uid: 3005,
-      activity: /removed|deleted|revoked/i.test(summary)
-        ? "revoke_privileges"
-        : /added|granted|created/i.test(summary)
-          ? "assign_privileges"
-          : "update",
-    };
-  }
+  if (/permission|role|administrator/i.test(summary) || /^permissions$/i.test(category ?? "")) return privilegeClass(summary);
   if (/^user/i.test(summary)) return { uid: 3001, activity: verbOf(summary) };
   return { uid: 6003, activity: verbOf(summary) };
 }
@@ -364,74 +341,39 @@ function summaryClass(summary: string, category: string | null): { uid: OcsfClas
 // app installs and a user's own tokens are recorded but grant no one rights.
 const SUMMARY_PRIVILEGED = /permission|role|administrator|added to group|removed from group|impersonat|logged in as/i;
 
-function summaryResource(it: unknown, typeKey: string): EventResource | null {
-  if (!isRec(it)) return null;
-  const id = keyText(field(it, "id"));
-  const name = text(field(it, "name"));
-  if (id === null && name === null) return null;
-  return { type: text(field(it, typeKey)) ?? "object", id, name };
-}
-
 function normalizeConfluenceRecord(r: Rec): NormalizedEvent {
-  const summary = text(field(r, "summary"));
-  if (summary === null) throw new NormalizeError("not a Confluence audit record: summary is empty");
-  const time = parseTime(field(r, "creationDate"), "creationDate");
-  const category = text(field(r, "category"));
+  const { summary, time, category } = summaryRecord(r, "Confluence", "creationDate");
   const author = recAt(r, "author");
   const accountId = keyText(field(author, "accountId"));
   const accountType = text(field(author, "accountType"));
   const authorType = text(field(author, "type"));
   const remote = text(field(r, "remoteAddress"));
-  const resources: EventResource[] = [];
-  for (const it of [field(r, "affectedObject"), ...listAt(r, "associatedObjects")]) {
-    const res = summaryResource(it, "objectType");
-    if (res) resources.push(res);
-  }
   const changed = listAt(r, "changedValues");
-  const cls = summaryClass(summary, category);
-  if (sharedBy(changed)) cls.activity = "share";
-  return {
-    schema_version: 1,
-    platform: ATLASSIAN_PLATFORM,
-    ...ocsfClass(cls.uid),
-    activity: cls.activity,
-    event_name: summary,
-    time,
-    status: outcomeOf(summary),
-    status_detail: null,
-    message: text(field(r, "description")),
-    actor: {
-      external_id: accountId,
-      name: text(field(author, "displayName")) ?? text(field(author, "publicName")),
-      login: null,
-      email: emailShaped(keyText(field(author, "email"))),
-      type: accountType ?? authorType,
-      // Atlassian account types: atlassian (a person's account), customer (a JSM portal customer), app (an app's
-      // bot account); Confluence writes system changes with author type "system" or none.
-      kind_hint:
-        accountType === "app"
-          ? "bot"
-          : accountType === "atlassian" || accountType === "customer"
+  const event = auditEvent(summary, time, classWithShare(summaryClass(summary, category), changed), {
+    external_id: accountId,
+    name: text(field(author, "displayName")) ?? text(field(author, "publicName")),
+    login: null,
+    email: emailShaped(keyText(field(author, "email"))),
+    type: accountType ?? authorType,
+    // Atlassian account types: atlassian (a person's account), customer (a JSM portal customer), app (an app's
+    // bot account); Confluence writes system changes with author type "system" or none.
+    kind_hint:
+      accountType === "app"
+        ? "bot"
+        : accountType === "atlassian" || accountType === "customer"
+          ? "human"
+          : authorType === "user"
             ? "human"
-            : authorType === "user"
-              ? "human"
-              : authorType === "system" || !author
-                ? "system"
-                : "unknown",
-    },
-    session: null,
-    credential: null,
-    issued_credentials: [],
-    auth: null,
-    client: null,
+            : authorType === "system" || !author
+              ? "system"
+              : "unknown",
+  });
+  return {
+    ...event,
+    message: text(field(r, "description")),
     src_endpoint: { ip: firstIp(remote), location: null },
-    user_agent: null,
-    resources,
+    resources: resourcesOf([field(r, "affectedObject"), ...listAt(r, "associatedObjects")], "objectType"),
     privileged: SUMMARY_PRIVILEGED.test(summary),
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
     native_id: null, // Confluence audit records have no id
     extra: extraOf({
       shape: "confluence-audit-record",
@@ -472,14 +414,8 @@ function normalizeDcEntity(r: Rec): NormalizedEvent {
   const authorId = rawId === null || rawId === "-1" ? null : rawId;
   const authorName = text(field(author, "name"));
   const source = text(field(r, "source"));
-  const resources: EventResource[] = [];
-  for (const it of listAt(r, "affectedObjects")) {
-    const res = summaryResource(it, "type");
-    if (res) resources.push(res);
-  }
   const changed = listAt(r, "changedValues");
-  const cls = summaryClass(action, category);
-  if (sharedBy(changed)) cls.activity = "share";
+  const cls = classWithShare(summaryClass(action, category), changed);
   // A personal access token (Jira / Confluence / Bitbucket DC) created: its id is an extra attribute.
   const issued: IssuedCredential[] = [];
   const tokenId = extraAttribute(r, /^token id$/i);
@@ -516,37 +452,21 @@ function normalizeDcEntity(r: Rec): NormalizedEvent {
           parent_kind: null,
         }
       : null;
+  const event = auditEvent(action, time, cls, {
+    external_id: system ? null : authorId,
+    name: authorName,
+    login: system ? null : authorName,
+    email: null,
+    type: authorType,
+    kind_hint: system ? "system" : authorType !== null && /^user$/i.test(authorType) ? "human" : "unknown",
+  });
   return {
-    schema_version: 1,
-    platform: ATLASSIAN_PLATFORM,
-    ...ocsfClass(cls.uid),
-    activity: cls.activity,
-    event_name: action,
-    time,
-    status: outcomeOf(action),
-    status_detail: null,
-    message: null,
-    actor: {
-      external_id: system ? null : authorId,
-      name: authorName,
-      login: system ? null : authorName,
-      email: null,
-      type: authorType,
-      kind_hint: system ? "system" : authorType !== null && /^user$/i.test(authorType) ? "human" : "unknown",
-    },
-    session: null,
+    ...event,
     credential,
     issued_credentials: issued,
-    auth: null,
-    client: null,
     src_endpoint: { ip: firstIp(source), location: null },
-    user_agent: null,
-    resources,
+    resources: resourcesOf(listAt(r, "affectedObjects"), "type"),
     privileged: SUMMARY_PRIVILEGED.test(action),
-    policy: null,
-    jit: null,
-    approval: null,
-    correlation_id: null,
     native_id: null, // Data Center audit entities have no id (JRASERVER-78785)
     extra: extraOf({
       shape: "dc-auditing-event",
