@@ -14,7 +14,7 @@ import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, ipOrNull, keyText, type Rec, textAt } from "../util/fields";
 import { sourceIp } from "../util/source-ip";
 import { parseTime, tryParseTime } from "../util/time";
-import { baseEvent, elfStamp, initiatorOf, num, str } from "./common";
+import { baseEvent, elfStamp, initiatorOf, num, str, type Initiator } from "./common";
 import { id18, toId18 } from "./ids";
 
 // Salesforce Event Monitoring in its three shapes:
@@ -189,6 +189,29 @@ function isQuery(op: string | null, uri: string | null): boolean {
   return (op !== null && /^query(all|more)?$/i.test(op)) || (op === null && uri !== null && /\/query(All)?\b/.test(uri));
 }
 
+/**
+ * Who acted: the row's user, or with Login-As (DELEGATED_USER_*, DelegatedUsername) the delegate, an admin logged
+ * in as that user; the user whose identity was used then becomes the first target (LoginAs Event Type reference).
+ */
+function actorOf(
+  initiator: Initiator | null,
+  user: { id: string | null; login: string | null; type: string | null; kind: ActorKind },
+  resources: EventResource[],
+): NormalizedEvent["actor"] {
+  const { id, login, type, kind } = user;
+  if (!initiator) return { external_id: id, name: login, login, email: emailShaped(login), type, kind_hint: kind };
+  if (id || login) resources.unshift({ type: "user", id, name: login });
+  const delegate = initiator.login;
+  return {
+    external_id: initiator.external_id,
+    name: delegate,
+    login: delegate,
+    email: emailShaped(delegate),
+    type: null,
+    kind_hint: "human",
+  };
+}
+
 export function normalizeElf(r: Rec): NormalizedEvent[] {
   const eventType = str(r, "EVENT_TYPE");
   if (!eventType) throw new NormalizeError("not a Salesforce EventLogFile row: EVENT_TYPE is missing");
@@ -269,20 +292,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const { status, detail } = elfStatus(r);
   const b = base.toLowerCase();
 
-  // Login-As (DELEGATED_USER_*): the delegate, an admin logged in as the row's user, is who acted; the user whose
-  // identity was used is the target (LoginAs Event Type reference).
-  const delegated = delegatedId !== null || delegatedName !== null;
-  if (delegated && (userId || login)) resources.unshift({ type: "user", id: userId, name: login });
-  const actor = delegated
-    ? {
-        external_id: delegatedId,
-        name: delegatedName,
-        login: delegatedName,
-        email: emailShaped(delegatedName),
-        type: null,
-        kind_hint: "human" as ActorKind,
-      }
-    : { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind };
+  const actor = actorOf(initiator, { id: userId, login, type: userType, kind }, resources);
   const event = baseEvent({
     ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid),
     activity: bulkRead ? "export" : activity,
@@ -334,7 +344,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
     CLIENT_IP: clientIp && !ipOrNull(clientIp) ? clientIp : null, // e.g. "Salesforce.com IP"
     SOURCE_IP: sourceIpText && sourceIpText !== clientIp ? sourceIpText : null,
     SESSION_KEY: sessionKey,
-    USER_NAME: delegated ? login : null,
+    USER_NAME: initiator ? login : null,
     API_CLIENT_CATEGORY: clientCategory,
     SESSION_LEVEL: str(r, "SESSION_LEVEL"),
     AUTHENTICATION_SERVICE_ID: keyText(field(r, "AUTHENTICATION_SERVICE_ID")),
@@ -432,17 +442,7 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const country = str(r, "Country");
   const region = str(r, "Subdivision");
 
-  if (delegatedName && (userId || login)) resources.unshift({ type: "user", id: userId, name: login });
-  const actor = delegatedName
-    ? {
-        external_id: null,
-        name: delegatedName,
-        login: delegatedName,
-        email: emailShaped(delegatedName),
-        type: null,
-        kind_hint: "human" as ActorKind,
-      }
-    : { external_id: userId, name: login, login, email: emailShaped(login), type: userType, kind_hint: kind };
+  const actor = actorOf(initiator, { id: userId, login, type: userType, kind }, resources);
   const event = baseEvent({
     ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid),
     activity: bulkRead ? "export" : activity,
