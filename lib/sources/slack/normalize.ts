@@ -136,6 +136,19 @@ function entityResource(type: string, inner: Rec | null): EventResource | null {
   return id || name ? { type: `slack:${type}`, id, name } : null;
 }
 
+/** What a Slack credential is keyed by, the same whether an event issues it or uses it. */
+type CredentialKey = Pick<IssuedCredential, "key" | "key_type" | "kind" | "native_type" | "parent_key" | "parent_key_type">;
+
+/** An app's bot token: it belongs to the bot user (details.bot_id), and Slack writes no token id, so the bot id keys it. */
+function botToken(botId: string): CredentialKey {
+  return { key: botId, key_type: "slack.bot_id", kind: "access_token", native_type: "bot token", parent_key: null, parent_key_type: null };
+}
+
+/** An app's grant (a user's token to the app) or token, keyed by the app id. */
+function appCredential(appId: string, kind: CredentialKey["kind"]): CredentialKey {
+  return { key: appId, key_type: "slack.app", kind, native_type: null, parent_key: null, parent_key_type: null };
+}
+
 export function normalizeSlack(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^Slack\./, "Slack audit log");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
@@ -194,54 +207,14 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
   const issued: IssuedCredential[] = [];
   const subjectAppId = keyText(field(entityApp, "id")) ?? keyText(field(details, "app_id"));
   const botId = keyText(field(details, "bot_id"));
-  if (botId && BOT_TOKEN_ISSUED.test(action)) {
-    // The bot token belongs to the app's bot user (details.bot_id): Slack writes no token id, so the bot id keys it.
-    issued.push({
-      key: botId,
-      key_type: "slack.bot_id",
-      kind: "access_token",
-      native_type: "bot token",
-      parent_key: null,
-      parent_key_type: null,
-      principal: text(field(entityApp, "name")),
-      source_identity: null,
-      expiration: null,
-    });
-  }
-  if (subjectAppId && GRANT_MINTED.test(action)) {
-    issued.push({
-      key: subjectAppId,
-      key_type: "slack.app",
-      kind: "oauth_grant",
-      native_type: null,
-      parent_key: null,
-      parent_key_type: null,
-      principal: text(field(entityApp, "name")),
-      source_identity: null,
-      expiration: null,
-    });
-  } else if (appActing && (ctxApp || actorApp) && appId) {
+  const issue = (key: CredentialKey) =>
+    issued.push({ ...key, principal: text(field(entityApp, "name")), source_identity: null, expiration: null });
+  if (botId && BOT_TOKEN_ISSUED.test(action)) issue(botToken(botId));
+  if (subjectAppId && GRANT_MINTED.test(action)) issue(appCredential(subjectAppId, "oauth_grant"));
+  else if (appActing && (ctxApp || actorApp) && appId) {
     // The app acted: with its bot's token (bot id when recorded), else with the grant (a user's token to the app).
-    credential =
-      kind === "bot" && botId
-        ? {
-            key: botId,
-            key_type: "slack.bot_id",
-            kind: "access_token",
-            native_type: "bot token",
-            parent_key: null,
-            parent_key_type: null,
-            parent_kind: null,
-          }
-        : {
-            key: appId,
-            key_type: "slack.app",
-            kind: kind === "human" ? "oauth_grant" : "access_token",
-            native_type: null,
-            parent_key: null,
-            parent_key_type: null,
-            parent_kind: null,
-          };
+    const key = kind === "bot" && botId ? botToken(botId) : appCredential(appId, kind === "human" ? "oauth_grant" : "access_token");
+    credential = { ...key, parent_kind: null };
   }
 
   const { uid, activity } = classify(action);
