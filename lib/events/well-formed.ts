@@ -22,28 +22,14 @@ export function repairStringsInPlace(value: unknown, depth = 0): number {
   if (depth > 64 || value === null || typeof value !== "object") return 0;
   let repaired = 0;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      if (typeof v === "string") {
-        if (needsRepair(v)) {
-          value[i] = wellFormedText(v);
-          repaired++;
-        }
-      } else if (v !== null && typeof v === "object") repaired += repairStringsInPlace(v, depth + 1);
-    }
+    for (let i = 0; i < value.length; i++) repaired += repairAt(value, i, depth);
     return repaired;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return 0;
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    const v = obj[key];
-    if (typeof v === "string") {
-      if (needsRepair(v)) {
-        obj[key] = wellFormedText(v);
-        repaired++;
-      }
-    } else if (v !== null && typeof v === "object") repaired += repairStringsInPlace(v, depth + 1);
+    repaired += repairAt(obj, key, depth);
     if (needsRepair(key)) {
       const fixedKey = wellFormedText(key);
       obj[fixedKey] = obj[key];
@@ -52,4 +38,13 @@ export function repairStringsInPlace(value: unknown, depth = 0): number {
     }
   }
   return repaired;
+}
+
+/** Repairs the string at container[key], or the strings inside the object there; returns how many it changed. */
+function repairAt<K extends number | string>(container: Record<K, unknown>, key: K, depth: number): number {
+  const v = container[key];
+  if (typeof v !== "string") return repairStringsInPlace(v, depth + 1);
+  if (!needsRepair(v)) return 0;
+  container[key] = wellFormedText(v);
+  return 1;
 }
