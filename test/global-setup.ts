@@ -2,8 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { processAlive, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
+import { startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
+import { processAlive } from "../lib/db/process-alive";
 
 export const TEMPLATE_DB = "sessionproof_test_template";
 

@@ -3,8 +3,9 @@ import path from "node:path";
 import pg from "pg";
 import { dataDir as resolveDataDir, parseEnv } from "@/lib/env";
 import { loadOrCreateSecrets } from "@/lib/secrets";
-import { processAlive, startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
+import { processAlive } from "@/lib/db/process-alive";
 
 // "Get me a database": the server named by DATABASE_URL when set; otherwise the embedded PostgreSQL of the data
 // folder, exactly as `npm start` runs it (same cluster, same password from secrets.json). When the dashboard is

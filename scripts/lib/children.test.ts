@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { alive, portListeners } from "./children";
+import { processAlive } from "../../lib/db/process-alive";
+import { portListeners } from "./children";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -31,7 +32,7 @@ describe("a stopped runner stops what it started", () => {
     const exited = new Promise<number | null>((resolve) => runner.once("exit", (code) => resolve(code)));
     runner.kill("SIGTERM");
     expect(await exited).toBe(128 + 15);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(processAlive)).toEqual([]);
     expect(portListeners([a, b])).toEqual([]);
   }, 30_000);
 });

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process"
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { processAlive } from "../../lib/db/process-alive";
 
 process.env.SESSIONPROOF_RUN_ID ??= crypto.randomUUID();
 export const RUN_ID = process.env.SESSIONPROOF_RUN_ID;
@@ -23,15 +24,6 @@ export function startedByThisRun(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -44,7 +36,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 export async function stopGroup(pid: number, signal: NodeJS.Signals = "SIGTERM", graceMs = 15_000): Promise<void> {
   killGroup(pid, signal);
   const until = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < until) await sleep(100);
+  while (processAlive(pid) && Date.now() < until) await sleep(100);
   killGroup(pid, "SIGKILL");
 }
 
@@ -145,8 +137,8 @@ export async function stopPortListeners(ports: number[], graceMs = 10_000): Prom
     }
   }
   const until = Date.now() + graceMs;
-  while (pids.some(alive) && Date.now() < until) await sleep(100);
-  for (const pid of pids.filter(alive)) process.kill(pid, "SIGKILL");
+  while (pids.some(processAlive) && Date.now() < until) await sleep(100);
+  for (const pid of pids.filter(processAlive)) process.kill(pid, "SIGKILL");
   return pids;
 }
 
@@ -158,9 +150,9 @@ export async function stopPostgres(clusterDir: string, graceMs = 10_000): Promis
   } catch {
     return;
   }
-  if (!pid || !alive(pid) || !startedByThisRun(pid)) return;
+  if (!pid || !processAlive(pid) || !startedByThisRun(pid)) return;
   process.kill(pid, "SIGINT"); // PostgreSQL's fast shutdown
   const until = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < until) await sleep(100);
-  if (alive(pid)) process.kill(pid, "SIGKILL");
+  while (processAlive(pid) && Date.now() < until) await sleep(100);
+  if (processAlive(pid)) process.kill(pid, "SIGKILL");
 }
