@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { cloudtrail, entra, github, okta } from "../../scripts/bench/synthetic";
 import { probeFile } from "./read";
 import { describePlatforms, detectPlatform, getSource, supportedPlatformIds, supportedPlatforms, unknownFormatMessage } from "./registry";
-import { HAS_SAMPLES, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "./testing/samples";
+import { describeSamples, samplePath } from "./testing/samples";
 
 const HEAD = 256 * 1024;
 const probe = (file: string) => probeFile(fs.readFileSync(file).subarray(0, HEAD), path.basename(file));
@@ -86,7 +86,7 @@ describe("registry", () => {
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`registry on the public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("registry on the public samples", () => {
   it("detects the sample files of the four platforms and leaves the others alone", () => {
     const expected: Record<string, string | null> = {
       "okta/okta_openapi_ListLogs_example.json": "okta",
@@ -117,7 +117,7 @@ describe.skipIf(!HAS_SAMPLES)(`registry on the public samples (${HAS_SAMPLES ? S
     };
     const lines: string[] = [];
     for (const [file, platform] of Object.entries(expected)) {
-      const full = path.join(SAMPLES_DIR, file);
+      const full = samplePath(file);
       if (!fs.existsSync(full)) continue;
       const p = probe(full);
       const d = detectPlatform(p);

@@ -4,16 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { atlassian } from "./index";
 
@@ -211,9 +202,9 @@ describe("atlassian source: own fixtures (org audit log page, Jira auditing reco
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`atlassian source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("atlassian source: public samples", () => {
   it("Panther Atlassian.Audit: every record normalized; impersonation privileged, a plain login not", async () => {
-    const file = path.join(SAMPLES_DIR, "atlassian_jira/panther_rule_tests_atlassian_jira.jsonl");
+    const file = samplePath("atlassian_jira/panther_rule_tests_atlassian_jira.jsonl");
     const r = await runFile(atlassian, file);
     printResult(r);
     expect(r.total).toBe(2);
@@ -232,7 +223,7 @@ describe.skipIf(!HAS_SAMPLES)(`atlassian source: public samples (${HAS_SAMPLES ?
 
   it("other platforms' samples are refused with a reason, not mis-read", async () => {
     for (const name of ["ticketing/panther_rule_tests_ticketing.jsonl", "slack/panther_rule_tests_slack.jsonl"]) {
-      const r = await runFile(atlassian, path.join(SAMPLES_DIR, name));
+      const r = await runFile(atlassian, samplePath(name));
       printResult(r);
       expect(r.events.length, name).toBe(0);
       for (const reason of r.rejected.keys()) expect(reason).toMatch(/^Panther \S+ record: not a supported Atlassian audit record$/);

@@ -1,18 +1,8 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { cloudtrail as synthetic } from "../../../scripts/bench/synthetic";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { awsCloudTrail } from "./index";
 
 const TRAIL = fixturePath("aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json");
@@ -271,8 +261,8 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`aws-cloudtrail source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
-  const file = (name: string) => path.join(SAMPLES_DIR, name);
+describeSamples("aws-cloudtrail source: public samples", () => {
+  const file = samplePath;
 
   it("Panther rule tests: every record normalized or rejected with a reason", async () => {
     const r = await runFile(awsCloudTrail, file("aws_cloudtrail/panther_rule_tests_aws_cloudtrail.jsonl"));

@@ -1,19 +1,9 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { entra as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { entra } from "./index";
 
 const fx = (name: string) => fixturePath("entra", name);
@@ -243,9 +233,9 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`entra source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("entra source: public samples", () => {
   it("entra_m365: every Entra record normalized; every M365 UAL record refused with the reason", async () => {
-    const r = await runFile(entra, path.join(SAMPLES_DIR, "entra_m365/panther_rule_tests_entra_m365.jsonl"));
+    const r = await runFile(entra, samplePath("entra_m365/panther_rule_tests_entra_m365.jsonl"));
     printResult(r);
     expect(r.total).toBe(65);
     expect(r.events).toHaveLength(46); // the 46 Azure.Audit records (Entra sign-in and audit logs)

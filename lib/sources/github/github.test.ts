@@ -1,18 +1,8 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { github as synthetic } from "../../../scripts/bench/synthetic";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { github } from "./index";
 
 const STREAM = fixturePath("github", "audit-log-stream.jsonl");
@@ -114,9 +104,9 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`github source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("github source: public samples", () => {
   it("Panther rule tests: every record normalized or rejected with a reason", async () => {
-    const r = await runFile(github, path.join(SAMPLES_DIR, "github/panther_rule_tests_github.jsonl"));
+    const r = await runFile(github, samplePath("github/panther_rule_tests_github.jsonl"));
     printResult(r);
     expect(r.total).toBe(92);
     expect(r.events.length).toBe(62);

@@ -1,8 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import { assertRobust, fixturePath, HAS_SAMPLES, printResult, runFile, SAMPLES_DIR, SKIP_SAMPLES_MESSAGE } from "../testing/samples";
+import { assertRobust, describeSamples, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { googleWorkspace } from "./index";
 
 const PAGE = fixturePath("google-workspace", "reports-activities-2025-03-04.json");
@@ -280,23 +279,20 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`google-workspace source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("google-workspace source: public samples", () => {
   it("Panther's flattened activity events: every record normalized or rejected with a reason", async () => {
     for (const f of [
       "google_workspace/panther_rule_tests_google_workspace.jsonl",
       "google_workspace/panther_gws_drive_only.jsonl",
       "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl",
     ]) {
-      const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, f));
+      const r = await runFile(googleWorkspace, samplePath(f));
       printResult(r);
       expect(r.events.length).toBeGreaterThan(0);
       for (const reason of r.rejected.keys()) expect(reason).toMatch(/not a Google Workspace|event time|no events|not a JSON object/);
     }
     // The scenario: an activity with two events (edit, then sharing the file with an outside address).
-    const sc = await runFile(
-      googleWorkspace,
-      path.join(SAMPLES_DIR, "scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"),
-    );
+    const sc = await runFile(googleWorkspace, samplePath("scenarios/panther_scenario__gsuite-sensitive-files__shared_files.jsonl"));
     const shared = sc.events.flatMap((e) => e.events);
     expect(shared.map((e) => [e.event_name, e.privileged])).toEqual([
       ["edit", false],
@@ -307,7 +303,7 @@ describe.skipIf(!HAS_SAMPLES)(`google-workspace source: public samples (${HAS_SA
       session: null,
       extra: { visibility_change: "external", target_user: "thomas12223391@gmail.com" },
     });
-    const r = await runFile(googleWorkspace, path.join(SAMPLES_DIR, "google_workspace/panther_rule_tests_google_workspace.jsonl"));
+    const r = await runFile(googleWorkspace, samplePath("google_workspace/panther_rule_tests_google_workspace.jsonl"));
     const role = r.events.flatMap((e) => e.events).find((e) => e.event_name === "CREATE_ROLE")!;
     expect(role).toMatchObject({
       privileged: true,

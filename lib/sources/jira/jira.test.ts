@@ -4,16 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { jira } from "./index";
 
 const SEARCH = fixturePath("jira", "search-SEC-changelog.json");
@@ -191,10 +182,10 @@ describe("jira source: own fixtures (REST search with changelog, single issue wi
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`jira source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("jira source: public samples", () => {
   it("no public Jira issue sample: Atlassian audit and Zendesk records are refused with a reason, not mis-detected", async () => {
     for (const name of ["atlassian_jira/panther_rule_tests_atlassian_jira.jsonl", "ticketing/panther_rule_tests_ticketing.jsonl"]) {
-      const file = path.join(SAMPLES_DIR, name);
+      const file = samplePath(name);
       if (!fs.existsSync(file)) continue;
       const r = await runFile(jira, file);
       printResult(r);

@@ -5,16 +5,7 @@ import { toEventRow } from "@/lib/events/schema";
 import { entra } from "../entra";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { m365 } from "./index";
 import { clientIp } from "./normalize";
@@ -378,8 +369,8 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`m365 source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
-  const file = path.join(SAMPLES_DIR, "entra_m365/panther_rule_tests_entra_m365.jsonl");
+describeSamples("m365 source: public samples", () => {
+  const file = samplePath("entra_m365/panther_rule_tests_entra_m365.jsonl");
 
   it("Panther entra_m365: the 19 Microsoft365.* records normalized, the Entra (Azure.Audit) records refused with a reason", async () => {
     const r = await runFile(m365, file);

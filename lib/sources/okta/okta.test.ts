@@ -1,19 +1,9 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { okta as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { okta } from "./index";
 
 const PAGE = fixturePath("okta", "okta-system-log-page.json");
@@ -226,8 +216,8 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`okta source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
-  const file = (name: string) => path.join(SAMPLES_DIR, name);
+describeSamples("okta source: public samples", () => {
+  const file = samplePath;
 
   it("OpenAPI ListLogs example: rootSessionId and the sign-in session", async () => {
     const r = await runFile(okta, file("okta/okta_openapi_ListLogs_example.json"));

@@ -4,17 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  readFileItems,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, readFileItems, runFile, samplePath } from "../testing/samples";
 import { opa } from "./index";
 
 const GATEWAY = fixturePath("opa", "opa-decision-logs-payments-gateway-2025-03-04.json");
@@ -196,11 +186,11 @@ describe("opa source: decision logs (HTTP upload arrays, gzip, console NDJSON)",
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`opa source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("opa source: public samples", () => {
   it("there is no public OPA decision-log sample: other platforms' samples are rejected with a reason", async () => {
-    expect(fs.existsSync(path.join(SAMPLES_DIR, "opa"))).toBe(false);
+    expect(fs.existsSync(samplePath("opa"))).toBe(false);
     for (const name of ["snowflake/panther_rule_tests_snowflake.jsonl", "okta/panther_rule_tests_okta.jsonl"]) {
-      const r = await runFile(opa, path.join(SAMPLES_DIR, name));
+      const r = await runFile(opa, samplePath(name));
       printResult(r);
       expect(r.events.length, name).toBe(0);
       for (const reason of r.rejected.keys()) expect(reason).toMatch(/not an OPA decision log entry/);

@@ -4,17 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow, type NormalizedEvent } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  readFileItems,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, readFileItems, runFile, samplePath } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { pamGrants } from "./index";
 
@@ -174,10 +164,10 @@ describe("pam-grants source: the documented grant format (JSON, NDJSON, CSV)", (
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`pam-grants source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("pam-grants source: public samples", () => {
   it("there is no public sample of this format: ticketing (Zendesk) and Atlassian records are rejected with a reason", async () => {
     for (const name of ["ticketing/panther_rule_tests_ticketing.jsonl", "atlassian_jira/panther_rule_tests_atlassian_jira.jsonl"]) {
-      const file = path.join(SAMPLES_DIR, name);
+      const file = samplePath(name);
       if (!fs.existsSync(file)) continue;
       const r = await runFile(pamGrants, file);
       printResult(r);

@@ -4,17 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  readFileItems,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, readFileItems, runFile, samplePath } from "../testing/samples";
 import { NormalizeError } from "../types";
 import { elfStamp } from "./common";
 import { toId18 } from "./ids";
@@ -479,9 +469,9 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`salesforce source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("salesforce source: public samples", () => {
   it("Panther rule tests: every record normalized or rejected with a reason", async () => {
-    const r = await runFile(salesforce, path.join(SAMPLES_DIR, "salesforce/panther_rule_tests_salesforce.jsonl"));
+    const r = await runFile(salesforce, samplePath("salesforce/panther_rule_tests_salesforce.jsonl"));
     printResult(r);
     expect(r.total).toBe(21);
     expect(r.events.length).toBe(21);

@@ -4,16 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { servicenow } from "./index";
 
 const RAW = fixturePath("servicenow", "change_request.json");
@@ -210,10 +201,10 @@ describe("servicenow source: own fixtures (Table API change_request and sysappro
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`servicenow source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("servicenow source: public samples", () => {
   it("no public ServiceNow sample: the ticketing samples (Zendesk audit) are refused with a reason, not mis-detected", async () => {
     for (const name of ["ticketing/panther_rule_tests_ticketing.jsonl", "atlassian_jira/panther_rule_tests_atlassian_jira.jsonl"]) {
-      const file = path.join(SAMPLES_DIR, name);
+      const file = samplePath(name);
       if (!fs.existsSync(file)) continue;
       const r = await runFile(servicenow, file);
       printResult(r);

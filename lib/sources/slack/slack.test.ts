@@ -1,17 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
 import { slack } from "./index";
 
 const PAGE = fixturePath("slack", "slack-audit-logs-2025-03-04.json");
@@ -159,9 +149,9 @@ describe("slack source: own fixtures (Audit Logs API page)", () => {
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`slack source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("slack source: public samples", () => {
   it("Panther rule tests: every record normalized or rejected with a reason", async () => {
-    const r = await runFile(slack, path.join(SAMPLES_DIR, "slack/panther_rule_tests_slack.jsonl"));
+    const r = await runFile(slack, samplePath("slack/panther_rule_tests_slack.jsonl"));
     printResult(r);
     expect(r.total).toBe(44);
     expect(r.events.length).toBeGreaterThan(0);

@@ -4,17 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import {
-  assertRobust,
-  eventAt,
-  fixturePath,
-  HAS_SAMPLES,
-  printResult,
-  readFileItems,
-  runFile,
-  SAMPLES_DIR,
-  SKIP_SAMPLES_MESSAGE,
-} from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, readFileItems, runFile, samplePath } from "../testing/samples";
 import { snowflake } from "./index";
 import { redactSql } from "./normalize";
 
@@ -291,9 +281,9 @@ describe("snowflake source: own fixtures (ACCOUNT_USAGE views as CSV, JSON array
   });
 });
 
-describe.skipIf(!HAS_SAMPLES)(`snowflake source: public samples (${HAS_SAMPLES ? SAMPLES_DIR : SKIP_SAMPLES_MESSAGE})`, () => {
+describeSamples("snowflake source: public samples", () => {
   it("Panther rule tests: every record normalized or rejected with a reason", async () => {
-    const r = await runFile(snowflake, path.join(SAMPLES_DIR, "snowflake/panther_rule_tests_snowflake.jsonl"));
+    const r = await runFile(snowflake, samplePath("snowflake/panther_rule_tests_snowflake.jsonl"));
     printResult(r);
     expect(r.total).toBe(28);
     expect(r.events.length).toBe(24);

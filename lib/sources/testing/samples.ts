@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { expect } from "vitest";
+import { describe, expect } from "vitest";
 import type { NormalizedEvent } from "@/lib/events/schema";
 import { INVALID_EVENT_REASON } from "../define-source";
 import { readRecords, type RecordItem } from "../read";
@@ -12,9 +12,19 @@ import { NormalizeError, type Source } from "../types";
 
 /** The shared folder beside the project (public vendor samples); tests skip what needs it when it is absent. */
 const SHARED_DIR = path.resolve(process.cwd(), "../shared");
-export const SAMPLES_DIR = path.join(SHARED_DIR, "fixtures", "vendor-samples");
-export const HAS_SAMPLES = fs.existsSync(SAMPLES_DIR);
-export const SKIP_SAMPLES_MESSAGE = `public vendor samples not found at ${SAMPLES_DIR}: skipped`;
+const SAMPLES_DIR = path.join(SHARED_DIR, "fixtures", "vendor-samples");
+const HAS_SAMPLES = fs.existsSync(SAMPLES_DIR);
+
+/** A describe block over the public vendor samples; skipped, saying where they were looked for, when they are absent. */
+export function describeSamples(title: string, body: () => void): void {
+  const where = HAS_SAMPLES ? SAMPLES_DIR : `public vendor samples not found at ${SAMPLES_DIR}: skipped`;
+  describe.skipIf(!HAS_SAMPLES)(`${title} (${where})`, body);
+}
+
+/** A file of the public vendor samples (`name` relative to their folder). */
+export function samplePath(name: string): string {
+  return path.join(SAMPLES_DIR, name);
+}
 
 export function fixturePath(platformDir: string, name: string): string {
   return path.resolve(process.cwd(), "lib", "sources", platformDir, "fixtures", name);
