@@ -129,6 +129,19 @@ function loginTypeCredential(loginType: string | null): Credential | null {
   };
 }
 
+/** The access token a connected app acts with: the session's, keyed by SESSION_KEY when the row has one. */
+function appAccessToken(sessionKey: string | null): Credential {
+  return {
+    key: sessionKey,
+    key_type: sessionKey ? "salesforce.SESSION_KEY" : null,
+    kind: "access_token",
+    native_type: null,
+    parent_key: null,
+    parent_key_type: null,
+    parent_kind: null,
+  };
+}
+
 /** auth from an OpenID Connect amr value (AUTHENTICATION_METHOD_REFERENCE / AuthMethodReference) and a login type. */
 function authOf(amr: string | null, loginType: string | null): Auth | null {
   const factors = amr ? amr.split(/[\s,;]+/).filter((f) => f !== "") : [];
@@ -260,16 +273,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   // SESSION_KEY identifies it. A row of another kind names no credential.
   const loginType = str(r, "LOGIN_TYPE");
   let credential: Credential | null = null;
-  if (viaApp)
-    credential = {
-      key: sessionKey,
-      key_type: sessionKey ? "salesforce.SESSION_KEY" : null,
-      kind: "access_token",
-      native_type: null,
-      parent_key: null,
-      parent_key_type: null,
-      parent_kind: null,
-    };
+  if (viaApp) credential = appAccessToken(sessionKey);
   else if (loginType) credential = loginTypeCredential(loginType);
 
   const resources: EventResource[] = [];
@@ -394,16 +398,7 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
 
   let credential: Credential | null = null;
   if (b === "login" && loginType) credential = loginTypeCredential(loginType);
-  else if (viaApp)
-    credential = {
-      key: sessionKey,
-      key_type: sessionKey ? "salesforce.SESSION_KEY" : null,
-      kind: "access_token",
-      native_type: null,
-      parent_key: null,
-      parent_key_type: null,
-      parent_kind: null,
-    };
+  else if (viaApp) credential = appAccessToken(sessionKey);
 
   const statusText = str(r, "Status") ?? (field(r, "IsSuccess") === true ? "Success" : field(r, "IsSuccess") === false ? "Failed" : null);
   // Without a Status field, an API / report event that processed rows did run: success; else unknown.
