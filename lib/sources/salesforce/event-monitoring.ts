@@ -129,6 +129,11 @@ function loginTypeCredential(loginType: string | null): Credential | null {
   };
 }
 
+/** The event's class and activity; a bulk read of data (a query over BULK_EXPORT_ROWS rows) is an export. */
+function classOf({ uid, activity }: Classified, bulkRead: boolean): Pick<NormalizedEvent, "class_uid" | "class_name" | "activity"> {
+  return bulkRead ? { ...ocsfClass(uid === 6003 ? 6005 : uid), activity: "export" } : { ...ocsfClass(uid), activity };
+}
+
 /** The access token a connected app acts with: the session's, keyed by SESSION_KEY when the row has one. */
 function appAccessToken(sessionKey: string | null): Credential {
   return {
@@ -297,13 +302,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const b = base.toLowerCase();
 
   const actor = actorOf(initiator, { id: userId, login, type: userType, kind }, resources);
-  const event = baseEvent({
-    ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid),
-    activity: bulkRead ? "export" : activity,
-    event_name: eventType,
-    time,
-    actor,
-  });
+  const event = baseEvent({ ...classOf({ uid, activity }, bulkRead), event_name: eventType, time, actor });
   event.status = status;
   event.status_detail = detail;
   event.message = str(r, "SUMMARY") ?? str(r, "MESSAGE") ?? str(r, "EXCEPTION_MESSAGE");
@@ -438,13 +437,7 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const region = str(r, "Subdivision");
 
   const actor = actorOf(initiator, { id: userId, login, type: userType, kind }, resources);
-  const event = baseEvent({
-    ...ocsfClass(bulkRead && uid === 6003 ? 6005 : uid),
-    activity: bulkRead ? "export" : activity,
-    event_name: objectType,
-    time,
-    actor,
-  });
+  const event = baseEvent({ ...classOf({ uid, activity }, bulkRead), event_name: objectType, time, actor });
   event.status = status;
   event.status_detail = statusText;
   event.message = str(r, "Summary") ?? str(r, "Description");
