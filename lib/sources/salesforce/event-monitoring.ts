@@ -134,6 +134,16 @@ function classOf({ uid, activity }: Classified, bulkRead: boolean): Pick<Normali
   return bulkRead ? { ...ocsfClass(uid === 6003 ? 6005 : uid), activity: "export" } : { ...ocsfClass(uid), activity };
 }
 
+/** Objects named in a list field ("Account, Contact": commas, semicolons or bars between names) as resources. */
+function objectResources(names: string | null): EventResource[] {
+  if (!names) return [];
+  return names
+    .split(/[,;|]/)
+    .map((x) => x.trim())
+    .filter((x) => x !== "")
+    .map((name) => ({ type: "Object", id: null, name }));
+}
+
 /** The access token a connected app acts with: the session's, keyed by SESSION_KEY when the row has one. */
 function appAccessToken(sessionKey: string | null): Credential {
   return {
@@ -287,12 +297,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const recordId = keyText(field(r, "URI_ID_DERIVED")) ?? keyText(field(r, "RECORD_ID"));
   if (recordId && recordId !== reportId) resources.push({ type: "Record", id: toId18(recordId), name: null });
   const entities = str(r, "ENTITY_NAME") ?? str(r, "ENTITY_TYPE");
-  if (entities)
-    for (const e of entities
-      .split(/[,;|]/)
-      .map((x) => x.trim())
-      .filter((x) => x !== ""))
-      resources.push({ type: "Object", id: null, name: e });
+  resources.push(...objectResources(entities));
   const jobId = keyText(field(r, "JOB_ID"));
   if (jobId) resources.push({ type: "BulkJob", id: toId18(jobId), name: null });
 
@@ -425,12 +430,7 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   if (recordId) resources.push({ type: "Record", id: toId18(recordId), name: null });
   const permSetId = keyText(field(r, "PermissionSetId")) ?? keyText(field(r, "ParentIdList"));
   if (b === "permissionset" && permSetId) resources.push({ type: "PermissionSet", id: permSetId, name: null });
-  if (queried)
-    for (const e of queried
-      .split(/[,;|]/)
-      .map((x) => x.trim())
-      .filter((x) => x !== ""))
-      resources.push({ type: "Object", id: null, name: e });
+  resources.push(...objectResources(queried));
 
   const city = str(r, "City");
   const country = str(r, "Country");
