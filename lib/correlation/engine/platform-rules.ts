@@ -22,9 +22,27 @@ export type PlatformRules = {
   /** Session key types that name a token, which outlives any one session: split where activity pauses longer than tokenGapMs. */
   tokenKeyTypes: ReadonlySet<string>;
   tokenGapMs: number;
+  /**
+   * Platforms that write their session id on only some records: a keyless event of such a platform joins the keyed
+   * session of the same identity, client / user agent and network whose span holds it (within slackMs of it).
+   */
+  keylessJoin: ReadonlyMap<string, { rule: string; confidence: number; slackMs: number }>;
+  /** Per platform, how long one session key can live (maxSpanMs) and pause (idleGapMs): beyond, the key starts a new session. */
+  sessionLimits: ReadonlyMap<string, { maxSpanMs: number | null; idleGapMs: number | null }>;
+  /** Platforms whose failed sign-ins never open a session (a keyless failed logon gets none, and joins none by flow id). */
+  failedLoginNoSession: ReadonlySet<string>;
+  /** Platforms where a keyless row joins a keyed row by flow id only when both name the same user. */
+  flowJoinSameUser: ReadonlySet<string>;
+  /** Sessions of different identities or platforms starting from one address this close together: a low-confidence link. */
+  sameIpWindowMs: number;
+  /** More sessions than this starting from one address inside the window: a shared egress (NAT, proxy), no link. */
+  sameIpMaxSessions: number;
+  /** How long after a CI job's event its OIDC token can be exchanged for a cloud role (a job runs at most 6 hours). */
+  oidcWindowMs: number;
 };
 
-const TOKEN_GAP_MS = 2 * 60 * 60_000;
+const HOUR = 60 * 60_000;
+const TOKEN_GAP_MS = 2 * HOUR;
 
 export const PLATFORM_RULES: PlatformRules = {
   idpSso: new Map<string, IdpSsoRule>([
@@ -52,6 +70,37 @@ export const PLATFORM_RULES: PlatformRules = {
   ],
   tokenKeyTypes: new Set(["github.hashed_token", "github.token_id"]),
   tokenGapMs: TOKEN_GAP_MS,
+  keylessJoin: new Map([
+    // Slack Audit Logs API: context.session_id is set on actions done in a signed-in session, not on every entry
+    // of that session (API-token and some admin actions lack it).
+    ["slack", { rule: "keyless_join:identity+client+network+span", confidence: 0.85, slackMs: 5 * 60_000 }],
+    // Entra sign-in logs: non-interactive sign-ins are token renewals a client makes within the user's session from
+    // the same device, app and address; many of them carry no sessionId.
+    ["entra", { rule: "keyless_join:identity+client+network+span", confidence: 0.8, slackMs: 5 * 60_000 }],
+    // Salesforce EventLogFile: SESSION_KEY is the UI session's key; API events of the same session often leave it
+    // empty (an API call authenticated with the session id carries LOGIN_KEY or nothing).
+    ["salesforce", { rule: "keyless_join:identity+client+network+span", confidence: 0.8, slackMs: 5 * 60_000 }],
+  ]),
+  sessionLimits: new Map([
+    // Salesforce session settings: the "Timeout value" is 15 minutes to 24 hours of inactivity (Salesforce Help,
+    // "Modify Session Security Settings"): a SESSION_KEY silent for longer is a new session.
+    ["salesforce", { maxSpanMs: null, idleGapMs: 24 * HOUR }],
+    // Snowflake session policies: SESSION_IDLE_TIMEOUT_MINS at most 240 (Snowflake docs, "Session policies").
+    ["snowflake", { maxSpanMs: null, idleGapMs: 4 * HOUR }],
+    // AWS STS: a role session lasts at most the role's MaxSessionDuration, 12 hours at most (IAM User Guide,
+    // "Update the maximum session duration for a role").
+    ["aws-cloudtrail", { maxSpanMs: 12 * HOUR, idleGapMs: null }],
+  ]),
+  // Snowflake LOGIN_HISTORY: IS_SUCCESS = NO rows never get a SESSIONS row (Snowflake docs, "LOGIN_HISTORY view",
+  // "SESSIONS view": a session is created by a successful login, LOGIN_EVENT_ID names it), and the SESSIONS row
+  // names USER_NAME, the user of the login it points to.
+  failedLoginNoSession: new Set(["snowflake"]),
+  flowJoinSameUser: new Set(["snowflake"]),
+  sameIpWindowMs: 5 * 60_000,
+  sameIpMaxSessions: 4,
+  // GitHub Actions: a job runs at most 6 hours ("Usage limits for GitHub Actions"), and requests its OIDC token
+  // while running ("About security hardening with OpenID Connect").
+  oidcWindowMs: 6 * HOUR,
 };
 
 /** Which platform an IdP's application name stands for. */
@@ -59,4 +108,35 @@ export function appPlatform(appName: string | null, rules: PlatformRules = PLATF
   if (!appName) return null;
   for (const [re, p] of rules.appPatterns) if (re.test(appName)) return p;
   return null;
+}
+
+/**
+ * The repository a GitHub Actions OIDC token names, from its subject claim ("repo:OWNER/REPO:ref:…", GitHub docs,
+ * "About security hardening with OpenID Connect": example subject claims), lowercased; null for other subjects.
+ * CloudTrail writes the subject as the WebIdentityUser's userName (and responseElements.subjectFromWebIdentityToken).
+ */
+export function oidcRepo(subject: string | null): string | null {
+  if (!subject || !subject.startsWith("repo:")) return null;
+  const end = subject.indexOf(":", 5);
+  return (end < 0 ? subject.slice(5) : subject.slice(5, end)).toLowerCase() || null;
+}
+
+/** The repository a GitHub audit-log event names (its "repository" resource), lowercased. */
+export function eventRepo(e: NormalizedEventJson): string | null {
+  for (const r of e.resources) if (r.type === "repository" && r.name) return r.name.toLowerCase();
+  return null;
+}
+
+/** The network an address is in, for "a token used from a new network": IPv4 /24, IPv6 /64 (the first four groups as written). */
+export function networkOf(ip: string): string {
+  if (ip.includes(":")) {
+    let k = -1;
+    for (let n = 0; n < 4; n++) {
+      k = ip.indexOf(":", k + 1);
+      if (k < 0 || ip[k + 1] === ":") return ip; // "::" compression before the fourth group: compare whole addresses
+    }
+    return ip.slice(0, k);
+  }
+  const k = ip.lastIndexOf(".");
+  return k < 0 ? ip : ip.slice(0, k);
 }

@@ -2,7 +2,7 @@ import type { CredentialKind } from "@/lib/events/schema";
 import type { CredentialOut } from "../types";
 import { accountKey, accountKeyType, accountKeyValue, actorEmail, hasInitiator, initiatorOf, loginEmail } from "./account-keys";
 import { stableId } from "./ids";
-import { appPlatform } from "./platform-rules";
+import { appPlatform, oidcRepo } from "./platform-rules";
 import type { Account, AccountIndex, CorrelationState, Cred } from "./state";
 import { add, bump } from "./tally";
 
@@ -66,6 +66,9 @@ export function scanEvents(st: CorrelationState): void {
     }
 
     if (hasInitiator(e.extra?.initiator)) delegating.push(i);
+    if (issued.length > 0 && actor.type === "WebIdentityUser" && oidcRepo(actor.login) !== null) st.oidcExchanges.push(i);
+    else if (e.platform === "github" && e.event_name.startsWith("workflows.")) st.ciJobs.push(i);
+    else if (e.platform === "entra" && e.status !== "failure" && cr?.native_type === "federatedIdentityCredential") st.federatedSignIns.push(i);
 
     if (!acc) continue;
     evAccount[i] = acc;
@@ -228,7 +231,7 @@ function indexFlows(st: CorrelationState, flowKeyed: readonly number[], flowKeyl
     if (!asked.get(e.platform)?.has(e.correlation_id!)) continue;
     let byId = sessionByFlow.get(e.platform);
     if (!byId) sessionByFlow.set(e.platform, (byId = new Map()));
-    if (!byId.has(e.correlation_id!)) byId.set(e.correlation_id!, e.session!);
+    if (!byId.has(e.correlation_id!)) byId.set(e.correlation_id!, i);
   }
 }
 

@@ -95,8 +95,9 @@ export function buildSessions(st: CorrelationState): void {
       platform,
       sessionKey,
       keyType: heuristic ? "heuristic" : "native",
-      rule: segRule[s],
-      confidence: segConfidence[s],
+      // Keyless events joined to a keyed session (engine/segments.ts): the join's rule and confidence are the session's too.
+      rule: st.segJoinRule[s] ? `${segRule[s]}+${st.segJoinRule[s]}` : segRule[s],
+      confidence: Math.min(segConfidence[s], st.segJoinConfidence[s]),
       identityId: single ? evIdentity[segEvents[from]] : majority(segEvents, from, to, evIdentity),
       initiatorIdentityId: null,
       initiatorRule: null,

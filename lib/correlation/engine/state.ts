@@ -67,6 +67,13 @@ export type Open = {
   n: number;
   last: number;
   cur: number;
+  /** The current segment's first time, address, network and user agent ("" until an event gives one). */
+  first: number;
+  ip: string;
+  net: string;
+  ua: string;
+  /** The key's first segment (-1 before it): a later segment of a reused key is linked to it. */
+  firstSeg: number;
 };
 
 /** The grouping key as a string: platform|key type|key, or platform|heuristic|identity|client|IP|user agent. */
@@ -91,8 +98,14 @@ export type CorrelationState = {
   evAccount: (Account | null)[];
   evCred: (Cred | null)[];
   evCredId: (string | null)[];
-  /** The first keyed event's session per platform and flow id, for the flow ids a keyless event asks for. */
-  sessionByFlow: Map<string, Map<string, SessionRef>>;
+  /** The first keyed event (its index) per platform and flow id, for the flow ids a keyless event asks for. */
+  sessionByFlow: Map<string, Map<string, number>>;
+  /** Events that exchanged a CI job's OIDC token for cloud credentials (AWS AssumeRoleWithWebIdentity from GitHub Actions). */
+  oidcExchanges: number[];
+  /** Entra sign-ins of a workload with a federated credential (workload identity federation). */
+  federatedSignIns: number[];
+  /** GitHub Actions workflow events (workflows.*), the CI jobs an OIDC exchange can come from. */
+  ciJobs: number[];
   ssoCandidates: SsoCandidate[];
   /** The account of the person a record names as acting through the actor's identity, and how. */
   evInitiator: (Account | null)[];
@@ -112,6 +125,12 @@ export type CorrelationState = {
   segNumber: (number | null)[];
   segConfidence: number[];
   segRef: NormalizedEventJson["session"][];
+  /** Per session number: the key's first session when this one is a later use of the same key (-1: none), and why. */
+  segReuseOf: number[];
+  segReuseWhy: (string | null)[];
+  /** Per session number: the rule and confidence of keyless events joined into it (null: none joined). */
+  segJoinRule: (string | null)[];
+  segJoinConfidence: number[];
 
   // Phase 4, sessions, by session number.
   sessions: SessionOut[];
@@ -138,6 +157,9 @@ export function createState(n: number, rules: PlatformRules): CorrelationState {
     evCred: new Array<Cred | null>(n).fill(null),
     evCredId: new Array<string | null>(n).fill(null),
     sessionByFlow: new Map(),
+    oidcExchanges: [],
+    federatedSignIns: [],
+    ciJobs: [],
     ssoCandidates: [],
     evInitiator: new Array<Account | null>(n).fill(null),
     evInitiatorVia: new Array<string | null>(n).fill(null),
@@ -151,6 +173,10 @@ export function createState(n: number, rules: PlatformRules): CorrelationState {
     segNumber: [],
     segConfidence: [],
     segRef: [],
+    segReuseOf: [],
+    segReuseWhy: [],
+    segJoinRule: [],
+    segJoinConfidence: [],
     sessions: [],
     sessionCred: [],
     sessionStart: new Float64Array(0),
