@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import type { NormalizedEventJson } from "@/lib/events/schema";
+import { eventRepo, oidcRepo, PLATFORM_RULES } from "./engine/platform-rules";
 import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, loginEmail, platformLoginKey } from "./engine/account-keys";
 
 // The values the correlation engine (correlate.ts) joins events on. Two events that share no key, directly or
@@ -69,7 +70,34 @@ export type EventKeys = {
   credentials: string[];
   /** The flow id, as `flow|platform|id`. */
   flow: string | null;
+  /**
+   * Links between identities without a shared key (engine/links.ts): the source address in a time bucket as long as
+   * the same-IP window, given for the event's bucket and the next (two events within the window share one);
+   * a GitHub repository named by a workflow event or an OIDC subject; workflow events and Entra federated sign-ins
+   * in the same way by 10-minute bucket.
+   */
+  linkKeys: string[];
 };
+
+const bucketKeys = (prefix: string, t: number, width: number) => {
+  const b = Math.floor(t / width);
+  return [`${prefix}|${b}`, `${prefix}|${b + 1}`];
+};
+
+function linkKeysOf(e: NormalizedEventJson): string[] {
+  const out: string[] = [];
+  const t = Date.parse(e.time);
+  if (e.src_endpoint?.ip) out.push(...bucketKeys(`ipw|${e.src_endpoint.ip}`, t, PLATFORM_RULES.sameIpWindowMs));
+  const subjectRepo = e.actor.type === "WebIdentityUser" && e.issued_credentials?.length ? oidcRepo(e.actor.login) : null;
+  if (subjectRepo) out.push(`oidc|${subjectRepo}`);
+  if (e.platform === "github" && e.event_name.startsWith("workflows.")) {
+    const repo = eventRepo(e);
+    if (repo) out.push(`oidc|${repo}`);
+    out.push(...bucketKeys("fedw", t, 10 * 60_000));
+  }
+  if (e.platform === "entra" && e.credential?.native_type === "federatedIdentityCredential") out.push(...bucketKeys("fedw", t, 10 * 60_000));
+  return out;
+}
 
 export function eventKeys(e: NormalizedEventJson): EventKeys {
   const ini = initiatorOf(e.extra);
@@ -87,13 +115,14 @@ export function eventKeys(e: NormalizedEventJson): EventKeys {
     sessionKey: e.session?.key || null,
     credentials,
     flow: e.correlation_id ? `flow|${e.platform}|${e.correlation_id}` : null,
+    linkKeys: linkKeysOf(e),
   };
 }
 
 /** All keys of one event as readable strings (the join relation itself; tests check it against the engine). */
 export function correlationKeyStrings(e: NormalizedEventJson): string[] {
   const k = eventKeys(e);
-  return [...k.identity, ...k.initiator, ...(k.sessionKey ? [`skey|${k.sessionKey}`] : []), ...(k.flow ? [k.flow] : []), ...k.credentials];
+  return [...k.identity, ...k.initiator, ...(k.sessionKey ? [`skey|${k.sessionKey}`] : []), ...(k.flow ? [k.flow] : []), ...k.credentials, ...k.linkKeys];
 }
 
 export const hashKey = (key: string) => keyHash(`${DEFAULT_TENANT}\u0000${key}`);
@@ -105,7 +134,12 @@ export const hashKey = (key: string) => keyHash(`${DEFAULT_TENANT}\u0000${key}`)
 export function storedKeys(e: NormalizedEventJson): { perEvent: number[]; representative: number[] } {
   const k = eventKeys(e);
   const used = e.credential?.key ? `cred|${e.platform}|${e.credential.key}` : null;
-  const perEvent = [...k.initiator.map((x) => `ini|${x}`), ...(k.flow ? [k.flow] : []), ...k.credentials.filter((c) => c !== used)];
+  const perEvent = [
+    ...k.initiator.map((x) => `ini|${x}`),
+    ...(k.flow ? [k.flow] : []),
+    ...k.credentials.filter((c) => c !== used),
+    ...k.linkKeys,
+  ];
   return {
     perEvent: [...new Set(perEvent.map((x) => hashKey(x)))],
     representative: [...new Set(k.identity.map((x) => hashKey(x)))],

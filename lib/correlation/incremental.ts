@@ -39,6 +39,7 @@ export async function findAffectedEvents({
       for (const x of [...k.identity, ...k.initiator])
         for (const y of [x, `ini|${x}`]) if (once(`h|${y}`)) frontier.hashed.push(hashKey(y));
       if (k.flow && once(`h|${k.flow}`)) frontier.hashed.push(hashKey(k.flow));
+      for (const x of k.linkKeys) if (once(`h|${x}`)) frontier.hashed.push(hashKey(x));
       for (const c of k.credentials) {
         if (once(`h|${c}`)) frontier.hashed.push(hashKey(c));
         const raw = c.slice(c.indexOf("|", 5) + 1); // cred|<platform>|<key>

@@ -76,7 +76,15 @@ export type SessionOut = {
   srcIps: string[];
 };
 
-type LinkKind = "idp_to_app" | "credential_lineage" | "same_session";
+type LinkKind =
+  | "idp_to_app"
+  | "credential_lineage"
+  | "same_session"
+  | "token_reuse"
+  | "session_key_reuse"
+  | "human_behind_nhi"
+  | "oidc_federation"
+  | "same_source_ip";
 
 export type LinkOut = {
   from: string;

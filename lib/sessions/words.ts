@@ -45,6 +45,11 @@ export const LINK_KINDS: Record<string, string> = {
   idp_to_app: "single sign-on: the identity provider's sign-in opened this app session",
   credential_lineage: "credential lineage: one session minted the credential the other used",
   same_session: "the same session key seen on two platforms",
+  token_reuse: "the same token used again after a long pause, from a new network or from a new client: a new session",
+  session_key_reuse: "the same platform session key seen again past the platform's idle gap or maximum session span",
+  human_behind_nhi: "a person's session minted or used the credential this non-human identity's session then used",
+  oidc_federation: "a CI job's OIDC token was exchanged for this cloud session (workload identity federation)",
+  same_source_ip: "both sessions began from the same address within minutes (low confidence: a hint, not proof)",
 };
 
 /** What each lineage edge type means. */

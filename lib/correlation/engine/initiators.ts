@@ -1,4 +1,4 @@
-import type { LinkOut, SessionOut } from "../types";
+import type { SessionOut } from "../types";
 import type { CorrelationState } from "./state";
 
 // Phase 6: who initiated each session. A session where a record names who acted through the identity
@@ -12,7 +12,7 @@ const UPSTREAM_RULE = { credential_lineage: "credential_lineage", idp_to_app: "i
 export function findInitiators(st: CorrelationState): void {
   const { n, sessions, links, evSeg, evInitiator, evInitiatorVia } = st;
   const ns = sessions.length;
-  const incoming = new Map<string, { from: string; kind: LinkOut["kind"] }>();
+  const incoming = new Map<string, { from: string; kind: keyof typeof UPSTREAM_RULE }>();
   for (const kind of ["credential_lineage", "idp_to_app", "same_session"] as const) {
     for (const l of links) if (l.kind === kind && !incoming.has(l.to)) incoming.set(l.to, { from: l.from, kind });
   }

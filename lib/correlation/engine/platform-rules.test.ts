@@ -55,6 +55,15 @@ describe("platform rules", () => {
         matchedFields: { identity: gws.identityId, app: "Acme CRM", secondsAfterSso: 60 },
         confidence: 0.8,
       },
+      // The key used again after the pause: a new session linked to the first (token_reuse).
+      {
+        from: sf[0].id,
+        to: sf[1].id,
+        kind: "token_reuse",
+        rule: "token_reuse",
+        matchedFields: { token: "LK1", keyType: "salesforce.login_key", reason: "long_gap" },
+        confidence: 0.9,
+      },
     ]);
   });
 });
