@@ -95,7 +95,8 @@ function linkKeysOf(e: NormalizedEventJson): string[] {
     if (repo) out.push(`oidc|${repo}`);
     out.push(...bucketKeys("fedw", t, 10 * 60_000));
   }
-  if (e.platform === "entra" && e.credential?.native_type === "federatedIdentityCredential") out.push(...bucketKeys("fedw", t, 10 * 60_000));
+  if (e.platform === "entra" && e.credential?.native_type === "federatedIdentityCredential")
+    out.push(...bucketKeys("fedw", t, 10 * 60_000));
   return out;
 }
 
@@ -122,7 +123,14 @@ export function eventKeys(e: NormalizedEventJson): EventKeys {
 /** All keys of one event as readable strings (the join relation itself; tests check it against the engine). */
 export function correlationKeyStrings(e: NormalizedEventJson): string[] {
   const k = eventKeys(e);
-  return [...k.identity, ...k.initiator, ...(k.sessionKey ? [`skey|${k.sessionKey}`] : []), ...(k.flow ? [k.flow] : []), ...k.credentials, ...k.linkKeys];
+  return [
+    ...k.identity,
+    ...k.initiator,
+    ...(k.sessionKey ? [`skey|${k.sessionKey}`] : []),
+    ...(k.flow ? [k.flow] : []),
+    ...k.credentials,
+    ...k.linkKeys,
+  ];
 }
 
 export const hashKey = (key: string) => keyHash(`${DEFAULT_TENANT}\u0000${key}`);

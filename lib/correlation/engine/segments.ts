@@ -61,7 +61,15 @@ function group(st: CorrelationState, byString: boolean): boolean {
     return o;
   };
   /** Opens the next segment of o at event i. */
-  const open = (o: Open, i: number, rule: string, confidence: number, numbered: boolean, ref: NormalizedEventJson["session"], why: string | null) => {
+  const open = (
+    o: Open,
+    i: number,
+    rule: string,
+    confidence: number,
+    numbered: boolean,
+    ref: NormalizedEventJson["session"],
+    why: string | null,
+  ) => {
     const e = events[i].data;
     const segNo = o.n + 1;
     o.n = segNo;
