@@ -11,7 +11,7 @@ import type { CorrelationEvent } from "../types";
 type Over = Parameters<typeof ev>[0];
 const sess = (key: string, key_type: string) => ({ key, key_type, root_key: null, issuer: null });
 const ip = (a: string) => ({ ip: a, location: null });
-const person = (id: string, kind_hint: Over["actor"]["kind_hint"] = "human") => ({
+const person = (id: string, kind_hint: "human" | "service_account" | "workload" = "human") => ({
   external_id: id,
   login: `${id}@example-corp.test`,
   kind_hint,

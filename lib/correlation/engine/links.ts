@@ -332,6 +332,14 @@ function sameIpLinks(st: CorrelationState, links: Links): void {
     if (list) list.push(s);
     else byIp.set(ip, [s]);
   }
+  // Pairs another link already joins (either way): a stronger reason exists, the address adds nothing.
+  // A session with a proven upstream (lineage, single sign-on, shared key, OIDC, reuse) needs no address hint either.
+  const linked = new Set<string>();
+  const explained = new Set<string>();
+  for (const l of links.list) {
+    linked.add(l.from < l.to ? `${l.from}|${l.to}` : `${l.to}|${l.from}`);
+    explained.add(l.to);
+  }
   for (const [ip, list] of byIp) {
     if (list.length < 2) continue;
     list.sort((a, b) => times[firstIp[a]] - times[firstIp[b]] || (sessions[a].id < sessions[b].id ? -1 : 1));
@@ -341,9 +349,11 @@ function sameIpLinks(st: CorrelationState, links: Links): void {
       while (t - times[firstIp[list[lo]]] > w) lo++;
       if (k - lo + 1 > max) continue;
       const to = sessions[list[k]];
+      if (explained.has(to.id)) continue;
       for (let m = lo; m < k; m++) {
         const from = sessions[list[m]];
         if (from.identityId === to.identityId && from.platform === to.platform) continue;
+        if (linked.has(from.id < to.id ? `${from.id}|${to.id}` : `${to.id}|${from.id}`)) continue;
         addLink(links, {
           from: from.id,
           to: to.id,
