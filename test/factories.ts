@@ -44,6 +44,19 @@ export async function ingestFixture(platform: string, file: string, fileName = f
   return result;
 }
 
+/**
+ * Ingests crafted records under a file name (the name helps detection, as a vendor's file name would), as the CLI
+ * does: a value is written as JSON, a string or Buffer as is. Nothing may be quarantined.
+ */
+export async function ingestRecords(fileName: string, records: unknown): Promise<IngestResult> {
+  const bytes = Buffer.isBuffer(records) ? records : Buffer.from(typeof records === "string" ? records : JSON.stringify(records));
+  const result = await ingestStream({ input: Readable.from([bytes]), fileName, via: "cli", ctx: system() });
+  expectCounts(result);
+  expect(result.error ?? null, fileName).toBeNull();
+  expect(result.quarantined, fileName).toBe(0);
+  return result;
+}
+
 /** Ingests fixture files that must read cleanly (nothing quarantined). */
 export async function ingestCleanFixtures(files: readonly (readonly [platform: string, file: string])[]): Promise<IngestResult[]> {
   const results: IngestResult[] = [];

@@ -20,7 +20,8 @@ import { lookupLegacyCsfContract } from "@/lib/compliance/lookup-legacy-csf.type
 import { runCorrelationContract } from "@/lib/correlation/run-correlation.types";
 import { setRequiredRetentionContract } from "@/lib/coverage/set-required-retention.types";
 import { exportCaseContract } from "@/lib/export/export-case.types";
-import { listGovernanceChecksContract } from "@/lib/governance/list-governance-checks.types";
+import { exportGovernanceChecksContract, listGovernanceChecksContract } from "@/lib/governance/list-governance-checks.types";
+import { setGovernanceSettingsContract } from "@/lib/governance/set-governance-settings.types";
 import { pushIngestContract, uploadFileContract } from "@/lib/ingest/ingest-stream.types";
 import { listBatchesContract } from "@/lib/ingest/list-batches.types";
 import { listQuarantineContract, reprocessQuarantineContract } from "@/lib/ingest/quarantine.types";
@@ -78,6 +79,8 @@ export const CONTRACTS = {
   "POST /api/v1/findings/[id]/dismiss": changeFindingStatusContract,
   "POST /api/v1/findings/[id]/reopen": changeFindingStatusContract,
   "GET /api/v1/governance/checks": listGovernanceChecksContract,
+  "GET /api/v1/governance/checks/export": exportGovernanceChecksContract,
+  "PUT /api/v1/governance/settings": setGovernanceSettingsContract,
   "GET /api/v1/holds": listHoldsContract,
   "POST /api/v1/holds": placeHoldContract,
   "POST /api/v1/holds/[id]/release": releaseHoldContract,

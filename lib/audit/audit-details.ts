@@ -102,6 +102,13 @@ export const auditDetails = z.discriminatedUnion("type", [
     count: z.number(),
     filters: z.record(z.string(), z.unknown()).optional(),
   }),
+  // The governance checks exported (GET /api/v1/governance/checks/export): the filters and how many checks.
+  z.object({
+    type: z.literal("governance.exported"),
+    format: z.literal("csv"),
+    count: z.number(),
+    filters: z.record(z.string(), z.unknown()).optional(),
+  }),
   // A risk finding dismissed or reopened (lib/risk/dismiss-finding.ts): the reason is required and kept.
   z.object({ type: z.literal("finding.dismissed"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
   z.object({ type: z.literal("finding.reopened"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   "coverage.read": ALL,
   "compliance.read": ALL,
   "governance.read": ALL,
+  "governance.manage": ["admin"],
   "findings.read": ALL,
   "findings.dismiss": ["admin", "analyst"],
   "cases.read": ["admin", "analyst", "auditor"],

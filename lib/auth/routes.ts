@@ -64,6 +64,8 @@ export const API_ACCESS = {
   "POST /api/v1/correlation": "ingest.write",
   // -- governance & findings (lib/governance, lib/risk)
   "GET /api/v1/governance/checks": "governance.read",
+  "GET /api/v1/governance/checks/export": "governance.read",
+  "PUT /api/v1/governance/settings": "governance.manage",
   "GET /api/v1/findings": "findings.read",
   "GET /api/v1/findings/[id]": "findings.read",
   "POST /api/v1/findings/[id]/dismiss": "findings.dismiss",

@@ -2,6 +2,7 @@ import type { CliCommand } from "./command";
 import { correlateCommands } from "./commands/correlate";
 import { demoCommands } from "./commands/demo";
 import { exportCommands } from "./commands/export";
+import { governanceCommands } from "./commands/governance";
 import { ingestCommands } from "./commands/ingest";
 import { ledgerCommands } from "./commands/ledger";
 import { retentionCommands } from "./commands/retention";
@@ -11,6 +12,7 @@ export const commands: readonly CliCommand[] = [
   ...ingestCommands,
   ...ledgerCommands,
   ...correlateCommands,
+  ...governanceCommands,
   ...demoCommands,
   ...exportCommands,
   ...retentionCommands,

@@ -266,6 +266,12 @@ const ApprovalSchema = z.strictObject({
   linked_identities: z.array(id),
   /** Configuration items, systems or objects the ticket names, as written. */
   linked_items: z.array(id),
+  /**
+   * "approver": one approver's decision on the ticket (ServiceNow sysapproval_approver), which names the approver and
+   * the approval time but does not decide the ticket's state while the ticket's own record is known. Absent: the
+   * ticket's own record.
+   */
+  record: z.enum(["approver"]).optional(),
 });
 
 export const NormalizedEventSchema = z

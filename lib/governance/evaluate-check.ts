@@ -1,23 +1,32 @@
+import { REFUSED_TICKET_STATE } from "@/lib/ingest/project-governance";
 import { GRANT_PLATFORM_ALIASES, grantCoversPlatform, grantPrivilegeLevel, type Classification } from "./privileged-actions";
-import type { CheckStatus } from "./types";
+import { jitRequiredOn, type GovernanceSettings } from "./settings";
+import { CATEGORY_LABEL, CHECK_STATUSES, type CheckRule, type CheckStatus, type FailingStatus, type RuleOutcome } from "./types";
 
-// The matching of one privileged action to its approval, JIT grant and policy decision, as a pure function:
-// lib/governance/run-governance-checks.ts loads the candidates with SQL and calls it once per action; the
-// tests call it directly. Every decision it makes is written into `reasons`, in words.
+// The matching of one privileged action to its approval ticket and JIT grant, as a pure function: each rule is a
+// named check with an outcome (pass, fail with its status, or skip) and a reason in plain words.
+// lib/governance/run-governance-checks.ts loads the candidates with SQL, calls this once per action, then counts
+// each ticket's uses across the actions (applyTicketUses); the tests call both directly.
 
 export type CheckEvent = {
   id: string;
   platform: string;
   time: Date;
   eventName: string;
-  /** The identity (and the session's initiator, for an NHI session a person drives), when correlated. */
+  /** The identities the actor is proven to be (the event's identity, the session's initiator, a linked sign-in's). */
   identityIds: string[];
-  /** Lower-cased names of the actor: logins, emails, aliases of its identities. */
+  /** Lower-cased names the actor is proven to go by: logins, emails, aliases of its identities. Empty when unproven. */
   keys: string[];
+  /** Display names of the actor's identities (tickets name approvers and requesters by name). */
+  displayNames: string[];
+  /** What the action acted on: resource names and ids, as recorded. */
+  objects: string[];
   targetName: string | null;
   /** The event is itself a grant record (PAM feed grant, PIM activation); its own access_grant row, if projected. */
   ownGrantId: string | null;
   isGrant: boolean;
+  /** Whether who acted is proven, and how (or why not). */
+  identity: { proven: boolean; reason: string };
 };
 
 export type CandidateApproval = {
@@ -38,6 +47,7 @@ export type CandidateApproval = {
 
 export type CandidateGrant = {
   id: string;
+  externalId: string;
   principal: string;
   identityId: string | null;
   privilege: string;
@@ -55,6 +65,7 @@ export type CheckResult = {
   approvalRef: string | null;
   approved: boolean | null;
   grantId: string | null;
+  grantRef: string | null;
   insideWindow: boolean | null;
   minutesOutside: number | null;
   grantBroader: boolean | null;
@@ -62,15 +73,20 @@ export type CheckResult = {
   policyDecisionId: string | null;
   policyResult: string | null;
   status: CheckStatus;
+  statuses: FailingStatus[];
+  checks: RuleOutcome[];
+  /** Context: the catalog's classification, the policy decision at request time. */
   reasons: string[];
 };
 
-/** How far before or after its window a JIT grant still explains an action; farther, the action had no grant. */
-const GRANT_HORIZON_MS = 24 * 3600_000;
+/** How far from its window a JIT grant or a ticket still explains an action; farther, the action had none. */
+const HORIZON_MS = 24 * 3600_000;
 
 const MINUTE = 60_000;
 const fmt = (d: Date) => d.toISOString().replace(".000Z", "Z").replace("T", " ");
 const minutes = (ms: number) => Math.ceil(ms / MINUTE);
+/** An offset in words: seconds below two minutes, else minutes. */
+const offset = (ms: number) => (ms < 2 * MINUTE ? `${Math.round(ms / 1000)} s` : `${minutes(ms)} min`);
 
 /** The moment a grant stops: its expiry or its revocation, whichever is first (null: open-ended). */
 function grantEnd(g: Pick<CandidateGrant, "expiresAt" | "revokedAt">): Date | null {
@@ -78,40 +94,132 @@ function grantEnd(g: Pick<CandidateGrant, "expiresAt" | "revokedAt">): Date | nu
   return g.revokedAt ?? g.expiresAt;
 }
 
-/** Milliseconds outside [grantedAt, end]; 0 inside. */
-function outsideBy(g: CandidateGrant, t: Date): number {
-  if (t < g.grantedAt) return g.grantedAt.getTime() - t.getTime();
+/** Milliseconds outside [grantedAt, end] (0 inside), and on which side. */
+function outsideBy(g: CandidateGrant, t: Date): { ms: number; side: "before" | "after" | null } {
+  if (t < g.grantedAt) return { ms: g.grantedAt.getTime() - t.getTime(), side: "before" };
   const end = grantEnd(g);
-  if (end && t > end) return t.getTime() - end.getTime();
-  return 0;
+  if (end && t > end) return { ms: t.getTime() - end.getTime(), side: "after" };
+  return { ms: 0, side: null };
 }
 
-const approvalStart = (a: CandidateApproval) => a.windowStart ?? a.approvedAt;
-
-/** Whether the ticket's window (windowStart or approvedAt .. windowEnd) holds the time; a ticket with no times holds none. */
-function approvalCovers(a: CandidateApproval, t: Date): boolean {
-  const start = approvalStart(a);
-  if (!start && !a.windowEnd) return false;
-  return (!start || t >= start) && (!a.windowEnd || t <= a.windowEnd);
+/** Names compared as configuration items and object names: lower case, punctuation and spacing collapsed. */
+export function normalizeName(v: string): string {
+  return v
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }
+
+/** Whether the normalized item holds the normalized phrase as whole words (a platform named in a CI's name). */
+const holdsWords = (item: string, phrase: string) => phrase !== "" && ` ${item} `.includes(` ${phrase} `);
+
+/** A name and, for a path or ARN, its last segment (arn:aws:iam::1:role/deployer → deployer), normalized. */
+const namesOf = (v: string) => [...new Set([v, v.split(/[/:]/).pop() ?? v].map(normalizeName))].filter((x) => x.length >= 3);
+
+/** The names a platform goes by in tickets: its id and the aliases grants use (aws, salesforce, entra, …). */
+function platformWords(platform: string): string[] {
+  return [...new Set([platform, ...(GRANT_PLATFORM_ALIASES[platform] ?? [])].map(normalizeName))].filter((w) => w.length >= 2);
+}
+
+/** The platforms a grant's platform text stands for (aws:111122223333 → aws-cloudtrail), or the text itself. */
+function platformsOfGrant(grantPlatform: string): string[] {
+  const g = grantPlatform.toLowerCase().split(":")[0].trim();
+  const known = Object.entries(GRANT_PLATFORM_ALIASES)
+    .filter(([p, aliases]) => p === g || aliases.includes(g))
+    .map(([p]) => p);
+  return known.length ? known : [g];
+}
+
+type Scope = { verdict: "in" | "unscoped" | "out"; reason: string };
 
 /**
- * Whether what the ticket names (configuration items, scope text) points at this platform or target: true when
- * it names it, false when it names items that are not it, null when it names no items.
+ * What the ticket's structured names (configuration items, components, object fields) say about this action: "in"
+ * when they name its platform and the object or privileged category acted on; "out" when they name only other
+ * things; "unscoped" when they name nothing, or only one of the two. Free text (summary, description) never counts.
  */
-function scopeMatches(a: Pick<CandidateApproval, "linkedItems" | "scope">, platform: string, targetName: string | null): boolean | null {
-  if (a.linkedItems.length === 0) return null;
-  const words = [platform, ...(GRANT_PLATFORM_ALIASES[platform] ?? [])].map((w) => w.toLowerCase()).filter((w) => w.length >= 3);
-  const target = targetName?.toLowerCase() ?? null;
-  const texts = [...a.linkedItems, ...(a.scope ? [a.scope] : [])].map((x) => x.toLowerCase());
-  return texts.some(
-    (x) =>
-      words.some((w) => x.includes(w)) ||
-      (target !== null && target.length >= 3 && (x.includes(target) || (x.length >= 3 && target.includes(x)))),
+export function scopeOf(
+  a: Pick<CandidateApproval, "ticketKey" | "linkedItems">,
+  platforms: string[],
+  objects: string[],
+  classification: Pick<Classification, "category" | "privilege">,
+): Scope {
+  const items = a.linkedItems.map(normalizeName).filter((x) => x !== "");
+  const words = platforms.flatMap(platformWords);
+  // An object is named by its name or id, exactly (normalized): "payments-deployer-legacy" does not name "payments-deployer".
+  const objectNames = new Set(objects.flatMap(namesOf));
+  const categoryNames = new Set(
+    [classification.category, CATEGORY_LABEL[classification.category], classification.privilege].map(normalizeName),
   );
+  const platformItem = a.linkedItems.find((_, i) => words.some((w) => holdsWords(items[i], w)));
+  const objectItem = a.linkedItems.find((x) => namesOf(x).some((n) => objectNames.has(n) || categoryNames.has(n)));
+  const named = a.linkedItems.length ? a.linkedItems.join(", ") : "";
+  const what = `${objects[0] ?? "the object"} or ${CATEGORY_LABEL[classification.category].toLowerCase()}`;
+  if (platformItem !== undefined && objectItem !== undefined)
+    return { verdict: "in", reason: `${a.ticketKey} names ${platforms[0]} ("${platformItem}") and what was acted on ("${objectItem}")` };
+  if (items.length === 0)
+    return {
+      verdict: "unscoped",
+      reason: `${a.ticketKey} names no configuration item or object (its free text does not count), so it authorizes nothing in particular`,
+    };
+  if (platformItem === undefined && objectItem === undefined)
+    return { verdict: "out", reason: `${a.ticketKey} names only ${named}, not ${platforms[0]} and ${what}` };
+  return {
+    verdict: "unscoped",
+    reason:
+      platformItem !== undefined
+        ? `${a.ticketKey} names ${platforms[0]} ("${platformItem}") but not what was acted on (${what})`
+        : `${a.ticketKey} names "${objectItem}" but not the platform ${platforms[0]}`,
+  };
+}
+
+type TicketState = "approved" | "refused" | "pending";
+function ticketState(a: CandidateApproval): TicketState {
+  // A state that calls the change off never authorizes, whatever the approval field says.
+  if (a.status !== null && REFUSED_TICKET_STATE.test(a.status)) return "refused";
+  return a.approved === true ? "approved" : "pending";
+}
+
+/** The instant an approval stops authorizing: the planned window's end, else the approval's time plus the validity. */
+function validUntil(a: CandidateApproval, settings: GovernanceSettings): Date | null {
+  if (a.windowEnd) return a.windowEnd;
+  const from = a.approvedAt ?? a.windowStart;
+  return from ? new Date(from.getTime() + settings.approvalValidityHours * 3600_000) : null;
+}
+
+/** Milliseconds from the action to the ticket's validity ([windowStart or approvedAt, validUntil]); 0 inside. */
+function ticketDistance(a: CandidateApproval, t: Date, settings: GovernanceSettings): number {
+  const start = a.windowStart ?? a.approvedAt;
+  const end = validUntil(a, settings);
+  if (start && t < start) return start.getTime() - t.getTime();
+  if (end && t > end) return t.getTime() - end.getTime();
+  return start || end ? 0 : HORIZON_MS; // a ticket with no time at all: considered, after every timed one
 }
 
 const isDeny = (result: string) => /^(deny|denied|false|failure|block|blocked|challenge)$/i.test(result);
+
+const pass = (rule: CheckRule, reason: string): RuleOutcome => ({ rule, result: "pass", status: null, reason });
+const fail = (rule: CheckRule, status: FailingStatus, reason: string): RuleOutcome => ({ rule, result: "fail", status, reason });
+const skip = (rule: CheckRule, reason: string): RuleOutcome => ({ rule, result: "skip", status: null, reason });
+
+/** The failing statuses of a set of outcomes, in CHECK_STATUSES order, and the one shown first. */
+export function statusesOf(checks: RuleOutcome[]): { status: CheckStatus; statuses: FailingStatus[] } {
+  const failing = new Set(checks.flatMap((c) => (c.status ? [c.status] : [])));
+  const statuses = CHECK_STATUSES.filter((s): s is FailingStatus => s !== "ok" && failing.has(s));
+  return { status: statuses[0] ?? "ok", statuses };
+}
+
+/** The reason shown with a check's status: the first failing rule's, followed by the other failures; for ok, a summary. */
+export function primaryReason(status: CheckStatus, checks: RuleOutcome[]): string {
+  const failing = checks.filter((c) => c.status !== null);
+  if (status === "ok") {
+    const passed = checks.filter((c) => c.result === "pass").map((c) => c.reason);
+    return passed.length ? passed.join("; ") : "no rule applied";
+  }
+  const first = failing.find((c) => c.status === status) ?? failing[0];
+  const others = failing.filter((c) => c !== first).map((c) => `${c.status}: ${c.reason}`);
+  return [first.reason, ...(others.length ? [`also ${others.join("; ")}`] : [])].join("; ");
+}
 
 export function evaluateCheck({
   event,
@@ -119,142 +227,24 @@ export function evaluateCheck({
   approvals,
   grants,
   decision,
+  settings,
 }: {
   event: CheckEvent;
   classification: Classification;
   approvals: CandidateApproval[];
   grants: CandidateGrant[];
   decision: FoundDecision | null;
+  settings: GovernanceSettings;
 }): CheckResult {
   const reasons: string[] = [];
+  const checks: RuleOutcome[] = [];
   const t = event.time;
+  const skewMs = settings.clockSkewSeconds * 1000;
   const keys = new Set(event.keys.map((k) => k.toLowerCase()));
   const ids = new Set(event.identityIds);
   if (classification.reason) reasons.push(classification.reason);
 
-  // ---- the JIT grant
-  let grant: CandidateGrant | null = null;
-  let inside: boolean | null = null;
-  let minutesOut: number | null = null;
-  let broader: boolean | null = null;
-  if (event.isGrant) {
-    grant = event.ownGrantId ? (grants.find((g) => g.id === event.ownGrantId) ?? null) : null;
-    inside = true;
-    minutesOut = 0;
-    reasons.push("this event is the grant itself: it needs an approval, not another grant");
-  } else {
-    const mine = grants.filter(
-      (g) => (ids.has(g.identityId ?? "") || keys.has(g.principal.toLowerCase())) && grantCoversPlatform(g.platform, event.platform),
-    );
-    const scored = mine
-      .map((g) => ({ g, out: outsideBy(g, t) }))
-      .filter((x) => x.out <= GRANT_HORIZON_MS)
-      // Inside first; then the nearest window; then the narrowest privilege; then the latest grant.
-      .sort(
-        (a, b) =>
-          a.out - b.out ||
-          grantPrivilegeLevel(a.g.privilege) - grantPrivilegeLevel(b.g.privilege) ||
-          b.g.grantedAt.getTime() - a.g.grantedAt.getTime(),
-      );
-    if (scored.length) {
-      grant = scored[0].g;
-      const out = scored[0].out;
-      inside = out === 0;
-      minutesOut = inside ? 0 : minutes(out);
-      const end = grantEnd(grant);
-      const window = `${fmt(grant.grantedAt)} – ${end ? fmt(end) : "open-ended"}`;
-      if (inside) reasons.push(`inside JIT grant "${grant.privilege}" for ${grant.principal} (${window})`);
-      else if (t < grant.grantedAt) reasons.push(`${minutesOut} min before JIT grant "${grant.privilege}" took effect (${window})`);
-      else if (
-        grant.revokedAt &&
-        end &&
-        end.getTime() === grant.revokedAt.getTime() &&
-        (!grant.expiresAt || grant.revokedAt < grant.expiresAt)
-      ) {
-        reasons.push(
-          `${minutesOut} min after JIT grant "${grant.privilege}" was revoked at ${fmt(grant.revokedAt)}${grant.expiresAt ? ` (it was to expire at ${fmt(grant.expiresAt)})` : ""}`,
-        );
-      } else reasons.push(`${minutesOut} min after JIT grant "${grant.privilege}" expired (${window})`);
-      const grantLevel = grantPrivilegeLevel(grant.privilege);
-      broader = grant.privilege.toLowerCase() !== classification.privilege.toLowerCase() && grantLevel > classification.level;
-      if (broader) reasons.push(`grant "${grant.privilege}" is broader than the action needs ("${classification.privilege}")`);
-    } else {
-      reasons.push(
-        mine.length
-          ? `no JIT grant within ${GRANT_HORIZON_MS / 3600_000} h of the action (the actor's nearest grant on ${event.platform} is farther)`
-          : `no JIT grant for the actor on ${event.platform}: the privilege was standing or granted outside the grant feeds`,
-      );
-    }
-  }
-
-  // ---- the approval
-  const grantTicket = grant?.ticketKey?.toLowerCase() ?? null;
-  const linked = approvals.filter(
-    (a) =>
-      (grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket) ||
-      [...a.linkedIdentities, ...(a.requester ? [a.requester] : [])].some((x) => keys.has(x.toLowerCase())),
-  );
-  const covering = linked
-    .filter(
-      (a) =>
-        approvalCovers(a, t) ||
-        (grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket && !approvalStart(a) && !a.windowEnd && inside === true),
-    )
-    // A ticket the grant itself names is in scope by that reference; others must name this platform or target.
-    .map((a) => ({
-      a,
-      scope: grantTicket !== null && a.ticketKey.toLowerCase() === grantTicket ? true : scopeMatches(a, event.platform, event.targetName),
-    }));
-  for (const c of covering.filter((c) => c.scope === false)) {
-    reasons.push(`ticket ${c.a.ticketKey} covers the time but names only ${c.a.linkedItems.join(", ")}, not ${event.platform}`);
-  }
-  const rank = (x: { a: CandidateApproval; scope: boolean | null }) => [
-    x.a.approved === true ? 0 : x.a.approved === null ? 1 : 2,
-    grantTicket !== null && x.a.ticketKey.toLowerCase() === grantTicket ? 0 : 1,
-    x.scope === true ? 0 : 1,
-    Math.abs(t.getTime() - (approvalStart(x.a) ?? x.a.windowEnd ?? t).getTime()),
-  ];
-  const best = covering
-    .filter((c) => c.scope !== false)
-    .sort((x, y) => {
-      const rx = rank(x);
-      const ry = rank(y);
-      for (let i = 0; i < rx.length; i++) if (rx[i] !== ry[i]) return rx[i] - ry[i];
-      return 0;
-    })[0]?.a;
-  let approved: boolean | null = null;
-  if (best) {
-    approved = best.approved === true;
-    const window = `${approvalStart(best) ? fmt(approvalStart(best)!) : "…"} – ${best.windowEnd ? fmt(best.windowEnd) : "…"}`;
-    if (approved)
-      reasons.push(`approved by ${best.system} ${best.ticketKey}${best.approver ? ` (approver ${best.approver})` : ""}, window ${window}`);
-    else if (best.approved === false)
-      reasons.push(`ticket ${best.ticketKey} covers the action but is not approved (state ${best.status ?? "unknown"})`);
-    else reasons.push(`ticket ${best.ticketKey} covers the action but records no approval (state ${best.status ?? "unknown"})`);
-  } else {
-    const near = linked
-      .filter((a) => approvalStart(a) || a.windowEnd)
-      .map((a) => ({
-        a,
-        d: Math.min(
-          ...[approvalStart(a), a.windowEnd].filter((d): d is Date => d !== null).map((d) => Math.abs(d.getTime() - t.getTime())),
-        ),
-      }))
-      .sort((x, y) => x.d - y.d)[0];
-    if (near && near.a.windowEnd && t > near.a.windowEnd)
-      reasons.push(
-        `no ticket covers the action: ${near.a.ticketKey}'s window ended ${minutes(t.getTime() - near.a.windowEnd.getTime())} min earlier`,
-      );
-    else if (near && approvalStart(near.a) && t < approvalStart(near.a)!)
-      reasons.push(
-        `no ticket covers the action: ${near.a.ticketKey}'s window starts ${minutes(approvalStart(near.a)!.getTime() - t.getTime())} min later`,
-      );
-    else if (grant?.ticketKey && !approvals.some((a) => a.ticketKey.toLowerCase() === grantTicket)) {
-      reasons.push(`no approval covers the action (the grant names ticket ${grant.ticketKey}, which is not in the approval feeds)`);
-    } else if (covering.length === 0) reasons.push("no approval ticket names the actor for this time");
-  }
-
-  // ---- the policy decision at request time
+  // ---- the policy decision at request time (context, not a rule of its own)
   if (decision) {
     const where =
       decision.how === "own"
@@ -266,32 +256,334 @@ export function evaluateCheck({
     if (isDeny(decision.result)) reasons.push(`the policy decision was ${decision.result}, yet the action was recorded`);
   }
 
-  const grantState = inside === null ? "none" : inside ? "inside" : "outside";
-  const status: CheckStatus =
-    approved === true
-      ? grantState === "inside"
-        ? "ok"
-        : grantState === "outside"
-          ? "outside_window"
-          : "no_grant"
-      : grantState === "inside"
-        ? "unapproved"
-        : grantState === "outside"
-          ? "unapproved_outside_window"
-          : "unapproved_no_grant";
+  const result = (over: Partial<CheckResult>): CheckResult => {
+    const { status, statuses } = statusesOf(checks);
+    return {
+      approvalId: null,
+      approvalRef: null,
+      approved: null,
+      grantId: null,
+      grantRef: null,
+      insideWindow: null,
+      minutesOutside: null,
+      grantBroader: null,
+      usedPrivilege: classification.privilege,
+      policyDecisionId: decision?.id ?? null,
+      policyResult: decision?.result ?? null,
+      ...over,
+      status,
+      statuses,
+      checks,
+      reasons,
+    };
+  };
 
-  return {
-    approvalId: best?.id ?? null,
-    approvalRef: best?.ticketKey ?? null,
-    approved,
+  // ---- identity: a caller-chosen name proves no one; without proof nothing is matched to it.
+  if (!event.identity.proven) {
+    checks.push(fail("identity", "identity_unproven", event.identity.reason));
+    for (const rule of [
+      "ticket",
+      "grant_ticket",
+      "scope",
+      "approval_time",
+      "approval_validity",
+      "separation_of_duties",
+      "ticket_uses",
+      "jit",
+      "grant_breadth",
+    ] as const)
+      checks.push(skip(rule, "not matched: who acted is not proven"));
+    return result({});
+  }
+  checks.push(pass("identity", event.identity.reason));
+
+  // ---- the JIT grant
+  let grant: CandidateGrant | null = null;
+  let inside: boolean | null = null;
+  let minutesOut: number | null = null;
+  let broader: boolean | null = null;
+  let jit: RuleOutcome;
+  let breadth: RuleOutcome;
+  if (event.isGrant) {
+    grant = event.ownGrantId ? (grants.find((g) => g.id === event.ownGrantId) ?? null) : null;
+    inside = true;
+    minutesOut = 0;
+    jit =
+      grant && grant.expiresAt === null
+        ? fail(
+            "jit",
+            "standing_privilege",
+            `grant ${grant.externalId} ("${grant.privilege}" for ${grant.principal}) has no end: standing privilege, not a JIT window${grant.revokedAt ? ` (revoked at ${fmt(grant.revokedAt)})` : ""}`,
+          )
+        : pass("jit", "this event is the grant itself: it needs an approval, not another grant");
+    breadth = skip("grant_breadth", "the grant itself uses no privilege");
+  } else {
+    const mine = grants.filter(
+      (g) => (ids.has(g.identityId ?? "") || keys.has(g.principal.toLowerCase())) && grantCoversPlatform(g.platform, event.platform),
+    );
+    const scored = mine
+      .map((g) => {
+        const o = outsideBy(g, t);
+        return { g, ...o, beyond: Math.max(0, o.ms - skewMs) };
+      })
+      .filter((x) => x.ms <= HORIZON_MS)
+      // Inside (within the tolerance) first; then a grant with an end over an open-ended one; then the nearest
+      // window; then the narrowest privilege; then the latest grant.
+      .sort(
+        (a, b) =>
+          Number(a.beyond > 0) - Number(b.beyond > 0) ||
+          Number(a.g.expiresAt === null) - Number(b.g.expiresAt === null) ||
+          a.ms - b.ms ||
+          grantPrivilegeLevel(a.g.privilege) - grantPrivilegeLevel(b.g.privilege) ||
+          b.g.grantedAt.getTime() - a.g.grantedAt.getTime(),
+      );
+    if (scored.length) {
+      const best = scored[0];
+      grant = best.g;
+      inside = best.beyond === 0;
+      minutesOut = inside ? 0 : minutes(best.beyond);
+      const end = grantEnd(grant);
+      const window = `${fmt(grant.grantedAt)} – ${end ? fmt(end) : "open-ended"}`;
+      const name = `grant ${grant.externalId} ("${grant.privilege}" for ${grant.principal}, ${window})`;
+      const tolerance = `the ${settings.clockSkewSeconds} s clock-skew tolerance`;
+      const revoked =
+        grant.revokedAt && end && end.getTime() === grant.revokedAt.getTime() && (!grant.expiresAt || grant.revokedAt < grant.expiresAt);
+      const edge =
+        best.side === "before" ? "before it took effect" : revoked ? `after it was revoked at ${fmt(grant.revokedAt!)}` : "after it ended";
+      if (grant.expiresAt === null) {
+        jit = fail("jit", "standing_privilege", `${name} has no end: standing privilege, not a JIT window`);
+      } else if (best.side === null) jit = pass("jit", `inside ${name}`);
+      else if (inside) jit = pass("jit", `${offset(best.ms)} ${edge}, within ${tolerance}: inside ${name}`);
+      else
+        jit = fail(
+          "jit",
+          "outside_window",
+          `${offset(best.ms)} ${edge} (${minutesOut} min beyond ${tolerance}): outside ${name}${revoked && grant.expiresAt ? `, which was to expire at ${fmt(grant.expiresAt)}` : ""}`,
+        );
+      broader =
+        grant.privilege.toLowerCase() !== classification.privilege.toLowerCase() &&
+        grantPrivilegeLevel(grant.privilege) > classification.level;
+      breadth = broader
+        ? fail(
+            "grant_breadth",
+            "over_broad_grant",
+            `grant "${grant.privilege}" is broader than the action needs ("${classification.privilege}")`,
+          )
+        : pass("grant_breadth", `grant "${grant.privilege}" is no broader than the action needs ("${classification.privilege}")`);
+    } else {
+      const why = mine.length
+        ? `no JIT grant within ${HORIZON_MS / 3600_000} h of the action (the actor's nearest grant on ${event.platform} is farther)`
+        : `no JIT grant for the actor on ${event.platform}`;
+      jit = jitRequiredOn(settings, event.platform)
+        ? fail("jit", "standing_privilege", `${why}, and ${event.platform} requires one (setting): the privilege was standing`)
+        : pass("jit", `${why}; ${event.platform} does not require JIT grants (setting), so the approval alone authorizes it`);
+      breadth = skip("grant_breadth", "no grant");
+    }
+  }
+
+  // ---- the approval ticket
+  const scopePlatforms = event.isGrant && grant ? platformsOfGrant(grant.platform) : [event.platform];
+  const grantTicket = grant?.ticketKey ?? null;
+  // A grant record's object is the privilege it grants (not the account it names, which the CI names anyway).
+  const scopeObjects = event.isGrant && grant ? [grant.privilege] : event.objects;
+  const scoped = (a: CandidateApproval) => scopeOf(a, scopePlatforms, scopeObjects, classification);
+  let ticket: CandidateApproval | null = null;
+  let scope: Scope | null = null;
+  if (grantTicket !== null) {
+    // The grant names its ticket: that ticket, and no other, must authorize the action.
+    ticket = approvals.find((a) => a.ticketKey.toLowerCase() === grantTicket.toLowerCase()) ?? null;
+    if (!ticket) {
+      checks.push(
+        skip("ticket", `the grant names ticket ${grantTicket}`),
+        fail(
+          "grant_ticket",
+          "grant_ticket_invalid",
+          `grant ${grant!.externalId} names ticket ${grantTicket}, which is not in the approval feeds; another ticket does not stand in for it`,
+        ),
+        skip("scope", `ticket ${grantTicket} not found`),
+      );
+    } else scope = scoped(ticket);
+  } else {
+    const linked = approvals.filter((a) =>
+      [...a.linkedIdentities, ...(a.requester ? [a.requester] : [])].some((x) => keys.has(x.toLowerCase())),
+    );
+    const candidates = linked
+      .map((a) => ({ a, scope: scoped(a), state: ticketState(a), d: ticketDistance(a, t, settings) }))
+      .filter((c) => c.d <= HORIZON_MS);
+    const outOfScope = candidates.filter((c) => c.scope.verdict === "out");
+    const inScope = candidates
+      .filter((c) => c.scope.verdict !== "out")
+      .sort(
+        (x, y) =>
+          Number(x.scope.verdict !== "in") - Number(y.scope.verdict !== "in") ||
+          ["approved", "pending", "refused"].indexOf(x.state) - ["approved", "pending", "refused"].indexOf(y.state) ||
+          Number(x.d > 0) - Number(y.d > 0) ||
+          x.d - y.d,
+      );
+    if (inScope.length) {
+      ticket = inScope[0].a;
+      scope = inScope[0].scope;
+    } else {
+      const why = outOfScope.length
+        ? `no ticket for this action: ${outOfScope.map((c) => c.scope.reason).join("; ")}`
+        : linked.length
+          ? `no ticket naming the actor is valid within ${HORIZON_MS / 3600_000} h of the action`
+          : "no approval ticket names the actor";
+      checks.push(fail("ticket", "unapproved", why), skip("grant_ticket", "no grant names a ticket"), skip("scope", "no ticket"));
+    }
+  }
+
+  if (ticket && scope) {
+    const viaGrant = grantTicket !== null;
+    const state = ticketState(ticket);
+    const stateText = ticket.status ? ` (state ${ticket.status})` : "";
+    const stateOutcome: RuleOutcome =
+      state === "approved"
+        ? pass("ticket", `${ticket.system} ${ticket.ticketKey} is approved${stateText}`)
+        : state === "refused"
+          ? fail(
+              "ticket",
+              "ticket_rejected",
+              `${ticket.system} ${ticket.ticketKey} was rejected or called off${stateText}: it never authorizes`,
+            )
+          : fail("ticket", "unapproved", `${ticket.system} ${ticket.ticketKey} records no approval${stateText}`);
+    // An out-of-scope ticket is chosen only when a grant names it (then the grant's ticket is invalid).
+    const scopeOutcome: RuleOutcome =
+      scope.verdict === "in" ? pass("scope", scope.reason) : fail("scope", "approval_unscoped", scope.reason);
+    if (viaGrant) {
+      // The grant's own ticket: any of its problems is the grant's (grant_ticket_invalid).
+      const problems = [stateOutcome, scopeOutcome].filter((o) => o.result === "fail").map((o) => o.reason);
+      checks.push(
+        skip("ticket", `the grant names ticket ${ticket.ticketKey}`),
+        problems.length
+          ? fail(
+              "grant_ticket",
+              "grant_ticket_invalid",
+              `grant ${grant!.externalId} names ticket ${ticket.ticketKey}: ${problems.join("; ")}; another ticket does not stand in for it`,
+            )
+          : pass("grant_ticket", `grant ${grant!.externalId} names ticket ${ticket.ticketKey}, approved and in scope`),
+        scopeOutcome.result === "pass" ? scopeOutcome : skip("scope", "judged with the grant's ticket"),
+      );
+    } else checks.push(stateOutcome, skip("grant_ticket", grant ? "the grant names no ticket" : "no grant"), scopeOutcome);
+  }
+
+  // ---- timing and separation of duties, for an approved ticket
+  if (ticket && ticketState(ticket) === "approved") {
+    const k = ticket.ticketKey;
+    if (!ticket.approvedAt) {
+      checks.push(
+        fail("approval_time", "approved_after_action", `${k} records no approval time, so nothing shows it was approved before the action`),
+      );
+    } else if (t.getTime() < ticket.approvedAt.getTime() - skewMs) {
+      checks.push(
+        fail(
+          "approval_time",
+          "approved_after_action",
+          `the action ran ${offset(ticket.approvedAt.getTime() - t.getTime())} before ${k} was approved at ${fmt(ticket.approvedAt)}`,
+        ),
+      );
+    } else
+      checks.push(
+        pass(
+          "approval_time",
+          t < ticket.approvedAt
+            ? `${k} was approved ${offset(ticket.approvedAt.getTime() - t.getTime())} after the action, within the ${settings.clockSkewSeconds} s clock-skew tolerance`
+            : `${k} was approved at ${fmt(ticket.approvedAt)}, before the action`,
+        ),
+      );
+    const until = validUntil(ticket, settings);
+    const window = ticket.windowEnd
+      ? `its planned window ${ticket.windowStart ? fmt(ticket.windowStart) : "…"} – ${fmt(ticket.windowEnd)}`
+      : `${settings.approvalValidityHours} h after approval (setting), until ${until ? fmt(until) : "…"}`;
+    if (ticket.windowStart && t.getTime() < ticket.windowStart.getTime() - skewMs)
+      checks.push(
+        fail(
+          "approval_validity",
+          "approval_not_yet_valid",
+          `the action ran ${offset(ticket.windowStart.getTime() - t.getTime())} before ${k}'s planned window opened (${window})`,
+        ),
+      );
+    else if (until && t.getTime() > until.getTime() + skewMs)
+      checks.push(
+        fail(
+          "approval_validity",
+          "approval_expired",
+          `the action ran ${offset(t.getTime() - until.getTime())} after ${k} stopped authorizing: ${window}`,
+        ),
+      );
+    else if (!until) checks.push(fail("approval_validity", "approval_expired", `${k} records neither a window nor an approval time`));
+    else {
+      const edge =
+        ticket.windowStart && t < ticket.windowStart
+          ? ticket.windowStart.getTime() - t.getTime()
+          : t > until
+            ? t.getTime() - until.getTime()
+            : 0;
+      checks.push(
+        pass(
+          "approval_validity",
+          edge > 0
+            ? `${offset(edge)} outside ${window}, within the ${settings.clockSkewSeconds} s clock-skew tolerance`
+            : `inside ${window}`,
+        ),
+      );
+    }
+    const approver = ticket.approver?.trim().toLowerCase() ?? null;
+    const actorNames = new Set([...keys, ...event.displayNames.map((n) => n.trim().toLowerCase())]);
+    if (approver === null || approver === "")
+      checks.push(fail("separation_of_duties", "approver_unknown", `${k} records no approver, so separation of duties cannot be checked`));
+    else if (actorNames.has(approver))
+      checks.push(fail("separation_of_duties", "self_approved", `${k} was approved by ${ticket.approver}, who is the actor`));
+    else if (ticket.requester && ticket.requester.trim().toLowerCase() === approver)
+      checks.push(fail("separation_of_duties", "self_approved", `${k} was approved by its own requester, ${ticket.approver}`));
+    else
+      checks.push(
+        pass(
+          "separation_of_duties",
+          `approved by ${ticket.approver}, neither the actor nor the requester${ticket.requester ? ` (${ticket.requester})` : ""}`,
+        ),
+      );
+  } else {
+    const why = ticket ? `${ticket.ticketKey} is not approved` : "no ticket";
+    checks.push(skip("approval_time", why), skip("approval_validity", why), skip("separation_of_duties", why));
+  }
+  checks.push(ticket ? pass("ticket_uses", "counted over all actions") : skip("ticket_uses", "no ticket"), jit, breadth);
+
+  return result({
+    approvalId: ticket?.id ?? null,
+    approvalRef: ticket?.ticketKey ?? grantTicket,
+    approved: ticket?.approved ?? null,
     grantId: grant?.id ?? null,
+    grantRef: grant?.externalId ?? null,
     insideWindow: inside,
     minutesOutside: minutesOut,
     grantBroader: broader,
-    usedPrivilege: classification.privilege,
-    policyDecisionId: decision?.id ?? null,
-    policyResult: decision?.result ?? null,
-    status,
-    reasons,
-  };
+  });
+}
+
+/**
+ * How many actions cite each ticket: the first `maxActionsPerTicket` in time order pass, every later one fails
+ * (ticket_overused) with the count. Changes the results in place.
+ */
+export function applyTicketUses(results: { time: Date; eventId: string; r: CheckResult }[], settings: GovernanceSettings): void {
+  const byTicket = new Map<string, { time: Date; eventId: string; r: CheckResult }[]>();
+  for (const x of results)
+    if (x.r.approvalId) (byTicket.get(x.r.approvalId) ?? byTicket.set(x.r.approvalId, []).get(x.r.approvalId)!).push(x);
+  const max = settings.maxActionsPerTicket;
+  for (const uses of byTicket.values()) {
+    uses.sort((a, b) => a.time.getTime() - b.time.getTime() || Number(BigInt(a.eventId) - BigInt(b.eventId)));
+    uses.forEach(({ r }, i) => {
+      const k = r.approvalRef;
+      const at = r.checks.findIndex((c) => c.rule === "ticket_uses");
+      r.checks[at] =
+        i < max
+          ? pass("ticket_uses", `action ${i + 1} of ${uses.length} citing ${k} (at most ${max} per ticket, setting)`)
+          : fail(
+              "ticket_uses",
+              "ticket_overused",
+              `${k} is cited by ${uses.length} privileged actions, more than the maximum of ${max} per ticket (setting); this is action ${i + 1}`,
+            );
+      Object.assign(r, statusesOf(r.checks));
+    });
+  }
 }

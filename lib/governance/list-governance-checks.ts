@@ -1,13 +1,14 @@
 import { pool } from "@/lib/db";
 import { and, raw, sql, type Sql } from "@/lib/db/sql";
-import type { ChecksPage, ChecksQuery, CheckStatus, GovernanceCheckItem, PrivilegedCategory } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { primaryReason } from "./evaluate-check";
+import type { ChecksPage, ChecksQuery, CheckStatus, FailingStatus, GovernanceCheckItem, PrivilegedCategory, RuleOutcome } from "./types";
 
 // The governance checks list: filters (status or "problem", platform, category, identity, session, time range),
 // sort, offset pagination with the total. One statement for the page and one for the count, over governance_check
-// and the approval / grant / identity rows it points at.
+// and the approval / grant / identity rows it points at. A failing status filters every check failing that rule.
 
-type Input = Partial<ChecksQuery> & { tenantId?: string };
+type Input = Partial<ChecksQuery>;
 
 const SORT_SQL: Record<NonNullable<ChecksQuery["sort"]>, string> = {
   time: `g.time`,
@@ -21,8 +22,12 @@ const SORT_SQL: Record<NonNullable<ChecksQuery["sort"]>, string> = {
 /** The WHERE condition for the filters (shared with the summary). */
 export function checksFilterSql(f: Input): Sql {
   return and(
-    sql`g."tenantId" = ${f.tenantId ?? DEFAULT_TENANT}`,
-    f.status === "problem" ? sql`g.status <> 'ok'` : f.status && sql`g.status = ${f.status}`,
+    sql`g."tenantId" = ${DEFAULT_TENANT}`,
+    f.status === "problem"
+      ? sql`g.status <> 'ok'`
+      : f.status === "ok"
+        ? sql`g.status = 'ok'`
+        : f.status && sql`${f.status} = ANY(g.statuses)`,
     f.platform && sql`g.platform = ${f.platform}`,
     f.category && sql`g.category = ${f.category}`,
     f.identityId && sql`g."identityId" = ${f.identityId}::uuid`,
@@ -32,7 +37,7 @@ export function checksFilterSql(f: Input): Sql {
   );
 }
 
-type Row = {
+export type CheckRow = {
   id: string;
   eventId: string;
   time: Date;
@@ -47,13 +52,17 @@ type Row = {
   sessionId: string | null;
   approvalId: string | null;
   ticketKey: string | null;
+  approvalRef: string | null;
   system: string | null;
+  ticketState: string | null;
+  requester: string | null;
   approver: string | null;
   windowStart: Date | null;
   windowEnd: Date | null;
   approvedAt: Date | null;
   approved: boolean | null;
   grantId: string | null;
+  grantExternalId: string | null;
   privilege: string | null;
   grantPlatform: string | null;
   grantedAt: Date | null;
@@ -67,39 +76,51 @@ type Row = {
   policyResult: string | null;
   engine: string | null;
   status: string;
+  statuses: string[] | null;
+  checks: RuleOutcome[];
   reasons: string[];
 };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
 
-export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPage> {
+/** The SELECT of one page of checks (shared with the CSV export, which reads every matching check page by page). */
+export function checksPageSql(input: Input, offset: number, limit: number): Sql {
   const sort = input.sort ?? "time";
   const dir = input.dir === "asc" ? "ASC" : "DESC";
-  const offset = input.offset ?? 0;
-  const limit = input.limit ?? 100;
-  const where = checksFilterSql(input);
-  const c = pool();
-  const [rows, count] = await Promise.all([
-    c.query<Row>(
-      sql`SELECT g.id, g."eventId"::text AS "eventId", g.time, g.platform, g.action, g.category, g."actorName", g."targetName",
+  return sql`SELECT g.id, g."eventId"::text AS "eventId", g.time, g.platform, g.action, g.category, g."actorName", g."targetName",
               g."identityId", i."displayName" AS "iName", i."primaryEmail" AS "iEmail", g."sessionId",
-              g."approvalId", a."ticketKey", a.system, a.approver, a."windowStart", a."windowEnd", a."approvedAt", g.approved,
-              g."grantId", ag.privilege, ag.platform AS "grantPlatform", ag."grantedAt", ag."expiresAt", ag."revokedAt",
-              g."insideWindow", g."minutesOutside", g."grantBroader", g."usedPrivilege",
-              g."policyDecisionId", g."policyResult", pd.engine, g.status, g.reasons
+              g."approvalId", a."ticketKey", g."approvalRef", a.system, a.status AS "ticketState", a.requester, a.approver,
+              a."windowStart", a."windowEnd", a."approvedAt", g.approved,
+              g."grantId", ag."externalId" AS "grantExternalId", ag.privilege, ag.platform AS "grantPlatform", ag."grantedAt",
+              ag."expiresAt", ag."revokedAt", g."insideWindow", g."minutesOutside", g."grantBroader", g."usedPrivilege",
+              g."policyDecisionId", g."policyResult", pd.engine, g.status, g.statuses, g.checks, g.reasons
          FROM governance_check g
          LEFT JOIN identity i ON i.id = g."identityId"
          LEFT JOIN approval a ON a.id = g."approvalId"
          LEFT JOIN access_grant ag ON ag.id = g."grantId"
          LEFT JOIN policy_decision pd ON pd.id = g."policyDecisionId"
-        WHERE ${where}
+        WHERE ${checksFilterSql(input)}
         ORDER BY ${raw(SORT_SQL[sort])} ${raw(dir)} NULLS LAST, g.time DESC, g."eventId" ${raw(dir)}
-        OFFSET ${Number(offset)} LIMIT ${Number(limit)}`,
-    ),
-    c.query<{ n: string }>(sql`SELECT count(*) AS n FROM governance_check g WHERE ${where}`),
+        OFFSET ${Number(offset)} LIMIT ${Number(limit)}`;
+}
+
+export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPage> {
+  const offset = input.offset ?? 0;
+  const limit = input.limit ?? 100;
+  const c = pool();
+  const [rows, count] = await Promise.all([
+    c.query<CheckRow>(checksPageSql(input, offset, limit)),
+    c.query<{ n: string }>(sql`SELECT count(*) AS n FROM governance_check g WHERE ${checksFilterSql(input)}`),
   ]);
-  const items: GovernanceCheckItem[] = rows.rows.map((r) => ({
+  return { items: rows.rows.map(toItem), total: Number(count.rows[0].n), offset, limit };
+}
+
+/** One row of checksPageSql as the API shape. */
+export function toItem(r: CheckRow): GovernanceCheckItem {
+  const status = r.status as CheckStatus;
+  const checks = Array.isArray(r.checks) ? r.checks : [];
+  return {
     id: r.id,
     eventId: r.eventId,
     time: r.time.toISOString(),
@@ -116,16 +137,21 @@ export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPag
             id: r.approvalId,
             ticketKey: r.ticketKey,
             system: r.system ?? "",
+            state: r.ticketState,
+            requester: r.requester,
             approver: r.approver,
-            windowStart: iso(r.windowStart ?? r.approvedAt),
+            approvedAt: iso(r.approvedAt),
+            windowStart: iso(r.windowStart),
             windowEnd: iso(r.windowEnd),
           }
         : null,
+    approvalRef: r.approvalRef,
     approved: r.approved,
     grant:
       r.grantId && r.privilege && r.grantedAt
         ? {
             id: r.grantId,
+            externalId: r.grantExternalId ?? r.grantId,
             privilege: r.privilege,
             platform: r.grantPlatform ?? "",
             grantedAt: r.grantedAt.toISOString(),
@@ -137,8 +163,10 @@ export async function listGovernanceChecks(input: Input = {}): Promise<ChecksPag
     grantBroader: r.grantBroader,
     usedPrivilege: r.usedPrivilege,
     policy: r.policyResult ? { id: r.policyDecisionId, result: r.policyResult, engine: r.engine } : null,
-    status: r.status as CheckStatus,
+    status,
+    statuses: (r.statuses ?? []) as FailingStatus[],
+    reason: checks.length ? primaryReason(status, checks) : r.reasons.join("; "),
+    checks,
     reasons: r.reasons,
-  }));
-  return { items, total: Number(count.rows[0].n), offset, limit };
+  };
 }

@@ -1,8 +1,18 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { withTransaction } from "@/lib/db/transaction";
-import { evaluateCheck, type CandidateApproval, type CandidateGrant, type CheckEvent, type FoundDecision } from "./evaluate-check";
+import { SOURCES } from "@/lib/sources/registry";
+import type { CallerNamedActor } from "@/lib/sources/types";
+import {
+  applyTicketUses,
+  evaluateCheck,
+  type CandidateApproval,
+  type CandidateGrant,
+  type CheckEvent,
+  type FoundDecision,
+} from "./evaluate-check";
 import { classifyPrivilegedAction, unflaggedActivities } from "./privileged-actions";
+import { getGovernanceSettings, type GovernanceSettings } from "./settings";
 import { CHECK_STATUSES, type CheckStatus, type GovernanceRunCounts } from "./types";
 
 // Rebuilds governance_check: one row per privileged action, joined to the approval that covers it, the JIT grant
@@ -10,7 +20,10 @@ import { CHECK_STATUSES, type CheckStatus, type GovernanceRunCounts } from "./ty
 // the event table: SQL selects them (the `privileged` flag, plus the few (platform, activity, event name) the
 // catalog may mark), approvals and grants (tickets and elevations, orders of magnitude fewer than events) are loaded
 // once, policy decisions (which can be as many as requests) are picked per action in one set-based statement,
-// and the matching itself is the pure evaluateCheck. The tenant's checks are brought to the new result in one
+// and the matching itself is the pure evaluateCheck (then applyTicketUses counts each ticket's uses). Where a
+// platform lets the caller choose the actor's name (AWS role session names), what proves the person is read here:
+// the platform's proven-name field, an identity-provider-named session issuer, or a correlation link from a proven
+// session (an IdP sign-in from the same address, or the session that minted the credential). The tenant's checks are brought to the new result in one
 // transaction (only the rows that differ are written), so readers see the old checks or the new ones, never a
 // mix. Call after runCorrelation: the checks read the identities and sessions it builds.
 
@@ -32,6 +45,10 @@ type EventRow = {
   login: string | null;
   email: string | null;
   isGrant: boolean;
+  actorType: string | null;
+  objects: string[];
+  sessionIssuer: string | null;
+  provenName: string | null;
 };
 
 type GrantRow = CandidateGrant & { rawRecordId: string | null };
@@ -48,16 +65,35 @@ function nameKeys(v: string | null | undefined): string[] {
   return last && last !== s ? [s, last] : [s];
 }
 
-export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Promise<GovernanceRunCounts> {
+/** The platforms whose actor names the caller may choose, with what proves the person there. */
+function callerNamedPlatforms(): Map<string, CallerNamedActor> {
+  return new Map(SOURCES.flatMap((s) => (s.callerNamedActor ? [[s.platform, s.callerNamedActor] as const] : [])));
+}
+
+export async function runGovernanceChecks({
+  ctx,
+  settings,
+}: {
+  ctx: RequestContext;
+  /** The settings to check with; the stored ones when not given. */
+  settings?: GovernanceSettings;
+}): Promise<GovernanceRunCounts> {
   const { tenantId } = ctx;
+  const cfg = settings ?? (await getGovernanceSettings());
   const c = pool();
   const extra = unflaggedActivities();
+  const callerNamed = callerNamedPlatforms();
+  const provenField = (platform: string) => callerNamed.get(platform)?.provenNameField ?? "";
   const events = (
     await c.query<EventRow>(
       `SELECT e.id::text AS id, e.platform, e.time, e.activity, e.privileged, e."identityId", s."initiatorIdentityId", e."sessionId",
               s."startedAt" AS "sessionStart", e."actorName", e."actorExternalId", e."targetName", e."rawRecordId"::text AS "rawRecordId",
               e.data->>'event_name' AS "eventName", e.data->'actor'->>'login' AS login, e.data->'actor'->>'email' AS email,
-              COALESCE(json_typeof(e.data->'jit') = 'object', false) AS "isGrant"
+              COALESCE(json_typeof(e.data->'jit') = 'object', false) AS "isGrant", e."actorType",
+              ARRAY(SELECT v FROM json_array_elements(CASE WHEN json_typeof(e.data->'resources') = 'array' THEN e.data->'resources' END) r,
+                    LATERAL (VALUES (r->>'name'), (r->>'id')) AS x(v) WHERE v IS NOT NULL) AS objects,
+              e.data->'session'->>'issuer' AS "sessionIssuer",
+              e.data->'extra'->>(($5::jsonb)->>e.platform) AS "provenName"
          FROM (
            -- The flagged ones through the partial index event_privileged_idx; the catalog's few unflagged (platform,
            -- activity) pairs by a hash join on the columns, reading event_name only for the events that match one.
@@ -68,7 +104,13 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
             WHERE e."tenantId" = $1 AND NOT e.privileged AND e.data->>'event_name' ~* u.pattern) c
          JOIN event e ON e.id = c.id
          LEFT JOIN session s ON s.id = e."sessionId"`,
-      [tenantId, extra.map((x) => x.platform), extra.map((x) => x.activity), extra.map((x) => x.pattern)],
+      [
+        tenantId,
+        extra.map((x) => x.platform),
+        extra.map((x) => x.activity),
+        extra.map((x) => x.pattern),
+        JSON.stringify(Object.fromEntries([...callerNamed.keys()].map((p) => [p, provenField(p)]))),
+      ],
     )
   ).rows;
 
@@ -80,23 +122,67 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
         eventName: e.eventName ?? e.activity,
         activity: e.activity,
         privileged: e.privileged,
+        targetName: e.targetName,
       }),
     }))
     .filter((x): x is { e: EventRow; cls: NonNullable<typeof x.cls> } => x.cls !== null);
 
-  // The names of the identities involved: primary email and every alias.
+  // A caller-chosen actor name (an AWS role session's) proves no one: the events whose actor type is one, unless the
+  // platform's proven-name field or an identity-provider-named issuer says who, need a link from a proven session:
+  // an IdP sign-in that matched on the address too, or the session whose credential minted this one's. The linked
+  // session is proven when none of its own events has a caller-named actor (one hop; a chain of role sessions is not
+  // followed).
+  const callerNamedOf = (e: EventRow) => {
+    const cn = callerNamed.get(e.platform);
+    return cn && e.actorType !== null && cn.actorTypes.includes(e.actorType) ? cn : null;
+  };
+  const needLink = [
+    ...new Set(
+      candidates
+        .filter(({ e }) => {
+          const cn = callerNamedOf(e);
+          return cn && !e.provenName && !(e.sessionIssuer && cn.idpNamedIssuer.test(e.sessionIssuer)) && e.sessionId;
+        })
+        .map(({ e }) => e.sessionId!),
+    ),
+  ];
+  const linkedProof = new Map<string, { identityId: string; kind: string; rule: string }>();
+  if (needLink.length) {
+    const pairs = [...callerNamed].flatMap(([p, cn]) => cn.actorTypes.map((t) => [p, t] as const));
+    const rows = await c.query<{ sid: string; identityId: string; kind: string; rule: string }>(
+      `SELECT DISTINCT ON (l."toSessionId") l."toSessionId" AS sid, fs."identityId", l.kind, l.rule
+         FROM session_link l JOIN session fs ON fs.id = l."fromSessionId"
+        WHERE l."toSessionId" = ANY($1::uuid[]) AND fs."identityId" IS NOT NULL
+          AND (l.kind = 'credential_lineage' OR (l.kind = 'idp_to_app' AND (l."matchedFields"::jsonb) ? 'ip'))
+          AND NOT EXISTS (SELECT 1 FROM event x JOIN unnest($2::text[], $3::text[]) AS u(platform, type)
+                           ON x.platform = u.platform AND x."actorType" = u.type WHERE x."sessionId" = fs.id)
+        ORDER BY l."toSessionId", l.confidence DESC`,
+      [needLink, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    for (const r of rows.rows) linkedProof.set(r.sid, { identityId: r.identityId, kind: r.kind, rule: r.rule });
+  }
+
+  // The names of the identities involved: primary email and every alias, and the display names.
   const identityIds = [
-    ...new Set(candidates.flatMap(({ e }) => [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null))),
+    ...new Set([
+      ...candidates.flatMap(({ e }) => [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null)),
+      ...[...linkedProof.values()].map((p) => p.identityId),
+    ]),
   ];
   const identityNames = new Map<string, string[]>();
+  const identityDisplay = new Map<string, string[]>();
   if (identityIds.length) {
-    const rows = await c.query<{ id: string; names: string[] }>(
-      `SELECT i.id, array_remove(array_agg(DISTINCT lower(a."externalId")) || lower(i."primaryEmail"), NULL) AS names
+    const rows = await c.query<{ id: string; names: string[]; display: string[] }>(
+      `SELECT i.id, array_remove(array_agg(DISTINCT lower(a."externalId")) || lower(i."primaryEmail"), NULL) AS names,
+              array_remove(ARRAY[i."displayName"], NULL) AS display
          FROM identity i LEFT JOIN identity_alias a ON a."identityId" = i.id
         WHERE i.id = ANY($1::uuid[]) GROUP BY i.id`,
       [identityIds],
     );
-    for (const r of rows.rows) identityNames.set(r.id, r.names);
+    for (const r of rows.rows) {
+      identityNames.set(r.id, r.names);
+      identityDisplay.set(r.id, r.display);
+    }
   }
 
   const [approvalRows, grantRows] = await Promise.all([
@@ -107,7 +193,8 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
       [tenantId],
     ),
     c.query<GrantRow>(
-      `SELECT id, principal, "identityId", privilege, platform, "grantedAt", "expiresAt", "revokedAt", "ticketKey", "rawRecordId"::text AS "rawRecordId"
+      `SELECT id, "externalId", principal, "identityId", privilege, platform, "grantedAt", "expiresAt", "revokedAt", "ticketKey",
+              "rawRecordId"::text AS "rawRecordId"
          FROM access_grant WHERE "tenantId" = $1`,
       [tenantId],
     ),
@@ -131,24 +218,60 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
   }
 
   const checkEvents: CheckEvent[] = candidates.map(({ e }) => {
-    const ids = [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null);
-    const keys = new Set([
-      ...nameKeys(e.actorName),
-      ...nameKeys(e.actorExternalId),
-      ...nameKeys(e.login),
-      ...nameKeys(e.email),
-      ...ids.flatMap((id) => identityNames.get(id) ?? []),
-    ]);
-    return {
+    const base = {
       id: e.id,
       platform: e.platform,
       time: e.time,
       eventName: e.eventName ?? e.activity,
-      identityIds: ids,
-      keys: [...keys],
+      objects: [...new Set([...(e.targetName ? [e.targetName] : []), ...e.objects])],
       targetName: e.targetName,
       isGrant: e.isGrant,
       ownGrantId: e.isGrant ? (grantByRaw.get(e.rawRecordId)?.id ?? null) : null,
+    };
+    const named = (ids: string[], own: string[]) => ({
+      identityIds: ids,
+      keys: [...new Set([...own, ...ids.flatMap((id) => identityNames.get(id) ?? [])])],
+      displayNames: ids.flatMap((id) => identityDisplay.get(id) ?? []),
+    });
+    const ownNames = [...nameKeys(e.actorName), ...nameKeys(e.actorExternalId), ...nameKeys(e.login), ...nameKeys(e.email)];
+    const ids = [e.identityId, e.initiatorIdentityId].filter((x): x is string => x !== null);
+    const cn = callerNamedOf(e);
+    if (!cn) return { ...base, ...named(ids, ownNames), identity: { proven: true, reason: `the ${e.platform} record names the actor` } };
+    const chosen = e.login ?? e.actorName ?? "?";
+    if (e.provenName)
+      return {
+        ...base,
+        ...named([], nameKeys(e.provenName)),
+        identity: { proven: true, reason: `${cn.provenNameField} "${e.provenName}" names the person (not the caller-chosen "${chosen}")` },
+      };
+    if (e.sessionIssuer && cn.idpNamedIssuer.test(e.sessionIssuer))
+      return {
+        ...base,
+        ...named(ids, ownNames),
+        identity: {
+          proven: true,
+          reason: `the session was issued by an identity provider's role (${e.sessionIssuer}), which names it after the signed-in user`,
+        },
+      };
+    const link = e.sessionId ? linkedProof.get(e.sessionId) : undefined;
+    if (link)
+      return {
+        ...base,
+        ...named([link.identityId], []),
+        identity: {
+          proven: true,
+          reason: `${link.kind === "idp_to_app" ? "an identity-provider sign-in from the same address" : "the session that minted its credential"} (link ${link.rule}) proves who acted`,
+        },
+      };
+    return {
+      ...base,
+      identityIds: [],
+      keys: [],
+      displayNames: [],
+      identity: {
+        proven: false,
+        reason: `the actor is named only by ${cn.what}: "${chosen}"; no ${cn.provenNameField}, identity-provider sign-in link or credential lineage proves who it is`,
+      },
     };
   });
 
@@ -203,6 +326,15 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
 
   const results = candidates.map(({ e, cls }, i) => {
     const ev = checkEvents[i];
+    // The identity the check names: the proven one. A caller-chosen name may have merged the event into someone
+    // else's identity; an unproven actor names none.
+    const identityId = !ev.identity.proven
+      ? null
+      : ev.identityIds.length
+        ? ev.identityIds[0]
+        : e.identityId && (identityNames.get(e.identityId) ?? []).some((n) => ev.keys.includes(n))
+          ? e.identityId
+          : null;
     const approvals = new Set<CandidateApproval>();
     const grants = new Set<CandidateGrant>();
     for (const k of ev.keys) {
@@ -219,9 +351,11 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
       approvals: [...approvals],
       grants: [...grants],
       decision: decisions.get(e.id) ?? null,
+      settings: cfg,
     });
-    return { e, cls, r };
+    return { e, cls, r, identityId, time: e.time, eventId: e.id };
   });
+  applyTicketUses(results, cfg);
 
   // Concurrent runs (background correlation + API) would both insert the same new checks: one at a time (lock).
   await withTransaction(
@@ -234,11 +368,17 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
         await client.query(
           `INSERT INTO gc_new (id, "tenantId", "eventId", platform, time, action, category, "identityId", "sessionId", "actorName",
            "targetName", "approvalId", "approvalRef", approved, "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege",
-           "policyDecisionId", "policyResult", status, reasons)
-         SELECT gen_random_uuid(), $1, u.* FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::timestamptz[]), unnest($5::text[]),
+           "policyDecisionId", "policyResult", status, reasons, statuses, checks)
+         SELECT gen_random_uuid(), $1, u.event, u.platform, u.time, u.action, u.category, u.identity, u.session, u.actor, u.target, u.approval,
+           u.ref, u.approved, u.gnt, u.inside, u.minutes, u.broader, u.used, u.decision, u.policy, u.status, u.reasons,
+           ARRAY(SELECT json_array_elements_text(u.statuses)), u.checks::jsonb
+         FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::timestamptz[]), unnest($5::text[]),
            unnest($6::text[]), unnest($7::uuid[]), unnest($8::uuid[]), unnest($9::text[]), unnest($10::text[]), unnest($11::uuid[]),
            unnest($12::text[]), unnest($13::boolean[]), unnest($14::uuid[]), unnest($15::boolean[]), unnest($16::int[]), unnest($17::boolean[]),
-           unnest($18::text[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::text[]), json_array_elements($22::json)) AS u`,
+           unnest($18::text[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::text[]), json_array_elements($22::json),
+           json_array_elements($23::json), json_array_elements($24::json))
+           AS u(event, platform, time, action, category, identity, session, actor, target, approval, ref, approved, gnt, inside, minutes,
+                broader, used, decision, policy, status, reasons, statuses, checks)`,
           [
             tenantId,
             results.map(({ e }) => e.id),
@@ -246,7 +386,7 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
             results.map(({ e }) => e.time),
             results.map(({ e }) => e.eventName ?? e.activity),
             results.map(({ cls }) => cls.category),
-            results.map(({ e }) => e.identityId),
+            results.map(({ identityId }) => identityId),
             results.map(({ e }) => e.sessionId),
             results.map(({ e }) => e.actorName),
             results.map(({ e }) => e.targetName),
@@ -262,6 +402,8 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
             results.map(({ r }) => r.policyResult),
             results.map(({ r }) => r.status),
             JSON.stringify(results.map(({ r }) => r.reasons)),
+            JSON.stringify(results.map(({ r }) => r.statuses)),
+            JSON.stringify(results.map(({ r }) => r.checks)),
           ],
         );
       }
@@ -286,6 +428,8 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
         "policyResult",
         "status",
         "reasons",
+        "statuses",
+        "checks",
       ].map((c) => `"${c}"`);
       const changed = `(${cols.map((c) => `g.${c}`).join(", ")}) IS DISTINCT FROM (${cols.map((c) => `n.${c}`).join(", ")})`;
       const diff = (
@@ -320,8 +464,9 @@ export async function runGovernanceChecks({ ctx }: { ctx: RequestContext }): Pro
     { lock: `sessionproof.governance:${tenantId}` },
   );
 
+  // ok: the checks that passed; a failing status: every check failing that rule.
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
-  for (const { r } of results) byStatus[r.status]++;
+  for (const { r } of results) for (const s of r.statuses.length ? r.statuses : (["ok"] as const)) byStatus[s]++;
   return {
     checks: results.length,
     byStatus,

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { param, sql } from "@/lib/db/sql";
 import { checksFilterSql } from "./list-governance-checks";
+import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import {
   CHECK_STATUSES,
   PRIVILEGED_CATEGORIES,
@@ -9,25 +10,28 @@ import {
   type CheckStatus,
   type PrivilegedCategory,
 } from "./types";
-import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
-// The cards and the chart of the /governance page: checks counted by status and by category × status in SQL,
-// under the same filters as the list (minus paging), plus how many approvals, grants and decisions are stored
-// (so that an empty page can say which feed is missing).
+// The cards and the chart of the /governance page: checks counted in SQL under the same filters as the list
+// (minus paging): per failing status every check failing that rule (a check can count under several), per
+// category × shown status each check once; plus how many approvals, grants and decisions are stored (so that an
+// empty page can say which feed is missing).
 
-type Input = Partial<ChecksQuery> & { tenantId?: string };
+type Input = Partial<ChecksQuery>;
 
 const zero = () => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
 export async function summarizeGovernanceChecks(input: Input = {}): Promise<ChecksSummary> {
-  const tenantId = input.tenantId ?? DEFAULT_TENANT;
+  const tenantId = DEFAULT_TENANT;
   const where = checksFilterSql(input);
   const t = param(tenantId);
   const c = pool();
-  const [grouped, platforms, feeds] = await Promise.all([
+  const [grouped, failing, platforms, feeds] = await Promise.all([
     c.query<{ category: string; status: string; n: number; broader: number }>(
       sql`SELECT g.category, g.status, count(*)::int AS n, count(*) FILTER (WHERE g."grantBroader")::int AS broader
          FROM governance_check g WHERE ${where} GROUP BY 1, 2`,
+    ),
+    c.query<{ status: string; n: number }>(
+      sql`SELECT s AS status, count(*)::int AS n FROM governance_check g, unnest(g.statuses) AS s WHERE ${where} GROUP BY 1`,
     ),
     c.query<{ platform: string }>(sql`SELECT DISTINCT platform FROM governance_check WHERE "tenantId" = ${tenantId} ORDER BY 1`),
     c.query<{ approvals: number; grants: number; decisions: number; privileged: number }>(
@@ -41,11 +45,12 @@ export async function summarizeGovernanceChecks(input: Input = {}): Promise<Chec
   const byCat = new Map<PrivilegedCategory, Record<CheckStatus, number>>();
   let total = 0;
   let broader = 0;
+  for (const r of failing.rows) if (r.status in byStatus) byStatus[r.status as CheckStatus] = r.n;
   for (const r of grouped.rows) {
     const s = r.status as CheckStatus;
     const cat = r.category as PrivilegedCategory;
     if (!(s in byStatus)) continue;
-    byStatus[s] += r.n;
+    if (s === "ok") byStatus.ok += r.n;
     total += r.n;
     broader += r.broader;
     const row = byCat.get(cat) ?? byCat.set(cat, zero()).get(cat)!;

@@ -23,6 +23,15 @@ const iso = (v: string | null | undefined): string | null => {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 };
 
+/**
+ * Ticket states that call a change off for good (rejected, declined, cancelled, withdrawn, closed incomplete or
+ * skipped, won't do, approval no longer required). Once a ticket is recorded in one, a later record does not make it
+ * approved again: an approver's "approved" row read after its change was cancelled must not revive the change.
+ */
+export const REFUSED_TICKET_STATE =
+  /reject|declin|cancel|withdr|closed.?incomplete|closed.?skipped|won.?t.?do|not.?required|no.?longer.?required/i;
+const refused = (status: string | null | undefined) => status != null && REFUSED_TICKET_STATE.test(status);
+
 type ApprovalRow = {
   system: string;
   ticketKey: string;
@@ -37,9 +46,15 @@ type ApprovalRow = {
   linkedIdentities: string[];
   linkedItems: string[];
   rawRecordId: string;
+  /** Whether the ticket's own record was among them (its state and approval time decide over approvers' records). */
+  own: boolean;
 };
 
-/** Several records of one ticket in a chunk (the change and its approver records): later ones fill and override. */
+/**
+ * Several records of one ticket in a chunk (the change and its approver records): later ones fill and override, except
+ * that the ticket's own record decides its state, approval and approval time over an approver's record, and a refusal
+ * stands.
+ */
 function mergeApprovals(rows: ProjectableRow[]): ApprovalRow[] {
   const byKey = new Map<string, ApprovalRow>();
   const withApproval = rows.filter((r) => r.data.approval).sort((a, b) => a.data.time.localeCompare(b.data.time));
@@ -47,20 +62,24 @@ function mergeApprovals(rows: ProjectableRow[]): ApprovalRow[] {
     const a = r.data.approval as EventApproval;
     const key = `${a.system}\u0000${a.ticket_key}`;
     const prev = byKey.get(key);
+    const own = a.record !== "approver";
+    // The earlier values stand when they are a refusal, or the ticket's own while this is an approver's record.
+    const keep = prev !== undefined && ((refused(prev.status) && !refused(a.status)) || (prev.own && !own));
     const next: ApprovalRow = {
       system: a.system,
       ticketKey: a.ticket_key,
-      status: a.status ?? prev?.status ?? null,
-      approved: a.approved ?? prev?.approved ?? null,
+      status: keep ? prev.status : (a.status ?? prev?.status ?? null),
+      approved: keep ? prev.approved : (a.approved ?? prev?.approved ?? null),
       requester: a.requester ?? prev?.requester ?? null,
       approver: a.approver ?? prev?.approver ?? null,
-      approvedAt: iso(a.approved_at) ?? prev?.approvedAt ?? null,
+      approvedAt: keep && prev.approvedAt ? prev.approvedAt : (iso(a.approved_at) ?? prev?.approvedAt ?? null),
       windowStart: iso(a.window_start) ?? prev?.windowStart ?? null,
       windowEnd: iso(a.window_end) ?? prev?.windowEnd ?? null,
       scope: a.scope ?? prev?.scope ?? null,
       linkedIdentities: [...new Set([...(prev?.linkedIdentities ?? []), ...a.linked_identities])],
       linkedItems: [...new Set([...(prev?.linkedItems ?? []), ...a.linked_items])],
       rawRecordId: prev?.rawRecordId ?? String(r.rawRecordId),
+      own: own || (prev?.own ?? false),
     };
     byKey.set(key, next);
   }
@@ -160,8 +179,17 @@ export async function projectGovernance(
   const { grants, revocations } = grantRows(rows);
   const decisions = decisionRows(rows);
 
-  if (approvals.length) {
-    const a = approvals;
+  // The ticket's own records, then the approvers' records of tickets seen only through them: an approver's record
+  // does not override a stored ticket's state, approval or approval time (see mergeApprovals).
+  for (const own of [true, false]) {
+    const a = approvals.filter((x) => x.own === own);
+    if (a.length === 0) continue;
+    // Decided by the new row (the ticket's own record) or by the stored one (an approver's record); a refusal stands.
+    const decide = (col: string) =>
+      own
+        ? `CASE WHEN approval.status ~* $15 AND NOT COALESCE(EXCLUDED.status ~* $15, false) THEN approval.${col}
+                ELSE COALESCE(EXCLUDED.${col}, approval.${col}) END`
+        : `COALESCE(approval.${col}, EXCLUDED.${col})`;
     await client.query(
       `INSERT INTO approval (id, "sourceId", system, "ticketKey", status, approved, requester, approver, "approvedAt", "windowStart",
          "windowEnd", scope, "linkedIdentities", "linkedItems", "rawRecordId")
@@ -172,11 +200,11 @@ export async function projectGovernance(
          json_array_elements($12::json), json_array_elements($13::json), unnest($14::bigint[]))
          AS u(system, key, status, approved, requester, approver, approved_at, ws, we, scope, ids, items, raw)
        ON CONFLICT ("tenantId", system, "ticketKey") DO UPDATE SET
-         status = COALESCE(EXCLUDED.status, approval.status),
-         approved = COALESCE(EXCLUDED.approved, approval.approved),
+         status = ${decide("status")},
+         approved = ${decide("approved")},
+         "approvedAt" = ${decide(`"approvedAt"`)},
          requester = COALESCE(EXCLUDED.requester, approval.requester),
          approver = COALESCE(EXCLUDED.approver, approval.approver),
-         "approvedAt" = COALESCE(EXCLUDED."approvedAt", approval."approvedAt"),
          "windowStart" = COALESCE(EXCLUDED."windowStart", approval."windowStart"),
          "windowEnd" = COALESCE(EXCLUDED."windowEnd", approval."windowEnd"),
          scope = COALESCE(EXCLUDED.scope, approval.scope),
@@ -198,6 +226,7 @@ export async function projectGovernance(
         JSON.stringify(a.map((x) => x.linkedIdentities.map(t))),
         JSON.stringify(a.map((x) => x.linkedItems.map(t))),
         a.map((x) => x.rawRecordId),
+        ...(own ? [REFUSED_TICKET_STATE.source] : []),
       ],
     );
   }

@@ -33,8 +33,9 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     id: "privileged-without-approval",
     title: "Privileged action without approval",
     severity: "high",
-    description: "A privileged action was performed with no matching approval recorded (governance check 'approval' failed).",
-    evidence: ["governance_check (kind approval, result fail)", "event (privileged)", "session"],
+    description:
+      "A privileged action had no valid approval: no ticket, or its ticket was rejected, unscoped, approved after the action, expired, self-approved, overused or not the one its grant names, or who acted is unproven.",
+    evidence: ["governance_check.statuses (approval rules failed)", "approval", "event (privileged)", "session"],
     controls: [
       csf("PR.AA-05", "Authorizations must be enforced and reviewed before privileged use."),
       csf("DE.CM-03", "Personnel activity is monitored to find privileged use that bypassed approval."),
@@ -44,11 +45,36 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     id: "privileged-outside-jit",
     title: "Privileged action outside its JIT window",
     severity: "high",
-    description: "A privileged action happened outside any active just-in-time access grant window (governance check 'jit' failed).",
-    evidence: ["governance_check (kind jit, result fail)", "access_grant", "event (privileged)"],
+    description:
+      "A privileged action happened outside its just-in-time access grant's window, beyond the clock-skew tolerance (governance status outside_window).",
+    evidence: ["governance_check.statuses (outside_window)", "access_grant", "event (privileged)"],
     controls: [
       csf("PR.AA-05", "Time-bound entitlements must be enforced; use outside the window is unauthorized."),
       nhi("NHI5:2025", "Standing privilege beyond the granted window is over-privilege."),
+    ],
+  },
+  {
+    id: "standing-privilege",
+    title: "Standing privilege used",
+    severity: "high",
+    description:
+      "Privileged actions ran on a grant without an end, or with no JIT grant on a platform that requires one: the privilege was standing, not just in time. One finding per open-ended grant, or per actor and platform.",
+    evidence: ["governance_check.statuses (standing_privilege)", "access_grant (no expiry)", "event (privileged)"],
+    controls: [
+      csf("PR.AA-05", "Least privilege: access should be granted for the time the task needs, not held standing."),
+      nhi("NHI5:2025", "Standing administrative privilege is over-privilege."),
+    ],
+  },
+  {
+    id: "over-broad-grant",
+    title: "JIT grant broader than what was used",
+    severity: "medium",
+    description:
+      "A just-in-time grant gave more privilege than the actions it covered needed (e.g. AdministratorAccess for an IAM policy change). One finding per grant.",
+    evidence: ["governance_check.statuses (over_broad_grant)", "access_grant.privilege", "governance_check.usedPrivilege"],
+    controls: [
+      csf("PR.AA-05", "Least privilege: the entitlement granted should match the task."),
+      nhi("NHI5:2025", "A grant broader than its use is over-privilege."),
     ],
   },
   {

@@ -1,5 +1,6 @@
 import type { PoolClient } from "pg";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { APPROVAL_FAILURES } from "@/lib/governance/types";
 import type { RiskSettings } from "./settings";
 
 // The rule evaluators: one set-based SQL query each over event / session / identity / credential /
@@ -67,23 +68,27 @@ const idName = `coalesce(i."displayName", i."primaryEmail", 'unknown identity')`
 type Evaluator = (ctx: RuleContext) => Promise<RiskCandidate[]>;
 
 export const EVALUATORS: Record<string, Evaluator> = {
-  // governance_check (H1) already joined each privileged action to its ticket: approved IS NOT TRUE means no ticket
-  // or an unapproved one.
+  // governance_check already joined each privileged action to its ticket and judged it by the approval rules: any
+  // approval status among its failures means the action had no valid approval.
   "privileged-without-approval": (ctx) =>
     run(
       ctx,
       "privileged-without-approval",
       `SELECT 'event:' || g."eventId" AS subject,
               coalesce(g."actorName", 'unknown actor') || ' ran ' || g.action || coalesce(' on ' || g."targetName", '') ||
-                CASE WHEN g.approved IS FALSE THEN ' with an unapproved ticket' ELSE ' without an approval ticket' END AS title,
+                CASE a.s WHEN 'unapproved' THEN CASE WHEN g."approvalRef" IS NULL THEN ' without an approval ticket'
+                                                     ELSE ' with ticket ' || g."approvalRef" || ' not approved' END
+                         ELSE ' without a valid approval (' || replace(a.s, '_', ' ') || coalesce(', ' || g."approvalRef", '') || ')' END AS title,
               g."sessionId" AS session_id, g."identityId" AS identity_id, ARRAY[g."eventId"] AS event_ids,
               jsonb_build_object('action', g.action, 'category', g.category, 'platform', g.platform, 'actor', g."actorName",
                 'target', g."targetName", 'ticket', g."approvalRef", 'approved', g.approved, 'checkStatus', g.status,
-                'reasons', g.reasons) AS evidence,
+                'statuses', g.statuses, 'reasons', g.reasons,
+                'rules', (SELECT jsonb_agg(c) FROM jsonb_array_elements(g.checks) c WHERE c->>'result' = 'fail')) AS evidence,
               g.time AS first_seen, g.time AS last_seen
          FROM governance_check g
-        WHERE g."tenantId" = $1 AND g.approved IS NOT TRUE`,
-      [],
+         CROSS JOIN LATERAL (SELECT x.s FROM unnest(g.statuses) WITH ORDINALITY AS x(s, n) WHERE x.s = ANY($2::text[]) ORDER BY x.n LIMIT 1) a
+        WHERE g."tenantId" = $1`,
+      [APPROVAL_FAILURES],
     ),
 
   "privileged-outside-jit": (ctx) =>
@@ -100,6 +105,56 @@ export const EVALUATORS: Record<string, Evaluator> = {
               g.time AS first_seen, g.time AS last_seen
          FROM governance_check g
         WHERE g."tenantId" = $1 AND g."insideWindow" IS FALSE`,
+      [],
+    ),
+
+  // One incident per open-ended grant (every action it covered), or per actor and platform for the actions with no
+  // grant where the platform requires one: not one finding per action.
+  "standing-privilege": (ctx) =>
+    run(
+      ctx,
+      "standing-privilege",
+      `WITH s AS (
+         SELECT g.*, ag."externalId" AS grant_ref, ag.privilege AS grant_privilege, ag.principal,
+                CASE WHEN ag.id IS NOT NULL AND ag."expiresAt" IS NULL THEN 'grant:' || ag.id
+                     ELSE 'actor:' || g.platform || ':' || coalesce(g."identityId"::text, lower(g."actorName"), 'unknown') END AS subj
+           FROM governance_check g LEFT JOIN access_grant ag ON ag.id = g."grantId"
+          WHERE g."tenantId" = $1 AND 'standing_privilege' = ANY(g.statuses))
+       SELECT subj AS subject,
+              CASE WHEN min(grant_ref) IS NOT NULL
+                   THEN coalesce(min(principal), min("actorName"), 'unknown actor') || ' used open-ended grant ' || min(grant_ref) ||
+                        ' (' || min(grant_privilege) || ') for ' || count(*) || ' privileged actions: standing privilege'
+                   ELSE coalesce(min("actorName"), 'unknown actor') || ' ran ' || count(*) || ' privileged actions on ' || min(platform) ||
+                        ' with no JIT grant: standing privilege' END AS title,
+              (array_agg("sessionId" ORDER BY time DESC) FILTER (WHERE "sessionId" IS NOT NULL))[1] AS session_id,
+              (array_agg("identityId") FILTER (WHERE "identityId" IS NOT NULL))[1] AS identity_id,
+              (array_agg("eventId" ORDER BY time, "eventId"))[1:${MAX_EVENTS}] AS event_ids,
+              jsonb_build_object('platform', min(platform), 'actions', count(*), 'grant', min(grant_ref), 'privilege', min(grant_privilege),
+                'activities', (array_agg(DISTINCT action))[1:10],
+                'reason', (array_agg((SELECT c->>'reason' FROM jsonb_array_elements(checks) c WHERE c->>'status' = 'standing_privilege' LIMIT 1)
+                                     ORDER BY time DESC))[1]) AS evidence,
+              min(time) AS first_seen, max(time) AS last_seen
+         FROM s GROUP BY subj`,
+      [],
+    ),
+
+  // One finding per grant: the actions it covered that needed less than it gave.
+  "over-broad-grant": (ctx) =>
+    run(
+      ctx,
+      "over-broad-grant",
+      `SELECT 'grant:' || ag.id AS subject,
+              'Grant ' || ag."externalId" || ' (' || ag.privilege || ' for ' || ag.principal || ') is broader than the ' || count(*) ||
+                ' privileged actions it covered needed' AS title,
+              (array_agg(g."sessionId" ORDER BY g.time DESC) FILTER (WHERE g."sessionId" IS NOT NULL))[1] AS session_id,
+              (array_agg(g."identityId") FILTER (WHERE g."identityId" IS NOT NULL))[1] AS identity_id,
+              (array_agg(g."eventId" ORDER BY g.time, g."eventId"))[1:${MAX_EVENTS}] AS event_ids,
+              jsonb_build_object('grant', ag."externalId", 'granted', ag.privilege, 'principal', ag.principal, 'platform', ag.platform,
+                'used', (array_agg(DISTINCT g."usedPrivilege"))[1:20], 'actions', count(*)) AS evidence,
+              min(g.time) AS first_seen, max(g.time) AS last_seen
+         FROM governance_check g JOIN access_grant ag ON ag.id = g."grantId"
+        WHERE g."tenantId" = $1 AND 'over_broad_grant' = ANY(g.statuses)
+        GROUP BY ag.id`,
       [],
     ),
 

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { NormalizedEvent } from "@/lib/events/schema";
 import { validateEvent } from "@/lib/events/validate";
 import { repairStringsInPlace } from "@/lib/events/well-formed";
-import { NormalizeError, type DetectProbe, type NormalizeContext, type Source } from "./types";
+import type { CatalogEntry } from "./privileged";
+import { NormalizeError, type CallerNamedActor, type DetectProbe, type NormalizeContext, type Source } from "./types";
 
 export type SourceDefinition = {
   platform: string;
@@ -11,6 +12,9 @@ export type SourceDefinition = {
   detect(probe: DetectProbe): number;
   /** Maps one record; may return events typed as NormalizedEvent without having validated them. */
   normalize(record: unknown, ctx: NormalizeContext): NormalizedEvent[];
+  /** The privileged-action catalog (lib/sources/<platform>/privileged.ts); [] for feeds whose records are never privileged actions. */
+  privileged: readonly CatalogEntry[];
+  callerNamedActor?: CallerNamedActor;
 };
 
 /** Prefix of the reason when a source produced an event the schema refuses (a source bug, or odd input). */
@@ -27,6 +31,8 @@ export function defineSource(def: SourceDefinition): Source {
     platform: def.platform,
     label: def.label,
     formats: def.formats,
+    privileged: def.privileged,
+    callerNamedActor: def.callerNamedActor,
     detect: (probe) => {
       const s = def.detect(probe);
       return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0;

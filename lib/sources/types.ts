@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from "@/lib/events/schema";
+import type { CatalogEntry } from "./privileged";
 
 // The one interface every platform source implements. A source never reads files itself: lib/sources/read
 // splits a file into records (exact bytes), the pipeline parses each record's JSON, and the source maps the
@@ -46,6 +47,30 @@ export type Source = {
    * that reason. Any other exception is a bug in the source.
    */
   normalize(record: unknown, ctx: NormalizeContext): NormalizedEvent[];
+  /**
+   * The platform's privileged-action catalog (lib/sources/<platform>/privileged.ts): which events are privileged
+   * actions, their category and the privilege they need, each entry citing its vendor page. Read by lib/governance.
+   */
+  privileged: readonly CatalogEntry[];
+  /** Where the platform lets the caller name the actor (AWS role session names): what proves who acted instead. */
+  callerNamedActor?: CallerNamedActor;
+};
+
+/**
+ * A platform whose records can carry an actor name the caller chose (AWS AssumeRole RoleSessionName, the Name of
+ * GetFederationToken): such a name proves nothing about who acted. Governance matches approvals and grants to it only
+ * when something else proves the person: the field below, a session issuer only an identity provider can use, or a
+ * correlation link (an IdP sign-in with the same address, a credential lineage).
+ */
+export type CallerNamedActor = {
+  /** Actor types (event.actor.type, verbatim) whose name is chosen by the caller. */
+  actorTypes: readonly string[];
+  /** The key in event.extra that carries a name the caller cannot change (AWS sourceIdentity). */
+  provenNameField: string;
+  /** Session issuers (event.session.issuer) only an identity provider can assume, which name the session after the signed-in user. */
+  idpNamedIssuer: RegExp;
+  /** Why the name is caller-chosen, for the check's reason. */
+  what: string;
 };
 
 /** A record that cannot be normalized; `message` (= reason) is stored with the quarantined record. */

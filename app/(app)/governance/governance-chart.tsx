@@ -5,15 +5,25 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 export type StatusSeries = { key: string; name: string };
 export type CategoryBar = { label: string } & Record<string, number | string>;
 
-// Colours per status: green for ok, reds and ambers for the problems, grey for "no grant". The same figures
-// are in the cards and the table, so the chart is a view, not the only source of the numbers.
+// Colours per shown status: green for ok, reds for missing or invalid approval, ambers and browns for the JIT
+// window, greys for thin evidence. The same figures are in the cards and the table, so the chart is a view, not the
+// only source of the numbers.
 const COLORS: Record<string, string> = {
   ok: "#1b7f3b",
+  identity_unproven: "#4a1d6b",
+  ticket_rejected: "#7a1a10",
   unapproved: "#b42318",
-  outside_window: "#b35c00",
-  no_grant: "#6b7685",
-  unapproved_outside_window: "#7a1a10",
-  unapproved_no_grant: "#a23d7a",
+  grant_ticket_invalid: "#a23d7a",
+  approval_unscoped: "#c0392b",
+  approved_after_action: "#d35400",
+  approval_not_yet_valid: "#e67e22",
+  approval_expired: "#b35c00",
+  self_approved: "#8e2b5c",
+  approver_unknown: "#6b7685",
+  ticket_overused: "#8a7a00",
+  standing_privilege: "#5c2d0e",
+  outside_window: "#9a6b00",
+  over_broad_grant: "#4f5b6b",
 };
 
 export function GovernanceChart({ data, series }: { data: CategoryBar[]; series: StatusSeries[] }) {

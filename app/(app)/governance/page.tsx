@@ -9,9 +9,11 @@ import {
   CATEGORY_LABEL,
   CHECK_STATUSES,
   PRIVILEGED_CATEGORIES,
+  RULE_LABEL,
   STATUS_LABEL,
   checksQuery,
   type CheckSort,
+  type CheckStatus,
   type ChecksQuery,
   type GovernanceCheckItem,
 } from "@/lib/governance/types";
@@ -41,16 +43,22 @@ const COLUMNS: { key: CheckSort | null; label: string }[] = [
 const yesNo = (v: boolean | null, yes: string, no: string, none = "—") =>
   v === null ? <span className="muted">{none}</span> : v ? yes : no;
 
+// Statuses that are findings of their own weight (red) and those that say evidence is thin or loose (amber).
+const WARN: ReadonlySet<CheckStatus> = new Set(["approver_unknown", "ticket_overused", "over_broad_grant"]);
+const tone = (s: CheckStatus) => (s === "ok" ? "ok" : WARN.has(s) ? "warn" : "bad");
+
 function ApprovalCell({ c }: { c: GovernanceCheckItem }) {
-  if (!c.approval) return <span className="muted">no ticket</span>;
+  if (!c.approval) return <span className="muted">{c.approvalRef ? `${c.approvalRef} (not in the approval feeds)` : "no ticket"}</span>;
   const a = c.approval;
   return (
     <>
       <span className={c.approved ? "gov-yes" : "gov-no"}>{c.approved ? "Approved" : "Not approved"}</span> {a.ticketKey}
       <div className="gov-sub">
+        {a.state ? `state ${a.state}; ` : ""}
         {a.approver ? `by ${a.approver}` : "approver not recorded"}
+        {a.approvedAt ? ` at ${fmtTime(a.approvedAt)}` : ""}
         <br />
-        {a.windowStart ? fmtTime(a.windowStart) : "…"} – {a.windowEnd ? fmtTime(a.windowEnd) : "…"}
+        window {a.windowStart ? fmtTime(a.windowStart) : "…"} – {a.windowEnd ? fmtTime(a.windowEnd) : "…"}
       </div>
     </>
   );
@@ -63,8 +71,25 @@ function GrantCell({ c }: { c: GovernanceCheckItem }) {
     <>
       <span className={c.insideWindow ? "gov-yes" : "gov-no"}>{c.insideWindow ? "Inside" : "Outside"}</span> {g.privilege}
       <div className="gov-sub">
-        {fmtTime(g.grantedAt)} – {g.endsAt ? fmtTime(g.endsAt) : "open-ended"}
+        {g.externalId}: {fmtTime(g.grantedAt)} – {g.endsAt ? fmtTime(g.endsAt) : "open-ended"}
       </div>
+    </>
+  );
+}
+
+function StatusCell({ c }: { c: GovernanceCheckItem }) {
+  return (
+    <>
+      <span className={`gov-status gov-tone-${tone(c.status)}`}>{STATUS_LABEL[c.status] ?? c.status}</span>
+      {c.statuses.length > 1 ? (
+        <div className="gov-sub">
+          also{" "}
+          {c.statuses
+            .filter((s) => s !== c.status)
+            .map((s) => STATUS_LABEL[s] ?? s)
+            .join(", ")}
+        </div>
+      ) : null}
     </>
   );
 }
@@ -84,24 +109,24 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
   const href = (patch: Record<string, string | number | undefined>) => listHref("/governance", raw, patch);
 
   const s = summary.byStatus;
+  // The totals, then one card per failing rule that has checks (a check failing several rules counts under each).
   const cards = [
     { label: "Privileged actions", value: summary.total, status: undefined, tone: "" },
     { label: "OK", value: s.ok, status: "ok", tone: "gov-card-ok" },
-    {
-      label: "Without approval",
-      value: s.unapproved + s.unapproved_outside_window + s.unapproved_no_grant,
-      status: "problem",
-      tone: "gov-card-bad",
-    },
-    {
-      label: "Outside the grant window",
-      value: s.outside_window + s.unapproved_outside_window,
-      status: "outside_window",
-      tone: "gov-card-bad",
-    },
-    { label: "No JIT grant", value: s.no_grant + s.unapproved_no_grant, status: "no_grant", tone: "gov-card-warn" },
-    { label: "Grant broader than used", value: summary.broader, status: undefined, tone: "gov-card-warn" },
+    { label: "Any problem", value: summary.total - s.ok, status: "problem", tone: "gov-card-bad" },
+    ...CHECK_STATUSES.filter((st) => st !== "ok" && s[st] > 0).map((st) => ({
+      label: STATUS_LABEL[st],
+      value: s[st],
+      status: st,
+      tone: tone(st) === "warn" ? "gov-card-warn" : "gov-card-bad",
+    })),
   ];
+  const exportParams = new URLSearchParams(
+    Object.entries(raw).filter(
+      (e): e is [string, string] => typeof e[1] === "string" && e[1] !== "" && !["offset", "limit"].includes(e[0]),
+    ),
+  );
+  const exportHref = `/api/v1/governance/checks/export${exportParams.size ? `?${exportParams}` : ""}`;
   const series = CHECK_STATUSES.filter((st) => summary.byCategory.some((c) => c[st] > 0)).map((st) => ({
     key: st,
     name: STATUS_LABEL[st],
@@ -116,7 +141,14 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
     <>
       <PageHeader
         title="Governance"
-        description="Did the right privilege exist only long enough to complete the approved task? Every privileged action (role, permission and policy changes, exports, credentials, app consent, configuration) joined to the ticket that approved it, the JIT grant that made it possible and the policy decision recorded at request time."
+        description="Did the right privilege exist only long enough to complete the approved task? Every privileged action (role, permission and policy changes, exports, credentials, app consent, configuration) joined to the ticket that approved it, the JIT grant that made it possible and the policy decision recorded at request time, and judged rule by rule: proven identity, ticket state and scope, approval before the action and still valid, separation of duties, ticket reuse, JIT window and grant breadth."
+        actions={
+          noneAtAll ? undefined : (
+            <a className="btn btn-secondary btn-small" href={exportHref} download data-testid="governance-export-csv">
+              Export CSV
+            </a>
+          )
+        }
       />
       <AnalysisAsOf status={analysis} mayRun={can(user.role, "ingest.write")} />
       {noneAtAll ? (
@@ -178,6 +210,7 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                 any="Any status"
                 options={[
                   { value: "problem", label: "Any problem (not OK)" },
+                  // A failing status shows every check failing that rule, also where another status is shown first.
                   ...CHECK_STATUSES.map((st) => ({ value: st, label: STATUS_LABEL[st] })),
                 ]}
               />
@@ -257,9 +290,21 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                               c.action
                             )}
                             {c.targetName ? <div className="gov-sub">on {c.targetName}</div> : null}
+                            <div className="gov-sub">{c.reason}</div>
                             <details className="gov-reasons">
-                              <summary>Why</summary>
+                              <summary>Every rule</summary>
                               <ul>
+                                {c.checks.map((r) => (
+                                  <li key={r.rule} data-result={r.result}>
+                                    <strong>{RULE_LABEL[r.rule] ?? r.rule}</strong>:{" "}
+                                    {r.result === "pass"
+                                      ? "passed"
+                                      : r.result === "skip"
+                                        ? "not applicable"
+                                        : (STATUS_LABEL[r.status!] ?? r.status)}{" "}
+                                    — {r.reason}
+                                  </li>
+                                ))}
                                 {c.reasons.map((r) => (
                                   <li key={r}>{r}</li>
                                 ))}
@@ -283,7 +328,7 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                             )}
                           </td>
                           <td>
-                            <span className={`gov-status gov-status-${c.status}`}>{STATUS_LABEL[c.status] ?? c.status}</span>
+                            <StatusCell c={c} />
                           </td>
                         </tr>
                       ))}

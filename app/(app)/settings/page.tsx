@@ -16,6 +16,7 @@ const PERMISSION_LABELS: Record<Permission, string> = {
   "coverage.read": "View coverage gaps",
   "compliance.read": "View framework coverage",
   "governance.read": "View approval and JIT checks of privileged actions",
+  "governance.manage": "Change the approval and JIT check settings",
   "findings.read": "View risk findings",
   "findings.dismiss": "Dismiss and reopen findings",
   "cases.read": "Read cases",

@@ -9,6 +9,7 @@ import {
   isOrgEvent,
   normalizeAtlassian,
 } from "./normalize";
+import { ATLASSIAN_PRIVILEGED } from "./privileged";
 
 // The org audit log's {type: "events", attributes: {action, time, actor, context, container}} and Jira's
 // auditing records {summary, created, objectItem, authorAccountId, changedValues} are unlike any other platform's
@@ -46,6 +47,7 @@ function scoreRecord(r: unknown): number {
 
 export const atlassian = defineSource({
   platform: ATLASSIAN_PLATFORM,
+  privileged: ATLASSIAN_PRIVILEGED,
   label: "Atlassian audit log",
   formats: [
     'organization audit log API (GET /admin/v1/orgs/{orgId}/events: {"data": [...]})',

@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { AWS_PLATFORM, normalizeCloudTrail } from "./normalize";
+import { AWS_CALLER_NAMED_ACTOR, AWS_PRIVILEGED } from "./privileged";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -19,6 +20,8 @@ function scoreRecord(r: unknown): number {
 
 export const awsCloudTrail = defineSource({
   platform: AWS_PLATFORM,
+  privileged: AWS_PRIVILEGED,
+  callerNamedActor: AWS_CALLER_NAMED_ACTOR,
   label: "AWS CloudTrail",
   formats: [
     'trail files as delivered to S3 ({"Records": [...]}, .json.gz)',

@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { ENTRA_PLATFORM, isUnifiedAuditLogRecord, normalizeEntra, SIGNIN_CATEGORIES } from "./normalize";
+import { ENTRA_PRIVILEGED } from "./privileged";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -27,6 +28,7 @@ function scoreRecord(r: unknown): number {
 
 export const entra = defineSource({
   platform: ENTRA_PLATFORM,
+  privileged: ENTRA_PRIVILEGED,
   label: "Microsoft Entra ID",
   formats: [
     'sign-in logs: Graph /auditLogs/signIns ({"value": [...]} or array)',

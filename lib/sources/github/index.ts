@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { GITHUB_PLATFORM, normalizeGitHub } from "./normalize";
+import { GITHUB_PRIVILEGED } from "./privileged";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -20,6 +21,7 @@ function scoreRecord(r: unknown): number {
 
 export const github = defineSource({
   platform: GITHUB_PLATFORM,
+  privileged: GITHUB_PRIVILEGED,
   label: "GitHub audit log",
   formats: ["NDJSON (audit log streaming to storage)", "JSON array (REST /orgs/{org}/audit-log, /enterprises/{e}/audit-log)"],
   detect: (probe) => {

@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { GOOGLE_PLATFORM, normalizeGoogle } from "./normalize";
+import { GOOGLE_WORKSPACE_PRIVILEGED } from "./privileged";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -17,6 +18,7 @@ function scoreRecord(r: unknown): number {
 
 export const googleWorkspace = defineSource({
   platform: GOOGLE_PLATFORM,
+  privileged: GOOGLE_WORKSPACE_PRIVILEGED,
   label: "Google Workspace",
   formats: ["JSON (Admin SDK Reports activities.list pages {items:[...]})", "NDJSON (one activity per line; flattened exporter variant)"],
   detect: (probe) => meanScore(probe.records, scoreRecord),

@@ -25,6 +25,8 @@ function scoreRecord(r: unknown): number {
 
 export const jira = defineSource({
   platform: JIRA_PLATFORM,
+  // A ticket authorizes work and is never itself a privileged action: the platforms' own events show the privileged use.
+  privileged: [],
   label: "Jira issues (approvals)",
   formats: ['REST API search JSON ({"issues": [...]}, expand=changelog,names)', "single issue JSON", "NDJSON of issues"],
   detect: (probe) => {

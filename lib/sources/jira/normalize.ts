@@ -24,7 +24,7 @@ import { tryParseTime } from "../util/time";
 export const JIRA_PLATFORM = "jira";
 
 const APPROVING_STATUS = /^(approved|ready for implementation)$/i;
-const DECLINED_STATUS = /^(declined|rejected|canceled|cancelled|won't do)$/i;
+const DECLINED_STATUS = /^(declined|rejected|canceled|cancelled|withdrawn|won't do)$/i;
 const WINDOW_START = /^(change|planned|implementation) start( date)?( ?(&|and) ?time)?$/i;
 const WINDOW_END = /^(change|planned|implementation) (end|completion|finish)( date)?( ?(&|and) ?time)?$/i;
 

@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { isPurviewRow, isUalRecord, M365_PLATFORM, normalizeM365 } from "./normalize";
+import { M365_PRIVILEGED } from "./privileged";
 
 // CreationTime + Operation + RecordType/Workload/UserKey/OrganizationId is the UAL common schema (Entra ID's own
 // logs use createdDateTime/activityDateTime and refuse these records); a Purview CSV row carries AuditData.
@@ -20,6 +21,7 @@ function scoreRecord(r: unknown): number {
 
 export const m365 = defineSource({
   platform: M365_PLATFORM,
+  privileged: M365_PRIVILEGED,
   label: "Microsoft 365 Unified Audit Log",
   formats: [
     "Office 365 Management Activity API content blobs (JSON array of common-schema records)",

@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { normalizeOkta, OKTA_PLATFORM } from "./normalize";
+import { OKTA_PRIVILEGED } from "./privileged";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -20,6 +21,7 @@ function scoreRecord(r: unknown): number {
 
 export const okta = defineSource({
   platform: OKTA_PLATFORM,
+  privileged: OKTA_PRIVILEGED,
   label: "Okta System Log",
   formats: ["JSON array (GET /api/v1/logs)", "NDJSON"],
   detect: (probe) => {

@@ -11,11 +11,13 @@ import {
   type NormalizedEvent,
   type OcsfClassUid,
 } from "@/lib/events/schema";
+import { catalogVerdict } from "../privileged";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
+import { OKTA_PRIVILEGED } from "./privileged";
 
 // Okta System Log (GET /api/v1/logs, LogEvent objects), as the API returns them (JSON array pages) or as
 // exported line by line (NDJSON). Field reference: developer.okta.com/docs/reference/api/system-log/ and the
@@ -53,10 +55,6 @@ const CREDENTIAL_TYPE: Record<string, CredentialKind> = {
 // Factor checks: the event types of a factor verification, and the credential types that are factors.
 const MFA_EVENT = /^user\.authentication\.auth_via_mfa$/;
 const MFA_CREDENTIAL_TYPES = new Set(["OTP", "SMS", "EMAIL"]);
-
-// Event types that change or use administrative privilege (roles, policies, tokens, identity providers, zones).
-const PRIVILEGED =
-  /^(access\.request\.resolve$|user\.account\.privilege\.|group\.privilege\.|iam\.|policy\.lifecycle\.|policy\.rule\.|system\.api_token\.|system\.idp\.lifecycle\.|security\.authenticator\.lifecycle\.|zone\.|application\.policy\.|app\.oauth2\.as\.(?!token\.)|system\.org\.|user\.session\.impersonation\.|user\.mfa\.factor\.reset_all)/;
 
 /** A factor or password change made by someone to another user's account (an admin resetting Bob's factor). */
 function onAnotherUser(eventType: string, actorId: string | null, resources: EventResource[]): boolean {
@@ -402,7 +400,8 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     },
     user_agent: rawUa,
     resources,
-    privileged: PRIVILEGED.test(eventType) || onAnotherUser(eventType, keyText(field(actor, "id")), resources),
+    privileged:
+      catalogVerdict(OKTA_PRIVILEGED, eventType) === "privileged" || onAnotherUser(eventType, keyText(field(actor, "id")), resources),
     policy,
     jit: jitOf(eventType, resources, login, actorType, outcomeResult),
     approval: null,

@@ -1,6 +1,7 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { normalizePamGrant, PAM_GRANTS_PLATFORM, REQUIRED_FIELDS } from "./normalize";
+import { PAM_GRANTS_PRIVILEGED } from "./privileged";
 
 // A record is a grant when it has the format's own column names (docs/grant-format.md); grant_id is the one no
 // vendor log uses, so without it the score stays low.
@@ -15,6 +16,7 @@ function scoreRecord(r: unknown): number {
 
 export const pamGrants = defineSource({
   platform: PAM_GRANTS_PLATFORM,
+  privileged: PAM_GRANTS_PRIVILEGED,
   label: "Sessionproof grant feed (PAM/JIT)",
   formats: ["JSON array, NDJSON or CSV in the Sessionproof grant format (docs/grant-format.md)"],
   detect: (probe) => {

@@ -29,6 +29,8 @@ function scoreRecord(r: unknown): number {
 
 export const servicenow = defineSource({
   platform: SERVICENOW_PLATFORM,
+  // A ticket authorizes work and is never itself a privileged action: the platforms' own events show the privileged use.
+  privileged: [],
   label: "ServiceNow change requests and approvals",
   formats: [
     'Table API JSON: GET /api/now/table/change_request ({"result": [...]}, any sysparm_display_value)',

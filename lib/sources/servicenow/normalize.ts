@@ -74,7 +74,7 @@ function approvedOf(value: string | null): boolean | null {
 // change_request.state (ServiceNow's change model): 4 = Canceled. Other task tables number their states
 // differently, so the raw value counts only for change requests; a display value "Canceled" / "Closed Incomplete"
 // / "Closed Skipped" counts for any task.
-const CANCELED_DISPLAY = /^(cancell?ed|closed incomplete|closed skipped|rejected)$/i;
+const CANCELED_DISPLAY = /^(cancell?ed|closed incomplete|closed skipped|rejected|withdrawn)$/i;
 
 /** The task's own state says it was called off (whatever its approval field says). */
 function taskCanceled(r: Rec, table: string): boolean {
@@ -216,6 +216,7 @@ function normalizeApprover(r: Rec): NormalizedEvent {
     scope: text(raw(r, "comments")),
     linked_identities: [],
     linked_items: [],
+    record: "approver",
   };
   const targetId = target.value ?? doc.value;
   const resources: EventResource[] = [{ type: table ?? "task", id: targetId, name: target.display ?? doc.display }];
@@ -245,10 +246,19 @@ function normalizeTask(r: Rec): NormalizedEvent {
   if (!ticketKey) throw new NormalizeError("not a ServiceNow record: number and sys_id are missing");
   const approvalValue = raw(r, "approval");
   const table = raw(r, "sys_class_name") ?? "change_request";
-  // The approval decision wins (a rejected change that was then canceled stays rejected); an undecided or
-  // missing approval on a canceled task is a refusal too.
+  // Both the approval and the task's state are read: a canceled or closed-incomplete task never authorizes, also when
+  // its approval field still says approved; a rejected change that was then canceled stays rejected.
   const decided = approvedOf(approvalValue);
-  const approved = decided === true || approvalValue?.toLowerCase() === "rejected" ? decided : taskCanceled(r, table) ? false : decided;
+  const canceled = taskCanceled(r, table);
+  const approved = canceled ? false : decided;
+  const stateShown = refOf(field(r, "state")).display;
+  // The state as people read it: its display value, or "Canceled" for the raw change state 4.
+  const status =
+    canceled && approvalValue?.toLowerCase() !== "rejected"
+      ? stateShown && !/^-?\d+$/.test(stateShown)
+        ? stateShown
+        : "Canceled"
+      : approvalValue;
   const approvalSet = isoAt(r, "approval_set");
   const updated = isoAt(r, "sys_updated_on");
   // time = when it was approved (approval_set) if approved, else the last update.
@@ -266,7 +276,7 @@ function normalizeTask(r: Rec): NormalizedEvent {
   const approval: EventApproval = {
     system: SERVICENOW_PLATFORM,
     ticket_key: ticketKey,
-    status: approvalValue,
+    status,
     approved,
     requester,
     approver: null, // kept in sysapproval_approver records (their own events)

@@ -2,6 +2,7 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { normalizeSlack, SLACK_PLATFORM } from "./normalize";
+import { SLACK_PRIVILEGED } from "./privileged";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -17,6 +18,7 @@ function scoreRecord(r: unknown): number {
 
 export const slack = defineSource({
   platform: SLACK_PLATFORM,
+  privileged: SLACK_PRIVILEGED,
   label: "Slack audit logs",
   formats: ["JSON (Audit Logs API pages {entries:[...]})", "NDJSON (one entry per line)"],
   detect: (probe) => meanScore(probe.records, scoreRecord),
