@@ -102,7 +102,7 @@ export async function expectAppError(p: Promise<unknown>, code: string, message?
 // expected value is then counted by hand from the rows the test wrote. Only the columns given are written; the
 // others keep their defaults ("tenantId" is the one tenant). Each returns the new row's id as text.
 
-type CraftedTable = "event" | "identity" | "session" | "credential" | "governance_check";
+type CraftedTable = "event" | "identity" | "session" | "credential" | "governance_check" | "access_grant";
 
 async function insertRow(table: CraftedTable, row: Record<string, unknown>): Promise<string> {
   const cols = Object.entries(row).filter(([, v]) => v !== undefined);
@@ -191,7 +191,7 @@ export function seedCredential(
   return insertRow("credential", { id: crypto.randomUUID(), ...c });
 }
 
-/** A governance check of one event; `reasons` default []. */
+/** A governance check of one event; `reasons` and `checks` default [], `statuses` {} (ok). */
 export function seedGovernanceCheck(
   g: {
     eventId: string;
@@ -200,6 +200,8 @@ export function seedGovernanceCheck(
     action: string;
     category: string;
     status: string;
+    statuses?: string[];
+    checks?: object[];
     reasons?: string[];
   } & Nullable<{
     identityId: string;
@@ -207,9 +209,29 @@ export function seedGovernanceCheck(
     actorName: string;
     approvalRef: string;
     approved: boolean;
+    grantId: string;
     insideWindow: boolean;
     minutesOutside: number;
+    usedPrivilege: string;
   }>,
 ): Promise<string> {
-  return insertRow("governance_check", { id: crypto.randomUUID(), ...g, reasons: JSON.stringify(g.reasons ?? []) });
+  return insertRow("governance_check", {
+    id: crypto.randomUUID(),
+    ...g,
+    statuses: g.statuses ?? [],
+    checks: JSON.stringify(g.checks ?? []),
+    reasons: JSON.stringify(g.reasons ?? []),
+  });
+}
+
+/** A JIT/PAM grant row (its system's id is `externalId`). */
+export function seedAccessGrant(
+  g: { externalId: string; system: string; principal: string; privilege: string; platform: string; grantedAt: Date } & Nullable<{
+    expiresAt: Date;
+    revokedAt: Date;
+    ticketKey: string;
+    identityId: string;
+  }>,
+): Promise<string> {
+  return insertRow("access_grant", { id: crypto.randomUUID(), ...g });
 }

@@ -580,6 +580,8 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
         requested_by: { display_value: dana.email, value: r.hex(32) },
         assigned_to: { display_value: dana.email, value: r.hex(32) },
         cmdb_ci: { display_value: "Salesforce production", value: r.hex(32) },
+        // The object the change is for, as a structured field (governance does not read free text for scope).
+        u_resources: "salesforce:Report Export",
         start_date: iso(s1t - 5 * 60000)
           .replace("T", " ")
           .slice(0, 19),
@@ -591,6 +593,24 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
           .slice(0, 19),
       },
       { session: null, identity: dana.id, credential: null },
+    );
+    // The approver's record: Maria approved the change, so separation of duties can be checked.
+    add(
+      file("servicenow/sysapproval_approver.json", "servicenow", "envelope", { envelope: "result" }),
+      {
+        sys_id: r.hex(32),
+        approver: { display_value: maria.email, value: r.hex(32) },
+        sysapproval: { display_value: chg, value: r.hex(32) },
+        source_table: "change_request",
+        state: "approved",
+        sys_created_on: iso(s1t - 2 * 3600000)
+          .replace("T", " ")
+          .slice(0, 19),
+        sys_updated_on: iso(s1t - 3600000)
+          .replace("T", " ")
+          .slice(0, 19),
+      },
+      { session: null, identity: maria.id, credential: null },
     );
     gt.approvals.push({ id: `approval:${chg}`, system: "servicenow", ticketKey: chg, sessions: [sid] });
     const grantId = "pam-demo-0001";
@@ -1121,6 +1141,44 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
       { session: null, identity: p.id, credential: `cred:grant:${grantId}` },
     );
     credential(`cred:grant:${grantId}`, "jit_grant", "pam-grants", grantId, null);
+    // The change the grant names, approved by Dana for the afternoon: the approval still covers the late action, the
+    // grant no longer does.
+    const sn = (ms: number) => iso(ms).replace("T", " ").slice(0, 19);
+    add(
+      file("servicenow/change_request.json", "servicenow", "envelope", { envelope: "result" }),
+      {
+        sys_id: r.hex(32),
+        number: "CHG0041002",
+        sys_class_name: "change_request",
+        short_description: "Rotate the payments KMS key",
+        type: "normal",
+        state: "-1",
+        approval: "approved",
+        approval_set: sn(t - 30 * 60000),
+        requested_by: { display_value: p.email, value: r.hex(32) },
+        assigned_to: { display_value: p.email, value: r.hex(32) },
+        cmdb_ci: { display_value: "AWS production account 111122223333", value: r.hex(32) },
+        u_resources: "mrk-demo, payments-deployer, AdministratorAccess",
+        start_date: sn(t - 5 * 60000),
+        end_date: sn(t + 3 * 3600000),
+        sys_updated_on: sn(t - 30 * 60000),
+      },
+      { session: null, identity: p.id, credential: null },
+    );
+    add(
+      file("servicenow/sysapproval_approver.json", "servicenow", "envelope", { envelope: "result" }),
+      {
+        sys_id: r.hex(32),
+        approver: { display_value: dana.email, value: r.hex(32) },
+        sysapproval: { display_value: "CHG0041002", value: r.hex(32) },
+        source_table: "change_request",
+        state: "approved",
+        sys_created_on: sn(t - 40 * 60000),
+        sys_updated_on: sn(t - 30 * 60000),
+      },
+      { session: null, identity: dana.id, credential: null },
+    );
+    gt.approvals.push({ id: "approval:CHG0041002", system: "servicenow", ticketKey: "CHG0041002", sessions: [] });
     const key = `ASIA${r.alnum(16).toUpperCase()}`;
     const created = isoS(t + 300000);
     const arn = `arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_9f8e7d6c5b4a3f2e/${p.email}`;

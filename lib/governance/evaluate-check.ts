@@ -341,7 +341,8 @@ export function evaluateCheck({
       const best = scored[0];
       grant = best.g;
       inside = best.beyond === 0;
-      minutesOut = inside ? 0 : minutes(best.beyond);
+      // The measured offset: the tolerance decides inside or outside, it is not subtracted.
+      minutesOut = inside ? 0 : minutes(best.ms);
       const end = grantEnd(grant);
       const window = `${fmt(grant.grantedAt)} – ${end ? fmt(end) : "open-ended"}`;
       const name = `grant ${grant.externalId} ("${grant.privilege}" for ${grant.principal}, ${window})`;
@@ -358,7 +359,7 @@ export function evaluateCheck({
         jit = fail(
           "jit",
           "outside_window",
-          `${offset(best.ms)} ${edge} (${minutesOut} min beyond ${tolerance}): outside ${name}${revoked && grant.expiresAt ? `, which was to expire at ${fmt(grant.expiresAt)}` : ""}`,
+          `${offset(best.ms)} ${edge} (beyond ${tolerance}): outside ${name}${revoked && grant.expiresAt ? `, which was to expire at ${fmt(grant.expiresAt)}` : ""}`,
         );
       broader =
         grant.privilege.toLowerCase() !== classification.privilege.toLowerCase() &&

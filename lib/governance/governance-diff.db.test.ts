@@ -9,6 +9,7 @@ import { generateDemo } from "@/lib/demo/generate-demo";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
 import { runGovernanceChecks } from "./run-governance-checks";
+import { APPROVAL_FAILURES } from "./types";
 
 // runGovernanceChecks and runRiskRules write only what differs from the stored result. On the demo data, after
 // changes that add, alter and remove checks and findings, the stored result must equal a rebuild from nothing,
@@ -16,7 +17,7 @@ import { runGovernanceChecks } from "./run-governance-checks";
 
 const CHECK_COLS = `"eventId", platform, time, action, category, "identityId", "sessionId", "actorName", "targetName", "approvalId",
   "approvalRef", approved, "grantId", "insideWindow", "minutesOutside", "grantBroader", "usedPrivilege", "policyDecisionId",
-  "policyResult", status, reasons`;
+  "policyResult", status, statuses, checks, reasons`;
 const checks = async () => (await pool().query(`SELECT ${CHECK_COLS} FROM governance_check ORDER BY "eventId"`)).rows;
 const ids = async () =>
   new Map(
@@ -97,13 +98,19 @@ describe("governance checks and risk findings written as differences", () => {
     const before = await findings();
     expect(before.length).toBeGreaterThan(0);
 
-    // Make one unapproved privileged action approved (its finding must resolve), and remove another check.
+    // Make one unapproved privileged action approved (its finding must resolve; its other statuses stay), and rename
+    // the actor of another.
     const [approvedEvent, removedEvent] = (
       await pool().query<{ eventId: string }>(
-        `SELECT "eventId" FROM governance_check WHERE approved IS NOT TRUE ORDER BY "eventId" LIMIT 2`,
+        `SELECT "eventId" FROM governance_check WHERE statuses && $1::text[] ORDER BY "eventId" LIMIT 2`,
+        [APPROVAL_FAILURES],
       )
     ).rows.map((r) => r.eventId);
-    await pool().query(`UPDATE governance_check SET approved = true WHERE "eventId" = $1`, [approvedEvent]);
+    await pool().query(
+      `UPDATE governance_check SET approved = true, statuses = ARRAY(SELECT s FROM unnest(statuses) s WHERE s <> ALL($2::text[]))
+        WHERE "eventId" = $1`,
+      [approvedEvent, APPROVAL_FAILURES],
+    );
     await pool().query(`UPDATE governance_check SET "actorName" = 'someone else' WHERE "eventId" = $1`, [removedEvent]);
 
     const again = await runRiskRules({ ctx: system(), asOf });

@@ -3,11 +3,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectPlatform, getSource } from "@/lib/sources/registry";
 import { readFileItems, runFile } from "@/lib/sources/testing/samples";
-import { classifyPrivilegedAction, PLATFORM_RULES, unflaggedActivities } from "./privileged-actions";
+import { SOURCES } from "@/lib/sources/registry";
+import { okta } from "@/lib/sources/okta";
+import { classifyPrivilegedAction, unflaggedActivities } from "./privileged-actions";
 
-// The catalog against what the sources really emit: every privileged event of every fixture file of every
-// platform gets a category from a platform or generic rule, not the fallback; and the category a few known
-// events get is the one their meaning implies.
+// The catalog (lib/sources/<platform>/privileged.ts, read through the registry) against what the sources really
+// emit: every privileged event of every fixture file of every platform gets a category from a platform or generic
+// entry, not the fallback; every entry cites its vendor page; the events the issue names are (or are not)
+// privileged; and the category a few known events get is the one their meaning implies.
 
 const SOURCES_DIR = path.resolve(process.cwd(), "lib", "sources");
 const fixtureFiles = fs
@@ -16,10 +19,95 @@ const fixtureFiles = fs
   .flatMap((d) => fs.readdirSync(path.join(SOURCES_DIR, d, "fixtures")).map((f) => path.join(SOURCES_DIR, d, "fixtures", f)));
 
 describe("privileged-action catalog over the sources' fixtures", () => {
-  it("has rules (or says why not) for every platform with a source", () => {
+  it("keeps each platform's entries in its own folder, exported with the source, each citing a vendor page", () => {
     const platforms = fs.readdirSync(SOURCES_DIR).filter((d) => getSource(d) !== null);
     expect(platforms.length).toBe(14);
-    expect(platforms.filter((p) => !(p in PLATFORM_RULES))).toEqual([]);
+    for (const p of platforms) {
+      const entries = getSource(p)!.privileged;
+      // Approval feeds have none: a ticket is never itself a privileged action.
+      if (p === "servicenow" || p === "jira") expect(entries, p).toEqual([]);
+      else expect(fs.existsSync(path.join(SOURCES_DIR, p, "privileged.ts")), p).toBe(true);
+      for (const e of entries) {
+        const doc = e.doc;
+        // A vendor's page, or for the project's own grant format its document in this repository.
+        if (!/^https:\/\/[a-z0-9.-]+\.[a-z]{2,}\//.test(doc))
+          expect(fs.existsSync(path.resolve(process.cwd(), doc)), `${e.id}: ${doc}`).toBe(true);
+        expect(
+          e.id.startsWith(p === "aws-cloudtrail" ? "aws." : p === "google-workspace" ? "gws." : p === "pam-grants" ? "pam." : `${p}.`),
+          e.id,
+        ).toBe(true);
+      }
+    }
+    const ids = SOURCES.flatMap((s) => s.privileged.map((e) => e.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("Okta's own flag is the catalog's: token issuance and rate-limit notices are not privileged, impersonation is", () => {
+    const flag = (eventType: string) =>
+      okta.normalize(
+        {
+          uuid: `u-${eventType}`,
+          published: "2026-11-20T10:00:00.000Z",
+          eventType,
+          actor: { id: "00u1", type: "User", alternateId: "admin@example.com", displayName: "Admin" },
+          outcome: { result: "SUCCESS" },
+          target: [],
+        },
+        { fileName: "okta.json", position: 0 },
+      )[0].privileged;
+    for (const t of [
+      "system.org.rate_limit.warning",
+      "system.org.rate_limit.violation",
+      "system.client.rate_limit.violation",
+      "app.oauth2.as.token.grant.access_token",
+      "app.oauth2.as.authorize.code",
+    ]) {
+      expect(flag(t), t).toBe(false);
+      expect(classifyPrivilegedAction({ platform: "okta", eventName: t, activity: "other", privileged: true }), t).toBeNull();
+    }
+    for (const t of [
+      "user.session.impersonation.grant",
+      "user.account.privilege.grant",
+      "system.api_token.create",
+      "policy.rule.update",
+      "system.org.update",
+    ])
+      expect(flag(t), t).toBe(true);
+  });
+
+  it("classifies the privileged actions the platform profiles name", () => {
+    const cls = (platform: string, eventName: string, activity: string, privileged: boolean, targetName: string | null = null) =>
+      classifyPrivilegedAction({ platform, eventName, activity, privileged, targetName });
+    // Impersonation.
+    expect(cls("okta", "user.session.impersonation.grant", "assign_privileges", true)?.rule.id).toBe("okta.impersonation");
+    expect(cls("salesforce", "suOrgAdminLogin", "impersonate", true)?.rule.id).toBe("salesforce.login-as");
+    // Admin-group membership: a group named as an administrators' group, not any group.
+    expect(cls("okta", "group.user_membership.add", "add_user", false, "Okta Super Admins")?.category).toBe("admin_role_change");
+    expect(cls("okta", "group.user_membership.add", "add_user", false, "Marketing")).toBeNull();
+    expect(cls("entra", "Add member to group", "add_user", false, "Global Admins")?.rule.id).toBe("entra.admin-group-membership");
+    expect(cls("google-workspace", "ADD_GROUP_MEMBER", "add_user", true, "gcp-organization-admins")?.rule.id).toBe(
+      "gws.admin-group-membership",
+    );
+    expect(cls("aws-cloudtrail", "AddUserToGroup", "add_user", true)?.rule.id).toBe("aws.iam-role");
+    // Domain-wide delegation and app-owner additions.
+    expect(cls("google-workspace", "AUTHORIZE_API_CLIENT_ACCESS", "update", true)).toMatchObject({ category: "app_consent", level: 3 });
+    expect(cls("entra", "Add owner to application", "update", true)?.rule.id).toBe("entra.app-owner");
+    expect(cls("m365", "Add owner to service principal.", "update", true)?.rule.id).toBe("m365.app-owner");
+    // Audit and logging disablement.
+    for (const [name, id] of [
+      ["StopConfigurationRecorder", "aws.config-recorder"],
+      ["DeleteDetector", "aws.guardduty"],
+      ["PutBucketLogging", "aws.bucket-logging"],
+      ["StopLogging", "aws.cloudtrail"],
+    ])
+      expect(cls("aws-cloudtrail", name, "update", true)?.rule.id, name).toBe(id);
+    expect(cls("m365", "Set-MailboxAuditBypassAssociation", "update", true)?.rule.id).toBe("m365.audit-bypass");
+    expect(cls("m365", "Set-AdminAuditLogConfig", "update", true)?.rule.id).toBe("m365.admin-audit-config");
+    // GitHub: the source does not flag these; the catalog marks them.
+    expect(cls("github", "audit_log_streaming.destroy", "delete", false)?.rule.id).toBe("github.audit-log-streaming");
+    expect(cls("github", "repository_vulnerability_alerts.disable", "update", false)?.rule.id).toBe("github.vulnerability-alerts-off");
+    expect(cls("github", "workflows.delete_workflow_run", "delete", false)?.rule.id).toBe("github.workflow-run-deletion");
+    expect(cls("github", "user.promote", "other", false)).toMatchObject({ category: "admin_role_change", level: 3 });
   });
 
   it("classifies every privileged fixture event with a platform or generic rule", async () => {
@@ -91,6 +179,7 @@ describe("privileged-action catalog over the sources' fixtures", () => {
     expect(cat("aws-cloudtrail", "CreateAccessKey", "create")).toBe("credential_creation");
     expect(cat("aws-cloudtrail", "PutBucketPolicy", "update")).toBe("policy_change");
     expect(cat("aws-cloudtrail", "ScheduleKeyDeletion", "other", false)).toBe("config_change");
+    expect(cat("aws-cloudtrail", "PutBucketLogging", "update")).toBe("config_change");
     expect(cat("aws-cloudtrail", "GetObject", "read", false)).toBeNull();
     expect(cat("salesforce", "ReportExport", "export")).toBe("data_export");
     expect(cat("snowflake", "GRANT", "assign_privileges")).toBe("permission_change");

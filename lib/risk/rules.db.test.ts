@@ -2,7 +2,16 @@ import crypto from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
-import { expectAppError, seedCredential, seedEvent, seedGovernanceCheck, seedIdentity, seedSession, seedUser } from "@/test/factories";
+import {
+  expectAppError,
+  seedAccessGrant,
+  seedCredential,
+  seedEvent,
+  seedGovernanceCheck,
+  seedIdentity,
+  seedSession,
+  seedUser,
+} from "@/test/factories";
 import { RISK_RULES } from "./catalog";
 import { dismissFinding, reopenFinding } from "./dismiss-finding";
 import { getFinding } from "./get-finding";
@@ -74,18 +83,43 @@ const event = ({ min, platform, classUid, activity, status, actorName, privilege
 
 const govCheck = (
   eventId: string,
-  g: { approved: boolean | null; insideWindow: boolean | null; minutesOutside?: number; identityId?: string; sessionId?: string },
-) =>
-  seedGovernanceCheck({
+  g: {
+    approved: boolean | null;
+    insideWindow: boolean | null;
+    minutesOutside?: number;
+    identityId?: string;
+    sessionId?: string;
+    /** The failing statuses; by default those approved and insideWindow imply. */
+    statuses?: string[];
+    grantId?: string;
+    usedPrivilege?: string;
+    actorName?: string;
+  },
+) => {
+  const statuses = g.statuses ?? [...(g.approved === true ? [] : ["unapproved"]), ...(g.insideWindow === false ? ["outside_window"] : [])];
+  return seedGovernanceCheck({
     eventId,
     platform: "aws",
     time: at(0),
     action: "AttachRolePolicy",
     category: "permission_change",
     actorName: "ops",
-    status: "x",
     ...g,
+    status: statuses[0] ?? "ok",
+    statuses,
+    checks: statuses.map((st) => ({ rule: "x", result: "fail", status: st, reason: `because ${st}` })),
   });
+};
+
+/** n privileged events, one a minute from 0, created in order. */
+async function events(n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let min = 0; min < n; min++) out.push(await event({ min, privileged: true }));
+  return out;
+}
+
+const accessGrant = (o: { privilege: string; expiresAt: Date | null; externalId: string }) =>
+  seedAccessGrant({ ...o, system: "sessionproof.grant", principal: "ops@example.test", platform: "aws:1", grantedAt: at(-10) });
 
 type F = {
   ruleId: string;
@@ -118,6 +152,64 @@ describe("risk rules", () => {
     const f = await findings("privileged-without-approval");
     expect(f.map((x) => x.eventIds)).toEqual([[none], [unapproved]]);
     expect(await findings("privileged-outside-jit")).toEqual([]);
+  });
+
+  it("privileged-without-approval fires on every approval failure, not on JIT-only failures", async () => {
+    const late = await event({ min: 0, privileged: true });
+    const selfApproved = await event({ min: 1, privileged: true });
+    const standingOnly = await event({ min: 2, privileged: true });
+    await govCheck(late, { approved: true, insideWindow: true, statuses: ["approved_after_action"] });
+    await govCheck(selfApproved, { approved: true, insideWindow: true, statuses: ["self_approved", "standing_privilege"] });
+    await govCheck(standingOnly, { approved: true, insideWindow: null, statuses: ["standing_privilege"] });
+    await run();
+    const f = await findings("privileged-without-approval");
+    expect(f.map((x) => x.eventIds)).toEqual([[late], [selfApproved]]);
+  });
+
+  it("standing-privilege: one finding per open-ended grant and per actor and platform without a grant", async () => {
+    const open = await accessGrant({ privilege: "AdministratorAccess", expiresAt: null, externalId: "gr-open" });
+    const [a, b, c, d, e] = await events(5);
+    await govCheck(a, { approved: true, insideWindow: true, grantId: open, statuses: ["standing_privilege"] });
+    await govCheck(b, { approved: true, insideWindow: true, grantId: open, statuses: ["standing_privilege"] });
+    await govCheck(c, { approved: true, insideWindow: null, statuses: ["standing_privilege"], actorName: "bob" });
+    await govCheck(d, { approved: true, insideWindow: null, statuses: ["standing_privilege"], actorName: "bob" });
+    await govCheck(e, { approved: true, insideWindow: true }); // fine
+    await run();
+    const f = await findings("standing-privilege");
+    const byNumber = (xs: string[]) => [...xs].sort((p, q) => Number(p) - Number(q));
+    expect(f.map((x) => byNumber(x.eventIds).join(",")).sort()).toEqual([`${a},${b}`, `${c},${d}`].sort());
+    expect(f.find((x) => x.eventIds.includes(a))!.evidence).toMatchObject({
+      grant: "gr-open",
+      privilege: "AdministratorAccess",
+      actions: 2,
+    });
+  });
+
+  it("over-broad-grant: one finding per grant broader than its use", async () => {
+    const broad = await accessGrant({ privilege: "AdministratorAccess", expiresAt: at(60), externalId: "gr-broad" });
+    const fit = await accessGrant({ privilege: "IAMFullAccess", expiresAt: at(60), externalId: "gr-fit" });
+    const [a, b, c] = await events(3);
+    await govCheck(a, {
+      approved: true,
+      insideWindow: true,
+      grantId: broad,
+      statuses: ["over_broad_grant"],
+      usedPrivilege: "iam:AttachRolePolicy",
+    });
+    await govCheck(b, {
+      approved: true,
+      insideWindow: true,
+      grantId: broad,
+      statuses: ["over_broad_grant"],
+      usedPrivilege: "iam:PutRolePolicy",
+    });
+    await govCheck(c, { approved: true, insideWindow: true, grantId: fit, statuses: [] });
+    await run();
+    const f = await findings("over-broad-grant");
+    expect(f).toHaveLength(1);
+    expect([...f[0].eventIds].sort()).toEqual([a, b].sort());
+    expect(f[0].evidence).toMatchObject({ grant: "gr-broad", granted: "AdministratorAccess", actions: 2 });
+    expect((f[0].evidence.used as string[]).sort()).toEqual(["iam:AttachRolePolicy", "iam:PutRolePolicy"]);
   });
 
   it("privileged-outside-jit fires only when the check says outside the window", async () => {
@@ -322,6 +414,8 @@ describe("risk rules", () => {
       [
         "privileged-without-approval",
         "privileged-outside-jit",
+        "standing-privilege",
+        "over-broad-grant",
         "human-use-of-nhi",
         "nhi-network-change",
         "weak-authentication",

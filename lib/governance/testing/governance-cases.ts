@@ -27,7 +27,12 @@ type Identity = {
 };
 
 /** One CloudTrail call; `id` becomes its eventID (the case's subject is found by it). */
-function trail(id: string, who: string, min: number, o: Identity & { eventName?: string; roleName?: string } = {}) {
+export function trail(
+  id: string,
+  who: string,
+  min: number,
+  o: Identity & { eventName?: string; roleName?: string; source?: string; readOnly?: boolean } = {},
+) {
   const name = o.name ?? email(who);
   const type = o.type ?? "AssumedRole";
   const issuerArn = o.issuer === "role" ? ROLE_ISSUER : SSO_ISSUER;
@@ -69,7 +74,7 @@ function trail(id: string, who: string, min: number, o: Identity & { eventName?:
     eventVersion: "1.09",
     userIdentity,
     eventTime: at(min),
-    eventSource: "iam.amazonaws.com",
+    eventSource: o.source ?? "iam.amazonaws.com",
     eventName: o.eventName ?? "AttachRolePolicy",
     awsRegion: "eu-west-1",
     sourceIPAddress: "203.0.113.10",
@@ -78,7 +83,7 @@ function trail(id: string, who: string, min: number, o: Identity & { eventName?:
     responseElements: null,
     requestID: `req-${id}`,
     eventID: id,
-    readOnly: false,
+    readOnly: o.readOnly ?? false,
     eventType: "AwsApiCall",
     managementEvent: true,
     recipientAccountId: ACCOUNT,
@@ -518,7 +523,7 @@ export function governanceCases(): { files: CaseFiles; cases: GovernanceCase[] }
   );
   add(
     "3 minutes after the grant ended",
-    { status: "outside_window", reason: /3 min after it ended \(1 min beyond the 120 s clock-skew tolerance\)/ },
+    { status: "outside_window", reason: /3 min after it ended \(beyond the 120 s clock-skew tolerance\)/ },
     {
       min: 63,
     },
