@@ -268,7 +268,7 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                     </thead>
                     <tbody>
                       {page.items.map((c) => (
-                        <tr key={c.id} data-status={c.status}>
+                        <tr key={c.id} data-status={c.status} data-statuses={c.statuses.join(" ")}>
                           <td className="gov-nowrap">{fmtTime(c.time)}</td>
                           <td>{c.platform}</td>
                           <td>

@@ -4,6 +4,8 @@ import { can, PERMISSIONS, ROLE_DESCRIPTIONS, type Permission } from "@/lib/auth
 import { PageHeader } from "@/components/empty-state";
 import { RoleBadge } from "@/components/role-badge";
 import { getPublicKey } from "@/lib/ledger/public-key";
+import { getGovernanceSettings, jitRequiredOn } from "@/lib/governance/settings";
+import { supportedPlatformIds } from "@/lib/sources/registry";
 import { ApiTokens } from "./api-tokens";
 
 export const metadata = { title: "Settings" };
@@ -35,7 +37,8 @@ const PERMISSION_LABELS: Record<Permission, string> = {
 export default async function SettingsPage() {
   const user = await requirePage("/settings");
   const perms = Object.keys(PERMISSIONS) as Permission[];
-  const key = await getPublicKey({});
+  const [key, gov] = await Promise.all([getPublicKey({}), getGovernanceSettings()]);
+  const jitPlatforms = supportedPlatformIds().filter((p) => !["servicenow", "jira", "pam-grants"].includes(p));
   return (
     <>
       <PageHeader title="Settings" description="Your account, your role's permissions, and administration." />
@@ -103,6 +106,32 @@ export default async function SettingsPage() {
           <dd>
             <pre className="pem">{key.publicKeyPem}</pre>
           </dd>
+        </dl>
+      </section>
+      <section className="panel" aria-labelledby="gov-h" style={{ marginTop: "1rem" }}>
+        <h2 id="gov-h" style={{ marginTop: 0 }}>
+          Governance checks
+        </h2>
+        <p className="muted">
+          How privileged actions are judged against their approvals and JIT grants (used from the next analysis run).
+          {can(user.role, "governance.manage") ? (
+            <>
+              {" "}
+              Change them with <code>PUT /api/v1/governance/settings</code>; every change is in the audit trail.
+            </>
+          ) : null}
+        </p>
+        <dl className="kv" data-testid="governance-settings">
+          <dt>Approval validity without a planned window</dt>
+          <dd>{gov.approvalValidityHours} hours after approval</dd>
+          <dt>Most actions per ticket</dt>
+          <dd>{gov.maxActionsPerTicket}</dd>
+          <dt>Clock-skew tolerance at each window edge</dt>
+          <dd>{gov.clockSkewSeconds} seconds</dd>
+          <dt>JIT grant required on</dt>
+          <dd>{jitPlatforms.filter((p) => jitRequiredOn(gov, p)).join(", ") || <span className="muted">no platform</span>}</dd>
+          <dt>Approval alone suffices on</dt>
+          <dd>{jitPlatforms.filter((p) => !jitRequiredOn(gov, p)).join(", ") || <span className="muted">no platform</span>}</dd>
         </dl>
       </section>
       {can(user.role, "tokens.manage") ? <ApiTokens /> : null}
