@@ -28,7 +28,7 @@ describe("framework status", () => {
   });
 
   it("an approved governance check is evidence; an unapproved one alone is not", async () => {
-    await insertGovernanceCheck(900001, null, "unapproved_no_grant");
+    await insertGovernanceCheck(900001, null, "unapproved");
     expect((await statusOf("nist-csf-2.0", "PR.AA-05")).status).toBe("without_evidence");
 
     await insertGovernanceCheck(900002, true, "ok");

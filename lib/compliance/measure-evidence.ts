@@ -3,6 +3,7 @@ import { getCoverage } from "@/lib/coverage/get-coverage";
 import type { CoverageReport, EvidenceField } from "@/lib/coverage/types";
 import { EVIDENCE_FACTS, type FactId } from "./evidence-map";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { APPROVAL_FAILURES } from "@/lib/governance/types";
 
 // Measures every evidence fact and the findings per rule with a few aggregate queries (counts only: the event
 // table can be huge), so the status of all controls of all frameworks comes from one pass.
@@ -49,7 +50,8 @@ type Counts = {
 const COUNTS_SQL = `
   SELECT
     (SELECT count(*) FROM governance_check WHERE "tenantId" = $1) AS gov_total,
-    (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND approved IS TRUE) AS gov_approved,
+    -- Approved, and no approval rule failed (not expired, approved after the action, out of scope, self-approved, …).
+    (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND approved IS TRUE AND NOT (coalesce(statuses, '{}') && $2::text[])) AS gov_approved,
     (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND "grantId" IS NOT NULL) AS gov_with_grant,
     (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND "insideWindow" IS TRUE) AS gov_inside,
     (SELECT count(*) FROM ledger_checkpoint) AS cp_count,
@@ -66,7 +68,7 @@ const COUNTS_SQL = `
 export async function measureEvidence({ now = new Date() }: { now?: Date } = {}): Promise<Measurements> {
   const [coverage, counts, rules] = await Promise.all([
     getCoverage({ now }),
-    pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT]),
+    pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT, APPROVAL_FAILURES]),
     pool().query<{ ruleId: string; open: string; total: string }>(
       `SELECT "ruleId", count(*) FILTER (WHERE status = 'open') AS open, count(*) AS total
          FROM finding WHERE "tenantId" = $1 GROUP BY "ruleId"`,

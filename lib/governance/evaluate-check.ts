@@ -1,7 +1,15 @@
 import { REFUSED_TICKET_STATE } from "@/lib/ingest/project-governance";
 import { GRANT_PLATFORM_ALIASES, grantCoversPlatform, grantPrivilegeLevel, type Classification } from "./privileged-actions";
 import { jitRequiredOn, type GovernanceSettings } from "./settings";
-import { CATEGORY_LABEL, CHECK_STATUSES, type CheckRule, type CheckStatus, type FailingStatus, type RuleOutcome } from "./types";
+import {
+  CATEGORY_LABEL,
+  CHECK_RULES,
+  CHECK_STATUSES,
+  type CheckRule,
+  type CheckStatus,
+  type FailingStatus,
+  type RuleOutcome,
+} from "./types";
 
 // The matching of one privileged action to its approval ticket and JIT grant, as a pure function: each rule is a
 // named check with an outcome (pass, fail with its status, or skip) and a reason in plain words.
@@ -281,18 +289,7 @@ export function evaluateCheck({
   // ---- identity: a caller-chosen name proves no one; without proof nothing is matched to it.
   if (!event.identity.proven) {
     checks.push(fail("identity", "identity_unproven", event.identity.reason));
-    for (const rule of [
-      "ticket",
-      "grant_ticket",
-      "scope",
-      "approval_time",
-      "approval_validity",
-      "separation_of_duties",
-      "ticket_uses",
-      "jit",
-      "grant_breadth",
-    ] as const)
-      checks.push(skip(rule, "not matched: who acted is not proven"));
+    for (const rule of CHECK_RULES.slice(1)) checks.push(skip(rule, "not matched: who acted is not proven"));
     return result({});
   }
   checks.push(pass("identity", event.identity.reason));

@@ -73,18 +73,11 @@ export const STATUS_LABEL: Record<CheckStatus, string> = {
 };
 
 /** Statuses that say the action had no valid approval (the privileged-without-approval finding). */
-export const APPROVAL_FAILURES: readonly FailingStatus[] = [
-  "identity_unproven",
-  "ticket_rejected",
-  "unapproved",
-  "grant_ticket_invalid",
-  "approval_unscoped",
-  "approved_after_action",
-  "approval_not_yet_valid",
-  "approval_expired",
-  "self_approved",
-  "ticket_overused",
-];
+export const APPROVAL_FAILURES: readonly FailingStatus[] = CHECK_STATUSES.filter(
+  (s): s is FailingStatus =>
+    // Not about the approval: ok, thin evidence (approver_unknown) and the JIT rules.
+    !["ok", "approver_unknown", "standing_privilege", "outside_window", "over_broad_grant"].includes(s),
+);
 
 /** The named rules each check evaluates, in order. */
 export const CHECK_RULES = [

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
 import { setGovernanceSettings } from "@/lib/governance/set-governance-settings";
+import type { CliCheck } from "@/lib/governance/export-governance-checks";
 import { governanceCases, SETTINGS, T } from "@/lib/governance/testing/governance-cases";
 import type { CliIo } from "../command";
 import { commands } from "../registry";
@@ -20,25 +21,14 @@ function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
 }
 
-type Printed = {
-  eventId: string;
-  platform: string;
-  action: string;
-  actor: string | null;
-  status: string;
-  reason: string;
-  approval: string | null;
-  grant: string | null;
-};
-
 const { files, cases } = governanceCases();
-let printed: Printed[] = [];
+let printed: CliCheck[] = [];
 const nativeOf = new Map<string, string>();
 
-async function governanceJson(args: string[] = []): Promise<Printed[]> {
+async function governanceJson(args: string[] = []): Promise<CliCheck[]> {
   const io = capture();
   expect(await runCli({ argv: ["governance", "--json", ...args], commands, io }), io.stderr.join("\n")).toBe(0);
-  return JSON.parse(io.stdout.join("\n")) as Printed[];
+  return JSON.parse(io.stdout.join("\n")) as CliCheck[];
 }
 
 beforeAll(async () => {
