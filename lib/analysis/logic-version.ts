@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import pkg from "@/package.json";
 import { EVIDENCE_MAP, FACT_MAPPINGS } from "@/lib/compliance/evidence-map";
-import { PLATFORM_RULES } from "@/lib/governance/privileged-actions";
+import { PRIVILEGED_CATALOG } from "@/lib/governance/privileged-actions";
 import { RISK_RULES } from "@/lib/risk/catalog";
 
 // The version of the logic that produced a verdict: the app's version plus a hash of the catalogs the verdicts
 // are computed from (risk rules and their framework mappings, the control evidence map, the privileged-action
-// catalog). Two runs with the same logic version over the same events give the same verdicts, so a report can
+// catalog of every platform). The governance settings (lib/governance/settings.ts) are data, not logic: a run over
+// other settings can give other verdicts with the same logic version. Two runs with the same logic version over the same events give the same verdicts, so a report can
 // be reproduced; a changed rule changes the hash even when nobody bumped the version.
 
 export type LogicVersion = { appVersion: string; logicHash: string; label: string };
@@ -29,7 +30,7 @@ export function logicVersion(): LogicVersion {
     riskRules: RISK_RULES,
     evidenceMap: EVIDENCE_MAP,
     factMappings: FACT_MAPPINGS,
-    privilegedActions: PLATFORM_RULES,
+    privilegedActions: PRIVILEGED_CATALOG,
   });
   cached = { appVersion: pkg.version, logicHash, label: `${pkg.version}+${logicHash.slice(0, 12)}` };
   return cached;

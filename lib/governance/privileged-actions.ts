@@ -1,4 +1,10 @@
-import { entryMatches, type PrivilegedCategory, type PrivilegedEntry, type PrivilegeLevel } from "@/lib/sources/privileged";
+import {
+  entryMatches,
+  type CatalogEntry,
+  type PrivilegedCategory,
+  type PrivilegedEntry,
+  type PrivilegeLevel,
+} from "@/lib/sources/privileged";
 import { getSource, SOURCES } from "@/lib/sources/registry";
 
 // Classifies privileged actions with the catalog: each platform's own entries (lib/sources/<platform>/privileged.ts,
@@ -46,6 +52,15 @@ const GENERIC_RULES: readonly CatalogRule[] = [
     doc: OCSF_ACTIVITY,
   },
 ];
+
+/**
+ * The whole catalog as data, per platform (from the source registry) plus the generic entries: what the analysis
+ * run's logic hash covers (lib/analysis/logic-version.ts), so that a changed entry changes the hash.
+ */
+export const PRIVILEGED_CATALOG: Readonly<Record<string, readonly CatalogEntry[]>> = {
+  ...Object.fromEntries(SOURCES.map((s) => [s.platform, s.privileged])),
+  generic: GENERIC_RULES,
+};
 
 /** Every privileged event gets a category: what no rule names is a configuration change, and says so. */
 const FALLBACK_RULE: CatalogRule = { id: "fallback", category: "config_change", privilege: "{name}", level: 2, doc: OCSF_ACTIVITY };
