@@ -87,13 +87,27 @@ export const auditDetails = z.discriminatedUnion("type", [
     before: z.number().nullable(),
     after: z.number().nullable(),
   }),
-  // A purge run (lib/retention/purge-expired.ts): how many payloads were cleared and how many were kept for a hold.
+  // A purge run (lib/retention/purge-expired.ts): as of when, under which policy per source (the policy row and its
+  // last change; entries before these fields existed lack them), how many payloads were cleared and how many were
+  // kept for a hold.
   z.object({
     type: z.literal("retention.purged"),
     jobId: z.string(),
+    asOf: z.string().optional(),
     purged: z.number(),
     held: z.number(),
-    sources: z.array(z.object({ sourceId: z.string(), days: z.number(), cutoff: z.string(), purged: z.number(), held: z.number() })),
+    sources: z.array(
+      z.object({
+        sourceId: z.string(),
+        policyId: z.string().optional(),
+        policyUpdatedAt: z.string().optional(),
+        policyUpdatedById: z.string().nullable().optional(),
+        days: z.number(),
+        cutoff: z.string(),
+        purged: z.number(),
+        held: z.number(),
+      }),
+    ),
   }),
   // The audit trail itself exported (GET /api/v1/audit/export): the filters and how many entries left the system.
   z.object({

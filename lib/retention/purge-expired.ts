@@ -5,7 +5,6 @@ import { insertAudit } from "@/lib/audit/insert-audit";
 import { auditRow } from "@/lib/audit/record-audit";
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { AppError } from "@/lib/errors";
-import { heldPairsSql } from "./held-raw-records";
 import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResult } from "./types";
 
@@ -26,8 +25,11 @@ import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResul
 // together or not at all, so the audit trail never misses a purge and never shows one that did not happen. Inside
 // it the job walks the raw_record id space in chunks (a primary-key range scan each, so that no statement grows
 // with the store), with progress in the job row (written on another connection, so it shows while the purge
-// runs). Held ids are collected once into a temporary table at the start; the purge holds PURGE_LOCK until it
-// commits and placeHold waits for it, so no hold can appear mid-run.
+// runs). Which records of a chunk are held is asked of the database (sessionproof_held_raw_records, the definition
+// the raw_record trigger enforces: a purge statement that clears a held payload is refused, whoever sends it); the
+// purge holds PURGE_LOCK until it commits and placeHold waits for it, so no hold can appear mid-run. The audit entry
+// names who purged, as of when, and each source's policy (id, days, last change), and the purge flushes it into
+// the ledger before it returns.
 
 const CHUNK = 5000;
 
@@ -56,39 +58,48 @@ export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = C
           data: { status: "running", startedAt: new Date(), params: { now: now.toISOString() } },
         });
         const policies = (
-          await client.query<{ sourceId: string; days: number; cutoff: Date }>(
-            sql`SELECT p."sourceId"::text AS "sourceId", p.days, ${now}::timestamptz - make_interval(days => p.days) AS cutoff FROM retention_policy p ORDER BY p."sourceId"`,
+          await client.query<{
+            sourceId: string;
+            policyId: string;
+            days: number;
+            updatedAt: Date;
+            updatedById: string | null;
+            cutoff: Date;
+          }>(
+            sql`SELECT p."sourceId"::text AS "sourceId", p.id::text AS "policyId", p.days, p."updatedAt", p."updatedById"::text AS "updatedById",
+                       ${now}::timestamptz - make_interval(days => p.days) AS cutoff
+                  FROM retention_policy p ORDER BY p."sourceId"`,
           )
         ).rows;
         const bySource = new Map<string, PurgeSourceResult>(
           policies.map((p) => [p.sourceId, { sourceId: p.sourceId, days: p.days, cutoff: p.cutoff.toISOString(), purged: 0, held: 0 }]),
         );
         if (policies.length > 0) {
-          await client.query(`DROP TABLE IF EXISTS pg_temp.purge_held`);
-          await client.query(`CREATE TEMP TABLE purge_held (id bigint PRIMARY KEY) ON COMMIT DROP`);
-          await client.query(
-            `INSERT INTO purge_held WITH ${heldPairsSql()} SELECT DISTINCT "rawRecordId" FROM held_pairs WHERE "rawRecordId" IS NOT NULL`,
-          );
-          await client.query(`ANALYZE purge_held`);
           const max = Number((await client.query<{ m: string }>(`SELECT COALESCE(max(id), 0)::text AS m FROM raw_record`)).rows[0].m);
           for (let from = 0; from < max; from += chunkSize) {
             const to = Math.min(from + chunkSize, max);
+            // Which expired records are held is asked of the database's own definition, for this chunk's records
+            // (the raw_record trigger asks the same after the UPDATE and refuses the statement if one was held).
             const r = await client.query<{ sourceId: string; purged: string; held: string }>(
-              sql`WITH expired AS (
-                 SELECT r.id, r."sourceId", EXISTS (SELECT 1 FROM purge_held ph WHERE ph.id = r.id) AS held
+              sql`WITH expired AS MATERIALIZED (
+                 SELECT r.id, r."sourceId"
                    FROM raw_record r
                    JOIN retention_policy p ON p."sourceId" = r."sourceId"
                    LEFT JOIN LATERAL (SELECT max(e.time) AS t FROM event e WHERE e."rawRecordId" = r.id) ev ON true
                   WHERE r.id > ${from} AND r.id <= ${to} AND r."purgedAt" IS NULL
                     AND COALESCE(ev.t, r."receivedAt") < ${now}::timestamptz - make_interval(days => p.days)
+               ), held AS MATERIALIZED (
+                 SELECT DISTINCT h."rawRecordId" AS id FROM sessionproof_held_raw_records(ARRAY(SELECT id FROM expired)) h
+               ), x AS (
+                 SELECT e.id, e."sourceId", e.id IN (SELECT id FROM held) AS held FROM expired e
                ), done AS (
                  UPDATE raw_record r SET payload = NULL, "purgedAt" = now()
-                   FROM expired x WHERE r.id = x.id AND NOT x.held
+                   FROM x WHERE r.id = x.id AND NOT x.held
                  RETURNING r.id
                )
                SELECT x."sourceId"::text AS "sourceId",
                       count(*) FILTER (WHERE NOT x.held)::text AS purged, count(*) FILTER (WHERE x.held)::text AS held
-                 FROM expired x GROUP BY x."sourceId"`,
+                 FROM x GROUP BY x."sourceId"`,
             );
             for (const row of r.rows) {
               const s = bySource.get(row.sourceId);
@@ -107,9 +118,28 @@ export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = C
           held: sources.reduce((a, s) => a + s.held, 0),
           sources,
         };
+        // The audit entry says under which policy each source was purged: the policy row and its last change, so
+        // that the entry in the ledger names it even after the policy is changed or removed.
+        const policyOf = new Map(policies.map((p) => [p.sourceId, p]));
+        const auditSources = sources.map((s) => {
+          const p = policyOf.get(s.sourceId)!;
+          return { ...s, policyId: p.policyId, policyUpdatedAt: p.updatedAt.toISOString(), policyUpdatedById: p.updatedById };
+        });
         await insertAudit(
           client,
-          auditRow(ctx, { type: "retention.purged", jobId: job.id, purged: result.purged, held: result.held, sources }, "job", job.id),
+          auditRow(
+            ctx,
+            {
+              type: "retention.purged",
+              jobId: job.id,
+              asOf: now.toISOString(),
+              purged: result.purged,
+              held: result.held,
+              sources: auditSources,
+            },
+            "job",
+            job.id,
+          ),
         );
         await client.query(
           sql`UPDATE job SET status = 'succeeded', progress = 1, "finishedAt" = clock_timestamp(), result = ${JSON.stringify(result)}::jsonb,
