@@ -29,4 +29,15 @@ describe("parseEnv", () => {
     expect(oidcConfigured(e)).toBe(true);
     expect(e.SESSIONPROOF_OIDC_ROLE_CLAIM).toBe("sessionproof_role");
   });
+
+  it("takes the schema owner's URL only beside DATABASE_URL, the app's own role", () => {
+    expect(() => parseEnv({ SESSIONPROOF_OWNER_DATABASE_URL: "postgresql://owner@db/sp" })).toThrow(
+      /SESSIONPROOF_OWNER_DATABASE_URL: set DATABASE_URL too/,
+    );
+    expect(() => parseEnv({ DATABASE_URL: "postgresql://app@db/sp", SESSIONPROOF_OWNER_DATABASE_URL: "owner" })).toThrow(
+      /SESSIONPROOF_OWNER_DATABASE_URL: must be a postgresql:\/\/ connection URL/,
+    );
+    const e = parseEnv({ DATABASE_URL: "postgresql://app@db/sp", SESSIONPROOF_OWNER_DATABASE_URL: "postgresql://owner@db/sp" });
+    expect(e.SESSIONPROOF_OWNER_DATABASE_URL).toBe("postgresql://owner@db/sp");
+  });
 });

@@ -16,6 +16,15 @@ const envSchema = z
         .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
         .optional(),
     ),
+    // The schema owner's URL, with DATABASE_URL naming the app's own (unprivileged) role: migrations run as the owner
+    // and grant DATABASE_URL's role what the app needs (lib/db/app-role.ts; README, Database roles).
+    SESSIONPROOF_OWNER_DATABASE_URL: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+        .optional(),
+    ),
     SESSIONPROOF_DATA_DIR: z.string().default("./data"),
     SESSIONPROOF_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -63,6 +72,13 @@ const envSchema = z
         path: ["SESSIONPROOF_OIDC_ISSUER"],
         message:
           "single sign-on needs all three of SESSIONPROOF_OIDC_ISSUER, SESSIONPROOF_OIDC_CLIENT_ID and SESSIONPROOF_OIDC_CLIENT_SECRET",
+      });
+    }
+    if (env.SESSIONPROOF_OWNER_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSIONPROOF_OWNER_DATABASE_URL"],
+        message: "set DATABASE_URL too (the app's own role); the embedded PostgreSQL needs neither",
       });
     }
     if (Boolean(env.SESSIONPROOF_ADMIN_EMAIL) !== Boolean(env.SESSIONPROOF_ADMIN_PASSWORD)) {

@@ -1,6 +1,7 @@
 // `npm start`: the whole quick start in one command. Builds when the build is missing or older than the
-// sources, starts the embedded PostgreSQL (unless DATABASE_URL is set), applies migrations, creates the first
-// administrator, then serves the dashboard with `next start` and stops everything cleanly on Ctrl-C.
+// sources, starts the embedded PostgreSQL (unless DATABASE_URL is set), applies migrations as the schema's owner and
+// connects everything else as the app's own role, creates the first administrator, then serves the dashboard with
+// `next start` and stops everything cleanly on Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -9,7 +10,7 @@ import { loadOrCreateSecrets } from "../lib/secrets";
 import { portIsFree, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { applyMigrations } from "../lib/db/migrate";
+import { databaseRoles, ownerWarning, prepareDatabase } from "../lib/db/app-role";
 import { CORRELATION_NODE_FLAGS } from "../lib/correlation/engine/node-flags";
 import { buildIsStale } from "./lib/build";
 
@@ -55,14 +56,9 @@ async function main() {
   if (!env.DATABASE_URL) {
     log(`starting the embedded PostgreSQL (data in ${path.join(dataDir, "pg")})…`);
     embedded = await startEmbeddedPostgres({ dataDir, password: secrets.pgPassword, port: env.SESSIONPROOF_PG_PORT });
-    childEnv.DATABASE_URL = embedded.url;
-    fs.writeFileSync(path.join(dataDir, "runtime.json"), JSON.stringify({ databaseUrl: embedded.url, pid: process.pid }), {
-      mode: 0o600,
-    });
   } else {
     log("using the PostgreSQL server named by DATABASE_URL");
   }
-  process.env.DATABASE_URL = childEnv.DATABASE_URL;
 
   let child: ChildProcess | null = null;
   let stopping = false;
@@ -85,9 +81,23 @@ async function main() {
   process.on("SIGTERM", () => void stop(0));
 
   try {
-    const m = await applyMigrations(childEnv.DATABASE_URL!);
+    // Migrations run as the schema's owner; the web server and everything below connect as the app's own role,
+    // which cannot switch off the ledger's and the legal holds' triggers (lib/db/app-role.ts).
+    const database = await prepareDatabase(
+      databaseRoles({ embedded: embedded ? { url: embedded.url, appPassword: secrets.pgAppPassword } : undefined, env }),
+    );
+    const m = database.migrations;
     if (m.applied.length) log(`database schema: applied ${m.applied.join(", ")}`);
     for (const name of m.checksumMismatches) log(`warning: migration ${name} changed after it was applied`);
+    childEnv.DATABASE_URL = database.url;
+    process.env.DATABASE_URL = database.url;
+    if (embedded) {
+      fs.writeFileSync(path.join(dataDir, "runtime.json"), JSON.stringify({ databaseUrl: database.url, pid: process.pid }), {
+        mode: 0o600,
+      });
+    }
+    const risk = await ownerWarning(database.url);
+    if (risk) log(`warning: ${risk}`);
 
     // The checkpoint signing key exists from the first start, so Settings can show its fingerprint at once.
     process.env.SESSIONPROOF_DATA_DIR = dataDir;

@@ -3,16 +3,24 @@ import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
-import { applyMigrations } from "../lib/db/migrate";
 import { processAlive } from "../lib/db/process-alive";
+import { prepareDatabase } from "../lib/db/app-role";
 
 export const TEMPLATE_DB = "sessionproof_test_template";
+// The tests' app role, as the embedded start creates sessionproof_app: lib/ connects as it (test/setup-db.ts), so
+// every db test also proves that the app's grants suffice. Roles are per server: on a shared TEST_DATABASE_URL
+// server it is created once and kept (parallel runs share it).
+const APP_ROLE = { role: "sessionproof_test_app", password: "test-only-app-password" };
 
 declare module "vitest" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   export interface ProvidedContext {
     adminUrl: string;
     templateDb: string;
+    /** The app role's credentials; null when the server's admin user may not create roles. */
+    appRole: { role: string; password: string } | null;
+    /** Why there is no app role (then lib/ connects as the admin user and the least-privilege tests are skipped). */
+    appRoleUnavailable: string | null;
   }
 }
 
@@ -56,9 +64,19 @@ export async function setup(project: TestProject) {
   for (const r of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
   await admin.end();
-  await applyMigrations(withDatabase(adminUrl, TEMPLATE_DB));
+  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
+  let appRoleUnavailable: string | null = null;
+  try {
+    await prepareDatabase({ ownerUrl: templateUrl, createRole: APP_ROLE });
+  } catch (err) {
+    if ((err as { code?: string }).code !== "42501") throw err;
+    appRoleUnavailable = `the TEST_DATABASE_URL user may not create the role ${APP_ROLE.role}: ${(err as Error).message}`;
+    console.log(`[test] ${appRoleUnavailable}; the tests connect as that user`);
+  }
   project.provide("adminUrl", adminUrl);
   project.provide("templateDb", TEMPLATE_DB);
+  project.provide("appRole", appRoleUnavailable ? null : APP_ROLE);
+  project.provide("appRoleUnavailable", appRoleUnavailable);
 }
 
 export async function teardown() {

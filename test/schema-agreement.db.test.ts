@@ -3,6 +3,7 @@ import fs from "node:fs";
 import pg from "pg";
 import { getDMMF } from "@prisma/internals";
 import { listMigrations } from "../lib/db/migrate";
+import { ownerUrl } from "./owner-db";
 
 // The migrations (applied to this file's database by test/setup-db.ts) and prisma/schema.prisma must describe
 // the same database: every model and field exists with its type and nullability, every enum with its values,
@@ -27,7 +28,8 @@ beforeAll(async () => {
 });
 
 async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  // As the owner: the app's role sees only the tables it was granted in information_schema.
+  const c = new pg.Client({ connectionString: ownerUrl() });
   await c.connect();
   try {
     return (await c.query<T>(sql)).rows;
@@ -147,7 +149,7 @@ describe("migrations agree with schema.prisma", () => {
   });
 
   it("notices drift: a column the schema lacks, and a column that is gone", async () => {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const c = new pg.Client({ connectionString: ownerUrl() });
     await c.connect();
     await c.query(`ALTER TABLE "setting" ADD COLUMN "stray" TEXT`);
     await c.query(`ALTER TABLE "job" DROP COLUMN "message"`);

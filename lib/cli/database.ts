@@ -4,13 +4,13 @@ import pg from "pg";
 import { dataDir as resolveDataDir, parseEnv } from "@/lib/env";
 import { loadOrCreateSecrets } from "@/lib/secrets";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
-import { applyMigrations } from "@/lib/db/migrate";
 import { processAlive } from "@/lib/db/process-alive";
+import { databaseRoles, prepareDatabase } from "@/lib/db/app-role";
 
 // "Get me a database": the server named by DATABASE_URL when set; otherwise the embedded PostgreSQL of the data
-// folder, exactly as `npm start` runs it (same cluster, same password from secrets.json). When the dashboard is
-// already running on that folder its server is reused (runtime.json, written by scripts/start.ts), since two
-// postmasters cannot share one cluster. An embedded server started here is stopped by close().
+// folder, exactly as `npm start` runs it (same cluster, same passwords from secrets.json, the same app role). When
+// the dashboard is already running on that folder its server is reused (runtime.json, written by scripts/start.ts),
+// since two postmasters cannot share one cluster. An embedded server started here is stopped by close().
 
 export type CliDatabase = {
   url: string;
@@ -55,7 +55,7 @@ export async function openCliDatabase({ migrate = false, log = () => undefined }
   const noop = async () => undefined;
   if (env.DATABASE_URL) {
     if (migrate) {
-      const m = await applyMigrations(env.DATABASE_URL);
+      const m = (await prepareDatabase(databaseRoles({ env }))).migrations;
       if (m.applied.length) log(`database schema: applied ${m.applied.join(", ")}`);
     }
     return { url: env.DATABASE_URL, source: "env", close: noop };
@@ -67,14 +67,15 @@ export async function openCliDatabase({ migrate = false, log = () => undefined }
     return { url: running, source: "running-app", close: noop };
   }
   log(`starting the embedded PostgreSQL (data in ${path.join(dir, "pg")})…`);
-  const secrets = loadOrCreateSecrets(dir);
-  const embedded = await startEmbeddedPostgres({ dataDir: dir, password: secrets.pgPassword, port: env.SESSIONPROOF_PG_PORT });
+  const { pgPassword, pgAppPassword } = loadOrCreateSecrets(dir);
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, password: pgPassword, port: env.SESSIONPROOF_PG_PORT });
   try {
-    const m = await applyMigrations(embedded.url);
-    if (m.applied.length) log(`database schema: applied ${m.applied.join(", ")}`);
+    // Migrated as the owner; the command runs as the app's own role, as the dashboard does.
+    const database = await prepareDatabase(databaseRoles({ embedded: { url: embedded.url, appPassword: pgAppPassword }, env }));
+    if (database.migrations.applied.length) log(`database schema: applied ${database.migrations.applied.join(", ")}`);
+    return { url: database.url, source: "embedded", close: () => embedded.stop() };
   } catch (err) {
     await embedded.stop();
     throw err;
   }
-  return { url: embedded.url, source: "embedded", close: () => embedded.stop() };
 }

@@ -1,5 +1,6 @@
 import type { CliCommand } from "./command";
 import { correlateCommands } from "./commands/correlate";
+import { dbCommands } from "./commands/db";
 import { demoCommands } from "./commands/demo";
 import { exportCommands } from "./commands/export";
 import { governanceCommands } from "./commands/governance";
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   ...demoCommands,
   ...exportCommands,
   ...retentionCommands,
+  ...dbCommands,
 ];

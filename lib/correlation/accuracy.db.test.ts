@@ -6,6 +6,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import type { GroundTruth } from "@/lib/demo/generate-demo";
 import { loadDemoIfEmpty } from "@/lib/demo/load-demo";
+import { withCredentials } from "@/lib/db/app-role";
 
 // The correlation engine against the demo dataset's ground truth, on several seeds (each in a fresh database
 // cloned from the test template): the demo goes through the real pipeline (files, ingest, correlation run),
@@ -53,7 +54,8 @@ async function withFreshDatabase<T>(label: string, fn: () => Promise<T>): Promis
   const previous = process.env.DATABASE_URL;
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
+  const appRole = inject("appRole");
+  process.env.DATABASE_URL = appRole ? withCredentials(url.toString(), appRole.role, appRole.password) : url.toString();
   try {
     return await fn();
   } finally {

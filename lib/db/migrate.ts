@@ -45,7 +45,9 @@ export async function applyMigrations(url: string, dir = MIGRATIONS_DIR): Promis
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
-    await client.query(CREATE_TABLE);
+    // Created only when missing: the app's role may read it (the CLI checks for pending migrations) but not create it.
+    const table = await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`);
+    if (table.rows[0].t === null) await client.query(CREATE_TABLE);
     const done = await client.query<{ migration_name: string; checksum: string }>(
       `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
@@ -72,7 +74,11 @@ export async function applyMigrations(url: string, dir = MIGRATIONS_DIR): Promis
           { client },
         );
       } catch (err) {
-        throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+        const hint =
+          (err as { code?: string }).code === "42501"
+            ? " (this role may not change the schema: run migrations as its owner, with SESSIONPROOF_OWNER_DATABASE_URL; see README, Database roles)"
+            : "";
+        throw new Error(`Migration ${m.name} failed: ${(err as Error).message}${hint}`, { cause: err });
       }
       result.applied.push(m.name);
     }

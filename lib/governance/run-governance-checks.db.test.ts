@@ -216,7 +216,7 @@ describe("evaluateCheck and the catalog (pure)", () => {
 
 describe("governance checks over the demo dataset", () => {
   it("finds story 8's action after the grant expired and story 9's unapproved agent change; story 1's one-report export is not judged", async () => {
-    await pool().query(`TRUNCATE governance_check`);
+    await pool().query(`DELETE FROM governance_check`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-demo-gov-"));
     generateDemo({ seed: 3, scale: 1, outDir: dir });
     const gt = JSON.parse(fs.readFileSync(path.join(dir, "ground-truth.json"), "utf8")) as GroundTruth;

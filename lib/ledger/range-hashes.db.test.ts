@@ -7,6 +7,7 @@ import { MerkleTree } from "./merkle";
 import { clearRangeHashCache, computeRangeHashes } from "./range-hashes";
 import { append, createTestSource } from "./test-helpers";
 import { verifyLedger } from "./verify-ledger";
+import { ownerUrl } from "@/test/owner-db";
 
 // Subtree hashes of 1,024 leaves and more are kept in ledger_subtree, so that a new process signs a checkpoint or
 // builds proofs without re-reading every leaf. What they must never do: change a root, hide a tampered leaf from
@@ -44,7 +45,8 @@ beforeAll(async () => {
     `SELECT id::text AS id, "leafIndex"::text AS leaf FROM raw_record ORDER BY "leafIndex"`,
   );
   rawIds = r.rows.map((x) => ({ id: Number(x.id), leaf: Number(x.leaf) }));
-  attacker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  // Someone with the owner's or a superuser's rights: the app's own role cannot switch the triggers off.
+  attacker = new pg.Client({ connectionString: ownerUrl() });
   await attacker.connect();
   await attacker.query("SET session_replication_role = replica");
 });

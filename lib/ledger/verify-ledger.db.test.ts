@@ -13,6 +13,7 @@ import { MerkleTree } from "./merkle";
 import { loadOrCreateSigningKey, publicKeyFingerprint } from "./signing-key";
 import { append, createTestSource } from "./test-helpers";
 import { verifyLedger, type LedgerReport } from "./verify-ledger";
+import { ownerUrl } from "@/test/owner-db";
 
 // The ledger's promises, attacked directly in PostgreSQL. The triggers stop ordinary UPDATE/DELETE; an attacker
 // with superuser rights can switch them off (session_replication_role = replica), and then verifyLedger, and the
@@ -90,7 +91,8 @@ beforeAll(async () => {
   }
   await append(source, ["uncovered 1", "uncovered 2"]);
   records = await loadRecords();
-  attacker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  // Someone with the owner's or a superuser's rights: the app's own role cannot switch the triggers off.
+  attacker = new pg.Client({ connectionString: ownerUrl() });
   await attacker.connect();
   await attacker.query("SET session_replication_role = replica");
 });

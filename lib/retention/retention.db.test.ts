@@ -11,6 +11,7 @@ import { releaseHold } from "./release-hold";
 import { setRetentionPolicy } from "./set-retention-policy";
 
 import { seedCorrelated, seedUser } from "@/test/factories";
+import { asOwner } from "@/test/owner-db";
 
 // Purge and hold over real fixture exports. The fixtures' events are from 2025, so a 30-day policy evaluated at
 // NOW expires every okta and github record; cloudtrail gets no policy and must stay untouched. Every expected set
@@ -174,19 +175,20 @@ describe("the purge and its audit entry", () => {
 
     // Two failures injected by trigger: the audit insert itself (after the payloads were cleared), and the job's
     // final update (after the audit row was written). Either must roll back the payloads and the audit row.
-    await pool().query(
-      `CREATE FUNCTION fail_purge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected purge failure'; END $$`,
+    // (as the owner: the app's role may not create functions or triggers)
+    await asOwner((c) =>
+      c.query(`CREATE FUNCTION fail_purge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected purge failure'; END $$`),
     );
     const points = [
       `BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'retention.purged')`,
       `BEFORE UPDATE ON job FOR EACH ROW WHEN (NEW.status = 'succeeded')`,
     ];
     for (const point of points) {
-      await pool().query(`CREATE TRIGGER fail_purge ${point} EXECUTE FUNCTION fail_purge()`);
+      await asOwner((c) => c.query(`CREATE TRIGGER fail_purge ${point} EXECUTE FUNCTION fail_purge()`));
       try {
         await expect(purgeExpired({ ctx: admin, now: NOW, chunkSize: 7 })).rejects.toThrow(/injected purge failure/);
       } finally {
-        await pool().query(`DROP TRIGGER fail_purge ON ${point.includes("audit_log") ? "audit_log" : "job"}`);
+        await asOwner((c) => c.query(`DROP TRIGGER fail_purge ON ${point.includes("audit_log") ? "audit_log" : "job"}`));
       }
       // (the purge's audit flush appends pending audit entries to the ledger: new raw records, not compared)
       expect(await purgedIn(before)).toEqual(before);
@@ -194,7 +196,7 @@ describe("the purge and its audit entry", () => {
       const failed = await db().job.findFirstOrThrow({ where: { type: "retention.purge" }, orderBy: { createdAt: "desc" } });
       expect([failed.status, failed.message]).toEqual(["failed", expect.stringContaining("injected purge failure")]);
     }
-    await pool().query(`DROP FUNCTION fail_purge()`);
+    await asOwner((c) => c.query(`DROP FUNCTION fail_purge()`));
 
     const result = await purgeExpired({ ctx: admin, now: NOW, chunkSize: 7 });
     expect(result.purged).toBeGreaterThan(0);
