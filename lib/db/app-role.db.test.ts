@@ -17,7 +17,7 @@ import { releaseHold } from "@/lib/retention/release-hold";
 import { setRetentionPolicy } from "@/lib/retention/set-retention-policy";
 import { ingestFixture, seedUser } from "@/test/factories";
 import { asOwner, ownerUrl } from "@/test/owner-db";
-import { APPEND_ONLY, READ_ONLY, grantAppRole } from "./app-role";
+import { APPEND_ONLY, READ_ONLY, databaseRoles, grantAppRole, ownerWarning, prepareDatabase } from "./app-role";
 
 // Least privilege: the app's runtime connection (DATABASE_URL, what the server, the worker and the CLI use) is a
 // role that is no superuser and owns nothing, so whoever holds its credentials (a compromised server, a leaked
@@ -174,5 +174,16 @@ describe.skipIf(Boolean(skip))(`the app's database role${skip ? ` (skipped: ${sk
     const before = await snapshot();
     await grantAppRole(ownerUrl(), decodeURIComponent(new URL(process.env.DATABASE_URL!).username));
     expect(await snapshot()).toEqual(before);
+    // Your own server: DATABASE_URL the app's role, SESSIONPROOF_OWNER_DATABASE_URL the owner.
+    const prepared = await prepareDatabase(
+      databaseRoles({ env: { DATABASE_URL: process.env.DATABASE_URL, SESSIONPROOF_OWNER_DATABASE_URL: ownerUrl() } }),
+    );
+    expect(prepared).toMatchObject({ url: process.env.DATABASE_URL, migrations: { applied: [], checksumMismatches: [] } });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("start-up warns when the app would connect as the owner or a superuser, and not as its own role", async () => {
+    expect(await ownerWarning(ownerUrl())).toMatch(/could switch off the triggers .*\(SESSIONPROOF_OWNER_DATABASE_URL\)/);
+    expect(await ownerWarning(process.env.DATABASE_URL!)).toBeNull();
   });
 });
