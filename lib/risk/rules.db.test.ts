@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { system } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
+import { asOwner } from "@/test/owner-db";
 import {
   expectAppError,
   seedAccessGrant,
@@ -27,8 +28,8 @@ const T = Date.parse("2026-10-01T10:00:00Z");
 const at = (min: number) => new Date(T + min * 60_000);
 const day = 24 * 60;
 
-/** Empties what the rules read and write, so that each data set is judged alone. */
-const clearTables = () => pool().query(`TRUNCATE finding, governance_check, event, session, credential, identity CASCADE`);
+/** Empties what the rules read and write, so that each data set is judged alone (TRUNCATE: as the owner). */
+const clearTables = () => asOwner((c) => c.query(`TRUNCATE finding, governance_check, event, session, credential, identity CASCADE`));
 beforeEach(clearTables);
 
 const identity = (kind: string, displayName: string, extra: { status?: string; owner?: string; lastSeen?: Date } = {}) =>
