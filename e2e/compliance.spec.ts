@@ -38,10 +38,10 @@ test.afterAll(async () => {
   });
 });
 
-/** Controls that the rules with open findings map to, computed from the database and the rule catalog. */
+/** Controls that the rules with open (unresolved) findings map to, computed from the database and the rule catalog. */
 async function expectedWithFindings(framework: string): Promise<string[]> {
   const openRules = await withDb(async (c) =>
-    (await c.query<{ ruleId: string }>(`SELECT DISTINCT "ruleId" FROM finding WHERE "tenantId" = 'default' AND status = 'open'`)).rows.map(
+    (await c.query<{ ruleId: string }>(`SELECT DISTINCT "ruleId" FROM finding WHERE "tenantId" = 'default' AND status = 'open' AND NOT (evidence::jsonb ? 'resolvedAt')`)).rows.map(
       (r) => r.ruleId,
     ),
   );
@@ -57,15 +57,20 @@ for (const role of ["compliance", "auditor"] as const) {
 
     const status = await api.get("/api/v1/compliance/nist-csf-2.0");
     expect(status.status()).toBe(200);
-    const st = (await status.json()) as { summary: Record<string, number>; controls: { id: string; status: string }[] };
+    const st = (await status.json()) as {
+      summary: Record<string, number>;
+      controls: { id: string; status: string; openFindings: number }[];
+    };
     expect(st.controls).toHaveLength(106);
     expect(st.summary.total).toBe(106);
     const withFindings = st.controls
-      .filter((c) => c.status === "with_findings")
+      .filter((c) => c.openFindings > 0)
       .map((c) => c.id)
       .sort();
     expect(withFindings).toEqual(await expectedWithFindings("nist-csf-2.0"));
     expect(withFindings).toContain("PR.AA-02"); // human-use-of-nhi -> PR.AA-02 (the planted finding)
+    // An open finding never leaves its control "sufficient".
+    for (const c of st.controls.filter((x) => x.openFindings > 0)) expect(["gap", "partial", "not_applicable"]).toContain(c.status);
 
     const csv = await api.get("/api/v1/compliance/nist-csf-2.0/report?format=csv");
     expect(csv.status()).toBe(200);
@@ -81,7 +86,7 @@ for (const role of ["compliance", "auditor"] as const) {
     expect(lines[1]).toMatch(/,"?(Analysis run #\d+ finished|No analysis has run yet)/);
     expect(lines.slice(1)).toHaveLength(106);
     expect(lines.filter((l) => l.startsWith("NIST CSF 2.0,")).length).toBe(106);
-    expect(lines.find((l) => l.includes(",PR.AA-02,"))).toContain("With findings");
+    expect(lines.find((l) => l.includes(",PR.AA-02,"))).toMatch(/,(Gap|Partial|Not applicable),/);
 
     const nhiCsv = await (await api.get("/api/v1/compliance/owasp-nhi-2025/report?format=csv")).text();
     expect(nhiCsv.trimEnd().split("\r\n")).toHaveLength(11);
@@ -136,11 +141,15 @@ for (const role of ["compliance", "auditor"] as const) {
     await expect(page).toHaveURL(/\/compliance\/nist-csf-2\.0$/);
     await expect(page.getByTestId("control-row")).toHaveCount(106);
     await expectAccessible(page, `CSF framework page as ${role}`);
-    const expected = await expectedWithFindings("nist-csf-2.0");
-    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("with_findings");
+    const api = await apiAs(role);
+    const st = (await (await api.get("/api/v1/compliance/nist-csf-2.0")).json()) as { controls: { id: string; status: string }[] };
+    await api.dispose();
+    const gaps = st.controls.filter((c) => c.status === "gap");
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("gap");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect(page).toHaveURL(/status=with_findings/);
-    await expect(page.getByTestId("control-row")).toHaveCount(expected.length);
+    await expect(page).toHaveURL(/status=gap/);
+    await expect(page.getByTestId("control-row")).toHaveCount(gaps.length);
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("");
     await page.getByRole("textbox", { name: "Search id or text" }).fill("PR.AA-02");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page.getByTestId("control-row")).toHaveCount(1);

@@ -17,6 +17,8 @@ import { updateTaskContract } from "@/lib/cases/update-task.types";
 import { buildFrameworkReportContract } from "@/lib/compliance/build-framework-report.types";
 import { getFrameworkStatusContract } from "@/lib/compliance/get-framework-status.types";
 import { lookupLegacyCsfContract } from "@/lib/compliance/lookup-legacy-csf.types";
+import { scopeControlContract } from "@/lib/compliance/scope-control.types";
+import { setComplianceThresholdsContract } from "@/lib/compliance/set-compliance-thresholds.types";
 import { runCorrelationContract } from "@/lib/correlation/run-correlation.types";
 import { setRequiredRetentionContract } from "@/lib/coverage/set-required-retention.types";
 import { exportCaseContract } from "@/lib/export/export-case.types";
@@ -72,6 +74,9 @@ export const CONTRACTS = {
   "GET /api/v1/compliance/[framework]": getFrameworkStatusContract,
   "GET /api/v1/compliance/[framework]/report": buildFrameworkReportContract,
   "GET /api/v1/compliance/legacy-csf": lookupLegacyCsfContract,
+  "PUT /api/v1/compliance/[framework]/[control]/scope": scopeControlContract,
+  "DELETE /api/v1/compliance/[framework]/[control]/scope": scopeControlContract,
+  "PUT /api/v1/compliance/settings": setComplianceThresholdsContract,
   "POST /api/v1/correlation": runCorrelationContract,
   "PUT /api/v1/coverage/settings": setRequiredRetentionContract,
   "GET /api/v1/findings": listFindingsContract,

@@ -126,6 +126,9 @@ export const auditDetails = z.discriminatedUnion("type", [
   // A risk finding dismissed or reopened (lib/risk/dismiss-finding.ts): the reason is required and kept.
   z.object({ type: z.literal("finding.dismissed"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
   z.object({ type: z.literal("finding.reopened"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
+  // A control scoped out of the assessment ("not applicable") or back in (lib/compliance/scope-control.ts).
+  z.object({ type: z.literal("control.scoped_out"), framework: z.string(), controlId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("control.scoped_in"), framework: z.string(), controlId: z.string(), reason: z.string() }),
   z.object({
     type: z.literal("user.updated"),
     before: z.record(z.string(), z.unknown()),

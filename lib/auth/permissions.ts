@@ -13,7 +13,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   admin: "Everything, including users, API tokens, legal holds and retention.",
   analyst: "Investigates: ingests data, browses sessions, builds cases and exports evidence.",
-  compliance: "Reads sessions, coverage and framework views; does not ingest or handle cases.",
+  compliance:
+    "Reads sessions, coverage and framework views; scopes controls, dismisses findings and approves risk acceptances; does not ingest or handle cases.",
   auditor: "Reads everything evidential and downloads case evidence; changes nothing.",
 };
 
@@ -26,10 +27,15 @@ export const PERMISSIONS = {
   "lineage.read": ALL,
   "coverage.read": ALL,
   "compliance.read": ALL,
+  // Scoping controls out (not applicable) and setting the status thresholds are compliance decisions.
+  "compliance.manage": ["admin", "compliance"],
   "governance.read": ALL,
   "governance.manage": ["admin"],
   "findings.read": ALL,
-  "findings.dismiss": ["admin", "analyst"],
+  // A compliance manager dismisses too (false positive, or risk accepted); a risk acceptance needs a second person
+  // with findings.approve (lib/risk/dismiss-finding.ts refuses the one who dismissed).
+  "findings.dismiss": ["admin", "analyst", "compliance"],
+  "findings.approve": ["admin", "compliance"],
   "cases.read": ["admin", "analyst", "auditor"],
   "cases.write": ["admin", "analyst"],
   "cases.export": ["admin", "analyst", "auditor"],

@@ -74,6 +74,10 @@ export const API_ACCESS = {
   "GET /api/v1/compliance/[framework]": "compliance.read",
   "GET /api/v1/compliance/[framework]/report": "compliance.read",
   "GET /api/v1/compliance/legacy-csf": "compliance.read",
+  "PUT /api/v1/compliance/[framework]/[control]/scope": "compliance.manage",
+  "DELETE /api/v1/compliance/[framework]/[control]/scope": "compliance.manage",
+  "GET /api/v1/compliance/settings": "compliance.read",
+  "PUT /api/v1/compliance/settings": "compliance.manage",
   "GET /api/v1/coverage": "coverage.read",
   "PUT /api/v1/coverage/settings": "holds.manage",
   // -- cases (lib/cases)

@@ -1,4 +1,4 @@
-import { CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
+import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
 import type { FrameworkSlug } from "./catalogs";
 
 // The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
@@ -43,7 +43,12 @@ function frameworkCsv(st: FrameworkStatus, analysis: string): string {
       c.title ?? "",
       CONTROL_STATUS_LABEL[c.status],
       c.openFindings,
-      c.evidence.map((e) => `${e.label}: ${e.value} (${e.reason})`).join(" | "),
+      [
+        ...(c.scoping
+          ? [`Not applicable: ${c.scoping.reason} (scoped out by ${c.scoping.scopedBy ?? "unknown"} ${c.scoping.scopedAt})`]
+          : []),
+        ...c.evidence.map((e) => `${e.label}: ${e.value} (${e.reason})`),
+      ].join(" | "),
       c.text,
       attribution,
       analysis,
@@ -68,9 +73,10 @@ const PRINT_CSS = `
   table { border-collapse: collapse; width: 100%; margin-bottom: .75rem; }
   th, td { border: 1px solid #999; padding: .25rem .4rem; text-align: left; vertical-align: top; font-size: 9.5pt; }
   thead th { background: #e8e8e8; }
-  .status-with_findings { color: #8a1c1c; font-weight: 600; }
-  .status-with_evidence { color: #1d5c2e; font-weight: 600; }
-  .status-without_evidence { color: #555; }
+  .status-sufficient { color: #1d5c2e; font-weight: 600; }
+  .status-partial { color: #7a4300; font-weight: 600; }
+  .status-gap { color: #8a1c1c; font-weight: 600; }
+  .status-no_data, .status-not_applicable { color: #555; }
   .attribution { border: 1px solid #999; padding: .5rem; font-size: 9pt; }
   ul { margin: 0; padding-left: 1.1rem; }
   @page { size: A4; margin: 15mm; }
@@ -94,7 +100,7 @@ function frameworkHtml(st: FrameworkStatus, analysis: string): string {
         (c) => `<tr>
   <td>${esc(c.id)}</td>
   <td>${c.title ? `<strong>${esc(c.title)}</strong><br>` : ""}${esc(c.text)}</td>
-  <td class="status-${c.status}">${esc(CONTROL_STATUS_LABEL[c.status])}</td>
+  <td class="status-${c.status}">${esc(CONTROL_STATUS_LABEL[c.status])}${c.scoping ? `<br><em>${esc(c.scoping.reason)}</em>` : ""}</td>
   <td>${c.evidence.length === 0 ? "No evidence source mapped" : `<ul>${c.evidence.map((e) => `<li>${esc(e.label)}: ${esc(e.value)}<br><em>${esc(e.reason)}</em></li>`).join("")}</ul>`}</td>
 </tr>`,
       )
@@ -124,7 +130,7 @@ ${rows}
   <dt>Generated</dt><dd>${esc(st.generatedAt)}</dd>
   <dt>Data covered</dt><dd>${scope.events} events from ${scope.platforms} platform(s)${scope.firstEventTime ? `, ${esc(scope.firstEventTime)} to ${esc(scope.lastEventTime ?? "")}` : ""}</dd>
   <dt>Analysis</dt><dd>${esc(analysis)}</dd>
-  <dt>Controls</dt><dd>${s.total}: ${s.with_evidence} with evidence, ${s.with_findings} with open findings, ${s.without_evidence} without evidence</dd>
+  <dt>Controls</dt><dd>${s.total}: ${CONTROL_STATUSES.map((k) => `${s[k]} ${esc(CONTROL_STATUS_LABEL[k].toLowerCase())}`).join(", ")}</dd>
   <dt>Catalog source</dt><dd>${esc(st.meta.source)}</dd>
 </dl>
 ${st.meta.attribution ? `<p class="attribution">${esc(st.meta.attribution)}</p>` : ""}
@@ -132,7 +138,7 @@ ${st.meta.attribution ? `<p class="attribution">${esc(st.meta.attribution)}</p>`
 <main>
 ${groups.join("\n")}
 </main>
-<footer><p class="attribution">${esc(attributionOf(st))} Status: an open finding marks a control "with findings" even when other evidence exists; "without evidence" means no mapped evidence source has data yet.</p></footer>
+<footer><p class="attribution">${esc(attributionOf(st))} Status: "sufficient evidence" only when every measured population mapped to the control meets its threshold (at least ${st.thresholds.minPopulation} rows) and no finding is open; "partial" when some evidence falls short; "gap" when none meets its condition; "no data" when nothing mapped has been measured; "not applicable" when scoped out by a compliance user, with the reason shown.</p></footer>
 </body>
 </html>
 `;

@@ -4,6 +4,7 @@ import { findControl, getCatalog, type Catalog, type FlatControl, type Framework
 import { mappingsFor } from "./evidence-map";
 import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } from "./get-framework-status";
 import { measureEvidence } from "./measure-evidence";
+import { listControlScopes, type ControlScoping } from "./scope-control";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // Drill-down from one control to the records behind it. Lists are capped (LIMIT) because a rule can have fired on
@@ -43,6 +44,8 @@ export type ControlDetail = {
   meta: Catalog["meta"];
   control: FlatControl;
   status: ControlStatus;
+  /** Set when a compliance user scoped the control out ("not applicable"), with the reason. */
+  scoping: ControlScoping | null;
   generatedAt: string;
   evidence: EvidenceItem[];
   findings: ControlFinding[];
@@ -66,7 +69,8 @@ export async function getControlDetail({
   const control = findControl(framework, controlId);
   if (!control) return null;
   const mappings = mappingsFor(framework, controlId);
-  const ms = await measureEvidence({ now });
+  const [ms, scopes] = await Promise.all([measureEvidence({ now }), listControlScopes(framework)]);
+  const scoping = scopes.get(controlId) ?? null;
   const evidence = mappings.map((m) => evidenceItem(m, ms));
 
   const ruleReasons = new Map(mappings.filter((m) => m.kind === "finding_rule").map((m) => [m.source, m.reason]));
@@ -158,7 +162,8 @@ export async function getControlDetail({
     framework,
     meta: getCatalog(framework).meta,
     control,
-    status: controlStatus(evidence),
+    status: controlStatus(evidence, scoping),
+    scoping,
     generatedAt: ms.generatedAt,
     evidence,
     findings: findings.map((f) => ({

@@ -1,30 +1,18 @@
+export { CONTROL_STATUSES, CONTROL_STATUS_LABEL, controlStatus, describePopulation, populationStatus } from "./control-status";
+export type { ControlStatus, EvidenceItem, EvidenceStatus } from "./control-status";
 import { getCatalog, listControls, type Catalog, type FlatControl, type FrameworkSlug } from "./catalogs";
-import { factDef, mappingsFor, ruleDef, type ControlMapping, type EvidenceKind } from "./evidence-map";
+import { factDef, mappingsFor, ruleDef, type ControlMapping } from "./evidence-map";
 import { measureEvidence, type Measurements } from "./measure-evidence";
-
-export const CONTROL_STATUSES = ["with_findings", "with_evidence", "without_evidence"] as const;
-export type ControlStatus = (typeof CONTROL_STATUSES)[number];
-export const CONTROL_STATUS_LABEL: Record<ControlStatus, string> = {
-  with_findings: "With findings",
-  with_evidence: "With evidence",
-  without_evidence: "Without evidence",
-};
-
-export type EvidenceItem = {
-  kind: EvidenceKind;
-  source: string;
-  label: string;
-  reason: string;
-  /** A fact measured as present, or a rule that has produced findings (open or reviewed). */
-  present: boolean;
-  value: string;
-  openFindings: number;
-};
+import { controlStatus, populationStatus, type ControlStatus, type EvidenceItem } from "./control-status";
+import { listControlScopes, type ControlScoping } from "./scope-control";
+import type { ComplianceThresholds } from "./thresholds";
 
 export type ControlStatusRow = Omit<FlatControl, "examples"> & {
   status: ControlStatus;
   openFindings: number;
   evidence: EvidenceItem[];
+  /** Set when a compliance user scoped the control out (status "not_applicable"). */
+  scoping: ControlScoping | null;
 };
 
 export type FrameworkStatus = {
@@ -32,6 +20,7 @@ export type FrameworkStatus = {
   meta: Catalog["meta"];
   generatedAt: string;
   scope: Measurements["scope"];
+  thresholds: ComplianceThresholds;
   summary: Record<ControlStatus, number> & { total: number };
   controls: ControlStatusRow[];
 };
@@ -39,14 +28,16 @@ export type FrameworkStatus = {
 export function evidenceItem(m: ControlMapping, ms: Measurements): EvidenceItem {
   if (m.kind === "finding_rule") {
     const counts = ms.rules.get(m.source) ?? { open: 0, total: 0 };
-    const reviewed = counts.total - counts.open;
+    const closed = counts.total - counts.open;
     return {
       kind: m.kind,
       source: m.source,
       label: `Risk rule: ${ruleDef(m.source)?.title ?? m.source}`,
       reason: m.reason,
-      present: counts.total > 0,
-      value: counts.total === 0 ? "no findings" : `${counts.open} open, ${reviewed} dismissed after review`,
+      // A rule's findings count against a control; their absence is not evidence for it.
+      status: counts.open > 0 ? "gap" : "no_data",
+      population: null,
+      value: counts.total === 0 ? "no findings" : `${counts.open} open, ${closed} dismissed or resolved`,
       openFindings: counts.open,
     };
   }
@@ -56,33 +47,36 @@ export function evidenceItem(m: ControlMapping, ms: Measurements): EvidenceItem 
     source: m.source,
     label: factDef(m.source)?.label ?? m.source,
     reason: m.reason,
-    present: f?.present ?? false,
+    status: f ? populationStatus(f.population) : "no_data",
+    population: f?.population ?? null,
     value: f?.value ?? "not measured",
     openFindings: 0,
   };
 }
 
-// An open finding outweighs evidence: the control is shown as needing attention even when other facts speak for
-// it. Dismissed findings count as evidence (the rule ran and a person reviewed the result).
-export function controlStatus(items: EvidenceItem[]): ControlStatus {
-  if (items.some((i) => i.openFindings > 0)) return "with_findings";
-  if (items.some((i) => i.present)) return "with_evidence";
-  return "without_evidence";
-}
-
-export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements): FrameworkStatus {
-  const summary = { with_findings: 0, with_evidence: 0, without_evidence: 0, total: 0 };
+export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements, scopes: Map<string, ControlScoping>): FrameworkStatus {
+  const summary: FrameworkStatus["summary"] = { sufficient: 0, partial: 0, gap: 0, no_data: 0, not_applicable: 0, total: 0 };
   const controls = listControls(framework).map(({ examples: _examples, ...ctl }) => {
     const evidence = mappingsFor(framework, ctl.id).map((m) => evidenceItem(m, ms));
-    const status = controlStatus(evidence);
+    const scoping = scopes.get(ctl.id) ?? null;
+    const status = controlStatus(evidence, scoping);
     summary[status] += 1;
     summary.total += 1;
-    return { ...ctl, status, openFindings: evidence.reduce((s, e) => s + e.openFindings, 0), evidence };
+    return { ...ctl, status, openFindings: evidence.reduce((s, e) => s + e.openFindings, 0), evidence, scoping };
   });
-  return { framework, meta: getCatalog(framework).meta, generatedAt: ms.generatedAt, scope: ms.scope, summary, controls };
+  return {
+    framework,
+    meta: getCatalog(framework).meta,
+    generatedAt: ms.generatedAt,
+    scope: ms.scope,
+    thresholds: ms.thresholds,
+    summary,
+    controls,
+  };
 }
 
 /** Per control of one framework: its evidence items with their reasons and the resulting status. */
 export async function getFrameworkStatus({ framework, now }: { framework: FrameworkSlug; now?: Date }): Promise<FrameworkStatus> {
-  return buildFrameworkStatus(framework, await measureEvidence({ now }));
+  const [ms, scopes] = await Promise.all([measureEvidence({ now }), listControlScopes(framework)]);
+  return buildFrameworkStatus(framework, ms, scopes);
 }

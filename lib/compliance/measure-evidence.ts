@@ -4,14 +4,27 @@ import type { CoverageReport, EvidenceField } from "@/lib/coverage/types";
 import { EVIDENCE_FACTS, type FactId } from "./evidence-map";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { APPROVAL_FAILURES } from "@/lib/governance/types";
+import { getComplianceThresholds, type ComplianceThresholds } from "./thresholds";
 
 // Measures every evidence fact and the findings per rule with a few aggregate queries (counts only: the event
 // table can be huge), so the status of all controls of all frameworks comes from one pass.
 
+/** A measured population: how many of the rows a control speaks about meet its condition, and the threshold. */
+export type Population = {
+  numerator: number;
+  denominator: number;
+  /** What is counted, plural: "privileged actions", "events", "platforms". */
+  unit: string;
+  /** The share of the population that must meet the condition, in percent (a setting). */
+  thresholdPct: number;
+  /** The smallest population that can be sufficient (a setting for rows; one platform for platform counts). */
+  min: number;
+};
+
 type FactMeasure = {
   id: FactId;
   label: string;
-  present: boolean;
+  population: Population;
   /** One line with the figures, e.g. "412 of 500 events (82%)". */
   value: string;
 };
@@ -20,6 +33,7 @@ type RuleCounts = { open: number; total: number };
 
 export type Measurements = {
   generatedAt: string;
+  thresholds: ComplianceThresholds;
   facts: Record<FactId, FactMeasure>;
   rules: Map<string, RuleCounts>;
   /** What the figures cover, for report headers. */
@@ -37,13 +51,19 @@ type Counts = {
   cp_count: string;
   cp_last: Date | null;
   cp_size: string | null;
+  ledger_size: string;
   raw_count: string;
+  raw_held: string;
   id_total: string;
+  id_known: string;
   id_nhi: string;
   id_nhi_owned: string;
   id_ai: string;
+  id_ai_owned: string;
   sessions: string;
+  sessions_identified: string;
   audit: string;
+  audit_anchored: string;
 };
 
 // Each count is an aggregate sub-select: one round trip, no rows pulled into JS.
@@ -57,20 +77,27 @@ const COUNTS_SQL = `
     (SELECT count(*) FROM ledger_checkpoint) AS cp_count,
     (SELECT max("createdAt") FROM ledger_checkpoint) AS cp_last,
     (SELECT max("treeSize") FROM ledger_checkpoint) AS cp_size,
+    (SELECT count(*) FROM raw_record) AS ledger_size,
     (SELECT count(*) FROM raw_record WHERE "tenantId" = $1) AS raw_count,
+    (SELECT count(*) FROM raw_record WHERE "tenantId" = $1 AND "purgedAt" IS NULL) AS raw_held,
     (SELECT count(*) FROM identity WHERE "tenantId" = $1) AS id_total,
+    (SELECT count(*) FROM identity WHERE "tenantId" = $1 AND kind <> 'unknown') AS id_known,
     (SELECT count(*) FROM identity WHERE "tenantId" = $1 AND kind NOT IN ('human', 'unknown')) AS id_nhi,
     (SELECT count(*) FROM identity WHERE "tenantId" = $1 AND kind NOT IN ('human', 'unknown') AND "ownerIdentityId" IS NOT NULL) AS id_nhi_owned,
     (SELECT count(*) FROM identity WHERE "tenantId" = $1 AND kind = 'ai_agent') AS id_ai,
+    (SELECT count(*) FROM identity WHERE "tenantId" = $1 AND kind = 'ai_agent' AND "ownerIdentityId" IS NOT NULL) AS id_ai_owned,
     (SELECT count(*) FROM session WHERE "tenantId" = $1) AS sessions,
-    (SELECT count(*) FROM audit_log WHERE "tenantId" = $1) AS audit`;
+    (SELECT count(*) FROM session WHERE "tenantId" = $1 AND "identityId" IS NOT NULL) AS sessions_identified,
+    (SELECT count(*) FROM audit_log WHERE "tenantId" = $1) AS audit,
+    (SELECT count(*) FROM audit_log WHERE "tenantId" = $1 AND "rawRecordId" IS NOT NULL) AS audit_anchored`;
 
 export async function measureEvidence({ now = new Date() }: { now?: Date } = {}): Promise<Measurements> {
   const [coverage, counts, rules] = await Promise.all([
     getCoverage({ now }),
     pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT, APPROVAL_FAILURES]),
     pool().query<{ ruleId: string; open: string; total: string }>(
-      `SELECT "ruleId", count(*) FILTER (WHERE status = 'open') AS open, count(*) AS total
+      // Resolved findings (the condition no longer holds) are not open findings.
+      `SELECT "ruleId", count(*) FILTER (WHERE status = 'open' AND NOT (evidence::jsonb ? 'resolvedAt')) AS open, count(*) AS total
          FROM finding WHERE "tenantId" = $1 GROUP BY "ruleId"`,
       [DEFAULT_TENANT],
     ),
@@ -78,59 +105,71 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
   const c = counts.rows[0];
   const n = (v: string | null) => Number(v ?? 0);
 
+  const t = await getComplianceThresholds();
   const withEvents = coverage.platforms.filter((p) => p.events > 0);
   const events = coverage.totalEvents;
   const fieldFilled = (f: EvidenceField) => coverage.platforms.reduce((s, p) => s + (p.fields.find((x) => x.field === f)?.filled ?? 0), 0);
   const sumJoin = (k: "withSession" | "withIdentity") => coverage.platforms.reduce((s, p) => s + p.join[k], 0);
-  const retentionOk = withEvents.filter((p) => p.retention.status === "ok").length;
+  const freshSince = now.getTime() - t.freshDays * 86_400_000;
+  const fresh = withEvents.filter((p) => p.lastEventTime && Date.parse(p.lastEventTime) >= freshSince).length;
 
-  const field = (f: EvidenceField): [boolean, string] => {
-    const filled = fieldFilled(f);
-    return [filled > 0, `${filled} of ${events} events (${pct(filled, events)})`];
-  };
-  const values: Record<FactId, [boolean, string]> = {
-    "governance:approval": [
-      n(c.gov_approved) > 0,
-      `${n(c.gov_approved)} of ${n(c.gov_total)} privileged actions covered by an approved ticket`,
-    ],
+  // [numerator, denominator, unit, threshold %, platform count?, optional detail]
+  type Def = [number, number, string, number, boolean?, string?];
+  const field = (f: EvidenceField): Def => [fieldFilled(f), events, "events", t.fieldFillPct];
+  const defs: Record<FactId, Def> = {
+    "governance:approval": [n(c.gov_approved), n(c.gov_total), "privileged actions approved", t.privilegedApprovedPct],
     "governance:jit": [
-      n(c.gov_inside) > 0,
-      `${n(c.gov_inside)} of ${n(c.gov_total)} privileged actions inside a JIT window (${n(c.gov_with_grant)} matched a grant)`,
+      n(c.gov_inside),
+      n(c.gov_total),
+      "privileged actions inside a JIT window",
+      t.privilegedInJitPct,
+      false,
+      `${n(c.gov_with_grant)} matched a grant`,
     ],
-    "coverage:log-generation": [events > 0, `${events} events from ${withEvents.length} platform(s)`],
+    "coverage:log-generation": [
+      fresh,
+      withEvents.length,
+      `platforms with events in the last ${t.freshDays} days`,
+      t.freshPlatformsPct,
+      true,
+    ],
     "coverage:field:session_id": field("session_id"),
     "coverage:field:credential_id": field("credential_id"),
     "coverage:field:ip": field("ip"),
     "coverage:field:user_agent": field("user_agent"),
     "coverage:field:oauth_client": field("oauth_client"),
     "coverage:field:approval_ref": field("approval_ref"),
-    "coverage:join-session": [
-      sumJoin("withSession") > 0,
-      `${sumJoin("withSession")} of ${events} events in a session (${pct(sumJoin("withSession"), events)})`,
-    ],
-    "coverage:join-identity": [
-      sumJoin("withIdentity") > 0,
-      `${sumJoin("withIdentity")} of ${events} events with an identity (${pct(sumJoin("withIdentity"), events)})`,
-    ],
+    "coverage:join-session": [sumJoin("withSession"), events, "events in a session", t.joinedPct],
+    "coverage:join-identity": [sumJoin("withIdentity"), events, "events with an identity", t.joinedPct],
     "coverage:retention": [
-      retentionOk > 0,
-      `${retentionOk} of ${withEvents.length} platform(s) meet the required ${coverage.requiredRetentionDays} days`,
+      withEvents.filter((p) => p.retention.status === "ok").length,
+      withEvents.length,
+      `platforms meeting the required ${coverage.requiredRetentionDays} days`,
+      t.retentionPlatformsPct,
+      true,
     ],
     "ledger:checkpoints": [
-      n(c.cp_count) > 0,
-      n(c.cp_count) > 0
-        ? `${n(c.cp_count)} signed checkpoint(s), latest ${c.cp_last!.toISOString()} over ${n(c.cp_size)} records`
-        : "no signed checkpoint yet",
+      Math.min(n(c.cp_size), n(c.ledger_size)),
+      n(c.ledger_size),
+      "ledger records under a signed checkpoint",
+      t.ledgerPct,
+      false,
+      n(c.cp_count) > 0 ? `${n(c.cp_count)} signed checkpoint(s), latest ${c.cp_last!.toISOString()}` : "no signed checkpoint yet",
     ],
-    "ledger:raw-records": [n(c.raw_count) > 0, `${n(c.raw_count)} raw records hashed into the ledger`],
-    "identity:inventory": [n(c.id_total) > 0, `${n(c.id_total)} identities, ${n(c.id_nhi)} non-human`],
-    "identity:nhi-owned": [n(c.id_nhi_owned) > 0, `${n(c.id_nhi_owned)} of ${n(c.id_nhi)} non-human identities have an owner`],
-    "identity:ai-agents": [n(c.id_ai) > 0, `${n(c.id_ai)} AI agent identities`],
-    "identity:sessions": [n(c.sessions) > 0, `${n(c.sessions)} sessions reconstructed`],
-    "identity:audit-trail": [n(c.audit) > 0, `${n(c.audit)} audit log entries`],
+    "ledger:raw-records": [n(c.raw_held), n(c.raw_count), "raw records held as received", t.ledgerPct],
+    "identity:inventory": [n(c.id_known), n(c.id_total), "identities of a known kind", t.identifiedPct, false, `${n(c.id_nhi)} non-human`],
+    "identity:nhi-owned": [n(c.id_nhi_owned), n(c.id_nhi), "non-human identities with an owner", t.nhiOwnedPct],
+    "identity:ai-agents": [n(c.id_ai_owned), n(c.id_ai), "AI agents with an owner", t.nhiOwnedPct],
+    "identity:sessions": [n(c.sessions_identified), n(c.sessions), "sessions resolved to an identity", t.identifiedPct],
+    "identity:audit-trail": [n(c.audit_anchored), n(c.audit), "audit entries anchored in the ledger", t.ledgerPct],
   };
   const facts = Object.fromEntries(
-    EVIDENCE_FACTS.map((f) => [f.id, { id: f.id, label: f.label, present: values[f.id][0], value: values[f.id][1] }]),
+    EVIDENCE_FACTS.map((f) => {
+      const [numerator, denominator, unit, thresholdPct, platforms, detail] = defs[f.id];
+      const population = { numerator, denominator, unit, thresholdPct, min: platforms ? 1 : t.minPopulation };
+      const value = `${numerator} of ${denominator} ${unit} (${pct(numerator, denominator)})${detail ? `; ${detail}` : ""}`;
+      return [f.id, { id: f.id, label: f.label, population, value }];
+    }),
   ) as Record<FactId, FactMeasure>;
 
   const times = withEvents
@@ -139,6 +178,7 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
     .sort();
   return {
     generatedAt: now.toISOString(),
+    thresholds: t,
     facts,
     rules: new Map(rules.rows.map((r) => [r.ruleId, { open: Number(r.open), total: Number(r.total) }])),
     scope: { events, firstEventTime: times[0] ?? null, lastEventTime: times.at(-1) ?? null, platforms: withEvents.length },

@@ -1,9 +1,11 @@
 import Link from "next/link";
+import { Fragment } from "react";
 import { requirePage } from "@/lib/auth/guard";
 import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
 import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { FRAMEWORKS } from "@/lib/compliance/catalogs";
-import { buildFrameworkStatus } from "@/lib/compliance/get-framework-status";
+import { buildFrameworkStatus, CONTROL_STATUSES, CONTROL_STATUS_LABEL } from "@/lib/compliance/get-framework-status";
+import { listControlScopes } from "@/lib/compliance/scope-control";
 import { legacyCsfQuery, lookupLegacyCsf } from "@/lib/compliance/lookup-legacy-csf";
 import { measureEvidence } from "@/lib/compliance/measure-evidence";
 import { PageHeader } from "@/components/empty-state";
@@ -23,7 +25,8 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
 
   // One measurement pass feeds all three frameworks.
   const ms = await measureEvidence();
-  const statuses = FRAMEWORKS.map((f) => buildFrameworkStatus(f, ms));
+  const scopes = await Promise.all(FRAMEWORKS.map((f) => listControlScopes(f)));
+  const statuses = FRAMEWORKS.map((f, i) => buildFrameworkStatus(f, ms, scopes[i]));
 
   const parsed = csfRaw === undefined ? null : legacyCsfQuery.safeParse({ id: csfRaw });
   const lookup = parsed?.success ? await lookupLegacyCsf(parsed.data) : null;
@@ -38,7 +41,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
       <AnalysisAsOf status={analysis} />
       {ms.scope.events === 0 ? (
         <p className="alert alert-info">
-          No audit events are stored yet, so most controls show “without evidence”. Ingest platform audit logs (Ingest page or{" "}
+          No audit events are stored yet, so most controls show “no data”. Ingest platform audit logs (Ingest page or{" "}
           <code>npm run cli -- ingest &lt;files&gt;</code>) and run the correlation and risk rules to fill these views.
         </p>
       ) : null}
@@ -46,10 +49,12 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
         <h2 id="cmp-overview">Controls by status</h2>
         <p className="muted">
           Generated {fmtTime(ms.generatedAt)} from {ms.scope.events.toLocaleString()} events on {ms.scope.platforms} platform(s). A control
-          with an open finding counts as “with open findings” even when other evidence exists.
+          has “sufficient evidence” only when every measured population behind it meets its threshold (at least{" "}
+          {ms.thresholds.minPopulation} rows; for example {ms.thresholds.privilegedApprovedPct}% of privileged actions approved) and no
+          finding is open; one row never makes a control sufficient.
         </p>
         <StatusChart
-          label="Stacked bar chart: controls with evidence, with open findings and without evidence for each framework; the counts are listed below"
+          label="Stacked bar chart: controls by status (sufficient evidence, partial, gap, no data, not applicable) for each framework; the counts are listed below"
           data={statuses.map((s) => ({ label: s.meta.shortName, ...s.summary }))}
         />
         <ul className="cmp-cards">
@@ -60,12 +65,12 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
               </h3>
               <p className="muted">{s.summary.total} controls</p>
               <dl className="cmp-counts">
-                <dt>With evidence</dt>
-                <dd>{s.summary.with_evidence}</dd>
-                <dt>With open findings</dt>
-                <dd>{s.summary.with_findings}</dd>
-                <dt>Without evidence</dt>
-                <dd>{s.summary.without_evidence}</dd>
+                {CONTROL_STATUSES.map((k) => (
+                  <Fragment key={k}>
+                    <dt>{CONTROL_STATUS_LABEL[k]}</dt>
+                    <dd>{s.summary[k]}</dd>
+                  </Fragment>
+                ))}
               </dl>
             </li>
           ))}

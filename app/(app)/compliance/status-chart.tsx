@@ -2,13 +2,15 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-export type StatusBar = { label: string; with_evidence: number; with_findings: number; without_evidence: number };
+export type StatusBar = { label: string; sufficient: number; partial: number; gap: number; no_data: number; not_applicable: number };
 
 // Colors chosen for contrast on white (WCAG AA for the legend text next to them).
 const SERIES = [
-  { key: "with_evidence", name: "With evidence", color: "#1b7f3b" },
-  { key: "with_findings", name: "With open findings", color: "#b42318" },
-  { key: "without_evidence", name: "Without evidence", color: "#6b7280" },
+  { key: "sufficient", name: "Sufficient evidence", color: "#1b7f3b" },
+  { key: "partial", name: "Partial", color: "#b25e09" },
+  { key: "gap", name: "Gap", color: "#b42318" },
+  { key: "no_data", name: "No data", color: "#6b7280" },
+  { key: "not_applicable", name: "Not applicable", color: "#a3acb9" },
 ] as const;
 
 // Controls per status as stacked horizontal bars, one bar per framework. The same counts are printed next to the

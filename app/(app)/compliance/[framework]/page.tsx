@@ -21,7 +21,7 @@ const paramsSchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   sort: z.enum(SORTS).optional().catch(undefined),
 });
-const STATUS_ORDER = { with_findings: 0, without_evidence: 1, with_evidence: 2 } as const;
+const STATUS_ORDER = { gap: 0, partial: 1, no_data: 2, sufficient: 3, not_applicable: 4 } as const;
 
 type Props = { params: Promise<{ framework: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -61,7 +61,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
         <span className={`cmp-status cmp-status-${c.status}`}>{CONTROL_STATUS_LABEL[c.status]}</span>
       </td>
       <td className="cmp-num">
-        {c.evidence.filter((e) => e.present).length} of {c.evidence.length}
+        {c.evidence.filter((e) => e.status === "sufficient").length} of {c.evidence.filter((e) => e.population).length}
       </td>
       <td className="cmp-num">{c.openFindings}</td>
     </tr>
@@ -91,12 +91,14 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
       <section className="panel" aria-labelledby="fw-chart">
         <h2 id="fw-chart">Controls by status</h2>
         <ul className="counts">
-          <li>With evidence: {st.summary.with_evidence}</li>
-          <li>With open findings: {st.summary.with_findings}</li>
-          <li>Without evidence: {st.summary.without_evidence}</li>
+          {CONTROL_STATUSES.map((k) => (
+            <li key={k}>
+              {CONTROL_STATUS_LABEL[k]}: {st.summary[k]}
+            </li>
+          ))}
         </ul>
         <StatusChart
-          label={`Stacked bar chart of ${st.meta.shortName} controls with evidence, with open findings and without evidence; counts are listed above`}
+          label={`Stacked bar chart of ${st.meta.shortName} controls by status; counts are listed above`}
           data={[{ label: st.meta.shortName, ...st.summary }]}
         />
       </section>
@@ -123,7 +125,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
             <label htmlFor="sort">Sort</label>
             <select id="sort" name="sort" defaultValue={sort}>
               <option value="catalog">Catalog order (grouped)</option>
-              <option value="status">Status (findings first)</option>
+              <option value="status">Status (gaps first)</option>
               <option value="findings">Most open findings</option>
               <option value="id">Control id</option>
             </select>
@@ -149,7 +151,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
                   <th scope="col">Text</th>
                   {grouped || isOwasp ? null : <th scope="col">{categoryLevel}</th>}
                   <th scope="col">Status</th>
-                  <th scope="col">Evidence sources with data</th>
+                  <th scope="col">Populations meeting the threshold</th>
                   <th scope="col">Open findings</th>
                 </tr>
               </thead>

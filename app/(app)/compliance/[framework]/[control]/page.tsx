@@ -6,7 +6,9 @@ import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { PAGE_ACCESS } from "@/lib/auth/routes";
 import { isFrameworkSlug } from "@/lib/compliance/catalogs";
 import { getControlDetail } from "@/lib/compliance/get-control-detail";
-import { CONTROL_STATUS_LABEL } from "@/lib/compliance/get-framework-status";
+import { CONTROL_STATUS_LABEL, describePopulation } from "@/lib/compliance/get-framework-status";
+import { can } from "@/lib/auth/permissions";
+import { ScopeForm } from "./scope-form";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../../owasp-attribution";
@@ -27,7 +29,7 @@ function decode(raw: string): string {
 type Props = { params: Promise<{ framework: string; control: string }> };
 
 export default async function ControlPage({ params }: Props) {
-  await requirePage("/compliance/[framework]/[control]");
+  const user = await requirePage("/compliance/[framework]/[control]");
   const analysis = await getAnalysisStatus();
   const p = await params;
   if (!isFrameworkSlug(p.framework)) notFound();
@@ -67,11 +69,26 @@ export default async function ControlPage({ params }: Props) {
             </a>
           </p>
         ) : null}
-        <p>
+        <p data-testid="control-status">
           Status: <span className={`cmp-status cmp-status-${d.status}`}>{CONTROL_STATUS_LABEL[d.status]}</span>{" "}
           <span className="muted">(generated {fmtTime(d.generatedAt)})</span>
         </p>
         {isOwasp ? <OwaspAttribution /> : null}
+      </section>
+
+      <section className="panel" aria-labelledby="ctl-scope">
+        <h2 id="ctl-scope">Scope</h2>
+        {d.scoping ? (
+          <p data-testid="control-scoping">
+            Not applicable: {d.scoping.reason}. Scoped out by {d.scoping.scopedBy ?? "an unknown user"} on {fmtTime(d.scoping.scopedAt)}.
+            Its evidence is still measured below.
+          </p>
+        ) : (
+          <p className="muted">
+            In scope. A compliance manager can mark it not applicable, with a reason that is shown here and kept in the audit trail.
+          </p>
+        )}
+        {can(user.role, "compliance.manage") ? <ScopeForm framework={d.framework} controlId={c.id} scopedOut={!!d.scoping} /> : null}
       </section>
 
       <section className="panel" aria-labelledby="ctl-evidence">
@@ -79,14 +96,15 @@ export default async function ControlPage({ params }: Props) {
         {d.evidence.length === 0 ? (
           <p className="cmp-empty">
             No evidence source is mapped to this control: it is outside what audit-log sessions can show. Document it through your own
-            process; this dashboard will keep reporting it as “without evidence”.
+            process; this dashboard will keep reporting it as “no data” unless it is scoped out.
           </p>
         ) : (
           <table className="data">
             <thead>
               <tr>
                 <th scope="col">Evidence</th>
-                <th scope="col">Figures</th>
+                <th scope="col">Status</th>
+                <th scope="col">Measured population</th>
                 <th scope="col">Why it applies</th>
               </tr>
             </thead>
@@ -95,7 +113,11 @@ export default async function ControlPage({ params }: Props) {
                 <tr key={`${e.kind}-${e.source}`} data-testid="evidence-row">
                   <td>{e.label}</td>
                   <td>
-                    <span className={e.present ? "cmp-yes" : "cmp-no"}>{e.present ? "Has data" : "No data yet"}</span>: {e.value}
+                    <span className={`cmp-status cmp-status-${e.status}`}>{CONTROL_STATUS_LABEL[e.status]}</span>
+                  </td>
+                  <td>
+                    {e.population ? describePopulation(e.population) : e.value}
+                    {e.population ? <div className="muted">{e.value}</div> : null}
                   </td>
                   <td>{e.reason}</td>
                 </tr>

@@ -1,0 +1,25 @@
+"use client";
+
+import { z } from "zod";
+import { apiFetch, send } from "./client";
+
+// Compliance views are read by server pages; the client scopes controls out of (and back into) the assessment.
+const scoped = z.object({ framework: z.string(), controlId: z.string() }).passthrough();
+
+/** Scope a control out ("not applicable") or back in; the reason is shown with the control and kept in the audit trail. */
+export const changeControlScope = ({
+  framework,
+  controlId,
+  action,
+  reason,
+}: {
+  framework: string;
+  controlId: string;
+  action: "out" | "in";
+  reason: string;
+}) =>
+  apiFetch(
+    `/api/v1/compliance/${framework}/${encodeURIComponent(controlId)}/scope`,
+    scoped,
+    send(action === "out" ? "PUT" : "DELETE", { reason }),
+  );
