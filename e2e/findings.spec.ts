@@ -42,7 +42,9 @@ test("ingest and correlate raise the unapproved privileged action as a finding",
   }
   const detail = await (await ctx.get(`/api/v1/findings/${findingId}`)).json();
   expect(detail.events.map((e: { eventName: string }) => e.eventName)).toEqual(["AttachUserPolicy"]);
-  expect((await ctx.post(`/api/v1/findings/${findingId}/dismiss`, { data: { reason: "no" } })).status()).toBe(422);
+  expect((await ctx.post(`/api/v1/findings/${findingId}/dismiss`, { data: { type: "false_positive", reason: "no" } })).status()).toBe(422);
+  // A dismissal names its kind.
+  expect((await ctx.post(`/api/v1/findings/${findingId}/dismiss`, { data: { reason: "Known maintenance" } })).status()).toBe(422);
   await ctx.dispose();
 });
 
@@ -62,10 +64,11 @@ test("the analyst dismisses the finding with a reason and sees it in the history
   await expect(page.getByText("PR.AA-05")).toBeVisible();
   await expectAccessible(page, "/findings/[id]");
   const reason = `Covered by emergency change EC-${RUN}, approved after the fact`;
+  await page.getByLabel(/^False positive/).check();
   await page.getByLabel("Reason for dismissing").fill(reason);
   await page.getByRole("button", { name: "Dismiss finding" }).click();
-  await expect(page.getByTestId("finding-status")).toContainText("Dismissed");
-  await expect(page.getByTestId("finding-history")).toContainText(`Dismissed by ${E2E.users.analyst.email}: ${reason}`);
+  await expect(page.getByTestId("finding-status")).toContainText("False positive");
+  await expect(page.getByTestId("finding-history")).toContainText(`Dismissed by ${E2E.users.analyst.email}: False positive: ${reason}`);
   await expect(page.getByRole("button", { name: "Reopen finding" })).toBeVisible();
 
   const stored = await withDb(
@@ -86,7 +89,11 @@ test("the auditor reads the finding without a dismiss form, and the API refuses 
   await expect(page.getByRole("button", { name: /Dismiss finding|Reopen finding/ })).toHaveCount(0);
   await expect(page.getByLabel(/Reason for/)).toHaveCount(0);
   const ctx = await apiAs("auditor");
-  expect((await ctx.post(`/api/v1/findings/${findingId}/dismiss`, { data: { reason: "auditor cannot do this" } })).status()).toBe(403);
+  expect(
+    (
+      await ctx.post(`/api/v1/findings/${findingId}/dismiss`, { data: { type: "false_positive", reason: "auditor cannot do this" } })
+    ).status(),
+  ).toBe(403);
   expect((await ctx.post(`/api/v1/findings/${findingId}/reopen`, { data: { reason: "auditor cannot do this" } })).status()).toBe(403);
   expect((await ctx.get(`/api/v1/findings/${findingId}`)).status()).toBe(200);
   await ctx.dispose();

@@ -33,7 +33,7 @@ import { listHoldsContract } from "@/lib/retention/list-holds.types";
 import { placeHoldContract } from "@/lib/retention/place-hold.types";
 import { releaseHoldContract } from "@/lib/retention/release-hold.types";
 import { setRetentionPolicyContract } from "@/lib/retention/set-retention-policy.types";
-import { changeFindingStatusContract } from "@/lib/risk/dismiss-finding.types";
+import { changeFindingStatusContract, dismissFindingContract } from "@/lib/risk/dismiss-finding.types";
 import { getFindingContract } from "@/lib/risk/get-finding.types";
 import { listFindingsContract } from "@/lib/risk/list-findings.types";
 import { getIdentityContract } from "@/lib/sessions/get-identity.types";
@@ -81,7 +81,8 @@ export const CONTRACTS = {
   "PUT /api/v1/coverage/settings": setRequiredRetentionContract,
   "GET /api/v1/findings": listFindingsContract,
   "GET /api/v1/findings/[id]": getFindingContract,
-  "POST /api/v1/findings/[id]/dismiss": changeFindingStatusContract,
+  "POST /api/v1/findings/[id]/dismiss": dismissFindingContract,
+  "POST /api/v1/findings/[id]/approve": changeFindingStatusContract,
   "POST /api/v1/findings/[id]/reopen": changeFindingStatusContract,
   "GET /api/v1/governance/checks": listGovernanceChecksContract,
   "GET /api/v1/governance/checks/export": exportGovernanceChecksContract,

@@ -124,7 +124,24 @@ export const auditDetails = z.discriminatedUnion("type", [
     filters: z.record(z.string(), z.unknown()).optional(),
   }),
   // A risk finding dismissed or reopened (lib/risk/dismiss-finding.ts): the reason is required and kept.
-  z.object({ type: z.literal("finding.dismissed"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
+  // The kind of dismissal (a false positive leaves the population; a risk acceptance has an expiry and needs another
+  // person's approval) and the occurrences (event ids) it covers; entries written before dismissal types have neither.
+  z.object({
+    type: z.literal("finding.dismissed"),
+    findingId: z.string(),
+    ruleId: z.string(),
+    reason: z.string(),
+    dismissalType: z.enum(["false_positive", "risk_accepted"]).optional(),
+    expiresAt: z.string().nullable().optional(),
+    eventIds: z.array(z.string()).optional(),
+  }),
+  z.object({
+    type: z.literal("finding.risk_approved"),
+    findingId: z.string(),
+    ruleId: z.string(),
+    reason: z.string(),
+    expiresAt: z.string(),
+  }),
   z.object({ type: z.literal("finding.reopened"), findingId: z.string(), ruleId: z.string(), reason: z.string() }),
   // A control scoped out of the assessment ("not applicable") or back in (lib/compliance/scope-control.ts).
   z.object({ type: z.literal("control.scoped_out"), framework: z.string(), controlId: z.string(), reason: z.string() }),

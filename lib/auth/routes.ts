@@ -70,6 +70,7 @@ export const API_ACCESS = {
   "GET /api/v1/findings/[id]": "findings.read",
   "POST /api/v1/findings/[id]/dismiss": "findings.dismiss",
   "POST /api/v1/findings/[id]/reopen": "findings.dismiss",
+  "POST /api/v1/findings/[id]/approve": "findings.approve",
   // -- coverage & compliance (lib/coverage, lib/compliance)
   "GET /api/v1/compliance/[framework]": "compliance.read",
   "GET /api/v1/compliance/[framework]/report": "compliance.read",

@@ -17,6 +17,7 @@ const item = (status: EvidenceItem["status"]): EvidenceItem => ({
   population: null,
   value: "",
   openFindings: 0,
+  exceptions: 0,
 });
 
 describe("population status", () => {

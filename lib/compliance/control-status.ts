@@ -28,6 +28,8 @@ export type EvidenceItem = {
   population: Population | null;
   value: string;
   openFindings: number;
+  /** Approved risk acceptances in force: listed as exceptions, never evidence; they keep the control from "sufficient". */
+  exceptions: number;
 };
 
 /** A population's status: the threshold and the minimum size must both be met for "sufficient". */

@@ -6,6 +6,9 @@ import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } fr
 import { measureEvidence } from "./measure-evidence";
 import { listControlScopes, type ControlScoping } from "./scope-control";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { dispositionSql, type Disposition } from "@/lib/risk/disposition";
+import { listExceptions } from "@/lib/risk/list-exceptions";
+import type { FindingException } from "@/lib/risk/types";
 
 // Drill-down from one control to the records behind it. Lists are capped (LIMIT) because a rule can have fired on
 // thousands of sessions; counts come from the evidence items.
@@ -18,6 +21,8 @@ type ControlFinding = {
   title: string;
   severity: string;
   status: string;
+  disposition: Disposition;
+  riskExpiresAt: string | null;
   sessionId: string | null;
   lastSeenAt: string;
   reason: string;
@@ -50,6 +55,8 @@ export type ControlDetail = {
   evidence: EvidenceItem[];
   findings: ControlFinding[];
   findingsTotal: number;
+  /** Approved risk acceptances in force for the mapped rules, with their expiry: exceptions, never evidence. */
+  exceptions: FindingException[];
   sessions: ControlSession[];
   governance: ControlGovernanceCheck[];
   coverage: ControlCoverageFigure[];
@@ -77,7 +84,7 @@ export async function getControlDetail({
   const ruleIds = [...ruleReasons.keys()];
   const wantsGovernance = mappings.some((m) => m.kind === "governance");
 
-  const [findings, findingsTotal, sessions, governance] = await Promise.all([
+  const [findings, findingsTotal, sessions, governance, exceptions] = await Promise.all([
     ruleIds.length === 0
       ? Promise.resolve([])
       : pool()
@@ -87,13 +94,16 @@ export async function getControlDetail({
             title: string;
             severity: string;
             status: string;
+            disposition: Disposition;
+            riskExpiresAt: Date | null;
             sessionId: string | null;
             lastSeenAt: Date;
           }>(
-            `SELECT id, "ruleId", title, severity, status, "sessionId", "lastSeenAt" FROM finding
-                WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])
-                ORDER BY (status = 'open') DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds],
+            `SELECT * FROM (SELECT id, "ruleId", title, severity, status, ${dispositionSql("f", "$3")} AS disposition, "riskExpiresAt",
+                                   "sessionId", "lastSeenAt"
+                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])) x
+                ORDER BY (disposition IN ('open', 'pending_approval', 'expired')) DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
+            [DEFAULT_TENANT, ruleIds, ms.generatedAt],
           )
           .then((r) => r.rows),
     ruleIds.length === 0
@@ -132,6 +142,7 @@ export async function getControlDetail({
             [DEFAULT_TENANT],
           )
           .then((r) => r.rows),
+    listExceptions({ ruleIds, now: new Date(ms.generatedAt) }),
   ]);
 
   // Coverage figures per platform for every coverage fact mapped to this control.
@@ -172,11 +183,14 @@ export async function getControlDetail({
       title: f.title,
       severity: f.severity,
       status: f.status,
+      disposition: f.disposition,
+      riskExpiresAt: f.riskExpiresAt?.toISOString() ?? null,
       sessionId: f.sessionId,
       lastSeenAt: f.lastSeenAt.toISOString(),
       reason: ruleReasons.get(f.ruleId) ?? "",
     })),
     findingsTotal,
+    exceptions,
     sessions: sessions.map((s) => ({ ...s, startedAt: s.startedAt.toISOString(), findings: Number(s.findings) })),
     governance: governance.map((g) => ({ status: g.status, checks: Number(g.checks) })),
     coverage,

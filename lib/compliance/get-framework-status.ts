@@ -27,18 +27,23 @@ export type FrameworkStatus = {
 
 export function evidenceItem(m: ControlMapping, ms: Measurements): EvidenceItem {
   if (m.kind === "finding_rule") {
-    const counts = ms.rules.get(m.source) ?? { open: 0, total: 0 };
-    const closed = counts.total - counts.open;
+    const counts = ms.rules.get(m.source) ?? { open: 0, exceptions: 0, total: 0 };
+    const closed = counts.total - counts.open - counts.exceptions;
     return {
       kind: m.kind,
       source: m.source,
       label: `Risk rule: ${ruleDef(m.source)?.title ?? m.source}`,
       reason: m.reason,
-      // A rule's findings count against a control; their absence is not evidence for it.
-      status: counts.open > 0 ? "gap" : "no_data",
+      // A rule's findings count against a control; their absence is not evidence for it. An accepted risk is not a gap
+      // any more, but never evidence either: the control stays short of "sufficient" while the exception runs.
+      status: counts.open > 0 ? "gap" : counts.exceptions > 0 ? "partial" : "no_data",
       population: null,
-      value: counts.total === 0 ? "no findings" : `${counts.open} open, ${closed} dismissed or resolved`,
+      value:
+        counts.total === 0
+          ? "no findings"
+          : `${counts.open} open, ${counts.exceptions} exception(s) (risk accepted), ${closed} false positive or resolved`,
       openFindings: counts.open,
+      exceptions: counts.exceptions,
     };
   }
   const f = ms.facts[m.source as keyof Measurements["facts"]];
@@ -51,6 +56,7 @@ export function evidenceItem(m: ControlMapping, ms: Measurements): EvidenceItem 
     population: f?.population ?? null,
     value: f?.value ?? "not measured",
     openFindings: 0,
+    exceptions: 0,
   };
 }
 

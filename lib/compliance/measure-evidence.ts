@@ -5,6 +5,7 @@ import { EVIDENCE_FACTS, type FactId } from "./evidence-map";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { APPROVAL_FAILURES } from "@/lib/governance/types";
 import { getComplianceThresholds, type ComplianceThresholds } from "./thresholds";
+import { dispositionSql } from "@/lib/risk/disposition";
 
 // Measures every evidence fact and the findings per rule with a few aggregate queries (counts only: the event
 // table can be huge), so the status of all controls of all frameworks comes from one pass.
@@ -29,7 +30,7 @@ type FactMeasure = {
   value: string;
 };
 
-type RuleCounts = { open: number; total: number };
+type RuleCounts = { open: number; exceptions: number; total: number };
 
 export type Measurements = {
   generatedAt: string;
@@ -67,13 +68,22 @@ type Counts = {
 };
 
 // Each count is an aggregate sub-select: one round trip, no rows pulled into JS.
+// The privileged-action population leaves out the actions whose governance finding was dismissed as a false positive
+// (the occurrences that dismissal names); a risk acceptance keeps them in, as failing.
 const COUNTS_SQL = `
+  WITH gov AS (
+    SELECT g.* FROM governance_check g
+     WHERE g."tenantId" = $1
+       AND NOT EXISTS (SELECT 1 FROM finding f
+                        WHERE f."tenantId" = $1 AND f."dismissalType" = 'false_positive'
+                          AND f."ruleId" IN ('privileged-without-approval', 'privileged-outside-jit')
+                          AND g."eventId" = ANY(f."dismissedEventIds")))
   SELECT
-    (SELECT count(*) FROM governance_check WHERE "tenantId" = $1) AS gov_total,
+    (SELECT count(*) FROM gov) AS gov_total,
     -- Approved, and no approval rule failed (not expired, approved after the action, out of scope, self-approved, …).
-    (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND approved IS TRUE AND NOT (coalesce(statuses, '{}') && $2::text[])) AS gov_approved,
-    (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND "grantId" IS NOT NULL) AS gov_with_grant,
-    (SELECT count(*) FROM governance_check WHERE "tenantId" = $1 AND "insideWindow" IS TRUE) AS gov_inside,
+    (SELECT count(*) FROM gov WHERE approved IS TRUE AND NOT (coalesce(statuses, '{}') && $2::text[])) AS gov_approved,
+    (SELECT count(*) FROM gov WHERE "grantId" IS NOT NULL) AS gov_with_grant,
+    (SELECT count(*) FROM gov WHERE "insideWindow" IS TRUE) AS gov_inside,
     (SELECT count(*) FROM ledger_checkpoint) AS cp_count,
     (SELECT max("createdAt") FROM ledger_checkpoint) AS cp_last,
     (SELECT max("treeSize") FROM ledger_checkpoint) AS cp_size,
@@ -95,11 +105,13 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
   const [coverage, counts, rules] = await Promise.all([
     getCoverage({ now }),
     pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT, APPROVAL_FAILURES]),
-    pool().query<{ ruleId: string; open: string; total: string }>(
-      // Resolved findings (the condition no longer holds) are not open findings.
-      `SELECT "ruleId", count(*) FILTER (WHERE status = 'open' AND NOT (evidence::jsonb ? 'resolvedAt')) AS open, count(*) AS total
-         FROM finding WHERE "tenantId" = $1 GROUP BY "ruleId"`,
-      [DEFAULT_TENANT],
+    pool().query<{ ruleId: string; open: string; exceptions: string; total: string }>(
+      // Open: not dismissed, or a risk acceptance not (yet, or no longer) in force; resolved findings are not open.
+      // Exceptions: approved risk acceptances before their expiry. False positives leave the population.
+      `SELECT "ruleId", count(*) FILTER (WHERE d IN ('open', 'pending_approval', 'expired')) AS open,
+              count(*) FILTER (WHERE d = 'exception') AS exceptions, count(*) AS total
+         FROM (SELECT "ruleId", ${dispositionSql("f", "$2")} AS d FROM finding f WHERE "tenantId" = $1) x GROUP BY "ruleId"`,
+      [DEFAULT_TENANT, now],
     ),
   ]);
   const c = counts.rows[0];
@@ -180,7 +192,7 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
     generatedAt: now.toISOString(),
     thresholds: t,
     facts,
-    rules: new Map(rules.rows.map((r) => [r.ruleId, { open: Number(r.open), total: Number(r.total) }])),
+    rules: new Map(rules.rows.map((r) => [r.ruleId, { open: Number(r.open), exceptions: Number(r.exceptions), total: Number(r.total) }])),
     scope: { events, firstEventTime: times[0] ?? null, lastEventTime: times.at(-1) ?? null, platforms: withEvents.length },
     coverage,
   };

@@ -1,5 +1,7 @@
 import { findingIdParams } from "./get-finding.types";
-import { findingReasonInput } from "./types";
+import { dismissFindingInput, findingReasonInput } from "./types";
 
-// Dismiss and reopen take the same reason.
+// Dismiss takes the kind of dismissal (false_positive / risk_accepted with an expiry) and the occurrences it covers.
+export const dismissFindingContract = { params: findingIdParams, body: dismissFindingInput };
+// Reopen and approve (a risk acceptance) take a reason.
 export const changeFindingStatusContract = { params: findingIdParams, body: findingReasonInput };

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { and, raw, sql } from "@/lib/db/sql";
 import { riskRule } from "./catalog";
+import { dispositionSql } from "./disposition";
 import { findingsQuery, type FindingRow, type FindingsQuery, type SeverityCount } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -24,11 +25,13 @@ export async function listFindings(
   const platform = raw(
     `coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1]))`,
   );
+  const disposition = raw(dispositionSql("f"));
   const w = and(
     sql`f."tenantId" = ${DEFAULT_TENANT}`,
     q.rule && sql`f."ruleId" = ${q.rule}`,
     q.severity && sql`f.severity = ${q.severity}`,
-    q.status === "resolved" ? sql`(f.evidence::jsonb ? 'resolvedAt')` : q.status && sql`f.status = ${q.status}`,
+    // "dismissed": every dismissal, whatever its kind; the other values are dispositions (lib/risk/disposition.ts).
+    q.status === "dismissed" ? sql`f.status = 'dismissed'` : q.status && sql`${disposition} = ${q.status}`,
     q.identity && sql`f."identityId" = ${q.identity}::uuid`,
     // A finding cites a session directly or through one of its proving events (identity-level findings do).
     q.session &&
@@ -42,6 +45,7 @@ export async function listFindings(
     pool().query<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${from} WHERE ${w}`),
     pool().query(
       sql`SELECT f.id, f."ruleId", f.severity, f.title, f.status, f.evidence::jsonb->>'resolvedAt' AS "resolvedAt",
+              ${disposition} AS disposition, f."dismissalType", f."riskExpiresAt",
               i.id AS "iId", i."displayName" AS "iName", i.kind::text AS "iKind", f."sessionId",
               ${platform} AS platform,
               cardinality(f."eventIds") AS "eventCount", f."firstSeenAt", f."lastSeenAt"
@@ -50,7 +54,8 @@ export async function listFindings(
         LIMIT ${q.limit} OFFSET ${q.offset}`,
     ),
     pool().query<SeverityCount>(
-      sql`SELECT f.severity, count(*) FILTER (WHERE f.status = 'open')::int AS open, count(*) FILTER (WHERE f.status = 'dismissed')::int AS dismissed
+      sql`SELECT f.severity, count(*) FILTER (WHERE ${disposition} IN ('open', 'pending_approval', 'expired'))::int AS open,
+              count(*) FILTER (WHERE f.status = 'dismissed')::int AS dismissed
          FROM ${from} WHERE ${w} GROUP BY f.severity ORDER BY max(${raw(SEV_RANK)}) DESC`,
     ),
   ]);
@@ -67,6 +72,9 @@ export async function listFindings(
       title: r.title,
       status: r.status,
       resolvedAt: r.resolvedAt,
+      disposition: r.disposition,
+      dismissalType: r.dismissalType,
+      riskExpiresAt: r.riskExpiresAt ? new Date(r.riskExpiresAt).toISOString() : null,
       identity: r.iId ? { id: r.iId, name: r.iName, kind: r.iKind } : null,
       sessionId: r.sessionId,
       platform: r.platform,

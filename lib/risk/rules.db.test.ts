@@ -455,7 +455,11 @@ describe("runRiskRules", () => {
 
     // Dismiss: history kept, still dismissed after a re-run, no longer counts toward the session's risk.
     const user = await seedUser("analyst");
-    await dismissFinding({ id: agentFinding.id, reason: "Approved verbally, ticket CHG-1 filed late", ctx: user.ctx });
+    await dismissFinding({
+      id: agentFinding.id,
+      input: { type: "false_positive", reason: "Approved verbally, ticket CHG-1 filed late" },
+      ctx: user.ctx,
+    });
     await run();
     const got = await getFinding({ id: agentFinding.id });
     expect(got?.status).toBe("dismissed");
@@ -480,23 +484,62 @@ describe("runRiskRules", () => {
     expect(typeof (await findings("ai-agent-without-approval"))[0].evidence.resolvedAt).toBe("undefined");
   });
 
+  it("a dismissal covers the occurrences it names: a rule run that finds another occurrence reopens the finding", async () => {
+    const agent = await identity("ai_agent", "agent-y");
+    const s = await session(agent, 0);
+    const e = await event({ identityId: agent, sessionId: s, min: 1, privileged: true });
+    await run();
+    const id = (await pool().query<{ id: string }>(`SELECT id FROM finding WHERE "ruleId" = 'ai-agent-without-approval'`)).rows[0].id;
+    const { ctx } = await seedUser("analyst");
+    await dismissFinding({ id, input: { type: "false_positive", reason: "Sandbox agent, approved change window" }, ctx });
+    expect((await getFinding({ id }))?.dismissedEventIds).toEqual([e]);
+    // The same occurrences again: still dismissed.
+    await run();
+    expect((await getFinding({ id }))?.status).toBe("dismissed");
+
+    const e3 = await event({ identityId: agent, sessionId: s, min: 5, privileged: true });
+    await run();
+    const got = (await getFinding({ id }))!;
+    expect(got.events.map((x) => x.id)).toEqual([e, e3]);
+    expect(got.status).toBe("open");
+    expect(got.disposition).toBe("open");
+    expect(got.dismissalType).toBeNull();
+    expect(got.history.map((h) => [h.action, h.reason])).toEqual([
+      ["raised", "agent-y (AI agent) made 1 privileged changes without human approval"],
+      ["dismissed", "False positive: Sandbox agent, approved change window"],
+      ["reopened", "New occurrences that the dismissal did not cover."],
+    ]);
+    // Naming an event that is not one of the finding's occurrences is refused.
+    await expectAppError(
+      dismissFinding({ id, input: { type: "false_positive", reason: "Only this one", eventIds: ["999999999"] }, ctx }),
+      "VALIDATION",
+      /not an occurrence/,
+    );
+    // Naming one occurrence covers only that one: the next run reopens it for the other.
+    await dismissFinding({ id, input: { type: "false_positive", reason: "Only the first one", eventIds: [e] }, ctx });
+    await run();
+    expect((await getFinding({ id }))?.status).toBe("open");
+  });
+
   it("keeps every dismissal and reopening in the history and the audit trail, and refuses a reason under 5 characters", async () => {
     const e = await event({ min: 0, privileged: true });
     await govCheck(e, { approved: null, insideWindow: true });
     await run();
     const id = (await pool().query<{ id: string }>(`SELECT id FROM finding`)).rows[0].id;
     const { email, ctx } = await seedUser("analyst");
-    await expect(dismissFinding({ id, reason: "meh", ctx })).rejects.toThrow(/at least 5 characters/);
-    await dismissFinding({ id, reason: "Known maintenance job", ctx });
-    await expect(dismissFinding({ id, reason: "Known maintenance job", ctx })).rejects.toThrow(/already dismissed/);
+    const fp = (reason: string) => ({ type: "false_positive", reason });
+    await expect(dismissFinding({ id, input: fp("meh"), ctx })).rejects.toThrow(/at least 5 characters/);
+    await expect(dismissFinding({ id, input: { reason: "Known maintenance job" }, ctx })).rejects.toThrow(/Choose the kind of dismissal/);
+    await dismissFinding({ id, input: fp("Known maintenance job"), ctx });
+    await expect(dismissFinding({ id, input: fp("Known maintenance job"), ctx })).rejects.toThrow(/already dismissed/);
     await reopenFinding({ id, reason: "The job was not approved after all", ctx });
-    await dismissFinding({ id, reason: "Approved in CHG-77", ctx });
+    await dismissFinding({ id, input: fp("Approved in CHG-77"), ctx });
     const got = await getFinding({ id });
     expect(got?.history.map((h) => [h.action, h.reason, h.actorEmail])).toEqual([
       ["raised", got?.title, null],
-      ["dismissed", "Known maintenance job", email],
+      ["dismissed", "False positive: Known maintenance job", email],
       ["reopened", "The job was not approved after all", email],
-      ["dismissed", "Approved in CHG-77", email],
+      ["dismissed", "False positive: Approved in CHG-77", email],
     ]);
     expect(got?.dismissedReason).toBe("Approved in CHG-77");
     const audit = await pool().query(`SELECT action, details->>'reason' AS reason FROM audit_log WHERE "resourceId" = $1 ORDER BY id`, [

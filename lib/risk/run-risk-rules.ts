@@ -3,6 +3,7 @@ import { withTransaction } from "@/lib/db/transaction";
 import { RISK_RULES, SEVERITY_ORDER, SEVERITY_WEIGHT, type RiskSeverity } from "./catalog";
 import { EVALUATORS, type RiskCandidate } from "./rules";
 import { getRiskSettings, type RiskSettings } from "./settings";
+import { COUNTS_AS_OPEN, dispositionSql } from "./disposition";
 
 export type RiskRunCounts = {
   raised: number;
@@ -17,11 +18,13 @@ export type RiskRunCounts = {
  * Evaluates every rule and upserts the findings by (tenantId, fingerprint) in one transaction.
  * - new fingerprint: insert + finding_activity "raised";
  * - existing: evidence, eventIds, title, lastSeenAt refreshed when they changed (updatedAt: the last change); status
- *   untouched (a dismissed finding stays dismissed);
+ *   untouched (a dismissed finding stays dismissed), unless it now names occurrences its dismissal did not cover: then
+ *   it is open again with a "reopened" activity;
  * - a finding this run no longer produces is kept (it is history and may be cited by a case) with
  *   evidence.resolvedAt set and an "updated" activity; it no longer counts toward session risk. If it fires again
  *   the marker is cleared.
- * Then session.riskScore / riskLevel are recomputed from the open, unresolved findings of each session (the session
+ * Then session.riskScore / riskLevel are recomputed from the findings that count as open (lib/risk/disposition.ts:
+ * open, a risk acceptance awaiting approval or expired; never resolved) of each session (the session
  * the finding names, plus the sessions of its proving events).
  */
 export async function runRiskRules({
@@ -95,7 +98,21 @@ export async function runRiskRules({
         WHERE f."tenantId" = $1 AND f.evidence::jsonb ? 'resolvedAt'`,
         [DEFAULT_TENANT],
       );
-      // Existing: refreshed; status untouched (a dismissed finding stays dismissed).
+      // A dismissal covers the occurrences it named: a dismissed finding that now names others is open again.
+      await client.query(
+        `WITH reopened AS (
+           UPDATE finding f SET status = 'open', "dismissalType" = NULL, "dismissedReason" = NULL, "dismissedById" = NULL,
+                  "dismissedAt" = NULL, "dismissedEventIds" = '{}', "riskExpiresAt" = NULL, "riskApprovedById" = NULL,
+                  "riskApprovedAt" = NULL, "updatedAt" = now()
+             FROM risk_new n
+            WHERE f."tenantId" = $1 AND f.fingerprint = n.fingerprint AND f.status = 'dismissed'
+              AND NOT (n."eventIds" <@ coalesce(f."dismissedEventIds", '{}'))
+           RETURNING f.id)
+         INSERT INTO finding_activity ("findingId", action, reason)
+         SELECT id, 'reopened', 'New occurrences that the dismissal did not cover.' FROM reopened`,
+        [DEFAULT_TENANT],
+      );
+      // Existing: refreshed; status otherwise untouched (a dismissed finding stays dismissed for the occurrences it covers).
       await client.query(
         `UPDATE finding f SET title = n.title, severity = n.severity, "sessionId" = n."sessionId", "identityId" = n."identityId",
               evidence = n.evidence, "eventIds" = n."eventIds", "firstSeenAt" = LEAST(f."firstSeenAt", n."firstSeenAt"),
@@ -155,8 +172,8 @@ async function scoreSessions(client: import("pg").PoolClient): Promise<number> {
   const rank = SEVERITY_ORDER.map((s, i) => `WHEN '${s}' THEN ${SEVERITY_ORDER.length - i}`).join(" ");
   const { rows } = await client.query<{ id: string; score: number; level: RiskSeverity }>(
     `WITH f AS (
-       SELECT id, severity, "sessionId", "eventIds" FROM finding
-        WHERE "tenantId" = $1 AND status = 'open' AND NOT (evidence::jsonb ? 'resolvedAt')),
+       SELECT id, severity, "sessionId", "eventIds" FROM finding f
+        WHERE "tenantId" = $1 AND ${dispositionSql("f")} IN (${COUNTS_AS_OPEN.map((d) => `'${d}'`).join(", ")})),
      links AS (
        SELECT f.id, f.severity, f."sessionId" AS sid FROM f WHERE f."sessionId" IS NOT NULL
        UNION

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/guard";
 import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
+import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { can } from "@/lib/auth/permissions";
 import { RISK_RULES, SEVERITY_ORDER } from "@/lib/risk/catalog";
@@ -30,8 +31,12 @@ const COLUMNS: { key: Sort | null; label: string }[] = [
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const FINDING_STATUS_OPTIONS = [
   { value: "open", label: "Open" },
-  { value: "dismissed", label: "Dismissed" },
-  { value: "resolved", label: "Condition no longer holds" },
+  { value: "dismissed", label: "Dismissed (any kind)" },
+  { value: "pending_approval", label: DISPOSITION_LABEL.pending_approval },
+  { value: "exception", label: DISPOSITION_LABEL.exception },
+  { value: "expired", label: DISPOSITION_LABEL.expired },
+  { value: "false_positive", label: DISPOSITION_LABEL.false_positive },
+  { value: "resolved", label: "Resolved (condition no longer holds)" },
 ];
 
 // Risk findings raised by the rule catalog (lib/risk). Filters, sort and page live in the URL (a GET form and
@@ -163,8 +168,8 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                         <td>{fmtTime(f.firstSeenAt)}</td>
                         <td>{fmtTime(f.lastSeenAt)}</td>
                         <td>
-                          {cap(f.status)}
-                          {f.resolvedAt ? <div className="muted">no longer holds</div> : null}
+                          {DISPOSITION_LABEL[f.disposition]}
+                          {f.riskExpiresAt ? <div className="muted">until {fmtTime(f.riskExpiresAt)}</div> : null}
                         </td>
                       </tr>
                     ))}

@@ -6,7 +6,8 @@ import { getFinding } from "@/lib/risk/get-finding";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
-import { FindingStatusForm } from "./finding-status-form";
+import { ApproveRiskForm, FindingStatusForm } from "./finding-status-form";
+import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 
 export const metadata = { title: "Finding" };
 
@@ -42,6 +43,8 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   }
   const rule = riskRule(f.ruleId);
   const mayDismiss = can(user.role, "findings.dismiss");
+  // A risk acceptance is approved by someone other than the person who made it (the API refuses them too).
+  const mayApprove = can(user.role, "findings.approve") && f.disposition === "pending_approval" && f.dismissedBy !== user.email;
   const facts = Object.entries(f.evidence).filter(([k]) => k !== "resolvedAt");
 
   return (
@@ -74,8 +77,14 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           </dd>
           <dt>Status</dt>
           <dd data-testid="finding-status">
-            {cap(f.status)}
+            {DISPOSITION_LABEL[f.disposition]}
+            {f.riskExpiresAt ? `, expires ${fmtTime(f.riskExpiresAt)}` : ""}
             {f.dismissedReason ? ` (${f.dismissedReason})` : ""}
+            {f.dismissedBy ? `; dismissed by ${f.dismissedBy}` : ""}
+            {f.riskApprovedBy ? `; approved by ${f.riskApprovedBy}` : ""}
+            {f.status === "dismissed" && f.dismissedEventIds.length > 0
+              ? `; covers ${f.dismissedEventIds.length} of ${f.eventCount} occurrence(s), a new occurrence reopens it`
+              : ""}
             {f.resolvedAt ? ` — the condition no longer holds in the data since ${fmtTime(f.resolvedAt)}` : ""}
           </dd>
           <dt>Subject</dt>
@@ -154,6 +163,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
             </li>
           ))}
         </ol>
+        {mayApprove ? <ApproveRiskForm id={f.id} /> : null}
         {mayDismiss ? <FindingStatusForm id={f.id} status={f.status} /> : null}
       </section>
     </>

@@ -9,6 +9,7 @@ import { getControlDetail } from "@/lib/compliance/get-control-detail";
 import { CONTROL_STATUS_LABEL, describePopulation } from "@/lib/compliance/get-framework-status";
 import { can } from "@/lib/auth/permissions";
 import { ScopeForm } from "./scope-form";
+import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../../owasp-attribution";
@@ -160,10 +161,52 @@ export default async function ControlPage({ params }: Props) {
                     <td>
                       <span className={`risk risk-${f.severity}`}>{f.severity}</span>
                     </td>
-                    <td>{f.status}</td>
+                    <td>
+                      {DISPOSITION_LABEL[f.disposition]}
+                      {f.riskExpiresAt ? ` until ${fmtTime(f.riskExpiresAt)}` : ""}
+                    </td>
                     <td>{f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open session</Link> : "—"}</td>
                     <td>{fmtTime(f.lastSeenAt)}</td>
                     <td>{f.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="ctl-exceptions">
+        <h2 id="ctl-exceptions">Exceptions (risk accepted)</h2>
+        {d.exceptions.length === 0 ? (
+          <p className="cmp-empty">No approved risk acceptance is in force for this control&apos;s rules.</p>
+        ) : (
+          <>
+            <p className="muted">
+              Exceptions are accepted risks, not evidence: they keep the control short of “sufficient evidence” until they expire.
+            </p>
+            <table className="data" data-testid="exceptions">
+              <thead>
+                <tr>
+                  <th scope="col">Finding</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Accepted by</th>
+                  <th scope="col">Approved by</th>
+                  <th scope="col">Expires</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.exceptions.map((x) => (
+                  <tr key={x.id} data-testid="exception-row">
+                    <td>
+                      <Link href={`/findings/${x.id}`}>{x.title}</Link>
+                    </td>
+                    <td>{x.reason}</td>
+                    <td>{x.acceptedBy ?? "—"}</td>
+                    <td>
+                      {x.approvedBy ?? "—"} ({fmtTime(x.approvedAt)})
+                    </td>
+                    <td>{x.expiresAt.slice(0, 10)}</td>
                   </tr>
                 ))}
               </tbody>

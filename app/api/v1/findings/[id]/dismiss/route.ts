@@ -1,7 +1,7 @@
 import { userRoute } from "@/lib/api/handler";
 import { dismissFinding } from "@/lib/risk/dismiss-finding";
 
-// POST /api/v1/findings/{id}/dismiss - dismiss a finding with a reason (kept in its history and the audit trail)
-export const POST = userRoute("POST /api/v1/findings/[id]/dismiss", async ({ ctx, params: { id }, body: { reason } }) =>
-  dismissFinding({ ctx, id, reason }),
+// POST /api/v1/findings/{id}/dismiss - dismiss a finding as a false positive or an accepted risk (with an expiry), with a reason
+export const POST = userRoute("POST /api/v1/findings/[id]/dismiss", async ({ ctx, params: { id }, body }) =>
+  dismissFinding({ ctx, id, input: body }),
 );
