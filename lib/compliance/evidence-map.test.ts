@@ -32,6 +32,46 @@ describe("evidence map", () => {
   });
 });
 
+describe("corrected mappings (issue 15 §3)", () => {
+  const to = (framework: string, control: string) => EVIDENCE_MAP.filter((m) => m.framework === framework && m.control === control);
+
+  it("drops the mappings that do not hold", () => {
+    // The ledger is Sessionproof's copy of the logs, not the organisation's data at rest.
+    expect(to("nist-csf-2.0", "PR.DS-01").map((m) => m.source)).toEqual([]);
+    // A SaaS source IP is not network monitoring.
+    expect(to("nist-csf-2.0", "DE.CM-01").map((m) => m.source)).toEqual([]);
+    // The list of ingested platforms is not an asset inventory.
+    expect(to("nist-csf-2.0", "ID.AM-02").map((m) => m.source)).toEqual([]);
+    // Approvals are not GV.RR-02 (roles and responsibilities); NHI owners are.
+    expect(to("nist-csf-2.0", "GV.RR-02").map((m) => m.source)).toEqual(["identity:nhi-owned"]);
+  });
+
+  it("gives AI RMF subcategories evidence from AI-agent activity only", () => {
+    const aiOnly = ["governance:approval-ai", "identity:ai-sessions", "identity:ai-agents", "ai-agent-without-approval"];
+    const ai = EVIDENCE_MAP.filter((m) => m.framework === "nist-ai-rmf-1.0");
+    expect(ai.length).toBeGreaterThan(0);
+    expect(ai.filter((m) => !aiOnly.includes(m.source)).map((m) => `${m.control} <- ${m.source}`)).toEqual([]);
+  });
+
+  it("maps rules that fire for people too to OWASP NHI only for non-human actors", () => {
+    for (const rule of ["weak-authentication", "privileged-outside-jit"]) {
+      const nhi = EVIDENCE_MAP.filter((m) => m.source === rule && m.framework === "owasp-nhi-2025");
+      expect(nhi.length, rule).toBeGreaterThan(0);
+      expect(
+        nhi.every((m) => m.actor === "non_human"),
+        rule,
+      ).toBe(true);
+    }
+  });
+
+  it("gives every mapping a one-line rationale", () => {
+    for (const m of EVIDENCE_MAP) {
+      expect(m.reason, `${m.control} <- ${m.source}`).not.toMatch(/\n/);
+      expect(m.reason.length, `${m.control} <- ${m.source}`).toBeLessThanOrEqual(160);
+    }
+  });
+});
+
 describe("legacy CSF 1.1 lookup", () => {
   it("normalizes one-digit ids to the official two-digit form", () => {
     expect(normalizeCsfId("pr.ac-1")).toBe("PR.AC-01");

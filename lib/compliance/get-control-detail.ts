@@ -6,7 +6,7 @@ import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } fr
 import { measureEvidence } from "./measure-evidence";
 import { listControlScopes, type ControlScoping } from "./scope-control";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
-import { dispositionSql, type Disposition } from "@/lib/risk/disposition";
+import { COUNTS_AS_OPEN_SQL, dispositionSql, type Disposition } from "@/lib/risk/disposition";
 import { listExceptions } from "@/lib/risk/list-exceptions";
 import type { FindingException } from "@/lib/risk/types";
 
@@ -82,6 +82,9 @@ export async function getControlDetail({
 
   const ruleReasons = new Map(mappings.filter((m) => m.kind === "finding_rule").map((m) => [m.source, m.reason]));
   const ruleIds = [...ruleReasons.keys()];
+  // Rules mapped here for their findings about non-human identities only (they fire for people too).
+  const nhiOnly = mappings.filter((m) => m.kind === "finding_rule" && m.actor === "non_human").map((m) => m.source);
+  const actorOk = `(NOT (f."ruleId" = ANY($NHI::text[])) OR EXISTS (SELECT 1 FROM identity i WHERE i.id = f."identityId" AND i.kind NOT IN ('human', 'unknown')))`;
   const wantsGovernance = mappings.some((m) => m.kind === "governance");
 
   const [findings, findingsTotal, sessions, governance, exceptions] = await Promise.all([
@@ -101,18 +104,18 @@ export async function getControlDetail({
           }>(
             `SELECT * FROM (SELECT id, "ruleId", title, severity, status, ${dispositionSql("f", "$3")} AS disposition, "riskExpiresAt",
                                    "sessionId", "lastSeenAt"
-                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])) x
-                ORDER BY (disposition IN ('open', 'pending_approval', 'expired')) DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds, ms.generatedAt],
+                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$4")}) x
+                ORDER BY (disposition IN (${COUNTS_AS_OPEN_SQL})) DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
+            [DEFAULT_TENANT, ruleIds, ms.generatedAt, nhiOnly],
           )
           .then((r) => r.rows),
     ruleIds.length === 0
       ? Promise.resolve(0)
       : pool()
-          .query<{ n: string }>(`SELECT count(*) AS n FROM finding WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[])`, [
-            DEFAULT_TENANT,
-            ruleIds,
-          ])
+          .query<{ n: string }>(
+            `SELECT count(*) AS n FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}`,
+            [DEFAULT_TENANT, ruleIds, nhiOnly],
+          )
           .then((r) => Number(r.rows[0].n)),
     ruleIds.length === 0
       ? Promise.resolve([])
@@ -128,10 +131,10 @@ export async function getControlDetail({
             `SELECT s.id, s.platform, s."startedAt", i."displayName" AS "identityName", s."riskLevel", count(f.id) AS findings
                  FROM finding f JOIN session s ON s.id = f."sessionId"
                  LEFT JOIN identity i ON i.id = s."identityId"
-                WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[])
+                WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}
                 GROUP BY s.id, i."displayName"
                 ORDER BY count(f.id) DESC, s."startedAt" DESC LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds],
+            [DEFAULT_TENANT, ruleIds, nhiOnly],
           )
           .then((r) => r.rows),
     !wantsGovernance

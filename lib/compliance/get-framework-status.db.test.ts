@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "@/lib/db";
-import { expectAppError, seedUser } from "@/test/factories";
+import { expectAppError, seedIdentity, seedUser } from "@/test/factories";
 import { buildFrameworkReport } from "./build-framework-report";
 import { getControlDetail } from "./get-control-detail";
 import { getFrameworkStatus } from "./get-framework-status";
@@ -141,6 +141,29 @@ describe("framework status", () => {
       { action: "control.scoped_out", actorEmail: cm.email, reason },
       { action: "control.scoped_in", actorEmail: cm.email, reason: "Privileged admin started in Q4" },
     ]);
+  });
+
+  it("a weak-authentication finding about a person does not count against OWASP NHI4; about a service account it does", async () => {
+    const person = await seedIdentity({ kind: "human", displayName: "alice" });
+    const bot = await seedIdentity({ kind: "service_account", displayName: "ci-bot" });
+    const nhi4 = async () => (await statusOf("owasp-nhi-2025", "NHI4:2025")).evidence.find((e) => e.source === "weak-authentication")!;
+    await pool().query(
+      `INSERT INTO finding (id, "ruleId", severity, title, "identityId", evidence, status, fingerprint, "eventIds", "firstSeenAt", "lastSeenAt")
+       VALUES (gen_random_uuid(), 'weak-authentication', 'medium', 'alice signed in without MFA', $1, '{}', 'open', 'weak-alice', '{}', now(), now())`,
+      [person],
+    );
+    expect((await nhi4()).openFindings).toBe(0);
+    // The same finding counts for CSF PR.AA-03, which is about users and services alike.
+    expect((await itemOf("nist-csf-2.0", "PR.AA-03", "weak-authentication")).openFindings).toBe(1);
+    await pool().query(
+      `INSERT INTO finding (id, "ruleId", severity, title, "identityId", evidence, status, fingerprint, "eventIds", "firstSeenAt", "lastSeenAt")
+       VALUES (gen_random_uuid(), 'weak-authentication', 'medium', 'ci-bot signed in with a password', $1, '{}', 'open', 'weak-bot', '{}', now(), now())`,
+      [bot],
+    );
+    expect((await nhi4()).openFindings).toBe(1);
+    const detail = (await getControlDetail({ framework: "owasp-nhi-2025", controlId: "NHI4:2025" }))!;
+    expect(detail.findings.map((f) => f.title)).toEqual(["ci-bot signed in with a password"]);
+    expect(detail.findingsTotal).toBe(1);
   });
 
   it("returns null for an unknown control", async () => {

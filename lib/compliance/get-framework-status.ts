@@ -27,12 +27,12 @@ export type FrameworkStatus = {
 
 export function evidenceItem(m: ControlMapping, ms: Measurements): EvidenceItem {
   if (m.kind === "finding_rule") {
-    const counts = ms.rules.get(m.source) ?? { open: 0, exceptions: 0, total: 0 };
+    const counts = (m.actor === "non_human" ? ms.rulesNonHuman : ms.rules).get(m.source) ?? { open: 0, exceptions: 0, total: 0 };
     const closed = counts.total - counts.open - counts.exceptions;
     return {
       kind: m.kind,
       source: m.source,
-      label: `Risk rule: ${ruleDef(m.source)?.title ?? m.source}`,
+      label: `Risk rule: ${ruleDef(m.source)?.title ?? m.source}${m.actor === "non_human" ? " (non-human identities)" : ""}`,
       reason: m.reason,
       // A rule's findings count against a control; their absence is not evidence for it. An accepted risk is not a gap
       // any more, but never evidence either: the control stays short of "sufficient" while the exception runs.

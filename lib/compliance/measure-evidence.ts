@@ -5,7 +5,7 @@ import { EVIDENCE_FACTS, type FactId } from "./evidence-map";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { APPROVAL_FAILURES } from "@/lib/governance/types";
 import { getComplianceThresholds, type ComplianceThresholds } from "./thresholds";
-import { dispositionSql } from "@/lib/risk/disposition";
+import { COUNTS_AS_OPEN_SQL as OPEN, dispositionSql } from "@/lib/risk/disposition";
 
 // Measures every evidence fact and the findings per rule with a few aggregate queries (counts only: the event
 // table can be huge), so the status of all controls of all frameworks comes from one pass.
@@ -37,6 +37,8 @@ export type Measurements = {
   thresholds: ComplianceThresholds;
   facts: Record<FactId, FactMeasure>;
   rules: Map<string, RuleCounts>;
+  /** The same, over the findings about non-human identities only. */
+  rulesNonHuman: Map<string, RuleCounts>;
   /** What the figures cover, for report headers. */
   scope: { events: number; firstEventTime: string | null; lastEventTime: string | null; platforms: number };
   coverage: CoverageReport;
@@ -49,6 +51,10 @@ type Counts = {
   gov_approved: string;
   gov_with_grant: string;
   gov_inside: string;
+  gov_ai_total: string;
+  gov_ai_approved: string;
+  ai_events: string;
+  ai_events_in_session: string;
   cp_count: string;
   cp_last: Date | null;
   cp_size: string | null;
@@ -84,6 +90,12 @@ const COUNTS_SQL = `
     (SELECT count(*) FROM gov WHERE approved IS TRUE AND NOT (coalesce(statuses, '{}') && $2::text[])) AS gov_approved,
     (SELECT count(*) FROM gov WHERE "grantId" IS NOT NULL) AS gov_with_grant,
     (SELECT count(*) FROM gov WHERE "insideWindow" IS TRUE) AS gov_inside,
+    (SELECT count(*) FROM gov JOIN identity i ON i.id = gov."identityId" WHERE i.kind = 'ai_agent') AS gov_ai_total,
+    (SELECT count(*) FROM gov JOIN identity i ON i.id = gov."identityId" WHERE i.kind = 'ai_agent' AND gov.approved IS TRUE
+      AND NOT (coalesce(gov.statuses, '{}') && $2::text[])) AS gov_ai_approved,
+    (SELECT count(*) FROM event e JOIN identity i ON i.id = e."identityId" WHERE e."tenantId" = $1 AND i.kind = 'ai_agent') AS ai_events,
+    (SELECT count(*) FROM event e JOIN identity i ON i.id = e."identityId"
+      WHERE e."tenantId" = $1 AND i.kind = 'ai_agent' AND e."sessionId" IS NOT NULL) AS ai_events_in_session,
     (SELECT count(*) FROM ledger_checkpoint) AS cp_count,
     (SELECT max("createdAt") FROM ledger_checkpoint) AS cp_last,
     (SELECT max("treeSize") FROM ledger_checkpoint) AS cp_size,
@@ -105,12 +117,23 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
   const [coverage, counts, rules] = await Promise.all([
     getCoverage({ now }),
     pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT, APPROVAL_FAILURES]),
-    pool().query<{ ruleId: string; open: string; exceptions: string; total: string }>(
+    pool().query<{
+      ruleId: string;
+      open: string;
+      exceptions: string;
+      total: string;
+      open_nhi: string;
+      exceptions_nhi: string;
+      total_nhi: string;
+    }>(
       // Open: not dismissed, or a risk acceptance not (yet, or no longer) in force; resolved findings are not open.
       // Exceptions: approved risk acceptances before their expiry. False positives leave the population.
-      `SELECT "ruleId", count(*) FILTER (WHERE d IN ('open', 'pending_approval', 'expired')) AS open,
-              count(*) FILTER (WHERE d = 'exception') AS exceptions, count(*) AS total
-         FROM (SELECT "ruleId", ${dispositionSql("f", "$2")} AS d FROM finding f WHERE "tenantId" = $1) x GROUP BY "ruleId"`,
+      // The same counted over the findings about non-human identities only, for mappings that take only those.
+      `SELECT "ruleId", count(*) FILTER (WHERE d IN (${OPEN})) AS open, count(*) FILTER (WHERE d = 'exception') AS exceptions,
+              count(*) AS total, count(*) FILTER (WHERE nhi AND d IN (${OPEN})) AS open_nhi,
+              count(*) FILTER (WHERE nhi AND d = 'exception') AS exceptions_nhi, count(*) FILTER (WHERE nhi) AS total_nhi
+         FROM (SELECT f."ruleId", ${dispositionSql("f", "$2")} AS d, coalesce(i.kind NOT IN ('human', 'unknown'), false) AS nhi
+                 FROM finding f LEFT JOIN identity i ON i.id = f."identityId" WHERE f."tenantId" = $1) x GROUP BY "ruleId"`,
       [DEFAULT_TENANT, now],
     ),
   ]);
@@ -138,6 +161,8 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
       false,
       `${n(c.gov_with_grant)} matched a grant`,
     ],
+    "governance:approval-ai": [n(c.gov_ai_approved), n(c.gov_ai_total), "AI-agent privileged actions approved", t.privilegedApprovedPct],
+    "identity:ai-sessions": [n(c.ai_events_in_session), n(c.ai_events), "AI-agent events in a session", t.joinedPct],
     "coverage:log-generation": [
       fresh,
       withEvents.length,
@@ -193,6 +218,9 @@ export async function measureEvidence({ now = new Date() }: { now?: Date } = {})
     thresholds: t,
     facts,
     rules: new Map(rules.rows.map((r) => [r.ruleId, { open: Number(r.open), exceptions: Number(r.exceptions), total: Number(r.total) }])),
+    rulesNonHuman: new Map(
+      rules.rows.map((r) => [r.ruleId, { open: Number(r.open_nhi), exceptions: Number(r.exceptions_nhi), total: Number(r.total_nhi) }]),
+    ),
     scope: { events, firstEventTime: times[0] ?? null, lastEventTime: times.at(-1) ?? null, platforms: withEvents.length },
     coverage,
   };

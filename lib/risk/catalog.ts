@@ -7,6 +7,8 @@ type RiskControlRef = {
   framework: "nist-csf-2.0" | "owasp-nhi-2025" | "nist-ai-rmf-1.0";
   id: string;
   reason: string;
+  /** Only findings whose identity is non-human count for this control (the rule fires for people too). */
+  actor?: "non_human";
 };
 
 export type RiskRuleDef = {
@@ -26,6 +28,8 @@ const control =
   (id: string, reason: string): RiskControlRef => ({ framework, id, reason });
 const csf = control("nist-csf-2.0");
 const nhi = control("owasp-nhi-2025");
+// For rules that also fire for people: the OWASP NHI control takes only the findings about non-human identities.
+const nhiActorOnly = (id: string, reason: string): RiskControlRef => ({ ...nhi(id, reason), actor: "non_human" });
 const aiRmf = control("nist-ai-rmf-1.0");
 
 export const RISK_RULES: readonly RiskRuleDef[] = [
@@ -50,7 +54,10 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     evidence: ["governance_check.statuses (outside_window)", "access_grant", "event (privileged)"],
     controls: [
       csf("PR.AA-05", "Time-bound entitlements must be enforced; use outside the window is unauthorized."),
-      nhi("NHI5:2025", "Standing privilege beyond the granted window is over-privilege."),
+      nhiActorOnly(
+        "NHI5:2025",
+        "Standing privilege beyond the granted window is over-privilege (findings about non-human identities only).",
+      ),
     ],
   },
   {
@@ -98,7 +105,6 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     evidence: ["event.srcIp (distinct per session)", "session", "identity.kind"],
     controls: [
       csf("PR.AA-04", "Identity assertions (tokens, cookies) must be protected and verified; replay from another network defeats that."),
-      csf("DE.CM-01", "Network activity is monitored to find adverse events."),
       nhi("NHI2:2025", "Use of an NHI token from an unexpected network suggests a leaked secret."),
     ],
   },
@@ -110,7 +116,7 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     evidence: ["event (authentication, success)", "event.data auth factors / mfa flag", "identity.kind"],
     controls: [
       csf("PR.AA-03", "Users and services must be authenticated commensurate with risk."),
-      nhi("NHI4:2025", "Password authentication of an NHI is insecure authentication."),
+      nhiActorOnly("NHI4:2025", "Password authentication of an NHI is insecure authentication (findings about non-human identities only)."),
     ],
   },
   {

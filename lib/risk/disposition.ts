@@ -21,6 +21,8 @@ export const DISPOSITION_LABEL: Record<Disposition, string> = {
 
 /** The dispositions that count as open findings against a control. */
 export const COUNTS_AS_OPEN: readonly Disposition[] = ["open", "pending_approval", "expired"];
+/** COUNTS_AS_OPEN as a SQL list, for `disposition IN (...)`. */
+export const COUNTS_AS_OPEN_SQL = COUNTS_AS_OPEN.map((d) => `'${d}'`).join(", ");
 
 /** The disposition of the finding aliased `f`, with `now` a SQL expression for the present time (a parameter or now()). */
 export function dispositionSql(f: string, now = "now()"): string {

@@ -1,7 +1,7 @@
 import { pool } from "@/lib/db";
 import { and, raw, sql } from "@/lib/db/sql";
 import { riskRule } from "./catalog";
-import { dispositionSql } from "./disposition";
+import { COUNTS_AS_OPEN_SQL, dispositionSql } from "./disposition";
 import { findingsQuery, type FindingRow, type FindingsQuery, type SeverityCount } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -54,7 +54,7 @@ export async function listFindings(
         LIMIT ${q.limit} OFFSET ${q.offset}`,
     ),
     pool().query<SeverityCount>(
-      sql`SELECT f.severity, count(*) FILTER (WHERE ${disposition} IN ('open', 'pending_approval', 'expired'))::int AS open,
+      sql`SELECT f.severity, count(*) FILTER (WHERE ${disposition} IN (${raw(COUNTS_AS_OPEN_SQL)}))::int AS open,
               count(*) FILTER (WHERE f.status = 'dismissed')::int AS dismissed
          FROM ${from} WHERE ${w} GROUP BY f.severity ORDER BY max(${raw(SEV_RANK)}) DESC`,
     ),

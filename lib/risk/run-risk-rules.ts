@@ -3,7 +3,7 @@ import { withTransaction } from "@/lib/db/transaction";
 import { RISK_RULES, SEVERITY_ORDER, SEVERITY_WEIGHT, type RiskSeverity } from "./catalog";
 import { EVALUATORS, type RiskCandidate } from "./rules";
 import { getRiskSettings, type RiskSettings } from "./settings";
-import { COUNTS_AS_OPEN, dispositionSql } from "./disposition";
+import { COUNTS_AS_OPEN_SQL, dispositionSql } from "./disposition";
 
 export type RiskRunCounts = {
   raised: number;
@@ -173,7 +173,7 @@ async function scoreSessions(client: import("pg").PoolClient): Promise<number> {
   const { rows } = await client.query<{ id: string; score: number; level: RiskSeverity }>(
     `WITH f AS (
        SELECT id, severity, "sessionId", "eventIds" FROM finding f
-        WHERE "tenantId" = $1 AND ${dispositionSql("f")} IN (${COUNTS_AS_OPEN.map((d) => `'${d}'`).join(", ")})),
+        WHERE "tenantId" = $1 AND ${dispositionSql("f")} IN (${COUNTS_AS_OPEN_SQL})),
      links AS (
        SELECT f.id, f.severity, f."sessionId" AS sid FROM f WHERE f."sessionId" IS NOT NULL
        UNION
