@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { RISK_RULES } from "../lib/risk/catalog";
+import { credentialsFor } from "./config";
 import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // The compliance views as compliance and audit staff read them. One open finding is planted (and removed at the
@@ -41,9 +42,11 @@ test.afterAll(async () => {
 /** Controls that the rules with open (unresolved) findings map to, computed from the database and the rule catalog. */
 async function expectedWithFindings(framework: string): Promise<string[]> {
   const openRules = await withDb(async (c) =>
-    (await c.query<{ ruleId: string }>(`SELECT DISTINCT "ruleId" FROM finding WHERE "tenantId" = 'default' AND status = 'open' AND NOT (evidence::jsonb ? 'resolvedAt')`)).rows.map(
-      (r) => r.ruleId,
-    ),
+    (
+      await c.query<{ ruleId: string }>(
+        `SELECT DISTINCT "ruleId" FROM finding WHERE "tenantId" = 'default' AND status = 'open' AND NOT (evidence::jsonb ? 'resolvedAt')`,
+      )
+    ).rows.map((r) => r.ruleId),
   );
   const ids = RISK_RULES.filter((r) => openRules.includes(r.id)).flatMap((r) =>
     r.controls.filter((c) => c.framework === framework).map((c) => c.id),
@@ -80,8 +83,10 @@ for (const role of ["compliance", "auditor"] as const) {
     );
     const lines = (await csv.text()).trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,analysis",
+      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,analysis,generated_by,generated_at,notice",
     );
+    expect(lines[1]).toContain(`,${credentialsFor(role).email},`);
+    expect(lines[1]).toContain("Evidence for an assessment, not a compliance opinion");
     // Each row names the analysis run its status comes from.
     expect(lines[1]).toMatch(/,"?(Analysis run #\d+ finished|No analysis has run yet)/);
     expect(lines.slice(1)).toHaveLength(106);
