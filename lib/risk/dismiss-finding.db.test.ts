@@ -20,7 +20,7 @@ async function unapprovedAction(): Promise<{ eventId: string; findingId: string 
   const eventId = String(nextEvent++);
   await pool().query(
     `INSERT INTO governance_check (id, "eventId", platform, time, action, category, approved, status, reasons)
-     VALUES (gen_random_uuid(), $1, 'okta', now(), 'user.account.privilege.grant', 'admin_role_change', NULL, 'unapproved_no_grant', '[]')`,
+     VALUES (gen_random_uuid(), $1, 'okta', now(), 'user.account.privilege.grant', 'admin_role_change', NULL, 'unapproved', '[]')`,
     [eventId],
   );
   const f = await pool().query<{ id: string }>(
