@@ -121,7 +121,9 @@ describe("dismissal types", () => {
   });
 
   it("a false positive leaves the population; a risk acceptance does not", async () => {
-    await pool().query(`TRUNCATE finding, governance_check CASCADE`);
+    await pool().query(`DELETE FROM finding_activity`);
+    await pool().query(`DELETE FROM finding`);
+    await pool().query(`DELETE FROM governance_check`);
     const a = await unapprovedAction();
     const b = await unapprovedAction();
     const { ctx } = await seedUser("analyst");
