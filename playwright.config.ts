@@ -6,7 +6,9 @@ import { E2E } from "./e2e/config";
 // real OpenID provider for single sign-on. Run through `npm run test:e2e`, which prepares both.
 export default defineConfig({
   testDir: "e2e",
-  timeout: 60_000,
+  // Long flows (the administrator's page tour with axe on every page, the compliance drill-down) take 30-40 s on a
+  // quiet two-core machine; the margin is for a busy one.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

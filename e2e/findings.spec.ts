@@ -64,7 +64,7 @@ test("the analyst dismisses the finding with a reason and sees it in the history
   await expect(page.getByText("PR.AA-05")).toBeVisible();
   await expectAccessible(page, "/findings/[id]");
   const reason = `Covered by emergency change EC-${RUN}, approved after the fact`;
-  await page.getByLabel(/^False positive/).check();
+  await page.getByRole("radio", { name: /^False positive/ }).check();
   await page.getByLabel("Reason for dismissing").fill(reason);
   await page.getByRole("button", { name: "Dismiss finding" }).click();
   await expect(page.getByTestId("finding-status")).toContainText("False positive");

@@ -53,7 +53,7 @@ test("the compliance manager accepts the risk; the control does not turn green; 
   await openAs(page, "compliance");
   await page.goto(`/findings/${findingId}`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(TITLE);
-  await page.getByLabel(/^Risk accepted/).check();
+  await page.getByRole("radio", { name: /^Risk accepted/ }).check();
   await page.getByLabel("Risk accepted until").fill(EXPIRES);
   await page.getByLabel("Reason for dismissing").fill(REASON);
   await page.getByRole("button", { name: "Dismiss finding" }).click();
