@@ -45,6 +45,11 @@ const envSchema = z
     SESSIONPROOF_LEDGER_PRIVATE_KEY: optionalString.pipe(
       z.string().includes("PRIVATE KEY", { message: "must be a PKCS#8 PEM private key" }).optional(),
     ),
+    // Every signed checkpoint is also appended to this file (one JSON line each), for the administrator to ship
+    // somewhere a database user cannot reach; "off" to keep none. Default: data/ledger-checkpoints.ndjson.
+    SESSIONPROOF_CHECKPOINT_LOG: optionalString,
+    // Optional: each new checkpoint is POSTed (its JSON line) to this URL, a witness outside this installation.
+    SESSIONPROOF_CHECKPOINT_WITNESS_URL: optionalString.pipe(z.url().optional()),
     SESSIONPROOF_DEMO: z.enum(["on", "off"]).default("on"),
     SESSIONPROOF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     SESSIONPROOF_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),

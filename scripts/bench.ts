@@ -9,6 +9,7 @@
 //   read       [--mb M]                        record splitter rate; an M MB stream and its RSS growth
 //   sources    [--records N]                   source side of ingest per platform; normalize rate per platform
 //   session-page                               first paint of a 10,000-event session page in chromium (Playwright)
+//   tamper     [--only id,id]                  the 12 database tamper cases: detected and named by ledger verify (with/without the log)
 const [benchName, ...rest] = process.argv.slice(2);
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   merkle: () => import("./bench/merkle"),
   read: () => import("./bench/read"),
   sources: () => import("./bench/sources"),
+  tamper: () => import("./bench/tamper"),
 };
 
 async function main() {

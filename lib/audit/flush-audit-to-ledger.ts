@@ -3,6 +3,11 @@ import { withTransaction } from "@/lib/db/transaction";
 import { ensureSource } from "@/lib/ingest/sources";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
+import { AUDIT_LEDGER_COLUMNS, AUDIT_PLATFORM, AUDIT_SOURCE_NAME, auditRecordJson, type AuditLedgerRow } from "./audit-ledger-record";
+// Registers the audit trail's check with verifyLedger (loaded wherever audit entries are written or flushed).
+import "./verify-audit-trail";
+
+export { AUDIT_PLATFORM, AUDIT_SOURCE_NAME, auditRecordJson } from "./audit-ledger-record";
 
 // The audit trail in the ledger. Every audit_log row becomes a raw record of the built-in source of platform
 // AUDIT_PLATFORM (created on demand), and audit_log.rawRecordId points at it.
@@ -18,45 +23,15 @@ import { onBeforeCheckpoint } from "@/lib/ledger/create-checkpoint";
 //     before `ledger verify` and at server start-up, so what those show is in the ledger; rows of a caller transaction still open at flush time are taken by the next flush (the
 //     debounce schedules a second sweep a few seconds later).
 // Guarantee: every committed audit entry reaches the ledger at the next flush, exactly once, and once appended
-// it can never be altered without verifyLedger noticing (the payload is the entry's JSON, see auditRecordJson).
+// it can never be altered without verifyLedger noticing (the payload is the entry's JSON, see auditRecordJson),
+// nor can its audit_log row (verify-audit-trail.ts compares the two).
 // Ledger order is flush order; within one flush it is id order.
 //
 // The audit source creates raw records only, never events: nothing normalizes it, so sessions, correlation and
 // coverage never see it; source lists that would confuse users filter it out with AUDIT_PLATFORM.
 
-export const AUDIT_PLATFORM = "sessionproof-audit";
-export const AUDIT_SOURCE_NAME = "sessionproof-audit";
 const FLUSH_LOCK = 7_265_101_007;
 const CHUNK = 2000;
-
-type AuditRow = {
-  id: string;
-  at: Date;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: unknown;
-};
-
-/** The exact bytes of an entry's raw record: its JSON with a fixed key order. */
-export function auditRecordJson(r: AuditRow): string {
-  return JSON.stringify({
-    id: r.id,
-    at: r.at.toISOString(),
-    actorId: r.actorId,
-    actorEmail: r.actorEmail,
-    action: r.action,
-    resourceType: r.resourceType,
-    resourceId: r.resourceId,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    details: r.details ?? null,
-  });
-}
 
 let inFlight: Promise<number> | null = null;
 
@@ -89,10 +64,8 @@ async function flushOnce(): Promise<number> {
     const n = await withTransaction(
       async (client) => {
         const rows = (
-          await client.query<AuditRow>(
-            `SELECT id::text AS id, at, "actorId"::text AS "actorId", "actorEmail", action, "resourceType", "resourceId", ip,
-                  "userAgent", details
-             FROM audit_log WHERE "rawRecordId" IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+          await client.query<AuditLedgerRow>(
+            `SELECT ${AUDIT_LEDGER_COLUMNS} FROM audit_log a WHERE a."rawRecordId" IS NULL ORDER BY a.id LIMIT $1 FOR UPDATE`,
             [CHUNK],
           )
         ).rows;

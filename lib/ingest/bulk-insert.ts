@@ -1,6 +1,8 @@
 import type { PoolClient } from "pg";
 import type { EventRow } from "@/lib/events/schema";
 import { CopyEncoder, copyBinary } from "@/lib/db/pg-copy";
+import { eventsHash } from "@/lib/ledger/append-batch";
+import { HASH_SIZE, sha256 } from "@/lib/ledger/merkle";
 
 // Set-based inserts for the ingest hot path: events as one binary COPY per chunk, quarantined records as one
 // INSERT ... SELECT FROM unnest(arrays). Prisma's createMany is CPU-bound at a few thousand rows/s here; COPY
@@ -21,7 +23,7 @@ const cleanJson = (data: unknown) => {
 
 const EVENT_COLUMNS = `event ("sourceId", "rawRecordId", platform, time, "classUid", "className", activity, "nativeId", status,
   "actorExternalId", "actorName", "actorType", "sessionKey", "credentialKey", "clientAppId", "srcIp", "userAgent",
-  "targetType", "targetId", "targetName", privileged, data)`;
+  "targetType", "targetId", "targetName", privileged, data, "dataHash")`;
 
 export async function insertEvents(client: PoolClient, sourceId: string, rows: EventRowInput[]): Promise<void> {
   if (rows.length === 0) return;
@@ -40,6 +42,11 @@ type GovernanceRow = { rawRecordId: bigint; data: EventRow["data"] };
  * the ledger append has given the record its id. Holding a chunk as flat bytes rather than thousands of event
  * objects keeps them out of the garbage collector's way (copying those live objects between generations cost
  * the ingest process about a third of its CPU time), and the COPY then sends the bytes as they are.
+ *
+ * Each event's dataHash is the SHA-256 of its data as encoded (the exact JSON text PostgreSQL stores: json keeps
+ * its text), hashed in place in the buffer, so no second serialization; the record's events hash
+ * (lib/ledger/append-batch.ts) goes into its signed append batch. Cost: one SHA-256 over each event's JSON
+ * (about 1.7 KB) and one over each record's 32-byte event hashes.
  */
 export class EventCopyBuffer {
   private readonly enc = new CopyEncoder(1 << 20);
@@ -48,6 +55,8 @@ export class EventCopyBuffer {
   private readonly first: number[] = [0];
   /** The few events that feed the governance projection (approvals, JIT grants, policy decisions), by record. */
   private readonly governance = new Map<number, GovernanceRow[]>();
+  /** Per record, the hash of its events (32 bytes each, in record order). */
+  private recordHashes = Buffer.allocUnsafe(1024 * HASH_SIZE);
 
   constructor(readonly sourceId: string) {}
 
@@ -66,11 +75,12 @@ export class EventCopyBuffer {
     const bytesBefore = enc.length;
     const tuplesBefore = this.tupleStart.length;
     const governance: GovernanceRow[] = [];
+    const dataHashes: Buffer[] = [];
     const text = (v: string | null) => enc.text(clean(v) as string | null);
     try {
       for (const r of rows) {
         this.tupleStart.push(enc.length);
-        enc.tuple(22).uuid(this.sourceId).int8(0);
+        enc.tuple(23).uuid(this.sourceId).int8(0);
         text(r.platform);
         enc.timestamp(r.time).int4(r.classUid);
         text(r.className);
@@ -88,7 +98,12 @@ export class EventCopyBuffer {
         text(r.targetType);
         text(r.targetId);
         text(r.targetName);
-        enc.bool(r.privileged).text(cleanJson(r.data));
+        enc.bool(r.privileged);
+        const dataAt = enc.length + 4; // after the field's length
+        enc.text(cleanJson(r.data));
+        const dataHash = sha256(enc.bytesView().subarray(dataAt));
+        dataHashes.push(dataHash);
+        enc.bytes(dataHash);
         if (r.data.approval || r.data.jit || r.data.policy) governance.push({ rawRecordId: BigInt(0), data: r.data });
       }
     } catch (err) {
@@ -98,7 +113,18 @@ export class EventCopyBuffer {
     }
     if (governance.length) this.governance.set(k, governance);
     this.first.push(this.tupleStart.length);
+    if (this.recordHashes.length < (k + 1) * HASH_SIZE) {
+      const grown = Buffer.allocUnsafe(this.recordHashes.length * 2);
+      this.recordHashes.copy(grown);
+      this.recordHashes = grown;
+    }
+    eventsHash(dataHashes).copy(this.recordHashes, k * HASH_SIZE);
     return k;
+  }
+
+  /** The hash of record k's events, for its ledger append (appendRawRecords' eventsHash). */
+  eventsHash(k: number): Buffer {
+    return this.recordHashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE);
   }
 
   /** Fills in record k's rawRecordId in all its events. */

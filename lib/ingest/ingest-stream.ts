@@ -358,7 +358,14 @@ async function storeChunk(
   if (c.rows.length) {
     const results = await appendRawRecords({
       client,
-      rows: c.rows.map((r) => ({ sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, position: r.position, payload: r.bytes })),
+      rows: c.rows.map((r) => ({
+        sourceId: c.sourceId,
+        batchId: c.batchId,
+        fileName: c.fileName,
+        position: r.position,
+        payload: r.bytes,
+        eventsHash: c.events.eventsHash(r.k),
+      })),
     });
     // The records whose events get written: every stored one, and a duplicate whose events are missing (its
     // first run died between the ledger append and the events), once per raw record.

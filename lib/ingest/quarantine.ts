@@ -11,7 +11,7 @@ import { parseCsvRecord } from "@/lib/sources/read/csv";
 import { getSource } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
-import { insertEvents, type EventRowInput } from "./bulk-insert";
+import { EventCopyBuffer } from "./bulk-insert";
 
 export const quarantineFilter = z.object({
   batchId: z.uuid().optional(),
@@ -121,15 +121,25 @@ export async function reprocessQuarantine({ ctx, filter }: { ctx: RequestContext
               : (err as Error).message;
       }
       if (events) {
+        // Encoded first: the record's events hash goes into its signed append batch.
+        const buffer = new EventCopyBuffer(r.sourceId);
+        const k = buffer.add(events.map(toEventRow));
         const [res] = await appendRawRecords({
           client,
           rows: [
-            { sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) },
+            {
+              sourceId: r.sourceId,
+              batchId: r.batchId,
+              fileName: r.fileName,
+              position: Number(r.position),
+              payload: Buffer.from(r.raw),
+              eventsHash: buffer.eventsHash(k),
+            },
           ],
         });
         if (res.status === "stored") {
-          const evRows: EventRowInput[] = events.map((e) => ({ ...toEventRow(e), rawRecordId: res.id }));
-          await insertEvents(client, r.sourceId, evRows);
+          buffer.setRawRecordId(k, res.id);
+          await buffer.copy(client, () => true);
         }
         await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), "resolvedRawRecordId" = $2 WHERE id = $1`, [
           String(r.id),

@@ -1,6 +1,8 @@
 import type { PoolClient } from "pg";
 import { CopyEncoder, copyBinary } from "@/lib/db/pg-copy";
+import { ENTRY_SIZE, NO_EVENTS_HASH, entriesTree, signAppendBatch } from "./append-batch";
 import { HASH_SIZE, leafHash, sha256 } from "./merkle";
+import { currentSigningKey, type SigningKey } from "./signing-key";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The ingest hot path: every raw record becomes a leaf of the Merkle log, exactly as received. Leaf indices are
@@ -15,6 +17,12 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // createMany 20-30x more. COPY cannot return ids or skip conflicts, so ids are taken from raw_record's own
 // sequence as one block under the lock (ascending with leafIndex, as before), and a duplicate of a stored row
 // surfaces as a unique violation that sends the call to the lookup-first path.
+//
+// Every call that stores records is one signed append batch (ledger_batch, lib/ledger/append-batch.ts), written in
+// the same transaction: its leaves, each leaf's hash and the hash of its record's normalized events (the caller
+// gives it: eventsHash), signed with the ledger key. A row that reaches raw_record any other way belongs to no
+// batch, and verifyLedger names it. Cost per call: one Merkle tree over the stored rows' 64-byte entries (about
+// two SHA-256 of 65 bytes per record) and one Ed25519 signature.
 
 const APPEND_LOCK = 7_265_101_001;
 
@@ -28,20 +36,32 @@ export type AppendRow = {
   fileName: string;
   position: number;
   payload: Buffer;
+  /** Hash of the record's normalized events (lib/ledger/append-batch.ts eventsHash); none: a record without events. */
+  eventsHash?: Buffer;
 };
 
 export type AppendResult = { status: "stored"; id: string; leafIndex: number } | { status: "duplicate"; id: string };
 
 type Reserved = { firstIndex: number; firstId: bigint };
 
+/** Where this call's batch goes: its number, and the latest checkpoint committed before it. */
+type BatchPlace = { seq: number; afterCheckpoint: number };
+
 export async function appendRawRecords({ client, rows }: { client: PoolClient; rows: readonly AppendRow[] }): Promise<AppendResult[]> {
   if (rows.length === 0) return [];
+  const key = await currentSigningKey();
   const batch = new Batch(client, rows);
 
   // Held until the caller commits: nobody else reads max(leafIndex), takes ids or checks duplicates meanwhile.
   await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
-  const next = await client.query<{ next: string }>(`SELECT (COALESCE(MAX("leafIndex"), -1) + 1)::text AS next FROM raw_record`);
+  const next = await client.query<{ next: string; batch: string; checkpoint: string }>(
+    `SELECT (COALESCE(MAX("leafIndex"), -1) + 1)::text AS next,
+            (SELECT COALESCE(MAX(seq), 0) FROM ledger_batch)::text AS batch,
+            (SELECT COALESCE(MAX(seq), 0) FROM ledger_checkpoint)::text AS checkpoint
+       FROM raw_record`,
+  );
   const firstIndex = Number(next.rows[0].next);
+  const place: BatchPlace = { seq: Number(next.rows[0].batch) + 1, afterCheckpoint: Number(next.rows[0].checkpoint) };
 
   // Fast path, the usual case of new records: COPY them all. A row that duplicates a stored one fails the COPY
   // on the (sourceId, contentHash) unique index; the attempt is rolled back to the savepoint (its leaf indices
@@ -56,6 +76,7 @@ export async function appendRawRecords({ client, rows }: { client: PoolClient; r
     await client.query("RELEASE SAVEPOINT sessionproof_append");
     await batch.copyAfterLookup(firstIndex);
   }
+  await batch.sign(firstIndex, place, key);
   return batch.finish();
 }
 
@@ -68,6 +89,8 @@ class Batch {
   private readonly firstOf = new Map<string, number>();
   private readonly repeatOf: Int32Array;
   private readonly unique: number[] = [];
+  /** The rows stored, in leaf order (leaf firstIndex + k is row stored[k]). */
+  private stored: readonly number[] = [];
   private results: (AppendResult | undefined)[];
 
   constructor(
@@ -119,6 +142,7 @@ class Batch {
     const at = await this.reserve(firstIndex, this.n);
     await copyBinary(this.client, RAW_COLUMNS, this.hashedParts(at));
     this.unique.forEach((i, j) => this.store(i, at, j));
+    this.stored = this.unique;
   }
 
   /** Slow path: find the stored duplicates first, then COPY the rest, with dense indices. */
@@ -134,6 +158,7 @@ class Batch {
     );
     for (const e of existing.rows) this.results[this.unique[Number(e.ord) - 1]] = { status: "duplicate", id: e.id };
     const toStore = this.unique.filter((i) => this.results[i] === undefined);
+    this.stored = toStore;
     if (toStore.length === 0) return;
     // Under the lock nothing can conflict now; if something did, the error propagates rather than leave a hole.
     const at = await this.reserve(firstIndex, toStore.length);
@@ -180,6 +205,35 @@ class Batch {
 
   private store(i: number, at: Reserved, k: number): void {
     this.results[i] = { status: "stored", id: String(at.firstId + BigInt(k)), leafIndex: at.firstIndex + k };
+  }
+
+  /** The signed append batch of the rows stored (none when every row was a duplicate). */
+  async sign(firstLeaf: number, place: BatchPlace, key: SigningKey): Promise<void> {
+    const count = this.stored.length;
+    if (count === 0) return;
+    const entries = Buffer.allocUnsafe(count * ENTRY_SIZE);
+    this.stored.forEach((i, k) => {
+      this.leafHashes.copy(entries, k * ENTRY_SIZE, i * HASH_SIZE, (i + 1) * HASH_SIZE);
+      const events = this.rows[i].eventsHash ?? NO_EVENTS_HASH;
+      if (events.length !== HASH_SIZE) throw new Error(`internal: the events hash of raw record ${i} of the batch is not 32 bytes`);
+      events.copy(entries, k * ENTRY_SIZE + HASH_SIZE);
+    });
+    const fields = { ...place, firstLeaf, count, entriesRoot: entriesTree(entries).root(), createdAt: new Date() };
+    await this.client.query(
+      `INSERT INTO ledger_batch (seq, "firstLeaf", count, "afterCheckpoint", "entriesRoot", entries, "createdAt", signature, "keyFingerprint")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        fields.seq,
+        fields.firstLeaf,
+        count,
+        fields.afterCheckpoint,
+        fields.entriesRoot,
+        entries,
+        fields.createdAt,
+        signAppendBatch(fields, key.privateKey),
+        key.fingerprint,
+      ],
+    );
   }
 
   finish(): AppendResult[] {

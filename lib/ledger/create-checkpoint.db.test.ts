@@ -5,10 +5,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db";
-import { checkpointNote, verifyCheckpointSignature } from "./checkpoint-note";
-import { checkpointToJson } from "./checkpoint-row";
+import { checkpointNote, checkpointNoteHash, verifyCheckpointSignature } from "./checkpoint-note";
+import { checkpointFieldsFromJson, checkpointToJson } from "./checkpoint-row";
 import { createCheckpoint } from "./create-checkpoint";
 import { EMPTY_TREE_HASH, MerkleTree } from "./merkle";
+import { listCheckpoints } from "./list-checkpoints";
 import { loadOrCreateSigningKey, type SigningKey } from "./signing-key";
 import { append, createTestSource } from "./test-helpers";
 import { verifyLedger } from "./verify-ledger";
@@ -41,6 +42,35 @@ describe("checkpointNote", () => {
     expect(note.toString("utf8")).toBe(
       "sessionproof-checkpoint/v1\n42\nq6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\n2026-01-02T03:04:05.067Z\n",
     );
+  });
+});
+
+describe("checkpointNote, version 2", () => {
+  it("adds the sequence number, the previous note's hash and the batch count, each on a labelled line", () => {
+    const note = checkpointNote({
+      noteVersion: 2,
+      seq: 7,
+      treeSize: 42,
+      rootHash: Buffer.alloc(32, 0xab),
+      createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)),
+      previousHash: Buffer.alloc(32, 0x01),
+      batches: 5,
+    });
+    expect(note.toString("utf8")).toBe(
+      "sessionproof-checkpoint/v2\nseq 7\nsize 42\nroot q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\ntime 2026-01-02T03:04:05.067Z\n" +
+        "previous AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\nbatches 5\n",
+    );
+    expect(
+      checkpointNote({
+        noteVersion: 2,
+        seq: 1,
+        treeSize: 0,
+        rootHash: EMPTY_TREE_HASH,
+        createdAt: new Date(0),
+        previousHash: null,
+        batches: 0,
+      }).toString("utf8"),
+    ).toMatch(/\nprevious none\nbatches 0\n$/);
   });
 });
 
@@ -107,6 +137,19 @@ describe("createCheckpoint", () => {
     expect(report.errors).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.latestCheckpoint?.id).toBe(last.id);
+  });
+
+  it("numbers checkpoints 1, 2, 3, ... each naming its predecessor's note and counting the append batches", async () => {
+    const all = await listCheckpoints({});
+    expect(all.length).toBeGreaterThan(10);
+    all.forEach((cp, i) => {
+      expect(cp.seq).toBe(i + 1);
+      expect(cp.noteVersion).toBe(2);
+      expect(cp.previousHash).toBe(i === 0 ? null : checkpointNoteHash(checkpointFieldsFromJson(all[i - 1])).toString("hex"));
+      expect(verifyCheckpointSignature(checkpointFieldsFromJson(cp), key.publicKey)).toBe(true);
+    });
+    const batches = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_batch`);
+    expect(all[all.length - 1].batches).toBe(batches.rows[0].n);
   });
 
   it("agrees with a full recomputation across many sizes once the subtree cache is warm", async () => {

@@ -25,7 +25,7 @@ export async function getInclusionProofs({
   }
   const cpRows = await pool().query<CheckpointDbRow>(
     checkpointId === undefined
-      ? `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.id DESC LIMIT 1`
+      ? `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.seq DESC LIMIT 1`
       : `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c WHERE c.id = $1`,
     checkpointId === undefined ? [] : [String(checkpointId)],
   );

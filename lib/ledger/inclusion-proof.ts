@@ -1,6 +1,6 @@
 import { publicKeyFromPem } from "./signing-key";
 import { verifyCheckpointSignature } from "./checkpoint-note";
-import type { LedgerCheckpointJson } from "./checkpoint-row";
+import { checkpointFieldsFromJson, type LedgerCheckpointJson } from "./checkpoint-row";
 import { leafHash as computeLeafHash, verifyInclusion } from "./merkle";
 
 // The proof that one raw record is leaf `leafIndex` of the tree a signed checkpoint commits to, in a JSON shape
@@ -63,15 +63,7 @@ export function verifyInclusionProof(
   let signature: boolean | null = null;
   if (publicKeyPem) {
     const key = publicKeyFromPem(publicKeyPem);
-    signature = verifyCheckpointSignature(
-      {
-        treeSize: p.checkpoint.treeSize,
-        rootHash: Buffer.from(p.checkpoint.rootHash, "hex"),
-        createdAt: new Date(p.checkpoint.createdAt),
-        signature: Buffer.from(p.checkpoint.signature, "base64"),
-      },
-      key.publicKey,
-    );
+    signature = verifyCheckpointSignature(checkpointFieldsFromJson(p.checkpoint), key.publicKey);
     if (!signature) problems.push(`the checkpoint signature does not verify with key ${key.fingerprint}`);
   }
   return { ok: problems.length === 0, merkle, signature, problems };

@@ -99,3 +99,30 @@ export async function loadOrCreateSigningKey({ dataDir }: { dataDir?: string } =
   }
   return fromPrivatePem(fs.readFileSync(file, "utf8"), file, "file", file);
 }
+
+// The append path signs a batch per call: the key is parsed once per process and source, not per call. Keyed by
+// the environment variable's value, or by the key file's path, size and modification time, so that a replaced
+// key is read again.
+let memo: { id: string; key: SigningKey } | null = null;
+
+function keyIdentity(dataDir: string | undefined): string | null {
+  const fromEnv = process.env[KEY_ENV];
+  if (fromEnv && fromEnv.trim()) return `env:${fromEnv}`;
+  const file = path.join(resolveDir(dataDir), KEY_FILE);
+  try {
+    const st = fs.statSync(file);
+    return `file:${file}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** loadOrCreateSigningKey, remembered while the key's source stays the same. */
+export async function currentSigningKey({ dataDir }: { dataDir?: string } = {}): Promise<SigningKey> {
+  const id = keyIdentity(dataDir);
+  if (memo && id !== null && memo.id === id) return memo.key;
+  const key = await loadOrCreateSigningKey({ dataDir });
+  const after = keyIdentity(dataDir);
+  if (after !== null) memo = { id: after, key };
+  return key;
+}

@@ -105,7 +105,8 @@ afterAll(async () => {
 describe("verifyLedger on a sound ledger", () => {
   it("passes, in small chunks too, and the CLI exits 0", async () => {
     const report = await expectSound();
-    expect(report).toMatchObject({ leaves: 32, checkpoints: 3, purged: 0, omittedErrors: 0 });
+    expect(report).toMatchObject({ leaves: 32, checkpoints: 3, batches: 4, unbatchedLegacy: 0, purged: 0, omittedErrors: 0 });
+    expect(report.unsigned).toEqual({ fromLeaf: 30, leaves: 2 });
     expect((await verifyLedger({ chunkSize: 3 })).ok).toBe(true);
     const out = await cli();
     expect(out.code).toBe(0);
@@ -115,11 +116,16 @@ describe("verifyLedger on a sound ledger", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, leaves: 32, checkpoints: 3 });
   });
 
-  it("checks signatures against a given public key: another key fails every checkpoint", async () => {
+  it("checks signatures against a given public key: another key fails every append batch and checkpoint", async () => {
     const other = crypto.generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
     const report = await verifyLedger({ publicKeyPem: other });
     expect(report.ok).toBe(false);
-    expect(report.errors.map((e) => e.kind)).toEqual(["checkpoint-key-mismatch", "checkpoint-key-mismatch", "checkpoint-key-mismatch"]);
+    expect(report.errors.map((e) => e.kind)).toEqual([
+      ...Array(4).fill("batch-key-mismatch"),
+      "checkpoint-key-mismatch",
+      "checkpoint-key-mismatch",
+      "checkpoint-key-mismatch",
+    ]);
   });
 
   it("reports checkpoints it cannot check when no signing key is available", async () => {
@@ -230,9 +236,13 @@ describe("tampering behind the triggers' back", () => {
       () => swap(a, b),
       () => swap({ ...a, leafIndex: b.leafIndex }, { ...b, leafIndex: a.leafIndex }),
       (r) => {
-        // b now sits at a's leaf: it is the first record out of place; a, now at b's leaf, is the second.
-        expect(r.errors[0]).toMatchObject({ kind: "leaf-order", rawRecordId: b.id, leafIndex: a.leafIndex });
-        expect(r.errors[1]).toMatchObject({ kind: "leaf-order", rawRecordId: a.id, leafIndex: b.leafIndex });
+        // b now sits at a's leaf: it is the first record out of place; a, now at b's leaf, is the second. Each
+        // differs from the leaf hash its append batch signed for that position.
+        const order = r.errors.filter((e) => e.kind === "leaf-order");
+        expect(order[0]).toMatchObject({ rawRecordId: b.id, leafIndex: a.leafIndex });
+        expect(order[1]).toMatchObject({ rawRecordId: a.id, leafIndex: b.leafIndex });
+        expect(r.errors[0]).toMatchObject({ kind: "batch-leaf-mismatch", rawRecordId: b.id, leafIndex: a.leafIndex });
+        expect(r.errors.filter((e) => e.kind === "batch-leaf-mismatch").map((e) => e.rawRecordId)).toEqual([b.id, a.id]);
         expect(r.errors.some((e) => e.kind === "checkpoint-root-mismatch")).toBe(true);
       },
       new RegExp(`First bad raw record: ${b.id} \\(leaf ${a.leafIndex}\\)`),
@@ -288,7 +298,8 @@ describe("tampering behind the triggers' back", () => {
       await attack(
         async () => {
           const r = await attacker.query<{ id: string }>(
-            `INSERT INTO ledger_checkpoint ("treeSize", "rootHash", "createdAt", signature, "keyFingerprint") VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`,
+            `INSERT INTO ledger_checkpoint (seq, "treeSize", "rootHash", "createdAt", signature, "keyFingerprint")
+             VALUES ((SELECT MAX(seq) + 1 FROM ledger_checkpoint), $1, $2, $3, $4, $5) RETURNING id::text AS id`,
             [fields.treeSize, fields.rootHash, fields.createdAt, signature, claimed],
           );
           forgedId = r.rows[0].id;
@@ -300,7 +311,7 @@ describe("tampering behind the triggers' back", () => {
     }
   });
 
-  it("records cut from the end are caught by the checkpoints that covered them", async () => {
+  it("records cut from the end are caught by the append batch and the checkpoints that covered them", async () => {
     const covered = records.slice(0, 30);
     const tail = records.slice(28); // the last two covered records and the two uncovered ones
     const saved = (await pool().query(`SELECT * FROM raw_record WHERE id = ANY($1::bigint[])`, [tail.map((r) => r.id)])).rows as Record<
@@ -311,7 +322,9 @@ describe("tampering behind the triggers' back", () => {
     try {
       const report = await verifyLedger({});
       expect(report.leaves).toBe(covered.length - 2);
-      expect(report.errors[0]).toMatchObject({ kind: "checkpoint-beyond-ledger", checkpointId: checkpoints[2] });
+      // The batch that wrote the last covered records and the uncovered ones, then the checkpoint over them.
+      expect(report.errors.map((e) => e.kind)).toEqual(["batch-beyond-ledger", "batch-beyond-ledger", "checkpoint-beyond-ledger"]);
+      expect(report.errors[2]).toMatchObject({ checkpointId: checkpoints[2] });
     } finally {
       for (const row of saved) {
         const cols = Object.keys(row);

@@ -1,51 +1,65 @@
 import type { KeyObject } from "node:crypto";
 import { pool } from "@/lib/db";
 import { sql, where } from "@/lib/db/sql";
-import { verifyCheckpointSignature } from "./checkpoint-note";
+import {
+  BATCH_COLUMNS,
+  NO_EVENTS_HASH,
+  entriesTree,
+  entryAt,
+  toBatch,
+  verifyAppendBatchSignature,
+  type BatchDbRow,
+  type LedgerBatch,
+} from "./append-batch";
+import { checkpointNoteHash, verifyCheckpointSignature } from "./checkpoint-note";
+import { publishedSignatureValid, readCheckpointLog, type PublishedCheckpoints } from "./checkpoint-log";
 import { CHECKPOINT_COLUMNS, toCheckpoint, type CheckpointDbRow, type LedgerCheckpoint } from "./checkpoint-row";
+import { registeredLedgerChecks, type LedgerError, type LedgerErrorKind } from "./ledger-error";
 import { MerkleFrontier, consistencyProofRanges, leafHash, sha256, verifyConsistency } from "./merkle";
 import { loadSigningKey, publicKeyFromPem } from "./signing-key";
+import { checkRecordEvents, loadRecordEvents, orphanEvents } from "./verify-events";
+
+export type { LedgerError, LedgerErrorKind } from "./ledger-error";
 
 // Recomputes the whole ledger from the rows themselves (no cached hash is trusted) and checks it against every
-// signed checkpoint. Rows are streamed in leafIndex order, a chunk at a time by keyset, into a Merkle frontier
-// of O(log n) hashes, so memory does not grow with the ledger; the only per-checkpoint state is the handful of
-// subtree hashes each root and consistency proof needs, captured as the stream passes them.
+// signed checkpoint and every signed append batch. Rows are streamed in leafIndex order, a chunk at a time by
+// keyset, into a Merkle frontier of O(log n) hashes, so memory does not grow with the ledger; the only
+// per-checkpoint state is the handful of subtree hashes each root and consistency proof needs, captured as the
+// stream passes them, and one append batch's entries at a time.
 //
-// Errors come in ledger order: records first (by leaf index), then checkpoints (by id), so the first error
-// names the first bad record, or the first bad checkpoint when every record is sound.
-
-type LedgerErrorKind =
-  | "leaf-index-gap"
-  | "leaf-index-duplicate"
-  | "leaf-order"
-  | "content-hash-mismatch"
-  | "leaf-hash-mismatch"
-  | "purge-inconsistent"
-  | "checkpoint-key-missing"
-  | "checkpoint-key-mismatch"
-  | "checkpoint-signature-invalid"
-  | "checkpoint-beyond-ledger"
-  | "checkpoint-root-mismatch"
-  | "checkpoint-size-decreased"
-  | "checkpoint-inconsistent"
-  | "subtree-hash-mismatch";
-
-type LedgerError = {
-  kind: LedgerErrorKind;
-  rawRecordId?: string;
-  leafIndex?: number;
-  checkpointId?: string;
-  message: string;
-};
+// What each check stops is in docs/ledger-threat-model.md. In short, per record: its payload against its hashes,
+// its leaf hash against the one its signed append batch recorded (a record replaced together with both hashes is
+// named), its normalized events against their hashes, their columns against their data, and their content against
+// the events hash the batch signed; a leaf no signed batch covers was written behind the append path's back. Then
+// the batches (signed, numbered without gaps), the checkpoints (signed, numbered without gaps, each naming its
+// predecessor, consistent with the next, none missing that a later batch saw), optionally the checkpoints
+// published outside the database (`against`: a rollback of the whole database shows only there), and the checks
+// other modules register (the audit trail's, from lib/audit).
+//
+// Errors come in ledger order: records first (by leaf index, each record's events with it), then batches,
+// checkpoints, published checkpoints and the registered checks, so the first error names the first bad record,
+// or the first bad checkpoint when every record is sound.
 
 export type LedgerReport = {
   ok: boolean;
   leaves: number;
   purged: number;
   checkpoints: number;
+  /** Signed append batches. */
+  batches: number;
+  /** Leaves written before append batches existed (an earlier version): no batch to check them against. */
+  unbatchedLegacy: number;
+  /** Events checked. */
+  events: number;
+  /** Records after the latest checkpoint, whose events may still be being written (not counted as missing). */
+  eventsPending: number;
   /** The fingerprint of the key checkpoints were checked against (null when none was available). */
   keyFingerprint: string | null;
-  latestCheckpoint: { id: string; treeSize: number; createdAt: string } | null;
+  latestCheckpoint: { id: string; seq: number; treeSize: number; createdAt: string } | null;
+  /** Leaves after the latest checkpoint: no signature covers them yet (the next checkpoint will). */
+  unsigned: { fromLeaf: number; leaves: number } | null;
+  /** The checkpoints compared from outside the database (verify --against). */
+  published: { file: string; checkpoints: number; latestSeq: number | null } | null;
   errors: LedgerError[];
   /** Errors found beyond maxErrors (not listed). */
   omittedErrors: number;
@@ -55,6 +69,8 @@ export type LedgerReport = {
 export type VerifyLedgerOptions = {
   /** Check signatures against this public key (SPKI PEM) instead of the configured signing key. */
   publicKeyPem?: string;
+  /** A checkpoint log (or `ledger checkpoints` output) kept outside the database, to compare with. */
+  against?: string;
   /** Rows fetched per query. */
   chunkSize?: number;
   maxErrors?: number;
@@ -69,10 +85,13 @@ type Row = {
   purged: boolean;
 };
 
+type Key = { publicKey: KeyObject; fingerprint: string };
+
 const same = (a: Buffer, b: Buffer) => a.length === b.length && a.equals(b);
 
 export async function verifyLedger({
   publicKeyPem,
+  against,
   chunkSize = 10_000,
   maxErrors = 1000,
 }: VerifyLedgerOptions = {}): Promise<LedgerReport> {
@@ -83,15 +102,20 @@ export async function verifyLedger({
     if (errors.length < maxErrors) errors.push(e);
     else omittedErrors++;
   };
+  // Problems found before the records are streamed, reported after them (ledger order).
+  const later: LedgerError[] = [];
 
-  const key: { publicKey: KeyObject; fingerprint: string } | null = publicKeyPem ? publicKeyFromPem(publicKeyPem) : loadSigningKey();
+  const key: Key | null = publicKeyPem ? publicKeyFromPem(publicKeyPem) : loadSigningKey();
 
-  const cps = (await pool().query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.id`)).rows.map(
+  const cps = (await pool().query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.seq`)).rows.map(
     toCheckpoint,
   );
+  const published = against ? readCheckpointLog(against) : null;
+  const latestSize = cps.length ? cps[cps.length - 1].treeSize : 0;
 
-  // What to capture while streaming: each checkpoint's root, and the subtrees of the consistency proof from
-  // each checkpoint to the next. Complete subtrees are caught as they form, partial ones at their last leaf.
+  // What to capture while streaming: each checkpoint's root (the published ones' too), and the subtrees of the
+  // consistency proof from each checkpoint to the next. Complete subtrees are caught as they form, partial ones
+  // at their last leaf.
   const wantComplete = new Map<string, Buffer | null>();
   const wantPartial = new Map<number, Map<number, Buffer | null>>();
   const want = (a: number, b: number) => {
@@ -111,6 +135,7 @@ export async function verifyLedger({
       for (const [a, b] of consistencyProofRanges(prev.treeSize, cp.treeSize)) want(a, b);
     }
   });
+  for (const p of published?.checkpoints ?? []) if (p.treeSize > 0) want(0, p.treeSize);
 
   // The stored subtree hashes (ledger_subtree, which checkpoints and proofs are built from): each must equal the
   // hash recomputed here as the subtree forms.
@@ -144,6 +169,8 @@ export async function verifyLedger({
     }
   };
 
+  const batches = new BatchCursor(await loadBatches(), key, cps, later);
+
   // Reordering check: leafIndex and id are both assigned in append order under one lock, so ids must ascend
   // with the leaf index. With one row of lookahead, a row out of place is told apart from its innocent
   // neighbours: it is either lower than the last row known to be in place, or higher than a successor that
@@ -166,6 +193,8 @@ export async function verifyLedger({
   let expected = 0;
   let leaves = 0;
   let purged = 0;
+  let events = 0;
+  let eventsPending = 0;
   let prevRow: Row | null = null;
   let pending: Row | null = null; // waits one row for the order check
   let after: string | null = null;
@@ -179,6 +208,7 @@ export async function verifyLedger({
         ${where(after !== null && sql`r."leafIndex" > ${after}::bigint`)}
         ORDER BY r."leafIndex" LIMIT ${chunkSize}`,
     );
+    const chunkEvents = await loadRecordEvents(r.rows.map((row) => row.id));
     for (const row of r.rows) {
       const index = Number(row.leafIndex);
       if (index > expected) {
@@ -247,6 +277,46 @@ export async function verifyLedger({
         });
       }
 
+      // The record against its signed append batch, and its events.
+      const entry = await batches.entryFor(index);
+      const recordEvents = chunkEvents.get(row.id) ?? [];
+      events += recordEvents.length;
+      const contentEventsHash = checkRecordEvents(recordEvents, index, entry !== "legacy", fail);
+      if (entry === null) {
+        fail({
+          kind: "leaf-unbatched",
+          rawRecordId: row.id,
+          leafIndex: index,
+          message: `raw record ${row.id} (leaf ${index}) belongs to no signed append batch: it was not written by the append path (a row inserted behind the application's back)`,
+        });
+      } else if (entry !== "legacy" && entry !== "unchecked") {
+        if (!same(entry.leafHash, row.leafHash)) {
+          fail({
+            kind: "batch-leaf-mismatch",
+            rawRecordId: row.id,
+            leafIndex: index,
+            batchSeq: entry.batch,
+            message: `raw record ${row.id} (leaf ${index}): its leaf hash differs from the one append batch #${entry.batch} signed when it was written (the record was replaced, or moved)`,
+          });
+        }
+        if (!same(contentEventsHash, entry.eventsHash)) {
+          if (recordEvents.length === 0 && index >= latestSize) eventsPending++;
+          else {
+            fail({
+              kind: "event-binding-mismatch",
+              rawRecordId: row.id,
+              leafIndex: index,
+              eventId: recordEvents.length === 1 ? recordEvents[0].id : undefined,
+              batchSeq: entry.batch,
+              message:
+                `raw record ${row.id} (leaf ${index}): its normalized events ` +
+                (recordEvents.length ? `(${recordEvents.map((e) => `event ${e.id}`).join(", ")}) ` : "(none now) ") +
+                `differ from those append batch #${entry.batch} signed at ingest (${entry.eventsHash.equals(NO_EVENTS_HASH) ? "none" : "edited, added or removed"})`,
+            });
+          }
+        }
+      } else if (entry === "legacy") batches.legacy++;
+
       if (pending) checkOrder(pending, row);
       pending = row;
       prevRow = row;
@@ -269,24 +339,214 @@ export async function verifyLedger({
       message: `raw_record holds ${total} rows but only ${leaves} distinct leaf indices: ${total - leaves} rows share a leaf index with another`,
     });
   }
+  for (const e of await orphanEvents(100)) {
+    fail({
+      kind: "event-orphan",
+      eventId: e.id,
+      rawRecordId: e.rawRecordId,
+      message: `event ${e.id} cites raw record ${e.rawRecordId}, which the ledger does not hold (the record was deleted, or the event forged)`,
+    });
+  }
 
   // Stored subtrees no complete subtree of the records matched (beyond the ledger, or not aligned).
   for (const row of storedSubtrees.values())
     subtreeFail(row, "no such subtree of the records exists (records removed, or the row was forged)");
 
-  // Checkpoints, in creation order.
+  batches.finish(leaves);
+  for (const e of later) fail(e);
+
+  checkCheckpoints({ cps, key, leaves, captured, maxAfterCheckpoint: batches.maxAfterCheckpoint, fail });
+  if (published) checkPublished({ published, cps, key, leaves, captured, fail });
+
+  for (const check of registeredLedgerChecks()) await check(fail);
+
+  const latest = cps[cps.length - 1];
+  return {
+    ok: errors.length === 0 && omittedErrors === 0,
+    leaves,
+    purged,
+    checkpoints: cps.length,
+    batches: batches.count,
+    unbatchedLegacy: batches.legacy,
+    events,
+    eventsPending,
+    keyFingerprint: key?.fingerprint ?? null,
+    latestCheckpoint: latest
+      ? { id: latest.id, seq: latest.seq, treeSize: latest.treeSize, createdAt: latest.createdAt.toISOString() }
+      : null,
+    unsigned: leaves > latestSize ? { fromLeaf: latestSize, leaves: leaves - latestSize } : null,
+    published: published
+      ? {
+          file: published.file,
+          checkpoints: published.checkpoints.length,
+          latestSeq: published.checkpoints.length ? Math.max(...published.checkpoints.map((c) => c.seq)) : null,
+        }
+      : null,
+    errors,
+    omittedErrors,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+async function loadBatches(): Promise<LedgerBatch[]> {
+  const r = await pool().query<BatchDbRow>(`SELECT ${BATCH_COLUMNS} FROM ledger_batch b ORDER BY b."firstLeaf", b.seq`);
+  return r.rows.map(toBatch);
+}
+
+type Entry = { batch: number; leafHash: Buffer; eventsHash: Buffer };
+
+/**
+ * The signed append batches, walked in leaf order beside the records: which batch (and entry) each leaf belongs
+ * to. A batch's entries are read when the walk reaches it and checked against the root its signature covers.
+ * Problems of the batches themselves go to `report` (reported after the records).
+ */
+class BatchCursor {
+  legacy = 0;
+  readonly count: number;
+  /** The highest checkpoint a validly signed batch says was committed before it. */
+  maxAfterCheckpoint = 0;
+  private readonly legacyEnd: number;
+  private readonly usable = new Set<number>();
+  private at = 0;
+  private entries: { seq: number; data: Buffer | null } | null = null;
+
+  constructor(
+    private readonly list: LedgerBatch[],
+    key: Key | null,
+    cps: readonly LedgerCheckpoint[],
+    private readonly report: LedgerError[],
+  ) {
+    this.count = list.length;
+    const claimed = cps.reduce((m, c) => Math.max(m, c.batches ?? 0), 0);
+    const first = list.find((b) => b.seq === 1);
+    // Leaves below batch 1 predate append batches. With no batch at all, every leaf does, unless a checkpoint
+    // signed that batches existed.
+    this.legacyEnd = first ? first.firstLeaf : list.length === 0 && claimed === 0 ? Infinity : 0;
+    const bySeq = [...list].sort((a, b) => a.seq - b.seq);
+    let expect = 1;
+    for (const b of bySeq) {
+      for (; expect < b.seq; expect++) this.missing(expect, "");
+      expect = b.seq + 1;
+    }
+    for (; expect <= claimed; expect++) this.missing(expect, ` (checkpoints hold ${claimed} batches)`);
+    let end = -1;
+    for (const b of list) {
+      const range = `leaves ${b.firstLeaf}..${b.firstLeaf + b.count - 1}`;
+      if (b.firstLeaf < end)
+        report.push({ kind: "batch-overlap", batchSeq: b.seq, message: `append batch #${b.seq} (${range}) overlaps the batch before it` });
+      end = Math.max(end, b.firstLeaf + b.count);
+      if (!key) continue;
+      if (b.keyFingerprint !== key.fingerprint) {
+        report.push({
+          kind: "batch-key-mismatch",
+          batchSeq: b.seq,
+          message: `append batch #${b.seq} (${range}) is signed by key ${b.keyFingerprint}, but the ledger key is ${key.fingerprint}`,
+        });
+      } else if (!verifyAppendBatchSignature(b, key.publicKey)) {
+        report.push({
+          kind: "batch-signature-invalid",
+          batchSeq: b.seq,
+          message: `append batch #${b.seq} (${range}): the signature does not verify with the ledger key (the batch was altered or forged)`,
+        });
+      } else {
+        this.usable.add(b.seq);
+        this.maxAfterCheckpoint = Math.max(this.maxAfterCheckpoint, b.afterCheckpoint);
+      }
+    }
+  }
+
+  private missing(seq: number, why: string): void {
+    this.report.push({
+      kind: "batch-missing",
+      batchSeq: seq,
+      message: `append batch #${seq} is missing${why}: batches are numbered without gaps (deleted)`,
+    });
+  }
+
+  /** The entry of leaf `index`: "legacy" (predates batches), null (no batch covers it), "unchecked" (its batch is bad). */
+  async entryFor(index: number): Promise<Entry | "legacy" | "unchecked" | null> {
+    if (index < this.legacyEnd) return "legacy";
+    while (this.at < this.list.length && this.list[this.at].firstLeaf + this.list[this.at].count <= index) this.at++;
+    const b = this.list[this.at];
+    if (!b || b.firstLeaf > index) return null;
+    if (!this.usable.has(b.seq)) return "unchecked";
+    if (this.entries?.seq !== b.seq) this.entries = { seq: b.seq, data: await this.loadEntries(b) };
+    if (!this.entries.data) return "unchecked";
+    const { leafHash, eventsHash } = entryAt(this.entries.data, index - b.firstLeaf);
+    return { batch: b.seq, leafHash, eventsHash };
+  }
+
+  private async loadEntries(b: LedgerBatch): Promise<Buffer | null> {
+    const r = await pool().query<{ entries: Buffer }>(`SELECT entries FROM ledger_batch WHERE seq = $1`, [b.seq]);
+    const data = r.rows[0]?.entries;
+    let root: Buffer | null = null;
+    try {
+      if (data && data.length === b.count * 64) root = entriesTree(data).root();
+    } catch {
+      root = null;
+    }
+    if (root && same(root, Buffer.from(b.entriesRoot))) return data!;
+    this.report.push({
+      kind: "batch-entries-mismatch",
+      batchSeq: b.seq,
+      leafIndex: b.firstLeaf,
+      message: `append batch #${b.seq}: its stored entries do not give the root its signature covers (the entries were altered); leaves ${b.firstLeaf}..${b.firstLeaf + b.count - 1} cannot be checked against it`,
+    });
+    return null;
+  }
+
+  /** After the walk: batches that reach beyond the last leaf (records cut from the end). */
+  finish(leaves: number): void {
+    for (const b of this.list) {
+      if (b.firstLeaf + b.count > leaves) {
+        this.report.push({
+          kind: "batch-beyond-ledger",
+          batchSeq: b.seq,
+          leafIndex: Math.max(b.firstLeaf, leaves),
+          message: `append batch #${b.seq} covers leaves ${b.firstLeaf}..${b.firstLeaf + b.count - 1} but the ledger has only ${leaves}: records were removed from the end`,
+        });
+      }
+    }
+  }
+}
+
+type Captured = (a: number, b: number) => Buffer | null | undefined;
+
+function checkCheckpoints({
+  cps,
+  key,
+  leaves,
+  captured,
+  maxAfterCheckpoint,
+  fail,
+}: {
+  cps: readonly LedgerCheckpoint[];
+  key: Key | null;
+  leaves: number;
+  captured: Captured;
+  maxAfterCheckpoint: number;
+  fail: (e: LedgerError) => void;
+}): void {
   if (!key && cps.length > 0) {
     fail({
       kind: "checkpoint-key-missing",
       checkpointId: cps[0].id,
-      message: "no ledger signing key is configured or on disk, so no checkpoint signature can be checked",
+      checkpointSeq: cps[0].seq,
+      message: "no ledger signing key is configured or on disk, so no checkpoint or append batch signature can be checked",
     });
   }
   const failedCheckpoints = new Set<string>();
   const cpFail = (cp: LedgerCheckpoint, kind: LedgerErrorKind, message: string) => {
     failedCheckpoints.add(cp.id);
-    fail({ kind, checkpointId: cp.id, message: `checkpoint ${cp.id} (tree size ${cp.treeSize}): ${message}` });
+    fail({
+      kind,
+      checkpointId: cp.id,
+      checkpointSeq: cp.seq,
+      message: `checkpoint #${cp.seq} (id ${cp.id}, tree size ${cp.treeSize}): ${message}`,
+    });
   };
+  const missing = (seq: number, why: string) =>
+    fail({ kind: "checkpoint-missing", checkpointSeq: seq, message: `checkpoint #${seq} is missing: ${why} (it was deleted)` });
   cps.forEach((cp, i) => {
     if (key) {
       if (cp.keyFingerprint !== key.fingerprint) {
@@ -314,14 +574,26 @@ export async function verifyLedger({
       }
     }
     const prev = cps[i - 1];
+    // Sequence numbers run 1, 2, 3, ...: a gap is a deleted checkpoint.
+    const expectSeq = prev ? prev.seq + 1 : 1;
+    for (let s = expectSeq; s < cp.seq; s++) missing(s, `the database holds ${prev ? `#${prev.seq} and ` : ""}#${cp.seq}`);
     if (!prev) return;
     if (cp.treeSize < prev.treeSize) {
-      cpFail(cp, "checkpoint-size-decreased", `is smaller than the previous checkpoint ${prev.id} (tree size ${prev.treeSize})`);
+      cpFail(cp, "checkpoint-size-decreased", `is smaller than the previous checkpoint #${prev.seq} (tree size ${prev.treeSize})`);
       return;
     }
-    // A consistency proof built from the recomputed tree, checked against the two *signed* roots. When either
-    // checkpoint already failed it proves nothing new, and would only blame its sound neighbour.
-    if (failedCheckpoints.has(cp.id) || failedCheckpoints.has(prev.id) || cp.treeSize > leaves) return;
+    // When either checkpoint already failed, the chain and the consistency proof prove nothing new, and would
+    // only blame its sound neighbour.
+    if (failedCheckpoints.has(cp.id) || failedCheckpoints.has(prev.id)) return;
+    if (cp.noteVersion >= 2 && prev.seq === cp.seq - 1 && !(cp.previousHash && same(cp.previousHash, checkpointNoteHash(prev)))) {
+      cpFail(
+        cp,
+        "checkpoint-chain-broken",
+        `does not name checkpoint #${prev.seq} as its predecessor (the chain of checkpoints was rewritten)`,
+      );
+    }
+    if (cp.treeSize > leaves) return;
+    // A consistency proof built from the recomputed tree, checked against the two *signed* roots.
     const proof = consistencyProofRanges(prev.treeSize, cp.treeSize).map(([a, b]) => captured(a, b));
     const ok =
       proof.every((p): p is Buffer => Boolean(p)) &&
@@ -330,20 +602,89 @@ export async function verifyLedger({
       cpFail(
         cp,
         "checkpoint-inconsistent",
-        `the consistency proof from checkpoint ${prev.id} (tree size ${prev.treeSize}) does not verify`,
+        `the consistency proof from checkpoint #${prev.seq} (tree size ${prev.treeSize}) does not verify`,
       );
   });
+  // A signed append batch records the latest checkpoint committed before it: the last checkpoints, deleted, show.
+  const latestSeq = cps.length ? cps[cps.length - 1].seq : 0;
+  for (let s = latestSeq + 1; s <= maxAfterCheckpoint; s++) {
+    missing(
+      s,
+      `a signed append batch was written after it, but the database's latest checkpoint is ${latestSeq ? `#${latestSeq}` : "none"}`,
+    );
+  }
+}
 
-  const latest = cps[cps.length - 1];
-  return {
-    ok: errors.length === 0 && omittedErrors === 0,
-    leaves,
-    purged,
-    checkpoints: cps.length,
-    keyFingerprint: key?.fingerprint ?? null,
-    latestCheckpoint: latest ? { id: latest.id, treeSize: latest.treeSize, createdAt: latest.createdAt.toISOString() } : null,
-    errors,
-    omittedErrors,
-    durationMs: Math.round(performance.now() - started),
-  };
+/** The database against checkpoints published outside it: a rollback of the whole ledger shows only here. */
+function checkPublished({
+  published,
+  cps,
+  key,
+  leaves,
+  captured,
+  fail,
+}: {
+  published: PublishedCheckpoints;
+  cps: readonly LedgerCheckpoint[];
+  key: Key | null;
+  leaves: number;
+  captured: Captured;
+  fail: (e: LedgerError) => void;
+}): void {
+  const where = published.file;
+  for (const p of published.problems) {
+    fail({ kind: "published-checkpoint-invalid", message: `${where} line ${p.line}: ${p.message}` });
+  }
+  const bySeq = new Map(cps.map((c) => [c.seq, c]));
+  let shrank = false;
+  for (const p of [...published.checkpoints].sort((a, b) => a.seq - b.seq)) {
+    const at = { checkpointSeq: p.seq };
+    if (key && !publishedSignatureValid(p, key.publicKey)) {
+      fail({
+        kind: "published-checkpoint-invalid",
+        ...at,
+        message: `${where}: checkpoint #${p.seq} is not signed by the ledger key (the file was edited, or is another ledger's)`,
+      });
+      continue;
+    }
+    const db = bySeq.get(p.seq);
+    if (!db) {
+      fail({
+        kind: "checkpoint-missing",
+        ...at,
+        message: `checkpoint #${p.seq} (tree size ${p.treeSize}), published in ${where}, is not in the database: the ledger was rolled back or the checkpoint deleted`,
+      });
+    } else if (
+      db.rootHash.toString("hex") !== p.rootHash ||
+      db.treeSize !== p.treeSize ||
+      !db.signature.equals(Buffer.from(p.signature, "base64"))
+    ) {
+      fail({
+        kind: "published-checkpoint-differs",
+        checkpointId: db.id,
+        ...at,
+        message: `checkpoint #${p.seq} in the database (tree size ${db.treeSize}) differs from the one published in ${where} (tree size ${p.treeSize}): it was re-signed after a rollback or rewritten`,
+      });
+    }
+    if (p.treeSize > leaves) {
+      if (!shrank) {
+        shrank = true;
+        fail({
+          kind: "tree-shrank",
+          ...at,
+          leafIndex: leaves,
+          message: `the ledger has ${leaves} leaves but checkpoint #${p.seq}, published in ${where}, covered ${p.treeSize}: leaves ${leaves}..${p.treeSize - 1} were removed (rolled back)`,
+        });
+      }
+    } else if (p.treeSize > 0) {
+      const root = captured(0, p.treeSize);
+      if (!root || root.toString("hex") !== p.rootHash) {
+        fail({
+          kind: "published-root-mismatch",
+          ...at,
+          message: `the first ${p.treeSize} leaves no longer give the root of checkpoint #${p.seq} published in ${where}: records were rewritten`,
+        });
+      }
+    }
+  }
 }

@@ -17,57 +17,117 @@ const json = (io: CliIo, value: unknown) => io.out(JSON.stringify(value, null, 2
 
 const verify: CliCommand = {
   name: "ledger verify",
-  summary: "Recompute the evidence ledger from the records and check every signed checkpoint",
-  usage: "[--json] [--public-key <pem file>]",
+  summary: "Recompute the evidence ledger from the records and check every signed checkpoint, append batch and event",
+  usage: "[--json] [--public-key <pem file>] [--against <checkpoint log>]",
   help: [
     "Streams every raw record in leaf order and checks: leaf indices are exactly 0..n-1 (no deleted or reordered",
-    "record), each payload matches its content and leaf hashes (purged payloads keep their leaf hash), every",
-    "checkpoint is signed by the ledger key, its root equals the recomputed root, and each checkpoint is",
-    "consistent with the next (RFC 9162 consistency proofs). Exit code 0 when all holds, 1 otherwise.",
+    "record), each payload matches its content and leaf hashes (purged payloads keep their leaf hash), each leaf",
+    "belongs to a signed append batch that recorded the same leaf hash (a row written behind the application's",
+    "back, or a record replaced with recomputed hashes, is named), each normalized event matches its content hash,",
+    "its columns match its data, and a record's events are those its batch signed at ingest; every checkpoint is",
+    "signed by the ledger key, numbered without gaps, names its predecessor, its root equals the recomputed root,",
+    "and it is consistent with the next (RFC 9162 consistency proofs); the audit trail matches its ledger records.",
+    "Records after the latest checkpoint are reported as not yet signed. Exit code 0 when all holds, 1 otherwise.",
+    "A rollback of the whole database to an earlier state is consistent with itself: only checkpoints kept outside",
+    "the database show it. --against compares with such a copy (the checkpoint log, see `ledger checkpoints`).",
     "  --json                 print the full report as JSON",
     "  --public-key <file>    check signatures with this SPKI PEM instead of the configured key",
+    "  --against <file>       checkpoints published outside the database (one JSON per line): each must be in the",
+    "                         database, unchanged, and the records must still give its root",
   ].join("\n"),
   database: "read",
   async run(args, io) {
-    const { values, positionals } = flags(args, { json: { type: "boolean" }, "public-key": { type: "string" } });
+    const { values, positionals } = flags(args, {
+      json: { type: "boolean" },
+      "public-key": { type: "string" },
+      against: { type: "string" },
+    });
     if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const fs = await import("node:fs");
     const { verifyLedger } = await import("@/lib/ledger/verify-ledger");
+    const { describeLocator } = await import("@/lib/ledger/ledger-error");
     const publicKeyPem = values["public-key"] ? fs.readFileSync(values["public-key"], "utf8") : undefined;
-    // Audit entries not yet in the ledger are appended first, so that the verdict covers them too.
+    if (values.against && !fs.existsSync(values.against)) throw new UsageError(`--against ${values.against}: no such file`);
+    // Audit entries not yet in the ledger are appended first, so that the verdict covers them too (loading the
+    // module also registers the audit trail's check).
     const { flushAuditToLedger } = await import("@/lib/audit/flush-audit-to-ledger");
     await flushAuditToLedger().catch((e: Error) =>
       io.err(`[sessionproof] could not flush the audit trail into the ledger first: ${e.message}`),
     );
-    const report = await verifyLedger({ publicKeyPem });
+    const report = await verifyLedger({ publicKeyPem, against: values.against });
     if (values.json) {
       json(io, report);
       return report.ok ? 0 : 1;
     }
     io.out(
-      `Ledger: ${report.leaves} records (${report.purged} purged), ${report.checkpoints} checkpoints, ` +
-        `key ${report.keyFingerprint ?? "(none)"}`,
+      `Ledger: ${report.leaves} records (${report.purged} purged), ${report.checkpoints} checkpoints, ${report.batches} append batches, ` +
+        `${report.events} events, key ${report.keyFingerprint ?? "(none)"}`,
     );
     if (report.latestCheckpoint) {
       const c = report.latestCheckpoint;
-      io.out(`Latest checkpoint: ${c.id} (tree size ${c.treeSize}, ${c.createdAt})`);
+      io.out(`Latest checkpoint: #${c.seq}, id ${c.id} (tree size ${c.treeSize}, ${c.createdAt})`);
+    }
+    if (report.unsigned) {
+      const u = report.unsigned;
+      io.out(
+        `Not yet signed: ${u.leaves} record${u.leaves === 1 ? "" : "s"} after the latest checkpoint (leaves ${u.fromLeaf}..${u.fromLeaf + u.leaves - 1}); ` +
+          "the next checkpoint signs them (`ledger checkpoint`).",
+      );
+    }
+    if (report.unbatchedLegacy) {
+      io.out(`${report.unbatchedLegacy} records predate signed append batches (an earlier version): checked against the checkpoints only.`);
+    }
+    if (report.published) {
+      const p = report.published;
+      io.out(
+        `Compared with ${p.checkpoints} checkpoints published in ${p.file}${p.latestSeq !== null ? ` (latest #${p.latestSeq})` : ""}.`,
+      );
     }
     if (report.ok) {
       io.out(
-        `OK: every record matches its hashes, leaf indices are dense, every checkpoint is signed and consistent (${report.durationMs} ms).`,
+        `OK: every record matches its hashes and its signed append batch, leaf indices are dense, every event matches what was ` +
+          `signed at ingest, every checkpoint is signed, numbered and consistent (${report.durationMs} ms).`,
       );
       return 0;
     }
     const total = report.errors.length + report.omittedErrors;
     const first = report.errors[0];
     io.out(`FAILED: ${total} problem${total === 1 ? "" : "s"} found (${report.durationMs} ms).`);
-    if (first?.rawRecordId)
+    if (first?.eventId) io.out(`First bad event: ${first.eventId}${first.rawRecordId ? ` (raw record ${first.rawRecordId})` : ""}`);
+    else if (first?.auditId) io.out(`First bad audit entry: ${first.auditId}`);
+    else if (first?.rawRecordId)
       io.out(`First bad raw record: ${first.rawRecordId}${first.leafIndex !== undefined ? ` (leaf ${first.leafIndex})` : ""}`);
-    else if (first?.leafIndex !== undefined) io.out(`First bad leaf: ${first.leafIndex}`);
     else if (first?.checkpointId) io.out(`First bad checkpoint: ${first.checkpointId}`);
-    for (const e of report.errors.slice(0, 20)) io.out(`  - [${e.kind}] ${e.message}`);
+    else if (first?.checkpointSeq !== undefined) io.out(`First missing checkpoint: #${first.checkpointSeq}`);
+    else if (first?.batchSeq !== undefined) io.out(`First bad append batch: #${first.batchSeq}`);
+    else if (first?.leafIndex !== undefined) io.out(`First bad leaf: ${first.leafIndex}`);
+    for (const e of report.errors.slice(0, 20)) io.out(`  - [${e.kind}] ${describeLocator(e) ?? "ledger"}: ${e.message}`);
     if (total > 20) io.out(`  … and ${total - 20} more (use --json to list them)`);
     return 1;
+  },
+};
+
+const checkpoints: CliCommand = {
+  name: "ledger checkpoints",
+  summary: "Print the signed checkpoints after number N as JSON lines, to keep outside the database",
+  usage: "[--since <N>]",
+  help: [
+    "Each line is one checkpoint (sequence number, tree size, root, time, predecessor, signed note and signature),",
+    "the same lines the installation appends to its checkpoint log (SESSIONPROOF_CHECKPOINT_LOG, default",
+    "data/ledger-checkpoints.ndjson). Keep them where a database user cannot reach (another host, WORM storage, a",
+    "ticket); `ledger verify --against <file>` then shows a rolled-back or rewritten ledger.",
+    "  --since <N>            only checkpoints numbered above N (default 0: all)",
+  ].join("\n"),
+  database: "read",
+  async run(args, io) {
+    const { values, positionals } = flags(args, { since: { type: "string" } });
+    if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const since = values.since ?? "0";
+    if (!/^\d{1,15}$/.test(since)) throw new UsageError(`--since ${since}: give a checkpoint number (0 for all)`);
+    const { listCheckpoints } = await import("@/lib/ledger/list-checkpoints");
+    const { checkpointLogLine } = await import("@/lib/ledger/checkpoint-log");
+    for (const cp of await listCheckpoints({ since: Number(since) })) io.out(checkpointLogLine(cp).trimEnd());
+    return 0;
   },
 };
 
@@ -89,7 +149,7 @@ const checkpoint: CliCommand = {
       return 0;
     }
     io.out(
-      `${cp.created ? "Created" : "Unchanged since"} checkpoint ${cp.id}: tree size ${cp.treeSize}, ` +
+      `${cp.created ? "Created" : "Unchanged since"} checkpoint #${cp.seq} (id ${cp.id}): tree size ${cp.treeSize}, ` +
         `root ${cp.rootHash.toString("hex")}, ${cp.createdAt.toISOString()}, signed by ${cp.keyFingerprint}`,
     );
     return 0;
@@ -132,4 +192,4 @@ const proof: CliCommand = {
   },
 };
 
-export const ledgerCommands: CliCommand[] = [verify, checkpoint, key, proof];
+export const ledgerCommands: CliCommand[] = [verify, checkpoint, checkpoints, key, proof];
