@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 import { addCaseItem } from "@/lib/cases/add-case-item";
@@ -334,6 +335,13 @@ function resignWithNewKey(dir: string, edit: (dir: string) => void): string {
   const cpJson = JSON.parse(fs.readFileSync(path.join(dir, "checkpoint.json"), "utf8"));
   fs.writeFileSync(path.join(dir, "checkpoint.json"), JSON.stringify({ ...cpJson, keyFingerprint: fingerprint }, null, 2));
   fs.writeFileSync(path.join(dir, "checkpoint.sig"), crypto.sign(null, fs.readFileSync(path.join(dir, "checkpoint.txt")), privateKey));
+  const batchesFile = path.join(dir, "proofs/append-batches.json");
+  const batches = JSON.parse(fs.readFileSync(batchesFile, "utf8")) as { note: string; signature: string; keyFingerprint: string }[];
+  for (const b of batches) {
+    b.signature = crypto.sign(null, Buffer.from(b.note), privateKey).toString("base64");
+    b.keyFingerprint = fingerprint;
+  }
+  fs.writeFileSync(batchesFile, JSON.stringify(batches, null, 2));
   const hash = (f: string) =>
     crypto
       .createHash("sha256")
@@ -518,6 +526,56 @@ describe("tampering", () => {
       expect(v.out).not.toMatch(new RegExp(`line ${k} \\(|line ${k + 2} \\(`));
       fs.rmSync(dir, { recursive: true });
     }
+  });
+});
+
+describe("events edited in the database before the export", () => {
+  // The export signs whatever the database holds into SHA256SUMS; what shows an edited event is the hash of its
+  // events that its record's append batch signed at ingest. Before, such a package passed verify.mjs.
+  async function exportWith(name: string, tamper: (db: pg.Client, eventId: string) => Promise<unknown>) {
+    const attacker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await attacker.connect();
+    await attacker.query("SET session_replication_role = replica");
+    const saved = (await attacker.query(`SELECT data::text AS data, "srcIp", "dataHash" FROM event WHERE id = $1`, [eventId]))
+      .rows[0] as Record<string, unknown>;
+    try {
+      await tamper(attacker, eventId);
+      const zip = path.join(tmp, `${name}.zip`);
+      const r = await exportCase({ ctx, caseId, output: fs.createWriteStream(zip) });
+      const unzip = run(`unzip -q ${JSON.stringify(zip)} -d ${name}`, tmp);
+      expect(unzip.code, unzip.out).toBe(0);
+      return verifyDir(path.join(tmp, name, r.folder));
+    } finally {
+      await attacker.query(`UPDATE event SET data = $2::json, "srcIp" = $3, "dataHash" = $4 WHERE id = $1`, [
+        eventId,
+        saved.data,
+        saved.srcIp,
+        saved.dataHash,
+      ]);
+      await attacker.end();
+    }
+  }
+  const editIp = `jsonb_set(data::jsonb, '{src_endpoint,ip}', '"203.0.113.66"')::json`;
+
+  it("an edited source IP fails verify.mjs, naming the event", async () => {
+    const v = await exportWith("edited-event", (db, id) =>
+      db.query(`UPDATE event SET data = ${editIp}, "srcIp" = '203.0.113.66' WHERE id = $1`, [id]),
+    );
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(new RegExp(`FAIL  events .*\\(event ${eventId}\\): its normalized event differs from the one signed at ingest`));
+    expect(v.out).toMatch(/PASS {2}bindings/);
+  });
+
+  it("an edited event whose content hash was recomputed too fails the binding of its record, naming the event", async () => {
+    const v = await exportWith("rehashed-event", async (db, id) => {
+      await db.query(`UPDATE event SET data = ${editIp}, "srcIp" = '203.0.113.66' WHERE id = $1`, [id]);
+      await db.query(`UPDATE event SET "dataHash" = sha256(convert_to(data::text, 'UTF8')) WHERE id = $1`, [id]);
+    });
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(
+      new RegExp(`FAIL  bindings .*its events \\(event ${eventId}\\) or bytes differ from those append batch #\\d+ signed at ingest`),
+    );
+    expect(v.out).toMatch(new RegExp(`FAIL  events .*\\(event ${eventId}\\): raw record \\d+'s events are not the ones signed at ingest`));
   });
 });
 

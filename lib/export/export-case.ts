@@ -12,6 +12,7 @@ import { checkpointToJson, type LedgerCheckpoint } from "@/lib/ledger/checkpoint
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { loadOrCreateSigningKey, type SigningKey } from "@/lib/ledger/signing-key";
 import { collectCaseEvidence, streamEventLines, streamRawIndexLines, streamRawPayloads, type CaseEvidence } from "./collect-case-evidence";
+import { appendBatchesFor, appendBatchesJson, appendProofLines } from "./append-proof-lines";
 import { proofLines } from "./proof-lines";
 import { renderReadme } from "./readme";
 import { ZipWriter } from "./zip-writer";
@@ -264,6 +265,11 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
     }),
     0,
   );
+  // The records' signed append batches, and per record its events' hashes with the path to its batch's signed root:
+  // what lets verify.mjs tell an event edited since ingest.
+  const batches = await appendBatchesFor(ev.leafIndices);
+  await add("proofs/append-batches.json", appendBatchesJson(batches));
+  await add("proofs/append-proofs.ndjson", appendProofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, batches }), 0);
 
   const manifest = json({
     format: PACKAGE_FORMAT,

@@ -50,7 +50,9 @@ ${VERIFY_COMMANDS.join("\n")}
 2. The \`openssl\` command checks the Ed25519 signature of the ledger checkpoint (\`Signature Verified Successfully\`).
 3. \`node verify.mjs --expect-key ...\` checks that the package was signed by your organisation's key, then everything else, offline, with no dependencies: every file against SHA256SUMS (and that
    none is missing or added), the signatures, that each raw record hashes to its ledger leaf hash, that each leaf's
-   RFC 9162 inclusion proof leads to the signed checkpoint root, and that every event cites a raw record in the package.
+   RFC 9162 inclusion proof leads to the signed checkpoint root, that each raw record and the hashes of its events
+   lead to what its append batch signed when it was ingested, and that every event cites a raw record in the package
+   and is, byte for byte, one of the events signed with it (an event edited since ingest is named).
    It prints PASS/FAIL per check and names the first bad file and record; exit code 0 means all checks passed.
 
 SHA256SUMS itself is signed by the same key: \`${SUMS_SIGNATURE_COMMAND}\`.
@@ -69,6 +71,8 @@ but ends with "KEY NOT PINNED". This package says it was signed by \`${checkpoin
 | \`raw/records.bin\` | The raw records exactly as stored, back to back, in ledger (leaf) order |
 | \`raw/index.ndjson\` | One line per raw record: id, leaf index, byte offset and length in records.bin, source file and position, content and leaf hashes |
 | \`proofs/inclusion-proofs.ndjson\` | One RFC 9162 inclusion proof per raw record: leaf index, tree size, leaf hash, audit path (hex) |
+| \`proofs/append-batches.json\` | The signed append batches the raw records were written in (each batch's exact signed text and signature) |
+| \`proofs/append-proofs.ndjson\` | Per raw record: its batch, the SHA-256 of each of its events, and the path from its batch entry to the signed root |
 | \`checkpoint.txt\`, \`checkpoint.sig\`, \`checkpoint.json\` | The signed tree head (the exact signed text, its raw Ed25519 signature, and the same as JSON) |
 | \`public-key.pem\` | The ledger's Ed25519 public key |
 | \`events.ndjson\` | The normalized events, one JSON object per line, each with the id of its raw record |

@@ -13,9 +13,12 @@
 //   4. raw         every record in raw/index.ndjson: its bytes in raw/records.bin hash to its leaf hash
 //                  SHA-256(0x00 || bytes); the index covers records.bin exactly
 //   5. proofs      every raw record has an RFC 9162 inclusion proof (2.1.3.2) that leads to the checkpoint's root
-//   6. events      every event in events.ndjson cites a raw record in the package
-//   7. manifest    manifest.json lists the same files and hashes as SHA256SUMS and the counts found here
-//   8. key         (with --expect-key) public-key.pem is the expected key
+//   6. bindings    every raw record written since append batches exist belongs to a signed append batch: its leaf
+//                  hash and the hashes of its normalized events lead to the root its batch signed at ingest
+//   7. events      every event in events.ndjson cites a raw record in the package, and its `data` hashes to one of
+//                  the event hashes its record's batch signed (an event edited since ingest is named)
+//   8. manifest    manifest.json lists the same files and hashes as SHA256SUMS and the counts found here
+//   9. key         (with --expect-key) public-key.pem is the expected key
 // Exit code 0 only when every check passes; otherwise the first failure of each check names the file and record.
 //
 // Why pinning matters: the signatures prove the package is what the holder of public-key.pem signed, and the key
@@ -186,6 +189,7 @@ async function* lines(file, bytes = false) {
 const PROOF_LINE =
   /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"treeSize":(\d+),"leafHash":"([0-9a-f]{64})","path":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\]\}$/;
 const EVENT_PREFIX = /^\{"id":"(\d+)","rawRecordId":"(\d+)",/;
+const DATA_KEY = Buffer.from(',"data":', "latin1");
 const INDEX_LINE =
   /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"offset":(\d+|null),"length":(\d+|null),"purged":(true|false),"sourceId":"[^"\\]*","fileName":"(?:[^"\\]|\\.)*","position":"\d+","receivedAt":"[^"\\]*","contentHash":"([0-9a-f]{64})","leafHash":"([0-9a-f]{64})"\}$/;
 
@@ -299,9 +303,23 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
     const cpSig = verifySig("checkpoint.txt", "checkpoint.sig");
     if (cpSig) problems.push(cpSig);
     if (exists("checkpoint.txt")) {
-      const m = /^sessionproof-checkpoint\/v1\n(\d+)\n([A-Za-z0-9+/]{43}=)\n(\S+)\n$/.exec(read("checkpoint.txt").toString("utf8"));
-      if (!m) problems.push("checkpoint.txt: not a sessionproof-checkpoint/v1 note");
-      else checkpoint = { treeSize: Number(m[1]), rootHash: Buffer.from(m[2], "base64"), createdAt: m[3] };
+      const text = read("checkpoint.txt").toString("utf8");
+      const v1 = /^sessionproof-checkpoint\/v1\n(\d+)\n([A-Za-z0-9+/]{43}=)\n(\S+)\n$/.exec(text);
+      const v2 =
+        /^sessionproof-checkpoint\/v2\nseq (\d+)\nsize (\d+)\nroot ([A-Za-z0-9+/]{43}=)\ntime (\S+)\nprevious ([A-Za-z0-9+/]{43}=|none)\nbatches (\d+)\n$/.exec(
+          text,
+        );
+      if (v1) checkpoint = { version: 1, treeSize: Number(v1[1]), rootHash: Buffer.from(v1[2], "base64"), createdAt: v1[3], batches: 0 };
+      else if (v2) {
+        checkpoint = {
+          version: 2,
+          seq: Number(v2[1]),
+          treeSize: Number(v2[2]),
+          rootHash: Buffer.from(v2[3], "base64"),
+          createdAt: v2[4],
+          batches: Number(v2[6]),
+        };
+      } else problems.push("checkpoint.txt: not a sessionproof-checkpoint note (v1 or v2)");
     }
     if (checkpoint) {
       if (!exists("checkpoint.json")) problems.push("checkpoint.json: missing");
@@ -311,9 +329,10 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
           if (
             j.treeSize !== checkpoint.treeSize ||
             j.rootHash !== checkpoint.rootHash.toString("hex") ||
-            j.createdAt !== checkpoint.createdAt
+            j.createdAt !== checkpoint.createdAt ||
+            (checkpoint.version === 2 && (j.seq !== checkpoint.seq || j.batches !== checkpoint.batches))
           ) {
-            problems.push("checkpoint.json: tree size, root or time differ from the signed checkpoint.txt");
+            problems.push("checkpoint.json: sequence number, tree size, root, time or batch count differ from the signed checkpoint.txt");
           }
           if (fingerprint && j.keyFingerprint !== fingerprint)
             problems.push(`checkpoint.json: key fingerprint ${j.keyFingerprint} is not public-key.pem's ${fingerprint}`);
@@ -327,7 +346,7 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
       problems.length === 0,
       problems.length
         ? problems
-        : `signed tree head: size ${checkpoint.treeSize}, root ${checkpoint.rootHash.toString("hex")}, ${checkpoint.createdAt}`,
+        : `signed tree head${checkpoint.seq ? ` #${checkpoint.seq}` : ""}: size ${checkpoint.treeSize}, root ${checkpoint.rootHash.toString("hex")}, ${checkpoint.createdAt}`,
     );
   }
 
@@ -458,34 +477,179 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
     if (problems.length) report("proofs", false, problems);
   }
 
-  // 6. events
-  let eventCount = 0;
+  // 7. events (read here, reported after the bindings they are checked against): ids, and the SHA-256 of each
+  // event's `data` exactly as exported (the stored normalized event's text).
+  const events = [];
+  const eventProblems = [];
+  if (!exists("events.ndjson")) eventProblems.push("events.ndjson: missing");
+  else {
+    for await (const [n, buf, start, end] of lines(path.join(dir, "events.ndjson"), true)) {
+      let e;
+      // The exporter's lines end with "data":<the stored JSON>}: the bytes are hashed as they are, without a
+      // decode; a line in another shape is parsed (and hashed as re-serialized, which an edit shows up in).
+      const m = EVENT_PREFIX.exec(buf.toString("latin1", start, Math.min(end, start + 96)));
+      const at = m ? buf.indexOf(DATA_KEY, start) : -1;
+      if (m && at !== -1 && at < end && buf[end - 1] === 0x7d) {
+        e = { id: m[1], rawRecordId: m[2], hash: sha256(buf.subarray(at + DATA_KEY.length, end - 1)).toString("hex") };
+      } else {
+        try {
+          const j = JSON.parse(buf.toString("utf8", start, end));
+          e = {
+            id: String(j.id),
+            rawRecordId: String(j.rawRecordId),
+            hash: sha256(Buffer.from(JSON.stringify(j.data), "utf8")).toString("hex"),
+          };
+        } catch {
+          eventProblems.push(`events.ndjson: line ${n} is not JSON`);
+          break;
+        }
+      }
+      e.line = n;
+      events.push(e);
+    }
+  }
+  const eventCount = events.length;
+  const eventsOf = (rawRecordId) => events.filter((e) => e.rawRecordId === rawRecordId).map((e) => `event ${e.id}`);
+
+  // 6. bindings
+  const bound = new Map(); // rawRecordId -> Set of its event hashes, as its append batch signed them
+  const unbound = new Set(); // raw records whose binding failed
+  let legacyRecords = 0;
   {
     const problems = [];
-    if (!exists("events.ndjson")) problems.push("events.ndjson: missing");
-    else {
-      for await (const [n, buf, start, end] of lines(path.join(dir, "events.ndjson"), true)) {
-        let e;
-        // Only the ids are checked here: the prefix is decoded, the rest of the line only when it is not in the
-        // exporter's shape (the whole file is covered by its SHA-256 in SHA256SUMS either way).
-        const m = EVENT_PREFIX.exec(buf.toString("latin1", start, Math.min(end, start + 96)));
-        if (m) e = { id: m[1], rawRecordId: m[2] };
-        else {
+    const batches = new Map();
+    let legacyEnd = Infinity;
+    if (!checkpoint) problems.push("proofs/append-proofs.ndjson: cannot be checked without a valid checkpoint.txt");
+    else if (checkpoint.batches > 0) {
+      // Records below batch #1 predate append batches (written by an earlier version); the signed checkpoint says
+      // how many batches the ledger holds, so a package cannot pass its records off as older than they are.
+      legacyEnd = 0;
+      if (!exists("proofs/append-batches.json")) problems.push("proofs/append-batches.json: missing");
+      else {
+        let list = [];
+        try {
+          list = JSON.parse(read("proofs/append-batches.json").toString("utf8"));
+          if (!Array.isArray(list)) throw new Error("not a list");
+        } catch (e) {
+          problems.push(`proofs/append-batches.json: not a list of batches (${e.message})`);
+        }
+        for (const b of list) {
+          const note =
+            `sessionproof-append/v1\nseq ${b.seq}\nleaves ${b.firstLeaf} ${b.count}\nafter-checkpoint ${b.afterCheckpoint}\n` +
+            `entries ${Buffer.from(String(b.entriesRoot), "hex").toString("base64")}\ntime ${b.createdAt}\n`;
+          const fields = [b.seq, b.firstLeaf, b.count, b.afterCheckpoint].every((v) => Number.isSafeInteger(v) && v >= 0);
+          let ok = false;
           try {
-            e = JSON.parse(buf.toString("utf8", start, end));
+            ok =
+              fields &&
+              HEX64.test(b.entriesRoot) &&
+              note === b.note &&
+              crypto.verify(null, Buffer.from(note), publicKey, Buffer.from(b.signature, "base64"));
           } catch {
-            problems.push(`events.ndjson: line ${n} is not JSON`);
+            ok = false;
+          }
+          if (!ok)
+            problems.push(`proofs/append-batches.json: append batch #${b.seq} is not signed by public-key.pem (the batch was changed)`);
+          else if (b.seq > checkpoint.batches)
+            problems.push(
+              `proofs/append-batches.json: append batch #${b.seq} is not under the checkpoint (it holds ${checkpoint.batches})`,
+            );
+          else batches.set(b.seq, b);
+        }
+        if (batches.has(1)) legacyEnd = batches.get(1).firstLeaf;
+        else if (problems.length === 0) problems.push("proofs/append-batches.json: append batch #1 is missing");
+      }
+    }
+    const covered = new Set();
+    if (!exists("proofs/append-proofs.ndjson")) problems.push("proofs/append-proofs.ndjson: missing");
+    else if (checkpoint) {
+      for await (const [n, line] of lines(path.join(dir, "proofs/append-proofs.ndjson"))) {
+        let p;
+        try {
+          p = JSON.parse(line);
+        } catch {
+          problems.push(`proofs/append-proofs.ndjson: line ${n} is not JSON`);
+          break;
+        }
+        const rec = records.get(String(p.rawRecordId));
+        const where = `proofs/append-proofs.ndjson line ${n} (raw record ${p.rawRecordId}, leaf ${p.leafIndex})`;
+        if (!rec || rec.leafIndex !== p.leafIndex) {
+          problems.push(`${where}: no such raw record in raw/index.ndjson`);
+          continue;
+        }
+        covered.add(String(p.rawRecordId));
+        if (p.batch === null) {
+          if (p.leafIndex >= legacyEnd) {
+            unbound.add(String(p.rawRecordId));
+            problems.push(`${where}: belongs to no signed append batch - it was not written by Sessionproof's append path`);
+          } else legacyRecords++;
+          continue;
+        }
+        const b = batches.get(p.batch);
+        const hashes = Array.isArray(p.eventHashes) && p.eventHashes.every((h) => HEX64.test(h)) ? p.eventHashes : null;
+        const proofPath = Array.isArray(p.path) && p.path.every((h) => HEX64.test(h)) ? p.path : null;
+        let ok = false;
+        if (b && hashes && proofPath && p.leafIndex >= b.firstLeaf && p.leafIndex < b.firstLeaf + b.count) {
+          const entry = Buffer.concat([Buffer.from(rec.leafHash, "hex"), sha256(Buffer.concat(hashes.map((h) => Buffer.from(h, "hex"))))]);
+          ok = verifyInclusion(p.leafIndex - b.firstLeaf, b.count, leafHash(entry).toString("hex"), proofPath, b.entriesRoot);
+        }
+        if (ok) bound.set(String(p.rawRecordId), new Set(hashes));
+        else {
+          unbound.add(String(p.rawRecordId));
+          const evs = eventsOf(String(p.rawRecordId));
+          problems.push(
+            b
+              ? `${where}: its events${evs.length ? ` (${evs.join(", ")})` : ""} or bytes differ from those append batch #${b.seq} signed at ingest - an event was edited, added or removed`
+              : `${where}: append batch #${p.batch} is not in proofs/append-batches.json`,
+          );
+        }
+        if (problems.length >= 20) break;
+      }
+      if (problems.length === 0) {
+        for (const [id, rec] of records) {
+          if (!covered.has(id) && rec.leafIndex >= legacyEnd) {
+            problems.push(`proofs/append-proofs.ndjson: no line for raw record ${id} (leaf ${rec.leafIndex})`);
             break;
           }
         }
-        eventCount++;
-        if (!records.has(String(e.rawRecordId))) {
-          problems.push(`events.ndjson line ${n} (event ${e.id}): cites raw record ${e.rawRecordId}, which is not in the package`);
-          if (problems.length >= 20) break;
-        }
       }
     }
-    report("events", problems.length === 0, problems.length ? problems : `${eventCount} events, each citing a raw record in the package`);
+    report(
+      "bindings",
+      problems.length === 0,
+      problems.length
+        ? problems
+        : `${bound.size} raw records and their events bound to ${batches.size} signed append batches` +
+            (legacyRecords ? ` (${legacyRecords} written before append batches existed: not bound)` : ""),
+    );
+  }
+
+  // 7. events
+  {
+    const problems = eventProblems;
+    let legacyEvents = 0;
+    for (const e of events) {
+      const where = `events.ndjson line ${e.line} (event ${e.id})`;
+      if (!records.has(e.rawRecordId)) problems.push(`${where}: cites raw record ${e.rawRecordId}, which is not in the package`);
+      else if (unbound.has(e.rawRecordId))
+        problems.push(
+          `${where}: raw record ${e.rawRecordId}'s events are not the ones signed at ingest (see bindings) - the event was changed`,
+        );
+      else if (!bound.has(e.rawRecordId)) legacyEvents++;
+      else if (!bound.get(e.rawRecordId).has(e.hash))
+        problems.push(
+          `${where}: its normalized event differs from the one signed at ingest with raw record ${e.rawRecordId} - it was edited`,
+        );
+      if (problems.length >= 20) break;
+    }
+    report(
+      "events",
+      problems.length === 0,
+      problems.length
+        ? problems
+        : `${eventCount} events, each citing a raw record in the package and matching what was signed at ingest` +
+            (legacyEvents ? ` (${legacyEvents} of records written before append batches existed: not bound)` : ""),
+    );
   }
 
   // 7. manifest
@@ -522,7 +686,7 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
   for (const file of [...present].sort()) {
     if (!sums.has(file) && !SIGNED_FILES.has(file)) fileProblems.push(`${file}: not listed in SHA256SUMS - it was added to the package`);
   }
-  // 8. key: last, so that its verdict is the one the auditor reads next to the summary.
+  // 9. key: last, so that its verdict is the one the auditor reads next to the summary.
   const pinned = expectKey !== null && expectKey !== undefined;
   if (pinned) {
     const want = normalizeFingerprint(expectKey);

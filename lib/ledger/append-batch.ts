@@ -30,9 +30,8 @@ export const NO_EVENTS_HASH: Buffer = sha256(Buffer.alloc(0));
  */
 export function eventsHash(dataHashes: readonly Uint8Array[]): Buffer {
   if (dataHashes.length === 0) return NO_EVENTS_HASH;
-  const h = crypto.createHash("sha256");
-  for (const d of dataHashes) h.update(d);
-  return h.digest();
+  // One-shot digests (the usual record has one event): createHash/update/digest costs several times more.
+  return sha256(dataHashes.length === 1 ? dataHashes[0] : Buffer.concat(dataHashes));
 }
 
 export type AppendBatchFields = {
