@@ -6,9 +6,10 @@ import { verifyLedger } from "./verify-ledger";
 // The twelve database tamper cases (lib/ledger/testing/tamper-cases.ts, also `npm run bench -- tamper`): each is
 // applied as a privileged database user with the triggers off, verified with and without the checkpoints published
 // outside the database, and undone. Every one must be detected and must name (or locate to the record) what was
-// changed. Before the append batches, event hashes, numbered checkpoints and the published log, five of them
-// passed `ledger verify` unnoticed (a replaced payload with recomputed hashes only narrowed to a checkpoint, an
-// edited event, a deleted last checkpoint, a forged append, an edited audit row) and two were not named.
+// changed. Before the append batches, event hashes, numbered checkpoints and the published log, seven of them
+// passed `ledger verify` unnoticed (an edited event's IP, an edited actor column, a deleted last or middle
+// checkpoint, the rollback, a forged append, an edited audit row) and a payload replaced with recomputed hashes was
+// only located to the checkpoints over it. Switching off any one of the new checks fails its case here.
 
 let fixture: TamperFixture;
 const outcomes = new Map<string, TamperOutcome>();
