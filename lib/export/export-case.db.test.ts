@@ -401,6 +401,7 @@ describe("key pinning", () => {
 });
 
 describe("tampering", () => {
+  // One verifier process per file of the package (21 files): more than the default 30 s on a loaded machine.
   it("a flipped byte in any file fails verify.mjs, naming that file, and sha256sum -c fails unless the file is SHA256SUMS.sig", () => {
     const files = listFiles(pkg);
     expect(files.length).toBeGreaterThanOrEqual(19);
@@ -418,8 +419,9 @@ describe("tampering", () => {
       if (file !== "SHA256SUMS.sig") expect(run("sha256sum -c SHA256SUMS", dir).code, file).not.toBe(0);
       fs.rmSync(dir, { recursive: true });
     }
-  });
+  }, 120_000);
 
+  // One verifier process per file of the package (21 files): more than the default 30 s on a loaded machine.
   it("a removed file fails verify.mjs naming it; an added file too", () => {
     for (const [k, file] of listFiles(pkg).entries()) {
       const dir = copyPkg(`drop-${k}`);
@@ -434,7 +436,7 @@ describe("tampering", () => {
     const v = verifyDir(dir);
     expect(v.code).toBe(1);
     expect(v.out).toContain("raw/extra.json: not listed in SHA256SUMS");
-  });
+  }, 120_000);
 
   it("a raw record rewritten with every hash and SHA256SUMS line updated passes sha256sum but fails the inclusion proof and signature", () => {
     const dir = copyPkg("forged");
