@@ -104,6 +104,13 @@ async function main() {
     const { loadOrCreateSigningKey } = await import("../lib/ledger/signing-key");
     const key = await loadOrCreateSigningKey({ dataDir });
     log(`ledger signing key ${key.fingerprint} (${key.source === "env" ? "from SESSIONPROOF_LEDGER_PRIVATE_KEY" : key.file})`);
+    const { checkpointLogPath } = await import("../lib/ledger/checkpoint-log");
+    const checkpointLog = checkpointLogPath();
+    log(
+      checkpointLog
+        ? `ledger checkpoints are also appended to ${checkpointLog}: copy it somewhere the database's administrators cannot reach`
+        : "warning: SESSIONPROOF_CHECKPOINT_LOG=off: no checkpoint is kept outside the database (a rollback of it would go unnoticed)",
+    );
 
     // Audit entries committed after the last (debounced) flush before the server stopped go into the ledger now,
     // before the server takes requests. A failure is reported and retried by the next flush; it does not stop start-up.
