@@ -90,6 +90,8 @@ describe.skipIf(Boolean(skip))(`the app's database role${skip ? ` (skipped: ${sk
       `UPDATE raw_record SET "leafHash" = "leafHash"`,
       `DELETE FROM ledger_checkpoint`,
       `DELETE FROM ledger_subtree`,
+      `DELETE FROM ledger_batch`,
+      `UPDATE ledger_batch SET signature = signature`,
       `DELETE FROM audit_log`,
       `UPDATE audit_log SET action = action`,
       `DELETE FROM legal_hold`,

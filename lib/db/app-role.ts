@@ -25,6 +25,7 @@ export const APPEND_ONLY: Readonly<Record<string, readonly string[]>> = {
   raw_record: ["payload", "purgedAt"],
   ledger_checkpoint: [],
   ledger_subtree: [],
+  ledger_batch: [],
   audit_log: ["rawRecordId"],
   legal_hold: ["releasedById", "releasedAt", "releaseReason"],
 };

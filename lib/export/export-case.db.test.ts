@@ -20,6 +20,7 @@ import { append, createTestSource } from "@/lib/ledger/test-helpers";
 import { loadSigningKey } from "@/lib/ledger/signing-key";
 import { EXPECTED_KEY_VARIABLE, VERIFY_COMMANDS } from "./readme";
 import { seedCorrelated, seedUser } from "@/test/factories";
+import { ownerUrl } from "@/test/owner-db";
 
 // A case built from ingested fixture exports (CloudTrail + Okta), exported to a zip, unzipped with /usr/bin/unzip,
 // and checked with the README's own commands; then every file is tampered with (one flipped byte, then removed) and
@@ -535,7 +536,7 @@ describe("events edited in the database before the export", () => {
   // The export signs whatever the database holds into SHA256SUMS; what shows an edited event is the hash of its
   // events that its record's append batch signed at ingest. Before, such a package passed verify.mjs.
   async function exportWith(name: string, tamper: (db: pg.Client, eventId: string) => Promise<unknown>) {
-    const attacker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const attacker = new pg.Client({ connectionString: ownerUrl() });
     await attacker.connect();
     await attacker.query("SET session_replication_role = replica");
     const saved = (await attacker.query(`SELECT data::text AS data, "srcIp", "dataHash" FROM event WHERE id = $1`, [eventId]))

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db";
 import { buildTamperFixture, runTamperCases, TAMPER_CASES, type TamperFixture, type TamperOutcome } from "./testing/tamper-cases";
 import { verifyLedger } from "./verify-ledger";
+import { ownerUrl } from "@/test/owner-db";
 
 // The twelve database tamper cases (lib/ledger/testing/tamper-cases.ts, also `npm run bench -- tamper`): each is
 // applied as a privileged database user with the triggers off, verified with and without the checkpoints published
@@ -15,7 +16,7 @@ let fixture: TamperFixture;
 const outcomes = new Map<string, TamperOutcome>();
 
 beforeAll(async () => {
-  fixture = await buildTamperFixture();
+  fixture = await buildTamperFixture({ attackerUrl: ownerUrl() });
   for (const o of await runTamperCases({ fixture })) outcomes.set(o.id, o);
 }, 600_000);
 

@@ -22,7 +22,8 @@ export async function run(args: string[]) {
   const { closeDb } = await import("../../lib/db");
   try {
     const t0 = performance.now();
-    const fixture = await buildTamperFixture();
+    // The bench database's URL is its superuser's: the attacker; the app's work runs on it too.
+    const fixture = await buildTamperFixture({ attackerUrl: db.url });
     const sizes = fixture.checkpoints.map((c) => `#${c.seq}: ${c.treeSize}`).join(", ");
     console.log(`fixture: 3 ingests and audit entries, checkpoints (tree sizes) ${sizes}, log ${fixture.log}`);
     const outcomes = await runTamperCases({ fixture, only });

@@ -26,6 +26,8 @@ const SNAPSHOT = "tamper_snapshot";
 const TABLES = ["raw_record", "event", "ledger_batch", "ledger_checkpoint", "ledger_subtree", "audit_log"] as const;
 
 export type TamperFixture = {
+  /** A connection string with the owner's or a superuser's rights: the attacker (the app's own role cannot switch triggers off). */
+  attackerUrl: string;
   /** The published checkpoint log (what the administrator keeps outside the database). */
   log: string;
   checkpoints: { seq: number; treeSize: number }[];
@@ -66,7 +68,7 @@ async function ingest(platform: string, name: string): Promise<void> {
  * audit entries flushed after the last checkpoint (records no checkpoint signs yet, in a batch written after it).
  * A snapshot of the ledger tables is kept in the database to undo each case.
  */
-export async function buildTamperFixture(): Promise<TamperFixture> {
+export async function buildTamperFixture({ attackerUrl }: { attackerUrl: string }): Promise<TamperFixture> {
   const log = checkpointLogPath();
   if (!log) throw new Error("tamper fixture: the checkpoint log is off (SESSIONPROOF_CHECKPOINT_LOG=off)");
   await ingest("okta", "okta-system-log-page.json");
@@ -78,10 +80,16 @@ export async function buildTamperFixture(): Promise<TamperFixture> {
   const cps = await pool().query<{ seq: string; treeSize: string }>(
     `SELECT seq::text AS seq, "treeSize"::text AS "treeSize" FROM ledger_checkpoint ORDER BY seq`,
   );
-  await pool().query(`DROP SCHEMA IF EXISTS ${SNAPSHOT} CASCADE`);
-  await pool().query(`CREATE SCHEMA ${SNAPSHOT}`);
-  for (const t of TABLES) await pool().query(`CREATE TABLE ${SNAPSHOT}.${t} AS SELECT * FROM ${t}`);
-  return { log, checkpoints: cps.rows.map((c) => ({ seq: Number(c.seq), treeSize: Number(c.treeSize) })) };
+  const owner = new pg.Client({ connectionString: attackerUrl });
+  await owner.connect();
+  try {
+    await owner.query(`DROP SCHEMA IF EXISTS ${SNAPSHOT} CASCADE`);
+    await owner.query(`CREATE SCHEMA ${SNAPSHOT}`);
+    for (const t of TABLES) await owner.query(`CREATE TABLE ${SNAPSHOT}.${t} AS SELECT * FROM ${t}`);
+  } finally {
+    await owner.end();
+  }
+  return { attackerUrl, log, checkpoints: cps.rows.map((c) => ({ seq: Number(c.seq), treeSize: Number(c.treeSize) })) };
 }
 
 async function restore(db: Attacker): Promise<void> {
@@ -278,7 +286,7 @@ function describe(e: LedgerError): string {
 
 /** Runs every case (or those named) against the fixture, undoing each; the database is left as the fixture was. */
 export async function runTamperCases({ fixture, only }: { fixture: TamperFixture; only?: string[] }): Promise<TamperOutcome[]> {
-  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const db = new pg.Client({ connectionString: fixture.attackerUrl });
   await db.connect();
   const out: TamperOutcome[] = [];
   try {
