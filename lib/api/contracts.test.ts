@@ -20,9 +20,11 @@ describe("route contracts", () => {
     }
   });
 
-  it("take a body only on methods that carry one", () => {
+  it("take a body only on methods that carry one (a DELETE may carry the reason it records)", () => {
     for (const [key, c] of Object.entries(CONTRACTS)) {
-      if ("body" in c) expect(key, key).toMatch(/^(POST|PUT|PATCH) /);
+      if ("body" in c) expect(key, key).toMatch(/^(POST|PUT|PATCH|DELETE) /);
     }
+    // GET and HEAD never: proxies and caches drop them.
+    expect(Object.entries(CONTRACTS).filter(([key, c]) => "body" in c && /^(GET|HEAD) /.test(key))).toEqual([]);
   });
 });
