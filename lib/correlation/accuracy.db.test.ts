@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { checkpointLogPath } from "@/lib/ledger/checkpoint-log";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -44,8 +45,24 @@ type Figures = {
 };
 const table: Figures[] = [];
 
-/** Runs fn against a fresh database cloned from the migrated template, then drops it. */
+/**
+ * Runs fn against a fresh database cloned from the migrated template, then drops it. The published checkpoint log
+ * (lib/ledger/checkpoint-log.ts) belongs to one ledger: the file's own log is moved aside meanwhile, or the fresh
+ * ledger would be refused as a rollback of the previous one.
+ */
 async function withFreshDatabase<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const log = checkpointLogPath();
+  const aside = log && fs.existsSync(log) ? `${log}.${label}.aside` : null;
+  if (log && aside) fs.renameSync(log, aside);
+  try {
+    return await inFreshDatabase(label, fn);
+  } finally {
+    if (log) fs.rmSync(log, { force: true });
+    if (log && aside) fs.renameSync(aside, log);
+  }
+}
+
+async function inFreshDatabase<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const adminUrl = inject("adminUrl");
   const name = `${process.env.TEST_DATABASE_NAME}_${label}`;
   const admin = new pg.Client({ connectionString: adminUrl });
