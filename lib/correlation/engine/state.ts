@@ -48,7 +48,6 @@ export type Cred = {
   minted: number;
 };
 
-
 /** An IdP single sign-on event, with the app it names and that app's platform. */
 type SsoCandidate = { i: number; appName: string; rule: string; target: string };
 
