@@ -114,6 +114,15 @@ describe("route wrapper", () => {
   });
 });
 
+describe("the handler's answer", () => {
+  it("is typed by the route's response schema (checked by tsc: an answer of another shape does not compile)", () => {
+    // @ts-expect-error GET /api/v1/health answers {status, database, time} (lib/system/check-health.types.ts), not this
+    expect(typeof apiRoute("GET /api/v1/health", async () => ({ ok: true }))).toBe("function");
+    // A Response (created(), download()) is always allowed.
+    expect(typeof apiRoute("GET /api/v1/health", async () => new Response("ok"))).toBe("function");
+  });
+});
+
 describe("created and download", () => {
   it("created: 201, the resource as JSON, Location when it has a URL", async () => {
     const res = created({ id: "c-1" }, "/api/v1/cases/c-1");

@@ -22,8 +22,19 @@ export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSch
     // A transform's result cannot be described; what goes in can (a query parameter is text either way).
     unrepresentable: "any",
     override: (ctx) => {
+      const def = ctx.zodSchema._zod.def;
       // Dates travel as ISO 8601 text.
-      if (ctx.zodSchema._zod.def.type === "date") Object.assign(ctx.jsonSchema, { type: "string", format: "date-time" });
+      if (def.type === "date") Object.assign(ctx.jsonSchema, { type: "string", format: "date-time" });
+      // An answer may gain fields as the API grows: clients keep what they know (zod strips the rest), so answers
+      // are not described as closed unless their schema says so (a catchall).
+      if (
+        io === "output" &&
+        def.type === "object" &&
+        !("catchall" in def && def.catchall) &&
+        ctx.jsonSchema.additionalProperties === false
+      ) {
+        delete ctx.jsonSchema.additionalProperties;
+      }
     },
   }) as JsonSchema;
   delete out.$schema;
