@@ -11,7 +11,7 @@ import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
 import { fixturePath } from "@/lib/sources/testing/samples";
-import { ingestFixture, seedCorrelated, seedUser } from "@/test/factories";
+import { CROSS_PLATFORM_FIXTURES, ingestFixture, seedCorrelated, seedUser } from "@/test/factories";
 
 // Every route handler, called as the server calls it (app/api/v1/**/route.ts with a NextRequest) by a signed-in
 // administrator over seeded data: each answer must have the status its contract declares and parse with the
@@ -26,13 +26,6 @@ vi.mock("next-auth", () => ({ getServerSession: async () => (auth.userId ? { use
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest", "x-forwarded-for": "192.0.2.10" }) }));
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const FILES: [string, string][] = [
-  ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
-  ["okta", "okta-system-log-page.json"],
-  ["github", "audit-log-stream.jsonl"],
-  ["entra", "graph-signins-page.json"],
-  ["entra", "m365-unified-audit-log.json"],
-];
 // Approvals and JIT grants for the governance checks (the grants file holds two records it quarantines on purpose).
 const FEEDS: [string, string][] = [
   ["servicenow", "change_request.json"],
@@ -86,7 +79,7 @@ const first = async (sql: string, params: unknown[] = []) => (await pool().query
 
 beforeAll(async () => {
   for (const [platform, name] of FEEDS) await ingestFixture(platform, name);
-  await seedCorrelated(FILES);
+  await seedCorrelated(CROSS_PLATFORM_FIXTURES);
   await runGovernanceChecks({ ctx: system() });
   await runRiskRules({ ctx: system() });
   // A batch with a quarantined record: one good Okta line and one that is not JSON.

@@ -74,7 +74,8 @@ const count = z.number().int().min(0);
 export const identityRef = z.object({ id: z.string(), kind: z.enum(IDENTITY_KINDS), name: z.string(), email: z.string().nullable() });
 export type IdentityRef = z.infer<typeof identityRef>;
 
-export const sessionListItem = z.object({
+/** What the list and the session page both show of a session. */
+const sessionSummary = z.object({
   id: z.string(),
   platform: z.string(),
   sessionKey: z.string(),
@@ -84,15 +85,18 @@ export const sessionListItem = z.object({
   startedAt: isoTime,
   endedAt: isoTime,
   eventCount: count,
-  identity: identityRef.nullable(),
-  initiator: identityRef.nullable(),
+  srcIps: z.array(z.string()),
   riskLevel: z.string().nullable(),
   riskScore: z.number(),
+  identity: identityRef.nullable(),
+  initiator: identityRef.nullable(),
+});
+
+export const sessionListItem = sessionSummary.extend({
   /** The first actions of the session (platform event names), from the correlation digest. */
   actions: z.array(z.string()),
   objects: z.array(z.object({ type: z.string(), id: z.string() })),
   links: count,
-  srcIps: z.array(z.string()),
 });
 export type SessionListItem = z.infer<typeof sessionListItem>;
 
@@ -191,21 +195,7 @@ const timelineEvent = z.object({
 });
 export type TimelineEvent = z.infer<typeof timelineEvent>;
 
-export const sessionDetail = z.object({
-  id: z.string(),
-  platform: z.string(),
-  sessionKey: z.string(),
-  keyType: z.string(),
-  rule: z.string(),
-  confidence: z.number(),
-  startedAt: isoTime,
-  endedAt: isoTime,
-  eventCount: count,
-  srcIps: z.array(z.string()),
-  riskLevel: z.string().nullable(),
-  riskScore: z.number(),
-  identity: identityRef.nullable(),
-  initiator: identityRef.nullable(),
+export const sessionDetail = sessionSummary.extend({
   initiatorRule: z.string().nullable(),
   /** The four answers in plain words, each with the facts behind it. */
   answers: z.object({ initiator: z.string(), identity: z.string(), actions: z.string(), objects: z.string() }),
