@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CONTRACTS, contractOf } from "@/lib/api/contracts";
 import type { ApiKey } from "@/lib/auth/routes";
 import { system } from "@/lib/context/request-context";
-import { pool } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
@@ -20,9 +20,9 @@ import { CROSS_PLATFORM_FIXTURES, ingestFixture, seedCorrelated, seedUser } from
 // Sign-in is the one thing mocked: next-auth's session says who calls; the role check, the user's row and
 // everything after it are real.
 
-const auth = vi.hoisted(() => ({ userId: null as string | null }));
+const auth = vi.hoisted(() => ({ session: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("@/lib/auth/options", () => ({ authOptions: () => ({}) }));
-vi.mock("next-auth", () => ({ getServerSession: async () => (auth.userId ? { user: { id: auth.userId } } : null) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => auth.session }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest", "x-forwarded-for": "192.0.2.10" }) }));
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -59,6 +59,8 @@ async function answer<T = Record<string, unknown>>(key: ApiKey, url: string, opt
   const json: unknown = JSON.parse(text);
   const parsed = contract.response!.safeParse(json);
   expect(parsed.success ? [] : parsed.error.issues.slice(0, 5), `${key}: the answer does not match its contract`).toEqual([]);
+  // Nothing undeclared either: parsing drops unknown fields, so an answer with a field its schema lacks differs.
+  expect(parsed.data, `${key}: the answer has fields its contract does not declare`).toStrictEqual(json);
   answered.add(key);
   return json as T;
 }
@@ -93,7 +95,9 @@ beforeAll(async () => {
   });
   expect(broken.quarantined).toBe(1);
   ids.brokenBatch = broken.batchId;
-  auth.userId = (await seedUser("admin", "admin@routes.test", "Route Admin")).id;
+  const admin = await seedUser("admin", "admin@routes.test", "Route Admin");
+  const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: admin.id } });
+  auth.session = { user: { id: admin.id, sessionVersion } };
   ids.session = await first(`SELECT id FROM session WHERE "identityId" IS NOT NULL ORDER BY "eventCount" DESC, id LIMIT 1`);
   ids.identity = await first(`SELECT "identityId" AS id FROM session WHERE id = $1`, [ids.session]);
   ids.credential = await first(`SELECT id FROM credential ORDER BY id LIMIT 1`);
@@ -102,7 +106,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  auth.userId = null;
+  auth.session = null;
 });
 
 describe("every route answers what its contract declares", () => {
