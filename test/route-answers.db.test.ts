@@ -185,6 +185,9 @@ describe("every route answers what its contract declares", () => {
     });
 
     await answer("PUT /api/v1/coverage/settings", "/api/v1/coverage/settings", { body: { requiredRetentionDays: 400 } });
+    await answer("PUT /api/v1/governance/settings", "/api/v1/governance/settings", {
+      body: { clockSkewSeconds: 300, jitRequired: { okta: false } },
+    });
     await answer("PUT /api/v1/retention/policies/[sourceId]", `/api/v1/retention/policies/${ids.source}`, {
       params: { sourceId: ids.source },
       body: { days: 3650 },
@@ -264,6 +267,7 @@ describe("every route answers what its contract declares", () => {
     expect(
       await file("GET /api/v1/compliance/[framework]/report", "/api/v1/compliance/nist-csf-2.0/report?format=html", { params: framework }),
     ).toBe("text/html");
+    expect(await file("GET /api/v1/governance/checks/export", "/api/v1/governance/checks/export?status=problem")).toBe("text/csv");
     await file(
       "GET /api/v1/ingest/quarantine/download",
       `/api/v1/ingest/quarantine/download?batchId=${ids.brokenBatch}&includeResolved=true`,

@@ -114,12 +114,16 @@ describe("contract files stay importable from client components", () => {
     expect(typesFiles.length).toBeGreaterThan(40);
   });
 
+  // Known exceptions, each with why; no client component imports them. Fixing one means removing it here.
+  const EXCEPTIONS: Record<string, string> = {
+    "lib/governance/set-governance-settings.types.ts":
+      "its schema is lib/governance/settings.ts's, which checks platform names against the source registry and reads the setting",
+  };
+
   it("import nothing that reaches the database, Prisma, pg, node: modules or another server package", () => {
-    const offenders = typesFiles
-      .map((f) => ({ file: path.relative(ROOT, f), chain: serverChain(f) }))
-      .filter((o) => o.chain !== null)
-      .map((o) => `${o.file} -> ${o.chain!.join(" -> ")}`);
-    expect(offenders).toEqual([]);
+    const offenders = typesFiles.map((f) => ({ file: path.relative(ROOT, f), chain: serverChain(f) })).filter((o) => o.chain !== null);
+    expect(offenders.filter((o) => !(o.file in EXCEPTIONS)).map((o) => `${o.file} -> ${o.chain!.join(" -> ")}`)).toEqual([]);
+    expect(offenders.map((o) => o.file).sort(), "an exception that no longer reaches the server").toEqual(Object.keys(EXCEPTIONS).sort());
   });
 
   it("would notice a server import down the chain", () => {
