@@ -77,6 +77,22 @@ async function file(key: ApiKey, url: string, opts?: CallOptions): Promise<strin
   return type;
 }
 
+/** Who the mocked next-auth session names (with the user's current session version, as a real sign-in carries). */
+async function signIn(userId: string) {
+  const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: userId } });
+  auth.session = { user: { id: userId, sessionVersion } };
+}
+
+/** Calls as another user, then signs the administrator in again. */
+async function as<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+  await signIn(userId);
+  try {
+    return await fn();
+  } finally {
+    await signIn(ids.admin);
+  }
+}
+
 const first = async (sql: string, params: unknown[] = []) => (await pool().query<{ id: string }>(sql, params)).rows[0].id;
 
 beforeAll(async () => {
@@ -95,9 +111,9 @@ beforeAll(async () => {
   });
   expect(broken.quarantined).toBe(1);
   ids.brokenBatch = broken.batchId;
-  const admin = await seedUser("admin", "admin@routes.test", "Route Admin");
-  const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: admin.id } });
-  auth.session = { user: { id: admin.id, sessionVersion } };
+  ids.admin = (await seedUser("admin", "admin@routes.test", "Route Admin")).id;
+  ids.complianceUser = (await seedUser("compliance", "compliance@routes.test", "Route Compliance")).id;
+  await signIn(ids.admin);
   ids.session = await first(`SELECT id FROM session WHERE "identityId" IS NOT NULL ORDER BY "eventCount" DESC, id LIMIT 1`);
   ids.identity = await first(`SELECT "identityId" AS id FROM session WHERE id = $1`, [ids.session]);
   ids.credential = await first(`SELECT id FROM credential ORDER BY id LIMIT 1`);
@@ -175,14 +191,33 @@ describe("every route answers what its contract declares", () => {
     });
 
     const f = { id: ids.finding };
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     await answer("POST /api/v1/findings/[id]/dismiss", `/api/v1/findings/${f.id}/dismiss`, {
       params: f,
-      body: { reason: "Known maintenance job" },
+      body: { type: "risk_accepted", reason: "Known maintenance job", expiresAt },
     });
+    // A risk acceptance is approved by someone else than who accepted it.
+    await as(ids.complianceUser, () =>
+      answer("POST /api/v1/findings/[id]/approve", `/api/v1/findings/${f.id}/approve`, {
+        params: f,
+        body: { reason: "Compensating control reviewed" },
+      }),
+    );
     await answer("POST /api/v1/findings/[id]/reopen", `/api/v1/findings/${f.id}/reopen`, {
       params: f,
       body: { reason: "Not approved after all" },
     });
+
+    const control = { framework: "nist-csf-2.0", control: "PR.AA-05" };
+    await answer("PUT /api/v1/compliance/[framework]/[control]/scope", "/api/v1/compliance/nist-csf-2.0/PR.AA-05/scope", {
+      params: control,
+      body: { reason: "No privileged administration happens in this tenant" },
+    });
+    await answer("DELETE /api/v1/compliance/[framework]/[control]/scope", "/api/v1/compliance/nist-csf-2.0/PR.AA-05/scope", {
+      params: control,
+      body: { reason: "Privileged administration started in Q4" },
+    });
+    await answer("PUT /api/v1/compliance/settings", "/api/v1/compliance/settings", { body: { privilegedApprovedPct: 96 } });
 
     await answer("PUT /api/v1/coverage/settings", "/api/v1/coverage/settings", { body: { requiredRetentionDays: 400 } });
     await answer("PUT /api/v1/governance/settings", "/api/v1/governance/settings", {
@@ -195,7 +230,10 @@ describe("every route answers what its contract declares", () => {
     const hold = await answer<{ id: string }>("POST /api/v1/holds", "/api/v1/holds", {
       body: { sourceId: ids.source, rangeStart: "2025-01-01T00:00:00Z", rangeEnd: null, reason: "Regulator request R-7" },
     });
-    await answer("POST /api/v1/holds", "/api/v1/holds", { body: { caseId: c.id, reason: "Litigation: matter 42" } });
+    const caseHold = await answer<{ id: string }>("POST /api/v1/holds", "/api/v1/holds", {
+      body: { caseId: c.id, reason: "Litigation: matter 42" },
+    });
+    ids.caseHold = caseHold.id;
     await answer("POST /api/v1/holds/[id]/release", `/api/v1/holds/${hold.id}/release`, {
       params: { id: hold.id },
       body: { reason: "Request withdrawn" },
@@ -244,6 +282,7 @@ describe("every route answers what its contract declares", () => {
     for (const framework of ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0"]) {
       await answer("GET /api/v1/compliance/[framework]", `/api/v1/compliance/${framework}`, { params: { framework } });
     }
+    await answer("GET /api/v1/compliance/settings", "/api/v1/compliance/settings");
     await answer("GET /api/v1/compliance/legacy-csf", "/api/v1/compliance/legacy-csf?id=PR.AC-1");
     await answer("GET /api/v1/compliance/legacy-csf", "/api/v1/compliance/legacy-csf?id=ZZ.ZZ-9");
     await answer("GET /api/v1/coverage", "/api/v1/coverage");
@@ -277,6 +316,11 @@ describe("every route answers what its contract declares", () => {
   });
 
   it("last: removals", async () => {
+    // A held case's evidence stays in it: the hold is released first.
+    await answer("POST /api/v1/holds/[id]/release", `/api/v1/holds/${ids.caseHold}/release`, {
+      params: { id: ids.caseHold },
+      body: { reason: "Matter 42 settled" },
+    });
     await answer("DELETE /api/v1/cases/[id]/items/[itemId]", `/api/v1/cases/${ids.case}/items/${ids.item}`, {
       params: { id: ids.case, itemId: ids.item },
     });
