@@ -15,7 +15,7 @@ const LAYERS = [
 ];
 // Usable from anywhere in lib/. They may reach the two bottom layers only: the audit trail is itself written
 // into the ledger, through ingest's source registry.
-const INFRASTRUCTURE = ["audit", "auth", "context", "users", "db", "errors", "env", "secrets", "generated"];
+const INFRASTRUCTURE = ["audit", "auth", "context", "users", "db", "errors", "env", "secrets", "generated", "list-result"];
 // Entry points over lib/ (route-handler wrapper, CLI, demo loader, health check): they may import any layer.
 const ENTRY = ["api", "cli", "demo", "system"];
 

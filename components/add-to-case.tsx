@@ -4,6 +4,7 @@ import { useId, useState } from "react";
 import Link from "next/link";
 import { addCaseItem, casesKeys, createCase, useWorkableCases, type CaseChoice } from "@/components/api/cases";
 import { useApiMutation } from "@/components/api/mutation";
+import type { Severity } from "@/lib/cases/types";
 
 export type CaseItemType = "session" | "event" | "identity" | "finding" | "lineage_snapshot";
 
@@ -30,7 +31,7 @@ export function AddToCase({
 }: {
   itemType: CaseItemType;
   refId: string;
-  snapshot?: object;
+  snapshot?: Record<string, unknown>;
   label?: string;
   canWrite: boolean;
   small?: boolean;
@@ -39,7 +40,7 @@ export function AddToCase({
   const [mode, setMode] = useState<"existing" | "new">("existing");
   const [caseId, setCaseId] = useState("");
   const [title, setTitle] = useState("");
-  const [severity, setSeverity] = useState("medium");
+  const [severity, setSeverity] = useState<Severity>("medium");
   const [annotation, setAnnotation] = useState("");
   const [added, setAdded] = useState<Added | null>(null);
   const uid = useId();
@@ -141,7 +142,7 @@ export function AddToCase({
                 </div>
                 <div className="field">
                   <label htmlFor={`${uid}-severity`}>Severity</label>
-                  <select id={`${uid}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+                  <select id={`${uid}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
                     <option value="low">Low</option>
                     <option value="medium">Medium</option>
                     <option value="high">High</option>

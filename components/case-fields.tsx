@@ -1,11 +1,12 @@
 "use client";
 
 import { ApiError } from "@/components/api/client";
+import type { Severity } from "@/lib/cases/types";
 
 // The editable fields of a case (title, severity, assignee, tags, description), shared by the "New case" form and
 // the case page's "Edit details" form so both ask the same way and show the API's field errors the same way.
 
-export type CaseDraft = { title: string; severity: string; assigneeId: string; tags: string; description: string };
+export type CaseDraft = { title: string; severity: Severity; assigneeId: string; tags: string; description: string };
 export type CaseUserOption = { id: string; label: string };
 
 const SEVERITY_OPTIONS = [
@@ -78,7 +79,7 @@ export function CaseFields({
         </div>
         <div className="field">
           <label htmlFor={id("severity")}>Severity</label>
-          <select id={id("severity")} value={draft.severity} onChange={(e) => onChange({ severity: e.target.value })}>
+          <select id={id("severity")} value={draft.severity} onChange={(e) => onChange({ severity: e.target.value as Severity })}>
             {SEVERITY_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}

@@ -1,7 +1,7 @@
 import { ZodError } from "zod";
 
 // One error type for the whole app: a code the UI can map to a message, and one code-to-status table.
-const ERROR_STATUS = {
+export const ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

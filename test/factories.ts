@@ -32,6 +32,19 @@ export async function seedUser(
   return { id: u.id, email: u.email, role, ctx: fromSessionUser({ id: u.id, email: u.email, role, ip: null, userAgent: "vitest" }) };
 }
 
+/**
+ * Real fixture exports of five sources that read cleanly and meet across platforms: CloudTrail (alice's
+ * GetSessionToken -> AssumeRole Admin -> AssumeRole Auditor chain), Okta, GitHub, Entra sign-ins and the M365
+ * audit log (Maria Lopez on five platforms).
+ */
+export const CROSS_PLATFORM_FIXTURES: readonly (readonly [platform: string, file: string])[] = [
+  ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
+  ["okta", "okta-system-log-page.json"],
+  ["github", "audit-log-stream.jsonl"],
+  ["entra", "graph-signins-page.json"],
+  ["entra", "m365-unified-audit-log.json"],
+];
+
 /** Ingests one of a platform's fixture files (lib/sources/<platform>/fixtures) as the CLI does. */
 export async function ingestFixture(platform: string, file: string, fileName = file): Promise<IngestResult> {
   const result = await ingestStream({

@@ -90,11 +90,9 @@ export function errorSummary(err: unknown): string {
 }
 
 /**
- * The one list shape every list route answers (lib/api/responses.ts ListResult: items, plus total, offset and
- * limit where counted or paged), for a list whose items the caller wants as an array.
+ * The items of a list answer, for a caller that wants them as an array: the route's own list schema (from its
+ * contract, lib/list-result.ts ListResult) parses the answer, then only the items are kept.
  */
-export function listOf<S extends z.ZodType>(item: S) {
-  return z
-    .object({ items: z.array(item), total: z.number().optional(), offset: z.number().optional(), limit: z.number().optional() })
-    .transform((r) => r.items);
+export function itemsOf<S extends z.ZodType<{ items: unknown[] }>>(list: S) {
+  return list.transform((r) => r.items as z.output<S>["items"]);
 }

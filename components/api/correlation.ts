@@ -1,16 +1,7 @@
 "use client";
 
-import { z } from "zod";
+import { requestCorrelationContract } from "@/lib/analysis/schedule-analysis.types";
 import { apiFetch, send } from "./client";
 
-// What "Correlate now" reports of a run (the answer carries more: governance and risk summaries).
-const runSummary = z.object({
-  events: z.number(),
-  identities: z.number(),
-  credentials: z.number(),
-  sessions: z.number(),
-  links: z.number(),
-  durationMs: z.number(),
-});
-
-export const runCorrelation = () => apiFetch("/api/v1/correlation", runSummary, send("POST", {}));
+// "Correlate now": a full pass, answered with the run's summary (lib/analysis/schedule-analysis.types.ts).
+export const runCorrelation = () => apiFetch("/api/v1/correlation", requestCorrelationContract.response, send("POST", {}));

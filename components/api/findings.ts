@@ -1,10 +1,11 @@
 "use client";
 
-import { z } from "zod";
+import type { z } from "zod";
+import { approveRiskAcceptanceContract, dismissFindingContract, reopenFindingContract } from "@/lib/risk/dismiss-finding.types";
 import { apiFetch, send } from "./client";
 
-// Findings are listed and shown by server pages; the client only changes their status.
-const statusChange = z.object({ id: z.string(), status: z.enum(["open", "dismissed"]) }).passthrough();
+// Findings are listed and shown by server pages; the client only changes their status. Bodies are typed and answers
+// parsed by the routes' contracts (lib/risk/dismiss-finding.types.ts).
 
 export type DismissalType = "false_positive" | "risk_accepted";
 
@@ -12,14 +13,25 @@ export type DismissalType = "false_positive" | "risk_accepted";
 export const dismissFinding = ({ id, type, reason, expiresAt }: { id: string; type: DismissalType; reason: string; expiresAt?: string }) =>
   apiFetch(
     `/api/v1/findings/${id}/dismiss`,
-    statusChange,
-    send("POST", type === "risk_accepted" ? { type, reason, expiresAt } : { type, reason }),
+    dismissFindingContract.response,
+    send(
+      "POST",
+      (type === "risk_accepted" ? { type, reason, expiresAt } : { type, reason }) satisfies z.input<typeof dismissFindingContract.body>,
+    ),
   );
 
 /** Reopen a dismissed finding, with the reason kept in its history and the audit trail. */
 export const reopenFinding = ({ id, reason }: { id: string; reason: string }) =>
-  apiFetch(`/api/v1/findings/${id}/reopen`, statusChange, send("POST", { reason }));
+  apiFetch(
+    `/api/v1/findings/${id}/reopen`,
+    reopenFindingContract.response,
+    send("POST", { reason } satisfies z.input<typeof reopenFindingContract.body>),
+  );
 
 /** Approve a risk acceptance someone else made. */
 export const approveRiskAcceptance = ({ id, reason }: { id: string; reason: string }) =>
-  apiFetch(`/api/v1/findings/${id}/approve`, statusChange, send("POST", { reason }));
+  apiFetch(
+    `/api/v1/findings/${id}/approve`,
+    approveRiskAcceptanceContract.response,
+    send("POST", { reason } satisfies z.input<typeof approveRiskAcceptanceContract.body>),
+  );

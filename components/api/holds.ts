@@ -1,14 +1,18 @@
 "use client";
 
-import { z } from "zod";
+import type { z } from "zod";
+import { placeHoldContract } from "@/lib/retention/place-hold.types";
+import { releaseHoldContract } from "@/lib/retention/release-hold.types";
 import { apiFetch, send } from "./client";
 
 // Legal holds are listed by server pages (Retention, the case page); placing or releasing one refreshes them.
-const unread = z.unknown();
 
-export type PlaceHold =
-  { caseId: string; reason: string } | { sourceId: string; reason: string; rangeStart: string | null; rangeEnd: string | null };
+export type PlaceHold = z.input<typeof placeHoldContract.body>;
 
-export const placeHold = (body: PlaceHold) => apiFetch("/api/v1/holds", unread, send("POST", body));
+export const placeHold = (body: PlaceHold) => apiFetch("/api/v1/holds", placeHoldContract.response, send("POST", body));
 export const releaseHold = ({ holdId, reason }: { holdId: string; reason: string }) =>
-  apiFetch(`/api/v1/holds/${holdId}/release`, unread, send("POST", { reason }));
+  apiFetch(
+    `/api/v1/holds/${holdId}/release`,
+    releaseHoldContract.response,
+    send("POST", { reason } satisfies z.input<typeof releaseHoldContract.body>),
+  );

@@ -1,12 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { z } from "zod";
-import type { IngestResult } from "@/lib/ingest/ingest-stream";
-import type { BatchDto } from "@/lib/ingest/list-batches";
-import type { QuarantinedDto, ReprocessResult } from "@/lib/ingest/quarantine";
-import type { PlatformInfo } from "@/lib/sources/registry";
-import { apiFetch, ApiError, errorFromBody, listOf, parseResponse, send } from "./client";
+import type { z } from "zod";
+import { uploadFileContract, type IngestResult } from "@/lib/ingest/ingest-stream.types";
+import { listBatchesContract } from "@/lib/ingest/list-batches.types";
+import { listQuarantineContract, reprocessQuarantineContract } from "@/lib/ingest/quarantine.types";
+import { describePlatformsContract } from "@/lib/sources/describe-platforms.types";
+import { apiFetch, ApiError, errorFromBody, itemsOf, parseResponse, send } from "./client";
+
+// Answers are parsed by the routes' contracts (lib/ingest/*.types.ts, lib/sources/describe-platforms.types.ts).
 
 export const ingestKeys = {
   all: ["ingest"] as const,
@@ -15,68 +17,19 @@ export const ingestKeys = {
   quarantine: (batchId: string) => [...ingestKeys.all, "quarantine", batchId] as const,
 };
 
-const platformInfo: z.ZodType<PlatformInfo> = z.object({ id: z.string(), label: z.string(), formats: z.array(z.string()) });
-
-const batch: z.ZodType<BatchDto> = z.object({
-  id: z.string(),
-  fileName: z.string(),
-  platform: z.string(),
-  sourceName: z.string(),
-  format: z.string().nullable(),
-  via: z.string(),
-  status: z.string(),
-  byteSize: z.number().nullable(),
-  bytesRead: z.number(),
-  read: z.number(),
-  stored: z.number(),
-  duplicate: z.number(),
-  quarantined: z.number(),
-  resolvedLater: z.number(),
-  error: z.string().nullable(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-
-const quarantined: z.ZodType<QuarantinedDto> = z.object({
-  id: z.string(),
-  batchId: z.string().nullable(),
-  fileName: z.string(),
-  position: z.number(),
-  reason: z.string(),
-  preview: z.string(),
-  size: z.number(),
-  createdAt: z.string(),
-  reprocessedAt: z.string().nullable(),
-  resolvedRawRecordId: z.string().nullable(),
-});
-
-const reprocessResult: z.ZodType<ReprocessResult> = z.object({ attempted: z.number(), resolved: z.number(), stillQuarantined: z.number() });
-
 /** What the upload list shows of a file's batch. */
-export type UploadResult = Pick<
-  IngestResult,
-  "batchId" | "platform" | "read" | "stored" | "duplicate" | "quarantined" | "status" | "error"
->;
-const uploadResult: z.ZodType<UploadResult> = z.object({
-  batchId: z.string(),
-  platform: z.string(),
-  read: z.number(),
-  stored: z.number(),
-  duplicate: z.number(),
-  quarantined: z.number(),
-  status: z.enum(["completed", "failed"]),
-  error: z.string().nullable(),
-});
+export type UploadResult = IngestResult;
 
-const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", listOf(platformInfo));
-const fetchBatches = () => apiFetch("/api/v1/ingest/batches", listOf(batch));
+const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", itemsOf(describePlatformsContract.response));
+const fetchBatches = () => apiFetch("/api/v1/ingest/batches", itemsOf(listBatchesContract.response));
 const fetchQuarantine = (batchId: string) =>
-  apiFetch(
-    `/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`,
-    z.object({ items: z.array(quarantined), total: z.number() }),
-  );
+  apiFetch(`/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`, listQuarantineContract.response);
 export const reprocessQuarantine = (batchId: string) =>
-  apiFetch("/api/v1/ingest/quarantine/reprocess", reprocessResult, send("POST", { batchId }));
+  apiFetch(
+    "/api/v1/ingest/quarantine/reprocess",
+    reprocessQuarantineContract.response,
+    send("POST", { batchId } satisfies z.input<typeof reprocessQuarantineContract.body>),
+  );
 
 /** The platforms the server can read, with their formats. */
 export function usePlatforms() {
@@ -106,7 +59,7 @@ export function uploadFile(file: File, platform: string, onProgress: (sent: numb
         // not JSON: the status decides below
       }
       try {
-        if (xhr.status >= 200 && xhr.status < 300) resolve(parseResponse(url, uploadResult, xhr.status, body));
+        if (xhr.status >= 200 && xhr.status < 300) resolve(parseResponse(url, uploadFileContract.response, xhr.status, body));
         else reject(errorFromBody(xhr.status, body));
       } catch (err) {
         reject(err);

@@ -1,41 +1,33 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { z } from "zod";
-import type { PurgeJobView } from "@/lib/retention/purge-expired";
+import type { z } from "zod";
+import { getPurgeJobContract } from "@/lib/retention/get-purge-job.types";
+import { setRetentionPolicyContract } from "@/lib/retention/set-retention-policy.types";
+import { startPurgeContract } from "@/lib/retention/start-purge.types";
+import type { PurgeJobView } from "@/lib/retention/types";
 import { apiFetch, send } from "./client";
+
+// Answers are parsed by the routes' contracts (lib/retention/*.types.ts).
 
 export const retentionKeys = {
   all: ["retention"] as const,
   job: (id: string) => [...retentionKeys.all, "job", id] as const,
 };
 
-const purgeJob: z.ZodType<PurgeJobView> = z.object({
-  id: z.string(),
-  status: z.string(),
-  progress: z.number(),
-  message: z.string().nullable(),
-  result: z
-    .object({
-      jobId: z.string(),
-      purged: z.number(),
-      held: z.number(),
-      sources: z.array(z.object({ sourceId: z.string(), days: z.number(), cutoff: z.string(), purged: z.number(), held: z.number() })),
-    })
-    .nullable(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-
 export const isRunning = (job: PurgeJobView | null | undefined) => job?.status === "queued" || job?.status === "running";
 
-/** A source's retention in days; null keeps its records forever. The answer is not read: the page refreshes. */
+/** A source's retention in days; null keeps its records forever. The page refreshes after it. */
 export const setRetentionDays = ({ sourceId, days }: { sourceId: string; days: number | null }) =>
-  apiFetch(`/api/v1/retention/policies/${sourceId}`, z.unknown(), send("PUT", { days }));
+  apiFetch(
+    `/api/v1/retention/policies/${sourceId}`,
+    setRetentionPolicyContract.response,
+    send("PUT", { days } satisfies z.input<typeof setRetentionPolicyContract.body>),
+  );
 
-export const startPurge = () => apiFetch("/api/v1/retention/purge", z.object({ jobId: z.string() }), send("POST"));
+export const startPurge = () => apiFetch("/api/v1/retention/purge", startPurgeContract.response, send("POST"));
 
-const fetchPurgeJob = (id: string) => apiFetch(`/api/v1/retention/jobs/${id}`, purgeJob);
+const fetchPurgeJob = (id: string) => apiFetch(`/api/v1/retention/jobs/${id}`, getPurgeJobContract.response);
 
 /** The purge job, polled while it is queued or running. */
 export function usePurgeJob(id: string | null, initial: PurgeJobView | null) {

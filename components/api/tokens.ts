@@ -1,35 +1,24 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { z } from "zod";
-import type { ApiTokenDto } from "@/lib/tokens/api-tokens";
-import { apiFetch, listOf, send } from "./client";
+import type { z } from "zod";
+import { createApiTokenContract, listApiTokensContract, revokeApiTokenContract, type CreatedApiToken } from "@/lib/tokens/api-tokens.types";
+import { apiFetch, itemsOf, send } from "./client";
+
+// Answers are parsed by the routes' contracts (lib/tokens/api-tokens.types.ts).
 
 export const tokensKeys = {
   all: ["tokens"] as const,
   list: () => [...tokensKeys.all, "list"] as const,
 };
 
-const apiToken: z.ZodType<ApiTokenDto> = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  sourceId: z.string(),
-  sourceName: z.string(),
-  platform: z.string(),
-  createdAt: z.string(),
-  createdBy: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
 /** The token itself is in this answer only, once. */
-const createdToken = z.object({ token: z.string(), apiToken });
-export type CreatedToken = z.infer<typeof createdToken>;
+export type CreatedToken = CreatedApiToken;
+export type NewToken = z.input<typeof createApiTokenContract.body>;
 
-const fetchTokens = () => apiFetch("/api/v1/tokens", listOf(apiToken));
-export const createToken = (body: Record<string, string>) => apiFetch("/api/v1/tokens", createdToken, send("POST", body));
-export const revokeToken = (id: string) => apiFetch(`/api/v1/tokens/${id}`, apiToken, send("DELETE"));
+const fetchTokens = () => apiFetch("/api/v1/tokens", itemsOf(listApiTokensContract.response));
+export const createToken = (body: NewToken) => apiFetch("/api/v1/tokens", createApiTokenContract.response, send("POST", body));
+export const revokeToken = (id: string) => apiFetch(`/api/v1/tokens/${id}`, revokeApiTokenContract.response, send("DELETE"));
 
 export function useTokens() {
   return useQuery({ queryKey: tokensKeys.list(), queryFn: fetchTokens });

@@ -1,10 +1,10 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { db } from "@/lib/db";
-import type { GovernanceRunCounts } from "@/lib/governance/types";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
-import { runRiskRules, type RiskRunCounts } from "@/lib/risk/run-risk-rules";
-import { runCorrelation, type CorrelationMode, type CorrelationSummary } from "@/lib/correlation/run-correlation";
+import { runRiskRules } from "@/lib/risk/run-risk-rules";
+import { runCorrelation, type CorrelationMode } from "@/lib/correlation/run-correlation";
 import { logicVersion } from "./logic-version";
+import type { AnalysisSummary } from "./run-analysis.types";
 
 // The analysis after an ingest: correlation, then the governance checks and risk rules that read the sessions
 // it leaves. Every way data arrives (the web server's background run, POST /api/v1/correlation, `npm run cli --
@@ -14,7 +14,7 @@ import { logicVersion } from "./logic-version";
 // Each run is recorded (analysis_run): when it ran, who asked, the events it covers (through the highest event
 // id present when it started), the logic version (lib/analysis/logic-version.ts), and its outcome. Pages and
 // reports that show a verdict name the run it comes from (lib/analysis/analysis-status.ts).
-export type AnalysisSummary = CorrelationSummary & { governance: GovernanceRunCounts; risk: RiskRunCounts; runId: string };
+export type { AnalysisSummary } from "./run-analysis.types";
 
 export async function runAnalysis({ ctx, mode }: { ctx: RequestContext; mode: CorrelationMode }): Promise<AnalysisSummary> {
   const { appVersion, logicHash } = logicVersion();

@@ -1,6 +1,6 @@
 import type { RequestContext } from "@/lib/context/request-context";
-import type { CorrelationMode, CorrelationSummary } from "@/lib/correlation/run-correlation";
-import { runAnalysis } from "./run-analysis";
+import type { CorrelationMode } from "@/lib/correlation/run-correlation";
+import { runAnalysis, type AnalysisSummary } from "./run-analysis";
 
 // Background correlation for the web server: each ingest that stored something asks for a run; requests that
 // arrive while one is running coalesce into one more run after it, so sessions follow new data without piling
@@ -15,7 +15,7 @@ type Pending = { mode: CorrelationMode; ctx: RequestContext };
 
 let running: Promise<void> | null = null;
 let pending: Pending | null = null;
-let last: { at: string; summary: CorrelationSummary | null; error: string | null } | null = null;
+let last: { at: string; summary: AnalysisSummary | null; error: string | null } | null = null;
 
 async function loop(): Promise<void> {
   while (pending) {

@@ -40,7 +40,7 @@ describe("route wrapper", () => {
     const seen: unknown[] = [];
     const route = userRoute("POST /api/v1/cases", async ({ body, ctx }) => {
       seen.push(body, ctx);
-      return { ok: true };
+      return { id: "c-1", number: 1, title: body.title, status: "open" as const, severity: body.severity };
     });
     const res = await route(post("/api/v1/cases", JSON.stringify({ title: "  Token reuse ", tags: ["AWS", "aws"] })), params());
     expect(res.status).toBe(200);
@@ -54,7 +54,7 @@ describe("route wrapper", () => {
   });
 
   it("answers 422 with field messages for an invalid body, params or query, before the handler runs", async () => {
-    const handler = vi.fn(async () => ({}));
+    const handler = vi.fn(async () => new Response());
     const bad = await userRoute("POST /api/v1/cases", handler)(
       post("/api/v1/cases", JSON.stringify({ title: "", severity: "urgent" })),
       params(),
@@ -83,11 +83,11 @@ describe("route wrapper", () => {
   it("refuses before parsing: a signed-out caller gets 401 whatever the body; a body that is not JSON is a 400", async () => {
     const parse = vi.spyOn(createCaseInput, "parse");
     auth.refuse = true;
-    const res = await userRoute("POST /api/v1/cases", async () => ({}))(post("/api/v1/cases", "{"), params());
+    const res = await userRoute("POST /api/v1/cases", async () => new Response())(post("/api/v1/cases", "{"), params());
     expect(res.status).toBe(401);
     expect(parse).not.toHaveBeenCalled();
     auth.refuse = false;
-    const notJson = await userRoute("POST /api/v1/cases", async () => ({}))(post("/api/v1/cases", "{"), params());
+    const notJson = await userRoute("POST /api/v1/cases", async () => new Response())(post("/api/v1/cases", "{"), params());
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error.code).toBe("BAD_REQUEST");
   });
@@ -97,7 +97,7 @@ describe("route wrapper", () => {
     const seen: unknown[] = [];
     const ok = await apiRoute("GET /api/v1/health", async ({ ctx, client }) => {
       seen.push(ctx, client);
-      return { ok: true };
+      return { status: "ok" as const, database: "ok" as const, time: "2026-01-01T00:00:00.000Z" };
     })(
       new NextRequest("http://localhost/api/v1/health", { headers: { "x-forwarded-for": "203.0.113.5, 10.0.0.1", "user-agent": "probe" } }),
       params(),
@@ -111,6 +111,15 @@ describe("route wrapper", () => {
     })(get("/api/v1/health"), params());
     expect(boom.status).toBe(500);
     expect(JSON.stringify(await boom.json())).not.toContain("hunter2");
+  });
+});
+
+describe("the handler's answer", () => {
+  it("is typed by the route's response schema (checked by tsc: an answer of another shape does not compile)", () => {
+    // @ts-expect-error GET /api/v1/health answers {status, database, time} (lib/system/check-health.types.ts), not this
+    expect(typeof apiRoute("GET /api/v1/health", async () => ({ ok: true }))).toBe("function");
+    // A Response (created(), download()) is always allowed.
+    expect(typeof apiRoute("GET /api/v1/health", async () => new Response("ok"))).toBe("function");
   });
 });
 

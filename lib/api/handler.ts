@@ -15,6 +15,18 @@ type ClientInfo = { ip: string | null; userAgent: string | null };
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Part<C, K extends keyof RouteContract> = C extends { [P in K]: infer S } ? Parsed<S> : undefined;
 
+/**
+ * What a route handler may answer: for a route whose contract declares a `response`, data of that schema's type
+ * (or a Response from created() / download()), so that a handler cannot drift from its declared answer without
+ * a type error; a download route answers with a Response.
+ */
+export type RouteReply<K extends ApiKey> =
+  ContractOf<K> extends { response: infer S extends z.ZodType }
+    ? z.input<S> | Response
+    : ContractOf<K> extends { download: readonly string[] }
+      ? Response
+      : unknown;
+
 /** What a route handler gets: the request, who calls (user and context), and its input parsed by its contract. */
 export type RouteArgs<K extends ApiKey> = {
   req: NextRequest;
@@ -51,7 +63,7 @@ async function parseRequest(contract: RouteContract, req: NextRequest, rawParams
 // Every route handler goes through here: the permission check for its route key, the request parsed by the
 // route's contract, and one place where thrown errors become JSON ({error:{code,message,fields}}) with the status
 // from lib/errors. A handler answers with data (200 JSON), or a Response from created() / download().
-export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => Promise<unknown>) {
+export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => Promise<RouteReply<K>>) {
   return async (req: NextRequest, context: { params: Promise<unknown> }): Promise<Response> => {
     try {
       const contract = contractOf(key);
@@ -84,7 +96,7 @@ export function apiRoute<K extends ApiKey>(key: K, fn: (args: RouteArgs<K>) => P
 /** Like apiRoute, for routes that need a signed-in user: the user and its request context are never null inside fn. */
 export function userRoute<K extends ApiKey>(
   key: K,
-  fn: (args: RouteArgs<K> & { user: SessionUser; ctx: RequestContext }) => Promise<unknown>,
+  fn: (args: RouteArgs<K> & { user: SessionUser; ctx: RequestContext }) => Promise<RouteReply<K>>,
 ) {
   return apiRoute<K>(key, async (a) => {
     if (!a.user || !a.ctx) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");

@@ -1,11 +1,9 @@
-// The response shapes every route shares: one list shape, one "created" answer, one file download.
+// The response shapes every route shares: one list shape (lib/list-result.ts, with its schema), one "created"
+// answer, one file download.
 
-/**
- * Every list the API returns has this shape: `items`, plus `total` (how many match in all) when the list is
- * counted, and `offset` / `limit` (the window the items were cut from) when it is paged or cut by a limit.
- * Facets a page needs beside the items (e.g. counts by severity) sit next to these fields.
- */
-export type ListResult<T> = { items: T[]; total?: number; offset?: number; limit?: number };
+import type { ListResult } from "@/lib/list-result";
+
+export type { ListResult } from "@/lib/list-result";
 
 /** A list returned whole: every item, counted. */
 export function wholeList<T>(items: T[]): ListResult<T> & { total: number } {

@@ -1,47 +1,14 @@
-import { z } from "zod";
 import { pool } from "@/lib/db";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { and, like, param, raw, sql, type Sql } from "@/lib/db/sql";
+import type { AuditEntry, AuditFilters, AuditListQuery, AuditPage, AuditSort } from "./list-audit.types";
 
 // The audit trail with filters, for the Audit page, GET /api/v1/audit and the export. Filtering, sorting and paging
 // happen in SQL (the table grows with every view); the export walks the same query by keyset on id.
 
-const AUDIT_SORTS = ["at", "actor", "action", "resource", "ip"] as const;
+export { auditFilters, auditListQuery, type AuditEntry, type AuditFilters, type AuditListQuery } from "./list-audit.types";
 
-export const auditFilters = z.object({
-  actor: z.string().trim().max(200).optional().catch(undefined),
-  action: z.string().trim().max(100).optional().catch(undefined),
-  resourceType: z.string().trim().max(100).optional().catch(undefined),
-  from: z.coerce.date().optional().catch(undefined),
-  to: z.coerce.date().optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined),
-});
-export type AuditFilters = z.infer<typeof auditFilters>;
-
-export const auditListQuery = auditFilters.extend({
-  sort: z.enum(AUDIT_SORTS).catch("at").default("at"),
-  dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
-  offset: z.coerce.number().int().min(0).catch(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).catch(50).default(50),
-});
-export type AuditListQuery = z.infer<typeof auditListQuery>;
-
-export type AuditEntry = {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: unknown;
-  rawRecordId: string | null;
-  leafIndex: number | null;
-};
-
-const SORT_SQL: Record<(typeof AUDIT_SORTS)[number], string> = {
+const SORT_SQL: Record<AuditSort, string> = {
   at: `a.at`,
   actor: `a."actorEmail"`,
   action: `a.action`,
@@ -75,7 +42,7 @@ export const toEntry = (r: Row): AuditEntry => ({
   leafIndex: r.leafIndex === null ? null : Number(r.leafIndex),
 });
 
-export async function listAudit({ query }: { query: AuditListQuery }) {
+export async function listAudit({ query }: { query: AuditListQuery }): Promise<AuditPage> {
   const where = auditWhere(query);
   const dir = raw(query.dir === "asc" ? "ASC" : "DESC");
   const [rows, total, actions, resourceTypes] = await Promise.all([

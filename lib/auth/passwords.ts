@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import { hash as argon2Hash, verify as argon2Verify, type Algorithm } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
-import { dictionary } from "@zxcvbn-ts/language-common";
 
 // Password hashes are argon2id (@node-rs/argon2: prebuilt native binaries, no compile step) with OWASP's minimum
 // parameters: 19 MiB, 2 passes, 1 lane, about 70 ms here. Unlike bcrypt, which reads only the first 72 bytes of a
@@ -45,29 +44,5 @@ export function generatePassword(): string {
   return out.replace(/(.{5})(?=.)/g, "$1-");
 }
 
-// The ~49k most common passwords of public breach corpora, ranked (zxcvbn-ts's list), lower case.
-let common: Set<string> | undefined;
-function isCommon(password: string): boolean {
-  common ??= new Set(dictionary["passwords-common"]);
-  const lower = password.toLowerCase();
-  // "Password1234!" is "password" padded to the minimum length: the padding does not make it less common.
-  return common.has(lower) || common.has(lower.replace(/[^\p{L}]+$/u, ""));
-}
-
-const squash = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
-
-/** Why `password` cannot be used (for the account `email`, when known), or null. */
-export function passwordProblem(password: string, email?: string | null): string | null {
-  if (password.length < 12) return "Passwords need at least 12 characters.";
-  if (password.length > 200) return "Passwords can be at most 200 characters.";
-  if (isCommon(password))
-    return "This password is one of the most commonly used ones. Choose another; a few unrelated words make a good one.";
-  if (email) {
-    const pw = squash(password);
-    const local = squash(email.split("@")[0]);
-    if (pw.includes(squash(email)) || (local.length > 0 && pw.replace(/\d+$/, "") === local)) {
-      return "A password must not be the account's email address or its name part. Choose another.";
-    }
-  }
-  return null;
-}
+// The password rules live in ./password-policy.ts (no server imports: the user schemas apply them).
+export { passwordProblem } from "./password-policy";

@@ -41,6 +41,8 @@ export const API_ACCESS = {
   "POST /api/auth/[...nextauth]": "public",
   "GET /api/v1/health": "public",
   "GET /api/v1/me": "profile.read",
+  // The API description: for anyone signed in (each operation says who may call it).
+  "GET /api/v1/openapi.json": "profile.read",
   "GET /api/v1/users": "users.manage",
   "POST /api/v1/users": "users.manage",
   "PATCH /api/v1/users/[id]": "users.manage",

@@ -4,7 +4,9 @@ import type { JWT } from "next-auth/jwt";
 import { db } from "@/lib/db";
 import { testContext } from "@/lib/context/testing";
 import { createUser } from "@/lib/users/create-user";
+import { createUserInput } from "@/lib/users/create-user.types";
 import { updateUser } from "@/lib/users/update-user";
+import { updateUserInput } from "@/lib/users/update-user.types";
 import { expectAppError } from "@/test/factories";
 
 // The request as the guard sees it: the session next-auth decoded from the cookie, and the request headers.
@@ -43,7 +45,7 @@ async function as(session: Session | null) {
 
 async function localUser(email: string, role: "analyst" | "admin" = "analyst") {
   const password = `${email.split("@")[0]}-correct-horse-9`;
-  const u = await createUser({ ctx: admin, input: { email, role, password } });
+  const u = await createUser({ ctx: admin, input: createUserInput.parse({ email, role, password }) });
   return { ...u, password };
 }
 
@@ -65,7 +67,7 @@ describe("ending sessions (session version)", () => {
   it("a password change ends the sessions signed in before it; a new sign-in works", async () => {
     const u = await localUser("pat@example.test");
     const before = await signIn(u.email, u.password);
-    await updateUser({ ctx: admin, id: u.id, input: { password: "a-brand-new-passphrase-7" } });
+    await updateUser({ ctx: admin, id: u.id, input: updateUserInput.parse({ password: "a-brand-new-passphrase-7" }) });
     expect(await as(before.session)).toBeNull();
     await expectAppError(authorizeApi("GET /api/v1/me"), "UNAUTHENTICATED");
     const after = await signIn(u.email, "a-brand-new-passphrase-7");
@@ -75,18 +77,18 @@ describe("ending sessions (session version)", () => {
   it("disabling ends the sessions, and enabling the account again does not bring them back", async () => {
     const u = await localUser("dora@example.test");
     const { session } = await signIn(u.email, u.password);
-    await updateUser({ ctx: admin, id: u.id, input: { disabled: true } });
+    await updateUser({ ctx: admin, id: u.id, input: updateUserInput.parse({ disabled: true }) });
     expect(await as(session)).toBeNull();
-    await updateUser({ ctx: admin, id: u.id, input: { disabled: false } });
+    await updateUser({ ctx: admin, id: u.id, input: updateUserInput.parse({ disabled: false }) });
     expect(await as(session)).toBeNull();
   });
 
   it("a role change ends the sessions (pages redirect to sign-in); renaming does not", async () => {
     const u = await localUser("rolf@example.test");
     const { session } = await signIn(u.email, u.password);
-    await updateUser({ ctx: admin, id: u.id, input: { name: "Rolf R." } });
+    await updateUser({ ctx: admin, id: u.id, input: updateUserInput.parse({ name: "Rolf R." }) });
     expect(await as(session)).toMatchObject({ id: u.id, name: "Rolf R." });
-    await updateUser({ ctx: admin, id: u.id, input: { role: "auditor" } });
+    await updateUser({ ctx: admin, id: u.id, input: updateUserInput.parse({ role: "auditor" }) });
     expect(await as(session)).toBeNull();
     await expect(requirePage("/sessions")).rejects.toThrow(/NEXT_REDIRECT/);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { testContext } from "@/lib/context/testing";
 import { createUser } from "@/lib/users/create-user";
+import { createUserInput } from "@/lib/users/create-user.types";
 import { signInWithPassword } from "./sign-in";
 import { SIGN_IN_ERRORS } from "./sign-in-errors";
 
@@ -10,7 +11,7 @@ const admin = testContext({ email: "root@example.test", role: "admin" });
 
 async function owner(email: string) {
   const password = "owner-correct-passphrase-4";
-  const u = await createUser({ ctx: admin, input: { email, role: "analyst", password } });
+  const u = await createUser({ ctx: admin, input: createUserInput.parse({ email, role: "analyst", password }) });
   return { ...u, password };
 }
 

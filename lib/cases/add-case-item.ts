@@ -5,14 +5,22 @@ import { AppError } from "@/lib/errors";
 import { getLineage } from "@/lib/sessions/get-lineage";
 import { describeItems } from "./describe-items";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import { addItemInput, lineageSnapshotSpec, type AddItemInput } from "./types";
+import type { AddedCaseItem } from "./add-case-item.types";
+import { lineageSnapshotSpec, type AddItemInput } from "./types";
 
 // Cites a session, event, identity, finding or lineage graph in a case, with the analyst's annotation. The
 // referenced thing must exist now. A lineage snapshot is rebuilt here from its root (lib/sessions/get-lineage.ts)
 // rather than taken from the client, so the stored graph is what the correlation proved at that moment; its refId
 // is the root plus a hash of the graph, so the same unchanged graph is cited once and a grown graph is a new item.
-export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: AddItemInput }) {
-  const v = addItemInput.parse(input);
+export async function addCaseItem({
+  ctx,
+  caseId,
+  input: v,
+}: {
+  ctx: RequestContext;
+  caseId: string;
+  input: AddItemInput;
+}): Promise<AddedCaseItem> {
   let refId = v.refId;
   let snapshot: Prisma.InputJsonValue | undefined;
 
@@ -69,6 +77,6 @@ export async function addCaseItem({ ctx, caseId, input }: { ctx: RequestContext;
       refId,
       annotation: item.annotation,
     });
-    return { id: item.id, caseId, itemType: item.itemType, refId, annotation: item.annotation, addedAt: item.addedAt.toISOString() };
+    return { id: item.id, caseId, itemType: v.itemType, refId, annotation: item.annotation, addedAt: item.addedAt.toISOString() };
   });
 }

@@ -1,10 +1,10 @@
 import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import { noteInput } from "./types";
+import type { AddedNote } from "./add-note.types";
+import type { NoteInput } from "./types";
 
 // A markdown note on a case, by the signed-in analyst. The page renders it without raw HTML.
-export async function addNote({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: { body: string } }) {
-  const v = noteInput.parse(input);
+export async function addNote({ ctx, caseId, input: v }: { ctx: RequestContext; caseId: string; input: NoteInput }): Promise<AddedNote> {
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId);
     const note = await tx.caseNote.create({ data: { caseId, authorId: requireActorUserId(ctx), body: v.body } });

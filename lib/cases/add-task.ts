@@ -1,11 +1,10 @@
-import type { z } from "zod";
 import type { RequestContext } from "@/lib/context/request-context";
 import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./shared";
-import { taskInput } from "./types";
+import type { AddedTask } from "./add-task.types";
+import type { TaskInput } from "./types";
 
 // A checklist task on a case, optionally assigned and due.
-export async function addTask({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: z.input<typeof taskInput> }) {
-  const v = taskInput.parse(input);
+export async function addTask({ ctx, caseId, input: v }: { ctx: RequestContext; caseId: string; input: TaskInput }): Promise<AddedTask> {
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId);
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);

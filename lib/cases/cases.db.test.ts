@@ -13,6 +13,7 @@ import { updateCase } from "./update-case";
 import { updateItemAnnotation } from "./update-item-annotation";
 import { updateNote } from "./update-note";
 import { updateTask } from "./update-task";
+import { addItemInput, annotationInput, createCaseInput, noteInput, taskInput, updateCaseInput, updateTaskInput } from "./types";
 import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 
 // A switch to make the audit write fail AFTER it has written its row, inside the change's transaction: the
@@ -93,7 +94,10 @@ beforeAll(async () => {
 
 describe("createCase and the status workflow", () => {
   it("creates an open case and records 'created' in case_activity and audit_log with who", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "  Token reuse ", severity: "high", tags: ["AWS", "aws", "tokens"] } });
+    const c = await createCase({
+      ctx: analyst,
+      input: createCaseInput.parse({ title: "  Token reuse ", severity: "high", tags: ["AWS", "aws", "tokens"] }),
+    });
     expect(c.status).toBe("open");
     const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
     expect(row).toMatchObject({
@@ -113,11 +117,11 @@ describe("createCase and the status workflow", () => {
   });
 
   it("walks open -> investigating -> pending_review -> closed -> reopen, each move with before/after", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Workflow" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Workflow" }) });
     const path = ["investigating", "pending_review", "closed", "investigating"] as const;
     let prev = "open";
     for (const to of path) {
-      await updateCase({ ctx: analyst, caseId: c.id, input: { status: to } });
+      await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: to }) });
       const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
       expect(row.status).toBe(to);
       expect(row.closedAt === null).toBe(to !== "closed");
@@ -128,62 +132,83 @@ describe("createCase and the status workflow", () => {
     }
     expect(await counts(c.id)).toEqual({ activity: 5, audit: 5 });
     // closed -> open is the other allowed reopen
-    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "pending_review" } });
-    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed" } });
-    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "open" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "pending_review" }) });
+    await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "closed" }) });
+    await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "open" }) });
     expect((await db().case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("open");
   });
 
   it("refuses illegal moves with the allowed ones in the message, and records nothing", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Illegal" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Illegal" }) });
     await expectAppError(
-      updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed" } }),
+      updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "closed" }) }),
       "CONFLICT",
       /Open to Closed.*Investigating/,
     );
-    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "pending_review" } }), "CONFLICT");
-    await updateCase({ ctx: analyst, caseId: c.id, input: { status: "investigating" } });
-    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "open" } }), "CONFLICT", /Investigating to Open/);
-    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { status: "closed", title: "renamed too" } }), "CONFLICT");
+    await expectAppError(
+      updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "pending_review" }) }),
+      "CONFLICT",
+    );
+    await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "investigating" }) });
+    await expectAppError(
+      updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "open" }) }),
+      "CONFLICT",
+      /Investigating to Open/,
+    );
+    await expectAppError(
+      updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: "closed", title: "renamed too" }) }),
+      "CONFLICT",
+    );
     const row = await db().case.findUniqueOrThrow({ where: { id: c.id } });
     expect(row).toMatchObject({ status: "investigating", title: "Illegal" });
     expect(await counts(c.id)).toEqual({ activity: 2, audit: 2 });
   });
 
   it("records only the fields that changed, before and after; assignee must be able to work cases", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Fields", severity: "low" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Fields", severity: "low" }) });
     await updateCase({
       ctx: analyst,
       caseId: c.id,
-      input: { title: "Fields", severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] },
+      input: updateCaseInput.parse({ title: "Fields", severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] }),
     });
     const act = await lastActivity(c.id);
     expect(act.action).toBe("updated");
     expect(act.before).toEqual({ severity: "low", assigneeId: null, tags: [] });
     expect(act.after).toEqual({ severity: "critical", assigneeId: analyst2.actor.id, tags: ["x"] });
-    await expectAppError(updateCase({ ctx: analyst, caseId: c.id, input: { assigneeId: auditorId } }), "VALIDATION", /cannot work cases/);
+    await expectAppError(
+      updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ assigneeId: auditorId }) }),
+      "VALIDATION",
+      /cannot work cases/,
+    );
     // no change: no entry
     const before = await counts(c.id);
-    await updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ severity: "critical" }) });
     expect(await counts(c.id)).toEqual(before);
-    await expectAppError(updateCase({ ctx: analyst, caseId: "00000000-0000-4000-8000-000000000000", input: { title: "x" } }), "NOT_FOUND");
+    await expectAppError(
+      updateCase({ ctx: analyst, caseId: "00000000-0000-4000-8000-000000000000", input: updateCaseInput.parse({ title: "x" }) }),
+      "NOT_FOUND",
+    );
   });
 });
 
 describe("atomicity", () => {
   it("a failure after the change inside the transaction leaves neither the change, its case_activity nor its audit_log", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Atomic", severity: "low" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Atomic", severity: "low" }) });
     const start = await counts(c.id);
     failAudit.on = true;
     try {
-      await expect(updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical", status: "investigating" } })).rejects.toThrow(
+      await expect(
+        updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ severity: "critical", status: "investigating" }) }),
+      ).rejects.toThrow(/forced failure/);
+      await expect(addNote({ ctx: analyst, caseId: c.id, input: noteInput.parse({ body: "should vanish" }) })).rejects.toThrow(
         /forced failure/,
       );
-      await expect(addNote({ ctx: analyst, caseId: c.id, input: { body: "should vanish" } })).rejects.toThrow(/forced failure/);
-      await expect(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } })).rejects.toThrow(
+      await expect(
+        addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "session", refId: sessionId }) }),
+      ).rejects.toThrow(/forced failure/);
+      await expect(createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Never created" }) })).rejects.toThrow(
         /forced failure/,
       );
-      await expect(createCase({ ctx: analyst, input: { title: "Never created" } })).rejects.toThrow(/forced failure/);
     } finally {
       failAudit.on = false;
     }
@@ -194,22 +219,30 @@ describe("atomicity", () => {
     expect(await counts(c.id)).toEqual(start);
     expect(await db().case.count({ where: { title: "Never created" } })).toBe(0);
     // and with the switch off the same change goes through, with both entries
-    await updateCase({ ctx: analyst, caseId: c.id, input: { severity: "critical" } });
+    await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ severity: "critical" }) });
     expect(await counts(c.id)).toEqual({ activity: start.activity + 1, audit: start.audit + 1 });
   });
 });
 
 describe("evidence items", () => {
   it("adds one item of each type, resolves each to a description, and refuses unknown references and duplicates", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Evidence" } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId, annotation: "the admin session" } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: eventId } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "finding", refId: findingId } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Evidence" }) });
+    await addCaseItem({
+      ctx: analyst,
+      caseId: c.id,
+      input: addItemInput.parse({ itemType: "session", refId: sessionId, annotation: "the admin session" }),
+    });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "event", refId: eventId }) });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "identity", refId: identityId }) });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "finding", refId: findingId }) });
     const snap = await addCaseItem({
       ctx: analyst,
       caseId: c.id,
-      input: { itemType: "lineage_snapshot", refId: credentialId, snapshot: { root: { type: "credential", id: credentialId }, depth: 6 } },
+      input: addItemInput.parse({
+        itemType: "lineage_snapshot",
+        refId: credentialId,
+        snapshot: { root: { type: "credential", id: credentialId }, depth: 6 },
+      }),
     });
     expect(snap.refId).toMatch(new RegExp(`^credential:${credentialId}@[0-9a-f]{16}$`));
 
@@ -251,25 +284,35 @@ describe("evidence items", () => {
     ]);
 
     await expectAppError(
-      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } }),
+      addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "session", refId: sessionId }) }),
       "CONFLICT",
       /already in case/,
     );
     await expectAppError(
-      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: "00000000-0000-4000-8000-000000000000" } }),
+      addCaseItem({
+        ctx: analyst,
+        caseId: c.id,
+        input: addItemInput.parse({ itemType: "session", refId: "00000000-0000-4000-8000-000000000000" }),
+      }),
       "NOT_FOUND",
     );
-    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: "999999999" } }), "NOT_FOUND");
-    await expectAppError(addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: "not-a-uuid" } }), "NOT_FOUND");
+    await expectAppError(
+      addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "event", refId: "999999999" }) }),
+      "NOT_FOUND",
+    );
+    await expectAppError(
+      addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "identity", refId: "not-a-uuid" }) }),
+      "NOT_FOUND",
+    );
     await expectAppError(
       addCaseItem({
         ctx: analyst,
         caseId: c.id,
-        input: {
+        input: addItemInput.parse({
           itemType: "lineage_snapshot",
           refId: "x",
           snapshot: { root: { type: "credential", id: "00000000-0000-4000-8000-000000000000" } },
-        },
+        }),
       }),
       "NOT_FOUND",
     );
@@ -277,9 +320,13 @@ describe("evidence items", () => {
   });
 
   it("edits an annotation and removes an item with before/after; a closed case takes no new evidence", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Annotate" } });
-    const item = await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId, annotation: "first" } });
-    await updateItemAnnotation({ ctx: analyst2, caseId: c.id, itemId: item.id, input: { annotation: "second" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Annotate" }) });
+    const item = await addCaseItem({
+      ctx: analyst,
+      caseId: c.id,
+      input: addItemInput.parse({ itemType: "identity", refId: identityId, annotation: "first" }),
+    });
+    await updateItemAnnotation({ ctx: analyst2, caseId: c.id, itemId: item.id, input: annotationInput.parse({ annotation: "second" }) });
     let act = await lastActivity(c.id);
     expect(act).toMatchObject({
       action: "item_annotated",
@@ -297,9 +344,9 @@ describe("evidence items", () => {
     expect(await db().caseItem.count({ where: { caseId: c.id } })).toBe(0);
     expect(await counts(c.id)).toEqual({ activity: 4, audit: 4 });
     for (const to of ["investigating", "pending_review", "closed"] as const)
-      await updateCase({ ctx: analyst, caseId: c.id, input: { status: to } });
+      await updateCase({ ctx: analyst, caseId: c.id, input: updateCaseInput.parse({ status: to }) });
     await expectAppError(
-      addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } }),
+      addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "identity", refId: identityId }) }),
       "CONFLICT",
       /closed/,
     );
@@ -308,11 +355,14 @@ describe("evidence items", () => {
 
 describe("notes and tasks", () => {
   it("adds and edits notes (author only) and tasks, each with before/after", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Notes" } });
-    const n = await addNote({ ctx: analyst, caseId: c.id, input: { body: "**bold** claim" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Notes" }) });
+    const n = await addNote({ ctx: analyst, caseId: c.id, input: noteInput.parse({ body: "**bold** claim" }) });
     expect(await lastActivity(c.id)).toMatchObject({ action: "note_added", after: { body: "**bold** claim" } });
-    await expectAppError(updateNote({ ctx: analyst2, caseId: c.id, noteId: n.id, input: { body: "hijack" } }), "FORBIDDEN");
-    await updateNote({ ctx: analyst, caseId: c.id, noteId: n.id, input: { body: "**bold** claim, checked" } });
+    await expectAppError(
+      updateNote({ ctx: analyst2, caseId: c.id, noteId: n.id, input: noteInput.parse({ body: "hijack" }) }),
+      "FORBIDDEN",
+    );
+    await updateNote({ ctx: analyst, caseId: c.id, noteId: n.id, input: noteInput.parse({ body: "**bold** claim, checked" }) });
     expect(await lastActivity(c.id)).toMatchObject({
       action: "note_updated",
       before: { body: "**bold** claim" },
@@ -322,14 +372,14 @@ describe("notes and tasks", () => {
     const t = await addTask({
       ctx: analyst,
       caseId: c.id,
-      input: { title: "Ask the owner", assigneeId: analyst2.actor.id, dueAt: "2026-12-01" },
+      input: taskInput.parse({ title: "Ask the owner", assigneeId: analyst2.actor.id, dueAt: "2026-12-01" }),
     });
-    await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: { done: true } });
+    await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: updateTaskInput.parse({ done: true }) });
     const task = await db().caseTask.findUniqueOrThrow({ where: { id: t.id } });
     expect(task.done).toBe(true);
     expect(task.completedAt).not.toBeNull();
     expect(await lastActivity(c.id)).toMatchObject({ action: "task_updated", before: { done: false }, after: { done: true } });
-    await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: { done: false, dueAt: null } });
+    await updateTask({ ctx: analyst2, caseId: c.id, taskId: t.id, input: updateTaskInput.parse({ done: false, dueAt: null }) });
     expect((await db().caseTask.findUniqueOrThrow({ where: { id: t.id } })).completedAt).toBeNull();
     expect(await lastActivity(c.id)).toMatchObject({
       before: { done: true, dueAt: "2026-12-01T00:00:00.000Z" },
@@ -354,11 +404,11 @@ describe("notes and tasks", () => {
 describe("listCases", () => {
   it("filters by status list, severity, assignee, tag and text, sorts and pages", async () => {
     const mk = (title: string, severity: "low" | "critical", tags: string[], assigneeId?: string) =>
-      createCase({ ctx: analyst, input: { title, severity, tags, assigneeId } });
+      createCase({ ctx: analyst, input: createCaseInput.parse({ title, severity, tags, assigneeId }) });
     const a = await mk("LIST alpha", "low", ["list"]);
     const b = await mk("LIST beta", "critical", ["list", "vip"], analyst2.actor.id!);
     const g = await mk("LIST gamma", "critical", ["list"]);
-    await updateCase({ ctx: analyst, caseId: g.id, input: { status: "investigating" } });
+    await updateCase({ ctx: analyst, caseId: g.id, input: updateCaseInput.parse({ status: "investigating" }) });
 
     const ids = async (q: Parameters<typeof listCases>[0]) => (await listCases({ tag: "list", ...q })).items.map((x) => x.id);
     expect(await ids({ sort: "title", dir: "asc" })).toEqual([a.id, b.id, g.id]);
@@ -381,12 +431,12 @@ describe("listCases", () => {
 
 describe("getCaseTimeline", () => {
   it("puts cited evidence (event time) and case activity (handling time) on one sorted axis, deduplicated and paged", async () => {
-    const c = await createCase({ ctx: analyst, input: { title: "Timeline" } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "session", refId: sessionId } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "event", refId: eventId } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "finding", refId: findingId } });
-    await addCaseItem({ ctx: analyst, caseId: c.id, input: { itemType: "identity", refId: identityId } });
-    await addNote({ ctx: analyst, caseId: c.id, input: { body: "n" } });
+    const c = await createCase({ ctx: analyst, input: createCaseInput.parse({ title: "Timeline" }) });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "session", refId: sessionId }) });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "event", refId: eventId }) });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "finding", refId: findingId }) });
+    await addCaseItem({ ctx: analyst, caseId: c.id, input: addItemInput.parse({ itemType: "identity", refId: identityId }) });
+    await addNote({ ctx: analyst, caseId: c.id, input: noteInput.parse({ body: "n" }) });
 
     // Expected evidence computed independently: the session's events plus the finding's two events (the cited
     // event is one of them, so it counts once).

@@ -1,10 +1,11 @@
 import { DEFAULT_TENANT, requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import { assertAssignable, activity, inCaseTx } from "./shared";
-import { createCaseInput, type CreateCaseInput } from "./types";
+import type { CreatedCase } from "./create-case.types";
+import type { CreateCaseInput } from "./types";
 
-// A new case, open, with its "created" history entry (and audit entry) in the same transaction.
-export async function createCase({ ctx, input }: { ctx: RequestContext; input: CreateCaseInput }) {
-  const v = createCaseInput.parse(input);
+// A new case, open, with its "created" history entry (and audit entry) in the same transaction. `input` is parsed
+// by createCaseInput (the route contract, or the caller).
+export async function createCase({ ctx, input: v }: { ctx: RequestContext; input: CreateCaseInput }): Promise<CreatedCase> {
   return inCaseTx(async (tx) => {
     if (v.assigneeId) await assertAssignable(tx, v.assigneeId);
     const c = await tx.case.create({

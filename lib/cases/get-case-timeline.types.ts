@@ -1,4 +1,5 @@
 import { caseIdParams } from "./get-case.types";
-import { timelineQuery } from "./types";
+import { caseTimeline, timelineQuery } from "./types";
 
-export const getCaseTimelineContract = { params: caseIdParams, query: timelineQuery };
+// GET /api/v1/cases/{id}/timeline
+export const getCaseTimelineContract = { params: caseIdParams, query: timelineQuery, response: caseTimeline };

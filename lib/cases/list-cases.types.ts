@@ -1,3 +1,4 @@
-import { casesQuery } from "./types";
+import { casesPage, casesQuery } from "./types";
 
-export const listCasesContract = { query: casesQuery };
+// GET /api/v1/cases: filters, sort and page in; one page of cases with the total out.
+export const listCasesContract = { query: casesQuery, response: casesPage };

@@ -1,10 +1,19 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
+import type { RemovedCaseItem } from "./remove-case-item.types";
 
 // Takes an evidence item out of a case, unless the case is under a legal hold. The history keeps what was removed
 // (type, reference, annotation), so the removal itself stays reviewable.
-export async function removeCaseItem({ ctx, caseId, itemId }: { ctx: RequestContext; caseId: string; itemId: string }) {
+export async function removeCaseItem({
+  ctx,
+  caseId,
+  itemId,
+}: {
+  ctx: RequestContext;
+  caseId: string;
+  itemId: string;
+}): Promise<RemovedCaseItem> {
   return inCaseTx(async (tx) => {
     const c = await lockCase(tx, caseId);
     if (c.status === "closed") throw new AppError("CONFLICT", "This case is closed. Reopen it before removing evidence.");
@@ -27,6 +36,6 @@ export async function removeCaseItem({ ctx, caseId, itemId }: { ctx: RequestCont
       { itemId: item.id, itemType: item.itemType, refId: item.refId, annotation: item.annotation },
       undefined,
     );
-    return { id: item.id, removed: true };
+    return { id: item.id, removed: true as const };
   });
 }

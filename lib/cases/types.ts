@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { pageResult } from "@/lib/list-result";
 import { LINEAGE_MAX_DEPTH, lineageHide } from "@/lib/sessions/types";
 
 // The shapes the Cases pages and /api/v1/cases/** read and write. Input schemas live here so that the route
-// handlers, the pages (URL search params) and the tests parse the same way.
+// handlers, the pages (URL search params) and the tests parse the same way; lib functions take what they output
+// (z.output), parsed once where the input enters (the route wrapper, a page, a script). Answers are schemas too,
+// with their types inferred from them. No server imports: client components import this module.
 
 export const CASE_STATUSES = ["open", "investigating", "pending_review", "closed"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
-const CASE_ITEM_TYPES = ["session", "event", "identity", "finding", "lineage_snapshot"] as const;
+export const CASE_ITEM_TYPES = ["session", "event", "identity", "finding", "lineage_snapshot"] as const;
 const CASE_SORTS = ["updated", "created", "number", "title", "severity", "status"] as const;
 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -42,9 +45,10 @@ const tags = z
   .array(z.string().trim().min(1, "a tag cannot be empty").max(40, "a tag is at most 40 characters"))
   .max(20, "at most 20 tags")
   .transform((t) => [...new Set(t.map((x) => x.toLowerCase()))]);
-// A date the route already parsed passes again unchanged: lib functions re-check what every caller sends.
+// An ISO date or date-time; "" or null clears it.
 const dueAt = z
-  .union([z.date(), z.string().trim()])
+  .string()
+  .trim()
   .nullable()
   .optional()
   .transform((v, ctx) => {
@@ -105,7 +109,7 @@ export const createCaseInput = z.object({
   assigneeId: uuid("user").nullable().optional(),
   tags: tags.optional(),
 });
-export type CreateCaseInput = z.input<typeof createCaseInput>;
+export type CreateCaseInput = z.output<typeof createCaseInput>;
 
 export const updateCaseInput = z
   .object({
@@ -117,7 +121,7 @@ export const updateCaseInput = z
     tags: tags.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "nothing to change", path: ["_"] });
-export type UpdateCaseInput = z.input<typeof updateCaseInput>;
+export type UpdateCaseInput = z.output<typeof updateCaseInput>;
 
 // The graph as the analyst had it on the Lineage page: root, depth, node limit and the node types filtered out
 // (lib/sessions/get-lineage.ts takes the same parameters, lineageQuery parses them the same way).
@@ -135,15 +139,18 @@ export const addItemInput = z.object({
   snapshot: z.record(z.string(), z.unknown()).optional(),
   annotation: optText(5_000),
 });
-export type AddItemInput = z.input<typeof addItemInput>;
+export type AddItemInput = z.output<typeof addItemInput>;
 
 export const annotationInput = z.object({ annotation: z.string().trim().max(5_000).nullable() });
+export type AnnotationInput = z.output<typeof annotationInput>;
 export const noteInput = z.object({ body: z.string().trim().min(1, "a note cannot be empty").max(20_000) });
+export type NoteInput = z.output<typeof noteInput>;
 export const taskInput = z.object({
   title: z.string().trim().min(1, "a task needs a title").max(300),
   assigneeId: uuid("user").nullable().optional(),
   dueAt,
 });
+export type TaskInput = z.output<typeof taskInput>;
 export const updateTaskInput = z
   .object({
     title: z.string().trim().min(1, "a task needs a title").max(300).optional(),
@@ -152,81 +159,105 @@ export const updateTaskInput = z
     dueAt,
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "nothing to change", path: ["_"] });
+export type UpdateTaskInput = z.output<typeof updateTaskInput>;
 
 export const timelineQuery = z.object({
   evidenceOffset: z.coerce.number().int().min(0).default(0),
   evidenceLimit: z.coerce.number().int().min(1).max(2000).default(2000),
 });
 
-export type UserRef = { id: string; email: string; name: string | null };
+const isoTime = z.string();
+const count = z.number().int().min(0);
 
-export type CaseListItem = {
-  id: string;
-  number: number;
-  title: string;
-  severity: Severity;
-  status: CaseStatus;
-  assignee: UserRef | null;
-  tags: string[];
-  items: number;
-  openTasks: number;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-};
+export const userRef = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
+export type UserRef = z.infer<typeof userRef>;
 
-export type CaseItemDto = {
-  id: string;
-  itemType: CaseItemType;
-  refId: string;
-  annotation: string | null;
-  addedBy: UserRef | null;
-  addedAt: string;
+export const caseListItem = z.object({
+  id: z.string(),
+  number: count,
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(CASE_STATUSES),
+  assignee: userRef.nullable(),
+  tags: z.array(z.string()),
+  items: count,
+  openTasks: count,
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  closedAt: isoTime.nullable(),
+});
+export type CaseListItem = z.infer<typeof caseListItem>;
+export const casesPage = pageResult(caseListItem);
+
+const caseItemDto = z.object({
+  id: z.string(),
+  itemType: z.enum(CASE_ITEM_TYPES),
+  refId: z.string(),
+  annotation: z.string().nullable(),
+  addedBy: userRef.nullable(),
+  addedAt: isoTime,
   /** A short description of what is cited, resolved now; `missing` when it no longer exists. */
-  title: string;
-  detail: string;
-  missing: boolean;
+  title: z.string(),
+  detail: z.string(),
+  missing: z.boolean(),
   /** Where the cited thing is shown in the app, when it has a page. */
-  href: string | null;
+  href: z.string().nullable(),
   /** The time the evidence happened (event time / session start / finding first seen), when it has one. */
-  at: string | null;
-};
+  at: isoTime.nullable(),
+});
+export type CaseItemDto = z.infer<typeof caseItemDto>;
 
-export type CaseNoteDto = { id: string; body: string; author: UserRef | null; createdAt: string; updatedAt: string };
-export type CaseTaskDto = {
-  id: string;
-  title: string;
-  done: boolean;
-  assignee: UserRef | null;
-  dueAt: string | null;
-  createdAt: string;
-  completedAt: string | null;
-};
-type CaseActivityDto = { id: string; action: string; actor: UserRef | null; at: string; before: unknown; after: unknown };
+const caseNoteDto = z.object({ id: z.string(), body: z.string(), author: userRef.nullable(), createdAt: isoTime, updatedAt: isoTime });
+export type CaseNoteDto = z.infer<typeof caseNoteDto>;
+const caseTaskDto = z.object({
+  id: z.string(),
+  title: z.string(),
+  done: z.boolean(),
+  assignee: userRef.nullable(),
+  dueAt: isoTime.nullable(),
+  createdAt: isoTime,
+  completedAt: isoTime.nullable(),
+});
+export type CaseTaskDto = z.infer<typeof caseTaskDto>;
+const caseActivityDto = z.object({
+  id: z.string(),
+  action: z.string(),
+  actor: userRef.nullable(),
+  at: isoTime,
+  before: z.unknown(),
+  after: z.unknown(),
+});
 
-export type CaseDetail = Omit<CaseListItem, "items" | "openTasks"> & {
-  description: string | null;
-  createdBy: UserRef | null;
-  allowedTransitions: CaseStatus[];
-  items: CaseItemDto[];
-  notes: CaseNoteDto[];
-  tasks: CaseTaskDto[];
-  activity: CaseActivityDto[];
-  activityTotal: number;
-};
+export const caseDetail = caseListItem.omit({ items: true, openTasks: true }).extend({
+  description: z.string().nullable(),
+  createdBy: userRef.nullable(),
+  allowedTransitions: z.array(z.enum(CASE_STATUSES)),
+  items: z.array(caseItemDto),
+  notes: z.array(caseNoteDto),
+  tasks: z.array(caseTaskDto),
+  activity: z.array(caseActivityDto),
+  activityTotal: count,
+});
+export type CaseDetail = z.infer<typeof caseDetail>;
 
-export type TimelineEntry = {
-  lane: "evidence" | "handling";
-  at: string;
+const timelineEntry = z.object({
+  lane: z.enum(["evidence", "handling"]),
+  at: isoTime,
   /** event id for evidence, case_activity id for handling */
-  id: string;
-  label: string;
-  detail: string;
-  href: string | null;
-};
+  id: z.string(),
+  label: z.string(),
+  detail: z.string(),
+  href: z.string().nullable(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntry>;
 
-export type CaseTimeline = {
-  entries: TimelineEntry[];
-  evidence: { total: number; offset: number; limit: number; shown: number };
-  handling: { total: number; shown: number };
-};
+export const caseTimeline = z.object({
+  entries: z.array(timelineEntry),
+  evidence: z.object({ total: count, offset: count, limit: count, shown: count }),
+  handling: z.object({ total: count, shown: count }),
+});
+export type CaseTimeline = z.infer<typeof caseTimeline>;
+
+/** What a change to a case (or to one of its notes, tasks) answers: the id, and whether anything changed. */
+export const changeResult = z.object({ id: z.string(), changed: z.boolean() });
+export type ChangeResult = z.infer<typeof changeResult>;

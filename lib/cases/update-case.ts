@@ -1,15 +1,22 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, assertAssignable, inCaseTx, lockCase } from "./shared";
-import { STATUS_LABEL, TRANSITIONS, updateCaseInput, type CaseStatus, type UpdateCaseInput } from "./types";
+import { STATUS_LABEL, TRANSITIONS, type CaseStatus, type ChangeResult, type UpdateCaseInput } from "./types";
 
 const FIELDS = ["title", "description", "severity", "assigneeId", "tags"] as const;
 
 // Edits a case's fields and/or moves its status along the workflow (lib/cases/types.ts TRANSITIONS). Field edits
 // are one "updated" entry with only the fields that changed, before and after; a status move is its own
 // "status_changed" entry. An illegal move is refused with the moves that are allowed from here.
-export async function updateCase({ ctx, caseId, input }: { ctx: RequestContext; caseId: string; input: UpdateCaseInput }) {
-  const v = updateCaseInput.parse(input);
+export async function updateCase({
+  ctx,
+  caseId,
+  input: v,
+}: {
+  ctx: RequestContext;
+  caseId: string;
+  input: UpdateCaseInput;
+}): Promise<ChangeResult> {
   return inCaseTx(async (tx) => {
     const c = await lockCase(tx, caseId);
     const before: Record<string, unknown> = {};

@@ -1,4 +1,5 @@
 import { caseIdParams } from "./get-case.types";
-import { updateCaseInput } from "./types";
+import { changeResult, updateCaseInput } from "./types";
 
-export const updateCaseContract = { params: caseIdParams, body: updateCaseInput };
+// PATCH /api/v1/cases/{id}: fields and/or a status move.
+export const updateCaseContract = { params: caseIdParams, body: updateCaseInput, response: changeResult };

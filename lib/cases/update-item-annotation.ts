@@ -1,7 +1,8 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import { annotationInput } from "./types";
+import type { AnnotationResult } from "./update-item-annotation.types";
+import type { AnnotationInput } from "./types";
 
 // Changes the analyst's annotation on one evidence item; the history keeps the old and the new text.
 export async function updateItemAnnotation({
@@ -13,10 +14,9 @@ export async function updateItemAnnotation({
   ctx: RequestContext;
   caseId: string;
   itemId: string;
-  input: { annotation: string | null };
-}) {
-  const v = annotationInput.parse(input);
-  const annotation = v.annotation ? v.annotation : null;
+  input: AnnotationInput;
+}): Promise<AnnotationResult> {
+  const annotation = input.annotation ? input.annotation : null;
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId);
     const item = await tx.caseItem.findFirst({ where: { id: itemId, caseId } });

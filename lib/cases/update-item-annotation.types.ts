@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { annotationInput } from "./types";
+import { annotationInput, changeResult } from "./types";
 
 export const caseItemParams = z.object({ id: z.guid({ message: "not a case id" }), itemId: z.guid({ message: "not an item id" }) });
-export const updateItemAnnotationContract = { params: caseItemParams, body: annotationInput };
+
+/** What PATCH /api/v1/cases/{id}/items/{itemId} answers: the annotation as stored. */
+export const annotationResult = changeResult.extend({ annotation: z.string().nullable() });
+export type AnnotationResult = z.infer<typeof annotationResult>;
+
+export const updateItemAnnotationContract = { params: caseItemParams, body: annotationInput, response: annotationResult };

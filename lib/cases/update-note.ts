@@ -1,7 +1,7 @@
 import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, inCaseTx, lockCase, touchCase } from "./shared";
-import { noteInput } from "./types";
+import type { ChangeResult, NoteInput } from "./types";
 
 // Edits a note. Only its author (or an administrator) may reword it: a note is that person's statement, and
 // the history keeps every earlier wording.
@@ -9,14 +9,13 @@ export async function updateNote({
   ctx,
   caseId,
   noteId,
-  input,
+  input: v,
 }: {
   ctx: RequestContext;
   caseId: string;
   noteId: string;
-  input: { body: string };
-}) {
-  const v = noteInput.parse(input);
+  input: NoteInput;
+}): Promise<ChangeResult> {
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId);
     const note = await tx.caseNote.findFirst({ where: { id: noteId, caseId } });

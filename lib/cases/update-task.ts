@@ -1,22 +1,20 @@
-import type { z } from "zod";
 import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { activity, assertAssignable, inCaseTx, lockCase, touchCase } from "./shared";
-import { updateTaskInput } from "./types";
+import type { ChangeResult, UpdateTaskInput } from "./types";
 
 // Ticks a task done (or not), renames, reassigns or re-dates it; the history records the changed fields only.
 export async function updateTask({
   ctx,
   caseId,
   taskId,
-  input,
+  input: v,
 }: {
   ctx: RequestContext;
   caseId: string;
   taskId: string;
-  input: z.input<typeof updateTaskInput>;
-}) {
-  const v = updateTaskInput.parse(input);
+  input: UpdateTaskInput;
+}): Promise<ChangeResult> {
   return inCaseTx(async (tx) => {
     await lockCase(tx, caseId);
     const t = await tx.caseTask.findFirst({ where: { id: taskId, caseId } });

@@ -6,6 +6,7 @@ import { exportCommands } from "./commands/export";
 import { governanceCommands } from "./commands/governance";
 import { ingestCommands } from "./commands/ingest";
 import { ledgerCommands } from "./commands/ledger";
+import { openapiCommands } from "./commands/openapi";
 import { retentionCommands } from "./commands/retention";
 
 // Every command of `npm run cli`. Add a file under lib/cli/commands/ and one line here.
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   ...exportCommands,
   ...retentionCommands,
   ...dbCommands,
+  ...openapiCommands,
 ];

@@ -1,10 +1,10 @@
 import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
 import type { FrameworkSlug } from "./catalogs";
+import type { ReportFormat } from "./build-framework-report.types";
 
 // The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
 
-export const REPORT_FORMATS = ["csv", "html"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from "./build-framework-report.types";
 export type FrameworkReport = { body: string; contentType: string; fileName: string };
 
 const CSV_HEADER = [

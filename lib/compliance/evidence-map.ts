@@ -1,5 +1,6 @@
 import { RISK_RULES } from "@/lib/risk/catalog";
 import type { FrameworkSlug } from "./catalogs";
+import type { EvidenceKind } from "./types";
 
 // Which evidence speaks for which control, kept AS DATA so reports, pages and tests read one table. Finding rules
 // carry their own control list (lib/risk/catalog.ts); the facts below are measured from our own tables by
@@ -9,7 +10,7 @@ import type { FrameworkSlug } from "./catalogs";
 // ingested platforms is not an asset inventory (no ID.AM-02); an approval is not an assignment of cybersecurity roles
 // (no GV.RR-02); AI RMF subcategories take evidence only from AI-agent activity.
 
-export type EvidenceKind = "finding_rule" | "governance" | "coverage" | "ledger" | "identity";
+export type { EvidenceKind } from "./types";
 
 /** A measurable fact (not a finding): present when the data shows it, e.g. signed checkpoints exist. */
 export type FactDef = { id: string; kind: Exclude<EvidenceKind, "finding_rule">; label: string; measures: string };

@@ -1,28 +1,11 @@
-import { z } from "zod";
 import { findControl, getCatalog, getLegacyCsfMap } from "./catalogs";
+import type { LegacyCsfResult } from "./lookup-legacy-csf.types";
 
 // CSF 1.1 ids (as cited in older policies and blog posts, e.g. "PR.AC-1") -> their CSF 2.0 destinations, from the
 // official OSCAL withdrawn-control links. The file is an excerpt, so an id outside it is reported as such, not as
 // "no mapping".
 
-export const legacyCsfQuery = z.object({
-  id: z
-    .string({ message: "Enter a CSF 1.1 id such as PR.AC-1." })
-    .trim()
-    .min(1, "Enter a CSF 1.1 id such as PR.AC-1.")
-    .max(20, "A CSF id is at most 20 characters, e.g. PR.AC-1.")
-    .regex(/^[A-Za-z]{2}\.[A-Za-z]{2}(-\d{1,2})?$/, "Not a CSF id: use the form PR.AC-1 (function.category-number)."),
-});
-
-type LegacyTarget = { id: string; text: string | null };
-export type LegacyCsfResult = {
-  query: string;
-  /** The id in the official two-digit form, e.g. PR.AC-01. */
-  id: string;
-  found: boolean;
-  links: { rel: string; label: string; targets: LegacyTarget[] }[];
-  message: string;
-};
+export { legacyCsfQuery, type LegacyCsfResult } from "./lookup-legacy-csf.types";
 
 const REL_LABEL: Record<string, string> = {
   moved_to: "moved to",

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { actorUserId, DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
 import { findControl, requireFramework } from "./catalogs";
-import { scopeOutInput } from "./scope-control.types";
+import type { ScopeOutInput } from "./scope-control.types";
 
 export type ControlScoping = { framework: string; controlId: string; reason: string; scopedBy: string | null; scopedAt: string };
 
@@ -16,20 +16,20 @@ function requireControl(framework: string, controlId: string) {
 }
 
 // Scopes a control out of the assessment ("not applicable"): a compliance decision with a required reason, recorded
-// with who made it; the audit entry commits with the change. Its evidence is still measured and shown.
+// with who made it; the audit entry commits with the change. Its evidence is still measured and shown. `input` is
+// parsed by scopeOutInput (the route contract, or the caller).
 export async function scopeOutControl({
   ctx,
   framework,
   controlId,
-  input,
+  input: { reason },
 }: {
   ctx: RequestContext;
   framework: string;
   controlId: string;
-  input: unknown;
+  input: ScopeOutInput;
 }): Promise<ControlScoping> {
   const slug = requireControl(framework, controlId);
-  const { reason } = scopeOutInput.parse(input);
   const row = await db().$transaction(async (tx) => {
     const key = { tenantId_framework_controlId: { tenantId: DEFAULT_TENANT, framework: slug, controlId } };
     if (await tx.controlScope.findUnique({ where: key })) {
@@ -57,15 +57,14 @@ export async function scopeInControl({
   ctx,
   framework,
   controlId,
-  input,
+  input: { reason },
 }: {
   ctx: RequestContext;
   framework: string;
   controlId: string;
-  input: unknown;
+  input: ScopeOutInput;
 }): Promise<{ framework: string; controlId: string; scoped: false }> {
   const slug = requireControl(framework, controlId);
-  const { reason } = scopeOutInput.parse(input);
   await db().$transaction(async (tx) => {
     const removed = await tx.controlScope.deleteMany({ where: { tenantId: DEFAULT_TENANT, framework: slug, controlId } });
     if (removed.count === 0) throw new AppError("CONFLICT", `${controlId} is not scoped out.`);

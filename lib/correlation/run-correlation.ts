@@ -12,6 +12,7 @@ import { correlationRowTypes } from "./engine/projection";
 import { findAffectedEvents, insertCorrelationKeys } from "./incremental";
 import { sessionDigest } from "./session-digest";
 import type { CorrelationEvent, CorrelationResult } from "./types";
+import type { CorrelationMode, CorrelationSummary } from "./run-correlation.types";
 
 // Runs the correlation engine over the stored events and writes its output: identities and their aliases,
 // credentials with parent edges, sessions, session links, and each event's identity and session. Ids are
@@ -26,25 +27,7 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 // no correlation state yet, or whose closure passes half the events, does a full pass. Every run keys the
 // events it has not keyed before (correlation_key) and appends a "correlation.run" audit entry.
 
-export type CorrelationMode = "full" | "incremental";
-
-export type CorrelationSummary = {
-  /** The mode that ran (an incremental request can fall back to full). */
-  mode: CorrelationMode;
-  /** Why an incremental request ran a full pass (null when it did not). */
-  fallbackReason: string | null;
-  /** Events stored since the previous run. */
-  newEvents: number;
-  /** Events loaded and correlated by this run (all of them for a full pass). */
-  events: number;
-  /** Events in total (as of this run). */
-  totalEvents: number;
-  identities: number;
-  credentials: number;
-  sessions: number;
-  links: number;
-  durationMs: number;
-};
+export type { CorrelationMode, CorrelationSummary } from "./run-correlation.types";
 
 /** Every stored event with its raw record's file and position. */
 async function loadCorrelationEvents(

@@ -6,7 +6,7 @@ import { getCoverage } from "./get-coverage";
 import { platformCapability } from "./platform-capabilities";
 import { computeRetention } from "./retention";
 import { setRequiredRetention } from "./set-required-retention";
-import { EVIDENCE_FIELDS, type EvidenceField } from "./types";
+import { EVIDENCE_FIELDS, requiredRetentionInput, type EvidenceField } from "./types";
 
 // Crafted events with known gaps on three platforms; every expected figure is counted here from the arrays
 // that were inserted, then compared with what the single SQL pass reports.
@@ -328,7 +328,10 @@ describe("retention horizon", () => {
 describe("required retention setting", () => {
   it("defaults to 365, changes with an audit entry, and refuses invalid values", async () => {
     expect((await getCoverage()).requiredRetentionDays).toBe(365);
-    await setRequiredRetention({ input: { requiredRetentionDays: 60 }, ctx: testContext({ email: "admin@example.com" }) });
+    await setRequiredRetention({
+      input: requiredRetentionInput.parse({ requiredRetentionDays: 60 }),
+      ctx: testContext({ email: "admin@example.com" }),
+    });
     const report = await getCoverage({ now: new Date("2025-03-10T00:00:00Z") });
     expect(report.requiredRetentionDays).toBe(60);
     // 90-day Okta now meets the requirement: no retention gap.
@@ -346,8 +349,9 @@ describe("required retention setting", () => {
       },
     ]);
 
-    await expect(setRequiredRetention({ input: { requiredRetentionDays: 0 }, ctx: testContext() })).rejects.toThrow(/at least 1 day/);
-    await expect(setRequiredRetention({ input: { requiredRetentionDays: 12.5 }, ctx: testContext() })).rejects.toThrow(/whole number/);
+    // What the route contract refuses before setRequiredRetention runs.
+    expect(() => requiredRetentionInput.parse({ requiredRetentionDays: 0 })).toThrow(/at least 1 day/);
+    expect(() => requiredRetentionInput.parse({ requiredRetentionDays: 12.5 })).toThrow(/whole number/);
     expect((await getCoverage()).requiredRetentionDays).toBe(60);
   });
 });

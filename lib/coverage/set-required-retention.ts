@@ -1,17 +1,17 @@
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { RequestContext } from "@/lib/context/request-context";
-import { DEFAULT_REQUIRED_RETENTION_DAYS, REQUIRED_RETENTION_KEY, requiredRetentionInput } from "./types";
+import { DEFAULT_REQUIRED_RETENTION_DAYS, REQUIRED_RETENTION_KEY, type RequiredRetentionInput } from "./types";
 
 // Changes the required retention; the audit entry (settings.changed, before/after) commits with the change.
+// `input` is parsed by requiredRetentionInput (the route contract, or the caller).
 export async function setRequiredRetention({
   ctx,
-  input,
+  input: { requiredRetentionDays },
 }: {
   ctx: RequestContext;
-  input: unknown;
-}): Promise<{ requiredRetentionDays: number }> {
-  const { requiredRetentionDays } = requiredRetentionInput.parse(input);
+  input: RequiredRetentionInput;
+}): Promise<RequiredRetentionInput> {
   await db().$transaction(async (tx) => {
     const before = await tx.setting.findUnique({ where: { key: REQUIRED_RETENTION_KEY } });
     await tx.setting.upsert({

@@ -1,3 +1,4 @@
 import { requiredRetentionInput } from "./types";
 
-export const setRequiredRetentionContract = { body: requiredRetentionInput };
+// PUT /api/v1/coverage/settings: answers the setting as stored.
+export const setRequiredRetentionContract = { body: requiredRetentionInput, response: requiredRetentionInput };

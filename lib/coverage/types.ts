@@ -27,7 +27,8 @@ export const EVIDENCE_FIELD_LABELS: Record<EvidenceField, string> = {
 };
 
 /** What the vendor documents it can provide: yes (always/normally), partial (some events, opt-in, or a weaker field), no. */
-export type Documented = "yes" | "partial" | "no";
+const DOCUMENTED = ["yes", "partial", "no"] as const;
+export type Documented = (typeof DOCUMENTED)[number];
 
 export type FieldCapability = {
   documented: Documented;
@@ -38,100 +39,111 @@ export type FieldCapability = {
   recommendation: string | null;
 };
 
+const VENDOR_RETENTION_STATUSES = ["documented", "unknown", "not_applicable"] as const;
 export type RetentionCapability = {
   /** The vendor's own retention in days for the log this project ingests; null when unknown or not applicable. */
   days: number | null;
-  status: "documented" | "unknown" | "not_applicable";
+  status: (typeof VENDOR_RETENTION_STATUSES)[number];
   note: string;
   citation: string;
 };
 
+const PLATFORM_KINDS = ["platform", "governance"] as const;
 export type PlatformCapability = {
   platform: string;
   label: string;
   /** Platform audit log or a governance feed (approvals, grants, policy decisions). */
-  kind: "platform" | "governance";
+  kind: (typeof PLATFORM_KINDS)[number];
   fields: Record<EvidenceField, FieldCapability>;
   retention: RetentionCapability;
   /** How to keep data past the vendor's window (used in retention recommendations). */
   exportHow: string;
 };
 
-export type FieldCoverage = {
-  field: EvidenceField;
+// The coverage report (GET /api/v1/coverage), as zod schemas with their types inferred from them.
+const isoTime = z.string();
+const count = z.number().int().min(0);
+const share = z.number().min(0).max(1);
+
+const fieldCoverage = z.object({
+  field: z.enum(EVIDENCE_FIELDS),
   /** Events of the platform where the field is filled. */
-  filled: number;
+  filled: count,
   /** filled / events, 0..1; null when the platform has no events. */
-  rate: number | null;
-  documented: Documented;
-  vendorField: string | null;
-  note: string;
-};
+  rate: share.nullable(),
+  documented: z.enum(DOCUMENTED),
+  vendorField: z.string().nullable(),
+  note: z.string(),
+});
+export type FieldCoverage = z.infer<typeof fieldCoverage>;
 
-type RetentionStatus = "ok" | "export_needed" | "unknown" | "not_applicable";
-
-export type PlatformRetention = {
-  vendorDays: number | null;
-  vendorStatus: RetentionCapability["status"];
-  vendorNote: string;
-  citation: string;
-  requiredDays: number;
+const platformRetention = z.object({
+  vendorDays: z.number().nullable(),
+  vendorStatus: z.enum(VENDOR_RETENTION_STATUSES),
+  vendorNote: z.string(),
+  citation: z.string(),
+  requiredDays: z.number(),
   /** ISO time of the oldest and newest events held here. */
-  oldestEventTime: string | null;
-  newestEventTime: string | null;
+  oldestEventTime: isoTime.nullable(),
+  newestEventTime: isoTime.nullable(),
   /** Whole days of history held here (newest - oldest); null without events. */
-  heldDays: number | null;
+  heldDays: z.number().nullable(),
   /** Whether history held here reaches back the required days from the newest event. */
-  historyCoversRequired: boolean | null;
+  historyCoversRequired: z.boolean().nullable(),
   /** newest event time + vendor days: the newest data ingested disappears from the vendor after this; export before it. */
-  exportBy: string | null;
+  exportBy: isoTime.nullable(),
   /** The vendor keeps fewer days than required: continuous export (at least every vendorDays days) is needed. */
-  vendorShort: boolean | null;
-  status: RetentionStatus;
-};
+  vendorShort: z.boolean().nullable(),
+  status: z.enum(["ok", "export_needed", "unknown", "not_applicable"]),
+});
+export type PlatformRetention = z.infer<typeof platformRetention>;
 
-export type JoinAbility = {
-  events: number;
-  withSession: number;
-  withIdentity: number;
-  privileged: number;
-  privilegedWithApproval: number;
+const joinAbility = z.object({
+  events: count,
+  withSession: count,
+  withIdentity: count,
+  privileged: count,
+  privilegedWithApproval: count,
   /** Shares 0..1; null when the denominator is zero (no events / no privileged events). */
-  sessionRate: number | null;
-  identityRate: number | null;
-  approvalRate: number | null;
-};
+  sessionRate: share.nullable(),
+  identityRate: share.nullable(),
+  approvalRate: share.nullable(),
+});
+export type JoinAbility = z.infer<typeof joinAbility>;
 
-export type CoverageGap = {
-  platform: string;
-  label: string;
-  kind: "field" | "retention" | "join";
+const coverageGap = z.object({
+  platform: z.string(),
+  label: z.string(),
+  kind: z.enum(["field", "retention", "join"]),
   /** The evidence field for field gaps; "retention" / "session" / "identity" / "approval" otherwise. */
-  subject: EvidenceField | "retention" | "session" | "identity" | "approval";
-  severity: "high" | "medium" | "low";
-  problem: string;
-  recommendation: string;
-};
+  subject: z.enum([...EVIDENCE_FIELDS, "retention", "session", "identity", "approval"]),
+  severity: z.enum(["high", "medium", "low"]),
+  problem: z.string(),
+  recommendation: z.string(),
+});
+export type CoverageGap = z.infer<typeof coverageGap>;
 
-export type PlatformCoverage = {
-  platform: string;
-  label: string;
-  kind: PlatformCapability["kind"];
-  events: number;
-  firstEventTime: string | null;
-  lastEventTime: string | null;
-  fields: FieldCoverage[];
-  join: JoinAbility;
-  retention: PlatformRetention;
-};
+const platformCoverage = z.object({
+  platform: z.string(),
+  label: z.string(),
+  kind: z.enum(PLATFORM_KINDS),
+  events: count,
+  firstEventTime: isoTime.nullable(),
+  lastEventTime: isoTime.nullable(),
+  fields: z.array(fieldCoverage),
+  join: joinAbility,
+  retention: platformRetention,
+});
+export type PlatformCoverage = z.infer<typeof platformCoverage>;
 
-export type CoverageReport = {
-  generatedAt: string;
-  requiredRetentionDays: number;
-  totalEvents: number;
-  platforms: PlatformCoverage[];
-  gaps: CoverageGap[];
-};
+export const coverageReport = z.object({
+  generatedAt: isoTime,
+  requiredRetentionDays: z.number().int(),
+  totalEvents: count,
+  platforms: z.array(platformCoverage),
+  gaps: z.array(coverageGap),
+});
+export type CoverageReport = z.infer<typeof coverageReport>;
 
 export const REQUIRED_RETENTION_KEY = "coverage.requiredRetentionDays";
 export const DEFAULT_REQUIRED_RETENTION_DAYS = 365;
@@ -144,3 +156,4 @@ export const requiredRetentionInput = z.object({
     .min(1, "Required retention must be at least 1 day.")
     .max(3650, "Required retention can be at most 3650 days (10 years)."),
 });
+export type RequiredRetentionInput = z.output<typeof requiredRetentionInput>;

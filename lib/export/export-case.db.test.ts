@@ -10,6 +10,7 @@ import { fromSessionUser, type RequestContext } from "@/lib/context/request-cont
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { addNote } from "@/lib/cases/add-note";
 import { createCase } from "@/lib/cases/create-case";
+import { addItemInput, createCaseInput, noteInput } from "@/lib/cases/types";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { commands } from "@/lib/cli/registry";
@@ -83,12 +84,19 @@ beforeAll(async () => {
     [sessionId],
   );
   eventId = e.rows[0].id;
-  const c = await createCase({ ctx: analyst, input: { title: "Admin policy attached from a new IP", severity: "high" } });
+  const c = await createCase({
+    ctx: analyst,
+    input: createCaseInput.parse({ title: "Admin policy attached from a new IP", severity: "high" }),
+  });
   caseId = c.id;
   caseNumber = c.number;
-  await addCaseItem({ ctx: analyst, caseId, input: { itemType: "session", refId: sessionId, annotation: "the escalation" } });
-  await addCaseItem({ ctx: analyst, caseId, input: { itemType: "event", refId: eventId } });
-  await addNote({ ctx: analyst, caseId, input: { body: "Started from the AttachUserPolicy alert." } });
+  await addCaseItem({
+    ctx: analyst,
+    caseId,
+    input: addItemInput.parse({ itemType: "session", refId: sessionId, annotation: "the escalation" }),
+  });
+  await addCaseItem({ ctx: analyst, caseId, input: addItemInput.parse({ itemType: "event", refId: eventId }) });
+  await addNote({ ctx: analyst, caseId, input: noteInput.parse({ body: "Started from the AttachUserPolicy alert." }) });
 
   const zipPath = path.join(tmp, "export.zip");
   result = await exportCase({ ctx, caseId, output: fs.createWriteStream(zipPath) });
@@ -298,7 +306,7 @@ describe("exportCase", () => {
 
   it("exports an empty case as a valid package with no records", async () => {
     const analyst = await db().user.findFirstOrThrow({ where: { email: "ana@example.test" } });
-    const c = await createCase({ ctx: fromSessionUser(analyst), input: { title: "Nothing cited yet" } });
+    const c = await createCase({ ctx: fromSessionUser(analyst), input: createCaseInput.parse({ title: "Nothing cited yet" }) });
     const zip = path.join(tmp, "empty.zip");
     const r = await exportCase({ ctx, caseId: c.id, output: fs.createWriteStream(zip) });
     expect(r).toMatchObject({ events: 0, rawRecords: 0, sessions: 0 });

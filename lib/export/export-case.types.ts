@@ -1,3 +1,4 @@
 import { caseIdParams } from "@/lib/cases/get-case.types";
 
-export const exportCaseContract = { params: caseIdParams };
+// GET /api/v1/cases/{id}/export: the case's evidence package, streamed as a zip (docs/evidence-package.md).
+export const exportCaseContract = { params: caseIdParams, download: ["application/zip"] } as const;

@@ -16,6 +16,7 @@ import { toEventRow } from "@/lib/events/schema";
 import { ensureSource } from "./sources";
 import { actorUserId, DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bulk-insert";
+import type { IngestProgress, IngestResult } from "./ingest-stream.types";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
 // append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
@@ -27,23 +28,7 @@ import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bu
 // connection, overlapping the next chunk's ledger append. If the process dies between the two, the re-run finds
 // those records as duplicates without events and writes the missing events then.
 
-export type IngestProgress = {
-  batchId: string;
-  bytesRead: number;
-  byteSize: number | null;
-  read: number;
-  stored: number;
-  duplicate: number;
-  quarantined: number;
-};
-
-export type IngestResult = IngestProgress & {
-  sourceId: string;
-  platform: string;
-  fileName: string;
-  status: "completed" | "failed";
-  error: string | null;
-};
+export type { IngestProgress, IngestResult } from "./ingest-stream.types";
 
 export type IngestStreamInput = {
   input: Readable;

@@ -1,24 +1,7 @@
 import { db } from "@/lib/db";
+import type { BatchDto } from "./list-batches.types";
 
-export type BatchDto = {
-  id: string;
-  fileName: string;
-  platform: string;
-  sourceName: string;
-  format: string | null;
-  via: string;
-  status: string;
-  byteSize: number | null;
-  bytesRead: number;
-  read: number;
-  stored: number;
-  duplicate: number;
-  quarantined: number;
-  resolvedLater: number;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-};
+export type { BatchDto } from "./list-batches.types";
 
 export async function listBatches({ limit = 100 }: { limit?: number } = {}): Promise<BatchDto[]> {
   const rows = await db().ingestBatch.findMany({

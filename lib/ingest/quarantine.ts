@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { db } from "@/lib/db";
 import { withTransaction } from "@/lib/db/transaction";
 import { auditRow } from "@/lib/audit/record-audit";
@@ -12,26 +11,9 @@ import { getSource } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
 import { EventCopyBuffer } from "./bulk-insert";
+import type { QuarantineFilter, QuarantinedDto, ReprocessResult } from "./quarantine.types";
 
-export const quarantineFilter = z.object({
-  batchId: z.uuid().optional(),
-  sourceId: z.uuid().optional(),
-  includeResolved: z.coerce.boolean().optional(),
-});
-export type QuarantineFilter = z.infer<typeof quarantineFilter>;
-
-export type QuarantinedDto = {
-  id: string;
-  batchId: string | null;
-  fileName: string;
-  position: number;
-  reason: string;
-  preview: string;
-  size: number;
-  createdAt: string;
-  reprocessedAt: string | null;
-  resolvedRawRecordId: string | null;
-};
+export type { QuarantineFilter, QuarantinedDto, ReprocessResult } from "./quarantine.types";
 
 function where(f: QuarantineFilter) {
   return {
@@ -87,8 +69,6 @@ export async function* exportQuarantine({ filter }: { filter: QuarantineFilter }
     after = rows[rows.length - 1].id;
   }
 }
-
-export type ReprocessResult = { attempted: number; resolved: number; stillQuarantined: number };
 
 /** Runs the current parsers over quarantined records again (after a parser fix). Resolved records enter the
  *  ledger and the events like any other; the rest keep (an updated) reason. */

@@ -1,6 +1,7 @@
 import { loadOrCreateSigningKey } from "./signing-key";
+import type { PublicKeyInfo } from "./public-key.types";
 
-export type PublicKeyInfo = { algorithm: "Ed25519"; publicKeyPem: string; fingerprint: string };
+export type { PublicKeyInfo } from "./public-key.types";
 
 /** The public half of the checkpoint signing key, as shown in Settings and served at /api/v1/ledger/public-key. */
 export async function getPublicKey(_: Record<string, never> = {}): Promise<PublicKeyInfo> {

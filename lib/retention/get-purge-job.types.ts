@@ -1,3 +1,5 @@
 import { z } from "zod";
+import { purgeJobView } from "./types";
 
-export const getPurgeJobContract = { params: z.object({ id: z.guid({ message: "not a job id" }) }) };
+// GET /api/v1/retention/jobs/{id}: a purge job's status, progress and result.
+export const getPurgeJobContract = { params: z.object({ id: z.guid({ message: "not a job id" }) }), response: purgeJobView };

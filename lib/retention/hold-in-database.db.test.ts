@@ -4,10 +4,12 @@ import { db, pool } from "@/lib/db";
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { removeCaseItem } from "@/lib/cases/remove-case-item";
 import { updateItemAnnotation } from "@/lib/cases/update-item-annotation";
+import { annotationInput } from "@/lib/cases/types";
 import { placeHold } from "./place-hold";
 import { purgeExpired } from "./purge-expired";
 import { releaseHold } from "./release-hold";
 import { setRetentionPolicy } from "./set-retention-policy";
+import { placeHoldInput, releaseHoldInput, retentionDaysInput } from "./types";
 import { expectAppError, seedCorrelated, seedUser, type SeededUser } from "@/test/factories";
 
 // Legal holds enforced by the database itself, not only by the purge job: a connection with the app's own
@@ -68,8 +70,8 @@ beforeAll(async () => {
   sessionItemId = (await db().caseItem.create({ data: { caseId, itemType: "session", refId: sessionId, addedById: admin.id } })).id;
   await db().caseItem.create({ data: { caseId, itemType: "event", refId: eventId, addedById: admin.id } });
   await db().caseItem.create({ data: { caseId, itemType: "identity", refId: identityId.toUpperCase(), addedById: admin.id } });
-  caseHoldId = (await placeHold({ ctx: admin.ctx, input: { caseId, reason: "Litigation: matter 7" } })).id;
-  await placeHold({ ctx: admin.ctx, input: { sourceId: github, reason: "Regulator request R-9" } });
+  caseHoldId = (await placeHold({ ctx: admin.ctx, input: placeHoldInput.parse({ caseId, reason: "Litigation: matter 7" }) })).id;
+  await placeHold({ ctx: admin.ctx, input: placeHoldInput.parse({ sourceId: github, reason: "Regulator request R-9" }) });
 
   heldBySession = await ids(`SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sessionId" = $1`, [sessionId]);
   heldByEvent = await ids(`SELECT "rawRecordId"::text AS id FROM event WHERE id = $1`, [eventId]);
@@ -132,17 +134,22 @@ describe("a legal hold enforced by the database", () => {
     await expectAppError(removeCaseItem({ ctx: admin.ctx, caseId, itemId: sessionItemId }), "CONFLICT", /legal hold/);
     await expect(app.query(`DELETE FROM case_item WHERE "caseId" = $1`, [caseId])).rejects.toMatchObject({ code: "42501" });
     await expect(app.query(`UPDATE case_item SET "refId" = 'x' WHERE id = $1`, [sessionItemId])).rejects.toMatchObject({ code: "42501" });
-    await updateItemAnnotation({ ctx: admin.ctx, caseId, itemId: sessionItemId, input: { annotation: "the session the matter is about" } });
+    await updateItemAnnotation({
+      ctx: admin.ctx,
+      caseId,
+      itemId: sessionItemId,
+      input: annotationInput.parse({ annotation: "the session the matter is about" }),
+    });
     expect(await db().caseItem.count({ where: { caseId } })).toBe(3);
   });
 
   it("the purge job skips held records; after a release they go, and the item can leave the case", async () => {
     const okta = sources.get("okta")!;
-    await setRetentionPolicy({ ctx: admin.ctx, sourceId: okta, input: { days: 30 } });
+    await setRetentionPolicy({ ctx: admin.ctx, sourceId: okta, input: retentionDaysInput.parse({ days: 30 }) });
     const first = await purgeExpired({ ctx: admin.ctx, now: NOW });
     expect(first.held).toBe(heldBySession.length);
     expect(await purgedCount(heldBySession)).toBe(0);
-    await releaseHold({ ctx: admin.ctx, holdId: caseHoldId, input: { reason: "Matter 7 settled" } });
+    await releaseHold({ ctx: admin.ctx, holdId: caseHoldId, input: releaseHoldInput.parse({ reason: "Matter 7 settled" }) });
     const second = await purgeExpired({ ctx: admin.ctx, now: NOW });
     expect([second.purged, second.held]).toEqual([heldBySession.length, 0]);
     await expect(app.query(`UPDATE legal_hold SET "releaseReason" = 'rewritten' WHERE id = $1`, [caseHoldId])).rejects.toMatchObject({
@@ -155,7 +162,7 @@ describe("a legal hold enforced by the database", () => {
 describe("the purge in the ledger", () => {
   it("records who purged, when, and under which policy; the entry is in the ledger after the flush", async () => {
     const cloudtrail = sources.get("aws-cloudtrail")!;
-    await setRetentionPolicy({ ctx: admin.ctx, sourceId: cloudtrail, input: { days: 45 } });
+    await setRetentionPolicy({ ctx: admin.ctx, sourceId: cloudtrail, input: retentionDaysInput.parse({ days: 45 }) });
     const policy = await db().retentionPolicy.findUniqueOrThrow({ where: { sourceId: cloudtrail } });
     const result = await purgeExpired({ ctx: admin.ctx, now: NOW });
     expect(result.purged).toBeGreaterThan(0);

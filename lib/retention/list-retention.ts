@@ -3,20 +3,9 @@ import { platformCapability } from "@/lib/coverage/platform-capabilities";
 import { AUDIT_PLATFORM } from "@/lib/audit/flush-audit-to-ledger";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
-export type SourceRetention = {
-  sourceId: string;
-  name: string;
-  platform: string;
-  /** Our retention in days; null keeps raw payloads forever. */
-  days: number | null;
-  /** How long the vendor itself keeps these logs (null: unknown), for orientation. */
-  vendorDays: number | null;
-  vendorNote: string | null;
-  rawRecords: number;
-  purged: number;
-  oldestReceivedAt: string | null;
-  isAuditTrail: boolean;
-};
+import type { SourceRetention } from "./types";
+
+export type { SourceRetention } from "./types";
 
 // One row per source with its policy and how many raw records it holds and has purged (counted in SQL).
 export async function listRetention(): Promise<SourceRetention[]> {

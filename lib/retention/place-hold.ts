@@ -3,13 +3,18 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { recordCaseActivity } from "@/lib/cases/case-activity";
 import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
-import { PURGE_LOCK, placeHoldInput, type HoldScope } from "./types";
+import { PURGE_LOCK, type HoldScope, type PlaceHoldInput } from "./types";
 
 // A legal hold on a case's evidence or on a source over a time range. The hold, its audit entry and (for a case)
 // the case history entry commit together. It waits for a running purge to finish (PURGE_LOCK), so nothing it
-// covers is purged once it is placed.
-export async function placeHold({ ctx, input }: { ctx: RequestContext; input: unknown }) {
-  const v = placeHoldInput.parse(input);
+// covers is purged once it is placed. `input` is parsed by placeHoldInput (the route contract, or the caller).
+export async function placeHold({
+  ctx,
+  input: v,
+}: {
+  ctx: RequestContext;
+  input: PlaceHoldInput;
+}): Promise<{ id: string; scope: HoldScope }> {
   return db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PURGE_LOCK}::bigint)`;

@@ -1,3 +1,4 @@
-import { placeHoldInput } from "./types";
+import { placedHold, placeHoldInput } from "./types";
 
-export const placeHoldContract = { body: placeHoldInput };
+// POST /api/v1/holds: 201 with the hold's id and scope.
+export const placeHoldContract = { body: placeHoldInput, response: placedHold, created: true } as const;

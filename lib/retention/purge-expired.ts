@@ -6,7 +6,7 @@ import { auditRow } from "@/lib/audit/record-audit";
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { AppError } from "@/lib/errors";
 import { actorUserId, type RequestContext } from "@/lib/context/request-context";
-import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeResult, type PurgeSourceResult } from "./types";
+import { PURGE_LOCK, RETENTION_JOB_TYPE, type PurgeJobView, type PurgeResult, type PurgeSourceResult } from "./types";
 
 // The retention purge. For every source with a policy, a raw record expires when its age passes the policy's
 // days. Age counts from the record's newest event time (retention is about when things happened; a backfill
@@ -161,15 +161,7 @@ export async function purgeExpired({ ctx, now = new Date(), jobId, chunkSize = C
   }
 }
 
-export type PurgeJobView = {
-  id: string;
-  status: string;
-  progress: number;
-  message: string | null;
-  result: PurgeResult | null;
-  createdAt: string;
-  finishedAt: string | null;
-};
+export type { PurgeJobView } from "./types";
 
 /** A purge job as the Retention page polls it. */
 export async function getPurgeJob({ id }: { id: string }): Promise<PurgeJobView | null> {

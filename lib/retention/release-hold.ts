@@ -3,11 +3,19 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { recordCaseActivity } from "@/lib/cases/case-activity";
 import { actorUserId, type RequestContext } from "@/lib/context/request-context";
-import { releaseHoldInput, type HoldScope } from "./types";
+import type { HoldScope, ReleaseHoldInput } from "./types";
 
 // Releasing a hold needs a reason too; the hold row stays (released by/at/why), so the list keeps its history.
-export async function releaseHold({ ctx, holdId, input }: { ctx: RequestContext; holdId: string; input: unknown }) {
-  const { reason } = releaseHoldInput.parse(input);
+// `input` is parsed by releaseHoldInput (the route contract, or the caller).
+export async function releaseHold({
+  ctx,
+  holdId,
+  input: { reason },
+}: {
+  ctx: RequestContext;
+  holdId: string;
+  input: ReleaseHoldInput;
+}): Promise<{ id: string; released: true }> {
   return db().$transaction(async (tx) => {
     const hold = await tx.legalHold.findUnique({ where: { id: holdId } });
     if (!hold) throw new AppError("NOT_FOUND", "There is no such legal hold.");
@@ -44,6 +52,6 @@ export async function releaseHold({ ctx, holdId, input }: { ctx: RequestContext;
         audit: false,
       });
     }
-    return { id: holdId, released: true };
+    return { id: holdId, released: true as const };
   });
 }

@@ -1,4 +1,8 @@
 import { z } from "zod";
-import { releaseHoldInput } from "./types";
+import { releasedHold, releaseHoldInput } from "./types";
 
-export const releaseHoldContract = { params: z.object({ id: z.guid({ message: "not a hold id" }) }), body: releaseHoldInput };
+export const releaseHoldContract = {
+  params: z.object({ id: z.guid({ message: "not a hold id" }) }),
+  body: releaseHoldInput,
+  response: releasedHold,
+};

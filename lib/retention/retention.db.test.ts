@@ -9,6 +9,7 @@ import { placeHold } from "./place-hold";
 import { purgeExpired } from "./purge-expired";
 import { releaseHold } from "./release-hold";
 import { setRetentionPolicy } from "./set-retention-policy";
+import { placeHoldInput, releaseHoldInput, retentionDaysInput } from "./types";
 
 import { seedCorrelated, seedUser } from "@/test/factories";
 import { asOwner } from "@/test/owner-db";
@@ -60,9 +61,9 @@ beforeAll(async () => {
 
 describe("retention policies", () => {
   it("sets, changes and removes a policy, auditing before and after, and refuses days < 1", async () => {
-    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 10 } });
-    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: null } });
-    await expect(setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 0 } })).rejects.toThrow();
+    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: retentionDaysInput.parse({ days: 10 }) });
+    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: retentionDaysInput.parse({ days: null }) });
+    expect(retentionDaysInput.safeParse({ days: 0 }).success).toBe(false);
     const audit = await db().auditLog.findMany({
       where: { action: "retention.policy_changed", resourceId: cloudtrail },
       orderBy: { id: "asc" },
@@ -78,8 +79,8 @@ describe("retention policies", () => {
 
 describe("purge and legal hold", () => {
   it("purges expired records, keeps held ones, and the ledger still verifies; a released hold's records go next time", async () => {
-    await setRetentionPolicy({ ctx: admin, sourceId: okta, input: { days: 30 } });
-    await setRetentionPolicy({ ctx: admin, sourceId: github, input: { days: 30 } });
+    await setRetentionPolicy({ ctx: admin, sourceId: okta, input: retentionDaysInput.parse({ days: 30 }) });
+    await setRetentionPolicy({ ctx: admin, sourceId: github, input: retentionDaysInput.parse({ days: 30 }) });
 
     // Source hold on github: the middle third of its events' time span.
     const span = (
@@ -89,9 +90,12 @@ describe("purge and legal hold", () => {
     const rangeStart = new Date(span.lo.getTime() + third);
     const rangeEnd = new Date(span.lo.getTime() + 2 * third);
 
-    await expect(placeHold({ ctx: admin, input: { caseId, reason: "no" } })).rejects.toThrow(/at least 5 characters/);
-    const caseHold = await placeHold({ ctx: admin, input: { caseId, reason: "Litigation: matter 42" } });
-    const sourceHold = await placeHold({ ctx: admin, input: { sourceId: github, rangeStart, rangeEnd, reason: "Regulator request R-7" } });
+    expect(() => placeHoldInput.parse({ caseId, reason: "no" })).toThrow(/at least 5 characters/);
+    const caseHold = await placeHold({ ctx: admin, input: placeHoldInput.parse({ caseId, reason: "Litigation: matter 42" }) });
+    const sourceHold = await placeHold({
+      ctx: admin,
+      input: placeHoldInput.parse({ sourceId: github, rangeStart, rangeEnd, reason: "Regulator request R-7" }),
+    });
 
     const heldBySession = await ids(`SELECT DISTINCT "rawRecordId"::text AS id FROM event WHERE "sessionId" = $1`, [heldSessionId]);
     const heldByRange = await ids(
@@ -132,8 +136,8 @@ describe("purge and legal hold", () => {
     expect(audit.details).toMatchObject({ purged: expectedPurged.size, held: expectedHeld });
 
     // A policy that has not expired anything purges nothing: a 2000-day policy on github at NOW.
-    await setRetentionPolicy({ ctx: admin, sourceId: github, input: { days: 2000 } });
-    await releaseHold({ ctx: admin, holdId: caseHold.id, input: { reason: "Matter 42 settled" } });
+    await setRetentionPolicy({ ctx: admin, sourceId: github, input: retentionDaysInput.parse({ days: 2000 }) });
+    await releaseHold({ ctx: admin, holdId: caseHold.id, input: releaseHoldInput.parse({ reason: "Matter 42 settled" }) });
     const second = await purgeExpired({ ctx: admin, now: NOW });
     // Only the okta records the case held are purged now; github's range stays held and is within 2000 days anyway.
     const oktaHeld = [...heldBySession].filter((id) => !heldByRange.has(id));
@@ -154,7 +158,9 @@ describe("purge and legal hold", () => {
       ["hold.placed", "Regulator request R-7"],
       ["hold.released", "Matter 42 settled"],
     ]);
-    await expect(releaseHold({ ctx: admin, holdId: caseHold.id, input: { reason: "again, twice" } })).rejects.toThrow(/already released/);
+    await expect(
+      releaseHold({ ctx: admin, holdId: caseHold.id, input: releaseHoldInput.parse({ reason: "again, twice" }) }),
+    ).rejects.toThrow(/already released/);
 
     const rows = await listRetention();
     // okta's only hold was released: every okta record is purged now.
@@ -167,7 +173,7 @@ describe("purge and legal hold", () => {
 describe("the purge and its audit entry", () => {
   it("commit together: a purge that fails before or after writing its audit entry leaves neither", async () => {
     // cloudtrail has been kept so far: a 30-day policy expires its records.
-    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: { days: 30 } });
+    await setRetentionPolicy({ ctx: admin, sourceId: cloudtrail, input: retentionDaysInput.parse({ days: 30 }) });
     const purgedIn = async (ids: Map<string, boolean>) => new Map([...(await payloadState())].filter(([id]) => ids.has(id)));
     const before = await payloadState();
     const purgeAudits = async () => (await pool().query(`SELECT 1 FROM audit_log WHERE action = 'retention.purged'`)).rowCount;

@@ -41,24 +41,73 @@ export const retentionDaysInput = z
   })
   .strict();
 
-export type HoldScope =
-  { caseId: string; caseNumber?: number | null } | { sourceId: string; rangeStart: string | null; rangeEnd: string | null };
+export type PlaceHoldInput = z.output<typeof placeHoldInput>;
+export type ReleaseHoldInput = z.output<typeof releaseHoldInput>;
+export type RetentionDaysInput = z.output<typeof retentionDaysInput>;
 
-export type HoldView = {
-  id: string;
-  scope: HoldScope;
+// What the retention routes answer, as zod schemas with their types inferred from them (no server imports here:
+// client components import this module).
+const isoTime = z.string();
+const count = z.number().int().min(0);
+
+const holdScope = z.union([
+  z.object({ caseId: z.string(), caseNumber: z.number().int().nullable().optional() }),
+  z.object({ sourceId: z.string(), rangeStart: isoTime.nullable(), rangeEnd: isoTime.nullable() }),
+]);
+export type HoldScope = z.infer<typeof holdScope>;
+
+export const holdView = z.object({
+  id: z.string(),
+  scope: holdScope,
   /** In words: "Case #12: title" or "okta, 2026-01-01 → 2026-02-01". */
-  scopeLabel: string;
-  reason: string;
-  placedBy: string | null;
-  placedAt: string;
-  releasedBy: string | null;
-  releasedAt: string | null;
-  releaseReason: string | null;
-  active: boolean;
+  scopeLabel: z.string(),
+  reason: z.string(),
+  placedBy: z.string().nullable(),
+  placedAt: isoTime,
+  releasedBy: z.string().nullable(),
+  releasedAt: isoTime.nullable(),
+  releaseReason: z.string().nullable(),
+  active: z.boolean(),
   /** Raw records this hold covers now (active holds only; null once released). */
-  heldRecords: number | null;
-};
+  heldRecords: count.nullable(),
+});
+export type HoldView = z.infer<typeof holdView>;
 
-export type PurgeSourceResult = { sourceId: string; days: number; cutoff: string; purged: number; held: number };
-export type PurgeResult = { jobId: string; purged: number; held: number; sources: PurgeSourceResult[] };
+/** What placing a hold answers (201). */
+export const placedHold = z.object({ id: z.string(), scope: holdScope });
+/** What releasing a hold answers. */
+export const releasedHold = z.object({ id: z.string(), released: z.literal(true) });
+
+const purgeSourceResult = z.object({ sourceId: z.string(), days: z.number().int(), cutoff: isoTime, purged: count, held: count });
+export type PurgeSourceResult = z.infer<typeof purgeSourceResult>;
+const purgeResult = z.object({ jobId: z.string(), purged: count, held: count, sources: z.array(purgeSourceResult) });
+export type PurgeResult = z.infer<typeof purgeResult>;
+
+/** A purge job as the Retention page polls it (GET /api/v1/retention/jobs/{id}). */
+export const purgeJobView = z.object({
+  id: z.string(),
+  status: z.string(),
+  progress: z.number(),
+  message: z.string().nullable(),
+  result: purgeResult.nullable(),
+  createdAt: isoTime,
+  finishedAt: isoTime.nullable(),
+});
+export type PurgeJobView = z.infer<typeof purgeJobView>;
+
+/** One source's retention as the Retention page lists it. */
+export const sourceRetention = z.object({
+  sourceId: z.string(),
+  name: z.string(),
+  platform: z.string(),
+  /** Our retention in days; null keeps raw payloads forever. */
+  days: z.number().int().nullable(),
+  /** How long the vendor itself keeps these logs (null: unknown), for orientation. */
+  vendorDays: z.number().nullable(),
+  vendorNote: z.string().nullable(),
+  rawRecords: count,
+  purged: count,
+  oldestReceivedAt: isoTime.nullable(),
+  isAuditTrail: z.boolean(),
+});
+export type SourceRetention = z.infer<typeof sourceRetention>;

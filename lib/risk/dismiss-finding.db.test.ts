@@ -7,6 +7,7 @@ import { approveRiskAcceptance, dismissFinding } from "./dismiss-finding";
 import { getFinding } from "./get-finding";
 import { listExceptions } from "./list-exceptions";
 import { listFindings } from "./list-findings";
+import { dismissFindingInput, findingReasonInput } from "./types";
 
 // Dismissal types on crafted findings: a risk acceptance needs an expiry and a second person's approval, is listed as
 // an exception and never counts as evidence; a false positive leaves the population the compliance status counts.
@@ -40,14 +41,23 @@ describe("dismissal types", () => {
   it("a risk acceptance needs an expiry in the future and within a year", async () => {
     const { findingId: id } = await unapprovedAction();
     const { ctx } = await seedUser("compliance");
-    await expect(dismissFinding({ ctx, id, input: { type: "risk_accepted", reason: "Accepted for Q1" } })).rejects.toThrow(/expires/);
+    // The route contract refuses a risk acceptance without an expiry; dismissFinding checks the date against now.
+    expect(() => dismissFindingInput.parse({ type: "risk_accepted", reason: "Accepted for Q1" })).toThrow(/expires/);
     await expectAppError(
-      dismissFinding({ ctx, id, input: { type: "risk_accepted", reason: "Accepted for Q1", expiresAt: inDays(-1) } }),
+      dismissFinding({
+        ctx,
+        id,
+        input: dismissFindingInput.parse({ type: "risk_accepted", reason: "Accepted for Q1", expiresAt: inDays(-1) }),
+      }),
       "VALIDATION",
       /in the future/,
     );
     await expectAppError(
-      dismissFinding({ ctx, id, input: { type: "risk_accepted", reason: "Accepted for Q1", expiresAt: inDays(400) } }),
+      dismissFinding({
+        ctx,
+        id,
+        input: dismissFindingInput.parse({ type: "risk_accepted", reason: "Accepted for Q1", expiresAt: inDays(400) }),
+      }),
       "VALIDATION",
       /at most 366 days/,
     );
@@ -63,7 +73,11 @@ describe("dismissal types", () => {
     await dismissFinding({
       ctx: cm.ctx,
       id,
-      input: { type: "risk_accepted", reason: "Break-glass account, compensating review", expiresAt: inDays(30) },
+      input: dismissFindingInput.parse({
+        type: "risk_accepted",
+        reason: "Break-glass account, compensating review",
+        expiresAt: inDays(30),
+      }),
     });
     let f = (await getFinding({ id }))!;
     expect(f).toMatchObject({
@@ -80,13 +94,13 @@ describe("dismissal types", () => {
 
     // The person who accepted the risk cannot approve it.
     await expectAppError(
-      approveRiskAcceptance({ ctx: cm.ctx, id, input: { reason: "Looks fine to me" } }),
+      approveRiskAcceptance({ ctx: cm.ctx, id, input: findingReasonInput.parse({ reason: "Looks fine to me" }) }),
       "FORBIDDEN",
       /cannot approve it/,
     );
-    await approveRiskAcceptance({ ctx: admin.ctx, id, input: { reason: "Reviewed the compensating control" } });
+    await approveRiskAcceptance({ ctx: admin.ctx, id, input: findingReasonInput.parse({ reason: "Reviewed the compensating control" }) });
     await expectAppError(
-      approveRiskAcceptance({ ctx: admin.ctx, id, input: { reason: "Once more please" } }),
+      approveRiskAcceptance({ ctx: admin.ctx, id, input: findingReasonInput.parse({ reason: "Once more please" }) }),
       "CONFLICT",
       /already approved/,
     );
@@ -130,7 +144,11 @@ describe("dismissal types", () => {
     let pop = (await measureEvidence()).facts["governance:approval"].population;
     expect([pop.numerator, pop.denominator]).toEqual([0, 2]);
 
-    await dismissFinding({ ctx, id: a.findingId, input: { type: "false_positive", reason: "Not a privileged action: read-only role" } });
+    await dismissFinding({
+      ctx,
+      id: a.findingId,
+      input: dismissFindingInput.parse({ type: "false_positive", reason: "Not a privileged action: read-only role" }),
+    });
     pop = (await measureEvidence()).facts["governance:approval"].population;
     expect([pop.numerator, pop.denominator]).toEqual([0, 1]);
     expect((await ruleItem("PR.AA-05")).openFindings).toBe(1);
@@ -138,7 +156,7 @@ describe("dismissal types", () => {
     await dismissFinding({
       ctx,
       id: b.findingId,
-      input: { type: "risk_accepted", reason: "Accepted for the migration", expiresAt: inDays(10) },
+      input: dismissFindingInput.parse({ type: "risk_accepted", reason: "Accepted for the migration", expiresAt: inDays(10) }),
     });
     pop = (await measureEvidence()).facts["governance:approval"].population;
     expect([pop.numerator, pop.denominator]).toEqual([0, 1]);

@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { actorUserId, DEFAULT_TENANT, requireActorUserId, type RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
-import { dismissFindingInput, findingReasonInput, MAX_RISK_ACCEPTANCE_DAYS } from "./types";
+import { MAX_RISK_ACCEPTANCE_DAYS, type DismissFindingInput, type FindingReasonInput } from "./types";
 
 const DAY = 86_400_000;
 
@@ -20,18 +20,19 @@ async function loadFinding(tx: Prisma.TransactionClient, id: string) {
 //   exception, never as evidence.
 // A dismissal covers the occurrences (event ids) it names, by default those the finding names now: a rule run that
 // finds others reopens it (run-risk-rules.ts). The finding_activity row and the audit entry commit with the change.
+// `input` is parsed by dismissFindingInput (the route contract, or the caller); the expiry is checked here, against
+// `now`, and the occurrences against the finding's own events.
 export async function dismissFinding({
   ctx,
   id,
-  input,
+  input: d,
   now = new Date(),
 }: {
   ctx: RequestContext;
   id: string;
-  input: unknown;
+  input: DismissFindingInput;
   now?: Date;
 }): Promise<{ id: string; status: "dismissed"; dismissalType: "false_positive" | "risk_accepted" }> {
-  const d = dismissFindingInput.parse(input);
   let expiresAt: Date | null = null;
   if (d.type === "risk_accepted") {
     expiresAt = d.expiresAt;
@@ -108,19 +109,18 @@ export async function dismissFinding({
 }
 
 // Approve a risk acceptance: needs a second person (never the one who dismissed it); the finding then counts as an
-// exception until its expiry.
+// exception until its expiry. `input` is parsed by findingReasonInput.
 export async function approveRiskAcceptance({
   ctx,
   id,
-  input,
+  input: { reason },
   now = new Date(),
 }: {
   ctx: RequestContext;
   id: string;
-  input: unknown;
+  input: FindingReasonInput;
   now?: Date;
 }): Promise<{ id: string; status: "dismissed"; dismissalType: "risk_accepted"; riskExpiresAt: string }> {
-  const { reason } = findingReasonInput.parse(input);
   const approver = requireActorUserId(ctx);
   const expires = await db().$transaction(async (tx) => {
     const f = await loadFinding(tx, id);
@@ -156,17 +156,17 @@ export async function approveRiskAcceptance({
   return { id, status: "dismissed", dismissalType: "risk_accepted", riskExpiresAt: expires.toISOString() };
 }
 
-// Reopen a dismissed finding, with a reason; the dismissal (type, occurrences, approval) is cleared.
+// Reopen a dismissed finding, with a reason (as findingReasonInput outputs it); the dismissal (type, occurrences,
+// approval) is cleared.
 export async function reopenFinding({
   ctx,
   id,
-  reason,
+  reason: why,
 }: {
   ctx: RequestContext;
   id: string;
-  reason: unknown;
+  reason: string;
 }): Promise<{ id: string; status: "open" }> {
-  const { reason: why } = findingReasonInput.parse({ reason });
   const actorId = actorUserId(ctx);
   await db().$transaction(async (tx) => {
     const f = await loadFinding(tx, id);

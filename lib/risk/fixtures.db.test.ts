@@ -4,17 +4,11 @@ import { pool } from "@/lib/db";
 import { runCorrelation } from "@/lib/correlation/run-correlation";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { runRiskRules, type RiskRunCounts } from "./run-risk-rules";
-import { ingestFixture } from "@/test/factories";
+import { CROSS_PLATFORM_FIXTURES, ingestFixture } from "@/test/factories";
 
 // The rules over real fixture exports, as the app runs them after a correlation: the rules' SQL must hold on what
 // the sources really emit, and a re-correlation must not trip over findings that cite sessions.
-const FILES: [string, string][] = [
-  ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
-  ["okta", "okta-system-log-page.json"],
-  ["github", "audit-log-stream.jsonl"],
-  ["entra", "graph-signins-page.json"],
-  ["entra", "m365-unified-audit-log.json"],
-];
+const FILES = CROSS_PLATFORM_FIXTURES;
 
 let first: RiskRunCounts;
 

@@ -2,7 +2,7 @@ import { pool } from "@/lib/db";
 import { and, raw, sql } from "@/lib/db/sql";
 import { riskRule } from "./catalog";
 import { COUNTS_AS_OPEN_SQL, dispositionSql } from "./disposition";
-import { findingsQuery, type FindingRow, type FindingsQuery, type SeverityCount } from "./types";
+import type { FindingsPage, FindingsQuery, SeverityCount } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // The findings table: filtered and sorted in SQL, one page at a time, plus the per-severity counts of the same
@@ -17,10 +17,10 @@ const ORDER: Record<string, string> = {
   status: `f.status`,
 };
 
-export async function listFindings(
-  input: FindingsQuery,
-): Promise<{ total: number; offset: number; limit: number; items: FindingRow[]; bySeverity: SeverityCount[] }> {
-  const q = findingsQuery.parse(input);
+// Filters as findingsQuery outputs them (the route and the page parse the URL with it); what is left out takes
+// the schema's default.
+export async function listFindings(input: Partial<FindingsQuery>): Promise<FindingsPage> {
+  const q = { ...input, sort: input.sort ?? "severity", dir: input.dir ?? "desc", limit: input.limit ?? 50, offset: input.offset ?? 0 };
   // The platform: the session's, else the one the evidence names, else the first proving event's.
   const platform = raw(
     `coalesce(s.platform, f.evidence::jsonb->>'platform', (SELECT e.platform FROM event e WHERE e.id = f."eventIds"[1]))`,

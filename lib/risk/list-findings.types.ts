@@ -1,3 +1,4 @@
-import { findingsQuery } from "./types";
+import { findingsPage, findingsQuery } from "./types";
 
-export const listFindingsContract = { query: findingsQuery };
+// GET /api/v1/findings
+export const listFindingsContract = { query: findingsQuery, response: findingsPage };

@@ -19,6 +19,7 @@ import { getFinding } from "./get-finding";
 import { listFindings } from "./list-findings";
 import { runRiskRules } from "./run-risk-rules";
 import { DEFAULT_RISK_SETTINGS, getRiskSettings, RISK_SETTINGS_KEY, type RiskSettings } from "./settings";
+import { dismissFindingInput } from "./types";
 
 // Each rule on a small crafted data set: one subject that should fire and one that should not, inserted straight
 // into the tables the rules read (each test starts from empty tables). The expected values are written by hand
@@ -457,7 +458,7 @@ describe("runRiskRules", () => {
     const user = await seedUser("analyst");
     await dismissFinding({
       id: agentFinding.id,
-      input: { type: "false_positive", reason: "Approved verbally, ticket CHG-1 filed late" },
+      input: dismissFindingInput.parse({ type: "false_positive", reason: "Approved verbally, ticket CHG-1 filed late" }),
       ctx: user.ctx,
     });
     await run();
@@ -491,7 +492,11 @@ describe("runRiskRules", () => {
     await run();
     const id = (await pool().query<{ id: string }>(`SELECT id FROM finding WHERE "ruleId" = 'ai-agent-without-approval'`)).rows[0].id;
     const { ctx } = await seedUser("analyst");
-    await dismissFinding({ id, input: { type: "false_positive", reason: "Sandbox agent, approved change window" }, ctx });
+    await dismissFinding({
+      id,
+      input: dismissFindingInput.parse({ type: "false_positive", reason: "Sandbox agent, approved change window" }),
+      ctx,
+    });
     expect((await getFinding({ id }))?.dismissedEventIds).toEqual([e]);
     // The same occurrences again: still dismissed.
     await run();
@@ -511,12 +516,20 @@ describe("runRiskRules", () => {
     ]);
     // Naming an event that is not one of the finding's occurrences is refused.
     await expectAppError(
-      dismissFinding({ id, input: { type: "false_positive", reason: "Only this one", eventIds: ["999999999"] }, ctx }),
+      dismissFinding({
+        id,
+        input: dismissFindingInput.parse({ type: "false_positive", reason: "Only this one", eventIds: ["999999999"] }),
+        ctx,
+      }),
       "VALIDATION",
       /not an occurrence/,
     );
     // Naming one occurrence covers only that one: the next run reopens it for the other.
-    await dismissFinding({ id, input: { type: "false_positive", reason: "Only the first one", eventIds: [e] }, ctx });
+    await dismissFinding({
+      id,
+      input: dismissFindingInput.parse({ type: "false_positive", reason: "Only the first one", eventIds: [e] }),
+      ctx,
+    });
     await run();
     expect((await getFinding({ id }))?.status).toBe("open");
   });
@@ -527,9 +540,10 @@ describe("runRiskRules", () => {
     await run();
     const id = (await pool().query<{ id: string }>(`SELECT id FROM finding`)).rows[0].id;
     const { email, ctx } = await seedUser("analyst");
-    const fp = (reason: string) => ({ type: "false_positive", reason });
-    await expect(dismissFinding({ id, input: fp("meh"), ctx })).rejects.toThrow(/at least 5 characters/);
-    await expect(dismissFinding({ id, input: { reason: "Known maintenance job" }, ctx })).rejects.toThrow(/Choose the kind of dismissal/);
+    // What the route contract refuses before dismissFinding runs.
+    expect(() => dismissFindingInput.parse({ type: "false_positive", reason: "meh" })).toThrow(/at least 5 characters/);
+    expect(() => dismissFindingInput.parse({ reason: "Known maintenance job" })).toThrow(/Choose the kind of dismissal/);
+    const fp = (reason: string) => dismissFindingInput.parse({ type: "false_positive", reason });
     await dismissFinding({ id, input: fp("Known maintenance job"), ctx });
     await expect(dismissFinding({ id, input: fp("Known maintenance job"), ctx })).rejects.toThrow(/already dismissed/);
     await reopenFinding({ id, reason: "The job was not approved after all", ctx });

@@ -4,15 +4,9 @@ import { RISK_RULES, SEVERITY_ORDER, SEVERITY_WEIGHT, type RiskSeverity } from "
 import { EVALUATORS, type RiskCandidate } from "./rules";
 import { getRiskSettings, type RiskSettings } from "./settings";
 import { COUNTS_AS_OPEN_SQL, dispositionSql } from "./disposition";
+import type { RiskRunCounts } from "./run-risk-rules.types";
 
-export type RiskRunCounts = {
-  raised: number;
-  updated: number;
-  /** Findings whose condition no longer holds (kept, marked resolved in their evidence). */
-  resolved: number;
-  byRule: Record<string, number>;
-  sessionsScored: number;
-};
+export type { RiskRunCounts } from "./run-risk-rules.types";
 
 /**
  * Evaluates every rule and upserts the findings by (tenantId, fingerprint) in one transaction.

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { pageResult } from "@/lib/list-result";
 import { RISK_RULES } from "./catalog";
-import { DISPOSITIONS, type Disposition } from "./disposition";
+import { DISPOSITIONS } from "./disposition";
 
-// Inputs and outputs of the findings queries, shared by the API routes and the pages.
+// Inputs and outputs of the findings queries, shared by the API routes, the pages and the client (no server
+// imports here). Answers are schemas, with their types inferred from them; lib functions take what the input
+// schemas output, parsed once where the input enters.
 
 export const FINDING_SORTS = ["severity", "lastSeen", "firstSeen", "rule", "status"] as const;
 
@@ -21,10 +24,11 @@ export const findingsQuery = z.object({
   limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
   offset: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).default(0)),
 });
-export type FindingsQuery = z.input<typeof findingsQuery>;
+export type FindingsQuery = z.output<typeof findingsQuery>;
 
 const reason = z.string().trim().min(5, "Give a reason of at least 5 characters.").max(2000);
 export const findingReasonInput = z.object({ reason });
+export type FindingReasonInput = z.output<typeof findingReasonInput>;
 
 /** The longest a risk acceptance may run before it must be reviewed again. */
 export const MAX_RISK_ACCEPTANCE_DAYS = 366;
@@ -48,63 +52,79 @@ export const dismissFindingInput = z.discriminatedUnion(
   ],
   { error: "Choose the kind of dismissal: false_positive (with a reason) or risk_accepted (with a reason and an expiry date)." },
 );
-export type DismissFindingInput = z.input<typeof dismissFindingInput>;
+export type DismissFindingInput = z.output<typeof dismissFindingInput>;
 
-type FindingStatus = "open" | "dismissed";
+const isoTime = z.string();
+const count = z.number().int().min(0);
+const DISMISSAL_TYPES = ["false_positive", "risk_accepted"] as const;
 
-export type FindingRow = {
-  id: string;
-  ruleId: string;
-  ruleTitle: string;
-  severity: string;
-  title: string;
-  status: FindingStatus;
+export const findingRow = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleTitle: z.string(),
+  severity: z.string(),
+  title: z.string(),
+  status: z.enum(["open", "dismissed"]),
   /** What the finding stands for now (lib/risk/disposition.ts): open, an exception, a false positive ... */
-  disposition: Disposition;
-  dismissalType: "false_positive" | "risk_accepted" | null;
+  disposition: z.enum(DISPOSITIONS),
+  dismissalType: z.enum(DISMISSAL_TYPES).nullable(),
   /** A risk acceptance's expiry. */
-  riskExpiresAt: string | null;
+  riskExpiresAt: isoTime.nullable(),
   /** Set when the rule no longer produces this finding (see run-risk-rules.ts). */
-  resolvedAt: string | null;
-  identity: { id: string; name: string; kind: string } | null;
-  sessionId: string | null;
-  platform: string | null;
-  eventCount: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-};
+  resolvedAt: isoTime.nullable(),
+  identity: z.object({ id: z.string(), name: z.string(), kind: z.string() }).nullable(),
+  sessionId: z.string().nullable(),
+  platform: z.string().nullable(),
+  eventCount: count,
+  firstSeenAt: isoTime,
+  lastSeenAt: isoTime,
+});
+export type FindingRow = z.infer<typeof findingRow>;
 
-type FindingEvent = {
-  id: string;
-  time: string;
-  platform: string;
-  activity: string;
+const findingEvent = z.object({
+  id: z.string(),
+  time: isoTime,
+  platform: z.string(),
+  activity: z.string(),
   /** The platform's own event name (CloudTrail eventName, Okta eventType...). */
-  eventName: string | null;
-  status: string | null;
-  actorName: string | null;
-  srcIp: string | null;
-  targetName: string | null;
-  privileged: boolean;
-  sessionId: string | null;
-};
+  eventName: z.string().nullable(),
+  status: z.string().nullable(),
+  actorName: z.string().nullable(),
+  srcIp: z.string().nullable(),
+  targetName: z.string().nullable(),
+  privileged: z.boolean(),
+  sessionId: z.string().nullable(),
+});
 
-type FindingActivityRow = { action: string; reason: string | null; at: string; actorEmail: string | null };
+const findingActivityRow = z.object({ action: z.string(), reason: z.string().nullable(), at: isoTime, actorEmail: z.string().nullable() });
 
-export type FindingDetail = FindingRow & {
-  evidence: Record<string, unknown>;
-  dismissedReason: string | null;
-  dismissedAt: string | null;
-  dismissedBy: string | null;
+export const findingDetail = findingRow.extend({
+  evidence: z.record(z.string(), z.unknown()),
+  dismissedReason: z.string().nullable(),
+  dismissedAt: isoTime.nullable(),
+  dismissedBy: z.string().nullable(),
   /** The occurrences (event ids) the dismissal covers. */
-  dismissedEventIds: string[];
-  riskApprovedBy: string | null;
-  riskApprovedAt: string | null;
-  events: FindingEvent[];
-  history: FindingActivityRow[];
-};
+  dismissedEventIds: z.array(z.string()),
+  riskApprovedBy: z.string().nullable(),
+  riskApprovedAt: isoTime.nullable(),
+  events: z.array(findingEvent),
+  history: z.array(findingActivityRow),
+});
+export type FindingDetail = z.infer<typeof findingDetail>;
 
-export type SeverityCount = { severity: string; open: number; dismissed: number };
+const severityCount = z.object({ severity: z.string(), open: count, dismissed: count });
+export type SeverityCount = z.infer<typeof severityCount>;
+
+/** GET /api/v1/findings: one page of findings, and the counts per severity of the same filter (for the chart). */
+export const findingsPage = pageResult(findingRow).extend({ bySeverity: z.array(severityCount) });
+export type FindingsPage = z.infer<typeof findingsPage>;
+
+/** What dismissing answers: the finding is dismissed, as which kind. */
+export const findingDismissed = z.object({ id: z.string(), status: z.literal("dismissed"), dismissalType: z.enum(DISMISSAL_TYPES) });
+/** What approving a risk acceptance answers: until when the exception runs. */
+export const riskAcceptanceApproved = findingDismissed.extend({ dismissalType: z.literal("risk_accepted"), riskExpiresAt: isoTime });
+/** What reopening answers. */
+export const findingReopened = z.object({ id: z.string(), status: z.literal("open") });
 
 /** A risk acceptance in force: listed as an exception with its expiry, never counted as evidence. */
 export type FindingException = {

@@ -1,3 +1,4 @@
-import { lineageQuery } from "./types";
+import { lineageGraph, lineageQuery } from "./types";
 
-export const getLineageContract = { query: lineageQuery };
+// GET /api/v1/lineage: the graph from one credential or identity.
+export const getLineageContract = { query: lineageQuery, response: lineageGraph };

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addCaseItem } from "@/lib/cases/add-case-item";
 import { createCase } from "@/lib/cases/create-case";
+import { addItemInput, createCaseInput } from "@/lib/cases/types";
 import { db, pool } from "@/lib/db";
 import { getLineage } from "./get-lineage";
 import type { LineageGraph } from "./types";
@@ -184,15 +185,15 @@ describe("getLineage over a built fixture", () => {
 
   it("keeps the analyst's filters in a case snapshot: the stored graph is rebuilt with them", async () => {
     const { ctx } = await seedUser("analyst", "lineage-analyst@example.test");
-    const c = await createCase({ ctx, input: { title: "Role chain" } });
+    const c = await createCase({ ctx, input: createCaseInput.parse({ title: "Role chain" }) });
     await addCaseItem({
       ctx,
       caseId: c.id,
-      input: {
+      input: addItemInput.parse({
         itemType: "lineage_snapshot",
         refId: id("alice"),
         snapshot: { root: { type: "identity", id: id("alice") }, depth: 64, limit: 5000, hide: ["action"] },
-      },
+      }),
     });
     const item = await db().caseItem.findFirstOrThrow({ where: { caseId: c.id, itemType: "lineage_snapshot" } });
     const snap = item.snapshot as unknown as LineageGraph & { rootLabel: string };

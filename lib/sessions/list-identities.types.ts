@@ -1,3 +1,4 @@
-import { identitiesQuery } from "./types";
+import { identitiesPage, identitiesQuery } from "./types";
 
-export const listIdentitiesContract = { query: identitiesQuery };
+// GET /api/v1/identities
+export const listIdentitiesContract = { query: identitiesQuery, response: identitiesPage };

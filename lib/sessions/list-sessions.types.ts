@@ -1,3 +1,4 @@
-import { sessionsQuery } from "./types";
+import { sessionsPage, sessionsQuery } from "./types";
 
-export const listSessionsContract = { query: sessionsQuery };
+// GET /api/v1/sessions: filters, sort and page in; one page of sessions with the total out.
+export const listSessionsContract = { query: sessionsQuery, response: sessionsPage };

@@ -1,3 +1,5 @@
-import { lineageRootsQuery } from "./types";
+import { limitedListResult } from "@/lib/list-result";
+import { lineageRoot, lineageRootsQuery } from "./types";
 
-export const searchLineageRootsContract = { query: lineageRootsQuery };
+// GET /api/v1/lineage/roots: the first `limit` identities and credentials matching the text (not counted).
+export const searchLineageRootsContract = { query: lineageRootsQuery, response: limitedListResult(lineageRoot) };

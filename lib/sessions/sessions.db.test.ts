@@ -11,18 +11,12 @@ import { listIdentities } from "./list-identities";
 import { listSessions } from "./list-sessions";
 import { searchLineageRoots } from "./search-lineage-roots";
 import { lineageQuery, sessionsQuery } from "./types";
-import { ingestCleanFixtures } from "@/test/factories";
+import { CROSS_PLATFORM_FIXTURES, ingestCleanFixtures } from "@/test/factories";
 
 // The Sessions / Identities / Lineage queries over real fixture exports: CloudTrail (alice's GetSessionToken ->
 // AssumeRole Admin -> AssumeRole Auditor chain), Okta, GitHub, Entra sign-ins and the M365 audit log (Maria Lopez
 // on five platforms), ingested and correlated as the app does.
-const FILES: [string, string][] = [
-  ["aws-cloudtrail", "111122223333_CloudTrail_eu-west-1_20250304T1315Z_AbCdEfGh12345678.json"],
-  ["okta", "okta-system-log-page.json"],
-  ["github", "audit-log-stream.jsonl"],
-  ["entra", "graph-signins-page.json"],
-  ["entra", "m365-unified-audit-log.json"],
-];
+const FILES = CROSS_PLATFORM_FIXTURES;
 
 let adminSessionId: string;
 

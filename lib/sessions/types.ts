@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { pageResult } from "@/lib/list-result";
 
 // The shapes the Sessions, Identities and Lineage views read (lib/sessions/*, GET /api/v1/sessions|identities|lineage).
 // Query parameter schemas live here too, so that the route handlers, the pages and the tests parse the same way.
+// Answers are zod schemas with their types inferred from them: the route contracts (<verb>-<noun>.types.ts), the
+// client's fetchers and the OpenAPI description read the same schema the lib functions are typed by. No server
+// imports here: client components import this module.
 
 export const IDENTITY_KINDS = [
   "human",
@@ -64,30 +68,41 @@ export const sessionsQuery = z
   .refine((v) => !v.from || !v.to || v.from <= v.to, { message: "from is after to", path: ["to"] });
 export type SessionsQuery = z.infer<typeof sessionsQuery>;
 
-export type IdentityRef = { id: string; kind: IdentityKind; name: string; email: string | null };
+const isoTime = z.string();
+const count = z.number().int().min(0);
 
-export type SessionListItem = {
-  id: string;
-  platform: string;
-  sessionKey: string;
-  keyType: string;
-  rule: string;
-  confidence: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-  identity: IdentityRef | null;
-  initiator: IdentityRef | null;
-  riskLevel: string | null;
-  riskScore: number;
+export const identityRef = z.object({ id: z.string(), kind: z.enum(IDENTITY_KINDS), name: z.string(), email: z.string().nullable() });
+export type IdentityRef = z.infer<typeof identityRef>;
+
+/** What the list and the session page both show of a session. */
+const sessionSummary = z.object({
+  id: z.string(),
+  platform: z.string(),
+  sessionKey: z.string(),
+  keyType: z.string(),
+  rule: z.string(),
+  confidence: z.number(),
+  startedAt: isoTime,
+  endedAt: isoTime,
+  eventCount: count,
+  srcIps: z.array(z.string()),
+  riskLevel: z.string().nullable(),
+  riskScore: z.number(),
+  identity: identityRef.nullable(),
+  initiator: identityRef.nullable(),
+});
+
+export const sessionListItem = sessionSummary.extend({
   /** The first actions of the session (platform event names), from the correlation digest. */
-  actions: string[];
-  objects: { type: string; id: string }[];
-  links: number;
-  srcIps: string[];
-};
+  actions: z.array(z.string()),
+  objects: z.array(z.object({ type: z.string(), id: z.string() })),
+  links: count,
+});
+export type SessionListItem = z.infer<typeof sessionListItem>;
 
+/** One page of a counted list (lib/list-result.ts pageResult). */
 export type Page<T> = { items: T[]; total: number; offset: number; limit: number };
+export const sessionsPage = pageResult(sessionListItem);
 
 /** GET /api/v1/sessions/{id}: which slice of the session's events to return. */
 export const sessionDetailQuery = z.object({
@@ -95,105 +110,107 @@ export const sessionDetailQuery = z.object({
   eventsLimit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
-export type ProofStatus =
-  | { status: "included"; checkpointId: string; treeSize: number; leafIndex: number; checkpointAt: string; text: string }
-  | { status: "pending"; leafIndex: number; text: string }
-  | { status: "purged"; leafIndex: number; purgedAt: string; checkpointId: string | null; text: string }
-  | { status: "missing"; text: string };
+const proofStatus = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("included"),
+    checkpointId: z.string(),
+    treeSize: count,
+    leafIndex: count,
+    checkpointAt: isoTime,
+    text: z.string(),
+  }),
+  z.object({ status: z.literal("pending"), leafIndex: count, text: z.string() }),
+  z.object({ status: z.literal("purged"), leafIndex: count, purgedAt: isoTime, checkpointId: z.string().nullable(), text: z.string() }),
+  z.object({ status: z.literal("missing"), text: z.string() }),
+]);
+export type ProofStatus = z.infer<typeof proofStatus>;
 
-export type SessionEvent = {
-  id: string;
-  time: string;
-  platform: string;
-  eventName: string;
-  activity: string;
-  status: string | null;
-  privileged: boolean;
-  actorName: string | null;
-  srcIp: string | null;
-  target: string | null;
+const sessionEvent = z.object({
+  id: z.string(),
+  time: isoTime,
+  platform: z.string(),
+  eventName: z.string(),
+  activity: z.string(),
+  status: z.string().nullable(),
+  privileged: z.boolean(),
+  actorName: z.string().nullable(),
+  srcIp: z.string().nullable(),
+  target: z.string().nullable(),
   /** The normalized event exactly as stored in event.data. */
-  normalized: unknown;
-  raw: {
-    id: string;
-    fileName: string;
+  normalized: z.unknown(),
+  raw: z.object({
+    id: z.string(),
+    fileName: z.string(),
     /** 0-based position of the record in its file (line / array element / CSV data row). */
-    position: number;
-    leafIndex: number;
+    position: count,
+    leafIndex: count,
     /** The stored payload bytes as UTF-8 text; null once retention purged it. */
-    payload: string | null;
+    payload: z.string().nullable(),
     /** The CSV header row of the record's batch, for CSV records. */
-    header: string | null;
-    receivedAt: string;
-  };
-  proof: ProofStatus;
-};
+    header: z.string().nullable(),
+    receivedAt: isoTime,
+  }),
+  proof: proofStatus,
+});
+export type SessionEvent = z.infer<typeof sessionEvent>;
 
-export type CredentialLink = {
-  id: string;
-  kind: string;
-  platform: string;
-  externalId: string;
+const credentialLink = z.object({
+  id: z.string(),
+  kind: z.string(),
+  platform: z.string(),
+  externalId: z.string(),
   /** Why this credential has its parent (the rule that proved the edge); null for the chain's root. */
-  parentRule: string | null;
-  firstSeenAt: string | null;
-  lastUsedAt: string | null;
-};
+  parentRule: z.string().nullable(),
+  firstSeenAt: isoTime.nullable(),
+  lastUsedAt: isoTime.nullable(),
+});
+export type CredentialLink = z.infer<typeof credentialLink>;
 
-export type LinkedSession = {
+const linkedSession = z.object({
   /** outgoing: this session led to the other; incoming: the other led to this one. */
-  direction: "outgoing" | "incoming";
-  kind: string;
-  rule: string;
-  matchedFields: Record<string, unknown>;
-  confidence: number;
-  session: {
-    id: string;
-    platform: string;
-    sessionKey: string;
-    startedAt: string;
-    endedAt: string;
-    eventCount: number;
-    identity: IdentityRef | null;
-  };
-};
+  direction: z.enum(["outgoing", "incoming"]),
+  kind: z.string(),
+  rule: z.string(),
+  matchedFields: z.record(z.string(), z.unknown()),
+  confidence: z.number(),
+  session: z.object({
+    id: z.string(),
+    platform: z.string(),
+    sessionKey: z.string(),
+    startedAt: isoTime,
+    endedAt: isoTime,
+    eventCount: count,
+    identity: identityRef.nullable(),
+  }),
+});
+export type LinkedSession = z.infer<typeof linkedSession>;
 
-export type TimelineEvent = { id: string; sessionId: string; time: string; platform: string; eventName: string; status: string | null };
+const timelineEvent = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  time: isoTime,
+  platform: z.string(),
+  eventName: z.string(),
+  status: z.string().nullable(),
+});
+export type TimelineEvent = z.infer<typeof timelineEvent>;
 
-export type SessionDetail = {
-  id: string;
-  platform: string;
-  sessionKey: string;
-  keyType: string;
-  rule: string;
-  confidence: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-  srcIps: string[];
-  riskLevel: string | null;
-  riskScore: number;
-  identity: IdentityRef | null;
-  initiator: IdentityRef | null;
-  initiatorRule: string | null;
+export const sessionDetail = sessionSummary.extend({
+  initiatorRule: z.string().nullable(),
   /** The four answers in plain words, each with the facts behind it. */
-  answers: {
-    initiator: string;
-    identity: string;
-    actions: string;
-    objects: string;
-  };
-  actions: { name: string; count: number; failures: number }[];
-  objectsChanged: { type: string; id: string; name: string | null }[];
+  answers: z.object({ initiator: z.string(), identity: z.string(), actions: z.string(), objects: z.string() }),
+  actions: z.array(z.object({ name: z.string(), count, failures: count })),
+  objectsChanged: z.array(z.object({ type: z.string(), id: z.string(), name: z.string().nullable() })),
   /** The session's credential and its chain up to the root (credential first, root last). */
-  credentialChain: CredentialLink[];
-  links: LinkedSession[];
-  events: SessionEvent[];
-  eventsOffset: number;
+  credentialChain: z.array(credentialLink),
+  links: z.array(linkedSession),
+  events: z.array(sessionEvent),
+  eventsOffset: count,
   /** Events of the linked sessions, for their lanes on the timeline (at most LINKED_EVENTS_LIMIT). */
-  linkedEvents: TimelineEvent[];
-  linkedEventsTruncated: boolean;
-};
+  linkedEvents: z.array(timelineEvent),
+  linkedEventsTruncated: z.boolean(),
+});
+export type SessionDetail = z.infer<typeof sessionDetail>;
 
 /** GET /api/v1/identities */
 export const identitiesQuery = z.object({
@@ -207,35 +224,48 @@ export const identitiesQuery = z.object({
 });
 export type IdentitiesQuery = z.infer<typeof identitiesQuery>;
 
-export type IdentityListItem = {
-  id: string;
-  kind: IdentityKind;
-  displayName: string;
-  primaryEmail: string | null;
-  platforms: string[];
-  aliases: number;
-  sessions: number;
-  firstSeenAt: string | null;
-  lastSeenAt: string | null;
-};
+export const identityListItem = z.object({
+  id: z.string(),
+  kind: z.enum(IDENTITY_KINDS),
+  displayName: z.string(),
+  primaryEmail: z.string().nullable(),
+  platforms: z.array(z.string()),
+  aliases: count,
+  sessions: count,
+  firstSeenAt: isoTime.nullable(),
+  lastSeenAt: isoTime.nullable(),
+});
+export type IdentityListItem = z.infer<typeof identityListItem>;
+export const identitiesPage = pageResult(identityListItem);
 
-export type IdentityDetail = IdentityListItem & {
-  owner: IdentityRef | null;
-  owned: IdentityRef[];
-  aliasList: { platform: string; aliasType: string; externalId: string; rule: string | null; evidence: Record<string, unknown> | null }[];
-  sessionsByPlatform: { platform: string; sessions: number; events: number; firstAt: string; lastAt: string }[];
+export const identityDetail = identityListItem.extend({
+  owner: identityRef.nullable(),
+  owned: z.array(identityRef),
+  aliasList: z.array(
+    z.object({
+      platform: z.string(),
+      aliasType: z.string(),
+      externalId: z.string(),
+      rule: z.string().nullable(),
+      evidence: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+  sessionsByPlatform: z.array(z.object({ platform: z.string(), sessions: count, events: count, firstAt: isoTime, lastAt: isoTime })),
   /** The most recent sessions (at most 500; `sessions` is the total). */
-  recentSessions: {
-    id: string;
-    platform: string;
-    startedAt: string;
-    endedAt: string;
-    eventCount: number;
-    actions: string[];
-    links: number;
-  }[];
-  credentials: (CredentialLink & { parentId: string | null; sessions: number })[];
-};
+  recentSessions: z.array(
+    z.object({
+      id: z.string(),
+      platform: z.string(),
+      startedAt: isoTime,
+      endedAt: isoTime,
+      eventCount: count,
+      actions: z.array(z.string()),
+      links: count,
+    }),
+  ),
+  credentials: z.array(credentialLink.extend({ parentId: z.string().nullable(), sessions: count })),
+});
+export type IdentityDetail = z.infer<typeof identityDetail>;
 
 export const LINEAGE_NODE_TYPES = ["identity", "credential", "session", "action"] as const;
 /** Hops a lineage walk may take: enough for any real refresh / delegation / role chain, bounded so a cycle-free but
@@ -264,44 +294,55 @@ export const lineageQuery = z
   });
 
 export type LineageNodeType = (typeof LINEAGE_NODE_TYPES)[number];
-export type LineageEdgeType = "holds" | "parent_of" | "used_by" | "session_of" | "linked_to" | "performed";
+const LINEAGE_EDGE_TYPES = ["holds", "parent_of", "used_by", "session_of", "linked_to", "performed"] as const;
+export type LineageEdgeType = (typeof LINEAGE_EDGE_TYPES)[number];
+const lineageRootRef = z.object({ type: z.enum(["identity", "credential"]), id: z.string() });
 
-export type LineageNode = {
-  id: string;
-  type: LineageNodeType;
-  label: string;
+const lineageNode = z.object({
+  id: z.string(),
+  type: z.enum(LINEAGE_NODE_TYPES),
+  label: z.string(),
   /** identity kind, credential kind, the session's key type, or "action" */
-  kind: string;
-  platform: string | null;
+  kind: z.string(),
+  platform: z.string().nullable(),
   /** Hops from the start node. */
-  depth: number;
-  time: string | null;
-  detail: Record<string, string | number | null>;
-};
-export type LineageEdge = { id: string; source: string; target: string; type: LineageEdgeType; rule: string; confidence: number };
-export type LineageGraph = {
-  root: { type: "identity" | "credential"; id: string };
-  nodes: LineageNode[];
-  edges: LineageEdge[];
-  depth: number;
-  limit: number;
+  depth: count,
+  time: isoTime.nullable(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+export type LineageNode = z.infer<typeof lineageNode>;
+const lineageEdge = z.object({
+  id: z.string(),
+  source: z.string(),
+  target: z.string(),
+  type: z.enum(LINEAGE_EDGE_TYPES),
+  rule: z.string(),
+  confidence: z.number(),
+});
+export type LineageEdge = z.infer<typeof lineageEdge>;
+export const lineageGraph = z.object({
+  root: lineageRootRef,
+  nodes: z.array(lineageNode),
+  edges: z.array(lineageEdge),
+  depth: count,
+  limit: count,
   /** Node types left out (the analyst's filters). */
-  hide: LineageNodeType[];
+  hide: z.array(z.enum(LINEAGE_NODE_TYPES)),
   /** True when the node limit stopped the walk; nodes past it are not shown. */
-  truncated: boolean;
+  truncated: z.boolean(),
   /** Nodes on the last hop that were not expanded (the graph may continue past `depth`). */
-  unexpanded: number;
-};
+  unexpanded: count,
+});
+export type LineageGraph = z.infer<typeof lineageGraph>;
 
 export const lineageRootsQuery = z.object({
   q: z.string().trim().min(1).max(200),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
-export type LineageRoot = {
-  type: "identity" | "credential";
-  id: string;
-  label: string;
-  kind: string;
-  platform: string | null;
-  detail: string | null;
-};
+export const lineageRoot = lineageRootRef.extend({
+  label: z.string(),
+  kind: z.string(),
+  platform: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type LineageRoot = z.infer<typeof lineageRoot>;

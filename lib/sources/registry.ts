@@ -13,6 +13,7 @@ import { salesforce } from "./salesforce";
 import { googleWorkspace } from "./google-workspace";
 import { slack } from "./slack";
 import type { DetectProbe, Source } from "./types";
+import type { PlatformInfo } from "./describe-platforms.types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
 // exports a Source built with defineSource).
@@ -36,7 +37,7 @@ export const SOURCES: readonly Source[] = [
 /** Minimum detection score: below it a file is "unknown format". */
 const DETECT_THRESHOLD = 0.5;
 
-export type PlatformInfo = { id: string; label: string; formats: string[] };
+export type { PlatformInfo } from "./describe-platforms.types";
 export type Detection = { platform: string; source: Source; score: number };
 
 export function getSource(platform: string): Source | null {

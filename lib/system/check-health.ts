@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
+import type { Health } from "./check-health.types";
 
-export type Health = { status: "ok" | "degraded"; database: "ok" | "unreachable"; time: string };
+export type { Health } from "./check-health.types";
 
 export async function checkHealth(_: Record<string, never> = {}): Promise<Health> {
   let database: Health["database"] = "ok";

@@ -3,6 +3,8 @@ import { testContext } from "@/lib/context/testing";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { createUser } from "@/lib/users/create-user";
+import { createUserInput } from "@/lib/users/create-user.types";
+import { createApiTokenInput } from "./api-tokens.types";
 import { authenticatePushToken, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens";
 import { hashToken } from "./token-format";
 
@@ -10,7 +12,7 @@ const platforms = ["okta", "github"];
 
 async function admin() {
   const u = await createUser({
-    input: { email: `admin-${crypto.randomUUID()}@example.test`, role: "admin", password: "admin password 1" },
+    input: createUserInput.parse({ email: `admin-${crypto.randomUUID()}@example.test`, role: "admin", password: "admin password 1" }),
     ctx: testContext(),
   });
   return testContext({ id: u.id, email: u.email, role: u.role });
@@ -19,7 +21,11 @@ async function admin() {
 describe("push API tokens", () => {
   it("are shown once, stored only as a hash, scoped to one source, and authenticate until revoked", async () => {
     const ctx = await admin();
-    const { token, apiToken } = await createApiToken({ input: { name: "okta stream", platform: "okta" }, ctx, knownPlatforms: platforms });
+    const { token, apiToken } = await createApiToken({
+      input: createApiTokenInput.parse({ name: "okta stream", platform: "okta" }),
+      ctx,
+      knownPlatforms: platforms,
+    });
     expect(token).toMatch(/^sp_push_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     const row = await db().apiToken.findUniqueOrThrow({ where: { id: apiToken.id } });
     expect(row.tokenHash).toBe(hashToken(token));
@@ -45,7 +51,7 @@ describe("push API tokens", () => {
       /Unknown API token/,
     );
     const { token, apiToken } = await createApiToken({
-      input: { name: "gh", platform: "github", expiresInDays: 1 },
+      input: createApiTokenInput.parse({ name: "gh", platform: "github", expiresInDays: 1 }),
       ctx,
       knownPlatforms: platforms,
     });
@@ -58,12 +64,20 @@ describe("push API tokens", () => {
 
   it("refuse an unknown platform and a source of another platform", async () => {
     const ctx = await admin();
-    await expect(createApiToken({ input: { name: "x", platform: "myspace" }, ctx, knownPlatforms: platforms })).rejects.toThrow(
-      /Unknown platform/,
-    );
-    await createApiToken({ input: { name: "a", platform: "okta", sourceName: "okta-eu" }, ctx, knownPlatforms: platforms });
     await expect(
-      createApiToken({ input: { name: "b", platform: "github", sourceName: "okta-eu" }, ctx, knownPlatforms: platforms }),
+      createApiToken({ input: createApiTokenInput.parse({ name: "x", platform: "myspace" }), ctx, knownPlatforms: platforms }),
+    ).rejects.toThrow(/Unknown platform/);
+    await createApiToken({
+      input: createApiTokenInput.parse({ name: "a", platform: "okta", sourceName: "okta-eu" }),
+      ctx,
+      knownPlatforms: platforms,
+    });
+    await expect(
+      createApiToken({
+        input: createApiTokenInput.parse({ name: "b", platform: "github", sourceName: "okta-eu" }),
+        ctx,
+        knownPlatforms: platforms,
+      }),
     ).rejects.toThrow(/delivers okta, not github/);
   });
 });

@@ -1,30 +1,15 @@
-import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { ROLES } from "@/lib/auth/permissions";
 import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { actorUserId, type RequestContext } from "@/lib/context/request-context";
-import { toUserDto, type UserDto } from "./user-dto";
+import type { UserDto } from "./types";
+import type { UpdateUserInput } from "./update-user.types";
+import { toUserDto } from "./user-dto";
 
-export const updateUserInput = z
-  .object({
-    role: z.enum(ROLES).optional(),
-    disabled: z.boolean().optional(),
-    name: z.string().trim().max(200).nullable().optional(),
-    password: z
-      .string()
-      .superRefine((p, ctx) => {
-        const problem = passwordProblem(p);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      })
-      .optional(),
-  })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Nothing to change." });
-export type UpdateUserInput = z.input<typeof updateUserInput>;
-
-export async function updateUser({ ctx, id, input }: { ctx: RequestContext; id: string; input: UpdateUserInput }): Promise<UserDto> {
-  const data = updateUserInput.parse(input);
+// `input` is parsed by updateUserInput (the route contract, or the caller). At least one active administrator
+// remains, and nobody removes their own administrator access.
+export async function updateUser({ ctx, id, input: data }: { ctx: RequestContext; id: string; input: UpdateUserInput }): Promise<UserDto> {
   return db().$transaction(async (tx) => {
     // Lock the admin rows so two concurrent demotions cannot leave the system without an active admin.
     await tx.$queryRaw`SELECT id FROM "app_user" WHERE role = 'admin' FOR UPDATE`;

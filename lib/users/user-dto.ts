@@ -1,17 +1,7 @@
 import type { User } from "@/lib/generated/prisma/client";
-import type { Role } from "@/lib/auth/permissions";
+import type { UserDto } from "./types";
 
-// What the API and UI may see of a user: never the password hash.
-export type UserDto = {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  authProvider: string;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-};
+export type { UserDto } from "./types";
 
 export function toUserDto(u: User): UserDto {
   return {

@@ -114,6 +114,7 @@ export async function run(args: string[]) {
   const { closeDb, db: prisma, pool } = await import("../../lib/db");
   const { createCase } = await import("../../lib/cases/create-case");
   const { addCaseItem } = await import("../../lib/cases/add-case-item");
+  const { addItemInput, createCaseInput } = await import("../../lib/cases/types");
   const rss = rssSampler();
   try {
     // Setup (not timed): one Okta SSO session per `sessionSize` records (shared externalSessionId), GitHub noise.
@@ -134,9 +135,10 @@ export async function run(args: string[]) {
     const corr = await runCorrelation({ ctx: system() });
     const user = await prisma().user.create({ data: { email: BENCH_USER, role: "analyst" } });
     const ctx = fromSessionUser(user);
-    const c = await createCase({ ctx, input: { title: `Benchmark: ${n} events` } });
+    const c = await createCase({ ctx, input: createCaseInput.parse({ title: `Benchmark: ${n} events` }) });
     const sessions = await pool().query<{ id: string }>(`SELECT id FROM session WHERE platform = 'okta' ORDER BY "startedAt"`);
-    for (const s of sessions.rows) await addCaseItem({ ctx, caseId: c.id, input: { itemType: "session", refId: s.id } });
+    for (const s of sessions.rows)
+      await addCaseItem({ ctx, caseId: c.id, input: addItemInput.parse({ itemType: "session", refId: s.id }) });
     // Right after a bulk load the planner has no statistics yet (autovacuum's ANALYZE follows within a minute on a
     // live system); measure the steady state, not that window.
     await pool().query("VACUUM ANALYZE");

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { usePlatforms } from "@/components/api/ingest";
 import { useApiMutation } from "@/components/api/mutation";
-import { createToken, revokeToken, tokensKeys, useTokens, type CreatedToken } from "@/components/api/tokens";
+import { createToken, revokeToken, tokensKeys, useTokens, type CreatedToken, type NewToken } from "@/components/api/tokens";
 
 // Push API tokens: created here, shown once, stored hashed, scoped to one source, revocable.
 export function ApiTokens() {
@@ -20,7 +20,8 @@ export function ApiTokens() {
     const form = e.currentTarget;
     const data = Object.fromEntries(new FormData(form).entries()) as Record<string, string>;
     for (const k of Object.keys(data)) if (data[k] === "") delete data[k];
-    create.mutate(data, { onSuccess: () => form.reset() });
+    // The form's fields are the body's; the server checks them (its messages show above the form).
+    create.mutate(data as NewToken, { onSuccess: () => form.reset() });
   }
 
   return (

@@ -2,14 +2,14 @@
 
 import { useState } from "react";
 import { CaseFields, splitTags, type CaseDraft, type CaseUserOption } from "@/components/case-fields";
-import { STATUS_LABEL, type CaseStatus } from "@/lib/cases/types";
-import { updateCase, useCaseChange } from "@/components/api/cases";
+import { STATUS_LABEL, type CaseStatus, type Severity } from "@/lib/cases/types";
+import { updateCase, useCaseChange, type CaseChange } from "@/components/api/cases";
 
 type EditableCase = {
   id: string;
   title: string;
   description: string | null;
-  severity: string;
+  severity: Severity;
   status: CaseStatus;
   assigneeId: string | null;
   tags: string[];
@@ -28,7 +28,7 @@ const MOVE_LABEL = (from: CaseStatus, to: CaseStatus): string => {
 // The status moves allowed from here (the server checks them again) and the editable case fields.
 export function CaseControls({ c, users }: { c: EditableCase; users: CaseUserOption[] }) {
   const move = useCaseChange((status: CaseStatus) => updateCase(c.id, { status }));
-  const save = useCaseChange((body: Record<string, unknown>) => updateCase(c.id, body));
+  const save = useCaseChange((body: CaseChange) => updateCase(c.id, body));
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<CaseDraft>({
     title: c.title,

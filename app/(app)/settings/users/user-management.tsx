@@ -4,7 +4,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 import type { UserDto } from "@/lib/users/user-dto";
 import { useApiMutation } from "@/components/api/mutation";
-import { createUser, updateUser, useUsers, usersKeys } from "@/components/api/users";
+import { createUser, updateUser, useUsers, usersKeys, type NewUser } from "@/components/api/users";
 import { RoleBadge } from "@/components/role-badge";
 import { SortHeader, useSorted } from "@/components/sortable";
 
@@ -155,7 +155,8 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserDto) => void }) {
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
-    const data = Object.fromEntries(new FormData(form).entries()) as Record<string, string>;
+    // The form's fields are the body's; the server checks them (its field messages show beside each input).
+    const data = Object.fromEntries(new FormData(form).entries()) as NewUser;
     create.mutate(data, {
       onSuccess: (u) => {
         form.reset();
