@@ -39,6 +39,7 @@ import { listFindingsContract } from "@/lib/risk/list-findings.types";
 import { getIdentityContract } from "@/lib/sessions/get-identity.types";
 import { getLineageContract } from "@/lib/sessions/get-lineage.types";
 import { getSessionContract } from "@/lib/sessions/get-session.types";
+import { getEventRawRecordContract } from "@/lib/sessions/get-event-raw-record.types";
 import { listIdentitiesContract } from "@/lib/sessions/list-identities.types";
 import { listSessionsContract } from "@/lib/sessions/list-sessions.types";
 import { searchLineageRootsContract } from "@/lib/sessions/search-lineage-roots.types";
@@ -105,6 +106,7 @@ export const CONTRACTS = {
   "PUT /api/v1/retention/policies/[sourceId]": setRetentionPolicyContract,
   "GET /api/v1/sessions": listSessionsContract,
   "GET /api/v1/sessions/[id]": getSessionContract,
+  "GET /api/v1/events/[id]/raw": getEventRawRecordContract,
   "POST /api/v1/tokens": createApiTokenContract,
   "DELETE /api/v1/tokens/[id]": revokeApiTokenContract,
   "POST /api/v1/users": createUserContract,

@@ -1,5 +1,8 @@
+import type { PoolClient } from "pg";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { and, sql } from "@/lib/db/sql";
+import { wellFormedText } from "@/lib/events/well-formed";
 import { withTransaction } from "@/lib/db/transaction";
 import { auditRow } from "@/lib/audit/record-audit";
 import { insertAudit } from "@/lib/audit/insert-audit";
@@ -90,59 +93,136 @@ export async function* exportQuarantine({ filter }: { filter: QuarantineFilter }
 
 export type ReprocessResult = { attempted: number; resolved: number; stillQuarantined: number };
 
-/** Runs the current parsers over quarantined records again (after a parser fix). Resolved records enter the
- *  ledger and the events like any other; the rest keep (an updated) reason. */
-export async function reprocessQuarantine({ ctx, filter }: { ctx: RequestContext; filter: QuarantineFilter }): Promise<ReprocessResult> {
-  const rows = await db().quarantinedRecord.findMany({
-    where: { ...where(filter), resolvedRawRecordId: null },
-    include: { source: true, batch: { select: { header: true } } },
-    orderBy: { id: "asc" },
-  });
+/** Re-processing reads quarantined records in pages of at most this many rows and (beyond one record) bytes. */
+export const REPROCESS_PAGE_ROWS = 500;
+export const REPROCESS_PAGE_BYTES = 8 * 1024 * 1024;
+
+type QuarantinedRow = {
+  id: string;
+  sourceId: string;
+  batchId: string | null;
+  fileName: string;
+  position: string;
+  raw: Buffer;
+  platform: string;
+  header: string | null;
+};
+
+/** Parses and normalizes one quarantined record again: its events, or the (NUL-free) reason it still fails. */
+function retry(r: QuarantinedRow): { events: ReturnType<typeof normalizeRecord> } | { reason: string } {
+  const parser = getSource(r.platform);
+  try {
+    if (!parser) throw new NormalizeError(`no parser for platform ${r.platform}`);
+    // A CSV row is read against its file's header (kept on the batch); a JSON record is parsed as is.
+    const record = r.header != null ? parseCsvRecord(r.header, r.raw) : JSON.parse(r.raw.toString("utf8"));
+    return { events: normalizeRecord(parser, record, { fileName: r.fileName, position: Number(r.position) }) };
+  } catch (err) {
+    const reason =
+      err instanceof NormalizeError ? err.message : err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message;
+    // A JSON error quotes the record, which may hold NUL or half a surrogate pair: text columns refuse both.
+    return { reason: wellFormedText(reason).slice(0, 2000) };
+  }
+}
+
+/**
+ * Runs the current parsers over quarantined records again (after a parser fix). Resolved records enter the ledger
+ * and the events like any other; the rest keep (an updated) reason. The records are read in pages (ids and sizes
+ * first, then the payloads of at most REPROCESS_PAGE_BYTES), so memory does not grow with the quarantine.
+ */
+export async function reprocessQuarantine({
+  ctx,
+  filter,
+  pageBytes = REPROCESS_PAGE_BYTES,
+}: {
+  ctx: RequestContext;
+  filter: QuarantineFilter;
+  pageBytes?: number;
+}): Promise<ReprocessResult> {
+  const match = and(
+    sql`q."resolvedRawRecordId" IS NULL`,
+    filter.batchId ? sql`q."batchId" = ${filter.batchId}::uuid` : null,
+    filter.sourceId ? sql`q."sourceId" = ${filter.sourceId}::uuid` : null,
+  );
   // One transaction with its audit entry: the records resolved, the reasons updated and the entry that counts
   // them commit together (the ledger's append lock is held until then, so concurrent ingests wait for it).
-  const resolved = await withTransaction(async (client) => {
+  const counts = await withTransaction(async (client) => {
+    // Only the records quarantined when this started: the pages end even while ingests add more.
+    const last = (
+      await client.query<{ last: string }>(sql`SELECT COALESCE(max(q.id), 0)::text AS last FROM quarantined_record q WHERE ${match}`)
+    ).rows[0].last;
+    let after = "0";
+    let attempted = 0;
     let resolved = 0;
-    for (const r of rows) {
-      const parser = getSource(r.source.platform);
-      let events;
-      let reason: string | null = null;
-      try {
-        if (!parser) throw new NormalizeError(`no parser for platform ${r.source.platform}`);
-        // A CSV row is read against its file's header (kept on the batch); a JSON record is parsed as is.
-        const raw = Buffer.from(r.raw);
-        const record = r.batch?.header != null ? parseCsvRecord(r.batch.header, raw) : JSON.parse(raw.toString("utf8"));
-        events = normalizeRecord(parser, record, { fileName: r.fileName, position: Number(r.position) });
-      } catch (err) {
-        reason =
-          err instanceof NormalizeError
-            ? err.message
-            : err instanceof SyntaxError
-              ? `not valid JSON: ${err.message}`
-              : (err as Error).message;
+    for (;;) {
+      const sizes = await client.query<{ id: string; size: number }>(
+        sql`SELECT q.id::text AS id, length(q.raw) AS size FROM quarantined_record q
+             WHERE ${match} AND q.id > ${after}::bigint AND q.id <= ${last}::bigint ORDER BY q.id LIMIT ${REPROCESS_PAGE_ROWS}`,
+      );
+      if (sizes.rows.length === 0) break;
+      let bytes = 0;
+      const ids: string[] = [];
+      for (const r of sizes.rows) {
+        if (ids.length > 0 && bytes + r.size > pageBytes) break;
+        ids.push(r.id);
+        bytes += r.size;
       }
-      if (events) {
-        const [res] = await appendRawRecords({
-          client,
-          rows: [
-            { sourceId: r.sourceId, batchId: r.batchId, fileName: r.fileName, position: Number(r.position), payload: Buffer.from(r.raw) },
-          ],
-        });
-        if (res.status === "stored") {
-          const evRows: EventRowInput[] = events.map((e) => ({ ...toEventRow(e), rawRecordId: res.id }));
-          await insertEvents(client, r.sourceId, evRows);
-        }
-        await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), "resolvedRawRecordId" = $2 WHERE id = $1`, [
-          String(r.id),
-          String(res.id),
-        ]);
-        resolved++;
-      } else {
-        await client.query(`UPDATE quarantined_record SET "reprocessedAt" = now(), reason = $2 WHERE id = $1`, [String(r.id), reason]);
-      }
+      after = ids[ids.length - 1];
+      const page = await client.query<QuarantinedRow>(
+        sql`SELECT q.id::text AS id, q."sourceId", q."batchId", q."fileName", q.position::text AS position, q.raw, s.platform, b.header
+              FROM quarantined_record q JOIN source s ON s.id = q."sourceId" LEFT JOIN ingest_batch b ON b.id = q."batchId"
+             WHERE q.id = ANY(${ids}::bigint[]) ORDER BY q.id`,
+      );
+      attempted += page.rows.length;
+      resolved += await reprocessPage(client, page.rows);
     }
-    await insertAudit(client, auditRow(ctx, { type: "ingest.reprocess", count: rows.length, resolved }));
-    return resolved;
+    await insertAudit(client, auditRow(ctx, { type: "ingest.reprocess", count: attempted, resolved }));
+    return { attempted, resolved };
   });
-  if (resolved > 0) await createCheckpoint({});
-  return { attempted: rows.length, resolved, stillQuarantined: rows.length - resolved };
+  if (counts.resolved > 0) await createCheckpoint({});
+  return { attempted: counts.attempted, resolved: counts.resolved, stillQuarantined: counts.attempted - counts.resolved };
+}
+
+/** One page: the records that normalize now go into the ledger (with their events), the rest get their new reason. */
+async function reprocessPage(client: PoolClient, rows: QuarantinedRow[]): Promise<number> {
+  const fixed: { row: QuarantinedRow; events: ReturnType<typeof normalizeRecord> }[] = [];
+  const failed: { id: string; reason: string }[] = [];
+  for (const r of rows) {
+    const outcome = retry(r);
+    if ("events" in outcome) fixed.push({ row: r, events: outcome.events });
+    else failed.push({ id: r.id, reason: outcome.reason });
+  }
+  if (fixed.length) {
+    const results = await appendRawRecords({
+      client,
+      rows: fixed.map(({ row }) => ({
+        sourceId: row.sourceId,
+        batchId: row.batchId,
+        fileName: row.fileName,
+        position: Number(row.position),
+        payload: row.raw,
+      })),
+    });
+    const bySource = new Map<string, EventRowInput[]>();
+    results.forEach((res, i) => {
+      if (res.status !== "stored") return;
+      const { row, events } = fixed[i];
+      const list = bySource.get(row.sourceId) ?? [];
+      for (const e of events) list.push({ ...toEventRow(e), rawRecordId: res.id });
+      bySource.set(row.sourceId, list);
+    });
+    for (const [sourceId, evRows] of bySource) await insertEvents(client, sourceId, evRows);
+    await client.query(
+      `UPDATE quarantined_record q SET "reprocessedAt" = now(), "resolvedRawRecordId" = u.raw
+         FROM unnest($1::bigint[], $2::bigint[]) AS u(id, raw) WHERE q.id = u.id`,
+      [fixed.map(({ row }) => row.id), results.map((res) => res.id)],
+    );
+  }
+  if (failed.length) {
+    await client.query(
+      `UPDATE quarantined_record q SET "reprocessedAt" = now(), reason = u.reason
+         FROM unnest($1::bigint[], $2::text[]) AS u(id, reason) WHERE q.id = u.id`,
+      [failed.map((f) => f.id), failed.map((f) => f.reason)],
+    );
+  }
+  return fixed.length;
 }

@@ -101,6 +101,12 @@ export type ProofStatus =
   | { status: "purged"; leafIndex: number; purgedAt: string; checkpointId: string | null; text: string }
   | { status: "missing"; text: string };
 
+/**
+ * How much of each raw record the session page and API carry: a record can be tens of megabytes (a 60 MB record
+ * made a 126 MB page), so a longer one is cut and downloaded whole from GET /api/v1/events/{id}/raw.
+ */
+export const RAW_PREVIEW_BYTES = 64 * 1024;
+
 export type SessionEvent = {
   id: string;
   time: string;
@@ -120,8 +126,12 @@ export type SessionEvent = {
     /** 0-based position of the record in its file (line / array element / CSV data row). */
     position: number;
     leafIndex: number;
-    /** The stored payload bytes as UTF-8 text; null once retention purged it. */
+    /** The stored payload bytes as UTF-8 text, at most RAW_PREVIEW_BYTES of them; null once retention purged it. */
     payload: string | null;
+    /** The whole payload's size in bytes (null once purged). */
+    payloadBytes: number | null;
+    /** The payload is longer than what `payload` holds: the whole record is at GET /api/v1/events/{id}/raw. */
+    truncated: boolean;
     /** The CSV header row of the record's batch, for CSV records. */
     header: string | null;
     receivedAt: string;

@@ -4,8 +4,8 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Bar, BarChart, Brush, ResponsiveContainer, XAxis } from "recharts";
 import { AddToCase } from "@/components/add-to-case";
-import { fmtTime } from "@/components/format";
-import type { SessionEvent, TimelineEvent } from "@/lib/sessions/types";
+import { fmtBytes, fmtTime } from "@/components/format";
+import { RAW_PREVIEW_BYTES, type SessionEvent, type TimelineEvent } from "@/lib/sessions/types";
 import { platformLabel } from "@/lib/sessions/words";
 
 // The session's timeline: one swimlane per platform, the session's own events (filled) and its linked sessions'
@@ -434,9 +434,21 @@ function EventDrawer({
             {event.raw.payload === null ? (
               <p className="proof proof-purged">The payload was purged by retention; its leaf hash stays in the ledger.</p>
             ) : (
-              <pre className="record" data-testid="raw-record" tabIndex={0} aria-label="Raw record">
-                {event.raw.payload}
-              </pre>
+              <>
+                {event.raw.truncated ? (
+                  <p className="alert" data-testid="raw-record-truncated">
+                    This record is {fmtBytes(event.raw.payloadBytes ?? 0)}; the first {fmtBytes(RAW_PREVIEW_BYTES)} are shown.{" "}
+                    <a href={`/api/v1/events/${encodeURIComponent(event.id)}/raw`} download>
+                      Download the whole record
+                    </a>{" "}
+                    (byte for byte as stored).
+                  </p>
+                ) : null}
+                <pre className="record" data-testid="raw-record" tabIndex={0} aria-label="Raw record">
+                  {event.raw.payload}
+                  {event.raw.truncated ? "\n…" : ""}
+                </pre>
+              </>
             )}
             <h3>Normalized event</h3>
             <pre className="record" data-testid="normalized-event" tabIndex={0} aria-label="Normalized event">
