@@ -175,7 +175,7 @@ describe("bounded work per upload", () => {
 
 describe("batches left running by a process that stopped", () => {
   it("are marked interrupted with their counts and what to do; a batch still being ingested is left alone", async () => {
-    const source = await ensureSource({ platform: "github", tenantId: "default" });
+    const source = await ensureSource({ platform: "github" });
     const orphan = await db().ingestBatch.create({
       data: {
         sourceId: source.id,

@@ -65,8 +65,8 @@ export async function markInterruptedBatches(_: Record<string, never> = {}): Pro
       try {
         await withTransaction(
           async () => {
-            const r = await client.query<InterruptedBatch & { via: string; tenantId: string }>(
-              `SELECT id, "tenantId", "fileName", via, "readCount" AS read, "storedCount" AS stored, "duplicateCount" AS duplicate,
+            const r = await client.query<InterruptedBatch & { via: string }>(
+              `SELECT id, "fileName", via, "readCount" AS read, "storedCount" AS stored, "duplicateCount" AS duplicate,
                       "quarantinedCount" AS quarantined
                  FROM ingest_batch WHERE id = $1 AND status = 'running' FOR UPDATE`,
               [id],
@@ -80,7 +80,7 @@ export async function markInterruptedBatches(_: Record<string, never> = {}): Pro
             await insertAudit(
               client,
               auditRow(
-                { ...system(), tenantId: b.tenantId },
+                system(),
                 {
                   type: "ingest.batch",
                   batchId: id,
