@@ -215,10 +215,13 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     try {
       await pg.start();
     } catch (err) {
+      const dead = handle.process;
       handle.process = undefined;
-      throw new Error(
-        `PostgreSQL exited while starting (${(err as Error | undefined)?.message ?? "no message"}). Its last lines:\n  ${recent.join("\n  ")}`,
-      );
+      const why =
+        (err as Error | undefined)?.message ??
+        (dead?.signalCode ? `killed by ${dead.signalCode}` : `exit code ${dead?.exitCode ?? "unknown"}`);
+      const lines = recent.length ? `Its last lines:\n  ${recent.join("\n  ")}` : "It printed nothing.";
+      throw new Error(`PostgreSQL exited while starting (${why}). ${lines}`);
     }
     const child = handle.process;
     child?.once("exit", (code, signal) => {
