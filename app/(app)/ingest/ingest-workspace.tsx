@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type DragEvent } from "react";
 import { errorMessage } from "@/components/api/client";
+import { VisibleText } from "@/components/visible-text";
 import {
   ingestKeys,
   reprocessQuarantine,
@@ -276,7 +277,7 @@ function BatchesTable({
                 <tr key={b.id} data-testid={`batch-${b.fileName}`} aria-selected={selected === b.id}>
                   <td>{new Date(b.startedAt).toLocaleString()}</td>
                   <td>
-                    {b.fileName}
+                    <VisibleText text={b.fileName} />
                     {b.error ? <div className="error-text">{b.error}</div> : null}
                   </td>
                   <td>{b.platform}</td>
