@@ -50,7 +50,12 @@ const quarantined: z.ZodType<QuarantinedDto> = z.object({
   resolvedRawRecordId: z.string().nullable(),
 });
 
-const reprocessResult: z.ZodType<ReprocessResult> = z.object({ attempted: z.number(), resolved: z.number(), stillQuarantined: z.number() });
+const reprocessResult: z.ZodType<ReprocessResult> = z.object({
+  attempted: z.number(),
+  resolved: z.number(),
+  stillQuarantined: z.number(),
+  untrusted: z.number(),
+});
 
 /** What the upload list shows of a file's batch. */
 export type UploadResult = Pick<

@@ -53,6 +53,10 @@ describe("a gzip file that fails its checksum", () => {
     expect(q.map((x) => Number(x.position))).toEqual(Array.from({ length: 600 }, (_, i) => 30 + i));
     expect(q.every((x) => /damaged gzip file/.test(x.reason))).toBe(true);
     expect(Buffer.from(q[20].raw).toString()).toContain('"actor":"dXv50"');
+    // Re-processing after a parser fix does not let them in either: the bytes are what is untrusted.
+    const again = await reprocessQuarantine({ filter: { batchId: r.batchId }, ctx: testContext({ email: "t@example.test" }) });
+    expect(again).toEqual({ attempted: 0, resolved: 0, stillQuarantined: 0, untrusted: 600 });
+    expect(await db().rawRecord.count({ where: { batchId: r.batchId } })).toBe(30);
   });
 });
 
@@ -145,7 +149,7 @@ describe("bounded work per upload", () => {
         ctx: testContext({ email: "t@example.test" }),
         pageBytes: 250_000,
       });
-      expect(res).toEqual({ attempted: 9, resolved: 0, stillQuarantined: 9 });
+      expect(res).toEqual({ attempted: 9, resolved: 0, stillQuarantined: 9, untrusted: 0 });
     } finally {
       proto.query = original;
     }

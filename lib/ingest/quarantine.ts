@@ -1,7 +1,7 @@
 import type { PoolClient } from "pg";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { and, sql } from "@/lib/db/sql";
+import { and, like, sql } from "@/lib/db/sql";
 import { wellFormedText } from "@/lib/events/well-formed";
 import { withTransaction } from "@/lib/db/transaction";
 import { auditRow } from "@/lib/audit/record-audit";
@@ -11,6 +11,7 @@ import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { normalizeRecord } from "@/lib/sources/normalize-record";
 import { parseCsvRecord } from "@/lib/sources/read/csv";
+import { DAMAGED_GZIP_REASON } from "@/lib/sources/read/read-records";
 import { getSource } from "@/lib/sources/registry";
 import { NormalizeError } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
@@ -91,7 +92,8 @@ export async function* exportQuarantine({ filter }: { filter: QuarantineFilter }
   }
 }
 
-export type ReprocessResult = { attempted: number; resolved: number; stillQuarantined: number };
+/** `untrusted`: records left alone because they were read from a damaged gzip member (not re-parsed, not stored). */
+export type ReprocessResult = { attempted: number; resolved: number; stillQuarantined: number; untrusted: number };
 
 /** Re-processing reads quarantined records in pages of at most this many rows and (beyond one record) bytes. */
 export const REPROCESS_PAGE_ROWS = 500;
@@ -138,11 +140,14 @@ export async function reprocessQuarantine({
   filter: QuarantineFilter;
   pageBytes?: number;
 }): Promise<ReprocessResult> {
-  const match = and(
+  const selected = and(
     sql`q."resolvedRawRecordId" IS NULL`,
     filter.batchId ? sql`q."batchId" = ${filter.batchId}::uuid` : null,
     filter.sourceId ? sql`q."sourceId" = ${filter.sourceId}::uuid` : null,
   );
+  // Bytes from a gzip member that failed its checksum stay quarantined: a parser fix does not make them trustworthy.
+  const damaged = sql`q.reason LIKE ${like(DAMAGED_GZIP_REASON, "prefix")}`;
+  const match = and(selected, sql`NOT (${damaged})`);
   // One transaction with its audit entry: the records resolved, the reasons updated and the entry that counts
   // them commit together (the ledger's append lock is held until then, so concurrent ingests wait for it).
   const counts = await withTransaction(async (client) => {
@@ -175,11 +180,15 @@ export async function reprocessQuarantine({
       attempted += page.rows.length;
       resolved += await reprocessPage(client, page.rows);
     }
+    const untrusted = Number(
+      (await client.query<{ n: string }>(sql`SELECT count(*)::text AS n FROM quarantined_record q WHERE ${selected} AND ${damaged}`))
+        .rows[0].n,
+    );
     await insertAudit(client, auditRow(ctx, { type: "ingest.reprocess", count: attempted, resolved }));
-    return { attempted, resolved };
+    return { attempted, resolved, untrusted };
   });
   if (counts.resolved > 0) await createCheckpoint({});
-  return { attempted: counts.attempted, resolved: counts.resolved, stillQuarantined: counts.attempted - counts.resolved };
+  return { ...counts, stillQuarantined: counts.attempted - counts.resolved };
 }
 
 /** One page: the records that normalize now go into the ledger (with their events), the rest get their new reason. */

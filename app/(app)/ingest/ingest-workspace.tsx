@@ -334,6 +334,9 @@ function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boo
           <div className="alert alert-info">
             Re-processed {reprocess.data.attempted}: {reprocess.data.resolved} now stored, {reprocess.data.stillQuarantined} still
             quarantined.
+            {reprocess.data.untrusted > 0
+              ? ` ${reprocess.data.untrusted} read from a damaged gzip file were left alone: they are not trusted whatever the parser says; ingest a good copy of the file.`
+              : ""}
           </div>
         ) : null}
         {reprocess.errorMessage ? <div className="alert alert-error">{reprocess.errorMessage}</div> : null}

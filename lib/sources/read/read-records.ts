@@ -255,11 +255,14 @@ function finish(item: SplitItem | CsvItem, opts: ReadOptions, summary: ReadSumma
   }
 }
 
+/** How the error of an item read from a damaged gzip member begins (re-processing leaves those alone). */
+export const DAMAGED_GZIP_REASON = "read from a damaged gzip file";
+
 /** An item that holds bytes of a damaged gzip member: an error item, whatever it looked like. */
 function taint(item: RecordItem, why: string, summary: ReadSummary): RecordItem {
   summary.corrupt++;
   if (!("error" in item)) summary.errors++;
-  const error = `read from a damaged gzip file (${why}), so it is not trusted as a record`;
+  const error = `${DAMAGED_GZIP_REASON} (${why}), so it is not trusted as a record`;
   return { position: item.position, bytes: item.bytes, error: "error" in item ? `${error}; ${item.error}` : error };
 }
 
