@@ -8,7 +8,6 @@ import { markInvisible } from "@/lib/events/invisible";
 // a link, HTML or markup. Line breaks and other control characters become spaces (a code span cannot hold a line
 // break without ending its block), and invisible characters are written out (⟨RLO⟩).
 
-// eslint-disable-next-line no-control-regex -- control characters are what is replaced
 const BREAKS_AND_CONTROLS = /\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** `s` as a one-line Markdown code span that renders as exactly the (cleaned) text and adds no structure. */
