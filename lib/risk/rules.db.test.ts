@@ -442,8 +442,8 @@ describe("risk rules", () => {
     const titles = (await pool().query(`SELECT title FROM finding WHERE "ruleId" = 'lookalike-identities' ORDER BY title`)).rows.map(
       (r) => r.title,
     );
-    expect(titles).toContain('"admin" and "ad⟨ZWSP⟩min" differ only by invisible characters');
-    expect(titles).toContain('"ana@example.com" and "ana@exam⟨WJ⟩ple.com" differ only by invisible characters');
+    expect(titles).toContain('"ad⟨ZWSP⟩min" looks like "admin": they differ only by invisible characters');
+    expect(titles).toContain('"ana@exam⟨WJ⟩ple.com" looks like "ana@example.com": they differ only by invisible characters');
     expect(titles.join()).not.toMatch(/[\u200B\u202E\u2060]/);
     // A second run raises nothing new: the pairs are stable subjects.
     expect((await run()).byRule["lookalike-identities"]).toBe(4);

@@ -2,7 +2,7 @@ import type { PoolClient } from "pg";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { APPROVAL_FAILURES } from "@/lib/governance/types";
 import type { RiskSettings } from "./settings";
-import { INVISIBLE_PG_CLASS, markInvisible, splitInvisible } from "@/lib/events/invisible";
+import { hasInvisible, INVISIBLE_PG_CLASS, markInvisible, splitInvisible } from "@/lib/events/invisible";
 
 // The rule evaluators: one set-based SQL query each over event / session / identity / credential /
 // governance_check / access_grant, so millions of events never come into JS. Each returns candidate findings keyed by
@@ -462,7 +462,10 @@ export const EVALUATORS: Record<string, Evaluator> = {
     return found.map((c) => {
       const e = c.evidence as { identities: { name: string; email: string | null }[]; sameName: boolean };
       const byName = e.sameName && e.identities[0].name !== e.identities[1].name;
-      const [x, y] = e.identities.map((d) => (byName ? d.name : (d.email ?? d.name)));
+      // The one holding invisible characters first: "ad⟨ZWSP⟩min" looks like "admin".
+      const [x, y] = e.identities
+        .map((d) => (byName ? d.name : (d.email ?? d.name)))
+        .sort((p, q) => Number(hasInvisible(q)) - Number(hasInvisible(p)));
       const invisible = new Set<string>();
       for (const d of e.identities) {
         for (const part of splitInvisible(`${d.name} ${d.email ?? ""}`))
@@ -470,7 +473,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
       }
       return {
         ...c,
-        title: `"${markInvisible(x)}" and "${markInvisible(y)}" differ only by invisible characters`,
+        title: `"${markInvisible(x)}" looks like "${markInvisible(y)}": they differ only by invisible characters`,
         evidence: { ...c.evidence, invisible: [...invisible] },
       };
     });
