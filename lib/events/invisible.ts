@@ -83,7 +83,7 @@ export function invisibleName(ch: string): string {
   return NAMES[cp] ?? `U+${hex(cp)}`;
 }
 
-export type TextPart = { text: string } | { invisible: string; codePoint: string };
+type TextPart = { text: string } | { invisible: string; codePoint: string };
 
 /** The string cut into visible text and invisible characters, in order (for a component that marks them). */
 export function splitInvisible(s: string): TextPart[] {

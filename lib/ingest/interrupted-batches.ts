@@ -12,7 +12,7 @@ import { system } from "@/lib/context/request-context";
 /** The advisory lock namespace of ingest batches (the two-key form, apart from withTransaction's one-key locks). */
 const BATCH_LOCK_SPACE = 1_717_001;
 
-export type BatchLock = { release: () => Promise<void> };
+type BatchLock = { release: () => Promise<void> };
 
 /** Takes the batch's lock on a connection of its own, held until release(). */
 export async function holdBatchLock(batchId: string): Promise<BatchLock> {
@@ -41,7 +41,7 @@ export type InterruptedBatch = { id: string; fileName: string; read: number; sto
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** What the batch list shows for an interrupted batch: what was kept and what to do. */
-export function interruptedMessage(b: Omit<InterruptedBatch, "id" | "fileName">): string {
+function interruptedMessage(b: Omit<InterruptedBatch, "id" | "fileName">): string {
   return (
     `Interrupted: the process ingesting this file stopped before it finished. ${n(b.read)} records had been read and ` +
     `committed (${n(b.stored)} stored, ${n(b.duplicate)} duplicate, ${n(b.quarantined)} quarantined); the rest of the file was ` +

@@ -96,8 +96,8 @@ export async function* exportQuarantine({ filter }: { filter: QuarantineFilter }
 export type ReprocessResult = { attempted: number; resolved: number; stillQuarantined: number; untrusted: number };
 
 /** Re-processing reads quarantined records in pages of at most this many rows and (beyond one record) bytes. */
-export const REPROCESS_PAGE_ROWS = 500;
-export const REPROCESS_PAGE_BYTES = 8 * 1024 * 1024;
+const REPROCESS_PAGE_ROWS = 500;
+const REPROCESS_PAGE_BYTES = 8 * 1024 * 1024;
 
 type QuarantinedRow = {
   id: string;

@@ -18,7 +18,7 @@ type MemberPart =
   | { kind: "end"; member: number; problem: string | null }
   | { kind: "trailing"; bytes: number };
 
-export type GzipVerdict = { member: number; problem: string | null; bytes: number };
+type GzipVerdict = { member: number; problem: string | null; bytes: number };
 
 const SLICE = 32 * 1024;
 const SPOOL_MEMORY_BYTES = 16 * 1024 * 1024;
@@ -253,7 +253,7 @@ async function* spoolInto(src: AsyncIterable<Buffer>, spool: Spool): AsyncGenera
   }
 }
 
-export type VerifiedGzip = {
+type VerifiedGzip = {
   verdicts: GzipVerdict[];
   /** What went wrong, one line per problem ("gzip member 2: incorrect data check ..."). */
   problems: string[];
