@@ -4,11 +4,10 @@ import { NextResponse, type NextRequest } from "next/server";
 // permission in lib/auth/guard.ts); it sets the per-request Content-Security-Policy nonce and refuses
 // requests that try to pass as Next's internal subrequests (CVE-2025-29927).
 export function proxy(request: NextRequest) {
-  if (request.headers.has("x-middleware-subrequest")) {
-    return new NextResponse(JSON.stringify({ error: { code: "BAD_REQUEST", message: "Request refused." } }), {
-      status: 400,
-      headers: { "content-type": "application/json" },
-    });
+  if (request.headers.has("x-middleware-subrequest")) return refuse("Request refused.");
+  // A NUL in the address reaches page queries as a search term or an id, and PostgreSQL text cannot hold it (a 500).
+  if (/%00/.test(request.nextUrl.pathname + request.nextUrl.search)) {
+    return refuse("The address contains an encoded NUL character (%00); remove it.");
   }
   const nonce = btoa(crypto.randomUUID());
   const dev = process.env.NODE_ENV === "development";
@@ -39,6 +38,13 @@ export function proxy(request: NextRequest) {
     response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   }
   return response;
+}
+
+function refuse(message: string): NextResponse {
+  return new NextResponse(JSON.stringify({ error: { code: "BAD_REQUEST", message } }), {
+    status: 400,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 // Ingest routes are left out: Next buffers the body of every request a proxy sees and cuts it at

@@ -18,6 +18,14 @@ export function fmtDuration(fromIso: string, toIso: string): string {
   return `${(h / 24).toFixed(1)} days`;
 }
 
+/** A byte count the way people read it: 512 bytes, 64 KiB, 60.1 MiB. */
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 ** 2) return `${+(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${+(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${+(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 }

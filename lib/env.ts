@@ -51,6 +51,14 @@ const envSchema = z
     // Optional: each new checkpoint is POSTed (its JSON line) to this URL, a witness outside this installation.
     SESSIONPROOF_CHECKPOINT_WITNESS_URL: optionalString.pipe(z.url().optional()),
     SESSIONPROOF_DEMO: z.enum(["on", "off"]).default("on"),
+    // Bounds on one ingest: the body of an upload or push (the CLI reads local files without it), and the quarantined
+    // records a batch may collect before it stops (a file that is mostly unreadable is not an export of that platform).
+    SESSIONPROOF_INGEST_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(1024 ** 3),
+    SESSIONPROOF_INGEST_MAX_QUARANTINED: z.coerce.number().int().min(1).default(10_000),
     SESSIONPROOF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     SESSIONPROOF_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     // The reverse proxies in front of Sessionproof: IP addresses or CIDR ranges, comma-separated

@@ -5,11 +5,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseEnv, EnvError, dataDir as resolveDataDir } from "../lib/env";
 import { loadOrCreateSecrets } from "../lib/secrets";
-import { portIsFree, startEmbeddedPostgres, type EmbeddedDb } from "../lib/db/embedded";
+import { portIsFree, startEmbeddedPostgres, superviseEmbedded, type EmbeddedDb } from "../lib/db/embedded";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { databaseRoles, ownerWarning, prepareDatabase } from "../lib/db/app-role";
 import { CORRELATION_NODE_FLAGS } from "../lib/correlation/engine/node-flags";
 import { buildIsStale } from "./lib/build";
@@ -79,6 +79,17 @@ async function main() {
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // A crashed or killed embedded PostgreSQL is started again; one that keeps dying stops everything with a message.
+  if (embedded) {
+    superviseEmbedded({
+      db: embedded,
+      log,
+      giveUp: (message) => {
+        console.error(`[sessionproof] ${message}`);
+        void stop(1);
+      },
+    });
+  }
 
   try {
     // Migrations run as the schema's owner; the web server and everything below connect as the app's own role,
@@ -98,6 +109,13 @@ async function main() {
     }
     const risk = await ownerWarning(database.url);
     if (risk) log(`warning: ${risk}`);
+
+    // Batches a stopped process left "running" (a crash, a kill) are marked interrupted, with their counts and what to do.
+    const { markInterruptedBatches } = await import("../lib/ingest/interrupted-batches");
+    const interrupted = await markInterruptedBatches();
+    for (const b of interrupted) {
+      log(`ingest of ${b.fileName} was interrupted (${b.read} records committed); ingest the file again to finish it`);
+    }
 
     // The checkpoint signing key exists from the first start, so Settings can show its fingerprint at once.
     process.env.SESSIONPROOF_DATA_DIR = dataDir;
@@ -155,11 +173,14 @@ async function main() {
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   // The server runs the background correlation after each ingest: give it the engine's V8 flags.
   // The peer-address stamp (scripts/peer-address.mjs) gives the app the connection's address, which Next does not
-  // pass to route handlers; sign-in throttling and the audit trail rely on it.
+  // pass to route handlers; sign-in throttling and the audit trail rely on it. The method guard answers TRACE and its
+  // kind with 405 before Next turns them into a 500 (scripts/http-method-guard.mjs).
   const peerStamp = `--import=${pathToFileURL(path.resolve(import.meta.dirname, "peer-address.mjs")).href}`;
+  const methodGuard = `--import=${pathToFileURL(path.resolve(import.meta.dirname, "http-method-guard.mjs")).href}`;
   const nextArgs = [
     ...CORRELATION_NODE_FLAGS,
     peerStamp,
+    methodGuard,
     nextBin,
     dev ? "dev" : "start",
     "-p",

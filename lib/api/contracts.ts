@@ -43,6 +43,7 @@ import { listFindingsContract } from "@/lib/risk/list-findings.types";
 import { getIdentityContract } from "@/lib/sessions/get-identity.types";
 import { getLineageContract } from "@/lib/sessions/get-lineage.types";
 import { getSessionContract } from "@/lib/sessions/get-session.types";
+import { getEventRawRecordContract } from "@/lib/sessions/get-event-raw-record.types";
 import { listIdentitiesContract } from "@/lib/sessions/list-identities.types";
 import { listSessionsContract } from "@/lib/sessions/list-sessions.types";
 import { searchLineageRootsContract } from "@/lib/sessions/search-lineage-roots.types";
@@ -143,6 +144,7 @@ export const CONTRACTS = {
   "POST /api/v1/holds/[id]/release": releaseHoldContract,
   "GET /api/v1/audit": listAuditContract,
   "GET /api/v1/audit/export": exportAuditContract,
+  "GET /api/v1/events/[id]/raw": getEventRawRecordContract,
 } as const satisfies Partial<Record<ApiKey, RouteContract>>;
 
 /** next-auth's own endpoints: not ours to describe. */

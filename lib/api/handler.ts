@@ -5,6 +5,7 @@ import { authorizeApi, type SessionUser } from "@/lib/auth/guard";
 import { API_ACCESS, type ApiKey } from "@/lib/auth/routes";
 import { env } from "@/lib/env";
 import { assertJsonBody, assertSameOriginRequest } from "./csrf";
+import { refuseNul } from "./refuse-nul";
 import { clientIp, userAgent } from "@/lib/auth/request-info";
 import { fromSessionUser, type RequestContext } from "@/lib/context/request-context";
 import { contractOf, type ContractOf, type RouteContract } from "./contracts";
@@ -52,10 +53,13 @@ async function readJson(req: NextRequest): Promise<unknown> {
  * body, headers. A ZodError from any of them becomes the one 422 shape (lib/errors.ts toErrorBody).
  */
 async function parseRequest(contract: RouteContract, req: NextRequest, rawParams: unknown) {
+  const query = Object.fromEntries(new URL(req.url).searchParams);
+  const json = contract.body ? await readJson(req) : undefined;
+  refuseNul({ params: rawParams, query, body: json });
   return {
     params: contract.params ? contract.params.parse(rawParams ?? {}) : undefined,
-    query: contract.query ? contract.query.parse(Object.fromEntries(new URL(req.url).searchParams)) : undefined,
-    body: contract.body ? contract.body.parse(await readJson(req)) : undefined,
+    query: contract.query ? contract.query.parse(query) : undefined,
+    body: contract.body ? contract.body.parse(json) : undefined,
     headers: contract.headers ? contract.headers.parse(Object.fromEntries(req.headers)) : undefined,
   };
 }

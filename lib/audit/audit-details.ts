@@ -22,6 +22,8 @@ export const auditDetails = z.discriminatedUnion("type", [
     stored: z.number(),
     duplicate: z.number(),
     quarantined: z.number(),
+    /** Set when found at start-up left "running" by a process that stopped (lib/ingest/interrupted-batches.ts). */
+    interrupted: z.boolean().optional(),
   }),
   z.object({ type: z.literal("ingest.reprocess"), count: z.number(), resolved: z.number() }),
   // A correlation run (lib/correlation/run-correlation.ts): full or incremental, what it read and wrote. The
@@ -67,6 +69,7 @@ export const auditDetails = z.discriminatedUnion("type", [
   z.object({ type: z.literal("view.session"), id: z.string() }),
   z.object({ type: z.literal("view.identity"), id: z.string() }),
   z.object({ type: z.literal("view.case"), id: z.string() }),
+  z.object({ type: z.literal("view.raw_record"), id: z.string() }),
   // Legal holds (lib/retention): the scope is a case or a source and time range; the reason is required.
   z.object({
     type: z.literal("hold.placed"),

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import type { RequestContext } from "@/lib/context/request-context";
 import { raw, sql } from "@/lib/db/sql";
+import { csvCell } from "./csv-cell";
 import { recordAudit } from "./record-audit";
 import { flushAuditToLedger } from "./flush-audit-to-ledger";
 import { AUDIT_COLUMNS, auditWhere, toEntry, type AuditEntry, type AuditFilters } from "./list-audit";
@@ -24,14 +25,6 @@ const CSV_COLUMNS = [
   "leafIndex",
   "details",
 ] as const;
-
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = typeof v === "string" ? v : JSON.stringify(v);
-  // Quote always when needed; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 function line(format: "csv" | "ndjson", e: AuditEntry): string {
   if (format === "ndjson") return JSON.stringify(e) + "\n";

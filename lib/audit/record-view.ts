@@ -1,7 +1,7 @@
 import type { RequestContext } from "@/lib/context/request-context";
 import { recordAudit } from "./record-audit";
 
-export type ViewedResource = "session" | "identity" | "case";
+export type ViewedResource = "session" | "identity" | "case" | "raw_record";
 
 // Every view of a session, identity or case is an audit entry: who looked at which evidence, from where, is part
 // of an investigation's own record. Called by detail pages (server components) and the detail API routes; the

@@ -59,6 +59,7 @@ export const API_ACCESS = {
   "POST /api/v1/ingest/[platform]": "token",
   "GET /api/v1/sessions": "sessions.read",
   "GET /api/v1/sessions/[id]": "sessions.read",
+  "GET /api/v1/events/[id]/raw": "sessions.read",
   "GET /api/v1/identities": "identities.read",
   "GET /api/v1/identities/[id]": "identities.read",
   "GET /api/v1/lineage": "lineage.read",

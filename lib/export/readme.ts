@@ -1,4 +1,5 @@
 import type { LedgerCheckpointJson } from "@/lib/ledger/checkpoint-row";
+import { markdownLiteral } from "./markdown-text";
 
 // The README.md inside every evidence package: for an auditor who has never seen Sessionproof. The three commands
 // in the "Verify" block are run verbatim by the tests (lib/export/export-case.db.test.ts, e2e/evidence-export.spec.ts),
@@ -28,7 +29,7 @@ export function renderReadme({
   counts: Record<string, number>;
   checkpoint: LedgerCheckpointJson;
 }): string {
-  return `# Evidence package: case #${caseNumber} - ${title.replace(/\n/g, " ")}
+  return `# Evidence package: case #${caseNumber} - ${markdownLiteral(title)}
 
 Exported by Sessionproof. It holds ${counts.events} normalized events from ${counts.sessions} sessions, the
 ${counts.rawRecords} raw records they were normalized from (byte for byte as received), and proof that each raw record

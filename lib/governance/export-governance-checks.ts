@@ -1,4 +1,4 @@
-import { csvCell } from "@/lib/audit/export-audit";
+import { csvCell } from "@/lib/audit/csv-cell";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { RequestContext } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";

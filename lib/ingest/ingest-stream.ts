@@ -1,5 +1,5 @@
 import { pipeline, Readable, Transform } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { constants, createGunzip } from "node:zlib";
 import type { PoolClient } from "pg";
 import { db, pool } from "@/lib/db";
 import { withTransaction } from "@/lib/db/transaction";
@@ -17,6 +17,8 @@ import { ensureSource } from "./sources";
 import { actorUserId, DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
 import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bulk-insert";
 import type { IngestProgress, IngestResult } from "./ingest-stream.types";
+import { env } from "@/lib/env";
+import { holdBatchLock } from "./interrupted-batches";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
 // append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
@@ -43,17 +45,39 @@ export type IngestStreamInput = {
   ctx: RequestContext;
   onProgress?: (p: IngestProgress) => void;
   chunkRecords?: number;
+  /** A chunk is stored once its records (quarantined ones included) reach this many bytes (default 8 MB). */
+  chunkBytes?: number;
+  /** Refuse input beyond this many bytes (upload and push bodies; SESSIONPROOF_INGEST_MAX_BYTES). */
+  maxBytes?: number | null;
+  /** Stop the batch once this many records are quarantined (default SESSIONPROOF_INGEST_MAX_QUARANTINED). */
+  maxQuarantined?: number;
 };
 
 const PROBE_BYTES = 256 * 1024;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 
-/** Counts the bytes that flow through (compressed bytes for .gz), for progress against the file size. */
-function byteCounter(onBytes: (n: number) => void): Transform {
+/** The input was larger than the body limit: thrown by the byte counter, answered with 413. */
+class SizeLimitError extends AppError {
+  constructor(readonly limit: number) {
+    super("TOO_LARGE", tooLargeMessage(`The file is larger than the ${limit.toLocaleString("en-US")} bytes`));
+  }
+}
+
+/** Why an upload or push was refused for its size, and what to do instead. */
+export function tooLargeMessage(what: string): string {
+  return (
+    `${what} an upload or push may carry (SESSIONPROOF_INGEST_MAX_BYTES). Split it into smaller files, ` +
+    "ingest it from the command line (npm run cli -- ingest), or raise the limit."
+  );
+}
+
+/** Counts the bytes that flow through (compressed bytes for .gz), for progress against the file size and the limit. */
+function byteCounter(onBytes: (n: number) => number, maxBytes: number | null): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      onBytes(chunk.length);
-      cb(null, chunk);
+      const total = onBytes(chunk.length);
+      if (maxBytes !== null && total > maxBytes) cb(new SizeLimitError(maxBytes));
+      else cb(null, chunk);
     },
   });
 }
@@ -87,11 +111,26 @@ async function peek(stream: Readable, limit: number): Promise<{ head: Buffer; al
   return { head, all: Readable.from(rest(), { objectMode: false }) };
 }
 
-async function decompressIfGzip(stream: Readable): Promise<Readable> {
-  const { head, all } = await peek(stream, 2);
-  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) return all;
-  // pipeline (not pipe) so that an error upstream reaches the reader instead of leaving it waiting forever.
-  return pipeline(all, createGunzip(), () => undefined);
+/**
+ * The decompressed start of a gzip file, for format detection only (the records themselves are read from verified
+ * members by readRecords): at most `limit` bytes, so that a small compressed head cannot inflate without bound.
+ */
+async function gunzipHead(head: Buffer, limit: number): Promise<Buffer> {
+  const z = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+  const out: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const b of Readable.from([head]).pipe(z)) {
+      out.push(b as Buffer);
+      size += (b as Buffer).length;
+      if (size >= limit) break;
+    }
+  } catch (err) {
+    if (size === 0) throw new Error(`gzip: ${(err as Error).message}`);
+  } finally {
+    z.destroy();
+  }
+  return Buffer.concat(out).subarray(0, limit);
 }
 
 /** A normalizable record waiting for its chunk: its bytes, and its number in the chunk's EventCopyBuffer. */
@@ -104,14 +143,17 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   let bytesRead = 0;
   const countedInput = pipeline(
     opts.input,
-    byteCounter((n) => (bytesRead += n)),
+    byteCounter((n) => (bytesRead += n), opts.maxBytes ?? null),
     () => undefined,
   );
+  const maxQuarantined = opts.maxQuarantined ?? env().SESSIONPROOF_INGEST_MAX_QUARANTINED;
   let head: Buffer;
   let all: Readable;
   try {
-    ({ head, all } = await peek(await decompressIfGzip(countedInput), PROBE_BYTES));
+    ({ head, all } = await peek(countedInput, PROBE_BYTES));
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) head = await gunzipHead(head, PROBE_BYTES);
   } catch (err) {
+    if (err instanceof SizeLimitError) throw err;
     // Nothing was stored: the file broke before its first records could even be recognised.
     throw new AppError("BAD_REQUEST", `Could not read ${opts.fileName}: ${(err as Error).message}`);
   }
@@ -160,6 +202,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     quarantined: 0,
   };
   const chunkRecords = opts.chunkRecords ?? 5000;
+  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
   let pending: Pending[] = [];
   let events = new EventCopyBuffer(source.id);
   let quarantine: QuarantineRowInput[] = [];
@@ -210,6 +253,10 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   };
 
   let error: string | null = null;
+  let limit: IngestResult["limit"] = null;
+  let quarantinedSoFar = 0;
+  // Held for the batch's lifetime: a batch left "running" whose lock is free was interrupted (interrupted-batches.ts).
+  const lock = await holdBatchLock(batch.id);
   try {
     const reader = readRecords(all, { fileName: opts.fileName });
     let headerSaved = false;
@@ -225,6 +272,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
       }
       if ("error" in rec) {
         quarantine.push({ position: rec.position, raw: rec.bytes, reason: rec.error });
+        pendingBytes += rec.bytes.length;
+        quarantinedSoFar++;
       } else {
         try {
           // CSV rows come parsed from the reader (header → value); JSON records are parsed here.
@@ -240,20 +289,46 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
                 ? `not valid JSON: ${err.message}`
                 : `the ${platform} parser failed on this record: ${(err as Error).message}`;
           quarantine.push({ position: rec.position, raw: rec.bytes, reason });
+          pendingBytes += rec.bytes.length;
+          quarantinedSoFar++;
         }
       }
-      if (pending.length + quarantine.length >= chunkRecords || pendingBytes >= CHUNK_BYTES) {
+      // Quarantined records count towards a chunk's bytes too: a file of nothing but unreadable records must not
+      // pile up in memory until the record count flushes them.
+      if (pending.length + quarantine.length >= chunkRecords || pendingBytes >= chunkBytes) {
         await inFlight; // backpressure: never more than one chunk waiting
         void flush().catch(() => undefined);
+      }
+      if (quarantinedSoFar >= maxQuarantined) {
+        limit = "quarantine";
+        break;
       }
     }
     await inFlight;
     await flush();
     await eventsInFlight;
+    const { corrupt, problems } = reader.summary;
+    if (limit === "quarantine") {
+      error =
+        `Stopped after ${maxQuarantined.toLocaleString("en-US")} records could not be read (the limit per batch, ` +
+        `SESSIONPROOF_INGEST_MAX_QUARANTINED): this does not look like a ${platform} export, or it is badly damaged. ` +
+        "The records read so far are kept (the quarantined ones can be downloaded here); check the platform and the file, " +
+        "then ingest it again (what is already stored counts as duplicate), or raise the limit.";
+    } else if (corrupt > 0 || problems.some((p) => p.startsWith("gzip member"))) {
+      error =
+        `The gzip file is damaged (${problems.join("; ")}). ${corrupt} record${corrupt === 1 ? "" : "s"} read from the damaged ` +
+        "data were quarantined, not stored in the ledger. Export the file again and ingest it: records already stored are " +
+        "recognised by their hash and counted as duplicates.";
+    }
   } catch (err) {
     await inFlight.catch(() => undefined);
     await eventsInFlight.catch(() => undefined);
-    error = err instanceof AppError ? err.message : `Ingest stopped: ${(err as Error).message}`;
+    if (err instanceof SizeLimitError) {
+      limit = "size";
+      error = `${err.message} Records before the limit were kept (re-sending the whole file stores only the rest).`;
+    } else error = err instanceof AppError ? err.message : `Ingest stopped: ${(err as Error).message}`;
+  } finally {
+    await lock.release();
   }
   progress.bytesRead = bytesRead;
 
@@ -294,6 +369,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     fileName: opts.fileName,
     status,
     error,
+    limit,
     bytesRead,
     byteSize: opts.byteSize ?? null,
     read: counted.readCount,

@@ -39,7 +39,7 @@ describe("quarantine", () => {
     const target = await db().quarantinedRecord.findFirstOrThrow({ where: { batchId: r.batchId, position: 2 } });
     await db().quarantinedRecord.update({ where: { id: target.id }, data: { raw: Buffer.from(JSON.stringify(github(77))) } });
     const res = await reprocessQuarantine({ filter: { batchId: r.batchId }, ctx: testContext({ email: "t@example.test" }) });
-    expect(res).toEqual({ attempted: 2, resolved: 1, stillQuarantined: 1 });
+    expect(res).toEqual({ attempted: 2, resolved: 1, stillQuarantined: 1, untrusted: 0 });
     const fixed = await db().quarantinedRecord.findUniqueOrThrow({ where: { id: target.id } });
     expect(fixed.resolvedRawRecordId).not.toBeNull();
     const raw = await db().rawRecord.findUniqueOrThrow({ where: { id: fixed.resolvedRawRecordId! } });

@@ -26,7 +26,8 @@ const quarantinedDto = z.object({
 });
 export type QuarantinedDto = z.infer<typeof quarantinedDto>;
 
-const reprocessResult = z.object({ attempted: count, resolved: count, stillQuarantined: count });
+/** `untrusted`: records left alone because they were read from a damaged gzip member (not re-parsed, not stored). */
+const reprocessResult = z.object({ attempted: count, resolved: count, stillQuarantined: count, untrusted: count });
 export type ReprocessResult = z.infer<typeof reprocessResult>;
 
 // GET /api/v1/ingest/quarantine: the first 200 quarantined records of the filter, and how many there are in all.

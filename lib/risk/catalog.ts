@@ -194,6 +194,20 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
       csf("PR.AA-05", "Authorizations of the agent must be enforced."),
     ],
   },
+  {
+    id: "lookalike-identities",
+    title: "Identities that differ only by invisible characters",
+    severity: "high",
+    description:
+      "Two identities whose names or email addresses are the same once invisible characters (zero-width spaces and joiners, " +
+      "bidirectional controls, tags) are removed: one can pass for the other on screen and in reports, the shape of an " +
+      "impersonation or of an account made to hide among real ones. One finding per pair.",
+    evidence: ["identity.displayName / primaryEmail (with the invisible characters named)", "event (the look-alike's activity)"],
+    controls: [
+      csf("PR.AA-01", "Identities must be managed so that each one is distinct and attributable."),
+      csf("DE.AE-02", "Potentially adverse events are analyzed: a name built to look like another's is one."),
+    ],
+  },
 ] as const;
 
 export function riskRule(id: string): RiskRuleDef | undefined {

@@ -411,6 +411,46 @@ describe("risk rules", () => {
     expect(await findings("delegated-high-impact-change")).toEqual([]);
   });
 
+  it("lookalike-identities fires once per pair differing only by invisible characters, by name or email, not on distinct names", async () => {
+    const real = await identity("human", "admin");
+    const zw = await identity("human", "ad\u200Bmin"); // zero-width space
+    const rlo = await identity("human", "adm\u202Ein"); // right-to-left override
+    await identity("human", "admins"); // really another name
+    await identity("human", "\u200B"); // nothing but an invisible character: equal to no one
+    const mail = await seedIdentity({ kind: "human", displayName: "Ana Lima", primaryEmail: "ana@example.com" });
+    const mail2 = await seedIdentity({ kind: "human", displayName: "Ana L.", primaryEmail: "ana@exam\u2060ple.com" });
+    const zwEvent = await event({ identityId: zw, min: 5 });
+    await run();
+    const f = await findings("lookalike-identities");
+    // Three pairs of "admin" (real/zw, real/rlo, zw/rlo) and the email pair: each pair once, whichever side found it.
+    expect(f).toHaveLength(4);
+    const pairOf = (x: { evidence: Record<string, unknown> }) =>
+      ((x.evidence.identities as { id: string }[]).map((i) => i.id).sort() as string[]).join(",");
+    expect(f.map(pairOf).sort()).toEqual(
+      [
+        [real, zw],
+        [real, rlo],
+        [rlo, zw],
+        [mail, mail2],
+      ]
+        .map((p) => p.sort().join(","))
+        .sort(),
+    );
+    const realZw = f.find((x) => pairOf(x) === [real, zw].sort().join(","))!;
+    expect(realZw.identityId).toBe(zw);
+    expect(realZw.eventIds).toEqual([zwEvent]);
+    expect(realZw.evidence.invisible).toEqual(["U+200B ZWSP"]);
+    const titles = (await pool().query(`SELECT title FROM finding WHERE "ruleId" = 'lookalike-identities' ORDER BY title`)).rows.map(
+      (r) => r.title,
+    );
+    expect(titles).toContain('"ad⟨ZWSP⟩min" looks like "admin": they differ only by invisible characters');
+    expect(titles).toContain('"ana@exam⟨WJ⟩ple.com" looks like "ana@example.com": they differ only by invisible characters');
+    expect(titles.join()).not.toMatch(/[\u200B\u202E\u2060]/);
+    // A second run raises nothing new: the pairs are stable subjects.
+    expect((await run()).byRule["lookalike-identities"]).toBe(4);
+    expect(await findings("lookalike-identities")).toHaveLength(4);
+  });
+
   it("has an evaluator test above for every catalog rule", () => {
     expect(RISK_RULES.map((r) => r.id).sort()).toEqual(
       [
@@ -428,6 +468,7 @@ describe("risk rules", () => {
         "oauth-bulk-data-access",
         "delegated-high-impact-change",
         "ai-agent-without-approval",
+        "lookalike-identities",
       ].sort(),
     );
   });

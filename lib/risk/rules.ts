@@ -2,6 +2,7 @@ import type { PoolClient } from "pg";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { APPROVAL_FAILURES } from "@/lib/governance/types";
 import type { RiskSettings } from "./settings";
+import { hasInvisible, INVISIBLE_PG_CLASS, markInvisible, splitInvisible } from "@/lib/events/invisible";
 
 // The rule evaluators: one set-based SQL query each over event / session / identity / credential /
 // governance_check / access_grant, so millions of events never come into JS. Each returns candidate findings keyed by
@@ -426,4 +427,55 @@ export const EVALUATORS: Record<string, Evaluator> = {
         GROUP BY a."sessionId", a."identityId", a.ak`,
       [],
     ),
+
+  // Identities equal once invisible characters are removed, compared by name and by email: one finding per pair
+  // (ids ordered, so the pair found from either side is one subject). The identity the finding names is the one
+  // holding invisible characters (the first of the pair when both do); its events are the evidence.
+  "lookalike-identities": async (ctx) => {
+    const found = await run(
+      ctx,
+      "lookalike-identities",
+      `WITH i AS (
+         SELECT id, kind, "displayName" AS name, coalesce("primaryEmail", '') AS email, "firstSeenAt", "lastSeenAt",
+                regexp_replace("displayName", $2, '', 'g') AS bare_name,
+                regexp_replace(coalesce("primaryEmail", ''), $2, '', 'g') AS bare_email
+           FROM identity WHERE "tenantId" = $1),
+       odd AS (SELECT * FROM i WHERE bare_name <> name OR bare_email <> email),
+       pairs AS (
+         SELECT DISTINCT least(o.id, j.id) AS a, greatest(o.id, j.id) AS b
+           FROM odd o JOIN i j ON j.id <> o.id
+            AND ((o.bare_name <> '' AND j.bare_name = o.bare_name AND j.name <> o.name)
+              OR (o.bare_email <> '' AND j.bare_email = o.bare_email AND j.email <> o.email)))
+       SELECT 'pair:' || p.a || ':' || p.b AS subject, '' AS title, NULL::uuid AS session_id, shown.id AS identity_id,
+              (SELECT ${ev()} FROM event e WHERE e."identityId" = shown.id) AS event_ids,
+              jsonb_build_object('identities', jsonb_build_array(
+                  jsonb_build_object('id', x.id, 'kind', x.kind, 'name', x.name, 'email', nullif(x.email, '')),
+                  jsonb_build_object('id', y.id, 'kind', y.kind, 'name', y.name, 'email', nullif(y.email, ''))),
+                'sameName', x.bare_name = y.bare_name, 'sameEmail', x.bare_email <> '' AND x.bare_email = y.bare_email) AS evidence,
+              coalesce(least(x."firstSeenAt", y."firstSeenAt"), now()) AS first_seen,
+              coalesce(greatest(x."lastSeenAt", y."lastSeenAt"), now()) AS last_seen
+         FROM pairs p JOIN i x ON x.id = p.a JOIN i y ON y.id = p.b
+         JOIN LATERAL (SELECT CASE WHEN x.id IN (SELECT id FROM odd) THEN x.id ELSE y.id END AS id) shown ON true`,
+      [INVISIBLE_PG_CLASS],
+    );
+    // The title and evidence name each invisible character, so the finding cannot itself hide the difference.
+    return found.map((c) => {
+      const e = c.evidence as { identities: { name: string; email: string | null }[]; sameName: boolean };
+      const byName = e.sameName && e.identities[0].name !== e.identities[1].name;
+      // The one holding invisible characters first: "ad⟨ZWSP⟩min" looks like "admin".
+      const [x, y] = e.identities
+        .map((d) => (byName ? d.name : (d.email ?? d.name)))
+        .sort((p, q) => Number(hasInvisible(q)) - Number(hasInvisible(p)));
+      const invisible = new Set<string>();
+      for (const d of e.identities) {
+        for (const part of splitInvisible(`${d.name} ${d.email ?? ""}`))
+          if ("codePoint" in part) invisible.add(`${part.codePoint} ${part.invisible}`);
+      }
+      return {
+        ...c,
+        title: `"${markInvisible(x)}" looks like "${markInvisible(y)}": they differ only by invisible characters`,
+        evidence: { ...c.evidence, invisible: [...invisible] },
+      };
+    });
+  },
 };

@@ -3,7 +3,15 @@ import { NON_CHANGING_ACTIVITIES } from "@/lib/correlation/sessions-report";
 import { getInclusionProofs } from "@/lib/ledger/get-inclusion-proofs";
 import type { InclusionProofResult } from "@/lib/ledger/inclusion-proof";
 import { identityRef, type SessionJoinedRow } from "./sql";
-import type { CredentialLink, LinkedSession, ProofStatus, SessionDetail, SessionEvent, TimelineEvent } from "./types";
+import {
+  RAW_PREVIEW_BYTES,
+  type CredentialLink,
+  type LinkedSession,
+  type ProofStatus,
+  type SessionDetail,
+  type SessionEvent,
+  type TimelineEvent,
+} from "./types";
 import { INITIATOR_RULES, kindLabel, platformLabel } from "./words";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -235,13 +243,15 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     position: string;
     leafIndex: string;
     payload: Buffer | null;
+    payloadBytes: number | null;
     purgedAt: Date | null;
     receivedAt: Date;
     header: string | null;
   }>(
     `SELECT e.id::text AS id, e.time, e.platform, e.data->>'event_name' AS "eventName", e.activity, e.status, e.privileged, e."actorName",
             e."srcIp", coalesce(e."targetName", e."targetId") AS target, e.data,
-            r.id::text AS "rawId", r."fileName", r.position::text AS position, r."leafIndex"::text AS "leafIndex", r.payload, r."purgedAt",
+            r.id::text AS "rawId", r."fileName", r.position::text AS position, r."leafIndex"::text AS "leafIndex",
+            substring(r.payload FROM 1 FOR ${RAW_PREVIEW_BYTES}) AS payload, length(r.payload) AS "payloadBytes", r."purgedAt",
             r."receivedAt", b.header
        FROM event e
        JOIN raw_record r ON r.id = e."rawRecordId"
@@ -277,6 +287,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
       position: Number(e.position),
       leafIndex: Number(e.leafIndex),
       payload: e.payload ? e.payload.toString("utf8") : null,
+      payloadBytes: e.payloadBytes,
+      truncated: e.payloadBytes !== null && e.payloadBytes > RAW_PREVIEW_BYTES,
       header: e.header,
       receivedAt: e.receivedAt.toISOString(),
     },

@@ -125,6 +125,12 @@ const proofStatus = z.discriminatedUnion("status", [
 ]);
 export type ProofStatus = z.infer<typeof proofStatus>;
 
+/**
+ * How much of each raw record the session page and API carry: a record can be tens of megabytes (a 60 MB record
+ * made a 126 MB page), so a longer one is cut and downloaded whole from GET /api/v1/events/{id}/raw.
+ */
+export const RAW_PREVIEW_BYTES = 64 * 1024;
+
 const sessionEvent = z.object({
   id: z.string(),
   time: isoTime,
@@ -144,8 +150,12 @@ const sessionEvent = z.object({
     /** 0-based position of the record in its file (line / array element / CSV data row). */
     position: count,
     leafIndex: count,
-    /** The stored payload bytes as UTF-8 text; null once retention purged it. */
+    /** The stored payload bytes as UTF-8 text, at most RAW_PREVIEW_BYTES of them; null once retention purged it. */
     payload: z.string().nullable(),
+    /** The whole payload's size in bytes (null once purged). */
+    payloadBytes: count.nullable(),
+    /** The payload is longer than what `payload` holds: the whole record is at GET /api/v1/events/{id}/raw. */
+    truncated: z.boolean(),
     /** The CSV header row of the record's batch, for CSV records. */
     header: z.string().nullable(),
     receivedAt: isoTime,

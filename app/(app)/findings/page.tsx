@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { VisibleText } from "@/components/visible-text";
 import { requirePage } from "@/lib/auth/guard";
 import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
 import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
@@ -157,7 +158,9 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                         </td>
                         <td>
                           {f.identity ? (
-                            <Link href={`/identities/${f.identity.id}`}>{f.identity.name}</Link>
+                            <Link href={`/identities/${f.identity.id}`}>
+                              <VisibleText text={f.identity.name} />
+                            </Link>
                           ) : (
                             <span className="muted">—</span>
                           )}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { VisibleText } from "@/components/visible-text";
 import { requirePage } from "@/lib/auth/guard";
 import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
 import { AnalysisAsOf } from "@/components/analysis-as-of";
@@ -273,12 +274,18 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                           <td>{c.platform}</td>
                           <td>
                             {c.identity ? (
-                              <Link href={`/identities/${c.identity.id}`}>{c.identity.name}</Link>
+                              <Link href={`/identities/${c.identity.id}`}>
+                                <VisibleText text={c.identity.name} />
+                              </Link>
+                            ) : c.actorName ? (
+                              <VisibleText text={c.actorName} />
                             ) : (
-                              (c.actorName ?? <span className="muted">unknown</span>)
+                              <span className="muted">unknown</span>
                             )}
                             {c.identity && c.actorName && c.actorName !== c.identity.name ? (
-                              <div className="gov-sub">as {c.actorName}</div>
+                              <div className="gov-sub">
+                                as <VisibleText text={c.actorName} />
+                              </div>
                             ) : null}
                           </td>
                           <td>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { VisibleText } from "@/components/visible-text";
 import { requirePage } from "@/lib/auth/guard";
 import { listIdentities } from "@/lib/sessions/list-identities";
 import { getSessionFacets } from "@/lib/sessions/get-session-facets";
@@ -134,7 +135,9 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
                 {page.items.map((i) => (
                   <tr key={i.id} data-testid="identity-row">
                     <td>
-                      <Link href={`/identities/${i.id}`}>{i.displayName}</Link>
+                      <Link href={`/identities/${i.id}`}>
+                        <VisibleText text={i.displayName} />
+                      </Link>
                     </td>
                     <td>
                       <span className={`kind kind-${i.kind}`}>{kindLabel(i.kind)}</span>

@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type DragEvent } from "react";
 import { errorMessage } from "@/components/api/client";
+import { VisibleText } from "@/components/visible-text";
 import {
   ingestKeys,
   reprocessQuarantine,
@@ -276,7 +277,7 @@ function BatchesTable({
                 <tr key={b.id} data-testid={`batch-${b.fileName}`} aria-selected={selected === b.id}>
                   <td>{new Date(b.startedAt).toLocaleString()}</td>
                   <td>
-                    {b.fileName}
+                    <VisibleText text={b.fileName} />
                     {b.error ? <div className="error-text">{b.error}</div> : null}
                   </td>
                   <td>{b.platform}</td>
@@ -333,6 +334,9 @@ function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boo
           <div className="alert alert-info">
             Re-processed {reprocess.data.attempted}: {reprocess.data.resolved} now stored, {reprocess.data.stillQuarantined} still
             quarantined.
+            {reprocess.data.untrusted > 0
+              ? ` ${reprocess.data.untrusted} read from a damaged gzip file were left alone: they are not trusted whatever the parser says; ingest a good copy of the file.`
+              : ""}
           </div>
         ) : null}
         {reprocess.errorMessage ? <div className="alert alert-error">{reprocess.errorMessage}</div> : null}

@@ -7,6 +7,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useLineageGraph, useLineageRoots } from "@/components/api/lineage";
 import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
+import { VisibleText } from "@/components/visible-text";
+import { markInvisible } from "@/lib/events/invisible";
 import { LINEAGE_MAX_DEPTH, LINEAGE_NODE_TYPES, type LineageGraph, type LineageNode, type LineageNodeType } from "@/lib/sessions/types";
 import { EDGE_LABELS, kindLabel, platformLabel } from "@/lib/sessions/words";
 
@@ -110,7 +112,8 @@ export function LineageExplorer({ canWriteCases = false }: { canWriteCases?: boo
       const elements: ElementDefinition[] = [
         ...data.nodes.map((n) => ({
           group: "nodes" as const,
-          data: { id: n.id, label: n.label, type: n.type, root: n.id === data.root.id ? 1 : 0 },
+          // The graph is drawn on a canvas: invisible characters are written out (⟨ZWSP⟩) rather than marked up.
+          data: { id: n.id, label: markInvisible(n.label), type: n.type, root: n.id === data.root.id ? 1 : 0 },
         })),
         ...data.edges.map((e) => ({
           group: "edges" as const,
@@ -436,7 +439,13 @@ function GraphTable({ graph, byId }: { graph: LineageGraph; byId: Map<string, Li
   const name = (id: string) => {
     const n = byId.get(id);
     if (!n) return id;
-    return n.type === "session" ? <Link href={`/sessions/${n.id}`}>{n.label}</Link> : `${n.label}`;
+    return n.type === "session" ? (
+      <Link href={`/sessions/${n.id}`}>
+        <VisibleText text={n.label} />
+      </Link>
+    ) : (
+      <VisibleText text={n.label} />
+    );
   };
   return (
     <details style={{ marginTop: "1rem" }}>

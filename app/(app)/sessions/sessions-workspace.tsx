@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { sessionsPageQuery } from "@/components/api/sessions";
 import { fmtDuration, fmtTime } from "@/components/format";
 import { SortHeader, type SortState } from "@/components/sortable";
+import { VisibleText } from "@/components/visible-text";
 import type { IdentityKind, Page, SessionListItem, SessionSort } from "@/lib/sessions/types";
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
 
@@ -270,7 +271,7 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
                             onClick={() => setParams({ identityId: s.identity!.id, identityName: s.identity!.name })}
                             title="Show only this identity's sessions"
                           >
-                            {s.identity.name}
+                            <VisibleText text={s.identity.name} />
                           </button>{" "}
                           <span className={`kind kind-${s.identity.kind}`}>{kindLabel(s.identity.kind)}</span>
                         </>

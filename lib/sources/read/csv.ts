@@ -75,6 +75,11 @@ export class CsvSplitter {
     return this.len === 0 && !this.inQuote;
   }
 
+  /** Whether a row has begun and not yet ended. */
+  get recordOpen(): boolean {
+    return !this.atBoundary;
+  }
+
   push(chunk: Buffer, out: CsvItem[]): void {
     let start = 0;
     // A byte-order mark at the very start (possibly split across chunks) is not part of the header.

@@ -1,8 +1,7 @@
-import { once } from "node:events";
 import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import type { ContainerKind } from "../types";
 import { CsvSplitter, isCsvFileName, looksLikeCsvHeader, type CsvItem } from "./csv";
+import { verifyGzip, type GzipSegment } from "./gzip-members";
 import { RecordSplitter, type SplitItem } from "./splitter";
 
 export type ReadOptions = {
@@ -43,6 +42,8 @@ export type ReadSummary = {
   complete: boolean;
   /** Problems that are not tied to one record (broken gzip stream, unclosed document). */
   problems: string[];
+  /** Items read (wholly or partly) from a gzip member that failed its checksum: yielded as error items. */
+  corrupt: number;
 };
 
 export type RecordReader = AsyncIterable<RecordItem> & { readonly summary: ReadSummary };
@@ -76,6 +77,7 @@ export function readRecords(
     bytes: 0,
     complete: true,
     problems: [],
+    corrupt: 0,
   };
   return {
     summary,
@@ -124,7 +126,7 @@ async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summa
   const first = head.length === 1 ? head[0] : Buffer.concat(head);
   summary.gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
 
-  const chunks = summary.gzip ? gunzip(raw(), summary) : raw();
+  const chunks: AsyncIterable<Buffer | GzipSegment> = summary.gzip ? gunzip(raw(), summary) : raw();
   // JSON or CSV: the file name says, or the first line does (a CSV header row), looked at once enough data is in.
   let mode: "json" | "csv" | null =
     opts.csv === true || (opts.csv === undefined && isCsvFileName(opts.fileName)) ? "csv" : opts.csv === false ? "json" : null;
@@ -147,24 +149,41 @@ async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summa
       summary.csvHeaderBytes = c.headerBytes;
     }
   };
+  const active = () => ((csv as CsvSplitter | null) ?? (splitter as RecordSplitter | null))!;
+  // Data from a gzip member that failed its checksum is not trusted: every item that holds any of its bytes
+  // becomes an error item. `carry` is set while a record that began in such data is still open.
+  let carry: string | null = null;
+  function* emit(corrupt: string | null): Generator<RecordItem> {
+    for (const item of out) {
+      const why = corrupt ?? carry;
+      carry = null;
+      yield why ? taint(finish(item, opts, summary), why, summary) : finish(item, opts, summary);
+    }
+    const emitted = out.length > 0;
+    out.length = 0;
+    if (corrupt) carry = active().recordOpen ? corrupt : null;
+    else if (emitted) carry = null;
+  }
   let pending: Buffer[] = [];
+  let pendingCorrupt: string | null = null;
   try {
-    for await (const chunk of chunks) {
+    for await (const piece of chunks) {
+      const chunk = Buffer.isBuffer(piece) ? piece : piece.bytes;
+      const corrupt = Buffer.isBuffer(piece) ? null : piece.corrupt;
       summary.bytes += chunk.length;
       if (mode === null) {
         pending.push(chunk);
+        pendingCorrupt ??= corrupt;
         const buf = Buffer.concat(pending);
         mode = decideMode(buf, false);
         if (mode === null) continue;
         start(mode);
         pending = [];
         feed(buf);
+        yield* emit(pendingCorrupt);
       } else {
         feed(chunk);
-      }
-      if (out.length) {
-        for (const item of out) yield finish(item, opts, summary);
-        out.length = 0;
+        yield* emit(corrupt);
       }
     }
     if (mode === null) {
@@ -172,11 +191,12 @@ async function* generate(input: AsyncIterable<unknown>, opts: ReadOptions, summa
       mode = decideMode(buf, true) ?? "json";
       start(mode);
       feed(buf);
+      yield* emit(pendingCorrupt);
     }
-    const s = ((csv as CsvSplitter | null) ?? (splitter as RecordSplitter | null))!;
+    const s = active();
     const clean = s.atBoundary;
     s.end(out);
-    for (const item of out) yield finish(item, opts, summary);
+    yield* emit(null);
     if (!clean) summary.complete = false;
   } finally {
     const c = csv as CsvSplitter | null;
@@ -235,40 +255,26 @@ function finish(item: SplitItem | CsvItem, opts: ReadOptions, summary: ReadSumma
   }
 }
 
+/** How the error of an item read from a damaged gzip member begins (re-processing leaves those alone). */
+export const DAMAGED_GZIP_REASON = "read from a damaged gzip file";
+
+/** An item that holds bytes of a damaged gzip member: an error item, whatever it looked like. */
+function taint(item: RecordItem, why: string, summary: ReadSummary): RecordItem {
+  summary.corrupt++;
+  if (!("error" in item)) summary.errors++;
+  const error = `${DAMAGED_GZIP_REASON} (${why}), so it is not trusted as a record`;
+  return { position: item.position, bytes: item.bytes, error: "error" in item ? `${error}; ${item.error}` : error };
+}
+
 /**
- * Decompresses on the fly. A corrupt or truncated gzip stream ends the data (what was decompressed is still
- * split; a record cut off becomes an error item) and is reported in summary.problems; an error of the input
- * itself is rethrown.
+ * Decompresses with every member verified first (gzip-members.ts): data of a member that failed its checksum, or
+ * was cut short, comes out marked as corrupt. Problems go to summary.problems; an error of the input is rethrown.
  */
-async function* gunzip(src: AsyncIterable<Buffer>, summary: ReadSummary): AsyncGenerator<Buffer> {
-  const z = createGunzip();
-  z.on("error", () => undefined); // reported through the iterator below
-  const stop = new AbortController();
-  let inputError: unknown = null;
-  const feeding = (async () => {
-    try {
-      for await (const c of src) {
-        if (z.destroyed) return;
-        if (!z.write(c)) await once(z, "drain", { signal: stop.signal });
-      }
-      z.end();
-    } catch (err) {
-      if (z.destroyed || stop.signal.aborted) return; // gunzip failed (reported below) or the reader stopped
-      inputError = err;
-      z.destroy();
-    }
-  })();
-  try {
-    for await (const c of z) yield c as Buffer;
-  } catch (err) {
-    if (!inputError) {
-      summary.problems.push(`gzip: ${(err as Error).message}`);
-      summary.complete = false;
-    }
-  } finally {
-    stop.abort();
-    z.destroy();
-    await feeding;
+async function* gunzip(src: AsyncIterable<Buffer>, summary: ReadSummary): AsyncGenerator<Buffer | GzipSegment> {
+  const gz = await verifyGzip(src);
+  if (gz.problems.length) {
+    summary.problems.push(...gz.problems);
+    if (gz.verdicts.some((v) => v.problem)) summary.complete = false;
   }
-  if (inputError) throw inputError;
+  yield* gz.segments();
 }

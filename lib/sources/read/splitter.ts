@@ -119,6 +119,11 @@ export class RecordSplitter {
     return this.depth === 0 && !this.inStr && this.rec === R_NONE;
   }
 
+  /** Whether a record has begun and not yet ended (between records of an open array this is false). */
+  get recordOpen(): boolean {
+    return this.rec !== R_NONE;
+  }
+
   get envelopeKey(): string | null {
     return this.sawEnvelope;
   }

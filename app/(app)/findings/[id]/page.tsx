@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { VisibleText } from "@/components/visible-text";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { riskRule } from "@/lib/risk/catalog";
@@ -88,7 +89,15 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
             {f.resolvedAt ? ` — the condition no longer holds in the data since ${fmtTime(f.resolvedAt)}` : ""}
           </dd>
           <dt>Subject</dt>
-          <dd>{f.identity ? <Link href={`/identities/${f.identity.id}`}>{f.identity.name}</Link> : "—"}</dd>
+          <dd>
+            {f.identity ? (
+              <Link href={`/identities/${f.identity.id}`}>
+                <VisibleText text={f.identity.name} />
+              </Link>
+            ) : (
+              "—"
+            )}
+          </dd>
           <dt>Session</dt>
           <dd>{f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open the session</Link> : "—"}</dd>
           <dt>First seen</dt>
@@ -132,9 +141,9 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
                     {e.privileged ? <span className="badge"> privileged</span> : null}
                     {e.status === "failure" ? <span className="muted"> (failed)</span> : null}
                   </td>
-                  <td>{e.actorName ?? "—"}</td>
+                  <td>{e.actorName ? <VisibleText text={e.actorName} /> : "—"}</td>
                   <td>{e.srcIp ?? "—"}</td>
-                  <td>{e.targetName ?? "—"}</td>
+                  <td>{e.targetName ? <VisibleText text={e.targetName} /> : "—"}</td>
                   <td>{e.sessionId ? <Link href={`/sessions/${e.sessionId}`}>Open</Link> : "—"}</td>
                 </tr>
               ))}

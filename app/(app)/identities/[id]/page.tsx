@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { VisibleText } from "@/components/visible-text";
+import { markInvisible } from "@/lib/events/invisible";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { AddToCase } from "@/components/add-to-case";
@@ -43,7 +45,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         <Link href="/identities">← Identities</Link>
       </p>
       <PageHeader
-        title={i.displayName}
+        title={markInvisible(i.displayName)}
         description={`${kindLabel(i.kind)}${i.primaryEmail ? ` · ${i.primaryEmail}` : ""} · seen ${fmtTime(i.firstSeenAt)} → ${fmtTime(i.lastSeenAt)}`}
         actions={
           <div style={{ display: "flex", gap: "0.5rem" }}>
@@ -64,7 +66,11 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           </h2>
           {i.owner ? (
             <p>
-              Owned by <Link href={`/identities/${i.owner.id}`}>{i.owner.name}</Link> ({kindLabel(i.owner.kind)}).
+              Owned by{" "}
+              <Link href={`/identities/${i.owner.id}`}>
+                <VisibleText text={i.owner.name} />
+              </Link>{" "}
+              ({kindLabel(i.owner.kind)}).
             </p>
           ) : null}
           {i.owned.length ? (
@@ -73,7 +79,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
               {i.owned.map((o, n) => (
                 <span key={o.id}>
                   {n ? ", " : ""}
-                  <Link href={`/identities/${o.id}`}>{o.name}</Link> ({kindLabel(o.kind)})
+                  <Link href={`/identities/${o.id}`}>
+                    <VisibleText text={o.name} />
+                  </Link>{" "}
+                  ({kindLabel(o.kind)})
                 </span>
               ))}
             </p>
@@ -100,7 +109,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
               <tr key={`${a.platform}|${a.aliasType}|${a.externalId}`} data-testid="alias-row">
                 <td>{platformLabel(a.platform)}</td>
                 <td>
-                  <span className="muted">{a.aliasType}:</span> <code>{a.externalId}</code>
+                  <span className="muted">{a.aliasType}:</span>{" "}
+                  <code>
+                    <VisibleText text={a.externalId} />
+                  </code>
                 </td>
                 <td>
                   {MERGE_RULES[a.rule ?? ""] ?? a.rule ?? "—"}

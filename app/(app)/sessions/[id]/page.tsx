@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { VisibleText } from "@/components/visible-text";
 import { z } from "zod";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -75,7 +76,9 @@ export default async function SessionPage({
               {s.identity ? (
                 <>
                   {" "}
-                  <Link href={`/identities/${s.identity.id}`}>Open {s.identity.name}</Link>
+                  <Link href={`/identities/${s.identity.id}`}>
+                    Open <VisibleText text={s.identity.name} />
+                  </Link>
                 </>
               ) : null}
             </dd>
@@ -107,10 +110,24 @@ export default async function SessionPage({
               {Math.round(s.confidence * 100)}%
             </dd>
             <dt>Identity</dt>
-            <dd>{s.identity ? `${s.identity.name} (${kindLabel(s.identity.kind)})` : "none in the logs"}</dd>
+            <dd>
+              {s.identity ? (
+                <>
+                  <VisibleText text={s.identity.name} /> ({kindLabel(s.identity.kind)})
+                </>
+              ) : (
+                "none in the logs"
+              )}
+            </dd>
             <dt>Initiator</dt>
             <dd>
-              {s.initiator ? `${s.initiator.name} (${kindLabel(s.initiator.kind)})` : "unknown"}
+              {s.initiator ? (
+                <>
+                  <VisibleText text={s.initiator.name} /> ({kindLabel(s.initiator.kind)})
+                </>
+              ) : (
+                "unknown"
+              )}
               {s.initiatorRule ? <span className="muted"> — {INITIATOR_RULES[s.initiatorRule] ?? s.initiatorRule}</span> : null}
             </dd>
             <dt>Source IPs</dt>

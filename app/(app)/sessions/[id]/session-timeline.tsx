@@ -4,8 +4,9 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Bar, BarChart, Brush, ResponsiveContainer, XAxis } from "recharts";
 import { AddToCase } from "@/components/add-to-case";
-import { fmtTime } from "@/components/format";
-import type { SessionEvent, TimelineEvent } from "@/lib/sessions/types";
+import { VisibleText } from "@/components/visible-text";
+import { fmtBytes, fmtTime } from "@/components/format";
+import { RAW_PREVIEW_BYTES, type SessionEvent, type TimelineEvent } from "@/lib/sessions/types";
 import { platformLabel } from "@/lib/sessions/words";
 
 // The session's timeline: one swimlane per platform, the session's own events (filled) and its linked sessions'
@@ -335,7 +336,7 @@ export function SessionTimeline({
                     setOpen(`e${e.id}`);
                   }}
                 >
-                  {e.eventName}
+                  <VisibleText text={e.eventName} />
                 </button>
                 {e.privileged ? (
                   <span className="kind" style={{ marginLeft: "0.35rem" }}>
@@ -344,7 +345,7 @@ export function SessionTimeline({
                 ) : null}
               </td>
               <td>{e.status ?? "—"}</td>
-              <td className="clip-cell">{e.target ?? "—"}</td>
+              <td className="clip-cell">{e.target ? <VisibleText text={e.target} /> : "—"}</td>
               <td>
                 <code>
                   {e.raw.fileName} #{e.raw.position}
@@ -401,7 +402,9 @@ function EventDrawer({
     <aside className="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-h" data-testid="event-drawer">
       <div className="drawer-head">
         <div>
-          <h2 id="drawer-h">{mark.eventName}</h2>
+          <h2 id="drawer-h">
+            <VisibleText text={mark.eventName} />
+          </h2>
           <div className="muted">
             {platformLabel(mark.platform)} · {fmtTime(new Date(mark.t).toISOString())}
             {mark.status ? ` · ${mark.status}` : ""}
@@ -434,13 +437,25 @@ function EventDrawer({
             {event.raw.payload === null ? (
               <p className="proof proof-purged">The payload was purged by retention; its leaf hash stays in the ledger.</p>
             ) : (
-              <pre className="record" data-testid="raw-record" tabIndex={0} aria-label="Raw record">
-                {event.raw.payload}
-              </pre>
+              <>
+                {event.raw.truncated ? (
+                  <p className="alert" data-testid="raw-record-truncated">
+                    This record is {fmtBytes(event.raw.payloadBytes ?? 0)}; the first {fmtBytes(RAW_PREVIEW_BYTES)} are shown.{" "}
+                    <a href={`/api/v1/events/${encodeURIComponent(event.id)}/raw`} download>
+                      Download the whole record
+                    </a>{" "}
+                    (byte for byte as stored).
+                  </p>
+                ) : null}
+                <pre className="record" data-testid="raw-record" tabIndex={0} aria-label="Raw record">
+                  <VisibleText text={event.raw.payload} />
+                  {event.raw.truncated ? "\n…" : ""}
+                </pre>
+              </>
             )}
             <h3>Normalized event</h3>
             <pre className="record" data-testid="normalized-event" tabIndex={0} aria-label="Normalized event">
-              {JSON.stringify(event.normalized, null, 2)}
+              <VisibleText text={JSON.stringify(event.normalized, null, 2)} />
             </pre>
           </>
         ) : (

@@ -5,7 +5,8 @@ import { created } from "@/lib/api/responses";
 import { AppError } from "@/lib/errors";
 import { forToken, system } from "@/lib/context/request-context";
 import { requestCorrelation } from "@/lib/analysis/schedule-analysis";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { ingestBody } from "@/lib/ingest/ingest-body";
+import { pushHeaders } from "@/lib/ingest/ingest-stream.types";
 import { authenticatePushToken } from "@/lib/tokens/api-tokens";
 
 // POST /api/v1/ingest/{platform} - push delivery: the body is one export (JSON array, NDJSON, an API page
@@ -15,12 +16,12 @@ export const POST = apiRoute("POST /api/v1/ingest/[platform]", async ({ req, cli
   if (source.platform !== params.platform) {
     throw new AppError("FORBIDDEN", `This token delivers ${source.platform} to the source "${source.name}", not ${params.platform}.`);
   }
+  const h = pushHeaders.parse(Object.fromEntries(req.headers));
   if (!req.body) throw new AppError("BAD_REQUEST", "The request has no body.");
-  const fileName = req.headers.get("x-file-name") ?? `push-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-  const result = await ingestStream({
+  const result = await ingestBody({
     input: Readable.fromWeb(req.body as unknown as NodeReadableStream),
-    fileName: decodeURIComponent(fileName),
-    byteSize: Number(req.headers.get("content-length")) || null,
+    fileName: h["x-file-name"] ?? `push-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    byteSize: h["content-length"] ?? null,
     sourceId: source.id,
     via: "api",
     ctx: forToken({ id: tokenId, name: tokenName }, client),

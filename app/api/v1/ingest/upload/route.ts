@@ -5,13 +5,13 @@ import { created } from "@/lib/api/responses";
 import { AppError } from "@/lib/errors";
 import { system } from "@/lib/context/request-context";
 import { requestCorrelation } from "@/lib/analysis/schedule-analysis";
-import { ingestStream } from "@/lib/ingest/ingest-stream";
+import { ingestBody } from "@/lib/ingest/ingest-body";
 
 // POST /api/v1/ingest/upload - one file as the raw request body (streamed, never buffered whole), name in
 // x-file-name (URI-encoded), optional x-platform and x-source-name; answers with the batch result
 export const POST = userRoute("POST /api/v1/ingest/upload", async ({ req, ctx, headers: h }) => {
   if (!req.body) throw new AppError("BAD_REQUEST", "The request has no body: send the file as the body.");
-  const result = await ingestStream({
+  const result = await ingestBody({
     input: Readable.fromWeb(req.body as unknown as NodeReadableStream),
     fileName: h["x-file-name"],
     byteSize: h["content-length"] ?? null,
