@@ -268,7 +268,8 @@ describe("every route answers what its contract declares", () => {
     expect(q.items.length).toBeGreaterThan(0);
     const sessions = await answer<{ items: unknown[] }>("GET /api/v1/sessions", "/api/v1/sessions?sort=events");
     expect(sessions.items.length).toBeGreaterThan(0);
-    await answer("GET /api/v1/sessions/[id]", `/api/v1/sessions/${s.id}`, { params: s });
+    const detail = await answer<{ events: { id: string }[] }>("GET /api/v1/sessions/[id]", `/api/v1/sessions/${s.id}`, { params: s });
+    ids.event = detail.events[0].id;
     await answer("GET /api/v1/identities", "/api/v1/identities");
     await answer("GET /api/v1/identities/[id]", `/api/v1/identities/${ids.identity}`, { params: { id: ids.identity } });
     await answer("GET /api/v1/lineage", `/api/v1/lineage?identityId=${ids.identity}`);
@@ -312,6 +313,7 @@ describe("every route answers what its contract declares", () => {
       `/api/v1/ingest/quarantine/download?batchId=${ids.brokenBatch}&includeResolved=true`,
     );
     await file("GET /api/v1/ledger/public-key", "/api/v1/ledger/public-key?format=pem");
+    await file("GET /api/v1/events/[id]/raw", `/api/v1/events/${ids.event}/raw`, { params: { id: ids.event } });
     await file("GET /api/v1/cases/[id]/export", `/api/v1/cases/${ids.case}/export`, { params: { id: ids.case } });
   });
 
