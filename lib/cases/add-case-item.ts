@@ -1,4 +1,5 @@
-import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
+import type { RequestContext } from "@/lib/context/request-context";
+import { caseActor } from "./case-activity";
 import crypto from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -67,8 +68,9 @@ export async function addCaseItem({
     if (c.status === "closed") throw new AppError("CONFLICT", "This case is closed. Reopen it before adding evidence.");
     const existing = await tx.caseItem.findUnique({ where: { caseId_itemType_refId: { caseId, itemType: v.itemType, refId } } });
     if (existing) throw new AppError("CONFLICT", `This ${v.itemType.replace("_", " ")} is already in case #${c.number}.`);
+    const by = caseActor(ctx);
     const item = await tx.caseItem.create({
-      data: { caseId, itemType: v.itemType, refId, snapshot, annotation: v.annotation ?? null, addedById: requireActorUserId(ctx) },
+      data: { caseId, itemType: v.itemType, refId, snapshot, annotation: v.annotation ?? null, addedById: by.id, addedByLabel: by.label },
     });
     await touchCase(tx, caseId);
     await activity(tx, ctx, caseId, "item_added", undefined, {

@@ -1,6 +1,6 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { requireActorUserId, type RequestContext } from "@/lib/context/request-context";
+import { actorUserId, type RequestContext } from "@/lib/context/request-context";
 
 // Case history actions written by lib/cases and by the other areas that touch a case (export, legal hold).
 export type CaseAction =
@@ -19,6 +19,16 @@ export type CaseAction =
   | "hold_placed"
   | "hold_released"
   | "viewed";
+
+/**
+ * Who a case change is recorded under: the user row when a signed-in user acts (null otherwise), and the actor's
+ * label as recorded then (the user's email; `cli:<os user>@<host>` for the command line, which is no user row).
+ */
+export function caseActor(ctx: RequestContext): { id: string | null; label: string } {
+  const label = ctx.actor.email;
+  if (!label) throw new Error(`A case change needs a named actor, not an anonymous ${ctx.actor.kind}.`);
+  return { id: actorUserId(ctx), label };
+}
 
 // JSON-safe copy: Dates become ISO strings, undefined keys drop out, so before/after store what the API shows.
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
@@ -44,8 +54,9 @@ export async function recordCaseActivity(
 ): Promise<void> {
   const before = toJson(entry.before);
   const after = toJson(entry.after);
+  const actor = caseActor(entry.ctx);
   await tx.caseActivity.create({
-    data: { caseId: entry.caseId, actorId: requireActorUserId(entry.ctx), action: entry.action, before, after },
+    data: { caseId: entry.caseId, actorId: actor.id, actorLabel: actor.label, action: entry.action, before, after },
   });
   if (entry.audit === false) return;
   await recordAudit(

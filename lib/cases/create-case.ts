@@ -1,4 +1,5 @@
-import { DEFAULT_TENANT, requireActorUserId, type RequestContext } from "@/lib/context/request-context";
+import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
+import { caseActor } from "./case-activity";
 import { assertAssignable, activity, inCaseTx } from "./shared";
 import type { CreatedCase } from "./create-case.types";
 import type { CreateCaseInput } from "./types";
@@ -16,7 +17,8 @@ export async function createCase({ ctx, input: v }: { ctx: RequestContext; input
         severity: v.severity,
         assigneeId: v.assigneeId ?? null,
         tags: v.tags ?? [],
-        createdById: requireActorUserId(ctx),
+        createdById: caseActor(ctx).id,
+        createdByLabel: caseActor(ctx).label,
       },
     });
     await activity(tx, ctx, c.id, "created", undefined, {

@@ -83,7 +83,7 @@ export async function getCaseTimeline({
       sql`WITH ${cited} SELECT count(*) AS n FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = ${tenant}`,
     ),
     c.query<{ id: string; at: Date; action: string; email: string | null; name: string | null }>(
-      sql`SELECT a.id::text AS id, a.at, a.action, u.email, u.name
+      sql`SELECT a.id::text AS id, a.at, a.action, COALESCE(u.email, a."actorLabel") AS email, u.name
          FROM case_activity a LEFT JOIN app_user u ON u.id = a."actorId"
         WHERE a."caseId" = ${caseId}::uuid ORDER BY a.at, a.id LIMIT ${HANDLING_SHOWN}`,
     ),

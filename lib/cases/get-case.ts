@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { describeItems, itemKey } from "./describe-items";
-import { UUID, userRef } from "./shared";
+import { actorRef, UUID, userRef } from "./shared";
 import { TRANSITIONS, type CaseDetail, type CaseItemType, type CaseStatus, type Severity } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -25,7 +25,7 @@ export async function getCase({ id }: { id: string }): Promise<CaseDetail | null
   });
   if (!c) return null;
   const userIds = [
-    ...new Set([...c.items.map((i) => i.addedById), ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x))]),
+    ...new Set([...c.items.map((i) => i.addedById).filter((x): x is string => Boolean(x)), ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x))]),
   ];
   const [described, users] = await Promise.all([
     describeItems({ refs: c.items.map((i) => ({ itemType: i.itemType, refId: i.refId, snapshot: i.snapshot })) }),
@@ -40,7 +40,7 @@ export async function getCase({ id }: { id: string }): Promise<CaseDetail | null
     severity: c.severity as Severity,
     status: c.status as CaseStatus,
     assignee: userRef(c.assignee),
-    createdBy: userRef(c.createdBy),
+    createdBy: actorRef(c.createdBy, c.createdByLabel),
     tags: c.tags,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
@@ -55,7 +55,7 @@ export async function getCase({ id }: { id: string }): Promise<CaseDetail | null
         itemType: i.itemType as CaseItemType,
         refId: i.refId,
         annotation: i.annotation,
-        addedBy: userRef(byId.get(i.addedById)),
+        addedBy: actorRef(i.addedById ? byId.get(i.addedById) : null, i.addedByLabel),
         addedAt: i.addedAt.toISOString(),
         title: d.missing && cited?.title ? cited.title : d.title,
         detail: d.missing && cited?.detail ? `${cited.detail} · ${d.detail}` : d.detail,
@@ -67,7 +67,7 @@ export async function getCase({ id }: { id: string }): Promise<CaseDetail | null
     notes: c.notes.map((n) => ({
       id: n.id,
       body: n.body,
-      author: userRef(n.author),
+      author: actorRef(n.author, n.authorLabel),
       createdAt: n.createdAt.toISOString(),
       updatedAt: n.updatedAt.toISOString(),
     })),
@@ -83,7 +83,7 @@ export async function getCase({ id }: { id: string }): Promise<CaseDetail | null
     activity: c.activity.map((a) => ({
       id: a.id.toString(),
       action: a.action,
-      actor: userRef(a.actor),
+      actor: actorRef(a.actor, a.actorLabel),
       at: a.at.toISOString(),
       before: a.before,
       after: a.after,

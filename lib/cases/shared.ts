@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordCaseActivity } from "./case-activity";
 import { DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
-import type { UserRef } from "./types";
+import type { ActorRef, UserRef } from "./types";
 
 // What every case change shares: find the case (not found otherwise), run the change and
 // its history entries in one transaction, and keep the case's updatedAt honest for the list's "recently changed".
@@ -15,6 +15,12 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export function userRef(u: { id: string; email: string; name: string | null } | null | undefined): UserRef | null {
   return u ? { id: u.id, email: u.email, name: u.name } : null;
+}
+
+/** The user who made a change, or, when no user row was behind it (the command line), its recorded label. */
+export function actorRef(u: { id: string; email: string; name: string | null } | null | undefined, label: string | null): ActorRef | null {
+  if (u) return { id: u.id, email: u.email, name: u.name };
+  return label ? { id: null, email: label, name: null } : null;
 }
 
 /** Loads the case row inside the transaction, locked so that two concurrent changes record a true before/after. */

@@ -171,6 +171,9 @@ const count = z.number().int().min(0);
 
 export const userRef = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
 export type UserRef = z.infer<typeof userRef>;
+/** Who made a change: a user (id set), or an actor that is no user row (id null, email its label, e.g. "cli:alice@host"). */
+export const actorRef = z.object({ id: z.string().nullable(), email: z.string(), name: z.string().nullable() });
+export type ActorRef = z.infer<typeof actorRef>;
 
 export const caseListItem = z.object({
   id: z.string(),
@@ -194,7 +197,7 @@ const caseItemDto = z.object({
   itemType: z.enum(CASE_ITEM_TYPES),
   refId: z.string(),
   annotation: z.string().nullable(),
-  addedBy: userRef.nullable(),
+  addedBy: actorRef.nullable(),
   addedAt: isoTime,
   /** A short description of what is cited, resolved now; `missing` when it no longer exists. */
   title: z.string(),
@@ -207,7 +210,7 @@ const caseItemDto = z.object({
 });
 export type CaseItemDto = z.infer<typeof caseItemDto>;
 
-const caseNoteDto = z.object({ id: z.string(), body: z.string(), author: userRef.nullable(), createdAt: isoTime, updatedAt: isoTime });
+const caseNoteDto = z.object({ id: z.string(), body: z.string(), author: actorRef.nullable(), createdAt: isoTime, updatedAt: isoTime });
 export type CaseNoteDto = z.infer<typeof caseNoteDto>;
 const caseTaskDto = z.object({
   id: z.string(),
@@ -222,7 +225,7 @@ export type CaseTaskDto = z.infer<typeof caseTaskDto>;
 const caseActivityDto = z.object({
   id: z.string(),
   action: z.string(),
-  actor: userRef.nullable(),
+  actor: actorRef.nullable(),
   at: isoTime,
   before: z.unknown(),
   after: z.unknown(),
@@ -230,7 +233,7 @@ const caseActivityDto = z.object({
 
 export const caseDetail = caseListItem.omit({ items: true, openTasks: true }).extend({
   description: z.string().nullable(),
-  createdBy: userRef.nullable(),
+  createdBy: actorRef.nullable(),
   allowedTransitions: z.array(z.enum(CASE_STATUSES)),
   items: z.array(caseItemDto),
   notes: z.array(caseNoteDto),

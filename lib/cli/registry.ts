@@ -1,4 +1,5 @@
 import type { CliCommand } from "./command";
+import { caseCommands } from "./commands/case";
 import { correlateCommands } from "./commands/correlate";
 import { dbCommands } from "./commands/db";
 import { demoCommands } from "./commands/demo";
@@ -16,6 +17,7 @@ export const commands: readonly CliCommand[] = [
   ...correlateCommands,
   ...governanceCommands,
   ...demoCommands,
+  ...caseCommands,
   ...exportCommands,
   ...retentionCommands,
   ...dbCommands,

@@ -1,6 +1,6 @@
 import { EnvError } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { forCli, osUser } from "@/lib/context/request-context";
+import { forCli, osHost, osUser } from "@/lib/context/request-context";
 import { UsageError, type CliCommand, type CliIo } from "./command";
 import { openCliDatabase, type CliDatabase } from "./database";
 
@@ -99,7 +99,7 @@ export async function runCli({
       database = await openCliDatabase({ migrate: command.database === "write", log: (m) => io.err(`[sessionproof] ${m}`) });
       process.env.DATABASE_URL = database.url;
     }
-    return await command.run(rest, io, forCli(osUser()));
+    return await command.run(rest, io, forCli(osUser(), osHost()));
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`${err.message}\n\n${commandHelp(command)}`);

@@ -3,6 +3,8 @@ import {
   actorUserId,
   DEFAULT_TENANT,
   forCli,
+  osHost,
+  osUser,
   forConnector,
   forSignIn,
   forToken,
@@ -28,13 +30,15 @@ describe("request context constructors", () => {
     expect(() => requireActorUserId(ctx)).toThrow(/needs a user/);
   });
 
-  it("the command line: the operating-system user, or the user it acts as", () => {
+  it("the command line: the operating-system user and host, never a dashboard user", () => {
     const plain = forCli("root");
     expect(plain.actor).toMatchObject({ kind: "cli", id: null, email: "cli:root", role: null });
     expect(actorUserId(plain)).toBeNull();
-    const as = forCli("root", { id: "u-2", email: "aud@example.test", role: "auditor" });
-    expect(as.actor).toMatchObject({ kind: "cli", id: "u-2", email: "aud@example.test", role: "auditor" });
-    expect(requireActorUserId(as)).toBe("u-2");
+    const onHost = forCli("alice", "build-01");
+    expect(onHost.actor).toEqual({ kind: "cli", id: null, email: "cli:alice@build-01", role: null, ip: null, userAgent: null });
+    expect(() => requireActorUserId(onHost)).toThrow(/needs a user/);
+    expect(osUser()).toMatch(/\S/);
+    expect(osHost()).toMatch(/\S/);
   });
 
   it("the system, a connector and a sign-in attempt", () => {

@@ -1,3 +1,4 @@
+import os from "node:os";
 import type { Role } from "@/lib/auth/permissions";
 
 // Who is acting, built once where a request or job enters the system (the route wrapper, the page guard, the CLI,
@@ -15,9 +16,9 @@ export type ActorKind = "user" | "token" | "cli" | "system" | "connector";
 
 export type Actor = {
   kind: ActorKind;
-  /** The user's id (kind "user", or "cli" run as a user), the push token's id (kind "token"), else null. */
+  /** The user's id (kind "user"), the push token's id (kind "token"), else null (the command line is no user row). */
   id: string | null;
-  /** What the audit trail shows: the user's email, `token:<name>`, `cli:<os user>`, `connector:<name>` or "system". */
+  /** What the audit trail shows: the user's email, `token:<name>`, `cli:<os user>@<host>`, `connector:<name>` or "system". */
   email: string | null;
   /** The user's role when the actor is a user, for checks inside lib/ (e.g. an admin may edit others' notes). */
   role: Role | null;
@@ -58,12 +59,12 @@ export function forToken(
 }
 
 /**
- * A command-line run by an operating-system user. Commands that change a case act as a named user (`--as`),
- * because case history points at a user row; pass it as `as`.
+ * A command-line run by an operating-system user on a host: recorded as such (`cli:<os user>@<host>`, no user row).
+ * The command line never acts as a dashboard user: whoever can run it reads the database directly, so a user name
+ * it claimed would prove nothing. Case history and created-by columns keep the label (lib/cases/shared.ts caseActor).
  */
-export function forCli(osUser: string, as?: { id: string; email: string; role: Role }): RequestContext {
-  if (as) return make({ kind: "cli", id: as.id, email: as.email, role: as.role, ip: null, userAgent: null });
-  return make({ kind: "cli", id: null, email: `cli:${osUser}`, role: null, ip: null, userAgent: null });
+export function forCli(osUser: string, host?: string): RequestContext {
+  return make({ kind: "cli", id: null, email: `cli:${osUser}${host ? `@${host}` : ""}`, role: null, ip: null, userAgent: null });
 }
 
 /** The system itself: background runs nobody asked for (correlation after an ingest, start-up work). */
@@ -78,15 +79,25 @@ export function forConnector(name: string): RequestContext {
 
 /** The operating-system user running this process, for forCli. */
 export function osUser(): string {
-  return process.env.USER ?? process.env.USERNAME ?? "unknown";
+  try {
+    return os.userInfo().username;
+  } catch {
+    // no passwd entry for this uid (a container started with an arbitrary uid)
+    return process.env.USER ?? process.env.USERNAME ?? `uid-${process.getuid?.() ?? "unknown"}`;
+  }
+}
+
+/** This machine's host name, for forCli. */
+export function osHost(): string {
+  return os.hostname() || "unknown-host";
 }
 
 /**
  * The user behind the actor, for columns that reference a user (audit_log.actorId, createdById, case history):
- * a signed-in user or a CLI run as one; null for tokens, connectors and the system.
+ * a signed-in user; null for the command line, tokens, connectors and the system.
  */
 export function actorUserId(ctx: RequestContext): string | null {
-  return ctx.actor.kind === "user" || ctx.actor.kind === "cli" ? ctx.actor.id : null;
+  return ctx.actor.kind === "user" ? ctx.actor.id : null;
 }
 
 /** Like actorUserId, for changes that must be made by a user (case history points at a user row). */

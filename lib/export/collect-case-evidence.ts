@@ -83,7 +83,7 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
   const c = pool();
   const caseRows = await c.query<CaseRow>(
     `SELECT k.id, k.number, k."tenantId", k.title, k.description, k.severity::text AS severity, k.status::text AS status, k.tags,
-            k."createdAt", k."updatedAt", k."closedAt", a.email AS "assigneeEmail", u.email AS "createdByEmail"
+            k."createdAt", k."updatedAt", k."closedAt", a.email AS "assigneeEmail", COALESCE(u.email, k."createdByLabel") AS "createdByEmail"
        FROM "case" k LEFT JOIN app_user a ON a.id = k."assigneeId" LEFT JOIN app_user u ON u.id = k."createdById"
       WHERE k.id = $1::uuid AND k."tenantId" = $2`,
     [caseId, DEFAULT_TENANT],
@@ -93,12 +93,12 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
 
   const [items, notes, tasks, history] = await Promise.all([
     c.query(
-      `SELECT i.id, i."itemType", i."refId", i.snapshot, i.annotation, i."addedAt", u.email AS "addedBy"
+      `SELECT i.id, i."itemType", i."refId", i.snapshot, i.annotation, i."addedAt", COALESCE(u.email, i."addedByLabel") AS "addedBy"
          FROM case_item i LEFT JOIN app_user u ON u.id = i."addedById" WHERE i."caseId" = $1 ORDER BY i."addedAt", i.id`,
       [caseId],
     ),
     c.query(
-      `SELECT n.id, n.body, n."createdAt", n."updatedAt", u.email AS author
+      `SELECT n.id, n.body, n."createdAt", n."updatedAt", COALESCE(u.email, n."authorLabel") AS author
          FROM case_note n LEFT JOIN app_user u ON u.id = n."authorId" WHERE n."caseId" = $1 ORDER BY n."createdAt", n.id`,
       [caseId],
     ),
@@ -108,7 +108,7 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
       [caseId],
     ),
     c.query(
-      `SELECT a.id::text AS id, a.action, a.before, a.after, a.at, u.email AS actor
+      `SELECT a.id::text AS id, a.action, a.before, a.after, a.at, COALESCE(u.email, a."actorLabel") AS actor
          FROM case_activity a LEFT JOIN app_user u ON u.id = a."actorId" WHERE a."caseId" = $1 ORDER BY a.at, a.id`,
       [caseId],
     ),

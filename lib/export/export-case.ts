@@ -13,6 +13,7 @@ import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { loadOrCreateSigningKey, type SigningKey } from "@/lib/ledger/signing-key";
 import { collectCaseEvidence, streamEventLines, streamRawIndexLines, streamRawPayloads, type CaseEvidence } from "./collect-case-evidence";
 import { appendBatchesFor, appendBatchesJson, appendProofLines } from "./append-proof-lines";
+import { describeTimestamp, timestampCheckpoint, timestampReadme, type CheckpointTimestamp, type TsaConfig } from "./checkpoint-timestamp";
 import { proofLines } from "./proof-lines";
 import { renderReadme } from "./readme";
 import { ZipWriter } from "./zip-writer";
@@ -41,6 +42,8 @@ export type ExportResult = {
   checkpointId: string;
   manifestSha256: string;
   zipBytes: number;
+  /** Trusted time for the checkpoint (proofs/checkpoint.tsr), or why there is none. */
+  timestamp: CheckpointTimestamp;
 };
 
 export type PreparedExport = {
@@ -50,6 +53,7 @@ export type PreparedExport = {
   exportedAt: Date;
   folder: string;
   fileName: string;
+  timestamp: CheckpointTimestamp;
 };
 
 /** case-12-evidence-2026-11-29 (the zip is that plus .zip, and unzips into that folder). */
@@ -76,7 +80,7 @@ function verifierSource(): Buffer {
  * Everything that can fail before the first byte is sent: the case exists (NOT_FOUND otherwise), its evidence is
  * collected, and a checkpoint is signed now so that it covers every cited raw record.
  */
-export async function prepareCaseExport({ caseId }: { caseId: string }): Promise<PreparedExport> {
+export async function prepareCaseExport({ caseId, tsa }: { caseId: string; tsa?: TsaConfig }): Promise<PreparedExport> {
   // The checkpoint is signed while the evidence is collected; if a cited record arrived in between, sign again.
   const key = await loadOrCreateSigningKey();
   const [evidence, signed] = await Promise.all([collectCaseEvidence({ caseId }), createCheckpoint({ key })]);
@@ -92,9 +96,11 @@ export async function prepareCaseExport({ caseId }: { caseId: string }): Promise
       `The latest checkpoint was signed by ${checkpoint.keyFingerprint}, not the current key ${key.fingerprint}. Ingest new data or restore the key, then export again.`,
     );
   }
+  // Before the first byte, so that a TSA failure is known to the caller (and fails here when it is required).
+  const timestamp = await timestampCheckpoint({ checkpoint, tsa });
   const exportedAt = new Date();
   const folder = exportBaseName(evidence.case.number, exportedAt);
-  return { evidence, checkpoint, key, exportedAt, folder, fileName: `${folder}.zip` };
+  return { evidence, checkpoint, key, exportedAt, folder, fileName: `${folder}.zip`, timestamp };
 }
 
 type FileEntry = { path: string; bytes: number; sha256: string };
@@ -124,6 +130,7 @@ export async function writeCaseExport({
       rawRecords: result.rawRecords,
       treeSize: result.treeSize,
       manifestSha256: result.manifestSha256,
+      timestamp: describeTimestamp(prepared.timestamp),
     });
     return result;
   } catch (err) {
@@ -162,6 +169,7 @@ async function recordExport(
     rawRecords?: number;
     treeSize?: number;
     manifestSha256?: string;
+    timestamp?: string;
     error?: string;
   },
 ): Promise<void> {
@@ -231,13 +239,19 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
 
   await add(
     "README.md",
-    Buffer.from(renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson }), "utf8"),
+    Buffer.from(
+      renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson }) +
+        timestampReadme(prepared.timestamp),
+      "utf8",
+    ),
   );
   await add("verify.mjs", verifierSource());
   await add("public-key.pem", Buffer.from(key.publicKeyPem, "utf8"));
   await add("checkpoint.txt", checkpointNote(checkpoint));
   await add("checkpoint.sig", checkpoint.signature, 0);
   await add("checkpoint.json", json(cpJson));
+  // RFC 3161 reply (DER TimeStampResp) over SHA-256(checkpoint.txt), when a TSA answered (lib/export/checkpoint-timestamp.ts).
+  if (prepared.timestamp.status === "stamped") await add("proofs/checkpoint.tsr", prepared.timestamp.reply, 0);
   await add(
     "case.json",
     json({ case: ev.case, items: ev.items, notes: ev.notes, tasks: ev.tasks, history: ev.history, missingItems: ev.missing }),
@@ -275,7 +289,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
     format: PACKAGE_FORMAT,
     case: { id: ev.case.id, number: ev.case.number, title: ev.case.title, status: ev.case.status, severity: ev.case.severity },
     exportedAt: exportedAt.toISOString(),
-    exportedBy: { id: actor.id, email: actor.email ?? null },
+    exportedBy: { kind: actor.kind, id: actor.id, email: actor.email ?? null },
     counts: { ...counts, purgedRawRecords: lengths.filter((l) => l < 0).length },
     checkpoint: {
       id: cpJson.id,
@@ -289,6 +303,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
       "(with aliases and credentials), lineage snapshots as stored; links between cited sessions; credential parent chains; " +
       "the raw record of every included event. See docs/evidence-package.md.",
     missingItems: ev.missing,
+    timestamp: timestampManifest(prepared.timestamp),
     files,
   });
   const manifestSha256 = crypto.createHash("sha256").update(manifest).digest("hex");
@@ -309,5 +324,13 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
     checkpointId: checkpoint.id,
     manifestSha256,
     zipBytes,
+    timestamp: prepared.timestamp,
   };
+}
+
+// What manifest.json says about trusted time; verify.mjs reads it to explain a missing token.
+function timestampManifest(t: CheckpointTimestamp) {
+  if (t.status === "stamped") return { status: t.status, tsaUrl: t.tsaUrl, genTime: t.genTime.toISOString(), file: "proofs/checkpoint.tsr" };
+  if (t.status === "unavailable") return { status: t.status, tsaUrl: t.tsaUrl, error: t.error, note: describeTimestamp(t) };
+  return { status: t.status };
 }

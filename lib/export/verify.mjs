@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Sessionproof evidence package verifier. Needs nothing but Node.js (>= 18): only node: built-ins, no network.
 //
-//   node verify.mjs [<folder>] [--expect-key <fingerprint>]
+//   node verify.mjs [<folder>] [--expect-key <fingerprint>] [--tsa-cert <pem>]
 //     <folder>                    the unzipped package (default: the folder this file sits in)
 //     --expect-key <fingerprint>  the signing key's fingerprint, obtained out of band (Settings, the API, your
 //                                 organisation's published value): the package must be signed by that key
+//     --tsa-cert <pem>            the RFC 3161 timestamp authority's certificate (or its issuing CA), obtained from
+//                                 the TSA: the package must carry a timestamp token for its checkpoint signed by it
 //
 // Checks, each reported on its own line:
 //   1. files       every line of SHA256SUMS matches its file; no listed file is missing; no unlisted file exists
@@ -18,7 +20,10 @@
 //   7. events      every event in events.ndjson cites a raw record in the package, and its `data` hashes to one of
 //                  the event hashes its record's batch signed (an event edited since ingest is named)
 //   8. manifest    manifest.json lists the same files and hashes as SHA256SUMS and the counts found here
-//   9. key         (with --expect-key) public-key.pem is the expected key
+//   9. timestamp   (when the package has proofs/checkpoint.tsr, or with --tsa-cert) the RFC 3161 token's message
+//                  imprint is the SHA-256 of checkpoint.txt (checked here, in plain Node.js); with --tsa-cert its
+//                  signature and certificate chain are checked by running `openssl ts -verify` (OpenSSL needed)
+//  10. key         (with --expect-key) public-key.pem is the expected key
 // Exit code 0 only when every check passes; otherwise the first failure of each check names the file and record.
 //
 // Why pinning matters: the signatures prove the package is what the holder of public-key.pem signed, and the key
@@ -26,6 +31,7 @@
 // every other check passes. Only a fingerprint obtained elsewhere (SHA-256 of the DER public key, the same as
 // `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum`) ties the package to the organisation's key.
 
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -218,6 +224,94 @@ function parseProofLine(line) {
   return JSON.parse(line);
 }
 
+// RFC 3161: the message imprint, time and status of a DER TimeStampResp (proofs/checkpoint.tsr). Only what the
+// imprint check needs is read; the CMS signature is left to `openssl ts -verify` (checkTimestamp below).
+function derChildren(buf) {
+  const out = [];
+  for (let at = 0; at < buf.length; ) {
+    if (at + 2 > buf.length) throw new Error("truncated DER");
+    let len = buf[at + 1];
+    let start = at + 2;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      if (n === 0 || n > 4) throw new Error("bad DER length");
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+      start += n;
+    }
+    if (start + len > buf.length) throw new Error("truncated DER");
+    out.push({ tag: buf[at], content: buf.subarray(start, start + len) });
+    at = start + len;
+  }
+  return out;
+}
+
+export function readTimestampReply(der) {
+  const [resp] = derChildren(der);
+  const [statusInfo, token] = derChildren(resp.content);
+  const status = derChildren(statusInfo.content)[0].content.readUIntBE(0, 1);
+  if (!token) return { status, imprint: null };
+  const signedData = derChildren(derChildren(token.content)[1].content)[0];
+  const [contentType, explicit] = derChildren(derChildren(signedData.content)[2].content);
+  if (contentType.content.toString("hex") !== "2a864886f70d0109100104") throw new Error("the token's content is not a TSTInfo");
+  const tst = derChildren(derChildren(derChildren(explicit.content)[0].content)[0].content);
+  const [alg, hashed] = derChildren(tst[2].content);
+  const sha256Alg = derChildren(alg.content)[0].content.toString("hex") === "608648016503040201";
+  const t = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/.exec(tst[4].content.toString("latin1"));
+  const genTime = t ? `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${t[6]}${t[7] ?? ""}Z` : tst[4].content.toString("latin1");
+  return { status, imprint: { algorithm: sha256Alg ? "sha256" : "other", hash: hashed.content.toString("hex") }, genTime };
+}
+
+// The trusted-time check: the token must be for this checkpoint note (imprint), and with a TSA certificate, signed
+// by that TSA (openssl). A package without a token passes only when no certificate was given; manifest.json says why.
+function checkTimestamp(dir, tsaCert) {
+  const tsr = path.join(dir, "proofs/checkpoint.tsr");
+  let declared = null;
+  try {
+    declared = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")).timestamp ?? null;
+  } catch {
+    // the manifest check reports an unreadable manifest
+  }
+  if (!fs.existsSync(tsr)) {
+    const why =
+      declared?.status === "unavailable"
+        ? `the timestamp authority ${declared.tsaUrl} failed at export (${declared.error})`
+        : "no timestamp authority was configured at export";
+    if (tsaCert) return { ok: false, detail: `proofs/checkpoint.tsr: missing - the package has no trusted timestamp: ${why}` };
+    if (declared?.status === "unavailable") return { ok: true, detail: `WARNING: no trusted timestamp: ${why}` };
+    return null;
+  }
+  let r;
+  try {
+    r = readTimestampReply(fs.readFileSync(tsr));
+  } catch (e) {
+    return { ok: false, detail: `proofs/checkpoint.tsr: not an RFC 3161 timestamp reply (${e.message})` };
+  }
+  if (r.status > 1 || !r.imprint) return { ok: false, detail: `proofs/checkpoint.tsr: the TSA refused (status ${r.status}); no token` };
+  if (!fs.existsSync(path.join(dir, "checkpoint.txt"))) return { ok: false, detail: "checkpoint.txt: missing - the token cannot be checked" };
+  const noteHash = sha256(fs.readFileSync(path.join(dir, "checkpoint.txt"))).toString("hex");
+  if (r.imprint.algorithm !== "sha256" || r.imprint.hash !== noteHash)
+    return {
+      ok: false,
+      detail: `proofs/checkpoint.tsr: the token's message imprint ${r.imprint.hash} is not the SHA-256 of checkpoint.txt (${noteHash}) - it timestamps another note`,
+    };
+  const stamped = `the token of ${r.genTime} is for checkpoint.txt (imprint SHA-256 ${noteHash})`;
+  if (!tsaCert) return { ok: true, detail: `${stamped}; its signature was NOT checked: run again with --tsa-cert <the TSA's certificate>` };
+  if (!fs.existsSync(tsaCert)) return { ok: false, detail: `--tsa-cert ${tsaCert}: no such file` };
+  const args = ["ts", "-verify", "-in", tsr, "-data", path.join(dir, "checkpoint.txt"), "-CAfile", tsaCert, "-untrusted", tsaCert, "-partial_chain"];
+  const o = spawnSync("openssl", args, { encoding: "utf8" });
+  if (o.error)
+    return {
+      ok: false,
+      detail: `--tsa-cert: the token's signature is checked with OpenSSL (\`openssl ts -verify\`), which could not be run (${o.error.code ?? o.error.message}): install OpenSSL, or run without --tsa-cert`,
+    };
+  if (o.status !== 0 || !/Verification: OK/.test(o.stdout)) {
+    const reason = `${o.stdout}${o.stderr}`.split("\n").find((l) => /error|FAILED/i.test(l)) ?? `exit code ${o.status}`;
+    return { ok: false, detail: `proofs/checkpoint.tsr: the token is not signed by the TSA of ${tsaCert} (openssl ts -verify: ${reason.trim()})` };
+  }
+  return { ok: true, detail: `${stamped}, signed by the TSA of ${tsaCert} (checked with openssl ts -verify)` };
+}
+
 /** A fingerprint as people write it: "SHA256:<hex>", bare hex, upper case, with colons or spaces. */
 export function normalizeFingerprint(text) {
   const hex = String(text)
@@ -228,7 +322,7 @@ export function normalizeFingerprint(text) {
   return HEX64.test(hex) ? hex : null;
 }
 
-export async function verifyPackage(dir, { expectKey = null } = {}) {
+export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = {}) {
   const results = [];
   const report = (name, ok, detail) => results.push({ name, ok, detail });
   const exists = (rel) => fs.existsSync(path.join(dir, rel));
@@ -686,7 +780,11 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
   for (const file of [...present].sort()) {
     if (!sums.has(file) && !SIGNED_FILES.has(file)) fileProblems.push(`${file}: not listed in SHA256SUMS - it was added to the package`);
   }
-  // 9. key: last, so that its verdict is the one the auditor reads next to the summary.
+  // 9. timestamp
+  const stamp = checkTimestamp(dir, tsaCert);
+  if (stamp) report("timestamp", stamp.ok, stamp.detail);
+
+  // 10. key: last, so that its verdict is the one the auditor reads next to the summary.
   const pinned = expectKey !== null && expectKey !== undefined;
   if (pinned) {
     const want = normalizeFingerprint(expectKey);
@@ -709,8 +807,18 @@ export async function verifyPackage(dir, { expectKey = null } = {}) {
 function parseCli(argv) {
   let dir = null;
   let expectKey = null;
+  let tsaCert = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === "--tsa-cert") {
+      if (i + 1 >= argv.length) throw new Error("--tsa-cert needs the TSA certificate's PEM file");
+      tsaCert = argv[++i];
+      continue;
+    }
+    if (a.startsWith("--tsa-cert=")) {
+      tsaCert = a.slice("--tsa-cert=".length);
+      continue;
+    }
     if (a === "--expect-key") {
       if (i + 1 >= argv.length) throw new Error("--expect-key needs a fingerprint");
       expectKey = argv[++i];
@@ -720,7 +828,7 @@ function parseCli(argv) {
     else if (dir === null) dir = a;
     else throw new Error(`unexpected argument ${a}`);
   }
-  return { dir, expectKey, help: false };
+  return { dir, expectKey, tsaCert, help: false };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -729,16 +837,19 @@ if (isMain) {
   try {
     cli = parseCli(process.argv.slice(2));
   } catch (e) {
-    console.error(`verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>]`);
+    console.error(`verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--tsa-cert <pem>]`);
     process.exit(2);
   }
   if (cli.help) {
-    console.log("usage: node verify.mjs [<folder>] [--expect-key <fingerprint>]");
+    console.log("usage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--tsa-cert <pem>]");
     process.exit(0);
   }
   const dir = path.resolve(cli.dir ?? path.dirname(fileURLToPath(import.meta.url)));
   const started = performance.now();
-  const { ok, results, pinned, fingerprint } = await verifyPackage(dir, { expectKey: cli.expectKey });
+  const { ok, results, pinned, fingerprint } = await verifyPackage(dir, {
+    expectKey: cli.expectKey,
+    tsaCert: cli.tsaCert ? path.resolve(cli.tsaCert) : null,
+  });
   console.log(`Sessionproof evidence package: ${dir}`);
   for (const r of results) {
     const details = Array.isArray(r.detail) ? r.detail : [r.detail];
