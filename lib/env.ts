@@ -53,7 +53,9 @@ const envSchema = z
     // Optional trusted time: an RFC 3161 timestamp authority; each case export's checkpoint gets a token from it
     // (lib/export/checkpoint-timestamp.ts). Unreachable: the export goes on with a warning, or fails when REQUIRED.
     SESSIONPROOF_TSA_URL: optionalString.pipe(z.url().optional()),
-    SESSIONPROOF_TSA_REQUIRED: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
+    SESSIONPROOF_TSA_REQUIRED: z
+      .preprocess((v) => (v === "" ? undefined : v), z.enum(["true", "false"]).default("false"))
+      .transform((v) => v === "true"),
     SESSIONPROOF_TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     SESSIONPROOF_DEMO: z.enum(["on", "off"]).default("on"),
     // Bounds on one ingest: the body of an upload or push (the CLI reads local files without it), and the quarantined

@@ -25,7 +25,10 @@ export async function getCase({ id }: { id: string }): Promise<CaseDetail | null
   });
   if (!c) return null;
   const userIds = [
-    ...new Set([...c.items.map((i) => i.addedById).filter((x): x is string => Boolean(x)), ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x))]),
+    ...new Set([
+      ...c.items.map((i) => i.addedById).filter((x): x is string => Boolean(x)),
+      ...c.tasks.map((t) => t.assigneeId).filter((x): x is string => Boolean(x)),
+    ]),
   ];
   const [described, users] = await Promise.all([
     describeItems({ refs: c.items.map((i) => ({ itemType: i.itemType, refId: i.refId, snapshot: i.snapshot })) }),

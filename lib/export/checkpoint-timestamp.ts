@@ -42,7 +42,8 @@ function checkReply(reply: Buffer, hash: Buffer, nonce: Buffer | null): Date {
   const r = readTimestampReply(reply);
   if (r.status > 1) throw new Error(`the TSA refused the request (PKIStatus ${r.status})`);
   if (!r.hashedMessage || !r.genTime) throw new Error("the reply carries no timestamp token");
-  if (r.hashAlgorithm !== "sha256" || !r.hashedMessage.equals(hash)) throw new Error("the token is for another message than the checkpoint note");
+  if (r.hashAlgorithm !== "sha256" || !r.hashedMessage.equals(hash))
+    throw new Error("the token is for another message than the checkpoint note");
   if (nonce && !(r.nonce && r.nonce.equals(nonce))) throw new Error("the token's nonce is not the one sent (a replayed or mixed-up reply)");
   return r.genTime;
 }

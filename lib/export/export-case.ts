@@ -330,7 +330,8 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
 
 // What manifest.json says about trusted time; verify.mjs reads it to explain a missing token.
 function timestampManifest(t: CheckpointTimestamp) {
-  if (t.status === "stamped") return { status: t.status, tsaUrl: t.tsaUrl, genTime: t.genTime.toISOString(), file: "proofs/checkpoint.tsr" };
+  if (t.status === "stamped")
+    return { status: t.status, tsaUrl: t.tsaUrl, genTime: t.genTime.toISOString(), file: "proofs/checkpoint.tsr" };
   if (t.status === "unavailable") return { status: t.status, tsaUrl: t.tsaUrl, error: t.error, note: describeTimestamp(t) };
   return { status: t.status };
 }

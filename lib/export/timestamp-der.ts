@@ -34,7 +34,7 @@ function readTlv(buf: Buffer, at: number): Tlv & { end: number } {
 
 function children(buf: Buffer): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     const t = readTlv(buf, at);
     out.push(t);
     at = t.end;
@@ -47,10 +47,7 @@ export function timestampRequest(hash: Buffer): { der: Buffer; nonce: Buffer } {
   const nonce = crypto.randomBytes(8);
   nonce[0] = (nonce[0] & 0x7f) | 0x40; // positive, and minimal as DER requires
   const imprint = encode(0x30, Buffer.concat([encode(0x30, Buffer.concat([SHA256_OID, Buffer.from([0x05, 0x00])])), encode(0x04, hash)]));
-  const der = encode(
-    0x30,
-    Buffer.concat([Buffer.from([0x02, 0x01, 0x01]), imprint, encode(0x02, nonce), Buffer.from([0x01, 0x01, 0xff])]),
-  );
+  const der = encode(0x30, Buffer.concat([Buffer.from([0x02, 0x01, 0x01]), imprint, encode(0x02, nonce), Buffer.from([0x01, 0x01, 0xff])]));
   return { der, nonce };
 }
 
@@ -78,7 +75,13 @@ export function readTimestampReply(der: Buffer): TimestampReply {
   const [statusInfo, token] = children(resp.content);
   const status = children(statusInfo.content)[0];
   if (status?.tag !== 0x02) throw new Error("TimeStampResp without a status");
-  const out: TimestampReply = { status: status.content.readUIntBE(0, Math.min(status.content.length, 6)), hashAlgorithm: null, hashedMessage: null, nonce: null, genTime: null };
+  const out: TimestampReply = {
+    status: status.content.readUIntBE(0, Math.min(status.content.length, 6)),
+    hashAlgorithm: null,
+    hashedMessage: null,
+    nonce: null,
+    genTime: null,
+  };
   if (!token) return out;
   // ContentInfo { signedData OID, [0] SignedData { version, digestAlgorithms, encapContentInfo { TSTInfo OID, [0] OCTET STRING } ... } }
   const signedData = children(children(token.content)[1].content)[0];

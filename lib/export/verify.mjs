@@ -228,7 +228,7 @@ function parseProofLine(line) {
 // imprint check needs is read; the CMS signature is left to `openssl ts -verify` (checkTimestamp below).
 function derChildren(buf) {
   const out = [];
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     if (at + 2 > buf.length) throw new Error("truncated DER");
     let len = buf[at + 1];
     let start = at + 2;
@@ -288,7 +288,8 @@ function checkTimestamp(dir, tsaCert) {
     return { ok: false, detail: `proofs/checkpoint.tsr: not an RFC 3161 timestamp reply (${e.message})` };
   }
   if (r.status > 1 || !r.imprint) return { ok: false, detail: `proofs/checkpoint.tsr: the TSA refused (status ${r.status}); no token` };
-  if (!fs.existsSync(path.join(dir, "checkpoint.txt"))) return { ok: false, detail: "checkpoint.txt: missing - the token cannot be checked" };
+  if (!fs.existsSync(path.join(dir, "checkpoint.txt")))
+    return { ok: false, detail: "checkpoint.txt: missing - the token cannot be checked" };
   const noteHash = sha256(fs.readFileSync(path.join(dir, "checkpoint.txt"))).toString("hex");
   if (r.imprint.algorithm !== "sha256" || r.imprint.hash !== noteHash)
     return {
@@ -298,7 +299,19 @@ function checkTimestamp(dir, tsaCert) {
   const stamped = `the token of ${r.genTime} is for checkpoint.txt (imprint SHA-256 ${noteHash})`;
   if (!tsaCert) return { ok: true, detail: `${stamped}; its signature was NOT checked: run again with --tsa-cert <the TSA's certificate>` };
   if (!fs.existsSync(tsaCert)) return { ok: false, detail: `--tsa-cert ${tsaCert}: no such file` };
-  const args = ["ts", "-verify", "-in", tsr, "-data", path.join(dir, "checkpoint.txt"), "-CAfile", tsaCert, "-untrusted", tsaCert, "-partial_chain"];
+  const args = [
+    "ts",
+    "-verify",
+    "-in",
+    tsr,
+    "-data",
+    path.join(dir, "checkpoint.txt"),
+    "-CAfile",
+    tsaCert,
+    "-untrusted",
+    tsaCert,
+    "-partial_chain",
+  ];
   const o = spawnSync("openssl", args, { encoding: "utf8" });
   if (o.error)
     return {
@@ -307,7 +320,10 @@ function checkTimestamp(dir, tsaCert) {
     };
   if (o.status !== 0 || !/Verification: OK/.test(o.stdout)) {
     const reason = `${o.stdout}${o.stderr}`.split("\n").find((l) => /error|FAILED/i.test(l)) ?? `exit code ${o.status}`;
-    return { ok: false, detail: `proofs/checkpoint.tsr: the token is not signed by the TSA of ${tsaCert} (openssl ts -verify: ${reason.trim()})` };
+    return {
+      ok: false,
+      detail: `proofs/checkpoint.tsr: the token is not signed by the TSA of ${tsaCert} (openssl ts -verify: ${reason.trim()})`,
+    };
   }
   return { ok: true, detail: `${stamped}, signed by the TSA of ${tsaCert} (checked with openssl ts -verify)` };
 }

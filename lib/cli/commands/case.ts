@@ -67,7 +67,8 @@ const createCmd: CliCommand = {
     const { addNote } = await import("@/lib/cases/add-note");
     const created = await createCase({ ctx, input: input.data });
     try {
-      for (const r of refs) await addCaseItem({ ctx, caseId: created.id, input: { itemType: r.itemType, refId: r.refId, annotation: undefined } });
+      for (const r of refs)
+        await addCaseItem({ ctx, caseId: created.id, input: { itemType: r.itemType, refId: r.refId, annotation: undefined } });
       for (const n of notes) await addNote({ ctx, caseId: created.id, input: n });
     } catch (err) {
       // Only when an item vanished between the check and the insert (a correlation run regrouped it): say what exists.
