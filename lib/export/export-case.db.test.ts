@@ -166,7 +166,7 @@ describe("exportCase", () => {
     expect(proofs).toHaveLength(raws.rows.length);
     const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "manifest.json"), "utf8"));
     expect(manifest.counts).toMatchObject({ events: expected.rows.length, rawRecords: raws.rows.length, sessions: 1 });
-    expect(manifest.exportedBy).toEqual({ id: actor.id, email: actor.email });
+    expect(manifest.exportedBy).toEqual({ kind: "user", id: actor.id, email: actor.email });
     const cp = await pool().query<{ treeSize: string; total: string }>(
       `SELECT (SELECT "treeSize"::text FROM ledger_checkpoint ORDER BY id DESC LIMIT 1) AS "treeSize", (SELECT count(*)::text FROM raw_record) AS total`,
     );
@@ -599,7 +599,7 @@ describe("command line", () => {
 
   it("exports a case by number to a file and verifies the zip, and a tampered folder fails", async () => {
     const file = path.join(tmp, "cli.zip");
-    const ex = await cli(["export", String(caseNumber), "--out", file, "--as", actor.email]);
+    const ex = await cli(["export", String(caseNumber), "--out", file]);
     expect(ex.code, ex.out).toBe(0);
     expect(ex.out).toContain(`Exported case #${caseNumber} to ${file}`);
     expect(fs.existsSync(`${file}.partial`)).toBe(false);
@@ -614,12 +614,28 @@ describe("command line", () => {
     expect(bad.out).toContain("case.json: SHA-256");
   });
 
-  it("refuses a user whose role may not export, and an unknown case", async () => {
-    await seedUser("compliance", "comp@example.test");
-    const r = await cli(["export", String(caseNumber), "--out", path.join(tmp, "x.zip"), "--as", "comp@example.test"]);
-    expect(r.code).toBe(1);
-    expect(r.out).toContain("may not export cases");
-    const none = await cli(["export", "424242", "--out", path.join(tmp, "y.zip"), "--as", actor.email]);
+  it("records the export under the operating-system user and host, refuses --as, and an unknown case", async () => {
+    const file = path.join(tmp, "cli-os-user.zip");
+    const ex = await cli(["export", String(caseNumber), "--out", file]);
+    expect(ex.code, ex.out).toBe(0);
+    const who = `cli:${os.userInfo().username}@${os.hostname()}`;
+    expect(ex.out).toContain(`as ${who}.`);
+    const h = await pool().query<{ actorId: string | null; actorLabel: string }>(
+      `SELECT "actorId", "actorLabel" FROM case_activity WHERE "caseId" = $1 AND action = 'exported' ORDER BY id DESC LIMIT 1`,
+      [caseId],
+    );
+    expect(h.rows[0]).toEqual({ actorId: null, actorLabel: who });
+    const a = await pool().query<{ actorId: string | null; actorEmail: string }>(
+      `SELECT "actorId", "actorEmail" FROM audit_log WHERE action = 'case.exported' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(a.rows[0]).toEqual({ actorId: null, actorEmail: who });
+
+    for (const as of [["--as", actor.email], [`--as=${actor.email}`]]) {
+      const r = await cli(["export", String(caseNumber), "--out", path.join(tmp, "x.zip"), ...as]);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain("--as is no longer accepted: an export from the command line is recorded under the operating-system user");
+    }
+    const none = await cli(["export", "424242", "--out", path.join(tmp, "y.zip")]);
     expect(none.code).toBe(1);
     expect(none.out).toContain("No case 424242");
     expect(fs.existsSync(path.join(tmp, "x.zip"))).toBe(false);
