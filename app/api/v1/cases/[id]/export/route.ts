@@ -10,5 +10,10 @@ export const GET = userRoute("GET /api/v1/cases/[id]/export", async ({ ctx, para
   const body = new PassThrough();
   // The history entry is written when the stream completes (or fails); errors after the first byte end the download.
   writeCaseExport({ ctx, prepared, output: body }).catch((err) => console.error(`[export] case ${prepared.evidence.case.number}:`, err));
-  return download(Readable.toWeb(body) as ReadableStream<Uint8Array>, { fileName: prepared.fileName, contentType: "application/zip" });
+  // Trusted time: stamped, unavailable (the TSA failed; the package and the case history say why) or not_configured.
+  return download(Readable.toWeb(body) as ReadableStream<Uint8Array>, {
+    fileName: prepared.fileName,
+    contentType: "application/zip",
+    headers: { "X-Sessionproof-Timestamp": prepared.timestamp.status },
+  });
 });
