@@ -56,8 +56,9 @@ async function runExport(args: string[], io: CliIo, ctx: RequestContext): Promis
         `${((performance.now() - started) / 1000).toFixed(1)} s, as ${ctx.actor.email}.`,
     );
     const time = describeTimestamp(r.timestamp);
-    if (r.timestamp.status === "unavailable") io.err(time);
-    io.out(`Trusted time: ${time}.`);
+    // A missing token is a warning (stderr, where a script's log keeps it); see lib/export/checkpoint-timestamp.ts.
+    if (r.timestamp.status === "unavailable") io.err(`${time}.`);
+    else io.out(`Trusted time: ${time}.`);
     io.out(`Verify: npm run cli -- verify-export ${JSON.stringify(out)}   (or unzip it and follow its README.md)`);
     return 0;
   } catch (err) {
