@@ -73,7 +73,8 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     const newKey = eventAt(r, 3);
     expect(newKey).toMatchObject({ class_uid: 3001, privileged: true, session: { key: roleSession } });
     expect(newKey.issued_credentials).toMatchObject([
-      { key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: null, principal: "ci-deployer" },
+      // Lineage: the new long-term key was minted with the admin role session's key (IssuedCredentialSchema).
+      { key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: "ASIAQNOADMINROLE0001", principal: "ci-deployer" },
     ]);
 
     // Role chaining: the child of the role session key.

@@ -23,6 +23,7 @@ type ConformanceField =
   | "credential.parent_key"
   | "issued_credential.key"
   | "issued_credential.kind"
+  | "issued_credential.parent_key"
   | "session_key"
   | "src_ip"
   | "activity"
@@ -42,7 +43,7 @@ type Target = { type?: string | null; id?: string | null; name?: string | null }
 type EventExpect = {
   actor?: { id?: string | null; name?: string | null; kind?: string | null } | null;
   credential?: { key?: string | null; kind?: string | null; parent_key?: string | null } | null;
-  issued_credential?: { key?: string | null; kind?: string | null } | null;
+  issued_credential?: { key?: string | null; kind?: string | null; parent_key?: string | null } | null;
   session_key?: string | null;
   src_ip?: string | null;
   activity?: string;
@@ -165,6 +166,7 @@ function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, bo
     else {
       if (c.key !== undefined) check("issued_credential.key", c.key, got?.key ?? null);
       if (c.kind !== undefined) check("issued_credential.kind", c.kind, got?.kind ?? null);
+      if (c.parent_key !== undefined) check("issued_credential.parent_key", c.parent_key, got?.parent_key ?? null);
     }
   }
   if (x.session_key !== undefined) check("session_key", x.session_key, e.session?.key ?? null);
