@@ -28,6 +28,7 @@ type ConformanceField =
   | "src_ip"
   | "activity"
   | "targets"
+  | "objects_changed"
   | "mfa"
   | "privileged"
   | "status"
@@ -48,6 +49,8 @@ type EventExpect = {
   src_ip?: string | null;
   activity?: string;
   targets?: Target[];
+  /** Exactly the resources the event changed (its targets: no container or related object), in any order. */
+  objects_changed?: Target[];
   mfa?: boolean | null;
   privileged?: boolean;
   status?: string;
@@ -179,6 +182,15 @@ function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, bo
       e.resources,
       x.targets.every((t) => targetFound(t, e)),
     );
+  if (x.objects_changed !== undefined) {
+    const changed = e.resources.filter((r) => r.role === undefined);
+    check(
+      "objects_changed",
+      x.objects_changed,
+      changed,
+      changed.length === x.objects_changed.length && x.objects_changed.every((t) => targetFound(t, { ...e, resources: changed })),
+    );
+  }
   if (x.mfa !== undefined) check("mfa", x.mfa, e.auth?.mfa ?? null, (x.mfa ?? null) === (e.auth?.mfa ?? null));
   if (x.privileged !== undefined) check("privileged", x.privileged, e.privileged, x.privileged === e.privileged);
   if (x.status !== undefined) check("status", x.status, e.status);
