@@ -234,8 +234,13 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
     const arn = keyText(field(r, "ARN")) ?? keyText(field(r, "arn"));
     add(text(field(r, "type")) ?? "AWS::Resource", arn, null);
   }
-  for (const r of listAt(wrapper, "Resources"))
-    add(text(field(r, "ResourceType")) ?? "AWS::Resource", null, text(field(r, "ResourceName")));
+  // Event history names a resource by ResourceName, which is an ARN for many types: keep an ARN as the id, so the
+  // same object named again in requestParameters is one resource.
+  for (const r of listAt(wrapper, "Resources")) {
+    const name = text(field(r, "ResourceName"));
+    const isArn = name !== null && name.startsWith("arn:");
+    add(text(field(r, "ResourceType")) ?? "AWS::Resource", isArn ? name : null, isArn ? null : name);
+  }
   // Targets named in the request, for the common identity and data calls (CloudTrail fills resources[] for
   // only a few services).
   const req = recAt(ev, "requestParameters");
