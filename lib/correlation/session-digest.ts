@@ -1,5 +1,5 @@
 import type { CorrelationEvent, SessionOut } from "./types";
-import { NON_CHANGING_ACTIVITIES } from "./sessions-report";
+import { isChangedObject, NON_CHANGING_ACTIVITIES } from "./sessions-report";
 
 // A short digest of what a session did, stored in session.summary at correlation time so that the sessions list
 // can show and search "what was done / what changed" without reading every event of every session. The full
@@ -38,7 +38,7 @@ export function sessionDigest(session: Pick<SessionOut, "eventIds">, eventsById:
     if (e.status === "failure" || NON_CHANGING_ACTIVITIES.has(e.activity) || objects.length >= DIGEST_LIMIT) continue;
     for (const r of e.resources) {
       const oid = r.id ?? r.name;
-      if (!oid) continue;
+      if (!oid || !isChangedObject(r)) continue;
       const k = `${r.type}\u0000${oid}`;
       if (seenObjects.has(k)) continue;
       seenObjects.add(k);

@@ -42,6 +42,11 @@ export const NON_CHANGING_ACTIVITIES: ReadonlySet<string> = new Set([
   "request_privileges",
 ]);
 
+/** Whether a resource of a changing event is an object it changed: a target, not a container or a related object. */
+export function isChangedObject(r: { role?: string | null }): boolean {
+  return r.role == null;
+}
+
 type Row = {
   sessionId: string;
   eventName: string;
@@ -50,7 +55,7 @@ type Row = {
   nativeId: string | null;
   fileName: string;
   position: string;
-  resources: { type: string; id: string | null; name: string | null }[] | null;
+  resources: { type: string; id: string | null; name: string | null; role?: string | null }[] | null;
 };
 
 export async function getSessionsReport(): Promise<SessionsReport> {
@@ -129,7 +134,7 @@ export async function getSessionsReport(): Promise<SessionsReport> {
       seenObject.set(s.id, objects);
       for (const res of e.resources ?? []) {
         const id = res.id ?? res.name;
-        if (!id) continue;
+        if (!id || !isChangedObject(res)) continue;
         const k = `${res.type}\u0000${id}`;
         if (objects.has(k)) continue;
         objects.add(k);

@@ -187,8 +187,16 @@ const SrcEndpointSchema = z.strictObject({
   location: LocationSchema.nullable(),
 });
 
+/**
+ * What part an object plays in the event, when it is not the object acted on (absent = a target): `container` is
+ * where the target lives (the organization, enterprise, account, bucket or sObject type around it), `related` an
+ * object the record names without changing it (the policy attached to a user, the role assumed, the resource a
+ * token is for, the owner of a new credential). "What changed" (a session's objects changed) counts targets only.
+ */
+const ResourceRoleSchema = z.enum(["container", "related"]);
+
 const ResourceSchema = z
-  .strictObject({ type: id, id: nid, name: nid })
+  .strictObject({ type: id, id: nid, name: nid, role: ResourceRoleSchema.optional() })
   .refine((r) => r.id !== null || r.name !== null, { message: "a resource needs an id or a name" });
 
 const AppliedPolicySchema = z.strictObject({ id: nid, name: nid, result: nid });

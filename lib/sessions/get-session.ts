@@ -60,7 +60,7 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
       `SELECT r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name
          FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
         WHERE e."sessionId" = $1 AND e.status IS DISTINCT FROM 'failure' AND NOT (e.activity = ANY($2::text[]))
-          AND coalesce(r->>'id', r->>'name') IS NOT NULL
+          AND coalesce(r->>'id', r->>'name') IS NOT NULL AND r->>'role' IS NULL
         GROUP BY 1, 2 ORDER BY min(e.time), 1, 2 LIMIT ${OBJECTS_LIMIT}`,
       [id, [...NON_CHANGING_ACTIVITIES]],
     ),

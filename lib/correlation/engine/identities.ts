@@ -6,6 +6,19 @@ import { top } from "./tally";
 
 // Phase 2: identities. Accounts merge when they share an email (actor email or an email-shaped login) or, on one
 // platform, a login; every event and credential then gets its account's identity.
+//
+// The merge guard (issue 14): a shared key is evidence of a strength, and what the records say each account is
+// decides how far it reaches.
+//  - strong: the same login on one platform (the platform's own account name), or the same email between accounts
+//    whose records say they are the same kind of actor. Strong merges are transitive.
+//  - weak: the same email where one account's records never say what it is (kind unknown: an IAM user's
+//    email-shaped name, a Snowflake user). A weak key attaches that account to the one identity holding the email
+//    and never bridges two identities: an account reached only weakly is no anchor for another weak merge, and an
+//    email held by two identities attaches nothing.
+//  - refused: accounts whose kinds conflict (a person and a workload, service account, OAuth app, API token,
+//    bot, AI agent or system actor; two different non-human kinds) are never merged by an email or a login:
+//    a role session named after a person stays a workload, and its person is its initiator.
+// Each merged alias records its rule and evidence, with the strength.
 
 const KIND_ORDER: readonly IdentityKind[] = [
   "human",
@@ -39,26 +52,91 @@ class UnionFind {
   }
 }
 
+/** What an account's records say it is: its most frequent known kind, else unknown. */
+export function accountKind(kinds: Map<string, number>): IdentityKind {
+  const known = new Map([...kinds].filter(([k]) => k !== "unknown")) as Map<IdentityKind, number>;
+  return top(known, KIND_ORDER) ?? "unknown";
+}
+
+/** Two known kinds that cannot be one actor (unknown conflicts with nothing). */
+export function kindsConflict(a: IdentityKind, b: IdentityKind): boolean {
+  return a !== "unknown" && b !== "unknown" && a !== b;
+}
+
+type Merge = { rule: string; evidence: Record<string, string> };
+
 export function mergeIdentities(st: CorrelationState): void {
   const { accounts, identities } = st;
   const uf = new UnionFind();
-  const mergeRule = new Map<string, { rule: string; evidence: Record<string, string> }>();
+  const mergeRule = new Map<string, Merge>();
+  const sorted = [...accounts.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const kindOf = new Map(sorted.map((a) => [a.key, accountKind(a.kinds)]));
+  // The kinds of each strong group, kept at its root: a merge is checked against every account already in it.
+  const groupKinds = new Map<string, Set<IdentityKind>>();
+  const kindsOfGroup = (key: string) => groupKinds.get(uf.find(key)) ?? new Set([kindOf.get(key)!]);
+  const compatible = (a: string, b: string) => {
+    const kb = kindsOfGroup(b);
+    for (const x of kindsOfGroup(a)) for (const y of kb) if (kindsConflict(x, y)) return false;
+    return true;
+  };
+  const join = (a: string, b: string, how: Merge) => {
+    const ka = kindsOfGroup(a);
+    const kb = kindsOfGroup(b);
+    if (!uf.union(a, b)) return;
+    groupKinds.set(uf.find(a), new Set([...ka, ...kb]));
+    if (!mergeRule.has(b)) mergeRule.set(b, how);
+  };
+
+  // Strong keys: one platform's login, and emails between accounts that say what they are.
   const byEmail = new Map<string, string>();
   const byLogin = new Map<string, string>();
-  for (const acc of [...accounts.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+  const weak: { acc: Account; email: string }[] = [];
+  for (const acc of sorted) {
+    const unknown = kindOf.get(acc.key) === "unknown";
     for (const email of [...acc.emails.keys()].sort()) {
+      if (unknown) {
+        weak.push({ acc, email });
+        continue;
+      }
       const other = byEmail.get(email);
       if (other === undefined) byEmail.set(email, acc.key);
-      else if (uf.union(other, acc.key) && !mergeRule.has(acc.key))
-        mergeRule.set(acc.key, { rule: "same_email", evidence: { email, with: other } });
+      else if (compatible(other, acc.key))
+        join(other, acc.key, { rule: "same_email", evidence: { email, with: other, strength: "strong" } });
     }
     if (acc.login) {
       const lk = platformLoginKey(acc.platform, acc.login);
       const other = byLogin.get(lk);
       if (other === undefined) byLogin.set(lk, acc.key);
-      else if (uf.union(other, acc.key) && !mergeRule.has(acc.key))
-        mergeRule.set(acc.key, { rule: "same_platform_login", evidence: { login: acc.login, with: other } });
+      else if (compatible(other, acc.key))
+        join(other, acc.key, { rule: "same_platform_login", evidence: { login: acc.login, with: other, strength: "strong" } });
     }
+  }
+  // Weak keys: an account of unknown kind joins the one identity that holds its email strongly (or, when no
+  // identity does, the first unknown account with it); it never becomes a bridge between identities.
+  const anchors = new Map<string, Set<string>>();
+  for (const acc of sorted)
+    if (kindOf.get(acc.key) !== "unknown")
+      for (const email of acc.emails.keys()) {
+        const roots = anchors.get(email) ?? new Set<string>();
+        roots.add(uf.find(acc.key));
+        anchors.set(email, roots);
+      }
+  const weakRoot = new Map<string, string>();
+  // Accounts already in a weak merge: each takes part in one only, so no chain of weak keys forms.
+  const weakUsed = new Set<string>();
+  for (const { acc, email } of weak) {
+    if (weakUsed.has(acc.key)) continue;
+    const roots = anchors.get(email);
+    if (roots && roots.size > 1) continue; // two identities hold it: attaching would join them
+    const target = roots ? [...roots][0] : weakRoot.get(email);
+    if (target === undefined) {
+      weakRoot.set(email, acc.key);
+      weakUsed.add(acc.key);
+      continue;
+    }
+    if (uf.find(target) === uf.find(acc.key)) continue;
+    join(target, acc.key, { rule: "same_email_weak", evidence: { email, with: target, strength: "weak" } });
+    weakUsed.add(acc.key);
   }
   const groups = new Map<string, Account[]>();
   for (const acc of accounts.values()) {
@@ -77,6 +155,8 @@ export function mergeIdentities(st: CorrelationState): void {
     let first = accs[0].first;
     let last = accs[0].last;
     const aliases: AliasOut[] = [];
+    // The merge that brought an account in is recorded on it; of the others, the first founded the identity.
+    const founder = accs.find((a) => !mergeRule.has(a.key))?.key ?? root;
     for (const acc of accs) {
       accountIdentity.set(acc.key, id);
       for (const [k, n] of acc.kinds) kinds.set(k as IdentityKind, (kinds.get(k as IdentityKind) ?? 0) + n);
@@ -85,9 +165,8 @@ export function mergeIdentities(st: CorrelationState): void {
       if (acc.first < first) first = acc.first;
       if (acc.last > last) last = acc.last;
       const how =
-        acc.key === root
-          ? { rule: "first_seen", evidence: {} }
-          : (mergeRule.get(acc.key) ?? { rule: "transitive", evidence: { via: root } });
+        mergeRule.get(acc.key) ??
+        (acc.key === founder ? { rule: "first_seen", evidence: {} } : { rule: "transitive", evidence: { via: founder } });
       const [, type, value] = acc.key.split("|", 3);
       const aliasValue = acc.key.slice(acc.platform.length + type.length + 2);
       aliases.push({

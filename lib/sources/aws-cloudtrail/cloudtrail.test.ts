@@ -44,7 +44,8 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
       credential: { key: "ASIAQNOALICEMFA00001", kind: "aws_session_key" },
       session: { key: "arn:aws:iam::111122223333:user/alice|2025-03-04T13:00:00Z", key_type: "aws.user_session" },
       auth: { mfa: true },
-      resources: [{ type: "AWS::IAM::Role", id: "arn:aws:iam::111122223333:role/Admin", name: "alice-admin" }],
+      // The role assumed is named by the role (alice-admin names the new session) and is related, not changed.
+      resources: [{ type: "AWS::IAM::Role", id: "arn:aws:iam::111122223333:role/Admin", name: "Admin", role: "related" }],
     });
     expect(assume.issued_credentials[0]).toMatchObject({
       key: "ASIAQNOADMINROLE0001",
@@ -67,13 +68,14 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     expect(attach.extra.sourceIdentity).toBe("alice");
     expect(attach.resources).toEqual([
       { type: "AWS::IAM::User", id: null, name: "ci-deployer" },
-      { type: "AWS::IAM::Policy", id: "arn:aws:iam::aws:policy/AdministratorAccess", name: null },
+      { type: "AWS::IAM::Policy", id: "arn:aws:iam::aws:policy/AdministratorAccess", name: null, role: "related" }, // attached, not changed
     ]);
 
     const newKey = eventAt(r, 3);
     expect(newKey).toMatchObject({ class_uid: 3001, privileged: true, session: { key: roleSession } });
     expect(newKey.issued_credentials).toMatchObject([
-      { key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: null, principal: "ci-deployer" },
+      // Lineage: the new long-term key was minted with the admin role session's key (IssuedCredentialSchema).
+      { key: "AKIAQNOCIDEPLOYER001", kind: "aws_access_key", parent_key: "ASIAQNOADMINROLE0001", principal: "ci-deployer" },
     ]);
 
     // Role chaining: the child of the role session key.
@@ -141,7 +143,10 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     expect({ ...login, extra: {} }).toEqual({ ...eventAt(plain, 6), extra: {} });
     expect(login.extra.shape).toBe("event-history");
     const assume = eventAt(r, 1);
-    expect(assume.resources).toContainEqual({ type: "AWS::IAM::Role", id: "arn:aws:iam::111122223333:role/Admin", name: "alice-admin" });
+    // Event history's ResourceName (an ARN) and requestParameters.roleArn are one resource.
+    expect(assume.resources).toEqual([
+      { type: "AWS::IAM::Role", id: "arn:aws:iam::111122223333:role/Admin", name: "Admin", role: "related" },
+    ]);
     expect(assume.issued_credentials[0].parent_key).toBe("ASIAQNOALICEMFA00001");
     expect(() => awsCloudTrail.normalize({ EventId: "x", CloudTrailEvent: "{not json" }, ctx)).toThrow(/CloudTrailEvent is not valid JSON/);
   });

@@ -219,32 +219,41 @@ function arnName(arn: string): string | null {
 
 function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): EventResource[] {
   const out: EventResource[] = [];
-  const add = (type: string, id: string | null, name: string | null) => {
+  const add = (type: string, id: string | null, name: string | null, role?: EventResource["role"]) => {
     if (!id && !name) return;
     // The same target named twice (resources[] and requestParameters): keep one, with the name if either has it.
     const same = out.find((r) => r.type === type && (id ? r.id === id : r.id === null && r.name === name));
     if (same) {
       same.name ??= name;
+      if (role) same.role = role;
       return;
     }
-    out.push({ type, id, name });
+    out.push(role ? { type, id, name, role } : { type, id, name });
   };
   for (const r of listAt(ev, "resources")) {
     const arn = keyText(field(r, "ARN")) ?? keyText(field(r, "arn"));
     add(text(field(r, "type")) ?? "AWS::Resource", arn, null);
   }
-  for (const r of listAt(wrapper, "Resources"))
-    add(text(field(r, "ResourceType")) ?? "AWS::Resource", null, text(field(r, "ResourceName")));
+  // Event history names a resource by ResourceName, which is an ARN for many types: keep an ARN as the id, so the
+  // same object named again in requestParameters is one resource.
+  for (const r of listAt(wrapper, "Resources")) {
+    const name = text(field(r, "ResourceName"));
+    const isArn = name !== null && name.startsWith("arn:");
+    add(text(field(r, "ResourceType")) ?? "AWS::Resource", isArn ? name : null, isArn ? null : name);
+  }
   // Targets named in the request, for the common identity and data calls (CloudTrail fills resources[] for
   // only a few services).
   const req = recAt(ev, "requestParameters");
   if (req) {
+    // The role a call assumes (STS) or hands to a service is used, not changed: a related object, named by the
+    // role's name (roleSessionName names the new session, not the role).
     const roleArn = keyText(field(req, "roleArn"));
-    if (roleArn) add("AWS::IAM::Role", roleArn, text(field(req, "roleSessionName")));
+    if (roleArn) add("AWS::IAM::Role", roleArn, arnName(roleArn)?.split("/").pop() ?? null, "related");
     const bucket = keyText(field(req, "bucketName"));
     const key = text(field(req, "key"));
     if (bucket && key) add("AWS::S3::Object", `arn:aws:s3:::${bucket}/${key}`, key);
-    if (bucket) add("AWS::S3::Bucket", `arn:aws:s3:::${bucket}`, bucket);
+    // An object-level call's bucket is where the object lives.
+    if (bucket) add("AWS::S3::Bucket", `arn:aws:s3:::${bucket}`, bucket, key ? "container" : undefined);
     // Named targets of the common security-relevant services: the ARN as id when the caller passed one (or the
     // response returns it), else the name.
     const named = (type: string, v: string | null, arnFromResponse: string | null = null) => {
@@ -272,8 +281,10 @@ function resourcesOf(ev: Rec, source: string | null, wrapper: Rec | null): Event
       if (role) add("AWS::IAM::Role", null, role);
       const group = keyText(field(req, "groupName"));
       if (group) add("AWS::IAM::Group", null, group);
+      // Attach/Detach{User,Role,Group}Policy change the principal's permissions; the managed policy itself is
+      // unchanged (it is the target of the policy calls that name no principal: DeletePolicy, CreatePolicyVersion).
       const policy = keyText(field(req, "policyArn"));
-      if (policy) add("AWS::IAM::Policy", policy, null);
+      if (policy) add("AWS::IAM::Policy", policy, null, user || role || group ? "related" : undefined);
     }
   }
   return out;
@@ -449,8 +460,11 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
         key_type: "aws.access_key_id",
         kind: "aws_access_key",
         native_type: name,
-        parent_key: null, // a new long-term key is not derived from the caller's key
-        parent_key_type: null,
+        // Lineage (IssuedCredentialSchema): the parent is the key the call was signed with, as for STS. The new
+        // long-term key is not derived from it cryptographically, but it was minted with it: the person's role
+        // session that created a service's key is where that service's later sessions come from.
+        parent_key: accessKeyId !== newKey ? accessKeyId : null,
+        parent_key_type: accessKeyId && accessKeyId !== newKey ? "aws.access_key_id" : null,
         principal: keyText(at(response, "accessKey", "userName")),
         source_identity: null,
         expiration: null,

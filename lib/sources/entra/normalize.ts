@@ -311,7 +311,9 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     : null;
   const resourceId = keyText(field(props, "resourceId"));
   const resourceName = text(field(props, "resourceDisplayName"));
-  const resources: EventResource[] = resourceId || resourceName ? [{ type: "resource", id: resourceId, name: resourceName }] : [];
+  // The resource a sign-in asks a token for (Microsoft Graph, Exchange Online, Key Vault) is signed in to, not changed.
+  const resources: EventResource[] =
+    resourceId || resourceName ? [{ type: "resource", id: resourceId, name: resourceName, role: "related" }] : [];
   const appId = keyText(field(props, "appId"));
   const appName = text(field(props, "appDisplayName"));
   const sessionId = keyText(field(props, "sessionId"));

@@ -319,9 +319,16 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
   if (hookId) resources.push({ type: "hook", id: hookId, name: null });
   if (team) resources.push({ type: "team", id: null, name: team });
   if (!userFirst && userRes) resources.push(userRes);
-  resources.unshift(...objectOf(action, record, repo));
-  if (org || orgId) resources.push({ type: "organization", id: orgId, name: org });
-  if (business || businessId) resources.push({ type: "enterprise", id: businessId, name: business });
+  // The object the action is about, when the record names one: the repository, team and user around it are
+  // where it lives (a workflow run's or a rule's repository) or whom it belongs to (a new token's owner), not
+  // what changed. The organization and enterprise every event carries are containers, unless nothing more
+  // specific is named (org.* / business.* settings change the organization itself).
+  const object = objectOf(action, record, repo);
+  if (object.length > 0) for (const r of resources) r.role = r.type === "user" ? "related" : "container";
+  resources.unshift(...object);
+  const container = () => (resources.length > 0 ? ({ role: "container" } as const) : {});
+  if (org || orgId) resources.push({ type: "organization", id: orgId, name: org, ...container() });
+  if (business || businessId) resources.push({ type: "enterprise", id: businessId, name: business, ...container() });
 
   // GitHub's audit log has no outcome field: most events say only that the action was recorded (status unknown).
   // The outcome is known for api.request (status_code), for sign-in events whose name states it (user.login,

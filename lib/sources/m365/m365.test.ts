@@ -344,6 +344,19 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
       { fileName: "x.json", position: 1 },
     );
     expect(network).toMatchObject({ actor: { kind_hint: "system" }, src_endpoint: { ip: null } });
+    // The other well-known service principals: an IIS application pool identity (by SID or by account name) and
+    // the IIS anonymous user are system actors too, whatever UserType says.
+    for (const [i, UserKey, UserId] of [
+      [10, "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415", "IIS APPPOOL\\MSExchangeOWAAppPool"],
+      [11, "Not Available", "IIS APPPOOL\\MSExchangeServicesAppPool"],
+      [12, "S-1-5-17", "NT AUTHORITY\\IUSR"],
+    ] as const) {
+      const [e] = m365.normalize(
+        { ...base, Id: `w${i}`, RecordType: 1, Workload: "Exchange", Operation: "Set-Mailbox", UserType: 0, UserKey, UserId },
+        { fileName: "x.json", position: i },
+      );
+      expect(e.actor.kind_hint, UserId).toBe("system");
+    }
     const [app] = m365.normalize(
       {
         ...base,

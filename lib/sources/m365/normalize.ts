@@ -69,12 +69,16 @@ const KIND_OF_USER_TYPE: Record<string, ActorKind> = {
   ServicePrincipal: "workload",
 };
 
-// Windows well-known security principals that are the machine or a service, never a person: LocalSystem
-// (S-1-5-18), LocalService (S-1-5-19), NetworkService (S-1-5-20), per-service SIDs (S-1-5-80-…), and the
-// "NT AUTHORITY\…" / "NT SERVICE\…" accounts Exchange writes as UserId for its service hosts
-// (learn.microsoft.com/windows-server/identity/ad-ds/manage/understand-security-identifiers).
-const SYSTEM_SID = /^S-1-5-(18|19|20|80-[\d-]+)$/i;
-const SYSTEM_ACCOUNT = /^(NT AUTHORITY|NT SERVICE)\\/i;
+// Windows well-known security principals that are the machine, a service or nobody, never a person
+// (learn.microsoft.com/windows-server/identity/ad-ds/manage/understand-security-identifiers, "Well-known SIDs"):
+// Anonymous Logon (S-1-5-7), the IIS anonymous user IUSR (S-1-5-17), LocalSystem (S-1-5-18), LocalService
+// (S-1-5-19), NetworkService (S-1-5-20), and the virtual accounts Windows creates per service or host process:
+// per-service SIDs (S-1-5-80-…, "NT SERVICE\…"), IIS application pools (S-1-5-82-…, "IIS APPPOOL\…"), Hyper-V
+// virtual machines (S-1-5-83-…, "NT VIRTUAL MACHINE\…"), the Desktop Window Manager (S-1-5-90-…, "Window Manager\…")
+// and the user-mode font driver host (S-1-5-96-…, "Font Driver Host\…"). Exchange writes these, or the
+// "NT AUTHORITY\…" accounts, as UserId for its service hosts.
+const SYSTEM_SID = /^S-1-5-(7|17|18|19|20|(80|82|83|90|96)-[\d-]+)$/i;
+const SYSTEM_ACCOUNT = /^(NT AUTHORITY|NT SERVICE|IIS APPPOOL|NT VIRTUAL MACHINE|Window Manager|Font Driver Host)\\/i;
 
 /** True when the actor is a Windows system principal, whatever UserType says. */
 function isWindowsSystemPrincipal(userKey: string | null, userId: string | null): boolean {

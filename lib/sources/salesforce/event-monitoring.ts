@@ -134,14 +134,17 @@ function classOf({ uid, activity }: Classified, bulkRead: boolean): Pick<Normali
   return bulkRead ? { ...ocsfClass(uid === 6003 ? 6005 : uid), activity: "export" } : { ...ocsfClass(uid), activity };
 }
 
-/** Objects named in a list field ("Account, Contact": commas, semicolons or bars between names) as resources. */
-function objectResources(names: string | null): EventResource[] {
+/**
+ * Objects (sObject types) named in a list field ("Account, Contact": commas, semicolons or bars between names) as
+ * resources. When the row names the record or report acted on, the sObject type is where it lives: a container.
+ */
+function objectResources(names: string | null, specific: boolean): EventResource[] {
   if (!names) return [];
   return names
     .split(/[,;|]/)
     .map((x) => x.trim())
     .filter((x) => x !== "")
-    .map((name) => ({ type: "Object", id: null, name }));
+    .map((name) => (specific ? { type: "Object", id: null, name, role: "container" as const } : { type: "Object", id: null, name }));
 }
 
 /** The access token a connected app acts with: the session's, keyed by SESSION_KEY when the row has one. */
@@ -297,7 +300,7 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   const recordId = keyText(field(r, "URI_ID_DERIVED")) ?? keyText(field(r, "RECORD_ID"));
   if (recordId && recordId !== reportId) resources.push({ type: "Record", id: toId18(recordId), name: null });
   const entities = str(r, "ENTITY_NAME") ?? str(r, "ENTITY_TYPE");
-  resources.push(...objectResources(entities));
+  resources.push(...objectResources(entities, resources.length > 0));
   const jobId = keyText(field(r, "JOB_ID"));
   if (jobId) resources.push({ type: "BulkJob", id: toId18(jobId), name: null });
 
@@ -430,7 +433,7 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   if (recordId) resources.push({ type: "Record", id: toId18(recordId), name: null });
   const permSetId = keyText(field(r, "PermissionSetId")) ?? keyText(field(r, "ParentIdList"));
   if (b === "permissionset" && permSetId) resources.push({ type: "PermissionSet", id: permSetId, name: null });
-  resources.push(...objectResources(queried));
+  resources.push(...objectResources(queried, resources.length > 0));
 
   const city = str(r, "City");
   const country = str(r, "Country");

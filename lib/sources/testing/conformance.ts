@@ -23,10 +23,12 @@ type ConformanceField =
   | "credential.parent_key"
   | "issued_credential.key"
   | "issued_credential.kind"
+  | "issued_credential.parent_key"
   | "session_key"
   | "src_ip"
   | "activity"
   | "targets"
+  | "objects_changed"
   | "mfa"
   | "privileged"
   | "status"
@@ -42,11 +44,13 @@ type Target = { type?: string | null; id?: string | null; name?: string | null }
 type EventExpect = {
   actor?: { id?: string | null; name?: string | null; kind?: string | null } | null;
   credential?: { key?: string | null; kind?: string | null; parent_key?: string | null } | null;
-  issued_credential?: { key?: string | null; kind?: string | null } | null;
+  issued_credential?: { key?: string | null; kind?: string | null; parent_key?: string | null } | null;
   session_key?: string | null;
   src_ip?: string | null;
   activity?: string;
   targets?: Target[];
+  /** Exactly the resources the event changed (its targets: no container or related object), in any order. */
+  objects_changed?: Target[];
   mfa?: boolean | null;
   privileged?: boolean;
   status?: string;
@@ -165,6 +169,7 @@ function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, bo
     else {
       if (c.key !== undefined) check("issued_credential.key", c.key, got?.key ?? null);
       if (c.kind !== undefined) check("issued_credential.kind", c.kind, got?.kind ?? null);
+      if (c.parent_key !== undefined) check("issued_credential.parent_key", c.parent_key, got?.parent_key ?? null);
     }
   }
   if (x.session_key !== undefined) check("session_key", x.session_key, e.session?.key ?? null);
@@ -177,6 +182,15 @@ function compareEvent(x: EventExpect, e: NormalizedEvent): [ConformanceField, bo
       e.resources,
       x.targets.every((t) => targetFound(t, e)),
     );
+  if (x.objects_changed !== undefined) {
+    const changed = e.resources.filter((r) => r.role === undefined);
+    check(
+      "objects_changed",
+      x.objects_changed,
+      changed,
+      changed.length === x.objects_changed.length && x.objects_changed.every((t) => targetFound(t, { ...e, resources: changed })),
+    );
+  }
   if (x.mfa !== undefined) check("mfa", x.mfa, e.auth?.mfa ?? null, (x.mfa ?? null) === (e.auth?.mfa ?? null));
   if (x.privileged !== undefined) check("privileged", x.privileged, e.privileged, x.privileged === e.privileged);
   if (x.status !== undefined) check("status", x.status, e.status);
