@@ -28,7 +28,7 @@ describe("github source: own fixtures (streamed NDJSON, REST page)", () => {
         kind: "pat",
         native_type: "Fine-grained personal access token",
       },
-      actor: { name: "mlopez", external_id: "5012345", email: "maria.lopez@example.com", kind_hint: "api_token" },
+      actor: { name: "mlopez", external_id: "5012345", email: "maria.lopez@example.com", kind_hint: "human" },
       src_endpoint: { ip: "203.0.113.24", location: { country: "PT" } },
       resources: [
         { type: "repository", id: "778899001", name: "example/payments-api" },

@@ -37,7 +37,10 @@ function actorKind(actor: string | null, isBot: boolean | null, isAgent: boolean
     // "Identifying audit log events performed by an access token": an OAuth token or a GitHub App user-to-server
     // token acts *as the user* who authorized the app; the actor is that person and the app is the client.
     if (/oauth|user-to-server/i.test(accessType)) return "human";
-    if (/personal.access.token/i.test(accessType)) return "api_token";
+    // A personal access token also acts as the user who made it: GitHub's actor is that user account, and the
+    // token is the credential (kind pat), the non-human part. Whether a service borrowed someone's token is a
+    // human-behind-NHI question for correlation, not something the record says.
+    if (/personal.access.token/i.test(accessType)) return "human";
     if (/^ssh.?key$/i.test(accessType)) return "human"; // a user's own SSH key (deploy keys are "Deploy key")
     return "unknown"; // e.g. deploy keys: a machine key, but not which kind of machine
   }
