@@ -42,7 +42,7 @@ test("a record with a lone surrogate and NUL is pushed with a source token and s
   expect(body).toContain("\\u0000");
   const anon = await request.newContext({ baseURL: E2E.baseUrl });
   const res = await anon.post("/api/v1/ingest/okta", {
-    headers: { authorization: `Bearer ${token}`, "x-file-name": `${tag}.json` },
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-file-name": `${tag}.json` },
     data: Buffer.from(body),
   });
   expect(res.status(), await res.text()).toBe(201);
