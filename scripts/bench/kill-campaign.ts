@@ -186,10 +186,12 @@ export async function runKillCampaign({
       if (step && run.ended !== "killed") break; // it finished before its moment: the plan did not fit, reported as is
       // PostgreSQL drops a dead client's session (and its batch lock) when it reads the closed socket: wait for that,
       // so that the next run sees the killed batch as ownerless, as a later start-up would.
-      for (let i = 0; i < 500; i++) {
-        const held = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2`, [
-          BATCH_LOCK_SPACE,
-        ]);
+      for (let i = 0; i < 1500; i++) {
+        const held = await db.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [BATCH_LOCK_SPACE],
+        );
         if (held.rowCount === 0) break;
         await sleep(20);
       }
