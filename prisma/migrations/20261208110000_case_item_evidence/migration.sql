@@ -21,32 +21,46 @@ ALTER TABLE "case_item_evidence" ADD CONSTRAINT "case_item_evidence_caseItemId_f
 -- The events a case item names now (the same reading as sessionproof_held_raw_records):
 --   session -> the session's events; event -> that event; identity -> the identity's events;
 --   finding -> finding."eventIds" and its session's events; lineage_snapshot -> an identity root's events.
+-- Ids are text in case_item; each kind checks its id's shape before the cast. plpgsql, so that it is never inlined
+-- into a caller's query: the kind and id are constants of each call, and a branch for another kind never runs.
+CREATE FUNCTION sessionproof_case_item_events(item_type text, ref_id text, snap jsonb)
+RETURNS TABLE ("eventId" bigint, "rawRecordId" bigint)
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_custom_plan
+AS $$
+BEGIN
+  RETURN QUERY
+  SELECT e.id, e."rawRecordId" FROM event e
+   WHERE item_type = 'session' AND ref_id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+     AND e."sessionId" = ref_id::uuid
+  UNION
+  SELECT e.id, e."rawRecordId" FROM event e
+   WHERE item_type = 'event' AND ref_id ~ '^[0-9]{1,18}$' AND e.id = ref_id::bigint
+  UNION
+  SELECT e.id, e."rawRecordId" FROM event e
+   WHERE item_type = 'identity' AND ref_id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+     AND e."identityId" = ref_id::uuid
+  UNION
+  SELECT e.id, e."rawRecordId" FROM event e
+   WHERE item_type = 'lineage_snapshot' AND snap->'root'->>'type' = 'identity'
+     AND snap->'root'->>'id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+     AND e."identityId" = (snap->'root'->>'id')::uuid
+  UNION
+  SELECT e.id, e."rawRecordId" FROM finding f JOIN event e ON e.id = ANY (f."eventIds")
+   WHERE item_type = 'finding' AND ref_id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+     AND f.id = ref_id::uuid
+  UNION
+  SELECT e.id, e."rawRecordId" FROM finding f JOIN event e ON e."sessionId" = f."sessionId"
+   WHERE item_type = 'finding' AND ref_id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+     AND f.id = ref_id::uuid;
+END;
+$$;
+
 CREATE FUNCTION sessionproof_pin_case_item() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO case_item_evidence ("caseItemId", "caseId", "eventId", "rawRecordId")
-  SELECT NEW.id, NEW."caseId", e.id, e."rawRecordId" FROM event e
-   WHERE (NEW."itemType" = 'session' AND NEW."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-          AND e."sessionId" = NEW."refId"::uuid)
-  UNION
-  SELECT NEW.id, NEW."caseId", e.id, e."rawRecordId" FROM event e
-   WHERE NEW."itemType" = 'event' AND NEW."refId" ~ '^[0-9]{1,18}$' AND e.id = NEW."refId"::bigint
-  UNION
-  SELECT NEW.id, NEW."caseId", e.id, e."rawRecordId" FROM event e
-   WHERE NEW."itemType" = 'identity' AND NEW."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-     AND e."identityId" = NEW."refId"::uuid
-  UNION
-  SELECT NEW.id, NEW."caseId", e.id, e."rawRecordId" FROM event e
-   WHERE NEW."itemType" = 'lineage_snapshot' AND NEW.snapshot->'root'->>'type' = 'identity'
-     AND NEW.snapshot->'root'->>'id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-     AND e."identityId" = (NEW.snapshot->'root'->>'id')::uuid
-  UNION
-  SELECT NEW.id, NEW."caseId", e.id, e."rawRecordId" FROM finding f JOIN event e ON e.id = ANY (f."eventIds")
-   WHERE NEW."itemType" = 'finding' AND NEW."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-     AND f.id = NEW."refId"::uuid
-  UNION
-  SELECT NEW.id, NEW."caseId", e.id, e."rawRecordId" FROM finding f JOIN event e ON e."sessionId" = f."sessionId"
-   WHERE NEW."itemType" = 'finding' AND NEW."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-     AND f.id = NEW."refId"::uuid
+  SELECT NEW.id, NEW."caseId", x."eventId", x."rawRecordId"
+    FROM sessionproof_case_item_events(NEW."itemType", NEW."refId", NEW.snapshot::jsonb) x
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END;
@@ -57,31 +71,8 @@ CREATE TRIGGER case_item_pin_evidence AFTER INSERT ON "case_item"
 
 -- Items cited before this migration: pinned to what they name today.
 INSERT INTO case_item_evidence ("caseItemId", "caseId", "eventId", "rawRecordId")
-SELECT i.id, i."caseId", e.id, e."rawRecordId" FROM case_item i JOIN event e ON
-       (i."itemType" = 'session' AND i."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-        AND e."sessionId" = i."refId"::uuid)
-UNION
-SELECT i.id, i."caseId", e.id, e."rawRecordId" FROM case_item i JOIN event e ON
-       i."itemType" = 'event' AND i."refId" ~ '^[0-9]{1,18}$' AND e.id = i."refId"::bigint
-UNION
-SELECT i.id, i."caseId", e.id, e."rawRecordId" FROM case_item i JOIN event e ON
-       i."itemType" = 'identity' AND i."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-       AND e."identityId" = i."refId"::uuid
-UNION
-SELECT i.id, i."caseId", e.id, e."rawRecordId" FROM case_item i JOIN event e ON
-       i."itemType" = 'lineage_snapshot' AND i.snapshot->'root'->>'type' = 'identity'
-       AND i.snapshot->'root'->>'id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-       AND e."identityId" = (i.snapshot->'root'->>'id')::uuid
-UNION
-SELECT i.id, i."caseId", e.id, e."rawRecordId" FROM case_item i
-  JOIN finding f ON i."itemType" = 'finding' AND i."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-                AND f.id = i."refId"::uuid
-  JOIN event e ON e.id = ANY (f."eventIds")
-UNION
-SELECT i.id, i."caseId", e.id, e."rawRecordId" FROM case_item i
-  JOIN finding f ON i."itemType" = 'finding' AND i."refId" ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-                AND f.id = i."refId"::uuid
-  JOIN event e ON e."sessionId" = f."sessionId"
+SELECT i.id, i."caseId", x."eventId", x."rawRecordId"
+  FROM case_item i CROSS JOIN LATERAL sessionproof_case_item_events(i."itemType", i."refId", i.snapshot::jsonb) x
 ON CONFLICT DO NOTHING;
 
 -- Pins are never rewritten; they go with their item (the cascade of an item's removal), never while its case is held.
@@ -155,7 +146,8 @@ DECLARE
   fn text;
 BEGIN
   FOREACH fn IN ARRAY ARRAY[
-    'sessionproof_held_raw_records(bigint[])', 'sessionproof_pin_case_item()', 'sessionproof_case_item_evidence_kept()'
+    'sessionproof_held_raw_records(bigint[])', 'sessionproof_case_item_events(text, text, jsonb)', 'sessionproof_pin_case_item()',
+    'sessionproof_case_item_evidence_kept()'
   ] LOOP
     EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', fn, current_schema());
   END LOOP;
