@@ -10,6 +10,7 @@
 //   sources    [--records N]                   source side of ingest per platform; normalize rate per platform
 //   session-page                               first paint of a 10,000-event session page in chromium (Playwright)
 //   tamper     [--only id,id]                  the 12 database tamper cases: detected and named by ledger verify (with/without the log)
+//   killcampaign [--records N]                 5 SIGKILLs of `cli ingest` during an N-record ingest (default 100,000), then a re-run
 const [benchName, ...rest] = process.argv.slice(2);
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   read: () => import("./bench/read"),
   sources: () => import("./bench/sources"),
   tamper: () => import("./bench/tamper"),
+  killcampaign: () => import("./bench/kill-campaign"),
 };
 
 async function main() {

@@ -28,6 +28,7 @@ export const APPEND_ONLY: Readonly<Record<string, readonly string[]>> = {
   ledger_batch: [],
   audit_log: ["rawRecordId"],
   legal_hold: ["releasedById", "releasedAt", "releaseReason"],
+  case_item_evidence: [],
 };
 
 /** Read only: the migration runner's record (the CLI checks it for pending migrations). */

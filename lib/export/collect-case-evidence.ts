@@ -5,7 +5,8 @@ import { prefetched } from "./prefetched";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // What a case export contains, decided once and documented in docs/evidence-package.md:
-//   session item          the session, every event grouped into it, its identity, initiator and credential
+//   session item          the session, every event grouped into it (now, and when it was cited), its identity,
+//                         initiator and credential
 //   event item            that event
 //   finding item          the finding (with its history), the events in finding.eventIds, and its session as above
 //   identity item         the identity, its aliases and its credentials; not its events (cite sessions for those)
@@ -159,7 +160,9 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
       ).rows
     : [];
 
-  // Event ids: the sessions' events (index on sessionId), the cited events, the findings' events. Ids only.
+  // Event ids: the sessions' events (index on sessionId), the cited events, the findings' events, and the events
+  // these items named when they were cited (case_item_evidence: a later correlation run may have moved a session's
+  // events elsewhere, or regrouped the session away; the case keeps what it cited). Ids only.
   const directEventRefs = refs("event").filter((r) => /^\d{1,18}$/.test(r));
   const findingEventIds = findings.flatMap((f) => (f.eventIds as string[] | null) ?? []);
   // Runs while the identities and credentials are loaded below. Three comma-separated lists in one row: about three
@@ -168,8 +171,10 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
     `SELECT string_agg(e.id::text, ',') AS events, string_agg(e."rawRecordId"::text, ',') AS raws, string_agg(r."leafIndex"::text, ',') AS leaves,
             string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes
        FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
-      WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[]))`,
-    [foundSessionIds, [...directEventRefs, ...findingEventIds], DEFAULT_TENANT],
+      WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[])
+            OR e.id IN (SELECT p."eventId" FROM case_item_evidence p JOIN case_item i ON i.id = p."caseItemId"
+                         WHERE p."caseId" = $4::uuid AND i."itemType" IN ('session', 'event', 'finding')))`,
+    [foundSessionIds, [...directEventRefs, ...findingEventIds], DEFAULT_TENANT, caseId],
   );
   idsQuery.catch(() => undefined);
   // Identities: cited ones, and those who ran or initiated the cited sessions; credentials: the sessions', the cited

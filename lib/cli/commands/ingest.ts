@@ -53,6 +53,15 @@ const ingest: CliCommand = {
     if (values.platform && !getSource(values.platform)) {
       throw new UsageError(`unknown platform "${values.platform}"; supported: ${supportedPlatformIds().join(", ")}`);
     }
+    // The next run is where a batch whose process died (a crash, kill -9) is noticed: without a dashboard started
+    // since, it would stay "running" for ever and hold back incremental correlation.
+    const { markInterruptedBatches } = await import("@/lib/ingest/interrupted-batches");
+    for (const b of await markInterruptedBatches()) {
+      io.err(
+        `[sessionproof] batch ${b.id} (${b.fileName}) was left running by a process that stopped: marked interrupted ` +
+          `(${b.read} read, ${b.stored} stored); ingesting that file again finishes it`,
+      );
+    }
     const tty = Boolean(process.stderr.isTTY);
     let lastLine = 0;
     const outcomes = await ingestFiles({
