@@ -63,6 +63,14 @@ export const auditDetails = z.discriminatedUnion("type", [
     manifestSha256: z.string().optional(),
     error: z.string().optional(),
   }),
+  // The ledger signing key was rotated (`ledger rotate-key`, lib/ledger/ledger-keys.ts): old and new key, and the last
+  // checkpoint the old key signs.
+  z.object({
+    type: z.literal("ledger.key_rotated"),
+    fromFingerprint: z.string(),
+    toFingerprint: z.string(),
+    afterCheckpoint: z.number(),
+  }),
   // A setting changed (lib/coverage/set-required-retention.ts, ...): the key and its value before and after.
   z.object({ type: z.literal("settings.changed"), key: z.string(), before: z.unknown(), after: z.unknown() }),
   // Every view of a session, identity or case (lib/audit/record-view.ts): who looked at what is evidence too.

@@ -26,6 +26,7 @@ export const APPEND_ONLY: Readonly<Record<string, readonly string[]>> = {
   ledger_checkpoint: [],
   ledger_subtree: [],
   ledger_batch: [],
+  ledger_key: [],
   audit_log: ["rawRecordId"],
   legal_hold: ["releasedById", "releasedAt", "releaseReason"],
   case_item_evidence: [],

@@ -2,6 +2,7 @@ import type { PoolClient } from "pg";
 import { CopyEncoder, copyBinary } from "@/lib/db/pg-copy";
 import { ENTRY_SIZE, NO_EVENTS_HASH, entriesTree, signAppendBatch } from "./append-batch";
 import { HASH_SIZE, leafHash, sha256 } from "./merkle";
+import { APPEND_LOCK } from "./locks";
 import { currentSigningKey, type SigningKey } from "./signing-key";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -23,8 +24,6 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // gives it: eventsHash), signed with the ledger key. A row that reaches raw_record any other way belongs to no
 // batch, and verifyLedger names it. Cost per call: one Merkle tree over the stored rows' 64-byte entries (about
 // two SHA-256 of 65 bytes per record) and one Ed25519 signature.
-
-const APPEND_LOCK = 7_265_101_001;
 
 // Rows per COPY slice: hashing and encoding the next slice overlaps PostgreSQL storing this one.
 const SLICE_ROWS = 1024;
@@ -49,11 +48,13 @@ type BatchPlace = { seq: number; afterCheckpoint: number };
 
 export async function appendRawRecords({ client, rows }: { client: PoolClient; rows: readonly AppendRow[] }): Promise<AppendResult[]> {
   if (rows.length === 0) return [];
-  const key = await currentSigningKey();
   const batch = new Batch(client, rows);
 
   // Held until the caller commits: nobody else reads max(leafIndex), takes ids or checks duplicates meanwhile.
   await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
+  // Read under the lock: a key rotation (lib/ledger/ledger-keys.ts) replaces the key while holding it, so a batch
+  // is never signed with a key retired before the batch's after-checkpoint.
+  const key = await currentSigningKey();
   const next = await client.query<{ next: string; batch: string; checkpoint: string }>(
     `SELECT (COALESCE(MAX("leafIndex"), -1) + 1)::text AS next,
             (SELECT COALESCE(MAX(seq), 0) FROM ledger_batch)::text AS batch,

@@ -34,6 +34,8 @@ export type LedgerCheckpointJson = {
   batches: number | null;
   signature: string;
   keyFingerprint: string;
+  /** The fingerprint's first 16 hex digits. */
+  keyId: string;
   /** The exact signed text (see checkpointNote). */
   note: string;
 };
@@ -84,6 +86,7 @@ export function checkpointToJson(c: LedgerCheckpoint): LedgerCheckpointJson {
     batches: c.batches ?? null,
     signature: c.signature.toString("base64"),
     keyFingerprint: c.keyFingerprint,
+    keyId: c.keyFingerprint.slice(0, 16),
     note: checkpointNote(c).toString("utf8"),
   };
 }
@@ -98,6 +101,7 @@ export function checkpointFieldsFromJson(j: LedgerCheckpointJson): CheckpointFie
     createdAt: new Date(j.createdAt),
     previousHash: j.previousHash ? Buffer.from(j.previousHash, "hex") : null,
     batches: j.batches ?? undefined,
+    keyFingerprint: j.keyFingerprint,
     signature: Buffer.from(j.signature, "base64"),
   };
 }

@@ -74,6 +74,27 @@ describe("checkpointNote, version 2", () => {
   });
 });
 
+describe("checkpointNote, version 3", () => {
+  it("adds the signing key's id and fingerprint as its last line; versions 1 and 2 stay as they were signed", () => {
+    const fp = "3f".repeat(32);
+    const fields = {
+      seq: 7,
+      treeSize: 42,
+      rootHash: Buffer.alloc(32, 0xab),
+      createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)),
+      previousHash: Buffer.alloc(32, 0x01),
+      batches: 5,
+      keyFingerprint: fp,
+    };
+    expect(checkpointNote({ ...fields, noteVersion: 3 }).toString("utf8")).toBe(
+      "sessionproof-checkpoint/v3\nseq 7\nsize 42\nroot q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\ntime 2026-01-02T03:04:05.067Z\n" +
+        `previous AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\nbatches 5\nkey ${fp.slice(0, 16)} ${fp}\n`,
+    );
+    expect(checkpointNote({ ...fields, noteVersion: 2 }).toString("utf8")).not.toContain("key");
+    expect(() => checkpointNote({ ...fields, noteVersion: 3, keyFingerprint: "SHA256:abc" })).toThrow(/bad key fingerprint/);
+  });
+});
+
 describe("createCheckpoint", () => {
   it("signs the empty tree once, then returns the same checkpoint while nothing is appended", async () => {
     const first = await createCheckpoint({});
@@ -144,7 +165,10 @@ describe("createCheckpoint", () => {
     expect(all.length).toBeGreaterThan(10);
     all.forEach((cp, i) => {
       expect(cp.seq).toBe(i + 1);
-      expect(cp.noteVersion).toBe(2);
+      // Version 3 since the note names its key (checkpoint-note.ts).
+      expect(cp.noteVersion).toBe(3);
+      expect(cp.note.endsWith(`\nkey ${key.keyId} ${key.fingerprint}\n`)).toBe(true);
+      expect(cp.keyId).toBe(key.keyId);
       expect(cp.previousHash).toBe(i === 0 ? null : checkpointNoteHash(checkpointFieldsFromJson(all[i - 1])).toString("hex"));
       expect(verifyCheckpointSignature(checkpointFieldsFromJson(cp), key.publicKey)).toBe(true);
     });

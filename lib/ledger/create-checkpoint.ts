@@ -3,12 +3,14 @@ import { withTransaction } from "@/lib/db/transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { BATCH_COLUMNS, toBatch, verifyAppendBatchSignature, type BatchDbRow } from "./append-batch";
-import { checkpointNoteHash, signCheckpoint } from "./checkpoint-note";
+import { CURRENT_NOTE_VERSION, checkpointNoteHash, signCheckpoint } from "./checkpoint-note";
 import { appendToCheckpointLog, checkpointLogPath, lastLoggedCheckpoint, publishedSignatureValid, sendToWitness } from "./checkpoint-log";
 import { CHECKPOINT_COLUMNS, checkpointToJson, toCheckpoint, type CheckpointDbRow, type LedgerCheckpoint } from "./checkpoint-row";
 import { EMPTY_TREE_HASH } from "./merkle";
 import { listCheckpoints } from "./list-checkpoints";
 import { computeRangeHashes, currentTreeSize } from "./range-hashes";
+import { buildKeyRing, loadKeyRows, type KeyRing } from "./ledger-keys";
+import { CHECKPOINT_LOCK } from "./locks";
 import { loadOrCreateSigningKey, type SigningKey } from "./signing-key";
 
 // A signed tree head over every leaf appended so far. Called after each ingest batch; a call that finds the tree
@@ -21,9 +23,8 @@ import { loadOrCreateSigningKey, type SigningKey } from "./signing-key";
 //   - a database behind the published checkpoint log (rolled back): signing would paper over the rollback.
 // After it commits, the new checkpoint (and any the log missed) is appended to the log and sent to the witness.
 
-// Checkpoints take turns (a second caller would otherwise sign the same size twice). Distinct from the append
-// lock: appends go on while a checkpoint is computed, and the size is fixed before hashing starts.
-const CHECKPOINT_LOCK = 7_265_101_002;
+// Checkpoints take turns (CHECKPOINT_LOCK: a second caller would otherwise sign the same size twice). Distinct from
+// the append lock: appends go on while a checkpoint is computed, and the size is fixed before hashing starts.
 
 export type CreatedCheckpoint = LedgerCheckpoint & { created: boolean };
 
@@ -54,11 +55,13 @@ async function runBeforeCheckpoint(): Promise<void> {
 const VERIFY_HINT = "Run `npm run cli -- ledger verify` to see what was changed.";
 
 export async function createCheckpoint({ key }: { key?: SigningKey } = {}): Promise<CreatedCheckpoint> {
-  const signingKey = key ?? (await loadOrCreateSigningKey());
   await runBeforeCheckpoint();
   const log = checkpointLogPath();
   const result = await withTransaction(
     async (client): Promise<CreatedCheckpoint> => {
+      // Read under the lock: a key rotation replaces the key while holding it.
+      const signingKey = key ?? (await loadOrCreateSigningKey());
+      const ring = buildKeyRing(await loadKeyRows(client), signingKey);
       const last = await client.query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.seq DESC LIMIT 1`);
       const previous = last.rows[0] ? toCheckpoint(last.rows[0]) : null;
       const treeSize = await currentTreeSize({ client });
@@ -69,24 +72,36 @@ export async function createCheckpoint({ key }: { key?: SigningKey } = {}): Prom
           `the ledger has ${treeSize} leaves but checkpoint #${previous.seq} covers ${previous.treeSize}: rows were removed. ${VERIFY_HINT}`,
         );
       }
-      if (log) await refuseIfBehindLog(client, log, previous, signingKey);
-      const batches = await checkNewLeavesBatched(client, previous, treeSize, signingKey);
+      if (ring.problems.length) throw new AppError("INTERNAL", `refusing to sign a checkpoint: ${ring.problems[0]}. ${VERIFY_HINT}`);
+      if (log) await refuseIfBehindLog(client, log, previous, ring);
+      const batches = await checkNewLeavesBatched(client, previous, treeSize, ring);
       // The leaves below treeSize are committed and immutable, so hashing them on other connections is safe.
       const rootHash = treeSize === 0 ? EMPTY_TREE_HASH : (await computeRangeHashes({ ranges: [[0, treeSize]] })).get(`0:${treeSize}`)!;
       const fields = {
-        noteVersion: 2,
+        noteVersion: CURRENT_NOTE_VERSION,
         seq: previous ? previous.seq + 1 : 1,
         treeSize,
         rootHash,
         createdAt: new Date(),
         previousHash: previous ? checkpointNoteHash(previous) : null,
         batches,
+        keyFingerprint: signingKey.fingerprint,
       };
       const signature = signCheckpoint(fields, signingKey.privateKey);
       const inserted = await client.query<CheckpointDbRow>(
         `INSERT INTO ledger_checkpoint AS c (seq, "noteVersion", "treeSize", "rootHash", "createdAt", "previousHash", batches, signature, "keyFingerprint")
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${CHECKPOINT_COLUMNS}`,
-        [fields.seq, 2, treeSize, rootHash, fields.createdAt, fields.previousHash, batches, signature, signingKey.fingerprint],
+        [
+          fields.seq,
+          CURRENT_NOTE_VERSION,
+          treeSize,
+          rootHash,
+          fields.createdAt,
+          fields.previousHash,
+          batches,
+          signature,
+          signingKey.fingerprint,
+        ],
       );
       return { ...toCheckpoint(inserted.rows[0]), created: true };
     },
@@ -105,7 +120,7 @@ async function checkNewLeavesBatched(
   client: PoolClient,
   previous: LedgerCheckpoint | null,
   treeSize: number,
-  key: SigningKey,
+  ring: KeyRing,
 ): Promise<number> {
   const from = previous?.treeSize ?? 0;
   // Batch 1 (where the leaves that predate batches end), the last batch before `from` (how many there are so far)
@@ -135,7 +150,8 @@ async function checkNewLeavesBatched(
     if (b.firstLeaf > pos) {
       throw refuse(`leaves ${pos}..${b.firstLeaf - 1} belong to no signed append batch (rows written behind the append path's back)`);
     }
-    if (b.keyFingerprint !== key.fingerprint || !verifyAppendBatchSignature(b, key.publicKey)) {
+    const key = ring.signsBatch(b.keyFingerprint, b.afterCheckpoint);
+    if (!key || !verifyAppendBatchSignature(b, key.publicKey)) {
       throw refuse(`append batch #${b.seq} (leaves ${b.firstLeaf}..${b.firstLeaf + b.count - 1}) is not signed by the ledger key`);
     }
     pos = Math.max(pos, b.firstLeaf + b.count);
@@ -153,14 +169,15 @@ async function checkNewLeavesBatched(
 }
 
 /** Refuses when the published log holds a checkpoint the database does not (a rolled-back or rewritten ledger). */
-async function refuseIfBehindLog(client: PoolClient, log: string, previous: LedgerCheckpoint | null, key: SigningKey): Promise<void> {
+async function refuseIfBehindLog(client: PoolClient, log: string, previous: LedgerCheckpoint | null, ring: KeyRing): Promise<void> {
   let logged;
   try {
     logged = lastLoggedCheckpoint(log);
   } catch (err) {
     throw new AppError("INTERNAL", `refusing to sign a checkpoint: ${(err as Error).message}`);
   }
-  if (!logged || !publishedSignatureValid(logged, key.publicKey)) {
+  const key = logged ? ring.forCheckpoint(logged.seq) : undefined;
+  if (!logged || !key || !publishedSignatureValid(logged, key.publicKey)) {
     if (logged) console.error(`[ledger] the last line of the checkpoint log ${log} is not signed by the ledger key; ignored`);
     return;
   }

@@ -23,6 +23,8 @@ export type LedgerErrorKind =
   | "batch-entries-mismatch"
   | "batch-overlap"
   | "batch-beyond-ledger"
+  // the chain of signing keys (rotation statements)
+  | "key-chain-invalid"
   // checkpoints
   | "checkpoint-key-missing"
   | "checkpoint-key-mismatch"

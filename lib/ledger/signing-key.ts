@@ -7,8 +7,12 @@ import { AppError } from "@/lib/errors";
 // The Ed25519 key that signs ledger checkpoints. Operators who manage keys themselves set
 // SESSIONPROOF_LEDGER_PRIVATE_KEY (PKCS#8 PEM); otherwise the key lives in the data folder, generated on first
 // use with mode 0600 so that a quick start signs from the first ingest without any setup. Auditors identify the
-// key by its fingerprint, the SHA-256 of the DER SubjectPublicKeyInfo (what `openssl pkey -pubin -outform DER
-// | sha256sum` prints), so it can be compared without trusting this program.
+// key by its fingerprint: the SHA-256 of the DER SubjectPublicKeyInfo as 64 lowercase hex digits, exactly what
+// `openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256 -r` prints before the file name (or
+// `| sha256sum`), so it can be compared without trusting this program. The key id is the fingerprint's first 16
+// hex digits: short enough to read aloud, derived (never assigned), so it cannot name another key by mistake.
+// Checkpoints written before 2026-12-08 stored the fingerprint as "SHA256:<hex>"; migration ledger_keys rewrote
+// them, and normalizeFingerprint still reads that form wherever a person types one.
 
 export const KEY_ENV = "SESSIONPROOF_LEDGER_PRIVATE_KEY";
 export const KEY_FILE = "ledger-signing-key.pem";
@@ -18,8 +22,10 @@ export type SigningKey = {
   publicKey: KeyObject;
   /** SubjectPublicKeyInfo PEM, what `openssl pkeyutl -verify -pubin -inkey` reads. */
   publicKeyPem: string;
-  /** "SHA256:" + hex SHA-256 of the DER SPKI. */
+  /** Hex SHA-256 of the DER SPKI (64 lowercase digits). */
   fingerprint: string;
+  /** The fingerprint's first 16 hex digits. */
+  keyId: string;
   /** Where the private key came from: the environment variable, or the file path. */
   source: "env" | "file";
   file?: string;
@@ -27,11 +33,26 @@ export type SigningKey = {
 
 export function publicKeyFingerprint(publicKey: KeyObject): string {
   const der = publicKey.export({ type: "spki", format: "der" });
-  return `SHA256:${crypto.createHash("sha256").update(der).digest("hex")}`;
+  return crypto.createHash("sha256").update(der).digest("hex");
+}
+
+/** The key id of a fingerprint: its first 16 hex digits. */
+export function keyIdOf(fingerprint: string): string {
+  return fingerprint.slice(0, 16);
+}
+
+/** A fingerprint as people write it ("SHA256:<hex>", bare hex, upper case, with colons or spaces), or null. */
+export function normalizeFingerprint(text: string): string | null {
+  const hex = String(text)
+    .trim()
+    .replace(/^sha-?256:/i, "")
+    .replace(/[\s:]/g, "")
+    .toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
 }
 
 /** The public half of a key (for verification only), from SPKI PEM. */
-export function publicKeyFromPem(pem: string): { publicKey: KeyObject; publicKeyPem: string; fingerprint: string } {
+export function publicKeyFromPem(pem: string): { publicKey: KeyObject; publicKeyPem: string; fingerprint: string; keyId: string } {
   let publicKey: KeyObject;
   try {
     publicKey = crypto.createPublicKey(pem);
@@ -41,10 +62,12 @@ export function publicKeyFromPem(pem: string): { publicKey: KeyObject; publicKey
   if (publicKey.asymmetricKeyType !== "ed25519") {
     throw new AppError("BAD_REQUEST", `the ledger public key must be Ed25519, not ${publicKey.asymmetricKeyType}`);
   }
+  const fingerprint = publicKeyFingerprint(publicKey);
   return {
     publicKey,
     publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    fingerprint: publicKeyFingerprint(publicKey),
+    fingerprint,
+    keyId: keyIdOf(fingerprint),
   };
 }
 
@@ -59,17 +82,23 @@ function fromPrivatePem(pem: string, where: string, source: SigningKey["source"]
     throw new AppError("INTERNAL", `${where} holds a ${privateKey.asymmetricKeyType} key; ledger checkpoints are signed with Ed25519`);
   }
   const publicKey = crypto.createPublicKey(privateKey);
+  const fingerprint = publicKeyFingerprint(publicKey);
   return {
     privateKey,
     publicKey,
     publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    fingerprint: publicKeyFingerprint(publicKey),
+    fingerprint,
+    keyId: keyIdOf(fingerprint),
     source,
     file,
   };
 }
 
-function resolveDir(dir: string | undefined): string {
+export function signingKeyFromPem(pem: string, where: string): SigningKey {
+  return fromPrivatePem(pem, where, "file");
+}
+
+export function resolveDir(dir: string | undefined): string {
   return path.resolve(dir ?? defaultDataDir());
 }
 

@@ -1,4 +1,3 @@
-import type { KeyObject } from "node:crypto";
 import { pool } from "@/lib/db";
 import { sql, where } from "@/lib/db/sql";
 import {
@@ -16,7 +15,7 @@ import { publishedSignatureValid, readCheckpointLog, type PublishedCheckpoints }
 import { CHECKPOINT_COLUMNS, toCheckpoint, type CheckpointDbRow, type LedgerCheckpoint } from "./checkpoint-row";
 import { registeredLedgerChecks, type LedgerError, type LedgerErrorKind } from "./ledger-error";
 import { MerkleFrontier, consistencyProofRanges, leafHash, sha256, verifyConsistency } from "./merkle";
-import { loadSigningKey, publicKeyFromPem } from "./signing-key";
+import { loadKeyRing, type KeyRing } from "./ledger-keys";
 import { checkRecordEvents, loadRecordEvents, orphanEvents } from "./verify-events";
 
 export type { LedgerError, LedgerErrorKind } from "./ledger-error";
@@ -53,8 +52,10 @@ export type LedgerReport = {
   events: number;
   /** Records after the latest checkpoint, whose events may still be being written (not counted as missing). */
   eventsPending: number;
-  /** The fingerprint of the key checkpoints were checked against (null when none was available). */
+  /** The fingerprint of the ledger's newest key, which later checkpoints are checked against (null when none was available). */
   keyFingerprint: string | null;
+  /** Every key of the ledger (more than one after a rotation), oldest first, with the checkpoints it signs. */
+  keys: { seq: number; keyId: string; fingerprint: string; afterCheckpoint: number; untilCheckpoint: number | null }[];
   latestCheckpoint: { id: string; seq: number; treeSize: number; createdAt: string } | null;
   /** Leaves after the latest checkpoint: no signature covers them yet (the next checkpoint will). */
   unsigned: { fromLeaf: number; leaves: number } | null;
@@ -67,7 +68,8 @@ export type LedgerReport = {
 };
 
 export type VerifyLedgerOptions = {
-  /** Check signatures against this public key (SPKI PEM) instead of the configured signing key. */
+  /** Check signatures against this public key (SPKI PEM) instead of the configured signing key (after a rotation: the
+   * newest key, which the rotation statements lead to). */
   publicKeyPem?: string;
   /** A checkpoint log (or `ledger checkpoints` output) kept outside the database, to compare with. */
   against?: string;
@@ -84,8 +86,6 @@ type Row = {
   payload: Buffer | null;
   purged: boolean;
 };
-
-type Key = { publicKey: KeyObject; fingerprint: string };
 
 const same = (a: Buffer, b: Buffer) => a.length === b.length && a.equals(b);
 
@@ -105,7 +105,8 @@ export async function verifyLedger({
   // Problems found before the records are streamed, reported after them (ledger order).
   const later: LedgerError[] = [];
 
-  const key: Key | null = publicKeyPem ? publicKeyFromPem(publicKeyPem) : loadSigningKey();
+  const ring = await loadKeyRing({ publicKeyPem });
+  for (const problem of ring.problems) later.push({ kind: "key-chain-invalid", message: problem });
 
   const cps = (await pool().query<CheckpointDbRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint c ORDER BY c.seq`)).rows.map(
     toCheckpoint,
@@ -169,7 +170,7 @@ export async function verifyLedger({
     }
   };
 
-  const batches = new BatchCursor(await loadBatches(), key, cps, later);
+  const batches = new BatchCursor(await loadBatches(), ring, cps, later);
 
   // Reordering check: leafIndex and id are both assigned in append order under one lock, so ids must ascend
   // with the leaf index. With one row of lookahead, a row out of place is told apart from its innocent
@@ -355,8 +356,8 @@ export async function verifyLedger({
   batches.finish(leaves);
   for (const e of later) fail(e);
 
-  checkCheckpoints({ cps, key, leaves, captured, maxAfterCheckpoint: batches.maxAfterCheckpoint, fail });
-  if (published) checkPublished({ published, cps, key, leaves, captured, fail });
+  checkCheckpoints({ cps, ring, leaves, captured, maxAfterCheckpoint: batches.maxAfterCheckpoint, fail });
+  if (published) checkPublished({ published, cps, ring, leaves, captured, fail });
 
   for (const check of registeredLedgerChecks()) await check(fail);
 
@@ -370,7 +371,14 @@ export async function verifyLedger({
     unbatchedLegacy: batches.legacy,
     events,
     eventsPending,
-    keyFingerprint: key?.fingerprint ?? null,
+    keyFingerprint: ring.newest?.fingerprint ?? null,
+    keys: ring.keys.map((k) => ({
+      seq: k.seq,
+      keyId: k.keyId,
+      fingerprint: k.fingerprint,
+      afterCheckpoint: k.afterCheckpoint,
+      untilCheckpoint: k.untilCheckpoint,
+    })),
     latestCheckpoint: latest
       ? { id: latest.id, seq: latest.seq, treeSize: latest.treeSize, createdAt: latest.createdAt.toISOString() }
       : null,
@@ -412,7 +420,7 @@ class BatchCursor {
 
   constructor(
     private readonly list: LedgerBatch[],
-    key: Key | null,
+    ring: KeyRing,
     cps: readonly LedgerCheckpoint[],
     private readonly report: LedgerError[],
   ) {
@@ -435,12 +443,15 @@ class BatchCursor {
       if (b.firstLeaf < end)
         report.push({ kind: "batch-overlap", batchSeq: b.seq, message: `append batch #${b.seq} (${range}) overlaps the batch before it` });
       end = Math.max(end, b.firstLeaf + b.count);
-      if (!key) continue;
-      if (b.keyFingerprint !== key.fingerprint) {
+      if (ring.keys.length === 0) continue;
+      const key = ring.signsBatch(b.keyFingerprint, b.afterCheckpoint);
+      if (!key) {
         report.push({
           kind: "batch-key-mismatch",
           batchSeq: b.seq,
-          message: `append batch #${b.seq} (${range}) is signed by key ${b.keyFingerprint}, but the ledger key is ${key.fingerprint}`,
+          message:
+            `append batch #${b.seq} (${range}, written after checkpoint #${b.afterCheckpoint}) is signed by key ${b.keyFingerprint}, ` +
+            `which is not a ledger key of that time (${ring.describe()})`,
         });
       } else if (!verifyAppendBatchSignature(b, key.publicKey)) {
         report.push({
@@ -514,20 +525,20 @@ type Captured = (a: number, b: number) => Buffer | null | undefined;
 
 function checkCheckpoints({
   cps,
-  key,
+  ring,
   leaves,
   captured,
   maxAfterCheckpoint,
   fail,
 }: {
   cps: readonly LedgerCheckpoint[];
-  key: Key | null;
+  ring: KeyRing;
   leaves: number;
   captured: Captured;
   maxAfterCheckpoint: number;
   fail: (e: LedgerError) => void;
 }): void {
-  if (!key && cps.length > 0) {
+  if (ring.keys.length === 0 && cps.length > 0) {
     fail({
       kind: "checkpoint-key-missing",
       checkpointId: cps[0].id,
@@ -548,13 +559,14 @@ function checkCheckpoints({
   const missing = (seq: number, why: string) =>
     fail({ kind: "checkpoint-missing", checkpointSeq: seq, message: `checkpoint #${seq} is missing: ${why} (it was deleted)` });
   cps.forEach((cp, i) => {
+    const key = ring.forCheckpoint(cp.seq);
     if (key) {
       if (cp.keyFingerprint !== key.fingerprint) {
-        const verifies = verifyCheckpointSignature(cp, key.publicKey);
+        const verifies = verifyCheckpointSignature({ ...cp, keyFingerprint: key.fingerprint }, key.publicKey);
         cpFail(
           cp,
           "checkpoint-key-mismatch",
-          `signed by key ${cp.keyFingerprint}, but the ledger key is ${key.fingerprint}` +
+          `signed by key ${cp.keyFingerprint}, but the ledger key ${ring.keys.length > 1 ? "for this checkpoint " : ""}is ${key.fingerprint}` +
             (verifies ? " (the signature does verify with the ledger key: only the recorded fingerprint is wrong)" : ""),
         );
       } else if (!verifyCheckpointSignature(cp, key.publicKey)) {
@@ -619,14 +631,14 @@ function checkCheckpoints({
 function checkPublished({
   published,
   cps,
-  key,
+  ring,
   leaves,
   captured,
   fail,
 }: {
   published: PublishedCheckpoints;
   cps: readonly LedgerCheckpoint[];
-  key: Key | null;
+  ring: KeyRing;
   leaves: number;
   captured: Captured;
   fail: (e: LedgerError) => void;
@@ -639,7 +651,8 @@ function checkPublished({
   let shrank = false;
   for (const p of [...published.checkpoints].sort((a, b) => a.seq - b.seq)) {
     const at = { checkpointSeq: p.seq };
-    if (key && !publishedSignatureValid(p, key.publicKey)) {
+    const key = ring.forCheckpoint(p.seq);
+    if (ring.keys.length && (!key || !publishedSignatureValid(p, key.publicKey))) {
       fail({
         kind: "published-checkpoint-invalid",
         ...at,

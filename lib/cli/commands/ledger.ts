@@ -61,8 +61,12 @@ const verify: CliCommand = {
     }
     io.out(
       `Ledger: ${report.leaves} records (${report.purged} purged), ${report.checkpoints} checkpoints, ${report.batches} append batches, ` +
-        `${report.events} events, key ${report.keyFingerprint ?? "(none)"}`,
+        `${report.events} events, key ${report.keys.at(-1)?.keyId ?? "(none)"} (fingerprint ${report.keyFingerprint ?? "(none)"})`,
     );
+    if (report.keys.length > 1) {
+      io.out(`Key rotations: ${report.keys.length - 1}; the checkpoints chain across them:`);
+      for (const k of report.keys) io.out(`  ${describeKeyRange(k)}`);
+    }
     if (report.latestCheckpoint) {
       const c = report.latestCheckpoint;
       io.out(`Latest checkpoint: #${c.seq}, id ${c.id} (tree size ${c.treeSize}, ${c.createdAt})`);
@@ -156,11 +160,25 @@ const checkpoint: CliCommand = {
   },
 };
 
+const keyRange = (k: { afterCheckpoint: number; untilCheckpoint: number | null }) =>
+  k.untilCheckpoint === null ? `checkpoints #${k.afterCheckpoint + 1} on` : `checkpoints #${k.afterCheckpoint + 1}-#${k.untilCheckpoint}`;
+const describeKeyRange = (k: {
+  seq: number;
+  keyId: string;
+  fingerprint: string;
+  afterCheckpoint: number;
+  untilCheckpoint: number | null;
+}) => `key #${k.seq} ${k.keyId} signs ${keyRange(k)} (fingerprint ${k.fingerprint})`;
+
 const key: CliCommand = {
   name: "ledger key",
-  summary: "Print the checkpoint signing public key (PEM) and its fingerprint",
+  summary: "Print the checkpoint signing public key (PEM), its key id and fingerprint",
   usage: "[--json]",
-  help: "Creates the key in the data folder on first use, unless SESSIONPROOF_LEDGER_PRIVATE_KEY is set.",
+  help: [
+    "Creates the key in the data folder on first use, unless SESSIONPROOF_LEDGER_PRIVATE_KEY is set. The fingerprint is the",
+    "hex SHA-256 of the key's DER SubjectPublicKeyInfo; give it to auditors out of band (verify.mjs --expect-key). The key id",
+    "is its first 16 hex digits. `ledger keys` lists earlier keys (after a rotation).",
+  ].join("\n"),
   database: "none",
   async run(args, io) {
     const { values, positionals } = flags(args, { json: { type: "boolean" } });
@@ -168,12 +186,93 @@ const key: CliCommand = {
     const { loadOrCreateSigningKey } = await import("@/lib/ledger/signing-key");
     const k = await loadOrCreateSigningKey();
     if (values.json) {
-      json(io, { algorithm: "Ed25519", fingerprint: k.fingerprint, publicKeyPem: k.publicKeyPem, source: k.source, file: k.file ?? null });
+      json(io, {
+        algorithm: "Ed25519",
+        keyId: k.keyId,
+        fingerprint: k.fingerprint,
+        publicKeyPem: k.publicKeyPem,
+        source: k.source,
+        file: k.file ?? null,
+      });
       return 0;
     }
+    io.out(`Key id: ${k.keyId}`);
     io.out(`Fingerprint: ${k.fingerprint}`);
     io.out(`Source: ${k.source === "env" ? "SESSIONPROOF_LEDGER_PRIVATE_KEY" : k.file}`);
     io.out(k.publicKeyPem.trimEnd());
+    return 0;
+  },
+};
+
+const keys: CliCommand = {
+  name: "ledger keys",
+  summary: "List every key the ledger was signed with (after rotations) and which checkpoints each signs",
+  usage: "[--json]",
+  database: "read",
+  async run(args, io) {
+    const { values, positionals } = flags(args, { json: { type: "boolean" } });
+    if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const { loadKeyRing } = await import("@/lib/ledger/ledger-keys");
+    const ring = await loadKeyRing();
+    if (values.json) {
+      json(io, { keys: ring.toJson(), problems: ring.problems });
+      return ring.problems.length ? 1 : 0;
+    }
+    for (const k of ring.keys) io.out(describeKeyRange(k));
+    for (const p of ring.problems) io.out(`PROBLEM: ${p}`);
+    return ring.problems.length ? 1 : 0;
+  },
+};
+
+const rotateKey: CliCommand = {
+  name: "ledger rotate-key",
+  summary: "Start a new checkpoint signing key; the old public key stays, vouched for by a signed rotation statement",
+  usage: "[--json]",
+  help: [
+    "Signs a checkpoint with the current key (the last one it signs), then creates a new Ed25519 key in the data folder",
+    "and stores a rotation statement naming both keys and that checkpoint, signed by the old key and the new one. Later",
+    "checkpoints and append batches are signed by the new key; earlier ones still verify with the old public key, which",
+    "stays in the ledger, in Settings, at /api/v1/ledger/public-key and in every evidence package (keys.json). The old",
+    "private key is moved to ledger-signing-key.retired-<key id>.pem: delete it once you no longer need it (nothing",
+    "verifies with it). Give auditors the new fingerprint out of band: verify.mjs --expect-key pins the newest key.",
+    "Refused when the key comes from SESSIONPROOF_LEDGER_PRIVATE_KEY (rotate it where that value is managed).",
+  ].join("\n"),
+  database: "write",
+  async run(args, io) {
+    const { values, positionals } = flags(args, { json: { type: "boolean" } });
+    if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const { createCheckpoint } = await import("@/lib/ledger/create-checkpoint");
+    const { rotateSigningKey } = await import("@/lib/ledger/ledger-keys");
+    const { insertAudit } = await import("@/lib/audit/insert-audit");
+    const { auditRow } = await import("@/lib/audit/record-audit");
+    const { forCli, osUser } = await import("@/lib/context/request-context");
+    // Loading the audit module registers its flush, which createCheckpoint then runs before signing.
+    await import("@/lib/audit/flush-audit-to-ledger");
+    const ctx = forCli(osUser());
+    const last = await createCheckpoint({});
+    const rotated = await rotateSigningKey({
+      afterCheckpoint: last.seq,
+      inTransaction: (client, r) =>
+        insertAudit(
+          client,
+          auditRow(ctx, { type: "ledger.key_rotated", fromFingerprint: r.from, toFingerprint: r.to, afterCheckpoint: last.seq }),
+        ),
+    });
+    // The first checkpoint of the new key (it covers the audit entry of the rotation).
+    const first = await createCheckpoint({});
+    if (values.json) {
+      json(io, {
+        previous: { keyId: rotated.previous.keyId, fingerprint: rotated.previous.fingerprint, lastCheckpoint: last.seq },
+        current: { keyId: rotated.current.keyId, fingerprint: rotated.current.fingerprint, firstCheckpoint: first.seq },
+        retiredKeyFile: rotated.retiredKeyFile,
+      });
+      return 0;
+    }
+    io.out(`Rotated the ledger signing key after checkpoint #${last.seq}.`);
+    io.out(`Old key: ${rotated.previous.keyId} (fingerprint ${rotated.previous.fingerprint}) signs checkpoints up to #${last.seq}.`);
+    io.out(`New key: ${rotated.current.keyId} (fingerprint ${rotated.current.fingerprint}) signed checkpoint #${first.seq}.`);
+    io.out(`The old private key is in ${rotated.retiredKeyFile}: delete it once you no longer need it.`);
+    io.out("Give auditors the new fingerprint out of band; packages exported from now on are signed by the new key.");
     return 0;
   },
 };
@@ -192,4 +291,4 @@ const proof: CliCommand = {
   },
 };
 
-export const ledgerCommands: CliCommand[] = [verify, checkpoint, checkpoints, key, proof];
+export const ledgerCommands: CliCommand[] = [verify, checkpoint, checkpoints, key, keys, rotateKey, proof];
