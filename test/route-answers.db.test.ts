@@ -262,6 +262,8 @@ describe("every route answers what its contract declares", () => {
     await answer("GET /api/v1/users", "/api/v1/users");
     await answer("GET /api/v1/tokens", "/api/v1/tokens");
     await answer("GET /api/v1/ledger/public-key", "/api/v1/ledger/public-key");
+    const firstCheckpoint = await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY seq LIMIT 1`);
+    await answer("GET /api/v1/ledger/consistency", `/api/v1/ledger/consistency?from=${firstCheckpoint.rows[0].n}`);
     await answer("GET /api/v1/ingest/platforms", "/api/v1/ingest/platforms");
     await answer("GET /api/v1/ingest/batches", "/api/v1/ingest/batches");
     const q = await answer<{ items: unknown[] }>("GET /api/v1/ingest/quarantine", `/api/v1/ingest/quarantine?includeResolved=true`);

@@ -29,6 +29,7 @@ import { setGovernanceSettingsContract } from "@/lib/governance/set-governance-s
 import { pushIngestContract, uploadFileContract } from "@/lib/ingest/ingest-stream.types";
 import { listBatchesContract } from "@/lib/ingest/list-batches.types";
 import { exportQuarantineContract, listQuarantineContract, reprocessQuarantineContract } from "@/lib/ingest/quarantine.types";
+import { getConsistencyContract } from "@/lib/ledger/consistency.types";
 import { getPublicKeyContract } from "@/lib/ledger/public-key.types";
 import { getPurgeJobContract } from "@/lib/retention/get-purge-job.types";
 import { listHoldsContract } from "@/lib/retention/list-holds.types";
@@ -91,6 +92,7 @@ export const CONTRACTS = {
   "POST /api/v1/tokens": createApiTokenContract,
   "DELETE /api/v1/tokens/[id]": revokeApiTokenContract,
   "GET /api/v1/ledger/public-key": getPublicKeyContract,
+  "GET /api/v1/ledger/consistency": getConsistencyContract,
   "GET /api/v1/ingest/platforms": describePlatformsContract,
   "GET /api/v1/ingest/batches": listBatchesContract,
   "POST /api/v1/ingest/upload": uploadFileContract,

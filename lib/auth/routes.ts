@@ -3,7 +3,8 @@ import type { Permission } from "./permissions";
 // Every page and every route handler, with the permission it needs. Handlers and pages look their
 // permission up here by key, and test e2e/role-matrix.spec.ts walks app/ and fails on any route or page
 // missing from this table, then checks each role against a running server.
-//   "public"        no sign-in (sign-in page, health, next-auth's own endpoints, the ledger public key)
+//   "public"        no sign-in (sign-in page, health, next-auth's own endpoints, the ledger public key and
+//                   consistency proofs)
 //   "token"         a per-source push API token (Authorization: Bearer), not a user session
 //   a Permission    a signed-in, enabled user whose role holds it
 export type Access = Permission | "public" | "token";
@@ -50,6 +51,7 @@ export const API_ACCESS = {
   "POST /api/v1/tokens": "tokens.manage",
   "DELETE /api/v1/tokens/[id]": "tokens.manage",
   "GET /api/v1/ledger/public-key": "public",
+  "GET /api/v1/ledger/consistency": "public",
   "GET /api/v1/ingest/platforms": "ingest.read",
   "GET /api/v1/ingest/batches": "ingest.read",
   "POST /api/v1/ingest/upload": "ingest.write",

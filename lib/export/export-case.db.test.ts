@@ -20,6 +20,7 @@ import { findCase, streamRawIndexLines, streamRawPayloads } from "./collect-case
 import { append, createTestSource } from "@/lib/ledger/test-helpers";
 import { loadSigningKey } from "@/lib/ledger/signing-key";
 import { EXPECTED_KEY_VARIABLE, VERIFY_COMMANDS } from "./readme";
+import { resignWithNewKey } from "./testing/resign-package";
 import { seedCorrelated, seedUser } from "@/test/factories";
 import { ownerUrl } from "@/test/owner-db";
 
@@ -331,44 +332,6 @@ describe("exportCase", () => {
   });
 });
 
-/**
- * Rewrites a package as a forger with their own key would: applies `edit`, then recomputes manifest.json's file
- * hashes and SHA256SUMS, and signs SHA256SUMS and checkpoint.txt again with a new Ed25519 key put in public-key.pem.
- */
-function resignWithNewKey(dir: string, edit: (dir: string) => void): string {
-  edit(dir);
-  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
-  const der = publicKey.export({ type: "spki", format: "der" });
-  const fingerprint = `SHA256:${crypto.createHash("sha256").update(der).digest("hex")}`;
-  fs.writeFileSync(path.join(dir, "public-key.pem"), publicKey.export({ type: "spki", format: "pem" }));
-  const cpJson = JSON.parse(fs.readFileSync(path.join(dir, "checkpoint.json"), "utf8"));
-  fs.writeFileSync(path.join(dir, "checkpoint.json"), JSON.stringify({ ...cpJson, keyFingerprint: fingerprint }, null, 2));
-  fs.writeFileSync(path.join(dir, "checkpoint.sig"), crypto.sign(null, fs.readFileSync(path.join(dir, "checkpoint.txt")), privateKey));
-  const batchesFile = path.join(dir, "proofs/append-batches.json");
-  const batches = JSON.parse(fs.readFileSync(batchesFile, "utf8")) as { note: string; signature: string; keyFingerprint: string }[];
-  for (const b of batches) {
-    b.signature = crypto.sign(null, Buffer.from(b.note), privateKey).toString("base64");
-    b.keyFingerprint = fingerprint;
-  }
-  fs.writeFileSync(batchesFile, JSON.stringify(batches, null, 2));
-  const hash = (f: string) =>
-    crypto
-      .createHash("sha256")
-      .update(fs.readFileSync(path.join(dir, f)))
-      .digest("hex");
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
-  for (const f of manifest.files) f.sha256 = hash(f.path);
-  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
-  const listed = fs
-    .readFileSync(path.join(dir, "SHA256SUMS"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => l.slice(66));
-  fs.writeFileSync(path.join(dir, "SHA256SUMS"), listed.map((f) => `${hash(f)}  ${f}\n`).join(""));
-  fs.writeFileSync(path.join(dir, "SHA256SUMS.sig"), crypto.sign(null, fs.readFileSync(path.join(dir, "SHA256SUMS")), privateKey));
-  return fingerprint;
-}
-
 describe("key pinning", () => {
   it("a package rewritten and re-signed with another key fails with --expect-key and in verify-export, naming the key found", async () => {
     const dir = copyPkg("resigned");
@@ -398,8 +361,8 @@ describe("key pinning", () => {
   });
 
   it("accepts the expected key written as bare hex, upper case or with colons, and refuses a malformed one", () => {
-    const hex = installationKey().replace("SHA256:", "");
-    for (const written of [hex, hex.toUpperCase(), hex.match(/../g)!.join(":")]) {
+    const hex = installationKey();
+    for (const written of [hex, `SHA256:${hex}`, hex.toUpperCase(), hex.match(/../g)!.join(":")]) {
       const r = spawnSync(process.execPath, [VERIFIER, pkg, "--expect-key", written], { encoding: "utf8" });
       expect(r.status, `${written}\n${r.stdout}`).toBe(0);
     }

@@ -14,6 +14,7 @@ import { loadOrCreateSigningKey, type SigningKey } from "@/lib/ledger/signing-ke
 import { collectCaseEvidence, streamEventLines, streamRawIndexLines, streamRawPayloads, type CaseEvidence } from "./collect-case-evidence";
 import { appendBatchesFor, appendBatchesJson, appendProofLines } from "./append-proof-lines";
 import { describeTimestamp, timestampCheckpoint, timestampReadme, type CheckpointTimestamp, type TsaConfig } from "./checkpoint-timestamp";
+import { checkpointLines, keysJson } from "./key-provenance";
 import { proofLines } from "./proof-lines";
 import { renderReadme } from "./readme";
 import { ZipWriter } from "./zip-writer";
@@ -252,6 +253,9 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   await add("checkpoint.json", json(cpJson));
   // RFC 3161 reply (DER TimeStampResp) over SHA-256(checkpoint.txt), when a TSA answered (lib/export/checkpoint-timestamp.ts).
   if (prepared.timestamp.status === "stamped") await add("proofs/checkpoint.tsr", prepared.timestamp.reply, 0);
+  // Key chain and every earlier checkpoint with its consistency proof (key-provenance.ts).
+  await add("keys.json", await keysJson(key));
+  await add("proofs/checkpoints.ndjson", checkpointLines(checkpoint), 0);
   await add(
     "case.json",
     json({ case: ev.case, items: ev.items, notes: ev.notes, tasks: ev.tasks, history: ev.history, missingItems: ev.missing }),
@@ -297,6 +301,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
       rootHash: cpJson.rootHash,
       createdAt: cpJson.createdAt,
       keyFingerprint: cpJson.keyFingerprint,
+      keyId: cpJson.keyId,
     },
     inclusionRule:
       "sessions cited (with all their events), events cited, findings cited (their events and session), identities cited " +

@@ -14,6 +14,9 @@ export const VERIFY_COMMANDS = [
 /** The variable the third command reads: the signing key's fingerprint, which the auditor obtains out of band. */
 export const EXPECTED_KEY_VARIABLE = "SESSIONPROOF_KEY";
 
+/** Prints the SHA-256 fingerprint of the key in public-key.pem (tested against the key's fingerprint). */
+export const FINGERPRINT_COMMAND = "openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256";
+
 const SUMS_SIGNATURE_COMMAND = "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig";
 
 export function renderReadme({
@@ -38,8 +41,9 @@ is in the append-only evidence ledger under a signed checkpoint.
 ## Verify
 
 First obtain the fingerprint of your organisation's ledger signing key from a channel that does not pass through
-this package: the Settings page of your organisation's Sessionproof, its \`/api/v1/ledger/public-key\`, or the value
-your organisation published. Put it in a variable, for example \`export SESSIONPROOF_KEY=SHA256:<64 hex digits>\`.
+this package: the Settings page of your organisation's Sessionproof, its \`/api/v1/ledger/public-key\`, your
+Sessionproof administrator (\`npm run cli -- ledger key\`), or the value your organisation published. It is 64 hex
+digits (the SHA-256 of the public key). Put it in a variable, for example \`export SESSIONPROOF_KEY=<64 hex digits>\`.
 
 Unzip, then run these three commands inside \`${folder}/\` (needs \`sha256sum\`, OpenSSL 3 and Node.js 18 or later):
 
@@ -61,9 +65,17 @@ SHA256SUMS itself is signed by the same key: \`${SUMS_SIGNATURE_COMMAND}\`.
 Why the key must be pinned: the signatures only prove that the holder of \`public-key.pem\` signed the package, and
 that key travels inside the package. A package rewritten and signed again with another key passes the first two
 commands; \`--expect-key\` is what fails it. Without \`--expect-key\`, \`verify.mjs\` still checks everything else
-but ends with "KEY NOT PINNED". This package says it was signed by \`${checkpoint.keyFingerprint}\`;
-\`openssl pkey -pubin -in public-key.pem -outform DER | sha256sum\` prints the hex part of the key it carries. Likewise, run a
+but ends with "KEY NOT PINNED". This package says it was signed by key \`${checkpoint.keyFingerprint}\`;
+\`${FINGERPRINT_COMMAND}\` prints the fingerprint of the key it carries (the hex after \`=\`). Likewise, run a
 \`verify.mjs\` you obtained separately (\`node /path/to/verify.mjs ${folder}\`) if you do not trust the copy here.
+
+If your organisation rotated its key, pin the newest key: \`keys.json\` lists the earlier keys, each handing over to the
+next in a statement signed by the key it retires, and \`verify.mjs\` reports which key signed which checkpoints.
+
+If you kept a checkpoint from before (an earlier package's folder or its \`checkpoint.txt\` with \`checkpoint.sig\`, or a
+checkpoint JSON from \`/api/v1/ledger/consistency\`), add \`--since <that file or folder>\`: \`verify.mjs\` checks its
+signature and the RFC 9162 consistency proof from it to this package's checkpoint, so nothing you saw then was
+rewritten or dropped since.
 
 ## Contents
 
@@ -76,6 +88,8 @@ but ends with "KEY NOT PINNED". This package says it was signed by \`${checkpoin
 | \`proofs/append-proofs.ndjson\` | Per raw record: its batch, the SHA-256 of each of its events, and the path from its batch entry to the signed root |
 | \`checkpoint.txt\`, \`checkpoint.sig\`, \`checkpoint.json\` | The signed tree head (the exact signed text, its raw Ed25519 signature, and the same as JSON) |
 | \`public-key.pem\` | The ledger's Ed25519 public key |
+| \`keys.json\` | Every key the ledger was signed with, oldest first, each later one with its signed rotation statement |
+| \`proofs/checkpoints.ndjson\` | Every checkpoint of the ledger up to this one (signed note, signature) with its RFC 9162 consistency proof to this one |
 | \`events.ndjson\` | The normalized events, one JSON object per line, each with the id of its raw record |
 | \`sessions.json\`, \`links.json\` | The sessions cited and the cross-session links between them (with rule and confidence) |
 | \`identities.json\`, \`lineage.json\` | The identities involved (with aliases), credentials and their parent chains, lineage graphs as cited |

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Sessionproof evidence package verifier. Needs nothing but Node.js (>= 18): only node: built-ins, no network.
 //
-//   node verify.mjs [<folder>] [--expect-key <fingerprint>] [--tsa-cert <pem>]
+//   node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>]
 //     <folder>                    the unzipped package (default: the folder this file sits in)
 //     --expect-key <fingerprint>  the signing key's fingerprint, obtained out of band (Settings, the API, your
 //                                 organisation's published value): the package must be signed by that key
+//     --since <file>              a checkpoint you kept from before (an earlier package's folder or checkpoint.txt,
+//                                 with checkpoint.sig beside it, or a checkpoint JSON from the API or checkpoint.json):
+//                                 it must be signed by a key of this ledger, and the package's checkpoint must extend
+//                                 it (RFC 9162 consistency proof): nothing you saw then was rewritten or dropped
 //     --tsa-cert <pem>            the RFC 3161 timestamp authority's certificate (or its issuing CA), obtained from
 //                                 the TSA: the package must carry a timestamp token for its checkpoint signed by it
 //
@@ -23,13 +27,22 @@
 //   9. timestamp   (when the package has proofs/checkpoint.tsr, or with --tsa-cert) the RFC 3161 token's message
 //                  imprint is the SHA-256 of checkpoint.txt (checked here, in plain Node.js); with --tsa-cert its
 //                  signature and certificate chain are checked by running `openssl ts -verify` (OpenSSL needed)
-//  10. key         (with --expect-key) public-key.pem is the expected key
+//  10. keys        keys.json: every key the ledger was signed with, each later one vouched for by a rotation
+//                  statement signed by the key before it (and itself); the last is public-key.pem
+//  11. history     proofs/checkpoints.ndjson: every earlier checkpoint is signed by the key of its range (keys.json),
+//                  names its predecessor, and is consistent with the package's checkpoint (RFC 9162 2.1.4.2)
+//  12. since       (with --since) your earlier checkpoint is signed by a key of the chain and consistent with the
+//                  package's checkpoint
+//  13. key         (with --expect-key) public-key.pem, the newest key, is the expected key
 // Exit code 0 only when every check passes; otherwise the first failure of each check names the file and record.
 //
 // Why pinning matters: the signatures prove the package is what the holder of public-key.pem signed, and the key
 // travels inside the package. Someone who rewrites the package can sign it again with a key of their own, and
 // every other check passes. Only a fingerprint obtained elsewhere (SHA-256 of the DER public key, the same as
-// `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum`) ties the package to the organisation's key.
+// `openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256`) ties the package to the organisation's key.
+// After a key rotation, pin the newest key: older keys are accepted only as its vouched-for predecessors (each
+// rotation statement is signed by the key it retires, so nobody can append a key of their own to the chain), and
+// a pinned key that is not the newest fails, naming the key that signed the package.
 
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -338,7 +351,168 @@ export function normalizeFingerprint(text) {
   return HEX64.test(hex) ? hex : null;
 }
 
-export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = {}) {
+const fingerprintOf = (publicKey) => sha256(publicKey.export({ type: "spki", format: "der" })).toString("hex");
+const B64_HASH = "[A-Za-z0-9+/]{43}=";
+const NOTE_V1 = new RegExp(`^sessionproof-checkpoint/v1\n(\\d+)\n(${B64_HASH})\n(\\S+)\n$`);
+const NOTE_V23 = new RegExp(
+  `^sessionproof-checkpoint/v([23])\nseq (\\d+)\nsize (\\d+)\nroot (${B64_HASH})\ntime (\\S+)\nprevious (${B64_HASH}|none)\nbatches (\\d+)\n` +
+    `(?:key ([0-9a-f]{16}) ([0-9a-f]{64})\n)?$`,
+);
+
+/** A checkpoint note (lib/ledger/checkpoint-note.ts, versions 1 to 3) read into its fields, or null. */
+export function parseCheckpointNote(text) {
+  const v1 = NOTE_V1.exec(text);
+  if (v1)
+    return {
+      version: 1,
+      seq: null,
+      treeSize: Number(v1[1]),
+      rootHash: Buffer.from(v1[2], "base64"),
+      createdAt: v1[3],
+      batches: 0,
+      key: null,
+    };
+  const m = NOTE_V23.exec(text);
+  if (!m || (m[1] === "3") !== (m[8] !== undefined) || (m[8] !== undefined && m[9].slice(0, 16) !== m[8])) return null;
+  return {
+    version: Number(m[1]),
+    seq: Number(m[2]),
+    treeSize: Number(m[3]),
+    rootHash: Buffer.from(m[4], "base64"),
+    createdAt: m[5],
+    previous: m[6] === "none" ? null : m[6],
+    batches: Number(m[7]),
+    key: m[9] ?? null,
+  };
+}
+
+const nodeOf = (left, right) => sha256(Buffer.concat([Buffer.from([1]), left, right]));
+
+/** RFC 9162 2.1.4.2 (the same algorithm as lib/ledger/merkle.ts verifyConsistency), on buffers. */
+export function verifyConsistency(firstSize, secondSize, firstRoot, secondRoot, proof) {
+  if (!Number.isSafeInteger(firstSize) || !Number.isSafeInteger(secondSize) || firstSize < 0 || firstSize > secondSize) return false;
+  if (proof.length > 128 || ![firstRoot, secondRoot, ...proof].every((h) => Buffer.isBuffer(h) && h.length === 32)) return false;
+  if (firstSize === secondSize) return proof.length === 0 && firstRoot.equals(secondRoot);
+  if (firstSize === 0) return proof.length === 0 && firstRoot.equals(sha256(Buffer.alloc(0)));
+  if (proof.length === 0) return false;
+  let p = firstSize;
+  while (p % 2 === 0) p /= 2;
+  const path = p === 1 ? [firstRoot, ...proof] : proof;
+  let fn = firstSize - 1;
+  let sn = secondSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeOf(c, fr);
+      sr = nodeOf(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = nodeOf(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}
+
+const verifies = (data, publicKey, signature) => {
+  try {
+    return crypto.verify(null, data, publicKey, signature);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * keys.json: the chain of keys (lib/ledger/ledger-keys.ts). Key 1 has no rotation statement; each later key's
+ * statement names the key before it and itself and the last checkpoint the old key signs, and is signed by both.
+ * Returns the keys with the checkpoint range each signs, and the problems found.
+ */
+function readKeyChain(list, packageFingerprint) {
+  const keys = [];
+  const problems = [];
+  if (!Array.isArray(list) || list.length === 0) return { keys, problems: ["keys.json: not a list of keys"] };
+  for (const [i, k] of list.entries()) {
+    let publicKey;
+    try {
+      publicKey = crypto.createPublicKey(String(k.publicKeyPem));
+    } catch {
+      problems.push(`keys.json: key #${i + 1} is not a readable public key`);
+      break;
+    }
+    const fingerprint = fingerprintOf(publicKey);
+    const prev = keys[keys.length - 1];
+    const after = prev ? k.afterCheckpoint : 0;
+    if (k.seq !== i + 1 || k.fingerprint !== fingerprint)
+      problems.push(`keys.json: key #${i + 1} is not numbered ${i + 1} or its fingerprint is not its PEM's`);
+    if (prev) {
+      const note =
+        `sessionproof-key-rotation/v1\nfrom ${prev.fingerprint.slice(0, 16)} ${prev.fingerprint}\nto ${fingerprint.slice(0, 16)} ${fingerprint}\n` +
+        `after-checkpoint ${after}\ntime ${k.createdAt}\n`;
+      const r = k.rotation;
+      if (!r || r.note !== note || !Number.isSafeInteger(after) || after < prev.after)
+        problems.push(
+          `keys.json: key #${i + 1} (${fingerprint.slice(0, 16)}) has no rotation statement naming key #${i} and itself - it is not vouched for`,
+        );
+      else if (!verifies(Buffer.from(note), prev.publicKey, Buffer.from(String(r.previousKeySignature), "base64")))
+        problems.push(
+          `keys.json: the rotation to key #${i + 1} (${fingerprint.slice(0, 16)}) is not signed by key #${i} (${prev.keyId}) - a key was added, not rotated`,
+        );
+      else if (!verifies(Buffer.from(note), publicKey, Buffer.from(String(r.newKeySignature), "base64")))
+        problems.push(`keys.json: the rotation to key #${i + 1} is not signed by the new key itself`);
+      prev.until = after;
+    } else if (k.rotation) problems.push("keys.json: the first key has a rotation statement");
+    keys.push({ seq: i + 1, keyId: fingerprint.slice(0, 16), fingerprint, publicKey, after, until: null });
+  }
+  const newest = keys[keys.length - 1];
+  if (newest && packageFingerprint && newest.fingerprint !== packageFingerprint)
+    problems.push(`keys.json: the newest key is ${newest.fingerprint}, not public-key.pem's ${packageFingerprint}`);
+  return { keys, problems };
+}
+
+const keyForCheckpoint = (keys, seq) => keys.find((k) => seq > k.after && (k.until === null || seq <= k.until));
+const keyForBatch = (keys, fingerprint, afterCheckpoint) =>
+  keys.find((k) => k.fingerprint === fingerprint && afterCheckpoint >= k.after && (k.until === null || afterCheckpoint <= k.until));
+const describeKeys = (keys) =>
+  keys.map((k) => `key ${k.keyId} signs checkpoints #${k.after + 1}${k.until === null ? " on" : `-#${k.until}`}`).join(", ");
+
+/** An earlier checkpoint as the auditor kept it: an earlier package's folder, a checkpoint.txt (+ .sig), or JSON. */
+function readEarlierCheckpoint(file) {
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new Error(`${file}: no such file or folder`);
+  }
+  if (stat.isDirectory()) return readEarlierCheckpoint(path.join(file, "checkpoint.txt"));
+  const text = fs.readFileSync(file);
+  if (text[0] === 0x7b) {
+    let j;
+    try {
+      j = JSON.parse(text.toString("utf8"));
+    } catch (e) {
+      throw new Error(`${file}: not valid JSON (${e.message})`);
+    }
+    const cp = [j, j?.checkpoint, j?.from].find((c) => c && typeof c.note === "string" && typeof c.signature === "string");
+    if (!cp)
+      throw new Error(`${file}: no checkpoint in it (a JSON object with "note" and "signature", as checkpoint.json or the API give)`);
+    return { note: Buffer.from(cp.note, "utf8"), signature: Buffer.from(cp.signature, "base64") };
+  }
+  const sig = file.replace(/\.txt$/, "") + ".sig";
+  if (!fs.existsSync(sig)) throw new Error(`${sig}: missing (the signature of ${file} must sit beside it)`);
+  return { note: text, signature: fs.readFileSync(sig) };
+}
+
+export async function verifyPackage(dir, { expectKey = null, since = null, tsaCert = null } = {}) {
   const results = [];
   const report = (name, ok, detail) => results.push({ name, ok, detail });
   const exists = (rel) => fs.existsSync(path.join(dir, rel));
@@ -378,13 +552,8 @@ export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = 
     try {
       publicKey = crypto.createPublicKey(read("public-key.pem"));
       if (publicKey.asymmetricKeyType !== "ed25519") throw new Error(`a ${publicKey.asymmetricKeyType} key, not Ed25519`);
-      fingerprint =
-        "SHA256:" +
-        crypto
-          .createHash("sha256")
-          .update(publicKey.export({ type: "spki", format: "der" }))
-          .digest("hex");
-      report("public-key", true, `Ed25519 key ${fingerprint}`);
+      fingerprint = fingerprintOf(publicKey);
+      report("public-key", true, `Ed25519 key ${fingerprint.slice(0, 16)} (fingerprint ${fingerprint})`);
     } catch (e) {
       publicKey = null;
       report("public-key", false, `public-key.pem: not a readable Ed25519 public key (${e.message})`);
@@ -413,23 +582,10 @@ export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = 
     const cpSig = verifySig("checkpoint.txt", "checkpoint.sig");
     if (cpSig) problems.push(cpSig);
     if (exists("checkpoint.txt")) {
-      const text = read("checkpoint.txt").toString("utf8");
-      const v1 = /^sessionproof-checkpoint\/v1\n(\d+)\n([A-Za-z0-9+/]{43}=)\n(\S+)\n$/.exec(text);
-      const v2 =
-        /^sessionproof-checkpoint\/v2\nseq (\d+)\nsize (\d+)\nroot ([A-Za-z0-9+/]{43}=)\ntime (\S+)\nprevious ([A-Za-z0-9+/]{43}=|none)\nbatches (\d+)\n$/.exec(
-          text,
-        );
-      if (v1) checkpoint = { version: 1, treeSize: Number(v1[1]), rootHash: Buffer.from(v1[2], "base64"), createdAt: v1[3], batches: 0 };
-      else if (v2) {
-        checkpoint = {
-          version: 2,
-          seq: Number(v2[1]),
-          treeSize: Number(v2[2]),
-          rootHash: Buffer.from(v2[3], "base64"),
-          createdAt: v2[4],
-          batches: Number(v2[6]),
-        };
-      } else problems.push("checkpoint.txt: not a sessionproof-checkpoint note (v1 or v2)");
+      checkpoint = parseCheckpointNote(read("checkpoint.txt").toString("utf8"));
+      if (!checkpoint) problems.push("checkpoint.txt: not a sessionproof-checkpoint note (v1, v2 or v3)");
+      else if (checkpoint.key && fingerprint && checkpoint.key !== fingerprint)
+        problems.push(`checkpoint.txt: names key ${checkpoint.key}, but public-key.pem is ${fingerprint}`);
     }
     if (checkpoint) {
       if (!exists("checkpoint.json")) problems.push("checkpoint.json: missing");
@@ -440,11 +596,11 @@ export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = 
             j.treeSize !== checkpoint.treeSize ||
             j.rootHash !== checkpoint.rootHash.toString("hex") ||
             j.createdAt !== checkpoint.createdAt ||
-            (checkpoint.version === 2 && (j.seq !== checkpoint.seq || j.batches !== checkpoint.batches))
+            (checkpoint.version >= 2 && (j.seq !== checkpoint.seq || j.batches !== checkpoint.batches))
           ) {
             problems.push("checkpoint.json: sequence number, tree size, root, time or batch count differ from the signed checkpoint.txt");
           }
-          if (fingerprint && j.keyFingerprint !== fingerprint)
+          if (fingerprint && normalizeFingerprint(j.keyFingerprint) !== fingerprint)
             problems.push(`checkpoint.json: key fingerprint ${j.keyFingerprint} is not public-key.pem's ${fingerprint}`);
         } catch (e) {
           problems.push(`checkpoint.json: not valid JSON (${e.message})`);
@@ -458,6 +614,140 @@ export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = 
         ? problems
         : `signed tree head${checkpoint.seq ? ` #${checkpoint.seq}` : ""}: size ${checkpoint.treeSize}, root ${checkpoint.rootHash.toString("hex")}, ${checkpoint.createdAt}`,
     );
+  }
+
+  // 10. keys: the chain of keys the ledger was signed with (keys.json; packages before key rotation existed have none:
+  // then public-key.pem is the only key).
+  let chain = publicKey ? [{ seq: 1, keyId: fingerprint.slice(0, 16), fingerprint, publicKey, after: 0, until: null }] : [];
+  if (exists("keys.json")) {
+    let parsed = null;
+    try {
+      parsed = JSON.parse(read("keys.json").toString("utf8"));
+    } catch (e) {
+      report("keys", false, `keys.json: not valid JSON (${e.message})`);
+    }
+    if (parsed) {
+      const { keys, problems } = readKeyChain(parsed.keys, fingerprint);
+      if (problems.length === 0) chain = keys;
+      report(
+        "keys",
+        problems.length === 0,
+        problems.length
+          ? problems
+          : keys.length === 1
+            ? `one signing key (${keys[0].keyId}), never rotated`
+            : `${keys.length} keys, each rotation signed by the key it retires and the new key: ${describeKeys(keys)}`,
+      );
+    }
+  }
+
+  // 11. history: every earlier checkpoint, signed by the key of its range, chained, consistent with the package's.
+  const history = new Map(); // tree size -> consistency proof to the package's checkpoint
+  const historyBySeq = new Map(); // seq -> note text
+  if (exists("proofs/checkpoints.ndjson")) {
+    const problems = [];
+    const ranges = [];
+    let prev = null;
+    let count = 0;
+    if (!checkpoint) problems.push("proofs/checkpoints.ndjson: cannot be checked without a valid checkpoint.txt");
+    else {
+      for await (const [n, line] of lines(path.join(dir, "proofs/checkpoints.ndjson"))) {
+        let c;
+        try {
+          c = JSON.parse(line);
+        } catch {
+          problems.push(`proofs/checkpoints.ndjson: line ${n} is not JSON`);
+          break;
+        }
+        const where = `proofs/checkpoints.ndjson line ${n} (checkpoint #${c.seq})`;
+        const note = typeof c.note === "string" ? parseCheckpointNote(c.note) : null;
+        const proof =
+          Array.isArray(c.consistency) && c.consistency.every((h) => HEX64.test(h))
+            ? c.consistency.map((h) => Buffer.from(h, "hex"))
+            : null;
+        const seq = note?.seq ?? c.seq;
+        if (!note || !proof || !Number.isSafeInteger(seq)) {
+          problems.push(`${where}: not a signed checkpoint with a consistency proof`);
+          break;
+        }
+        count++;
+        if (seq !== (prev ? prev.seq + 1 : 1))
+          problems.push(`${where}: checkpoints are numbered without gaps, expected #${prev ? prev.seq + 1 : 1} (one was removed)`);
+        const key = keyForCheckpoint(chain, seq);
+        const named = note.key ?? normalizeFingerprint(c.keyFingerprint);
+        if (!key || named !== key.fingerprint)
+          problems.push(
+            `${where}: signed by key ${named}, but ${key ? `checkpoint #${seq} is key ${key.keyId}'s (${describeKeys(chain)})` : "no key of keys.json signs it"}`,
+          );
+        else if (!verifies(Buffer.from(c.note), key.publicKey, Buffer.from(String(c.signature), "base64")))
+          problems.push(`${where}: the signature does not verify with key ${key.keyId} (the checkpoint was changed or forged)`);
+        else {
+          const last = ranges[ranges.length - 1];
+          if (last && last.key === key) last.to = seq;
+          else ranges.push({ key, from: seq, to: seq });
+        }
+        if (prev && note.version >= 2 && note.previous !== sha256(Buffer.from(prev.note)).toString("base64"))
+          problems.push(`${where}: does not name checkpoint #${prev.seq} as its predecessor (the chain of checkpoints was rewritten)`);
+        if (!verifyConsistency(note.treeSize, checkpoint.treeSize, note.rootHash, checkpoint.rootHash, proof))
+          problems.push(
+            `${where}: its root (tree size ${note.treeSize}) is not consistent with the package's checkpoint - the ledger was rewritten since`,
+          );
+        history.set(note.treeSize, proof);
+        historyBySeq.set(seq, c.note);
+        prev = { seq, note: c.note };
+        if (problems.length >= 20) break;
+      }
+      if (problems.length === 0 && (!prev || prev.note !== read("checkpoint.txt").toString("utf8")))
+        problems.push("proofs/checkpoints.ndjson: does not end with the package's checkpoint.txt");
+    }
+    report(
+      "history",
+      problems.length === 0,
+      problems.length
+        ? problems
+        : `${count} checkpoints, each signed, chained and consistent with the package's: ` +
+            ranges.map((r) => `#${r.from}${r.to > r.from ? `-#${r.to}` : ""} by key ${r.key.keyId}`).join(", ") +
+            (ranges.length > 1 ? ` (the chain crosses ${ranges.length - 1} key rotation${ranges.length > 2 ? "s" : ""})` : ""),
+    );
+  }
+
+  // 12. since: a checkpoint the auditor kept from before.
+  if (since !== null && since !== undefined) {
+    const problem = (() => {
+      let earlier;
+      try {
+        earlier = readEarlierCheckpoint(since);
+      } catch (e) {
+        return e.message;
+      }
+      const text = earlier.note.toString("utf8");
+      const note = parseCheckpointNote(text);
+      if (!note) return `${since}: not a sessionproof checkpoint note`;
+      if (!checkpoint) return "cannot be checked without a valid checkpoint.txt";
+      const candidates = note.key ? chain.filter((k) => k.fingerprint === note.key) : chain;
+      const key = candidates.find((k) => verifies(earlier.note, k.publicKey, earlier.signature));
+      if (!key)
+        return `${since}: its signature does not verify with ${note.key ? `the key it names (${note.key}), which is not a key of this package's ledger` : "any key of this package's ledger"} - forged, or another ledger's`;
+      if (note.seq !== null && keyForCheckpoint(chain, note.seq) !== key)
+        return `${since}: checkpoint #${note.seq} is signed by key ${key.keyId}, but that key does not sign #${note.seq} (${describeKeys(chain)})`;
+      const where = `your checkpoint${note.seq ? ` #${note.seq}` : ""} (tree size ${note.treeSize}, root ${note.rootHash.toString("hex")})`;
+      if (note.treeSize > checkpoint.treeSize)
+        return `${where} is newer than the package's checkpoint (tree size ${checkpoint.treeSize}): export again`;
+      if (note.seq !== null && historyBySeq.has(note.seq) && historyBySeq.get(note.seq) !== text)
+        return `${where} differs from the checkpoint #${note.seq} the ledger signed in this package: the ledger signed two different histories`;
+      const proof = note.treeSize === checkpoint.treeSize ? [] : history.get(note.treeSize);
+      if (!proof)
+        return `the package carries no consistency proof from tree size ${note.treeSize} (proofs/checkpoints.ndjson${exists("proofs/checkpoints.ndjson") ? " has no checkpoint of that size" : " is missing: an older package"})`;
+      if (!verifyConsistency(note.treeSize, checkpoint.treeSize, note.rootHash, checkpoint.rootHash, proof))
+        return `${where} is not consistent with the package's checkpoint (tree size ${checkpoint.treeSize}): the earlier checkpoint is forged, or the ledger was rewritten since`;
+      report(
+        "since",
+        true,
+        `${where}, signed ${note.createdAt} by key ${key.keyId}, is consistent with the package's checkpoint (tree size ${checkpoint.treeSize}): the ledger only grew since`,
+      );
+      return null;
+    })();
+    if (problem) report("since", false, problem);
   }
 
   // 4. raw
@@ -654,12 +944,18 @@ export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = 
               fields &&
               HEX64.test(b.entriesRoot) &&
               note === b.note &&
-              crypto.verify(null, Buffer.from(note), publicKey, Buffer.from(b.signature, "base64"));
+              verifies(
+                Buffer.from(note),
+                keyForBatch(chain, normalizeFingerprint(b.keyFingerprint), b.afterCheckpoint)?.publicKey,
+                Buffer.from(b.signature, "base64"),
+              );
           } catch {
             ok = false;
           }
           if (!ok)
-            problems.push(`proofs/append-batches.json: append batch #${b.seq} is not signed by public-key.pem (the batch was changed)`);
+            problems.push(
+              `proofs/append-batches.json: append batch #${b.seq} is not signed by ${chain.length > 1 ? `the key of its time (${describeKeys(chain)})` : "public-key.pem"} (the batch was changed)`,
+            );
           else if (b.seq > checkpoint.batches)
             problems.push(
               `proofs/append-batches.json: append batch #${b.seq} is not under the checkpoint (it holds ${checkpoint.batches})`,
@@ -800,16 +1096,29 @@ export async function verifyPackage(dir, { expectKey = null, tsaCert = null } = 
   const stamp = checkTimestamp(dir, tsaCert);
   if (stamp) report("timestamp", stamp.ok, stamp.detail);
 
-  // 10. key: last, so that its verdict is the one the auditor reads next to the summary.
+  // 13. key: last, so that its verdict is the one the auditor reads next to the summary.
   const pinned = expectKey !== null && expectKey !== undefined;
   if (pinned) {
     const want = normalizeFingerprint(expectKey);
     const got = fingerprint ? normalizeFingerprint(fingerprint) : null;
+    const older = chain.slice(0, -1).find((k) => k.fingerprint === want);
     if (!want) report("key", false, `--expect-key ${expectKey}: not a SHA-256 fingerprint (64 hex digits, optionally after "SHA256:")`);
-    else if (!got) report("key", false, `public-key.pem: no readable key to compare with the expected SHA256:${want}`);
+    else if (!got) report("key", false, `public-key.pem: no readable key to compare with the expected ${want}`);
+    else if (older)
+      report(
+        "key",
+        false,
+        `public-key.pem is key ${got}, not the expected ${want}: your key ${older.keyId} was rotated to newer keys (keys.json). ` +
+          "Obtain the newest key's fingerprint out of band and pin that one (a stolen old key could otherwise vouch for a forger's key)",
+      );
     else if (got !== want)
-      report("key", false, `public-key.pem is key SHA256:${got}, not the expected SHA256:${want} - the package was signed by another key`);
-    else report("key", true, `public-key.pem is the expected key SHA256:${want}`);
+      report("key", false, `public-key.pem is key ${got}, not the expected ${want} - the package was signed by another key`);
+    else
+      report(
+        "key",
+        true,
+        `public-key.pem is the expected key ${want}${chain.length > 1 ? ` (the newest of ${chain.length} keys, each vouched for by its predecessor)` : ""}`,
+      );
   }
 
   results.unshift({
@@ -824,6 +1133,7 @@ function parseCli(argv) {
   let dir = null;
   let expectKey = null;
   let tsaCert = null;
+  let since = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--tsa-cert") {
@@ -839,12 +1149,16 @@ function parseCli(argv) {
       if (i + 1 >= argv.length) throw new Error("--expect-key needs a fingerprint");
       expectKey = argv[++i];
     } else if (a.startsWith("--expect-key=")) expectKey = a.slice("--expect-key=".length);
+    else if (a === "--since") {
+      if (i + 1 >= argv.length) throw new Error("--since needs an earlier checkpoint (file or package folder)");
+      since = argv[++i];
+    } else if (a.startsWith("--since=")) since = a.slice("--since=".length);
     else if (a === "--help" || a === "-h") return { help: true };
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else if (dir === null) dir = a;
     else throw new Error(`unexpected argument ${a}`);
   }
-  return { dir, expectKey, tsaCert, help: false };
+  return { dir, expectKey, since, tsaCert, help: false };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -853,11 +1167,13 @@ if (isMain) {
   try {
     cli = parseCli(process.argv.slice(2));
   } catch (e) {
-    console.error(`verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--tsa-cert <pem>]`);
+    console.error(
+      `verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>]`,
+    );
     process.exit(2);
   }
   if (cli.help) {
-    console.log("usage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--tsa-cert <pem>]");
+    console.log("usage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>]");
     process.exit(0);
   }
   const dir = path.resolve(cli.dir ?? path.dirname(fileURLToPath(import.meta.url)));
@@ -865,6 +1181,7 @@ if (isMain) {
   const { ok, results, pinned, fingerprint } = await verifyPackage(dir, {
     expectKey: cli.expectKey,
     tsaCert: cli.tsaCert ? path.resolve(cli.tsaCert) : null,
+    since: cli.since && path.resolve(cli.since),
   });
   console.log(`Sessionproof evidence package: ${dir}`);
   for (const r of results) {
@@ -879,9 +1196,10 @@ if (isMain) {
   else if (pinned) console.log(`VERIFIED: every check passed, signed by the expected key ${fingerprint} (${secs} s).`);
   else
     console.log(
-      `VERIFIED, KEY NOT PINNED: every check passed (${secs} s), but the package was signed by ${fingerprint}, which it carries ` +
-        "itself. Obtain your organisation's key fingerprint out of band (Sessionproof Settings, /api/v1/ledger/public-key) and " +
-        "run again with --expect-key <fingerprint>; `openssl pkey -pubin -in public-key.pem -outform DER | sha256sum` prints this package's.",
+      `VERIFIED, KEY NOT PINNED: every check passed (${secs} s), but the package was signed by key ${fingerprint}, which it carries ` +
+        "itself. Obtain your organisation's key fingerprint out of band (Sessionproof Settings, /api/v1/ledger/public-key, your " +
+        "administrator) and run again with --expect-key <fingerprint>; `openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256` " +
+        "prints this package's.",
     );
   process.exitCode = ok ? 0 : 1;
 }

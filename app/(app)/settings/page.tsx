@@ -99,8 +99,17 @@ export default async function SettingsPage() {
           Every ledger checkpoint is signed with this Ed25519 key. Auditors check exported evidence against it; it is also served at{" "}
           <a href="/api/v1/ledger/public-key?format=pem">/api/v1/ledger/public-key</a>.
         </p>
+        <p className="muted">
+          Give auditors the fingerprint through a channel other than the evidence package (they pass it to{" "}
+          <code>node verify.mjs --expect-key</code>);{" "}
+          <code>openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256</code> prints it from a PEM file.
+        </p>
         <dl className="kv">
-          <dt>Fingerprint</dt>
+          <dt>Key id</dt>
+          <dd>
+            <code data-testid="key-id">{key.keyId}</code>
+          </dd>
+          <dt>Fingerprint (SHA-256)</dt>
           <dd>
             <code data-testid="key-fingerprint">{key.fingerprint}</code>
           </dd>
@@ -109,6 +118,42 @@ export default async function SettingsPage() {
             <pre className="pem">{key.publicKeyPem}</pre>
           </dd>
         </dl>
+        {key.keys.length > 1 ? (
+          <>
+            <h3>Earlier keys</h3>
+            <p className="muted">
+              Rotated with <code>npm run cli -- ledger rotate-key</code>; each key is vouched for by a statement signed with the key before
+              it.
+            </p>
+            <table className="data" data-testid="key-history">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">Key id</th>
+                  <th scope="col">Fingerprint</th>
+                  <th scope="col">Signs checkpoints</th>
+                </tr>
+              </thead>
+              <tbody>
+                {key.keys.map((k) => (
+                  <tr key={k.fingerprint}>
+                    <td>{k.seq}</td>
+                    <td>
+                      <code>{k.keyId}</code>
+                    </td>
+                    <td>
+                      <code>{k.fingerprint}</code>
+                    </td>
+                    <td>
+                      #{k.afterCheckpoint + 1}
+                      {k.untilCheckpoint === null ? " on (current)" : ` to #${k.untilCheckpoint}`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
       </section>
       <section className="panel" aria-labelledby="gov-h" style={{ marginTop: "1rem" }}>
         <h2 id="gov-h" style={{ marginTop: 0 }}>

@@ -82,8 +82,9 @@ const verifyCmd: CliCommand = {
   usage: "<file.zip | folder> [--expect-key <fingerprint>] [--tsa-cert <pem>]",
   help: [
     "Runs lib/export/verify.mjs (the same checks as the package's own verify.mjs) and requires the package to be",
-    "signed by this installation's ledger key. Exit code 0 when every check passes.",
-    "  --expect-key <fingerprint>   require this key instead (a package from another installation)",
+    "signed by this installation's current ledger key. Exit code 0 when every check passes.",
+    "  --expect-key <fingerprint>   require this key instead: a package from another installation, or one signed",
+    "                               before this installation's key was rotated (`ledger keys` lists earlier keys)",
     "  --tsa-cert <pem>             require a trusted timestamp signed by this TSA certificate (runs openssl ts -verify)",
   ].join("\n"),
   database: "none",
