@@ -12,7 +12,7 @@ import { AppError } from "@/lib/errors";
 // `| sha256sum`), so it can be compared without trusting this program. The key id is the fingerprint's first 16
 // hex digits: short enough to read aloud, derived (never assigned), so it cannot name another key by mistake.
 // Checkpoints written before 2026-12-08 stored the fingerprint as "SHA256:<hex>"; migration ledger_keys rewrote
-// them, and normalizeFingerprint still reads that form wherever a person types one.
+// them, and normalizeFingerprint (here and in verify.mjs) still reads that form wherever a person types one.
 
 export const KEY_ENV = "SESSIONPROOF_LEDGER_PRIVATE_KEY";
 export const KEY_FILE = "ledger-signing-key.pem";
@@ -92,10 +92,6 @@ function fromPrivatePem(pem: string, where: string, source: SigningKey["source"]
     source,
     file,
   };
-}
-
-export function signingKeyFromPem(pem: string, where: string): SigningKey {
-  return fromPrivatePem(pem, where, "file");
 }
 
 export function resolveDir(dir: string | undefined): string {

@@ -98,7 +98,11 @@ const verifyCmd: CliCommand = {
     const target = path.resolve(positionals[0]);
     if (!fs.existsSync(target)) throw new UsageError(`${positionals[0]} does not exist`);
     let expectKey = values["expect-key"];
-    if (!expectKey) {
+    if (expectKey) {
+      const { normalizeFingerprint } = await import("@/lib/ledger/signing-key");
+      if (!normalizeFingerprint(expectKey))
+        throw new UsageError(`--expect-key ${expectKey}: not a key fingerprint (64 hex digits, as Settings and \`ledger key\` show it)`);
+    } else {
       const { loadSigningKey } = await import("@/lib/ledger/signing-key");
       const key = loadSigningKey();
       if (!key)
