@@ -121,7 +121,9 @@ async function main() {
     process.env.SESSIONPROOF_DATA_DIR = dataDir;
     const { loadOrCreateSigningKey } = await import("../lib/ledger/signing-key");
     const key = await loadOrCreateSigningKey({ dataDir });
-    log(`ledger signing key ${key.fingerprint} (${key.source === "env" ? "from SESSIONPROOF_LEDGER_PRIVATE_KEY" : key.file})`);
+    log(
+      `ledger signing key ${key.keyId}, fingerprint ${key.fingerprint} (${key.source === "env" ? "from SESSIONPROOF_LEDGER_PRIVATE_KEY" : key.file})`,
+    );
     const { checkpointLogPath } = await import("../lib/ledger/checkpoint-log");
     const checkpointLog = checkpointLogPath();
     log(
