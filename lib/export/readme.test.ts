@@ -10,7 +10,7 @@ const checkpoint = {
   treeSize: 10,
   rootHash: "ab".repeat(32),
   createdAt: "2026-12-01T00:00:00.000Z",
-  keyFingerprint: `SHA256:${"cd".repeat(32)}`,
+  keyFingerprint: "cd".repeat(32),
   signature: "",
 } as unknown as Parameters<typeof renderReadme>[0]["checkpoint"];
 const counts = { events: 1, sessions: 1, rawRecords: 1 };
