@@ -5,6 +5,7 @@ import { mappingsFor } from "./evidence-map";
 import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } from "./get-framework-status";
 import { measureEvidence } from "./measure-evidence";
 import { listControlScopes, type ControlScoping } from "./scope-control";
+import { ALL_DATA, describePeriod, type AuditPeriod } from "./audit-period.types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { COUNTS_AS_OPEN_SQL, dispositionSql, type Disposition } from "@/lib/risk/disposition";
 import { listExceptions } from "@/lib/risk/list-exceptions";
@@ -52,6 +53,8 @@ export type ControlDetail = {
   /** Set when a compliance user scoped the control out ("not applicable"), with the reason. */
   scoping: ControlScoping | null;
   generatedAt: string;
+  /** The audit period, in words. */
+  periodLabel: string;
   evidence: EvidenceItem[];
   findings: ControlFinding[];
   findingsTotal: number;
@@ -68,15 +71,22 @@ export async function getControlDetail({
   framework,
   controlId,
   now,
+  period = ALL_DATA,
 }: {
   framework: FrameworkSlug;
   controlId: string;
   now?: Date;
+  /** The audit period: the lists hold the findings, sessions and checks of the period, as the populations do. */
+  period?: AuditPeriod;
 }): Promise<ControlDetail | null> {
   const control = findControl(framework, controlId);
   if (!control) return null;
   const mappings = mappingsFor(framework, controlId);
-  const [ms, scopes] = await Promise.all([measureEvidence({ now }), listControlScopes(framework)]);
+  const [ms, scopes] = await Promise.all([measureEvidence({ now, period }), listControlScopes(framework)]);
+  // Findings and sessions active in the period; checks by their action's time (the same cuts as measure-evidence.ts).
+  const P = [period.from, period.toExclusive];
+  const active = (start: string, end: string, a: number) =>
+    `($${a + 1}::timestamptz IS NULL OR ${start} < $${a + 1}) AND ($${a}::timestamptz IS NULL OR ${end} >= $${a})`;
   const scoping = scopes.get(controlId) ?? null;
   const evidence = mappings.map((m) => evidenceItem(m, ms));
 
@@ -104,17 +114,19 @@ export async function getControlDetail({
           }>(
             `SELECT * FROM (SELECT id, "ruleId", title, severity, status, ${dispositionSql("f", "$3")} AS disposition, "riskExpiresAt",
                                    "sessionId", "lastSeenAt"
-                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$4")}) x
+                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$4")}
+                               AND ${active('f."firstSeenAt"', 'f."lastSeenAt"', 5)}) x
                 ORDER BY (disposition IN (${COUNTS_AS_OPEN_SQL})) DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds, ms.generatedAt, nhiOnly],
+            [DEFAULT_TENANT, ruleIds, ms.generatedAt, nhiOnly, ...P],
           )
           .then((r) => r.rows),
     ruleIds.length === 0
       ? Promise.resolve(0)
       : pool()
           .query<{ n: string }>(
-            `SELECT count(*) AS n FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}`,
-            [DEFAULT_TENANT, ruleIds, nhiOnly],
+            `SELECT count(*) AS n FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}
+                AND ${active('f."firstSeenAt"', 'f."lastSeenAt"', 4)}`,
+            [DEFAULT_TENANT, ruleIds, nhiOnly, ...P],
           )
           .then((r) => Number(r.rows[0].n)),
     ruleIds.length === 0
@@ -132,17 +144,20 @@ export async function getControlDetail({
                  FROM finding f JOIN session s ON s.id = f."sessionId"
                  LEFT JOIN identity i ON i.id = s."identityId"
                 WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}
+                  AND ${active('f."firstSeenAt"', 'f."lastSeenAt"', 4)}
                 GROUP BY s.id, i."displayName"
                 ORDER BY count(f.id) DESC, s."startedAt" DESC LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds, nhiOnly],
+            [DEFAULT_TENANT, ruleIds, nhiOnly, ...P],
           )
           .then((r) => r.rows),
     !wantsGovernance
       ? Promise.resolve([])
       : pool()
           .query<{ status: string; checks: string }>(
-            `SELECT status, count(*) AS checks FROM governance_check WHERE "tenantId" = $1 GROUP BY status ORDER BY count(*) DESC, status`,
-            [DEFAULT_TENANT],
+            `SELECT status, count(*) AS checks FROM governance_check
+              WHERE "tenantId" = $1 AND ($2::timestamptz IS NULL OR time >= $2) AND ($3::timestamptz IS NULL OR time < $3)
+              GROUP BY status ORDER BY count(*) DESC, status`,
+            [DEFAULT_TENANT, ...P],
           )
           .then((r) => r.rows),
     listExceptions({ ruleIds, now: new Date(ms.generatedAt) }),
@@ -179,6 +194,7 @@ export async function getControlDetail({
     status: controlStatus(evidence, scoping),
     scoping,
     generatedAt: ms.generatedAt,
+    periodLabel: describePeriod(period),
     evidence,
     findings: findings.map((f) => ({
       id: f.id,

@@ -6,6 +6,7 @@ import { measureEvidence, type Measurements } from "./measure-evidence";
 import { controlStatus, populationStatus, type ControlStatus, type EvidenceItem } from "./control-status";
 import { listControlScopes, type ControlScoping } from "./scope-control";
 import type { ComplianceThresholds } from "./thresholds";
+import { ALL_DATA, describePeriod, type AuditPeriod } from "./audit-period.types";
 
 export type ControlStatusRow = Omit<FlatControl, "examples"> & {
   status: ControlStatus;
@@ -19,6 +20,8 @@ export type FrameworkStatus = {
   framework: FrameworkSlug;
   meta: Catalog["meta"];
   generatedAt: string;
+  /** The audit period the populations were taken over, and in words. */
+  period: AuditPeriod & { label: string };
   scope: Measurements["scope"];
   thresholds: ComplianceThresholds;
   summary: Record<ControlStatus, number> & { total: number };
@@ -74,6 +77,7 @@ export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements,
     framework,
     meta: getCatalog(framework).meta,
     generatedAt: ms.generatedAt,
+    period: { ...ms.period, label: describePeriod(ms.period) },
     scope: ms.scope,
     thresholds: ms.thresholds,
     summary,
@@ -82,7 +86,15 @@ export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements,
 }
 
 /** Per control of one framework: its evidence items with their reasons and the resulting status. */
-export async function getFrameworkStatus({ framework, now }: { framework: FrameworkSlug; now?: Date }): Promise<FrameworkStatus> {
-  const [ms, scopes] = await Promise.all([measureEvidence({ now }), listControlScopes(framework)]);
+export async function getFrameworkStatus({
+  framework,
+  now,
+  period = ALL_DATA,
+}: {
+  framework: FrameworkSlug;
+  now?: Date;
+  period?: AuditPeriod;
+}): Promise<FrameworkStatus> {
+  const [ms, scopes] = await Promise.all([measureEvidence({ now, period }), listControlScopes(framework)]);
   return buildFrameworkStatus(framework, ms, scopes);
 }

@@ -12,6 +12,7 @@ import { PageHeader } from "@/components/empty-state";
 import { fmtTime } from "@/components/format";
 import { OwaspAttribution } from "./owasp-attribution";
 import { StatusChart } from "./status-chart";
+import { PeriodPicker, periodFromSearch, withPeriod } from "./period-picker";
 
 export const metadata = { title: "Compliance" };
 
@@ -23,8 +24,9 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
   const sp = await searchParams;
   const csfRaw = typeof sp.csf === "string" ? sp.csf : undefined;
 
+  const { period, error: periodError, raw } = periodFromSearch(sp);
   // One measurement pass feeds all three frameworks.
-  const ms = await measureEvidence();
+  const ms = await measureEvidence({ period });
   const scopes = await Promise.all(FRAMEWORKS.map((f) => listControlScopes(f)));
   const statuses = FRAMEWORKS.map((f, i) => buildFrameworkStatus(f, ms, scopes[i]));
 
@@ -39,19 +41,22 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
         description="Evidence from your own data (findings, governance checks, coverage figures, ledger facts) mapped to NIST CSF 2.0, the OWASP Non-Human Identities Top 10 (2025) and the NIST AI RMF 1.0."
       />
       <AnalysisAsOf status={analysis} />
+      <PeriodPicker path="/compliance" period={period} error={periodError} raw={raw} />
       {ms.scope.events === 0 ? (
         <p className="alert alert-info">
-          No audit events are stored yet, so most controls show “no data”. Ingest platform audit logs (Ingest page or{" "}
-          <code>npm run cli -- ingest &lt;files&gt;</code>) and run the correlation and risk rules to fill these views.
+          No audit events are stored{period.from || period.toExclusive ? " in this period" : " yet"}, so most controls show “no data”.
+          Ingest platform audit logs (Ingest page or <code>npm run cli -- ingest &lt;files&gt;</code>) and run the correlation and risk
+          rules to fill these views.
         </p>
       ) : null}
       <section className="panel" aria-labelledby="cmp-overview">
         <h2 id="cmp-overview">Controls by status</h2>
         <p className="muted">
-          Generated {fmtTime(ms.generatedAt)} from {ms.scope.events.toLocaleString()} events on {ms.scope.platforms} platform(s). A control
-          has “sufficient evidence” only when every measured population behind it meets its threshold (at least{" "}
-          {ms.thresholds.minPopulation} rows; for example {ms.thresholds.privilegedApprovedPct}% of privileged actions approved) and no
-          finding is open; one row never makes a control sufficient.
+          Generated {fmtTime(ms.generatedAt)} from {ms.scope.events.toLocaleString()} events on {ms.scope.platforms} platform(s) in the
+          period. Evidence for an assessment, not a compliance opinion. A control has “sufficient evidence” only when every measured
+          population behind it meets its threshold (at least {ms.thresholds.minPopulation} rows; for example{" "}
+          {ms.thresholds.privilegedApprovedPct}% of privileged actions approved) and no finding is open; one row never makes a control
+          sufficient.
         </p>
         <StatusChart
           label="Stacked bar chart: controls by status (sufficient evidence, partial, gap, no data, not applicable) for each framework; the counts are listed below"
@@ -61,7 +66,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
           {statuses.map((s) => (
             <li key={s.framework} className="cmp-card" data-testid={`framework-${s.framework}`}>
               <h3>
-                <Link href={`/compliance/${s.framework}`}>{s.meta.name}</Link>
+                <Link href={`/compliance/${s.framework}${withPeriod(period)}`}>{s.meta.name}</Link>
               </h3>
               <p className="muted">{s.summary.total} controls</p>
               <dl className="cmp-counts">

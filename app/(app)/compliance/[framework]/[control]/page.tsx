@@ -13,6 +13,7 @@ import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../../owasp-attribution";
+import { PeriodPicker, periodFromSearch, withPeriod } from "../../period-picker";
 
 export const metadata = { title: "Compliance control" };
 
@@ -27,14 +28,18 @@ function decode(raw: string): string {
   }
 }
 
-type Props = { params: Promise<{ framework: string; control: string }> };
+type Props = {
+  params: Promise<{ framework: string; control: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
-export default async function ControlPage({ params }: Props) {
+export default async function ControlPage({ params, searchParams }: Props) {
   const user = await requirePage("/compliance/[framework]/[control]");
   const analysis = await getAnalysisStatus();
   const p = await params;
   if (!isFrameworkSlug(p.framework)) notFound();
-  const d = await getControlDetail({ framework: p.framework, controlId: decode(p.control) });
+  const { period, error: periodError, raw } = periodFromSearch(await searchParams);
+  const d = await getControlDetail({ framework: p.framework, controlId: decode(p.control), period });
   if (!d) notFound();
   const c = d.control;
   const isOwasp = d.framework === "owasp-nhi-2025";
@@ -42,13 +47,15 @@ export default async function ControlPage({ params }: Props) {
   return (
     <>
       <p>
-        <Link href="/compliance">Compliance</Link> / <Link href={`/compliance/${d.framework}`}>{d.meta.shortName}</Link>
+        <Link href={`/compliance${withPeriod(period)}`}>Compliance</Link> /{" "}
+        <Link href={`/compliance/${d.framework}${withPeriod(period)}`}>{d.meta.shortName}</Link>
       </p>
       <PageHeader
         title={`${c.id}${c.title ? `: ${c.title}` : ""}`}
         description={`${d.meta.shortName}, ${c.groupId === c.groupTitle ? c.groupId : `${c.groupId} ${c.groupTitle}`}${isOwasp ? "" : `, ${c.categoryId}${c.categoryTitle !== c.categoryId ? ` ${c.categoryTitle}` : ""}`}`}
       />
       <AnalysisAsOf status={analysis} />
+      <PeriodPicker path={`/compliance/${d.framework}/${encodeURIComponent(c.id)}`} period={period} error={periodError} raw={raw} />
       <section className="panel" aria-labelledby="ctl-text">
         <h2 id="ctl-text">Control text</h2>
         <blockquote className="cmp-quote">{c.text}</blockquote>
