@@ -13,13 +13,16 @@ import { fmtTime } from "@/components/format";
 import { OwaspAttribution } from "./owasp-attribution";
 import { StatusChart } from "./status-chart";
 import { PeriodPicker, periodFromSearch, withPeriod } from "./period-picker";
+import { ThresholdsForm } from "./thresholds-form";
+import { can } from "@/lib/auth/permissions";
+import { THRESHOLD_FIELDS } from "@/lib/compliance/thresholds.types";
 
 export const metadata = { title: "Compliance" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function CompliancePage({ searchParams }: { searchParams: Search }) {
-  await requirePage("/compliance");
+  const user = await requirePage("/compliance");
   const analysis = await getAnalysisStatus();
   const sp = await searchParams;
   const csfRaw = typeof sp.csf === "string" ? sp.csf : undefined;
@@ -81,6 +84,28 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
           ))}
         </ul>
         <OwaspAttribution />
+      </section>
+
+      <section className="panel" aria-labelledby="cmp-thresholds">
+        <h2 id="cmp-thresholds">Thresholds for “sufficient evidence”</h2>
+        {can(user.role, "compliance.manage") ? (
+          <ThresholdsForm current={ms.thresholds} />
+        ) : (
+          <>
+            <p className="muted">Set by a compliance manager; every change is in the audit trail.</p>
+            <dl className="cmp-counts" data-testid="thresholds">
+              {THRESHOLD_FIELDS.map((f) => (
+                <Fragment key={f.key}>
+                  <dt>{f.label}</dt>
+                  <dd>
+                    {ms.thresholds[f.key]}
+                    {f.unit === "%" ? "%" : ` ${f.unit}`}
+                  </dd>
+                </Fragment>
+              ))}
+            </dl>
+          </>
+        )}
       </section>
 
       <section className="panel" aria-labelledby="cmp-legacy">
