@@ -93,3 +93,27 @@ test("a compliance manager changes a threshold: a bad value is refused under its
   );
   expect(audited[0]?.after).toBe(fresh);
 });
+
+test("SOC 2 and ISO 27001 views: statuses through the CSF 2.0 crosswalk, its source and each control's mapping shown", async ({ page }) => {
+  await openAs(page, "auditor");
+  await page.goto("/compliance");
+  await expect(page.getByTestId("framework-soc2-tsc-2017")).toContainText("14 controls");
+  await expect(page.getByTestId("framework-iso-27001-2022")).toContainText("93 controls");
+
+  await page.goto("/compliance/soc2-tsc-2017");
+  await expect(page.getByTestId("crosswalk-source")).toContainText("nist.gov/informative-references");
+  await expect(page.getByTestId("crosswalk-source")).toContainText("weakest of the mapped");
+  await page.getByTestId("control-row").getByRole("link", { name: "CC6.3", exact: true }).click();
+  await expect(page.getByRole("columnheader", { name: "Mapped CSF 2.0 subcategory" })).toBeVisible();
+  await expect(page.getByTestId("evidence-row").first()).toContainText("NIST CSF 2.0 PR.AA-05");
+  await expect(page.getByTestId("crosswalk-rule")).toBeVisible();
+  // The derived status equals PR.AA-05's (CC6.3 maps to it alone), unless CC6.3 itself was scoped out.
+  const api = await apiAs("auditor");
+  const csf = (await (await api.get("/api/v1/compliance/nist-csf-2.0")).json()) as { controls: { id: string; status: string }[] };
+  const soc = (await (await api.get("/api/v1/compliance/soc2-tsc-2017")).json()) as {
+    controls: { id: string; status: string; scoping: unknown }[];
+  };
+  const cc63 = soc.controls.find((c) => c.id === "CC6.3")!;
+  if (!cc63.scoping) expect(cc63.status).toBe(csf.controls.find((c) => c.id === "PR.AA-05")!.status);
+  await expectAccessible(page, "SOC 2 control page");
+});

@@ -2,6 +2,7 @@ import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type Framew
 import type { FrameworkSlug } from "./catalogs";
 import type { ReportFormat } from "./build-framework-report.types";
 import { csvCell } from "@/lib/audit/csv-cell";
+import { CROSSWALK_RULE, isCrosswalk } from "./crosswalk";
 import { ALL_DATA, periodParams, type AuditPeriod } from "./audit-period.types";
 
 // The downloadable framework evidence report: CSV (one row per control) or a self-contained printable HTML page.
@@ -155,7 +156,7 @@ ${st.meta.attribution ? `<p class="attribution">${esc(st.meta.attribution)}</p>`
 <main>
 ${groups.join("\n")}
 </main>
-<footer><p class="attribution">${esc(attributionOf(st))} Status: "sufficient evidence" only when every measured population mapped to the control meets its threshold (at least ${st.thresholds.minPopulation} rows) and no finding is open; "partial" when some evidence falls short; "gap" when none meets its condition; "no data" when nothing mapped has been measured; "not applicable" when scoped out by a compliance user, with the reason shown.</p></footer>
+<footer><p class="attribution">${esc(attributionOf(st))} ${isCrosswalk(st.framework) ? `${esc(CROSSWALK_RULE)} Each mapped subcategory's own status follows the rule below. ` : ""}Status: "sufficient evidence" only when every measured population mapped to the control meets its threshold (at least ${st.thresholds.minPopulation} rows) and no finding is open; "partial" when some evidence falls short; "gap" when none meets its condition; "no data" when nothing mapped has been measured; "not applicable" when scoped out by a compliance user, with the reason shown.</p></footer>
 </body>
 </html>
 `;

@@ -1,8 +1,16 @@
 import { pool } from "@/lib/db";
 import type { EvidenceField } from "@/lib/coverage/types";
 import { findControl, getCatalog, type Catalog, type FlatControl, type FrameworkSlug } from "./catalogs";
-import { mappingsFor } from "./evidence-map";
-import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } from "./get-framework-status";
+import { factDef, mappingsFor } from "./evidence-map";
+import {
+  buildFrameworkStatus,
+  controlStatus,
+  crosswalkEvidence,
+  evidenceItem,
+  type ControlStatus,
+  type EvidenceItem,
+} from "./get-framework-status";
+import { crosswalkTargets, isCrosswalk } from "./crosswalk";
 import { measureEvidence } from "./measure-evidence";
 import { listControlScopes, type ControlScoping } from "./scope-control";
 import { ALL_DATA, describePeriod, type AuditPeriod } from "./audit-period.types";
@@ -81,14 +89,30 @@ export async function getControlDetail({
 }): Promise<ControlDetail | null> {
   const control = findControl(framework, controlId);
   if (!control) return null;
-  const mappings = mappingsFor(framework, controlId);
-  const [ms, scopes] = await Promise.all([measureEvidence({ now, period }), listControlScopes(framework)]);
+  // A crosswalk control (SOC 2, ISO 27001) lists the records behind the CSF 2.0 subcategories it maps to.
+  const targets = crosswalkTargets(framework, controlId);
+  const mappings = isCrosswalk(framework)
+    ? [
+        ...new Map(
+          targets.flatMap((id) => mappingsFor("nist-csf-2.0", id)).map((m) => [`${m.kind}|${m.source}|${m.actor ?? ""}`, m] as const),
+        ).values(),
+      ]
+    : mappingsFor(framework, controlId);
+  const [ms, scopes, csfScopes] = await Promise.all([
+    measureEvidence({ now, period }),
+    listControlScopes(framework),
+    isCrosswalk(framework) ? listControlScopes("nist-csf-2.0") : null,
+  ]);
   // Findings and sessions active in the period; checks by their action's time (the same cuts as measure-evidence.ts).
   const P = [period.from, period.toExclusive];
   const active = (start: string, end: string, a: number) =>
     `($${a + 1}::timestamptz IS NULL OR ${start} < $${a + 1}) AND ($${a}::timestamptz IS NULL OR ${end} >= $${a})`;
   const scoping = scopes.get(controlId) ?? null;
-  const evidence = mappings.map((m) => evidenceItem(m, ms));
+  const crosswalk =
+    isCrosswalk(framework) && csfScopes
+      ? crosswalkEvidence(framework, controlId, buildFrameworkStatus("nist-csf-2.0", ms, csfScopes), ms)
+      : null;
+  const evidence = crosswalk ? crosswalk.evidence : mappings.map((m) => evidenceItem(m, ms));
 
   const ruleReasons = new Map(mappings.filter((m) => m.kind === "finding_rule").map((m) => [m.source, m.reason]));
   const ruleIds = [...ruleReasons.keys()];
@@ -180,7 +204,7 @@ export async function getControlDetail({
       coverage.push({
         source: m.source,
         platform: p.label,
-        label: evidence.find((e) => e.source === m.source)?.label ?? m.source,
+        label: evidence.find((e) => e.source === m.source)?.label ?? factDef(m.source)?.label ?? m.source,
         figure,
         reason: m.reason,
       });
@@ -191,7 +215,7 @@ export async function getControlDetail({
     framework,
     meta: getCatalog(framework).meta,
     control,
-    status: controlStatus(evidence, scoping),
+    status: scoping ? "not_applicable" : crosswalk ? crosswalk.derived : controlStatus(evidence, scoping),
     scoping,
     generatedAt: ms.generatedAt,
     periodLabel: describePeriod(period),

@@ -31,7 +31,9 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
   // One measurement pass feeds all three frameworks.
   const ms = await measureEvidence({ period });
   const scopes = await Promise.all(FRAMEWORKS.map((f) => listControlScopes(f)));
-  const statuses = FRAMEWORKS.map((f, i) => buildFrameworkStatus(f, ms, scopes[i]));
+  // The CSF 2.0 status first: the SOC 2 and ISO 27001 views derive from it through their crosswalks.
+  const csf = buildFrameworkStatus("nist-csf-2.0", ms, scopes[FRAMEWORKS.indexOf("nist-csf-2.0")]);
+  const statuses = FRAMEWORKS.map((f, i) => (f === "nist-csf-2.0" ? csf : buildFrameworkStatus(f, ms, scopes[i], csf)));
 
   const parsed = csfRaw === undefined ? null : legacyCsfQuery.safeParse({ id: csfRaw });
   const lookup = parsed?.success ? await lookupLegacyCsf(parsed.data) : null;
@@ -41,7 +43,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
     <>
       <PageHeader
         title="Compliance"
-        description="Evidence from your own data (findings, governance checks, coverage figures, ledger facts) mapped to NIST CSF 2.0, the OWASP Non-Human Identities Top 10 (2025) and the NIST AI RMF 1.0."
+        description="Evidence from your own data (findings, governance checks, coverage figures, ledger facts) mapped to NIST CSF 2.0, the OWASP Non-Human Identities Top 10 (2025) and the NIST AI RMF 1.0; SOC 2 (CC6-CC8) and ISO/IEC 27001:2022 Annex A through a crosswalk from CSF 2.0."
       />
       <AnalysisAsOf status={analysis} />
       <PeriodPicker path="/compliance" period={period} error={periodError} raw={raw} />

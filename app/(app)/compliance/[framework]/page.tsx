@@ -7,6 +7,7 @@ import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
 import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { isFrameworkSlug } from "@/lib/compliance/catalogs";
 import { periodParams } from "@/lib/compliance/audit-period.types";
+import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
 import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type ControlStatusRow } from "@/lib/compliance/get-framework-status";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime } from "@/components/format";
@@ -208,6 +209,12 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
         )}
         {isOwasp ? (
           <OwaspAttribution />
+        ) : isCrosswalk(framework) ? (
+          <div className="cmp-attribution" data-testid="crosswalk-source">
+            <p>{CROSSWALK_RULE}</p>
+            <p>Crosswalk source: {st.meta.source}</p>
+            <p>{st.meta.license}</p>
+          </div>
         ) : (
           <p className="cmp-attribution">
             {st.meta.name}: NIST work, public domain. Source: {st.meta.source}

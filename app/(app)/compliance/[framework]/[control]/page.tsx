@@ -13,6 +13,7 @@ import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../../owasp-attribution";
+import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
 import { PeriodPicker, periodFromSearch, withPeriod } from "../../period-picker";
 
 export const metadata = { title: "Compliance control" };
@@ -82,6 +83,11 @@ export default async function ControlPage({ params, searchParams }: Props) {
           <span className="muted">(generated {fmtTime(d.generatedAt)})</span>
         </p>
         {isOwasp ? <OwaspAttribution /> : null}
+        {isCrosswalk(d.framework) ? (
+          <p className="cmp-attribution" data-testid="crosswalk-rule">
+            {CROSSWALK_RULE} Crosswalk source: {d.meta.source} {d.meta.license}
+          </p>
+        ) : null}
       </section>
 
       <section className="panel" aria-labelledby="ctl-scope">
@@ -110,7 +116,7 @@ export default async function ControlPage({ params, searchParams }: Props) {
           <table className="data">
             <thead>
               <tr>
-                <th scope="col">Evidence</th>
+                <th scope="col">{isCrosswalk(d.framework) ? "Mapped CSF 2.0 subcategory" : "Evidence"}</th>
                 <th scope="col">Status</th>
                 <th scope="col">Measured population</th>
                 <th scope="col">Why it applies</th>
