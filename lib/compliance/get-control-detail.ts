@@ -198,9 +198,10 @@ export async function getControlDetail({
         figure = pctOf(f?.filled ?? 0, p.events);
       } else if (m.source === "coverage:join-session") figure = pctOf(p.join.withSession, p.events);
       else if (m.source === "coverage:join-identity") figure = pctOf(p.join.withIdentity, p.events);
-      else if (m.source === "coverage:retention")
-        figure = `${p.retention.status.replace("_", " ")}: ${p.retention.heldDays ?? 0} days held, vendor keeps ${p.retention.vendorDays ?? "unknown"} days, ${p.retention.requiredDays} required`;
-      else figure = `${p.events} events`;
+      else if (m.source === "coverage:retention") {
+        const v = ms.logRetention.platforms.find((x) => x.platform === p.platform);
+        figure = v ? `${v.status}: ${v.reason}` : "no data held: not in scope";
+      } else figure = `${p.events} events`;
       coverage.push({
         source: m.source,
         platform: p.label,

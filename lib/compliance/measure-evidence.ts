@@ -1,5 +1,7 @@
 import { pool } from "@/lib/db";
 import { getCoverage } from "@/lib/coverage/get-coverage";
+import { getLogRetention } from "@/lib/coverage/log-retention";
+import type { LogRetentionReport } from "@/lib/coverage/log-retention.types";
 import type { CoverageReport, EvidenceField } from "@/lib/coverage/types";
 import { EVIDENCE_FACTS, type FactId } from "./evidence-map";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
@@ -49,6 +51,8 @@ export type Measurements = {
   /** What the figures cover, for report headers. */
   scope: { events: number; firstEventTime: string | null; lastEventTime: string | null; platforms: number };
   coverage: CoverageReport;
+  /** Retention per platform and log type, over everything held. */
+  logRetention: LogRetentionReport;
 };
 
 const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${Math.round((n / d) * 100)}%`);
@@ -133,8 +137,9 @@ export async function measureEvidence({
   now = new Date(),
   period = ALL_DATA,
 }: { now?: Date; period?: AuditPeriod } = {}): Promise<Measurements> {
-  const [coverage, counts, rules] = await Promise.all([
+  const [coverage, logRetention, counts, rules] = await Promise.all([
     getCoverage({ now, period }),
+    getLogRetention({ now }),
     pool().query<Counts>(COUNTS_SQL, [DEFAULT_TENANT, APPROVAL_FAILURES, period.from, period.toExclusive]),
     pool().query<{
       ruleId: string;
@@ -200,10 +205,12 @@ export async function measureEvidence({
     "coverage:field:approval_ref": field("approval_ref"),
     "coverage:join-session": [sumJoin("withSession"), events, "events in a session", t.joinedPct],
     "coverage:join-identity": [sumJoin("withIdentity"), events, "events with an identity", t.joinedPct],
+    // Per platform and log type (lib/coverage/log-retention.ts), over everything held: a platform counts only when
+    // every log type it has data for is kept the required days.
     "coverage:retention": [
-      withEvents.filter((p) => p.retention.status === "ok").length,
-      withEvents.length,
-      `platforms meeting the required ${coverage.requiredRetentionDays} days`,
+      logRetention.sufficientPlatforms,
+      logRetention.platforms.length,
+      `platforms keeping every log type the required ${logRetention.requiredDays} days`,
       t.retentionPlatformsPct,
       true,
     ],
@@ -246,5 +253,6 @@ export async function measureEvidence({
     ),
     scope: { events, firstEventTime: times[0] ?? null, lastEventTime: times.at(-1) ?? null, platforms: withEvents.length },
     coverage,
+    logRetention,
   };
 }
