@@ -117,3 +117,27 @@ test("SOC 2 and ISO 27001 views: statuses through the CSF 2.0 crosswalk, its sou
   if (!cc63.scoping) expect(cc63.status).toBe(csf.controls.find((c) => c.id === "PR.AA-05")!.status);
   await expectAccessible(page, "SOC 2 control page");
 });
+
+test("Coverage: retention per log type, one row per vendor log type with the held dates counted from the database", async ({ page }) => {
+  await openAs(page, "auditor");
+  await page.goto("/coverage");
+  const table = page.getByTestId("log-retention");
+  await expect(table).toBeVisible();
+  for (const h of ["Platform", "Log type", "Vendor keeps", "We keep", "Oldest held", "Verdict"])
+    await expect(table.getByRole("columnheader", { name: h, exact: true })).toBeVisible();
+  // Salesforce lists its three documented logs, EventLogFile with both tiers, whatever was ingested.
+  const elf = table.locator('[data-platform="salesforce"][data-log-type="eventlogfile"]');
+  await expect(elf).toContainText("1 day (without Event Monitoring");
+  await expect(elf).toContainText("30 days (with Event Monitoring");
+  await expect(table.locator('[data-platform="salesforce"][data-log-type="setup-audit-trail"]')).toBeVisible();
+  await expect(table.locator('[data-platform="entra"][data-log-type="sign-in"]')).toContainText("7 days (Entra ID Free)");
+  // Okta's oldest held date is the database's.
+  const oldest = await withDb(async (c) => {
+    const r = await c.query<{ d: string | null }>(
+      `SELECT to_char(min(time) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d FROM event WHERE platform = 'okta' AND "tenantId" = 'default'`,
+    );
+    return r.rows[0].d;
+  });
+  if (oldest) await expect(table.locator('[data-platform="okta"][data-log-type="system-log"]')).toContainText(oldest);
+  await expectAccessible(page, "coverage page with the retention per log type");
+});
