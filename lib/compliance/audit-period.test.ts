@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditPeriodQuery, describePeriod, periodParams, periodPresets } from "./audit-period.types";
+import { buildFrameworkReportContract } from "./build-framework-report.types";
 
 describe("audit period", () => {
   it("a date-only `to` covers that whole day: the period is half-open at the next midnight (UTC)", () => {
@@ -41,5 +42,17 @@ describe("audit period", () => {
       label: "Last quarter (Q4 2025)",
     });
     expect(presets.find((p) => p.id === "all")).toMatchObject({ from: null, to: null });
+  });
+});
+
+describe("report query (GET /api/v1/compliance/{framework}/report)", () => {
+  it("takes no period (all data), a period, and refuses a backwards one naming `to`", () => {
+    expect(buildFrameworkReportContract.query.parse({})).toEqual({ format: "csv", period: { from: null, toExclusive: null } });
+    expect(buildFrameworkReportContract.query.parse({ format: "html", from: "2025-01-01", to: "2025-03-31" })).toEqual({
+      format: "html",
+      period: { from: "2025-01-01T00:00:00.000Z", toExclusive: "2025-04-01T00:00:00.000Z" },
+    });
+    const bad = buildFrameworkReportContract.query.safeParse({ from: "2025-03-01", to: "2025-02-01" });
+    expect(bad.error!.issues).toEqual([expect.objectContaining({ path: ["to"], message: expect.stringMatching(/ends before it starts/) })]);
   });
 });

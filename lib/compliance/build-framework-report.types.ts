@@ -12,8 +12,8 @@ export const buildFrameworkReportContract = {
   query: z
     .object({
       format: z.enum(REPORT_FORMATS, { message: "format must be csv or html" }).default("csv"),
-      from: z.unknown(),
-      to: z.unknown(),
+      from: z.string().optional(),
+      to: z.string().optional(),
     })
     .transform(({ format, from, to }, zctx) => {
       const period = auditPeriodQuery.safeParse({ from, to });
