@@ -32,7 +32,7 @@ test("a period preset and a custom period scope the views, the links and the dow
   await page.goto("/compliance/nist-csf-2.0");
   await page.getByLabel("From").fill("2025-01-01");
   await page.getByLabel("To (inclusive)").fill("2025-03-31");
-  await page.getByRole("button", { name: "Apply period" }).click();
+  await page.getByRole("button", { name: "Set period" }).click();
   await expect(page).toHaveURL(/from=2025-01-01&to=2025-03-31/);
   await expect(page.getByTestId("period-label")).toHaveText("2025-01-01 to 2025-03-31 (UTC)");
   await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", /format=csv&from=2025-01-01&to=2025-03-31/);

@@ -97,7 +97,7 @@ export function PeriodPicker({
         </div>
         <div className="form-submit">
           <button type="submit" className="btn">
-            Apply period
+            Set period
           </button>
         </div>
       </form>
