@@ -282,9 +282,12 @@ describe("every route answers what its contract declares", () => {
     const findings = await answer<{ items: unknown[] }>("GET /api/v1/findings", "/api/v1/findings");
     expect(findings.items.length).toBeGreaterThan(0);
     await answer("GET /api/v1/findings/[id]", `/api/v1/findings/${ids.finding}`, { params: { id: ids.finding } });
-    for (const framework of ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0"]) {
+    for (const framework of ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0", "soc2-tsc-2017", "iso-27001-2022"]) {
       await answer("GET /api/v1/compliance/[framework]", `/api/v1/compliance/${framework}`, { params: { framework } });
     }
+    await answer("GET /api/v1/compliance/[framework]", "/api/v1/compliance/nist-csf-2.0?from=2025-01-01&to=2025-03-31", {
+      params: { framework: "nist-csf-2.0" },
+    });
     await answer("GET /api/v1/compliance/settings", "/api/v1/compliance/settings");
     await answer("GET /api/v1/compliance/legacy-csf", "/api/v1/compliance/legacy-csf?id=PR.AC-1");
     await answer("GET /api/v1/compliance/legacy-csf", "/api/v1/compliance/legacy-csf?id=ZZ.ZZ-9");
@@ -308,6 +311,15 @@ describe("every route answers what its contract declares", () => {
     );
     expect(
       await file("GET /api/v1/compliance/[framework]/report", "/api/v1/compliance/nist-csf-2.0/report?format=html", { params: framework }),
+    ).toBe("text/html");
+    expect(
+      await file(
+        "GET /api/v1/compliance/[framework]/report",
+        "/api/v1/compliance/nist-csf-2.0/report?format=html&from=2025-01-01&to=2025-03-31",
+        {
+          params: framework,
+        },
+      ),
     ).toBe("text/html");
     expect(await file("GET /api/v1/governance/checks/export", "/api/v1/governance/checks/export?status=problem")).toBe("text/csv");
     await file(

@@ -1,6 +1,7 @@
 "use client";
 
 import { z } from "zod";
+import { setComplianceThresholdsContract } from "@/lib/compliance/set-compliance-thresholds.types";
 import { apiFetch, send } from "./client";
 
 // Compliance views are read by server pages; the client scopes controls out of (and back into) the assessment.
@@ -23,3 +24,7 @@ export const changeControlScope = ({
     scoped,
     send(action === "out" ? "PUT" : "DELETE", { reason }),
   );
+
+/** Change the control-status thresholds (any subset; each value a number, or the text typed so the server names it). */
+export const setComplianceThresholds = (input: Record<string, number | string>) =>
+  apiFetch("/api/v1/compliance/settings", setComplianceThresholdsContract.response, send("PUT", input));

@@ -10,6 +10,8 @@ const ID_FORMAT: Record<FrameworkSlug, RegExp> = {
   "nist-csf-2.0": /^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}-\d{2}$/,
   "owasp-nhi-2025": /^NHI([1-9]|10):2025$/,
   "nist-ai-rmf-1.0": /^(GOVERN|MAP|MEASURE|MANAGE) \d+\.\d+$/,
+  "soc2-tsc-2017": /^CC[6-8]\.\d$/,
+  "iso-27001-2022": /^A\.[5-8]\.\d{1,2}$/,
 };
 
 describe("framework catalogs", () => {
@@ -40,6 +42,23 @@ describe("framework catalogs", () => {
     expect(c.groups.map((g) => g.id)).toEqual(["GOVERN", "MAP", "MEASURE", "MANAGE"]);
     expect(c.groups.flatMap((g) => g.categories)).toHaveLength(19);
     expect(listControls("nist-ai-rmf-1.0")).toHaveLength(72);
+  });
+
+  it("holds SOC 2 CC6.1-CC6.8, CC7.1-CC7.5 and CC8.1, and the 93 ISO/IEC 27001:2022 Annex A controls (37/8/14/34)", () => {
+    expect(listControls("soc2-tsc-2017").map((c) => c.id)).toEqual([
+      ...Array.from({ length: 8 }, (_, i) => `CC6.${i + 1}`),
+      ...Array.from({ length: 5 }, (_, i) => `CC7.${i + 1}`),
+      "CC8.1",
+    ]);
+    const iso = listControls("iso-27001-2022");
+    const count = (theme: string) => iso.filter((c) => c.groupId === theme).length;
+    expect([count("A.5"), count("A.6"), count("A.7"), count("A.8")]).toEqual([37, 8, 14, 34]);
+    expect(iso.find((c) => c.id === "A.8.15")).toMatchObject({ title: "Logging", text: expect.stringContaining("PR.PS-04") });
+    // The crosswalks state their source and that the licensed text is not reproduced.
+    for (const f of ["soc2-tsc-2017", "iso-27001-2022"] as const) {
+      expect(getCatalog(f).meta.source).toMatch(/nist\.gov\/informative-references/);
+      expect(getCatalog(f).meta.license).toMatch(/not reproduced/);
+    }
   });
 
   it.each(FRAMEWORKS)("%s: every id has the official format, is unique and sits under its own function", (f) => {

@@ -65,8 +65,8 @@ export const EVIDENCE_FACTS = [
   {
     id: "coverage:retention",
     kind: "coverage",
-    label: "Retention meets the requirement",
-    measures: "platforms whose history and vendor retention meet the required days",
+    label: "Retention meets the requirement on every platform",
+    measures: "platforms whose every log type is kept the required days (vendor retention, our policy, data held)",
   },
   {
     id: "ledger:checkpoints",

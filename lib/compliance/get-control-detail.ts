@@ -1,10 +1,19 @@
 import { pool } from "@/lib/db";
 import type { EvidenceField } from "@/lib/coverage/types";
 import { findControl, getCatalog, type Catalog, type FlatControl, type FrameworkSlug } from "./catalogs";
-import { mappingsFor } from "./evidence-map";
-import { controlStatus, evidenceItem, type ControlStatus, type EvidenceItem } from "./get-framework-status";
+import { factDef, mappingsFor } from "./evidence-map";
+import {
+  buildFrameworkStatus,
+  controlStatus,
+  crosswalkEvidence,
+  evidenceItem,
+  type ControlStatus,
+  type EvidenceItem,
+} from "./get-framework-status";
+import { crosswalkTargets, isCrosswalk } from "./crosswalk";
 import { measureEvidence } from "./measure-evidence";
 import { listControlScopes, type ControlScoping } from "./scope-control";
+import { ALL_DATA, describePeriod, type AuditPeriod } from "./audit-period.types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { COUNTS_AS_OPEN_SQL, dispositionSql, type Disposition } from "@/lib/risk/disposition";
 import { listExceptions } from "@/lib/risk/list-exceptions";
@@ -52,6 +61,8 @@ export type ControlDetail = {
   /** Set when a compliance user scoped the control out ("not applicable"), with the reason. */
   scoping: ControlScoping | null;
   generatedAt: string;
+  /** The audit period, in words. */
+  periodLabel: string;
   evidence: EvidenceItem[];
   findings: ControlFinding[];
   findingsTotal: number;
@@ -68,17 +79,40 @@ export async function getControlDetail({
   framework,
   controlId,
   now,
+  period = ALL_DATA,
 }: {
   framework: FrameworkSlug;
   controlId: string;
   now?: Date;
+  /** The audit period: the lists hold the findings, sessions and checks of the period, as the populations do. */
+  period?: AuditPeriod;
 }): Promise<ControlDetail | null> {
   const control = findControl(framework, controlId);
   if (!control) return null;
-  const mappings = mappingsFor(framework, controlId);
-  const [ms, scopes] = await Promise.all([measureEvidence({ now }), listControlScopes(framework)]);
+  // A crosswalk control (SOC 2, ISO 27001) lists the records behind the CSF 2.0 subcategories it maps to.
+  const targets = crosswalkTargets(framework, controlId);
+  const mappings = isCrosswalk(framework)
+    ? [
+        ...new Map(
+          targets.flatMap((id) => mappingsFor("nist-csf-2.0", id)).map((m) => [`${m.kind}|${m.source}|${m.actor ?? ""}`, m] as const),
+        ).values(),
+      ]
+    : mappingsFor(framework, controlId);
+  const [ms, scopes, csfScopes] = await Promise.all([
+    measureEvidence({ now, period }),
+    listControlScopes(framework),
+    isCrosswalk(framework) ? listControlScopes("nist-csf-2.0") : null,
+  ]);
+  // Findings and sessions active in the period; checks by their action's time (the same cuts as measure-evidence.ts).
+  const P = [period.from, period.toExclusive];
+  const active = (start: string, end: string, a: number) =>
+    `($${a + 1}::timestamptz IS NULL OR ${start} < $${a + 1}) AND ($${a}::timestamptz IS NULL OR ${end} >= $${a})`;
   const scoping = scopes.get(controlId) ?? null;
-  const evidence = mappings.map((m) => evidenceItem(m, ms));
+  const crosswalk =
+    isCrosswalk(framework) && csfScopes
+      ? crosswalkEvidence(framework, controlId, buildFrameworkStatus("nist-csf-2.0", ms, csfScopes), ms)
+      : null;
+  const evidence = crosswalk ? crosswalk.evidence : mappings.map((m) => evidenceItem(m, ms));
 
   const ruleReasons = new Map(mappings.filter((m) => m.kind === "finding_rule").map((m) => [m.source, m.reason]));
   const ruleIds = [...ruleReasons.keys()];
@@ -104,17 +138,19 @@ export async function getControlDetail({
           }>(
             `SELECT * FROM (SELECT id, "ruleId", title, severity, status, ${dispositionSql("f", "$3")} AS disposition, "riskExpiresAt",
                                    "sessionId", "lastSeenAt"
-                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$4")}) x
+                              FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$4")}
+                               AND ${active('f."firstSeenAt"', 'f."lastSeenAt"', 5)}) x
                 ORDER BY (disposition IN (${COUNTS_AS_OPEN_SQL})) DESC, "lastSeenAt" DESC, id LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds, ms.generatedAt, nhiOnly],
+            [DEFAULT_TENANT, ruleIds, ms.generatedAt, nhiOnly, ...P],
           )
           .then((r) => r.rows),
     ruleIds.length === 0
       ? Promise.resolve(0)
       : pool()
           .query<{ n: string }>(
-            `SELECT count(*) AS n FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}`,
-            [DEFAULT_TENANT, ruleIds, nhiOnly],
+            `SELECT count(*) AS n FROM finding f WHERE "tenantId" = $1 AND "ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}
+                AND ${active('f."firstSeenAt"', 'f."lastSeenAt"', 4)}`,
+            [DEFAULT_TENANT, ruleIds, nhiOnly, ...P],
           )
           .then((r) => Number(r.rows[0].n)),
     ruleIds.length === 0
@@ -132,17 +168,20 @@ export async function getControlDetail({
                  FROM finding f JOIN session s ON s.id = f."sessionId"
                  LEFT JOIN identity i ON i.id = s."identityId"
                 WHERE f."tenantId" = $1 AND f."ruleId" = ANY($2::text[]) AND ${actorOk.replace("$NHI", "$3")}
+                  AND ${active('f."firstSeenAt"', 'f."lastSeenAt"', 4)}
                 GROUP BY s.id, i."displayName"
                 ORDER BY count(f.id) DESC, s."startedAt" DESC LIMIT ${LIST_LIMIT}`,
-            [DEFAULT_TENANT, ruleIds, nhiOnly],
+            [DEFAULT_TENANT, ruleIds, nhiOnly, ...P],
           )
           .then((r) => r.rows),
     !wantsGovernance
       ? Promise.resolve([])
       : pool()
           .query<{ status: string; checks: string }>(
-            `SELECT status, count(*) AS checks FROM governance_check WHERE "tenantId" = $1 GROUP BY status ORDER BY count(*) DESC, status`,
-            [DEFAULT_TENANT],
+            `SELECT status, count(*) AS checks FROM governance_check
+              WHERE "tenantId" = $1 AND ($2::timestamptz IS NULL OR time >= $2) AND ($3::timestamptz IS NULL OR time < $3)
+              GROUP BY status ORDER BY count(*) DESC, status`,
+            [DEFAULT_TENANT, ...P],
           )
           .then((r) => r.rows),
     listExceptions({ ruleIds, now: new Date(ms.generatedAt) }),
@@ -159,13 +198,14 @@ export async function getControlDetail({
         figure = pctOf(f?.filled ?? 0, p.events);
       } else if (m.source === "coverage:join-session") figure = pctOf(p.join.withSession, p.events);
       else if (m.source === "coverage:join-identity") figure = pctOf(p.join.withIdentity, p.events);
-      else if (m.source === "coverage:retention")
-        figure = `${p.retention.status.replace("_", " ")}: ${p.retention.heldDays ?? 0} days held, vendor keeps ${p.retention.vendorDays ?? "unknown"} days, ${p.retention.requiredDays} required`;
-      else figure = `${p.events} events`;
+      else if (m.source === "coverage:retention") {
+        const v = ms.logRetention.platforms.find((x) => x.platform === p.platform);
+        figure = v ? `${v.status}: ${v.reason}` : "no data held: not in scope";
+      } else figure = `${p.events} events`;
       coverage.push({
         source: m.source,
         platform: p.label,
-        label: evidence.find((e) => e.source === m.source)?.label ?? m.source,
+        label: evidence.find((e) => e.source === m.source)?.label ?? factDef(m.source)?.label ?? m.source,
         figure,
         reason: m.reason,
       });
@@ -176,9 +216,10 @@ export async function getControlDetail({
     framework,
     meta: getCatalog(framework).meta,
     control,
-    status: controlStatus(evidence, scoping),
+    status: scoping ? "not_applicable" : crosswalk ? crosswalk.derived : controlStatus(evidence, scoping),
     scoping,
     generatedAt: ms.generatedAt,
+    periodLabel: describePeriod(period),
     evidence,
     findings: findings.map((f) => ({
       id: f.id,

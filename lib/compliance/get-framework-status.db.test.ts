@@ -182,7 +182,7 @@ describe("framework status", () => {
     expect(report.contentType).toMatch(/^text\/csv/);
     const lines = report.body.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,analysis,generated_by,generated_at,notice",
+      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,audit_period,data_covered,analysis,generated_by,generated_at,notice",
     );
     // Every row names the analysis its status comes from, who generated it and when, and that it is not an opinion.
     expect(lines.slice(1).every((l) => l.includes(`,${analysis},cm@example.test,2026-12-07T12:00:00.000Z,`))).toBe(true);

@@ -6,6 +6,8 @@ import { measureEvidence, type Measurements } from "./measure-evidence";
 import { controlStatus, populationStatus, type ControlStatus, type EvidenceItem } from "./control-status";
 import { listControlScopes, type ControlScoping } from "./scope-control";
 import type { ComplianceThresholds } from "./thresholds";
+import { ALL_DATA, describePeriod, type AuditPeriod } from "./audit-period.types";
+import { crosswalkItem, crosswalkStatus, crosswalkTargets, isCrosswalk, type CrosswalkSlug } from "./crosswalk";
 
 export type ControlStatusRow = Omit<FlatControl, "examples"> & {
   status: ControlStatus;
@@ -19,6 +21,8 @@ export type FrameworkStatus = {
   framework: FrameworkSlug;
   meta: Catalog["meta"];
   generatedAt: string;
+  /** The audit period the populations were taken over, and in words. */
+  period: AuditPeriod & { label: string };
   scope: Measurements["scope"];
   thresholds: ComplianceThresholds;
   summary: Record<ControlStatus, number> & { total: number };
@@ -60,20 +64,70 @@ export function evidenceItem(m: ControlMapping, ms: Measurements): EvidenceItem 
   };
 }
 
-export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements, scopes: Map<string, ControlScoping>): FrameworkStatus {
+/** Open findings of the rules mapped to any of the CSF subcategories, each rule counted once. */
+function openFindingsOf(csfIds: readonly string[], ms: Measurements): number {
+  const rules = new Set(
+    csfIds
+      .flatMap((id) => mappingsFor("nist-csf-2.0", id).filter((m) => m.kind === "finding_rule"))
+      .map((m) => `${m.source}|${m.actor ?? ""}`),
+  );
+  return [...rules].reduce((sum, key) => {
+    const [rule, actor] = key.split("|");
+    return sum + ((actor === "non_human" ? ms.rulesNonHuman : ms.rules).get(rule)?.open ?? 0);
+  }, 0);
+}
+
+/** A crosswalk control's evidence (one item per mapped CSF subcategory) and its derived status (CROSSWALK_RULE). */
+export function crosswalkEvidence(framework: CrosswalkSlug, controlId: string, csf: FrameworkStatus, ms: Measurements) {
+  const targets = crosswalkTargets(framework, controlId);
+  const rows = targets.map((id) => csf.controls.find((c) => c.id === id)).filter((c): c is ControlStatusRow => c !== undefined);
+  const evidence = rows.map((r) =>
+    crosswalkItem(framework, {
+      id: r.id,
+      categoryTitle: r.categoryTitle,
+      text: r.text,
+      status: r.status,
+      evidence: r.evidence,
+      openFindings: r.openFindings,
+      scopingReason: r.scoping?.reason ?? null,
+    }),
+  );
+  return { evidence, derived: crosswalkStatus(rows.map((r) => r.status)), openFindings: openFindingsOf(targets, ms) };
+}
+
+export function buildFrameworkStatus(
+  framework: FrameworkSlug,
+  ms: Measurements,
+  scopes: Map<string, ControlScoping>,
+  /** The CSF 2.0 status from the same measurements: required for the crosswalk views (SOC 2, ISO 27001). */
+  csf?: FrameworkStatus,
+): FrameworkStatus {
   const summary: FrameworkStatus["summary"] = { sufficient: 0, partial: 0, gap: 0, no_data: 0, not_applicable: 0, total: 0 };
+  if (isCrosswalk(framework) && !csf) throw new Error(`buildFrameworkStatus(${framework}) needs the CSF 2.0 status it derives from`);
   const controls = listControls(framework).map(({ examples: _examples, ...ctl }) => {
-    const evidence = mappingsFor(framework, ctl.id).map((m) => evidenceItem(m, ms));
     const scoping = scopes.get(ctl.id) ?? null;
-    const status = controlStatus(evidence, scoping);
+    let evidence: EvidenceItem[];
+    let status: ControlStatus;
+    let openFindings: number;
+    if (isCrosswalk(framework)) {
+      const x = crosswalkEvidence(framework, ctl.id, csf!, ms);
+      evidence = x.evidence;
+      status = scoping ? "not_applicable" : x.derived;
+      openFindings = x.openFindings;
+    } else {
+      evidence = mappingsFor(framework, ctl.id).map((m) => evidenceItem(m, ms));
+      status = controlStatus(evidence, scoping);
+      openFindings = evidence.reduce((s, e) => s + e.openFindings, 0);
+    }
     summary[status] += 1;
     summary.total += 1;
-    return { ...ctl, status, openFindings: evidence.reduce((s, e) => s + e.openFindings, 0), evidence, scoping };
+    return { ...ctl, status, openFindings, evidence, scoping };
   });
   return {
     framework,
     meta: getCatalog(framework).meta,
     generatedAt: ms.generatedAt,
+    period: { ...ms.period, label: describePeriod(ms.period) },
     scope: ms.scope,
     thresholds: ms.thresholds,
     summary,
@@ -82,7 +136,20 @@ export function buildFrameworkStatus(framework: FrameworkSlug, ms: Measurements,
 }
 
 /** Per control of one framework: its evidence items with their reasons and the resulting status. */
-export async function getFrameworkStatus({ framework, now }: { framework: FrameworkSlug; now?: Date }): Promise<FrameworkStatus> {
-  const [ms, scopes] = await Promise.all([measureEvidence({ now }), listControlScopes(framework)]);
-  return buildFrameworkStatus(framework, ms, scopes);
+export async function getFrameworkStatus({
+  framework,
+  now,
+  period = ALL_DATA,
+}: {
+  framework: FrameworkSlug;
+  now?: Date;
+  period?: AuditPeriod;
+}): Promise<FrameworkStatus> {
+  const [ms, scopes, csfScopes] = await Promise.all([
+    measureEvidence({ now, period }),
+    listControlScopes(framework),
+    isCrosswalk(framework) ? listControlScopes("nist-csf-2.0") : null,
+  ]);
+  const csf = csfScopes ? buildFrameworkStatus("nist-csf-2.0", ms, csfScopes) : undefined;
+  return buildFrameworkStatus(framework, ms, scopes, csf);
 }

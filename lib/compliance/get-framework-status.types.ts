@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CONTROL_STATUSES } from "./control-status";
 import { complianceThresholds } from "./thresholds.types";
 import { controlScoping } from "./scope-control.types";
+import { auditPeriodQuery } from "./audit-period.types";
 import { catalogControl, catalogMeta, controlPlace, EVIDENCE_KINDS, FRAMEWORKS } from "./types";
 
 // The framework id is checked against the catalogs by requireFramework (a 404 names the known ones).
@@ -50,6 +51,8 @@ export const frameworkStatus = z.object({
   framework: z.enum(FRAMEWORKS),
   meta: catalogMeta,
   generatedAt: z.string(),
+  /** The audit period the populations were taken over (ISO; null = open at that end), and in words. */
+  period: z.object({ from: z.string().nullable(), toExclusive: z.string().nullable(), label: z.string() }),
   /** What the figures cover, for report headers. */
   scope: z.object({ events: count, firstEventTime: z.string().nullable(), lastEventTime: z.string().nullable(), platforms: count }),
   thresholds: complianceThresholds,
@@ -57,4 +60,5 @@ export const frameworkStatus = z.object({
   controls: z.array(controlStatusRow),
 });
 
-export const getFrameworkStatusContract = { params: frameworkParams, response: frameworkStatus };
+// GET /api/v1/compliance/{framework}?from=YYYY-MM-DD&to=YYYY-MM-DD
+export const getFrameworkStatusContract = { params: frameworkParams, query: auditPeriodQuery, response: frameworkStatus };

@@ -39,3 +39,48 @@ export const complianceThresholds = complianceThresholdsInput;
 
 // GET /api/v1/compliance/settings
 export const getComplianceThresholdsContract = { response: complianceThresholds };
+
+/** The form's fields, in order, with the words the settings form shows (labels and hints; units). */
+export const THRESHOLD_FIELDS: readonly { key: keyof ComplianceThresholds; label: string; unit: "%" | "rows" | "days"; hint: string }[] = [
+  {
+    key: "minPopulation",
+    label: "Minimum population",
+    unit: "rows",
+    hint: "The fewest rows that can make a control sufficient (at least 2).",
+  },
+  {
+    key: "privilegedApprovedPct",
+    label: "Privileged actions approved",
+    unit: "%",
+    hint: "Share of privileged actions with a valid approval.",
+  },
+  { key: "privilegedInJitPct", label: "Privileged actions inside a JIT window", unit: "%", hint: "Share inside a time-bound grant." },
+  { key: "nhiOwnedPct", label: "Non-human identities with an owner", unit: "%", hint: "Share of NHIs (and AI agents) with a named owner." },
+  {
+    key: "fieldFillPct",
+    label: "Evidence field fill rate",
+    unit: "%",
+    hint: "Share of events carrying a session id, IP, credential id, …",
+  },
+  { key: "joinedPct", label: "Events joined to sessions and identities", unit: "%", hint: "Share of events correlated." },
+  {
+    key: "retentionPlatformsPct",
+    label: "Platforms meeting the required retention",
+    unit: "%",
+    hint: "100% by default: one platform does not satisfy it.",
+  },
+  { key: "freshPlatformsPct", label: "Platforms delivering recent logs", unit: "%", hint: "Share of platforms with recent events." },
+  {
+    key: "freshDays",
+    label: "Recent logs: within",
+    unit: "days",
+    hint: "How recent the newest event of a platform must be (1 to 365 days).",
+  },
+  { key: "ledgerPct", label: "Records held and under a signed checkpoint", unit: "%", hint: "Share of raw records held and checkpointed." },
+  {
+    key: "identifiedPct",
+    label: "Identities and sessions resolved",
+    unit: "%",
+    hint: "Share of identities of a known kind and sessions with an identity.",
+  },
+];

@@ -4,9 +4,10 @@ import { z } from "zod";
 // imports and of the catalogs' data (client components import this module; lib/compliance/catalogs.ts loads the
 // data and parses it with these schemas).
 
-export const FRAMEWORKS = ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0"] as const;
+/** The catalogs with their own evidence mappings, then the views through a crosswalk from CSF 2.0 (lib/compliance/crosswalk.ts). */
+export const FRAMEWORKS = ["nist-csf-2.0", "owasp-nhi-2025", "nist-ai-rmf-1.0", "soc2-tsc-2017", "iso-27001-2022"] as const;
 export type FrameworkSlug = (typeof FRAMEWORKS)[number];
-export const frameworkSlug = z.enum(FRAMEWORKS, { message: "Unknown framework: use nist-csf-2.0, owasp-nhi-2025 or nist-ai-rmf-1.0." });
+export const frameworkSlug = z.enum(FRAMEWORKS, { message: `Unknown framework: use ${FRAMEWORKS.join(", ")}.` });
 
 export const catalogControl = z.object({
   id: z.string().min(1),
@@ -36,5 +37,6 @@ export const catalogMeta = z.object({
 export const controlPlace = z.object({ groupId: z.string(), groupTitle: z.string(), categoryId: z.string(), categoryTitle: z.string() });
 
 /** Kinds of evidence a control can be mapped to (lib/compliance/evidence-map.ts). */
-export const EVIDENCE_KINDS = ["finding_rule", "governance", "coverage", "ledger", "identity"] as const;
+/** "crosswalk": a mapped CSF 2.0 subcategory's status (SOC 2 and ISO 27001 views). */
+export const EVIDENCE_KINDS = ["finding_rule", "governance", "coverage", "ledger", "identity", "crosswalk"] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];

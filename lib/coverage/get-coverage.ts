@@ -60,7 +60,7 @@ LEFT JOIN pd ON pd."eventId" = e.id
 CROSS JOIN LATERAL json_to_record(e.data) AS r(approval json, jit json, policy json)
 CROSS JOIN LATERAL (SELECT json_typeof(r.approval) = 'object' OR (r.jit->>'ticket') IS NOT NULL AS approval,
                            json_typeof(r.policy) = 'object' AS policy) x
-WHERE e."tenantId" = $1
+WHERE e."tenantId" = $1 AND ($2::timestamptz IS NULL OR e.time >= $2) AND ($3::timestamptz IS NULL OR e.time < $3)
 GROUP BY e.platform`;
 
 /** The analytics_change stamp: changes whenever a write to a table the coverage reads commits. */
@@ -85,7 +85,7 @@ async function coverageRows(): Promise<Row[]> {
         [DEFAULT_TENANT, CACHE_NAME, s.stamp],
       );
       if (hit.rows.length) return { cached: hit.rows[0].value };
-      const rows = (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT])).rows;
+      const rows = (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, null, null])).rows;
       return { stamp: s.stamp, rows, trimThrough: Number(s.n) > CHANGE_LOG_TRIM ? s.max : null };
     },
     { isolation: "REPEATABLE READ", readOnly: true },
@@ -252,11 +252,33 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
-export async function getCoverage({ now = new Date() }: { now?: Date } = {}): Promise<CoverageReport> {
-  const [requiredDays, rows] = await Promise.all([getRequiredRetention(), coverageRows()]);
+/**
+ * The coverage report over all data held, or over the events of a period (`from` inclusive, `toExclusive` exclusive,
+ * ISO; the compliance views' audit period). A period's figures are computed afresh (the cache holds all data); the
+ * retention horizon is always that of all data held, since retention is about what is kept, not about one period.
+ */
+export async function getCoverage({
+  now = new Date(),
+  period,
+}: { now?: Date; period?: { from: string | null; toExclusive: string | null } } = {}): Promise<CoverageReport> {
+  const scoped = period !== undefined && (period.from !== null || period.toExclusive !== null);
+  const [requiredDays, allRows, periodRows] = await Promise.all([
+    getRequiredRetention(),
+    coverageRows(),
+    scoped
+      ? pool()
+          .query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, period.from, period.toExclusive])
+          .then((r) => r.rows)
+      : null,
+  ]);
+  const rows = periodRows ?? allRows;
   const byPlatform = new Map(rows.map((r) => [r.platform, r]));
+  const held = new Map(allRows.map((r) => [r.platform, r]));
   // Every registered platform appears (with zero events when nothing was ingested), then any other platform found.
-  const caps = [...PLATFORM_CAPABILITIES, ...rows.filter((r) => !platformCapability(r.platform)).map((r) => unknownCapability(r.platform))];
+  const caps = [
+    ...PLATFORM_CAPABILITIES,
+    ...allRows.filter((r) => !platformCapability(r.platform)).map((r) => unknownCapability(r.platform)),
+  ];
 
   const platforms: PlatformCoverage[] = caps.map((cap) => {
     const row = byPlatform.get(cap.platform);
@@ -287,7 +309,12 @@ export async function getCoverage({ now = new Date() }: { now?: Date } = {}): Pr
         return { field, filled, rate: ratio(filled, events), documented: c.documented, vendorField: c.vendorField, note: c.note };
       }),
       join,
-      retention: computeRetention({ cap, requiredDays, oldest: first, newest: last }),
+      retention: computeRetention({
+        cap,
+        requiredDays,
+        oldest: held.get(cap.platform)?.first_time.toISOString() ?? null,
+        newest: held.get(cap.platform)?.last_time.toISOString() ?? null,
+      }),
     };
   });
 

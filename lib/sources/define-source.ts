@@ -3,6 +3,7 @@ import type { NormalizedEvent } from "@/lib/events/schema";
 import { validateEvent } from "@/lib/events/validate";
 import { repairStringsInPlace } from "@/lib/events/well-formed";
 import type { CatalogEntry } from "./privileged";
+import type { LogTypeRetention } from "./vendor-retention";
 import { NormalizeError, type CallerNamedActor, type DetectProbe, type NormalizeContext, type Source } from "./types";
 
 export type SourceDefinition = {
@@ -15,6 +16,8 @@ export type SourceDefinition = {
   /** The privileged-action catalog (lib/sources/<platform>/privileged.ts); [] for feeds whose records are never privileged actions. */
   privileged: readonly CatalogEntry[];
   callerNamedActor?: CallerNamedActor;
+  /** The vendor's retention per log type (lib/sources/<platform>/retention.ts); omitted for governance feeds. */
+  retention?: readonly LogTypeRetention[];
 };
 
 /** Prefix of the reason when a source produced an event the schema refuses (a source bug, or odd input). */
@@ -33,6 +36,7 @@ export function defineSource(def: SourceDefinition): Source {
     formats: def.formats,
     privileged: def.privileged,
     callerNamedActor: def.callerNamedActor,
+    retention: def.retention ?? [],
     detect: (probe) => {
       const s = def.detect(probe);
       return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0;

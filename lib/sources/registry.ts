@@ -13,6 +13,7 @@ import { salesforce } from "./salesforce";
 import { googleWorkspace } from "./google-workspace";
 import { slack } from "./slack";
 import type { DetectProbe, Source } from "./types";
+import type { LogTypeRetention } from "./vendor-retention";
 import type { PlatformInfo } from "./describe-platforms.types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
@@ -70,4 +71,14 @@ export function supportedPlatforms(): string[] {
 /** The message for a file no source recognises. */
 export function unknownFormatMessage(): string {
   return `unknown format; supported: ${supportedPlatforms().join("; ")}`;
+}
+
+/** The vendor's retention per log type for a platform ([] for governance feeds and unknown platforms). */
+export function vendorRetention(platform: string): readonly LogTypeRetention[] {
+  return getSource(platform)?.retention ?? [];
+}
+
+/** The platforms with a vendor retention table: the audit-log platforms. */
+export function retentionPlatforms(): { platform: string; label: string }[] {
+  return SOURCES.filter((s) => s.retention.length > 0).map((s) => ({ platform: s.platform, label: s.label }));
 }

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from "@/lib/events/schema";
+import type { LogTypeRetention } from "./vendor-retention";
 import type { CatalogEntry } from "./privileged";
 
 // The one interface every platform source implements. A source never reads files itself: lib/sources/read
@@ -54,6 +55,11 @@ export type Source = {
   privileged: readonly CatalogEntry[];
   /** Where the platform lets the caller name the actor (AWS role session names): what proves who acted instead. */
   callerNamedActor?: CallerNamedActor;
+  /**
+   * The vendor's retention per log type (lib/sources/<platform>/retention.ts), each entry citing its vendor page; []
+   * for governance feeds, whose records stay in their system of record. Read by lib/coverage/log-retention.ts.
+   */
+  retention: readonly LogTypeRetention[];
 };
 
 /**

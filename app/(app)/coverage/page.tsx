@@ -15,6 +15,8 @@ import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { JoinChart } from "./join-chart";
 import { RetentionForm } from "./retention-form";
+import { LogRetentionTable } from "./log-retention-table";
+import { getLogRetention } from "@/lib/coverage/log-retention";
 
 export const metadata = { title: "Coverage" };
 
@@ -99,7 +101,7 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
   const user = await requirePage("/coverage");
   const raw = await searchParams;
   const params = paramsSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const report = await getCoverage();
+  const [report, logRetention] = await Promise.all([getCoverage(), getLogRetention()]);
   const mayChange = can(user.role, "holds.manage");
   const withData = report.platforms.filter((p) => p.events > 0);
   const matrixRows = params.all ? report.platforms : withData;
@@ -181,6 +183,12 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
           </p>
         </EmptyState>
         <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
+        <div style={{ marginTop: "1rem" }}>
+          <LogRetentionTable report={logRetention} />
+        </div>
+        <div style={{ marginTop: "1rem" }}>
+          <LogRetentionTable report={logRetention} />
+        </div>
       </>
     );
   }

@@ -10,6 +10,7 @@ import {
   normalizeAtlassian,
 } from "./normalize";
 import { ATLASSIAN_PRIVILEGED } from "./privileged";
+import { ATLASSIAN_RETENTION } from "./retention";
 
 // The org audit log's {type: "events", attributes: {action, time, actor, context, container}} and Jira's
 // auditing records {summary, created, objectItem, authorAccountId, changedValues} are unlike any other platform's
@@ -48,6 +49,7 @@ function scoreRecord(r: unknown): number {
 export const atlassian = defineSource({
   platform: ATLASSIAN_PLATFORM,
   privileged: ATLASSIAN_PRIVILEGED,
+  retention: ATLASSIAN_RETENTION,
   label: "Atlassian audit log",
   formats: [
     'organization audit log API (GET /admin/v1/orgs/{orgId}/events: {"data": [...]})',

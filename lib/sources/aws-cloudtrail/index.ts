@@ -3,6 +3,7 @@ import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { AWS_PLATFORM, normalizeCloudTrail } from "./normalize";
 import { AWS_CALLER_NAMED_ACTOR, AWS_PRIVILEGED } from "./privileged";
+import { AWS_CLOUDTRAIL_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -21,6 +22,7 @@ function scoreRecord(r: unknown): number {
 export const awsCloudTrail = defineSource({
   platform: AWS_PLATFORM,
   privileged: AWS_PRIVILEGED,
+  retention: AWS_CLOUDTRAIL_RETENTION,
   callerNamedActor: AWS_CALLER_NAMED_ACTOR,
   label: "AWS CloudTrail",
   formats: [

@@ -3,6 +3,7 @@ import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { ENTRA_PLATFORM, isUnifiedAuditLogRecord, normalizeEntra, SIGNIN_CATEGORIES } from "./normalize";
 import { ENTRA_PRIVILEGED } from "./privileged";
+import { ENTRA_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -29,6 +30,7 @@ function scoreRecord(r: unknown): number {
 export const entra = defineSource({
   platform: ENTRA_PLATFORM,
   privileged: ENTRA_PRIVILEGED,
+  retention: ENTRA_RETENTION,
   label: "Microsoft Entra ID",
   formats: [
     'sign-in logs: Graph /auditLogs/signIns ({"value": [...]} or array)',

@@ -3,6 +3,7 @@ import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { GITHUB_PLATFORM, normalizeGitHub } from "./normalize";
 import { GITHUB_PRIVILEGED } from "./privileged";
+import { GITHUB_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -22,6 +23,7 @@ function scoreRecord(r: unknown): number {
 export const github = defineSource({
   platform: GITHUB_PLATFORM,
   privileged: GITHUB_PRIVILEGED,
+  retention: GITHUB_RETENTION,
   label: "GitHub audit log",
   formats: ["NDJSON (audit log streaming to storage)", "JSON array (REST /orgs/{org}/audit-log, /enterprises/{e}/audit-log)"],
   detect: (probe) => {

@@ -3,6 +3,7 @@ import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { GOOGLE_PLATFORM, normalizeGoogle } from "./normalize";
 import { GOOGLE_WORKSPACE_PRIVILEGED } from "./privileged";
+import { GOOGLE_WORKSPACE_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -19,6 +20,7 @@ function scoreRecord(r: unknown): number {
 export const googleWorkspace = defineSource({
   platform: GOOGLE_PLATFORM,
   privileged: GOOGLE_WORKSPACE_PRIVILEGED,
+  retention: GOOGLE_WORKSPACE_RETENTION,
   label: "Google Workspace",
   formats: ["JSON (Admin SDK Reports activities.list pages {items:[...]})", "NDJSON (one activity per line; flattened exporter variant)"],
   detect: (probe) => meanScore(probe.records, scoreRecord),

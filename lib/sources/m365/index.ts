@@ -3,6 +3,7 @@ import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { isPurviewRow, isUalRecord, M365_PLATFORM, normalizeM365 } from "./normalize";
 import { M365_PRIVILEGED } from "./privileged";
+import { M365_RETENTION } from "./retention";
 
 // CreationTime + Operation + RecordType/Workload/UserKey/OrganizationId is the UAL common schema (Entra ID's own
 // logs use createdDateTime/activityDateTime and refuse these records); a Purview CSV row carries AuditData.
@@ -22,6 +23,7 @@ function scoreRecord(r: unknown): number {
 export const m365 = defineSource({
   platform: M365_PLATFORM,
   privileged: M365_PRIVILEGED,
+  retention: M365_RETENTION,
   label: "Microsoft 365 Unified Audit Log",
   formats: [
     "Office 365 Management Activity API content blobs (JSON array of common-schema records)",

@@ -3,6 +3,7 @@ import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { normalizeOkta, OKTA_PLATFORM } from "./normalize";
 import { OKTA_PRIVILEGED } from "./privileged";
+import { OKTA_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -22,6 +23,7 @@ function scoreRecord(r: unknown): number {
 export const okta = defineSource({
   platform: OKTA_PLATFORM,
   privileged: OKTA_PRIVILEGED,
+  retention: OKTA_RETENTION,
   label: "Okta System Log",
   formats: ["JSON array (GET /api/v1/logs)", "NDJSON"],
   detect: (probe) => {

@@ -3,6 +3,7 @@ import { isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { normalizeSalesforce, SALESFORCE_PLATFORM, shapeOf } from "./normalize";
 import { SALESFORCE_PRIVILEGED } from "./privileged";
+import { SALESFORCE_RETENTION } from "./retention";
 
 // A record is Salesforce's when its field names are: EVENT_TYPE with TIMESTAMP/TIMESTAMP_DERIVED (EventLogFile;
 // Snowflake's LOGIN_HISTORY has EVENT_TYPE but EVENT_TIMESTAMP), attributes.type of a Salesforce object, the API
@@ -28,6 +29,7 @@ function scoreRecord(r: unknown): number {
 export const salesforce = defineSource({
   platform: SALESFORCE_PLATFORM,
   privileged: SALESFORCE_PRIVILEGED,
+  retention: SALESFORCE_RETENTION,
   label: "Salesforce",
   formats: [
     "EventLogFile CSV (one file per event type: Login, LoginAs, Logout, API, RestApi, BulkApi, BulkApi2, ReportExport, URI, …)",

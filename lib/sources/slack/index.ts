@@ -3,6 +3,7 @@ import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
 import { normalizeSlack, SLACK_PLATFORM } from "./normalize";
 import { SLACK_PRIVILEGED } from "./privileged";
+import { SLACK_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -19,6 +20,7 @@ function scoreRecord(r: unknown): number {
 export const slack = defineSource({
   platform: SLACK_PLATFORM,
   privileged: SLACK_PRIVILEGED,
+  retention: SLACK_RETENTION,
   label: "Slack audit logs",
   formats: ["JSON (Audit Logs API pages {entries:[...]})", "NDJSON (one entry per line)"],
   detect: (probe) => meanScore(probe.records, scoreRecord),

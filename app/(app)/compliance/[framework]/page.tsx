@@ -6,11 +6,14 @@ import { requirePage } from "@/lib/auth/guard";
 import { getAnalysisStatus } from "@/lib/analysis/analysis-status";
 import { AnalysisAsOf } from "@/components/analysis-as-of";
 import { isFrameworkSlug } from "@/lib/compliance/catalogs";
+import { periodParams } from "@/lib/compliance/audit-period.types";
+import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
 import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type ControlStatusRow } from "@/lib/compliance/get-framework-status";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime } from "@/components/format";
 import { OwaspAttribution } from "../owasp-attribution";
 import { StatusChart } from "../status-chart";
+import { PeriodPicker, periodFromSearch, withPeriod } from "../period-picker";
 
 export const metadata = { title: "Compliance framework" };
 
@@ -30,8 +33,11 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
   const analysis = await getAnalysisStatus();
   const { framework } = await params;
   if (!isFrameworkSlug(framework)) notFound();
-  const f = paramsSchema.parse(await searchParams);
-  const st = await getFrameworkStatus({ framework });
+  const sp = await searchParams;
+  const f = paramsSchema.parse(sp);
+  const { period, error: periodError, raw } = periodFromSearch(sp);
+  const st = await getFrameworkStatus({ framework, period });
+  const keep = { status: f.status, q: f.q, sort: f.sort };
   const [groupLevel, categoryLevel] = st.meta.levels;
 
   const q = f.q?.toLowerCase() ?? "";
@@ -50,7 +56,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
   const row = (c: ControlStatusRow) => (
     <tr key={c.id} data-testid="control-row">
       <td>
-        <Link href={`/compliance/${framework}/${encodeURIComponent(c.id)}`}>{c.id}</Link>
+        <Link href={`/compliance/${framework}/${encodeURIComponent(c.id)}${withPeriod(period)}`}>{c.id}</Link>
       </td>
       <td>
         {c.title ? <strong>{c.title}. </strong> : null}
@@ -71,23 +77,33 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
   return (
     <>
       <p>
-        <Link href="/compliance">← Compliance</Link>
+        <Link href={`/compliance${withPeriod(period)}`}>← Compliance</Link>
       </p>
       <PageHeader
         title={st.meta.name}
-        description={`${st.summary.total} controls. Generated ${fmtTime(st.generatedAt)} from ${st.scope.events.toLocaleString()} events on ${st.scope.platforms} platform(s).`}
+        description={`${st.summary.total} controls. Generated ${fmtTime(st.generatedAt)} from ${st.scope.events.toLocaleString()} events on ${st.scope.platforms} platform(s) in the audit period (${st.period.label}). Evidence for an assessment, not a compliance opinion.`}
         actions={
           <div className="cmp-actions">
-            <a className="btn btn-secondary" href={`/api/v1/compliance/${framework}/report?format=csv`} download>
+            <a
+              className="btn btn-secondary"
+              href={`/api/v1/compliance/${framework}/report${withPeriod(period, { format: "csv" })}`}
+              download
+            >
               Download CSV
             </a>
-            <a className="btn btn-secondary" href={`/api/v1/compliance/${framework}/report?format=html`} target="_blank" rel="noopener">
+            <a
+              className="btn btn-secondary"
+              href={`/api/v1/compliance/${framework}/report${withPeriod(period, { format: "html" })}`}
+              target="_blank"
+              rel="noopener"
+            >
               Printable report
             </a>
           </div>
         }
       />
       <AnalysisAsOf status={analysis} />
+      <PeriodPicker path={`/compliance/${framework}`} period={period} error={periodError} raw={raw} keep={keep} />
       <section className="panel" aria-labelledby="fw-chart">
         <h2 id="fw-chart">Controls by status</h2>
         <ul className="counts">
@@ -106,6 +122,9 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
       <section className="panel" aria-labelledby="fw-controls">
         <h2 id="fw-controls">Controls</h2>
         <form method="get" className="form-row cmp-filters">
+          {Object.entries(periodParams(period)).map(([k, v]) => (
+            <input key={k} type="hidden" name={k} value={v} />
+          ))}
           <div className="field">
             <label htmlFor="q">Search id or text</label>
             <input id="q" name="q" defaultValue={f.q ?? ""} placeholder={isOwasp ? "e.g. NHI7 or secret" : "e.g. PR.AA or log"} />
@@ -134,7 +153,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
             <button type="submit" className="btn">
               Apply
             </button>{" "}
-            <Link href={`/compliance/${framework}`}>Clear</Link>
+            <Link href={`/compliance/${framework}${withPeriod(period)}`}>Clear</Link>
           </div>
         </form>
         <p className="muted" role="status">
@@ -190,6 +209,12 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
         )}
         {isOwasp ? (
           <OwaspAttribution />
+        ) : isCrosswalk(framework) ? (
+          <div className="cmp-attribution" data-testid="crosswalk-source">
+            <p>{CROSSWALK_RULE}</p>
+            <p>Crosswalk source: {st.meta.source}</p>
+            <p>{st.meta.license}</p>
+          </div>
         ) : (
           <p className="cmp-attribution">
             {st.meta.name}: NIST work, public domain. Source: {st.meta.source}

@@ -13,6 +13,8 @@ import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 import { PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../../owasp-attribution";
+import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
+import { PeriodPicker, periodFromSearch, withPeriod } from "../../period-picker";
 
 export const metadata = { title: "Compliance control" };
 
@@ -27,14 +29,18 @@ function decode(raw: string): string {
   }
 }
 
-type Props = { params: Promise<{ framework: string; control: string }> };
+type Props = {
+  params: Promise<{ framework: string; control: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
-export default async function ControlPage({ params }: Props) {
+export default async function ControlPage({ params, searchParams }: Props) {
   const user = await requirePage("/compliance/[framework]/[control]");
   const analysis = await getAnalysisStatus();
   const p = await params;
   if (!isFrameworkSlug(p.framework)) notFound();
-  const d = await getControlDetail({ framework: p.framework, controlId: decode(p.control) });
+  const { period, error: periodError, raw } = periodFromSearch(await searchParams);
+  const d = await getControlDetail({ framework: p.framework, controlId: decode(p.control), period });
   if (!d) notFound();
   const c = d.control;
   const isOwasp = d.framework === "owasp-nhi-2025";
@@ -42,13 +48,15 @@ export default async function ControlPage({ params }: Props) {
   return (
     <>
       <p>
-        <Link href="/compliance">Compliance</Link> / <Link href={`/compliance/${d.framework}`}>{d.meta.shortName}</Link>
+        <Link href={`/compliance${withPeriod(period)}`}>Compliance</Link> /{" "}
+        <Link href={`/compliance/${d.framework}${withPeriod(period)}`}>{d.meta.shortName}</Link>
       </p>
       <PageHeader
         title={`${c.id}${c.title ? `: ${c.title}` : ""}`}
         description={`${d.meta.shortName}, ${c.groupId === c.groupTitle ? c.groupId : `${c.groupId} ${c.groupTitle}`}${isOwasp ? "" : `, ${c.categoryId}${c.categoryTitle !== c.categoryId ? ` ${c.categoryTitle}` : ""}`}`}
       />
       <AnalysisAsOf status={analysis} />
+      <PeriodPicker path={`/compliance/${d.framework}/${encodeURIComponent(c.id)}`} period={period} error={periodError} raw={raw} />
       <section className="panel" aria-labelledby="ctl-text">
         <h2 id="ctl-text">Control text</h2>
         <blockquote className="cmp-quote">{c.text}</blockquote>
@@ -75,6 +83,11 @@ export default async function ControlPage({ params }: Props) {
           <span className="muted">(generated {fmtTime(d.generatedAt)})</span>
         </p>
         {isOwasp ? <OwaspAttribution /> : null}
+        {isCrosswalk(d.framework) ? (
+          <p className="cmp-attribution" data-testid="crosswalk-rule">
+            {CROSSWALK_RULE} Crosswalk source: {d.meta.source} {d.meta.license}
+          </p>
+        ) : null}
       </section>
 
       <section className="panel" aria-labelledby="ctl-scope">
@@ -103,7 +116,7 @@ export default async function ControlPage({ params }: Props) {
           <table className="data">
             <thead>
               <tr>
-                <th scope="col">Evidence</th>
+                <th scope="col">{isCrosswalk(d.framework) ? "Mapped CSF 2.0 subcategory" : "Evidence"}</th>
                 <th scope="col">Status</th>
                 <th scope="col">Measured population</th>
                 <th scope="col">Why it applies</th>
