@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { pool } from "@/lib/db";
 import { seedEvent, seedGovernanceCheck, seedIdentity } from "@/test/factories";
 import { getCoverage } from "./get-coverage";
+import { getLogRetention } from "./log-retention";
 
 // getCoverage keeps its aggregate in analytics_cache under the analytics_change stamp. A load with nothing changed
 // must be served from the cache (proved by planting a marker in the cached value), and every kind of write to the
@@ -65,6 +66,20 @@ describe("coverage cache", () => {
     await pool().query(`DELETE FROM event WHERE platform = 'slack'`);
     expect(await eventsOf("slack")).toBe(0);
     expect(await fieldOf("github", "approval_ref")).toBe(0);
+  });
+
+  it("keeps the retention check's event scan in the same cache", async () => {
+    const heldOf = async () => (await getLogRetention()).rows.filter((r) => r.platform === "okta").reduce((n, r) => n + r.events, 0);
+    const before = await heldOf();
+    await seedEvent({ platform: "okta", time: "2025-03-01T00:00:00Z", classUid: 3002, className: "Authentication", activity: "logon" });
+    expect(await heldOf()).toBe(before + 1);
+    // Same stamp: the planted value is served, so the page load did not rescan.
+    await pool().query(
+      `UPDATE analytics_cache SET value = (SELECT json_agg(jsonb_set(r::jsonb, '{events}', '"500"')) FROM json_array_elements(value) r) WHERE name = 'log-retention'`,
+    );
+    expect(await heldOf()).toBe(500);
+    await seedEvent({ platform: "okta", time: "2025-03-02T00:00:00Z", classUid: 3002, className: "Authentication", activity: "logon" });
+    expect(await heldOf()).toBe(before + 2);
   });
 
   it("trims a long change log and still reports the current data", async () => {

@@ -1,5 +1,5 @@
 import { pool } from "@/lib/db";
-import { withTransaction } from "@/lib/db/transaction";
+import { stampedCache } from "./stamped-cache";
 import { PLATFORM_CAPABILITIES, platformCapability, retentionRecommendation } from "./platform-capabilities";
 import { computeRetention } from "./retention";
 import { getRequiredRetention } from "./get-required-retention";
@@ -29,8 +29,8 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // Parsing event.data is most of the scan's cost (about 4 of 5 s per million events, measured by
 // `npm run bench -- analytics`). A substring pre-test on the stored text did not help: every event names the three
 // keys (null when absent) and scanning the text costs as much as parsing it.
-// The result is kept in analytics_cache with the analytics_change stamp (one row per write statement on event,
-// identity, governance_check or policy_decision, by trigger): until one of them changes, a page load reads one row.
+// The result is kept in analytics_cache under the analytics_change stamp (stamped-cache.ts): until the data
+// changes, a page load reads one row.
 const COVERAGE_SQL = `
 WITH pd AS (
   SELECT DISTINCT "eventId" FROM policy_decision WHERE "eventId" IS NOT NULL AND "tenantId" = $1
@@ -63,43 +63,15 @@ CROSS JOIN LATERAL (SELECT json_typeof(r.approval) = 'object' OR (r.jit->>'ticke
 WHERE e."tenantId" = $1 AND ($2::timestamptz IS NULL OR e.time >= $2) AND ($3::timestamptz IS NULL OR e.time < $3)
 GROUP BY e.platform`;
 
-/** The analytics_change stamp: changes whenever a write to a table the coverage reads commits. */
-const STAMP_SQL = `SELECT count(*) || ':' || coalesce(sum(id), 0) AS stamp, count(*) AS n, max(id) AS max FROM analytics_change`;
-/** Past this many change rows the log is trimmed after a computation (the next load recomputes once). */
-const CHANGE_LOG_TRIM = 10_000;
-const CACHE_NAME = "coverage";
-
 type CachedRow = Omit<Row, "first_time" | "last_time"> & { first_time: string; last_time: string };
 
-/**
- * The per-platform aggregate rows, from analytics_cache when nothing changed since they were computed. The stamp
- * and the aggregate are read in one REPEATABLE READ snapshot, so the cached rows are exactly the data of that stamp;
- * a write committing meanwhile adds a change row and so a new stamp.
- */
-async function coverageRows(): Promise<Row[]> {
-  const read = await withTransaction(
-    async (client): Promise<{ cached: CachedRow[] } | { stamp: string; rows: Row[]; trimThrough: string | null }> => {
-      const s = (await client.query<{ stamp: string; n: string; max: string | null }>(STAMP_SQL)).rows[0];
-      const hit = await client.query<{ value: CachedRow[] }>(
-        `SELECT value FROM analytics_cache WHERE "tenantId" = $1 AND name = $2 AND stamp = $3`,
-        [DEFAULT_TENANT, CACHE_NAME, s.stamp],
-      );
-      if (hit.rows.length) return { cached: hit.rows[0].value };
-      const rows = (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, null, null])).rows;
-      return { stamp: s.stamp, rows, trimThrough: Number(s.n) > CHANGE_LOG_TRIM ? s.max : null };
-    },
-    { isolation: "REPEATABLE READ", readOnly: true },
+/** The per-platform aggregate rows, from analytics_cache when nothing changed since they were computed. */
+function coverageRows(): Promise<Row[]> {
+  return stampedCache<Row[], CachedRow[]>(
+    "coverage",
+    async (client) => (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, null, null])).rows,
+    (cached) => cached.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) })),
   );
-  if ("cached" in read) return read.cached.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) }));
-  const { stamp, rows, trimThrough } = read;
-  // Outside the snapshot: a concurrent load may store the same or a newer stamp; either row is true for its stamp.
-  await pool().query(
-    `INSERT INTO analytics_cache ("tenantId", name, stamp, value, "computedAt") VALUES ($1, $2, $3, $4::json, now())
-     ON CONFLICT ("tenantId", name) DO UPDATE SET stamp = EXCLUDED.stamp, value = EXCLUDED.value, "computedAt" = now()`,
-    [DEFAULT_TENANT, CACHE_NAME, stamp, JSON.stringify(rows)],
-  );
-  if (trimThrough) await pool().query(`DELETE FROM analytics_change WHERE id <= $1`, [trimThrough]);
-  return rows;
 }
 
 type Row = Record<EvidenceField, string> & {

@@ -3,6 +3,7 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { describeTiers, logTypeOf, type LogTypeRetention } from "@/lib/sources/vendor-retention";
 import { retentionPlatforms, vendorRetention } from "@/lib/sources/registry";
 import { getRequiredRetention } from "./get-required-retention";
+import { stampedCache } from "./stamped-cache";
 import type { LogRetentionReport, LogRetentionRow, LogRetentionStatus, PlatformRetentionVerdict } from "./log-retention.types";
 
 // Retention per platform and log type: the vendor's retention (lib/sources/<platform>/retention.ts), Sessionproof's own
@@ -41,6 +42,15 @@ const POLICY_SQL = `
    WHERE s."tenantId" = $1 GROUP BY s.platform`;
 
 type Held = { oldest: Date; newest: Date; events: number };
+type HeldRow = {
+  platform: string;
+  classUid: number;
+  event_name: string | null;
+  shape: string | null;
+  oldest: Date;
+  newest: Date;
+  events: string;
+};
 
 /** The verdict for one log type (pure; see the header for the rules). */
 export function judgeLogType({
@@ -96,17 +106,12 @@ const STATUS_ORDER: Record<LogRetentionStatus, number> = { gap: 0, unknown: 1, s
 export async function getLogRetention({ now = new Date() }: { now?: Date } = {}): Promise<LogRetentionReport> {
   const [requiredDays, heldRows, policyRows] = await Promise.all([
     getRequiredRetention(),
-    pool()
-      .query<{
-        platform: string;
-        classUid: number;
-        event_name: string | null;
-        shape: string | null;
-        oldest: Date;
-        newest: Date;
-        events: string;
-      }>(HELD_SQL, [DEFAULT_TENANT, NEEDS_NAME, NEEDS_SHAPE])
-      .then((r) => r.rows),
+    // The grouping scans every event (and parses the JSON of some platforms'): cached until the events change.
+    stampedCache<HeldRow[], (Omit<HeldRow, "oldest" | "newest"> & { oldest: string; newest: string })[]>(
+      "log-retention",
+      async (client) => (await client.query<HeldRow>(HELD_SQL, [DEFAULT_TENANT, NEEDS_NAME, NEEDS_SHAPE])).rows,
+      (cached) => cached.map((r) => ({ ...r, oldest: new Date(r.oldest), newest: new Date(r.newest) })),
+    ),
     pool()
       .query<{ platform: string; some_forever: boolean; min_days: number | null }>(POLICY_SQL, [DEFAULT_TENANT])
       .then((r) => r.rows),
