@@ -77,7 +77,7 @@ beforeAll(async () => {
   const table = INDEPENDENT_CASES.map((c) => {
     const g = got.get(c.id) ?? null;
     const m = mismatch(c, g);
-    return `${m ? "MISMATCH" : "ok      "} ${c.id.padEnd(40)} expected ${c.expect.status.padEnd(24)} got ${(g?.status ?? "none").padEnd(24)} ${m ?? ""}\n${" ".repeat(9)}reason: ${g?.reason ?? "-"}`;
+    return `${m ? (c.knownGap ? "KNOWNGAP" : "MISMATCH") : "ok      "} ${c.id.padEnd(40)} expected ${c.expect.status.padEnd(24)} got ${(g?.status ?? "none").padEnd(24)} ${m ?? ""}\n${" ".repeat(9)}reason: ${g?.reason ?? "-"}`;
   });
   console.log(`independent governance cases (${INDEPENDENT_CASES.length}):\n${table.join("\n")}`);
 }, 300_000);
@@ -89,7 +89,12 @@ describe("independent governance edge cases, ingested and printed through the CL
     expect(new Set(INDEPENDENT_CASES.map((c) => c.id)).size).toBe(INDEPENDENT_CASES.length);
   });
 
-  it.each(INDEPENDENT_CASES.map((c) => [c.id, c] as const))("%s", (_, c) => {
+  it.each(INDEPENDENT_CASES.filter((c) => !c.knownGap).map((c) => [c.id, c] as const))("%s", (_, c) => {
     expect(mismatch(c, got.get(c.id) ?? null), `${c.rule}: ${c.why}`).toBeNull();
+  });
+
+  // A gap found by a case and not fixed yet: the case still mismatches. When this fails, the gap is closed: drop knownGap.
+  it.each(INDEPENDENT_CASES.filter((c) => c.knownGap).map((c) => [c.id, c] as const))("known gap: %s", (_, c) => {
+    expect(mismatch(c, got.get(c.id) ?? null), c.knownGap).not.toBeNull();
   });
 });
