@@ -93,8 +93,15 @@ const HORIZON_MS = 24 * 3600_000;
 const MINUTE = 60_000;
 const fmt = (d: Date) => d.toISOString().replace(".000Z", "Z").replace("T", " ");
 const minutes = (ms: number) => Math.ceil(ms / MINUTE);
-/** An offset in words: seconds below two minutes, else minutes. */
-const offset = (ms: number) => (ms < 2 * MINUTE ? `${Math.round(ms / 1000)} s` : `${minutes(ms)} min`);
+/**
+ * The measured offset in words, exact to the second (rounded up): seconds below two minutes, else minutes and the
+ * seconds left over ("2 min 1 s"). Rounding 121 s up to "3 min" would hide why it fails a 120 s tolerance.
+ */
+export function offset(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+}
 
 /** The moment a grant stops: its expiry or its revocation, whichever is first (null: open-ended). */
 function grantEnd(g: Pick<CandidateGrant, "expiresAt" | "revokedAt">): Date | null {
@@ -160,7 +167,14 @@ export function scopeOf(
     [classification.category, CATEGORY_LABEL[classification.category], classification.privilege].map(normalizeName),
   );
   const platformItem = a.linkedItems.find((_, i) => words.some((w) => holdsWords(items[i], w)));
-  const objectItem = a.linkedItems.find((x) => namesOf(x).some((n) => objectNames.has(n) || categoryNames.has(n)));
+  // "github:acme-corp" names the platform and its tenant: the tenant is where the action ran, not the object acted on,
+  // so an item's name after its platform prefix does not count as naming the object (the org resource of every GitHub
+  // event would otherwise make a platform-only ticket "in scope").
+  const tenantOf = (x: string) => {
+    const m = /^([^:]+):(.+)$/.exec(x.trim());
+    return m && words.includes(normalizeName(m[1])) ? normalizeName(m[2]) : null;
+  };
+  const objectItem = a.linkedItems.find((x) => namesOf(x).some((n) => (objectNames.has(n) || categoryNames.has(n)) && n !== tenantOf(x)));
   const named = a.linkedItems.length ? a.linkedItems.join(", ") : "";
   const what = `${objects[0] ?? "the object"} or ${CATEGORY_LABEL[classification.category].toLowerCase()}`;
   if (platformItem !== undefined && objectItem !== undefined)
