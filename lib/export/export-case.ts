@@ -15,6 +15,8 @@ import { collectCaseEvidence, streamEventLines, streamRawIndexLines, streamRawPa
 import { appendBatchesFor, appendBatchesJson, appendProofLines } from "./append-proof-lines";
 import { describeTimestamp, timestampCheckpoint, timestampReadme, type CheckpointTimestamp, type TsaConfig } from "./checkpoint-timestamp";
 import { checkpointLines, keysJson } from "./key-provenance";
+import { writeContextFiles } from "./context-files";
+import { addPackageContext, type PackageContext } from "./package-context";
 import { proofLines } from "./proof-lines";
 import { renderReadme } from "./readme";
 import { ZipWriter } from "./zip-writer";
@@ -49,6 +51,8 @@ export type ExportResult = {
 
 export type PreparedExport = {
   evidence: CaseEvidence;
+  /** Governance records, CSV headers, provenance, scope and logic version (package-context.ts). */
+  context: PackageContext;
   checkpoint: LedgerCheckpoint;
   key: SigningKey;
   exportedAt: Date;
@@ -84,7 +88,10 @@ function verifierSource(): Buffer {
 export async function prepareCaseExport({ caseId, tsa }: { caseId: string; tsa?: TsaConfig }): Promise<PreparedExport> {
   // The checkpoint is signed while the evidence is collected; if a cited record arrived in between, sign again.
   const key = await loadOrCreateSigningKey();
-  const [evidence, signed] = await Promise.all([collectCaseEvidence({ caseId }), createCheckpoint({ key })]);
+  const [{ evidence, context }, signed] = await Promise.all([
+    collectCaseEvidence({ caseId }).then(addPackageContext),
+    createCheckpoint({ key }),
+  ]);
   let checkpoint = signed;
   const maxLeaf = evidence.leafIndices.length ? evidence.leafIndices[evidence.leafIndices.length - 1] : -1;
   if (maxLeaf >= checkpoint.treeSize) checkpoint = await createCheckpoint({ key });
@@ -101,10 +108,16 @@ export async function prepareCaseExport({ caseId, tsa }: { caseId: string; tsa?:
   const timestamp = await timestampCheckpoint({ checkpoint, tsa });
   const exportedAt = new Date();
   const folder = exportBaseName(evidence.case.number, exportedAt);
-  return { evidence, checkpoint, key, exportedAt, folder, fileName: `${folder}.zip`, timestamp };
+  return { evidence, context, checkpoint, key, exportedAt, folder, fileName: `${folder}.zip`, timestamp };
 }
 
 type FileEntry = { path: string; bytes: number; sha256: string };
+
+const INCLUSION_RULE =
+  "sessions cited (with all their events), events cited, findings cited (their events and session), identities cited " +
+  "(with aliases and credentials), lineage snapshots as stored; links between cited sessions; credential parent chains; " +
+  "the raw record of every included event, of every approval ticket, grant and policy decision its governance checks " +
+  "matched, and of the header row of every CSV batch. See docs/evidence-package.md.";
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + "\n", "utf8");
 
@@ -214,7 +227,7 @@ async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64A
 }
 
 async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable, bulkLevel: number): Promise<ExportResult> {
-  const { evidence: ev, checkpoint, key, exportedAt, folder } = prepared;
+  const { evidence: ev, context, checkpoint, key, exportedAt, folder } = prepared;
   const zip = new ZipWriter(output, exportedAt);
   const files: FileEntry[] = [];
   // Entries are written one after the other; each file's SHA-256 comes out of the same pass.
@@ -288,13 +301,22 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   const batches = await appendBatchesFor(ev.leafIndices);
   await add("proofs/append-batches.json", appendBatchesJson(batches));
   await add("proofs/append-proofs.ndjson", appendProofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, batches }), 0);
+  const purgedRawRecords = lengths.filter((l) => l < 0).length;
+  const contextCounts = await writeContextFiles(add, { ev, context, inclusionRule: INCLUSION_RULE, purgedRawRecords });
 
   const manifest = json({
     format: PACKAGE_FORMAT,
     case: { id: ev.case.id, number: ev.case.number, title: ev.case.title, status: ev.case.status, severity: ev.case.severity },
     exportedAt: exportedAt.toISOString(),
     exportedBy: { kind: actor.kind, id: actor.id, email: actor.email ?? null },
-    counts: { ...counts, purgedRawRecords: lengths.filter((l) => l < 0).length },
+    counts: {
+      ...counts,
+      purgedRawRecords,
+      governanceChecks: contextCounts.governanceChecks,
+      governanceRawRecords: context.added.governance,
+      csvHeaderRawRecords: context.added.csvHeaders,
+      quarantinedRecords: contextCounts.quarantinedRecords,
+    },
     checkpoint: {
       id: cpJson.id,
       treeSize: cpJson.treeSize,
@@ -303,10 +325,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
       keyFingerprint: cpJson.keyFingerprint,
       keyId: cpJson.keyId,
     },
-    inclusionRule:
-      "sessions cited (with all their events), events cited, findings cited (their events and session), identities cited " +
-      "(with aliases and credentials), lineage snapshots as stored; links between cited sessions; credential parent chains; " +
-      "the raw record of every included event. See docs/evidence-package.md.",
+    inclusionRule: INCLUSION_RULE,
     missingItems: ev.missing,
     timestamp: timestampManifest(prepared.timestamp),
     files,

@@ -82,7 +82,7 @@ rewritten or dropped since.
 | File | What it is |
 | --- | --- |
 | \`raw/records.bin\` | The raw records exactly as stored, back to back, in ledger (leaf) order |
-| \`raw/index.ndjson\` | One line per raw record: id, leaf index, byte offset and length in records.bin, source file and position, content and leaf hashes |
+| \`raw/index.ndjson\` | One line per raw record: id, leaf index, byte offset and length in records.bin, source file and position, content and leaf hashes, ingest batch |
 | \`proofs/inclusion-proofs.ndjson\` | One RFC 9162 inclusion proof per raw record: leaf index, tree size, leaf hash, audit path (hex) |
 | \`proofs/append-batches.json\` | The signed append batches the raw records were written in (each batch's exact signed text and signature) |
 | \`proofs/append-proofs.ndjson\` | Per raw record: its batch, the SHA-256 of each of its events, and the path from its batch entry to the signed root |
@@ -95,12 +95,19 @@ rewritten or dropped since.
 | \`identities.json\`, \`lineage.json\` | The identities involved (with aliases), credentials and their parent chains, lineage graphs as cited |
 | \`findings.json\` | The findings cited, with their evidence and history |
 | \`case.json\` | The case: details, cited items with annotations, notes, tasks and full history |
+| \`governance/checks.json\`, \`governance/checks.csv\` | Every privileged action's governance check (status, reason, each rule) and the raw record ids of the approval ticket, JIT grant and policy decision it was matched with (those records are in raw/ with their proofs); the actions without a matching record |
+| \`provenance/batches.json\` | The ingest batches of the raw records: channel, original file name and SHA-256, who ingested it, read/stored/duplicate/quarantined counts, the CSV header row's raw record |
+| \`provenance/quarantined.ndjson\` | The quarantined (unreadable) records of those batches, with their bytes and reasons (present when there are any) |
+| \`scope.json\` | Time range, platforms, identities, what was left out and why, and the coverage gaps of the case's platforms |
+| \`analysis.json\` | The logic version (app version, rule catalog and normalizer hashes), thresholds and settings in force, and the analysis run the verdicts come from |
 | \`manifest.json\` | Export time, exporter, counts, checkpoint, and every file with its size and SHA-256 |
 | \`SHA256SUMS\`, \`SHA256SUMS.sig\` | \`sha256sum\` list of every other file, and its signature |
 | \`verify.mjs\` | The verifier |
 
 To read one raw record: take its \`offset\` and \`length\` from raw/index.ndjson, then
-\`tail -c +$((offset + 1)) raw/records.bin | head -c $length\`.
+\`tail -c +$((offset + 1)) raw/records.bin | head -c $length\`. A CSV row is read against its file's header row, a raw
+record too (\`csvHeader\` of its batch in provenance/batches.json): \`node verify.mjs --rows rows.ndjson\` writes every
+CSV row as {column: value}.
 
 Checkpoint: tree size ${checkpoint.treeSize}, root ${checkpoint.rootHash}, signed ${checkpoint.createdAt}.
 `;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Sessionproof evidence package verifier. Needs nothing but Node.js (>= 18): only node: built-ins, no network.
 //
-//   node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>]
+//   node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>] [--rows <file>]
 //     <folder>                    the unzipped package (default: the folder this file sits in)
 //     --expect-key <fingerprint>  the signing key's fingerprint, obtained out of band (Settings, the API, your
 //                                 organisation's published value): the package must be signed by that key
@@ -11,6 +11,7 @@
 //                                 it (RFC 9162 consistency proof): nothing you saw then was rewritten or dropped
 //     --tsa-cert <pem>            the RFC 3161 timestamp authority's certificate (or its issuing CA), obtained from
 //                                 the TSA: the package must carry a timestamp token for its checkpoint signed by it
+//     --rows <file>               write every CSV row, rebuilt as {column: value} against its header row, to <file> (NDJSON)
 //
 // Checks, each reported on its own line:
 //   1. files       every line of SHA256SUMS matches its file; no listed file is missing; no unlisted file exists
@@ -18,6 +19,8 @@
 //   3. checkpoint  checkpoint.sig is an Ed25519 signature of checkpoint.txt by public-key.pem; checkpoint.json agrees
 //   4. raw         every record in raw/index.ndjson: its bytes in raw/records.bin hash to its leaf hash
 //                  SHA-256(0x00 || bytes); the index covers records.bin exactly
+//   4b. csv       every CSV row's header row is in the package (a raw record, checked like the others); each row is
+//                  rebuilt as {column: value} against it (see csvRowReader)
 //   5. proofs      every raw record has an RFC 9162 inclusion proof (2.1.3.2) that leads to the checkpoint's root
 //   6. bindings    every raw record written since append batches exist belongs to a signed append batch: its leaf
 //                  hash and the hashes of its normalized events lead to the root its batch signed at ingest
@@ -210,7 +213,7 @@ const PROOF_LINE =
 const EVENT_PREFIX = /^\{"id":"(\d+)","rawRecordId":"(\d+)",/;
 const DATA_KEY = Buffer.from(',"data":', "latin1");
 const INDEX_LINE =
-  /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"offset":(\d+|null),"length":(\d+|null),"purged":(true|false),"sourceId":"[^"\\]*","fileName":"(?:[^"\\]|\\.)*","position":"\d+","receivedAt":"[^"\\]*","contentHash":"([0-9a-f]{64})","leafHash":"([0-9a-f]{64})"\}$/;
+  /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"offset":(\d+|null),"length":(\d+|null),"purged":(true|false),"sourceId":"[^"\\]*","fileName":"(?:[^"\\]|\\.)*","position":"\d+","receivedAt":"[^"\\]*","contentHash":"([0-9a-f]{64})","leafHash":"([0-9a-f]{64})"(?:,"batchId":(?:"([0-9a-f-]{36})"|null))?\}$/;
 
 function parseIndexLine(line) {
   const m = INDEX_LINE.exec(line);
@@ -224,6 +227,7 @@ function parseIndexLine(line) {
     purged: m[5] === "true",
     contentHash: m[6],
     leafHash: m[7],
+    batchId: m[8] ?? null,
   };
 }
 
@@ -512,7 +516,175 @@ function readEarlierCheckpoint(file) {
   return { note: text, signature: fs.readFileSync(sig) };
 }
 
-export async function verifyPackage(dir, { expectKey = null, since = null, tsaCert = null } = {}) {
+// CSV rows (check "csv"): a CSV file's rows are raw records whose batch (raw/index.ndjson batchId) has a header row,
+// itself a raw record of the package (provenance/batches.json csvHeader.rawRecordId), or for batches ingested before
+// header rows entered the ledger the header text the batch table kept (inLedger false). Each row is rebuilt as
+// {column name: value} against its header, the way Sessionproof read it at ingest (RFC 4180 fields; column names
+// trimmed, a repeated name suffixed _2, _3, ...; a leading byte order mark dropped); with --rows <file> the rows are
+// written there as NDJSON. A header record that is missing, or a row whose field count is not its header's, fails.
+
+/** The fields of one CSV row (RFC 4180: "" is a quote inside a quoted field; line breaks may sit inside quotes). */
+function csvFields(text) {
+  const out = [];
+  let i = 0;
+  for (;;) {
+    let field = "";
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q === -1) throw new Error("a quoted field is not closed");
+        field += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          field += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      if (i < text.length && text[i] !== ",") throw new Error(`a character after a closing quote (column ${out.length + 1})`);
+    } else {
+      const comma = text.indexOf(",", i);
+      const end = comma === -1 ? text.length : comma;
+      field = text.slice(i, end);
+      i = end;
+    }
+    out.push(field);
+    if (i >= text.length) return out;
+    i++; // the comma
+  }
+}
+
+function csvColumnNames(headerBytes) {
+  let b = headerBytes;
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+  const seen = new Map();
+  return csvFields(b.toString("utf8")).map((raw) => {
+    const base = raw.trim() || "column";
+    const k = (seen.get(base) ?? 0) + 1;
+    seen.set(base, k);
+    return k === 1 ? base : `${base}_${k}`;
+  });
+}
+
+/** Collects the CSV rows and header records as raw/records.bin is read; `finish` reports the check. */
+function csvRowReader(dir, rowsOut) {
+  const batches = new Map(); // batchId -> { fileName, headerId, names, inLedger, pending: [[id, bytes]] }
+  const headerOf = new Map(); // header raw record id -> its batches
+  const problems = [];
+  let rows = 0;
+  let unreadable = 0;
+  let legacy = 0;
+  let out = null;
+  let buffered = [];
+  const file = path.join(dir, "provenance/batches.json");
+  if (!fs.existsSync(file)) return null;
+  try {
+    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const b of doc.batches ?? []) {
+      const h = b.csvHeader;
+      if (!h) continue;
+      const entry = {
+        batchId: b.batchId,
+        fileName: b.file?.name,
+        headerId: h.rawRecordId ?? null,
+        names: null,
+        inLedger: !!h.inLedger,
+        pending: [],
+      };
+      if (h.inLedger) {
+        if (!headerOf.has(String(h.rawRecordId))) headerOf.set(String(h.rawRecordId), []);
+        headerOf.get(String(h.rawRecordId)).push(entry);
+      } else if (typeof h.text === "string") entry.names = csvColumnNames(Buffer.from(h.text, "utf8"));
+      batches.set(b.batchId, entry);
+    }
+  } catch (e) {
+    problems.push(`provenance/batches.json: not readable (${e.message})`);
+  }
+  if (rowsOut) out = fs.openSync(rowsOut, "w");
+  const flush = () => {
+    if (out !== null && buffered.length) fs.writeSync(out, buffered.join(""));
+    buffered = [];
+  };
+  const emit = (id, entry, bytes) => {
+    let fields;
+    try {
+      fields = csvFields(bytes.toString("utf8"));
+    } catch (e) {
+      problems.push(`raw record ${id} (${entry.fileName}): not a CSV row (${e.message})`);
+      return;
+    }
+    if (fields.length !== entry.names.length) {
+      problems.push(
+        `raw record ${id} (${entry.fileName}): ${fields.length} fields, its header ${entry.headerId ? `(raw record ${entry.headerId}) ` : ""}has ${entry.names.length} - the row is not read against its own header`,
+      );
+      return;
+    }
+    rows++;
+    if (!entry.inLedger) legacy++;
+    if (out === null) return;
+    const row = {};
+    for (let k = 0; k < fields.length; k++) row[entry.names[k]] = fields[k];
+    buffered.push(
+      JSON.stringify({
+        rawRecordId: id,
+        batchId: entry.batchId,
+        fileName: entry.fileName,
+        headerRawRecordId: entry.headerId,
+        headerInLedger: entry.inLedger,
+        row,
+      }) + "\n",
+    );
+    if (buffered.length >= 1000) flush();
+  };
+  return {
+    /** One record of raw/records.bin (bytes null: purged). */
+    record(r, bytes) {
+      const headed = headerOf.get(r.rawRecordId);
+      if (headed) {
+        for (const entry of headed) {
+          entry.seen = true;
+          if (bytes === null) continue;
+          entry.names = csvColumnNames(bytes);
+          for (const [id, b] of entry.pending) emit(id, entry, b);
+          entry.pending = [];
+        }
+        return;
+      }
+      const entry = r.batchId ? batches.get(r.batchId) : undefined;
+      if (!entry) return;
+      if (bytes === null) return;
+      if (entry.names) emit(r.rawRecordId, entry, bytes);
+      else if (entry.inLedger && !entry.seen) entry.pending.push([r.rawRecordId, Buffer.from(bytes)]);
+      else unreadable++;
+    },
+    finish(report) {
+      for (const entry of batches.values()) {
+        if (!entry.inLedger || entry.seen) continue;
+        const ids = entry.pending.map(([id]) => id);
+        problems.push(
+          `raw/index.ndjson: the header row of ${entry.fileName} (batch ${entry.batchId}) is raw record ${entry.headerId}, which is not in the package - ` +
+            `${ids.length} of its rows cannot be read${ids.length ? ` (raw records ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""})` : ""}`,
+        );
+      }
+      flush();
+      if (out !== null) fs.closeSync(out);
+      report(
+        "csv",
+        problems.length === 0,
+        problems.length
+          ? problems.slice(0, 20)
+          : `${rows} CSV rows rebuilt as named objects against their header rows` +
+              (legacy ? ` (${legacy} against a header from the batch table, not ledger-proven)` : "") +
+              (unreadable ? ` (${unreadable} whose header was purged by retention: not rebuilt)` : "") +
+              (rowsOut ? `, written to ${rowsOut}` : ""),
+      );
+    },
+  };
+}
+
+export async function verifyPackage(dir, { expectKey = null, since = null, tsaCert = null, rowsOut = null } = {}) {
   const results = [];
   const report = (name, ok, detail) => results.push({ name, ok, detail });
   const exists = (rel) => fs.existsSync(path.join(dir, rel));
@@ -752,6 +924,7 @@ export async function verifyPackage(dir, { expectKey = null, since = null, tsaCe
 
   // 4. raw
   const records = new Map();
+  const csv = csvRowReader(dir, rowsOut);
   {
     const problems = [];
     if (!exists("raw/index.ndjson")) problems.push("raw/index.ndjson: missing");
@@ -786,6 +959,7 @@ export async function verifyPackage(dir, { expectKey = null, since = null, tsaCe
           records.set(r.rawRecordId, { leafIndex: r.leafIndex, leafHash: r.leafHash, proved: false });
           if (r.purged) {
             purged++;
+            csv?.record(r, null);
             continue;
           }
           if (r.offset !== expectOffset || !Number.isSafeInteger(r.length) || r.length < 0 || r.offset + r.length > binSize) {
@@ -809,6 +983,7 @@ export async function verifyPackage(dir, { expectKey = null, since = null, tsaCe
             );
           }
           if (sha256(bytes).toString("hex") !== r.contentHash) problems.push(`${where}: content hash does not match the record's bytes`);
+          csv?.record(r, bytes);
           if (problems.length >= 20) break;
         }
       } finally {
@@ -826,6 +1001,7 @@ export async function verifyPackage(dir, { expectKey = null, since = null, tsaCe
     }
     if (problems.length && !results.some((r) => r.name === "raw")) report("raw", false, problems);
   }
+  csv?.finish(report);
 
   // 5. proofs
   {
@@ -1134,8 +1310,14 @@ function parseCli(argv) {
   let expectKey = null;
   let tsaCert = null;
   let since = null;
+  let rowsOut = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === "--rows") {
+      if (i + 1 >= argv.length) throw new Error("--rows needs a file to write the CSV rows to");
+      rowsOut = argv[++i];
+      continue;
+    }
     if (a === "--tsa-cert") {
       if (i + 1 >= argv.length) throw new Error("--tsa-cert needs the TSA certificate's PEM file");
       tsaCert = argv[++i];
@@ -1158,7 +1340,7 @@ function parseCli(argv) {
     else if (dir === null) dir = a;
     else throw new Error(`unexpected argument ${a}`);
   }
-  return { dir, expectKey, since, tsaCert, help: false };
+  return { dir, expectKey, since, tsaCert, rowsOut, help: false };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -1168,12 +1350,14 @@ if (isMain) {
     cli = parseCli(process.argv.slice(2));
   } catch (e) {
     console.error(
-      `verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>]`,
+      `verify.mjs: ${e.message}\nusage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>] [--rows <file>]`,
     );
     process.exit(2);
   }
   if (cli.help) {
-    console.log("usage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>]");
+    console.log(
+      "usage: node verify.mjs [<folder>] [--expect-key <fingerprint>] [--since <earlier checkpoint>] [--tsa-cert <pem>] [--rows <file>]",
+    );
     process.exit(0);
   }
   const dir = path.resolve(cli.dir ?? path.dirname(fileURLToPath(import.meta.url)));
@@ -1182,6 +1366,7 @@ if (isMain) {
     expectKey: cli.expectKey,
     tsaCert: cli.tsaCert ? path.resolve(cli.tsaCert) : null,
     since: cli.since && path.resolve(cli.since),
+    rowsOut: cli.rowsOut && path.resolve(cli.rowsOut),
   });
   console.log(`Sessionproof evidence package: ${dir}`);
   for (const r of results) {

@@ -48,7 +48,7 @@ export function toCliCheck(c: GovernanceCheckItem): CliCheck {
   };
 }
 
-const CSV_COLUMNS = [
+export const CSV_COLUMNS = [
   "eventId",
   "time",
   "platform",
@@ -71,7 +71,7 @@ const CSV_COLUMNS = [
   "rules",
 ] as const;
 
-function csvLine(c: GovernanceCheckItem): string {
+export function csvLine(c: GovernanceCheckItem): string {
   const cells: Record<(typeof CSV_COLUMNS)[number], unknown> = {
     eventId: c.eventId,
     time: c.time,

@@ -8,7 +8,8 @@ import type { ChecksPage, ChecksQuery, CheckStatus, FailingStatus, GovernanceChe
 // sort, offset pagination with the total. One statement for the page and one for the count, over governance_check
 // and the approval / grant / identity rows it points at. A failing status filters every check failing that rule.
 
-type Input = Partial<ChecksQuery>;
+/** ids: these checks only (the evidence package's, lib/export/governance-evidence.ts); not a query parameter. */
+type Input = Partial<ChecksQuery> & { ids?: string[] };
 
 const SORT_SQL: Record<NonNullable<ChecksQuery["sort"]>, string> = {
   time: `g.time`,
@@ -32,6 +33,7 @@ export function checksFilterSql(f: Input): Sql {
     f.category && sql`g.category = ${f.category}`,
     f.identityId && sql`g."identityId" = ${f.identityId}::uuid`,
     f.sessionId && sql`g."sessionId" = ${f.sessionId}::uuid`,
+    f.ids && sql`g.id = ANY(${f.ids}::uuid[])`,
     f.from && sql`g.time >= ${f.from}`,
     f.to && sql`g.time <= ${f.to}`,
   );

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import { pipeline, Readable, Transform } from "node:stream";
 import { constants, createGunzip } from "node:zlib";
 import type { PoolClient } from "pg";
@@ -19,6 +20,7 @@ import { EventCopyBuffer, insertQuarantine, type QuarantineRowInput } from "./bu
 import type { IngestProgress, IngestResult } from "./ingest-stream.types";
 import { env } from "@/lib/env";
 import { holdBatchLock } from "./interrupted-batches";
+import { appendHeaderRecord } from "./header-record";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
 // append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
@@ -71,16 +73,27 @@ export function tooLargeMessage(what: string): string {
   );
 }
 
-/** Counts the bytes that flow through (compressed bytes for .gz), for progress against the file size and the limit. */
-function byteCounter(onBytes: (n: number) => number, maxBytes: number | null): Transform {
+/**
+ * Counts the bytes that flow through (compressed bytes for .gz), for progress against the file size and the limit,
+ * and hashes them: the file's SHA-256 as received, for the evidence package's provenance (`file.done` once the
+ * input ended, so that a batch stopped early does not claim the hash of a part as the file's).
+ */
+function byteCounter(onBytes: (n: number) => number, maxBytes: number | null, file: FileHash): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       const total = onBytes(chunk.length);
+      file.hash.update(chunk);
       if (maxBytes !== null && total > maxBytes) cb(new SizeLimitError(maxBytes));
       else cb(null, chunk);
     },
+    flush(cb) {
+      file.done = true;
+      cb();
+    },
   });
 }
+
+type FileHash = { hash: Hash; done: boolean };
 
 /** Reads up to `limit` bytes from the front of a stream and gives back the head and a stream of everything. */
 async function peek(stream: Readable, limit: number): Promise<{ head: Buffer; all: Readable }> {
@@ -141,9 +154,10 @@ type ChunkEvents = { buffer: EventCopyBuffer; include: (k: number) => boolean };
 
 export async function ingestStream(opts: IngestStreamInput): Promise<IngestResult> {
   let bytesRead = 0;
+  const file: FileHash = { hash: createHash("sha256"), done: false };
   const countedInput = pipeline(
     opts.input,
-    byteCounter((n) => (bytesRead += n), opts.maxBytes ?? null),
+    byteCounter((n) => (bytesRead += n), opts.maxBytes ?? null, file),
     () => undefined,
   );
   const maxQuarantined = opts.maxQuarantined ?? env().SESSIONPROOF_INGEST_MAX_QUARANTINED;
@@ -263,11 +277,14 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     for await (const rec of reader) {
       progress.read++;
       if (!headerSaved && reader.summary.csvHeaderBytes) {
-        // A CSV file's header row is not a record; the batch keeps it, so every stored row can be read back.
+        // A CSV file's header row is not a data record, but it is evidence: it goes into the ledger as a record of
+        // its own that the batch points at, so every stored row can be read back, also from an evidence package.
         headerSaved = true;
-        await db().ingestBatch.update({
-          where: { id: batch.id },
-          data: { header: reader.summary.csvHeaderBytes.toString("utf8"), format: "csv" },
+        await appendHeaderRecord({
+          batchId: batch.id,
+          sourceId: source.id,
+          fileName: opts.fileName,
+          header: reader.summary.csvHeaderBytes,
         });
       }
       if ("error" in rec) {
@@ -340,8 +357,9 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     error = `Internal error: read ${counted.readCount} != stored ${counted.storedCount} + duplicate ${counted.duplicateCount} + quarantined ${counted.quarantinedCount}`;
   }
   const status = error ? "failed" : "completed";
+  const fileSha256 = file.done && !error ? file.hash.digest("hex") : null;
   await db().$transaction(async (tx) => {
-    await tx.ingestBatch.update({ where: { id: batch.id }, data: { status, error, finishedAt: new Date(), bytesRead } });
+    await tx.ingestBatch.update({ where: { id: batch.id }, data: { status, error, finishedAt: new Date(), bytesRead, fileSha256 } });
     await recordAudit(
       {
         ctx: opts.ctx,
