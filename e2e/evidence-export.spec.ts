@@ -83,7 +83,7 @@ test("the auditor downloads the package from the case page; the README's three c
   const block = /```sh\n([\s\S]*?)```/.exec(readme);
   commands = (block?.[1] ?? "").trim().split("\n");
   expect(commands).toHaveLength(3);
-  expect(commands[0]).toBe("sha256sum -c SHA256SUMS");
+  expect(commands[0]).toBe("sha256sum --strict -c SHA256SUMS");
   expect(commands[1]).toMatch(/^openssl pkeyutl -verify .*-rawin -in checkpoint\.txt -sigfile checkpoint\.sig$/);
   expect(commands[2]).toBe('node verify.mjs --expect-key "$SESSIONPROOF_KEY"');
   for (const cmd of commands) {

@@ -340,7 +340,7 @@ describe("key pinning", () => {
       fs.writeFileSync(p, fs.readFileSync(p, "utf8").replace("Admin policy attached from a new IP", "Nothing happened"));
     });
     // Every self-contained check passes: this is what the key pin is for.
-    expect(run("sha256sum -c SHA256SUMS", dir).code).toBe(0);
+    expect(run("sha256sum --strict -c SHA256SUMS", dir).code).toBe(0);
     const unpinned = verifyDir(dir);
     expect(unpinned.code, unpinned.out).toBe(0);
     expect(unpinned.out).toContain("KEY NOT PINNED");
@@ -388,7 +388,7 @@ describe("tampering", () => {
       expect(v.out, file).toMatch(new RegExp(`FAIL .*${file.replace(/[.]/g, "\\.")}`));
       expect(v.out).toContain("NOT VERIFIED");
       // sha256sum covers every file but SHA256SUMS.sig (which only the signature check covers)
-      if (file !== "SHA256SUMS.sig") expect(run("sha256sum -c SHA256SUMS", dir).code, file).not.toBe(0);
+      if (file !== "SHA256SUMS.sig") expect(run("sha256sum --strict -c SHA256SUMS", dir).code, file).not.toBe(0);
       fs.rmSync(dir, { recursive: true });
     }
   }, 120_000);
@@ -457,7 +457,7 @@ describe("tampering", () => {
       });
     fs.writeFileSync(sumsFile, sums.join("\n") + "\n");
 
-    expect(run("sha256sum -c SHA256SUMS", dir).code).toBe(0);
+    expect(run("sha256sum --strict -c SHA256SUMS", dir).code).toBe(0);
     const v = verifyDir(dir);
     expect(v.code).toBe(1);
     expect(v.out).toMatch(

@@ -18,6 +18,7 @@ import { setGovernanceSettings } from "@/lib/governance/set-governance-settings"
 import { governanceCases, SETTINGS } from "@/lib/governance/testing/governance-cases";
 import { ingestStream, type IngestResult } from "@/lib/ingest/ingest-stream";
 import { loadSigningKey } from "@/lib/ledger/signing-key";
+import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { parseCsvRecord } from "@/lib/sources/read/csv";
 import { fixturePath } from "@/lib/sources/testing/samples";
 import { expectCounts, ingestFixture, ingestRecords, seedUser } from "@/test/factories";
@@ -174,6 +175,9 @@ describe("CSV header records", () => {
     );
     expect(r.rows[0]).toMatchObject({ position: "-1", batchId: auditTrail.batchId });
     expect(r.rows[0].payload.toString("utf8")).toBe(auditTrailBytes.toString("utf8").split("\n")[0].replace(/\r$/, ""));
+    // Written through the signed append path like every record: the whole ledger still verifies.
+    const report = await verifyLedger({});
+    expect(report.ok, JSON.stringify(report.errors?.slice(0, 3))).toBe(true);
   });
 
   it("verify.mjs rebuilds a Salesforce Setup Audit Trail row as a named object against its header record", () => {

@@ -6,7 +6,7 @@ import { markdownLiteral } from "./markdown-text";
 // so they must stay runnable as written from inside the unzipped folder.
 
 export const VERIFY_COMMANDS = [
-  "sha256sum -c SHA256SUMS",
+  "sha256sum --strict -c SHA256SUMS",
   "openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in checkpoint.txt -sigfile checkpoint.sig",
   'node verify.mjs --expect-key "$SESSIONPROOF_KEY"',
 ] as const;
@@ -51,7 +51,7 @@ Unzip, then run these three commands inside \`${folder}/\` (needs \`sha256sum\`,
 ${VERIFY_COMMANDS.join("\n")}
 \`\`\`
 
-1. \`sha256sum -c SHA256SUMS\` checks that no file changed since the export (every line must say \`OK\`).
+1. \`sha256sum --strict -c SHA256SUMS\` checks that no file changed since the export (every line must say \`OK\`; --strict also fails a line that was damaged beyond reading).
 2. The \`openssl\` command checks the Ed25519 signature of the ledger checkpoint (\`Signature Verified Successfully\`).
 3. \`node verify.mjs --expect-key ...\` checks that the package was signed by your organisation's key, then everything else, offline, with no dependencies: every file against SHA256SUMS (and that
    none is missing or added), the signatures, that each raw record hashes to its ledger leaf hash, that each leaf's
