@@ -60,6 +60,8 @@ export type CaseEvidence = {
   missing: { itemType: string; refId: string }[];
   /** The ingest batches the cited events' raw records came from (package-context.ts adds their provenance and headers). */
   batchIds: string[];
+  /** The included events flagged privileged (governance-evidence.ts looks up their checks). */
+  privilegedEventIds: string[];
 };
 
 /** Finds a case by id or by number (#12, 12). */
@@ -175,9 +177,11 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
     leaves: string | null;
     sizes: string | null;
     batches: string[] | null;
+    privileged: string | null;
   }>(
     `SELECT string_agg(e.id::text, ',') AS events, string_agg(e."rawRecordId"::text, ',') AS raws, string_agg(r."leafIndex"::text, ',') AS leaves,
-            string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes, array_agg(DISTINCT r."batchId"::text) AS batches
+            string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes, array_agg(DISTINCT r."batchId"::text) AS batches,
+            string_agg(e.id::text, ',') FILTER (WHERE e.privileged) AS privileged
        FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
       WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[])
             OR e.id IN (SELECT p."eventId" FROM case_item_evidence p JOIN case_item i ON i.id = p."caseItemId"
@@ -270,6 +274,7 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
     payloadSizes,
     missing,
     batchIds: (ids.batches ?? []).filter((b): b is string => !!b),
+    privilegedEventIds: ids.privileged ? ids.privileged.split(",") : [],
   };
 }
 

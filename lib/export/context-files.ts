@@ -18,11 +18,11 @@ export async function writeContextFiles(
     purgedRawRecords,
   }: { ev: CaseEvidence; context: PackageContext; inclusionRule: string; purgedRawRecords: number },
 ): Promise<{ governanceChecks: number; quarantinedRecords: number }> {
-  const { governance, batches, facts } = context;
+  const { governance, batches } = context;
   await add("governance/checks.json", governanceChecksJson(governance));
   await add("governance/checks.csv", governanceChecksCsv(governance));
   await add("provenance/batches.json", batchesJson(batches));
-  const quarantined = await quarantinedIds(batches.map((b) => b.batchId));
+  const [quarantined, facts] = await Promise.all([quarantinedIds(batches.map((b) => b.batchId)), context.facts]);
   if (quarantined.length) await add("provenance/quarantined.ndjson", quarantinedLines(quarantined));
   await add(
     "scope.json",

@@ -48,9 +48,24 @@ type ScopeRow = {
 /** The case's events are those of its sessions plus the ones it cites directly (collect-case-evidence.ts). */
 export type EventScope = { sessionIds: string[]; eventIds: string[] };
 
-export async function collectGovernanceEvidence(scope: EventScope): Promise<GovernanceEvidence> {
-  // One pass over the case's events: each privileged one or one with a check, with the raw record ids of what its
-  // check matched.
+/**
+ * `privilegedEventIds`: the case's events flagged privileged (collected with its event ids, so that no second pass
+ * over a large case's events is needed); `inCase`: whether an event id is among the case's events. Checks are found
+ * for those, and through their session or event id for the few actions a catalog marks although the source does not
+ * flag them (kept only when the event is in the case: a check's session is the one of the last analysis run).
+ */
+export async function collectGovernanceEvidence(
+  scope: EventScope & { privilegedEventIds: string[]; inCase: (eventId: string) => boolean },
+): Promise<GovernanceEvidence> {
+  const checked = (
+    await pool().query<{ eventId: string }>(
+      `SELECT g."eventId"::text AS "eventId" FROM governance_check g
+        WHERE g."tenantId" = $3 AND (g."sessionId" = ANY($1::uuid[]) OR g."eventId" = ANY($2::bigint[]))`,
+      [scope.sessionIds, scope.eventIds, DEFAULT_TENANT],
+    )
+  ).rows.map((r) => r.eventId);
+  const candidates = [...new Set([...scope.privilegedEventIds, ...checked.filter(scope.inCase)])];
+  // Each candidate with its check (if any) and the raw record ids of what the check matched.
   const rows = (
     await pool().query<ScopeRow>(
       `SELECT g.id AS "checkId", e.id::text AS "eventId", e.time, e.platform, e.activity, e."actorName",
@@ -61,9 +76,9 @@ export async function collectGovernanceEvidence(scope: EventScope): Promise<Gove
          LEFT JOIN approval a ON a.id = g."approvalId"
          LEFT JOIN access_grant ag ON ag.id = g."grantId"
          LEFT JOIN policy_decision pd ON pd.id = g."policyDecisionId"
-        WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[])) AND (e.privileged OR g.id IS NOT NULL)
+        WHERE e."tenantId" = $2 AND e.id = ANY($1::bigint[])
         ORDER BY e.time, e.id`,
-      [scope.sessionIds, scope.eventIds, DEFAULT_TENANT],
+      [candidates, DEFAULT_TENANT],
     )
   ).rows;
   const matched = new Map<string, MatchedRecord[]>();

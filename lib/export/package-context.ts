@@ -7,15 +7,30 @@ import { collectScopeFacts, eventScope, type ScopeFacts } from "./scope-statemen
 // Everything a package needs besides the case's events to be read and judged: the governance records its privileged
 // actions were matched with, the CSV header records of its rows' batches (both become raw records of the package,
 // with proofs, like the events' own), the batches' provenance, the scope facts and the logic version. Gathered while
-// the export is prepared, in a few set-based queries (none per record).
+// the export is prepared, in a few set-based queries (none per record); the scope facts (an aggregate over the case's
+// events and the coverage report) are left running and awaited only when scope.json is written.
 
 export type PackageContext = {
   governance: GovernanceEvidence;
   batches: BatchProvenance[];
-  facts: ScopeFacts;
+  /** Awaited when scope.json is written: the coverage report and the aggregate run while the records stream. */
+  facts: Promise<ScopeFacts>;
   /** Raw records added to the case's: governance records and CSV header records not already in it. */
   added: { governance: number; csvHeaders: number };
 };
+
+/** Binary search in an ascending array. */
+function sortedHas(xs: Float64Array, x: number): boolean {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] === x) return true;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
 type RawRow = { id: string; leafIndex: string; size: number; batchId: string | null };
 
@@ -56,7 +71,13 @@ function withRecords(ev: CaseEvidence, extra: RawRow[]): CaseEvidence {
 
 export async function addPackageContext(ev: CaseEvidence): Promise<{ evidence: CaseEvidence; context: PackageContext }> {
   const scope = eventScope(ev);
-  const [governance, facts] = await Promise.all([collectGovernanceEvidence(scope), collectScopeFacts(scope)]);
+  const facts = collectScopeFacts(scope);
+  facts.catch(() => undefined); // awaited (and thrown) when scope.json is written
+  const governance = await collectGovernanceEvidence({
+    ...scope,
+    privilegedEventIds: ev.privilegedEventIds,
+    inCase: (id) => sortedHas(ev.eventIds, Number(id)),
+  });
   const have = new Set<number>(ev.rawRecordIds);
   const governanceRaw = await rawRows(governance.rawRecordIds.filter((id) => !have.has(Number(id))));
   for (const r of governanceRaw) have.add(Number(r.id));

@@ -645,7 +645,12 @@ function csvRowReader(dir, rowsOut) {
       if (headed) {
         for (const entry of headed) {
           entry.seen = true;
-          if (bytes === null) continue;
+          if (bytes === null) {
+            // Purged by retention: its rows cannot be named (nor can those still to come).
+            unreadable += entry.pending.length;
+            entry.pending = [];
+            continue;
+          }
           entry.names = csvColumnNames(bytes);
           for (const [id, b] of entry.pending) emit(id, entry, b);
           entry.pending = [];
