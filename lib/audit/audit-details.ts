@@ -22,6 +22,8 @@ export const auditDetails = z.discriminatedUnion("type", [
     stored: z.number(),
     duplicate: z.number(),
     quarantined: z.number(),
+    /** Records holding no event (digest files, empty pages), neither stored nor quarantined. */
+    skipped: z.number().optional(),
     /** Set when found at start-up left "running" by a process that stopped (lib/ingest/interrupted-batches.ts). */
     interrupted: z.boolean().optional(),
   }),

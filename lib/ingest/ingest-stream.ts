@@ -12,7 +12,7 @@ import { projectGovernance } from "./project-governance";
 import { normalizeRecord } from "@/lib/sources/normalize-record";
 import { readRecords, probeFile } from "@/lib/sources/read";
 import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
-import { NormalizeError } from "@/lib/sources/types";
+import { NormalizeError, SkipRecord } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
 import { ensureSource } from "./sources";
 import { actorUserId, DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
@@ -214,7 +214,10 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     stored: 0,
     duplicate: 0,
     quarantined: 0,
+    skipped: 0,
   };
+  // Why records were skipped, with how many each (the batch's note).
+  const skipReasons = new Map<string, number>();
   const chunkRecords = opts.chunkRecords ?? 5000;
   const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
   let pending: Pending[] = [];
@@ -233,6 +236,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     quarantine = [];
     pendingBytes = 0;
     const readAtFlush = progress.read;
+    const skippedAtFlush = skipped;
+    const noteAtFlush = skipNote(skipReasons);
     // One flush in flight at a time: the next chunk is parsed while PostgreSQL stores this one.
     inFlight = inFlight.then(async () => {
       let chunkEvents: ChunkEvents | null = null;
@@ -252,10 +257,12 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
         progress.stored += counts.stored;
         progress.duplicate += counts.duplicate;
         progress.quarantined += q.length;
+        progress.skipped = skippedAtFlush;
         progress.bytesRead = bytesRead;
         await client.query(
-          `UPDATE ingest_batch SET "readCount" = $2, "storedCount" = $3, "duplicateCount" = $4, "quarantinedCount" = $5, "bytesRead" = $6 WHERE id = $1`,
-          [batch.id, readAtFlush, progress.stored, progress.duplicate, progress.quarantined, bytesRead],
+          `UPDATE ingest_batch SET "readCount" = $2, "storedCount" = $3, "duplicateCount" = $4, "quarantinedCount" = $5, "bytesRead" = $6,
+                  "skippedCount" = $7, note = $8 WHERE id = $1`,
+          [batch.id, readAtFlush, progress.stored, progress.duplicate, progress.quarantined, bytesRead, skippedAtFlush, noteAtFlush],
         );
       });
       // At most one events statement in flight; a failure surfaces here, at the next flush, or at the end.
@@ -269,6 +276,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   let error: string | null = null;
   let limit: IngestResult["limit"] = null;
   let quarantinedSoFar = 0;
+  let skipped = 0;
   // Held for the batch's lifetime: a batch left "running" whose lock is free was interrupted (interrupted-batches.ts).
   const lock = await holdBatchLock(batch.id);
   try {
@@ -299,6 +307,12 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
           pending.push({ position: rec.position, bytes: rec.bytes, k: events.add(normalized.map(toEventRow)) });
           pendingBytes += rec.bytes.length;
         } catch (err) {
+          if (err instanceof SkipRecord) {
+            // Not an event and holding none (a digest file, an empty page): counted and stated, neither stored nor quarantined.
+            skipped++;
+            skipReasons.set(err.message, (skipReasons.get(err.message) ?? 0) + 1);
+            continue;
+          }
           const reason =
             err instanceof NormalizeError
               ? err.message
@@ -352,9 +366,9 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   // The invariant, checked for every batch. Records read after the last committed chunk of a failed batch are
   // not counted as read: they were not acknowledged, and re-running the file picks them up.
   const counted = await db().ingestBatch.findUniqueOrThrow({ where: { id: batch.id } });
-  const balanced = counted.readCount === counted.storedCount + counted.duplicateCount + counted.quarantinedCount;
+  const balanced = counted.readCount === counted.storedCount + counted.duplicateCount + counted.quarantinedCount + counted.skippedCount;
   if (!balanced && !error) {
-    error = `Internal error: read ${counted.readCount} != stored ${counted.storedCount} + duplicate ${counted.duplicateCount} + quarantined ${counted.quarantinedCount}`;
+    error = `Internal error: read ${counted.readCount} != stored ${counted.storedCount} + duplicate ${counted.duplicateCount} + quarantined ${counted.quarantinedCount} + skipped ${counted.skippedCount}`;
   }
   const status = error ? "failed" : "completed";
   const fileSha256 = file.done && !error ? file.hash.digest("hex") : null;
@@ -374,6 +388,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
           stored: counted.storedCount,
           duplicate: counted.duplicateCount,
           quarantined: counted.quarantinedCount,
+          skipped: counted.skippedCount,
         },
       },
       tx,
@@ -394,7 +409,15 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     stored: counted.storedCount,
     duplicate: counted.duplicateCount,
     quarantined: counted.quarantinedCount,
+    skipped: counted.skippedCount,
+    note: counted.note,
   };
+}
+
+/** The batch's note: each skip reason once, with its count when more than one record was skipped for it. */
+function skipNote(reasons: Map<string, number>): string | null {
+  if (reasons.size === 0) return null;
+  return [...reasons].map(([reason, n]) => (n === 1 ? reason : `${n} × ${reason}`)).join("\n");
 }
 
 async function writeEvents({ buffer, include }: ChunkEvents): Promise<void> {

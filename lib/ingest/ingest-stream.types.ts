@@ -57,11 +57,15 @@ export const ingestProgress = z.object({
   stored: count,
   duplicate: count,
   quarantined: count,
+  /** Records that hold no event (a CloudTrail digest file, an API page without items): not stored, not quarantined. */
+  skipped: count,
 });
 export type IngestProgress = z.infer<typeof ingestProgress>;
 
-/** The batch result of an ingest: read = stored + duplicate + quarantined. */
+/** The batch result of an ingest: read = stored + duplicate + quarantined + skipped. */
 export const ingestResult = ingestProgress.extend({
+  /** What was skipped and why, one line per reason ("1 × CloudTrail digest file …: skipped"); null when nothing was. */
+  note: z.string().nullable(),
   sourceId: z.string(),
   platform: z.string(),
   fileName: z.string(),

@@ -29,6 +29,8 @@ export async function listBatches({ limit = 100 }: { limit?: number } = {}): Pro
     stored: b.storedCount,
     duplicate: b.duplicateCount,
     quarantined: b.quarantinedCount,
+    skipped: b.skippedCount,
+    note: b.note,
     resolvedLater: resolvedBy.get(b.id) ?? 0,
     error: b.error,
     startedAt: b.startedAt.toISOString(),

@@ -17,6 +17,10 @@ const batchDto = z.object({
   stored: count,
   duplicate: count,
   quarantined: count,
+  /** Records holding no event (digest files, empty pages): neither stored nor quarantined. */
+  skipped: count,
+  /** What was skipped and why. */
+  note: z.string().nullable(),
   /** Records of this batch quarantined at first and stored by a later re-processing. */
   resolvedLater: count,
   error: z.string().nullable(),

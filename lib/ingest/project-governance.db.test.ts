@@ -176,3 +176,38 @@ describe("governance projection", () => {
     expect([await db().policyDecision.count(), await db().accessGrant.count()]).toEqual(before);
   });
 });
+
+describe("vendor JIT exports feed governance like the grant format", () => {
+  it("Entra PIM schedule requests and AWS TEAM requests become access grants; a deactivation or revocation ends them", async () => {
+    const pim = await ingestFile(fixturePath("pam-grants", "entra-pim-roleAssignmentScheduleRequests.json"), "pim-requests.json");
+    expect(pim).toMatchObject({ platform: "pam-grants", quarantined: 0, stored: 5 });
+    const g = await db().accessGrant.findFirstOrThrow({
+      where: { system: "entra.pim", externalId: "4f5e6d7c-0001-4b3a-9c8d-7e6f5a4b3c21" },
+    });
+    expect(g).toMatchObject({
+      principal: "alice@example.com",
+      privilege: "Global Administrator",
+      platform: "entra",
+      ticketKey: "CHG0030001",
+    });
+    expect([g.grantedAt.toISOString(), g.expiresAt?.toISOString(), g.revokedAt?.toISOString()]).toEqual([
+      "2025-03-04T08:05:13.000Z",
+      "2025-03-04T10:05:13.000Z",
+      "2025-03-04T09:40:01.000Z",
+    ]);
+    // Pending and denied requests grant nothing.
+    expect(
+      await db().accessGrant.count({ where: { system: "entra.pim", principal: { in: ["bob@example.com", "carol@example.com"] } } }),
+    ).toBe(0);
+
+    const team = await ingestFile(fixturePath("pam-grants", "aws-team-requests.json"), "team-requests.json");
+    expect(team).toMatchObject({ platform: "pam-grants", quarantined: 0, stored: 3 });
+    const grants = await db().accessGrant.findMany({ where: { system: "aws.team" }, orderBy: { grantedAt: "asc" } });
+    expect(
+      grants.map((x) => [x.principal, x.privilege, x.platform, x.approvedBy, x.ticketKey, x.revokedAt?.toISOString() ?? null]),
+    ).toEqual([
+      ["alice@example.com", "AdministratorAccess", "aws:111122223333", "bob@example.com", "INC0012345", null],
+      ["carol@example.com", "DataEngineer", "aws:444455556666", "bob@example.com", "CHG0030003", "2025-03-04T15:30:00.000Z"],
+    ]);
+  });
+});

@@ -94,3 +94,17 @@ export class NormalizeError extends Error {
     this.belongsTo = opts.belongsTo ?? null;
   }
 }
+
+/**
+ * A record that is not an event and holds none, which the vendor delivers beside its events (a CloudTrail digest
+ * file in the trail's S3 prefix, the last page of a paged API without its items array). The pipeline neither
+ * stores nor quarantines it: the batch counts it as skipped and keeps `reason` as its note. Where a caller only
+ * knows NormalizeError, it is one (the record is then quarantined with the reason, never lost).
+ */
+export class SkipRecord extends NormalizeError {
+  readonly skipped = true;
+  constructor(reason: string) {
+    super(reason);
+    this.name = "SkipRecord";
+  }
+}

@@ -180,8 +180,10 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
                       <span>stored {u.result.stored.toLocaleString()}</span>
                       <span>duplicate {u.result.duplicate.toLocaleString()}</span>
                       <span className={u.result.quarantined ? "warn" : undefined}>quarantined {u.result.quarantined.toLocaleString()}</span>
+                      {u.result.skipped ? <span>skipped {u.result.skipped.toLocaleString()}</span> : null}
                     </div>
                   ) : null}
+                  {u.result?.note ? <div className="muted skip-note">{u.result.note}</div> : null}
                   {u.error ? (
                     <div className="alert alert-error" role="alert" style={{ margin: "0.4rem 0 0" }}>
                       {u.error}
@@ -258,7 +260,7 @@ function BatchesTable({
             </span>
           </div>
           <table className="data">
-            <caption className="visually-hidden">Ingest batches: read = stored + duplicate + quarantined</caption>
+            <caption className="visually-hidden">Ingest batches: read = stored + duplicate + quarantined + skipped</caption>
             <thead>
               <tr>
                 {th("startedAt", "Started")}
@@ -279,6 +281,11 @@ function BatchesTable({
                   <td>
                     <VisibleText text={b.fileName} />
                     {b.error ? <div className="error-text">{b.error}</div> : null}
+                    {b.note ? (
+                      <div className="muted">
+                        {b.skipped.toLocaleString()} skipped: {b.note}
+                      </div>
+                    ) : null}
                   </td>
                   <td>{b.platform}</td>
                   <td>{b.via}</td>

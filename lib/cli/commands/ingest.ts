@@ -17,7 +17,7 @@ const ingest: CliCommand = {
     return [
       "Reads each file as a stream (JSON array, NDJSON, API page envelope, CSV, .gz of these), keeps every record",
       "verbatim in the evidence ledger or quarantines it with its reason, and prints per file:",
-      "read = stored + duplicate + quarantined. Ingesting a file again stores nothing new.",
+      "read = stored + duplicate + quarantined + skipped (records holding no event, such as CloudTrail digest files). Ingesting a file again stores nothing new.",
       "  --platform <id>   skip detection and read every file as this platform's (ids below)",
       "  --source <name>   the source to file the records under (default: the platform's name)",
       "  --json            print the results as JSON",
@@ -86,6 +86,7 @@ const ingest: CliCommand = {
           const mark = r.status === "completed" ? (r.quarantined ? "!" : "✓") : "✗";
           io.out(
             `${mark} ${o.file} [${r.platform}] read ${r.read}, stored ${r.stored}, duplicate ${r.duplicate}, quarantined ${r.quarantined}` +
+              (r.skipped ? `, skipped ${r.skipped} (${r.note?.replace(/\n/g, "; ")})` : "") +
               (r.error ? ` — ${r.error}` : "") +
               (r.quarantined ? `  (see the Ingest page, or GET /api/v1/ingest/quarantine?batchId=${r.batchId})` : ""),
           );
@@ -108,11 +109,13 @@ const ingest: CliCommand = {
           stored: a.stored + (o.result?.stored ?? 0),
           duplicate: a.duplicate + (o.result?.duplicate ?? 0),
           quarantined: a.quarantined + (o.result?.quarantined ?? 0),
+          skipped: a.skipped + (o.result?.skipped ?? 0),
         }),
-        { read: 0, stored: 0, duplicate: 0, quarantined: 0 },
+        { read: 0, stored: 0, duplicate: 0, quarantined: 0, skipped: 0 },
       );
       io.out(
-        `${outcomes.length} file(s): read ${t.read}, stored ${t.stored}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${failed ? `; ${failed} failed` : ""}`,
+        `${outcomes.length} file(s): read ${t.read}, stored ${t.stored}, duplicate ${t.duplicate}, quarantined ${t.quarantined}` +
+          `${t.skipped ? `, skipped ${t.skipped}` : ""}${failed ? `; ${failed} failed` : ""}`,
       );
     }
     return failed ? 1 : 0;

@@ -1,11 +1,12 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { AWS_PLATFORM, normalizeCloudTrail } from "./normalize";
+import { AWS_PLATFORM, isDigestFile, normalizeCloudTrail } from "./normalize";
 import { AWS_CALLER_NAMED_ACTOR, AWS_PRIVILEGED } from "./privileged";
 import { AWS_CLOUDTRAIL_RETENTION } from "./retention";
 
 function scoreRecord(r: unknown): number {
+  if (isDigestFile(r)) return 0.95;
   const logType = pantherLogType(r);
   if (logType) return logType.startsWith("AWS.CloudTrail") ? 0.95 : 0;
   if (!isRec(r)) return 0;
@@ -30,6 +31,7 @@ export const awsCloudTrail = defineSource({
     'Event history JSON / lookup-events ({"Events": [...]} with CloudTrailEvent strings)',
     "CloudTrail Lake eventJson rows",
     "NDJSON of events",
+    "digest files (CloudTrail-Digest/…json.gz) in the same prefix are recognised and skipped: they hold hashes, no events",
   ],
   detect: (probe) => {
     let s = meanScore(probe.records, scoreRecord);

@@ -11,7 +11,7 @@ import {
   type NormalizedEvent,
   type OcsfClassUid,
 } from "@/lib/events/schema";
-import { NormalizeError } from "../types";
+import { NormalizeError, SkipRecord } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { parseTime } from "../util/time";
@@ -331,9 +331,31 @@ function teamJitOf(
   };
 }
 
+/**
+ * A CloudTrail digest file (log file integrity validation): delivered hourly to the trail's bucket under
+ * AWSLogs/<account>/CloudTrail-Digest/…, it lists the log files of the hour with their hashes and signs the previous
+ * digest; it records no event. Told by the fields every digest has (digestStartTime, digestEndTime, digestS3Object,
+ * logFiles). https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html
+ */
+export function isDigestFile(r: unknown): boolean {
+  return (
+    isRec(r) &&
+    typeof field(r, "digestStartTime") === "string" &&
+    typeof field(r, "digestEndTime") === "string" &&
+    (field(r, "digestS3Object") !== undefined || Array.isArray(field(r, "logFiles")))
+  );
+}
+
 export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^AWS\.CloudTrail/, "AWS CloudTrail");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
+  if (isDigestFile(record)) {
+    const files = field(record, "logFiles");
+    throw new SkipRecord(
+      `CloudTrail digest file (log file validation for ${text(field(record, "digestStartTime"))} to ${text(field(record, "digestEndTime"))}, ` +
+        `${Array.isArray(files) ? files.length : 0} log files hashed): skipped, it holds no events`,
+    );
+  }
   const { event: ev, wrapper } = innerEvent(record);
 
   const name = text(field(ev, "eventName")) ?? (wrapper ? text(field(wrapper, "EventName")) : null);

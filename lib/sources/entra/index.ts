@@ -4,11 +4,14 @@ import { pantherLogType } from "../util/panther";
 import { ENTRA_PLATFORM, isUnifiedAuditLogRecord, normalizeEntra, SIGNIN_CATEGORIES } from "./normalize";
 import { ENTRA_PRIVILEGED } from "./privileged";
 import { ENTRA_RETENTION } from "./retention";
+import { ENTRA_TABLES, logAnalyticsTable } from "../util/log-analytics";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
   if (logType) return logType.startsWith("Azure.") ? 0.95 : 0; // Microsoft365.* is the m365 source's
   if (!isRec(r) || isUnifiedAuditLogRecord(r)) return 0;
+  const table = logAnalyticsTable(r);
+  if (table) return ENTRA_TABLES[table] ? 0.95 : 0; // OfficeActivity is the m365 source's
   const props = recAt(r, "properties");
   if (props) {
     const category = field(r, "category");
@@ -36,6 +39,7 @@ export const entra = defineSource({
     'sign-in logs: Graph /auditLogs/signIns ({"value": [...]} or array)',
     "audit logs: Graph /auditLogs/directoryAudits",
     'Azure Monitor diagnostic settings: SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs, ManagedIdentitySignInLogs, AuditLogs ({"records": [...]} or NDJSON)',
+    "Log Analytics / Microsoft Sentinel tables SigninLogs, AADNonInteractiveUserSignInLogs, AADServicePrincipalSignInLogs, AADManagedIdentitySignInLogs, AuditLogs (portal CSV export with US-style [UTC] times, or JSON / NDJSON rows)",
   ],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);

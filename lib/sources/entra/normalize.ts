@@ -16,6 +16,7 @@ import { changesKeys, keysAdded } from "../util/entra-keys";
 import { at, emailShaped, extraOf, field, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { sourceIp } from "../util/source-ip";
+import { columnOf, convertedFrom, entraRecordOf, logAnalyticsTable, OFFICE_TABLE } from "../util/log-analytics";
 import { parseTime } from "../util/time";
 
 // Microsoft Entra ID sign-in and audit logs, in the two shapes they are exported in:
@@ -91,6 +92,21 @@ function shapeOf(r: Rec): Shape {
   if (field(r, "createdDateTime") !== undefined && hasAny(r, SIGNIN_FIELDS.slice(1))) return { kind: "signin", props: r, top: null };
   throw new NormalizeError(
     "not an Entra ID sign-in (Graph signIn / Azure Monitor SignInLogs) or audit (directoryAudit / AuditLogs) record",
+  );
+}
+
+/**
+ * The event time: the Graph field, else the Azure Monitor record's `time` (Log Analytics TimeGenerated). Azure Monitor
+ * and Log Analytics exports may write it US-style ("1/9/2007 9:41:00 AM", UTC); a refusal names the field really read
+ * (the exported column for a Log Analytics row).
+ */
+function eventTime(props: Rec, top: Rec | null, key: string): Date {
+  const own = field(props, key);
+  if (own !== undefined && own !== null && own !== "") return parseTime(own, columnOf(props, key), { usDates: top !== null });
+  if (top && field(top, "time") !== undefined) return parseTime(field(top, "time"), columnOf(top, "time"), { usDates: true });
+  return parseTime(
+    own ?? (top ? field(top, "createdDateTime") : undefined),
+    top ? `${columnOf(props, key)} or ${columnOf(top, "time")}` : key,
   );
 }
 
@@ -202,7 +218,7 @@ function signInStatus(props: Rec, top: Rec | null): { status: NormalizedEvent["s
 
 function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
   const kind = signInKind(props, top);
-  const time = parseTime(pick(props, top, "createdDateTime") ?? (top ? field(top, "time") : undefined), "createdDateTime");
+  const time = eventTime(props, top, "createdDateTime");
   const { status, detail } = signInStatus(props, top);
 
   const upn = keyText(field(props, "userPrincipalName"));
@@ -352,7 +368,7 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     correlation_id: keyText(pick(props, top, "correlationId")),
     native_id: keyText(field(props, "id")),
     extra: extraOf({
-      shape: top ? "azure-monitor" : "graph",
+      shape: top ? (convertedFrom(top) ? "log-analytics" : "azure-monitor") : "graph",
       category: top ? text(field(top, "category")) : null,
       operationName: top ? text(field(top, "operationName")) : null,
       resultType: top ? text(field(top, "resultType")) : null,
@@ -555,7 +571,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   const activity =
     text(field(props, "activityDisplayName")) ?? text(field(props, "operationName")) ?? (top ? text(field(top, "operationName")) : null);
   if (!activity) throw new NormalizeError("Entra audit record without activityDisplayName/operationName");
-  const time = parseTime(field(props, "activityDateTime") ?? (top ? field(top, "time") : undefined), "activityDateTime");
+  const time = eventTime(props, top, "activityDateTime");
   const topCategory = top ? text(field(top, "category")) : null;
   const category = text(field(props, "category")) ?? (topCategory && topCategory !== "AuditLogs" ? topCategory : null);
   const loggedBy = text(field(props, "loggedByService"));
@@ -677,7 +693,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
     correlation_id: keyText(pick(props, top, "correlationId")),
     native_id: keyText(field(props, "id")),
     extra: extraOf({
-      shape: top ? "azure-monitor" : "graph",
+      shape: top ? (convertedFrom(top) ? "log-analytics" : "azure-monitor") : "graph",
       category,
       loggedByService: loggedBy,
       operationType,
@@ -693,8 +709,15 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
 }
 
 export function normalizeEntra(input: unknown): NormalizedEvent[] {
-  const { record } = unwrapPanther(input, /^(Azure\.|Microsoft365\.)/, "Microsoft Entra ID");
-  if (!isRec(record)) throw new NormalizeError("not a JSON object");
+  const { record: raw } = unwrapPanther(input, /^(Azure\.|Microsoft365\.)/, "Microsoft Entra ID");
+  if (!isRec(raw)) throw new NormalizeError("not a JSON object");
+  // A Log Analytics / Sentinel row (SigninLogs, AAD*SignInLogs, AuditLogs) is read as the Azure Monitor record it copies.
+  const record = entraRecordOf(raw) ?? raw;
+  if (record === raw && logAnalyticsTable(raw) === OFFICE_TABLE) {
+    throw new NormalizeError("Log Analytics OfficeActivity row: belongs to the Microsoft 365 (m365) source, not to Entra ID logs", {
+      belongsTo: "m365",
+    });
+  }
   const shape = shapeOf(record);
   return [shape.kind === "signin" ? normalizeSignIn(shape.props, shape.top) : normalizeAudit(shape.props, shape.top)];
 }

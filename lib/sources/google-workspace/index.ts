@@ -1,7 +1,7 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { GOOGLE_PLATFORM, normalizeGoogle } from "./normalize";
+import { GOOGLE_PLATFORM, isEmptyActivitiesPage, normalizeGoogle } from "./normalize";
 import { GOOGLE_WORKSPACE_PRIVILEGED } from "./privileged";
 import { GOOGLE_WORKSPACE_RETENTION } from "./retention";
 
@@ -9,6 +9,7 @@ function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
   if (logType) return /^(GSuite|GoogleWorkspace|Google)\./.test(logType) ? 0.95 : 0;
   if (!isRec(r)) return 0;
+  if (isEmptyActivitiesPage(r)) return 0.9;
   const id = recAt(r, "id");
   if (!id || typeof field(id, "applicationName") !== "string" || field(id, "time") === undefined) return 0;
   let s = 0.6;
@@ -22,7 +23,10 @@ export const googleWorkspace = defineSource({
   privileged: GOOGLE_WORKSPACE_PRIVILEGED,
   retention: GOOGLE_WORKSPACE_RETENTION,
   label: "Google Workspace",
-  formats: ["JSON (Admin SDK Reports activities.list pages {items:[...]})", "NDJSON (one activity per line; flattened exporter variant)"],
+  formats: [
+    "JSON (Admin SDK Reports activities.list pages {items:[...]}; a page without items is an empty page)",
+    "NDJSON (one activity per line; flattened exporter variant)",
+  ],
   detect: (probe) => meanScore(probe.records, scoreRecord),
   normalize: (record) => normalizeGoogle(record),
 });

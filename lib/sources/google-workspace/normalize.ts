@@ -8,7 +8,7 @@ import {
   type NormalizedEvent,
   type OcsfClassUid,
 } from "@/lib/events/schema";
-import { NormalizeError } from "../types";
+import { NormalizeError, SkipRecord } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { sourceIp } from "../util/source-ip";
@@ -350,9 +350,22 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
   };
 }
 
+/**
+ * An activities.list response page without `items`: the API leaves the array out when a page has no activity (the
+ * last page of a listing, or a period without events). https://developers.google.com/workspace/admin/reports/reference/rest/v1/activities/list
+ */
+export function isEmptyActivitiesPage(r: unknown): boolean {
+  return isRec(r) && field(r, "kind") === "admin#reports#activities" && !Array.isArray(field(r, "items")) && field(r, "id") === undefined;
+}
+
 export function normalizeGoogle(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^(GSuite|GoogleWorkspace|Google)\./, "Google Workspace");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
+  if (isEmptyActivitiesPage(record)) {
+    throw new SkipRecord(
+      `Google Workspace activities.list page without items: an empty page${field(record, "nextPageToken") === undefined ? " (the last page)" : ""}, no activities to read`,
+    );
+  }
   const events = field(record, "events");
   if (Array.isArray(events)) {
     if (events.length === 0) throw new NormalizeError("Google Workspace activity with no events");

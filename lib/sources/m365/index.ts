@@ -4,12 +4,15 @@ import { pantherLogType } from "../util/panther";
 import { isPurviewRow, isUalRecord, M365_PLATFORM, normalizeM365 } from "./normalize";
 import { M365_PRIVILEGED } from "./privileged";
 import { M365_RETENTION } from "./retention";
+import { logAnalyticsTable, OFFICE_TABLE } from "../util/log-analytics";
 
 // CreationTime + Operation + RecordType/Workload/UserKey/OrganizationId is the UAL common schema (Entra ID's own
 // logs use createdDateTime/activityDateTime and refuse these records); a Purview CSV row carries AuditData.
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
   if (logType) return logType.startsWith("Microsoft365.") ? 0.95 : 0;
+  const table = logAnalyticsTable(r);
+  if (table) return table === OFFICE_TABLE ? 0.95 : 0; // the Entra tables are the entra source's
   if (isPurviewRow(r)) return field(r, "CreationDate") !== undefined || field(r, "RecordId") !== undefined ? 0.95 : 0.8;
   if (!isUalRecord(r)) return 0;
   let s = 0.6;
@@ -29,6 +32,7 @@ export const m365 = defineSource({
     "Office 365 Management Activity API content blobs (JSON array of common-schema records)",
     "Purview audit search CSV export (CreationDate, UserIds, Operations, AuditData)",
     "NDJSON of records",
+    "Log Analytics / Microsoft Sentinel OfficeActivity table (portal CSV export with US-style [UTC] times, or JSON / NDJSON rows)",
   ],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);

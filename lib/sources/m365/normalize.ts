@@ -14,6 +14,7 @@ import { changesKeys, keysAdded } from "../util/entra-keys";
 import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
 import { sourceIp } from "../util/source-ip";
+import { columnOf, entraRecordOf, officeRecordOf } from "../util/log-analytics";
 import { parseTime } from "../util/time";
 
 // Microsoft 365 Unified Audit Log (UAL), in the two shapes it is exported in:
@@ -486,13 +487,15 @@ function issuedKeysOf(r: Rec, op: string): IssuedCredential[] {
   );
 }
 
-function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv", row: Rec | null): NormalizedEvent {
+function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv" | "log-analytics", row: Rec | null): NormalizedEvent {
   const op = text(field(r, "Operation")) ?? (row ? (text(row.Operations) ?? text(row.Operation)) : null);
   if (op === null) throw new NormalizeError("not a Microsoft 365 Unified Audit Log record: Operation is missing");
   const time =
-    field(r, "CreationTime") !== undefined || !row
-      ? parseTime(field(r, "CreationTime"), "CreationTime")
-      : parseTime(row.CreationDate, "CreationDate");
+    shape === "log-analytics"
+      ? parseTime(field(r, "CreationTime"), columnOf(r, "CreationTime"), { usDates: true }) // TimeGenerated, as exported
+      : field(r, "CreationTime") !== undefined || !row
+        ? parseTime(field(r, "CreationTime"), "CreationTime")
+        : parseTime(row.CreationDate, "CreationDate");
 
   const recordTypeRaw = field(r, "RecordType");
   const recordType =
@@ -616,6 +619,17 @@ export function normalizeM365(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^Microsoft365\./, "Microsoft 365 Unified Audit Log");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
   if (isPurviewRow(record)) return [fromPurviewRow(record)];
+  // A Log Analytics / Sentinel OfficeActivity row: the UAL record with some columns renamed.
+  const office = officeRecordOf(record);
+  if (office) {
+    if (office.Operation === undefined) throw new NormalizeError("Log Analytics OfficeActivity row without Operation");
+    return [normalizeRecord(office, "log-analytics", null)];
+  }
+  if (entraRecordOf(record)) {
+    throw new NormalizeError("Log Analytics Entra ID row (sign-in or audit log table): belongs to the Microsoft Entra ID (entra) source", {
+      belongsTo: "entra",
+    });
+  }
   if (record.AuditData !== undefined || record.CreationDate !== undefined) {
     throw new NormalizeError("Purview audit export row without an AuditData text column: the record cannot be read");
   }

@@ -2,11 +2,13 @@ import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { normalizePamGrant, PAM_GRANTS_PLATFORM, REQUIRED_FIELDS } from "./normalize";
 import { PAM_GRANTS_PRIVILEGED } from "./privileged";
+import { vendorGrantScore } from "./vendor-grants";
 
 // A record is a grant when it has the format's own column names (docs/grant-format.md); grant_id is the one no
 // vendor log uses, so without it the score stays low.
 function scoreRecord(r: unknown): number {
   if (!isRec(r)) return 0;
+  if (field(r, "grant_id") === undefined) return vendorGrantScore(r); // Entra PIM / AWS TEAM exports
   const has = REQUIRED_FIELDS.filter((f) => field(r, f) !== undefined).length;
   if (field(r, "grant_id") === undefined || has < 3) return 0;
   let s = 0.5 + 0.1 * has; // all four: 0.9
@@ -18,7 +20,11 @@ export const pamGrants = defineSource({
   platform: PAM_GRANTS_PLATFORM,
   privileged: PAM_GRANTS_PRIVILEGED,
   label: "Sessionproof grant feed (PAM/JIT)",
-  formats: ["JSON array, NDJSON or CSV in the Sessionproof grant format (docs/grant-format.md)"],
+  formats: [
+    "JSON array, NDJSON or CSV in the Sessionproof grant format (docs/grant-format.md)",
+    'Entra PIM from Microsoft Graph: roleAssignmentScheduleRequests and roleAssignmentScheduleInstances ({"value": [...]} pages)',
+    "AWS TEAM (Temporary Elevated Access Management) requests (JSON items or CSV with the app's columns)",
+  ],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);
     return s > 0 && /grant/i.test(probe.fileName) ? s + 0.05 : s;

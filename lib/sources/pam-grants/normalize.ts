@@ -1,7 +1,10 @@
-import { ocsfClass, type ActorKind, type EventResource, type JitGrant, type NormalizedEvent } from "@/lib/events/schema";
+import type { ActorKind, EventResource, JitGrant, NormalizedEvent } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { emailShaped, extraOf, field, isRec, keyText, text } from "../util/fields";
+import { field, isRec, keyText, text } from "../util/fields";
 import { tryParseTime } from "../util/time";
+import { grantEvent } from "./grant-event";
+import { PAM_GRANTS_PLATFORM } from "./platform";
+import { normalizeVendorGrant } from "./vendor-grants";
 
 // The Sessionproof grant format (docs/grant-format.md): one record per privilege grant, written by any PAM /
 // JIT tool (or a script over its API) as a JSON array, NDJSON or CSV with the columns grant_id, principal,
@@ -9,7 +12,7 @@ import { tryParseTime } from "../util/time";
 // justification, principal_type). CSV rows reach normalize() as {header: string} objects, so every field is
 // read as text here, whatever the container.
 
-export const PAM_GRANTS_PLATFORM = "pam-grants";
+export { PAM_GRANTS_PLATFORM };
 
 /** The fields that make a record a grant (detection and the reason of a rejection). */
 export const REQUIRED_FIELDS = ["grant_id", "principal", "privilege", "granted_at"] as const;
@@ -39,6 +42,8 @@ function timeField(r: Record<string, unknown>, name: string): Date | null {
 
 export function normalizePamGrant(record: unknown): NormalizedEvent[] {
   if (!isRec(record)) throw new NormalizeError("not a Sessionproof grant: not a JSON object or CSV row");
+  const vendor = field(record, "grant_id") === undefined ? normalizeVendorGrant(record) : null;
+  if (vendor) return [vendor];
   const missing = REQUIRED_FIELDS.filter((f) => keyText(field(record, f)) === null);
   if (missing.length === REQUIRED_FIELDS.length)
     throw new NormalizeError("not a Sessionproof grant: grant_id, principal, privilege and granted_at are missing");
@@ -91,47 +96,20 @@ export function normalizePamGrant(record: unknown): NormalizedEvent[] {
   if (platform) resources.push({ type: "pam.platform", id: null, name: platform });
 
   return [
-    {
-      schema_version: 1,
-      platform: PAM_GRANTS_PLATFORM,
-      ...ocsfClass(3005),
-      activity: "assign_privileges",
-      event_name: "grant",
-      time: grantedAt,
-      status: "success",
-      status_detail: null,
-      message: null,
-      actor: {
-        external_id: null,
-        name: principal,
-        login: principal,
-        email: emailShaped(principal),
-        type: principalType,
-        kind_hint: (principalType && PRINCIPAL_KIND[principalType.toLowerCase()]) || "unknown",
-      },
-      session: null,
-      credential: {
-        key: grantId,
-        key_type: "pam-grants.grant_id",
-        kind: "jit_grant",
-        native_type: null,
-        parent_key: null,
-        parent_key_type: null,
-        parent_kind: null,
-      },
-      issued_credentials: [],
-      auth: null,
-      client: null,
-      src_endpoint: { ip: null, location: null },
-      user_agent: null,
-      resources,
-      privileged: true, // a grant of privilege, by definition
-      policy: null,
+    grantEvent({
       jit,
-      approval: null,
-      correlation_id: ticket,
-      native_id: grantId,
-      extra: extraOf({ requested_at: requestedAt ? requestedAt.toISOString() : null, principal_type: principalType }),
-    },
+      principal: {
+        id: null,
+        name: principal,
+        type: principalType,
+        kind: (principalType && PRINCIPAL_KIND[principalType.toLowerCase()]) || "unknown",
+      },
+      time: grantedAt,
+      eventName: "grant",
+      keyType: "pam-grants.grant_id",
+      resources,
+      correlationId: ticket,
+      extra: { requested_at: requestedAt ? requestedAt.toISOString() : null, principal_type: principalType },
+    }),
   ];
 }

@@ -42,10 +42,34 @@ export function tryParseTime(v: unknown): Date | null {
   return null;
 }
 
-/** The event time, or a NormalizeError naming the field: an event without a readable time cannot be placed. */
-export function parseTime(v: unknown, fieldName: string): Date {
+// US-style times as the Azure portal writes them (Azure Monitor / Log Analytics CSV exports, in the portal's display
+// zone, UTC unless changed): "1/9/2007 9:41:00 AM", "12/7/2026, 5:09:40.123 PM". Month first; only with AM/PM, the
+// sign of the en-US form (a 24-hour "1/9/2007 21:41" could be day-first and is not read).
+const US_STAMP = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*([AaPp][Mm])(?:\s*(?:UTC|GMT|Z))?$/;
+
+/** A US-style (M/D/YYYY h:mm:ss AM) time read as UTC, or null. */
+export function tryParseUsTime(v: unknown): Date | null {
+  if (typeof v !== "string") return null;
+  const m = US_STAMP.exec(v.trim());
+  if (!m) return null;
+  const [, mo, day, y, hh, mi, ss, frac, ampm] = m;
+  const h = Number(hh);
+  if (h < 1 || h > 12) return null;
+  const hour = (h % 12) + (/p/i.test(ampm) ? 12 : 0);
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
+  const d = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(day), hour, Number(mi), Number(ss ?? 0), ms));
+  // Date.UTC rolls 2/30 over into March: refuse dates that do not exist.
+  if (d.getUTCMonth() !== Number(mo) - 1 || d.getUTCDate() !== Number(day) || Number(mi) > 59 || Number(ss ?? 0) > 59) return null;
+  return d;
+}
+
+/**
+ * The event time, or a NormalizeError naming the field: an event without a readable time cannot be placed.
+ * `usDates`: also read the Azure portal's US-style form (tryParseUsTime).
+ */
+export function parseTime(v: unknown, fieldName: string, opts: { usDates?: boolean } = {}): Date {
   if (v === undefined || v === null || v === "") throw new NormalizeError(`no event time (${fieldName} is missing)`);
-  const d = tryParseTime(v);
+  const d = tryParseTime(v) ?? (opts.usDates ? tryParseUsTime(v) : null);
   if (!d) throw new NormalizeError(`unreadable event time in ${fieldName}: ${JSON.stringify(v).slice(0, 80)}`);
   return d;
 }

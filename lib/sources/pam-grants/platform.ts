@@ -1,0 +1,1 @@
+export const PAM_GRANTS_PLATFORM = "pam-grants";
