@@ -79,6 +79,23 @@ describe("a token used again", () => {
       }),
     ]);
   });
+  it("used by git beside the session's own client (GitHub git.* events) is the same session; only another API client is new", () => {
+    const git = (time: string, addr: string, ua: string) => ({
+      ...gh(time, addr, ua),
+      data: { ...gh(time, addr, ua).data, event_name: "git.clone" },
+    });
+    const { gs, links } = reuse([
+      gh("2026-11-23T09:00:00Z", "203.0.113.5", "gh/2.62.0"),
+      git("2026-11-23T09:04:00Z", "203.0.113.5", "git/2.47.0"),
+      gh("2026-11-23T09:12:00Z", "203.0.113.5", "gh/2.62.0"),
+      // Replayed from a new network: one new session, whatever git and the script alternate inside it.
+      gh("2026-11-23T09:30:00Z", "198.51.100.9", "python-requests/2.32"),
+      git("2026-11-23T09:32:00Z", "198.51.100.9", "git/2.39.2"),
+      gh("2026-11-23T09:35:00Z", "198.51.100.9", "python-requests/2.32"),
+    ]);
+    expect(gs.map((s) => s.eventIds.length)).toEqual([3, 3]);
+    expect(links.map((l) => [l.from, l.to, l.matchedFields.reason])).toEqual([[gs[0].id, gs[1].id, "new_network"]]);
+  });
   it("from a new client, or after a long gap, likewise", () => {
     const client = reuse([gh("2026-11-23T09:00:00Z", "203.0.113.5"), gh("2026-11-23T09:05:00Z", "203.0.113.5", "python-requests/2.31")]);
     expect(client.links.map((l) => l.matchedFields.reason)).toEqual(["new_client"]);
@@ -125,6 +142,51 @@ describe("Snowflake logins", () => {
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0].eventIds).toHaveLength(1);
     expect(correlate([login("ALICE", "E8", "failure")]).sessions).toEqual([]);
+  });
+});
+
+describe("same source address between two people", () => {
+  it("makes no link: two human identities behind one office address are two people", () => {
+    const at = (who: string, time: string) =>
+      ev({ platform: "slack", time, actor: person(who), src_endpoint: ip("198.51.100.21"), user_agent: "Mozilla/5.0" });
+    const r = correlate([at("maria", "2026-11-23T09:00:00Z"), at("omar", "2026-11-23T09:02:00Z")]);
+    expect(r.sessions).toHaveLength(2);
+    expect(r.links).toEqual([]);
+  });
+});
+
+describe("AWS IAM Identity Center sign-in", () => {
+  it("links to the AWSReservedSSO_ role session it opened (idp_to_app), never to its own session", () => {
+    const carol = { external_id: "94482488-carol", login: "carol@example-corp.test", kind_hint: "human" as const };
+    const signIn = ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T09:00:00Z",
+      class_uid: 3002,
+      activity: "logon",
+      event_name: "UserAuthentication",
+      actor: carol,
+      src_endpoint: ip("198.51.100.44"),
+    });
+    const role = (time: string) =>
+      ev({
+        platform: "aws-cloudtrail",
+        time,
+        actor: carol,
+        session: sess("arn:aws:sts::1:assumed-role/AWSReservedSSO_Admin_0123/carol|2026-11-23T09:04:00Z", "aws.role_session"),
+        src_endpoint: ip("198.51.100.44"),
+      });
+    const r = correlate([signIn, role("2026-11-23T09:04:00Z"), role("2026-11-23T09:06:00Z")]);
+    const roleSession = r.sessions.find((s) => s.sessionKey.includes("AWSReservedSSO_"))!;
+    const signInSession = r.sessions.find((s) => s.id !== roleSession.id)!;
+    expect(r.links).toEqual([
+      expect.objectContaining({
+        from: signInSession.id,
+        to: roleSession.id,
+        kind: "idp_to_app",
+        rule: "aws_identity_center_signin_to_role_session",
+        confidence: 0.95,
+      }),
+    ]);
   });
 });
 
@@ -250,14 +312,29 @@ describe("links between identities", () => {
       ev({ platform: "google-workspace", time, actor: person(who), src_endpoint: ip(addr) });
     const r = correlate([
       at("ana", "2026-11-23T09:00:00Z", "192.0.2.1"),
-      at("svc", "2026-11-23T09:03:00Z", "192.0.2.1"),
+      ev({
+        platform: "google-workspace",
+        time: "2026-11-23T09:03:00Z",
+        actor: person("svc", "service_account"),
+        src_endpoint: ip("192.0.2.1"),
+      }),
       at("bo", "2026-11-23T09:30:00Z", "192.0.2.1"),
     ]);
     const same = r.links.filter((l) => l.kind === "same_source_ip");
     expect(same).toEqual([
       expect.objectContaining({ rule: "same_source_ip", confidence: 0.3, matchedFields: { ip: "192.0.2.1", secondsApart: 180 } }),
     ]);
-    const busy = correlate(["a", "b", "c", "d", "e", "f"].map((w, k) => at(w, `2026-11-23T09:0${k}:00Z`, "192.0.2.9")));
+    const busy = correlate(
+      ["a", "b", "c", "d", "e", "f"].map((w, k) =>
+        ev({
+          platform: "google-workspace",
+          time: `2026-11-23T09:0${k}:00Z`,
+          actor: person(w, k % 2 ? "service_account" : "human"),
+          src_endpoint: ip("192.0.2.9"),
+        }),
+      ),
+    );
+    expect(busy.links.some((l) => l.kind === "same_source_ip")).toBe(true);
     // Sessions past the fourth inside the window get no link from the shared address.
     expect(busy.links.filter((l) => l.kind === "same_source_ip").every((l) => (l.matchedFields.secondsApart as number) <= 180)).toBe(true);
   });

@@ -59,9 +59,9 @@ export function scanEvents(st: CorrelationState): void {
     if (sso !== undefined && e.status !== "failure") {
       const appName = sso.appName(e);
       if (appName) {
-        let target = appTargets.get(appName);
+        let target = sso.target ?? appTargets.get(appName);
         if (target === undefined) appTargets.set(appName, (target = appPlatform(appName, st.rules)));
-        if (target && target !== e.platform) ssoCandidates.push({ i, appName, rule: sso.rule, target });
+        if (target && (target !== e.platform || sso.target === target)) ssoCandidates.push({ i, appName, rule: sso.rule, target });
       }
     }
 

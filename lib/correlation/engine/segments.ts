@@ -33,7 +33,7 @@ export function groupSessions(st: CorrelationState): void {
 /** Groups the events into sessions; false when a key part holds the separator (then call again with byString). */
 function group(st: CorrelationState, byString: boolean): boolean {
   const { n, events, times, evSeg, evIdentity, sessionByFlow } = st;
-  const { tokenKeyTypes, tokenGapMs, keylessJoin, sessionLimits, failedLoginNoSession, flowJoinSameUser } = st.rules;
+  const { tokenKeyTypes, tokenGapMs, tokenCompanionClient, keylessJoin, sessionLimits, failedLoginNoSession, flowJoinSameUser } = st.rules;
   const segOpen: Open[] = (st.segOpen = []);
   const segRule: string[] = (st.segRule = []);
   const segNumber: (number | null)[] = (st.segNumber = []);
@@ -60,6 +60,8 @@ function group(st: CorrelationState, byString: boolean): boolean {
     byBase.set(base, o);
     return o;
   };
+  /** Whether e's client serves every session of its token (its user agent is not the session's client). */
+  const companion = (e: NormalizedEventJson): boolean => tokenCompanionClient.get(e.platform)?.(e) === true;
   /** Opens the next segment of o at event i. */
   const open = (
     o: Open,
@@ -78,7 +80,7 @@ function group(st: CorrelationState, byString: boolean): boolean {
     o.first = times[i];
     o.ip = e.src_endpoint.ip ?? "";
     o.net = o.ip ? networkOf(o.ip) : "";
-    o.ua = e.user_agent ?? "";
+    o.ua = (companion(e) ? null : e.user_agent) ?? "";
     segOpen.push(o);
     segRule.push(rule);
     segNumber.push(numbered ? segNo : segNo > 0 ? segNo : null);
@@ -170,7 +172,7 @@ function group(st: CorrelationState, byString: boolean): boolean {
           if (!o.ip) o.net = networkOf((o.ip = ip));
           else if (networkOf(ip) !== o.net) why = "new_network";
         }
-        if (!why && ua && ua !== o.ua) {
+        if (!why && ua && ua !== o.ua && !companion(e)) {
           if (!o.ua) o.ua = ua;
           else why = "new_client";
         }
