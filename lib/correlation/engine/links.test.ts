@@ -104,6 +104,75 @@ describe("a token used again", () => {
   });
 });
 
+describe("records that name no address nor user agent", () => {
+  it("join the one addressed heuristic session of the same identity and client open within the gap; stay apart when two are", () => {
+    const sp = { external_id: "sp-1", name: "hr-sync", type: "servicePrincipal", kind_hint: "workload" as const };
+    const client = { app_id: "app-1", app_name: "hr-sync" } as Over["client"];
+    const at = (time: string, addr: string | null) =>
+      ev({ platform: "entra", time, actor: sp, client, src_endpoint: addr ? ip(addr) : { ip: null, location: null } });
+    const one = correlate([at("2026-11-23T08:00:00Z", "203.0.113.80"), at("2026-11-23T08:01:00Z", null), at("2026-11-23T11:00:00Z", null)]);
+    expect(one.sessions.map((s) => s.eventIds.length)).toEqual([2, 1]);
+    const two = correlate([
+      at("2026-11-23T08:00:00Z", "203.0.113.80"),
+      at("2026-11-23T08:00:30Z", "198.51.100.7"),
+      at("2026-11-23T08:01:00Z", null),
+    ]);
+    expect(two.sessions.map((s) => s.eventIds.length)).toEqual([1, 1, 1]);
+  });
+});
+
+describe("a keyless credential exchange by an outside caller (AWS AssumeRoleWithWebIdentity)", () => {
+  it("belongs to the role session it created, not a session of its own", () => {
+    const exchange = ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T10:00:40Z",
+      activity: "issue_credentials",
+      event_name: "AssumeRoleWithWebIdentity",
+      actor: {
+        external_id: "repo:acme/infra:ref:refs/heads/main",
+        login: "repo:acme/infra:ref:refs/heads/main",
+        type: "WebIdentityUser",
+        kind_hint: "workload",
+      },
+      src_endpoint: ip("20.57.10.33"),
+      issued_credentials: [
+        {
+          key: "ASIAX1",
+          key_type: "aws.access_key_id",
+          kind: "aws_session_key",
+          native_type: null,
+          parent_key: null,
+          parent_key_type: null,
+          principal: null,
+          source_identity: null,
+          expiration: null,
+        },
+      ],
+    });
+    const use = (time: string) =>
+      ev({
+        platform: "aws-cloudtrail",
+        time,
+        actor: { external_id: "AROA1:GitHubActions", login: "GitHubActions", type: "AssumedRole", kind_hint: "workload" },
+        session: sess("arn:aws:sts::1:assumed-role/Deploy/GitHubActions|2026-11-23T10:00:40Z", "aws.role_session"),
+        credential: {
+          key: "ASIAX1",
+          key_type: "aws.access_key_id",
+          kind: "aws_session_key",
+          native_type: null,
+          parent_key: null,
+          parent_key_type: null,
+          parent_kind: null,
+        },
+        src_endpoint: ip("20.57.10.33"),
+      });
+    const r = correlate([exchange, use("2026-11-23T10:01:00Z"), use("2026-11-23T10:02:00Z")]);
+    expect(r.sessions).toHaveLength(1);
+    expect(r.sessions[0].eventIds).toHaveLength(3);
+    expect(r.links).toEqual([]);
+  });
+});
+
 describe("a platform session key after the platform's limits", () => {
   it("starts a new session (Salesforce idle gap)", () => {
     const sf = (time: string) =>

@@ -39,6 +39,11 @@ export type PlatformRules = {
   keylessJoin: ReadonlyMap<string, { rule: string; confidence: number; slackMs: number }>;
   /** Per platform, how long one session key can live (maxSpanMs) and pause (idleGapMs): beyond, the key starts a new session. */
   sessionLimits: ReadonlyMap<string, { maxSpanMs: number | null; idleGapMs: number | null }>;
+  /**
+   * Per platform, the actor types of callers from outside the platform who exchange an external token for platform
+   * credentials: such a keyless exchange is the first event of the session that runs on what it minted.
+   */
+  exchangeCallers: ReadonlyMap<string, ReadonlySet<string>>;
   /** Platforms whose failed sign-ins never open a session (a keyless failed logon gets none, and joins none by flow id). */
   failedLoginNoSession: ReadonlySet<string>;
   /** Platforms where a keyless row joins a keyed row by flow id only when both name the same user. */
@@ -118,6 +123,11 @@ export const PLATFORM_RULES: PlatformRules = {
     // "Update the maximum session duration for a role").
     ["aws-cloudtrail", { maxSpanMs: 12 * HOUR, idleGapMs: null }],
   ]),
+  // AWS STS: AssumeRoleWithWebIdentity and AssumeRoleWithSAML are called with an OIDC / SAML token, not AWS
+  // credentials; CloudTrail names the caller as userIdentity type WebIdentityUser / SAMLUser and no session, and the
+  // role session the call creates (responseElements.credentials, assumedRoleUser) is where its use is logged (IAM
+  // User Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail"; CloudTrail userIdentity element).
+  exchangeCallers: new Map([["aws-cloudtrail", new Set(["WebIdentityUser", "SAMLUser"])]]),
   // Snowflake LOGIN_HISTORY: IS_SUCCESS = NO rows never get a SESSIONS row (Snowflake docs, "LOGIN_HISTORY view",
   // "SESSIONS view": a session is created by a successful login, LOGIN_EVENT_ID names it), and the SESSIONS row
   // names USER_NAME, the user of the login it points to.

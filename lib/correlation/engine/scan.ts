@@ -32,6 +32,7 @@ export function scanEvents(st: CorrelationState): void {
       const c = touchCred(st, e.platform, cr.key, cr.kind, cr.key_type, e.time, true);
       evCred[i] = c;
       evCredId[i] = c.out.id;
+      if (c.keyedBy < 0 && e.session?.key) c.keyedBy = i;
       if (acc && c.account === null) c.account = acc;
       if (cr.parent_key) {
         const p = touchCred(st, e.platform, cr.parent_key, cr.parent_kind ?? "unknown", cr.parent_key_type, null, false);
@@ -65,6 +66,8 @@ export function scanEvents(st: CorrelationState): void {
       }
     }
 
+    if (issued.length > 0 && !e.session?.key && actor.type && st.rules.exchangeCallers.get(e.platform)?.has(actor.type))
+      st.keylessExchanges.push(i);
     if (hasInitiator(e.extra?.initiator)) delegating.push(i);
     if (issued.length > 0 && actor.type === "WebIdentityUser" && oidcRepo(actor.login) !== null) st.oidcExchanges.push(i);
     else if (e.platform === "github" && e.event_name.startsWith("workflows.")) st.ciJobs.push(i);
@@ -191,7 +194,7 @@ function touchCred(
       firstSeenAt: time,
       lastUsedAt: null,
     };
-    rec = { out, account: null, minted: -1 };
+    rec = { out, account: null, minted: -1, keyedBy: -1 };
     byKey.set(key, rec);
     st.credRecs.push(rec);
   }
