@@ -224,6 +224,37 @@ describe("same source address between two people", () => {
   });
 });
 
+describe("one link per pair and kind", () => {
+  it("keeps the strongest evidence: a later SSO event from the app session's own address outranks an earlier one", () => {
+    const sso = (time: string, addr: string) =>
+      ev({
+        platform: "okta",
+        time,
+        event_name: "user.authentication.sso",
+        actor: person("kim"),
+        session: sess("idx-kim", "okta.externalSessionId"),
+        src_endpoint: ip(addr),
+        resources: [{ type: "AppInstance", id: "0oa1", name: "Salesforce" }],
+      });
+    const sf = (time: string) =>
+      ev({
+        platform: "salesforce",
+        time,
+        actor: person("kim"),
+        session: sess("LK-kim", "salesforce.LOGIN_KEY"),
+        src_endpoint: ip("192.0.2.8"),
+      });
+    const r = correlate([
+      sso("2026-11-23T09:00:00Z", "198.51.100.3"),
+      sso("2026-11-23T09:01:00Z", "192.0.2.8"),
+      sf("2026-11-23T09:02:00Z"),
+    ]);
+    const idp = r.links.filter((l) => l.kind === "idp_to_app");
+    expect(idp).toHaveLength(1);
+    expect(idp[0]).toMatchObject({ confidence: 0.95, matchedFields: { ip: "192.0.2.8" } });
+  });
+});
+
 describe("AWS IAM Identity Center sign-in", () => {
   it("links to the AWSReservedSSO_ role session it opened (idp_to_app), never to its own session", () => {
     const carol = { external_id: "94482488-carol", login: "carol@example-corp.test", kind_hint: "human" as const };

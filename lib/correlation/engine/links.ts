@@ -12,23 +12,28 @@ import { sessionIdOf, type CorrelationState } from "./state";
 //     to an Entra workload identity federation sign-in);
 //  g. the same source address within minutes: a low-confidence hint between sessions of different identities or platforms,
 //     never between two different people (two human identities).
-// A link between two sessions is kept once per kind (the first found), never from a session to itself.
+// A link between two sessions is kept once per kind (the one with the strongest evidence: the highest confidence,
+// the first found among equals), never from a session to itself.
 
 /** An app session that starts this long before or after the IdP's SSO event can be the one it opened. */
 const SSO_WINDOW_BEFORE_MS = 2 * 60_000;
 const SSO_WINDOW_AFTER_MS = 10 * 60_000;
 
-type Links = { list: LinkOut[]; seen: Set<string> };
+/** The links made so far, and where each (from, to, kind) sits in the list. */
+type Links = { list: LinkOut[]; seen: Map<string, number> };
 
 function addLink(links: Links, l: LinkOut): void {
+  if (l.from === l.to) return;
   const k = `${l.from}|${l.to}|${l.kind}`;
-  if (l.from === l.to || links.seen.has(k)) return;
-  links.seen.add(k);
-  links.list.push(l);
+  const at = links.seen.get(k);
+  if (at === undefined) {
+    links.seen.set(k, links.list.length);
+    links.list.push(l);
+  } else if (l.confidence > links.list[at].confidence) links.list[at] = l;
 }
 
 export function linkSessions(st: CorrelationState): void {
-  const links: Links = { list: st.links, seen: new Set() };
+  const links: Links = { list: st.links, seen: new Map() };
   sharedKeyLinks(st, links);
   ssoLinks(st, links);
   lineageLinks(st, links);
