@@ -79,11 +79,97 @@ describe("a token used again", () => {
       }),
     ]);
   });
+  it("used by git beside the session's own client (GitHub git.* events) is the same session; only another API client is new", () => {
+    const git = (time: string, addr: string, ua: string) => ({
+      ...gh(time, addr, ua),
+      data: { ...gh(time, addr, ua).data, event_name: "git.clone" },
+    });
+    const { gs, links } = reuse([
+      gh("2026-11-23T09:00:00Z", "203.0.113.5", "gh/2.62.0"),
+      git("2026-11-23T09:04:00Z", "203.0.113.5", "git/2.47.0"),
+      gh("2026-11-23T09:12:00Z", "203.0.113.5", "gh/2.62.0"),
+      // Replayed from a new network: one new session, whatever git and the script alternate inside it.
+      gh("2026-11-23T09:30:00Z", "198.51.100.9", "python-requests/2.32"),
+      git("2026-11-23T09:32:00Z", "198.51.100.9", "git/2.39.2"),
+      gh("2026-11-23T09:35:00Z", "198.51.100.9", "python-requests/2.32"),
+    ]);
+    expect(gs.map((s) => s.eventIds.length)).toEqual([3, 3]);
+    expect(links.map((l) => [l.from, l.to, l.matchedFields.reason])).toEqual([[gs[0].id, gs[1].id, "new_network"]]);
+  });
   it("from a new client, or after a long gap, likewise", () => {
     const client = reuse([gh("2026-11-23T09:00:00Z", "203.0.113.5"), gh("2026-11-23T09:05:00Z", "203.0.113.5", "python-requests/2.31")]);
     expect(client.links.map((l) => l.matchedFields.reason)).toEqual(["new_client"]);
     const gap = reuse([gh("2026-11-23T09:00:00Z", "203.0.113.5"), gh("2026-11-23T15:00:00Z", "203.0.113.5")]);
     expect(gap.links.map((l) => l.matchedFields.reason)).toEqual(["long_gap"]);
+  });
+});
+
+describe("records that name no address nor user agent", () => {
+  it("join the one addressed heuristic session of the same identity and client open within the gap; stay apart when two are", () => {
+    const sp = { external_id: "sp-1", name: "hr-sync", type: "servicePrincipal", kind_hint: "workload" as const };
+    const client = { app_id: "app-1", app_name: "hr-sync" } as Over["client"];
+    const at = (time: string, addr: string | null) =>
+      ev({ platform: "entra", time, actor: sp, client, src_endpoint: addr ? ip(addr) : { ip: null, location: null } });
+    const one = correlate([at("2026-11-23T08:00:00Z", "203.0.113.80"), at("2026-11-23T08:01:00Z", null), at("2026-11-23T11:00:00Z", null)]);
+    expect(one.sessions.map((s) => s.eventIds.length)).toEqual([2, 1]);
+    const two = correlate([
+      at("2026-11-23T08:00:00Z", "203.0.113.80"),
+      at("2026-11-23T08:00:30Z", "198.51.100.7"),
+      at("2026-11-23T08:01:00Z", null),
+    ]);
+    expect(two.sessions.map((s) => s.eventIds.length)).toEqual([1, 1, 1]);
+  });
+});
+
+describe("a keyless credential exchange by an outside caller (AWS AssumeRoleWithWebIdentity)", () => {
+  it("belongs to the role session it created, not a session of its own", () => {
+    const exchange = ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T10:00:40Z",
+      activity: "issue_credentials",
+      event_name: "AssumeRoleWithWebIdentity",
+      actor: {
+        external_id: "repo:acme/infra:ref:refs/heads/main",
+        login: "repo:acme/infra:ref:refs/heads/main",
+        type: "WebIdentityUser",
+        kind_hint: "workload",
+      },
+      src_endpoint: ip("20.57.10.33"),
+      issued_credentials: [
+        {
+          key: "ASIAX1",
+          key_type: "aws.access_key_id",
+          kind: "aws_session_key",
+          native_type: null,
+          parent_key: null,
+          parent_key_type: null,
+          principal: null,
+          source_identity: null,
+          expiration: null,
+        },
+      ],
+    });
+    const use = (time: string) =>
+      ev({
+        platform: "aws-cloudtrail",
+        time,
+        actor: { external_id: "AROA1:GitHubActions", login: "GitHubActions", type: "AssumedRole", kind_hint: "workload" },
+        session: sess("arn:aws:sts::1:assumed-role/Deploy/GitHubActions|2026-11-23T10:00:40Z", "aws.role_session"),
+        credential: {
+          key: "ASIAX1",
+          key_type: "aws.access_key_id",
+          kind: "aws_session_key",
+          native_type: null,
+          parent_key: null,
+          parent_key_type: null,
+          parent_kind: null,
+        },
+        src_endpoint: ip("20.57.10.33"),
+      });
+    const r = correlate([exchange, use("2026-11-23T10:01:00Z"), use("2026-11-23T10:02:00Z")]);
+    expect(r.sessions).toHaveLength(1);
+    expect(r.sessions[0].eventIds).toHaveLength(3);
+    expect(r.links).toEqual([]);
   });
 });
 
@@ -125,6 +211,82 @@ describe("Snowflake logins", () => {
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0].eventIds).toHaveLength(1);
     expect(correlate([login("ALICE", "E8", "failure")]).sessions).toEqual([]);
+  });
+});
+
+describe("same source address between two people", () => {
+  it("makes no link: two human identities behind one office address are two people", () => {
+    const at = (who: string, time: string) =>
+      ev({ platform: "slack", time, actor: person(who), src_endpoint: ip("198.51.100.21"), user_agent: "Mozilla/5.0" });
+    const r = correlate([at("maria", "2026-11-23T09:00:00Z"), at("omar", "2026-11-23T09:02:00Z")]);
+    expect(r.sessions).toHaveLength(2);
+    expect(r.links).toEqual([]);
+  });
+});
+
+describe("one link per pair and kind", () => {
+  it("keeps the strongest evidence: a later SSO event from the app session's own address outranks an earlier one", () => {
+    const sso = (time: string, addr: string) =>
+      ev({
+        platform: "okta",
+        time,
+        event_name: "user.authentication.sso",
+        actor: person("kim"),
+        session: sess("idx-kim", "okta.externalSessionId"),
+        src_endpoint: ip(addr),
+        resources: [{ type: "AppInstance", id: "0oa1", name: "Salesforce" }],
+      });
+    const sf = (time: string) =>
+      ev({
+        platform: "salesforce",
+        time,
+        actor: person("kim"),
+        session: sess("LK-kim", "salesforce.LOGIN_KEY"),
+        src_endpoint: ip("192.0.2.8"),
+      });
+    const r = correlate([
+      sso("2026-11-23T09:00:00Z", "198.51.100.3"),
+      sso("2026-11-23T09:01:00Z", "192.0.2.8"),
+      sf("2026-11-23T09:02:00Z"),
+    ]);
+    const idp = r.links.filter((l) => l.kind === "idp_to_app");
+    expect(idp).toHaveLength(1);
+    expect(idp[0]).toMatchObject({ confidence: 0.95, matchedFields: { ip: "192.0.2.8" } });
+  });
+});
+
+describe("AWS IAM Identity Center sign-in", () => {
+  it("links to the AWSReservedSSO_ role session it opened (idp_to_app), never to its own session", () => {
+    const carol = { external_id: "94482488-carol", login: "carol@example-corp.test", kind_hint: "human" as const };
+    const signIn = ev({
+      platform: "aws-cloudtrail",
+      time: "2026-11-23T09:00:00Z",
+      class_uid: 3002,
+      activity: "logon",
+      event_name: "UserAuthentication",
+      actor: carol,
+      src_endpoint: ip("198.51.100.44"),
+    });
+    const role = (time: string) =>
+      ev({
+        platform: "aws-cloudtrail",
+        time,
+        actor: carol,
+        session: sess("arn:aws:sts::1:assumed-role/AWSReservedSSO_Admin_0123/carol|2026-11-23T09:04:00Z", "aws.role_session"),
+        src_endpoint: ip("198.51.100.44"),
+      });
+    const r = correlate([signIn, role("2026-11-23T09:04:00Z"), role("2026-11-23T09:06:00Z")]);
+    const roleSession = r.sessions.find((s) => s.sessionKey.includes("AWSReservedSSO_"))!;
+    const signInSession = r.sessions.find((s) => s.id !== roleSession.id)!;
+    expect(r.links).toEqual([
+      expect.objectContaining({
+        from: signInSession.id,
+        to: roleSession.id,
+        kind: "idp_to_app",
+        rule: "aws_identity_center_signin_to_role_session",
+        confidence: 0.95,
+      }),
+    ]);
   });
 });
 
@@ -250,14 +412,29 @@ describe("links between identities", () => {
       ev({ platform: "google-workspace", time, actor: person(who), src_endpoint: ip(addr) });
     const r = correlate([
       at("ana", "2026-11-23T09:00:00Z", "192.0.2.1"),
-      at("svc", "2026-11-23T09:03:00Z", "192.0.2.1"),
+      ev({
+        platform: "google-workspace",
+        time: "2026-11-23T09:03:00Z",
+        actor: person("svc", "service_account"),
+        src_endpoint: ip("192.0.2.1"),
+      }),
       at("bo", "2026-11-23T09:30:00Z", "192.0.2.1"),
     ]);
     const same = r.links.filter((l) => l.kind === "same_source_ip");
     expect(same).toEqual([
       expect.objectContaining({ rule: "same_source_ip", confidence: 0.3, matchedFields: { ip: "192.0.2.1", secondsApart: 180 } }),
     ]);
-    const busy = correlate(["a", "b", "c", "d", "e", "f"].map((w, k) => at(w, `2026-11-23T09:0${k}:00Z`, "192.0.2.9")));
+    const busy = correlate(
+      ["a", "b", "c", "d", "e", "f"].map((w, k) =>
+        ev({
+          platform: "google-workspace",
+          time: `2026-11-23T09:0${k}:00Z`,
+          actor: person(w, k % 2 ? "service_account" : "human"),
+          src_endpoint: ip("192.0.2.9"),
+        }),
+      ),
+    );
+    expect(busy.links.some((l) => l.kind === "same_source_ip")).toBe(true);
     // Sessions past the fourth inside the window get no link from the shared address.
     expect(busy.links.filter((l) => l.kind === "same_source_ip").every((l) => (l.matchedFields.secondsApart as number) <= 180)).toBe(true);
   });

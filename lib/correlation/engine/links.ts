@@ -10,24 +10,30 @@ import { sessionIdOf, type CorrelationState } from "./state";
 //  e. a human behind a non-human identity: a person's session minted or used the credential an NHI session uses;
 //  f. OIDC federation: a CI job's token exchanged for a cloud role (GitHub Actions to AWS AssumeRoleWithWebIdentity,
 //     to an Entra workload identity federation sign-in);
-//  g. the same source address within minutes: a low-confidence hint between sessions of different identities or platforms.
-// A link between two sessions is kept once per kind (the first found), never from a session to itself.
+//  g. the same source address within minutes: a low-confidence hint between sessions of different identities or platforms,
+//     never between two different people (two human identities).
+// A link between two sessions is kept once per kind (the one with the strongest evidence: the highest confidence,
+// the first found among equals), never from a session to itself.
 
 /** An app session that starts this long before or after the IdP's SSO event can be the one it opened. */
 const SSO_WINDOW_BEFORE_MS = 2 * 60_000;
 const SSO_WINDOW_AFTER_MS = 10 * 60_000;
 
-type Links = { list: LinkOut[]; seen: Set<string> };
+/** The links made so far, and where each (from, to, kind) sits in the list. */
+type Links = { list: LinkOut[]; seen: Map<string, number> };
 
 function addLink(links: Links, l: LinkOut): void {
+  if (l.from === l.to) return;
   const k = `${l.from}|${l.to}|${l.kind}`;
-  if (l.from === l.to || links.seen.has(k)) return;
-  links.seen.add(k);
-  links.list.push(l);
+  const at = links.seen.get(k);
+  if (at === undefined) {
+    links.seen.set(k, links.list.length);
+    links.list.push(l);
+  } else if (l.confidence > links.list[at].confidence) links.list[at] = l;
 }
 
 export function linkSessions(st: CorrelationState): void {
-  const links: Links = { list: st.links, seen: new Set() };
+  const links: Links = { list: st.links, seen: new Map() };
   sharedKeyLinks(st, links);
   ssoLinks(st, links);
   lineageLinks(st, links);
@@ -85,6 +91,7 @@ function ssoLinks(st: CorrelationState, links: Links): void {
     let best = -1;
     let bestDelta = Infinity;
     for (const s of appSessions.get(target)?.get(who) ?? []) {
+      if (s === evSeg[i]) continue; // an IdP inside the app's platform: its own sign-in session is not the one it opened
       const d = sessionStart[s] - t;
       if (d < -SSO_WINDOW_BEFORE_MS || d > SSO_WINDOW_AFTER_MS) continue;
       if (Math.abs(d) < bestDelta) {
@@ -173,6 +180,9 @@ function reuseLinks(st: CorrelationState, links: Links): void {
   }
 }
 
+/** Identity id → kind. */
+const identityKinds = (st: CorrelationState): Map<string, string> => new Map(st.identities.map((i) => [i.id, i.kind]));
+
 const NON_HUMAN = new Set(["service_account", "oauth_app", "api_token", "bot", "ai_agent", "workload"]);
 
 /**
@@ -181,7 +191,7 @@ const NON_HUMAN = new Set(["service_account", "oauth_app", "api_token", "bot", "
  */
 function humanBehindNhiLinks(st: CorrelationState, links: Links): void {
   const { sessions, sessionCred, sessionStart, evSeg } = st;
-  const kindOf = new Map(st.identities.map((i) => [i.id, i.kind]));
+  const kindOf = identityKinds(st);
   const human = (s: number) => s >= 0 && kindOf.get(sessions[s].identityId ?? "") === "human";
   const nhi = (s: number) => NON_HUMAN.has(kindOf.get(sessions[s].identityId ?? "") ?? "");
   // The earliest session of a person on each credential.
@@ -334,6 +344,8 @@ function sameIpLinks(st: CorrelationState, links: Links): void {
   }
   // Pairs another link already joins (either way): a stronger reason exists, the address adds nothing.
   // A session with a proven upstream (lineage, single sign-on, shared key, OIDC, reuse) needs no address hint either.
+  const kindOf = identityKinds(st);
+  const isHuman = (id: string | null) => id !== null && kindOf.get(id) === "human";
   const linked = new Set<string>();
   const explained = new Set<string>();
   for (const l of links.list) {
@@ -353,6 +365,8 @@ function sameIpLinks(st: CorrelationState, links: Links): void {
       for (let m = lo; m < k; m++) {
         const from = sessions[list[m]];
         if (from.identityId === to.identityId && from.platform === to.platform) continue;
+        // Two people the identities tell apart (an office NAT, a VPN egress): a shared address says nothing about them.
+        if (from.identityId !== to.identityId && isHuman(from.identityId) && isHuman(to.identityId)) continue;
         if (linked.has(from.id < to.id ? `${from.id}|${to.id}` : `${to.id}|${from.id}`)) continue;
         addLink(links, {
           from: from.id,

@@ -12,6 +12,11 @@ type IdpSsoRule = {
   rule: string;
   /** The app a successful event of this IdP signed the person into; null when it is not such an event. */
   appName: (e: NormalizedEventJson) => string | null;
+  /**
+   * The platform of the sessions such an event opens, when the IdP is part of that platform (AWS IAM Identity Center
+   * signs people into AWS role sessions); by default the platform the app name stands for (appPatterns).
+   */
+  target?: string;
 };
 
 export type PlatformRules = {
@@ -23,12 +28,22 @@ export type PlatformRules = {
   tokenKeyTypes: ReadonlySet<string>;
   tokenGapMs: number;
   /**
+   * Per platform, events made by a client that serves every session of a token alongside the session's own client:
+   * their user agent is never "a new client" of the token (nor the session's client).
+   */
+  tokenCompanionClient: ReadonlyMap<string, (e: NormalizedEventJson) => boolean>;
+  /**
    * Platforms that write their session id on only some records: a keyless event of such a platform joins the keyed
    * session of the same identity, client / user agent and network whose span holds it (within slackMs of it).
    */
   keylessJoin: ReadonlyMap<string, { rule: string; confidence: number; slackMs: number }>;
   /** Per platform, how long one session key can live (maxSpanMs) and pause (idleGapMs): beyond, the key starts a new session. */
   sessionLimits: ReadonlyMap<string, { maxSpanMs: number | null; idleGapMs: number | null }>;
+  /**
+   * Per platform, the actor types of callers from outside the platform who exchange an external token for platform
+   * credentials: such a keyless exchange is the first event of the session that runs on what it minted.
+   */
+  exchangeCallers: ReadonlyMap<string, ReadonlySet<string>>;
   /** Platforms whose failed sign-ins never open a session (a keyless failed logon gets none, and joins none by flow id). */
   failedLoginNoSession: ReadonlySet<string>;
   /** Platforms where a keyless row joins a keyed row by flow id only when both name the same user. */
@@ -56,6 +71,17 @@ export const PLATFORM_RULES: PlatformRules = {
             : null,
       },
     ],
+    [
+      // AWS IAM Identity Center: a successful UserAuthentication (signin.amazonaws.com) signs the person into the
+      // access portal, from which each account role opens an AWSReservedSSO_ role session (AWS docs, "Understanding
+      // IAM Identity Center sign-in events"; "IAM Identity Center CloudTrail use cases").
+      "aws-cloudtrail",
+      {
+        rule: "aws_identity_center_signin_to_role_session",
+        appName: (e) => (e.class_uid === 3002 && e.event_name === "UserAuthentication" ? "AWS IAM Identity Center" : null),
+        target: "aws-cloudtrail",
+      },
+    ],
     ["entra", { rule: "entra_signin_to_app", appName: (e) => (e.class_uid === 3002 && e.client?.app_name ? e.client.app_name : null) }],
   ]),
   appPatterns: [
@@ -70,6 +96,12 @@ export const PLATFORM_RULES: PlatformRules = {
   ],
   tokenKeyTypes: new Set(["github.hashed_token", "github.token_id"]),
   tokenGapMs: TOKEN_GAP_MS,
+  tokenCompanionClient: new Map([
+    // GitHub: git.clone / git.fetch / git.push are Git protocol operations ("git category actions" of the audit log),
+    // written with the git client's user agent whatever tool holds the token: a person's `gh` CLI session or a script
+    // clones through git with the same token, so git's user agent beside another client is not another session.
+    ["github", (e: NormalizedEventJson) => e.event_name.startsWith("git.")],
+  ]),
   keylessJoin: new Map([
     // Slack Audit Logs API: context.session_id is set on actions done in a signed-in session, not on every entry
     // of that session (API-token and some admin actions lack it).
@@ -91,6 +123,11 @@ export const PLATFORM_RULES: PlatformRules = {
     // "Update the maximum session duration for a role").
     ["aws-cloudtrail", { maxSpanMs: 12 * HOUR, idleGapMs: null }],
   ]),
+  // AWS STS: AssumeRoleWithWebIdentity and AssumeRoleWithSAML are called with an OIDC / SAML token, not AWS
+  // credentials; CloudTrail names the caller as userIdentity type WebIdentityUser / SAMLUser and no session, and the
+  // role session the call creates (responseElements.credentials, assumedRoleUser) is where its use is logged (IAM
+  // User Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail"; CloudTrail userIdentity element).
+  exchangeCallers: new Map([["aws-cloudtrail", new Set(["WebIdentityUser", "SAMLUser"])]]),
   // Snowflake LOGIN_HISTORY: IS_SUCCESS = NO rows never get a SESSIONS row (Snowflake docs, "LOGIN_HISTORY view",
   // "SESSIONS view": a session is created by a successful login, LOGIN_EVENT_ID names it), and the SESSIONS row
   // names USER_NAME, the user of the login it points to.

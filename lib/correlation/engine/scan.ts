@@ -32,6 +32,7 @@ export function scanEvents(st: CorrelationState): void {
       const c = touchCred(st, e.platform, cr.key, cr.kind, cr.key_type, e.time, true);
       evCred[i] = c;
       evCredId[i] = c.out.id;
+      if (c.keyedBy < 0 && e.session?.key) c.keyedBy = i;
       if (acc && c.account === null) c.account = acc;
       if (cr.parent_key) {
         const p = touchCred(st, e.platform, cr.parent_key, cr.parent_kind ?? "unknown", cr.parent_key_type, null, false);
@@ -59,12 +60,14 @@ export function scanEvents(st: CorrelationState): void {
     if (sso !== undefined && e.status !== "failure") {
       const appName = sso.appName(e);
       if (appName) {
-        let target = appTargets.get(appName);
+        let target = sso.target ?? appTargets.get(appName);
         if (target === undefined) appTargets.set(appName, (target = appPlatform(appName, st.rules)));
-        if (target && target !== e.platform) ssoCandidates.push({ i, appName, rule: sso.rule, target });
+        if (target && (target !== e.platform || sso.target === target)) ssoCandidates.push({ i, appName, rule: sso.rule, target });
       }
     }
 
+    if (issued.length > 0 && !e.session?.key && actor.type && st.rules.exchangeCallers.get(e.platform)?.has(actor.type))
+      st.keylessExchanges.push(i);
     if (hasInitiator(e.extra?.initiator)) delegating.push(i);
     if (issued.length > 0 && actor.type === "WebIdentityUser" && oidcRepo(actor.login) !== null) st.oidcExchanges.push(i);
     else if (e.platform === "github" && e.event_name.startsWith("workflows.")) st.ciJobs.push(i);
@@ -191,7 +194,7 @@ function touchCred(
       firstSeenAt: time,
       lastUsedAt: null,
     };
-    rec = { out, account: null, minted: -1 };
+    rec = { out, account: null, minted: -1, keyedBy: -1 };
     byKey.set(key, rec);
     st.credRecs.push(rec);
   }

@@ -33,7 +33,7 @@ export function groupSessions(st: CorrelationState): void {
 /** Groups the events into sessions; false when a key part holds the separator (then call again with byString). */
 function group(st: CorrelationState, byString: boolean): boolean {
   const { n, events, times, evSeg, evIdentity, sessionByFlow } = st;
-  const { tokenKeyTypes, tokenGapMs, keylessJoin, sessionLimits, failedLoginNoSession, flowJoinSameUser } = st.rules;
+  const { tokenKeyTypes, tokenGapMs, tokenCompanionClient, keylessJoin, sessionLimits, failedLoginNoSession, flowJoinSameUser } = st.rules;
   const segOpen: Open[] = (st.segOpen = []);
   const segRule: string[] = (st.segRule = []);
   const segNumber: (number | null)[] = (st.segNumber = []);
@@ -50,7 +50,11 @@ function group(st: CorrelationState, byString: boolean): boolean {
   const byBase = new Map<string, Open>();
   const nativeOpen: Nested<Nested<Nested<Open>>> = new Map();
   const heuristicOpen: Nested<Nested<Nested<Nested<Nested<Open>>>>> = new Map();
+  // Per identity + client (its map of addresses): the addressed heuristic session it used last, and when the one
+  // before it was last used. An event with neither address nor user agent joins the former when no other is open.
+  const lastAddressed = new Map<Nested<Nested<Open>>, { o: Open; prevLast: number }>();
   const deferred: number[] = [];
+  const viaIssued = issuedSessions(st);
   const fresh = (heuristic: boolean, platform: string, a: string, b: string, c = "", d = ""): Open => {
     const o: Open = { heuristic, platform, a, b, c, d, n: -1, last: 0, cur: -1, first: 0, ip: "", net: "", ua: "", firstSeg: -1 };
     if (!byString) return o;
@@ -60,6 +64,8 @@ function group(st: CorrelationState, byString: boolean): boolean {
     byBase.set(base, o);
     return o;
   };
+  /** Whether e's client serves every session of its token (its user agent is not the session's client). */
+  const companion = (e: NormalizedEventJson): boolean => tokenCompanionClient.get(e.platform)?.(e) === true;
   /** Opens the next segment of o at event i. */
   const open = (
     o: Open,
@@ -78,7 +84,7 @@ function group(st: CorrelationState, byString: boolean): boolean {
     o.first = times[i];
     o.ip = e.src_endpoint.ip ?? "";
     o.net = o.ip ? networkOf(o.ip) : "";
-    o.ua = e.user_agent ?? "";
+    o.ua = (companion(e) ? null : e.user_agent) ?? "";
     segOpen.push(o);
     segRule.push(rule);
     segNumber.push(numbered ? segNo : segNo > 0 ? segNo : null);
@@ -106,7 +112,18 @@ function group(st: CorrelationState, byString: boolean): boolean {
     let o: Open | undefined;
     if (byString) o = byBase.get(`${e.platform}|heuristic|${who}|${client}|${ip}|${ua}`);
     else {
-      const byUa = sub(sub(sub(sub(heuristicOpen, e.platform), who), client), ip);
+      const byIp = sub(sub(sub(heuristicOpen, e.platform), who), client);
+      const recent = lastAddressed.get(byIp);
+      if (!ip && !ua) {
+        // Nothing to tell sessions apart (a server-side record: an Entra directory change initiated by an app): the
+        // one addressed session of this identity and client open within the gap, when exactly one is.
+        if (recent && t - recent.o.last <= HEURISTIC_GAP_MS && t - recent.prevLast > HEURISTIC_GAP_MS) {
+          recent.o.last = t;
+          evSeg[i] = recent.o.cur;
+          return true;
+        }
+      }
+      const byUa = sub(byIp, ip);
       o = byUa.get(ua);
       if (!o) {
         if (e.platform.includes("|") || who.includes("|") || client.includes("|") || ip.includes("|")) return false;
@@ -115,6 +132,15 @@ function group(st: CorrelationState, byString: boolean): boolean {
     }
     o ??= fresh(true, e.platform, who, client, ip, ua);
     if (o.cur < 0 || t - o.last > HEURISTIC_GAP_MS) open(o, i, HEURISTIC_RULE, ip || ua ? 0.6 : 0.4, true, e.session, null);
+    if (!byString && (ip || ua)) {
+      const byIp = heuristicOpen.get(e.platform)!.get(who)!.get(client)!;
+      const recent = lastAddressed.get(byIp);
+      if (!recent) lastAddressed.set(byIp, { o, prevLast: -Infinity });
+      else if (recent.o !== o) {
+        recent.prevLast = recent.o.last;
+        recent.o = o;
+      }
+    }
     o.last = t;
     evSeg[i] = o.cur;
     return true;
@@ -126,7 +152,8 @@ function group(st: CorrelationState, byString: boolean): boolean {
     // A failed sign-in opens no session where the platform says so (Snowflake: no SESSIONS row for a failed login).
     if (keyless && e.status === "failure" && failedLoginNoSession.has(e.platform)) continue;
     let viaFlow: NormalizedEventJson["session"] | undefined;
-    if (keyless && e.correlation_id && e.status !== "failure") {
+    if (keyless && viaIssued !== null) viaFlow = viaIssued.get(i);
+    if (!viaFlow && keyless && e.correlation_id && e.status !== "failure") {
       const k = sessionByFlow.get(e.platform)?.get(e.correlation_id);
       // Where the platform names the user on both rows (Snowflake SESSIONS.USER_NAME), the rows must agree.
       if (k !== undefined && (!flowJoinSameUser.has(e.platform) || (evIdentity[i] !== null && evIdentity[i] === evIdentity[k])))
@@ -170,7 +197,7 @@ function group(st: CorrelationState, byString: boolean): boolean {
           if (!o.ip) o.net = networkOf((o.ip = ip));
           else if (networkOf(ip) !== o.net) why = "new_network";
         }
-        if (!why && ua && ua !== o.ua) {
+        if (!why && ua && ua !== o.ua && !companion(e)) {
           if (!o.ua) o.ua = ua;
           else why = "new_client";
         }
@@ -195,6 +222,27 @@ function group(st: CorrelationState, byString: boolean): boolean {
     for (const i of deferred) if (evSeg[i] < 0 && !heuristic(i)) return false;
   }
   return true;
+}
+
+/**
+ * A keyless credential exchange by an outside caller (rules.exchangeCallers) → the session key of the first event
+ * that used a credential it minted: the exchange opens that session. Null when there is none.
+ */
+function issuedSessions(st: CorrelationState): Map<number, NormalizedEventJson["session"]> | null {
+  if (st.keylessExchanges.length === 0) return null;
+  const out = new Map<number, NormalizedEventJson["session"]>();
+  for (const x of st.keylessExchanges) {
+    const e = st.events[x].data;
+    if (e.status === "failure") continue;
+    for (const ic of e.issued_credentials) {
+      const rec = st.credByPlatform.get(e.platform)?.get(ic.key);
+      if (rec && rec.keyedBy >= 0) {
+        out.set(x, st.events[rec.keyedBy].data.session);
+        break;
+      }
+    }
+  }
+  return out.size > 0 ? out : null;
 }
 
 const HEURISTIC_RULE = "heuristic:identity+client+ip+user_agent,gap<=30m";

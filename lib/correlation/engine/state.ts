@@ -46,6 +46,8 @@ export type Cred = {
   account: Account | null;
   /** Which event (index) minted it, for session lineage; -1 when none did. */
   minted: number;
+  /** The first event (index) that used it under a session key; -1 when none did. */
+  keyedBy: number;
 };
 
 /** An IdP single sign-on event, with the app it names and that app's platform. */
@@ -100,6 +102,8 @@ export type CorrelationState = {
   sessionByFlow: Map<string, Map<string, number>>;
   /** Events that exchanged a CI job's OIDC token for cloud credentials (AWS AssumeRoleWithWebIdentity from GitHub Actions). */
   oidcExchanges: number[];
+  /** Keyless credential exchanges by callers outside the platform (rules.exchangeCallers): they open the session they mint. */
+  keylessExchanges: number[];
   /** Entra sign-ins of a workload with a federated credential (workload identity federation). */
   federatedSignIns: number[];
   /** GitHub Actions workflow events (workflows.*), the CI jobs an OIDC exchange can come from. */
@@ -156,6 +160,7 @@ export function createState(n: number, rules: PlatformRules): CorrelationState {
     evCredId: new Array<string | null>(n).fill(null),
     sessionByFlow: new Map(),
     oidcExchanges: [],
+    keylessExchanges: [],
     federatedSignIns: [],
     ciJobs: [],
     ssoCandidates: [],
