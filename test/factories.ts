@@ -88,16 +88,29 @@ export async function seedCorrelated(files: readonly (readonly [platform: string
   return { ingests, correlation };
 }
 
-/** The ingest invariant: every record read was stored, recognised as a duplicate or quarantined. */
-export function expectCounts(r: { read: number; stored: number; duplicate: number; quarantined: number }): void {
-  expect(r.read, `read ${r.read} = stored ${r.stored} + duplicate ${r.duplicate} + quarantined ${r.quarantined}`).toBe(
-    r.stored + r.duplicate + r.quarantined,
+/** The ingest invariant: every record read was stored, recognised as a duplicate, quarantined or skipped (no event in it). */
+export function expectCounts(r: { read: number; stored: number; duplicate: number; quarantined: number; skipped?: number }): void {
+  const skipped = r.skipped ?? 0;
+  expect(r.read, `read ${r.read} = stored ${r.stored} + duplicate ${r.duplicate} + quarantined ${r.quarantined} + skipped ${skipped}`).toBe(
+    r.stored + r.duplicate + r.quarantined + skipped,
   );
 }
 
 /** The same invariant on a stored ingest_batch row. */
-export function expectBatchCounts(b: { readCount: number; storedCount: number; duplicateCount: number; quarantinedCount: number }): void {
-  expectCounts({ read: b.readCount, stored: b.storedCount, duplicate: b.duplicateCount, quarantined: b.quarantinedCount });
+export function expectBatchCounts(b: {
+  readCount: number;
+  storedCount: number;
+  duplicateCount: number;
+  quarantinedCount: number;
+  skippedCount?: number;
+}): void {
+  expectCounts({
+    read: b.readCount,
+    stored: b.storedCount,
+    duplicate: b.duplicateCount,
+    quarantined: b.quarantinedCount,
+    skipped: b.skippedCount,
+  });
 }
 
 /** `p` rejects with an AppError of `code` (and a message matching `message`). */

@@ -132,7 +132,9 @@ describe("the OpenAPI document", () => {
       const names = (where: string) => (op.parameters ?? []).filter((p) => p.in === where).map((p) => p.name);
       expect(names("path").sort(), key).toEqual([...routePath.matchAll(/\[(\w+)\]/g)].map((m) => m[1]).sort());
       for (const p of op.parameters ?? []) if (p.in === "path") expect(p.required, `${key} ${p.name}`).toBe(true);
-      const shapeKeys = (s: unknown) => Object.keys((s as { shape?: object } | undefined)?.shape ?? {}).sort();
+      // A transformed object schema (z.object(...).transform(...)) is a pipe: its keys are those of its input.
+      type Shaped = { shape?: object; in?: Shaped } | undefined;
+      const shapeKeys = (s: unknown) => Object.keys((s as Shaped)?.shape ?? (s as Shaped)?.in?.shape ?? {}).sort();
       expect(names("query").sort(), key).toEqual(shapeKeys(c.query));
       expect(names("header").sort(), key).toEqual(shapeKeys(c.headers));
 
