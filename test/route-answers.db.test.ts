@@ -303,6 +303,7 @@ describe("every route answers what its contract declares", () => {
     await answer("GET /api/v1/audit", "/api/v1/audit?limit=500");
   });
 
+  // The evidence package and the case report print a PDF with Chromium: more than the default 30 s on a loaded machine.
   it("files: exports and reports carry their declared types", async () => {
     expect(await file("GET /api/v1/audit/export", "/api/v1/audit/export?format=csv")).toBe("text/csv");
     expect(await file("GET /api/v1/audit/export", "/api/v1/audit/export?format=ndjson")).toBe("application/x-ndjson");
@@ -335,7 +336,7 @@ describe("every route answers what its contract declares", () => {
     // The PDF needs Chromium (CI installs it); without it the route answers 503 with the reason, checked in lib/export/report.
     if (fs.existsSync(DEFAULT_CHROMIUM))
       expect(await file("GET /api/v1/cases/[id]/report", `${report}?format=pdf`, { params: { id: ids.case } })).toBe("application/pdf");
-  });
+  }, 120_000);
 
   it("last: removals", async () => {
     // A held case's evidence stays in it: the hold is released first.
