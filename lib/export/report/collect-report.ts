@@ -69,6 +69,7 @@ export type CaseReport = {
   review: { entries: ReviewEntry[]; viewers: { actor: string; views: number; first: string; last: string }[] };
   verification: {
     keyFingerprint: string;
+    keyId: string;
     checkpoint: Pick<LedgerCheckpointJson, "id" | "seq" | "treeSize" | "rootHash" | "createdAt">;
     rawRecords: number;
     events: number;
@@ -168,6 +169,7 @@ export async function collectCaseReport({
     review: { entries: review, viewers },
     verification: {
       keyFingerprint: checkpoint.keyFingerprint,
+      keyId: checkpoint.keyId,
       checkpoint: {
         id: checkpoint.id,
         seq: checkpoint.seq,

@@ -281,7 +281,7 @@ function verification(r: CaseReport): string {
   const v = r.verification;
   return `<section aria-labelledby="verification-h"><h2 id="verification-h">10. Verification</h2>
 <dl class="kv">
-  <dt>Signing key</dt><dd><span class="fp">${h(v.keyFingerprint)}</span></dd>
+  <dt>Signing key</dt><dd>key id ${h(v.keyId)}, SHA-256 fingerprint<br><span class="fp">${h(v.keyFingerprint)}</span></dd>
   <dt>Checkpoint</dt><dd>#${h(v.checkpoint.seq)} (id ${h(v.checkpoint.id)}), signed ${when(v.checkpoint.createdAt)}</dd>
   <dt>Tree size</dt><dd>${v.checkpoint.treeSize.toLocaleString("en")} ledger records</dd>
   <dt>Root hash</dt><dd><span class="fp">${h(v.checkpoint.rootHash)}</span></dd>
