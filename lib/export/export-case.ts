@@ -302,7 +302,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   const contextCounts = await writeContextFiles(add, { ev, context, inclusionRule: INCLUSION_RULE, purgedRawRecords });
   const built = await report;
   await add("report.html", built.html);
-  if (built.pdf) await add("report.pdf", built.pdf);
+  if (built.pdf) await add("report.pdf", built.pdf, 0); // already compressed inside
   const reportFiles = { pdf: built.pdf !== null, pdfMissing: built.pdfMissing };
   await add(
     "README.md",
