@@ -58,6 +58,9 @@ const envSchema = z
       .transform((v) => v === "true"),
     SESSIONPROOF_TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     SESSIONPROOF_DEMO: z.enum(["on", "off"]).default("on"),
+    // The Chromium that prints the case report to PDF (lib/export/report/print-pdf.ts, which reads it when it prints):
+    // a path, or "off" for no PDF. Default /usr/bin/chromium (Debian's chromium package).
+    SESSIONPROOF_CHROMIUM: optionalString,
     // Bounds on one ingest: the body of an upload or push (the CLI reads local files without it), and the quarantined
     // records a batch may collect before it stops (a file that is mostly unreadable is not an export of that platform).
     SESSIONPROOF_INGEST_MAX_BYTES: z.coerce

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   THROTTLED: 429,
   BAD_REQUEST: 400,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -7,6 +7,7 @@ import { CONTRACTS, contractOf } from "@/lib/api/contracts";
 import type { ApiKey } from "@/lib/auth/routes";
 import { system } from "@/lib/context/request-context";
 import { db, pool } from "@/lib/db";
+import { DEFAULT_CHROMIUM } from "@/lib/export/report/print-pdf";
 import { runGovernanceChecks } from "@/lib/governance/run-governance-checks";
 import { ingestStream } from "@/lib/ingest/ingest-stream";
 import { runRiskRules } from "@/lib/risk/run-risk-rules";
@@ -302,6 +303,7 @@ describe("every route answers what its contract declares", () => {
     await answer("GET /api/v1/audit", "/api/v1/audit?limit=500");
   });
 
+  // The evidence package and the case report print a PDF with Chromium: more than the default 30 s on a loaded machine.
   it("files: exports and reports carry their declared types", async () => {
     expect(await file("GET /api/v1/audit/export", "/api/v1/audit/export?format=csv")).toBe("text/csv");
     expect(await file("GET /api/v1/audit/export", "/api/v1/audit/export?format=ndjson")).toBe("application/x-ndjson");
@@ -329,7 +331,12 @@ describe("every route answers what its contract declares", () => {
     await file("GET /api/v1/ledger/public-key", "/api/v1/ledger/public-key?format=pem");
     await file("GET /api/v1/events/[id]/raw", `/api/v1/events/${ids.event}/raw`, { params: { id: ids.event } });
     await file("GET /api/v1/cases/[id]/export", `/api/v1/cases/${ids.case}/export`, { params: { id: ids.case } });
-  });
+    const report = `/api/v1/cases/${ids.case}/report`;
+    expect(await file("GET /api/v1/cases/[id]/report", `${report}?format=html`, { params: { id: ids.case } })).toBe("text/html");
+    // The PDF needs Chromium (CI installs it); without it the route answers 503 with the reason, checked in lib/export/report.
+    if (fs.existsSync(DEFAULT_CHROMIUM))
+      expect(await file("GET /api/v1/cases/[id]/report", `${report}?format=pdf`, { params: { id: ids.case } })).toBe("application/pdf");
+  }, 120_000);
 
   it("last: removals", async () => {
     // A held case's evidence stays in it: the hold is released first.

@@ -8,6 +8,7 @@ import { addNoteContract } from "@/lib/cases/add-note.types";
 import { addTaskContract } from "@/lib/cases/add-task.types";
 import { createCaseContract } from "@/lib/cases/create-case.types";
 import { getCaseTimelineContract } from "@/lib/cases/get-case-timeline.types";
+import { getCaseReportContract } from "@/lib/cases/get-case-report.types";
 import { getCaseContract } from "@/lib/cases/get-case.types";
 import { listCasesContract } from "@/lib/cases/list-cases.types";
 import { removeCaseItemContract } from "@/lib/cases/remove-case-item.types";
@@ -137,6 +138,7 @@ export const CONTRACTS = {
   "PATCH /api/v1/cases/[id]/tasks/[taskId]": updateTaskContract,
   "GET /api/v1/cases/[id]/timeline": getCaseTimelineContract,
   "GET /api/v1/cases/[id]/export": exportCaseContract,
+  "GET /api/v1/cases/[id]/report": getCaseReportContract,
   "GET /api/v1/retention": listRetentionContract,
   "PUT /api/v1/retention/policies/[sourceId]": setRetentionPolicyContract,
   "POST /api/v1/retention/purge": startPurgeContract,

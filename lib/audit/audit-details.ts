@@ -73,6 +73,15 @@ export const auditDetails = z.discriminatedUnion("type", [
     toFingerprint: z.string(),
     afterCheckpoint: z.number(),
   }),
+  // The case report downloaded on its own (lib/export/report/get-case-report.ts): its format and the checkpoint's size.
+  z.object({
+    type: z.literal("case.report"),
+    caseId: z.string(),
+    caseNumber: z.number(),
+    format: z.enum(["html", "pdf"]),
+    bytes: z.number(),
+    treeSize: z.number(),
+  }),
   // A setting changed (lib/coverage/set-required-retention.ts, ...): the key and its value before and after.
   z.object({ type: z.literal("settings.changed"), key: z.string(), before: z.unknown(), after: z.unknown() }),
   // Every view of a session, identity or case (lib/audit/record-view.ts): who looked at what is evidence too.

@@ -101,6 +101,7 @@ export const API_ACCESS = {
   "GET /api/v1/cases/[id]/timeline": "cases.read",
   // -- evidence export (lib/export)
   "GET /api/v1/cases/[id]/export": "cases.export",
+  "GET /api/v1/cases/[id]/report": "cases.export",
   // -- retention, holds, audit trail (lib/retention, lib/audit)
   "GET /api/v1/retention": "retention.read",
   "PUT /api/v1/retention/policies/[sourceId]": "holds.manage",

@@ -16,6 +16,7 @@ export type CaseAction =
   | "task_updated"
   | "exported"
   | "export_failed"
+  | "report_downloaded"
   | "hold_placed"
   | "hold_released"
   | "viewed";

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { param, sql } from "@/lib/db/sql";
 import { platformLabel } from "@/lib/sessions/words";
+import { citedEventsCte } from "./cited-events";
 import { UUID } from "./shared";
 import type { CaseTimeline, TimelineEntry } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
@@ -21,6 +22,7 @@ const ACTION_LABEL: Record<string, string> = {
   task_updated: "Task changed",
   exported: "Evidence package exported",
   export_failed: "Evidence export failed",
+  report_downloaded: "Case report downloaded",
   hold_placed: "Legal hold placed",
   hold_released: "Legal hold released",
   viewed: "Case viewed",
@@ -55,12 +57,8 @@ export async function getCaseTimeline({
   const limit = Math.min(Math.max(1, evidenceLimit), 2000);
   const offset = Math.max(0, evidenceOffset);
 
-  // The cited event ids as one set; each branch uses an index (event(sessionId,time), the primary key, finding's).
   const tenant = param(DEFAULT_TENANT);
-  const cited = sql`cited AS (
-      SELECT e.id FROM event e WHERE e."sessionId" = ANY(${sessionIds}::uuid[]) AND e."tenantId" = ${tenant}
-      UNION SELECT unnest(${eventIds}::bigint[])
-      UNION SELECT unnest(f."eventIds") FROM finding f WHERE f.id = ANY(${findingIds}::uuid[]) AND f."tenantId" = ${tenant})`;
+  const cited = citedEventsCte({ sessionIds, eventIds, findingIds });
   const [evidence, count, handling, handlingCount] = await Promise.all([
     c.query<{
       id: string;

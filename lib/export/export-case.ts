@@ -19,6 +19,7 @@ import { writeContextFiles } from "./context-files";
 import { addPackageContext, type PackageContext } from "./package-context";
 import { proofLines } from "./proof-lines";
 import { renderReadme } from "./readme";
+import { buildCaseReport } from "./report/build-case-report";
 import { ZipWriter } from "./zip-writer";
 
 // A case's evidence package, streamed as a zip to any Writable (an HTTP response, a file): nothing larger than a
@@ -228,6 +229,10 @@ async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64A
 
 async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable, bulkLevel: number): Promise<ExportResult> {
   const { evidence: ev, context, checkpoint, key, exportedAt, folder } = prepared;
+  // The case report (report.html, printed to report.pdf by Chromium) is built while the bulk files stream, once per
+  // export, and added near the end; the README, which says whether the PDF is there, follows it.
+  const report = buildCaseReport({ prepared, actor, packaged: true });
+  report.catch(() => undefined);
   const zip = new ZipWriter(output, exportedAt);
   const files: FileEntry[] = [];
   // Entries are written one after the other; each file's SHA-256 comes out of the same pass.
@@ -251,14 +256,6 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
     items: ev.items.length,
   };
 
-  await add(
-    "README.md",
-    Buffer.from(
-      renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson }) +
-        timestampReadme(prepared.timestamp),
-      "utf8",
-    ),
-  );
   await add("verify.mjs", verifierSource());
   await add("public-key.pem", Buffer.from(key.publicKeyPem, "utf8"));
   await add("checkpoint.txt", checkpointNote(checkpoint));
@@ -303,6 +300,18 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   await add("proofs/append-proofs.ndjson", appendProofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, batches }), 0);
   const purgedRawRecords = lengths.filter((l) => l < 0).length;
   const contextCounts = await writeContextFiles(add, { ev, context, inclusionRule: INCLUSION_RULE, purgedRawRecords });
+  const built = await report;
+  await add("report.html", built.html);
+  if (built.pdf) await add("report.pdf", built.pdf, 0); // already compressed inside
+  const reportFiles = { pdf: built.pdf !== null, pdfMissing: built.pdfMissing };
+  await add(
+    "README.md",
+    Buffer.from(
+      renderReadme({ caseNumber: ev.case.number, title: ev.case.title, folder, counts, checkpoint: cpJson, report: reportFiles }) +
+        timestampReadme(prepared.timestamp),
+      "utf8",
+    ),
+  );
 
   const manifest = json({
     format: PACKAGE_FORMAT,
@@ -328,6 +337,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
     inclusionRule: INCLUSION_RULE,
     missingItems: ev.missing,
     timestamp: timestampManifest(prepared.timestamp),
+    report: { html: "report.html", pdf: built.pdf ? "report.pdf" : null, pdfMissing: built.pdfMissing },
     files,
   });
   const manifestSha256 = crypto.createHash("sha256").update(manifest).digest("hex");

@@ -25,19 +25,33 @@ export function renderReadme({
   folder,
   counts,
   checkpoint,
+  report,
 }: {
   caseNumber: number;
   title: string;
   folder: string;
   counts: Record<string, number>;
   checkpoint: LedgerCheckpointJson;
+  /** Whether report.pdf is in the package, and why not (report.html always is). */
+  report?: { pdf: boolean; pdfMissing: string | null };
 }): string {
   return `# Evidence package: case #${caseNumber} - ${markdownLiteral(title)}
 
 Exported by Sessionproof. It holds ${counts.events} normalized events from ${counts.sessions} sessions, the
 ${counts.rawRecords} raw records they were normalized from (byte for byte as received), and proof that each raw record
 is in the append-only evidence ledger under a signed checkpoint.
-
+${
+  report
+    ? `
+The case as a person reads it (summary, scope, notes, the four answers for each session, timeline, findings,
+governance results, tasks, review and this verification summary) is in \`report.html\`${
+        report.pdf
+          ? " and, printed, in `report.pdf`."
+          : `. **\`report.pdf\` is not in this package**: the PDF could not be made when it was exported (${markdownLiteral(report.pdfMissing ?? "no reason recorded")}). Open \`report.html\` in any browser (it needs no network) and print it.`
+      }
+`
+    : ""
+}
 ## Verify
 
 First obtain the fingerprint of your organisation's ledger signing key from a channel that does not pass through
@@ -100,7 +114,12 @@ rewritten or dropped since.
 | \`provenance/quarantined.ndjson\` | The quarantined (unreadable) records of those batches, with their bytes and reasons (present when there are any) |
 | \`scope.json\` | Time range, platforms, identities, what was left out and why, and the coverage gaps of the case's platforms |
 | \`analysis.json\` | The logic version (app version, rule catalog and normalizer hashes), thresholds and settings in force, and the analysis run the verdicts come from |
-| \`manifest.json\` | Export time, exporter, counts, checkpoint, and every file with its size and SHA-256 |
+| \`manifest.json\` | Export time, exporter, counts, checkpoint, and every file with its size and SHA-256 |${
+    report
+      ? `
+| \`report.html\`${report.pdf ? ", \`report.pdf\`" : ""} | The case report: a summary of the files above for people, printable (not itself evidence: the files it summarises are) |`
+      : ""
+  }
 | \`SHA256SUMS\`, \`SHA256SUMS.sig\` | \`sha256sum\` list of every other file, and its signature |
 | \`verify.mjs\` | The verifier |
 

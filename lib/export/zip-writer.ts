@@ -126,7 +126,8 @@ export class ZipWriter {
           hash.update(b);
           crc = zlib.crc32(b, crc);
           size += b.length;
-          if (!deflate.write(b)) await new Promise<void>((resolve) => deflate.once("drain", resolve));
+          // Or until the compressed side fails (the output broke): deflate would then never drain, and the export hang.
+          if (!deflate.write(b)) await Promise.race([new Promise<void>((resolve) => deflate.once("drain", resolve)), drain]);
         }
         deflate.end();
       } catch (err) {

@@ -3,13 +3,13 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { RequestContext } from "@/lib/context/request-context";
 import { pool } from "@/lib/db";
 import { sql } from "@/lib/db/sql";
-import { checksFilterSql, checksPageSql, toItem, type CheckRow } from "./list-governance-checks";
+import { checksFilterSql, checksPageSql, toItem, type CheckRow, type ChecksScope } from "./list-governance-checks";
 import { STATUS_LABEL, type ChecksQuery, type GovernanceCheckItem } from "./types";
 
 // Every governance check under the list's filters, read a page at a time (memory stays bounded): as the CLI's JSON
 // shape (`npm run cli -- governance --json`) and as CSV (GET /api/v1/governance/checks/export, the page's download).
 
-type Filters = Partial<Omit<ChecksQuery, "offset" | "limit">>;
+type Filters = Partial<Omit<ChecksQuery, "offset" | "limit">> & ChecksScope;
 
 const PAGE = 2000;
 

@@ -9,7 +9,9 @@ import type { ChecksPage, ChecksQuery, CheckStatus, FailingStatus, GovernanceChe
 // and the approval / grant / identity rows it points at. A failing status filters every check failing that rule.
 
 /** ids: these checks only (the evidence package's, lib/export/governance-evidence.ts); not a query parameter. */
-type Input = Partial<ChecksQuery> & { ids?: string[] };
+/** scope: only the actions among these events (a case's events: its sessions' and the events it cites). */
+export type ChecksScope = { ids?: string[]; scope?: { sessionIds: string[]; eventIds: string[] } };
+type Input = Partial<ChecksQuery> & ChecksScope;
 
 const SORT_SQL: Record<NonNullable<ChecksQuery["sort"]>, string> = {
   time: `g.time`,
@@ -36,6 +38,7 @@ export function checksFilterSql(f: Input): Sql {
     f.ids && sql`g.id = ANY(${f.ids}::uuid[])`,
     f.from && sql`g.time >= ${f.from}`,
     f.to && sql`g.time <= ${f.to}`,
+    f.scope && sql`(g."sessionId" = ANY(${f.scope.sessionIds}::uuid[]) OR g."eventId" = ANY(${f.scope.eventIds}::bigint[]))`,
   );
 }
 

@@ -1,22 +1,19 @@
 import { pool } from "@/lib/db";
-import { NON_CHANGING_ACTIVITIES } from "@/lib/correlation/sessions-report";
 import { getInclusionProofs } from "@/lib/ledger/get-inclusion-proofs";
 import type { InclusionProofResult } from "@/lib/ledger/inclusion-proof";
-import { identityRef, type SessionJoinedRow } from "./sql";
+import { answerSessions } from "./session-answers";
+import { identityRef } from "./sql";
 import {
   RAW_PREVIEW_BYTES,
-  type CredentialLink,
   type LinkedSession,
   type ProofStatus,
   type SessionDetail,
   type SessionEvent,
   type TimelineEvent,
 } from "./types";
-import { INITIATOR_RULES, kindLabel, platformLabel } from "./words";
-import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
 // One session as an auditable transaction: the four answers in plain words (who initiated it, which identity or
-// NHI, what was done, which business objects changed), the credential with its lineage chain, the linked sessions
+// NHI, what was done, which business objects changed: session-answers.ts), the credential with its lineage chain, the linked sessions
 // with the rule, matched fields and confidence of each link, and its events in time order, each with the
 // normalized event, the raw record exactly as stored (payload bytes as UTF-8 text), its file and position, and
 // whether the ledger can prove it (included in checkpoint N / not yet checkpointed / purged).
@@ -25,47 +22,19 @@ import { DEFAULT_TENANT } from "@/lib/context/request-context";
 // Returns null when there is no such session (the caller answers "not found").
 
 const LINKED_EVENTS_LIMIT = 5000;
-const CHAIN_DEPTH = 32;
-const OBJECTS_LIMIT = 500;
 
 type Input = { id: string; eventsOffset?: number; eventsLimit?: number };
 
 export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
-  const s = (
-    await c.query<SessionJoinedRow & { credentialId: string | null; summary: { initiatorRule?: string | null } | null }>(
-      `SELECT s.id, s.platform, s."sessionKey", s."keyType", s.rule, s.confidence, s."startedAt", s."endedAt", s."eventCount", s."srcIps",
-              s."riskLevel", s."riskScore", s."credentialId", s.summary,
-              i.id AS "iId", i.kind::text AS "iKind", i."displayName" AS "iName", i."primaryEmail" AS "iEmail",
-              n.id AS "nId", n.kind::text AS "nKind", n."displayName" AS "nName", n."primaryEmail" AS "nEmail"
-         FROM session s
-         LEFT JOIN identity i ON i.id = s."identityId"
-         LEFT JOIN identity n ON n.id = s."initiatorIdentityId"
-        WHERE s.id = $1 AND s."tenantId" = $2`,
-      [id, DEFAULT_TENANT],
-    )
-  ).rows[0];
-  if (!s) return null;
-
-  const [chain, links, actions, objects, events] = await Promise.all([
-    credentialChain(s.credentialId),
+  const [[answered], links, events] = await Promise.all([
+    answerSessions({ ids: [id] }),
     linkedSessions(id),
-    c.query<{ name: string; count: number; failures: number }>(
-      `SELECT data->>'event_name' AS name, count(*)::int AS count, count(*) FILTER (WHERE status = 'failure')::int AS failures
-         FROM event WHERE "sessionId" = $1 GROUP BY 1 ORDER BY min(time), 1`,
-      [id],
-    ),
-    c.query<{ type: string; id: string; name: string | null }>(
-      `SELECT r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name
-         FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
-        WHERE e."sessionId" = $1 AND e.status IS DISTINCT FROM 'failure' AND NOT (e.activity = ANY($2::text[]))
-          AND coalesce(r->>'id', r->>'name') IS NOT NULL AND r->>'role' IS NULL
-        GROUP BY 1, 2 ORDER BY min(e.time), 1, 2 LIMIT ${OBJECTS_LIMIT}`,
-      [id, [...NON_CHANGING_ACTIVITIES]],
-    ),
     sessionEvents(id, eventsOffset, eventsLimit),
   ]);
+  if (!answered) return null;
+  const s = answered.row;
 
   const linkedIds = [...new Set(links.map((l) => l.session.id))];
   const linked = linkedIds.length
@@ -84,41 +53,6 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
     status: e.status,
   }));
 
-  const identity = identityRef(s.iId, s.iKind, s.iName, s.iEmail);
-  const initiator = identityRef(s.nId, s.nKind, s.nName, s.nEmail);
-  const initiatorRule = s.summary?.initiatorRule ?? null;
-  const who = (r: typeof identity) => (r ? `${r.name} (${kindLabel(r.kind)}${r.email && r.email !== r.name ? `, ${r.email}` : ""})` : null);
-  const cred = chain[0];
-  const totalFailures = actions.rows.reduce((a, r) => a + r.failures, 0);
-  const topActions = actions.rows.slice(0, 8).map((a) => (a.count > 1 ? `${a.name} (×${a.count})` : a.name));
-
-  const answers = {
-    initiator: initiator
-      ? `${who(initiator)} initiated this session: ${INITIATOR_RULES[initiatorRule ?? ""] ?? `rule ${initiatorRule ?? "not recorded"}`}.`
-      : "Not known: the logs name no identity behind this session.",
-    identity: identity
-      ? `It ran as ${who(identity)} on ${platformLabel(s.platform)}` +
-        (cred
-          ? `, with the ${cred.kind.replace(/_/g, " ")} ${cred.externalId}` +
-            (chain.length > 1 ? ` (a chain of ${chain.length} credentials)` : "")
-          : ", with no credential recorded") +
-        "."
-      : `No identity: the ${platformLabel(s.platform)} events of this session carry no actor.`,
-    actions: actions.rows.length
-      ? `${s.eventCount.toLocaleString("en")} event${s.eventCount === 1 ? "" : "s"}, ${actions.rows.length} distinct action${actions.rows.length === 1 ? "" : "s"}: ` +
-        `${topActions.join(", ")}${actions.rows.length > topActions.length ? ", …" : ""}` +
-        (totalFailures ? `. ${totalFailures} failed.` : ".")
-      : "No events.",
-    objects: objects.rows.length
-      ? `Changed ${objects.rows.length}${objects.rows.length >= OBJECTS_LIMIT ? "+" : ""} object${objects.rows.length === 1 ? "" : "s"}: ` +
-        objects.rows
-          .slice(0, 6)
-          .map((o) => `${o.type} ${o.name && o.name !== o.id ? `${o.name} (${o.id})` : o.id}`)
-          .join(", ") +
-        (objects.rows.length > 6 ? ", …" : ".")
-      : "No business object was changed: only reads, sign-ins, decisions or failed attempts.",
-  };
-
   return {
     id: s.id,
     platform: s.platform,
@@ -132,51 +66,19 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
     srcIps: s.srcIps,
     riskLevel: s.riskLevel,
     riskScore: s.riskScore,
-    identity,
-    initiator,
-    initiatorRule,
-    answers,
-    actions: actions.rows,
-    objectsChanged: objects.rows,
-    credentialChain: chain,
+    identity: answered.identity,
+    initiator: answered.initiator,
+    initiatorRule: answered.initiatorRule,
+    answers: answered.answers,
+    actions: answered.actions,
+    objectsChanged: answered.objectsChanged,
+    credentialChain: answered.credentialChain,
     links,
     events,
     eventsOffset,
     linkedEvents,
     linkedEventsTruncated: linked.rows.length > LINKED_EVENTS_LIMIT,
   };
-}
-
-/** The credential and its ancestors, nearest first (cycles cannot occur by construction, the depth cap guards anyway). */
-async function credentialChain(credentialId: string | null): Promise<CredentialLink[]> {
-  if (!credentialId) return [];
-  const r = await pool().query<{
-    id: string;
-    kind: string;
-    platform: string;
-    externalId: string;
-    parentRule: string | null;
-    firstSeenAt: Date | null;
-    lastUsedAt: Date | null;
-  }>(
-    `WITH RECURSIVE up(id, depth) AS (
-       SELECT $1::uuid, 0
-       UNION ALL
-       SELECT c."parentId", up.depth + 1 FROM up JOIN credential c ON c.id = up.id WHERE c."parentId" IS NOT NULL AND up.depth < ${CHAIN_DEPTH}
-     )
-     SELECT c.id, c.kind::text AS kind, c.platform, c."externalId", c."parentRule", c."firstSeenAt", c."lastUsedAt"
-       FROM up JOIN credential c ON c.id = up.id ORDER BY up.depth`,
-    [credentialId],
-  );
-  return r.rows.map((c) => ({
-    id: c.id,
-    kind: c.kind,
-    platform: c.platform,
-    externalId: c.externalId,
-    parentRule: c.parentRule,
-    firstSeenAt: c.firstSeenAt?.toISOString() ?? null,
-    lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
-  }));
 }
 
 async function linkedSessions(id: string): Promise<LinkedSession[]> {

@@ -33,6 +33,7 @@ const ACTION_WORDS: Record<string, string> = {
   task_updated: "changed a task",
   exported: "exported the evidence package",
   export_failed: "tried to export (failed)",
+  report_downloaded: "downloaded the case report",
   hold_placed: "placed a legal hold",
   hold_released: "released a legal hold",
   viewed: "viewed the case",
@@ -87,9 +88,17 @@ export default async function CasePage({ params, searchParams }: { params: Promi
         description={c.description ?? undefined}
         actions={
           canExport ? (
-            <a className="btn btn-secondary" href={`/api/v1/cases/${c.id}/export`} download>
-              Download evidence package
-            </a>
+            <div className="form-row" role="group" aria-label="Downloads">
+              <a className="btn btn-secondary" href={`/api/v1/cases/${c.id}/report?format=pdf`} download>
+                Case report (PDF)
+              </a>
+              <a className="btn btn-secondary" href={`/api/v1/cases/${c.id}/report?format=html`} download>
+                Case report (HTML)
+              </a>
+              <a className="btn btn-secondary" href={`/api/v1/cases/${c.id}/export`} download>
+                Download evidence package
+              </a>
+            </div>
           ) : null
         }
       />
