@@ -167,15 +167,33 @@ export class EventCopyBuffer {
 
 export type QuarantineRowInput = { position: number; raw: Buffer; reason: string };
 
+/**
+ * Quarantines a chunk's unreadable records, once: a record whose exact bytes this source has quarantined before (in
+ * an earlier batch, or earlier in this chunk) is not stored again (re-ingesting a file does not grow the
+ * quarantine). Returns, per row, the id of the quarantined_record it repeats, or null when it was stored now.
+ * One statement: the rows' SHA-256 computed by PostgreSQL, looked up through (sourceId, rawHash).
+ */
 export async function insertQuarantine(
   client: PoolClient,
   q: { sourceId: string; batchId: string; fileName: string; rows: QuarantineRowInput[] },
-): Promise<void> {
-  if (q.rows.length === 0) return;
-  await client.query(
-    `INSERT INTO quarantined_record ("sourceId", "batchId", "fileName", position, raw, reason)
-     SELECT $1::uuid, $2::uuid, $3, u.position, u.raw, u.reason
-     FROM unnest($4::bigint[], $5::bytea[], $6::text[]) AS u(position, raw, reason)`,
+): Promise<(string | null)[]> {
+  if (q.rows.length === 0) return [];
+  const r = await client.query<{ i: number; prior: string | null }>(
+    `WITH h AS (
+       SELECT u.position, u.raw, u.reason, u.i::int AS i, sha256(u.raw) AS hash
+         FROM unnest($4::bigint[], $5::bytea[], $6::text[]) WITH ORDINALITY AS u(position, raw, reason, i)),
+     prior AS (
+       SELECT DISTINCT ON (h.hash) h.hash, q.id FROM h
+         JOIN quarantined_record q ON q."sourceId" = $1::uuid AND q."rawHash" = h.hash
+        ORDER BY h.hash, q.id),
+     fresh AS (
+       SELECT DISTINCT ON (h.hash) h.* FROM h WHERE NOT EXISTS (SELECT 1 FROM prior p WHERE p.hash = h.hash) ORDER BY h.hash, h.i),
+     ins AS (
+       INSERT INTO quarantined_record ("sourceId", "batchId", "fileName", position, raw, reason, "rawHash")
+       SELECT $1::uuid, $2::uuid, $3, f.position, f.raw, f.reason, f.hash FROM fresh f
+       RETURNING id, "rawHash")
+     SELECT h.i, CASE WHEN f.i = h.i THEN NULL ELSE COALESCE(p.id, ins.id)::text END AS prior
+       FROM h LEFT JOIN prior p ON p.hash = h.hash LEFT JOIN fresh f ON f.hash = h.hash LEFT JOIN ins ON ins."rawHash" = h.hash`,
     [
       q.sourceId,
       q.batchId,
@@ -185,4 +203,7 @@ export async function insertQuarantine(
       q.rows.map((r) => String(clean(r.reason.slice(0, 2000)))),
     ],
   );
+  const out: (string | null)[] = new Array(q.rows.length).fill(null);
+  for (const row of r.rows) out[row.i - 1] = row.prior;
+  return out;
 }
