@@ -168,10 +168,11 @@ export class EventCopyBuffer {
 export type QuarantineRowInput = { position: number; raw: Buffer; reason: string };
 
 /**
- * Quarantines a chunk's unreadable records, once: a record whose exact bytes this source has quarantined before (in
- * an earlier batch, or earlier in this chunk) is not stored again (re-ingesting a file does not grow the
- * quarantine). Returns, per row, the id of the quarantined_record it repeats, or null when it was stored now.
- * One statement: the rows' SHA-256 computed by PostgreSQL, looked up through (sourceId, rawHash).
+ * Quarantines a chunk's unreadable records, once per file: a record whose exact bytes this source quarantined in an
+ * earlier batch is not stored again (re-ingesting a file does not grow the quarantine); equal records inside one
+ * batch are each kept (each is a record of the file, at its own position). Returns, per row, the id of the
+ * quarantined_record it repeats, or null when it was stored now. One statement: the rows' SHA-256 computed by
+ * PostgreSQL, looked up through (sourceId, rawHash).
  */
 export async function insertQuarantine(
   client: PoolClient,
@@ -183,17 +184,14 @@ export async function insertQuarantine(
        SELECT u.position, u.raw, u.reason, u.i::int AS i, sha256(u.raw) AS hash
          FROM unnest($4::bigint[], $5::bytea[], $6::text[]) WITH ORDINALITY AS u(position, raw, reason, i)),
      prior AS (
-       SELECT DISTINCT ON (h.hash) h.hash, q.id FROM h
-         JOIN quarantined_record q ON q."sourceId" = $1::uuid AND q."rawHash" = h.hash
-        ORDER BY h.hash, q.id),
-     fresh AS (
-       SELECT DISTINCT ON (h.hash) h.* FROM h WHERE NOT EXISTS (SELECT 1 FROM prior p WHERE p.hash = h.hash) ORDER BY h.hash, h.i),
+       SELECT DISTINCT ON (h.i) h.i, q.id FROM h
+         JOIN quarantined_record q ON q."sourceId" = $1::uuid AND q."rawHash" = h.hash AND q."batchId" IS DISTINCT FROM $2::uuid
+        ORDER BY h.i, q.id),
      ins AS (
        INSERT INTO quarantined_record ("sourceId", "batchId", "fileName", position, raw, reason, "rawHash")
-       SELECT $1::uuid, $2::uuid, $3, f.position, f.raw, f.reason, f.hash FROM fresh f
-       RETURNING id, "rawHash")
-     SELECT h.i, CASE WHEN f.i = h.i THEN NULL ELSE COALESCE(p.id, ins.id)::text END AS prior
-       FROM h LEFT JOIN prior p ON p.hash = h.hash LEFT JOIN fresh f ON f.hash = h.hash LEFT JOIN ins ON ins."rawHash" = h.hash`,
+       SELECT $1::uuid, $2::uuid, $3, h.position, h.raw, h.reason, h.hash FROM h
+        WHERE NOT EXISTS (SELECT 1 FROM prior p WHERE p.i = h.i) ORDER BY h.i)
+     SELECT i, id::text AS prior FROM prior`,
     [
       q.sourceId,
       q.batchId,
