@@ -167,15 +167,31 @@ export class EventCopyBuffer {
 
 export type QuarantineRowInput = { position: number; raw: Buffer; reason: string };
 
+/**
+ * Quarantines a chunk's unreadable records, once per file: a record whose exact bytes this source quarantined in an
+ * earlier batch is not stored again (re-ingesting a file does not grow the quarantine); equal records inside one
+ * batch are each kept (each is a record of the file, at its own position). Returns, per row, the id of the
+ * quarantined_record it repeats, or null when it was stored now. One statement: the rows' SHA-256 computed by
+ * PostgreSQL, looked up through (sourceId, rawHash).
+ */
 export async function insertQuarantine(
   client: PoolClient,
   q: { sourceId: string; batchId: string; fileName: string; rows: QuarantineRowInput[] },
-): Promise<void> {
-  if (q.rows.length === 0) return;
-  await client.query(
-    `INSERT INTO quarantined_record ("sourceId", "batchId", "fileName", position, raw, reason)
-     SELECT $1::uuid, $2::uuid, $3, u.position, u.raw, u.reason
-     FROM unnest($4::bigint[], $5::bytea[], $6::text[]) AS u(position, raw, reason)`,
+): Promise<(string | null)[]> {
+  if (q.rows.length === 0) return [];
+  const r = await client.query<{ i: number; prior: string | null }>(
+    `WITH h AS (
+       SELECT u.position, u.raw, u.reason, u.i::int AS i, sha256(u.raw) AS hash
+         FROM unnest($4::bigint[], $5::bytea[], $6::text[]) WITH ORDINALITY AS u(position, raw, reason, i)),
+     prior AS (
+       SELECT DISTINCT ON (h.i) h.i, q.id FROM h
+         JOIN quarantined_record q ON q."sourceId" = $1::uuid AND q."rawHash" = h.hash AND q."batchId" IS DISTINCT FROM $2::uuid
+        ORDER BY h.i, q.id),
+     ins AS (
+       INSERT INTO quarantined_record ("sourceId", "batchId", "fileName", position, raw, reason, "rawHash")
+       SELECT $1::uuid, $2::uuid, $3, h.position, h.raw, h.reason, h.hash FROM h
+        WHERE NOT EXISTS (SELECT 1 FROM prior p WHERE p.i = h.i) ORDER BY h.i)
+     SELECT i, id::text AS prior FROM prior`,
     [
       q.sourceId,
       q.batchId,
@@ -185,4 +201,7 @@ export async function insertQuarantine(
       q.rows.map((r) => String(clean(r.reason.slice(0, 2000)))),
     ],
   );
+  const out: (string | null)[] = new Array(q.rows.length).fill(null);
+  for (const row of r.rows) out[row.i - 1] = row.prior;
+  return out;
 }

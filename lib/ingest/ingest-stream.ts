@@ -21,6 +21,7 @@ import type { IngestProgress, IngestResult } from "./ingest-stream.types";
 import { env } from "@/lib/env";
 import { holdBatchLock } from "./interrupted-batches";
 import { appendHeaderRecord } from "./header-record";
+import { insertDuplicates, nativeKey, NativeDedup, type DuplicateRow, type NativeKey } from "./native-dedup";
 
 // One pipeline for every way in (upload, CLI, push API): detect the format, stream the records, normalize each,
 // append the normalizable ones verbatim to the ledger, store their events, quarantine the rest with a reason.
@@ -147,7 +148,7 @@ async function gunzipHead(head: Buffer, limit: number): Promise<Buffer> {
 }
 
 /** A normalizable record waiting for its chunk: its bytes, and its number in the chunk's EventCopyBuffer. */
-type Pending = { position: number; bytes: Buffer; k: number };
+type Pending = { position: number; bytes: Buffer; k: number; key: NativeKey | null };
 
 /** The records of a chunk whose events are to be written, once the ledger has given them their ids. */
 type ChunkEvents = { buffer: EventCopyBuffer; include: (k: number) => boolean };
@@ -226,6 +227,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   let pendingBytes = 0;
   let inFlight: Promise<void> = Promise.resolve();
   let eventsInFlight: Promise<void> = Promise.resolve();
+  const dedup = new NativeDedup(platform);
+  let leavesAppended = 0;
 
   const flush = () => {
     const rows = pending;
@@ -249,14 +252,16 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
           rows,
           events: buffer,
           quarantine: q,
+          dedup,
           // A duplicate may be a record whose events are still being written by the previous chunk: let those
           // land before looking for duplicates that lack events.
           eventsSettled: () => eventsInFlight,
         });
         chunkEvents = counts.events;
+        leavesAppended += counts.leaves;
         progress.stored += counts.stored;
         progress.duplicate += counts.duplicate;
-        progress.quarantined += q.length;
+        progress.quarantined += counts.quarantined;
         progress.skipped = skippedAtFlush;
         progress.bytesRead = bytesRead;
         await client.query(
@@ -304,7 +309,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
           // CSV rows come parsed from the reader (header → value); JSON records are parsed here.
           const parsed = rec.value !== undefined ? rec.value : JSON.parse(rec.bytes.toString("utf8"));
           const normalized = normalizeRecord(parser, parsed, { fileName: opts.fileName, position: rec.position });
-          pending.push({ position: rec.position, bytes: rec.bytes, k: events.add(normalized.map(toEventRow)) });
+          const eventRows = normalized.map(toEventRow);
+          pending.push({ position: rec.position, bytes: rec.bytes, k: events.add(eventRows), key: nativeKey(eventRows) });
           pendingBytes += rec.bytes.length;
         } catch (err) {
           if (err instanceof SkipRecord) {
@@ -394,7 +400,8 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
       tx,
     );
   });
-  if (counted.storedCount > 0) await createCheckpoint({});
+  // Semantic duplicates are ledger leaves too (with no events): they are checkpointed like stored records.
+  if (counted.storedCount > 0 || leavesAppended > 0) await createCheckpoint({});
   return {
     batchId: batch.id,
     sourceId: source.id,
@@ -451,22 +458,31 @@ async function storeChunk(
     rows: Pending[];
     events: EventCopyBuffer;
     quarantine: QuarantineRowInput[];
+    dedup: NativeDedup;
     eventsSettled: () => Promise<void>;
   },
-): Promise<{ stored: number; duplicate: number; events: ChunkEvents | null }> {
+): Promise<{ stored: number; duplicate: number; quarantined: number; leaves: number; events: ChunkEvents | null }> {
   let stored = 0;
   let duplicate = 0;
+  let leaves = 0;
   let events: ChunkEvents | null = null;
+  const dupRows: DuplicateRow[] = [];
   if (c.rows.length) {
+    // Semantic dedup (native-dedup.ts): a record whose platform-native event was stored before is appended with no
+    // events and counted as a duplicate of the record that holds them.
+    const plan = await c.dedup.plan(
+      client,
+      c.rows.map((r) => r.key),
+    );
     const results = await appendRawRecords({
       client,
-      rows: c.rows.map((r) => ({
+      rows: c.rows.map((r, i) => ({
         sourceId: c.sourceId,
         batchId: c.batchId,
         fileName: c.fileName,
         position: r.position,
         payload: r.bytes,
-        eventsHash: c.events.eventsHash(r.k),
+        eventsHash: plan[i] ? undefined : c.events.eventsHash(r.k),
       })),
     });
     // The records whose events get written: every stored one, and a duplicate whose events are missing (its
@@ -475,9 +491,21 @@ async function storeChunk(
     const storedIds = new Set<string>();
     const duplicates = new Map<string, number>();
     results.forEach((res, i) => {
-      const k = c.rows[i].k;
+      const { k, key, position } = c.rows[i];
+      const p = plan[i];
+      if (p) {
+        duplicate++;
+        const original = "of" in p ? p.of : results[p.ofRow].id;
+        if (res.status === "stored") leaves++;
+        // The record that holds the events: for an exact re-send of the original, the original itself.
+        const kind = res.status === "duplicate" ? "same_bytes" : "same_event";
+        dupRows.push({ position, kind, rawRecordId: res.id, originalId: original, nativeId: key!.nativeId });
+        return;
+      }
+      c.dedup.remember(key, res.id);
       if (res.status === "duplicate") {
         duplicate++;
+        dupRows.push({ position, kind: "same_bytes", rawRecordId: res.id, originalId: res.id, nativeId: key?.nativeId ?? null });
         if (!storedIds.has(res.id) && !duplicates.has(res.id)) duplicates.set(res.id, k);
         return;
       }
@@ -501,6 +529,12 @@ async function storeChunk(
     }
     events = { buffer: c.events, include: (k) => write[k] === 1 };
   }
-  await insertQuarantine(client, { sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, rows: c.quarantine });
-  return { stored, duplicate, events };
+  const prior = await insertQuarantine(client, { sourceId: c.sourceId, batchId: c.batchId, fileName: c.fileName, rows: c.quarantine });
+  let quarantined = 0;
+  prior.forEach((id, i) => {
+    if (id === null) quarantined++;
+    else dupRows.push({ position: c.quarantine[i].position, kind: "quarantined", rawRecordId: null, originalId: id, nativeId: null });
+  });
+  await insertDuplicates(client, c.batchId, dupRows);
+  return { stored, duplicate: duplicate + c.quarantine.length - quarantined, quarantined, leaves: stored + leaves, events };
 }

@@ -318,7 +318,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     jit: null,
     approval: null,
     correlation_id: keyText(field(id, "uniqueQualifier")),
-    native_id: null, // uniqueQualifier is shared by the events of one activity: it groups, it does not identify
+    native_id: null, // uniqueQualifier is shared by the events of one activity: normalizeGoogle adds the event's place
     extra: extraOf({
       applicationName: app,
       type: evType,
@@ -369,9 +369,17 @@ export function normalizeGoogle(input: unknown): NormalizedEvent[] {
   const events = field(record, "events");
   if (Array.isArray(events)) {
     if (events.length === 0) throw new NormalizeError("Google Workspace activity with no events");
-    return events.map((ev) => {
+    // An activity is identified by id.time and id.uniqueQualifier ("unique qualifier if multiple events have the same
+    // time", activities.list reference) within its application; its events[] by their place in it. Shared by
+    // every export of the activity (API page, NDJSON), it lets ingest recognise the same activity twice (issue 14 §6).
+    const id = field(record, "id");
+    const uq = isRec(id) ? keyText(field(id, "uniqueQualifier")) : null;
+    const app = isRec(id) ? keyText(field(id, "applicationName")) : null;
+    return events.map((ev, i) => {
       if (!isRec(ev)) throw new NormalizeError("Google Workspace activity: an events[] entry is not an object");
-      return one(record, ev, paramsOf(field(ev, "parameters")));
+      const e = one(record, ev, paramsOf(field(ev, "parameters")));
+      if (uq) e.native_id = `${app ?? ""}/${uq}#${i}`;
+      return e;
     });
   }
   // The flattened variant: the event's own fields at the top level.
