@@ -1,7 +1,9 @@
 import type { LogTypeRetention } from "../vendor-retention";
 
-// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html (Event history: the past 90
-// days of management events); trails deliver to S3, where the bucket's lifecycle decides.
+// Confirmed: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html (stored source
+// awsdocs/aws-cloudtrail-user-guide doc_source/view-cloudtrail-events.md: "You can troubleshoot operational and security
+// incidents over the past 90 days in the CloudTrail console by viewing Event history"); trails deliver to S3, where the
+// bucket's lifecycle decides.
 export const AWS_CLOUDTRAIL_RETENTION: readonly LogTypeRetention[] = [
   {
     id: "event-history",

@@ -2,6 +2,7 @@ import type { LogTypeRetention } from "../vendor-retention";
 
 // https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention (MicrosoftDocs/entra-docs
 // docs/identity/monitoring-health/reference-reports-data-retention.md): audit logs and sign-ins, Free 7 days, P1/P2 30 days.
+// Confirmed in the stored page: "| Audit logs | Seven days | 30 days | 30 days |" and "| Sign-ins | Seven days | 30 days | 30 days |".
 const DOC = "https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention";
 
 export const ENTRA_RETENTION: readonly LogTypeRetention[] = [

@@ -1,9 +1,11 @@
 import type { LogTypeRetention } from "../vendor-retention";
 
-// https://docs.github.com/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/about-the-audit-log-for-your-enterprise
-// ("the audit log ... events from the past 180 days"; Git events are kept for seven days).
+// Confirmed: https://docs.github.com/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/exporting-audit-log-activity-for-your-enterprise
+// ("The audit log lists events triggered by activities that affect your enterprise within the last 180 days. The audit log
+// retains Git events for seven days."). An older stored copy of the "About the audit log" reusable says "within the current
+// month and up to the previous six months", which is at least 180 days, so 180 stays the safe figure.
 const DOC =
-  "https://docs.github.com/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/about-the-audit-log-for-your-enterprise";
+  "https://docs.github.com/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/exporting-audit-log-activity-for-your-enterprise";
 
 export const GITHUB_RETENTION: readonly LogTypeRetention[] = [
   {

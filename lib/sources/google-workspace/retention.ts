@@ -6,9 +6,10 @@ export const GOOGLE_WORKSPACE_RETENTION: readonly LogTypeRetention[] = [
     label: "Reports API activities (admin, login, token, drive, …)",
     tiers: [{ tier: "all editions", days: 180 }],
     match: anyEvent,
-    // https://support.google.com/a/answer/7061566 (Data retention and lag times: audit and investigation data kept 6
-    // months); the Reports API activities.list answers only the last 180 days.
-    doc: "https://support.google.com/a/answer/7061566",
-    note: "Per report type the lag differs; retention is 6 months for the activity reports read here. Export to BigQuery to keep more.",
+    // Confirmed: https://developers.google.com/admin-sdk/reports/v1/reference/activities ("The maximum time period for all
+    // audit activity reports is 180 days."). The per-report retention table of https://support.google.com/a/answer/7061566
+    // (Data retention and lag times) is not confirmed in the stored docs: only its lag-time section is stored.
+    doc: "https://developers.google.com/admin-sdk/reports/v1/reference/activities",
+    note: "The Reports API answers at most the last 180 days of activity; lag differs per report type. Export to BigQuery to keep more.",
   },
 ];

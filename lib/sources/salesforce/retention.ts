@@ -10,10 +10,12 @@ export const SALESFORCE_RETENTION: readonly LogTypeRetention[] = [
       { tier: "with Event Monitoring (Shield)", days: 30 },
     ],
     match: shapeIs("eventlogfile", "eventlogfile-metadata"),
-    // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventlogfile.htm
-    // and https://help.salesforce.com/s/articleView?id=sf.event_monitoring_intro.htm: log files are kept 30 days with
-    // Event Monitoring; orgs without it get the free event types for 1 day.
-    doc: "https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventlogfile.htm",
+    // 30 days confirmed: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/using_resources_event_log_files.htm
+    // ("Log files are available for 30 days after their CreatedDate in orgs with Event Monitoring licenses, after which
+    // they're automatically deleted. In all Developer Edition orgs, log files are available for 1 day.").
+    // The 1-day figure for production orgs without Event Monitoring (free event types) is not confirmed in the stored docs:
+    // the vendor page gives 1 day only for Developer Edition orgs.
+    doc: "https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/using_resources_event_log_files.htm",
     note: "Download the log files daily (hourly files with Event Monitoring).",
   },
   {
@@ -21,8 +23,9 @@ export const SALESFORCE_RETENTION: readonly LogTypeRetention[] = [
     label: "LoginHistory",
     tiers: [{ tier: "all editions", days: 180 }],
     match: shapeIs("login-history"),
-    // https://help.salesforce.com/s/articleView?id=sf.users_login_history.htm: login history of the past six months.
-    doc: "https://help.salesforce.com/s/articleView?id=sf.users_login_history.htm",
+    // Confirmed: https://developer.salesforce.com/docs/atlas.en-us.securityImplGuide.meta/securityImplGuide/users_login_history.htm
+    // ("The Login History page shows up to 20,000 records of user logins for the past 6 months.").
+    doc: "https://developer.salesforce.com/docs/atlas.en-us.securityImplGuide.meta/securityImplGuide/users_login_history.htm",
     note: "Six months of login history; query LoginHistory at least monthly.",
   },
   {
@@ -30,8 +33,9 @@ export const SALESFORCE_RETENTION: readonly LogTypeRetention[] = [
     label: "Setup Audit Trail",
     tiers: [{ tier: "all editions", days: 180 }],
     match: shapeIs("setup-audit-trail", "setup-audit-trail-csv"),
-    // https://help.salesforce.com/s/articleView?id=sf.admin_monitorsetup.htm: the trail keeps 180 days of setup changes.
-    doc: "https://help.salesforce.com/s/articleView?id=sf.admin_monitorsetup.htm",
+    // Confirmed: https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-setupaudittrail.html
+    // (SetupAuditTrail "Represents changes you or other admins made in your org's Setup area for at least the last 180 days.").
+    doc: "https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-setupaudittrail.html",
     note: "Download the trail (or query SetupAuditTrail) at least every 180 days.",
   },
   {
@@ -39,9 +43,10 @@ export const SALESFORCE_RETENTION: readonly LogTypeRetention[] = [
     label: "Real-Time Event Monitoring objects (LoginEvent, …)",
     tiers: [{ tier: "with Event Monitoring (Shield)", days: 180 }],
     match: shapeIs("real-time-event"),
-    // https://developer.salesforce.com/docs/atlas.en-us.platform_events.meta/platform_events/real_time_event_monitoring_storage.htm
-    // (big-object storage of Real-Time Event Monitoring events: six months).
-    doc: "https://developer.salesforce.com/docs/atlas.en-us.platform_events.meta/platform_events/real_time_event_monitoring_storage.htm",
+    // Confirmed: https://developer.salesforce.com/docs/atlas.en-us.securityImplGuide.meta/securityImplGuide/real_time_event_monitoring_storage.htm
+    // ("big objects, which are ideal for storing large volumes of data for up to six months"; per object "Data is stored for
+    // up to 6 months."; "Requires Salesforce Shield or Salesforce Event Monitoring add-on subscriptions").
+    doc: "https://developer.salesforce.com/docs/atlas.en-us.securityImplGuide.meta/securityImplGuide/real_time_event_monitoring_storage.htm",
     note: "Stored events are kept six months.",
   },
 ];

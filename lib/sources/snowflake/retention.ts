@@ -1,7 +1,8 @@
 import type { LogTypeRetention } from "../vendor-retention";
 
-// https://docs.snowflake.com/en/sql-reference/account-usage ("data is retained for 1 year (365 days)"; the
-// INFORMATION_SCHEMA table functions keep 7 days to 6 months).
+// Confirmed: https://docs.snowflake.com/en/sql-reference/account-usage ("Retention of historical data | 1 Year | From 7
+// days to 6 months (varies by view/table function)", Account Usage vs Information Schema). The stored page gives one
+// figure for all ACCOUNT_USAGE views; per-view figures for LOGIN_HISTORY, SESSIONS etc. are not confirmed in the stored docs.
 export const SNOWFLAKE_RETENTION: readonly LogTypeRetention[] = [
   {
     id: "account-usage",
