@@ -1516,8 +1516,9 @@ export function generateDemo(opts: DemoOptions): DemoSummary {
 }
 
 // The record's own identifier in its platform's terms (what the source keeps as native_id), or null when the
-// platform gives none: Google's uniqueQualifier is shared by an activity's events, and an EventLogFile row's
-// REQUEST_ID names the request, not the row (kept here as the nearest handle, the source stores null).
+// platform gives none. Google's uniqueQualifier is shared by an activity's events: the source names an event
+// "<applicationName>/<uniqueQualifier>#<its place in events[]>" (the demo's activities hold one event each). An
+// EventLogFile row's REQUEST_ID names the request, not the row (kept here as the nearest handle, the source stores null).
 const NATIVE_ID_FIELD: Record<string, string> = {
   okta: "uuid",
   entra: "id",
@@ -1536,6 +1537,10 @@ function nativeIdOf(platform: string, rec: Record<string, unknown>): string | nu
   if (platform === "snowflake") {
     const v = rec.QUERY_ID || rec.EVENT_ID || rec.SESSION_ID;
     return v ? String(v) : null;
+  }
+  if (platform === "google-workspace") {
+    const id = rec.id as { applicationName?: string; uniqueQualifier?: string | number } | undefined;
+    return id?.uniqueQualifier != null ? `${id.applicationName ?? ""}/${id.uniqueQualifier}#0` : null;
   }
   const field = NATIVE_ID_FIELD[platform];
   const v = field ? rec[field] : undefined;
