@@ -83,7 +83,7 @@ for (const role of ["compliance", "auditor"] as const) {
     );
     const lines = (await csv.text()).trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,analysis,generated_by,generated_at,notice",
+      "framework,function,category,control_id,control_title,status,open_findings,evidence,control_text,attribution,audit_period,data_covered,analysis,generated_by,generated_at,notice",
     );
     expect(lines[1]).toContain(`,${credentialsFor(role).email},`);
     expect(lines[1]).toContain("Evidence for an assessment, not a compliance opinion");

@@ -186,9 +186,6 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
         <div style={{ marginTop: "1rem" }}>
           <LogRetentionTable report={logRetention} />
         </div>
-        <div style={{ marginTop: "1rem" }}>
-          <LogRetentionTable report={logRetention} />
-        </div>
       </>
     );
   }
@@ -332,6 +329,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
       ) : null}
 
       <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
+      <div style={{ marginTop: "1rem" }}>
+        <LogRetentionTable report={logRetention} />
+      </div>
 
       <section className="panel" aria-labelledby="gaps-h">
         <h2 id="gaps-h" style={{ marginTop: 0 }}>
