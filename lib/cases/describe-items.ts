@@ -62,7 +62,7 @@ export async function describeItems({ refs }: { refs: ItemRef[] }): Promise<Map<
           targetName: string | null;
           sessionId: string | null;
         }>(
-          `SELECT e.id::text AS id, e.platform, e.time, e.activity, e.data->>'event_name' AS "eventName", e."actorName", e."targetName", e."sessionId"
+          `SELECT e.id::text AS id, e.platform, e.time, e.activity, COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e."actorName", e."targetName", e."sessionId"
              FROM event e WHERE e.id = ANY($1::bigint[]) AND e."tenantId" = $2`,
           [eventIds, DEFAULT_TENANT],
         )

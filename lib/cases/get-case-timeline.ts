@@ -71,7 +71,7 @@ export async function getCaseTimeline({
       sessionId: string | null;
     }>(
       sql`WITH ${cited}
-       SELECT e.id::text AS id, e.time, e.platform, e.activity, e.data->>'event_name' AS "eventName", e."actorName", e."targetName", e."sessionId"
+       SELECT e.id::text AS id, e.time, e.platform, e.activity, COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e."actorName", e."targetName", e."sessionId"
          FROM event e JOIN cited ON cited.id = e.id
         WHERE e."tenantId" = ${tenant}
         ORDER BY e.time, e.id

@@ -89,7 +89,7 @@ export async function getSessionsReport(): Promise<SessionsReport> {
       [DEFAULT_TENANT],
     );
     const events = await client.query<Row>(
-      `SELECT e."sessionId", e.data->>'event_name' AS "eventName", e.activity, e.status, e."nativeId", r."fileName",
+      `SELECT e."sessionId", COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e.activity, e.status, e."nativeId", r."fileName",
               r.position::text AS position, e.data->'resources' AS resources
          FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
         WHERE e."tenantId" = $1 AND e."sessionId" IS NOT NULL

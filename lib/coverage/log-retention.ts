@@ -29,7 +29,7 @@ const NEEDS_NAME = ["github"];
 const NEEDS_SHAPE = ["salesforce", "atlassian", "m365"];
 const HELD_SQL = `
   SELECT platform, "classUid",
-         CASE WHEN platform = ANY($2::text[]) THEN data->>'event_name' END AS event_name,
+         CASE WHEN platform = ANY($2::text[]) THEN COALESCE("eventName", data->>'event_name') END AS event_name,
          CASE WHEN platform = ANY($3::text[]) THEN data->'extra'->>'shape' END AS shape,
          min(time) AS oldest, max(time) AS newest, count(*) AS events
     FROM event WHERE "tenantId" = $1

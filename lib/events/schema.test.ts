@@ -81,6 +81,7 @@ describe("NormalizedEventSchema", () => {
       classUid: 3002,
       className: "Authentication",
       activity: "logon",
+      eventName: "user.session.start",
       nativeId: "uuid-1",
       status: "success",
       actorExternalId: "00u1",

@@ -384,6 +384,7 @@ export type EventRow = {
   classUid: number;
   className: string;
   activity: string;
+  eventName: string;
   nativeId: string | null;
   status: string | null;
   actorExternalId: string | null;
@@ -414,6 +415,7 @@ export function toEventRow(e: NormalizedEvent): EventRow {
     classUid: e.class_uid,
     className: e.class_name,
     activity: e.activity,
+    eventName: e.event_name,
     nativeId: e.native_id,
     status: e.status,
     actorExternalId: e.actor.external_id,

@@ -2,6 +2,7 @@ import { pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { appendBatchNote, BATCH_COLUMNS, entriesTree, toBatch, type BatchDbRow, type LedgerBatch } from "@/lib/ledger/append-batch";
 import type { MerkleTree } from "@/lib/ledger/merkle";
+import { prefetched } from "./prefetched";
 
 // What ties each raw record of a package, and its normalized events, to what was signed when the record was
 // written: its signed append batch (lib/ledger/append-batch.ts). The inclusion proofs show a record's bytes are in
@@ -91,10 +92,16 @@ export async function* appendProofLines({
 }): AsyncGenerator<Buffer> {
   let at = 0; // batches[at] is the first batch that may hold the current leaf
   let tree = null as { seq: number; tree: MerkleTree } | null;
-  for (let start = 0; start < rawRecordIds.length; start += PAGE) {
+  // The next page's event hashes are read while this one's lines are built.
+  const pages = Math.ceil(rawRecordIds.length / PAGE);
+  let start = 0;
+  for await (const hashes of prefetched(pages, (p) => eventHashes(rawRecordIds.subarray(p * PAGE, (p + 1) * PAGE)))) {
     const end = Math.min(start + PAGE, rawRecordIds.length);
-    const hashes = await eventHashes(rawRecordIds.subarray(start, end));
     const lines: string[] = [];
+    // Neighbouring leaves share most of their path: a sibling equal to the previous record's at the same step
+    // reuses its hex.
+    let prevPath: Buffer[] = [];
+    let prevHex: string[] = [];
     for (let i = start; i < end; i++) {
       const id = String(rawRecordIds[i]);
       const leaf = leafIndices[i];
@@ -112,11 +119,15 @@ export async function* appendProofLines({
         }
         tree = { seq: b.seq, tree: entriesTree(entries) };
       }
-      const path = tree.tree.inclusionProof(leaf - b.firstLeaf).map((h) => `"${h.toString("hex")}"`);
+      const proof = tree.tree.inclusionProof(leaf - b.firstLeaf);
+      const hex = proof.map((h, k) => (prevPath[k]?.equals(h) ? prevHex[k] : `"${h.toString("hex")}"`));
+      prevPath = proof;
+      prevHex = hex;
       lines.push(
-        `{"rawRecordId":"${id}","leafIndex":${leaf},"batch":${b.seq},"eventHashes":[${hashes.get(id) ?? ""}],"path":[${path.join(",")}]}\n`,
+        `{"rawRecordId":"${id}","leafIndex":${leaf},"batch":${b.seq},"eventHashes":[${hashes.get(id) ?? ""}],"path":[${hex.join(",")}]}\n`,
       );
     }
     yield Buffer.from(lines.join(""), "latin1");
+    start = end;
   }
 }

@@ -176,11 +176,13 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
     raws: string | null;
     leaves: string | null;
     sizes: string | null;
-    batches: string[] | null;
+    // One per event, deduplicated here: array_agg(DISTINCT ...) made PostgreSQL sort the joined rows, payloads
+    // and all (spilling about 160 MB to disk at 100,000 events, 0.6 s).
+    batches: string | null;
     privileged: string | null;
   }>(
     `SELECT string_agg(e.id::text, ',') AS events, string_agg(e."rawRecordId"::text, ',') AS raws, string_agg(r."leafIndex"::text, ',') AS leaves,
-            string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes, array_agg(DISTINCT r."batchId"::text) AS batches,
+            string_agg(COALESCE(octet_length(r.payload), 0)::text, ',') AS sizes, string_agg(r."batchId"::text, ',') AS batches,
             string_agg(e.id::text, ',') FILTER (WHERE e.privileged) AS privileged
        FROM event e JOIN raw_record r ON r.id = e."rawRecordId"
       WHERE e."tenantId" = $3 AND (e."sessionId" = ANY($1::uuid[]) OR e.id = ANY($2::bigint[])
@@ -273,7 +275,7 @@ export async function collectCaseEvidence({ caseId }: { caseId: string }): Promi
     leafIndices,
     payloadSizes,
     missing,
-    batchIds: (ids.batches ?? []).filter((b): b is string => !!b),
+    batchIds: ids.batches ? [...new Set(ids.batches.split(","))].sort() : [],
     privilegedEventIds: ids.privileged ? ids.privileged.split(",") : [],
   };
 }

@@ -86,12 +86,22 @@ function verifierSource(): Buffer {
  * Everything that can fail before the first byte is sent: the case exists (NOT_FOUND otherwise), its evidence is
  * collected, and a checkpoint is signed now so that it covers every cited raw record.
  */
-export async function prepareCaseExport({ caseId, tsa }: { caseId: string; tsa?: TsaConfig }): Promise<PreparedExport> {
+export async function prepareCaseExport({
+  caseId,
+  tsa,
+  timings,
+}: {
+  caseId: string;
+  tsa?: TsaConfig;
+  timings?: ExportTimings;
+}): Promise<PreparedExport> {
   // The checkpoint is signed while the evidence is collected; if a cited record arrived in between, sign again.
   const key = await loadOrCreateSigningKey();
   const [{ evidence, context }, signed] = await Promise.all([
-    collectCaseEvidence({ caseId }).then(addPackageContext),
-    createCheckpoint({ key }),
+    timed(timings, "collect case evidence", collectCaseEvidence({ caseId })).then((e) =>
+      timed(timings, "collect package context", addPackageContext(e)),
+    ),
+    timed(timings, "sign checkpoint", createCheckpoint({ key })),
   ]);
   let checkpoint = signed;
   const maxLeaf = evidence.leafIndices.length ? evidence.leafIndices[evidence.leafIndices.length - 1] : -1;
@@ -120,6 +130,16 @@ const INCLUSION_RULE =
   "the raw record of every included event, of every approval ticket, grant and policy decision its governance checks " +
   "matched, and of the header row of every CSV batch. See docs/evidence-package.md.";
 
+/** Per-phase wall times of one export, for the benchmark (`npm run bench -- export` prints them). */
+export type ExportTimings = { phase: string; ms: number }[];
+
+async function timed<T>(timings: ExportTimings | undefined, phase: string, work: Promise<T>): Promise<T> {
+  const t = performance.now();
+  const r = await work;
+  timings?.push({ phase, ms: performance.now() - t });
+  return r;
+}
+
 const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + "\n", "utf8");
 
 /** Streams the prepared package to `output` and records the export (or its failure) in the case history and audit trail. */
@@ -128,16 +148,18 @@ export async function writeCaseExport({
   prepared,
   output,
   compressionLevel = BULK_LEVEL,
+  timings,
 }: {
   ctx: RequestContext;
   prepared: PreparedExport;
   output: Writable;
+  timings?: ExportTimings;
   /** zlib level (0 = store) for the large files; small ones always use 6. */
   compressionLevel?: number;
 }): Promise<ExportResult> {
   const ev = prepared.evidence;
   try {
-    const result = await writeZip(prepared, ctx.actor, output, compressionLevel);
+    const result = await writeZip(prepared, ctx.actor, output, compressionLevel, timings);
     await recordExport(prepared, ctx, {
       status: "completed",
       files: result.files,
@@ -164,14 +186,16 @@ export async function exportCase({
   caseId,
   output,
   compressionLevel,
+  timings,
 }: {
   ctx: RequestContext;
   caseId: string;
   output: Writable;
   compressionLevel?: number;
+  timings?: ExportTimings;
 }): Promise<ExportResult> {
-  const prepared = await prepareCaseExport({ caseId });
-  return writeCaseExport({ ctx, prepared, output, compressionLevel });
+  const prepared = await prepareCaseExport({ caseId, timings });
+  return writeCaseExport({ ctx, prepared, output, compressionLevel, timings });
 }
 
 async function recordExport(
@@ -227,18 +251,26 @@ async function* rawRecordsBin(rawRecordIds: Float64Array, payloadSizes: Float64A
   if (i !== rawRecordIds.length) throw new AppError("INTERNAL", "raw records disappeared during the export; export again.");
 }
 
-async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable, bulkLevel: number): Promise<ExportResult> {
+async function writeZip(
+  prepared: PreparedExport,
+  actor: Actor,
+  output: Writable,
+  bulkLevel: number,
+  phaseTimings?: ExportTimings,
+): Promise<ExportResult> {
   const { evidence: ev, context, checkpoint, key, exportedAt, folder } = prepared;
   // The case report (report.html, printed to report.pdf by Chromium) is built while the bulk files stream, once per
   // export, and added near the end; the README, which says whether the PDF is there, follows it.
-  const report = buildCaseReport({ prepared, actor, packaged: true });
+  const report = timed(phaseTimings, "case report (built alongside)", buildCaseReport({ prepared, actor, packaged: true }));
   report.catch(() => undefined);
   const zip = new ZipWriter(output, exportedAt);
   const files: FileEntry[] = [];
   // Entries are written one after the other; each file's SHA-256 comes out of the same pass.
   const add = async (name: string, source: Buffer | AsyncIterable<Buffer | string>, level = 6) => {
+    const t = performance.now();
     const r = await zip.addFile(`${folder}/${name}`, source, level);
     files.push({ path: name, bytes: r.bytes, sha256: r.sha256 });
+    phaseTimings?.push({ phase: name, ms: performance.now() - t });
   };
 
   const cpJson = checkpointToJson(checkpoint);
@@ -264,7 +296,7 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   // RFC 3161 reply (DER TimeStampResp) over SHA-256(checkpoint.txt), when a TSA answered (lib/export/checkpoint-timestamp.ts).
   if (prepared.timestamp.status === "stamped") await add("proofs/checkpoint.tsr", prepared.timestamp.reply, 0);
   // Key chain and every earlier checkpoint with its consistency proof (key-provenance.ts).
-  await add("keys.json", await keysJson(key));
+  await add("keys.json", await timed(phaseTimings, "load key chain", keysJson(key)));
   await add("proofs/checkpoints.ndjson", checkpointLines(checkpoint), 0);
   await add(
     "case.json",
@@ -295,12 +327,14 @@ async function writeZip(prepared: PreparedExport, actor: Actor, output: Writable
   );
   // The records' signed append batches, and per record its events' hashes with the path to its batch's signed root:
   // what lets verify.mjs tell an event edited since ingest.
-  const batches = await appendBatchesFor(ev.leafIndices);
+  const batches = await timed(phaseTimings, "load append batches", appendBatchesFor(ev.leafIndices));
   await add("proofs/append-batches.json", appendBatchesJson(batches));
   await add("proofs/append-proofs.ndjson", appendProofLines({ rawRecordIds: ev.rawRecordIds, leafIndices: ev.leafIndices, batches }), 0);
   const purgedRawRecords = lengths.filter((l) => l < 0).length;
   const contextCounts = await writeContextFiles(add, { ev, context, inclusionRule: INCLUSION_RULE, purgedRawRecords });
+  const reportWait = performance.now();
   const built = await report;
+  phaseTimings?.push({ phase: "(waiting for the report)", ms: performance.now() - reportWait });
   await add("report.html", built.html);
   if (built.pdf) await add("report.pdf", built.pdf, 0); // already compressed inside
   const reportFiles = { pdf: built.pdf !== null, pdfMissing: built.pdfMissing };

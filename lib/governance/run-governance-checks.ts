@@ -88,7 +88,7 @@ export async function runGovernanceChecks({
     await c.query<EventRow>(
       `SELECT e.id::text AS id, e.platform, e.time, e.activity, e.privileged, e."identityId", s."initiatorIdentityId", e."sessionId",
               s."startedAt" AS "sessionStart", e."actorName", e."actorExternalId", e."targetName", e."rawRecordId"::text AS "rawRecordId",
-              e.data->>'event_name' AS "eventName", e.data->'actor'->>'login' AS login, e.data->'actor'->>'email' AS email,
+              COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e.data->'actor'->>'login' AS login, e.data->'actor'->>'email' AS email,
               COALESCE(json_typeof(e.data->'jit') = 'object', false) AS "isGrant", e."actorType",
               ARRAY(SELECT v FROM json_array_elements(CASE WHEN json_typeof(e.data->'resources') = 'array' THEN e.data->'resources' END) r,
                     LATERAL (VALUES (r->>'name'), (r->>'id')) AS x(v) WHERE v IS NOT NULL) AS objects,
@@ -101,7 +101,7 @@ export async function runGovernanceChecks({
            UNION
            SELECT e.id FROM event e JOIN unnest($2::text[], $3::text[], $4::text[]) AS u(platform, activity, pattern)
                   ON e.platform = u.platform AND e.activity = u.activity
-            WHERE e."tenantId" = $1 AND NOT e.privileged AND e.data->>'event_name' ~* u.pattern) c
+            WHERE e."tenantId" = $1 AND NOT e.privileged AND COALESCE(e."eventName", e.data->>'event_name') ~* u.pattern) c
          JOIN event e ON e.id = c.id
          LEFT JOIN session s ON s.id = e."sessionId"`,
       [

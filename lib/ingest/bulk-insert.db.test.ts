@@ -15,7 +15,7 @@ type Stored = Record<string, unknown> & { rawRecordId: string; time: Date; data:
 
 async function stored(sourceId: string): Promise<Stored[]> {
   const r = await pool().query<Stored>(
-    `SELECT "rawRecordId"::text AS "rawRecordId", "tenantId", platform, time, "classUid", "className", activity, "nativeId", status,
+    `SELECT "rawRecordId"::text AS "rawRecordId", "tenantId", platform, time, "classUid", "className", activity, "eventName", "nativeId", status,
        "actorExternalId", "actorName", "actorType", "sessionKey", "credentialKey", "clientAppId", "srcIp", "userAgent",
        "targetType", "targetId", "targetName", privileged, data, "identityId", "sessionId"
      FROM event WHERE "sourceId" = $1 ORDER BY id`,

@@ -23,7 +23,7 @@ const cleanJson = (data: unknown) => {
 
 const EVENT_COLUMNS = `event ("sourceId", "rawRecordId", platform, time, "classUid", "className", activity, "nativeId", status,
   "actorExternalId", "actorName", "actorType", "sessionKey", "credentialKey", "clientAppId", "srcIp", "userAgent",
-  "targetType", "targetId", "targetName", privileged, data, "dataHash")`;
+  "targetType", "targetId", "targetName", privileged, data, "dataHash", "eventName")`;
 
 export async function insertEvents(client: PoolClient, sourceId: string, rows: EventRowInput[]): Promise<void> {
   if (rows.length === 0) return;
@@ -80,7 +80,7 @@ export class EventCopyBuffer {
     try {
       for (const r of rows) {
         this.tupleStart.push(enc.length);
-        enc.tuple(23).uuid(this.sourceId).int8(0);
+        enc.tuple(24).uuid(this.sourceId).int8(0);
         text(r.platform);
         enc.timestamp(r.time).int4(r.classUid);
         text(r.className);
@@ -104,6 +104,7 @@ export class EventCopyBuffer {
         const dataHash = sha256(enc.bytesView().subarray(dataAt));
         dataHashes.push(dataHash);
         enc.bytes(dataHash);
+        text(r.eventName);
         if (r.data.approval || r.data.jit || r.data.policy) governance.push({ rawRecordId: BigInt(0), data: r.data });
       }
     } catch (err) {

@@ -40,10 +40,10 @@ describe("database tamper cases", () => {
     expect(o, `${o.expected}: ${o.finding}`).toMatchObject({ detected: true, named: true, restored: true });
   });
 
-  it("12 of 12 detected and named; the database alone detects all but the full rollback, which only the published log shows", () => {
+  it("13 of 13 detected and named; the database alone detects all but the full rollback, which only the published log shows", () => {
     const all = [...outcomes.values()];
-    expect(all).toHaveLength(12);
-    expect(all.filter((o) => o.detected && o.named)).toHaveLength(12);
+    expect(all).toHaveLength(13);
+    expect(all.filter((o) => o.detected && o.named)).toHaveLength(13);
     expect(all.filter((o) => !o.detectedInDatabase).map((o) => o.id)).toEqual(["rollback"]);
   });
 });

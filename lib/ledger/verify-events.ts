@@ -16,6 +16,7 @@ const COLUMNS = [
   "classUid",
   "className",
   "activity",
+  "eventName",
   "nativeId",
   "status",
   "actorExternalId",
@@ -71,7 +72,8 @@ function columnProblems(e: StoredEvent): string | null {
   } catch (err) {
     return `its data is not a normalized event (${(err as Error).message})`;
   }
-  const differ = COLUMNS.filter((c) => !sameValue(e[c], derived[c]));
+  // A NULL eventName is not a claim (readers fall back to the data's event_name); any other value must match.
+  const differ = COLUMNS.filter((c) => !(c === "eventName" && e[c] === null) && !sameValue(e[c], derived[c]));
   if (differ.length === 0) return null;
   const show = (v: unknown) => (v instanceof Date ? v.toISOString() : JSON.stringify(v));
   return differ.map((c) => `${c} is ${show(e[c])} but its data says ${show(derived[c])}`).join("; ");

@@ -24,7 +24,7 @@ export async function getFinding({ id }: { id: string }): Promise<FindingDetail 
   if (!f) return null;
   const [events, history] = await Promise.all([
     pool().query(
-      `SELECT id::text, time, platform, activity, data->>'event_name' AS "eventName", status, "actorName", "srcIp", "targetName", privileged, "sessionId"
+      `SELECT id::text, time, platform, activity, COALESCE("eventName", data->>'event_name') AS "eventName", status, "actorName", "srcIp", "targetName", privileged, "sessionId"
          FROM event WHERE id = ANY($1::bigint[]) ORDER BY time, id`,
       [f.ids],
     ),

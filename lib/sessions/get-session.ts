@@ -39,7 +39,7 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
   const linkedIds = [...new Set(links.map((l) => l.session.id))];
   const linked = linkedIds.length
     ? await c.query<{ id: string; sessionId: string; time: Date; platform: string; eventName: string; status: string | null }>(
-        `SELECT id::text AS id, "sessionId", time, platform, data->>'event_name' AS "eventName", status
+        `SELECT id::text AS id, "sessionId", time, platform, COALESCE("eventName", data->>'event_name') AS "eventName", status
            FROM event WHERE "sessionId" = ANY($1::uuid[]) ORDER BY time, id LIMIT ${LINKED_EVENTS_LIMIT + 1}`,
         [linkedIds],
       )
@@ -150,7 +150,7 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     receivedAt: Date;
     header: string | null;
   }>(
-    `SELECT e.id::text AS id, e.time, e.platform, e.data->>'event_name' AS "eventName", e.activity, e.status, e.privileged, e."actorName",
+    `SELECT e.id::text AS id, e.time, e.platform, COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e.activity, e.status, e.privileged, e."actorName",
             e."srcIp", coalesce(e."targetName", e."targetId") AS target, e.data,
             r.id::text AS "rawId", r."fileName", r.position::text AS position, r."leafIndex"::text AS "leafIndex",
             substring(r.payload FROM 1 FOR ${RAW_PREVIEW_BYTES}) AS payload, length(r.payload) AS "payloadBytes", r."purgedAt",

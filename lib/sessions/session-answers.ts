@@ -47,7 +47,7 @@ export async function answerSessions({ ids }: { ids: string[] }): Promise<Answer
       [ids, DEFAULT_TENANT],
     ),
     c.query<ActionRow & { sessionId: string }>(
-      `SELECT "sessionId", data->>'event_name' AS name, count(*)::int AS count, count(*) FILTER (WHERE status = 'failure')::int AS failures
+      `SELECT "sessionId", COALESCE("eventName", data->>'event_name') AS name, count(*)::int AS count, count(*) FILTER (WHERE status = 'failure')::int AS failures
          FROM event WHERE "sessionId" = ANY($1::uuid[]) GROUP BY 1, 2 ORDER BY 1, min(time), 2`,
       [ids],
     ),

@@ -4,6 +4,11 @@
 // (timed, peak RSS of the verifier process).
 //   npm run bench -- export [--events N] [--session-size S] [--noise M] [--repeat K]
 // Targets: export of 100,000 events <= 5 s, verify <= 3 s, memory bounded.
+// Printed besides the times: the CPU seconds of the export process (all its threads) and of PostgreSQL, and the
+// phases of the median run that took 0.1 s or more (lib/export/export-case.ts ExportTimings).
+// For profiling: BENCH_EXPORT_PROF=<dir> (V8 CPU profiles of the export children), BENCH_EXPORT_STDERR=1 (their
+// stderr), BENCH_HOLD=<file> (at the end, write the database URL and case id to <file> and keep the database up
+// until the file is deleted, to run an export or a query against the same data again).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -39,22 +44,65 @@ function* jsonArray(count: number, record: (i: number) => unknown): Generator<st
 
 // The timed export runs in a fresh child process (as `npm run cli -- export` would), so that neither the setup's
 // heap nor its warm caches flatter the figures: `--child <caseId> <zip> <level>` with DATABASE_URL set.
+// CPU seconds PostgreSQL has used: the postmaster's own and its exited children's (a backend's time lands there when
+// it exits), plus the living children's. Linux /proc only; null elsewhere.
+function postgresCpuSecs(postmaster: number): number | null {
+  const tick = 100; // USER_HZ on Linux
+  const stat = (pid: number) =>
+    fs
+      .readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ")
+      .map(Number);
+  try {
+    const pm = stat(postmaster); // fields from state (index 0 = field 3): utime 11, stime 12, cutime 13, cstime 14
+    let ticks = pm[11] + pm[12] + pm[13] + pm[14];
+    for (const d of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const f = stat(Number(d));
+        if (f[1] === postmaster) ticks += f[11] + f[12];
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return ticks / tick;
+  } catch {
+    return null;
+  }
+}
+
 async function child(args: string[]) {
   const [caseId, zipPath, level] = args;
   const { exportCase } = await import("../../lib/export/export-case");
-  const { closeDb } = await import("../../lib/db");
+  const { closeDb, pool } = await import("../../lib/db");
+  const backend = (await pool().query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+  const postmaster = Number(
+    fs
+      .readFileSync(`/proc/${backend}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ")[1],
+  );
+  const pgBefore = postgresCpuSecs(postmaster);
+  const cpuBefore = process.cpuUsage();
   const rss = rssSampler();
   const t = performance.now();
+  const timings: { phase: string; ms: number }[] = [];
   const r = await exportCase({
     ctx: forCli("bench", "bench-host"),
     caseId,
     output: fs.createWriteStream(zipPath),
     compressionLevel: Number(level),
+    timings,
   });
   const secs = (performance.now() - t) / 1000;
   rss.stop();
-  console.log(JSON.stringify({ secs, peakMb: rss.peakMb(), result: r }));
+  const cpu = process.cpuUsage(cpuBefore);
   await closeDb();
+  await new Promise((res) => setTimeout(res, 300)); // the backends exit and are reaped
+  const pgAfter = postgresCpuSecs(postmaster);
+  const pgCpuSecs = pgBefore === null || pgAfter === null ? null : pgAfter - pgBefore;
+  console.log(JSON.stringify({ secs, peakMb: rss.peakMb(), nodeCpuSecs: (cpu.user + cpu.system) / 1e6, pgCpuSecs, timings, result: r }));
 }
 
 // BENCH_EXPORT_PROF=<dir>: the export children write V8 CPU profiles there (node --cpu-prof), for profiling.
@@ -81,11 +129,15 @@ function timedExport(url: string, dataDir: string, caseId: string, zipPath: stri
       encoding: "utf8",
     },
   );
+  if (process.env.BENCH_EXPORT_STDERR) process.stderr.write(r.stderr);
   const line = r.stdout.trim().split("\n").pop() ?? "";
   if (r.status !== 0 || !line.startsWith("{")) throw new Error(`export child failed: ${r.stderr || r.stdout}`);
   return JSON.parse(line) as {
     secs: number;
     peakMb: number;
+    timings: { phase: string; ms: number }[];
+    nodeCpuSecs: number;
+    pgCpuSecs: number | null;
     result: { folder: string; files: number; zipBytes: number; events: number; rawRecords: number; sessions: number; treeSize: number };
   };
 }
@@ -194,6 +246,13 @@ export async function run(args: string[]) {
       `export (median)         ${exportSecs.toFixed(2)} s  (${r.files} files, zip ${(r.zipBytes / 1024 / 1024).toFixed(1)} MB, unzipped ${(Number(unpacked) / 1024 / 1024).toFixed(1)} MB)`,
     );
     console.log(`peak RSS (export)       ${exportPeak} MB`);
+    // Where the median run's time went: the collection phases run side by side, the zip's files one after another.
+    const mid = [...runs].sort((x, y) => x.secs - y.secs)[Math.floor((runs.length - 1) / 2)];
+    console.log(
+      `CPU (median run)        Node.js ${mid.nodeCpuSecs.toFixed(2)} s, PostgreSQL ${mid.pgCpuSecs === null ? "n/a" : `${mid.pgCpuSecs.toFixed(2)} s`} (Chromium not counted)`,
+    );
+    const slow = mid.timings.filter((x) => x.ms >= 100).sort((x, y) => y.ms - x.ms);
+    console.log(`phases >= 0.1 s         ${slow.map((x) => `${x.phase} ${(x.ms / 1000).toFixed(2)} s`).join("; ")}`);
     console.log(
       `export, all stored      ${storedSecs.toFixed(2)} s  (zip ${(stored.zipBytes / 1024 / 1024).toFixed(1)} MB, peak RSS ${storedPeak} MB)`,
     );
@@ -202,6 +261,10 @@ export async function run(args: string[]) {
     console.log(`sha256sum -c            ${sumsSecs.toFixed(2)} s  exit ${sums.status}`);
     console.log(`targets                 export <= 5 s, verify <= 3 s`);
     if (v.status !== 0) console.log(v.stdout);
+    if (process.env.BENCH_HOLD) {
+      fs.writeFileSync(process.env.BENCH_HOLD, JSON.stringify({ url: db.url, caseId: c.id, dataDir: process.env.SESSIONPROOF_DATA_DIR }));
+      while (fs.existsSync(process.env.BENCH_HOLD)) await new Promise((res) => setTimeout(res, 500));
+    }
   } finally {
     rss.stop();
     // The setup's audit entries (case created, items added) go to the ledger now, not by a timer after the

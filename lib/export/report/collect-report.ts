@@ -184,16 +184,23 @@ export async function collectCaseReport({
   };
 }
 
-/** Per platform: the case's events (extent and count, and per time bucket) and its sessions' spans. Two grouped queries. */
+/**
+ * Per platform: the case's events (extent and count, and per time bucket) and its sessions' spans. One pass over the
+ * case's events: the buckets span the case's whole extent (at least a minute), each bucket row carries its count and
+ * its earliest and latest event, and the per-platform extents are those rows summed up.
+ */
 async function timelineCounts(
   cited: Parameters<typeof citedEventsCte>[0],
   sessions: CaseEvidence["sessions"],
 ): Promise<{ figure: TimelineFigure | null; platforms: CaseReport["scope"]["platforms"] }> {
-  const c = pool();
-  const extents = await c.query<{ platform: string; lo: Date; hi: Date; n: string }>(
-    sql`WITH ${citedEventsCte(cited)}
-     SELECT e.platform, min(e.time) AS lo, max(e.time) AS hi, count(*) AS n FROM event e JOIN cited ON cited.id = e.id
-      WHERE e."tenantId" = ${DEFAULT_TENANT} GROUP BY 1 ORDER BY 1`,
+  const rows = await pool().query<{ platform: string; b: number; n: string; lo: Date; hi: Date; extentLo: string; extentHi: string }>(
+    sql`WITH ${citedEventsCte(cited)},
+     x AS MATERIALIZED (SELECT e.platform, extract(epoch FROM e.time) * 1000 AS ms, e.time FROM event e JOIN cited ON cited.id = e.id
+                         WHERE e."tenantId" = ${DEFAULT_TENANT}),
+     span AS (SELECT min(ms) AS lo, greatest(max(ms), min(ms) + 60000) AS hi FROM x)
+     SELECT x.platform, least(floor((x.ms - span.lo) / ((span.hi - span.lo) / ${BUCKETS}))::int, ${BUCKETS - 1}) AS b, count(*) AS n,
+            min(x.time) AS lo, max(x.time) AS hi, min(span.lo)::text AS "extentLo", min(span.hi)::text AS "extentHi"
+       FROM x CROSS JOIN span GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   const spansOf = new Map<string, { start: string; end: string }[]>();
   for (const s of sessions) {
@@ -201,21 +208,26 @@ async function timelineCounts(
     list.push({ start: iso(s.startedAt as Date)!, end: iso(s.endedAt as Date)! });
     spansOf.set(String(s.platform), list);
   }
-  const platforms = extents.rows.map((r) => ({
-    platform: r.platform,
-    sessions: spansOf.get(r.platform)?.length ?? 0,
-    events: Number(r.n),
-    from: r.lo.toISOString(),
-    to: r.hi.toISOString(),
+  const extents = new Map<string, { lo: Date; hi: Date; n: number }>();
+  for (const r of rows.rows) {
+    const e = extents.get(r.platform);
+    if (!e) extents.set(r.platform, { lo: r.lo, hi: r.hi, n: Number(r.n) });
+    else {
+      if (r.lo < e.lo) e.lo = r.lo;
+      if (r.hi > e.hi) e.hi = r.hi;
+      e.n += Number(r.n);
+    }
+  }
+  const platforms = [...extents].map(([platform, e]) => ({
+    platform,
+    sessions: spansOf.get(platform)?.length ?? 0,
+    events: e.n,
+    from: e.lo.toISOString(),
+    to: e.hi.toISOString(),
   }));
   if (platforms.length === 0) return { figure: null, platforms };
-  const lo = Math.min(...extents.rows.map((r) => r.lo.getTime()));
-  const hi = Math.max(...extents.rows.map((r) => r.hi.getTime()), lo + 60_000);
-  const buckets = await c.query<{ platform: string; b: number; n: string }>(
-    sql`WITH ${citedEventsCte(cited)}
-     SELECT e.platform, least(floor((extract(epoch FROM e.time) * 1000 - ${lo}) / ${(hi - lo) / BUCKETS})::int, ${BUCKETS - 1}) AS b, count(*) AS n
-       FROM event e JOIN cited ON cited.id = e.id WHERE e."tenantId" = ${DEFAULT_TENANT} GROUP BY 1, 2`,
-  );
+  const lo = Number(rows.rows[0].extentLo);
+  const hi = Number(rows.rows[0].extentHi);
   const lanes = platforms.map((p) => ({
     platform: p.platform,
     events: p.events,
@@ -223,7 +235,7 @@ async function timelineCounts(
     spans: spansOf.get(p.platform) ?? [],
   }));
   const lane = new Map(lanes.map((l) => [l.platform, l]));
-  for (const r of buckets.rows) {
+  for (const r of rows.rows) {
     const l = lane.get(r.platform);
     if (l && r.b >= 0) l.buckets[r.b] += Number(r.n);
   }

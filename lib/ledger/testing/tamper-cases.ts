@@ -175,6 +175,15 @@ export const TAMPER_CASES: readonly TamperCase[] = [
     },
   },
   {
+    id: "edit-event-name",
+    title: "edit an event's name (the column the session answers and timelines read)",
+    async tamper(db) {
+      const e = await singleEvent(db, "github");
+      await db.query(`UPDATE event SET "eventName" = 'repo.access' WHERE id = $1`, [e.id]);
+      return { expected: `event ${e.id}`, names: (x) => x.eventId === e.id && x.kind === "event-column-mismatch" };
+    },
+  },
+  {
     id: "delete-record",
     title: "delete a raw record (and its events)",
     async tamper(db) {
