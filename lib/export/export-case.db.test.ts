@@ -503,6 +503,36 @@ describe("tampering", () => {
   });
 });
 
+describe("append proofs read by verify.mjs", () => {
+  // verify.mjs reads the exporter's own lines with one fixed pattern and any other valid JSON line field by field.
+  // A line in another layout is judged on its content; it cannot claim the fixed pattern's check for itself.
+  const appendLines = () => fs.readFileSync(path.join(pkg, "proofs/append-proofs.ndjson"), "utf8").trim().split("\n");
+  const rewrite = (name: string, change: (p: Record<string, unknown>) => Record<string, unknown>) => {
+    const dir = copyPkg(name);
+    const lines = appendLines().map((l, i) => (i === 0 ? JSON.stringify(change(JSON.parse(l) as Record<string, unknown>), null, 0) : l));
+    fs.writeFileSync(path.join(dir, "proofs/append-proofs.ndjson"), lines.join("\n") + "\n");
+    return { dir, v: verifyDir(dir) };
+  };
+
+  it("a line in another key order is judged on its content and binds", () => {
+    const { dir, v } = rewrite("append-reordered", ({ path: p, eventHashes, ...rest }) => ({ path: p, eventHashes, ...rest }));
+    expect(v.out).toMatch(/PASS {2}bindings/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("a line claiming to be checked, with an event hash that is not hex, fails its binding", () => {
+    const first = JSON.parse(appendLines()[0]) as { rawRecordId: string; eventHashes: string[] };
+    const { dir, v } = rewrite("append-claims-checked", (p) => ({
+      checked: true,
+      ...p,
+      eventHashes: [(p.eventHashes as string[])[0].replace(/^../, "zz"), ...(p.eventHashes as string[]).slice(1)],
+    }));
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(new RegExp(`FAIL  bindings .*line 1 \\(raw record ${first.rawRecordId}, `));
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
 describe("events edited in the database before the export", () => {
   // The export signs whatever the database holds into SHA256SUMS; what shows an edited event is the hash of its
   // events that its record's append batch signed at ingest. Before, such a package passed verify.mjs.

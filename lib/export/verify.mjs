@@ -231,6 +231,34 @@ function parseIndexLine(line) {
   };
 }
 
+const APPEND_LINE =
+  /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"batch":(\d+),"eventHashes":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\],"path":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\]\}$/;
+const hexList = (s) => {
+  const out = [];
+  if (s) for (let i = 1; i < s.length; i += 67) out.push(s.slice(i, i + 64));
+  return out;
+};
+
+function parseAppendLine(line) {
+  const m = APPEND_LINE.exec(line);
+  if (m)
+    return {
+      rawRecordId: m[1],
+      leafIndex: Number(m[2]),
+      batch: Number(m[3]),
+      eventHashes: hexList(m[4]),
+      path: hexList(m[5]),
+      checked: true,
+    };
+  return unchecked(JSON.parse(line));
+}
+
+// A line that did not match the fixed pattern is judged field by field: it cannot claim to have been checked.
+function unchecked(o) {
+  if (o && typeof o === "object") delete o.checked;
+  return o;
+}
+
 function parseProofLine(line) {
   const m = PROOF_LINE.exec(line);
   if (m) {
@@ -238,7 +266,7 @@ function parseProofLine(line) {
     if (m[5]) for (let i = 1; i < m[5].length; i += 67) path.push(m[5].slice(i, i + 64));
     return { rawRecordId: m[1], leafIndex: Number(m[2]), treeSize: Number(m[3]), leafHash: m[4], path, checked: true };
   }
-  return JSON.parse(line);
+  return unchecked(JSON.parse(line));
 }
 
 // RFC 3161: the message imprint, time and status of a DER TimeStampResp (proofs/checkpoint.tsr). Only what the
@@ -1153,7 +1181,7 @@ export async function verifyPackage(dir, { expectKey = null, since = null, tsaCe
       for await (const [n, line] of lines(path.join(dir, "proofs/append-proofs.ndjson"))) {
         let p;
         try {
-          p = JSON.parse(line);
+          p = parseAppendLine(line);
         } catch {
           problems.push(`proofs/append-proofs.ndjson: line ${n} is not JSON`);
           break;
@@ -1173,11 +1201,13 @@ export async function verifyPackage(dir, { expectKey = null, since = null, tsaCe
           continue;
         }
         const b = batches.get(p.batch);
-        const hashes = Array.isArray(p.eventHashes) && p.eventHashes.every((h) => HEX64.test(h)) ? p.eventHashes : null;
-        const proofPath = Array.isArray(p.path) && p.path.every((h) => HEX64.test(h)) ? p.path : null;
+        // A line read by the fixed pattern has well-formed hashes already; any other is checked here.
+        const hexes = (v) => (Array.isArray(v) && (p.checked || v.every((h) => typeof h === "string" && HEX64.test(h))) ? v : null);
+        const hashes = hexes(p.eventHashes);
+        const proofPath = hexes(p.path);
         let ok = false;
         if (b && hashes && proofPath && p.leafIndex >= b.firstLeaf && p.leafIndex < b.firstLeaf + b.count) {
-          const entry = Buffer.concat([Buffer.from(rec.leafHash, "hex"), sha256(Buffer.concat(hashes.map((h) => Buffer.from(h, "hex"))))]);
+          const entry = Buffer.concat([Buffer.from(rec.leafHash, "hex"), sha256(Buffer.from(hashes.join(""), "hex"))]);
           ok = verifyInclusion(p.leafIndex - b.firstLeaf, b.count, leafHash(entry).toString("hex"), proofPath, b.entriesRoot);
         }
         if (ok) bound.set(String(p.rawRecordId), new Set(hashes));
