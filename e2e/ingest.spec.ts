@@ -88,12 +88,21 @@ test("an upload larger than 10 MB reaches the pipeline whole", async () => {
   await ctx.dispose();
 });
 
-test("an unknown format is refused with the supported ones listed", async () => {
+test("an unknown format is refused in two lines and leaves a failed batch with the supported formats", async ({ page }) => {
   const ctx = await apiAs("analyst");
   const res = await ctx.post("/api/v1/ingest/upload", { headers: { "x-file-name": "notes.txt" }, data: Buffer.from("just some text\n") });
   expect(res.status()).toBe(422);
-  expect((await res.json()).error.message).toMatch(/Could not recognise the format of notes\.txt\. Supported: /);
+  const message = (await res.json()).error.message as string;
+  expect(message).toMatch(/^Could not recognise the format of notes\.txt: it is not JSON, NDJSON or CSV/);
+  expect(message.split("\n")).toHaveLength(2);
   await ctx.dispose();
+  await openAs(page, "analyst");
+  await page.goto("/ingest");
+  const row = page.getByTestId("batch-notes.txt").first();
+  await expect(row).toContainText("Could not recognise the format of notes.txt");
+  await expect(row).toContainText("failed");
+  await row.getByText("Closest formats and the supported ones").click();
+  await expect(row).toContainText("Supported: Okta System Log [okta]");
 });
 
 test("push delivery with a per-source API token: shown once, scoped, revocable", async ({ page }) => {

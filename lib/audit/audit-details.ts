@@ -26,6 +26,9 @@ export const auditDetails = z.discriminatedUnion("type", [
     skipped: z.number().optional(),
     /** Set when found at start-up left "running" by a process that stopped (lib/ingest/interrupted-batches.ts). */
     interrupted: z.boolean().optional(),
+    /** Set when the file was refused before any record was read (no source recognised its format). */
+    refused: z.string().optional(),
+    fileSha256: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal("ingest.reprocess"), count: z.number(), resolved: z.number() }),
   // A correlation run (lib/correlation/run-correlation.ts): full or incremental, what it read and wrote. The

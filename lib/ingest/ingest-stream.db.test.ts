@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { system } from "@/lib/context/request-context";
@@ -7,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { okta, cloudtrail, github, entra } from "../../scripts/bench/synthetic";
 import { ingestStream } from "./ingest-stream";
+import { listBatches } from "./list-batches";
 import { expectCounts } from "@/test/factories";
 
 const array = (recs: unknown[]) => Buffer.from(JSON.stringify(recs, null, 2));
@@ -88,12 +90,45 @@ describe("ingestStream", () => {
     expect(err.message).toBe("Could not read short.ndjson: disk read error");
   });
 
-  it("refuses an unknown format with the list of supported ones, storing nothing", async () => {
-    const before = await db().ingestBatch.count();
-    const err = await run(Buffer.from("hello,world\n1,2\n"), "mystery.csv").catch((e) => e);
+  it("refuses an unknown format in two lines, storing nothing but a failed batch with its size, hash, reason and the closest formats", async () => {
+    const leavesBefore = await db().rawRecord.count();
+    const body = Buffer.from("hello,world\n1,2\n");
+    const err = await run(body, "mystery.csv").catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err.message).toMatch(/Could not recognise the format of mystery\.csv\. Supported: .*Okta/);
-    expect(await db().ingestBatch.count()).toBe(before);
+    expect(err.code).toBe("VALIDATION");
+    expect(err.message).toMatch(
+      /^Could not recognise the format of mystery\.csv: it reads as csv, but not as any supported log \(no supported format resembles it\)\.\n/,
+    );
+    expect(err.message.split("\n")).toHaveLength(2);
+    expect(err.message.length).toBeLessThan(300);
+    expect(await db().rawRecord.count()).toBe(leavesBefore);
+    const batch = await db().ingestBatch.findFirstOrThrow({ where: { fileName: "mystery.csv" }, orderBy: { startedAt: "desc" } });
+    expect(batch).toMatchObject({
+      status: "failed",
+      sourceId: null,
+      platform: "unknown",
+      format: "csv",
+      readCount: 0,
+      storedCount: 0,
+      error: err.message,
+      fileSha256: createHash("sha256").update(body).digest("hex"),
+    });
+    expect(Number(batch.bytesRead)).toBe(body.length);
+    expect(batch.note).toMatch(/^No supported format scored above zero\.\nSupported: .*Okta System Log \[okta\]/);
+    const audit = await db().auditLog.findFirstOrThrow({ where: { resourceType: "ingest_batch", resourceId: batch.id } });
+    expect(audit.details).toMatchObject({ type: "ingest.batch", refused: "unrecognised format", fileSha256: batch.fileSha256 });
+    // The batch list shows it, with no source.
+    expect((await listBatches()).find((b) => b.id === batch.id)).toMatchObject({ status: "failed", sourceName: null, platform: "unknown" });
+  });
+
+  it("names the closest formats of a file that almost matches one", async () => {
+    // A CloudTrail-style envelope whose records lack what CloudTrail records carry: resembles it, is not it.
+    const body = Buffer.from(JSON.stringify({ Records: [{ eventName: "GetObject", eventSource: "not-an-aws-service" }] }));
+    const err = await run(body, "records-export.json").catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.message).toMatch(/it reads as envelope, but not as any supported log \(closest: AWS CloudTrail \[aws-cloudtrail\]\)/);
+    const batch = await db().ingestBatch.findFirstOrThrow({ where: { fileName: "records-export.json" } });
+    expect(batch.note).toMatch(/^Closest formats \(detection score\): AWS CloudTrail \[aws-cloudtrail\] 0\.\d\d: /);
   });
 
   it("loses nothing acknowledged when the input breaks mid-way, and a re-run completes the file", async () => {

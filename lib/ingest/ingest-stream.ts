@@ -11,8 +11,8 @@ import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { projectGovernance } from "./project-governance";
 import { normalizeRecord } from "@/lib/sources/normalize-record";
 import { readRecords, probeFile } from "@/lib/sources/read";
-import { detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
-import { NormalizeError, SkipRecord } from "@/lib/sources/types";
+import { closestPlatforms, detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
+import { NormalizeError, SkipRecord, type DetectProbe } from "@/lib/sources/types";
 import { toEventRow } from "@/lib/events/schema";
 import { ensureSource } from "./sources";
 import { actorUserId, DEFAULT_TENANT, type RequestContext } from "@/lib/context/request-context";
@@ -153,6 +153,75 @@ type Pending = { position: number; bytes: Buffer; k: number; key: NativeKey | nu
 /** The records of a chunk whose events are to be written, once the ledger has given them their ids. */
 type ChunkEvents = { buffer: EventCopyBuffer; include: (k: number) => boolean };
 
+/**
+ * A file no source recognises: read to its end (for its size and SHA-256), recorded as a failed batch with no source
+ * and nothing stored (name, size, hash, why, the closest formats) and in the audit trail, and refused with a message
+ * of two lines at most. The full list of formats is in the batch's note and on the Ingest page, not in the message.
+ */
+async function refuseUnrecognised(
+  opts: IngestStreamInput,
+  all: Readable,
+  file: FileHash,
+  bytesRead: () => number,
+  probe: DetectProbe,
+): Promise<AppError> {
+  for await (const chunk of all) void chunk; // the byte counter hashes and counts as it flows (and enforces the size limit)
+  const closest = closestPlatforms(probe);
+  const what = probe.container === "unknown" ? "it is not JSON, NDJSON or CSV" : `it reads as ${probe.container}`;
+  const near = closest.length
+    ? `closest: ${closest.map((c) => `${c.label} [${c.platform}]`).join(", ")}`
+    : "no supported format resembles it";
+  const message =
+    `Could not recognise the format of ${opts.fileName}: ${what}, but not as any supported log (${near}).\n` +
+    "Choose the platform explicitly if you know it (--platform on the command line); the Ingest page lists the supported formats.";
+  const note =
+    (closest.length
+      ? `Closest formats (detection score): ${closest.map((c) => `${c.label} [${c.platform}] ${c.score.toFixed(2)}: ${c.formats.join(", ")}`).join("; ")}.\n`
+      : "No supported format scored above zero.\n") + `Supported: ${supportedPlatforms().join("; ")}.`;
+  const fileSha256 = file.done ? file.hash.digest("hex") : null;
+  await db().$transaction(async (tx) => {
+    const batch = await tx.ingestBatch.create({
+      data: {
+        tenantId: DEFAULT_TENANT,
+        sourceId: null,
+        fileName: opts.fileName,
+        platform: "unknown",
+        format: probe.container === "unknown" ? null : probe.container,
+        via: opts.via,
+        status: "failed",
+        byteSize: opts.byteSize ?? bytesRead(),
+        bytesRead: bytesRead(),
+        fileSha256,
+        note,
+        error: message,
+        createdById: actorUserId(opts.ctx),
+        finishedAt: new Date(),
+      },
+    });
+    await recordAudit(
+      {
+        ctx: opts.ctx,
+        resourceType: "ingest_batch",
+        resourceId: batch.id,
+        details: {
+          type: "ingest.batch",
+          batchId: batch.id,
+          fileName: opts.fileName,
+          via: opts.via,
+          read: 0,
+          stored: 0,
+          duplicate: 0,
+          quarantined: 0,
+          refused: "unrecognised format",
+          fileSha256,
+        },
+      },
+      tx,
+    );
+  });
+  return new AppError("VALIDATION", message);
+}
+
 export async function ingestStream(opts: IngestStreamInput): Promise<IngestResult> {
   let bytesRead = 0;
   const file: FileHash = { hash: createHash("sha256"), done: false };
@@ -180,13 +249,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   const probe = probeFile(head, opts.fileName);
   if (!platform) {
     platform = detectPlatform(probe)?.platform;
-    if (!platform) {
-      throw new AppError(
-        "VALIDATION",
-        `Could not recognise the format of ${opts.fileName}. Supported: ${supportedPlatforms().join("; ")}. ` +
-          "If you know the platform, choose it explicitly (--platform on the command line).",
-      );
-    }
+    if (!platform) throw await refuseUnrecognised(opts, all, file, () => bytesRead, probe);
   }
   const parser = getSource(platform);
   if (!parser) {

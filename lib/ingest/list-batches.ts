@@ -19,7 +19,7 @@ export async function listBatches({ limit = 100 }: { limit?: number } = {}): Pro
     id: b.id,
     fileName: b.fileName,
     platform: b.platform,
-    sourceName: b.source.name,
+    sourceName: b.source?.name ?? null,
     format: b.format,
     via: b.via,
     status: b.status,

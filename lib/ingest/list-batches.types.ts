@@ -7,7 +7,8 @@ const batchDto = z.object({
   id: z.string(),
   fileName: z.string(),
   platform: z.string(),
-  sourceName: z.string(),
+  /** Null for a file refused because no source recognised its format. */
+  sourceName: z.string().nullable(),
   format: z.string().nullable(),
   via: z.string(),
   status: z.string(),

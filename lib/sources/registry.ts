@@ -68,6 +68,17 @@ export function supportedPlatforms(): string[] {
   return SOURCES.map((s) => `${s.label} [${s.platform}]: ${s.formats.join(", ")}`);
 }
 
+/**
+ * The platforms a file that no source recognises resembles most, best first: every source's detection score
+ * (0..1) for the probe, the positive ones, at most `n`. Empty when nothing resembles it at all.
+ */
+export function closestPlatforms(probe: DetectProbe, n = 3): { platform: string; label: string; formats: string[]; score: number }[] {
+  return SOURCES.map((s) => ({ platform: s.platform, label: s.label, formats: [...s.formats], score: s.detect(probe) }))
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score || a.label.localeCompare(b.label))
+    .slice(0, n);
+}
+
 /** The message for a file no source recognises. */
 export function unknownFormatMessage(): string {
   return `unknown format; supported: ${supportedPlatforms().join("; ")}`;

@@ -281,10 +281,16 @@ function BatchesTable({
                   <td>
                     <VisibleText text={b.fileName} />
                     {b.error ? <div className="error-text">{b.error}</div> : null}
-                    {b.note ? (
+                    {b.note && b.skipped > 0 ? (
                       <div className="muted">
                         {b.skipped.toLocaleString()} skipped: {b.note}
                       </div>
+                    ) : b.note ? (
+                      // A refused file: the closest formats and the supported list, folded.
+                      <details className="muted">
+                        <summary>Closest formats and the supported ones</summary>
+                        <div style={{ whiteSpace: "pre-wrap" }}>{b.note}</div>
+                      </details>
                     ) : null}
                   </td>
                   <td>{b.platform}</td>
