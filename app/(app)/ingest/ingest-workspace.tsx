@@ -205,7 +205,7 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
         onShowDuplicates={setDuplicatesOf}
         selected={selectedBatch}
       />
-      {duplicatesOf ? <DuplicatesPanel batchId={duplicatesOf} onShowQuarantine={setSelectedBatch} /> : null}
+      {duplicatesOf ? <DuplicatesPanel key={duplicatesOf} batchId={duplicatesOf} onShowQuarantine={setSelectedBatch} /> : null}
       {selectedBatch ? <QuarantinePanel batchId={selectedBatch} canWrite={canWrite} /> : null}
     </>
   );
