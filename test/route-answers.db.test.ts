@@ -103,15 +103,21 @@ beforeAll(async () => {
   await runRiskRules({ ctx: system() });
   // A batch with a quarantined record: one good Okta line and one that is not JSON.
   const good = fs.readFileSync(fixturePath("okta", "okta-system-log.ndjson"), "utf8").split("\n")[0];
-  const broken = await ingestStream({
-    input: Readable.from([Buffer.from(`${good}\n{"not": json\n`)]),
-    fileName: "broken.ndjson",
-    platform: "okta",
-    via: "cli",
-    ctx: system(),
-  });
+  const brokenFile = () =>
+    ingestStream({
+      input: Readable.from([Buffer.from(`${good}\n{"not": json\n`)]),
+      fileName: "broken.ndjson",
+      platform: "okta",
+      via: "cli",
+      ctx: system(),
+    });
+  const broken = await brokenFile();
   expect(broken.quarantined).toBe(1);
   ids.brokenBatch = broken.batchId;
+  // The same file again: both its records are duplicates (of the stored record, of the quarantined one).
+  const again = await brokenFile();
+  expect(again).toMatchObject({ stored: 0, quarantined: 0, duplicate: 2 });
+  ids.duplicateBatch = again.batchId;
   ids.admin = (await seedUser("admin", "admin@routes.test", "Route Admin")).id;
   ids.complianceUser = (await seedUser("compliance", "compliance@routes.test", "Route Compliance")).id;
   await signIn(ids.admin);
@@ -267,6 +273,12 @@ describe("every route answers what its contract declares", () => {
     await answer("GET /api/v1/ledger/consistency", `/api/v1/ledger/consistency?from=${firstCheckpoint.rows[0].n}`);
     await answer("GET /api/v1/ingest/platforms", "/api/v1/ingest/platforms");
     await answer("GET /api/v1/ingest/batches", "/api/v1/ingest/batches");
+    const dups = await answer<{ items: unknown[] }>(
+      "GET /api/v1/ingest/batches/[id]/duplicates",
+      `/api/v1/ingest/batches/${ids.duplicateBatch}/duplicates?sort=time`,
+      { params: { id: ids.duplicateBatch } },
+    );
+    expect(dups.items).toHaveLength(2);
     const q = await answer<{ items: unknown[] }>("GET /api/v1/ingest/quarantine", `/api/v1/ingest/quarantine?includeResolved=true`);
     expect(q.items.length).toBeGreaterThan(0);
     const sessions = await answer<{ items: unknown[] }>("GET /api/v1/sessions", "/api/v1/sessions?sort=events");

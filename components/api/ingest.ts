@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import { uploadFileContract, type IngestResult } from "@/lib/ingest/ingest-stream.types";
 import { listBatchesContract } from "@/lib/ingest/list-batches.types";
+import { listDuplicatesContract, type ListDuplicatesQuery } from "@/lib/ingest/list-duplicates.types";
 import { listQuarantineContract, reprocessQuarantineContract } from "@/lib/ingest/quarantine.types";
 import { describePlatformsContract } from "@/lib/sources/describe-platforms.types";
 import { apiFetch, ApiError, errorFromBody, itemsOf, parseResponse, send } from "./client";
@@ -15,6 +16,7 @@ export const ingestKeys = {
   platforms: () => [...ingestKeys.all, "platforms"] as const,
   batches: () => [...ingestKeys.all, "batches"] as const,
   quarantine: (batchId: string) => [...ingestKeys.all, "quarantine", batchId] as const,
+  duplicates: (batchId: string, q: ListDuplicatesQuery) => [...ingestKeys.all, "duplicates", batchId, q] as const,
 };
 
 /** What the upload list shows of a file's batch. */
@@ -24,6 +26,16 @@ const fetchPlatforms = () => apiFetch("/api/v1/ingest/platforms", itemsOf(descri
 const fetchBatches = () => apiFetch("/api/v1/ingest/batches", itemsOf(listBatchesContract.response));
 const fetchQuarantine = (batchId: string) =>
   apiFetch(`/api/v1/ingest/quarantine?batchId=${encodeURIComponent(batchId)}`, listQuarantineContract.response);
+const fetchDuplicates = (batchId: string, q: ListDuplicatesQuery) =>
+  apiFetch(
+    `/api/v1/ingest/batches/${encodeURIComponent(batchId)}/duplicates?${new URLSearchParams({
+      sort: q.sort,
+      dir: q.dir,
+      offset: String(q.offset),
+      limit: String(q.limit),
+    }).toString()}`,
+    listDuplicatesContract.response,
+  );
 export const reprocessQuarantine = (batchId: string) =>
   apiFetch(
     "/api/v1/ingest/quarantine/reprocess",
@@ -40,6 +52,15 @@ export function useBatches() {
 }
 export function useQuarantine(batchId: string) {
   return useQuery({ queryKey: ingestKeys.quarantine(batchId), queryFn: () => fetchQuarantine(batchId) });
+}
+
+/** One page of a batch's duplicates; the batch's previous page stays shown while the next one loads (never another batch's). */
+export function useDuplicates(batchId: string, q: ListDuplicatesQuery) {
+  return useQuery({
+    queryKey: ingestKeys.duplicates(batchId, q),
+    queryFn: () => fetchDuplicates(batchId, q),
+    placeholderData: (previous, query) => (query?.queryKey[2] === batchId ? previous : undefined),
+  });
 }
 
 // XMLHttpRequest, not fetch: it reports upload progress, so the bar moves while a multi-GB file streams.

@@ -29,6 +29,7 @@ import { exportGovernanceChecksContract, listGovernanceChecksContract } from "@/
 import { setGovernanceSettingsContract } from "@/lib/governance/set-governance-settings.types";
 import { pushIngestContract, uploadFileContract } from "@/lib/ingest/ingest-stream.types";
 import { listBatchesContract } from "@/lib/ingest/list-batches.types";
+import { listDuplicatesContract } from "@/lib/ingest/list-duplicates.types";
 import { exportQuarantineContract, listQuarantineContract, reprocessQuarantineContract } from "@/lib/ingest/quarantine.types";
 import { getConsistencyContract } from "@/lib/ledger/consistency.types";
 import { getPublicKeyContract } from "@/lib/ledger/public-key.types";
@@ -96,6 +97,7 @@ export const CONTRACTS = {
   "GET /api/v1/ledger/consistency": getConsistencyContract,
   "GET /api/v1/ingest/platforms": describePlatformsContract,
   "GET /api/v1/ingest/batches": listBatchesContract,
+  "GET /api/v1/ingest/batches/[id]/duplicates": listDuplicatesContract,
   "POST /api/v1/ingest/upload": uploadFileContract,
   "GET /api/v1/ingest/quarantine": listQuarantineContract,
   "GET /api/v1/ingest/quarantine/download": exportQuarantineContract,

@@ -54,6 +54,7 @@ export const API_ACCESS = {
   "GET /api/v1/ledger/consistency": "public",
   "GET /api/v1/ingest/platforms": "ingest.read",
   "GET /api/v1/ingest/batches": "ingest.read",
+  "GET /api/v1/ingest/batches/[id]/duplicates": "ingest.read",
   "POST /api/v1/ingest/upload": "ingest.write",
   "GET /api/v1/ingest/quarantine": "ingest.read",
   "GET /api/v1/ingest/quarantine/download": "ingest.read",

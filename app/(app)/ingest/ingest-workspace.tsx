@@ -16,6 +16,7 @@ import {
 import { useApiMutation } from "@/components/api/mutation";
 import { SortHeader, useSorted } from "@/components/sortable";
 import type { BatchDto } from "@/lib/ingest/list-batches";
+import { DuplicatesPanel } from "./duplicates-panel";
 
 type UploadState = {
   key: string;
@@ -46,6 +47,7 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
   const [platform, setPlatform] = useState("");
   const [dragging, setDragging] = useState(false);
   const [selectedBatch, setSelectedBatch] = useState<string | null>(null);
+  const [duplicatesOf, setDuplicatesOf] = useState<string | null>(null);
   const running = useRef(false);
   const queue = useRef<UploadState[]>([]);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -200,8 +202,10 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
         loading={batches.isPending}
         error={batches.error?.message}
         onSelect={setSelectedBatch}
+        onShowDuplicates={setDuplicatesOf}
         selected={selectedBatch}
       />
+      {duplicatesOf ? <DuplicatesPanel key={duplicatesOf} batchId={duplicatesOf} onShowQuarantine={setSelectedBatch} /> : null}
       {selectedBatch ? <QuarantinePanel batchId={selectedBatch} canWrite={canWrite} /> : null}
     </>
   );
@@ -215,12 +219,14 @@ function BatchesTable({
   error,
   selected,
   onSelect,
+  onShowDuplicates,
 }: {
   batches?: BatchDto[];
   loading: boolean;
   error?: string;
   selected: string | null;
   onSelect: (id: string) => void;
+  onShowDuplicates: (id: string) => void;
 }) {
   const [filter, setFilter] = useState("");
   const filtered = useMemo(() => {
@@ -298,7 +304,15 @@ function BatchesTable({
                   <td>{b.status}</td>
                   <td>{b.read.toLocaleString()}</td>
                   <td>{b.stored.toLocaleString()}</td>
-                  <td>{b.duplicate.toLocaleString()}</td>
+                  <td>
+                    {b.duplicate > 0 ? (
+                      <button type="button" className="btn btn-small btn-secondary" onClick={() => onShowDuplicates(b.id)}>
+                        {b.duplicate.toLocaleString()} — show<span className="visually-hidden"> duplicates of {b.fileName}</span>
+                      </button>
+                    ) : (
+                      "0"
+                    )}
+                  </td>
                   <td>
                     {b.quarantined > 0 ? (
                       <button type="button" className="btn btn-small btn-secondary" onClick={() => onSelect(b.id)}>
