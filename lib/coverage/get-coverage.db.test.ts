@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
 import { getCoverage } from "./get-coverage";
-import { platformCapability } from "./platform-capabilities";
+import { vendorRetention, vendorRetentionSummary } from "@/lib/sources/registry";
 import { computeRetention } from "./retention";
 import { setRequiredRetention } from "./set-required-retention";
 import { EVIDENCE_FIELDS, requiredRetentionInput, type EvidenceField } from "./types";
@@ -256,6 +256,31 @@ describe("getCoverage", () => {
     expect(report.platforms.find((p) => p.platform === "servicenow")!.join.approvalRate).toBeNull();
   });
 
+  it("states each platform's vendor retention as one of its retention.ts entries, named and cited", async () => {
+    const report = await getCoverage();
+    for (const p of report.platforms) {
+      const r = p.retention;
+      const table = vendorRetention(p.platform);
+      if (table.length === 0) {
+        expect({ platform: p.platform, vendorDays: r.vendorDays, logType: r.logType, citation: r.citation }).toEqual({
+          platform: p.platform,
+          vendorDays: null,
+          logType: null,
+          citation: null,
+        });
+        continue;
+      }
+      const t = table.find((x) => x.id === r.logType);
+      expect({ platform: p.platform, label: r.logTypeLabel, citation: r.citation }).toEqual({
+        platform: p.platform,
+        label: t?.label,
+        citation: t?.doc,
+      });
+      if (r.vendorDays !== null) expect(t!.tiers).toContainEqual({ tier: r.vendorTier, days: r.vendorDays });
+    }
+    expect(report.platforms.find((p) => p.platform === "m365")!.retention).toMatchObject({ vendorDays: 180, vendorStatus: "documented" });
+  });
+
   it("lists a platform with no events with empty figures and no gaps for it", async () => {
     const report = await getCoverage();
     const slack = report.platforms.find((p) => p.platform === "slack")!;
@@ -280,11 +305,13 @@ describe("getCoverage", () => {
     const ret = okta.find((g) => g.kind === "retention")!;
     expect(ret.severity).toBe("medium");
     expect(ret.problem).toContain("Export before 2025-06-02");
-    expect(ret.recommendation).toContain("Okta System Log keeps 90 days");
+    // The figure names its log type, tier and vendor page (lib/sources/okta/retention.ts).
+    expect(ret.problem).toContain("Okta System Log keeps 90 days of its System Log (all plans; https://support.okta.com/");
+    expect(ret.recommendation).toContain("Okta System Log keeps 90 days of its System Log (all plans)");
     expect(ret.recommendation).toContain("365");
     // The privileged event without an approval is a join gap.
     expect(okta.find((g) => g.kind === "join" && g.subject === "approval")!.problem).toContain("1 of 2 privileged");
-    // Snowflake has no events: no gaps; GitHub (180 d) has a retention gap.
+    // Snowflake has no events: no gaps; GitHub (Git events 7 d) has a retention gap.
     expect(report.gaps.some((g) => g.platform === "snowflake")).toBe(false);
     expect(report.gaps.some((g) => g.platform === "github" && g.kind === "retention")).toBe(true);
 
@@ -297,29 +324,43 @@ describe("getCoverage", () => {
 });
 
 describe("retention horizon", () => {
+  // The vendor's figure comes from the platform's retention.ts table (its shortest-kept log type), never a second copy.
+  const horizon = (platform: string, kind: "platform" | "governance" = "platform") => ({ kind, vendor: vendorRetentionSummary(platform) });
+
   it("computes export-by, held history and status from vendor and required days", () => {
-    const okta = platformCapability("okta")!;
-    const r = computeRetention({ cap: okta, requiredDays: 365, oldest: "2025-01-01T00:00:00.000Z", newest: "2025-03-04T12:00:00.000Z" });
+    const okta = horizon("okta");
+    const r = computeRetention({ ...okta, requiredDays: 365, oldest: "2025-01-01T00:00:00.000Z", newest: "2025-03-04T12:00:00.000Z" });
     expect(r.exportBy).toBe("2025-06-02T12:00:00.000Z");
     expect(r.heldDays).toBe(62); // 31 (Jan) + 28 (Feb) + 3 full days
     expect(r.historyCoversRequired).toBe(false);
     expect(r.vendorShort).toBe(true);
     expect(r.status).toBe("export_needed");
-    expect(computeRetention({ cap: okta, requiredDays: 60, oldest: null, newest: null })).toMatchObject({
+    expect(r).toMatchObject({ logType: "system-log", vendorTier: "all plans", citation: expect.stringContaining("support.okta.com") });
+    expect(computeRetention({ ...okta, requiredDays: 60, oldest: null, newest: null })).toMatchObject({
       status: "ok",
       vendorShort: false,
       exportBy: null,
       heldDays: null,
     });
     // Snowflake keeps exactly 365 days: enough for 365, not for 400.
-    const snow = platformCapability("snowflake")!;
-    expect(computeRetention({ cap: snow, requiredDays: 365, oldest: null, newest: null }).status).toBe("ok");
-    expect(computeRetention({ cap: snow, requiredDays: 400, oldest: null, newest: null }).status).toBe("export_needed");
-    expect(computeRetention({ cap: platformCapability("slack")!, requiredDays: 365, oldest: null, newest: null }).status).toBe("unknown");
-    expect(computeRetention({ cap: platformCapability("servicenow")!, requiredDays: 365, oldest: null, newest: null }).status).toBe(
-      "not_applicable",
-    );
-    const held = computeRetention({ cap: okta, requiredDays: 30, oldest: "2025-01-01T00:00:00.000Z", newest: "2025-01-31T00:00:00.000Z" });
+    const snow = horizon("snowflake");
+    expect(computeRetention({ ...snow, requiredDays: 365, oldest: null, newest: null }).status).toBe("ok");
+    expect(computeRetention({ ...snow, requiredDays: 400, oldest: null, newest: null }).status).toBe("export_needed");
+    // Microsoft 365: the Unified Audit Log's Audit (Standard) tier, 180 days (the old per-platform copy said unknown).
+    expect(computeRetention({ ...horizon("m365"), requiredDays: 365, oldest: null, newest: null })).toMatchObject({
+      vendorDays: 180,
+      vendorTier: "Audit (Standard)",
+      logType: "unified-audit-log",
+      status: "export_needed",
+    });
+    expect(computeRetention({ ...horizon("slack"), requiredDays: 365, oldest: null, newest: null }).status).toBe("unknown");
+    expect(computeRetention({ ...horizon("servicenow", "governance"), requiredDays: 365, oldest: null, newest: null })).toMatchObject({
+      status: "not_applicable",
+      citation: null,
+    });
+    // A platform the registry does not know: no table, unknown (not "not applicable").
+    expect(computeRetention({ ...horizon("custom-app"), requiredDays: 365, oldest: null, newest: null }).status).toBe("unknown");
+    const held = computeRetention({ ...okta, requiredDays: 30, oldest: "2025-01-01T00:00:00.000Z", newest: "2025-01-31T00:00:00.000Z" });
     expect(held.heldDays).toBe(30);
     expect(held.historyCoversRequired).toBe(true);
   });
@@ -337,7 +378,7 @@ describe("required retention setting", () => {
     // 90-day Okta now meets the requirement: no retention gap.
     expect(report.platforms.find((p) => p.platform === "okta")!.retention.status).toBe("ok");
     expect(report.gaps.some((g) => g.platform === "okta" && g.kind === "retention")).toBe(false);
-    // Salesforce (30 d) still falls short, but it has no events, so it is not a gap.
+    // Salesforce (EventLogFile, 1 d without Event Monitoring) still falls short, but it has no events, so it is not a gap.
     expect(report.platforms.find((p) => p.platform === "salesforce")!.retention.status).toBe("export_needed");
 
     const { rows } = await pool().query(`SELECT action, "actorEmail", details FROM audit_log WHERE action = 'settings.changed'`);

@@ -2,6 +2,7 @@ import { pool } from "@/lib/db";
 import { stampedCache } from "./stamped-cache";
 import { PLATFORM_CAPABILITIES, platformCapability, retentionRecommendation } from "./platform-capabilities";
 import { computeRetention } from "./retention";
+import { vendorRetentionSummary } from "@/lib/sources/registry";
 import { getRequiredRetention } from "./get-required-retention";
 import {
   EVIDENCE_FIELDS,
@@ -104,7 +105,6 @@ function unknownCapability(platform: string): PlatformCapability {
     label: platform,
     kind: "platform",
     fields: Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, none])) as Record<EvidenceField, FieldCapability>,
-    retention: { days: null, status: "unknown", note: "No retention data for this platform.", citation: "" },
     exportHow: "export its logs continuously",
   };
 }
@@ -202,7 +202,7 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
       subject: "retention",
       severity: "low",
       problem: `${p.label}'s own retention is not documented (${r.vendorNote}).`,
-      recommendation: retentionRecommendation(cap, r.requiredDays),
+      recommendation: retentionRecommendation(cap, r),
     };
   }
   if (r.status !== "export_needed" || !r.exportBy) return null;
@@ -214,11 +214,11 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
     subject: "retention",
     severity: overdue ? "high" : "medium",
     problem:
-      `${p.label} keeps ${r.vendorDays} days but ${r.requiredDays} are required. ` +
+      `${p.label} keeps ${r.vendorDays} days of its ${r.logTypeLabel} (${r.vendorTier}; ${r.citation}) but ${r.requiredDays} are required. ` +
       (overdue
         ? `The newest data ingested (${day(r.newestEventTime!)}) left ${p.label} on ${day(r.exportBy)}: anything after it that was not ingested is lost.`
         : `Export before ${day(r.exportBy)} to keep the newest data ingested (${day(r.newestEventTime!)}).`),
-    recommendation: retentionRecommendation(cap, r.requiredDays),
+    recommendation: retentionRecommendation(cap, r),
   };
 }
 
@@ -282,7 +282,8 @@ export async function getCoverage({
       }),
       join,
       retention: computeRetention({
-        cap,
+        kind: cap.kind,
+        vendor: vendorRetentionSummary(cap.platform),
         requiredDays,
         oldest: held.get(cap.platform)?.first_time.toISOString() ?? null,
         newest: held.get(cap.platform)?.last_time.toISOString() ?? null,

@@ -39,6 +39,9 @@ describe("retention per log type", () => {
     r = await getLogRetention({ now });
     const sf = (id: string) => r.rows.find((x) => x.platform === "salesforce" && x.logType === id)!;
     expect(sf("eventlogfile")).toMatchObject({ status: "gap", vendorDays: 1, events: 2 });
+    // Export before: the newest event held plus the vendor's (shortest) days, per log type.
+    expect(sf("eventlogfile").exportBy).toBe(new Date(ago(10).getTime() + 86_400_000).toISOString());
+    expect(sf("login-history").exportBy).toBeNull();
     expect(sf("setup-audit-trail")).toMatchObject({ status: "short_history", vendorDays: 180 });
     expect(sf("login-history")).toMatchObject({ status: "not_ingested", events: 0 });
     expect(r.platforms.find((p) => p.platform === "salesforce")).toMatchObject({

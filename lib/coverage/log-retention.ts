@@ -1,6 +1,6 @@
 import { pool } from "@/lib/db";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
-import { describeTiers, logTypeOf, type LogTypeRetention } from "@/lib/sources/vendor-retention";
+import { describeTiers, logTypeOf, shortestDays, type LogTypeRetention } from "@/lib/sources/vendor-retention";
 import { retentionPlatforms, vendorRetention } from "@/lib/sources/registry";
 import { getRequiredRetention } from "./get-required-retention";
 import { stampedCache } from "./stamped-cache";
@@ -150,7 +150,7 @@ export async function getLogRetention({ now = new Date() }: { now?: Date } = {})
     if (held.has(`${platform}|unclassified`)) types.push(null);
     const mine = types.map((t): LogRetentionRow => {
       const h = held.get(`${platform}|${t?.id ?? "unclassified"}`) ?? null;
-      const vendorDays = t && t.tiers.length > 0 ? Math.min(...t.tiers.map((x) => x.days)) : null;
+      const vendorDays = t ? shortestDays(t) : null;
       const heldIso = h ? { oldest: h.oldest.toISOString(), newest: h.newest.toISOString() } : null;
       const verdict = judgeLogType({ vendorDays, ourDays, requiredDays, held: heldIso, now });
       return {
@@ -167,6 +167,7 @@ export async function getLogRetention({ now = new Date() }: { now?: Date } = {})
         events: h?.events ?? 0,
         oldestEventTime: heldIso?.oldest ?? null,
         newestEventTime: heldIso?.newest ?? null,
+        exportBy: h && vendorDays !== null ? new Date(h.newest.getTime() + vendorDays * DAY).toISOString() : null,
         ...verdict,
       };
     });

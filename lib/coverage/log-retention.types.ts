@@ -29,6 +29,8 @@ const row = z.object({
   events: z.number().int().min(0),
   oldestEventTime: z.string().nullable(),
   newestEventTime: z.string().nullable(),
+  /** Newest event held + vendorDays: what came after it leaves the vendor then, so ingest again before it. */
+  exportBy: z.string().nullable(),
   status: z.enum(LOG_RETENTION_STATUSES),
   reason: z.string(),
 });

@@ -33,12 +33,12 @@ describe("platform capabilities", () => {
       expect(Object.keys(c.fields).sort()).toEqual([...EVIDENCE_FIELDS].sort());
       for (const f of EVIDENCE_FIELDS) {
         const cap = c.fields[f];
-        // A field the platform provides names the vendor field; retention days exist only when documented.
+        // A field the platform provides names the vendor field.
         if (cap.documented !== "no")
           expect({ platform: c.platform, f, vendorField: cap.vendorField }).not.toMatchObject({ vendorField: null });
       }
-      expect(c.retention.days === null).toBe(c.retention.status !== "documented");
-      expect(c.retention.citation.length).toBeGreaterThan(0);
+      // Vendor retention is not stated here: its one home is lib/sources/<platform>/retention.ts.
+      expect(c).not.toHaveProperty("retention");
     }
   });
 
@@ -60,10 +60,7 @@ describe("platform capabilities", () => {
           const mark = cells[1 + i].split(" ")[0] as keyof typeof MARK;
           expect({ id, f, documented: cap.fields[f].documented }).toEqual({ id, f, documented: MARK[mark] });
         });
-        // Retention: our days are one of the numbers the cell names (e.g. "ELF 30 d; SAT 180 d"), or none.
-        const numbers = [...cells[10].matchAll(/(\d+) d/g)].map((m) => Number(m[1]));
-        if (numbers.length === 0) expect({ id, days: cap.retention.days }).toEqual({ id, days: null });
-        else expect(numbers).toContain(cap.retention.days);
+        // Retention is not compared here: lib/sources/<platform>/retention.ts cites the vendor pages themselves.
       }
     }
     expect([...seen].sort()).toEqual(Object.keys(ROWS).sort());

@@ -1,6 +1,7 @@
-import type { Documented, FieldCapability, PlatformCapability, RetentionCapability } from "./types";
+import type { Documented, FieldCapability, PlatformCapability, PlatformRetention } from "./types";
 
-// What each platform documents it can provide per evidence field, and how long the vendor keeps its log.
+// What each platform documents it can provide per evidence field, and how to keep its log past the vendor's window.
+// How long the vendor keeps it is not stated here: it lives per log type, cited, in lib/sources/<platform>/retention.ts.
 // Transcribed from the project's reference notes (shared/reference/saas-log-fields.md: the matrix and the
 // per-platform sections, which cite the vendor documentation named in `citation`). Kept here as data because the
 // app must not read that folder at runtime; platform-capabilities.test.ts compares the two when the notes exist.
@@ -13,8 +14,6 @@ const f = (documented: Documented, vendorField: string | null, note: string, rec
   note,
   recommendation,
 });
-
-const days = (d: number, note: string, citation: string): RetentionCapability => ({ days: d, status: "documented", note, citation });
 
 export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
   {
@@ -72,7 +71,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Keep policy.evaluate_sign_on events in the export (do not filter them out).",
       ),
     },
-    retention: days(90, "Okta keeps the System Log for 90 days.", 'support.okta.com "Customer Data Retention Policy"'),
     exportHow:
       "export daily via the System Log API (GET /api/v1/logs with since/after polling) or a log stream (Amazon EventBridge / Splunk)",
   },
@@ -121,11 +119,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Keep Conditional Access fields in the sign-in export (Graph signIns includes them).",
       ),
     },
-    retention: days(
-      30,
-      "Entra ID P1/P2 keep sign-in and audit logs 30 days (Free: 7 days).",
-      "learn.microsoft.com reference-reports-data-retention",
-    ),
     exportHow:
       "stream sign-in and audit logs continuously with Entra diagnostic settings (Event Hub or a storage account) or poll Microsoft Graph daily",
   },
@@ -183,12 +176,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Policy outcomes for M365 sign-ins are on the Entra sign-in events.",
         "Ingest Entra sign-in logs: Conditional Access results live there, joined by session.",
       ),
-    },
-    retention: {
-      days: null,
-      status: "unknown",
-      note: "UAL default retention was not confirmed; audit retention policies can be set from 7 days to 10 years.",
-      citation: "learn.microsoft.com audit log retention policies",
     },
     exportHow:
       "pull the Unified Audit Log continuously through the Office 365 Management Activity API (it only serves the last 7 days of content blobs)",
@@ -248,11 +235,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Ingest the login application's activities to keep challenge and suspicious-login results.",
       ),
     },
-    retention: days(
-      180,
-      "The Reports API query window is the last 180 days.",
-      "developers.google.com Reports API activities.list (startTime more than 180 days back returns only 180 days)",
-    ),
     exportHow: "poll the Reports API activities.list daily (or export to BigQuery)",
   },
   {
@@ -315,11 +297,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Keep protected_branch and repository_ruleset events in the stream.",
       ),
     },
-    retention: days(
-      180,
-      "Enterprise Cloud keeps the audit log 180 days; Git events 7 days.",
-      "docs.github.com reviewing the audit log for your enterprise",
-    ),
     exportHow:
       "enable audit log streaming (to S3, Azure Blob, Splunk or Datadog) and ingest the stream; Git events need streaming too (7 days)",
   },
@@ -367,12 +344,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Anomaly events only.",
         "Ingest anomaly events from the Audit Logs API.",
       ),
-    },
-    retention: {
-      days: null,
-      status: "unknown",
-      note: "No documented retention was found; the Audit Logs API is Enterprise Grid only.",
-      citation: "api.slack.com Audit Logs API (no retention stated)",
     },
     exportHow: "poll the Audit Logs API daily (oldest/latest cursors) and keep the results",
   },
@@ -426,11 +397,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Enable Transaction Security policies (Real-Time Event Monitoring) to fill PolicyOutcome.",
       ),
     },
-    retention: days(
-      30,
-      "EventLogFile 30 days (1 day in Developer Edition); Setup Audit Trail 180 days; Real-Time Event Monitoring up to 6 months.",
-      "Salesforce EventLogFile documentation; RunReveal documentation (Setup Audit Trail)",
-    ),
     exportHow: "download EventLogFile daily (hourly files with Event Monitoring) and Setup Audit Trail at least every 180 days",
   },
   {
@@ -478,7 +444,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Nothing to enable: CloudTrail records only denials; feed OPA or SCP evaluation logs for allow decisions.",
       ),
     },
-    retention: days(90, "Event history keeps management events 90 days.", "docs.aws.amazon.com CloudTrail Event history"),
     exportHow: "create an organization trail delivering to S3 (kept as long as the bucket keeps it) and ingest from there",
   },
   {
@@ -536,7 +501,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Export ACCESS_HISTORY with policies_referenced.",
       ),
     },
-    retention: days(365, "ACCOUNT_USAGE keeps 365 days; INFORMATION_SCHEMA functions 7 days.", "docs.snowflake.com Account Usage"),
     exportHow: "copy the ACCOUNT_USAGE views daily into a table or stage you keep",
   },
   {
@@ -574,11 +538,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
       ),
       policy_decision: f("no", null, "No policy outcome.", "Nothing to enable: Atlassian audit logs carry no policy decision."),
     },
-    retention: days(
-      180,
-      "The org audit log (Atlassian Guard) is kept 180 days; the Jira product log follows product storage limits.",
-      "support.atlassian.com organization audit log",
-    ),
     exportHow: "poll the organization audit log API (or the auditing/record API) at least monthly",
   },
   {
@@ -611,12 +570,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
       ),
       policy_decision: f("partial", "risk, cab_required, unauthorized", "", null),
     },
-    retention: {
-      days: null,
-      status: "not_applicable",
-      note: "Tickets stay in the system of record; no log window applies.",
-      citation: "ServiceNow Table API (change_request)",
-    },
     exportHow: "export change requests from the Table API",
   },
   {
@@ -644,12 +597,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
       approval_ref: f("yes", "key, status, resolution", "", "Export issues with their status and changelog."),
       policy_decision: f("no", null, "Not applicable to tickets.", null),
     },
-    retention: {
-      days: null,
-      status: "not_applicable",
-      note: "Issues stay in Jira; no log window applies.",
-      citation: "Jira Cloud REST API (search)",
-    },
     exportHow: "export issues through the Jira REST API search",
   },
   {
@@ -676,12 +623,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Fill ticket and approved_by in the grant feed so each grant names its approval.",
       ),
       policy_decision: f("no", null, "Not applicable to grants.", null),
-    },
-    retention: {
-      days: null,
-      status: "not_applicable",
-      note: "The feed is exported by your PAM tool; its own retention applies.",
-      citation: "lib/sources/pam-grants (documented feed shape)",
     },
     exportHow: "export grants from the PAM tool on a schedule",
   },
@@ -715,12 +656,6 @@ export const PLATFORM_CAPABILITIES: readonly PlatformCapability[] = [
         "Enable decision logging on every OPA instance (decision_logs.console or a service).",
       ),
     },
-    retention: {
-      days: null,
-      status: "not_applicable",
-      note: "OPA ships decision logs to your collector; their retention is yours.",
-      citation: "openpolicyagent.org decision logs",
-    },
     exportHow: "ship decision logs to Sessionproof or a collector continuously",
   },
 ];
@@ -731,10 +666,11 @@ export function platformCapability(platform: string): PlatformCapability | null 
   return BY_PLATFORM.get(platform) ?? null;
 }
 
-/** The recommendation for a retention gap, in plain words. */
-export function retentionRecommendation(cap: PlatformCapability, requiredDays: number): string {
-  const r = cap.retention;
-  if (r.status === "not_applicable") return `No vendor log window applies; ${cap.exportHow}.`;
-  if (r.days === null) return `${cap.label}'s own retention is not documented: ${cap.exportHow}, to keep ${requiredDays} days.`;
-  return `${cap.label} keeps ${r.days} days: ${cap.exportHow}, to keep ${requiredDays} days.`;
+/** The recommendation for a retention gap, in plain words; `r` names the shortest-kept log type (computeRetention). */
+export function retentionRecommendation(cap: PlatformCapability, r: PlatformRetention): string {
+  if (r.vendorStatus === "not_applicable") return `No vendor log window applies; ${cap.exportHow}.`;
+  const log = r.logTypeLabel ? ` of its ${r.logTypeLabel}` : "";
+  if (r.vendorDays === null)
+    return `${cap.label}'s own retention${log} is not documented: ${cap.exportHow}, to keep ${r.requiredDays} days.`;
+  return `${cap.label} keeps ${r.vendorDays} days${log} (${r.vendorTier}): ${cap.exportHow}, to keep ${r.requiredDays} days.`;
 }

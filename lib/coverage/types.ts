@@ -40,13 +40,6 @@ export type FieldCapability = {
 };
 
 const VENDOR_RETENTION_STATUSES = ["documented", "unknown", "not_applicable"] as const;
-export type RetentionCapability = {
-  /** The vendor's own retention in days for the log this project ingests; null when unknown or not applicable. */
-  days: number | null;
-  status: (typeof VENDOR_RETENTION_STATUSES)[number];
-  note: string;
-  citation: string;
-};
 
 const PLATFORM_KINDS = ["platform", "governance"] as const;
 export type PlatformCapability = {
@@ -55,7 +48,7 @@ export type PlatformCapability = {
   /** Platform audit log or a governance feed (approvals, grants, policy decisions). */
   kind: (typeof PLATFORM_KINDS)[number];
   fields: Record<EvidenceField, FieldCapability>;
-  retention: RetentionCapability;
+  // The vendor's retention is not here: it lives per log type in lib/sources/<platform>/retention.ts (one home).
   /** How to keep data past the vendor's window (used in retention recommendations). */
   exportHow: string;
 };
@@ -77,11 +70,21 @@ const fieldCoverage = z.object({
 });
 export type FieldCoverage = z.infer<typeof fieldCoverage>;
 
+// The platform's vendor retention as one figure: its shortest-kept log type (lib/sources/vendor-retention.ts
+// summarizeRetention over lib/sources/<platform>/retention.ts), named and cited; the per-log-type figures are in the
+// log retention report (lib/coverage/log-retention.ts).
 const platformRetention = z.object({
+  /** The shortest tier of the shortest-kept log type; null when the vendor documents none (or no window applies). */
   vendorDays: z.number().nullable(),
   vendorStatus: z.enum(VENDOR_RETENTION_STATUSES),
+  /** The log type the figure is for (its retention.ts id and label); null for governance and unknown platforms. */
+  logType: z.string().nullable(),
+  logTypeLabel: z.string().nullable(),
+  /** The license tier the days are for. */
+  vendorTier: z.string().nullable(),
   vendorNote: z.string(),
-  citation: z.string(),
+  /** The vendor page the figure comes from (the log type's doc); null without a retention table. */
+  citation: z.string().nullable(),
   requiredDays: z.number(),
   /** ISO time of the oldest and newest events held here. */
   oldestEventTime: isoTime.nullable(),

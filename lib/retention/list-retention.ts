@@ -1,5 +1,5 @@
 import { pool } from "@/lib/db";
-import { platformCapability } from "@/lib/coverage/platform-capabilities";
+import { vendorRetentionSummary } from "@/lib/sources/registry";
 import { AUDIT_PLATFORM } from "@/lib/audit/flush-audit-to-ledger";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 
@@ -31,14 +31,18 @@ export async function listRetention(): Promise<SourceRetention[]> {
     [DEFAULT_TENANT, AUDIT_PLATFORM],
   );
   return r.rows.map((x) => {
-    const cap = platformCapability(x.platform);
+    // The vendor's figure for orientation: the platform's shortest-kept log type (lib/sources/<platform>/retention.ts).
+    const vendor = vendorRetentionSummary(x.platform);
     return {
       sourceId: x.sourceId,
       name: x.name,
       platform: x.platform,
       days: x.days,
-      vendorDays: cap?.retention.days ?? null,
-      vendorNote: cap?.retention.note ?? null,
+      vendorDays: vendor?.days ?? null,
+      vendorLogType: vendor?.logTypeLabel ?? null,
+      vendorTier: vendor?.tier ?? null,
+      vendorDoc: vendor?.doc ?? null,
+      vendorNote: vendor?.note ?? null,
       rawRecords: Number(x.rawRecords),
       purged: Number(x.purged),
       oldestReceivedAt: x.oldest?.toISOString() ?? null,

@@ -102,8 +102,15 @@ export const sourceRetention = z.object({
   platform: z.string(),
   /** Our retention in days; null keeps raw payloads forever. */
   days: z.number().int().nullable(),
-  /** How long the vendor itself keeps these logs (null: unknown), for orientation. */
+  /**
+   * How long the vendor itself keeps these logs, for orientation: the shortest-kept log type of the platform (named in
+   * vendorLogType, at the license tier vendorTier, cited by vendorDoc) from lib/sources/<platform>/retention.ts. Null
+   * days: not documented; all null: no vendor table (governance feeds, the audit trail).
+   */
   vendorDays: z.number().nullable(),
+  vendorLogType: z.string().nullable(),
+  vendorTier: z.string().nullable(),
+  vendorDoc: z.string().nullable(),
   vendorNote: z.string().nullable(),
   rawRecords: count,
   purged: count,

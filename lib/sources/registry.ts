@@ -13,7 +13,7 @@ import { salesforce } from "./salesforce";
 import { googleWorkspace } from "./google-workspace";
 import { slack } from "./slack";
 import type { DetectProbe, Source } from "./types";
-import type { LogTypeRetention } from "./vendor-retention";
+import { summarizeRetention, type LogTypeRetention, type VendorRetentionSummary } from "./vendor-retention";
 import type { PlatformInfo } from "./describe-platforms.types";
 
 // Every platform source, in the order detection ties are broken. Adding a platform is one line here (its folder
@@ -87,6 +87,11 @@ export function unknownFormatMessage(): string {
 /** The vendor's retention per log type for a platform ([] for governance feeds and unknown platforms). */
 export function vendorRetention(platform: string): readonly LogTypeRetention[] {
   return getSource(platform)?.retention ?? [];
+}
+
+/** A platform's vendor retention as one figure: its shortest-kept log type, named and cited (null without a table). */
+export function vendorRetentionSummary(platform: string): VendorRetentionSummary | null {
+  return summarizeRetention(vendorRetention(platform));
 }
 
 /** The platforms with a vendor retention table: the audit-log platforms. */

@@ -42,3 +42,42 @@ export function describeTiers(tiers: readonly RetentionTier[]): string {
   if (tiers.length === 0) return "not documented";
   return tiers.map((t) => `${t.days} day${t.days === 1 ? "" : "s"} (${t.tier})`).join(" / ");
 }
+
+/** The shortest tier of a log type in days (the strict reading: the license in force is not known); null when undocumented. */
+export function shortestDays(t: LogTypeRetention): number | null {
+  return t.tiers.length > 0 ? Math.min(...t.tiers.map((x) => x.days)) : null;
+}
+
+/**
+ * One platform's vendor retention as a single figure, for the places that show one per platform (the coverage gaps,
+ * the Retention page): the log type kept the shortest (its shortest tier), named and cited. Derived from the
+ * platform's retention.ts table, never stated separately. `days` is null when no log type documents a retention (the
+ * first log type is named then); `undocumented` lists the log types without a documented retention. Null for a
+ * platform without a table (governance feeds, unknown platforms).
+ */
+export type VendorRetentionSummary = {
+  logType: string;
+  logTypeLabel: string;
+  days: number | null;
+  tier: string | null;
+  /** The vendor page the figure comes from (the log type's `doc`). */
+  doc: string;
+  note: string;
+  undocumented: string[];
+};
+
+export function summarizeRetention(table: readonly LogTypeRetention[]): VendorRetentionSummary | null {
+  if (table.length === 0) return null;
+  const documented = table.filter((t) => shortestDays(t) !== null);
+  const pick = documented.length > 0 ? documented.reduce((a, b) => (shortestDays(b)! < shortestDays(a)! ? b : a)) : table[0];
+  const days = shortestDays(pick);
+  return {
+    logType: pick.id,
+    logTypeLabel: pick.label,
+    days,
+    tier: days === null ? null : pick.tiers.find((x) => x.days === days)!.tier,
+    doc: pick.doc,
+    note: pick.note,
+    undocumented: table.filter((t) => shortestDays(t) === null).map((t) => t.label),
+  };
+}

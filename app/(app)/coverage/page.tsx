@@ -3,14 +3,7 @@ import { z } from "zod";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { getCoverage } from "@/lib/coverage/get-coverage";
-import {
-  EVIDENCE_FIELDS,
-  EVIDENCE_FIELD_LABELS,
-  type CoverageGap,
-  type Documented,
-  type FieldCoverage,
-  type PlatformCoverage,
-} from "@/lib/coverage/types";
+import { EVIDENCE_FIELDS, EVIDENCE_FIELD_LABELS, type CoverageGap, type Documented, type FieldCoverage } from "@/lib/coverage/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtTime, plural } from "@/components/format";
 import { JoinChart } from "./join-chart";
@@ -48,7 +41,6 @@ function rateBand(rate: number | null): string {
 }
 
 const pct = (r: number | null) => (r === null ? "n/a" : `${Math.round(r * 100)}%`);
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "—");
 
 function href(current: Params, patch: Partial<Params>): string {
   const next = new URLSearchParams();
@@ -90,13 +82,6 @@ function GapSortHeader({ column, label, params }: { column: (typeof SORTS)[numbe
   );
 }
 
-const STATUS_TEXT: Record<PlatformCoverage["retention"]["status"], string> = {
-  ok: "Vendor keeps enough",
-  export_needed: "Export needed",
-  unknown: "Vendor retention unknown",
-  not_applicable: "Not applicable",
-};
-
 export default async function CoveragePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage("/coverage");
   const raw = await searchParams;
@@ -107,68 +92,16 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
   const matrixRows = params.all ? report.platforms : withData;
   const required = report.requiredRetentionDays;
 
+  // One retention table: per log type, from lib/sources/<platform>/retention.ts (the vendor's figures live only there),
+  // with the required retention and the form to change it.
   const retentionSection = (
-    <section className="panel" aria-labelledby="retention-h">
-      <h2 id="retention-h" style={{ marginTop: 0 }}>
-        Retention horizon
-      </h2>
-      <p className="muted">
-        Each vendor keeps its log for a limited time: data from day D disappears from the vendor on D + its retention. Where the vendor
-        keeps less than the required {required} days, only a continuous export (at least as often as the vendor&apos;s retention) keeps the
-        history; “Export before” is the date by which the newest data ingested here must have been exported.
-      </p>
+    <LogRetentionTable report={logRetention}>
       {mayChange ? (
         <RetentionForm current={required} />
       ) : (
         <p className="muted">Required retention: {required} days (an administrator can change it).</p>
       )}
-      <div className="cov-scroll" tabIndex={0} role="region" aria-label="Retention table (scrolls sideways)">
-        <table className="data cov-retention" aria-describedby="retention-h">
-          <caption className="visually-hidden">Vendor retention against the required {required} days, per platform</caption>
-          <thead>
-            <tr>
-              <th scope="col">Platform</th>
-              <th scope="col">Vendor keeps</th>
-              <th scope="col">Required</th>
-              <th scope="col">Oldest held here</th>
-              <th scope="col">Newest held here</th>
-              <th scope="col">History held</th>
-              <th scope="col">Export before</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.platforms
-              .filter((p) => p.events > 0 || params.all || withData.length === 0)
-              .map((p) => {
-                const r = p.retention;
-                return (
-                  <tr key={p.platform} data-platform={p.platform}>
-                    <th scope="row">{p.label}</th>
-                    <td title={`${r.vendorNote} Source: ${r.citation}`}>
-                      {r.vendorDays !== null ? `${r.vendorDays} days` : r.vendorStatus === "not_applicable" ? "n/a" : "unknown"}
-                      <div className="cov-note">{r.vendorNote}</div>
-                    </td>
-                    <td>{r.requiredDays} days</td>
-                    <td>{day(r.oldestEventTime)}</td>
-                    <td>{day(r.newestEventTime)}</td>
-                    <td>
-                      {r.heldDays === null ? "—" : plural(r.heldDays, "day")}
-                      {r.historyCoversRequired === false ? <span className="cov-short"> (short of {r.requiredDays})</span> : null}
-                    </td>
-                    <td>
-                      {r.exportBy && r.vendorShort ? day(r.exportBy) : r.exportBy ? <span className="muted">{day(r.exportBy)}</span> : "—"}
-                    </td>
-                    <td>
-                      <span className={`badge cov-status-${r.status}`}>{STATUS_TEXT[r.status]}</span>
-                    </td>
-                  </tr>
-                );
-              })}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    </LogRetentionTable>
   );
 
   if (report.totalEvents === 0) {
@@ -183,9 +116,6 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
           </p>
         </EmptyState>
         <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
-        <div style={{ marginTop: "1rem" }}>
-          <LogRetentionTable report={logRetention} />
-        </div>
       </>
     );
   }
@@ -329,9 +259,6 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
       ) : null}
 
       <div style={{ marginTop: "1rem" }}>{retentionSection}</div>
-      <div style={{ marginTop: "1rem" }}>
-        <LogRetentionTable report={logRetention} />
-      </div>
 
       <section className="panel" aria-labelledby="gaps-h">
         <h2 id="gaps-h" style={{ marginTop: 0 }}>

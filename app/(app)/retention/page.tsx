@@ -66,7 +66,19 @@ export default async function RetentionPage() {
                     <td>{s.purged.toLocaleString("en")}</td>
                     <td>{s.oldestReceivedAt ? fmtTime(s.oldestReceivedAt) : "—"}</td>
                     <td title={s.vendorNote ?? undefined}>
-                      {s.vendorDays !== null ? `${s.vendorDays} days` : <span className="muted">unknown</span>}
+                      {s.vendorDoc ? (
+                        <a href={s.vendorDoc} rel="noopener noreferrer" target="_blank">
+                          {s.vendorDays !== null ? `${s.vendorDays} days` : "not documented"}
+                        </a>
+                      ) : (
+                        <span className="muted">unknown</span>
+                      )}
+                      {s.vendorLogType ? (
+                        <div className="cov-note">
+                          {s.vendorLogType}
+                          {s.vendorTier ? `, ${s.vendorTier}` : ""}
+                        </div>
+                      ) : null}
                     </td>
                     <td>
                       {admin ? (
