@@ -196,7 +196,18 @@ const SrcEndpointSchema = z.strictObject({
 const ResourceRoleSchema = z.enum(["container", "related"]);
 
 const ResourceSchema = z
-  .strictObject({ type: id, id: nid, name: nid, role: ResourceRoleSchema.optional() })
+  .strictObject({
+    type: id,
+    id: nid,
+    name: nid,
+    /**
+     * Another identifier of the same object that the platform records and people quote, verbatim, when it differs
+     * from id and name (Okta target alternateId: a user's login such as jdoe@example.com, an app's label). Absent
+     * when the platform records none; tickets may name the object by it (compared exactly, case-insensitively).
+     */
+    alternate_id: id.optional(),
+    role: ResourceRoleSchema.optional(),
+  })
   .refine((r) => r.id !== null || r.name !== null, { message: "a resource needs an id or a name" });
 
 const AppliedPolicySchema = z.strictObject({ id: nid, name: nid, result: nid });

@@ -29,6 +29,8 @@ export type CheckEvent = {
   displayNames: string[];
   /** What the action acted on: resource names and ids, as recorded. */
   objects: string[];
+  /** Other identifiers of those objects (resources' alternate_id: an Okta target user's login), as recorded. */
+  objectAltIds: string[];
   targetName: string | null;
   /** The event is itself a grant record (PAM feed grant, PIM activation); its own access_grant row, if projected. */
   ownGrantId: string | null;
@@ -132,6 +134,12 @@ const holdsWords = (item: string, phrase: string) => phrase !== "" && ` ${item} 
 /** A name and, for a path or ARN, its last segment (arn:aws:iam::1:role/deployer → deployer), normalized. */
 const namesOf = (v: string) => [...new Set([v, v.split(/[/:]/).pop() ?? v].map(normalizeName))].filter((x) => x.length >= 3);
 
+/**
+ * An alternate identifier (an Okta user's login or email) as compared with ticket items: the whole value, Unicode- and
+ * case-normalized, nothing collapsed or cut, so "doe@example.com" or "jdoe" never names "jdoe@example.com".
+ */
+const altKey = (v: string) => v.normalize("NFKC").trim().toLowerCase();
+
 /** The names a platform goes by in tickets: its id and the aliases grants use (aws, salesforce, entra, …). */
 function platformWords(platform: string): string[] {
   return [...new Set([platform, ...(GRANT_PLATFORM_ALIASES[platform] ?? [])].map(normalizeName))].filter((w) => w.length >= 2);
@@ -158,6 +166,8 @@ export function scopeOf(
   platforms: string[],
   objects: string[],
   classification: Pick<Classification, "category" | "privilege">,
+  /** Other identifiers of the objects (resources' alternate_id), matched whole and case-insensitively. */
+  objectAltIds: string[] = [],
 ): Scope {
   const items = a.linkedItems.map(normalizeName).filter((x) => x !== "");
   const words = platforms.flatMap(platformWords);
@@ -174,7 +184,12 @@ export function scopeOf(
     const m = /^([^:]+):(.+)$/.exec(x.trim());
     return m && words.includes(normalizeName(m[1])) ? normalizeName(m[2]) : null;
   };
-  const objectItem = a.linkedItems.find((x) => namesOf(x).some((n) => (objectNames.has(n) || categoryNames.has(n)) && n !== tenantOf(x)));
+  const altIds = new Set(objectAltIds.map(altKey).filter((x) => x !== ""));
+  // An item may carry its platform as a prefix ("okta:jdoe@example.com"): the rest is then compared too.
+  const altNamed = (x: string) => [x, /^[^:]+:(.+)$/.exec(x)?.[1] ?? x].some((v) => altIds.has(altKey(v)));
+  const objectItem = a.linkedItems.find(
+    (x) => namesOf(x).some((n) => (objectNames.has(n) || categoryNames.has(n)) && n !== tenantOf(x)) || altNamed(x),
+  );
   const named = a.linkedItems.length ? a.linkedItems.join(", ") : "";
   const what = `${objects[0] ?? "the object"} or ${CATEGORY_LABEL[classification.category].toLowerCase()}`;
   if (platformItem !== undefined && objectItem !== undefined)
@@ -398,7 +413,8 @@ export function evaluateCheck({
   const grantTicket = grant?.ticketKey ?? null;
   // A grant record's object is the privilege it grants (not the account it names, which the CI names anyway).
   const scopeObjects = event.isGrant && grant ? [grant.privilege] : event.objects;
-  const scoped = (a: CandidateApproval) => scopeOf(a, scopePlatforms, scopeObjects, classification);
+  const scopeAltIds = event.isGrant && grant ? [] : event.objectAltIds;
+  const scoped = (a: CandidateApproval) => scopeOf(a, scopePlatforms, scopeObjects, classification, scopeAltIds);
   let ticket: CandidateApproval | null = null;
   let scope: Scope | null = null;
   if (grantTicket !== null) {

@@ -6,6 +6,7 @@ import { ingestRecords } from "@/test/factories";
 import { testContext } from "@/lib/context/testing";
 import { listGovernanceChecks } from "./list-governance-checks";
 import { setGovernanceSettings } from "./set-governance-settings";
+import { checksByNativeId } from "./testing/checks-by-native-id";
 import { governanceCases, SETTINGS } from "./testing/governance-cases";
 import type { GovernanceCheckItem } from "./types";
 
@@ -15,18 +16,13 @@ import type { GovernanceCheckItem } from "./types";
 // end to end (lib/cli/commands/governance.db.test.ts).
 
 const { files, cases } = governanceCases();
-const byNativeId = new Map<string, GovernanceCheckItem>();
+let byNativeId = new Map<string, GovernanceCheckItem>();
 
 beforeAll(async () => {
   await setGovernanceSettings({ ctx: testContext(), input: SETTINGS });
   for (const f of files) await ingestRecords(f.name, f.body);
   await runAnalysis({ ctx: system(), mode: "full" });
-  const { items } = await listGovernanceChecks({ limit: 500 });
-  const ids = await pool().query<{ id: string; nativeId: string }>(`SELECT id::text, "nativeId" FROM event WHERE id = ANY($1::bigint[])`, [
-    items.map((i) => i.eventId),
-  ]);
-  const native = new Map(ids.rows.map((r) => [r.id, r.nativeId]));
-  for (const i of items) byNativeId.set(native.get(i.eventId) ?? "", i);
+  byNativeId = await checksByNativeId(500);
 }, 120_000);
 
 describe("governance edge cases", () => {

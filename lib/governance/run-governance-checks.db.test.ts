@@ -135,6 +135,7 @@ describe("evaluateCheck and the catalog (pure)", () => {
     keys: ["x@example.test"],
     displayNames: [],
     objects: ["payments-deployer"],
+    objectAltIds: [],
     targetName: "payments-deployer",
     ownGrantId: null,
     isGrant: false,

@@ -47,6 +47,7 @@ type EventRow = {
   isGrant: boolean;
   actorType: string | null;
   objects: string[];
+  objectAltIds: string[];
   sessionIssuer: string | null;
   provenName: string | null;
 };
@@ -92,6 +93,8 @@ export async function runGovernanceChecks({
               COALESCE(json_typeof(e.data->'jit') = 'object', false) AS "isGrant", e."actorType",
               ARRAY(SELECT v FROM json_array_elements(CASE WHEN json_typeof(e.data->'resources') = 'array' THEN e.data->'resources' END) r,
                     LATERAL (VALUES (r->>'name'), (r->>'id')) AS x(v) WHERE v IS NOT NULL) AS objects,
+              ARRAY(SELECT r->>'alternate_id' FROM json_array_elements(CASE WHEN json_typeof(e.data->'resources') = 'array' THEN e.data->'resources' END) r
+                     WHERE r->>'alternate_id' IS NOT NULL) AS "objectAltIds",
               e.data->'session'->>'issuer' AS "sessionIssuer",
               e.data->'extra'->>(($5::jsonb)->>e.platform) AS "provenName"
          FROM (
@@ -224,6 +227,7 @@ export async function runGovernanceChecks({
       time: e.time,
       eventName: e.eventName ?? e.activity,
       objects: [...new Set([...(e.targetName ? [e.targetName] : []), ...e.objects])],
+      objectAltIds: [...new Set(e.objectAltIds)],
       targetName: e.targetName,
       isGrant: e.isGrant,
       ownGrantId: e.isGrant ? (grantByRaw.get(e.rawRecordId)?.id ?? null) : null,

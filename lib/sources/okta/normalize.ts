@@ -177,14 +177,24 @@ function ipChainOf(chain: unknown[]): string[] | null {
   return ips.length > 1 ? ips : null;
 }
 
+/**
+ * Okta's LogTarget: id, type, displayName and alternateId ("the alternate ID of the target": a User's login such as
+ * jdoe@example.com, an AppInstance's label). The name is the displayName (the alternateId when there is none); an
+ * alternateId that differs from it is kept as the object's alternate_id, so a ticket naming the user by login names
+ * the object acted on. Okta writes "unknown" there when a target has none (Token, AuthenticatorEnrollment): not kept.
+ */
 function resourcesOf(targets: unknown[]): EventResource[] {
   const out: EventResource[] = [];
   for (const t of targets) {
     if (!isRec(t)) continue;
     const type = text(field(t, "type"));
     const id = keyText(field(t, "id"));
-    const name = text(field(t, "displayName")) ?? keyText(field(t, "alternateId"));
-    if (type && (id || name)) out.push({ type, id, name });
+    const alternate = keyText(field(t, "alternateId")); // keyText drops Okta's "unknown"
+    const name = text(field(t, "displayName")) ?? alternate;
+    if (!type || !(id || name)) continue;
+    out.push(
+      alternate !== null && alternate !== name && alternate !== id ? { type, id, name, alternate_id: alternate } : { type, id, name },
+    );
   }
   return out;
 }

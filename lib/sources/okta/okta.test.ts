@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { toEventRow } from "@/lib/events/schema";
+import { parseNormalizedEvent, toEventRow } from "@/lib/events/schema";
 import { okta as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
 import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
@@ -58,7 +58,13 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
 
     const grant = eventAt(r, 2);
     expect(grant).toMatchObject({ class_uid: 3005, activity: "assign_privileges", privileged: true });
-    expect(grant.resources[0]).toEqual({ type: "User", id: "00u1a2b3c4d5e6f7g8h9", name: "Maria Lopez" });
+    // The target's alternateId (her login) is kept beside the display name: tickets name users by login.
+    expect(grant.resources[0]).toEqual({
+      type: "User",
+      id: "00u1a2b3c4d5e6f7g8h9",
+      name: "Maria Lopez",
+      alternate_id: "maria.lopez@example.com",
+    });
 
     // An SSWS API token acting as its user: credential = the token, no session ("unknown" is not a key).
     const viaToken = eventAt(r, 3);
@@ -162,6 +168,39 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
     // Settings of the feature, and plain group membership changes, are no grants.
     expect(okta.normalize({ ...resolve, eventType: "access.request.settings.update" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
     expect(okta.normalize({ ...resolve, eventType: "group.user_membership.add" }, { fileName: "x", position: 0 })[0].jit).toBeNull();
+  });
+
+  it("keeps a target's alternateId (a user's login) as its alternate_id, but not Okta's \"unknown\" or a copy of the name", () => {
+    // Targets as Okta's System Log writes them (LogTarget: id, type, alternateId, displayName, detailEntry).
+    const [e] = okta.normalize(
+      {
+        uuid: "9b3e2f10-fb22-11ef-8c3d-3c4d5e6f7a80",
+        published: "2025-03-05T09:12:44.201Z",
+        eventType: "user.account.privilege.grant",
+        displayMessage: "Grant user privilege",
+        severity: "INFO",
+        actor: { id: "00u1dmitri0000000697", type: "User", alternateId: "dmitri.ivanov@example.com", displayName: "Dmitri Ivanov" },
+        outcome: { result: "SUCCESS" },
+        debugContext: { debugData: { privilegeGranted: "Help Desk administrator" } },
+        transaction: { type: "WEB", id: "Zb3e2f10fb2211ef" },
+        target: [
+          { id: "00u1jdoe000000000697", type: "User", alternateId: "JDoe@Example.com", displayName: "John Doe", detailEntry: null },
+          { id: "0oa1console00000697", type: "AppInstance", alternateId: "Okta Admin Console", displayName: "Okta Admin Console" },
+          { id: "00T1token000000697", type: "Token", alternateId: "unknown", displayName: "ci-token", detailEntry: null },
+          { id: "00u1nodisplay0000697", type: "User", alternateId: "nodisplay@example.com" },
+        ],
+      },
+      { fileName: "x", position: 0 },
+    );
+    expect(e.resources).toEqual([
+      { type: "User", id: "00u1jdoe000000000697", name: "John Doe", alternate_id: "JDoe@Example.com" }, // verbatim
+      { type: "AppInstance", id: "0oa1console00000697", name: "Okta Admin Console" },
+      { type: "Token", id: "00T1token000000697", name: "ci-token" },
+      { type: "User", id: "00u1nodisplay0000697", name: "nodisplay@example.com" }, // the login is already the name
+    ]);
+    expect(parseNormalizedEvent(e).resources[0].alternate_id).toBe("JDoe@Example.com");
+    // The target columns of the event table are unchanged: the name stays the display name.
+    expect(toEventRow(e)).toMatchObject({ targetType: "User", targetId: "00u1jdoe000000000697", targetName: "John Doe" });
   });
 
   it("shows Okta's risk signals, records push/WebAuthn factors as MFA, and drops placeholder addresses", () => {

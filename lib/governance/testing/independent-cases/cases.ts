@@ -1299,9 +1299,6 @@ for (const withGrant of [true, false]) {
       : "The same admin-role grant by someone with no grant and no ticket: standing privilege (JIT required on Okta by default), and unapproved.",
     files,
     subject: uuid,
-    knownGap: withGrant
-      ? "Okta targets keep only their displayName as the resource name (lib/sources/okta/normalize.ts resourcesOf), so a ticket naming the target user by login/email (alternateId) is not recognised as naming the object acted on"
-      : undefined,
     expect: withGrant
       ? { status: "ok", approval: ticket, grant: `gr-${id}` }
       : { status: "standing_privilege", tolerate: ["unapproved"], approval: null, grant: null },
