@@ -69,6 +69,19 @@ test("an analyst uploads several files and sees read / stored / duplicate / quar
   // The same file again is all duplicates.
   await page.getByTestId("file-input").setInputFiles([{ name: "okta-e2e.json", mimeType: "application/json", buffer: oktaFile }]);
   await expect(page.getByTestId("upload-okta-e2e.json").first()).toContainText("duplicate 40");
+
+  // Which records were duplicates, and of what: the newest okta-e2e.json batch lists its 40, each pointing at the
+  // first upload's record at the same position.
+  await page
+    .getByTestId("batch-okta-e2e.json")
+    .first()
+    .getByRole("button", { name: /40 — show/ })
+    .click();
+  const panel = page.getByTestId("duplicates-panel");
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId("duplicate-0")).toContainText("okta-e2e.json");
+  await expect(panel.locator("tbody tr")).toHaveCount(40);
+  await expectAccessible(page, "/ingest duplicates");
 });
 
 // Regression: the request proxy used to buffer and cut bodies at 10 MB, so a bigger upload lost its tail.
