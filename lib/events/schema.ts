@@ -202,7 +202,8 @@ const ResourceSchema = z
     name: nid,
     /**
      * Another identifier of the same object that the platform records and people quote, verbatim, when it differs
-     * from id and name (Okta target alternateId: a user's login such as jdoe@example.com, an app's label). Absent
+     * from id and name (Okta target alternateId: a user's login such as jdoe@example.com, an app's label; an Entra or
+     * Microsoft 365 target user's userPrincipalName when its display name is the name). Absent
      * when the platform records none; tickets may name the object by it (compared exactly, case-insensitively).
      */
     alternate_id: id.optional(),

@@ -5,18 +5,13 @@ import { ingestRecords } from "@/test/factories";
 import { runGovernanceChecks } from "./run-governance-checks";
 import { governanceSettingsSchema } from "./settings";
 import { checksByNativeId } from "./testing/checks-by-native-id";
+import { at, expectItemScope, snAt } from "./testing/target-scope";
 import type { GovernanceCheckItem } from "./types";
 
 // A ticket names the Okta user acted on by login (Okta's target alternateId), the way change requests do: the
 // scope rule must see that exact login, in any case, as the object acted on, and never another login or a part of
 // it. Each actor makes one admin-role grant on John Doe and has one ServiceNow change naming Okta and one item.
 
-const T = Date.parse("2026-11-24T10:00:00Z");
-const at = (min: number) => new Date(T + min * 60_000).toISOString();
-const snAt = (min: number) =>
-  at(min)
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, "");
 const settings = governanceSettingsSchema.parse({ jitRequired: { okta: false } });
 
 const TARGET = { id: "00u1jdoe000000000697", type: "User", alternateId: "jdoe@example.com", displayName: "John Doe", detailEntry: null };
@@ -83,20 +78,6 @@ describe("a ticket naming the Okta user acted on by login", () => {
 
   it.each(ITEMS.map(([who, item, inScope], i) => [item, inScope, who, i] as const))(
     "ticket item %s names the object acted on: %s",
-    (item, inScope, who, i) => {
-      const c = checks.get(grantEvent(who, i).uuid);
-      expect(c, `no check for ${who}`).toBeDefined();
-      expect(c!.approval?.ticketKey ?? c!.approvalRef).toBe(`CHG00${70000 + i}`);
-      const scope = c!.checks.find((x) => x.rule === "scope")!;
-      if (inScope) expect(scope).toMatchObject({ result: "pass", reason: expect.stringContaining(`("${item}")`) });
-      else {
-        expect(scope).toMatchObject({
-          result: "fail",
-          status: "approval_unscoped",
-          reason: expect.stringContaining("not what was acted on"),
-        });
-        expect(c!.statuses).toContain("approval_unscoped");
-      }
-    },
+    (item, inScope, who, i) => expectItemScope(checks.get(grantEvent(who, i).uuid), `CHG00${70000 + i}`, item, inScope),
   );
 });

@@ -140,6 +140,14 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
       credential: null,
     });
     expect(group.resources.map((x) => x.type)).toEqual(["User", "Group"]);
+    // A target user's userPrincipalName is its alternate_id when the displayName is its name (Maria Lopez); with no
+    // displayName the UPN is the name and is not repeated.
+    expect(pim.resources).toEqual([
+      { type: "Role", id: "62e90394-69f5-4237-9190-012177145e10", name: "Global Administrator" },
+      { type: "Request", id: "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b", name: "e2d4b5a6-c7d8-4e9f-a0b1-c2d3e4f5a6b7" },
+      { type: "User", id: "d7cc485d-2c1b-422c-98fd-5ce52859a4a3", name: "Maria Lopez", alternate_id: "maria.lopez@example.com" },
+    ]);
+    expect(group.resources[0]).toEqual({ type: "User", id: "d7cc485d-2c1b-422c-98fd-5ce52859a4a3", name: "maria.lopez@example.com" });
   });
 
   it("Azure Monitor records: failed legacy sign-in blocked by Conditional Access; AuditLogs line = the Graph event", async () => {
@@ -282,6 +290,15 @@ describeSamples("entra source: public samples", () => {
       privileged: true,
       actor: { email: "denethor@lotr.com" },
     });
+    // A user target with a displayName: its userPrincipalName is kept as alternate_id; the name stays the displayName.
+    const former = r.events.map((e) => e.events[0]).find((e) => e.resources.some((x) => x.id === "user-former-888"))!;
+    expect(former.resources).toContainEqual({
+      type: "User",
+      id: "user-former-888",
+      name: "Former Employee",
+      alternate_id: "former@company.com",
+    });
+    expect(toEventRow(former)).toMatchObject({ targetName: "Former Employee" });
     // Failed sign-in with lockout code.
     expect(byTest(8)).toMatchObject({ status: "failure", status_detail: expect.stringMatching(/^50053: /) });
   });

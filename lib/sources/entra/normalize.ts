@@ -567,6 +567,26 @@ function issuedKeysOf(props: Rec, activity: string, resources: EventResource[]):
   );
 }
 
+/**
+ * A directoryAudit's targetResources (Graph targetResource: id, displayName, type, userPrincipalName for a User,
+ * modifiedProperties). The name is the displayName (the userPrincipalName when there is none); a User's
+ * userPrincipalName that differs from both is kept as the object's alternate_id, so a ticket naming the user by UPN
+ * (jdoe@contoso.com) names the object acted on.
+ */
+function targetResourcesOf(props: Rec): EventResource[] {
+  const out: EventResource[] = [];
+  for (const t of listAt(props, "targetResources")) {
+    if (!isRec(t)) continue;
+    const type = text(field(t, "type")) ?? "Other";
+    const id = keyText(field(t, "id"));
+    const upn = keyText(field(t, "userPrincipalName"));
+    const name = text(field(t, "displayName")) ?? upn;
+    if (!(id || name)) continue;
+    out.push(upn !== null && upn !== name && upn !== id ? { type, id, name, alternate_id: upn } : { type, id, name });
+  }
+  return out;
+}
+
 function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   const activity =
     text(field(props, "activityDisplayName")) ?? text(field(props, "operationName")) ?? (top ? text(field(top, "operationName")) : null);
@@ -627,14 +647,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
   const details = additionalDetails(props);
   ip ??= sourceIp(details.get("ipaddr"), { loopback: "drop" });
 
-  const resources: EventResource[] = [];
-  for (const t of listAt(props, "targetResources")) {
-    if (!isRec(t)) continue;
-    const type = text(field(t, "type")) ?? "Other";
-    const id = keyText(field(t, "id"));
-    const name = text(field(t, "displayName")) ?? keyText(field(t, "userPrincipalName"));
-    if (id || name) resources.push({ type, id, name });
-  }
+  const resources = targetResourcesOf(props);
 
   const classified = classifyAudit(category, activity, operationType);
   const jit = jitOf(activity, loggedBy, props, resources, details);

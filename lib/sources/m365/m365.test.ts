@@ -310,6 +310,24 @@ describe("m365 source: own fixtures (Management Activity API content blob, Purvi
     expect(normalized).toBeGreaterThan(0);
   });
 
+  it("keeps a target user's UPN (Target Type 5) as its alternate_id when a Name (Type 1) is the kept name", () => {
+    // The blob's "Add member to role." names the user by object id and UPN only: the UPN is the name, not repeated.
+    const upnOnly = blobRecords()[10];
+    const [plain] = m365.normalize(upnOnly, ctx);
+    const user = { type: "User", id: "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b", name: "svc-backup@contoso-fin.com" };
+    expect(plain.resources.find((r) => r.type === "User")).toEqual(user);
+    // With a display name in the Target list (IdentityType 1 = Name), the name is that and the UPN its alternate_id.
+    const named = { ...upnOnly, Target: [...(upnOnly.Target as unknown[]), { ID: "Backup Service", Type: 1 }] };
+    const [ev] = m365.normalize(named, ctx);
+    expect(ev.resources.find((r) => r.type === "User")).toEqual({
+      ...user,
+      name: "Backup Service",
+      alternate_id: "svc-backup@contoso-fin.com",
+    });
+    // The event table's target columns are those of the first resource (the role), unchanged.
+    expect(toEventRow(ev)).toMatchObject({ targetType: "role", targetName: "Global Administrator" });
+  });
+
   it("types Windows system principals and SharePoint app-only access by the record, not by UserType", () => {
     const base = { CreationTime: "2025-03-04T10:20:10", OrganizationId: "o1", Version: 1 };
     // NT AUTHORITY\SYSTEM with UserType 0 (Regular): still the machine, and its "::1" is no client address.

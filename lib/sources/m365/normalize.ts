@@ -324,16 +324,20 @@ function statusOf(op: string, resultStatus: string | null): EventStatus {
   return "unknown";
 }
 
-function pushResource(out: EventResource[], type: string, id: string | null, name: string | null): void {
+/** A resource, once; `alternate` (another identifier people quote, e.g. a UPN) is kept only when it differs from id and name. */
+function pushResource(out: EventResource[], type: string, id: string | null, name: string | null, alternate: string | null = null): void {
   if (id === null && name === null) return;
   if (out.some((r) => r.type === type && r.id === id && r.name === name)) return;
-  out.push({ type, id, name });
+  out.push(alternate !== null && alternate !== name && alternate !== id ? { type, id, name, alternate_id: alternate } : { type, id, name });
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The directory object of an Entra record's Actor or Target list: its type name, object id and name. */
-function aadObjectOf(list: unknown[]): { type: string | null; id: string | null; name: string | null } | null {
+/**
+ * The directory object of an Entra record's Actor or Target list (IdentityTypeValuePair {ID, Type}; IdentityType 1 =
+ * Name, 2 = Other, 5 = UPN): its type name, object id, name (the UPN when there is no Name entry) and UPN.
+ */
+function aadObjectOf(list: unknown[]): { type: string | null; id: string | null; name: string | null; upn: string | null } | null {
   let type: string | null = null;
   let id: string | null = null;
   let name: string | null = null;
@@ -353,7 +357,7 @@ function aadObjectOf(list: unknown[]): { type: string | null; id: string | null;
     else if (t === 5 || t === "5") upn ??= v;
   }
   if (!type && !id && !name && !upn) return null;
-  return { type, id, name: name ?? upn };
+  return { type, id, name: name ?? upn, upn };
 }
 
 function resourcesOf(workload: string | null, op: string, r: Rec, params: Record<string, string> | null): EventResource[] {
@@ -406,9 +410,11 @@ function resourcesOf(workload: string | null, op: string, r: Rec, params: Record
       return out;
     }
     // Target (Entra directory audit): [{ID, Type}] with Type 2 = the object's ids ("User_<guid>", "<guid>",
-    // and its type name "User"/"ServicePrincipal"/"Application"/"Group"), 1 = display name, 5 = UPN.
+    // and its type name "User"/"ServicePrincipal"/"Application"/"Group"), 1 = display name, 5 = UPN. A UPN that
+    // differs from the kept id and name is the object's alternate_id (tickets name users by it).
     const target = aadObjectOf(listAt(r, "Target"));
-    if (target && (target.id || target.name)) pushResource(out, target.type ?? "directory_object", target.id, target.name ?? objectId);
+    if (target && (target.id || target.name))
+      pushResource(out, target.type ?? "directory_object", target.id, target.name ?? objectId, target.upn);
     else if (objectId)
       pushResource(
         out,
