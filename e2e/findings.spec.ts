@@ -57,6 +57,18 @@ test("the analyst dismisses the finding with a reason and sees it in the history
   await expect(page).toHaveURL(/rule=privileged-without-approval/);
   await expect(page.getByTestId("findings-table")).toContainText(TITLE);
   await expectAccessible(page, "/findings");
+  // The platform filter offers the platforms by name; picking one keeps the finding, another platform drops it.
+  await page.getByLabel("Platform").selectOption({ label: "AWS CloudTrail" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/platform=aws-cloudtrail/);
+  await expect(page.getByTestId("findings-table")).toContainText(TITLE);
+  await page.getByLabel("Platform").selectOption({ label: "Okta" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/platform=okta/);
+  await expect(page.getByText(TITLE)).toHaveCount(0);
+  await page.getByLabel("Platform").selectOption({ label: "Any platform" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page.getByTestId("findings-table")).toContainText(TITLE);
 
   await page.getByRole("link", { name: TITLE }).click();
   await expect(page).toHaveURL(new RegExp(`/findings/${findingId}$`));

@@ -26,6 +26,8 @@ const PLATFORM_LABELS: Record<string, string> = {
   servicenow: "ServiceNow",
   jira: "Jira",
   "pam-grants": "PAM grants",
+  opa: "OPA decisions",
+  unknown: "unrecognised",
 };
 
 export const platformLabel = (p: string | null | undefined): string => (p ? (PLATFORM_LABELS[p] ?? p) : "—");

@@ -9,11 +9,13 @@ import { RISK_RULES, SEVERITY_ORDER } from "@/lib/risk/catalog";
 import { listFindings } from "@/lib/risk/list-findings";
 import { FINDING_SORTS, findingsQuery } from "@/lib/risk/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
-import { FilterBar, FilterInput, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
+import { FilterBar, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
 import { fmtTime } from "@/components/format";
 import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
 import { SortLinkHeaders } from "@/components/sortable";
 import { SeverityChart } from "./severity-chart";
+import { supportedPlatformIds } from "@/lib/sources/registry";
+import { platformLabel } from "@/lib/sessions/words";
 
 export const metadata = { title: "Findings" };
 
@@ -120,7 +122,14 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                 options={SEVERITY_ORDER.map((s) => ({ value: s, label: cap(s) }))}
               />
               <FilterSelect id="f-status" label="Status" name="status" value={q.status} any="Any status" options={FINDING_STATUS_OPTIONS} />
-              <FilterInput id="f-platform" label="Platform" name="platform" value={q.platform} placeholder="e.g. aws" />
+              <FilterSelect
+                id="f-platform"
+                label="Platform"
+                name="platform"
+                value={q.platform}
+                any="Any platform"
+                options={supportedPlatformIds().map((p) => ({ value: p, label: platformLabel(p) }))}
+              />
             </FilterBar>
             {q.identity || q.session ? (
               <p className="muted">

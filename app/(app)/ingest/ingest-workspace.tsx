@@ -17,6 +17,7 @@ import { useApiMutation } from "@/components/api/mutation";
 import { SortHeader, useSorted } from "@/components/sortable";
 import type { BatchDto } from "@/lib/ingest/list-batches";
 import { DuplicatesPanel } from "./duplicates-panel";
+import { platformLabel } from "@/lib/sessions/words";
 
 type UploadState = {
   key: string;
@@ -231,7 +232,9 @@ function BatchesTable({
   const [filter, setFilter] = useState("");
   const filtered = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    return (batches ?? []).filter((b) => !f || `${b.fileName} ${b.platform} ${b.status} ${b.via}`.toLowerCase().includes(f));
+    return (batches ?? []).filter(
+      (b) => !f || `${b.fileName} ${b.platform} ${platformLabel(b.platform)} ${b.status} ${b.via}`.toLowerCase().includes(f),
+    );
   }, [batches, filter]);
   const { sorted: rows, sort, toggle } = useSorted<BatchDto, SortKey>(filtered, { key: "startedAt", dir: -1 });
   const th = (key: SortKey, label: string) => <SortHeader column={key} label={label} sort={sort} onSort={toggle} />;
@@ -299,7 +302,7 @@ function BatchesTable({
                       </details>
                     ) : null}
                   </td>
-                  <td>{b.platform}</td>
+                  <td title={b.platform}>{platformLabel(b.platform)}</td>
                   <td>{b.via}</td>
                   <td>{b.status}</td>
                   <td>{b.read.toLocaleString()}</td>

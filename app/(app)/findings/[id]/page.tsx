@@ -9,6 +9,7 @@ import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
 import { ApproveRiskForm, FindingStatusForm } from "./finding-status-form";
 import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
+import { platformLabel } from "@/lib/sessions/words";
 
 export const metadata = { title: "Finding" };
 
@@ -134,7 +135,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
               {f.events.map((e) => (
                 <tr key={e.id}>
                   <td>{fmtTime(e.time)}</td>
-                  <td>{e.platform}</td>
+                  <td>{platformLabel(e.platform)}</td>
                   <td>
                     {e.eventName ?? e.activity}
                     {e.eventName && e.eventName !== e.activity ? <div className="muted">{e.activity}</div> : null}

@@ -15,6 +15,7 @@ import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../../owasp-attribution";
 import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
 import { PeriodPicker, periodFromSearch, withPeriod } from "../../period-picker";
+import { platformLabel } from "@/lib/sessions/words";
 
 export const metadata = { title: "Compliance control" };
 
@@ -250,7 +251,7 @@ export default async function ControlPage({ params, searchParams }: Props) {
                   <td>
                     <Link href={`/sessions/${s.id}`}>{s.id.slice(0, 8)}</Link>
                   </td>
-                  <td>{s.platform}</td>
+                  <td>{platformLabel(s.platform)}</td>
                   <td>{s.identityName ?? "unresolved"}</td>
                   <td>{fmtTime(s.startedAt)}</td>
                   <td>{s.riskLevel ?? "—"}</td>
@@ -291,7 +292,7 @@ export default async function ControlPage({ params, searchParams }: Props) {
               {d.coverage.map((f) => (
                 <tr key={`${f.source}-${f.platform}`}>
                   <td>{f.label}</td>
-                  <td>{f.platform}</td>
+                  <td>{platformLabel(f.platform)}</td>
                   <td>{f.figure}</td>
                   <td>{f.reason}</td>
                 </tr>
