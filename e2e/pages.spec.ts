@@ -36,6 +36,21 @@ test("the sign-in page is accessible", async ({ page }) => {
   await expectAccessible(page, "/login");
 });
 
+test("the pages name their icon and it is served (no favicon 404)", async ({ page }) => {
+  const missing: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() === 404) missing.push(r.url());
+  });
+  await page.goto("/login");
+  const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(href).toMatch(/^\/icon\.svg/);
+  const icon = await page.request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  await page.waitForLoadState("networkidle");
+  expect(missing).toEqual([]);
+});
+
 test("signing in through the form and out again", async ({ page }) => {
   await uiSignIn(page, E2E.formUser.email, E2E.formUser.password);
   await expect(page.getByText(ROLE_LABELS[E2E.formUser.role], { exact: true }).first()).toBeVisible();
