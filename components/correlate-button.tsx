@@ -3,6 +3,7 @@
 import { runCorrelation } from "@/components/api/correlation";
 import { sessionsKeys } from "@/components/api/sessions";
 import { useApiMutation } from "@/components/api/mutation";
+import { plural } from "@/components/format";
 
 // "Correlate now": runs the correlation over everything ingested (POST /api/v1/correlation), says what it built,
 // and refreshes the page's server data. Shown only to roles that hold ingest.write (the permission POST /api/v1/correlation checks).
@@ -21,9 +22,9 @@ export function CorrelateButton({ label = "Correlate now", small = false }: { la
       </button>
       <div role="status" aria-live="polite" className="correlate-status">
         {run.data
-          ? `Correlated ${run.data.events.toLocaleString()} events: ${run.data.sessions.toLocaleString()} sessions, ` +
-            `${run.data.identities.toLocaleString()} identities, ${run.data.credentials.toLocaleString()} credentials, ` +
-            `${run.data.links.toLocaleString()} links (${run.data.durationMs.toLocaleString()} ms).`
+          ? `Correlated ${plural(run.data.events, "event")}: ${plural(run.data.sessions, "session")}, ` +
+            `${plural(run.data.identities, "identity", "identities")}, ${plural(run.data.credentials, "credential")}, ` +
+            `${plural(run.data.links, "link")} (${run.data.durationMs.toLocaleString()} ms).`
           : null}
       </div>
       {run.error ? (

@@ -6,7 +6,7 @@ import { getSessionFacets } from "@/lib/sessions/get-session-facets";
 import { identitiesQuery, IDENTITY_KINDS, type IdentitiesQuery } from "@/lib/sessions/types";
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
-import { fmtTime } from "@/components/format";
+import { fmtTime, plural } from "@/components/format";
 import { Pager } from "@/components/pager";
 
 export const metadata = { title: "Identities" };
@@ -54,7 +54,7 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
             Identities are resolved from the actors of ingested audit events by the correlation.{" "}
             {facets.events === 0
               ? "Nothing is ingested yet: ingest audit exports on the Ingest page, then run the correlation from the Sessions page."
-              : `${facets.events.toLocaleString()} events are stored but not correlated yet: run the correlation from the Sessions page.`}
+              : `${plural(facets.events, "event")} ${facets.events === 1 ? "is" : "are"} stored but not correlated yet: run the correlation from the Sessions page.`}
           </p>
         </EmptyState>
       ) : (

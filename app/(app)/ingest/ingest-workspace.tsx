@@ -18,6 +18,7 @@ import { SortHeader, useSorted } from "@/components/sortable";
 import type { BatchDto } from "@/lib/ingest/list-batches";
 import { DuplicatesPanel } from "./duplicates-panel";
 import { platformLabel } from "@/lib/sessions/words";
+import { plural } from "@/components/format";
 
 type UploadState = {
   key: string;
@@ -265,7 +266,7 @@ function BatchesTable({
               onChange={(e) => setFilter(e.target.value)}
             />
             <span className="muted">
-              {rows.length} of {batches.length} batches
+              {rows.length} of {plural(batches.length, "batch", "batches")}
             </span>
           </div>
           <table className="data">

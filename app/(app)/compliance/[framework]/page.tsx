@@ -10,7 +10,7 @@ import { periodParams } from "@/lib/compliance/audit-period.types";
 import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
 import { CONTROL_STATUSES, CONTROL_STATUS_LABEL, getFrameworkStatus, type ControlStatusRow } from "@/lib/compliance/get-framework-status";
 import { PageHeader } from "@/components/empty-state";
-import { fmtTime } from "@/components/format";
+import { fmtTime, plural } from "@/components/format";
 import { OwaspAttribution } from "../owasp-attribution";
 import { StatusChart } from "../status-chart";
 import { PeriodPicker, periodFromSearch, withPeriod } from "../period-picker";
@@ -81,7 +81,7 @@ export default async function FrameworkPage({ params, searchParams }: Props) {
       </p>
       <PageHeader
         title={st.meta.name}
-        description={`${st.summary.total} controls. Generated ${fmtTime(st.generatedAt)} from ${st.scope.events.toLocaleString()} events on ${st.scope.platforms} platform(s) in the audit period (${st.period.label}). Evidence for an assessment, not a compliance opinion.`}
+        description={`${plural(st.summary.total, "control")}. Generated ${fmtTime(st.generatedAt)} from ${plural(st.scope.events, "event")} on ${plural(st.scope.platforms, "platform")} in the audit period (${st.period.label}). Evidence for an assessment, not a compliance opinion.`}
         actions={
           <div className="cmp-actions">
             <a

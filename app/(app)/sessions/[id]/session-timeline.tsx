@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { Bar, BarChart, Brush, ResponsiveContainer, XAxis } from "recharts";
 import { AddToCase } from "@/components/add-to-case";
 import { VisibleText } from "@/components/visible-text";
-import { fmtBytes, fmtTime } from "@/components/format";
+import { fmtBytes, fmtTime, plural } from "@/components/format";
 import { RAW_PREVIEW_BYTES, type SessionEvent, type TimelineEvent } from "@/lib/sessions/types";
 import { platformLabel } from "@/lib/sessions/words";
 
@@ -210,7 +210,7 @@ export function SessionTimeline({
         </button>
         <span className="muted" aria-live="polite">
           {fmtTime(new Date(view[0]).toISOString())} → {fmtTime(new Date(view[1]).toISOString())} · {marks.filter(inView).length} of{" "}
-          {marks.length} events in view
+          {plural(marks.length, "event")} in view
         </span>
       </div>
       <div
