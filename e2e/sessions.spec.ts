@@ -142,6 +142,18 @@ test("the analyst filters the list, opens a session, reads the four answers and 
   await expect(drawer.getByTestId("proof-status")).toContainText(/Included in checkpoint \d+/);
   await expect(drawer.getByTestId("normalized-event")).toContainText('"event_name": "AttachUserPolicy"');
   await expectAccessible(page, "/sessions/[id] with the event panel");
+  // "Add event to case" opens inside the drawer, and its buttons take a real mouse click (it used to open off the
+  // drawer's left edge, out of reach).
+  await drawer.getByRole("button", { name: "Add event to case" }).click();
+  const dialog = drawer.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  const [d, b] = [await dialog.boundingBox(), await drawer.boundingBox()];
+  expect(d!.x).toBeGreaterThanOrEqual(b!.x);
+  expect(d!.x + d!.width).toBeLessThanOrEqual(b!.x + b!.width + 1);
+  const cancel = dialog.getByRole("button", { name: "Close", exact: true });
+  const c = (await cancel.boundingBox())!;
+  await page.mouse.click(c.x + c.width / 2, c.y + c.height / 2);
+  await expect(dialog).toHaveCount(0);
   await drawer.getByRole("button", { name: "Close" }).click();
 
   // Into the lineage graph of the session's credential.
