@@ -90,8 +90,9 @@ const SPECS: Spec[] = [
     identity: "human",
   },
   { platform: "github", time: "2025-02-02T00:00:00Z", credentialKey: "h1", actorType: "Bot", targetName: "repo" },
-  { platform: "github", time: "2025-02-03T00:00:00Z", credentialKey: "h2", targetId: "r9", privileged: true },
-  { platform: "github", time: "2025-02-04T00:00:00Z", userAgent: "curl" },
+  // The last two are in a session the correlation grouped by time (github logs no session id here).
+  { platform: "github", time: "2025-02-03T00:00:00Z", credentialKey: "h2", targetId: "r9", privileged: true, linkSession: true },
+  { platform: "github", time: "2025-02-04T00:00:00Z", userAgent: "curl", linkSession: true },
   // pam-grants: grant feed rows; ticket on one of two.
   { platform: "pam-grants", time: "2025-02-05T00:00:00Z", credentialKey: "g1", targetName: "admin", jitTicket: "CHG1" },
   { platform: "pam-grants", time: "2025-02-06T00:00:00Z", credentialKey: "g2", targetName: "admin" },
@@ -241,10 +242,12 @@ describe("getCoverage", () => {
       expect(j).toEqual({
         events: specs.length,
         withSession: specs.filter((s) => s.linkSession).length,
+        withLoggedSession: specs.filter((s) => s.linkSession && s.sessionKey).length,
         withIdentity: specs.filter((s) => s.identity).length,
         privileged: priv.length,
         privilegedWithApproval: priv.filter((s) => s.gcApproval).length,
         sessionRate: specs.filter((s) => s.linkSession).length / specs.length,
+        loggedSessionRate: specs.filter((s) => s.linkSession && s.sessionKey).length / specs.length,
         identityRate: specs.filter((s) => s.identity).length / specs.length,
         approvalRate: priv.filter((s) => s.gcApproval).length / priv.length,
       });
@@ -311,6 +314,15 @@ describe("getCoverage", () => {
     expect(ret.recommendation).toContain("365");
     // The privileged event without an approval is a join gap.
     expect(okta.find((g) => g.kind === "join" && g.subject === "approval")!.problem).toContain("1 of 2 privileged");
+    // github: half its events are in a session, none through a session id it logged: a low gap says so.
+    const github = report.gaps.filter((g) => g.platform === "github" && g.kind === "join" && g.subject === "session");
+    expect(github.map((g) => [g.severity, g.problem])).toEqual([
+      [
+        "low",
+        "50% of GitHub audit log events are in a session, but only 0% (0 of 4) through a session id the platform logged: the rest are grouped by actor and time, which shows activity was close in time, not that it was one sign-in.",
+      ],
+    ]);
+    expect(report.platforms.find((p) => p.platform === "github")!.join).toMatchObject({ withSession: 2, withLoggedSession: 0 });
     // Snowflake has no events: no gaps; GitHub (Git events 7 d) has a retention gap.
     expect(report.gaps.some((g) => g.platform === "snowflake")).toBe(false);
     expect(report.gaps.some((g) => g.platform === "github" && g.kind === "retention")).toBe(true);

@@ -50,6 +50,8 @@ SELECT e.platform,
   count(*) FILTER (WHERE gc."approvalId" IS NOT NULL OR gc."approvalRef" IS NOT NULL OR x.approval) AS approval_ref,
   count(*) FILTER (WHERE pd."eventId" IS NOT NULL OR x.policy) AS policy_decision,
   count(e."sessionId") AS with_session,
+  -- In a session through the session id the platform itself logged (not grouped by time by the correlation).
+  count(*) FILTER (WHERE e."sessionId" IS NOT NULL AND e."sessionKey" IS NOT NULL) AS with_logged_session,
   count(e."identityId") AS with_identity,
   count(*) FILTER (WHERE e.privileged) AS privileged,
   count(*) FILTER (WHERE e.privileged AND gc."approvalId" IS NOT NULL) AS privileged_with_approval
@@ -69,7 +71,8 @@ type CachedRow = Omit<Row, "first_time" | "last_time"> & { first_time: string; l
 /** The per-platform aggregate rows, from analytics_cache when nothing changed since they were computed. */
 function coverageRows(): Promise<Row[]> {
   return stampedCache<Row[], CachedRow[]>(
-    "coverage",
+    // v2: rows carry with_logged_session (a cached row from before would read as 0).
+    "coverage-v2",
     async (client) => (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, null, null])).rows,
     (cached) => cached.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) })),
   );
@@ -81,6 +84,7 @@ type Row = Record<EvidenceField, string> & {
   first_time: Date;
   last_time: Date;
   with_session: string;
+  with_logged_session: string;
   with_identity: string;
   privileged: string;
   privileged_with_approval: string;
@@ -162,6 +166,20 @@ function joinGaps(p: PlatformCoverage): CoverageGap[] {
       problem: `Only ${pct(j.sessionRate)} of ${p.label} events (${j.withSession} of ${j.events}) are tied to a session.`,
       recommendation:
         "Run correlation after each ingest (Ingest page or `npm run cli -- correlate`), and ingest the identity provider's sign-ins so platform activity can join an IdP session.",
+    });
+  }
+  if (j.sessionRate !== null && j.sessionRate >= 0.5 && j.loggedSessionRate !== null && j.loggedSessionRate < 0.5) {
+    gaps.push({
+      platform: p.platform,
+      label: p.label,
+      kind: "join",
+      subject: "session",
+      severity: "low",
+      problem:
+        `${pct(j.sessionRate)} of ${p.label} events are in a session, but only ${pct(j.loggedSessionRate)} (${j.withLoggedSession} of ${j.events}) ` +
+        "through a session id the platform logged: the rest are grouped by actor and time, which shows activity was close in time, not that it was one sign-in.",
+      recommendation:
+        "Ingest the log type that carries the platform's session or request ids where the vendor has one (see the session id row of the matrix), and the identity provider's sign-ins.",
     });
   }
   if (j.identityRate !== null && j.identityRate < 0.9) {
@@ -261,10 +279,12 @@ export async function getCoverage({
     const join: JoinAbility = {
       events,
       withSession: n(row?.with_session),
+      withLoggedSession: n(row?.with_logged_session),
       withIdentity: n(row?.with_identity),
       privileged: n(row?.privileged),
       privilegedWithApproval: n(row?.privileged_with_approval),
       sessionRate: ratio(n(row?.with_session), events),
+      loggedSessionRate: ratio(n(row?.with_logged_session), events),
       identityRate: ratio(n(row?.with_identity), events),
       approvalRate: ratio(n(row?.privileged_with_approval), n(row?.privileged)),
     };

@@ -104,11 +104,14 @@ export type PlatformRetention = z.infer<typeof platformRetention>;
 const joinAbility = z.object({
   events: count,
   withSession: count,
+  /** Of withSession: through a session id the platform logged (event.sessionKey), not a session grouped by time. */
+  withLoggedSession: count,
   withIdentity: count,
   privileged: count,
   privilegedWithApproval: count,
   /** Shares 0..1; null when the denominator is zero (no events / no privileged events). */
   sessionRate: share.nullable(),
+  loggedSessionRate: share.nullable(),
   identityRate: share.nullable(),
   approvalRate: share.nullable(),
 });

@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 export type JoinBar = { label: string; session: number | null; identity: number | null; approval: number | null };
 
 const SERIES = [
-  { key: "session", name: "Tied to a session", color: "#1f5fbf" },
+  { key: "session", name: "In a session by the platform's session id", color: "#1f5fbf" },
   { key: "identity", name: "Tied to an identity", color: "#1b7f3b" },
   { key: "approval", name: "Privileged with approval", color: "#8a5a00" },
 ] as const;

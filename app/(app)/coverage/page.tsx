@@ -214,12 +214,13 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
           </h2>
           <p className="muted">
             The share of each platform&apos;s events that correlation tied to a session and to an identity, and the share of its privileged
-            events matched to an approval ticket.
+            events matched to an approval ticket. A session is proven by a session id the platform logged; where the platform logs none,
+            correlation groups an actor&apos;s events by time, which is weaker: the chart shows the first, the table both.
           </p>
           <JoinChart
             data={joinRows.map((p) => ({
               label: p.label,
-              session: p.join.sessionRate,
+              session: p.join.loggedSessionRate,
               identity: p.join.identityRate,
               approval: p.join.approvalRate,
             }))}
@@ -242,6 +243,9 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
                   <td>{p.join.events.toLocaleString("en")}</td>
                   <td>
                     {pct(p.join.sessionRate)} ({p.join.withSession.toLocaleString("en")})
+                    <div className="muted" data-testid="logged-session">
+                      {pct(p.join.loggedSessionRate)} by the platform&apos;s own session id
+                    </div>
                   </td>
                   <td>
                     {pct(p.join.identityRate)} ({p.join.withIdentity.toLocaleString("en")})
