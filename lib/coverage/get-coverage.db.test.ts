@@ -314,6 +314,17 @@ describe("getCoverage", () => {
     expect(ret.recommendation).toContain("365");
     // The privileged event without an approval is a join gap.
     expect(okta.find((g) => g.kind === "join" && g.subject === "approval")!.problem).toContain("1 of 2 privileged");
+    // A field the vendor does not log at all is a limitation, listed apart, not a gap: GitHub logs no session id.
+    expect(report.gaps.some((g) => g.platform === "github" && g.kind === "field" && g.subject === "session_id")).toBe(false);
+    expect(report.limitations.find((g) => g.platform === "github" && g.subject === "session_id")!.recommendation).toMatch(
+      /^Nothing to enable: GitHub logs no session id/,
+    );
+    // Approval and grant feeds hold data here: no audit-log platform gets a "feed approvals" field gap (only the
+    // grant feed, whose grants can name their ticket), and the approval join gap points at the matching instead.
+    expect(report.gaps.filter((g) => g.kind === "field" && g.subject === "approval_ref").map((g) => g.platform)).toEqual(["pam-grants"]);
+    expect(okta.find((g) => g.kind === "join" && g.subject === "approval")!.recommendation).toMatch(
+      /^Approvals are ingested, but these actions match none: open the Governance page/,
+    );
     // github: half its events are in a session, none through a session id it logged: a low gap says so.
     const github = report.gaps.filter((g) => g.platform === "github" && g.kind === "join" && g.subject === "session");
     expect(github.map((g) => [g.severity, g.problem])).toEqual([

@@ -113,14 +113,34 @@ function unknownCapability(platform: string): PlatformCapability {
   };
 }
 
-function fieldGaps(p: PlatformCoverage, cap: PlatformCapability): CoverageGap[] {
+/**
+ * Field shortfalls, split: a gap where the vendor documents the field (fully or in part), so that an export or setting
+ * can fill it; a limitation where the vendor logs none. Approval references on an audit-log platform are the
+ * exception: the approval and grant feeds bring them, so while no feed holds data "feed approvals" is a gap, and once
+ * one does the shortfall is the join-ability approval gap's (which names the matching), not a second gap here. A feed's
+ * own approval reference (a grant naming its ticket) stays a gap: the feed can fill it.
+ */
+function splitFieldShortfalls(p: PlatformCoverage, cap: PlatformCapability, approvalsFed: boolean) {
+  const gaps: CoverageGap[] = [];
+  const limitations: CoverageGap[] = [];
+  for (const g of fieldShortfalls(p, cap)) {
+    const documented = cap.fields[g.subject as EvidenceField].documented;
+    if (g.subject === "approval_ref" && p.kind === "platform") {
+      if (!approvalsFed) gaps.push(g);
+    } else if (documented === "no") limitations.push(g);
+    else gaps.push(g);
+  }
+  return { gaps, limitations };
+}
+
+function fieldShortfalls(p: PlatformCoverage, cap: PlatformCapability): CoverageGap[] {
   if (p.events === 0) return [];
   const gaps: CoverageGap[] = [];
   for (const fc of p.fields) {
     const c = cap.fields[fc.field];
     if (fc.rate === null || fc.rate >= FILL_TARGET || !c.recommendation) continue;
     const label = EVIDENCE_FIELD_LABELS[fc.field].toLowerCase();
-    const measured = `${pct(fc.rate)} of ${p.events} ${cap.label} events carry a ${label}`;
+    const measured = `${pct(fc.rate)} of ${p.events} ${cap.label} events carry ${/^[aeiou]/.test(label) ? "an" : "a"} ${label}`;
     // A documented field that is missing is an export/configuration problem (fixable, so it ranks higher); a
     // field the vendor does not provide is a lasting gap that only other sources can fill.
     const severity: CoverageGap["severity"] =
@@ -152,7 +172,7 @@ function fieldGaps(p: PlatformCoverage, cap: PlatformCapability): CoverageGap[] 
   return gaps;
 }
 
-function joinGaps(p: PlatformCoverage): CoverageGap[] {
+function joinGaps(p: PlatformCoverage, approvalsFed: boolean): CoverageGap[] {
   if (p.events === 0 || p.kind === "governance") return [];
   const gaps: CoverageGap[] = [];
   const j = p.join;
@@ -202,8 +222,9 @@ function joinGaps(p: PlatformCoverage): CoverageGap[] {
       subject: "approval",
       severity: j.approvalRate < 0.5 ? "high" : "medium",
       problem: `${j.privileged - j.privilegedWithApproval} of ${j.privileged} privileged ${p.label} events have no approval ticket linked.`,
-      recommendation:
-        "Ingest approvals (ServiceNow change requests or Jira issues) and JIT grants, and quote the ticket key in change requests so privileged actions can be matched to their approval.",
+      recommendation: approvalsFed
+        ? "Approvals are ingested, but these actions match none: open the Governance page, filtered on this platform, for each action's reason (no ticket naming the platform and object, approved after the action, expired, self-approved, ...)."
+        : "Ingest approvals (ServiceNow change requests or Jira issues) and JIT grants, and quote the ticket key in change requests so privileged actions can be matched to their approval.",
     });
   }
   return gaps;
@@ -312,13 +333,16 @@ export async function getCoverage({
   });
 
   const capOf = new Map(caps.map((c) => [c.platform, c]));
+  // Approval or grant feeds with data: the approval gap then points at the matching, not at feeding approvals.
+  const approvalsFed = platforms.some((p) => p.kind === "governance" && p.events > 0);
+  const fieldSplit = new Map(platforms.map((p) => [p.platform, splitFieldShortfalls(p, capOf.get(p.platform)!, approvalsFed)]));
   const gaps = platforms
     .flatMap((p) => {
-      const cap = capOf.get(p.platform)!;
-      const r = retentionGap(p, cap, now);
-      return [...(r ? [r] : []), ...joinGaps(p), ...fieldGaps(p, cap)];
+      const r = retentionGap(p, capOf.get(p.platform)!, now);
+      return [...(r ? [r] : []), ...joinGaps(p, approvalsFed), ...fieldSplit.get(p.platform)!.gaps];
     })
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const limitations = platforms.flatMap((p) => fieldSplit.get(p.platform)!.limitations);
 
   return {
     generatedAt: now.toISOString(),
@@ -326,5 +350,6 @@ export async function getCoverage({
     totalEvents: platforms.reduce((s, p) => s + p.events, 0),
     platforms,
     gaps,
+    limitations,
   };
 }

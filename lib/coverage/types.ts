@@ -148,6 +148,11 @@ export const coverageReport = z.object({
   totalEvents: count,
   platforms: z.array(platformCoverage),
   gaps: z.array(coverageGap),
+  /**
+   * Fields a platform's logs do not provide at all (the vendor documents none): nothing an export or a setting can
+   * fix, so they are not counted as gaps; listed apart, with what to rely on instead.
+   */
+  limitations: z.array(coverageGap),
 });
 export type CoverageReport = z.infer<typeof coverageReport>;
 

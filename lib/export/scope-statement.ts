@@ -21,6 +21,7 @@ export type ScopeFacts = {
   platforms: ScopePlatform[];
   coverageGeneratedAt: string;
   gaps: CoverageGap[];
+  limitations: CoverageGap[];
   analysis: AnalysisStatus;
   thresholds: ComplianceThresholds;
   governanceSettings: GovernanceSettings;
@@ -50,6 +51,7 @@ export async function collectScopeFacts(scope: EventScope): Promise<ScopeFacts> 
     })),
     coverageGeneratedAt: coverage.generatedAt,
     gaps: coverage.gaps.filter((g) => inScope.has(g.platform)),
+    limitations: coverage.limitations.filter((g) => inScope.has(g.platform)),
     analysis,
     thresholds,
     governanceSettings,
@@ -141,6 +143,8 @@ export function scopeJson(a: {
         "Coverage gaps of this case's platforms, measured over all ingested data: a field the platform does not provide or was not " +
         "exported, a retention horizon shorter than required, or events that could not be joined to sessions, identities or approvals.",
       gaps: facts.gaps,
+      limitations: facts.limitations,
+      limitationsAbout: "Fields these platforms' logs do not provide at all (the vendor documents none): not gaps a setting can close.",
     },
   });
 }

@@ -339,6 +339,22 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
             </table>
           </div>
         )}
+        {report.limitations.length > 0 ? (
+          <details data-testid="coverage-limitations" style={{ marginTop: "0.75rem" }}>
+            <summary>
+              {plural(report.limitations.length, "platform limitation")}: fields the vendors do not log at all (not counted as gaps; no
+              export or setting can fill them)
+            </summary>
+            <ul>
+              {report.limitations.map((g) => (
+                <li key={`${g.platform}:${g.subject}`} data-platform={g.platform}>
+                  <strong>{g.label}</strong>, {EVIDENCE_FIELD_LABELS[g.subject as keyof typeof EVIDENCE_FIELD_LABELS]}: {g.problem}{" "}
+                  <span className="muted">{g.recommendation}</span>
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         <p className="muted" style={{ marginBottom: 0 }}>
           Measured {fmtTime(report.generatedAt)}.
         </p>
