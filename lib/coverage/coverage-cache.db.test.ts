@@ -24,7 +24,7 @@ describe("coverage cache", () => {
 
     // Plant a marker in the cached value (same stamp): the next load must return it, i.e. not rescan.
     await pool().query(
-      `UPDATE analytics_cache SET value = (SELECT json_agg(jsonb_set(r::jsonb, '{events}', '"77"')) FROM json_array_elements(value) r) WHERE name = 'coverage-v2'`,
+      `UPDATE analytics_cache SET value = (SELECT json_agg(jsonb_set(r::jsonb, '{events}', '"77"')) FROM json_array_elements(value) r) WHERE name = 'coverage-v3'`,
     );
     expect(await eventsOf("github")).toBe(77);
 

@@ -16,6 +16,7 @@ import {
   type PlatformCoverage,
 } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { APPROVAL_FAILURES } from "@/lib/governance/types";
 
 // Coverage measured from the ingested data: one grouped aggregate pass over the event table (count / FILTER per
 // platform): a single scan of the events, and no event row ever reaches JS.
@@ -54,7 +55,8 @@ SELECT e.platform,
   count(*) FILTER (WHERE e."sessionId" IS NOT NULL AND e."sessionKey" IS NOT NULL) AS with_logged_session,
   count(e."identityId") AS with_identity,
   count(*) FILTER (WHERE e.privileged) AS privileged,
-  count(*) FILTER (WHERE e.privileged AND gc."approvalId" IS NOT NULL) AS privileged_with_approval
+  -- A valid approval, as the Governance page judges it: a ticket linked and none of the approval rules failed ($4).
+  count(*) FILTER (WHERE e.privileged AND gc."approvalId" IS NOT NULL AND NOT (gc.statuses && $4::text[])) AS privileged_with_approval
 FROM event e
 LEFT JOIN identity i ON i.id = e."identityId"
 LEFT JOIN governance_check gc ON gc."eventId" = e.id
@@ -71,9 +73,10 @@ type CachedRow = Omit<Row, "first_time" | "last_time"> & { first_time: string; l
 /** The per-platform aggregate rows, from analytics_cache when nothing changed since they were computed. */
 function coverageRows(): Promise<Row[]> {
   return stampedCache<Row[], CachedRow[]>(
-    // v2: rows carry with_logged_session (a cached row from before would read as 0).
-    "coverage-v2",
-    async (client) => (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, null, null])).rows,
+    // v3: rows carry with_logged_session (a cached row from before would read as 0), and privileged_with_approval
+    // counts valid approvals only.
+    "coverage-v3",
+    async (client) => (await client.query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, null, null, APPROVAL_FAILURES])).rows,
     (cached) => cached.map((r) => ({ ...r, first_time: new Date(r.first_time), last_time: new Date(r.last_time) })),
   );
 }
@@ -221,7 +224,7 @@ function joinGaps(p: PlatformCoverage, approvalsFed: boolean): CoverageGap[] {
       kind: "join",
       subject: "approval",
       severity: j.approvalRate < 0.5 ? "high" : "medium",
-      problem: `${j.privileged - j.privilegedWithApproval} of ${j.privileged} privileged ${p.label} events have no approval ticket linked.`,
+      problem: `${j.privileged - j.privilegedWithApproval} of ${j.privileged} privileged ${p.label} events have no valid approval (no ticket linked, or the ticket fails an approval rule on the Governance page).`,
       recommendation: approvalsFed
         ? "Approvals are ingested, but these actions match none: open the Governance page, filtered on this platform, for each action's reason (no ticket naming the platform and object, approved after the action, expired, self-approved, ...)."
         : "Ingest approvals (ServiceNow change requests or Jira issues) and JIT grants, and quote the ticket key in change requests so privileged actions can be matched to their approval.",
@@ -278,7 +281,7 @@ export async function getCoverage({
     coverageRows(),
     scoped
       ? pool()
-          .query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, period.from, period.toExclusive])
+          .query<Row>(COVERAGE_SQL, [DEFAULT_TENANT, period.from, period.toExclusive, APPROVAL_FAILURES])
           .then((r) => r.rows)
       : null,
   ]);
