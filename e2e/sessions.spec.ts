@@ -98,6 +98,15 @@ test("the analyst filters the list, opens a session, reads the four answers and 
   await expect(rows).toHaveCount(workloads);
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect(page).toHaveURL(/\/sessions$/);
+  // Typing, then picking a platform before the search applies: both stay (the platform used to be lost).
+  await page.getByLabel("Search").fill("ci-deployer");
+  await page.getByLabel("Platform").selectOption("aws-cloudtrail");
+  await page.waitForTimeout(1_000); // past the search box's pause
+  await expect(page).toHaveURL(/platform=aws-cloudtrail/);
+  await expect(page).toHaveURL(/q=ci-deployer/);
+  await expect(page.getByLabel("Platform")).toHaveValue("aws-cloudtrail");
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(page).toHaveURL(/\/sessions$/);
 
   await openAdminSession(page);
   await expect(page.getByRole("heading", { level: 1, name: "AWS CloudTrail session" })).toBeVisible();

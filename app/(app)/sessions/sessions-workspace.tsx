@@ -43,14 +43,24 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
   const [text, setText] = useState(filters.q ?? "");
   const identityName = sp.get("identityName");
 
+  // The address a change was last sent to, until the router shows it: a second change made before then (a platform
+  // picked while the search box's pause runs out) builds on it instead of on the address still rendered, which
+  // would drop the first change.
+  // The search box's timer calls the setParams of the render it was set in: both the address and the pending change
+  // are read from refs, so that it builds on what is current when it fires.
+  const pending = useRef<string | null>(null);
+  const shown = useRef(sp.toString());
+  shown.current = sp.toString();
+  if (pending.current !== null && pending.current === shown.current) pending.current = null;
   const setParams = (patch: Filters & { identityName?: string }) => {
-    const next = new URLSearchParams(sp.toString());
+    const next = new URLSearchParams(pending.current ?? shown.current);
     for (const [k, v] of Object.entries(patch)) {
       if (v) next.set(k, v);
       else next.delete(k);
     }
     if (!next.get("identityId")) next.delete("identityName");
     const qs = next.toString();
+    pending.current = qs;
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   };
 
