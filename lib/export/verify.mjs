@@ -233,6 +233,7 @@ function parseIndexLine(line) {
 
 const APPEND_LINE =
   /^\{"rawRecordId":"(\d+)","leafIndex":(\d+),"batch":(\d+),"eventHashes":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\],"path":\[((?:"[0-9a-f]{64}",)*"[0-9a-f]{64}")?\]\}$/;
+// The hashes of a list the patterns above matched ("<64 hex>","<64 hex>",...), without quotes and commas.
 const hexList = (s) => {
   const out = [];
   if (s) for (let i = 1; i < s.length; i += 67) out.push(s.slice(i, i + 64));
@@ -261,11 +262,7 @@ function unchecked(o) {
 
 function parseProofLine(line) {
   const m = PROOF_LINE.exec(line);
-  if (m) {
-    const path = [];
-    if (m[5]) for (let i = 1; i < m[5].length; i += 67) path.push(m[5].slice(i, i + 64));
-    return { rawRecordId: m[1], leafIndex: Number(m[2]), treeSize: Number(m[3]), leafHash: m[4], path, checked: true };
-  }
+  if (m) return { rawRecordId: m[1], leafIndex: Number(m[2]), treeSize: Number(m[3]), leafHash: m[4], path: hexList(m[5]), checked: true };
   return unchecked(JSON.parse(line));
 }
 

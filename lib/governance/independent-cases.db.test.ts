@@ -6,23 +6,14 @@ import { commands } from "@/lib/cli/registry";
 import { runCli } from "@/lib/cli/run-cli";
 import type { CliIo } from "@/lib/cli/command";
 import { pool } from "@/lib/db";
+import type { CliCheck } from "./export-governance-checks";
 import { INDEPENDENT_CASES, type IndependentCase } from "./testing/independent-cases/cases";
 
 // The independently written governance edge cases (testing/independent-cases) through the real pipeline: the files
 // are ingested with `npm run cli -- ingest` into this file's fresh database (the ingest ends with the analysis), then
 // `npm run cli -- governance --json` is read and each case's subject action compared with what an auditor expects.
 
-type Printed = {
-  eventId: string;
-  platform: string;
-  action: string;
-  actor: string | null;
-  status: string;
-  reason: string;
-  approval: string | null;
-  grant: string | null;
-};
-type Got = Printed & { statuses: string[] };
+type Got = CliCheck & { statuses: string[] };
 
 function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -60,7 +51,7 @@ beforeAll(async () => {
   expect(await runCli({ argv: ["ingest", ...paths], commands, io }), io.stderr.join("\n")).toBe(0);
   const out = capture();
   expect(await runCli({ argv: ["governance", "--json"], commands, io: out }), out.stderr.join("\n")).toBe(0);
-  const printed = JSON.parse(out.stdout.join("\n")) as Printed[];
+  const printed = JSON.parse(out.stdout.join("\n")) as CliCheck[];
   const rows = await pool().query<{ id: string; nativeId: string; statuses: string[] }>(
     `SELECT e.id::text, e."nativeId", coalesce(g.statuses, '{}') AS statuses
        FROM event e LEFT JOIN governance_check g ON g."eventId" = e.id

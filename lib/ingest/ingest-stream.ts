@@ -5,7 +5,7 @@ import type { PoolClient } from "pg";
 import { db, pool } from "@/lib/db";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { recordAudit, type AuditDetails } from "@/lib/audit/record-audit";
 import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { projectGovernance } from "./project-governance";
@@ -153,6 +153,26 @@ type Pending = { position: number; bytes: Buffer; k: number; key: NativeKey | nu
 /** The records of a chunk whose events are to be written, once the ledger has given them their ids. */
 type ChunkEvents = { buffer: EventCopyBuffer; include: (k: number) => boolean };
 
+type BatchAuditDetails = Extract<AuditDetails, { type: "ingest.batch" }>;
+
+/** The audit entry of a finished (or refused) batch: who ingested which file how, and its counts. */
+function recordBatchAudit(
+  tx: Parameters<typeof recordAudit>[1],
+  opts: IngestStreamInput,
+  batchId: string,
+  counts: Omit<BatchAuditDetails, "type" | "batchId" | "fileName" | "via">,
+) {
+  return recordAudit(
+    {
+      ctx: opts.ctx,
+      resourceType: "ingest_batch",
+      resourceId: batchId,
+      details: { type: "ingest.batch", batchId, fileName: opts.fileName, via: opts.via, ...counts },
+    },
+    tx,
+  );
+}
+
 /**
  * A file no source recognises: read to its end (for its size and SHA-256), recorded as a failed batch with no source
  * and nothing stored (name, size, hash, why, the closest formats) and in the audit trail, and refused with a message
@@ -198,26 +218,14 @@ async function refuseUnrecognised(
         finishedAt: new Date(),
       },
     });
-    await recordAudit(
-      {
-        ctx: opts.ctx,
-        resourceType: "ingest_batch",
-        resourceId: batch.id,
-        details: {
-          type: "ingest.batch",
-          batchId: batch.id,
-          fileName: opts.fileName,
-          via: opts.via,
-          read: 0,
-          stored: 0,
-          duplicate: 0,
-          quarantined: 0,
-          refused: "unrecognised format",
-          fileSha256,
-        },
-      },
-      tx,
-    );
+    await recordBatchAudit(tx, opts, batch.id, {
+      read: 0,
+      stored: 0,
+      duplicate: 0,
+      quarantined: 0,
+      refused: "unrecognised format",
+      fileSha256,
+    });
   });
   return new AppError("VALIDATION", message);
 }
@@ -443,25 +451,13 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   const fileSha256 = file.done && !error ? file.hash.digest("hex") : null;
   await db().$transaction(async (tx) => {
     await tx.ingestBatch.update({ where: { id: batch.id }, data: { status, error, finishedAt: new Date(), bytesRead, fileSha256 } });
-    await recordAudit(
-      {
-        ctx: opts.ctx,
-        resourceType: "ingest_batch",
-        resourceId: batch.id,
-        details: {
-          type: "ingest.batch",
-          batchId: batch.id,
-          fileName: opts.fileName,
-          via: opts.via,
-          read: counted.readCount,
-          stored: counted.storedCount,
-          duplicate: counted.duplicateCount,
-          quarantined: counted.quarantinedCount,
-          skipped: counted.skippedCount,
-        },
-      },
-      tx,
-    );
+    await recordBatchAudit(tx, opts, batch.id, {
+      read: counted.readCount,
+      stored: counted.storedCount,
+      duplicate: counted.duplicateCount,
+      quarantined: counted.quarantinedCount,
+      skipped: counted.skippedCount,
+    });
   });
   // Semantic duplicates are ledger leaves too (with no events): they are checkpointed like stored records.
   if (counted.storedCount > 0 || leavesAppended > 0) await createCheckpoint({});
