@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testContext } from "@/lib/context/testing";
 import { pool } from "@/lib/db";
-import { getCoverage } from "./get-coverage";
+import { approvalFeedsHoldData, getCoverage } from "./get-coverage";
 import { vendorRetention, vendorRetentionSummary } from "@/lib/sources/registry";
 import { computeRetention } from "./retention";
 import { setRequiredRetention } from "./set-required-retention";
@@ -218,6 +218,17 @@ beforeAll(async () => {
   expect(empty.gaps).toEqual([]);
   expect(empty.platforms.every((p) => p.events === 0 && p.fields.every((f) => f.rate === null))).toBe(true);
   await insert(SPECS);
+});
+
+describe("approvalFeedsHoldData", () => {
+  const feed = (platform: string, events: number) => ({ platform, kind: "governance" as const, events });
+  it("counts approval and grant feeds with data, not a policy-decision feed or an audit-log platform", () => {
+    expect(approvalFeedsHoldData([feed("servicenow", 3)])).toBe(true);
+    expect(approvalFeedsHoldData([feed("jira", 1)])).toBe(true);
+    expect(approvalFeedsHoldData([feed("pam-grants", 2)])).toBe(true);
+    expect(approvalFeedsHoldData([feed("servicenow", 0), feed("opa", 5)])).toBe(false);
+    expect(approvalFeedsHoldData([{ platform: "okta", kind: "platform", events: 9 }])).toBe(false);
+  });
 });
 
 describe("getCoverage", () => {

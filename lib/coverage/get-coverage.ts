@@ -264,6 +264,17 @@ function retentionGap(p: PlatformCoverage, cap: PlatformCapability, now: Date): 
   };
 }
 
+/**
+ * Whether an approval or grant feed holds data: a governance feed that carries approval references (ServiceNow,
+ * Jira, the grant feed), not a policy-decision feed such as OPA. The approval gap then points at the matching, not
+ * at feeding approvals.
+ */
+export function approvalFeedsHoldData(platforms: readonly Pick<PlatformCoverage, "platform" | "kind" | "events">[]): boolean {
+  return platforms.some(
+    (p) => p.kind === "governance" && p.events > 0 && platformCapability(p.platform)?.fields.approval_ref.documented !== "no",
+  );
+}
+
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
 /**
@@ -336,8 +347,7 @@ export async function getCoverage({
   });
 
   const capOf = new Map(caps.map((c) => [c.platform, c]));
-  // Approval or grant feeds with data: the approval gap then points at the matching, not at feeding approvals.
-  const approvalsFed = platforms.some((p) => p.kind === "governance" && p.events > 0);
+  const approvalsFed = approvalFeedsHoldData(platforms);
   const fieldSplit = new Map(platforms.map((p) => [p.platform, splitFieldShortfalls(p, capOf.get(p.platform)!, approvalsFed)]));
   const gaps = platforms
     .flatMap((p) => {
