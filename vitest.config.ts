@@ -38,6 +38,10 @@ export default defineConfig({
         test: {
           ...shared,
           name: "unit",
+          // Pure tests share their workers' module cache (no per-file re-import of the lib graph): the import phase
+          // took about two thirds of this project's time isolated. The db project stays isolated: its modules keep
+          // per-database state (signing keys in the file's data folder, caches keyed by process).
+          isolate: false,
           include: dirs.map((d) => `${d}/**/*.test.ts`),
           exclude: [...exclude, "**/*.db.test.ts"],
           setupFiles: ["test/setup-fast-check.ts", "test/setup-unit.ts"],
