@@ -31,6 +31,7 @@ const PERMISSION_LABELS: Record<Permission, string> = {
   "settings.read": "Open settings",
   "users.manage": "Manage users and roles",
   "tokens.manage": "Manage push API tokens",
+  "grantMappings.manage": "Declare how grant exports of PAM / JIT tools are read",
   "holds.manage": "Place and release legal holds, set retention, purge",
   "retention.read": "See retention policies and legal holds",
   "audit.read": "Read the dashboard's own audit trail",
