@@ -155,6 +155,12 @@ describe("every route answers what its contract declares", () => {
       body: { mapping: grantMapping, sample: fs.readFileSync(fixturePath("pam-grants", "acme-pam-grants.csv"), "utf8") },
     });
     expect(preview.records.map((r) => r.ok)).toEqual([true, true, false, false, false]);
+    // An export of a tool without a reader, uploaded with the saved mapping: read, not refused whole.
+    const mapped = await answer<{ stored: number; quarantined: number }>("POST /api/v1/ingest/upload", "/api/v1/ingest/upload", {
+      raw: fs.readFileSync(fixturePath("pam-grants", "acme-pam-grants.csv")),
+      headers: { "x-file-name": "acme-export.csv", "x-grant-mapping": "acme-pam" },
+    });
+    expect(mapped).toMatchObject({ stored: 3, quarantined: 3 });
 
     await answer("POST /api/v1/ingest/upload", "/api/v1/ingest/upload", {
       raw: fs.readFileSync(fixturePath("github", "rest-audit-log-page.json")),

@@ -7,6 +7,7 @@ import { getPublicKey } from "@/lib/ledger/public-key";
 import { getGovernanceSettings, jitRequiredOn } from "@/lib/governance/settings";
 import { supportedPlatformIds } from "@/lib/sources/registry";
 import { ApiTokens } from "./api-tokens";
+import { GrantMappings } from "./grant-mappings";
 
 export const metadata = { title: "Settings" };
 
@@ -183,6 +184,7 @@ export default async function SettingsPage() {
         </dl>
       </section>
       {can(user.role, "tokens.manage") ? <ApiTokens /> : null}
+      {can(user.role, "grantMappings.manage") ? <GrantMappings /> : null}
     </>
   );
 }
