@@ -149,6 +149,19 @@ describe("every route answers what its contract declares", () => {
     });
     await answer("DELETE /api/v1/tokens/[id]", `/api/v1/tokens/${created.apiToken.id}`, { params: { id: created.apiToken.id } });
 
+    const grantMapping = JSON.parse(fs.readFileSync(fixturePath("pam-grants", "acme-pam-grant-mapping.json"), "utf8"));
+    await answer("POST /api/v1/grant-mappings", "/api/v1/grant-mappings", { body: grantMapping });
+    const preview = await answer<{ records: { ok: boolean }[] }>("POST /api/v1/grant-mappings/preview", "/api/v1/grant-mappings/preview", {
+      body: { mapping: grantMapping, sample: fs.readFileSync(fixturePath("pam-grants", "acme-pam-grants.csv"), "utf8") },
+    });
+    expect(preview.records.map((r) => r.ok)).toEqual([true, true, false, false, false]);
+    // An export of a tool without a reader, uploaded with the saved mapping: read, not refused whole.
+    const mapped = await answer<{ stored: number; quarantined: number }>("POST /api/v1/ingest/upload", "/api/v1/ingest/upload", {
+      raw: fs.readFileSync(fixturePath("pam-grants", "acme-pam-grants.csv")),
+      headers: { "x-file-name": "acme-export.csv", "x-grant-mapping": "acme-pam" },
+    });
+    expect(mapped).toMatchObject({ stored: 3, quarantined: 3 });
+
     await answer("POST /api/v1/ingest/upload", "/api/v1/ingest/upload", {
       raw: fs.readFileSync(fixturePath("github", "rest-audit-log-page.json")),
       headers: { "x-file-name": "github%20page.json", "x-platform": "github" },
@@ -268,6 +281,7 @@ describe("every route answers what its contract declares", () => {
     await answer("GET /api/v1/openapi.json", "/api/v1/openapi.json");
     await answer("GET /api/v1/users", "/api/v1/users");
     await answer("GET /api/v1/tokens", "/api/v1/tokens");
+    await answer("GET /api/v1/grant-mappings", "/api/v1/grant-mappings");
     await answer("GET /api/v1/ledger/public-key", "/api/v1/ledger/public-key");
     const firstCheckpoint = await pool().query<{ n: string }>(`SELECT "treeSize"::text AS n FROM ledger_checkpoint ORDER BY seq LIMIT 1`);
     await answer("GET /api/v1/ledger/consistency", `/api/v1/ledger/consistency?from=${firstCheckpoint.rows[0].n}`);

@@ -64,13 +64,14 @@ export function useDuplicates(batchId: string, q: ListDuplicatesQuery) {
 }
 
 // XMLHttpRequest, not fetch: it reports upload progress, so the bar moves while a multi-GB file streams.
-export function uploadFile(file: File, platform: string, onProgress: (sent: number) => void): Promise<UploadResult> {
+export function uploadFile(file: File, platform: string, onProgress: (sent: number) => void, grantMapping?: string): Promise<UploadResult> {
   const url = "/api/v1/ingest/upload";
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("x-file-name", encodeURIComponent(file.name));
     if (platform) xhr.setRequestHeader("x-platform", platform);
+    if (grantMapping) xhr.setRequestHeader("x-grant-mapping", encodeURIComponent(grantMapping));
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
       let body: unknown = null;

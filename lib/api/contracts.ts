@@ -28,6 +28,7 @@ import { exportCaseContract } from "@/lib/export/export-case.types";
 import { exportGovernanceChecksContract, listGovernanceChecksContract } from "@/lib/governance/list-governance-checks.types";
 import { setGovernanceSettingsContract } from "@/lib/governance/set-governance-settings.types";
 import { pushIngestContract, uploadFileContract } from "@/lib/ingest/ingest-stream.types";
+import { listGrantMappingsContract, previewGrantMappingContract, saveGrantMappingContract } from "@/lib/ingest/grant-mappings.types";
 import { listBatchesContract } from "@/lib/ingest/list-batches.types";
 import { listDuplicatesContract } from "@/lib/ingest/list-duplicates.types";
 import { exportQuarantineContract, listQuarantineContract, reprocessQuarantineContract } from "@/lib/ingest/quarantine.types";
@@ -93,6 +94,9 @@ export const CONTRACTS = {
   "GET /api/v1/tokens": listApiTokensContract,
   "POST /api/v1/tokens": createApiTokenContract,
   "DELETE /api/v1/tokens/[id]": revokeApiTokenContract,
+  "GET /api/v1/grant-mappings": listGrantMappingsContract,
+  "POST /api/v1/grant-mappings": saveGrantMappingContract,
+  "POST /api/v1/grant-mappings/preview": previewGrantMappingContract,
   "GET /api/v1/ledger/public-key": getPublicKeyContract,
   "GET /api/v1/ledger/consistency": getConsistencyContract,
   "GET /api/v1/ingest/platforms": describePlatformsContract,

@@ -13,6 +13,13 @@ export const auditDetails = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("api_token.created"), name: z.string(), prefix: z.string(), source: z.string() }),
   z.object({ type: z.literal("api_token.revoked"), name: z.string(), prefix: z.string() }),
+  // A grant mapping declared or replaced (lib/ingest/grant-mappings.ts): the whole definition, as saved.
+  z.object({
+    type: z.literal("grant_mapping.saved"),
+    name: z.string(),
+    replaced: z.boolean(),
+    definition: z.record(z.string(), z.unknown()),
+  }),
   z.object({
     type: z.literal("ingest.batch"),
     batchId: z.string(),
@@ -29,6 +36,8 @@ export const auditDetails = z.discriminatedUnion("type", [
     /** Set when the file was refused before any record was read (no source recognised its format). */
     refused: z.string().optional(),
     fileSha256: z.string().nullable().optional(),
+    /** The declared grant mapping the file was read with (lib/ingest/grant-mappings.ts). */
+    grantMapping: z.string().optional(),
   }),
   z.object({ type: z.literal("ingest.reprocess"), count: z.number(), resolved: z.number() }),
   // A correlation run (lib/correlation/run-correlation.ts): full or incremental, what it read and wrote. The

@@ -28,6 +28,13 @@ describe("permission table", () => {
     expect(can("compliance", "cases.read")).toBe(false);
   });
 
+  it("keeps grant mappings (what counts as a grant) to admins, on every grant-mapping route", () => {
+    for (const r of ["analyst", "compliance", "auditor"] as const) expect(can(r, "grantMappings.manage")).toBe(false);
+    const keys = Object.keys(API_ACCESS).filter((k) => k.includes("/grant-mappings")) as (keyof typeof API_ACCESS)[];
+    expect(keys).toHaveLength(3);
+    for (const k of keys) expect(API_ACCESS[k]).toBe("grantMappings.manage");
+  });
+
   it("names only known roles", () => {
     for (const roles of Object.values(PERMISSIONS)) for (const r of roles) expect(ROLES).toContain(r);
     expect(isRole("admin")).toBe(true);

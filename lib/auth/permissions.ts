@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   "settings.read": ALL,
   "users.manage": ["admin"],
   "tokens.manage": ["admin"],
+  // Declaring how a PAM / JIT tool's grant export is read decides what counts as a grant: admin only.
+  "grantMappings.manage": ["admin"],
   "holds.manage": ["admin"],
   "retention.read": ALL,
   "audit.read": ["admin", "auditor"],

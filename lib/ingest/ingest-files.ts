@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { RequestContext } from "@/lib/context/request-context";
 import { AppError } from "@/lib/errors";
+import type { GrantMappingDefinition } from "@/lib/sources/pam-grants/grant-mapping.types";
 import { ingestStream, type IngestProgress, type IngestResult } from "./ingest-stream";
 
 // The command-line way in: files and folders (walked recursively, hidden files skipped), one batch per file.
@@ -25,6 +26,7 @@ export async function ingestFiles({
   paths,
   platform,
   sourceName,
+  grantMapping,
   onProgress,
   onFileDone,
 }: {
@@ -32,6 +34,8 @@ export async function ingestFiles({
   paths: string[];
   platform?: string;
   sourceName?: string;
+  /** Read every file through this declared grant mapping (lib/ingest/grant-mappings.ts). */
+  grantMapping?: GrantMappingDefinition;
   onProgress?: (file: string, p: IngestProgress) => void;
   onFileDone?: (o: FileOutcome) => void;
 }): Promise<FileOutcome[]> {
@@ -46,6 +50,7 @@ export async function ingestFiles({
         via: "cli",
         platform,
         sourceName,
+        grantMapping,
         ctx,
         onProgress: (p) => onProgress?.(file, p),
       });

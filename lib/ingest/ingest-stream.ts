@@ -10,6 +10,9 @@ import { appendRawRecords } from "@/lib/ledger/append-raw-records";
 import { createCheckpoint } from "@/lib/ledger/create-checkpoint";
 import { projectGovernance } from "./project-governance";
 import { normalizeRecord } from "@/lib/sources/normalize-record";
+import type { GrantMappingDefinition } from "@/lib/sources/pam-grants/grant-mapping.types";
+import { mappedGrantSource } from "@/lib/sources/pam-grants/mapped-grant";
+import { PAM_GRANTS_PLATFORM } from "@/lib/sources/pam-grants/platform";
 import { readRecords, probeFile } from "@/lib/sources/read";
 import { closestPlatforms, detectPlatform, getSource, supportedPlatforms } from "@/lib/sources/registry";
 import { NormalizeError, SkipRecord, type DetectProbe } from "@/lib/sources/types";
@@ -44,6 +47,8 @@ export type IngestStreamInput = {
   sourceName?: string;
   /** A push token's source: the platform is fixed by it. */
   sourceId?: string;
+  /** Read every record through this declared grant mapping (a PAM / JIT tool without a reader): platform pam-grants. */
+  grantMapping?: GrantMappingDefinition;
   /** Who ingests (the batch's creator and the audit entry's actor). */
   ctx: RequestContext;
   onProgress?: (p: IngestProgress) => void;
@@ -167,7 +172,14 @@ function recordBatchAudit(
       ctx: opts.ctx,
       resourceType: "ingest_batch",
       resourceId: batchId,
-      details: { type: "ingest.batch", batchId, fileName: opts.fileName, via: opts.via, ...counts },
+      details: {
+        type: "ingest.batch",
+        batchId,
+        fileName: opts.fileName,
+        via: opts.via,
+        ...counts,
+        ...(opts.grantMapping ? { grantMapping: opts.grantMapping.name } : {}),
+      },
     },
     tx,
   );
@@ -251,7 +263,12 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
   }
 
   // The platform: forced by the caller or the token's source, else detected from the file name and first records.
-  let platform = opts.platform;
+  let platform = opts.grantMapping ? PAM_GRANTS_PLATFORM : opts.platform;
+  if (opts.grantMapping && opts.platform && opts.platform !== PAM_GRANTS_PLATFORM)
+    throw new AppError(
+      "VALIDATION",
+      `A grant mapping reads grant exports (platform ${PAM_GRANTS_PLATFORM}), not ${opts.platform}: leave the platform out.`,
+    );
   let source = opts.sourceId ? await db().source.findUniqueOrThrow({ where: { id: opts.sourceId } }) : null;
   if (source) platform = source.platform;
   const probe = probeFile(head, opts.fileName);
@@ -259,7 +276,7 @@ export async function ingestStream(opts: IngestStreamInput): Promise<IngestResul
     platform = detectPlatform(probe)?.platform;
     if (!platform) throw await refuseUnrecognised(opts, all, file, () => bytesRead, probe);
   }
-  const parser = getSource(platform);
+  const parser = opts.grantMapping && platform === PAM_GRANTS_PLATFORM ? mappedGrantSource(opts.grantMapping) : getSource(platform);
   if (!parser) {
     throw new AppError("VALIDATION", `Unknown platform "${platform}". Supported: ${supportedPlatforms().join("; ")}.`);
   }

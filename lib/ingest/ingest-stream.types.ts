@@ -43,6 +43,23 @@ const uploadHeaders = z.object({
     .max(100)
     .optional()
     .transform((v) => v || undefined),
+  /** The name of a saved grant mapping to read the file with (a PAM / JIT tool's grant export without a reader). */
+  "x-grant-mapping": z
+    .string()
+    .max(200)
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      try {
+        return decodeURIComponent(v);
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: "The mapping name in x-grant-mapping is not valid URI encoding: encode it with encodeURIComponent.",
+        });
+        return z.NEVER;
+      }
+    }),
   "content-length": contentLength,
 });
 

@@ -7,6 +7,7 @@ import { getPublicKey } from "@/lib/ledger/public-key";
 import { getGovernanceSettings, jitRequiredOn } from "@/lib/governance/settings";
 import { supportedPlatformIds } from "@/lib/sources/registry";
 import { ApiTokens } from "./api-tokens";
+import { GrantMappings } from "./grant-mappings";
 
 export const metadata = { title: "Settings" };
 
@@ -31,6 +32,7 @@ const PERMISSION_LABELS: Record<Permission, string> = {
   "settings.read": "Open settings",
   "users.manage": "Manage users and roles",
   "tokens.manage": "Manage push API tokens",
+  "grantMappings.manage": "Declare how grant exports of PAM / JIT tools are read",
   "holds.manage": "Place and release legal holds, set retention, purge",
   "retention.read": "See retention policies and legal holds",
   "audit.read": "Read the dashboard's own audit trail",
@@ -182,6 +184,7 @@ export default async function SettingsPage() {
         </dl>
       </section>
       {can(user.role, "tokens.manage") ? <ApiTokens /> : null}
+      {can(user.role, "grantMappings.manage") ? <GrantMappings /> : null}
     </>
   );
 }

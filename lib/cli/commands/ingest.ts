@@ -11,7 +11,7 @@ function fmtBytes(n: number): string {
 const ingest: CliCommand = {
   name: "ingest",
   summary: "Ingest audit export files or folders (format detected per file)",
-  usage: "<files or folders…> [--platform <id>] [--source <name>] [--json] [--no-correlate]",
+  usage: "<files or folders…> [--platform <id> | --grant-mapping <file or name>] [--source <name>] [--json] [--no-correlate]",
   // Built when asked for, from the source registry: the list of platforms and shapes is always the real one.
   get help() {
     return [
@@ -20,6 +20,10 @@ const ingest: CliCommand = {
       "read = stored + duplicate + quarantined + skipped (records holding no event, such as CloudTrail digest files). Ingesting a file again stores nothing new.",
       "  --platform <id>   skip detection and read every file as this platform's (ids below)",
       "  --source <name>   the source to file the records under (default: the platform's name)",
+      "  --grant-mapping <file or name>",
+      "                    read a PAM / JIT tool's grant export (JSON or CSV) through a declared field mapping: a mapping",
+      '                    JSON file, or the name of one saved in Settings (docs/grant-format.md, "Grant mappings").',
+      "                    Records the mapping cannot read are quarantined with the field and the reason.",
       "  --json            print the results as JSON",
       "  --no-correlate    skip the analysis afterwards (by default, when anything was stored, correlation, governance",
       "                    checks and risk rules run, as after an upload)",
@@ -37,6 +41,7 @@ const ingest: CliCommand = {
         options: {
           platform: { type: "string" },
           source: { type: "string" },
+          "grant-mapping": { type: "string" },
           json: { type: "boolean" },
           "no-correlate": { type: "boolean" },
         },
@@ -53,6 +58,11 @@ const ingest: CliCommand = {
     if (values.platform && !getSource(values.platform)) {
       throw new UsageError(`unknown platform "${values.platform}"; supported: ${supportedPlatformIds().join(", ")}`);
     }
+    if (values.platform && values["grant-mapping"] && values.platform !== "pam-grants")
+      throw new UsageError("--grant-mapping reads grant exports (platform pam-grants): leave --platform out");
+    const grantMapping = values["grant-mapping"]
+      ? await (await import("@/lib/ingest/grant-mappings")).resolveGrantMapping(values["grant-mapping"])
+      : undefined;
     // The next run is where a batch whose process died (a crash, kill -9) is noticed: without a dashboard started
     // since, it would stay "running" for ever and hold back incremental correlation.
     const { markInterruptedBatches } = await import("@/lib/ingest/interrupted-batches");
@@ -69,6 +79,7 @@ const ingest: CliCommand = {
       paths: positionals,
       platform: values.platform,
       sourceName: values.source,
+      grantMapping,
       onProgress: (file, p) => {
         const now = Date.now();
         if (now - lastLine < (tty ? 200 : 5000)) return;

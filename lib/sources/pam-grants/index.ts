@@ -23,7 +23,9 @@ export const pamGrants = defineSource({
   formats: [
     "JSON array, NDJSON or CSV in the Sessionproof grant format (docs/grant-format.md)",
     'Entra PIM from Microsoft Graph: roleAssignmentScheduleRequests and roleAssignmentScheduleInstances ({"value": [...]} pages)',
-    "AWS TEAM (Temporary Elevated Access Management) requests (JSON items or CSV with the app's columns)",
+    "Entra PIM from the admin center: the Assignments export (CSV: Assignment State, Role Name, PrincipalName, Assignment Start/End Time (UTC))",
+    "AWS TEAM (Temporary Elevated Access Management) requests (JSON items, CSV with the app's columns, or DynamoDB JSON: scan output or S3 table export)",
+    "any other PAM / JIT tool's JSON or CSV export, through a declared grant mapping (--grant-mapping; docs/grant-format.md)",
   ],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);

@@ -11,6 +11,9 @@ const PIM_REQUESTS = fixturePath("pam-grants", "entra-pim-roleAssignmentSchedule
 const PIM_INSTANCES = fixturePath("pam-grants", "entra-pim-roleAssignmentScheduleInstances.json");
 const TEAM_JSON = fixturePath("pam-grants", "aws-team-requests.json");
 const TEAM_CSV = fixturePath("pam-grants", "aws-team-requests.csv");
+const PIM_PORTAL_CSV = fixturePath("pam-grants", "entra-pim-admin-center-export.csv");
+const TEAM_SCAN = fixturePath("pam-grants", "aws-team-requests.dynamodb-scan.json");
+const TEAM_S3_EXPORT = fixturePath("pam-grants", "aws-team-requests.dynamodb-export.json");
 
 const jitOf = async (file: string) => {
   const r = await runFile(pamGrants, file);
@@ -20,7 +23,7 @@ const jitOf = async (file: string) => {
 
 describe("vendor JIT exports as grants", () => {
   it("are detected automatically (and renamed) as grant feeds, not as the vendors' activity logs", () => {
-    for (const f of [PIM_REQUESTS, PIM_INSTANCES, TEAM_JSON, TEAM_CSV]) {
+    for (const f of [PIM_REQUESTS, PIM_INSTANCES, TEAM_JSON, TEAM_CSV, PIM_PORTAL_CSV, TEAM_SCAN, TEAM_S3_EXPORT]) {
       const p = probeFile(fs.readFileSync(f), f);
       expect(detectPlatform(p)?.platform, f).toBe("pam-grants");
       expect(detectPlatform({ ...p, fileName: f.endsWith(".csv") ? "export.csv" : "export.json" })?.platform, f).toBe("pam-grants");
@@ -115,9 +118,60 @@ describe("vendor JIT exports as grants", () => {
     expect(pending.jit).toMatchObject({ stage: "requested", approved_by: null });
   });
 
+  it("Entra PIM admin center export (CSV): active grants, eligibility that grants nothing, refusals with the reason", async () => {
+    const r = await runFile(pamGrants, PIM_PORTAL_CSV);
+    expect([...r.rejected.keys()]).toEqual([
+      "not a valid PIM assignment row: Assignment Start Time (UTC) is empty (a permanent assignment is not a JIT grant)",
+    ]);
+    const [active, permanent, eligible, group] = r.events.map((e) => e.events[0]);
+    expect(active).toMatchObject({
+      activity: "assign_privileges",
+      time: new Date("2025-03-04T08:05:13.000Z"),
+      actor: { name: "alice@example.com", kind_hint: "human" },
+      credential: { key: "pim-export:alice@example.com|Global Administrator|2025-03-04T08:05:13.000Z", kind: "jit_grant" },
+      jit: {
+        provider: "entra.pim",
+        stage: "completed",
+        assignment: "timebound",
+        role_name: "Global Administrator",
+        start_time: "2025-03-04T08:05:13.000Z",
+        end_time: "2025-03-04T10:05:13.000Z", // en-US "10:05:13 AM", read as UTC (the column says so)
+        target_platform: "entra",
+      },
+    });
+    expect(permanent.jit).toMatchObject({ stage: "completed", assignment: "permanent", end_time: null });
+    expect(eligible).toMatchObject({ activity: "other", jit: { stage: "other", assignment: "eligible" } });
+    expect(group).toMatchObject({ actor: { name: "Helpdesk Tier 2", kind_hint: "unknown" }, extra: { member_type: "Inherited" } });
+  });
+
+  it("AWS TEAM requests from the DynamoDB table: scan output and S3 export lines read like plain JSON", async () => {
+    for (const f of [TEAM_SCAN, TEAM_S3_EXPORT]) {
+      const [ended, revoked, rejected] = await jitOf(f);
+      expect(ended, f).toMatchObject({
+        activity: "assign_privileges",
+        actor: { name: "grace@example.com", kind_hint: "human" },
+        jit: {
+          provider: "aws.team",
+          stage: "completed",
+          role_name: "AdministratorAccess",
+          target_platform: "aws:111122223333",
+          approved_by: "bob@example.com",
+          ticket: "CHG0030011",
+          justification: "Rotate TLS certificates",
+        },
+      });
+      // duration 3 h, whether the item holds it as {"S": "3"} (scan) or {"N": "3"} (export)
+      expect(Date.parse(ended.jit!.end_time!) - Date.parse(ended.jit!.start_time!), f).toBe(3 * 3_600_000);
+      expect(revoked.jit, f).toMatchObject({ stage: "removed", ticket: "CHG0030012" });
+      expect(revoked.extra, f).toMatchObject({ revoker: "bob@example.com", revokeComment: "Done early" });
+      expect(rejected, f).toMatchObject({ activity: "other", jit: { stage: "other", ticket: null } });
+    }
+  });
+
   it("never crashes on damaged vendor grant records (fast-check)", async () => {
     const records = [];
-    for (const f of [PIM_REQUESTS, PIM_INSTANCES, TEAM_JSON]) records.push(...(await runFile(pamGrants, f)).events.map((e) => e.record));
+    for (const f of [PIM_REQUESTS, PIM_INSTANCES, TEAM_JSON, TEAM_SCAN, TEAM_S3_EXPORT, PIM_PORTAL_CSV])
+      records.push(...(await runFile(pamGrants, f)).events.map((e) => e.record));
     const { normalized } = assertRobust(pamGrants, records, 1000);
     expect(normalized).toBeGreaterThan(0);
   });

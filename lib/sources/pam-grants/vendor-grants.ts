@@ -1,7 +1,8 @@
 import type { ActorKind, EventResource, NormalizedEvent } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
-import { tryParseTime } from "../util/time";
+import { plainDynamoRecord } from "../util/dynamodb-json";
+import { tryParseTime, tryParseUsTime } from "../util/time";
 import { grantEvent } from "./grant-event";
 
 // JIT grant exports of the tools that grant them, read as the grants they record (the same events as the
@@ -20,8 +21,16 @@ import { grantEvent } from "./grant-event";
 //    Activated), memberType, roleAssignmentOriginId, roleAssignmentScheduleId.
 //    https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentscheduleinstance
 //
+// Microsoft Entra PIM from the admin center: Privileged Identity Management > Microsoft Entra roles > Assignments (or
+// Roles) > Export, a CSV with the columns Assignment State (Eligible | Active), User Group Name, Role Name,
+// PrincipalName, Member Type (Direct | Inherited), Assignment Start Time (UTC), Assignment End Time (UTC).
+// https://techpress.net/export-entra-id-pim-role-assignments-report-to-csv (the export's columns, listed) and
+// https://learn.microsoft.com/en-us/entra/id-governance/privileged-identity-management/pim-how-to-add-role-to-user
+// (eligible vs active assignments: an eligible one grants nothing until it is activated).
+//
 // AWS TEAM (Temporary Elevated Access Management for IAM Identity Center), its requests table as exported (the app's
-// listRequests items, a DynamoDB export unmarshalled, or CSV with the same columns): id, email, username, accountId,
+// listRequests items, the DynamoDB table as DynamoDB JSON: `aws dynamodb scan` Items or an S3 export's {"Item"} lines,
+// or CSV with the same columns): id, email, username, accountId,
 // accountName, role, roleId (permission set ARN), startTime, duration (hours), endTime, justification, ticketNo, status
 // (pending, approved, rejected, cancelled, expired, scheduled, in progress, ended, revoked, error), approver,
 // approverId, revoker, revokerId, revokeComment, createdAt, updatedAt.
@@ -33,7 +42,7 @@ const AWS_TEAM = "aws.team";
 function time(r: Rec, ...path: string[]): Date | null {
   const v = at(r, ...path);
   if (v === undefined || v === null || v === "") return null;
-  const d = tryParseTime(v);
+  const d = tryParseTime(v) ?? tryParseUsTime(v); // the admin center's CSV writes en-US times ("3/4/2025 8:05:13 AM")
   if (!d) throw new NormalizeError(`not a valid grant: ${path.join(".")} is not a readable time (${JSON.stringify(v).slice(0, 60)})`);
   return d;
 }
@@ -211,6 +220,70 @@ function normalizePimInstance(r: Rec): NormalizedEvent {
   });
 }
 
+// --- Entra PIM, the admin center's CSV export ----------------------------------------------------------------------
+
+const PORTAL_STATE = "Assignment State";
+const PORTAL_START = "Assignment Start Time (UTC)";
+const PORTAL_END = "Assignment End Time (UTC)";
+
+export function isPimPortalRow(r: Rec): boolean {
+  return field(r, PORTAL_STATE) !== undefined && field(r, "Role Name") !== undefined && field(r, PORTAL_START) !== undefined;
+}
+
+// The admin center writes "Permanent" (or "-") for an assignment without an end, and "-" for no start.
+const NO_TIME = /^(permanent|-|n\/a)$/i;
+const portalTime = (r: Rec, name: string) => (NO_TIME.test(text(field(r, name)) ?? "") ? null : time(r, name));
+
+function normalizePimPortalRow(r: Rec): NormalizedEvent {
+  const state = text(field(r, PORTAL_STATE)) ?? "";
+  const role = keyText(field(r, "Role Name"));
+  const upn = keyText(field(r, "PrincipalName"));
+  const display = keyText(field(r, "User Group Name"));
+  const principal = upn ?? display;
+  if (!principal || !role)
+    throw new NormalizeError("not a valid PIM assignment row: PrincipalName / User Group Name or Role Name is empty");
+  const active = /^active$/i.test(state);
+  if (!active && !/^eligible$/i.test(state))
+    throw new NormalizeError(`PIM assignment row with an unknown Assignment State ${JSON.stringify(state)}: expected Active or Eligible`);
+  const start = portalTime(r, PORTAL_START);
+  if (!start)
+    throw new NormalizeError(`not a valid PIM assignment row: ${PORTAL_START} is empty (a permanent assignment is not a JIT grant)`);
+  const end = portalTime(r, PORTAL_END);
+  if (end && end.getTime() < start.getTime())
+    throw new NormalizeError(`not a valid PIM assignment row: ${PORTAL_END} (${end.toISOString()}) is before ${PORTAL_START}`);
+  // The export has no id: the assignment is keyed by who, what and from when, which is what makes it one grant.
+  const key = `pim-export:${principal.toLowerCase()}|${role}|${start.toISOString()}`;
+  const memberType = text(field(r, "Member Type"));
+  return grantEvent({
+    jit: {
+      provider: ENTRA_PIM,
+      // An eligible assignment grants nothing until activated (its activations are Active rows of their own).
+      stage: active ? "completed" : "other",
+      assignment: active ? (end ? "timebound" : "permanent") : "eligible",
+      role_id: null,
+      role_name: role,
+      principal_id: null,
+      principal_name: principal,
+      justification: null,
+      ticket: null,
+      start_time: iso(start),
+      end_time: iso(end),
+      request_id: key,
+      target_platform: "entra",
+      approved_by: null,
+      revoked_time: null,
+    },
+    // A UPN is a user's; a row with only a display name is a group's (or a service principal's): kind unknown.
+    principal: { id: null, name: principal, kind: upn ? "human" : "unknown", type: upn ? "user" : null },
+    time: start,
+    eventName: `PIM ${active ? "active" : "eligible"} assignment`,
+    keyType: "entra.pim.export",
+    resources: [{ type: "entra.role", id: null, name: role }],
+    correlationId: null,
+    extra: { shape: "entra-pim-admin-center-csv", assignment_state: state, member_type: memberType, display_name: display },
+  });
+}
+
 // --- AWS TEAM ---------------------------------------------------------------------------------------------------
 
 export function isTeamRequest(r: Rec): boolean {
@@ -299,17 +372,20 @@ function normalizeTeamRequest(r: Rec): NormalizedEvent {
 }
 
 /** A vendor's own JIT export record as its grant event; null when the record is none of them. */
-export function normalizeVendorGrant(r: Rec): NormalizedEvent | null {
+export function normalizeVendorGrant(record: Rec): NormalizedEvent | null {
+  const r = plainDynamoRecord(record);
   if (isPimScheduleRequest(r)) return normalizePimRequest(r);
   if (isPimScheduleInstance(r)) return normalizePimInstance(r);
+  if (isPimPortalRow(r)) return normalizePimPortalRow(r);
   if (isTeamRequest(r)) return normalizeTeamRequest(r);
   return null;
 }
 
 /** Detection score for a vendor JIT export record (0 when none). */
-export function vendorGrantScore(r: unknown): number {
-  if (!isRec(r)) return 0;
-  if (isPimScheduleRequest(r) || isPimScheduleInstance(r)) return 0.9;
+export function vendorGrantScore(record: unknown): number {
+  if (!isRec(record)) return 0;
+  const r = plainDynamoRecord(record);
+  if (isPimScheduleRequest(r) || isPimScheduleInstance(r) || isPimPortalRow(r)) return 0.9;
   if (isTeamRequest(r)) return field(r, "justification") !== undefined || field(r, "approver") !== undefined ? 0.9 : 0.75;
   return 0;
 }

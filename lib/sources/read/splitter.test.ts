@@ -89,6 +89,12 @@ describe("RecordSplitter", () => {
       envelopeKey: "entities",
       items: [{ text: '{"timestamp":"t","author":{"id":"1"}}' }],
     });
+    // `aws dynamodb scan` output (DynamoDB JSON items).
+    expect(split('{"Items":[{"id":{"S":"r1"}},{"id":{"S":"r2"}}],"Count":2,"ScannedCount":2}')).toMatchObject({
+      kind: "envelope",
+      envelopeKey: "Items",
+      items: [{ text: '{"id":{"S":"r1"}}' }, { text: '{"id":{"S":"r2"}}' }],
+    });
     expect(split('{"results":[{"creationDate":1},{"creationDate":2}],"start":0,"_links":{}}')).toMatchObject({
       kind: "envelope",
       envelopeKey: "results",

@@ -8,7 +8,7 @@ import type { ContainerKind } from "../types";
 // What is a record:
 //  - top-level `[ … ]`: each element (also for several arrays one after the other, e.g. concatenated pages);
 //  - top-level `{ … }` whose first key holding an array of objects is an envelope key (ENVELOPE_KEYS:
-//    Records, records, value, Events, items, entries, data, result, issues, entities, results): each element of that array; the envelope's other keys are skipped;
+//    Records, records, value, Events, items, entries, data, result, issues, entities, results, Items): each element of that array; the envelope's other keys are skipped;
 //  - any other top-level `{ … }`: the object itself (one record per line in NDJSON, or one pretty-printed
 //    object; several pretty-printed objects one after the other work too);
 //  - anything else at top level (text, CSV, a bare number): an error item holding the rest of that line.
@@ -35,7 +35,8 @@ export type SplitterOptions = {
 // The API page envelopes of the platforms read here: CloudTrail Records, Entra Graph value, Azure Monitor
 // records, CloudTrail Event history Events, Google Reports items, Slack Audit Logs entries, Atlassian
 // organization audit data, ServiceNow Table API result, Jira search issues, Atlassian Data Center auditing
-// (/rest/auditing/1.0/events) entities, Confluence Cloud audit (/wiki/rest/api/audit) results.
+// (/rest/auditing/1.0/events) entities, Confluence Cloud audit (/wiki/rest/api/audit) results, DynamoDB scan output
+// (`aws dynamodb scan`) Items.
 export const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
   "Records",
   "records",
@@ -48,6 +49,7 @@ export const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
   "issues",
   "entities",
   "results",
+  "Items",
 ]);
 
 // A cheap pre-check before a key is decoded: only keys of these lengths and first bytes can be envelope keys.
