@@ -166,6 +166,28 @@ describe("aws-cloudtrail source: own fixtures (S3 trail file, gzip, Event histor
     }
   });
 
+  // IAM best practices: long-term access keys are for workloads that cannot use roles; an SDK signing with the IAM
+  // user's AKIA key is an application running as that user. The CLI, a browser or a temporary key say otherwise.
+  it("an IAM user whose long-term key signs an AWS SDK's calls is a service account; the CLI stays unknown", () => {
+    const record = (userAgent: string, accessKeyId = "AKIAEXAMPLESDKUSER01") => ({
+      eventVersion: "1.10",
+      userIdentity: { type: "IAMUser", principalId: "AIDAEXAMPLESDKUSER01", arn: "arn:aws:iam::111122223333:user/svc", accessKeyId },
+      eventTime: "2026-11-03T15:00:00Z",
+      eventSource: "s3.amazonaws.com",
+      eventName: "ListObjects",
+      sourceIPAddress: "198.51.100.160",
+      userAgent,
+      eventID: "e1",
+    });
+    const kind = (r: unknown) => awsCloudTrail.normalize(r, ctx)[0].actor.kind_hint;
+    expect(kind(record("Boto3/1.35.60 md/Botocore#1.35.60 ua/2.0 os/linux lang/python#3.11.10 Botocore/1.35.60"))).toBe("service_account");
+    expect(kind(record("aws-sdk-java/2.29.1 Linux/5.15 OpenJDK_64-Bit_Server_VM/17"))).toBe("service_account");
+    expect(kind(record("aws-sdk-go-v2/1.32.2 os/linux lang/go#1.23.2 api/s3#1.66.3"))).toBe("service_account");
+    expect(kind(record("aws-cli/2.22.0 md/awscrt#0.23.0 ua/2.0 os/linux md/command#s3.ls botocore/2.4.5"))).toBe("unknown");
+    expect(kind(record("Mozilla/5.0 (X11; Linux x86_64)"))).toBe("human");
+    expect(kind(record("Boto3/1.35.60 Botocore/1.35.60", "ASIAEXAMPLESDKUSER01"))).toBe("unknown");
+  });
+
   // TEAM (aws-samples/iam-identity-center-team): its Grant/Revoke state machines' roles call sso
   // Create/DeleteAccountAssignment; the same call by an administrator is a standing assignment, not JIT.
   it("marks IAM Identity Center assignments made by TEAM as JIT grants", () => {

@@ -66,6 +66,9 @@ function innerEvent(r: Rec): { event: Rec; wrapper: Rec | null } {
 const BROWSER_UA = /^Mozilla\/|^(console|signin)\.amazonaws\.com$|^AWS Internal$/;
 // Compute environments that sign with a role's credentials: Lambda (exec-env/AWS_Lambda_…), ECS/Fargate, EC2.
 const WORKLOAD_UA = /exec-env\/(AWS_Lambda|AWS_ECS|AWS_Batch|AWS_EC2)/;
+// AWS SDK user agents (Boto3/…, Botocore/…, aws-sdk-java/…, aws-sdk-go-v2/…, aws-sdk-js/…) and the AWS CLI's.
+const AWS_SDK_UA = /(^|[\s(])(Boto3|Botocore|aws-sdk-[a-z0-9-]+)\//i;
+const AWS_CLI_UA = /^aws-cli\//i;
 // Web identity providers of end users (Cognito identity pools, Login with Amazon, Google, Facebook): people;
 // an IAM OIDC provider (oidc-provider/…: GitHub Actions, GitLab, EKS service accounts, Terraform Cloud) is a workload.
 const END_USER_IDP = /cognito-identity\.amazonaws\.com|www\.amazon\.com|accounts\.google\.com|graph\.facebook\.com/;
@@ -75,7 +78,7 @@ const END_USER_IDP = /cognito-identity\.amazonaws\.com|www\.amazon\.com|accounts
  * - Identity Center users, SAML users and root (the account owner's sign-in) → human. An IAM user is "an identity
  *   … for a single person or application" (IAM docs), and AWS recommends long-term access keys only for workloads
  *   that cannot use roles: an IAM user is human when it signs in to the console (or its session came from it),
- *   else unknown.
+ *   a service account when an AWS SDK signs its calls with the user's long-term (AKIA) key, else unknown.
  * - AssumedRole: an IAM Identity Center permission-set role (AWSReservedSSO_… under aws-reserved/sso.amazonaws.com)
  *   is assumed for a person; so is a console session, a session whose calls come from a browser, or a session
  *   named by an email address (SAML RoleSessionName). Every other
@@ -94,8 +97,19 @@ function actorKind(type: string | null, ui: Rec | null, console: boolean, userAg
     case "SAMLUser":
     case "Root":
       return "human";
-    case "IAMUser":
-      return console || (userAgent !== null && /^Mozilla\//.test(userAgent)) ? "human" : "unknown";
+    case "IAMUser": {
+      if (console || (userAgent !== null && /^Mozilla\//.test(userAgent))) return "human";
+      // Long-term access keys are what AWS keeps for workloads that cannot use roles (IAM best practices, "Require
+      // workloads to use temporary credentials": https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html),
+      // and an AWS SDK names itself in the user agent ("aws-sdk-<language>/<version>", Python's Boto3 / Botocore:
+      // AWS SDKs and Tools Reference Guide, https://docs.aws.amazon.com/sdkref/latest/guide/feature-appid.html). A
+      // call signed with the IAM user's own AKIA key by an SDK is an application running as that user: a service
+      // account. The AWS CLI (aws-cli/…, which embeds botocore) is as often a person at a terminal: unknown.
+      const key = text(field(ui, "accessKeyId"));
+      if (key && keyKind(key) === "aws_access_key" && userAgent && AWS_SDK_UA.test(userAgent) && !AWS_CLI_UA.test(userAgent))
+        return "service_account";
+      return "unknown";
+    }
     case "AWSService":
       return "system";
     case "WebIdentityUser": {
