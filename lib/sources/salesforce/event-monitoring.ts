@@ -208,12 +208,37 @@ function sessionOf(loginKey: string | null, sessionKey: string | null): Normaliz
   return null;
 }
 
-/** An actor's kind from the record's own fields; a named Salesforce user is a person unless one of them says otherwise. */
-function elfKind(userType: string | null, clientCategory: string | null, viaApp: boolean, who: string | null): ActorKind {
+// A browser's user agent (Mozilla/…): a person at the UI or a person's browser-based OAuth client.
+const BROWSER_UA = /^Mozilla\//;
+// The OAuth 2.0 token endpoint. A login recorded there was made without Salesforce's sign-in page: the
+// server-to-server flows (client credentials, JWT bearer, username-password), which Salesforce documents for
+// integrations running as a dedicated integration user ("OAuth 2.0 Client Credentials Flow for Server-to-Server
+// Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm;
+// "Give Integration Users API Only Access", https://help.salesforce.com/s/articleView?id=platform.integration_user.htm).
+const OAUTH_TOKEN_ENDPOINT = /^\/services\/oauth2\/token\b/;
+
+/**
+ * An actor's kind from the record's own fields; a named Salesforce user is a person unless one of them says otherwise.
+ * A call through a connected app is still made *as the user*: the app is the client, holding the user's grant (OAuth
+ * terminology: the access token gives access "on behalf of the user"; a client credentials app runs as its run-as
+ * user, https://developer.salesforce.com/blogs/2024/02/invoke-rest-apis-with-the-salesforce-integration-user-and-oauth-client-credentials.html,
+ * so that each application's requests are traced to its dedicated integration user). Whether that user is a person
+ * or an integration user the API row does not say (unknown, unless a browser made the call); the user's login does.
+ * - apiClient: an API call through a connected app; serverLogin: a login at the OAuth token endpoint.
+ */
+function elfKind(
+  userType: string | null,
+  clientCategory: string | null,
+  via: { apiClient: boolean; serverLogin: boolean; userAgent: string | null },
+  who: string | null,
+): ActorKind {
   if (userType === "AutomatedProcess") return "system";
   if (clientCategory !== null && /agent/i.test(clientCategory)) return "ai_agent"; // API_CLIENT_CATEGORY AGENTFORCE_AGENT
-  if (viaApp) return "oauth_app";
-  return who !== null ? "human" : "unknown";
+  if (who === null) return "unknown";
+  const browser = via.userAgent !== null && BROWSER_UA.test(via.userAgent);
+  if (via.serverLogin && !browser) return "service_account"; // an integration's server-to-server login
+  if (via.apiClient && !browser) return "unknown"; // the user, through an app: person or integration user
+  return "human";
 }
 
 function isQuery(op: string | null, uri: string | null): boolean {
@@ -283,7 +308,13 @@ export function normalizeElf(r: Rec): NormalizedEvent[] {
   // kind_hint, from the row's own fields only (rules in lib/sources/README.md). A row's user is a person unless
   // the row says otherwise: the AutomatedProcess user type (Salesforce's own automation), an Agentforce agent
   // (API_CLIENT_CATEGORY), an API call through a connected app (the app acting with the user's grant).
-  const kind = elfKind(userType, clientCategory, viaApp, userId ?? login ?? delegatedId ?? delegatedName);
+  const serverLogin = base.toLowerCase() === "login" && uri !== null && OAUTH_TOKEN_ENDPOINT.test(uri);
+  const kind = elfKind(
+    userType,
+    clientCategory,
+    { apiClient: viaApp, serverLogin, userAgent: ua },
+    userId ?? login ?? delegatedId ?? delegatedName,
+  );
 
   const session = sessionOf(loginKey, sessionKey);
 
@@ -397,8 +428,13 @@ export function normalizeRealTime(r: Rec, objectType: string, inferred: boolean)
   const viaApp = connectedApp !== null && (API_TYPES.test(base) || loginTypeKind(loginType) === "oauth_grant");
 
   // A person's login through a connected app's OAuth flow (Remote Access 2.0) is the person, with the app as the
-  // client; API calls the app then makes with that grant are the app acting (oauth_app).
-  const kind = elfKind(userType, null, viaApp && b !== "login", userId ?? login ?? delegatedName);
+  // client; API calls the app then makes with that grant are made as the user (elfKind).
+  const kind = elfKind(
+    userType,
+    null,
+    { apiClient: viaApp && b !== "login", serverLogin: false, userAgent: str(r, "UserAgent") },
+    userId ?? login ?? delegatedName,
+  );
   const oauthLogin = b === "login" && loginTypeKind(loginType) === "oauth_grant";
 
   const session = sessionOf(loginKey, sessionKey);

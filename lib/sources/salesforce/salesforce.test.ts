@@ -123,7 +123,9 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       activity: "export", // a query returning 52,000 rows
       privileged: true,
       status: "success",
-      actor: { external_id: ETL, kind_hint: "oauth_app" },
+      // Made as the user, through the app (the client): whether ETL is a person or an integration user, the row
+      // does not say.
+      actor: { external_id: ETL, kind_hint: "unknown" },
       client: { app_id: APP, app_name: null },
       credential: { key: "Wd8kL2drc73p8/Xq", key_type: "salesforce.SESSION_KEY", kind: "access_token" },
       session: { key: "Hn4tYb7Pq1sK0aZe", key_type: "salesforce.LOGIN_KEY" },
@@ -146,7 +148,7 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       status: "success",
       status_detail: "S (HTTP 200)",
       privileged: false,
-      actor: { external_id: DEVON, kind_hint: "oauth_app" },
+      actor: { external_id: DEVON, kind_hint: "unknown" },
     });
     expect(eventAt(rest, 1)).toMatchObject({
       activity: "update",
@@ -181,6 +183,32 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
       privileged: true,
       extra: { ROWS_PROCESSED: 80000, JOB_STATUS: "JobComplete" },
     });
+  });
+
+  // Issue 14 §2: a call through a connected app is made as the user (the app is the client); a login at the OAuth
+  // token endpoint by a program (no sign-in page, no browser) is an integration user's server-to-server login.
+  it("kinds: an integration's OAuth token-endpoint login is a service account; app API calls are the user, never the app", () => {
+    const row = (over: Record<string, string>) => ({
+      EVENT_TYPE: "Login",
+      TIMESTAMP: "20261103080200.000",
+      USER_ID: "0055f000009InTg",
+      USER_NAME: "someone@acme.test",
+      USER_TYPE: "Standard",
+      LOGIN_KEY: "LkTest",
+      URI: "/index.jsp",
+      BROWSER_TYPE: "",
+      ...over,
+    });
+    const kind = (r: Record<string, string>) => salesforce.normalize(r, ctx)[0].actor.kind_hint;
+    const chrome = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    expect(kind(row({ URI: "/services/oauth2/token", BROWSER_TYPE: "SFDC-Sync/1.4 (Java 17)" }))).toBe("service_account");
+    expect(kind(row({ URI: "/index.jsp", BROWSER_TYPE: chrome }))).toBe("human");
+    // A browser at the token endpoint is a person's OAuth flow (the app is the client).
+    expect(kind(row({ URI: "/services/oauth2/token", BROWSER_TYPE: chrome }))).toBe("human");
+    const api = (ua: string) =>
+      row({ EVENT_TYPE: "RestApi", URI: "/services/data/v62.0/query", CONNECTED_APP_ID: "0H45f000000DoCs", USER_AGENT: ua, METHOD: "GET" });
+    expect(kind(api("SFDC-Sync/1.4 (Java 17)"))).toBe("unknown");
+    expect(kind(api(chrome))).toBe("human");
   });
 
   it("ReportExport, URI, Logout", async () => {
@@ -274,7 +302,7 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
     expect(eventAt(r, 2)).toMatchObject({
       activity: "export",
       privileged: true,
-      actor: { kind_hint: "oauth_app" },
+      actor: { kind_hint: "unknown" },
       client: { app_id: APP },
       credential: { kind: "access_token", key: "Wd8kL2drc73p8/Xq" },
     });
@@ -504,9 +532,9 @@ describeSamples("salesforce source: public samples", () => {
       ["delete", false],
       ["create", false],
     ]);
-    // Connected-app usage: client and kind from CONNECTED_APP_ID.
+    // Connected-app usage: the app is the client (CONNECTED_APP_ID); the actor is the user, never the app.
     for (const e of all.filter((x) => x.extra.CONNECTED_APP_ID))
-      expect(e).toMatchObject({ actor: { kind_hint: "oauth_app" }, client: { app_id: expect.any(String) } });
+      expect(e).toMatchObject({ actor: { kind_hint: expect.not.stringMatching(/^oauth_app$/) }, client: { app_id: expect.any(String) } });
     expect(all.find((e) => e.event_name === "OAuthTokenRefreshFailed")).toMatchObject({
       status: "failure",
       client: { app_name: "SuspiciousIntegration" },
