@@ -23,6 +23,8 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 //                 secret); the flow ids, IdP single sign-on events and delegation evidence later phases use.
 //  2. identities  accounts merged when they share an email (actor email or an email-shaped login) or, on one
 //                 platform, a login. Kind: the most frequent kind_hint of its events (unknown hints do not vote).
+//                 A token a person minted that only something else uses (engine/delegated-tokens.ts) is its own
+//                 identity (api_token), apart from the person.
 //  3. segments    events grouped into sessions: the platform's own key first (keyless events join through the
 //                 platform's flow id; token keys split where activity pauses), else the heuristic identity +
 //                 client + IP + user agent with a gap, marked as heuristic with a lower confidence.

@@ -12,7 +12,8 @@ import { accountKey, accountKeyType, accountKeyValue, emailKey, initiatorOf, log
 //    heuristic sessions and IdP single sign-on links join within one identity, so they are covered too;
 //  - session: the platform session key value, on any platform and key type (shared-key links and the stored
 //    key's de-duplication both compare the bare value), and the platform's flow id (correlation_id);
-//  - credentials: the key an event used, its declared parent, every credential it issued and their parents.
+//  - credentials: the key an event used, its declared parent, the id it was issued under (rules.credentialAlias),
+//    every credential it issued and their parents.
 //
 // Where they are looked up (incremental.ts), to keep the stored rows few (about one per event, not six):
 //  - every event sharing an identity key ends up in ONE identity (that is the engine's merge rule), so an
@@ -106,6 +107,9 @@ export function eventKeys(e: NormalizedEventJson): EventKeys {
   const credentials: string[] = [];
   if (e.credential?.key) credentials.push(`cred|${e.platform}|${e.credential.key}`);
   if (e.credential?.parent_key) credentials.push(`cred|${e.platform}|${e.credential.parent_key}`);
+  // The id the used credential was issued under (engine/delegated-tokens.ts joins its uses to the minting event).
+  const alias = e.credential?.key ? (PLATFORM_RULES.credentialAlias.get(e.platform)?.(e) ?? null) : null;
+  if (alias !== null && alias !== e.credential!.key) credentials.push(`cred|${e.platform}|${alias}`);
   for (const ic of e.issued_credentials ?? []) {
     credentials.push(`cred|${e.platform}|${ic.key}`);
     if (ic.parent_key) credentials.push(`cred|${e.platform}|${ic.parent_key}`);

@@ -9,7 +9,7 @@ import type { NormalizedEventJson } from "@/lib/events/schema";
 // in SQL costs PostgreSQL a json-to-jsonb conversion per event, about three times the load time at 200,000
 // events. A field a correlation step starts reading must be added here.
 
-/** Top-level fields of the normalized event that correlation reads (`extra` is added, cut to extra.initiator). */
+/** Top-level fields of the normalized event that correlation reads (`extra` is added, cut to projectExtra's fields). */
 type CorrelationField =
   | "platform"
   | "class_uid"
@@ -51,9 +51,21 @@ export function projectCorrelationData(d: NormalizedEventJson): NormalizedEventJ
     resources: d.resources,
     privileged: d.privileged,
     correlation_id: d.correlation_id,
-    extra: d.extra && Object.hasOwn(d.extra, "initiator") ? { initiator: d.extra.initiator } : {},
+    extra: projectExtra(d.extra),
   } satisfies Record<CorrelationField | "extra", unknown>;
   return out as unknown as NormalizedEventJson;
+}
+
+/**
+ * Of `extra`, what correlation reads: the delegation evidence (extra.initiator) and the fields that name the used
+ * credential under the id its minting event issued (PlatformRules.credentialAlias: GitHub's token_id).
+ */
+function projectExtra(x: NormalizedEventJson["extra"]): Record<string, unknown> {
+  if (!x) return {};
+  const ini = Object.hasOwn(x, "initiator");
+  const tok = Object.hasOwn(x, "token_id");
+  if (!ini && !tok) return {};
+  return { ...(ini ? { initiator: x.initiator } : {}), ...(tok ? { token_id: x.token_id } : {}) };
 }
 
 const JSON_OID = 114;

@@ -1,6 +1,7 @@
 import type { CredentialKind } from "@/lib/events/schema";
 import type { CredentialOut } from "../types";
 import { accountKey, accountKeyType, accountKeyValue, actorEmail, hasInitiator, initiatorOf, loginEmail } from "./account-keys";
+import { readDelegatedTokens } from "./delegated-tokens";
 import { stableId } from "./ids";
 import { appPlatform, oidcRepo } from "./platform-rules";
 import type { Account, AccountIndex, CorrelationState, Cred } from "./state";
@@ -21,6 +22,7 @@ export function scanEvents(st: CorrelationState): void {
   const flowKeyless: number[] = [];
   const appTargets = new Map<string, string | null>();
   const delegating: number[] = [];
+  const aliasUses: { i: number; alias: string }[] = [];
   for (let i = 0; i < n; i++) {
     const ev = events[i];
     const e = ev.data;
@@ -38,6 +40,9 @@ export function scanEvents(st: CorrelationState): void {
         const p = touchCred(st, e.platform, cr.parent_key, cr.parent_kind ?? "unknown", cr.parent_key_type, null, false);
         setParent(c.out, p.out, "declared_parent", cr.key_type ?? "key", ev.id, "credential.parent_key");
       }
+      const aliasOf = st.rules.credentialAlias.get(e.platform);
+      const alias = aliasOf ? aliasOf(e) : null;
+      if (alias !== null && alias !== cr.key) aliasUses.push({ i, alias });
     }
     const issued = e.issued_credentials;
     for (let k = 0; k < issued.length; k++) {
@@ -107,6 +112,7 @@ export function scanEvents(st: CorrelationState): void {
     }
   }
   for (const acc of st.accounts.values()) flushVotes(acc);
+  if (aliasUses.length > 0) readDelegatedTokens(st, aliasUses);
   if (flowKeyless.length > 0) indexFlows(st, flowKeyed, flowKeyless);
   if (delegating.length > 0) readDelegation(st, delegating);
 }
