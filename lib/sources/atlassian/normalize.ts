@@ -10,6 +10,7 @@ import {
 import { NormalizeError } from "../types";
 import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Atlassian audit logs, two shapes:
@@ -192,7 +193,10 @@ function normalizeOrgEvent(r: Rec): NormalizedEvent {
     message: text(at(r, "message", "content")),
     credential,
     issued_credentials: issued,
-    src_endpoint: { ip: ipOrNull(text(field(loc, "ip"))), location: city || region || country ? { city, region, country } : null },
+    src_endpoint: {
+      ip: sourceIp(field(loc, "ip"), { loopback: "keep" }),
+      location: city || region || country ? { city, region, country } : null,
+    },
     resources,
     privileged: ORG_PRIVILEGED.test(action),
     native_id: keyText(field(r, "id")),
@@ -280,7 +284,7 @@ function normalizeJiraRecord(r: Rec): NormalizedEvent {
   const accountId = keyText(field(r, "authorAccountId"));
   const authorKey = keyText(field(r, "authorKey"));
   const remote = text(field(r, "remoteAddress"));
-  const ip = ipOrNull(remote);
+  const ip = sourceIp(remote, { loopback: "keep" });
   const changed = listAt(r, "changedValues");
   // Audit records are written for changes made; no outcome field.
   const event = auditEvent(summary, time, classWithShare(jiraClass(category, summary), changed), {
@@ -389,7 +393,7 @@ function normalizeConfluenceRecord(r: Rec): NormalizedEvent {
 /** The client address of a source that may be an X-Forwarded-For chain ("client, proxy1, proxy2"). */
 function firstIp(v: string | null): string | null {
   if (v === null) return null;
-  return ipOrNull(v.split(",")[0].trim());
+  return sourceIp(v.split(",")[0].trim(), { loopback: "keep" });
 }
 
 function extraAttribute(r: Rec, pattern: RegExp): string | null {

@@ -14,6 +14,7 @@ import {
 import { NormalizeError, SkipRecord } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { sourceIp as sourceIpOf } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // AWS CloudTrail events (docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference.html):
@@ -577,7 +578,9 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
       issued_credentials: issued,
       auth,
       client: null, // CloudTrail names no OAuth client
-      src_endpoint: { ip: ipOrNull(sourceIp), location: null },
+      // sourceIPAddress is the caller's address, or the AWS service's name for calls a service made (AWS Internal);
+      // the unspecified address names no source (util/source-ip.ts).
+      src_endpoint: { ip: sourceIpOf(sourceIp, { loopback: "keep" }), location: null },
       user_agent: text(field(ev, "userAgent")),
       resources: resourcesOf(ev, source, wrapper),
       privileged: isPrivileged(name, source, readOnly, type),

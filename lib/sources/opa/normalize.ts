@@ -7,7 +7,8 @@ import {
   type NormalizedEvent,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
-import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, recAt, text, type Rec } from "../util/fields";
+import { at, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
+import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
 // Open Policy Agent decision logs (openpolicyagent.org/docs/latest/management-decision-logs/). Each entry:
@@ -236,12 +237,13 @@ export function normalizeOpa(record: unknown): NormalizedEvent[] {
   const sourceAddress = text(at(input, "attributes", "source", "address", "socketAddress", "address"));
   const xff = header(headers, "x-forwarded-for")?.split(",")[0]?.trim() ?? null;
   // Envoy's peer address is what the proxy saw; X-Forwarded-For is what the client (or a proxy) claims: kept in extra.
+  const keep = { loopback: "keep" } as const;
   const ip =
-    ipOrNull(sourceAddress) ??
-    ipOrNull(text(field(input, "source_ip"))) ??
-    ipOrNull(text(field(input, "client_ip"))) ??
-    ipOrNull(text(field(input, "ip"))) ??
-    ipOrNull(text(field(input, "remote_addr")));
+    sourceIp(sourceAddress, keep) ??
+    sourceIp(field(input, "source_ip"), keep) ??
+    sourceIp(field(input, "client_ip"), keep) ??
+    sourceIp(field(input, "ip"), keep) ??
+    sourceIp(field(input, "remote_addr"), keep);
 
   const { result, decided } = decisionOf(record);
   const status: EventStatus = decided === "allow" ? "success" : decided === "deny" || result === "error" ? "failure" : "unknown";
