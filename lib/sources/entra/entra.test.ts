@@ -225,6 +225,16 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     );
     expect(sp.actor).toMatchObject({ kind_hint: "workload", external_id: "sp1" });
     expect(sp.auth?.mfa ?? null).toBeNull();
+    // So is a record of the managed-identity sign-in log, even when it carries a member user type.
+    const [mi] = entra.normalize(
+      {
+        time: "2025-03-04T08:00:00Z",
+        category: "ManagedIdentitySignInLogs",
+        properties: { ...props, userType: "Member", servicePrincipalId: "mi1", signInEventTypes: ["interactiveUser"] },
+      },
+      ctx,
+    );
+    expect(mi.actor).toMatchObject({ kind_hint: "workload", external_id: "mi1" });
   });
 
   it("never crashes on damaged records (fast-check; npm run fuzz runs more)", () => {
