@@ -237,7 +237,9 @@ function elfKind(
   if (who === null) return "unknown";
   const browser = via.userAgent !== null && BROWSER_UA.test(via.userAgent);
   if (via.serverLogin && !browser) return "service_account"; // an integration's server-to-server login
-  if (via.apiClient && !browser) return "unknown"; // the user, through an app: person or integration user
+  // The user, through an app's client: an integration user, or a person's native app (a mobile app names itself as a
+  // program does: AcmeFieldApp/4.2 CFNetwork). The row cannot tell them apart.
+  if (via.apiClient && !browser) return "unknown";
   return "human";
 }
 

@@ -208,6 +208,8 @@ describe("salesforce source: own fixtures (EventLogFile CSVs, REST query pages, 
     const api = (ua: string) =>
       row({ EVENT_TYPE: "RestApi", URI: "/services/data/v62.0/query", CONNECTED_APP_ID: "0H45f000000DoCs", USER_AGENT: ua, METHOD: "GET" });
     expect(kind(api("SFDC-Sync/1.4 (Java 17)"))).toBe("unknown");
+    // A person's native app names itself as a program does: the row cannot tell it from an integration.
+    expect(kind(api("AcmeFieldApp/4.2 CFNetwork"))).toBe("unknown");
     expect(kind(api(chrome))).toBe("human");
   });
 
