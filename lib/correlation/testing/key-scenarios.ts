@@ -134,6 +134,49 @@ export const keyScenarios: Record<string, (t: string) => CorrelationEvent[]> = {
     ev({ platform: "github", time: "2026-11-23T15:00:00Z", actor: { external_id: `4242${t}`, login: `octo${t}` }, user_agent: "git/2" }),
     ev({ platform: "github", time: "2026-11-23T15:05:00Z", actor: { login: `Octo${t}` }, user_agent: "git/2" }),
   ],
+  // A token used under its own key (hashed_token) that names the id it was issued under (token_id): its minting event
+  // is where its lineage starts (PlatformRules.credentialAlias), with no shared identity (the use names no actor).
+  "credential alias": (t) => [
+    ev({
+      platform: "github",
+      time: "2026-11-23T16:00:00Z",
+      event_name: "personal_access_token.create",
+      actor: { external_id: `4343${t}`, login: `lee${t}` },
+      user_agent: "Mozilla/5.0",
+      src_endpoint: { ip: "192.0.2.62", location: null },
+      issued_credentials: [
+        {
+          key: `77${t}`,
+          key_type: "github.user_programmatic_access_id",
+          kind: "pat",
+          native_type: "personal access token",
+          parent_key: null,
+          parent_key_type: null,
+          principal: null,
+          source_identity: null,
+          expiration: null,
+        },
+      ],
+    }),
+    ev({
+      platform: "github",
+      time: "2026-11-23T17:00:00Z",
+      event_name: "api.request",
+      session: sess(`H${t}`, "github.hashed_token"),
+      credential: {
+        key: `H${t}`,
+        key_type: "github.hashed_token",
+        kind: "pat",
+        native_type: "Fine-grained personal access token",
+        parent_key: null,
+        parent_key_type: null,
+        parent_kind: null,
+      },
+      user_agent: "release-bot/1.2",
+      src_endpoint: { ip: "198.51.100.150", location: null },
+      extra: { token_id: `77${t}` },
+    }),
+  ],
   // One person on two platforms, joined only by email; an IdP SSO event opens the app session.
   "email and sso": (t) => [
     ev({
