@@ -19,6 +19,10 @@ test("admin declares a grant mapping, previews it, saves it and ingests an expor
   await panel.getByLabel("Role", { exact: true }).fill("Role Granted");
   await panel.getByLabel("Start", { exact: true }).fill("Approved At");
   await panel.getByLabel(/^End/).fill("Expires");
+  await panel.getByLabel("Platform (optional)").fill("Target System");
+  await panel.getByLabel(/^Approver/).fill("Reviewer");
+  await panel.getByLabel(/^Ticket/).fill("Ticket #");
+  await panel.getByLabel(/^Grant id/).fill("Request ID");
   await panel.getByLabel(/^Status \(optional\)/).fill("State");
   await panel.getByLabel(/^Revoked at/).fill("Revoked At");
   await panel.getByLabel(/^Status values/).fill("Approved = granted\nPending Review = requested");
