@@ -18,6 +18,9 @@ export default defineConfig({
   globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: E2E.baseUrl,
+    // A zone other than the server's UTC, so that a time formatted in the viewer's zone shows up in the tests (every
+    // time on screen is UTC with the local time on hover: components/time.tsx).
+    timezoneId: "Europe/Berlin",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

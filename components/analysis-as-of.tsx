@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { AnalysisStatus } from "@/lib/analysis/analysis-status";
 import { fmtTime, plural } from "./format";
+import { Time } from "./time";
 
 // "Analysis as of …": which analysis run the verdicts on a page come from (lib/analysis/analysis-status.ts), and a
 // warning when events arrived after it, when the newest run failed or when the rules changed since. Shown above
@@ -34,8 +35,11 @@ export function AnalysisAsOf({ status, mayRun = false }: { status: AnalysisStatu
   return (
     <div className={`alert ${warnings.length > 0 ? "alert-warn" : "alert-info"} analysis-as-of`} data-testid="analysis-as-of">
       <p>
-        Analysis as of <strong>{fmtTime(current.finishedAt)}</strong> (run #{current.id}, {plural(current.eventCount, "event")} through
-        event #{current.eventsThroughId}
+        Analysis as of{" "}
+        <strong>
+          <Time iso={current.finishedAt} />
+        </strong>{" "}
+        (run #{current.id}, {plural(current.eventCount, "event")} through event #{current.eventsThroughId}
         {current.eventsThroughAt ? `, newest event ${fmtTime(current.eventsThroughAt)}` : ""}; logic {current.appVersion}+
         {current.logicHash.slice(0, 12)}).
       </p>

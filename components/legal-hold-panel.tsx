@@ -1,6 +1,6 @@
 import { listHolds } from "@/lib/retention/list-holds";
-import { fmtTime } from "@/components/format";
 import { PlaceHoldForm, ReleaseHoldButton } from "@/components/legal-hold-actions";
+import { Time } from "./time";
 
 // The case page's legal-hold panel (server component): whether the case's evidence is under a hold, why, by whom,
 // how many raw records it keeps from the purge, and its past holds. Admins place or release with a reason.
@@ -14,7 +14,7 @@ export async function LegalHoldPanel({ caseId, canManage }: { caseId: string; ca
       {active ? (
         <div className="alert alert-info">
           <p style={{ margin: 0 }}>
-            <strong>Under legal hold</strong> since {fmtTime(active.placedAt)}
+            <strong>Under legal hold</strong> since <Time iso={active.placedAt} />
             {active.placedBy ? ` (placed by ${active.placedBy})` : ""}: {active.reason}
           </p>
           <p style={{ margin: "0.3rem 0 0" }}>
@@ -38,7 +38,7 @@ export async function LegalHoldPanel({ caseId, canManage }: { caseId: string; ca
           <ul>
             {past.map((h) => (
               <li key={h.id}>
-                {fmtTime(h.placedAt)} – {fmtTime(h.releasedAt)}: {h.reason} (released{h.releasedBy ? ` by ${h.releasedBy}` : ""}:{" "}
+                <Time iso={h.placedAt} /> – <Time iso={h.releasedAt} />: {h.reason} (released{h.releasedBy ? ` by ${h.releasedBy}` : ""}:{" "}
                 {h.releaseReason})
               </li>
             ))}

@@ -66,6 +66,10 @@ test("the analyst filters the list, opens a session, reads the four answers and 
   await expect(page.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
   await expect(page.getByTestId("session-row").first()).toBeVisible();
   await expectAccessible(page, "/sessions");
+  // One time convention: UTC on screen, the viewer's local time on hover (the browser runs in Europe/Berlin here).
+  const started = page.getByTestId("session-row").first().locator("time").first();
+  await expect(started).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  await expect(started).toHaveAttribute("title", /^Your local time: .* (CET|CEST|GMT\+[12])$/);
 
   // Filters live in the URL and narrow the list.
   await page.getByLabel("Platform").selectOption("aws-cloudtrail");

@@ -4,9 +4,9 @@ import { auditListQuery, listAudit, type AuditEntry } from "@/lib/audit/list-aud
 import { flushAuditToLedger } from "@/lib/audit/flush-audit-to-ledger";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { FilterBar, FilterInput, FilterSelect, NoMatch } from "@/components/filter-bar";
-import { fmtTime } from "@/components/format";
 import { Pager, ResultCount, firstValues, type SearchParams } from "@/components/pager";
 import { SortLinkHeaders } from "@/components/sortable";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Audit trail" };
 
@@ -135,7 +135,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     const link = resourceHref(e);
                     return (
                       <tr key={e.id}>
-                        <td className="nowrap">{fmtTime(e.at)}</td>
+                        <td className="nowrap">
+                          <Time iso={e.at} />
+                        </td>
                         <td>{e.actorEmail ?? <span className="muted">system</span>}</td>
                         <td>
                           <code>{e.action}</code>

@@ -6,10 +6,10 @@ import { listUsers } from "@/lib/users/list-users";
 import { CASE_STATUSES, SEVERITIES, STATUS_LABEL, casesQuery, type CaseSort, type CasesQuery } from "@/lib/cases/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { FilterBar, FilterInput, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
-import { fmtTime } from "@/components/format";
 import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
 import { SortLinkHeaders } from "@/components/sortable";
 import { NewCaseForm } from "./new-case-form";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Cases" };
 
@@ -117,7 +117,9 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td>{c.items}</td>
                     <td>{c.openTasks}</td>
-                    <td>{fmtTime(c.updatedAt)}</td>
+                    <td>
+                      <Time iso={c.updatedAt} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -9,13 +9,14 @@ import { listControlScopes } from "@/lib/compliance/scope-control";
 import { legacyCsfQuery, lookupLegacyCsf } from "@/lib/compliance/lookup-legacy-csf";
 import { measureEvidence } from "@/lib/compliance/measure-evidence";
 import { PageHeader } from "@/components/empty-state";
-import { fmtTime, plural } from "@/components/format";
+import { plural } from "@/components/format";
 import { OwaspAttribution } from "./owasp-attribution";
 import { StatusChart } from "./status-chart";
 import { PeriodPicker, periodFromSearch, withPeriod } from "./period-picker";
 import { ThresholdsForm } from "./thresholds-form";
 import { can } from "@/lib/auth/permissions";
 import { THRESHOLD_FIELDS } from "@/lib/compliance/thresholds.types";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Compliance" };
 
@@ -57,7 +58,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: S
       <section className="panel" aria-labelledby="cmp-overview">
         <h2 id="cmp-overview">Controls by status</h2>
         <p className="muted">
-          Generated {fmtTime(ms.generatedAt)} from {plural(ms.scope.events, "event")} on {plural(ms.scope.platforms, "platform")} in the
+          Generated <Time iso={ms.generatedAt} /> from {plural(ms.scope.events, "event")} on {plural(ms.scope.platforms, "platform")} in the
           period. Evidence for an assessment, not a compliance opinion. A control has “sufficient evidence” only when every measured
           population behind it meets its threshold (at least {ms.thresholds.minPopulation} rows; for example{" "}
           {ms.thresholds.privilegedApprovedPct}% of privileged actions approved) and no finding is open; one row never makes a control

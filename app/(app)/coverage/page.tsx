@@ -5,11 +5,12 @@ import { can } from "@/lib/auth/permissions";
 import { getCoverage } from "@/lib/coverage/get-coverage";
 import { EVIDENCE_FIELDS, EVIDENCE_FIELD_LABELS, type CoverageGap, type Documented, type FieldCoverage } from "@/lib/coverage/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
-import { fmtTime, plural } from "@/components/format";
+import { plural } from "@/components/format";
 import { JoinChart } from "./join-chart";
 import { RetentionForm } from "./retention-form";
 import { LogRetentionTable } from "./log-retention-table";
 import { getLogRetention } from "@/lib/coverage/log-retention";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Coverage" };
 
@@ -356,7 +357,7 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
           </details>
         ) : null}
         <p className="muted" style={{ marginBottom: 0 }}>
-          Measured {fmtTime(report.generatedAt)}.
+          Measured <Time iso={report.generatedAt} />.
         </p>
       </section>
     </>

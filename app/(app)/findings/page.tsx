@@ -10,12 +10,12 @@ import { listFindings } from "@/lib/risk/list-findings";
 import { FINDING_SORTS, findingsQuery } from "@/lib/risk/types";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { FilterBar, FilterSelect, InvalidFilters, NoMatch } from "@/components/filter-bar";
-import { fmtTime } from "@/components/format";
 import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
 import { SortLinkHeaders } from "@/components/sortable";
 import { SeverityChart } from "./severity-chart";
 import { supportedPlatformIds } from "@/lib/sources/registry";
 import { platformLabel } from "@/lib/sessions/words";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Findings" };
 
@@ -177,11 +177,19 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                         <td>
                           {f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open session</Link> : <span className="muted">—</span>}
                         </td>
-                        <td>{fmtTime(f.firstSeenAt)}</td>
-                        <td>{fmtTime(f.lastSeenAt)}</td>
+                        <td>
+                          <Time iso={f.firstSeenAt} />
+                        </td>
+                        <td>
+                          <Time iso={f.lastSeenAt} />
+                        </td>
                         <td>
                           {DISPOSITION_LABEL[f.disposition]}
-                          {f.riskExpiresAt ? <div className="muted">until {fmtTime(f.riskExpiresAt)}</div> : null}
+                          {f.riskExpiresAt ? (
+                            <div className="muted">
+                              until <Time iso={f.riskExpiresAt} />
+                            </div>
+                          ) : null}
                         </td>
                       </tr>
                     ))}

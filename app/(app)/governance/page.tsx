@@ -24,6 +24,7 @@ import { fmtTime } from "@/components/format";
 import { Pager, ResultCount, firstValues, listHref, type SearchParams } from "@/components/pager";
 import { SortLinkHeaders } from "@/components/sortable";
 import { GovernanceChart } from "./governance-chart";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Governance" };
 
@@ -59,7 +60,7 @@ function ApprovalCell({ c }: { c: GovernanceCheckItem }) {
         {a.approver ? `by ${a.approver}` : "approver not recorded"}
         {a.approvedAt ? ` at ${fmtTime(a.approvedAt)}` : ""}
         <br />
-        window {a.windowStart ? fmtTime(a.windowStart) : "…"} – {a.windowEnd ? fmtTime(a.windowEnd) : "…"}
+        window <Time iso={a.windowStart} empty="…" /> – <Time iso={a.windowEnd} empty="…" />
       </div>
     </>
   );
@@ -72,7 +73,7 @@ function GrantCell({ c }: { c: GovernanceCheckItem }) {
     <>
       <span className={c.insideWindow ? "gov-yes" : "gov-no"}>{c.insideWindow ? "Inside" : "Outside"}</span> {g.privilege}
       <div className="gov-sub">
-        {g.externalId}: {fmtTime(g.grantedAt)} – {g.endsAt ? fmtTime(g.endsAt) : "open-ended"}
+        {g.externalId}: <Time iso={g.grantedAt} /> – <Time iso={g.endsAt} empty="open-ended" />
       </div>
     </>
   );
@@ -270,7 +271,9 @@ export default async function GovernancePage({ searchParams }: { searchParams: P
                     <tbody>
                       {page.items.map((c) => (
                         <tr key={c.id} data-status={c.status} data-statuses={c.statuses.join(" ")}>
-                          <td className="gov-nowrap">{fmtTime(c.time)}</td>
+                          <td className="gov-nowrap">
+                            <Time iso={c.time} />
+                          </td>
                           <td>{c.platform}</td>
                           <td>
                             {c.identity ? (

@@ -6,8 +6,9 @@ import { getSessionFacets } from "@/lib/sessions/get-session-facets";
 import { identitiesQuery, IDENTITY_KINDS, type IdentitiesQuery } from "@/lib/sessions/types";
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
-import { fmtTime, plural } from "@/components/format";
+import { plural } from "@/components/format";
 import { Pager } from "@/components/pager";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Identities" };
 
@@ -153,7 +154,9 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
                         "0"
                       )}
                     </td>
-                    <td>{fmtTime(i.lastSeenAt)}</td>
+                    <td>
+                      <Time iso={i.lastSeenAt} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

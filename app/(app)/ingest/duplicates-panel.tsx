@@ -3,10 +3,11 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useDuplicates } from "@/components/api/ingest";
-import { fmtTime, plural } from "@/components/format";
+import { plural } from "@/components/format";
 import { SortHeader, type SortState } from "@/components/sortable";
 import { VisibleText } from "@/components/visible-text";
 import type { DuplicateDto, DuplicateKind, DuplicateSort } from "@/lib/ingest/list-duplicates.types";
+import { Time } from "@/components/time";
 
 // The records a batch counted as duplicates and the stored record each one duplicates (GET
 // /api/v1/ingest/batches/{id}/duplicates). Sorted and paged by the server: a re-sent export can have as many
@@ -136,7 +137,7 @@ function DuplicateRow({ d, batchId, onShowQuarantine }: { d: DuplicateDto; batch
             </div>
             <div className="muted">
               {o.batchId === batchId ? "earlier in this batch" : o.batchId ? "an earlier batch" : "outside a batch"},{" "}
-              {o.type === "raw_record" ? "received" : "quarantined"} {fmtTime(o.at)}
+              {o.type === "raw_record" ? "received" : "quarantined"} <Time iso={o.at} />
             </div>
             {o.type === "quarantined_record" && o.batchId ? (
               <button type="button" className="btn btn-small btn-secondary" onClick={() => onShowQuarantine(o.batchId!)}>
@@ -150,7 +151,7 @@ function DuplicateRow({ d, batchId, onShowQuarantine }: { d: DuplicateDto; batch
         {ev ? (
           <>
             <div>
-              {fmtTime(ev.time)} {ev.name ?? ev.className}
+              <Time iso={ev.time} /> {ev.name ?? ev.className}
             </div>
             <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
               {ev.sessionId ? <Link href={`/sessions/${encodeURIComponent(ev.sessionId)}`}>Session</Link> : null}

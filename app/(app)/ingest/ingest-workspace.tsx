@@ -19,6 +19,7 @@ import type { BatchDto } from "@/lib/ingest/list-batches";
 import { DuplicatesPanel } from "./duplicates-panel";
 import { platformLabel } from "@/lib/sessions/words";
 import { plural } from "@/components/format";
+import { Time } from "@/components/time";
 
 type UploadState = {
   key: string;
@@ -287,7 +288,9 @@ function BatchesTable({
             <tbody>
               {rows.map((b) => (
                 <tr key={b.id} data-testid={`batch-${b.fileName}`} aria-selected={selected === b.id}>
-                  <td>{new Date(b.startedAt).toLocaleString()}</td>
+                  <td>
+                    <Time iso={b.startedAt} />
+                  </td>
                   <td>
                     <VisibleText text={b.fileName} />
                     {b.error ? <div className="error-text">{b.error}</div> : null}

@@ -6,7 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useLineageGraph, useLineageRoots } from "@/components/api/lineage";
 import { AddToCase } from "@/components/add-to-case";
-import { fmtTime } from "@/components/format";
+import { Time } from "@/components/time";
 import { VisibleText } from "@/components/visible-text";
 import { markInvisible } from "@/lib/events/invisible";
 import { LINEAGE_MAX_DEPTH, LINEAGE_NODE_TYPES, type LineageGraph, type LineageNode, type LineageNodeType } from "@/lib/sessions/types";
@@ -406,7 +406,7 @@ function NodeDetails({ node, focus, onFocus, onStart }: { node: LineageNode; foc
           .map(([k, v]) => (
             <div key={k} style={{ display: "contents" }}>
               <dt>{k}</dt>
-              <dd style={{ overflowWrap: "anywhere" }}>{/At$/.test(k) ? fmtTime(String(v)) : String(v)}</dd>
+              <dd style={{ overflowWrap: "anywhere" }}>{/At$/.test(k) ? <Time iso={String(v)} /> : String(v)}</dd>
             </div>
           ))}
       </dl>

@@ -6,9 +6,9 @@ import { listHolds } from "@/lib/retention/list-holds";
 import { latestPurgeJob } from "@/lib/retention/purge-expired";
 import { platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
-import { fmtTime } from "@/components/format";
 import { PlaceHoldForm, ReleaseHoldButton } from "@/components/legal-hold-actions";
 import { PurgeRunner, RetentionDaysForm } from "./retention-controls";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Retention" };
 
@@ -64,7 +64,9 @@ export default async function RetentionPage() {
                     </td>
                     <td>{s.rawRecords.toLocaleString("en")}</td>
                     <td>{s.purged.toLocaleString("en")}</td>
-                    <td>{s.oldestReceivedAt ? fmtTime(s.oldestReceivedAt) : "—"}</td>
+                    <td>
+                      <Time iso={s.oldestReceivedAt} />
+                    </td>
                     <td title={s.vendorNote ?? undefined}>
                       {s.vendorDoc ? (
                         <a href={s.vendorDoc} rel="noopener noreferrer" target="_blank">
@@ -101,7 +103,7 @@ export default async function RetentionPage() {
           </div>
         ) : lastPurge?.result ? (
           <p className="muted">
-            Last purge {fmtTime(lastPurge.finishedAt)}: {lastPurge.result.purged.toLocaleString("en")} payloads purged,{" "}
+            Last purge <Time iso={lastPurge.finishedAt} />: {lastPurge.result.purged.toLocaleString("en")} payloads purged,{" "}
             {lastPurge.result.held.toLocaleString("en")} kept under a hold.
           </p>
         ) : null}
@@ -144,7 +146,7 @@ export default async function RetentionPage() {
                   <td>{"caseId" in h.scope ? <Link href={`/cases/${h.scope.caseId}`}>{h.scopeLabel}</Link> : h.scopeLabel}</td>
                   <td>{h.reason}</td>
                   <td>
-                    {fmtTime(h.placedAt)}
+                    <Time iso={h.placedAt} />
                     {h.placedBy ? <div className="muted">{h.placedBy}</div> : null}
                   </td>
                   <td>{h.heldRecords !== null ? h.heldRecords.toLocaleString("en") : <span className="muted">—</span>}</td>
@@ -157,7 +159,7 @@ export default async function RetentionPage() {
                       )
                     ) : (
                       <>
-                        {fmtTime(h.releasedAt)}
+                        <Time iso={h.releasedAt} />
                         {h.releasedBy ? <div className="muted">{h.releasedBy}</div> : null}
                         <div>{h.releaseReason}</div>
                       </>

@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { useApiMutation } from "@/components/api/mutation";
 import { isRunning, retentionKeys, setRetentionDays, startPurge, usePurgeJob } from "@/components/api/retention";
 import type { PurgeJobView } from "@/lib/retention/purge-expired";
+import { Time } from "@/components/time";
 
 // Admin controls of the Retention page: a source's retention in days, and the purge with its progress.
 
@@ -98,8 +99,8 @@ export function PurgeRunner({ last }: { last: PurgeJobView | null }) {
       ) : null}
       {job && job.status === "succeeded" && job.result ? (
         <p role="status" data-testid="purge-result">
-          Last purge ({job.finishedAt ? new Date(job.finishedAt).toISOString().slice(0, 16).replace("T", " ") + " UTC" : ""}):{" "}
-          {job.result.purged.toLocaleString("en")} payloads purged, {job.result.held.toLocaleString("en")} expired records kept under a
+          Last purge (<Time iso={job.finishedAt} empty="" />
+          ): {job.result.purged.toLocaleString("en")} payloads purged, {job.result.held.toLocaleString("en")} expired records kept under a
           legal hold.
         </p>
       ) : null}

@@ -6,11 +6,12 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { sessionsPageQuery } from "@/components/api/sessions";
-import { fmtDuration, fmtTime } from "@/components/format";
+import { fmtDuration } from "@/components/format";
 import { SortHeader, type SortState } from "@/components/sortable";
 import { VisibleText } from "@/components/visible-text";
 import type { IdentityKind, Page, SessionListItem, SessionSort } from "@/lib/sessions/types";
 import { kindLabel, platformLabel } from "@/lib/sessions/words";
+import { Time } from "@/components/time";
 
 // The sessions list. Every filter, the sort and the scroll anchor live in the URL, so any view is a link. The table
 // is virtualized over the whole result: the scrollbar spans `total` rows and only the rows in view (plus a margin)
@@ -268,7 +269,9 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
                 return (
                   <tr key={s.id} style={{ height: ROW_HEIGHT }} aria-rowindex={it.index + 2} data-testid="session-row">
                     <td>
-                      <Link href={`/sessions/${s.id}`}>{fmtTime(s.startedAt)}</Link>
+                      <Link href={`/sessions/${s.id}`}>
+                        <Time iso={s.startedAt} />
+                      </Link>
                     </td>
                     <td>{fmtDuration(s.startedAt, s.endedAt)}</td>
                     <td>{platformLabel(s.platform)}</td>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { usePlatforms } from "@/components/api/ingest";
 import { useApiMutation } from "@/components/api/mutation";
 import { createToken, revokeToken, tokensKeys, useTokens, type CreatedToken, type NewToken } from "@/components/api/tokens";
+import { Time } from "@/components/time";
 
 // Push API tokens: created here, shown once, stored hashed, scoped to one source, revocable.
 export function ApiTokens() {
@@ -110,10 +111,12 @@ export function ApiTokens() {
                   {t.sourceName} <span className="muted">({t.platform})</span>
                 </td>
                 <td>
-                  {new Date(t.createdAt).toLocaleString()}
+                  <Time iso={t.createdAt} />
                   {t.createdBy ? <div className="muted">{t.createdBy}</div> : null}
                 </td>
-                <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : <span className="muted">never</span>}</td>
+                <td>
+                  <Time iso={t.lastUsedAt} empty={<span className="muted">never</span>} />
+                </td>
                 <td>
                   {t.revokedAt ? (
                     <span className="badge badge-off">Revoked</span>

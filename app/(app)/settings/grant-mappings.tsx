@@ -17,6 +17,7 @@ import {
   type GrantMappingDefinition,
   type GrantMappingField,
 } from "@/lib/sources/pam-grants/grant-mapping.types";
+import { Time } from "@/components/time";
 
 // Grant mappings: how the grant export of a PAM / JIT tool without a reader is read. Declared field by field, tried on
 // the first records of an export (the preview says per record what it becomes, or exactly why it cannot be read),
@@ -278,7 +279,7 @@ export function GrantMappings() {
                     .join(", ")}
                 </td>
                 <td>
-                  {new Date(m.updatedAt).toLocaleString()}
+                  <Time iso={m.updatedAt} />
                   {m.createdBy ? <div className="muted">{m.createdBy}</div> : null}
                 </td>
                 <td>

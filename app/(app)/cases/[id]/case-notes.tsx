@@ -6,6 +6,7 @@ import remarkGfm from "remark-gfm";
 import { fmtTime } from "@/components/format";
 import type { CaseNoteDto } from "@/lib/cases/types";
 import { addNote, updateNote, useCaseChange } from "@/components/api/cases";
+import { Time } from "@/components/time";
 
 // Markdown notes. react-markdown renders without raw HTML (no rehype-raw), so a note cannot inject markup.
 export function CaseNotes({
@@ -67,7 +68,7 @@ function Note({ caseId, note, canEdit }: { caseId: string; note: CaseNoteDto; ca
   return (
     <li className="case-note" data-testid="case-note">
       <div className="muted case-item-meta">
-        {note.author ? (note.author.name ?? note.author.email) : "A deleted user"} · {fmtTime(note.createdAt)}
+        {note.author ? (note.author.name ?? note.author.email) : "A deleted user"} · <Time iso={note.createdAt} />
         {note.updatedAt !== note.createdAt ? ` · edited ${fmtTime(note.updatedAt)}` : ""}
       </div>
       {editing ? (

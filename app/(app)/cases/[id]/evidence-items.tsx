@@ -2,9 +2,9 @@
 
 import { useState } from "react";
 import Link from "next/link";
-import { fmtTime } from "@/components/format";
 import type { CaseItemDto, CaseItemType } from "@/lib/cases/types";
 import { annotateItem, removeItem, useCaseChange } from "@/components/api/cases";
+import { Time } from "@/components/time";
 
 const GROUPS: { type: CaseItemType; label: string }[] = [
   { type: "session", label: "Sessions" },
@@ -63,7 +63,7 @@ function EvidenceItem({ caseId, item, canWrite }: { caseId: string; item: CaseIt
       </div>
       <div className="muted">{item.detail}</div>
       <div className="muted case-item-meta">
-        Added {fmtTime(item.addedAt)}
+        Added <Time iso={item.addedAt} />
         {item.addedBy ? ` by ${item.addedBy.name ?? item.addedBy.email}` : ""}
       </div>
       {editing ? (

@@ -13,8 +13,8 @@ import { CaseTasks } from "./case-tasks";
 import { CaseTimelineChart } from "./case-timeline-chart";
 import { EvidenceItems } from "./evidence-items";
 import { EmptyState, PageHeader } from "@/components/empty-state";
-import { fmtTime } from "@/components/format";
 import { LegalHoldPanel } from "@/components/legal-hold-panel";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Case" };
 
@@ -112,7 +112,12 @@ export default async function CasePage({ params, searchParams }: { params: Promi
             <span className={`case-status case-status-${c.status}`} data-testid="case-status">
               {STATUS_LABEL[c.status]}
             </span>
-            {c.closedAt ? <span className="muted"> since {fmtTime(c.closedAt)}</span> : null}
+            {c.closedAt ? (
+              <span className="muted">
+                {" "}
+                since <Time iso={c.closedAt} />
+              </span>
+            ) : null}
           </dd>
           <dt>Severity</dt>
           <dd>
@@ -134,11 +139,13 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           </dd>
           <dt>Opened</dt>
           <dd>
-            {fmtTime(c.createdAt)}
+            <Time iso={c.createdAt} />
             {c.createdBy ? ` by ${c.createdBy.name ?? c.createdBy.email}` : ""}
           </dd>
           <dt>Last change</dt>
-          <dd>{fmtTime(c.updatedAt)}</dd>
+          <dd>
+            <Time iso={c.updatedAt} />
+          </dd>
         </dl>
         {canWrite ? (
           <CaseControls
@@ -219,7 +226,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
                 <tbody>
                   {timeline.entries.map((e) => (
                     <tr key={`${e.lane}-${e.id}`} className={`lane-${e.lane}`}>
-                      <td>{fmtTime(e.at)}</td>
+                      <td>
+                        <Time iso={e.at} />
+                      </td>
                       <td>
                         <span className={`case-lane case-lane-${e.lane}`}>
                           {e.lane === "evidence" ? "Evidence · event time" : "Handling · case time"}
@@ -258,7 +267,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           <tbody>
             {c.activity.map((a) => (
               <tr key={a.id}>
-                <td>{fmtTime(a.at)}</td>
+                <td>
+                  <Time iso={a.at} />
+                </td>
                 <td>{a.actor ? (a.actor.name ?? a.actor.email) : "a deleted user"}</td>
                 <td>{ACTION_WORDS[a.action] ?? a.action}</td>
                 <td>

@@ -10,6 +10,7 @@ import { fmtTime } from "@/components/format";
 import { ApproveRiskForm, FindingStatusForm } from "./finding-status-form";
 import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
 import { platformLabel } from "@/lib/sessions/words";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Finding" };
 
@@ -102,9 +103,13 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           <dt>Session</dt>
           <dd>{f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open the session</Link> : "—"}</dd>
           <dt>First seen</dt>
-          <dd>{fmtTime(f.firstSeenAt)}</dd>
+          <dd>
+            <Time iso={f.firstSeenAt} />
+          </dd>
           <dt>Last seen</dt>
-          <dd>{fmtTime(f.lastSeenAt)}</dd>
+          <dd>
+            <Time iso={f.lastSeenAt} />
+          </dd>
           {facts.map(([k, v]) => (
             <div key={k} style={{ display: "contents" }}>
               <dt>{words(k)}</dt>
@@ -134,7 +139,9 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
             <tbody>
               {f.events.map((e) => (
                 <tr key={e.id}>
-                  <td>{fmtTime(e.time)}</td>
+                  <td>
+                    <Time iso={e.time} />
+                  </td>
                   <td>{platformLabel(e.platform)}</td>
                   <td>
                     {e.eventName ?? e.activity}
@@ -167,7 +174,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
         <ol className="finding-history" data-testid="finding-history">
           {f.history.map((h, i) => (
             <li key={i}>
-              {fmtTime(h.at)} — <strong>{cap(h.action)}</strong>
+              <Time iso={h.at} /> — <strong>{cap(h.action)}</strong>
               {h.actorEmail ? ` by ${h.actorEmail}` : " by the rules"}
               {h.reason ? `: ${h.reason}` : ""}
             </li>

@@ -9,6 +9,7 @@ import { kindLabel, platformLabel } from "@/lib/sessions/words";
 import { EmptyState, PageHeader } from "@/components/empty-state";
 import { fmtDuration, fmtTime, plural } from "@/components/format";
 import { recordView } from "@/lib/audit/record-view";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Identity" };
 
@@ -170,7 +171,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
                 {i.recentSessions.map((s) => (
                   <tr key={s.id}>
                     <td>
-                      <Link href={`/sessions/${s.id}`}>{fmtTime(s.startedAt)}</Link>
+                      <Link href={`/sessions/${s.id}`}>
+                        <Time iso={s.startedAt} />
+                      </Link>
                     </td>
                     <td>{fmtDuration(s.startedAt, s.endedAt)}</td>
                     <td>{platformLabel(s.platform)}</td>
@@ -233,8 +236,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
                     )}
                   </td>
                   <td>
-                    {fmtTime(c.firstSeenAt)}
-                    <div className="muted">{fmtTime(c.lastUsedAt)}</div>
+                    <Time iso={c.firstSeenAt} />
+                    <div className="muted">
+                      <Time iso={c.lastUsedAt} />
+                    </div>
                   </td>
                   <td>{c.sessions}</td>
                   <td>

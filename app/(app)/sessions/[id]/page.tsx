@@ -11,6 +11,7 @@ import { fmtDuration, fmtTime, plural } from "@/components/format";
 import { SessionTimeline } from "./session-timeline";
 import { recordView } from "@/lib/audit/record-view";
 import { listFindings } from "@/lib/risk/list-findings";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Session" };
 
@@ -213,7 +214,7 @@ export default async function SessionPage({
                 <tr key={`${l.session.id}-${l.kind}-${l.direction}`} data-testid="link-row">
                   <td>
                     <Link href={`/sessions/${l.session.id}`}>
-                      {platformLabel(l.session.platform)} · {l.session.identity?.name ?? "no actor"} · {fmtTime(l.session.startedAt)}
+                      {platformLabel(l.session.platform)} · {l.session.identity?.name ?? "no actor"} · <Time iso={l.session.startedAt} />
                     </Link>
                   </td>
                   <td>{l.direction === "incoming" ? "led to this session" : "this session led to it"}</td>

@@ -8,6 +8,7 @@ import { VisibleText } from "@/components/visible-text";
 import { fmtBytes, fmtTime, plural } from "@/components/format";
 import { RAW_PREVIEW_BYTES, type SessionEvent, type TimelineEvent } from "@/lib/sessions/types";
 import { platformLabel } from "@/lib/sessions/words";
+import { Time } from "@/components/time";
 
 // The session's timeline: one swimlane per platform, the session's own events (filled) and its linked sessions'
 // events (hollow) on their platform's lane. Zoom with the buttons or the keyboard (+ / −), or drag the brush under
@@ -209,7 +210,7 @@ export function SessionTimeline({
           Show all
         </button>
         <span className="muted" aria-live="polite">
-          {fmtTime(new Date(view[0]).toISOString())} → {fmtTime(new Date(view[1]).toISOString())} · {marks.filter(inView).length} of{" "}
+          <Time iso={new Date(view[0]).toISOString()} /> → <Time iso={new Date(view[1]).toISOString()} /> · {marks.filter(inView).length} of{" "}
           {plural(marks.length, "event")} in view
         </span>
       </div>
@@ -325,7 +326,9 @@ export function SessionTimeline({
         <tbody>
           {events.map((e) => (
             <tr key={e.id} className={open === `e${e.id}` ? "selected" : undefined} data-testid="event-row">
-              <td>{fmtTime(e.time)}</td>
+              <td>
+                <Time iso={e.time} />
+              </td>
               <td>
                 <button
                   type="button"
@@ -406,7 +409,7 @@ function EventDrawer({
             <VisibleText text={mark.eventName} />
           </h2>
           <div className="muted">
-            {platformLabel(mark.platform)} · {fmtTime(new Date(mark.t).toISOString())}
+            {platformLabel(mark.platform)} · <Time iso={new Date(mark.t).toISOString()} />
             {mark.status ? ` · ${mark.status}` : ""}
           </div>
         </div>
@@ -426,7 +429,7 @@ function EventDrawer({
               Raw record, exactly as stored — <code>{event.raw.fileName}</code> #{event.raw.position}
             </h3>
             <p className="muted" style={{ marginTop: 0 }}>
-              Ledger leaf {event.raw.leafIndex}, record {event.raw.id}, received {fmtTime(event.raw.receivedAt)}.
+              Ledger leaf {event.raw.leafIndex}, record {event.raw.id}, received <Time iso={event.raw.receivedAt} />.
               {event.raw.header ? " A CSV data row; its file's header row is shown first." : ""}
             </p>
             {event.raw.header ? (

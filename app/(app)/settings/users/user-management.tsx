@@ -7,6 +7,7 @@ import { useApiMutation } from "@/components/api/mutation";
 import { createUser, updateUser, useUsers, usersKeys, type NewUser } from "@/components/api/users";
 import { RoleBadge } from "@/components/role-badge";
 import { SortHeader, useSorted } from "@/components/sortable";
+import { Time } from "@/components/time";
 
 type SortKey = "email" | "role" | "authProvider" | "lastLoginAt" | "createdAt";
 
@@ -117,7 +118,9 @@ export function UserManagement({ currentUserId }: { currentUserId: string }) {
                     )}
                   </td>
                   <td>{u.authProvider === "oidc" ? "Single sign-on" : "Password"}</td>
-                  <td>{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : <span className="muted">never</span>}</td>
+                  <td>
+                    <Time iso={u.lastLoginAt} empty={<span className="muted">never</span>} />
+                  </td>
                   <td>{u.disabled ? <span className="badge badge-off">Disabled</span> : "Active"}</td>
                   <td>
                     {u.id === currentUserId ? (

@@ -16,6 +16,7 @@ import { OwaspAttribution } from "../../owasp-attribution";
 import { CROSSWALK_RULE, isCrosswalk } from "@/lib/compliance/crosswalk";
 import { PeriodPicker, periodFromSearch, withPeriod } from "../../period-picker";
 import { platformLabel } from "@/lib/sessions/words";
+import { Time } from "@/components/time";
 
 export const metadata = { title: "Compliance control" };
 
@@ -81,7 +82,9 @@ export default async function ControlPage({ params, searchParams }: Props) {
         ) : null}
         <p data-testid="control-status">
           Status: <span className={`cmp-status cmp-status-${d.status}`}>{CONTROL_STATUS_LABEL[d.status]}</span>{" "}
-          <span className="muted">(generated {fmtTime(d.generatedAt)})</span>
+          <span className="muted">
+            (generated <Time iso={d.generatedAt} />)
+          </span>
         </p>
         {isOwasp ? <OwaspAttribution /> : null}
         {isCrosswalk(d.framework) ? (
@@ -95,8 +98,8 @@ export default async function ControlPage({ params, searchParams }: Props) {
         <h2 id="ctl-scope">Scope</h2>
         {d.scoping ? (
           <p data-testid="control-scoping">
-            Not applicable: {d.scoping.reason}. Scoped out by {d.scoping.scopedBy ?? "an unknown user"} on {fmtTime(d.scoping.scopedAt)}.
-            Its evidence is still measured below.
+            Not applicable: {d.scoping.reason}. Scoped out by {d.scoping.scopedBy ?? "an unknown user"} on <Time iso={d.scoping.scopedAt} />
+            . Its evidence is still measured below.
           </p>
         ) : (
           <p className="muted">
@@ -180,7 +183,9 @@ export default async function ControlPage({ params, searchParams }: Props) {
                       {f.riskExpiresAt ? ` until ${fmtTime(f.riskExpiresAt)}` : ""}
                     </td>
                     <td>{f.sessionId ? <Link href={`/sessions/${f.sessionId}`}>Open session</Link> : "—"}</td>
-                    <td>{fmtTime(f.lastSeenAt)}</td>
+                    <td>
+                      <Time iso={f.lastSeenAt} />
+                    </td>
                     <td>{f.reason}</td>
                   </tr>
                 ))}
@@ -218,7 +223,7 @@ export default async function ControlPage({ params, searchParams }: Props) {
                     <td>{x.reason}</td>
                     <td>{x.acceptedBy ?? "—"}</td>
                     <td>
-                      {x.approvedBy ?? "—"} ({fmtTime(x.approvedAt)})
+                      {x.approvedBy ?? "—"} (<Time iso={x.approvedAt} />)
                     </td>
                     <td>{x.expiresAt.slice(0, 10)}</td>
                   </tr>
@@ -253,7 +258,9 @@ export default async function ControlPage({ params, searchParams }: Props) {
                   </td>
                   <td>{platformLabel(s.platform)}</td>
                   <td>{s.identityName ?? "unresolved"}</td>
-                  <td>{fmtTime(s.startedAt)}</td>
+                  <td>
+                    <Time iso={s.startedAt} />
+                  </td>
                   <td>{s.riskLevel ?? "—"}</td>
                   <td className="cmp-num">{s.findings}</td>
                 </tr>
