@@ -3,7 +3,7 @@ import { PLATFORM_RULES } from "@/lib/correlation/engine/platform-rules";
 import { GRANT_PLATFORM_ALIASES } from "@/lib/governance/privileged-actions";
 import { PLATFORM_CAPABILITIES } from "@/lib/coverage/platform-capabilities";
 import { PLATFORM_LABELS } from "./labels";
-import { grantFeedIds, platformDisplayNames, PROFILES, profileRules, retentionReads, SOURCES } from "./registry";
+import { approvalFeedIds, grantFeedIds, platformDisplayNames, PROFILES, profileRules, retentionReads, SOURCES } from "./registry";
 import { definePlatform } from "./define-platform";
 
 // Each platform's knowledge lives in its profile (lib/sources/<platform>/profile.ts); the registry derives what
@@ -105,6 +105,7 @@ describe("platform profiles", () => {
       opa: ["opa", "kubernetes", "k8s"],
     });
     expect(grantFeedIds()).toEqual(["pam-grants"]);
+    expect(approvalFeedIds()).toEqual(["servicenow", "jira", "pam-grants"]);
     const reads = retentionReads();
     expect(reads.eventName).toEqual(["github"]);
     expect([...reads.shape].sort()).toEqual(["atlassian", "m365", "salesforce"]);

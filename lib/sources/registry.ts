@@ -108,10 +108,6 @@ export function retentionPlatforms(): { platform: string; label: string }[] {
 /** Every registered platform's profile, in registry order. */
 export const PROFILES: readonly PlatformProfile[] = SOURCES.map((s) => s.profile);
 
-export function platformProfile(platform: string): PlatformProfile | null {
-  return getSource(platform)?.profile ?? null;
-}
-
 /** The short UI names by platform id (the client-side copy is lib/sources/labels.ts; a test keeps the two equal). */
 export function platformDisplayNames(): Record<string, string> {
   return Object.fromEntries(PROFILES.map((p) => [p.platform, p.displayName]));
@@ -129,6 +125,16 @@ export function platformCapabilities(): PlatformCapability[] {
 /** The names a grant feed may write for each platform (lib/governance/privileged-actions.ts grantCoversPlatform). */
 export function grantPlatformAliases(): Record<string, readonly string[]> {
   return Object.fromEntries(PROFILES.filter((p) => p.aliases.length > 0).map((p) => [p.platform, p.aliases]));
+}
+
+/**
+ * The feeds whose records are approvals or grants (a governance feed documenting an approval reference: tickets, the
+ * grant feed), not actions on a platform: no JIT requirement or privileged action applies to them.
+ */
+export function approvalFeedIds(): string[] {
+  return PROFILES.filter((p) => p.capabilities.kind === "governance" && p.capabilities.fields.approval_ref.documented !== "no").map(
+    (p) => p.platform,
+  );
 }
 
 /** Platform ids that are grant feeds: a grant naming one names no target platform. */
