@@ -50,6 +50,11 @@ export type CorrelationProfile = {
   ciJobEvent?: (e: NormalizedEventJson) => boolean;
   /** Sign-ins made with a federated (workload identity federation) credential (the federation link's second half). */
   federatedSignIn?: (e: NormalizedEventJson) => boolean;
+  /**
+   * The id under which the event's used credential was issued, when the record names it beside the credential's own
+   * key (the key its minting event's issued_credentials carry); null when it names none.
+   */
+  credentialAlias?: (e: NormalizedEventJson) => string | null;
 };
 
 /** The coverage data of a platform (lib/coverage): what it documents per evidence field, and how to keep its log. */
@@ -129,6 +134,11 @@ export type ProfileRules = {
   ciJobEvent: ReadonlyMap<string, (e: NormalizedEventJson) => boolean>;
   /** Per platform, sign-ins made with a federated workload credential (second half of an oidc_federation link). */
   federatedSignIn: ReadonlyMap<string, (e: NormalizedEventJson) => boolean>;
+  /**
+   * Per platform, the id under which the event's used credential was issued, when the record names it beside the
+   * credential's own key (the key its minting event's issued_credentials carry); null when it names none.
+   */
+  credentialAlias: ReadonlyMap<string, (e: NormalizedEventJson) => string | null>;
 };
 
 export const MINUTE = 60_000;

@@ -61,6 +61,7 @@ describe("platform profiles", () => {
     expect([...PLATFORM_RULES.flowJoinSameUser]).toEqual(["snowflake"]);
     expect([...PLATFORM_RULES.ciJobEvent.keys()]).toEqual(["github"]);
     expect([...PLATFORM_RULES.federatedSignIn.keys()]).toEqual(["entra"]);
+    expect([...PLATFORM_RULES.credentialAlias.keys()]).toEqual(["github"]);
     expect(PLATFORM_RULES).toMatchObject({
       tokenGapMs: 7_200_000,
       sameIpWindowMs: 300_000,

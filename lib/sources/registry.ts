@@ -164,6 +164,7 @@ export function profileRules(profiles: readonly PlatformProfile[] = PROFILES): P
   const flowJoinSameUser = new Set<string>();
   const ciJobEvent = new Map<string, Pred>();
   const federatedSignIn = new Map<string, Pred>();
+  const credentialAlias = new Map<string, (e: NormalizedEventJson) => string | null>();
   for (const { platform: p, correlation: c } of profiles) {
     if (c.idpSso) idpSso.set(p, c.idpSso);
     if (c.appNames) appNames.push({ ...c.appNames, platform: p });
@@ -176,6 +177,7 @@ export function profileRules(profiles: readonly PlatformProfile[] = PROFILES): P
     if (c.flowJoinSameUser) flowJoinSameUser.add(p);
     if (c.ciJobEvent) ciJobEvent.set(p, c.ciJobEvent);
     if (c.federatedSignIn) federatedSignIn.set(p, c.federatedSignIn);
+    if (c.credentialAlias) credentialAlias.set(p, c.credentialAlias);
   }
   appNames.sort((a, b) => a.rank - b.rank);
   return {
@@ -190,5 +192,6 @@ export function profileRules(profiles: readonly PlatformProfile[] = PROFILES): P
     flowJoinSameUser,
     ciJobEvent,
     federatedSignIn,
+    credentialAlias,
   };
 }

@@ -18,11 +18,6 @@ export type PlatformRules = ProfileRules & {
   sameIpMaxSessions: number;
   /** How long after a CI job's event its OIDC token can be exchanged for a cloud role (a job runs at most 6 hours). */
   oidcWindowMs: number;
-  /**
-   * Per platform, the id under which the event's used credential was issued, when the record names it beside the
-   * credential's own key (the key its minting event's issued_credentials carry); null when it names none.
-   */
-  credentialAlias: ReadonlyMap<string, (e: NormalizedEventJson) => string | null>;
   /** Credential kinds a person mints for something else to use: a delegated one is the identity of its uses (engine/scan.ts). */
   delegableCredentialKinds: ReadonlySet<string>;
 };
@@ -37,14 +32,6 @@ export const PLATFORM_RULES: PlatformRules = {
   // GitHub Actions: a job runs at most 6 hours ("Usage limits for GitHub Actions"), and requests its OIDC token
   // while running ("About security hardening with OpenID Connect").
   oidcWindowMs: 6 * HOUR,
-  credentialAlias: new Map([
-    // GitHub: an event performed with a token names the token by hashed_token and by token_id, "the ID of the token"
-    // ("Identifying audit log events performed by an access token",
-    // https://docs.github.com/en/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/identifying-audit-log-events-performed-by-an-access-token);
-    // personal_access_token.create names the new token by user_programmatic_access_id, the same id (security log
-    // events, https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/security-log-events).
-    ["github", (e: NormalizedEventJson) => (typeof e.extra?.token_id === "string" && e.extra.token_id !== "" ? e.extra.token_id : null)],
-  ]),
   // GitHub personal access tokens: "a personal access token … used in place of a password" that the person can hand to a
   // script or service (GitHub Docs, "Managing your personal access tokens").
   delegableCredentialKinds: new Set(["pat"]),

@@ -81,5 +81,11 @@ export const GITHUB_PROFILE = definePlatform({
     tokenCompanionClient: (e) => e.event_name.startsWith("git."),
     // GitHub Actions workflow events: the job that can request an OIDC token (the federation link's first half).
     ciJobEvent: (e) => e.event_name.startsWith("workflows."),
+    // An event performed with a token names the token by hashed_token and by token_id, "the ID of the token"
+    // ("Identifying audit log events performed by an access token",
+    // https://docs.github.com/en/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/identifying-audit-log-events-performed-by-an-access-token);
+    // personal_access_token.create names the new token by user_programmatic_access_id, the same id (security log
+    // events, https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/security-log-events).
+    credentialAlias: (e) => (typeof e.extra?.token_id === "string" && e.extra.token_id !== "" ? e.extra.token_id : null),
   },
 });
