@@ -34,8 +34,9 @@ import type { CorrelationEvent, CorrelationResult } from "./types";
 //  6. initiators  who initiated each session: the person a record names as acting through the identity, else
 //                 up the chain of proven upstream sessions, else the session's own identity.
 //  7. result      the rows, and every event's identity and session.
-// What is particular to one platform (IdP sign-on events, app names, token session keys) is data in
-// engine/platform-rules.ts; the phases read it through the state.
+// What is particular to one platform (IdP sign-on events, app names, token session keys) is data in each platform's
+// profile (lib/sources/<platform>/profile.ts), gathered into PLATFORM_RULES (engine/platform-rules.ts) by the source
+// registry; the phases read it through the state.
 
 export { stableId } from "./engine/ids";
 

@@ -91,13 +91,12 @@ function linkKeysOf(e: NormalizedEventJson): string[] {
   if (e.src_endpoint?.ip) out.push(...bucketKeys(`ipw|${e.src_endpoint.ip}`, t, PLATFORM_RULES.sameIpWindowMs));
   const subjectRepo = e.actor.type === "WebIdentityUser" && e.issued_credentials?.length ? oidcRepo(e.actor.login) : null;
   if (subjectRepo) out.push(`oidc|${subjectRepo}`);
-  if (e.platform === "github" && e.event_name.startsWith("workflows.")) {
+  if (PLATFORM_RULES.ciJobEvent.get(e.platform)?.(e)) {
     const repo = eventRepo(e);
     if (repo) out.push(`oidc|${repo}`);
     out.push(...bucketKeys("fedw", t, 10 * 60_000));
   }
-  if (e.platform === "entra" && e.credential?.native_type === "federatedIdentityCredential")
-    out.push(...bucketKeys("fedw", t, 10 * 60_000));
+  if (PLATFORM_RULES.federatedSignIn.get(e.platform)?.(e)) out.push(...bucketKeys("fedw", t, 10 * 60_000));
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { pool } from "@/lib/db";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { describeTiers, logTypeOf, shortestDays, type LogTypeRetention } from "@/lib/sources/vendor-retention";
-import { retentionPlatforms, vendorRetention } from "@/lib/sources/registry";
+import { retentionPlatforms, retentionReads, vendorRetention } from "@/lib/sources/registry";
 import { getRequiredRetention } from "./get-required-retention";
 import { stampedCache } from "./stamped-cache";
 import type { LogRetentionReport, LogRetentionRow, LogRetentionStatus, PlatformRetentionVerdict } from "./log-retention.types";
@@ -24,9 +24,9 @@ import type { LogRetentionReport, LogRetentionRow, LogRetentionStatus, PlatformR
 const DAY = 86_400_000;
 
 // One grouped scan. Event names and the feed shape are read from event.data only for the platforms whose log
-// types need them (parsing the stored json is most of a scan's cost); the others group by platform and class.
-const NEEDS_NAME = ["github"];
-const NEEDS_SHAPE = ["salesforce", "atlassian", "m365"];
+// types need them (each platform's profile says so: `retentionReads`; parsing the stored json is most of a scan's
+// cost); the others group by platform and class.
+const { eventName: NEEDS_NAME, shape: NEEDS_SHAPE } = retentionReads();
 const HELD_SQL = `
   SELECT platform, "classUid",
          CASE WHEN platform = ANY($2::text[]) THEN COALESCE("eventName", data->>'event_name') END AS event_name,

@@ -1,18 +1,15 @@
 import { z } from "zod";
+import { DOCUMENTED, EVIDENCE_FIELDS, PLATFORM_KINDS, type EvidenceField } from "@/lib/sources/capabilities";
 
-// Shared shapes of the coverage report. Field ids are stable: lib/compliance cites them as evidence.
-export const EVIDENCE_FIELDS = [
-  "session_id",
-  "credential_id",
-  "actor_kind",
-  "oauth_client",
-  "ip",
-  "user_agent",
-  "target_object",
-  "approval_ref",
-  "policy_decision",
-] as const;
-export type EvidenceField = (typeof EVIDENCE_FIELDS)[number];
+// Shared shapes of the coverage report. The capability data types live with the platform profiles
+// (lib/sources/capabilities.ts) and are re-exported here.
+export {
+  EVIDENCE_FIELDS,
+  type Documented,
+  type EvidenceField,
+  type FieldCapability,
+  type PlatformCapability,
+} from "@/lib/sources/capabilities";
 
 export const EVIDENCE_FIELD_LABELS: Record<EvidenceField, string> = {
   session_id: "Session id",
@@ -26,32 +23,7 @@ export const EVIDENCE_FIELD_LABELS: Record<EvidenceField, string> = {
   policy_decision: "Policy decision",
 };
 
-/** What the vendor documents it can provide: yes (always/normally), partial (some events, opt-in, or a weaker field), no. */
-const DOCUMENTED = ["yes", "partial", "no"] as const;
-export type Documented = (typeof DOCUMENTED)[number];
-
-export type FieldCapability = {
-  documented: Documented;
-  /** The vendor's field name(s), as the vendor writes them; null when there is none. */
-  vendorField: string | null;
-  note: string;
-  /** What to enable, stream or export to close the gap; null when the platform cannot provide it at all. */
-  recommendation: string | null;
-};
-
 const VENDOR_RETENTION_STATUSES = ["documented", "unknown", "not_applicable"] as const;
-
-const PLATFORM_KINDS = ["platform", "governance"] as const;
-export type PlatformCapability = {
-  platform: string;
-  label: string;
-  /** Platform audit log or a governance feed (approvals, grants, policy decisions). */
-  kind: (typeof PLATFORM_KINDS)[number];
-  fields: Record<EvidenceField, FieldCapability>;
-  // The vendor's retention is not here: it lives per log type in lib/sources/<platform>/retention.ts (one home).
-  /** How to keep data past the vendor's window (used in retention recommendations). */
-  exportHow: string;
-};
 
 // The coverage report (GET /api/v1/coverage), as zod schemas with their types inferred from them.
 const isoTime = z.string();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NormalizedEventSchema, ocsfClass, parseNormalizedEvent, toEventRow, type NormalizedEvent } from "./schema";
+import { ACTIVITIES, NormalizedEventSchema, ocsfClass, parseNormalizedEvent, toActivity, toEventRow, type NormalizedEvent } from "./schema";
 
 function event(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
   return {
@@ -64,12 +64,22 @@ describe("NormalizedEventSchema", () => {
       event({ class_name: "API Activity" as never }),
       event({ class_uid: 9999 as never }),
       event({ time: new Date("nope") }),
-      event({ activity: "Log On" }),
+      event({ activity: "Log On" as never }),
+      // activity is a closed list: a well-formed verb outside it is refused too (sources map theirs through toActivity).
+      event({ activity: "lock_account" as never }),
       event({ resources: [{ type: "User", id: null, name: null }] }),
       event({ extra: { when: new Date() as never } }),
       event({ extra: { n: Number.NaN } }),
     ];
     for (const b of bad) expect(NormalizedEventSchema.safeParse(b).success, JSON.stringify(b).slice(0, 200)).toBe(false);
+  });
+
+  it("toActivity keeps a listed verb and maps any other word to the one fallback, other", () => {
+    for (const a of ACTIVITIES) expect(toActivity(a)).toBe(a);
+    expect(toActivity("report_suspicious_activity_by_enduser")).toBe("other");
+    expect(toActivity("Logon")).toBe("other");
+    expect(toActivity(null)).toBe("other");
+    expect(toActivity(undefined)).toBe("other");
   });
 
   it("toEventRow fills the event table's columns; data is the whole event with an ISO time", () => {

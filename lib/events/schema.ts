@@ -294,6 +294,74 @@ const ApprovalSchema = z.strictObject({
   record: z.enum(["approver"]).optional(),
 });
 
+/**
+ * The verbs an event's `activity` can be: closed, OCSF-aligned where OCSF names the activity (Authentication logon /
+ * logoff, Account Change enable / disable / lock / unlock / password change / password reset / MFA enable and disable,
+ * Entity Management create / read / update / delete, User Access Management assign / revoke privileges, Group
+ * Management add / remove user), collected from what every source emits. The platform's own name for the action
+ * stays in event_name; a source maps its words through toActivity, whose one fallback is "other".
+ */
+export const ACTIVITIES = [
+  // authentication and sessions
+  "logon",
+  "logoff",
+  "session_start",
+  "mfa",
+  "policy_evaluation",
+  "authorize",
+  "token_grant",
+  "token_refresh",
+  "token_revoke",
+  "impersonate",
+  // accounts
+  "enable",
+  "disable",
+  "lock",
+  "unlock",
+  "password_change",
+  "password_reset",
+  "mfa_enable",
+  "mfa_disable",
+  // objects
+  "create",
+  "read",
+  "update",
+  "delete",
+  "query",
+  // groups, privileges, credentials
+  "add_user",
+  "remove_user",
+  "assign_privileges",
+  "revoke_privileges",
+  "request_privileges",
+  "issue_credentials",
+  "revoke_credentials",
+  "consent",
+  // data leaving or entering the platform
+  "download",
+  "upload",
+  "export",
+  "share",
+  "send",
+  // approval records (tickets)
+  "request",
+  "approve",
+  "reject",
+  // vendor detections
+  "detect",
+  "other",
+] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+const ACTIVITY_SET: ReadonlySet<string> = new Set(ACTIVITIES);
+
+/** Whether a word is one of the ACTIVITIES. */
+export const isActivity = (w: string): w is Activity => ACTIVITY_SET.has(w);
+
+/** A source's verb as an activity: the verb itself when it is one of the ACTIVITIES, else "other" (the one fallback). */
+export function toActivity(verb: string | null | undefined): Activity {
+  return verb != null && ACTIVITY_SET.has(verb) ? (verb as Activity) : "other";
+}
+
 export const NormalizedEventSchema = z
   .strictObject({
     schema_version: z.literal(1),
@@ -301,8 +369,8 @@ export const NormalizedEventSchema = z
     platform: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     class_uid: z.custom<OcsfClassUid>((v) => typeof v === "number" && Object.hasOwn(OCSF_CLASSES, v), "not an OCSF class used here"),
     class_name: id,
-    /** A short verb: logon, logoff, create, read, update, delete, assign_privileges, add_user, issue_credentials, … */
-    activity: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    /** A short verb from the closed list ACTIVITIES (toActivity maps any other word to "other"). */
+    activity: z.enum(ACTIVITIES),
     /** The platform's own event name, verbatim (user.session.start, ConsoleLogin, repo.create, Add member to role). */
     event_name: id,
     time: z.date().refine((d) => !Number.isNaN(d.getTime()), { message: "invalid date" }),

@@ -5,7 +5,7 @@ import {
   type PrivilegedEntry,
   type PrivilegeLevel,
 } from "@/lib/sources/privileged";
-import { getSource, SOURCES } from "@/lib/sources/registry";
+import { getSource, grantFeedIds, grantPlatformAliases, SOURCES } from "@/lib/sources/registry";
 
 // Classifies privileged actions with the catalog: each platform's own entries (lib/sources/<platform>/privileged.ts,
 // read through the source registry), then the generic entries on the OCSF activity verb below, then the fallback
@@ -150,25 +150,15 @@ export function grantPrivilegeLevel(privilege: string): PrivilegeLevel {
 }
 
 // Which platform names a grant may use for the platform an action runs on (grant.platform is free text:
-// `aws:111122223333`, `salesforce`, `entra`, …; its part before ":" is compared).
-export const GRANT_PLATFORM_ALIASES: Record<string, readonly string[]> = {
-  okta: ["okta"],
-  entra: ["entra", "azure", "azuread", "aad", "microsoft", "m365"],
-  m365: ["m365", "entra", "azure", "azuread", "aad", "microsoft", "office365", "o365", "exchange", "sharepoint"],
-  "google-workspace": ["google-workspace", "google", "gws", "gsuite", "workspace"],
-  github: ["github"],
-  slack: ["slack"],
-  salesforce: ["salesforce", "sfdc"],
-  "aws-cloudtrail": ["aws", "aws-cloudtrail", "amazon", "aws-identity-center"],
-  snowflake: ["snowflake"],
-  atlassian: ["atlassian", "jira", "confluence"],
-  opa: ["opa", "kubernetes", "k8s"],
-};
+// `aws:111122223333`, a platform id, an alias; its part before ":" is compared). Each platform's profile lists its
+// aliases (lib/sources/<platform>/profile.ts).
+export const GRANT_PLATFORM_ALIASES: Record<string, readonly string[]> = grantPlatformAliases();
+const GRANT_FEEDS = new Set(grantFeedIds());
 
 /** Whether a grant recorded for `grantPlatform` can cover an action on `platform`. A grant naming no target platform (its feed's own id) covers any. */
 export function grantCoversPlatform(grantPlatform: string, platform: string): boolean {
   const g = grantPlatform.toLowerCase().split(":")[0].trim();
-  if (g === "pam-grants" || g === "") return true;
+  if (GRANT_FEEDS.has(g) || g === "") return true;
   if (g === platform) return true;
   return (GRANT_PLATFORM_ALIASES[platform] ?? []).includes(g);
 }

@@ -1,4 +1,7 @@
+import { PLATFORM_LABELS, UNKNOWN_PLATFORM, UNKNOWN_PLATFORM_LABEL } from "@/lib/sources/labels";
+
 // Plain-word labels shared by the lib answers and the pages (no server imports: client components use it too).
+// Platform names come from lib/sources/labels.ts, the client-safe copy of the profiles' display names.
 
 const KIND_LABELS: Record<string, string> = {
   human: "person",
@@ -12,25 +15,8 @@ const KIND_LABELS: Record<string, string> = {
   unknown: "unknown kind",
 };
 
-const PLATFORM_LABELS: Record<string, string> = {
-  okta: "Okta",
-  entra: "Entra ID",
-  m365: "Microsoft 365",
-  "google-workspace": "Google Workspace",
-  github: "GitHub",
-  slack: "Slack",
-  salesforce: "Salesforce",
-  "aws-cloudtrail": "AWS CloudTrail",
-  snowflake: "Snowflake",
-  atlassian: "Atlassian",
-  servicenow: "ServiceNow",
-  jira: "Jira",
-  "pam-grants": "PAM grants",
-  opa: "OPA decisions",
-  unknown: "unrecognised",
-};
-
-export const platformLabel = (p: string | null | undefined): string => (p ? (PLATFORM_LABELS[p] ?? p) : "—");
+export const platformLabel = (p: string | null | undefined): string =>
+  p ? (PLATFORM_LABELS[p] ?? (p === UNKNOWN_PLATFORM ? UNKNOWN_PLATFORM_LABEL : p)) : "—";
 export const kindLabel = (k: string | null | undefined): string => (k ? (KIND_LABELS[k] ?? k.replace(/_/g, " ")) : "—");
 
 /** Why a session's initiator is who it is, per the correlation's initiator rule. */

@@ -2,22 +2,16 @@ import { z } from "zod";
 import type { NormalizedEvent } from "@/lib/events/schema";
 import { validateEvent } from "@/lib/events/validate";
 import { repairStringsInPlace } from "@/lib/events/well-formed";
-import type { CatalogEntry } from "./privileged";
-import type { LogTypeRetention } from "./vendor-retention";
-import { NormalizeError, type CallerNamedActor, type DetectProbe, type NormalizeContext, type Source } from "./types";
+import type { PlatformProfile } from "./define-platform";
+import { NormalizeError, type DetectProbe, type NormalizeContext, type Source } from "./types";
 
 export type SourceDefinition = {
-  platform: string;
-  label: string;
+  /** Everything known about the platform apart from reading its records (<platform>/profile.ts, definePlatform). */
+  profile: PlatformProfile;
   formats: readonly string[];
   detect(probe: DetectProbe): number;
   /** Maps one record; may return events typed as NormalizedEvent without having validated them. */
   normalize(record: unknown, ctx: NormalizeContext): NormalizedEvent[];
-  /** The privileged-action catalog (lib/sources/<platform>/privileged.ts); [] for feeds whose records are never privileged actions. */
-  privileged: readonly CatalogEntry[];
-  callerNamedActor?: CallerNamedActor;
-  /** The vendor's retention per log type (lib/sources/<platform>/retention.ts); omitted for governance feeds. */
-  retention?: readonly LogTypeRetention[];
 };
 
 /** Prefix of the reason when a source produced an event the schema refuses (a source bug, or odd input). */
@@ -30,13 +24,15 @@ export const INVALID_EVENT_REASON = "normalized event failed validation";
  * instead of storing a malformed event).
  */
 export function defineSource(def: SourceDefinition): Source {
+  const { profile } = def;
   return {
-    platform: def.platform,
-    label: def.label,
+    profile,
+    platform: profile.platform,
+    label: profile.label,
     formats: def.formats,
-    privileged: def.privileged,
-    callerNamedActor: def.callerNamedActor,
-    retention: def.retention ?? [],
+    privileged: profile.privileged,
+    callerNamedActor: profile.callerNamedActor,
+    retention: profile.retention,
     detect: (probe) => {
       const s = def.detect(probe);
       return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0;

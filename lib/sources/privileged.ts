@@ -1,3 +1,5 @@
+import type { Activity } from "@/lib/events/schema";
+
 // The privileged-action catalog's shape. Each platform keeps its own entries in lib/sources/<platform>/privileged.ts
 // (exported with its source definition, read through the registry by lib/governance), each entry citing the vendor
 // page that documents the event. A source may set its own `privileged` flag from the same entries (Okta does), so
@@ -29,7 +31,7 @@ type RuleMatch = {
   /** The platform's own event name (event_name), tested case-sensitively as written (add the i flag where needed). */
   name?: RegExp;
   /** The OCSF activity verbs (event.activity) the rule applies to. */
-  activity?: readonly string[];
+  activity?: readonly Activity[];
   /** The target's name (event.targetName) must match, e.g. a group named like an administrators' group. */
   target?: RegExp;
   /** The vendor documentation page the entry comes from. */
@@ -59,7 +61,7 @@ export type CatalogEntry = PrivilegedEntry | NotPrivilegedEntry;
 export function entryMatches(entry: CatalogEntry, event: { eventName: string; activity: string; targetName?: string | null }): boolean {
   return (
     (entry.name === undefined || entry.name.test(event.eventName)) &&
-    (entry.activity === undefined || entry.activity.includes(event.activity)) &&
+    (entry.activity === undefined || (entry.activity as readonly string[]).includes(event.activity)) &&
     (entry.target === undefined || (event.targetName != null && entry.target.test(event.targetName)))
   );
 }

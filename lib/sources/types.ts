@@ -1,6 +1,7 @@
 import type { NormalizedEvent } from "@/lib/events/schema";
 import type { LogTypeRetention } from "./vendor-retention";
 import type { CatalogEntry } from "./privileged";
+import type { PlatformProfile } from "./define-platform";
 
 // The one interface every platform source implements. A source never reads files itself: lib/sources/read
 // splits a file into records (exact bytes), the pipeline parses each record's JSON, and the source maps the
@@ -34,6 +35,8 @@ export type NormalizeContext = {
 };
 
 export type Source = {
+  /** Everything known about the platform apart from reading its records; the fields below repeat its main parts. */
+  profile: PlatformProfile;
   /** Stable id, also the Source.platform column: okta, entra, aws-cloudtrail, github, … */
   platform: string;
   /** Human name for lists and error messages. */

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/empty-state";
 import { RoleBadge } from "@/components/role-badge";
 import { getPublicKey } from "@/lib/ledger/public-key";
 import { getGovernanceSettings, jitRequiredOn } from "@/lib/governance/settings";
-import { supportedPlatformIds } from "@/lib/sources/registry";
+import { approvalFeedIds, supportedPlatformIds } from "@/lib/sources/registry";
 import { ApiTokens } from "./api-tokens";
 import { GrantMappings } from "./grant-mappings";
 
@@ -42,7 +42,8 @@ export default async function SettingsPage() {
   const user = await requirePage("/settings");
   const perms = Object.keys(PERMISSIONS) as Permission[];
   const [key, gov] = await Promise.all([getPublicKey({}), getGovernanceSettings()]);
-  const jitPlatforms = supportedPlatformIds().filter((p) => !["servicenow", "jira", "pam-grants"].includes(p));
+  const approvalFeeds = approvalFeedIds();
+  const jitPlatforms = supportedPlatformIds().filter((p) => !approvalFeeds.includes(p));
   return (
     <>
       <PageHeader title="Settings" description="Your account, your role's permissions, and administration." />

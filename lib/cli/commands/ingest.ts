@@ -54,12 +54,12 @@ const ingest: CliCommand = {
     const { values, positionals } = parsed;
     if (positionals.length === 0) throw new UsageError("name at least one file or folder to ingest");
     const { ingestFiles } = await import("@/lib/ingest/ingest-files");
-    const { getSource, supportedPlatformIds } = await import("@/lib/sources/registry");
+    const { getSource, grantFeedIds, supportedPlatformIds } = await import("@/lib/sources/registry");
     if (values.platform && !getSource(values.platform)) {
       throw new UsageError(`unknown platform "${values.platform}"; supported: ${supportedPlatformIds().join(", ")}`);
     }
-    if (values.platform && values["grant-mapping"] && values.platform !== "pam-grants")
-      throw new UsageError("--grant-mapping reads grant exports (platform pam-grants): leave --platform out");
+    if (values.platform && values["grant-mapping"] && !grantFeedIds().includes(values.platform))
+      throw new UsageError(`--grant-mapping reads grant exports (platform ${grantFeedIds().join(", ")}): leave --platform out`);
     const grantMapping = values["grant-mapping"]
       ? await (await import("@/lib/ingest/grant-mappings")).resolveGrantMapping(values["grant-mapping"])
       : undefined;

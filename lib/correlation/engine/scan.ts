@@ -75,9 +75,8 @@ export function scanEvents(st: CorrelationState): void {
       st.keylessExchanges.push(i);
     if (hasInitiator(e.extra?.initiator)) delegating.push(i);
     if (issued.length > 0 && actor.type === "WebIdentityUser" && oidcRepo(actor.login) !== null) st.oidcExchanges.push(i);
-    else if (e.platform === "github" && e.event_name.startsWith("workflows.")) st.ciJobs.push(i);
-    else if (e.platform === "entra" && e.status !== "failure" && cr?.native_type === "federatedIdentityCredential")
-      st.federatedSignIns.push(i);
+    else if (st.rules.ciJobEvent.get(e.platform)?.(e)) st.ciJobs.push(i);
+    else if (e.status !== "failure" && st.rules.federatedSignIn.get(e.platform)?.(e)) st.federatedSignIns.push(i);
 
     if (!acc) continue;
     evAccount[i] = acc;

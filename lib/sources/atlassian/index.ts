@@ -1,16 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import {
-  ATLASSIAN_PLATFORM,
-  isConfluenceAuditRecord,
-  isDcAuditEntity,
-  isJiraAuditRecord,
-  isOrgEvent,
-  normalizeAtlassian,
-} from "./normalize";
-import { ATLASSIAN_PRIVILEGED } from "./privileged";
-import { ATLASSIAN_RETENTION } from "./retention";
+import { isConfluenceAuditRecord, isDcAuditEntity, isJiraAuditRecord, isOrgEvent, normalizeAtlassian } from "./normalize";
+import { ATLASSIAN_PROFILE } from "./profile";
 
 // The org audit log's {type: "events", attributes: {action, time, actor, context, container}} and Jira's
 // auditing records {summary, created, objectItem, authorAccountId, changedValues} are unlike any other platform's
@@ -47,10 +39,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const atlassian = defineSource({
-  platform: ATLASSIAN_PLATFORM,
-  privileged: ATLASSIAN_PRIVILEGED,
-  retention: ATLASSIAN_RETENTION,
-  label: "Atlassian audit log",
+  profile: ATLASSIAN_PROFILE,
   formats: [
     'organization audit log API (GET /admin/v1/orgs/{orgId}/events: {"data": [...]})',
     'Jira Cloud auditing records (GET /rest/api/3/auditing/record: {"records": [...]})',

@@ -6,6 +6,7 @@ import {
   type IssuedCredential,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
@@ -70,7 +71,7 @@ type Classified = { uid: OcsfClassUid; activity: string };
 
 /** The event every Atlassian audit record starts from: its action, time, class, actor and outcome. */
 function auditEvent(action: string, time: Date, cls: Classified, actor: NormalizedEvent["actor"]): NormalizedEvent {
-  const core = { platform: ATLASSIAN_PLATFORM, ...ocsfClass(cls.uid), activity: cls.activity, event_name: action, time, actor };
+  const core = { platform: ATLASSIAN_PLATFORM, ...ocsfClass(cls.uid), activity: toActivity(cls.activity), event_name: action, time, actor };
   return { ...eventSkeleton(core), status: outcomeOf(action) };
 }
 

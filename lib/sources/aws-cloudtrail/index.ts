@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { AWS_PLATFORM, isDigestFile, normalizeCloudTrail } from "./normalize";
-import { AWS_CALLER_NAMED_ACTOR, AWS_PRIVILEGED } from "./privileged";
-import { AWS_CLOUDTRAIL_RETENTION } from "./retention";
+import { isDigestFile, normalizeCloudTrail } from "./normalize";
+import { AWS_CLOUDTRAIL_PROFILE } from "./profile";
 
 function scoreRecord(r: unknown): number {
   if (isDigestFile(r)) return 0.95;
@@ -21,11 +20,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const awsCloudTrail = defineSource({
-  platform: AWS_PLATFORM,
-  privileged: AWS_PRIVILEGED,
-  retention: AWS_CLOUDTRAIL_RETENTION,
-  callerNamedActor: AWS_CALLER_NAMED_ACTOR,
-  label: "AWS CloudTrail",
+  profile: AWS_CLOUDTRAIL_PROFILE,
   formats: [
     'trail files as delivered to S3 ({"Records": [...]}, .json.gz)',
     'Event history JSON / lookup-events ({"Events": [...]} with CloudTrailEvent strings)',

@@ -10,6 +10,7 @@ import {
   type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError, SkipRecord } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
@@ -559,7 +560,7 @@ export function normalizeCloudTrail(input: unknown): NormalizedEvent[] {
       schema_version: 1,
       platform: AWS_PLATFORM,
       ...ocsfClass(uid),
-      activity,
+      activity: toActivity(activity),
       event_name: name,
       time,
       status,

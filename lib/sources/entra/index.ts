@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { ENTRA_PLATFORM, isUnifiedAuditLogRecord, normalizeEntra, SIGNIN_CATEGORIES } from "./normalize";
-import { ENTRA_PRIVILEGED } from "./privileged";
-import { ENTRA_RETENTION } from "./retention";
+import { isUnifiedAuditLogRecord, normalizeEntra, SIGNIN_CATEGORIES } from "./normalize";
+import { ENTRA_PROFILE } from "./profile";
 import { ENTRA_TABLES, logAnalyticsTable } from "../util/log-analytics";
 
 function scoreRecord(r: unknown): number {
@@ -31,10 +30,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const entra = defineSource({
-  platform: ENTRA_PLATFORM,
-  privileged: ENTRA_PRIVILEGED,
-  retention: ENTRA_RETENTION,
-  label: "Microsoft Entra ID",
+  profile: ENTRA_PROFILE,
   formats: [
     'sign-in logs: Graph /auditLogs/signIns ({"value": [...]} or array)',
     "audit logs: Graph /auditLogs/directoryAudits",

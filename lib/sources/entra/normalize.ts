@@ -10,6 +10,7 @@ import {
   type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { changesKeys, keysAdded } from "../util/entra-keys";
@@ -684,7 +685,7 @@ function normalizeAudit(props: Rec, top: Rec | null): NormalizedEvent {
     ...ocsfClass(uid),
     // A change that adds a key issues a credential (Add service principal credentials, Update application –
     // Certificates and secrets management with a new key); one that only removes keys revokes them.
-    activity: issued.length > 0 ? "issue_credentials" : (credentialVerb(activity) ?? verb),
+    activity: issued.length > 0 ? "issue_credentials" : toActivity(credentialVerb(activity) ?? verb),
     event_name: activity,
     time,
     status,

@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { GITHUB_PLATFORM, normalizeGitHub } from "./normalize";
-import { GITHUB_PRIVILEGED } from "./privileged";
-import { GITHUB_RETENTION } from "./retention";
+import { normalizeGitHub } from "./normalize";
+import { GITHUB_PROFILE } from "./profile";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -21,10 +20,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const github = defineSource({
-  platform: GITHUB_PLATFORM,
-  privileged: GITHUB_PRIVILEGED,
-  retention: GITHUB_RETENTION,
-  label: "GitHub audit log",
+  profile: GITHUB_PROFILE,
   formats: ["NDJSON (audit log streaming to storage)", "JSON array (REST /orgs/{org}/audit-log, /enterprises/{e}/audit-log)"],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);

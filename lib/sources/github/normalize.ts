@@ -7,6 +7,7 @@ import {
   type EventResource,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, text } from "../util/fields";
@@ -364,7 +365,7 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
       schema_version: 1,
       platform: GITHUB_PLATFORM,
       ...ocsfClass(uid),
-      activity,
+      activity: toActivity(activity),
       event_name: action,
       time,
       status,

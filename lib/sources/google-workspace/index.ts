@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec, recAt } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { GOOGLE_PLATFORM, isEmptyActivitiesPage, normalizeGoogle } from "./normalize";
-import { GOOGLE_WORKSPACE_PRIVILEGED } from "./privileged";
-import { GOOGLE_WORKSPACE_RETENTION } from "./retention";
+import { isEmptyActivitiesPage, normalizeGoogle } from "./normalize";
+import { GOOGLE_WORKSPACE_PROFILE } from "./profile";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -19,10 +18,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const googleWorkspace = defineSource({
-  platform: GOOGLE_PLATFORM,
-  privileged: GOOGLE_WORKSPACE_PRIVILEGED,
-  retention: GOOGLE_WORKSPACE_RETENTION,
-  label: "Google Workspace",
+  profile: GOOGLE_WORKSPACE_PROFILE,
   formats: [
     "JSON (Admin SDK Reports activities.list pages {items:[...]}; a page without items is an empty page)",
     "NDJSON (one activity per line; flattened exporter variant)",

@@ -7,6 +7,7 @@ import {
   type IssuedCredential,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError, SkipRecord } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
@@ -282,7 +283,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     schema_version: 1,
     platform: GOOGLE_PLATFORM,
     ...ocsfClass(uid),
-    activity: verbName,
+    activity: toActivity(verbName),
     event_name: name,
     time,
     status,

@@ -1,7 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { isJiraIssue, isSearchPage, JIRA_PLATFORM, normalizeJira } from "./normalize";
+import { isJiraIssue, isSearchPage, normalizeJira } from "./normalize";
+import { JIRA_PROFILE } from "./profile";
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]+-\d+$/;
 
@@ -24,10 +25,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const jira = defineSource({
-  platform: JIRA_PLATFORM,
-  // A ticket authorizes work and is never itself a privileged action: the platforms' own events show the privileged use.
-  privileged: [],
-  label: "Jira issues (approvals)",
+  profile: JIRA_PROFILE,
   formats: ['REST API search JSON ({"issues": [...]}, expand=changelog,names)', "single issue JSON", "NDJSON of issues"],
   detect: (probe) => {
     let s = meanScore(probe.records, scoreRecord);

@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { isPurviewRow, isUalRecord, M365_PLATFORM, normalizeM365 } from "./normalize";
-import { M365_PRIVILEGED } from "./privileged";
-import { M365_RETENTION } from "./retention";
+import { isPurviewRow, isUalRecord, normalizeM365 } from "./normalize";
+import { M365_PROFILE } from "./profile";
 import { logAnalyticsTable, OFFICE_TABLE } from "../util/log-analytics";
 
 // CreationTime + Operation + RecordType/Workload/UserKey/OrganizationId is the UAL common schema (Entra ID's own
@@ -24,10 +23,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const m365 = defineSource({
-  platform: M365_PLATFORM,
-  privileged: M365_PRIVILEGED,
-  retention: M365_RETENTION,
-  label: "Microsoft 365 Unified Audit Log",
+  profile: M365_PROFILE,
   formats: [
     "Office 365 Management Activity API content blobs (JSON array of common-schema records)",
     "Purview audit search CSV export (CreationDate, UserIds, Operations, AuditData)",

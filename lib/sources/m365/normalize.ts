@@ -8,6 +8,7 @@ import {
   type IssuedCredential,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { changesKeys, keysAdded } from "../util/entra-keys";
@@ -563,7 +564,7 @@ function normalizeRecord(r: Rec, shape: "management-api" | "purview-csv" | "log-
     schema_version: 1,
     platform: M365_PLATFORM,
     ...ocsfClass(cls.uid),
-    activity: cls.activity,
+    activity: toActivity(cls.activity),
     event_name: op,
     time,
     status,

@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { normalizeOkta, OKTA_PLATFORM } from "./normalize";
-import { OKTA_PRIVILEGED } from "./privileged";
-import { OKTA_RETENTION } from "./retention";
+import { normalizeOkta } from "./normalize";
+import { OKTA_PROFILE } from "./profile";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -21,10 +20,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const okta = defineSource({
-  platform: OKTA_PLATFORM,
-  privileged: OKTA_PRIVILEGED,
-  retention: OKTA_RETENTION,
-  label: "Okta System Log",
+  profile: OKTA_PROFILE,
   formats: ["JSON array (GET /api/v1/logs)", "NDJSON"],
   detect: (probe) => {
     const s = meanScore(probe.records, scoreRecord);

@@ -10,6 +10,7 @@ import {
   type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { catalogVerdict } from "../privileged";
 import { NormalizeError } from "../types";
@@ -383,7 +384,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     schema_version: 1,
     platform: OKTA_PLATFORM,
     ...ocsfClass(uid),
-    activity,
+    activity: toActivity(activity),
     event_name: eventType,
     time,
     status,

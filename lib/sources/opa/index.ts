@@ -1,7 +1,7 @@
 import { defineSource, meanScore } from "../define-source";
 import { isRec } from "../util/fields";
-import { normalizeOpa, OPA_PLATFORM } from "./normalize";
-import { OPA_PRIVILEGED } from "./privileged";
+import { normalizeOpa } from "./normalize";
+import { OPA_PROFILE } from "./profile";
 
 // A record is an OPA decision log entry when it has a decision_id with the entry's other documented fields (path,
 // input, result, labels, bundles, requested_by, metrics); the console logger's lines say so in `type`.
@@ -14,9 +14,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const opa = defineSource({
-  platform: OPA_PLATFORM,
-  privileged: OPA_PRIVILEGED,
-  label: "Open Policy Agent decision logs",
+  profile: OPA_PROFILE,
   formats: [
     "decision log JSON arrays as the HTTP upload sends them (gzip ok)",
     'NDJSON from the console decision logger (msg "Decision Log")',

@@ -1,7 +1,7 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
-import { normalizePamGrant, PAM_GRANTS_PLATFORM, REQUIRED_FIELDS } from "./normalize";
-import { PAM_GRANTS_PRIVILEGED } from "./privileged";
+import { normalizePamGrant, REQUIRED_FIELDS } from "./normalize";
+import { PAM_GRANTS_PROFILE } from "./profile";
 import { vendorGrantScore } from "./vendor-grants";
 
 // A record is a grant when it has the format's own column names (docs/grant-format.md); grant_id is the one no
@@ -17,9 +17,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const pamGrants = defineSource({
-  platform: PAM_GRANTS_PLATFORM,
-  privileged: PAM_GRANTS_PRIVILEGED,
-  label: "Sessionproof grant feed (PAM/JIT)",
+  profile: PAM_GRANTS_PROFILE,
   formats: [
     "JSON array, NDJSON or CSV in the Sessionproof grant format (docs/grant-format.md)",
     'Entra PIM from Microsoft Graph: roleAssignmentScheduleRequests and roleAssignmentScheduleInstances ({"value": [...]} pages)',

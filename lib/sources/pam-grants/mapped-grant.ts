@@ -5,8 +5,7 @@ import { NormalizeError, type Source } from "../types";
 import { emailShaped, isRec, keyText, text, type Rec } from "../util/fields";
 import { tryParseTime, tryParseUsTime } from "../util/time";
 import { grantEvent } from "./grant-event";
-import { PAM_GRANTS_PLATFORM } from "./platform";
-import { PAM_GRANTS_PRIVILEGED } from "./privileged";
+import { PAM_GRANTS_PROFILE } from "./profile";
 
 // A grant export of a tool Sessionproof has no reader for, read through the field mapping an admin declared
 // (lib/grant-mappings): each record becomes the same grant event as the Sessionproof grant format, or is refused with
@@ -225,11 +224,10 @@ export function normalizeMappedGrant(m: GrantMappingDefinition, record: unknown)
 /** A pam-grants source that reads every record through the mapping (ingest with a declared mapping). */
 export function mappedGrantSource(m: GrantMappingDefinition): Source {
   return defineSource({
-    platform: PAM_GRANTS_PLATFORM,
-    label: `Grant export read with the mapping "${m.name}"`,
+    // The grant feed's profile, under a label that names the mapping.
+    profile: { ...PAM_GRANTS_PROFILE, label: `Grant export read with the mapping "${m.name}"` },
     formats: ["JSON array, NDJSON, API page or CSV, read through a declared grant mapping"],
     detect: () => 0,
     normalize: (record) => normalizeMappedGrant(m, record),
-    privileged: PAM_GRANTS_PRIVILEGED,
   });
 }

@@ -9,6 +9,7 @@ import {
   type EventStatus,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, ipOrNull, keyText, type Rec, textAt } from "../util/fields";
@@ -131,7 +132,7 @@ function loginTypeCredential(loginType: string | null): Credential | null {
 
 /** The event's class and activity; a bulk read of data (a query over BULK_EXPORT_ROWS rows) is an export. */
 function classOf({ uid, activity }: Classified, bulkRead: boolean): Pick<NormalizedEvent, "class_uid" | "class_name" | "activity"> {
-  return bulkRead ? { ...ocsfClass(uid === 6003 ? 6005 : uid), activity: "export" } : { ...ocsfClass(uid), activity };
+  return bulkRead ? { ...ocsfClass(uid === 6003 ? 6005 : uid), activity: "export" } : { ...ocsfClass(uid), activity: toActivity(activity) };
 }
 
 /**

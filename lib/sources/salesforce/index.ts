@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { normalizeSalesforce, SALESFORCE_PLATFORM, shapeOf } from "./normalize";
-import { SALESFORCE_PRIVILEGED } from "./privileged";
-import { SALESFORCE_RETENTION } from "./retention";
+import { normalizeSalesforce, shapeOf } from "./normalize";
+import { SALESFORCE_PROFILE } from "./profile";
 
 // A record is Salesforce's when its field names are: EVENT_TYPE with TIMESTAMP/TIMESTAMP_DERIVED (EventLogFile;
 // Snowflake's LOGIN_HISTORY has EVENT_TYPE but EVENT_TIMESTAMP), attributes.type of a Salesforce object, the API
@@ -27,10 +26,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const salesforce = defineSource({
-  platform: SALESFORCE_PLATFORM,
-  privileged: SALESFORCE_PRIVILEGED,
-  retention: SALESFORCE_RETENTION,
-  label: "Salesforce",
+  profile: SALESFORCE_PROFILE,
   formats: [
     "EventLogFile CSV (one file per event type: Login, LoginAs, Logout, API, RestApi, BulkApi, BulkApi2, ReportExport, URI, …)",
     "EventLogFile rows as JSON / NDJSON (upper-case keys, e.g. Panther's Salesforce.* logs)",

@@ -1,4 +1,4 @@
-import { ocsfClass, type ActorKind, type EventResource, type NormalizedEvent, type OcsfClassUid } from "@/lib/events/schema";
+import { ocsfClass, type ActorKind, type EventResource, type NormalizedEvent, type OcsfClassUid, toActivity } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, keyText, recAt, type Rec } from "../util/fields";
 import { parseTime, tryParseTime } from "../util/time";
@@ -220,7 +220,7 @@ function build(f: AuditFields): NormalizedEvent[] {
     (f.section !== null && !/company profile/i.test(f.section) && PRIVILEGED_SECTION.test(f.section)) ||
     initiator !== null;
 
-  const event = baseEvent({ ...ocsfClass(uid), activity, event_name: f.eventName, time: f.time, actor });
+  const event = baseEvent({ ...ocsfClass(uid), activity: toActivity(activity), event_name: f.eventName, time: f.time, actor });
   event.status = "success"; // the trail records changes that were made
   event.message = f.display;
   event.resources = resourcesOf(m);

@@ -1,7 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec, keyText } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { isApproverRecord, normalizeServiceNow, SERVICENOW_PLATFORM } from "./normalize";
+import { isApproverRecord, normalizeServiceNow } from "./normalize";
+import { SERVICENOW_PROFILE } from "./profile";
 
 const TASK_NUMBER = /^[A-Z]{2,8}\d{5,}$/; // CHG0030001, RITM0010002, INC0012345
 const SYS_ID = /^[0-9a-f]{32}$/;
@@ -28,10 +29,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const servicenow = defineSource({
-  platform: SERVICENOW_PLATFORM,
-  // A ticket authorizes work and is never itself a privileged action: the platforms' own events show the privileged use.
-  privileged: [],
-  label: "ServiceNow change requests and approvals",
+  profile: SERVICENOW_PROFILE,
   formats: [
     'Table API JSON: GET /api/now/table/change_request ({"result": [...]}, any sysparm_display_value)',
     "Table API JSON: GET /api/now/table/sysapproval_approver",

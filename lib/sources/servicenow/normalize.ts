@@ -1,4 +1,4 @@
-import { ocsfClass, type EventApproval, type EventResource, type NormalizedEvent } from "@/lib/events/schema";
+import { ocsfClass, type EventApproval, type EventResource, type NormalizedEvent, toActivity } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, isRec, keyText, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
@@ -160,7 +160,7 @@ function baseEvent(
     schema_version: 1,
     platform: SERVICENOW_PLATFORM,
     ...ocsfClass(3005),
-    activity: activityOf(approval.status),
+    activity: toActivity(activityOf(approval.status)),
     event_name: name,
     time,
     status: "success",

@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { field, isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { normalizeSlack, SLACK_PLATFORM } from "./normalize";
-import { SLACK_PRIVILEGED } from "./privileged";
-import { SLACK_RETENTION } from "./retention";
+import { normalizeSlack } from "./normalize";
+import { SLACK_PROFILE } from "./profile";
 
 function scoreRecord(r: unknown): number {
   const logType = pantherLogType(r);
@@ -18,10 +17,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const slack = defineSource({
-  platform: SLACK_PLATFORM,
-  privileged: SLACK_PRIVILEGED,
-  retention: SLACK_RETENTION,
-  label: "Slack audit logs",
+  profile: SLACK_PROFILE,
   formats: ["JSON (Audit Logs API pages {entries:[...]})", "NDJSON (one entry per line)"],
   detect: (probe) => meanScore(probe.records, scoreRecord),
   normalize: (record) => normalizeSlack(record),

@@ -6,6 +6,7 @@ import {
   type IssuedCredential,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
@@ -239,7 +240,7 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
       schema_version: 1,
       platform: SLACK_PLATFORM,
       ...ocsfClass(uid),
-      activity,
+      activity: toActivity(activity),
       event_name: action,
       time,
       status: failed ? "failure" : succeeded ? "success" : "unknown",

@@ -1,9 +1,8 @@
 import { defineSource, meanScore } from "../define-source";
 import { isRec } from "../util/fields";
 import { pantherLogType } from "../util/panther";
-import { normalizeSnowflake, SNOWFLAKE_PLATFORM, viewOf } from "./normalize";
-import { SNOWFLAKE_PRIVILEGED } from "./privileged";
-import { SNOWFLAKE_RETENTION } from "./retention";
+import { normalizeSnowflake, viewOf } from "./normalize";
+import { SNOWFLAKE_PROFILE } from "./profile";
 
 // A row is Snowflake's when its columns are those of an ACCOUNT_USAGE view (viewOf: EVENT_TIMESTAMP +
 // authentication factors, SESSION_ID + LOGIN_EVENT_ID, QUERY_TYPE + EXECUTION_STATUS, *_OBJECTS_ACCESSED, …): names
@@ -17,10 +16,7 @@ function scoreRecord(r: unknown): number {
 }
 
 export const snowflake = defineSource({
-  platform: SNOWFLAKE_PLATFORM,
-  privileged: SNOWFLAKE_PRIVILEGED,
-  retention: SNOWFLAKE_RETENTION,
-  label: "Snowflake ACCOUNT_USAGE",
+  profile: SNOWFLAKE_PROFILE,
   formats: [
     "LOGIN_HISTORY, SESSIONS, QUERY_HISTORY, ACCESS_HISTORY (and GRANTS_TO_USERS / GRANTS_TO_ROLES) exported as CSV with a header row",
     "the same views as a JSON array or NDJSON of objects (column names as keys)",

@@ -9,6 +9,7 @@ import {
   type EventStatus,
   type NormalizedEvent,
   type OcsfClassUid,
+  toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, ipOrNull, isRec, keyText, text, type Json, type Rec } from "../util/fields";
@@ -323,7 +324,7 @@ function event(s: Shell, rest: Partial<NormalizedEvent>): NormalizedEvent {
     ...eventSkeleton({
       platform: SNOWFLAKE_PLATFORM,
       ...ocsfClass(s.uid),
-      activity: s.activity,
+      activity: toActivity(s.activity),
       event_name: s.event_name,
       time: s.time,
       actor: s.actor,
