@@ -51,6 +51,51 @@ test("the pages name their icon and it is served (no favicon 404)", async ({ pag
   expect(missing).toEqual([]);
 });
 
+test("the sidebar prefetches a page on intent, once, not every page on every view", async ({ page }) => {
+  // Next.js prefetches a route with RSC requests marked "next-router-prefetch" (its tree, then its metadata).
+  const prefetched: string[] = [];
+  page.on("request", (r) => {
+    const h = r.headers();
+    if (h["next-router-prefetch"] === undefined) return;
+    prefetched.push(`${new URL(r.url()).pathname} ${h["next-router-segment-prefetch"] ?? h["next-router-state-tree"] ?? ""}`);
+  });
+  await openAs(page, "admin");
+  await expect(page.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  prefetched.length = 0; // what the sessions page's own content prefetched
+  await page.goto("/identities");
+  await expect(page.getByRole("heading", { level: 1, name: "Identities" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  // Links in a page's own content keep Next's viewport prefetch; the sidebar's do not.
+  const sidebar = new Set(
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link")
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href"))),
+  );
+  const elsewhere = new Set(await page.locator("main a[href^='/']").evaluateAll((as) => as.map((a) => a.getAttribute("href"))));
+  expect(sidebar.size).toBeGreaterThan(5);
+  const sidebarOnly = (p: string) => sidebar.has(p.split(" ")[0]) && !elsewhere.has(p.split(" ")[0]);
+  expect(prefetched.filter(sidebarOnly), "nothing in the sidebar is prefetched without intent").toEqual([]);
+  prefetched.length = 0;
+
+  const findings = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Findings" });
+  await findings.hover();
+  await expect.poll(() => prefetched.filter((p) => p.startsWith("/findings ")).length).toBeGreaterThan(0);
+  await page.mouse.move(600, 400);
+  await findings.hover();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cases" }).focus();
+  await expect.poll(() => prefetched.filter((p) => p.startsWith("/cases ")).length).toBeGreaterThan(0);
+  await page.waitForLoadState("networkidle");
+  expect(
+    prefetched.filter((p) => !/^\/(findings|cases) /.test(p)),
+    "only the pages reached for",
+  ).toEqual([]);
+  expect(prefetched.length, `each request once: ${prefetched.join(", ")}`).toBe(new Set(prefetched).size);
+  await findings.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Findings" })).toBeVisible();
+});
+
 test("signing in through the form and out again", async ({ page }) => {
   await uiSignIn(page, E2E.formUser.email, E2E.formUser.password);
   await expect(page.getByText(ROLE_LABELS[E2E.formUser.role], { exact: true }).first()).toBeVisible();

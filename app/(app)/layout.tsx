@@ -18,7 +18,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <nav className="sidebar" aria-label="Main">
-        <Link href="/sessions" className="brand">
+        <Link href="/sessions" className="brand" prefetch={false}>
           <span className="brand-mark" aria-hidden="true" />
           Sessionproof
         </Link>
