@@ -23,7 +23,11 @@ test("an analyst uploads several files and sees read / stored / duplicate / quar
     { name: "github-e2e.ndjson", mimeType: "application/x-ndjson", buffer: ghFile },
   ]);
   const okRow = page.getByTestId("upload-okta-e2e.json");
+  // The uploads' progress shows right under the drop zone, in view without scrolling (at 1280 x 720).
+  await expect(okRow.getByRole("progressbar")).toBeInViewport();
+  await expect(page.getByTestId("upload-github-e2e.ndjson").getByRole("progressbar")).toBeInViewport();
   await expect(okRow.getByText("Done")).toBeVisible({ timeout: 30_000 });
+  await expect(okRow).toContainText("Okta");
   await expect(okRow).toContainText("read 40");
   await expect(okRow).toContainText("stored 40");
   const ghRow = page.getByTestId("upload-github-e2e.ndjson");
@@ -56,6 +60,10 @@ test("an analyst uploads several files and sees read / stored / duplicate / quar
     .getByRole("button", { name: /review/ })
     .click();
   await expect(page.getByText("github-e2e.ndjson #3")).toBeVisible();
+  // The review link takes the person to what it opened: the panel's heading is in view and has the focus.
+  const quarantineHeading = page.getByRole("heading", { name: "Quarantined records" });
+  await expect(quarantineHeading).toBeFocused();
+  await expect(quarantineHeading).toBeInViewport();
   await expectAccessible(page, "/ingest with results");
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download NDJSON" }).click();
@@ -122,8 +130,9 @@ test("push delivery with a per-source API token: shown once, scoped, revocable",
   await openAs(page, "admin");
   await page.goto("/settings");
   await expect(page.getByTestId("key-fingerprint")).toHaveText(/^[0-9a-f]{64}$/);
-  await page.getByLabel("Name", { exact: true }).fill("okta-streaming");
-  await page.getByLabel("Platform").selectOption("okta");
+  const tokens = page.getByRole("region", { name: "Push API tokens" });
+  await tokens.getByLabel("Name", { exact: true }).fill("okta-streaming");
+  await tokens.getByLabel("Platform").selectOption("okta");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token).toMatch(/^sp_push_[0-9a-f]{8}_/);

@@ -8,6 +8,7 @@ import { SortHeader, type SortState } from "@/components/sortable";
 import { VisibleText } from "@/components/visible-text";
 import type { DuplicateDto, DuplicateKind, DuplicateSort } from "@/lib/ingest/list-duplicates.types";
 import { Time } from "@/components/time";
+import { useRevealOnOpen } from "@/components/use-reveal";
 
 // The records a batch counted as duplicates and the stored record each one duplicates (GET
 // /api/v1/ingest/batches/{id}/duplicates). Sorted and paged by the server: a re-sent export can have as many
@@ -37,9 +38,10 @@ export function DuplicatesPanel({ batchId, onShowQuarantine }: { batchId: string
     setOffset(0);
   };
   const page = q.data;
+  const heading = useRevealOnOpen<HTMLHeadingElement>(batchId);
   return (
     <section className="panel" aria-labelledby="dup-h" style={{ marginTop: "1rem" }} data-testid="duplicates-panel">
-      <h2 id="dup-h" style={{ marginTop: 0 }}>
+      <h2 id="dup-h" style={{ marginTop: 0 }} ref={heading} tabIndex={-1}>
         Duplicates{page ? ` in ${page.batch.fileName}` : ""}
       </h2>
       <p className="muted">

@@ -20,6 +20,7 @@ import { DuplicatesPanel } from "./duplicates-panel";
 import { platformLabel } from "@/lib/sessions/words";
 import { plural } from "@/components/format";
 import { Time } from "@/components/time";
+import { useRevealOnOpen } from "@/components/use-reveal";
 
 type UploadState = {
   key: string;
@@ -149,11 +150,6 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
               }}
             />
           </div>
-          {platforms.data ? (
-            <p className="muted" style={{ marginBottom: 0 }}>
-              Supported: {platforms.data.map((p) => `${p.label} (${p.formats.join(", ")})`).join("; ")}.
-            </p>
-          ) : null}
           {uploads.length > 0 ? (
             <ul className="uploads" aria-label="Uploads">
               {uploads.map((u) => (
@@ -180,7 +176,7 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
                   />
                   {u.result ? (
                     <div className="counts">
-                      <span>{u.result.platform}</span>
+                      <span>{platformLabel(u.result.platform)}</span>
                       <span>read {u.result.read.toLocaleString()}</span>
                       <span>stored {u.result.stored.toLocaleString()}</span>
                       <span>duplicate {u.result.duplicate.toLocaleString()}</span>
@@ -197,6 +193,13 @@ export function IngestWorkspace({ canWrite }: { canWrite: boolean }) {
                 </li>
               ))}
             </ul>
+          ) : null}
+          {platforms.data ? (
+            // The list is long (every platform and each shape it reads): folded, so that the uploads above stay in view.
+            <details className="muted" style={{ marginTop: "0.5rem" }}>
+              <summary>Supported platforms and formats ({platforms.data.length})</summary>
+              <p style={{ marginBottom: 0 }}>{platforms.data.map((p) => `${p.label} (${p.formats.join(", ")})`).join("; ")}.</p>
+            </details>
           ) : null}
         </section>
       ) : null}
@@ -342,6 +345,7 @@ function BatchesTable({
 
 function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boolean }) {
   const q = useQuarantine(batchId);
+  const heading = useRevealOnOpen<HTMLHeadingElement>(batchId);
   const reprocess = useApiMutation({
     mutationFn: () => reprocessQuarantine(batchId),
     invalidates: [ingestKeys.quarantine(batchId), ingestKeys.batches()],
@@ -349,7 +353,7 @@ function QuarantinePanel({ batchId, canWrite }: { batchId: string; canWrite: boo
   return (
     <section className="panel" aria-labelledby="q-h" style={{ marginTop: "1rem" }}>
       <div className="page-head" style={{ marginBottom: "0.5rem" }}>
-        <h2 id="q-h" style={{ margin: 0 }}>
+        <h2 id="q-h" style={{ margin: 0 }} ref={heading} tabIndex={-1}>
           Quarantined records
         </h2>
         <div style={{ display: "flex", gap: "0.5rem" }}>
