@@ -347,4 +347,21 @@ describe("vendor risk signal", () => {
       ["SignInLogs", null],
     ]);
   });
+  it("reads the signal from a Log Analytics / Sentinel SigninLogs row too (RiskEventTypes_V2 as JSON text)", async () => {
+    const rows = JSON.parse(fs.readFileSync("lib/sources/entra/conformance/records.4-signins-log-analytics.json", "utf8")) as Record<
+      string,
+      unknown
+    >[];
+    const row = { ...rows[0], RiskLevelDuringSignIn: "medium", RiskLevelAggregated: "high", RiskState: "atRisk" };
+    const [e] = entra.normalize(
+      { ...row, RiskEventTypes_V2: '["unfamiliarFeatures","anonymizedIPAddress"]' },
+      { fileName: "SigninLogs.json", position: 0 },
+    );
+    expect(e.risk).toMatchObject({
+      vendor_level: "medium",
+      vendor_state: "atRisk",
+      reasons: ["unfamiliarFeatures", "anonymizedIPAddress"],
+      severity: "medium",
+    });
+  });
 });

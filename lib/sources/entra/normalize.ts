@@ -227,7 +227,8 @@ function vendorRiskOf(props: Rec): RiskSignal | null {
     vendorLevel: level,
     vendorState: state,
     reasons: [
-      ...[...listOrJsonText(props, "riskEventTypes_v2"), ...listOrJsonText(props, "riskEventTypes")].map(text),
+      // Log Analytics / Sentinel spell the column RiskEventTypes_V2 and write the list as JSON text.
+      ...["riskEventTypes_v2", "riskEventTypes_V2", "riskEventTypes"].flatMap((k) => listOrJsonText(props, k)).map(text),
       detail && !/^(none|hidden)$/i.test(detail) ? detail : null,
     ],
   });
