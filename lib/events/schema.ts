@@ -362,6 +362,32 @@ export function toActivity(verb: string | null | undefined): Activity {
   return verb != null && ACTIVITY_SET.has(verb) ? (verb as Activity) : "other";
 }
 
+/** How serious a vendor's risk signal is, on the finding scale (lib/risk/catalog.ts RiskSeverity). */
+const RiskSeveritySchema = z.enum(["low", "medium", "high", "critical"]);
+
+/**
+ * A risk verdict the vendor itself reached about this sign-in, account or repository: Google login warnings
+ * (suspicious_login, account_disabled_hijacked, gov_attack_warning, is_suspicious), Okta risk and behavior detections
+ * (debugContext.debugData risk / behaviors, security.threat.detected), Entra sign-in risk (riskLevelDuringSignIn,
+ * riskLevelAggregated, riskState, riskEventTypes_v2), Snowflake logins blocked by a network policy, Slack anomaly
+ * events, GitHub secret-scanning alerts. Absent when the record carries none. The risk rule vendor-risk-signal turns
+ * it into one finding per session (or event, when it has no session) and signal.
+ */
+const RiskSignalSchema = z.strictObject({
+  /** Which signal, "<platform>.<kind>": google.suspicious_login, okta.risk, entra.sign_in_risk, slack.anomaly, … */
+  signal: z.string().regex(/^[a-z0-9-]+\.[a-z0-9_]+$/),
+  /** The signal in words, as the vendor names it ("Google suspicious login", "Entra sign-in risk"). */
+  label: id,
+  /** The vendor's level, verbatim (Okta HIGH, Entra high); null when the vendor gives none. */
+  vendor_level: nid,
+  /** The vendor's state of the signal, verbatim (Entra riskState atRisk / confirmedCompromised); null when none. */
+  vendor_state: nid,
+  /** The vendor's reasons, verbatim (riskEventTypes_v2, Okta reasons and behaviors, Slack details.reason, …). */
+  reasons: z.array(id),
+  /** The finding severity, from the vendor level by the mapping each source states beside its reader. */
+  severity: RiskSeveritySchema,
+});
+
 export const NormalizedEventSchema = z
   .strictObject({
     schema_version: z.literal(1),
@@ -395,6 +421,8 @@ export const NormalizedEventSchema = z
     jit: JitSchema.nullable(),
     /** Set by approval feeds (one ticket per event); null for platform activity. */
     approval: ApprovalSchema.nullable(),
+    /** The vendor's own risk verdict on this event; absent when it has none. */
+    risk: RiskSignalSchema.optional(),
     /** The platform's id that groups the events of one request/flow (Okta transaction.id, Entra correlationId, GitHub request_id). */
     correlation_id: nid,
     /** The platform's own id for this event (Okta uuid, Entra id, CloudTrail eventID, GitHub _document_id). */
@@ -418,6 +446,7 @@ export type Auth = z.infer<typeof AuthSchema>;
 export type EventResource = z.infer<typeof ResourceSchema>;
 export type EventPolicy = z.infer<typeof PolicySchema>;
 export type JitGrant = z.infer<typeof JitSchema>;
+export type RiskSignal = z.infer<typeof RiskSignalSchema>;
 export type EventApproval = z.infer<typeof ApprovalSchema>;
 
 /** The fields every event names itself; everything else starts empty in `eventSkeleton`. */

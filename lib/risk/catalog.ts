@@ -195,6 +195,28 @@ export const RISK_RULES: readonly RiskRuleDef[] = [
     ],
   },
   {
+    id: "vendor-risk-signal",
+    title: "Vendor risk signal",
+    severity: "medium",
+    description:
+      "The platform itself flagged a sign-in, account or repository: Google suspicious-login and hijacked-account warnings, " +
+      "Okta risk, behavior and threat detections, Entra sign-in risk level and state, Snowflake logins blocked by a network " +
+      "policy, Slack anomaly events, GitHub secret-scanning alerts and push-protection bypasses. One finding per session " +
+      "(or per event without a session) and signal, titled with the vendor's reason. Its severity is the highest of its " +
+      "events', mapped from the vendor's level by each source (NormalizedEvent.risk.severity): low / medium / high levels " +
+      "as such, a compromise the vendor confirmed (Entra confirmedCompromised, Google hijacked account) critical, signals " +
+      "without a level medium (GitHub leaked secrets high); the catalog severity applies when an event gives none.",
+    evidence: ["event.data.risk (signal, vendor level and state, reasons)", "session", "event"],
+    controls: [
+      csf("DE.AE-02", "Potentially adverse events flagged by the platforms are analyzed."),
+      csf("DE.CM-03", "Personnel activity is monitored; the vendor's own risk verdicts are part of it."),
+      nhiActorOnly(
+        "NHI2:2025",
+        "A leaked secret or a token used anomalously is secret leakage (findings about non-human identities only).",
+      ),
+    ],
+  },
+  {
     id: "lookalike-identities",
     title: "Identities that differ only by invisible characters",
     severity: "high",

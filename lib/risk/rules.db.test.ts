@@ -451,6 +451,41 @@ describe("risk rules", () => {
     expect(await findings("lookalike-identities")).toHaveLength(4);
   });
 
+  it("vendor-risk-signal: one finding per session and signal, at its worst event's severity; none without a signal", async () => {
+    const nina = await identity("human", "Nina");
+    const s = await session(nina, 0);
+    const risk = (signal: string, severity: string, reasons: string[], level: string | null = null) => ({
+      risk: {
+        signal,
+        label: signal === "okta.risk" ? "Okta risk" : "Slack anomaly",
+        vendor_level: level,
+        vendor_state: null,
+        reasons,
+        severity,
+      },
+    });
+    const medium = await event({ identityId: nina, sessionId: s, min: 1, data: risk("okta.risk", "medium", ["New IP"], "MEDIUM") });
+    const high = await event({ identityId: nina, sessionId: s, min: 2, data: risk("okta.risk", "high", ["Anomalous Device"], "HIGH") });
+    // The same session, another signal: its own finding. No session: a finding per event.
+    const slack = await event({ identityId: nina, sessionId: s, min: 3, data: risk("slack.anomaly", "medium", ["tor"]) });
+    const loose = await event({ identityId: nina, min: 4, data: risk("slack.anomaly", "medium", ["asn", "ip_address"]) });
+    // No signal: an ordinary event, and Okta's raw debugData text kept in extra (not a normalized signal).
+    await event({ identityId: nina, sessionId: s, min: 5 });
+    await event({ identityId: nina, sessionId: s, min: 6, data: { extra: { risk: "{level=HIGH}" } } });
+    const r = await run();
+    expect(r.byRule["vendor-risk-signal"]).toBe(3);
+    const rows = (
+      await pool().query<{ title: string; severity: string; sessionId: string | null; eventIds: string[] }>(
+        `SELECT title, severity, "sessionId", "eventIds"::text[] AS "eventIds" FROM finding WHERE "ruleId" = 'vendor-risk-signal' ORDER BY title`,
+      )
+    ).rows;
+    expect(rows).toEqual([
+      { title: "Okta risk (HIGH) for Nina: Anomalous Device, New IP (2 events)", severity: "high", sessionId: s, eventIds: [medium, high] },
+      { title: "Slack anomaly for Nina: asn, ip_address", severity: "medium", sessionId: null, eventIds: [loose] },
+      { title: "Slack anomaly for Nina: tor", severity: "medium", sessionId: s, eventIds: [slack] },
+    ]);
+  });
+
   it("has an evaluator test above for every catalog rule", () => {
     expect(RISK_RULES.map((r) => r.id).sort()).toEqual(
       [
@@ -469,6 +504,7 @@ describe("risk rules", () => {
         "delegated-high-impact-change",
         "ai-agent-without-approval",
         "lookalike-identities",
+        "vendor-risk-signal",
       ].sort(),
     );
   });

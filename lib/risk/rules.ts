@@ -2,6 +2,7 @@ import type { PoolClient } from "pg";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
 import { APPROVAL_FAILURES } from "@/lib/governance/types";
 import type { RiskSettings } from "./settings";
+import { SEVERITY_ORDER, type RiskSeverity } from "./catalog";
 import { hasInvisible, INVISIBLE_PG_CLASS, markInvisible, splitInvisible } from "@/lib/events/invisible";
 
 // The rule evaluators: one set-based SQL query each over event / session / identity / credential /
@@ -19,6 +20,8 @@ export type RiskCandidate = {
   evidence: Record<string, unknown>;
   firstSeenAt: Date;
   lastSeenAt: Date;
+  /** This finding's own severity, when the rule grades each finding (vendor-risk-signal); else the catalog's. */
+  severity?: RiskSeverity;
 };
 
 type RuleContext = {
@@ -46,6 +49,7 @@ type Row = {
   evidence: Record<string, unknown>;
   first_seen: Date;
   last_seen: Date;
+  severity?: RiskSeverity | null;
 };
 
 async function run(ctx: RuleContext, ruleId: string, sql: string, params: unknown[]): Promise<RiskCandidate[]> {
@@ -60,6 +64,7 @@ async function run(ctx: RuleContext, ruleId: string, sql: string, params: unknow
     evidence: r.evidence,
     firstSeenAt: new Date(r.first_seen),
     lastSeenAt: new Date(r.last_seen),
+    ...(r.severity ? { severity: r.severity } : {}),
   }));
 }
 
@@ -399,6 +404,47 @@ export const EVALUATORS: Record<string, Evaluator> = {
         WHERE s."tenantId" = $1 AND i.kind <> 'ai_agent' AND coalesce(ini.kind::text, '') <> 'ai_agent'
           AND ((s."initiatorIdentityId" IS NOT NULL AND s."initiatorIdentityId" <> s."identityId") OR i.kind IN ('service_account', 'workload'))
         GROUP BY s.id, i.id, ini.id`,
+      [],
+    ),
+
+  // The vendors' own verdicts (NormalizedEvent.risk, written by each source with its severity mapping): one finding per
+  // session (or event, without one) and signal, titled with the vendor's words. The text search first skips, without
+  // parsing, every event whose JSON has no risk signal at all (nearly all of them).
+  "vendor-risk-signal": (ctx) =>
+    run(
+      ctx,
+      "vendor-risk-signal",
+      `WITH r AS (
+         SELECT e.id, e.time, e.platform, e."sessionId", e."identityId", e."actorName", x.r, x.r->>'signal' AS signal,
+                coalesce('session:' || e."sessionId", 'event:' || e.id) AS subj,
+                CASE x.r->>'severity' ${SEVERITY_ORDER.map((v, i) => `WHEN '${v}' THEN ${SEVERITY_ORDER.length - i}`).join(" ")} ELSE 0 END AS rank
+           FROM event e CROSS JOIN LATERAL (SELECT e.data::jsonb->'risk' AS r) x
+          WHERE e."tenantId" = $1 AND strpos(e.data::text, '"signal":') > 0
+            AND jsonb_typeof(x.r) = 'object' AND x.r->>'signal' IS NOT NULL),
+       why AS (
+         SELECT subj, signal, array_agg(DISTINCT w ORDER BY w) AS reasons
+           FROM r CROSS JOIN LATERAL jsonb_array_elements_text(r.r->'reasons') w GROUP BY subj, signal),
+       g AS (
+         SELECT r.subj, r.signal, min(r.platform) AS platform, count(*) AS n,
+                (array_agg(r.r ORDER BY r.rank DESC, r.time DESC, r.id DESC))[1] AS top,
+                (array_agg(r."sessionId") FILTER (WHERE r."sessionId" IS NOT NULL))[1] AS session_id,
+                (array_agg(r."identityId" ORDER BY r.time, r.id) FILTER (WHERE r."identityId" IS NOT NULL))[1] AS identity_id,
+                (array_agg(r."actorName" ORDER BY r.time, r.id) FILTER (WHERE r."actorName" IS NOT NULL))[1] AS actor_name,
+                ${ev("r")} AS event_ids, min(r.time) AS first_seen, max(r.time) AS last_seen
+           FROM r GROUP BY r.subj, r.signal)
+       SELECT g.subj || ':' || g.signal AS subject,
+              (g.top->>'label') ||
+                coalesce(' (' || nullif(concat_ws(', ', g.top->>'vendor_level', g.top->>'vendor_state'), '') || ')', '') ||
+                ' for ' || coalesce(i."displayName", i."primaryEmail", g.actor_name, 'an unknown actor') ||
+                coalesce(': ' || array_to_string(why.reasons[1:5], ', ') || CASE WHEN cardinality(why.reasons) > 5 THEN ', …' ELSE '' END, '') ||
+                CASE WHEN g.n > 1 THEN ' (' || g.n || ' events)' ELSE '' END AS title,
+              g.session_id, g.identity_id, g.event_ids,
+              jsonb_build_object('platform', g.platform, 'signal', g.signal, 'label', g.top->>'label',
+                'vendorLevel', g.top->'vendor_level', 'vendorState', g.top->'vendor_state', 'reasons', coalesce(to_jsonb(why.reasons), '[]'::jsonb),
+                'severity', g.top->>'severity', 'events', g.n) AS evidence,
+              g.top->>'severity' AS severity, g.first_seen, g.last_seen
+         FROM g LEFT JOIN why ON why.subj = g.subj AND why.signal = g.signal
+         LEFT JOIN identity i ON i.id = g.identity_id`,
       [],
     ),
 

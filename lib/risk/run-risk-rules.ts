@@ -62,7 +62,7 @@ export async function runRiskRules({
           JSON.stringify(
             rows.map((c) => ({
               ruleId: c.ruleId,
-              severity: severity.get(c.ruleId),
+              severity: c.severity ?? severity.get(c.ruleId),
               title: c.title,
               sessionId: c.sessionId,
               identityId: c.identityId,

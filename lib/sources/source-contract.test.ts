@@ -10,7 +10,7 @@ import { NormalizeError } from "./types";
 // The contract every registered source keeps, checked on its own fixtures (lib/sources/<platform>/fixtures): every
 // event's activity is one of the closed ACTIVITIES (lib/events/schema.ts; sources map their verbs through toActivity),
 // and every event has the event skeleton's shape: exactly its fields, in its order (eventSkeleton), so the stored
-// JSON reads the same for every source.
+// JSON reads the same for every source (plus `risk` after `approval` when the vendor gave a verdict).
 
 const ROOT = import.meta.dirname;
 const SKELETON_KEYS = Object.keys(
@@ -62,7 +62,10 @@ describe("source contract", () => {
       for (const { file, events: es } of files)
         for (const e of es) {
           if (!ALLOWED.has(e.activity)) badActivity.add(`${file}: ${e.activity}`);
-          const keys = Object.keys(e).join(",");
+          // `risk` is the one optional field: absent without a vendor verdict, right after `approval` when present.
+          const keys = Object.keys(e)
+            .filter((k, i, all) => k !== "risk" || all[i - 1] !== "approval")
+            .join(",");
           if (keys !== SKELETON_KEYS.join(",")) badShape.add(`${file}: ${keys}`);
         }
       expect(files.flatMap((f) => f.invalid)).toEqual([]);

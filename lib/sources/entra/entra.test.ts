@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { entra as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath, risksOf } from "../testing/samples";
 import { entra } from "./index";
 
 const fx = (name: string) => fixturePath("entra", name);
@@ -210,9 +210,14 @@ describe("entra source: own fixtures (Graph pages, Azure Monitor records)", () =
     };
     const [user] = entra.normalize({ time: "2025-03-04T08:00:00Z", category: "SignInLogs", properties: props }, ctx);
     expect(user.auth?.mfa).toBe(false); // required by policy, but only a password step was performed
-    expect(user.extra).toMatchObject({
-      mfa_required: true,
-      vendor_risk: { source: "entra", level: "high", state: "atRisk", reason: ["unfamiliarFeatures"] },
+    expect(user.extra).toMatchObject({ mfa_required: true });
+    expect(user.risk).toEqual({
+      signal: "entra.sign_in_risk",
+      label: "Entra sign-in risk",
+      vendor_level: "high",
+      vendor_state: "atRisk",
+      reasons: ["unfamiliarFeatures"],
+      severity: "high",
     });
     // A record of the service-principal sign-in log is a workload whatever its user fields say.
     const [sp] = entra.normalize(
@@ -311,5 +316,52 @@ describeSamples("entra source: public samples", () => {
     expect(toEventRow(former)).toMatchObject({ targetName: "Former Employee" });
     // Failed sign-in with lockout code.
     expect(byTest(8)).toMatchObject({ status: "failure", status_detail: expect.stringMatching(/^50053: /) });
+  });
+});
+
+describe("vendor risk signal", () => {
+  it("keeps Entra's sign-in risk (riskLevelDuringSignIn / riskLevelAggregated, riskState, riskEventTypes_v2, riskDetail) in the risk field", async () => {
+    expect(await risksOf(entra, "entra", "risk-signals-signins.json")).toEqual([
+      [
+        "SignInLogs",
+        {
+          signal: "entra.sign_in_risk",
+          label: "Entra sign-in risk",
+          vendor_level: "high",
+          vendor_state: "atRisk",
+          reasons: ["unfamiliarFeatures", "anonymizedIPAddress"],
+          severity: "high",
+        },
+      ],
+      [
+        "SignInLogs",
+        {
+          signal: "entra.sign_in_risk",
+          label: "Entra sign-in risk",
+          vendor_level: "medium",
+          vendor_state: "confirmedCompromised",
+          reasons: ["leakedCredentials", "adminConfirmedUserCompromised"],
+          severity: "critical",
+        },
+      ],
+      ["SignInLogs", null],
+    ]);
+  });
+  it("reads the signal from a Log Analytics / Sentinel SigninLogs row too (RiskEventTypes_V2 as JSON text)", async () => {
+    const rows = JSON.parse(fs.readFileSync("lib/sources/entra/conformance/records.4-signins-log-analytics.json", "utf8")) as Record<
+      string,
+      unknown
+    >[];
+    const row = { ...rows[0], RiskLevelDuringSignIn: "medium", RiskLevelAggregated: "high", RiskState: "atRisk" };
+    const [e] = entra.normalize(
+      { ...row, RiskEventTypes_V2: '["unfamiliarFeatures","anonymizedIPAddress"]' },
+      { fileName: "SigninLogs.json", position: 0 },
+    );
+    expect(e.risk).toMatchObject({
+      vendor_level: "medium",
+      vendor_state: "atRisk",
+      reasons: ["unfamiliarFeatures", "anonymizedIPAddress"],
+      severity: "medium",
+    });
   });
 });

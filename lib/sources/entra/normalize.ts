@@ -10,12 +10,14 @@ import {
   type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
+  type RiskSignal,
   toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { changesKeys, keysAdded } from "../util/entra-keys";
 import { at, emailShaped, extraOf, field, isRec, keyText, listAt, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { riskField, riskSignal, severityOfLevel } from "../util/risk";
 import { sourceIp } from "../util/source-ip";
 import { columnOf, convertedFrom, entraRecordOf, logAnalyticsTable, OFFICE_TABLE } from "../util/log-analytics";
 import { parseTime } from "../util/time";
@@ -179,8 +181,32 @@ function mfaPerformed(steps: Rec[], mfaMethod: string | null): boolean | null {
   });
 }
 
-/** Entra's own risk assessment of a sign-in, or null when it saw none (riskLevel none/hidden, riskState none). */
-function vendorRiskOf(props: Rec): Record<string, string | string[]> | null {
+/** A list field that exports may write as a JSON array's text (Log Analytics RiskEventTypes_V2 "[\"…\"]"). */
+function listOrJsonText(props: Rec, key: string): unknown[] {
+  const v = field(props, key);
+  if (Array.isArray(v)) return v;
+  const t = text(v);
+  if (!t?.startsWith("[")) return t ? [t] : [];
+  try {
+    const parsed: unknown = JSON.parse(t);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Entra risk states by which the vendor itself closed the risk (riskState, Graph signIn resource). */
+const CLOSED_RISK = /^(remediated|dismissed|confirmedSafe)$/i;
+
+/**
+ * Entra's own risk assessment of a sign-in (Graph signIn: riskLevelDuringSignIn, riskLevelAggregated, riskState,
+ * riskDetail, riskEventTypes_v2; https://learn.microsoft.com/en-us/graph/api/resources/signin), or null when it saw
+ * none (levels none / hidden, state none). Severity mapping: riskState confirmedCompromised is critical; else the level
+ * (during sign-in, else aggregated) low/medium/high is the severity of that name; atRisk without a visible level
+ * (hidden without an Entra ID P2 licence) is medium; a risk Entra closed itself (remediated, dismissed, confirmedSafe)
+ * is low, kept for the record.
+ */
+function vendorRiskOf(props: Rec): RiskSignal | null {
   const level =
     [text(field(props, "riskLevelDuringSignIn")), text(field(props, "riskLevelAggregated"))].find(
       (l) => l && !/^(none|hidden|unknownFutureValue)$/i.test(l),
@@ -188,16 +214,24 @@ function vendorRiskOf(props: Rec): Record<string, string | string[]> | null {
   const state = text(field(props, "riskState"));
   const atRisk = state !== null && !/^(none|unknownFutureValue)$/i.test(state);
   if (!level && !atRisk) return null;
-  const reasons = [...listAt(props, "riskEventTypes_v2"), ...listAt(props, "riskEventTypes")]
-    .map(text)
-    .filter((r): r is string => r !== null);
-  const out: Record<string, string | string[]> = { source: "entra" };
-  if (level) out.level = level;
-  if (state) out.state = state;
   const detail = text(field(props, "riskDetail"));
-  if (detail && detail !== "none") out.detail = detail;
-  if (reasons.length) out.reason = [...new Set(reasons)];
-  return out;
+  const severity = /^confirmedCompromised$/i.test(state ?? "")
+    ? "critical"
+    : state && CLOSED_RISK.test(state)
+      ? "low"
+      : (severityOfLevel(level) ?? "medium");
+  return riskSignal({
+    signal: "entra.sign_in_risk",
+    label: "Entra sign-in risk",
+    severity,
+    vendorLevel: level,
+    vendorState: state,
+    reasons: [
+      // Log Analytics / Sentinel spell the column RiskEventTypes_V2 and write the list as JSON text.
+      ...["riskEventTypes_v2", "riskEventTypes_V2", "riskEventTypes"].flatMap((k) => listOrJsonText(props, k)).map(text),
+      detail && !/^(none|hidden)$/i.test(detail) ? detail : null,
+    ],
+  });
 }
 
 function signInStatus(props: Rec, top: Rec | null): { status: NormalizedEvent["status"]; detail: string | null } {
@@ -366,6 +400,7 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
     policy,
     jit: null,
     approval: null,
+    ...riskField(vendorRiskOf(props)),
     correlation_id: keyText(pick(props, top, "correlationId")),
     native_id: keyText(field(props, "id")),
     extra: extraOf({
@@ -381,7 +416,6 @@ function normalizeSignIn(props: Rec, top: Rec | null): NormalizedEvent {
       authenticationRequirement: requirement,
       mfa_required: requirement === "multiFactorAuthentication" ? true : requirement === "singleFactorAuthentication" ? false : null,
       uniqueTokenIdentifier: tokenId,
-      vendor_risk: vendorRiskOf(props),
       clientCredentialType: clientCredType,
       incomingTokenType: incoming,
       tokenIssuerType: text(field(props, "tokenIssuerType")),

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { github as synthetic } from "../../../scripts/bench/synthetic";
-import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath, risksOf } from "../testing/samples";
 import { github } from "./index";
 
 const STREAM = fixturePath("github", "audit-log-stream.jsonl");
@@ -129,5 +129,35 @@ describeSamples("github source: public samples", () => {
     // Dependabot alert dismissal: SAML NameID as the actor's email hint; time from at_sign_timestamp.
     const dismiss = all.find((e) => e.event_name === "repository_vulnerability_alert.dismiss")!;
     expect(dismiss).toMatchObject({ actor: { email: "badger@acme.com" }, time: new Date("2024-04-09T06:17:55.186Z") });
+  });
+});
+
+describe("vendor risk signal", () => {
+  it("keeps GitHub's secret-scanning alerts and push-protection bypasses, not resolved alerts in the risk field", async () => {
+    expect(await risksOf(github, "github", "risk-signals-audit-log.jsonl")).toEqual([
+      [
+        "secret_scanning_alert.create",
+        {
+          signal: "github.secret_scanning_alert",
+          label: "GitHub secret scanning alert",
+          vendor_level: null,
+          vendor_state: "create",
+          reasons: ["Amazon AWS Access Key ID", "alert #12"],
+          severity: "high",
+        },
+      ],
+      [
+        "secret_scanning_push_protection.bypass",
+        {
+          signal: "github.push_protection_bypass",
+          label: "GitHub push protection bypassed for a secret",
+          vendor_level: null,
+          vendor_state: "bypass",
+          reasons: ["GitHub Personal Access Token", "used_in_tests"],
+          severity: "high",
+        },
+      ],
+      ["secret_scanning_alert.resolve", null],
+    ]);
   });
 });

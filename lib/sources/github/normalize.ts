@@ -7,11 +7,13 @@ import {
   type EventResource,
   type NormalizedEvent,
   type OcsfClassUid,
+  type RiskSignal,
   toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { riskField, riskSignal } from "../util/risk";
 import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
@@ -257,6 +259,33 @@ function issuedCredentials(
   return [];
 }
 
+/**
+ * GitHub's own risk signals in the audit log (https://docs.github.com/en/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/audit-log-events-for-your-enterprise):
+ *  - github.secret_scanning_alert: secret_scanning_alert.create / .reopen, a secret GitHub found committed (open again);
+ *  - github.push_protection_bypass: secret_scanning_push_protection.bypass, someone pushed a secret push protection
+ *    blocked (GitHub then opens an alert too).
+ * GitHub gives no level: a leaked secret is high. Reasons: the secret type when the entry names it, the bypass reason,
+ * else the alert number. Alerts resolved, revoked or validated, and secret_scanning.* setting changes, are not new risk
+ * (the settings are privileged actions instead).
+ */
+function secretScanningRisk(action: string, record: Record<string, unknown>): RiskSignal | null {
+  const alert = /^secret_scanning_alert\.(create|reopen)$/.exec(action);
+  const bypass = action === "secret_scanning_push_protection.bypass";
+  if (!alert && !bypass) return null;
+  const number = keyText(field(record, "number")) ?? keyText(field(record, "alert_number"));
+  return riskSignal({
+    signal: bypass ? "github.push_protection_bypass" : "github.secret_scanning_alert",
+    label: bypass ? "GitHub push protection bypassed for a secret" : "GitHub secret scanning alert",
+    severity: "high",
+    vendorState: bypass ? "bypass" : alert![1],
+    reasons: [
+      text(field(record, "secret_type_display_name")) ?? text(field(record, "secret_type")),
+      text(field(record, "reason")),
+      number ? `alert #${number}` : null,
+    ],
+  });
+}
+
 export function normalizeGitHub(input: unknown): NormalizedEvent[] {
   const { record } = unwrapPanther(input, /^GitHub\./, "GitHub audit log");
   if (!isRec(record)) throw new NormalizeError("not a JSON object");
@@ -394,6 +423,7 @@ export function normalizeGitHub(input: unknown): NormalizedEvent[] {
       policy: null,
       jit: null,
       approval: null,
+      ...riskField(secretScanningRisk(action, record)),
       correlation_id: keyText(field(record, "request_id")),
       native_id: keyText(field(record, "_document_id")),
       extra: extraOf({

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import { assertRobust, describeSamples, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
+import { assertRobust, describeSamples, fixturePath, printResult, runFile, samplePath, risksOf } from "../testing/samples";
 import { googleWorkspace } from "./index";
 
 const PAGE = fixturePath("google-workspace", "reports-activities-2025-03-04.json");
@@ -251,7 +251,14 @@ describe("google-workspace source: own fixtures (Reports API activities page)", 
       activity: "logon",
       status: "unknown",
       src_endpoint: { ip: null },
-      extra: { vendor_risk: { source: "google", reason: "suspicious_login" } },
+      risk: {
+        signal: "google.suspicious_login",
+        label: "Google suspicious login",
+        vendor_level: null,
+        vendor_state: null,
+        reasons: ["suspicious_login"],
+        severity: "medium",
+      },
     });
     const [sys] = googleWorkspace.normalize(
       {
@@ -311,5 +318,57 @@ describeSamples("google-workspace source: public samples", () => {
       resources: [{ type: "Role", id: "567890", name: "CustomAdminRoleName" }],
     });
     expect(role.time.toISOString()).toBe("2022-12-11T02:57:48.693Z");
+  });
+});
+
+describe("vendor risk signal", () => {
+  it("keeps Google's login warnings and the is_suspicious flag (Login Audit account_warning events) in the risk field", async () => {
+    expect(await risksOf(googleWorkspace, "google-workspace", "risk-signals-login.json")).toEqual([
+      [
+        "login_success",
+        {
+          signal: "google.is_suspicious",
+          label: "Google flagged a login as suspicious",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["is_suspicious"],
+          severity: "medium",
+        },
+      ],
+      [
+        "suspicious_login",
+        {
+          signal: "google.suspicious_login",
+          label: "Google suspicious login",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["suspicious_login"],
+          severity: "medium",
+        },
+      ],
+      [
+        "account_disabled_hijacked",
+        {
+          signal: "google.account_disabled_hijacked",
+          label: "Google disabled a hijacked account",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["account_disabled_hijacked"],
+          severity: "critical",
+        },
+      ],
+      [
+        "gov_attack_warning",
+        {
+          signal: "google.gov_attack_warning",
+          label: "Google government-backed attack warning",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["gov_attack_warning"],
+          severity: "high",
+        },
+      ],
+      ["login_success", null],
+    ]);
   });
 });

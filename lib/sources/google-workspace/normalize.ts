@@ -7,11 +7,13 @@ import {
   type IssuedCredential,
   type NormalizedEvent,
   type OcsfClassUid,
+  type RiskSignal,
   toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError, SkipRecord } from "../types";
 import { at, boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { riskField, riskSignal } from "../util/risk";
 import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
@@ -133,12 +135,37 @@ function verb(n: string): string {
 const PRIVILEGED_NAMES =
   /^(authorize|2sv_disable|change_owner|change_document_visibility|change_document_access_scope|change_acl_editors|takeout|download.*admin|export|account_disabled_)/i;
 
-/** Google's own risk signals: login warnings (suspicious_*, account_disabled_*, *_hijacked) and is_suspicious. */
-function vendorRiskOf(app: string, name: string, type: string | null, p: Params): Record<string, string> | null {
-  const suspicious = boolish(p.is_suspicious) === true;
-  const warning = app === "login" && (type === "account_warning" || /^suspicious_|hijack|^account_disabled_/.test(name));
-  if (!suspicious && !warning) return null;
-  return { source: "google", reason: warning ? name : "is_suspicious" };
+/**
+ * Google's own risk signals (Login Audit, type account_warning, and login_success's is_suspicious flag;
+ * https://developers.google.com/workspace/admin/reports/v1/appendix/activity/login). Severity mapping: an account
+ * Google disabled as hijacked is critical; a government-backed attack warning and an account disabled for a leaked
+ * password are high; suspicious logins, the is_suspicious flag and the other account warnings are medium.
+ */
+const GOOGLE_WARNINGS: Record<string, [label: string, severity: RiskSignal["severity"]]> = {
+  account_disabled_hijacked: ["Google disabled a hijacked account", "critical"],
+  gov_attack_warning: ["Google government-backed attack warning", "high"],
+  account_disabled_password_leak: ["Google disabled an account with a leaked password", "high"],
+  account_disabled_spamming: ["Google disabled an account for spamming", "medium"],
+  account_disabled_spamming_through_relay: ["Google disabled an account for spamming through a relay", "medium"],
+  account_disabled_generic: ["Google disabled an account for suspicious activity", "medium"],
+  suspicious_login: ["Google suspicious login", "medium"],
+  suspicious_login_less_secure_app: ["Google suspicious login from a less secure app", "medium"],
+  suspicious_programmatic_login: ["Google suspicious programmatic login", "medium"],
+};
+
+function vendorRiskOf(app: string, name: string, type: string | null, p: Params): RiskSignal | null {
+  const warning = app === "login" && (type === "account_warning" || /^suspicious_|hijack|^account_disabled_|^gov_attack/.test(name));
+  if (warning) {
+    const [label, severity] = GOOGLE_WARNINGS[name] ?? ["Google account warning", "medium"];
+    return riskSignal({ signal: `google.${name.replace(/[^a-z0-9_]/g, "_")}`, label, severity, reasons: [name] });
+  }
+  if (boolish(p.is_suspicious) !== true) return null;
+  return riskSignal({
+    signal: "google.is_suspicious",
+    label: "Google flagged a login as suspicious",
+    severity: "medium",
+    reasons: ["is_suspicious"],
+  });
 }
 /** Drive visibility values that expose a document beyond the domain's named people. */
 const EXPOSED = /public|people_with_link|anyone|shared_externally|external/i;
@@ -318,6 +345,7 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
     policy: null,
     jit: null,
     approval: null,
+    ...riskField(vendorRiskOf(app, lname, evType, params)),
     correlation_id: keyText(field(id, "uniqueQualifier")),
     native_id: null, // uniqueQualifier is shared by the events of one activity: normalizeGoogle adds the event's place
     extra: extraOf({
@@ -340,7 +368,6 @@ function one(activity: Rec, ev: Rec, params: Params): NormalizedEvent {
       target_domain: str(params, "target_domain"),
       owner: str(params, "owner"),
       is_suspicious: boolish(params.is_suspicious),
-      vendor_risk: vendorRiskOf(app, lname, evType, params),
       // Domain-wide delegation: the app (service account) that acted as the user, for "who is behind it".
       initiator:
         impersonation && oauthClientId

@@ -72,6 +72,16 @@ export const GOOGLE_WORKSPACE_PRIVILEGED: readonly CatalogEntry[] = [
     doc: `${REPORTS}/admin-group-settings`,
   },
   {
+    // Google disabling an account (hijacked, leaked password, spamming): the source flags it privileged (an account's
+    // status changed); the verdict itself becomes a vendor-risk-signal finding.
+    id: "gws.account-disabled",
+    name: /^account_disabled_/,
+    category: "config_change",
+    privilege: "google-workspace:account status",
+    level: 2,
+    doc: `${REPORTS}/login`,
+  },
+  {
     id: "gws.policy",
     name: /SETTING|POLICY|RULE/i,
     category: "policy_change",

@@ -10,12 +10,14 @@ import {
   type JitGrant,
   type NormalizedEvent,
   type OcsfClassUid,
+  type RiskSignal,
   toActivity,
 } from "@/lib/events/schema";
 import { catalogVerdict } from "../privileged";
 import { NormalizeError } from "../types";
 import { at, boolish, emailShaped, extraOf, field, ipOrNull, isRec, keyText, listAt, recAt, text } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { riskField, riskSignal, severityOfLevel } from "../util/risk";
 import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 import { OKTA_PRIVILEGED } from "./privileged";
@@ -65,30 +67,43 @@ function onAnotherUser(eventType: string, actorId: string | null, resources: Eve
 }
 
 /**
- * Okta's own risk signals (debugData.risk "{level=HIGH, reasons=…}", debugData.behaviors "{New Device=POSITIVE,
- * …}", threatSuspected, security.threat.detected): the level and the reasons/behaviors that fired, or null.
+ * Okta's own risk signals (System Log debugContext.debugData, https://developer.okta.com/docs/reference/api/system-log/
+ * and the event types catalog https://developer.okta.com/docs/reference/api/event-types/):
+ *  - okta.threat: ThreatInsight / attack events (security.threat.detected, security.attack.*, threatSuspected "true"),
+ *    severity medium; security.breached_credential.detected, severity high. Reason: outcome.reason or the event type.
+ *  - okta.risk: a risk level (debugData.risk "{reasons=…, level=HIGH}", also on user.risk.detect / user.risk.change),
+ *    severity = the level (LOW/MEDIUM/HIGH -> low/medium/high). Reasons: Okta's reasons, the behaviors that fired.
+ *  - okta.behavior: behaviors that fired (debugData.behaviors "{New Device=POSITIVE, …}") without a risk level,
+ *    severity low: Okta reports them as observations, not a verdict.
  */
-function vendorRiskOf(
-  eventType: string,
-  debugData: Record<string, unknown> | null,
-  outcomeReason: string | null,
-): Record<string, string | boolean> | null {
+function vendorRiskOf(eventType: string, debugData: Record<string, unknown> | null, outcomeReason: string | null): RiskSignal | null {
   const risk = text(field(debugData, "risk"));
   const level = risk ? (/level=([A-Za-z_]+)/.exec(risk)?.[1] ?? null) : null;
-  const reasons = risk ? /reasons=(.*?)(?:,\s*level=|}|$)/.exec(risk)?.[1]?.trim() || null : null;
+  const reasons = risk ? /reasons=(.*?)(?:,\s*(?:level|previousLevel|detectionName)=|}|$)/.exec(risk)?.[1]?.trim() || null : null;
+  const detectionName = risk ? /detectionName=(.*?)(?:,\s*[A-Za-z]+=|}|$)/.exec(risk)?.[1]?.trim() || null : null;
   const behaviors = text(field(debugData, "behaviors"));
   const positive = behaviors ? [...behaviors.matchAll(/([^{},=]+)=POSITIVE/g)].map((m) => m[1].trim()) : [];
   const threat = boolish(field(debugData, "threatSuspected")) === true;
-  const detection = /^security\.(threat|attack|breached_credential)\./.test(eventType);
-  if (!level && positive.length === 0 && !threat && !detection) return null;
-  const out: Record<string, string | boolean> = { source: "okta" };
-  if (level) out.level = level;
-  const why = [reasons, positive.length > 0 ? positive.join(", ") : null, detection ? (outcomeReason ?? eventType) : null]
-    .filter(Boolean)
-    .join("; ");
-  if (why) out.reason = why;
-  if (threat) out.threat_suspected = true;
-  return out;
+  const breached = eventType.startsWith("security.breached_credential.");
+  if (breached || threat || /^security\.(threat|attack)\./.test(eventType))
+    return riskSignal({
+      signal: "okta.threat",
+      label: breached ? "Okta breached credential" : "Okta threat detection",
+      severity: breached ? "high" : "medium",
+      vendorLevel: level,
+      reasons: [outcomeReason ?? eventType, reasons, ...positive],
+    });
+  const severity = severityOfLevel(level);
+  if (level)
+    return riskSignal({
+      signal: "okta.risk",
+      label: "Okta risk",
+      severity: severity ?? "low",
+      vendorLevel: level,
+      reasons: [detectionName, ...(reasons ? reasons.split(/,\s*/) : []), ...positive],
+    });
+  if (positive.length === 0) return null;
+  return riskSignal({ signal: "okta.behavior", label: "Okta behavior detection", severity: "low", reasons: positive });
 }
 
 type Classified = { uid: OcsfClassUid; activity: string };
@@ -416,6 +431,7 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
     policy,
     jit: jitOf(eventType, resources, login, actorType, outcomeResult),
     approval: null,
+    ...riskField(vendorRiskOf(eventType, debugData, outcomeReason)),
     correlation_id: keyText(field(transaction, "id")),
     native_id: keyText(field(record, "uuid")),
     // Small evidence fields only: bulky structures (ipChain, device context, raw security data) stay in the
@@ -436,7 +452,6 @@ export function normalizeOkta(input: unknown): NormalizedEvent[] {
       authenticationProvider: text(field(authn, "authenticationProvider")),
       credentialProvider,
       factor,
-      vendor_risk: vendorRiskOf(eventType, debugData, outcomeReason),
       device: text(field(client, "device")),
       zone: keyText(field(client, "zone")),
       asNumber: field(recAt(record, "securityContext"), "asNumber"),

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseNormalizedEvent, toEventRow } from "@/lib/events/schema";
 import { okta as synthetic } from "../../../scripts/bench/synthetic";
 import { NormalizeError } from "../types";
-import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath, risksOf } from "../testing/samples";
 import { okta } from "./index";
 
 const PAGE = fixturePath("okta", "okta-system-log-page.json");
@@ -224,10 +224,14 @@ describe("okta source: own fixtures (API page and NDJSON)", () => {
       },
       { fileName: "x.json", position: 0 },
     );
-    expect(risky.extra.vendor_risk).toEqual({
-      source: "okta",
-      level: "HIGH",
-      reason: "Anomalous Device, Anomalous Location; New Geo-Location",
+    // The behavior Okta marked NEGATIVE did not fire: only New Geo-Location joins Okta's reasons.
+    expect(risky.risk).toEqual({
+      signal: "okta.risk",
+      label: "Okta risk",
+      vendor_level: "HIGH",
+      vendor_state: null,
+      reasons: ["Anomalous Device", "Anomalous Location", "New Geo-Location"],
+      severity: "high",
     });
     expect(risky.src_endpoint.ip).toBeNull();
     const [push] = okta.normalize(
@@ -309,5 +313,76 @@ describeSamples("okta source: public samples", () => {
     const brute = await runFile(okta, file("scenarios/panther_scenario__okta-add-administrator__brute_force_logins.jsonl"));
     expect(brute.events.every((e) => e.events[0].actor.kind_hint === "human")).toBe(true);
     expect(brute.events.some((e) => e.events[0].status === "failure")).toBe(true);
+  });
+});
+
+describe("vendor risk signal", () => {
+  it("keeps Okta's risk and behavior detections (System Log debugContext.debugData risk / behaviors, ThreatInsight) in the risk field", async () => {
+    expect(await risksOf(okta, "okta", "risk-signals.json")).toEqual([
+      [
+        "policy.evaluate_sign_on",
+        {
+          signal: "okta.risk",
+          label: "Okta risk",
+          vendor_level: "HIGH",
+          vendor_state: null,
+          reasons: [
+            "Anomalous Geo-Distance",
+            "Anomalous Device",
+            "New Geo-Location",
+            "New Device",
+            "New IP",
+            "New State",
+            "New Country",
+            "Velocity",
+            "New City",
+          ],
+          severity: "high",
+        },
+      ],
+      [
+        "user.session.start",
+        {
+          signal: "okta.risk",
+          label: "Okta risk",
+          vendor_level: "HIGH",
+          vendor_state: null,
+          reasons: [
+            "Anomalous Geo-Distance",
+            "Anomalous Device",
+            "New Geo-Location",
+            "New Device",
+            "New IP",
+            "New State",
+            "New Country",
+            "Velocity",
+            "New City",
+          ],
+          severity: "high",
+        },
+      ],
+      [
+        "user.session.start",
+        {
+          signal: "okta.behavior",
+          label: "Okta behavior detection",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["New Device"],
+          severity: "low",
+        },
+      ],
+      [
+        "security.threat.detected",
+        {
+          signal: "okta.threat",
+          label: "Okta threat detection",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["Password Spray"],
+          severity: "medium",
+        },
+      ],
+    ]);
   });
 });

@@ -6,11 +6,13 @@ import {
   type IssuedCredential,
   type NormalizedEvent,
   type OcsfClassUid,
+  type RiskSignal,
   toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { boolish, emailShaped, extraOf, field, isRec, keyText, recAt, text, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { riskField, riskSignal } from "../util/risk";
 import { sourceIp } from "../util/source-ip";
 import { parseTime } from "../util/time";
 
@@ -34,7 +36,7 @@ import { parseTime } from "../util/time";
 // (slack.bot_id, access_token). An action the app performed used a token of it: the bot's token (bot id) for a
 // bot, else the grant (app id: access_token for an app actor, oauth_grant for a person's token to the app). A
 // person managing the app (scopes, tokens, uninstall) uses their own session, not the app's grant: no credential.
-// Anomaly entries are Slack's own risk verdicts: extra.vendor_risk {source slack.anomaly, reasons, previous IP/UA}.
+// Anomaly entries are Slack's own risk verdicts: risk {signal slack.anomaly, reasons}; previous IP/UA in extra.
 
 export const SLACK_PLATFORM = "slack";
 
@@ -148,6 +150,17 @@ function botToken(botId: string): CredentialKey {
 /** An app's grant (a user's token to the app) or token, keyed by the app id. */
 function appCredential(appId: string, kind: CredentialKey["kind"]): CredentialKey {
   return { key: appId, key_type: "slack.app", kind, native_type: null, parent_key: null, parent_key_type: null };
+}
+
+/**
+ * Slack's anomaly event is Slack's own risk verdict about a user's activity (Audit Logs API, action "anomaly", with
+ * details.reason naming what was unusual: asn, ip_address, tor, unexpected_client, session_fingerprint, …;
+ * https://docs.slack.dev/reference/audit-logs-api/anomalous-events-reference). Slack gives no level: the severity is medium.
+ */
+function anomalyRisk(action: string, reason: unknown): RiskSignal | null {
+  if (action !== "anomaly") return null;
+  const reasons = (Array.isArray(reason) ? reason.slice(0, 20) : [reason]).map((r) => text(r));
+  return riskSignal({ signal: "slack.anomaly", label: "Slack anomaly", severity: "medium", reasons });
 }
 
 export function normalizeSlack(input: unknown): NormalizedEvent[] {
@@ -276,6 +289,7 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
       policy: null,
       jit: null,
       approval: null,
+      ...riskField(anomalyRisk(action, reason)),
       correlation_id: null,
       native_id: keyText(field(record, "id")),
       extra: extraOf({
@@ -306,24 +320,10 @@ export function normalizeSlack(input: unknown): NormalizedEvent[] {
         new_value: short(field(details, "new_value")),
         previous_value: short(field(details, "previous_value")),
         reason: Array.isArray(reason) ? reason.slice(0, 10) : text(reason),
-        // Slack's anomaly event: Slack's own risk verdict on the user's activity, with the reasons it gives.
-        vendor_risk:
-          action === "anomaly"
-            ? extraOf({
-                source: "slack.anomaly",
-                reasons: Array.isArray(reason)
-                  ? reason
-                      .slice(0, 10)
-                      .map((r) => text(r))
-                      .filter((r) => r !== null)
-                  : text(reason)
-                    ? [text(reason)]
-                    : [],
-                location: text(field(details, "location")),
-                previous_ip_address: text(field(details, "previous_ip_address")),
-                previous_ua: text(field(details, "previous_ua")),
-              })
-            : null,
+        // What Slack compared the anomaly against (Audit Logs anomaly details).
+        anomaly_location: action === "anomaly" ? text(field(details, "location")) : null,
+        previous_ip_address: text(field(details, "previous_ip_address")),
+        previous_ua: text(field(details, "previous_ua")),
       }),
     },
   ];

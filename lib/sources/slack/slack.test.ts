@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
-import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath } from "../testing/samples";
+import { assertRobust, describeSamples, eventAt, fixturePath, printResult, runFile, samplePath, risksOf } from "../testing/samples";
 import { slack } from "./index";
 
 const PAGE = fixturePath("slack", "slack-audit-logs-2025-03-04.json");
@@ -174,6 +174,39 @@ describeSamples("slack source: public samples", () => {
     for (const n of ["idp_configuration_added", "role_change_to_admin", "role_change_to_user"])
       for (const e of byName(n)) expect(e.privileged, n).toBe(true);
     expect(byName("user_logout")[0]).toMatchObject({ class_uid: 3002, activity: "logoff", privileged: false });
-    expect(byName("anomaly")[0]).toMatchObject({ class_uid: 2004, status: "unknown", extra: { vendor_risk: { source: "slack.anomaly" } } });
+    expect(byName("anomaly")[0]).toMatchObject({
+      class_uid: 2004,
+      status: "unknown",
+      risk: { signal: "slack.anomaly", severity: "medium" },
+    });
+  });
+});
+
+describe("vendor risk signal", () => {
+  it("keeps Slack's anomaly events with their details.reason codes in the risk field", async () => {
+    expect(await risksOf(slack, "slack", "risk-signals-anomaly.json")).toEqual([
+      [
+        "anomaly",
+        {
+          signal: "slack.anomaly",
+          label: "Slack anomaly",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["asn", "ip_address"],
+          severity: "medium",
+        },
+      ],
+      [
+        "anomaly",
+        {
+          signal: "slack.anomaly",
+          label: "Slack anomaly",
+          vendor_level: null,
+          vendor_state: null,
+          reasons: ["tor", "unexpected_user_agent"],
+          severity: "medium",
+        },
+      ],
+    ]);
   });
 });

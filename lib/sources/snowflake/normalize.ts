@@ -9,11 +9,13 @@ import {
   type EventStatus,
   type NormalizedEvent,
   type OcsfClassUid,
+  type RiskSignal,
   toActivity,
 } from "@/lib/events/schema";
 import { NormalizeError } from "../types";
 import { emailShaped, extraOf, field, ipOrNull, isRec, keyText, text, type Json, type Rec } from "../util/fields";
 import { unwrapPanther } from "../util/panther";
+import { riskField, riskSignal } from "../util/risk";
 import { parseTime, tryParseTime } from "../util/time";
 
 // Snowflake ACCOUNT_USAGE views (docs.snowflake.com/en/sql-reference/account-usage/<view>), exported as CSV (header
@@ -319,8 +321,8 @@ type Shell = {
   actor: NormalizedEvent["actor"];
 };
 
-function event(s: Shell, rest: Partial<NormalizedEvent>): NormalizedEvent {
-  return {
+function event(s: Shell, { risk, ...rest }: Partial<NormalizedEvent>): NormalizedEvent {
+  const { correlation_id, native_id, extra, ...head } = {
     ...eventSkeleton({
       platform: SNOWFLAKE_PLATFORM,
       ...ocsfClass(s.uid),
@@ -333,12 +335,34 @@ function event(s: Shell, rest: Partial<NormalizedEvent>): NormalizedEvent {
     status_detail: s.status_detail,
     ...rest,
   };
+  // The skeleton's order, with the optional vendor risk signal in its place after `approval`.
+  return { ...head, ...riskField(risk ?? null), correlation_id, native_id, extra };
 }
 
 function errorDetail(r: Rec): string | null {
   const code = col(r, "ERROR_CODE");
   const msg = col(r, "ERROR_MESSAGE");
   return code && msg ? `${code}: ${msg}` : (msg ?? code);
+}
+
+/**
+ * A login Snowflake refused because of a network policy: LOGIN_HISTORY IS_SUCCESS NO with error 390422 ("Incoming
+ * request with IP/Token … is not allowed to access Snowflake", https://docs.snowflake.com/en/user-guide/network-policies
+ * and the LOGIN_HISTORY view, https://docs.snowflake.com/en/sql-reference/account-usage/login_history). Snowflake gives
+ * no level: severity medium (the policy held, but the user's name was tried from a network it does not allow). Other
+ * failed logins (wrong password, expired token) are failures, not a vendor risk verdict.
+ */
+function blockedLogin(r: Rec, failed: boolean): RiskSignal | null {
+  const code = col(r, "ERROR_CODE");
+  const msg = col(r, "ERROR_MESSAGE");
+  if (!failed || !(code === "390422" || /not allowed to access Snowflake/i.test(msg ?? ""))) return null;
+  return riskSignal({
+    signal: "snowflake.blocked_login",
+    label: "Snowflake login blocked by a network policy",
+    severity: "medium",
+    vendorState: code,
+    reasons: [msg ?? code],
+  });
 }
 
 function sessionOf(r: Rec): NormalizedEvent["session"] {
@@ -405,6 +429,7 @@ function loginHistory(r: Rec, panther: boolean): NormalizedEvent {
       // EVENT_ID is what SESSIONS.LOGIN_EVENT_ID points to: the session events carry the same correlation_id.
       correlation_id: eventId,
       native_id: eventId,
+      ...riskField(blockedLogin(r, failed)),
       extra: extraOf({
         view: "LOGIN_HISTORY",
         LOGIN_EVENT_ID: eventId,

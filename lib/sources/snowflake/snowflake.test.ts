@@ -4,7 +4,17 @@ import { describe, expect, it } from "vitest";
 import { toEventRow } from "@/lib/events/schema";
 import { probeFile } from "../read";
 import { detectPlatform } from "../registry";
-import { assertRobust, describeSamples, eventAt, fixturePath, printResult, readFileItems, runFile, samplePath } from "../testing/samples";
+import {
+  assertRobust,
+  describeSamples,
+  eventAt,
+  fixturePath,
+  printResult,
+  readFileItems,
+  runFile,
+  samplePath,
+  risksOf,
+} from "../testing/samples";
 import { snowflake } from "./index";
 import { redactSql } from "./normalize";
 
@@ -316,5 +326,27 @@ describeSamples("snowflake source: public samples", () => {
     expect(all.find((e) => e.event_name === "CREATE_USER")!.extra.QUERY_TEXT).not.toContain("☺");
     expect(all.filter((e) => e.event_name === "CREATE").every((e) => !e.privileged)).toBe(true);
     expect(all.filter((e) => e.event_name.startsWith("GRANTS_TO_")).every((e) => e.privileged && e.class_uid === 3005)).toBe(true);
+  });
+});
+
+describe("vendor risk signal", () => {
+  it("keeps Snowflake logins blocked by a network policy (LOGIN_HISTORY ERROR_CODE 390422), not other failures in the risk field", async () => {
+    expect(await risksOf(snowflake, "snowflake", "risk-signals-login_history.csv")).toEqual([
+      [
+        "LOGIN",
+        {
+          signal: "snowflake.blocked_login",
+          label: "Snowflake login blocked by a network policy",
+          vendor_level: null,
+          vendor_state: "390422",
+          reasons: [
+            "Incoming request with IP/Token 203.0.113.252 is not allowed to access Snowflake. Contact your account administrator. For more information about this error, go to https://community.snowflake.com/s/ip-xxxxxxxxxxxx-is-not-allowed-to-access.",
+          ],
+          severity: "medium",
+        },
+      ],
+      ["LOGIN", null],
+      ["LOGIN", null],
+    ]);
   });
 });

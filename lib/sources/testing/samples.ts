@@ -186,3 +186,13 @@ export function assertRobust(source: Source, records: readonly unknown[], numRun
   );
   return { normalized, rejected };
 }
+
+/**
+ * What a fixture's events keep of the vendor's risk verdict: one [event_name, risk] per event, in file order (risk
+ * null when the event carries none), and nothing rejected.
+ */
+export async function risksOf(source: Source, platformDir: string, name: string): Promise<[string, NormalizedEvent["risk"] | null][]> {
+  const r = await runFile(source, fixturePath(platformDir, name));
+  expect([...r.rejected.keys()]).toEqual([]);
+  return r.events.flatMap((x) => x.events.map((e): [string, NormalizedEvent["risk"] | null] => [e.event_name, e.risk ?? null]));
+}
