@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { getInclusionProofs } from "@/lib/ledger/get-inclusion-proofs";
 import type { InclusionProofResult } from "@/lib/ledger/inclusion-proof";
+import { sessionHeadlines } from "./headline-facts";
 import { answerSessions } from "./session-answers";
 import { identityRef } from "./sql";
 import {
@@ -28,10 +29,11 @@ type Input = { id: string; eventsOffset?: number; eventsLimit?: number };
 export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
-  const [[answered], links, events] = await Promise.all([
+  const [[answered], links, events, headlines] = await Promise.all([
     answerSessions({ ids: [id] }),
     linkedSessions(id),
     sessionEvents(id, eventsOffset, eventsLimit),
+    sessionHeadlines({ ids: [id] }),
   ]);
   if (!answered) return null;
   const s = answered.row;
@@ -68,6 +70,7 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
     riskScore: s.riskScore,
     identity: answered.identity,
     initiator: answered.initiator,
+    headline: headlines.get(id) ?? "",
     initiatorRule: answered.initiatorRule,
     answers: answered.answers,
     actions: answered.actions,

@@ -90,6 +90,8 @@ const sessionSummary = z.object({
   riskScore: z.number(),
   identity: identityRef.nullable(),
   initiator: identityRef.nullable(),
+  /** One sentence written from the session's evidence (lib/sessions/session-headline.ts): who did what to which objects, from where, with which client. */
+  headline: z.string(),
 });
 
 export const sessionListItem = sessionSummary.extend({
