@@ -141,6 +141,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     privileged: boolean;
     actorName: string | null;
     srcIp: string | null;
+    client: string | null;
+    userAgent: string | null;
     target: string | null;
     data: unknown;
     rawId: string;
@@ -154,7 +156,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     header: string | null;
   }>(
     `SELECT e.id::text AS id, e.time, e.platform, COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e.activity, e.status, e.privileged, e."actorName",
-            e."srcIp", coalesce(e."targetName", e."targetId") AS target, e.data,
+            e."srcIp", coalesce(e.data->'client'->>'app_name', e.data->'client'->>'app_id') AS client, e."userAgent",
+            coalesce(e."targetName", e."targetId") AS target, e.data,
             r.id::text AS "rawId", r."fileName", r.position::text AS position, r."leafIndex"::text AS "leafIndex",
             substring(r.payload FROM 1 FOR ${RAW_PREVIEW_BYTES}) AS payload, length(r.payload) AS "payloadBytes", r."purgedAt",
             r."receivedAt", b.header
@@ -184,6 +187,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     privileged: e.privileged,
     actorName: e.actorName,
     srcIp: e.srcIp,
+    client: e.client,
+    userAgent: e.userAgent,
     target: e.target,
     normalized: e.data,
     raw: {

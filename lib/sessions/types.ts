@@ -143,6 +143,9 @@ const sessionEvent = z.object({
   privileged: z.boolean(),
   actorName: z.string().nullable(),
   srcIp: z.string().nullable(),
+  /** The OAuth client / connected app: its name, else its id (normalized client.app_name / app_id). */
+  client: z.string().nullable(),
+  userAgent: z.string().nullable(),
   target: z.string().nullable(),
   /** The normalized event exactly as stored in event.data. */
   normalized: z.unknown(),
