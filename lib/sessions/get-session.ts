@@ -29,13 +29,19 @@ type Input = { id: string; eventsOffset?: number; eventsLimit?: number };
 export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: Input): Promise<SessionDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const c = pool();
-  const [[answered], links, events, headlines] = await Promise.all([
+  const [[answered], links, events] = await Promise.all([
     answerSessions({ ids: [id] }),
     linkedSessions(id),
     sessionEvents(id, eventsOffset, eventsLimit),
-    sessionHeadlines({ ids: [id] }),
   ]);
   if (!answered) return null;
+  // The headline reuses the answers' actions and objects rather than reading every event for them again.
+  const headlines = await sessionHeadlines({
+    ids: [id],
+    known: new Map([
+      [id, { actions: [...answered.actions].sort((a, b) => b.count - a.count), objectsChanged: answered.objectsChanged.slice(0, 6) }],
+    ]),
+  });
   const s = answered.row;
 
   const linkedIds = [...new Set(links.map((l) => l.session.id))];

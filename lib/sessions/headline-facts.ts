@@ -19,12 +19,17 @@ import { VOLUME_FIELDS } from "./volume-fields";
 const OBJECTS_PER_VOLUME = 3;
 const PRIVILEGED_GROUPS = 6;
 const CHANGED_OBJECTS = 6;
+const CLIENT_SAMPLE = 2000;
+
+/** What the caller already computed over the sessions' events (the session page's answers): not read again. */
+export type KnownFacts = Map<string, Pick<HeadlineFacts, "actions" | "objectsChanged">>;
 
 /** Headline facts per session id (ids that are not sessions are absent). */
-export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<string, HeadlineFacts>> {
+export async function headlineFacts({ ids, known }: { ids: string[]; known?: KnownFacts }): Promise<Map<string, HeadlineFacts>> {
   const out = new Map<string, HeadlineFacts>();
   if (ids.length === 0) return out;
   const c = pool();
+  const none = Promise.resolve({ rows: [] as never[] });
   const [base, volumes, actions, objects, privileged] = await Promise.all([
     c.query<{
       id: string;
@@ -54,12 +59,19 @@ export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<str
          LEFT JOIN LATERAL (SELECT e."actorName" FROM event e
                WHERE e."sessionId" = s.id AND e."actorName" IS NOT NULL ORDER BY e.time LIMIT 1) a ON true
          CROSS JOIN LATERAL (SELECT
-             -- The client's name: the app's name, else the name the caller gave itself (Salesforce EventLogFile
-             -- CLIENT_NAME, the optional client of the API call's CallOptions header), else the app's id.
-             (SELECT coalesce(e.data->'client'->>'app_name', e.data->'extra'->>'CLIENT_NAME', e.data->'client'->>'app_id') FROM event e
-               WHERE e."sessionId" = s.id
-                 AND coalesce(e.data->'client'->>'app_name', e.data->'extra'->>'CLIENT_NAME', e.data->'client'->>'app_id') IS NOT NULL
-               GROUP BY 1 ORDER BY count(*) DESC, min(e.time) LIMIT 1) AS client,
+             -- The client: the app id most events carry (an indexed column, no JSON read), named from one of its
+             -- events: the app's name, else the name the caller gave itself (Salesforce EventLogFile CLIENT_NAME, the
+             -- optional client of the API call's CallOptions header), else the id. Clients recorded by name only
+             -- (no app id) are looked for in the session's first ${CLIENT_SAMPLE} events.
+             coalesce(
+               (SELECT coalesce(f.data->'client'->>'app_name', f.data->'extra'->>'CLIENT_NAME', c."clientAppId")
+                  FROM (SELECT e."clientAppId", min(e.id) AS first FROM event e WHERE e."sessionId" = s.id AND e."clientAppId" IS NOT NULL
+                         GROUP BY 1 ORDER BY count(*) DESC, min(e.time) LIMIT 1) c
+                  JOIN event f ON f.id = c.first),
+               (SELECT coalesce(x.data->'client'->>'app_name', x.data->'extra'->>'CLIENT_NAME')
+                  FROM (SELECT e.data, e.time FROM event e WHERE e."sessionId" = s.id ORDER BY e.time LIMIT ${CLIENT_SAMPLE}) x
+                 WHERE coalesce(x.data->'client'->>'app_name', x.data->'extra'->>'CLIENT_NAME') IS NOT NULL
+                 GROUP BY 1 ORDER BY count(*) DESC, min(x.time) LIMIT 1)) AS client,
              (SELECT e."userAgent" FROM event e WHERE e."sessionId" = s.id AND e."userAgent" IS NOT NULL
                GROUP BY 1 ORDER BY count(*) DESC, min(e.time) LIMIT 1) AS "userAgent") m
          -- The address most of the session's events came from, and when the session first used it.
@@ -85,7 +97,7 @@ export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<str
                FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS vf(platform, field, unit, ord)
               WHERE vf.platform = e.platform AND json_typeof(e.data->'extra'->vf.field) = 'number'
               ORDER BY (e.data->'extra'->>vf.field)::numeric > 0 DESC, vf.ord LIMIT 1) v
-          WHERE e."sessionId" = ANY($1::uuid[]) AND e.status IS DISTINCT FROM 'failure'),
+          WHERE e."sessionId" = ANY($1::uuid[]) AND e.platform = ANY($2::text[]) AND e.status IS DISTINCT FROM 'failure'),
        g AS (SELECT "sessionId", activity, unit, bool_and(query) AS query, sum(n)::float8 AS rows, count(*)::int AS events FROM ev GROUP BY 1, 2, 3)
        SELECT g.*, ARRAY(
                 SELECT DISTINCT r->>'name' FROM ev CROSS JOIN LATERAL json_array_elements(ev.res) r
@@ -95,13 +107,17 @@ export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<str
          FROM g`,
       [ids, VOLUME_FIELDS.map((f) => f.platform), VOLUME_FIELDS.map((f) => f.field), VOLUME_FIELDS.map((f) => f.unit)],
     ),
-    c.query<{ sessionId: string; name: string; count: number }>(
-      `SELECT "sessionId", COALESCE("eventName", data->>'event_name') AS name, count(*)::int AS count
+    known
+      ? none
+      : c.query<{ sessionId: string; name: string; count: number }>(
+          `SELECT "sessionId", COALESCE("eventName", data->>'event_name') AS name, count(*)::int AS count
          FROM event WHERE "sessionId" = ANY($1::uuid[]) GROUP BY 1, 2 ORDER BY 1, 3 DESC, min(time), 2`,
-      [ids],
-    ),
-    c.query<{ sessionId: string; type: string; id: string; name: string | null }>(
-      `SELECT "sessionId", type, id, name FROM (
+          [ids],
+        ),
+    known
+      ? none
+      : c.query<{ sessionId: string; type: string; id: string; name: string | null }>(
+          `SELECT "sessionId", type, id, name FROM (
          SELECT e."sessionId", r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name,
                 row_number() OVER (PARTITION BY e."sessionId" ORDER BY min(e.time), r->>'type', coalesce(r->>'id', r->>'name')) AS n
            FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
@@ -109,8 +125,8 @@ export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<str
             AND coalesce(r->>'id', r->>'name') IS NOT NULL AND r->>'role' IS NULL
           GROUP BY 1, 2, 3) o
         WHERE n <= ${CHANGED_OBJECTS} ORDER BY "sessionId", n`,
-      [ids, [...NON_CHANGING_ACTIVITIES]],
-    ),
+          [ids, [...NON_CHANGING_ACTIVITIES]],
+        ),
     c.query<{ sessionId: string; name: string; status: string | null; approvalRef: string | null; count: number }>(
       `SELECT e."sessionId", COALESCE(e."eventName", e.data->>'event_name') AS name, g.status, g."approvalRef", count(*)::int AS count
          FROM event e LEFT JOIN governance_check g ON g."eventId" = e.id
@@ -132,7 +148,7 @@ export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<str
     out.set(s.id, {
       actor: s.actor,
       eventCount: s.eventCount,
-      actions: (actionsOf.get(s.id) ?? []).map(({ name, count }) => ({ name, count })),
+      actions: known?.get(s.id)?.actions ?? (actionsOf.get(s.id) ?? []).map(({ name, count }) => ({ name, count })),
       volumes: (volumesOf.get(s.id) ?? []).map((v) => ({
         activity: v.activity,
         rows: v.rows,
@@ -140,7 +156,7 @@ export async function headlineFacts({ ids }: { ids: string[] }): Promise<Map<str
         unit: v.query ? "queries" : v.unit,
         objects: v.objects ?? [],
       })),
-      objectsChanged: (objectsOf.get(s.id) ?? []).map(({ type, id, name }) => ({ type, id, name })),
+      objectsChanged: known?.get(s.id)?.objectsChanged ?? (objectsOf.get(s.id) ?? []).map(({ type, id, name }) => ({ type, id, name })),
       client: s.client,
       userAgent: s.userAgent,
       srcIp: s.srcIp,
@@ -167,7 +183,7 @@ function verdictText(status: string | null, approvalRef: string | null): string 
 }
 
 /** Headline sentences per session id. */
-export async function sessionHeadlines({ ids }: { ids: string[] }): Promise<Map<string, string>> {
-  const facts = await headlineFacts({ ids });
+export async function sessionHeadlines({ ids, known }: { ids: string[]; known?: KnownFacts }): Promise<Map<string, string>> {
+  const facts = await headlineFacts({ ids, known });
   return new Map([...facts].map(([id, f]) => [id, sessionHeadline(f)]));
 }
