@@ -252,7 +252,11 @@ test("the stolen integration token reads as its headline: rows, object, new netw
          FROM event WHERE platform = 'salesforce' AND json_typeof(data->'extra'->'ROWS_PROCESSED') = 'number' AND "sessionId" IS NOT NULL
         GROUP BY 1 ORDER BY sum((data->'extra'->>'ROWS_PROCESSED')::numeric) DESC LIMIT 1`,
     );
-    return r.rows[0];
+    const ipEvents = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM event WHERE "sessionId" = $1 AND "srcIp" = $2`, [
+      r.rows[0].sessionId,
+      r.rows[0].ip,
+    ]);
+    return { ...r.rows[0], ipEvents: ipEvents.rows[0].n };
   });
   const expected = `exported ${Math.round(Number(e.rows) / 1000)}k ${e.entity} rows in ${e.n} queries from new IP ${e.ip}`;
 
@@ -266,5 +270,10 @@ test("the stolen integration token reads as its headline: rows, object, new netw
   await expect(headline).toContainText(`${e.client} (as `);
   await expect(headline).toContainText(expected);
   await expect(headline).toHaveText(/ with python-requests, \d+ h after its last call from [\d.]+\. \d+ privileged actions?: API/);
+  // The event table shows actor, source IP, client and target, and filters within the session.
+  await expect(page.getByRole("columnheader", { name: "Source IP" })).toBeVisible();
+  await page.getByTestId("event-filter").fill(e.ip);
+  await expect(page.getByTestId("event-row")).toHaveCount(e.ipEvents);
+  for (const text of await page.getByTestId("event-row").allTextContents()) expect(text).toContain(e.ip);
   await expectAccessible(page, "/sessions/[id]");
 });
