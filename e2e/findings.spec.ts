@@ -73,6 +73,11 @@ test("the analyst dismisses the finding with a reason and sees it in the history
   await page.getByRole("link", { name: TITLE }).click();
   await expect(page).toHaveURL(new RegExp(`/findings/${findingId}$`));
   await expect(page.getByTestId("finding-events")).toContainText("AttachUserPolicy");
+  // The evidence reads as labelled fields in words, not JSON keys and values.
+  const evidence = page.getByTestId("evidence-field");
+  await expect(evidence.filter({ hasText: "Governance verdict" })).toContainText("Unapproved");
+  await expect(evidence.filter({ hasText: "Platform" }).first()).toContainText("AWS CloudTrail");
+  for (const text of await evidence.allTextContents()) expect(text).not.toMatch(/[{}"]|checkStatus/);
   await expect(page.getByText("PR.AA-05")).toBeVisible();
   await expectAccessible(page, "/findings/[id]");
   const reason = `Covered by emergency change EC-${RUN}, approved after the fact`;

@@ -1,5 +1,8 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { generateDemo } from "../lib/demo/generate-demo";
 import { apiAs, expectAccessible, openAs, withDb } from "./helpers";
 
 // Sessions, Identities and Lineage as an analyst works them: ingest real vendor exports through the API, run
@@ -220,3 +223,57 @@ for (const role of ["compliance", "auditor"] as const) {
     expect(res.status()).toBe(403);
   });
 }
+
+test("the stolen integration token reads as its headline: rows, object, new network, client and the gap since its last call", async ({
+  page,
+}) => {
+  // The demo's Salesforce API logs (story 2: a connected app's token used from a new network for bulk reads),
+  // generated as the demo load writes them and uploaded through the API.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-headline-"));
+  const demo = generateDemo({ seed: 1, scale: 1, outDir: dir });
+  const gt = JSON.parse(fs.readFileSync(demo.groundTruth, "utf8")) as { files: { path: string; platform: string }[] };
+  const ctx = await apiAs("analyst");
+  for (const f of gt.files.filter((x) => x.platform === "salesforce" && x.path.endsWith("_API.csv"))) {
+    const res = await ctx.post("/api/v1/ingest/upload", {
+      headers: { "x-file-name": path.basename(f.path) },
+      data: fs.readFileSync(path.join(dir, f.path)),
+    });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+  expect((await ctx.post("/api/v1/correlation", { data: {} })).status()).toBe(200);
+  await ctx.dispose();
+
+  // What the headline must say, read from the stored events of the session with the most rows.
+  const e = await withDb(async (c) => {
+    const r = await c.query<{ sessionId: string; rows: string; n: number; entity: string; ip: string; client: string }>(
+      `SELECT "sessionId", sum((data->'extra'->>'ROWS_PROCESSED')::numeric) FILTER (WHERE activity = 'export')::text AS rows,
+              count(*) FILTER (WHERE activity = 'export')::int AS n, max(data->'resources'->0->>'name') AS entity,
+              mode() WITHIN GROUP (ORDER BY "srcIp") AS ip, max(data->'extra'->>'CLIENT_NAME') AS client
+         FROM event WHERE platform = 'salesforce' AND json_typeof(data->'extra'->'ROWS_PROCESSED') = 'number' AND "sessionId" IS NOT NULL
+        GROUP BY 1 ORDER BY sum((data->'extra'->>'ROWS_PROCESSED')::numeric) DESC LIMIT 1`,
+    );
+    const ipEvents = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM event WHERE "sessionId" = $1 AND "srcIp" = $2`, [
+      r.rows[0].sessionId,
+      r.rows[0].ip,
+    ]);
+    return { ...r.rows[0], ipEvents: ipEvents.rows[0].n };
+  });
+  const expected = `exported ${Math.round(Number(e.rows) / 1000)}k ${e.entity} rows in ${e.n} queries from new IP ${e.ip}`;
+
+  await openAs(page, "analyst");
+  await page.goto("/sessions?platform=salesforce");
+  const row = page.getByTestId("session-row").filter({ hasText: expected });
+  await expect(row).toHaveCount(1);
+  await row.getByRole("link").click();
+  await expect(page).toHaveURL(`/sessions/${e.sessionId}`);
+  const headline = page.getByTestId("session-headline");
+  await expect(headline).toContainText(`${e.client} (as `);
+  await expect(headline).toContainText(expected);
+  await expect(headline).toHaveText(/ with python-requests, \d+ h after its last call from [\d.]+\. \d+ privileged actions?: API/);
+  // The event table shows actor, source IP, client and target, and filters within the session.
+  await expect(page.getByRole("columnheader", { name: "Source IP" })).toBeVisible();
+  await page.getByTestId("event-filter").fill(e.ip);
+  await expect(page.getByTestId("event-row")).toHaveCount(e.ipEvents);
+  for (const text of await page.getByTestId("event-row").allTextContents()) expect(text).toContain(e.ip);
+  await expectAccessible(page, "/sessions/[id]");
+});

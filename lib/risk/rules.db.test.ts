@@ -95,7 +95,7 @@ const govCheck = (
     statuses?: string[];
     grantId?: string;
     usedPrivilege?: string;
-    actorName?: string;
+    actorName?: string | null;
   },
 ) => {
   const statuses = g.statuses ?? [...(g.approved === true ? [] : ["unapproved"]), ...(g.insideWindow === false ? ["outside_window"] : [])];
@@ -154,6 +154,25 @@ describe("risk rules", () => {
     const f = await findings("privileged-without-approval");
     expect(f.map((x) => x.eventIds)).toEqual([[none], [unapproved]]);
     expect(await findings("privileged-outside-jit")).toEqual([]);
+  });
+
+  it("titles a governance finding with the identity's display name, never 'unknown actor' when the actor is known", async () => {
+    const dana = await identity("human", "Dana Kim");
+    const named = await event({ min: 0, privileged: true, identityId: dana });
+    const bare = await event({ min: 1, privileged: true, identityId: dana });
+    const nobody = await event({ min: 2, privileged: true });
+    // The record names a raw id as its actor, or nothing: the resolved identity's name is the title's actor.
+    await govCheck(named, { approved: null, insideWindow: false, minutesOutside: 5, identityId: dana, actorName: "00u1abcd" });
+    await govCheck(bare, { approved: null, insideWindow: true, identityId: dana, actorName: null });
+    await govCheck(nobody, { approved: null, insideWindow: true, actorName: null });
+    await run();
+    const titles = (await pool().query<{ title: string }>(`SELECT title FROM finding ORDER BY title`)).rows.map((r) => r.title);
+    expect(titles).toEqual([
+      "An unidentified actor ran AttachRolePolicy without an approval ticket",
+      "Dana Kim ran AttachRolePolicy 5 min outside the JIT window",
+      "Dana Kim ran AttachRolePolicy without an approval ticket",
+      "Dana Kim ran AttachRolePolicy without an approval ticket",
+    ]);
   });
 
   it("privileged-without-approval fires on every approval failure, not on JIT-only failures", async () => {

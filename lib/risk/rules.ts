@@ -70,6 +70,13 @@ async function run(ctx: RuleContext, ruleId: string, sql: string, params: unknow
 
 const ev = (alias = "e") => `(array_agg(${alias}.id ORDER BY ${alias}.time, ${alias}.id))[1:${MAX_EVENTS}]`;
 const idName = `coalesce(i."displayName", i."primaryEmail", 'unknown identity')`;
+/**
+ * Who ran a governance-checked action, in words: the resolved identity's display name first (a friendlier name than
+ * the raw actor field, which may be a platform id), then the actor named by the record; "An unidentified actor" only
+ * when neither is known. `g` is the governance_check row (or a row carrying its identityId and actorName).
+ */
+const checkActor = (g: string) =>
+  `coalesce((SELECT x."displayName" FROM identity x WHERE x.id = ${g}."identityId"), ${g}."actorName", 'An unidentified actor')`;
 
 type Evaluator = (ctx: RuleContext) => Promise<RiskCandidate[]>;
 
@@ -81,7 +88,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
       ctx,
       "privileged-without-approval",
       `SELECT 'event:' || g."eventId" AS subject,
-              coalesce(g."actorName", 'unknown actor') || ' ran ' || g.action || coalesce(' on ' || g."targetName", '') ||
+              ${checkActor("g")} || ' ran ' || g.action || coalesce(' on ' || g."targetName", '') ||
                 CASE a.s WHEN 'unapproved' THEN CASE WHEN g."approvalRef" IS NULL THEN ' without an approval ticket'
                                                      ELSE ' with ticket ' || g."approvalRef" || ' not approved' END
                          ELSE ' without a valid approval (' || replace(a.s, '_', ' ') || coalesce(', ' || g."approvalRef", '') || ')' END AS title,
@@ -102,7 +109,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
       ctx,
       "privileged-outside-jit",
       `SELECT 'event:' || g."eventId" AS subject,
-              coalesce(g."actorName", 'unknown actor') || ' ran ' || g.action || ' ' || coalesce(g."minutesOutside"::text, '?') ||
+              ${checkActor("g")} || ' ran ' || g.action || ' ' || coalesce(g."minutesOutside"::text, '?') ||
                 ' min outside the JIT window' AS title,
               g."sessionId" AS session_id, g."identityId" AS identity_id, ARRAY[g."eventId"] AS event_ids,
               jsonb_build_object('action', g.action, 'platform', g.platform, 'actor', g."actorName", 'target', g."targetName",
@@ -121,16 +128,16 @@ export const EVALUATORS: Record<string, Evaluator> = {
       ctx,
       "standing-privilege",
       `WITH s AS (
-         SELECT g.*, ag."externalId" AS grant_ref, ag.privilege AS grant_privilege, ag.principal,
+         SELECT g.*, ${checkActor("g")} AS actor, ag."externalId" AS grant_ref, ag.privilege AS grant_privilege, ag.principal,
                 CASE WHEN ag.id IS NOT NULL AND ag."expiresAt" IS NULL THEN 'grant:' || ag.id
                      ELSE 'actor:' || g.platform || ':' || coalesce(g."identityId"::text, lower(g."actorName"), 'unknown') END AS subj
            FROM governance_check g LEFT JOIN access_grant ag ON ag.id = g."grantId"
           WHERE g."tenantId" = $1 AND 'standing_privilege' = ANY(g.statuses))
        SELECT subj AS subject,
               CASE WHEN min(grant_ref) IS NOT NULL
-                   THEN coalesce(min(principal), min("actorName"), 'unknown actor') || ' used open-ended grant ' || min(grant_ref) ||
+                   THEN coalesce(min(principal), min(actor), 'An unidentified actor') || ' used open-ended grant ' || min(grant_ref) ||
                         ' (' || min(grant_privilege) || ') for ' || count(*) || ' privileged actions: standing privilege'
-                   ELSE coalesce(min("actorName"), 'unknown actor') || ' ran ' || count(*) || ' privileged actions on ' || min(platform) ||
+                   ELSE min(actor) || ' ran ' || count(*) || ' privileged actions on ' || min(platform) ||
                         ' with no JIT grant: standing privilege' END AS title,
               (array_agg("sessionId" ORDER BY time DESC) FILTER (WHERE "sessionId" IS NOT NULL))[1] AS session_id,
               (array_agg("identityId") FILTER (WHERE "identityId" IS NOT NULL))[1] AS identity_id,

@@ -1,6 +1,7 @@
 import { pool } from "@/lib/db";
 import { getInclusionProofs } from "@/lib/ledger/get-inclusion-proofs";
 import type { InclusionProofResult } from "@/lib/ledger/inclusion-proof";
+import { sessionHeadlines } from "./headline-facts";
 import { answerSessions } from "./session-answers";
 import { identityRef } from "./sql";
 import {
@@ -34,6 +35,13 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
     sessionEvents(id, eventsOffset, eventsLimit),
   ]);
   if (!answered) return null;
+  // The headline reuses the answers' actions and objects rather than reading every event for them again.
+  const headlines = await sessionHeadlines({
+    ids: [id],
+    known: new Map([
+      [id, { actions: [...answered.actions].sort((a, b) => b.count - a.count), objectsChanged: answered.objectsChanged.slice(0, 6) }],
+    ]),
+  });
   const s = answered.row;
 
   const linkedIds = [...new Set(links.map((l) => l.session.id))];
@@ -68,6 +76,7 @@ export async function getSession({ id, eventsOffset = 0, eventsLimit = 1000 }: I
     riskScore: s.riskScore,
     identity: answered.identity,
     initiator: answered.initiator,
+    headline: headlines.get(id) ?? "",
     initiatorRule: answered.initiatorRule,
     answers: answered.answers,
     actions: answered.actions,
@@ -138,6 +147,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     privileged: boolean;
     actorName: string | null;
     srcIp: string | null;
+    client: string | null;
+    userAgent: string | null;
     target: string | null;
     data: unknown;
     rawId: string;
@@ -151,7 +162,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     header: string | null;
   }>(
     `SELECT e.id::text AS id, e.time, e.platform, COALESCE(e."eventName", e.data->>'event_name') AS "eventName", e.activity, e.status, e.privileged, e."actorName",
-            e."srcIp", coalesce(e."targetName", e."targetId") AS target, e.data,
+            e."srcIp", coalesce(e.data->'client'->>'app_name', e.data->'client'->>'app_id') AS client, e."userAgent",
+            coalesce(e."targetName", e."targetId") AS target, e.data,
             r.id::text AS "rawId", r."fileName", r.position::text AS position, r."leafIndex"::text AS "leafIndex",
             substring(r.payload FROM 1 FOR ${RAW_PREVIEW_BYTES}) AS payload, length(r.payload) AS "payloadBytes", r."purgedAt",
             r."receivedAt", b.header
@@ -181,6 +193,8 @@ async function sessionEvents(id: string, offset: number, limit: number): Promise
     privileged: e.privileged,
     actorName: e.actorName,
     srcIp: e.srcIp,
+    client: e.client,
+    userAgent: e.userAgent,
     target: e.target,
     normalized: e.data,
     raw: {

@@ -3,6 +3,7 @@ import { and, join, like, param, raw, sql, type Sql } from "@/lib/db/sql";
 import { identityRef as ref, type SessionJoinedRow } from "./sql";
 import type { Page, SessionListItem, SessionsQuery } from "./types";
 import { DEFAULT_TENANT } from "@/lib/context/request-context";
+import { sessionHeadlines } from "./headline-facts";
 
 // The sessions list: filters (time range, platform, identity kind, identity, risk level, free text), sort, offset
 // pagination with the total count. One SQL statement for the page and one for the count, both over the session
@@ -101,6 +102,7 @@ export async function listSessions(input: Input = {}): Promise<Page<SessionListI
           OFFSET ${Number(offset)} LIMIT ${Number(limit)}`;
   const c = pool();
   const [rows, count] = await Promise.all([c.query<Row>(pageSql), c.query<{ n: string }>(sql`SELECT count(*) AS n ${from}`)]);
+  const headlines = await sessionHeadlines({ ids: rows.rows.map((r) => r.id) });
   return {
     items: rows.rows.map((r) => ({
       id: r.id,
@@ -120,6 +122,7 @@ export async function listSessions(input: Input = {}): Promise<Page<SessionListI
       objects: r.objects ?? [],
       links: r.links,
       srcIps: r.srcIps,
+      headline: headlines.get(r.id) ?? "",
     })),
     total: Number(count.rows[0].n),
     offset,

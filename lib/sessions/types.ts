@@ -90,6 +90,8 @@ const sessionSummary = z.object({
   riskScore: z.number(),
   identity: identityRef.nullable(),
   initiator: identityRef.nullable(),
+  /** One sentence written from the session's evidence (lib/sessions/session-headline.ts): who did what to which objects, from where, with which client. */
+  headline: z.string(),
 });
 
 export const sessionListItem = sessionSummary.extend({
@@ -141,6 +143,9 @@ const sessionEvent = z.object({
   privileged: z.boolean(),
   actorName: z.string().nullable(),
   srcIp: z.string().nullable(),
+  /** The OAuth client / connected app: its name, else its id (normalized client.app_name / app_id). */
+  client: z.string().nullable(),
+  userAgent: z.string().nullable(),
   target: z.string().nullable(),
   /** The normalized event exactly as stored in event.data. */
   normalized: z.unknown(),

@@ -234,7 +234,7 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
         <div ref={scrollRef} className="vscroll" tabIndex={0} aria-label="Sessions (scrollable)">
           <table className="data vtable" aria-rowcount={(total ?? 0) + 1}>
             <caption className="visually-hidden">
-              Sessions: start, duration, platform, identity, initiator, actions, events, links, risk
+              Sessions: start, duration, platform, identity, initiator, what happened, events, links, risk
             </caption>
             <thead>
               <tr>
@@ -243,7 +243,7 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
                 {th("platform", "Platform")}
                 {th("identity", "Identity")}
                 <th scope="col">Initiated by</th>
-                <th scope="col">Actions</th>
+                <th scope="col">What happened</th>
                 {th("events", "Events")}
                 <th scope="col">Links</th>
                 <th scope="col">Risk</th>
@@ -299,9 +299,8 @@ export function SessionsWorkspace({ platforms, kinds, riskLevels }: { platforms:
                         <span className="muted">{s.initiator ? "same" : "unknown"}</span>
                       )}
                     </td>
-                    <td className="clip-cell" title={s.actions.join(", ")}>
-                      {s.actions.slice(0, 3).join(", ")}
-                      {s.actions.length > 3 ? ` +${s.actions.length - 3}` : ""}
+                    <td className="clip-cell" title={`${s.headline}\nActions: ${s.actions.join(", ")}`} data-testid="session-headline">
+                      {s.headline}
                     </td>
                     <td>{s.eventCount.toLocaleString()}</td>
                     <td>{s.links || ""}</td>

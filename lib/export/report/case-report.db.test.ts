@@ -123,11 +123,13 @@ describe("report.html in the evidence package", () => {
     expect(html).not.toMatch(/url\(|@import|@font-face/i);
   });
 
-  it("gives the session page's four answers for each session of the case", async () => {
+  it("gives the session page's headline and four answers for each session of the case", async () => {
     expect(sessionIds.length).toBeGreaterThan(0);
     for (const id of sessionIds) {
       const s = (await getSession({ id, eventsLimit: 1 }))!;
-      for (const answer of Object.values(s.answers)) {
+      // The session page's headline too, word for word.
+      expect(s.headline.length).toBeGreaterThan(0);
+      for (const answer of [s.headline, ...Object.values(s.answers)]) {
         const escaped = answer
           .replace(/&/g, "&amp;")
           .replace(/</g, "&lt;")

@@ -7,6 +7,7 @@ import type { GovernanceCheckItem } from "@/lib/governance/types";
 import type { LedgerCheckpointJson } from "@/lib/ledger/checkpoint-row";
 import { dispositionSql, DISPOSITION_LABEL, type Disposition } from "@/lib/risk/disposition";
 import { answerSessions, type AnsweredSession } from "@/lib/sessions/session-answers";
+import { sessionHeadlines } from "@/lib/sessions/headline-facts";
 import type { CaseEvidence } from "../collect-case-evidence";
 import { BUCKETS, type TimelineFigure } from "./timeline-svg";
 
@@ -60,7 +61,7 @@ export type CaseReport = {
     missing: CaseEvidence["missing"];
   };
   notes: { author: string | null; at: string; edited: string | null; body: string }[];
-  sessions: (AnsweredSession & { cited: boolean })[];
+  sessions: (AnsweredSession & { cited: boolean; headline: string })[];
   sessionsTotal: number;
   timeline: TimelineFigure | null;
   findings: ReportFinding[];
@@ -107,8 +108,9 @@ export async function collectCaseReport({
   };
   const findingEventIds = ev.findings.flatMap((f) => (f.eventIds as string[] | null) ?? []);
 
-  const [answered, timeline, findings, governance, viewers] = await Promise.all([
+  const [answered, headlines, timeline, findings, governance, viewers] = await Promise.all([
     answerSessions({ ids: sessionIds.slice(0, MAX_REPORT_SESSIONS) }),
+    sessionHeadlines({ ids: sessionIds.slice(0, MAX_REPORT_SESSIONS) }),
     timelineCounts(cited, ev.sessions),
     reportFindings(cited.findingIds, sessionIds),
     governanceInScope(sessionIds, [...cited.eventIds, ...findingEventIds]),
@@ -154,7 +156,7 @@ export async function collectCaseReport({
       edited: n.updatedAt && iso(n.updatedAt as Date) !== iso(n.createdAt as Date) ? iso(n.updatedAt as Date) : null,
       body: String(n.body ?? ""),
     })),
-    sessions: answered.map((a) => ({ ...a, cited: citedSessions.has(a.row.id) })),
+    sessions: answered.map((a) => ({ ...a, cited: citedSessions.has(a.row.id), headline: headlines.get(a.row.id) ?? "" })),
     sessionsTotal: sessionIds.length,
     timeline: timeline.figure,
     findings,

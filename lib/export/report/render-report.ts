@@ -30,6 +30,7 @@ const CSS = `
   .muted { color: #555; }
   .note { white-space: pre-wrap; border-left: 3px solid #999; padding: .2rem .6rem; margin: .3rem 0 .6rem; }
   .session { border: 1px solid #bbb; padding: .4rem .6rem; margin: .5rem 0; }
+  .headline { font-weight: 600; margin: .3rem 0; }
   .answers dt { font-weight: 600; }
   .answers dd { margin: 0 0 .25rem 1rem; }
   .status-ok { color: #1d5c2e; font-weight: 600; }
@@ -146,7 +147,7 @@ function sessions(r: CaseReport): string {
     return `<div class="session">
 <h3>${h(platformLabel(row.platform))} session <span class="mono">${h(row.sessionKey)}</span></h3>
 <p class="muted">${when(iso(row.startedAt))} to ${when(iso(row.endedAt))} · ${plural(row.eventCount, "event")} · grouped by ${h(row.rule)} (confidence ${h(row.confidence)})${row.riskLevel ? ` · risk ${h(row.riskLevel)} (${h(row.riskScore)})` : ""}${s.cited ? "" : " · in the case through a cited finding"} · id <span class="mono">${h(row.id)}</span></p>
-<dl class="answers">
+${s.headline ? `<p class="headline">${h(s.headline)}</p>\n` : ""}<dl class="answers">
   <dt>Who initiated it?</dt><dd>${h(s.answers.initiator)}</dd>
   <dt>Which identity or NHI?</dt><dd>${h(s.answers.identity)}</dd>
   <dt>What was done?</dt><dd>${h(s.answers.actions)}</dd>

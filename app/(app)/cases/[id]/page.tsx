@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { evidenceFields, valueText } from "@/lib/risk/evidence-fields";
 import { recordView } from "@/lib/audit/record-view";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -39,10 +40,24 @@ const ACTION_WORDS: Record<string, string> = {
   viewed: "viewed the case",
 };
 
-function show(v: unknown): string {
-  if (v === null || v === undefined) return "—";
-  const s = JSON.stringify(v);
-  return s.length > 400 ? `${s.slice(0, 399)}…` : s;
+const cut = (s: string) => (s.length > 400 ? `${s.slice(0, 399)}…` : s);
+
+/** A history entry's before or after as labelled fields in words (lib/risk/evidence-fields.ts), not JSON. */
+function Fields({ v }: { v: unknown }) {
+  if (v === null || v === undefined) return <span className="muted">—</span>;
+  if (typeof v !== "object" || Array.isArray(v)) return <>{cut(valueText("", v))}</>;
+  const fields = evidenceFields(v as Record<string, unknown>);
+  if (fields.length === 0) return <span className="muted">—</span>;
+  return (
+    <dl className="case-fields">
+      {fields.map((f) => (
+        <div key={f.key}>
+          <dt>{f.label}</dt>
+          <dd>{cut(f.value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 // One case: header and workflow, evidence, tasks, notes, the two-lane timeline and the full history. Readers
@@ -273,10 +288,10 @@ export default async function CasePage({ params, searchParams }: { params: Promi
                 <td>{a.actor ? (a.actor.name ?? a.actor.email) : "a deleted user"}</td>
                 <td>{ACTION_WORDS[a.action] ?? a.action}</td>
                 <td>
-                  <code className="case-json">{show(a.before)}</code>
+                  <Fields v={a.before} />
                 </td>
                 <td>
-                  <code className="case-json">{show(a.after)}</code>
+                  <Fields v={a.after} />
                 </td>
               </tr>
             ))}

@@ -9,6 +9,7 @@ import { AddToCase } from "@/components/add-to-case";
 import { fmtTime } from "@/components/format";
 import { ApproveRiskForm, FindingStatusForm } from "./finding-status-form";
 import { DISPOSITION_LABEL } from "@/lib/risk/disposition";
+import { evidenceFields } from "@/lib/risk/evidence-fields";
 import { platformLabel } from "@/lib/sessions/words";
 import { Time } from "@/components/time";
 
@@ -20,9 +21,6 @@ const FRAMEWORK: Record<string, string> = {
   "nist-ai-rmf-1.0": "NIST AI RMF 1.0",
 };
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const show = (v: unknown): string =>
-  v === null || v === undefined ? "—" : Array.isArray(v) ? v.map(show).join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v);
-const words = (k: string) => k.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
 
 // One finding: what the rule checks, the facts it cites, the events that prove it, the controls it maps to,
 // and its history; analysts and admins can dismiss or reopen it with a reason.
@@ -48,7 +46,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const mayDismiss = can(user.role, "findings.dismiss");
   // A risk acceptance is approved by someone other than the person who made it (the API refuses them too).
   const mayApprove = can(user.role, "findings.approve") && f.disposition === "pending_approval" && f.dismissedBy !== user.email;
-  const facts = Object.entries(f.evidence).filter(([k]) => k !== "resolvedAt");
+  const facts = evidenceFields(f.evidence, ["resolvedAt"]);
 
   return (
     <>
@@ -110,10 +108,10 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           <dd>
             <Time iso={f.lastSeenAt} />
           </dd>
-          {facts.map(([k, v]) => (
-            <div key={k} style={{ display: "contents" }}>
-              <dt>{words(k)}</dt>
-              <dd>{show(v)}</dd>
+          {facts.map((x) => (
+            <div key={x.key} style={{ display: "contents" }} data-testid="evidence-field">
+              <dt>{x.label}</dt>
+              <dd>{x.value}</dd>
             </div>
           ))}
         </dl>

@@ -61,6 +61,9 @@ export default async function SessionPage({
         description={`${fmtTime(s.startedAt)} → ${fmtTime(s.endedAt)} (${fmtDuration(s.startedAt, s.endedAt)}), ${plural(s.eventCount, "event")}`}
         actions={<AddToCase itemType="session" refId={s.id} canWrite={canWriteCases} small={false} />}
       />
+      <p className="headline" data-testid="session-headline">
+        {s.headline}
+      </p>
       <section className="panel" aria-labelledby="answers-h">
         <h2 id="answers-h" style={{ marginTop: 0 }}>
           The four answers

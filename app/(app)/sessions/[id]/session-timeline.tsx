@@ -9,6 +9,7 @@ import { fmtBytes, fmtTime, plural } from "@/components/format";
 import { RAW_PREVIEW_BYTES, type SessionEvent, type TimelineEvent } from "@/lib/sessions/types";
 import { platformLabel } from "@/lib/sessions/words";
 import { Time } from "@/components/time";
+import { eventClient, matchesEventFilter } from "@/lib/sessions/event-filter";
 
 // The session's timeline: one swimlane per platform, the session's own events (filled) and its linked sessions'
 // events (hollow) on their platform's lane. Zoom with the buttons or the keyboard (+ / −), or drag the brush under
@@ -101,6 +102,8 @@ export function SessionTimeline({
   const [brushKey, setBrushKey] = useState(0);
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
+  const [filter, setFilter] = useState("");
+  const shown = useMemo(() => events.filter((e) => matchesEventFilter(e, filter)), [events, filter]);
   const refs = useRef(new Map<string, HTMLButtonElement>());
   const pendingFocus = useRef<string | null>(null);
 
@@ -309,62 +312,87 @@ export function SessionTimeline({
       </figure>
 
       <h3>Events</h3>
-      <table className="data">
-        <caption className="visually-hidden">
-          The session&apos;s events in time order, with their source record and ledger proof status
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Time (UTC)</th>
-            <th scope="col">Action</th>
-            <th scope="col">Status</th>
-            <th scope="col">Target</th>
-            <th scope="col">Source record</th>
-            <th scope="col">Ledger</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={e.id} className={open === `e${e.id}` ? "selected" : undefined} data-testid="event-row">
-              <td>
-                <Time iso={e.time} />
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="linklike"
-                  onClick={() => {
-                    const i = marks.findIndex((m) => m.key === `e${e.id}`);
-                    if (i >= 0) setActive(i);
-                    setOpen(`e${e.id}`);
-                  }}
-                >
-                  <VisibleText text={e.eventName} />
-                </button>
-                {e.privileged ? (
-                  <span className="kind" style={{ marginLeft: "0.35rem" }}>
-                    privileged
-                  </span>
-                ) : null}
-              </td>
-              <td>{e.status ?? "—"}</td>
-              <td className="clip-cell">{e.target ? <VisibleText text={e.target} /> : "—"}</td>
-              <td>
-                <code>
-                  {e.raw.fileName} #{e.raw.position}
-                </code>
-              </td>
-              <td>
-                {e.proof.status === "included"
-                  ? `checkpoint ${e.proof.checkpointId}`
-                  : e.proof.status === "pending"
-                    ? "not yet checkpointed"
-                    : e.proof.status}
-              </td>
+      <p className="event-filter">
+        <label>
+          Filter events{" "}
+          <input
+            type="search"
+            value={filter}
+            onChange={(ev) => setFilter(ev.target.value)}
+            placeholder="action, actor, IP, client or target"
+            data-testid="event-filter"
+          />
+        </label>{" "}
+        <span className="muted" data-testid="event-filter-count" aria-live="polite">
+          {filter.trim() ? `${shown.length.toLocaleString()} of ${plural(events.length, "event")} shown on this page` : ""}
+        </span>
+      </p>
+      <div className="table-scroll" tabIndex={0} aria-label="Events (scrollable)">
+        <table className="data">
+          <caption className="visually-hidden">
+            The session&apos;s events in time order: actor, source IP, client and target, with their source record and ledger proof status
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Time (UTC)</th>
+              <th scope="col">Action</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Source IP</th>
+              <th scope="col">Client</th>
+              <th scope="col">Target</th>
+              <th scope="col">Source record</th>
+              <th scope="col">Ledger</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.map((e) => (
+              <tr key={e.id} className={open === `e${e.id}` ? "selected" : undefined} data-testid="event-row">
+                <td>
+                  <Time iso={e.time} />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="linklike"
+                    onClick={() => {
+                      const i = marks.findIndex((m) => m.key === `e${e.id}`);
+                      if (i >= 0) setActive(i);
+                      setOpen(`e${e.id}`);
+                    }}
+                  >
+                    <VisibleText text={e.eventName} />
+                  </button>
+                  {e.privileged ? (
+                    <span className="kind" style={{ marginLeft: "0.35rem" }}>
+                      privileged
+                    </span>
+                  ) : null}
+                </td>
+                <td>{e.status ?? "—"}</td>
+                <td className="clip-cell">{e.actorName ? <VisibleText text={e.actorName} /> : "—"}</td>
+                <td>{e.srcIp ?? "—"}</td>
+                <td className="clip-cell" title={e.userAgent ?? undefined}>
+                  {eventClient(e) ? <VisibleText text={eventClient(e)!} /> : "—"}
+                </td>
+                <td className="clip-cell">{e.target ? <VisibleText text={e.target} /> : "—"}</td>
+                <td>
+                  <code>
+                    {e.raw.fileName} #{e.raw.position}
+                  </code>
+                </td>
+                <td>
+                  {e.proof.status === "included"
+                    ? `checkpoint ${e.proof.checkpointId}`
+                    : e.proof.status === "pending"
+                      ? "not yet checkpointed"
+                      : e.proof.status}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
 
       {openMark ? (
         <EventDrawer
