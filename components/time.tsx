@@ -31,7 +31,11 @@ const noSubscription = () => () => {};
 /** A time in UTC with the viewer's local time on hover; "—" (or `empty`) when there is none. */
 export function Time({ iso, empty = "—" }: { iso: string | null | undefined; empty?: React.ReactNode }) {
   // false while rendering on the server and hydrating, true after: the server's zone is not the viewer's.
-  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  const inBrowser = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   if (!iso) return <>{empty}</>;
   return (
     <time dateTime={iso} title={inBrowser ? localTimeTitle(iso) : undefined}>
