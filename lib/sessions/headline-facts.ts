@@ -1,5 +1,6 @@
 import { pool } from "@/lib/db";
 import { NON_CHANGING_ACTIVITIES } from "@/lib/correlation/sessions-report";
+import { changedObjectsSql } from "./session-answers";
 import { STATUS_LABEL, type CheckStatus } from "@/lib/governance/types";
 import { sessionHeadline, type HeadlineFacts } from "./session-headline";
 import { VOLUME_FIELDS } from "./volume-fields";
@@ -116,17 +117,10 @@ export async function headlineFacts({ ids, known }: { ids: string[]; known?: Kno
         ),
     known
       ? none
-      : c.query<{ sessionId: string; type: string; id: string; name: string | null }>(
-          `SELECT "sessionId", type, id, name FROM (
-         SELECT e."sessionId", r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name,
-                row_number() OVER (PARTITION BY e."sessionId" ORDER BY min(e.time), r->>'type', coalesce(r->>'id', r->>'name')) AS n
-           FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
-          WHERE e."sessionId" = ANY($1::uuid[]) AND e.status IS DISTINCT FROM 'failure' AND NOT (e.activity = ANY($2::text[]))
-            AND coalesce(r->>'id', r->>'name') IS NOT NULL AND r->>'role' IS NULL
-          GROUP BY 1, 2, 3) o
-        WHERE n <= ${CHANGED_OBJECTS} ORDER BY "sessionId", n`,
-          [ids, [...NON_CHANGING_ACTIVITIES]],
-        ),
+      : c.query<{ sessionId: string; type: string; id: string; name: string | null }>(changedObjectsSql(CHANGED_OBJECTS), [
+          ids,
+          [...NON_CHANGING_ACTIVITIES],
+        ]),
     c.query<{ sessionId: string; name: string; status: string | null; approvalRef: string | null; count: number }>(
       `SELECT e."sessionId", COALESCE(e."eventName", e.data->>'event_name') AS name, g.status, g."approvalRef", count(*)::int AS count
          FROM event e LEFT JOIN governance_check g ON g."eventId" = e.id

@@ -14,6 +14,22 @@ import { INITIATOR_RULES, kindLabel, platformLabel } from "./words";
 const CHAIN_DEPTH = 32;
 const OBJECTS_LIMIT = 500;
 
+/**
+ * The objects each session changed ($1: session ids, $2: the activities that change nothing), first changed first,
+ * at most `limit` per session: the targets of its successful changing events (a resource with a role is context,
+ * not the target).
+ */
+export function changedObjectsSql(limit: number): string {
+  return `SELECT "sessionId", type, id, name FROM (
+         SELECT e."sessionId", r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name,
+                row_number() OVER (PARTITION BY e."sessionId" ORDER BY min(e.time), r->>'type', coalesce(r->>'id', r->>'name')) AS n
+           FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
+          WHERE e."sessionId" = ANY($1::uuid[]) AND e.status IS DISTINCT FROM 'failure' AND NOT (e.activity = ANY($2::text[]))
+            AND coalesce(r->>'id', r->>'name') IS NOT NULL AND r->>'role' IS NULL
+          GROUP BY 1, 2, 3) o
+        WHERE n <= ${limit} ORDER BY "sessionId", n`;
+}
+
 export type SessionAnswers = SessionDetail["answers"];
 type ActionRow = SessionDetail["actions"][number];
 type ObjectRow = SessionDetail["objectsChanged"][number];
@@ -51,17 +67,7 @@ export async function answerSessions({ ids }: { ids: string[] }): Promise<Answer
          FROM event WHERE "sessionId" = ANY($1::uuid[]) GROUP BY 1, 2 ORDER BY 1, min(time), 2`,
       [ids],
     ),
-    c.query<ObjectRow & { sessionId: string }>(
-      `SELECT "sessionId", type, id, name FROM (
-         SELECT e."sessionId", r->>'type' AS type, coalesce(r->>'id', r->>'name') AS id, max(r->>'name') AS name,
-                row_number() OVER (PARTITION BY e."sessionId" ORDER BY min(e.time), r->>'type', coalesce(r->>'id', r->>'name')) AS n
-           FROM event e CROSS JOIN LATERAL json_array_elements(e.data->'resources') AS r
-          WHERE e."sessionId" = ANY($1::uuid[]) AND e.status IS DISTINCT FROM 'failure' AND NOT (e.activity = ANY($2::text[]))
-            AND coalesce(r->>'id', r->>'name') IS NOT NULL AND r->>'role' IS NULL
-          GROUP BY 1, 2, 3) o
-        WHERE n <= ${OBJECTS_LIMIT} ORDER BY "sessionId", n`,
-      [ids, [...NON_CHANGING_ACTIVITIES]],
-    ),
+    c.query<ObjectRow & { sessionId: string }>(changedObjectsSql(OBJECTS_LIMIT), [ids, [...NON_CHANGING_ACTIVITIES]]),
   ]);
   const chains = await credentialChains(sessions.rows.map((s) => s.credentialId).filter((x): x is string => !!x));
   const bySession = <T extends { sessionId: string }>(rows: T[]) => {

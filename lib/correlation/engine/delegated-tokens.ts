@@ -1,6 +1,6 @@
 import { actorEmail } from "./account-keys";
 import { networkOf } from "./platform-rules";
-import type { Account, CorrelationState, Cred } from "./state";
+import { newAccount, type Account, type CorrelationState, type Cred } from "./state";
 import { bump } from "./tally";
 
 // Part of phase 1 (scan): credentials a person minted for something else to use, and which credential an event
@@ -24,28 +24,8 @@ function tokenAccount(st: CorrelationState, platform: string, c: Cred, name: str
   const key = `${platform}|token|${c.out.externalId}`;
   let acc = st.accounts.get(key);
   if (!acc) {
-    acc = {
-      key,
-      platform,
-      externalId: c.out.externalId,
-      login: null,
-      names: new Map(),
-      emails: new Map(),
-      kinds: new Map(),
-      first,
-      last: first,
-      identityId: null,
-      memoEmail: null,
-      memoLogin: null,
-      memoOut: null,
-      memoSet: true,
-      nameV: null,
-      nameN: 0,
-      emailV: null,
-      emailN: 0,
-      kindV: null,
-      kindN: 0,
-    };
+    acc = newAccount(key, platform, c.out.externalId, null, first);
+    acc.memoSet = true;
     st.accounts.set(key, acc);
   }
   bump(acc.names, name);

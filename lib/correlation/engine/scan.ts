@@ -4,7 +4,7 @@ import { accountKey, accountKeyType, accountKeyValue, actorEmail, hasInitiator, 
 import { readDelegatedTokens } from "./delegated-tokens";
 import { stableId } from "./ids";
 import { appPlatform, oidcRepo } from "./platform-rules";
-import type { Account, AccountIndex, CorrelationState, Cred } from "./state";
+import { newAccount, type Account, type AccountIndex, type CorrelationState, type Cred } from "./state";
 import { add, bump } from "./tally";
 
 // Phase 1: one pass over the events for what every later phase starts from: accounts, credentials and their
@@ -135,28 +135,7 @@ function findAccount(
     const key = accountKey(platform, kind, value);
     acc = st.accounts.get(key);
     if (!acc) {
-      acc = {
-        key,
-        platform,
-        externalId,
-        login,
-        names: new Map(),
-        emails: new Map(),
-        kinds: new Map(),
-        first: time,
-        last: time,
-        identityId: null,
-        memoEmail: null,
-        memoLogin: null,
-        memoOut: null,
-        memoSet: false,
-        nameV: null,
-        nameN: 0,
-        emailV: null,
-        emailN: 0,
-        kindV: null,
-        kindN: 0,
-      };
+      acc = newAccount(key, platform, externalId, login, time);
       st.accounts.set(key, acc);
     }
     index[kind].set(value, acc);

@@ -36,6 +36,32 @@ export type Account = {
   kindN: number;
 };
 
+/** A new account record, seen first at `first`, with no votes counted yet. */
+export function newAccount(key: string, platform: string, externalId: string | null, login: string | null, first: string): Account {
+  return {
+    key,
+    platform,
+    externalId,
+    login,
+    names: new Map(),
+    emails: new Map(),
+    kinds: new Map(),
+    first,
+    last: first,
+    identityId: null,
+    memoEmail: null,
+    memoLogin: null,
+    memoOut: null,
+    memoSet: false,
+    nameV: null,
+    nameN: 0,
+    emailV: null,
+    emailN: 0,
+    kindV: null,
+    kindN: 0,
+  };
+}
+
 /** Accounts of one platform by the value of their key field (actor id, lowercased login, name). */
 export type AccountIndex = [Map<string, Account>, Map<string, Account>, Map<string, Account>];
 
