@@ -66,6 +66,11 @@ export async function run(args: string[]) {
 
   const db = await benchDatabase();
   process.env.DATABASE_URL = db.url;
+  // The bench's own data folder (signing key, checkpoint log): a fresh database beside the real ./data would meet a
+  // checkpoint log that names a longer ledger, and every file would be refused as a rolled-back ledger.
+  const dataDir = path.resolve(".tmp", "bench-ingest-data");
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.env.SESSIONPROOF_DATA_DIR = dataDir;
   const { ingestFiles } = await import("../../lib/ingest/ingest-files");
   const { closeDb } = await import("../../lib/db");
   const rss = rssSampler();
