@@ -111,7 +111,10 @@ describe("governance checks and risk findings written as differences", () => {
         WHERE "eventId" = $1`,
       [approvedEvent, APPROVAL_FAILURES],
     );
-    await pool().query(`UPDATE governance_check SET "actorName" = 'someone else' WHERE "eventId" = $1`, [removedEvent]);
+    // (The title names the resolved identity first, the record's actor only without one: detach it too.)
+    await pool().query(`UPDATE governance_check SET "actorName" = 'someone else', "identityId" = NULL WHERE "eventId" = $1`, [
+      removedEvent,
+    ]);
 
     const again = await runRiskRules({ ctx: system(), asOf });
     expect(again.resolved).toBe(1);

@@ -80,6 +80,11 @@ export type PlatformProfileDefinition = {
   retentionReads?: { eventName?: boolean; shape?: boolean };
   callerNamedActor?: CallerNamedActor;
   correlation?: CorrelationProfile;
+  /**
+   * The fields of a record (event.data.extra, under the vendor's own name) that count the rows it moved, first present
+   * wins; `unit` names what one such event is ("queries", "API calls"). Read by the session headline (lib/sessions).
+   */
+  volumeFields?: readonly { field: string; unit: string }[];
 };
 
 export type PlatformProfile = Readonly<
@@ -98,6 +103,7 @@ export function definePlatform(def: PlatformProfileDefinition): PlatformProfile 
     retention: def.retention ?? [],
     retentionReads: { eventName: def.retentionReads?.eventName ?? false, shape: def.retentionReads?.shape ?? false },
     correlation: def.correlation ?? {},
+    volumeFields: def.volumeFields ?? [],
   };
 }
 

@@ -142,6 +142,11 @@ export function grantFeedIds(): string[] {
   return PROFILES.filter((p) => p.grantFeed).map((p) => p.platform);
 }
 
+/** Per platform, the record fields that count the rows an event moved, in the order they are tried (the session headline's volumes). */
+export function volumeFields(): { platform: string; field: string; unit: string }[] {
+  return PROFILES.flatMap((p) => p.volumeFields.map((v) => ({ platform: p.platform, ...v })));
+}
+
 /** The platforms whose retention log types read a stored event's name, and those that read its `extra.shape`. */
 export function retentionReads(): { eventName: string[]; shape: string[] } {
   return {

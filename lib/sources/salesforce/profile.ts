@@ -13,6 +13,15 @@ export const SALESFORCE_PROFILE = definePlatform({
   privileged: SALESFORCE_PRIVILEGED,
   retention: SALESFORCE_RETENTION,
   retentionReads: { shape: true },
+  volumeFields: [
+    // EventLogFile API / RestApi / BulkApi rows: ROWS_PROCESSED is the number of rows the request processed
+    // (event-monitoring.ts keeps it, with RECORDS_PROCESSED / ROW_COUNT as fallbacks);
+    // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventlogfile.htm
+    { field: "ROWS_PROCESSED", unit: "API calls" },
+    // Real-Time Event Monitoring ApiEvent / ReportEvent: RowsProcessed. ApiEvent tracks query(), queryMore() and count()
+    // calls only; https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-apievent.html
+    { field: "RowsProcessed", unit: "API calls" },
+  ],
   capabilities: {
     kind: "platform",
     fields: {

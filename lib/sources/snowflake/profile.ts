@@ -9,6 +9,12 @@ export const SNOWFLAKE_PROFILE = definePlatform({
   label: "Snowflake ACCOUNT_USAGE",
   displayName: "Snowflake",
   privileged: SNOWFLAKE_PRIVILEGED,
+  // ACCOUNT_USAGE.QUERY_HISTORY: ROWS_UNLOADED is the rows a COPY INTO <location> wrote out, ROWS_PRODUCED the rows the
+  // statement produced; https://docs.snowflake.com/en/sql-reference/account-usage/query_history
+  volumeFields: [
+    { field: "ROWS_UNLOADED", unit: "queries" },
+    { field: "ROWS_PRODUCED", unit: "queries" },
+  ],
   retention: SNOWFLAKE_RETENTION,
   capabilities: {
     kind: "platform",
