@@ -43,7 +43,13 @@ test("admin declares a grant mapping, previews it, saves it and ingests an expor
   await expect(row).toBeVisible();
 
   const copy = path.join(fs.mkdtempSync("/tmp/e2e-grants-"), "acme-e2e.csv");
-  fs.writeFileSync(copy, fs.readFileSync(EXPORT, "utf8").replace(/REQ-9/g, "E2E-9"));
+  fs.writeFileSync(
+    copy,
+    fs
+      .readFileSync(EXPORT, "utf8")
+      .replace(/REQ-9/g, "E2E-9")
+      .replace(/ci-deployer/g, "e2e-grant-deployer"),
+  );
   await row.locator('input[type="file"]').setInputFiles(copy);
   await expect(page.getByTestId("grant-mapping-upload")).toContainText("read 6, stored 3, duplicate 0, quarantined 3");
 
